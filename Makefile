@@ -1,0 +1,39 @@
+# Teamfit: `make run` to try it, `make test` to prove it.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+PYTEST_ARGS ?= -n auto
+
+.PHONY: run test test-services lint format chromium clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Teamfit on http://127.0.0.1:8000 with a Celery worker and beat. Ctrl-C stops both."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A hiring worker --beat --loglevel=INFO --concurrency=2 & \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own here).
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+clean:
+	rm -rf var/broker var/test-teamfit.sqlite3*

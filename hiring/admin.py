@@ -1,0 +1,110 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import Invitation, Membership, Notification, Organisation, Proposal, Team, User, Vote
+
+
+class ReadOnly:
+    """Teams own their membership: the admin may look, never add, change or delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
+class MembershipInline(ReadOnly, admin.TabularInline):
+    model = Membership
+    fields = ["user", "joined_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["email", "display_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Profile", {"fields": ["display_name", "time_zone"]}),
+        ("Organisation", {"fields": ["role", "is_active"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"fields": ["email", "display_name", "password1", "password2"]})]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a person would silently remove them from their teams: deactivate instead.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.is_staff = obj.is_superuser = obj.role == User.Role.ADMIN
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "require_mfa_for_staff"]
+
+    def has_add_permission(self, request):
+        return not Organisation.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Team)
+class TeamAdmin(ReadOnlyAdmin):
+    list_display = ["name", "membership_rule", "created_at"]
+    search_fields = ["name"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(ReadOnlyAdmin):
+    list_display = ["user", "team", "joined_at"]
+    list_filter = ["team"]
+
+
+class VoteInline(ReadOnly, admin.TabularInline):
+    model = Vote
+    fields = ["voter", "approve", "cast_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    list_display = ["summary", "team", "status", "proposed_by", "created_at"]
+    list_filter = ["status", "kind", "team"]
+    inlines = [VoteInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = [
+        "email",
+        "role",
+        "team",
+        "invited_by",
+        "created_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = ["role"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["key", "created_at", "sent_at"]
+    search_fields = ["key"]

@@ -1,0 +1,340 @@
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not an IANA time zone, such as Europe/Berlin.")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True, role=User.Role.ADMIN)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person who signs in with their email. Team membership is separate from the role."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Team member"
+        RECRUITER = "recruiter", "Recruiter"
+        LEADERSHIP = "leadership", "Leadership"
+        ADMIN = "admin", "Admin"
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(max_length=100)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    role = models.CharField(max_length=20, choices=Role, default=Role.MEMBER)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["display_name", "email"]
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def get_full_name(self):
+        return str(self)
+
+    def get_short_name(self):
+        return str(self)
+
+    def assign_role(self, role):
+        """Organisation admins run the Django admin; no other role does."""
+        self.role = role
+        self.is_staff = self.is_superuser = role == self.Role.ADMIN
+        self.save(update_fields=["role", "is_staff", "is_superuser"])
+
+    @property
+    def is_recruiter(self):
+        return self.role == self.Role.RECRUITER
+
+    @property
+    def is_leadership(self):
+        return self.role == self.Role.LEADERSHIP
+
+    @property
+    def is_org_admin(self):
+        return self.role == self.Role.ADMIN
+
+    @property
+    def sees_all_teams(self):
+        """Recruiters and leadership see every team's pipeline; members only their own teams."""
+        return self.role in (self.Role.RECRUITER, self.Role.LEADERSHIP)
+
+    @property
+    def must_use_mfa(self):
+        return self.role in (self.Role.RECRUITER, self.Role.LEADERSHIP)
+
+
+class Organisation(models.Model):
+    """The single organisation this deployment serves, and its settings."""
+
+    name = models.CharField(max_length=100, default="Teamfit")
+    require_mfa_for_staff = models.BooleanField(
+        "require two-factor authentication for leadership and recruiters", default=False
+    )
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def current(cls):
+        organisation, _ = cls.objects.get_or_create(pk=1)
+        return organisation
+
+
+class TeamQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.sees_all_teams:
+            return self.all()
+        return self.of_member(user)
+
+    def of_member(self, user):
+        return self.filter(memberships__user=user)
+
+
+class Team(models.Model):
+    class MembershipRule(models.TextChoices):
+        MAJORITY = "majority", "Majority of members"
+        ANY_MEMBER = "any", "Any one member"
+        UNANIMOUS = "unanimous", "Every member"
+
+    name = models.CharField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    membership_rule = models.CharField(
+        max_length=20,
+        choices=MembershipRule,
+        default=MembershipRule.MAJORITY,
+        help_text="Who must approve adding or removing a member, or changing this rule.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    members = models.ManyToManyField(User, through="Membership", related_name="teams")
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("team_detail", args=[self.pk])
+
+    def has_member(self, user):
+        return self.memberships.filter(user=user).exists()
+
+
+class Membership(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="unique_team_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.team}"
+
+
+class Proposal(models.Model):
+    """A change to a team's membership, settled by the team's membership rule."""
+
+    class Kind(models.TextChoices):
+        ADD = "add", "Add a member"
+        REMOVE = "remove", "Remove a member"
+        RULE = "rule", "Change the membership rule"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="proposals")
+    kind = models.CharField(max_length=10, choices=Kind)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # The person to add or remove; an ADD for someone without an account has only an email.
+    subject = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    email = models.EmailField(blank=True)
+    membership_rule = models.CharField(max_length=20, choices=Team.MembershipRule, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "subject"],
+                condition=Q(status="open", subject__isnull=False),
+                name="one_open_proposal_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["team", "email"],
+                condition=Q(status="open", subject__isnull=True, kind="add"),
+                name="one_open_invitation_proposal_per_email",
+            ),
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=Q(status="open", kind="rule"),
+                name="one_open_rule_proposal",
+            ),
+        ]
+
+    def __str__(self):
+        return self.summary
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+    @property
+    def summary(self):
+        if self.kind == self.Kind.ADD:
+            return f"Add {self.subject or self.email}"
+        if self.kind == self.Kind.REMOVE:
+            return f"Remove {self.subject}"
+        return f"Change the membership rule to “{self.get_membership_rule_display()}”"
+
+
+class Vote(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    approve = models.BooleanField()
+    cast_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "voter"], name="one_vote_per_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.voter} {'approves' if self.approve else 'rejects'} {self.proposal}"
+
+
+class InvitationError(Exception):
+    """Why an invitation link cannot be used; the message is shown to the visitor."""
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(
+            accepted_at=None, revoked_at=None, created_at__gt=timezone.now() - Invitation.max_age()
+        )
+
+
+class Invitation(models.Model):
+    """A signed, expiring, single-use link to sign up: for an organisation role or to a team."""
+
+    SALT = "teamfit.invitation"
+
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=User.Role, default=User.Role.MEMBER)
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation for {self.email}"
+
+    def get_absolute_url(self):
+        return reverse("invitation", args=[self.token()])
+
+    @staticmethod
+    def max_age():
+        return timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+
+    @property
+    def expires_at(self):
+        return self.created_at + self.max_age()
+
+    @property
+    def is_pending(self):
+        return not self.accepted_at and not self.revoked_at and timezone.now() < self.expires_at
+
+    def revoke(self):
+        """Withdraw an invitation not yet taken up; False if it was already accepted."""
+        if self.accepted_at:
+            return False
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])
+        return True
+
+    def token(self):
+        return signing.dumps(self.pk, salt=self.SALT)
+
+    @classmethod
+    def from_token(cls, token):
+        """The pending invitation behind a link, or InvitationError saying why it can't be used."""
+        try:
+            pk = signing.loads(token, salt=cls.SALT, max_age=cls.max_age())
+        except signing.SignatureExpired as error:
+            raise InvitationError("This invitation has expired. Ask for a new one.") from error
+        except signing.BadSignature as error:
+            raise InvitationError(
+                "This invitation link is not valid. Check that you copied all of it."
+            ) from error
+        invitation = cls.objects.select_related("team").filter(pk=pk).first()
+        if invitation is None or invitation.revoked_at:
+            raise InvitationError("This invitation was withdrawn.")
+        if invitation.accepted_at:
+            raise InvitationError("This invitation has already been used. Sign in instead.")
+        return invitation
+
+
+class Notification(models.Model):
+    """Ledger of emails sent: a key is sent at most once, however often a task runs."""
+
+    key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.key

@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("me/", views.profile, name="profile"),
+    path("teams/", views.team_list, name="team_list"),
+    path("teams/new/", views.team_create, name="team_create"),
+    path("teams/<int:team_id>/", views.team_detail, name="team_detail"),
+    path("teams/<int:team_id>/leave/", views.leave_team, name="leave_team"),
+    path("teams/<int:team_id>/proposals/member/", views.propose_member, name="propose_member"),
+    path("teams/<int:team_id>/proposals/rule/", views.propose_rule, name="propose_rule"),
+    path(
+        "teams/<int:team_id>/members/<int:user_id>/remove/",
+        views.propose_removal,
+        name="propose_removal",
+    ),
+    path("teams/<int:team_id>/proposals/<int:proposal_id>/vote/", views.vote, name="vote"),
+    path(
+        "teams/<int:team_id>/proposals/<int:proposal_id>/withdraw/",
+        views.withdraw_proposal,
+        name="withdraw_proposal",
+    ),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("organisation/", views.organisation, name="organisation"),
+    path("organisation/invitations/", views.invite, name="invite"),
+    path(
+        "organisation/invitations/<int:invitation_id>/revoke/",
+        views.revoke_invitation,
+        name="revoke_invitation",
+    ),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
