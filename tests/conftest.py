@@ -1,0 +1,82 @@
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+from hiring.celery import app as celery_app
+from hiring.models import User
+
+from .factories import TeamFactory, UserFactory
+from .services import require
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls around it are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(request, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    celery_app.conf.task_always_eager = True
+    # Rate-limit counters live in the shared cache; start each test that can reach it clean.
+    for database in ("transactional_db", "db"):
+        if database in request.fixturenames:
+            request.getfixturevalue(database)
+            cache.clear()
+            break
+
+
+@pytest.fixture
+def member(db):
+    """A member of `team`."""
+    return UserFactory(display_name="Ana Member", email="ana@example.com")
+
+
+@pytest.fixture
+def teammate(db):
+    """Another member of `team`."""
+    return UserFactory(display_name="Ben Teammate", email="ben@example.com")
+
+
+@pytest.fixture
+def team(member, teammate):
+    return TeamFactory(name="Platform", members=[member, teammate])
+
+
+@pytest.fixture
+def outsider(db):
+    """A member of another team: sees nothing of `team`."""
+    user = UserFactory(display_name="Eve Outsider", email="eve@example.com")
+    TeamFactory(name="Payments", members=[user])
+    return user
+
+
+@pytest.fixture
+def recruiter(db):
+    return UserFactory(display_name="Rita Recruiter", role=User.Role.RECRUITER)
+
+
+@pytest.fixture
+def leadership(db):
+    return UserFactory(display_name="Carla CTO", role=User.Role.LEADERSHIP)
+
+
+@pytest.fixture
+def org_admin(db):
+    return UserFactory(display_name="Alex Admin", role=User.Role.ADMIN)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    chromium = shutil.which("chromium")
+    require("Chromium", chromium, "install Debian's chromium package (make chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+        ],
+    }

@@ -1,0 +1,46 @@
+import factory
+from allauth.account.models import EmailAddress
+
+from hiring.models import Membership, Team, User
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A person with a verified email who can sign in with PASSWORD."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    time_zone = "Europe/London"
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.create(
+                user=user, email=user.email, primary=True, verified=extracted is not False
+            )
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if create and extracted:
+            user.assign_role(extracted)
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    """A team; `members=[...]` makes them its members."""
+
+    class Meta:
+        model = Team
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+    @factory.post_generation
+    def members(team, create, extracted, **kwargs):
+        for user in extracted or []:
+            Membership.objects.create(team=team, user=user)
