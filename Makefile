@@ -36,4 +36,4 @@ chromium:
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 clean:
-	rm -rf var/broker var/test-teamfit.sqlite3*
+	rm -rf var/broker var/test-teamfit-*

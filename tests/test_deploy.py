@@ -1,0 +1,41 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    # conftest allows async-unsafe ORM calls for Playwright; production never does.
+    env = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env |= {
+        "DEBUG": "false",
+        "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789abcdef",
+        "ALLOWED_HOSTS": "teamfit.example",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_pages_carry_a_content_security_policy_without_inline_script(client, member):
+    client.force_login(member)
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+
+
+def test_htmx_is_served_from_our_own_static_files(client, member):
+    client.force_login(member)
+    page = client.get("/").text
+    assert '<script src="/static/django_htmx/htmx-2.min.js"' in page
+    assert 'hx-headers=\'{"X-CSRFToken"' in page

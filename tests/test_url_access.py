@@ -1,0 +1,74 @@
+"""Every view that takes an object id answers 404 to a member of another team.
+
+The URL patterns come from the resolver, so a new view is covered the day it is added.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
+
+from hiring import membership
+from hiring.models import Invitation, User
+
+from .factories import UserFactory
+
+
+def object_id_patterns(patterns=None, converters=None):
+    """(name, id names) of our own views whose route takes an integer id."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        found = {**(converters or {}), **getattr(entry.pattern, "converters", {})}
+        if isinstance(entry, URLResolver):
+            yield from object_id_patterns(entry.url_patterns, found)
+        elif isinstance(entry, URLPattern) and entry.callback.__module__.startswith(
+            ("hiring.", "scorecards.")
+        ):
+            ids = [name for name, conv in found.items() if isinstance(conv, IntConverter)]
+            if ids:
+                yield entry.name, ids
+
+
+PATTERNS = sorted(object_id_patterns())
+
+
+@pytest.fixture
+def team_objects(member, teammate, team):
+    """One object of `team` for each kind of id a URL can take."""
+    candidate = UserFactory(email="candidate@example.com")
+    proposal = membership.propose_member(team, member, candidate.email)
+    admin = UserFactory(role=User.Role.ADMIN)
+    invitation = Invitation.objects.create(
+        email="new@example.com", role=User.Role.RECRUITER, invited_by=admin
+    )
+    return {
+        "team_id": team.pk,
+        "proposal_id": proposal.pk,
+        "user_id": teammate.pk,
+        "invitation_id": invitation.pk,
+    }
+
+
+def url_for(name, ids, team_objects):
+    unknown = set(ids) - set(team_objects)
+    assert not unknown, f"teach team_objects in {__name__} about {unknown} (URL {name})"
+    return reverse(name, kwargs={id_name: team_objects[id_name] for id_name in ids})
+
+
+def test_the_walk_finds_the_views():
+    names = {name for name, _ in PATTERNS}
+    assert {"team_detail", "vote", "propose_removal", "revoke_invitation"} <= names
+
+
+@pytest.mark.parametrize(("name", "ids"), PATTERNS)
+def test_member_of_another_team_gets_404(client, outsider, team_objects, name, ids):
+    url = url_for(name, ids, team_objects)
+    client.force_login(outsider)
+    # POST-only views refuse GET with 405 before looking anything up, which reveals nothing.
+    assert client.get(url).status_code in (404, 405)
+    assert client.post(url, {"approve": "yes", "email": "x@example.com"}).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "ids"), PATTERNS)
+def test_anonymous_visitor_is_sent_to_login(client, team_objects, name, ids):
+    response = client.get(url_for(name, ids, team_objects))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
