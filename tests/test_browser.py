@@ -1,0 +1,65 @@
+"""Main journeys in real Chromium, against a live server."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def console_errors():
+    """Errors the pages logged, Content Security Policy violations included."""
+    errors = []
+    yield errors
+    assert errors == []
+
+
+@pytest.fixture
+def sign_in(live_server, browser, console_errors):
+    def sign_in_as(user):
+        context = browser.new_context()
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign In").click()
+        expect(page.get_by_role("heading", name=f"Hello, {user}")).to_be_visible()
+        return page
+
+    return sign_in_as
+
+
+def test_a_team_accepts_a_new_member_by_majority(sign_in, member, teammate, team):
+    newcomer = UserFactory(display_name="Cai Newcomer", email="cai@example.com")
+
+    ana = sign_in(member)
+    ana.get_by_role("link", name="Platform").first.click()
+    ana.get_by_label("Colleague's email").fill(newcomer.email)
+    ana.get_by_role("button", name="Propose", exact=True).click()
+    proposal = ana.locator(".proposal", has_text="Add Cai Newcomer")
+    expect(proposal).to_contain_text("Ana Member: approves")
+    expect(ana.locator(".members")).not_to_contain_text("Cai Newcomer")
+
+    ben = sign_in(teammate)
+    ben.get_by_role("link", name="Platform").first.click()
+    with ben.expect_response(re.compile(r"/vote/$")) as vote:
+        ben.locator(".proposal", has_text="Add Cai Newcomer").get_by_role(
+            "button", name="Approve"
+        ).click()
+    assert vote.value.request.headers["hx-request"] == "true"
+    expect(ben.locator(".members")).to_contain_text("Cai Newcomer")
+    expect(ben.locator("#proposals")).to_contain_text(re.compile(r"Add Cai Newcomer: Accepted"))
+
+
+def test_leadership_reads_every_team_but_cannot_change_membership(sign_in, leadership, team):
+    cto = sign_in(leadership)
+    expect(cto.get_by_role("heading", name="All teams")).to_be_visible()
+    cto.get_by_role("link", name="Platform").first.click()
+    expect(cto.locator(".members")).to_contain_text("Ana Member")
+    expect(cto.get_by_role("button", name="Propose", exact=True)).to_have_count(0)
+    expect(cto.get_by_role("button", name="Propose removal")).to_have_count(0)
