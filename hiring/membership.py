@@ -11,32 +11,38 @@ Rule = Team.MembershipRule
 Status = Proposal.Status
 
 
-def outcome(rule, electorate, approvals, rejections):
+def approvals_needed(rule, voter_count):
+    """How many of `voter_count` members entitled to vote must approve under `rule`."""
+    if rule == Rule.ANY_MEMBER:
+        return 1
+    if rule == Rule.UNANIMOUS:
+        return voter_count
+    return voter_count // 2 + 1
+
+
+def outcome(rule, voter_count, approvals, rejections):
     """Settle a vote: OPEN while undecided, ACCEPTED or REJECTED once the rule decides.
 
-    `electorate` is the number of members entitled to vote; approvals and rejections
-    count only their votes.
+    Approvals and rejections count only the votes of members entitled to vote; a proposal
+    is rejected as soon as the members yet to vote could no longer carry it.
     """
-    if rule == Rule.ANY_MEMBER:
-        return Status.ACCEPTED if approvals >= 1 else Status.OPEN
-    if rule == Rule.UNANIMOUS:
-        if rejections:
-            return Status.REJECTED
-        return Status.ACCEPTED if approvals >= electorate else Status.OPEN
-    # Majority: more than half approve; rejected once half or more reject.
-    if 2 * approvals > electorate:
+    needed = approvals_needed(rule, voter_count)
+    if approvals >= needed:
         return Status.ACCEPTED
-    if 2 * rejections >= electorate:
+    if voter_count - rejections < needed:
         return Status.REJECTED
     return Status.OPEN
 
 
-def electorate(proposal):
+def electorate(proposal, member_ids):
     """Members who vote on a proposal: the whole team, less the member a removal is about."""
-    voters = proposal.team.memberships.values_list("user_id", flat=True)
     if proposal.kind == Proposal.Kind.REMOVE:
-        voters = voters.exclude(user_id=proposal.subject_id)
-    return set(voters)
+        return set(member_ids) - {proposal.subject_id}
+    return set(member_ids)
+
+
+def team_member_ids(team):
+    return set(team.memberships.values_list("user_id", flat=True))
 
 
 def _lock_team(team):
@@ -109,7 +115,7 @@ def cast_vote(proposal, voter, approve):
     proposal.refresh_from_db()
     if not proposal.is_open:
         raise ValidationError(f"This proposal is already {proposal.get_status_display().lower()}.")
-    if voter.pk not in electorate(proposal):
+    if voter.pk not in electorate(proposal, team_member_ids(proposal.team)):
         raise ValidationError("You are not entitled to vote on this proposal.")
     return _vote_and_settle(proposal, voter, approve)
 
@@ -154,7 +160,7 @@ def _vote_and_settle(proposal, voter, approve):
 
 
 def _settle(proposal):
-    voters = electorate(proposal)
+    voters = electorate(proposal, team_member_ids(proposal.team))
     votes = [vote.approve for vote in proposal.votes.all() if vote.voter_id in voters]
     result = outcome(
         proposal.team.membership_rule, len(voters), votes.count(True), votes.count(False)

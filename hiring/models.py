@@ -326,6 +326,9 @@ class Invitation(models.Model):
             raise InvitationError("This invitation was withdrawn.")
         if invitation.accepted_at:
             raise InvitationError("This invitation has already been used. Sign in instead.")
+        # A link signed later (a retried email) must not outlive the invitation itself.
+        if timezone.now() >= invitation.expires_at:
+            raise InvitationError("This invitation has expired. Ask for a new one.")
         return invitation
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from . import membership
@@ -87,19 +88,22 @@ def team_create(request):
 def _render_team(request, team, status=200, **context):
     """The team page, or only its proposals section when htmx asks for it."""
     memberships = list(team.memberships.select_related("user").order_by("user__display_name"))
-    is_member = any(m.user_id == request.user.pk for m in memberships)
     proposals = team.proposals.select_related("subject", "proposed_by").prefetch_related(
         Prefetch("votes", queryset=Vote.objects.select_related("voter"))
     )
     open_proposals = list(proposals.filter(status=Proposal.Status.OPEN))
+    member_ids = {m.user_id for m in memberships}
     for proposal in open_proposals:
-        proposal.my_vote = next(
-            (v.approve for v in proposal.votes.all() if v.voter_id == request.user.pk), None
-        )
+        votes = {v.voter_id: v.approve for v in proposal.votes.all()}
+        voters = membership.electorate(proposal, member_ids)
+        proposal.my_vote = votes.get(request.user.pk)
+        proposal.can_vote = request.user.pk in voters
+        proposal.approvals = sum(1 for voter in voters if votes.get(voter) is True)
+        proposal.approvals_needed = membership.approvals_needed(team.membership_rule, len(voters))
     context = {
         "team": team,
         "memberships": memberships,
-        "is_member": is_member,
+        "is_member": any(m.user_id == request.user.pk for m in memberships),
         "open_proposals": open_proposals,
         "decided_proposals": proposals.exclude(status=Proposal.Status.OPEN)[:10],
         "propose_form": ProposeMemberForm(),
@@ -225,15 +229,16 @@ def invitation(request, token):
     except InvitationError as error:
         return render(request, "hiring/invitation_invalid.html", {"reason": error}, status=410)
     if request.user.is_authenticated:
+        if request.user.email.lower() != invitation.email.lower():
+            reason = f"This invitation is for {invitation.email}. Sign out to use it."
+            return render(request, "hiring/invitation_invalid.html", {"reason": reason}, status=403)
         if request.method == "POST":
             try:
                 membership.accept_invitation(invitation, request.user)
-            except ValidationError as error:
+            except ValidationError as error:  # taken up in another tab a moment ago
+                reason = " ".join(error.messages)
                 return render(
-                    request,
-                    "hiring/invitation_invalid.html",
-                    {"reason": " ".join(error.messages)},
-                    status=403,
+                    request, "hiring/invitation_invalid.html", {"reason": reason}, status=410
                 )
             messages.success(request, "Invitation accepted.")
             return redirect(invitation.team or "home")
@@ -243,7 +248,7 @@ def invitation(request, token):
         return redirect(f"{login}?next={request.path}")
     request.session[SESSION_KEY] = token
     get_adapter(request).stash_verified_email(request, invitation.email)
-    return redirect(f"{reverse('account_signup')}?email={invitation.email}")
+    return redirect(f"{reverse('account_signup')}?{urlencode({'email': invitation.email})}")
 
 
 @login_required

@@ -27,7 +27,7 @@ def sign_in(live_server, browser, console_errors):
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Email").fill(user.email)
         page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("heading", name=f"Hello, {user}")).to_be_visible()
         return page
 
