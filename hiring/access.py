@@ -5,7 +5,7 @@ from functools import wraps
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Invitation, Proposal, Team
+from .models import Application, Invitation, Opening, Proposal, Team
 
 
 def get_team_for(user, team_id):
@@ -21,6 +21,43 @@ def get_team_for_member(user, team_id):
 def get_proposal_for_member(user, team_id, proposal_id):
     team = get_team_for_member(user, team_id)
     return get_object_or_404(Proposal.objects.select_related("team"), team=team, pk=proposal_id)
+
+
+def get_opening_for(user, opening_id):
+    return get_object_or_404(Opening.objects.visible_to(user).select_related("team"), pk=opening_id)
+
+
+def get_opening_for_member(user, opening_id):
+    """An opening its team's members may edit."""
+    return get_object_or_404(
+        Opening.objects.filter(team__in=Team.objects.of_member(user)).select_related("team"),
+        pk=opening_id,
+    )
+
+
+def get_opening_for_pipeline(user, opening_id):
+    """An opening this user may add candidates to: its team's members and recruiters."""
+    return get_object_or_404(
+        Opening.objects.filter(team__in=Team.objects.pipeline_run_by(user)).select_related("team"),
+        pk=opening_id,
+    )
+
+
+def get_application_for(user, application_id):
+    return get_object_or_404(
+        Application.objects.visible_to(user).select_related("candidate", "opening__team"),
+        pk=application_id,
+    )
+
+
+def get_application_for_pipeline(user, application_id):
+    """An application this user may move through stages and staff: team members, recruiters."""
+    return get_object_or_404(
+        Application.objects.filter(
+            opening__team__in=Team.objects.pipeline_run_by(user)
+        ).select_related("candidate", "opening__team"),
+        pk=application_id,
+    )
 
 
 def get_invitation_for_admin(user, invitation_id):

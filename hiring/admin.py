@@ -1,7 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Invitation, Membership, Notification, Organisation, Proposal, Team, User, Vote
+from .models import (
+    Application,
+    Invitation,
+    Membership,
+    Notification,
+    Opening,
+    Organisation,
+    Proposal,
+    Team,
+    User,
+    Vote,
+)
 
 
 class ReadOnly:
@@ -108,3 +119,15 @@ class InvitationAdmin(ReadOnlyAdmin):
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["key", "created_at", "sent_at"]
     search_fields = ["key"]
+
+
+@admin.register(Opening)
+class OpeningAdmin(ReadOnlyAdmin):
+    list_display = ["title", "team", "status", "created_at"]
+    list_filter = ["status", "team"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["candidate", "opening", "stage", "stage_changed_at"]
+    list_filter = ["stage", "opening__team"]

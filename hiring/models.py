@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -120,6 +121,12 @@ class TeamQuerySet(models.QuerySet):
 
     def of_member(self, user):
         return self.filter(memberships__user=user)
+
+    def pipeline_run_by(self, user):
+        """Teams whose candidates and applications this user manages: recruiters run them all."""
+        if user.is_recruiter:
+            return self.all()
+        return self.of_member(user)
 
 
 class Team(models.Model):
@@ -341,3 +348,158 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class OpeningQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(team__in=Team.objects.visible_to(user))
+
+
+class Opening(models.Model):
+    """A role a team hires for, with the scorecard its interviewers use."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="openings")
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    scorecard = models.OneToOneField(
+        "scorecards.Scorecard",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opening",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OpeningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["status", "title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.team})"
+
+    def get_absolute_url(self):
+        return reverse("opening_detail", args=[self.pk])
+
+
+def validate_resume_size(file):
+    limit = settings.RESUME_MAX_BYTES
+    if file.size > limit:
+        raise ValidationError(f"The résumé is too large: at most {limit // (1024 * 1024)} MB.")
+
+
+class Candidate(models.Model):
+    """A person applying; PII, visible only through the applications a user may see."""
+
+    RESUME_EXTENSIONS = ["pdf", "doc", "docx", "odt", "rtf", "txt"]
+
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    links = models.TextField(
+        blank=True, help_text="One link per line: portfolio, GitHub, LinkedIn."
+    )
+    resume = models.FileField(
+        "résumé",
+        upload_to="resumes/%Y/%m/",
+        blank=True,
+        validators=[
+            FileExtensionValidator(RESUME_EXTENSIONS),
+            validate_resume_size,
+        ],
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def link_list(self):
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(opening__team__in=Team.objects.visible_to(user))
+
+
+class Application(models.Model):
+    """A candidate for an opening, moving through the pipeline's stages."""
+
+    class Stage(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        SCREEN = "screen", "Screen"
+        PANEL = "panel", "Panel"
+        DEBRIEF = "debrief", "Debrief"
+        DECIDED = "decided", "Decided"
+        OFFER = "offer", "Offer"
+        HIRED = "hired", "Hired"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # The team's decision moves an application to decided, offer, hired or rejected; people
+    # move it only between these.
+    MANUAL_STAGES = [Stage.APPLIED, Stage.SCREEN, Stage.PANEL, Stage.DEBRIEF, Stage.WITHDRAWN]
+    CLOSED_STAGES = [Stage.DECIDED, Stage.OFFER, Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN]
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="applications")
+    opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="applications")
+    stage = models.CharField(max_length=12, choices=Stage, default=Stage.APPLIED)
+    stage_changed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "opening"], name="one_application_per_opening"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} for {self.opening.title}"
+
+    def get_absolute_url(self):
+        return reverse("application_detail", args=[self.pk])
+
+    @property
+    def team(self):
+        return self.opening.team
+
+    @property
+    def is_closed(self):
+        return self.stage in self.CLOSED_STAGES
+
+    def move_to(self, stage, by):
+        """Change the stage and record who did it; the history keeps every move."""
+        if stage == self.stage:
+            return
+        StageChange.objects.create(application=self, from_stage=self.stage, to_stage=stage, by=by)
+        self.stage = stage
+        self.stage_changed_at = timezone.now()
+        self.save(update_fields=["stage", "stage_changed_at"])
+
+
+class StageChange(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField(max_length=12, choices=Application.Stage, blank=True)
+    to_stage = models.CharField(max_length=12, choices=Application.Stage)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.application}: {self.from_stage} → {self.to_stage}"

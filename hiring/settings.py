@@ -200,6 +200,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 
+RESUME_MAX_BYTES = int(env("RESUME_MAX_MB", "10")) * 1024 * 1024
+
 # Invitations are signed links that expire.
 INVITATION_MAX_AGE_DAYS = int(env("INVITATION_MAX_AGE_DAYS", "7"))
 

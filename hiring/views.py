@@ -3,14 +3,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from . import membership
+from scorecards import feedback as scorecard_feedback
+from scorecards.feedback import can_read_all_feedback, feedback_summary
+from scorecards.forms import AssignForm
+from scorecards.models import Feedback, FeedbackRevision, Rating
+
+from . import membership, pipeline
 from .access import (
+    get_application_for,
+    get_application_for_pipeline,
     get_invitation_for_admin,
+    get_opening_for,
+    get_opening_for_member,
+    get_opening_for_pipeline,
     get_proposal_for_member,
     get_team_for,
     get_team_for_member,
@@ -18,14 +29,27 @@ from .access import (
 )
 from .adapter import SESSION_KEY
 from .forms import (
+    CandidateForm,
     InviteForm,
     MembershipRuleForm,
+    NewOpeningForm,
+    OpeningForm,
     OrganisationForm,
     ProfileForm,
     ProposeMemberForm,
+    StageForm,
     TeamForm,
 )
-from .models import Invitation, InvitationError, Organisation, Proposal, Team, User, Vote
+from .models import (
+    Application,
+    Invitation,
+    InvitationError,
+    Organisation,
+    Proposal,
+    Team,
+    User,
+    Vote,
+)
 
 
 @login_required
@@ -102,6 +126,7 @@ def _render_team(request, team, status=200, **context):
         proposal.approvals_needed = membership.approvals_needed(team.membership_rule, len(voters))
     context = {
         "team": team,
+        "openings": team.openings.annotate(application_count=Count("applications")),
         "memberships": memberships,
         "is_member": any(m.user_id == request.user.pk for m in memberships),
         "open_proposals": open_proposals,
@@ -299,3 +324,172 @@ def revoke_invitation(request, invitation_id):
     else:
         messages.error(request, "That invitation was already accepted.")
     return redirect("organisation")
+
+
+@login_required
+def opening_create(request, team_id):
+    team = get_team_for_member(request.user, team_id)
+    form = NewOpeningForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        opening = pipeline.create_opening(team, fields.pop("template"), **fields)
+        messages.success(request, "Opening created with its own copy of the scorecard.")
+        return redirect(opening)
+    return render(
+        request,
+        "hiring/opening_form.html",
+        {"form": form, "team": team},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def opening_edit(request, opening_id):
+    opening = get_opening_for_member(request.user, opening_id)
+    form = OpeningForm(request.POST or None, instance=opening)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Opening saved.")
+        return redirect(opening)
+    return render(
+        request,
+        "hiring/opening_form.html",
+        {"form": form, "team": opening.team, "opening": opening},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def opening_detail(request, opening_id):
+    opening = get_opening_for(request.user, opening_id)
+    return _render_opening(request, opening)
+
+
+def _render_opening(request, opening, status=200, candidate_form=None):
+    applications = opening.applications.select_related("candidate").annotate(
+        assigned=Count("feedback", distinct=True),
+        submitted=Count("feedback", filter=Q(feedback__submitted_at__isnull=False), distinct=True),
+    )
+    by_stage = {stage: [] for stage in Application.Stage}
+    for application in applications:
+        by_stage[application.stage].append(application)
+    context = {
+        "opening": opening,
+        "stages": [(Application.Stage(stage), apps) for stage, apps in by_stage.items()],
+        "runs_pipeline": Team.objects.pipeline_run_by(request.user)
+        .filter(pk=opening.team_id)
+        .exists(),
+        "is_member": opening.team.has_member(request.user),
+        "candidate_form": candidate_form or CandidateForm(),
+    }
+    return render(request, "hiring/opening_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def application_create(request, opening_id):
+    opening = get_opening_for_pipeline(request.user, opening_id)
+    form = CandidateForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            application = pipeline.add_application(opening, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{application.candidate} added.")
+            return redirect(application)
+    return _render_opening(request, opening, status=400, candidate_form=form)
+
+
+@login_required
+def application_detail(request, application_id):
+    application = get_application_for(request.user, application_id)
+    return _render_application(request, application)
+
+
+def _render_application(request, application, status=200, **forms):
+    user = request.user
+    feedback = list(
+        Feedback.objects.filter(application=application)
+        .select_related("interviewer")
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=FeedbackRevision.objects.prefetch_related(
+                    Prefetch(
+                        "ratings",
+                        queryset=Rating.objects.select_related("criterion").order_by(
+                            "criterion__position", "criterion__pk"
+                        ),
+                    )
+                ),
+            )
+        )
+    )
+    own = [f for f in feedback if f.interviewer_id == user.pk]
+    readable = can_read_all_feedback(user, application, own)
+    runs_pipeline = (
+        Team.objects.pipeline_run_by(user).filter(pk=application.opening.team_id).exists()
+    )
+    context = {
+        "application": application,
+        "candidate": application.candidate,
+        "stage_changes": application.stage_changes.select_related("by"),
+        "feedback": feedback,
+        "own_feedback": own,
+        "readable": readable,
+        "runs_pipeline": runs_pipeline and not application.is_closed,
+        "stage_form": forms.get("stage_form") or StageForm(initial={"stage": application.stage}),
+        **forms,
+    }
+    if readable:
+        context["summary"] = feedback_summary(feedback)
+    if context["runs_pipeline"] and "assign_form" not in forms:
+        context["assign_form"] = AssignForm(team=application.opening.team)
+    template = "hiring/application_detail.html"
+    if request.htmx and forms:
+        template += "#panel"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def application_stage(request, application_id):
+    application = get_application_for_pipeline(request.user, application_id)
+    form = StageForm(request.POST)
+    if form.is_valid():
+        try:
+            pipeline.move_stage(application, form.cleaned_data["stage"], request.user)
+        except ValidationError as error:
+            form.add_error("stage", error)
+        else:
+            return redirect(application)
+    return _render_application(request, application, status=400, stage_form=form)
+
+
+@login_required
+def application_resume(request, application_id):
+    candidate = get_application_for(request.user, application_id).candidate
+    if not candidate.resume:
+        raise Http404
+    return FileResponse(candidate.resume.open("rb"), as_attachment=True)
+
+
+@login_required
+@require_POST
+def assign_interviewer(request, application_id):
+    application = get_application_for_pipeline(request.user, application_id)
+    form = AssignForm(request.POST, team=application.opening.team)
+    if form.is_valid():
+        try:
+            scorecard_feedback.assign(
+                application,
+                form.cleaned_data["interviewer"],
+                form.cleaned_data["focus"],
+                assigned_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(application)
+    return _render_application(request, application, status=400, assign_form=form)

@@ -1,7 +1,8 @@
 import factory
 from allauth.account.models import EmailAddress
 
-from hiring.models import Membership, Team, User
+from hiring.models import Application, Candidate, Membership, Opening, Team, User
+from scorecards.editing import copy_scorecard, create_template
 
 PASSWORD = "correct-horse-battery"
 
@@ -44,3 +45,32 @@ class TeamFactory(factory.django.DjangoModelFactory):
     def members(team, create, extracted, **kwargs):
         for user in extracted or []:
             Membership.objects.create(team=team, user=user)
+
+
+class OpeningFactory(factory.django.DjangoModelFactory):
+    """An open opening with its own copy of a fresh scorecard template of its team."""
+
+    class Meta:
+        model = Opening
+
+    team = factory.SubFactory(TeamFactory)
+    title = factory.Sequence(lambda n: f"Engineer {n}")
+    scorecard = factory.LazyAttribute(
+        lambda o: copy_scorecard(create_template(o.team, "Template"), name=f"{o.title} scorecard")
+    )
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    name = factory.Sequence(lambda n: f"Candidate {n}")
+    email = factory.Sequence(lambda n: f"candidate{n}@candidates.example")
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    candidate = factory.SubFactory(CandidateFactory)
+    opening = factory.SubFactory(OpeningFactory)

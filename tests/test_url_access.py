@@ -5,16 +5,17 @@ The URL patterns come from the resolver, so a new view is covered the day it is 
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.urls.converters import IntConverter
+from django.urls.converters import IntConverter, UUIDConverter
 
 from hiring import membership
 from hiring.models import Invitation, User
+from scorecards import feedback as scorecard_feedback
 
-from .factories import UserFactory
+from .factories import ApplicationFactory, UserFactory
 
 
 def object_id_patterns(patterns=None, converters=None):
-    """(name, id names) of our own views whose route takes an integer id."""
+    """(name, id names) of our own views whose route takes an object's id or key."""
     for entry in get_resolver().url_patterns if patterns is None else patterns:
         found = {**(converters or {}), **getattr(entry.pattern, "converters", {})}
         if isinstance(entry, URLResolver):
@@ -22,7 +23,11 @@ def object_id_patterns(patterns=None, converters=None):
         elif isinstance(entry, URLPattern) and entry.callback.__module__.startswith(
             ("hiring.", "scorecards.")
         ):
-            ids = [name for name, conv in found.items() if isinstance(conv, IntConverter)]
+            ids = [
+                name
+                for name, conv in found.items()
+                if isinstance(conv, IntConverter | UUIDConverter)
+            ]
             if ids:
                 yield entry.name, ids
 
@@ -33,17 +38,25 @@ PATTERNS = sorted(object_id_patterns())
 @pytest.fixture
 def team_objects(member, teammate, team):
     """One object of `team` for each kind of id a URL can take."""
-    candidate = UserFactory(email="candidate@example.com")
-    proposal = membership.propose_member(team, member, candidate.email)
+    colleague = UserFactory(email="colleague@example.com")
+    proposal = membership.propose_member(team, member, colleague.email)
     admin = UserFactory(role=User.Role.ADMIN)
     invitation = Invitation.objects.create(
         email="new@example.com", role=User.Role.RECRUITER, invited_by=admin
     )
+    application = ApplicationFactory(opening__team=team)
+    feedback = scorecard_feedback.assign(application, member, "skills", assigned_by=member)
+    scorecard = application.opening.scorecard
     return {
         "team_id": team.pk,
         "proposal_id": proposal.pk,
         "user_id": teammate.pk,
         "invitation_id": invitation.pk,
+        "opening_id": application.opening_id,
+        "application_id": application.pk,
+        "scorecard_id": scorecard.pk,
+        "key": scorecard.current_version().criteria.first().key,
+        "feedback_id": feedback.pk,
     }
 
 
@@ -55,7 +68,14 @@ def url_for(name, ids, team_objects):
 
 def test_the_walk_finds_the_views():
     names = {name for name, _ in PATTERNS}
-    assert {"team_detail", "vote", "propose_removal", "revoke_invitation"} <= names
+    assert {
+        "team_detail",
+        "vote",
+        "revoke_invitation",
+        "application_detail",
+        "criterion_edit",
+        "feedback_form",
+    } <= names
 
 
 @pytest.mark.parametrize(("name", "ids"), PATTERNS)

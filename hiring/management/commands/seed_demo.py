@@ -2,8 +2,10 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from hiring import membership
-from hiring.models import Membership, Organisation, Team, User
+from hiring import membership, pipeline
+from hiring.models import Application, Membership, Organisation, Team, User
+from scorecards import editing, feedback
+from scorecards.models import Category, Vote
 
 PASSWORD = "teamfit-demo"
 DOMAIN = "teamfit.example"
@@ -50,9 +52,62 @@ class Command(BaseCommand):
         if not platform.proposals.exists():
             # A proposal still waiting for votes, so the team page shows self-selection at work.
             membership.propose_member(platform, people["ana"], f"hana@{DOMAIN}")
+        for team_name, template in TEMPLATES.items():
+            team = Team.objects.get(name=team_name)
+            if not team.scorecards.exists():
+                name, criteria = template
+                editing.create_template(team, name, criteria)
+        for team_name, title, description, candidates in OPENINGS:
+            team = Team.objects.get(name=team_name)
+            if not team.openings.filter(title=title).exists():
+                self.opening(team, title, description, candidates, people)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with any of these:"))
         for local, name, role, _ in PEOPLE:
             self.stdout.write(f"  {local + '@' + DOMAIN:<24} {PASSWORD}   {role.label}: {name}")
+
+    def opening(self, team, title, description, candidates, people):
+        template = team.scorecards.get(opening=None)
+        opening = pipeline.create_opening(team, template, title=title, description=description)
+        author = team.memberships.order_by("user__email").first().user
+        for name, stage, panel in candidates:
+            local = name.split()[0].lower()
+            application = pipeline.add_application(
+                opening,
+                author,
+                name=name,
+                email=f"{local}@candidates.example",
+                links=f"https://github.com/{local}",
+            )
+            for interviewer, focus, state, scores, vote in panel:
+                self.feedback(application, people[interviewer], focus, state, scores, vote, author)
+            if stage != Application.Stage.APPLIED:
+                application.move_to(stage, author)
+
+    def feedback(self, application, interviewer, focus, state, scores, vote, assigned_by):
+        item = feedback.assign(application, interviewer, focus, assigned_by=assigned_by)
+        if state == "assigned":
+            return
+        criteria = list(item.criteria.order_by("position"))
+        ratings = {
+            c.pk: {"score": score, "no_evidence": score is None, "notes": NOTES[score]}
+            for c, score in zip(criteria, scores, strict=False)
+        }
+        draft = feedback.save_draft(
+            item, interviewer, ratings=ratings, takeaways=TAKEAWAYS[vote], vote=vote
+        )
+        if state == "draft":
+            return
+        feedback.submit(item, interviewer, draft.number)
+        if state == "amended":
+            amendment = feedback.start_amendment(item, interviewer)
+            first = criteria[0]
+            feedback.save_draft(item, interviewer, ratings={first.pk: {"score": 3}})
+            feedback.submit(
+                item,
+                interviewer,
+                amendment.number,
+                amend_reason="Re-read my notes: the design answer was stronger than I scored.",
+            )
 
     def person(self, local, display_name, role, time_zone):
         email = f"{local}@{DOMAIN}"
@@ -66,3 +121,179 @@ class Command(BaseCommand):
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
         return user
+
+
+def anchors(one, two, three, four):
+    return {"anchor_1": one, "anchor_2": two, "anchor_3": three, "anchor_4": four}
+
+
+SKILLS, TEAM_FIT = Category.SKILLS, Category.TEAM_FIT
+TEMPLATES = {
+    "Platform": (
+        "Platform engineer",
+        [
+            {
+                "name": "System design",
+                "category": SKILLS,
+                "weight": 2,
+                "description": "Designs services that stay up, scale and can be operated.",
+                "questions": (
+                    "Design a rate limiter for our API gateway.\nHow would you roll it out?"
+                ),
+                **anchors(
+                    "Names components without connecting them to the requirements.",
+                    "A workable design; misses failure modes or operability.",
+                    "Sound design with failure modes, capacity and rollout considered.",
+                    "Weighs alternatives with numbers; designs for change and for on-call.",
+                ),
+            },
+            {
+                "name": "Operational excellence",
+                "category": SKILLS,
+                "weight": 1,
+                "description": "Runs production well: observability, incidents, safe change.",
+                "questions": "Tell us about the last incident you led.",
+                **anchors(
+                    "No production experience described.",
+                    "Has been on call; reacts rather than prevents.",
+                    "Leads incidents calmly; adds alerts and runbooks afterwards.",
+                    "Changes how a whole team operates: SLOs, blameless reviews, automation.",
+                ),
+            },
+            {
+                "name": "Collaboration",
+                "category": TEAM_FIT,
+                "weight": 1,
+                "description": "Works with peers: shares context, asks for and gives feedback.",
+                "questions": "Tell us about a disagreement with a teammate and how it ended.",
+                **anchors(
+                    "Talks about work only as individual effort; dismissive of others.",
+                    "Cooperates when asked; rarely seeks or offers feedback.",
+                    "Seeks feedback, credits others, resolves disagreement openly.",
+                    "Makes the people around them better; examples of mentoring and repair.",
+                ),
+            },
+            {
+                "name": "Ownership",
+                "category": TEAM_FIT,
+                "weight": 1,
+                "description": "Takes problems to the end, including the unglamorous parts.",
+                "questions": "What did you own that nobody asked you to?",
+                **anchors(
+                    "Hands problems off at the first obstacle.",
+                    "Finishes assigned work; leaves loose ends for others.",
+                    "Follows through, including docs, migration and clean-up.",
+                    "Spots the orphaned problems and gets them solved with others.",
+                ),
+            },
+        ],
+    ),
+    "Payments": (
+        "Payments backend",
+        [
+            {
+                "name": "Correctness with money",
+                "category": SKILLS,
+                "weight": 2,
+                "description": "Builds code where every cent is accounted for.",
+                "questions": "How do you make a payout safe to retry?",
+                **anchors(
+                    "Does not see why a retry could pay twice.",
+                    "Knows idempotency keys; misses reconciliation.",
+                    "Designs idempotent flows with a ledger and reconciliation.",
+                    "Proves correctness with invariants and tests for partial failure.",
+                ),
+            },
+            {
+                "name": "Candour",
+                "category": TEAM_FIT,
+                "weight": 1,
+                "description": "Says what they think, kindly, and changes their mind on evidence.",
+                "questions": "When did you tell a lead they were wrong?",
+                **anchors(
+                    "Avoids disagreement or is harsh.",
+                    "Disagrees privately but not in the room.",
+                    "Raises concerns early and respectfully.",
+                    "Makes it safe for others to disagree too.",
+                ),
+            },
+        ],
+    ),
+}
+
+NOTES = {
+    None: "",
+    1: "Struggled here even with prompting.",
+    2: "Partial answer; needed hints.",
+    3: "Solid, with good examples.",
+    4: "Excellent: concrete, measured, and reflective.",
+}
+TAKEAWAYS = {
+    Vote.STRONG_NO: "Not ready for this role.",
+    Vote.NO: "Some strengths, but gaps we cannot close on the job.",
+    Vote.YES: "Would do well here; a few areas to grow.",
+    Vote.STRONG_YES: "Raises the bar for the team.",
+}
+
+A = "assigned"
+# (team, title, description, [(candidate, stage, [(interviewer, focus, state, scores, vote)])])
+OPENINGS = [
+    (
+        "Platform",
+        "Senior Platform Engineer",
+        "Own our Kubernetes platform and the paved road every team deploys on.",
+        [
+            ("Priya Natarajan", Application.Stage.APPLIED, []),
+            (
+                "Marco Rossi",
+                Application.Stage.PANEL,
+                [
+                    ("ana", SKILLS, "draft", [3, None], Vote.YES),
+                    ("ben", TEAM_FIT, A, [], ""),
+                ],
+            ),
+            (
+                "Lena Vogel",
+                Application.Stage.PANEL,
+                [
+                    ("ana", SKILLS, "submitted", [3, 2], Vote.YES),
+                    ("ben", TEAM_FIT, "submitted", [4, 3], Vote.STRONG_YES),
+                    ("cai", TEAM_FIT, A, [], ""),
+                ],
+            ),
+            (
+                "Tom Okafor",
+                Application.Stage.DEBRIEF,
+                [
+                    ("ana", SKILLS, "submitted", [2, 2], Vote.NO),
+                    ("ben", TEAM_FIT, "submitted", [3, 3], Vote.YES),
+                    ("dan", TEAM_FIT, "submitted", [1, 2], Vote.STRONG_NO),
+                ],
+            ),
+            (
+                "Sara Lind",
+                Application.Stage.DEBRIEF,
+                [
+                    ("ben", SKILLS, "amended", [2, 3], Vote.YES),
+                    ("cai", TEAM_FIT, "submitted", [4, 4], Vote.STRONG_YES),
+                ],
+            ),
+        ],
+    ),
+    (
+        "Payments",
+        "Backend Engineer, Payments",
+        "Build payouts and reconciliation that never lose a cent.",
+        [
+            ("Ola Nordmann", Application.Stage.SCREEN, []),
+            (
+                "Kenji Sato",
+                Application.Stage.PANEL,
+                [
+                    ("eve", SKILLS, "submitted", [3], Vote.YES),
+                    ("fay", TEAM_FIT, "draft", [None], Vote.NO),
+                ],
+            ),
+        ],
+    ),
+]

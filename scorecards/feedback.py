@@ -1,0 +1,201 @@
+"""Independent feedback: assign an interviewer, save drafts, submit once, amend with a reason."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import aggregation
+from .models import Category, Feedback, FeedbackRevision, Rating, Vote
+
+
+@transaction.atomic
+def assign(application, interviewer, focus, assigned_by, criteria=None):
+    """Ask a member of the hiring team to score `application` on the `focus` criteria."""
+    opening = application.opening
+    if not opening.team.has_member(interviewer):
+        raise ValidationError(f"{interviewer} is not a member of {opening.team}.")
+    if opening.scorecard is None:
+        raise ValidationError("Choose a scorecard for this opening first.")
+    if application.is_closed:
+        raise ValidationError("This application is closed.")
+    version = opening.scorecard.current_version()
+    focus_criteria = version.criteria.filter(category=focus)
+    if criteria:
+        chosen = focus_criteria.filter(pk__in=[c.pk for c in criteria])
+        if chosen.count() != len(criteria):
+            raise ValidationError("Pick criteria of this scorecard within the focus.")
+        focus_criteria = chosen
+    if not focus_criteria:
+        raise ValidationError("The scorecard has no criteria for this focus.")
+    if Feedback.objects.filter(application=application, interviewer=interviewer, focus=focus):
+        raise ValidationError(f"{interviewer} is already scoring this focus.")
+    feedback = Feedback.objects.create(
+        application=application,
+        interviewer=interviewer,
+        focus=focus,
+        version=version,
+        assigned_by=assigned_by,
+    )
+    feedback.criteria.set(focus_criteria)
+    return feedback
+
+
+def _lock(feedback, author):
+    if feedback.interviewer_id != author.pk:
+        raise ValidationError("This feedback is not yours.")
+    feedback = (
+        Feedback.objects.select_for_update().select_related("application").get(pk=feedback.pk)
+    )
+    if feedback.application.is_closed:
+        raise ValidationError("The application is closed: feedback can no longer change.")
+    return feedback
+
+
+def current_draft(feedback):
+    return feedback.revisions.filter(submitted_at=None).first()
+
+
+def latest_submitted(feedback):
+    return feedback.revisions.exclude(submitted_at=None).order_by("-number").first()
+
+
+@transaction.atomic
+def save_draft(feedback, author, ratings=None, takeaways=None, vote=None):
+    """Save what the author has so far; only the values given change, so two tabs can't clobber.
+
+    `ratings` maps a criterion id to a dict with any of: score (1-4 or None), no_evidence, notes.
+    """
+    feedback = _lock(feedback, author)
+    draft = current_draft(feedback)
+    if draft is None:
+        if feedback.is_submitted:
+            raise ValidationError("This feedback is submitted. Amend it to change it.")
+        draft = FeedbackRevision.objects.create(feedback=feedback)
+    allowed = {c.pk: c for c in feedback.criteria.all()}
+    for criterion_id, values in (ratings or {}).items():
+        if criterion_id not in allowed:
+            raise ValidationError("That criterion is not part of this feedback.")
+        score = values.get("score")
+        if score is not None and score not in range(aggregation.SCALE[0], aggregation.SCALE[1] + 1):
+            raise ValidationError(
+                f"A rating is between {aggregation.SCALE[0]} and {aggregation.SCALE[1]}."
+            )
+        rating, _ = Rating.objects.get_or_create(revision=draft, criterion_id=criterion_id)
+        if "no_evidence" in values:
+            rating.no_evidence = values["no_evidence"]
+            rating.score = None if rating.no_evidence else rating.score
+        if "score" in values:
+            rating.score = score
+            rating.no_evidence = rating.no_evidence and score is None
+        if "notes" in values:
+            rating.notes = values["notes"]
+        rating.save()
+    if takeaways is not None:
+        draft.takeaways = takeaways
+    if vote is not None:
+        if vote and vote not in Vote.values:
+            raise ValidationError("Choose strong no, no, yes or strong yes.")
+        draft.vote = vote
+    draft.updated_at = timezone.now()
+    draft.save()
+    return draft
+
+
+def missing_for_submission(draft, criteria):
+    """What stops a draft being submitted: unrated criteria ids, and whether the vote is missing."""
+    rated = {r.criterion_id for r in draft.ratings.all() if r.is_rated}
+    return [c.pk for c in criteria if c.pk not in rated], not draft.vote
+
+
+@transaction.atomic
+def submit(feedback, author, revision_number, amend_reason=""):
+    """Submit the draft numbered `revision_number`; it never changes afterwards."""
+    feedback = _lock(feedback, author)
+    draft = current_draft(feedback)
+    if draft is None or draft.number != revision_number:
+        raise ValidationError("This feedback was already submitted, perhaps in another tab.")
+    unrated, no_vote = missing_for_submission(draft, feedback.criteria.all())
+    if unrated or no_vote:
+        raise ValidationError("Rate every criterion (or mark no evidence) and choose a vote.")
+    if draft.is_amendment and not amend_reason.strip():
+        raise ValidationError("Say why you are amending your submitted feedback.")
+    now = timezone.now()
+    draft.amend_reason = amend_reason.strip()
+    draft.submitted_at = now
+    draft.save(update_fields=["amend_reason", "submitted_at"])
+    if not feedback.is_submitted:
+        feedback.submitted_at = now
+        feedback.save(update_fields=["submitted_at"])
+    return draft
+
+
+@transaction.atomic
+def start_amendment(feedback, author):
+    """A new draft revision, starting from the latest submitted one, which stays as it was."""
+    feedback = _lock(feedback, author)
+    draft = current_draft(feedback)
+    if draft is not None:
+        return draft
+    submitted = latest_submitted(feedback)
+    if submitted is None:
+        raise ValidationError("Submit your feedback before amending it.")
+    amendment = FeedbackRevision.objects.create(
+        feedback=feedback,
+        number=submitted.number + 1,
+        takeaways=submitted.takeaways,
+        vote=submitted.vote,
+    )
+    Rating.objects.bulk_create(
+        Rating(
+            revision=amendment,
+            criterion_id=r.criterion_id,
+            score=r.score,
+            no_evidence=r.no_evidence,
+            notes=r.notes,
+        )
+        for r in submitted.ratings.all()
+    )
+    return amendment
+
+
+def can_read_all_feedback(user, application, own_feedback):
+    """Independence first: others' feedback stays hidden until your own is in.
+
+    Leadership reads all submitted feedback; recruiters never see ratings, notes or votes;
+    a panelist sees the others' once all of their own is submitted. Team members off the
+    panel wait for the debrief.
+    """
+    if user.is_leadership:
+        return True
+    if user.is_recruiter:
+        return False
+    return bool(own_feedback) and all(f.is_submitted for f in own_feedback)
+
+
+def feedback_summary(feedback):
+    """Figures over the latest submitted revision of each feedback (with revisions prefetched)."""
+    latest = [f.latest_revision() for f in feedback if f.is_submitted]
+    ratings = [r for revision in latest for r in revision.ratings.all()]
+    criteria = {r.criterion_id: r.criterion for r in ratings}
+    plain = [
+        aggregation.Rating(
+            interviewer_id=revision.feedback.interviewer_id,
+            criterion_id=r.criterion_id,
+            score=r.score,
+        )
+        for revision in latest
+        for r in revision.ratings.all()
+    ]
+    return {
+        "category_scores": {
+            Category(category).label: score
+            for category, score in aggregation.category_scores(
+                [c.as_plain() for c in criteria.values()], plain
+            ).items()
+        },
+        "tally": aggregation.vote_tally(revision.vote for revision in latest),
+        "disputed": [
+            (criteria[criterion_id], spread)
+            for criterion_id, spread in aggregation.most_disputed(plain)
+        ],
+    }

@@ -1,0 +1,112 @@
+from django import forms
+
+from hiring.models import User
+
+from .editing import CRITERION_FIELDS
+from .models import RATING_LEVELS, Category, Criterion, Scorecard, Vote
+
+
+class ScorecardForm(forms.ModelForm):
+    class Meta:
+        model = Scorecard
+        fields = ["name"]
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = CRITERION_FIELDS
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in ["description", "anchor_1", "anchor_2", "anchor_3", "anchor_4", "questions"]
+        }
+
+
+class AssignForm(forms.Form):
+    interviewer = forms.ModelChoiceField(queryset=User.objects.none())
+    focus = forms.ChoiceField(choices=Category)
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interviewer"].queryset = team.members.order_by("display_name")
+
+
+NO_EVIDENCE = "none"
+SCORE_CHOICES = [(str(level), str(level)) for level in RATING_LEVELS] + [
+    (NO_EVIDENCE, "No evidence")
+]
+
+
+class FeedbackForm(forms.Form):
+    """The interviewer's scorecard: a rating and notes per focus criterion, takeaways and a vote.
+
+    Every field is optional here: drafts save whatever is there; `feedback.submit` decides
+    whether it is complete.
+    """
+
+    takeaways = forms.CharField(
+        label="Key takeaways", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    vote = forms.ChoiceField(
+        label="Overall vote", choices=Vote, required=False, widget=forms.RadioSelect
+    )
+    amend_reason = forms.CharField(
+        label="Why are you amending?", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.ChoiceField(
+                label=criterion.name,
+                choices=SCORE_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"notes_{criterion.pk}"] = forms.CharField(
+                label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+
+    def clean(self):
+        known = {f"{prefix}_{c.pk}" for c in self.criteria for prefix in ("score", "notes")}
+        foreign = [
+            key for key in self.data if key.startswith(("score_", "notes_")) and key not in known
+        ]
+        if foreign:
+            raise forms.ValidationError("That criterion is not part of this scorecard.")
+        return super().clean()
+
+    def rows(self):
+        """(criterion, score field, notes field) in scorecard order, for the template."""
+        return [(c, self[f"score_{c.pk}"], self[f"notes_{c.pk}"]) for c in self.criteria]
+
+    def ratings(self):
+        """The ratings posted, as `feedback.save_draft` takes them: only the fields present."""
+        ratings = {}
+        for criterion in self.criteria:
+            values = {}
+            if f"score_{criterion.pk}" in self.data:
+                score = self.cleaned_data[f"score_{criterion.pk}"]
+                values["no_evidence"] = score == NO_EVIDENCE
+                values["score"] = int(score) if score and score != NO_EVIDENCE else None
+            if f"notes_{criterion.pk}" in self.data:
+                values["notes"] = self.cleaned_data[f"notes_{criterion.pk}"]
+            if values:
+                ratings[criterion.pk] = values
+        return ratings
+
+    def posted(self, name):
+        """A posted value, or None when this save did not include the field."""
+        return self.cleaned_data[name] if name in self.data else None
+
+    @staticmethod
+    def initial_from(revision):
+        if revision is None:
+            return {}
+        initial = {"takeaways": revision.takeaways, "vote": revision.vote}
+        for rating in revision.ratings.all():
+            score = NO_EVIDENCE if rating.no_evidence else rating.score
+            initial[f"score_{rating.criterion_id}"] = "" if score is None else str(score)
+            initial[f"notes_{rating.criterion_id}"] = rating.notes
+        return initial

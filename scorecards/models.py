@@ -1,0 +1,225 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from . import aggregation
+
+
+class Category(models.TextChoices):
+    SKILLS = "skills", "Skills"
+    TEAM_FIT = "team_fit", "Team fit"
+
+
+class Vote(models.TextChoices):
+    STRONG_NO = "strong_no", "Strong no"
+    NO = "no", "No"
+    YES = "yes", "Yes"
+    STRONG_YES = "strong_yes", "Strong yes"
+
+
+RATING_LEVELS = range(aggregation.SCALE[0], aggregation.SCALE[1] + 1)
+
+
+class Scorecard(models.Model):
+    """A team's scorecard: a template in its library, or the copy an opening uses."""
+
+    team = models.ForeignKey("hiring.Team", on_delete=models.CASCADE, related_name="scorecards")
+    name = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("scorecard_edit", args=[self.pk])
+
+    @property
+    def is_template(self):
+        return not hasattr(self, "opening")
+
+    def current_version(self):
+        return self.versions.order_by("-number").first()
+
+
+class ScorecardVersion(models.Model):
+    """The criteria as they were: feedback stays bound to the version it was given on."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["scorecard", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scorecard", "number"], name="unique_scorecard_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scorecard} v{self.number}"
+
+    def has_submitted_feedback(self):
+        return FeedbackRevision.objects.filter(
+            feedback__version=self, submitted_at__isnull=False
+        ).exists()
+
+
+class Criterion(models.Model):
+    version = models.ForeignKey(ScorecardVersion, on_delete=models.CASCADE, related_name="criteria")
+    # The same criterion across versions, so reports can follow it through edits.
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=120)
+    category = models.CharField(max_length=10, choices=Category)
+    description = models.TextField("what it measures")
+    anchor_1 = models.TextField("1: what it looks like")
+    anchor_2 = models.TextField("2: what it looks like")
+    anchor_3 = models.TextField("3: what it looks like")
+    anchor_4 = models.TextField("4: what it looks like")
+    weight = models.DecimalField(
+        max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(0.01)]
+    )
+    questions = models.TextField(blank=True, help_text="Suggested interview questions, one a line.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="criterion_once_per_version"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def anchors(self):
+        return [(level, getattr(self, f"anchor_{level}")) for level in RATING_LEVELS]
+
+    def question_list(self):
+        return [line.strip() for line in self.questions.splitlines() if line.strip()]
+
+    def as_plain(self):
+        return aggregation.Criterion(id=self.pk, category=self.category, weight=float(self.weight))
+
+
+class Feedback(models.Model):
+    """One interviewer's scorecard for one application, with a focus and the criteria to cover.
+
+    Its content lives in revisions: at most one draft, and submitted revisions that never change.
+    """
+
+    application = models.ForeignKey(
+        "hiring.Application", on_delete=models.CASCADE, related_name="feedback"
+    )
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="feedback"
+    )
+    focus = models.CharField(max_length=10, choices=Category)
+    version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="feedback")
+    criteria = models.ManyToManyField(Criterion, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+    # When the first revision was submitted; None while the interviewer has not.
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assigned_at", "pk"]
+        verbose_name_plural = "feedback"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "interviewer", "focus"], name="one_feedback_per_focus"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.interviewer} on {self.application} ({self.get_focus_display()})"
+
+    def get_absolute_url(self):
+        return reverse("feedback_form", args=[self.pk])
+
+    @property
+    def is_submitted(self):
+        return self.submitted_at is not None
+
+    # These read prefetched revisions, so a page lists any number of feedback in fixed queries.
+    def submitted_revisions(self):
+        return [r for r in self.revisions.all() if not r.is_draft]
+
+    def latest_revision(self):
+        submitted = self.submitted_revisions()
+        return submitted[-1] if submitted else None
+
+    def draft(self):
+        return next((r for r in self.revisions.all() if r.is_draft), None)
+
+
+class FeedbackRevision(models.Model):
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(default=1)
+    takeaways = models.TextField("key takeaways", blank=True)
+    vote = models.CharField(max_length=10, choices=Vote, blank=True)
+    amend_reason = models.TextField("reason for the amendment", blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["feedback", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["feedback", "number"], name="unique_revision_number"),
+            models.UniqueConstraint(
+                fields=["feedback"], condition=Q(submitted_at=None), name="one_draft_per_feedback"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.feedback} r{self.number}"
+
+    @property
+    def is_draft(self):
+        return self.submitted_at is None
+
+    @property
+    def is_amendment(self):
+        return self.number > 1
+
+
+class Rating(models.Model):
+    revision = models.ForeignKey(FeedbackRevision, on_delete=models.CASCADE, related_name="ratings")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="ratings")
+    score = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(RATING_LEVELS[0]), MaxValueValidator(RATING_LEVELS[-1])],
+    )
+    no_evidence = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "criterion"], name="one_rating_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True)
+                | Q(score__gte=RATING_LEVELS[0], score__lte=RATING_LEVELS[-1], no_evidence=False),
+                name="rating_on_the_scale",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {'no evidence' if self.no_evidence else self.score}"
+
+    @property
+    def is_rated(self):
+        return self.no_evidence or self.score is not None

@@ -1,0 +1,230 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hiring.access import get_team_for_member
+
+from . import editing, feedback
+from .access import get_feedback_for_author, get_scorecard_for_member
+from .forms import CriterionForm, FeedbackForm, ScorecardForm
+from .models import Scorecard
+
+
+@login_required
+def library(request, team_id):
+    team = get_team_for_member(request.user, team_id)
+    form = ScorecardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        scorecard = editing.create_template(team, form.cleaned_data["name"])
+        return redirect(scorecard)
+    scorecards = Scorecard.objects.filter(team=team).select_related("opening")
+    return render(
+        request,
+        "scorecards/library.html",
+        {"team": team, "scorecards": scorecards, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def copy_template(request, scorecard_id):
+    source = get_scorecard_for_member(request.user, scorecard_id)
+    scorecard = editing.copy_scorecard(source, name=f"Copy of {source.name}")
+    messages.success(request, f"Copied. Adapt “{scorecard}” to the role.")
+    return redirect(scorecard)
+
+
+@login_required
+def scorecard_edit(request, scorecard_id):
+    scorecard = get_scorecard_for_member(request.user, scorecard_id)
+    return _render_editor(request, scorecard)
+
+
+def _render_editor(request, scorecard, status=200, editing_key=None, form=None, error=None):
+    """The editor page, or only its criteria list when htmx asks."""
+    version = scorecard.current_version()
+    context = {
+        "scorecard": scorecard,
+        "version": version,
+        "criteria": version.criteria.all(),
+        "editing_key": editing_key,
+        "edit_form": form if editing_key else None,
+        "add_form": form if form is not None and editing_key is None else CriterionForm(),
+        "error": error,
+    }
+    template = "scorecards/editor.html"
+    if request.htmx:
+        template += "#criteria"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def criterion_add(request, scorecard_id):
+    scorecard = get_scorecard_for_member(request.user, scorecard_id)
+    form = CriterionForm(request.POST)
+    if not form.is_valid():
+        return _render_editor(request, scorecard, status=400, form=form)
+    editing.add_criterion(scorecard, form.cleaned_data)
+    return _after_edit(request, scorecard)
+
+
+@login_required
+def criterion_edit(request, scorecard_id, key):
+    scorecard = get_scorecard_for_member(request.user, scorecard_id)
+    criterion = scorecard.current_version().criteria.filter(key=key).first()
+    if criterion is None:
+        return _render_editor(request, scorecard, status=404, error="That criterion is gone.")
+    form = CriterionForm(request.POST or None, instance=criterion)
+    if request.method == "POST":
+        if form.is_valid():
+            return _edit(request, scorecard, editing.update_criterion, key, form.cleaned_data)
+        return _render_editor(request, scorecard, status=400, editing_key=key, form=form)
+    return _render_editor(request, scorecard, editing_key=key, form=form)
+
+
+@login_required
+@require_POST
+def criterion_remove(request, scorecard_id, key):
+    scorecard = get_scorecard_for_member(request.user, scorecard_id)
+    return _edit(request, scorecard, editing.remove_criterion, key)
+
+
+@login_required
+@require_POST
+def criterion_move(request, scorecard_id, key):
+    scorecard = get_scorecard_for_member(request.user, scorecard_id)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    return _edit(request, scorecard, editing.move_criterion, key, offset)
+
+
+def _edit(request, scorecard, change, *args):
+    try:
+        change(scorecard, *args)
+    except ValidationError as error:
+        return _render_editor(request, scorecard, status=400, error=" ".join(error.messages))
+    return _after_edit(request, scorecard)
+
+
+def _after_edit(request, scorecard):
+    if request.htmx:
+        return _render_editor(request, scorecard)
+    return redirect(scorecard)
+
+
+@login_required
+def feedback_form(request, feedback_id):
+    item = get_feedback_for_author(request.user, feedback_id)
+    return _render_feedback(request, item)
+
+
+def _render_feedback(request, item, form=None, status=200):
+    draft = feedback.current_draft(item)
+    shown = draft or feedback.latest_submitted(item)
+    criteria = item.criteria.order_by("position", "pk")
+    if form is None:
+        form = FeedbackForm(initial=FeedbackForm.initial_from(shown), criteria=criteria)
+    context = {
+        "feedback": item,
+        "application": item.application,
+        "candidate": item.application.candidate,
+        "draft": draft,
+        "shown": shown,
+        "form": form,
+    }
+    return render(request, "scorecards/feedback_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def feedback_draft(request, feedback_id):
+    """Autosave (htmx, one field at a time) and the plain "Save draft" button."""
+    item = get_feedback_for_author(request.user, feedback_id)
+    form = FeedbackForm(request.POST, criteria=item.criteria.all())
+    error = None
+    if form.is_valid():
+        try:
+            draft = feedback.save_draft(
+                item,
+                request.user,
+                ratings=form.ratings(),
+                takeaways=form.posted("takeaways"),
+                vote=form.posted("vote"),
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = " ".join(e for errors in form.errors.values() for e in errors)
+    if request.htmx:
+        context = {"draft": None if error else draft, "save_error": error}
+        return render(
+            request,
+            "scorecards/feedback_form.html#draft-status",
+            context,
+            status=400 if error else 200,
+        )
+    if error:
+        return _render_feedback(request, item, form=form, status=400)
+    messages.success(request, "Draft saved.")
+    return redirect(item)
+
+
+@login_required
+@require_POST
+def feedback_submit(request, feedback_id):
+    item = get_feedback_for_author(request.user, feedback_id)
+    criteria = list(item.criteria.order_by("position", "pk"))
+    form = FeedbackForm(request.POST, criteria=criteria)
+    if form.is_valid():
+        try:
+            # One transaction: a second tab submitting at the same moment waits, then fails.
+            with transaction.atomic():
+                draft = feedback.save_draft(
+                    item,
+                    request.user,
+                    ratings=form.ratings(),
+                    takeaways=form.posted("takeaways"),
+                    vote=form.posted("vote"),
+                )
+                if str(draft.number) != request.POST.get("revision"):
+                    raise ValidationError(
+                        "This feedback changed in another tab since you opened it: reload the page."
+                    )
+                unrated, no_vote = feedback.missing_for_submission(draft, criteria)
+                for criterion_id in unrated:
+                    form.add_error(
+                        f"score_{criterion_id}", "Rate this criterion or mark no evidence."
+                    )
+                if no_vote:
+                    form.add_error("vote", "Choose your overall vote.")
+                if draft.is_amendment and not form.cleaned_data["amend_reason"].strip():
+                    form.add_error("amend_reason", "Say why you are amending your feedback.")
+                # An incomplete submission still keeps what was typed, as the draft.
+                if not form.errors:
+                    feedback.submit(
+                        item,
+                        request.user,
+                        revision_number=draft.number,
+                        amend_reason=form.cleaned_data["amend_reason"],
+                    )
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        return _render_feedback(request, item, form=form, status=400)
+    messages.success(request, "Feedback submitted. You can now read your panel's feedback.")
+    return redirect(item.application)
+
+
+@login_required
+@require_POST
+def feedback_amend(request, feedback_id):
+    item = get_feedback_for_author(request.user, feedback_id)
+    try:
+        feedback.start_amendment(item, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(item)
