@@ -5,7 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .factories import PASSWORD, UserFactory
+from scorecards import feedback
+
+from .factories import PASSWORD, ApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +24,7 @@ def console_errors():
 def sign_in(live_server, browser, console_errors):
     def sign_in_as(user):
         context = browser.new_context()
+        context.set_default_timeout(10_000)
         page = context.new_page()
         page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
         page.goto(f"{live_server.url}/accounts/login/")
@@ -63,3 +66,40 @@ def test_leadership_reads_every_team_but_cannot_change_membership(sign_in, leade
     expect(cto.locator(".members")).to_contain_text("Ana Member")
     expect(cto.get_by_role("button", name="Propose", exact=True)).to_have_count(0)
     expect(cto.get_by_role("button", name="Propose removal")).to_have_count(0)
+
+
+def test_interviewers_score_independently(sign_in, member, teammate, team):
+    application = ApplicationFactory(opening__team=team, candidate__name="Lena Vogel")
+    ana_feedback = feedback.assign(application, member, "skills", assigned_by=member)
+    ben_feedback = feedback.assign(application, teammate, "skills", assigned_by=member)
+
+    ana = sign_in(member)
+    ana.goto(f"{ana.url.rstrip('/')}{ana_feedback.get_absolute_url()}")
+    expect(ana.get_by_role("heading", name="Your skills feedback on Lena Vogel")).to_be_visible()
+    expect(ana.get_by_text("Reached a sound approach alone")).to_be_visible()  # an anchor
+    with ana.expect_response(re.compile(r"/draft/$")):
+        ana.get_by_label(re.compile(r"3 Reached a sound approach")).check()
+    with ana.expect_response(re.compile(r"/draft/$")):
+        ana.get_by_label("Notes").fill("ZEBRA: clear reasoning about trade-offs")
+    expect(ana.locator("#draft-status")).to_contain_text("Draft saved")
+
+    ana.reload()
+    expect(ana.get_by_label(re.compile(r"3 Reached a sound approach"))).to_be_checked()
+    expect(ana.get_by_label("Notes")).to_have_value("ZEBRA: clear reasoning about trade-offs")
+    ana.get_by_label("Strong yes").check()
+    ana.get_by_role("button", name="Submit feedback").click()
+    expect(ana.get_by_text("Feedback submitted")).to_be_visible()
+
+    ben = sign_in(teammate)
+    ben.goto(f"{ben.url.rstrip('/')}{application.get_absolute_url()}")
+    expect(ben.locator("#panel")).to_contain_text("Submitted")
+    expect(ben.locator("body")).not_to_contain_text("ZEBRA")
+    expect(ben.locator("body")).not_to_contain_text("Strong yes")
+    ben.goto(f"{ben.url.rsplit('/applications', 1)[0]}{ben_feedback.get_absolute_url()}")
+    expect(ben.locator("body")).not_to_contain_text("ZEBRA")
+    ben.get_by_label(re.compile(r"2 Made progress")).check()
+    ben.get_by_label("Notes").fill("Needed hints")
+    ben.get_by_label("No", exact=True).check()
+    ben.get_by_role("button", name="Submit feedback").click()
+    expect(ben.locator("#panel")).to_contain_text("ZEBRA: clear reasoning about trade-offs")
+    expect(ben.locator("#panel")).to_contain_text("Strong yes")
