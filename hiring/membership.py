@@ -182,6 +182,9 @@ def _apply(proposal):
     if proposal.kind == Proposal.Kind.RULE:
         team.membership_rule = proposal.membership_rule
         team.save(update_fields=["membership_rule"])
+        # The votes already cast on other proposals are recounted under the new rule.
+        for other in team.proposals.filter(status=Status.OPEN).exclude(pk=proposal.pk):
+            _settle(other)
     elif proposal.kind == Proposal.Kind.REMOVE:
         team.memberships.filter(user=proposal.subject).delete()
     elif proposal.subject:

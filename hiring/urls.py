@@ -56,6 +56,7 @@ urlpatterns = [
         views.revoke_invitation,
         name="revoke_invitation",
     ),
+    path("favicon.ico", views.favicon),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

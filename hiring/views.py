@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
@@ -50,6 +51,11 @@ from .models import (
     User,
     Vote,
 )
+
+
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page links; in production the name is hashed.
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @login_required
@@ -130,7 +136,9 @@ def _render_team(request, team, status=200, **context):
         "memberships": memberships,
         "is_member": any(m.user_id == request.user.pk for m in memberships),
         "open_proposals": open_proposals,
-        "decided_proposals": proposals.exclude(status=Proposal.Status.OPEN)[:10],
+        "decided_proposals": team.proposals.select_related("subject").exclude(
+            status=Proposal.Status.OPEN
+        )[:10],
         "propose_form": ProposeMemberForm(),
         "rule_form": MembershipRuleForm(initial={"membership_rule": team.membership_rule}),
         **context,

@@ -14,10 +14,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def console_errors():
-    """Errors the pages logged, Content Security Policy violations included."""
+    """Errors the pages logged, Content Security Policy violations included.
+
+    A 400 is how a form answers with its errors, so the browser's note of it is no error.
+    """
     errors = []
     yield errors
-    assert errors == []
+    assert [error for error in errors if "status of 400" not in error] == []
 
 
 @pytest.fixture
@@ -57,6 +60,16 @@ def test_a_team_accepts_a_new_member_by_majority(sign_in, member, teammate, team
     assert vote.value.request.headers["hx-request"] == "true"
     expect(ben.locator(".members")).to_contain_text("Cai Newcomer")
     expect(ben.locator("#proposals")).to_contain_text(re.compile(r"Add Cai Newcomer: Accepted"))
+
+
+def test_form_errors_from_htmx_show_beside_the_field(sign_in, member, team):
+    ana = sign_in(member)
+    ana.get_by_role("link", name="Platform").first.click()
+    ana.get_by_label("Colleague's email").fill("not-an-email")
+    with ana.expect_response(re.compile(r"/proposals/member/$")) as response:
+        ana.get_by_role("button", name="Propose", exact=True).click()
+    assert response.value.status == 400
+    expect(ana.locator("#membership .errorlist")).to_contain_text("Enter a valid email address")
 
 
 def test_leadership_reads_every_team_but_cannot_change_membership(sign_in, leadership, team):
