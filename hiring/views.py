@@ -453,7 +453,7 @@ def _render_application(request, application, status=200, **forms):
     if readable:
         context["summary"] = feedback_summary(feedback)
     if context["runs_pipeline"] and "assign_form" not in forms:
-        context["assign_form"] = AssignForm(team=application.opening.team)
+        context["assign_form"] = AssignForm(application=application)
     template = "hiring/application_detail.html"
     if request.htmx and forms:
         template += "#panel"
@@ -487,7 +487,7 @@ def application_resume(request, application_id):
 @require_POST
 def assign_interviewer(request, application_id):
     application = get_application_for_pipeline(request.user, application_id)
-    form = AssignForm(request.POST, team=application.opening.team)
+    form = AssignForm(request.POST, application=application)
     if form.is_valid():
         try:
             scorecard_feedback.assign(
@@ -495,6 +495,7 @@ def assign_interviewer(request, application_id):
                 form.cleaned_data["interviewer"],
                 form.cleaned_data["focus"],
                 assigned_by=request.user,
+                criteria=list(form.cleaned_data["criteria"]),
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -114,7 +114,7 @@ def move_criterion(scorecard, key, offset):
     """Move a criterion up (offset -1) or down (+1) the list."""
     version = editable_version(scorecard)
     criteria = list(version.criteria.all())
-    index = next(i for i, c in enumerate(criteria) if c.key == key)
+    index = criteria.index(_criterion(version, key))
     target = index + offset
     if not 0 <= target < len(criteria):
         return

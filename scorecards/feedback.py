@@ -51,12 +51,12 @@ def _lock(feedback, author):
     return feedback
 
 
-def current_draft(feedback):
-    return feedback.revisions.filter(submitted_at=None).first()
+def current_draft(revisions):
+    return revisions.filter(submitted_at=None).first()
 
 
-def latest_submitted(feedback):
-    return feedback.revisions.exclude(submitted_at=None).order_by("-number").first()
+def latest_submitted(revisions):
+    return revisions.exclude(submitted_at=None).order_by("-number").first()
 
 
 @transaction.atomic
@@ -66,7 +66,7 @@ def save_draft(feedback, author, ratings=None, takeaways=None, vote=None):
     `ratings` maps a criterion id to a dict with any of: score (1-4 or None), no_evidence, notes.
     """
     feedback = _lock(feedback, author)
-    draft = current_draft(feedback)
+    draft = current_draft(feedback.revisions)
     if draft is None:
         if feedback.is_submitted:
             raise ValidationError("This feedback is submitted. Amend it to change it.")
@@ -111,7 +111,7 @@ def missing_for_submission(draft, criteria):
 def submit(feedback, author, revision_number, amend_reason=""):
     """Submit the draft numbered `revision_number`; it never changes afterwards."""
     feedback = _lock(feedback, author)
-    draft = current_draft(feedback)
+    draft = current_draft(feedback.revisions)
     if draft is None or draft.number != revision_number:
         raise ValidationError("This feedback was already submitted, perhaps in another tab.")
     unrated, no_vote = missing_for_submission(draft, feedback.criteria.all())
@@ -133,10 +133,10 @@ def submit(feedback, author, revision_number, amend_reason=""):
 def start_amendment(feedback, author):
     """A new draft revision, starting from the latest submitted one, which stays as it was."""
     feedback = _lock(feedback, author)
-    draft = current_draft(feedback)
+    draft = current_draft(feedback.revisions)
     if draft is not None:
         return draft
-    submitted = latest_submitted(feedback)
+    submitted = latest_submitted(feedback.revisions)
     if submitted is None:
         raise ValidationError("Submit your feedback before amending it.")
     amendment = FeedbackRevision.objects.create(

@@ -25,10 +25,20 @@ class CriterionForm(forms.ModelForm):
 class AssignForm(forms.Form):
     interviewer = forms.ModelChoiceField(queryset=User.objects.none())
     focus = forms.ChoiceField(choices=Category)
+    criteria = forms.ModelMultipleChoiceField(
+        queryset=Criterion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Criteria to cover",
+        help_text="Leave empty to cover every criterion of the focus.",
+    )
 
-    def __init__(self, *args, team, **kwargs):
+    def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["interviewer"].queryset = team.members.order_by("display_name")
+        opening = application.opening
+        self.fields["interviewer"].queryset = opening.team.members.order_by("display_name")
+        if opening.scorecard:
+            self.fields["criteria"].queryset = opening.scorecard.current_version().criteria.all()
 
 
 NO_EVIDENCE = "none"

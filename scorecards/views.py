@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,7 +11,7 @@ from hiring.access import get_team_for_member
 from . import editing, feedback
 from .access import get_feedback_for_author, get_scorecard_for_member
 from .forms import CriterionForm, FeedbackForm, ScorecardForm
-from .models import Scorecard
+from .models import Rating, Scorecard
 
 
 @login_required
@@ -123,8 +124,11 @@ def feedback_form(request, feedback_id):
 
 
 def _render_feedback(request, item, form=None, status=200):
-    draft = feedback.current_draft(item)
-    shown = draft or feedback.latest_submitted(item)
+    revisions = item.revisions.prefetch_related(
+        Prefetch("ratings", queryset=Rating.objects.select_related("criterion"))
+    )
+    draft = feedback.current_draft(revisions)
+    shown = draft or feedback.latest_submitted(revisions)
     criteria = item.criteria.order_by("position", "pk")
     if form is None:
         form = FeedbackForm(initial=FeedbackForm.initial_from(shown), criteria=criteria)

@@ -25,8 +25,11 @@ def console_errors():
 
 @pytest.fixture
 def sign_in(live_server, browser, console_errors):
+    contexts = []
+
     def sign_in_as(user):
         context = browser.new_context()
+        contexts.append(context)
         context.set_default_timeout(10_000)
         page = context.new_page()
         page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
@@ -37,7 +40,10 @@ def sign_in(live_server, browser, console_errors):
         expect(page.get_by_role("heading", name=f"Hello, {user}")).to_be_visible()
         return page
 
-    return sign_in_as
+    yield sign_in_as
+    # Closed before the next test, so no page of this one talks to the live server during it.
+    for context in contexts:
+        context.close()
 
 
 def test_a_team_accepts_a_new_member_by_majority(sign_in, member, teammate, team):
