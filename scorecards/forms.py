@@ -91,8 +91,16 @@ class FeedbackForm(forms.Form):
         """(criterion, score field, notes field) in scorecard order, for the template."""
         return [(c, self[f"score_{c.pk}"], self[f"notes_{c.pk}"]) for c in self.criteria]
 
+    def draft_changes(self):
+        """What was posted, as `feedback.save_draft` takes it: only the fields present change."""
+        return {
+            "ratings": self.ratings(),
+            "takeaways": self.posted("takeaways"),
+            "vote": self.posted("vote"),
+        }
+
     def ratings(self):
-        """The ratings posted, as `feedback.save_draft` takes them: only the fields present."""
+        """The ratings posted, by criterion id: only the fields present."""
         ratings = {}
         for criterion in self.criteria:
             values = {}

@@ -152,13 +152,7 @@ def feedback_draft(request, feedback_id):
     error = None
     if form.is_valid():
         try:
-            draft = feedback.save_draft(
-                item,
-                request.user,
-                ratings=form.ratings(),
-                takeaways=form.posted("takeaways"),
-                vote=form.posted("vote"),
-            )
+            draft = feedback.save_draft(item, request.user, **form.draft_changes())
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
@@ -187,13 +181,7 @@ def feedback_submit(request, feedback_id):
         try:
             # One transaction: a second tab submitting at the same moment waits, then fails.
             with transaction.atomic():
-                draft = feedback.save_draft(
-                    item,
-                    request.user,
-                    ratings=form.ratings(),
-                    takeaways=form.posted("takeaways"),
-                    vote=form.posted("vote"),
-                )
+                draft = feedback.save_draft(item, request.user, **form.draft_changes())
                 if str(draft.number) != request.POST.get("revision"):
                     raise ValidationError(
                         "This feedback changed in another tab since you opened it: reload the page."

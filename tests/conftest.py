@@ -1,5 +1,6 @@
 import os
 import shutil
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
@@ -18,12 +19,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _fast_and_isolated(request, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     celery_app.conf.task_always_eager = True
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        settings.CACHES = {"default": redis_cache_of_this_worker(settings.CACHES["default"])}
     # Rate-limit counters live in the shared cache; start each test that can reach it clean.
     for database in ("transactional_db", "db"):
         if database in request.fixturenames:
             request.getfixturevalue(database)
             cache.clear()
             break
+
+
+def redis_cache_of_this_worker(cache_settings):
+    """A Redis database per xdist worker, so one worker's cache.clear() spares the others'."""
+    url = urlsplit(cache_settings["LOCATION"])
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    database = int(url.path.strip("/") or 0) + worker
+    return {**cache_settings, "LOCATION": urlunsplit(url._replace(path=f"/{database}"))}
 
 
 @pytest.fixture
