@@ -68,6 +68,8 @@ class Command(BaseCommand):
     def opening(self, team, title, description, candidates, people):
         template = team.scorecards.get(opening=None)
         opening = pipeline.create_opening(team, template, title=title, description=description)
+        if team.name in ADAPTATIONS:
+            editing.add_criterion(opening.scorecard, ADAPTATIONS[team.name])
         author = team.memberships.order_by("user__email").first().user
         for name, stage, panel in candidates:
             local = name.split()[0].lower()
@@ -221,6 +223,23 @@ TEMPLATES = {
     ),
 }
 
+# What each team adds to its template for the demo opening.
+ADAPTATIONS = {
+    "Platform": {
+        "name": "Kubernetes depth",
+        "category": SKILLS,
+        "weight": 1,
+        "description": "Knows how the platform we run behaves under load and failure.",
+        "questions": "A node pool is draining slowly during an upgrade. What do you check?",
+        **anchors(
+            "Knows Kubernetes only as a word on a CV.",
+            "Has deployed workloads; vague on scheduling and networking.",
+            "Explains scheduling, probes and disruption budgets with real examples.",
+            "Has run clusters at scale and can teach the failure modes.",
+        ),
+    },
+}
+
 NOTES = {
     None: "",
     1: "Struggled here even with prompting.",
@@ -249,14 +268,14 @@ OPENINGS = [
                 Application.Stage.PANEL,
                 [
                     ("ana", SKILLS, "draft", [3, None], Vote.YES),
-                    ("ben", TEAM_FIT, A, [], ""),
+                    ("ben", TEAM_FIT, "submitted", [3, 4], Vote.YES),
                 ],
             ),
             (
                 "Lena Vogel",
                 Application.Stage.PANEL,
                 [
-                    ("ana", SKILLS, "submitted", [3, 2], Vote.YES),
+                    ("ana", SKILLS, "submitted", [3, 2, 3], Vote.YES),
                     ("ben", TEAM_FIT, "submitted", [4, 3], Vote.STRONG_YES),
                     ("cai", TEAM_FIT, A, [], ""),
                 ],
@@ -265,7 +284,7 @@ OPENINGS = [
                 "Tom Okafor",
                 Application.Stage.DEBRIEF,
                 [
-                    ("ana", SKILLS, "submitted", [2, 2], Vote.NO),
+                    ("ana", SKILLS, "submitted", [2, 2, 1], Vote.NO),
                     ("ben", TEAM_FIT, "submitted", [3, 3], Vote.YES),
                     ("dan", TEAM_FIT, "submitted", [1, 2], Vote.STRONG_NO),
                 ],
@@ -274,7 +293,7 @@ OPENINGS = [
                 "Sara Lind",
                 Application.Stage.DEBRIEF,
                 [
-                    ("ben", SKILLS, "amended", [2, 3], Vote.YES),
+                    ("ben", SKILLS, "amended", [2, 3, 3], Vote.YES),
                     ("cai", TEAM_FIT, "submitted", [4, 4], Vote.STRONG_YES),
                 ],
             ),
