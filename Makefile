@@ -16,9 +16,10 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Teamfit on http://127.0.0.1:8000 with a Celery worker and beat. Ctrl-C stops both."
-	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A hiring worker --beat --loglevel=INFO --concurrency=2 & \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@$(VENV)/bin/celery -A hiring worker --beat --loglevel=INFO --concurrency=2 & worker=$$!; \
+	$(PY) manage.py runserver 127.0.0.1:8000 & web=$$!; \
+	trap 'pkill -TERM -P $$web; kill -TERM $$web $$worker 2>/dev/null; wait' INT TERM; \
+	wait
 
 test: $(VENV)/.installed
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
