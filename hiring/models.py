@@ -1,3 +1,4 @@
+import uuid
 import zoneinfo
 from datetime import timedelta
 
@@ -7,9 +8,15 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+
+from scorecards.models import Category
+
+
+def new_uid():
+    return f"{uuid.uuid4()}@teamfit"
 
 
 def validate_time_zone(value):
@@ -49,6 +56,17 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=100)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     role = models.CharField(max_length=20, choices=Role, default=Role.MEMBER)
+    buffer_minutes = models.PositiveSmallIntegerField(
+        "buffer between interviews (minutes)", default=15
+    )
+    weekly_interview_cap = models.PositiveSmallIntegerField(
+        "most interviews a week", null=True, blank=True, default=6
+    )
+    calendar_feed_url = models.URLField(
+        "calendar feed (.ics URL)",
+        blank=True,
+        help_text="Refreshed every hour; its events block interview times.",
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -503,3 +521,209 @@ class StageChange(models.Model):
 
     def __str__(self):
         return f"{self.application}: {self.from_stage} → {self.to_stage}"
+
+
+class WorkingHours(models.Model):
+    """A range of a weekday, in the person's own time zone, when they can interview."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday)
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        verbose_name_plural = "working hours"
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="working_hours_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class BusyBlock(models.Model):
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Added by hand"
+        UPLOAD = "upload", "Imported .ics file"
+        FEED = "feed", "Calendar feed"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="busy_blocks")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    summary = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=10, choices=Source, default=Source.MANUAL)
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [models.Index(fields=["user", "start"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="busy_block_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} busy {self.start:%Y-%m-%d %H:%M}"
+
+
+class PoolMember(models.Model):
+    """Who runs a team's interviews of a focus; trainees join sessions as shadows."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="pool_members")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    focus = models.CharField(max_length=10, choices=Category)
+    trainee = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["focus", "user__display_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user", "focus"], name="one_pool_place"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_focus_display()}, {self.team})"
+
+
+class Panel(models.Model):
+    """An application's interview loop: its sessions, booked together."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="panel")
+    back_to_back = models.BooleanField(
+        default=True, help_text="All sessions on one day, one after another, in any order."
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Panel for {self.application}"
+
+    def get_absolute_url(self):
+        return reverse("panel", args=[self.application_id])
+
+
+class InterviewSession(models.Model):
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="sessions")
+    position = models.PositiveSmallIntegerField(default=0)
+    focus = models.CharField(max_length=10, choices=Category)
+    duration_minutes = models.PositiveSmallIntegerField(default=45)
+    pool_count = models.PositiveSmallIntegerField(
+        "people from the pool", default=0, help_text="Chosen when booking, least loaded first."
+    )
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
+    # The invite's identity: one UID for the session's life, SEQUENCE raised at each change.
+    uid = models.CharField(max_length=100, unique=True, default=new_uid, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["panel", "start", "position"]
+
+    def __str__(self):
+        return f"{self.get_focus_display()} session, {self.panel.application}"
+
+    @property
+    def duration(self):
+        return timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_booked(self):
+        return self.start is not None and self.cancelled_at is None
+
+
+class SessionInterviewer(models.Model):
+    """A person on a session. Booked rows carry the time, so the database can refuse overlaps."""
+
+    session = models.ForeignKey(
+        InterviewSession, on_delete=models.CASCADE, related_name="interviewers"
+    )
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="session_seats")
+    shadow = models.BooleanField(default=False, help_text="A trainee: observes, gives no vote.")
+    from_pool = models.BooleanField(default=False)
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["shadow", "user__display_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="one_seat_per_person"),
+        ]
+        indexes = [models.Index(fields=["user", "start"])]
+
+    def __str__(self):
+        return f"{self.user} on {self.session}"
+
+
+class SlotOffer(models.Model):
+    """Options offered to a candidate through a signed, expiring, single-use link."""
+
+    SALT = "teamfit.slot-offer"
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="offers")
+    # [{"sessions": [{"session": id, "start": iso, "end": iso, "interviewers": [ids]}]}]
+    options = models.JSONField()
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Offer to {self.panel.application.candidate}"
+
+    def get_absolute_url(self):
+        return reverse("candidate_schedule", args=[signing.dumps(self.pk, salt=self.SALT)])
+
+    @property
+    def expires_at(self):
+        return self.created_at + timedelta(days=settings.SLOT_OFFER_MAX_AGE_DAYS)
+
+    @classmethod
+    def from_token(cls, token):
+        """The usable offer behind a link, or InvitationError saying why it can't be used."""
+        max_age = timedelta(days=settings.SLOT_OFFER_MAX_AGE_DAYS)
+        try:
+            pk = signing.loads(token, salt=cls.SALT, max_age=max_age)
+        except signing.SignatureExpired as error:
+            raise InvitationError(
+                "This link has expired. Ask your recruiter for a new one."
+            ) from error
+        except signing.BadSignature as error:
+            raise InvitationError(
+                "This link is not valid. Check that you copied all of it."
+            ) from error
+        offer = cls.objects.select_related("panel__application__candidate").filter(pk=pk).first()
+        if offer is None:
+            raise InvitationError("This link was withdrawn.")
+        if offer.used_at:
+            raise InvitationError("You already picked a time with this link.")
+        if timezone.now() >= offer.expires_at:
+            raise InvitationError("This link has expired. Ask your recruiter for a new one.")
+        return offer
+
+
+class CandidateWindow(models.Model):
+    """A time the candidate proposed, when none of the offered options suits them."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="candidate_windows")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="candidate_window_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.panel.application.candidate} free {self.start:%Y-%m-%d %H:%M}"

@@ -1,11 +1,14 @@
 """Emails, each sent at most once: a retried or duplicated task finds its key in the ledger."""
 
+from email.utils import parseaddr
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import calendars
 from .models import Notification
 
 
@@ -31,3 +34,24 @@ def templated_email(template, to, context):
     subject = render_to_string(f"email/{template}_subject.txt", context).strip()
     body = render_to_string(f"email/{template}_body.txt", context)
     return EmailMultiAlternatives(subject=subject, body=body, to=[to])
+
+
+def session_invite(session, person, attendees):
+    """An interview invite, or its cancellation, for one person, with the .ics attached."""
+    method = "CANCEL" if session.cancelled_at else "REQUEST"
+    template = "session_cancelled" if session.cancelled_at else "session_invite"
+    message = templated_email(template, person.email, {"session": session, "person": person})
+    organizer_name, organizer_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    ics = calendars.invite(
+        method=method,
+        uid=session.uid,
+        sequence=session.sequence,
+        start=session.start,
+        end=session.end,
+        summary=f"Interview: {session.panel.application.candidate} ({session.get_focus_display()})",
+        description=message.body,
+        organizer=calendars.Person(organizer_name or "Teamfit", organizer_email),
+        attendees=attendees,
+    )
+    message.attach("invite.ics", ics, calendars.invite_attachment_content_type(method))
+    return message

@@ -178,6 +178,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
+CELERY_BEAT_SCHEDULE = {
+    "send-due-reminders": {"task": "hiring.tasks.send_due_reminders", "schedule": 300},
+    "refresh-calendar-feeds": {"task": "hiring.tasks.refresh_calendar_feeds", "schedule": 3600},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
 
@@ -204,6 +208,7 @@ RESUME_MAX_BYTES = int(env("RESUME_MAX_MB", "10")) * 1024 * 1024
 
 # Invitations are signed links that expire.
 INVITATION_MAX_AGE_DAYS = int(env("INVITATION_MAX_AGE_DAYS", "7"))
+SLOT_OFFER_MAX_AGE_DAYS = int(env("SLOT_OFFER_MAX_AGE_DAYS", "5"))
 
 # Content Security Policy: everything from our own origin; htmx runs without eval or inline styles.
 CONTENT_SECURITY_POLICY = {

@@ -1,7 +1,9 @@
 from celery import shared_task
 
-from .models import Invitation
-from .notifications import send_once, templated_email
+from . import availability, reminders
+from .calendars import Person
+from .models import InterviewSession, Invitation, SlotOffer
+from .notifications import send_once, session_invite, templated_email
 
 
 @shared_task
@@ -15,3 +17,57 @@ def send_invitation(invitation_id):
         f"invitation:{invitation.pk}",
         lambda: templated_email("invitation", invitation.email, {"invitation": invitation}),
     )
+
+
+@shared_task
+def send_session_invites(session_id, sequence):
+    """The session's invite (or cancellation) at `sequence`, once to each person."""
+    session = (
+        InterviewSession.objects.select_related("panel__application__candidate")
+        .prefetch_related("interviewers__user")
+        .filter(pk=session_id, sequence=sequence)
+        .first()
+    )
+    if session is None:  # changed again since: that change sends its own
+        return 0
+    attendees = session_attendees(session)
+    sent = 0
+    for person in attendees:
+        sent += send_once(
+            f"invite:{session.uid}:{sequence}:{person.email}",
+            lambda person=person: session_invite(session, person, attendees),
+        )
+    return sent
+
+
+def session_attendees(session):
+    candidate = session.panel.application.candidate
+    seats = session.interviewers.all()
+    if not session.cancelled_at:
+        seats = [seat for seat in seats if seat.start]
+    return [Person(seat.user.display_name, seat.user.email) for seat in seats] + [
+        Person(candidate.name, candidate.email)
+    ]
+
+
+@shared_task
+def send_slot_offer(offer_id):
+    offer = SlotOffer.objects.select_related("panel__application__candidate").get(pk=offer_id)
+    candidate = offer.panel.application.candidate
+    return send_once(
+        f"slot-offer:{offer.pk}",
+        lambda: templated_email(
+            "slot_offer", candidate.email, {"offer": offer, "candidate": candidate}
+        ),
+    )
+
+
+@shared_task
+def send_due_reminders():
+    """Polled by beat: reminders due now, each sent once however often this runs."""
+    return reminders.send_due()
+
+
+@shared_task
+def refresh_calendar_feeds():
+    return availability.refresh_feeds()

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import schedule_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -46,6 +46,53 @@ urlpatterns = [
         "applications/<int:application_id>/interviewers/",
         views.assign_interviewer,
         name="assign_interviewer",
+    ),
+    path("me/availability/", schedule_views.availability_page, name="availability"),
+    path(
+        "me/availability/settings/",
+        schedule_views.availability_settings,
+        name="availability_settings",
+    ),
+    path("me/availability/hours/", schedule_views.working_hours, name="working_hours"),
+    path("me/availability/busy/", schedule_views.busy_block_add, name="busy_block_add"),
+    path(
+        "me/availability/busy/<int:block_id>/delete/",
+        schedule_views.busy_block_delete,
+        name="busy_block_delete",
+    ),
+    path("me/availability/import/", schedule_views.ics_upload, name="ics_upload"),
+    path("teams/<int:team_id>/pools/", schedule_views.pools, name="pools"),
+    path(
+        "teams/<int:team_id>/pools/<int:member_id>/remove/",
+        schedule_views.pool_remove,
+        name="pool_remove",
+    ),
+    path("applications/<int:application_id>/panel/", schedule_views.panel, name="panel"),
+    path(
+        "applications/<int:application_id>/panel/times/",
+        schedule_views.panel_times,
+        name="panel_times",
+    ),
+    path(
+        "applications/<int:application_id>/panel/book/",
+        schedule_views.panel_book,
+        name="panel_book",
+    ),
+    path(
+        "applications/<int:application_id>/panel/offer/",
+        schedule_views.panel_offer,
+        name="panel_offer",
+    ),
+    path(
+        "applications/<int:application_id>/panel/sessions/<int:session_id>/cancel/",
+        schedule_views.session_cancel,
+        name="session_cancel",
+    ),
+    path("schedule/<str:token>/", schedule_views.candidate_schedule, name="candidate_schedule"),
+    path(
+        "schedule/<str:token>/windows/",
+        schedule_views.candidate_windows,
+        name="candidate_windows",
     ),
     path("", include("scorecards.urls")),
     path("invitations/<str:token>/", views.invitation, name="invitation"),

@@ -124,6 +124,14 @@ class Feedback(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="feedback"
     )
     focus = models.CharField(max_length=10, choices=Category)
+    # The interview the feedback is about, once the panel is booked.
+    session = models.ForeignKey(
+        "hiring.InterviewSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback",
+    )
     version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="feedback")
     criteria = models.ManyToManyField(Criterion, related_name="+")
     assigned_by = models.ForeignKey(

@@ -3,12 +3,15 @@
 The URL patterns come from the resolver, so a new view is covered the day it is added.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
+from django.utils import timezone
 
-from hiring import membership
-from hiring.models import Invitation, User
+from hiring import booking, membership
+from hiring.models import BusyBlock, Invitation, PoolMember, User
 from scorecards import feedback as scorecard_feedback
 
 from .factories import ApplicationFactory, UserFactory
@@ -47,6 +50,13 @@ def team_objects(member, teammate, team):
     application = ApplicationFactory(opening__team=team)
     feedback = scorecard_feedback.assign(application, member, "skills", assigned_by=member)
     scorecard = application.opening.scorecard
+    panel = booking.create_panel(
+        application, member, [{"focus": "skills", "duration_minutes": 45, "interviewers": [member]}]
+    )
+    block = BusyBlock.objects.create(
+        user=member, start=timezone.now(), end=timezone.now() + timedelta(hours=1)
+    )
+    pool_member = PoolMember.objects.create(team=team, user=teammate, focus="team_fit")
     return {
         "team_id": team.pk,
         "proposal_id": proposal.pk,
@@ -57,6 +67,9 @@ def team_objects(member, teammate, team):
         "scorecard_id": scorecard.pk,
         "key": scorecard.current_version().criteria.first().key,
         "feedback_id": feedback.pk,
+        "session_id": panel.sessions.get().pk,
+        "block_id": block.pk,
+        "member_id": pool_member.pk,
     }
 
 

@@ -4,6 +4,8 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("select[data-detect-time-zone]").forEach((select) => {
     if (select.value === "UTC" && [...select.options].some((o) => o.value === zone)) {
       select.value = zone;
+      // A page showing times (a candidate's link) reloads them in the detected zone.
+      if (select.hasAttribute("data-submit-on-detect")) select.form.submit();
     }
   });
 });

@@ -1,0 +1,476 @@
+"""The slot finder: plain Python on plain data, every instant in UTC.
+
+Each interviewer's free time is a sorted list of half-open (start, end) spans: working hours
+expanded in their own time zone, minus busy blocks, buffered interviews and full weeks. The
+spans of a session's people are intersected into the starts it allows, and those starts are
+swept in time order; nothing walks a minute grid over the horizon.
+"""
+
+import heapq
+import itertools
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+Span = tuple[datetime, datetime]
+Week = tuple[int, int]
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+DAY = timedelta(days=1)
+WEEK = timedelta(days=7)
+# Datetimes are discrete at a microsecond, so the closed range of allowed starts [first, last]
+# is exactly the half-open [first, last + TICK) and goes through the same span functions.
+TICK = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class Interval:
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Interviewer:
+    id: int
+    time_zone: str
+    # Weekday (0 is Monday) to local (start, end) ranges; an end at or before its start runs
+    # past midnight.
+    working_hours: dict[int, tuple[tuple[time, time], ...]]
+    busy: tuple[Interval, ...] = ()
+    interviews: tuple[Interval, ...] = ()
+    buffer: timedelta = timedelta(0)
+    weekly_cap: int | None = None
+
+
+@dataclass(frozen=True)
+class SessionRequest:
+    duration: timedelta
+    interviewer_ids: tuple[int, ...] = ()
+    pool_ids: tuple[int, ...] = ()
+    pool_count: int = 0
+    shadow_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlacedSession:
+    index: int
+    start: datetime
+    end: datetime
+    interviewer_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Option:
+    sessions: tuple[PlacedSession, ...]
+    reasons: tuple[str, ...]
+
+    @property
+    def start(self) -> datetime:
+        return self.sessions[0].start
+
+    @property
+    def end(self) -> datetime:
+        return max(session.end for session in self.sessions)
+
+
+def find_options(
+    requests: Sequence[SessionRequest],
+    interviewers: Mapping[int, Interviewer],
+    *,
+    start: datetime,
+    end: datetime,
+    candidate_windows: Sequence[Interval] | None = None,
+    back_to_back: bool = True,
+    step: timedelta = timedelta(minutes=15),
+    limit: int = 10,
+) -> list[Option]:
+    """Up to `limit` ways to place every session, best first, one per start time if possible."""
+    requests = tuple(requests)
+    _check_arguments(requests, start, end, step)
+    if not requests or limit <= 0:
+        return []
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    window = [(start, end)]
+    if candidate_windows is not None:
+        window = _intersect(window, _normalize((w.start, w.end) for w in candidate_windows))
+    ids = {pid for request in requests for pid in (*_fixed(request), *request.pool_ids)}
+    calendars = {pid: _Calendar.build(interviewers[pid], start, end) for pid in ids}
+    starts = [_possible_starts(request, calendars, window) for request in requests]
+    if back_to_back:
+        panels = _back_to_back(requests, calendars, starts, step)
+    else:
+        panels = _in_order(requests, calendars, starts, step)
+    return _ranked_options(panels, limit)
+
+
+def _check_arguments(requests, start, end, step):
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("The search horizon needs aware datetimes")
+    if step <= timedelta(0):
+        raise ValueError(f"Step must be positive, got {step}")
+    for request in requests:
+        if request.duration <= timedelta(0):
+            raise ValueError(f"Duration must be positive, got {request.duration}")
+        if request.pool_count < 0:
+            raise ValueError(f"Pool count can't be negative, got {request.pool_count}")
+
+
+# Spans: sorted lists of disjoint half-open (start, end) pairs in UTC.
+
+
+def _normalize(spans: Iterable[Span]) -> list[Span]:
+    """Sorted and in UTC, overlapping or touching spans merged, empty ones dropped."""
+    merged: list[Span] = []
+    for start, end in sorted((s.astimezone(UTC), e.astimezone(UTC)) for s, e in spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _intersect(a: list[Span], b: list[Span]) -> list[Span]:
+    result = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if start < end:
+            result.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return result
+
+
+def _subtract(a: list[Span], b: list[Span]) -> list[Span]:
+    result = []
+    j = 0
+    for start, end in a:
+        # Spans of b that end before this one starts end before every later one starts too.
+        while j < len(b) and b[j][1] <= start:
+            j += 1
+        k = j
+        while k < len(b) and b[k][0] < end:
+            if b[k][0] > start:
+                result.append((start, b[k][0]))
+            start = max(start, b[k][1])
+            k += 1
+        if start < end:
+            result.append((start, end))
+    return result
+
+
+def _covered_by_at_least(count: int, span_lists: list[list[Span]]) -> list[Span]:
+    """Where at least `count` of the lists cover, each list being one person's spans."""
+    opens = [(start, 1) for spans in span_lists for start, _ in spans]
+    closes = [(end, -1) for spans in span_lists for _, end in spans]
+    # At equal moments -1 sorts first: a span ending where another starts is no overlap.
+    events = sorted(opens + closes)
+    result = []
+    depth, opened = 0, None
+    for moment, delta in events:
+        depth += delta
+        if depth >= count and opened is None:
+            opened = moment
+        elif depth < count and opened is not None:
+            result.append((opened, moment))
+            opened = None
+    return _normalize(result)
+
+
+def _starts_within(spans: list[Span], duration: timedelta) -> list[Span]:
+    """The starts that leave room for `duration` inside one span."""
+    return [(start, end - duration + TICK) for start, end in spans if end - start >= duration]
+
+
+def _aligned(spans: list[Span], step: timedelta) -> Iterator[datetime]:
+    """The multiples of `step` (counted from the epoch, so from the hour) inside the spans."""
+    for start, end in spans:
+        moment = start + (EPOCH - start) % step
+        while moment < end:
+            yield moment
+            moment += step
+
+
+# Interviewers' calendars.
+
+
+def _at(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    # fold=0 reads wall-clock times as RFC 5545 does, like the invites we send: an ambiguous
+    # time is its first occurrence, and a nonexistent one takes the offset before the gap
+    # (02:30 on a spring-forward night is 03:30).
+    local = datetime.combine(day, clock.replace(tzinfo=None, fold=0), tzinfo=zone)
+    return local.astimezone(UTC)
+
+
+def _working_time(person: Interviewer, zone: ZoneInfo, start: datetime, end: datetime):
+    spans = []
+    # From the day before: yesterday's range may run past midnight into the horizon.
+    day = start.astimezone(zone).date() - DAY
+    while day <= end.astimezone(zone).date():
+        for opens, closes in person.working_hours.get(day.weekday(), ()):
+            closing_day = day + DAY if closes <= opens else day
+            spans.append((_at(day, opens, zone), _at(closing_day, closes, zone)))
+        day += DAY
+    return _intersect(_normalize(spans), [(start, end)])
+
+
+def _full_weeks(person, zone, booked: Counter, start: datetime, end: datetime) -> list[Span]:
+    if person.weekly_cap is None:
+        return []
+    spans = []
+    first = start.astimezone(zone).date()
+    monday = first - timedelta(days=first.weekday())
+    while _at(monday, time(0), zone) < end:
+        if booked[monday.isocalendar()[:2]] >= person.weekly_cap:
+            spans.append((_at(monday, time(0), zone), _at(monday + WEEK, time(0), zone)))
+        monday += WEEK
+    return _normalize(spans)
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """One interviewer's free time over the horizon, and their interviews per ISO week."""
+
+    person: Interviewer
+    zone: ZoneInfo
+    booked: Counter
+    free: list[Span]
+    starts: list[datetime]
+
+    @classmethod
+    def build(cls, person: Interviewer, start: datetime, end: datetime) -> "_Calendar":
+        zone = ZoneInfo(person.time_zone)
+        booked = Counter(_week(interview.start, zone) for interview in person.interviews)
+        buffered = ((i.start - person.buffer, i.end + person.buffer) for i in person.interviews)
+        free = _working_time(person, zone, start, end)
+        free = _subtract(free, _normalize((b.start, b.end) for b in person.busy))
+        free = _subtract(free, _normalize(buffered))
+        free = _subtract(free, _full_weeks(person, zone, booked, start, end))
+        return cls(person, zone, booked, free, [span[0] for span in free])
+
+    def week(self, moment: datetime) -> Week:
+        return _week(moment, self.zone)
+
+    def is_free(self, start: datetime, end: datetime) -> bool:
+        i = bisect_right(self.starts, start) - 1
+        return i >= 0 and end <= self.free[i][1]
+
+    def has_room(self, week: Week, taken: int) -> bool:
+        """Whether one more interview fits the cap, after `taken` new ones that week."""
+        cap = self.person.weekly_cap
+        return cap is None or self.booked[week] + taken < cap
+
+
+def _week(moment: datetime, zone: ZoneInfo) -> Week:
+    return moment.astimezone(zone).isocalendar()[:2]
+
+
+# Sessions.
+
+
+def _dedupe(ids: Iterable[int]) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(ids))
+
+
+def _fixed(request: SessionRequest) -> tuple[int, ...]:
+    """The people a session can't do without: the named interviewers and the shadows."""
+    return _dedupe((*request.interviewer_ids, *request.shadow_ids))
+
+
+def _pool(request: SessionRequest) -> tuple[int, ...]:
+    fixed = _fixed(request)
+    return tuple(pid for pid in _dedupe(request.pool_ids) if pid not in fixed)
+
+
+def _possible_starts(request: SessionRequest, calendars, window: list[Span]) -> list[Span]:
+    """Starts where everyone fixed is free and enough of the pool is, ignoring caps."""
+    common = window
+    for pid in _fixed(request):
+        common = _intersect(common, calendars[pid].free)
+    starts = _starts_within(common, request.duration)
+    if request.pool_count:
+        members = [_starts_within(calendars[pid].free, request.duration) for pid in _pool(request)]
+        starts = _intersect(starts, _covered_by_at_least(request.pool_count, members))
+    return starts
+
+
+class _Panel:
+    """One option being built: its staffed sessions and the interviews they add per week."""
+
+    def __init__(self, requests: tuple[SessionRequest, ...], calendars: dict[int, _Calendar]):
+        self.requests = requests
+        self.calendars = calendars
+        self.sessions: list[PlacedSession] = []
+        self.taken: Counter = Counter()
+        self.counted: set[tuple[int, Week]] = set()
+
+    @property
+    def start(self) -> datetime:
+        return self.sessions[0].start
+
+    def add(self, index: int, start: datetime, end: datetime) -> bool:
+        """Staff a session; on False nothing changed."""
+        request = self.requests[index]
+        if not all(self._can_take(pid, start, end) for pid in _fixed(request)):
+            return False
+        members = [pid for pid in _pool(request) if self._can_take(pid, start, end)]
+        if len(members) < request.pool_count:
+            return False
+        # Fair spread: the members with the fewest interviews that week, this option's included.
+        chosen = sorted(members, key=lambda pid: (self._load(pid, start), pid))
+        chosen = chosen[: request.pool_count]
+        ids = _dedupe((*request.interviewer_ids, *chosen, *request.shadow_ids))
+        for pid in ids:
+            self.taken[pid, self.calendars[pid].week(start)] += 1
+        # Shadows take part but don't count as panel load.
+        for pid in (*request.interviewer_ids, *chosen):
+            self.counted.add((pid, self.calendars[pid].week(start)))
+        self.sessions.append(PlacedSession(index, start, end, ids))
+        return True
+
+    def _can_take(self, pid: int, start: datetime, end: datetime) -> bool:
+        calendar = self.calendars[pid]
+        if not calendar.is_free(start, end):
+            return False
+        for session in self.sessions:
+            if pid in session.interviewer_ids and session.start < end and start < session.end:
+                return False
+        week = calendar.week(start)
+        return calendar.has_room(week, self.taken[pid, week])
+
+    def _load(self, pid: int, moment: datetime) -> int:
+        week = self.calendars[pid].week(moment)
+        return self.calendars[pid].booked[week] + self.taken[pid, week]
+
+    @property
+    def load(self) -> int:
+        """Interviews the panel's counted interviewers already have in the weeks it falls in."""
+        return sum(self.calendars[pid].booked[week] for pid, week in self.counted)
+
+    @property
+    def gaps(self) -> tuple[int, timedelta]:
+        pairs = itertools.pairwise(self.sessions)
+        waits = [b.start - a.end for a, b in pairs if b.start > a.end]
+        return len(waits), sum(waits, timedelta(0))
+
+    @property
+    def spread(self) -> int:
+        """How unevenly the pools would be loaded in the option's week, 0 being perfectly even."""
+        members = {pid for r in self.requests if r.pool_count for pid in _pool(r)}
+        loads = [self._load(pid, self.start) for pid in members]
+        return max(loads) - min(loads) if loads else 0
+
+    def rank(self):
+        sessions = tuple((s.start, s.index, s.interviewer_ids) for s in self.sessions)
+        return (self.start, self.load, self.gaps, self.spread, sessions)
+
+
+def _back_to_back(requests, calendars, starts, step) -> Iterator[_Panel]:
+    blocks = [_block(order, requests, calendars, starts, step) for order in _orders(requests)]
+    return heapq.merge(*blocks, key=lambda panel: panel.start)
+
+
+def _orders(requests: tuple[SessionRequest, ...]) -> Iterator[tuple[int, ...]]:
+    seen = set()
+    for order in itertools.permutations(range(len(requests))):
+        # Swapping two identical sessions gives the same panel: try it once.
+        shape = tuple(requests[i] for i in order)
+        if shape not in seen:
+            seen.add(shape)
+            yield order
+
+
+def _block(order, requests, calendars, starts, step) -> Iterator[_Panel]:
+    """Panels with the sessions back to back in this order, earliest first."""
+    # A block starting at t puts each session at t + offset, so t must be in each session's
+    # starts shifted back by its offset. With no gap between sessions the whole panel is one
+    # stretch of everyone's working time: one day, unless someone works past midnight.
+    offsets, offset, block = [], timedelta(0), None
+    for index in order:
+        shifted = [(a - offset, b - offset) for a, b in starts[index]]
+        block = shifted if block is None else _intersect(block, shifted)
+        offsets.append(offset)
+        offset += requests[index].duration
+    for moment in _aligned(block, step):
+        panel = _Panel(requests, calendars)
+        placements = zip(order, offsets, strict=True)
+        if all(panel.add(i, moment + o, moment + o + requests[i].duration) for i, o in placements):
+            yield panel
+
+
+def _in_order(requests, calendars, starts, step) -> Iterator[_Panel]:
+    """Panels with the sessions in the given order, each as soon as it can follow."""
+    for first in _aligned(starts[0], step):
+        panel = _Panel(requests, calendars)
+        if panel.add(0, first, first + requests[0].duration) and _follow(panel, starts, step):
+            yield panel
+
+
+def _follow(panel: _Panel, starts, step) -> bool:
+    # Greedy: each session takes the earliest start after the previous one that can be staffed.
+    for index in range(1, len(panel.requests)):
+        after = panel.sessions[-1].end
+        duration = panel.requests[index].duration
+        later = [(max(a, after), b) for a, b in starts[index] if b > after]
+        if not any(panel.add(index, t, t + duration) for t in _aligned(later, step)):
+            return False
+    return True
+
+
+# Ranking.
+
+
+def _ranked_options(panels: Iterator[_Panel], limit: int) -> list[Option]:
+    best, spare = [], []
+    for _, group in itertools.groupby(panels, key=lambda panel: panel.start):
+        unique = {panel.rank(): panel for panel in group}
+        ranked = [unique[key] for key in sorted(unique)]
+        best.append(ranked[0])
+        spare.extend(ranked[1:])
+        # Earliest first, so once there are enough start times no later panel can rank higher.
+        if len(best) == limit:
+            break
+    # Distinct start times first; other choices at the same times only to fill up.
+    shown = best + sorted(spare, key=_Panel.rank)[: limit - len(best)]
+    shown.sort(key=_Panel.rank)
+    return [Option(tuple(panel.sessions), _reasons(panel, shown)) for panel in shown]
+
+
+def _reasons(panel: _Panel, shown: list[_Panel]) -> tuple[str, ...]:
+    """Why the option ranks where it does among those shown."""
+    earliest = panel.start == shown[0].start
+    reasons = [f"{'earliest' if earliest else 'starts'}: {_when(panel.start)}"]
+    interviews = f"{panel.load} interview{'' if panel.load == 1 else 's'} that week"
+    least = panel.load == min(other.load for other in shown)
+    reasons.append(f"least-loaded: {interviews}" if least else f"more loaded: {interviews}")
+    if len(panel.sessions) > 1:
+        count, wait = panel.gaps
+        if count:
+            fewest = panel.gaps == min(other.gaps for other in shown)
+            gaps = f"{count} gap{'' if count == 1 else 's'} ({_minutes(wait)})"
+            reasons.append(f"fewest gaps: {gaps}" if fewest else gaps)
+        else:
+            reasons.append("no gaps")
+    if any(request.pool_count for request in panel.requests):
+        if panel.spread == min(other.spread for other in shown):
+            reasons.append("fair pool spread")
+        else:
+            reasons.append(f"uneven pool spread: loads differ by {panel.spread}")
+    return tuple(reasons)
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%a} {moment.day} {moment:%b %H:%M} UTC"
+
+
+def _minutes(duration: timedelta) -> str:
+    minutes = int(duration.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
