@@ -34,6 +34,7 @@ from .models import (
     Panel,
     PoolMember,
     SlotOffer,
+    User,
     WorkingHours,
 )
 
@@ -207,9 +208,20 @@ def panel_times(request, application_id):
             booking.scheduling.Interval(w.start, w.end) for w in panel.candidate_windows.all()
         ]
     options = booking.find_options(panel, start, end, candidate_windows=windows)
+    sessions = {session.pk: session for session in panel.sessions.all()}
+    people = User.objects.in_bulk(
+        {u for o in options for s in o["sessions"] for u in s["interviewers"]}
+    )
     for option in options:
         option["signed"] = signing.dumps(option, salt=OPTION_SALT, compress=True)
-        option["starts"] = [datetime.fromisoformat(s["start"]) for s in option["sessions"]]
+        option["placed"] = [
+            (
+                datetime.fromisoformat(placed["start"]),
+                sessions[placed["session"]],
+                [people[user_id] for user_id in placed["interviewers"]],
+            )
+            for placed in option["sessions"]
+        ]
     return _render_panel(request, application, find_form=form, options=options)
 
 

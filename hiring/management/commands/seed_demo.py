@@ -1,9 +1,25 @@
+import zoneinfo
+from datetime import UTC, datetime, time, timedelta
+
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from hiring import membership, pipeline
-from hiring.models import Application, Membership, Organisation, Team, User
+from hiring import booking, membership, pipeline
+from hiring.models import (
+    Application,
+    BusyBlock,
+    Membership,
+    Organisation,
+    Panel,
+    PoolMember,
+    SlotOffer,
+    Team,
+    User,
+    WorkingHours,
+)
 from scorecards import editing, feedback
 from scorecards.models import Category, Vote
 
@@ -61,9 +77,97 @@ class Command(BaseCommand):
             team = Team.objects.get(name=team_name)
             if not team.openings.filter(title=title).exists():
                 self.opening(team, title, description, candidates, people)
+        for local, ranges in WORKING_HOURS.items():
+            self.availability(people[local], ranges)
+        for team_name, pools in POOLS.items():
+            team = Team.objects.get(name=team_name)
+            for focus, locals_, trainee in pools:
+                for local in locals_:
+                    PoolMember.objects.get_or_create(
+                        team=team, user=people[local], focus=focus, defaults={"trainee": trainee}
+                    )
+        if not Panel.objects.exists():
+            self.panels(people)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with any of these:"))
         for local, name, role, _ in PEOPLE:
             self.stdout.write(f"  {local + '@' + DOMAIN:<24} {PASSWORD}   {role.label}: {name}")
+        offer = SlotOffer.objects.filter(used_at=None).first()
+        if offer:
+            self.stdout.write(
+                f"A candidate's scheduling link: {settings.SITE_URL}{offer.get_absolute_url()}"
+            )
+
+    def availability(self, user, ranges):
+        if not user.working_hours.exists():
+            WorkingHours.objects.bulk_create(
+                WorkingHours(user=user, weekday=day, start=start, end=end)
+                for day in range(5)
+                for start, end in ranges
+            )
+        if not user.busy_blocks.exists():
+            # A daily stand-up and a weekly planning meeting, in the person's own time zone.
+            zone = zoneinfo.ZoneInfo(user.time_zone)
+            today = timezone.localdate()
+            for offset in range(-14, 28):
+                day = today + timedelta(days=offset)
+                if day.weekday() >= 5:
+                    continue
+                blocks = [(time(9, 30), time(9, 45), "Stand-up")]
+                if day.weekday() == 1:
+                    blocks.append((time(14), time(15, 30), "Planning"))
+                for start, end, summary in blocks:
+                    BusyBlock.objects.create(
+                        user=user,
+                        start=datetime.combine(day, start, tzinfo=zone),
+                        end=datetime.combine(day, end, tzinfo=zone),
+                        summary=summary,
+                    )
+
+    def panels(self, people):
+        """Panels booked in the past, booked ahead, cancelled, and one offered to the candidate."""
+        monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+        ana, ben, cai, dan, rita = (people[p] for p in ("ana", "ben", "cai", "dan", "rita"))
+        plans = [
+            (
+                "Tom Okafor",
+                monday - timedelta(days=14),
+                "book",
+                [(SKILLS, [ana]), (TEAM_FIT, [ben, dan])],
+            ),
+            (
+                "Lena Vogel",
+                monday + timedelta(days=7),
+                "book",
+                [(SKILLS, [ana]), (TEAM_FIT, [ben, cai])],
+            ),
+            (
+                "Sara Lind",
+                monday + timedelta(days=7),
+                "cancel",
+                [(SKILLS, [ben]), (TEAM_FIT, [cai])],
+            ),
+            (
+                "Marco Rossi",
+                monday + timedelta(days=7),
+                "offer",
+                [(SKILLS, [ana]), (TEAM_FIT, [ben])],
+            ),
+        ]
+        for name, start, plan, sessions in plans:
+            application = Application.objects.get(candidate__name=name)
+            panel = booking.create_panel(
+                application,
+                rita,
+                [{"focus": f, "duration_minutes": 60, "interviewers": who} for f, who in sessions],
+            )
+            start = datetime.combine(start, time(), tzinfo=UTC)
+            options = booking.find_options(panel, start, start + timedelta(days=5))
+            if plan == "offer":
+                booking.offer_to_candidate(panel, options[:3], rita)
+                continue
+            booking.book(panel, options[0], rita)
+            if plan == "cancel":
+                booking.cancel_session(panel.sessions.first(), rita)
 
     def opening(self, team, title, description, candidates, people):
         template = team.scorecards.get(opening=None)
@@ -316,3 +420,27 @@ OPENINGS = [
         ],
     ),
 ]
+
+# Weekday working hours, local to each person: four time zones in the Platform team alone.
+WORKING_HOURS = {
+    "cto": [(time(9), time(17))],
+    "rita": [(time(8, 30), time(17))],
+    "admin": [(time(9), time(17))],
+    "ana": [(time(9), time(12, 30)), (time(13, 30), time(17, 30))],
+    "ben": [(time(9), time(17))],
+    "cai": [(time(11), time(20))],
+    "dan": [(time(7), time(15))],
+    "eve": [(time(9), time(17))],
+    "fay": [(time(8), time(16))],
+    "gus": [(time(7), time(15))],
+}
+
+# (focus, members, trainee)
+POOLS = {
+    "Platform": [
+        (SKILLS, ["ana", "ben", "dan"], False),
+        (TEAM_FIT, ["ben", "cai", "dan"], False),
+        (SKILLS, ["cai"], True),
+    ],
+    "Payments": [(SKILLS, ["eve", "gus"], False), (TEAM_FIT, ["fay", "gus"], False)],
+}
