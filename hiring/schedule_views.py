@@ -308,13 +308,14 @@ def candidate_schedule(request, token):
         else:
             return render(request, "hiring/candidate_booked.html", context)
     context["window_form"] = CandidateWindowForm()
-    context["options"] = _in_zone(options, zoneinfo.ZoneInfo(zone_name))
+    context["options"] = _starts(options)
     return render(request, "hiring/candidate_schedule.html", context, status=status)
 
 
-def _in_zone(options, zone):
+def _starts(options):
+    """(index, session starts) per option; the template shows them in the candidate's zone."""
     return [
-        (index, [datetime.fromisoformat(s["start"]).astimezone(zone) for s in option["sessions"]])
+        (index, [datetime.fromisoformat(s["start"]) for s in option["sessions"]])
         for index, option in options
     ]
 
@@ -334,7 +335,7 @@ def candidate_windows(request, token):
             "zone_name": zone.key,
             "zones": TIME_ZONE_CHOICES,
             "window_form": form,
-            "options": _in_zone(enumerate(offer.options), zone),
+            "options": _starts(enumerate(offer.options)),
         }
         return render(request, "hiring/candidate_schedule.html", context, status=400)
     data = form.cleaned_data

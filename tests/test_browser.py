@@ -1,10 +1,12 @@
 """Main journeys in real Chromium, against a live server."""
 
 import re
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from hiring import booking
 from scorecards import feedback
 
 from .factories import PASSWORD, ApplicationFactory, UserFactory
@@ -122,3 +124,63 @@ def test_interviewers_score_independently(sign_in, member, teammate, team):
     ben.get_by_role("button", name="Submit feedback").click()
     expect(ben.locator("#panel")).to_contain_text("ZEBRA: clear reasoning about trade-offs")
     expect(ben.locator("#panel")).to_contain_text("Strong yes")
+
+
+def nine_to_five(*users):
+    for user in users:
+        for day in range(5):
+            user.working_hours.create(weekday=day, start=time(9), end=time(17))
+
+
+def test_recruiter_builds_a_panel_with_a_team_fit_peer_session_and_books_it(
+    sign_in, recruiter, member, teammate, team, mailoutbox
+):
+    peer = UserFactory(display_name="Cai Peer")
+    team.memberships.create(user=peer)
+    nine_to_five(member, teammate, peer)
+    application = ApplicationFactory(opening__team=team, candidate__name="Lena Vogel")
+
+    rita = sign_in(recruiter)
+    rita.goto(f"{rita.url.rstrip('/')}{application.get_absolute_url()}panel/?sessions=2")
+    first, second = rita.locator("fieldset.session-form").all()
+    first.get_by_label("Focus").select_option("skills")
+    first.locator(".inline-fields").nth(1).get_by_label("Ana Member").first.check()
+    second.get_by_label("Focus").select_option("team_fit")
+    second.locator(".inline-fields").nth(1).get_by_label("Ben Teammate").first.check()
+    second.locator(".inline-fields").nth(1).get_by_label("Cai Peer").first.check()
+    rita.get_by_role("button", name="Create panel").click()
+    expect(rita.get_by_text("Panel created")).to_be_visible()
+
+    rita.get_by_label("From").fill("2030-03-04")
+    rita.get_by_role("button", name="Find times").click()
+    first_option = rita.locator(".option").first
+    expect(first_option).to_contain_text("Team fit · Ben Teammate, Cai Peer")
+    first_option.get_by_role("button", name="Book").click()
+
+    expect(rita.get_by_text("Booked. Invites are on their way.")).to_be_visible()
+    expect(rita.locator("table")).to_contain_text("Mon 4 Mar")
+    assert {m.to[0] for m in mailoutbox} >= {member.email, teammate.email, peer.email}
+
+
+def test_candidate_picks_a_slot_from_their_link(sign_in, browser, live_server, member, team):
+    nine_to_five(member)
+    application = ApplicationFactory(opening__team=team, candidate__name="Lena Vogel")
+    panel = booking.create_panel(
+        application, member, [{"focus": "skills", "duration_minutes": 60, "interviewers": [member]}]
+    )
+    monday = datetime(2030, 3, 4, tzinfo=UTC)
+    options = booking.find_options(panel, monday, monday + timedelta(days=2))
+    offer = booking.offer_to_candidate(panel, options[:3], member)
+
+    context = browser.new_context(timezone_id="America/New_York")
+    candidate = context.new_page()
+    candidate.goto(f"{live_server.url}{offer.get_absolute_url()}")
+    # The browser's zone is detected: 09:00 UTC shows as 04:00 in New York.
+    expect(candidate.get_by_label("Times shown in")).to_have_value("America/New_York")
+    expect(candidate.get_by_text("Monday 4 March, 04:00")).to_be_visible()
+    candidate.get_by_label("Monday 4 March, 04:15").check()
+    candidate.get_by_role("button", name="Book this time").click()
+
+    expect(candidate.get_by_role("heading", name="You're booked")).to_be_visible()
+    assert panel.sessions.get().start == datetime(2030, 3, 4, 9, 15, tzinfo=UTC)
+    context.close()
