@@ -11,6 +11,8 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 
 import pytest
@@ -18,12 +20,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from kombu import Connection
 
-from hiring import membership
+from hiring import booking, membership
 from hiring.celery import app as celery_app
 from hiring.models import Invitation, Notification, User
-from hiring.tasks import send_invitation
+from hiring.tasks import send_invitation, send_session_invites
 
-from .factories import UserFactory
+from .factories import ApplicationFactory, UserFactory
 from .services import require
 
 pytestmark = pytest.mark.live_worker
@@ -124,3 +126,26 @@ def test_a_duplicated_task_sends_one_email(worker):
     assert wait_for(lambda: worker.finished_tasks() == 3)
     assert len(worker.sent_mails()) == 1
     assert Notification.objects.filter(key=f"invitation:{invitation.pk}").count() == 1
+
+
+def test_panel_invites_are_sent_by_the_worker_once(worker, member, teammate, team):
+    for user in (member, teammate):
+        for day in range(5):
+            user.working_hours.create(weekday=day, start=clock(9), end=clock(17))
+    application = ApplicationFactory(opening__team=team)
+    panel = booking.create_panel(
+        application,
+        member,
+        [{"focus": "team_fit", "duration_minutes": 60, "interviewers": [member, teammate]}],
+    )
+    monday = datetime(2030, 3, 4, tzinfo=UTC)
+    [option, *_] = booking.find_options(panel, monday, monday + timedelta(days=1))
+
+    booking.book(panel, option, member)
+    session = panel.sessions.get()
+    send_session_invites.delay(session.pk, session.sequence)  # a duplicate delivery
+
+    assert wait_for(lambda: worker.finished_tasks() == 2)
+    invites = [mail.read_text() for mail in worker.sent_mails()]
+    assert len(invites) == 3  # two interviewers and the candidate, once each
+    assert all("METHOD:REQUEST" in text and session.uid in text for text in invites)
