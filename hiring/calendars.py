@@ -31,6 +31,10 @@ MAX_ICS_BYTES = 2 * 1024 * 1024
 # which would build hundreds of thousands of occurrences, does not.
 MAX_REPETITIONS = 50_000
 
+# How many occurrences a whole file may have within the window: about ten seconds of work.
+# Several times what a busy person's calendar has over a quarter of a year.
+MAX_OCCURRENCES = 100_000
+
 # What icalendar, dateutil and recurring_ical_events raise on bad input. RecursionError: the
 # parser and walk() recurse into nested components, and a small file can nest thousands deep.
 _LIBRARY_ERRORS = (
@@ -95,7 +99,7 @@ def busy_events(data: bytes, *, start: datetime, end: datetime, time_zone: str) 
         return []
     events = []
     for calendar in calendars:
-        events.extend(_expand(calendar, start, end, zone))
+        events.extend(_expand(calendar, start, end, zone, MAX_OCCURRENCES - len(events)))
     return sorted(events, key=lambda event: (event.start, event.end, event.uid, event.summary))
 
 
@@ -138,8 +142,9 @@ def _parse(data: bytes) -> list[icalendar.Calendar]:
 
 
 def _expand(
-    calendar: icalendar.Calendar, start: datetime, end: datetime, zone: ZoneInfo
+    calendar: icalendar.Calendar, start: datetime, end: datetime, zone: ZoneInfo, limit: int
 ) -> list[BusyEvent]:
+    """The busy events of one VCALENDAR, from at most `limit` occurrences."""
     try:
         calendar = _standard_time_zones(calendar)
         # An event without DTSTART has no time to block; recurring_ical_events would fail on it.
@@ -154,9 +159,19 @@ def _expand(
             _guard_repetitions(event, start, end, zone)
         # The window in the uploader's zone: recurring_ical_events gives floating and all-day
         # values the window's zone, so they are selected by their local time.
+        window = (start.astimezone(zone), end.astimezone(zone))
         query = recurring_ical_events.CalendarQuery(calendar)
-        occurrences = query.between(start.astimezone(zone), end.astimezone(zone))
-        busy = [_busy(occurrence, zone) for occurrence in occurrences]
+        busy = []
+        # What CalendarQuery.between() does, series by series, so that a file with very many
+        # events stops at the limit instead of building all of them first.
+        for series in query.series:
+            for occurrence in series.between(*window):
+                if len(busy) >= limit:
+                    raise CalendarError(
+                        "The calendar has too many events in this period to import "
+                        f"(more than {MAX_OCCURRENCES:,})."
+                    )
+                busy.append(_busy(occurrence.as_component(False), zone))
         return [_clipped(event, start, end) for event in busy if _overlaps(event, start, end)]
     except CalendarError:
         raise
@@ -187,8 +202,11 @@ def _refuse_broken_times(event: icalendar.Event) -> None:
     # icalendar keeps unparseable values as vBroken and lists them in .errors.
     for name, message in event.errors:
         if name in _TIME_PROPERTIES:
-            summary = str(event.get("SUMMARY", "")) or "(no title)"
-            raise CalendarError(f"The event “{summary}” has an invalid {name}: {message}")
+            raise CalendarError(f"The event “{_title(event)}” has an invalid {name}: {message}")
+
+
+def _title(event: icalendar.Event) -> str:
+    return str(event.get("SUMMARY", "")) or "(no title)"
 
 
 def _rules(event: icalendar.Event) -> list[icalendar.vRecur]:
@@ -264,7 +282,12 @@ def _guard_repetitions(
     dtstart = event["DTSTART"].dt
     for rule in _rules(event):
         frequency = _frequency(rule)
-        interval = max(_interval(rule), 1)
+        interval = _interval(rule)
+        if interval < 1:
+            # dateutil would step by nothing, forever.
+            raise CalendarError(
+                f"The event “{_title(event)}” has an invalid RRULE: INTERVAL={interval}"
+            )
         if frequency in _EXPANDING_TIME_PARTS:
             per_day = 24 * 60 * 60 / (_PERIOD_SECONDS[frequency] * interval)
             expanding_parts = _EXPANDING_TIME_PARTS[frequency]
@@ -276,8 +299,9 @@ def _guard_repetitions(
             per_day *= len(rule.get(part) or [None])
         if per_day <= 1:
             continue  # daily or rarer: harmless over any span a calendar can have
-        # Rules that _skip_ahead() handles start near the window by now; dateutil walks the
-        # others from DTSTART, but those left with a long walk are bounded by COUNT.
+        # dateutil walks from DTSTART. For fixed periods that is near the window by now
+        # (_skip_ahead), or the walk is bounded by COUNT. Monthly and yearly rules are counted
+        # within the window only: their walk passes just the days their BY... parts pick.
         counted_from = dtstart
         if frequency not in _PERIOD_SECONDS:
             counted_from = max(dtstart, _same_kind(window_start, dtstart, zone))
@@ -286,9 +310,8 @@ def _guard_repetitions(
         if "COUNT" in rule:
             repetitions = min(repetitions, int(_first(rule, "COUNT", 0)))
         if repetitions > MAX_REPETITIONS:
-            summary = str(event.get("SUMMARY", "")) or "(no title)"
             raise CalendarError(
-                f"The event “{summary}” repeats too often to import "
+                f"The event “{_title(event)}” repeats too often to import "
                 f"(more than {MAX_REPETITIONS:,} times)."
             )
 

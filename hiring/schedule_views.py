@@ -151,15 +151,13 @@ def _render_panel(request, application, status=200, **context):
     context.setdefault(
         "find_form", FindTimesForm(initial={"start": timezone.localdate() + timedelta(days=1)})
     )
-    if panel is None and "formset" not in context:
-        count = (
-            int(request.GET.get("sessions", "1"))
-            if request.GET.get("sessions", "").isdigit()
-            else 1
-        )
-        context["formset"] = SessionFormSet(
-            prefix="sessions", form_kwargs={"team": team}, initial=[{}] * min(max(count, 1), 6)
-        )
+    if panel is None:
+        if "formset" not in context:
+            count = request.GET.get("sessions", "1")
+            count = min(max(int(count), 1), 6) if count.isdigit() else 1
+            context["formset"] = SessionFormSet(
+                prefix="sessions", form_kwargs={"team": team}, initial=[{}] * count
+            )
     else:
         context["sessions"] = panel.sessions.prefetch_related("interviewers__user")
         context["windows"] = panel.candidate_windows.all()
@@ -186,6 +184,8 @@ def panel(request, application_id):
             )
         except ValidationError as error:
             formset._non_form_errors = formset.error_class(error.messages)
+            # The rolled-back Panel is still cached on the application: read it afresh.
+            application = get_application_for_pipeline(request.user, application_id)
         else:
             messages.success(request, "Panel created. Now find a time for it.")
             return redirect("panel", application_id=application.pk)
