@@ -1,6 +1,7 @@
 import uuid
 import zoneinfo
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -384,6 +385,21 @@ class Opening(models.Model):
     title = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    decision_method = models.CharField(
+        "decision rule",
+        max_length=10,
+        choices=[
+            ("majority", "Majority yes"),
+            ("unanimous", "Unanimous yes"),
+            ("weighted", "Weighted score in both categories"),
+        ],
+        default="majority",
+    )
+    min_scorecards = models.PositiveSmallIntegerField("quorum: scorecards", default=2)
+    min_team_fit_peers = models.PositiveSmallIntegerField("quorum: team-fit peers", default=1)
+    skills_threshold = models.DecimalField(max_digits=3, decimal_places=2, default=3)
+    team_fit_threshold = models.DecimalField(max_digits=3, decimal_places=2, default=3)
+    strong_no_veto = models.BooleanField("any strong no is a veto", default=True)
     scorecard = models.OneToOneField(
         "scorecards.Scorecard",
         on_delete=models.PROTECT,
@@ -403,6 +419,23 @@ class Opening(models.Model):
 
     def get_absolute_url(self):
         return reverse("opening_detail", args=[self.pk])
+
+    RULE_FIELDS = [
+        "decision_method",
+        "min_scorecards",
+        "min_team_fit_peers",
+        "skills_threshold",
+        "team_fit_threshold",
+        "strong_no_veto",
+    ]
+
+    def rule_snapshot(self):
+        """The decision rule as plain data: each application keeps the one it started under."""
+        return {
+            name: float(value) if isinstance(value, Decimal) else value
+            for name in self.RULE_FIELDS
+            for value in [getattr(self, name)]
+        }
 
 
 def validate_resume_size(file):
@@ -471,6 +504,8 @@ class Application(models.Model):
     opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="applications")
     stage = models.CharField(max_length=12, choices=Stage, default=Stage.APPLIED)
     stage_changed_at = models.DateTimeField(default=timezone.now)
+    decision_rule = models.JSONField(default=dict)
+    debrief_opened_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ApplicationQuerySet.as_manager()
@@ -489,6 +524,12 @@ class Application(models.Model):
     def get_absolute_url(self):
         return reverse("application_detail", args=[self.pk])
 
+    def save(self, *args, **kwargs):
+        # An application keeps the decision rule in force when it started.
+        if not self.decision_rule:
+            self.decision_rule = self.opening.rule_snapshot()
+        super().save(*args, **kwargs)
+
     @property
     def team(self):
         return self.opening.team
@@ -502,6 +543,13 @@ class Application(models.Model):
         if stage == self.stage:
             return
         StageChange.objects.create(application=self, from_stage=self.stage, to_stage=stage, by=by)
+        AuditEvent.record(
+            AuditEvent.Action.STAGE_CHANGED,
+            by,
+            self.opening.team,
+            application=self,
+            details=f"{self.get_stage_display()} → {self.Stage(stage).label}",
+        )
         self.stage = stage
         self.stage_changed_at = timezone.now()
         self.save(update_fields=["stage", "stage_changed_at"])
@@ -727,3 +775,97 @@ class CandidateWindow(models.Model):
 
     def __str__(self):
         return f"{self.panel.application.candidate} free {self.start:%Y-%m-%d %H:%M}"
+
+
+class Decision(models.Model):
+    """The team's decision on an application. One per application; nobody outside the team
+    records, confirms or changes it."""
+
+    class Outcome(models.TextChoices):
+        HIRE = "hire", "Hire"
+        NO_HIRE = "no_hire", "No hire"
+        HOLD = "hold", "Hold"
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="decision"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome)
+    rationale = models.TextField(blank=True)
+    recommendation = models.CharField(max_length=10)
+    recommendation_reasons = models.JSONField(default=list)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.application}"
+
+    @property
+    def departs(self):
+        """Departing from the rule's recommendation needs a rationale and a second member."""
+        return self.outcome != self.recommendation
+
+    @property
+    def is_effective(self):
+        return not self.departs or self.confirmed_at is not None
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The audit trail is append-only.")
+
+    def delete(self):
+        raise TypeError("The audit trail is append-only.")
+
+
+class AuditEvent(models.Model):
+    """What happened, who did it and when: written once, never edited or deleted."""
+
+    class Action(models.TextChoices):
+        FEEDBACK_SUBMITTED = "feedback_submitted", "Feedback submitted"
+        FEEDBACK_AMENDED = "feedback_amended", "Feedback amended"
+        DEBRIEF_OPENED = "debrief_opened", "Debrief opened"
+        INTERVIEWER_EXCUSED = "interviewer_excused", "Interviewer excused"
+        DECISION_RECORDED = "decision_recorded", "Decision recorded"
+        DECISION_CONFIRMED = "decision_confirmed", "Decision confirmed"
+        STAGE_CHANGED = "stage_changed", "Stage changed"
+        MEMBERSHIP_CHANGED = "membership_changed", "Membership changed"
+        PANEL_BOOKED = "panel_booked", "Panel booked"
+        PANEL_CANCELLED = "panel_cancelled", "Session cancelled"
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="audit_events")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=30, choices=Action)
+    details = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["application", "at"]), models.Index(fields=["team", "at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.actor or 'Teamfit'}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit trail is append-only.")
+
+    @classmethod
+    def record(cls, action, actor, team, application=None, details=""):
+        return cls.objects.create(
+            action=action, actor=actor, team=team, application=application, details=details
+        )

@@ -2,7 +2,7 @@ from celery import shared_task
 
 from . import availability, reminders
 from .calendars import Person
-from .models import InterviewSession, Invitation, SlotOffer
+from .models import Decision, InterviewSession, Invitation, SlotOffer, User
 from .notifications import send_once, session_invite, templated_email
 
 
@@ -71,3 +71,18 @@ def send_due_reminders():
 @shared_task
 def refresh_calendar_feeds():
     return availability.refresh_feeds()
+
+
+@shared_task
+def send_decision_notice(decision_id, recruiter_id):
+    """Tell a recruiter the team's decision: its outcome, not the scores behind it."""
+    decision = Decision.objects.select_related(
+        "application__candidate", "application__opening__team"
+    ).get(pk=decision_id)
+    recruiter = User.objects.get(pk=recruiter_id)
+    return send_once(
+        f"decision:{decision.pk}:{recruiter.pk}",
+        lambda: templated_email(
+            "decision_notice", recruiter.email, {"decision": decision, "recruiter": recruiter}
+        ),
+    )

@@ -4,6 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from hiring.decisions import maybe_open_debrief
+from hiring.models import AuditEvent
+
 from . import aggregation
 from .models import Category, Feedback, FeedbackRevision, Rating, Vote
 
@@ -126,6 +129,20 @@ def submit(feedback, author, revision_number, amend_reason=""):
     if not feedback.is_submitted:
         feedback.submitted_at = now
         feedback.save(update_fields=["submitted_at"])
+    action = (
+        AuditEvent.Action.FEEDBACK_AMENDED
+        if draft.is_amendment
+        else AuditEvent.Action.FEEDBACK_SUBMITTED
+    )
+    AuditEvent.record(
+        action,
+        author,
+        feedback.application.opening.team,
+        feedback.application,
+        details=f"{feedback.get_focus_display()}"
+        + (f": {draft.amend_reason}" if draft.amend_reason else ""),
+    )
+    maybe_open_debrief(feedback.application, author)
     return draft
 
 
@@ -163,13 +180,15 @@ def can_read_all_feedback(user, application, own_feedback):
 
     Leadership reads all submitted feedback; recruiters never see ratings, notes or votes;
     a panelist sees the others' once all of their own is submitted. Team members off the
-    panel wait for the debrief.
+    panel read them once the debrief opens.
     """
     if user.is_leadership:
         return True
     if user.is_recruiter:
         return False
-    return bool(own_feedback) and all(f.is_submitted for f in own_feedback)
+    if own_feedback:
+        return all(f.is_submitted for f in own_feedback)
+    return bool(application.debrief_opened_at) and application.opening.team.has_member(user)
 
 
 def feedback_summary(feedback):

@@ -140,6 +140,12 @@ class Feedback(models.Model):
     assigned_at = models.DateTimeField(default=timezone.now)
     # When the first revision was submitted; None while the interviewer has not.
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The team may excuse an interviewer who cannot submit, so the debrief can open.
+    excused_at = models.DateTimeField(null=True, blank=True)
+    excused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    excuse_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["assigned_at", "pk"]

@@ -1,0 +1,205 @@
+"""A team's decision rule, evaluated on plain data into a recommendation with its reasons.
+
+No database here: callers hand in the submitted scorecards (latest revision of each) and the
+criteria, and get back what the rule recommends and why, in words a team can read at a debrief.
+
+The order of evaluation, which is also the order of the reasons:
+
+1. Quorum. Too few submitted scorecards, or too few distinct team-fit interviewers among them,
+   and the answer is "not yet", whatever the votes say.
+2. Veto. With ``strong_no_veto``, every "strong no" is a veto and the answer is "no hire".
+3. The method: unanimous yes, majority yes, or weighted scores at or above a threshold in both
+   categories. Its verdict is stated even when a veto has already decided the outcome.
+
+Votes are counted per scorecard: an interviewer who gave both a skills and a team-fit scorecard
+casts two votes, one on each.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import aggregation
+
+HIRE, NO_HIRE, NOT_YET = "hire", "no_hire", "not_yet"
+OUTCOMES = (HIRE, NO_HIRE, NOT_YET)
+
+UNANIMOUS, MAJORITY, WEIGHTED = "unanimous", "majority", "weighted"
+METHODS = (UNANIMOUS, MAJORITY, WEIGHTED)
+
+CATEGORY_LABELS = {"skills": "skills", "team_fit": "team fit"}
+YES_VOTES = ("yes", "strong_yes")
+
+# Weighted means of whole scores can land a hair below a threshold they equal (e.g. 2.9999999...);
+# such a score meets the threshold.
+_TOLERANCE = 1e-9
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str  # UNANIMOUS | MAJORITY | WEIGHTED
+    min_scorecards: int = 2  # quorum: submitted scorecards
+    min_team_fit_peers: int = 1  # quorum: distinct interviewers who submitted a team-fit scorecard
+    skills_threshold: float = 3.0  # WEIGHTED: both category scores must be >= their threshold
+    team_fit_threshold: float = 3.0
+    strong_no_veto: bool = True  # combinable with any method
+
+    def __post_init__(self):
+        if self.method not in METHODS:
+            raise ValueError(f"Unknown method: {self.method!r}; expected one of {METHODS}")
+        for name in ("min_scorecards", "min_team_fit_peers"):
+            value = getattr(self, name)
+            if not _is_count(value) or value < 0:
+                raise ValueError(f"{name} must be a whole number of at least 0, got {value!r}")
+        low, high = aggregation.SCALE
+        for name in ("skills_threshold", "team_fit_threshold"):
+            value = getattr(self, name)
+            if (
+                not isinstance(value, int | float)
+                or isinstance(value, bool)
+                or not low <= value <= high
+            ):
+                raise ValueError(
+                    f"{name} must be a number within {aggregation.SCALE}, got {value!r}"
+                )
+        if not isinstance(self.strong_no_veto, bool):
+            raise ValueError(f"strong_no_veto must be True or False, got {self.strong_no_veto!r}")
+
+    def threshold(self, category: str) -> float:
+        return {"skills": self.skills_threshold, "team_fit": self.team_fit_threshold}[category]
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """One submitted scorecard (its latest revision)."""
+
+    interviewer: str  # display name, used in reasons
+    interviewer_id: int
+    focus: str  # "skills" | "team_fit"
+    vote: str  # one of aggregation.VOTES
+    ratings: tuple[aggregation.Rating, ...] = ()
+
+    def __post_init__(self):
+        if self.focus not in aggregation.CATEGORIES:
+            raise ValueError(f"Unknown focus: {self.focus!r}")
+        if self.vote not in aggregation.VOTES:
+            raise ValueError(f"Unknown vote: {self.vote!r}")
+        # Accept any iterable of ratings, keep a tuple so the scorecard stays hashable.
+        object.__setattr__(self, "ratings", tuple(self.ratings))
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    outcome: str  # HIRE | NO_HIRE | NOT_YET
+    reasons: tuple[str, ...]  # in order: quorum first, then veto, then the method's verdict
+    category_scores: dict[str, float | None]
+
+
+def _plural(count: int, noun: str) -> str:
+    return noun if count == 1 else f"{noun}s"
+
+
+def _quorum(rule: Rule, scorecards: Sequence[Scorecard]) -> tuple[bool, list[str]]:
+    submitted = len(scorecards)
+    peers = len({card.interviewer_id for card in scorecards if card.focus == "team_fit"})
+    missing = []
+    if submitted < rule.min_scorecards:
+        missing.append(
+            f"quorum: {submitted} of {rule.min_scorecards} "
+            f"{_plural(rule.min_scorecards, 'scorecard')} submitted"
+        )
+    if peers < rule.min_team_fit_peers:
+        missing.append(
+            f"quorum: {peers} of {rule.min_team_fit_peers} "
+            f"{_plural(rule.min_team_fit_peers, 'team-fit peer')} submitted"
+        )
+    if missing:
+        return False, missing
+    return True, [
+        f"quorum met: {submitted} {_plural(submitted, 'scorecard')}, "
+        f"{peers} {_plural(peers, 'team-fit peer')}"
+    ]
+
+
+def _vetoes(scorecards: Sequence[Scorecard]) -> list[str]:
+    return [
+        f"veto: {card.interviewer} voted strong no on {CATEGORY_LABELS[card.focus]}"
+        for card in scorecards
+        if card.vote == "strong_no"
+    ]
+
+
+def _unanimous(scorecards: Sequence[Scorecard]) -> tuple[bool, list[str]]:
+    tally = aggregation.vote_tally(card.vote for card in scorecards)
+    if tally.total == 0:
+        return False, ["not unanimous: no votes"]
+    if tally.no == 0:
+        return True, [f"unanimous: {tally.yes} of {tally.total} voted yes"]
+    return False, [f"not unanimous: {tally.no} of {tally.total} voted no"]
+
+
+def _majority(scorecards: Sequence[Scorecard]) -> tuple[bool, list[str]]:
+    tally = aggregation.vote_tally(card.vote for card in scorecards)
+    if 2 * tally.yes > tally.total:
+        return True, [f"majority: {tally.yes} of {tally.total} voted yes"]
+    return False, [f"no majority: {tally.yes} of {tally.total} voted yes"]
+
+
+def _format_pair(score: float, threshold: float) -> tuple[str, str]:
+    """Two decimals, or as many more as it takes for a score below its threshold to show it."""
+    for decimals in range(2, 7):
+        shown = f"{score:.{decimals}f}", f"{threshold:.{decimals}f}"
+        if shown[0] != shown[1]:
+            break
+    return shown
+
+
+def _weighted(rule: Rule, scores: dict[str, float | None]) -> tuple[bool, list[str]]:
+    passed, reasons = True, []
+    for category in aggregation.CATEGORIES:
+        label, score, threshold = (
+            CATEGORY_LABELS[category],
+            scores[category],
+            rule.threshold(category),
+        )
+        if score is None:
+            passed = False
+            reasons.append(f"{label}: no evidence")
+        elif score >= threshold - _TOLERANCE:
+            reasons.append(f"{label} {score:.2f} ≥ {threshold:.2f}")
+        else:
+            passed = False
+            shown_score, shown_threshold = _format_pair(score, threshold)
+            reasons.append(f"{label} {shown_score} < {shown_threshold}")
+    return passed, reasons
+
+
+def evaluate(
+    rule: Rule, scorecards: Sequence[Scorecard], criteria: Sequence[aggregation.Criterion]
+) -> Recommendation:
+    """What `rule` recommends given the submitted `scorecards`, and why."""
+    scorecards = list(scorecards)
+    scores = aggregation.category_scores(
+        criteria, [rating for card in scorecards for rating in card.ratings]
+    )
+
+    quorum_met, reasons = _quorum(rule, scorecards)
+    if not quorum_met:
+        return Recommendation(NOT_YET, tuple(reasons), scores)
+
+    vetoes = _vetoes(scorecards) if rule.strong_no_veto else []
+    reasons += vetoes
+
+    if rule.method == UNANIMOUS:
+        passed, verdict = _unanimous(scorecards)
+    elif rule.method == MAJORITY:
+        passed, verdict = _majority(scorecards)
+    else:
+        passed, verdict = _weighted(rule, scores)
+    reasons += verdict
+
+    outcome = HIRE if passed and not vetoes else NO_HIRE
+    return Recommendation(outcome, tuple(reasons), scores)
