@@ -60,6 +60,17 @@ def get_application_for_pipeline(user, application_id):
     )
 
 
+def get_application_for_debrief(user, application_id):
+    """The debrief: its team's members, and leadership to read. Recruiters see outcomes only."""
+    teams = Team.objects.all() if user.is_leadership else Team.objects.of_member(user)
+    return get_object_or_404(
+        Application.objects.filter(opening__team__in=teams).select_related(
+            "candidate", "opening__team"
+        ),
+        pk=application_id,
+    )
+
+
 def get_invitation_for_admin(user, invitation_id):
     if not user.is_org_admin:
         raise Http404

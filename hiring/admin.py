@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .models import (
     Application,
+    AuditEvent,
+    Decision,
     Invitation,
     Membership,
     Notification,
@@ -131,3 +133,16 @@ class OpeningAdmin(ReadOnlyAdmin):
 class ApplicationAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "opening", "stage", "stage_changed_at"]
     list_filter = ["stage", "opening__team"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    """The team's decision: nobody records, changes or deletes it here, superusers included."""
+
+    list_display = ["application", "outcome", "recommendation", "recorded_by", "confirmed_by"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "actor", "team", "application"]
+    list_filter = ["action", "team"]

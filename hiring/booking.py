@@ -12,6 +12,7 @@ from scorecards.models import Feedback
 from . import scheduling
 from .models import (
     Application,
+    AuditEvent,
     BusyBlock,
     InterviewSession,
     Panel,
@@ -215,6 +216,15 @@ def book(panel, payload, by):
                 session = next(s for s in sessions if s.pk == entry["session"])
                 _place(session, entry, by)
             application = panel.application
+            AuditEvent.record(
+                AuditEvent.Action.PANEL_BOOKED,
+                by,
+                application.opening.team,
+                application,
+                details=", ".join(
+                    f"{s.get_focus_display()} {s.start:%a %d %b %H:%M} UTC" for s in sessions
+                ),
+            )
             if application.stage in (Application.Stage.APPLIED, Application.Stage.SCREEN):
                 application.move_to(Application.Stage.PANEL, by)
     except IntegrityError as error:  # PostgreSQL's exclusion constraint: a booking raced ours
@@ -263,6 +273,15 @@ def cancel_session(session, by):
     session.save(update_fields=["cancelled_at", "sequence"])
     # Seats keep who was invited (the cancellation goes to them) but no longer hold the time.
     session.interviewers.update(start=None, end=None)
+    application = session.panel.application
+    AuditEvent.record(
+        AuditEvent.Action.PANEL_CANCELLED,
+        by,
+        application.opening.team,
+        application,
+        details=session.get_focus_display()
+        + (f" {session.start:%a %d %b %H:%M} UTC" if session.start else ", not booked"),
+    )
     session.feedback.filter(submitted_at=None, revisions=None).delete()
     send_session_invites.delay_on_commit(session.pk, session.sequence)
 

@@ -6,7 +6,16 @@ from django import forms
 
 from scorecards.models import Category, Scorecard
 
-from .models import Application, Candidate, Opening, Organisation, Team, User, WorkingHours
+from .models import (
+    Application,
+    Candidate,
+    Decision,
+    Opening,
+    Organisation,
+    Team,
+    User,
+    WorkingHours,
+)
 
 TIME_ZONE_CHOICES = [
     (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
@@ -271,3 +280,22 @@ class CandidateWindowForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             self.add_error("end", "The end must be after the start.")
         return data
+
+
+class DecisionRuleForm(forms.ModelForm):
+    class Meta:
+        model = Opening
+        fields = Opening.RULE_FIELDS
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Decision.Outcome, widget=forms.RadioSelect)
+    rationale = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when the decision departs from the recommendation.",
+    )
+
+
+class ExcuseForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Why excuse them?")

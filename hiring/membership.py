@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Invitation, Membership, Proposal, Team, User, Vote
+from .models import AuditEvent, Invitation, Membership, Proposal, Team, User, Vote
 from .tasks import send_invitation
 
 Rule = Team.MembershipRule
@@ -135,6 +135,9 @@ def withdraw(proposal, user):
 def create_team(founder, name, description=""):
     team = Team.objects.create(name=name, description=description)
     Membership.objects.create(team=team, user=founder)
+    AuditEvent.record(
+        AuditEvent.Action.MEMBERSHIP_CHANGED, founder, team, details=f"{founder} founded the team"
+    )
     return team
 
 
@@ -144,6 +147,7 @@ def leave_team(team, member):
     team = _lock_team(team)
     if not team.memberships.filter(user=member).delete()[0]:
         raise ValidationError(f"You are not a member of {team}.")
+    AuditEvent.record(AuditEvent.Action.MEMBERSHIP_CHANGED, member, team, details=f"{member} left")
     for proposal in team.proposals.filter(status=Status.OPEN):
         if proposal.subject_id == member.pk:
             _close(proposal, Status.WITHDRAWN)
@@ -175,6 +179,12 @@ def _close(proposal, status):
     proposal.status = status
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decided_at"])
+    AuditEvent.record(
+        AuditEvent.Action.MEMBERSHIP_CHANGED,
+        proposal.proposed_by,
+        proposal.team,
+        details=f"{proposal.summary}: {proposal.get_status_display().lower()}",
+    )
 
 
 def _apply(proposal):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -369,6 +369,9 @@ class Notification(models.Model):
         return self.key
 
 
+ON_THE_SCALE = [MinValueValidator(1), MaxValueValidator(4)]
+
+
 class OpeningQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(team__in=Team.objects.visible_to(user))
@@ -397,8 +400,12 @@ class Opening(models.Model):
     )
     min_scorecards = models.PositiveSmallIntegerField("quorum: scorecards", default=2)
     min_team_fit_peers = models.PositiveSmallIntegerField("quorum: team-fit peers", default=1)
-    skills_threshold = models.DecimalField(max_digits=3, decimal_places=2, default=3)
-    team_fit_threshold = models.DecimalField(max_digits=3, decimal_places=2, default=3)
+    skills_threshold = models.DecimalField(
+        max_digits=3, decimal_places=2, default=3, validators=ON_THE_SCALE
+    )
+    team_fit_threshold = models.DecimalField(
+        max_digits=3, decimal_places=2, default=3, validators=ON_THE_SCALE
+    )
     strong_no_veto = models.BooleanField("any strong no is a veto", default=True)
     scorecard = models.OneToOneField(
         "scorecards.Scorecard",
@@ -521,14 +528,14 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.candidate} for {self.opening.title}"
 
-    def get_absolute_url(self):
-        return reverse("application_detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         # An application keeps the decision rule in force when it started.
         if not self.decision_rule:
             self.decision_rule = self.opening.rule_snapshot()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("application_detail", args=[self.pk])
 
     @property
     def team(self):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import schedule_views, views
+from . import debrief_views, schedule_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -93,6 +93,26 @@ urlpatterns = [
         "schedule/<str:token>/windows/",
         schedule_views.candidate_windows,
         name="candidate_windows",
+    ),
+    path(
+        "applications/<int:application_id>/debrief/",
+        debrief_views.debrief,
+        name="debrief",
+    ),
+    path(
+        "applications/<int:application_id>/decision/",
+        debrief_views.record_decision,
+        name="record_decision",
+    ),
+    path(
+        "applications/<int:application_id>/decision/confirm/",
+        debrief_views.confirm_decision,
+        name="confirm_decision",
+    ),
+    path(
+        "applications/<int:application_id>/interviewers/<int:feedback_id>/excuse/",
+        debrief_views.excuse_interviewer,
+        name="excuse_interviewer",
     ),
     path("", include("scorecards.urls")),
     path("invitations/<str:token>/", views.invitation, name="invitation"),

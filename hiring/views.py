@@ -133,6 +133,7 @@ def _render_team(request, team, status=200, **context):
     context = {
         "team": team,
         "openings": team.openings.annotate(application_count=Count("applications")),
+        "timeline": team.audit_events.filter(application=None).select_related("actor")[:30],
         "memberships": memberships,
         "is_member": any(m.user_id == request.user.pk for m in memberships),
         "open_proposals": open_proposals,
@@ -447,6 +448,8 @@ def _render_application(request, application, status=200, **forms):
         "own_feedback": own,
         "readable": readable,
         "runs_pipeline": runs_pipeline and not application.is_closed,
+        "can_debrief": user.is_leadership or application.opening.team.has_member(user),
+        "timeline": application.audit_events.select_related("actor")[:50],
         "stage_form": forms.get("stage_form") or StageForm(initial={"stage": application.stage}),
         **forms,
     }

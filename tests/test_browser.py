@@ -109,7 +109,7 @@ def test_interviewers_score_independently(sign_in, member, teammate, team):
     expect(ana.get_by_label("Notes")).to_have_value("ZEBRA: clear reasoning about trade-offs")
     ana.get_by_label("Strong yes").check()
     ana.get_by_role("button", name="Submit feedback").click()
-    expect(ana.get_by_text("Feedback submitted")).to_be_visible()
+    expect(ana.get_by_text("Feedback submitted. You can now read")).to_be_visible()
 
     ben = sign_in(teammate)
     ben.goto(f"{ben.url.rstrip('/')}{application.get_absolute_url()}")

@@ -22,7 +22,7 @@ SKILLS = Category.SKILLS
 ZEBRA = "ZEBRA-NOTE"
 # Measured with 2 criteria and 2 interviewers (12 and 9 queries), plus a small margin; each
 # bound must hold however many criteria and interviewers there are.
-APPLICATION_PAGE_MAX_QUERIES = 14
+APPLICATION_PAGE_MAX_QUERIES = 18
 FEEDBACK_FORM_MAX_QUERIES = 11
 
 

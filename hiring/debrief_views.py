@@ -1,0 +1,127 @@
+"""The debrief and the team's decision."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from scorecards import aggregation
+from scorecards.feedback import can_read_all_feedback
+
+from . import decisions
+from .access import get_application_for_debrief
+from .forms import DecisionForm, ExcuseForm
+from .models import Decision
+
+
+def _render_debrief(request, application, status=200, **context):
+    feedback = decisions.panel_feedback(application)
+    own = [item for item in feedback if item.interviewer_id == request.user.pk]
+    readable = can_read_all_feedback(request.user, application, own)
+    submitted = [item for item in feedback if item.is_submitted]
+    context.update(
+        application=application,
+        feedback=feedback,
+        waiting=decisions.waiting_for(feedback),
+        readable=readable,
+        is_member=application.opening.team.has_member(request.user),
+        decision=Decision.objects.filter(application=application)
+        .select_related("recorded_by", "confirmed_by")
+        .first(),
+        recommendation=decisions.recommend(application, feedback),
+    )
+    if readable:
+        context["grid"] = ratings_grid(submitted)
+        ratings = [
+            aggregation.Rating(item.interviewer_id, r.criterion_id, r.score)
+            for item in submitted
+            for r in item.latest_revision().ratings.all()
+        ]
+        context["spread"] = aggregation.criterion_spread(ratings)
+        context["tally"] = aggregation.vote_tally(item.latest_revision().vote for item in submitted)
+    context.setdefault("decision_form", DecisionForm())
+    context.setdefault("excuse_form", ExcuseForm())
+    template = "hiring/debrief.html"
+    if request.htmx:
+        template += "#decision"
+    return render(request, template, context, status=status)
+
+
+def ratings_grid(submitted):
+    """Rows of (criterion, [rating or None per interviewer]) over the latest revisions."""
+    criteria, cells = {}, {}
+    for column, item in enumerate(submitted):
+        for rating in item.latest_revision().ratings.all():
+            criteria.setdefault(rating.criterion.key, rating.criterion)
+            cells[(rating.criterion.key, column)] = rating
+    ordered = sorted(criteria.values(), key=lambda c: (c.category, c.position, c.pk))
+    return {
+        "interviewers": list(submitted),
+        "rows": [
+            (criterion, [cells.get((criterion.key, column)) for column in range(len(submitted))])
+            for criterion in ordered
+        ],
+    }
+
+
+@login_required
+def debrief(request, application_id):
+    application = get_application_for_debrief(request.user, application_id)
+    return _render_debrief(request, application)
+
+
+@login_required
+@require_POST
+def record_decision(request, application_id):
+    application = get_application_for_debrief(request.user, application_id)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            decisions.record_decision(
+                application,
+                request.user,
+                form.cleaned_data["outcome"],
+                form.cleaned_data["rationale"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _after(request, application, "Decision recorded.")
+    return _render_debrief(request, application, status=400, decision_form=form)
+
+
+@login_required
+@require_POST
+def confirm_decision(request, application_id):
+    application = get_application_for_debrief(request.user, application_id)
+    record = get_object_or_404(Decision, application=application)
+    try:
+        decisions.confirm_decision(record, request.user)
+    except ValidationError as error:
+        return _render_debrief(request, application, status=400, error=" ".join(error.messages))
+    return _after(request, application, "Decision confirmed.")
+
+
+@login_required
+@require_POST
+def excuse_interviewer(request, application_id, feedback_id):
+    application = get_application_for_debrief(request.user, application_id)
+    item = get_object_or_404(application.feedback, pk=feedback_id)
+    form = ExcuseForm(request.POST)
+    if form.is_valid():
+        try:
+            decisions.excuse(item, request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error("reason", error)
+        else:
+            return _after(request, application, f"{item.interviewer} excused.")
+    return _render_debrief(request, application, status=400, excuse_form=form)
+
+
+def _after(request, application, message):
+    if request.htmx:
+        application.refresh_from_db()
+        return _render_debrief(request, application)
+    messages.success(request, message)
+    return redirect("debrief", application_id=application.pk)
