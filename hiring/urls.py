@@ -26,6 +26,7 @@ urlpatterns = [
     path("teams/<int:team_id>/openings/new/", views.opening_create, name="opening_create"),
     path("openings/<int:opening_id>/", views.opening_detail, name="opening_detail"),
     path("openings/<int:opening_id>/edit/", views.opening_edit, name="opening_edit"),
+    path("openings/<int:opening_id>/rule/", views.opening_rule, name="opening_rule"),
     path(
         "openings/<int:opening_id>/applications/",
         views.application_create,

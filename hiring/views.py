@@ -31,6 +31,7 @@ from .access import (
 from .adapter import SESSION_KEY
 from .forms import (
     CandidateForm,
+    DecisionRuleForm,
     InviteForm,
     MembershipRuleForm,
     NewOpeningForm,
@@ -369,12 +370,26 @@ def opening_edit(request, opening_id):
 
 
 @login_required
+@require_POST
+def opening_rule(request, opening_id):
+    opening = get_opening_for_member(request.user, opening_id)
+    form = DecisionRuleForm(request.POST, instance=opening)
+    if not form.is_valid():
+        return _render_opening(request, opening, status=400, rule_form=form)
+    if pipeline.change_rule(opening, **{name: form.cleaned_data[name] for name in form.fields}):
+        messages.success(request, "Decision rule saved.")
+    else:
+        messages.success(request, "Decision rule saved. It applies to new applications.")
+    return redirect(opening)
+
+
+@login_required
 def opening_detail(request, opening_id):
     opening = get_opening_for(request.user, opening_id)
     return _render_opening(request, opening)
 
 
-def _render_opening(request, opening, status=200, candidate_form=None):
+def _render_opening(request, opening, status=200, candidate_form=None, rule_form=None):
     applications = opening.applications.select_related("candidate").annotate(
         assigned=Count("feedback", distinct=True),
         submitted=Count("feedback", filter=Q(feedback__submitted_at__isnull=False), distinct=True),
@@ -390,6 +405,7 @@ def _render_opening(request, opening, status=200, candidate_form=None):
         .exists(),
         "is_member": opening.team.has_member(request.user),
         "candidate_form": candidate_form or CandidateForm(),
+        "rule_form": rule_form or DecisionRuleForm(instance=opening),
     }
     return render(request, "hiring/opening_detail.html", context, status=status)
 

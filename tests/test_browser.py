@@ -184,3 +184,43 @@ def test_candidate_picks_a_slot_from_their_link(sign_in, browser, live_server, m
     expect(candidate.get_by_role("heading", name="You're booked")).to_be_visible()
     assert panel.sessions.get().start == datetime(2030, 3, 4, 9, 15, tzinfo=UTC)
     context.close()
+
+
+def submitted(application, interviewer, focus, vote):
+    item = feedback.assign(application, interviewer, focus, assigned_by=interviewer)
+    ratings = {c.pk: {"score": 3} for c in item.criteria.all()}
+    draft = feedback.save_draft(item, interviewer, ratings=ratings, vote=vote)
+    feedback.submit(item, interviewer, draft.number)
+
+
+def test_team_departs_from_the_recommendation_with_a_second_members_confirmation(
+    sign_in, member, teammate, team
+):
+    peer = UserFactory(display_name="Cai Peer")
+    team.memberships.create(user=peer)
+    application = ApplicationFactory(opening__team=team, candidate__name="Nina Park")
+    submitted(application, member, "skills", "yes")
+    submitted(application, teammate, "team_fit", "yes")
+    submitted(application, peer, "team_fit", "strong_no")
+
+    ana = sign_in(member)
+    ana.goto(f"{ana.url.rstrip('/')}{application.get_absolute_url()}debrief/")
+    expect(ana.locator("#decision")).to_contain_text("veto: Cai Peer voted strong no on team fit")
+    expect(ana.locator("table.grid")).to_contain_text("Problem solving")
+    ana.get_by_label("Hire", exact=True).check()
+    ana.get_by_role("button", name="Record the team's decision").click()
+    expect(ana.locator("#decision .errorlist")).to_contain_text("give the team's rationale")
+    ana.get_by_label("Rationale").fill("The veto was about on-call hours we have since changed.")
+    ana.get_by_role("button", name="Record the team's decision").click()
+    expect(ana.locator("#decision")).to_contain_text("a second team member must confirm")
+
+    ben = sign_in(teammate)
+    ben.goto(f"{ben.url.rstrip('/')}{application.get_absolute_url()}debrief/")
+    ben.get_by_role("button", name="Confirm the decision").click()
+    expect(ben.locator("#decision")).to_contain_text("Confirmed by Ben Teammate")
+
+    ben.goto(f"{ben.url.rsplit('/applications', 1)[0]}{application.get_absolute_url()}")
+    timeline = ben.locator(".timeline")
+    expect(timeline).to_contain_text("Decision recorded")
+    expect(timeline).to_contain_text("Decision confirmed")
+    expect(ben.locator("h1")).to_contain_text("Offer")

@@ -7,10 +7,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from hiring import booking, membership, pipeline
+from hiring import booking, decisions, membership, pipeline
 from hiring.models import (
     Application,
     BusyBlock,
+    Decision,
     Membership,
     Organisation,
     Panel,
@@ -88,6 +89,8 @@ class Command(BaseCommand):
                     )
         if not Panel.objects.exists():
             self.panels(people)
+        if not Decision.objects.exists():
+            self.decisions(people)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with any of these:"))
         for local, name, role, _ in PEOPLE:
             self.stdout.write(f"  {local + '@' + DOMAIN:<24} {PASSWORD}   {role.label}: {name}")
@@ -214,6 +217,14 @@ class Command(BaseCommand):
                 amendment.number,
                 amend_reason="Re-read my notes: the design answer was stronger than I scored.",
             )
+
+    def decisions(self, people):
+        """Decisions that follow the rule, one departing (confirmed), one awaiting confirmation."""
+        for name, recorder, outcome, rationale, confirmer in DECISIONS:
+            application = Application.objects.get(candidate__name=name)
+            record = decisions.record_decision(application, people[recorder], outcome, rationale)
+            if confirmer:
+                decisions.confirm_decision(record, people[confirmer])
 
     def person(self, local, display_name, role, time_zone):
         email = f"{local}@{DOMAIN}"
@@ -394,6 +405,15 @@ OPENINGS = [
                 ],
             ),
             (
+                "Nina Park",
+                Application.Stage.DEBRIEF,
+                [
+                    ("ana", SKILLS, "submitted", [3, 3, 3], Vote.YES),
+                    ("ben", TEAM_FIT, "submitted", [3, 3], Vote.YES),
+                    ("cai", TEAM_FIT, "submitted", [1, 2], Vote.STRONG_NO),
+                ],
+            ),
+            (
                 "Sara Lind",
                 Application.Stage.DEBRIEF,
                 [
@@ -409,6 +429,15 @@ OPENINGS = [
         "Build payouts and reconciliation that never lose a cent.",
         [
             ("Ola Nordmann", Application.Stage.SCREEN, []),
+            (
+                "Luca Bianchi",
+                Application.Stage.DEBRIEF,
+                [
+                    ("eve", SKILLS, "submitted", [3], Vote.YES),
+                    ("fay", TEAM_FIT, "submitted", [2], Vote.NO),
+                    ("gus", TEAM_FIT, "submitted", [3], Vote.YES),
+                ],
+            ),
             (
                 "Kenji Sato",
                 Application.Stage.PANEL,
@@ -444,3 +473,18 @@ POOLS = {
     ],
     "Payments": [(SKILLS, ["eve", "gus"], False), (TEAM_FIT, ["fay", "gus"], False)],
 }
+
+# (candidate, recorded by, outcome, rationale, confirmed by)
+DECISIONS = [
+    ("Tom Okafor", "ana", "no_hire", "", None),
+    ("Sara Lind", "ana", "hire", "", None),
+    (
+        "Nina Park",
+        "ana",
+        "hire",
+        "Cai's veto was about on-call expectations we have since changed; "
+        "everything else was strongly positive.",
+        "ben",
+    ),
+    ("Luca Bianchi", "eve", "hold", "The budget for this role is frozen until January.", None),
+]
