@@ -12,7 +12,10 @@ from scorecards.feedback import can_read_all_feedback
 from . import decisions
 from .access import get_application_for_debrief
 from .forms import DecisionForm, ExcuseForm
-from .models import Decision
+from .models import Decision, Opening
+
+RULE_LABELS = dict(Opening._meta.get_field("decision_method").choices)
+RECOMMENDATION_LABELS = {"hire": "Hire", "no_hire": "No hire", "not_yet": "Not yet"}
 
 
 def _render_debrief(request, application, status=200, **context):
@@ -30,7 +33,9 @@ def _render_debrief(request, application, status=200, **context):
         .select_related("recorded_by", "confirmed_by")
         .first(),
         recommendation=decisions.recommend(application, feedback),
+        rule_label=RULE_LABELS[application.decision_rule["decision_method"]],
     )
+    context["recommendation_label"] = RECOMMENDATION_LABELS[context["recommendation"].outcome]
     if readable:
         context["grid"] = ratings_grid(submitted)
         ratings = [
