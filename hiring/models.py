@@ -139,7 +139,8 @@ class TeamQuerySet(models.QuerySet):
         return self.of_member(user)
 
     def of_member(self, user):
-        return self.filter(memberships__user=user)
+        # A subquery, not a join, so counts annotated on the result still see every member.
+        return self.filter(pk__in=Membership.objects.filter(user=user).values("team_id"))
 
     def pipeline_run_by(self, user):
         """Teams whose candidates and applications this user manages: recruiters run them all."""

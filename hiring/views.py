@@ -2,7 +2,7 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -44,6 +44,7 @@ from .forms import (
 )
 from .models import (
     Application,
+    Decision,
     Invitation,
     InvitationError,
     Organisation,
@@ -80,6 +81,15 @@ def home(request):
         "teams": teams,
         "my_team_ids": set(Team.objects.of_member(user).values_list("pk", flat=True)),
         "awaiting_my_vote": awaiting_my_vote,
+        "my_feedback": Feedback.objects.filter(interviewer=user, submitted_at=None, excused_at=None)
+        .exclude(application__stage__in=Application.CLOSED_STAGES)
+        .select_related("application__candidate", "application__opening", "session"),
+        "to_confirm": Decision.objects.filter(
+            confirmed_at=None, application__opening__team__memberships__user=user
+        )
+        .exclude(recorded_by=user)
+        .exclude(outcome=F("recommendation"))
+        .select_related("application__candidate", "recorded_by"),
     }
     if user.is_org_admin:
         context["pending_invitations"] = Invitation.objects.pending().filter(team=None)

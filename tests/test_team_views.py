@@ -561,3 +561,12 @@ def test_leaving_withdraws_proposals_about_leaver(client, member, teammate, team
 
     removal.refresh_from_db()
     assert removal.status == Status.WITHDRAWN
+
+
+def test_home_counts_every_member_of_my_teams(client, member, team):
+    client.force_login(member)
+
+    response = client.get("/")
+
+    [row] = [t for t in response.context["teams"] if t.pk == team.pk]
+    assert row.member_count == 2
