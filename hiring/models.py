@@ -525,6 +525,8 @@ class Application(models.Model):
                 fields=["candidate", "opening"], name="one_application_per_opening"
             ),
         ]
+        # The pipeline board pages each stage column by (stage_changed_at, id).
+        indexes = [models.Index(fields=["stage", "stage_changed_at", "id"], name="board_column")]
 
     def __str__(self):
         return f"{self.candidate} for {self.opening.title}"

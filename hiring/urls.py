@@ -6,6 +6,8 @@ from . import debrief_views, schedule_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.profile, name="profile"),
+    path("pipeline/", views.pipeline_board, name="pipeline"),
+    path("pipeline/columns/<str:stage>/", views.pipeline_column, name="pipeline_column"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/new/", views.team_create, name="team_create"),
     path("teams/<int:team_id>/", views.team_detail, name="team_detail"),

@@ -15,7 +15,7 @@ from scorecards.feedback import can_read_all_feedback, feedback_summary
 from scorecards.forms import AssignForm
 from scorecards.models import Feedback, FeedbackRevision, Rating
 
-from . import membership, pipeline
+from . import board, membership, pipeline
 from .access import (
     get_application_for,
     get_application_for_pipeline,
@@ -47,6 +47,7 @@ from .models import (
     Decision,
     Invitation,
     InvitationError,
+    Opening,
     Organisation,
     Proposal,
     Team,
@@ -531,3 +532,40 @@ def assign_interviewer(request, application_id):
         else:
             return redirect(application)
     return _render_application(request, application, status=400, assign_form=form)
+
+
+@login_required
+def pipeline_board(request):
+    filters = board.Filters.from_query(request.GET)
+    stages = [filters.stage] if filters.stage else Application.Stage.values
+    columns = []
+    for stage in stages:
+        page, cursor = board.column(request.user, filters, stage)
+        columns.append((Application.Stage(stage), page, cursor))
+    context = {
+        "filters": filters,
+        "columns": columns,
+        "query": request.GET.urlencode(),
+        "teams": Team.objects.visible_to(request.user),
+        "openings": Opening.objects.visible_to(request.user).select_related("team"),
+        "stages": Application.Stage.choices,
+    }
+    template = "hiring/board.html#board" if request.htmx else "hiring/board.html"
+    return render(request, template, context)
+
+
+@login_required
+def pipeline_column(request, stage):
+    """The next page of one column, after the keyset cursor: never OFFSET."""
+    if stage not in Application.Stage.values:
+        raise Http404
+    filters = board.Filters.from_query(request.GET)
+    after = board.parse_cursor(request.GET.get("after", ""))
+    page, cursor = board.column(request.user, filters, stage, after=after)
+    context = {
+        "stage": Application.Stage(stage),
+        "page": page,
+        "cursor": cursor,
+        "query": request.GET.copy(),
+    }
+    return render(request, "hiring/board.html#cards", context)

@@ -1,0 +1,109 @@
+"""The pipeline board: applications by stage, filtered, each column paged by keyset."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from scorecards.models import Feedback
+
+from .models import Application, Decision
+
+PAGE_SIZE = 20
+# An open application that has not moved for this long is flagged stale.
+STALE_AFTER = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Filters:
+    team: int | None = None
+    opening: int | None = None
+    stage: str | None = None
+    stale: bool = False
+    mine: bool = False
+
+    @classmethod
+    def from_query(cls, query):
+        def number(name):
+            value = query.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        stage = query.get("stage") if query.get("stage") in Application.Stage.values else None
+        return cls(
+            team=number("team"),
+            opening=number("opening"),
+            stage=stage,
+            stale=query.get("stale") == "1",
+            mine=query.get("mine") == "1",
+        )
+
+
+def cards(user, filters, now=None):
+    """The applications this user may see, with what a card shows, oldest in stage first."""
+    now = now or timezone.now()
+    overdue = Feedback.objects.filter(
+        application=OuterRef("pk"),
+        submitted_at=None,
+        excused_at=None,
+        session__cancelled_at=None,
+        session__end__lt=now,
+    )
+    pending = Decision.objects.filter(application=OuterRef("pk"), confirmed_at=None).exclude(
+        outcome=F("recommendation")
+    )
+    queryset = (
+        Application.objects.visible_to(user)
+        .select_related("candidate", "opening__team")
+        .annotate(
+            assigned=Count("feedback", distinct=True),
+            submitted=Count(
+                "feedback", filter=Q(feedback__submitted_at__isnull=False), distinct=True
+            ),
+            has_overdue=Exists(overdue),
+            pending_confirmation=Exists(pending),
+        )
+        .order_by("stage_changed_at", "pk")
+    )
+    if filters.team:
+        queryset = queryset.filter(opening__team_id=filters.team)
+    if filters.opening:
+        queryset = queryset.filter(opening_id=filters.opening)
+    if filters.stale:
+        queryset = queryset.filter(stage_changed_at__lt=now - STALE_AFTER).exclude(
+            stage__in=Application.CLOSED_STAGES
+        )
+    if filters.mine:
+        mine = Feedback.objects.filter(application=OuterRef("pk"), interviewer=user)
+        queryset = queryset.filter(Exists(mine))
+    return queryset
+
+
+def column(user, filters, stage, after=None, now=None):
+    """One page of a stage's cards after the keyset `after` = (stage_changed_at, pk)."""
+    now = now or timezone.now()
+    queryset = cards(user, filters, now).filter(stage=stage)
+    if after:
+        changed, pk = after
+        queryset = queryset.filter(
+            Q(stage_changed_at__gt=changed) | Q(stage_changed_at=changed, pk__gt=pk)
+        )
+    page = list(queryset[: PAGE_SIZE + 1])
+    for card in page:
+        card.days_in_stage = (now - card.stage_changed_at).days
+        card.is_stale = (
+            card.stage not in Application.CLOSED_STAGES
+            and now - card.stage_changed_at > STALE_AFTER
+        )
+    more = page[PAGE_SIZE] if len(page) > PAGE_SIZE else None
+    page = page[:PAGE_SIZE]
+    cursor = f"{page[-1].stage_changed_at.isoformat()}_{page[-1].pk}" if more else None
+    return page, cursor
+
+
+def parse_cursor(value):
+    try:
+        changed, pk = value.rsplit("_", 1)
+        return datetime.fromisoformat(changed), int(pk)
+    except (ValueError, AttributeError):
+        return None
