@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import debrief_views, schedule_views, views
+from . import debrief_views, report_views, schedule_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.profile, name="profile"),
     path("pipeline/", views.pipeline_board, name="pipeline"),
     path("pipeline/columns/<str:stage>/", views.pipeline_column, name="pipeline_column"),
+    path("reports/", report_views.reports_page, name="reports"),
+    path("reports/<str:name>.csv", report_views.report_csv, name="report_csv"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/new/", views.team_create, name="team_create"),
     path("teams/<int:team_id>/", views.team_detail, name="team_detail"),

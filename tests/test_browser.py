@@ -4,12 +4,13 @@ import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from hiring import booking
 from scorecards import feedback
 
-from .factories import PASSWORD, ApplicationFactory, UserFactory
+from .factories import PASSWORD, ApplicationFactory, OpeningFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -224,3 +225,29 @@ def test_team_departs_from_the_recommendation_with_a_second_members_confirmation
     expect(timeline).to_contain_text("Decision recorded")
     expect(timeline).to_contain_text("Decision confirmed")
     expect(ben.locator("h1")).to_contain_text("Offer")
+
+
+def test_cto_filters_the_board_to_stale_cards_and_downloads_a_report(sign_in, leadership, team):
+    opening = OpeningFactory(team=team, title="Platform Engineer")
+    long_ago = timezone.now() - timedelta(days=40)
+    ApplicationFactory(
+        opening=opening, candidate__name="Old Stale", stage="panel", stage_changed_at=long_ago
+    )
+    ApplicationFactory(opening=opening, candidate__name="Fresh Face", stage="panel")
+
+    cto = sign_in(leadership)
+    cto.get_by_role("link", name="Pipeline").click()
+    expect(cto.locator("#board")).to_contain_text("Fresh Face")
+    cto.get_by_label("Stale only").check()
+    expect(cto.locator("#board")).not_to_contain_text("Fresh Face")
+    expect(cto.locator("#board")).to_contain_text("Old Stale")
+    assert "stale=1" in cto.url  # the filtered view can be shared
+
+    cto.get_by_role("link", name="Reports").click()
+    expect(cto.get_by_role("heading", name="Funnel")).to_be_visible()
+    expect(cto.locator("svg.chart title").first).to_have_text("Applications reaching each stage")
+    with cto.expect_download() as download:
+        cto.locator("a[href*='funnel.csv']").click()
+    content = download.value.path().read_text(encoding="utf-8")
+    assert content.splitlines()[0] == "stage,reached,pass_through_pct"
+    assert "Applied,2," in content

@@ -1,0 +1,126 @@
+"""Reports: leadership across teams, each team for its own. Charts are server-drawn SVG."""
+
+import csv
+from datetime import timedelta
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from . import reports
+from .models import Application, Team, User
+
+
+class PeriodForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="All")
+    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        data["end"] = data.get("end") or today
+        data["start"] = data.get("start") or data["end"] - timedelta(days=180)
+        if data["start"] > data["end"]:
+            self.add_error("start", "The period starts after it ends.")
+        return data
+
+
+def _scope(request):
+    """The reports' scope for this user, or Http404 for those without reports."""
+    user = request.user
+    if user.is_leadership:
+        teams = Team.objects.all()
+    elif user.is_recruiter or user.is_org_admin:
+        raise Http404  # reports show scores; recruiters see pipelines, not scores
+    else:
+        teams = Team.objects.of_member(user)
+    # Always bound: empty fields take the default period.
+    form = PeriodForm(request.GET, teams=teams)
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    chosen = [data["team"]] if data.get("team") else teams
+    applications = Application.objects.filter(opening__team__in=chosen)
+    return form, reports.scope_for(applications, data["start"], data["end"])
+
+
+def _report_data(scope):
+    members = User.objects.filter(
+        pk__in=scope.applications.values("feedback__interviewer")
+    ).values_list("pk", "display_name")
+    stages, to_decision = reports.time_in_stage(scope)
+    return {
+        "funnel": reports.funnel(scope),
+        "time_in_stage": stages,
+        "to_decision": to_decision,
+        "overdue": reports.overdue_feedback(scope),
+        "load": reports.interviewer_load(scope),
+        "calibration": reports.calibration(scope, dict(members)),
+        "agreement": reports.rater_agreement(scope),
+    }
+
+
+@login_required
+def reports_page(request):
+    form, scope = _scope(request)
+    if scope is None:
+        return render(request, "hiring/reports.html", {"form": form}, status=400)
+    data = _report_data(scope)
+    charts = {
+        "funnel": reports.bar_chart(
+            "Applications reaching each stage", data["funnel"], "stage", "reached"
+        ),
+        "time_in_stage": reports.bar_chart(
+            "Mean days in each stage", data["time_in_stage"], "stage", "mean_days"
+        ),
+        "overdue": reports.bar_chart(
+            "Overdue scorecards by interviewer",
+            data["overdue"],
+            "interviewer__display_name",
+            "overdue",
+        ),
+    }
+    context = {"form": form, "scope": scope, "query": request.GET.urlencode(), "charts": charts}
+    context.update(data)
+    return render(request, "hiring/reports.html", context)
+
+
+CSV_COLUMNS = {
+    "funnel": ["stage", "reached", "pass_through_pct"],
+    "time_in_stage": ["stage", "mean_days", "moves"],
+    "overdue": ["interviewer__display_name", "overdue"],
+    "load": ["interviewer", "week", "interviews", "cap", "over_cap"],
+    "calibration": [
+        "interviewer",
+        "panels",
+        "mean_offset",
+        "vote_offset",
+        "leaning",
+        "cells",
+        "rating_panels",
+        "vote_panels",
+    ],
+    "agreement": ["criterion", "alpha", "panels"],
+}
+
+
+@login_required
+def report_csv(request, name):
+    if name not in CSV_COLUMNS:
+        raise Http404
+    form, scope = _scope(request)
+    if scope is None:
+        return HttpResponse("The period is not valid.", status=400, content_type="text/plain")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="teamfit-{name}.csv"'
+    writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS[name], extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(_report_data(scope)[name])
+    return response

@@ -1,0 +1,123 @@
+"""Reports: figures from the database, scoped to who may see them, downloadable as CSV."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from hiring.models import Application, StageChange
+
+from .factories import ApplicationFactory, OpeningFactory
+from .test_browser import submitted
+
+
+def moved(application, *stages, days_each=2):
+    """Walk an application through `stages`, `days_each` apart, ending now."""
+    when = timezone.now() - timedelta(days=days_each * len(stages))
+    previous = application.stage
+    for stage in stages:
+        StageChange.objects.create(
+            application=application, from_stage=previous, to_stage=stage, at=when
+        )
+        previous, when = stage, when + timedelta(days=days_each)
+    application.stage = previous
+    application.save(update_fields=["stage"])
+
+
+def test_funnel_counts_applications_that_reached_each_stage_or_beyond(client, leadership, team):
+    opening = OpeningFactory(team=team)
+    moved(ApplicationFactory(opening=opening), "screen", "panel", "debrief")
+    moved(ApplicationFactory(opening=opening), "panel")  # skipped the screen
+    ApplicationFactory(opening=opening)
+    client.force_login(leadership)
+
+    funnel = {row["stage"]: row for row in client.get("/reports/").context["funnel"]}
+
+    assert funnel["Applied"]["reached"] == 3
+    assert funnel["Screen"]["reached"] == 2
+    assert funnel["Panel"]["reached"] == 2
+    assert funnel["Debrief"]["reached"] == 1
+    assert funnel["Debrief"]["pass_through_pct"] == 50
+
+
+def test_time_in_stage_is_the_mean_between_moves(client, leadership, team):
+    opening = OpeningFactory(team=team)
+    moved(ApplicationFactory(opening=opening), "screen", "panel", days_each=2)
+    moved(ApplicationFactory(opening=opening), "screen", "panel", days_each=4)
+    client.force_login(leadership)
+
+    rows = {row["stage"]: row for row in client.get("/reports/").context["time_in_stage"]}
+
+    assert rows["Screen"]["mean_days"] == 3.0
+    assert rows["Screen"]["moves"] == 2
+
+
+def test_a_team_member_sees_only_their_teams(client, member, outsider, team):
+    ApplicationFactory(opening=OpeningFactory(team=team))
+    ApplicationFactory(opening=OpeningFactory(team=outsider.teams.get()))
+    client.force_login(member)
+
+    response = client.get("/reports/")
+
+    assert response.context["funnel"][0]["reached"] == 1
+    assert client.get(f"/reports/?team={outsider.teams.get().pk}").status_code == 400
+
+
+def test_recruiters_have_no_reports(client, recruiter):
+    client.force_login(recruiter)
+    assert client.get("/reports/").status_code == 404
+    assert client.get("/reports/funnel.csv").status_code == 404
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(client, leadership):
+    client.force_login(leadership)
+    response = client.get("/reports/?start=2030-02-01&end=2030-01-01")
+    assert response.status_code == 400
+    assert "The period starts after it ends." in response.text
+
+
+def test_agreement_and_calibration_come_from_submitted_scorecards(
+    client, leadership, member, teammate, team
+):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    submitted(application, member, "team_fit", "yes")
+    submitted(application, teammate, "team_fit", "no")
+    client.force_login(leadership)
+
+    response = client.get("/reports/")
+
+    [row] = response.context["agreement"]
+    assert row["criterion"] == "Collaboration"
+    assert row["panels"] == 1
+    offsets = {row["interviewer"]: row["vote_offset"] for row in response.context["calibration"]}
+    assert offsets == {"Ana Member": 1.0, "Ben Teammate": -1.0}
+
+
+def test_each_report_downloads_as_csv(client, leadership, team):
+    moved(ApplicationFactory(opening=OpeningFactory(team=team)), "screen")
+    client.force_login(leadership)
+
+    response = client.get("/reports/funnel.csv")
+
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0] == {"stage": "Applied", "reached": "1", "pass_through_pct": ""}
+    assert client.get("/reports/nonsense.csv").status_code == 404
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_reports_run_a_fixed_number_of_queries(
+    client, leadership, member, teammate, team, size, django_assert_max_num_queries
+):
+    opening = OpeningFactory(team=team)
+    for _ in range(size):
+        application = ApplicationFactory(opening=opening, stage=Application.Stage.PANEL)
+        moved(application, "screen", "panel")
+        submitted(application, member, "skills", "yes")
+        submitted(application, teammate, "skills", "strong_yes")
+    client.force_login(leadership)
+
+    with django_assert_max_num_queries(18):
+        assert client.get("/reports/").status_code == 200
