@@ -1,3 +1,4 @@
+import random
 import zoneinfo
 from datetime import UTC, datetime, time, timedelta
 
@@ -17,12 +18,13 @@ from hiring.models import (
     Panel,
     PoolMember,
     SlotOffer,
+    StageChange,
     Team,
     User,
     WorkingHours,
 )
 from scorecards import editing, feedback
-from scorecards.models import Category, Vote
+from scorecards.models import Category, FeedbackRevision, Vote
 
 PASSWORD = "teamfit-demo"
 DOMAIN = "teamfit.example"
@@ -91,6 +93,8 @@ class Command(BaseCommand):
             self.panels(people)
         if not Decision.objects.exists():
             self.decisions(people)
+        if not Application.objects.filter(created_at__lt=timezone.now() - timedelta(days=20)):
+            self.history(people)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with any of these:"))
         for local, name, role, _ in PEOPLE:
             self.stdout.write(f"  {local + '@' + DOMAIN:<24} {PASSWORD}   {role.label}: {name}")
@@ -225,6 +229,62 @@ class Command(BaseCommand):
             record = decisions.record_decision(application, people[recorder], outcome, rationale)
             if confirmer:
                 decisions.confirm_decision(record, people[confirmer])
+
+    def history(self, people):
+        """Six months of past applications, so the reports have something to show."""
+        rng = random.Random(42)
+        now = timezone.now()
+        for team_name, interviewers in HISTORY_PANELS.items():
+            team = Team.objects.get(name=team_name)
+            opening = team.openings.first()
+            author = people[interviewers[0]]
+            for number in range(30):
+                created = now - timedelta(days=rng.randint(25, 180))
+                application = pipeline.add_application(
+                    opening,
+                    author,
+                    name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {number + 1}",
+                    email=f"past{number}.{team_name.lower()}@candidates.example",
+                )
+                path = ["screen", "panel"][: rng.choice([0, 1, 2, 2, 2])]
+                for stage in path:
+                    application.move_to(stage, author)
+                if "panel" in path:
+                    for local, focus in zip(
+                        interviewers, [SKILLS, TEAM_FIT, TEAM_FIT], strict=False
+                    ):
+                        self.feedback(
+                            application,
+                            people[local],
+                            focus,
+                            "submitted",
+                            [rng.choice([1, 2, 3, 3, 4, 4, None]) for _ in range(4)],
+                            rng.choice(
+                                [Vote.NO, Vote.YES, Vote.YES, Vote.STRONG_YES, Vote.STRONG_NO]
+                            ),
+                            author,
+                        )
+                    application.refresh_from_db()
+                    if application.debrief_opened_at:
+                        recommendation = decisions.recommend(
+                            application, decisions.panel_feedback(application)
+                        ).outcome
+                        decisions.record_decision(application, author, recommendation)
+                self.backdate(application, created, rng)
+
+    def backdate(self, application, created, rng):
+        """Spread the application's history from `created` on, a few days per move."""
+        when = created
+        Application.objects.filter(pk=application.pk).update(created_at=created)
+        for change in application.stage_changes.order_by("at", "pk"):
+            StageChange.objects.filter(pk=change.pk).update(at=when)
+            last = when
+            when += timedelta(days=rng.randint(2, 9), hours=rng.randint(0, 8))
+        Application.objects.filter(pk=application.pk).update(stage_changed_at=last)
+        Decision.objects.filter(application=application).update(recorded_at=last)
+        FeedbackRevision.objects.filter(feedback__application=application).update(
+            submitted_at=last, updated_at=last
+        )
 
     def person(self, local, display_name, role, time_zone):
         email = f"{local}@{DOMAIN}"
@@ -488,3 +548,8 @@ DECISIONS = [
     ),
     ("Luca Bianchi", "eve", "hold", "The budget for this role is frozen until January.", None),
 ]
+
+# Who interviewed the past candidates of each team: skills first, then team fit.
+HISTORY_PANELS = {"Platform": ["ana", "ben", "dan"], "Payments": ["eve", "fay", "gus"]}
+FIRST_NAMES = ["Aiko", "Bruno", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hugo", "Ines", "Jonas"]
+LAST_NAMES = ["Ahmed", "Berg", "Costa", "Dahl", "Egan", "Fox", "Gil", "Holm", "Ito", "Joshi"]

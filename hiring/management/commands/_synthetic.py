@@ -1,0 +1,555 @@
+"""A synthetic organisation for `manage.py bench`, written as plain rows.
+
+Sizes follow issue 6: the large scale has 100,000 applications, about 400,000 feedback and
+2,000,000 ratings, 40 teams and 400 interviewers. Teams grow with the square root of the
+applications (4 at 1,000, 40 at 100,000), each with 10 members who interview and 5 openings.
+
+Rows are made with bulk_create in batches inside one transaction, with primary keys given
+here so rows can refer to each other without reading anything back; no domain function runs
+per row (they would take hours at the large scale). A fixed seed makes the same organisation
+every time. What an application went through follows one of a few paths through the stages:
+
+- every application has its stage changes (and the audit events of the moves) since it was
+  created; open ones moved within the last six months, closed ones over the last year;
+- from the panel stage on, a panel of two 45-minute sessions (skills, team fit) with three
+  interviewers each from the team, booked on a grid of hourly slots so no interviewer is ever
+  in two places (PostgreSQL refuses overlapping seats); one feedback per seat, with one
+  revision (a draft while not submitted, 2% amended) rating every criterion of its focus;
+- each opening has its own copy of a scorecard with 10 criteria (6 skills, 4 team fit);
+- applications past the debrief have the team's decision, a few departing from the
+  recommendation; some in debrief have a departing decision waiting for confirmation.
+"""
+
+import math
+import random
+import uuid
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.utils import timezone
+
+from hiring.models import (
+    Application,
+    AuditEvent,
+    Candidate,
+    Decision,
+    InterviewSession,
+    Membership,
+    Opening,
+    Organisation,
+    Panel,
+    PoolMember,
+    SessionInterviewer,
+    StageChange,
+    Team,
+    User,
+)
+from scorecards.models import (
+    Category,
+    Criterion,
+    Feedback,
+    FeedbackRevision,
+    Rating,
+    Scorecard,
+    ScorecardVersion,
+    Vote,
+)
+
+SCALES = {"small": 1_000, "medium": 10_000, "large": 100_000}
+SEED = 6
+BATCH_SIZE = 5_000
+MARKER_TABLE = "bench_marker"
+DOMAIN = "bench.example"
+LEADERSHIP_EMAIL = f"cto@{DOMAIN}"
+RECRUITER_EMAIL = f"recruiter@{DOMAIN}"
+
+MEMBERS_PER_TEAM = 10
+OPENINGS_PER_TEAM = 5
+PANEL_SIZE = 3  # interviewers in each of the two sessions
+SESSION = timedelta(minutes=45)
+SLOT_HOURS = range(8, 18)  # UTC hours an interview may start, Monday to Friday
+DAY = timedelta(days=1)
+
+CRITERIA = [
+    ("Problem solving", Category.SKILLS),
+    ("System design", Category.SKILLS),
+    ("Code quality", Category.SKILLS),
+    ("Testing", Category.SKILLS),
+    ("Debugging", Category.SKILLS),
+    ("Domain knowledge", Category.SKILLS),
+    ("Collaboration", Category.TEAM_FIT),
+    ("Communication", Category.TEAM_FIT),
+    ("Ownership", Category.TEAM_FIT),
+    ("Feedback", Category.TEAM_FIT),
+]
+ANCHORS = [
+    "Could not show it, even with help.",
+    "Showed it with frequent hints.",
+    "Showed it alone, with the main cases covered.",
+    "Showed it unprompted and explained the trade-offs.",
+]
+TEAM_NAMES = [
+    "Platform", "Payments", "Search", "Mobile", "Data", "Growth", "Identity", "Billing",
+    "Checkout", "Messaging", "Maps", "Security", "Reliability", "Insights", "Onboarding",
+    "Catalogue", "Pricing", "Support", "Ads", "Media",
+]  # fmt: skip
+TITLES = [
+    "Backend engineer", "Frontend engineer", "Staff engineer", "Engineering manager",
+    "Site reliability engineer", "Data engineer", "Mobile engineer", "Product designer",
+]  # fmt: skip
+FIRST_NAMES = [
+    "Ana", "Ben", "Cai", "Dan", "Eve", "Fay", "Gus", "Hana", "Ivo", "Jin", "Kim", "Lea",
+    "Max", "Nia", "Oto", "Pia", "Quin", "Rui", "Sam", "Tia", "Uma", "Vic", "Wen", "Yara",
+]  # fmt: skip
+LAST_NAMES = [
+    "Alves", "Baker", "Chen", "Dubois", "Evans", "Fischer", "Garcia", "Haddad", "Ito",
+    "Jensen", "Kowalski", "Larsen", "Moreau", "Novak", "Okafor", "Patel", "Rossi", "Silva",
+    "Tanaka", "Vogel", "Weber", "Yilmaz", "Zhou",
+]  # fmt: skip
+ZONES = ["Europe/London", "Europe/Berlin", "America/New_York", "Asia/Singapore", "UTC"]
+
+# (weight, the stages an application went through after "applied"); the last is where it is.
+PATHS = [
+    (12, ()),
+    (10, ("screen",)),
+    (10, ("screen", "withdrawn")),
+    (14, ("screen", "panel")),
+    (4, ("screen", "panel", "withdrawn")),
+    (5, ("screen", "panel", "debrief")),
+    (3, ("screen", "panel", "debrief", "decided")),
+    (2, ("screen", "panel", "debrief", "decided", "offer")),
+    (8, ("screen", "panel", "debrief", "decided", "offer", "hired")),
+    (32, ("screen", "panel", "debrief", "decided", "rejected")),
+]
+OPEN_STAGES = {"applied", "screen", "panel", "debrief"}
+# The decision behind the end of a path: (outcome, the recommendation it usually follows).
+OUTCOMES = {
+    "decided": ("hold", "not_yet"),
+    "offer": ("hire", "hire"),
+    "hired": ("hire", "hire"),
+    "rejected": ("no_hire", "no_hire"),
+}
+RULE = {
+    "decision_method": "majority",
+    "min_scorecards": 2,
+    "min_team_fit_peers": 1,
+    "skills_threshold": 3.0,
+    "team_fit_threshold": 3.0,
+    "strong_no_veto": True,
+}
+
+
+def teams_for(applications):
+    return max(2, round(4 * math.sqrt(applications / 1000)))
+
+
+def days(rng, low, high):
+    return timedelta(days=rng.uniform(low, high))
+
+
+class Rows:
+    """Rows waiting to be written, per model, with the primary keys given out so far."""
+
+    def __init__(self):
+        self.pending = defaultdict(list)
+        self.last_id = Counter()
+        self.written = Counter()
+
+    def add(self, model, **fields):
+        self.last_id[model] += 1
+        row_id = self.last_id[model]
+        rows = self.pending[model]
+        rows.append(model(id=row_id, **fields))
+        if len(rows) >= BATCH_SIZE:
+            self.flush(model)
+        return row_id
+
+    def flush(self, model=None):
+        for each in [model] if model else list(self.pending):
+            rows = self.pending[each]
+            if rows:
+                each.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+                self.written[each] += len(rows)
+                self.pending[each] = []
+
+
+class Calendar:
+    """Hourly interview slots on weekdays, each taken at most once per interviewer."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.taken = defaultdict(set)
+
+    def book(self, interviewers, earliest):
+        """The start of the first slot all of them have free from `earliest`'s day on, within
+        a week; None if there is none (the session then stays unbooked)."""
+        first_day = earliest.astimezone(UTC).date().toordinal()
+        for day in range(first_day, first_day + 7):
+            if (day - 1) % 7 >= 5:  # ordinal 1 is a Monday
+                continue
+            hours = list(SLOT_HOURS)
+            self.rng.shuffle(hours)
+            for hour in hours:
+                slot = day * 24 + hour
+                if all(slot not in self.taken[person] for person in interviewers):
+                    for person in interviewers:
+                        self.taken[person].add(slot)
+                    midnight = datetime.fromordinal(day).replace(tzinfo=UTC)
+                    return midnight + timedelta(hours=hour)
+        return None
+
+
+def is_generated(using=None):
+    """The marker row of a finished generation, or None."""
+    if MARKER_TABLE not in connection.introspection.table_names():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT applications, seed, generated_at, seconds FROM {MARKER_TABLE}")
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip(["applications", "seed", "generated_at", "seconds"], row, strict=True))
+
+
+class Generator:
+    def __init__(self, applications, seed=SEED, progress=None):
+        self.applications = applications
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.progress = progress or (lambda message: None)
+        self.now = timezone.now().replace(second=0, microsecond=0)
+        self.rows = Rows()
+        self.calendar = Calendar(self.rng)
+
+    def run(self):
+        began = timezone.now()
+        with transaction.atomic():
+            Organisation.objects.get_or_create(pk=1, defaults={"name": "Benchmark Ltd"})
+            self.people()
+            self.teams()
+            self.progress(
+                f"Generating {self.applications:,} applications for {len(self.team_ids)} teams"
+            )
+            step = max(1, self.applications // 10)
+            for number in range(self.applications):
+                self.application(number)
+                if (number + 1) % step == 0:
+                    self.progress(f"  {number + 1:,} applications")
+            self.rows.flush()
+            self.reset_sequences()
+            seconds = round((timezone.now() - began).total_seconds(), 1)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"CREATE TABLE {MARKER_TABLE} (applications integer, seed integer,"
+                    " generated_at varchar(40), seconds real)"
+                )
+                cursor.execute(
+                    f"INSERT INTO {MARKER_TABLE} VALUES (%s, %s, %s, %s)",
+                    [self.applications, self.seed, began.isoformat(), seconds],
+                )
+        if connection.vendor == "postgresql":
+            # What autovacuum does soon after a bulk load: statistics for the planner.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        return {model._meta.label: count for model, count in self.rows.written.items()}
+
+    def reset_sequences(self):
+        """Primary keys were given here; let the database's next ones follow them."""
+        statements = connection.ops.sequence_reset_sql(no_style(), list(self.rows.written))
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    def user(self, email, display_name, role=User.Role.MEMBER):
+        return self.rows.add(
+            User,
+            email=email,
+            display_name=display_name,
+            role=role,
+            password="!",  # unusable: the benchmark signs in with force_login
+            time_zone=self.rng.choice(ZONES),
+            date_joined=self.now - timedelta(days=400),
+        )
+
+    def people(self):
+        self.leadership_id = self.user(LEADERSHIP_EMAIL, "Casey CTO", User.Role.LEADERSHIP)
+        self.recruiter_id = self.user(RECRUITER_EMAIL, "Robin Recruiter", User.Role.RECRUITER)
+        self.member_ids = []
+        self.leniency = {}  # how much each interviewer rates above or below the others
+        for number in range(teams_for(self.applications) * MEMBERS_PER_TEAM):
+            first = FIRST_NAMES[number % len(FIRST_NAMES)]
+            last = LAST_NAMES[(number // len(FIRST_NAMES)) % len(LAST_NAMES)]
+            person = self.user(f"person{number}@{DOMAIN}", f"{first} {last} {number}")
+            self.member_ids.append(person)
+            self.leniency[person] = self.rng.gauss(0, 0.3)
+
+    def teams(self):
+        self.team_ids, self.members, self.openings = [], {}, []
+        created = self.now - timedelta(days=400)
+        for number in range(teams_for(self.applications)):
+            name = TEAM_NAMES[number % len(TEAM_NAMES)]
+            if number >= len(TEAM_NAMES):
+                name = f"{name} {number // len(TEAM_NAMES) + 1}"
+            team = self.rows.add(
+                Team, name=name, description=f"The {name} team.", created_at=created
+            )
+            self.team_ids.append(team)
+            members = self.member_ids[
+                number * MEMBERS_PER_TEAM : (number + 1) * MEMBERS_PER_TEAM
+            ]
+            self.members[team] = members
+            for person in members:
+                self.rows.add(Membership, team_id=team, user_id=person, joined_at=created)
+                for focus in Category.values:
+                    self.rows.add(PoolMember, team_id=team, user_id=person, focus=focus)
+            self.scorecard(team, f"{name} engineering scorecard")  # the library template
+            for position in range(OPENINGS_PER_TEAM):
+                title = TITLES[(number + position) % len(TITLES)]
+                version, criteria = self.scorecard(team, f"{title} ({name}) scorecard")
+                opening = self.rows.add(
+                    Opening,
+                    team_id=team,
+                    title=title,
+                    description=f"{title} in the {name} team.",
+                    status=Opening.Status.CLOSED if position == 4 else Opening.Status.OPEN,
+                    scorecard_id=self.rows.last_id[Scorecard],
+                    created_at=created,
+                )
+                self.openings.append((opening, team, version, criteria))
+
+    def scorecard(self, team, name):
+        scorecard = self.rows.add(Scorecard, team_id=team, name=name, created_at=self.now)
+        version = self.rows.add(ScorecardVersion, scorecard_id=scorecard, number=1)
+        criteria = defaultdict(list)
+        for position, (criterion_name, category) in enumerate(CRITERIA):
+            criterion = self.rows.add(
+                Criterion,
+                version_id=version,
+                key=uuid.UUID(int=self.rng.getrandbits(128), version=4),
+                position=position,
+                name=criterion_name,
+                category=category,
+                description=f"{criterion_name}, as the interview shows it.",
+                anchor_1=ANCHORS[0],
+                anchor_2=ANCHORS[1],
+                anchor_3=ANCHORS[2],
+                anchor_4=ANCHORS[3],
+                questions=f"Tell us about a time {criterion_name.lower()} mattered.",
+            )
+            criteria[category].append(criterion)
+        return version, criteria
+
+    def application(self, number):
+        rng = self.rng
+        opening, team, version, criteria = rng.choice(self.openings)
+        path = rng.choices([p for _, p in PATHS], weights=[w for w, _ in PATHS])[0]
+        stage = path[-1] if path else "applied"
+        # Sample the waits between moves first, to place the creation date so that open
+        # applications moved within the last six months and closed ones within the year.
+        waits = [days(rng, 1, 7) for _ in path]
+        span = sum(waits, timedelta()) + (days(rng, 8, 20) if "debrief" in path else timedelta())
+        if stage in OPEN_STAGES:
+            idle = timedelta(days=min(rng.expovariate(1 / 20), 150))
+            created = self.now - span - idle - (7 * DAY if "debrief" in path else timedelta())
+        else:
+            created = self.now - days(rng, span.days + 10, max(span.days + 10, 365))
+        quality = {"hired": 3.2, "offer": 3.2, "rejected": 2.1}.get(stage, 2.6)
+        quality = rng.gauss(quality, 0.4)
+
+        candidate = self.rows.add(
+            Candidate,
+            name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            email=f"candidate{number}@example.net",
+            created_at=created,
+        )
+        application = self.rows.last_id[Application] + 1
+        self.move(application, team, "", "applied", created, by=self.recruiter_id)
+        at, previous, debrief_opened, decision = created, "applied", None, None
+        for wait, next_stage in zip(waits, path, strict=True):
+            at = min(at + wait, self.now - timedelta(minutes=len(path)))
+            if next_stage == "debrief" or (next_stage == "withdrawn" and previous == "panel"):
+                # The panel happened first: the move waits for the last scorecard.
+                at = max(at, self.panel_done)
+            if next_stage == "debrief":
+                debrief_opened = at
+                self.audit(AuditEvent.Action.DEBRIEF_OPENED, None, team, application, at)
+            if next_stage == "decided":
+                decision = self.decision(application, team, stage, at)
+            self.move(application, team, previous, next_stage, at, by=self.recruiter_id)
+            if next_stage in ("offer", "rejected") and previous == "decided":
+                at = at + timedelta(seconds=1)
+            if next_stage == "panel":
+                members = rng.sample(self.members[team], 2 * PANEL_SIZE)
+                last = stage == "panel"
+                self.panel(application, team, version, criteria, members, quality, at, last)
+            previous = next_stage
+        if stage == "debrief" and rng.random() < 0.3:
+            decision = self.decision(application, team, stage, at + days(rng, 0, 2))
+        self.rows.add(
+            Application,
+            candidate_id=candidate,
+            opening_id=opening,
+            stage=stage,
+            stage_changed_at=at,
+            decision_rule=RULE,
+            debrief_opened_at=debrief_opened,
+            created_at=created,
+        )
+        return application, decision
+
+    def move(self, application, team, from_stage, to_stage, at, by):
+        self.rows.add(
+            StageChange,
+            application_id=application,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            by_id=by,
+            at=at,
+        )
+        if from_stage:
+            details = f"{Application.Stage(from_stage).label} → {Application.Stage(to_stage).label}"
+            self.audit(AuditEvent.Action.STAGE_CHANGED, by, team, application, at, details)
+
+    def audit(self, action, actor, team, application, at, details=""):
+        self.rows.add(
+            AuditEvent,
+            action=action,
+            actor_id=actor,
+            team_id=team,
+            application_id=application,
+            details=details,
+            at=at,
+        )
+
+    def panel(self, application, team, version, criteria, members, quality, moved_at, ongoing):
+        """Two sessions with three interviewers each, and their feedback. `panel_done` is when
+        the last scorecard came in; in an application still at the panel stage the sessions
+        may lie ahead and some scorecards are still drafts."""
+        rng = self.rng
+        panel = self.rows.add(
+            Panel, application_id=application, created_by_id=self.recruiter_id, created_at=moved_at
+        )
+        self.panel_done = moved_at
+        earliest = moved_at + days(rng, 1, 10)
+        for position, focus in enumerate(Category.values):
+            interviewers = members[position * PANEL_SIZE : (position + 1) * PANEL_SIZE]
+            start = self.calendar.book(interviewers, earliest)
+            end = start + SESSION if start else None
+            session = self.rows.add(
+                InterviewSession,
+                panel_id=panel,
+                position=position,
+                focus=focus,
+                duration_minutes=45,
+                start=start,
+                end=end,
+                uid=f"bench-{self.rows.last_id[InterviewSession] + 1}@teamfit",
+            )
+            for person in interviewers:
+                self.rows.add(
+                    SessionInterviewer, session_id=session, user_id=person, start=start, end=end
+                )
+                submitted = None
+                if end and end < self.now and (not ongoing or rng.random() < 0.7):
+                    submitted = min(end + days(rng, 0.05, 3), self.now - timedelta(minutes=10))
+                    self.panel_done = max(self.panel_done, submitted)
+                self.feedback(
+                    application, team, version, criteria[focus], person, focus, session,
+                    moved_at, submitted, quality,
+                )  # fmt: skip
+            earliest = start or earliest
+
+    def feedback(
+        self, application, team, version, criteria, person, focus, session, assigned, submitted,
+        quality,
+    ):  # fmt: skip
+        rng = self.rng
+        feedback = self.rows.add(
+            Feedback,
+            application_id=application,
+            interviewer_id=person,
+            focus=focus,
+            session_id=session,
+            version_id=version,
+            assigned_by_id=self.recruiter_id,
+            assigned_at=assigned,
+            submitted_at=submitted,
+        )
+        for criterion in criteria:
+            self.rows.add(Feedback.criteria.through, feedback_id=feedback, criterion_id=criterion)
+        level = quality + self.leniency[person]
+        self.revision(feedback, 1, criteria, level, submitted, draft=submitted is None)
+        if submitted:
+            self.audit(AuditEvent.Action.FEEDBACK_SUBMITTED, person, team, application, submitted)
+            if rng.random() < 0.02:
+                amended = min(submitted + days(rng, 0.1, 2), self.now)
+                self.revision(feedback, 2, criteria, level + 0.3, amended, draft=False)
+                self.audit(AuditEvent.Action.FEEDBACK_AMENDED, person, team, application, amended)
+
+    def revision(self, feedback, number, criteria, level, at, draft):
+        rng = self.rng
+        scores = []
+        revision = self.rows.last_id[FeedbackRevision] + 1
+        for criterion in criteria:
+            score, no_evidence = round(min(4, max(1, rng.gauss(level, 0.6)))), False
+            if draft and rng.random() < 0.5:
+                score = None
+            elif not draft and rng.random() < 0.02:
+                score, no_evidence = None, True
+            if score:
+                scores.append(score)
+            self.rows.add(
+                Rating,
+                revision_id=revision,
+                criterion_id=criterion,
+                score=score,
+                no_evidence=no_evidence,
+            )
+        vote = ""
+        if not draft:
+            mean = sum(scores) / len(scores) if scores else level
+            vote = [Vote.STRONG_NO, Vote.NO, Vote.YES, Vote.STRONG_YES][
+                min(3, max(0, int(mean + rng.gauss(0, 0.3)) - 1))
+            ]
+        self.rows.add(
+            FeedbackRevision,
+            feedback_id=feedback,
+            number=number,
+            takeaways="" if draft else "Solid examples; see the ratings.",
+            vote=vote,
+            amend_reason="Corrected a rating after the debrief notes." if number > 1 else "",
+            updated_at=at or self.now,
+            submitted_at=None if draft else at,
+        )
+
+    def decision(self, application, team, stage, at):
+        """The team's decision; one in ten departs from the recommendation and was confirmed by
+        a second member. In the debrief stage it departs and waits for that confirmation."""
+        rng = self.rng
+        at = min(at, self.now)
+        outcome, recommendation = OUTCOMES.get(stage, ("hire", "no_hire"))
+        departs = stage == "debrief" or outcome != recommendation or rng.random() < 0.1
+        if departs and outcome == recommendation:
+            recommendation = "no_hire" if outcome == "hire" else "hire"
+        recorder, confirmer = rng.sample(self.members[team], 2)
+        confirmed = departs and stage != "debrief"
+        self.rows.add(
+            Decision,
+            application_id=application,
+            outcome=outcome,
+            rationale="The panel saw more than the scores say." if departs else "",
+            recommendation=recommendation,
+            recommendation_reasons=["Quorum met: 6 scorecards."],
+            recorded_by_id=recorder,
+            recorded_at=at,
+            confirmed_by_id=confirmer if confirmed else None,
+            confirmed_at=at + timedelta(hours=2) if confirmed else None,
+        )
+        self.audit(AuditEvent.Action.DECISION_RECORDED, recorder, team, application, at)
+        if confirmed:
+            self.audit(
+                AuditEvent.Action.DECISION_CONFIRMED, confirmer, team, application, at
+            )
+        return outcome
