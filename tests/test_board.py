@@ -7,6 +7,7 @@ from urllib.parse import unquote
 import pytest
 from django.utils import timezone
 
+from hiring import board
 from hiring.models import Application
 
 from .factories import ApplicationFactory, OpeningFactory
@@ -104,3 +105,17 @@ def test_the_board_runs_a_fixed_number_of_queries(
         response = client.get("/pipeline/")
 
     assert response.status_code == 200
+
+
+def test_board_columns_can_use_their_index_on_postgresql(leadership, team):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN is checked in CI's PostgreSQL run")
+    make_applications(OpeningFactory(team=team), 3, stage="panel")
+    queryset = board.cards(leadership, board.Filters()).filter(stage="panel")[: board.PAGE_SIZE]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: ask what it could use
+        plan = queryset.explain()
+
+    assert "board_column" in plan
