@@ -6,8 +6,9 @@ applications (4 at 1,000, 40 at 100,000), each with 10 members who interview and
 
 Rows are made with bulk_create in batches inside one transaction, with primary keys given
 here so rows can refer to each other without reading anything back; no domain function runs
-per row (they would take hours at the large scale). A fixed seed makes the same organisation
-every time. What an application went through follows one of a few paths through the stages:
+per row (they would take hours at the large scale). The same seed on the same day makes the
+same organisation. What an application went through follows one of a few paths through the
+stages:
 
 - every application has its stage changes (and the audit events of the moves) since it was
   created; open ones moved within the last six months, closed ones over the last year;
@@ -23,7 +24,7 @@ every time. What an application went through follows one of a few paths through 
 import math
 import random
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
 from datetime import UTC, datetime, timedelta
 
 from django.core.management.color import no_style
@@ -141,6 +142,10 @@ RULE = {
 }
 
 
+# What the rows of one application's panel refer to.
+Hiring = namedtuple("Hiring", "application team version criteria quality")
+
+
 def teams_for(applications):
     return max(2, round(4 * math.sqrt(applications / 1000)))
 
@@ -201,7 +206,7 @@ class Calendar:
         return None
 
 
-def is_generated(using=None):
+def is_generated():
     """The marker row of a finished generation, or None."""
     if MARKER_TABLE not in connection.introspection.table_names():
         return None
@@ -219,9 +224,10 @@ class Generator:
         self.rng = random.Random(seed)
         self.seed = seed
         self.progress = progress or (lambda message: None)
-        self.now = timezone.now().replace(second=0, microsecond=0)
+        # Midnight, so that generating on one day always makes the same organisation.
+        self.now = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
         self.rows = Rows()
-        self.calendar = Calendar(self.rng)
+        self.calendar = Calendar(random.Random(seed))
 
     def run(self):
         began = timezone.now()
@@ -296,9 +302,7 @@ class Generator:
                 Team, name=name, description=f"The {name} team.", created_at=created
             )
             self.team_ids.append(team)
-            members = self.member_ids[
-                number * MEMBERS_PER_TEAM : (number + 1) * MEMBERS_PER_TEAM
-            ]
+            members = self.member_ids[number * MEMBERS_PER_TEAM : (number + 1) * MEMBERS_PER_TEAM]
             self.members[team] = members
             for person in members:
                 self.rows.add(Membership, team_id=team, user_id=person, joined_at=created)
@@ -366,27 +370,26 @@ class Generator:
         )
         application = self.rows.last_id[Application] + 1
         self.move(application, team, "", "applied", created, by=self.recruiter_id)
-        at, previous, debrief_opened, decision = created, "applied", None, None
+        at, previous, debrief_opened, panel_done = created, "applied", None, None
         for wait, next_stage in zip(waits, path, strict=True):
+            if next_stage in ("offer", "rejected"):
+                wait = timedelta(seconds=1)  # the decision's own move, right after "decided"
             at = min(at + wait, self.now - timedelta(minutes=len(path)))
-            if next_stage == "debrief" or (next_stage == "withdrawn" and previous == "panel"):
-                # The panel happened first: the move waits for the last scorecard.
-                at = max(at, self.panel_done)
+            if panel_done and next_stage in ("debrief", "withdrawn"):
+                at = max(at, panel_done)  # after the last scorecard came in
             if next_stage == "debrief":
                 debrief_opened = at
                 self.audit(AuditEvent.Action.DEBRIEF_OPENED, None, team, application, at)
             if next_stage == "decided":
-                decision = self.decision(application, team, stage, at)
+                self.decision(application, team, stage, at)
             self.move(application, team, previous, next_stage, at, by=self.recruiter_id)
-            if next_stage in ("offer", "rejected") and previous == "decided":
-                at = at + timedelta(seconds=1)
             if next_stage == "panel":
                 members = rng.sample(self.members[team], 2 * PANEL_SIZE)
-                last = stage == "panel"
-                self.panel(application, team, version, criteria, members, quality, at, last)
+                hiring = Hiring(application, team, version, criteria, quality)
+                panel_done = self.panel(hiring, members, at, ongoing=stage == "panel")
             previous = next_stage
         if stage == "debrief" and rng.random() < 0.3:
-            decision = self.decision(application, team, stage, at + days(rng, 0, 2))
+            self.decision(application, team, stage, at + days(rng, 0, 2))
         self.rows.add(
             Application,
             candidate_id=candidate,
@@ -397,7 +400,6 @@ class Generator:
             debrief_opened_at=debrief_opened,
             created_at=created,
         )
-        return application, decision
 
     def move(self, application, team, from_stage, to_stage, at, by):
         self.rows.add(
@@ -423,15 +425,18 @@ class Generator:
             at=at,
         )
 
-    def panel(self, application, team, version, criteria, members, quality, moved_at, ongoing):
-        """Two sessions with three interviewers each, and their feedback. `panel_done` is when
-        the last scorecard came in; in an application still at the panel stage the sessions
-        may lie ahead and some scorecards are still drafts."""
+    def panel(self, hiring, members, moved_at, ongoing):
+        """Two sessions with three interviewers each, and their feedback; returns when the last
+        scorecard came in. While the application is at the panel stage (`ongoing`) sessions may
+        lie ahead, and some scorecards of past ones are still drafts: overdue."""
         rng = self.rng
         panel = self.rows.add(
-            Panel, application_id=application, created_by_id=self.recruiter_id, created_at=moved_at
+            Panel,
+            application_id=hiring.application,
+            created_by_id=self.recruiter_id,
+            created_at=moved_at,
         )
-        self.panel_done = moved_at
+        done = moved_at
         earliest = moved_at + days(rng, 1, 10)
         for position, focus in enumerate(Category.values):
             interviewers = members[position * PANEL_SIZE : (position + 1) * PANEL_SIZE]
@@ -454,39 +459,47 @@ class Generator:
                 submitted = None
                 if end and end < self.now and (not ongoing or rng.random() < 0.7):
                     submitted = min(end + days(rng, 0.05, 3), self.now - timedelta(minutes=10))
-                    self.panel_done = max(self.panel_done, submitted)
-                self.feedback(
-                    application, team, version, criteria[focus], person, focus, session,
-                    moved_at, submitted, quality,
-                )  # fmt: skip
+                    done = max(done, submitted)
+                self.feedback(hiring, person, focus, session, moved_at, submitted)
             earliest = start or earliest
+        return done
 
-    def feedback(
-        self, application, team, version, criteria, person, focus, session, assigned, submitted,
-        quality,
-    ):  # fmt: skip
+    def feedback(self, hiring, person, focus, session, assigned, submitted):
         rng = self.rng
         feedback = self.rows.add(
             Feedback,
-            application_id=application,
+            application_id=hiring.application,
             interviewer_id=person,
             focus=focus,
             session_id=session,
-            version_id=version,
+            version_id=hiring.version,
             assigned_by_id=self.recruiter_id,
             assigned_at=assigned,
             submitted_at=submitted,
         )
+        criteria = hiring.criteria[focus]
         for criterion in criteria:
             self.rows.add(Feedback.criteria.through, feedback_id=feedback, criterion_id=criterion)
-        level = quality + self.leniency[person]
+        level = hiring.quality + self.leniency[person]
         self.revision(feedback, 1, criteria, level, submitted, draft=submitted is None)
         if submitted:
-            self.audit(AuditEvent.Action.FEEDBACK_SUBMITTED, person, team, application, submitted)
+            self.audit(
+                AuditEvent.Action.FEEDBACK_SUBMITTED,
+                person,
+                hiring.team,
+                hiring.application,
+                submitted,
+            )
             if rng.random() < 0.02:
                 amended = min(submitted + days(rng, 0.1, 2), self.now)
                 self.revision(feedback, 2, criteria, level + 0.3, amended, draft=False)
-                self.audit(AuditEvent.Action.FEEDBACK_AMENDED, person, team, application, amended)
+                self.audit(
+                    AuditEvent.Action.FEEDBACK_AMENDED,
+                    person,
+                    hiring.team,
+                    hiring.application,
+                    amended,
+                )
 
     def revision(self, feedback, number, criteria, level, at, draft):
         rng = self.rng
@@ -511,7 +524,7 @@ class Generator:
         if not draft:
             mean = sum(scores) / len(scores) if scores else level
             vote = [Vote.STRONG_NO, Vote.NO, Vote.YES, Vote.STRONG_YES][
-                min(3, max(0, int(mean + rng.gauss(0, 0.3)) - 1))
+                min(3, max(0, round(mean + rng.gauss(0, 0.3)) - 1))
             ]
         self.rows.add(
             FeedbackRevision,
@@ -549,7 +562,5 @@ class Generator:
         )
         self.audit(AuditEvent.Action.DECISION_RECORDED, recorder, team, application, at)
         if confirmed:
-            self.audit(
-                AuditEvent.Action.DECISION_CONFIRMED, confirmer, team, application, at
-            )
+            self.audit(AuditEvent.Action.DECISION_CONFIRMED, confirmer, team, application, at)
         return outcome
