@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from scorecards.models import Feedback
@@ -55,11 +56,11 @@ def cards(user, filters, now=None):
     queryset = (
         Application.objects.visible_to(user)
         .select_related("candidate", "opening__team")
+        # Per-row subqueries, not a join and GROUP BY: the page's LIMIT applies first, so a
+        # column costs the same however many applications the stage holds.
         .annotate(
-            assigned=Count("feedback", distinct=True),
-            submitted=Count(
-                "feedback", filter=Q(feedback__submitted_at__isnull=False), distinct=True
-            ),
+            assigned=_count(Feedback.objects.all()),
+            submitted=_count(Feedback.objects.filter(submitted_at__isnull=False)),
             has_overdue=Exists(overdue),
             pending_confirmation=Exists(pending),
         )
@@ -77,6 +78,17 @@ def cards(user, filters, now=None):
         mine = Feedback.objects.filter(application=OuterRef("pk"), interviewer=user)
         queryset = queryset.filter(Exists(mine))
     return queryset
+
+
+def _count(feedback):
+    per_application = (
+        feedback.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_application), 0)
 
 
 def column(user, filters, stage, after=None, now=None):
