@@ -22,7 +22,7 @@ from .models import (
     User,
     WorkingHours,
 )
-from .tasks import send_session_invites, send_slot_offer
+from .tasks import send_session_cancellations, send_session_invites, send_slot_offer
 
 
 class SlotTaken(Exception):
@@ -240,7 +240,14 @@ def _place(session, entry, by):
     session.save(update_fields=["start", "end", "sequence"])
     chosen = set(entry["interviewers"])
     seats = {seat.user_id: seat for seat in session.interviewers.all()}
-    session.interviewers.filter(from_pool=True).exclude(user_id__in=chosen).delete()
+    dropped = [
+        seat.user_id for seat in seats.values() if seat.from_pool and seat.user_id not in chosen
+    ]
+    if dropped:
+        # Pool members the new time does without: off the session, told so by a cancellation.
+        session.interviewers.filter(user_id__in=dropped).delete()
+        session.feedback.filter(interviewer__in=dropped, submitted_at=None, revisions=None).delete()
+        send_session_cancellations.delay_on_commit(session.pk, session.sequence, dropped)
     for user_id in chosen - set(seats):
         seats[user_id] = SessionInterviewer.objects.create(
             session=session, user_id=user_id, from_pool=True

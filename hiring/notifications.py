@@ -36,10 +36,13 @@ def templated_email(template, to, context):
     return EmailMultiAlternatives(subject=subject, body=body, to=[to])
 
 
-def session_invite(session, person, attendees):
+def session_invite(session, person, attendees, method=None):
     """An interview invite, or its cancellation, for one person, with the .ics attached."""
-    method = "CANCEL" if session.cancelled_at else "REQUEST"
-    template = "session_cancelled" if session.cancelled_at else "session_invite"
+    method = method or ("CANCEL" if session.cancelled_at else "REQUEST")
+    if method == "REQUEST":
+        template = "session_invite"
+    else:  # the whole session, or only this person's place in it
+        template = "session_cancelled" if session.cancelled_at else "session_released"
     message = templated_email(template, person.email, {"session": session, "person": person})
     organizer_name, organizer_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     ics = calendars.invite(

@@ -40,6 +40,26 @@ def send_session_invites(session_id, sequence):
     return sent
 
 
+@shared_task
+def send_session_cancellations(session_id, sequence, user_ids):
+    """A cancellation for people taken off a session that goes on without them."""
+    session = (
+        InterviewSession.objects.select_related("panel__application__candidate")
+        .filter(pk=session_id, sequence=sequence)
+        .first()
+    )
+    if session is None:
+        return 0
+    sent = 0
+    for user in User.objects.filter(pk__in=user_ids):
+        person = Person(user.display_name, user.email)
+        sent += send_once(
+            f"invite:{session.uid}:{sequence}:{person.email}",
+            lambda person=person: session_invite(session, person, [person], method="CANCEL"),
+        )
+    return sent
+
+
 def session_attendees(session):
     candidate = session.panel.application.candidate
     seats = session.interviewers.all()

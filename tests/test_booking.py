@@ -192,3 +192,37 @@ def test_two_recruiters_booking_one_person_at_once_book_once(member, teammate, t
                 "SELECT 1 FROM pg_constraint WHERE conname = 'no_overlapping_interviews'"
             )
             assert cursor.fetchone()
+
+
+def test_a_pool_member_taken_off_by_a_reschedule_gets_a_cancellation(
+    application, member, team, mailoutbox, django_capture_on_commit_callbacks
+):
+    first_peer, second_peer = UserFactory(), UserFactory()
+    for user in (first_peer, second_peer):
+        team.memberships.create(user=user)
+        PoolMember.objects.create(team=team, user=user, focus="team_fit")
+    nine_to_five(member, first_peer, second_peer)
+    panel = booking.create_panel(
+        application, member,
+        [{"focus": "team_fit", "duration_minutes": 60, "interviewers": [member], "pool_count": 1}],
+    )  # fmt: skip
+    [option, *_] = booking.find_options(panel, MONDAY, MONDAY + timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.book(panel, option, member)
+    [taken] = set(option["sessions"][0]["interviewers"]) - {member.pk}
+    replacement = second_peer if taken == first_peer.pk else first_peer
+    option["sessions"][0]["interviewers"] = [member.pk, replacement.pk]
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.book(panel, option, member)
+
+    session = panel.sessions.get()
+    assert set(session.interviewers.values_list("user_id", flat=True)) == {
+        member.pk,
+        replacement.pk,
+    }
+    taken_email = next(peer.email for peer in (first_peer, second_peer) if peer.pk == taken)
+    [released] = [mail for mail in mailoutbox if mail.to == [taken_email]]
+    assert Calendar.from_ical(released.attachments[0][1])["METHOD"] == "CANCEL"
+    assert not Feedback.objects.filter(interviewer_id=taken, session=session).exists()
