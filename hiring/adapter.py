@@ -2,7 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 
 from .membership import accept_invitation
-from .models import Invitation, InvitationError
+from .models import Invitation, LinkError
 
 SESSION_KEY = "invitation_token"
 
@@ -14,7 +14,7 @@ def pending_invitation(request):
         return None
     try:
         return Invitation.from_token(token)
-    except InvitationError:
+    except LinkError:
         return None
 
 

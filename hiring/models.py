@@ -274,8 +274,9 @@ class Vote(models.Model):
         return f"{self.voter} {'approves' if self.approve else 'rejects'} {self.proposal}"
 
 
-class InvitationError(Exception):
-    """Why an invitation link cannot be used; the message is shown to the visitor."""
+class LinkError(Exception):
+    """Why a signed link (an invitation, a candidate's scheduling link) cannot be used; the
+    message is shown to the visitor."""
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -339,23 +340,23 @@ class Invitation(models.Model):
 
     @classmethod
     def from_token(cls, token):
-        """The pending invitation behind a link, or InvitationError saying why it can't be used."""
+        """The pending invitation behind a link, or LinkError saying why it can't be used."""
         try:
             pk = signing.loads(token, salt=cls.SALT, max_age=cls.max_age())
         except signing.SignatureExpired as error:
-            raise InvitationError("This invitation has expired. Ask for a new one.") from error
+            raise LinkError("This invitation has expired. Ask for a new one.") from error
         except signing.BadSignature as error:
-            raise InvitationError(
+            raise LinkError(
                 "This invitation link is not valid. Check that you copied all of it."
             ) from error
         invitation = cls.objects.select_related("team").filter(pk=pk).first()
         if invitation is None or invitation.revoked_at:
-            raise InvitationError("This invitation was withdrawn.")
+            raise LinkError("This invitation was withdrawn.")
         if invitation.accepted_at:
-            raise InvitationError("This invitation has already been used. Sign in instead.")
+            raise LinkError("This invitation has already been used. Sign in instead.")
         # A link signed later (a retried email) must not outlive the invitation itself.
         if timezone.now() >= invitation.expires_at:
-            raise InvitationError("This invitation has expired. Ask for a new one.")
+            raise LinkError("This invitation has expired. Ask for a new one.")
         return invitation
 
 
@@ -747,25 +748,21 @@ class SlotOffer(models.Model):
 
     @classmethod
     def from_token(cls, token):
-        """The usable offer behind a link, or InvitationError saying why it can't be used."""
+        """The usable offer behind a link, or LinkError saying why it can't be used."""
         max_age = timedelta(days=settings.SLOT_OFFER_MAX_AGE_DAYS)
         try:
             pk = signing.loads(token, salt=cls.SALT, max_age=max_age)
         except signing.SignatureExpired as error:
-            raise InvitationError(
-                "This link has expired. Ask your recruiter for a new one."
-            ) from error
+            raise LinkError("This link has expired. Ask your recruiter for a new one.") from error
         except signing.BadSignature as error:
-            raise InvitationError(
-                "This link is not valid. Check that you copied all of it."
-            ) from error
+            raise LinkError("This link is not valid. Check that you copied all of it.") from error
         offer = cls.objects.select_related("panel__application__candidate").filter(pk=pk).first()
         if offer is None:
-            raise InvitationError("This link was withdrawn.")
+            raise LinkError("This link was withdrawn.")
         if offer.used_at:
-            raise InvitationError("You already picked a time with this link.")
+            raise LinkError("You already picked a time with this link.")
         if timezone.now() >= offer.expires_at:
-            raise InvitationError("This link has expired. Ask your recruiter for a new one.")
+            raise LinkError("This link has expired. Ask your recruiter for a new one.")
         return offer
 
 

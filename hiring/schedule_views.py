@@ -30,7 +30,7 @@ from .forms import (
 from .models import (
     BusyBlock,
     CandidateWindow,
-    InvitationError,
+    LinkError,
     Panel,
     PoolMember,
     SlotOffer,
@@ -287,11 +287,9 @@ def candidate_schedule(request, token):
     """The candidate's page: no account, a signed link, times in their own time zone."""
     try:
         offer = SlotOffer.from_token(token)
-    except InvitationError as error:
+    except LinkError as error:
         return render(request, "hiring/candidate_link_invalid.html", {"reason": error}, status=410)
-    zone_name = request.GET.get("tz") or request.POST.get("tz") or "UTC"
-    if zone_name not in dict(TIME_ZONE_CHOICES):
-        zone_name = "UTC"
+    zone_name = _candidate_zone(request)
     context = {"offer": offer, "zone_name": zone_name, "zones": TIME_ZONE_CHOICES}
     options = list(enumerate(offer.options))
     status = 200
@@ -312,6 +310,12 @@ def candidate_schedule(request, token):
     return render(request, "hiring/candidate_schedule.html", context, status=status)
 
 
+def _candidate_zone(request):
+    """The zone the candidate's page shows times in: theirs if known, else UTC."""
+    zone_name = request.GET.get("tz") or request.POST.get("tz") or "UTC"
+    return zone_name if zone_name in dict(TIME_ZONE_CHOICES) else "UTC"
+
+
 def _starts(options):
     """(index, session starts) per option; the template shows them in the candidate's zone."""
     return [
@@ -324,10 +328,9 @@ def _starts(options):
 def candidate_windows(request, token):
     try:
         offer = SlotOffer.from_token(token)
-    except InvitationError as error:
+    except LinkError as error:
         return render(request, "hiring/candidate_link_invalid.html", {"reason": error}, status=410)
-    zone_name = request.POST.get("tz", "UTC")
-    zone = zoneinfo.ZoneInfo(zone_name if zone_name in dict(TIME_ZONE_CHOICES) else "UTC")
+    zone = zoneinfo.ZoneInfo(_candidate_zone(request))
     form = CandidateWindowForm(request.POST)
     if not form.is_valid():
         context = {

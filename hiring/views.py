@@ -46,7 +46,7 @@ from .models import (
     Application,
     Decision,
     Invitation,
-    InvitationError,
+    LinkError,
     Opening,
     Organisation,
     Proposal,
@@ -272,7 +272,7 @@ def invitation(request, token):
     """Where an invitation link lands: sign up, or join with the account already signed in."""
     try:
         invitation = Invitation.from_token(token)
-    except InvitationError as error:
+    except LinkError as error:
         return render(request, "hiring/invitation_invalid.html", {"reason": error}, status=410)
     if request.user.is_authenticated:
         if request.user.email.lower() != invitation.email.lower():
