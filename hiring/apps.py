@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class HiringConfig(AppConfig):
     name = "hiring"
     verbose_name = "Hiring"
+
+    def ready(self):
+        from . import freshness
+
+        freshness.connect()

@@ -1,14 +1,15 @@
 """The pipeline board: applications by stage, filtered, each column paged by keyset."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from scorecards.models import Feedback
 
+from . import freshness
 from .models import Application, Decision
 
 PAGE_SIZE = 20
@@ -40,32 +41,9 @@ class Filters:
         )
 
 
-def cards(user, filters, now=None):
-    """The applications this user may see, with what a card shows, oldest in stage first."""
-    now = now or timezone.now()
-    overdue = Feedback.objects.filter(
-        application=OuterRef("pk"),
-        submitted_at=None,
-        excused_at=None,
-        session__cancelled_at=None,
-        session__end__lt=now,
-    )
-    pending = Decision.objects.filter(application=OuterRef("pk"), confirmed_at=None).exclude(
-        outcome=F("recommendation")
-    )
-    queryset = (
-        Application.objects.visible_to(user)
-        .select_related("candidate", "opening__team")
-        # Per-row subqueries, not a join and GROUP BY: the page's LIMIT applies first, so a
-        # column costs the same however many applications the stage holds.
-        .annotate(
-            assigned=_count(Feedback.objects.all()),
-            submitted=_count(Feedback.objects.filter(submitted_at__isnull=False)),
-            has_overdue=Exists(overdue),
-            pending_confirmation=Exists(pending),
-        )
-        .order_by("stage_changed_at", "pk")
-    )
+def matching(user, filters, now):
+    """The applications this user may see that the filters keep."""
+    queryset = Application.objects.visible_to(user)
     if filters.team:
         queryset = queryset.filter(opening__team_id=filters.team)
     if filters.opening:
@@ -78,6 +56,36 @@ def cards(user, filters, now=None):
         mine = Feedback.objects.filter(application=OuterRef("pk"), interviewer=user)
         queryset = queryset.filter(Exists(mine))
     return queryset
+
+
+def cards(user, filters, now=None):
+    """The applications this user may see, with what a card shows, oldest in stage first."""
+    now = now or timezone.now()
+    unwritten = Feedback.objects.filter(
+        application=OuterRef("pk"),
+        submitted_at=None,
+        excused_at=None,
+        session__cancelled_at=None,
+    )
+    # The first interview still to end whose scorecard is unwritten: overdue from then on.
+    next_overdue = unwritten.filter(session__end__gte=now).order_by("session__end")
+    pending = Decision.objects.filter(application=OuterRef("pk"), confirmed_at=None).exclude(
+        outcome=F("recommendation")
+    )
+    return (
+        matching(user, filters, now)
+        .select_related("candidate", "opening__team")
+        # Per-row subqueries, not a join and GROUP BY: the page's LIMIT applies first, so a
+        # column costs the same however many applications the stage holds.
+        .annotate(
+            assigned=_count(Feedback.objects.all()),
+            submitted=_count(Feedback.objects.filter(submitted_at__isnull=False)),
+            has_overdue=Exists(unwritten.filter(session__end__lt=now)),
+            next_overdue_at=Subquery(next_overdue.values("session__end")[:1]),
+            pending_confirmation=Exists(pending),
+        )
+        .order_by("stage_changed_at", "pk")
+    )
 
 
 def _count(feedback):
@@ -107,10 +115,35 @@ def column(user, filters, stage, after=None, now=None):
             card.stage not in Application.CLOSED_STAGES
             and now - card.stage_changed_at > STALE_AFTER
         )
+        # Its day count goes up then (and it turns stale on one of those days).
+        next_day = card.stage_changed_at + timedelta(days=card.days_in_stage + 1)
+        card.reads_differently_at = freshness.earliest(next_day, card.next_overdue_at)
     more = page[PAGE_SIZE] if len(page) > PAGE_SIZE else None
     page = page[:PAGE_SIZE]
     cursor = f"{page[-1].stage_changed_at.isoformat()}_{page[-1].pk}" if more else None
     return page, cursor
+
+
+def first_pages(user, filters, now=None):
+    """Each column's first page, and the first moment one of them would read differently
+    with no change to the data: a card's day count, stale or overdue flag, or a card that
+    turns stale joining the stale-only board."""
+    now = now or timezone.now()
+    stages = [filters.stage] if filters.stage else Application.Stage.values
+    columns, moments = [], []
+    for stage in stages:
+        page, cursor = column(user, filters, stage, now=now)
+        columns.append((Application.Stage(stage), page, cursor))
+        moments += [card.reads_differently_at for card in page]
+    if filters.stale:
+        turns_stale = (
+            matching(user, replace(filters, stale=False), now)
+            .exclude(stage__in=Application.CLOSED_STAGES)
+            .filter(stage_changed_at__gte=now - STALE_AFTER)
+            .aggregate(first=Min("stage_changed_at"))["first"]
+        )
+        moments.append(turns_stale and turns_stale + STALE_AFTER)
+    return columns, freshness.earliest(*moments)
 
 
 def parse_cursor(value):

@@ -165,6 +165,9 @@ class Team(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     members = models.ManyToManyField(User, through="Membership", related_name="teams")
+    # Goes up in the same transaction as any change to what the team's board cards and
+    # reports show, so a cached board or report knows it is out of date (hiring/freshness.py).
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = TeamQuerySet.as_manager()
 
@@ -173,6 +176,17 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # data_version only goes up, in the database: a save from an instance read earlier
+        # must not put an older version back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "data_version"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("team_detail", args=[self.pk])

@@ -7,9 +7,10 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import reports
+from . import freshness, reports
 from .models import Application, Team, User
 
 
@@ -33,7 +34,8 @@ class PeriodForm(forms.Form):
 
 
 def _scope(request):
-    """The reports' scope for this user, or Http404 for those without reports."""
+    """The reports' form, scope and teams for this user (no scope if the form is not valid),
+    or Http404 for those without reports."""
     user = request.user
     if user.is_leadership:
         teams = Team.objects.all()
@@ -44,57 +46,76 @@ def _scope(request):
     # Always bound: empty fields take the default period.
     form = PeriodForm(request.GET, teams=teams)
     if not form.is_valid():
-        return form, None
+        return form, None, []
     data = form.cleaned_data
-    chosen = [data["team"]] if data.get("team") else teams
+    chosen = [data["team"]] if data.get("team") else list(teams)
     applications = Application.objects.filter(opening__team__in=chosen)
-    return form, reports.scope_for(applications, data["start"], data["end"])
+    return form, reports.scope_for(applications, data["start"], data["end"]), chosen
 
 
-def _report_data(scope):
-    members = User.objects.filter(
-        pk__in=scope.applications.values("feedback__interviewer")
-    ).values_list("pk", "display_name")
-    stages, to_decision = reports.time_in_stage(scope)
-    return {
-        "funnel": reports.funnel(scope),
-        "time_in_stage": stages,
-        "to_decision": to_decision,
-        "overdue": reports.overdue_feedback(scope),
-        "load": reports.interviewer_load(scope),
-        "calibration": reports.calibration(scope, dict(members)),
-        "agreement": reports.rater_agreement(scope),
-    }
+def _report_data(scope, teams):
+    """Every report's figures, kept until one of the teams changes or an interview ends with
+    its scorecard unwritten (the overdue report changes then)."""
+
+    def compute():
+        members = User.objects.filter(
+            pk__in=scope.applications.values("feedback__interviewer")
+        ).values_list("pk", "display_name")
+        stages, to_decision = reports.time_in_stage(scope)
+        load = reports.interviewer_load(scope)
+        data = {
+            "funnel": reports.funnel(scope),
+            "time_in_stage": stages,
+            "to_decision": to_decision,
+            "overdue": reports.overdue_feedback(scope),
+            "load": load,
+            "load_by_interviewer": reports.load_by_interviewer(load),
+            "calibration": reports.calibration(scope, dict(members)),
+            "agreement": reports.rater_agreement(scope),
+            "good_until": reports.next_overdue_at(scope),
+        }
+        return data, data["good_until"]
+
+    # Periods and weeks are read in the current time zone.
+    key = (scope.start, scope.end, timezone.get_current_timezone_name())
+    return freshness.cached("report-data", key, teams, compute)
 
 
 @login_required
 def reports_page(request):
-    form, scope = _scope(request)
+    form, scope, teams = _scope(request)
     if scope is None:
         return render(request, "hiring/reports.html", {"form": form}, status=400)
-    data = _report_data(scope)
-    charts = {
-        "funnel": reports.bar_chart(
-            "Applications reaching each stage", data["funnel"], "stage", "reached"
-        ),
-        "time_in_stage": reports.bar_chart(
-            "Mean days in each stage", data["time_in_stage"], "stage", "mean_days"
-        ),
-        "overdue": reports.bar_chart(
-            "Overdue scorecards by interviewer",
-            data["overdue"],
-            "interviewer__display_name",
-            "overdue",
-        ),
-    }
-    context = {"form": form, "scope": scope, "query": request.GET.urlencode(), "charts": charts}
-    context.update(data)
-    return render(request, "hiring/reports.html", context)
+    query = request.GET.urlencode()
+
+    def render_report():
+        data = _report_data(scope, teams)
+        charts = {
+            "funnel": reports.bar_chart(
+                "Applications reaching each stage", data["funnel"], "stage", "reached"
+            ),
+            "time_in_stage": reports.bar_chart(
+                "Median days in each stage", data["time_in_stage"], "stage", "median_days"
+            ),
+            "overdue": reports.bar_chart(
+                "Overdue scorecards by interviewer",
+                data["overdue"],
+                "interviewer__display_name",
+                "overdue",
+            ),
+        }
+        context = {**data, "scope": scope, "query": query, "charts": charts}
+        html = render_to_string("hiring/reports.html#report", context, request)
+        return html, data["good_until"]
+
+    key = (scope.start, scope.end, timezone.get_current_timezone_name(), query)
+    report_html = freshness.cached("report-page", key, teams, render_report)
+    return render(request, "hiring/reports.html", {"form": form, "report_html": report_html})
 
 
 CSV_COLUMNS = {
     "funnel": ["stage", "reached", "pass_through_pct"],
-    "time_in_stage": ["stage", "mean_days", "moves"],
+    "time_in_stage": ["stage", "median_days", "moves"],
     "overdue": ["interviewer__display_name", "overdue"],
     "load": ["interviewer", "week", "interviews", "cap", "over_cap"],
     "calibration": [
@@ -115,12 +136,12 @@ CSV_COLUMNS = {
 def report_csv(request, name):
     if name not in CSV_COLUMNS:
         raise Http404
-    form, scope = _scope(request)
+    form, scope, teams = _scope(request)
     if scope is None:
         return HttpResponse("The period is not valid.", status=400, content_type="text/plain")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="teamfit-{name}.csv"'
     writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS[name], extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(_report_data(scope)[name])
+    writer.writerows(_report_data(scope, teams)[name])
     return response

@@ -4,17 +4,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
-    Avg,
     Count,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    Min,
     OuterRef,
     Q,
     Subquery,
+    Window,
 )
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import RowNumber, TruncWeek
 from django.utils import timezone
 
 from scorecards import agreement
@@ -83,52 +84,85 @@ def funnel(scope):
 
 
 def time_in_stage(scope):
-    """Mean days spent in each stage before the next move, and mean days to a decision."""
+    """Median days spent in each stage before the next move, and median days to a decision."""
     next_move = StageChange.objects.filter(
         application=OuterRef("application"), at__gt=OuterRef("at")
     ).order_by("at")
-    spent = (
+    moves = (
         StageChange.objects.filter(application__in=scope.applications)
         .annotate(next_at=Subquery(next_move.values("at")[:1]))
         .exclude(next_at=None)
-        .annotate(spent=ExpressionWrapper(F("next_at") - F("at"), output_field=DurationField()))
-        .values_list("to_stage")
-        .annotate(mean=Avg("spent"), moves=Count("pk"))
     )
-    by_stage = {stage: (mean, moves) for stage, mean, moves in spent}
+    spent = _medians(moves, F("next_at") - F("at"), "to_stage")
     rows = [
-        {"stage": stage.label, "mean_days": _days(by_stage[stage][0]), "moves": by_stage[stage][1]}
+        {"stage": stage.label, "median_days": _days(spent[stage][0]), "moves": spent[stage][1]}
         for stage in Stage
-        if stage in by_stage
+        if stage in spent
     ]
-    to_decision = Decision.objects.filter(application__in=scope.applications).aggregate(
-        mean=Avg(
-            ExpressionWrapper(
-                F("recorded_at") - F("application__created_at"), output_field=DurationField()
-            )
-        ),
-        decisions=Count("pk"),
+    decisions = Decision.objects.filter(application__in=scope.applications)
+    median, count = _medians(decisions, F("recorded_at") - F("application__created_at"), None).get(
+        None, (None, 0)
     )
-    return rows, {"mean_days": _days(to_decision["mean"]), "decisions": to_decision["decisions"]}
+    return rows, {"median_days": _days(median), "decisions": count}
+
+
+def _medians(queryset, duration, group):
+    """{value of `group` (None without one): (median duration, rows)}, computed by the database:
+    each row is ranked within its group, and only the middle one or two rows come back."""
+    duration = ExpressionWrapper(duration, output_field=DurationField())
+    partition = [F(group)] if group else None
+    fields = [group] if group else []
+    middle = (
+        queryset.annotate(
+            duration=duration,
+            rank=Window(RowNumber(), partition_by=partition, order_by=[duration.asc(), "pk"]),
+            rows=Window(Count("pk"), partition_by=partition),
+        )
+        # Ranks n/2 to n/2 + 1: the middle row when n is odd, the middle two when it is even.
+        .filter(rank__gte=F("rows") / 2.0, rank__lte=F("rows") / 2.0 + 1)
+        .values_list(*fields, "duration", "rows")
+    )
+    found = {}
+    for *key, value, rows in middle:
+        values, _ = found.setdefault(key[0] if group else None, ([], rows))
+        values.append(value)
+    return {
+        key: (sum(values, timedelta()) / len(values), rows) for key, (values, rows) in found.items()
+    }
 
 
 def _days(duration):
     return round(duration.total_seconds() / 86400, 1) if duration is not None else None
 
 
+def _unwritten(scope):
+    """Scorecards of interviews still on that are neither submitted nor excused."""
+    return Feedback.objects.filter(
+        application__in=scope.applications,
+        submitted_at=None,
+        excused_at=None,
+        session__cancelled_at=None,
+    )
+
+
 def overdue_feedback(scope, now=None):
     now = now or timezone.now()
     return list(
-        Feedback.objects.filter(
-            application__in=scope.applications,
-            submitted_at=None,
-            excused_at=None,
-            session__cancelled_at=None,
-            session__end__lt=now,
-        )
+        _unwritten(scope)
+        .filter(session__end__lt=now)
         .values("interviewer__display_name")
         .annotate(overdue=Count("pk"))
         .order_by("-overdue", "interviewer__display_name")
+    )
+
+
+def next_overdue_at(scope, now=None):
+    """When the next interview with an unwritten scorecard ends: the overdue report changes."""
+    now = now or timezone.now()
+    return (
+        _unwritten(scope)
+        .filter(session__end__gte=now)
+        .aggregate(first=Min("session__end"))["first"]
     )
 
 
@@ -141,12 +175,13 @@ def interviewer_load(scope):
             start__lt=scope.end_at,
         )
         .annotate(week=TruncWeek("start"))
-        .values("user__display_name", "user__weekly_interview_cap", "week")
+        .values("user", "user__display_name", "user__weekly_interview_cap", "week")
         .annotate(interviews=Count("pk"))
         .order_by("week", "user__display_name")
     )
     return [
         {
+            "interviewer_id": row["user"],
             "interviewer": row["user__display_name"],
             "week": row["week"].date(),
             "interviews": row["interviews"],
@@ -156,6 +191,31 @@ def interviewer_load(scope):
         }
         for row in rows
     ]
+
+
+def load_by_interviewer(weeks):
+    """Each interviewer's weeks from `interviewer_load`: those most often over their cap first."""
+    people = {}
+    for week in weeks:
+        person = people.setdefault(
+            week["interviewer_id"],
+            {
+                "interviewer": week["interviewer"],
+                "cap": week["cap"],
+                "weeks": 0,
+                "interviews": 0,
+                "busiest": 0,
+                "weeks_over_cap": 0,
+            },
+        )
+        person["weeks"] += 1
+        person["interviews"] += week["interviews"]
+        person["busiest"] = max(person["busiest"], week["interviews"])
+        person["weeks_over_cap"] += week["over_cap"]
+    return sorted(
+        people.values(),
+        key=lambda person: (-person["weeks_over_cap"], -person["busiest"], person["interviewer"]),
+    )
 
 
 def _latest_submitted():

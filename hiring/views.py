@@ -3,8 +3,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,7 +16,7 @@ from scorecards.feedback import can_read_all_feedback, feedback_summary
 from scorecards.forms import AssignForm
 from scorecards.models import Feedback, FeedbackRevision, Rating
 
-from . import board, membership, pipeline
+from . import board, freshness, membership, pipeline
 from .access import (
     get_application_for,
     get_application_for_pipeline,
@@ -537,21 +538,26 @@ def assign_interviewer(request, application_id):
 @login_required
 def pipeline_board(request):
     filters = board.Filters.from_query(request.GET)
-    stages = [filters.stage] if filters.stage else Application.Stage.values
-    columns = []
-    for stage in stages:
-        page, cursor = board.column(request.user, filters, stage)
-        columns.append((Application.Stage(stage), page, cursor))
+    teams = list(Team.objects.visible_to(request.user))
+
+    def render_board():
+        columns, good_until = board.first_pages(request.user, filters)
+        html = render_to_string("hiring/board.html#board", {"columns": columns}, request)
+        return html, good_until
+
+    # The "more" links carry the query string on: it is part of what is cached.
+    key = (request.user.pk, sorted(request.GET.lists()))
+    board_html = freshness.cached("board", key, teams, render_board)
+    if request.htmx:
+        return HttpResponse(board_html)
     context = {
         "filters": filters,
-        "columns": columns,
-        "query": request.GET.urlencode(),
-        "teams": Team.objects.visible_to(request.user),
+        "board_html": board_html,
+        "teams": teams,
         "openings": Opening.objects.visible_to(request.user).select_related("team"),
         "stages": Application.Stage.choices,
     }
-    template = "hiring/board.html#board" if request.htmx else "hiring/board.html"
-    return render(request, template, context)
+    return render(request, "hiring/board.html", context)
 
 
 @login_required

@@ -1,5 +1,6 @@
 """The pipeline board: who sees which cards, filters, keyset pages, a fixed number of queries."""
 
+import html
 import re
 from datetime import timedelta
 from urllib.parse import unquote
@@ -33,7 +34,7 @@ def next_cursor(response):
 
 
 def names(response):
-    return {card.candidate.name for _, page, _ in response.context["columns"] for card in page}
+    return {html.unescape(name) for name in re.findall(r"<strong>([^<]+)</strong>", response.text)}
 
 
 def test_members_see_their_teams_cards_and_leadership_sees_all(
@@ -101,7 +102,9 @@ def test_the_board_runs_a_fixed_number_of_queries(
         make_applications(opening, per_stage, stage=stage)
     client.force_login(leadership)
 
-    with django_assert_max_num_queries(18):
+    # Not cached yet: session, user, organisation (created on this first request), teams, the
+    # 9 columns, openings, and the database cache: a read, and a write in a savepoint.
+    with django_assert_max_num_queries(23):
         response = client.get("/pipeline/")
 
     assert response.status_code == 200

@@ -1,0 +1,108 @@
+"""The board and the reports, cached until what they show changes.
+
+Each team's `data_version` goes up in the same transaction as any change to what its board
+cards and reports show, and a cached entry's key holds the versions of every team it covers:
+once the change commits, no request reads that entry again. A change to a person, who may
+interview for any team, moves every team on. Callers read the versions with the teams they
+query anyway, so a cache hit costs no query beyond the cache's own.
+
+Facts that change with the clock alone (days in stage, stale, overdue feedback) are the
+caller's to handle: it says when its entry stops being true, and the entry expires then.
+"""
+
+import hashlib
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from scorecards.models import Feedback
+
+from .models import Application, AuditEvent, Candidate, Membership, Opening, Team, User
+
+# Long enough to be useful, short enough that filter combinations nobody asks for again leave.
+LONGEST_S = 6 * 3600
+
+
+def team_changed(team_ids):
+    """`team_ids`: a list, or a query of team ids (run inside the update)."""
+    Team.objects.filter(pk__in=team_ids).update(data_version=F("data_version") + 1)
+
+
+def organisation_changed():
+    Team.objects.update(data_version=F("data_version") + 1)
+
+
+def cached(name, parts, teams, compute):
+    """What compute() returns for `parts` over `teams`, kept until one of the teams changes
+    or the moment compute() gave passes.
+
+    compute() returns (value, good_until): a datetime, or None when only changes matter.
+    """
+    versions = sorted((team.pk, team.data_version) for team in teams)
+    digest = hashlib.sha256(repr((parts, versions)).encode()).hexdigest()
+    key = f"{name}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value, good_until = compute()
+        seconds = LONGEST_S
+        if good_until is not None:
+            seconds = min(seconds, int((good_until - timezone.now()).total_seconds()))
+        if seconds > 0:
+            cache.set(key, value, seconds)
+    return value
+
+
+def earliest(*moments: datetime | None):
+    """The first of these moments, or None if there is none."""
+    present = [moment for moment in moments if moment is not None]
+    return min(present) if present else None
+
+
+# Audited events (stage moves, feedback submitted or amended, excusals, decisions, panels booked
+# or cancelled, membership) name their team; the rest is watched as it is saved or deleted.
+# Drafts are not watched: nothing cached here shows a draft.
+def _part_of_team_saved(instance, **kwargs):
+    team_changed([instance.team_id])
+
+
+def _team_saved(instance, **kwargs):
+    team_changed([instance.pk])
+
+
+def _application_saved(instance, **kwargs):
+    team_changed(Opening.objects.filter(pk=instance.opening_id).values("team_id"))
+
+
+def _feedback_saved(instance, **kwargs):
+    team_changed(Application.objects.filter(pk=instance.application_id).values("opening__team"))
+
+
+def _candidate_saved(instance, **kwargs):
+    team_changed(Application.objects.filter(candidate_id=instance.pk).values("opening__team"))
+
+
+def _person_saved(instance, update_fields=None, **kwargs):
+    # Signing in saves last_login alone: nothing shown here.
+    if update_fields is None or set(update_fields) - {"last_login", "password"}:
+        organisation_changed()
+
+
+def connect():
+    """Called once the apps are ready."""
+    receivers = [
+        (AuditEvent, _part_of_team_saved),
+        (Application, _application_saved),
+        (Feedback, _feedback_saved),
+        (Opening, _part_of_team_saved),
+        (Membership, _part_of_team_saved),
+        (Team, _team_saved),
+        (Candidate, _candidate_saved),
+        (User, _person_saved),
+    ]
+    for model, receiver in receivers:
+        uid = f"freshness-{model.__name__}"
+        post_save.connect(receiver, sender=model, dispatch_uid=uid)
+        post_delete.connect(receiver, sender=model, dispatch_uid=uid)

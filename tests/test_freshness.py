@@ -1,0 +1,197 @@
+"""The cached board and reports: served again until their data changes, or the clock does."""
+
+import re
+from datetime import timedelta
+
+from django.utils import timezone
+
+from hiring import board, freshness, pipeline
+from hiring.models import Application, InterviewSession, Panel, Team
+from scorecards import feedback
+
+from .factories import ApplicationFactory, OpeningFactory, UserFactory
+from .test_browser import submitted
+
+
+def column_text(response, stage):
+    found = re.search(
+        rf'aria-labelledby="col-{stage}">(.*?)</section>', response.content.decode(), re.S
+    )
+    return found.group(1)
+
+
+def board_of(response):
+    return response.text.split('id="board"')[1]
+
+
+def test_a_cached_board_is_served_without_its_column_queries(
+    client, leadership, team, django_assert_max_num_queries
+):
+    ApplicationFactory(opening=OpeningFactory(team=team), candidate__name="Ola Quinn")
+    client.force_login(leadership)
+    first = client.get("/pipeline/")
+
+    # Session, user, organisation, teams, the cache read, openings for the filters.
+    with django_assert_max_num_queries(6) as queries:
+        again = client.get("/pipeline/")
+
+    assert board_of(again) == board_of(first)
+    assert "Ola Quinn" in again.text
+    assert not any("hiring_application" in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_board_shows_a_stage_move_at_once(client, member, team):
+    application = ApplicationFactory(opening=OpeningFactory(team=team), candidate__name="Ola Quinn")
+    client.force_login(member)
+    assert "Ola Quinn" in column_text(client.get("/pipeline/"), "applied")
+
+    pipeline.move_stage(application, Application.Stage.SCREEN, by=member)
+
+    response = client.get("/pipeline/")
+    assert "Ola Quinn" not in column_text(response, "applied")
+    assert "Ola Quinn" in column_text(response, "screen")
+
+
+def test_the_board_counts_scorecards_as_they_are_assigned_and_submitted(
+    client, member, teammate, team
+):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    client.force_login(member)
+    assert "0 of 0 submitted" in client.get("/pipeline/").text
+
+    item = feedback.assign(application, teammate, "skills", assigned_by=member)
+    assert "0 of 1 submitted" in client.get("/pipeline/").text
+
+    ratings = {criterion.pk: {"score": 3} for criterion in item.criteria.all()}
+    draft = feedback.save_draft(item, teammate, ratings=ratings, vote="yes")
+    assert "0 of 1 submitted" in client.get("/pipeline/").text  # a draft changes nothing here
+    feedback.submit(item, teammate, draft.number)
+    assert "1 of 1 submitted" in client.get("/pipeline/").text
+
+
+def test_renaming_a_candidate_or_an_interviewer_reaches_cached_pages(
+    client, leadership, member, teammate, team
+):
+    application = ApplicationFactory(opening=OpeningFactory(team=team), candidate__name="Ola Quinn")
+    submitted(application, member, "skills", "yes")
+    submitted(application, teammate, "skills", "no")
+    client.force_login(leadership)
+    assert "Ola Quinn" in client.get("/pipeline/").text
+    assert "Ben Teammate" in client.get("/reports/").text
+
+    application.candidate.name = "Ola Quinn-Reyes"
+    application.candidate.save()
+    teammate.display_name = "Ben Renamed"
+    teammate.save()
+
+    assert "Ola Quinn-Reyes" in client.get("/pipeline/").text
+    reports_page = client.get("/reports/").text
+    assert "Ben Renamed" in reports_page
+    assert "Ben Teammate" not in reports_page
+
+
+def test_a_sign_in_leaves_cached_pages_alone(leadership, team):
+    team.refresh_from_db()
+    version = team.data_version
+    leadership.last_login = timezone.now()
+    leadership.save(update_fields=["last_login"])
+
+    team.refresh_from_db()
+    assert team.data_version == version
+
+
+def test_a_change_to_one_team_leaves_the_others_cached(member, outsider, team):
+    other = outsider.teams.get()
+    before = {t.pk: t.data_version for t in Team.objects.all()}
+
+    ApplicationFactory(opening=OpeningFactory(team=team))
+
+    after = {t.pk: t.data_version for t in Team.objects.all()}
+    assert after[team.pk] > before[team.pk]
+    assert after[other.pk] == before[other.pk]
+
+
+def test_saving_a_team_read_earlier_never_puts_its_version_back(team):
+    earlier = Team.objects.get(pk=team.pk)
+    freshness.team_changed([team.pk])
+    moved_on = Team.objects.get(pk=team.pk).data_version
+
+    earlier.description = "We run the platform."
+    earlier.save()
+
+    team.refresh_from_db()
+    assert team.description == "We run the platform."
+    assert team.data_version > moved_on
+
+
+def test_the_board_says_when_a_card_would_next_read_differently(member, teammate, team):
+    now = timezone.now()
+    opening = OpeningFactory(team=team)
+    ApplicationFactory(opening=opening, stage_changed_at=now - timedelta(days=2, hours=20))
+    columns, good_until = board.first_pages(member, board.Filters(), now=now)
+    # In four hours the card has been in its stage for three days.
+    assert good_until == now + timedelta(hours=4)
+
+    interviewing = ApplicationFactory(opening=opening, stage_changed_at=now - timedelta(hours=1))
+    item = feedback.assign(interviewing, teammate, "skills", assigned_by=member)
+    panel = Panel.objects.create(application=interviewing, created_by=member)
+    ends = now + timedelta(minutes=30)
+    item.session = InterviewSession.objects.create(
+        panel=panel, focus="skills", start=ends - timedelta(hours=1), end=ends
+    )
+    item.save(update_fields=["session"])
+    columns, good_until = board.first_pages(member, board.Filters(), now=now)
+    # Its scorecard is overdue once the interview ends, unwritten.
+    assert good_until == ends
+
+
+def test_the_stale_board_expires_when_the_next_card_turns_stale(member, team):
+    now = timezone.now()
+    opening = OpeningFactory(team=team)
+    ApplicationFactory(opening=opening, stage="panel", stage_changed_at=now - timedelta(days=30))
+    turning = now - board.STALE_AFTER + timedelta(hours=2)
+    ApplicationFactory(opening=opening, stage="panel", stage_changed_at=turning)
+    ApplicationFactory(opening=opening, stage="hired", stage_changed_at=turning)  # closed: never
+
+    columns, good_until = board.first_pages(member, board.Filters(stale=True), now=now)
+
+    assert good_until == turning + board.STALE_AFTER
+
+
+def test_an_entry_whose_moment_has_passed_is_not_kept(team):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return "figures", timezone.now() - timedelta(seconds=1)
+
+    freshness.cached("test", ("x",), [team], compute)
+    freshness.cached("test", ("x",), [team], compute)
+
+    assert len(calls) == 2
+
+
+def test_reports_move_on_when_a_scorecard_is_submitted(client, leadership, member, teammate, team):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    submitted(application, member, "team_fit", "yes")
+    client.force_login(leadership)
+    assert "No shared panels in this period." in client.get("/reports/").text
+
+    submitted(application, teammate, "team_fit", "no")
+
+    response = client.get("/reports/funnel.csv")
+    assert response.status_code == 200
+    page = client.get("/reports/").text
+    assert "No shared panels in this period." not in page
+    assert "Ben Teammate" in page
+
+
+def test_a_new_member_sees_their_new_teams_board(client, team):
+    newcomer = UserFactory(display_name="Nia New")
+    ApplicationFactory(opening=OpeningFactory(team=team), candidate__name="Ola Quinn")
+    client.force_login(newcomer)
+    assert "Ola Quinn" not in client.get("/pipeline/").text
+
+    team.memberships.create(user=newcomer)
+
+    assert "Ola Quinn" in client.get("/pipeline/").text
