@@ -542,22 +542,25 @@ def pipeline_board(request):
 
     def render_board():
         columns, good_until = board.first_pages(request.user, filters)
-        html = render_to_string("hiring/board.html#board", {"columns": columns}, request)
-        return html, good_until
+        context = {
+            "filters": filters,
+            "columns": columns,
+            "teams": teams,
+            "openings": Opening.objects.visible_to(request.user).select_related("team"),
+            "stages": Application.Stage.choices,
+        }
+        parts = {
+            name: render_to_string(f"hiring/board.html#{name}", context, request)
+            for name in ("filters", "board")
+        }
+        return parts, good_until
 
     # The "more" links carry the query string on: it is part of what is cached.
     key = (request.user.pk, sorted(request.GET.lists()))
-    board_html = freshness.cached("board", key, teams, render_board)
+    parts = freshness.cached("board", key, teams, render_board)
     if request.htmx:
-        return HttpResponse(board_html)
-    context = {
-        "filters": filters,
-        "board_html": board_html,
-        "teams": teams,
-        "openings": Opening.objects.visible_to(request.user).select_related("team"),
-        "stages": Application.Stage.choices,
-    }
-    return render(request, "hiring/board.html", context)
+        return HttpResponse(parts["board"])
+    return render(request, "hiring/board.html", {"parts": parts})
 
 
 @login_required
