@@ -16,11 +16,21 @@ from datetime import datetime
 from django.core.cache import cache
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
+from django.middleware.csrf import get_token
 from django.utils import timezone
 
-from scorecards.models import Feedback
+from scorecards.models import Criterion, Feedback, ScorecardVersion
 
-from .models import Application, AuditEvent, Candidate, Membership, Opening, Team, User
+from .models import (
+    Application,
+    AuditEvent,
+    Candidate,
+    Membership,
+    Opening,
+    Panel,
+    Team,
+    User,
+)
 
 # Long enough to be useful, short enough that filter combinations nobody asks for again leave.
 LONGEST_S = 6 * 3600
@@ -55,6 +65,15 @@ def cached(name, parts, teams, compute):
     return value
 
 
+def cached_for_viewer(request, name, parts, teams, compute):
+    """cached() for a page's content as this request's user sees it. It holds dates in their
+    time zone and, in its forms, a CSRF token made from their secret: all of it is in the key,
+    so the content only ever goes back to the session it was made for."""
+    get_token(request)  # makes the secret now if the browser has none yet
+    viewer = (request.user.pk, request.META["CSRF_COOKIE"], timezone.get_current_timezone_name())
+    return cached(name, (viewer, parts), teams, compute)
+
+
 def earliest(*moments: datetime | None):
     """The first of these moments, or None if there is none."""
     present = [moment for moment in moments if moment is not None]
@@ -80,6 +99,19 @@ def _feedback_saved(instance, **kwargs):
     team_changed(Application.objects.filter(pk=instance.application_id).values("opening__team"))
 
 
+def _panel_saved(instance, **kwargs):
+    team_changed(Application.objects.filter(pk=instance.application_id).values("opening__team"))
+
+
+def _scorecard_version_saved(instance, **kwargs):
+    # Openings on this scorecard offer its newest version's criteria to assign.
+    team_changed(Opening.objects.filter(scorecard_id=instance.scorecard_id).values("team_id"))
+
+
+def _criterion_saved(instance, **kwargs):
+    team_changed(Opening.objects.filter(scorecard__versions=instance.version_id).values("team_id"))
+
+
 def _candidate_saved(instance, **kwargs):
     team_changed(Application.objects.filter(candidate_id=instance.pk).values("opening__team"))
 
@@ -96,6 +128,9 @@ def connect():
         (AuditEvent, _part_of_team_saved),
         (Application, _application_saved),
         (Feedback, _feedback_saved),
+        (Panel, _panel_saved),
+        (ScorecardVersion, _scorecard_version_saved),
+        (Criterion, _criterion_saved),
         (Opening, _part_of_team_saved),
         (Membership, _part_of_team_saved),
         (Team, _team_saved),

@@ -445,7 +445,29 @@ def application_detail(request, application_id):
 
 
 def _render_application(request, application, status=200, **forms):
-    user = request.user
+    """The page; its content is cached until the team's data changes, except when a form
+    comes back with errors or htmx asks for the panel alone."""
+    template = "hiring/application_detail.html"
+    if request.htmx and forms:
+        context = _application_context(request.user, application, forms)
+        return render(request, f"{template}#panel", context, status=status)
+
+    def render_content():
+        context = _application_context(request.user, application, forms)
+        return render_to_string(f"{template}#content", context, request), None
+
+    if forms:
+        content, _ = render_content()
+    else:
+        team = application.opening.team
+        content = freshness.cached_for_viewer(
+            request, "application", application.pk, [team], render_content
+        )
+    context = {"candidate": application.candidate, "content": content}
+    return render(request, template, context, status=status)
+
+
+def _application_context(user, application, forms):
     feedback = list(
         Feedback.objects.filter(application=application)
         .select_related("interviewer")
@@ -485,10 +507,7 @@ def _render_application(request, application, status=200, **forms):
         context["summary"] = feedback_summary(feedback)
     if context["runs_pipeline"] and "assign_form" not in forms:
         context["assign_form"] = AssignForm(application=application)
-    template = "hiring/application_detail.html"
-    if request.htmx and forms:
-        template += "#panel"
-    return render(request, template, context, status=status)
+    return context
 
 
 @login_required

@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+from django.test import Client
 from django.utils import timezone
 
 from hiring import board, freshness, pipeline
@@ -195,3 +196,44 @@ def test_a_new_member_sees_their_new_teams_board(client, team):
     team.memberships.create(user=newcomer)
 
     assert "Ola Quinn" in client.get("/pipeline/").text
+
+
+def stage_form_token(response):
+    form = re.search(r'action="/applications/\d+/stage/".*?</form>', response.text, re.S).group()
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+
+def test_a_cached_application_page_carries_a_token_of_the_current_session(member, team):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(member)
+    browser.get(application.get_absolute_url())  # cached for this session
+
+    del browser.cookies["csrftoken"]  # as after signing in again: a new CSRF secret
+    page = browser.get(application.get_absolute_url())
+    moved = browser.post(
+        f"{application.get_absolute_url()}stage/",
+        {"stage": "screen", "csrfmiddlewaretoken": stage_form_token(page)},
+    )
+
+    assert moved.status_code == 302
+    page = browser.get(application.get_absolute_url())
+    assert '<span class="badge">Screen</span>' in page.text
+
+
+def test_the_application_page_shows_a_new_panel_and_a_teammates_submission(
+    client, member, teammate, team
+):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    submitted(application, member, "skills", "yes")
+    client.force_login(member)
+    page = client.get(application.get_absolute_url()).text
+    assert "Schedule a panel" in page
+    assert "<td>Ben Teammate</td>" not in page
+
+    Panel.objects.create(application=application, created_by=member)
+    submitted(application, teammate, "team_fit", "no")
+
+    page = client.get(application.get_absolute_url()).text
+    assert "Panel and schedule" in page
+    assert "<td>Ben Teammate</td>" in page
