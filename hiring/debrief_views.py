@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from scorecards import aggregation
 from scorecards.feedback import can_read_all_feedback
 
-from . import decisions
+from . import decisions, freshness
 from .access import get_application_for_debrief
 from .forms import DecisionForm, ExcuseForm
 from .models import Decision, Opening
@@ -19,16 +20,40 @@ RECOMMENDATION_LABELS = {"hire": "Hire", "no_hire": "No hire", "not_yet": "Not y
 
 
 def _render_debrief(request, application, status=200, **context):
+    """The page; its content is cached until the team's data changes, except when a form
+    comes back with errors or htmx asks for the decision alone."""
+    template = "hiring/debrief.html"
+    if request.htmx:
+        context = _debrief_context(request.user, application, context)
+        return render(request, f"{template}#decision", context, status=status)
+
+    def render_content():
+        full = _debrief_context(request.user, application, context)
+        return render_to_string(f"{template}#content", full, request), None
+
+    if context:
+        content, _ = render_content()
+    else:
+        team = application.opening.team
+        content = freshness.cached_for_viewer(
+            request, "debrief", application.pk, [team], render_content
+        )
+    context = {"application": application, "content": content}
+    return render(request, template, context, status=status)
+
+
+def _debrief_context(user, application, context):
+    context = dict(context)
     feedback = decisions.panel_feedback(application)
-    own = [item for item in feedback if item.interviewer_id == request.user.pk]
-    readable = can_read_all_feedback(request.user, application, own)
+    own = [item for item in feedback if item.interviewer_id == user.pk]
+    readable = can_read_all_feedback(user, application, own)
     submitted = [item for item in feedback if item.is_submitted]
     context.update(
         application=application,
         feedback=feedback,
         waiting=decisions.waiting_for(feedback),
         readable=readable,
-        is_member=application.opening.team.has_member(request.user),
+        is_member=application.opening.team.has_member(user),
         decision=Decision.objects.filter(application=application)
         .select_related("recorded_by", "confirmed_by")
         .first(),
@@ -47,10 +72,7 @@ def _render_debrief(request, application, status=200, **context):
         context["tally"] = aggregation.vote_tally(item.latest_revision().vote for item in submitted)
     context.setdefault("decision_form", DecisionForm())
     context.setdefault("excuse_form", ExcuseForm())
-    template = "hiring/debrief.html"
-    if request.htmx:
-        template += "#decision"
-    return render(request, template, context, status=status)
+    return context
 
 
 def ratings_grid(submitted):

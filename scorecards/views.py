@@ -4,8 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from hiring import freshness
 from hiring.access import get_team_for_member
 
 from . import editing, feedback
@@ -124,23 +126,42 @@ def feedback_form(request, feedback_id):
 
 
 def _render_feedback(request, item, form=None, status=200):
-    revisions = item.revisions.prefetch_related(
-        Prefetch("ratings", queryset=Rating.objects.select_related("criterion"))
-    )
-    draft = feedback.current_draft(revisions)
-    shown = draft or feedback.latest_submitted(revisions)
-    criteria = item.criteria.order_by("position", "pk")
-    if form is None:
-        form = FeedbackForm(initial=FeedbackForm.initial_from(shown), criteria=criteria)
-    context = {
-        "feedback": item,
-        "application": item.application,
-        "candidate": item.application.candidate,
-        "draft": draft,
-        "shown": shown,
-        "form": form,
-    }
-    return render(request, "scorecards/feedback_form.html", context, status=status)
+    """The page; its content is cached until the scorecard's latest revision or the team's
+    data changes, except when a form comes back with errors."""
+    template = "scorecards/feedback_form.html"
+
+    def render_content():
+        revisions = item.revisions.prefetch_related(
+            Prefetch("ratings", queryset=Rating.objects.select_related("criterion"))
+        )
+        draft = feedback.current_draft(revisions)
+        shown = draft or feedback.latest_submitted(revisions)
+        criteria = item.criteria.order_by("position", "pk")
+        initial = FeedbackForm.initial_from(shown)
+        context = {
+            "feedback": item,
+            "application": item.application,
+            "candidate": item.application.candidate,
+            "draft": draft,
+            "shown": shown,
+            "form": form or FeedbackForm(initial=initial, criteria=criteria),
+        }
+        return render_to_string(f"{template}#content", context, request), None
+
+    if form is not None:
+        content, _ = render_content()
+    else:
+        latest = (
+            item.revisions.order_by("-number")
+            .values_list("number", "updated_at", "submitted_at")
+            .first()
+        )
+        team = item.application.opening.team
+        content = freshness.cached_for_viewer(
+            request, "feedback", (item.pk, latest), [team], render_content
+        )
+    context = {"candidate": item.application.candidate, "content": content}
+    return render(request, template, context, status=status)
 
 
 @login_required

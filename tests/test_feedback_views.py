@@ -21,12 +21,14 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 SKILLS = Category.SKILLS
 ZEBRA = "ZEBRA-NOTE"
 # Measured with 2 criteria and 2 interviewers (12 and 9 queries, and the database cache's read
-# and write on the application page), plus a small margin; each bound must hold however many
-# criteria and interviewers there are. Cached, the application page needs the session, the
-# user, the application and the cache read.
+# and write), plus a small margin; each bound must hold however many criteria and interviewers
+# there are. Cached, the application page needs the session, the user, the application and the
+# cache read; the feedback form the session, the user, the feedback, its latest revision and
+# the cache read.
 APPLICATION_PAGE_MAX_QUERIES = 22
 APPLICATION_PAGE_CACHED_QUERIES = 4
-FEEDBACK_FORM_MAX_QUERIES = 11
+FEEDBACK_FORM_MAX_QUERIES = 15
+FEEDBACK_FORM_CACHED_QUERIES = 5
 
 
 def field_error(name, message):
@@ -728,6 +730,10 @@ def panel_all_submitted(team, member, extra_skills, extra_team_fit, extra_people
     return application, feedback[0]
 
 
+def main_of(response):
+    return response.text.split("<main")[1]
+
+
 @pytest.mark.parametrize(
     ("extra_skills", "extra_team_fit", "extra_people"),
     [(0, 0, 0), (4, 2, 4)],
@@ -747,6 +753,9 @@ def test_application_page_and_feedback_form_run_a_bounded_number_of_queries(
         form = client.get(own.get_absolute_url())
     with django_assert_max_num_queries(APPLICATION_PAGE_CACHED_QUERIES):
         cached = client.get(application.get_absolute_url())
+    with django_assert_max_num_queries(FEEDBACK_FORM_CACHED_QUERIES):
+        cached_form = client.get(own.get_absolute_url())
+    assert main_of(cached_form) == main_of(form)
 
     assert page.status_code == form.status_code == cached.status_code == 200
     assert page.text.count('class="feedback-card"') == 2 + extra_people

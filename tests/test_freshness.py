@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 
-from hiring import board, freshness, pipeline
+from hiring import board, decisions, freshness, pipeline
 from hiring.models import Application, InterviewSession, Panel, Team
 from scorecards import feedback
 
@@ -237,3 +237,34 @@ def test_the_application_page_shows_a_new_panel_and_a_teammates_submission(
     page = client.get(application.get_absolute_url()).text
     assert "Panel and schedule" in page
     assert "<td>Ben Teammate</td>" in page
+
+
+def test_the_debrief_shows_an_excusal_at_once(client, member, teammate, team):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    submitted(application, member, "skills", "yes")
+    waiting = feedback.assign(application, teammate, "team_fit", assigned_by=member)
+    client.force_login(member)
+    url = f"{application.get_absolute_url()}debrief/"
+    assert "<span>Ben Teammate · Team fit</span>" in client.get(url).text
+
+    decisions.excuse(waiting, member, "On leave for a month")
+
+    assert "<span>Ben Teammate · Team fit</span>" not in client.get(url).text
+
+
+def test_the_feedback_form_shows_each_saved_draft_and_the_submission(client, member, team):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    item = feedback.assign(application, member, "skills", assigned_by=member)
+    client.force_login(member)
+    assert "ZEBRA-NOTE" not in client.get(item.get_absolute_url()).text
+
+    [criterion] = item.criteria.all()
+    draft = feedback.save_draft(
+        item, member, ratings={criterion.pk: {"score": 3, "notes": "ZEBRA-NOTE"}}, vote="yes"
+    )
+    assert "ZEBRA-NOTE" in client.get(item.get_absolute_url()).text
+
+    feedback.submit(item, member, draft.number)
+    page = client.get(item.get_absolute_url()).text
+    assert "Submitted feedback never changes" in page
+    assert "ZEBRA-NOTE" in page
