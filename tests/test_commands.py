@@ -57,6 +57,7 @@ def test_bench_measures_the_pages_of_a_synthetic_organisation_and_the_slot_finde
     for page in pages.values():
         assert page["queries"] > 0
         assert 0 < page["p50_ms"] <= page["p95_ms"]
+        assert page["cold_ms"] > 0
     assert pages["floor"]["ratio"] == 1.0
     finder = result["slot_finder"]
     assert finder["options"] == 10
