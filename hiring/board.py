@@ -3,14 +3,24 @@
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from scorecards.models import Feedback
 
 from . import freshness
-from .models import Application, Decision
+from .models import Application
 
 PAGE_SIZE = 20
 # An open application that has not moved for this long is flagged stale.
@@ -69,20 +79,23 @@ def cards(user, filters, now=None):
     )
     # The first interview still to end whose scorecard is unwritten: overdue from then on.
     next_overdue = unwritten.filter(session__end__gte=now).order_by("session__end")
-    pending = Decision.objects.filter(application=OuterRef("pk"), confirmed_at=None).exclude(
-        outcome=F("recommendation")
+    # The decision is one row at most: a join. A departure from the recommendation waits for a
+    # second member's confirmation.
+    pending = Q(decision__isnull=False, decision__confirmed_at=None) & ~Q(
+        decision__outcome=F("decision__recommendation")
     )
     return (
         matching(user, filters, now)
         .select_related("candidate", "opening__team")
-        # Per-row subqueries, not a join and GROUP BY: the page's LIMIT applies first, so a
-        # column costs the same however many applications the stage holds.
+        # Per-row scalar subqueries, not a join and GROUP BY: the page's LIMIT applies first,
+        # so a column costs the same however many applications the stage holds. Not EXISTS
+        # either: PostgreSQL would hash it over every unwritten scorecard before the LIMIT.
         .annotate(
             assigned=_count(Feedback.objects.all()),
             submitted=_count(Feedback.objects.filter(submitted_at__isnull=False)),
-            has_overdue=Exists(unwritten.filter(session__end__lt=now)),
+            overdue_feedback=Subquery(unwritten.filter(session__end__lt=now).values("pk")[:1]),
             next_overdue_at=Subquery(next_overdue.values("session__end")[:1]),
-            pending_confirmation=Exists(pending),
+            pending_confirmation=ExpressionWrapper(pending, output_field=BooleanField()),
         )
         .order_by("stage_changed_at", "pk")
     )
@@ -110,6 +123,7 @@ def column(user, filters, stage, after=None, now=None):
         )
     page = list(queryset[: PAGE_SIZE + 1])
     for card in page:
+        card.has_overdue = card.overdue_feedback is not None
         card.days_in_stage = (now - card.stage_changed_at).days
         card.is_stale = (
             card.stage not in Application.CLOSED_STAGES
