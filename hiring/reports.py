@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     Count,
     DurationField,
@@ -19,7 +21,7 @@ from django.db.models.functions import RowNumber, TruncWeek
 from django.utils import timezone
 
 from scorecards import agreement
-from scorecards.models import Feedback, FeedbackRevision, Rating
+from scorecards.models import Feedback
 
 from .models import Application, Decision, SessionInterviewer, StageChange
 
@@ -218,69 +220,168 @@ def load_by_interviewer(weeks):
     )
 
 
-def _latest_submitted():
-    """Submitted revisions that no later submitted revision of the same feedback replaces."""
-    later = FeedbackRevision.objects.filter(
-        feedback=OuterRef("revision__feedback"),
-        number__gt=OuterRef("revision__number"),
-        submitted_at__isnull=False,
+# Each scorecard's latest submitted revision, on applications in the scope: what the agreement
+# and calibration figures are computed from (an amendment replaces what it amends).
+LATEST_SUBMITTED = """
+    latest AS (
+        SELECT revision.id, feedback.application_id, feedback.interviewer_id, revision.vote
+        FROM scorecards_feedbackrevision revision
+        JOIN scorecards_feedback feedback ON feedback.id = revision.feedback_id
+        WHERE revision.submitted_at IS NOT NULL
+          AND feedback.application_id IN ({applications})
+          AND NOT EXISTS (
+              SELECT 1 FROM scorecards_feedbackrevision later
+              WHERE later.feedback_id = revision.feedback_id
+                AND later.number > revision.number
+                AND later.submitted_at IS NOT NULL
+          )
+    )"""
+
+# Per unit (application x criterion, by name): its m ratings and n_c of them at each level c.
+# Krippendorff's coincidences are sums over the pairable units (m >= 2) of n_c * n_k / (m - 1)
+# for levels c != k and n_c * (n_c - 1) / (m - 1) for c = k: with four levels, sixteen sums in
+# one pass, and no pairing of rows.
+UNIT_COUNTS = """
+    units AS (
+        SELECT criterion.name AS criterion, latest.application_id AS unit, COUNT(*) AS m,
+               {level_counts}
+        FROM latest
+        JOIN scorecards_rating rating ON rating.revision_id = latest.id
+        JOIN scorecards_criterion criterion ON criterion.id = rating.criterion_id
+        WHERE rating.score IS NOT NULL
+        GROUP BY criterion.name, latest.application_id
+    )"""
+
+COINCIDENCES = """
+    SELECT criterion, SUM(CASE WHEN m > 1 THEN 1 ELSE 0 END), {coincidences}
+    FROM units
+    GROUP BY criterion"""
+
+
+def _coincidence_sql():
+    """UNIT_COUNTS and COINCIDENCES for agreement.LEVELS, and the (c, k) order of the sums."""
+    levels = agreement.LEVELS
+    level_counts = ", ".join(
+        f"SUM(CASE WHEN rating.score = {level} THEN 1 ELSE 0 END) AS n{level}" for level in levels
     )
-    return Q(revision__submitted_at__isnull=False) & ~Q(Exists(later))
+    pairs = [(c, k) for c in levels for k in levels]
+    sums = ", ".join(
+        f"SUM(CASE WHEN m > 1 THEN n{c} * (n{k}{' - 1' if c == k else ''}) * 1.0 / (m - 1) END)"
+        for c, k in pairs
+    )
+    return (
+        UNIT_COUNTS.format(level_counts=level_counts),
+        COINCIDENCES.format(coincidences=sums),
+        pairs,
+    )
+
+
+# An interviewer's value in a cell is the mean of their values there (two scorecards on one
+# application count once); their gap is that value minus the mean of the others' values in the
+# same cell. Rating cells are application x criterion (by key, the same across versions); vote
+# cells are applications. Only cells with at least two interviewers are compared.
+CALIBRATION_GAPS = """
+    rated AS (
+        SELECT latest.application_id, criterion.key AS cell, latest.interviewer_id,
+               AVG(rating.score * 1.0) AS value
+        FROM latest
+        JOIN scorecards_rating rating ON rating.revision_id = latest.id
+        JOIN scorecards_criterion criterion ON criterion.id = rating.criterion_id
+        WHERE rating.score IS NOT NULL
+        GROUP BY latest.application_id, criterion.key, latest.interviewer_id
+    ),
+    voted AS (
+        SELECT application_id, interviewer_id, AVG({vote_value}) AS value
+        FROM latest WHERE vote IN ({votes})
+        GROUP BY application_id, interviewer_id
+    ),
+    rating_gaps AS (
+        SELECT application_id, interviewer_id, COUNT(*) OVER cell AS raters,
+               value - (SUM(value) OVER cell - value) / NULLIF(COUNT(*) OVER cell - 1, 0) AS gap
+        FROM rated WINDOW cell AS (PARTITION BY application_id, cell)
+    ),
+    vote_gaps AS (
+        SELECT application_id, interviewer_id, COUNT(*) OVER cell AS raters,
+               value - (SUM(value) OVER cell - value) / NULLIF(COUNT(*) OVER cell - 1, 0) AS gap
+        FROM voted WINDOW cell AS (PARTITION BY application_id)
+    ),
+    compared AS (
+        SELECT 'rating' AS kind, application_id, interviewer_id, gap FROM rating_gaps
+        WHERE raters > 1
+        UNION ALL
+        SELECT 'vote', application_id, interviewer_id, gap FROM vote_gaps WHERE raters > 1
+    )"""
+
+CALIBRATION_BY_INTERVIEWER = """
+    SELECT interviewer_id,
+           COUNT(DISTINCT application_id),
+           AVG(CASE WHEN kind = 'rating' THEN gap END),
+           AVG(CASE WHEN kind = 'vote' THEN gap END),
+           SUM(CASE WHEN kind = 'rating' THEN 1 ELSE 0 END),
+           COUNT(DISTINCT CASE WHEN kind = 'rating' THEN application_id END),
+           COUNT(DISTINCT CASE WHEN kind = 'vote' THEN application_id END)
+    FROM compared
+    GROUP BY interviewer_id
+    ORDER BY interviewer_id"""
+
+
+def _run(scope, *parts):
+    """Rows of a statement made of WITH parts and a final SELECT, over the scope's applications."""
+    try:
+        applications, params = scope.applications.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a scope that can hold nothing, such as no teams
+        return []
+    *ctes, select = parts
+    statement = "WITH " + ",".join([LATEST_SUBMITTED.format(applications=applications), *ctes])
+    with connection.cursor() as cursor:
+        cursor.execute(statement + select, params)
+        return cursor.fetchall()
 
 
 def rater_agreement(scope):
-    """Krippendorff's alpha (ordinal) per criterion, from counts the database groups."""
-    counts = (
-        Rating.objects.filter(
-            _latest_submitted(),
-            revision__feedback__application__in=scope.applications,
-            score__isnull=False,
-        )
-        .values_list("criterion__name", "revision__feedback__application_id", "score")
-        .annotate(n=Count("pk"))
-    )
-    units = {}
-    for name, application_id, score, n in counts:
-        units.setdefault(name, {}).setdefault(application_id, []).extend([score] * n)
+    """Krippendorff's alpha (ordinal) per criterion, from coincidences the database sums."""
+    unit_counts, coincidences, pairs = _coincidence_sql()
     rows = []
-    for name, by_application in sorted(units.items()):
-        alpha = agreement.krippendorff_alpha_ordinal(list(by_application.values()))
-        pairable = sum(1 for values in by_application.values() if len(values) > 1)
-        rows.append({"criterion": name, "alpha": alpha, "panels": pairable})
+    for criterion, pairable, *sums in sorted(_run(scope, unit_counts, coincidences)):
+        matrix = {pair: float(o_ck) for pair, o_ck in zip(pairs, sums, strict=True) if o_ck}
+        rows.append(
+            {
+                "criterion": criterion,
+                "alpha": agreement.alpha_from_coincidences(matrix),
+                "panels": pairable,
+            }
+        )
     return rows
 
 
 def calibration(scope, names):
     """Each interviewer's ratings and votes against the rest of their panels."""
-    ratings = Rating.objects.filter(
-        _latest_submitted(),
-        revision__feedback__application__in=scope.applications,
-        score__isnull=False,
-    ).values_list(
-        "revision__feedback__application_id",
-        "criterion__key",
-        "revision__feedback__interviewer_id",
-        "score",
+    vote_value = "CASE vote {} END".format(
+        " ".join(f"WHEN '{vote}' THEN {value}.0" for vote, value in agreement.VOTE_VALUES.items())
     )
-    votes = (
-        FeedbackRevision.objects.filter(
-            feedback__application__in=scope.applications, submitted_at__isnull=False
+    votes = ", ".join(f"'{vote}'" for vote in agreement.VOTE_VALUES)
+    rows = []
+    gaps = CALIBRATION_GAPS.format(vote_value=vote_value, votes=votes)
+    for row in _run(scope, gaps, CALIBRATION_BY_INTERVIEWER):
+        interviewer_id, panels, mean_offset, vote_offset, cells, rating_panels, vote_panels = row
+        mean_offset = None if mean_offset is None else float(mean_offset)
+        vote_offset = None if vote_offset is None else float(vote_offset)
+        # Ratings decide the leaning; votes when there is no rating to compare.
+        leaning = agreement.leaning(vote_offset if mean_offset is None else mean_offset)
+        rows.append(
+            {
+                "interviewer": names.get(interviewer_id, interviewer_id),
+                "interviewer_id": interviewer_id,
+                "panels": panels,
+                "mean_offset": mean_offset,
+                "vote_offset": vote_offset,
+                "leaning": leaning,
+                "cells": cells,
+                "rating_panels": rating_panels,
+                "vote_panels": vote_panels,
+            }
         )
-        .exclude(
-            Exists(
-                FeedbackRevision.objects.filter(
-                    feedback=OuterRef("feedback"),
-                    number__gt=OuterRef("number"),
-                    submitted_at__isnull=False,
-                )
-            )
-        )
-        .values_list("feedback__application_id", "feedback__interviewer_id", "vote")
-    )
-    return [
-        {"interviewer": names.get(row.interviewer_id, row.interviewer_id), **row.__dict__}
-        for row in agreement.calibration(ratings, votes)
-    ]
+    return rows
 
 
 def bar_chart(title, rows, label, value):
