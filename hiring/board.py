@@ -23,6 +23,8 @@ from . import freshness
 from .models import Application
 
 PAGE_SIZE = 20
+# The stages a card moves forward through by hand; a move offers the next one first.
+FORWARD = [stage for stage in Application.MANUAL_STAGES if stage != Application.Stage.WITHDRAWN]
 # An open application that has not moved for this long is flagged stale.
 STALE_AFTER = timedelta(days=14)
 
@@ -124,6 +126,8 @@ def column(user, filters, stage, after=None, now=None):
     page = list(queryset[: PAGE_SIZE + 1])
     for card in page:
         card.has_overdue = card.overdue_feedback is not None
+        later = FORWARD[FORWARD.index(card.stage) + 1 :] if card.stage in FORWARD else []
+        card.next_stage = later[0] if later else None
         card.days_in_stage = (now - card.stage_changed_at).days
         card.is_stale = (
             card.stage not in Application.CLOSED_STAGES

@@ -8,6 +8,11 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("pipeline/", views.pipeline_board, name="pipeline"),
     path("pipeline/columns/<str:stage>/", views.pipeline_column, name="pipeline_column"),
+    path(
+        "pipeline/applications/<int:application_id>/move/",
+        views.pipeline_move,
+        name="pipeline_move",
+    ),
     path("reports/", report_views.reports_page, name="reports"),
     path("reports/<str:name>.csv", report_views.report_csv, name="report_csv"),
     path("teams/", views.team_list, name="team_list"),

@@ -559,27 +559,72 @@ def pipeline_board(request):
     filters = board.Filters.from_query(request.GET)
     teams = list(Team.objects.visible_to(request.user))
 
-    def render_board():
-        columns, good_until = board.first_pages(request.user, filters)
-        context = {
-            "filters": filters,
-            "columns": columns,
-            "teams": teams,
-            "openings": Opening.objects.visible_to(request.user).select_related("team"),
-            "stages": Application.Stage.choices,
-        }
-        parts = {
-            name: render_to_string(f"hiring/board.html#{name}", context, request)
-            for name in ("filters", "board")
-        }
-        return parts, good_until
-
     # The "more" links carry the query string on: it is part of what is cached.
-    key = (request.user.pk, sorted(request.GET.lists()))
-    parts = freshness.cached("board", key, teams, render_board)
+    parts = freshness.cached_for_viewer(
+        request,
+        "board",
+        sorted(request.GET.lists()),
+        teams,
+        lambda: _board_parts(request, filters, teams),
+    )
     if request.htmx:
         return HttpResponse(parts["board"])
     return render(request, "hiring/board.html", {"parts": parts})
+
+
+def _board_parts(request, filters, teams, error=None):
+    """The filters and the board rendered, and when the board would next read differently."""
+    columns, good_until = board.first_pages(request.user, filters)
+    context = {
+        "filters": filters,
+        "columns": columns,
+        "teams": teams,
+        "openings": Opening.objects.visible_to(request.user).select_related("team"),
+        "stages": Application.Stage.choices,
+        "error": error,
+        **_card_moves(request.user),
+    }
+    parts = {
+        name: render_to_string(f"hiring/board.html#{name}", context, request)
+        for name in ("filters", "board")
+    }
+    return parts, good_until
+
+
+def _card_moves(user):
+    """What the cards need to offer a move: the teams whose pipelines this user runs."""
+    return {
+        "runs_teams": set(Team.objects.pipeline_run_by(user).values_list("pk", flat=True)),
+        "manual_stages": [(stage.value, stage.label) for stage in Application.MANUAL_STAGES],
+    }
+
+
+@login_required
+@require_POST
+def pipeline_move(request, application_id):
+    """Move a card from the board: its team's members and recruiters may, and the move is
+    recorded in the audit trail. htmx gets the board back as it now is."""
+    application = get_application_for_pipeline(request.user, application_id)
+    form = StageForm(request.POST)
+    error = None
+    if not form.is_valid():
+        error = f"Choose the stage to move {application.candidate} to."
+    else:
+        try:
+            pipeline.move_stage(application, form.cleaned_data["stage"], request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    if error is None:
+        if request.htmx:
+            return pipeline_board(request)
+        stage = Application.Stage(form.cleaned_data["stage"]).label
+        messages.success(request, f"{application.candidate} moved to {stage}.")
+        return redirect(f"{reverse('pipeline')}?{request.GET.urlencode()}")
+    filters = board.Filters.from_query(request.GET)
+    parts, _ = _board_parts(request, filters, list(Team.objects.visible_to(request.user)), error)
+    if request.htmx:
+        return HttpResponse(parts["board"], status=400)
+    return render(request, "hiring/board.html", {"parts": parts}, status=400)
 
 
 @login_required
@@ -595,5 +640,6 @@ def pipeline_column(request, stage):
         "page": page,
         "cursor": cursor,
         "query": request.GET.copy(),
+        **_card_moves(request.user),
     }
     return render(request, "hiring/board.html#cards", context)

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from hiring import board
-from hiring.models import Application
+from hiring.models import Application, AuditEvent
 
 from .factories import ApplicationFactory, OpeningFactory
 
@@ -103,8 +103,9 @@ def test_the_board_runs_a_fixed_number_of_queries(
     client.force_login(leadership)
 
     # Not cached yet: session, user, organisation (created on this first request), teams, the
-    # 9 columns, openings, and the database cache: a read, and a write in a savepoint.
-    with django_assert_max_num_queries(23):
+    # 9 columns, openings, the teams whose cards may move, and the database cache: a read, and
+    # a write in a savepoint.
+    with django_assert_max_num_queries(24):
         response = client.get("/pipeline/")
 
     assert response.status_code == 200
@@ -122,3 +123,113 @@ def test_board_columns_can_use_their_index_on_postgresql(leadership, team):
         plan = queryset.explain()
 
     assert "board_column" in plan
+
+
+# Moving a card from the board.
+
+
+def move_url(application, query=""):
+    return f"/pipeline/applications/{application.pk}/move/{query}"
+
+
+def column_names(response, stage):
+    found = re.search(rf'aria-labelledby="col-{stage}">(.*?)</section>', response.text, re.S)
+    return names_in(found.group(1))
+
+
+def names_in(fragment):
+    return {html.unescape(name) for name in re.findall(r"<strong>([^<]+)</strong>", fragment)}
+
+
+def test_a_member_moves_a_card_and_htmx_gets_the_board_back(client, member, team):
+    [application] = make_applications(OpeningFactory(team=team), 1, stage="screen")
+    client.force_login(member)
+    assert f'id="move-{application.pk}"' in client.get("/pipeline/").text
+
+    response = client.post(
+        move_url(application, f"?team={team.pk}"), {"stage": "panel"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="board"')
+    assert application.candidate.name in column_names(response, "panel")
+    application.refresh_from_db()
+    assert application.stage == "panel"
+    change = application.stage_changes.get(to_stage="panel")
+    assert (change.from_stage, change.by) == ("screen", member)
+    event = application.audit_events.get(action=AuditEvent.Action.STAGE_CHANGED)
+    assert (event.actor, event.details) == (member, "Screen → Panel")
+
+
+def test_without_htmx_a_move_returns_to_the_same_board(client, member, team):
+    [application] = make_applications(OpeningFactory(team=team), 1)
+    client.force_login(member)
+
+    response = client.post(move_url(application, f"?stale=1&team={team.pk}"), {"stage": "screen"})
+
+    assert response.status_code == 302
+    assert response.url == f"/pipeline/?stale=1&team={team.pk}"
+    assert "moved to Screen" in client.get(response.url).text
+
+
+def test_leadership_and_other_teams_cannot_move_cards(client, leadership, outsider, team):
+    [application] = make_applications(OpeningFactory(team=team), 1)
+    for person in (leadership, outsider):
+        client.force_login(person)
+        assert f'id="move-{application.pk}"' not in client.get("/pipeline/").text
+        assert client.post(move_url(application), {"stage": "screen"}).status_code == 404
+    application.refresh_from_db()
+    assert application.stage == "applied"
+    assert not application.audit_events.exists()
+
+
+def test_a_recruiter_moves_cards_of_every_team(client, recruiter, team):
+    [application] = make_applications(OpeningFactory(team=team), 1)
+    client.force_login(recruiter)
+
+    assert client.post(move_url(application), {"stage": "screen"}).status_code == 302
+    application.refresh_from_db()
+    assert application.stage == "screen"
+
+
+@pytest.mark.parametrize(
+    ("stage", "data", "message"),
+    [
+        ("applied", {"stage": "hired"}, "Choose the stage to move"),
+        ("applied", {}, "Choose the stage to move"),
+        ("rejected", {"stage": "screen"}, "This application is rejected."),
+    ],
+)
+def test_a_move_that_cannot_happen_says_why_and_changes_nothing(
+    client, member, team, stage, data, message
+):
+    [application] = make_applications(OpeningFactory(team=team), 1, stage=stage)
+    client.force_login(member)
+
+    response = client.post(move_url(application), data, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 400
+    assert message in html.unescape(response.text)
+    assert response.text.lstrip().startswith('<div id="board"')
+    application.refresh_from_db()
+    assert application.stage == stage
+    assert not application.stage_changes.exists()
+    assert not application.audit_events.exists()
+
+
+def test_closed_cards_offer_no_move(client, member, team):
+    [application] = make_applications(OpeningFactory(team=team), 1, stage="hired")
+    client.force_login(member)
+
+    assert f'id="move-{application.pk}"' not in client.get("/pipeline/").text
+
+
+def test_a_card_offers_the_next_stage_first(client, member, team):
+    [application] = make_applications(OpeningFactory(team=team), 1, stage="screen")
+    client.force_login(member)
+
+    page = client.get("/pipeline/").text
+    menu = re.search(rf'id="move-{application.pk}">(.*?)</select>', page, re.S).group(1)
+
+    assert re.findall(r'value="(\w+)"', menu) == ["applied", "panel", "debrief", "withdrawn"]
+    assert '<option value="panel" selected>' in menu

@@ -251,3 +251,22 @@ def test_cto_filters_the_board_to_stale_cards_and_downloads_a_report(sign_in, le
     content = download.value.path().read_text(encoding="utf-8")
     assert content.splitlines()[0] == "stage,reached,pass_through_pct"
     assert "Applied,2," in content
+
+
+def test_a_member_moves_a_card_on_the_board(sign_in, member, team):
+    ApplicationFactory(opening__team=team, candidate__name="Nina Park", stage="screen")
+
+    ana = sign_in(member)
+    ana.get_by_role("link", name="Pipeline").click()
+    screen, panel = (
+        ana.locator("section[aria-labelledby=col-screen]"),
+        ana.locator("section[aria-labelledby=col-panel]"),
+    )
+    expect(screen).to_contain_text("Nina Park")
+    screen.get_by_label("Move Nina Park to").select_option(label="Panel")
+    screen.get_by_role("button", name="Move").click()
+
+    expect(panel).to_contain_text("Nina Park")
+    expect(screen).not_to_contain_text("Nina Park")
+    ana.reload()
+    expect(ana.locator("section[aria-labelledby=col-panel]")).to_contain_text("Nina Park")
