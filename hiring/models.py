@@ -569,7 +569,11 @@ class Application(models.Model):
         """Change the stage and record who did it; the history keeps every move."""
         if stage == self.stage:
             return
-        StageChange.objects.create(application=self, from_stage=self.stage, to_stage=stage, by=by)
+        now = timezone.now()
+        self.stage_changes.filter(left_at=None).update(left_at=now)
+        StageChange.objects.create(
+            application=self, from_stage=self.stage, to_stage=stage, by=by, at=now
+        )
         AuditEvent.record(
             AuditEvent.Action.STAGE_CHANGED,
             by,
@@ -578,7 +582,7 @@ class Application(models.Model):
             details=f"{self.get_stage_display()} → {self.Stage(stage).label}",
         )
         self.stage = stage
-        self.stage_changed_at = timezone.now()
+        self.stage_changed_at = now
         self.save(update_fields=["stage", "stage_changed_at"])
 
 
@@ -590,6 +594,9 @@ class StageChange(models.Model):
     to_stage = models.CharField(max_length=12, choices=Application.Stage)
     by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+    # When the application moved on (the next change's time): time in stage is then a plain
+    # difference for the reports, not a search for the next change.
+    left_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -14,7 +14,6 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
-    Subquery,
     Window,
 )
 from django.db.models.functions import RowNumber, TruncWeek
@@ -87,15 +86,8 @@ def funnel(scope):
 
 def time_in_stage(scope):
     """Median days spent in each stage before the next move, and median days to a decision."""
-    next_move = StageChange.objects.filter(
-        application=OuterRef("application"), at__gt=OuterRef("at")
-    ).order_by("at")
-    moves = (
-        StageChange.objects.filter(application__in=scope.applications)
-        .annotate(next_at=Subquery(next_move.values("at")[:1]))
-        .exclude(next_at=None)
-    )
-    spent = _medians(moves, F("next_at") - F("at"), "to_stage")
+    moves = StageChange.objects.filter(application__in=scope.applications, left_at__isnull=False)
+    spent = _medians(moves, F("left_at") - F("at"), "to_stage")
     rows = [
         {"stage": stage.label, "median_days": _days(spent[stage][0]), "moves": spent[stage][1]}
         for stage in Stage

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from hiring import pipeline
 from hiring.models import Application, Decision, StageChange
 
 from .factories import ApplicationFactory, OpeningFactory
@@ -18,6 +19,7 @@ def moved(application, *stages, days_each=2):
     when = timezone.now() - timedelta(days=days_each * len(stages))
     previous = application.stage
     for stage in stages:
+        application.stage_changes.filter(left_at=None).update(left_at=when)
         StageChange.objects.create(
             application=application, from_stage=previous, to_stage=stage, at=when
         )
@@ -145,3 +147,16 @@ def test_reports_run_a_fixed_number_of_queries(
     # and for the rendered page, each write in a savepoint.
     with django_assert_max_num_queries(30):
         assert client.get("/reports/").status_code == 200
+
+
+def test_each_move_ends_the_stage_before_it(member, team):
+    application = pipeline.add_application(
+        OpeningFactory(team=team), member, name="Dana Candidate", email="dana@candidates.example"
+    )
+    pipeline.move_stage(application, "screen", by=member)
+    pipeline.move_stage(application, "panel", by=member)
+
+    applied, screen, panel = application.stage_changes.order_by("at", "pk")
+
+    assert (applied.left_at, screen.left_at) == (screen.at, panel.at)
+    assert panel.left_at is None

@@ -228,6 +228,8 @@ class Generator:
         self.now = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
         self.rows = Rows()
         self.calendar = Calendar(random.Random(seed))
+        # An application's latest stage change waits here until the next one says when it ended.
+        self.open_change = None
 
     def run(self):
         began = timezone.now()
@@ -243,6 +245,7 @@ class Generator:
                 self.application(number)
                 if (number + 1) % step == 0:
                     self.progress(f"  {number + 1:,} applications")
+            self.close_change()
             self.rows.flush()
             self.reset_sequences()
             seconds = round((timezone.now() - began).total_seconds(), 1)
@@ -402,17 +405,23 @@ class Generator:
         )
 
     def move(self, application, team, from_stage, to_stage, at, by):
-        self.rows.add(
-            StageChange,
-            application_id=application,
-            from_stage=from_stage,
-            to_stage=to_stage,
-            by_id=by,
-            at=at,
-        )
+        self.close_change(left_at=at if from_stage else None)
+        self.open_change = {
+            "application_id": application,
+            "from_stage": from_stage,
+            "to_stage": to_stage,
+            "by_id": by,
+            "at": at,
+        }
         if from_stage:
             details = f"{Application.Stage(from_stage).label} → {Application.Stage(to_stage).label}"
             self.audit(AuditEvent.Action.STAGE_CHANGED, by, team, application, at, details)
+
+    def close_change(self, left_at=None):
+        """Write the open stage change, ended at `left_at` (None while the application is there)."""
+        if self.open_change is not None:
+            self.rows.add(StageChange, **self.open_change, left_at=left_at)
+            self.open_change = None
 
     def audit(self, action, actor, team, application, at, details=""):
         self.rows.add(

@@ -276,9 +276,11 @@ class Command(BaseCommand):
         """Spread the application's history from `created` on, a few days per move."""
         when = created
         Application.objects.filter(pk=application.pk).update(created_at=created)
+        previous = None
         for change in application.stage_changes.order_by("at", "pk"):
-            StageChange.objects.filter(pk=change.pk).update(at=when)
-            last = when
+            StageChange.objects.filter(pk=change.pk).update(at=when, left_at=None)
+            StageChange.objects.filter(pk=previous).update(left_at=when)
+            previous, last = change.pk, when
             when += timedelta(days=rng.randint(2, 9), hours=rng.randint(0, 8))
         Application.objects.filter(pk=application.pk).update(stage_changed_at=last)
         Decision.objects.filter(application=application).update(recorded_at=last)
