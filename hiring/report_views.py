@@ -1,17 +1,25 @@
 """Reports: leadership across teams, each team for its own. Charts are server-drawn SVG."""
 
 import csv
+from collections import defaultdict
 from datetime import timedelta
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import freshness, reports
-from .models import Application, Team, User
+from .models import Application, Membership, Team, User
+
+# A report with no period chosen covers this long, up to today.
+DEFAULT_PERIOD = timedelta(days=180)
+# One warming run at a time; a run that died frees the way after this long.
+WARMING = "report-warming"
+WARMING_TIMEOUT_S = 15 * 60
 
 
 class PeriodForm(forms.Form):
@@ -27,7 +35,7 @@ class PeriodForm(forms.Form):
         data = super().clean()
         today = timezone.localdate()
         data["end"] = data.get("end") or today
-        data["start"] = data.get("start") or data["end"] - timedelta(days=180)
+        data["start"] = data.get("start") or data["end"] - DEFAULT_PERIOD
         if data["start"] > data["end"]:
             self.add_error("start", "The period starts after it ends.")
         return data
@@ -49,8 +57,11 @@ def _scope(request):
         return form, None, []
     data = form.cleaned_data
     chosen = [data["team"]] if data.get("team") else list(teams)
-    applications = Application.objects.filter(opening__team__in=chosen)
-    return form, reports.scope_for(applications, data["start"], data["end"]), chosen
+    return form, _teams_scope(chosen, data["start"], data["end"]), chosen
+
+
+def _teams_scope(teams, start, end):
+    return reports.scope_for(Application.objects.filter(opening__team__in=teams), start, end)
 
 
 def _report_data(scope, teams):
@@ -86,7 +97,12 @@ def reports_page(request):
     form, scope, teams = _scope(request)
     if scope is None:
         return render(request, "hiring/reports.html", {"form": form}, status=400)
-    query = request.GET.urlencode()
+    report_html = _report_html(scope, teams, request.GET.urlencode())
+    return render(request, "hiring/reports.html", {"form": form, "report_html": report_html})
+
+
+def _report_html(scope, teams, query):
+    """The report rendered, kept as long as its figures (see _report_data)."""
 
     def render_report():
         data = _report_data(scope, teams)
@@ -105,12 +121,38 @@ def reports_page(request):
             ),
         }
         context = {**data, "scope": scope, "query": query, "charts": charts}
-        html = render_to_string("hiring/reports.html#report", context, request)
-        return html, data["good_until"]
+        return render_to_string("hiring/reports.html#report", context), data["good_until"]
 
     key = (scope.start, scope.end, timezone.get_current_timezone_name(), query)
-    report_html = freshness.cached("report-page", key, teams, render_report)
-    return render(request, "hiring/reports.html", {"form": form, "report_html": report_html})
+    return freshness.cached("report-page", key, teams, render_report)
+
+
+def warm_default_reports():
+    """Compute the reports people open first (the default period over all their teams) where
+    they are out of date, so that they find them cached. A worker runs this every minute: at
+    the size of a large company an organisation-wide report takes seconds to compute. Returns
+    the number of scopes looked at: none while another run is still at it."""
+    if not cache.add(WARMING, True, WARMING_TIMEOUT_S):
+        return 0
+    try:
+        return _warm(timezone.localdate())
+    finally:
+        cache.delete(WARMING)
+
+
+def _warm(end):
+    teams = {team.pk: team for team in Team.objects.all()}
+    team_sets = defaultdict(set)
+    members = Membership.objects.filter(user__role=User.Role.MEMBER, user__is_active=True)
+    for user_id, team_id in members.values_list("user_id", "team_id"):
+        team_sets[user_id].add(team_id)
+    scopes = {frozenset(chosen) for chosen in team_sets.values()}
+    if User.objects.filter(role=User.Role.LEADERSHIP, is_active=True).exists():
+        scopes.add(frozenset(teams))
+    for chosen in scopes:
+        chosen_teams = [teams[pk] for pk in sorted(chosen)]
+        _report_html(_teams_scope(chosen_teams, end - DEFAULT_PERIOD, end), chosen_teams, "")
+    return len(scopes)
 
 
 CSV_COLUMNS = {

@@ -181,6 +181,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {"task": "hiring.tasks.send_due_reminders", "schedule": 300},
     "refresh-calendar-feeds": {"task": "hiring.tasks.refresh_calendar_feeds", "schedule": 3600},
+    "warm-default-reports": {"task": "hiring.tasks.warm_default_reports", "schedule": 60},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import availability, reminders
+from . import availability, reminders, report_views
 from .calendars import Person
 from .models import Decision, InterviewSession, Invitation, SlotOffer, User
 from .notifications import send_once, session_invite, templated_email
@@ -106,3 +106,8 @@ def send_decision_notice(decision_id, recruiter_id):
             "decision_notice", recruiter.email, {"decision": decision, "recruiter": recruiter}
         ),
     )
+
+
+@shared_task
+def warm_default_reports():
+    return report_views.warm_default_reports()

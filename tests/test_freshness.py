@@ -3,10 +3,11 @@
 import re
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from hiring import board, decisions, freshness, pipeline
+from hiring import board, decisions, freshness, pipeline, report_views
 from hiring.models import Application, InterviewSession, Panel, Team
 from scorecards import feedback
 
@@ -268,3 +269,33 @@ def test_the_feedback_form_shows_each_saved_draft_and_the_submission(client, mem
     page = client.get(item.get_absolute_url()).text
     assert "Submitted feedback never changes" in page
     assert "ZEBRA-NOTE" in page
+
+
+def test_the_worker_warms_the_reports_people_open_first(
+    client, leadership, member, teammate, outsider, team, django_assert_max_num_queries
+):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    submitted(application, member, "team_fit", "yes")
+    submitted(application, teammate, "team_fit", "no")
+
+    # Everyone's teams (leadership), Platform (Ana and Ben), Payments (the outsider).
+    assert report_views.warm_default_reports() == 3
+
+    for reader in (leadership, member, outsider):
+        client.force_login(reader)
+        # Session, user, organisation (made by the first request), teams, the cache read and
+        # the form's teams: none of the reports' own queries.
+        with django_assert_max_num_queries(9) as queries:
+            page = client.get("/reports/")
+        assert page.status_code == 200
+        assert not any("scorecards_rating" in query["sql"] for query in queries.captured_queries)
+        assert ("Ben Teammate" in page.text) == (reader != outsider)
+
+
+def test_one_warming_run_at_a_time(leadership, member, team):
+    cache.add(report_views.WARMING, True, 60)  # a run in progress
+
+    assert report_views.warm_default_reports() == 0
+
+    cache.delete(report_views.WARMING)
+    assert report_views.warm_default_reports() == 2  # everyone's teams, and Platform's

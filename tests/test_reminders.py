@@ -179,15 +179,21 @@ def test_feedback_of_a_cancelled_session_is_not_chased(application, member, recr
 # Beat ---------------------------------------------------------------------------------------
 
 
-def test_beat_polls_both_periodic_tasks():
+def test_beat_polls_the_periodic_tasks():
     schedule = settings.CELERY_BEAT_SCHEDULE
 
     tasks = {entry["task"]: entry["schedule"] for entry in schedule.values()}
 
-    assert set(tasks) == {"hiring.tasks.send_due_reminders", "hiring.tasks.refresh_calendar_feeds"}
-    # Reminders are polled often enough to go out on time; feeds at least hourly.
+    assert set(tasks) == {
+        "hiring.tasks.send_due_reminders",
+        "hiring.tasks.refresh_calendar_feeds",
+        "hiring.tasks.warm_default_reports",
+    }
+    # Reminders are polled often enough to go out on time; feeds at least hourly; reports
+    # people open first are recomputed within a couple of minutes of a change.
     assert tasks["hiring.tasks.send_due_reminders"] <= 15 * 60
     assert tasks["hiring.tasks.refresh_calendar_feeds"] <= 60 * 60
+    assert tasks["hiring.tasks.warm_default_reports"] <= 2 * 60
     # Polled, never delayed: no entry hands beat a countdown or an eta.
     assert not any(
         {"countdown", "eta"} & set(entry.get("options", {})) for entry in schedule.values()
