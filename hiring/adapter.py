@@ -1,8 +1,13 @@
+import uuid
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 
 from .membership import accept_invitation
 from .models import Invitation, LinkError
+from .tasks import send_account_email
 
 SESSION_KEY = "invitation_token"
 
@@ -38,3 +43,28 @@ class AccountAdapter(DefaultAccountAdapter):
             accept_invitation(invitation, user)
             del request.session[SESSION_KEY]
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's emails (address verification, password reset, ...) are rendered here, where
+        the request is, and sent by a worker once the transaction commits: a slow mail server
+        never holds up the page, and a failed send is retried instead of lost."""
+        request = allauth_context.request
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, context)
+        send_account_email.delay_on_commit(
+            uuid.uuid4().hex,
+            {
+                "subject": message.subject,
+                "body": message.body,
+                "content_subtype": message.content_subtype,
+                "alternatives": [list(a) for a in getattr(message, "alternatives", [])],
+                "from_email": message.from_email,
+                "to": message.to,
+                "headers": message.extra_headers,
+            },
+        )

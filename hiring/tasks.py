@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
 
 from . import availability, reminders, report_views
 from .calendars import Person
@@ -17,6 +18,25 @@ def send_invitation(invitation_id):
         f"invitation:{invitation.pk}",
         lambda: templated_email("invitation", invitation.email, {"invitation": invitation}),
     )
+
+
+@shared_task
+def send_account_email(key, message):
+    """An allauth email the web process rendered (hiring/adapter.py), sent at most once."""
+
+    def build():
+        email = EmailMultiAlternatives(
+            subject=message["subject"],
+            body=message["body"],
+            from_email=message["from_email"],
+            to=message["to"],
+            headers=message["headers"],
+            alternatives=[tuple(alternative) for alternative in message["alternatives"]],
+        )
+        email.content_subtype = message["content_subtype"]
+        return email
+
+    return send_once(f"account:{key}", build)
 
 
 @shared_task

@@ -14,6 +14,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 
+from hiring import tasks
 from hiring.models import Organisation, User
 
 from .factories import PASSWORD, UserFactory
@@ -97,9 +98,12 @@ def test_wrong_password_does_not_log_in(client):
     assert "The email address and/or password you specified are not correct." in response.text
 
 
-def test_unverified_user_is_sent_to_verify_their_email(client, mailoutbox):
+def test_unverified_user_is_sent_to_verify_their_email(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     user = UserFactory(verified=False)
-    response = log_in(client, user.email)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = log_in(client, user.email)
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
     assert AUTH_SESSION_KEY not in client.session
@@ -265,3 +269,42 @@ def test_sign_up_is_closed_without_an_invitation(client):
     )
     assert not User.objects.filter(email="walk-in@example.com").exists()
     assert AUTH_SESSION_KEY not in client.session
+
+
+def test_account_emails_go_out_from_the_worker_after_the_commit(
+    client, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post("/accounts/password/reset/", {"email": member.email})
+    assert response.status_code == 302
+    assert mailoutbox == []  # nothing leaves before the transaction commits
+
+    for callback in callbacks:
+        callback()
+
+    [email] = mailoutbox
+    assert email.to == [member.email]
+    assert "/accounts/password/reset/key/" in email.body
+
+
+def test_an_account_email_is_sent_once_however_often_its_task_runs(mailoutbox):
+    message = {
+        "subject": "Confirm your email",
+        "body": "Plain text",
+        "content_subtype": "plain",
+        "alternatives": [["<p>HTML</p>", "text/html"]],
+        "from_email": "teamfit@teamfit.example",
+        "to": ["ana@example.com"],
+        "headers": {},
+    }
+
+    assert tasks.send_account_email("key-1", message) is True
+    assert tasks.send_account_email("key-1", message) is False
+
+    [email] = mailoutbox
+    assert (email.subject, email.body, email.to) == (
+        "Confirm your email",
+        "Plain text",
+        message["to"],
+    )
+    assert email.alternatives[0][1] == "text/html"
