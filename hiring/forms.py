@@ -3,6 +3,9 @@ import zoneinfo
 from datetime import time
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from scorecards.models import Category, Scorecard
 
@@ -22,7 +25,25 @@ TIME_ZONE_CHOICES = [
 ]
 
 
+class TimeZoneSelect(forms.Select):
+    """The 600 time zones written in one go: Django's template per option takes some 25 ms."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (zone, mark_safe(" selected") if zone == value else "", label)
+                for zone, label in self.choices
+            ),
+        )
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
+
+
 class TimeZoneField(forms.ChoiceField):
+    widget = TimeZoneSelect
+
     def __init__(self, detect_browser_zone=False, **kwargs):
         super().__init__(choices=TIME_ZONE_CHOICES, initial="UTC", **kwargs)
         if detect_browser_zone:

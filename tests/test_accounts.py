@@ -12,9 +12,10 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from django import forms as django_forms
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 
-from hiring import tasks
+from hiring import forms, tasks
 from hiring.models import Organisation, User
 
 from .factories import PASSWORD, UserFactory
@@ -308,3 +309,17 @@ def test_an_account_email_is_sent_once_however_often_its_task_runs(mailoutbox):
         message["to"],
     )
     assert email.alternatives[0][1] == "text/html"
+
+
+def test_the_time_zone_menu_is_the_one_django_would_render(client, member):
+    menu = forms.TimeZoneField(detect_browser_zone=True)
+    plain = django_forms.Select(attrs=menu.widget.attrs, choices=menu.choices)
+    attrs = {"id": "id_time_zone", "required": True}
+
+    ours = menu.widget.render("time_zone", "America/Sao_Paulo", attrs)
+    django_s = plain.render("time_zone", "America/Sao_Paulo", attrs)
+
+    assert re.sub(r"\s*\n\s*", "", django_s) == ours
+    assert ours.count(" selected") == 1
+    client.force_login(member)
+    assert f'<option value="{member.time_zone}" selected>' in client.get("/me/").text
