@@ -274,19 +274,17 @@ def invitation(request, token):
     try:
         invitation = Invitation.from_token(token)
     except LinkError as error:
-        return render(request, "hiring/invitation_invalid.html", {"reason": error}, status=410)
+        return _invitation_unusable(request, error)
     if request.user.is_authenticated:
         if request.user.email.lower() != invitation.email.lower():
             reason = f"This invitation is for {invitation.email}. Sign out to use it."
-            return render(request, "hiring/invitation_invalid.html", {"reason": reason}, status=403)
+            return _invitation_unusable(request, reason, status=403)
         if request.method == "POST":
             try:
                 membership.accept_invitation(invitation, request.user)
             except ValidationError as error:  # taken up in another tab a moment ago
                 reason = " ".join(error.messages)
-                return render(
-                    request, "hiring/invitation_invalid.html", {"reason": reason}, status=410
-                )
+                return _invitation_unusable(request, reason)
             messages.success(request, "Invitation accepted.")
             return redirect(invitation.team or "home")
         return render(request, "hiring/invitation.html", {"invitation": invitation})
@@ -296,6 +294,11 @@ def invitation(request, token):
     request.session[SESSION_KEY] = token
     get_adapter(request).stash_verified_email(request, invitation.email)
     return redirect(f"{reverse('account_signup')}?{urlencode({'email': invitation.email})}")
+
+
+def _invitation_unusable(request, reason, status=410):
+    context = {"what": "invitation", "reason": reason}
+    return render(request, "hiring/link_unusable.html", context, status=status)
 
 
 @login_required
