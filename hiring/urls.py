@@ -1,16 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import debrief_views, report_views, schedule_views, views
+from . import debrief_views, pipeline_views, report_views, schedule_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.profile, name="profile"),
-    path("pipeline/", views.pipeline_board, name="pipeline"),
-    path("pipeline/columns/<str:stage>/", views.pipeline_column, name="pipeline_column"),
+    path("pipeline/", pipeline_views.pipeline_board, name="pipeline"),
+    path("pipeline/columns/<str:stage>/", pipeline_views.pipeline_column, name="pipeline_column"),
     path(
         "pipeline/applications/<int:application_id>/move/",
-        views.pipeline_move,
+        pipeline_views.pipeline_move,
         name="pipeline_move",
     ),
     path("reports/", report_views.reports_page, name="reports"),
@@ -32,29 +32,33 @@ urlpatterns = [
         views.withdraw_proposal,
         name="withdraw_proposal",
     ),
-    path("teams/<int:team_id>/openings/new/", views.opening_create, name="opening_create"),
-    path("openings/<int:opening_id>/", views.opening_detail, name="opening_detail"),
-    path("openings/<int:opening_id>/edit/", views.opening_edit, name="opening_edit"),
-    path("openings/<int:opening_id>/rule/", views.opening_rule, name="opening_rule"),
+    path("teams/<int:team_id>/openings/new/", pipeline_views.opening_create, name="opening_create"),
+    path("openings/<int:opening_id>/", pipeline_views.opening_detail, name="opening_detail"),
+    path("openings/<int:opening_id>/edit/", pipeline_views.opening_edit, name="opening_edit"),
+    path("openings/<int:opening_id>/rule/", pipeline_views.opening_rule, name="opening_rule"),
     path(
         "openings/<int:opening_id>/applications/",
-        views.application_create,
+        pipeline_views.application_create,
         name="application_create",
     ),
-    path("applications/<int:application_id>/", views.application_detail, name="application_detail"),
+    path(
+        "applications/<int:application_id>/",
+        pipeline_views.application_detail,
+        name="application_detail",
+    ),
     path(
         "applications/<int:application_id>/stage/",
-        views.application_stage,
+        pipeline_views.application_stage,
         name="application_stage",
     ),
     path(
         "applications/<int:application_id>/resume/",
-        views.application_resume,
+        pipeline_views.application_resume,
         name="application_resume",
     ),
     path(
         "applications/<int:application_id>/interviewers/",
-        views.assign_interviewer,
+        pipeline_views.assign_interviewer,
         name="assign_interviewer",
     ),
     path("me/availability/", schedule_views.availability_page, name="availability"),
