@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from scorecards import aggregation
@@ -26,20 +25,15 @@ def _render_debrief(request, application, status=200, **context):
     if request.htmx:
         context = _debrief_context(request.user, application, context)
         return render(request, f"{template}#decision", context, status=status)
-
-    def render_content():
-        full = _debrief_context(request.user, application, context)
-        return render_to_string(f"{template}#content", full, request), None
-
-    if context:
-        content, _ = render_content()
-    else:
-        team = application.opening.team
-        content = freshness.cached_for_viewer(
-            request, "debrief", application.pk, [team], render_content
-        )
-    context = {"application": application, "content": content}
-    return render(request, template, context, status=status)
+    return freshness.render_page(
+        request,
+        template,
+        lambda: _debrief_context(request.user, application, context),
+        cache_as=None if context else ("debrief", application.pk),
+        teams=[application.opening.team],
+        status=status,
+        application=application,
+    )
 
 
 def _debrief_context(user, application, context):

@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from scorecards.models import Criterion, Feedback, ScorecardVersion
@@ -72,6 +74,23 @@ def cached_for_viewer(request, name, parts, teams, compute):
     get_token(request)  # makes the secret now if the browser has none yet
     viewer = (request.user.pk, request.META["CSRF_COOKIE"], timezone.get_current_timezone_name())
     return cached(name, (viewer, parts), teams, compute)
+
+
+def render_page(request, template, context, *, cache_as=None, teams=(), status=200, **page):
+    """Render `template`, whose content block shows its `content` partial rendered on its own
+    from `context()`: cached for this viewer as `cache_as` = (name, parts) until `teams`
+    change, or rendered afresh when `cache_as` is None (a form that came back with errors).
+    `page` is what the rest of the page needs (its title)."""
+
+    def render_content():
+        return render_to_string(f"{template}#content", context(), request), None
+
+    if cache_as is None:
+        content, _ = render_content()
+    else:
+        name, parts = cache_as
+        content = cached_for_viewer(request, name, parts, teams, render_content)
+    return render(request, template, {**page, "content": content}, status=status)
 
 
 def earliest(*moments: datetime | None):

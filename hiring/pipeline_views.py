@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -13,9 +13,8 @@ from django.views.decorators.http import require_POST
 from scorecards import feedback as scorecard_feedback
 from scorecards.feedback import can_read_all_feedback, feedback_summary
 from scorecards.forms import AssignForm
-from scorecards.models import Feedback, FeedbackRevision, Rating
 
-from . import board, freshness, pipeline
+from . import board, decisions, freshness, pipeline
 from .access import (
     get_application_for,
     get_application_for_pipeline,
@@ -141,40 +140,19 @@ def _render_application(request, application, status=200, **forms):
     if request.htmx and forms:
         context = _application_context(request.user, application, forms)
         return render(request, f"{template}#panel", context, status=status)
-
-    def render_content():
-        context = _application_context(request.user, application, forms)
-        return render_to_string(f"{template}#content", context, request), None
-
-    if forms:
-        content, _ = render_content()
-    else:
-        team = application.opening.team
-        content = freshness.cached_for_viewer(
-            request, "application", application.pk, [team], render_content
-        )
-    context = {"candidate": application.candidate, "content": content}
-    return render(request, template, context, status=status)
+    return freshness.render_page(
+        request,
+        template,
+        lambda: _application_context(request.user, application, forms),
+        cache_as=None if forms else ("application", application.pk),
+        teams=[application.opening.team],
+        status=status,
+        candidate=application.candidate,
+    )
 
 
 def _application_context(user, application, forms):
-    feedback = list(
-        Feedback.objects.filter(application=application)
-        .select_related("interviewer")
-        .prefetch_related(
-            Prefetch(
-                "revisions",
-                queryset=FeedbackRevision.objects.prefetch_related(
-                    Prefetch(
-                        "ratings",
-                        queryset=Rating.objects.select_related("criterion").order_by(
-                            "criterion__position", "criterion__pk"
-                        ),
-                    )
-                ),
-            )
-        )
-    )
+    feedback = decisions.panel_feedback(application)
     own = [f for f in feedback if f.interviewer_id == user.pk]
     readable = can_read_all_feedback(user, application, own)
     runs_pipeline = (

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from hiring import freshness
@@ -130,7 +129,7 @@ def _render_feedback(request, item, form=None, status=200):
     data changes, except when a form comes back with errors."""
     template = "scorecards/feedback_form.html"
 
-    def render_content():
+    def context():
         revisions = item.revisions.prefetch_related(
             Prefetch("ratings", queryset=Rating.objects.select_related("criterion"))
         )
@@ -138,7 +137,7 @@ def _render_feedback(request, item, form=None, status=200):
         shown = draft or feedback.latest_submitted(revisions)
         criteria = item.criteria.order_by("position", "pk")
         initial = FeedbackForm.initial_from(shown)
-        context = {
+        return {
             "feedback": item,
             "application": item.application,
             "candidate": item.application.candidate,
@@ -146,22 +145,24 @@ def _render_feedback(request, item, form=None, status=200):
             "shown": shown,
             "form": form or FeedbackForm(initial=initial, criteria=criteria),
         }
-        return render_to_string(f"{template}#content", context, request), None
 
-    if form is not None:
-        content, _ = render_content()
-    else:
+    cache_as = None
+    if form is None:
         latest = (
             item.revisions.order_by("-number")
             .values_list("number", "updated_at", "submitted_at")
             .first()
         )
-        team = item.application.opening.team
-        content = freshness.cached_for_viewer(
-            request, "feedback", (item.pk, latest), [team], render_content
-        )
-    context = {"candidate": item.application.candidate, "content": content}
-    return render(request, template, context, status=status)
+        cache_as = ("feedback", (item.pk, latest))
+    return freshness.render_page(
+        request,
+        template,
+        context,
+        cache_as=cache_as,
+        teams=[item.application.opening.team],
+        status=status,
+        candidate=item.application.candidate,
+    )
 
 
 @login_required
