@@ -543,7 +543,11 @@ class Application(models.Model):
             ),
         ]
         # The pipeline board pages each stage column by (stage_changed_at, id).
-        indexes = [models.Index(fields=["stage", "stage_changed_at", "id"], name="board_column")]
+        indexes = [
+            models.Index(fields=["stage", "stage_changed_at", "id"], name="board_column"),
+            # The reports take a team's applications created in a period.
+            models.Index(fields=["opening", "created_at"], name="application_opening_created"),
+        ]
 
     def __str__(self):
         return f"{self.candidate} for {self.opening.title}"

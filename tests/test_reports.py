@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from hiring import pipeline
-from hiring.models import Application, Decision, StageChange
+from hiring import pipeline, reports
+from hiring.models import Application, Decision, InterviewSession, Panel, StageChange
+from scorecards import feedback
 
 from .factories import ApplicationFactory, OpeningFactory
 from .test_browser import submitted
@@ -160,3 +161,46 @@ def test_each_move_ends_the_stage_before_it(member, team):
 
     assert (applied.left_at, screen.left_at) == (screen.at, panel.at)
     assert panel.left_at is None
+
+
+def test_a_teams_report_period_can_use_its_index_on_postgresql(team):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN is checked in CI's PostgreSQL run")
+    ApplicationFactory(opening=OpeningFactory(team=team))
+    today = timezone.localdate()
+    scope = reports.scope_for(
+        Application.objects.filter(opening__team__in=[team]), today - timedelta(days=30), today
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: ask what it could use
+        plan = scope.applications.explain()
+
+    assert "application_opening_created" in plan
+
+
+def test_overdue_feedback_is_counted_per_interviewer_in_a_chart_a_table_and_a_csv(
+    client, leadership, member, teammate, team
+):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    panel = Panel.objects.create(application=application, created_by=member)
+    ended = timezone.now() - timedelta(hours=3)
+    session = InterviewSession.objects.create(
+        panel=panel, focus="skills", start=ended - timedelta(hours=1), end=ended
+    )
+    late = feedback.assign(application, member, "skills", assigned_by=member)
+    late.session = session
+    late.save(update_fields=["session"])
+    excused = feedback.assign(application, teammate, "skills", assigned_by=member)
+    excused.session = session
+    excused.excused_at = timezone.now()
+    excused.save(update_fields=["session", "excused_at"])
+    client.force_login(leadership)
+
+    page = client.get("/reports/").text
+    rows = list(csv.DictReader(io.StringIO(client.get("/reports/overdue.csv").content.decode())))
+
+    assert "<tr><td>Ana Member</td><td>1</td></tr>" in page
+    assert "Ben Teammate</td>" not in page.split("Overdue feedback")[1].split("</section>")[0]
+    assert rows == [{"interviewer__display_name": "Ana Member", "overdue": "1"}]
