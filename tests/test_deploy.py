@@ -3,6 +3,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,3 +42,12 @@ def test_htmx_is_served_from_our_own_static_files(client, member):
     page = client.get("/").text
     assert '<script src="/static/django_htmx/htmx-2.min.js"' in page
     assert 'hx-headers=\'{"X-CSRFToken"' in page
+
+
+@pytest.mark.django_db
+def test_postgresql_sessions_run_without_jit():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: checked in CI's second run")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
