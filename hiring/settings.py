@@ -118,6 +118,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "teamfit_cache",
+            # Pages are cached per viewer (hiring/freshness.py): more than the default 300.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
 
