@@ -143,15 +143,22 @@ def column(user, filters, stage, after=None, now=None):
 
 
 def first_pages(user, filters, now=None):
-    """Each column's first page, and the first moment one of them would read differently
-    with no change to the data: a card's day count, stale or overdue flag, or a card that
-    turns stale joining the stale-only board."""
+    """Each column as (stage, cards in it, first page, cursor), and the first moment one of
+    them would read differently with no change to the data: a card's day count, stale or
+    overdue flag, or a card that turns stale joining the stale-only board."""
     now = now or timezone.now()
     stages = [filters.stage] if filters.stage else Application.Stage.values
+    counts = dict(
+        matching(user, filters, now)
+        .filter(stage__in=stages)
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+    )
     columns, moments = [], []
     for stage in stages:
         page, cursor = column(user, filters, stage, now=now)
-        columns.append((Application.Stage(stage), page, cursor))
+        columns.append((Application.Stage(stage), counts.get(stage, 0), page, cursor))
         moments += [card.reads_differently_at for card in page]
     if filters.stale:
         turns_stale = (

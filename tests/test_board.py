@@ -103,9 +103,9 @@ def test_the_board_runs_a_fixed_number_of_queries(
     client.force_login(leadership)
 
     # Not cached yet: session, user, organisation (created on this first request), teams, the
-    # 9 columns, openings, the teams whose cards may move, and the database cache: a read, and
-    # a write in a savepoint.
-    with django_assert_max_num_queries(24):
+    # column counts, the 9 columns, openings, the teams whose cards may move, and the database
+    # cache: a read, and a write in a savepoint.
+    with django_assert_max_num_queries(25):
         response = client.get("/pipeline/")
 
     assert response.status_code == 200
@@ -233,3 +233,22 @@ def test_a_card_offers_the_next_stage_first(client, member, team):
 
     assert re.findall(r'value="(\w+)"', menu) == ["applied", "panel", "debrief", "withdrawn"]
     assert '<option value="panel" selected>' in menu
+
+
+def test_each_column_counts_its_cards_under_the_filters(client, member, team):
+    opening = OpeningFactory(team=team)
+    make_applications(opening, 23, stage="applied", days_ago=30)
+    make_applications(opening, 2, stage="applied")
+    make_applications(opening, 1, stage="screen")
+    client.force_login(member)
+
+    def count(response, stage):
+        heading = re.search(rf'<h2 id="col-{stage}">[^<]*<span[^>]*>(\d+)</span>', response.text)
+        return int(heading.group(1))
+
+    board_page = client.get("/pipeline/")
+    assert (count(board_page, "applied"), count(board_page, "screen")) == (25, 1)
+    assert count(board_page, "hired") == 0
+    assert len(names(board_page)) == board.PAGE_SIZE + 1  # the count is not the page
+    stale = client.get("/pipeline/?stale=1")
+    assert (count(stale, "applied"), count(stale, "screen")) == (23, 0)
