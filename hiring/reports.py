@@ -219,16 +219,9 @@ def load_by_interviewer(weeks):
 LATEST_SUBMITTED = """
     latest AS (
         SELECT revision.id, feedback.application_id, feedback.interviewer_id, revision.vote
-        FROM scorecards_feedbackrevision revision
-        JOIN scorecards_feedback feedback ON feedback.id = revision.feedback_id
-        WHERE revision.submitted_at IS NOT NULL
-          AND feedback.application_id IN ({applications})
-          AND NOT EXISTS (
-              SELECT 1 FROM scorecards_feedbackrevision later
-              WHERE later.feedback_id = revision.feedback_id
-                AND later.number > revision.number
-                AND later.submitted_at IS NOT NULL
-          )
+        FROM scorecards_feedback feedback
+        JOIN scorecards_feedbackrevision revision ON revision.id = feedback.latest_submission_id
+        WHERE feedback.application_id IN ({applications})
     )"""
 
 # Per unit (application x criterion, by name): its m ratings and n_c of them at each level c.

@@ -126,9 +126,9 @@ def submit(feedback, author, revision_number, amend_reason=""):
     draft.amend_reason = amend_reason.strip()
     draft.submitted_at = now
     draft.save(update_fields=["amend_reason", "submitted_at"])
-    if not feedback.is_submitted:
-        feedback.submitted_at = now
-        feedback.save(update_fields=["submitted_at"])
+    feedback.latest_submission = draft
+    feedback.submitted_at = feedback.submitted_at or now
+    feedback.save(update_fields=["submitted_at", "latest_submission"])
     action = (
         AuditEvent.Action.FEEDBACK_AMENDED
         if draft.is_amendment

@@ -140,6 +140,10 @@ class Feedback(models.Model):
     assigned_at = models.DateTimeField(default=timezone.now)
     # When the first revision was submitted; None while the interviewer has not.
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The revision that counts: the latest submitted (an amendment replaces what it amends).
+    latest_submission = models.ForeignKey(
+        "FeedbackRevision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # The team may excuse an interviewer who cannot submit, so the debrief can open.
     excused_at = models.DateTimeField(null=True, blank=True)
     excused_by = models.ForeignKey(

@@ -103,6 +103,8 @@ def stored(ratings, votes):
             revision = FeedbackRevision.objects.create(
                 feedback=item, vote=scorecard["vote"], submitted_at=timezone.now()
             )
+            item.latest_submission = revision
+            item.save(update_fields=["latest_submission"])
             for criterion, score in scorecard["scores"].items():
                 Rating.objects.create(revision=revision, criterion=criteria[criterion], score=score)
     today = timezone.localdate()

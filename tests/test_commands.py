@@ -5,9 +5,10 @@ from io import StringIO
 from django.conf import settings
 from django.core.management import call_command
 
+from hiring.management.commands import _synthetic
 from hiring.management.commands.bench import bench_database, drop_database
 from hiring.models import Application, BusyBlock, InterviewSession, Team, User
-from scorecards.models import FeedbackRevision
+from scorecards.models import Feedback, FeedbackRevision
 
 
 def counts():
@@ -29,6 +30,9 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     assert InterviewSession.objects.exclude(cancelled_at=None).exists()
     assert InterviewSession.objects.filter(cancelled_at=None, start__isnull=False).count() >= 3
     assert FeedbackRevision.objects.filter(number=2).exists()  # an amendment
+    for item in Feedback.objects.exclude(submitted_at=None):
+        submitted = item.revisions.exclude(submitted_at=None).order_by("-number")
+        assert item.latest_submission == submitted.first()
 
 
 def test_bench_measures_the_pages_of_a_synthetic_organisation_and_the_slot_finder(tmp_path, capfd):
@@ -62,3 +66,19 @@ def test_bench_measures_the_pages_of_a_synthetic_organisation_and_the_slot_finde
     finder = result["slot_finder"]
     assert finder["options"] == 10
     assert 0 < finder["p50_ms"] <= finder["p95_ms"]
+
+
+def test_the_synthetic_organisation_keeps_what_the_app_keeps(db):
+    _synthetic.Generator(60).run()
+
+    # Each stage change ends when the next one of its application begins.
+    for application in Application.objects.prefetch_related("stage_changes"):
+        changes = list(application.stage_changes.all())
+        assert [c.left_at for c in changes] == [c.at for c in changes[1:]] + [None]
+    # Each scorecard points at its latest submitted revision.
+    submitted = Feedback.objects.exclude(submitted_at=None)
+    assert submitted.exists()
+    for item in submitted:
+        latest = item.revisions.exclude(submitted_at=None).order_by("-number").first()
+        assert item.latest_submission_id == latest.pk
+    assert not Feedback.objects.filter(submitted_at=None, latest_submission__isnull=False)

@@ -384,6 +384,19 @@ def test_amending_needs_a_reason_and_keeps_revision_1(item, member):
     assert submitted_revisions(item) == [original, amended]
     item.refresh_from_db()
     assert item.submitted_at == original.submitted_at
+    assert item.latest_submission == amended  # what the reports read from now on
+
+
+def test_the_latest_submission_waits_for_the_amendment_to_be_submitted(item, member):
+    complete(item, member, score=3, vote="yes", notes="Solid")
+    original = scorecard_feedback.submit(item, member, revision_number=1)
+    item.refresh_from_db()
+    assert item.latest_submission == original
+
+    scorecard_feedback.start_amendment(item, member)
+
+    item.refresh_from_db()
+    assert item.latest_submission == original
 
 
 def test_amending_before_anything_is_saved_is_refused(item, member):

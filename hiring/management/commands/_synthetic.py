@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from hiring.models import (
@@ -247,6 +248,10 @@ class Generator:
                     self.progress(f"  {number + 1:,} applications")
             self.close_change()
             self.rows.flush()
+            latest = FeedbackRevision.objects.filter(
+                feedback=OuterRef("pk"), submitted_at__isnull=False
+            ).order_by("-number")
+            Feedback.objects.update(latest_submission=Subquery(latest.values("pk")[:1]))
             self.reset_sequences()
             seconds = round((timezone.now() - began).total_seconds(), 1)
             with connection.cursor() as cursor:
