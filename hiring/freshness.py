@@ -1,9 +1,10 @@
-"""The board and the reports, cached until what they show changes.
+"""The board, the reports and the application, debrief and feedback pages, cached until what
+they show changes.
 
 Each team's `data_version` goes up in the same transaction as any change to what its board
-cards and reports show, and a cached entry's key holds the versions of every team it covers:
-once the change commits, no request reads that entry again. A change to a person, who may
-interview for any team, moves every team on. Callers read the versions with the teams they
+cards, reports and pages show, and a cached entry's key holds the versions of every team it
+covers: once the change commits, no request reads that entry again. A change to a person, who
+may interview for any team, moves every team on. Callers read the versions with the teams they
 query anyway, so a cache hit costs no query beyond the cache's own.
 
 Facts that change with the clock alone (days in stage, stale, overdue feedback) are the
@@ -114,11 +115,7 @@ def _application_saved(instance, **kwargs):
     team_changed(Opening.objects.filter(pk=instance.opening_id).values("team_id"))
 
 
-def _feedback_saved(instance, **kwargs):
-    team_changed(Application.objects.filter(pk=instance.application_id).values("opening__team"))
-
-
-def _panel_saved(instance, **kwargs):
+def _part_of_application_saved(instance, **kwargs):
     team_changed(Application.objects.filter(pk=instance.application_id).values("opening__team"))
 
 
@@ -146,8 +143,8 @@ def connect():
     receivers = [
         (AuditEvent, _part_of_team_saved),
         (Application, _application_saved),
-        (Feedback, _feedback_saved),
-        (Panel, _panel_saved),
+        (Feedback, _part_of_application_saved),
+        (Panel, _part_of_application_saved),
         (ScorecardVersion, _scorecard_version_saved),
         (Criterion, _criterion_saved),
         (Opening, _part_of_team_saved),
