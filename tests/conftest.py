@@ -77,6 +77,14 @@ def org_admin(db):
     return UserFactory(display_name="Alex Admin", role=User.Role.ADMIN)
 
 
+@pytest.fixture
+def peer(team):
+    """A third member of `team`."""
+    user = UserFactory(display_name="Cai Peer")
+    team.memberships.create(user=user)
+    return user
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     chromium = shutil.which("chromium")

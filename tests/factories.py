@@ -1,7 +1,9 @@
 import factory
 from allauth.account.models import EmailAddress
 
+from hiring import booking
 from hiring.models import Application, Candidate, Membership, Opening, Team, User
+from scorecards import feedback
 from scorecards.editing import copy_scorecard, create_template
 
 PASSWORD = "correct-horse-battery"
@@ -74,3 +76,33 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     candidate = factory.SubFactory(CandidateFactory)
     opening = factory.SubFactory(OpeningFactory)
+
+
+# Scorecards and panels the way the app makes them, for tests that need them as a given.
+
+
+def assigned(application, interviewer, focus):
+    """`interviewer` asked (by themselves) to score `application` on `focus`."""
+    return feedback.assign(application, interviewer, focus, assigned_by=interviewer)
+
+
+def submit(item, vote="yes", score=3, notes=""):
+    """Rate every criterion of the scorecard `item`, vote and submit; returns it refreshed."""
+    ratings = {c.pk: {"score": score, "notes": notes} for c in item.criteria.all()}
+    draft = feedback.save_draft(item, item.interviewer, ratings=ratings, vote=vote)
+    feedback.submit(item, item.interviewer, draft.number)
+    item.refresh_from_db()
+    return item
+
+
+def submitted(application, interviewer, focus, vote="yes", score=3, notes=""):
+    return submit(assigned(application, interviewer, focus), vote, score, notes)
+
+
+def team_fit_panel(application, interviewers, by):
+    """A panel of one hour-long team-fit session with these interviewers, not yet booked."""
+    return booking.create_panel(
+        application,
+        by,
+        [{"focus": "team_fit", "duration_minutes": 60, "interviewers": interviewers}],
+    )

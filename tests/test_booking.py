@@ -18,7 +18,7 @@ from hiring.models import (
 )
 from scorecards.models import Feedback
 
-from .factories import ApplicationFactory, UserFactory
+from .factories import ApplicationFactory, UserFactory, team_fit_panel
 from .test_concurrency import at_once
 
 MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
@@ -29,14 +29,6 @@ def nine_to_five(*users):
         WorkingHours.objects.bulk_create(
             WorkingHours(user=user, weekday=day, start=time(9), end=time(17)) for day in range(5)
         )
-
-
-def team_fit_panel(application, interviewers, by):
-    return booking.create_panel(
-        application,
-        by,
-        [{"focus": "team_fit", "duration_minutes": 60, "interviewers": interviewers}],
-    )
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from hiring import booking
 from scorecards import feedback
 
-from .factories import PASSWORD, ApplicationFactory, OpeningFactory, UserFactory
+from .factories import PASSWORD, ApplicationFactory, OpeningFactory, UserFactory, submitted
 
 pytestmark = pytest.mark.browser
 
@@ -185,13 +185,6 @@ def test_candidate_picks_a_slot_from_their_link(sign_in, browser, live_server, m
     expect(candidate.get_by_role("heading", name="You're booked")).to_be_visible()
     assert panel.sessions.get().start == datetime(2030, 3, 4, 9, 15, tzinfo=UTC)
     context.close()
-
-
-def submitted(application, interviewer, focus, vote):
-    item = feedback.assign(application, interviewer, focus, assigned_by=interviewer)
-    ratings = {c.pk: {"score": 3} for c in item.criteria.all()}
-    draft = feedback.save_draft(item, interviewer, ratings=ratings, vote=vote)
-    feedback.submit(item, interviewer, draft.number)
 
 
 def test_team_departs_from_the_recommendation_with_a_second_members_confirmation(

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from hiring import booking
 from hiring.models import CandidateWindow, SessionInterviewer, SlotOffer, WorkingHours
 
-from .factories import ApplicationFactory
+from .factories import ApplicationFactory, team_fit_panel
 from .test_concurrency import at_once
 
 MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
@@ -39,14 +39,6 @@ def first_option_on(panel, day):
 def offered_picks(text):
     """The option indexes the page lets the candidate pick."""
     return [int(value) for value in re.findall(r'name="pick" value="(\d+)"', text)]
-
-
-def team_fit_panel(application, interviewers, by):
-    return booking.create_panel(
-        application,
-        by,
-        [{"focus": "team_fit", "duration_minutes": 60, "interviewers": interviewers}],
-    )
 
 
 @pytest.fixture

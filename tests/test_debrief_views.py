@@ -11,11 +11,10 @@ from django.urls import reverse
 
 from hiring import decisions
 from hiring.models import Application, AuditEvent, Decision, Opening
-from scorecards import feedback
 from scorecards.editing import create_template
 from scorecards.models import Category, Feedback
 
-from .factories import ApplicationFactory, UserFactory
+from .factories import ApplicationFactory, UserFactory, assigned, submitted
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 SKILLS, TEAM_FIT = Category.SKILLS, Category.TEAM_FIT
@@ -27,21 +26,6 @@ VETO = "veto: Cai Peer voted strong no on team fit"
 DEBRIEF_MAX_QUERIES = 15
 # Cached: the session, the user, the application and the cache read.
 DEBRIEF_CACHED_QUERIES = 4
-
-
-def assigned(application, interviewer, focus):
-    return feedback.assign(application, interviewer, focus, assigned_by=interviewer)
-
-
-def submit(item, vote="yes", notes="Fine"):
-    ratings = {c.pk: {"score": 3, "notes": notes} for c in item.criteria.all()}
-    draft = feedback.save_draft(item, item.interviewer, ratings=ratings, vote=vote)
-    feedback.submit(item, item.interviewer, draft.number)
-    return item
-
-
-def submitted(application, interviewer, focus, vote="yes", notes="Fine"):
-    return submit(assigned(application, interviewer, focus), vote, notes)
 
 
 def fresh(application):
@@ -78,13 +62,6 @@ def decision_state():
     return sorted(
         Decision.objects.values_list("pk", "outcome", "rationale", "recorded_by", "confirmed_by")
     )
-
-
-@pytest.fixture
-def peer(team):
-    user = UserFactory(display_name="Cai Peer")
-    team.memberships.create(user=user)
-    return user
 
 
 @pytest.fixture

@@ -11,32 +11,15 @@ from django.db import transaction
 from hiring import decisions, pipeline
 from hiring.models import Application, AuditEvent, Decision, Notification, StageChange, User
 from hiring.tasks import send_decision_notice
-from scorecards import feedback
 from scorecards.models import Category
 
-from .factories import ApplicationFactory, UserFactory
+from .factories import ApplicationFactory, UserFactory, assigned, submit, submitted
 from .test_concurrency import at_once
 
 SKILLS, TEAM_FIT = Category.SKILLS, Category.TEAM_FIT
 NON_MEMBERS = ["outsider", "leadership", "recruiter", "org_admin"]
 Action = AuditEvent.Action
 Stage = Application.Stage
-
-
-def assigned(application, interviewer, focus):
-    return feedback.assign(application, interviewer, focus, assigned_by=interviewer)
-
-
-def submit(item, vote="yes", score=3):
-    ratings = {c.pk: {"score": score} for c in item.criteria.all()}
-    draft = feedback.save_draft(item, item.interviewer, ratings=ratings, vote=vote)
-    feedback.submit(item, item.interviewer, draft.number)
-    item.refresh_from_db()
-    return item
-
-
-def submitted(application, interviewer, focus, vote="yes"):
-    return submit(assigned(application, interviewer, focus), vote)
 
 
 def fresh(application):
@@ -53,14 +36,6 @@ def stages(application):
         .order_by("at", "pk")
         .values_list("to_stage", flat=True)
     )
-
-
-@pytest.fixture
-def peer(team):
-    """A third member of `team`."""
-    user = UserFactory(display_name="Cai Peer")
-    team.memberships.create(user=user)
-    return user
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from hiring import board, decisions, freshness, pipeline, report_views
 from hiring.models import Application, InterviewSession, Panel, Team
 from scorecards import feedback
 
-from .factories import ApplicationFactory, OpeningFactory, UserFactory
-from .test_browser import submitted
+from .factories import ApplicationFactory, OpeningFactory, UserFactory, submitted
 
 
 def column_text(response, stage):

@@ -11,8 +11,7 @@ from hiring import pipeline, reports
 from hiring.models import Application, Decision, InterviewSession, Panel, StageChange
 from scorecards import feedback
 
-from .factories import ApplicationFactory, OpeningFactory
-from .test_browser import submitted
+from .factories import ApplicationFactory, OpeningFactory, submitted
 
 
 def moved(application, *stages, days_each=2):
