@@ -1,7 +1,6 @@
 """Reports: leadership across teams, each team for its own. Charts are server-drawn SVG."""
 
 import csv
-from collections import defaultdict
 from datetime import timedelta
 
 from django import forms
@@ -13,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import freshness, reports
-from .models import Application, Membership, Team, User
+from .models import Application, Team, User
 
 # A report with no period chosen covers this long, up to today.
 DEFAULT_PERIOD = timedelta(days=180)
@@ -44,13 +43,9 @@ class PeriodForm(forms.Form):
 def _scope(request):
     """The reports' form, scope and teams for this user (no scope if the form is not valid),
     or Http404 for those without reports."""
-    user = request.user
-    if user.is_leadership:
-        teams = Team.objects.all()
-    elif user.is_recruiter or user.is_org_admin:
-        raise Http404  # reports show scores; recruiters see pipelines, not scores
-    else:
-        teams = Team.objects.of_member(user)
+    teams = reader_teams(request.user)
+    if teams is None:
+        raise Http404
     # Always bound: empty fields take the default period.
     form = PeriodForm(request.GET, teams=teams)
     if not form.is_valid():
@@ -58,6 +53,16 @@ def _scope(request):
     data = form.cleaned_data
     chosen = [data["team"]] if data.get("team") else list(teams)
     return form, _teams_scope(chosen, data["start"], data["end"]), chosen
+
+
+def reader_teams(user):
+    """The teams whose reports `user` reads: leadership every team, a member their own. None
+    for recruiters and admins: reports show scores, and recruiters see pipelines, not scores."""
+    if user.is_leadership:
+        return Team.objects.all()
+    if user.is_recruiter or user.is_org_admin:
+        return None
+    return Team.objects.of_member(user)
 
 
 def _teams_scope(teams, start, end):
@@ -141,17 +146,14 @@ def warm_default_reports():
 
 
 def _warm(end):
-    teams = {team.pk: team for team in Team.objects.all()}
-    team_sets = defaultdict(set)
-    members = Membership.objects.filter(user__role=User.Role.MEMBER, user__is_active=True)
-    for user_id, team_id in members.values_list("user_id", "team_id"):
-        team_sets[user_id].add(team_id)
-    scopes = {frozenset(chosen) for chosen in team_sets.values()}
-    if User.objects.filter(role=User.Role.LEADERSHIP, is_active=True).exists():
-        scopes.add(frozenset(teams))
-    for chosen in scopes:
-        chosen_teams = [teams[pk] for pk in sorted(chosen)]
-        _report_html(_teams_scope(chosen_teams, end - DEFAULT_PERIOD, end), chosen_teams, "")
+    scopes = {}
+    for reader in User.objects.filter(is_active=True):
+        teams = reader_teams(reader)
+        if teams is not None:
+            teams = list(teams)
+            scopes[frozenset(team.pk for team in teams)] = teams
+    for teams in scopes.values():
+        _report_html(_teams_scope(teams, end - DEFAULT_PERIOD, end), teams, "")
     return len(scopes)
 
 

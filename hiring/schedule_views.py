@@ -37,6 +37,7 @@ from .models import (
     User,
     WorkingHours,
 )
+from .views import link_unusable
 
 OPTION_SALT = "teamfit.panel-option"
 
@@ -288,7 +289,7 @@ def candidate_schedule(request, token):
     try:
         offer = SlotOffer.from_token(token)
     except LinkError as error:
-        return _link_unusable(request, error)
+        return link_unusable(request, "link", error)
     zone_name = _candidate_zone(request)
     context = {"offer": offer, "zone_name": zone_name, "zones": TIME_ZONE_CHOICES}
     options = list(enumerate(offer.options))
@@ -329,7 +330,7 @@ def candidate_windows(request, token):
     try:
         offer = SlotOffer.from_token(token)
     except LinkError as error:
-        return _link_unusable(request, error)
+        return link_unusable(request, "link", error)
     zone = zoneinfo.ZoneInfo(_candidate_zone(request))
     form = CandidateWindowForm(request.POST)
     if not form.is_valid():
@@ -348,8 +349,3 @@ def candidate_windows(request, token):
         end=datetime.combine(data["date"], data["end"], tzinfo=zone),
     )
     return render(request, "hiring/candidate_booked.html", {"offer": offer, "proposed": True})
-
-
-def _link_unusable(request, error):
-    context = {"what": "link", "reason": error}
-    return render(request, "hiring/link_unusable.html", context, status=410)

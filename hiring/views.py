@@ -258,17 +258,17 @@ def invitation(request, token):
     try:
         invitation = Invitation.from_token(token)
     except LinkError as error:
-        return _invitation_unusable(request, error)
+        return link_unusable(request, "invitation", error)
     if request.user.is_authenticated:
         if request.user.email.lower() != invitation.email.lower():
             reason = f"This invitation is for {invitation.email}. Sign out to use it."
-            return _invitation_unusable(request, reason, status=403)
+            return link_unusable(request, "invitation", reason, status=403)
         if request.method == "POST":
             try:
                 membership.accept_invitation(invitation, request.user)
             except ValidationError as error:  # taken up in another tab a moment ago
                 reason = " ".join(error.messages)
-                return _invitation_unusable(request, reason)
+                return link_unusable(request, "invitation", reason)
             messages.success(request, "Invitation accepted.")
             return redirect(invitation.team or "home")
         return render(request, "hiring/invitation.html", {"invitation": invitation})
@@ -280,8 +280,9 @@ def invitation(request, token):
     return redirect(f"{reverse('account_signup')}?{urlencode({'email': invitation.email})}")
 
 
-def _invitation_unusable(request, reason, status=410):
-    context = {"what": "invitation", "reason": reason}
+def link_unusable(request, what, reason, status=410):
+    """The page for an invitation or a candidate's link that is expired, used or revoked."""
+    context = {"what": what, "reason": reason}
     return render(request, "hiring/link_unusable.html", context, status=status)
 
 
