@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
-    "hiring.middleware.RequireMfaMiddleware",
+    "hiring.accounts.middleware.RequireMfaMiddleware",
 ]
 
 ROOT_URLCONF = "hiring.urls"
@@ -138,14 +138,14 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: email login, mandatory verification, sign-up by invitation only (see adapter).
-ACCOUNT_ADAPTER = "hiring.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "hiring.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_SIGNUP_FORM_CLASS = "hiring.forms.SignupDetailsForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "hiring.scheduling.forms.SignupDetailsForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Teamfit] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Teamfit"

@@ -1,10 +1,12 @@
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 
-from . import availability, reminders, report_views
-from .calendars import Person
+from .email import reminders
+from .email.notifications import send_once, session_invite, templated_email
 from .models import Decision, InterviewSession, Invitation, SlotOffer, User
-from .notifications import send_once, session_invite, templated_email
+from .reports import views as report_views
+from .scheduling import availability
+from .scheduling.ics import Person
 
 
 @shared_task
@@ -22,7 +24,7 @@ def send_invitation(invitation_id):
 
 @shared_task
 def send_account_email(key, message):
-    """An allauth email the web process rendered (hiring/adapter.py), sent at most once."""
+    """An allauth email the web process rendered (hiring/accounts/adapter.py), sent at most once."""
 
     def build():
         email = EmailMultiAlternatives(

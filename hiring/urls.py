@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import debrief_views, pipeline_views, report_views, schedule_views, views
+from .debrief import views as debrief_views
+from .pipeline import views as pipeline_views
+from .reports import views as report_views
+from .scheduling import views as schedule_views
+from .teams import views
 
 urlpatterns = [
     path("", views.home, name="home"),

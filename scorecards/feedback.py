@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from hiring.decisions import maybe_open_debrief
+from hiring.debrief.decisions import maybe_open_debrief
 from hiring.models import AuditEvent
 
 from . import aggregation

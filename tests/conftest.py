@@ -7,9 +7,8 @@ from django.core.cache import cache
 
 from hiring.celery import app as celery_app
 from hiring.models import User
-
-from .factories import TeamFactory, UserFactory
-from .services import require
+from tests.factories import TeamFactory, UserFactory
+from tests.services import require
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls around it are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

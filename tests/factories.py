@@ -1,8 +1,11 @@
+import threading
+
 import factory
 from allauth.account.models import EmailAddress
+from django.db import connection
 
-from hiring import booking
 from hiring.models import Application, Candidate, Membership, Opening, Team, User
+from hiring.scheduling import booking
 from scorecards import feedback
 from scorecards.editing import copy_scorecard, create_template
 
@@ -106,3 +109,23 @@ def team_fit_panel(application, interviewers, by):
         by,
         [{"focus": "team_fit", "duration_minutes": 60, "interviewers": interviewers}],
     )
+
+
+def at_once(*requests):
+    """Run the callables together from a common start; return their results in order."""
+    start = threading.Barrier(len(requests))
+    results = [None] * len(requests)
+
+    def run(index, request):
+        try:
+            start.wait()
+            results[index] = request()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

@@ -7,10 +7,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from hiring import booking
+from hiring.scheduling import booking
 from scorecards import feedback
-
-from .factories import PASSWORD, ApplicationFactory, OpeningFactory, UserFactory, submitted
+from tests.factories import PASSWORD, ApplicationFactory, OpeningFactory, UserFactory, submitted
 
 pytestmark = pytest.mark.browser
 

@@ -7,11 +7,13 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from hiring import board, decisions, freshness, pipeline, report_views
+from hiring import freshness
+from hiring.debrief import decisions
 from hiring.models import Application, InterviewSession, Panel, Team
+from hiring.pipeline import applications, board
+from hiring.reports import views as report_views
 from scorecards import feedback
-
-from .factories import ApplicationFactory, OpeningFactory, UserFactory, submitted
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, submitted
 
 
 def column_text(response, stage):
@@ -46,7 +48,7 @@ def test_the_board_shows_a_stage_move_at_once(client, member, team):
     client.force_login(member)
     assert "Ola Quinn" in column_text(client.get("/pipeline/"), "applied")
 
-    pipeline.move_stage(application, Application.Stage.SCREEN, by=member)
+    applications.move_stage(application, Application.Stage.SCREEN, by=member)
 
     response = client.get("/pipeline/")
     assert "Ola Quinn" not in column_text(response, "applied")

@@ -20,13 +20,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from kombu import Connection
 
-from hiring import booking, membership
 from hiring.celery import app as celery_app
 from hiring.models import Invitation, Notification, User
+from hiring.scheduling import booking
 from hiring.tasks import send_invitation, send_session_invites
-
-from .factories import ApplicationFactory, UserFactory
-from .services import require
+from hiring.teams import membership
+from tests.factories import ApplicationFactory, UserFactory
+from tests.services import require
 
 pytestmark = pytest.mark.live_worker
 ROOT = Path(__file__).resolve().parent.parent

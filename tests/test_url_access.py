@@ -10,11 +10,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from django.utils import timezone
 
-from hiring import booking, membership
 from hiring.models import BusyBlock, Invitation, PoolMember, User
+from hiring.scheduling import booking
+from hiring.teams import membership
 from scorecards import feedback as scorecard_feedback
-
-from .factories import ApplicationFactory, UserFactory
+from tests.factories import ApplicationFactory, UserFactory
 
 
 def object_id_patterns(patterns=None, converters=None):

@@ -61,8 +61,8 @@ from django.urls import NoReverseMatch, clear_url_caches, reverse
 from django.urls import path as route
 from psycopg import sql
 
-from hiring import scheduling
 from hiring.models import Application, Team, User
+from hiring.scheduling import slots
 from scorecards.models import Feedback, Rating
 
 from . import _synthetic
@@ -84,8 +84,8 @@ def slot_finder_case(seed=7):
         busy = []
         for _ in range(50):
             block_start = start + timedelta(minutes=15 * rng.randrange(0, 14 * 24 * 4))
-            busy.append(scheduling.Interval(block_start, block_start + timedelta(minutes=30)))
-        interviewers[person] = scheduling.Interviewer(
+            busy.append(slots.Interval(block_start, block_start + timedelta(minutes=30)))
+        interviewers[person] = slots.Interviewer(
             id=person,
             time_zone=ZONES[person % len(ZONES)],
             working_hours={day: ((clock(7), clock(19)),) for day in range(5)},
@@ -94,9 +94,9 @@ def slot_finder_case(seed=7):
             weekly_cap=8,
         )
     requests = [
-        scheduling.SessionRequest(duration=timedelta(minutes=60), interviewer_ids=(0, 1)),
-        scheduling.SessionRequest(duration=timedelta(minutes=45), interviewer_ids=(2, 3)),
-        scheduling.SessionRequest(duration=timedelta(minutes=45), interviewer_ids=(4, 5)),
+        slots.SessionRequest(duration=timedelta(minutes=60), interviewer_ids=(0, 1)),
+        slots.SessionRequest(duration=timedelta(minutes=45), interviewer_ids=(2, 3)),
+        slots.SessionRequest(duration=timedelta(minutes=45), interviewer_ids=(4, 5)),
     ]
     return requests, interviewers, start, end
 
@@ -351,11 +351,9 @@ def measure_pages(runs):
 
 def measure_slot_finder(runs):
     requests, interviewers, start, end = slot_finder_case()
-    options_found = scheduling.find_options(requests, interviewers, start=start, end=end)
+    options_found = slots.find_options(requests, interviewers, start=start, end=end)
     return {
-        **measure(
-            lambda: scheduling.find_options(requests, interviewers, start=start, end=end), runs
-        ),
+        **measure(lambda: slots.find_options(requests, interviewers, start=start, end=end), runs),
         "options": len(options_found),
         "case": "6 interviewers, 4 zones, 50 busy blocks each, 3 back-to-back, 10 days",
     }

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from hiring import booking, decisions, membership, pipeline
+from hiring.debrief import decisions
 from hiring.models import (
     Application,
     BusyBlock,
@@ -23,6 +23,9 @@ from hiring.models import (
     User,
     WorkingHours,
 )
+from hiring.pipeline import applications
+from hiring.scheduling import booking
+from hiring.teams import membership
 from scorecards import editing, feedback
 from scorecards.models import Category, FeedbackRevision, Vote
 
@@ -178,13 +181,13 @@ class Command(BaseCommand):
 
     def opening(self, team, title, description, candidates, people):
         template = team.scorecards.get(opening=None)
-        opening = pipeline.create_opening(team, template, title=title, description=description)
+        opening = applications.create_opening(team, template, title=title, description=description)
         if team.name in ADAPTATIONS:
             editing.add_criterion(opening.scorecard, ADAPTATIONS[team.name])
         author = team.memberships.order_by("user__email").first().user
         for name, stage, panel in candidates:
             local = name.split()[0].lower()
-            application = pipeline.add_application(
+            application = applications.add_application(
                 opening,
                 author,
                 name=name,
@@ -240,7 +243,7 @@ class Command(BaseCommand):
             author = people[interviewers[0]]
             for number in range(30):
                 created = now - timedelta(days=rng.randint(25, 180))
-                application = pipeline.add_application(
+                application = applications.add_application(
                     opening,
                     author,
                     name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {number + 1}",

@@ -1,0 +1,70 @@
+import uuid
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
+
+from ..models import Invitation, LinkError
+from ..tasks import send_account_email
+from ..teams.membership import accept_invitation
+
+SESSION_KEY = "invitation_token"
+
+
+def pending_invitation(request):
+    """The invitation this visitor opened, if it can still be used."""
+    token = request.session.get(SESSION_KEY)
+    if not token:
+        return None
+    try:
+        return Invitation.from_token(token)
+    except LinkError:
+        return None
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Sign-up is by invitation only, for the invited address, which the link has verified."""
+
+    def is_open_for_signup(self, request):
+        return pending_invitation(request) is not None
+
+    def clean_email(self, email):
+        email = super().clean_email(email)
+        invitation = pending_invitation(self.request)
+        if invitation and email.lower() != invitation.email.lower():
+            raise ValidationError(f"Sign up with the invited address, {invitation.email}.")
+        return email
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=commit)
+        invitation = pending_invitation(request)
+        if commit and invitation:
+            accept_invitation(invitation, user)
+            del request.session[SESSION_KEY]
+        return user
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's emails (address verification, password reset, ...) are rendered here, where
+        the request is, and sent by a worker once the transaction commits: a slow mail server
+        never holds up the page, and a failed send is retried instead of lost."""
+        request = allauth_context.request
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, context)
+        send_account_email.delay_on_commit(
+            uuid.uuid4().hex,
+            {
+                "subject": message.subject,
+                "body": message.body,
+                "content_subtype": message.content_subtype,
+                "alternatives": [list(a) for a in getattr(message, "alternatives", [])],
+                "from_email": message.from_email,
+                "to": message.to,
+                "headers": message.extra_headers,
+            },
+        )

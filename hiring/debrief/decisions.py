@@ -1,0 +1,192 @@
+"""Team-owned decisions: the debrief opens, the rule recommends, the team decides."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from scorecards import aggregation, recommendation
+from scorecards.models import Feedback, FeedbackRevision, Rating
+
+from ..models import Application, AuditEvent, Decision, User
+from ..tasks import send_decision_notice
+
+
+def rule_of(application):
+    return recommendation.Rule(
+        method=application.decision_rule["decision_method"],
+        min_scorecards=application.decision_rule["min_scorecards"],
+        min_team_fit_peers=application.decision_rule["min_team_fit_peers"],
+        skills_threshold=application.decision_rule["skills_threshold"],
+        team_fit_threshold=application.decision_rule["team_fit_threshold"],
+        strong_no_veto=application.decision_rule["strong_no_veto"],
+    )
+
+
+def panel_feedback(application):
+    """Every feedback of the application with what the rule and the debrief need, prefetched."""
+    return list(
+        Feedback.objects.filter(application=application)
+        .select_related("interviewer", "excused_by")
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=FeedbackRevision.objects.prefetch_related(
+                    Prefetch(
+                        "ratings",
+                        queryset=Rating.objects.select_related("criterion").order_by(
+                            "criterion__position", "criterion__pk"
+                        ),
+                    )
+                ),
+            )
+        )
+    )
+
+
+def recommend(application, feedback):
+    """The rule's recommendation over the latest submitted revision of each scorecard."""
+    scorecards, criteria = [], {}
+    for item in feedback:
+        revision = item.latest_revision()
+        if revision is None:
+            continue
+        for rating in revision.ratings.all():
+            criteria[rating.criterion_id] = rating.criterion.as_plain()
+        scorecards.append(
+            recommendation.Scorecard(
+                interviewer=str(item.interviewer),
+                interviewer_id=item.interviewer_id,
+                focus=item.focus,
+                vote=revision.vote,
+                ratings=tuple(
+                    aggregation.Rating(item.interviewer_id, r.criterion_id, r.score)
+                    for r in revision.ratings.all()
+                ),
+            )
+        )
+    return recommendation.evaluate(rule_of(application), scorecards, list(criteria.values()))
+
+
+def waiting_for(feedback):
+    """Interviewers the debrief still waits for: not submitted and not excused."""
+    return [item for item in feedback if not item.is_submitted and not item.excused_at]
+
+
+def maybe_open_debrief(application, actor):
+    """Open the debrief once the quorum is met and nobody on the panel is still to submit."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.debrief_opened_at:
+        return application
+    feedback = panel_feedback(application)
+    if waiting_for(feedback) or recommend(application, feedback).outcome == recommendation.NOT_YET:
+        return application
+    application.debrief_opened_at = timezone.now()
+    application.save(update_fields=["debrief_opened_at"])
+    AuditEvent.record(
+        AuditEvent.Action.DEBRIEF_OPENED, actor, application.opening.team, application
+    )
+    if application.stage in (Application.Stage.PANEL, Application.Stage.SCREEN):
+        application.move_to(Application.Stage.DEBRIEF, actor)
+    return application
+
+
+def _require_team_member(application, user):
+    if not application.opening.team.has_member(user):
+        raise ValidationError("Only members of the hiring team can do that.")
+
+
+@transaction.atomic
+def excuse(item, by, reason):
+    application = item.application
+    _require_team_member(application, by)
+    if not reason.strip():
+        raise ValidationError("Say why the interviewer is excused.")
+    item = Feedback.objects.select_for_update().get(pk=item.pk)
+    if item.is_submitted or item.excused_at:
+        raise ValidationError("This interviewer has already submitted or been excused.")
+    item.excused_at, item.excused_by, item.excuse_reason = timezone.now(), by, reason.strip()
+    item.save(update_fields=["excused_at", "excused_by", "excuse_reason"])
+    AuditEvent.record(
+        AuditEvent.Action.INTERVIEWER_EXCUSED,
+        by,
+        application.opening.team,
+        application,
+        details=f"{item.interviewer}: {item.excuse_reason}",
+    )
+    maybe_open_debrief(application, by)
+    return item
+
+
+def record_decision(application, by, outcome, rationale=""):
+    """Record the decision; one that departs from the recommendation waits for a second member."""
+    if outcome not in Decision.Outcome.values:
+        raise ValidationError("Choose hire, no hire or hold.")
+    try:
+        with transaction.atomic():
+            application = Application.objects.select_for_update().get(pk=application.pk)
+            _require_team_member(application, by)
+            if not application.debrief_opened_at:
+                raise ValidationError("The debrief is not open yet.")
+            if hasattr(application, "decision"):
+                raise ValidationError("A decision is already recorded for this application.")
+            recommended = recommend(application, panel_feedback(application))
+            record = Decision(
+                application=application,
+                outcome=outcome,
+                rationale=rationale.strip(),
+                recommendation=recommended.outcome,
+                recommendation_reasons=list(recommended.reasons),
+                recorded_by=by,
+            )
+            if record.departs and not record.rationale:
+                raise ValidationError(
+                    "This departs from the recommendation: give the team's rationale."
+                )
+            record.save()
+            AuditEvent.record(
+                AuditEvent.Action.DECISION_RECORDED,
+                by,
+                application.opening.team,
+                application,
+                details=f"{record.get_outcome_display()}"
+                + (" (departs from the recommendation)" if record.departs else "")
+                + (f": {record.rationale}" if record.rationale else ""),
+            )
+            if record.is_effective:
+                _take_effect(record, by)
+    except IntegrityError as error:  # another member recorded one at the same moment
+        raise ValidationError("A decision is already recorded for this application.") from error
+    return record
+
+
+@transaction.atomic
+def confirm_decision(record, by):
+    record = Decision.objects.select_for_update().select_related("application").get(pk=record.pk)
+    _require_team_member(record.application, by)
+    if record.is_effective:
+        raise ValidationError("This decision needs no confirmation.")
+    if record.recorded_by_id == by.pk:
+        raise ValidationError("A second team member must confirm this decision.")
+    record.confirmed_by, record.confirmed_at = by, timezone.now()
+    record.save(update_fields=["confirmed_by", "confirmed_at"])
+    AuditEvent.record(
+        AuditEvent.Action.DECISION_CONFIRMED,
+        by,
+        record.application.opening.team,
+        record.application,
+        details=record.get_outcome_display(),
+    )
+    _take_effect(record, by)
+    return record
+
+
+def _take_effect(record, by):
+    application = record.application
+    application.move_to(Application.Stage.DECIDED, by)
+    if record.outcome == Decision.Outcome.HIRE:
+        application.move_to(Application.Stage.OFFER, by)
+    elif record.outcome == Decision.Outcome.NO_HIRE:
+        application.move_to(Application.Stage.REJECTED, by)
+    for recruiter in User.objects.filter(role=User.Role.RECRUITER, is_active=True):
+        send_decision_notice.delay_on_commit(record.pk, recruiter.pk)

@@ -1,0 +1,149 @@
+"""The debrief and the team's decision."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from scorecards import aggregation
+from scorecards.feedback import can_read_all_feedback
+
+from .. import freshness
+from ..access import get_application_for_debrief
+from ..models import Decision, Opening
+from ..scheduling.forms import DecisionForm, ExcuseForm
+from . import decisions
+
+RULE_LABELS = dict(Opening._meta.get_field("decision_method").choices)
+RECOMMENDATION_LABELS = {"hire": "Hire", "no_hire": "No hire", "not_yet": "Not yet"}
+
+
+def _render_debrief(request, application, status=200, **context):
+    """The page; its content is cached until the team's data changes, except when a form
+    comes back with errors or htmx asks for the decision alone."""
+    template = "hiring/debrief/debrief.html"
+    if request.htmx:
+        context = _debrief_context(request.user, application, context)
+        return render(request, f"{template}#decision", context, status=status)
+    return freshness.render_page(
+        request,
+        template,
+        lambda: _debrief_context(request.user, application, context),
+        cache_as=None if context else ("debrief", application.pk),
+        teams=[application.opening.team],
+        status=status,
+        application=application,
+    )
+
+
+def _debrief_context(user, application, context):
+    context = dict(context)
+    feedback = decisions.panel_feedback(application)
+    own = [item for item in feedback if item.interviewer_id == user.pk]
+    readable = can_read_all_feedback(user, application, own)
+    submitted = [item for item in feedback if item.is_submitted]
+    context.update(
+        application=application,
+        feedback=feedback,
+        waiting=decisions.waiting_for(feedback),
+        readable=readable,
+        is_member=application.opening.team.has_member(user),
+        decision=Decision.objects.filter(application=application)
+        .select_related("recorded_by", "confirmed_by")
+        .first(),
+        recommendation=decisions.recommend(application, feedback),
+        rule_label=RULE_LABELS[application.decision_rule["decision_method"]],
+    )
+    context["recommendation_label"] = RECOMMENDATION_LABELS[context["recommendation"].outcome]
+    if readable:
+        context["grid"] = ratings_grid(submitted)
+        ratings = [
+            aggregation.Rating(item.interviewer_id, r.criterion_id, r.score)
+            for item in submitted
+            for r in item.latest_revision().ratings.all()
+        ]
+        context["spread"] = aggregation.criterion_spread(ratings)
+        context["tally"] = aggregation.vote_tally(item.latest_revision().vote for item in submitted)
+    context.setdefault("decision_form", DecisionForm())
+    context.setdefault("excuse_form", ExcuseForm())
+    return context
+
+
+def ratings_grid(submitted):
+    """Rows of (criterion, [rating or None per interviewer]) over the latest revisions."""
+    criteria, cells = {}, {}
+    for column, item in enumerate(submitted):
+        for rating in item.latest_revision().ratings.all():
+            criteria.setdefault(rating.criterion.key, rating.criterion)
+            cells[(rating.criterion.key, column)] = rating
+    ordered = sorted(criteria.values(), key=lambda c: (c.category, c.position, c.pk))
+    return {
+        "interviewers": list(submitted),
+        "rows": [
+            (criterion, [cells.get((criterion.key, column)) for column in range(len(submitted))])
+            for criterion in ordered
+        ],
+    }
+
+
+@login_required
+def debrief(request, application_id):
+    application = get_application_for_debrief(request.user, application_id)
+    return _render_debrief(request, application)
+
+
+@login_required
+@require_POST
+def record_decision(request, application_id):
+    application = get_application_for_debrief(request.user, application_id)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            decisions.record_decision(
+                application,
+                request.user,
+                form.cleaned_data["outcome"],
+                form.cleaned_data["rationale"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _after(request, application, "Decision recorded.")
+    return _render_debrief(request, application, status=400, decision_form=form)
+
+
+@login_required
+@require_POST
+def confirm_decision(request, application_id):
+    application = get_application_for_debrief(request.user, application_id)
+    record = get_object_or_404(Decision, application=application)
+    try:
+        decisions.confirm_decision(record, request.user)
+    except ValidationError as error:
+        return _render_debrief(request, application, status=400, error=" ".join(error.messages))
+    return _after(request, application, "Decision confirmed.")
+
+
+@login_required
+@require_POST
+def excuse_interviewer(request, application_id, feedback_id):
+    application = get_application_for_debrief(request.user, application_id)
+    item = get_object_or_404(application.feedback, pk=feedback_id)
+    form = ExcuseForm(request.POST)
+    if form.is_valid():
+        try:
+            decisions.excuse(item, request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error("reason", error)
+        else:
+            return _after(request, application, f"{item.interviewer} excused.")
+    return _render_debrief(request, application, status=400, excuse_form=form)
+
+
+def _after(request, application, message):
+    if request.htmx:
+        application.refresh_from_db()
+        return _render_debrief(request, application)
+    messages.success(request, message)
+    return redirect("debrief", application_id=application.pk)

@@ -1,0 +1,52 @@
+"""Openings, candidates and applications: the pipeline a team hires through."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from scorecards.editing import copy_scorecard
+
+from ..models import Application, Candidate, Opening, StageChange
+
+
+@transaction.atomic
+def create_opening(team, template, **fields):
+    """An opening with its own copy of a library scorecard, which the team can then adapt."""
+    opening = Opening(team=team, **fields)
+    opening.scorecard = copy_scorecard(template, name=f"{fields['title']} scorecard")
+    opening.save()
+    return opening
+
+
+@transaction.atomic
+def add_application(opening, by, **candidate_fields):
+    if opening.status != Opening.Status.OPEN:
+        raise ValidationError("This opening is closed to new applications.")
+    candidate = Candidate.objects.create(**candidate_fields)
+    application = Application.objects.create(candidate=candidate, opening=opening)
+    StageChange.objects.create(application=application, to_stage=application.stage, by=by)
+    return application
+
+
+@transaction.atomic
+def move_stage(application, stage, by):
+    """Move by hand between the stages people may set; decisions set the others."""
+    if stage not in Application.MANUAL_STAGES:
+        raise ValidationError("Only the team's decision moves an application to that stage.")
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.is_closed:
+        raise ValidationError(f"This application is {application.get_stage_display().lower()}.")
+    application.move_to(stage, by)
+    return application
+
+
+@transaction.atomic
+def change_rule(opening, **rule):
+    """Set the opening's decision rule. Until an application is decided it applies to all of
+    them; afterwards only to new applications. Returns whether it applies to all."""
+    for name, value in rule.items():
+        setattr(opening, name, value)
+    opening.save(update_fields=list(rule))
+    if opening.applications.filter(decision__isnull=False).exists():
+        return False
+    opening.applications.update(decision_rule=opening.rule_snapshot())
+    return True

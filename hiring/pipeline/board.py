@@ -1,0 +1,179 @@
+"""The pipeline board: applications by stage, filtered, each column paged by keyset."""
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from scorecards.models import Feedback
+
+from .. import freshness
+from ..models import Application
+
+PAGE_SIZE = 20
+# The stages a card moves forward through by hand; a move offers the next one first.
+FORWARD = [stage for stage in Application.MANUAL_STAGES if stage != Application.Stage.WITHDRAWN]
+# An open application that has not moved for this long is flagged stale.
+STALE_AFTER = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Filters:
+    team: int | None = None
+    opening: int | None = None
+    stage: str | None = None
+    stale: bool = False
+    mine: bool = False
+
+    @classmethod
+    def from_query(cls, query):
+        def number(name):
+            value = query.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        stage = query.get("stage") if query.get("stage") in Application.Stage.values else None
+        return cls(
+            team=number("team"),
+            opening=number("opening"),
+            stage=stage,
+            stale=query.get("stale") == "1",
+            mine=query.get("mine") == "1",
+        )
+
+
+def matching(user, filters, now):
+    """The applications this user may see that the filters keep."""
+    queryset = Application.objects.visible_to(user)
+    if filters.team:
+        queryset = queryset.filter(opening__team_id=filters.team)
+    if filters.opening:
+        queryset = queryset.filter(opening_id=filters.opening)
+    if filters.stale:
+        queryset = queryset.filter(stage_changed_at__lt=now - STALE_AFTER).exclude(
+            stage__in=Application.CLOSED_STAGES
+        )
+    if filters.mine:
+        mine = Feedback.objects.filter(application=OuterRef("pk"), interviewer=user)
+        queryset = queryset.filter(Exists(mine))
+    return queryset
+
+
+def cards(user, filters, now=None):
+    """The applications this user may see, with what a card shows, oldest in stage first."""
+    now = now or timezone.now()
+    unwritten = Feedback.objects.filter(
+        application=OuterRef("pk"),
+        submitted_at=None,
+        excused_at=None,
+        session__cancelled_at=None,
+    )
+    # The first interview still to end whose scorecard is unwritten: overdue from then on.
+    next_overdue = unwritten.filter(session__end__gte=now).order_by("session__end")
+    # The decision is one row at most: a join. A departure from the recommendation waits for a
+    # second member's confirmation.
+    pending = Q(decision__isnull=False, decision__confirmed_at=None) & ~Q(
+        decision__outcome=F("decision__recommendation")
+    )
+    return (
+        matching(user, filters, now)
+        .select_related("candidate", "opening__team")
+        # Per-row scalar subqueries, not a join and GROUP BY: the page's LIMIT applies first,
+        # so a column costs the same however many applications the stage holds. Not EXISTS
+        # either: PostgreSQL would hash it over every unwritten scorecard before the LIMIT.
+        .annotate(
+            assigned=_count(Feedback.objects.all()),
+            submitted=_count(Feedback.objects.filter(submitted_at__isnull=False)),
+            overdue_feedback=Subquery(unwritten.filter(session__end__lt=now).values("pk")[:1]),
+            next_overdue_at=Subquery(next_overdue.values("session__end")[:1]),
+            pending_confirmation=ExpressionWrapper(pending, output_field=BooleanField()),
+        )
+        .order_by("stage_changed_at", "pk")
+    )
+
+
+def _count(feedback):
+    per_application = (
+        feedback.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_application), 0)
+
+
+def column(user, filters, stage, after=None, now=None):
+    """One page of a stage's cards after the keyset `after` = (stage_changed_at, pk)."""
+    now = now or timezone.now()
+    queryset = cards(user, filters, now).filter(stage=stage)
+    if after:
+        changed, pk = after
+        queryset = queryset.filter(
+            Q(stage_changed_at__gt=changed) | Q(stage_changed_at=changed, pk__gt=pk)
+        )
+    page = list(queryset[: PAGE_SIZE + 1])
+    for card in page:
+        card.has_overdue = card.overdue_feedback is not None
+        later = FORWARD[FORWARD.index(card.stage) + 1 :] if card.stage in FORWARD else []
+        card.next_stage = later[0] if later else None
+        card.days_in_stage = (now - card.stage_changed_at).days
+        card.is_stale = (
+            card.stage not in Application.CLOSED_STAGES
+            and now - card.stage_changed_at > STALE_AFTER
+        )
+        # Its day count goes up then (and it turns stale on one of those days).
+        next_day = card.stage_changed_at + timedelta(days=card.days_in_stage + 1)
+        card.reads_differently_at = freshness.earliest(next_day, card.next_overdue_at)
+    more = page[PAGE_SIZE] if len(page) > PAGE_SIZE else None
+    page = page[:PAGE_SIZE]
+    cursor = f"{page[-1].stage_changed_at.isoformat()}_{page[-1].pk}" if more else None
+    return page, cursor
+
+
+def first_pages(user, filters, now=None):
+    """Each column as (stage, cards in it, first page, cursor), and the first moment one of
+    them would read differently with no change to the data: a card's day count, stale or
+    overdue flag, or a card that turns stale joining the stale-only board."""
+    now = now or timezone.now()
+    stages = [filters.stage] if filters.stage else Application.Stage.values
+    counts = dict(
+        matching(user, filters, now)
+        .filter(stage__in=stages)
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+    )
+    columns, moments = [], []
+    for stage in stages:
+        page, cursor = column(user, filters, stage, now=now)
+        columns.append((Application.Stage(stage), counts.get(stage, 0), page, cursor))
+        moments += [card.reads_differently_at for card in page]
+    if filters.stale:
+        turns_stale = (
+            matching(user, replace(filters, stale=False), now)
+            .exclude(stage__in=Application.CLOSED_STAGES)
+            .filter(stage_changed_at__gte=now - STALE_AFTER)
+            .aggregate(first=Min("stage_changed_at"))["first"]
+        )
+        moments.append(turns_stale and turns_stale + STALE_AFTER)
+    return columns, freshness.earliest(*moments)
+
+
+def parse_cursor(value):
+    try:
+        changed, pk = value.rsplit("_", 1)
+        return datetime.fromisoformat(changed), int(pk)
+    except (ValueError, AttributeError):
+        return None

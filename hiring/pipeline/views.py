@@ -1,0 +1,315 @@
+"""Openings, candidates and applications, and the pipeline board."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from scorecards import feedback as scorecard_feedback
+from scorecards.feedback import can_read_all_feedback, feedback_summary
+from scorecards.forms import AssignForm
+
+from .. import freshness
+from ..access import (
+    get_application_for,
+    get_application_for_pipeline,
+    get_opening_for,
+    get_opening_for_member,
+    get_opening_for_pipeline,
+    get_team_for_member,
+)
+from ..debrief import decisions
+from ..models import (
+    Application,
+    Opening,
+    Team,
+)
+from ..scheduling.forms import (
+    CandidateForm,
+    DecisionRuleForm,
+    NewOpeningForm,
+    OpeningForm,
+    StageForm,
+)
+from . import applications, board
+
+
+@login_required
+def opening_create(request, team_id):
+    team = get_team_for_member(request.user, team_id)
+    form = NewOpeningForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        opening = applications.create_opening(team, fields.pop("template"), **fields)
+        messages.success(request, "Opening created with its own copy of the scorecard.")
+        return redirect(opening)
+    return render(
+        request,
+        "hiring/pipeline/opening_form.html",
+        {"form": form, "team": team},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def opening_edit(request, opening_id):
+    opening = get_opening_for_member(request.user, opening_id)
+    form = OpeningForm(request.POST or None, instance=opening)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Opening saved.")
+        return redirect(opening)
+    return render(
+        request,
+        "hiring/pipeline/opening_form.html",
+        {"form": form, "team": opening.team, "opening": opening},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def opening_rule(request, opening_id):
+    opening = get_opening_for_member(request.user, opening_id)
+    form = DecisionRuleForm(request.POST, instance=opening)
+    if not form.is_valid():
+        return _render_opening(request, opening, status=400, rule_form=form)
+    if applications.change_rule(opening, **{name: form.cleaned_data[name] for name in form.fields}):
+        messages.success(request, "Decision rule saved.")
+    else:
+        messages.success(request, "Decision rule saved. It applies to new applications.")
+    return redirect(opening)
+
+
+@login_required
+def opening_detail(request, opening_id):
+    opening = get_opening_for(request.user, opening_id)
+    return _render_opening(request, opening)
+
+
+def _render_opening(request, opening, status=200, candidate_form=None, rule_form=None):
+    applications = opening.applications.select_related("candidate").annotate(
+        assigned=Count("feedback", distinct=True),
+        submitted=Count("feedback", filter=Q(feedback__submitted_at__isnull=False), distinct=True),
+    )
+    by_stage = {stage: [] for stage in Application.Stage}
+    for application in applications:
+        by_stage[application.stage].append(application)
+    context = {
+        "opening": opening,
+        "stages": [(Application.Stage(stage), apps) for stage, apps in by_stage.items()],
+        "runs_pipeline": Team.objects.pipeline_run_by(request.user)
+        .filter(pk=opening.team_id)
+        .exists(),
+        "is_member": opening.team.has_member(request.user),
+        "candidate_form": candidate_form or CandidateForm(),
+        "rule_form": rule_form or DecisionRuleForm(instance=opening),
+    }
+    return render(request, "hiring/pipeline/opening_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def application_create(request, opening_id):
+    opening = get_opening_for_pipeline(request.user, opening_id)
+    form = CandidateForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            application = applications.add_application(opening, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{application.candidate} added.")
+            return redirect(application)
+    return _render_opening(request, opening, status=400, candidate_form=form)
+
+
+@login_required
+def application_detail(request, application_id):
+    application = get_application_for(request.user, application_id)
+    return _render_application(request, application)
+
+
+def _render_application(request, application, status=200, **forms):
+    """The page; its content is cached until the team's data changes, except when a form
+    comes back with errors or htmx asks for the panel alone."""
+    template = "hiring/pipeline/application_detail.html"
+    if request.htmx and forms:
+        context = _application_context(request.user, application, forms)
+        return render(request, f"{template}#panel", context, status=status)
+    return freshness.render_page(
+        request,
+        template,
+        lambda: _application_context(request.user, application, forms),
+        cache_as=None if forms else ("application", application.pk),
+        teams=[application.opening.team],
+        status=status,
+        candidate=application.candidate,
+    )
+
+
+def _application_context(user, application, forms):
+    feedback = decisions.panel_feedback(application)
+    own = [f for f in feedback if f.interviewer_id == user.pk]
+    readable = can_read_all_feedback(user, application, own)
+    runs_pipeline = (
+        Team.objects.pipeline_run_by(user).filter(pk=application.opening.team_id).exists()
+    )
+    context = {
+        "application": application,
+        "candidate": application.candidate,
+        "stage_changes": application.stage_changes.select_related("by"),
+        "feedback": feedback,
+        "own_feedback": own,
+        "readable": readable,
+        "runs_pipeline": runs_pipeline and not application.is_closed,
+        "can_debrief": user.is_leadership or application.opening.team.has_member(user),
+        "timeline": application.audit_events.select_related("actor")[:50],
+        "stage_form": forms.get("stage_form") or StageForm(initial={"stage": application.stage}),
+        **forms,
+    }
+    if readable:
+        context["summary"] = feedback_summary(feedback)
+    if context["runs_pipeline"] and "assign_form" not in forms:
+        context["assign_form"] = AssignForm(application=application)
+    return context
+
+
+@login_required
+@require_POST
+def application_stage(request, application_id):
+    application = get_application_for_pipeline(request.user, application_id)
+    form = StageForm(request.POST)
+    if form.is_valid():
+        try:
+            applications.move_stage(application, form.cleaned_data["stage"], request.user)
+        except ValidationError as error:
+            form.add_error("stage", error)
+        else:
+            return redirect(application)
+    return _render_application(request, application, status=400, stage_form=form)
+
+
+@login_required
+def application_resume(request, application_id):
+    candidate = get_application_for(request.user, application_id).candidate
+    if not candidate.resume:
+        raise Http404
+    return FileResponse(candidate.resume.open("rb"), as_attachment=True)
+
+
+@login_required
+@require_POST
+def assign_interviewer(request, application_id):
+    application = get_application_for_pipeline(request.user, application_id)
+    form = AssignForm(request.POST, application=application)
+    if form.is_valid():
+        try:
+            scorecard_feedback.assign(
+                application,
+                form.cleaned_data["interviewer"],
+                form.cleaned_data["focus"],
+                assigned_by=request.user,
+                criteria=list(form.cleaned_data["criteria"]),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(application)
+    return _render_application(request, application, status=400, assign_form=form)
+
+
+@login_required
+def pipeline_board(request):
+    filters = board.Filters.from_query(request.GET)
+    teams = list(Team.objects.visible_to(request.user))
+
+    # The "more" links carry the query string on: it is part of what is cached.
+    parts = freshness.cached_for_viewer(
+        request,
+        "board",
+        sorted(request.GET.lists()),
+        teams,
+        lambda: _board_parts(request, filters, teams),
+    )
+    if request.htmx:
+        return HttpResponse(parts["board"])
+    return render(request, "hiring/pipeline/board.html", {"parts": parts})
+
+
+def _board_parts(request, filters, teams, error=None):
+    """The filters and the board rendered, and when the board would next read differently."""
+    columns, good_until = board.first_pages(request.user, filters)
+    context = {
+        "filters": filters,
+        "columns": columns,
+        "teams": teams,
+        "openings": Opening.objects.visible_to(request.user).select_related("team"),
+        "stages": Application.Stage.choices,
+        "error": error,
+        **_card_moves(request.user),
+    }
+    parts = {
+        name: render_to_string(f"hiring/pipeline/board.html#{name}", context, request)
+        for name in ("filters", "board")
+    }
+    return parts, good_until
+
+
+def _card_moves(user):
+    """What the cards need to offer a move: the teams whose pipelines this user runs."""
+    return {
+        "runs_teams": set(Team.objects.pipeline_run_by(user).values_list("pk", flat=True)),
+        "manual_stages": [(stage.value, stage.label) for stage in Application.MANUAL_STAGES],
+    }
+
+
+@login_required
+@require_POST
+def pipeline_move(request, application_id):
+    """Move a card from the board: its team's members and recruiters may, and the move is
+    recorded in the audit trail. htmx gets the board back as it now is."""
+    application = get_application_for_pipeline(request.user, application_id)
+    form = StageForm(request.POST)
+    error = None
+    if not form.is_valid():
+        error = f"Choose the stage to move {application.candidate} to."
+    else:
+        try:
+            applications.move_stage(application, form.cleaned_data["stage"], request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    if error is None:
+        if request.htmx:
+            return pipeline_board(request)
+        stage = Application.Stage(form.cleaned_data["stage"]).label
+        messages.success(request, f"{application.candidate} moved to {stage}.")
+        return redirect(f"{reverse('pipeline')}?{request.GET.urlencode()}")
+    filters = board.Filters.from_query(request.GET)
+    parts, _ = _board_parts(request, filters, list(Team.objects.visible_to(request.user)), error)
+    if request.htmx:
+        return HttpResponse(parts["board"], status=400)
+    return render(request, "hiring/pipeline/board.html", {"parts": parts}, status=400)
+
+
+@login_required
+def pipeline_column(request, stage):
+    """The next page of one column, after the keyset cursor: never OFFSET."""
+    if stage not in Application.Stage.values:
+        raise Http404
+    filters = board.Filters.from_query(request.GET)
+    after = board.parse_cursor(request.GET.get("after", ""))
+    page, cursor = board.column(request.user, filters, stage, after=after)
+    context = {
+        "stage": Application.Stage(stage),
+        "page": page,
+        "cursor": cursor,
+        "query": request.GET.copy(),
+        **_card_moves(request.user),
+    }
+    return render(request, "hiring/pipeline/board.html#cards", context)

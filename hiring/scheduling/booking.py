@@ -1,0 +1,326 @@
+"""Panels: build them, find times for them, book them atomically, reschedule and cancel."""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from scorecards import feedback as scorecard_feedback
+from scorecards.models import Feedback
+
+from ..models import (
+    Application,
+    AuditEvent,
+    BusyBlock,
+    InterviewSession,
+    Panel,
+    PoolMember,
+    SessionInterviewer,
+    SlotOffer,
+    User,
+    WorkingHours,
+)
+from ..tasks import send_session_cancellations, send_session_invites, send_slot_offer
+from . import slots
+
+
+class SlotTaken(Exception):
+    """Someone was booked into the chosen time meanwhile."""
+
+
+@transaction.atomic
+def create_panel(application, by, sessions, back_to_back=True):
+    """A panel of sessions, each a dict of focus, duration_minutes, interviewers, pool_count."""
+    if hasattr(application, "panel"):
+        raise ValidationError("This application already has a panel.")
+    if application.is_closed:
+        raise ValidationError("This application is closed.")
+    if not sessions:
+        raise ValidationError("A panel needs at least one session.")
+    team = application.opening.team
+    panel = Panel.objects.create(application=application, back_to_back=back_to_back, created_by=by)
+    for position, spec in enumerate(sessions):
+        people = list(spec.get("interviewers", [])) + list(spec.get("shadows", []))
+        outsiders = [user for user in people if not team.has_member(user)]
+        if outsiders:
+            raise ValidationError(f"{outsiders[0]} is not a member of {team}.")
+        pool_size = team.pool_members.filter(focus=spec["focus"], trainee=False).count()
+        if spec.get("pool_count", 0) > pool_size:
+            raise ValidationError(f"The {spec['focus'].replace('_', ' ')} pool has {pool_size}.")
+        if not spec.get("interviewers") and not spec.get("pool_count"):
+            raise ValidationError("Each session needs interviewers, named or from the pool.")
+        session = InterviewSession.objects.create(
+            panel=panel,
+            position=position,
+            focus=spec["focus"],
+            duration_minutes=spec["duration_minutes"],
+            pool_count=spec.get("pool_count", 0),
+        )
+        SessionInterviewer.objects.bulk_create(
+            [SessionInterviewer(session=session, user=user) for user in spec["interviewers"]]
+            + [
+                SessionInterviewer(session=session, user=user, shadow=True)
+                for user in spec.get("shadows", [])
+            ]
+        )
+    return panel
+
+
+def interviewers_for(user_ids, start, end):
+    """What the slot finder needs to know of these people between `start` and `end`.
+
+    A fixed number of queries whatever the number of people or blocks.
+    """
+    # Interviews of the surrounding weeks count towards weekly caps.
+    week_start, week_end = start - timedelta(days=7), end + timedelta(days=7)
+    users = User.objects.in_bulk(user_ids)
+    hours = {user_id: {} for user_id in user_ids}
+    for row in WorkingHours.objects.filter(user_id__in=user_ids):
+        hours[row.user_id].setdefault(row.weekday, []).append((row.start, row.end))
+    busy = {user_id: [] for user_id in user_ids}
+    for block in BusyBlock.objects.filter(user_id__in=user_ids, start__lt=end, end__gt=start):
+        busy[block.user_id].append(slots.Interval(block.start, block.end))
+    interviews = {user_id: [] for user_id in user_ids}
+    seats = SessionInterviewer.objects.filter(
+        user_id__in=user_ids, start__lt=week_end, end__gt=week_start
+    )
+    for seat in seats:
+        interviews[seat.user_id].append(slots.Interval(seat.start, seat.end))
+    return {
+        user_id: slots.Interviewer(
+            id=user_id,
+            time_zone=user.time_zone,
+            working_hours={day: tuple(ranges) for day, ranges in hours[user_id].items()},
+            busy=tuple(busy[user_id]),
+            interviews=tuple(interviews[user_id]),
+            buffer=timedelta(minutes=user.buffer_minutes),
+            weekly_cap=user.weekly_interview_cap,
+        )
+        for user_id, user in users.items()
+    }
+
+
+def _requests(panel, sessions):
+    pools = {}
+    for member in PoolMember.objects.filter(team=panel.application.opening.team, trainee=False):
+        pools.setdefault(member.focus, []).append(member.user_id)
+    requests = []
+    for session in sessions:
+        seats = [seat for seat in session.interviewers.all() if not seat.from_pool]
+        named = tuple(seat.user_id for seat in seats if not seat.shadow)
+        requests.append(
+            slots.SessionRequest(
+                duration=session.duration,
+                interviewer_ids=named,
+                pool_ids=tuple(u for u in pools.get(session.focus, []) if u not in named),
+                pool_count=session.pool_count,
+                shadow_ids=tuple(seat.user_id for seat in seats if seat.shadow),
+            )
+        )
+    return requests
+
+
+def _people(requests):
+    return {
+        user_id
+        for request in requests
+        for user_id in (*request.interviewer_ids, *request.pool_ids, *request.shadow_ids)
+    }
+
+
+def find_options(panel, start, end, candidate_windows=None, limit=10):
+    """Ranked options for the panel's open sessions, each session mapped to its time and people."""
+    sessions = list(panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers"))
+    requests = _requests(panel, sessions)
+    interviewers = interviewers_for(_people(requests), start, end)
+    options = slots.find_options(
+        requests,
+        interviewers,
+        start=start,
+        end=end,
+        candidate_windows=candidate_windows,
+        back_to_back=panel.back_to_back,
+        limit=limit,
+    )
+    return [to_payload(option, sessions) for option in options]
+
+
+def to_payload(option, sessions):
+    """An option as plain JSON: what a form posts back and a candidate's offer stores."""
+    return {
+        "sessions": [
+            {
+                "session": sessions[placed.index].pk,
+                "start": placed.start.isoformat(),
+                "end": placed.end.isoformat(),
+                "interviewers": list(placed.interviewer_ids),
+            }
+            for placed in option.sessions
+        ],
+        "reasons": list(option.reasons),
+    }
+
+
+def _still_free(panel, sessions, payload):
+    """Re-run the slot finder over exactly the chosen times with exactly the chosen people."""
+    by_id = {session.pk: session for session in sessions}
+    chosen = {entry["session"]: entry for entry in payload["sessions"]}
+    if set(chosen) != set(by_id):
+        return False
+    ordered = [by_id[session_id] for session_id in chosen]
+    requests = []
+    for session in ordered:
+        shadows = {seat.user_id for seat in session.interviewers.all() if seat.shadow}
+        people = tuple(u for u in chosen[session.pk]["interviewers"] if u not in shadows)
+        requests.append(
+            slots.SessionRequest(
+                duration=session.duration, interviewer_ids=people, shadow_ids=tuple(shadows)
+            )
+        )
+    start = min(datetime.fromisoformat(entry["start"]) for entry in chosen.values())
+    end = max(datetime.fromisoformat(entry["end"]) for entry in chosen.values())
+    others = interviewers_for(_people(requests), start, end)
+    # The panel's own current seats are being replaced, so they are no conflict.
+    own = {
+        (seat.user_id, seat.start)
+        for session in ordered
+        for seat in session.interviewers.all()
+        if seat.start
+    }
+    for user_id, person in others.items():
+        interviews = tuple(i for i in person.interviews if (user_id, i.start) not in own)
+        others[user_id] = slots.Interviewer(**{**person.__dict__, "interviews": interviews})
+    wanted = {
+        (index, datetime.fromisoformat(chosen[s.pk]["start"])) for index, s in enumerate(ordered)
+    }
+    for option in slots.find_options(
+        requests, others, start=start, end=end, back_to_back=panel.back_to_back, limit=50
+    ):
+        if {(placed.index, placed.start) for placed in option.sessions} == wanted:
+            return True
+    return False
+
+
+def book(panel, payload, by):
+    """Book the option `payload` for the panel, or raise SlotTaken. Sends invites on commit."""
+    try:
+        with transaction.atomic():
+            panel = Panel.objects.select_for_update().get(pk=panel.pk)
+            sessions = list(
+                panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers")
+            )
+            if not _still_free(panel, sessions, payload):
+                raise SlotTaken
+            for entry in payload["sessions"]:
+                session = next(s for s in sessions if s.pk == entry["session"])
+                _place(session, entry, by)
+            application = panel.application
+            AuditEvent.record(
+                AuditEvent.Action.PANEL_BOOKED,
+                by,
+                application.opening.team,
+                application,
+                details=", ".join(
+                    f"{s.get_focus_display()} {s.start:%a %d %b %H:%M} UTC" for s in sessions
+                ),
+            )
+            if application.stage in (Application.Stage.APPLIED, Application.Stage.SCREEN):
+                application.move_to(Application.Stage.PANEL, by)
+    except IntegrityError as error:  # PostgreSQL's exclusion constraint: a booking raced ours
+        raise SlotTaken from error
+    return panel
+
+
+def _place(session, entry, by):
+    start, end = datetime.fromisoformat(entry["start"]), datetime.fromisoformat(entry["end"])
+    if session.start is not None:
+        session.sequence += 1  # a reschedule: the same UID, a higher SEQUENCE
+    session.start, session.end = start, end
+    session.save(update_fields=["start", "end", "sequence"])
+    chosen = set(entry["interviewers"])
+    seats = {seat.user_id: seat for seat in session.interviewers.all()}
+    dropped = [
+        seat.user_id for seat in seats.values() if seat.from_pool and seat.user_id not in chosen
+    ]
+    if dropped:
+        # Pool members the new time does without: off the session, told so by a cancellation.
+        session.interviewers.filter(user_id__in=dropped).delete()
+        session.feedback.filter(interviewer__in=dropped, submitted_at=None, revisions=None).delete()
+        send_session_cancellations.delay_on_commit(session.pk, session.sequence, dropped)
+    for user_id in chosen - set(seats):
+        seats[user_id] = SessionInterviewer.objects.create(
+            session=session, user_id=user_id, from_pool=True
+        )
+    for seat in seats.values():
+        if seat.user_id in chosen or (seat.shadow and not seat.from_pool):
+            seat.start, seat.end = start, end
+            seat.save(update_fields=["start", "end"])
+            if not seat.shadow:
+                _assign_feedback(session, seat.user, by)
+    send_session_invites.delay_on_commit(session.pk, session.sequence)
+
+
+def _assign_feedback(session, user, by):
+    application = session.panel.application
+    item = Feedback.objects.filter(application=application, interviewer=user, focus=session.focus)
+    item = item.first() or scorecard_feedback.assign(application, user, session.focus, by)
+    if item.session_id != session.pk:
+        item.session = session
+        item.save(update_fields=["session"])
+
+
+@transaction.atomic
+def cancel_session(session, by):
+    session = InterviewSession.objects.select_for_update().get(pk=session.pk)
+    if session.cancelled_at:
+        raise ValidationError("This session is already cancelled.")
+    session.cancelled_at = timezone.now()
+    session.sequence += 1
+    session.save(update_fields=["cancelled_at", "sequence"])
+    # Seats keep who was invited (the cancellation goes to them) but no longer hold the time.
+    session.interviewers.update(start=None, end=None)
+    application = session.panel.application
+    AuditEvent.record(
+        AuditEvent.Action.PANEL_CANCELLED,
+        by,
+        application.opening.team,
+        application,
+        details=session.get_focus_display()
+        + (f" {session.start:%a %d %b %H:%M} UTC" if session.start else ", not booked"),
+    )
+    session.feedback.filter(submitted_at=None, revisions=None).delete()
+    send_session_invites.delay_on_commit(session.pk, session.sequence)
+
+
+@transaction.atomic
+def offer_to_candidate(panel, payloads, by):
+    if not payloads:
+        raise ValidationError("Choose at least one option to offer.")
+    offer = SlotOffer.objects.create(panel=panel, options=payloads, created_by=by)
+    send_slot_offer.delay_on_commit(offer.pk)
+    return offer
+
+
+def candidate_pick(offer, index):
+    """Book the offered option `index`; SlotTaken if it went meanwhile (the others may remain)."""
+    with transaction.atomic():
+        offer = SlotOffer.objects.select_for_update().get(pk=offer.pk)
+        if offer.used_at:
+            raise ValidationError("You already picked a time with this link.")
+        if not 0 <= index < len(offer.options):
+            raise ValidationError("Choose one of the times offered.")
+        book(offer.panel, offer.options[index], by=offer.created_by)
+        offer.used_at = timezone.now()
+        offer.save(update_fields=["used_at"])
+    return offer
+
+
+def remaining_options(offer):
+    """The offered options still free, for a candidate whose pick was just taken."""
+    sessions = list(offer.panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers"))
+    return [
+        (index, option)
+        for index, option in enumerate(offer.options)
+        if _still_free(offer.panel, sessions, option)
+    ]

@@ -1,0 +1,322 @@
+import itertools
+import zoneinfo
+from datetime import time
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from scorecards.models import Category, Scorecard
+
+from ..models import (
+    Application,
+    Candidate,
+    Decision,
+    Opening,
+    Organisation,
+    Team,
+    User,
+    WorkingHours,
+)
+
+TIME_ZONE_CHOICES = [
+    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
+]
+
+
+class TimeZoneSelect(forms.Select):
+    """The 600 time zones written in one go: Django's template per option takes some 25 ms."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (zone, mark_safe(" selected") if zone == value else "", label)
+                for zone, label in self.choices
+            ),
+        )
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
+
+
+class TimeZoneField(forms.ChoiceField):
+    widget = TimeZoneSelect
+
+    def __init__(self, detect_browser_zone=False, **kwargs):
+        super().__init__(choices=TIME_ZONE_CHOICES, initial="UTC", **kwargs)
+        if detect_browser_zone:
+            self.widget.attrs["data-detect-time-zone"] = ""
+
+
+class SignupDetailsForm(forms.Form):
+    """What allauth's sign-up form asks beyond email and password."""
+
+    display_name = forms.CharField(max_length=100, help_text="How your colleagues see you.")
+    time_zone = TimeZoneField(
+        detect_browser_zone=True,
+        help_text="Interviews are shown and scheduled in this time zone.",
+    )
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data["display_name"]
+        user.time_zone = self.cleaned_data["time_zone"]
+        user.save(update_fields=["display_name", "time_zone"])
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = TimeZoneField()
+
+    class Meta:
+        model = User
+        fields = ["display_name", "time_zone"]
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ProposeMemberForm(forms.Form):
+    email = forms.EmailField(
+        label="Colleague's email",
+        help_text="Someone with an account joins once the team agrees; anyone else is invited.",
+    )
+
+
+class MembershipRuleForm(forms.Form):
+    membership_rule = forms.ChoiceField(choices=Team.MembershipRule, widget=forms.RadioSelect)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=User.Role, initial=User.Role.RECRUITER)
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "require_mfa_for_staff"]
+
+
+class OpeningForm(forms.ModelForm):
+    class Meta:
+        model = Opening
+        fields = ["title", "description", "status"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class NewOpeningForm(OpeningForm):
+    template = forms.ModelChoiceField(
+        queryset=Scorecard.objects.none(),
+        label="Scorecard",
+        help_text="The opening gets its own copy, which you can then adapt.",
+    )
+
+    class Meta(OpeningForm.Meta):
+        fields = ["title", "description"]
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = Scorecard.objects.filter(team=team, opening=None)
+
+
+class CandidateForm(forms.ModelForm):
+    class Meta:
+        model = Candidate
+        fields = ["name", "email", "phone", "links", "resume"]
+        widgets = {"links": forms.Textarea(attrs={"rows": 2})}
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(
+        choices=[(stage.value, stage.label) for stage in Application.MANUAL_STAGES]
+    )
+
+
+class AvailabilityForm(forms.ModelForm):
+    time_zone = TimeZoneField()
+    calendar_feed_url = forms.URLField(
+        label="Calendar feed (.ics URL)",
+        required=False,
+        assume_scheme="https",
+        help_text="Refreshed every hour; its events block interview times.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["time_zone", "buffer_minutes", "weekly_interview_cap", "calendar_feed_url"]
+
+
+def parse_ranges(text):
+    """ "09:00-12:00, 13:00-17:30" as [(time, time), ...]; ValidationError says what is wrong."""
+    ranges = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        try:
+            start_text, end_text = (t.strip() for t in part.split("-"))
+            start, end = time.fromisoformat(start_text), time.fromisoformat(end_text)
+        except ValueError as error:
+            raise forms.ValidationError(f"“{part}” is not a range like 09:00-17:00.") from error
+        if end <= start:
+            raise forms.ValidationError(f"“{part}” ends before it starts.")
+        ranges.append((start, end))
+    ranges.sort()
+    for (_, first_end), (second_start, _) in itertools.pairwise(ranges):
+        if second_start < first_end:
+            raise forms.ValidationError("These ranges overlap.")
+    return ranges
+
+
+class WorkingHoursForm(forms.Form):
+    """One line per weekday, in the person's own time zone: "09:00-12:00, 13:00-17:00"."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {}
+        for row in user.working_hours.all():
+            current.setdefault(row.weekday, []).append(f"{row.start:%H:%M}-{row.end:%H:%M}")
+        for day in WorkingHours.Weekday:
+            self.fields[f"day_{day.value}"] = forms.CharField(
+                label=day.label,
+                required=False,
+                initial=", ".join(current.get(day.value, [])),
+                widget=forms.TextInput(attrs={"placeholder": "09:00-17:00"}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        self.ranges = {}
+        for day in WorkingHours.Weekday:
+            try:
+                self.ranges[day.value] = parse_ranges(data.get(f"day_{day.value}", ""))
+            except forms.ValidationError as error:
+                self.add_error(f"day_{day.value}", error)
+        return data
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class BusyBlockForm(forms.Form):
+    """A busy time entered in the person's own time zone."""
+
+    start = LocalDateTimeField()
+    end = LocalDateTimeField()
+    summary = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args, time_zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zoneinfo.ZoneInfo(time_zone)
+
+    def clean(self):
+        data = super().clean()
+        for name in ("start", "end"):
+            if data.get(name):
+                data[name] = data[name].replace(tzinfo=self.zone)
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", "The end must be after the start.")
+        return data
+
+
+class IcsUploadForm(forms.Form):
+    calendar = forms.FileField(
+        label=".ics file", help_text="Its events replace the ones imported from a file before."
+    )
+
+
+class PoolMemberForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=User.objects.none(), label="Member")
+    focus = forms.ChoiceField(choices=Category)
+    trainee = forms.BooleanField(required=False, help_text="Joins sessions as a shadow.")
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = team.members.order_by("display_name")
+
+
+class SessionForm(forms.Form):
+    focus = forms.ChoiceField(choices=Category)
+    duration_minutes = forms.TypedChoiceField(
+        coerce=int, choices=[(m, f"{m} minutes") for m in (30, 45, 60, 90)], initial=45
+    )
+    interviewers = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    pool_count = forms.IntegerField(
+        label="Plus, from the pool", min_value=0, max_value=10, initial=0, required=False
+    )
+    shadows = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Shadows (trainees)",
+    )  # fmt: skip
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("interviewers", "shadows"):
+            self.fields[name].queryset = team.members.order_by("display_name")
+
+    def clean(self):
+        data = super().clean()
+        data["pool_count"] = data.get("pool_count") or 0
+        if not self.errors and not data.get("interviewers") and not data["pool_count"]:
+            raise forms.ValidationError("Name interviewers or take some from the pool.")
+        both = set(data.get("interviewers", [])) & set(data.get("shadows", []))
+        if both:
+            raise forms.ValidationError(f"{both.pop()} cannot both interview and shadow.")
+        return data
+
+
+class BaseSessionFormSet(forms.BaseFormSet):
+    def clean(self):
+        if not any(form.has_changed() for form in self.forms) and not self.errors:
+            raise forms.ValidationError("Add at least one session.")
+
+
+SessionFormSet = forms.formset_factory(
+    SessionForm, formset=BaseSessionFormSet, extra=0, min_num=1, max_num=6
+)
+
+
+class FindTimesForm(forms.Form):
+    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="From")
+    days = forms.IntegerField(min_value=1, max_value=30, initial=10, label="Days to search")
+    within_candidate_windows = forms.BooleanField(
+        required=False, label="Only when the candidate said they are free"
+    )
+
+
+class CandidateWindowForm(forms.Form):
+    """A time the candidate is free, in the time zone shown on their page."""
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="From")
+    end = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="To")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", "The end must be after the start.")
+        return data
+
+
+class DecisionRuleForm(forms.ModelForm):
+    class Meta:
+        model = Opening
+        fields = Opening.RULE_FIELDS
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Decision.Outcome, widget=forms.RadioSelect)
+    rationale = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when the decision departs from the recommendation.",
+    )
+
+
+class ExcuseForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Why excuse them?")

@@ -1,0 +1,231 @@
+"""Self-selecting teams: members propose changes to their team, and the team's rule settles them."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import AuditEvent, Invitation, Membership, Proposal, Team, User, Vote
+from ..tasks import send_invitation
+
+Rule = Team.MembershipRule
+Status = Proposal.Status
+
+
+def approvals_needed(rule, voter_count):
+    """How many of `voter_count` members entitled to vote must approve under `rule`."""
+    if rule == Rule.ANY_MEMBER:
+        return 1
+    if rule == Rule.UNANIMOUS:
+        return voter_count
+    return voter_count // 2 + 1
+
+
+def outcome(rule, voter_count, approvals, rejections):
+    """Settle a vote: OPEN while undecided, ACCEPTED or REJECTED once the rule decides.
+
+    Approvals and rejections count only the votes of members entitled to vote; a proposal
+    is rejected as soon as the members yet to vote could no longer carry it.
+    """
+    needed = approvals_needed(rule, voter_count)
+    if approvals >= needed:
+        return Status.ACCEPTED
+    if voter_count - rejections < needed:
+        return Status.REJECTED
+    return Status.OPEN
+
+
+def electorate(proposal, member_ids):
+    """Members who vote on a proposal: the whole team, less the member a removal is about."""
+    if proposal.kind == Proposal.Kind.REMOVE:
+        return set(member_ids) - {proposal.subject_id}
+    return set(member_ids)
+
+
+def team_member_ids(team):
+    return set(team.memberships.values_list("user_id", flat=True))
+
+
+def _lock_team(team):
+    """Serialise membership changes of one team, so concurrent votes never race."""
+    return Team.objects.select_for_update().get(pk=team.pk)
+
+
+def _require_member(team, user):
+    if not team.has_member(user):
+        raise ValidationError("Only members of this team can do that.")
+
+
+@transaction.atomic
+def propose_member(team, proposer, email):
+    team = _lock_team(team)
+    _require_member(team, proposer)
+    email = User.objects.normalize_email(email.strip())
+    subject = User.objects.filter(email__iexact=email).first()
+    if subject and team.has_member(subject):
+        raise ValidationError(f"{subject} is already a member of {team}.")
+    already = team.proposals.filter(status=Status.OPEN, kind=Proposal.Kind.ADD)
+    if subject:
+        already = already.filter(subject=subject)
+    else:
+        already = already.filter(subject=None, email__iexact=email)
+    if already.exists():
+        raise ValidationError(f"There is already an open proposal to add {subject or email}.")
+    proposal = team.proposals.create(
+        kind=Proposal.Kind.ADD,
+        proposed_by=proposer,
+        subject=subject,
+        email="" if subject else email,
+    )
+    return _vote_and_settle(proposal, proposer, approve=True)
+
+
+@transaction.atomic
+def propose_removal(team, proposer, member):
+    team = _lock_team(team)
+    _require_member(team, proposer)
+    if member == proposer:
+        raise ValidationError("To leave the team, use “Leave team”.")
+    if not team.has_member(member):
+        raise ValidationError(f"{member} is not a member of {team}.")
+    if team.proposals.filter(status=Status.OPEN, subject=member).exists():
+        raise ValidationError(f"There is already an open proposal about {member}.")
+    proposal = team.proposals.create(
+        kind=Proposal.Kind.REMOVE, proposed_by=proposer, subject=member
+    )
+    return _vote_and_settle(proposal, proposer, approve=True)
+
+
+@transaction.atomic
+def propose_rule(team, proposer, membership_rule):
+    team = _lock_team(team)
+    _require_member(team, proposer)
+    if membership_rule == team.membership_rule:
+        raise ValidationError("That is already the team's membership rule.")
+    if team.proposals.filter(status=Status.OPEN, kind=Proposal.Kind.RULE).exists():
+        raise ValidationError("There is already an open proposal to change the membership rule.")
+    proposal = team.proposals.create(
+        kind=Proposal.Kind.RULE, proposed_by=proposer, membership_rule=membership_rule
+    )
+    return _vote_and_settle(proposal, proposer, approve=True)
+
+
+@transaction.atomic
+def cast_vote(proposal, voter, approve):
+    _lock_team(proposal.team)
+    proposal.refresh_from_db()
+    if not proposal.is_open:
+        raise ValidationError(f"This proposal is already {proposal.get_status_display().lower()}.")
+    if voter.pk not in electorate(proposal, team_member_ids(proposal.team)):
+        raise ValidationError("You are not entitled to vote on this proposal.")
+    return _vote_and_settle(proposal, voter, approve)
+
+
+@transaction.atomic
+def withdraw(proposal, user):
+    _lock_team(proposal.team)
+    proposal.refresh_from_db()
+    if proposal.proposed_by_id != user.pk:
+        raise ValidationError("Only the member who made a proposal can withdraw it.")
+    if not proposal.is_open:
+        raise ValidationError(f"This proposal is already {proposal.get_status_display().lower()}.")
+    _close(proposal, Status.WITHDRAWN)
+
+
+@transaction.atomic
+def create_team(founder, name, description=""):
+    team = Team.objects.create(name=name, description=description)
+    Membership.objects.create(team=team, user=founder)
+    AuditEvent.record(
+        AuditEvent.Action.MEMBERSHIP_CHANGED, founder, team, details=f"{founder} founded the team"
+    )
+    return team
+
+
+@transaction.atomic
+def leave_team(team, member):
+    """A member can always leave; the votes still open are recounted without them."""
+    team = _lock_team(team)
+    if not team.memberships.filter(user=member).delete()[0]:
+        raise ValidationError(f"You are not a member of {team}.")
+    AuditEvent.record(AuditEvent.Action.MEMBERSHIP_CHANGED, member, team, details=f"{member} left")
+    for proposal in team.proposals.filter(status=Status.OPEN):
+        if proposal.subject_id == member.pk:
+            _close(proposal, Status.WITHDRAWN)
+        else:
+            _settle(proposal)
+
+
+def _vote_and_settle(proposal, voter, approve):
+    Vote.objects.update_or_create(
+        proposal=proposal, voter=voter, defaults={"approve": approve, "cast_at": timezone.now()}
+    )
+    _settle(proposal)
+    return proposal
+
+
+def _settle(proposal):
+    voters = electorate(proposal, team_member_ids(proposal.team))
+    votes = [vote.approve for vote in proposal.votes.all() if vote.voter_id in voters]
+    result = outcome(
+        proposal.team.membership_rule, len(voters), votes.count(True), votes.count(False)
+    )
+    if result == Status.ACCEPTED:
+        _apply(proposal)
+    if result != Status.OPEN:
+        _close(proposal, result)
+
+
+def _close(proposal, status):
+    proposal.status = status
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "decided_at"])
+    AuditEvent.record(
+        AuditEvent.Action.MEMBERSHIP_CHANGED,
+        proposal.proposed_by,
+        proposal.team,
+        details=f"{proposal.summary}: {proposal.get_status_display().lower()}",
+    )
+
+
+def _apply(proposal):
+    team = proposal.team
+    if proposal.kind == Proposal.Kind.RULE:
+        team.membership_rule = proposal.membership_rule
+        team.save(update_fields=["membership_rule"])
+        # The votes already cast on other proposals are recounted under the new rule.
+        for other in team.proposals.filter(status=Status.OPEN).exclude(pk=proposal.pk):
+            _settle(other)
+    elif proposal.kind == Proposal.Kind.REMOVE:
+        team.memberships.filter(user=proposal.subject).delete()
+    elif proposal.subject:
+        Membership.objects.get_or_create(team=team, user=proposal.subject)
+    else:
+        invite(proposal.email, invited_by=proposal.proposed_by, team=team)
+
+
+def invite(email, invited_by, role=User.Role.MEMBER, team=None):
+    """Create an invitation and email its link once the transaction commits."""
+    email = User.objects.normalize_email(email.strip())
+    if User.objects.filter(email__iexact=email).exists() and team is None:
+        raise ValidationError(f"{email} already has an account.")
+    invitation = Invitation.objects.create(email=email, role=role, team=team, invited_by=invited_by)
+    send_invitation.delay_on_commit(invitation.pk)
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(invitation, user):
+    """Apply an invitation to the account that took it up: its role, and its team."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise ValidationError("This invitation has already been used.")
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(f"This invitation is for {invitation.email}.")
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if invitation.role != User.Role.MEMBER:
+        user.assign_role(invitation.role)
+    if invitation.team:
+        Membership.objects.get_or_create(team=invitation.team, user=user)
+    return invitation

@@ -1,0 +1,336 @@
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from scorecards.models import Feedback
+
+from ..access import (
+    get_invitation_for_admin,
+    get_proposal_for_member,
+    get_team_for,
+    get_team_for_member,
+    org_admin_required,
+)
+from ..accounts.adapter import SESSION_KEY
+from ..models import (
+    Application,
+    Decision,
+    Invitation,
+    LinkError,
+    Organisation,
+    Proposal,
+    Team,
+    User,
+    Vote,
+)
+from ..scheduling.forms import (
+    InviteForm,
+    MembershipRuleForm,
+    OrganisationForm,
+    ProfileForm,
+    ProposeMemberForm,
+    TeamForm,
+)
+from . import membership
+
+
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page links; in production the name is hashed.
+    return redirect(static("favicon.svg"), permanent=True)
+
+
+@login_required
+def home(request):
+    user = request.user
+    teams = (
+        Team.objects.visible_to(user)
+        .annotate(
+            member_count=Count("memberships", distinct=True),
+            open_proposals=Count("proposals", filter=Q(proposals__status="open"), distinct=True),
+        )
+        .order_by("name")
+    )
+    awaiting_my_vote = (
+        Proposal.objects.filter(status=Proposal.Status.OPEN, team__memberships__user=user)
+        .exclude(votes__voter=user)
+        .exclude(subject=user)
+        .select_related("team", "subject", "proposed_by")
+    )
+    context = {
+        "teams": teams,
+        "my_team_ids": set(Team.objects.of_member(user).values_list("pk", flat=True)),
+        "awaiting_my_vote": awaiting_my_vote,
+        "my_feedback": Feedback.objects.filter(interviewer=user, submitted_at=None, excused_at=None)
+        .exclude(application__stage__in=Application.CLOSED_STAGES)
+        .select_related("application__candidate", "application__opening", "session"),
+        "to_confirm": Decision.objects.filter(
+            confirmed_at=None, application__opening__team__memberships__user=user
+        )
+        .exclude(recorded_by=user)
+        .exclude(outcome=F("recommendation"))
+        .select_related("application__candidate", "recorded_by"),
+    }
+    if user.is_org_admin:
+        context["pending_invitations"] = Invitation.objects.pending().filter(team=None)
+    return render(request, "hiring/accounts/home.html", context)
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("profile")
+    return render(
+        request, "hiring/accounts/profile.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def team_list(request):
+    teams = Team.objects.visible_to(request.user).annotate(member_count=Count("memberships"))
+    return render(request, "hiring/teams/team_list.html", {"teams": teams})
+
+
+@login_required
+def team_create(request):
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        team = membership.create_team(request.user, **form.cleaned_data)
+        messages.success(request, f"You created {team} and are its first member.")
+        return redirect(team)
+    return render(
+        request, "hiring/teams/team_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _render_team(request, team, status=200, **context):
+    """The team page, or only its proposals section when htmx asks for it."""
+    memberships = list(team.memberships.select_related("user").order_by("user__display_name"))
+    proposals = team.proposals.select_related("subject", "proposed_by").prefetch_related(
+        Prefetch("votes", queryset=Vote.objects.select_related("voter"))
+    )
+    open_proposals = list(proposals.filter(status=Proposal.Status.OPEN))
+    member_ids = {m.user_id for m in memberships}
+    for proposal in open_proposals:
+        votes = {v.voter_id: v.approve for v in proposal.votes.all()}
+        voters = membership.electorate(proposal, member_ids)
+        proposal.my_vote = votes.get(request.user.pk)
+        proposal.can_vote = request.user.pk in voters
+        proposal.approvals = sum(1 for voter in voters if votes.get(voter) is True)
+        proposal.approvals_needed = membership.approvals_needed(team.membership_rule, len(voters))
+    context = {
+        "team": team,
+        "openings": team.openings.annotate(application_count=Count("applications")),
+        "timeline": team.audit_events.filter(application=None).select_related("actor")[:30],
+        "memberships": memberships,
+        "is_member": any(m.user_id == request.user.pk for m in memberships),
+        "open_proposals": open_proposals,
+        "decided_proposals": team.proposals.select_related("subject").exclude(
+            status=Proposal.Status.OPEN
+        )[:10],
+        "propose_form": ProposeMemberForm(),
+        "rule_form": MembershipRuleForm(initial={"membership_rule": team.membership_rule}),
+        **context,
+    }
+    template = "hiring/teams/team_detail.html"
+    if request.htmx:
+        template += "#membership"
+    return render(request, template, context, status=status)
+
+
+@login_required
+def team_detail(request, team_id):
+    team = get_team_for(request.user, team_id)
+    return _render_team(request, team)
+
+
+@login_required
+@require_POST
+def propose_member(request, team_id):
+    team = get_team_for_member(request.user, team_id)
+    form = ProposeMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            proposal = membership.propose_member(team, request.user, form.cleaned_data["email"])
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            _announce(request, proposal)
+            return _after_change(request, team)
+    return _render_team(request, team, status=400, propose_form=form)
+
+
+@login_required
+@require_POST
+def propose_rule(request, team_id):
+    team = get_team_for_member(request.user, team_id)
+    form = MembershipRuleForm(request.POST)
+    if form.is_valid():
+        try:
+            proposal = membership.propose_rule(
+                team, request.user, form.cleaned_data["membership_rule"]
+            )
+        except ValidationError as error:
+            form.add_error("membership_rule", error)
+        else:
+            _announce(request, proposal)
+            return _after_change(request, team)
+    return _render_team(request, team, status=400, rule_form=form)
+
+
+@login_required
+@require_POST
+def propose_removal(request, team_id, user_id):
+    team = get_team_for_member(request.user, team_id)
+    member = get_object_or_404(User, pk=user_id, memberships__team=team)
+    return _act(request, team, lambda: membership.propose_removal(team, request.user, member))
+
+
+@login_required
+@require_POST
+def vote(request, team_id, proposal_id):
+    proposal = get_proposal_for_member(request.user, team_id, proposal_id)
+    approve = request.POST.get("approve")
+    if approve not in ("yes", "no"):
+        return _render_team(request, proposal.team, status=400, error="Choose approve or reject.")
+    return _act(
+        request,
+        proposal.team,
+        lambda: membership.cast_vote(proposal, request.user, approve == "yes"),
+    )
+
+
+@login_required
+@require_POST
+def withdraw_proposal(request, team_id, proposal_id):
+    proposal = get_proposal_for_member(request.user, team_id, proposal_id)
+    return _act(request, proposal.team, lambda: membership.withdraw(proposal, request.user))
+
+
+@login_required
+def leave_team(request, team_id):
+    team = get_team_for_member(request.user, team_id)
+    if request.method == "POST":
+        membership.leave_team(team, request.user)
+        messages.success(request, f"You left {team}.")
+        return redirect("home")
+    return render(request, "hiring/teams/leave_team.html", {"team": team})
+
+
+def _act(request, team, action):
+    """Run a membership action; its refusal is shown on the team page, never a crash."""
+    try:
+        result = action()
+    except ValidationError as error:
+        return _render_team(request, team, status=400, error=" ".join(error.messages))
+    if isinstance(result, Proposal):
+        _announce(request, result)
+    return _after_change(request, team)
+
+
+def _announce(request, proposal):
+    if proposal.status == Proposal.Status.ACCEPTED:
+        messages.success(request, f"Accepted: {proposal.summary}.")
+    elif proposal.status == Proposal.Status.REJECTED:
+        messages.info(request, f"Rejected: {proposal.summary}.")
+    else:
+        messages.info(request, f"Proposed: {proposal.summary}. It needs the team's approval.")
+
+
+def _after_change(request, team):
+    if request.htmx:
+        team.refresh_from_db()
+        return _render_team(request, team)
+    return redirect(team)
+
+
+def invitation(request, token):
+    """Where an invitation link lands: sign up, or join with the account already signed in."""
+    try:
+        invitation = Invitation.from_token(token)
+    except LinkError as error:
+        return link_unusable(request, "invitation", error)
+    if request.user.is_authenticated:
+        if request.user.email.lower() != invitation.email.lower():
+            reason = f"This invitation is for {invitation.email}. Sign out to use it."
+            return link_unusable(request, "invitation", reason, status=403)
+        if request.method == "POST":
+            try:
+                membership.accept_invitation(invitation, request.user)
+            except ValidationError as error:  # taken up in another tab a moment ago
+                reason = " ".join(error.messages)
+                return link_unusable(request, "invitation", reason)
+            messages.success(request, "Invitation accepted.")
+            return redirect(invitation.team or "home")
+        return render(request, "hiring/teams/invitation.html", {"invitation": invitation})
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        login = reverse("account_login")
+        return redirect(f"{login}?next={request.path}")
+    request.session[SESSION_KEY] = token
+    get_adapter(request).stash_verified_email(request, invitation.email)
+    return redirect(f"{reverse('account_signup')}?{urlencode({'email': invitation.email})}")
+
+
+def link_unusable(request, what, reason, status=410):
+    """The page for an invitation or a candidate's link that is expired, used or revoked."""
+    context = {"what": what, "reason": reason}
+    return render(request, "hiring/accounts/link_unusable.html", context, status=status)
+
+
+@login_required
+@org_admin_required
+def organisation(request):
+    organisation = Organisation.current()
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Organisation settings saved.")
+        return redirect("organisation")
+    return _render_organisation(request, form=form, status=400 if form.errors else 200)
+
+
+def _render_organisation(request, status=200, **context):
+    context.setdefault("form", OrganisationForm(instance=Organisation.current()))
+    context.setdefault("invite_form", InviteForm())
+    context["invitations"] = Invitation.objects.filter(team=None).select_related(
+        "invited_by", "accepted_by"
+    )[:50]
+    return render(request, "hiring/accounts/organisation.html", context, status=status)
+
+
+@login_required
+@org_admin_required
+@require_POST
+def invite(request):
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = membership.invite(
+                form.cleaned_data["email"], invited_by=request.user, role=form.cleaned_data["role"]
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("organisation")
+    return _render_organisation(request, status=400, invite_form=form)
+
+
+@login_required
+@require_POST
+def revoke_invitation(request, invitation_id):
+    invitation = get_invitation_for_admin(request.user, invitation_id)
+    if invitation.revoke():
+        messages.success(request, f"Invitation for {invitation.email} withdrawn.")
+    else:
+        messages.error(request, "That invitation was already accepted.")
+    return redirect("organisation")

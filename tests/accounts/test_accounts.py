@@ -1,0 +1,325 @@
+"""Signing in through allauth: verification, rate limits, two-factor, profile, closed sign-up."""
+
+import re
+import time
+
+import pytest
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    SECRET_SESSION_KEY,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django import forms as django_forms
+from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
+
+from hiring import tasks
+from hiring.models import Organisation, User
+from hiring.scheduling import forms
+from tests.factories import PASSWORD, UserFactory
+
+LOGIN = "/accounts/login/"
+TOTP_ACTIVATE = "/accounts/2fa/totp/activate/"
+MFA_AUTHENTICATE = "/accounts/2fa/authenticate/"
+REAUTHENTICATE = "/accounts/reauthenticate/"
+
+
+@pytest.fixture(autouse=True)
+def _database(db):
+    """Every test here uses the database, and so starts with clean rate-limit counters."""
+
+
+def log_in(client, email, password=PASSWORD):
+    return client.post(LOGIN, {"login": email, "password": password})
+
+
+def totp_codes(secret):
+    """Every code the authenticator app could show right now."""
+    return {
+        format_hotp_value(hotp_value(secret, counter))
+        for counter in yield_hotp_counters_from_time()
+    }
+
+
+def current_code(secret):
+    """The code an authenticator app shows for this 30-second period."""
+    period = mfa_settings.TOTP_PERIOD
+    if period - time.time() % period < 1:  # don't post a code in its last moment
+        time.sleep(1)
+    counter = int(time.time()) // period
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def wrong_code(secret):
+    valid = totp_codes(secret)
+    return next(code for code in ("000000", "111111", "222222") if code not in valid)
+
+
+def confirm_password(client, password=PASSWORD):
+    """allauth asks for the password again before changing two-factor settings."""
+    response = client.post(f"{REAUTHENTICATE}?next={TOTP_ACTIVATE}", {"password": password})
+    assert response.status_code == 302
+    assert response["Location"] == TOTP_ACTIVATE
+
+
+def enrol_totp(client):
+    """Set up TOTP as the signed-in user would with an authenticator app; returns the secret."""
+    confirm_password(client)
+    assert client.get(TOTP_ACTIVATE).status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post(TOTP_ACTIVATE, {"code": current_code(secret)})
+    assert response.status_code == 302
+    return secret
+
+
+def require_mfa_for_staff(required):
+    organisation = Organisation.current()
+    organisation.require_mfa_for_staff = required
+    organisation.save()
+
+
+# Logging in
+
+
+def test_verified_user_logs_in_with_email_and_password(client):
+    user = UserFactory()
+    response = log_in(client, user.email)
+    assert response.status_code == 302
+    assert client.session[AUTH_SESSION_KEY] == str(user.pk)
+    assert client.get("/").status_code == 200
+
+
+def test_wrong_password_does_not_log_in(client):
+    user = UserFactory()
+    response = log_in(client, user.email, "not-the-password")
+    assert response.status_code == 200
+    assert AUTH_SESSION_KEY not in client.session
+    assert "The email address and/or password you specified are not correct." in response.text
+
+
+def test_unverified_user_is_sent_to_verify_their_email(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = UserFactory(verified=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = log_in(client, user.email)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert AUTH_SESSION_KEY not in client.session
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [user.email]
+    assert client.get("/").status_code == 302
+
+
+def test_repeated_failed_logins_lock_out_even_the_right_password(client):
+    user = UserFactory()
+    for _ in range(5):
+        assert log_in(client, user.email, "wrong-guess").status_code == 200
+    response = log_in(client, user.email)
+    assert "Too many failed login attempts. Try again later." in response.text
+    assert response.status_code == 200  # allauth shows the form again, with the error
+    assert AUTH_SESSION_KEY not in client.session
+
+
+def test_failed_logins_for_one_email_do_not_lock_out_another(client):
+    target, bystander = UserFactory(), UserFactory()
+    for _ in range(5):
+        log_in(client, target.email, "wrong-guess")
+    response = log_in(client, bystander.email)
+    assert response.status_code == 302
+    assert client.session[AUTH_SESSION_KEY] == str(bystander.pk)
+
+
+# Two-factor authentication
+
+
+def test_enrolling_totp_creates_authenticator_and_recovery_codes(client):
+    user = UserFactory()
+    log_in(client, user.email)
+    enrol_totp(client)
+    types = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+    assert types == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
+
+
+def test_enrolling_totp_refuses_a_wrong_code(client):
+    user = UserFactory()
+    log_in(client, user.email)
+    confirm_password(client)
+    client.get(TOTP_ACTIVATE)
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post(TOTP_ACTIVATE, {"code": wrong_code(secret)})
+    assert response.status_code == 200
+    assert "Incorrect code." in response.text
+    assert not Authenticator.objects.filter(user=user).exists()
+
+
+def test_login_with_totp_asks_for_the_code_and_checks_it(client):
+    user = UserFactory()
+    log_in(client, user.email)
+    secret = enrol_totp(client)
+    client.post("/accounts/logout/")
+    assert AUTH_SESSION_KEY not in client.session
+
+    response = log_in(client, user.email)
+    assert response.status_code == 302
+    assert response["Location"] == MFA_AUTHENTICATE
+    assert AUTH_SESSION_KEY not in client.session
+    assert client.get("/").status_code == 302
+
+    response = client.post(MFA_AUTHENTICATE, {"code": wrong_code(secret)})
+    assert response.status_code == 200
+    assert "Incorrect code." in response.text
+    assert AUTH_SESSION_KEY not in client.session
+
+    response = client.post(MFA_AUTHENTICATE, {"code": current_code(secret)})
+    assert response.status_code == 302
+    assert client.session[AUTH_SESSION_KEY] == str(user.pk)
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["leadership", "recruiter"])
+def test_required_mfa_sends_staff_without_totp_to_set_it_up(client, request, persona):
+    user = request.getfixturevalue(persona)
+    require_mfa_for_staff(True)
+    log_in(client, user.email)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == TOTP_ACTIVATE
+    assert client.get("/me/")["Location"] == TOTP_ACTIVATE
+
+
+def test_required_mfa_leaves_account_pages_reachable(client, leadership):
+    require_mfa_for_staff(True)
+    log_in(client, leadership.email)
+    response = client.get(TOTP_ACTIVATE)
+    assert response.status_code == 302
+    assert response["Location"].startswith(REAUTHENTICATE)
+    assert client.get(response["Location"]).status_code == 200
+    confirm_password(client)
+    assert client.get(TOTP_ACTIVATE).status_code == 200
+    assert client.get("/accounts/2fa/").status_code == 200
+    assert client.get("/accounts/email/").status_code == 200
+
+
+def test_required_mfa_lets_staff_in_once_totp_is_set_up(client, recruiter):
+    require_mfa_for_staff(True)
+    log_in(client, recruiter.email)
+    enrol_totp(client)
+    assert client.get("/").status_code == 200
+
+
+def test_required_mfa_does_not_apply_to_team_members(client, member):
+    require_mfa_for_staff(True)
+    log_in(client, member.email)
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["leadership", "recruiter", "member"])
+def test_without_required_mfa_nobody_is_redirected(client, request, persona):
+    user = request.getfixturevalue(persona)
+    require_mfa_for_staff(False)
+    log_in(client, user.email)
+    assert client.get("/").status_code == 200
+
+
+# Profile
+
+
+def test_profile_saves_display_name_and_time_zone(client, member):
+    client.force_login(member)
+    response = client.post("/me/", {"display_name": "Ana M.", "time_zone": "America/New_York"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.display_name == "Ana M."
+    assert member.time_zone == "America/New_York"
+
+
+def test_profile_rejects_an_unknown_time_zone_beside_the_field(client, member):
+    client.force_login(member)
+    response = client.post("/me/", {"display_name": "Ana M.", "time_zone": "Mars/Olympus"})
+    assert response.status_code == 400
+    error = re.search(
+        r'<ul class="errorlist" id="id_time_zone_error">(.*?)</ul>', response.text, re.S
+    )
+    assert error, "the time zone error is shown with the time zone field"
+    assert "Mars/Olympus is not one of the available choices" in error.group(1)
+    member.refresh_from_db()
+    assert member.display_name == "Ana Member"
+    assert member.time_zone == "Europe/London"
+
+
+# Sign-up
+
+
+def test_sign_up_is_closed_without_an_invitation(client):
+    response = client.get("/accounts/signup/")
+    assert "sign up is currently closed" in response.text
+    assert 'name="password1"' not in response.text
+
+    client.post(
+        "/accounts/signup/",
+        {
+            "email": "walk-in@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "display_name": "Walk In",
+            "time_zone": "UTC",
+        },
+    )
+    assert not User.objects.filter(email="walk-in@example.com").exists()
+    assert AUTH_SESSION_KEY not in client.session
+
+
+def test_account_emails_go_out_from_the_worker_after_the_commit(
+    client, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post("/accounts/password/reset/", {"email": member.email})
+    assert response.status_code == 302
+    assert mailoutbox == []  # nothing leaves before the transaction commits
+
+    for callback in callbacks:
+        callback()
+
+    [email] = mailoutbox
+    assert email.to == [member.email]
+    assert "/accounts/password/reset/key/" in email.body
+
+
+def test_an_account_email_is_sent_once_however_often_its_task_runs(mailoutbox):
+    message = {
+        "subject": "Confirm your email",
+        "body": "Plain text",
+        "content_subtype": "plain",
+        "alternatives": [["<p>HTML</p>", "text/html"]],
+        "from_email": "teamfit@teamfit.example",
+        "to": ["ana@example.com"],
+        "headers": {},
+    }
+
+    assert tasks.send_account_email("key-1", message) is True
+    assert tasks.send_account_email("key-1", message) is False
+
+    [email] = mailoutbox
+    assert (email.subject, email.body, email.to) == (
+        "Confirm your email",
+        "Plain text",
+        message["to"],
+    )
+    assert email.alternatives[0][1] == "text/html"
+
+
+def test_the_time_zone_menu_is_the_one_django_would_render(client, member):
+    menu = forms.TimeZoneField(detect_browser_zone=True)
+    plain = django_forms.Select(attrs=menu.widget.attrs, choices=menu.choices)
+    attrs = {"id": "id_time_zone", "required": True}
+
+    ours = menu.widget.render("time_zone", "America/Sao_Paulo", attrs)
+    django_s = plain.render("time_zone", "America/Sao_Paulo", attrs)
+
+    assert re.sub(r"\s*\n\s*", "", django_s) == ours
+    assert ours.count(" selected") == 1
+    client.force_login(member)
+    assert f'<option value="{member.time_zone}" selected>' in client.get("/me/").text

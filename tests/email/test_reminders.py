@@ -1,0 +1,201 @@
+"""Reminders polled by beat: before the interview, and for overdue feedback, each sent once."""
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from django.conf import settings
+
+from hiring.celery import app as celery_app
+from hiring.email.reminders import send_due
+from hiring.models import Membership, WorkingHours
+from hiring.scheduling import booking
+from scorecards import feedback as scorecard_feedback
+from scorecards.models import Feedback
+from tests.factories import ApplicationFactory, UserFactory
+
+MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
+START = MONDAY.replace(hour=9)  # where the first option of the panels below falls
+END = START + timedelta(hours=1)
+
+
+def nine_to_five(*users):
+    for user in users:
+        WorkingHours.objects.bulk_create(
+            WorkingHours(user=user, weekday=day, start=time(9), end=time(17)) for day in range(5)
+        )
+
+
+def booked_panel(application, interviewers, by):
+    nine_to_five(*interviewers)
+    panel = booking.create_panel(
+        application,
+        by,
+        [{"focus": "team_fit", "duration_minutes": 60, "interviewers": interviewers}],
+    )
+    [option, *_] = booking.find_options(panel, MONDAY, MONDAY + timedelta(days=1))
+    booking.book(panel, option, by)
+    assert panel.sessions.get().start == START
+    return panel
+
+
+def recipients(mailoutbox):
+    return sorted(message.to[0] for message in mailoutbox)
+
+
+@pytest.fixture
+def application(team):
+    return ApplicationFactory(opening__team=team, candidate__name="Cora Candidate")
+
+
+@pytest.fixture
+def third(team):
+    """A third member of `team`, who takes no part in the interview."""
+    user = UserFactory(display_name="Cy Third")
+    Membership.objects.create(team=team, user=user)
+    return user
+
+
+# Before the session -------------------------------------------------------------------------
+
+
+def test_interviewers_are_reminded_within_a_day_of_the_session_once(
+    application, member, teammate, recruiter, mailoutbox
+):
+    booked_panel(application, [member, teammate], recruiter)
+
+    assert send_due(now=START - timedelta(hours=20)) == 2
+
+    assert recipients(mailoutbox) == sorted([member.email, teammate.email])
+    assert all(
+        "Reminder: interview with Cora Candidate, Mon 4 Mar 09:00 UTC" in m.subject
+        for m in mailoutbox
+    )
+    assert send_due(now=START - timedelta(hours=19)) == 0
+    assert len(mailoutbox) == 2
+
+
+def test_no_reminder_more_than_a_day_ahead(application, member, recruiter, mailoutbox):
+    booked_panel(application, [member], recruiter)
+
+    assert send_due(now=START - timedelta(hours=25)) == 0
+
+    assert mailoutbox == []
+
+
+def test_a_rescheduled_session_is_reminded_again(application, member, recruiter, mailoutbox):
+    panel = booked_panel(application, [member], recruiter)
+    send_due(now=START - timedelta(hours=2))
+    later = booking.find_options(panel, MONDAY + timedelta(days=1), MONDAY + timedelta(days=2))[0]
+    booking.book(panel, later, recruiter)
+    new_start = panel.sessions.get().start
+
+    assert send_due(now=new_start - timedelta(hours=2)) == 1
+
+    assert recipients(mailoutbox) == [member.email, member.email]
+
+
+def test_a_cancelled_session_is_not_reminded(application, member, recruiter, mailoutbox):
+    panel = booked_panel(application, [member], recruiter)
+    booking.cancel_session(panel.sessions.get(), recruiter)
+
+    assert send_due(now=START - timedelta(hours=2)) == 0
+
+    assert mailoutbox == []
+
+
+# Overdue feedback ---------------------------------------------------------------------------
+
+
+def test_overdue_feedback_reminds_daily_and_then_the_team(
+    application, member, teammate, third, recruiter, mailoutbox
+):
+    booked_panel(application, [member], recruiter)
+
+    # Day 0: the interviewer, once however often beat polls.
+    assert send_due(now=END + timedelta(hours=1)) == 1
+    assert send_due(now=END + timedelta(hours=5)) == 0
+    assert recipients(mailoutbox) == [member.email]
+    assert mailoutbox[0].subject == "Your feedback on Cora Candidate is waiting"
+    mailoutbox.clear()
+
+    # Day 1: the interviewer again.
+    assert send_due(now=END + timedelta(days=1, hours=1)) == 1
+    assert recipients(mailoutbox) == [member.email]
+    mailoutbox.clear()
+
+    # Day 2: the interviewer, and every other member of the team.
+    assert send_due(now=END + timedelta(days=2, hours=1)) == 3
+    assert recipients(mailoutbox) == sorted([member.email, teammate.email, third.email])
+    escalations = [m for m in mailoutbox if m.to != [member.email]]
+    assert all(
+        m.subject == "Platform: feedback on Cora Candidate is 2 days late" for m in escalations
+    )
+    assert all("Ana Member has not submitted" in m.body for m in escalations)
+    assert send_due(now=END + timedelta(days=2, hours=3)) == 0
+
+
+def test_only_the_interviewers_without_feedback_are_chased(
+    application, member, teammate, recruiter, mailoutbox
+):
+    booked_panel(application, [member, teammate], recruiter)
+    item = Feedback.objects.get(interviewer=member)
+    ratings = {criterion.pk: {"score": 3} for criterion in item.criteria.all()}
+    scorecard_feedback.save_draft(item, member, ratings=ratings, vote="yes")
+    scorecard_feedback.submit(item, member, revision_number=1)
+
+    assert send_due(now=END + timedelta(hours=1)) == 1
+
+    assert recipients(mailoutbox) == [teammate.email]
+
+
+def test_submitted_feedback_is_not_chased(application, member, recruiter, mailoutbox):
+    booked_panel(application, [member], recruiter)
+    item = Feedback.objects.get(interviewer=member)
+    ratings = {criterion.pk: {"score": 3} for criterion in item.criteria.all()}
+    scorecard_feedback.save_draft(item, member, ratings=ratings, vote="yes")
+    scorecard_feedback.submit(item, member, revision_number=1)
+
+    for days in range(4):
+        assert send_due(now=END + timedelta(days=days, hours=1)) == 0
+
+    assert mailoutbox == []
+
+
+def test_feedback_of_a_cancelled_session_is_not_chased(application, member, recruiter, mailoutbox):
+    panel = booked_panel(application, [member], recruiter)
+    # A draft keeps the feedback when the session is cancelled.
+    item = Feedback.objects.get(interviewer=member)
+    scorecard_feedback.save_draft(item, member, takeaways="Started before it was called off")
+    booking.cancel_session(panel.sessions.get(), recruiter)
+    assert Feedback.objects.filter(pk=item.pk, submitted_at=None).exists()
+
+    for days in range(4):
+        assert send_due(now=END + timedelta(days=days, hours=1)) == 0
+
+    assert mailoutbox == []
+
+
+# Beat ---------------------------------------------------------------------------------------
+
+
+def test_beat_polls_the_periodic_tasks():
+    schedule = settings.CELERY_BEAT_SCHEDULE
+
+    tasks = {entry["task"]: entry["schedule"] for entry in schedule.values()}
+
+    assert set(tasks) == {
+        "hiring.tasks.send_due_reminders",
+        "hiring.tasks.refresh_calendar_feeds",
+        "hiring.tasks.warm_default_reports",
+    }
+    # Reminders are polled often enough to go out on time; feeds at least hourly; reports
+    # people open first are recomputed within a couple of minutes of a change.
+    assert tasks["hiring.tasks.send_due_reminders"] <= 15 * 60
+    assert tasks["hiring.tasks.refresh_calendar_feeds"] <= 60 * 60
+    assert tasks["hiring.tasks.warm_default_reports"] <= 2 * 60
+    # Polled, never delayed: no entry hands beat a countdown or an eta.
+    assert not any(
+        {"countdown", "eta"} & set(entry.get("options", {})) for entry in schedule.values()
+    )
+    celery_app.loader.import_default_modules()
+    assert set(tasks) <= set(celery_app.tasks)

@@ -1,0 +1,253 @@
+"""The pipeline board: who sees which cards, filters, keyset pages, a fixed number of queries."""
+
+import html
+import re
+from datetime import timedelta
+from urllib.parse import unquote
+
+import pytest
+from django.utils import timezone
+
+from hiring.models import Application, AuditEvent
+from hiring.pipeline import board
+from tests.factories import ApplicationFactory, OpeningFactory
+
+
+def make_applications(opening, count, stage="applied", days_ago=0):
+    when = timezone.now() - timedelta(days=days_ago)
+    return [
+        ApplicationFactory(
+            opening=opening, stage=stage, stage_changed_at=when - timedelta(minutes=i)
+        )
+        for i in range(count)
+    ]
+
+
+def card_ids(response):
+    return [int(pk) for pk in re.findall(r'href="/applications/(\d+)/"', response.text)]
+
+
+def next_cursor(response):
+    found = re.search(r'hx-get="[^"]*after=([^"&]+)"', response.text)
+    return unquote(found.group(1)) if found else None
+
+
+def names(response):
+    return {html.unescape(name) for name in re.findall(r"<strong>([^<]+)</strong>", response.text)}
+
+
+def test_members_see_their_teams_cards_and_leadership_sees_all(
+    client, member, outsider, leadership, team
+):
+    mine = make_applications(OpeningFactory(team=team), 1)[0]
+    theirs = make_applications(OpeningFactory(team=outsider.teams.get()), 1)[0]
+
+    client.force_login(member)
+    assert names(client.get("/pipeline/")) == {mine.candidate.name}
+    client.force_login(leadership)
+    assert names(client.get("/pipeline/")) == {mine.candidate.name, theirs.candidate.name}
+
+
+def test_stale_filter_keeps_open_applications_without_movement(client, member, team):
+    opening = OpeningFactory(team=team)
+    [stale] = make_applications(opening, 1, stage="panel", days_ago=30)
+    make_applications(opening, 1, stage="panel", days_ago=1)
+    make_applications(opening, 1, stage="rejected", days_ago=30)
+    client.force_login(member)
+
+    response = client.get("/pipeline/?stale=1")
+
+    assert names(response) == {stale.candidate.name}
+    assert "stale" in response.text
+
+
+def test_filters_live_in_the_query_string_and_htmx_gets_the_board_only(client, member, team):
+    make_applications(OpeningFactory(team=team), 1, stage="screen")
+    client.force_login(member)
+
+    response = client.get("/pipeline/?stage=screen", HTTP_HX_REQUEST="true")
+
+    assert "<html" not in response.text
+    assert 'id="col-screen"' in response.text
+    assert 'id="col-applied"' not in response.text
+
+
+def test_more_pages_a_column_by_keyset_without_repeats(client, member, team):
+    cards = make_applications(OpeningFactory(team=team), 45)
+    client.force_login(member)
+
+    response = client.get("/pipeline/?stage=applied")
+    seen, cursor = card_ids(response), next_cursor(response)
+    while cursor:
+        response = client.get("/pipeline/columns/applied/", {"stage": "applied", "after": cursor})
+        seen, cursor = seen + card_ids(response), next_cursor(response)
+
+    assert len(seen) == len(set(seen)) == 45
+    oldest_first = sorted(cards, key=lambda a: (a.stage_changed_at, a.pk))
+    assert seen == [a.pk for a in oldest_first]
+
+
+def test_an_unknown_stage_column_is_404(client, member):
+    client.force_login(member)
+    assert client.get("/pipeline/columns/nonsense/").status_code == 404
+
+
+@pytest.mark.parametrize("per_stage", [1, 30])
+def test_the_board_runs_a_fixed_number_of_queries(
+    client, leadership, team, per_stage, django_assert_max_num_queries
+):
+    opening = OpeningFactory(team=team)
+    for stage in Application.Stage.values:
+        make_applications(opening, per_stage, stage=stage)
+    client.force_login(leadership)
+
+    # Not cached yet: session, user, organisation (created on this first request), teams, the
+    # column counts, the 9 columns, openings, the teams whose cards may move, and the database
+    # cache: a read, and a write in a savepoint.
+    with django_assert_max_num_queries(25):
+        response = client.get("/pipeline/")
+
+    assert response.status_code == 200
+
+
+def test_board_columns_can_use_their_index_on_postgresql(leadership, team):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN is checked in CI's PostgreSQL run")
+    make_applications(OpeningFactory(team=team), 3, stage="panel")
+    queryset = board.cards(leadership, board.Filters()).filter(stage="panel")[: board.PAGE_SIZE]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: ask what it could use
+        plan = queryset.explain()
+
+    assert "board_column" in plan
+
+
+# Moving a card from the board.
+
+
+def move_url(application, query=""):
+    return f"/pipeline/applications/{application.pk}/move/{query}"
+
+
+def column_names(response, stage):
+    found = re.search(rf'aria-labelledby="col-{stage}">(.*?)</section>', response.text, re.S)
+    return names_in(found.group(1))
+
+
+def names_in(fragment):
+    return {html.unescape(name) for name in re.findall(r"<strong>([^<]+)</strong>", fragment)}
+
+
+def test_a_member_moves_a_card_and_htmx_gets_the_board_back(client, member, team):
+    [application] = make_applications(OpeningFactory(team=team), 1, stage="screen")
+    client.force_login(member)
+    assert f'id="move-{application.pk}"' in client.get("/pipeline/").text
+
+    response = client.post(
+        move_url(application, f"?team={team.pk}"), {"stage": "panel"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="board"')
+    assert application.candidate.name in column_names(response, "panel")
+    application.refresh_from_db()
+    assert application.stage == "panel"
+    change = application.stage_changes.get(to_stage="panel")
+    assert (change.from_stage, change.by) == ("screen", member)
+    event = application.audit_events.get(action=AuditEvent.Action.STAGE_CHANGED)
+    assert (event.actor, event.details) == (member, "Screen → Panel")
+
+
+def test_without_htmx_a_move_returns_to_the_same_board(client, member, team):
+    [application] = make_applications(OpeningFactory(team=team), 1)
+    client.force_login(member)
+
+    response = client.post(move_url(application, f"?stale=1&team={team.pk}"), {"stage": "screen"})
+
+    assert response.status_code == 302
+    assert response.url == f"/pipeline/?stale=1&team={team.pk}"
+    assert "moved to Screen" in client.get(response.url).text
+
+
+def test_leadership_and_other_teams_cannot_move_cards(client, leadership, outsider, team):
+    [application] = make_applications(OpeningFactory(team=team), 1)
+    for person in (leadership, outsider):
+        client.force_login(person)
+        assert f'id="move-{application.pk}"' not in client.get("/pipeline/").text
+        assert client.post(move_url(application), {"stage": "screen"}).status_code == 404
+    application.refresh_from_db()
+    assert application.stage == "applied"
+    assert not application.audit_events.exists()
+
+
+def test_a_recruiter_moves_cards_of_every_team(client, recruiter, team):
+    [application] = make_applications(OpeningFactory(team=team), 1)
+    client.force_login(recruiter)
+
+    assert client.post(move_url(application), {"stage": "screen"}).status_code == 302
+    application.refresh_from_db()
+    assert application.stage == "screen"
+
+
+@pytest.mark.parametrize(
+    ("stage", "data", "message"),
+    [
+        ("applied", {"stage": "hired"}, "Choose the stage to move"),
+        ("applied", {}, "Choose the stage to move"),
+        ("rejected", {"stage": "screen"}, "This application is rejected."),
+    ],
+)
+def test_a_move_that_cannot_happen_says_why_and_changes_nothing(
+    client, member, team, stage, data, message
+):
+    [application] = make_applications(OpeningFactory(team=team), 1, stage=stage)
+    client.force_login(member)
+
+    response = client.post(move_url(application), data, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 400
+    assert message in html.unescape(response.text)
+    assert response.text.lstrip().startswith('<div id="board"')
+    application.refresh_from_db()
+    assert application.stage == stage
+    assert not application.stage_changes.exists()
+    assert not application.audit_events.exists()
+
+
+def test_closed_cards_offer_no_move(client, member, team):
+    [application] = make_applications(OpeningFactory(team=team), 1, stage="hired")
+    client.force_login(member)
+
+    assert f'id="move-{application.pk}"' not in client.get("/pipeline/").text
+
+
+def test_a_card_offers_the_next_stage_first(client, member, team):
+    [application] = make_applications(OpeningFactory(team=team), 1, stage="screen")
+    client.force_login(member)
+
+    page = client.get("/pipeline/").text
+    menu = re.search(rf'id="move-{application.pk}">(.*?)</select>', page, re.S).group(1)
+
+    assert re.findall(r'value="(\w+)"', menu) == ["applied", "panel", "debrief", "withdrawn"]
+    assert '<option value="panel" selected>' in menu
+
+
+def test_each_column_counts_its_cards_under_the_filters(client, member, team):
+    opening = OpeningFactory(team=team)
+    make_applications(opening, 23, stage="applied", days_ago=30)
+    make_applications(opening, 2, stage="applied")
+    make_applications(opening, 1, stage="screen")
+    client.force_login(member)
+
+    def count(response, stage):
+        heading = re.search(rf'<h2 id="col-{stage}">[^<]*<span[^>]*>(\d+)</span>', response.text)
+        return int(heading.group(1))
+
+    board_page = client.get("/pipeline/")
+    assert (count(board_page, "applied"), count(board_page, "screen")) == (25, 1)
+    assert count(board_page, "hired") == 0
+    assert len(names(board_page)) == board.PAGE_SIZE + 1  # the count is not the page
+    stale = client.get("/pipeline/?stale=1")
+    assert (count(stale, "applied"), count(stale, "screen")) == (23, 0)

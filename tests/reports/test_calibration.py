@@ -1,0 +1,329 @@
+"""Interviewer calibration and rater agreement, computed by the database (hiring/reports/queries.py)
+from scorecards stored here for each case: ratings are (application, criterion, interviewer,
+score) and votes are (application, interviewer, vote), with numbers standing for the objects."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from itertools import count
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hiring.models import Application
+from hiring.reports import queries
+from scorecards.agreement import LEANING_THRESHOLD, krippendorff_alpha_ordinal
+from scorecards.models import Criterion, Feedback, FeedbackRevision, Rating
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+# Each example stores its scorecards (and rolls them back): fewer examples than pure tests.
+STORED_EXAMPLES = {
+    "max_examples": 25,
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture],
+}
+FOCI = ("skills", "team_fit")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    interviewer_id: int
+    panels: int
+    mean_offset: float | None
+    vote_offset: float | None
+    leaning: str
+    cells: int = 0
+    rating_panels: int = 0
+    vote_panels: int = 0
+
+
+def calibration(ratings, votes):
+    """queries.calibration over these rows, stored as submitted scorecards and rolled back.
+
+    An interviewer with two values in one cell wrote two scorecards (two foci) there.
+    """
+    with transaction.atomic():
+        scope, people = stored(ratings, votes)
+        numbers = {person.pk: n for n, person in people.items()}
+        result = [
+            Calibration(
+                numbers[row["interviewer_id"]],
+                row["panels"],
+                row["mean_offset"],
+                row["vote_offset"],
+                row["leaning"],
+                cells=row["cells"],
+                rating_panels=row["rating_panels"],
+                vote_panels=row["vote_panels"],
+            )
+            for row in queries.calibration(scope, {})
+        ]
+        transaction.set_rollback(True)
+    return result
+
+
+def stored(ratings, votes):
+    """The rows as submitted scorecards: the scope of their applications, and the people."""
+    opening = OpeningFactory()
+    version = opening.scorecard.current_version()
+    criteria = {
+        n: Criterion.objects.create(version=version, name=f"Criterion {n}", category="skills")
+        for n in sorted({row[1] for row in ratings})
+    }
+    applications = {
+        n: ApplicationFactory(opening=opening)
+        for n in sorted({row[0] for row in ratings} | {row[0] for row in votes})
+    }
+    people = {
+        n: UserFactory() for n in sorted({row[2] for row in ratings} | {row[1] for row in votes})
+    }
+    scorecards = defaultdict(lambda: defaultdict(lambda: {"scores": {}, "vote": ""}))
+    for application, criterion, interviewer, score in ratings:
+        theirs = scorecards[application, interviewer]
+        first_free = next(i for i in count() if criterion not in theirs[i]["scores"])
+        theirs[first_free]["scores"][criterion] = score
+    for application, interviewer, vote in votes:
+        theirs = scorecards[application, interviewer]
+        theirs[next(i for i in count() if not theirs[i]["vote"])]["vote"] = vote
+    for (application, interviewer), theirs in scorecards.items():
+        for index, scorecard in theirs.items():
+            person = people[interviewer]
+            item = Feedback.objects.create(
+                application=applications[application],
+                interviewer=person,
+                focus=FOCI[index],
+                version=version,
+                assigned_by=person,
+            )
+            revision = FeedbackRevision.objects.create(
+                feedback=item, vote=scorecard["vote"], submitted_at=timezone.now()
+            )
+            item.latest_submission = revision
+            item.save(update_fields=["latest_submission"])
+            for criterion, score in scorecard["scores"].items():
+                Rating.objects.create(revision=revision, criterion=criteria[criterion], score=score)
+    today = timezone.localdate()
+    scope = queries.scope_for(
+        Application.objects.filter(pk__in=[a.pk for a in applications.values()]),
+        today - timedelta(days=1),
+        today + timedelta(days=1),
+    )
+    return scope, people
+
+
+def test_lenient_severe_and_calibrated():
+    # Application 1, criteria 10 and 11: interviewer 1 scores high, 2 low, 3 in between.
+    ratings = [
+        (1, 10, 1, 4),
+        (1, 10, 2, 1),
+        (1, 10, 3, 3),
+        (1, 11, 1, 4),
+        (1, 11, 2, 2),
+        (1, 11, 3, 3),
+    ]
+
+    by_id = {c.interviewer_id: c for c in calibration(ratings, [])}
+
+    # Interviewer 1: 4 - (1 + 3) / 2 = 2 and 4 - (2 + 3) / 2 = 1.5.
+    assert by_id[1].mean_offset == pytest.approx(1.75)
+    assert by_id[1].leaning == "lenient"
+    # Interviewer 2: 1 - 3.5 = -2.5 and 2 - 3.5 = -1.5.
+    assert by_id[2].mean_offset == pytest.approx(-2.0)
+    assert by_id[2].leaning == "severe"
+    # Interviewer 3: 3 - 2.5 = 0.5 and 3 - 3 = 0.
+    assert by_id[3].mean_offset == pytest.approx(0.25)
+    assert by_id[3].leaning == "calibrated"
+    assert all(c.panels == 1 and c.cells == 2 and c.rating_panels == 1 for c in by_id.values())
+    assert all(c.vote_offset is None and c.vote_panels == 0 for c in by_id.values())
+
+
+def test_leaning_thresholds_are_inclusive():
+    # Two interviewers a point apart: offsets +1 and -1; half a point apart needs the mean.
+    ratings = [(1, 10, 1, 3), (1, 10, 2, 2), (2, 10, 1, 2), (2, 10, 2, 2)]
+
+    first, second = calibration(ratings, [])
+
+    assert first.mean_offset == pytest.approx(LEANING_THRESHOLD)
+    assert first.leaning == "lenient"
+    assert second.mean_offset == pytest.approx(-LEANING_THRESHOLD)
+    assert second.leaning == "severe"
+
+
+def test_result_is_sorted_by_interviewer():
+    ratings = [(1, 10, 9, 2), (1, 10, 3, 2), (1, 10, 5, 2)]
+
+    assert [c.interviewer_id for c in calibration(ratings, [])] == [3, 5, 9]
+
+
+def test_a_lone_rater_gets_no_panel():
+    # Interviewer 3 is alone on application 2; interviewer 1 is alone on criterion 11.
+    ratings = [
+        (1, 10, 1, 3),
+        (1, 10, 2, 3),
+        (1, 11, 1, 1),
+        (2, 10, 3, 4),
+    ]
+    votes = [(2, 3, "strong_yes")]
+
+    result = calibration(ratings, votes)
+
+    assert result == [
+        Calibration(1, 1, 0.0, None, "calibrated", cells=1, rating_panels=1, vote_panels=0),
+        Calibration(2, 1, 0.0, None, "calibrated", cells=1, rating_panels=1, vote_panels=0),
+    ]
+
+
+def test_panels_count_applications_not_cells():
+    ratings = [
+        (app, criterion, who, 2) for app in (1, 2) for criterion in (10, 11) for who in (1, 2)
+    ]
+    ratings.append((3, 10, 1, 2))  # alone on application 3
+
+    first, second = calibration(ratings, [])
+
+    assert (first.panels, first.cells, first.rating_panels) == (2, 4, 2)
+    assert (second.panels, second.cells, second.rating_panels) == (2, 4, 2)
+
+
+def test_vote_offsets():
+    votes = [
+        (1, 1, "strong_yes"),  # 4 against (2 + 1) / 2: +2.5
+        (1, 2, "no"),  # 2 against (4 + 1) / 2: -0.5
+        (1, 3, "strong_no"),  # 1 against (4 + 2) / 2: -2
+        (2, 1, "yes"),  # 3 against 3: 0
+        (2, 2, "yes"),  # 3 against 3: 0
+        (3, 1, "no"),  # alone
+    ]
+
+    by_id = {c.interviewer_id: c for c in calibration([], votes)}
+
+    assert by_id[1].vote_offset == pytest.approx(1.25)
+    assert (by_id[1].panels, by_id[1].vote_panels) == (2, 2)
+    assert by_id[2].vote_offset == pytest.approx(-0.25)
+    assert by_id[3].vote_offset == pytest.approx(-2.0)
+    assert by_id[3].panels == 1
+    # Without a rating to compare, the leaning follows the votes.
+    assert by_id[1].mean_offset is None
+    assert by_id[1].leaning == "lenient"
+    assert by_id[3].leaning == "severe"
+
+
+def test_panels_join_ratings_and_votes():
+    ratings = [(1, 10, 1, 2), (1, 10, 2, 3)]
+    votes = [(2, 1, "yes"), (2, 2, "no")]
+
+    first, second = calibration(ratings, votes)
+
+    assert (first.panels, first.rating_panels, first.vote_panels) == (2, 1, 1)
+    assert first.mean_offset == pytest.approx(-1.0)
+    assert first.vote_offset == pytest.approx(1.0)
+    # Ratings decide the leaning when there are any.
+    assert first.leaning == "severe"
+    assert second.leaning == "lenient"
+
+
+def test_two_scorecards_by_one_interviewer_count_once_with_their_mean():
+    # Interviewer 1 wrote two scorecards on application 1 (two foci) and voted twice.
+    ratings = [(1, 10, 1, 4), (1, 10, 1, 2), (1, 10, 2, 3), (1, 10, 3, 1)]
+    votes = [(1, 1, "strong_yes"), (1, 1, "yes"), (1, 2, "no")]
+
+    by_id = {c.interviewer_id: c for c in calibration(ratings, votes)}
+
+    assert by_id[1].mean_offset == pytest.approx(3 - (3 + 1) / 2)
+    assert by_id[1].cells == 1
+    assert by_id[2].mean_offset == pytest.approx(3 - (3 + 1) / 2)
+    assert by_id[1].vote_offset == pytest.approx(3.5 - 2)
+
+
+scores = st.integers(min_value=1, max_value=4)
+rating_rows = st.lists(
+    st.tuples(
+        st.integers(min_value=1, max_value=4),  # application
+        st.integers(min_value=1, max_value=3),  # criterion
+        st.integers(min_value=1, max_value=5),  # interviewer
+        scores,
+    ),
+    max_size=40,
+    unique_by=lambda row: row[:3],
+)
+
+
+@settings(**STORED_EXAMPLES)
+@given(rating_rows)
+def test_offsets_balance_out_across_each_panel(ratings):
+    # In every cell the offsets of its interviewers sum to zero, so the weighted means do too.
+    result = calibration(ratings, [])
+
+    assert sum(c.mean_offset * c.cells for c in result) == pytest.approx(0, abs=1e-9)
+    for c in result:
+        assert c.cells >= c.rating_panels == c.panels >= 1
+        assert c.leaning == (
+            "lenient"
+            if c.mean_offset >= 0.5
+            else "severe"
+            if c.mean_offset <= -0.5
+            else "calibrated"
+        )
+
+
+@settings(**STORED_EXAMPLES)
+@given(rating_rows, st.integers(min_value=1, max_value=5))
+def test_raising_one_interviewer_by_a_point_raises_their_offset_by_a_point(ratings, who):
+    ratings = [
+        (app, criterion, interviewer, min(score, 3) if interviewer == who else score)
+        for app, criterion, interviewer, score in ratings
+    ]
+    raised = [
+        (app, criterion, interviewer, score + 1 if interviewer == who else score)
+        for app, criterion, interviewer, score in ratings
+    ]
+
+    before = {c.interviewer_id: c for c in calibration(ratings, [])}
+    after = {c.interviewer_id: c for c in calibration(raised, [])}
+
+    assert before.keys() == after.keys()
+    if who in before:
+        assert after[who].mean_offset == pytest.approx(before[who].mean_offset + 1, abs=1e-9)
+    # The others' offsets can only fall, since their panel mean went up.
+    for interviewer_id, c in before.items():
+        if interviewer_id != who:
+            assert after[interviewer_id].mean_offset <= c.mean_offset + 1e-9
+
+
+@settings(**STORED_EXAMPLES)
+@given(rating_rows)
+def test_agreement_from_the_database_is_krippendorffs_alpha_of_the_same_ratings(ratings):
+    units = defaultdict(list)
+    for application, criterion, _interviewer, score in ratings:
+        units[f"Criterion {criterion}"].append((application, score))
+
+    with transaction.atomic():
+        scope, _people = stored(ratings, [])
+        rows = {row["criterion"]: row for row in queries.rater_agreement(scope)}
+        transaction.set_rollback(True)
+
+    assert set(rows) == set(units)
+    for name, values in units.items():
+        by_application = defaultdict(list)
+        for application, score in values:
+            by_application[application].append(score)
+        expected = krippendorff_alpha_ordinal(list(by_application.values()))
+        if expected is None:
+            assert rows[name]["alpha"] is None
+        else:
+            assert rows[name]["alpha"] == pytest.approx(expected, abs=1e-9)
+        pairable = sum(1 for scores in by_application.values() if len(scores) > 1)
+        assert rows[name]["panels"] == pairable
+
+
+def test_a_scope_without_applications_has_no_figures():
+    scope = queries.scope_for(
+        Application.objects.none(), timezone.localdate(), timezone.localdate()
+    )
+
+    assert queries.calibration(scope, {}) == []
+    assert queries.rater_agreement(scope) == []

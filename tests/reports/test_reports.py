@@ -1,0 +1,205 @@
+"""Reports: figures from the database, scoped to who may see them, downloadable as CSV."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from hiring.models import Application, Decision, InterviewSession, Panel, StageChange
+from hiring.pipeline import applications
+from hiring.reports import queries
+from scorecards import feedback
+from tests.factories import ApplicationFactory, OpeningFactory, submitted
+
+
+def moved(application, *stages, days_each=2):
+    """Walk an application through `stages`, `days_each` apart, ending now."""
+    when = timezone.now() - timedelta(days=days_each * len(stages))
+    previous = application.stage
+    for stage in stages:
+        application.stage_changes.filter(left_at=None).update(left_at=when)
+        StageChange.objects.create(
+            application=application, from_stage=previous, to_stage=stage, at=when
+        )
+        previous, when = stage, when + timedelta(days=days_each)
+    application.stage = previous
+    application.save(update_fields=["stage"])
+
+
+def test_funnel_counts_applications_that_reached_each_stage_or_beyond(client, leadership, team):
+    opening = OpeningFactory(team=team)
+    moved(ApplicationFactory(opening=opening), "screen", "panel", "debrief")
+    moved(ApplicationFactory(opening=opening), "panel")  # skipped the screen
+    ApplicationFactory(opening=opening)
+    client.force_login(leadership)
+
+    funnel = {row["stage"]: row for row in client.get("/reports/").context["funnel"]}
+
+    assert funnel["Applied"]["reached"] == 3
+    assert funnel["Screen"]["reached"] == 2
+    assert funnel["Panel"]["reached"] == 2
+    assert funnel["Debrief"]["reached"] == 1
+    assert funnel["Debrief"]["pass_through_pct"] == 50
+
+
+def test_time_in_stage_is_the_median_between_moves(client, leadership, team):
+    opening = OpeningFactory(team=team)
+    for days in (2, 2, 8):
+        moved(ApplicationFactory(opening=opening), "screen", "panel", days_each=days)
+    moved(ApplicationFactory(opening=opening), "screen", "panel", "debrief", days_each=4)
+    client.force_login(leadership)
+
+    rows = {row["stage"]: row for row in client.get("/reports/").context["time_in_stage"]}
+
+    assert rows["Screen"] == {"stage": "Screen", "median_days": 3.0, "moves": 4}  # 2, 2, 4, 8
+    assert rows["Panel"] == {"stage": "Panel", "median_days": 4.0, "moves": 1}
+
+
+def test_time_to_decision_is_the_median_over_decided_applications(client, leadership, member, team):
+    opening = OpeningFactory(team=team)
+    now = timezone.now()
+    for days in (1, 5, 30):
+        application = ApplicationFactory(opening=opening, created_at=now - timedelta(days=days))
+        Decision.objects.create(
+            application=application,
+            outcome="hire",
+            recommendation="hire",
+            recorded_by=member,
+            recorded_at=now,
+        )
+    client.force_login(leadership)
+
+    response = client.get("/reports/")
+
+    assert response.context["to_decision"] == {"median_days": 5.0, "decisions": 3}
+    assert "Median time to decision: <strong>5.0 days</strong> over 3 decisions" in response.text
+
+
+def test_a_team_member_sees_only_their_teams(client, member, outsider, team):
+    ApplicationFactory(opening=OpeningFactory(team=team))
+    ApplicationFactory(opening=OpeningFactory(team=outsider.teams.get()))
+    client.force_login(member)
+
+    response = client.get("/reports/")
+
+    assert response.context["funnel"][0]["reached"] == 1
+    assert client.get(f"/reports/?team={outsider.teams.get().pk}").status_code == 400
+
+
+def test_recruiters_have_no_reports(client, recruiter):
+    client.force_login(recruiter)
+    assert client.get("/reports/").status_code == 404
+    assert client.get("/reports/funnel.csv").status_code == 404
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(client, leadership):
+    client.force_login(leadership)
+    response = client.get("/reports/?start=2030-02-01&end=2030-01-01")
+    assert response.status_code == 400
+    assert "The period starts after it ends." in response.text
+
+
+def test_agreement_and_calibration_come_from_submitted_scorecards(
+    client, leadership, member, teammate, team
+):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    submitted(application, member, "team_fit", "yes")
+    submitted(application, teammate, "team_fit", "no")
+    client.force_login(leadership)
+
+    response = client.get("/reports/")
+
+    [row] = response.context["agreement"]
+    assert row["criterion"] == "Collaboration"
+    assert row["panels"] == 1
+    offsets = {row["interviewer"]: row["vote_offset"] for row in response.context["calibration"]}
+    assert offsets == {"Ana Member": 1.0, "Ben Teammate": -1.0}
+
+
+def test_each_report_downloads_as_csv(client, leadership, team):
+    moved(ApplicationFactory(opening=OpeningFactory(team=team)), "screen")
+    client.force_login(leadership)
+
+    response = client.get("/reports/funnel.csv")
+
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0] == {"stage": "Applied", "reached": "1", "pass_through_pct": ""}
+    assert client.get("/reports/nonsense.csv").status_code == 404
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_reports_run_a_fixed_number_of_queries(
+    client, leadership, member, teammate, team, size, django_assert_max_num_queries
+):
+    opening = OpeningFactory(team=team)
+    for _ in range(size):
+        application = ApplicationFactory(opening=opening, stage=Application.Stage.PANEL)
+        moved(application, "screen", "panel")
+        submitted(application, member, "skills", "yes")
+        submitted(application, teammate, "skills", "strong_yes")
+    client.force_login(leadership)
+
+    # Not cached yet: session, user, organisation (created on this first request), teams twice
+    # (scope and form), 10 reports, and the database cache: a read and a write for the figures
+    # and for the rendered page, each write in a savepoint.
+    with django_assert_max_num_queries(30):
+        assert client.get("/reports/").status_code == 200
+
+
+def test_each_move_ends_the_stage_before_it(member, team):
+    application = applications.add_application(
+        OpeningFactory(team=team), member, name="Dana Candidate", email="dana@candidates.example"
+    )
+    applications.move_stage(application, "screen", by=member)
+    applications.move_stage(application, "panel", by=member)
+
+    applied, screen, panel = application.stage_changes.order_by("at", "pk")
+
+    assert (applied.left_at, screen.left_at) == (screen.at, panel.at)
+    assert panel.left_at is None
+
+
+def test_a_teams_report_period_can_use_its_index_on_postgresql(team):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN is checked in CI's PostgreSQL run")
+    ApplicationFactory(opening=OpeningFactory(team=team))
+    today = timezone.localdate()
+    scope = queries.scope_for(
+        Application.objects.filter(opening__team__in=[team]), today - timedelta(days=30), today
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: ask what it could use
+        plan = scope.applications.explain()
+
+    assert "application_opening_created" in plan
+
+
+def test_overdue_feedback_is_counted_per_interviewer_in_a_chart_a_table_and_a_csv(
+    client, leadership, member, teammate, team
+):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    panel = Panel.objects.create(application=application, created_by=member)
+    ended = timezone.now() - timedelta(hours=3)
+    session = InterviewSession.objects.create(
+        panel=panel, focus="skills", start=ended - timedelta(hours=1), end=ended
+    )
+    late = feedback.assign(application, member, "skills", assigned_by=member)
+    late.session = session
+    late.save(update_fields=["session"])
+    excused = feedback.assign(application, teammate, "skills", assigned_by=member)
+    excused.session = session
+    excused.excused_at = timezone.now()
+    excused.save(update_fields=["session", "excused_at"])
+    client.force_login(leadership)
+
+    page = client.get("/reports/").text
+    rows = list(csv.DictReader(io.StringIO(client.get("/reports/overdue.csv").content.decode())))
+
+    assert "<tr><td>Ana Member</td><td>1</td></tr>" in page
+    assert "Ben Teammate</td>" not in page.split("Overdue feedback")[1].split("</section>")[0]
+    assert rows == [{"interviewer__display_name": "Ana Member", "overdue": "1"}]

@@ -1,0 +1,379 @@
+"""The availability page: working hours, settings, busy blocks, .ics uploads and feeds."""
+
+import re
+import threading
+from datetime import UTC, datetime, time, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from hiring.models import BusyBlock, WorkingHours
+from hiring.scheduling.availability import refresh_feeds
+from hiring.scheduling.ics import MAX_ICS_BYTES
+from tests.factories import UserFactory
+
+PERSONAS = ["member", "outsider", "recruiter", "leadership", "org_admin"]
+
+
+def field_errors(text, name):
+    """The error list rendered beside the field `name`, or "" when it has none."""
+    found = re.search(rf'id="id_{name}_error">(.*?)</ul>', text, re.DOTALL)
+    return found.group(1) if found else ""
+
+
+def next_monday_at(hour):
+    """A Monday in the coming weeks, at `hour` UTC: inside the window imports look at."""
+    today = timezone.now().date()
+    monday = today + timedelta(days=7 - today.weekday())
+    return datetime.combine(monday, time(hour), tzinfo=UTC)
+
+
+def weekly_ics(summary, first_start, count):
+    """A calendar with one hour-long weekly event repeating `count` times, in UTC."""
+    stamp = f"{first_start:%Y%m%dT%H%M%SZ}"
+    end = f"{first_start + timedelta(hours=1):%Y%m%dT%H%M%SZ}"
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Tests//EN",
+        "BEGIN:VEVENT",
+        f"UID:{summary}@tests",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART:{stamp}",
+        f"DTEND:{end}",
+        f"SUMMARY:{summary}",
+        f"RRULE:FREQ=WEEKLY;COUNT={count}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def block(user, source, start, summary=""):
+    return BusyBlock.objects.create(
+        user=user, start=start, end=start + timedelta(hours=1), summary=summary, source=source
+    )
+
+
+def blocks_of(user, source):
+    return sorted(
+        (b.start, b.end, b.summary) for b in BusyBlock.objects.filter(user=user, source=source)
+    )
+
+
+@pytest.fixture
+def client_of(client):
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+# The page -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_everyone_has_an_availability_page(persona, request, client_of):
+    user = request.getfixturevalue(persona)
+
+    response = client_of(user).get(reverse("availability"))
+
+    assert response.status_code == 200
+    assert "Your availability" in response.text
+
+
+def test_the_page_needs_a_sign_in(client, db):
+    response = client.get(reverse("availability"))
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.url
+
+
+# Working hours -------------------------------------------------------------------------------
+
+
+def test_several_ranges_on_a_weekday_save_as_rows(member, client_of):
+    response = client_of(member).post(
+        reverse("working_hours"), {"day_0": "09:00-12:00, 13:00-17:00", "day_4": "10:00-15:00"}
+    )
+
+    assert response.status_code == 302
+    assert sorted(member.working_hours.values_list("weekday", "start", "end")) == [
+        (0, time(9), time(12)),
+        (0, time(13), time(17)),
+        (4, time(10), time(15)),
+    ]
+
+
+def test_saving_working_hours_replaces_the_old_ones(member, client_of):
+    WorkingHours.objects.create(user=member, weekday=2, start=time(8), end=time(18))
+
+    client_of(member).post(reverse("working_hours"), {"day_1": "09:00-17:00"})
+
+    assert list(member.working_hours.values_list("weekday", "start", "end")) == [
+        (1, time(9), time(17))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("9-5pm", "“9-5pm” is not a range like 09:00-17:00."),
+        ("17:00-09:00", "“17:00-09:00” ends before it starts."),
+        ("09:00-12:00, 11:00-13:00", "These ranges overlap."),
+    ],
+)
+def test_bad_working_hours_are_refused_beside_the_weekday(member, client_of, text, message):
+    WorkingHours.objects.create(user=member, weekday=2, start=time(8), end=time(18))
+
+    response = client_of(member).post(
+        reverse("working_hours"), {"day_0": "09:00-17:00", "day_2": text}
+    )
+
+    assert response.status_code == 400
+    assert message in field_errors(response.text, "day_2")
+    assert field_errors(response.text, "day_0") == ""
+    assert list(member.working_hours.values_list("weekday", "start", "end")) == [
+        (2, time(8), time(18))
+    ]
+
+
+# Settings ------------------------------------------------------------------------------------
+
+
+def test_settings_are_saved(member, client_of):
+    response = client_of(member).post(
+        reverse("availability_settings"),
+        {"time_zone": "Asia/Tokyo", "buffer_minutes": "30", "weekly_interview_cap": "3"},
+    )
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.time_zone, member.buffer_minutes, member.weekly_interview_cap) == (
+        "Asia/Tokyo",
+        30,
+        3,
+    )
+
+
+def test_an_unknown_time_zone_is_refused_beside_the_field(member, client_of):
+    response = client_of(member).post(
+        reverse("availability_settings"),
+        {"time_zone": "Mars/Olympus_Mons", "buffer_minutes": "30", "weekly_interview_cap": "3"},
+    )
+
+    assert response.status_code == 400
+    assert "Mars/Olympus_Mons is not one of the available choices" in field_errors(
+        response.text, "time_zone"
+    )
+    member.refresh_from_db()
+    assert (member.time_zone, member.buffer_minutes) == ("Europe/London", 15)
+
+
+# Busy blocks by hand --------------------------------------------------------------------------
+
+
+def test_a_busy_block_is_entered_in_the_users_own_time_zone(member, client_of):
+    member.time_zone = "Europe/Berlin"
+    member.save()
+
+    response = client_of(member).post(
+        reverse("busy_block_add"),
+        {"start": "2030-01-14T10:00", "end": "2030-01-14T11:30", "summary": "Dentist"},
+    )
+
+    assert response.status_code == 302
+    [added] = member.busy_blocks.all()
+    # Berlin is an hour ahead of UTC in winter.
+    assert (added.start, added.end) == (
+        datetime(2030, 1, 14, 9, tzinfo=UTC),
+        datetime(2030, 1, 14, 10, 30, tzinfo=UTC),
+    )
+    assert (added.summary, added.source) == ("Dentist", BusyBlock.Source.MANUAL)
+    # And the page shows it back in Berlin time.
+    page = client_of(member).get(reverse("availability")).text
+    assert "Mon 14 Jan 10:00–11:30 Dentist" in page
+
+
+def test_a_busy_block_ending_before_it_starts_is_refused(member, client_of):
+    response = client_of(member).post(
+        reverse("busy_block_add"), {"start": "2030-01-14T10:00", "end": "2030-01-14T09:00"}
+    )
+
+    assert response.status_code == 400
+    assert "The end must be after the start." in field_errors(response.text, "end")
+    assert not BusyBlock.objects.exists()
+
+
+def test_removing_your_own_busy_block(member, client_of):
+    mine = block(member, BusyBlock.Source.MANUAL, datetime(2030, 1, 14, 9, tzinfo=UTC))
+
+    response = client_of(member).post(reverse("busy_block_delete", args=[mine.pk]))
+
+    assert response.status_code == 302
+    assert not BusyBlock.objects.filter(pk=mine.pk).exists()
+
+
+def test_someone_elses_busy_block_cannot_be_removed(member, teammate, client_of):
+    theirs = block(teammate, BusyBlock.Source.MANUAL, datetime(2030, 1, 14, 9, tzinfo=UTC))
+
+    response = client_of(member).post(reverse("busy_block_delete", args=[theirs.pk]))
+
+    assert response.status_code == 404
+    assert BusyBlock.objects.filter(pk=theirs.pk).exists()
+
+
+# .ics uploads ---------------------------------------------------------------------------------
+
+
+def upload(data, name="calendar.ics"):
+    return {"calendar": SimpleUploadedFile(name, data, content_type="text/calendar")}
+
+
+def test_an_uploaded_calendar_replaces_the_earlier_upload_and_keeps_manual_blocks(
+    member, client_of
+):
+    monday = next_monday_at(14)
+    manual = block(member, BusyBlock.Source.MANUAL, monday + timedelta(hours=3), "By hand")
+    block(member, BusyBlock.Source.UPLOAD, monday, "Old import")
+
+    response = client_of(member).post(
+        reverse("ics_upload"), upload(weekly_ics("Standup", monday, 3))
+    )
+
+    assert response.status_code == 302
+    assert blocks_of(member, BusyBlock.Source.UPLOAD) == [
+        (monday + timedelta(weeks=week), monday + timedelta(weeks=week, hours=1), "Standup")
+        for week in range(3)
+    ]
+    assert list(member.busy_blocks.filter(source=BusyBlock.Source.MANUAL)) == [manual]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"this is not a calendar at all\r\n", "This is not a valid iCalendar (.ics) file."),
+        (
+            b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:Broken\r\n"
+            b"DTSTART:tomorrow-ish\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            "The event “Broken” has an invalid DTSTART",
+        ),
+        (b"x" * (MAX_ICS_BYTES + 1), "The calendar file is too large (at most 2 MB)."),
+    ],
+    ids=["garbage", "bad-dtstart", "over-2-MB"],
+)
+def test_an_unreadable_calendar_is_refused_and_changes_nothing(member, client_of, data, message):
+    monday = next_monday_at(14)
+    block(member, BusyBlock.Source.UPLOAD, monday, "Old import")
+    block(member, BusyBlock.Source.MANUAL, monday + timedelta(hours=3), "By hand")
+    before = sorted(BusyBlock.objects.values_list("pk", "start", "end", "summary", "source"))
+
+    response = client_of(member).post(reverse("ics_upload"), upload(data))
+
+    assert response.status_code == 400
+    assert message in field_errors(response.text, "calendar")
+    assert sorted(BusyBlock.objects.values_list("pk", "start", "end", "summary", "source")) == (
+        before
+    )
+
+
+def test_an_upload_needs_a_file(member, client_of):
+    response = client_of(member).post(reverse("ics_upload"), {})
+
+    assert response.status_code == 400
+    assert "This field is required." in field_errors(response.text, "calendar")
+
+
+# Calendar feeds, read from a real HTTP server ------------------------------------------------
+
+
+class CalendarServer:
+    """A local HTTP server answering every GET with `status` and `body`, changeable meanwhile."""
+
+    def __init__(self):
+        self.status, self.body = 200, b""
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the name http.server calls)
+                self.send_response(server.status)
+                self.send_header("Content-Type", "text/calendar")
+                self.send_header("Content-Length", str(len(server.body)))
+                self.end_headers()
+                self.wfile.write(server.body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/calendar.ics"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+
+
+@pytest.fixture
+def feed_server(monkeypatch):
+    # The request goes straight to our server, whatever proxy the environment names.
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    server = CalendarServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def subscriber(member, feed_server):
+    member.calendar_feed_url = feed_server.url
+    member.save()
+    return member
+
+
+def test_refreshing_a_feed_replaces_its_blocks(subscriber, feed_server):
+    monday = next_monday_at(8)
+    block(subscriber, BusyBlock.Source.FEED, monday, "Stale feed event")
+    manual = block(subscriber, BusyBlock.Source.MANUAL, monday + timedelta(hours=5), "By hand")
+    feed_server.body = weekly_ics("Planning", monday + timedelta(hours=2), 2)
+
+    assert refresh_feeds() == 1
+
+    assert blocks_of(subscriber, BusyBlock.Source.FEED) == [
+        (start, start + timedelta(hours=1), "Planning")
+        for start in (monday + timedelta(hours=2), monday + timedelta(weeks=1, hours=2))
+    ]
+    assert list(subscriber.busy_blocks.filter(source=BusyBlock.Source.MANUAL)) == [manual]
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(200, b"<html><body>Please sign in</body></html>"), (200, b"garbage"), (404, b"")],
+    ids=["html", "garbage", "404"],
+)
+def test_a_failing_feed_keeps_its_previous_blocks(subscriber, feed_server, status, body):
+    monday = next_monday_at(8)
+    feed_server.body = weekly_ics("Planning", monday, 2)
+    refresh_feeds()
+    before = blocks_of(subscriber, BusyBlock.Source.FEED)
+    assert len(before) == 2
+    feed_server.status, feed_server.body = status, body
+
+    assert refresh_feeds() == 0
+
+    assert blocks_of(subscriber, BusyBlock.Source.FEED) == before
+
+
+def test_one_failing_feed_does_not_stop_the_others(subscriber, feed_server):
+    UserFactory(calendar_feed_url="http://127.0.0.1:9/nothing-listens-here.ics")
+    feed_server.body = weekly_ics("Planning", next_monday_at(8), 1)
+
+    assert refresh_feeds() == 1
+
+    assert len(blocks_of(subscriber, BusyBlock.Source.FEED)) == 1

@@ -1,0 +1,255 @@
+"""The candidate's scheduling link: no account, their own time zone, single use, atomic."""
+
+import re
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from django.core import signing
+from django.test import Client
+from django.utils import timezone
+from icalendar import Calendar
+
+from hiring.models import CandidateWindow, SessionInterviewer, SlotOffer, WorkingHours
+from hiring.scheduling import booking
+from tests.factories import ApplicationFactory, at_once, team_fit_panel
+
+MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
+TUESDAY = MONDAY + timedelta(days=1)
+
+
+def nine_to_five(*users):
+    for user in users:
+        WorkingHours.objects.bulk_create(
+            WorkingHours(user=user, weekday=day, start=time(9), end=time(17)) for day in range(5)
+        )
+
+
+def field_errors(text, name):
+    found = re.search(rf'id="id_{name}_error">(.*?)</ul>', text, re.DOTALL)
+    return found.group(1) if found else ""
+
+
+def first_option_on(panel, day):
+    [option, *_] = booking.find_options(panel, day, day + timedelta(days=1))
+    return option
+
+
+def offered_picks(text):
+    """The option indexes the page lets the candidate pick."""
+    return [int(value) for value in re.findall(r'name="pick" value="(\d+)"', text)]
+
+
+@pytest.fixture
+def application(team):
+    return ApplicationFactory(opening__team=team, candidate__name="Cora Candidate")
+
+
+@pytest.fixture
+def panel(application, member, teammate, recruiter):
+    nine_to_five(member, teammate)
+    return team_fit_panel(application, [member, teammate], recruiter)
+
+
+@pytest.fixture
+def offer(panel, recruiter):
+    """Monday 09:00 UTC, or Tuesday 09:00 UTC."""
+    return booking.offer_to_candidate(
+        panel, [first_option_on(panel, MONDAY), first_option_on(panel, TUESDAY)], recruiter
+    )
+
+
+@pytest.fixture
+def link(offer):
+    return offer.get_absolute_url()
+
+
+# Seeing the options ---------------------------------------------------------------------------
+
+
+def test_the_options_show_in_the_candidates_time_zone(client, link):
+    response = client.get(link, {"tz": "America/New_York"})
+
+    assert response.status_code == 200
+    assert "Cora Candidate" in response.text
+    # 09:00 UTC is 04:00 in New York in early March (before US daylight saving starts).
+    assert "Monday 4 March, 04:00" in response.text
+    assert "Tuesday 5 March, 04:00" in response.text
+    assert "Monday 4 March, 09:00" not in response.text
+    assert '<option value="America/New_York" selected>' in response.text
+
+
+def test_an_unknown_time_zone_shows_utc(client, link):
+    response = client.get(link, {"tz": "Atlantis/Capital"})
+
+    assert response.status_code == 200
+    assert "Monday 4 March, 09:00" in response.text
+    assert '<option value="UTC" selected>' in response.text
+    assert "Atlantis" not in response.text
+
+
+# Picking one --------------------------------------------------------------------------------
+
+
+def test_picking_an_option_books_it(
+    client,
+    link,
+    offer,
+    panel,
+    member,
+    teammate,
+    application,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(link, {"pick": "1", "tz": "America/New_York"})
+
+    assert response.status_code == 200
+    assert "You're booked" in response.text
+    session = panel.sessions.get()
+    assert (session.start, session.end) == (TUESDAY.replace(hour=9), TUESDAY.replace(hour=10))
+    assert set(session.interviewers.values_list("start", flat=True)) == {session.start}
+    offer.refresh_from_db()
+    assert offer.used_at is not None
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [member.email, teammate.email, application.candidate.email]
+    )
+    for message in mailoutbox:
+        calendar = Calendar.from_ical(message.attachments[0][1])
+        assert str(calendar["METHOD"]) == "REQUEST"
+        assert str(calendar.walk("VEVENT")[0]["UID"]) == session.uid
+
+
+def test_a_pick_that_is_not_offered_is_refused(client, link, offer, panel):
+    response = client.post(link, {"pick": "7"})
+
+    assert response.status_code == 400
+    assert "Choose one of the times below." in response.text
+    assert panel.sessions.get().start is None
+    offer.refresh_from_db()
+    assert offer.used_at is None
+
+
+def test_a_used_link_shows_a_clear_page(client, link, panel):
+    client.post(link, {"pick": "0"})
+    booked = panel.sessions.get().start
+
+    for response in (client.get(link), client.post(link, {"pick": "1"})):
+        assert response.status_code == 410
+        assert "You already picked a time with this link." in response.text
+    assert panel.sessions.get().start == booked
+
+
+def test_a_tampered_link_shows_a_clear_page(client, offer, panel):
+    forged = signing.dumps(offer.pk + 1, salt="not-the-salt")
+
+    for token in (forged, offer.get_absolute_url().split("/")[-2][:-2] + "xx"):
+        response = client.post(f"/schedule/{token}/", {"pick": "0"})
+        assert response.status_code == 410
+        assert "This link is not valid. Check that you copied all of it." in response.text
+    assert panel.sessions.get().start is None
+
+
+def test_an_expired_link_shows_a_clear_page(client, offer, panel, settings):
+    settings.SLOT_OFFER_MAX_AGE_DAYS = 0
+    SlotOffer.objects.filter(pk=offer.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    response = client.post(offer.get_absolute_url(), {"pick": "0"})
+
+    assert response.status_code == 410
+    assert "This link has expired. Ask your recruiter for a new one." in response.text
+    assert panel.sessions.get().start is None
+
+
+def test_a_link_signed_later_still_expires_with_its_offer(client, offer, settings):
+    settings.SLOT_OFFER_MAX_AGE_DAYS = 1
+    SlotOffer.objects.filter(pk=offer.pk).update(created_at=timezone.now() - timedelta(days=2))
+
+    response = client.get(offer.get_absolute_url())  # signed just now
+
+    assert response.status_code == 410
+    assert "This link has expired." in response.text
+
+
+def test_an_option_taken_meanwhile_shows_the_remaining_ones(
+    client, link, offer, panel, member, team, recruiter
+):
+    other = team_fit_panel(ApplicationFactory(opening__team=team), [member], recruiter)
+    booking.book(other, first_option_on(other, MONDAY), recruiter)
+
+    response = client.post(link, {"pick": "0", "tz": "UTC"})
+
+    assert response.status_code == 409
+    assert "That time was just taken. These are still free." in response.text
+    assert offered_picks(response.text) == [1]
+    assert "Tuesday 5 March, 09:00" in response.text
+    assert panel.sessions.get().start is None
+    assert SessionInterviewer.objects.filter(user=member).exclude(start=None).count() == 1
+    offer.refresh_from_db()
+    assert offer.used_at is None
+    # The remaining option can still be picked.
+    assert client.post(link, {"pick": "1"}).status_code == 200
+    assert panel.sessions.get().start == TUESDAY.replace(hour=9)
+
+
+# Proposing a window -------------------------------------------------------------------------
+
+
+def test_a_proposed_window_is_stored_in_utc(client, offer, panel):
+    response = client.post(
+        f"{offer.get_absolute_url()}windows/",
+        {"tz": "America/New_York", "date": "2030-03-05", "start": "10:00", "end": "12:30"},
+    )
+
+    assert response.status_code == 200
+    assert "We have your proposed time." in response.text
+    [window] = CandidateWindow.objects.all()
+    assert window.panel == panel
+    assert (window.start, window.end) == (
+        datetime(2030, 3, 5, 15, tzinfo=UTC),
+        datetime(2030, 3, 5, 17, 30, tzinfo=UTC),
+    )
+    offer.refresh_from_db()
+    assert offer.used_at is None
+
+
+def test_a_window_ending_before_it_starts_is_refused(client, offer):
+    response = client.post(
+        f"{offer.get_absolute_url()}windows/",
+        {"tz": "Europe/Paris", "date": "2030-03-05", "start": "12:00", "end": "10:00"},
+    )
+
+    assert response.status_code == 400
+    assert "The end must be after the start." in field_errors(response.text, "end")
+    assert not CandidateWindow.objects.exists()
+
+
+def test_a_window_needs_a_valid_link(client, offer):
+    response = client.post(
+        "/schedule/forged/windows/", {"date": "2030-03-05", "start": "10:00", "end": "12:00"}
+    )
+
+    assert response.status_code == 410
+    assert not CandidateWindow.objects.exists()
+
+
+# Two candidates at once ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_candidates_picking_one_interviewer_at_once_book_once(member, teammate, team):
+    nine_to_five(member)
+    links = []
+    for _ in range(2):
+        panel = team_fit_panel(ApplicationFactory(opening__team=team), [member], teammate)
+        option = first_option_on(panel, MONDAY)
+        assert option["sessions"][0]["start"] == "2030-03-04T09:00:00+00:00"
+        links.append(booking.offer_to_candidate(panel, [option], teammate).get_absolute_url())
+
+    responses = at_once(*[lambda link=link: Client().post(link, {"pick": "0"}) for link in links])
+
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    [refused] = [r for r in responses if r.status_code == 409]
+    assert "That time was just taken." in refused.text
+    assert SessionInterviewer.objects.filter(user=member).exclude(start=None).count() == 1
+    assert SlotOffer.objects.exclude(used_at=None).count() == 1

@@ -1,0 +1,551 @@
+"""Panel pages: build a panel, find times, book, offer, cancel; interviewer pools; access."""
+
+import html
+import re
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from icalendar import Calendar
+
+from hiring.models import (
+    InterviewSession,
+    Membership,
+    Panel,
+    PoolMember,
+    SessionInterviewer,
+    SlotOffer,
+    WorkingHours,
+)
+from hiring.scheduling import booking
+from tests.factories import ApplicationFactory, UserFactory
+
+MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
+SEARCH = {"start": "2030-03-04", "days": "5"}
+# Measured at 22 queries for both a 1-session and a 3-session, 6-person panel; one spare. A
+# query per session or per interviewer would take the larger panel past it.
+PANEL_TIMES_MAX_QUERIES = 23
+
+
+def nine_to_five(*users):
+    for user in users:
+        WorkingHours.objects.bulk_create(
+            WorkingHours(user=user, weekday=day, start=time(9), end=time(17)) for day in range(5)
+        )
+
+
+def management(total):
+    return {
+        "sessions-TOTAL_FORMS": str(total),
+        "sessions-INITIAL_FORMS": str(total),
+        "sessions-MIN_NUM_FORMS": "1",
+        "sessions-MAX_NUM_FORMS": "6",
+    }
+
+
+def field_errors(text, name):
+    found = re.search(rf'id="id_{name}_error">(.*?)</ul>', text, re.DOTALL)
+    return found.group(1) if found else ""
+
+
+def signed_options(text):
+    """The signed values of the options listed, in order, once each."""
+    return list(dict.fromkeys(re.findall(r'name="option" value="([^"]+)"', text)))
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def invites(mailoutbox):
+    """(recipient, METHOD, UID) of each email's attached invite."""
+    found = []
+    for message in mailoutbox:
+        [(name, content, mimetype)] = message.attachments
+        calendar = Calendar.from_ical(content)
+        [event] = calendar.walk("VEVENT")
+        found.append((message.to[0], str(calendar["METHOD"]), str(event["UID"]), mimetype))
+    return found
+
+
+@pytest.fixture
+def application(team):
+    return ApplicationFactory(opening__team=team)
+
+
+@pytest.fixture
+def signed_in(client):
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def panel(application, member, teammate, recruiter):
+    nine_to_five(member, teammate)
+    return booking.create_panel(
+        application,
+        recruiter,
+        [{"focus": "team_fit", "duration_minutes": 60, "interviewers": [member, teammate]}],
+    )
+
+
+def url(name, application, *args):
+    return reverse(name, args=[application.pk, *args])
+
+
+def listed_options(client, application):
+    response = client.get(url("panel_times", application), SEARCH)
+    assert response.status_code == 200
+    return signed_options(response.text)
+
+
+# Building a panel -----------------------------------------------------------------------------
+
+
+def test_a_recruiter_builds_a_panel_with_a_team_fit_peer_session(
+    application, member, teammate, recruiter, signed_in
+):
+    client = signed_in(recruiter)
+    assert client.get(url("panel", application)).status_code == 200
+
+    response = client.post(
+        url("panel", application),
+        {
+            **management(2),
+            "sessions-0-focus": "skills",
+            "sessions-0-duration_minutes": "45",
+            "sessions-0-interviewers": [member.pk],
+            "sessions-1-focus": "team_fit",
+            "sessions-1-duration_minutes": "60",
+            "sessions-1-interviewers": [member.pk, teammate.pk],
+            "back_to_back": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    panel = Panel.objects.get(application=application)
+    assert panel.back_to_back
+    assert panel.created_by == recruiter
+    skills, team_fit = panel.sessions.order_by("position")
+    assert (skills.focus, skills.duration_minutes) == ("skills", 45)
+    assert set(skills.interviewers.values_list("user", flat=True)) == {member.pk}
+    assert (team_fit.focus, team_fit.duration_minutes) == ("team_fit", 60)
+    assert set(team_fit.interviewers.values_list("user", flat=True)) == {member.pk, teammate.pk}
+    assert not SessionInterviewer.objects.exclude(start=None).exists()
+
+
+def test_sessions_can_be_on_separate_days(application, member, recruiter, signed_in):
+    response = signed_in(recruiter).post(
+        url("panel", application),
+        {
+            **management(1),
+            "sessions-0-focus": "skills",
+            "sessions-0-duration_minutes": "45",
+            "sessions-0-interviewers": [member.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    assert not Panel.objects.get(application=application).back_to_back
+
+
+def no_interviewers(member):
+    return {"sessions-1-pool_count": "0"}
+
+
+def interviewer_shadowing_too(member):
+    return {"sessions-1-interviewers": [member.pk], "sessions-1-shadows": [member.pk]}
+
+
+@pytest.mark.parametrize(
+    ("second_session", "message"),
+    [
+        (no_interviewers, "Name interviewers or take some from the pool."),
+        (interviewer_shadowing_too, "Ana Member cannot both interview and shadow."),
+    ],
+)
+def test_a_session_without_proper_interviewers_is_refused(
+    application, member, teammate, recruiter, signed_in, second_session, message
+):
+    response = signed_in(recruiter).post(
+        url("panel", application),
+        {
+            **management(2),
+            "sessions-0-focus": "skills",
+            "sessions-0-duration_minutes": "45",
+            "sessions-0-interviewers": [teammate.pk],
+            "sessions-1-focus": "team_fit",
+            "sessions-1-duration_minutes": "60",
+            **second_session(member),
+            "back_to_back": "on",
+        },
+    )
+
+    assert response.status_code == 400
+    assert message in html.unescape(response.text)
+    assert not Panel.objects.exists()
+    assert not InterviewSession.objects.exists()
+
+
+def test_more_people_from_the_pool_than_it_has_stores_nothing(
+    application, member, recruiter, signed_in
+):
+    response = signed_in(recruiter).post(
+        url("panel", application),
+        {
+            **management(2),
+            "sessions-0-focus": "skills",
+            "sessions-0-duration_minutes": "45",
+            "sessions-0-interviewers": [member.pk],
+            "sessions-1-focus": "team_fit",
+            "sessions-1-duration_minutes": "60",
+            "sessions-1-pool_count": "2",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "The team fit pool has 0." in response.text
+    assert not Panel.objects.exists()
+    assert not InterviewSession.objects.exists()
+
+
+def test_an_interviewer_from_outside_the_team_is_not_offered(
+    application, outsider, recruiter, signed_in
+):
+    response = signed_in(recruiter).post(
+        url("panel", application),
+        {
+            **management(1),
+            "sessions-0-focus": "skills",
+            "sessions-0-duration_minutes": "45",
+            "sessions-0-interviewers": [outsider.pk],
+        },
+    )
+
+    assert response.status_code == 400
+    assert "is not one of the available choices" in field_errors(
+        response.text, "sessions-0-interviewers"
+    )
+    assert not Panel.objects.exists()
+
+
+# Finding times and booking --------------------------------------------------------------------
+
+
+def test_the_times_page_lists_options_with_their_reasons(panel, application, recruiter, signed_in):
+    response = signed_in(recruiter).get(url("panel_times", application), SEARCH)
+
+    assert response.status_code == 200
+    assert len(signed_options(response.text)) == 10
+    assert "Mon 4 Mar 09:00 UTC" in response.text
+    assert "earliest: Mon 4 Mar 09:00 UTC" in response.text
+    assert "least-loaded: 0 interviews that week" in response.text
+    assert "09:00 UTC · Team fit · Ana Member, Ben Teammate" in response.text
+
+
+def test_a_bad_search_is_refused(panel, application, recruiter, signed_in):
+    response = signed_in(recruiter).get(
+        url("panel_times", application), {"start": "someday", "days": "5"}
+    )
+
+    assert response.status_code == 400
+    assert "Enter a valid date." in field_errors(response.text, "start")
+
+
+def test_booking_a_listed_option_sends_invites(
+    panel,
+    application,
+    member,
+    teammate,
+    recruiter,
+    signed_in,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    client = signed_in(recruiter)
+    [first, *_] = listed_options(client, application)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("panel_book", application), {"option": first})
+
+    assert response.status_code == 302
+    assert response.url == url("panel", application)
+    assert "Booked. Invites are on their way." in messages_of(response)
+    session = panel.sessions.get()
+    assert (session.start, session.end) == (MONDAY.replace(hour=9), MONDAY.replace(hour=10))
+    assert set(session.interviewers.values_list("start", flat=True)) == {session.start}
+    assert sorted(invites(mailoutbox)) == sorted(
+        (email, "REQUEST", session.uid, 'text/calendar; charset="utf-8"; method=REQUEST')
+        for email in (member.email, teammate.email, application.candidate.email)
+    )
+    page = client.get(url("panel", application)).text
+    assert "Mon 4 Mar 09:00–10:00" in page
+
+
+def test_a_tampered_option_books_nothing(
+    panel, application, recruiter, signed_in, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = signed_in(recruiter)
+    [first, *_] = listed_options(client, application)
+    tampered = first[:-3] + ("AAA" if not first.endswith("AAA") else "BBB")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("panel_book", application),
+            {"option": tampered, "search": "start=2030-03-04&days=5"},
+            follow=True,
+        )
+
+    assert response.status_code == 200
+    assert "That option is not one Teamfit offered: find times again." in response.text
+    assert panel.sessions.get().start is None
+    assert not SessionInterviewer.objects.exclude(start=None).exists()
+    assert mailoutbox == []
+
+
+def test_an_option_taken_meanwhile_is_refused_with_fresh_options(
+    panel, application, member, recruiter, signed_in, team
+):
+    client = signed_in(recruiter)
+    [first, *_] = listed_options(client, application)
+    # Meanwhile someone books member into the same hour for another candidate.
+    other = booking.create_panel(
+        ApplicationFactory(opening__team=team),
+        recruiter,
+        [{"focus": "skills", "duration_minutes": 60, "interviewers": [member]}],
+    )
+    [theirs, *_] = booking.find_options(other, MONDAY, MONDAY + timedelta(days=1))
+    booking.book(other, theirs, recruiter)
+
+    response = client.post(
+        url("panel_book", application), {"option": first, "search": "start=2030-03-04&days=5"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == url("panel_times", application) + "?start=2030-03-04&days=5"
+    assert "Someone was booked into that time meanwhile. Here are fresh options." in (
+        messages_of(response)
+    )
+    assert panel.sessions.get().start is None
+    nine = MONDAY.replace(hour=9)
+    assert SessionInterviewer.objects.filter(user=member, start=nine).count() == 1
+    # The fresh options no longer offer that hour.
+    fresh = client.get(response.url)
+    assert "earliest: Mon 4 Mar 09:00 UTC" not in fresh.text
+
+
+def test_cancelling_a_session_sends_cancellations(
+    panel,
+    application,
+    member,
+    teammate,
+    recruiter,
+    signed_in,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    client = signed_in(recruiter)
+    [first, *_] = listed_options(client, application)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("panel_book", application), {"option": first})
+    mailoutbox.clear()
+    session = panel.sessions.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("session_cancel", application, session.pk))
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.cancelled_at is not None
+    assert not SessionInterviewer.objects.exclude(start=None).exists()
+    assert sorted(invites(mailoutbox)) == sorted(
+        (email, "CANCEL", session.uid, 'text/calendar; charset="utf-8"; method=CANCEL')
+        for email in (member.email, teammate.email, application.candidate.email)
+    )
+
+
+def test_offering_two_options_emails_the_candidate_a_link(
+    panel, application, recruiter, signed_in, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = signed_in(recruiter)
+    first, second, *_ = listed_options(client, application)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("panel_offer", application), {"option": [first, second]})
+
+    assert response.status_code == 302
+    [offer] = SlotOffer.objects.all()
+    assert offer.panel == panel
+    assert offer.created_by == recruiter
+    assert [o["sessions"][0]["start"] for o in offer.options] == [
+        "2030-03-04T09:00:00+00:00",
+        "2030-03-04T09:15:00+00:00",
+    ]
+    [email] = mailoutbox
+    assert email.to == [application.candidate.email]
+    [token] = re.findall(r"/schedule/([^/\s]+)/", email.body)
+    assert SlotOffer.from_token(token) == offer
+    assert panel.sessions.get().start is None
+
+
+def test_offering_nothing_is_refused(panel, application, recruiter, signed_in, mailoutbox):
+    response = signed_in(recruiter).post(url("panel_offer", application), {})
+
+    assert response.status_code == 302
+    assert "Choose at least one option to offer." in messages_of(response)
+    assert not SlotOffer.objects.exists()
+
+
+def test_a_team_member_can_book_their_teams_panel(panel, application, member, signed_in):
+    client = signed_in(member)
+    [first, *_] = listed_options(client, application)
+
+    response = client.post(url("panel_book", application), {"option": first})
+
+    assert response.status_code == 302
+    assert panel.sessions.get().start == MONDAY.replace(hour=9)
+
+
+# Who may ------------------------------------------------------------------------------------
+
+
+def panel_requests(application, session):
+    return [
+        ("get", url("panel", application), {}),
+        ("post", url("panel", application), management(1)),
+        ("get", url("panel_times", application), SEARCH),
+        ("post", url("panel_book", application), {"option": "x"}),
+        ("post", url("panel_offer", application), {"option": "x"}),
+        ("post", url("session_cancel", application, session.pk), {}),
+    ]
+
+
+@pytest.mark.parametrize("persona", ["leadership", "outsider"])
+def test_leadership_and_other_teams_get_404_on_every_panel_url(
+    panel, application, request, signed_in, persona
+):
+    client = signed_in(request.getfixturevalue(persona))
+
+    for method, path, data in panel_requests(application, panel.sessions.get()):
+        response = getattr(client, method)(path, data)
+        assert response.status_code == 404, (method, path)
+
+
+def test_a_recruiter_reaches_every_panel_url(panel, application, recruiter, signed_in):
+    client = signed_in(recruiter)
+    session = panel.sessions.get()
+
+    statuses = {
+        (method, path): getattr(client, method)(path, data).status_code
+        for method, path, data in panel_requests(application, session)
+    }
+
+    # The panel exists, so a second one is refused with the form's message (400).
+    assert statuses == {
+        ("get", url("panel", application)): 200,
+        ("post", url("panel", application)): 400,
+        ("get", url("panel_times", application)): 200,
+        ("post", url("panel_book", application)): 302,
+        ("post", url("panel_offer", application)): 302,
+        ("post", url("session_cancel", application, session.pk)): 302,
+    }
+
+
+# Interviewer pools --------------------------------------------------------------------------
+
+
+def test_a_team_member_adds_and_removes_pool_members(team, member, teammate, signed_in):
+    client = signed_in(member)
+
+    response = client.post(
+        reverse("pools", args=[team.pk]), {"user": teammate.pk, "focus": "team_fit"}
+    )
+
+    assert response.status_code == 302
+    [pooled] = PoolMember.objects.all()
+    assert (pooled.team, pooled.user, pooled.focus, pooled.trainee) == (
+        team,
+        teammate,
+        "team_fit",
+        False,
+    )
+    assert "Ben Teammate" in client.get(reverse("pools", args=[team.pk])).text
+
+    response = client.post(reverse("pool_remove", args=[team.pk, pooled.pk]))
+
+    assert response.status_code == 302
+    assert not PoolMember.objects.exists()
+
+
+def test_a_trainee_joins_a_pool(team, member, teammate, signed_in):
+    signed_in(member).post(
+        reverse("pools", args=[team.pk]),
+        {"user": teammate.pk, "focus": "skills", "trainee": "on"},
+    )
+
+    assert PoolMember.objects.get().trainee
+
+
+def test_only_team_members_join_a_pool(team, member, outsider, signed_in):
+    response = signed_in(member).post(
+        reverse("pools", args=[team.pk]), {"user": outsider.pk, "focus": "skills"}
+    )
+
+    assert response.status_code == 400
+    assert "Select a valid choice." in field_errors(response.text, "user")
+    assert not PoolMember.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["outsider", "recruiter", "leadership"])
+def test_only_the_team_manages_its_pools(team, teammate, request, signed_in, persona):
+    pooled = PoolMember.objects.create(team=team, user=teammate, focus="skills")
+    client = signed_in(request.getfixturevalue(persona))
+
+    assert client.get(reverse("pools", args=[team.pk])).status_code == 404
+    response = client.post(
+        reverse("pools", args=[team.pk]), {"user": teammate.pk, "focus": "team_fit"}
+    )
+    assert response.status_code == 404
+    assert client.post(reverse("pool_remove", args=[team.pk, pooled.pk])).status_code == 404
+    assert list(PoolMember.objects.all()) == [pooled]
+
+
+# Query count --------------------------------------------------------------------------------
+
+
+def test_the_times_page_needs_a_fixed_number_of_queries(
+    team, member, teammate, recruiter, signed_in, django_assert_max_num_queries
+):
+    others = [UserFactory() for _ in range(4)]
+    for user in others:
+        Membership.objects.create(team=team, user=user)
+    people = [member, teammate, *others]
+    nine_to_five(*people)
+    small = ApplicationFactory(opening__team=team)
+    booking.create_panel(
+        small,
+        recruiter,
+        [{"focus": "team_fit", "duration_minutes": 60, "interviewers": [member]}],
+    )
+    large = ApplicationFactory(opening__team=team)
+    booking.create_panel(
+        large,
+        recruiter,
+        [
+            {"focus": "skills", "duration_minutes": 45, "interviewers": people[:2]},
+            {"focus": "team_fit", "duration_minutes": 60, "interviewers": people[2:5]},
+            {"focus": "skills", "duration_minutes": 30, "interviewers": people[5:]},
+        ],
+    )
+    client = signed_in(recruiter)
+    client.get(reverse("home"))  # the session and such, loaded once
+
+    for application in (small, large):
+        with django_assert_max_num_queries(PANEL_TIMES_MAX_QUERIES):
+            response = client.get(url("panel_times", application), SEARCH)
+        assert response.status_code == 200
+        assert signed_options(response.text)

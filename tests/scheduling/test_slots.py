@@ -1,0 +1,627 @@
+import random
+from collections import Counter
+from datetime import UTC, datetime, time, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hiring.scheduling.slots import (
+    Interval,
+    Interviewer,
+    SessionRequest,
+    find_options,
+)
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MINUTES_15 = timedelta(minutes=15)
+HOUR = timedelta(hours=1)
+WEEKDAYS_9_TO_5 = {day: ((time(9), time(17)),) for day in range(5)}
+EVERY_DAY_9_TO_5 = {day: ((time(9), time(17)),) for day in range(7)}
+
+
+def utc(month, day, hour=0, minute=0, year=2025):
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+def local(zone, month, day, hour=0, minute=0, year=2025):
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(zone))
+
+
+def person(pid, zone="UTC", hours=WEEKDAYS_9_TO_5, **kwargs):
+    return Interviewer(pid, zone, hours, **kwargs)
+
+
+def meeting(start, minutes=60):
+    return Interval(start, start + timedelta(minutes=minutes))
+
+
+def session(*ids, minutes=60, **kwargs):
+    return SessionRequest(timedelta(minutes=minutes), interviewer_ids=ids, **kwargs)
+
+
+def find(requests, people, start, end, **kwargs):
+    return find_options(requests, {p.id: p for p in people}, start=start, end=end, **kwargs)
+
+
+def starts(options):
+    return [option.start for option in options]
+
+
+def every_quarter(first, last):
+    return [first + n * MINUTES_15 for n in range((last - first) // MINUTES_15 + 1)]
+
+
+# 3 March 2025 is a Monday.
+
+
+def test_single_session_starts_at_opening_time_and_steps():
+    options = find([session(1)], [person(1)], utc(3, 3), utc(3, 4), limit=3)
+
+    assert starts(options) == [utc(3, 3, 9), utc(3, 3, 9, 15), utc(3, 3, 9, 30)]
+    assert options[0].end == utc(3, 3, 10)
+    assert options[0].sessions[0].interviewer_ids == (1,)
+    assert options[0].reasons[:2] == (
+        "earliest: Mon 3 Mar 09:00 UTC",
+        "least-loaded: 0 interviews that week",
+    )
+
+
+def test_session_fits_before_closing_time():
+    options = find([session(1)], [person(1)], utc(3, 3), utc(3, 4), limit=100)
+
+    assert options[-1].start == utc(3, 3, 16)
+    assert len(options) == 29
+
+
+def test_two_people_in_different_zones_meet_where_their_hours_overlap():
+    london, new_york = person(1, "Europe/London"), person(2, "America/New_York")
+
+    options = find([session(1, 2)], [london, new_york], utc(3, 3), utc(3, 4), limit=100)
+
+    # London works 09:00-17:00 UTC in winter, New York 14:00-22:00 UTC.
+    assert starts(options) == every_quarter(utc(3, 3, 14), utc(3, 3, 16))
+
+
+def test_busy_block_is_excluded():
+    busy = person(1, busy=(Interval(utc(3, 3, 9), utc(3, 3, 10, 30)),))
+
+    options = find([session(1)], [busy], utc(3, 3), utc(3, 4), limit=1)
+
+    assert starts(options) == [utc(3, 3, 10, 30)]
+
+
+def test_buffer_is_kept_around_existing_interviews():
+    booked = person(
+        1, interviews=(meeting(utc(3, 3, 9)), meeting(utc(3, 3, 12))), buffer=MINUTES_15
+    )
+
+    options = find([session(1)], [booked], utc(3, 3), utc(3, 4), limit=100)
+
+    assert starts(options)[:3] == [utc(3, 3, 10, 15), utc(3, 3, 10, 30), utc(3, 3, 10, 45)]
+    for option in options:
+        assert option.end <= utc(3, 3, 11, 45) or option.start >= utc(3, 3, 13, 15)
+
+
+def test_busy_blocks_get_no_buffer():
+    busy = person(1, busy=(meeting(utc(3, 3, 9)),), buffer=MINUTES_15)
+
+    assert find([session(1)], [busy], utc(3, 3), utc(3, 4), limit=1)[0].start == utc(3, 3, 10)
+
+
+def test_week_at_its_cap_is_skipped():
+    capped = person(1, interviews=(meeting(utc(3, 4, 9)), meeting(utc(3, 5, 9))), weekly_cap=2)
+
+    options = find([session(1)], [capped], utc(3, 3), utc(3, 15), limit=1)
+
+    assert starts(options) == [utc(3, 10, 9)]
+
+
+def test_cap_counts_the_week_in_the_interviewers_time_zone():
+    # Sunday 9 March 22:00 in New York is Monday 10 March in UTC, but the week is New York's.
+    new_york = person(1, "America/New_York", interviews=(meeting(utc(3, 10, 2)),), weekly_cap=1)
+
+    options = find([session(1)], [new_york], utc(3, 10), utc(3, 12), limit=1)
+
+    assert starts(options) == [local("America/New_York", 3, 10, 9)]
+
+
+def test_sessions_of_one_option_count_towards_the_cap():
+    capped = person(1, interviews=(meeting(utc(3, 3, 9)), meeting(utc(3, 3, 10))), weekly_cap=3)
+
+    options = find([session(1), session(1)], [capped], utc(3, 3), utc(3, 15), limit=1)
+
+    # Two more would make four this week; next week there is room for both.
+    assert starts(options) == [utc(3, 10, 9)]
+
+
+def test_pool_chooses_the_least_loaded_members():
+    pool = [
+        person(2, interviews=(meeting(utc(3, 4, 9)), meeting(utc(3, 4, 10)))),
+        person(3, interviews=(meeting(utc(3, 4, 11)),)),
+        person(4),
+    ]
+    peer_panel = SessionRequest(HOUR, pool_ids=(2, 3, 4), pool_count=2)
+
+    options = find([peer_panel], pool, utc(3, 3), utc(3, 4), limit=1)
+
+    assert options[0].sessions[0].interviewer_ids == (4, 3)
+    assert "fair pool spread" in options[0].reasons
+
+
+def test_pool_skips_a_busy_member():
+    pool = [person(2), person(3, busy=(meeting(utc(3, 3, 9)),))]
+    options = find(
+        [SessionRequest(HOUR, pool_ids=(2, 3), pool_count=1)], pool, utc(3, 3), utc(3, 4)
+    )
+
+    assert options[0].sessions[0].interviewer_ids == (2,)
+
+
+def test_pool_never_repeats_a_required_interviewer():
+    people = [person(1), person(2)]
+    request = SessionRequest(HOUR, interviewer_ids=(1,), pool_ids=(1, 2), pool_count=1)
+
+    options = find([request], people, utc(3, 3), utc(3, 4), limit=1)
+
+    assert options[0].sessions[0].interviewer_ids == (1, 2)
+
+
+def test_pool_alternatives_do_not_crowd_out_other_start_times():
+    pool = [person(pid) for pid in (2, 3, 4)]
+    request = SessionRequest(HOUR, pool_ids=(2, 3, 4), pool_count=1)
+
+    options = find([request], pool, utc(3, 3), utc(3, 4), limit=5)
+
+    assert len(set(starts(options))) == 5
+
+
+def test_shadow_must_be_free_but_adds_no_load():
+    trainee = person(9, busy=(meeting(utc(3, 3, 9)),), interviews=(meeting(utc(3, 4, 9)),))
+    request = session(1, shadow_ids=(9,))
+
+    options = find([request], [person(1), trainee], utc(3, 3), utc(3, 4), limit=1)
+
+    assert options[0].start == utc(3, 3, 10)
+    assert options[0].sessions[0].interviewer_ids == (1, 9)
+    assert "least-loaded: 0 interviews that week" in options[0].reasons
+
+
+def test_back_to_back_tries_every_order():
+    # Person 1 can only do 10-11 and person 2 only 9-10, so the second session goes first.
+    late = person(1, hours={0: ((time(10), time(11)),)})
+    early = person(2, hours={0: ((time(9), time(10)),)})
+
+    options = find([session(1), session(2)], [late, early], utc(3, 3), utc(3, 4))
+
+    assert len(options) == 1
+    first, second = options[0].sessions
+    assert (first.index, first.start, second.index, second.start) == (
+        1,
+        utc(3, 3, 9),
+        0,
+        utc(3, 3, 10),
+    )
+    assert "no gaps" in options[0].reasons
+
+
+def test_back_to_back_sessions_stay_on_one_day():
+    short_days = person(1, hours={day: ((time(9), time(10)),) for day in range(5)})
+
+    options = find([session(1), session(1)], [short_days], utc(3, 3), utc(3, 8))
+
+    assert options == []
+
+
+def test_identical_sessions_give_no_duplicate_options():
+    window = [Interval(utc(3, 3, 9), utc(3, 3, 11))]
+
+    options = find(
+        [session(1), session(1)], [person(1)], utc(3, 3), utc(3, 4), candidate_windows=window
+    )
+
+    assert len(options) == 1
+
+
+def test_other_orders_fill_up_when_start_times_run_out():
+    window = [Interval(utc(3, 3, 9), utc(3, 3, 10))]
+    requests = [session(1, minutes=30), session(2, minutes=30)]
+
+    options = find(requests, [person(1), person(2)], utc(3, 3), utc(3, 4), candidate_windows=window)
+
+    assert starts(options) == [utc(3, 3, 9), utc(3, 3, 9)]
+    assert {tuple(s.index for s in option.sessions) for option in options} == {(0, 1), (1, 0)}
+
+
+def test_candidate_windows_constrain_every_session():
+    windows = [Interval(utc(3, 4, 13), utc(3, 4, 15)), Interval(utc(3, 6, 8), utc(3, 6, 10))]
+
+    options = find(
+        [session(1)], [person(1)], utc(3, 3), utc(3, 8), candidate_windows=windows, limit=100
+    )
+
+    assert starts(options) == [*every_quarter(utc(3, 4, 13), utc(3, 4, 14)), utc(3, 6, 9)]
+
+
+def test_no_candidate_window_means_no_options():
+    assert find([session(1)], [person(1)], utc(3, 3), utc(3, 8), candidate_windows=[]) == []
+
+
+def test_separate_sessions_keep_their_order():
+    # Session 0 can only be on Wednesday; session 1's people work Tuesday and Thursday.
+    wednesday = person(1, hours={2: ((time(9), time(17)),)})
+    tuesday_thursday = person(2, hours={1: ((time(9), time(17)),), 3: ((time(9), time(17)),)})
+
+    options = find(
+        [session(1), session(2)],
+        [wednesday, tuesday_thursday],
+        utc(3, 3),
+        utc(3, 8),
+        back_to_back=False,
+    )
+
+    first, second = options[0].sessions
+    assert (first.index, first.start) == (0, utc(3, 5, 9))
+    assert (second.index, second.start) == (1, utc(3, 6, 9))
+    # Later starts on Wednesday wait less for Thursday morning.
+    assert options[0].reasons[-1] == "1 gap (23 h 00 min)"
+    assert options[-1].reasons[-1] == "fewest gaps: 1 gap (20 h 45 min)"
+
+
+def test_separate_sessions_follow_as_closely_as_they_can():
+    busy = person(1, busy=(meeting(utc(3, 3, 10)),))
+
+    options = find(
+        [session(1), session(1)], [busy], utc(3, 3), utc(3, 4), back_to_back=False, limit=2
+    )
+
+    assert [(s.start, s.end) for s in options[0].sessions] == [
+        (utc(3, 3, 9), utc(3, 3, 10)),
+        (utc(3, 3, 11), utc(3, 3, 12)),
+    ]
+    assert [(s.start, s.end) for s in options[1].sessions] == [
+        (utc(3, 3, 11), utc(3, 3, 12)),
+        (utc(3, 3, 12), utc(3, 3, 13)),
+    ]
+
+
+def test_start_times_align_to_the_step():
+    busy = person(1, busy=(Interval(utc(3, 3, 9), utc(3, 3, 9, 7)),))
+
+    options = find([session(1)], [busy], utc(3, 3), utc(3, 4), step=timedelta(minutes=30), limit=2)
+
+    assert starts(options) == [utc(3, 3, 9, 30), utc(3, 3, 10)]
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match="Duration"):
+        find([SessionRequest(timedelta(0), (1,))], [person(1)], utc(3, 3), utc(3, 4))
+    with pytest.raises(ValueError, match="aware"):
+        find([session(1)], [person(1)], datetime(2025, 3, 3), utc(3, 4))
+
+
+# Daylight saving: working hours stay put on the local clock.
+
+
+def working_day(zone, month, day, hours=EVERY_DAY_9_TO_5):
+    """The first start and last end of one-hour sessions over a local day, in UTC."""
+    start, end = local(zone, month, day), local(zone, month, day) + timedelta(days=1)
+    options = find([session(1)], [person(1, zone, hours)], start, end, limit=1000)
+    return (options[0].start, options[-1].end) if options else None
+
+
+@pytest.mark.parametrize(
+    ("zone", "month", "day", "opens_utc", "closes_utc"),
+    [
+        ("Europe/London", 3, 29, 9, 17),
+        ("Europe/London", 3, 30, 8, 16),  # clocks go forward that night
+        ("Europe/London", 3, 31, 8, 16),
+        ("Europe/London", 10, 25, 8, 16),
+        ("Europe/London", 10, 26, 9, 17),  # clocks go back
+        ("America/New_York", 3, 8, 14, 22),
+        ("America/New_York", 3, 9, 13, 21),  # clocks go forward
+        ("America/New_York", 3, 10, 13, 21),
+        ("America/New_York", 11, 1, 13, 21),
+        ("America/New_York", 11, 2, 14, 22),  # clocks go back
+    ],
+)
+def test_working_hours_stay_local_across_dst_changes(zone, month, day, opens_utc, closes_utc):
+    opens, closes = working_day(zone, month, day)
+
+    assert (opens, closes) == (utc(month, day, opens_utc), utc(month, day, closes_utc))
+    assert (opens.astimezone(ZoneInfo(zone)).hour, closes.astimezone(ZoneInfo(zone)).hour) == (
+        9,
+        17,
+    )
+
+
+def test_hours_in_the_skipped_hour_start_when_the_clock_resumes():
+    # 02:00-04:00 on 9 March in New York: 02:00 never happens, the day starts at 03:00 EDT.
+    hours = {6: ((time(2), time(4)),)}
+
+    assert working_day("America/New_York", 3, 9, hours) == (utc(3, 9, 7), utc(3, 9, 8))
+
+
+def test_hours_wholly_in_the_skipped_hour_are_empty():
+    hours = {6: ((time(1), time(2)), (time(2), time(3)))}
+
+    # Only 01:00-02:00 EST exists; the second range is the hour that never happens.
+    assert working_day("America/New_York", 3, 9, hours) == (utc(3, 9, 6), utc(3, 9, 7))
+
+
+@pytest.mark.parametrize(
+    ("zone", "month", "day", "opens_utc", "closes_utc"),
+    [("America/New_York", 11, 2, 5, 7), ("Europe/London", 10, 26, 0, 2)],
+)
+def test_hour_that_happens_twice_is_worked_twice(zone, month, day, opens_utc, closes_utc):
+    hours = {6: ((time(1), time(2)),)}
+
+    assert working_day(zone, month, day, hours) == (
+        utc(month, day, opens_utc),
+        utc(month, day, closes_utc),
+    )
+
+
+def test_overnight_hours_run_past_midnight():
+    night = person(1, hours={0: ((time(22), time(2)),)})
+
+    options = find([session(1, minutes=240)], [night], utc(3, 3), utc(3, 5))
+
+    assert starts(options) == [utc(3, 3, 22)]
+
+
+# Properties, checked against the raw input rather than the module's own spans.
+
+ZONES = ("UTC", "Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Sydney")
+
+
+def clock(half_hours):
+    return time(half_hours // 2, 30 * (half_hours % 2))
+
+
+@st.composite
+def working_hours(draw):
+    # Between 04:00 and 23:00, clear of every DST change in ZONES, so the wall clock is an
+    # exact oracle; the DST tests above cover the changes themselves.
+    hours = {}
+    for day in range(7):
+        ranges = []
+        for _ in range(draw(st.sampled_from([0, 1, 1, 2]))):
+            opens = draw(st.integers(8, 40))
+            closes = draw(st.integers(opens + 1, 46))
+            ranges.append((clock(opens), clock(closes)))
+        hours[day] = tuple(ranges)
+    return hours
+
+
+def blocks(horizon_start, days, max_size):
+    block = st.builds(
+        lambda minute, length: meeting(horizon_start + timedelta(minutes=minute), length),
+        st.integers(-2 * 24 * 60, days * 24 * 60),
+        st.integers(5, 240),
+    )
+    return st.lists(block, max_size=max_size).map(tuple)
+
+
+@st.composite
+def worlds(draw, pools=True):
+    horizon_start = utc(1, 6) + timedelta(days=draw(st.integers(0, 350)))
+    days = draw(st.integers(1, 5))
+    ids = list(range(1, draw(st.integers(1, 4)) + 1))
+    people = {
+        pid: Interviewer(
+            pid,
+            draw(st.sampled_from(ZONES)),
+            draw(working_hours()),
+            busy=draw(blocks(horizon_start, days, 6)),
+            interviews=draw(blocks(horizon_start, days, 4)),
+            buffer=timedelta(minutes=draw(st.sampled_from([0, 10, 15, 30]))),
+            weekly_cap=draw(st.none() | st.integers(0, 4)),
+        )
+        for pid in ids
+    }
+    requests = []
+    for _ in range(draw(st.integers(1, 3 if pools else 1))):
+        required = draw(st.lists(st.sampled_from(ids), max_size=2, unique=True))
+        shadows = draw(st.lists(st.sampled_from(ids), max_size=1 if pools else 0))
+        pool = draw(st.lists(st.sampled_from(ids), max_size=3 if pools else 0, unique=True))
+        free_pool = [pid for pid in pool if pid not in required + shadows]
+        requests.append(
+            SessionRequest(
+                timedelta(minutes=15 * draw(st.integers(1, 6))),
+                interviewer_ids=tuple(required),
+                pool_ids=tuple(pool),
+                pool_count=draw(st.integers(0, len(free_pool))),
+                shadow_ids=tuple(shadows),
+            )
+        )
+    windows = None
+    if draw(st.booleans()):
+        window = st.builds(
+            lambda quarter, length: Interval(
+                horizon_start + quarter * MINUTES_15,
+                horizon_start + (quarter + length) * MINUTES_15,
+            ),
+            st.integers(0, days * 96),
+            st.integers(1, 48),
+        )
+        windows = draw(st.lists(window, max_size=4))
+    return {
+        "requests": requests,
+        "people": people,
+        "start": horizon_start,
+        "end": horizon_start + timedelta(days=days),
+        "candidate_windows": windows,
+        "step": draw(st.sampled_from([MINUTES_15, timedelta(minutes=30)])),
+    }
+
+
+def run(world, **kwargs):
+    arguments = {k: world[k] for k in ("start", "end", "candidate_windows", "step")}
+    return find_options(world["requests"], world["people"], **arguments, **kwargs)
+
+
+def quarters(start, end):
+    """The quarter hours a session covers; every boundary in the worlds lies on one."""
+    moment = start
+    while moment < end:
+        yield moment
+        moment += MINUTES_15
+
+
+def works_at(person, moment):
+    wall = moment.astimezone(ZoneInfo(person.time_zone))
+    ranges = person.working_hours.get(wall.weekday(), ())
+    return any(opens <= wall.time() < closes for opens, closes in ranges)
+
+
+def overlaps(start, end, other_start, other_end):
+    return start < other_end and other_start < end
+
+
+def week_of(person, moment):
+    return moment.astimezone(ZoneInfo(person.time_zone)).isocalendar()[:2]
+
+
+def can_attend(person, start, end):
+    buffer = person.buffer
+    return (
+        all(works_at(person, moment) for moment in quarters(start, end))
+        and not any(overlaps(start, end, b.start, b.end) for b in person.busy)
+        and not any(
+            overlaps(start, end, i.start - buffer, i.end + buffer) for i in person.interviews
+        )
+    )
+
+
+def within_windows(world, start, end):
+    windows = world["candidate_windows"]
+    if windows is None:
+        return True
+    return all(any(w.start <= q < w.end for w in windows) for q in quarters(start, end))
+
+
+def assert_valid(option, world, back_to_back):
+    requests, people = world["requests"], world["people"]
+    for placed in option.sessions:
+        request = requests[placed.index]
+        ids = placed.interviewer_ids
+        assert len(set(ids)) == len(ids)
+        assert set(request.interviewer_ids) | set(request.shadow_ids) <= set(ids)
+        chosen = set(ids) - set(request.interviewer_ids) - set(request.shadow_ids)
+        assert chosen <= set(request.pool_ids)
+        assert len(chosen) == request.pool_count
+        assert placed.end - placed.start == request.duration
+        assert world["start"] <= placed.start
+        assert placed.end <= world["end"]
+        assert within_windows(world, placed.start, placed.end)
+        for pid in ids:
+            assert can_attend(people[pid], placed.start, placed.end)
+    taken = Counter(
+        (pid, week_of(people[pid], placed.start))
+        for placed in option.sessions
+        for pid in placed.interviewer_ids
+    )
+    for (pid, week), count in taken.items():
+        cap = people[pid].weekly_cap
+        booked = sum(week_of(people[pid], i.start) == week for i in people[pid].interviews)
+        assert cap is None or booked + count <= cap
+    for a, b in pairwise(option.sessions):
+        assert b.start >= a.end
+        if set(a.interviewer_ids) & set(b.interviewer_ids):
+            assert not overlaps(a.start, a.end, b.start, b.end)
+    # Back to back, only the block's start is on the step; the rest follow without a gap.
+    assert (option.start - EPOCH) % world["step"] == timedelta(0)
+    indexes = [placed.index for placed in option.sessions]
+    if back_to_back:
+        assert sorted(indexes) == list(range(len(requests)))
+        assert all(b.start == a.end for a, b in pairwise(option.sessions))
+    else:
+        assert indexes == list(range(len(requests)))
+        assert all((s.start - EPOCH) % world["step"] == timedelta(0) for s in option.sessions)
+    assert option.reasons
+
+
+@settings(max_examples=120, deadline=None)
+@given(worlds(), st.booleans())
+def test_every_option_respects_every_constraint(world, back_to_back):
+    options = run(world, back_to_back=back_to_back, limit=5)
+
+    assert len(options) <= 5
+    assert starts(options) == sorted(starts(options))
+    for option in options:
+        assert_valid(option, world, back_to_back)
+
+
+@settings(max_examples=60, deadline=None)
+@given(worlds(pools=False))
+def test_first_option_is_the_earliest_possible(world):
+    # A brute-force search over every step: the sweep must miss nothing.
+    (request,) = world["requests"]
+    people = [world["people"][pid] for pid in (*request.interviewer_ids, *request.shadow_ids)]
+
+    def possible(start):
+        end = start + request.duration
+        return within_windows(world, start, end) and all(
+            can_attend(p, start, end) and has_room(p, start) for p in people
+        )
+
+    def has_room(p, start):
+        booked = sum(week_of(p, i.start) == week_of(p, start) for i in p.interviews)
+        return p.weekly_cap is None or booked + 1 <= p.weekly_cap
+
+    step = world["step"]
+    moment = world["start"]
+    earliest = None
+    while moment + request.duration <= world["end"]:
+        if possible(moment):
+            earliest = moment
+            break
+        moment += step
+
+    options = run(world, limit=1)
+
+    assert (options[0].start if options else None) == earliest
+
+
+# The benchmark's size: 6 interviewers in 4 zones, 50 busy blocks each, 10 working days.
+
+
+def benchmark_case():
+    rng = random.Random(4)
+    zones = ["Europe/London", "Europe/Berlin", "America/New_York", "America/Sao_Paulo"]
+    people = {}
+    for pid in range(1, 7):
+        busy = []
+        for _ in range(50):
+            day = utc(3, 3) + timedelta(days=rng.randrange(12))
+            start = day + timedelta(minutes=15 * rng.randrange(96))
+            busy.append(meeting(start, rng.choice([30, 45, 60, 90])))
+        people[pid] = Interviewer(
+            pid, zones[pid % 4], WEEKDAYS_9_TO_5, busy=tuple(busy), buffer=MINUTES_15, weekly_cap=8
+        )
+    requests = [
+        session(1, 2, minutes=60),
+        SessionRequest(timedelta(minutes=45), pool_ids=(3, 4, 5), pool_count=2),
+        session(6, minutes=45, shadow_ids=(2,)),
+    ]
+    return {
+        "requests": requests,
+        "people": people,
+        "start": utc(3, 3),
+        "end": utc(3, 15),
+        "candidate_windows": None,
+        "step": MINUTES_15,
+    }
+
+
+def test_benchmark_sized_panel_finds_options():
+    world = benchmark_case()
+
+    options = run(world)
+
+    assert len(options) == 10
+    for option in options:
+        assert_valid(option, world, back_to_back=True)

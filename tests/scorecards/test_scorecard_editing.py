@@ -1,0 +1,283 @@
+"""Scorecard templates and their versions, at the domain level (no HTTP)."""
+
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from scorecards import editing
+from scorecards import feedback as scorecard_feedback
+from scorecards.models import Category, Criterion, Rating, Scorecard, ScorecardVersion
+from tests.factories import ApplicationFactory, TeamFactory
+
+
+def criterion_fields(**overrides):
+    return {
+        "name": "System design",
+        "category": Category.SKILLS,
+        "description": "Designs systems that survive contact with production.",
+        "anchor_1": "No structure to the design.",
+        "anchor_2": "A design with major gaps.",
+        "anchor_3": "A sound design with the main trade-offs.",
+        "anchor_4": "Several designs compared, the trade-offs explained.",
+        "weight": 2,
+        "questions": "Design a rate limiter.",
+        **overrides,
+    }
+
+
+def fields_of(criterion, **overrides):
+    return {**{name: getattr(criterion, name) for name in editing.CRITERION_FIELDS}, **overrides}
+
+
+def criteria_of(scorecard):
+    return list(scorecard.current_version().criteria.all())
+
+
+def only(scorecard, category):
+    (criterion,) = [c for c in criteria_of(scorecard) if c.category == category]
+    return criterion
+
+
+def criteria_snapshot():
+    return sorted(Criterion.objects.values_list("pk", "version_id", "name", "category", "position"))
+
+
+@pytest.fixture
+def template(team):
+    return editing.create_template(team, "Backend template")
+
+
+@pytest.fixture
+def submitted_feedback(member, team):
+    """Feedback submitted on version 1 of an opening's scorecard."""
+    application = ApplicationFactory(opening__team=team)
+    item = scorecard_feedback.assign(application, member, Category.SKILLS, assigned_by=member)
+    (criterion,) = item.criteria.all()
+    scorecard_feedback.save_draft(
+        item, member, ratings={criterion.pk: {"score": 3, "notes": "Clear"}}, vote="yes"
+    )
+    scorecard_feedback.submit(item, member, revision_number=1)
+    return item
+
+
+def test_create_template_has_one_criterion_per_category(template):
+    criteria = criteria_of(template)
+
+    assert template.is_template
+    assert [c.category for c in criteria] == [Category.SKILLS, Category.TEAM_FIT]
+    assert [c.name for c in criteria] == ["Problem solving", "Collaboration"]
+    assert all(all(anchor for _, anchor in c.anchors) for c in criteria)
+    assert list(template.versions.values_list("number", flat=True)) == [1]
+
+
+def test_copy_takes_the_criteria_as_they_are_now(template):
+    editing.update_criterion(
+        template,
+        only(template, Category.SKILLS).key,
+        fields_of(only(template, Category.SKILLS), name="Debugging"),
+    )
+
+    copy = editing.copy_scorecard(template, name="Backend engineer scorecard")
+
+    assert copy.pk != template.pk
+    assert copy.team == template.team
+    assert [c.name for c in criteria_of(copy)] == ["Debugging", "Collaboration"]
+    assert not {c.pk for c in criteria_of(copy)} & {c.pk for c in criteria_of(template)}
+
+
+def test_later_edits_to_the_source_leave_the_copy_alone(template):
+    copy = editing.copy_scorecard(template, name="Backend engineer scorecard")
+    skills = only(template, Category.SKILLS)
+
+    editing.update_criterion(template, skills.key, fields_of(skills, anchor_3="Changed anchor"))
+    editing.add_criterion(template, criterion_fields())
+
+    assert [c.name for c in criteria_of(copy)] == ["Problem solving", "Collaboration"]
+    assert only(copy, Category.SKILLS).anchor_3 == (
+        "Reached a sound approach alone, handled the main edge cases."
+    )
+
+
+def test_edit_without_submitted_feedback_edits_the_version_in_place(member, team):
+    application = ApplicationFactory(opening__team=team)
+    scorecard = application.opening.scorecard
+    item = scorecard_feedback.assign(application, member, Category.SKILLS, assigned_by=member)
+    skills = only(scorecard, Category.SKILLS)
+    scorecard_feedback.save_draft(item, member, ratings={skills.pk: {"score": 2}})
+
+    editing.update_criterion(scorecard, skills.key, fields_of(skills, name="Debugging"))
+
+    assert list(scorecard.versions.values_list("number", flat=True)) == [1]
+    skills.refresh_from_db()
+    assert skills.name == "Debugging"
+
+
+def test_edit_after_submitted_feedback_makes_version_2_with_the_same_keys(submitted_feedback):
+    scorecard = submitted_feedback.application.opening.scorecard
+    v1 = scorecard.current_version()
+    old = {c.pk: (c.key, c.name, c.anchors, c.weight) for c in v1.criteria.all()}
+    skills = only(scorecard, Category.SKILLS)
+
+    editing.update_criterion(
+        scorecard, skills.key, fields_of(skills, name="Debugging", anchor_4="Finds the root cause")
+    )
+
+    v2 = scorecard.current_version()
+    assert (v1.number, v2.number) == (1, 2)
+    assert {c.key for c in v2.criteria.all()} == {key for key, *_ in old.values()}
+    assert only(scorecard, Category.SKILLS).name == "Debugging"
+    # Version 1's rows are exactly as they were.
+    assert {c.pk: (c.key, c.name, c.anchors, c.weight) for c in v1.criteria.all()} == old
+
+
+def test_submitted_revision_still_shows_the_criterion_it_was_given_on(submitted_feedback):
+    scorecard = submitted_feedback.application.opening.scorecard
+    skills = only(scorecard, Category.SKILLS)
+
+    editing.update_criterion(
+        scorecard, skills.key, fields_of(skills, name="Debugging", anchor_3="New anchor")
+    )
+
+    (rating,) = Rating.objects.filter(revision__feedback=submitted_feedback).select_related(
+        "criterion"
+    )
+    assert rating.criterion.version.number == 1
+    assert rating.criterion.name == "Problem solving"
+    assert rating.criterion.anchor_3 == (
+        "Reached a sound approach alone, handled the main edge cases."
+    )
+    assert (rating.score, rating.notes) == (3, "Clear")
+
+
+def test_further_edits_go_to_the_new_version_in_place(submitted_feedback):
+    scorecard = submitted_feedback.application.opening.scorecard
+    skills = only(scorecard, Category.SKILLS)
+    editing.update_criterion(scorecard, skills.key, fields_of(skills, name="Debugging"))
+
+    editing.add_criterion(scorecard, criterion_fields())
+    editing.move_criterion(scorecard, skills.key, +1)
+
+    assert list(scorecard.versions.values_list("number", flat=True)) == [1, 2]
+    assert len(scorecard.versions.get(number=1).criteria.all()) == 2
+
+
+def test_add_criterion_appends_at_the_end(template):
+    added = editing.add_criterion(template, criterion_fields())
+
+    assert [c.name for c in criteria_of(template)] == [
+        "Problem solving",
+        "Collaboration",
+        "System design",
+    ]
+    assert added.version == template.current_version()
+
+
+def test_remove_criterion_removes_one_of_several_in_its_category(template):
+    added = editing.add_criterion(template, criterion_fields())
+
+    editing.remove_criterion(template, added.key)
+
+    assert [c.name for c in criteria_of(template)] == ["Problem solving", "Collaboration"]
+
+
+@pytest.mark.parametrize("category", [Category.SKILLS, Category.TEAM_FIT])
+def test_remove_refuses_the_last_criterion_of_a_category(template, category):
+    before = criteria_snapshot()
+
+    with pytest.raises(ValidationError, match="at least one"):
+        editing.remove_criterion(template, only(template, category).key)
+
+    assert criteria_snapshot() == before
+
+
+def test_refused_removal_after_submitted_feedback_leaves_no_new_version(submitted_feedback):
+    scorecard = submitted_feedback.application.opening.scorecard
+    before = criteria_snapshot()
+
+    with pytest.raises(ValidationError):
+        editing.remove_criterion(scorecard, only(scorecard, Category.TEAM_FIT).key)
+
+    assert list(scorecard.versions.values_list("number", flat=True)) == [1]
+    assert criteria_snapshot() == before
+
+
+def test_move_criterion_reorders(template):
+    added = editing.add_criterion(template, criterion_fields())
+
+    editing.move_criterion(template, added.key, -1)
+    assert [c.name for c in criteria_of(template)] == [
+        "Problem solving",
+        "System design",
+        "Collaboration",
+    ]
+
+    editing.move_criterion(template, added.key, -1)
+    assert [c.name for c in criteria_of(template)] == [
+        "System design",
+        "Problem solving",
+        "Collaboration",
+    ]
+
+    editing.move_criterion(template, added.key, +1)
+    assert [c.name for c in criteria_of(template)] == [
+        "Problem solving",
+        "System design",
+        "Collaboration",
+    ]
+
+
+def test_move_past_either_end_changes_nothing(template):
+    first, last = criteria_of(template)
+
+    editing.move_criterion(template, first.key, -1)
+    editing.move_criterion(template, last.key, +1)
+
+    assert criteria_of(template) == [first, last]
+
+
+def test_changing_the_category_of_the_only_criterion_of_its_category_is_refused(template):
+    skills = only(template, Category.SKILLS)
+    before = criteria_snapshot()
+
+    with pytest.raises(ValidationError, match="at least one skills criterion"):
+        editing.update_criterion(
+            template, skills.key, fields_of(skills, category=Category.TEAM_FIT)
+        )
+
+    assert criteria_snapshot() == before
+
+
+def test_changing_the_category_when_another_remains_is_allowed(template):
+    editing.add_criterion(template, criterion_fields())
+    skills = criteria_of(template)[0]
+
+    editing.update_criterion(template, skills.key, fields_of(skills, category=Category.TEAM_FIT))
+
+    assert [c.category for c in criteria_of(template)] == [
+        Category.TEAM_FIT,
+        Category.TEAM_FIT,
+        Category.SKILLS,
+    ]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda scorecard, key: editing.update_criterion(scorecard, key, criterion_fields()),
+        lambda scorecard, key: editing.remove_criterion(scorecard, key),
+        lambda scorecard, key: editing.move_criterion(scorecard, key, +1),
+    ],
+    ids=["update", "remove", "move"],
+)
+def test_a_criterion_of_another_scorecard_is_refused(template, change):
+    other = editing.create_template(TeamFactory(), "Other team's template")
+    before = criteria_snapshot()
+
+    with pytest.raises(ValidationError, match="not on this scorecard"):
+        change(template, criteria_of(other)[0].key)
+    with pytest.raises(ValidationError, match="not on this scorecard"):
+        change(template, uuid.uuid4())
+
+    assert criteria_snapshot() == before
+    assert Scorecard.objects.count() == ScorecardVersion.objects.count() == 2

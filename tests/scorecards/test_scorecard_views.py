@@ -1,0 +1,366 @@
+"""The scorecard library and the htmx criteria editor, through the client."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from hiring.models import Opening
+from scorecards import editing
+from scorecards.models import Category, Criterion, Scorecard
+from tests.factories import OpeningFactory, TeamFactory
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+NON_MEMBERS = ["recruiter", "leadership", "outsider"]
+
+
+def field_error(name, message):
+    return f'<ul class="errorlist" id="id_{name}_error"><li>{message}</li></ul>'
+
+
+def criterion_post(**overrides):
+    return {
+        "name": "System design",
+        "category": Category.SKILLS,
+        "description": "Designs systems that survive contact with production.",
+        "anchor_1": "No structure to the design.",
+        "anchor_2": "A design with major gaps.",
+        "anchor_3": "A sound design with the main trade-offs.",
+        "anchor_4": "Several designs compared, the trade-offs explained.",
+        "weight": "1.5",
+        "questions": "Design a rate limiter.",
+        **overrides,
+    }
+
+
+def names(scorecard):
+    return list(scorecard.current_version().criteria.values_list("name", flat=True))
+
+
+def criteria_state():
+    return sorted(
+        Criterion.objects.values_list(
+            "pk", "version_id", "name", "category", "anchor_2", "weight", "position"
+        )
+    )
+
+
+@pytest.fixture
+def template(team):
+    return editing.create_template(team, "Backend template")
+
+
+def key_of(scorecard, name):
+    return scorecard.current_version().criteria.get(name=name).key
+
+
+# The library.
+
+
+def test_library_lists_the_team_templates_and_opening_scorecards(client, member, team, template):
+    opening = OpeningFactory(team=team, title="Site reliability engineer")
+    editing.create_template(TeamFactory(name="Payments"), "Payments secret template")
+    client.force_login(member)
+
+    response = client.get(reverse("scorecard_library", args=[team.pk]))
+
+    assert response.status_code == 200
+    assert "Backend template" in response.text
+    assert template.get_absolute_url() in response.text
+    assert "Site reliability engineer scorecard" in response.text
+    assert opening.get_absolute_url() in response.text
+    assert "Payments secret template" not in response.text
+
+
+def test_create_template_redirects_to_its_editor(client, member, team):
+    client.force_login(member)
+
+    response = client.post(reverse("scorecard_library", args=[team.pk]), {"name": "Frontend"})
+
+    scorecard = Scorecard.objects.get(name="Frontend")
+    assert response.status_code == 302
+    assert response["Location"] == scorecard.get_absolute_url()
+    assert scorecard.team == team
+    assert names(scorecard) == ["Problem solving", "Collaboration"]
+
+
+def test_create_template_with_blank_name_shows_the_error_beside_the_field(client, member, team):
+    client.force_login(member)
+
+    response = client.post(reverse("scorecard_library", args=[team.pk]), {"name": "  "})
+
+    assert response.status_code == 400
+    assert field_error("name", "This field is required.") in response.text
+    assert not Scorecard.objects.exists()
+
+
+# The editor.
+
+
+def test_editor_shows_the_criteria_with_their_anchors(client, member, template):
+    client.force_login(member)
+
+    response = client.get(template.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Problem solving" in response.text
+    assert "Reached a sound approach alone, handled the main edge cases." in response.text
+    assert "version 1" in response.text
+
+
+def test_add_criterion_by_plain_post_redirects_to_the_editor(client, member, template):
+    client.force_login(member)
+
+    response = client.post(reverse("criterion_add", args=[template.pk]), criterion_post())
+
+    assert response.status_code == 302
+    assert response["Location"] == template.get_absolute_url()
+    assert names(template) == ["Problem solving", "Collaboration", "System design"]
+    added = template.current_version().criteria.get(name="System design")
+    assert (added.category, str(added.weight), added.anchor_4) == (
+        Category.SKILLS,
+        "1.50",
+        "Several designs compared, the trade-offs explained.",
+    )
+
+
+def test_add_criterion_by_htmx_returns_only_the_criteria_section(client, member, template):
+    client.force_login(member)
+
+    response = client.post(reverse("criterion_add", args=[template.pk]), criterion_post(), **HTMX)
+
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<section id="criteria"')
+    assert "<html" not in response.text
+    assert "System design" in response.text
+    assert names(template) == ["Problem solving", "Collaboration", "System design"]
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("anchor_2", "", "This field is required."),
+        ("anchor_4", "   ", "This field is required."),
+        ("weight", "0", "Ensure this value is greater than or equal to 0.01."),
+        ("weight", "-1", "Ensure this value is greater than or equal to 0.01."),
+        ("name", "", "This field is required."),
+    ],
+)
+def test_add_criterion_with_bad_input_shows_the_error_beside_the_field(
+    client, member, template, headers, field, value, message
+):
+    client.force_login(member)
+    before = criteria_state()
+
+    response = client.post(
+        reverse("criterion_add", args=[template.pk]), criterion_post(**{field: value}), **headers
+    )
+
+    assert response.status_code == 400
+    assert field_error(field, message) in response.text
+    assert criteria_state() == before
+    if headers:
+        assert "<html" not in response.text
+
+
+def test_edit_form_opens_inline(client, member, template):
+    client.force_login(member)
+    key = key_of(template, "Collaboration")
+
+    response = client.get(reverse("criterion_edit", args=[template.pk, key]), **HTMX)
+
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert "Save criterion" in response.text
+    assert 'value="Collaboration"' in response.text
+
+
+def test_edit_criterion_saves_it(client, member, template):
+    client.force_login(member)
+    key = key_of(template, "Collaboration")
+
+    response = client.post(
+        reverse("criterion_edit", args=[template.pk, key]),
+        criterion_post(name="Giving feedback", category=Category.TEAM_FIT),
+    )
+
+    assert response.status_code == 302
+    assert names(template) == ["Problem solving", "Giving feedback"]
+    edited = template.current_version().criteria.get(key=key)
+    assert edited.anchor_1 == "No structure to the design."
+    assert template.current_version().number == 1
+
+
+def test_edit_criterion_with_bad_input_changes_nothing(client, member, template):
+    client.force_login(member)
+    key = key_of(template, "Collaboration")
+    before = criteria_state()
+
+    response = client.post(
+        reverse("criterion_edit", args=[template.pk, key]),
+        criterion_post(category=Category.TEAM_FIT, anchor_2="", weight="-2"),
+        **HTMX,
+    )
+
+    assert response.status_code == 400
+    assert field_error("anchor_2", "This field is required.") in response.text
+    assert "greater than or equal to 0.01" in response.text
+    assert criteria_state() == before
+
+
+def test_edit_taking_away_the_only_team_fit_criterion_is_refused(client, member, template):
+    client.force_login(member)
+    before = criteria_state()
+
+    response = client.post(
+        reverse("criterion_edit", args=[template.pk, key_of(template, "Collaboration")]),
+        criterion_post(category=Category.SKILLS),
+    )
+
+    assert response.status_code == 400
+    assert "A scorecard needs at least one team fit criterion." in response.text
+    assert criteria_state() == before
+
+
+def test_remove_criterion(client, member, template):
+    editing.add_criterion(template, {**criterion_post(), "weight": 1})
+    client.force_login(member)
+
+    response = client.post(
+        reverse("criterion_remove", args=[template.pk, key_of(template, "System design")]),
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert "System design" not in response.text
+    assert names(template) == ["Problem solving", "Collaboration"]
+
+
+def test_remove_the_last_criterion_of_a_category_is_refused_with_a_message(
+    client, member, template
+):
+    client.force_login(member)
+    before = criteria_state()
+
+    response = client.post(
+        reverse("criterion_remove", args=[template.pk, key_of(template, "Problem solving")])
+    )
+
+    assert response.status_code == 400
+    assert "A scorecard needs at least one skills criterion." in response.text
+    assert criteria_state() == before
+
+
+def test_move_criterion_up_and_down(client, member, template):
+    editing.add_criterion(template, {**criterion_post(), "weight": 1})
+    client.force_login(member)
+    url = reverse("criterion_move", args=[template.pk, key_of(template, "System design")])
+
+    response = client.post(url, {"direction": "up"}, **HTMX)
+
+    assert response.status_code == 200
+    assert names(template) == ["Problem solving", "System design", "Collaboration"]
+    assert response.text.index("System design") < response.text.index("Collaboration")
+
+    response = client.post(url, {"direction": "down"})
+
+    assert response.status_code == 302
+    assert names(template) == ["Problem solving", "Collaboration", "System design"]
+
+
+def test_moving_an_unknown_criterion_gets_a_clear_error(client, member, template):
+    client.force_login(member)
+    before = criteria_state()
+
+    response = client.post(
+        reverse("criterion_move", args=[template.pk, uuid.uuid4()]), {"direction": "up"}
+    )
+
+    assert response.status_code == 400
+    assert "That criterion is not on this scorecard." in response.text
+    assert criteria_state() == before
+
+
+# Only the team's members reach its scorecards.
+
+
+def editor_requests(team, scorecard):
+    key = key_of(scorecard, "Problem solving")
+    return [
+        ("get", reverse("scorecard_library", args=[team.pk]), {}),
+        ("post", reverse("scorecard_library", args=[team.pk]), {"name": "Sneaky"}),
+        ("get", reverse("scorecard_edit", args=[scorecard.pk]), {}),
+        ("post", reverse("scorecard_copy", args=[scorecard.pk]), {}),
+        ("post", reverse("criterion_add", args=[scorecard.pk]), criterion_post()),
+        ("get", reverse("criterion_edit", args=[scorecard.pk, key]), {}),
+        ("post", reverse("criterion_edit", args=[scorecard.pk, key]), criterion_post()),
+        ("post", reverse("criterion_remove", args=[scorecard.pk, key]), {}),
+        ("post", reverse("criterion_move", args=[scorecard.pk, key]), {"direction": "down"}),
+    ]
+
+
+@pytest.mark.parametrize("persona", NON_MEMBERS)
+@pytest.mark.parametrize("of_opening", [False, True], ids=["template", "opening scorecard"])
+def test_only_team_members_reach_the_editor(client, request, team, template, persona, of_opening):
+    scorecard = OpeningFactory(team=team).scorecard if of_opening else template
+    client.force_login(request.getfixturevalue(persona))
+    before = (criteria_state(), sorted(Scorecard.objects.values_list("pk", "name")))
+
+    for method, url, data in editor_requests(team, scorecard):
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 404, (method, url)
+        assert "Problem solving" not in response.text
+
+    assert (criteria_state(), sorted(Scorecard.objects.values_list("pk", "name"))) == before
+
+
+def test_copy_template_makes_an_independent_template(client, member, template):
+    client.force_login(member)
+
+    response = client.post(reverse("scorecard_copy", args=[template.pk]))
+
+    copy = Scorecard.objects.get(name="Copy of Backend template")
+    assert response.status_code == 302
+    assert response["Location"] == copy.get_absolute_url()
+    assert copy.is_template
+    assert names(copy) == names(template)
+
+
+# A new opening gets its own copy of a library scorecard.
+
+
+def test_new_opening_gets_its_own_copy_of_the_scorecard(client, member, team, template):
+    client.force_login(member)
+
+    response = client.post(
+        reverse("opening_create", args=[team.pk]),
+        {"title": "Backend engineer", "description": "Payments APIs", "template": template.pk},
+    )
+
+    opening = Opening.objects.get(title="Backend engineer")
+    assert response.status_code == 302
+    assert response["Location"] == opening.get_absolute_url()
+    assert opening.team == team
+    assert opening.scorecard.pk != template.pk
+    assert opening.scorecard.name == "Backend engineer scorecard"
+    assert names(opening.scorecard) == names(template)
+    assert not opening.scorecard.is_template
+
+    editing.add_criterion(opening.scorecard, {**criterion_post(), "weight": 1})
+    assert names(template) == ["Problem solving", "Collaboration"]
+
+
+def test_new_opening_cannot_use_another_teams_template(client, member, team):
+    foreign = editing.create_template(TeamFactory(name="Payments"), "Payments template")
+    client.force_login(member)
+
+    response = client.post(
+        reverse("opening_create", args=[team.pk]),
+        {"title": "Backend engineer", "template": foreign.pk},
+    )
+
+    assert response.status_code == 400
+    assert 'id="id_template_error"' in response.text
+    assert not Opening.objects.exists()

@@ -1,0 +1,366 @@
+"""Invitations: the only way in. Sent once, used once, for the invited address only."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
+from django.core import signing
+from django.utils import timezone
+
+from hiring.models import Invitation, Membership, Notification, User
+from hiring.tasks import send_invitation
+from tests.factories import PASSWORD
+
+INVITE = "/organisation/invitations/"
+SIGNUP = "/accounts/signup/"
+
+
+@pytest.fixture(autouse=True)
+def _database(db):
+    """Every test here uses the database, and so starts with clean rate-limit counters."""
+
+
+def invitation_for(email, invited_by, **fields):
+    return Invitation.objects.create(email=email, invited_by=invited_by, **fields)
+
+
+def sign_up(client, email, **fields):
+    return client.post(
+        SIGNUP,
+        {
+            "email": email,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "display_name": "Nina Newcomer",
+            "time_zone": "Europe/Berlin",
+            **fields,
+        },
+    )
+
+
+def token_signed_at(pk, when):
+    """A link as Invitation.token() would have made it at `when`."""
+
+    class SignerAt(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(when.timestamp()))
+
+    return SignerAt(salt=Invitation.SALT).sign_object(pk)
+
+
+def assert_unusable(response, reason):
+    assert response.status_code == 410
+    assert "This invitation can't be used" in response.text
+    assert reason in response.text
+
+
+# Inviting people to the organisation
+
+
+def test_admin_invites_a_recruiter_and_one_email_carries_the_link(
+    client, org_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(org_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(INVITE, {"email": "rosa@example.com", "role": "recruiter"})
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.role, invitation.team) == (
+        "rosa@example.com",
+        User.Role.RECRUITER,
+        None,
+    )
+    assert invitation.invited_by == org_admin
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["rosa@example.com"]
+    assert invitation.get_absolute_url() in mailoutbox[0].body
+
+
+def test_link_in_the_email_signs_the_recruiter_up(
+    client, org_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(org_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(INVITE, {"email": "rosa@example.com", "role": "recruiter"})
+    client.logout()
+    link = re.search(r"^http://\S+(/invitations/\S+/)$", mailoutbox[0].body, re.M).group(1)
+    client.get(link)
+    assert sign_up(client, "rosa@example.com").status_code == 302
+    assert User.objects.get(email="rosa@example.com").role == User.Role.RECRUITER
+
+
+def test_invitation_email_waits_for_the_commit(
+    client, org_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(org_admin)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(INVITE, {"email": "rosa@example.com", "role": "recruiter"})
+    assert mailoutbox == []
+    assert len(callbacks) == 1
+
+
+@pytest.mark.parametrize("persona", ["member", "recruiter", "leadership"])
+def test_only_the_org_admin_manages_invitations(client, request, persona, org_admin):
+    pending = invitation_for("someone@example.com", org_admin, role=User.Role.RECRUITER)
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get("/organisation/").status_code == 404
+    assert client.post("/organisation/", {"name": "Hijacked"}).status_code == 404
+    assert client.post(INVITE, {"email": "x@example.com", "role": "admin"}).status_code == 404
+    assert client.post(f"{INVITE}{pending.pk}/revoke/").status_code == 404
+    pending.refresh_from_db()
+    assert pending.revoked_at is None
+    assert list(Invitation.objects.all()) == [pending]
+
+
+@pytest.mark.parametrize(
+    ("email", "error"),
+    [
+        ("not-an-email", "Enter a valid email address."),
+        ("ana@example.com", "ana@example.com already has an account."),
+        ("ANA@example.com", "ANA@example.com already has an account."),
+    ],
+)
+def test_bad_invitation_is_refused_beside_the_email_field(
+    client, org_admin, member, mailoutbox, django_capture_on_commit_callbacks, email, error
+):
+    client.force_login(org_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(INVITE, {"email": email, "role": "recruiter"})
+    assert response.status_code == 400
+    field_error = re.search(
+        r'<ul class="errorlist" id="id_email_error">(.*?)</ul>', response.text, re.S
+    )
+    assert field_error, "the error is shown with the email field"
+    assert error in field_error.group(1)
+    assert not Invitation.objects.exists()
+    assert mailoutbox == []
+
+
+def test_admin_revokes_a_pending_invitation(client, org_admin):
+    pending = invitation_for("someone@example.com", org_admin, role=User.Role.RECRUITER)
+    client.force_login(org_admin)
+    response = client.post(f"{INVITE}{pending.pk}/revoke/")
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.revoked_at is not None
+
+
+# Signing up through an invitation
+
+
+def test_invitation_link_leads_to_sign_up_with_the_email_filled_in(client, org_admin):
+    invitation = invitation_for("rosa@example.com", org_admin, role=User.Role.RECRUITER)
+    response = client.get(invitation.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"].startswith(SIGNUP)
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert re.search(r'<input[^>]*name="email"[^>]*value="rosa@example.com"', page.text)
+
+
+def test_signing_up_through_the_link_gives_the_role_a_verified_email_and_a_session(
+    client, org_admin
+):
+    invitation = invitation_for("rosa@example.com", org_admin, role=User.Role.RECRUITER)
+    client.get(invitation.get_absolute_url())
+    response = sign_up(client, "rosa@example.com")
+    assert response.status_code == 302
+
+    user = User.objects.get(email="rosa@example.com")
+    assert user.role == User.Role.RECRUITER
+    assert not user.is_staff
+    assert (user.display_name, user.time_zone) == ("Nina Newcomer", "Europe/Berlin")
+    assert user.check_password(PASSWORD)
+    assert EmailAddress.objects.get(user=user).verified
+    assert client.session[AUTH_SESSION_KEY] == str(user.pk)
+    assert client.get("/").status_code == 200
+
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None
+    assert invitation.accepted_by == user
+
+
+def test_plus_address_is_prefilled_intact(client, org_admin):
+    invitation = invitation_for("rosa+jobs@example.com", org_admin, role=User.Role.RECRUITER)
+    page = client.get(invitation.get_absolute_url(), follow=True)
+    assert re.search(r'<input[^>]*name="email"[^>]*value="rosa\+jobs@example.com"', page.text)
+    sign_up(client, "rosa+jobs@example.com")
+    assert User.objects.get(email="rosa+jobs@example.com").role == User.Role.RECRUITER
+
+
+def test_signing_up_sends_no_verification_email(client, org_admin, mailoutbox):
+    invitation = invitation_for("rosa@example.com", org_admin, role=User.Role.RECRUITER)
+    client.get(invitation.get_absolute_url())
+    sign_up(client, "rosa@example.com")
+    assert mailoutbox == []
+
+
+def test_signing_up_with_another_email_is_refused(client, org_admin):
+    invitation = invitation_for("rosa@example.com", org_admin, role=User.Role.RECRUITER)
+    client.get(invitation.get_absolute_url())
+    response = sign_up(client, "someone-else@example.com")
+    assert response.status_code == 200
+    assert "Sign up with the invited address, rosa@example.com." in response.text
+    assert not User.objects.filter(email="someone-else@example.com").exists()
+    assert AUTH_SESSION_KEY not in client.session
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_team_invitation_makes_the_newcomer_a_member_of_the_team(client, member, team):
+    invitation = invitation_for("nina@example.com", member, team=team)
+    client.get(invitation.get_absolute_url())
+    sign_up(client, "nina@example.com")
+    user = User.objects.get(email="nina@example.com")
+    assert team.has_member(user)
+    assert user.role == User.Role.MEMBER
+    assert Membership.objects.filter(user=user).count() == 1
+
+
+def test_link_for_an_existing_account_asks_to_sign_in(client, member, team, outsider):
+    invitation = invitation_for(outsider.email, member, team=team)
+    response = client.get(invitation.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={invitation.get_absolute_url()}"
+
+
+# Accepting with an account already signed in
+
+
+def test_signed_in_invitee_accepts_and_joins_the_team(client, member, team, outsider):
+    invitation = invitation_for(outsider.email, member, team=team)
+    client.force_login(outsider)
+    assert client.get(invitation.get_absolute_url()).status_code == 200
+    response = client.post(invitation.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == team.get_absolute_url()
+    assert team.has_member(outsider)
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == outsider
+
+
+def test_someone_else_signed_in_cannot_accept(client, member, team, outsider, recruiter):
+    invitation = invitation_for(outsider.email, member, team=team)
+    client.force_login(recruiter)
+    response = client.post(invitation.get_absolute_url())
+    assert response.status_code == 403
+    assert f"This invitation is for {outsider.email}." in response.text
+    assert not team.has_member(recruiter)
+    assert not team.has_member(outsider)
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    assert recruiter.role == User.Role.RECRUITER
+
+
+# Links that can no longer be used
+
+
+def test_used_link_cannot_be_used_again(client, member, team, outsider):
+    invitation = invitation_for(outsider.email, member, team=team)
+    client.force_login(outsider)
+    client.post(invitation.get_absolute_url())
+    client.logout()
+    response = client.get(invitation.get_absolute_url())
+    assert_unusable(response, "This invitation has already been used. Sign in instead.")
+
+
+def test_used_link_cannot_sign_up_a_second_account(client, org_admin):
+    invitation = invitation_for("rosa@example.com", org_admin, role=User.Role.ADMIN)
+    link = invitation.get_absolute_url()
+    client.get(link)
+    sign_up(client, "rosa@example.com")
+    client.logout()
+    assert_unusable(client.get(link), "This invitation has already been used.")
+    assert User.objects.filter(role=User.Role.ADMIN).count() == 2
+
+
+def test_expired_link_is_refused(client, org_admin):
+    eight_days_ago = timezone.now() - timedelta(days=8)
+    invitation = invitation_for("rosa@example.com", org_admin, created_at=eight_days_ago)
+    response = client.get(f"/invitations/{token_signed_at(invitation.pk, eight_days_ago)}/")
+    assert_unusable(response, "This invitation has expired. Ask for a new one.")
+    assert SIGNUP not in response.text
+
+
+def test_link_within_its_lifetime_still_works(client, org_admin):
+    six_days_ago = timezone.now() - timedelta(days=6)
+    invitation = invitation_for("rosa@example.com", org_admin, created_at=six_days_ago)
+    response = client.get(f"/invitations/{token_signed_at(invitation.pk, six_days_ago)}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(SIGNUP)
+
+
+def test_expired_invitation_is_refused_even_with_a_freshly_signed_link(client, org_admin):
+    """A link made late (say, by a delayed email) still ends with the invitation."""
+    eight_days_ago = timezone.now() - timedelta(days=8)
+    invitation = invitation_for("rosa@example.com", org_admin, created_at=eight_days_ago)
+    assert not invitation.is_pending
+    response = client.get(invitation.get_absolute_url())
+    assert_unusable(response, "This invitation has expired. Ask for a new one.")
+
+
+def test_link_expires_with_the_configured_lifetime(client, org_admin, settings):
+    two_days_ago = timezone.now() - timedelta(days=2)
+    invitation = invitation_for("rosa@example.com", org_admin, created_at=two_days_ago)
+    settings.INVITATION_MAX_AGE_DAYS = 1
+    response = client.get(f"/invitations/{token_signed_at(invitation.pk, two_days_ago)}/")
+    assert_unusable(response, "This invitation has expired.")
+
+
+def change_char(text, index):
+    return text[:index] + ("A" if text[index] != "A" else "B") + text[index + 1 :]
+
+
+@pytest.mark.parametrize("position", [0, -1])
+def test_tampered_link_is_refused(client, org_admin, position):
+    token = invitation_for("rosa@example.com", org_admin).token()
+    tampered = change_char(token, position)
+    response = client.get(f"/invitations/{tampered}/")
+    assert_unusable(response, "This invitation link is not valid. Check that you copied all of it.")
+
+
+def test_link_to_another_invitation_is_refused(client, org_admin):
+    token = invitation_for("rosa@example.com", org_admin).token()
+    payload, rest = token.split(":", 1)
+    other = signing.dumps(12345, salt=Invitation.SALT).split(":", 1)[0]
+    response = client.get(f"/invitations/{other}:{rest}/")
+    assert payload != other
+    assert_unusable(response, "This invitation link is not valid.")
+
+
+def test_revoked_link_is_refused(client, org_admin):
+    invitation = invitation_for("rosa@example.com", org_admin)
+    invitation.revoke()
+    response = client.get(invitation.get_absolute_url())
+    assert_unusable(response, "This invitation was withdrawn.")
+
+
+def test_revoked_invitation_cannot_finish_a_sign_up_already_started(client, org_admin):
+    invitation = invitation_for("rosa@example.com", org_admin, role=User.Role.ADMIN)
+    client.get(invitation.get_absolute_url())
+    invitation.revoke()
+    sign_up(client, "rosa@example.com")
+    assert not User.objects.filter(email="rosa@example.com").exists()
+
+
+# The invitation email
+
+
+def test_sending_an_invitation_twice_sends_one_email(org_admin, mailoutbox):
+    invitation = invitation_for("rosa@example.com", org_admin, role=User.Role.RECRUITER)
+    send_invitation.delay(invitation.pk)
+    send_invitation.delay(invitation.pk)
+    assert len(mailoutbox) == 1
+    notification = Notification.objects.get()
+    assert notification.key == f"invitation:{invitation.pk}"
+    assert notification.sent_at is not None
+
+
+def test_revoked_invitation_sends_no_email(org_admin, mailoutbox):
+    invitation = invitation_for("rosa@example.com", org_admin)
+    invitation.revoke()
+    send_invitation.delay(invitation.pk)
+    assert mailoutbox == []
+    assert not Notification.objects.filter(sent_at__isnull=False).exists()

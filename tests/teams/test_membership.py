@@ -1,0 +1,430 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from hiring.models import Invitation, Membership, Proposal, Team, Vote
+from hiring.tasks import send_invitation
+from hiring.teams import membership
+from tests.factories import UserFactory
+
+Rule = Team.MembershipRule
+Status = Proposal.Status
+
+
+def expected_outcome(rule, electorate, approvals, rejections):
+    """Decided as soon as the votes still to come can no longer change the result."""
+    needed = {
+        Rule.ANY_MEMBER: 1,
+        Rule.MAJORITY: electorate // 2 + 1,
+        Rule.UNANIMOUS: electorate,
+    }[rule]
+    still_to_vote = electorate - approvals - rejections
+    if approvals >= needed:
+        return Status.ACCEPTED
+    if approvals + still_to_vote < needed:
+        return Status.REJECTED
+    return Status.OPEN
+
+
+BALLOTS = [
+    pytest.param(
+        rule,
+        electorate,
+        approvals,
+        rejections,
+        id=f"{rule}-of{electorate}-yes{approvals}-no{rejections}",
+    )
+    for rule in Rule
+    for electorate in range(1, 6)
+    for approvals in range(electorate + 1)
+    for rejections in range(electorate - approvals + 1)
+]
+
+
+@pytest.mark.parametrize(("rule", "electorate", "approvals", "rejections"), BALLOTS)
+def test_outcome_follows_the_rule(rule, electorate, approvals, rejections):
+    assert membership.outcome(rule, electorate, approvals, rejections) == expected_outcome(
+        rule, electorate, approvals, rejections
+    )
+
+
+def test_majority_of_four_needs_three_approvals():
+    assert membership.outcome(Rule.MAJORITY, 4, 2, 0) == Status.OPEN
+    assert membership.outcome(Rule.MAJORITY, 4, 3, 0) == Status.ACCEPTED
+
+
+def test_two_rejections_of_four_reject_under_majority():
+    assert membership.outcome(Rule.MAJORITY, 4, 1, 2) == Status.REJECTED
+
+
+def test_single_rejection_rejects_under_unanimous():
+    assert membership.outcome(Rule.UNANIMOUS, 5, 4, 1) == Status.REJECTED
+
+
+def test_any_member_accepts_on_first_approval():
+    assert membership.outcome(Rule.ANY_MEMBER, 5, 1, 3) == Status.ACCEPTED
+
+
+# Helpers for the domain tests below.
+
+
+def with_rule(team, rule):
+    Team.objects.filter(pk=team.pk).update(membership_rule=rule)
+    team.refresh_from_db()
+    return team
+
+
+def add_members(team, count):
+    users = UserFactory.create_batch(count)
+    for user in users:
+        Membership.objects.create(team=team, user=user)
+    return users
+
+
+def members_of(team):
+    return set(team.memberships.values_list("user_id", flat=True))
+
+
+def db_state():
+    """Everything a membership action could change, to prove a refused one changed nothing."""
+    return (
+        sorted(Membership.objects.values_list("team_id", "user_id")),
+        sorted(Proposal.objects.values_list("id", "status", "kind", "subject_id", "email")),
+        sorted(Vote.objects.values_list("proposal_id", "voter_id", "approve")),
+        sorted(Team.objects.values_list("id", "membership_rule")),
+        sorted(Invitation.objects.values_list("id", "email")),
+    )
+
+
+# Adding an existing user.
+
+
+def test_any_member_rule_adds_existing_user_at_once(team, member):
+    with_rule(team, Rule.ANY_MEMBER)
+    newcomer = UserFactory()
+
+    proposal = membership.propose_member(team, member, newcomer.email)
+
+    assert proposal.status == Status.ACCEPTED
+    assert newcomer.pk in members_of(team)
+
+
+def test_majority_proposal_stays_open_until_second_approval(team, member, teammate):
+    (third,) = add_members(team, 1)
+    newcomer = UserFactory()
+
+    proposal = membership.propose_member(team, member, newcomer.email)
+    assert proposal.status == Status.OPEN
+    assert newcomer.pk not in members_of(team)
+
+    membership.cast_vote(proposal, teammate, approve=True)
+
+    proposal.refresh_from_db()
+    assert proposal.status == Status.ACCEPTED
+    assert Membership.objects.filter(team=team, user=newcomer).exists()
+    assert third.pk in members_of(team)
+
+
+def test_proposal_matches_existing_user_case_insensitively(team, member):
+    with_rule(team, Rule.ANY_MEMBER)
+    newcomer = UserFactory(email="dora@example.com")
+
+    proposal = membership.propose_member(team, member, "  DORA@example.com ")
+
+    assert proposal.subject == newcomer
+    assert newcomer.pk in members_of(team)
+    assert not Invitation.objects.exists()
+
+
+def test_unanimous_single_rejection_rejects_and_adds_nobody(team, member, teammate):
+    with_rule(team, Rule.UNANIMOUS)
+    add_members(team, 1)
+    newcomer = UserFactory()
+    proposal = membership.propose_member(team, member, newcomer.email)
+
+    membership.cast_vote(proposal, teammate, approve=False)
+
+    proposal.refresh_from_db()
+    assert proposal.status == Status.REJECTED
+    assert proposal.decided_at is not None
+    assert not Membership.objects.filter(user=newcomer).exists()
+
+
+# Inviting someone without an account.
+
+
+def test_accepted_proposal_invites_email_once(
+    team, member, teammate, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = membership.propose_member(team, member, "newcomer@example.com")
+    assert proposal.status == Status.OPEN
+    assert not Invitation.objects.exists()
+    assert mailoutbox == []
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        membership.cast_vote(proposal, teammate, approve=True)
+    assert mailoutbox == []  # nothing is sent before the transaction commits
+    for callback in callbacks:
+        callback()
+
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.team, invitation.invited_by) == (
+        "newcomer@example.com",
+        team,
+        member,
+    )
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["newcomer@example.com"]
+    assert "Platform" in mailoutbox[0].subject
+    assert "/invitations/" in mailoutbox[0].body
+
+
+def test_invitation_email_is_not_sent_twice_when_task_reruns(
+    team, member, django_capture_on_commit_callbacks, mailoutbox
+):
+    with_rule(team, Rule.ANY_MEMBER)
+    with django_capture_on_commit_callbacks(execute=True):
+        membership.propose_member(team, member, "newcomer@example.com")
+
+    assert send_invitation(Invitation.objects.get().pk) is False
+    assert len(mailoutbox) == 1
+
+
+# Removing a member.
+
+
+def test_subject_of_removal_cannot_vote(team, member, teammate):
+    add_members(team, 1)
+    proposal = membership.propose_removal(team, member, teammate)
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="not entitled to vote"):
+        membership.cast_vote(proposal, teammate, approve=False)
+
+    assert db_state() == before
+
+
+def test_accepted_removal_deletes_membership(team, member, teammate):
+    (third,) = add_members(team, 1)
+    proposal = membership.propose_removal(team, member, teammate)
+    assert proposal.status == Status.OPEN
+
+    membership.cast_vote(proposal, third, approve=True)
+
+    proposal.refresh_from_db()
+    assert proposal.status == Status.ACCEPTED
+    assert members_of(team) == {member.pk, third.pk}
+
+
+# Changing the rule.
+
+
+def test_rule_changes_only_when_accepted(team, member, teammate):
+    add_members(team, 1)
+    proposal = membership.propose_rule(team, member, Rule.UNANIMOUS)
+
+    team.refresh_from_db()
+    assert proposal.status == Status.OPEN
+    assert team.membership_rule == Rule.MAJORITY
+
+    membership.cast_vote(proposal, teammate, approve=True)
+
+    team.refresh_from_db()
+    assert team.membership_rule == Rule.UNANIMOUS
+
+
+def test_rejected_rule_change_keeps_rule(team, member, teammate):
+    proposal = membership.propose_rule(team, member, Rule.ANY_MEMBER)
+
+    membership.cast_vote(proposal, teammate, approve=False)
+
+    team.refresh_from_db()
+    proposal.refresh_from_db()
+    assert proposal.status == Status.REJECTED
+    assert team.membership_rule == Rule.MAJORITY
+
+
+def test_accepted_rule_change_recounts_open_proposals(team, member, teammate):
+    third, _ = add_members(team, 2)
+    newcomer = UserFactory()
+    addition = membership.propose_member(team, member, newcomer.email)
+    rule_change = membership.propose_rule(team, member, Rule.ANY_MEMBER)
+    assert addition.status == Status.OPEN
+
+    membership.cast_vote(rule_change, teammate, approve=True)
+    membership.cast_vote(rule_change, third, approve=True)
+
+    addition.refresh_from_db()
+    assert addition.status == Status.ACCEPTED
+    assert team.has_member(newcomer)
+
+
+# Refusals change nothing.
+
+
+def test_proposing_existing_member_is_refused(team, member, teammate):
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="Ben Teammate is already a member of Platform"):
+        membership.propose_member(team, member, "BEN@example.com")
+
+    assert db_state() == before
+
+
+def test_duplicate_open_proposal_is_refused(team, member, teammate):
+    membership.propose_member(team, member, "newcomer@example.com")
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="already an open proposal to add newcomer@example"):
+        membership.propose_member(team, teammate, "newcomer@example.com")
+
+    assert db_state() == before
+
+
+def test_duplicate_open_proposal_for_existing_user_is_refused(team, member, teammate):
+    newcomer = UserFactory(display_name="Dora New")
+    membership.propose_member(team, member, newcomer.email)
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="already an open proposal to add Dora New"):
+        membership.propose_member(team, teammate, newcomer.email)
+
+    assert db_state() == before
+
+
+def test_non_member_cannot_propose(team, outsider):
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="Only members of this team can do that"):
+        membership.propose_member(team, outsider, "newcomer@example.com")
+    with pytest.raises(ValidationError, match="Only members of this team can do that"):
+        membership.propose_rule(team, outsider, Rule.ANY_MEMBER)
+
+    assert db_state() == before
+
+
+def test_non_member_cannot_vote(team, member, outsider):
+    proposal = membership.propose_member(team, member, "newcomer@example.com")
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="not entitled to vote"):
+        membership.cast_vote(proposal, outsider, approve=True)
+
+    assert db_state() == before
+
+
+def test_voting_on_closed_proposal_is_refused(team, member, teammate):
+    proposal = membership.propose_member(team, member, "newcomer@example.com")
+    membership.withdraw(proposal, member)
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="This proposal is already withdrawn"):
+        membership.cast_vote(proposal, teammate, approve=True)
+
+    assert db_state() == before
+
+
+def test_withdrawing_someone_elses_proposal_is_refused(team, member, teammate):
+    proposal = membership.propose_member(team, member, "newcomer@example.com")
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="Only the member who made a proposal can withdraw"):
+        membership.withdraw(proposal, teammate)
+
+    assert db_state() == before
+
+
+def test_proposer_can_withdraw_open_proposal(team, member):
+    proposal = membership.propose_member(team, member, "newcomer@example.com")
+
+    membership.withdraw(proposal, member)
+
+    proposal.refresh_from_db()
+    assert proposal.status == Status.WITHDRAWN
+    assert proposal.decided_at is not None
+
+
+def test_proposing_own_removal_is_refused(team, member):
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="Leave team"):
+        membership.propose_removal(team, member, member)
+
+    assert db_state() == before
+
+
+def test_proposing_current_rule_is_refused(team, member):
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="already the team's membership rule"):
+        membership.propose_rule(team, member, Rule.MAJORITY)
+
+    assert db_state() == before
+
+
+# Leaving.
+
+
+def test_member_leaves_team(team, member, teammate):
+    membership.leave_team(team, teammate)
+
+    assert members_of(team) == {member.pk}
+
+
+def test_leaving_withdraws_open_proposals_about_the_leaver(team, member, teammate):
+    add_members(team, 1)
+    removal = membership.propose_removal(team, member, teammate)
+
+    membership.leave_team(team, teammate)
+
+    removal.refresh_from_db()
+    assert removal.status == Status.WITHDRAWN
+
+
+def test_leaving_recounts_open_proposals(team, member, teammate):
+    leaver, _ = add_members(team, 2)
+    newcomer = UserFactory()
+    proposal = membership.propose_member(team, member, newcomer.email)
+    membership.cast_vote(proposal, teammate, approve=True)
+    proposal.refresh_from_db()
+    assert proposal.status == Status.OPEN  # 2 of 4
+
+    membership.leave_team(team, leaver)
+
+    proposal.refresh_from_db()
+    assert proposal.status == Status.ACCEPTED  # 2 of 3
+    assert newcomer.pk in members_of(team)
+
+
+def test_leavers_vote_no_longer_counts(team, member, teammate):
+    with_rule(team, Rule.UNANIMOUS)
+    proposal = membership.propose_member(team, teammate, "newcomer@example.com")
+
+    membership.leave_team(team, teammate)
+
+    proposal.refresh_from_db()
+    assert proposal.status == Status.OPEN  # only the leaver had approved it
+
+
+def test_non_member_cannot_leave(team, outsider):
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="You are not a member of Platform"):
+        membership.leave_team(team, outsider)
+
+    assert db_state() == before
+
+
+# Changing a vote.
+
+
+def test_changing_vote_keeps_one_vote_row(team, member, teammate):
+    add_members(team, 3)
+    proposal = membership.propose_member(team, member, "newcomer@example.com")
+
+    membership.cast_vote(proposal, teammate, approve=False)
+    membership.cast_vote(proposal, teammate, approve=True)
+
+    votes = Vote.objects.filter(proposal=proposal, voter=teammate)
+    assert [vote.approve for vote in votes] == [True]
+    assert proposal.votes.count() == 2
