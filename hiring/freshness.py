@@ -24,16 +24,7 @@ from django.utils import timezone
 
 from scorecards.models import Criterion, Feedback, ScorecardVersion
 
-from .models import (
-    Application,
-    AuditEvent,
-    Candidate,
-    Membership,
-    Opening,
-    Panel,
-    Team,
-    User,
-)
+from .models import Application, AuditEvent, Candidate, Membership, Opening, Panel, Team, User
 
 # Long enough to be useful, short enough that filter combinations nobody asks for again leave.
 LONGEST_S = 6 * 3600

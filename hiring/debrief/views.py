@@ -12,8 +12,8 @@ from scorecards.feedback import can_read_all_feedback
 from .. import freshness
 from ..access import get_application_for_debrief
 from ..models import Decision, Opening
-from ..scheduling.forms import DecisionForm, ExcuseForm
 from . import decisions
+from .forms import DecisionForm, ExcuseForm
 
 RULE_LABELS = dict(Opening._meta.get_field("decision_method").choices)
 RECOMMENDATION_LABELS = {"hire": "Hire", "no_hire": "No hire", "not_yet": "Not yet"}

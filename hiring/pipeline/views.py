@@ -24,19 +24,10 @@ from ..access import (
     get_team_for_member,
 )
 from ..debrief import decisions
-from ..models import (
-    Application,
-    Opening,
-    Team,
-)
-from ..scheduling.forms import (
-    CandidateForm,
-    DecisionRuleForm,
-    NewOpeningForm,
-    OpeningForm,
-    StageForm,
-)
+from ..debrief.forms import DecisionRuleForm
+from ..models import Application, Opening, Team
 from . import applications, board
+from .forms import CandidateForm, NewOpeningForm, OpeningForm, StageForm
 
 
 @login_required

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..access import get_application_for_pipeline, get_team_for_member
+from ..accounts.forms import TIME_ZONE_CHOICES
+from ..accounts.views import link_unusable
 from ..models import (
     BusyBlock,
     CandidateWindow,
@@ -24,10 +26,8 @@ from ..models import (
     User,
     WorkingHours,
 )
-from ..teams.views import link_unusable
 from . import availability, booking
 from .forms import (
-    TIME_ZONE_CHOICES,
     AvailabilityForm,
     BusyBlockForm,
     CandidateWindowForm,

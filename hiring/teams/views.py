@@ -2,96 +2,18 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from scorecards.models import Feedback
-
-from ..access import (
-    get_invitation_for_admin,
-    get_proposal_for_member,
-    get_team_for,
-    get_team_for_member,
-    org_admin_required,
-)
+from ..access import get_proposal_for_member, get_team_for, get_team_for_member
 from ..accounts.adapter import SESSION_KEY
-from ..models import (
-    Application,
-    Decision,
-    Invitation,
-    LinkError,
-    Organisation,
-    Proposal,
-    Team,
-    User,
-    Vote,
-)
-from ..scheduling.forms import (
-    InviteForm,
-    MembershipRuleForm,
-    OrganisationForm,
-    ProfileForm,
-    ProposeMemberForm,
-    TeamForm,
-)
+from ..accounts.views import link_unusable
+from ..models import Invitation, LinkError, Proposal, Team, User, Vote
 from . import membership
-
-
-def favicon(request):
-    # Browsers ask for /favicon.ico whatever the page links; in production the name is hashed.
-    return redirect(static("favicon.svg"), permanent=True)
-
-
-@login_required
-def home(request):
-    user = request.user
-    teams = (
-        Team.objects.visible_to(user)
-        .annotate(
-            member_count=Count("memberships", distinct=True),
-            open_proposals=Count("proposals", filter=Q(proposals__status="open"), distinct=True),
-        )
-        .order_by("name")
-    )
-    awaiting_my_vote = (
-        Proposal.objects.filter(status=Proposal.Status.OPEN, team__memberships__user=user)
-        .exclude(votes__voter=user)
-        .exclude(subject=user)
-        .select_related("team", "subject", "proposed_by")
-    )
-    context = {
-        "teams": teams,
-        "my_team_ids": set(Team.objects.of_member(user).values_list("pk", flat=True)),
-        "awaiting_my_vote": awaiting_my_vote,
-        "my_feedback": Feedback.objects.filter(interviewer=user, submitted_at=None, excused_at=None)
-        .exclude(application__stage__in=Application.CLOSED_STAGES)
-        .select_related("application__candidate", "application__opening", "session"),
-        "to_confirm": Decision.objects.filter(
-            confirmed_at=None, application__opening__team__memberships__user=user
-        )
-        .exclude(recorded_by=user)
-        .exclude(outcome=F("recommendation"))
-        .select_related("application__candidate", "recorded_by"),
-    }
-    if user.is_org_admin:
-        context["pending_invitations"] = Invitation.objects.pending().filter(team=None)
-    return render(request, "hiring/accounts/home.html", context)
-
-
-@login_required
-def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your profile is saved.")
-        return redirect("profile")
-    return render(
-        request, "hiring/accounts/profile.html", {"form": form}, status=400 if form.errors else 200
-    )
+from .forms import MembershipRuleForm, ProposeMemberForm, TeamForm
 
 
 @login_required
@@ -278,59 +200,3 @@ def invitation(request, token):
     request.session[SESSION_KEY] = token
     get_adapter(request).stash_verified_email(request, invitation.email)
     return redirect(f"{reverse('account_signup')}?{urlencode({'email': invitation.email})}")
-
-
-def link_unusable(request, what, reason, status=410):
-    """The page for an invitation or a candidate's link that is expired, used or revoked."""
-    context = {"what": what, "reason": reason}
-    return render(request, "hiring/accounts/link_unusable.html", context, status=status)
-
-
-@login_required
-@org_admin_required
-def organisation(request):
-    organisation = Organisation.current()
-    form = OrganisationForm(request.POST or None, instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Organisation settings saved.")
-        return redirect("organisation")
-    return _render_organisation(request, form=form, status=400 if form.errors else 200)
-
-
-def _render_organisation(request, status=200, **context):
-    context.setdefault("form", OrganisationForm(instance=Organisation.current()))
-    context.setdefault("invite_form", InviteForm())
-    context["invitations"] = Invitation.objects.filter(team=None).select_related(
-        "invited_by", "accepted_by"
-    )[:50]
-    return render(request, "hiring/accounts/organisation.html", context, status=status)
-
-
-@login_required
-@org_admin_required
-@require_POST
-def invite(request):
-    form = InviteForm(request.POST)
-    if form.is_valid():
-        try:
-            invitation = membership.invite(
-                form.cleaned_data["email"], invited_by=request.user, role=form.cleaned_data["role"]
-            )
-        except ValidationError as error:
-            form.add_error("email", error)
-        else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
-            return redirect("organisation")
-    return _render_organisation(request, status=400, invite_form=form)
-
-
-@login_required
-@require_POST
-def revoke_invitation(request, invitation_id):
-    invitation = get_invitation_for_admin(request.user, invitation_id)
-    if invitation.revoke():
-        messages.success(request, f"Invitation for {invitation.email} withdrawn.")
-    else:
-        messages.error(request, "That invitation was already accepted.")
-    return redirect("organisation")

@@ -16,8 +16,8 @@ from django import forms as django_forms
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 
 from hiring import tasks
+from hiring.accounts import forms
 from hiring.models import Organisation, User
-from hiring.scheduling import forms
 from tests.factories import PASSWORD, UserFactory
 
 LOGIN = "/accounts/login/"

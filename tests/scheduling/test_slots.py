@@ -8,12 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hiring.scheduling.slots import (
-    Interval,
-    Interviewer,
-    SessionRequest,
-    find_options,
-)
+from hiring.scheduling.slots import Interval, Interviewer, SessionRequest, find_options
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MINUTES_15 = timedelta(minutes=15)

@@ -1,0 +1,123 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.http import require_POST
+
+from scorecards.models import Feedback
+
+from ..access import get_invitation_for_admin, org_admin_required
+from ..models import Application, Decision, Invitation, Organisation, Proposal, Team
+from ..teams import membership
+from .forms import InviteForm, OrganisationForm, ProfileForm
+
+
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page links; in production the name is hashed.
+    return redirect(static("favicon.svg"), permanent=True)
+
+
+@login_required
+def home(request):
+    user = request.user
+    teams = (
+        Team.objects.visible_to(user)
+        .annotate(
+            member_count=Count("memberships", distinct=True),
+            open_proposals=Count("proposals", filter=Q(proposals__status="open"), distinct=True),
+        )
+        .order_by("name")
+    )
+    awaiting_my_vote = (
+        Proposal.objects.filter(status=Proposal.Status.OPEN, team__memberships__user=user)
+        .exclude(votes__voter=user)
+        .exclude(subject=user)
+        .select_related("team", "subject", "proposed_by")
+    )
+    context = {
+        "teams": teams,
+        "my_team_ids": set(Team.objects.of_member(user).values_list("pk", flat=True)),
+        "awaiting_my_vote": awaiting_my_vote,
+        "my_feedback": Feedback.objects.filter(interviewer=user, submitted_at=None, excused_at=None)
+        .exclude(application__stage__in=Application.CLOSED_STAGES)
+        .select_related("application__candidate", "application__opening", "session"),
+        "to_confirm": Decision.objects.filter(
+            confirmed_at=None, application__opening__team__memberships__user=user
+        )
+        .exclude(recorded_by=user)
+        .exclude(outcome=F("recommendation"))
+        .select_related("application__candidate", "recorded_by"),
+    }
+    if user.is_org_admin:
+        context["pending_invitations"] = Invitation.objects.pending().filter(team=None)
+    return render(request, "hiring/accounts/home.html", context)
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("profile")
+    return render(
+        request, "hiring/accounts/profile.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def link_unusable(request, what, reason, status=410):
+    """The page for an invitation or a candidate's link that is expired, used or revoked."""
+    context = {"what": what, "reason": reason}
+    return render(request, "hiring/accounts/link_unusable.html", context, status=status)
+
+
+@login_required
+@org_admin_required
+def organisation(request):
+    organisation = Organisation.current()
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Organisation settings saved.")
+        return redirect("organisation")
+    return _render_organisation(request, form=form, status=400 if form.errors else 200)
+
+
+def _render_organisation(request, status=200, **context):
+    context.setdefault("form", OrganisationForm(instance=Organisation.current()))
+    context.setdefault("invite_form", InviteForm())
+    context["invitations"] = Invitation.objects.filter(team=None).select_related(
+        "invited_by", "accepted_by"
+    )[:50]
+    return render(request, "hiring/accounts/organisation.html", context, status=status)
+
+
+@login_required
+@org_admin_required
+@require_POST
+def invite(request):
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = membership.invite(
+                form.cleaned_data["email"], invited_by=request.user, role=form.cleaned_data["role"]
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("organisation")
+    return _render_organisation(request, status=400, invite_form=form)
+
+
+@login_required
+@require_POST
+def revoke_invitation(request, invitation_id):
+    invitation = get_invitation_for_admin(request.user, invitation_id)
+    if invitation.revoke():
+        messages.success(request, f"Invitation for {invitation.email} withdrawn.")
+    else:
+        messages.error(request, "That invitation was already accepted.")
+    return redirect("organisation")

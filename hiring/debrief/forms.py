@@ -1,0 +1,22 @@
+from django import forms
+
+from ..models import Decision, Opening
+
+
+class DecisionRuleForm(forms.ModelForm):
+    class Meta:
+        model = Opening
+        fields = Opening.RULE_FIELDS
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Decision.Outcome, widget=forms.RadioSelect)
+    rationale = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when the decision departs from the recommendation.",
+    )
+
+
+class ExcuseForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Why excuse them?")
