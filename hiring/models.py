@@ -1,3 +1,4 @@
+import dataclasses
 import uuid
 import zoneinfo
 from datetime import timedelta
@@ -13,6 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from scorecards import recommendation
 from scorecards.models import Category
 
 
@@ -407,12 +409,8 @@ class Opening(models.Model):
     decision_method = models.CharField(
         "decision rule",
         max_length=10,
-        choices=[
-            ("majority", "Majority yes"),
-            ("unanimous", "Unanimous yes"),
-            ("weighted", "Weighted score in both categories"),
-        ],
-        default="majority",
+        choices=recommendation.Method,
+        default=recommendation.Method.MAJORITY,
     )
     min_scorecards = models.PositiveSmallIntegerField("quorum: scorecards", default=2)
     min_team_fit_peers = models.PositiveSmallIntegerField("quorum: team-fit peers", default=1)
@@ -443,14 +441,7 @@ class Opening(models.Model):
     def get_absolute_url(self):
         return reverse("opening_detail", args=[self.pk])
 
-    RULE_FIELDS = [
-        "decision_method",
-        "min_scorecards",
-        "min_team_fit_peers",
-        "skills_threshold",
-        "team_fit_threshold",
-        "strong_no_veto",
-    ]
+    RULE_FIELDS = [field.name for field in dataclasses.fields(recommendation.Rule)]
 
     def rule_snapshot(self):
         """The decision rule as plain data: each application keeps the one it started under."""

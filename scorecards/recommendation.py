@@ -18,13 +18,22 @@ casts two votes, one on each.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import TextChoices
+
 from . import aggregation
 
-HIRE, NO_HIRE, NOT_YET = "hire", "no_hire", "not_yet"
-OUTCOMES = (HIRE, NO_HIRE, NOT_YET)
 
-UNANIMOUS, MAJORITY, WEIGHTED = "unanimous", "majority", "weighted"
-METHODS = (UNANIMOUS, MAJORITY, WEIGHTED)
+class Method(TextChoices):
+    MAJORITY = "majority", "Majority yes"
+    UNANIMOUS = "unanimous", "Unanimous yes"
+    WEIGHTED = "weighted", "Weighted score in both categories"
+
+
+class Outcome(TextChoices):
+    HIRE = "hire", "Hire"
+    NO_HIRE = "no_hire", "No hire"
+    NOT_YET = "not_yet", "Not yet"
+
 
 CATEGORY_LABELS = {"skills": "skills", "team_fit": "team fit"}
 YES_VOTES = ("yes", "strong_yes")
@@ -40,16 +49,20 @@ def _is_count(value) -> bool:
 
 @dataclass(frozen=True)
 class Rule:
-    method: str  # UNANIMOUS | MAJORITY | WEIGHTED
+    """Its fields are an opening's rule fields (`Opening.RULE_FIELDS` is read from here)."""
+
+    decision_method: str  # a Method
     min_scorecards: int = 2  # quorum: submitted scorecards
     min_team_fit_peers: int = 1  # quorum: distinct interviewers who submitted a team-fit scorecard
-    skills_threshold: float = 3.0  # WEIGHTED: both category scores must be >= their threshold
+    skills_threshold: float = 3.0  # weighted: both category scores must be >= their threshold
     team_fit_threshold: float = 3.0
     strong_no_veto: bool = True  # combinable with any method
 
     def __post_init__(self):
-        if self.method not in METHODS:
-            raise ValueError(f"Unknown method: {self.method!r}; expected one of {METHODS}")
+        if self.decision_method not in Method.values:
+            raise ValueError(
+                f"Unknown method: {self.decision_method!r}; expected one of {Method.values}"
+            )
         for name in ("min_scorecards", "min_team_fit_peers"):
             value = getattr(self, name)
             if not _is_count(value) or value < 0:
@@ -93,7 +106,7 @@ class Scorecard:
 
 @dataclass(frozen=True)
 class Recommendation:
-    outcome: str  # HIRE | NO_HIRE | NOT_YET
+    outcome: str  # an Outcome
     reasons: tuple[str, ...]  # in order: quorum first, then veto, then the method's verdict
     category_scores: dict[str, float | None]
 
@@ -188,18 +201,18 @@ def evaluate(
 
     quorum_met, reasons = _quorum(rule, scorecards)
     if not quorum_met:
-        return Recommendation(NOT_YET, tuple(reasons), scores)
+        return Recommendation(Outcome.NOT_YET, tuple(reasons), scores)
 
     vetoes = _vetoes(scorecards) if rule.strong_no_veto else []
     reasons += vetoes
 
-    if rule.method == UNANIMOUS:
+    if rule.decision_method == Method.UNANIMOUS:
         passed, verdict = _unanimous(scorecards)
-    elif rule.method == MAJORITY:
+    elif rule.decision_method == Method.MAJORITY:
         passed, verdict = _majority(scorecards)
     else:
         passed, verdict = _weighted(rule, scores)
     reasons += verdict
 
-    outcome = HIRE if passed and not vetoes else NO_HIRE
+    outcome = Outcome.HIRE if passed and not vetoes else Outcome.NO_HIRE
     return Recommendation(outcome, tuple(reasons), scores)

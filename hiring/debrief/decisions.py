@@ -8,18 +8,13 @@ from django.utils import timezone
 from scorecards import aggregation, recommendation
 from scorecards.models import Feedback, FeedbackRevision, Rating
 
-from ..models import Application, AuditEvent, Decision, User
+from ..models import Application, AuditEvent, Decision, Opening, User
 from ..tasks import send_decision_notice
 
 
 def rule_of(application):
     return recommendation.Rule(
-        method=application.decision_rule["decision_method"],
-        min_scorecards=application.decision_rule["min_scorecards"],
-        min_team_fit_peers=application.decision_rule["min_team_fit_peers"],
-        skills_threshold=application.decision_rule["skills_threshold"],
-        team_fit_threshold=application.decision_rule["team_fit_threshold"],
-        strong_no_veto=application.decision_rule["strong_no_veto"],
+        **{name: application.decision_rule[name] for name in Opening.RULE_FIELDS}
     )
 
 
@@ -79,7 +74,10 @@ def maybe_open_debrief(application, actor):
     if application.debrief_opened_at:
         return application
     feedback = panel_feedback(application)
-    if waiting_for(feedback) or recommend(application, feedback).outcome == recommendation.NOT_YET:
+    if (
+        waiting_for(feedback)
+        or recommend(application, feedback).outcome == recommendation.Outcome.NOT_YET
+    ):
         return application
     application.debrief_opened_at = timezone.now()
     application.save(update_fields=["debrief_opened_at"])

@@ -8,15 +8,13 @@ from django.views.decorators.http import require_POST
 
 from scorecards import aggregation
 from scorecards.feedback import can_read_all_feedback
+from scorecards.recommendation import Method, Outcome
 
 from .. import freshness
 from ..access import get_application_for_debrief
-from ..models import Decision, Opening
+from ..models import Decision
 from . import decisions
 from .forms import DecisionForm, ExcuseForm
-
-RULE_LABELS = dict(Opening._meta.get_field("decision_method").choices)
-RECOMMENDATION_LABELS = {"hire": "Hire", "no_hire": "No hire", "not_yet": "Not yet"}
 
 
 def _render_debrief(request, application, status=200, **context):
@@ -53,9 +51,9 @@ def _debrief_context(user, application, context):
         .select_related("recorded_by", "confirmed_by")
         .first(),
         recommendation=decisions.recommend(application, feedback),
-        rule_label=RULE_LABELS[application.decision_rule["decision_method"]],
+        rule_label=Method(application.decision_rule["decision_method"]).label,
     )
-    context["recommendation_label"] = RECOMMENDATION_LABELS[context["recommendation"].outcome]
+    context["recommendation_label"] = Outcome(context["recommendation"].outcome).label
     if readable:
         context["grid"] = ratings_grid(submitted)
         ratings = [

@@ -15,19 +15,15 @@ from hypothesis import strategies as st
 
 from scorecards.aggregation import CATEGORIES, SCALE, VOTES, Criterion, Rating
 from scorecards.recommendation import (
-    HIRE,
-    MAJORITY,
-    NO_HIRE,
-    NOT_YET,
-    UNANIMOUS,
-    WEIGHTED,
+    Method,
+    Outcome,
     Recommendation,
     Rule,
     Scorecard,
     evaluate,
 )
 
-METHODS = (UNANIMOUS, MAJORITY, WEIGHTED)
+METHODS = (Method.UNANIMOUS, Method.MAJORITY, Method.WEIGHTED)
 SKILL = Criterion(id=1, category="skills", weight=1.0)
 FIT = Criterion(id=2, category="team_fit", weight=1.0)
 CRITERIA = (SKILL, FIT)
@@ -76,22 +72,22 @@ def expected_means(cards):
 
 def expected_outcome(rule, cards):
     if not expected_quorum_met(rule, cards):
-        return NOT_YET
+        return Outcome.NOT_YET
     votes = [c.vote for c in cards]
     if rule.strong_no_veto and "strong_no" in votes:
-        return NO_HIRE
+        return Outcome.NO_HIRE
     ayes = sum(vote in ("yes", "strong_yes") for vote in votes)
-    if rule.method == UNANIMOUS:
-        return HIRE if votes and ayes == len(votes) else NO_HIRE
-    if rule.method == MAJORITY:
-        return HIRE if Fraction(ayes) > Fraction(len(votes), 2) else NO_HIRE
+    if rule.decision_method == Method.UNANIMOUS:
+        return Outcome.HIRE if votes and ayes == len(votes) else Outcome.NO_HIRE
+    if rule.decision_method == Method.MAJORITY:
+        return Outcome.HIRE if Fraction(ayes) > Fraction(len(votes), 2) else Outcome.NO_HIRE
     means = expected_means(cards)
     thresholds = {"skills": rule.skills_threshold, "team_fit": rule.team_fit_threshold}
     passes = all(
         means[category] is not None and means[category] >= Fraction(thresholds[category])
         for category in CATEGORIES
     )
-    return HIRE if passes else NO_HIRE
+    return Outcome.HIRE if passes else Outcome.NO_HIRE
 
 
 def check(rule, cards, failures):
@@ -106,7 +102,7 @@ def check(rule, cards, failures):
         if (got is None) != (mean is None) or (mean is not None and not math.isclose(got, mean)):
             problems.append(f"{category} score {got}, expected {mean}")
     reasons = result.reasons
-    if want == NOT_YET:
+    if want == Outcome.NOT_YET:
         if not reasons or not all(r.startswith("quorum: ") for r in reasons):
             problems.append(f"unmet quorum reasons {reasons}")
     else:
@@ -115,7 +111,7 @@ def check(rule, cards, failures):
             for c in cards
             if rule.strong_no_veto and c.vote == "strong_no"
         ]
-        verdict_count = 2 if rule.method == WEIGHTED else 1
+        verdict_count = 2 if rule.decision_method == Method.WEIGHTED else 1
         if (
             not reasons[0].startswith("quorum met: ")
             or list(reasons[1 : 1 + len(vetoes)]) != vetoes
@@ -165,7 +161,9 @@ def test_exhaustive_weighted_scores(veto):
     Means such as 2.5 and 3.0 land exactly on thresholds, which pass.
     """
     options = list(itertools.product(CATEGORIES, (None, *range(SCALE[0], SCALE[1] + 1))))
-    rules = [Rule(WEIGHTED, 1, 1, skills, fit, strong_no_veto=veto) for skills, fit in THRESHOLDS]
+    rules = [
+        Rule(Method.WEIGHTED, 1, 1, skills, fit, strong_no_veto=veto) for skills, fit in THRESHOLDS
+    ]
     failures = []
     for size in range(4):
         for combo in itertools.product(options, repeat=size):
@@ -187,26 +185,28 @@ CY_FIT = card("Cy", 3, "team_fit", "yes")
 
 
 def test_quorum_short_of_scorecards():
-    result = evaluate(Rule(MAJORITY, min_scorecards=3), [ANA_SKILLS, BEN_FIT], CRITERIA)
+    result = evaluate(Rule(Method.MAJORITY, min_scorecards=3), [ANA_SKILLS, BEN_FIT], CRITERIA)
 
     assert result == Recommendation(
-        NOT_YET, ("quorum: 2 of 3 scorecards submitted",), {"skills": None, "team_fit": None}
+        Outcome.NOT_YET,
+        ("quorum: 2 of 3 scorecards submitted",),
+        {"skills": None, "team_fit": None},
     )
 
 
 def test_quorum_short_of_team_fit_peers():
-    rule = Rule(MAJORITY, min_scorecards=3, min_team_fit_peers=2)
+    rule = Rule(Method.MAJORITY, min_scorecards=3, min_team_fit_peers=2)
     cards = [ANA_SKILLS, card("Cy", 3, "skills", "yes"), BEN_FIT]
 
     assert evaluate(rule, cards, CRITERIA).reasons == ("quorum: 1 of 2 team-fit peers submitted",)
 
 
 def test_quorum_short_of_both_states_both():
-    rule = Rule(UNANIMOUS, min_scorecards=3, min_team_fit_peers=1)
+    rule = Rule(Method.UNANIMOUS, min_scorecards=3, min_team_fit_peers=1)
 
     result = evaluate(rule, [ANA_SKILLS], CRITERIA)
 
-    assert result.outcome == NOT_YET
+    assert result.outcome == Outcome.NOT_YET
     assert result.reasons == (
         "quorum: 1 of 3 scorecards submitted",
         "quorum: 0 of 1 team-fit peer submitted",
@@ -214,21 +214,21 @@ def test_quorum_short_of_both_states_both():
 
 
 def test_unmet_quorum_is_not_yet_even_with_a_strong_no():
-    rule = Rule(MAJORITY, min_scorecards=3)
+    rule = Rule(Method.MAJORITY, min_scorecards=3)
     cards = [card("Ben", 2, "team_fit", "strong_no"), ANA_SKILLS]
 
-    assert evaluate(rule, cards, CRITERIA).outcome == NOT_YET
+    assert evaluate(rule, cards, CRITERIA).outcome == Outcome.NOT_YET
 
 
 def test_one_interviewer_on_both_focuses_is_two_scorecards_but_one_peer():
-    rule = Rule(MAJORITY, min_scorecards=2, min_team_fit_peers=2)
+    rule = Rule(Method.MAJORITY, min_scorecards=2, min_team_fit_peers=2)
     cards = [card("Ben", 2, "skills", "yes"), card("Ben", 2, "team_fit", "yes")]
 
     assert evaluate(rule, cards, CRITERIA).reasons == ("quorum: 1 of 2 team-fit peers submitted",)
 
 
 def test_met_quorum_is_stated():
-    rule = Rule(UNANIMOUS, min_scorecards=3, min_team_fit_peers=2)
+    rule = Rule(Method.UNANIMOUS, min_scorecards=3, min_team_fit_peers=2)
 
     result = evaluate(rule, [ANA_SKILLS, BEN_FIT, CY_FIT], CRITERIA)
 
@@ -236,11 +236,11 @@ def test_met_quorum_is_stated():
         "quorum met: 3 scorecards, 2 team-fit peers",
         "unanimous: 3 of 3 voted yes",
     )
-    assert result.outcome == HIRE
+    assert result.outcome == Outcome.HIRE
 
 
 def test_met_quorum_in_the_singular():
-    result = evaluate(Rule(MAJORITY, min_scorecards=1), [BEN_FIT], CRITERIA)
+    result = evaluate(Rule(Method.MAJORITY, min_scorecards=1), [BEN_FIT], CRITERIA)
 
     assert result.reasons == (
         "quorum met: 1 scorecard, 1 team-fit peer",
@@ -251,9 +251,9 @@ def test_met_quorum_in_the_singular():
 def test_veto_names_the_interviewer_and_focus_and_still_states_the_verdict():
     cards = [ANA_SKILLS, card("Ben", 2, "team_fit", "strong_no"), CY_FIT]
 
-    result = evaluate(Rule(MAJORITY), cards, CRITERIA)
+    result = evaluate(Rule(Method.MAJORITY), cards, CRITERIA)
 
-    assert result.outcome == NO_HIRE
+    assert result.outcome == Outcome.NO_HIRE
     assert result.reasons == (
         "quorum met: 3 scorecards, 2 team-fit peers",
         "veto: Ben voted strong no on team fit",
@@ -268,9 +268,9 @@ def test_one_veto_per_strong_no_in_input_order():
         card("Ben", 2, "skills", "strong_no"),
     ]
 
-    result = evaluate(Rule(UNANIMOUS), cards, CRITERIA)
+    result = evaluate(Rule(Method.UNANIMOUS), cards, CRITERIA)
 
-    assert result.outcome == NO_HIRE
+    assert result.outcome == Outcome.NO_HIRE
     assert result.reasons == (
         "quorum met: 3 scorecards, 1 team-fit peer",
         "veto: Cy voted strong no on team fit",
@@ -282,9 +282,9 @@ def test_one_veto_per_strong_no_in_input_order():
 def test_without_veto_a_strong_no_is_just_a_no():
     cards = [ANA_SKILLS, card("Ben", 2, "team_fit", "strong_no"), CY_FIT]
 
-    result = evaluate(Rule(MAJORITY, strong_no_veto=False), cards, CRITERIA)
+    result = evaluate(Rule(Method.MAJORITY, strong_no_veto=False), cards, CRITERIA)
 
-    assert result.outcome == HIRE
+    assert result.outcome == Outcome.HIRE
     assert result.reasons == (
         "quorum met: 3 scorecards, 2 team-fit peers",
         "majority: 2 of 3 voted yes",
@@ -294,24 +294,27 @@ def test_without_veto_a_strong_no_is_just_a_no():
 def test_unanimous_hire_counts_strong_yes_as_yes():
     cards = [ANA_SKILLS, card("Ben", 2, "team_fit", "strong_yes"), CY_FIT]
 
-    result = evaluate(Rule(UNANIMOUS), cards, CRITERIA)
+    result = evaluate(Rule(Method.UNANIMOUS), cards, CRITERIA)
 
-    assert (result.outcome, result.reasons[-1]) == (HIRE, "unanimous: 3 of 3 voted yes")
+    assert (result.outcome, result.reasons[-1]) == (Outcome.HIRE, "unanimous: 3 of 3 voted yes")
 
 
 def test_not_unanimous():
     cards = [ANA_SKILLS, card("Ben", 2, "team_fit", "no"), CY_FIT]
 
-    result = evaluate(Rule(UNANIMOUS), cards, CRITERIA)
+    result = evaluate(Rule(Method.UNANIMOUS), cards, CRITERIA)
 
-    assert (result.outcome, result.reasons[-1]) == (NO_HIRE, "not unanimous: 1 of 3 voted no")
+    assert (result.outcome, result.reasons[-1]) == (
+        Outcome.NO_HIRE,
+        "not unanimous: 1 of 3 voted no",
+    )
 
 
 def test_unanimous_with_no_votes_at_all_is_no_hire():
-    result = evaluate(Rule(UNANIMOUS, min_scorecards=0, min_team_fit_peers=0), [], CRITERIA)
+    result = evaluate(Rule(Method.UNANIMOUS, min_scorecards=0, min_team_fit_peers=0), [], CRITERIA)
 
     assert result == Recommendation(
-        NO_HIRE,
+        Outcome.NO_HIRE,
         ("quorum met: 0 scorecards, 0 team-fit peers", "not unanimous: no votes"),
         {"skills": None, "team_fit": None},
     )
@@ -320,17 +323,17 @@ def test_unanimous_with_no_votes_at_all_is_no_hire():
 def test_majority_hire():
     cards = [ANA_SKILLS, card("Ben", 2, "team_fit", "no"), CY_FIT]
 
-    result = evaluate(Rule(MAJORITY), cards, CRITERIA)
+    result = evaluate(Rule(Method.MAJORITY), cards, CRITERIA)
 
-    assert (result.outcome, result.reasons[-1]) == (HIRE, "majority: 2 of 3 voted yes")
+    assert (result.outcome, result.reasons[-1]) == (Outcome.HIRE, "majority: 2 of 3 voted yes")
 
 
 def test_a_tie_is_no_majority():
     cards = [ANA_SKILLS, card("Ben", 2, "team_fit", "no")]
 
-    result = evaluate(Rule(MAJORITY), cards, CRITERIA)
+    result = evaluate(Rule(Method.MAJORITY), cards, CRITERIA)
 
-    assert result.outcome == NO_HIRE
+    assert result.outcome == Outcome.NO_HIRE
     assert result.reasons == (
         "quorum met: 2 scorecards, 1 team-fit peer",
         "no majority: 1 of 2 voted yes",
@@ -351,10 +354,10 @@ def test_weighted_reports_both_categories_against_their_thresholds():
         card("Cy", 3, "team_fit", "yes", Rating(3, 3, 3)),
     ]
 
-    result = evaluate(Rule(WEIGHTED), cards, WEIGHTED_CRITERIA)
+    result = evaluate(Rule(Method.WEIGHTED), cards, WEIGHTED_CRITERIA)
 
     assert result == Recommendation(
-        NO_HIRE,
+        Outcome.NO_HIRE,
         (
             "quorum met: 3 scorecards, 2 team-fit peers",
             "skills 3.25 ≥ 3.00",
@@ -370,12 +373,12 @@ def test_weighted_hire_when_both_meet_their_thresholds():
         card("Ben", 2, "team_fit", "no", Rating(2, 3, 2), Rating(2, 1, 2)),
         card("Cy", 3, "team_fit", "no", Rating(3, 3, 3)),
     ]
-    rule = Rule(WEIGHTED, skills_threshold=2.5, team_fit_threshold=2.5)
+    rule = Rule(Method.WEIGHTED, skills_threshold=2.5, team_fit_threshold=2.5)
 
     result = evaluate(rule, cards, WEIGHTED_CRITERIA)
 
     # Votes do not count under the weighted method; Ben's skills rating brings skills to 3.00.
-    assert result.outcome == HIRE
+    assert result.outcome == Outcome.HIRE
     assert result.reasons[1:] == ("skills 3.00 ≥ 2.50", "team fit 2.50 ≥ 2.50")
 
 
@@ -385,9 +388,9 @@ def test_weighted_threshold_met_exactly_passes():
         card("Ben", 2, "team_fit", "yes", Rating(2, 3, 3)),
     ]
 
-    result = evaluate(Rule(WEIGHTED), cards, WEIGHTED_CRITERIA)
+    result = evaluate(Rule(Method.WEIGHTED), cards, WEIGHTED_CRITERIA)
 
-    assert result.outcome == HIRE
+    assert result.outcome == Outcome.HIRE
     assert result.reasons[1:] == ("skills 3.00 ≥ 3.00", "team fit 3.00 ≥ 3.00")
 
 
@@ -402,10 +405,10 @@ def test_weighted_threshold_met_up_to_floating_point_passes():
         card("Ben", 2, "team_fit", "yes", Rating(2, 3, 3)),
     ]
 
-    result = evaluate(Rule(WEIGHTED), cards, criteria)
+    result = evaluate(Rule(Method.WEIGHTED), cards, criteria)
 
     assert result.category_scores["skills"] < 3.0  # 2.9999999999999996
-    assert result.outcome == HIRE
+    assert result.outcome == Outcome.HIRE
     assert result.reasons[1] == "skills 3.00 ≥ 3.00"
 
 
@@ -416,12 +419,12 @@ def test_weighted_score_just_below_its_threshold_shows_the_difference():
         card("Cy", 3, "team_fit", "yes", Rating(3, 3, 3)),
         card("Dee", 4, "team_fit", "yes", Rating(4, 3, 2)),
     ]
-    rule = Rule(WEIGHTED, team_fit_threshold=2.67)
+    rule = Rule(Method.WEIGHTED, team_fit_threshold=2.67)
 
     result = evaluate(rule, cards, WEIGHTED_CRITERIA)
 
     # 8/3 = 2.666..., which two decimals would show as "2.67 < 2.67".
-    assert result.outcome == NO_HIRE
+    assert result.outcome == Outcome.NO_HIRE
     assert result.reasons[-1] == "team fit 2.667 < 2.670"
 
 
@@ -431,10 +434,10 @@ def test_weighted_category_without_evidence_is_no_hire():
         card("Ben", 2, "team_fit", "strong_yes", Rating(2, 3, None)),
     ]
 
-    result = evaluate(Rule(WEIGHTED), cards, WEIGHTED_CRITERIA)
+    result = evaluate(Rule(Method.WEIGHTED), cards, WEIGHTED_CRITERIA)
 
     assert result == Recommendation(
-        NO_HIRE,
+        Outcome.NO_HIRE,
         (
             "quorum met: 2 scorecards, 1 team-fit peer",
             "skills 4.00 ≥ 3.00",
@@ -450,9 +453,9 @@ def test_weighted_with_a_veto():
         card("Ben", 2, "team_fit", "yes", Rating(2, 3, 4)),
     ]
 
-    result = evaluate(Rule(WEIGHTED), cards, WEIGHTED_CRITERIA)
+    result = evaluate(Rule(Method.WEIGHTED), cards, WEIGHTED_CRITERIA)
 
-    assert result.outcome == NO_HIRE
+    assert result.outcome == Outcome.NO_HIRE
     assert result.reasons[1:] == (
         "veto: Ana voted strong no on skills",
         "skills 4.00 ≥ 3.00",
@@ -475,7 +478,7 @@ def test_category_scores_are_returned_whatever_the_method(method):
 def test_ratings_on_criteria_not_given_are_ignored():
     cards = [card("Ana", 1, "skills", "yes", Rating(1, 1, 4), Rating(1, 99, 1)), BEN_FIT]
 
-    result = evaluate(Rule(MAJORITY), cards, WEIGHTED_CRITERIA)
+    result = evaluate(Rule(Method.MAJORITY), cards, WEIGHTED_CRITERIA)
 
     assert result.category_scores == {"skills": 4.0, "team_fit": None}
 
@@ -486,18 +489,18 @@ def test_ratings_on_criteria_not_given_are_ignored():
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {"method": "plurality"},
-        {"method": "Majority"},
-        {"method": MAJORITY, "min_scorecards": -1},
-        {"method": MAJORITY, "min_team_fit_peers": -1},
-        {"method": MAJORITY, "min_scorecards": 1.5},
-        {"method": MAJORITY, "min_team_fit_peers": True},
-        {"method": WEIGHTED, "skills_threshold": SCALE[0] - 0.01},
-        {"method": WEIGHTED, "team_fit_threshold": SCALE[1] + 0.01},
-        {"method": WEIGHTED, "skills_threshold": 0},
-        {"method": WEIGHTED, "team_fit_threshold": math.nan},
-        {"method": WEIGHTED, "skills_threshold": "3"},
-        {"method": MAJORITY, "strong_no_veto": "yes"},
+        {"decision_method": "plurality"},
+        {"decision_method": "Majority"},
+        {"decision_method": Method.MAJORITY, "min_scorecards": -1},
+        {"decision_method": Method.MAJORITY, "min_team_fit_peers": -1},
+        {"decision_method": Method.MAJORITY, "min_scorecards": 1.5},
+        {"decision_method": Method.MAJORITY, "min_team_fit_peers": True},
+        {"decision_method": Method.WEIGHTED, "skills_threshold": SCALE[0] - 0.01},
+        {"decision_method": Method.WEIGHTED, "team_fit_threshold": SCALE[1] + 0.01},
+        {"decision_method": Method.WEIGHTED, "skills_threshold": 0},
+        {"decision_method": Method.WEIGHTED, "team_fit_threshold": math.nan},
+        {"decision_method": Method.WEIGHTED, "skills_threshold": "3"},
+        {"decision_method": Method.MAJORITY, "strong_no_veto": "yes"},
     ],
 )
 def test_invalid_rules_are_refused(kwargs):
@@ -506,8 +509,8 @@ def test_invalid_rules_are_refused(kwargs):
 
 
 def test_rule_edges_are_valid():
-    Rule(WEIGHTED, 0, 0, SCALE[0], SCALE[1], strong_no_veto=False)
-    Rule(UNANIMOUS, min_scorecards=10, min_team_fit_peers=10)
+    Rule(Method.WEIGHTED, 0, 0, SCALE[0], SCALE[1], strong_no_veto=False)
+    Rule(Method.UNANIMOUS, min_scorecards=10, min_team_fit_peers=10)
 
 
 @pytest.mark.parametrize(
@@ -529,7 +532,7 @@ def test_scorecard_keeps_its_ratings_as_a_tuple():
 
 rules = st.builds(
     Rule,
-    method=st.sampled_from(METHODS),
+    decision_method=st.sampled_from(METHODS),
     min_scorecards=st.integers(0, 5),
     min_team_fit_peers=st.integers(0, 3),
     skills_threshold=st.floats(SCALE[0], SCALE[1]),
@@ -568,7 +571,7 @@ def scorecards(draw, max_size=6):
 def test_not_yet_exactly_when_the_quorum_is_unmet(rule, cards):
     result = evaluate(rule, cards, CRITERIA)
 
-    assert (result.outcome == NOT_YET) == (not expected_quorum_met(rule, cards))
+    assert (result.outcome == Outcome.NOT_YET) == (not expected_quorum_met(rule, cards))
 
 
 @settings(max_examples=300, deadline=None)
@@ -586,10 +589,10 @@ def test_a_vetoing_strong_no_never_yields_a_hire(rule, cards, interviewer_id, fo
 
     after = evaluate(rule, [*cards[:position], strong_no, *cards[position:]], CRITERIA).outcome
 
-    assert after in (NO_HIRE, NOT_YET)
-    if before != NOT_YET:
+    assert after in (Outcome.NO_HIRE, Outcome.NOT_YET)
+    if before != Outcome.NOT_YET:
         # One more scorecard keeps a met quorum met, and the veto then decides.
-        assert after == NO_HIRE
+        assert after == Outcome.NO_HIRE
 
 
 @settings(max_examples=200, deadline=None)
@@ -633,7 +636,7 @@ def test_weighted_matches_exact_arithmetic(weights, cards, thresholds):
         )
         for i, c in enumerate(cards)
     ]
-    rule = Rule(WEIGHTED, 0, 0, *thresholds, strong_no_veto=False)
+    rule = Rule(Method.WEIGHTED, 0, 0, *thresholds, strong_no_veto=False)
 
     result = evaluate(rule, cards, criteria)
 
@@ -661,4 +664,4 @@ def test_weighted_matches_exact_arithmetic(weights, cards, thresholds):
             continue
         exact = sum(w * m for w, m in rated) / sum(w for w, _ in rated)
         passes = passes and exact >= Fraction(threshold)
-    assert result.outcome == (HIRE if passes else NO_HIRE)
+    assert result.outcome == (Outcome.HIRE if passes else Outcome.NO_HIRE)
