@@ -61,14 +61,49 @@ def get_application_for_pipeline(user, application_id):
 
 
 def get_application_for_debrief(user, application_id):
-    """The debrief: its team's members, and leadership to read. Recruiters see outcomes only."""
-    teams = Team.objects.all() if user.is_leadership else Team.objects.of_member(user)
     return get_object_or_404(
-        Application.objects.filter(opening__team__in=teams).select_related(
+        Application.objects.filter(opening__team__in=debrief_teams(user)).select_related(
             "candidate", "opening__team"
         ),
         pk=application_id,
     )
+
+
+def debrief_teams(user):
+    """The teams whose debriefs `user` opens: their own, and every team for leadership to read.
+    Recruiters see outcomes only."""
+    return Team.objects.all() if user.is_leadership else Team.objects.of_member(user)
+
+
+def opens_debrief(user, team):
+    return debrief_teams(user).filter(pk=team.pk).exists()
+
+
+def runs_pipeline(user, team):
+    """Whether `user` adds candidates to `team`, moves its applications and schedules panels."""
+    return Team.objects.pipeline_run_by(user).filter(pk=team.pk).exists()
+
+
+def reader_teams(user):
+    """The teams whose reports `user` reads: leadership every team, a member their own. None
+    for recruiters and admins: reports show scores, and recruiters see pipelines, not scores."""
+    if not reads_reports(user):
+        return None
+    if user.is_leadership:
+        return Team.objects.all()
+    return Team.objects.of_member(user)
+
+
+def reads_reports(user):
+    return not (user.is_recruiter or user.is_org_admin)
+
+
+def navigation(request):
+    """Context processor: what the navigation offers this user."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {"reads_reports": reads_reports(user), "runs_organisation": user.is_org_admin}
 
 
 def get_invitation_for_admin(user, invitation_id):

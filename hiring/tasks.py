@@ -4,7 +4,7 @@ from django.core.mail import EmailMultiAlternatives
 from .email import reminders
 from .email.notifications import send_once, session_invite, templated_email
 from .models import Decision, InterviewSession, Invitation, SlotOffer, User
-from .reports import views as report_views
+from .reports import cached as cached_reports
 from .scheduling import availability
 from .scheduling.ics import Person
 
@@ -132,4 +132,4 @@ def send_decision_notice(decision_id, recruiter_id):
 
 @shared_task
 def warm_default_reports():
-    return report_views.warm_default_reports()
+    return cached_reports.warm_default_reports()

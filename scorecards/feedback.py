@@ -175,22 +175,6 @@ def start_amendment(feedback, author):
     return amendment
 
 
-def can_read_all_feedback(user, application, own_feedback):
-    """Independence first: others' feedback stays hidden until your own is in.
-
-    Leadership reads all submitted feedback; recruiters never see ratings, notes or votes;
-    a panelist sees the others' once all of their own is submitted. Team members off the
-    panel read them once the debrief opens.
-    """
-    if user.is_leadership:
-        return True
-    if user.is_recruiter:
-        return False
-    if own_feedback:
-        return all(f.is_submitted for f in own_feedback)
-    return bool(application.debrief_opened_at) and application.opening.team.has_member(user)
-
-
 def feedback_summary(feedback):
     """Figures over the latest submitted revision of each feedback (with revisions prefetched)."""
     latest = [f.latest_revision() for f in feedback if f.is_submitted]

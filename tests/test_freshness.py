@@ -11,7 +11,7 @@ from hiring import freshness
 from hiring.debrief import decisions
 from hiring.models import Application, InterviewSession, Panel, Team
 from hiring.pipeline import applications, board
-from hiring.reports import views as report_views
+from hiring.reports import cached as cached_reports
 from scorecards import feedback
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, submitted
 
@@ -280,7 +280,7 @@ def test_the_worker_warms_the_reports_people_open_first(
     submitted(application, teammate, "team_fit", "no")
 
     # Everyone's teams (leadership), Platform (Ana and Ben), Payments (the outsider).
-    assert report_views.warm_default_reports() == 3
+    assert cached_reports.warm_default_reports() == 3
 
     for reader in (leadership, member, outsider):
         client.force_login(reader)
@@ -294,9 +294,9 @@ def test_the_worker_warms_the_reports_people_open_first(
 
 
 def test_one_warming_run_at_a_time(leadership, member, outsider, team):
-    cache.add(report_views.WARMING, True, 60)  # a run in progress
+    cache.add(cached_reports.WARMING, True, 60)  # a run in progress
 
-    assert report_views.warm_default_reports() == 0
+    assert cached_reports.warm_default_reports() == 0
 
-    cache.delete(report_views.WARMING)
-    assert report_views.warm_default_reports() == 3  # everyone's teams, Platform, Payments
+    cache.delete(cached_reports.WARMING)
+    assert cached_reports.warm_default_reports() == 3  # everyone's teams, Platform, Payments

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from scorecards import aggregation
-from scorecards.feedback import can_read_all_feedback
+from scorecards.access import can_read_all_feedback
 from scorecards.recommendation import Method, Outcome
 
 from .. import freshness

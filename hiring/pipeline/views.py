@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from scorecards import feedback as scorecard_feedback
-from scorecards.feedback import can_read_all_feedback, feedback_summary
+from scorecards.access import can_read_all_feedback
+from scorecards.feedback import feedback_summary
 from scorecards.forms import AssignForm
 
 from .. import freshness
@@ -22,6 +23,8 @@ from ..access import (
     get_opening_for_member,
     get_opening_for_pipeline,
     get_team_for_member,
+    opens_debrief,
+    runs_pipeline,
 )
 from ..debrief import decisions
 from ..debrief.forms import DecisionRuleForm
@@ -94,9 +97,7 @@ def _render_opening(request, opening, status=200, candidate_form=None, rule_form
     context = {
         "opening": opening,
         "stages": [(Application.Stage(stage), apps) for stage, apps in by_stage.items()],
-        "runs_pipeline": Team.objects.pipeline_run_by(request.user)
-        .filter(pk=opening.team_id)
-        .exists(),
+        "runs_pipeline": runs_pipeline(request.user, opening.team),
         "is_member": opening.team.has_member(request.user),
         "candidate_form": candidate_form or CandidateForm(),
         "rule_form": rule_form or DecisionRuleForm(instance=opening),
@@ -148,9 +149,6 @@ def _application_context(user, application, forms):
     feedback = decisions.panel_feedback(application)
     own = [f for f in feedback if f.interviewer_id == user.pk]
     readable = can_read_all_feedback(user, application, own)
-    runs_pipeline = (
-        Team.objects.pipeline_run_by(user).filter(pk=application.opening.team_id).exists()
-    )
     context = {
         "application": application,
         "candidate": application.candidate,
@@ -158,8 +156,8 @@ def _application_context(user, application, forms):
         "feedback": feedback,
         "own_feedback": own,
         "readable": readable,
-        "runs_pipeline": runs_pipeline and not application.is_closed,
-        "can_debrief": user.is_leadership or application.opening.team.has_member(user),
+        "runs_pipeline": runs_pipeline(user, application.team) and not application.is_closed,
+        "can_debrief": opens_debrief(user, application.team),
         "timeline": application.audit_events.select_related("actor")[:50],
         "stage_form": forms.get("stage_form") or StageForm(initial={"stage": application.stage}),
         **forms,

@@ -1,0 +1,99 @@
+"""Reports kept computed: their figures and HTML are cached until one of their teams changes,
+and a worker warms the ones people open first."""
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .. import freshness
+from ..access import reader_teams
+from ..models import Application, User
+from . import charts, queries
+from .forms import DEFAULT_PERIOD
+
+# One warming run at a time; a run that died frees the way after this long.
+WARMING = "report-warming"
+WARMING_TIMEOUT_S = 15 * 60
+
+
+def teams_scope(teams, start, end):
+    return queries.scope_for(Application.objects.filter(opening__team__in=teams), start, end)
+
+
+def report_data(scope, teams):
+    """Every report's figures, kept until one of the teams changes or an interview ends with
+    its scorecard unwritten (the overdue report changes then)."""
+
+    def compute():
+        members = User.objects.filter(
+            pk__in=scope.applications.values("feedback__interviewer")
+        ).values_list("pk", "display_name")
+        stages, to_decision = queries.time_in_stage(scope)
+        load = queries.interviewer_load(scope)
+        data = {
+            "funnel": queries.funnel(scope),
+            "time_in_stage": stages,
+            "to_decision": to_decision,
+            "overdue": queries.overdue_feedback(scope),
+            "load": load,
+            "load_by_interviewer": queries.load_by_interviewer(load),
+            "calibration": queries.calibration(scope, dict(members)),
+            "agreement": queries.rater_agreement(scope),
+            "good_until": queries.next_overdue_at(scope),
+        }
+        return data, data["good_until"]
+
+    # Periods and weeks are read in the current time zone.
+    key = (scope.start, scope.end, timezone.get_current_timezone_name())
+    return freshness.cached("report-data", key, teams, compute)
+
+
+def report_html(scope, teams, query):
+    """The report rendered, kept as long as its figures (see report_data)."""
+
+    def render_report():
+        data = report_data(scope, teams)
+        bars = {
+            "funnel": charts.bar_chart(
+                "Applications reaching each stage", data["funnel"], "stage", "reached"
+            ),
+            "time_in_stage": charts.bar_chart(
+                "Median days in each stage", data["time_in_stage"], "stage", "median_days"
+            ),
+            "overdue": charts.bar_chart(
+                "Overdue scorecards by interviewer",
+                data["overdue"],
+                "interviewer__display_name",
+                "overdue",
+            ),
+        }
+        context = {**data, "scope": scope, "query": query, "charts": bars}
+        return render_to_string("hiring/reports/reports.html#report", context), data["good_until"]
+
+    key = (scope.start, scope.end, timezone.get_current_timezone_name(), query)
+    return freshness.cached("report-page", key, teams, render_report)
+
+
+def warm_default_reports():
+    """Compute the reports people open first (the default period over all their teams) where
+    they are out of date, so that they find them cached. A worker runs this every minute: at
+    the size of a large company an organisation-wide report takes seconds to compute. Returns
+    the number of scopes looked at: none while another run is still at it."""
+    if not cache.add(WARMING, True, WARMING_TIMEOUT_S):
+        return 0
+    try:
+        return _warm(timezone.localdate())
+    finally:
+        cache.delete(WARMING)
+
+
+def _warm(end):
+    scopes = {}
+    for reader in User.objects.filter(is_active=True):
+        teams = reader_teams(reader)
+        if teams is not None:
+            teams = list(teams)
+            scopes[frozenset(team.pk for team in teams)] = teams
+    for teams in scopes.values():
+        report_html(teams_scope(teams, end - DEFAULT_PERIOD, end), teams, "")
+    return len(scopes)
