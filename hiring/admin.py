@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from .models import (
     Application,
     AuditEvent,
+    Ballot,
     Decision,
     Invitation,
     Membership,
@@ -13,7 +14,6 @@ from .models import (
     Proposal,
     Team,
     User,
-    Vote,
 )
 
 
@@ -90,7 +90,7 @@ class MembershipAdmin(ReadOnlyAdmin):
 
 
 class VoteInline(ReadOnly, admin.TabularInline):
-    model = Vote
+    model = Ballot
     fields = ["voter", "approve", "cast_at"]
     readonly_fields = fields
     extra = 0

@@ -275,7 +275,9 @@ class Proposal(models.Model):
         return f"Change the membership rule to “{self.get_membership_rule_display()}”"
 
 
-class Vote(models.Model):
+class Ballot(models.Model):
+    """A member's vote on a membership proposal (a scorecard's vote is scorecards' Vote)."""
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="votes")
     voter = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     approve = models.BooleanField()

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import AuditEvent, Invitation, Membership, Proposal, Team, User, Vote
+from ..models import AuditEvent, Ballot, Invitation, Membership, Proposal, Team, User
 from ..tasks import send_invitation
 
 Rule = Team.MembershipRule
@@ -156,7 +156,7 @@ def leave_team(team, member):
 
 
 def _vote_and_settle(proposal, voter, approve):
-    Vote.objects.update_or_create(
+    Ballot.objects.update_or_create(
         proposal=proposal, voter=voter, defaults={"approve": approve, "cast_at": timezone.now()}
     )
     _settle(proposal)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from ..access import get_proposal_for_member, get_team_for, get_team_for_member
 from ..accounts.adapter import SESSION_KEY
 from ..accounts.views import link_unusable
-from ..models import Invitation, LinkError, Proposal, Team, User, Vote
+from ..models import Ballot, Invitation, LinkError, Proposal, Team, User
 from . import membership
 from .forms import MembershipRuleForm, ProposeMemberForm, TeamForm
 
@@ -38,7 +38,7 @@ def _render_team(request, team, status=200, **context):
     """The team page, or only its proposals section when htmx asks for it."""
     memberships = list(team.memberships.select_related("user").order_by("user__display_name"))
     proposals = team.proposals.select_related("subject", "proposed_by").prefetch_related(
-        Prefetch("votes", queryset=Vote.objects.select_related("voter"))
+        Prefetch("votes", queryset=Ballot.objects.select_related("voter"))
     )
     open_proposals = list(proposals.filter(status=Proposal.Status.OPEN))
     member_ids = {m.user_id for m in memberships}

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from hiring.models import Invitation, Membership, Proposal, Team, Vote
+from hiring.models import Ballot, Invitation, Membership, Proposal, Team
 from hiring.tasks import send_invitation
 from hiring.teams import membership
 from tests.factories import UserFactory
@@ -89,7 +89,7 @@ def db_state():
     return (
         sorted(Membership.objects.values_list("team_id", "user_id")),
         sorted(Proposal.objects.values_list("id", "status", "kind", "subject_id", "email")),
-        sorted(Vote.objects.values_list("proposal_id", "voter_id", "approve")),
+        sorted(Ballot.objects.values_list("proposal_id", "voter_id", "approve")),
         sorted(Team.objects.values_list("id", "membership_rule")),
         sorted(Invitation.objects.values_list("id", "email")),
     )
@@ -425,6 +425,6 @@ def test_changing_vote_keeps_one_vote_row(team, member, teammate):
     membership.cast_vote(proposal, teammate, approve=False)
     membership.cast_vote(proposal, teammate, approve=True)
 
-    votes = Vote.objects.filter(proposal=proposal, voter=teammate)
+    votes = Ballot.objects.filter(proposal=proposal, voter=teammate)
     assert [vote.approve for vote in votes] == [True]
     assert proposal.votes.count() == 2

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from hiring.models import Invitation, Membership, Proposal, Team, User, Vote
+from hiring.models import Ballot, Invitation, Membership, Proposal, Team, User
 from hiring.teams import membership
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
 
@@ -17,7 +17,7 @@ def db_state():
     return (
         sorted(Membership.objects.values_list("team_id", "user_id")),
         sorted(Proposal.objects.values_list("id", "status", "kind", "subject_id", "email")),
-        sorted(Vote.objects.values_list("proposal_id", "voter_id", "approve")),
+        sorted(Ballot.objects.values_list("proposal_id", "voter_id", "approve")),
         sorted(Team.objects.values_list("id", "name", "membership_rule")),
         sorted(Invitation.objects.values_list("id", "email")),
     )
