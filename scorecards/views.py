@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from hiring import freshness
 from hiring.access import get_team_for_member
 
-from . import editing, feedback
+from . import editing, scoring
 from .access import get_feedback_for_author, get_scorecard_for_member
 from .forms import CriterionForm, FeedbackForm, ScorecardForm
 from .models import Rating, Scorecard
@@ -120,27 +120,27 @@ def _after_edit(request, scorecard):
 
 @login_required
 def feedback_form(request, feedback_id):
-    item = get_feedback_for_author(request.user, feedback_id)
-    return _render_feedback(request, item)
+    feedback = get_feedback_for_author(request.user, feedback_id)
+    return _render_feedback(request, feedback)
 
 
-def _render_feedback(request, item, form=None, status=200):
+def _render_feedback(request, feedback, form=None, status=200):
     """The page; its content is cached until the scorecard's latest revision or the team's
     data changes, except when a form comes back with errors."""
     template = "scorecards/feedback_form.html"
 
     def context():
-        revisions = item.revisions.prefetch_related(
+        revisions = feedback.revisions.prefetch_related(
             Prefetch("ratings", queryset=Rating.objects.select_related("criterion"))
         )
-        draft = feedback.current_draft(revisions)
-        shown = draft or feedback.latest_submitted(revisions)
-        criteria = item.criteria.order_by("position", "pk")
+        draft = scoring.current_draft(revisions)
+        shown = draft or scoring.latest_submitted(revisions)
+        criteria = feedback.criteria.order_by("position", "pk")
         initial = FeedbackForm.initial_from(shown)
         return {
-            "feedback": item,
-            "application": item.application,
-            "candidate": item.application.candidate,
+            "feedback": feedback,
+            "application": feedback.application,
+            "candidate": feedback.application.candidate,
             "draft": draft,
             "shown": shown,
             "form": form or FeedbackForm(initial=initial, criteria=criteria),
@@ -149,19 +149,19 @@ def _render_feedback(request, item, form=None, status=200):
     cache_as = None
     if form is None:
         latest = (
-            item.revisions.order_by("-number")
+            feedback.revisions.order_by("-number")
             .values_list("number", "updated_at", "submitted_at")
             .first()
         )
-        cache_as = ("feedback", (item.pk, latest))
+        cache_as = ("feedback", (feedback.pk, latest))
     return freshness.render_page(
         request,
         template,
         context,
         cache_as=cache_as,
-        teams=[item.application.opening.team],
+        teams=[feedback.application.opening.team],
         status=status,
-        candidate=item.application.candidate,
+        candidate=feedback.application.candidate,
     )
 
 
@@ -169,12 +169,12 @@ def _render_feedback(request, item, form=None, status=200):
 @require_POST
 def feedback_draft(request, feedback_id):
     """Autosave (htmx, one field at a time) and the plain "Save draft" button."""
-    item = get_feedback_for_author(request.user, feedback_id)
-    form = FeedbackForm(request.POST, criteria=item.criteria.all())
+    feedback = get_feedback_for_author(request.user, feedback_id)
+    form = FeedbackForm(request.POST, criteria=feedback.criteria.all())
     error = None
     if form.is_valid():
         try:
-            draft = feedback.save_draft(item, request.user, **form.draft_changes())
+            draft = scoring.save_draft(feedback, request.user, **form.draft_changes())
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
@@ -188,27 +188,27 @@ def feedback_draft(request, feedback_id):
             status=400 if error else 200,
         )
     if error:
-        return _render_feedback(request, item, form=form, status=400)
+        return _render_feedback(request, feedback, form=form, status=400)
     messages.success(request, "Draft saved.")
-    return redirect(item)
+    return redirect(feedback)
 
 
 @login_required
 @require_POST
 def feedback_submit(request, feedback_id):
-    item = get_feedback_for_author(request.user, feedback_id)
-    criteria = list(item.criteria.order_by("position", "pk"))
+    feedback = get_feedback_for_author(request.user, feedback_id)
+    criteria = list(feedback.criteria.order_by("position", "pk"))
     form = FeedbackForm(request.POST, criteria=criteria)
     if form.is_valid():
         try:
             # One transaction: a second tab submitting at the same moment waits, then fails.
             with transaction.atomic():
-                draft = feedback.save_draft(item, request.user, **form.draft_changes())
+                draft = scoring.save_draft(feedback, request.user, **form.draft_changes())
                 if str(draft.number) != request.POST.get("revision"):
                     raise ValidationError(
                         "This feedback changed in another tab since you opened it: reload the page."
                     )
-                unrated, no_vote = feedback.missing_for_submission(draft, criteria)
+                unrated, no_vote = scoring.missing_for_submission(draft, criteria)
                 for criterion_id in unrated:
                     form.add_error(
                         f"score_{criterion_id}", "Rate this criterion or mark no evidence."
@@ -219,8 +219,8 @@ def feedback_submit(request, feedback_id):
                     form.add_error("amend_reason", "Say why you are amending your feedback.")
                 # An incomplete submission still keeps what was typed, as the draft.
                 if not form.errors:
-                    feedback.submit(
-                        item,
+                    scoring.submit(
+                        feedback,
                         request.user,
                         revision_number=draft.number,
                         amend_reason=form.cleaned_data["amend_reason"],
@@ -228,17 +228,17 @@ def feedback_submit(request, feedback_id):
         except ValidationError as error:
             form.add_error(None, error)
     if form.errors:
-        return _render_feedback(request, item, form=form, status=400)
+        return _render_feedback(request, feedback, form=form, status=400)
     messages.success(request, "Feedback submitted. You can now read your panel's feedback.")
-    return redirect(item.application)
+    return redirect(feedback.application)
 
 
 @login_required
 @require_POST
 def feedback_amend(request, feedback_id):
-    item = get_feedback_for_author(request.user, feedback_id)
+    feedback = get_feedback_for_author(request.user, feedback_id)
     try:
-        feedback.start_amendment(item, request.user)
+        scoring.start_amendment(feedback, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(item)
+    return redirect(feedback)

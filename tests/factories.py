@@ -6,7 +6,7 @@ from django.db import connection
 
 from hiring.models import Application, Candidate, Membership, Opening, Team, User
 from hiring.scheduling import booking
-from scorecards import feedback
+from scorecards import scoring
 from scorecards.editing import copy_scorecard, create_template
 
 PASSWORD = "correct-horse-battery"
@@ -86,14 +86,14 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
 def assigned(application, interviewer, focus):
     """`interviewer` asked (by themselves) to score `application` on `focus`."""
-    return feedback.assign(application, interviewer, focus, assigned_by=interviewer)
+    return scoring.assign(application, interviewer, focus, assigned_by=interviewer)
 
 
 def submit(item, vote="yes", score=3, notes=""):
     """Rate every criterion of the scorecard `item`, vote and submit; returns it refreshed."""
     ratings = {c.pk: {"score": score, "notes": notes} for c in item.criteria.all()}
-    draft = feedback.save_draft(item, item.interviewer, ratings=ratings, vote=vote)
-    feedback.submit(item, item.interviewer, draft.number)
+    draft = scoring.save_draft(item, item.interviewer, ratings=ratings, vote=vote)
+    scoring.submit(item, item.interviewer, draft.number)
     item.refresh_from_db()
     return item
 

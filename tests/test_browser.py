@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from hiring.scheduling import booking
-from scorecards import feedback
+from scorecards import scoring
 from tests.factories import PASSWORD, ApplicationFactory, OpeningFactory, UserFactory, submitted
 
 pytestmark = pytest.mark.browser
@@ -91,8 +91,8 @@ def test_leadership_reads_every_team_but_cannot_change_membership(sign_in, leade
 
 def test_interviewers_score_independently(sign_in, member, teammate, team):
     application = ApplicationFactory(opening__team=team, candidate__name="Lena Vogel")
-    ana_feedback = feedback.assign(application, member, "skills", assigned_by=member)
-    ben_feedback = feedback.assign(application, teammate, "skills", assigned_by=member)
+    ana_feedback = scoring.assign(application, member, "skills", assigned_by=member)
+    ben_feedback = scoring.assign(application, teammate, "skills", assigned_by=member)
 
     ana = sign_in(member)
     ana.goto(f"{ana.url.rstrip('/')}{ana_feedback.get_absolute_url()}")

@@ -12,7 +12,7 @@ from hiring.debrief import decisions
 from hiring.models import Application, InterviewSession, Panel, Team
 from hiring.pipeline import applications, board
 from hiring.reports import cached as cached_reports
-from scorecards import feedback
+from scorecards import scoring
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, submitted
 
 
@@ -62,13 +62,13 @@ def test_the_board_counts_scorecards_as_they_are_assigned_and_submitted(
     client.force_login(member)
     assert "0 of 0 submitted" in client.get("/pipeline/").text
 
-    item = feedback.assign(application, teammate, "skills", assigned_by=member)
+    item = scoring.assign(application, teammate, "skills", assigned_by=member)
     assert "0 of 1 submitted" in client.get("/pipeline/").text
 
     ratings = {criterion.pk: {"score": 3} for criterion in item.criteria.all()}
-    draft = feedback.save_draft(item, teammate, ratings=ratings, vote="yes")
+    draft = scoring.save_draft(item, teammate, ratings=ratings, vote="yes")
     assert "0 of 1 submitted" in client.get("/pipeline/").text  # a draft changes nothing here
-    feedback.submit(item, teammate, draft.number)
+    scoring.submit(item, teammate, draft.number)
     assert "1 of 1 submitted" in client.get("/pipeline/").text
 
 
@@ -136,7 +136,7 @@ def test_the_board_says_when_a_card_would_next_read_differently(member, teammate
     assert good_until == now + timedelta(hours=4)
 
     interviewing = ApplicationFactory(opening=opening, stage_changed_at=now - timedelta(hours=1))
-    item = feedback.assign(interviewing, teammate, "skills", assigned_by=member)
+    item = scoring.assign(interviewing, teammate, "skills", assigned_by=member)
     panel = Panel.objects.create(application=interviewing, created_by=member)
     ends = now + timedelta(minutes=30)
     item.session = InterviewSession.objects.create(
@@ -244,7 +244,7 @@ def test_the_application_page_shows_a_new_panel_and_a_teammates_submission(
 def test_the_debrief_shows_an_excusal_at_once(client, member, teammate, team):
     application = ApplicationFactory(opening=OpeningFactory(team=team))
     submitted(application, member, "skills", "yes")
-    waiting = feedback.assign(application, teammate, "team_fit", assigned_by=member)
+    waiting = scoring.assign(application, teammate, "team_fit", assigned_by=member)
     client.force_login(member)
     url = f"{application.get_absolute_url()}debrief/"
     assert "<span>Ben Teammate · Team fit</span>" in client.get(url).text
@@ -256,17 +256,17 @@ def test_the_debrief_shows_an_excusal_at_once(client, member, teammate, team):
 
 def test_the_feedback_form_shows_each_saved_draft_and_the_submission(client, member, team):
     application = ApplicationFactory(opening=OpeningFactory(team=team))
-    item = feedback.assign(application, member, "skills", assigned_by=member)
+    item = scoring.assign(application, member, "skills", assigned_by=member)
     client.force_login(member)
     assert "ZEBRA-NOTE" not in client.get(item.get_absolute_url()).text
 
     [criterion] = item.criteria.all()
-    draft = feedback.save_draft(
+    draft = scoring.save_draft(
         item, member, ratings={criterion.pk: {"score": 3, "notes": "ZEBRA-NOTE"}}, vote="yes"
     )
     assert "ZEBRA-NOTE" in client.get(item.get_absolute_url()).text
 
-    feedback.submit(item, member, draft.number)
+    scoring.submit(item, member, draft.number)
     page = client.get(item.get_absolute_url()).text
     assert "Submitted feedback never changes" in page
     assert "ZEBRA-NOTE" in page

@@ -13,7 +13,7 @@ from django.utils import timezone
 from hiring.models import BusyBlock, Invitation, PoolMember, User
 from hiring.scheduling import booking
 from hiring.teams import membership
-from scorecards import feedback as scorecard_feedback
+from scorecards import scoring
 from tests.factories import ApplicationFactory, UserFactory
 
 
@@ -48,7 +48,7 @@ def team_objects(member, teammate, team):
         email="new@example.com", role=User.Role.RECRUITER, invited_by=admin
     )
     application = ApplicationFactory(opening__team=team)
-    feedback = scorecard_feedback.assign(application, member, "skills", assigned_by=member)
+    feedback = scoring.assign(application, member, "skills", assigned_by=member)
     scorecard = application.opening.scorecard
     panel = booking.create_panel(
         application, member, [{"focus": "skills", "duration_minutes": 45, "interviewers": [member]}]

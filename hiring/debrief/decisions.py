@@ -41,31 +41,31 @@ def panel_feedback(application):
 
 def recommend(application, feedback):
     """The rule's recommendation over the latest submitted revision of each scorecard."""
-    scorecards, criteria = [], {}
-    for item in feedback:
-        revision = item.latest_revision()
+    cards, criteria = [], {}
+    for scorecard in feedback:
+        revision = scorecard.latest_revision()
         if revision is None:
             continue
         for rating in revision.ratings.all():
             criteria[rating.criterion_id] = rating.criterion.as_plain()
-        scorecards.append(
+        cards.append(
             recommendation.Scorecard(
-                interviewer=str(item.interviewer),
-                interviewer_id=item.interviewer_id,
-                focus=item.focus,
+                interviewer=str(scorecard.interviewer),
+                interviewer_id=scorecard.interviewer_id,
+                focus=scorecard.focus,
                 vote=revision.vote,
                 ratings=tuple(
-                    aggregation.Rating(item.interviewer_id, r.criterion_id, r.score)
+                    aggregation.Rating(scorecard.interviewer_id, r.criterion_id, r.score)
                     for r in revision.ratings.all()
                 ),
             )
         )
-    return recommendation.evaluate(rule_of(application), scorecards, list(criteria.values()))
+    return recommendation.evaluate(rule_of(application), cards, list(criteria.values()))
 
 
 def waiting_for(feedback):
     """Interviewers the debrief still waits for: not submitted and not excused."""
-    return [item for item in feedback if not item.is_submitted and not item.excused_at]
+    return [f for f in feedback if not f.is_submitted and not f.excused_at]
 
 
 def maybe_open_debrief(application, actor):
@@ -95,25 +95,29 @@ def _require_team_member(application, user):
 
 
 @transaction.atomic
-def excuse(item, by, reason):
-    application = item.application
+def excuse(feedback, by, reason):
+    application = feedback.application
     _require_team_member(application, by)
     if not reason.strip():
         raise ValidationError("Say why the interviewer is excused.")
-    item = Feedback.objects.select_for_update().get(pk=item.pk)
-    if item.is_submitted or item.excused_at:
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    if feedback.is_submitted or feedback.excused_at:
         raise ValidationError("This interviewer has already submitted or been excused.")
-    item.excused_at, item.excused_by, item.excuse_reason = timezone.now(), by, reason.strip()
-    item.save(update_fields=["excused_at", "excused_by", "excuse_reason"])
+    feedback.excused_at, feedback.excused_by, feedback.excuse_reason = (
+        timezone.now(),
+        by,
+        reason.strip(),
+    )
+    feedback.save(update_fields=["excused_at", "excused_by", "excuse_reason"])
     AuditEvent.record(
         AuditEvent.Action.INTERVIEWER_EXCUSED,
         by,
         application.opening.team,
         application,
-        details=f"{item.interviewer}: {item.excuse_reason}",
+        details=f"{feedback.interviewer}: {feedback.excuse_reason}",
     )
     maybe_open_debrief(application, by)
-    return item
+    return feedback
 
 
 def record_decision(application, by, outcome, rationale=""):

@@ -38,9 +38,9 @@ def _render_debrief(request, application, status=200, **context):
 def _debrief_context(user, application, context):
     context = dict(context)
     feedback = decisions.panel_feedback(application)
-    own = [item for item in feedback if item.interviewer_id == user.pk]
+    own = [f for f in feedback if f.interviewer_id == user.pk]
     readable = can_read_all_feedback(user, application, own)
-    submitted = [item for item in feedback if item.is_submitted]
+    submitted = [f for f in feedback if f.is_submitted]
     context.update(
         application=application,
         feedback=feedback,
@@ -57,12 +57,14 @@ def _debrief_context(user, application, context):
     if readable:
         context["grid"] = ratings_grid(submitted)
         ratings = [
-            aggregation.Rating(item.interviewer_id, r.criterion_id, r.score)
-            for item in submitted
-            for r in item.latest_revision().ratings.all()
+            aggregation.Rating(scorecard.interviewer_id, r.criterion_id, r.score)
+            for scorecard in submitted
+            for r in scorecard.latest_revision().ratings.all()
         ]
         context["spread"] = aggregation.criterion_spread(ratings)
-        context["tally"] = aggregation.vote_tally(item.latest_revision().vote for item in submitted)
+        context["tally"] = aggregation.vote_tally(
+            scorecard.latest_revision().vote for scorecard in submitted
+        )
     context.setdefault("decision_form", DecisionForm())
     context.setdefault("excuse_form", ExcuseForm())
     return context
@@ -71,8 +73,8 @@ def _debrief_context(user, application, context):
 def ratings_grid(submitted):
     """Rows of (criterion, [rating or None per interviewer]) over the latest revisions."""
     criteria, cells = {}, {}
-    for column, item in enumerate(submitted):
-        for rating in item.latest_revision().ratings.all():
+    for column, scorecard in enumerate(submitted):
+        for rating in scorecard.latest_revision().ratings.all():
             criteria.setdefault(rating.criterion.key, rating.criterion)
             cells[(rating.criterion.key, column)] = rating
     ordered = sorted(criteria.values(), key=lambda c: (c.category, c.position, c.pk))
@@ -127,15 +129,15 @@ def confirm_decision(request, application_id):
 @require_POST
 def excuse_interviewer(request, application_id, feedback_id):
     application = get_application_for_debrief(request.user, application_id)
-    item = get_object_or_404(application.feedback, pk=feedback_id)
+    scorecard = get_object_or_404(application.feedback, pk=feedback_id)
     form = ExcuseForm(request.POST)
     if form.is_valid():
         try:
-            decisions.excuse(item, request.user, form.cleaned_data["reason"])
+            decisions.excuse(scorecard, request.user, form.cleaned_data["reason"])
         except ValidationError as error:
             form.add_error("reason", error)
         else:
-            return _after(request, application, f"{item.interviewer} excused.")
+            return _after(request, application, f"{scorecard.interviewer} excused.")
     return _render_debrief(request, application, status=400, excuse_form=form)
 
 

@@ -41,20 +41,20 @@ def _overdue_feedback(now):
         "interviewer", "session", "application__candidate", "application__opening__team"
     )
     sent = 0
-    for item in overdue:
-        days = (now - item.session.end).days
-        context = {"feedback": item, "days": days}
+    for feedback in overdue:
+        days = (now - feedback.session.end).days
+        context = {"feedback": feedback, "days": days}
         sent += send_once(
-            f"overdue:{item.pk}:{days}",
+            f"overdue:{feedback.pk}:{days}",
             lambda context=context: templated_email(
                 "feedback_overdue", context["feedback"].interviewer.email, context
             ),
         )
         if days >= ESCALATE_AFTER_DAYS:
-            team = item.application.opening.team
-            for member in team.members.exclude(pk=item.interviewer_id):
+            team = feedback.application.opening.team
+            for member in team.members.exclude(pk=feedback.interviewer_id):
                 sent += send_once(
-                    f"overdue:{item.pk}:{days}:team:{member.pk}",
+                    f"overdue:{feedback.pk}:{days}:team:{member.pk}",
                     lambda member=member, context=context: templated_email(
                         "feedback_escalated", member.email, {**context, "member": member}
                     ),

@@ -10,10 +10,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from scorecards import feedback as scorecard_feedback
+from scorecards import scoring
 from scorecards.access import can_read_all_feedback
-from scorecards.feedback import feedback_summary
 from scorecards.forms import AssignForm
+from scorecards.scoring import feedback_summary
 
 from .. import freshness
 from ..access import (
@@ -199,7 +199,7 @@ def assign_interviewer(request, application_id):
     form = AssignForm(request.POST, application=application)
     if form.is_valid():
         try:
-            scorecard_feedback.assign(
+            scoring.assign(
                 application,
                 form.cleaned_data["interviewer"],
                 form.cleaned_data["focus"],

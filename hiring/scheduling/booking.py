@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from scorecards import feedback as scorecard_feedback
+from scorecards import scoring
 from scorecards.models import Feedback
 
 from ..models import (
@@ -263,11 +263,13 @@ def _place(session, entry, by):
 
 def _assign_feedback(session, user, by):
     application = session.panel.application
-    item = Feedback.objects.filter(application=application, interviewer=user, focus=session.focus)
-    item = item.first() or scorecard_feedback.assign(application, user, session.focus, by)
-    if item.session_id != session.pk:
-        item.session = session
-        item.save(update_fields=["session"])
+    feedback = Feedback.objects.filter(
+        application=application, interviewer=user, focus=session.focus
+    )
+    feedback = feedback.first() or scoring.assign(application, user, session.focus, by)
+    if feedback.session_id != session.pk:
+        feedback.session = session
+        feedback.save(update_fields=["session"])
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from hiring.celery import app as celery_app
 from hiring.email.reminders import send_due
 from hiring.models import Membership, WorkingHours
 from hiring.scheduling import booking
-from scorecards import feedback as scorecard_feedback
+from scorecards import scoring
 from scorecards.models import Feedback
 from tests.factories import ApplicationFactory, UserFactory
 
@@ -140,8 +140,8 @@ def test_only_the_interviewers_without_feedback_are_chased(
     booked_panel(application, [member, teammate], recruiter)
     item = Feedback.objects.get(interviewer=member)
     ratings = {criterion.pk: {"score": 3} for criterion in item.criteria.all()}
-    scorecard_feedback.save_draft(item, member, ratings=ratings, vote="yes")
-    scorecard_feedback.submit(item, member, revision_number=1)
+    scoring.save_draft(item, member, ratings=ratings, vote="yes")
+    scoring.submit(item, member, revision_number=1)
 
     assert send_due(now=END + timedelta(hours=1)) == 1
 
@@ -152,8 +152,8 @@ def test_submitted_feedback_is_not_chased(application, member, recruiter, mailou
     booked_panel(application, [member], recruiter)
     item = Feedback.objects.get(interviewer=member)
     ratings = {criterion.pk: {"score": 3} for criterion in item.criteria.all()}
-    scorecard_feedback.save_draft(item, member, ratings=ratings, vote="yes")
-    scorecard_feedback.submit(item, member, revision_number=1)
+    scoring.save_draft(item, member, ratings=ratings, vote="yes")
+    scoring.submit(item, member, revision_number=1)
 
     for days in range(4):
         assert send_due(now=END + timedelta(days=days, hours=1)) == 0
@@ -165,7 +165,7 @@ def test_feedback_of_a_cancelled_session_is_not_chased(application, member, recr
     panel = booked_panel(application, [member], recruiter)
     # A draft keeps the feedback when the session is cancelled.
     item = Feedback.objects.get(interviewer=member)
-    scorecard_feedback.save_draft(item, member, takeaways="Started before it was called off")
+    scoring.save_draft(item, member, takeaways="Started before it was called off")
     booking.cancel_session(panel.sessions.get(), recruiter)
     assert Feedback.objects.filter(pk=item.pk, submitted_at=None).exists()
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from hiring.models import Application, Decision, InterviewSession, Panel, StageChange
 from hiring.pipeline import applications
 from hiring.reports import queries
-from scorecards import feedback
+from scorecards import scoring
 from tests.factories import ApplicationFactory, OpeningFactory, submitted
 
 
@@ -188,10 +188,10 @@ def test_overdue_feedback_is_counted_per_interviewer_in_a_chart_a_table_and_a_cs
     session = InterviewSession.objects.create(
         panel=panel, focus="skills", start=ended - timedelta(hours=1), end=ended
     )
-    late = feedback.assign(application, member, "skills", assigned_by=member)
+    late = scoring.assign(application, member, "skills", assigned_by=member)
     late.session = session
     late.save(update_fields=["session"])
-    excused = feedback.assign(application, teammate, "skills", assigned_by=member)
+    excused = scoring.assign(application, teammate, "skills", assigned_by=member)
     excused.session = session
     excused.excused_at = timezone.now()
     excused.save(update_fields=["session", "excused_at"])

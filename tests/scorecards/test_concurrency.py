@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from scorecards import feedback
+from scorecards import scoring
 from scorecards.models import FeedbackRevision
 from tests.factories import ApplicationFactory, at_once
 
@@ -12,9 +12,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_two_tabs_submitting_at_once_make_one_submission(member, team):
     application = ApplicationFactory(opening__team=team)
-    item = feedback.assign(application, member, "skills", assigned_by=member)
+    item = scoring.assign(application, member, "skills", assigned_by=member)
     [criterion] = item.criteria.all()
-    feedback.save_draft(item, member, ratings={criterion.pk: {"score": 3}}, vote="yes")
+    scoring.save_draft(item, member, ratings={criterion.pk: {"score": 3}}, vote="yes")
     tabs = [Client(), Client()]
     for tab in tabs:
         tab.force_login(member)

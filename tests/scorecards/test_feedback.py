@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from hiring.models import Application
-from scorecards import feedback as scorecard_feedback
+from scorecards import scoring
 from scorecards.access import can_read_all_feedback
 from scorecards.editing import add_criterion
 from scorecards.models import Category, Feedback, FeedbackRevision, Rating
@@ -21,7 +21,7 @@ def application(team):
 @pytest.fixture
 def item(application, member):
     """The member's skills feedback on the application."""
-    return scorecard_feedback.assign(application, member, SKILLS, assigned_by=member)
+    return scoring.assign(application, member, SKILLS, assigned_by=member)
 
 
 def add_skill(application, name):
@@ -65,7 +65,7 @@ def everything():
 
 def complete(item, author, score=3, vote="yes", notes="Solid"):
     ratings = {c.pk: {"score": score, "notes": notes} for c in item.criteria.all()}
-    return scorecard_feedback.save_draft(item, author, ratings=ratings, vote=vote)
+    return scoring.save_draft(item, author, ratings=ratings, vote=vote)
 
 
 def submitted_revisions(item):
@@ -84,20 +84,20 @@ def test_assign_gives_the_focus_criteria_of_the_current_version(application, mem
 
 def test_assign_refuses_an_interviewer_outside_the_team(application, member, outsider):
     with pytest.raises(ValidationError, match="not a member of Platform"):
-        scorecard_feedback.assign(application, outsider, SKILLS, assigned_by=member)
+        scoring.assign(application, outsider, SKILLS, assigned_by=member)
 
     assert not Feedback.objects.exists()
 
 
 def test_assign_refuses_a_duplicate(application, member, item):
     with pytest.raises(ValidationError, match="already scoring"):
-        scorecard_feedback.assign(application, member, SKILLS, assigned_by=member)
+        scoring.assign(application, member, SKILLS, assigned_by=member)
 
     assert Feedback.objects.count() == 1
 
 
 def test_the_same_interviewer_may_cover_both_focuses(application, member, item):
-    team_fit = scorecard_feedback.assign(application, member, Category.TEAM_FIT, member)
+    team_fit = scoring.assign(application, member, Category.TEAM_FIT, member)
 
     assert [c.name for c in team_fit.criteria.all()] == ["Collaboration"]
 
@@ -106,7 +106,7 @@ def test_assign_refuses_a_closed_application(application, member):
     application.move_to(Application.Stage.DECIDED, by=member)
 
     with pytest.raises(ValidationError, match="closed"):
-        scorecard_feedback.assign(application, member, SKILLS, assigned_by=member)
+        scoring.assign(application, member, SKILLS, assigned_by=member)
 
     assert not Feedback.objects.exists()
 
@@ -116,20 +116,20 @@ def test_assign_refuses_a_closed_application(application, member):
 
 def test_save_draft_keeps_an_earlier_score_when_only_notes_are_saved(item, member):
     (a,) = item.criteria.all()
-    scorecard_feedback.save_draft(item, member, ratings={a.pk: {"score": 3}})
+    scoring.save_draft(item, member, ratings={a.pk: {"score": 3}})
 
-    draft = scorecard_feedback.save_draft(item, member, ratings={a.pk: {"notes": "Methodical"}})
+    draft = scoring.save_draft(item, member, ratings={a.pk: {"notes": "Methodical"}})
 
     assert ratings_of(draft) == {a.pk: (3, False, "Methodical")}
 
 
 def test_save_draft_of_one_criterion_leaves_another_alone(application, member):
     b = add_skill(application, "Testing")
-    item = scorecard_feedback.assign(application, member, SKILLS, assigned_by=member)
+    item = scoring.assign(application, member, SKILLS, assigned_by=member)
     a = item.criteria.get(name="Problem solving")
-    scorecard_feedback.save_draft(item, member, ratings={a.pk: {"score": 4, "notes": "Great"}})
+    scoring.save_draft(item, member, ratings={a.pk: {"score": 4, "notes": "Great"}})
 
-    draft = scorecard_feedback.save_draft(item, member, ratings={b.pk: {"score": 1}})
+    draft = scoring.save_draft(item, member, ratings={b.pk: {"score": 1}})
 
     assert ratings_of(draft) == {a.pk: (4, False, "Great"), b.pk: (1, False, "")}
 
@@ -139,9 +139,9 @@ def test_two_tabs_saving_different_fields_lose_nothing(item, member):
     # Each tab holds its own stale copy of the feedback and saves one field.
     tab_one, tab_two = Feedback.objects.get(pk=item.pk), Feedback.objects.get(pk=item.pk)
 
-    scorecard_feedback.save_draft(tab_one, member, ratings={a.pk: {"score": 2}})
-    scorecard_feedback.save_draft(tab_two, member, takeaways="Strong debugging")
-    draft = scorecard_feedback.save_draft(tab_one, member, vote="no")
+    scoring.save_draft(tab_one, member, ratings={a.pk: {"score": 2}})
+    scoring.save_draft(tab_two, member, takeaways="Strong debugging")
+    draft = scoring.save_draft(tab_one, member, vote="no")
 
     assert (draft.takeaways, draft.vote) == ("Strong debugging", "no")
     assert ratings_of(draft) == {a.pk: (2, False, "")}
@@ -150,13 +150,13 @@ def test_two_tabs_saving_different_fields_lose_nothing(item, member):
 
 def test_no_evidence_is_stored_as_a_flag_without_a_score(item, member):
     (a,) = item.criteria.all()
-    scorecard_feedback.save_draft(item, member, ratings={a.pk: {"score": 3}})
+    scoring.save_draft(item, member, ratings={a.pk: {"score": 3}})
 
-    draft = scorecard_feedback.save_draft(item, member, ratings={a.pk: {"no_evidence": True}})
+    draft = scoring.save_draft(item, member, ratings={a.pk: {"no_evidence": True}})
 
     assert ratings_of(draft) == {a.pk: (None, True, "")}
 
-    draft = scorecard_feedback.save_draft(item, member, ratings={a.pk: {"score": 2}})
+    draft = scoring.save_draft(item, member, ratings={a.pk: {"score": 2}})
 
     assert ratings_of(draft) == {a.pk: (2, False, "")}
 
@@ -164,13 +164,11 @@ def test_no_evidence_is_stored_as_a_flag_without_a_score(item, member):
 @pytest.mark.parametrize("score", [0, 5, -1, 40])
 def test_a_rating_out_of_range_is_refused_and_nothing_stored(item, member, score):
     (a,) = item.criteria.all()
-    scorecard_feedback.save_draft(item, member, ratings={a.pk: {"score": 2}}, takeaways="Kept")
+    scoring.save_draft(item, member, ratings={a.pk: {"score": 2}}, takeaways="Kept")
     before = everything()
 
     with pytest.raises(ValidationError, match="between 1 and 4"):
-        scorecard_feedback.save_draft(
-            item, member, ratings={a.pk: {"score": score}}, takeaways="Changed"
-        )
+        scoring.save_draft(item, member, ratings={a.pk: {"score": score}}, takeaways="Changed")
 
     assert everything() == before
 
@@ -179,7 +177,7 @@ def test_a_rating_out_of_range_on_a_first_save_leaves_no_draft(item, member):
     (a,) = item.criteria.all()
 
     with pytest.raises(ValidationError):
-        scorecard_feedback.save_draft(item, member, ratings={a.pk: {"score": 5}})
+        scoring.save_draft(item, member, ratings={a.pk: {"score": 5}})
 
     assert not FeedbackRevision.objects.exists()
 
@@ -193,9 +191,7 @@ def test_a_criterion_of_another_scorecard_is_refused_and_nothing_stored(
     before = everything()
 
     with pytest.raises(ValidationError, match="not part of this feedback"):
-        scorecard_feedback.save_draft(
-            item, member, ratings={a.pk: {"score": 3}, foreign.pk: {"score": 3}}
-        )
+        scoring.save_draft(item, member, ratings={a.pk: {"score": 3}, foreign.pk: {"score": 3}})
 
     assert everything() == before
 
@@ -206,14 +202,14 @@ def test_a_criterion_outside_the_focus_is_refused(application, item, member):
     )
 
     with pytest.raises(ValidationError):
-        scorecard_feedback.save_draft(item, member, ratings={team_fit.pk: {"score": 3}})
+        scoring.save_draft(item, member, ratings={team_fit.pk: {"score": 3}})
 
     assert not Rating.objects.exists()
 
 
 def test_an_unknown_vote_is_refused(item, member):
     with pytest.raises(ValidationError, match="strong no, no, yes or strong yes"):
-        scorecard_feedback.save_draft(item, member, vote="maybe")
+        scoring.save_draft(item, member, vote="maybe")
 
     assert not FeedbackRevision.objects.exists()
 
@@ -228,7 +224,7 @@ def test_someone_elses_feedback_is_refused(item, member, teammate, action):
     args = {"submit": {"revision_number": 1}}.get(action, {})
 
     with pytest.raises(ValidationError, match="not yours"):
-        getattr(scorecard_feedback, action)(item, teammate, **args)
+        getattr(scoring, action)(item, teammate, **args)
 
     assert everything() == before
 
@@ -239,7 +235,7 @@ def test_someone_elses_feedback_is_refused(item, member, teammate, action):
 def test_submit_a_complete_draft(item, member):
     complete(item, member)
 
-    revision = scorecard_feedback.submit(item, member, revision_number=1)
+    revision = scoring.submit(item, member, revision_number=1)
 
     item.refresh_from_db()
     assert revision.submitted_at is not None
@@ -249,36 +245,36 @@ def test_submit_a_complete_draft(item, member):
 
 def test_no_evidence_counts_as_rated_for_submission(item, member):
     (a,) = item.criteria.all()
-    scorecard_feedback.save_draft(item, member, ratings={a.pk: {"no_evidence": True}}, vote="no")
+    scoring.save_draft(item, member, ratings={a.pk: {"no_evidence": True}}, vote="no")
 
-    scorecard_feedback.submit(item, member, revision_number=1)
+    scoring.submit(item, member, revision_number=1)
 
     assert ratings_of(submitted_revisions(item)[0]) == {a.pk: (None, True, "")}
 
 
 def test_submit_needs_every_criterion_rated(application, member):
     add_skill(application, "Testing")
-    item = scorecard_feedback.assign(application, member, SKILLS, assigned_by=member)
+    item = scoring.assign(application, member, SKILLS, assigned_by=member)
     a = item.criteria.get(name="Problem solving")
-    scorecard_feedback.save_draft(
+    scoring.save_draft(
         item, member, ratings={a.pk: {"score": 3}}, vote="yes", takeaways="Half done"
     )
 
     with pytest.raises(ValidationError, match="Rate every criterion"):
-        scorecard_feedback.submit(item, member, revision_number=1)
+        scoring.submit(item, member, revision_number=1)
 
     item.refresh_from_db()
     assert not item.is_submitted
     assert not submitted_revisions(item)
-    assert scorecard_feedback.current_draft(item.revisions).takeaways == "Half done"
+    assert scoring.current_draft(item.revisions).takeaways == "Half done"
 
 
 def test_notes_alone_do_not_rate_a_criterion(item, member):
     (a,) = item.criteria.all()
-    scorecard_feedback.save_draft(item, member, ratings={a.pk: {"notes": "Only notes"}}, vote="yes")
+    scoring.save_draft(item, member, ratings={a.pk: {"notes": "Only notes"}}, vote="yes")
 
     with pytest.raises(ValidationError, match="Rate every criterion"):
-        scorecard_feedback.submit(item, member, revision_number=1)
+        scoring.submit(item, member, revision_number=1)
 
     assert not submitted_revisions(item)
 
@@ -287,14 +283,14 @@ def test_submit_needs_a_vote(item, member):
     complete(item, member, vote="")
 
     with pytest.raises(ValidationError, match="choose a vote"):
-        scorecard_feedback.submit(item, member, revision_number=1)
+        scoring.submit(item, member, revision_number=1)
 
     assert not submitted_revisions(item)
 
 
 def test_submit_without_any_draft_is_refused(item, member):
     with pytest.raises(ValidationError):
-        scorecard_feedback.submit(item, member, revision_number=1)
+        scoring.submit(item, member, revision_number=1)
 
     assert not FeedbackRevision.objects.exists()
 
@@ -303,10 +299,10 @@ def test_submitting_twice_with_the_same_revision_number_keeps_one_submission(ite
     complete(item, member)
     # Two tabs, both opened on revision 1.
     first_tab, second_tab = Feedback.objects.get(pk=item.pk), Feedback.objects.get(pk=item.pk)
-    first = scorecard_feedback.submit(first_tab, member, revision_number=1)
+    first = scoring.submit(first_tab, member, revision_number=1)
 
     with pytest.raises(ValidationError, match="already submitted"):
-        scorecard_feedback.submit(second_tab, member, revision_number=1)
+        scoring.submit(second_tab, member, revision_number=1)
 
     assert submitted_revisions(item) == [first]
     item.refresh_from_db()
@@ -319,9 +315,9 @@ def test_submit_after_the_application_is_closed_is_refused(application, item, me
     before = everything()
 
     with pytest.raises(ValidationError, match="closed"):
-        scorecard_feedback.submit(item, member, revision_number=1)
+        scoring.submit(item, member, revision_number=1)
     with pytest.raises(ValidationError, match="closed"):
-        scorecard_feedback.save_draft(item, member, takeaways="Too late")
+        scoring.save_draft(item, member, takeaways="Too late")
 
     assert everything() == before
 
@@ -331,12 +327,12 @@ def test_submit_after_the_application_is_closed_is_refused(application, item, me
 
 def test_save_draft_on_a_submitted_feedback_is_refused(item, member):
     complete(item, member)
-    scorecard_feedback.submit(item, member, revision_number=1)
+    scoring.submit(item, member, revision_number=1)
     before = everything()
     (a,) = item.criteria.all()
 
     with pytest.raises(ValidationError, match="Amend it"):
-        scorecard_feedback.save_draft(
+        scoring.save_draft(
             item, member, ratings={a.pk: {"score": 1, "notes": "Rewritten"}}, vote="strong_no"
         )
 
@@ -345,31 +341,31 @@ def test_save_draft_on_a_submitted_feedback_is_refused(item, member):
 
 def test_amendment_is_revision_2_prefilled_from_the_submitted_one(item, member):
     complete(item, member, score=3, vote="yes", notes="Solid")
-    original = scorecard_feedback.submit(item, member, revision_number=1)
+    original = scoring.submit(item, member, revision_number=1)
 
-    amendment = scorecard_feedback.start_amendment(item, member)
+    amendment = scoring.start_amendment(item, member)
 
     assert amendment.number == 2
     assert amendment.is_draft
     assert amendment.vote == "yes"
     assert ratings_of(amendment) == ratings_of(original)
-    assert scorecard_feedback.start_amendment(item, member) == amendment
+    assert scoring.start_amendment(item, member) == amendment
 
 
 def test_amending_needs_a_reason_and_keeps_revision_1(item, member):
     (a,) = item.criteria.all()
     complete(item, member, score=3, vote="yes", notes="Solid")
-    original = scorecard_feedback.submit(item, member, revision_number=1)
+    original = scoring.submit(item, member, revision_number=1)
     original_state = (ratings_of(original), original.vote, original.submitted_at)
-    scorecard_feedback.start_amendment(item, member)
-    scorecard_feedback.save_draft(
+    scoring.start_amendment(item, member)
+    scoring.save_draft(
         item, member, ratings={a.pk: {"score": 1, "notes": "Missed a bug"}}, vote="no"
     )
 
     with pytest.raises(ValidationError, match="why"):
-        scorecard_feedback.submit(item, member, revision_number=2, amend_reason="   ")
+        scoring.submit(item, member, revision_number=2, amend_reason="   ")
 
-    amended = scorecard_feedback.submit(
+    amended = scoring.submit(
         item, member, revision_number=2, amend_reason="Found a bug in their solution"
     )
 
@@ -389,11 +385,11 @@ def test_amending_needs_a_reason_and_keeps_revision_1(item, member):
 
 def test_the_latest_submission_waits_for_the_amendment_to_be_submitted(item, member):
     complete(item, member, score=3, vote="yes", notes="Solid")
-    original = scorecard_feedback.submit(item, member, revision_number=1)
+    original = scoring.submit(item, member, revision_number=1)
     item.refresh_from_db()
     assert item.latest_submission == original
 
-    scorecard_feedback.start_amendment(item, member)
+    scoring.start_amendment(item, member)
 
     item.refresh_from_db()
     assert item.latest_submission == original
@@ -401,7 +397,7 @@ def test_the_latest_submission_waits_for_the_amendment_to_be_submitted(item, mem
 
 def test_amending_before_anything_is_saved_is_refused(item, member):
     with pytest.raises(ValidationError, match="Submit your feedback"):
-        scorecard_feedback.start_amendment(item, member)
+        scoring.start_amendment(item, member)
 
     assert not FeedbackRevision.objects.exists()
 
@@ -409,17 +405,17 @@ def test_amending_before_anything_is_saved_is_refused(item, member):
 def test_amending_an_unsubmitted_draft_just_returns_that_draft(item, member):
     draft = complete(item, member)
 
-    assert scorecard_feedback.start_amendment(item, member) == draft
+    assert scoring.start_amendment(item, member) == draft
     assert list(item.revisions.values_list("number", flat=True)) == [1]
 
 
 def test_amending_after_the_application_is_closed_is_refused(application, item, member):
     complete(item, member)
-    scorecard_feedback.submit(item, member, revision_number=1)
+    scoring.submit(item, member, revision_number=1)
     application.move_to(Application.Stage.WITHDRAWN, by=member)
 
     with pytest.raises(ValidationError, match="closed"):
-        scorecard_feedback.start_amendment(item, member)
+        scoring.start_amendment(item, member)
 
     assert item.revisions.count() == 1
 
@@ -428,16 +424,16 @@ def test_amending_after_the_application_is_closed_is_refused(application, item, 
 
 
 def test_panelist_reads_the_others_only_once_all_their_own_is_submitted(application, member):
-    skills = scorecard_feedback.assign(application, member, SKILLS, assigned_by=member)
-    team_fit = scorecard_feedback.assign(application, member, Category.TEAM_FIT, member)
+    skills = scoring.assign(application, member, SKILLS, assigned_by=member)
+    team_fit = scoring.assign(application, member, Category.TEAM_FIT, member)
     complete(skills, member)
-    scorecard_feedback.submit(skills, member, revision_number=1)
+    scoring.submit(skills, member, revision_number=1)
     skills.refresh_from_db()
 
     assert not can_read_all_feedback(member, application, [skills, team_fit])
 
     complete(team_fit, member)
-    scorecard_feedback.submit(team_fit, member, revision_number=1)
+    scoring.submit(team_fit, member, revision_number=1)
     team_fit.refresh_from_db()
 
     assert can_read_all_feedback(member, application, [skills, team_fit])

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from hiring.models import Application, Candidate, Membership, StageChange
-from scorecards import feedback as scorecard_feedback
+from scorecards import scoring
 from scorecards.editing import add_criterion
 from scorecards.models import Category, Feedback, FeedbackRevision, Rating
 from tests.factories import ApplicationFactory, CandidateFactory, UserFactory
@@ -60,8 +60,8 @@ def skill_fields(name):
 
 def submit(item, author, score=3, notes="Solid", vote="yes", takeaways=""):
     ratings = {c.pk: {"score": score, "notes": notes} for c in item.criteria.all()}
-    scorecard_feedback.save_draft(item, author, ratings=ratings, vote=vote, takeaways=takeaways)
-    revision = scorecard_feedback.submit(item, author, revision_number=1)
+    scoring.save_draft(item, author, ratings=ratings, vote=vote, takeaways=takeaways)
+    revision = scoring.submit(item, author, revision_number=1)
     item.refresh_from_db()
     return revision
 
@@ -99,13 +99,13 @@ def application(team):
 @pytest.fixture
 def mine(application, member):
     """The member's skills feedback."""
-    return scorecard_feedback.assign(application, member, SKILLS, assigned_by=member)
+    return scoring.assign(application, member, SKILLS, assigned_by=member)
 
 
 @pytest.fixture
 def theirs(application, teammate, member):
     """The teammate's skills feedback on the same application."""
-    return scorecard_feedback.assign(application, teammate, SKILLS, assigned_by=member)
+    return scoring.assign(application, teammate, SKILLS, assigned_by=member)
 
 
 @pytest.fixture
@@ -155,9 +155,7 @@ def test_feedback_form_shows_only_the_focus_criteria_with_anchors_and_candidate(
 @pytest.mark.parametrize("persona", ["teammate", "recruiter", "leadership", "outsider"])
 def test_other_people_get_404_on_someone_elses_feedback(client, request, member, mine, persona):
     (criterion,) = mine.criteria.all()
-    scorecard_feedback.save_draft(
-        mine, member, ratings={criterion.pk: {"score": 2, "notes": "MY-DRAFT-NOTE"}}
-    )
+    scoring.save_draft(mine, member, ratings={criterion.pk: {"score": 2, "notes": "MY-DRAFT-NOTE"}})
     before = feedback_state()
     client.force_login(request.getfixturevalue(persona))
 
@@ -297,7 +295,7 @@ def test_incomplete_submit_shows_errors_beside_the_fields_and_keeps_the_draft(
     client, member, application
 ):
     add_criterion(application.opening.scorecard, skill_fields("Testing"))
-    item = scorecard_feedback.assign(application, member, SKILLS, assigned_by=member)
+    item = scoring.assign(application, member, SKILLS, assigned_by=member)
     a, b = item.criteria.order_by("position")
     client.force_login(member)
 
@@ -320,7 +318,7 @@ def test_incomplete_submit_shows_errors_beside_the_fields_and_keeps_the_draft(
     assert f'id="id_score_{a.pk}_error"' not in response.text
     assert checked(a, 3).search(response.text)
     assert "Typed for B</textarea>" in response.text
-    draft = scorecard_feedback.current_draft(item.revisions)
+    draft = scoring.current_draft(item.revisions)
     assert draft.takeaways == "Typed takeaways"
     assert {r.criterion_id: (r.score, r.notes) for r in draft.ratings.all()} == {
         a.pk: (3, "Typed for A"),
@@ -360,7 +358,7 @@ def test_submitting_the_same_page_again_is_refused_with_a_clear_message(client, 
 
 def test_a_stale_tab_cannot_submit_over_an_amendment_in_progress(client, member, mine):
     submit(mine, member, score=3, notes="First")
-    scorecard_feedback.start_amendment(mine, member)
+    scoring.start_amendment(mine, member)
     before = feedback_state()
     client.force_login(member)
 
@@ -491,7 +489,7 @@ def test_a_panelist_with_a_second_focus_unsubmitted_still_sees_nothing(
     client, member, mine, teammate_submitted, application
 ):
     submit(mine, member)
-    scorecard_feedback.assign(application, member, Category.TEAM_FIT, assigned_by=member)
+    scoring.assign(application, member, Category.TEAM_FIT, assigned_by=member)
     client.force_login(member)
 
     response = client.get(application.get_absolute_url())
@@ -503,7 +501,7 @@ def test_a_submitted_panelist_never_sees_anothers_draft(
     client, member, mine, teammate, teammate_submitted, application
 ):
     (criterion,) = mine.criteria.all()
-    scorecard_feedback.save_draft(
+    scoring.save_draft(
         mine, member, ratings={criterion.pk: {"score": 1, "notes": "DRAFT-SECRET"}}, vote="no"
     )
     client.force_login(teammate)
@@ -641,7 +639,7 @@ def test_amend_starts_revision_2_prefilled(client, member, mine):
 
     assert response.status_code == 302
     assert response["Location"] == mine.get_absolute_url()
-    amendment = scorecard_feedback.current_draft(mine.revisions)
+    amendment = scoring.current_draft(mine.revisions)
     assert amendment.number == 2
     form = client.get(mine.get_absolute_url())
     assert "You are amending submitted feedback." in form.text
@@ -653,7 +651,7 @@ def test_amend_starts_revision_2_prefilled(client, member, mine):
 
 def test_amendment_without_a_reason_is_refused_beside_the_field(client, member, mine):
     first = submit(mine, member, score=3, notes="First view")
-    scorecard_feedback.start_amendment(mine, member)
+    scoring.start_amendment(mine, member)
     client.force_login(member)
 
     response = client.post(
@@ -663,7 +661,7 @@ def test_amendment_without_a_reason_is_refused_beside_the_field(client, member, 
 
     assert response.status_code == 400
     assert field_error("amend_reason", "Say why you are amending your feedback.") in response.text
-    assert scorecard_feedback.current_draft(mine.revisions).number == 2
+    assert scoring.current_draft(mine.revisions).number == 2
     first.refresh_from_db()
     assert [(r.score, r.notes) for r in first.ratings.all()] == [(3, "First view")]
     assert mine.revisions.exclude(submitted_at=None).count() == 1
@@ -673,7 +671,7 @@ def test_amendment_with_a_reason_is_submitted_and_the_history_shows_both(
     client, member, mine, application, leadership, recruiter
 ):
     submit(mine, member, score=3, notes="First view")
-    scorecard_feedback.start_amendment(mine, member)
+    scoring.start_amendment(mine, member)
     client.force_login(member)
 
     response = client.post(
@@ -723,7 +721,7 @@ def panel_all_submitted(team, member, extra_skills, extra_team_fit, extra_people
     feedback = []
     for i, person in enumerate(people):
         focus = [SKILLS, Category.TEAM_FIT][i % 2]
-        item = scorecard_feedback.assign(application, person, focus, assigned_by=member)
+        item = scoring.assign(application, person, focus, assigned_by=member)
         submit(item, person, score=1 + i % 4, notes=f"Notes of {person}")
         feedback.append(item)
     return application, feedback[0]

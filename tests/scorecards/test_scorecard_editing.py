@@ -5,8 +5,7 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 
-from scorecards import editing
-from scorecards import feedback as scorecard_feedback
+from scorecards import editing, scoring
 from scorecards.models import Category, Criterion, Rating, Scorecard, ScorecardVersion
 from tests.factories import ApplicationFactory, TeamFactory
 
@@ -52,12 +51,12 @@ def template(team):
 def submitted_feedback(member, team):
     """Feedback submitted on version 1 of an opening's scorecard."""
     application = ApplicationFactory(opening__team=team)
-    item = scorecard_feedback.assign(application, member, Category.SKILLS, assigned_by=member)
+    item = scoring.assign(application, member, Category.SKILLS, assigned_by=member)
     (criterion,) = item.criteria.all()
-    scorecard_feedback.save_draft(
+    scoring.save_draft(
         item, member, ratings={criterion.pk: {"score": 3, "notes": "Clear"}}, vote="yes"
     )
-    scorecard_feedback.submit(item, member, revision_number=1)
+    scoring.submit(item, member, revision_number=1)
     return item
 
 
@@ -102,9 +101,9 @@ def test_later_edits_to_the_source_leave_the_copy_alone(template):
 def test_edit_without_submitted_feedback_edits_the_version_in_place(member, team):
     application = ApplicationFactory(opening__team=team)
     scorecard = application.opening.scorecard
-    item = scorecard_feedback.assign(application, member, Category.SKILLS, assigned_by=member)
+    item = scoring.assign(application, member, Category.SKILLS, assigned_by=member)
     skills = only(scorecard, Category.SKILLS)
-    scorecard_feedback.save_draft(item, member, ratings={skills.pk: {"score": 2}})
+    scoring.save_draft(item, member, ratings={skills.pk: {"score": 2}})
 
     editing.update_criterion(scorecard, skills.key, fields_of(skills, name="Debugging"))
 

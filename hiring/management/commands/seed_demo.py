@@ -26,7 +26,7 @@ from hiring.models import (
 from hiring.pipeline import applications
 from hiring.scheduling import booking
 from hiring.teams import membership
-from scorecards import editing, feedback
+from scorecards import editing, scoring
 from scorecards.models import Category, FeedbackRevision, Vote
 
 PASSWORD = "teamfit-demo"
@@ -200,26 +200,26 @@ class Command(BaseCommand):
                 application.move_to(stage, author)
 
     def feedback(self, application, interviewer, focus, state, scores, vote, assigned_by):
-        item = feedback.assign(application, interviewer, focus, assigned_by=assigned_by)
+        feedback = scoring.assign(application, interviewer, focus, assigned_by=assigned_by)
         if state == "assigned":
             return
-        criteria = list(item.criteria.order_by("position"))
+        criteria = list(feedback.criteria.order_by("position"))
         ratings = {
             c.pk: {"score": score, "no_evidence": score is None, "notes": NOTES[score]}
             for c, score in zip(criteria, scores, strict=False)
         }
-        draft = feedback.save_draft(
-            item, interviewer, ratings=ratings, takeaways=TAKEAWAYS[vote], vote=vote
+        draft = scoring.save_draft(
+            feedback, interviewer, ratings=ratings, takeaways=TAKEAWAYS[vote], vote=vote
         )
         if state == "draft":
             return
-        feedback.submit(item, interviewer, draft.number)
+        scoring.submit(feedback, interviewer, draft.number)
         if state == "amended":
-            amendment = feedback.start_amendment(item, interviewer)
+            amendment = scoring.start_amendment(feedback, interviewer)
             first = criteria[0]
-            feedback.save_draft(item, interviewer, ratings={first.pk: {"score": 3}})
-            feedback.submit(
-                item,
+            scoring.save_draft(feedback, interviewer, ratings={first.pk: {"score": 3}})
+            scoring.submit(
+                feedback,
                 interviewer,
                 amendment.number,
                 amend_reason="Re-read my notes: the design answer was stronger than I scored.",
