@@ -109,7 +109,7 @@ def navigation(request):
 def get_invitation_for_admin(user, invitation_id):
     if not user.is_org_admin:
         raise Http404
-    return get_object_or_404(Invitation, pk=invitation_id, team=None)
+    return get_object_or_404(Invitation.objects.to_organisation(), pk=invitation_id)
 
 
 def org_admin_required(view):

@@ -212,6 +212,16 @@ class Membership(models.Model):
         return f"{self.user} in {self.team}"
 
 
+class ProposalQuerySet(models.QuerySet):
+    def awaiting_vote_of(self, user):
+        """Open proposals of `user`'s teams that they have not voted on (nor are the subject of)."""
+        return (
+            self.filter(status=Proposal.Status.OPEN, team__memberships__user=user)
+            .exclude(votes__voter=user)
+            .exclude(subject=user)
+        )
+
+
 class Proposal(models.Model):
     """A change to a team's membership, settled by the team's membership rule."""
 
@@ -238,6 +248,8 @@ class Proposal(models.Model):
     membership_rule = models.CharField(max_length=20, choices=Team.MembershipRule, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProposalQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -302,6 +314,10 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(
             accepted_at=None, revoked_at=None, created_at__gt=timezone.now() - Invitation.max_age()
         )
+
+    def to_organisation(self):
+        """Invitations the admin sent (recruiters, leadership, admins), not a team's."""
+        return self.filter(team=None)
 
 
 class Invitation(models.Model):
@@ -804,6 +820,17 @@ class CandidateWindow(models.Model):
         return f"{self.panel.application.candidate} free {self.start:%Y-%m-%d %H:%M}"
 
 
+class DecisionQuerySet(models.QuerySet):
+    def to_confirm_by(self, user):
+        """Decisions departing from the recommendation that wait for `user`, a teammate of the
+        member who recorded them."""
+        return (
+            self.filter(confirmed_at=None, application__opening__team__memberships__user=user)
+            .exclude(recorded_by=user)
+            .exclude(outcome=models.F("recommendation"))
+        )
+
+
 class Decision(models.Model):
     """The team's decision on an application. One per application; nobody outside the team
     records, confirms or changes it."""
@@ -826,6 +853,8 @@ class Decision(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DecisionQuerySet.as_manager()
 
     def __str__(self):
         return f"{self.get_outcome_display()}: {self.application}"

@@ -111,6 +111,16 @@ class Criterion(models.Model):
         return aggregation.Criterion(id=self.pk, category=self.category, weight=float(self.weight))
 
 
+class FeedbackQuerySet(models.QuerySet):
+    def outstanding_for(self, user):
+        """What `user` still has to write: not submitted, not excused, on an open application."""
+        from hiring.models import Application  # hiring's models import these
+
+        return self.filter(interviewer=user, submitted_at=None, excused_at=None).exclude(
+            application__stage__in=Application.CLOSED_STAGES
+        )
+
+
 class Feedback(models.Model):
     """One interviewer's scorecard for one application, with a focus and the criteria to cover.
 
@@ -150,6 +160,8 @@ class Feedback(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     excuse_reason = models.TextField(blank=True)
+
+    objects = FeedbackQuerySet.as_manager()
 
     class Meta:
         ordering = ["assigned_at", "pk"]

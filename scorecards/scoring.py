@@ -1,6 +1,6 @@
 """Independent feedback: assign an interviewer, save drafts, submit once, amend with a reason."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -104,24 +104,34 @@ def save_draft(feedback, author, ratings=None, takeaways=None, vote=None):
     return draft
 
 
-def missing_for_submission(draft, criteria):
-    """What stops a draft being submitted: unrated criteria ids, and whether the vote is missing."""
+def submission_errors(draft, criteria, amend_reason):
+    """What stops a draft being submitted, by the feedback form's field it belongs to."""
     rated = {r.criterion_id for r in draft.ratings.all() if r.is_rated}
-    return [c.pk for c in criteria if c.pk not in rated], not draft.vote
+    errors = {
+        f"score_{criterion.pk}": "Rate this criterion or mark no evidence."
+        for criterion in criteria
+        if criterion.pk not in rated
+    }
+    if not draft.vote:
+        errors["vote"] = "Choose your overall vote."
+    if errors:
+        errors[NON_FIELD_ERRORS] = "Rate every criterion (or mark no evidence) and choose a vote."
+    if draft.is_amendment and not amend_reason.strip():
+        errors["amend_reason"] = "Say why you are amending your feedback."
+    return errors
 
 
 @transaction.atomic
 def submit(feedback, author, revision_number, amend_reason=""):
-    """Submit the draft numbered `revision_number`; it never changes afterwards."""
+    """Submit the draft numbered `revision_number`; it never changes afterwards. What is
+    missing is raised as a ValidationError by the form field it belongs to."""
     feedback = _lock(feedback, author)
     draft = current_draft(feedback.revisions)
     if draft is None or draft.number != revision_number:
         raise ValidationError("This feedback was already submitted, perhaps in another tab.")
-    unrated, no_vote = missing_for_submission(draft, feedback.criteria.all())
-    if unrated or no_vote:
-        raise ValidationError("Rate every criterion (or mark no evidence) and choose a vote.")
-    if draft.is_amendment and not amend_reason.strip():
-        raise ValidationError("Say why you are amending your submitted feedback.")
+    errors = submission_errors(draft, feedback.criteria.all(), amend_reason)
+    if errors:
+        raise ValidationError(errors)
     now = timezone.now()
     draft.amend_reason = amend_reason.strip()
     draft.submitted_at = now

@@ -208,23 +208,16 @@ def feedback_submit(request, feedback_id):
                     raise ValidationError(
                         "This feedback changed in another tab since you opened it: reload the page."
                     )
-                unrated, no_vote = scoring.missing_for_submission(draft, criteria)
-                for criterion_id in unrated:
-                    form.add_error(
-                        f"score_{criterion_id}", "Rate this criterion or mark no evidence."
-                    )
-                if no_vote:
-                    form.add_error("vote", "Choose your overall vote.")
-                if draft.is_amendment and not form.cleaned_data["amend_reason"].strip():
-                    form.add_error("amend_reason", "Say why you are amending your feedback.")
-                # An incomplete submission still keeps what was typed, as the draft.
-                if not form.errors:
+                try:
                     scoring.submit(
                         feedback,
                         request.user,
                         revision_number=draft.number,
                         amend_reason=form.cleaned_data["amend_reason"],
                     )
+                except ValidationError as error:
+                    # The draft keeps what was typed; only the submission is refused.
+                    form.add_error(None, error)
         except ValidationError as error:
             form.add_error(None, error)
     if form.errors:

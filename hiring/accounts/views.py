@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_POST
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from scorecards.models import Feedback
 
 from ..access import get_invitation_for_admin, org_admin_required
-from ..models import Application, Decision, Invitation, Organisation, Proposal, Team
+from ..models import Decision, Invitation, Organisation, Proposal, Team
 from ..teams import membership
 from .forms import InviteForm, OrganisationForm, ProfileForm
 
@@ -30,28 +30,21 @@ def home(request):
         )
         .order_by("name")
     )
-    awaiting_my_vote = (
-        Proposal.objects.filter(status=Proposal.Status.OPEN, team__memberships__user=user)
-        .exclude(votes__voter=user)
-        .exclude(subject=user)
-        .select_related("team", "subject", "proposed_by")
-    )
     context = {
         "teams": teams,
         "my_team_ids": set(Team.objects.of_member(user).values_list("pk", flat=True)),
-        "awaiting_my_vote": awaiting_my_vote,
-        "my_feedback": Feedback.objects.filter(interviewer=user, submitted_at=None, excused_at=None)
-        .exclude(application__stage__in=Application.CLOSED_STAGES)
-        .select_related("application__candidate", "application__opening", "session"),
-        "to_confirm": Decision.objects.filter(
-            confirmed_at=None, application__opening__team__memberships__user=user
-        )
-        .exclude(recorded_by=user)
-        .exclude(outcome=F("recommendation"))
-        .select_related("application__candidate", "recorded_by"),
+        "awaiting_my_vote": Proposal.objects.awaiting_vote_of(user).select_related(
+            "team", "subject", "proposed_by"
+        ),
+        "my_feedback": Feedback.objects.outstanding_for(user).select_related(
+            "application__candidate", "application__opening", "session"
+        ),
+        "to_confirm": Decision.objects.to_confirm_by(user).select_related(
+            "application__candidate", "recorded_by"
+        ),
     }
     if user.is_org_admin:
-        context["pending_invitations"] = Invitation.objects.pending().filter(team=None)
+        context["pending_invitations"] = Invitation.objects.pending().to_organisation()
     return render(request, "hiring/accounts/home.html", context)
 
 
@@ -88,7 +81,7 @@ def organisation(request):
 def _render_organisation(request, status=200, **context):
     context.setdefault("form", OrganisationForm(instance=Organisation.current()))
     context.setdefault("invite_form", InviteForm())
-    context["invitations"] = Invitation.objects.filter(team=None).select_related(
+    context["invitations"] = Invitation.objects.to_organisation().select_related(
         "invited_by", "accepted_by"
     )[:50]
     return render(request, "hiring/accounts/organisation.html", context, status=status)
