@@ -4,11 +4,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from hiring.celery import app as celery_app
 from hiring.models import User
 from tests.factories import TeamFactory, UserFactory
 from tests.services import require
+
+# No per-example deadline: a loaded CI machine makes any time limit flaky.
+hypothesis_settings.register_profile("teamfit")
+hypothesis_settings.load_profile("teamfit")
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls around it are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

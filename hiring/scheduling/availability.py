@@ -7,13 +7,24 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import BusyBlock, User
+from ..models import BusyBlock, User, WorkingHours
 from .ics import MAX_ICS_BYTES, CalendarError, busy_events
 
 logger = logging.getLogger(__name__)
 
 # How far ahead imported calendars block time: the slot finder never looks further.
 HORIZON = timedelta(days=120)
+
+
+@transaction.atomic
+def set_working_hours(user, ranges):
+    """Replace `user`'s working hours with `ranges`: {weekday: [(start, end), ...]}."""
+    user.working_hours.all().delete()
+    WorkingHours.objects.bulk_create(
+        WorkingHours(user=user, weekday=day, start=start, end=end)
+        for day, day_ranges in ranges.items()
+        for start, end in day_ranges
+    )
 
 
 def replace_blocks(user, source, data):

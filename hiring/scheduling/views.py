@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +23,6 @@ from ..models import (
     PoolMember,
     SlotOffer,
     User,
-    WorkingHours,
 )
 from . import availability, booking
 from .forms import (
@@ -73,13 +71,7 @@ def working_hours(request):
     form = WorkingHoursForm(request.POST, user=request.user)
     if not form.is_valid():
         return availability_page(request, status=400, hours_form=form)
-    with transaction.atomic():
-        request.user.working_hours.all().delete()
-        WorkingHours.objects.bulk_create(
-            WorkingHours(user=request.user, weekday=day, start=start, end=end)
-            for day, ranges in form.ranges.items()
-            for start, end in ranges
-        )
+    availability.set_working_hours(request.user, form.ranges)
     messages.success(request, "Working hours saved.")
     return redirect("availability")
 

@@ -23,7 +23,6 @@ pytestmark = pytest.mark.django_db
 # Each example stores its scorecards (and rolls them back): fewer examples than pure tests.
 STORED_EXAMPLES = {
     "max_examples": 25,
-    "deadline": None,
     "suppress_health_check": [HealthCheck.function_scoped_fixture],
 }
 FOCI = ("skills", "team_fit")

@@ -539,7 +539,7 @@ def assert_valid(option, world, back_to_back):
     assert option.reasons
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=120)
 @given(worlds(), st.booleans())
 def test_every_option_respects_every_constraint(world, back_to_back):
     options = run(world, back_to_back=back_to_back, limit=5)
@@ -550,7 +550,7 @@ def test_every_option_respects_every_constraint(world, back_to_back):
         assert_valid(option, world, back_to_back)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(worlds(pools=False))
 def test_first_option_is_the_earliest_possible(world):
     # A brute-force search over every step: the sweep must miss nothing.

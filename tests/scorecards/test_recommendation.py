@@ -566,7 +566,7 @@ def scorecards(draw, max_size=6):
     return cards
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(rule=rules, cards=scorecards())
 def test_not_yet_exactly_when_the_quorum_is_unmet(rule, cards):
     result = evaluate(rule, cards, CRITERIA)
@@ -574,7 +574,7 @@ def test_not_yet_exactly_when_the_quorum_is_unmet(rule, cards):
     assert (result.outcome == Outcome.NOT_YET) == (not expected_quorum_met(rule, cards))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(
     rule=rules.filter(lambda rule: rule.strong_no_veto),
     cards=scorecards(),
@@ -595,7 +595,7 @@ def test_a_vetoing_strong_no_never_yields_a_hire(rule, cards, interviewer_id, fo
         assert after == Outcome.NO_HIRE
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(rule=rules, cards=scorecards(), data=st.data())
 def test_outcome_and_scores_do_not_depend_on_scorecard_order(rule, cards, data):
     shuffled = data.draw(st.permutations(cards))
@@ -609,7 +609,7 @@ def test_outcome_and_scores_do_not_depend_on_scorecard_order(rule, cards, data):
         assert (a is None and b is None) or math.isclose(a, b)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     weights=st.lists(st.integers(1, 9), min_size=4, max_size=4),
     cards=scorecards(max_size=4),
