@@ -22,9 +22,37 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from scorecards.models import Criterion, Feedback, ScorecardVersion
+from scorecards.models import (
+    Criterion,
+    Feedback,
+    FeedbackRevision,
+    Rating,
+    Scorecard,
+    ScorecardVersion,
+)
 
-from .models import Application, AuditEvent, Candidate, Membership, Opening, Panel, Team, User
+from .models import (
+    Application,
+    AuditEvent,
+    Ballot,
+    BusyBlock,
+    Candidate,
+    CandidateWindow,
+    Decision,
+    InterviewSession,
+    Invitation,
+    Membership,
+    Opening,
+    Panel,
+    PoolMember,
+    Proposal,
+    SessionInterviewer,
+    SlotOffer,
+    StageChange,
+    Team,
+    User,
+    WorkingHours,
+)
 
 # Long enough to be useful, short enough that filter combinations nobody asks for again leave.
 LONGEST_S = 6 * 3600
@@ -129,22 +157,44 @@ def _person_saved(instance, update_fields=None, **kwargs):
         organisation_changed()
 
 
+# Every model a team's data reaches is in one of these two (tests/test_freshness.py checks).
+WATCHED = {
+    AuditEvent: _part_of_team_saved,
+    Application: _application_saved,
+    Feedback: _part_of_application_saved,
+    Panel: _part_of_application_saved,
+    ScorecardVersion: _scorecard_version_saved,
+    Criterion: _criterion_saved,
+    Opening: _part_of_team_saved,
+    Membership: _part_of_team_saved,
+    Team: _team_saved,
+    Candidate: _candidate_saved,
+    User: _person_saved,
+}
+NOT_WATCHED = {
+    Ballot: "membership votes show on the team page, which is not cached",
+    Proposal: "membership proposals show on the team page, which is not cached",
+    Invitation: "invitations show on the team and organisation pages, which are not cached",
+    StageChange: "written with its application's save or an audited stage move",
+    InterviewSession: "created with its panel, booked and cancelled with an audited event",
+    SessionInterviewer: "seated with its session, which is created or booked audited",
+    SlotOffer: "offers show on the panel page and the candidate's link, not cached",
+    CandidateWindow: "a candidate's proposed times show on the panel page, not cached",
+    Decision: "recorded and confirmed with an audited event in the same transaction",
+    PoolMember: "interviewer pools show on the pools page, not cached",
+    WorkingHours: "availability shows on the availability page, not cached",
+    BusyBlock: "busy times show on the availability page, not cached",
+    Scorecard: "a library template is not on a cached page; an opening's copy changes "
+    "through its versions and criteria",
+    FeedbackRevision: "a draft is never on a cached page; a submission or an amendment is "
+    "audited, and the feedback form's key holds its latest revision",
+    Rating: "part of a revision (see FeedbackRevision)",
+}
+
+
 def connect():
     """Called once the apps are ready."""
-    receivers = [
-        (AuditEvent, _part_of_team_saved),
-        (Application, _application_saved),
-        (Feedback, _part_of_application_saved),
-        (Panel, _part_of_application_saved),
-        (ScorecardVersion, _scorecard_version_saved),
-        (Criterion, _criterion_saved),
-        (Opening, _part_of_team_saved),
-        (Membership, _part_of_team_saved),
-        (Team, _team_saved),
-        (Candidate, _candidate_saved),
-        (User, _person_saved),
-    ]
-    for model, receiver in receivers:
+    for model, receiver in WATCHED.items():
         uid = f"freshness-{model.__name__}"
         post_save.connect(receiver, sender=model, dispatch_uid=uid)
         post_delete.connect(receiver, sender=model, dispatch_uid=uid)

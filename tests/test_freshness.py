@@ -300,3 +300,23 @@ def test_one_warming_run_at_a_time(leadership, member, outsider, team):
 
     cache.delete(cached_reports.WARMING)
     assert cached_reports.warm_default_reports() == 3  # everyone's teams, Platform, Payments
+
+
+def test_every_model_a_team_reaches_is_watched_or_says_why_not():
+    """A new model that team pages could show must be watched by freshness, or be listed as
+    not shown on a cached page, with the reason."""
+    ours = {"hiring", "scorecards"}
+    reached, todo = set(), [Team]
+    while todo:
+        model = todo.pop()
+        if model in reached:
+            continue
+        reached.add(model)
+        todo += [
+            field.related_model
+            for field in model._meta.get_fields()
+            if field.is_relation and field.related_model._meta.app_label in ours
+        ]
+
+    assert reached - set(freshness.WATCHED) - set(freshness.NOT_WATCHED) == set()
+    assert set(freshness.WATCHED) & set(freshness.NOT_WATCHED) == set()
