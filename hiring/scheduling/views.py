@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ..access import get_application_for_pipeline, get_team_for_member
 from ..accounts.forms import TIME_ZONE_CHOICES
-from ..accounts.views import link_unusable
+from ..accounts.links import link_unusable
 from ..models import (
     BusyBlock,
     CandidateWindow,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ..access import get_proposal_for_member, get_team_for, get_team_for_member
 from ..accounts.adapter import SESSION_KEY
-from ..accounts.views import link_unusable
+from ..accounts.links import link_unusable
 from ..models import Ballot, Invitation, LinkError, Proposal, Team, User
 from . import membership
 from .forms import MembershipRuleForm, ProposeMemberForm, TeamForm
