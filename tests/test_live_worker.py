@@ -24,7 +24,7 @@ from hiring.celery import app as celery_app
 from hiring.models import Invitation, Notification, User
 from hiring.scheduling import booking
 from hiring.tasks import send_invitation, send_session_invites
-from hiring.teams import membership
+from hiring.teams import invitations
 from tests.factories import ApplicationFactory, UserFactory
 from tests.services import require
 
@@ -110,7 +110,7 @@ def wait_for(condition, seconds=60):
 def test_invitation_is_emailed_by_the_worker_once_committed(worker):
     admin = UserFactory(role=User.Role.ADMIN)
     with transaction.atomic():
-        invitation = membership.invite("rita@example.com", invited_by=admin, role="recruiter")
+        invitation = invitations.invite("rita@example.com", invited_by=admin, role="recruiter")
 
     assert wait_for(lambda: Notification.objects.filter(sent_at__isnull=False).exists())
     [text] = worker.sent_mails()
@@ -122,7 +122,7 @@ def test_invitation_is_emailed_by_the_worker_once_committed(worker):
 def test_a_duplicated_task_sends_one_email(worker):
     admin = UserFactory(role=User.Role.ADMIN)
     with transaction.atomic():
-        invitation = membership.invite("rita@example.com", invited_by=admin, role="recruiter")
+        invitation = invitations.invite("rita@example.com", invited_by=admin, role="recruiter")
     send_invitation.delay(invitation.pk)
     send_invitation.delay(invitation.pk)
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from ..models import Invitation, LinkError
 from ..tasks import send_account_email
-from ..teams.membership import accept_invitation
+from ..teams.invitations import accept_invitation
 
 SESSION_KEY = "invitation_token"
 

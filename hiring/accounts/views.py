@@ -10,7 +10,7 @@ from scorecards.models import Feedback
 
 from ..access import get_invitation_for_admin, org_admin_required
 from ..models import Decision, Invitation, Organisation, Proposal, Team
-from ..teams import membership
+from ..teams import invitations
 from .forms import InviteForm, OrganisationForm, ProfileForm
 
 
@@ -88,7 +88,7 @@ def invite(request):
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            invitation = membership.invite(
+            invitation = invitations.invite(
                 form.cleaned_data["email"], invited_by=request.user, role=form.cleaned_data["role"]
             )
         except ValidationError as error:

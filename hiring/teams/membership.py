@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import AuditEvent, Ballot, Invitation, Membership, Proposal, Team, User
-from ..tasks import send_invitation
+from ..models import AuditEvent, Ballot, Membership, Proposal, Team, User
+from .invitations import invite
 
 Rule = Team.MembershipRule
 Status = Proposal.Status
@@ -201,31 +201,3 @@ def _apply(proposal):
         Membership.objects.get_or_create(team=team, user=proposal.subject)
     else:
         invite(proposal.email, invited_by=proposal.proposed_by, team=team)
-
-
-def invite(email, invited_by, role=User.Role.MEMBER, team=None):
-    """Create an invitation and email its link once the transaction commits."""
-    email = User.objects.normalize_email(email.strip())
-    if User.objects.filter(email__iexact=email).exists() and team is None:
-        raise ValidationError(f"{email} already has an account.")
-    invitation = Invitation.objects.create(email=email, role=role, team=team, invited_by=invited_by)
-    send_invitation.delay_on_commit(invitation.pk)
-    return invitation
-
-
-@transaction.atomic
-def accept_invitation(invitation, user):
-    """Apply an invitation to the account that took it up: its role, and its team."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at:
-        raise ValidationError("This invitation has already been used.")
-    if user.email.lower() != invitation.email.lower():
-        raise ValidationError(f"This invitation is for {invitation.email}.")
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
-    if invitation.role != User.Role.MEMBER:
-        user.assign_role(invitation.role)
-    if invitation.team:
-        Membership.objects.get_or_create(team=invitation.team, user=user)
-    return invitation

@@ -12,7 +12,7 @@ from ..access import get_proposal_for_member, get_team_for, get_team_for_member
 from ..accounts.adapter import SESSION_KEY
 from ..accounts.links import link_unusable
 from ..models import Ballot, Invitation, LinkError, Proposal, Team, User
-from . import membership
+from . import invitations, membership
 from .forms import MembershipRuleForm, ProposeMemberForm, TeamForm
 
 
@@ -187,7 +187,7 @@ def invitation(request, token):
             return link_unusable(request, "invitation", reason, status=403)
         if request.method == "POST":
             try:
-                membership.accept_invitation(invitation, request.user)
+                invitations.accept_invitation(invitation, request.user)
             except ValidationError as error:  # taken up in another tab a moment ago
                 reason = " ".join(error.messages)
                 return link_unusable(request, "invitation", reason)
