@@ -309,6 +309,16 @@ class LinkError(Exception):
     message is shown to the visitor."""
 
 
+def unsign(token, salt, max_age, *, expired, invalid):
+    """What a signed link carries, or LinkError with the message for an expired or a broken one."""
+    try:
+        return signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise LinkError(expired) from error
+    except signing.BadSignature as error:
+        raise LinkError(invalid) from error
+
+
 class InvitationQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(
@@ -375,14 +385,13 @@ class Invitation(models.Model):
     @classmethod
     def from_token(cls, token):
         """The pending invitation behind a link, or LinkError saying why it can't be used."""
-        try:
-            pk = signing.loads(token, salt=cls.SALT, max_age=cls.max_age())
-        except signing.SignatureExpired as error:
-            raise LinkError("This invitation has expired. Ask for a new one.") from error
-        except signing.BadSignature as error:
-            raise LinkError(
-                "This invitation link is not valid. Check that you copied all of it."
-            ) from error
+        pk = unsign(
+            token,
+            cls.SALT,
+            cls.max_age(),
+            expired="This invitation has expired. Ask for a new one.",
+            invalid="This invitation link is not valid. Check that you copied all of it.",
+        )
         invitation = cls.objects.select_related("team").filter(pk=pk).first()
         if invitation is None or invitation.revoked_at:
             raise LinkError("This invitation was withdrawn.")
@@ -786,12 +795,13 @@ class SlotOffer(models.Model):
     def from_token(cls, token):
         """The usable offer behind a link, or LinkError saying why it can't be used."""
         max_age = timedelta(days=settings.SLOT_OFFER_MAX_AGE_DAYS)
-        try:
-            pk = signing.loads(token, salt=cls.SALT, max_age=max_age)
-        except signing.SignatureExpired as error:
-            raise LinkError("This link has expired. Ask your recruiter for a new one.") from error
-        except signing.BadSignature as error:
-            raise LinkError("This link is not valid. Check that you copied all of it.") from error
+        pk = unsign(
+            token,
+            cls.SALT,
+            max_age,
+            expired="This link has expired. Ask your recruiter for a new one.",
+            invalid="This link is not valid. Check that you copied all of it.",
+        )
         offer = cls.objects.select_related("panel__application__candidate").filter(pk=pk).first()
         if offer is None:
             raise LinkError("This link was withdrawn.")
