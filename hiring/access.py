@@ -5,7 +5,7 @@ from functools import wraps
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Application, Invitation, Opening, Proposal, Team
+from .models import Application, AuditEvent, Invitation, Opening, Proposal, Team
 
 
 def get_team_for(user, team_id):
@@ -120,3 +120,27 @@ def org_admin_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+# Audited events whose details carry feedback (an amendment's reason) or the team's reasoning
+# over it (a decision's rationale).
+FEEDBACK_EVENTS = {
+    AuditEvent.Action.FEEDBACK_SUBMITTED,
+    AuditEvent.Action.FEEDBACK_AMENDED,
+    AuditEvent.Action.DECISION_RECORDED,
+    AuditEvent.Action.DECISION_CONFIRMED,
+}
+
+
+def with_shown_details(user, events, reads_feedback=False):
+    """The timeline `events` with `shown_details`: what this user may read of each. Recruiters
+    see what happened, and the stage moves; feedback shows only to those who read the panel's
+    feedback (scorecards.access.reads_panel_feedback)."""
+    events = list(events)
+    for event in events:
+        if user.is_recruiter:
+            shown = event.action == AuditEvent.Action.STAGE_CHANGED
+        else:
+            shown = reads_feedback or event.action not in FEEDBACK_EVENTS
+        event.shown_details = event.details if shown else ""
+    return events

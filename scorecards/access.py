@@ -24,17 +24,21 @@ def get_feedback_for_author(user, feedback_id):
     )
 
 
-def can_read_all_feedback(user, application, own_feedback):
-    """Independence first: others' feedback stays hidden until your own is in.
+def reads_panel_feedback(user, application, panel):
+    """Independence: whether `user` may read the others' submitted feedback on `application`
+    (ratings, notes, takeaways, votes, amendment reasons) and all that is derived from it
+    (tallies, the recommendation and its reasons, category scores, spreads). `panel` is the
+    application's feedback. Nobody ever reads another's draft.
 
-    Leadership reads all submitted feedback; recruiters never see ratings, notes or votes;
-    a panelist sees the others' once all of their own is submitted. Team members off the
-    panel read them once the debrief opens.
+    A panelist still to write their scorecard reads nothing, whatever their role. Then:
+    leadership reads (and records nothing); a panelist once their own is submitted; a member
+    of the team once the debrief opened. Recruiters and admins as such never do.
     """
+    own = [feedback for feedback in panel if feedback.interviewer_id == user.pk]
+    if any(feedback.is_waiting for feedback in own):
+        return False
     if user.is_leadership:
         return True
-    if user.is_recruiter:
-        return False
-    if own_feedback:
-        return all(f.is_submitted for f in own_feedback)
+    if any(feedback.is_submitted for feedback in own):
+        return True
     return bool(application.debrief_opened_at) and application.opening.team.has_member(user)

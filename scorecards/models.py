@@ -182,6 +182,11 @@ class Feedback(models.Model):
     def is_submitted(self):
         return self.submitted_at is not None
 
+    @property
+    def is_waiting(self):
+        """Still to be written: the debrief waits for it, and its interviewer reads nobody's."""
+        return not self.is_submitted and not self.excused_at
+
     # These read prefetched revisions, so a page lists any number of feedback in fixed queries.
     def submitted_revisions(self):
         return [r for r in self.revisions.all() if not r.is_draft]

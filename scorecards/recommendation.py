@@ -115,7 +115,8 @@ def _plural(count: int, noun: str) -> str:
     return noun if count == 1 else f"{noun}s"
 
 
-def _quorum(rule: Rule, scorecards: Sequence[Scorecard]) -> tuple[bool, list[str]]:
+def quorum(rule: Rule, scorecards: Sequence[Scorecard]) -> tuple[bool, list[str]]:
+    """Whether enough scorecards are in: it reads who submitted, never what they said."""
     submitted = len(scorecards)
     peers = len({card.interviewer_id for card in scorecards if card.focus == "team_fit"})
     missing = []
@@ -199,7 +200,7 @@ def evaluate(
         criteria, [rating for card in scorecards for rating in card.ratings]
     )
 
-    quorum_met, reasons = _quorum(rule, scorecards)
+    quorum_met, reasons = quorum(rule, scorecards)
     if not quorum_met:
         return Recommendation(Outcome.NOT_YET, tuple(reasons), scores)
 

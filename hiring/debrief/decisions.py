@@ -39,8 +39,8 @@ def panel_feedback(application):
     )
 
 
-def recommend(application, feedback):
-    """The rule's recommendation over the latest submitted revision of each scorecard."""
+def _plain_scorecards(feedback):
+    """The latest submitted revision of each scorecard as the rule reads it, and the criteria."""
     cards, criteria = [], {}
     for scorecard in feedback:
         revision = scorecard.latest_revision()
@@ -60,12 +60,23 @@ def recommend(application, feedback):
                 ),
             )
         )
-    return recommendation.evaluate(rule_of(application), cards, list(criteria.values()))
+    return cards, list(criteria.values())
+
+
+def recommend(application, feedback):
+    """The rule's recommendation over the latest submitted revision of each scorecard."""
+    cards, criteria = _plain_scorecards(feedback)
+    return recommendation.evaluate(rule_of(application), cards, criteria)
+
+
+def quorum(application, feedback):
+    """Whether the rule's quorum is met, and how far: from who submitted, not what they said."""
+    return recommendation.quorum(rule_of(application), _plain_scorecards(feedback)[0])
 
 
 def waiting_for(feedback):
     """Interviewers the debrief still waits for: not submitted and not excused."""
-    return [f for f in feedback if not f.is_submitted and not f.excused_at]
+    return [f for f in feedback if f.is_waiting]
 
 
 def maybe_open_debrief(application, actor):
@@ -92,6 +103,14 @@ def maybe_open_debrief(application, actor):
 def _require_team_member(application, user):
     if not application.opening.team.has_member(user):
         raise ValidationError("Only members of the hiring team can do that.")
+
+
+def _require_decider(application, user, feedback):
+    """The team decides with what it has read: a member still to write their own scorecard
+    takes no part until it is in."""
+    _require_team_member(application, user)
+    if any(f.is_waiting for f in feedback if f.interviewer_id == user.pk):
+        raise ValidationError("Submit your own feedback before taking part in the decision.")
 
 
 @transaction.atomic
@@ -127,12 +146,13 @@ def record_decision(application, by, outcome, rationale=""):
     try:
         with transaction.atomic():
             application = Application.objects.select_for_update().get(pk=application.pk)
-            _require_team_member(application, by)
+            feedback = panel_feedback(application)
+            _require_decider(application, by, feedback)
             if not application.debrief_opened_at:
                 raise ValidationError("The debrief is not open yet.")
             if hasattr(application, "decision"):
                 raise ValidationError("A decision is already recorded for this application.")
-            recommended = recommend(application, panel_feedback(application))
+            recommended = recommend(application, feedback)
             record = Decision(
                 application=application,
                 outcome=outcome,
@@ -165,7 +185,7 @@ def record_decision(application, by, outcome, rationale=""):
 @transaction.atomic
 def confirm_decision(record, by):
     record = Decision.objects.select_for_update().select_related("application").get(pk=record.pk)
-    _require_team_member(record.application, by)
+    _require_decider(record.application, by, panel_feedback(record.application))
     if record.is_effective:
         raise ValidationError("This decision needs no confirmation.")
     if record.recorded_by_id == by.pk:

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from scorecards import aggregation
-from scorecards.access import can_read_all_feedback
+from scorecards.access import reads_panel_feedback
 from scorecards.recommendation import Method, Outcome
 
 from .. import freshness
@@ -38,23 +38,26 @@ def _render_debrief(request, application, status=200, **context):
 def _debrief_context(user, application, context):
     context = dict(context)
     feedback = decisions.panel_feedback(application)
-    own = [f for f in feedback if f.interviewer_id == user.pk]
-    readable = can_read_all_feedback(user, application, own)
+    readable = reads_panel_feedback(user, application, feedback)
     submitted = [f for f in feedback if f.is_submitted]
+    is_member = application.opening.team.has_member(user)
     context.update(
         application=application,
         feedback=feedback,
         waiting=decisions.waiting_for(feedback),
+        quorum_reasons=decisions.quorum(application, feedback)[1],
         readable=readable,
-        is_member=application.opening.team.has_member(user),
+        is_member=is_member,
+        decides=is_member and readable,
+        own_waiting=any(f.is_waiting for f in feedback if f.interviewer_id == user.pk),
         decision=Decision.objects.filter(application=application)
         .select_related("recorded_by", "confirmed_by")
         .first(),
-        recommendation=decisions.recommend(application, feedback),
         rule_label=Method(application.decision_rule["decision_method"]).label,
     )
-    context["recommendation_label"] = Outcome(context["recommendation"].outcome).label
     if readable:
+        context["recommendation"] = decisions.recommend(application, feedback)
+        context["recommendation_label"] = Outcome(context["recommendation"].outcome).label
         context["grid"] = ratings_grid(submitted)
         ratings = [
             aggregation.Rating(scorecard.interviewer_id, r.criterion_id, r.score)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from scorecards import scoring
-from scorecards.access import can_read_all_feedback
+from scorecards.access import reads_panel_feedback
 from scorecards.forms import AssignForm
 from scorecards.scoring import feedback_summary
 
@@ -25,6 +25,7 @@ from ..access import (
     get_team_for_member,
     opens_debrief,
     runs_pipeline,
+    with_shown_details,
 )
 from ..debrief import decisions
 from ..debrief.forms import DecisionRuleForm
@@ -148,7 +149,7 @@ def _render_application(request, application, status=200, **forms):
 def _application_context(user, application, forms):
     feedback = decisions.panel_feedback(application)
     own = [f for f in feedback if f.interviewer_id == user.pk]
-    readable = can_read_all_feedback(user, application, own)
+    readable = reads_panel_feedback(user, application, feedback)
     context = {
         "application": application,
         "candidate": application.candidate,
@@ -158,7 +159,9 @@ def _application_context(user, application, forms):
         "readable": readable,
         "runs_pipeline": runs_pipeline(user, application.team) and not application.is_closed,
         "can_debrief": opens_debrief(user, application.team),
-        "timeline": application.audit_events.select_related("actor")[:50],
+        "timeline": with_shown_details(
+            user, application.audit_events.select_related("actor")[:50], readable
+        ),
         "stage_form": forms.get("stage_form") or StageForm(initial={"stage": application.stage}),
         **forms,
     }

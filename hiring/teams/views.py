@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from ..access import get_proposal_for_member, get_team_for, get_team_for_member
+from ..access import (
+    get_proposal_for_member,
+    get_team_for,
+    get_team_for_member,
+    with_shown_details,
+)
 from ..accounts.adapter import SESSION_KEY
 from ..accounts.links import link_unusable
 from ..models import Ballot, Invitation, LinkError, Proposal, Team, User
@@ -52,7 +57,9 @@ def _render_team(request, team, status=200, **context):
     context = {
         "team": team,
         "openings": team.openings.annotate(application_count=Count("applications")),
-        "timeline": team.audit_events.filter(application=None).select_related("actor")[:30],
+        "timeline": with_shown_details(
+            request.user, team.audit_events.filter(application=None).select_related("actor")[:30]
+        ),
         "memberships": memberships,
         "is_member": any(m.user_id == request.user.pk for m in memberships),
         "open_proposals": open_proposals,

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from hiring.models import Application
 from scorecards import scoring
-from scorecards.access import can_read_all_feedback
+from scorecards.access import reads_panel_feedback
 from scorecards.editing import add_criterion
 from scorecards.models import Category, Feedback, FeedbackRevision, Rating
 from tests.factories import ApplicationFactory, UserFactory
@@ -430,18 +430,18 @@ def test_panelist_reads_the_others_only_once_all_their_own_is_submitted(applicat
     scoring.submit(skills, member, revision_number=1)
     skills.refresh_from_db()
 
-    assert not can_read_all_feedback(member, application, [skills, team_fit])
+    assert not reads_panel_feedback(member, application, [skills, team_fit])
 
     complete(team_fit, member)
     scoring.submit(team_fit, member, revision_number=1)
     team_fit.refresh_from_db()
 
-    assert can_read_all_feedback(member, application, [skills, team_fit])
+    assert reads_panel_feedback(member, application, [skills, team_fit])
 
 
 def test_only_leadership_reads_without_being_on_the_panel(application, recruiter, leadership):
     off_panel = UserFactory()
 
-    assert can_read_all_feedback(leadership, application, [])
-    assert not can_read_all_feedback(recruiter, application, [])
-    assert not can_read_all_feedback(off_panel, application, [])
+    assert reads_panel_feedback(leadership, application, [])
+    assert not reads_panel_feedback(recruiter, application, [])
+    assert not reads_panel_feedback(off_panel, application, [])
