@@ -313,9 +313,12 @@ CALIBRATION_BY_INTERVIEWER = """
 
 
 def _run(scope, *parts):
-    """Rows of a statement made of WITH parts and a final SELECT, over the scope's applications."""
+    """Rows of a statement made of WITH parts and a final SELECT, over the scope's applications
+    whose debrief opened: a figure computed from feedback never moves while anyone still scores,
+    nor gives away a vote before the team may read it (scorecards.access.reads_panel_feedback)."""
+    debriefed = scope.applications.filter(debrief_opened_at__isnull=False)
     try:
-        applications, params = scope.applications.values("pk").query.sql_with_params()
+        applications, params = debriefed.values("pk").query.sql_with_params()
     except EmptyResultSet:  # a scope that can hold nothing, such as no teams
         return []
     *ctes, select = parts

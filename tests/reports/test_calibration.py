@@ -73,8 +73,9 @@ def stored(ratings, votes):
         n: Criterion.objects.create(version=version, name=f"Criterion {n}", category="skills")
         for n in sorted({row[1] for row in ratings})
     }
+    # Everyone submitted: the debrief has opened on each (reports count no other).
     applications = {
-        n: ApplicationFactory(opening=opening)
+        n: ApplicationFactory(opening=opening, debrief_opened_at=timezone.now())
         for n in sorted({row[0] for row in ratings} | {row[0] for row in votes})
     }
     people = {
@@ -112,6 +113,23 @@ def stored(ratings, votes):
         today + timedelta(days=1),
     )
     return scope, people
+
+
+@pytest.mark.django_db
+def test_applications_whose_debrief_has_not_opened_are_left_out():
+    """A member with a draft must not recover the others' votes from the reports."""
+    ratings = [(1, 10, 1, 4), (1, 10, 2, 1), (2, 10, 1, 3), (2, 10, 2, 3)]
+    votes = [(1, 1, "strong_yes"), (1, 2, "strong_no"), (2, 1, "yes"), (2, 2, "yes")]
+    scope, _ = stored(ratings, votes)
+    first = scope.applications.order_by("pk").first()
+    first.debrief_opened_at = None
+    first.save(update_fields=["debrief_opened_at"])
+
+    offsets = {row["mean_offset"] for row in queries.calibration(scope, {})}
+    [agreement] = queries.rater_agreement(scope)
+
+    assert offsets == {0.0}  # only the second application, where both gave 3
+    assert (agreement["panels"], agreement["alpha"]) == (1, None)
 
 
 def test_lenient_severe_and_calibrated():
