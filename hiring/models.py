@@ -441,13 +441,20 @@ class Opening(models.Model):
     )
     min_scorecards = models.PositiveSmallIntegerField("quorum: scorecards", default=2)
     min_team_fit_peers = models.PositiveSmallIntegerField("quorum: team-fit peers", default=1)
+    # Every method needs both categories at or above their own threshold (SPEC principle 3).
     skills_threshold = models.DecimalField(
-        max_digits=3, decimal_places=2, default=3, validators=ON_THE_SCALE
+        max_digits=3, decimal_places=2, default=Decimal("2.5"), validators=ON_THE_SCALE
     )
     team_fit_threshold = models.DecimalField(
-        max_digits=3, decimal_places=2, default=3, validators=ON_THE_SCALE
+        max_digits=3, decimal_places=2, default=Decimal("2.5"), validators=ON_THE_SCALE
     )
     strong_no_veto = models.BooleanField("any strong no is a veto", default=True)
+    vote_counting = models.CharField(
+        "votes are counted",
+        max_length=12,
+        choices=recommendation.VoteCounting,
+        default=recommendation.VoteCounting.PER_INTERVIEWER,
+    )
     scorecard = models.OneToOneField(
         "scorecards.Scorecard",
         on_delete=models.PROTECT,

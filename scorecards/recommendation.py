@@ -8,11 +8,13 @@ The order of evaluation, which is also the order of the reasons:
 1. Quorum. Too few submitted scorecards, or too few distinct team-fit interviewers among them,
    and the answer is "not yet", whatever the votes say.
 2. Veto. With ``strong_no_veto``, every "strong no" is a veto and the answer is "no hire".
-3. The method: unanimous yes, majority yes, or weighted scores at or above a threshold in both
-   categories. Its verdict is stated even when a veto has already decided the outcome.
+3. The method: unanimous yes or majority yes over the votes, or the weighted scores. Its
+   verdict is stated even when a veto has already decided the outcome.
+4. Both categories. Whatever the method, skills and team fit each need a weighted score at or
+   above their own threshold (SPEC principle 3): the weighted method is this check alone.
 
-Votes are counted per scorecard: an interviewer who gave both a skills and a team-fit scorecard
-casts two votes, one on each.
+Votes are counted as the rule says: one per interviewer (yes only if all of their scorecards
+vote yes; a strong no on any of them is theirs), or one per scorecard.
 """
 
 from collections.abc import Sequence
@@ -27,6 +29,11 @@ class Method(TextChoices):
     MAJORITY = "majority", "Majority yes"
     UNANIMOUS = "unanimous", "Unanimous yes"
     WEIGHTED = "weighted", "Weighted score in both categories"
+
+
+class VoteCounting(TextChoices):
+    PER_INTERVIEWER = "interviewer", "One vote per interviewer"
+    PER_SCORECARD = "scorecard", "One vote per scorecard"
 
 
 class Outcome(TextChoices):
@@ -54,9 +61,10 @@ class Rule:
     decision_method: str  # a Method
     min_scorecards: int = 2  # quorum: submitted scorecards
     min_team_fit_peers: int = 1  # quorum: distinct interviewers who submitted a team-fit scorecard
-    skills_threshold: float = 3.0  # weighted: both category scores must be >= their threshold
-    team_fit_threshold: float = 3.0
+    skills_threshold: float = 2.5  # every method: each category's score must be >= its own
+    team_fit_threshold: float = 2.5
     strong_no_veto: bool = True  # combinable with any method
+    vote_counting: str = VoteCounting.PER_INTERVIEWER  # a VoteCounting
 
     def __post_init__(self):
         if self.decision_method not in Method.values:
@@ -78,6 +86,11 @@ class Rule:
                 raise ValueError(
                     f"{name} must be a number within {aggregation.SCALE}, got {value!r}"
                 )
+        if self.vote_counting not in VoteCounting.values:
+            raise ValueError(
+                f"Unknown vote counting: {self.vote_counting!r}; "
+                f"expected one of {VoteCounting.values}"
+            )
         if not isinstance(self.strong_no_veto, bool):
             raise ValueError(f"strong_no_veto must be True or False, got {self.strong_no_veto!r}")
 
@@ -146,8 +159,19 @@ def _vetoes(scorecards: Sequence[Scorecard]) -> list[str]:
     ]
 
 
-def _unanimous(scorecards: Sequence[Scorecard]) -> tuple[bool, list[str]]:
-    tally = aggregation.vote_tally(card.vote for card in scorecards)
+def counted_votes(rule: Rule, scorecards: Sequence[Scorecard]) -> list[str]:
+    """The votes as the rule counts them: each scorecard's, or each interviewer's, which is the
+    lowest of their scorecards' (yes only if all are yes; a strong no on any is theirs)."""
+    if rule.vote_counting == VoteCounting.PER_SCORECARD:
+        return [card.vote for card in scorecards]
+    theirs = {}
+    for card in scorecards:
+        theirs.setdefault(card.interviewer_id, []).append(card.vote)
+    return [min(votes, key=aggregation.VOTES.index) for votes in theirs.values()]
+
+
+def _unanimous(votes: Sequence[str]) -> tuple[bool, list[str]]:
+    tally = aggregation.vote_tally(votes)
     if tally.total == 0:
         return False, ["not unanimous: no votes"]
     if tally.no == 0:
@@ -155,8 +179,8 @@ def _unanimous(scorecards: Sequence[Scorecard]) -> tuple[bool, list[str]]:
     return False, [f"not unanimous: {tally.no} of {tally.total} voted no"]
 
 
-def _majority(scorecards: Sequence[Scorecard]) -> tuple[bool, list[str]]:
-    tally = aggregation.vote_tally(card.vote for card in scorecards)
+def _majority(votes: Sequence[str]) -> tuple[bool, list[str]]:
+    tally = aggregation.vote_tally(votes)
     if 2 * tally.yes > tally.total:
         return True, [f"majority: {tally.yes} of {tally.total} voted yes"]
     return False, [f"no majority: {tally.yes} of {tally.total} voted yes"]
@@ -171,7 +195,7 @@ def _format_pair(score: float, threshold: float) -> tuple[str, str]:
     return shown
 
 
-def _weighted(rule: Rule, scores: dict[str, float | None]) -> tuple[bool, list[str]]:
+def _both_categories(rule: Rule, scores: dict[str, float | None]) -> tuple[bool, list[str]]:
     passed, reasons = True, []
     for category in aggregation.CATEGORIES:
         label, score, threshold = (
@@ -207,13 +231,14 @@ def evaluate(
     vetoes = _vetoes(scorecards) if rule.strong_no_veto else []
     reasons += vetoes
 
+    votes = counted_votes(rule, scorecards)
+    passed, verdict = True, []
     if rule.decision_method == Method.UNANIMOUS:
-        passed, verdict = _unanimous(scorecards)
+        passed, verdict = _unanimous(votes)
     elif rule.decision_method == Method.MAJORITY:
-        passed, verdict = _majority(scorecards)
-    else:
-        passed, verdict = _weighted(rule, scores)
-    reasons += verdict
+        passed, verdict = _majority(votes)
+    categories_pass, checks = _both_categories(rule, scores)
+    reasons += verdict + checks
 
-    outcome = Outcome.HIRE if passed and not vetoes else Outcome.NO_HIRE
+    outcome = Outcome.HIRE if passed and categories_pass and not vetoes else Outcome.NO_HIRE
     return Recommendation(outcome, tuple(reasons), scores)

@@ -75,7 +75,9 @@ def test_the_board_counts_scorecards_as_they_are_assigned_and_submitted(
 def test_renaming_a_candidate_or_an_interviewer_reaches_cached_pages(
     client, leadership, member, teammate, team
 ):
-    application = ApplicationFactory(opening=OpeningFactory(team=team), candidate__name="Ola Quinn")
+    # No team-fit quorum, so the two scorecards open the debrief and reach the reports.
+    opening = OpeningFactory(team=team, min_team_fit_peers=0)
+    application = ApplicationFactory(opening=opening, candidate__name="Ola Quinn")
     submitted(application, member, "skills", "yes")
     submitted(application, teammate, "skills", "no")
     client.force_login(leadership)

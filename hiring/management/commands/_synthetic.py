@@ -137,9 +137,10 @@ RULE = {
     "decision_method": "majority",
     "min_scorecards": 2,
     "min_team_fit_peers": 1,
-    "skills_threshold": 3.0,
-    "team_fit_threshold": 3.0,
+    "skills_threshold": 2.5,
+    "team_fit_threshold": 2.5,
     "strong_no_veto": True,
+    "vote_counting": "interviewer",
 }
 
 
