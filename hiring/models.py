@@ -223,12 +223,14 @@ class ProposalQuerySet(models.QuerySet):
 
 
 class Proposal(models.Model):
-    """A change to a team's membership, settled by the team's membership rule."""
+    """A change to a team's membership or to an opening's decision rule, settled by the team's
+    membership rule."""
 
     class Kind(models.TextChoices):
         ADD = "add", "Add a member"
         REMOVE = "remove", "Remove a member"
         RULE = "rule", "Change the membership rule"
+        DECISION_RULE = "decision", "Change an opening's decision rule"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -246,6 +248,12 @@ class Proposal(models.Model):
     )
     email = models.EmailField(blank=True)
     membership_rule = models.CharField(max_length=20, choices=Team.MembershipRule, blank=True)
+    # A DECISION_RULE proposal: the opening, and its rule as it was and as proposed (snapshots).
+    opening = models.ForeignKey(
+        "Opening", on_delete=models.CASCADE, null=True, blank=True, related_name="proposals"
+    )
+    rule_before = models.JSONField(null=True, blank=True)
+    rule_after = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -269,6 +277,11 @@ class Proposal(models.Model):
                 condition=Q(status="open", kind="rule"),
                 name="one_open_rule_proposal",
             ),
+            models.UniqueConstraint(
+                fields=["opening"],
+                condition=Q(status="open", kind="decision"),
+                name="one_open_decision_rule_proposal",
+            ),
         ]
 
     def __str__(self):
@@ -284,7 +297,20 @@ class Proposal(models.Model):
             return f"Add {self.subject or self.email}"
         if self.kind == self.Kind.REMOVE:
             return f"Remove {self.subject}"
+        if self.kind == self.Kind.DECISION_RULE:
+            before = recommendation.Rule(**self.rule_before).describe()
+            after = recommendation.Rule(**self.rule_after).describe()
+            return f"Change the decision rule of {self.opening.title} from “{before}” to “{after}”"
         return f"Change the membership rule to “{self.get_membership_rule_display()}”"
+
+    @property
+    def announcement(self):
+        """What the member who acted is told."""
+        if self.status == self.Status.ACCEPTED:
+            return f"Accepted: {self.summary}."
+        if self.status == self.Status.REJECTED:
+            return f"Rejected: {self.summary}."
+        return f"Proposed: {self.summary}. It needs the team's approval."
 
 
 class Ballot(models.Model):
@@ -479,11 +505,15 @@ class Opening(models.Model):
 
     def rule_snapshot(self):
         """The decision rule as plain data: each application keeps the one it started under."""
-        return {
-            name: float(value) if isinstance(value, Decimal) else value
-            for name in self.RULE_FIELDS
-            for value in [getattr(self, name)]
-        }
+        return rule_snapshot({name: getattr(self, name) for name in self.RULE_FIELDS})
+
+
+def rule_snapshot(values):
+    """A decision rule's fields as plain data (JSON), from an opening or a rule form."""
+    return {
+        name: float(value) if isinstance(value, Decimal) else value
+        for name, value in values.items()
+    }
 
 
 def validate_resume_size(file):
@@ -906,6 +936,7 @@ class AuditEvent(models.Model):
         DECISION_CONFIRMED = "decision_confirmed", "Decision confirmed"
         STAGE_CHANGED = "stage_changed", "Stage changed"
         MEMBERSHIP_CHANGED = "membership_changed", "Membership changed"
+        DECISION_RULE = "decision_rule", "Decision rule"
         PANEL_BOOKED = "panel_booked", "Panel booked"
         PANEL_CANCELLED = "panel_cancelled", "Session cancelled"
 

@@ -94,6 +94,19 @@ class Rule:
         if not isinstance(self.strong_no_veto, bool):
             raise ValueError(f"strong_no_veto must be True or False, got {self.strong_no_veto!r}")
 
+    def describe(self) -> str:
+        """The rule in the words of the debrief."""
+        parts = [
+            Method(self.decision_method).label.lower(),
+            f"quorum {self.min_scorecards} {_plural(self.min_scorecards, 'scorecard')} and "
+            f"{self.min_team_fit_peers} {_plural(self.min_team_fit_peers, 'team-fit peer')}",
+            f"skills ≥ {self.skills_threshold:.2f}, team fit ≥ {self.team_fit_threshold:.2f}",
+            VoteCounting(self.vote_counting).label.lower(),
+        ]
+        if self.strong_no_veto:
+            parts.append("a strong no vetoes")
+        return "; ".join(parts)
+
     def threshold(self, category: str) -> float:
         return {"skills": self.skills_threshold, "team_fit": self.team_fit_threshold}[category]
 
