@@ -12,7 +12,7 @@ from tests.factories import TeamFactory, UserFactory
 from tests.services import require
 
 # No per-example deadline: a loaded CI machine makes any time limit flaky.
-hypothesis_settings.register_profile("teamfit")
+hypothesis_settings.register_profile("teamfit", deadline=None)
 hypothesis_settings.load_profile("teamfit")
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls around it are safe.
