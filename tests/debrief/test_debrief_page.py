@@ -1,7 +1,7 @@
-"""The debrief and decision pages through the client (SPEC principle 1, the permission matrix).
+"""The debrief page through the client (SPEC principle 1, the permission matrix).
 
 Team members discuss and decide; leadership reads and never decides; recruiters see outcomes,
-not the scores or reasons behind them; outsiders see nothing; the admin changes nothing.
+not the scores or reasons behind them; outsiders see nothing. The page's queries stay bounded.
 """
 
 import re
@@ -10,14 +10,22 @@ import pytest
 from django.urls import reverse
 
 from hiring.debrief import decisions
-from hiring.models import Application, AuditEvent, Decision, Opening
+from hiring.models import Application, Decision
 from scorecards.editing import create_template
-from scorecards.models import Category, Feedback
-from tests.factories import ApplicationFactory, UserFactory, assigned, submitted
+from scorecards.models import Feedback
+from tests.factories import (
+    HTMX,
+    NOTES,
+    SKILLS,
+    TEAM_FIT,
+    ApplicationFactory,
+    UserFactory,
+    assigned,
+    decision_state,
+    fresh,
+    submitted,
+)
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
-SKILLS, TEAM_FIT = Category.SKILLS, Category.TEAM_FIT
-NOTES = "ZEBRA-NOTES-about-the-on-call-rota"
 RATIONALE = "ZEBRA-RATIONALE: the veto concerned on-call hours we have since changed"
 VETO = "veto: Cai Peer voted strong no on team fit"
 # Measured at 2 submitted interviewers with 6 criteria (9 queries, and the database cache's read
@@ -25,10 +33,6 @@ VETO = "veto: Cai Peer voted strong no on team fit"
 DEBRIEF_MAX_QUERIES = 15
 # Cached: the session, the user, the application and the cache read.
 DEBRIEF_CACHED_QUERIES = 4
-
-
-def fresh(application):
-    return Application.objects.get(pk=application.pk)
 
 
 def debrief_url(application):
@@ -57,25 +61,12 @@ def timeline(text):
     return section
 
 
-def decision_state():
-    return sorted(
-        Decision.objects.values_list("pk", "outcome", "rationale", "recorded_by", "confirmed_by")
-    )
-
-
 @pytest.fixture
 def bystander(team):
     """A member of `team` who is not on the panel."""
     user = UserFactory(display_name="Dee Bystander")
     team.memberships.create(user=user)
     return user
-
-
-@pytest.fixture
-def application(team):
-    return ApplicationFactory(
-        opening__team=team, candidate__name="Nina Park", stage=Application.Stage.PANEL
-    )
 
 
 @pytest.fixture
@@ -86,17 +77,6 @@ def waiting(application, member, teammate, peer):
     submitted(application, teammate, TEAM_FIT, "yes", notes=NOTES)
     assert fresh(application).debrief_opened_at is None
     return late
-
-
-@pytest.fixture
-def opened(application, member, teammate, peer):
-    """An open debrief; Cai's strong no vetoes, so the rule recommends no hire."""
-    submitted(application, member, SKILLS, "yes")
-    submitted(application, teammate, TEAM_FIT, "yes")
-    submitted(application, peer, TEAM_FIT, "strong_no", notes=NOTES)
-    application = fresh(application)
-    assert application.debrief_opened_at is not None
-    return application
 
 
 @pytest.fixture
@@ -322,176 +302,6 @@ def test_recruiter_sees_the_outcome_but_not_the_rationale(client, pending, teamm
     assert "Decision confirmed" in events
     assert "ZEBRA" not in response.text
     assert NOTES not in response.text
-
-
-# The opening's decision rule
-
-
-def rule_form(**changes):
-    data = {
-        "decision_method": "unanimous",
-        "min_scorecards": "3",
-        "min_team_fit_peers": "2",
-        "skills_threshold": "3.5",
-        "team_fit_threshold": "2.5",
-        "strong_no_veto": "on",
-    }
-    data.update(changes)
-    return {name: value for name, value in data.items() if value is not None}
-
-
-def rule_of(opening):
-    return Opening.objects.get(pk=opening.pk).rule_snapshot()
-
-
-def test_a_member_saves_the_opening_rule(client, application, member):
-    opening = application.opening
-    client.force_login(member)
-
-    response = client.post(
-        reverse("opening_rule", args=[opening.pk]), rule_form(strong_no_veto=None)
-    )
-
-    assert response.status_code == 302
-    assert rule_of(opening) == {
-        "decision_method": "unanimous",
-        "min_scorecards": 3,
-        "min_team_fit_peers": 2,
-        "skills_threshold": 3.5,
-        "team_fit_threshold": 2.5,
-        "strong_no_veto": False,
-    }
-    assert fresh(application).decision_rule == rule_of(opening)
-
-
-def test_a_threshold_off_the_scale_is_refused_beside_the_field(client, application, member):
-    opening = application.opening
-    before = rule_of(opening)
-    client.force_login(member)
-
-    response = client.post(
-        reverse("opening_rule", args=[opening.pk]), rule_form(skills_threshold="5")
-    )
-
-    assert response.status_code == 400
-    assert re.search(
-        r'<ul class="errorlist" id="id_skills_threshold_error">\s*'
-        r"<li>Ensure this value is less than or equal to 4.</li>",
-        response.text,
-    )
-    assert rule_of(opening) == before
-    assert fresh(application).decision_rule == before
-
-
-@pytest.mark.parametrize("persona", ["recruiter", "leadership", "outsider"])
-def test_only_the_team_changes_the_opening_rule(request, client, application, persona):
-    opening = application.opening
-    before = rule_of(opening)
-    client.force_login(request.getfixturevalue(persona))
-
-    response = client.post(reverse("opening_rule", args=[opening.pk]), rule_form())
-
-    assert response.status_code == 404
-    assert rule_of(opening) == before
-    assert fresh(application).decision_rule == before
-
-
-# The Django admin looks, never touches
-
-
-@pytest.fixture
-def admin_client(client, org_admin):
-    assert org_admin.is_superuser
-    client.force_login(org_admin)
-    return client
-
-
-@pytest.fixture
-def recorded(opened, member):
-    return decisions.record_decision(opened, member, Decision.Outcome.NO_HIRE)
-
-
-def audit_state():
-    return sorted(AuditEvent.objects.values_list("pk", "action", "actor", "details", "at"))
-
-
-@pytest.mark.parametrize("model", ["decision", "auditevent"])
-def test_admin_cannot_add_decisions_or_audit_events(admin_client, recorded, model):
-    before = decision_state(), audit_state()
-
-    assert admin_client.get(reverse(f"admin:hiring_{model}_add")).status_code == 403
-    assert admin_client.post(reverse(f"admin:hiring_{model}_add"), {}).status_code == 403
-
-    assert (decision_state(), audit_state()) == before
-
-
-def test_admin_cannot_change_a_decision(admin_client, recorded, member, teammate):
-    before = decision_state()
-
-    response = admin_client.post(
-        reverse("admin:hiring_decision_change", args=[recorded.pk]),
-        {
-            "application": recorded.application_id,
-            "outcome": "hire",
-            "rationale": "The CTO overrides",
-            "recommendation": "hire",
-            "recommendation_reasons": "[]",
-            "recorded_by": member.pk,
-            "recorded_at_0": "2030-01-01",
-            "recorded_at_1": "09:00",
-            "confirmed_by": teammate.pk,
-        },
-    )
-
-    assert response.status_code == 403
-    assert decision_state() == before
-
-
-def test_admin_cannot_change_an_audit_event(admin_client, recorded, member):
-    event = AuditEvent.objects.filter(action=AuditEvent.Action.DECISION_RECORDED).get()
-    before = audit_state()
-
-    response = admin_client.post(
-        reverse("admin:hiring_auditevent_change", args=[event.pk]),
-        {
-            "team": event.team_id,
-            "action": "decision_confirmed",
-            "actor": member.pk,
-            "details": "Rewritten",
-            "at_0": "2030-01-01",
-            "at_1": "09:00",
-        },
-    )
-
-    assert response.status_code == 403
-    assert audit_state() == before
-
-
-def test_admin_change_pages_are_read_only(admin_client, recorded):
-    event = AuditEvent.objects.filter(action=AuditEvent.Action.DECISION_RECORDED).get()
-    for url in (
-        reverse("admin:hiring_decision_change", args=[recorded.pk]),
-        reverse("admin:hiring_auditevent_change", args=[event.pk]),
-    ):
-        response = admin_client.get(url)
-        assert response.status_code == 200
-        assert 'name="_save"' not in response.text
-
-
-@pytest.mark.parametrize("model", ["decision", "auditevent"])
-def test_admin_cannot_delete_decisions_or_audit_events(admin_client, recorded, model):
-    obj = recorded if model == "decision" else AuditEvent.objects.first()
-    url = reverse(f"admin:hiring_{model}_delete", args=[obj.pk])
-    before = decision_state(), audit_state()
-
-    assert admin_client.get(url).status_code == 403
-    assert admin_client.post(url, {"post": "yes"}).status_code == 403
-    admin_client.post(
-        reverse(f"admin:hiring_{model}_changelist"),
-        {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
-    )
-
-    assert (decision_state(), audit_state()) == before
 
 
 # Bounded queries

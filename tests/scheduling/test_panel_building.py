@@ -1,0 +1,197 @@
+"""Panel pages: build a panel of sessions and their interviewers; interviewer pools."""
+
+import html
+
+import pytest
+from django.urls import reverse
+
+from hiring.models import InterviewSession, Panel, PoolMember, SessionInterviewer
+from tests.factories import field_errors, management, url
+
+# Building a panel -----------------------------------------------------------------------------
+
+
+def test_a_recruiter_builds_a_panel_with_a_team_fit_peer_session(
+    application, member, teammate, recruiter, signed_in
+):
+    client = signed_in(recruiter)
+    assert client.get(url("panel", application)).status_code == 200
+
+    response = client.post(
+        url("panel", application),
+        {
+            **management(2),
+            "sessions-0-focus": "skills",
+            "sessions-0-duration_minutes": "45",
+            "sessions-0-interviewers": [member.pk],
+            "sessions-1-focus": "team_fit",
+            "sessions-1-duration_minutes": "60",
+            "sessions-1-interviewers": [member.pk, teammate.pk],
+            "back_to_back": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    panel = Panel.objects.get(application=application)
+    assert panel.back_to_back
+    assert panel.created_by == recruiter
+    skills, team_fit = panel.sessions.order_by("position")
+    assert (skills.focus, skills.duration_minutes) == ("skills", 45)
+    assert set(skills.interviewers.values_list("user", flat=True)) == {member.pk}
+    assert (team_fit.focus, team_fit.duration_minutes) == ("team_fit", 60)
+    assert set(team_fit.interviewers.values_list("user", flat=True)) == {member.pk, teammate.pk}
+    assert not SessionInterviewer.objects.exclude(start=None).exists()
+
+
+def test_sessions_can_be_on_separate_days(application, member, recruiter, signed_in):
+    response = signed_in(recruiter).post(
+        url("panel", application),
+        {
+            **management(1),
+            "sessions-0-focus": "skills",
+            "sessions-0-duration_minutes": "45",
+            "sessions-0-interviewers": [member.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    assert not Panel.objects.get(application=application).back_to_back
+
+
+def no_interviewers(member):
+    return {"sessions-1-pool_count": "0"}
+
+
+def interviewer_shadowing_too(member):
+    return {"sessions-1-interviewers": [member.pk], "sessions-1-shadows": [member.pk]}
+
+
+@pytest.mark.parametrize(
+    ("second_session", "message"),
+    [
+        (no_interviewers, "Name interviewers or take some from the pool."),
+        (interviewer_shadowing_too, "Ana Member cannot both interview and shadow."),
+    ],
+)
+def test_a_session_without_proper_interviewers_is_refused(
+    application, member, teammate, recruiter, signed_in, second_session, message
+):
+    response = signed_in(recruiter).post(
+        url("panel", application),
+        {
+            **management(2),
+            "sessions-0-focus": "skills",
+            "sessions-0-duration_minutes": "45",
+            "sessions-0-interviewers": [teammate.pk],
+            "sessions-1-focus": "team_fit",
+            "sessions-1-duration_minutes": "60",
+            **second_session(member),
+            "back_to_back": "on",
+        },
+    )
+
+    assert response.status_code == 400
+    assert message in html.unescape(response.text)
+    assert not Panel.objects.exists()
+    assert not InterviewSession.objects.exists()
+
+
+def test_more_people_from_the_pool_than_it_has_stores_nothing(
+    application, member, recruiter, signed_in
+):
+    response = signed_in(recruiter).post(
+        url("panel", application),
+        {
+            **management(2),
+            "sessions-0-focus": "skills",
+            "sessions-0-duration_minutes": "45",
+            "sessions-0-interviewers": [member.pk],
+            "sessions-1-focus": "team_fit",
+            "sessions-1-duration_minutes": "60",
+            "sessions-1-pool_count": "2",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "The team fit pool has 0." in response.text
+    assert not Panel.objects.exists()
+    assert not InterviewSession.objects.exists()
+
+
+def test_an_interviewer_from_outside_the_team_is_not_offered(
+    application, outsider, recruiter, signed_in
+):
+    response = signed_in(recruiter).post(
+        url("panel", application),
+        {
+            **management(1),
+            "sessions-0-focus": "skills",
+            "sessions-0-duration_minutes": "45",
+            "sessions-0-interviewers": [outsider.pk],
+        },
+    )
+
+    assert response.status_code == 400
+    assert "is not one of the available choices" in field_errors(
+        response.text, "sessions-0-interviewers"
+    )
+    assert not Panel.objects.exists()
+
+
+# Interviewer pools --------------------------------------------------------------------------
+
+
+def test_a_team_member_adds_and_removes_pool_members(team, member, teammate, signed_in):
+    client = signed_in(member)
+
+    response = client.post(
+        reverse("pools", args=[team.pk]), {"user": teammate.pk, "focus": "team_fit"}
+    )
+
+    assert response.status_code == 302
+    [pooled] = PoolMember.objects.all()
+    assert (pooled.team, pooled.user, pooled.focus, pooled.trainee) == (
+        team,
+        teammate,
+        "team_fit",
+        False,
+    )
+    assert "Ben Teammate" in client.get(reverse("pools", args=[team.pk])).text
+
+    response = client.post(reverse("pool_remove", args=[team.pk, pooled.pk]))
+
+    assert response.status_code == 302
+    assert not PoolMember.objects.exists()
+
+
+def test_a_trainee_joins_a_pool(team, member, teammate, signed_in):
+    signed_in(member).post(
+        reverse("pools", args=[team.pk]),
+        {"user": teammate.pk, "focus": "skills", "trainee": "on"},
+    )
+
+    assert PoolMember.objects.get().trainee
+
+
+def test_only_team_members_join_a_pool(team, member, outsider, signed_in):
+    response = signed_in(member).post(
+        reverse("pools", args=[team.pk]), {"user": outsider.pk, "focus": "skills"}
+    )
+
+    assert response.status_code == 400
+    assert "Select a valid choice." in field_errors(response.text, "user")
+    assert not PoolMember.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["outsider", "recruiter", "leadership"])
+def test_only_the_team_manages_its_pools(team, teammate, request, signed_in, persona):
+    pooled = PoolMember.objects.create(team=team, user=teammate, focus="skills")
+    client = signed_in(request.getfixturevalue(persona))
+
+    assert client.get(reverse("pools", args=[team.pk])).status_code == 404
+    response = client.post(
+        reverse("pools", args=[team.pk]), {"user": teammate.pk, "focus": "team_fit"}
+    )
+    assert response.status_code == 404
+    assert client.post(reverse("pool_remove", args=[team.pk, pooled.pk])).status_code == 404
+    assert list(PoolMember.objects.all()) == [pooled]

@@ -1,0 +1,271 @@
+"""Finding interview times (hiring/scheduling/slots.py): properties, and a benchmark-sized panel."""
+
+import random
+from collections import Counter
+from datetime import UTC, datetime, time, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hiring.scheduling.slots import Interval, Interviewer, SessionRequest, find_options
+from tests.factories import MINUTES_15, WEEKDAYS_9_TO_5, meeting, session, starts
+from tests.factories import utc_on as utc
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# Properties, checked against the raw input rather than the module's own spans.
+
+ZONES = ("UTC", "Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Sydney")
+
+
+def clock(half_hours):
+    return time(half_hours // 2, 30 * (half_hours % 2))
+
+
+@st.composite
+def working_hours(draw):
+    # Between 04:00 and 23:00, clear of every DST change in ZONES, so the wall clock is an
+    # exact oracle; the DST tests in test_slots_examples.py cover the changes.
+    hours = {}
+    for day in range(7):
+        ranges = []
+        for _ in range(draw(st.sampled_from([0, 1, 1, 2]))):
+            opens = draw(st.integers(8, 40))
+            closes = draw(st.integers(opens + 1, 46))
+            ranges.append((clock(opens), clock(closes)))
+        hours[day] = tuple(ranges)
+    return hours
+
+
+def blocks(horizon_start, days, max_size):
+    block = st.builds(
+        lambda minute, length: meeting(horizon_start + timedelta(minutes=minute), length),
+        st.integers(-2 * 24 * 60, days * 24 * 60),
+        st.integers(5, 240),
+    )
+    return st.lists(block, max_size=max_size).map(tuple)
+
+
+@st.composite
+def worlds(draw, pools=True):
+    horizon_start = utc(1, 6) + timedelta(days=draw(st.integers(0, 350)))
+    days = draw(st.integers(1, 5))
+    ids = list(range(1, draw(st.integers(1, 4)) + 1))
+    people = {
+        pid: Interviewer(
+            pid,
+            draw(st.sampled_from(ZONES)),
+            draw(working_hours()),
+            busy=draw(blocks(horizon_start, days, 6)),
+            interviews=draw(blocks(horizon_start, days, 4)),
+            buffer=timedelta(minutes=draw(st.sampled_from([0, 10, 15, 30]))),
+            weekly_cap=draw(st.none() | st.integers(0, 4)),
+        )
+        for pid in ids
+    }
+    requests = []
+    for _ in range(draw(st.integers(1, 3 if pools else 1))):
+        required = draw(st.lists(st.sampled_from(ids), max_size=2, unique=True))
+        shadows = draw(st.lists(st.sampled_from(ids), max_size=1 if pools else 0))
+        pool = draw(st.lists(st.sampled_from(ids), max_size=3 if pools else 0, unique=True))
+        free_pool = [pid for pid in pool if pid not in required + shadows]
+        requests.append(
+            SessionRequest(
+                timedelta(minutes=15 * draw(st.integers(1, 6))),
+                interviewer_ids=tuple(required),
+                pool_ids=tuple(pool),
+                pool_count=draw(st.integers(0, len(free_pool))),
+                shadow_ids=tuple(shadows),
+            )
+        )
+    windows = None
+    if draw(st.booleans()):
+        window = st.builds(
+            lambda quarter, length: Interval(
+                horizon_start + quarter * MINUTES_15,
+                horizon_start + (quarter + length) * MINUTES_15,
+            ),
+            st.integers(0, days * 96),
+            st.integers(1, 48),
+        )
+        windows = draw(st.lists(window, max_size=4))
+    return {
+        "requests": requests,
+        "people": people,
+        "start": horizon_start,
+        "end": horizon_start + timedelta(days=days),
+        "candidate_windows": windows,
+        "step": draw(st.sampled_from([MINUTES_15, timedelta(minutes=30)])),
+    }
+
+
+def run(world, **kwargs):
+    arguments = {k: world[k] for k in ("start", "end", "candidate_windows", "step")}
+    return find_options(world["requests"], world["people"], **arguments, **kwargs)
+
+
+def quarters(start, end):
+    """The quarter hours a session covers; every boundary in the worlds lies on one."""
+    moment = start
+    while moment < end:
+        yield moment
+        moment += MINUTES_15
+
+
+def works_at(person, moment):
+    wall = moment.astimezone(ZoneInfo(person.time_zone))
+    ranges = person.working_hours.get(wall.weekday(), ())
+    return any(opens <= wall.time() < closes for opens, closes in ranges)
+
+
+def overlaps(start, end, other_start, other_end):
+    return start < other_end and other_start < end
+
+
+def week_of(person, moment):
+    return moment.astimezone(ZoneInfo(person.time_zone)).isocalendar()[:2]
+
+
+def can_attend(person, start, end):
+    buffer = person.buffer
+    return (
+        all(works_at(person, moment) for moment in quarters(start, end))
+        and not any(overlaps(start, end, b.start, b.end) for b in person.busy)
+        and not any(
+            overlaps(start, end, i.start - buffer, i.end + buffer) for i in person.interviews
+        )
+    )
+
+
+def within_windows(world, start, end):
+    windows = world["candidate_windows"]
+    if windows is None:
+        return True
+    return all(any(w.start <= q < w.end for w in windows) for q in quarters(start, end))
+
+
+def assert_valid(option, world, back_to_back):
+    requests, people = world["requests"], world["people"]
+    for placed in option.sessions:
+        request = requests[placed.index]
+        ids = placed.interviewer_ids
+        assert len(set(ids)) == len(ids)
+        assert set(request.interviewer_ids) | set(request.shadow_ids) <= set(ids)
+        chosen = set(ids) - set(request.interviewer_ids) - set(request.shadow_ids)
+        assert chosen <= set(request.pool_ids)
+        assert len(chosen) == request.pool_count
+        assert placed.end - placed.start == request.duration
+        assert world["start"] <= placed.start
+        assert placed.end <= world["end"]
+        assert within_windows(world, placed.start, placed.end)
+        for pid in ids:
+            assert can_attend(people[pid], placed.start, placed.end)
+    taken = Counter(
+        (pid, week_of(people[pid], placed.start))
+        for placed in option.sessions
+        for pid in placed.interviewer_ids
+    )
+    for (pid, week), count in taken.items():
+        cap = people[pid].weekly_cap
+        booked = sum(week_of(people[pid], i.start) == week for i in people[pid].interviews)
+        assert cap is None or booked + count <= cap
+    for a, b in pairwise(option.sessions):
+        assert b.start >= a.end
+        if set(a.interviewer_ids) & set(b.interviewer_ids):
+            assert not overlaps(a.start, a.end, b.start, b.end)
+    # Back to back, only the block's start is on the step; the rest follow without a gap.
+    assert (option.start - EPOCH) % world["step"] == timedelta(0)
+    indexes = [placed.index for placed in option.sessions]
+    if back_to_back:
+        assert sorted(indexes) == list(range(len(requests)))
+        assert all(b.start == a.end for a, b in pairwise(option.sessions))
+    else:
+        assert indexes == list(range(len(requests)))
+        assert all((s.start - EPOCH) % world["step"] == timedelta(0) for s in option.sessions)
+    assert option.reasons
+
+
+@settings(max_examples=120)
+@given(worlds(), st.booleans())
+def test_every_option_respects_every_constraint(world, back_to_back):
+    options = run(world, back_to_back=back_to_back, limit=5)
+
+    assert len(options) <= 5
+    assert starts(options) == sorted(starts(options))
+    for option in options:
+        assert_valid(option, world, back_to_back)
+
+
+@settings(max_examples=60)
+@given(worlds(pools=False))
+def test_first_option_is_the_earliest_possible(world):
+    # A brute-force search over every step: the sweep must miss nothing.
+    (request,) = world["requests"]
+    people = [world["people"][pid] for pid in (*request.interviewer_ids, *request.shadow_ids)]
+
+    def possible(start):
+        end = start + request.duration
+        return within_windows(world, start, end) and all(
+            can_attend(p, start, end) and has_room(p, start) for p in people
+        )
+
+    def has_room(p, start):
+        booked = sum(week_of(p, i.start) == week_of(p, start) for i in p.interviews)
+        return p.weekly_cap is None or booked + 1 <= p.weekly_cap
+
+    step = world["step"]
+    moment = world["start"]
+    earliest = None
+    while moment + request.duration <= world["end"]:
+        if possible(moment):
+            earliest = moment
+            break
+        moment += step
+
+    options = run(world, limit=1)
+
+    assert (options[0].start if options else None) == earliest
+
+
+# The benchmark's size: 6 interviewers in 4 zones, 50 busy blocks each, 10 working days.
+
+
+def benchmark_case():
+    rng = random.Random(4)
+    zones = ["Europe/London", "Europe/Berlin", "America/New_York", "America/Sao_Paulo"]
+    people = {}
+    for pid in range(1, 7):
+        busy = []
+        for _ in range(50):
+            day = utc(3, 3) + timedelta(days=rng.randrange(12))
+            start = day + timedelta(minutes=15 * rng.randrange(96))
+            busy.append(meeting(start, rng.choice([30, 45, 60, 90])))
+        people[pid] = Interviewer(
+            pid, zones[pid % 4], WEEKDAYS_9_TO_5, busy=tuple(busy), buffer=MINUTES_15, weekly_cap=8
+        )
+    requests = [
+        session(1, 2, minutes=60),
+        SessionRequest(timedelta(minutes=45), pool_ids=(3, 4, 5), pool_count=2),
+        session(6, minutes=45, shadow_ids=(2,)),
+    ]
+    return {
+        "requests": requests,
+        "people": people,
+        "start": utc(3, 3),
+        "end": utc(3, 15),
+        "candidate_windows": None,
+        "step": MINUTES_15,
+    }
+
+
+def test_benchmark_sized_panel_finds_options():
+    world = benchmark_case()
+
+    options = run(world)
+
+    assert len(options) == 10
+    for option in options:
+        assert_valid(option, world, back_to_back=True)

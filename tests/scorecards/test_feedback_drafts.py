@@ -1,0 +1,173 @@
+"""Feedback pages through the client: the form, and drafts saved as they are typed."""
+
+import pytest
+from django.urls import reverse
+
+from scorecards import scoring
+from scorecards.models import FeedbackRevision, Rating
+from tests.factories import (
+    HTMX,
+    SKILLS,
+    ApplicationFactory,
+    checked,
+    complete_post,
+    feedback_state,
+    field_error,
+)
+
+# The feedback form.
+
+
+def test_feedback_form_shows_only_the_focus_criteria_with_anchors_and_candidate(
+    client, member, mine
+):
+    client.force_login(member)
+
+    response = client.get(mine.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Problem solving" in response.text
+    assert "Reached a sound approach alone, handled the main edge cases." in response.text
+    assert "Compared approaches, chose well and explained the trade-offs unprompted." in (
+        response.text
+    )
+    assert "Walk me through a hard bug you fixed recently." in response.text
+    assert "dana@candidates.example" in response.text
+    assert "Collaboration" not in response.text
+    assert "Seeks feedback, credits others" not in response.text
+
+
+@pytest.mark.parametrize("persona", ["teammate", "recruiter", "leadership", "outsider"])
+def test_other_people_get_404_on_someone_elses_feedback(client, request, member, mine, persona):
+    (criterion,) = mine.criteria.all()
+    scoring.save_draft(mine, member, ratings={criterion.pk: {"score": 2, "notes": "MY-DRAFT-NOTE"}})
+    before = feedback_state()
+    client.force_login(request.getfixturevalue(persona))
+
+    responses = [
+        client.get(reverse("feedback_form", args=[mine.pk])),
+        client.post(reverse("feedback_draft", args=[mine.pk]), {f"score_{criterion.pk}": "4"}),
+        client.post(
+            reverse("feedback_draft", args=[mine.pk]), {f"score_{criterion.pk}": "4"}, **HTMX
+        ),
+        client.post(reverse("feedback_submit", args=[mine.pk]), complete_post(mine)),
+        client.post(reverse("feedback_amend", args=[mine.pk])),
+    ]
+
+    assert [r.status_code for r in responses] == [404] * 5
+    assert not any("MY-DRAFT-NOTE" in r.text for r in responses)
+    assert feedback_state() == before
+
+
+# Drafts.
+
+
+def test_autosave_of_one_field_returns_the_draft_status_and_survives_a_reload(client, member, mine):
+    (criterion,) = mine.criteria.all()
+    client.force_login(member)
+
+    response = client.post(
+        reverse("feedback_draft", args=[mine.pk]), {f"score_{criterion.pk}": "3"}, **HTMX
+    )
+
+    assert response.status_code == 200
+    assert "Draft saved" in response.text
+    assert "<html" not in response.text
+    reloaded = client.get(mine.get_absolute_url())
+    assert checked(criterion, 3).search(reloaded.text)
+
+
+def test_autosave_of_notes_keeps_the_score_saved_from_another_tab(client, member, mine):
+    (criterion,) = mine.criteria.all()
+    client.force_login(member)
+    url = reverse("feedback_draft", args=[mine.pk])
+
+    client.post(url, {f"score_{criterion.pk}": "3"}, **HTMX)
+    client.post(url, {f"notes_{criterion.pk}": "Methodical"}, **HTMX)
+    client.post(url, {"vote": "no"}, **HTMX)
+
+    rating = Rating.objects.get(revision__feedback=mine)
+    assert (rating.score, rating.notes, rating.revision.vote) == (3, "Methodical", "no")
+    reloaded = client.get(mine.get_absolute_url())
+    assert checked(criterion, 3).search(reloaded.text)
+    assert "Methodical</textarea>" in reloaded.text
+
+
+def test_autosave_of_no_evidence(client, member, mine):
+    (criterion,) = mine.criteria.all()
+    client.force_login(member)
+
+    client.post(
+        reverse("feedback_draft", args=[mine.pk]), {f"score_{criterion.pk}": "none"}, **HTMX
+    )
+
+    rating = Rating.objects.get(revision__feedback=mine)
+    assert (rating.score, rating.no_evidence) == (None, True)
+    assert checked(criterion, "none").search(client.get(mine.get_absolute_url()).text)
+
+
+def test_save_draft_button_redirects_back_to_the_form(client, member, mine):
+    (criterion,) = mine.criteria.all()
+    client.force_login(member)
+
+    response = client.post(
+        reverse("feedback_draft", args=[mine.pk]),
+        {
+            f"score_{criterion.pk}": "2",
+            f"notes_{criterion.pk}": "Needed hints",
+            "takeaways": "Promising",
+            "vote": "no",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == mine.get_absolute_url()
+    rating = Rating.objects.get(revision__feedback=mine)
+    assert (rating.score, rating.notes) == (2, "Needed hints")
+    assert (rating.revision.takeaways, rating.revision.vote) == ("Promising", "no")
+    assert not rating.revision.submitted_at
+
+
+@pytest.mark.parametrize("value", ["7", "0", "three"])
+def test_bad_score_is_refused_beside_the_field_and_nothing_stored(client, member, mine, value):
+    (criterion,) = mine.criteria.all()
+    client.force_login(member)
+
+    response = client.post(
+        reverse("feedback_draft", args=[mine.pk]),
+        {f"score_{criterion.pk}": value, "takeaways": "Should not be kept"},
+    )
+
+    assert response.status_code == 400
+    message = f"Select a valid choice. {value} is not one of the available choices."
+    assert field_error(f"score_{criterion.pk}", message) in response.text
+    assert not FeedbackRevision.objects.exists()
+
+
+def test_bad_score_by_autosave_says_it_was_not_saved(client, member, mine):
+    (criterion,) = mine.criteria.all()
+    client.force_login(member)
+
+    response = client.post(
+        reverse("feedback_draft", args=[mine.pk]), {f"score_{criterion.pk}": "9"}, **HTMX
+    )
+
+    assert response.status_code == 400
+    assert "Not saved" in response.text
+    assert "9 is not one of the available choices" in response.text
+    assert "<html" not in response.text
+    assert not FeedbackRevision.objects.exists()
+
+
+def test_a_criterion_of_another_scorecard_is_refused(client, member, mine, team):
+    foreign = ApplicationFactory(opening__team=team).opening.scorecard.current_version()
+    foreign_criterion = foreign.criteria.get(category=SKILLS)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("feedback_draft", args=[mine.pk]), {f"score_{foreign_criterion.pk}": "3"}
+    )
+
+    assert response.status_code == 400
+    assert "That criterion is not part of this scorecard." in response.text
+    assert not FeedbackRevision.objects.exists()

@@ -1,0 +1,187 @@
+"""Feedback pages through the client: submitting, and amending what was submitted."""
+
+from django.urls import reverse
+
+from hiring.models import Application
+from scorecards import scoring
+from scorecards.editing import add_criterion
+from scorecards.models import FeedbackRevision
+from tests.factories import (
+    SKILLS,
+    checked,
+    complete_post,
+    feedback_state,
+    field_error,
+    skill_fields,
+)
+from tests.factories import submit_as as submit
+
+# Submitting.
+
+
+def test_incomplete_submit_shows_errors_beside_the_fields_and_keeps_the_draft(
+    client, member, application
+):
+    add_criterion(application.opening.scorecard, skill_fields("Testing"))
+    item = scoring.assign(application, member, SKILLS, assigned_by=member)
+    a, b = item.criteria.order_by("position")
+    client.force_login(member)
+
+    response = client.post(
+        reverse("feedback_submit", args=[item.pk]),
+        {
+            "revision": "1",
+            f"score_{a.pk}": "3",
+            f"notes_{a.pk}": "Typed for A",
+            f"notes_{b.pk}": "Typed for B",
+            "takeaways": "Typed takeaways",
+        },
+    )
+
+    assert response.status_code == 400
+    assert field_error(f"score_{b.pk}", "Rate this criterion or mark no evidence.") in (
+        response.text
+    )
+    assert field_error("vote", "Choose your overall vote.") in response.text
+    assert f'id="id_score_{a.pk}_error"' not in response.text
+    assert checked(a, 3).search(response.text)
+    assert "Typed for B</textarea>" in response.text
+    draft = scoring.current_draft(item.revisions)
+    assert draft.takeaways == "Typed takeaways"
+    assert {r.criterion_id: (r.score, r.notes) for r in draft.ratings.all()} == {
+        a.pk: (3, "Typed for A"),
+        b.pk: (None, "Typed for B"),
+    }
+    item.refresh_from_db()
+    assert not item.is_submitted
+
+
+def test_complete_submit_redirects_to_the_application(client, member, mine, application):
+    client.force_login(member)
+
+    response = client.post(reverse("feedback_submit", args=[mine.pk]), complete_post(mine))
+
+    assert response.status_code == 302
+    assert response["Location"] == application.get_absolute_url()
+    mine.refresh_from_db()
+    assert mine.is_submitted
+    (revision,) = mine.revisions.all()
+    assert (revision.number, revision.vote, revision.takeaways) == (1, "yes", "Would hire")
+    assert not revision.is_draft
+
+
+def test_submitting_the_same_page_again_is_refused_with_a_clear_message(client, member, mine):
+    client.force_login(member)
+    url = reverse("feedback_submit", args=[mine.pk])
+    client.post(url, complete_post(mine, score="3", notes="First"))
+    before = feedback_state()
+
+    response = client.post(url, complete_post(mine, score="1", notes="Second tab"))
+
+    assert response.status_code == 400
+    assert "already submitted" in response.text or "This feedback is submitted" in response.text
+    assert feedback_state() == before
+    assert mine.revisions.exclude(submitted_at=None).count() == 1
+
+
+def test_a_stale_tab_cannot_submit_over_an_amendment_in_progress(client, member, mine):
+    submit(mine, member, score=3, notes="First")
+    scoring.start_amendment(mine, member)
+    before = feedback_state()
+    client.force_login(member)
+
+    response = client.post(
+        reverse("feedback_submit", args=[mine.pk]),
+        complete_post(mine, score="1", notes="From the stale tab", revision="1"),
+    )
+
+    assert response.status_code == 400
+    assert "changed in another tab" in response.text
+    assert feedback_state() == before
+
+
+def test_submit_after_the_application_is_decided_is_refused(client, member, mine, application):
+    application.move_to(Application.Stage.DECIDED, by=member)
+    client.force_login(member)
+
+    response = client.post(reverse("feedback_submit", args=[mine.pk]), complete_post(mine))
+
+    assert response.status_code == 400
+    assert "The application is closed" in response.text
+    assert not FeedbackRevision.objects.exists()
+
+
+# Amending.
+
+
+def test_amend_starts_revision_2_prefilled(client, member, mine):
+    (criterion,) = mine.criteria.all()
+    submit(mine, member, score=3, notes="First view", vote="yes")
+    client.force_login(member)
+
+    response = client.post(reverse("feedback_amend", args=[mine.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == mine.get_absolute_url()
+    amendment = scoring.current_draft(mine.revisions)
+    assert amendment.number == 2
+    form = client.get(mine.get_absolute_url())
+    assert "You are amending submitted feedback." in form.text
+    assert '<input type="hidden" name="revision" value="2">' in form.text
+    assert checked(criterion, 3).search(form.text)
+    assert "First view</textarea>" in form.text
+    assert 'name="amend_reason"' in form.text
+
+
+def test_amendment_without_a_reason_is_refused_beside_the_field(client, member, mine):
+    first = submit(mine, member, score=3, notes="First view")
+    scoring.start_amendment(mine, member)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("feedback_submit", args=[mine.pk]),
+        complete_post(mine, score="2", notes="Second view", revision="2", amend_reason=" "),
+    )
+
+    assert response.status_code == 400
+    assert field_error("amend_reason", "Say why you are amending your feedback.") in response.text
+    assert scoring.current_draft(mine.revisions).number == 2
+    first.refresh_from_db()
+    assert [(r.score, r.notes) for r in first.ratings.all()] == [(3, "First view")]
+    assert mine.revisions.exclude(submitted_at=None).count() == 1
+
+
+def test_amendment_with_a_reason_is_submitted_and_the_history_shows_both(
+    client, member, mine, application, leadership, recruiter
+):
+    submit(mine, member, score=3, notes="First view")
+    scoring.start_amendment(mine, member)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("feedback_submit", args=[mine.pk]),
+        complete_post(
+            mine, score="2", notes="Second view", revision="2", amend_reason="Re-read the code"
+        ),
+    )
+
+    assert response.status_code == 302
+    first, second = mine.revisions.order_by("number")
+    assert [(r.score, r.notes) for r in first.ratings.all()] == [(3, "First view")]
+    assert [(r.score, r.notes) for r in second.ratings.all()] == [(2, "Second view")]
+    assert second.amend_reason == "Re-read the code"
+    assert not first.is_draft
+    assert not second.is_draft
+    for reader in (member, leadership):
+        client.force_login(reader)
+        page = client.get(application.get_absolute_url()).text
+        assert "History: 2 revisions" in page
+        assert "Revision 1" in page
+        assert "Revision 2" in page
+        assert "Re-read the code" in page
+        assert "First view" in page
+        assert "Second view" in page
+    client.force_login(recruiter)
+    page = client.get(application.get_absolute_url()).text
+    assert "Re-read the code" not in page
+    assert "First view" not in page
