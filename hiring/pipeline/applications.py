@@ -37,16 +37,3 @@ def move_stage(application, stage, by):
         raise ValidationError(f"This application is {application.get_stage_display().lower()}.")
     application.move_to(stage, by)
     return application
-
-
-@transaction.atomic
-def change_rule(opening, **rule):
-    """Set the opening's decision rule. Until an application is decided it applies to all of
-    them; afterwards only to new applications. Returns whether it applies to all."""
-    for name, value in rule.items():
-        setattr(opening, name, value)
-    opening.save(update_fields=list(rule))
-    if opening.applications.filter(decision__isnull=False).exists():
-        return False
-    opening.applications.update(decision_rule=opening.rule_snapshot())
-    return True

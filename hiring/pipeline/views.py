@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from scorecards import scoring
 from scorecards.access import reads_panel_feedback
 from scorecards.forms import AssignForm
+from scorecards.recommendation import Rule
 from scorecards.scoring import feedback_summary
 
 from .. import freshness
@@ -29,7 +30,8 @@ from ..access import (
 )
 from ..debrief import decisions
 from ..debrief.forms import DecisionRuleForm
-from ..models import Application, Opening, Team
+from ..models import Application, Opening, Proposal, Team
+from ..teams import membership
 from . import applications, board
 from .forms import CandidateForm, NewOpeningForm, OpeningForm, StageForm
 
@@ -70,15 +72,19 @@ def opening_edit(request, opening_id):
 @login_required
 @require_POST
 def opening_rule(request, opening_id):
+    """Propose a new decision rule: the team's membership rule settles it, as any proposal."""
     opening = get_opening_for_member(request.user, opening_id)
     form = DecisionRuleForm(request.POST, instance=opening)
-    if not form.is_valid():
-        return _render_opening(request, opening, status=400, rule_form=form)
-    if applications.change_rule(opening, **{name: form.cleaned_data[name] for name in form.fields}):
-        messages.success(request, "Decision rule saved.")
-    else:
-        messages.success(request, "Decision rule saved. It applies to new applications.")
-    return redirect(opening)
+    if form.is_valid():
+        try:
+            proposal = membership.propose_decision_rule(opening, request.user, form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.info(request, proposal.announcement)
+            return redirect(opening)
+    opening.refresh_from_db()  # the form wrote its values on the instance
+    return _render_opening(request, opening, status=400, rule_form=form)
 
 
 @login_required
@@ -100,6 +106,10 @@ def _render_opening(request, opening, status=200, candidate_form=None, rule_form
         "stages": [(Application.Stage(stage), apps) for stage, apps in by_stage.items()],
         "runs_pipeline": runs_pipeline(request.user, opening.team),
         "is_member": opening.team.has_member(request.user),
+        "rule_description": Rule(**opening.rule_snapshot()).describe(),
+        "rule_proposals": opening.proposals.filter(status=Proposal.Status.OPEN).select_related(
+            "opening"
+        ),
         "candidate_form": candidate_form or CandidateForm(),
         "rule_form": rule_form or DecisionRuleForm(instance=opening),
     }

@@ -1,9 +1,11 @@
-"""Self-selecting teams: members propose changes to their team, and the team's rule settles them."""
+"""Self-selecting teams: members propose changes to their team (its members, its membership rule,
+an opening's decision rule), and the team's membership rule settles them."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ..debrief import rules
 from ..models import AuditEvent, Ballot, Membership, Proposal, Team, User
 from .invitations import invite
 
@@ -110,6 +112,27 @@ def propose_rule(team, proposer, membership_rule):
 
 
 @transaction.atomic
+def propose_decision_rule(opening, proposer, values):
+    """Propose a new decision rule for `opening` (its RULE_FIELDS in `values`)."""
+    team = _lock_team(opening.team)
+    _require_member(team, proposer)
+    opening = team.openings.get(pk=opening.pk)  # as stored: a bound form changes the instance
+    before, after = opening.rule_snapshot(), rules.checked_snapshot(values)
+    if after == before:
+        raise ValidationError("That is already the opening's decision rule.")
+    if opening.proposals.filter(status=Status.OPEN, kind=Proposal.Kind.DECISION_RULE).exists():
+        raise ValidationError("There is already an open proposal to change this rule.")
+    proposal = team.proposals.create(
+        kind=Proposal.Kind.DECISION_RULE,
+        proposed_by=proposer,
+        opening=opening,
+        rule_before=before,
+        rule_after=after,
+    )
+    return _vote_and_settle(proposal, proposer, approve=True)
+
+
+@transaction.atomic
 def cast_vote(proposal, voter, approve):
     _lock_team(proposal.team)
     proposal.refresh_from_db()
@@ -180,7 +203,9 @@ def _close(proposal, status):
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decided_at"])
     AuditEvent.record(
-        AuditEvent.Action.MEMBERSHIP_CHANGED,
+        AuditEvent.Action.DECISION_RULE
+        if proposal.kind == Proposal.Kind.DECISION_RULE
+        else AuditEvent.Action.MEMBERSHIP_CHANGED,
         proposal.proposed_by,
         proposal.team,
         details=f"{proposal.summary}: {proposal.get_status_display().lower()}",
@@ -195,6 +220,8 @@ def _apply(proposal):
         # The votes already cast on other proposals are recounted under the new rule.
         for other in team.proposals.filter(status=Status.OPEN).exclude(pk=proposal.pk):
             _settle(other)
+    elif proposal.kind == Proposal.Kind.DECISION_RULE:
+        rules.change_rule(proposal.opening, proposal.rule_after)
     elif proposal.kind == Proposal.Kind.REMOVE:
         team.memberships.filter(user=proposal.subject).delete()
     elif proposal.subject:

@@ -168,11 +168,9 @@ def _act(request, team, action):
 
 def _announce(request, proposal):
     if proposal.status == Proposal.Status.ACCEPTED:
-        messages.success(request, f"Accepted: {proposal.summary}.")
-    elif proposal.status == Proposal.Status.REJECTED:
-        messages.info(request, f"Rejected: {proposal.summary}.")
+        messages.success(request, proposal.announcement)
     else:
-        messages.info(request, f"Proposed: {proposal.summary}. It needs the team's approval.")
+        messages.info(request, proposal.announcement)
 
 
 def _after_change(request, team):

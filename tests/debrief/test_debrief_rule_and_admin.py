@@ -1,7 +1,7 @@
 """The opening's decision rule page, and the Django admin on decisions (SPEC principle 1).
 
-Only the team changes an opening's rule; the admin reads decisions and audit events, and
-changes nothing.
+Only the team changes an opening's rule, by a proposal its membership rule settles; the admin
+reads decisions and audit events, and changes nothing.
 """
 
 import re
@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from hiring.debrief import decisions
-from hiring.models import AuditEvent, Decision, Opening
+from hiring.models import AuditEvent, Decision, Opening, Proposal
+from hiring.teams import membership
 from tests.factories import decision_state, fresh
 
 # The opening's decision rule
@@ -24,6 +25,7 @@ def rule_form(**changes):
         "skills_threshold": "3.5",
         "team_fit_threshold": "2.5",
         "strong_no_veto": "on",
+        "vote_counting": "interviewer",
     }
     data.update(changes)
     return {name: value for name, value in data.items() if value is not None}
@@ -33,15 +35,25 @@ def rule_of(opening):
     return Opening.objects.get(pk=opening.pk).rule_snapshot()
 
 
-def test_a_member_saves_the_opening_rule(client, application, member):
+def test_a_member_proposes_the_opening_rule_and_the_team_settles_it(
+    client, application, member, teammate
+):
     opening = application.opening
+    before = rule_of(opening)
     client.force_login(member)
 
     response = client.post(
-        reverse("opening_rule", args=[opening.pk]), rule_form(strong_no_veto=None)
+        reverse("opening_rule", args=[opening.pk]), rule_form(strong_no_veto=None), follow=True
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Proposed: Change the decision rule of" in response.text
+    assert "Waiting for the team" in response.text
+    assert rule_of(opening) == before  # a majority of two members is both of them
+    [proposal] = Proposal.objects.filter(kind=Proposal.Kind.DECISION_RULE)
+
+    membership.cast_vote(proposal, teammate, approve=True)
+
     assert rule_of(opening) == {
         "decision_method": "unanimous",
         "min_scorecards": 3,
@@ -49,8 +61,22 @@ def test_a_member_saves_the_opening_rule(client, application, member):
         "skills_threshold": 3.5,
         "team_fit_threshold": 2.5,
         "strong_no_veto": False,
+        "vote_counting": "interviewer",
     }
     assert fresh(application).decision_rule == rule_of(opening)
+
+
+def test_proposing_the_rule_in_force_is_refused(client, application, member):
+    opening = application.opening
+    client.force_login(member)
+    current = {name: str(value) for name, value in rule_of(opening).items()}
+    current["strong_no_veto"] = "on"
+
+    response = client.post(reverse("opening_rule", args=[opening.pk]), current)
+
+    assert response.status_code == 400
+    assert "That is already the opening&#x27;s decision rule." in response.text
+    assert not Proposal.objects.exists()
 
 
 def test_a_threshold_off_the_scale_is_refused_beside_the_field(client, application, member):
@@ -70,6 +96,7 @@ def test_a_threshold_off_the_scale_is_refused_beside_the_field(client, applicati
     )
     assert rule_of(opening) == before
     assert fresh(application).decision_rule == before
+    assert not Proposal.objects.exists()
 
 
 @pytest.mark.parametrize("persona", ["recruiter", "leadership", "outsider"])
@@ -83,6 +110,7 @@ def test_only_the_team_changes_the_opening_rule(request, client, application, pe
     assert response.status_code == 404
     assert rule_of(opening) == before
     assert fresh(application).decision_rule == before
+    assert not Proposal.objects.exists()
 
 
 # The Django admin looks, never touches

@@ -1,84 +1,127 @@
 """Team-owned decisions (SPEC principle 1): decision rules per application, the audit trail.
 
-Through the domain functions: a rule change reaches the applications not yet decided, each
-application is recommended by its own rule, and audit events are append-only.
+Through the domain functions: a rule change is a proposal the team settles; it reaches the
+applications without submitted feedback, each application is recommended by its own rule, and
+audit events are append-only.
 """
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from hiring.debrief import decisions
-from hiring.models import AuditEvent, Decision
-from hiring.pipeline import applications
-from tests.factories import SKILLS, TEAM_FIT, Action, ApplicationFactory, fresh, submitted
+from hiring.models import AuditEvent, Proposal
+from hiring.teams import membership
+from tests.factories import (
+    SKILLS,
+    TEAM_FIT,
+    Action,
+    ApplicationFactory,
+    assigned,
+    fresh,
+    submitted,
+)
 
-# Decision rules
+# Decision rules: changed by a proposal the team settles, never for scored applications
 
 
-def test_a_rule_change_applies_to_every_application_until_one_is_decided(team, member, teammate):
-    first = ApplicationFactory(opening__team=team)
-    opening = first.opening
-    second = ApplicationFactory(opening=opening)
-
-    applies_to_all = applications.change_rule(
-        opening, decision_method="unanimous", min_scorecards=3
+def propose(opening, proposer, **changes):
+    return membership.propose_decision_rule(
+        opening, proposer, {**opening.rule_snapshot(), **changes}
     )
 
-    assert applies_to_all is True
-    for application in (first, second):
-        rule = fresh(application).decision_rule
-        assert rule["decision_method"] == "unanimous"
-        assert rule["min_scorecards"] == 3
 
-
-def test_after_a_decision_a_rule_change_applies_only_to_new_applications(
-    team, member, teammate, peer
+def test_an_accepted_rule_reaches_every_application_without_submitted_feedback(
+    team, member, teammate
 ):
-    decided = ApplicationFactory(opening__team=team)
-    opening = decided.opening
-    waiting = ApplicationFactory(opening=opening)
-    submitted(decided, member, SKILLS, "yes")
-    submitted(decided, teammate, TEAM_FIT, "yes")
-    decisions.record_decision(decided, member, Decision.Outcome.HIRE)
-    before = fresh(waiting).decision_rule
-    assert before["decision_method"] == "majority"
+    scored = ApplicationFactory(opening__team=team)
+    opening = scored.opening
+    drafted, untouched = ApplicationFactory(opening=opening), ApplicationFactory(opening=opening)
+    submitted(scored, member, SKILLS, "yes")
+    assigned(drafted, member, SKILLS)  # a draft holds nothing the rule counted
+    before = fresh(scored).decision_rule
 
-    applies_to_all = applications.change_rule(
-        opening, decision_method="weighted", skills_threshold=3.5, strong_no_veto=False
+    proposal = propose(opening, member, decision_method="unanimous", min_scorecards=3)
+    membership.cast_vote(proposal, teammate, approve=True)
+
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.ACCEPTED
+    assert fresh(scored).decision_rule == before
+    opening.refresh_from_db()
+    for application in (drafted, untouched, ApplicationFactory(opening=opening)):
+        rule = fresh(application).decision_rule
+        assert (rule["decision_method"], rule["min_scorecards"]) == ("unanimous", 3)
+
+
+def test_a_rule_change_waits_for_the_team_and_a_rejected_one_changes_nothing(
+    team, member, teammate
+):
+    application = ApplicationFactory(opening__team=team)
+    opening = application.opening
+    before = fresh(application).decision_rule
+
+    proposal = propose(opening, member, decision_method="weighted")
+    assert fresh(application).decision_rule == before
+    membership.cast_vote(proposal, teammate, approve=False)
+
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.REJECTED
+    assert fresh(application).decision_rule == before
+    opening.refresh_from_db()
+    assert opening.decision_method == "majority"
+
+
+def test_a_rule_change_is_audited_with_who_before_and_after(team, member, teammate):
+    opening = ApplicationFactory(opening__team=team).opening
+
+    membership.cast_vote(propose(opening, member, decision_method="unanimous"), teammate, True)
+
+    [event] = AuditEvent.objects.filter(action=Action.DECISION_RULE)
+    assert event.actor == member
+    assert event.details == (
+        f"Change the decision rule of {opening.title} from “majority yes; quorum 2 "
+        "scorecards and 1 team-fit peer; skills ≥ 2.50, team fit ≥ 2.50; one vote per "
+        "interviewer; a strong no vetoes” to “unanimous yes; quorum 2 scorecards and 1 "
+        "team-fit peer; skills ≥ 2.50, team fit ≥ 2.50; one vote per interviewer; a strong no "
+        "vetoes”: accepted"
     )
 
-    assert applies_to_all is False
-    assert fresh(decided).decision_rule == before
-    assert fresh(waiting).decision_rule == before
-    opening.refresh_from_db()
-    assert opening.decision_method == "weighted"
-    newcomer = ApplicationFactory(opening=opening)
-    rule = fresh(newcomer).decision_rule
-    assert rule["decision_method"] == "weighted"
-    assert rule["skills_threshold"] == 3.5
-    assert rule["strong_no_veto"] is False
+
+def test_only_a_member_proposes_a_rule_change(team, outsider):
+    opening = ApplicationFactory(opening__team=team).opening
+
+    with pytest.raises(ValidationError, match="Only members"):
+        propose(opening, outsider, decision_method="unanimous")
+
+    assert not Proposal.objects.exists()
+
+
+def test_one_open_rule_proposal_per_opening(team, member):
+    opening = ApplicationFactory(opening__team=team).opening
+    propose(opening, member, decision_method="unanimous")
+
+    with pytest.raises(ValidationError, match="already an open proposal"):
+        propose(opening, member, decision_method="weighted")
 
 
 def test_an_application_is_recommended_by_its_own_rule(team, member, teammate, peer):
-    """The old application keeps majority; a new one under unanimous is not recommended."""
-    decided = ApplicationFactory(opening__team=team)
-    opening = decided.opening
-    submitted(decided, member, SKILLS, "yes")
-    submitted(decided, teammate, TEAM_FIT, "yes")
-    decisions.record_decision(decided, member, Decision.Outcome.HIRE)
-    old = ApplicationFactory(opening=opening)
-    applications.change_rule(opening, decision_method="unanimous")
+    """The scored application keeps majority; a new one under unanimous is not recommended."""
+    scored = ApplicationFactory(opening__team=team)
+    opening = scored.opening
+    submitted(scored, member, SKILLS, "yes")
+    membership.cast_vote(propose(opening, member, decision_method="unanimous"), teammate, True)
+    opening.refresh_from_db()
     new = ApplicationFactory(opening=opening)
-    for application in (old, new):
-        submitted(application, member, SKILLS, "yes")
+    for application in (scored, new):
         submitted(application, teammate, TEAM_FIT, "yes")
         submitted(application, peer, TEAM_FIT, "no")
+    submitted(new, member, SKILLS, "yes")
 
     def recommendation(application):
         application = fresh(application)
         return decisions.recommend(application, decisions.panel_feedback(application)).outcome
 
-    assert recommendation(old) == "hire"
+    assert recommendation(scored) == "hire"
     assert recommendation(new) == "no_hire"
 
 

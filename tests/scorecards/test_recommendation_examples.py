@@ -23,6 +23,21 @@ BEN_FIT = card("Ben", 2, "team_fit", "yes")
 CY_FIT = card("Cy", 3, "team_fit", "yes")
 
 
+def rated(name, interviewer_id, focus, vote, score=3):
+    """A scorecard rating its focus's criterion of CRITERIA (skills 1, team fit 2)."""
+    criterion = 1 if focus == "skills" else 2
+    return card(name, interviewer_id, focus, vote, Rating(interviewer_id, criterion, score))
+
+
+# The same panel rated 3 on its focus: both categories pass the default bars of 2.5.
+ANA = rated("Ana", 1, "skills", "yes")
+BEN = rated("Ben", 2, "team_fit", "yes")
+CY = rated("Cy", 3, "team_fit", "yes")
+BOTH_PASS = ("skills 3.00 ≥ 2.50", "team fit 3.00 ≥ 2.50")
+# The weighted examples below were written for bars of 3.
+AT_THREE = {"skills_threshold": 3.0, "team_fit_threshold": 3.0}
+
+
 def test_quorum_short_of_scorecards():
     result = evaluate(Rule(Method.MAJORITY, min_scorecards=3), [ANA_SKILLS, BEN_FIT], CRITERIA)
 
@@ -69,26 +84,27 @@ def test_one_interviewer_on_both_focuses_is_two_scorecards_but_one_peer():
 def test_met_quorum_is_stated():
     rule = Rule(Method.UNANIMOUS, min_scorecards=3, min_team_fit_peers=2)
 
-    result = evaluate(rule, [ANA_SKILLS, BEN_FIT, CY_FIT], CRITERIA)
+    result = evaluate(rule, [ANA, BEN, CY], CRITERIA)
 
     assert result.reasons == (
         "quorum met: 3 scorecards, 2 team-fit peers",
         "unanimous: 3 of 3 voted yes",
+        *BOTH_PASS,
     )
     assert result.outcome == Outcome.HIRE
 
 
 def test_met_quorum_in_the_singular():
-    result = evaluate(Rule(Method.MAJORITY, min_scorecards=1), [BEN_FIT], CRITERIA)
+    result = evaluate(Rule(Method.MAJORITY, min_scorecards=1), [ANA, BEN], CRITERIA)
 
-    assert result.reasons == (
-        "quorum met: 1 scorecard, 1 team-fit peer",
-        "majority: 1 of 1 voted yes",
+    assert result.reasons[:2] == (
+        "quorum met: 2 scorecards, 1 team-fit peer",
+        "majority: 2 of 2 voted yes",
     )
 
 
 def test_veto_names_the_interviewer_and_focus_and_still_states_the_verdict():
-    cards = [ANA_SKILLS, card("Ben", 2, "team_fit", "strong_no"), CY_FIT]
+    cards = [ANA, rated("Ben", 2, "team_fit", "strong_no"), CY]
 
     result = evaluate(Rule(Method.MAJORITY), cards, CRITERIA)
 
@@ -97,14 +113,15 @@ def test_veto_names_the_interviewer_and_focus_and_still_states_the_verdict():
         "quorum met: 3 scorecards, 2 team-fit peers",
         "veto: Ben voted strong no on team fit",
         "majority: 2 of 3 voted yes",
+        *BOTH_PASS,
     )
 
 
 def test_one_veto_per_strong_no_in_input_order():
     cards = [
-        card("Cy", 3, "team_fit", "strong_no"),
-        ANA_SKILLS,
-        card("Ben", 2, "skills", "strong_no"),
+        rated("Cy", 3, "team_fit", "strong_no"),
+        ANA,
+        rated("Ben", 2, "skills", "strong_no"),
     ]
 
     result = evaluate(Rule(Method.UNANIMOUS), cards, CRITERIA)
@@ -115,11 +132,12 @@ def test_one_veto_per_strong_no_in_input_order():
         "veto: Cy voted strong no on team fit",
         "veto: Ben voted strong no on skills",
         "not unanimous: 2 of 3 voted no",
+        *BOTH_PASS,
     )
 
 
 def test_without_veto_a_strong_no_is_just_a_no():
-    cards = [ANA_SKILLS, card("Ben", 2, "team_fit", "strong_no"), CY_FIT]
+    cards = [ANA, rated("Ben", 2, "team_fit", "strong_no"), CY]
 
     result = evaluate(Rule(Method.MAJORITY, strong_no_veto=False), cards, CRITERIA)
 
@@ -127,23 +145,24 @@ def test_without_veto_a_strong_no_is_just_a_no():
     assert result.reasons == (
         "quorum met: 3 scorecards, 2 team-fit peers",
         "majority: 2 of 3 voted yes",
+        *BOTH_PASS,
     )
 
 
 def test_unanimous_hire_counts_strong_yes_as_yes():
-    cards = [ANA_SKILLS, card("Ben", 2, "team_fit", "strong_yes"), CY_FIT]
+    cards = [ANA, rated("Ben", 2, "team_fit", "strong_yes"), CY]
 
     result = evaluate(Rule(Method.UNANIMOUS), cards, CRITERIA)
 
-    assert (result.outcome, result.reasons[-1]) == (Outcome.HIRE, "unanimous: 3 of 3 voted yes")
+    assert (result.outcome, result.reasons[1]) == (Outcome.HIRE, "unanimous: 3 of 3 voted yes")
 
 
 def test_not_unanimous():
-    cards = [ANA_SKILLS, card("Ben", 2, "team_fit", "no"), CY_FIT]
+    cards = [ANA, rated("Ben", 2, "team_fit", "no"), CY]
 
     result = evaluate(Rule(Method.UNANIMOUS), cards, CRITERIA)
 
-    assert (result.outcome, result.reasons[-1]) == (
+    assert (result.outcome, result.reasons[1]) == (
         Outcome.NO_HIRE,
         "not unanimous: 1 of 3 voted no",
     )
@@ -154,21 +173,26 @@ def test_unanimous_with_no_votes_at_all_is_no_hire():
 
     assert result == Recommendation(
         Outcome.NO_HIRE,
-        ("quorum met: 0 scorecards, 0 team-fit peers", "not unanimous: no votes"),
+        (
+            "quorum met: 0 scorecards, 0 team-fit peers",
+            "not unanimous: no votes",
+            "skills: no evidence",
+            "team fit: no evidence",
+        ),
         {"skills": None, "team_fit": None},
     )
 
 
 def test_majority_hire():
-    cards = [ANA_SKILLS, card("Ben", 2, "team_fit", "no"), CY_FIT]
+    cards = [ANA, rated("Ben", 2, "team_fit", "no"), CY]
 
     result = evaluate(Rule(Method.MAJORITY), cards, CRITERIA)
 
-    assert (result.outcome, result.reasons[-1]) == (Outcome.HIRE, "majority: 2 of 3 voted yes")
+    assert (result.outcome, result.reasons[1]) == (Outcome.HIRE, "majority: 2 of 3 voted yes")
 
 
 def test_a_tie_is_no_majority():
-    cards = [ANA_SKILLS, card("Ben", 2, "team_fit", "no")]
+    cards = [ANA, rated("Ben", 2, "team_fit", "no")]
 
     result = evaluate(Rule(Method.MAJORITY), cards, CRITERIA)
 
@@ -176,7 +200,50 @@ def test_a_tie_is_no_majority():
     assert result.reasons == (
         "quorum met: 2 scorecards, 1 team-fit peer",
         "no majority: 1 of 2 voted yes",
+        *BOTH_PASS,
     )
+
+
+@pytest.mark.parametrize("method", [Method.MAJORITY, Method.UNANIMOUS])
+def test_every_yes_is_no_hire_when_a_category_misses_its_bar(method):
+    """Both must pass under every method: a unanimous yes with skills at 1.0 is no hire."""
+    cards = [rated("Ana", 1, "skills", "yes", score=1), BEN, CY]
+
+    result = evaluate(Rule(method), cards, CRITERIA)
+
+    assert result.outcome == Outcome.NO_HIRE
+    assert result.reasons[-2:] == ("skills 1.00 < 2.50", "team fit 3.00 ≥ 2.50")
+
+
+def test_every_yes_is_no_hire_without_evidence_in_a_category():
+    cards = [ANA, card("Ben", 2, "team_fit", "yes"), card("Cy", 3, "team_fit", "yes")]
+
+    result = evaluate(Rule(Method.MAJORITY), cards, CRITERIA)
+
+    assert result.outcome == Outcome.NO_HIRE
+    assert result.reasons[-1] == "team fit: no evidence"
+
+
+def test_one_vote_per_interviewer_is_yes_only_if_all_of_theirs_are():
+    """Ana's skills yes and team-fit no count as one no: one yes of two is no majority."""
+    cards = [ANA, rated("Ana", 1, "team_fit", "no"), BEN]
+
+    per_interviewer = evaluate(Rule(Method.MAJORITY), cards, CRITERIA)
+    per_scorecard = evaluate(Rule(Method.MAJORITY, vote_counting="scorecard"), cards, CRITERIA)
+
+    assert per_interviewer.reasons[1] == "no majority: 1 of 2 voted yes"
+    assert per_interviewer.outcome == Outcome.NO_HIRE
+    assert per_scorecard.reasons[1] == "majority: 2 of 3 voted yes"
+    assert per_scorecard.outcome == Outcome.HIRE
+
+
+def test_a_strong_no_on_any_scorecard_is_the_interviewers_vote():
+    cards = [rated("Ana", 1, "skills", "strong_yes"), rated("Ana", 1, "team_fit", "strong_no")]
+    rule = Rule(Method.UNANIMOUS, min_scorecards=1, strong_no_veto=False)
+
+    result = evaluate(rule, cards, CRITERIA)
+
+    assert result.reasons[1] == "not unanimous: 1 of 1 voted no"
 
 
 WEIGHTED_CRITERIA = (
@@ -193,7 +260,7 @@ def test_weighted_reports_both_categories_against_their_thresholds():
         card("Cy", 3, "team_fit", "yes", Rating(3, 3, 3)),
     ]
 
-    result = evaluate(Rule(Method.WEIGHTED), cards, WEIGHTED_CRITERIA)
+    result = evaluate(Rule(Method.WEIGHTED, **AT_THREE), cards, WEIGHTED_CRITERIA)
 
     assert result == Recommendation(
         Outcome.NO_HIRE,
@@ -227,7 +294,7 @@ def test_weighted_threshold_met_exactly_passes():
         card("Ben", 2, "team_fit", "yes", Rating(2, 3, 3)),
     ]
 
-    result = evaluate(Rule(Method.WEIGHTED), cards, WEIGHTED_CRITERIA)
+    result = evaluate(Rule(Method.WEIGHTED, **AT_THREE), cards, WEIGHTED_CRITERIA)
 
     assert result.outcome == Outcome.HIRE
     assert result.reasons[1:] == ("skills 3.00 ≥ 3.00", "team fit 3.00 ≥ 3.00")
@@ -244,7 +311,7 @@ def test_weighted_threshold_met_up_to_floating_point_passes():
         card("Ben", 2, "team_fit", "yes", Rating(2, 3, 3)),
     ]
 
-    result = evaluate(Rule(Method.WEIGHTED), cards, criteria)
+    result = evaluate(Rule(Method.WEIGHTED, **AT_THREE), cards, criteria)
 
     assert result.category_scores["skills"] < 3.0  # 2.9999999999999996
     assert result.outcome == Outcome.HIRE
@@ -273,7 +340,7 @@ def test_weighted_category_without_evidence_is_no_hire():
         card("Ben", 2, "team_fit", "strong_yes", Rating(2, 3, None)),
     ]
 
-    result = evaluate(Rule(Method.WEIGHTED), cards, WEIGHTED_CRITERIA)
+    result = evaluate(Rule(Method.WEIGHTED, **AT_THREE), cards, WEIGHTED_CRITERIA)
 
     assert result == Recommendation(
         Outcome.NO_HIRE,
@@ -292,7 +359,7 @@ def test_weighted_with_a_veto():
         card("Ben", 2, "team_fit", "yes", Rating(2, 3, 4)),
     ]
 
-    result = evaluate(Rule(Method.WEIGHTED), cards, WEIGHTED_CRITERIA)
+    result = evaluate(Rule(Method.WEIGHTED, **AT_THREE), cards, WEIGHTED_CRITERIA)
 
     assert result.outcome == Outcome.NO_HIRE
     assert result.reasons[1:] == (

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scorecards.aggregation import CATEGORIES, SCALE, VOTES, Criterion, Rating
-from scorecards.recommendation import Method, Outcome, Rule, Scorecard, evaluate
+from scorecards.recommendation import Method, Outcome, Rule, Scorecard, VoteCounting, evaluate
 from tests.factories import CRITERIA, FIT, METHODS, SKILL
 
 CRITERION_OF = {"skills": SKILL.id, "team_fit": FIT.id}
@@ -50,30 +50,45 @@ def expected_means(cards):
     means = {}
     for category in CATEGORIES:
         scores = [
-            r.score for c in cards for r in c.ratings if c.focus == category and r.score is not None
+            r.score
+            for c in cards
+            for r in c.ratings
+            if r.criterion_id == CRITERION_OF[category] and r.score is not None
         ]
         means[category] = Fraction(sum(scores), len(scores)) if scores else None
     return means
 
 
+def expected_votes(rule, cards):
+    """One per scorecard, or per interviewer their most negative one."""
+    if rule.vote_counting == VoteCounting.PER_SCORECARD:
+        return [c.vote for c in cards]
+    scale = ["strong_no", "no", "yes", "strong_yes"]
+    lowest = {}
+    for c in cards:
+        lowest[c.interviewer_id] = min(lowest.get(c.interviewer_id, 3), scale.index(c.vote))
+    return [scale[index] for index in lowest.values()]
+
+
 def expected_outcome(rule, cards):
     if not expected_quorum_met(rule, cards):
         return Outcome.NOT_YET
-    votes = [c.vote for c in cards]
-    if rule.strong_no_veto and "strong_no" in votes:
+    if rule.strong_no_veto and "strong_no" in [c.vote for c in cards]:
         return Outcome.NO_HIRE
+    votes = expected_votes(rule, cards)
     ayes = sum(vote in ("yes", "strong_yes") for vote in votes)
-    if rule.decision_method == Method.UNANIMOUS:
-        return Outcome.HIRE if votes and ayes == len(votes) else Outcome.NO_HIRE
-    if rule.decision_method == Method.MAJORITY:
-        return Outcome.HIRE if Fraction(ayes) > Fraction(len(votes), 2) else Outcome.NO_HIRE
     means = expected_means(cards)
     thresholds = {"skills": rule.skills_threshold, "team_fit": rule.team_fit_threshold}
-    passes = all(
-        means[category] is not None and means[category] >= Fraction(thresholds[category])
+    both_pass = all(
+        means[category] is not None and means[category] >= Fraction(str(thresholds[category]))
         for category in CATEGORIES
     )
-    return Outcome.HIRE if passes else Outcome.NO_HIRE
+    method_passes = {
+        Method.UNANIMOUS: bool(votes) and ayes == len(votes),
+        Method.MAJORITY: Fraction(ayes) > Fraction(len(votes), 2),
+        Method.WEIGHTED: True,
+    }[rule.decision_method]
+    return Outcome.HIRE if method_passes and both_pass else Outcome.NO_HIRE
 
 
 def check(rule, cards, failures):
@@ -97,7 +112,8 @@ def check(rule, cards, failures):
             for c in cards
             if rule.strong_no_veto and c.vote == "strong_no"
         ]
-        verdict_count = 2 if rule.decision_method == Method.WEIGHTED else 1
+        # The method's verdict (the weighted method has none of its own), then both categories.
+        verdict_count = 2 if rule.decision_method == Method.WEIGHTED else 3
         if (
             not reasons[0].startswith("quorum met: ")
             or list(reasons[1 : 1 + len(vetoes)]) != vetoes
@@ -120,8 +136,13 @@ QUORUMS = ((2, 1), (0, 0), (3, 2))
 @pytest.mark.parametrize("veto", [True, False])
 @pytest.mark.parametrize("method", METHODS)
 def test_exhaustive_votes_and_focus(method, veto):
-    """Every panel of 0-4 scorecards over every vote x focus, under three quorums."""
-    rules = [Rule(method, low, peers, strong_no_veto=veto) for low, peers in QUORUMS]
+    """Every panel of 0-4 scorecards over every vote x focus, under three quorums, counting
+    votes per interviewer and per scorecard."""
+    rules = [
+        Rule(method, low, peers, strong_no_veto=veto, vote_counting=counting)
+        for low, peers in QUORUMS
+        for counting in VoteCounting.values
+    ]
     options = list(itertools.product(VOTES, CATEGORIES))
     failures, cases = [], 0
     for size in range(5):
@@ -133,7 +154,7 @@ def test_exhaustive_votes_and_focus(method, veto):
             for rule in rules:
                 check(rule, cards, failures)
                 cases += 1
-    assert cases == 3 * sum(8**size for size in range(5))
+    assert cases == 6 * sum(8**size for size in range(5))
     assert not failures, report(failures)
 
 
@@ -170,9 +191,11 @@ rules = st.builds(
     decision_method=st.sampled_from(METHODS),
     min_scorecards=st.integers(0, 5),
     min_team_fit_peers=st.integers(0, 3),
-    skills_threshold=st.floats(SCALE[0], SCALE[1]),
-    team_fit_threshold=st.floats(SCALE[0], SCALE[1]),
+    # Two decimals, as an opening stores them.
+    skills_threshold=st.integers(100 * SCALE[0], 100 * SCALE[1]).map(lambda n: n / 100),
+    team_fit_threshold=st.integers(100 * SCALE[0], 100 * SCALE[1]).map(lambda n: n / 100),
     strong_no_veto=st.booleans(),
+    vote_counting=st.sampled_from(VoteCounting.values),
 )
 scores = st.one_of(st.none(), st.integers(SCALE[0], SCALE[1]))
 
@@ -199,6 +222,27 @@ def scorecards(draw, max_size=6):
             )
         )
     return cards
+
+
+@settings(max_examples=300)
+@given(rule=rules, cards=scorecards())
+def test_a_hire_needs_both_categories_at_or_above_their_bars_under_every_method(rule, cards):
+    """SPEC principle 3: skills and team fit are scored separately and both must pass."""
+    result = evaluate(rule, cards, CRITERIA)
+
+    if result.outcome == Outcome.HIRE:
+        scores = result.category_scores
+        assert scores["skills"] is not None
+        assert scores["skills"] >= rule.skills_threshold - 1e-9
+        assert scores["team_fit"] is not None
+        assert scores["team_fit"] >= rule.team_fit_threshold - 1e-9
+
+
+@settings(max_examples=300)
+@given(rule=rules, cards=scorecards())
+def test_the_outcome_is_the_independent_expectation(rule, cards):
+    """Random panels (an interviewer may hold several scorecards) against the oracle above."""
+    assert evaluate(rule, cards, CRITERIA).outcome == expected_outcome(rule, cards)
 
 
 @settings(max_examples=300)
