@@ -8,7 +8,7 @@ from hiring.debrief.decisions import maybe_open_debrief
 from hiring.models import AuditEvent
 
 from . import aggregation
-from .models import Category, Feedback, FeedbackRevision, Rating, Vote
+from .models import Feedback, FeedbackRevision, Rating, Vote
 
 
 @transaction.atomic
@@ -183,32 +183,3 @@ def start_amendment(feedback, author):
         for r in submitted.ratings.all()
     )
     return amendment
-
-
-def feedback_summary(feedback):
-    """Figures over the latest submitted revision of each feedback (with revisions prefetched)."""
-    latest = [f.latest_revision() for f in feedback if f.is_submitted]
-    ratings = [r for revision in latest for r in revision.ratings.all()]
-    criteria = {r.criterion_id: r.criterion for r in ratings}
-    plain = [
-        aggregation.Rating(
-            interviewer_id=revision.feedback.interviewer_id,
-            criterion_id=r.criterion_id,
-            score=r.score,
-        )
-        for revision in latest
-        for r in revision.ratings.all()
-    ]
-    return {
-        "category_scores": {
-            Category(category).label: score
-            for category, score in aggregation.category_scores(
-                [c.as_plain() for c in criteria.values()], plain
-            ).items()
-        },
-        "tally": aggregation.vote_tally(revision.vote for revision in latest),
-        "disputed": [
-            (criteria[criterion_id], spread)
-            for criterion_id, spread in aggregation.most_disputed(plain)
-        ],
-    }

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from scorecards import aggregation, recommendation
-from scorecards.models import Feedback, FeedbackRevision, Rating
+from scorecards.models import Category, Feedback, FeedbackRevision, Rating
 
 from ..models import Application, AuditEvent, Decision, Opening, User
 from ..tasks import send_decision_notice
@@ -61,6 +61,35 @@ def _plain_scorecards(feedback):
             )
         )
     return cards, list(criteria.values())
+
+
+def counted_votes(application, feedback):
+    """The submitted votes as the application's rule counts them (per interviewer or scorecard)."""
+    return recommendation.counted_votes(rule_of(application), _plain_scorecards(feedback)[0])
+
+
+def panel_summary(application, feedback):
+    """Figures over the latest submitted revision of each scorecard, for those who may read
+    them (scorecards.access.reads_panel_feedback): category scores, votes, disagreement."""
+    cards, criteria = _plain_scorecards(feedback)
+    ratings = [rating for card in cards for rating in card.ratings]
+    by_id = {
+        rating.criterion_id: rating.criterion
+        for scorecard in feedback
+        if scorecard.is_submitted
+        for rating in scorecard.latest_revision().ratings.all()
+    }
+    return {
+        "category_scores": {
+            Category(category).label: score
+            for category, score in aggregation.category_scores(criteria, ratings).items()
+        },
+        "tally": aggregation.vote_tally(counted_votes(application, feedback)),
+        "disputed": [
+            (by_id[criterion_id], spread)
+            for criterion_id, spread in aggregation.most_disputed(ratings)
+        ],
+    }
 
 
 def recommend(application, feedback):

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from scorecards import aggregation
 from scorecards.access import reads_panel_feedback
-from scorecards.recommendation import Method, Outcome
+from scorecards.recommendation import Method, Outcome, VoteCounting
 
 from .. import freshness
 from ..access import get_application_for_debrief
@@ -54,6 +54,7 @@ def _debrief_context(user, application, context):
         .select_related("recorded_by", "confirmed_by")
         .first(),
         rule_label=Method(application.decision_rule["decision_method"]).label,
+        vote_counting_label=VoteCounting(application.decision_rule["vote_counting"]).label,
     )
     if readable:
         context["recommendation"] = decisions.recommend(application, feedback)
@@ -65,9 +66,7 @@ def _debrief_context(user, application, context):
             for r in scorecard.latest_revision().ratings.all()
         ]
         context["spread"] = aggregation.criterion_spread(ratings)
-        context["tally"] = aggregation.vote_tally(
-            scorecard.latest_revision().vote for scorecard in submitted
-        )
+        context["tally"] = aggregation.vote_tally(decisions.counted_votes(application, feedback))
     context.setdefault("decision_form", DecisionForm())
     context.setdefault("excuse_form", ExcuseForm())
     return context

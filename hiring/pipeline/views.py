@@ -14,7 +14,6 @@ from scorecards import scoring
 from scorecards.access import reads_panel_feedback
 from scorecards.forms import AssignForm
 from scorecards.recommendation import Rule
-from scorecards.scoring import feedback_summary
 
 from .. import freshness
 from ..access import (
@@ -176,7 +175,7 @@ def _application_context(user, application, forms):
         **forms,
     }
     if readable:
-        context["summary"] = feedback_summary(feedback)
+        context["summary"] = decisions.panel_summary(application, feedback)
     if context["runs_pipeline"] and "assign_form" not in forms:
         context["assign_form"] = AssignForm(application=application)
     return context
