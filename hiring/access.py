@@ -5,7 +5,7 @@ from functools import wraps
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Application, AuditEvent, Invitation, Opening, Proposal, Team
+from .models import Application, AuditEvent, Invitation, Opening, Proposal, Team, User
 
 
 def get_team_for(user, team_id):
@@ -110,6 +110,13 @@ def get_invitation_for_admin(user, invitation_id):
     if not user.is_org_admin:
         raise Http404
     return get_object_or_404(Invitation.objects.to_organisation(), pk=invitation_id)
+
+
+def get_person_for_admin(user, person_id):
+    """A person whose name, role and active flag the organisation's admin changes."""
+    if not user.is_org_admin:
+        raise Http404
+    return get_object_or_404(User, pk=person_id)
 
 
 def org_admin_required(view):

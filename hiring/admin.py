@@ -61,7 +61,8 @@ class UserAdmin(DjangoUserAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        obj.is_staff = obj.is_superuser = obj.role == User.Role.ADMIN
+        # Only a superuser reaches this page; the admin role never does.
+        obj.is_staff = obj.is_superuser or obj.role == User.Role.ADMIN
         super().save_model(request, obj, form, change)
 
 

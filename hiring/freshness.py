@@ -123,7 +123,8 @@ def earliest(*moments: datetime | None):
 # or cancelled, membership) name their team; the rest is watched as it is saved or deleted.
 # Drafts are not watched: nothing cached here shows a draft.
 def _part_of_team_saved(instance, **kwargs):
-    team_changed([instance.team_id])
+    if instance.team_id is not None:  # an organisation's own audit event
+        team_changed([instance.team_id])
 
 
 def _team_saved(instance, **kwargs):

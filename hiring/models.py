@@ -39,6 +39,7 @@ class UserManager(BaseUserManager):
         return user
 
     def create_superuser(self, email, password=None, **fields):
+        """The operator's account: it reads everything, so it must never be an interviewer."""
         fields.update(is_staff=True, is_superuser=True, role=User.Role.ADMIN)
         return self.create_user(email, password, **fields)
 
@@ -90,10 +91,11 @@ class User(AbstractUser):
         return str(self)
 
     def assign_role(self, role):
-        """Organisation admins run the Django admin; no other role does."""
+        """Organisation admins are staff, with the permissions their role grants
+        (hiring.accounts.permissions); no role makes a superuser."""
         self.role = role
-        self.is_staff = self.is_superuser = role == self.Role.ADMIN
-        self.save(update_fields=["role", "is_staff", "is_superuser"])
+        self.is_staff = self.is_superuser or role == self.Role.ADMIN
+        self.save(update_fields=["role", "is_staff"])
 
     @property
     def is_recruiter(self):
@@ -937,10 +939,14 @@ class AuditEvent(models.Model):
         STAGE_CHANGED = "stage_changed", "Stage changed"
         MEMBERSHIP_CHANGED = "membership_changed", "Membership changed"
         DECISION_RULE = "decision_rule", "Decision rule"
+        PERSON_CHANGED = "person_changed", "Person changed"
         PANEL_BOOKED = "panel_booked", "Panel booked"
         PANEL_CANCELLED = "panel_cancelled", "Session cancelled"
 
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="audit_events")
+    # None for the organisation's own events (a person's role changed).
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
     )

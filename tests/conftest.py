@@ -82,6 +82,12 @@ def org_admin(db):
 
 
 @pytest.fixture
+def superuser(db):
+    """The operator's account from createsuperuser: reads everything in the Django admin."""
+    return User.objects.create_superuser("root@example.com", "not-used", display_name="Root")
+
+
+@pytest.fixture
 def peer(team):
     """A third member of `team`."""
     user = UserFactory(display_name="Cai Peer")

@@ -69,3 +69,12 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "require_mfa_for_staff"]
+
+
+class PersonForm(forms.ModelForm):
+    """What the organisation's admin changes about a person (hiring.accounts.people)."""
+
+    class Meta:
+        model = User
+        fields = ["display_name", "role", "is_active"]
+        labels = {"is_active": "Active (can sign in)"}

@@ -7,6 +7,7 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("organisation/", views.organisation, name="organisation"),
     path("organisation/invitations/", views.invite, name="invite"),
+    path("organisation/people/<int:user_id>/", views.person_edit, name="person_edit"),
     path(
         "organisation/invitations/<int:invitation_id>/revoke/",
         views.revoke_invitation,

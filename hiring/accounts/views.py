@@ -8,10 +8,16 @@ from django.views.decorators.http import require_POST
 
 from scorecards.models import Feedback
 
-from ..access import get_invitation_for_admin, org_admin_required
-from ..models import Decision, Invitation, Organisation, Proposal, Team
+from ..access import (
+    get_invitation_for_admin,
+    get_person_for_admin,
+    org_admin_required,
+    with_shown_details,
+)
+from ..models import AuditEvent, Decision, Invitation, Organisation, Proposal, Team, User
 from ..teams import invitations
-from .forms import InviteForm, OrganisationForm, ProfileForm
+from . import people
+from .forms import InviteForm, OrganisationForm, PersonForm, ProfileForm
 
 
 def favicon(request):
@@ -78,7 +84,28 @@ def _render_organisation(request, status=200, **context):
     context["invitations"] = Invitation.objects.to_organisation().select_related(
         "invited_by", "accepted_by"
     )[:50]
+    context["people"] = User.objects.order_by("display_name")
+    context["timeline"] = with_shown_details(
+        request.user, AuditEvent.objects.filter(team=None).select_related("actor")[:30]
+    )
     return render(request, "hiring/accounts/organisation.html", context, status=status)
+
+
+@login_required
+def person_edit(request, user_id):
+    person = get_person_for_admin(request.user, user_id)
+    form = PersonForm(request.POST or None, instance=User.objects.get(pk=person.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            people.change_person(person, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['display_name']} saved.")
+            return redirect("organisation")
+    context = {"person": person, "form": form}
+    status = 400 if form.errors else 200
+    return render(request, "hiring/accounts/person_form.html", context, status=status)
 
 
 @login_required

@@ -117,9 +117,9 @@ def test_only_the_team_changes_the_opening_rule(request, client, application, pe
 
 
 @pytest.fixture
-def admin_client(client, org_admin):
-    assert org_admin.is_superuser
-    client.force_login(org_admin)
+def admin_client(client, superuser):
+    assert superuser.is_superuser
+    client.force_login(superuser)
     return client
 
 

@@ -264,9 +264,9 @@ def test_staff_without_superuser_gets_no_feedback_in_the_admin(client, teammate_
 
 
 def test_superuser_reads_feedback_in_the_admin_but_cannot_change_it(
-    client, teammate_submitted, org_admin
+    client, teammate_submitted, superuser
 ):
-    client.force_login(org_admin)
+    client.force_login(superuser)
     revision = teammate_submitted.revisions.get()
     before = feedback_state()
 

@@ -102,10 +102,10 @@ def test_member_sees_vote_and_propose_forms(client, member, teammate, team):
 
 
 @pytest.fixture
-def admin_client_for(client, org_admin):
-    assert org_admin.is_superuser
-    assert org_admin.is_staff
-    client.force_login(org_admin)
+def admin_client_for(client, superuser):
+    assert superuser.is_superuser
+    assert superuser.is_staff
+    client.force_login(superuser)
     return client
 
 

@@ -1,0 +1,32 @@
+"""The people of the organisation, as its admin manages them: name, role and whether the
+account is active. Each change is audited; nobody changes their own role or deactivates
+themselves, so the organisation always keeps an admin who can act."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ..models import AuditEvent, User
+
+
+@transaction.atomic
+def change_person(person, by, *, display_name, role, is_active):
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if person == by and (role != person.role or not is_active):
+        raise ValidationError("You cannot change your own role or deactivate yourself.")
+    changes = []
+    if display_name != person.display_name:
+        changes.append(f"name {person.display_name} → {display_name}")
+        person.display_name = display_name
+        person.save(update_fields=["display_name"])
+    if role != person.role:
+        changes.append(f"role {person.get_role_display()} → {User.Role(role).label}")
+        person.assign_role(role)
+    if is_active != person.is_active:
+        changes.append("reactivated" if is_active else "deactivated")
+        person.is_active = is_active
+        person.save(update_fields=["is_active"])
+    if changes:
+        AuditEvent.record(
+            AuditEvent.Action.PERSON_CHANGED, by, None, details=f"{person}: {'; '.join(changes)}"
+        )
+    return person

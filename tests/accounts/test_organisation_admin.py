@@ -1,0 +1,161 @@
+"""The organisation's admin: staff with the permissions of its role, never a superuser.
+
+In the Django admin it keeps the organisation's settings and reads its invitations, and
+nothing else: no feedback, decisions or candidates, and no way into another person's account.
+People's names, roles and active flags change on the product's own page, audited.
+"""
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+
+from hiring.models import AuditEvent, Invitation, User
+from hiring.teams import invitations
+from tests.factories import PASSWORD, UserFactory, decision_state
+
+
+@pytest.fixture
+def admin_client(client, org_admin):
+    client.force_login(org_admin)
+    return client
+
+
+def test_the_admin_role_is_staff_but_never_a_superuser(org_admin, member):
+    invitation = invitations.invite("ada@example.com", invited_by=org_admin, role="admin")
+    ada = UserFactory(email="ada@example.com")
+    invitations.accept_invitation(invitation, ada)
+
+    for admin in (org_admin, ada):
+        admin.refresh_from_db()
+        assert (admin.is_staff, admin.is_superuser) == (True, False)
+
+
+def test_the_admin_keeps_the_organisation_and_reads_invitations(admin_client, org_admin):
+    Invitation.objects.create(email="rosa@example.com", role="recruiter", invited_by=org_admin)
+
+    index = admin_client.get(reverse("admin:index"))
+    organisation = admin_client.get(reverse("admin:hiring_organisation_changelist"))
+    invitation_list = admin_client.get(reverse("admin:hiring_invitation_changelist"))
+
+    assert index.status_code == organisation.status_code == invitation_list.status_code == 200
+    assert "rosa@example.com" in invitation_list.text
+    shown = {model["object_name"] for app in index.context["app_list"] for model in app["models"]}
+    assert shown == {"Organisation", "Invitation"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "hiring_user",
+        "hiring_application",
+        "hiring_decision",
+        "hiring_auditevent",
+        "hiring_membership",
+        "hiring_notification",
+        "scorecards_feedback",
+        "scorecards_feedbackrevision",
+        "account_emailaddress",
+        "mfa_authenticator",
+    ],
+)
+def test_nothing_else_opens_in_the_admin(admin_client, name):
+    response = admin_client.get(reverse(f"admin:{name}_changelist"), follow=False)
+
+    assert response.status_code in (403, 404)
+
+
+def test_the_admin_cannot_set_another_persons_password(admin_client, member):
+    url = reverse("admin:hiring_user_password_change", args=[member.pk])
+    page = admin_client.get(url)
+    change = admin_client.post(url, {"password1": "Taken-over-123", "password2": "Taken-over-123"})
+
+    assert page.status_code == change.status_code == 403
+    member.refresh_from_db()
+    assert member.check_password(PASSWORD)
+
+
+def test_the_admin_cannot_change_anyones_role_email_or_superuser_flag(admin_client, member):
+    email = member.email
+    url = reverse("admin:hiring_user_change", args=[member.pk])
+    response = admin_client.post(
+        url, {"email": "mine@example.com", "role": "admin", "is_active": "on"}
+    )
+    address = EmailAddress.objects.get(user=member)
+    email_change = admin_client.post(
+        reverse("admin:account_emailaddress_change", args=[address.pk]),
+        {"user": member.pk, "email": "mine@example.com", "verified": "on", "primary": "on"},
+    )
+
+    assert response.status_code == email_change.status_code == 403
+    member.refresh_from_db()
+    assert (member.email, member.role, member.is_superuser) == (email, User.Role.MEMBER, False)
+    assert EmailAddress.objects.get(pk=address.pk).email == email
+
+
+def test_the_admin_cannot_remove_anyones_two_factor_authentication(admin_client, member):
+    authenticator = Authenticator.objects.create(
+        user=member, type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
+    url = reverse("admin:mfa_authenticator_delete", args=[authenticator.pk])
+
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert Authenticator.objects.filter(pk=authenticator.pk).exists()
+
+
+def test_the_admin_records_no_decision(admin_client, member):
+    before = decision_state()
+
+    response = admin_client.post(reverse("admin:hiring_decision_add"), {"outcome": "hire"})
+
+    assert response.status_code == 403
+    assert decision_state() == before
+
+
+# People, on the product's own page
+
+
+def test_the_admin_changes_a_persons_name_role_and_active_flag_audited(
+    admin_client, org_admin, recruiter
+):
+    url = reverse("person_edit", args=[recruiter.pk])
+
+    response = admin_client.post(
+        url, {"display_name": "Rita Lead", "role": "leadership", "is_active": ""}
+    )
+
+    assert response.status_code == 302
+    recruiter.refresh_from_db()
+    assert (recruiter.display_name, recruiter.role, recruiter.is_active) == (
+        "Rita Lead",
+        User.Role.LEADERSHIP,
+        False,
+    )
+    [event] = AuditEvent.objects.filter(action=AuditEvent.Action.PERSON_CHANGED)
+    assert (event.actor, event.team) == (org_admin, None)
+    assert "role Recruiter → Leadership; deactivated" in event.details
+    assert "role Recruiter → Leadership" in admin_client.get(reverse("organisation")).text
+
+
+def test_the_admin_cannot_demote_or_deactivate_themselves(admin_client, org_admin):
+    response = admin_client.post(
+        reverse("person_edit", args=[org_admin.pk]),
+        {"display_name": org_admin.display_name, "role": "member", "is_active": "on"},
+    )
+
+    assert response.status_code == 400
+    assert "You cannot change your own role or deactivate yourself." in response.text
+    org_admin.refresh_from_db()
+    assert org_admin.role == User.Role.ADMIN
+
+
+@pytest.mark.parametrize("persona", ["member", "recruiter", "leadership", "outsider"])
+def test_only_the_admin_changes_people(request, client, persona, recruiter):
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("person_edit", args=[recruiter.pk])
+
+    response = client.post(url, {"display_name": "X", "role": "admin", "is_active": "on"})
+
+    assert client.get(url).status_code == response.status_code == 404
+    recruiter.refresh_from_db()
+    assert recruiter.role == User.Role.RECRUITER
