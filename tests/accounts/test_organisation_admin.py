@@ -66,7 +66,7 @@ def test_nothing_else_opens_in_the_admin(admin_client, name):
 
 
 def test_the_admin_cannot_set_another_persons_password(admin_client, member):
-    url = reverse("admin:hiring_user_password_change", args=[member.pk])
+    url = reverse("admin:auth_user_password_change", args=[member.pk])
     page = admin_client.get(url)
     change = admin_client.post(url, {"password1": "Taken-over-123", "password2": "Taken-over-123"})
 
