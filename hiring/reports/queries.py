@@ -314,9 +314,15 @@ CALIBRATION_BY_INTERVIEWER = """
 
 def _run(scope, *parts):
     """Rows of a statement made of WITH parts and a final SELECT, over the scope's applications
-    whose debrief opened: a figure computed from feedback never moves while anyone still scores,
-    nor gives away a vote before the team may read it (scorecards.access.reads_panel_feedback)."""
-    debriefed = scope.applications.filter(debrief_opened_at__isnull=False)
+    whose debrief opened and where nobody still scores (an interviewer assigned late): a figure
+    computed from feedback never moves while anyone scores, nor gives a vote away to someone
+    who may not read it yet (scorecards.access.reads_panel_feedback)."""
+    still_scored = Feedback.objects.filter(
+        application=OuterRef("pk"), latest_submission=None, excused_at=None
+    )
+    debriefed = scope.applications.filter(debrief_opened_at__isnull=False).exclude(
+        Exists(still_scored)
+    )
     try:
         applications, params = debriefed.values("pk").query.sql_with_params()
     except EmptyResultSet:  # a scope that can hold nothing, such as no teams

@@ -17,7 +17,7 @@ from hiring.models import Application
 from hiring.reports import queries
 from scorecards.agreement import LEANING_THRESHOLD, krippendorff_alpha_ordinal
 from scorecards.models import Criterion, Feedback, FeedbackRevision, Rating
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, assigned
 
 pytestmark = pytest.mark.django_db
 # Each example stores its scorecards (and rolls them back): fewer examples than pure tests.
@@ -130,6 +130,19 @@ def test_applications_whose_debrief_has_not_opened_are_left_out():
 
     assert offsets == {0.0}  # only the second application, where both gave 3
     assert (agreement["panels"], agreement["alpha"]) == (1, None)
+
+
+@pytest.mark.django_db
+def test_applications_where_someone_still_scores_are_left_out():
+    """An interviewer assigned after the debrief opened reads no figure from that application."""
+    ratings = [(1, 10, 1, 4), (1, 10, 2, 1), (2, 10, 1, 3), (2, 10, 2, 3)]
+    scope, _ = stored(ratings, [])
+    first = scope.applications.order_by("pk").first()
+    assigned(first, UserFactory(), "team_fit")
+
+    offsets = {row["mean_offset"] for row in queries.calibration(scope, {})}
+
+    assert offsets == {0.0}
 
 
 def test_lenient_severe_and_calibrated():
