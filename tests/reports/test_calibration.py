@@ -138,7 +138,9 @@ def test_applications_where_someone_still_scores_are_left_out():
     ratings = [(1, 10, 1, 4), (1, 10, 2, 1), (2, 10, 1, 3), (2, 10, 2, 3)]
     scope, _ = stored(ratings, [])
     first = scope.applications.order_by("pk").first()
-    assigned(first, UserFactory(), "team_fit")
+    late = UserFactory()
+    first.opening.team.memberships.create(user=late)
+    assigned(first, late, "team_fit")
 
     offsets = {row["mean_offset"] for row in queries.calibration(scope, {})}
 
