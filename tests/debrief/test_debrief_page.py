@@ -345,3 +345,32 @@ def test_the_debrief_runs_a_bounded_number_of_queries(
     for page in (response, cached):
         assert f"Note {interviewers - 1}" in page.text
         assert "Criterion 5" in page.text
+
+
+# Assigned after the debrief opened: nothing to read, nothing to decide, until they submit
+
+
+@pytest.fixture
+def late(opened, team):
+    newcomer = UserFactory(display_name="Lou Late")
+    team.memberships.create(user=newcomer)
+    assigned(opened, newcomer, SKILLS)
+    return newcomer
+
+
+def test_a_member_assigned_after_the_debrief_opened_reads_nothing_and_decides_nothing(
+    client, opened, late
+):
+    client.force_login(late)
+
+    page = client.get(debrief_url(opened))
+
+    assert page.status_code == 200
+    assert NOTES not in page.text
+    assert VETO not in page.text
+    assert "Record the team&#x27;s decision" not in page.text
+    assert "Submit your own feedback to take part in the decision." in page.text
+    response = client.post(record_url(opened), {"outcome": "no_hire"})
+    assert response.status_code == 400
+    assert "Submit your own feedback before taking part in the decision." in response.text
+    assert not Decision.objects.filter(application=opened).exists()
