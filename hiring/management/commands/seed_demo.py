@@ -444,11 +444,23 @@ OPENINGS = [
         [
             ("Priya Natarajan", Application.Stage.APPLIED, []),
             (
+                # Ben amended while Ana still drafts: she reads neither his scorecard nor why.
                 "Marco Rossi",
                 Application.Stage.PANEL,
                 [
                     ("ana", SKILLS, "draft", [3, None], Vote.YES),
-                    ("ben", TEAM_FIT, "submitted", [3, 4], Vote.YES),
+                    ("ben", TEAM_FIT, "amended", [3, 4], Vote.YES),
+                ],
+            ),
+            (
+                # Dan was added after the debrief opened: he reads and decides nothing until
+                # his own scorecard is in.
+                "Ivy Chen",
+                Application.Stage.DEBRIEF,
+                [
+                    ("ana", SKILLS, "submitted", [3, 3, 2], Vote.YES),
+                    ("ben", TEAM_FIT, "submitted", [3, 3], Vote.YES),
+                    ("dan", TEAM_FIT, A, [], ""),
                 ],
             ),
             (
