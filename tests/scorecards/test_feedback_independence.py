@@ -233,6 +233,50 @@ def test_leadership_reads_all_submitted_feedback(
     assert 'class="figure"' in response.text
 
 
+# The leaks found by trying it as users (each closed; tests/test_independence.py walks them all).
+
+
+def test_leadership_on_a_panel_reads_nothing_before_submitting(
+    client, team, application, member, teammate_submitted
+):
+    """A team may accept the CTO and put him on a panel: independence binds him too."""
+    cto = UserFactory(display_name="Carla CTO", role="leadership")
+    Membership.objects.create(team=team, user=cto)
+    scoring.assign(application, cto, Category.TEAM_FIT, assigned_by=member)
+    client.force_login(cto)
+
+    for url in (application.get_absolute_url(), reverse("debrief", args=[application.pk])):
+        assert_no_trace_of_feedback(client.get(url).text)
+
+
+def test_the_debrief_before_it_opens_gives_no_recommendation_or_reason(
+    client, application, member, mine, teammate_submitted
+):
+    client.force_login(member)
+
+    for headers in ({}, HTMX):
+        text = client.get(reverse("debrief", args=[application.pk]), **headers).text
+        assert "recommends" not in text
+        assert "voted" not in text
+        assert_no_trace_of_feedback(text)
+
+
+def test_an_amendment_reason_stays_out_of_the_timeline_until_you_may_read(
+    client, application, member, teammate, mine, teammate_submitted
+):
+    amendment = scoring.start_amendment(teammate_submitted, teammate)
+    scoring.submit(
+        teammate_submitted, teammate, amendment.number, amend_reason="ZEBRA-AMEND-REASON"
+    )
+    client.force_login(member)
+
+    assert "ZEBRA-AMEND-REASON" not in client.get(application.get_absolute_url()).text
+
+    submit(mine, member)
+
+    assert "ZEBRA-AMEND-REASON" in client.get(application.get_absolute_url()).text
+
+
 # Independence in the Django admin.
 
 
