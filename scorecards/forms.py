@@ -63,6 +63,8 @@ class FeedbackForm(forms.Form):
     amend_reason = forms.CharField(
         label="Why are you amending?", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # The draft version the page showed; every save moves it on (scoring.save_draft).
+    draft_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,6 +99,7 @@ class FeedbackForm(forms.Form):
             "ratings": self.ratings(),
             "takeaways": self.posted("takeaways"),
             "vote": self.posted("vote"),
+            "version": self.cleaned_data.get("draft_version"),
         }
 
     def ratings(self):
@@ -121,8 +124,10 @@ class FeedbackForm(forms.Form):
     @staticmethod
     def initial_from(revision):
         if revision is None:
-            return {}
+            return {"draft_version": 0}
         initial = {"takeaways": revision.takeaways, "vote": revision.vote}
+        if revision.is_draft:
+            initial["draft_version"] = revision.version
         for rating in revision.ratings.all():
             score = NO_EVIDENCE if rating.no_evidence else rating.score
             initial[f"score_{rating.criterion_id}"] = "" if score is None else str(score)

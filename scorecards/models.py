@@ -205,6 +205,9 @@ class FeedbackRevision(models.Model):
     takeaways = models.TextField("key takeaways", blank=True)
     vote = models.CharField(max_length=10, choices=Vote, blank=True)
     amend_reason = models.TextField("reason for the amendment", blank=True)
+    # Moves on with every save of the draft: a tab that saves or submits from an older version
+    # is refused instead of overwriting what another tab saved since.
+    version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
 

@@ -62,14 +62,28 @@ def latest_submitted(revisions):
     return revisions.exclude(submitted_at=None).order_by("-number").first()
 
 
+class StaleDraft(ValidationError):
+    """The draft moved on since the page that posted was rendered (another tab saved it)."""
+
+    def __init__(self):
+        super().__init__(
+            "this draft changed in another tab or window since you opened it. "
+            "Reload to continue from the latest draft."
+        )
+
+
 @transaction.atomic
-def save_draft(feedback, author, ratings=None, takeaways=None, vote=None):
-    """Save what the author has so far; only the values given change, so two tabs can't clobber.
+def save_draft(feedback, author, ratings=None, takeaways=None, vote=None, version=None):
+    """Save what the author has so far; only the values given change.
 
     `ratings` maps a criterion id to a dict with any of: score (1-4 or None), no_evidence, notes.
+    `version` is the draft version the page was showing (0 before there is a draft): a save
+    from an older one raises StaleDraft, never overwrites what another tab saved since.
     """
     feedback = _lock(feedback, author)
     draft = current_draft(feedback.revisions)
+    if version is not None and version != (draft.version if draft else 0):
+        raise StaleDraft
     if draft is None:
         if feedback.is_submitted:
             raise ValidationError("This feedback is submitted. Amend it to change it.")
@@ -100,6 +114,7 @@ def save_draft(feedback, author, ratings=None, takeaways=None, vote=None):
             raise ValidationError("Choose strong no, no, yes or strong yes.")
         draft.vote = vote
     draft.updated_at = timezone.now()
+    draft.version += 1
     draft.save()
     return draft
 

@@ -171,22 +171,21 @@ def feedback_draft(request, feedback_id):
     """Autosave (htmx, one field at a time) and the plain "Save draft" button."""
     feedback = get_feedback_for_author(request.user, feedback_id)
     form = FeedbackForm(request.POST, criteria=feedback.criteria.all())
-    error = None
+    error, status = None, 200
     if form.is_valid():
         try:
             draft = scoring.save_draft(feedback, request.user, **form.draft_changes())
+        except scoring.StaleDraft as exc:
+            if not request.htmx:
+                return _refuse_stale(request, feedback, exc)
+            error, status = " ".join(exc.messages), 409
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            error, status = " ".join(exc.messages), 400
     else:
-        error = " ".join(e for errors in form.errors.values() for e in errors)
+        error, status = " ".join(e for errors in form.errors.values() for e in errors), 400
     if request.htmx:
         context = {"draft": None if error else draft, "save_error": error}
-        return render(
-            request,
-            "scorecards/feedback_form.html#draft-status",
-            context,
-            status=400 if error else 200,
-        )
+        return render(request, "scorecards/feedback_form.html#draft-status", context, status=status)
     if error:
         return _render_feedback(request, feedback, form=form, status=400)
     messages.success(request, "Draft saved.")
@@ -203,7 +202,10 @@ def feedback_submit(request, feedback_id):
         try:
             # One transaction: a second tab submitting at the same moment waits, then fails.
             with transaction.atomic():
-                draft = scoring.save_draft(feedback, request.user, **form.draft_changes())
+                try:
+                    draft = scoring.save_draft(feedback, request.user, **form.draft_changes())
+                except scoring.StaleDraft as stale:
+                    return _refuse_stale(request, feedback, stale)
                 if str(draft.number) != request.POST.get("revision"):
                     raise ValidationError(
                         "This feedback changed in another tab since you opened it: reload the page."
@@ -224,6 +226,13 @@ def feedback_submit(request, feedback_id):
         return _render_feedback(request, feedback, form=form, status=400)
     messages.success(request, "Feedback submitted. You can now read your panel's feedback.")
     return redirect(feedback.application)
+
+
+def _refuse_stale(request, feedback, error):
+    """A save or submit from a page older than the draft: nothing of it is kept, and the
+    draft as it now is comes back with the reason (never a silent merge)."""
+    messages.error(request, f"Not saved: {' '.join(error.messages)}")
+    return _render_feedback(request, feedback, status=409)
 
 
 @login_required

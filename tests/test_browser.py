@@ -18,11 +18,13 @@ pytestmark = pytest.mark.browser
 def console_errors():
     """Errors the pages logged, Content Security Policy violations included.
 
-    A 400 is how a form answers with its errors, so the browser's note of it is no error.
+    A 400 is how a form answers with its errors, and a 409 how a save from an older tab is
+    refused, so the browser's note of either is no error.
     """
     errors = []
     yield errors
-    assert [error for error in errors if "status of 400" not in error] == []
+    expected = ("status of 400", "status of 409")
+    assert [error for error in errors if not any(note in error for note in expected)] == []
 
 
 @pytest.fixture
@@ -124,6 +126,55 @@ def test_interviewers_score_independently(sign_in, member, teammate, team):
     ben.get_by_role("button", name="Submit feedback").click()
     expect(ben.locator("#panel")).to_contain_text("ZEBRA: clear reasoning about trade-offs")
     expect(ben.locator("#panel")).to_contain_text("Strong yes")
+
+
+def test_an_older_tab_cannot_wipe_what_another_tab_autosaved(sign_in, member, team):
+    application = ApplicationFactory(opening__team=team, candidate__name="Lena Vogel")
+    feedback = scoring.assign(application, member, "skills", assigned_by=member)
+    older = sign_in(member)
+    older.goto(f"{older.url.rstrip('/')}{feedback.get_absolute_url()}")
+    newer = older.context.new_page()
+    newer.goto(older.url)
+    with newer.expect_response(re.compile(r"/draft/$")):
+        newer.get_by_label("Notes").fill("ZEBRA: typed in the newer tab")
+    expect(newer.locator("#draft-status")).to_contain_text("Draft saved")
+
+    older.get_by_label(re.compile(r"3 Reached a sound approach")).check()
+    expect(older.locator("#draft-status")).to_contain_text("Not saved: this draft changed")
+    older.get_by_label("Strong yes").check()
+    older.get_by_role("button", name="Submit feedback").click()
+
+    expect(older.get_by_text("Not saved: this draft changed in another tab")).to_be_visible()
+    expect(older.get_by_label("Notes")).to_have_value("ZEBRA: typed in the newer tab")
+    feedback.refresh_from_db()
+    assert not feedback.is_submitted
+
+
+def test_a_failed_autosave_says_not_saved_beside_the_field(sign_in, member, team, console_errors):
+    application = ApplicationFactory(opening__team=team, candidate__name="Lena Vogel")
+    feedback = scoring.assign(application, member, "skills", assigned_by=member)
+    ana = sign_in(member)
+    ana.goto(f"{ana.url.rstrip('/')}{feedback.get_absolute_url()}")
+    with ana.expect_response(re.compile(r"/draft/$")):
+        ana.get_by_label("Notes").fill("Saved first")
+    expect(ana.locator("#draft-status")).to_contain_text("Draft saved")
+
+    ana.route(re.compile(r"/draft/$"), lambda route: route.fulfill(status=500, body="Boom"))
+    with ana.expect_response(re.compile(r"/draft/$")):
+        ana.get_by_label("Notes").fill("Typed while the server fails")
+    notes_marker = ana.locator("textarea + .save-error")
+    expect(notes_marker).to_have_text("Not saved")
+    expect(ana.locator("#draft-status")).to_contain_text("Not saved: the server failed")
+
+    ana.unroute(re.compile(r"/draft/$"))
+    with ana.expect_response(re.compile(r"/draft/$")):
+        ana.get_by_label("Notes").fill("Typed once it is back")
+    expect(ana.locator("#draft-status")).to_contain_text("Draft saved")
+    expect(notes_marker).to_have_count(0)
+    # The browser and htmx both log the 500 this test answered with.
+    console_errors[:] = [
+        error for error in console_errors if not re.search(r"(status of|Error Code) 500", error)
+    ]
 
 
 def nine_to_five(*users):

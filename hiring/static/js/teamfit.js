@@ -9,3 +9,30 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// An autosave that fails (refused, a server error, no network) says so beside its field, and
+// the status line stops claiming the last save; the next successful save of the field clears it.
+document.addEventListener("htmx:afterRequest", (event) => {
+  const field = event.detail.elt;
+  if (!field.matches || !field.matches("[hx-target='#draft-status']")) return;
+  const group = field.closest(".scale, .votes-choice") || field;
+  let marker = group.nextElementSibling;
+  if (!marker || !marker.classList.contains("save-error")) marker = null;
+  if (event.detail.successful) {
+    if (marker) marker.remove();
+    return;
+  }
+  if (!marker) {
+    marker = document.createElement("span");
+    marker.className = "error save-error";
+    marker.setAttribute("role", "alert");
+    group.after(marker);
+  }
+  marker.textContent = "Not saved";
+  const status = document.getElementById("draft-status");
+  if (status && !event.detail.xhr.status) {
+    status.textContent = "Not saved: the server could not be reached. Your text is still here.";
+  } else if (status && event.detail.xhr.status >= 500) {
+    status.textContent = "Not saved: the server failed. Your text is still here; try again.";
+  }
+});
