@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hiring import freshness
@@ -119,6 +120,7 @@ def _after_edit(request, scorecard):
 
 
 @login_required
+@never_cache  # candidate data: never kept by a browser or proxy
 def feedback_form(request, feedback_id):
     feedback = get_feedback_for_author(request.user, feedback_id)
     return _render_feedback(request, feedback)

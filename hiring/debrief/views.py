@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from scorecards import aggregation
@@ -90,6 +91,7 @@ def ratings_grid(submitted):
 
 
 @login_required
+@never_cache  # candidate data: never kept by a browser or proxy
 def debrief(request, application_id):
     application = get_application_for_debrief(request.user, application_id)
     return _render_debrief(request, application)

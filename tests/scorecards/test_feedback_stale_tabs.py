@@ -111,3 +111,12 @@ def test_the_plain_save_button_from_an_older_page_is_refused_too(client, member,
     assert response.status_code == 409
     assert "Kept" in response.text
     assert mine.revisions.get().takeaways == "Kept"
+
+
+def test_the_feedback_form_and_the_debrief_are_never_stored_by_a_browser(
+    client, member, mine, application
+):
+    client.force_login(member)
+
+    for url in (mine.get_absolute_url(), reverse("debrief", args=[application.pk])):
+        assert "no-store" in client.get(url)["Cache-Control"], url
