@@ -106,12 +106,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: shared between processes so allauth's rate limits hold across web workers.
+# Cache: shared between processes so allauth's rate limits hold across web workers. A Redis
+# outage empties it rather than failing requests (hiring/cache.py).
 if env("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hiring.cache.FailOpenRedisCache",
             "LOCATION": env("REDIS_URL"),
+            # Give up on a Redis that does not answer within a second, not redis-py's 5 s.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:
@@ -123,6 +126,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
+
+# Sessions in the database, never in the cache: a Redis outage signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "hiring.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -9,24 +10,56 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_deploy_check_is_clean_with_production_settings():
+def production_environ(**variables):
+    """This environment as production sets it, with `variables` added."""
     # conftest allows async-unsafe ORM calls for Playwright; production never does.
     env = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env |= {
+    return env | {
         "DEBUG": "false",
         "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789abcdef",
         "ALLOWED_HOSTS": "teamfit.example",
+        "DJANGO_SETTINGS_MODULE": "hiring.settings",
+        **variables,
     }
+
+
+def production_settings(*names, **variables):
+    """The settings `names` as hiring/settings.py makes them in production with `variables`."""
+    code = (
+        "import json, sys; from django.conf import settings; "
+        "print(json.dumps({name: getattr(settings, name) for name in sys.argv[1:]}, default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *names],
+        cwd=ROOT,
+        env=production_environ(**variables),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_deploy_check_is_clean_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=env,
+        env=production_environ(),
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_with_redis_the_cache_fails_open_and_sessions_stay_in_the_database():
+    found = production_settings("CACHES", "SESSION_ENGINE", REDIS_URL="redis://redis.internal/1")
+
+    assert found["CACHES"]["default"]["BACKEND"] == "hiring.cache.FailOpenRedisCache"
+    assert found["CACHES"]["default"]["LOCATION"] == "redis://redis.internal/1"
+    assert found["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
 
 
 def test_pages_carry_a_content_security_policy_without_inline_script(client, member):

@@ -1,0 +1,93 @@
+"""A Redis cache that a Redis outage turns into an empty cache rather than an error page.
+
+Nothing kept in the cache is worth a 500: cached pages are computed afresh, and allauth's rate
+limits, whose counters and locks live here, let requests through while Redis is away. A login
+that is not rate-limited for a few minutes beats no login at all.
+"""
+
+import functools
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+# Once Redis failed, leave it alone this long: a request meets the cache several times, and a
+# Redis that is down may cost a connect timeout each time.
+RETRY_AFTER_S = 5
+# Enough to see an outage in the logs without a line per request.
+WARN_EVERY_S = 60
+
+
+class Outage:
+    """When this cache last found Redis unreachable, and when it said so."""
+
+    def __init__(self, retry_after):
+        self.retry_after = retry_after
+        self.retry_at = None
+        self.warned_at = None
+
+    def ongoing(self):
+        return self.retry_at is not None and time.monotonic() < self.retry_at
+
+    def began(self, error):
+        now = time.monotonic()
+        self.retry_at = now + self.retry_after
+        if self.warned_at is None or now - self.warned_at >= WARN_EVERY_S:
+            self.warned_at = now
+            logger.warning("Redis cache unreachable, serving without it: %s", error)
+
+    def ended(self):
+        if self.retry_at is not None:
+            self.retry_at = None
+            logger.info("Redis cache reachable again")
+
+
+def _fail_open(operation, fallback):
+    """`operation`, or what `fallback` gives for the same arguments while Redis is unreachable."""
+
+    @functools.wraps(operation)
+    def attempt(self, *args, **kwargs):
+        if self.outage.ongoing():
+            return fallback(*args, **kwargs)
+        try:
+            result = operation(self, *args, **kwargs)
+        except UNREACHABLE as error:
+            self.outage.began(error)
+            return fallback(*args, **kwargs)
+        self.outage.ended()
+        return result
+
+    return attempt
+
+
+def _not_found(key, *args, **kwargs):
+    raise ValueError(f"Key '{key}' not found.")
+
+
+class FailOpenRedisCache(RedisCache):
+    """Django's RedisCache; while Redis is unreachable, each operation answers as an empty
+    Redis that keeps nothing would. OPTIONS may hold RETRY_AFTER (seconds) beside the client's
+    options."""
+
+    def __init__(self, server, params):
+        options = dict(params.get("OPTIONS", {}))
+        self.outage = Outage(options.pop("RETRY_AFTER", RETRY_AFTER_S))
+        super().__init__(server, {**params, "OPTIONS": options})
+
+    get = _fail_open(RedisCache.get, lambda key, default=None, version=None: default)
+    get_many = _fail_open(RedisCache.get_many, lambda *args, **kwargs: {})
+    has_key = _fail_open(RedisCache.has_key, lambda *args, **kwargs: False)
+    # "Added": allauth takes its rate-limit lock with add(), and so goes on.
+    add = _fail_open(RedisCache.add, lambda *args, **kwargs: True)
+    set = _fail_open(RedisCache.set, lambda *args, **kwargs: None)
+    set_many = _fail_open(RedisCache.set_many, lambda data, *args, **kwargs: list(data))
+    touch = _fail_open(RedisCache.touch, lambda *args, **kwargs: False)
+    incr = _fail_open(RedisCache.incr, _not_found)
+    delete = _fail_open(RedisCache.delete, lambda *args, **kwargs: False)
+    delete_many = _fail_open(RedisCache.delete_many, lambda *args, **kwargs: None)
+    clear = _fail_open(RedisCache.clear, lambda: False)
