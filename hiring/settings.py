@@ -157,6 +157,12 @@ ACCOUNT_SIGNUP_FORM_CLASS = "hiring.accounts.forms.SignupDetailsForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Teamfit] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Teamfit"
+# Login rate limits count per client address. Behind a proxy every request comes from the
+# proxy, so without one of these one client's failed logins lock out everyone behind it:
+# TRUSTED_PROXY_COUNT, how many proxies of ours append to X-Forwarded-For; or CLIENT_IP_HEADER,
+# a header our proxy sets to the client's address (X-Real-IP), overwriting any the client sent.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("CLIENT_IP_HEADER") or None
 
 # Email: printed to the console in development, SMTP from the environment in production.
 EMAIL_BACKEND = env(

@@ -84,3 +84,17 @@ def test_postgresql_sessions_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+def test_rate_limits_read_the_client_address_as_the_environment_says():
+    names = ("ALLAUTH_TRUSTED_PROXY_COUNT", "ALLAUTH_TRUSTED_CLIENT_IP_HEADER")
+    defaults = production_settings(*names)
+    behind_proxy = production_settings(
+        *names, TRUSTED_PROXY_COUNT="1", CLIENT_IP_HEADER="X-Real-IP"
+    )
+
+    assert defaults == {"ALLAUTH_TRUSTED_PROXY_COUNT": 0, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": None}
+    assert behind_proxy == {
+        "ALLAUTH_TRUSTED_PROXY_COUNT": 1,
+        "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": "X-Real-IP",
+    }
