@@ -84,9 +84,13 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in var/ unless DATABASE_URL names another (PostgreSQL in production).
+# Connections are kept a minute, and checked before a request reuses one: a connection the
+# server dropped (a restart, a failover) is opened again instead of failing the request.
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'teamfit.sqlite3'}"), conn_max_age=60
+        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'teamfit.sqlite3'}"),
+        conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

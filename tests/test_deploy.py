@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import close_old_connections, connection
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,6 +75,36 @@ def test_htmx_is_served_from_our_own_static_files(client, member):
     page = client.get("/").text
     assert '<script src="/static/django_htmx/htmx-2.min.js"' in page
     assert 'hx-headers=\'{"X-CSRFToken"' in page
+
+
+def test_database_connections_are_kept_and_checked_before_reuse():
+    found = production_settings("DATABASES", DATABASE_URL="postgres://teamfit@db.internal/teamfit")
+
+    assert found["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
+    assert found["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_database_dropped_costs_no_request(client, member):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: checked in CI's second run")
+    client.force_login(member)
+    assert client.get("/").status_code == 200
+
+    terminate(connection.connection.info.backend_pid)
+    # What Django does as each request starts under a real server; the test client skips it.
+    close_old_connections()
+
+    assert client.get("/").status_code == 200
+
+
+def terminate(backend_pid):
+    """Drop a PostgreSQL connection from the server's side, as a restart or failover would."""
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        other.execute("SELECT pg_terminate_backend(%s)", [backend_pid])
+    finally:
+        other.close()
 
 
 @pytest.mark.django_db
