@@ -210,6 +210,7 @@ def book(panel, payload, by):
             sessions = list(
                 panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers")
             )
+            _lock_people(sessions, payload)
             if not _still_free(panel, sessions, payload):
                 raise SlotTaken
             for entry in payload["sessions"]:
@@ -230,6 +231,22 @@ def book(panel, payload, by):
     except IntegrityError as error:  # PostgreSQL's exclusion constraint: a booking raced ours
         raise SlotTaken from error
     return panel
+
+
+def _lock_people(sessions, payload):
+    """Hold everyone the option seats until the booking commits.
+
+    Two panels sharing a person each lock only their own row, and the database refuses only
+    overlapping seats: without this both could pass the re-check and break a buffer or a
+    weekly cap. Locking in one order (by id) makes crossing bookings wait instead of
+    deadlocking; once the locks are held, READ COMMITTED reads show every earlier booking.
+    """
+    shadows = {
+        seat.user_id for session in sessions for seat in session.interviewers.all() if seat.shadow
+    }
+    people = {user_id for entry in payload["sessions"] for user_id in entry["interviewers"]}
+    locked = User.objects.select_for_update().filter(pk__in=people | shadows).order_by("pk")
+    list(locked.values_list("pk", flat=True))
 
 
 def _place(session, entry, by):

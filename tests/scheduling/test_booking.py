@@ -4,7 +4,6 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from icalendar import Calendar
 
 from hiring.models import (
@@ -17,7 +16,7 @@ from hiring.models import (
 )
 from hiring.scheduling import booking
 from scorecards.models import Feedback
-from tests.factories import ApplicationFactory, UserFactory, at_once, team_fit_panel
+from tests.factories import ApplicationFactory, UserFactory, team_fit_panel
 
 MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
 
@@ -153,35 +152,6 @@ def test_a_panel_needs_team_members(application, member, outsider):
     with pytest.raises(ValidationError, match="not a member"):
         team_fit_panel(application, [outsider], member)
     assert not InterviewSession.objects.exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_recruiters_booking_one_person_at_once_book_once(member, teammate, team):
-    """On PostgreSQL the exclusion constraint decides; on SQLite the IMMEDIATE transaction."""
-    nine_to_five(member, teammate)
-    first = team_fit_panel(ApplicationFactory(opening__team=team), [member], member)
-    second = team_fit_panel(ApplicationFactory(opening__team=team), [member], teammate)
-    [option_a, *_] = booking.find_options(first, MONDAY, MONDAY + timedelta(days=1))
-    [option_b, *_] = booking.find_options(second, MONDAY, MONDAY + timedelta(days=1))
-    assert option_a["sessions"][0]["start"] == option_b["sessions"][0]["start"]
-
-    def attempt(panel, option):
-        try:
-            booking.book(panel, option, member)
-        except booking.SlotTaken:
-            return "taken"
-        return "booked"
-
-    results = at_once(lambda: attempt(first, option_a), lambda: attempt(second, option_b))
-
-    assert sorted(results) == ["booked", "taken"]
-    assert SessionInterviewer.objects.filter(user=member).exclude(start=None).count() == 1
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM pg_constraint WHERE conname = 'no_overlapping_interviews'"
-            )
-            assert cursor.fetchone()
 
 
 def test_a_pool_member_taken_off_by_a_reschedule_gets_a_cancellation(

@@ -1,0 +1,114 @@
+"""Two bookings at the same instant keep every promise: overlaps, buffers and weekly caps.
+
+Each test books two panels that share an interviewer from two threads released together; on
+PostgreSQL the booking locks the interviewers, on SQLite the IMMEDIATE transaction serialises.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+
+from hiring.models import SessionInterviewer
+from hiring.scheduling import booking
+from tests.factories import ApplicationFactory, at_once, nine_to_five, team_fit_panel
+
+MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def option_at(panel, start):
+    """The panel's option starting exactly at `start`, found before anyone is booked."""
+    [option, *_] = booking.find_options(panel, start, start + HOUR)
+    assert option["sessions"][0]["start"] == start.isoformat()
+    return option
+
+
+def book_at_once(*bookings):
+    def attempt(panel, option):
+        try:
+            booking.book(panel, option, panel.created_by)
+        except booking.SlotTaken:
+            return "taken"
+        return "booked"
+
+    return at_once(*[lambda pair=pair: attempt(*pair) for pair in bookings])
+
+
+def panels_sharing(interviewer, by, team, count=2):
+    return [
+        team_fit_panel(ApplicationFactory(opening__team=team), [interviewer], by)
+        for _ in range(count)
+    ]
+
+
+def booked_seats(user):
+    return SessionInterviewer.objects.filter(user=user).exclude(start=None).count()
+
+
+def test_the_same_hour_is_booked_once(member, teammate, team):
+    """On PostgreSQL the exclusion constraint is there too, as a last line."""
+    nine_to_five(member)
+    first, second = panels_sharing(member, teammate, team)
+    nine = MONDAY.replace(hour=9)
+
+    results = book_at_once((first, option_at(first, nine)), (second, option_at(second, nine)))
+
+    assert sorted(results) == ["booked", "taken"]
+    assert booked_seats(member) == 1
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pg_constraint WHERE conname = 'no_overlapping_interviews'"
+            )
+            assert cursor.fetchone()
+
+
+def test_back_to_back_hours_keep_the_buffer(member, teammate, team):
+    member.buffer_minutes = 15
+    member.save(update_fields=["buffer_minutes"])
+    nine_to_five(member)
+    first, second = panels_sharing(member, teammate, team)
+    nine, ten = MONDAY.replace(hour=9), MONDAY.replace(hour=10)
+
+    results = book_at_once((first, option_at(first, nine)), (second, option_at(second, ten)))
+
+    assert sorted(results) == ["booked", "taken"]
+    assert booked_seats(member) == 1
+
+
+def test_two_days_of_one_week_keep_the_weekly_cap(member, teammate, team):
+    member.weekly_interview_cap = 1
+    member.save(update_fields=["weekly_interview_cap"])
+    nine_to_five(member)
+    first, second = panels_sharing(member, teammate, team)
+    monday, tuesday = MONDAY.replace(hour=9), MONDAY.replace(hour=9) + timedelta(days=1)
+
+    results = book_at_once((first, option_at(first, monday)), (second, option_at(second, tuesday)))
+
+    assert sorted(results) == ["booked", "taken"]
+    assert booked_seats(member) == 1
+
+
+def test_three_panels_over_two_shared_people_never_deadlock(member, teammate, team, recruiter):
+    """Each booking locks its people in one order, so crossing bookings wait, never deadlock."""
+    member.buffer_minutes = teammate.buffer_minutes = 15
+    member.save(update_fields=["buffer_minutes"])
+    teammate.save(update_fields=["buffer_minutes"])
+    nine_to_five(member, teammate)
+    # Listed in opposite orders, so a booking locking in the listed order would deadlock.
+    panels = [
+        team_fit_panel(ApplicationFactory(opening__team=team), people, recruiter)
+        for people in ([member, teammate], [teammate, member], [member, teammate])
+    ]
+    hours = [MONDAY.replace(hour=hour) for hour in (9, 10, 11)]
+
+    results = book_at_once(
+        *[(panel, option_at(panel, hour)) for panel, hour in zip(panels, hours, strict=True)]
+    )
+
+    # 09:00 and 11:00 fit together; 10:00 fits alone. Never all three, never a deadlock.
+    assert sorted(results) in (["booked", "booked", "taken"], ["booked", "taken", "taken"])
+    assert booked_seats(member) == booked_seats(teammate) == results.count("booked")
