@@ -250,8 +250,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-if not DEBUG:
-    # Behind a TLS-terminating proxy (see README).
+# Production is served over HTTPS, by a proxy that terminates TLS and forwards plain HTTP with
+# X-Forwarded-Proto (see README). INSECURE_HTTP=true serves plain HTTP end to end, for an
+# operator whose internal network has no TLS: no redirect, no HSTS, cookies sent in the clear.
+INSECURE_HTTP = env_bool("INSECURE_HTTP")
+if not DEBUG and not INSECURE_HTTP:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.db import close_old_connections, connection
+from django.test import Client
+
+from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +30,7 @@ def production_settings(*names, **variables):
     """The settings `names` as hiring/settings.py makes them in production with `variables`."""
     code = (
         "import json, sys; from django.conf import settings; "
-        "print(json.dumps({name: getattr(settings, name) for name in sys.argv[1:]}, default=str))"
+        "print(json.dumps({n: getattr(settings, n, None) for n in sys.argv[1:]}, default=str))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, *names],
@@ -60,6 +63,72 @@ def test_with_redis_the_cache_fails_open_and_sessions_stay_in_the_database():
     assert found["CACHES"]["default"]["BACKEND"] == "hiring.cache.FailOpenRedisCache"
     assert found["CACHES"]["default"]["LOCATION"] == "redis://redis.internal/1"
     assert found["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+
+
+TRANSPORT = (
+    "SECURE_PROXY_SSL_HEADER",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+)
+
+
+@pytest.fixture
+def production_transport(settings):
+    """Apply to this test's settings how production serves HTTP, given its environment."""
+
+    def apply(**variables):
+        for name, value in production_settings(*TRANSPORT, **variables).items():
+            setattr(settings, name, tuple(value) if isinstance(value, list) else value)
+
+    return apply
+
+
+def log_in_as_a_browser(client, user, origin, **headers):
+    """Log in with the CSRF cookie and token the login page gave, as a browser at `origin`."""
+    page = client.get("/accounts/login/", **headers)
+    token = page.cookies["csrftoken"].value
+    return client.post(
+        "/accounts/login/",
+        {"login": user.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        HTTP_ORIGIN=origin,
+        **headers,
+    )
+
+
+def test_behind_a_tls_proxy_production_serves_https_only(production_transport, member):
+    production_transport()
+    # The proxy passes the browser's Host on, as the README asks.
+    browser = Client(enforce_csrf_checks=True, HTTP_HOST="testserver")
+
+    direct = browser.get("/accounts/login/")
+    proxied = browser.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
+    login = log_in_as_a_browser(
+        browser, member, "https://testserver", HTTP_X_FORWARDED_PROTO="https"
+    )
+
+    assert direct.status_code == 301
+    assert direct["Location"] == "https://testserver/accounts/login/"
+    assert proxied.status_code == 200
+    assert proxied["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert proxied.cookies["csrftoken"]["secure"]
+    assert login.status_code == 302
+    assert login.cookies["sessionid"]["secure"]
+
+
+def test_insecure_http_serves_plain_http_when_the_operator_says_so(production_transport, member):
+    production_transport(INSECURE_HTTP="true")
+    browser = Client(enforce_csrf_checks=True)
+
+    page = browser.get("/accounts/login/")
+    login = log_in_as_a_browser(browser, member, "http://testserver")
+
+    assert page.status_code == 200
+    assert "Strict-Transport-Security" not in page
+    assert not page.cookies["csrftoken"]["secure"]
+    assert login.status_code == 302
+    assert not login.cookies["sessionid"]["secure"]
 
 
 def test_pages_carry_a_content_security_policy_without_inline_script(client, member):
