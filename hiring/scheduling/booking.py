@@ -203,19 +203,29 @@ def _still_free(panel, sessions, payload):
 
 
 def book(panel, payload, by):
-    """Book the option `payload` for the panel, or raise SlotTaken. Sends invites on commit."""
+    """Book the option `payload` for the panel, or raise SlotTaken. Sends invites on commit.
+
+    False when the panel already stands booked as `payload` (the same form posted again):
+    then nothing changes and nobody is invited twice.
+    """
     try:
         with transaction.atomic():
             panel = Panel.objects.select_for_update().get(pk=panel.pk)
             sessions = list(
                 panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers")
             )
+            entries = {entry["session"]: entry for entry in payload["sessions"]}
+            if entries.keys() == {s.pk for s in sessions} and all(
+                _holds(s, entries[s.pk]) for s in sessions
+            ):
+                return False
             _lock_people(sessions, payload)
             if not _still_free(panel, sessions, payload):
                 raise SlotTaken
-            for entry in payload["sessions"]:
-                session = next(s for s in sessions if s.pk == entry["session"])
-                _place(session, entry, by)
+            for session in sessions:
+                # A session the option leaves as it is keeps its SEQUENCE and sends nothing.
+                if not _holds(session, entries[session.pk]):
+                    _place(session, entries[session.pk], by)
             application = panel.application
             AuditEvent.record(
                 AuditEvent.Action.PANEL_BOOKED,
@@ -230,7 +240,14 @@ def book(panel, payload, by):
                 application.move_to(Application.Stage.PANEL, by)
     except IntegrityError as error:  # PostgreSQL's exclusion constraint: a booking raced ours
         raise SlotTaken from error
-    return panel
+    return True
+
+
+def _holds(session, entry):
+    """Whether the session is booked exactly as the option's `entry`: same time, same people."""
+    start, end = datetime.fromisoformat(entry["start"]), datetime.fromisoformat(entry["end"])
+    seated = {seat.user_id for seat in session.interviewers.all() if seat.start == start}
+    return (session.start, session.end) == (start, end) and seated == set(entry["interviewers"])
 
 
 def _lock_people(sessions, payload):

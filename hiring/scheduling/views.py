@@ -236,7 +236,7 @@ def panel_book(request, application_id):
     get_object_or_404(Panel, application=application)
     try:
         option = _signed_option(request.POST.get("option", ""))
-        booking.book(application.panel, option, request.user)
+        booked = booking.book(application.panel, option, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except booking.SlotTaken:
@@ -244,7 +244,10 @@ def panel_book(request, application_id):
             request, "Someone was booked into that time meanwhile. Here are fresh options."
         )
     else:
-        messages.success(request, "Booked. Invites are on their way.")
+        if booked:
+            messages.success(request, "Booked. Invites are on their way.")
+        else:
+            messages.info(request, "Already booked at that time: nobody was invited again.")
         return redirect("panel", application_id=application.pk)
     times = reverse("panel_times", args=[application.pk])
     return redirect(f"{times}?{request.POST.get('search', '')}")

@@ -112,3 +112,16 @@ def test_three_panels_over_two_shared_people_never_deadlock(member, teammate, te
     # 09:00 and 11:00 fit together; 10:00 fits alone. Never all three, never a deadlock.
     assert sorted(results) in (["booked", "booked", "taken"], ["booked", "taken", "taken"])
     assert booked_seats(member) == booked_seats(teammate) == results.count("booked")
+
+
+def test_one_option_booked_twice_at_once_is_booked_once(member, teammate, team):
+    nine_to_five(member)
+    [panel] = panels_sharing(member, teammate, team, count=1)
+    option = option_at(panel, MONDAY.replace(hour=9))
+
+    results = at_once(*[lambda: booking.book(panel, option, teammate)] * 2)
+
+    assert sorted(results) == [False, True]
+    session = panel.sessions.get()
+    assert (session.start, session.sequence) == (MONDAY.replace(hour=9), 0)
+    assert booked_seats(member) == 1

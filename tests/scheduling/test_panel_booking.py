@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from icalendar import Calendar
 
-from hiring.models import Membership, SessionInterviewer, SlotOffer
+from hiring.models import AuditEvent, Membership, SessionInterviewer, SlotOffer
 from hiring.scheduling import booking
 from tests.factories import (
     ApplicationFactory,
@@ -103,6 +103,36 @@ def test_booking_a_listed_option_sends_invites(
     )
     page = client.get(url("panel", application)).text
     assert "Mon 4 Mar 09:00–10:00" in page
+
+
+def test_booking_the_same_option_again_books_nothing_new(
+    panel,
+    application,
+    member,
+    teammate,
+    recruiter,
+    signed_in,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    client = signed_in(recruiter)
+    [first, *_] = listed_options(client, application)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("panel_book", application), {"option": first})
+    mailoutbox.clear()
+
+    # Back, then Book again: the same form posted a second time.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("panel_book", application), {"option": first})
+
+    assert response.status_code == 302
+    assert response.url == url("panel", application)
+    assert messages_of(response)[-1] == "Already booked at that time: nobody was invited again."
+    session = panel.sessions.get()
+    assert (session.start, session.sequence) == (MONDAY.replace(hour=9), 0)
+    assert SessionInterviewer.objects.exclude(start=None).count() == 2
+    assert mailoutbox == []
+    assert application.audit_events.filter(action=AuditEvent.Action.PANEL_BOOKED).count() == 1
 
 
 def test_a_tampered_option_books_nothing(
