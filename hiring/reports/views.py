@@ -64,7 +64,24 @@ def report_csv(request, name):
         return HttpResponse("The period is not valid.", status=400, content_type="text/plain")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="teamfit-{name}.csv"'
-    writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS[name], extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(report_data(scope, teams)[name])
+    write_csv(response, CSV_COLUMNS[name], report_data(scope, teams)[name])
     return response
+
+
+def write_csv(file, columns, rows):
+    """Every CSV we send is written here, each cell as spreadsheet_safe() makes it."""
+    writer = csv.writer(file)
+    writer.writerow(columns)
+    writer.writerows([spreadsheet_safe(row.get(column)) for column in columns] for row in rows)
+
+
+# A spreadsheet reads a cell that starts with one of these as a formula ("CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A text cell a spreadsheet shows as text: a name such as '=HYPERLINK(...)' gets a leading
+    quote rather than running. Numbers, negative ones too, stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

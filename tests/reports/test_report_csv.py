@@ -1,0 +1,39 @@
+"""The reports' CSVs open in a spreadsheet as text: a name never runs as a formula."""
+
+import csv
+import io
+
+import pytest
+
+from tests.factories import ApplicationFactory, OpeningFactory, submitted
+
+HOSTILE_NAMES = [
+    '=HYPERLINK("http://evil.example","Open")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def calibration_rows(client):
+    response = client.get("/reports/calibration.csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode(), newline="")))
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_name_that_looks_like_a_formula_reaches_the_csv_quoted(
+    client, leadership, member, teammate, team, name
+):
+    member.display_name = name
+    member.save()
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    submitted(application, member, "team_fit", "yes")
+    submitted(application, teammate, "team_fit", "no")
+    client.force_login(leadership)
+
+    rows = {row["interviewer"]: row for row in calibration_rows(client)}
+
+    assert set(rows) == {"'" + name, "Ben Teammate"}
+    assert rows["Ben Teammate"]["vote_offset"] == "-1.0"  # a number stays a number
