@@ -14,6 +14,7 @@ from ..models import (
     AuditEvent,
     BusyBlock,
     InterviewSession,
+    LinkError,
     Panel,
     PoolMember,
     SessionInterviewer,
@@ -333,17 +334,50 @@ def cancel_session(session, by):
 def offer_to_candidate(panel, payloads, by):
     if not payloads:
         raise ValidationError("Choose at least one option to offer.")
+    # Under the panel's lock, as bookings are, so an offer's created_at orders it among them.
+    Panel.objects.select_for_update().get(pk=panel.pk)
     offer = SlotOffer.objects.create(panel=panel, options=payloads, created_by=by)
     send_slot_offer.delay_on_commit(offer.pk)
     return offer
 
 
+def offer_for_link(token):
+    """The offer behind a candidate's link, or LinkError saying why it can't be used.
+
+    Beyond SlotOffer.from_token (signature, age, used), a newer offer of the panel replaces an
+    older one, and a booking of the panel since the offer was made withdraws it.
+    """
+    offer = SlotOffer.from_token(token)
+    _check_current(offer)
+    return offer
+
+
+def _check_current(offer):
+    if offer.panel.offers.filter(created_at__gt=offer.created_at).exists():
+        raise LinkError("This link was replaced by a newer one. Use the latest one we sent you.")
+    # Sessions keep no booking time; the audit trail's booking events say when.
+    booked_since = AuditEvent.objects.filter(
+        application=offer.panel.application_id,
+        action=AuditEvent.Action.PANEL_BOOKED,
+        at__gt=offer.created_at,
+    )
+    if booked_since.exists():
+        raise LinkError("This interview is already booked. Your calendar invitation has the time.")
+
+
 def candidate_pick(offer, index):
-    """Book the offered option `index`; SlotTaken if it went meanwhile (the others may remain)."""
+    """Book the offered option `index`.
+
+    LinkError if the link was used, replaced or withdrawn meanwhile; SlotTaken if the option
+    went meanwhile (the others may remain).
+    """
     with transaction.atomic():
-        offer = SlotOffer.objects.select_for_update().get(pk=offer.pk)
+        # The panel's lock orders the pick with the panel's bookings and offers.
+        Panel.objects.select_for_update().get(pk=offer.panel_id)
+        offer = SlotOffer.objects.select_related("panel").get(pk=offer.pk)
         if offer.used_at:
-            raise ValidationError("You already picked a time with this link.")
+            raise LinkError("You already picked a time with this link.")
+        _check_current(offer)
         if not 0 <= index < len(offer.options):
             raise ValidationError("Choose one of the times offered.")
         book(offer.panel, offer.options[index], by=offer.created_by)

@@ -21,7 +21,6 @@ from ..models import (
     LinkError,
     Panel,
     PoolMember,
-    SlotOffer,
     User,
 )
 from . import availability, booking
@@ -284,7 +283,7 @@ def session_cancel(request, application_id, session_id):
 def candidate_schedule(request, token):
     """The candidate's page: no account, a signed link, times in their own time zone."""
     try:
-        offer = SlotOffer.from_token(token)
+        offer = booking.offer_for_link(token)
     except LinkError as error:
         return link_unusable(request, "link", error)
     zone_name = _candidate_zone(request)
@@ -294,6 +293,8 @@ def candidate_schedule(request, token):
     if request.method == "POST" and "pick" in request.POST:
         try:
             booking.candidate_pick(offer, int(request.POST["pick"]))
+        except LinkError as error:
+            return link_unusable(request, "link", error)
         except (ValueError, ValidationError):
             context["error"] = "Choose one of the times below."
             status = 400
@@ -325,7 +326,7 @@ def _starts(options):
 @require_POST
 def candidate_windows(request, token):
     try:
-        offer = SlotOffer.from_token(token)
+        offer = booking.offer_for_link(token)
     except LinkError as error:
         return link_unusable(request, "link", error)
     zone = zoneinfo.ZoneInfo(_candidate_zone(request))

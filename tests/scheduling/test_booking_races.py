@@ -125,3 +125,24 @@ def test_one_option_booked_twice_at_once_is_booked_once(member, teammate, team):
     session = panel.sessions.get()
     assert (session.start, session.sequence) == (MONDAY.replace(hour=9), 0)
     assert booked_seats(member) == 1
+
+
+def test_a_recruiter_booking_while_the_candidate_picks_has_the_last_word(
+    member, teammate, team, client
+):
+    """Either the pick comes first and the recruiter's booking moves it, or the link is gone."""
+    nine_to_five(member)
+    [panel] = panels_sharing(member, teammate, team, count=1)
+    monday, tuesday = MONDAY.replace(hour=9), MONDAY.replace(hour=9) + timedelta(days=1)
+    link = booking.offer_to_candidate(panel, [option_at(panel, monday)], teammate)
+    link = link.get_absolute_url()
+    recruiters = option_at(panel, tuesday)
+
+    picked, _ = at_once(
+        lambda: client.post(link, {"pick": "0"}),
+        lambda: booking.book(panel, recruiters, teammate),
+    )
+
+    session = panel.sessions.get()
+    assert session.start == tuesday
+    assert (picked.status_code, session.sequence) in ((200, 1), (410, 0))

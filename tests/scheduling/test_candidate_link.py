@@ -192,6 +192,56 @@ def test_an_option_taken_meanwhile_shows_the_remaining_ones(
     assert panel.sessions.get().start == TUESDAY.replace(hour=9)
 
 
+# Withdrawn by a newer link or a booking -----------------------------------------------------
+
+
+def test_a_newer_link_replaces_the_older_one(client, link, panel, recruiter):
+    newer = booking.offer_to_candidate(panel, [first_option_on(panel, TUESDAY)], recruiter)
+    window = {"date": "2030-03-05", "start": "10:00", "end": "12:00"}
+
+    for response in (
+        client.get(link),
+        client.post(link, {"pick": "0"}),
+        client.post(f"{link}windows/", window),
+    ):
+        assert response.status_code == 410
+        assert "This link was replaced by a newer one." in response.text
+    assert panel.sessions.get().start is None
+    assert not CandidateWindow.objects.exists()
+    assert client.get(newer.get_absolute_url()).status_code == 200
+
+
+def test_a_booking_since_the_offer_withdraws_its_link(client, link, panel, recruiter):
+    booking.book(panel, first_option_on(panel, TUESDAY), recruiter)
+
+    for response in (client.get(link), client.post(link, {"pick": "0"})):
+        assert response.status_code == 410
+        assert "This interview is already booked." in response.text
+    session = panel.sessions.get()
+    assert (session.start, session.sequence) == (TUESDAY.replace(hour=9), 0)
+
+
+def test_a_link_picked_from_replaces_the_older_links(client, link, panel, recruiter):
+    newer = booking.offer_to_candidate(panel, [first_option_on(panel, TUESDAY)], recruiter)
+    client.post(newer.get_absolute_url(), {"pick": "0"})
+
+    response = client.post(link, {"pick": "0"})
+
+    assert response.status_code == 410
+    assert panel.sessions.get().start == TUESDAY.replace(hour=9)
+
+
+def test_a_link_sent_after_a_booking_reschedules_it(client, panel, recruiter):
+    booking.book(panel, first_option_on(panel, MONDAY), recruiter)
+    later = booking.offer_to_candidate(panel, [first_option_on(panel, TUESDAY)], recruiter)
+
+    response = client.post(later.get_absolute_url(), {"pick": "0"})
+
+    assert response.status_code == 200
+    session = panel.sessions.get()
+    assert (session.start, session.sequence) == (TUESDAY.replace(hour=9), 1)
+
+
 # Proposing a window -------------------------------------------------------------------------
 
 
