@@ -1,4 +1,8 @@
+import unicodedata
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
 from scorecards.models import Scorecard
 
@@ -27,11 +31,43 @@ class NewOpeningForm(OpeningForm):
         self.fields["template"].queryset = Scorecard.objects.filter(team=team, opening=None)
 
 
+# Links open from the candidate's page: only the web, never javascript: or data:.
+web_link = URLValidator(schemes=["http", "https"])
+# Control characters, line and paragraph separators.
+NOT_ON_ONE_LINE = {"Cc", "Zl", "Zp"}
+
+
+def single_line(value):
+    if any(unicodedata.category(char) in NOT_ON_ONE_LINE for char in value):
+        raise ValidationError("Write this on one line, without line breaks or control characters.")
+    return value
+
+
 class CandidateForm(forms.ModelForm):
     class Meta:
         model = Candidate
         fields = ["name", "email", "phone", "links", "resume"]
         widgets = {"links": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_name(self):
+        return single_line(self.cleaned_data["name"])
+
+    def clean_phone(self):
+        return single_line(self.cleaned_data["phone"])
+
+    def clean_links(self):
+        """One http(s) URL a line; blank lines and the spaces around a link go."""
+        links = []
+        for number, line in enumerate(self.cleaned_data["links"].splitlines(), 1):
+            if link := line.strip():
+                try:
+                    web_link(link)
+                except ValidationError:
+                    raise ValidationError(
+                        f"Line {number} is not a web link: each starts with https:// or http://."
+                    ) from None
+                links.append(link)
+        return "\n".join(links)
 
 
 class StageForm(forms.Form):
