@@ -1,4 +1,7 @@
+import codecs
 import unicodedata
+import zipfile
+from pathlib import PurePath
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -43,6 +46,61 @@ def single_line(value):
     return value
 
 
+# What a résumé may be, told by its content, and the names each is stored under.
+RESUME_KINDS = {"pdf": ["pdf"], "docx": ["docx"], "odt": ["odt"], "text": ["txt", "rtf"]}
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+CHUNK_BYTES = 64 * 1024
+
+
+def resume_content(file):
+    """What the file's bytes say it is: "pdf", "docx", "odt", "text", or None. Reads the first
+    bytes, a zip's directory and one small member, or the text in chunks: never more than the
+    file, whose size the model's validator bounds."""
+    file.seek(0)
+    head = file.read(5)
+    if head == b"%PDF-":
+        kind = "pdf"
+    elif head.startswith(b"PK\x03\x04"):
+        kind = _zipped_document(file)
+    else:
+        kind = "text" if _utf8_text(file) else None
+    file.seek(0)
+    return kind
+
+
+def _zipped_document(file):
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
+                return "docx"
+            # OpenDocument stores its mimetype first and uncompressed: nothing to inflate.
+            if (
+                "mimetype" in names
+                and archive.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
+            ):
+                with archive.open("mimetype") as member:
+                    return "odt" if member.read(len(ODT_MIMETYPE) + 1) == ODT_MIMETYPE else None
+    # What zipfile raises on a damaged or encrypted archive (found by fuzzing).
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError):
+        return None
+    return None
+
+
+def _utf8_text(file):
+    file.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := file.read(CHUNK_BYTES):
+            if b"\0" in chunk:
+                return False
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 class CandidateForm(forms.ModelForm):
     class Meta:
         model = Candidate
@@ -54,6 +112,25 @@ class CandidateForm(forms.ModelForm):
 
     def clean_phone(self):
         return single_line(self.cleaned_data["phone"])
+
+    def clean_resume(self):
+        """A résumé is what its content says, stored under a name that says the same, so that
+        it downloads as what it is."""
+        resume = self.cleaned_data["resume"]
+        if not resume:
+            return resume
+        # The model's checks of the name and size first: the content is read within them.
+        Candidate._meta.get_field("resume").run_validators(resume)
+        kind = resume_content(resume)
+        if kind is None:
+            raise ValidationError(
+                "This file is not a PDF, a DOCX or ODT document, nor plain UTF-8 text: "
+                "save the résumé as one of them."
+            )
+        name = PurePath(resume.name)
+        if name.suffix.lower().lstrip(".") not in RESUME_KINDS[kind]:
+            resume.name = f"{name.stem}.{RESUME_KINDS[kind][0]}"
+        return resume
 
     def clean_links(self):
         """One http(s) URL a line; blank lines and the spaces around a link go."""
