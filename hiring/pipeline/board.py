@@ -1,8 +1,9 @@
 """The pipeline board: applications by stage, filtered, each column paged by keyset."""
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from django.core.exceptions import BadRequest
 from django.db.models import (
     BooleanField,
     Count,
@@ -27,6 +28,8 @@ PAGE_SIZE = 20
 FORWARD = [stage for stage in Application.MANUAL_STAGES if stage != Application.Stage.WITHDRAWN]
 # An open application that has not moved for this long is flagged stale.
 STALE_AFTER = timedelta(days=14)
+# Ids are 64-bit: the database refuses to compare a column with a larger number.
+LARGEST_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,11 @@ class Filters:
     def from_query(cls, query):
         def number(name):
             value = query.get(name, "")
-            return int(value) if value.isdigit() else None
+            if not (value.isascii() and value.isdigit()):  # int() refuses "²", a digit too
+                return None
+            if int(value) > LARGEST_ID:
+                raise BadRequest(f"No {name} has the number {value}.")
+            return int(value)
 
         stage = query.get("stage") if query.get("stage") in Application.Stage.values else None
         return cls(
@@ -172,8 +179,10 @@ def first_pages(user, filters, now=None):
 
 
 def parse_cursor(value):
+    """The keyset a "more" link carries, or None (the first page) for anything else."""
     try:
         changed, pk = value.rsplit("_", 1)
-        return datetime.fromisoformat(changed), int(pk)
-    except (ValueError, AttributeError):
+        # In UTC, as the database compares it; a moment near year 9999 may not convert.
+        return datetime.fromisoformat(changed).astimezone(UTC), int(pk)
+    except (ValueError, AttributeError, OverflowError):
         return None

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -7,6 +7,9 @@ from ..models import Team
 
 # A report with no period chosen covers this long, up to today.
 DEFAULT_PERIOD = timedelta(days=180)
+# Dates a report may cover: the date arithmetic of its queries stays far from year 1 and 9999.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+LONGEST_PERIOD_YEARS = 10
 
 
 class PeriodForm(forms.Form):
@@ -18,11 +21,29 @@ class PeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
 
+    def clean_start(self):
+        return within_reach(self.cleaned_data["start"])
+
+    def clean_end(self):
+        return within_reach(self.cleaned_data["end"])
+
     def clean(self):
         data = super().clean()
+        if self.errors:
+            return data
         today = timezone.localdate()
         data["end"] = data.get("end") or today
         data["start"] = data.get("start") or data["end"] - DEFAULT_PERIOD
         if data["start"] > data["end"]:
             self.add_error("start", "The period starts after it ends.")
+        elif data["end"] - data["start"] > timedelta(days=366 * LONGEST_PERIOD_YEARS):
+            self.add_error("start", f"A report covers {LONGEST_PERIOD_YEARS} years at most.")
         return data
+
+
+def within_reach(day):
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise forms.ValidationError(
+            f"Choose a date from {EARLIEST.year} to {LATEST.year}.", code="out_of_reach"
+        )
+    return day
