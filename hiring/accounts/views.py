@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from scorecards.models import Feedback
@@ -25,6 +26,7 @@ def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
+@never_cache
 @login_required
 def home(request):
     user = request.user
@@ -66,6 +68,7 @@ def profile(request):
     )
 
 
+@never_cache
 @login_required
 @org_admin_required
 def organisation(request):
@@ -91,6 +94,7 @@ def _render_organisation(request, status=200, **context):
     return render(request, "hiring/accounts/organisation.html", context, status=status)
 
 
+@never_cache
 @login_required
 def person_edit(request, user_id):
     person = get_person_for_admin(request.user, user_id)

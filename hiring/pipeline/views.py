@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from scorecards import scoring
@@ -68,6 +69,7 @@ def opening_edit(request, opening_id):
     )
 
 
+@never_cache
 @login_required
 @require_POST
 def opening_rule(request, opening_id):
@@ -86,6 +88,7 @@ def opening_rule(request, opening_id):
     return _render_opening(request, opening, status=400, rule_form=form)
 
 
+@never_cache
 @login_required
 def opening_detail(request, opening_id):
     opening = get_opening_for(request.user, opening_id)
@@ -115,6 +118,7 @@ def _render_opening(request, opening, status=200, candidate_form=None, rule_form
     return render(request, "hiring/pipeline/opening_detail.html", context, status=status)
 
 
+@never_cache
 @login_required
 @require_POST
 def application_create(request, opening_id):
@@ -131,6 +135,7 @@ def application_create(request, opening_id):
     return _render_opening(request, opening, status=400, candidate_form=form)
 
 
+@never_cache
 @login_required
 def application_detail(request, application_id):
     application = get_application_for(request.user, application_id)
@@ -181,6 +186,7 @@ def _application_context(user, application, forms):
     return context
 
 
+@never_cache
 @login_required
 @require_POST
 def application_stage(request, application_id):
@@ -196,6 +202,7 @@ def application_stage(request, application_id):
     return _render_application(request, application, status=400, stage_form=form)
 
 
+@never_cache
 @login_required
 def application_resume(request, application_id):
     candidate = get_application_for(request.user, application_id).candidate
@@ -204,6 +211,7 @@ def application_resume(request, application_id):
     return FileResponse(candidate.resume.open("rb"), as_attachment=True)
 
 
+@never_cache
 @login_required
 @require_POST
 def assign_interviewer(request, application_id):
@@ -225,6 +233,7 @@ def assign_interviewer(request, application_id):
     return _render_application(request, application, status=400, assign_form=form)
 
 
+@never_cache
 @login_required
 def pipeline_board(request):
     filters = board.Filters.from_query(request.GET)
@@ -270,6 +279,7 @@ def _card_moves(user):
     }
 
 
+@never_cache
 @login_required
 @require_POST
 def pipeline_move(request, application_id):
@@ -298,6 +308,7 @@ def pipeline_move(request, application_id):
     return render(request, "hiring/pipeline/board.html", {"parts": parts}, status=400)
 
 
+@never_cache
 @login_required
 def pipeline_column(request, stage):
     """The next page of one column, after the keyset cursor: never OFFSET."""

@@ -5,6 +5,7 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from ..access import reader_teams
 from .cached import report_data, report_html, teams_scope
@@ -26,6 +27,7 @@ def _scope(request):
     return form, teams_scope(chosen, data["start"], data["end"]), chosen
 
 
+@never_cache
 @login_required
 def reports_page(request):
     form, scope, teams = _scope(request)
@@ -55,6 +57,7 @@ CSV_COLUMNS = {
 }
 
 
+@never_cache
 @login_required
 def report_csv(request, name):
     if name not in CSV_COLUMNS:

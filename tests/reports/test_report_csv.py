@@ -37,3 +37,10 @@ def test_a_name_that_looks_like_a_formula_reaches_the_csv_quoted(
 
     assert set(rows) == {"'" + name, "Ben Teammate"}
     assert rows["Ben Teammate"]["vote_offset"] == "-1.0"  # a number stays a number
+
+
+def test_reports_and_their_csvs_say_no_store(client, leadership):
+    client.force_login(leadership)
+
+    for url in ("/reports/", "/reports/calibration.csv"):
+        assert "no-store" in client.get(url)["Cache-Control"], url
