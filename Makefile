@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format bench chromium clean
+.PHONY: run test faults lint format bench chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The app under faults (worker and Redis killed, database connections cut, races), counted:
+# needs PostgreSQL, Redis and redis-server; see tests/faults/__main__.py.
+faults: $(VENV)/.installed
+	$(PY) -m tests.faults
 
 bench: $(VENV)/.installed
 	$(PY) manage.py bench
