@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ..access import (
@@ -180,6 +181,7 @@ def _after_change(request, team):
     return redirect(team)
 
 
+@never_cache  # shows the invited address
 def invitation(request, token):
     """Where an invitation link lands: sign up, or join with the account already signed in."""
     try:

@@ -159,3 +159,14 @@ def test_only_the_admin_changes_people(request, client, persona, recruiter):
     assert client.get(url).status_code == response.status_code == 404
     recruiter.refresh_from_db()
     assert recruiter.role == User.Role.RECRUITER
+
+
+def test_the_django_admin_signs_in_through_allauth(client, org_admin):
+    """Its rate limits and two-factor authentication apply: no second door without them."""
+    response = client.post(
+        reverse("admin:login"), {"username": org_admin.email, "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
