@@ -56,9 +56,8 @@ def main():
     try:
         results = run(database, broker_url, run_dir)
         passed = all(result.passed for result in results)
-    except BaseException:
-        traceback.print_exc()
-        raise
+    except Exception:
+        traceback.print_exc()  # the harness failed: the table below is what it got to
     finally:
         signal.alarm(0)
         print_table(results, time.monotonic() - started)
@@ -83,10 +82,9 @@ def service_urls():
 def check_services(database, broker_url):
     if shutil.which("redis-server") is None:
         raise ServiceMissing("redis-server is not installed (apt-get install redis-server).")
-    if not database.reachable():
+    if why := database.unreachable():
         where = f"{database.connect_args['host']}:{database.connect_args['port']}"
-        raise ServiceMissing(f"PostgreSQL at {where} does not let {database.connect_args['user']}"
-                             " in (the role needs CREATEDB).")  # fmt: skip
+        raise ServiceMissing(f"PostgreSQL at {where}: {why}")
     if not redis_answers(broker_url):
         raise ServiceMissing(f"Redis at {broker_url} (the Celery broker) does not answer.")
 
@@ -215,14 +213,15 @@ def print_table(results, seconds):
 def report_failures(results, run_dir):
     """The first few of what failed here, and where the rest is: in CI the folder is gone."""
     logs = run_dir / "logs"
-    logs.mkdir(exist_ok=True)
+    logs.mkdir(parents=True, exist_ok=True)
     with (logs / "failures.txt").open("w") as out:
         for result in results:
             out.writelines(f"{result.name}: {detail}\n" for detail in result.details)
             if not result.passed:
                 for detail in result.details[:8]:
                     print(f"  {result.name}: {detail}")
-    for log in sorted(logs.glob("*.log")):
+    # The web nodes' tracebacks are the 5xx; the workers' include the kills this run made.
+    for log in sorted(logs.glob("web*.log")):
         lines = log.read_text(errors="replace").splitlines()
         starts = [n for n, line in enumerate(lines) if line.startswith("Traceback")]
         if starts:

@@ -145,7 +145,7 @@ class Tab:
             if "draft_version" in self.shown:  # what the page carries, as htmx posts it
                 posted["draft_version"] = self.shown["draft_version"]
             response = self.request("post", self.draft_url, posted, htmx=True)
-            if response.status == 200:
+            if response.status == 200 and "Draft saved" in response.text:
                 entry[1] = True
                 self.counts["saved"] += 1
                 self.shown[name] = value
@@ -205,6 +205,8 @@ def stored_fields(feedback_id):
     """The feedback as it now stands (its draft, else its latest submission), as form fields."""
     revisions = FeedbackRevision.objects.filter(feedback_id=feedback_id)
     revision = scoring.current_draft(revisions) or scoring.latest_submitted(revisions)
+    if revision is None:  # nothing was ever saved
+        return {}
     values = {"vote": revision.vote or "", "takeaways": revision.takeaways}
     for rating in revision.ratings.all():
         score = "none" if rating.no_evidence else str(rating.score or "")
@@ -238,7 +240,8 @@ def feedback_tabs(world, ports, seconds=12):
 # b. Same-instant bookings of two panels sharing an interviewer, where only one fits.
 
 
-def conflicting_bookings(world, ports):
+def conflicting_bookings(world, ports, seconds=60):
+    deadline = time.monotonic() + seconds
     # One recruiter on each web node, so the two bookings of a pair run in two processes.
     clients = [
         signed_in_client([port], email, world.password, f"10.0.2.{n}")
@@ -246,6 +249,8 @@ def conflicting_bookings(world, ports):
     ]
     outcomes, errors, details = Counter(), 0, []
     for index, pair in enumerate(world.pairs):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"only {index} of {len(world.pairs)} pairs in {seconds} s")
         order = clients if index % 2 == 0 else clients[::-1]
         responses = at_once(
             *(
@@ -320,6 +325,8 @@ def worker_crash(world, stack, sink, broker_url, queue, count=30, seconds=60):
     time.sleep(1)
     stack.restart_worker(0)
     settle(sink, set(emails), broker_url, queue, deadline)
+    if sink.cut_off == cut_before:
+        raise RuntimeError("the kill found the worker between sends: nothing was cut off")
     # The dead worker's tasks come back once the broker's visibility timeout has passed (an
     # hour unless the settings say otherwise): too long to wait, so do now what kombu does
     # then, for those tasks alone, and let them run again.
@@ -507,6 +514,8 @@ def database_drops(world, database, ports, seconds=14):
 
     responses = load.run(seconds, [(at, cut) for at in (2, 5, 8, 11)])
     connection.close()  # the run's own connection was cut too
+    if not any(n for _, _, n in cuts):
+        raise RuntimeError("no connection to cut: the nodes held none")
 
     def in_flight(response):
         return any(response.started < end and response.ended > began for began, end, _ in cuts)

@@ -135,12 +135,13 @@ class Database:
             dbname="postgres", autocommit=True, connect_timeout=5, **self.connect_args
         )
 
-    def reachable(self):
+    def unreachable(self):
+        """Why the server cannot be used, or "" when it can."""
         try:
             with self.maintenance():
-                return True
-        except psycopg.Error:
-            return False
+                return ""
+        except psycopg.Error as error:
+            return str(error).strip().splitlines()[0]
 
     def create(self):
         self.drop()
