@@ -139,6 +139,9 @@ def environment(database_url, cache_port, broker_url, queue, smtp_port, run_dir)
         "EMAIL_HOST_USER": "",
         "EMAIL_HOST_PASSWORD": "",
         "SITE_URL": "https://teamfit.example",
+        # Behind the TLS proxy of the README's Production section, never plain HTTP: the
+        # clients send its X-Forwarded-Proto, so secure cookies and the CSRF origin check hold.
+        "INSECURE_HTTP": "false",
         # One proxy in front, as in production: each simulated browser has its own address.
         "TRUSTED_PROXY_COUNT": "1",
         "TEAMFIT_VAR_DIR": str(run_dir / "var"),

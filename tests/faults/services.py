@@ -208,7 +208,7 @@ class Stack:
         self.logs = self.run_dir / "logs"
         self.logs.mkdir(exist_ok=True)
         # Node names unique to the run: another run on the same broker answers no ping of ours.
-        self.worker_names = [f"{name}-{os.getpid()}@%h" for name in ("w1", "w2")]
+        self.workers = [f"w{n}-{os.getpid()}" for n in (1, 2)]
         self.processes = {}
 
     @property
@@ -219,25 +219,34 @@ class Stack:
         self.start_cache()
         for index, port in enumerate(self.web_ports, 1):
             self.launch(f"web{index}", gunicorn_argv(port))
-        for name in self.worker_names:
-            self.launch(name.split("@")[0], worker_argv(name, self.queue))
+        for worker in self.workers:
+            self.launch(worker, worker_argv(f"{worker}@%h", self.queue))
         self.launch("beat", beat_argv(self.run_dir))
         for index, port in enumerate(self.web_ports, 1):
-            wait_until(lambda port=port: login_page_answers(port), 60, f"web node {index}")
-        for name in self.worker_names:
-            self.wait_for_worker(name)
-        if not self.processes["beat"].alive():
-            raise RuntimeError(f"celery beat exited: see {self.processes['beat'].log_path}")
+            self.await_ready(f"web{index}", lambda port=port: login_page_answers(port))
+        for worker in self.workers:
+            self.await_ready(worker, lambda worker=worker: self.worker_answers(worker))
+        self.await_ready("beat", lambda: True)
 
     def launch(self, name, argv):
         self.processes[name] = Process(name, argv, self.env, self.logs).start()
-        return self.processes[name]
+
+    def await_ready(self, name, ready, seconds=60):
+        """Until `ready()`; a process that exits meanwhile fails the run at once."""
+        process = self.processes[name]
+        wait_until(lambda: not process.alive() or ready(), seconds, name)
+        if not process.alive():
+            raise RuntimeError(f"{name} exited: see {process.log_path}")
+
+    def worker_answers(self, worker):
+        destination = f"{worker}@{os.uname().nodename}"
+        return bool(self.celery_app.control.ping(destination=[destination], timeout=0.5))
 
     def start_cache(self):
         argv = [shutil.which("redis-server"), "--port", str(self.cache_port)]
         argv += ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
         self.launch("cache-redis", argv)
-        wait_until(lambda: redis_answers(self.cache_url), 20, "the cache Redis")
+        self.await_ready("cache-redis", lambda: redis_answers(self.cache_url), 20)
 
     def ensure_cache(self):
         if not redis_answers(self.cache_url):
@@ -250,29 +259,18 @@ class Stack:
             raise RuntimeError("the cache Redis still answers after SIGKILL")
         return killed
 
-    def worker_process(self, index):
-        return self.processes[self.worker_names[index].split("@")[0]]
-
     def kill_worker(self, index):
-        return self.worker_process(index).kill()
+        return self.processes[self.workers[index]].kill()
 
     def restart_worker(self, index):
-        name = self.worker_names[index]
-        self.launch(name.split("@")[0], worker_argv(name, self.queue))
-        self.wait_for_worker(name)
-
-    def wait_for_worker(self, name):
-        host_name = name.replace("%h", os.uname().nodename)
-
-        def answers():
-            return bool(self.celery_app.control.ping(destination=[host_name], timeout=0.5))
-
-        wait_until(answers, 60, f"Celery worker {host_name}")
+        worker = self.workers[index]
+        self.launch(worker, worker_argv(f"{worker}@%h", self.queue))
+        self.await_ready(worker, lambda: self.worker_answers(worker))
 
     def stop(self):
         # Web and beat first, so nothing starts work the workers would then be asked to do.
-        order = ["web1", "web2", "beat", *(n.split("@")[0] for n in self.worker_names)]
-        for name in order + [name for name in self.processes if name not in order]:
+        order = ["web1", "web2", "beat", *self.workers, "cache-redis"]
+        for name in order:
             if name in self.processes:
                 self.processes[name].stop()
 
