@@ -301,6 +301,12 @@ def _possible_starts(request: SessionRequest, calendars, window: list[Span]) -> 
     return starts
 
 
+# How many staffings (a session at a time with its people) the search for one panel may try
+# before it gives up on that start time: a pool big enough to blow the search up loses an
+# option, never the response time.
+MAX_STAFFINGS = 200
+
+
 class _Panel:
     """One option being built: its staffed sessions and the interviews they add per week."""
 
@@ -309,31 +315,62 @@ class _Panel:
         self.calendars = calendars
         self.sessions: list[PlacedSession] = []
         self.taken: Counter = Counter()
-        self.counted: set[tuple[int, Week]] = set()
+        # Per placed session, the (person, week) pairs that count as the panel's load.
+        self.counted: list[tuple[tuple[int, Week], ...]] = []
 
     @property
     def start(self) -> datetime:
         return self.sessions[0].start
 
-    def add(self, index: int, start: datetime, end: datetime) -> bool:
-        """Staff a session; on False nothing changed."""
+    def staffings(
+        self, index: int, start: datetime, later: frozenset[int]
+    ) -> Iterable[tuple[int, ...]]:
+        """The pool choices that can staff session `index` at `start`, most preferred first.
+
+        Fair spread prefers the members with the fewest interviews that week, this option's
+        included. Members outside `later` (the people later sessions could feel) are
+        interchangeable, so only the most preferred of them are offered.
+        """
         request = self.requests[index]
+        end = start + request.duration
         if not all(self._can_take(pid, start, end) for pid in _fixed(request)):
-            return False
+            return ()
+        if not request.pool_count:
+            return ((),)
         members = [pid for pid in _pool(request) if self._can_take(pid, start, end)]
-        if len(members) < request.pool_count:
-            return False
-        # Fair spread: the members with the fewest interviews that week, this option's included.
-        chosen = sorted(members, key=lambda pid: (self._load(pid, start), pid))
-        chosen = chosen[: request.pool_count]
-        ids = _dedupe((*request.interviewer_ids, *chosen, *request.shadow_ids))
+        members.sort(key=lambda pid: (self._load(pid, start), pid))
+        spare = [pid for pid in members if pid not in later][: request.pool_count]
+        members = [pid for pid in members if pid in later or pid in spare]
+        return itertools.combinations(members, request.pool_count)
+
+    def people(self, index: int, chosen: tuple[int, ...]) -> tuple[int, ...]:
+        request = self.requests[index]
+        return _dedupe((*request.interviewer_ids, *chosen, *request.shadow_ids))
+
+    def reach(self, index: int, start: datetime, chosen: tuple[int, ...], later: frozenset[int]):
+        """What staffing session `index` this way would take of the weekly room of `later`."""
+        return frozenset(
+            (pid, self.calendars[pid].week(start))
+            for pid in self.people(index, chosen)
+            if pid in later
+        )
+
+    def place(self, index: int, start: datetime, chosen: tuple[int, ...]) -> None:
+        request = self.requests[index]
+        ids = self.people(index, chosen)
+        weeks = {pid: self.calendars[pid].week(start) for pid in ids}
         for pid in ids:
-            self.taken[pid, self.calendars[pid].week(start)] += 1
+            self.taken[pid, weeks[pid]] += 1
         # Shadows take part but don't count as panel load.
-        for pid in (*request.interviewer_ids, *chosen):
-            self.counted.add((pid, self.calendars[pid].week(start)))
-        self.sessions.append(PlacedSession(index, start, end, ids))
-        return True
+        self.counted.append(tuple((pid, weeks[pid]) for pid in (*request.interviewer_ids, *chosen)))
+        self.sessions.append(PlacedSession(index, start, start + request.duration, ids))
+
+    def unplace(self) -> None:
+        """Take the last placed session off again."""
+        placed = self.sessions.pop()
+        self.counted.pop()
+        for pid in placed.interviewer_ids:
+            self.taken[pid, self.calendars[pid].week(placed.start)] -= 1
 
     def _can_take(self, pid: int, start: datetime, end: datetime) -> bool:
         calendar = self.calendars[pid]
@@ -352,7 +389,8 @@ class _Panel:
     @property
     def load(self) -> int:
         """Interviews the panel's counted interviewers already have in the weeks it falls in."""
-        return sum(self.calendars[pid].booked[week] for pid, week in self.counted)
+        counted = set(itertools.chain.from_iterable(self.counted))
+        return sum(self.calendars[pid].booked[week] for pid, week in counted)
 
     @property
     def gaps(self) -> tuple[int, timedelta]:
@@ -370,6 +408,58 @@ class _Panel:
     def rank(self):
         sessions = tuple((s.start, s.index, s.interviewer_ids) for s in self.sessions)
         return (self.start, self.load, self.gaps, self.spread, sessions)
+
+
+class _Search:
+    """Staff the sessions in `order`, backtracking over pool choices and, where `times` offers
+    several, over start times; the first whole panel found is the most preferred.
+
+    Sessions never overlap, so one session's staffing reaches the later ones only through
+    the weekly caps of people they share: staffings that leave those the same weekly room
+    lead to the same outcome, and only one of them is tried. Times come earliest first, and a
+    later start only narrows what can follow, so that holds across a session's times too.
+    """
+
+    def __init__(self, panel: _Panel, order: tuple[int, ...], later, times):
+        self.panel = panel
+        self.order = order
+        self.later = later  # per depth, the capped people of the sessions after it
+        self.times = times  # (panel, depth) -> the starts session order[depth] may take
+        self.budget = MAX_STAFFINGS
+
+    def run(self, depth: int = 0) -> bool:
+        if depth == len(self.order):
+            return True
+        index, later, tried = self.order[depth], self.later[depth], set()
+        for start in self.times(self.panel, depth):
+            for chosen in self.panel.staffings(index, start, later):
+                reach = self.panel.reach(index, start, chosen, later)
+                if reach in tried:
+                    continue
+                if not self.budget:
+                    return False
+                self.budget -= 1
+                tried.add(reach)
+                self.panel.place(index, start, chosen)
+                if self.run(depth + 1):
+                    return True
+                self.panel.unplace()
+                if not later:
+                    return False  # every other staffing would leave the rest as this one did
+        return False
+
+
+def _later_capped(requests, calendars, order: tuple[int, ...]) -> list[frozenset[int]]:
+    """Per position in `order`, the people of the sessions after it who have a weekly cap."""
+    return [
+        frozenset(
+            pid
+            for index in order[depth + 1 :]
+            for pid in (*_fixed(requests[index]), *_pool(requests[index]))
+            if calendars[pid].person.weekly_cap is not None
+        )
+        for depth in range(len(order))
+    ]
 
 
 def _back_to_back(requests, calendars, starts, step) -> Iterator[_Panel]:
@@ -398,30 +488,37 @@ def _block(order, requests, calendars, starts, step) -> Iterator[_Panel]:
         block = shifted if block is None else _intersect(block, shifted)
         offsets.append(offset)
         offset += requests[index].duration
+    later = _later_capped(requests, calendars, order)
     for moment in _aligned(block, step):
         panel = _Panel(requests, calendars)
-        placements = zip(order, offsets, strict=True)
-        if all(panel.add(i, moment + o, moment + o + requests[i].duration) for i, o in placements):
+        if _Search(panel, order, later, _offsets_from(moment, offsets)).run():
             yield panel
+
+
+def _offsets_from(moment: datetime, offsets: list[timedelta]):
+    return lambda panel, depth: (moment + offsets[depth],)
 
 
 def _in_order(requests, calendars, starts, step) -> Iterator[_Panel]:
     """Panels with the sessions in the given order, each as soon as it can follow."""
+    order = tuple(range(len(requests)))
+    later = _later_capped(requests, calendars, order)
     for first in _aligned(starts[0], step):
         panel = _Panel(requests, calendars)
-        if panel.add(0, first, first + requests[0].duration) and _follow(panel, starts, step):
+        if _Search(panel, order, later, _following(first, starts, step)).run():
             yield panel
 
 
-def _follow(panel: _Panel, starts, step) -> bool:
-    # Greedy: each session takes the earliest start after the previous one that can be staffed.
-    for index in range(1, len(panel.requests)):
+def _following(first: datetime, starts, step):
+    """The first session at `first`, each next one at any start after the previous one ends."""
+
+    def times(panel: _Panel, depth: int) -> Iterable[datetime]:
+        if depth == 0:
+            return (first,)
         after = panel.sessions[-1].end
-        duration = panel.requests[index].duration
-        later = [(max(a, after), b) for a, b in starts[index] if b > after]
-        if not any(panel.add(index, t, t + duration) for t in _aligned(later, step)):
-            return False
-    return True
+        return _aligned([(max(a, after), b) for a, b in starts[depth] if b > after], step)
+
+    return times
 
 
 # Ranking.

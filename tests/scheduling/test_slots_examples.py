@@ -1,6 +1,7 @@
 """Finding interview times (hiring/scheduling/slots.py) on examples, daylight saving included."""
 
 from datetime import datetime, time, timedelta
+from time import process_time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -151,6 +152,68 @@ def test_pool_alternatives_do_not_crowd_out_other_start_times():
     options = find([request], pool, utc(3, 3), utc(3, 4), limit=5)
 
     assert len(set(starts(options))) == 5
+
+
+def test_pool_choice_leaves_room_for_the_next_session():
+    # Session 0 needs person 1; session 1 takes one of the pool {1, 2}. Person 1 has room for
+    # one interview this week and person 2 one free hour: session 1 must take person 2 then.
+    capped = person(1, weekly_cap=1)
+    one_hour = person(2, hours={0: ((time(9), time(10)),)})
+    requests = [session(1), SessionRequest(HOUR, pool_ids=(1, 2), pool_count=1)]
+
+    options = find(requests, [capped, one_hour], utc(3, 3), utc(3, 4))
+
+    assert [(s.index, s.start, s.interviewer_ids) for s in options[0].sessions] == [
+        (1, utc(3, 3, 9), (2,)),
+        (0, utc(3, 3, 10), (1,)),
+    ]
+
+
+def test_pool_choice_leaves_room_for_a_following_session():
+    capped = person(1, weekly_cap=1)
+    one_hour = person(2, hours={0: ((time(9), time(10)),)})
+    requests = [SessionRequest(HOUR, pool_ids=(1, 2), pool_count=1), session(1)]
+
+    options = find(requests, [capped, one_hour], utc(3, 3), utc(3, 4), back_to_back=False)
+
+    assert [(s.start, s.interviewer_ids) for s in options[0].sessions] == [
+        (utc(3, 3, 9), (2,)),
+        (utc(3, 3, 10), (1,)),
+    ]
+
+
+def test_a_session_waits_for_a_time_that_leaves_room_for_the_next():
+    # Session 1 (pool {1, 2}) could follow session 0 at 10:00 with person 1 only, whom session
+    # 2 needs and who has room for one interview: it waits for person 2 at 11:00 instead.
+    nine_to_ten = person(3, hours={0: ((time(9), time(10)),)})
+    capped = person(
+        1, hours={0: ((time(10), time(13)),)}, busy=(meeting(utc(3, 3, 11)),), weekly_cap=1
+    )
+    eleven_to_noon = person(2, hours={0: ((time(11), time(12)),)})
+    requests = [session(3), SessionRequest(HOUR, pool_ids=(1, 2), pool_count=1), session(1)]
+
+    options = find(
+        requests, [nine_to_ten, capped, eleven_to_noon], utc(3, 3), utc(3, 4), back_to_back=False
+    )
+
+    assert [(s.start, s.interviewer_ids) for s in options[0].sessions] == [
+        (utc(3, 3, 9), (3,)),
+        (utc(3, 3, 11), (2,)),
+        (utc(3, 3, 12), (1,)),
+    ]
+
+
+def test_a_big_pool_gives_up_on_a_start_time_in_bounded_time():
+    # Eleven people with room for one more interview each can't fill three sessions of four;
+    # trying the 11,550 ways at each start time took 9 s, the bounded search gives up early.
+    pool = tuple(range(1, 12))
+    requests = [SessionRequest(HOUR, pool_ids=pool, pool_count=4)] * 3
+    began = process_time()
+
+    options = find(requests, [person(pid, weekly_cap=1) for pid in pool], utc(3, 3), utc(3, 4))
+
+    assert options == []
+    assert process_time() - began < 3
 
 
 def test_shadow_must_be_free_but_adds_no_load():

@@ -3,13 +3,19 @@
 import random
 from collections import Counter
 from datetime import UTC, datetime, time, timedelta
-from itertools import pairwise
+from itertools import combinations, pairwise, permutations
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hiring.scheduling.slots import Interval, Interviewer, SessionRequest, find_options
+from hiring.scheduling.slots import (
+    Interval,
+    Interviewer,
+    PlacedSession,
+    SessionRequest,
+    find_options,
+)
 from tests.factories import MINUTES_15, WEEKDAYS_9_TO_5, meeting, session, starts
 from tests.factories import utc_on as utc
 
@@ -129,6 +135,10 @@ def week_of(person, moment):
     return moment.astimezone(ZoneInfo(person.time_zone)).isocalendar()[:2]
 
 
+def interviews_in(person, week):
+    return sum(week_of(person, i.start) == week for i in person.interviews)
+
+
 def can_attend(person, start, end):
     buffer = person.buffer
     return (
@@ -170,8 +180,7 @@ def assert_valid(option, world, back_to_back):
     )
     for (pid, week), count in taken.items():
         cap = people[pid].weekly_cap
-        booked = sum(week_of(people[pid], i.start) == week for i in people[pid].interviews)
-        assert cap is None or booked + count <= cap
+        assert cap is None or interviews_in(people[pid], week) + count <= cap
     for a, b in pairwise(option.sessions):
         assert b.start >= a.end
         if set(a.interviewer_ids) & set(b.interviewer_ids):
@@ -213,8 +222,7 @@ def test_first_option_is_the_earliest_possible(world):
         )
 
     def has_room(p, start):
-        booked = sum(week_of(p, i.start) == week_of(p, start) for i in p.interviews)
-        return p.weekly_cap is None or booked + 1 <= p.weekly_cap
+        return p.weekly_cap is None or interviews_in(p, week_of(p, start)) + 1 <= p.weekly_cap
 
     step = world["step"]
     moment = world["start"]
@@ -228,6 +236,125 @@ def test_first_option_is_the_earliest_possible(world):
     options = run(world, limit=1)
 
     assert (options[0].start if options else None) == earliest
+
+
+# Pool choices, against a brute force over every order, time and choice of pool members.
+
+ALL_DAY = {day: ((time(8), time(18)),) for day in range(7)}
+
+
+@st.composite
+def pool_worlds(draw, max_sessions):
+    """A day where pool choices matter: few people, shared between sessions, tight weekly caps."""
+    horizon_start = utc(1, 6) + timedelta(days=draw(st.integers(0, 350)))
+    ids = list(range(1, draw(st.integers(2, 4)) + 1))
+    people = {
+        pid: Interviewer(
+            pid,
+            draw(st.sampled_from(ZONES)),
+            # Mostly all day, so that pool choices rather than hours decide.
+            ALL_DAY if draw(st.integers(0, 2)) else draw(working_hours()),
+            busy=draw(blocks(horizon_start, 1, 3)),
+            interviews=draw(blocks(horizon_start, 1, 2)),
+            buffer=timedelta(minutes=draw(st.sampled_from([0, 15]))),
+            # Mostly room for one or two more: where a pool choice takes someone's last one.
+            weekly_cap=draw(st.sampled_from([None, 1, 1, 2, 2, 3])),
+        )
+        for pid in ids
+    }
+    requests = []
+    for _ in range(draw(st.integers(1, max_sessions))):
+        named = draw(st.lists(st.sampled_from(ids), max_size=1))
+        pool = draw(st.lists(st.sampled_from(ids), min_size=2, max_size=3, unique=True))
+        free = [pid for pid in pool if pid not in named]
+        requests.append(
+            SessionRequest(
+                timedelta(minutes=30 * draw(st.integers(1, 3))),
+                interviewer_ids=tuple(named),
+                pool_ids=tuple(pool),
+                pool_count=draw(st.integers(0 if named else 1, min(2, len(free)))),
+            )
+        )
+    return {
+        "requests": requests,
+        "people": people,
+        "start": horizon_start,
+        "end": horizon_start + timedelta(days=1),
+        "candidate_windows": None,
+        "step": timedelta(minutes=30),
+    }
+
+
+def feasible_starts(world, back_to_back):
+    """Every start of a valid panel, found by trying every arrangement."""
+    requests, people, step = world["requests"], world["people"], world["step"]
+    orders = permutations(range(len(requests))) if back_to_back else [range(len(requests))]
+    orders = [tuple(order) for order in orders]
+    attends = {}
+
+    def fits(placed):
+        """Whether the last session placed keeps every constraint; the ones before it did."""
+        last = placed[-1]
+        for pid in last.interviewer_ids:
+            key = (pid, last.start, last.end)
+            if key not in attends:
+                attends[key] = can_attend(people[pid], last.start, last.end)
+            week = week_of(people[pid], last.start)
+            count = sum(
+                pid in s.interviewer_ids and week_of(people[pid], s.start) == week for s in placed
+            )
+            cap = people[pid].weekly_cap
+            if not attends[key] or (
+                cap is not None and interviews_in(people[pid], week) + count > cap
+            ):
+                return False
+        return last.end <= world["end"]
+
+    def starts_after(placed, moment):
+        if not placed:
+            return [moment]
+        after = placed[-1].end
+        if back_to_back:
+            return [after]
+        first = after + (EPOCH - after) % step
+        return [first + n * step for n in range((world["end"] - first) // step + 1)]
+
+    def completes(order, placed, moment):
+        if len(placed) == len(order):
+            return True
+        request = requests[order[len(placed)]]
+        fixed = (*request.interviewer_ids, *request.shadow_ids)
+        pool = [pid for pid in dict.fromkeys(request.pool_ids) if pid not in fixed]
+        for start in starts_after(placed, moment):
+            for chosen in combinations(pool, request.pool_count):
+                ids = tuple(dict.fromkeys((*request.interviewer_ids, *chosen, *request.shadow_ids)))
+                session = PlacedSession(order[len(placed)], start, start + request.duration, ids)
+                if fits([*placed, session]) and completes(order, [*placed, session], moment):
+                    return True
+        return False
+
+    moments = [world["start"] + n * step for n in range((world["end"] - world["start"]) // step)]
+    return {m for m in moments if any(completes(order, [], m) for order in orders)}
+
+
+@settings(max_examples=150)
+@given(pool_worlds(max_sessions=3))
+def test_back_to_back_finds_every_start_a_brute_force_finds(world):
+    options = run(world, back_to_back=True, limit=1000)
+
+    for option in options:
+        assert_valid(option, world, back_to_back=True)
+    assert set(starts(options)) == feasible_starts(world, back_to_back=True)
+
+
+@settings(max_examples=100)
+@given(pool_worlds(max_sessions=3))
+def test_sessions_in_order_find_every_start_a_brute_force_finds(world):
+    options = run(world, back_to_back=False, limit=1000)
+
+    for option in options:
+        assert_valid(option, world, back_to_back=False)
+    assert set(starts(options)) == feasible_starts(world, back_to_back=False)
 
 
 # The benchmark's size: 6 interviewers in 4 zones, 50 busy blocks each, 10 working days.
