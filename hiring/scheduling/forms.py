@@ -143,14 +143,30 @@ class SessionForm(forms.Form):
         return data
 
 
+MAX_SESSIONS = 6
+
+
 class BaseSessionFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": "A panel has at most %(num)d sessions.",
+    }
+
     def clean(self):
         if not any(form.has_changed() for form in self.forms) and not self.errors:
             raise forms.ValidationError("Add at least one session.")
 
 
+# absolute_max: a forged form count builds no more forms than a panel can have (by default,
+# Django builds up to a thousand more, which took 15-23 s).
 SessionFormSet = forms.formset_factory(
-    SessionForm, formset=BaseSessionFormSet, extra=0, min_num=1, max_num=6
+    SessionForm,
+    formset=BaseSessionFormSet,
+    extra=0,
+    min_num=1,
+    max_num=MAX_SESSIONS,
+    validate_max=True,
+    absolute_max=MAX_SESSIONS,
 )
 
 

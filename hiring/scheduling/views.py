@@ -25,6 +25,7 @@ from ..models import (
 )
 from . import availability, booking
 from .forms import (
+    MAX_SESSIONS,
     AvailabilityForm,
     BusyBlockForm,
     CandidateWindowForm,
@@ -148,7 +149,7 @@ def _render_panel(request, application, status=200, **context):
     if panel is None:
         if "formset" not in context:
             count = request.GET.get("sessions", "1")
-            count = min(max(int(count), 1), 6) if count.isdigit() else 1
+            count = min(max(int(count), 1), MAX_SESSIONS) if count.isdigit() else 1
             context["formset"] = SessionFormSet(
                 prefix="sessions", form_kwargs={"team": team}, initial=[{}] * count
             )

@@ -1,6 +1,7 @@
 """Panel pages: build a panel of sessions and their interviewers; interviewer pools."""
 
 import html
+from time import process_time
 
 import pytest
 from django.urls import reverse
@@ -135,6 +136,45 @@ def test_an_interviewer_from_outside_the_team_is_not_offered(
     assert "is not one of the available choices" in field_errors(
         response.text, "sessions-0-interviewers"
     )
+    assert not Panel.objects.exists()
+
+
+def test_a_panel_of_a_thousand_sessions_is_refused_at_once(
+    application, member, recruiter, signed_in
+):
+    began = process_time()
+
+    response = signed_in(recruiter).post(
+        url("panel", application),
+        {
+            **management(1006),
+            "sessions-0-focus": "skills",
+            "sessions-0-duration_minutes": "45",
+            "sessions-0-interviewers": [member.pk],
+        },
+    )
+
+    assert response.status_code == 400
+    assert "A panel has at most 6 sessions." in response.text
+    assert process_time() - began < 5  # it took 15-23 s, building and showing 1006 forms
+    assert not Panel.objects.exists()
+
+
+def test_a_seventh_session_is_refused(application, member, recruiter, signed_in):
+    sessions = {
+        f"sessions-{n}-{name}": value
+        for n in range(7)
+        for name, value in (
+            ("focus", "skills"),
+            ("duration_minutes", "45"),
+            ("interviewers", member.pk),
+        )
+    }
+
+    response = signed_in(recruiter).post(url("panel", application), {**management(7), **sessions})
+
+    assert response.status_code == 400
+    assert "A panel has at most 6 sessions." in response.text
     assert not Panel.objects.exists()
 
 
