@@ -1,5 +1,6 @@
 """Reading busy time from .ics files (hiring/scheduling/ics.py): times and zones."""
 
+import icalendar
 import pytest
 
 from hiring.scheduling.ics import BusyEvent
@@ -193,3 +194,61 @@ def test_free_and_cancelled_events_block_nothing():
     """)
 
     assert [event.uid for event in read(data)] == ["busy"]
+
+
+# Each file its own time zones -------------------------------------------------------------------
+
+FIXED_ZONE = """
+    BEGIN:VTIMEZONE
+    TZID:{tzid}
+    BEGIN:STANDARD
+    DTSTART:19700101T000000
+    TZOFFSETFROM:{offset}
+    TZOFFSETTO:{offset}
+    END:STANDARD
+    END:VTIMEZONE
+"""
+
+AT_TEN = """
+    BEGIN:VEVENT
+    UID:ten
+    DTSTART;TZID={tzid}:20250115T100000
+    DTEND;TZID={tzid}:20250115T110000
+    END:VEVENT
+"""
+
+
+def at_ten(tzid, offset=None):
+    """A calendar with an event at 10:00 in `tzid`, which it defines if given an `offset`."""
+    zone = FIXED_ZONE.format(tzid=tzid, offset=offset) if offset else ""
+    return ics(zone, AT_TEN.format(tzid=tzid))
+
+
+def test_a_time_zone_one_file_defines_does_not_apply_to_the_next():
+    assert spans(read(at_ten("Custom/Zone", "+0500"))) == [
+        (utc(2025, 1, 15, 5), utc(2025, 1, 15, 6))
+    ]
+    # Undefined here, so unknown: read in the uploader's own zone, Berlin at +01:00 in winter.
+    assert spans(read(at_ten("Custom/Zone"), time_zone="Europe/Berlin")) == [
+        (utc(2025, 1, 15, 9), utc(2025, 1, 15, 10))
+    ]
+    assert spans(read(at_ten("Custom/Zone", "+0300"))) == [
+        (utc(2025, 1, 15, 7), utc(2025, 1, 15, 8))
+    ]
+
+
+def test_time_zones_icalendar_parsed_elsewhere_do_not_apply():
+    # Anything else parsing a calendar with icalendar fills its process-wide cache of zones.
+    icalendar.Calendar.from_ical(at_ten("Elsewhere/Zone", "+0500"))
+
+    assert spans(read(at_ten("Elsewhere/Zone"), time_zone="Europe/Berlin")) == [
+        (utc(2025, 1, 15, 9), utc(2025, 1, 15, 10))
+    ]
+
+
+def test_a_tzid_used_before_its_vtimezone_is_read_with_it():
+    data = ics(
+        AT_TEN.format(tzid="Later/Zone"), FIXED_ZONE.format(tzid="Later/Zone", offset="-0300")
+    )
+
+    assert spans(read(data)) == [(utc(2025, 1, 15, 13), utc(2025, 1, 15, 14))]
