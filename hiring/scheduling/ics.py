@@ -672,6 +672,7 @@ def _expand(
             _skip_ahead(event, start, zone)
             _guard_repetitions(event, start, end, zone)
             _pay_for_walks(event, end, zone, work)
+        original_uids = _separate_same_uids(events)
         # The window in the uploader's zone: recurring_ical_events gives floating and all-day
         # values the window's zone, so they are selected by their local time.
         window = (start.astimezone(zone), end.astimezone(zone))
@@ -686,7 +687,7 @@ def _expand(
                         "The calendar has too many events in this period to import "
                         f"(more than {MAX_OCCURRENCES:,})."
                     )
-                busy.append(_busy(occurrence.as_component(False), zone))
+                busy.append(_busy(occurrence.as_component(False), zone, original_uids))
         return [_clipped(event, start, end) for event in busy if _overlaps(event, start, end)]
     except CalendarError:
         raise
@@ -722,6 +723,27 @@ def _refuse_broken_times(event: icalendar.Event) -> None:
 
 def _title(event: icalendar.Event) -> str:
     return str(event.get("SUMMARY", "")) or "(no title)"
+
+
+def _separate_same_uids(events: list[icalendar.Event]) -> dict[str, str]:
+    """Give each event whose UID an earlier one has (neither with RECURRENCE-ID) its own UID.
+
+    recurring_ical_events takes them for versions of one event and keeps the highest
+    SEQUENCE; in a calendar file each is busy time. Changed occurrences (RECURRENCE-ID) stay
+    with the first. Returns the original UID of each new one.
+    """
+    seen = set()
+    originals = {}
+    for index, event in enumerate(events):
+        if "UID" not in event or "RECURRENCE-ID" in event:
+            continue
+        uid = str(event["UID"])
+        if uid in seen:
+            # RFC 5545 allows no NUL in a value, so no proper UID ends like this.
+            event["UID"] = f"{uid}\0{index}"
+            originals[event["UID"]] = uid
+        seen.add(uid)
+    return originals
 
 
 # Repeat rules -------------------------------------------------------------------------------
@@ -961,7 +983,9 @@ def _steps(frequency: str, interval: int, first: datetime, last: datetime) -> in
     return max(months // (_MONTHS_PER_PERIOD.get(frequency, 12) * interval), 0) + 1
 
 
-def _busy(occurrence: icalendar.Event, zone: ZoneInfo) -> BusyEvent | None:
+def _busy(
+    occurrence: icalendar.Event, zone: ZoneInfo, original_uids: dict[str, str]
+) -> BusyEvent | None:
     if str(occurrence.get("TRANSP", "")).upper() == "TRANSPARENT":
         return None  # shown as "free" in the person's calendar
     if str(occurrence.get("STATUS", "")).upper() == "CANCELLED":
@@ -972,11 +996,12 @@ def _busy(occurrence: icalendar.Event, zone: ZoneInfo) -> BusyEvent | None:
     end = _to_utc(occurrence["DTEND"].dt, zone)
     if end <= start:
         return None  # a zero-length event (a reminder, a deadline) blocks no time
+    uid = str(occurrence.get("UID", ""))
     return BusyEvent(
         start=start,
         end=end,
         summary=str(occurrence.get("SUMMARY", "")),
-        uid=str(occurrence.get("UID", "")),
+        uid=original_uids.get(uid, uid),
     )
 
 

@@ -288,3 +288,60 @@ def test_a_file_with_too_many_events_in_the_window_is_refused(monkeypatch):
     assert len(read(many, start=utc(2025, 3, 1), end=utc(2025, 3, 12))) == 20
     with pytest.raises(CalendarError, match="too many events in this period"):
         read(many, start=utc(2025, 3, 1), end=utc(2025, 3, 13))
+
+
+# Events sharing a UID -------------------------------------------------------------------------
+
+
+def test_events_sharing_a_uid_are_all_busy_time():
+    data = ics("""
+        BEGIN:VEVENT
+        UID:copied@example.com
+        SUMMARY:Planning
+        DTSTART:20250312T090000Z
+        DTEND:20250312T100000Z
+        END:VEVENT
+        BEGIN:VEVENT
+        UID:copied@example.com
+        SUMMARY:Planning, part two
+        SEQUENCE:3
+        DTSTART:20250313T090000Z
+        DTEND:20250313T100000Z
+        END:VEVENT
+    """)
+
+    assert [(event.start, event.summary, event.uid) for event in read(data)] == [
+        (utc(2025, 3, 12, 9), "Planning", "copied@example.com"),
+        (utc(2025, 3, 13, 9), "Planning, part two", "copied@example.com"),
+    ]
+
+
+def test_a_changed_repetition_belongs_to_the_first_event_with_its_uid():
+    data = ics("""
+        BEGIN:VEVENT
+        UID:weekly
+        SUMMARY:Sync
+        DTSTART:20250303T090000Z
+        DURATION:PT30M
+        RRULE:FREQ=WEEKLY;COUNT=2
+        END:VEVENT
+        BEGIN:VEVENT
+        UID:weekly
+        SUMMARY:Sync (moved)
+        RECURRENCE-ID:20250310T090000Z
+        DTSTART:20250311T150000Z
+        DURATION:PT30M
+        END:VEVENT
+        BEGIN:VEVENT
+        UID:weekly
+        SUMMARY:Other
+        DTSTART:20250310T090000Z
+        DURATION:PT30M
+        END:VEVENT
+    """)
+
+    assert [(event.start, event.summary) for event in read(data)] == [
+        (utc(2025, 3, 3, 9), "Sync"),
+        (utc(2025, 3, 10, 9), "Other"),
+        (utc(2025, 3, 11, 15), "Sync (moved)"),
+    ]
