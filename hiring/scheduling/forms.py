@@ -111,21 +111,43 @@ class PoolMemberForm(forms.Form):
         self.fields["user"].queryset = team.members.order_by("display_name")
 
 
+# The largest id a BigAutoField holds, on PostgreSQL and SQLite alike.
+MAX_ID = 2**63 - 1
+
+
+class MembersField(forms.ModelMultipleChoiceField):
+    """Team members by id. A value past the largest id is refused before it reaches the
+    database, which overflows on it (a 40-digit id gave a 500)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def clean(self, value):
+        for pk in value or ():
+            if _overflows(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
+def _overflows(value):
+    """Whether `value` reads as an integer (as the database would read it) too large for an id."""
+    digits = str(value).strip().lstrip("+-")
+    return digits.isdigit() and (len(digits) > len(str(MAX_ID)) or int(digits) > MAX_ID)
+
+
 class SessionForm(forms.Form):
     focus = forms.ChoiceField(choices=Category)
     duration_minutes = forms.TypedChoiceField(
         coerce=int, choices=[(m, f"{m} minutes") for m in (30, 45, 60, 90)], initial=45
     )
-    interviewers = forms.ModelMultipleChoiceField(
-        queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    interviewers = MembersField(queryset=User.objects.none(), required=False)
     pool_count = forms.IntegerField(
         label="Plus, from the pool", min_value=0, max_value=10, initial=0, required=False
     )
-    shadows = forms.ModelMultipleChoiceField(
-        queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
-        label="Shadows (trainees)",
-    )  # fmt: skip
+    shadows = MembersField(queryset=User.objects.none(), required=False, label="Shadows (trainees)")
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)

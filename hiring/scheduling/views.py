@@ -148,10 +148,10 @@ def _render_panel(request, application, status=200, **context):
     )
     if panel is None:
         if "formset" not in context:
-            count = request.GET.get("sessions", "1")
-            count = min(max(int(count), 1), MAX_SESSIONS) if count.isdigit() else 1
             context["formset"] = SessionFormSet(
-                prefix="sessions", form_kwargs={"team": team}, initial=[{}] * count
+                prefix="sessions",
+                form_kwargs={"team": team},
+                initial=[{}] * _sessions_asked(request),
             )
     else:
         context["sessions"] = panel.sessions.prefetch_related("interviewers__user")
@@ -159,6 +159,15 @@ def _render_panel(request, application, status=200, **context):
         context["offers"] = panel.offers.all()[:5]
     context.update(application=application, panel=panel, team=team)
     return render(request, "hiring/scheduling/panel.html", context, status=status)
+
+
+def _sessions_asked(request):
+    """How many sessions the new panel's form shows: ?sessions=N, from 1 to MAX_SESSIONS."""
+    count = request.GET.get("sessions", "")
+    if not (count.isascii() and count.isdigit()):
+        return 1
+    # Two digits are past the maximum already, and int() refuses 4,300 digits or more.
+    return min(max(int(count[:2]), 1), MAX_SESSIONS)
 
 
 @login_required

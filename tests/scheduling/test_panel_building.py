@@ -178,6 +178,39 @@ def test_a_seventh_session_is_refused(application, member, recruiter, signed_in)
     assert not Panel.objects.exists()
 
 
+@pytest.mark.parametrize("forged", ["1" * 40, "-" + "1" * 40, str(2**63)])
+def test_an_interviewer_id_past_the_largest_id_is_refused(
+    application, member, recruiter, signed_in, forged
+):
+    response = signed_in(recruiter).post(
+        url("panel", application),
+        {
+            **management(1),
+            "sessions-0-focus": "skills",
+            "sessions-0-duration_minutes": "45",
+            "sessions-0-interviewers": [member.pk, forged],
+            "sessions-0-shadows": [forged],
+        },
+    )
+
+    assert response.status_code == 400
+    for name in ("interviewers", "shadows"):
+        assert f"“{forged}” is not a valid value." in field_errors(
+            response.text, f"sessions-0-{name}"
+        )
+    assert not Panel.objects.exists()
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("9" * 5000, 6), ("²", 1), ("0", 1), ("3", 3)])
+def test_the_form_shows_the_sessions_asked_for_within_bounds(
+    application, recruiter, signed_in, asked, shown
+):
+    response = signed_in(recruiter).get(url("panel", application), {"sessions": asked})
+
+    assert response.status_code == 200
+    assert response.text.count("<legend>Session ") == shown
+
+
 # Interviewer pools --------------------------------------------------------------------------
 
 
@@ -216,6 +249,16 @@ def test_a_trainee_joins_a_pool(team, member, teammate, signed_in):
 def test_only_team_members_join_a_pool(team, member, outsider, signed_in):
     response = signed_in(member).post(
         reverse("pools", args=[team.pk]), {"user": outsider.pk, "focus": "skills"}
+    )
+
+    assert response.status_code == 400
+    assert "Select a valid choice." in field_errors(response.text, "user")
+    assert not PoolMember.objects.exists()
+
+
+def test_a_pool_member_id_that_can_be_no_id_is_refused(team, member, signed_in):
+    response = signed_in(member).post(
+        reverse("pools", args=[team.pk]), {"user": "1" * 40, "focus": "skills"}
     )
 
     assert response.status_code == 400
