@@ -94,8 +94,9 @@ def signed_in_client(ports, email, password, client_ip):
 
 class Tab:
     """One tab on the feedback form, as its htmx autosave behaves: one field at a time, each
-    save carrying the draft version the last answer gave. Told the draft moved on (409), it
-    reloads and types the value again; now and then it submits, then amends to go on."""
+    save carrying the draft version the last answer gave. A save refused (409: the draft moved
+    on in the other tab), it reloads as the page says and types the value again; now and then
+    it submits, then amends to go on writing."""
 
     def __init__(self, name, client, world):
         self.name, self.client = name, client
@@ -104,7 +105,7 @@ class Tab:
         self.form_url, self.draft_url = base, base + "draft/"
         self.submit_url, self.amend_url = base + "submit/", base + "amend/"
         self.shown = {}  # the form's fields as the last page or save left them
-        self.sent = {name: [] for name in self.own}  # field -> [[value, got its 200]]
+        self.sent = {name: [] for name in self.own}  # field -> [Typed] in order
         self.counts = Counter()
         self.details = []
         self.serial = 0
@@ -138,26 +139,27 @@ class Tab:
         return f"{self.name}-{name}-{self.serial}"  # notes and takeaways: each value unique
 
     def autosave(self, name, value):
-        entry = [value, False]
-        self.sent[name].append(entry)
+        """Save one field; refused (the page says reload), reload and type it again."""
+        typed = Typed(value)
+        self.sent[name].append(typed)
         for _ in range(3):
             posted = {name: value}
             if "draft_version" in self.shown:  # what the page carries, as htmx posts it
                 posted["draft_version"] = self.shown["draft_version"]
             response = self.request("post", self.draft_url, posted, htmx=True)
             if response.status == 200 and "Draft saved" in response.text:
-                entry[1] = True
+                typed.saved_at = time.time()  # wall clock, to compare with submitted_at
                 self.counts["saved"] += 1
                 self.shown[name] = value
                 saved = form_fields(response.text)
                 if "draft_version" in saved:
                     self.shown["draft_version"] = saved["draft_version"]
                 return
-            if response.status != 409:
+            if response.status == 409:
+                self.counts["refused as stale"] += 1
+            else:
                 self.counts[f"save HTTP {response.status}"] += 1
-                return
-            self.counts["refused as stale"] += 1
-            if not self.reload():
+            if response.failed or not self.reload():
                 return
 
     def submit(self):
@@ -190,29 +192,50 @@ class Tab:
                 self.submit()
             time.sleep(rng.uniform(0, 0.03))
 
-    def lost(self, stored):
-        """Fields whose stored value is neither the last one saved with a 200 nor one typed
-        after it (an unanswered save may have landed)."""
-        lost = []
-        for name, entries in self.sent.items():
-            acked = [index for index, (_, ok) in enumerate(entries) if ok]
-            if acked and stored.get(name, "") not in {v for v, _ in entries[acked[-1] :]}:
-                lost.append(name)
-        return lost
+    def missing(self, revision, before=None):
+        """Own fields whose value in `revision` (as form fields) is older than the last save
+        that got its "Draft saved" before the wall-clock time `before` (or at all): the value
+        must be that one or one typed after it (an unanswered save may have landed)."""
+        for name, typed in self.sent.items():
+            saved = [n for n, t in enumerate(typed) if t.saved_at and t.saved_at < (before or 1e12)]
+            if saved and revision.get(name, "") not in {t.value for t in typed[saved[-1] :]}:
+                yield name
 
 
-def stored_fields(feedback_id):
-    """The feedback as it now stands (its draft, else its latest submission), as form fields."""
-    revisions = FeedbackRevision.objects.filter(feedback_id=feedback_id)
-    revision = scoring.current_draft(revisions) or scoring.latest_submitted(revisions)
-    if revision is None:  # nothing was ever saved
-        return {}
+@dataclass
+class Typed:
+    value: str
+    saved_at: float = 0.0  # time.time() of its "Draft saved", 0 if it never got one
+
+
+def revision_fields(revision):
+    """A revision's values as the form's fields."""
     values = {"vote": revision.vote or "", "takeaways": revision.takeaways}
     for rating in revision.ratings.all():
         score = "none" if rating.no_evidence else str(rating.score or "")
         values[f"score_{rating.criterion_id}"] = score
         values[f"notes_{rating.criterion_id}"] = rating.notes
     return values
+
+
+def lost_ratings(tabs, feedback_id):
+    """Each submitted revision, against the saves acknowledged before it was submitted (a
+    save acknowledged then had committed before the submission took the feedback's lock),
+    then the feedback as it now stands against every acknowledged save."""
+    revisions = FeedbackRevision.objects.filter(feedback_id=feedback_id)
+    checks = [
+        (f"revision {r.number}", revision_fields(r), r.submitted_at.timestamp())
+        for r in revisions.exclude(submitted_at=None).order_by("number")
+    ]
+    now = scoring.current_draft(revisions) or scoring.latest_submitted(revisions)
+    if now is not None:
+        checks.append(("as it now stands", revision_fields(now), None))
+    return [
+        f"{what}: tab {tab.name}'s {name} is {values.get(name)!r}"
+        for what, values, before in checks
+        for tab in tabs
+        for name in tab.missing(values, before)
+    ]
 
 
 def feedback_tabs(world, ports, seconds=12):
@@ -222,18 +245,14 @@ def feedback_tabs(world, ports, seconds=12):
     ]
     deadline = time.monotonic() + seconds
     at_once(*(lambda tab=tab: tab.run(deadline) for tab in tabs))
-    stored = stored_fields(world.feedback_id)
+    lost = lost_ratings(tabs, world.feedback_id)
     counts = sum((tab.counts for tab in tabs), Counter())
-    lost = [f"{tab.name}:{name}" for tab in tabs for name in tab.lost(stored)]
-    other = {key: n for key, n in counts.items() if key not in ("requests", "failed")}
-    details = [detail for tab in tabs for detail in tab.details]
-    details += [f"lost {name}: stored {stored.get(name.split(':')[1])!r}" for name in lost]
     return Result(
         "",
         counts["requests"],
         {"lost": len(lost), "5xx or no answer": counts["failed"]},
-        other,
-        details=details,
+        {key: n for key, n in counts.items() if key not in ("requests", "failed")},
+        details=[detail for tab in tabs for detail in tab.details] + lost,
     )
 
 
