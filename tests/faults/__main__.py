@@ -111,11 +111,11 @@ def run(database, broker_url, run_dir):
         return run_scenarios(world, stack, sink, database, broker_url, queue, web_ports)
     finally:
         if stack is not None:
-            step("stopping every process", stack.stop)
-            forget_queue(broker_url, queue)
+            clean_up("stopping every process", stack.stop)
+            clean_up("clearing the run's queue off the broker", forget_queue, broker_url, queue)
         sink.stop()
         close_django_connections()
-        step("dropping the database", database.drop)
+        clean_up("dropping the database", database.drop)
 
 
 def environment(database_url, cache_port, broker_url, queue, smtp_port, run_dir):
@@ -185,6 +185,14 @@ def run_scenarios(world, stack, sink, database, broker_url, queue, ports):
 def step(what, function, *args):
     print(f"faults: {what} ...", flush=True)
     return function(*args)
+
+
+def clean_up(what, function, *args):
+    """A clean-up step: one that fails is reported, and the next ones still run."""
+    try:
+        step(what, function, *args)
+    except Exception:
+        traceback.print_exc()
 
 
 def close_django_connections():

@@ -332,51 +332,68 @@ INVITATION_TASK = "hiring.tasks.send_invitation"
 
 
 def worker_crash(world, stack, sink, broker_url, queue, count=30, seconds=60):
-    deadline = time.monotonic() + seconds
+    """Invitations (one per address, so one ledger key each) sent by both workers through
+    the slow sink; the first worker killed as a whole (its pool too) mid-send, restarted."""
     sink.delay = 1.0
     emails = [f"invitee{n}@{DOMAIN}" for n in range(count)]
     with transaction.atomic():  # each task is enqueued once this commits
         invitations = [invite(email, world.admin, role=User.Role.RECRUITER) for email in emails]
-    # Both workers busy, each of their four processes waiting for its 250: the kill lands mid-send.
-    wait_for(lambda: sink.in_flight >= 4, 20)
     cut_before = sink.cut_off
+    killed = kill_mid_send(stack, sink)
+    settle(sink, set(emails), broker_url, queue, time.monotonic() + seconds)
+    if sink.cut_off == cut_before:
+        raise RuntimeError("the kill found the worker between sends: nothing was cut off")
+    held = give_back_held_tasks(broker_url, queue, sink)
+    settle(sink, set(emails), broker_url, queue, time.monotonic() + 30)
+    result = tally(sink, emails)
+    ledger = Notification.objects.filter(key__in=[f"invitation:{i.pk}" for i in invitations])
+    result.other |= {
+        "processes killed": killed,
+        "sends cut off": sink.cut_off - cut_before,
+        "tasks the dead worker held, given back": len(held),
+        "still unacknowledged": len(held_tasks(broker_url, queue, INVITATION_TASK)),
+        "ledger rows not sent": ledger.filter(sent_at=None).count(),
+    }
+    return result
+
+
+def kill_mid_send(stack, sink):
+    """SIGKILL the first worker once all four pool processes wait for their 250, so it dies
+    mid-send; start it again a second later. Returns how many processes died."""
+    wait_for(lambda: sink.in_flight >= 4, 20)
     killed = stack.kill_worker(0)
     time.sleep(1)
     stack.restart_worker(0)
-    settle(sink, set(emails), broker_url, queue, deadline)
-    if sink.cut_off == cut_before:
-        raise RuntimeError("the kill found the worker between sends: nothing was cut off")
-    # The dead worker's tasks come back once the broker's visibility timeout has passed (an
-    # hour unless the settings say otherwise): too long to wait, so do now what kombu does
-    # then, for those tasks alone, and let them run again.
+    return killed
+
+
+def give_back_held_tasks(broker_url, queue, sink):
+    """The dead worker's tasks come back once the broker's visibility timeout has passed
+    (minutes or an hour, as the settings say): too long to wait, so do now what kombu does
+    then, for those tasks alone, and wait until each was acknowledged (run again, or retried
+    later as a new message). Returns their delivery tags."""
     held = held_tasks(broker_url, queue, INVITATION_TASK)
     restore(broker_url, held)
     sink.touch()
-    # Done when each given-back task was acknowledged (run again, or retried later as a new
-    # message) and the mail server has been quiet since.
     wait_for(lambda: not set(held) & set(held_tasks(broker_url, queue, INVITATION_TASK)), 30)
-    settle(sink, set(emails), broker_url, queue, time.monotonic() + 30)
+    return held
+
+
+def tally(sink, emails):
+    """Messages the sink accepted per invitation: none is lost; a second copy is allowed
+    only with the first one's Message-ID (hiring/email/notifications.py)."""
     received = defaultdict(list)
     for message in list(sink.accepted):
         for recipient in message["to"]:
             received[recipient].append(message["message_id"])
     repeated = [ids for email in emails if len(ids := received[email]) > 1]
     same_id = sum(1 for ids in repeated if len(set(ids)) == 1)
-    ledger = Notification.objects.filter(key__in=[f"invitation:{i.pk}" for i in invitations])
     lost = [email for email in emails if not received[email]]
     return Result(
         "",
-        count,
+        len(emails),
         {"lost": len(lost), "duplicates with a new Message-ID": len(repeated) - same_id},
-        {
-            "duplicates": len(repeated),
-            "duplicates with the same Message-ID": same_id,
-            "processes killed": killed,
-            "sends cut off": sink.cut_off - cut_before,
-            "tasks the dead worker held, given back": len(held),
-            "invitation tasks still held": len(held_tasks(broker_url, queue, INVITATION_TASK)),
-            "ledger rows not sent": ledger.filter(sent_at=None).count(),
-        },
+        {"duplicates": len(repeated), "duplicates with the same Message-ID": same_id},
         details=[f"lost: {email}" for email in lost],
     )
 
@@ -502,7 +519,8 @@ def cache_outage(world, stack, ports, seconds=16):
         responses = load.run(seconds, [(4, kill), (10, restart)])
     finally:
         stack.ensure_cache()  # the next scenario needs it whatever happened here
-    during = [r for r in responses if r.ended > outage["from"] and r.started < outage["to"]]
+    down, up = outage["from"], outage["to"]
+    during = [r for r in responses if r.ended > down and r.started < up]
     return Result(
         "",
         len(responses),
@@ -515,10 +533,7 @@ def cache_outage(world, stack, ports, seconds=16):
             **load.sign_ins,
         },
         details=[describe(r, load.started) for r in responses if r.failed]
-        + [
-            f"Redis killed at +{outage['from'] - load.started:.2f}s, back at +"
-            f"{outage['to'] - load.started:.2f}s"
-        ],  # fmt: skip
+        + [f"Redis down from +{down - load.started:.2f}s to +{up - load.started:.2f}s"],
     )
 
 
