@@ -1,9 +1,20 @@
 """When people can interview: busy blocks imported from .ics files and feeds."""
 
+import contextlib
+import http.client
+import ipaddress
 import logging
-import urllib.request
+import socket
+import ssl
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as ResolveTimeout
+from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urljoin, urlsplit
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,24 +53,277 @@ def replace_blocks(user, source, data):
     return len(events)
 
 
-def fetch_feed(url):
-    request = urllib.request.Request(url, headers={"User-Agent": "Teamfit calendar refresh"})
+# Calendar feeds ---------------------------------------------------------------------------------
+#
+# A feed URL is typed by a user and fetched by our servers, so it must not reach what only
+# they can: this machine, the private network, the cloud's metadata service. Only http(s)
+# to public addresses: the host is resolved, every address it has is checked, and the
+# connection goes to a checked address (so a second DNS answer cannot swap it), with the
+# original Host header and TLS server name. A redirect is checked the same way.
+
+# The whole fetch of one feed, from resolving its host to the last byte, redirects included.
+FEED_TIMEOUT = 10  # seconds
+MAX_REDIRECTS = 3
+
+_REDIRECTS = {301, 302, 303, 307, 308}
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_CHUNK = 64 * 1024
+# 6to4 and NAT64 addresses carry an IPv4 address that decides where they lead.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether `address` is on the public internet, as is any IPv4 address it carries.
+
+    Not loopback, private, shared (100.64/10), link-local (169.254.169.254 is the cloud's
+    metadata service), multicast, reserved, unspecified or IPv6 site-local.
+    """
+    return all(_is_public(candidate) for candidate in (address, *_carried_ipv4(address)))
+
+
+def _is_public(address) -> bool:
+    return address.is_global and not (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or getattr(address, "is_site_local", False)
+    )
+
+
+def _carried_ipv4(address) -> list[ipaddress.IPv4Address]:
+    if address.version == 4:
+        return []
+    carried = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+    if any(address in network for network in _NAT64):
+        carried.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return [ipv4 for ipv4 in carried if ipv4 is not None]
+
+
+def check_feed_url(url: str, *, allow=is_public_address) -> None:
+    """Raise ValidationError unless `url` is a feed we would fetch (see fetch_feed()).
+
+    An empty URL (no feed) passes. Resolves the host, so a name that does not resolve
+    now is refused.
+    """
+    if not url:
+        return
     try:
-        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310 (http(s) only, by the form)
-            data = response.read(MAX_ICS_BYTES + 1)
-    except OSError as error:
-        raise CalendarError(f"The calendar feed could not be read: {error}.") from error
-    return data
+        _checked_target(url, allow, time.monotonic() + FEED_TIMEOUT)
+    except CalendarError as error:
+        raise ValidationError(str(error), code="feed_url") from error
 
 
-def refresh_feeds():
-    """Re-read every feed; one that fails keeps its previous blocks and is logged."""
-    refreshed = 0
-    for user in User.objects.exclude(calendar_feed_url=""):
+def fetch_feed(url: str, *, allow=is_public_address, timeout: float = FEED_TIMEOUT) -> bytes:
+    """The body of the feed at `url`, at most MAX_ICS_BYTES, fetched within `timeout` seconds.
+
+    `allow` decides which addresses may be connected to; tests allow their own server on
+    127.0.0.1 with it. Raises CalendarError, which never holds what the server sent.
+    """
+    deadline = time.monotonic() + timeout
+    for _ in range(MAX_REDIRECTS + 1):
+        target = _checked_target(url, allow, deadline)
+        status, location, body = _get(target, deadline)
+        if status not in _REDIRECTS:
+            return body
+        if not location:
+            raise CalendarError(f"The calendar feed answered HTTP {status} without a Location.")
+        url = urljoin(url, location)
+    raise CalendarError(f"The calendar feed redirects more than {MAX_REDIRECTS} times.")
+
+
+@dataclass(frozen=True)
+class _Target:
+    scheme: str
+    host: str
+    port: int
+    path: str  # with the query
+    addresses: list  # of the host, each allowed
+
+
+def _checked_target(url: str, allow, deadline: float) -> _Target:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or _DEFAULT_PORTS.get(parts.scheme)
+    except ValueError as error:  # a port that is no number, or out of range
+        raise CalendarError("The calendar feed URL is not a valid URL.") from error
+    if parts.scheme not in _DEFAULT_PORTS:
+        raise CalendarError("A calendar feed URL must start with https:// or http://.")
+    if not parts.hostname:
+        raise CalendarError("The calendar feed URL has no host name.")
+    if parts.username is not None or parts.password is not None:
+        raise CalendarError("A calendar feed URL cannot hold a user name or password.")
+    addresses = _resolve(parts.hostname, port, deadline)
+    if not all(allow(address) for address in addresses):
+        raise CalendarError(
+            f"The calendar feed's host {parts.hostname} is not on the public internet."
+        )
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return _Target(parts.scheme, parts.hostname, port, path, addresses)
+
+
+def _resolve(host: str, port: int, deadline: float) -> list:
+    """The addresses of `host`. getaddrinfo() has no timeout, so it waits in a thread."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        found = pool.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+        answers = found.result(timeout=_remaining(deadline))
+    except ResolveTimeout as error:
+        raise CalendarError(f"The calendar feed's host {host} took too long to look up.") from error
+    except (OSError, UnicodeError) as error:
+        raise CalendarError(f"The calendar feed's host {host} could not be found.") from error
+    finally:
+        pool.shutdown(wait=False)
+    # The scope of a link-local IPv6 address ("fe80::1%eth0") is no part of the address.
+    addresses = {ipaddress.ip_address(answer[4][0].partition("%")[0]) for answer in answers}
+    if not addresses:
+        raise CalendarError(f"The calendar feed's host {host} could not be found.")
+    return sorted(addresses, key=lambda address: (address.version, address))
+
+
+def _get(target: _Target, deadline: float) -> tuple[int, str | None, bytes]:
+    """(status, Location, body) of a GET of `target`; only a 200's body is read."""
+    kind = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    connection = kind(target.host, target.port, target.addresses, _remaining(deadline))
+    # Socket timeouts bound each wait; this bounds them all, however slowly the server sends.
+    hang_up = threading.Timer(_remaining(deadline), _hang_up, [connection])
+    hang_up.daemon = True
+    hang_up.start()
+    try:
+        connection.request("GET", target.path, headers=_HEADERS)
+        response = connection.getresponse()
+        if response.status in _REDIRECTS:
+            return response.status, response.getheader("Location"), b""
+        if response.status != 200:
+            raise CalendarError(f"The calendar feed answered HTTP {response.status}.")
+        return response.status, None, _body(response, deadline)
+    except CalendarError:
+        raise
+    except (OSError, http.client.HTTPException) as error:
+        raise _unreadable(error, deadline) from error
+    finally:
+        hang_up.cancel()
+        connection.close()
+
+
+_HEADERS = {
+    "User-Agent": "Teamfit calendar refresh",
+    "Accept": "text/calendar, */*;q=0.1",
+    "Accept-Encoding": "identity",  # a compressed body could unpack past MAX_ICS_BYTES
+}
+
+
+def _body(response: http.client.HTTPResponse, deadline: float) -> bytes:
+    length = response.getheader("Content-Length", "")
+    if length.isdigit() and int(length) > MAX_ICS_BYTES:
+        raise _too_large()
+    body = bytearray()
+    # read1() waits on the socket once at most, and _hang_up() ends that wait at the deadline.
+    while chunk := response.read1(_CHUNK):
+        body += chunk
+        if len(body) > MAX_ICS_BYTES:
+            raise _too_large()
+    if time.monotonic() >= deadline:
+        raise _too_slow()  # hung up on, mid-body
+    if response.length:
+        raise CalendarError("The calendar feed's answer ended before its Content-Length.")
+    return bytes(body)
+
+
+def _unreadable(error: Exception, deadline: float) -> CalendarError:
+    if time.monotonic() >= deadline:
+        return _too_slow()
+    if isinstance(error, OSError):
+        reason = error.strerror or type(error).__name__
+        return CalendarError(f"The calendar feed could not be read ({reason}).")
+    # Not the message of an HTTPException: it may quote what the server sent.
+    return CalendarError("The calendar feed did not answer as a web server does.")
+
+
+def _hang_up(connection) -> None:
+    # The connection's own .sock is gone once a response that closes the connection starts.
+    sock = connection.pinned_socket
+    if sock is not None:
+        with contextlib.suppress(OSError):  # closed already
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _remaining(deadline: float) -> float:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _too_slow()
+    return remaining
+
+
+def _too_slow() -> CalendarError:
+    return CalendarError("The calendar feed took too long to answer.")
+
+
+def _too_large() -> CalendarError:
+    return CalendarError("The calendar feed is too large (at most 2 MB).")
+
+
+def _connect(addresses: list, port: int, timeout: float) -> socket.socket:
+    """A connection to the first of the checked `addresses` that answers."""
+    error = None
+    for address in addresses:
         try:
-            replace_blocks(user, BusyBlock.Source.FEED, fetch_feed(user.calendar_feed_url))
-        except CalendarError as error:
-            logger.warning("Calendar feed of %s not refreshed: %s", user.email, error)
-        else:
+            return socket.create_connection((str(address), port), timeout)
+        except OSError as failure:
+            error = failure
+    raise error
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to `host` (the Host header) at one of its checked addresses, not a new lookup."""
+
+    def __init__(self, host: str, port: int, addresses: list, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.addresses = addresses
+        self.pinned_socket = None
+
+    def connect(self) -> None:
+        self.sock = self.pinned_socket = _connect(self.addresses, self.port, self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to `host` (Host header, TLS server name and certificate) at a checked address."""
+
+    def __init__(self, host: str, port: int, addresses: list, timeout: float):
+        self.tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self.tls)
+        self.addresses = addresses
+        self.pinned_socket = None
+
+    def connect(self) -> None:
+        sock = _connect(self.addresses, self.port, self.timeout)
+        self.sock = self.pinned_socket = self.tls.wrap_socket(
+            sock, server_hostname=self.host, do_handshake_on_connect=False
+        )
+        self.sock.do_handshake()  # after pinning, so that _hang_up() can end it too
+
+
+def refresh_feeds(*, allow=is_public_address):
+    """Re-read every feed, one after another; returns how many were refreshed.
+
+    Each takes at most FEED_TIMEOUT to fetch and a bounded parse (see ics.py). One that
+    fails or is refused keeps its previous blocks and is logged, with our message only.
+    """
+    refreshed = 0
+    for user in User.objects.exclude(calendar_feed_url="").order_by("pk"):
+        if refresh_feed(user, allow=allow):
             refreshed += 1
     return refreshed
+
+
+def refresh_feed(user, *, allow=is_public_address) -> bool:
+    """Re-read `user`'s feed; False, logged, if it could not be."""
+    try:
+        data = fetch_feed(user.calendar_feed_url, allow=allow)
+        replace_blocks(user, BusyBlock.Source.FEED, data)
+    except CalendarError as error:
+        logger.warning("Calendar feed of %s not refreshed: %s", user.email, error)
+        return False
+    return True
