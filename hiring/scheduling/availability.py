@@ -308,8 +308,10 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 def refresh_feeds(*, allow=is_public_address):
     """Re-read every feed, one after another; returns how many were refreshed.
 
-    Each takes at most FEED_TIMEOUT to fetch and a bounded parse (see ics.py). One that
-    fails or is refused keeps its previous blocks and is logged, with our message only.
+    Each takes at most FEED_TIMEOUT to fetch, then a parse bounded by the limits in ics.py
+    (about a second at worst), so one slow or hostile feed holds up the others by that much.
+    One that fails or is refused keeps its previous blocks and is logged, with our message
+    only.
     """
     refreshed = 0
     for user in User.objects.exclude(calendar_feed_url="").order_by("pk"):
@@ -319,9 +321,10 @@ def refresh_feeds(*, allow=is_public_address):
 
 
 def refresh_feed(user, *, allow=is_public_address) -> bool:
-    """Re-read `user`'s feed; False, logged, if it could not be."""
+    """Re-read `user`'s feed, within FEED_TIMEOUT and a bounded parse; False, logged, if it
+    could not be."""
     try:
-        data = fetch_feed(user.calendar_feed_url, allow=allow)
+        data = fetch_feed(user.calendar_feed_url, allow=allow, timeout=FEED_TIMEOUT)
         replace_blocks(user, BusyBlock.Source.FEED, data)
     except CalendarError as error:
         logger.warning("Calendar feed of %s not refreshed: %s", user.email, error)

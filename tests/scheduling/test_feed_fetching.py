@@ -363,3 +363,19 @@ def test_a_refused_or_failing_feed_is_logged_without_what_it_sent(server, caplog
     assert f"{refused.email} not refreshed: The calendar feed's host 169.254.169.254" in caplog.text
     assert f"{failing.email} not refreshed: The calendar feed answered HTTP 500." in caplog.text
     assert not BusyBlock.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_slow_feed_is_given_up_and_the_next_one_refreshed(server, monkeypatch):
+    monkeypatch.setattr("hiring.scheduling.availability.FEED_TIMEOUT", 0.5)
+    server.route("/slow.ics", body=CALENDAR, wait=60)
+    server.route("/calendar.ics", body=CALENDAR)
+    UserFactory(calendar_feed_url=server.url("/slow.ics"))
+    UserFactory(calendar_feed_url=server.url("/calendar.ics"))
+
+    started = time.monotonic()
+    assert refresh_feeds(allow=loopback) == 1
+
+    assert [path for path, _ in server.requests] == ["/slow.ics", "/calendar.ics"]
+    # A sanity bound, far above the half second and below the default ten.
+    assert time.monotonic() - started < 8
