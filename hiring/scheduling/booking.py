@@ -13,6 +13,7 @@ from ..models import (
     Application,
     AuditEvent,
     BusyBlock,
+    CandidateWindow,
     InterviewSession,
     LinkError,
     Panel,
@@ -384,6 +385,25 @@ def candidate_pick(offer, index):
         offer.used_at = timezone.now()
         offer.save(update_fields=["used_at"])
     return offer
+
+
+# Times a candidate can propose through one link: enough to say when they are free, too few
+# to flood the panel page.
+MAX_WINDOWS_PER_OFFER = 10
+
+
+@transaction.atomic
+def propose_window(offer, start, end):
+    """Store a time the candidate is free; ValidationError past MAX_WINDOWS_PER_OFFER."""
+    # Under the panel's lock, so two proposals at once can't both take the last place.
+    panel = Panel.objects.select_for_update().get(pk=offer.panel_id)
+    if panel.candidate_windows.filter(created_at__gte=offer.created_at).count() >= (
+        MAX_WINDOWS_PER_OFFER
+    ):
+        raise ValidationError(
+            f"You proposed {MAX_WINDOWS_PER_OFFER} times already: the team will come back to you."
+        )
+    return CandidateWindow.objects.create(panel=panel, start=start, end=end)
 
 
 def remaining_options(offer):

@@ -1,8 +1,9 @@
 import itertools
 import zoneinfo
-from datetime import time
+from datetime import datetime, time, timedelta
 
 from django import forms
+from django.utils import timezone
 
 from scorecards.models import Category
 
@@ -201,14 +202,35 @@ class FindTimesForm(forms.Form):
 
 
 class CandidateWindowForm(forms.Form):
-    """A time the candidate is free, in the time zone shown on their page."""
+    """A time the candidate is free, in the time zone shown on their page: from now until
+    DAYS_AHEAD days ahead."""
+
+    DAYS_AHEAD = 60
 
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="From")
     end = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="To")
 
+    def __init__(self, *args, zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.today = timezone.now().astimezone(zone).date()
+        self.last_day = self.today + timedelta(days=self.DAYS_AHEAD)
+        self.fields["date"].widget.attrs.update(min=self.today, max=self.last_day)
+
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+        day, start, end = data.get("date"), data.get("start"), data.get("end")
+        if start and end and end <= start:
             self.add_error("end", "The end must be after the start.")
+        if day and day < self.today:
+            self.add_error("date", "Choose a day from today on.")
+        elif day and day > self.last_day:
+            self.add_error("date", f"Choose a day within the next {self.DAYS_AHEAD} days.")
+        elif day and start and self.at(start) <= timezone.now():
+            self.add_error("start", "That time has passed: choose a later one.")
         return data
+
+    def at(self, clock):
+        """The chosen day at `clock`, in the candidate's time zone."""
+        return datetime.combine(self.cleaned_data["date"], clock, tzinfo=self.zone)

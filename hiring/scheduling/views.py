@@ -1,11 +1,17 @@
 """Availability, interviewer pools, panels and the candidate's scheduling link."""
 
+import functools
+import hashlib
+import logging
+import time
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +23,6 @@ from ..accounts.forms import TIME_ZONE_CHOICES
 from ..accounts.links import link_unusable
 from ..models import (
     BusyBlock,
-    CandidateWindow,
     LinkError,
     Panel,
     PoolMember,
@@ -36,6 +41,8 @@ from .forms import (
     WorkingHoursForm,
 )
 from .ics import MAX_ICS_BYTES, CalendarError
+
+logger = logging.getLogger(__name__)
 
 OPTION_SALT = "teamfit.panel-option"
 
@@ -290,32 +297,72 @@ def session_cancel(request, application_id, session_id):
     return redirect("panel", application_id=application.pk)
 
 
+# The candidate's pages are public: at most this many POSTs per client address and link in
+# each window of this many seconds.
+CANDIDATE_POSTS = 30
+CANDIDATE_POSTS_WINDOW_S = 600
+
+
+def limit_candidate_posts(view):
+    """Answer 429 past CANDIDATE_POSTS a window from one address to one link."""
+
+    @functools.wraps(view)
+    def limited(request, token):
+        if request.method == "POST" and not _count_post(request, token):
+            return render(request, "hiring/scheduling/candidate_slow_down.html", status=429)
+        return view(request, token)
+
+    return limited
+
+
+def _count_post(request, token):
+    """Count this POST; False once past the limit. True when the cache fails: an outage of
+    the cache must not lock candidates out."""
+    address = get_adapter(request).get_client_ip(request)  # honours our proxy settings
+    window = int(time.time()) // CANDIDATE_POSTS_WINDOW_S
+    link = hashlib.sha256(token.encode()).hexdigest()  # a key of bounded length whatever the URL
+    key = f"candidate-posts:{address}:{link}:{window}"
+    try:
+        cache.add(key, 0, timeout=CANDIDATE_POSTS_WINDOW_S)
+        return cache.incr(key) <= CANDIDATE_POSTS
+    except Exception:  # any backend's error: Redis down, a database cache locked
+        logger.warning("Candidate posts not counted: the cache failed", exc_info=True)
+        return True
+
+
+@limit_candidate_posts
 def candidate_schedule(request, token):
     """The candidate's page: no account, a signed link, times in their own time zone."""
     try:
         offer = booking.offer_for_link(token)
     except LinkError as error:
         return link_unusable(request, "link", error)
-    zone_name = _candidate_zone(request)
-    context = {"offer": offer, "zone_name": zone_name, "zones": TIME_ZONE_CHOICES}
     options = list(enumerate(offer.options))
-    status = 200
     if request.method == "POST" and "pick" in request.POST:
         try:
             booking.candidate_pick(offer, int(request.POST["pick"]))
         except LinkError as error:
             return link_unusable(request, "link", error)
         except (ValueError, ValidationError):
-            context["error"] = "Choose one of the times below."
-            status = 400
+            return _candidate_page(request, offer, options, 400, "Choose one of the times below.")
         except booking.SlotTaken:
             options = booking.remaining_options(offer)
-            context["error"] = "That time was just taken. These are still free."
-            status = 409
-        else:
-            return render(request, "hiring/scheduling/candidate_booked.html", context)
-    context["window_form"] = CandidateWindowForm()
-    context["options"] = _starts(options)
+            error = "That time was just taken. These are still free."
+            return _candidate_page(request, offer, options, 409, error)
+        return render(request, "hiring/scheduling/candidate_booked.html", {"offer": offer})
+    return _candidate_page(request, offer, options)
+
+
+def _candidate_page(request, offer, options, status=200, error=None, window_form=None):
+    zone_name = _candidate_zone(request)
+    context = {
+        "offer": offer,
+        "zone_name": zone_name,
+        "zones": TIME_ZONE_CHOICES,
+        "error": error,
+        "options": _starts(options),
+        "window_form": window_form or CandidateWindowForm(zone=zoneinfo.ZoneInfo(zone_name)),
+    }
     return render(request, "hiring/scheduling/candidate_schedule.html", context, status=status)
 
 
@@ -333,29 +380,23 @@ def _starts(options):
     ]
 
 
+@limit_candidate_posts
 @require_POST
 def candidate_windows(request, token):
     try:
         offer = booking.offer_for_link(token)
     except LinkError as error:
         return link_unusable(request, "link", error)
-    zone = zoneinfo.ZoneInfo(_candidate_zone(request))
-    form = CandidateWindowForm(request.POST)
-    if not form.is_valid():
-        context = {
-            "offer": offer,
-            "zone_name": zone.key,
-            "zones": TIME_ZONE_CHOICES,
-            "window_form": form,
-            "options": _starts(enumerate(offer.options)),
-        }
-        return render(request, "hiring/scheduling/candidate_schedule.html", context, status=400)
-    data = form.cleaned_data
-    CandidateWindow.objects.create(
-        panel=offer.panel,
-        start=datetime.combine(data["date"], data["start"], tzinfo=zone),
-        end=datetime.combine(data["date"], data["end"], tzinfo=zone),
-    )
-    return render(
-        request, "hiring/scheduling/candidate_booked.html", {"offer": offer, "proposed": True}
-    )
+    form = CandidateWindowForm(request.POST, zone=zoneinfo.ZoneInfo(_candidate_zone(request)))
+    if form.is_valid():
+        try:
+            booking.propose_window(
+                offer, form.at(form.cleaned_data["start"]), form.at(form.cleaned_data["end"])
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            context = {"offer": offer, "proposed": True}
+            return render(request, "hiring/scheduling/candidate_booked.html", context)
+    options = enumerate(offer.options)
+    return _candidate_page(request, offer, options, 400, window_form=form)

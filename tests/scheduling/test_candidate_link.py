@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import signing
@@ -245,42 +246,110 @@ def test_a_link_sent_after_a_booking_reschedules_it(client, panel, recruiter):
 # Proposing a window -------------------------------------------------------------------------
 
 
-def test_a_proposed_window_is_stored_in_utc(client, offer, panel):
-    response = client.post(
-        f"{offer.get_absolute_url()}windows/",
-        {"tz": "America/New_York", "date": "2030-03-05", "start": "10:00", "end": "12:30"},
-    )
+def in_days(days):
+    """The day `days` from today in UTC, as the date field takes it."""
+    return (timezone.now().date() + timedelta(days=days)).isoformat()
+
+
+def propose(client, link, day, start="10:00", end="12:00", tz="UTC"):
+    data = {"tz": tz, "date": day, "start": start, "end": end}
+    return client.post(f"{link}windows/", data)
+
+
+def test_a_proposed_window_is_stored_in_utc(client, link, offer, panel):
+    response = propose(client, link, in_days(10), "10:00", "12:30", tz="America/New_York")
 
     assert response.status_code == 200
     assert "We have your proposed time." in response.text
     [window] = CandidateWindow.objects.all()
     assert window.panel == panel
+    new_york = ZoneInfo("America/New_York")
+    day = timezone.now().date() + timedelta(days=10)
     assert (window.start, window.end) == (
-        datetime(2030, 3, 5, 15, tzinfo=UTC),
-        datetime(2030, 3, 5, 17, 30, tzinfo=UTC),
+        datetime.combine(day, time(10), tzinfo=new_york),
+        datetime.combine(day, time(12, 30), tzinfo=new_york),
     )
+    assert window.start.tzinfo == UTC
     offer.refresh_from_db()
     assert offer.used_at is None
 
 
-def test_a_window_ending_before_it_starts_is_refused(client, offer):
-    response = client.post(
-        f"{offer.get_absolute_url()}windows/",
-        {"tz": "Europe/Paris", "date": "2030-03-05", "start": "12:00", "end": "10:00"},
-    )
+def test_a_window_in_1901_is_refused(client, link):
+    response = propose(client, link, "1901-03-05")
 
     assert response.status_code == 400
-    assert "The end must be after the start." in field_errors(response.text, "end")
+    assert "Choose a day from today on." in field_errors(response.text, "date")
     assert not CandidateWindow.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("days", "start", "field", "message"),
+    [
+        (-1, "10:00", "date", "Choose a day from today on."),
+        (0, "00:00", "start", "That time has passed: choose a later one."),
+        (61, "10:00", "date", "Choose a day within the next 60 days."),
+        (3, "12:00", "end", "The end must be after the start."),
+    ],
+)
+def test_a_window_outside_the_next_60_days_is_refused(client, link, days, start, field, message):
+    response = propose(client, link, in_days(days), start, "12:00")
+
+    assert response.status_code == 400
+    assert message in field_errors(response.text, field)
+    assert not CandidateWindow.objects.exists()
+
+
+def test_a_link_takes_ten_windows(client, link, offer, panel, recruiter):
+    for days in range(1, 11):
+        assert propose(client, link, in_days(days)).status_code == 200
+
+    response = propose(client, link, in_days(11))
+
+    assert response.status_code == 400
+    assert "You proposed 10 times already: the team will come back to you." in response.text
+    assert CandidateWindow.objects.count() == 10
+    newer = booking.offer_to_candidate(panel, offer.options, recruiter)
+    assert propose(client, newer.get_absolute_url(), in_days(11)).status_code == 200
 
 
 def test_a_window_needs_a_valid_link(client, offer):
     response = client.post(
-        "/schedule/forged/windows/", {"date": "2030-03-05", "start": "10:00", "end": "12:00"}
+        "/schedule/forged/windows/", {"date": in_days(3), "start": "10:00", "end": "12:00"}
     )
 
     assert response.status_code == 410
     assert not CandidateWindow.objects.exists()
+
+
+# Too many posts -----------------------------------------------------------------------------
+
+
+def test_thirty_posts_in_ten_minutes_from_one_address_then_a_pause(client, link):
+    for n in range(30):
+        page = client.post(link, {"pick": "x"}) if n % 2 else propose(client, link, "1901-01-01")
+        assert page.status_code == 400
+
+    responses = [client.post(link, {"pick": "0"}), propose(client, link, in_days(3))]
+
+    for response in responses:
+        assert response.status_code == 429
+        assert "Too many tries from your network" in response.text
+    assert not CandidateWindow.objects.exists()
+    assert client.get(link).status_code == 200
+    assert client.post(link, {"pick": "x"}, REMOTE_ADDR="203.0.113.7").status_code == 400
+
+
+def test_a_cache_that_fails_lets_posts_through(client, link, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+
+    for _ in range(31):
+        assert client.post(link, {"pick": "x"}).status_code == 400
+    assert "Candidate posts not counted: the cache failed" in caplog.text
 
 
 # Two candidates at once ---------------------------------------------------------------------
