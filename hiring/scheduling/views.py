@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ..access import get_application_for_pipeline, get_team_for_member
@@ -177,6 +178,7 @@ def _sessions_asked(request):
     return min(max(int(count[:2]), 1), MAX_SESSIONS)
 
 
+@never_cache
 @login_required
 def panel(request, application_id):
     application = get_application_for_pipeline(request.user, application_id)
@@ -203,6 +205,7 @@ def panel(request, application_id):
     return _render_panel(request, application, status=400, formset=formset)
 
 
+@never_cache
 @login_required
 def panel_times(request, application_id):
     """Ranked options for the panel, each ready to book or to offer to the candidate."""
@@ -330,6 +333,7 @@ def _count_post(request, token):
         return True
 
 
+@never_cache
 @limit_candidate_posts
 def candidate_schedule(request, token):
     """The candidate's page: no account, a signed link, times in their own time zone."""
@@ -380,6 +384,7 @@ def _starts(options):
     ]
 
 
+@never_cache
 @limit_candidate_posts
 @require_POST
 def candidate_windows(request, token):

@@ -88,6 +88,20 @@ def test_an_unknown_time_zone_shows_utc(client, link):
     assert "Atlantis" not in response.text
 
 
+def test_the_candidates_pages_are_never_stored(client, link, offer):
+    """Not in a shared cache nor in the browser's history: the link is the candidate's key."""
+    responses = [
+        client.get(link),
+        client.post(link, {"pick": "x"}),
+        propose(client, link, "1901-03-05"),
+        client.get("/schedule/forged/"),
+    ]
+
+    for response in responses:
+        assert "no-store" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
+
+
 # Picking one --------------------------------------------------------------------------------
 
 
@@ -334,6 +348,7 @@ def test_thirty_posts_in_ten_minutes_from_one_address_then_a_pause(client, link)
     for response in responses:
         assert response.status_code == 429
         assert "Too many tries from your network" in response.text
+        assert "no-store" in response["Cache-Control"]
     assert not CandidateWindow.objects.exists()
     assert client.get(link).status_code == 200
     assert client.post(link, {"pick": "x"}, REMOTE_ADDR="203.0.113.7").status_code == 400

@@ -66,6 +66,17 @@ def test_the_times_page_lists_options_with_their_reasons(panel, application, rec
     assert "09:00 UTC · Team fit · Ana Member, Ben Teammate" in response.text
 
 
+def test_the_panel_pages_are_never_stored(panel, application, recruiter, signed_in):
+    client = signed_in(recruiter)
+
+    for response in (
+        client.get(url("panel", application)),
+        client.get(url("panel_times", application), SEARCH),
+    ):
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
+
+
 def test_a_bad_search_is_refused(panel, application, recruiter, signed_in):
     response = signed_in(recruiter).get(
         url("panel_times", application), {"start": "someday", "days": "5"}
