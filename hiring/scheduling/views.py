@@ -29,7 +29,7 @@ from ..models import (
     PoolMember,
     User,
 )
-from . import availability, booking
+from . import availability, booking, slots
 from .forms import (
     MAX_SESSIONS,
     AvailabilityForm,
@@ -218,9 +218,7 @@ def panel_times(request, application_id):
     end = start + timedelta(days=form.cleaned_data["days"])
     windows = None
     if form.cleaned_data["within_candidate_windows"]:
-        windows = [
-            booking.scheduling.Interval(w.start, w.end) for w in panel.candidate_windows.all()
-        ]
+        windows = [slots.Interval(w.start, w.end) for w in panel.candidate_windows.all()]
     options = booking.find_options(panel, start, end, candidate_windows=windows)
     sessions = {session.pk: session for session in panel.sessions.all()}
     people = User.objects.in_bulk(

@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from icalendar import Calendar
 
-from hiring.models import AuditEvent, Membership, SessionInterviewer, SlotOffer
+from hiring.models import AuditEvent, CandidateWindow, Membership, SessionInterviewer, SlotOffer
 from hiring.scheduling import booking
 from tests.factories import (
     ApplicationFactory,
@@ -75,6 +75,20 @@ def test_the_panel_pages_are_never_stored(panel, application, recruiter, signed_
     ):
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
+
+
+def test_the_times_page_keeps_to_the_candidates_windows(panel, application, recruiter, signed_in):
+    CandidateWindow.objects.create(
+        panel=panel, start=MONDAY.replace(hour=14), end=MONDAY.replace(hour=15, minute=30)
+    )
+
+    response = signed_in(recruiter).get(
+        url("panel_times", application), {**SEARCH, "within_candidate_windows": "on"}
+    )
+
+    assert response.status_code == 200
+    assert "earliest: Mon 4 Mar 14:00 UTC" in response.text
+    assert len(signed_options(response.text)) == 3  # 14:00, 14:15 and 14:30
 
 
 def test_a_bad_search_is_refused(panel, application, recruiter, signed_in):
