@@ -212,7 +212,7 @@ def book(panel, payload, by):
     """
     try:
         with transaction.atomic():
-            panel = Panel.objects.select_for_update().get(pk=panel.pk)
+            panel = _lock_panel(panel.pk)
             sessions = list(
                 panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers")
             )
@@ -243,6 +243,12 @@ def book(panel, payload, by):
     except IntegrityError as error:  # PostgreSQL's exclusion constraint: a booking raced ours
         raise SlotTaken from error
     return True
+
+
+def _lock_panel(panel_id):
+    """The panel, its row locked until the transaction ends: its bookings, offers, picks and
+    proposals take turns."""
+    return Panel.objects.select_for_update().get(pk=panel_id)
 
 
 def _holds(session, entry):
@@ -335,8 +341,8 @@ def cancel_session(session, by):
 def offer_to_candidate(panel, payloads, by):
     if not payloads:
         raise ValidationError("Choose at least one option to offer.")
-    # Under the panel's lock, as bookings are, so an offer's created_at orders it among them.
-    Panel.objects.select_for_update().get(pk=panel.pk)
+    # Under the panel's lock, so its created_at orders it among the panel's bookings.
+    _lock_panel(panel.pk)
     offer = SlotOffer.objects.create(panel=panel, options=payloads, created_by=by)
     send_slot_offer.delay_on_commit(offer.pk)
     return offer
@@ -373,8 +379,8 @@ def candidate_pick(offer, index):
     went meanwhile (the others may remain).
     """
     with transaction.atomic():
-        # The panel's lock orders the pick with the panel's bookings and offers.
-        Panel.objects.select_for_update().get(pk=offer.panel_id)
+        # Checked under the panel's lock: a booking or a newer offer can't slip in meanwhile.
+        _lock_panel(offer.panel_id)
         offer = SlotOffer.objects.select_related("panel").get(pk=offer.pk)
         if offer.used_at:
             raise LinkError("You already picked a time with this link.")
@@ -396,7 +402,7 @@ MAX_WINDOWS_PER_OFFER = 10
 def propose_window(offer, start, end):
     """Store a time the candidate is free; ValidationError past MAX_WINDOWS_PER_OFFER."""
     # Under the panel's lock, so two proposals at once can't both take the last place.
-    panel = Panel.objects.select_for_update().get(pk=offer.panel_id)
+    panel = _lock_panel(offer.panel_id)
     if panel.candidate_windows.filter(created_at__gte=offer.created_at).count() >= (
         MAX_WINDOWS_PER_OFFER
     ):

@@ -234,3 +234,7 @@ class CandidateWindowForm(forms.Form):
     def at(self, clock):
         """The chosen day at `clock`, in the candidate's time zone."""
         return datetime.combine(self.cleaned_data["date"], clock, tzinfo=self.zone)
+
+    def window(self):
+        """(start, end) of a valid form, as aware datetimes."""
+        return self.at(self.cleaned_data["start"]), self.at(self.cleaned_data["end"])

@@ -393,9 +393,7 @@ def candidate_windows(request, token):
     form = CandidateWindowForm(request.POST, zone=zoneinfo.ZoneInfo(_candidate_zone(request)))
     if form.is_valid():
         try:
-            booking.propose_window(
-                offer, form.at(form.cleaned_data["start"]), form.at(form.cleaned_data["end"])
-            )
+            booking.propose_window(offer, *form.window())
         except ValidationError as error:
             form.add_error(None, error)
         else:
