@@ -54,11 +54,11 @@ MAX_TIME_ZONES = 100  # VTIMEZONE definitions
 MAX_REPETITIONS = 50_000
 
 # How many occurrences a whole file may have within the window, some 70 microseconds each.
-MAX_OCCURRENCES = 5_000
+MAX_OCCURRENCES = 4_000
 
 # How many steps dateutil may take through the calendar for all the repeat rules of a file,
 # counted in days of a daily rule (see _STEP_COST), some 1.5 microseconds each.
-MAX_RULE_STEPS = 200_000
+MAX_RULE_STEPS = 150_000
 
 # What icalendar, dateutil and recurring_ical_events raise on bad input. RecursionError: the
 # parser and walk() recurse into nested components, and a small file can nest thousands deep.

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from hiring.models import BusyBlock, WorkingHours
 from hiring.scheduling.availability import refresh_feeds
-from hiring.scheduling.ics import MAX_ICS_BYTES
+from hiring.scheduling.ics import MAX_EVENTS, MAX_ICS_BYTES
 from tests.factories import UserFactory
 
 PERSONAS = ["member", "outsider", "recruiter", "leadership", "org_admin"]
@@ -263,8 +263,23 @@ def test_an_uploaded_calendar_replaces_the_earlier_upload_and_keeps_manual_block
             "The event “Broken” has an invalid DTSTART",
         ),
         (b"x" * (MAX_ICS_BYTES + 1), "The calendar file is too large (at most 2 MB)."),
+        (
+            b"BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:Evil\r\nBEGIN:STANDARD\r\n"
+            b"DTSTART:19700101T000000\r\nRRULE:FREQ=HOURLY\r\nTZOFFSETFROM:+0100\r\n"
+            b"TZOFFSETTO:+0200\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:x\r\n"
+            b"DTSTART;TZID=Evil:20200106T100000\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\n"
+            b"END:VCALENDAR\r\n",
+            "The time zone “Evil” in the calendar changes its offset more often than once a year",
+        ),
+        (
+            b"BEGIN:VCALENDAR\r\n"
+            + b"BEGIN:VEVENT\r\nDTSTART:20200106T100000Z\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\n"
+            * (MAX_EVENTS + 1)
+            + b"END:VCALENDAR\r\n",
+            "The calendar has too many events to import (more than 2,000",
+        ),
     ],
-    ids=["garbage", "bad-dtstart", "over-2-MB"],
+    ids=["garbage", "bad-dtstart", "over-2-MB", "hourly-time-zone", "too-many-events"],
 )
 def test_an_unreadable_calendar_is_refused_and_changes_nothing(member, client_of, data, message):
     monday = next_monday_at(14)

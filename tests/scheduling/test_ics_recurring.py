@@ -138,11 +138,11 @@ def test_an_unbounded_minutely_rule_from_long_ago_is_bounded_by_the_window():
         END:VEVENT
     """)
 
-    events = read(data, start=utc(2025, 3, 3), end=utc(2025, 3, 6))
+    events = read(data, start=utc(2025, 3, 3), end=utc(2025, 3, 5))
 
-    assert len(events) == 3 * 24 * 60
+    assert len(events) == 2 * 24 * 60
     assert events[0].start == utc(2025, 3, 3)
-    assert events[-1].end == utc(2025, 3, 6)
+    assert events[-1].end == utc(2025, 3, 5)
 
 
 def test_skipping_ahead_keeps_the_rules_own_rhythm():
