@@ -511,7 +511,9 @@ class _FileZones:
     def __call__(self, tzid: str) -> tzinfo | None:
         if tzid not in self._zones:
             definition = self._definitions.get(tzid)
-            self._zones[tzid] = definition and _file_zone(definition, *self._reach, self._work)
+            self._zones[tzid] = (
+                None if definition is None else _file_zone(definition, *self._reach, self._work)
+            )
         return self._zones[tzid]
 
 
@@ -532,7 +534,8 @@ class _FileZone(tzinfo):
     def utcoffset(self, moment: datetime | None) -> timedelta | None:
         if moment is None:
             return None
-        # A local time in a gap or an overlap reads with the offset before the change.
+        # Changes are placed by the clock before them: a local time in the gap after a change
+        # reads with the new offset, one that comes twice with the old (its first time).
         return self._offsets[bisect.bisect_right(self._local, moment.replace(tzinfo=None))]
 
     def dst(self, moment: datetime | None) -> None:
@@ -929,10 +932,12 @@ def _may_miss_periods(rule: icalendar.vRecur, dtstart: datetime) -> bool:
 
 def _refuse_day_filters_in_short_periods(event: icalendar.Event, rule: icalendar.vRecur):
     # An hourly rule that picks days of the month or year is no calendar app's, and looking
-    # for its next repetition hour by hour would take a second.
+    # for its next repetition hour by hour could take a second.
     frequency = _frequency(rule)
+    if frequency not in _EXPANDING_TIME_PARTS:
+        return
     for part in _DAY_FILTERS:
-        if frequency in _EXPANDING_TIME_PARTS and part in rule:
+        if part in rule:
             raise CalendarError(
                 f"The event “{_title(event)}” has a repeat rule (RRULE) that cannot be "
                 f"imported: FREQ={frequency} with {part}."
