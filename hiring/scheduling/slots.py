@@ -349,11 +349,9 @@ class _Panel:
 
     def reach(self, index: int, start: datetime, chosen: tuple[int, ...], later: frozenset[int]):
         """What staffing session `index` this way would take of the weekly room of `later`."""
-        return frozenset(
-            (pid, self.calendars[pid].week(start))
-            for pid in self.people(index, chosen)
-            if pid in later
-        )
+        request = self.requests[index]
+        people = later.intersection((*request.interviewer_ids, *chosen, *request.shadow_ids))
+        return frozenset((pid, self.calendars[pid].week(start)) for pid in people)
 
     def place(self, index: int, start: datetime, chosen: tuple[int, ...]) -> None:
         request = self.requests[index]
