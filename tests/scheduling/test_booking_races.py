@@ -1,7 +1,8 @@
-"""Two bookings at the same instant keep every promise: overlaps, buffers and weekly caps.
+"""Bookings at the same instant keep every promise: overlaps, buffers, weekly caps, one
+booking per option posted twice, a recruiter's booking over a candidate's pick.
 
-Each test books two panels that share an interviewer from two threads released together; on
-PostgreSQL the booking locks the interviewers, on SQLite the IMMEDIATE transaction serialises.
+Each test books from threads released together; on PostgreSQL the booking locks the panel
+and then its interviewers, on SQLite the IMMEDIATE transaction serialises.
 """
 
 from datetime import UTC, datetime, timedelta
