@@ -432,10 +432,15 @@ class Invitation(models.Model):
 
 
 class Notification(models.Model):
-    """Ledger of emails sent: a key is sent at most once, however often a task runs."""
+    """Ledger of emails: a key is claimed, in a transaction of its own, before its message goes
+    to the mail server, and marked sent once the server took it (hiring/email/notifications.py)."""
 
     key = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the latest attempt to send it began; None after an attempt the mail server refused.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # Attempts that claimed it: more than one after a refusal or a crash (a crash may send twice).
+    attempts = models.PositiveSmallIntegerField(default=1)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):

@@ -1,15 +1,35 @@
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.mail import EmailMultiAlternatives
+from django.db import OperationalError
 
 from .email import reminders
-from .email.notifications import send_once, session_invite, templated_email
+from .email.notifications import (
+    CLAIM_EXPIRES,
+    SENDING_TIME_LIMIT_S,
+    ClaimHeld,
+    send_all,
+    send_once,
+    session_invite,
+    templated_email,
+)
 from .models import Decision, InterviewSession, Invitation, SlotOffer, User
 from .reports import cached as cached_reports
 from .scheduling import availability
 from .scheduling.ics import Person
 
+SENDS_EMAIL = {
+    "time_limit": SENDING_TIME_LIMIT_S,
+    "soft_time_limit": SENDING_TIME_LIMIT_S - 20,
+    # What a later attempt can get past: a claim another attempt holds, the mail server or the
+    # network (smtplib's errors are OSErrors), a locked or lost database, a send cut short.
+    "autoretry_for": (ClaimHeld, OSError, OperationalError, SoftTimeLimitExceeded),
+    # Not sooner than a claim expires, so a retry finds the message sent or free; for an hour.
+    "retry_kwargs": {"countdown": CLAIM_EXPIRES.total_seconds(), "max_retries": 24},
+}
 
-@shared_task
+
+@shared_task(**SENDS_EMAIL)
 def send_invitation(invitation_id):
     invitation = (
         Invitation.objects.select_related("team", "invited_by").filter(pk=invitation_id).first()
@@ -22,9 +42,9 @@ def send_invitation(invitation_id):
     )
 
 
-@shared_task
+@shared_task(**SENDS_EMAIL)
 def send_account_email(key, message):
-    """An allauth email the web process rendered (hiring/accounts/adapter.py), sent at most once."""
+    """An allauth email the web process rendered (hiring/accounts/adapter.py), sent once."""
 
     def build():
         email = EmailMultiAlternatives(
@@ -41,7 +61,7 @@ def send_account_email(key, message):
     return send_once(f"account:{key}", build)
 
 
-@shared_task
+@shared_task(**SENDS_EMAIL)
 def send_session_invites(session_id, sequence):
     """The session's invite (or cancellation) at `sequence`, once to each person."""
     session = (
@@ -53,16 +73,16 @@ def send_session_invites(session_id, sequence):
     if session is None:  # changed again since: that change sends its own
         return 0
     attendees = session_attendees(session)
-    sent = 0
-    for person in attendees:
-        sent += send_once(
+    return send_all(
+        (
             f"invite:{session.uid}:{sequence}:{person.email}",
             lambda person=person: session_invite(session, person, attendees),
         )
-    return sent
+        for person in attendees
+    )
 
 
-@shared_task
+@shared_task(**SENDS_EMAIL)
 def send_session_cancellations(session_id, sequence, user_ids):
     """A cancellation for people taken off a session that goes on without them."""
     session = (
@@ -72,14 +92,16 @@ def send_session_cancellations(session_id, sequence, user_ids):
     )
     if session is None:
         return 0
-    sent = 0
-    for user in User.objects.filter(pk__in=user_ids):
-        person = Person(user.display_name, user.email)
-        sent += send_once(
+    people = [
+        Person(user.display_name, user.email) for user in User.objects.filter(pk__in=user_ids)
+    ]
+    return send_all(
+        (
             f"invite:{session.uid}:{sequence}:{person.email}",
             lambda person=person: session_invite(session, person, [person], method="CANCEL"),
         )
-    return sent
+        for person in people
+    )
 
 
 def session_attendees(session):
@@ -92,7 +114,7 @@ def session_attendees(session):
     ]
 
 
-@shared_task
+@shared_task(**SENDS_EMAIL)
 def send_slot_offer(offer_id):
     offer = SlotOffer.objects.select_related("panel__application__candidate").get(pk=offer_id)
     candidate = offer.panel.application.candidate
@@ -104,9 +126,10 @@ def send_slot_offer(offer_id):
     )
 
 
-@shared_task
+@shared_task(**SENDS_EMAIL)
 def send_due_reminders():
-    """Polled by beat: reminders due now, each sent once however often this runs."""
+    """Polled by beat: reminders due now, each sent once however often this runs. One cut
+    short by its time limit is retried, and the next poll goes on where it stopped."""
     return reminders.send_due()
 
 
@@ -115,7 +138,7 @@ def refresh_calendar_feeds():
     return availability.refresh_feeds()
 
 
-@shared_task
+@shared_task(**SENDS_EMAIL)
 def send_decision_notice(decision_id, recruiter_id):
     """Tell a recruiter the team's decision: its outcome, not the scores behind it."""
     decision = Decision.objects.select_related(

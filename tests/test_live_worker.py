@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
+from email import message_from_string
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from django.db import connection, transaction
 from kombu import Connection
 
 from hiring.celery import app as celery_app
+from hiring.email.notifications import CLAIM_EXPIRES, message_id
 from hiring.models import Invitation, Notification, User
 from hiring.scheduling import booking
 from hiring.tasks import send_invitation, send_session_invites
@@ -49,10 +51,14 @@ def database_url():
     return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+
+
 @dataclass
 class Worker:
     mail_dir: Path
     log_path: Path
+    process: subprocess.Popen | None = None
 
     def sent_mails(self):
         """Each email's text. Django's file backend may append several to one file, each
@@ -66,36 +72,49 @@ class Worker:
 
 
 @pytest.fixture
-def worker(transactional_db, tmp_path):
-    """A `celery worker` process on a queue of its own, writing emails to files."""
+def start_worker(transactional_db, tmp_path):
+    """Start `celery worker` processes on a queue of this test's own, writing emails to files
+    in one folder."""
     broker = settings.CELERY_BROKER_URL
     require(f"The Celery broker {broker}", broker_reachable(broker), "start it or unset it")
     queue = f"teamfit-test-{uuid.uuid4().hex[:12]}"
-    worker = Worker(mail_dir=tmp_path / "mail", log_path=tmp_path / "worker.log")
-    log = worker.log_path.open("w")
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": broker,
-        "CELERY_QUEUE": queue,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(worker.mail_dir),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "hiring", "worker", "--pool=solo", "-Q", queue,
-         "--without-mingle", "--without-gossip", "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    workers = []
+
+    def start(email_backend=FILE_BACKEND):
+        worker = Worker(mail_dir=tmp_path / "mail", log_path=tmp_path / f"worker{len(workers)}.log")
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "CELERY_BROKER_URL": broker,
+            "CELERY_QUEUE": queue,
+            "EMAIL_BACKEND": email_backend,
+            "EMAIL_FILE_PATH": str(worker.mail_dir),
+        }
+        with worker.log_path.open("w") as log:
+            worker.process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "hiring", "worker", "--pool=solo",
+                 "-Q", queue, "--without-mingle", "--without-gossip", "--loglevel=INFO"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        workers.append(worker)
+        return worker
+
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
     try:
-        yield worker
+        yield start
     finally:
         celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-        print(worker.log_path.read_text())  # shown by pytest when the test fails
+        for worker in workers:
+            worker.process.terminate()
+            worker.process.wait(timeout=20)
+            print(worker.log_path.read_text())  # shown by pytest when the test fails
+
+
+@pytest.fixture
+def worker(start_worker):
+    """A `celery worker` process on a queue of its own, writing emails to files."""
+    return start_worker()
 
 
 def wait_for(condition, seconds=60):
@@ -152,3 +171,31 @@ def test_panel_invites_are_sent_by_the_worker_once(worker, member, teammate, tea
     invites = worker.sent_mails()
     assert len(invites) == 3  # two interviewers and the candidate, once each
     assert all("METHOD:REQUEST" in text and session.uid in text for text in invites)
+
+
+def test_a_worker_killed_after_the_mail_server_accepted_sends_one_more_copy_with_the_same_id(
+    start_worker,
+):
+    dying = start_worker("tests.email.backends.AcceptsThenProcessIsKilled")
+    admin = UserFactory(role=User.Role.ADMIN)
+    with transaction.atomic():
+        invitation = invitations.invite("rita@example.com", invited_by=admin, role="recruiter")
+
+    assert wait_for(lambda: dying.process.poll() is not None)
+    # The claim was committed before the message went out, so it outlived the worker.
+    notification = Notification.objects.get(key=f"invitation:{invitation.pk}")
+    assert notification.claimed_at is not None
+    assert notification.sent_at is None
+    # Once no attempt that old can be alive, the task comes again. Redis redelivers it; the
+    # filesystem broker lost it with the worker's memory, so the test sends it again.
+    notification.claimed_at -= CLAIM_EXPIRES
+    notification.save(update_fields=["claimed_at"])
+    healthy = start_worker()
+    send_invitation.delay(invitation.pk)
+
+    assert wait_for(lambda: healthy.finished_tasks() == 1)
+    first, second = [message_from_string(text) for text in healthy.sent_mails()]
+    assert first["Message-ID"] == second["Message-ID"] == message_id(notification.key)
+    notification.refresh_from_db()
+    assert notification.sent_at is not None
+    assert notification.attempts == 2

@@ -1,31 +1,109 @@
-"""Emails, each sent at most once: a retried or duplicated task finds its key in the ledger."""
+"""Emails, each keyed in a ledger (Notification) so that a retried, redelivered or duplicated
+task delivers it once.
 
+The guarantee, exactly: every keyed message reaches the mail server at least once, provided its
+task runs again after a failure (Celery retries it; the broker redelivers the task of a worker
+that died). Every copy of a message carries the same Message-ID, made from its key, so a
+receiver that drops duplicate Message-IDs shows it once. A second copy goes out only when an
+attempt ended without knowing whether the server accepted it (its worker died, or the mail
+connection broke, after the message was handed over and before the ledger recorded it), and at
+most one per such attempt: the claim it left is taken over by a single later attempt, and only
+once it is older than the sending tasks' time limit, when the attempt that made it is surely
+over. Time limits are enforced by the prefork pool (`make run`, production), not by the solo
+and threads pools.
+"""
+
+import hashlib
+from datetime import timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ..models import Notification
 from ..scheduling import ics
 
+# The hard time limit of every task that sends email (hiring/tasks.py): the worker kills one
+# still running then, so no attempt is still sending after it.
+SENDING_TIME_LIMIT_S = 120
+# A claim older than this belongs to an attempt that is over. The margin covers the clocks of
+# two worker machines disagreeing.
+CLAIM_EXPIRES = timedelta(seconds=SENDING_TIME_LIMIT_S + 30)
+
+
+class ClaimHeld(Exception):
+    """Another attempt claimed this message and may be sending it now: try again once the
+    claim has expired (CLAIM_EXPIRES), when it is sent or free to take over."""
+
 
 def send_once(key, build_message):
-    """Send the message `build_message()` returns unless `key` was sent before.
+    """Send the message `build_message()` returns unless `key` was sent before. True if it
+    was sent now, False if before; raises ClaimHeld (see the module's docstring).
 
-    The ledger row stays locked while sending, so a duplicate running at the same
-    moment waits and then finds it sent.
+    Call it outside a transaction, as tasks do: the claim must be committed before the
+    message goes out, or a crash would roll it back and the next attempt not see it.
     """
-    with transaction.atomic():
-        notification, _ = Notification.objects.select_for_update().get_or_create(key=key)
-        if notification.sent_at:
-            return False
-        build_message().send()
-        notification.sent_at = timezone.now()
-        notification.save(update_fields=["sent_at"])
+    notification = _claim(key)
+    if notification is None:
+        return False
+    try:
+        message = build_message()
+        message.extra_headers["Message-ID"] = message_id(key)
+        message.send()
+    except Exception:
+        # Refused by the mail server, or never built: the next attempt may send it at once.
+        notification.claimed_at = None
+        notification.save(update_fields=["claimed_at"])
+        raise
+    notification.sent_at = timezone.now()
+    notification.save(update_fields=["sent_at"])
     return True
+
+
+def send_all(messages):
+    """send_once() for each `(key, build_message)`; one that another attempt holds does not
+    hold up the rest, and its ClaimHeld is raised after them. Returns how many were sent."""
+    sent, held = 0, None
+    for key, build_message in messages:
+        try:
+            sent += send_once(key, build_message)
+        except ClaimHeld as error:
+            held = error
+    if held:
+        raise held
+    return sent
+
+
+def _claim(key):
+    """The ledger row of `key`, claimed for this attempt; None if it was sent already."""
+    now = timezone.now()
+    notification, created = Notification.objects.get_or_create(
+        key=key, defaults={"claimed_at": now}
+    )
+    if created:
+        return notification
+    if notification.sent_at:
+        return None
+    if notification.claimed_at and notification.claimed_at > now - CLAIM_EXPIRES:
+        raise ClaimHeld(key)
+    # Take it over only if no other attempt did since we read it.
+    taken_over = Notification.objects.filter(
+        pk=notification.pk, sent_at=None, claimed_at=notification.claimed_at
+    ).update(claimed_at=now, attempts=F("attempts") + 1)
+    if not taken_over:
+        raise ClaimHeld(key)
+    notification.refresh_from_db()
+    return notification
+
+
+def message_id(key):
+    """The Message-ID of every copy of the message keyed `key`."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "teamfit"
+    return f"<{digest}@{domain}>"
 
 
 def templated_email(template, to, context):
