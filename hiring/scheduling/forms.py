@@ -9,6 +9,7 @@ from scorecards.models import Category
 
 from ..accounts.forms import TimeZoneField
 from ..models import User, WorkingHours
+from . import availability
 
 
 class AvailabilityForm(forms.ModelForm):
@@ -23,6 +24,12 @@ class AvailabilityForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["time_zone", "buffer_minutes", "weekly_interview_cap", "calendar_feed_url"]
+
+    def clean_calendar_feed_url(self):
+        # Only http(s) to public addresses: the hourly refresh must never reach inside.
+        url = self.cleaned_data["calendar_feed_url"]
+        availability.check_feed_url(url)
+        return url
 
 
 def parse_ranges(text):

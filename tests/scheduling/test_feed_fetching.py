@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from hiring.models import BusyBlock
 from hiring.scheduling.availability import (
@@ -379,3 +380,26 @@ def test_a_slow_feed_is_given_up_and_the_next_one_refreshed(server, monkeypatch)
     assert [path for path, _ in server.requests] == ["/slow.ics", "/calendar.ics"]
     # A sanity bound, far above the half second and below the default ten.
     assert time.monotonic() - started < 8
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1/calendar.ics", "http://[::1]/x.ics", "http://169.254.169.254/", "ftp://x/"],
+)
+def test_the_availability_page_refuses_a_feed_inside_beside_the_field(client, member, url):
+    client.force_login(member)
+
+    response = client.post(
+        reverse("availability_settings"),
+        {
+            "time_zone": "Europe/London",
+            "buffer_minutes": "10",
+            "weekly_interview_cap": "5",
+            "calendar_feed_url": url,
+        },
+    )
+
+    assert response.status_code == 400
+    assert 'id="id_calendar_feed_url_error"' in response.text
+    member.refresh_from_db()
+    assert member.calendar_feed_url == ""
