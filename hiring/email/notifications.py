@@ -16,11 +16,13 @@ and threads pools.
 import hashlib
 from datetime import timedelta
 from email.utils import parseaddr
+from functools import cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import engines
+from django.template.backends.django import DjangoTemplates
 from django.utils import timezone
 
 from ..models import Notification
@@ -106,11 +108,30 @@ def message_id(key):
     return f"<{digest}@{domain}>"
 
 
+@cache
+def text_templates():
+    """The project's templates rendered as plain text, never HTML-escaped: every email and
+    calendar text goes through here, so no template can forget `{% autoescape off %}`."""
+    html = engines["django"]
+    return DjangoTemplates(
+        {
+            "NAME": "text",
+            "DIRS": html.dirs,
+            "APP_DIRS": html.app_dirs,
+            "OPTIONS": {"autoescape": False},
+        }
+    )
+
+
+def render_text(template, context):
+    return text_templates().get_template(template).render(context)
+
+
 def templated_email(template, to, context):
     """An email from `templates/email/<template>_subject.txt` and `_body.txt`."""
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"email/{template}_body.txt", context)
+    subject = render_text(f"email/{template}_subject.txt", context).strip()
+    body = render_text(f"email/{template}_body.txt", context)
     return EmailMultiAlternatives(subject=subject, body=body, to=[to])
 
 
