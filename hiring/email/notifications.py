@@ -14,6 +14,7 @@ and threads pools.
 """
 
 import hashlib
+import re
 from datetime import timedelta
 from email.utils import parseaddr
 from functools import cache
@@ -127,10 +128,16 @@ def render_text(template, context):
     return text_templates().get_template(template).render(context)
 
 
+def single_line(text):
+    """`text` with each run of whitespace and control characters made one space: fit for a
+    mail header or a calendar name, whatever was stored."""
+    return re.sub(r"[\s\x00-\x1f\x7f-\x9f]+", " ", str(text)).strip()
+
+
 def templated_email(template, to, context):
     """An email from `templates/email/<template>_subject.txt` and `_body.txt`."""
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_text(f"email/{template}_subject.txt", context).strip()
+    subject = single_line(render_text(f"email/{template}_subject.txt", context))
     body = render_text(f"email/{template}_body.txt", context)
     return EmailMultiAlternatives(subject=subject, body=body, to=[to])
 
@@ -144,16 +151,17 @@ def session_invite(session, person, attendees, method=None):
         template = "session_cancelled" if session.cancelled_at else "session_released"
     message = templated_email(template, person.email, {"session": session, "person": person})
     organizer_name, organizer_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    candidate = single_line(session.panel.application.candidate)
     invite = ics.invite(
         method=method,
         uid=session.uid,
         sequence=session.sequence,
         start=session.start,
         end=session.end,
-        summary=f"Interview: {session.panel.application.candidate} ({session.get_focus_display()})",
+        summary=f"Interview: {candidate} ({session.get_focus_display()})",
         description=message.body,
-        organizer=ics.Person(organizer_name or "Teamfit", organizer_email),
-        attendees=attendees,
+        organizer=ics.Person(single_line(organizer_name) or "Teamfit", organizer_email),
+        attendees=[ics.Person(single_line(p.name), p.email) for p in attendees],
     )
     message.attach("invite.ics", invite, ics.invite_attachment_content_type(method))
     return message
