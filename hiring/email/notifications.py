@@ -149,7 +149,9 @@ def session_invite(session, person, attendees, method=None):
         template = "session_invite"
     else:  # the whole session, or only this person's place in it
         template = "session_cancelled" if session.cancelled_at else "session_released"
-    message = templated_email(template, person.email, {"session": session, "person": person})
+    # SEQUENCE 0 is the first booking; each reschedule raises it (scheduling/booking.py).
+    context = {"session": session, "person": person, "moved": session.sequence > 0}
+    message = templated_email(template, person.email, context)
     organizer_name, organizer_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     candidate = single_line(session.panel.application.candidate)
     invite = ics.invite(
