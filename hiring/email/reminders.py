@@ -1,4 +1,11 @@
-"""Reminders polled from the database by beat: each is keyed, so it goes out once."""
+"""Reminders polled from the database by beat: each is keyed, so it goes out once.
+
+Feedback that is still to be written (not submitted, not excused, on an open application,
+for an interview that took place) is chased on a bounded schedule, in days after the
+interview: its interviewer on days 0, 1 and 2, then weekly on days 7 and 14; the rest of the
+team from day 2, then on days 7 and 14. After day 14 nobody is chased any more: the team has
+been told three times, and the debrief shows who is missing and lets the team excuse them.
+"""
 
 from datetime import timedelta
 
@@ -6,57 +13,79 @@ from django.utils import timezone
 
 from scorecards.models import Feedback
 
-from ..models import SessionInterviewer
-from .notifications import send_once, templated_email
+from ..models import Application, SessionInterviewer
+from .notifications import send_all, templated_email
 
 BEFORE_SESSION = timedelta(hours=24)
-# Feedback still missing this many days after the interview is escalated to the team.
-ESCALATE_AFTER_DAYS = 2
+REMIND_ON_DAYS = (0, 1, 2, 7, 14)
+ESCALATE_ON_DAYS = (2, 7, 14)
 
 
 def send_due(now=None):
+    """Send the reminders due at `now`; returns how many went out."""
     now = now or timezone.now()
-    return _before_sessions(now) + _overdue_feedback(now)
+    return send_all([*_before_sessions(now), *_overdue_feedback(now)])
 
 
 def _before_sessions(now):
-    seats = SessionInterviewer.objects.filter(
-        start__gt=now, start__lte=now + BEFORE_SESSION
-    ).select_related("user", "session__panel__application__candidate")
-    return sum(
-        send_once(
+    seats = (
+        SessionInterviewer.objects.filter(start__gt=now, start__lte=now + BEFORE_SESSION)
+        .exclude(session__panel__application__stage__in=Application.CLOSED_STAGES)
+        .select_related("user", "session__panel__application__candidate")
+    )
+    return [
+        (
             f"reminder:{seat.pk}:{seat.start.isoformat()}",
             lambda seat=seat: templated_email(
                 "reminder_before", seat.user.email, {"seat": seat, "session": seat.session}
             ),
         )
         for seat in seats
-    )
+    ]
 
 
 def _overdue_feedback(now):
-    overdue = Feedback.objects.filter(
-        submitted_at=None, session__cancelled_at=None, session__end__lte=now
-    ).select_related(
-        "interviewer", "session", "application__candidate", "application__opening__team"
+    """The reminders and escalations due today for feedback still to be written."""
+    waiting = (
+        Feedback.objects.filter(
+            submitted_at=None,
+            excused_at=None,
+            session__cancelled_at=None,
+            session__end__lte=now,
+            session__end__gt=now - timedelta(days=max(REMIND_ON_DAYS) + 1),
+        )
+        .exclude(application__stage__in=Application.CLOSED_STAGES)
+        .select_related(
+            "interviewer", "session", "application__candidate", "application__opening__team"
+        )
     )
-    sent = 0
-    for feedback in overdue:
+    due = []
+    for feedback in waiting:
         days = (now - feedback.session.end).days
-        context = {"feedback": feedback, "days": days}
-        sent += send_once(
-            f"overdue:{feedback.pk}:{days}",
-            lambda context=context: templated_email(
-                "feedback_overdue", context["feedback"].interviewer.email, context
+        if days in REMIND_ON_DAYS:
+            due.append(_reminder(feedback, days))
+        if days in ESCALATE_ON_DAYS:
+            due.extend(_escalations(feedback, days))
+    return due
+
+
+def _reminder(feedback, days):
+    context = {"feedback": feedback, "days": days}
+    return (
+        f"overdue:{feedback.pk}:{days}",
+        lambda: templated_email("feedback_overdue", feedback.interviewer.email, context),
+    )
+
+
+def _escalations(feedback, days):
+    context = {"feedback": feedback, "days": days}
+    team = feedback.application.opening.team
+    return [
+        (
+            f"overdue:{feedback.pk}:{days}:team:{member.pk}",
+            lambda member=member: templated_email(
+                "feedback_escalated", member.email, {**context, "member": member}
             ),
         )
-        if days >= ESCALATE_AFTER_DAYS:
-            team = feedback.application.opening.team
-            for member in team.members.exclude(pk=feedback.interviewer_id):
-                sent += send_once(
-                    f"overdue:{feedback.pk}:{days}:team:{member.pk}",
-                    lambda member=member, context=context: templated_email(
-                        "feedback_escalated", member.email, {**context, "member": member}
-                    ),
-                )
-    return sent
+        for member in team.members.exclude(pk=feedback.interviewer_id)
+    ]

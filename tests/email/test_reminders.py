@@ -1,45 +1,28 @@
 """Reminders polled by beat: before the interview, and for overdue feedback, each sent once."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 
 from hiring.celery import app as celery_app
-from hiring.email.reminders import send_due
-from hiring.models import Membership, WorkingHours
+from hiring.debrief.decisions import excuse
+from hiring.email.reminders import ESCALATE_ON_DAYS, REMIND_ON_DAYS, send_due
+from hiring.models import Application, Membership
 from hiring.scheduling import booking
 from scorecards import scoring
 from scorecards.models import Feedback
+from tests.email.helpers import END, MONDAY, START, booked_panel
 from tests.factories import ApplicationFactory, UserFactory
-
-MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
-START = MONDAY.replace(hour=9)  # where the first option of the panels below falls
-END = START + timedelta(hours=1)
-
-
-def nine_to_five(*users):
-    for user in users:
-        WorkingHours.objects.bulk_create(
-            WorkingHours(user=user, weekday=day, start=time(9), end=time(17)) for day in range(5)
-        )
-
-
-def booked_panel(application, interviewers, by):
-    nine_to_five(*interviewers)
-    panel = booking.create_panel(
-        application,
-        by,
-        [{"focus": "team_fit", "duration_minutes": 60, "interviewers": interviewers}],
-    )
-    [option, *_] = booking.find_options(panel, MONDAY, MONDAY + timedelta(days=1))
-    booking.book(panel, option, by)
-    assert panel.sessions.get().start == START
-    return panel
 
 
 def recipients(mailoutbox):
     return sorted(message.to[0] for message in mailoutbox)
+
+
+def chased_on(days):
+    """The days after the interview on which send_due() sent something."""
+    return [day for day in days if send_due(now=END + timedelta(days=day, hours=1))]
 
 
 @pytest.fixture
@@ -171,6 +154,63 @@ def test_feedback_of_a_cancelled_session_is_not_chased(application, member, recr
 
     for days in range(4):
         assert send_due(now=END + timedelta(days=days, hours=1)) == 0
+
+    assert mailoutbox == []
+
+
+def test_chasing_follows_the_schedule_and_ends_after_two_weeks(
+    application, member, teammate, recruiter, mailoutbox
+):
+    booked_panel(application, [member], recruiter)
+
+    sent_by_day = {day: send_due(now=END + timedelta(days=day, hours=1)) for day in range(40)}
+
+    assert [day for day, sent in sent_by_day.items() if sent] == [0, 1, 2, 7, 14]
+    assert REMIND_ON_DAYS == (0, 1, 2, 7, 14)
+    assert ESCALATE_ON_DAYS == (2, 7, 14)
+    # The interviewer each of those days; their teammate from day 2.
+    assert recipients(mailoutbox) == sorted([member.email] * 5 + [teammate.email] * 3)
+
+
+def test_an_excused_interviewer_is_not_chased(application, member, teammate, recruiter, mailoutbox):
+    booked_panel(application, [member], recruiter)
+    excuse(Feedback.objects.get(interviewer=member), teammate, "Off sick for a month")
+
+    assert chased_on(range(40)) == []
+
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("stage", Application.CLOSED_STAGES)
+def test_feedback_on_a_closed_application_is_not_chased(
+    stage, application, member, recruiter, mailoutbox
+):
+    booked_panel(application, [member], recruiter)
+    application.move_to(stage, recruiter)
+
+    assert chased_on(range(40)) == []
+
+    assert mailoutbox == []
+
+
+def test_an_excused_interviewer_on_a_withdrawn_application_is_left_alone(
+    application, member, teammate, recruiter, mailoutbox
+):
+    """As reported: chased on days 3, 4 and 33."""
+    booked_panel(application, [member], recruiter)
+    excuse(Feedback.objects.get(interviewer=member), teammate, "Left the company")
+    application.move_to(Application.Stage.WITHDRAWN, recruiter)
+
+    assert chased_on([3, 4, 33]) == []
+
+
+def test_no_reminder_before_an_interview_on_a_withdrawn_application(
+    application, member, recruiter, mailoutbox
+):
+    booked_panel(application, [member], recruiter)
+    application.move_to(Application.Stage.WITHDRAWN, recruiter)
+
+    assert send_due(now=START - timedelta(hours=2)) == 0
 
     assert mailoutbox == []
 
