@@ -195,6 +195,11 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_broker_dir / "messages"),
         "control_folder": str(_broker_dir / "control"),
     }
+else:
+    # Redis redelivers a task not acknowledged within this many seconds (an hour by default):
+    # a minute above the longest task time limit (hiring/tasks.py), so a task still running is
+    # never handed to a second worker and a dead worker's tasks come back after six minutes.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 360}
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "teamfit")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
