@@ -1,9 +1,41 @@
 import os
+import uuid
+from time import monotonic
 
 from celery import Celery
+from kombu.exceptions import ChannelError
+from kombu.transport import filesystem
+from kombu.utils.encoding import str_to_bytes
+from kombu.utils.json import dumps
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hiring.settings")
 
 app = Celery("hiring")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class FilesystemChannel(filesystem.Channel):
+    def _put(self, queue, payload, **kwargs):
+        """Write the message under a name consumers skip, then rename it into place.
+
+        kombu writes into the final name, so a worker polling at that moment moves away an
+        empty file, fails to read it and stops ("Unrecoverable error: JSONDecodeError"), the
+        message lost: once in about fifteen bursts of 200 at a poll every 0.1 s.
+        """
+        # kombu's name: the time orders the messages; consumers take "<...>.<queue>.msg" only.
+        name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
+        path = os.path.join(self.data_folder_out, name)
+        data = str_to_bytes(dumps(payload))
+        try:
+            with open(f"{path}.part", "wb") as file:
+                file.write(data)
+            os.replace(f"{path}.part", path)
+        except OSError as error:
+            raise ChannelError(f"Cannot add file {path!r} to directory") from error
+
+
+class FilesystemTransport(filesystem.Transport):
+    """kombu's filesystem transport (the embedded broker), writing each message atomically."""
+
+    Channel = FilesystemChannel

@@ -194,16 +194,26 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_broker_dir / "messages"),
         "data_folder_out": str(_broker_dir / "messages"),
         "control_folder": str(_broker_dir / "control"),
+        # kombu sleeps this long whenever a poll finds nothing or the worker's prefetch is full:
+        # a second by default, so 2 email tasks/s at --concurrency=2 (6-12 trivial ones). Costs
+        # ten listings of a folder a second when idle (tests/email/broker_throughput.py).
+        "polling_interval": 0.1,
     }
+    # Four tasks per process fetched per poll, not one: with the interval above, 70-150 email
+    # tasks/s instead of 18. The only worker holds them, so no other worker waits for them.
+    CELERY_WORKER_PREFETCH_MULTIPLIER = 4
+    # kombu's filesystem transport, writing each message atomically (hiring/celery.py).
+    CELERY_BROKER_TRANSPORT = "hiring.celery:FilesystemTransport"
 else:
     # Redis redelivers a task not acknowledged within this many seconds (an hour by default):
     # a minute above the longest task time limit (hiring/tasks.py), so a task still running is
     # never handed to a second worker and a dead worker's tasks come back after six minutes.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 360}
+    # Late acknowledgement: a worker holds only the tasks it runs, and idle workers get the rest.
+    CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "teamfit")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"

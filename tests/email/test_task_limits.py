@@ -74,3 +74,23 @@ def test_redis_redelivers_a_minute_after_the_longest_time_limit(broker_url):
     # A retry waits for its countdown in the worker, unacknowledged, then runs: Redis must not
     # hand it to a second worker meanwhile.
     assert visibility_timeout > CLAIM_EXPIRES.total_seconds() + SENDING_TIME_LIMIT_S
+
+
+def test_the_embedded_broker_polls_often_and_fetches_a_few_at_a_time():
+    embedded = celery_settings(
+        "filesystem://",
+        "CELERY_BROKER_TRANSPORT_OPTIONS",
+        "CELERY_WORKER_PREFETCH_MULTIPLIER",
+        "CELERY_BROKER_TRANSPORT",
+    )
+
+    options = embedded["CELERY_BROKER_TRANSPORT_OPTIONS"]
+    assert set(options) == {
+        "data_folder_in",
+        "data_folder_out",
+        "control_folder",
+        "polling_interval",
+    }
+    assert options["polling_interval"] == 0.1
+    assert embedded["CELERY_WORKER_PREFETCH_MULTIPLIER"] == 4
+    assert embedded["CELERY_BROKER_TRANSPORT"] == "hiring.celery:FilesystemTransport"
