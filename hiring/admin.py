@@ -120,7 +120,7 @@ class InvitationAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["key", "created_at", "sent_at"]
+    list_display = ["key", "created_at", "claimed_at", "attempts", "sent_at"]
     search_fields = ["key"]
 
 

@@ -10,11 +10,48 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 
+// Autosaves of the feedback form (they answer into #draft-status).
+const isAutosave = (element) => element.matches && element.matches("[hx-target='#draft-status']");
+const autosaves = { pending: 0, waiting: null };
+
+// Submitting waits for the autosaves under way, so it goes with the draft version they
+// returned (the server refuses an older one); once the form is submitted no autosave starts.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.classList.contains("feedback-form") || form.dataset.submitting === "go") return;
+  if (autosaves.pending > 0) {
+    event.preventDefault();
+    autosaves.waiting = { form, submitter: event.submitter };
+  } else {
+    form.dataset.submitting = "go";
+  }
+});
+
+function submitOnceIdle() {
+  const waiting = autosaves.waiting;
+  if (!waiting || autosaves.pending > 0) return;
+  autosaves.waiting = null;
+  waiting.form.dataset.submitting = "go";
+  waiting.form.requestSubmit(waiting.submitter);
+}
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  if (!isAutosave(event.detail.elt)) return;
+  if (event.detail.elt.closest("form")?.dataset.submitting === "go") {
+    event.preventDefault();
+    return;
+  }
+  autosaves.pending += 1;
+});
+
 // An autosave that fails (refused, a server error, no network) says so beside its field, and
 // the status line stops claiming the last save; the next successful save of the field clears it.
 document.addEventListener("htmx:afterRequest", (event) => {
   const field = event.detail.elt;
-  if (!field.matches || !field.matches("[hx-target='#draft-status']")) return;
+  if (!isAutosave(field)) return;
+  autosaves.pending = Math.max(0, autosaves.pending - 1);
+  // After htmx has sent the next queued autosave, if any.
+  setTimeout(submitOnceIdle, 0);
   const group = field.closest(".scale, .votes-choice") || field;
   let marker = group.nextElementSibling;
   if (!marker || !marker.classList.contains("save-error")) marker = null;
