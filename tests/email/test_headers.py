@@ -18,7 +18,7 @@ def broken_names(team, member):
     """A candidate and an interviewer whose names were stored before forms refused them."""
     member.display_name = "Ana\r\nMember"
     member.save(update_fields=["display_name"])
-    return ApplicationFactory(opening__team=team, candidate__name="Cora\nCandi\x00date\u2028Jr")
+    return ApplicationFactory(opening__team=team, candidate__name="Cora\nCandi\x1bdate\u2028Jr")
 
 
 def test_single_line_collapses_whitespace_and_control_characters():
