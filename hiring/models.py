@@ -1,4 +1,5 @@
 import dataclasses
+import re
 import uuid
 import zoneinfo
 from datetime import timedelta
@@ -20,6 +21,22 @@ from scorecards.models import Category
 
 def new_uid():
     return f"{uuid.uuid4()}@teamfit"
+
+
+# Control characters and the line and paragraph separators: none belongs in a name, a phone
+# number or a mail header.
+NOT_ON_ONE_LINE = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
+
+
+def validate_single_line(value):
+    if re.search(NOT_ON_ONE_LINE, value):
+        raise ValidationError("Write this on one line, without line breaks or control characters.")
+
+
+def single_line(text):
+    """`text` with each run of white space and control characters made one space: fit for a
+    mail header or a calendar name, whatever was stored before names were checked."""
+    return re.sub(rf"(?:\s|{NOT_ON_ONE_LINE})+", " ", str(text)).strip()
 
 
 def validate_time_zone(value):
@@ -835,6 +852,10 @@ class SlotOffer(models.Model):
     def expires_at(self):
         return self.created_at + timedelta(days=settings.SLOT_OFFER_MAX_AGE_DAYS)
 
+    def check_unused(self):
+        if self.used_at:
+            raise LinkError("You already picked a time with this link.")
+
     @classmethod
     def from_token(cls, token):
         """The usable offer behind a link, or LinkError saying why it can't be used."""
@@ -849,8 +870,7 @@ class SlotOffer(models.Model):
         offer = cls.objects.select_related("panel__application__candidate").filter(pk=pk).first()
         if offer is None:
             raise LinkError("This link was withdrawn.")
-        if offer.used_at:
-            raise LinkError("You already picked a time with this link.")
+        offer.check_unused()
         if timezone.now() >= offer.expires_at:
             raise LinkError("This link has expired. Ask your recruiter for a new one.")
         return offer

@@ -14,7 +14,6 @@ and threads pools.
 """
 
 import hashlib
-import re
 from datetime import timedelta
 from email.utils import parseaddr
 from functools import cache
@@ -26,7 +25,7 @@ from django.template import engines
 from django.template.backends.django import DjangoTemplates
 from django.utils import timezone
 
-from ..models import Notification
+from ..models import Notification, single_line
 from ..scheduling import ics
 
 # The hard time limit of every task that sends email (hiring/tasks.py): the worker kills one
@@ -126,12 +125,6 @@ def text_templates():
 
 def render_text(template, context):
     return text_templates().get_template(template).render(context)
-
-
-def single_line(text):
-    """`text` with each run of whitespace and control characters made one space: fit for a
-    mail header or a calendar name, whatever was stored."""
-    return re.sub(r"[\s\x00-\x1f\x7f-\x9f]+", " ", str(text)).strip()
 
 
 def templated_email(template, to, context):

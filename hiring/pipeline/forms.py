@@ -1,5 +1,4 @@
 import codecs
-import unicodedata
 import zipfile
 from pathlib import PurePath
 
@@ -9,7 +8,7 @@ from django.core.validators import URLValidator
 
 from scorecards.models import Scorecard
 
-from ..models import Application, Candidate, Opening
+from ..models import Application, Candidate, Opening, validate_single_line
 
 
 class OpeningForm(forms.ModelForm):
@@ -36,16 +35,6 @@ class NewOpeningForm(OpeningForm):
 
 # Links open from the candidate's page: only the web, never javascript: or data:.
 web_link = URLValidator(schemes=["http", "https"])
-# Control characters, line and paragraph separators.
-NOT_ON_ONE_LINE = {"Cc", "Zl", "Zp"}
-
-
-def single_line(value):
-    if any(unicodedata.category(char) in NOT_ON_ONE_LINE for char in value):
-        raise ValidationError("Write this on one line, without line breaks or control characters.")
-    return value
-
-
 # What a résumé may be, told by its content, and the names each is stored under.
 RESUME_KINDS = {"pdf": ["pdf"], "docx": ["docx"], "odt": ["odt"], "text": ["txt", "rtf"]}
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
@@ -108,10 +97,12 @@ class CandidateForm(forms.ModelForm):
         widgets = {"links": forms.Textarea(attrs={"rows": 2})}
 
     def clean_name(self):
-        return single_line(self.cleaned_data["name"])
+        validate_single_line(self.cleaned_data["name"])
+        return self.cleaned_data["name"]
 
     def clean_phone(self):
-        return single_line(self.cleaned_data["phone"])
+        validate_single_line(self.cleaned_data["phone"])
+        return self.cleaned_data["phone"]
 
     def clean_resume(self):
         """A résumé is what its content says, stored under a name that says the same, so that

@@ -382,8 +382,7 @@ def candidate_pick(offer, index):
         # Checked under the panel's lock: a booking or a newer offer can't slip in meanwhile.
         _lock_panel(offer.panel_id)
         offer = SlotOffer.objects.select_related("panel").get(pk=offer.pk)
-        if offer.used_at:
-            raise LinkError("You already picked a time with this link.")
+        offer.check_unused()
         _check_current(offer)
         if not 0 <= index < len(offer.options):
             raise ValidationError("Choose one of the times offered.")

@@ -6,8 +6,8 @@ from datetime import timedelta
 import icalendar
 import pytest
 
-from hiring.email.notifications import single_line
 from hiring.email.reminders import send_due
+from hiring.models import single_line
 from hiring.tasks import send_session_invites
 from tests.email.helpers import START, booked_panel
 from tests.factories import ApplicationFactory
