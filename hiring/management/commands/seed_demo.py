@@ -14,6 +14,7 @@ from hiring.models import (
     BusyBlock,
     Decision,
     Membership,
+    Opening,
     Organisation,
     Panel,
     PoolMember,
@@ -92,6 +93,14 @@ class Command(BaseCommand):
                     PoolMember.objects.get_or_create(
                         team=team, user=people[local], focus=focus, defaults={"trainee": trainee}
                     )
+        payments_opening = Opening.objects.get(title="Backend Engineer, Payments")
+        if not payments_opening.proposals.exists():
+            # A rule change waiting for the team: proposed like a member, settled by its rule.
+            membership.propose_decision_rule(
+                payments_opening,
+                people["eve"],
+                {**payments_opening.rule_snapshot(), "decision_method": "unanimous"},
+            )
         if not Panel.objects.exists():
             self.panels(people)
         if not Decision.objects.exists():
