@@ -35,10 +35,16 @@ def reads_panel_feedback(user, application, panel):
     of the team once the debrief opened. Recruiters and admins as such never do.
     """
     own = [feedback for feedback in panel if feedback.interviewer_id == user.pk]
-    if any(feedback.is_waiting for feedback in own):
+    if still_to_score(user, panel):
         return False
     if user.is_leadership:
         return True
     if any(feedback.is_submitted for feedback in own):
         return True
     return bool(application.debrief_opened_at) and application.opening.team.has_member(user)
+
+
+def still_to_score(user, panel):
+    """Whether `user` has a scorecard on this panel still to write: they read nobody else's
+    and take no part in the decision until it is in."""
+    return any(f.is_waiting for f in panel if f.interviewer_id == user.pk)

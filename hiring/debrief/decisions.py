@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from scorecards import aggregation, recommendation
+from scorecards.access import still_to_score
 from scorecards.models import Category, Feedback, FeedbackRevision, Rating
 
 from ..models import Application, AuditEvent, Decision, Opening, User
@@ -138,7 +139,7 @@ def _require_decider(application, user, feedback):
     """The team decides with what it has read: a member still to write their own scorecard
     takes no part until it is in."""
     _require_team_member(application, user)
-    if any(f.is_waiting for f in feedback if f.interviewer_id == user.pk):
+    if still_to_score(user, feedback):
         raise ValidationError("Submit your own feedback before taking part in the decision.")
 
 

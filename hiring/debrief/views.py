@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from scorecards import aggregation
-from scorecards.access import reads_panel_feedback
+from scorecards.access import reads_panel_feedback, still_to_score
 from scorecards.recommendation import Method, Outcome, VoteCounting
 
 from .. import freshness
@@ -50,7 +50,7 @@ def _debrief_context(user, application, context):
         readable=readable,
         is_member=is_member,
         decides=is_member and readable,
-        own_waiting=any(f.is_waiting for f in feedback if f.interviewer_id == user.pk),
+        own_waiting=still_to_score(user, feedback),
         decision=Decision.objects.filter(application=application)
         .select_related("recorded_by", "confirmed_by")
         .first(),
