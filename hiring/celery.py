@@ -13,6 +13,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hiring.settings")
 app = Celery("hiring")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The domains with tasks of their own (hiring/<domain>/tasks.py).
+app.autodiscover_tasks(["hiring.imports", "hiring.outreach", "hiring.offers"])
 
 
 class FilesystemChannel(filesystem.Channel):

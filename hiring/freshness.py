@@ -37,11 +37,16 @@ from .models import (
     Ballot,
     BusyBlock,
     Candidate,
+    CandidateEmail,
+    CandidateImport,
     CandidateWindow,
+    Consent,
     Decision,
+    EmailTemplate,
     InterviewSession,
     Invitation,
     Membership,
+    Offer,
     Opening,
     Panel,
     PoolMember,
@@ -171,6 +176,8 @@ WATCHED = {
     Team: _team_saved,
     Candidate: _candidate_saved,
     User: _person_saved,
+    CandidateEmail: _part_of_application_saved,
+    Offer: _part_of_application_saved,
 }
 NOT_WATCHED = {
     Ballot: "membership votes show on the team page, which is not cached",
@@ -190,6 +197,10 @@ NOT_WATCHED = {
     FeedbackRevision: "a draft is never on a cached page; a submission or an amendment is "
     "audited, and the feedback form's key holds its latest revision",
     Rating: "part of a revision (see FeedbackRevision)",
+    Consent: "consents show in the candidate's export, not on a cached page",
+    EmailTemplate: "templates show on the email templates page, not cached",
+    CandidateImport: "an import's progress is its own page, not cached; the applications it "
+    "creates move their teams on explicitly (bulk_create sends no signal)",
 }
 
 

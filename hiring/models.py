@@ -566,10 +566,16 @@ class Candidate(models.Model):
             validate_resume_size,
         ],
     )
+    # The candidate's own zone, for the times in their emails and on their pages; blank until
+    # they tell us (an application form, a link they opened), and UTC meanwhile.
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    # The addresses of records merged into this one, one per line: a merge loses nothing.
+    other_emails = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["email"], name="candidate_email")]
 
     def __str__(self):
         return self.name
@@ -604,8 +610,20 @@ class Application(models.Model):
     MANUAL_STAGES = [Stage.APPLIED, Stage.SCREEN, Stage.PANEL, Stage.DEBRIEF, Stage.WITHDRAWN]
     CLOSED_STAGES = [Stage.DECIDED, Stage.OFFER, Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN]
 
+    class Source(models.TextChoices):
+        CAREERS = "careers", "Careers page"
+        REFERRAL = "referral", "Referral"
+        RECRUITER = "recruiter", "Added by a recruiter"
+        IMPORTED = "imported", "Imported"
+
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="applications")
     opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="applications")
+    source = models.CharField(max_length=10, choices=Source, default=Source.RECRUITER)
+    referred_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
+    )
+    # What the candidate wrote when applying.
+    note = models.TextField(blank=True)
     stage = models.CharField(max_length=12, choices=Stage, default=Stage.APPLIED)
     stage_changed_at = models.DateTimeField(default=timezone.now)
     decision_rule = models.JSONField(default=dict)
@@ -639,6 +657,26 @@ class Application(models.Model):
 
     def get_absolute_url(self):
         return reverse("application_detail", args=[self.pk])
+
+    STATUS_SALT = "teamfit.candidate-status"
+
+    def status_url(self):
+        """The candidate's own page for this application, linked from every email to them."""
+        return reverse("candidate_status", args=[signing.dumps(self.pk, salt=self.STATUS_SALT)])
+
+    @classmethod
+    def from_status_token(cls, token):
+        pk = unsign(
+            token,
+            cls.STATUS_SALT,
+            timedelta(days=settings.CANDIDATE_LINK_MAX_AGE_DAYS),
+            expired="This link has expired. Write to the recruiter who contacted you.",
+            invalid="This link is not valid. Check that you copied all of it.",
+        )
+        application = cls.objects.select_related("candidate", "opening__team").filter(pk=pk).first()
+        if application is None:
+            raise LinkError("We no longer hold this application.")
+        return application
 
     @property
     def team(self):
@@ -686,6 +724,180 @@ class StageChange(models.Model):
 
     def __str__(self):
         return f"{self.application}: {self.from_stage} → {self.to_stage}"
+
+
+class Consent(models.Model):
+    """A candidate's consent to the privacy notice, in the version they were shown."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="consents")
+    application = models.ForeignKey(
+        Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="consents"
+    )
+    notice_version = models.CharField(max_length=20)
+    given_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-given_at"]
+
+    def __str__(self):
+        return f"{self.candidate} agreed to notice {self.notice_version}"
+
+
+class EmailTemplate(models.Model):
+    """What Teamfit writes to candidates: the organisation's (team None) or a team's override.
+    Placeholders are `{name}` (hiring/outreach/templates.py lists them and checks each)."""
+
+    class Kind(models.TextChoices):
+        APPLICATION_RECEIVED = "received", "Application received"
+        INVITATION_TO_SCHEDULE = "schedule", "Invitation to schedule"
+        REJECTED_AFTER_SCREEN = "rejected_screen", "Rejection after screen"
+        REJECTED_AFTER_INTERVIEWS = "rejected_panel", "Rejection after interviews"
+        OFFER = "offer", "Offer"
+        MESSAGE = "message", "Free-form message"
+
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="email_templates"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+    # Free-form messages are many, told apart by name; the other kinds one per owner.
+    name = models.CharField(max_length=80)
+    subject = models.CharField(max_length=200, validators=[validate_single_line])
+    body = models.TextField()
+    # Goes out (after the undo delay) when an application moves to this stage.
+    send_on_stage = models.CharField(
+        max_length=12, choices=Application.Stage, blank=True, help_text="Send on a move to"
+    )
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CandidateEmailQuerySet(models.QuerySet):
+    def due(self, now=None):
+        return self.filter(
+            status=CandidateEmail.Status.SCHEDULED, send_after__lte=now or timezone.now()
+        )
+
+
+class CandidateEmail(models.Model):
+    """An email to a candidate, written when it is queued (what the preview showed is what
+    goes out), sent once through the notification ledger, shown on the application's timeline."""
+
+    class Status(models.TextChoices):
+        AWAITING_CONFIRMATION = "awaiting", "Awaiting a recruiter's confirmation"
+        SCHEDULED = "scheduled", "Scheduled"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Cancelled"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=20, choices=EmailTemplate.Kind)
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.SCHEDULED)
+    # Not before: the window in which a recruiter can still undo it.
+    send_after = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CandidateEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "send_after"], name="candidate_email_due")]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def ledger_key(self):
+        return f"candidate-email:{self.pk}"
+
+
+class Offer(models.Model):
+    """An offer for an application its team decided to hire; the candidate answers it through
+    a signed link. Its moves are in hiring/offers/offers.py, each audited."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENT = "sent", "Sent"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Expired"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    LIVE = [Status.DRAFT, Status.SENT, Status.ACCEPTED]
+    SALT = "teamfit.offer"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="offers")
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    title = models.CharField("job title", max_length=120, validators=[validate_single_line])
+    start_date = models.DateField()
+    terms = models.TextField(help_text="Salary, equity, benefits: what the candidate accepts.")
+    expires_at = models.DateTimeField()
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status__in=["draft", "sent", "accepted"]),
+                name="one_live_offer_per_application",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Offer to {self.application.candidate}"
+
+    def get_absolute_url(self):
+        return reverse("offer_answer", args=[signing.dumps(self.pk, salt=self.SALT)])
+
+
+class CandidateImport(models.Model):
+    """A CSV of candidates checked row by row, then imported in a worker, all or nothing."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Checked, waiting to import"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(max_length=200)
+    # The checked rows, [{"line": n, "values": {...}, "errors": {...}}]: candidate data, so
+    # emptied once the import is over.
+    rows = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PREVIEW)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.file_name
 
 
 class WorkingHours(models.Model):
@@ -967,6 +1179,11 @@ class AuditEvent(models.Model):
         PERSON_CHANGED = "person_changed", "Person changed"
         PANEL_BOOKED = "panel_booked", "Panel booked"
         PANEL_CANCELLED = "panel_cancelled", "Session cancelled"
+        CANDIDATES_MERGED = "candidates_merged", "Candidates merged"
+        CANDIDATES_IMPORTED = "candidates_imported", "Candidates imported"
+        EMAIL_TEMPLATE_CHANGED = "email_template", "Email template changed"
+        OFFER = "offer", "Offer"
+        WITHDRAWN_BY_CANDIDATE = "withdrawn", "Withdrawn by the candidate"
 
     # None for the organisation's own events (a person's role changed).
     team = models.ForeignKey(

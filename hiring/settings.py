@@ -221,6 +221,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {"task": "hiring.tasks.send_due_reminders", "schedule": 300},
     "refresh-calendar-feeds": {"task": "hiring.tasks.refresh_calendar_feeds", "schedule": 3600},
     "warm-default-reports": {"task": "hiring.tasks.warm_default_reports", "schedule": 60},
+    "send-due-candidate-emails": {
+        "task": "hiring.outreach.tasks.send_due_candidate_emails",
+        "schedule": 60,
+    },
+    "expire-offers": {"task": "hiring.offers.tasks.expire_offers", "schedule": 300},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
@@ -249,6 +254,12 @@ RESUME_MAX_BYTES = int(env("RESUME_MAX_MB", "10")) * 1024 * 1024
 # Invitations are signed links that expire.
 INVITATION_MAX_AGE_DAYS = int(env("INVITATION_MAX_AGE_DAYS", "7"))
 SLOT_OFFER_MAX_AGE_DAYS = int(env("SLOT_OFFER_MAX_AGE_DAYS", "5"))
+# A candidate's status page link, in every email to them.
+CANDIDATE_LINK_MAX_AGE_DAYS = int(env("CANDIDATE_LINK_MAX_AGE_DAYS", "365"))
+# The privacy notice candidates agree to; raise the version when its text changes.
+PRIVACY_NOTICE_VERSION = "2026-12"
+# Emails a stage change queues (a rejection) wait this long, so a recruiter can undo them.
+CANDIDATE_EMAIL_UNDO_MINUTES = int(env("CANDIDATE_EMAIL_UNDO_MINUTES", "10"))
 
 # Content Security Policy: everything from our own origin; htmx runs without eval or inline styles.
 CONTENT_SECURITY_POLICY = {

@@ -177,6 +177,8 @@ def _application_context(user, application, forms):
             user, application.audit_events.select_related("actor")[:50], readable
         ),
         "stage_form": forms.get("stage_form") or StageForm(initial={"stage": application.stage}),
+        "offers": application.offers.select_related("created_by"),
+        "candidate_emails": application.emails.select_related("created_by")[:50],
         **forms,
     }
     if readable:
