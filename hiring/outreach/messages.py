@@ -1,0 +1,169 @@
+"""Emails to candidates: written from the team's template (else the organisation's, else the
+built-in text) when they are queued, so what a preview showed is what goes out; sent once
+through the notification ledger; each on the application's timeline as a CandidateEmail."""
+
+import zoneinfo
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from ..email.notifications import send_once
+from ..models import CandidateEmail, EmailTemplate, Organisation, single_line
+from . import placeholders
+
+Status = CandidateEmail.Status
+
+# A beat run sends at most this many; the next run, a minute later, goes on.
+SENT_PER_RUN = 200
+
+
+def template_for(application, kind):
+    """The text an email of `kind` about `application` starts from: the team's override, else
+    the organisation's, else the built-in one. Free-form messages start from the built-in."""
+    if kind != EmailTemplate.Kind.MESSAGE:
+        chosen = (
+            EmailTemplate.objects.filter(kind=kind)
+            .filter(Q(team=application.opening.team_id) | Q(team=None))
+            .order_by(F("team").asc(nulls_last=True))  # the team's own first
+            .first()
+        )
+        if chosen is not None:
+            return placeholders.Text(chosen.subject, chosen.body)
+    return placeholders.DEFAULTS[kind]
+
+
+def candidate_zone(candidate):
+    return zoneinfo.ZoneInfo(candidate.time_zone or "UTC")
+
+
+def shown_to(candidate, value):
+    """A value as the candidate reads it: times in their own zone, named."""
+    if isinstance(value, datetime):
+        zone = candidate_zone(candidate)
+        local = value.astimezone(zone)
+        return f"{format_date(local, 'l j F Y, H:i')} ({zone.key})"
+    if isinstance(value, date):
+        return format_date(value, "l j F Y")
+    return str(value)
+
+
+def status_link(application):
+    return settings.SITE_URL + application.status_url()
+
+
+def values_for(application, by=None, values=None):
+    """Every placeholder's value for an email about `application`."""
+    candidate = application.candidate
+    name = single_line(candidate.name)
+    common = {
+        "candidate_name": name,
+        "first_name": name.split(" ")[0] if name else "",
+        "opening_title": application.opening.title,
+        "team_name": application.opening.team.name,
+        "organisation_name": Organisation.current().name,
+        "sender_name": by.display_name if by else Organisation.current().name,
+        "status_link": status_link(application),
+    }
+    extra = {key: shown_to(candidate, value) for key, value in (values or {}).items()}
+    return {**common, **extra}
+
+
+def compose(application, kind, *, text=None, by=None, values=None):
+    """The subject and body of an email of `kind` about `application`, placeholders filled."""
+    text = text or template_for(application, kind)
+    filled = values_for(application, by, values)
+    return (
+        single_line(placeholders.fill(text.subject, filled))[:200],
+        placeholders.fill(text.body, filled),
+    )
+
+
+def queue_email(
+    application,
+    kind,
+    *,
+    by=None,
+    template=None,
+    values=None,
+    subject=None,
+    body=None,
+    delay=None,
+    awaiting_confirmation=False,
+):
+    """Write an email to the candidate and queue it: sent once this transaction commits, after
+    `delay` (time to undo it), or once a recruiter confirms it (`awaiting_confirmation`).
+    `template` is an EmailTemplate to start from; `subject` and `body` are a recruiter's own
+    text, placeholders filled in the same way."""
+    text = template and placeholders.Text(template.subject, template.body)
+    if subject is not None or body is not None:
+        start = text or template_for(application, kind)
+        text = placeholders.Text(subject or start.subject, body or start.body)
+    subject, body = compose(application, kind, text=text, by=by, values=values)
+    email = CandidateEmail.objects.create(
+        application=application,
+        kind=kind,
+        to=application.candidate.email,
+        subject=subject,
+        body=body,
+        status=Status.AWAITING_CONFIRMATION if awaiting_confirmation else Status.SCHEDULED,
+        send_after=timezone.now() + (delay or timedelta(0)),
+        created_by=by,
+    )
+    if not (awaiting_confirmation or delay):
+        from .tasks import send_candidate_email  # here: the tasks module imports this one
+
+        send_candidate_email.delay_on_commit(email.pk)
+    return email
+
+
+def cancel(email):
+    """Undo an email not sent yet; False once it has gone (or was cancelled)."""
+    return bool(
+        CandidateEmail.objects.filter(
+            pk=email.pk, status__in=[Status.AWAITING_CONFIRMATION, Status.SCHEDULED]
+        ).update(status=Status.CANCELLED, cancelled_at=timezone.now())
+    )
+
+
+def confirm(email, delay=None):
+    """A recruiter lets an email that awaited them go out, after the undo delay."""
+    undo = timedelta(minutes=settings.CANDIDATE_EMAIL_UNDO_MINUTES) if delay is None else delay
+    return bool(
+        CandidateEmail.objects.filter(pk=email.pk, status=Status.AWAITING_CONFIRMATION).update(
+            status=Status.SCHEDULED, send_after=timezone.now() + undo
+        )
+    )
+
+
+def send(email_id):
+    """Send one email once it is due: from then on it can no longer be undone, and the
+    ledger delivers it once however often this runs. True if it went out now."""
+    email = CandidateEmail.objects.select_related("application", "created_by").get(pk=email_id)
+    if email.status == Status.SCHEDULED:
+        committed = CandidateEmail.objects.filter(
+            pk=email.pk, status=Status.SCHEDULED, send_after__lte=timezone.now()
+        ).update(status=Status.SENT, sent_at=timezone.now())
+        if not committed:
+            return False
+    elif email.status != Status.SENT:  # cancelled, or still awaiting a recruiter
+        return False
+    return send_once(email.ledger_key, lambda: message(email))
+
+
+def message(email):
+    """The email as it goes out: its text, the candidate's link, replies to who wrote it."""
+    footer = f"\n\n--\nWhere your application stands: {status_link(email.application)}\n"
+    reply_to = [email.created_by.email] if email.created_by else []
+    return EmailMultiAlternatives(
+        subject=email.subject, body=email.body + footer, to=[email.to], reply_to=reply_to
+    )
+
+
+def send_due():
+    """Polled by beat: every scheduled email whose undo delay is over."""
+    due = CandidateEmail.objects.due().order_by("send_after").values_list("pk", flat=True)
+    return sum(send(pk) for pk in list(due[:SENT_PER_RUN]))

@@ -1,0 +1,129 @@
+"""What an email to a candidate may say: the built-in texts, and the `{placeholder}`s each kind
+of email fills in. Plain data and functions, so a template is checked when it is saved, not
+when a candidate would receive it."""
+
+import re
+from dataclasses import dataclass
+
+from ..models import EmailTemplate
+
+Kind = EmailTemplate.Kind
+
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+COMMON = {
+    "candidate_name": "the candidate's full name",
+    "first_name": "the candidate's first name",
+    "opening_title": "the opening they applied for",
+    "team_name": "the team hiring",
+    "organisation_name": "your organisation",
+    "sender_name": "who sends the email (the organisation for automatic ones)",
+    "status_link": "the candidate's own page: where they are, their interviews, withdraw",
+}
+OWN = {
+    Kind.INVITATION_TO_SCHEDULE: {
+        "schedule_link": "the page where the candidate picks interview times",
+        "schedule_expires": "when that link expires, in the candidate's time zone",
+    },
+    Kind.OFFER: {
+        "offer_link": "the page where the candidate reads and answers the offer",
+        "offer_title": "the job title offered",
+        "offer_start_date": "the start date offered",
+        "offer_expires": "when the offer expires, in the candidate's time zone",
+    },
+}
+# Without these the email cannot do its job.
+REQUIRED = {
+    Kind.INVITATION_TO_SCHEDULE: {"schedule_link"},
+    Kind.OFFER: {"offer_link"},
+}
+
+
+def allowed(kind):
+    """The placeholders an email of `kind` fills in, with what each stands for."""
+    return {**COMMON, **OWN.get(kind, {})}
+
+
+@dataclass(frozen=True)
+class Text:
+    subject: str
+    body: str
+
+
+DEFAULTS = {
+    Kind.APPLICATION_RECEIVED: Text(
+        "We received your application for {opening_title}",
+        "Hello {first_name},\n\n"
+        "Thank you for applying for {opening_title} at {organisation_name}. The {team_name} "
+        "team reads every application itself, and we will write to you as soon as they have "
+        "looked at yours.\n\n"
+        "You can see where your application stands, or withdraw it, on your page:\n"
+        "{status_link}\n\n"
+        "{sender_name}",
+    ),
+    Kind.INVITATION_TO_SCHEDULE: Text(
+        "Pick your interview times for {opening_title}",
+        "Hello {first_name},\n\n"
+        "The {team_name} team would like to meet you for {opening_title}. Please pick the "
+        "times that suit you best:\n\n"
+        "{schedule_link}\n\n"
+        "The page shows the times in your own time zone. If none suits you, you can tell us "
+        "when you are free. The link works once and expires on {schedule_expires}.\n\n"
+        "{sender_name}",
+    ),
+    Kind.REJECTED_AFTER_SCREEN: Text(
+        "Your application for {opening_title}",
+        "Hello {first_name},\n\n"
+        "Thank you for your interest in {opening_title} at {organisation_name}. The {team_name} "
+        "team has read your application carefully and decided not to move forward with it.\n\n"
+        "We know this is not the news you hoped for, and we wish you the best in your search.\n\n"
+        "{sender_name}",
+    ),
+    Kind.REJECTED_AFTER_INTERVIEWS: Text(
+        "Your interviews for {opening_title}",
+        "Hello {first_name},\n\n"
+        "Thank you for the time you gave the {team_name} team in your interviews for "
+        "{opening_title}. After discussing them together, the team decided not to make an "
+        "offer.\n\n"
+        "It was not an easy decision, and we are grateful for the care you put into the "
+        "process. We wish you the very best.\n\n"
+        "{sender_name}",
+    ),
+    Kind.OFFER: Text(
+        "Your offer for {offer_title} at {organisation_name}",
+        "Hello {first_name},\n\n"
+        "The {team_name} team would love you to join them. Your offer for {offer_title}, "
+        "starting on {offer_start_date}, is here:\n\n"
+        "{offer_link}\n\n"
+        "You can accept or decline it on that page until {offer_expires}. Reply to this email "
+        "with any question.\n\n"
+        "{sender_name}",
+    ),
+    Kind.MESSAGE: Text(
+        "About your application for {opening_title}",
+        "Hello {first_name},\n\n\n\n{sender_name}",
+    ),
+}
+
+
+def problems(kind, subject, body):
+    """What is wrong with a template's text, by field: unknown placeholders, and the required
+    ones it leaves out."""
+    found = {}
+    known = allowed(kind)
+    for field, text in (("subject", subject), ("body", body)):
+        unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in known})
+        if unknown:
+            names = ", ".join(f"{{{name}}}" for name in unknown)
+            found[field] = f"Unknown placeholder: {names}. Use one of those listed."
+    missing = sorted(REQUIRED.get(kind, set()) - set(PLACEHOLDER.findall(subject + body)))
+    if missing:
+        names = ", ".join(f"{{{name}}}" for name in missing)
+        found.setdefault("body", f"This email needs {names}: without it the candidate cannot act.")
+    return found
+
+
+def fill(text, values):
+    """`text` with each placeholder replaced by its value; one without a value is left as it is
+    (a template checked on saving has none)."""
+    return PLACEHOLDER.sub(lambda match: str(values.get(match[1], match[0])), text)
