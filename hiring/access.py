@@ -5,7 +5,16 @@ from functools import wraps
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Application, AuditEvent, Invitation, Opening, Proposal, Team, User
+from .models import (
+    Application,
+    AuditEvent,
+    CandidateImport,
+    Invitation,
+    Opening,
+    Proposal,
+    Team,
+    User,
+)
 
 
 def get_team_for(user, team_id):
@@ -47,6 +56,16 @@ def get_application_for(user, application_id):
     return get_object_or_404(
         Application.objects.visible_to(user).select_related("candidate", "opening__team"),
         pk=application_id,
+    )
+
+
+def get_import_for_pipeline(user, import_id):
+    """A candidate import, for those who may add candidates to its opening."""
+    return get_object_or_404(
+        CandidateImport.objects.filter(
+            opening__team__in=Team.objects.pipeline_run_by(user)
+        ).select_related("opening__team"),
+        pk=import_id,
     )
 
 
