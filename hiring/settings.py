@@ -260,6 +260,9 @@ CANDIDATE_LINK_MAX_AGE_DAYS = int(env("CANDIDATE_LINK_MAX_AGE_DAYS", "365"))
 PRIVACY_NOTICE_VERSION = "2026-12"
 # Emails a stage change queues (a rejection) wait this long, so a recruiter can undo them.
 CANDIDATE_EMAIL_UNDO_MINUTES = int(env("CANDIDATE_EMAIL_UNDO_MINUTES", "10"))
+# A CSV of candidates from another ATS: read whole in the web process, so bounded.
+CANDIDATE_IMPORT_MAX_BYTES = int(env("CANDIDATE_IMPORT_MAX_MB", "2")) * 1024 * 1024
+CANDIDATE_IMPORT_MAX_ROWS = int(env("CANDIDATE_IMPORT_MAX_ROWS", "5000"))
 
 # Content Security Policy: everything from our own origin; htmx runs without eval or inline styles.
 CONTENT_SECURITY_POLICY = {
