@@ -19,10 +19,20 @@ def create_opening(team, template, **fields):
 
 @transaction.atomic
 def add_application(opening, by, **candidate_fields):
+    check_open(opening)
+    candidate = Candidate.objects.create(**candidate_fields)
+    return start_application(candidate, opening, by)
+
+
+def check_open(opening):
     if opening.status != Opening.Status.OPEN:
         raise ValidationError("This opening is closed to new applications.")
-    candidate = Candidate.objects.create(**candidate_fields)
-    application = Application.objects.create(candidate=candidate, opening=opening)
+
+
+def start_application(candidate, opening, by, **fields):
+    """`candidate`'s application to `opening`, in Applied from its first recorded move; `fields`
+    are the application's own (source, referred_by, note)."""
+    application = Application.objects.create(candidate=candidate, opening=opening, **fields)
     StageChange.objects.create(application=application, to_stage=application.stage, by=by)
     return application
 

@@ -90,6 +90,43 @@ def _utf8_text(file):
     return True
 
 
+NOT_A_RESUME = (
+    "This file is not a PDF, a DOCX or ODT document, nor plain UTF-8 text: "
+    "save the résumé as one of them."
+)
+
+
+def checked_resume(resume, kinds=tuple(RESUME_KINDS), refused=NOT_A_RESUME):
+    """A résumé is what its content says (one of `kinds`, else ValidationError(`refused`)),
+    stored under a name that says the same, so that it downloads as what it is."""
+    if not resume:
+        return resume
+    # The model's checks of the name and size first: the content is read within them.
+    Candidate._meta.get_field("resume").run_validators(resume)
+    kind = resume_content(resume)
+    if kind not in kinds:
+        raise ValidationError(refused)
+    name = PurePath(resume.name)
+    if name.suffix.lower().lstrip(".") not in RESUME_KINDS[kind]:
+        resume.name = f"{name.stem}.{RESUME_KINDS[kind][0]}"
+    return resume
+
+
+def checked_links(text):
+    """One http(s) URL a line; blank lines and the spaces around a link go."""
+    links = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if link := line.strip():
+            try:
+                web_link(link)
+            except ValidationError:
+                raise ValidationError(
+                    f"Line {number} is not a web link: each starts with https:// or http://."
+                ) from None
+            links.append(link)
+    return "\n".join(links)
+
+
 class CandidateForm(forms.ModelForm):
     class Meta:
         model = Candidate
@@ -105,37 +142,10 @@ class CandidateForm(forms.ModelForm):
         return self.cleaned_data["phone"]
 
     def clean_resume(self):
-        """A résumé is what its content says, stored under a name that says the same, so that
-        it downloads as what it is."""
-        resume = self.cleaned_data["resume"]
-        if not resume:
-            return resume
-        # The model's checks of the name and size first: the content is read within them.
-        Candidate._meta.get_field("resume").run_validators(resume)
-        kind = resume_content(resume)
-        if kind is None:
-            raise ValidationError(
-                "This file is not a PDF, a DOCX or ODT document, nor plain UTF-8 text: "
-                "save the résumé as one of them."
-            )
-        name = PurePath(resume.name)
-        if name.suffix.lower().lstrip(".") not in RESUME_KINDS[kind]:
-            resume.name = f"{name.stem}.{RESUME_KINDS[kind][0]}"
-        return resume
+        return checked_resume(self.cleaned_data["resume"])
 
     def clean_links(self):
-        """One http(s) URL a line; blank lines and the spaces around a link go."""
-        links = []
-        for number, line in enumerate(self.cleaned_data["links"].splitlines(), 1):
-            if link := line.strip():
-                try:
-                    web_link(link)
-                except ValidationError:
-                    raise ValidationError(
-                        f"Line {number} is not a web link: each starts with https:// or http://."
-                    ) from None
-                links.append(link)
-        return "\n".join(links)
+        return checked_links(self.cleaned_data["links"])
 
 
 class StageForm(forms.Form):
