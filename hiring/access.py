@@ -52,6 +52,13 @@ def get_opening_for_pipeline(user, opening_id):
     )
 
 
+def get_open_opening(opening_id):
+    """An opening anyone may read, apply to and refer people to, signed in or not: an open one."""
+    return get_object_or_404(
+        Opening.objects.filter(status=Opening.Status.OPEN).select_related("team"), pk=opening_id
+    )
+
+
 def get_application_for(user, application_id):
     return get_object_or_404(
         Application.objects.visible_to(user).select_related("candidate", "opening__team"),
@@ -77,6 +84,20 @@ def get_application_for_pipeline(user, application_id):
         ).select_related("candidate", "opening__team"),
         pk=application_id,
     )
+
+
+def get_application_for_offer(user, application_id):
+    """An application whose offers this user prepares, sends and withdraws: those who run its
+    team's pipeline. Whether an offer may exist at all is the team's decision to hire
+    (hiring/offers/offers.py)."""
+    return get_application_for_pipeline(user, application_id)
+
+
+def get_offer_for(user, application_id, offer_id):
+    application = get_application_for_offer(user, application_id)
+    offer = get_object_or_404(application.offers, pk=offer_id)
+    offer.application = application
+    return offer
 
 
 def get_application_for_debrief(user, application_id):
