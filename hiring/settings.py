@@ -258,6 +258,10 @@ SLOT_OFFER_MAX_AGE_DAYS = int(env("SLOT_OFFER_MAX_AGE_DAYS", "5"))
 CANDIDATE_LINK_MAX_AGE_DAYS = int(env("CANDIDATE_LINK_MAX_AGE_DAYS", "365"))
 # The privacy notice candidates agree to; raise the version when its text changes.
 PRIVACY_NOTICE_VERSION = "2026-12"
+# The careers page takes at most this many applications an hour from one client address, and
+# a day with one email address (hiring/careers/careers.py).
+CAREERS_APPLICATIONS_PER_ADDRESS_HOUR = int(env("CAREERS_APPLICATIONS_PER_ADDRESS_HOUR", "10"))
+CAREERS_APPLICATIONS_PER_EMAIL_DAY = int(env("CAREERS_APPLICATIONS_PER_EMAIL_DAY", "3"))
 # Emails a stage change queues (a rejection) wait this long, so a recruiter can undo them.
 CANDIDATE_EMAIL_UNDO_MINUTES = int(env("CANDIDATE_EMAIL_UNDO_MINUTES", "10"))
 # A CSV of candidates from another ATS: read whole in the web process, so bounded.
