@@ -1,5 +1,6 @@
 import json
 import os
+from collections import Counter
 from io import StringIO
 
 from django.conf import settings
@@ -7,7 +8,15 @@ from django.core.management import call_command
 
 from hiring.management.commands import _synthetic
 from hiring.management.commands.bench import bench_database, drop_database
-from hiring.models import Application, BusyBlock, InterviewSession, Team, User
+from hiring.models import (
+    Application,
+    BusyBlock,
+    Consent,
+    InterviewSession,
+    Offer,
+    Team,
+    User,
+)
 from scorecards.models import Feedback, FeedbackRevision
 
 
@@ -70,7 +79,7 @@ def test_bench_measures_the_pages_of_a_synthetic_organisation_and_the_slot_finde
 
 def test_the_synthetic_organisation_keeps_what_the_app_keeps(transactional_db):
     # Not in a test transaction: on PostgreSQL the generator ends with VACUUM ANALYZE.
-    _synthetic.Generator(60).run()
+    _synthetic.Generator(300).run()
 
     # Each stage change ends when the next one of its application begins.
     for application in Application.objects.prefetch_related("stage_changes"):
@@ -83,3 +92,18 @@ def test_the_synthetic_organisation_keeps_what_the_app_keeps(transactional_db):
         latest = item.revisions.exclude(submitted_at=None).order_by("-number").first()
         assert item.latest_submission_id == latest.pk
     assert not Feedback.objects.filter(submitted_at=None, latest_submission__isnull=False)
+    # Every hire accepted an offer the team decided to make.
+    hired = Application.objects.filter(stage="hired").prefetch_related("offers", "stage_changes")
+    assert hired.exists()
+    for application in hired:
+        [offer] = application.offers.all()
+        hire = application.stage_changes.get(to_stage="hired")
+        assert (offer.status, offer.answered_at) == ("accepted", hire.at)
+        assert offer.created_at <= offer.sent_at <= offer.answered_at
+    # Offers exist only where the team decided to hire.
+    assert not Offer.objects.exclude(application__decision__outcome="hire").exists()
+    assert Offer.objects.filter(status="declined", application__stage="withdrawn").exists()
+    sources = Counter(Application.objects.values_list("source", flat=True))
+    assert set(sources) == {"careers", "referral", "recruiter", "imported"}
+    assert Consent.objects.count() == sources["careers"]
+    assert not Application.objects.filter(source="referral", referred_by=None).exists()

@@ -18,7 +18,11 @@ stages:
   revision (a draft while not submitted, 2% amended) rating every criterion of its focus;
 - each opening has its own copy of a scorecard with 10 criteria (6 skills, 4 team fit);
 - applications past the debrief have the team's decision, a few departing from the
-  recommendation; some in debrief have a departing decision waiting for confirmation.
+  recommendation; some in debrief have a departing decision waiting for confirmation;
+- applications come from the careers page (with the candidate's consent), referrals by a
+  team member, recruiters and imports (SOURCES); every hire accepted an offer, some offers
+  were declined (the application withdrawn), and applications at the offer stage have one
+  sent or still in draft.
 """
 
 import math
@@ -36,9 +40,11 @@ from hiring.models import (
     Application,
     AuditEvent,
     Candidate,
+    Consent,
     Decision,
     InterviewSession,
     Membership,
+    Offer,
     Opening,
     Organisation,
     Panel,
@@ -123,9 +129,12 @@ PATHS = [
     (3, ("screen", "panel", "debrief", "decided")),
     (2, ("screen", "panel", "debrief", "decided", "offer")),
     (8, ("screen", "panel", "debrief", "decided", "offer", "hired")),
+    (1, ("screen", "panel", "debrief", "decided", "offer", "withdrawn")),  # offer declined
     (32, ("screen", "panel", "debrief", "decided", "rejected")),
 ]
 OPEN_STAGES = {"applied", "screen", "panel", "debrief"}
+# (weight, where applications come from), about as careers pages, referrals and sourcing split.
+SOURCES = [(55, "careers"), (12, "referral"), (23, "recruiter"), (10, "imported")]
 # The decision behind the end of a path: (outcome, the recommendation it usually follows).
 OUTCOMES = {
     "decided": ("hold", "not_yet"),
@@ -371,16 +380,27 @@ class Generator:
         quality = {"hired": 3.2, "offer": 3.2, "rejected": 2.1}.get(stage, 2.6)
         quality = rng.gauss(quality, 0.4)
 
+        source = rng.choices([s for _, s in SOURCES], weights=[w for w, _ in SOURCES])[0]
         candidate = self.rows.add(
             Candidate,
             name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
             email=f"candidate{number}@example.net",
+            time_zone=rng.choice(ZONES),
             created_at=created,
         )
         application = self.rows.last_id[Application] + 1
+        if source == "careers":
+            self.rows.add(
+                Consent,
+                candidate_id=candidate,
+                application_id=application,
+                notice_version="2026-12",
+                given_at=created,
+            )
         self.move(application, team, "", "applied", created, by=self.recruiter_id)
         at, previous, debrief_opened, panel_done = created, "applied", None, None
         for wait, next_stage in zip(waits, path, strict=True):
+            moved_to_previous = at
             if next_stage in ("offer", "rejected"):
                 wait = timedelta(seconds=1)  # the decision's own move, right after "decided"
             at = min(at + wait, self.now - timedelta(minutes=len(path)))
@@ -390,8 +410,18 @@ class Generator:
                 debrief_opened = at
                 self.audit(AuditEvent.Action.DEBRIEF_OPENED, None, team, application, at)
             if next_stage == "decided":
-                self.decision(application, team, stage, at)
-            self.move(application, team, previous, next_stage, at, by=self.recruiter_id)
+                self.decision(application, team, "offer" if "offer" in path else stage, at)
+            if previous == "offer":  # the candidate answered the offer
+                answer = "accepted" if stage == "hired" else "declined"
+                self.offer(application, team, moved_to_previous, answer, answered=at)
+            self.move(
+                application,
+                team,
+                previous,
+                next_stage,
+                at,
+                by=None if previous == "offer" else self.recruiter_id,
+            )
             if next_stage == "panel":
                 members = rng.sample(self.members[team], 2 * PANEL_SIZE)
                 hiring = Hiring(application, team, version, criteria, quality)
@@ -399,10 +429,14 @@ class Generator:
             previous = next_stage
         if stage == "debrief" and rng.random() < 0.3:
             self.decision(application, team, stage, at + days(rng, 0, 2))
+        if stage == "offer":
+            self.offer(application, team, at, rng.choice(["draft", "sent", "sent", "sent"]))
         self.rows.add(
             Application,
             candidate_id=candidate,
             opening_id=opening,
+            source=source,
+            referred_by_id=rng.choice(self.members[team]) if source == "referral" else None,
             stage=stage,
             stage_changed_at=at,
             decision_rule=RULE,
@@ -551,6 +585,34 @@ class Generator:
             updated_at=at or self.now,
             submitted_at=None if draft else at,
         )
+
+    def offer(self, application, team, decided, status, answered=None):
+        """The offer prepared after the decision to hire (`decided`), sent unless a draft, and
+        answered when the candidate moved it on."""
+        rng = self.rng
+        prepared = min(decided + timedelta(hours=2), answered or self.now)
+        sent = None if status == "draft" else prepared + timedelta(minutes=30)
+        if answered:
+            sent = min(sent, answered)
+        at = answered or prepared
+        self.rows.add(
+            Offer,
+            application_id=application,
+            status=status,
+            title="Engineer",
+            start_date=(at + days(rng, 20, 60)).date(),
+            terms="Salary, equity and benefits as discussed.",
+            expires_at=(sent or at) + 14 * DAY,
+            created_by_id=self.recruiter_id,
+            created_at=prepared,
+            sent_at=sent,
+            answered_at=answered,
+            decline_reason="Accepted another offer." if status == "declined" else "",
+        )
+        if sent:
+            self.audit(AuditEvent.Action.OFFER, self.recruiter_id, team, application, sent, "Sent")
+        if answered:
+            self.audit(AuditEvent.Action.OFFER, None, team, application, answered, status.title())
 
     def decision(self, application, team, stage, at):
         """The team's decision; one in ten departs from the recommendation and was confirmed by
