@@ -124,6 +124,11 @@ def runs_pipeline(user, team):
     return Team.objects.pipeline_run_by(user).filter(pk=team.pk).exists()
 
 
+def proposes_members(user, team):
+    """Whether `user` may propose a member for `team`: its own members only."""
+    return Team.objects.of_member(user).filter(pk=team.pk).exists()
+
+
 def reader_teams(user):
     """The teams whose reports `user` reads: leadership every team, a member their own. None
     for recruiters and admins: reports show scores, and recruiters see pipelines, not scores."""

@@ -25,6 +25,7 @@ from ..access import (
     get_opening_for_pipeline,
     get_team_for_member,
     opens_debrief,
+    proposes_members,
     runs_pipeline,
     with_shown_details,
 )
@@ -173,6 +174,8 @@ def _application_context(user, application, forms):
         "readable": readable,
         "runs_pipeline": runs_pipeline(user, application.team) and not application.is_closed,
         "can_debrief": opens_debrief(user, application.team),
+        "proposes_member": application.stage == Application.Stage.HIRED
+        and proposes_members(user, application.team),
         "timeline": with_shown_details(
             user, application.audit_events.select_related("actor")[:50], readable
         ),
