@@ -1,0 +1,379 @@
+"""Candidates from another ATS's CSV export: read with tablib, every row checked by the
+candidate form's own rules and shown, then imported by a worker, every valid row or none."""
+
+import csv
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import tablib
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from .. import freshness
+from ..models import Application, AuditEvent, Candidate, CandidateImport, Opening, StageChange
+from ..pipeline.forms import CandidateForm
+
+logger = logging.getLogger(__name__)
+
+FIELDS = ("name", "email", "phone", "links")
+
+# Column names as Greenhouse, Lever, Ashby and Workable export them (and the plain ones),
+# lower-cased, punctuation read as spaces. Several link columns are all kept.
+COLUMNS = {
+    "name": "name",
+    "full name": "name",
+    "candidate name": "name",
+    "candidate": "name",
+    "first name": "first_name",
+    "given name": "first_name",
+    "last name": "last_name",
+    "family name": "last_name",
+    "surname": "last_name",
+    "email": "email",
+    "email address": "email",
+    "e mail": "email",
+    "candidate email": "email",
+    "personal email": "email",
+    "phone": "phone",
+    "phone number": "phone",
+    "phone numbers": "phone",
+    "mobile": "phone",
+    "mobile phone": "phone",
+    "telephone": "phone",
+    "linkedin": "links",
+    "linkedin url": "links",
+    "linkedin profile": "links",
+    "website": "links",
+    "websites": "links",
+    "link": "links",
+    "links": "links",
+    "resume link": "links",
+    "resume url": "links",
+    "portfolio": "links",
+    "github": "links",
+    "social media": "links",
+}
+DELIMITERS = (",", ";", "\t")
+# Rows checked (and progress written) at a time, and the size of the IN lists they query.
+CHUNK_ROWS = 200
+
+NOT_CSV = "This is not a CSV file. Export the candidates as CSV (UTF-8) and upload that."
+
+
+@dataclass
+class Table:
+    """A file's candidate rows, [{"line": n, "values": {...}}], and the columns left out."""
+
+    rows: list
+    ignored: list
+
+
+def read_csv(data):
+    """The candidate rows of a CSV export's bytes, or a ValidationError saying what is wrong
+    with the file. Row 1 is the header: `line` is a row's number as a spreadsheet shows it."""
+    if b"\0" in data:
+        raise ValidationError(NOT_CSV)
+    try:
+        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte order mark
+    except UnicodeDecodeError:
+        raise ValidationError(
+            "This file is not UTF-8 text. Export it as CSV (UTF-8) and upload it again."
+        ) from None
+    header_line = text.lstrip().split("\n", 1)[0]
+    # Spreadsheets in many languages write ";" between cells: the header row tells.
+    delimiter = max(DELIMITERS, key=header_line.count)
+    try:
+        dataset = tablib.Dataset().load(text, format="csv", delimiter=delimiter)
+    except tablib.InvalidDimensions:
+        raise ValidationError(
+            "Some rows have more cells than the header row. Check that the file is one "
+            "table with a header row, and that cells with commas are quoted."
+        ) from None
+    except csv.Error:
+        raise ValidationError(NOT_CSV) from None
+    columns = [COLUMNS.get(_plain(header)) for header in dataset.headers or []]
+    if "email" not in columns:
+        raise ValidationError(
+            "The file has no email column: the header row needs Email or Email Address."
+        )
+    if "name" not in columns and "first_name" not in columns:
+        raise ValidationError(
+            "The file has no name column: the header row needs Name, or First Name and Last Name."
+        )
+    rows = []
+    for line, cells in enumerate(dataset, 2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(rows) == settings.CANDIDATE_IMPORT_MAX_ROWS:
+            raise ValidationError(
+                f"This file has more than {settings.CANDIDATE_IMPORT_MAX_ROWS} candidates: "
+                "split it and import each part."
+            )
+        rows.append({"line": line, "values": _values(columns, cells)})
+    if not rows:
+        raise ValidationError("This file has a header row but no candidates.")
+    ignored = [h.strip() for h, c in zip(dataset.headers, columns, strict=True) if not c]
+    return Table(rows, [header for header in ignored if header])
+
+
+def _plain(header):
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", str(header).lower()).split())
+
+
+def _values(columns, cells):
+    found = dict.fromkeys(["name", "first_name", "last_name", "email", "phone"], "")
+    links = []
+    for column, cell in zip(columns, cells, strict=True):
+        cell = cell.strip()
+        if column == "links":
+            links += [link for link in re.split(r"[\s,]+", cell) if link]
+        elif column and not found[column]:
+            found[column] = cell
+    name = found["name"] or " ".join(filter(None, [found["first_name"], found["last_name"]]))
+    return {
+        "name": name,
+        "email": found["email"],
+        "phone": found["phone"],
+        "links": "\n".join(links),
+    }
+
+
+def check_rows(opening, rows, seen):
+    """`rows` with their "errors" by field: the candidate form's, an email seen earlier in the
+    file (`seen`: lower-cased email -> line, filled as it goes, so rows can come in chunks),
+    and an email that already applied to `opening`."""
+    applied = applied_emails(opening, [row["values"]["email"] for row in rows])
+    checked = []
+    for row in rows:
+        form = CandidateForm(data=row["values"])
+        errors = {name: list(messages) for name, messages in form.errors.items()}
+        values = row["values"]
+        if not errors:
+            values = {name: form.cleaned_data[name] for name in FIELDS}
+        if "email" not in errors:
+            email = form.cleaned_data["email"].lower()
+            if email in seen:
+                errors["email"] = [f"Also on row {seen[email]} of this file."]
+            elif email in applied:
+                errors["email"] = ["Already applied to this opening."]
+            else:
+                seen[email] = row["line"]
+        checked.append({"line": row["line"], "values": values, "errors": errors})
+    return checked
+
+
+def applied_emails(opening, emails):
+    """Which of `emails` (lower-cased) already applied to `opening`."""
+    wanted = sorted({email.strip().lower() for email in emails if email})
+    found = set()
+    for chunk in _chunks(wanted):
+        found.update(
+            Application.objects.filter(opening=opening)
+            .annotate(candidate_email=Lower("candidate__email"))
+            .filter(candidate_email__in=chunk)
+            .values_list("candidate_email", flat=True)
+        )
+    return found
+
+
+def problems(row):
+    """A checked row's errors, each with the name of its field."""
+    return [
+        f"{CandidateForm.base_fields[field].label}: {message}" if field in FIELDS else message
+        for field, messages in row["errors"].items()
+        for message in messages
+    ]
+
+
+def valid_rows(rows):
+    return [row for row in rows if not row["errors"]]
+
+
+def _chunks(items):
+    return [items[start : start + CHUNK_ROWS] for start in range(0, len(items), CHUNK_ROWS)]
+
+
+def _ensure_open(opening):
+    if opening.status != Opening.Status.OPEN:
+        raise ValidationError("This opening is closed to new applications.")
+
+
+def preview(opening, by, file_name, table):
+    """Check every row of `table` and keep them, checked, for the person to look at: nothing
+    lands yet. Their earlier previews for this opening go (they hold candidate data)."""
+    _ensure_open(opening)
+    seen = {}
+    rows = []
+    for chunk in _chunks(table.rows):
+        rows += check_rows(opening, chunk, seen)
+    with transaction.atomic():
+        CandidateImport.objects.filter(
+            opening=opening, created_by=by, status=CandidateImport.Status.PREVIEW
+        ).delete()
+        return CandidateImport.objects.create(
+            opening=opening,
+            created_by=by,
+            file_name=PurePath(file_name).name.replace("\n", " ")[:200],
+            rows=rows,
+            total=len(rows),
+        )
+
+
+def start(candidate_import):
+    """Queue a checked import; False if it is queued or over already. The caller hands it to
+    the worker (hiring.imports.tasks.run_import)."""
+    _ensure_open(candidate_import.opening)
+    ready = len(valid_rows(candidate_import.rows))
+    if candidate_import.status == CandidateImport.Status.PREVIEW and not ready:
+        raise ValidationError("No row of this file is ready to import: correct it and upload it.")
+    return bool(
+        CandidateImport.objects.filter(
+            pk=candidate_import.pk, status=CandidateImport.Status.PREVIEW
+        ).update(status=CandidateImport.Status.QUEUED, total=ready, processed=0)
+    )
+
+
+class ImportFailed(Exception):
+    pass
+
+
+def run(import_id):
+    """The worker's part: check the valid rows again, writing progress as it goes, then write
+    them all in one transaction. Nothing is written if any of them fails. Returns how many
+    candidates were imported, or None when there was nothing to do (run already)."""
+    Status = CandidateImport.Status
+    # A run the worker lost (RUNNING) starts again: nothing of it was written.
+    claimed = CandidateImport.objects.filter(
+        pk=import_id, status__in=[Status.QUEUED, Status.RUNNING]
+    ).update(status=Status.RUNNING, processed=0)
+    if not claimed:
+        return None
+    candidate_import = CandidateImport.objects.select_related("opening", "created_by").get(
+        pk=import_id
+    )
+    try:
+        fields = _check_again(candidate_import)
+        return _write(candidate_import, fields)
+    except ImportFailed as failure:
+        fail(import_id, f"{failure} Nothing was imported.")
+    except ValidationError as error:
+        fail(import_id, f"{' '.join(error.messages)} Nothing was imported.")
+    except IntegrityError:
+        logger.warning("Candidate import %s refused by the database", import_id, exc_info=True)
+        fail(
+            import_id,
+            "Some of these candidates applied to this opening while the import ran. Nothing "
+            "was imported: upload the file again to see which.",
+        )
+    except DatabaseError:
+        logger.exception("Candidate import %s failed", import_id)
+        fail(import_id, "The database refused the import. Nothing was imported: try again.")
+    return None
+
+
+def fail(import_id, message):
+    CandidateImport.objects.filter(
+        pk=import_id, status__in=[CandidateImport.Status.QUEUED, CandidateImport.Status.RUNNING]
+    ).update(
+        status=CandidateImport.Status.FAILED,
+        failure=message,
+        rows=[],
+        finished_at=timezone.now(),
+    )
+
+
+def _check_again(candidate_import):
+    """The rows valid at the preview, checked again a chunk at a time outside any
+    transaction, so that each chunk's progress commits and the web process shows it."""
+    rows = valid_rows(candidate_import.rows)
+    seen = {}
+    checked = []
+    for chunk in _chunks(rows):
+        for row in check_rows(candidate_import.opening, chunk, seen):
+            if row["errors"]:
+                raise ImportFailed(
+                    f"Row {row['line']} changed since the check ({problems(row)[0]})."
+                )
+            checked.append(row["values"])
+        CandidateImport.objects.filter(pk=candidate_import.pk).update(processed=len(checked))
+    return checked
+
+
+def _write(candidate_import, rows):
+    """Every row's candidate (one with the same email is reused), its application from the
+    import in Applied, and the audit, in one transaction."""
+    opening, by = candidate_import.opening, candidate_import.created_by
+    now = timezone.now()
+    with transaction.atomic():
+        # First, so that of two runs only one writes: the other waits here, then finds it done.
+        finished = CandidateImport.objects.filter(
+            pk=candidate_import.pk, status=CandidateImport.Status.RUNNING
+        ).update(
+            status=CandidateImport.Status.DONE,
+            processed=len(rows),
+            imported=len(rows),
+            rows=[],
+            finished_at=now,
+        )
+        if not finished:
+            return None
+        opening = Opening.objects.select_related("team").get(pk=opening.pk)
+        _ensure_open(opening)
+        existing = _candidates_by_email([row["email"] for row in rows])
+        new = [
+            Candidate(**row, created_at=now) for row in rows if row["email"].lower() not in existing
+        ]
+        Candidate.objects.bulk_create(new, batch_size=CHUNK_ROWS)
+        existing.update({candidate.email.lower(): candidate.pk for candidate in new})
+        rule = opening.rule_snapshot()
+        applications = Application.objects.bulk_create(
+            [
+                Application(
+                    candidate_id=existing[row["email"].lower()],
+                    opening=opening,
+                    source=Application.Source.IMPORTED,
+                    stage=Application.Stage.APPLIED,
+                    stage_changed_at=now,
+                    created_at=now,
+                    decision_rule=rule,
+                )
+                for row in rows
+            ],
+            batch_size=CHUNK_ROWS,
+        )
+        StageChange.objects.bulk_create(
+            [
+                StageChange(application=application, to_stage=application.stage, by=by, at=now)
+                for application in applications
+            ],
+            batch_size=CHUNK_ROWS,
+        )
+        AuditEvent.record(
+            AuditEvent.Action.CANDIDATES_IMPORTED,
+            by,
+            opening.team,
+            details=f"{len(rows)} candidates from {candidate_import.file_name}",
+        )
+        # bulk_create sends no signal: the board and the reports learn of the new cards here.
+        freshness.team_changed([opening.team_id])
+    return len(rows)
+
+
+def _candidates_by_email(emails):
+    """Lower-cased email -> the id of the (earliest) candidate with it."""
+    wanted = sorted({email.lower() for email in emails})
+    found = {}
+    for chunk in _chunks(wanted):
+        for email, pk in (
+            Candidate.objects.annotate(lower_email=Lower("email"))
+            .filter(lower_email__in=chunk)
+            .order_by("-pk")
+            .values_list("lower_email", "pk")
+        ):
+            found[email] = pk
+    return found

@@ -1,0 +1,80 @@
+"""Importing candidates from a CSV: upload, the checked rows, the progress of the import."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from ..access import get_import_for_pipeline, get_opening_for_pipeline
+from ..models import CandidateImport
+from . import imports
+from .forms import ImportForm
+from .tasks import run_import
+
+TEMPLATE = "hiring/imports/import_detail.html"
+
+
+@never_cache
+@login_required
+def import_new(request, opening_id):
+    opening = get_opening_for_pipeline(request.user, opening_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate_import = imports.preview(
+                opening, request.user, form.cleaned_data["file"].name, form.table
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if form.table.ignored:
+                messages.info(request, f"Columns left out: {', '.join(form.table.ignored)}.")
+            return redirect("import_detail", candidate_import.pk)
+    return render(
+        request,
+        "hiring/imports/import_form.html",
+        {"form": form, "opening": opening},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@login_required
+def import_detail(request, import_id):
+    """The checked rows before the import, its progress after: htmx asks for the progress
+    alone every second until the import is over."""
+    candidate_import = get_import_for_pipeline(request.user, import_id)
+    context = _context(candidate_import)
+    if request.htmx:
+        return render(request, f"{TEMPLATE}#progress", context)
+    return render(request, TEMPLATE, context)
+
+
+@never_cache
+@login_required
+@require_POST
+def import_start(request, import_id):
+    candidate_import = get_import_for_pipeline(request.user, import_id)
+    try:
+        if imports.start(candidate_import):
+            run_import.delay_on_commit(candidate_import.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("import_detail", candidate_import.pk)
+
+
+def _context(candidate_import):
+    Status = CandidateImport.Status
+    rows = candidate_import.rows if candidate_import.status == Status.PREVIEW else []
+    ready = len(imports.valid_rows(rows))
+    rows = [{**row, "problems": imports.problems(row)} for row in rows]
+    return {
+        "candidate_import": candidate_import,
+        "opening": candidate_import.opening,
+        "rows": rows,
+        "ready": ready,
+        "left_out": len(rows) - ready,
+        "working": candidate_import.status in (Status.QUEUED, Status.RUNNING),
+    }

@@ -1,0 +1,189 @@
+"""Uploading a CSV: every row checked and shown beside its errors, nothing stored but the
+check."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from hiring.models import Application, Candidate, CandidateImport, Opening
+from tests.factories import ApplicationFactory, CandidateFactory, OpeningFactory
+
+from .conftest import LEVER, upload
+
+
+def row_html(response, line):
+    found = re.search(rf'<tr id="row-{line}">(.*?)</tr>', response.content.decode(), re.DOTALL)
+    return found.group(1)
+
+
+def test_a_member_uploads_and_sees_every_row_checked(client, member, opening):
+    client.force_login(member)
+    response = upload(client, opening, LEVER)
+    candidate_import = CandidateImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("import_detail", args=[candidate_import.pk])
+    assert candidate_import.status == CandidateImport.Status.PREVIEW
+    assert candidate_import.total == 2
+    assert candidate_import.created_by == member
+
+    page = client.get(response["Location"])
+    assert "Columns left out: Stage, Owner." in page.content.decode()
+    assert "lia@example.com" in row_html(page, 2)
+    assert "Ready" in row_html(page, 3)
+    assert "Import 2 valid rows" in page.content.decode()
+
+
+def test_nothing_lands_at_the_preview(client, recruiter, opening):
+    client.force_login(recruiter)
+    upload(client, opening, LEVER)
+    assert Candidate.objects.count() == 0
+    assert Application.objects.count() == 0
+
+
+def test_each_row_shows_its_own_errors_beside_it(client, member, opening):
+    ApplicationFactory(opening=opening, candidate=CandidateFactory(email="Taken@Example.com"))
+    client.force_login(member)
+    text = (
+        "Name,Email,Links\n"
+        "Ok Person,ok@example.com,https://ok.dev\n"
+        ",not-an-email,javascript:alert(1)\n"
+        "Again,OK@example.com,\n"
+        "Taken,taken@example.com,\n"
+    )
+    page = client.get(upload(client, opening, text)["Location"])
+    assert "Ready" in row_html(page, 2)
+    bad = row_html(page, 3)
+    assert "Name: This field is required." in bad
+    assert "Email: Enter a valid email address." in bad
+    assert "Links: Line 1 is not a web link" in bad
+    assert "Email: Also on row 2 of this file." in row_html(page, 4)
+    assert "Email: Already applied to this opening." in row_html(page, 5)
+    assert "1 ready to import" in page.content.decode()
+    assert "3 with problems" in page.content.decode()
+    assert "Import 1 valid row<" in page.content.decode()
+
+
+def test_the_rows_keep_their_checked_values(client, member, opening):
+    client.force_login(member)
+    upload(
+        client, opening, "Name,Email,Links\n  Jo  , jo@example.com ,https://a.dev  https://b.dev\n"
+    )
+    [row] = CandidateImport.objects.get().rows
+    assert row == {
+        "line": 2,
+        "values": {
+            "name": "Jo",
+            "email": "jo@example.com",
+            "phone": "",
+            "links": "https://a.dev\nhttps://b.dev",
+        },
+        "errors": {},
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "This is not a CSV file"),
+        (b"", "The submitted file is empty."),
+        (b"Name,Phone\nJo,1\n", "no email column"),
+    ],
+)
+def test_a_bad_file_gets_an_error_on_the_form_and_nothing_stored(
+    client, member, opening, data, message
+):
+    client.force_login(member)
+    response = upload(client, opening, data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert CandidateImport.objects.count() == 0
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(client, member, opening, settings):
+    settings.CANDIDATE_IMPORT_MAX_BYTES = 1024 * 1024
+    client.force_login(member)
+    response = upload(client, opening, "Name,Email\n" + "Jo,jo@example.com\n" * 70_000)
+    assert response.status_code == 400
+    assert "This file is too large: at most 1 MB." in response.content.decode()
+    assert CandidateImport.objects.count() == 0
+
+
+def test_too_many_rows_are_refused_on_the_form(client, member, opening, settings):
+    settings.CANDIDATE_IMPORT_MAX_ROWS = 1
+    client.force_login(member)
+    response = upload(client, opening, LEVER)
+    assert response.status_code == 400
+    assert "more than 1 candidates" in response.content.decode()
+    assert CandidateImport.objects.count() == 0
+
+
+def test_a_closed_opening_takes_no_import(client, member, opening):
+    opening.status = Opening.Status.CLOSED
+    opening.save()
+    client.force_login(member)
+    response = upload(client, opening, LEVER)
+    assert response.status_code == 400
+    assert "closed to new applications" in response.content.decode()
+
+
+def test_a_new_upload_replaces_the_persons_earlier_preview(client, member, opening):
+    client.force_login(member)
+    upload(client, opening, LEVER)
+    upload(client, opening, LEVER, name="second.csv")
+    assert list(CandidateImport.objects.values_list("file_name", flat=True)) == ["second.csv"]
+
+
+def test_the_file_name_is_its_name_alone(client, member, opening):
+    client.force_login(member)
+    upload(client, opening, LEVER, name="../../etc/lever.csv")
+    assert CandidateImport.objects.get().file_name == "lever.csv"
+
+
+def test_the_preview_page_costs_the_same_queries_for_many_rows(
+    client, member, opening, django_assert_max_num_queries
+):
+    client.force_login(member)
+    rows = "".join(f"Person {n},p{n}@example.com\n" for n in range(300))
+    location = upload(client, opening, f"Name,Email\n{rows}")["Location"]
+    with django_assert_max_num_queries(8):
+        page = client.get(location)
+    assert "Import 300 valid rows" in page.content.decode()
+
+
+def test_it_checks_ownership(client, outsider, opening):
+    client.force_login(outsider)
+    assert client.get(reverse("import_new", args=[opening.pk])).status_code == 404
+    assert upload(client, opening, LEVER).status_code == 404
+
+
+def test_a_member_of_another_team_cannot_open_an_import(client, member, outsider, opening):
+    client.force_login(member)
+    location = upload(client, opening, LEVER)["Location"]
+    client.force_login(outsider)
+    assert client.get(location).status_code == 404
+    import_id = CandidateImport.objects.get().pk
+    response = client.post(reverse("import_start", args=[import_id]))
+    assert response.status_code == 404
+    assert CandidateImport.objects.get().status == CandidateImport.Status.PREVIEW
+
+
+def test_leadership_reads_but_does_not_run_pipelines(client, leadership, opening):
+    client.force_login(leadership)
+    assert client.get(reverse("import_new", args=[opening.pk])).status_code == 404
+
+
+def test_a_recruiter_imports_into_any_team(client, recruiter):
+    opening = OpeningFactory()
+    client.force_login(recruiter)
+    assert client.get(reverse("import_new", args=[opening.pk])).status_code == 200
+
+
+def test_the_opening_links_to_the_import_for_those_who_run_its_pipeline(
+    client, member, outsider, leadership, opening
+):
+    url = reverse("import_new", args=[opening.pk])
+    client.force_login(member)
+    assert url in client.get(opening.get_absolute_url()).content.decode()
+    client.force_login(leadership)
+    assert url not in client.get(opening.get_absolute_url()).content.decode()

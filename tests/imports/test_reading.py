@@ -1,0 +1,101 @@
+"""Reading another ATS's CSV export: plain Python, no database."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from hiring.imports.imports import read_csv
+
+from .conftest import LEVER
+
+
+def values(text):
+    return [row["values"] for row in read_csv(text.encode()).rows]
+
+
+def test_it_reads_a_lever_export_and_lists_the_columns_left_out():
+    table = read_csv(LEVER.encode())
+    assert table.rows[0] == {
+        "line": 2,
+        "values": {
+            "name": "Lia Lever",
+            "email": "lia@example.com",
+            "phone": "+44 20 7946 0000",
+            "links": "https://linkedin.com/in/lia",
+        },
+    }
+    assert table.rows[1]["values"]["phone"] == ""
+    assert table.ignored == ["Stage", "Owner"]
+
+
+def test_it_joins_first_and_last_names_as_greenhouse_exports_them():
+    text = (
+        "Candidate ID,First Name,Last Name,Email Address,Phone,Website,LinkedIn\n"
+        "11,Gia,Green,gia@example.com,555,https://gia.dev,https://linkedin.com/in/gia\n"
+    )
+    assert values(text) == [
+        {
+            "name": "Gia Green",
+            "email": "gia@example.com",
+            "phone": "555",
+            "links": "https://gia.dev\nhttps://linkedin.com/in/gia",
+        }
+    ]
+
+
+def test_it_reads_ashby_and_workable_headers():
+    ashby = "Name,Email,Phone Number,LinkedIn URL\nAsh By,ash@example.com,1,https://a.dev\n"
+    workable = (
+        "name,email,phone,resume link,headline\nWo Kable,wo@example.com,2,https://w.dev,Dev\n"
+    )
+    assert values(ashby)[0]["phone"] == "1"
+    assert values(ashby)[0]["links"] == "https://a.dev"
+    assert values(workable)[0] == {
+        "name": "Wo Kable",
+        "email": "wo@example.com",
+        "phone": "2",
+        "links": "https://w.dev",
+    }
+
+
+def test_several_links_in_one_cell_become_lines():
+    text = 'Name,Email,Links\nLia,lia@example.com,"https://a.dev, https://b.dev"\n'
+    assert values(text)[0]["links"] == "https://a.dev\nhttps://b.dev"
+
+
+def test_it_reads_excels_byte_order_mark_and_semicolons():
+    text = "\ufeffName;Email;Phone\r\nZoé Dupont;zoe@example.com;+33 1 23\r\n"
+    assert values(text) == [
+        {"name": "Zoé Dupont", "email": "zoe@example.com", "phone": "+33 1 23", "links": ""}
+    ]
+
+
+def test_quoted_cells_keep_their_commas_and_blank_rows_are_skipped():
+    text = 'Name,Email\n"Doe, Jane",jane@example.com\n,\n\nJo,jo@example.com\n'
+    table = read_csv(text.encode())
+    assert [row["values"]["name"] for row in table.rows] == ["Doe, Jane", "Jo"]
+    assert [row["line"] for row in table.rows] == [2, 4]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"%PDF-1.7\n\x00\x01binary", "not a CSV file"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "not a CSV file"),
+        ("Name,Email\nJosé,j@example.com\n".encode("latin-1"), "not UTF-8"),
+        (b"Name,Phone\nJo,1\n", "no email column"),
+        (b"Email,Phone\njo@example.com,1\n", "no name column"),
+        (b"Name,Email\n", "no candidates"),
+        (b"Name,Email\nJo,jo@example.com,extra,cells\n", "more cells than the header"),
+    ],
+)
+def test_a_file_that_is_not_a_candidate_csv_is_refused(data, message):
+    with pytest.raises(ValidationError, match=message):
+        read_csv(data)
+
+
+def test_too_many_rows_are_refused(settings):
+    settings.CANDIDATE_IMPORT_MAX_ROWS = 2
+    rows = "".join(f"P{n},p{n}@example.com\n" for n in range(3))
+    with pytest.raises(ValidationError, match="more than 2 candidates"):
+        read_csv(f"Name,Email\n{rows}".encode())
+    assert len(read_csv(f"Name,Email\n{rows[: rows.index('P2')]}".encode()).rows) == 2
