@@ -1,3 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views
+
+urlpatterns = [
+    path("applications/<int:application_id>/offer/", views.offer_prepare, name="offer_prepare"),
+    path(
+        "applications/<int:application_id>/offers/<int:offer_id>/edit/",
+        views.offer_edit,
+        name="offer_edit",
+    ),
+    path(
+        "applications/<int:application_id>/offers/<int:offer_id>/send/",
+        views.offer_send,
+        name="offer_send",
+    ),
+    path(
+        "applications/<int:application_id>/offers/<int:offer_id>/withdraw/",
+        views.offer_withdraw,
+        name="offer_withdraw",
+    ),
+    path("offer/<str:token>/", views.offer_answer, name="offer_answer"),
+    path("offer/<str:token>/accept/", views.offer_accept, name="offer_accept"),
+    path("offer/<str:token>/decline/", views.offer_decline, name="offer_decline"),
+]

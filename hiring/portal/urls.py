@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views
+
+urlpatterns = [
+    path("status/<str:token>/", views.candidate_status, name="candidate_status"),
+    path("status/<str:token>/time-zone/", views.candidate_time_zone, name="candidate_time_zone"),
+    path("status/<str:token>/withdraw/", views.candidate_withdraw, name="candidate_withdraw"),
+]

@@ -1,0 +1,91 @@
+import zoneinfo
+from datetime import UTC, date, datetime, time
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from ..models import validate_single_line
+from . import offers
+
+ISO_DATE = "%Y-%m-%d"
+
+
+class OfferForm(forms.Form):
+    """An offer's fields; the expiry is a date and a time in the preparer's own zone, stored UTC."""
+
+    title = forms.CharField(label="Job title", max_length=120, validators=[validate_single_line])
+    start_date = forms.DateField(
+        label="Start date", widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+    )
+    terms = forms.CharField(
+        label="Terms",
+        max_length=offers.MAX_TERMS,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Salary, equity, benefits: what the candidate accepts.",
+    )
+    expires_date = forms.DateField(
+        label="Expires on", widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+    )
+    expires_time = forms.TimeField(
+        label="at", initial=time(17), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def __init__(self, *args, zone_name, offer=None, application=None, **kwargs):
+        self.zone = zoneinfo.ZoneInfo(zone_name)
+        initial = kwargs.setdefault("initial", {})
+        if offer is not None:
+            expires = offer.expires_at.astimezone(self.zone)
+            initial.update(
+                title=offer.title,
+                start_date=offer.start_date,
+                terms=offer.terms,
+                expires_date=expires.date(),
+                expires_time=expires.time().replace(second=0, microsecond=0),
+            )
+        elif application is not None:
+            initial.setdefault("title", application.opening.title)
+        super().__init__(*args, **kwargs)
+        self.fields["expires_time"].label = f"at (time in {zone_name.replace('_', ' ')})"
+
+    def clean_expires_date(self):
+        # Bounded before it meets a time zone: a date near year 9999 would overflow in UTC.
+        value = self.cleaned_data["expires_date"]
+        if not date(2000, 1, 1) <= value <= date(9000, 1, 1):
+            raise ValidationError("Enter a date within the next 90 days.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        day, clock = cleaned.get("expires_date"), cleaned.get("expires_time")
+        if day is not None and clock is not None:
+            local = datetime.combine(day, clock, tzinfo=self.zone)
+            cleaned["expires_at"] = local.astimezone(UTC)
+            if cleaned.get("start_date") is not None and cleaned.get("terms") is not None:
+                try:
+                    offers.check_fields(**cleaned)
+                except ValidationError as error:
+                    self.add_offer_error(error)
+        return cleaned
+
+    def add_offer_error(self, error):
+        """An error of hiring.offers.offers beside its field; the expiry's beside its date."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            self.add_error("expires_date" if field == "expires_at" else field, errors)
+
+    def offer_fields(self):
+        return {
+            name: self.cleaned_data[name] for name in ("title", "start_date", "terms", "expires_at")
+        }
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Your reason (optional)",
+        required=False,
+        max_length=offers.MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only the recruiter and the team read it.",
+    )

@@ -1,0 +1,271 @@
+"""Offers: prepared only after the team decided to hire, answered by the candidate through a
+signed link. Each move is atomic and audited; an accepted offer makes the application Hired."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import (
+    Application,
+    AuditEvent,
+    Decision,
+    EmailTemplate,
+    LinkError,
+    Offer,
+    User,
+    unsign,
+)
+from ..outreach import messages
+
+Status = Offer.Status
+Stage = Application.Stage
+
+MAX_TERMS = 5000
+MAX_REASON = 2000
+# How far ahead an offer may expire and a start date lie: beyond that it is a typo.
+LONGEST_EXPIRY = timedelta(days=90)
+LATEST_START = timedelta(days=2 * 365)
+NOT_TEAMS_DECISION = "Only the team's decision to hire opens an offer."
+
+
+def hire_decided(application):
+    """Whether the team's decision to hire is in force and the application waits for an offer."""
+    decision = Decision.objects.filter(application=application).first()
+    return (
+        decision is not None
+        and decision.is_effective
+        and decision.outcome == Decision.Outcome.HIRE
+        and application.stage == Stage.OFFER
+    )
+
+
+def can_prepare(application, offers):
+    """Whether a new offer may be prepared now: the team decided hire and no offer is live."""
+    live = any(offer.status in Offer.LIVE for offer in offers)
+    return not live and hire_decided(application)
+
+
+def check_fields(start_date, expires_at, terms, **fields):
+    """What is wrong with an offer's dates and terms, by field (ValidationError)."""
+    now = timezone.now()
+    errors = {}
+    if start_date <= now.date():
+        errors["start_date"] = "The start date must be in the future."
+    elif start_date > (now + LATEST_START).date():
+        errors["start_date"] = "The start date must be within two years."
+    if expires_at <= now:
+        errors["expires_at"] = "The offer must expire in the future."
+    elif expires_at > now + LONGEST_EXPIRY:
+        errors["expires_at"] = "The offer must expire within 90 days."
+    if len(terms) > MAX_TERMS:
+        errors["terms"] = f"Keep the terms to {MAX_TERMS} characters."
+    elif not terms.strip():
+        errors["terms"] = "Write the terms of the offer."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _lock(application):
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _lock_offer(offer):
+    return (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("application__candidate", "application__opening__team")
+        .get(pk=offer.pk)
+    )
+
+
+def _audit(offer, by):
+    AuditEvent.record(
+        AuditEvent.Action.OFFER,
+        by,
+        offer.application.opening.team,
+        offer.application,
+        details=offer.get_status_display(),
+    )
+
+
+def prepare(application, by, *, title, start_date, terms, expires_at):
+    """A draft offer, only for an application its team decided to hire and without a live one."""
+    check_fields(start_date, expires_at, terms)
+    try:
+        with transaction.atomic():
+            application = _lock(application)
+            if not hire_decided(application):
+                raise ValidationError(NOT_TEAMS_DECISION)
+            if application.offers.filter(status__in=Offer.LIVE).exists():
+                raise ValidationError("This application already has an offer.")
+            offer = Offer(
+                application=application,
+                title=title.strip(),
+                start_date=start_date,
+                terms=terms.strip(),
+                expires_at=expires_at,
+                created_by=by,
+            )
+            offer.full_clean()
+            offer.save()
+            _audit(offer, by)
+    except IntegrityError as error:  # another offer was prepared at the same moment
+        raise ValidationError("This application already has an offer.") from error
+    return offer
+
+
+@transaction.atomic
+def edit(offer, by, *, title, start_date, terms, expires_at):
+    check_fields(start_date, expires_at, terms)
+    offer = _lock_offer(offer)
+    if offer.status != Status.DRAFT:
+        raise ValidationError("Only a draft offer can be edited.")
+    offer.title, offer.start_date, offer.terms, offer.expires_at = (
+        title.strip(),
+        start_date,
+        terms.strip(),
+        expires_at,
+    )
+    offer.full_clean()
+    offer.save(update_fields=["title", "start_date", "terms", "expires_at"])
+    AuditEvent.record(
+        AuditEvent.Action.OFFER,
+        by,
+        offer.application.opening.team,
+        offer.application,
+        details="Draft edited",
+    )
+    return offer
+
+
+def email_values(offer):
+    """What the offer email fills in; queue_email shows dates and times in the candidate's zone."""
+    return {
+        "offer_link": settings.SITE_URL + offer.get_absolute_url(),
+        "offer_title": offer.title,
+        "offer_start_date": offer.start_date,
+        "offer_expires": offer.expires_at,
+    }
+
+
+@transaction.atomic
+def send(offer, by):
+    """Send a draft to the candidate, from the offer email template, once this commits."""
+    application = _lock(offer.application)
+    offer = _lock_offer(offer)
+    if offer.status != Status.DRAFT:
+        raise ValidationError("Only a draft offer can be sent.")
+    if not hire_decided(application):
+        raise ValidationError(NOT_TEAMS_DECISION)
+    if offer.expires_at <= timezone.now() or offer.start_date <= timezone.now().date():
+        raise ValidationError("This draft's dates have passed: edit them before sending.")
+    offer.status, offer.sent_at = Status.SENT, timezone.now()
+    offer.save(update_fields=["status", "sent_at"])
+    _audit(offer, by)
+    messages.queue_email(
+        offer.application, EmailTemplate.Kind.OFFER, by=by, values=email_values(offer)
+    )
+    return offer
+
+
+@transaction.atomic
+def withdraw(offer, by):
+    """Take back a draft or a sent offer; the application stays at Offer for a new one."""
+    offer = _lock_offer(offer)
+    if offer.status not in (Status.DRAFT, Status.SENT):
+        raise ValidationError(f"This offer is {offer.get_status_display().lower()}.")
+    offer.status = Status.WITHDRAWN
+    offer.save(update_fields=["status"])
+    _audit(offer, by)
+    return offer
+
+
+def offer_for_link(token):
+    """The sent offer behind a candidate's link, or LinkError saying why it can't be answered.
+    The link lives as long as the offer: until it expires, is withdrawn or answered."""
+    pk = unsign(
+        token,
+        Offer.SALT,
+        None,  # the offer's own expiry bounds the link, below
+        expired="This offer has expired.",
+        invalid="This link is not valid. Check that you copied all of it.",
+    )
+    offer = (
+        Offer.objects.select_related("application__candidate", "application__opening__team")
+        .filter(pk=pk)
+        .first()
+    )
+    if offer is None:
+        raise LinkError("This offer was withdrawn. Write to the recruiter who contacted you.")
+    check_answerable(offer)
+    return offer
+
+
+def check_answerable(offer):
+    if offer.status == Status.ACCEPTED:
+        raise LinkError("You already accepted this offer. Welcome aboard!")
+    if offer.status == Status.DECLINED:
+        raise LinkError("You already declined this offer.")
+    if offer.status == Status.EXPIRED or (
+        offer.status == Status.SENT and offer.expires_at <= timezone.now()
+    ):
+        expired = messages.shown_to(offer.application.candidate, offer.expires_at)
+        raise LinkError(
+            f"This offer expired on {expired}. Write to the recruiter who contacted you."
+        )
+    if offer.status != Status.SENT:
+        raise LinkError("This offer was withdrawn. Write to the recruiter who contacted you.")
+
+
+def _answer(offer, status, stage, reason=""):
+    with transaction.atomic():
+        application = _lock(offer.application)
+        offer = _lock_offer(offer)
+        check_answerable(offer)
+        if application.stage != Stage.OFFER:
+            raise LinkError("This application is closed. Write to the recruiter who contacted you.")
+        offer.status, offer.answered_at, offer.decline_reason = status, timezone.now(), reason
+        offer.save(update_fields=["status", "answered_at", "decline_reason"])
+        _audit(offer, None)
+        application.move_to(stage, by=None)
+        _tell_recruiters(offer)
+    return offer
+
+
+def accept(offer):
+    """The candidate accepts through their link: the application is Hired."""
+    return _answer(offer, Status.ACCEPTED, Stage.HIRED)
+
+
+def decline(offer, reason=""):
+    """The candidate declines through their link, with a reason if they like: the application
+    is Withdrawn (the candidate said no), the reason kept on the offer."""
+    reason = reason.strip()
+    if len(reason) > MAX_REASON:
+        raise ValidationError(f"Keep the reason to {MAX_REASON} characters.")
+    return _answer(offer, Status.DECLINED, Stage.WITHDRAWN, reason)
+
+
+def _tell_recruiters(offer):
+    from .tasks import send_offer_answered  # here: the tasks module imports this one
+
+    for recruiter in User.objects.filter(role=User.Role.RECRUITER, is_active=True):
+        send_offer_answered.delay_on_commit(offer.pk, recruiter.pk)
+
+
+def expire_due(now=None):
+    """Sent offers past their expiry become expired; the application stays at Offer."""
+    due = Offer.objects.filter(status=Status.SENT, expires_at__lte=now or timezone.now())
+    expired = 0
+    for offer in due.order_by("pk"):
+        with transaction.atomic():
+            offer = _lock_offer(offer)
+            if offer.status != Status.SENT:  # answered or withdrawn meanwhile
+                continue
+            offer.status = Status.EXPIRED
+            offer.save(update_fields=["status"])
+            _audit(offer, None)
+            expired += 1
+    return expired

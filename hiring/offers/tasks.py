@@ -1,0 +1,27 @@
+from celery import shared_task
+
+from ..email.notifications import send_once, templated_email
+from ..models import Offer, User
+from ..tasks import LONGEST_TIME_LIMIT_S, SENDS_EMAIL
+from . import offers
+
+
+@shared_task(soft_time_limit=LONGEST_TIME_LIMIT_S - 30, time_limit=LONGEST_TIME_LIMIT_S)
+def expire_offers():
+    """Polled by beat: sent offers past their expiry become expired."""
+    return offers.expire_due()
+
+
+@shared_task(**SENDS_EMAIL)
+def send_offer_answered(offer_id, recruiter_id):
+    """Tell a recruiter the candidate accepted or declined their offer, once."""
+    offer = Offer.objects.select_related(
+        "application__candidate", "application__opening__team"
+    ).get(pk=offer_id)
+    recruiter = User.objects.get(pk=recruiter_id)
+    return send_once(
+        f"offer-answered:{offer.pk}:{recruiter.pk}",
+        lambda: templated_email(
+            "offer_answered", recruiter.email, {"offer": offer, "recruiter": recruiter}
+        ),
+    )

@@ -1,0 +1,161 @@
+"""Offers: the recruiter's pages to prepare, send and withdraw them, and the candidate's page
+to answer one through a signed link."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from ..access import get_application_for_offer, get_offer_for
+from ..accounts.links import link_unusable
+from ..models import EmailTemplate, LinkError
+from ..outreach.messages import compose
+from . import offers
+from .forms import DeclineForm, OfferForm
+
+
+@never_cache
+@login_required
+def offer_prepare(request, application_id):
+    application = get_application_for_offer(request.user, application_id)
+    form = OfferForm(
+        request.POST or None, zone_name=request.user.time_zone, application=application
+    )
+    allowed = offers.can_prepare(application, application.offers.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            offers.prepare(application, request.user, **form.offer_fields())
+        except ValidationError as error:
+            form.add_offer_error(error)
+        else:
+            messages.success(request, "Offer drafted. Check it, then send it to the candidate.")
+            return redirect(application)
+    context = {"form": form, "application": application, "allowed": allowed}
+    status = 400 if form.errors else 200
+    return render(request, "hiring/offers/offer_form.html", context, status=status)
+
+
+@never_cache
+@login_required
+def offer_edit(request, application_id, offer_id):
+    offer = get_offer_for(request.user, application_id, offer_id)
+    form = OfferForm(request.POST or None, zone_name=request.user.time_zone, offer=offer)
+    allowed = offer.status == offer.Status.DRAFT
+    if request.method == "POST" and form.is_valid():
+        try:
+            offers.edit(offer, request.user, **form.offer_fields())
+        except ValidationError as error:
+            form.add_offer_error(error)
+        else:
+            messages.success(request, "Draft offer saved.")
+            return redirect(offer.application)
+    context = {"form": form, "application": offer.application, "offer": offer, "allowed": allowed}
+    status = 400 if form.errors else 200
+    return render(request, "hiring/offers/offer_form.html", context, status=status)
+
+
+@never_cache
+@login_required
+def offer_send(request, application_id, offer_id):
+    """GET: the email as the candidate will read it, to confirm; POST: send it."""
+    offer = get_offer_for(request.user, application_id, offer_id)
+    if request.method == "POST":
+        try:
+            offers.send(offer, request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Offer sent to {offer.application.candidate}.")
+        return redirect(offer.application)
+    subject, body = compose(
+        offer.application,
+        EmailTemplate.Kind.OFFER,
+        by=request.user,
+        values=offers.email_values(offer),
+    )
+    context = {"offer": offer, "application": offer.application, "subject": subject, "body": body}
+    return render(request, "hiring/offers/offer_send.html", context)
+
+
+@never_cache
+@login_required
+def offer_withdraw(request, application_id, offer_id):
+    """GET: confirm; POST: withdraw the offer."""
+    offer = get_offer_for(request.user, application_id, offer_id)
+    if request.method == "POST":
+        try:
+            offers.withdraw(offer, request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Offer withdrawn. You can prepare a new one.")
+        return redirect(offer.application)
+    context = {"offer": offer, "application": offer.application}
+    return render(request, "hiring/offers/offer_withdraw.html", context)
+
+
+# The candidate's pages: public, through the signed link in the offer email.
+
+
+def _offer_or_unusable(request, token):
+    try:
+        return offers.offer_for_link(token), None
+    except LinkError as error:
+        return None, link_unusable(request, "offer link", error)
+
+
+@never_cache
+def offer_answer(request, token):
+    offer, unusable = _offer_or_unusable(request, token)
+    if unusable:
+        return unusable
+    return render(request, "hiring/offers/offer_answer.html", _answer_context(offer, token))
+
+
+@never_cache
+def offer_accept(request, token):
+    """GET: ask the candidate to confirm; POST: accept."""
+    offer, unusable = _offer_or_unusable(request, token)
+    if unusable:
+        return unusable
+    context = _answer_context(offer, token)
+    if request.method == "POST":
+        try:
+            offer = offers.accept(offer)
+        except LinkError as error:
+            return link_unusable(request, "offer link", error)
+        return render(request, "hiring/offers/offer_answered.html", {**context, "offer": offer})
+    return render(request, "hiring/offers/offer_confirm.html", {**context, "answer": "accept"})
+
+
+@never_cache
+def offer_decline(request, token):
+    """GET: ask the candidate to confirm, with a reason if they like; POST: decline."""
+    offer, unusable = _offer_or_unusable(request, token)
+    if unusable:
+        return unusable
+    context = _answer_context(offer, token)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer = offers.decline(offer, form.cleaned_data["reason"])
+        except LinkError as error:
+            return link_unusable(request, "offer link", error)
+        except ValidationError as error:
+            form.add_error("reason", error)
+        else:
+            return render(request, "hiring/offers/offer_answered.html", {**context, "offer": offer})
+    context.update(answer="decline", form=form)
+    status = 400 if form.errors else 200
+    return render(request, "hiring/offers/offer_confirm.html", context, status=status)
+
+
+def _answer_context(offer, token):
+    candidate = offer.application.candidate
+    return {
+        "offer": offer,
+        "token": token,
+        "application": offer.application,
+        "zone_name": candidate.time_zone or "UTC",
+    }

@@ -1,0 +1,79 @@
+"""The candidate's own page: where they are in their words, their interviews, their time zone,
+and withdrawing."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Application, AuditEvent, InterviewSession, Offer, validate_time_zone
+from ..offers import offers
+from ..scheduling import booking
+
+Stage = Application.Stage
+
+# Where the candidate stands, in their words: the internal stages stay internal.
+IN_THEIR_WORDS = {
+    Stage.APPLIED: "We have your application",
+    Stage.SCREEN: "Interviewing",
+    Stage.PANEL: "Interviewing",
+    Stage.DEBRIEF: "The team is deciding",
+    Stage.DECIDED: "The team is deciding",
+    Stage.OFFER: "Offer",
+    Stage.HIRED: "Hired",
+    Stage.REJECTED: "Not moving forward",
+    Stage.WITHDRAWN: "Withdrawn",
+}
+FINAL = [Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN]
+
+
+def sent_offer(application):
+    return application.offers.filter(status=Offer.Status.SENT).first()
+
+
+def where(application, offer):
+    """The candidate's words for the application's stage. Until an offer is on its way to
+    them, the team is still deciding as far as they can tell."""
+    if application.stage == Stage.OFFER and offer is None:
+        return IN_THEIR_WORDS[Stage.DECIDED]
+    return IN_THEIR_WORDS[application.stage]
+
+
+def upcoming_interviews(application, now=None):
+    return InterviewSession.objects.filter(
+        panel__application=application,
+        cancelled_at=None,
+        start__isnull=False,
+        end__gt=now or timezone.now(),
+    ).order_by("start")
+
+
+def set_time_zone(candidate, zone_name):
+    validate_time_zone(zone_name)
+    candidate.time_zone = zone_name
+    candidate.save(update_fields=["time_zone"])
+
+
+def why_closed(application):
+    """Why the candidate can no longer withdraw, or None while they can."""
+    if application.stage not in FINAL:
+        return None
+    words = IN_THEIR_WORDS[application.stage].lower()
+    return f"Your application is already closed ({words}): there is nothing to withdraw."
+
+
+@transaction.atomic
+def withdraw(application):
+    """The candidate withdraws: the application moves to Withdrawn, a live offer is withdrawn,
+    and booked interviews still to come are cancelled, their interviewers told."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.stage in FINAL:
+        raise ValidationError(why_closed(application))
+    AuditEvent.record(
+        AuditEvent.Action.WITHDRAWN_BY_CANDIDATE, None, application.opening.team, application
+    )
+    application.move_to(Stage.WITHDRAWN, by=None)
+    for offer in application.offers.filter(status__in=[Offer.Status.DRAFT, Offer.Status.SENT]):
+        offers.withdraw(offer, by=None)
+    for session in upcoming_interviews(application).filter(start__gt=timezone.now()):
+        booking.cancel_session(session, by=None)
+    return application

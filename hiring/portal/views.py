@@ -1,0 +1,77 @@
+"""The candidate's own pages, through the signed link in every email to them: where they
+stand, their interviews in their zone, their time zone, and withdrawing."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from ..accounts.links import link_unusable
+from ..models import Application, LinkError
+from . import status
+from .forms import TimeZoneForm
+
+
+def _application_or_unusable(request, token):
+    try:
+        return Application.from_status_token(token), None
+    except LinkError as error:
+        return None, link_unusable(request, "link", error)
+
+
+@never_cache
+def candidate_status(request, token):
+    application, unusable = _application_or_unusable(request, token)
+    if unusable:
+        return unusable
+    return _status_page(request, application, token)
+
+
+def _status_page(request, application, token, form=None, status_code=200):
+    candidate = application.candidate
+    offer = status.sent_offer(application)
+    context = {
+        "application": application,
+        "candidate": candidate,
+        "token": token,
+        "where": status.where(application, offer),
+        "offer": offer,
+        "closed": application.stage in status.FINAL,
+        "interviews": status.upcoming_interviews(application),
+        "zone_name": candidate.time_zone or "UTC",
+        "form": form or TimeZoneForm(initial={"time_zone": candidate.time_zone or "UTC"}),
+    }
+    return render(request, "hiring/portal/status.html", context, status=status_code)
+
+
+@never_cache
+@require_POST
+def candidate_time_zone(request, token):
+    application, unusable = _application_or_unusable(request, token)
+    if unusable:
+        return unusable
+    form = TimeZoneForm(request.POST)
+    if not form.is_valid():
+        return _status_page(request, application, token, form, 400)
+    status.set_time_zone(application.candidate, form.cleaned_data["time_zone"])
+    messages.success(request, "Saved: times are now shown in your time zone.")
+    return redirect("candidate_status", token=token)
+
+
+@never_cache
+def candidate_withdraw(request, token):
+    """GET: ask the candidate to confirm; POST: withdraw the application."""
+    application, unusable = _application_or_unusable(request, token)
+    if unusable:
+        return unusable
+    context = {"application": application, "token": token}
+    if request.method == "POST":
+        try:
+            status.withdraw(application)
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+            return render(request, "hiring/portal/withdraw.html", context, status=409)
+        return render(request, "hiring/portal/withdrawn.html", context)
+    context["error"] = status.why_closed(application)
+    return render(request, "hiring/portal/withdraw.html", context)

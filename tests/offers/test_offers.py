@@ -1,0 +1,332 @@
+"""Offers through the domain functions: only after the team's decision to hire, one live at a
+time, each move audited; accepted makes the application Hired."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import resolve
+from django.utils import timezone
+
+from hiring.debrief import decisions
+from hiring.models import (
+    Application,
+    AuditEvent,
+    CandidateEmail,
+    EmailTemplate,
+    LinkError,
+    Offer,
+    StageChange,
+)
+from hiring.offers import offers
+from hiring.offers.tasks import expire_offers, send_offer_answered
+from hiring.reports import queries
+from tests.factories import (
+    SKILLS,
+    TEAM_FIT,
+    ApplicationFactory,
+    UserFactory,
+    fresh,
+    stages,
+    submitted,
+)
+from tests.offers.conftest import offer_fields
+
+Status = Offer.Status
+Stage = Application.Stage
+
+
+def offer_events(application):
+    return list(
+        AuditEvent.objects.filter(application=application, action=AuditEvent.Action.OFFER)
+        .order_by("at", "pk")
+        .values_list("actor", "details")
+    )
+
+
+def offer_state():
+    return sorted(Offer.objects.values_list("pk", "status", "application_id"))
+
+
+# Only the team's decision to hire opens an offer
+
+
+def test_a_recruiter_prepares_a_draft_after_the_teams_decision_to_hire(application, recruiter):
+    offer = offers.prepare(application, recruiter, **offer_fields())
+
+    assert (offer.status, offer.title, offer.created_by) == (
+        Status.DRAFT,
+        "Platform Engineer",
+        recruiter,
+    )
+    assert offer_events(application) == [(recruiter.pk, "Draft")]
+
+
+def test_a_team_member_prepares_one_too(application, member):
+    assert offers.prepare(application, member, **offer_fields()).status == Status.DRAFT
+
+
+def test_no_offer_without_a_decision(team, recruiter):
+    application = ApplicationFactory(opening__team=team, stage=Stage.OFFER)
+
+    with pytest.raises(ValidationError, match="Only the team's decision to hire opens an offer"):
+        offers.prepare(application, recruiter, **offer_fields())
+    assert offer_state() == []
+
+
+def test_no_offer_after_a_no_hire(team, member, teammate, recruiter):
+    application = ApplicationFactory(opening__team=team, stage=Stage.PANEL)
+    submitted(application, member, SKILLS, "no")
+    submitted(application, teammate, TEAM_FIT, "strong_no")
+    decisions.record_decision(fresh(application), member, "no_hire")
+    # Even moved to Offer behind the rules' back, the decision says no.
+    Application.objects.filter(pk=application.pk).update(stage=Stage.OFFER)
+
+    with pytest.raises(ValidationError, match="Only the team's decision to hire"):
+        offers.prepare(fresh(application), recruiter, **offer_fields())
+    assert offer_state() == []
+
+
+def test_no_offer_while_a_departure_to_hire_awaits_a_second_member(
+    team, member, teammate, recruiter
+):
+    application = ApplicationFactory(opening__team=team, stage=Stage.PANEL)
+    submitted(application, member, SKILLS, "yes")
+    submitted(application, teammate, TEAM_FIT, "strong_no")  # the veto: no hire recommended
+    decisions.record_decision(fresh(application), member, "hire", "We disagree with the veto.")
+    Application.objects.filter(pk=application.pk).update(stage=Stage.OFFER)
+
+    with pytest.raises(ValidationError, match="Only the team's decision to hire"):
+        offers.prepare(fresh(application), recruiter, **offer_fields())
+    assert offer_state() == []
+
+
+def test_no_offer_once_the_application_left_the_offer_stage(application, recruiter):
+    Application.objects.filter(pk=application.pk).update(stage=Stage.WITHDRAWN)
+
+    with pytest.raises(ValidationError, match="Only the team's decision to hire"):
+        offers.prepare(fresh(application), recruiter, **offer_fields())
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"start_date": timezone.now().date()}, "start_date"),
+        ({"expires_at": timezone.now() - timedelta(minutes=1)}, "expires_at"),
+        ({"expires_at": timezone.now() + timedelta(days=91)}, "expires_at"),
+        ({"terms": "x" * (offers.MAX_TERMS + 1)}, "terms"),
+        ({"terms": "   "}, "terms"),
+    ],
+)
+def test_bad_dates_and_terms_are_refused_with_nothing_stored(
+    application, recruiter, changes, field
+):
+    with pytest.raises(ValidationError) as error:
+        offers.prepare(application, recruiter, **offer_fields(**changes))
+
+    assert field in error.value.error_dict
+    assert offer_state() == []
+    assert offer_events(application) == []
+
+
+# One live offer
+
+
+def test_one_live_offer_at_a_time(draft, application, recruiter):
+    with pytest.raises(ValidationError, match="already has an offer"):
+        offers.prepare(application, recruiter, **offer_fields())
+
+    offers.withdraw(draft, recruiter)
+    assert offers.prepare(application, recruiter, **offer_fields()).status == Status.DRAFT
+
+
+def test_the_database_holds_one_live_offer_too(draft, application, recruiter):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Offer.objects.create(application=application, created_by=recruiter, **offer_fields())
+
+
+def test_only_a_draft_is_edited(draft, recruiter):
+    offers.edit(draft, recruiter, **offer_fields(title="Staff Engineer"))
+    assert Offer.objects.get().title == "Staff Engineer"
+
+    offers.withdraw(draft, recruiter)
+    with pytest.raises(ValidationError, match="Only a draft offer can be edited"):
+        offers.edit(draft, recruiter, **offer_fields(title="Principal"))
+    assert Offer.objects.get().title == "Staff Engineer"
+
+
+# Sending
+
+
+def test_sending_emails_the_candidate_the_link_in_their_zone(
+    draft, application, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        offer = offers.send(draft, recruiter)
+
+    assert (offer.status, offer.sent_at is not None) == (Status.SENT, True)
+    assert offer_events(application)[-1] == (recruiter.pk, "Sent")
+    (mail,) = mailoutbox
+    assert mail.to == ["nina@candidates.example"]
+    assert mail.subject == "Your offer for Platform Engineer at Teamfit"
+    link = re.search(rf"{re.escape(settings.SITE_URL)}(/offer/\S+/)", mail.body)[1]
+    assert resolve(link).url_name == "offer_answer"
+    assert offers.offer_for_link(resolve(link).kwargs["token"]) == offer
+    assert "(America/New_York)" in mail.body  # the expiry, in the candidate's zone
+    email = CandidateEmail.objects.get()
+    assert (email.kind, email.status) == (EmailTemplate.Kind.OFFER, CandidateEmail.Status.SENT)
+
+
+def test_the_teams_offer_template_is_used(
+    draft, application, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    EmailTemplate.objects.create(
+        team=application.opening.team,
+        kind=EmailTemplate.Kind.OFFER,
+        name="Ours",
+        subject="Join {team_name} as {offer_title}",
+        body="Answer here: {offer_link} by {offer_expires}",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        offers.send(draft, recruiter)
+
+    assert mailoutbox[0].subject == "Join Platform as Platform Engineer"
+    assert f"Answer here: {settings.SITE_URL}/offer/" in mailoutbox[0].body
+
+
+def test_a_sent_offer_is_not_sent_again(sent, recruiter, mailoutbox):
+    with pytest.raises(ValidationError, match="Only a draft offer can be sent"):
+        offers.send(sent, recruiter)
+    assert len(mailoutbox) == 1
+
+
+def test_a_draft_whose_expiry_passed_is_not_sent(draft, recruiter, mailoutbox):
+    Offer.objects.filter(pk=draft.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+
+    with pytest.raises(ValidationError, match="edit them before sending"):
+        offers.send(draft, recruiter)
+    assert Offer.objects.get().status == Status.DRAFT
+    assert mailoutbox == []
+
+
+# The candidate's answer
+
+
+def test_accepting_makes_the_application_hired_and_tells_the_recruiters_once(
+    sent, application, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    other = UserFactory(email="raj@example.com", role="recruiter")
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        offer = offers.accept(sent)
+
+    assert (offer.status, offer.answered_at is not None) == (Status.ACCEPTED, True)
+    assert fresh(application).stage == Stage.HIRED
+    assert stages(application)[-2:] == [Stage.OFFER, Stage.HIRED]
+    assert StageChange.objects.filter(application=application).last().by is None
+    assert offer_events(application)[-1] == (None, "Accepted")
+    assert sorted(mail.to[0] for mail in mailoutbox) == [other.email, recruiter.email]
+    assert "Nina Park accepted the offer for Platform Engineer" in mailoutbox[0].subject
+    # A redelivered task: the ledger already holds it.
+    assert send_offer_answered(offer.pk, recruiter.pk) is False
+    assert len(mailoutbox) == 2
+
+
+def test_declining_withdraws_the_application_and_keeps_the_reason(
+    sent, application, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        offer = offers.decline(sent, "  I took another job.  ")
+
+    assert (offer.status, offer.decline_reason) == (Status.DECLINED, "I took another job.")
+    assert fresh(application).stage == Stage.WITHDRAWN
+    assert offer_events(application)[-1] == (None, "Declined")
+    (mail,) = mailoutbox
+    assert mail.to == [recruiter.email]
+    assert "Their reason: I took another job." in mail.body
+
+
+def test_an_oversized_reason_is_refused(sent, application):
+    with pytest.raises(ValidationError):
+        offers.decline(sent, "x" * (offers.MAX_REASON + 1))
+    assert (Offer.objects.get().status, fresh(application).stage) == (Status.SENT, Stage.OFFER)
+
+
+@pytest.mark.parametrize("answer", [offers.accept, lambda offer: offers.decline(offer, "No")])
+def test_an_answered_withdrawn_or_expired_offer_takes_no_answer(sent, application, answer):
+    offers.accept(sent)
+    for status in (Status.ACCEPTED, Status.WITHDRAWN, Status.EXPIRED):
+        Offer.objects.filter(pk=sent.pk).update(status=status)
+        with pytest.raises(LinkError):
+            answer(sent)
+    assert fresh(application).stage == Stage.HIRED
+
+
+def test_a_sent_offer_past_its_expiry_takes_no_answer_before_the_task_runs(sent, application):
+    Offer.objects.filter(pk=sent.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    with pytest.raises(LinkError, match="This offer expired on"):
+        offers.accept(sent)
+    assert (Offer.objects.get().status, fresh(application).stage) == (Status.SENT, Stage.OFFER)
+
+
+def test_audit_details_carry_no_candidate_data(sent, application):
+    offers.decline(sent, "Personal reasons of Nina Park")
+
+    details = " ".join(AuditEvent.objects.values_list("details", flat=True))
+    assert "Nina" not in details
+    assert "nina@candidates.example" not in details
+
+
+# Withdrawn and expired offers
+
+
+def test_withdrawing_a_sent_offer_keeps_the_application_at_offer(sent, application, recruiter):
+    offers.withdraw(sent, recruiter)
+
+    assert Offer.objects.get().status == Status.WITHDRAWN
+    assert fresh(application).stage == Stage.OFFER
+    assert offer_events(application)[-1] == (recruiter.pk, "Withdrawn")
+    with pytest.raises(ValidationError, match="withdrawn"):
+        offers.withdraw(sent, recruiter)
+
+
+def test_the_task_expires_sent_offers_past_their_expiry(sent, application, recruiter):
+    Offer.objects.filter(pk=sent.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert expire_offers() == 1
+    assert expire_offers() == 0  # run again: nothing more to do
+
+    assert Offer.objects.get().status == Status.EXPIRED
+    assert fresh(application).stage == Stage.OFFER
+    assert offer_events(application)[-1] == (None, "Expired")
+    # A new offer can be prepared.
+    assert offers.prepare(fresh(application), recruiter, **offer_fields()).status == Status.DRAFT
+
+
+def test_the_task_leaves_drafts_and_offers_still_open(draft, application):
+    Offer.objects.filter(pk=draft.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert expire_offers() == 0
+    assert Offer.objects.get().status == Status.DRAFT
+
+
+# The reports count the hire
+
+
+def test_the_funnel_and_time_in_stage_count_the_hire(sent, application, leadership):
+    offers.accept(sent)
+    today = timezone.now().date()
+    scope = queries.scope_for(
+        Application.objects.visible_to(leadership), today - timedelta(days=1), today
+    )
+
+    reached = {row["stage"]: row["reached"] for row in queries.funnel(scope)}
+    assert (reached["Offer"], reached["Hired"]) == (1, 1)
+    rows, _ = queries.time_in_stage(scope)
+    assert {row["stage"]: row["moves"] for row in rows}["Offer"] == 1
