@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404
 from .models import (
     Application,
     AuditEvent,
+    Candidate,
     CandidateImport,
+    EmailTemplate,
     Invitation,
     Opening,
     Proposal,
@@ -100,6 +102,39 @@ def get_offer_for(user, application_id, offer_id):
     return offer
 
 
+def get_candidate_email_for(user, application_id, email_id):
+    """An email to the candidate, which those who run the application's pipeline undo,
+    confirm or discard; everyone who sees the application reads it on its page."""
+    application = get_application_for_pipeline(user, application_id)
+    email = get_object_or_404(application.emails, pk=email_id)
+    email.application = application
+    return email
+
+
+def edits_organisation_emails(user):
+    """The organisation's email templates: recruiters write to candidates, and the admin runs
+    the organisation."""
+    return user.is_recruiter or user.is_org_admin
+
+
+def email_template_teams(user):
+    """The teams whose email template overrides `user` edits: every team for those who edit
+    the organisation's, else their own."""
+    return Team.objects.all() if edits_organisation_emails(user) else Team.objects.of_member(user)
+
+
+def get_team_for_emails(user, team_id):
+    return get_object_or_404(email_template_teams(user), pk=team_id)
+
+
+def get_email_template_for(user, template_id):
+    """A saved template `user` edits: the organisation's, or one of email_template_teams."""
+    templates = EmailTemplate.objects.select_related("team")
+    if not edits_organisation_emails(user):
+        templates = templates.filter(team__in=Team.objects.of_member(user))
+    return get_object_or_404(templates, pk=template_id)
+
+
 def get_application_for_debrief(user, application_id):
     return get_object_or_404(
         Application.objects.filter(opening__team__in=debrief_teams(user)).select_related(
@@ -127,6 +162,24 @@ def runs_pipeline(user, team):
 def proposes_members(user, team):
     """Whether `user` may propose a member for `team`: its own members only."""
     return Team.objects.of_member(user).filter(pk=team.pk).exists()
+
+
+def merges_candidates(user):
+    """Recruiters merge duplicate candidate records: only they see every candidate and run
+    every team's pipeline."""
+    return user.is_recruiter
+
+
+def reviews_duplicates(user):
+    """The organisation's possible duplicates: recruiters, and leadership who read every
+    pipeline (and merge nothing)."""
+    return user.sees_all_teams
+
+
+def get_candidate_for_merge(user, candidate_id):
+    if not merges_candidates(user):
+        raise Http404
+    return get_object_or_404(Candidate, pk=candidate_id)
 
 
 def reader_teams(user):

@@ -10,6 +10,7 @@ from scorecards.access import still_to_score
 from scorecards.models import Category, Feedback, FeedbackRevision, Rating
 
 from ..models import Application, AuditEvent, Decision, Opening, User
+from ..outreach import automation
 from ..tasks import send_decision_notice
 
 
@@ -240,5 +241,6 @@ def _take_effect(record, by):
         application.move_to(Application.Stage.OFFER, by)
     elif record.outcome == Decision.Outcome.NO_HIRE:
         application.move_to(Application.Stage.REJECTED, by)
+    automation.after_decision(application)
     for recruiter in User.objects.filter(role=User.Role.RECRUITER, is_active=True):
         send_decision_notice.delay_on_commit(record.pk, recruiter.pk)

@@ -11,8 +11,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from .. import freshness
 from ..email.notifications import send_once
-from ..models import CandidateEmail, EmailTemplate, Organisation, single_line
+from ..models import (
+    Application,
+    CandidateEmail,
+    EmailTemplate,
+    Organisation,
+    single_line,
+)
 from . import placeholders
 
 Status = CandidateEmail.Status
@@ -122,21 +129,28 @@ def queue_email(
 
 def cancel(email):
     """Undo an email not sent yet; False once it has gone (or was cancelled)."""
-    return bool(
-        CandidateEmail.objects.filter(
-            pk=email.pk, status__in=[Status.AWAITING_CONFIRMATION, Status.SCHEDULED]
-        ).update(status=Status.CANCELLED, cancelled_at=timezone.now())
-    )
+    changed = CandidateEmail.objects.filter(
+        pk=email.pk, status__in=[Status.AWAITING_CONFIRMATION, Status.SCHEDULED]
+    ).update(status=Status.CANCELLED, cancelled_at=timezone.now())
+    return _shown_changed(email, changed)
 
 
 def confirm(email, delay=None):
     """A recruiter lets an email that awaited them go out, after the undo delay."""
     undo = timedelta(minutes=settings.CANDIDATE_EMAIL_UNDO_MINUTES) if delay is None else delay
-    return bool(
-        CandidateEmail.objects.filter(pk=email.pk, status=Status.AWAITING_CONFIRMATION).update(
-            status=Status.SCHEDULED, send_after=timezone.now() + undo
+    changed = CandidateEmail.objects.filter(
+        pk=email.pk, status=Status.AWAITING_CONFIRMATION
+    ).update(status=Status.SCHEDULED, send_after=timezone.now() + undo)
+    return _shown_changed(email, changed)
+
+
+def _shown_changed(email, changed):
+    """update() sends no signal: the application's cached page learns of the change here."""
+    if changed:
+        freshness.team_changed(
+            Application.objects.filter(pk=email.application_id).values("opening__team")
         )
-    )
+    return bool(changed)
 
 
 def send(email_id):
@@ -147,7 +161,7 @@ def send(email_id):
         committed = CandidateEmail.objects.filter(
             pk=email.pk, status=Status.SCHEDULED, send_after__lte=timezone.now()
         ).update(status=Status.SENT, sent_at=timezone.now())
-        if not committed:
+        if not _shown_changed(email, committed):
             return False
     elif email.status != Status.SENT:  # cancelled, or still awaiting a recruiter
         return False
@@ -161,6 +175,20 @@ def message(email):
     return EmailMultiAlternatives(
         subject=email.subject, body=email.body + footer, to=[email.to], reply_to=reply_to
     )
+
+
+def preview(application, kind, *, text=None, by=None, values=None):
+    """The email as it would go out now (subject, body with its footer), stored nowhere."""
+    subject, body = compose(application, kind, text=text, by=by, values=values)
+    email = CandidateEmail(
+        application=application,
+        kind=kind,
+        to=application.candidate.email,
+        subject=subject,
+        body=body,
+        created_by=by,
+    )
+    return message(email)
 
 
 def send_due():

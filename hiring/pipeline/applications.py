@@ -6,6 +6,7 @@ from django.db import transaction
 from scorecards.editing import copy_scorecard
 
 from ..models import Application, Candidate, Opening, StageChange
+from ..outreach import automation
 
 
 @transaction.atomic
@@ -45,5 +46,7 @@ def move_stage(application, stage, by):
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.is_closed:
         raise ValidationError(f"This application is {application.get_stage_display().lower()}.")
+    from_stage = application.stage
     application.move_to(stage, by)
+    automation.after_move(application, from_stage)
     return application
