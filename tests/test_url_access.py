@@ -57,7 +57,15 @@ def team_objects(member, teammate, team):
         user=member, start=timezone.now(), end=timezone.now() + timedelta(hours=1)
     )
     pool_member = PoolMember.objects.create(team=team, user=teammate, focus="team_fit")
+    offer = application.offers.create(
+        title="Engineer",
+        start_date=timezone.now().date() + timedelta(days=30),
+        terms="Terms",
+        expires_at=timezone.now() + timedelta(days=7),
+        created_by=member,
+    )
     return {
+        "offer_id": offer.pk,
         "team_id": team.pk,
         "proposal_id": proposal.pk,
         "user_id": teammate.pk,
@@ -70,6 +78,8 @@ def team_objects(member, teammate, team):
         "session_id": panel.sessions.get().pk,
         "block_id": block.pk,
         "member_id": pool_member.pk,
+        "candidate_id": application.candidate_id,
+        "other_id": ApplicationFactory(opening__team=team).candidate_id,
     }
 
 

@@ -1,0 +1,341 @@
+"""The recruiter's offer pages and the candidate's answer page, through the client."""
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from hiring.models import Application, AuditEvent, Offer
+from hiring.offers import offers
+from tests.factories import ApplicationFactory, fresh
+from tests.offers.conftest import offer_fields
+
+Status = Offer.Status
+Stage = Application.Stage
+
+
+def prepare_url(application):
+    return reverse("offer_prepare", args=[application.pk])
+
+
+def offer_url(name, offer):
+    return reverse(name, args=[offer.application_id, offer.pk])
+
+
+def token_of(offer):
+    return offer.get_absolute_url().split("/")[-2]
+
+
+def form_data(**changes):
+    start = (timezone.now() + timedelta(days=30)).date()
+    expires = (timezone.now() + timedelta(days=7)).date()
+    return {
+        "title": "Platform Engineer",
+        "start_date": start.isoformat(),
+        "terms": "€70,000 a year.",
+        "expires_date": expires.isoformat(),
+        "expires_time": "17:00",
+        **changes,
+    }
+
+
+def state():
+    return (
+        sorted(Offer.objects.values_list("pk", "status", "decline_reason")),
+        sorted(Application.objects.values_list("pk", "stage")),
+        AuditEvent.objects.count(),
+    )
+
+
+# Preparing
+
+
+def test_the_expiry_is_entered_in_the_preparers_zone_and_stored_utc(client, application, recruiter):
+    recruiter.time_zone = "Europe/Berlin"
+    recruiter.save()
+    client.force_login(recruiter)
+
+    page = client.get(prepare_url(application))
+    assert page.status_code == 200
+    assert "at (time in Europe/Berlin)" in page.text
+    assert 'value="Platform Engineer"' in page.text  # the opening's title to start from
+
+    response = client.post(prepare_url(application), form_data())
+
+    assert response.status_code == 302
+    offer = Offer.objects.get()
+    day = (timezone.now() + timedelta(days=7)).date()
+    expected = datetime.combine(day, time(17), tzinfo=ZoneInfo("Europe/Berlin")).astimezone(UTC)
+    assert (offer.status, offer.expires_at) == (Status.DRAFT, expected)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"start_date": "2001-01-01"}, "start_date", "The start date must be in the future."),
+        ({"expires_date": "2001-01-01"}, "expires_date", "The offer must expire in the future."),
+        ({"expires_date": "9999-12-31"}, "expires_date", "Enter a date within the next 90 days."),
+        ({"expires_date": "2030-13-45"}, "expires_date", "Enter a valid date."),
+        ({"terms": "x" * 5001}, "terms", "Ensure this value has at most 5000 characters"),
+        ({"title": "Line\nbreak"}, "title", "Write this on one line"),
+        ({"expires_time": "25:00"}, "expires_time", "Enter a valid time."),
+    ],
+)
+def test_bad_input_is_refused_beside_the_field_with_nothing_stored(
+    client, application, recruiter, changes, field, message
+):
+    client.force_login(recruiter)
+    before = state()
+
+    response = client.post(prepare_url(application), form_data(**changes))
+
+    assert response.status_code == 400
+    assert f'id="id_{field}_error"' in response.text
+    assert message in response.text
+    assert state() == before
+
+
+def test_without_the_teams_decision_to_hire_there_is_no_form(client, team, recruiter):
+    application = ApplicationFactory(opening__team=team, stage=Stage.OFFER)
+    client.force_login(recruiter)
+
+    page = client.get(prepare_url(application))
+    assert "Only the team's decision to hire opens an offer" in page.text
+    assert "Save as draft" not in page.text
+
+    response = client.post(prepare_url(application), form_data())
+    assert response.status_code == 400
+    assert "Only the team's decision to hire opens an offer" in response.text
+    assert Offer.objects.count() == 0
+
+
+@pytest.mark.parametrize("persona", ["outsider", "leadership", "org_admin"])
+def test_who_does_not_run_the_teams_pipeline_gets_404(request, client, application, persona):
+    client.force_login(request.getfixturevalue(persona))
+    before = state()
+
+    assert client.get(prepare_url(application)).status_code == 404
+    assert client.post(prepare_url(application), form_data()).status_code == 404
+    assert state() == before
+
+
+@pytest.mark.parametrize("persona", ["outsider", "leadership", "org_admin"])
+def test_who_does_not_run_the_teams_pipeline_cannot_send_or_withdraw(
+    request, client, draft, persona, mailoutbox
+):
+    client.force_login(request.getfixturevalue(persona))
+    before = state()
+
+    for name in ("offer_edit", "offer_send", "offer_withdraw"):
+        assert client.get(offer_url(name, draft)).status_code == 404
+        assert client.post(offer_url(name, draft), form_data()).status_code == 404
+    assert state() == before
+    assert mailoutbox == []
+
+
+# The application page
+
+
+def test_the_application_page_offers_to_prepare_to_who_runs_the_pipeline(
+    client, application, recruiter, leadership, member
+):
+    for user in (recruiter, member):
+        client.force_login(user)
+        assert "Prepare offer" in client.get(application.get_absolute_url()).text
+
+    client.force_login(leadership)
+    page = client.get(application.get_absolute_url()).text
+    assert 'id="offers"' in page
+    assert "Prepare offer" not in page
+
+
+def test_no_offer_section_before_a_decision_to_hire(client, team, recruiter):
+    application = ApplicationFactory(opening__team=team, stage=Stage.PANEL)
+    client.force_login(recruiter)
+
+    assert 'id="offers"' not in client.get(application.get_absolute_url()).text
+
+
+def test_the_application_page_lists_offers_in_the_viewers_zone(client, draft, recruiter):
+    recruiter.time_zone = "Asia/Tokyo"
+    recruiter.save()
+    client.force_login(recruiter)
+
+    page = client.get(draft.application.get_absolute_url()).text
+
+    assert "Expires (Asia/Tokyo time)" in page
+    local = draft.expires_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert f"{local:%H:%M}" in page
+    assert offer_url("offer_edit", draft) in page
+    assert offer_url("offer_send", draft) in page
+    assert "Prepare offer" not in page  # one live offer
+
+
+def test_the_application_page_lists_offers_in_a_bounded_number_of_queries(
+    client, application, recruiter
+):
+    client.force_login(recruiter)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(application.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    offers.withdraw(offers.prepare(application, recruiter, **offer_fields()), recruiter)
+    queries()  # the session and the cache settle
+    offers.withdraw(offers.prepare(application, recruiter, **offer_fields()), recruiter)
+    one = queries()
+    for _ in range(4):
+        offers.withdraw(offers.prepare(application, recruiter, **offer_fields()), recruiter)
+    assert queries() == one
+
+
+# Sending and withdrawing
+
+
+def test_sending_asks_to_confirm_with_the_email_then_sends_it(
+    client, draft, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(recruiter)
+
+    confirm = client.get(offer_url("offer_send", draft))
+    assert "Your offer for Platform Engineer at Teamfit" in confirm.text
+    assert "nina@candidates.example" in confirm.text
+    assert Offer.objects.get().status == Status.DRAFT
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(offer_url("offer_send", draft))
+
+    assert response.status_code == 302
+    assert Offer.objects.get().status == Status.SENT
+    assert [mail.to for mail in mailoutbox] == [["nina@candidates.example"]]
+    assert "/offer/" in mailoutbox[0].body
+
+
+def test_editing_a_draft(client, draft, recruiter):
+    client.force_login(recruiter)
+
+    assert client.get(offer_url("offer_edit", draft)).status_code == 200
+    response = client.post(offer_url("offer_edit", draft), form_data(title="Staff Engineer"))
+
+    assert response.status_code == 302
+    assert Offer.objects.get().title == "Staff Engineer"
+
+
+def test_withdrawing_asks_to_confirm(client, sent, recruiter):
+    client.force_login(recruiter)
+
+    assert "Withdraw the offer" in client.get(offer_url("offer_withdraw", sent)).text
+    assert Offer.objects.get().status == Status.SENT
+
+    client.post(offer_url("offer_withdraw", sent))
+    assert Offer.objects.get().status == Status.WITHDRAWN
+    assert "Prepare offer" in client.get(sent.application.get_absolute_url()).text
+
+
+# The candidate's answer
+
+
+def test_the_candidate_reads_the_offer_with_times_in_their_zone(client, sent):
+    page = client.get(sent.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "Your offer: Platform Engineer" in page.text
+    assert "€70,000 a year, 30 days of holiday." in page.text
+    assert f"{sent.start_date:%B %Y}" in page.text
+    local = sent.expires_at.astimezone(ZoneInfo("America/New_York"))
+    assert f'{local:%H:%M} <span class="muted">(America/New_York time)' in page.text
+
+
+def test_the_candidate_accepts_after_confirming(
+    client, sent, application, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    mailoutbox.clear()
+    token = token_of(sent)
+
+    confirm = client.get(reverse("offer_accept", args=[token]))
+    assert "Accept the offer?" in confirm.text
+    assert fresh(application).stage == Stage.OFFER
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("offer_accept", args=[token]))
+
+    assert response.status_code == 200
+    assert "Welcome to the team" in response.text
+    assert fresh(application).stage == Stage.HIRED
+    assert [mail.to for mail in mailoutbox] == [[recruiter.email]]
+
+    again = client.post(reverse("offer_accept", args=[token]))  # the link reused
+    assert again.status_code == 410
+    assert "You already accepted this offer." in again.text
+    assert len(mailoutbox) == 1
+
+
+def test_the_candidate_declines_with_a_reason(client, sent, application):
+    token = token_of(sent)
+
+    confirm = client.get(reverse("offer_decline", args=[token]))
+    assert "Your reason (optional)" in confirm.text
+
+    response = client.post(reverse("offer_decline", args=[token]), {"reason": "Too far away."})
+
+    assert "Thank you for letting us know" in response.text
+    assert Offer.objects.get().decline_reason == "Too far away."
+    assert fresh(application).stage == Stage.WITHDRAWN
+
+
+def test_an_oversized_reason_is_refused_beside_the_field(client, sent, application):
+    before = state()
+
+    response = client.post(reverse("offer_decline", args=[token_of(sent)]), {"reason": "x" * 2001})
+
+    assert response.status_code == 400
+    assert 'id="id_reason_error"' in response.text
+    assert state() == before
+
+
+def links_refused(client, token, message):
+    before = state()
+    for name in ("offer_answer", "offer_accept", "offer_decline"):
+        for response in (
+            client.get(reverse(name, args=[token])),
+            client.post(reverse(name, args=[token]), {"reason": "No"}),
+        ):
+            assert 400 <= response.status_code < 500, (name, response.status_code)
+            assert message in response.text, name
+    assert state() == before
+
+
+def test_a_tampered_link_is_refused(client, sent):
+    links_refused(client, token_of(sent)[:-2] + "xx", "This link is not valid.")
+    forged = signing.dumps(sent.pk, salt="not-the-salt")
+    links_refused(client, forged, "This link is not valid.")
+    links_refused(client, "nonsense", "This link is not valid.")
+
+
+def test_an_expired_offer_is_refused_before_the_task_runs(client, sent):
+    Offer.objects.filter(pk=sent.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+
+    links_refused(client, token_of(sent), "This offer expired on")
+    assert Offer.objects.get().status == Status.SENT
+
+
+def test_a_withdrawn_offer_is_refused(client, sent, recruiter):
+    offers.withdraw(sent, recruiter)
+
+    links_refused(client, token_of(sent), "This offer was withdrawn.")
+
+
+def test_a_draft_is_not_answered_through_a_link(client, draft):
+    links_refused(client, token_of(draft), "This offer was withdrawn.")
+
+
+def test_an_answered_offer_is_refused(client, sent):
+    offers.decline(sent, "No")
+
+    links_refused(client, token_of(sent), "You already declined this offer.")
