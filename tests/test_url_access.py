@@ -57,6 +57,7 @@ def team_objects(member, teammate, team):
         user=member, start=timezone.now(), end=timezone.now() + timedelta(hours=1)
     )
     pool_member = PoolMember.objects.create(team=team, user=teammate, focus="team_fit")
+    candidate_import = application.opening.imports.create(created_by=member, file_name="x.csv")
     offer = application.offers.create(
         title="Engineer",
         start_date=timezone.now().date() + timedelta(days=30),
@@ -78,6 +79,7 @@ def team_objects(member, teammate, team):
         "session_id": panel.sessions.get().pk,
         "block_id": block.pk,
         "member_id": pool_member.pk,
+        "import_id": candidate_import.pk,
         "candidate_id": application.candidate_id,
         "other_id": ApplicationFactory(opening__team=team).candidate_id,
     }
