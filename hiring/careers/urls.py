@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views
+
+urlpatterns = [
+    path("careers/", views.careers_page, name="careers"),
+    path("careers/privacy/", views.privacy, name="careers_privacy"),
+    path("careers/<int:opening_id>/", views.opening_page, name="careers_opening"),
+    path("careers/<int:opening_id>/thanks/", views.thanks, name="careers_thanks"),
+    path("careers/<int:opening_id>/refer/", views.refer, name="careers_refer"),
+]

@@ -1,0 +1,128 @@
+"""Candidates apply: the careers page's openings, an application from its form or a member's
+referral, and the limits that keep robots from filling the pipeline."""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from ..models import Application, Candidate, Consent, EmailTemplate, Opening
+from ..outreach.messages import queue_email
+from ..pipeline.applications import check_open, start_application
+
+logger = logging.getLogger(__name__)
+
+# What a second application fills in on the candidate we already hold, when it is blank there.
+FILLED_IF_BLANK = ["phone", "links", "time_zone", "resume"]
+
+
+def open_openings():
+    """The openings the careers page lists, by team."""
+    return (
+        Opening.objects.filter(status=Opening.Status.OPEN)
+        .select_related("team")
+        .order_by("team__name", "title", "pk")
+    )
+
+
+def apply(
+    opening,
+    *,
+    source=Application.Source.CAREERS,
+    referred_by=None,
+    consent=True,
+    note="",
+    **candidate_fields,
+):
+    """`candidate_fields`' person applies to `opening` (or is referred to it): the candidate
+    with this email if we hold one, a new one otherwise; an application in Applied, the
+    consent to the privacy notice, and the email saying it was received.
+
+    Applying again to the same opening changes nothing and returns the application already
+    there: the answer is the same, so nobody learns whether an address applied."""
+    stored = None
+    try:
+        with transaction.atomic():
+            # One application to an opening at a time: a form sent twice finds the first.
+            opening = Opening.objects.select_for_update().get(pk=opening.pk)
+            check_open(opening)
+            candidate, stored = _candidate(candidate_fields)
+            application = opening.applications.filter(candidate=candidate).first()
+            if application is not None:
+                return application
+            application = start_application(
+                candidate, opening, referred_by, source=source, referred_by=referred_by, note=note
+            )
+            if consent:
+                Consent.objects.create(
+                    candidate=candidate,
+                    application=application,
+                    notice_version=settings.PRIVACY_NOTICE_VERSION,
+                )
+            queue_email(application, EmailTemplate.Kind.APPLICATION_RECEIVED)
+            return application
+    except BaseException:
+        # The database forgot the candidate's résumé; the storage must too.
+        if stored:
+            Candidate._meta.get_field("resume").storage.delete(stored)
+        raise
+
+
+def _candidate(fields):
+    """The candidate with this email (the first one held, whatever the case), with what was
+    blank filled in, or a new one; and the name of the résumé file stored now, if any."""
+    fields = {**fields, "email": fields["email"].strip()}
+    candidate = Candidate.objects.filter(email__iexact=fields["email"]).order_by("pk").first()
+    if candidate is None:
+        candidate = Candidate.objects.create(**fields)
+        return candidate, candidate.resume.name or None
+    blanks = [name for name in FILLED_IF_BLANK if fields.get(name) and not getattr(candidate, name)]
+    for name in blanks:
+        setattr(candidate, name, fields[name])
+    if blanks:
+        candidate.save(update_fields=blanks)
+    return candidate, candidate.resume.name if "resume" in blanks else None
+
+
+def refusal(address, email):
+    """Count an application from client `address` with `email`; why it is refused once past
+    either limit, else None. When the cache fails nothing is counted: an outage of the cache
+    must not turn candidates away."""
+    limits = [
+        (
+            f"careers:address:{_digest(address)}",
+            settings.CAREERS_APPLICATIONS_PER_ADDRESS_HOUR,
+            3600,
+            "Too many applications were sent from your network in the last hour. "
+            "Please wait an hour, then send yours again.",
+        ),
+        (
+            f"careers:email:{_digest(email.strip().lower())}",
+            settings.CAREERS_APPLICATIONS_PER_EMAIL_DAY,
+            86400,
+            "Too many applications were sent with this email address today. "
+            "Please try again tomorrow.",
+        ),
+    ]
+    refused = None
+    for key, limit, window, message in limits:
+        if _count(f"{key}:{int(time.time()) // window}", window) > limit:
+            refused = refused or message
+    return refused
+
+
+def _digest(value):
+    """A key of bounded length that keeps no address in the cache."""
+    return hashlib.sha256(str(value).encode()).hexdigest()
+
+
+def _count(key, window):
+    try:
+        cache.add(key, 0, timeout=window)
+        return cache.incr(key)
+    except Exception:  # any backend's error: Redis down, a database cache locked
+        logger.warning("Applications not counted: the cache failed", exc_info=True)
+        return 0

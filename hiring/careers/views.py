@@ -1,0 +1,90 @@
+"""The public careers page, its application form and privacy notice, and members' referrals."""
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from ..access import get_open_opening
+from ..models import Application, Organisation
+from . import careers
+from .forms import ApplicationForm, ReferralForm
+
+
+def careers_page(request):
+    context = {"organisation": Organisation.current(), "openings": careers.open_openings()}
+    return render(request, "hiring/careers/careers.html", context)
+
+
+@never_cache
+def opening_page(request, opening_id):
+    """An open opening and its application form, for anyone."""
+    opening = get_open_opening(opening_id)
+    if request.method != "POST":
+        return _render_opening(request, opening, ApplicationForm())
+    form = ApplicationForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_opening(request, opening, form, status=400)
+    address = get_adapter(request).get_client_ip(request)  # honours our proxy settings
+    refused = careers.refusal(address, form.cleaned_data["email"])
+    if refused:
+        form.add_error(None, refused)
+        return _render_opening(request, opening, form, status=429)
+    try:
+        careers.apply(opening, **form.candidate_fields())
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_opening(request, opening, form, status=400)
+    return redirect("careers_thanks", opening_id=opening.pk)
+
+
+def _render_opening(request, opening, form, status=200):
+    context = {"organisation": Organisation.current(), "opening": opening, "form": form}
+    return render(request, "hiring/careers/opening.html", context, status=status)
+
+
+def thanks(request, opening_id):
+    opening = get_open_opening(opening_id)
+    context = {"organisation": Organisation.current(), "opening": opening}
+    return render(request, "hiring/careers/thanks.html", context)
+
+
+def privacy(request):
+    context = {
+        "organisation": Organisation.current(),
+        "version": settings.PRIVACY_NOTICE_VERSION,
+        "link_days": settings.CANDIDATE_LINK_MAX_AGE_DAYS,
+    }
+    return render(request, "hiring/careers/privacy.html", context)
+
+
+@never_cache
+@login_required
+def refer(request, opening_id):
+    """Anyone of the organisation refers someone to an open opening; they consent later."""
+    opening = get_open_opening(opening_id)
+    form = ReferralForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            careers.apply(
+                opening,
+                source=Application.Source.REFERRAL,
+                referred_by=request.user,
+                consent=False,
+                **form.candidate_fields(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Thank you for referring {form.cleaned_data['name']} for {opening.title}. "
+                "We wrote to them that their application was received.",
+            )
+            return redirect("careers")
+    context = {"opening": opening, "form": form}
+    status = 400 if form.errors else 200
+    return render(request, "hiring/careers/refer.html", context, status=status)

@@ -1,0 +1,82 @@
+"""The public careers page, an opening's page and the privacy notice."""
+
+import pytest
+from django.urls import reverse
+
+from hiring.models import Opening, Organisation
+from tests.factories import OpeningFactory, TeamFactory
+
+
+@pytest.fixture
+def organisation(db):
+    return Organisation.objects.create(pk=1, name="Acme Robotics")
+
+
+def test_it_lists_the_open_openings_by_team(client, organisation, team, opening):
+    OpeningFactory(team=team, title="Closed Role", status=Opening.Status.CLOSED)
+    payments = TeamFactory(name="Payments")
+    OpeningFactory(team=payments, title="Ledger Engineer")
+
+    response = client.get(reverse("careers"))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Careers at Acme Robotics" in text
+    assert "Closed Role" not in text
+    # Teams by name, each with its openings under it.
+    assert text.index("Payments") < text.index("Ledger Engineer") < text.index("Platform")
+    assert text.index("Platform") < text.index("Backend Engineer")
+    assert reverse("careers_opening", args=[opening.pk]) in text
+    assert "Refer someone" not in text
+
+
+def test_a_signed_in_person_sees_a_referral_link(client, organisation, outsider, opening):
+    client.force_login(outsider)
+
+    text = client.get(reverse("careers")).content.decode()
+
+    assert reverse("careers_refer", args=[opening.pk]) in text
+
+
+def test_without_openings_it_says_so(client, organisation):
+    assert "No openings right now" in client.get(reverse("careers")).content.decode()
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_it_runs_a_bounded_number_of_queries(
+    client, organisation, member, team, django_assert_max_num_queries, signed_in
+):
+    if signed_in:
+        client.force_login(member)
+    for count in (2, 40):
+        while Opening.objects.count() < count:
+            OpeningFactory(team=TeamFactory())
+        with django_assert_max_num_queries(4):
+            response = client.get(reverse("careers"))
+        assert response.content.decode().count('href="/careers/') >= count
+
+
+def test_an_opening_page_shows_its_description_and_the_form(client, organisation, opening):
+    response = client.get(reverse("careers_opening", args=[opening.pk]))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "<h1>Backend Engineer</h1>" in text
+    assert "Build our API." in text
+    assert "Send my application" in text
+
+
+def test_an_unknown_opening_is_not_found(client, db):
+    assert client.get(reverse("careers_opening", args=[0])).status_code == 404
+    assert client.get(reverse("careers_thanks", args=[0])).status_code == 404
+
+
+def test_the_privacy_notice_names_its_version_and_the_rights(client, organisation, settings):
+    settings.PRIVACY_NOTICE_VERSION = "2031-07"
+
+    text = client.get(reverse("careers_privacy")).content.decode()
+
+    assert "Version 2031-07" in text
+    assert "Acme Robotics runs its hiring with Teamfit" in text
+    for words in ("What we keep", "Why", "How long", "Get a copy", "erased", "Withdraw"):
+        assert words in text
