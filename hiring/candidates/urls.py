@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views
+
+urlpatterns = [
+    path("search/", views.candidate_search, name="search"),
+    path("candidates/duplicates/", views.duplicates, name="candidate_duplicates"),
+    path(
+        "candidates/<int:candidate_id>/merge/<int:other_id>/",
+        views.candidate_merge,
+        name="candidate_merge",
+    ),
+]

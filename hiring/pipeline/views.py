@@ -29,6 +29,7 @@ from ..access import (
     runs_pipeline,
     with_shown_details,
 )
+from ..candidates.merging import duplicates_shown_to
 from ..debrief import decisions
 from ..debrief.forms import DecisionRuleForm
 from ..models import Application, Opening, Proposal, Team
@@ -182,6 +183,7 @@ def _application_context(user, application, forms):
         "stage_form": forms.get("stage_form") or StageForm(initial={"stage": application.stage}),
         "offers": application.offers.select_related("created_by"),
         "candidate_emails": application.emails.select_related("created_by")[:50],
+        "duplicates": duplicates_shown_to(user, application),
         **forms,
     }
     if readable:

@@ -1,0 +1,230 @@
+"""Possible duplicate candidates, and merging two records of one person into one.
+
+Two records are possible duplicates when they share an email (case-insensitive, the merged
+records' addresses included), or have the same name (case-insensitive, trimmed) and the same
+phone (its digits) or a link in common. The database narrows (same email, or same name and
+both with a phone or links); duplicate_reason() decides.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, Count, Q, When
+
+from ..access import merges_candidates, runs_pipeline
+from ..models import AuditEvent, Candidate, Opening
+from .search import fold, folded
+
+# How many records one candidate's check reads, and how many emails of a merged record it
+# compares: the application page's cost stays bounded whatever the data.
+MAX_SCANNED = 50
+MAX_EMAILS = 10
+PAGE_SIZE = 20
+HAS_PHONE_OR_LINKS = ~Q(phone="") | ~Q(links="")
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    candidate: Candidate | None  # None: told to someone who may not see the other record
+    reason: str
+
+
+def digits(phone):
+    return "".join(ch for ch in phone if ch in "0123456789")
+
+
+def emails(candidate):
+    """Every address of `candidate`, lower case: their own and those of records merged in."""
+    found = [candidate.email, *candidate.other_emails.splitlines()]
+    return {email.strip().lower() for email in found if email.strip()}
+
+
+def _links(candidate):
+    return {link.lower().rstrip("/") for link in candidate.link_list()}
+
+
+def _name(candidate):
+    return " ".join(candidate.name.split()).casefold()
+
+
+def duplicate_reason(a, b):
+    """Why `a` and `b` may be one person, or None."""
+    if emails(a) & emails(b):
+        return "Same email"
+    if _name(a) and _name(a) == _name(b):
+        if digits(a.phone) and digits(a.phone) == digits(b.phone):
+            return "Same name and phone"
+        if _links(a) & _links(b):
+            return "Same name and a shared link"
+    return None
+
+
+def possible_duplicates(candidate):
+    """The other records that may be `candidate`, newest first. One query, bounded: records
+    with one of its emails come first, then those with its name and a phone or links."""
+    addresses = [fold(email) for email in sorted(emails(candidate))[:MAX_EMAILS]]
+    same_email = Q(email_key__in=addresses)
+    same_name = Q(pk__in=[])
+    if candidate.phone:
+        same_name |= ~Q(phone="")
+    if candidate.links:
+        same_name |= ~Q(links="")
+    others = (
+        Candidate.objects.alias(email_key=folded("email"), name_key=folded("name"))
+        .filter(same_email | Q(same_name, name_key=fold(candidate.name.strip())))
+        .exclude(pk=candidate.pk)
+        .order_by(Case(When(same_email, then=0), default=1), "-pk")[:MAX_SCANNED]
+    )
+    found = []
+    for other in others:
+        reason = duplicate_reason(candidate, other)
+        if reason:
+            found.append(Duplicate(other, reason))
+    return found
+
+
+def duplicates_shown_to(user, application):
+    """The candidate box's possible duplicates: for those who run the application's team's
+    pipeline. Only recruiters, who see every candidate, get the other record and its merge
+    link; a member is told a duplicate exists, not whose record it is."""
+    found = possible_duplicates(application.candidate)  # first: mostly none, and no more asked
+    if not found or not runs_pipeline(user, application.team):
+        return []
+    if merges_candidates(user):
+        return found
+    return [Duplicate(None, duplicate.reason) for duplicate in found]
+
+
+def pairs_to_review(before=None):
+    """A page of records with an older possible duplicate, newest first, each with its
+    `duplicates` (older ones only, so a pair shows once); and the id to continue before, or
+    None on the last page. Keyset paging: no OFFSET at any depth. Two queries.
+
+    The database finds the emails and names that more than one record has, once each, then
+    walks the records newest first; duplicate_reason() keeps the pairs."""
+    records = Candidate.objects.alias(email_key=folded("email"), name_key=folded("name"))
+    shared_emails = _shared(Candidate.objects.all(), "email")
+    shared_names = _shared(Candidate.objects.filter(HAS_PHONE_OR_LINKS), "name")
+    suspects = records.filter(
+        Q(email_key__in=shared_emails) | Q(HAS_PHONE_OR_LINKS, name_key__in=shared_names)
+    )
+    if before is not None:
+        suspects = suspects.filter(pk__lt=before)
+    page = list(suspects.order_by("-pk")[: PAGE_SIZE + 1])
+    more = len(page) > PAGE_SIZE
+    page = page[:PAGE_SIZE]
+    partners = _older_partners(page)
+    rows = []
+    for candidate in page:
+        found = [
+            Duplicate(other, reason)
+            for other in partners
+            if other.pk < candidate.pk and (reason := duplicate_reason(candidate, other))
+        ]
+        if found:
+            candidate.duplicates = found
+            rows.append(candidate)
+    return rows, (page[-1].pk if more else None)
+
+
+def _shared(records, field):
+    """The folded values of `field` that more than one of `records` has."""
+    keys = records.annotate(key=folded(field)).values("key")
+    return keys.annotate(records=Count("pk")).filter(records__gt=1).values("key")
+
+
+def _older_partners(page):
+    if not page:
+        return []
+    names = {fold(candidate.name.strip()) for candidate in page}
+    addresses = {fold(email) for candidate in page for email in sorted(emails(candidate))}
+    return list(
+        Candidate.objects.alias(email_key=folded("email"), name_key=folded("name"))
+        .filter(
+            Q(email_key__in=addresses) | Q(HAS_PHONE_OR_LINKS, name_key__in=names),
+            pk__lt=page[0].pk,
+        )
+        .order_by("-pk")[: PAGE_SIZE * MAX_SCANNED]
+    )
+
+
+class MergeRefused(ValidationError):
+    pass
+
+
+@transaction.atomic
+def merge(keep, other, by):
+    """Move everything of `other` to `keep` and delete `other`: its applications (and with
+    them their stage history, feedback, panels, emails and offers), its consents, what `keep`
+    lacks of its phone, résumé and time zone, its links and its addresses. Refused, with
+    nothing changed, when both applied to the same opening."""
+    if keep.pk == other.pk:
+        raise MergeRefused("Choose two different records.")
+    locked = Candidate.objects.select_for_update().in_bulk([keep.pk, other.pk])
+    if len(locked) != 2:
+        raise MergeRefused("One of these records no longer exists: it may have been merged.")
+    keep, other = locked[keep.pk], locked[other.pk]
+    other_id = other.pk  # delete() forgets it
+    shared = shared_openings(keep, other)
+    if shared:
+        raise MergeRefused(
+            f"Both records applied to {', '.join(shared)}: an opening has one application per "
+            "candidate, so merging would lose one. Nothing was changed."
+        )
+    moving = list(other.applications.select_related("opening__team"))
+    for application in moving:
+        application.candidate = keep
+        application.save(update_fields=["candidate"])
+        AuditEvent.record(
+            AuditEvent.Action.CANDIDATES_MERGED,
+            by,
+            application.opening.team,
+            application=application,
+            details=f"Merged with candidate record #{other_id}",
+        )
+    other.consents.update(candidate=keep)
+
+    unused_resume = None
+    if other.resume and not keep.resume:
+        keep.resume = other.resume.name
+    elif other.resume and other.resume.name != keep.resume.name:
+        unused_resume = other.resume.name
+    keep.phone = keep.phone or other.phone
+    keep.time_zone = keep.time_zone or other.time_zone
+    keep.links = "\n".join(dict.fromkeys([*keep.link_list(), *other.link_list()]))
+    keep.other_emails = "\n".join(_other_emails(keep, other))
+    keep.save()
+    other.delete()
+    AuditEvent.record(
+        AuditEvent.Action.CANDIDATES_MERGED,
+        by,
+        None,
+        details=f"Candidate record #{other_id} merged into #{keep.pk}: "
+        f"{len(moving)} application{'s' if len(moving) != 1 else ''} moved",
+    )
+    if unused_resume:
+        storage = Candidate._meta.get_field("resume").storage
+        transaction.on_commit(lambda: storage.delete(unused_resume))
+    return keep
+
+
+def shared_openings(a, b):
+    """The titles of the openings both `a` and `b` applied to: they cannot be merged."""
+    return sorted(
+        Opening.objects.filter(applications__candidate=a)
+        .filter(applications__candidate=b)
+        .values_list("title", flat=True)
+    )
+
+
+def _other_emails(keep, other):
+    """`keep`'s other addresses, then `other`'s own and others: each once, never `keep`'s own."""
+    seen = {keep.email.strip().lower()}
+    kept = []
+    for email in [*keep.other_emails.splitlines(), other.email, *other.other_emails.splitlines()]:
+        email = email.strip()
+        if email and email.lower() not in seen:
+            seen.add(email.lower())
+            kept.append(email)
+    return kept

@@ -1,0 +1,83 @@
+"""Searching candidates, reviewing possible duplicates and merging them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.vary import vary_on_headers
+
+from ..access import get_candidate_for_merge, merges_candidates, reviews_duplicates
+from . import merging, search
+from .forms import MergeForm, SearchForm
+
+SEARCH = "hiring/candidates/search.html"
+
+
+@never_cache
+@vary_on_headers("HX-Request")
+@login_required
+def candidate_search(request):
+    """The results page, or for htmx (typing in the header's box) the results alone."""
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    context = {
+        "form": form,
+        "query": query,
+        "results": search.find(request.user, query),
+        "max_results": search.MAX_RESULTS,
+    }
+    template = f"{SEARCH}#results" if request.htmx else SEARCH
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@never_cache
+@login_required
+def duplicates(request):
+    if not reviews_duplicates(request.user):
+        raise Http404
+    rows, before = merging.pairs_to_review(_before(request))
+    context = {"rows": rows, "before": before, "may_merge": merges_candidates(request.user)}
+    return render(request, "hiring/candidates/duplicates.html", context)
+
+
+def _before(request):
+    """The keyset cursor of the page asked for; anything else is the first page."""
+    value = request.GET.get("before", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+@never_cache
+@login_required
+def candidate_merge(request, candidate_id, other_id):
+    candidate = get_candidate_for_merge(request.user, candidate_id)
+    other = get_candidate_for_merge(request.user, other_id)
+    if candidate.pk == other.pk:
+        raise Http404
+    form = MergeForm(
+        request.POST or None, records=[candidate, other], initial={"keep": candidate.pk}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            kept = merging.merge(form.cleaned_data["keep"], form.other(), request.user)
+        except merging.MergeRefused as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Merged into record #{kept.pk}.")
+            latest = kept.applications.order_by("-created_at").first()
+            return redirect(latest or "candidate_duplicates")
+    records = [candidate, other]
+    for record in records:
+        record.listed_applications = record.applications.select_related("opening__team")
+    context = {
+        "form": form,
+        "records": records,
+        "reason": merging.duplicate_reason(candidate, other),
+        "shared": merging.shared_openings(candidate, other),
+    }
+    return render(
+        request,
+        "hiring/candidates/merge.html",
+        context,
+        status=400 if form.errors else 200,
+    )
