@@ -94,8 +94,8 @@ def read_csv(data):
             "Some rows have more cells than the header row. Check that the file is one "
             "table with a header row, and that cells with commas are quoted."
         ) from None
-    except csv.Error:
-        raise ValidationError(NOT_CSV) from None
+    except csv.Error as error:
+        raise ValidationError(f"This file could not be read as CSV: {error}.") from None
     columns = [COLUMNS.get(_plain(header)) for header in dataset.headers or []]
     if "email" not in columns:
         raise ValidationError(

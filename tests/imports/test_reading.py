@@ -99,3 +99,8 @@ def test_too_many_rows_are_refused(settings):
     with pytest.raises(ValidationError, match="more than 2 candidates"):
         read_csv(f"Name,Email\n{rows}".encode())
     assert len(read_csv(f"Name,Email\n{rows[: rows.index('P2')]}".encode()).rows) == 2
+
+
+def test_a_cell_past_the_csv_field_limit_is_refused():
+    with pytest.raises(ValidationError, match="could not be read as CSV: field larger"):
+        read_csv(b"Name,Email\n" + b"x" * 200_000 + b",jo@example.com\n")
