@@ -1,0 +1,258 @@
+"""The candidate's status page through their signed link: where they stand in their words,
+their interviews in their zone, their time zone, and withdrawing."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+
+from hiring.models import Application, AuditEvent, Candidate, InterviewSession, Offer, StageChange
+from hiring.offers import offers
+from tests.factories import ApplicationFactory, fresh, team_fit_panel
+from tests.offers.conftest import hired_by_the_team, offer_fields
+
+Stage = Application.Stage
+
+
+@pytest.fixture
+def application(team):
+    return ApplicationFactory(
+        opening__team=team,
+        opening__title="Platform Engineer",
+        candidate__name="Nina Park",
+        candidate__time_zone="America/New_York",
+        stage=Stage.PANEL,
+    )
+
+
+def token_of(application):
+    return application.status_url().split("/")[-2]
+
+
+def url(name, application):
+    return reverse(name, args=[token_of(application)])
+
+
+def booked(panel, start, minutes=60):
+    """The panel's session at `start`, as a booking leaves it (seats hold the time)."""
+    session = panel.sessions.get()
+    session.start, session.end = start, start + timedelta(minutes=minutes)
+    session.save()
+    session.interviewers.update(start=session.start, end=session.end)
+    return session
+
+
+def state():
+    return (
+        sorted(Application.objects.values_list("pk", "stage")),
+        sorted(InterviewSession.objects.values_list("pk", "cancelled_at")),
+        sorted(Offer.objects.values_list("pk", "status")),
+        sorted(Candidate.objects.values_list("pk", "time_zone")),
+        AuditEvent.objects.count(),
+    )
+
+
+# Where they stand
+
+
+@pytest.mark.parametrize(
+    ("stage", "words", "internal"),
+    [
+        (Stage.APPLIED, "We have your application", "Applied"),
+        (Stage.SCREEN, "Interviewing", "Screen"),
+        (Stage.PANEL, "Interviewing", "Panel"),
+        (Stage.DEBRIEF, "The team is deciding", "Debrief"),
+        (Stage.DECIDED, "The team is deciding", "Decided"),
+        (Stage.OFFER, "The team is deciding", "Offer"),  # no offer sent to them yet
+        (Stage.HIRED, "Hired", "Hired"),
+        (Stage.REJECTED, "Not moving forward", "Rejected"),
+        (Stage.WITHDRAWN, "Withdrawn", None),
+    ],
+)
+def test_the_candidate_reads_where_they_stand_in_their_words(
+    client, application, stage, words, internal
+):
+    Application.objects.filter(pk=application.pk).update(stage=stage)
+
+    page = client.get(url("candidate_status", application))
+
+    assert page.status_code == 200
+    assert f"<h1>{words}</h1>" in page.text
+    assert "Platform Engineer" in page.text
+    assert "Platform team" in page.text
+    if internal and internal != words:
+        assert f">{internal}<" not in page.text
+
+
+def test_a_sent_offer_shows_as_an_offer_with_its_link(
+    client, application, member, teammate, recruiter, django_capture_on_commit_callbacks
+):
+    application = hired_by_the_team(application, member, teammate)
+    offer = offers.prepare(application, recruiter, **offer_fields())
+    with django_capture_on_commit_callbacks(execute=True):
+        offers.send(offer, recruiter)
+
+    page = client.get(url("candidate_status", application)).text
+
+    assert "<h1>Offer</h1>" in page
+    assert "Read and answer your offer" in page
+    assert "/offer/" in page
+
+
+def test_upcoming_interviews_show_in_their_zone_named(client, application, member):
+    panel = team_fit_panel(application, [member], member)
+    booked(panel, datetime(2030, 3, 4, 14, 0, tzinfo=UTC))
+
+    page = client.get(url("candidate_status", application)).text
+
+    assert "Monday 4 March 2030, 09:00–10:00 (America/New_York)" in page
+    assert "team fit interview, 60 minutes" in page
+
+
+def test_past_and_cancelled_interviews_are_not_upcoming(client, application, member):
+    panel = team_fit_panel(application, [member], member)
+    booked(panel, timezone.now() - timedelta(days=1))
+
+    assert "No interview is booked." in client.get(url("candidate_status", application)).text
+
+    booked(panel, datetime(2030, 3, 4, 14, 0, tzinfo=UTC))
+    InterviewSession.objects.update(cancelled_at=timezone.now())
+    assert "No interview is booked." in client.get(url("candidate_status", application)).text
+
+
+def test_the_page_reads_in_a_bounded_number_of_queries(
+    client, application, member, django_assert_max_num_queries
+):
+    booked(team_fit_panel(application, [member], member), datetime(2030, 3, 4, 14, tzinfo=UTC))
+
+    with django_assert_max_num_queries(8):
+        assert client.get(url("candidate_status", application)).status_code == 200
+
+
+# Their time zone
+
+
+def test_the_candidate_sets_their_time_zone(client, application, member):
+    booked(team_fit_panel(application, [member], member), datetime(2030, 3, 4, 14, tzinfo=UTC))
+
+    response = client.post(url("candidate_time_zone", application), {"time_zone": "Asia/Tokyo"})
+
+    assert response.status_code == 302
+    assert fresh(application).candidate.time_zone == "Asia/Tokyo"
+    page = client.get(response["Location"]).text
+    assert "Saved: times are now shown in your time zone." in page
+    assert "Monday 4 March 2030, 23:00–00:00 (Asia/Tokyo)" in page
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "", "x" * 5000])
+def test_an_unknown_time_zone_is_refused_beside_the_field(client, application, zone):
+    before = state()
+
+    response = client.post(url("candidate_time_zone", application), {"time_zone": zone})
+
+    assert response.status_code == 400
+    assert 'id="id_time_zone_error"' in response.text
+    assert state() == before
+
+
+# Withdrawing
+
+
+def test_withdrawing_asks_to_confirm_first(client, application):
+    page = client.get(url("candidate_withdraw", application))
+
+    assert "Withdraw your application?" in page.text
+    assert fresh(application).stage == Stage.PANEL
+
+
+def test_withdrawing_moves_the_application_and_cancels_interviews_still_to_come(
+    client, application, member, teammate, mailoutbox, django_capture_on_commit_callbacks
+):
+    panel = team_fit_panel(application, [member, teammate], member)
+    session = booked(panel, datetime(2030, 3, 4, 14, tzinfo=UTC))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("candidate_withdraw", application))
+
+    assert response.status_code == 200
+    assert "Your application is withdrawn" in response.text
+    assert fresh(application).stage == Stage.WITHDRAWN
+    change = StageChange.objects.filter(application=application).last()
+    assert (change.to_stage, change.by) == (Stage.WITHDRAWN, None)
+    withdrawn = AuditEvent.objects.get(action=AuditEvent.Action.WITHDRAWN_BY_CANDIDATE)
+    assert (withdrawn.actor, withdrawn.application) == (None, application)
+    session.refresh_from_db()
+    assert session.cancelled_at is not None
+    cancellations = [mail for mail in mailoutbox if "METHOD:CANCEL" in str(mail.attachments)]
+    assert {mail.to[0] for mail in cancellations} >= {member.email, teammate.email}
+
+
+def test_a_past_interview_is_left_as_it_was(client, application, member):
+    session = booked(team_fit_panel(application, [member], member), timezone.now() - timedelta(1))
+
+    client.post(url("candidate_withdraw", application))
+
+    session.refresh_from_db()
+    assert session.cancelled_at is None
+
+
+def test_withdrawing_withdraws_a_sent_offer(
+    client, application, member, teammate, recruiter, django_capture_on_commit_callbacks
+):
+    application = hired_by_the_team(application, member, teammate)
+    offer = offers.prepare(application, recruiter, **offer_fields())
+    with django_capture_on_commit_callbacks(execute=True):
+        offers.send(offer, recruiter)
+
+    client.post(url("candidate_withdraw", application))
+
+    assert Offer.objects.get().status == Offer.Status.WITHDRAWN
+    assert client.get(offer.get_absolute_url()).status_code == 410
+
+
+@pytest.mark.parametrize("stage", [Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN])
+def test_a_closed_application_cannot_be_withdrawn(client, application, stage):
+    Application.objects.filter(pk=application.pk).update(stage=stage)
+    before = state()
+
+    page = client.get(url("candidate_withdraw", application))
+    assert "Your application is already closed" in page.text
+    assert "Yes, withdraw" not in page.text
+
+    response = client.post(url("candidate_withdraw", application))
+    assert response.status_code == 409
+    assert "there is nothing to withdraw" in response.text
+    assert state() == before
+
+
+# Unusable links
+
+
+def refused(client, token, message):
+    before = state()
+    for name in ("candidate_status", "candidate_time_zone", "candidate_withdraw"):
+        response = client.post(reverse(name, args=[token]), {"time_zone": "Asia/Tokyo"})
+        assert 400 <= response.status_code < 500, name
+        assert message in response.text, name
+    assert client.get(reverse("candidate_status", args=[token])).status_code == 410
+    assert state() == before
+
+
+def test_a_tampered_link_is_refused(client, application):
+    refused(client, token_of(application)[:-2] + "xx", "This link is not valid.")
+    refused(client, signing.dumps(application.pk, salt="other"), "This link is not valid.")
+
+
+def test_an_expired_link_is_refused(client, application, settings):
+    settings.CANDIDATE_LINK_MAX_AGE_DAYS = 0
+
+    refused(client, token_of(application), "This link has expired.")
+
+
+def test_a_link_to_an_erased_application_is_refused(client, application):
+    token = token_of(application)
+    application.delete()
+
+    refused(client, token, "We no longer hold this application.")
