@@ -18,7 +18,7 @@ from ..models import (
     User,
     unsign,
 )
-from ..outreach import messages
+from ..outreach import automation, messages
 
 Status = Offer.Status
 Stage = Application.Stage
@@ -230,6 +230,7 @@ def _answer(offer, status, stage, reason=""):
         offer.save(update_fields=["status", "answered_at", "decline_reason"])
         _audit(offer, None)
         application.move_to(stage, by=None)
+        automation.after_move(application, Stage.OFFER)
         _tell_recruiters(offer)
     return offer
 

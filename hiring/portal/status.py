@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from ..models import Application, AuditEvent, InterviewSession, Offer, validate_time_zone
 from ..offers import offers
+from ..outreach import automation
 from ..scheduling import booking
 
 Stage = Application.Stage
@@ -71,7 +72,9 @@ def withdraw(application):
     AuditEvent.record(
         AuditEvent.Action.WITHDRAWN_BY_CANDIDATE, None, application.opening.team, application
     )
+    from_stage = application.stage
     application.move_to(Stage.WITHDRAWN, by=None)
+    automation.after_move(application, from_stage)
     for offer in application.offers.filter(status__in=[Offer.Status.DRAFT, Offer.Status.SENT]):
         offers.withdraw(offer, by=None)
     for session in upcoming_interviews(application).filter(start__gt=timezone.now()):

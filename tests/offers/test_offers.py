@@ -251,6 +251,21 @@ def test_declining_withdraws_the_application_and_keeps_the_reason(
     assert "Their reason: I took another job." in mail.body
 
 
+def test_the_email_chosen_for_hired_goes_out_on_acceptance(sent, application):
+    EmailTemplate.objects.create(
+        kind=EmailTemplate.Kind.MESSAGE,
+        name="Welcome",
+        subject="Welcome to {team_name}",
+        body="See you soon, {first_name}.",
+        send_on_stage=Stage.HIRED,
+    )
+
+    offers.accept(sent)
+
+    email = CandidateEmail.objects.filter(application=application).first()
+    assert (email.subject, email.status) == ("Welcome to Platform", CandidateEmail.Status.SCHEDULED)
+
+
 def test_an_oversized_reason_is_refused(sent, application):
     with pytest.raises(ValidationError):
         offers.decline(sent, "x" * (offers.MAX_REASON + 1))

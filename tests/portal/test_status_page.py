@@ -8,7 +8,16 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from hiring.models import Application, AuditEvent, Candidate, InterviewSession, Offer, StageChange
+from hiring.models import (
+    Application,
+    AuditEvent,
+    Candidate,
+    CandidateEmail,
+    EmailTemplate,
+    InterviewSession,
+    Offer,
+    StageChange,
+)
 from hiring.offers import offers
 from tests.factories import ApplicationFactory, fresh, team_fit_panel
 from tests.offers.conftest import hired_by_the_team, offer_fields
@@ -187,6 +196,20 @@ def test_withdrawing_moves_the_application_and_cancels_interviews_still_to_come(
     assert session.cancelled_at is not None
     cancellations = [mail for mail in mailoutbox if "METHOD:CANCEL" in str(mail.attachments)]
     assert {mail.to[0] for mail in cancellations} >= {member.email, teammate.email}
+
+
+def test_the_email_chosen_for_withdrawn_goes_out(client, application):
+    EmailTemplate.objects.create(
+        kind=EmailTemplate.Kind.MESSAGE,
+        name="Sorry to see you go",
+        subject="Your application is withdrawn",
+        body="Thank you, {first_name}.",
+        send_on_stage=Stage.WITHDRAWN,
+    )
+
+    client.post(url("candidate_withdraw", application))
+
+    assert CandidateEmail.objects.get().subject == "Your application is withdrawn"
 
 
 def test_a_past_interview_is_left_as_it_was(client, application, member):
