@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from ..candidates.search import fold, folded
 from ..models import Application, Candidate, Consent, EmailTemplate, Opening
 from ..outreach.messages import queue_email
 from ..pipeline.applications import check_open, start_application
@@ -75,7 +76,12 @@ def _candidate(fields):
     """The candidate with this email (the first one held, whatever the case), with what was
     blank filled in, or a new one; and the name of the résumé file stored now, if any."""
     fields = {**fields, "email": fields["email"].strip()}
-    candidate = Candidate.objects.filter(email__iexact=fields["email"]).order_by("pk").first()
+    candidate = (
+        Candidate.objects.alias(email_key=folded("email"))  # as migration 0019 indexes it
+        .filter(email_key=fold(fields["email"]))
+        .order_by("pk")
+        .first()
+    )
     if candidate is None:
         candidate = Candidate.objects.create(**fields)
         return candidate, candidate.resume.name or None

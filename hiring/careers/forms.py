@@ -35,7 +35,7 @@ class CandidateDetailsForm(forms.Form):
         max_length=40,
         required=False,
         validators=[validate_single_line],
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     links = forms.CharField(
         label="Links (optional)",
@@ -95,8 +95,8 @@ class ApplicationForm(CandidateDetailsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = format_html(
-            'I have read the <a href="{}">privacy notice</a> and agree that Teamfit keeps '
-            "what I send here to consider my application.",
+            'I have read the <a href="{}">privacy notice</a> and agree that what I send here '
+            "is kept to consider my application.",
             reverse("careers_privacy"),
         )
 

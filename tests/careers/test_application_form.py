@@ -119,7 +119,7 @@ def test_errors_are_summarised_with_links_to_their_fields_and_described_by(send,
 
     assert 'id="error-summary" role="alert" tabindex="-1" autofocus' in text
     assert '<a href="#id_email">Email address: Enter a valid email address.</a>' in text
-    assert '<a href="#id_consent">I have read the privacy notice' in text
+    assert '<a href="#id_consent">Agree to the privacy notice to apply' in text
     assert 'aria-describedby="id_email_helptext id_email_error"' in text
     assert 'aria-invalid="true"' in text
 
