@@ -6,11 +6,14 @@ from io import StringIO
 from django.conf import settings
 from django.core.management import call_command
 
+from hiring.candidates import merging
 from hiring.management.commands import _synthetic
 from hiring.management.commands.bench import bench_database, drop_database
 from hiring.models import (
     Application,
     BusyBlock,
+    Candidate,
+    CandidateEmail,
     Consent,
     InterviewSession,
     Offer,
@@ -42,6 +45,19 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     for item in Feedback.objects.exclude(submitted_at=None):
         submitted = item.revisions.exclude(submitted_at=None).order_by("-number")
         assert item.latest_submission == submitted.first()
+    # The hiring loop's ends: sources, a duplicate, emails, offers in every answer.
+    assert {"careers", "referral", "recruiter"} <= set(
+        Application.objects.values_list("source", flat=True)
+    )
+    jonas = Candidate.objects.filter(name="Jonas Berg").first()
+    assert [found.reason for found in merging.possible_duplicates(jonas)] == ["Same name and phone"]
+    offers = dict(Offer.objects.values_list("application__candidate__name", "status"))
+    assert {offers["Sara Lind"], offers["Nina Park"]} == {"accepted", "sent"}
+    assert "declined" in offers.values()
+    assert Application.objects.get(candidate__name="Sara Lind").stage == "hired"
+    assert CandidateEmail.objects.filter(kind="message").exists()
+    assert "/offer/" in out.getvalue()
+    assert "/status/" in out.getvalue()
 
 
 def test_bench_measures_the_pages_of_a_synthetic_organisation_and_the_slot_finder(tmp_path, capfd):
@@ -66,12 +82,14 @@ def test_bench_measures_the_pages_of_a_synthetic_organisation_and_the_slot_finde
     assert json.loads(again.getvalue())["data"] == result["data"]
     pages = result["pages"]
     expected = {"floor", "board", "board_filtered", "application", "feedback_form", "debrief"}
+    expected |= {"careers", "careers_opening", "search"}
     assert expected <= set(pages)
     for page in pages.values():
         assert page["queries"] > 0
         assert 0 < page["p50_ms"] <= page["p95_ms"]
         assert page["cold_ms"] > 0
     assert pages["floor"]["ratio"] == 1.0
+    assert 0 < result["apply"]["p50_ms"] <= result["apply"]["p95_ms"]
     finder = result["slot_finder"]
     assert finder["options"] == 10
     assert 0 < finder["p50_ms"] <= finder["p95_ms"]

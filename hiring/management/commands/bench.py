@@ -15,7 +15,8 @@ migrates the database, generates the organisation unless a marker row says it is
 (`--fresh` starts over), then measures in one process and prints the result.
 
 Each page is requested through django.test.Client, signed in with force_login: as leadership,
-and as the interviewer for the feedback form. The cache starts empty, so the first request is
+as the interviewer for the feedback form, as the recruiter for search; the careers pages as an
+anonymous visitor. The cache starts empty, so the first request is
 timed on its own as cold_ms: the page as a reader finds it right after a change to what it
 shows (hiring/freshness.py). After 3 warm-up requests, --runs timed requests give p50 and p95
 (nearest rank), and one more request counts the SQL queries. A page slower
@@ -27,10 +28,17 @@ base template for a signed-in user, through every middleware, with no work of it
 costs the same at every scale. Each page's ratio is its p50 over the floor's. The profile page
 is not the floor: its time zone menu renders some 600 options, ten times the floor's cost,
 which would flatter every ratio; it is measured as a page of its own.
+
+An application through the careers form is measured as a POST of its own ("apply"): a new
+address and a small PDF each time, so every run stores a candidate, an application, a consent
+and the confirmation email's row, the résumés in a temporary folder. All of it is rolled back at
+the end, so the organisation stays as generated (and its confirmation emails never reach a
+broker); the one commit per request is not timed.
 """
 
 import argparse
 import contextlib
+import itertools
 import json
 import math
 import os
@@ -38,6 +46,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -51,17 +60,18 @@ import psycopg
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.shortcuts import render
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, clear_url_caches, reverse
 from django.urls import path as route
 from psycopg import sql
 
-from hiring.models import Application, Team, User
+from hiring.models import Application, Opening, Team, User
 from hiring.scheduling import slots
 from scorecards.models import Feedback, Rating
 
@@ -258,6 +268,7 @@ class Command(BaseCommand):
             "debug": settings.DEBUG,
             "data": data_sizes(),
             "pages": measure_pages(options["runs"]),
+            "apply": measure_apply(options["runs"]),
             "slot_finder": measure_slot_finder(options["runs"]),
         }
         if options["json"]:
@@ -291,6 +302,7 @@ def data_sizes():
 def pages_to_measure():
     """(name, user, path): the same kind of object at every size, picked by a fixed rule."""
     leadership = User.objects.get(email=_synthetic.LEADERSHIP_EMAIL)
+    recruiter = User.objects.get(email=_synthetic.RECRUITER_EMAIL)
     team = Team.objects.order_by("pk").first()
     # An application in debrief: a full panel of submitted scorecards to show.
     application = Application.objects.filter(stage="debrief").order_by("pk").first()
@@ -312,17 +324,26 @@ def pages_to_measure():
         ("application", leadership, reverse("application_detail", args=[application.pk])),
         ("feedback_form", feedback.interviewer, reverse("feedback_form", args=[feedback.pk])),
         ("debrief", leadership, reverse("debrief", args=[application.pk])),
+        ("careers", None, reverse("careers")),
+        ("careers_opening", None, reverse("careers_opening", args=[open_opening().pk])),
+        # A last name's start, as a recruiter types it: matches on a later word.
+        ("search", recruiter, f"{reverse('search')}?q=tanak"),
     ]
     return pages
 
 
+def open_opening():
+    return Opening.objects.filter(status=Opening.Status.OPEN).order_by("pk").first()
+
+
 def measure_pages(runs):
-    clients, results = {}, {}
+    clients, results = {None: Client()}, {}  # None: an anonymous visitor
     for name, user, path in pages_to_measure():
-        if user.pk not in clients:
-            clients[user.pk] = Client()
-            clients[user.pk].force_login(user)
-        client = clients[user.pk]
+        key = user and user.pk
+        if key not in clients:
+            clients[key] = Client()
+            clients[key].force_login(user)
+        client = clients[key]
 
         def get(client=client, path=path):
             response = client.get(path, secure=True)
@@ -347,6 +368,49 @@ def measure_pages(runs):
             "runs": timing["runs"],
         }
     return results
+
+
+# The smallest file the résumé check takes for a PDF.
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def measure_apply(runs):
+    """An application through the careers form, as a candidate sends it (see the docstring)."""
+    path = reverse("careers_opening", args=[open_opening().pk])
+    client, numbers = Client(), itertools.count()
+    run = f"{os.getpid()}-{int(time.time())}"
+
+    def post():
+        number = next(numbers)
+        response = client.post(
+            path,
+            {
+                "name": f"Bench Applicant {number}",
+                "email": f"applicant-{run}-{number}@{_synthetic.DOMAIN}",
+                "links": "https://example.org/portfolio",
+                "note": "I would love to join the team.",
+                "consent": "on",
+                "time_zone": "Europe/Berlin",
+                "resume": SimpleUploadedFile("cv.pdf", PDF, "application/pdf"),
+            },
+            secure=True,
+        )
+        if response.status_code != 302:
+            raise CommandError(f"Applying on {path} answered {response.status_code}, not 302.")
+
+    with (
+        transaction.atomic(),
+        tempfile.TemporaryDirectory() as media,
+        # One address sends them all: its limit would refuse most of them.
+        override_settings(
+            MEDIA_ROOT=media,
+            CAREERS_APPLICATIONS_PER_ADDRESS_HOUR=10**9,
+            CAREERS_APPLICATIONS_PER_EMAIL_DAY=10**9,
+        ),
+    ):
+        timing = measure(post, runs, budget_s=PAGE_BUDGET_S)
+        transaction.set_rollback(True)  # see the module's docstring
+    return {"path": path, **timing}
 
 
 def measure_slot_finder(runs):
@@ -375,6 +439,12 @@ def table(result):
             f"{name:<16}{page['p50_ms']:>9.1f}{page['p95_ms']:>9.1f}{page['queries']:>9}"
             f"{page['ratio']:>8.2f}{page['cold_ms']:>10.1f}{page['runs']:>6}  {page['path']}"
         )
+    apply = result["apply"]
+    lines += [
+        "",
+        f"apply (careers form POST): p50 {apply['p50_ms']} ms, p95 {apply['p95_ms']} ms,"
+        f" {apply['runs']} runs  {apply['path']}",
+    ]
     finder = result["slot_finder"]
     lines += [
         "",

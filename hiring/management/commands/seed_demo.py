@@ -8,12 +8,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from hiring.careers import careers
 from hiring.debrief import decisions
 from hiring.models import (
     Application,
     BusyBlock,
+    CandidateEmail,
     Decision,
+    EmailTemplate,
     Membership,
+    Offer,
     Opening,
     Organisation,
     Panel,
@@ -24,6 +28,8 @@ from hiring.models import (
     User,
     WorkingHours,
 )
+from hiring.offers import offers
+from hiring.outreach import messages
 from hiring.pipeline import applications
 from hiring.scheduling import booking
 from hiring.teams import membership
@@ -107,14 +113,23 @@ class Command(BaseCommand):
             self.decisions(people)
         if not Application.objects.filter(created_at__lt=timezone.now() - timedelta(days=20)):
             self.history(people)
+        if not Offer.objects.exists():
+            self.hiring_loop(people)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with any of these:"))
         for local, name, role, _ in PEOPLE:
             self.stdout.write(f"  {local + '@' + DOMAIN:<24} {PASSWORD}   {role.label}: {name}")
+        self.stdout.write(f"The careers page: {settings.SITE_URL}/careers/")
         offer = SlotOffer.objects.filter(used_at=None).first()
         if offer:
             self.stdout.write(
                 f"A candidate's scheduling link: {settings.SITE_URL}{offer.get_absolute_url()}"
             )
+        offer = Offer.objects.filter(status=Offer.Status.SENT).first()
+        if offer:
+            link = settings.SITE_URL + offer.get_absolute_url()
+            self.stdout.write(f"{offer.application.candidate}'s offer to answer: {link}")
+            status = settings.SITE_URL + offer.application.status_url()
+            self.stdout.write(f"{offer.application.candidate}'s own page: {status}")
 
     def availability(self, user, ranges):
         if not user.working_hours.exists():
@@ -283,6 +298,81 @@ class Command(BaseCommand):
                         ).outcome
                         decisions.record_decision(application, author, recommendation)
                 self.backdate(application, created, rng)
+
+    def hiring_loop(self, people):
+        """Where the loop begins and ends: applications from the careers page and a referral,
+        the same person twice (to merge), a recruiter's email, and offers: Sara Lind accepted
+        (a Hired card), Nina Park's waits for her answer, a past candidate declined."""
+        platform = Opening.objects.get(title="Senior Platform Engineer")
+        payments = Opening.objects.get(title="Backend Engineer, Payments")
+        careers.apply(
+            platform,
+            name="Leila Haddad",
+            email="leila.haddad@candidates.example",
+            links="https://github.com/leila-haddad",
+            note="I run the on-call rota of a 40-service platform today.",
+            time_zone="Africa/Cairo",
+        )
+        careers.apply(
+            payments,
+            source=Application.Source.REFERRAL,
+            referred_by=people["fay"],
+            consent=False,  # referred: they consent when they answer
+            name="Tomás Reyes",
+            email="tomas.reyes@candidates.example",
+            note="We built reconciliation together at my last job; meticulous and kind.",
+        )
+        # The same person twice: rita added him with one address, he applied with another.
+        applications.add_application(
+            payments,
+            people["rita"],
+            name="Jonas Berg",
+            email="jonas.berg@mail.example",
+            phone="+44 7700 900123",
+        )
+        careers.apply(
+            platform,
+            name="Jonas Berg",
+            email="jberg@work.example",
+            phone="+44 7700 900123",
+            time_zone="Europe/Oslo",
+        )
+        messages.queue_email(
+            Application.objects.get(candidate__name="Priya Natarajan"),
+            EmailTemplate.Kind.MESSAGE,
+            by=people["rita"],
+            subject="Your application for {opening_title}",
+            body="Hello {first_name},\n\nThe {team_name} team read your application and would "
+            "like to talk. I will send you times for a first call this week.\n\n{sender_name}",
+        )
+        # The past no-hires' rejections were sent long ago: only Tom Okafor's awaits rita.
+        for email in CandidateEmail.objects.filter(
+            application__candidate__email__startswith="past",
+            status=CandidateEmail.Status.AWAITING_CONFIRMATION,
+        ):
+            messages.cancel(email)
+        terms = "Salary 92,000 EUR, 0.1% equity over four years, 30 days of holiday."
+        answers = {"Sara Lind": offers.accept, "Nina Park": None}
+        past = Application.objects.filter(
+            stage=Application.Stage.OFFER, candidate__email__startswith="past"
+        ).first()
+        if past:
+            answers[past.candidate.name] = lambda offer: offers.decline(
+                offer, "I accepted another offer closer to home."
+            )
+        for name, answer in answers.items():
+            application = Application.objects.get(candidate__name=name)
+            offer = offers.prepare(
+                application,
+                people["rita"],
+                title=application.opening.title,
+                start_date=timezone.localdate() + timedelta(days=35),
+                terms=terms,
+                expires_at=timezone.now() + timedelta(days=10),
+            )
+            offers.send(offer, people["rita"])
+            if answer:
+                answer(offer)
 
     def backdate(self, application, created, rng):
         """Spread the application's history from `created` on, a few days per move."""
