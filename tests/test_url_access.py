@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from django.utils import timezone
 
-from hiring.models import BusyBlock, Invitation, PoolMember, User
+from hiring.models import BusyBlock, EmailTemplate, Invitation, PoolMember, User
 from hiring.scheduling import booking
 from hiring.teams import membership
 from scorecards import scoring
@@ -70,7 +70,13 @@ def team_objects(member, teammate, team):
         expires_at=timezone.now() + timedelta(days=7),
         created_by=member,
     )
+    email = application.emails.create(kind="message", to="c@example.com", subject="S", body="B")
+    email_template = EmailTemplate.objects.create(
+        team=team, kind="message", name="Hello", subject="S", body="B"
+    )
     return {
+        "email_id": email.pk,
+        "template_id": email_template.pk,
         "offer_id": offer.pk,
         "team_id": team.pk,
         "proposal_id": proposal.pk,

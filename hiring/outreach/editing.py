@@ -2,12 +2,25 @@
 change audited. A team's template of a kind replaces the organisation's for its candidates
 (messages.template_for); free-form messages are many, told apart by name."""
 
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
-from ..models import Application, AuditEvent, EmailTemplate, Organisation, Team
+from ..models import (
+    Application,
+    AuditEvent,
+    Candidate,
+    EmailTemplate,
+    Opening,
+    Organisation,
+    Team,
+)
 from . import placeholders
 
 Kind = EmailTemplate.Kind
@@ -17,6 +30,9 @@ Stage = Application.Stage
 # and an invitation or an offer needs the link its own step makes.
 AUTOMATIC_KINDS = [Kind.APPLICATION_RECEIVED, Kind.MESSAGE]
 AUTOMATIC_STAGES = [stage for stage in Stage if stage != Stage.REJECTED]
+# What people send by hand from the application page, besides messages: invitations and offers
+# go out from their own steps (offering interview times, sending an offer).
+BY_HAND = [Kind.APPLICATION_RECEIVED, Kind.REJECTED_AFTER_SCREEN, Kind.REJECTED_AFTER_INTERVIEWS]
 # One template of each of these per owner; messages, any number.
 ONE_PER_OWNER = [kind for kind in Kind if kind != Kind.MESSAGE]
 
@@ -130,3 +146,80 @@ def on_stage(team_id, stage):
         .order_by(F("team").asc(nulls_last=True))  # the team's own first
         .first()
     )
+
+
+@dataclass(frozen=True)
+class StartingPoint:
+    label: str
+    kind: str
+    text: placeholders.Text
+
+
+def starting_points(application):
+    """What a person may start an email to the candidate from, by key: a blank message, the
+    saved messages of the organisation and the application's team, and the kinds sent by hand
+    in the text that would go out (the team's, else the organisation's, else the built-in)."""
+    team_id = application.opening.team_id
+    saved = list(
+        EmailTemplate.objects.filter(Q(team=team_id) | Q(team=None))
+        .filter(kind__in=[Kind.MESSAGE, *BY_HAND])
+        .select_related("team")
+        .order_by(F("team").asc(nulls_last=True), "name")  # the team's own first
+    )
+    points = {
+        f"kind:{Kind.MESSAGE}": StartingPoint(
+            "A blank message", Kind.MESSAGE, placeholders.DEFAULTS[Kind.MESSAGE]
+        )
+    }
+    for template in saved:
+        if template.kind == Kind.MESSAGE:
+            owner = template.team.name if template.team else "organisation"
+            points[f"template:{template.pk}"] = StartingPoint(
+                f"{template.name} ({owner})",
+                Kind.MESSAGE,
+                placeholders.Text(template.subject, template.body),
+            )
+    for kind in BY_HAND:
+        chosen = next((template for template in saved if template.kind == kind), None)
+        text = placeholders.Text(chosen.subject, chosen.body) if chosen else None
+        points[f"kind:{kind}"] = StartingPoint(
+            Kind(kind).label, kind, text or placeholders.DEFAULTS[kind]
+        )
+    return points
+
+
+def inherited(team, kind):
+    """The text `team`'s candidates get for `kind` while it has no template of its own (the
+    organisation's, else the built-in), or the built-in one for the organisation."""
+    if team is not None and kind != Kind.MESSAGE:
+        chosen = owned_by(None).filter(kind=kind).first()
+        if chosen is not None:
+            return placeholders.Text(chosen.subject, chosen.body)
+    return placeholders.DEFAULTS[kind]
+
+
+def sample_application(team):
+    """A candidate to preview a template with when the editor sees no application: built,
+    never saved."""
+    opening = Opening(title="Product Engineer", team=team or Team(name="Platform"))
+    candidate = Candidate(name="Alex Example", email="alex@example.com")
+    return Application(pk=0, candidate=candidate, opening=opening)
+
+
+def sample_values(application, kind):
+    """Values for the placeholders only their own step fills in (a link to pick interview
+    times, an offer), so a preview reads as the email will."""
+    now = timezone.now()
+    if kind == Kind.INVITATION_TO_SCHEDULE:
+        return {
+            "schedule_link": settings.SITE_URL + reverse("candidate_schedule", args=["sample"]),
+            "schedule_expires": now + timedelta(days=settings.SLOT_OFFER_MAX_AGE_DAYS),
+        }
+    if kind == Kind.OFFER:
+        return {
+            "offer_link": settings.SITE_URL + reverse("offer_answer", args=["sample"]),
+            "offer_title": application.opening.title,
+            "offer_start_date": (now + timedelta(days=30)).date(),
+            "offer_expires": now + timedelta(days=7),
+        }
+    return {}

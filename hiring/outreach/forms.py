@@ -1,0 +1,95 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from ..models import Application, EmailTemplate, validate_single_line
+from . import editing, placeholders
+
+Kind = EmailTemplate.Kind
+
+# Generous for a letter, small enough that a pasted novel is refused beside the field.
+BODY_MAX = 10_000
+PREVIEW_CHOICES = 20
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(max_length=80, validators=[validate_single_line])
+    subject = forms.CharField(max_length=200, validators=[validate_single_line])
+    body = forms.CharField(max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 14}))
+    send_on_stage = forms.ChoiceField(
+        label="Send on a move to",
+        required=False,
+        choices=[("", "No stage: people send it by hand")]
+        + [(stage.value, stage.label) for stage in editing.AUTOMATIC_STAGES],
+        help_text="Sent, after the undo delay, when an application of this team moves there.",
+    )
+    preview_with = forms.TypedChoiceField(
+        label="Preview with", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, kind, team, editor, template=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind, self.team, self.template = kind, team, template
+        if kind != Kind.MESSAGE:
+            del self.fields["name"]
+        if kind not in editing.AUTOMATIC_KINDS:
+            del self.fields["send_on_stage"]
+        recent = Application.objects.visible_to(editor).select_related("candidate", "opening")
+        if team is not None:
+            recent = recent.filter(opening__team=team)
+        self.recent = {application.pk: application for application in recent[:PREVIEW_CHOICES]}
+        self.fields["preview_with"].choices = [("", "A sample candidate")] + [
+            (pk, f"{application.candidate} for {application.opening.title}")
+            for pk, application in self.recent.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if {"subject", "body"} <= data.keys() and "name" not in self.errors:
+            try:
+                editing.check(
+                    self.team,
+                    self.kind,
+                    subject=data["subject"],
+                    body=data["body"],
+                    name=data.get("name", ""),
+                    send_on_stage=data.get("send_on_stage", ""),
+                    template=self.template,
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field if field in self.fields else None, messages)
+        return data
+
+    def text(self):
+        return placeholders.Text(self.cleaned_data["subject"], self.cleaned_data["body"])
+
+    def preview_application(self):
+        return self.recent.get(self.cleaned_data.get("preview_with"))
+
+
+class ComposeForm(forms.Form):
+    """An email a person writes to the candidate, starting from a template's text."""
+
+    start = forms.ChoiceField(widget=forms.HiddenInput)
+    subject = forms.CharField(max_length=200, validators=[validate_single_line])
+    body = forms.CharField(max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 14}))
+
+    def __init__(self, *args, points, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.points = points
+        self.fields["start"].choices = [(key, point.label) for key, point in points.items()]
+
+    @property
+    def kind(self):
+        return self.points[self.cleaned_data["start"]].kind
+
+    def clean(self):
+        data = super().clean()
+        if {"start", "subject", "body"} <= data.keys():
+            found = placeholders.problems(self.kind, data["subject"], data["body"])
+            for field, message in found.items():
+                self.add_error(field, message)
+        return data
+
+    def text(self):
+        return placeholders.Text(self.cleaned_data["subject"], self.cleaned_data["body"])

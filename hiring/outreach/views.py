@@ -1,0 +1,287 @@
+"""Emails to candidates: the templates they start from, and writing, undoing and confirming
+them from the application page."""
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
+
+from ..access import (
+    edits_organisation_emails,
+    email_template_teams,
+    get_application_for_pipeline,
+    get_candidate_email_for,
+    get_email_template_for,
+    get_team_for_emails,
+)
+from ..models import EmailTemplate
+from . import automation, editing, messages, placeholders
+from .forms import ComposeForm, TemplateForm
+
+Kind = EmailTemplate.Kind
+
+
+# The templates --------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def templates_page(request):
+    """The organisation's templates for those who edit them; for everyone else, the teams
+    whose overrides they edit (their own)."""
+    editable_teams = list(email_template_teams(request.user))
+    if not edits_organisation_emails(request.user):
+        if not editable_teams:
+            raise Http404
+        return render(request, "hiring/outreach/templates.html", {"teams": editable_teams})
+    return _render_templates(request, None, teams=editable_teams)
+
+
+@never_cache
+@login_required
+def team_templates_page(request, team_id):
+    team = get_team_for_emails(request.user, team_id)
+    return _render_templates(request, team)
+
+
+def _render_templates(request, team, teams=()):
+    saved = list(editing.owned_by(team).select_related("updated_by"))
+    organisations = {} if team is None else _by_kind(editing.owned_by(None))
+    kinds = []
+    for kind in editing.ONE_PER_OWNER:
+        own = next((template for template in saved if template.kind == kind), None)
+        if own is not None:
+            source, text = "Customised", own
+        elif kind in organisations:
+            source, text = "The organisation's text", organisations[kind]
+        else:
+            source, text = "Built-in text", placeholders.DEFAULTS[kind]
+        kinds.append(
+            {
+                "kind": Kind(kind),
+                "own": own,
+                "source": source,
+                "text": text,
+                "new_url": _new_url(team, kind),
+            }
+        )
+    context = {
+        "team": team,
+        "kinds": kinds,
+        "saved_messages": [template for template in saved if template.kind == Kind.MESSAGE],
+        "new_message_url": _new_url(team, Kind.MESSAGE),
+        "teams": teams,
+        "editing": True,
+    }
+    return render(request, "hiring/outreach/templates.html", context)
+
+
+def _by_kind(templates):
+    return {template.kind: template for template in templates if template.kind != Kind.MESSAGE}
+
+
+def _owner(user, team_id):
+    """The team whose templates `user` edits here, or None for the organisation's."""
+    if team_id is None:
+        if not edits_organisation_emails(user):
+            raise Http404
+        return None
+    return get_team_for_emails(user, team_id)
+
+
+def _new_url(team, kind):
+    if team is None:
+        return f"{reverse('email_template_new')}?kind={kind}"
+    return f"{reverse('team_email_template_new', args=[team.pk])}?kind={kind}"
+
+
+def _templates_url(team):
+    if team is None:
+        return reverse("email_templates")
+    return reverse("team_email_templates", args=[team.pk])
+
+
+@never_cache
+@login_required
+def template_new(request, team_id=None):
+    """A new template of `?kind=`: a message, or a kind the owner has none of yet."""
+    team = _owner(request.user, team_id)
+    kind = request.GET.get("kind", "")
+    if kind not in Kind.values:
+        raise Http404
+    own = None if kind == Kind.MESSAGE else editing.owned_by(team).filter(kind=kind).first()
+    if own is not None:
+        return redirect("email_template_edit", own.pk)
+    return _edit(request, team, kind, None)
+
+
+@never_cache
+@login_required
+def template_edit(request, template_id):
+    template = get_email_template_for(request.user, template_id)
+    return _edit(request, template.team, template.kind, template)
+
+
+def _edit(request, team, kind, template):
+    start = template or editing.inherited(team, kind)
+    initial = {"subject": start.subject, "body": start.body}
+    if template is not None:
+        initial.update(name=template.name, send_on_stage=template.send_on_stage)
+    form = TemplateForm(
+        request.POST or None,
+        initial=initial,
+        kind=kind,
+        team=team,
+        editor=request.user,
+        template=template,
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "preview":
+            application = form.preview_application() or editing.sample_application(team)
+            preview = messages.preview(
+                application,
+                kind,
+                text=form.text(),
+                by=request.user,
+                values=editing.sample_values(application, kind),
+            )
+        else:
+            try:
+                saved = editing.save(
+                    team,
+                    kind,
+                    request.user,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    name=form.cleaned_data.get("name", ""),
+                    send_on_stage=form.cleaned_data.get("send_on_stage", ""),
+                    template=template,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                flash.success(request, f"{editing.describe(saved)} saved.")
+                return redirect(_templates_url(team))
+    context = {
+        "form": form,
+        "team": team,
+        "kind": Kind(kind),
+        "template": template,
+        "placeholders": placeholders.allowed(kind),
+        "required": placeholders.REQUIRED.get(kind, set()),
+        "preview": preview,
+        "back": _templates_url(team),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "hiring/outreach/template_form.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_POST
+def template_delete(request, template_id):
+    template = get_email_template_for(request.user, template_id)
+    editing.remove(template, request.user)
+    if template.kind == Kind.MESSAGE:
+        flash.success(request, f"{editing.describe(template)} removed.")
+    else:
+        flash.success(request, f"{editing.describe(template)}: back to the default text.")
+    return redirect(_templates_url(template.team))
+
+
+# Emails to one candidate ----------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def compose(request, application_id):
+    """Write to the candidate: start from a template, edit, preview exactly what goes out,
+    send (after the undo delay)."""
+    application = get_application_for_pipeline(request.user, application_id)
+    points = editing.starting_points(application)
+    preview = None
+    if request.method == "POST":
+        form = ComposeForm(request.POST, points=points)
+        if form.is_valid() and request.POST.get("action") == "send":
+            email = messages.queue_email(
+                application,
+                form.kind,
+                by=request.user,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                delay=automation.undo_delay(),
+            )
+            notice = f"“{email.subject}” goes out in {_undo_minutes()}: undo it until then."
+            return _emails_changed(request, application, notice)
+        if form.is_valid():
+            preview = messages.preview(application, form.kind, text=form.text(), by=request.user)
+    else:
+        start = request.GET.get("start", "")
+        start = start if start in points else f"kind:{Kind.MESSAGE}"
+        text = points[start].text
+        form = ComposeForm(
+            initial={"start": start, "subject": text.subject, "body": text.body}, points=points
+        )
+    context = {
+        "application": application,
+        "candidate": application.candidate,
+        "form": form,
+        "points": points,
+        "start": form["start"].value(),
+        "placeholders": placeholders.allowed(Kind.MESSAGE),
+        "preview": preview,
+    }
+    template = "hiring/outreach/compose.html"
+    if request.htmx:
+        template += "#compose"
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _undo_minutes():
+    minutes = automation.undo_delay().total_seconds() // 60
+    return f"{minutes:.0f} minute{'' if minutes == 1 else 's'}"
+
+
+@never_cache
+@login_required
+@require_POST
+def email_cancel(request, application_id, email_id):
+    """Undo an email within its delay, or discard one awaiting confirmation."""
+    email = get_candidate_email_for(request.user, application_id, email_id)
+    if messages.cancel(email):
+        notice = f"“{email.subject}” will not be sent."
+    else:
+        notice = f"“{email.subject}” was already sent or cancelled."
+    return _emails_changed(request, email.application, notice)
+
+
+@never_cache
+@login_required
+@require_POST
+def email_confirm(request, application_id, email_id):
+    email = get_candidate_email_for(request.user, application_id, email_id)
+    if messages.confirm(email):
+        notice = f"“{email.subject}” goes out in {_undo_minutes()}: undo it until then."
+    else:
+        notice = f"“{email.subject}” no longer awaits confirmation."
+    return _emails_changed(request, email.application, notice)
+
+
+def _emails_changed(request, application, notice):
+    """The emails as they now are: the section alone for htmx, else the application page."""
+    if not request.htmx:
+        flash.info(request, notice)
+        return redirect(application)
+    context = {
+        "application": application,
+        "candidate_emails": application.emails.select_related("created_by")[:50],
+        "notice": notice,
+    }
+    response = render(request, "hiring/outreach/_application_emails.html", context)
+    return reswap(retarget(response, "#candidate-emails"), "outerHTML")
