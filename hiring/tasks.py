@@ -24,7 +24,7 @@ from .email.notifications import (
     session_invite,
     templated_email,
 )
-from .models import Decision, InterviewSession, Invitation, SlotOffer, User
+from .models import Decision, InterviewSession, Invitation, User
 from .reports import cached as cached_reports
 from .scheduling import availability
 from .scheduling.ics import Person
@@ -127,18 +127,6 @@ def session_attendees(session):
     return [Person(seat.user.display_name, seat.user.email) for seat in seats] + [
         Person(candidate.name, candidate.email)
     ]
-
-
-@shared_task(**SENDS_EMAIL)
-def send_slot_offer(offer_id):
-    offer = SlotOffer.objects.select_related("panel__application__candidate").get(pk=offer_id)
-    candidate = offer.panel.application.candidate
-    return send_once(
-        f"slot-offer:{offer.pk}",
-        lambda: templated_email(
-            "slot_offer", candidate.email, {"offer": offer, "candidate": candidate}
-        ),
-    )
 
 
 @shared_task(**SENDS_EMAIL)

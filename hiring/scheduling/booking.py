@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,6 +15,7 @@ from ..models import (
     AuditEvent,
     BusyBlock,
     CandidateWindow,
+    EmailTemplate,
     InterviewSession,
     LinkError,
     Panel,
@@ -23,7 +25,8 @@ from ..models import (
     User,
     WorkingHours,
 )
-from ..tasks import send_session_cancellations, send_session_invites, send_slot_offer
+from ..outreach import messages
+from ..tasks import send_session_cancellations, send_session_invites
 from . import slots
 
 
@@ -344,7 +347,16 @@ def offer_to_candidate(panel, payloads, by):
     # Under the panel's lock, so its created_at orders it among the panel's bookings.
     _lock_panel(panel.pk)
     offer = SlotOffer.objects.create(panel=panel, options=payloads, created_by=by)
-    send_slot_offer.delay_on_commit(offer.pk)
+    # The organisation's (or the team's) invitation, on the application's timeline.
+    messages.queue_email(
+        panel.application,
+        EmailTemplate.Kind.INVITATION_TO_SCHEDULE,
+        by=by,
+        values={
+            "schedule_link": settings.SITE_URL + offer.get_absolute_url(),
+            "schedule_expires": offer.expires_at,
+        },
+    )
     return offer
 
 

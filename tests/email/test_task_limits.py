@@ -19,7 +19,6 @@ SENDING = [
     "send_account_email",
     "send_session_invites",
     "send_session_cancellations",
-    "send_slot_offer",
     "send_due_reminders",
     "send_decision_notice",
 ]

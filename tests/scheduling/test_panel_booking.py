@@ -8,7 +8,14 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from icalendar import Calendar
 
-from hiring.models import AuditEvent, CandidateWindow, Membership, SessionInterviewer, SlotOffer
+from hiring.models import (
+    AuditEvent,
+    CandidateWindow,
+    EmailTemplate,
+    Membership,
+    SessionInterviewer,
+    SlotOffer,
+)
 from hiring.scheduling import booking
 from tests.factories import (
     ApplicationFactory,
@@ -261,6 +268,8 @@ def test_offering_two_options_emails_the_candidate_a_link(
     ]
     [email] = mailoutbox
     assert email.to == [application.candidate.email]
+    # The invitation to schedule (hiring/outreach), on the application's timeline.
+    assert application.emails.get().kind == EmailTemplate.Kind.INVITATION_TO_SCHEDULE
     [token] = re.findall(r"/schedule/([^/\s]+)/", email.body)
     assert SlotOffer.from_token(token) == offer
     assert panel.sessions.get().start is None
