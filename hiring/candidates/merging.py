@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, Q, When
+from django.db.models import Case, Count, Min, Q, When
 
 from ..access import merges_candidates, runs_pipeline
 from ..models import AuditEvent, Candidate, Opening
@@ -102,12 +102,11 @@ def pairs_to_review(before=None):
     None on the last page. Keyset paging: no OFFSET at any depth. Two queries.
 
     The database finds the emails and names that more than one record has, once each, then
-    walks the records newest first; duplicate_reason() keeps the pairs."""
-    records = Candidate.objects.alias(email_key=folded("email"), name_key=folded("name"))
-    shared_emails = _shared(Candidate.objects.all(), "email")
-    shared_names = _shared(Candidate.objects.filter(HAS_PHONE_OR_LINKS), "name")
-    suspects = records.filter(
-        Q(email_key__in=shared_emails) | Q(HAS_PHONE_OR_LINKS, name_key__in=shared_names)
+    walks the records newest first, but the first of each; duplicate_reason() keeps the pairs
+    (a page may show fewer: the same name with different phones is no pair)."""
+    suspects = Candidate.objects.alias(email_key=folded("email"), name_key=folded("name")).filter(
+        _not_first(Candidate.objects.all(), "email")
+        | Q(HAS_PHONE_OR_LINKS, _not_first(Candidate.objects.filter(HAS_PHONE_OR_LINKS), "name"))
     )
     if before is not None:
         suspects = suspects.filter(pk__lt=before)
@@ -128,10 +127,15 @@ def pairs_to_review(before=None):
     return rows, (page[-1].pk if more else None)
 
 
-def _shared(records, field):
-    """The folded values of `field` that more than one of `records` has."""
-    keys = records.annotate(key=folded(field)).values("key")
-    return keys.annotate(records=Count("pk")).filter(records__gt=1).values("key")
+def _not_first(records, field):
+    """Records that one of `records` with the same folded `field` came before."""
+    groups = (
+        records.annotate(key=folded(field))
+        .values("key")
+        .annotate(records=Count("pk"), first=Min("pk"))
+        .filter(records__gt=1)
+    )
+    return Q(**{f"{field}_key__in": groups.values("key")}) & ~Q(pk__in=groups.values("first"))
 
 
 def _older_partners(page):

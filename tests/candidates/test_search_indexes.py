@@ -1,0 +1,107 @@
+"""The search and the duplicates' check answer from the indexes migration 0019 made, on SQLite
+and on PostgreSQL (CI's second run), and the migration goes back and forth."""
+
+import importlib
+
+import pytest
+from django.db import connection, transaction
+
+from hiring.candidates import merging, search
+from hiring.models import Candidate
+from tests.factories import CandidateFactory
+
+migration = importlib.import_module("hiring.migrations.0019_candidate_search")
+
+on_sqlite = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's plans; this run is on another database"
+)
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL's plans are checked in CI's PostgreSQL run (DATABASE_URL=postgres://...)",
+)
+
+
+def plan(queryset):
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: ask what it could use
+            return queryset.explain()
+    return queryset.explain()
+
+
+def by_text(text):
+    return Candidate.objects.filter(search._matches(text)).order_by("-pk")[: search.MAX_RESULTS]
+
+
+def existing_indexes():
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, "hiring_candidate"))
+
+
+@pytest.fixture
+def candidates(db):
+    CandidateFactory(name="Sam Lee", email="sam@mail.example")
+    CandidateFactory(name="Lee Park", email="lee@mail.example")
+
+
+@on_sqlite
+def test_sqlite_finds_first_and_second_words_and_emails_through_their_indexes(candidates):
+    found = plan(by_text("lee"))
+
+    assert "MULTI-INDEX OR" in found
+    for index in ("candidate_name_lower", "candidate_second_word_lower", "candidate_email_lower"):
+        assert f"USING INDEX {index}" in found
+    assert "SCAN hiring_candidate" not in found
+
+
+@on_sqlite
+def test_sqlite_finds_possible_duplicates_through_the_indexes(candidates):
+    candidate = Candidate.objects.get(name="Sam Lee")
+    queryset = Candidate.objects.alias(
+        email_key=search.folded("email"), name_key=search.folded("name")
+    ).filter(email_key__in=[search.fold(candidate.email)])
+
+    assert "USING INDEX candidate_email_lower" in plan(queryset)
+    by_name = Candidate.objects.alias(name_key=search.folded("name")).filter(name_key="sam lee")
+    assert "USING INDEX candidate_name_lower" in plan(by_name)
+
+
+@on_postgresql
+def test_postgresql_finds_any_words_start_and_emails_through_trigram_indexes(candidates):
+    # Without the order and limit: on a tiny table the planner walks the primary key instead
+    # (as it does, on purpose, for a common name among many).
+    found = plan(Candidate.objects.filter(search._matches("lee")))
+
+    assert "candidate_name_trgm" in found
+    assert "candidate_email_trgm" in found
+    assert "Seq Scan on hiring_candidate" not in found
+
+
+@on_postgresql
+def test_postgresql_finds_possible_duplicates_through_btree_indexes(candidates):
+    queryset = Candidate.objects.alias(
+        email_key=search.folded("email"), name_key=search.folded("name")
+    ).filter(email_key__in=["SAM@MAIL.EXAMPLE"])
+
+    assert "candidate_email_upper" in plan(queryset)
+
+
+def test_possible_duplicates_is_one_query(candidates, django_assert_num_queries):
+    candidate = Candidate.objects.get(name="Sam Lee")
+
+    with django_assert_num_queries(1):
+        merging.possible_duplicates(candidate)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_drops_and_makes_its_indexes_again():
+    made = set(migration.INDEXES[connection.vendor])
+    assert made <= existing_indexes()
+
+    with connection.schema_editor() as editor:
+        migration.drop_indexes(None, editor)
+    assert not made & existing_indexes()
+
+    with connection.schema_editor() as editor:
+        migration.create_indexes(None, editor)
+    assert made <= existing_indexes()
