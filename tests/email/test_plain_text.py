@@ -7,7 +7,7 @@ import icalendar
 import pytest
 
 from hiring.email.notifications import templated_email
-from hiring.models import Decision, SlotOffer, User
+from hiring.models import Decision, Offer, User
 from hiring.scheduling.ics import Person
 from hiring.tasks import send_session_invites
 from hiring.teams import invitations
@@ -46,7 +46,12 @@ def everything(db):
         "seat": session.interviewers.get(),
         "session": session,
         "person": Person(f"Cora {NASTY}", application.candidate.email),
-        "offer": SlotOffer.objects.create(panel=panel, options=[], created_by=recruiter),
+        "offer": Offer(
+            application=application,
+            title=f"Engineer {NASTY}",
+            status=Offer.Status.DECLINED,
+            decline_reason=f"Moving to {NASTY}",
+        ),
         "candidate": application.candidate,
     }
 
