@@ -50,10 +50,12 @@ def apply(
             # One application to an opening at a time: a form sent twice finds the first.
             opening = Opening.objects.select_for_update().get(pk=opening.pk)
             check_open(opening)
-            candidate, stored = _candidate(candidate_fields)
-            application = opening.applications.filter(candidate=candidate).first()
-            if application is not None:
-                return application
+            candidate = _held(candidate_fields["email"])
+            if candidate is not None:
+                application = opening.applications.filter(candidate=candidate).first()
+                if application is not None:
+                    return application
+            candidate, stored = _with_details(candidate, candidate_fields)
             application = start_application(
                 candidate, opening, referred_by, source=source, referred_by=referred_by, note=note
             )
@@ -72,18 +74,21 @@ def apply(
         raise
 
 
-def _candidate(fields):
-    """The candidate with this email (the first one held, whatever the case), with what was
-    blank filled in, or a new one; and the name of the résumé file stored now, if any."""
-    fields = {**fields, "email": fields["email"].strip()}
-    candidate = (
+def _held(email):
+    """The candidate we hold with this email, whatever its case (the first, if several)."""
+    return (
         Candidate.objects.alias(email_key=folded("email"))  # as migration 0019 indexes it
-        .filter(email_key=fold(fields["email"]))
+        .filter(email_key=fold(email.strip()))
         .order_by("pk")
         .first()
     )
+
+
+def _with_details(candidate, fields):
+    """`candidate` with what was blank filled in from `fields`, or a new one from them if None;
+    and the name of the résumé file stored now, if any."""
     if candidate is None:
-        candidate = Candidate.objects.create(**fields)
+        candidate = Candidate.objects.create(**{**fields, "email": fields["email"].strip()})
         return candidate, candidate.resume.name or None
     blanks = [name for name in FILLED_IF_BLANK if fields.get(name) and not getattr(candidate, name)]
     for name in blanks:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from hiring.careers import careers
 from hiring.models import Application, Candidate, CandidateEmail, Consent, Opening, User
 from tests.careers.conftest import resume, stored_files
-from tests.factories import CandidateFactory, OpeningFactory
+from tests.factories import ApplicationFactory, CandidateFactory, OpeningFactory
 
 
 def page(client, url):
@@ -82,4 +82,17 @@ def test_a_failed_application_leaves_no_resume_behind(opening, media):
         )
 
     assert Candidate.objects.count() == 0
+    assert stored_files(media) == []
+
+
+def test_applying_again_to_one_opening_fills_in_nothing(opening, media):
+    first = ApplicationFactory(opening=opening, candidate__email="lee@candidates.example")
+
+    again = careers.apply(
+        opening, name="Lee", email="lee@candidates.example", phone="+1 555", resume=resume()
+    )
+
+    assert again == first
+    first.candidate.refresh_from_db()
+    assert (first.candidate.phone, first.candidate.resume.name) == ("", "")
     assert stored_files(media) == []
