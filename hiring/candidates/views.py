@@ -26,6 +26,7 @@ def candidate_search(request):
         "query": query,
         "results": search.find(request.user, query),
         "max_results": search.MAX_RESULTS,
+        "reviews_duplicates": reviews_duplicates(request.user),
     }
     template = f"{SEARCH}#results" if request.htmx else SEARCH
     return render(request, template, context, status=400 if form.errors else 200)

@@ -234,3 +234,16 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, sam):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize(
+    ("persona", "linked"), [("member", False), ("recruiter", True), ("leadership", True)]
+)
+def test_the_page_links_the_possible_duplicates_for_those_who_review_them(
+    client, request, persona, linked
+):
+    client.force_login(request.getfixturevalue(persona))
+
+    page = client.get(reverse("search")).text
+
+    assert (reverse("candidate_duplicates") in page) == linked
