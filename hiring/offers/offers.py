@@ -33,10 +33,12 @@ NOT_TEAMS_DECISION = "Only the team's decision to hire opens an offer."
 
 def hire_decided(application):
     """Whether the team's decision to hire is in force and the application waits for an offer."""
-    decision = Decision.objects.filter(application=application).first()
+    try:
+        decision = application.decision
+    except Decision.DoesNotExist:
+        return False
     return (
-        decision is not None
-        and decision.is_effective
+        decision.is_effective
         and decision.outcome == Decision.Outcome.HIRE
         and application.stage == Stage.OFFER
     )
