@@ -227,12 +227,17 @@ def test_beat_polls_the_periodic_tasks():
         "hiring.tasks.send_due_reminders",
         "hiring.tasks.refresh_calendar_feeds",
         "hiring.tasks.warm_default_reports",
+        "hiring.outreach.tasks.send_due_candidate_emails",
+        "hiring.offers.tasks.expire_offers",
     }
     # Reminders are polled often enough to go out on time; feeds at least hourly; reports
     # people open first are recomputed within a couple of minutes of a change.
     assert tasks["hiring.tasks.send_due_reminders"] <= 15 * 60
     assert tasks["hiring.tasks.refresh_calendar_feeds"] <= 60 * 60
     assert tasks["hiring.tasks.warm_default_reports"] <= 2 * 60
+    # An email goes out within a minute of its undo delay; an offer expires within minutes.
+    assert tasks["hiring.outreach.tasks.send_due_candidate_emails"] <= 60
+    assert tasks["hiring.offers.tasks.expire_offers"] <= 5 * 60
     # Polled, never delayed: no entry hands beat a countdown or an eta.
     assert not any(
         {"countdown", "eta"} & set(entry.get("options", {})) for entry in schedule.values()
