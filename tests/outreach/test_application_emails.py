@@ -324,3 +324,20 @@ def test_the_email_list_runs_a_bounded_number_of_queries(
     assert queries_for_a_fresh_page(client) == few
     with django_assert_max_num_queries(12):
         assert client.get(compose_url(application)).status_code == 200
+
+
+def test_a_rejected_applications_waiting_email_is_confirmed_from_its_page(
+    signed_in, application, recruiter
+):
+    application.stage = "rejected"
+    application.save()
+    email = awaiting(application)
+    client = signed_in(recruiter)
+
+    assert "Confirm and send" in page(client, application)
+    response = client.post(action_url("candidate_email_confirm", email), **HTMX)
+
+    assert response.status_code == 200
+    assert "goes out in 10 minutes" in response.text
+    assert ">Undo<" in response.text
+    assert "Goes out" in page(client, application)
