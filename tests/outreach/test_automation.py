@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from hiring.debrief import decisions
 from hiring.models import CandidateEmail, Decision, EmailTemplate, User
-from hiring.outreach import editing, messages
+from hiring.outreach import automation, editing, messages
 from hiring.pipeline import applications
 from tests.factories import (
     SKILLS,
@@ -179,3 +179,20 @@ def test_a_hire_sends_the_template_chosen_for_the_offer_stage(
 
     email = CandidateEmail.objects.get()
     assert (email.subject, email.status) == ("Good news about SRE", Status.SCHEDULED)
+
+
+@pytest.mark.parametrize(
+    ("from_stage", "kind"),
+    [
+        (Stage.APPLIED, Kind.REJECTED_AFTER_SCREEN),
+        (Stage.SCREEN, Kind.REJECTED_AFTER_SCREEN),
+        (Stage.PANEL, Kind.REJECTED_AFTER_INTERVIEWS),
+    ],
+)
+def test_a_rejection_by_hand_waits_too_and_says_how_far_they_came(application, from_stage, kind):
+    """No manual move rejects today (Application.MANUAL_STAGES); one that does is covered."""
+    application.stage = Stage.REJECTED
+
+    email = automation.after_move(application, from_stage)
+
+    assert (email.kind, email.status) == (kind, Status.AWAITING_CONFIRMATION)
