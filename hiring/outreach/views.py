@@ -281,6 +281,7 @@ def _emails_changed(request, application, notice):
     context = {
         "application": application,
         "candidate_emails": application.emails.select_related("created_by")[:50],
+        "manages_candidate": True,  # get_candidate_email_for let only them this far
         "notice": notice,
     }
     response = render(request, "hiring/outreach/_application_emails.html", context)

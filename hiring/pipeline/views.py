@@ -33,6 +33,7 @@ from ..candidates.merging import duplicates_shown_to
 from ..debrief import decisions
 from ..debrief.forms import DecisionRuleForm
 from ..models import Application, Opening, Proposal, Team
+from ..offers.offers import can_prepare
 from ..teams import membership
 from . import applications, board
 from .forms import CandidateForm, NewOpeningForm, OpeningForm, StageForm
@@ -166,6 +167,8 @@ def _application_context(user, application, forms):
     feedback = decisions.panel_feedback(application)
     own = [f for f in feedback if f.interviewer_id == user.pk]
     readable = reads_panel_feedback(user, application, feedback)
+    pipeline = runs_pipeline(user, application.team)
+    offers = list(application.offers.select_related("created_by"))
     context = {
         "application": application,
         "candidate": application.candidate,
@@ -173,7 +176,10 @@ def _application_context(user, application, forms):
         "feedback": feedback,
         "own_feedback": own,
         "readable": readable,
-        "runs_pipeline": runs_pipeline(user, application.team) and not application.is_closed,
+        "runs_pipeline": pipeline and not application.is_closed,
+        # Emails and offers go on once the application closed (Offer is a closed stage).
+        "manages_candidate": pipeline,
+        "prepares_offer": pipeline and can_prepare(application, offers),
         "can_debrief": opens_debrief(user, application.team),
         "proposes_member": application.stage == Application.Stage.HIRED
         and proposes_members(user, application.team),
@@ -181,7 +187,7 @@ def _application_context(user, application, forms):
             user, application.audit_events.select_related("actor")[:50], readable
         ),
         "stage_form": forms.get("stage_form") or StageForm(initial={"stage": application.stage}),
-        "offers": application.offers.select_related("created_by"),
+        "offers": offers,
         "candidate_emails": application.emails.select_related("created_by")[:50],
         "duplicates": duplicates_shown_to(user, application),
         **forms,
