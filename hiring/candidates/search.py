@@ -3,14 +3,18 @@ or an opening's title, among the applications the user may see.
 
 Each database searches through the indexes migration 0019 made for it, so the expressions
 here and there must stay the same:
-- PostgreSQL: GIN trigram indexes on UPPER(name) and UPPER(email), which serve Django's
-  case-insensitive LIKE (it compares UPPER(column) with UPPER(pattern)) for a prefix and for
-  a word start anywhere (" lee" inside the name).
+- PostgreSQL: Django's case-insensitive LIKE compares UPPER(column) with UPPER(pattern); a
+  trigram index on UPPER(name) answers a word's start anywhere (" lee" inside the name), and
+  B-tree indexes on UPPER(name) and UPPER(email) in text_pattern_ops answer their start.
 - SQLite (and any other database): prefix ranges, lower(x) >= q AND lower(x) < q's successor,
   over expression indexes on lower(name), lower(email) and lower() of the name after its
   first space. That finds the first and the second word's start ("lee" finds "Sam Lee"); a
   third word ("cruz" in "Maria de la Cruz") would need a word table, more than SQLite, the
   embedded default for small installations, is worth. SQLite's lower() folds ASCII only.
+
+Newest records first, by created_at, which no index orders: the database collects the
+matches through the indexes and keeps the newest. Ordered by the primary key instead, the
+planner may walk it backwards hoping for matches, reading every record when there are none.
 """
 
 from django.db import connection
@@ -36,10 +40,7 @@ class AfterFirstSpace(Func):
 def find(user, text):
     """Up to MAX_RESULTS candidates matching `text` that `user` may see, newest records first,
     each with `shown_applications`: those of their applications `user` may see. At most four
-    queries.
-
-    Newest first, not by name: a common name's matches are found walking the primary key
-    backwards and stop at the limit, where sorting by name would read every match first."""
+    queries."""
     text = " ".join(text.split())[:MAX_QUERY_LENGTH]
     if not text:
         return []
@@ -47,7 +48,7 @@ def find(user, text):
     by_text = Candidate.objects.filter(_matches(text))
     if not user.sees_all_teams:
         by_text = by_text.filter(pk__in=visible.values("candidate_id"))
-    found = {c.pk: c for c in by_text.order_by("-pk")[:MAX_RESULTS]}
+    found = {c.pk: c for c in by_text.order_by("-created_at", "-pk")[:MAX_RESULTS]}
     # The openings first, on their own: given the ids, the planner walks only their
     # applications, where a subquery of titles left it reading every application.
     openings = list(
@@ -57,12 +58,13 @@ def find(user, text):
         .values_list("pk", flat=True)[:MAX_OPENINGS]
     )
     if openings:
-        latest = visible.filter(opening__in=openings).order_by("-pk")
+        latest = visible.filter(opening__in=openings).order_by("-created_at")
         for candidate in Candidate.objects.filter(
             pk__in=latest.values("candidate_id")[:MAX_RESULTS]
         ):
             found.setdefault(candidate.pk, candidate)
-    results = sorted(found.values(), key=lambda c: -c.pk)[:MAX_RESULTS]
+    results = sorted(found.values(), key=lambda c: (c.created_at, c.pk), reverse=True)
+    results = results[:MAX_RESULTS]
     prefetch_related_objects(
         results,
         Prefetch(

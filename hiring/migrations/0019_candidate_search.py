@@ -1,21 +1,21 @@
 from django.db import migrations
 
-# The indexes hiring/candidates/search.py searches candidates through, one set per database:
-# each expression here is the one the search compares, or the planner cannot use it.
-# - PostgreSQL: trigram indexes (pg_trgm, a trusted extension a database's owner may create)
-#   answer UPPER(name) LIKE '%...' and '... %' for any word's start, and the email's start;
-#   B-tree indexes on the same expressions answer equality (hiring/candidates/merging.py).
-# - SQLite: expression indexes for prefix ranges (and equality) on the name, the name after its
+# The indexes hiring/candidates/search.py and merging.py find candidates through, one set per
+# database: each expression here is the one they compare, or the planner cannot use it.
+# - PostgreSQL: a trigram index (pg_trgm, a trusted extension a database's owner may create)
+#   answers UPPER(name) LIKE '% ...%', a word's start anywhere in the name; B-tree indexes in
+#   text_pattern_ops answer a prefix (LIKE 'SAM%' as a range) and equality on UPPER(name) and
+#   UPPER(email). Emails are searched by their start only, which a trigram index answers badly
+#   (every "...@example.com" has a word starting with "ex").
+# - SQLite: expression indexes for prefix ranges and equality on the name, the name after its
 #   first space (the second word) and the email.
 # Not in the models' state (they differ by database), so a migration that rebuilds
 # hiring_candidate on SQLite drops them: tests/candidates/test_search_indexes.py would fail.
 INDEXES = {
     "postgresql": {
         "candidate_name_trgm": "USING gin (UPPER(name) gin_trgm_ops)",
-        "candidate_email_trgm": "USING gin (UPPER(email) gin_trgm_ops)",
-        # Equality (possible duplicates): a trigram index answers it, slowly.
-        "candidate_name_upper": "(UPPER(name))",
-        "candidate_email_upper": "(UPPER(email))",
+        "candidate_name_upper": "(UPPER(name) text_pattern_ops)",
+        "candidate_email_upper": "(UPPER(email) text_pattern_ops)",
     },
     "sqlite": {
         "candidate_name_lower": "(LOWER(name))",
