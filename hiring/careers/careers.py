@@ -1,20 +1,14 @@
 """Candidates apply: the careers page's openings, an application from its form or a member's
 referral, and the limits that keep robots from filling the pipeline."""
 
-import hashlib
-import logging
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 
+from .. import ratelimit
 from ..candidates.search import fold, folded
 from ..models import Application, Candidate, Consent, EmailTemplate, Opening
 from ..outreach.messages import queue_email
 from ..pipeline.applications import check_open, start_application
-
-logger = logging.getLogger(__name__)
 
 # What a second application fills in on the candidate we already hold, when it is blank there.
 FILLED_IF_BLANK = ["phone", "links", "time_zone", "resume"]
@@ -104,14 +98,16 @@ def refusal(address, email):
     must not turn candidates away."""
     limits = [
         (
-            f"careers:address:{_digest(address)}",
+            "careers-address",
+            address,
             settings.CAREERS_APPLICATIONS_PER_ADDRESS_HOUR,
             3600,
             "Too many applications were sent from your network in the last hour. "
             "Please wait an hour, then send yours again.",
         ),
         (
-            f"careers:email:{_digest(email.strip().lower())}",
+            "careers-email",
+            email.strip().lower(),
             settings.CAREERS_APPLICATIONS_PER_EMAIL_DAY,
             86400,
             "Too many applications were sent with this email address today. "
@@ -119,21 +115,7 @@ def refusal(address, email):
         ),
     ]
     refused = None
-    for key, limit, window, message in limits:
-        if _count(f"{key}:{int(time.time()) // window}", window) > limit:
+    for name, value, limit, window, message in limits:
+        if ratelimit.count(name, value, window) > limit:
             refused = refused or message
     return refused
-
-
-def _digest(value):
-    """A key of bounded length that keeps no address in the cache."""
-    return hashlib.sha256(str(value).encode()).hexdigest()
-
-
-def _count(key, window):
-    try:
-        cache.add(key, 0, timeout=window)
-        return cache.incr(key)
-    except Exception:  # any backend's error: Redis down, a database cache locked
-        logger.warning("Applications not counted: the cache failed", exc_info=True)
-        return 0

@@ -1,6 +1,5 @@
 """The public careers page, its application form and privacy notice, and members' referrals."""
 
-from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from .. import ratelimit
 from ..access import get_open_opening
 from ..models import Application, Organisation
 from . import careers
@@ -28,7 +28,7 @@ def opening_page(request, opening_id):
     form = ApplicationForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_opening(request, opening, form, status=400)
-    address = get_adapter(request).get_client_ip(request)  # honours our proxy settings
+    address = ratelimit.client_address(request)
     refused = careers.refusal(address, form.cleaned_data["email"])
     if refused:
         form.add_error(None, refused)

@@ -11,6 +11,7 @@ from ..access import get_application_for_offer, get_offer_for
 from ..accounts.links import link_unusable
 from ..models import EmailTemplate, LinkError
 from ..outreach.messages import compose
+from ..ratelimit import limit_candidate_posts
 from . import offers
 from .forms import DeclineForm, OfferForm
 
@@ -114,6 +115,7 @@ def offer_answer(request, token):
 
 
 @never_cache
+@limit_candidate_posts
 def offer_accept(request, token):
     """GET: ask the candidate to confirm; POST: accept."""
     offer, unusable = _offer_or_unusable(request, token)
@@ -130,6 +132,7 @@ def offer_accept(request, token):
 
 
 @never_cache
+@limit_candidate_posts
 def offer_decline(request, token):
     """GET: ask the candidate to confirm, with a reason if they like; POST: decline."""
     offer, unusable = _offer_or_unusable(request, token)

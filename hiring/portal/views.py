@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ..accounts.links import link_unusable
 from ..models import Application, LinkError
+from ..ratelimit import limit_candidate_posts
 from . import status
 from .forms import TimeZoneForm
 
@@ -47,6 +48,7 @@ def _status_page(request, application, token, form=None, status_code=200):
 
 @never_cache
 @require_POST
+@limit_candidate_posts
 def candidate_time_zone(request, token):
     application, unusable = _application_or_unusable(request, token)
     if unusable:
@@ -60,6 +62,7 @@ def candidate_time_zone(request, token):
 
 
 @never_cache
+@limit_candidate_posts
 def candidate_withdraw(request, token):
     """GET: ask the candidate to confirm; POST: withdraw the application."""
     application, unusable = _application_or_unusable(request, token)

@@ -1,17 +1,12 @@
 """Availability, interviewer pools, panels and the candidate's scheduling link."""
 
-import functools
-import hashlib
 import logging
-import time
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +24,7 @@ from ..models import (
     PoolMember,
     User,
 )
+from ..ratelimit import limit_candidate_posts
 from . import availability, booking, slots
 from .forms import (
     MAX_SESSIONS,
@@ -296,39 +292,6 @@ def session_cancel(request, application_id, session_id):
     else:
         messages.success(request, "Session cancelled; everyone invited gets a cancellation.")
     return redirect("panel", application_id=application.pk)
-
-
-# The candidate's pages are public: at most this many POSTs per client address and link in
-# each window of this many seconds.
-CANDIDATE_POSTS = 30
-CANDIDATE_POSTS_WINDOW_S = 600
-
-
-def limit_candidate_posts(view):
-    """Answer 429 past CANDIDATE_POSTS a window from one address to one link."""
-
-    @functools.wraps(view)
-    def limited(request, token):
-        if request.method == "POST" and not _count_post(request, token):
-            return render(request, "hiring/scheduling/candidate_slow_down.html", status=429)
-        return view(request, token)
-
-    return limited
-
-
-def _count_post(request, token):
-    """Count this POST; False once past the limit. True when the cache fails: an outage of
-    the cache must not lock candidates out."""
-    address = get_adapter(request).get_client_ip(request)  # honours our proxy settings
-    window = int(time.time()) // CANDIDATE_POSTS_WINDOW_S
-    link = hashlib.sha256(token.encode()).hexdigest()  # a key of bounded length whatever the URL
-    key = f"candidate-posts:{address}:{link}:{window}"
-    try:
-        cache.add(key, 0, timeout=CANDIDATE_POSTS_WINDOW_S)
-        return cache.incr(key) <= CANDIDATE_POSTS
-    except Exception:  # any backend's error: Redis down, a database cache locked
-        logger.warning("Candidate posts not counted: the cache failed", exc_info=True)
-        return True
 
 
 @never_cache

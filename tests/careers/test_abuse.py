@@ -82,4 +82,4 @@ def test_a_cache_that_fails_lets_candidates_apply(send, opening, settings, caplo
 
     assert send(opening).status_code == 302
     assert Application.objects.count() == 1
-    assert "Applications not counted: the cache failed" in caplog.text
+    assert "careers-address not counted: the cache failed" in caplog.text

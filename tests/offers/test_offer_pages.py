@@ -339,3 +339,17 @@ def test_an_answered_offer_is_refused(client, sent):
     offers.decline(sent, "No")
 
     links_refused(client, token_of(sent), "You already declined this offer.")
+
+
+def test_answering_an_offer_takes_thirty_posts_in_ten_minutes_from_one_address(client, sent):
+    link = sent.get_absolute_url()
+    token = link.split("/")[-2]
+    for _ in range(30):
+        too_long = {"reason": "x" * 5000}
+        assert client.post(reverse("offer_decline", args=[token]), too_long).status_code == 400
+
+    refused = client.post(reverse("offer_accept", args=[token]))
+
+    assert refused.status_code == 429
+    sent.refresh_from_db()
+    assert sent.status == Offer.Status.SENT

@@ -279,3 +279,23 @@ def test_a_link_to_an_erased_application_is_refused(client, application):
     application.delete()
 
     refused(client, token, "We no longer hold this application.")
+
+
+# Too many posts -----------------------------------------------------------------------------
+
+
+def test_a_candidates_links_take_thirty_posts_in_ten_minutes_from_one_address(client, application):
+    """The status page's forms, like the scheduling link, are public: bounded per address."""
+    token = token_of(application)  # one link, as the email holds it
+    time_zone = reverse("candidate_time_zone", args=[token])
+    withdraw = reverse("candidate_withdraw", args=[token])
+    for _ in range(30):
+        assert client.post(time_zone, {"time_zone": "Mars/Olympus"}).status_code == 400
+
+    refused = client.post(withdraw)
+
+    assert refused.status_code == 429
+    assert "Too many tries from your network" in refused.text
+    assert fresh(application).stage == Stage.PANEL
+    assert client.post(withdraw, REMOTE_ADDR="203.0.113.7").status_code == 200
+    assert fresh(application).stage == Stage.WITHDRAWN

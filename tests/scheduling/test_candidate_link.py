@@ -364,7 +364,7 @@ def test_a_cache_that_fails_lets_posts_through(client, link, settings, caplog):
 
     for _ in range(31):
         assert client.post(link, {"pick": "x"}).status_code == 400
-    assert "Candidate posts not counted: the cache failed" in caplog.text
+    assert "candidate-posts not counted: the cache failed" in caplog.text
 
 
 # Two candidates at once ---------------------------------------------------------------------
