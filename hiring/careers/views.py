@@ -5,17 +5,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
-from .. import ratelimit
+from .. import freshness, ratelimit
 from ..access import get_open_opening
-from ..models import Application, Organisation
+from ..models import Application, Organisation, Team
 from . import careers
 from .forms import ApplicationForm, ReferralForm
 
 
 def careers_page(request):
-    context = {"organisation": Organisation.current(), "openings": careers.open_openings()}
+    """Anyone's first page: its list is cached until a team or an opening changes."""
+    signed_in = request.user.is_authenticated  # they see "Refer someone" links
+
+    def render_openings():
+        context = {"openings": careers.open_openings(), "user": request.user}
+        return render_to_string("hiring/careers/careers.html#openings", context), None
+
+    teams = Team.objects.only("pk", "data_version")
+    openings = freshness.cached("careers", signed_in, teams, render_openings)
+    context = {"organisation": Organisation.current(), "openings": openings}
     return render(request, "hiring/careers/careers.html", context)
 
 
