@@ -661,21 +661,24 @@ class Application(models.Model):
     STATUS_SALT = "teamfit.candidate-status"
 
     def status_url(self):
-        """The candidate's own page for this application, linked from every email to them."""
-        return reverse("candidate_status", args=[signing.dumps(self.pk, salt=self.STATUS_SALT)])
+        """The candidate's own page for this application, linked from every email to them: the
+        same link in each, working until CANDIDATE_LINK_MAX_AGE_DAYS after the application
+        closed (so it carries no time of its own)."""
+        token = signing.Signer(salt=self.STATUS_SALT).sign_object(self.pk)
+        return reverse("candidate_status", args=[token])
 
     @classmethod
     def from_status_token(cls, token):
-        pk = unsign(
-            token,
-            cls.STATUS_SALT,
-            timedelta(days=settings.CANDIDATE_LINK_MAX_AGE_DAYS),
-            expired="This link has expired. Write to the recruiter who contacted you.",
-            invalid="This link is not valid. Check that you copied all of it.",
-        )
+        try:
+            pk = signing.Signer(salt=cls.STATUS_SALT).unsign_object(token)
+        except signing.BadSignature as error:
+            raise LinkError("This link is not valid. Check that you copied all of it.") from error
         application = cls.objects.select_related("candidate", "opening__team").filter(pk=pk).first()
         if application is None:
             raise LinkError("We no longer hold this application.")
+        max_age = timedelta(days=settings.CANDIDATE_LINK_MAX_AGE_DAYS)
+        if application.is_closed and application.stage_changed_at <= timezone.now() - max_age:
+            raise LinkError("This link has expired. Write to the recruiter who contacted you.")
         return application
 
     @property

@@ -254,7 +254,8 @@ RESUME_MAX_BYTES = int(env("RESUME_MAX_MB", "10")) * 1024 * 1024
 # Invitations are signed links that expire.
 INVITATION_MAX_AGE_DAYS = int(env("INVITATION_MAX_AGE_DAYS", "7"))
 SLOT_OFFER_MAX_AGE_DAYS = int(env("SLOT_OFFER_MAX_AGE_DAYS", "5"))
-# A candidate's status page link, in every email to them.
+# A candidate's status page link, in every email to them: it works until this long after the
+# application closed.
 CANDIDATE_LINK_MAX_AGE_DAYS = int(env("CANDIDATE_LINK_MAX_AGE_DAYS", "365"))
 # The privacy notice candidates agree to; raise the version when its text changes.
 PRIVACY_NOTICE_VERSION = "2026-12"

@@ -268,10 +268,23 @@ def test_a_tampered_link_is_refused(client, application):
     refused(client, signing.dumps(application.pk, salt="other"), "This link is not valid.")
 
 
-def test_an_expired_link_is_refused(client, application, settings):
-    settings.CANDIDATE_LINK_MAX_AGE_DAYS = 0
+def test_the_link_works_until_a_year_after_the_application_closed(client, application):
+    token = token_of(application)
+    Application.objects.filter(pk=application.pk).update(
+        stage_changed_at=timezone.now() - timedelta(days=400)
+    )
+    # Open for longer than that, the application's link still works.
+    assert client.get(reverse("candidate_status", args=[token])).status_code == 200
+    closed = timezone.now() - timedelta(days=364)
+    Application.objects.filter(pk=application.pk).update(
+        stage=Stage.REJECTED, stage_changed_at=closed
+    )
+    assert client.get(reverse("candidate_status", args=[token])).status_code == 200
+    Application.objects.filter(pk=application.pk).update(
+        stage_changed_at=closed - timedelta(days=2)
+    )
 
-    refused(client, token_of(application), "This link has expired.")
+    refused(client, token, "This link has expired.")
 
 
 def test_a_link_to_an_erased_application_is_refused(client, application):
