@@ -31,6 +31,7 @@ from scorecards.models import (
     ScorecardVersion,
 )
 
+from .candidates.merging import possible_duplicates
 from .models import (
     Application,
     AuditEvent,
@@ -154,7 +155,10 @@ def _criterion_saved(instance, **kwargs):
 
 
 def _candidate_saved(instance, **kwargs):
-    team_changed(Application.objects.filter(candidate_id=instance.pk).values("opening__team"))
+    # Its own applications' pages, and those of the records that may be the same person:
+    # an application page lists its candidate's possible duplicates.
+    records = [instance.pk, *(found.candidate.pk for found in possible_duplicates(instance))]
+    team_changed(Application.objects.filter(candidate_id__in=records).values("opening__team"))
 
 
 def _person_saved(instance, update_fields=None, **kwargs):

@@ -147,6 +147,23 @@ def test_leadership_who_runs_no_pipeline_is_not_shown_duplicates(client, leaders
     assert "Possible duplicate" not in page
 
 
+def test_the_cached_page_learns_of_a_duplicate_as_it_comes_and_goes(client, recruiter, team):
+    application = ApplicationFactory(
+        opening__team=team, candidate__name="Sam Lee", candidate__email="sam@mail.example"
+    )
+    client.force_login(recruiter)
+    assert "Possible duplicate" not in client.get(application.get_absolute_url()).text
+
+    # Another team's record of the same person: this team's page is cached, and moves on.
+    other = ApplicationFactory(
+        opening__team=TeamFactory(name="Payments team"), candidate__email="Sam@Mail.example"
+    )
+    assert "Possible duplicate" in client.get(application.get_absolute_url()).text
+
+    other.candidate.delete()
+    assert "Possible duplicate" not in client.get(application.get_absolute_url()).text
+
+
 def test_no_duplicate_no_notice(client, recruiter, team):
     application = ApplicationFactory(opening__team=team)
     client.force_login(recruiter)
