@@ -25,8 +25,17 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from ..models import Application, Candidate, Opening
 
 MAX_QUERY_LENGTH = 100
-MAX_RESULTS = 20
+MAX_RESULTS = 10
 MAX_OPENINGS = 50
+# What a result shows: the rest of a record is not read (a search box answers as you type).
+SHOWN = ["name", "email", "created_at"]
+SHOWN_OF_APPLICATION = [
+    "candidate_id",
+    "stage",
+    "created_at",
+    "opening__title",
+    "opening__team__name",
+]
 
 
 class AfterFirstSpace(Func):
@@ -45,10 +54,10 @@ def find(user, text):
     if not text:
         return []
     visible = Application.objects.visible_to(user)
-    by_text = Candidate.objects.filter(_matches(text))
+    by_text = Candidate.objects.only(*SHOWN).filter(_matches(text))
     if not user.sees_all_teams:
         by_text = by_text.filter(pk__in=visible.values("candidate_id"))
-    found = {c.pk: c for c in by_text.order_by("-created_at", "-pk")[:MAX_RESULTS]}
+    found = {c.pk: c for c in _newest(by_text)}
     # The openings first, on their own: given the ids, the planner walks only their
     # applications, where a subquery of titles left it reading every application.
     openings = list(
@@ -59,7 +68,7 @@ def find(user, text):
     )
     if openings:
         latest = visible.filter(opening__in=openings).order_by("-created_at")
-        for candidate in Candidate.objects.filter(
+        for candidate in Candidate.objects.only(*SHOWN).filter(
             pk__in=latest.values("candidate_id")[:MAX_RESULTS]
         ):
             found.setdefault(candidate.pk, candidate)
@@ -69,11 +78,23 @@ def find(user, text):
         results,
         Prefetch(
             "applications",
-            queryset=visible.select_related("opening__team").order_by("-created_at"),
+            queryset=visible.select_related("opening__team")
+            .only(*SHOWN_OF_APPLICATION)
+            .order_by("-created_at"),
             to_attr="shown_applications",
         ),
     )
     return results
+
+
+def _newest(candidates):
+    """The newest MAX_RESULTS of `candidates`. PostgreSQL's planner walks them best by creation
+    time; SQLite sorts ids read from its indexes alone (ids follow creation), then reads just
+    those rows: sorting whole rows of a common name (4,000 at 100k candidates) took 4 ms."""
+    if _trigram_indexed():
+        return candidates.order_by("-created_at", "-pk")[:MAX_RESULTS]
+    newest = candidates.order_by("-pk").values("pk")[:MAX_RESULTS]
+    return Candidate.objects.only(*SHOWN).filter(pk__in=newest)
 
 
 def _matches(text):

@@ -195,7 +195,7 @@ def test_results_are_capped(client, recruiter, team):
 
 
 @pytest.mark.parametrize("persona", ["member", "recruiter"])
-@pytest.mark.parametrize("results", [1, 15])
+@pytest.mark.parametrize("results", [1, 9])
 def test_search_runs_a_bounded_number_of_queries(
     client, request, team, django_assert_max_num_queries, persona, results
 ):
