@@ -237,14 +237,23 @@ FEEDBACK_EVENTS = {
 }
 
 
+# What recruiters read the details of: the candidate's way through the pipeline, no more.
+SHOWN_TO_RECRUITERS = {
+    AuditEvent.Action.STAGE_CHANGED,
+    AuditEvent.Action.OFFER,
+    AuditEvent.Action.CANDIDATES_MERGED,
+    AuditEvent.Action.CANDIDATES_IMPORTED,
+}
+
+
 def with_shown_details(user, events, reads_feedback=False):
     """The timeline `events` with `shown_details`: what this user may read of each. Recruiters
-    see what happened, and the stage moves; feedback shows only to those who read the panel's
-    feedback (scorecards.access.reads_panel_feedback)."""
+    see what happened, and the details of the candidate's way through the pipeline; feedback
+    shows only to those who read the panel's feedback (scorecards.access.reads_panel_feedback)."""
     events = list(events)
     for event in events:
         if user.is_recruiter:
-            shown = event.action == AuditEvent.Action.STAGE_CHANGED
+            shown = event.action in SHOWN_TO_RECRUITERS
         else:
             shown = reads_feedback or event.action not in FEEDBACK_EVENTS
         event.shown_details = event.details if shown else ""

@@ -82,13 +82,13 @@ def _lock_offer(offer):
     )
 
 
-def _audit(offer, by):
+def _audit(offer, by, details=None):
     AuditEvent.record(
         AuditEvent.Action.OFFER,
         by,
         offer.application.opening.team,
         offer.application,
-        details=offer.get_status_display(),
+        details=details or offer.get_status_display(),
     )
 
 
@@ -230,7 +230,7 @@ def _answer(offer, status, stage, reason=""):
             raise LinkError("This application is closed. Write to the recruiter who contacted you.")
         offer.status, offer.answered_at, offer.decline_reason = status, timezone.now(), reason
         offer.save(update_fields=["status", "answered_at", "decline_reason"])
-        _audit(offer, None)
+        _audit(offer, None, f"{offer.get_status_display()} by the candidate")
         application.move_to(stage, by=None)
         automation.after_move(application, Stage.OFFER)
         _tell_recruiters(offer)

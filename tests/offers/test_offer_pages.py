@@ -274,6 +274,9 @@ def test_the_candidate_accepts_after_confirming(
     assert again.status_code == 410
     assert "You already accepted this offer." in again.text
     assert len(mailoutbox) == 1
+    # The recruiter's timeline says who answered.
+    client.force_login(recruiter)
+    assert "Accepted by the candidate" in client.get(application.get_absolute_url()).text
 
 
 def test_the_candidate_declines_with_a_reason(client, sent, application):

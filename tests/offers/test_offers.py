@@ -228,7 +228,7 @@ def test_accepting_makes_the_application_hired_and_tells_the_recruiters_once(
     assert fresh(application).stage == Stage.HIRED
     assert stages(application)[-2:] == [Stage.OFFER, Stage.HIRED]
     assert StageChange.objects.filter(application=application).last().by is None
-    assert offer_events(application)[-1] == (None, "Accepted")
+    assert offer_events(application)[-1] == (None, "Accepted by the candidate")
     assert sorted(mail.to[0] for mail in mailoutbox) == [other.email, recruiter.email]
     assert "Nina Park accepted the offer for Platform Engineer" in mailoutbox[0].subject
     # A redelivered task: the ledger already holds it.
@@ -245,7 +245,7 @@ def test_declining_withdraws_the_application_and_keeps_the_reason(
 
     assert (offer.status, offer.decline_reason) == (Status.DECLINED, "I took another job.")
     assert fresh(application).stage == Stage.WITHDRAWN
-    assert offer_events(application)[-1] == (None, "Declined")
+    assert offer_events(application)[-1] == (None, "Declined by the candidate")
     (mail,) = mailoutbox
     assert mail.to == [recruiter.email]
     assert "Their reason: I took another job." in mail.body

@@ -612,7 +612,8 @@ class Generator:
         if sent:
             self.audit(AuditEvent.Action.OFFER, self.recruiter_id, team, application, sent, "Sent")
         if answered:
-            self.audit(AuditEvent.Action.OFFER, None, team, application, answered, status.title())
+            details = f"{status.title()} by the candidate"
+            self.audit(AuditEvent.Action.OFFER, None, team, application, answered, details)
 
     def decision(self, application, team, stage, at):
         """The team's decision; one in ten departs from the recommendation and was confirmed by
