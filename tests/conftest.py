@@ -88,6 +88,17 @@ def superuser(db):
 
 
 @pytest.fixture
+def signed_in(client):
+    """sign_in(user): the test's client, signed in as `user`."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
 def peer(team):
     """A third member of `team`."""
     user = UserFactory(display_name="Cai Peer")

@@ -5,7 +5,6 @@ with htmx or without."""
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -16,25 +15,6 @@ from tests.factories import HTMX, ApplicationFactory, field_errors
 
 Kind = EmailTemplate.Kind
 Status = CandidateEmail.Status
-
-
-@pytest.fixture
-def application(team):
-    return ApplicationFactory(
-        opening__team=team,
-        opening__title="SRE",
-        candidate__name="Nina Park",
-        candidate__email="nina@candidates.example",
-    )
-
-
-@pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
 
 
 def compose_url(application):

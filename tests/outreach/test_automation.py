@@ -13,7 +13,6 @@ from hiring.pipeline import applications
 from tests.factories import (
     SKILLS,
     TEAM_FIT,
-    ApplicationFactory,
     Stage,
     TeamFactory,
     UserFactory,
@@ -22,16 +21,6 @@ from tests.factories import (
 
 Kind = EmailTemplate.Kind
 Status = CandidateEmail.Status
-
-
-@pytest.fixture
-def application(team):
-    return ApplicationFactory(
-        opening__team=team,
-        opening__title="SRE",
-        candidate__name="Nina Park",
-        candidate__email="nina@candidates.example",
-    )
 
 
 def on_panel(team, by, subject):

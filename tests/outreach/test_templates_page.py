@@ -13,15 +13,6 @@ Kind = EmailTemplate.Kind
 Action = AuditEvent.Action
 
 
-@pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
 def new_url(kind, team=None):
     if team is None:
         return f"{reverse('email_template_new')}?kind={kind}"

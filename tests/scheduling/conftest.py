@@ -12,15 +12,6 @@ def application(team):
 
 
 @pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
 def panel(application, member, teammate, recruiter):
     nine_to_five(member, teammate)
     return booking.create_panel(
