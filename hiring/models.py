@@ -469,7 +469,9 @@ ON_THE_SCALE = [MinValueValidator(1), MaxValueValidator(4)]
 
 class OpeningQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(team__in=Team.objects.visible_to(user))
+        if user.sees_all_teams:
+            return self.all()
+        return self.filter(team__in=Team.objects.of_member(user))
 
 
 class Opening(models.Model):

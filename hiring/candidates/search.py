@@ -8,19 +8,25 @@ here and there must stay the same:
   B-tree indexes on UPPER(name) and UPPER(email) in text_pattern_ops answer their start.
 - SQLite (and any other database): prefix ranges, lower(x) >= q AND lower(x) < q's successor,
   over expression indexes on lower(name), lower(email) and lower() of the name after its
-  first space. That finds the first and the second word's start ("lee" finds "Sam Lee"); a
-  third word ("cruz" in "Maria de la Cruz") would need a word table, more than SQLite, the
-  embedded default for small installations, is worth. SQLite's lower() folds ASCII only.
+  first space, in one UNION of ids read from the indexes alone (SQLITE_MATCHES). That finds
+  the first and the second word's start ("lee" finds "Sam Lee"); a third word ("cruz" in
+  "Maria de la Cruz") would need a word table, more than SQLite, the embedded default for
+  small installations, is worth. SQLite's lower() folds ASCII only.
 
-Newest records first, by created_at, which no index orders: the database collects the
-matches through the indexes and keeps the newest. Ordered by the primary key instead, the
-planner may walk it backwards hoping for matches, reading every record when there are none.
+Newest records first. PostgreSQL orders by created_at, which no index orders: it collects the
+matches through the indexes and keeps the newest (ordered by the primary key instead, its
+planner may walk it backwards hoping for matches, reading every record when there are none).
+SQLite takes the newest ids of the union (ids follow creation), then reads just those rows.
 """
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.db import connection
-from django.db.models import F, Func, Prefetch, Q, prefetch_related_objects
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Upper
-from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.urls import reverse
 
 from ..models import Application, Candidate, Opening
 
@@ -29,21 +35,19 @@ MAX_RESULTS = 10
 MAX_OPENINGS = 50
 # What a result shows: the rest of a record is not read (a search box answers as you type).
 SHOWN = ["name", "email", "created_at"]
-SHOWN_OF_APPLICATION = [
-    "candidate_id",
-    "stage",
-    "created_at",
-    "opening__title",
-    "opening__team__name",
-]
 
 
-class AfterFirstSpace(Func):
-    """The text after the first space (all of it when there is none): the second word on."""
-
-    # The space is written into the SQL, not passed as a parameter: SQLite matches a query's
-    # expression with an index's only when both are the same, literals included.
-    template = "SUBSTR(%(expressions)s, INSTR(%(expressions)s, ' ') + 1)"
+# The ids whose name's first or second word, or email, starts with the text: each range
+# answered by its expression index of migration 0019 (the same expressions, to the letter).
+SQLITE_MATCHES = """
+    SELECT id FROM hiring_candidate WHERE LOWER(name) >= %s AND LOWER(name) < %s
+    UNION ALL
+    SELECT id FROM hiring_candidate
+    WHERE LOWER(SUBSTR(name, INSTR(name, ' ') + 1)) >= %s
+    AND LOWER(SUBSTR(name, INSTR(name, ' ') + 1)) < %s
+    UNION ALL
+    SELECT id FROM hiring_candidate WHERE LOWER(email) >= %s AND LOWER(email) < %s
+"""
 
 
 def find(user, text):
@@ -74,17 +78,35 @@ def find(user, text):
             found.setdefault(candidate.pk, candidate)
     results = sorted(found.values(), key=lambda c: (c.created_at, c.pk), reverse=True)
     results = results[:MAX_RESULTS]
-    prefetch_related_objects(
-        results,
-        Prefetch(
-            "applications",
-            queryset=visible.select_related("opening__team")
-            .only(*SHOWN_OF_APPLICATION)
-            .order_by("-created_at"),
-            to_attr="shown_applications",
-        ),
-    )
+    shown = defaultdict(list)
+    for row in (
+        visible.filter(candidate__in=results)
+        .order_by("-created_at")
+        .values("pk", "candidate_id", "stage", "opening__title", "opening__team__name")
+    ):
+        shown[row["candidate_id"]].append(ShownApplication.of(row))
+    for candidate in results:
+        candidate.shown_applications = shown[candidate.pk]
     return results
+
+
+@dataclass(frozen=True)
+class ShownApplication:
+    """What a result says of an application: read as plain values, no model behind it."""
+
+    url: str
+    title: str
+    team: str
+    stage: str
+
+    @classmethod
+    def of(cls, row):
+        return cls(
+            url=reverse("application_detail", args=[row["pk"]]),
+            title=row["opening__title"],
+            team=row["opening__team__name"],
+            stage=Application.Stage(row["stage"]).label,
+        )
 
 
 def _newest(candidates):
@@ -101,11 +123,7 @@ def _matches(text):
     """Candidates whose name has a word starting with `text`, or whose email starts with it."""
     if _trigram_indexed():
         return _word_starts("name", text) | Q(email__istartswith=text)
-    return (
-        _prefix(folded("name"), text)
-        | _prefix(folded(AfterFirstSpace(F("name"))), text)
-        | _prefix(folded("email"), text)
-    )
+    return Q(pk__in=RawSQL(SQLITE_MATCHES, _prefix_range(fold(text)) * 3))
 
 
 def folded(field):
@@ -127,12 +145,11 @@ def _word_starts(field, text):
     return Q(**{f"{field}__istartswith": text}) | Q(**{f"{field}__icontains": f" {text}"})
 
 
-def _prefix(expression, text):
-    """`expression`, folded, starts with `text`: a range an index on it answers."""
-    low = fold(text)
-    if low[-1] == chr(0x10FFFF):  # no character comes after it
-        return Q(GreaterThanOrEqual(expression, low))
-    following = ord(low[-1]) + 1
+def _prefix_range(text):
+    """[low, high): the texts that start with `text`, in code point order."""
+    if text[-1] == chr(0x10FFFF):  # no character comes after it: the range ends with the text
+        return [text, text + chr(0x10FFFF)]
+    following = ord(text[-1]) + 1
     if 0xD800 <= following <= 0xDFFF:  # surrogates are not characters; skip them
         following = 0xE000
-    return Q(GreaterThanOrEqual(expression, low), LessThan(expression, low[:-1] + chr(following)))
+    return [text, text[:-1] + chr(following)]

@@ -49,7 +49,7 @@ def candidates(db):
 def test_sqlite_finds_first_and_second_words_and_emails_through_their_indexes(candidates):
     found = plan(by_text("lee"))
 
-    assert "MULTI-INDEX OR" in found
+    assert "COMPOUND QUERY" in found
     for index in ("candidate_name_lower", "candidate_second_word_lower", "candidate_email_lower"):
         assert f"USING INDEX {index}" in found
     assert "SCAN hiring_candidate" not in found
