@@ -251,3 +251,15 @@ def test_each_column_counts_its_cards_under_the_filters(client, member, team):
     assert len(names(board_page)) == board.PAGE_SIZE + 1  # the count is not the page
     stale = client.get("/pipeline/?stale=1")
     assert (count(stale, "applied"), count(stale, "screen")) == (23, 0)
+
+
+def test_a_card_says_where_the_candidate_came_from(client, member, team):
+    opening = OpeningFactory(team=team, title="SRE")
+    ApplicationFactory(opening=opening, source=Application.Source.CAREERS)
+    ApplicationFactory(opening=opening, source=Application.Source.REFERRAL)
+    client.force_login(member)
+
+    page = client.get("/pipeline/").text
+
+    assert f"SRE · {team.name} · Careers page" in page
+    assert f"SRE · {team.name} · Referral" in page
