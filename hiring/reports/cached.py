@@ -34,6 +34,7 @@ def report_data(scope, teams):
             "funnel": queries.funnel(scope),
             "time_in_stage": stages,
             "to_decision": to_decision,
+            "to_hire": queries.time_to_hire(scope),
             "overdue": queries.overdue_feedback(scope),
             "load": load,
             "load_by_interviewer": queries.load_by_interviewer(load),

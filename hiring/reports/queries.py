@@ -102,6 +102,15 @@ def time_in_stage(scope):
     return rows, {"median_days": _days(median), "decisions": count}
 
 
+def time_to_hire(scope):
+    """Median days from an application to its hire (the candidate accepting the offer)."""
+    hires = StageChange.objects.filter(application__in=scope.applications, to_stage=Stage.HIRED)
+    median, count = _medians(hires, F("at") - F("application__created_at"), None).get(
+        None, (None, 0)
+    )
+    return {"median_days": _days(median), "hires": count}
+
+
 def _medians(queryset, duration, group):
     """{value of `group` (None without one): (median duration, rows)}, computed by the database:
     each row is ranked within its group, and only the middle one or two rows come back."""

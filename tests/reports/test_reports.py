@@ -77,6 +77,22 @@ def test_time_to_decision_is_the_median_over_decided_applications(client, leader
     assert "Median time to decision: <strong>5.0 days</strong> over 3 decisions" in response.text
 
 
+def test_time_to_hire_runs_from_the_application_to_the_accepted_offer(client, leadership, team):
+    opening = OpeningFactory(team=team)
+    for days_each in (3, 5, 10):  # applied 5 steps ago, hired 1 step ago: 12, 20 and 40 days
+        application = ApplicationFactory(
+            opening=opening, created_at=timezone.now() - timedelta(days=5 * days_each)
+        )
+        moved(application, "screen", "panel", "offer", "hired", days_each=days_each)
+    moved(ApplicationFactory(opening=opening), "screen", "rejected")
+    client.force_login(leadership)
+
+    response = client.get("/reports/")
+
+    assert response.context["to_hire"] == {"median_days": 20.0, "hires": 3}
+    assert "Median time to hire: <strong>20.0 days</strong> over 3 hires" in response.text
+
+
 def test_a_team_member_sees_only_their_teams(client, member, outsider, team):
     ApplicationFactory(opening=OpeningFactory(team=team))
     ApplicationFactory(opening=OpeningFactory(team=outsider.teams.get()))
