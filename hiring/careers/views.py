@@ -66,7 +66,6 @@ def privacy(request):
     context = {
         "organisation": Organisation.current(),
         "version": settings.PRIVACY_NOTICE_VERSION,
-        "link_days": settings.CANDIDATE_LINK_MAX_AGE_DAYS,
     }
     return render(request, "hiring/careers/privacy.html", context)
 
