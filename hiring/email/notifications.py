@@ -143,7 +143,16 @@ def session_invite(session, person, attendees, method=None):
     else:  # the whole session, or only this person's place in it
         template = "session_cancelled" if session.cancelled_at else "session_released"
     # SEQUENCE 0 is the first booking; each reschedule raises it (scheduling/booking.py).
-    context = {"session": session, "person": person, "moved": session.sequence > 0}
+    application = session.panel.application
+    context = {
+        "session": session,
+        "person": person,
+        "moved": session.sequence > 0,
+        # The candidate's copy carries their status link, as every email to them does.
+        "status_url": application.status_url()
+        if person.email == application.candidate.email
+        else "",
+    }
     message = templated_email(template, person.email, context)
     organizer_name, organizer_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     candidate = single_line(session.panel.application.candidate)

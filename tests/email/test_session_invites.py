@@ -1,6 +1,7 @@
 """Interview invites say when an interview moved: from its first reschedule (SEQUENCE 1) on."""
 
 import pytest
+from django.conf import settings
 
 from hiring.tasks import send_session_invites
 from tests.email.helpers import booked_panel, rebook
@@ -37,3 +38,16 @@ def test_the_first_reschedule_is_announced_as_a_move(
         "Updated: Interview with Cora Candidate, Tue 5 Mar 09:00 UTC"
     }
     assert all("The interview has moved." in m.body for m in mailoutbox)
+
+
+def test_only_the_candidates_copy_carries_their_status_link(panel, member, mailoutbox):
+    session = panel.sessions.get()
+
+    send_session_invites.delay(session.pk, session.sequence)
+
+    by_person = {message.to[0]: message.body for message in mailoutbox}
+    link = panel.application.status_url()
+    assert by_person[panel.application.candidate.email].endswith(
+        f"Where your application stands: {settings.SITE_URL}{link}\n"
+    )
+    assert "/status/" not in by_person[member.email]
