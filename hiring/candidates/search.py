@@ -71,7 +71,9 @@ def find(user, text):
         .values_list("pk", flat=True)[:MAX_OPENINGS]
     )
     if openings:
-        latest = visible.filter(opening__in=openings).order_by("-created_at")
+        # Newest by id: the primary key walked backwards meets an opening's applications at
+        # once, where sorting every application of the openings by date took 20 ms.
+        latest = visible.filter(opening__in=openings).order_by("-pk")
         for candidate in Candidate.objects.only(*SHOWN).filter(
             pk__in=latest.values("candidate_id")[:MAX_RESULTS]
         ):
