@@ -36,8 +36,9 @@ def templates_page(request):
     whose overrides they edit (their own)."""
     editable_teams = list(email_template_teams(request.user))
     if not edits_organisation_emails(request.user):
-        if not editable_teams:
+        if request.user.is_leadership:  # reads pipelines, writes to no candidate
             raise Http404
+        # A member: their teams' texts, or why there is none yet.
         return render(request, "hiring/outreach/templates.html", {"teams": editable_teams})
     return _render_templates(request, None, teams=editable_teams)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from hiring.models import AuditEvent, EmailTemplate
 from hiring.outreach import messages, placeholders
-from tests.factories import ApplicationFactory, TeamFactory, field_errors
+from tests.factories import ApplicationFactory, TeamFactory, UserFactory, field_errors
 
 Kind = EmailTemplate.Kind
 Action = AuditEvent.Action
@@ -252,3 +252,13 @@ def test_the_templates_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("email_templates"))
     assert response.status_code == 200
+
+
+def test_a_member_in_no_team_is_told_why_there_is_nothing_to_edit(client, db):
+    loner = UserFactory()
+    client.force_login(loner)
+
+    page = client.get(reverse("email_templates"))
+
+    assert page.status_code == 200
+    assert "You are in no team yet." in page.text
