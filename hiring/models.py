@@ -60,6 +60,10 @@ class UserManager(BaseUserManager):
         fields.update(is_staff=True, is_superuser=True, role=User.Role.ADMIN)
         return self.create_user(email, password, **fields)
 
+    def recruiters(self):
+        """Who hears of what the team decided and what the candidate answered."""
+        return self.filter(role=User.Role.RECRUITER, is_active=True)
+
 
 class User(AbstractUser):
     """A person who signs in with their email. Team membership is separate from the role."""
@@ -584,6 +588,11 @@ class Candidate(models.Model):
 
     def link_list(self):
         return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+    @property
+    def zone_name(self):
+        """The zone the candidate's times are shown in: theirs once known, UTC until then."""
+        return self.time_zone or "UTC"
 
 
 class ApplicationQuerySet(models.QuerySet):

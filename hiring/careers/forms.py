@@ -1,5 +1,3 @@
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,7 +5,7 @@ from django.core.validators import FileExtensionValidator
 from django.urls import reverse
 from django.utils.html import format_html
 
-from ..models import validate_single_line
+from ..models import validate_single_line, validate_time_zone
 from ..pipeline.forms import checked_links, checked_resume
 
 # The careers page takes documents only: no plain text, no old Word files with their macros.
@@ -102,7 +100,11 @@ class ApplicationForm(CandidateDetailsForm):
 
     def clean_time_zone(self):
         zone = self.cleaned_data["time_zone"]
-        return zone if len(zone) <= 64 and zone in zoneinfo.available_timezones() else ""
+        try:
+            validate_time_zone(zone)
+        except ValidationError:
+            return ""
+        return zone
 
     def clean_website(self):
         if self.cleaned_data["website"]:

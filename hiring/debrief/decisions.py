@@ -242,5 +242,5 @@ def _take_effect(record, by):
     elif record.outcome == Decision.Outcome.NO_HIRE:
         application.move_to(Application.Stage.REJECTED, by)
     automation.after_decision(application)
-    for recruiter in User.objects.filter(role=User.Role.RECRUITER, is_active=True):
+    for recruiter in User.objects.recruiters():
         send_decision_notice.delay_on_commit(record.pk, recruiter.pk)

@@ -254,7 +254,7 @@ def decline(offer, reason=""):
 def _tell_recruiters(offer):
     from .tasks import send_offer_answered  # here: the tasks module imports this one
 
-    for recruiter in User.objects.filter(role=User.Role.RECRUITER, is_active=True):
+    for recruiter in User.objects.recruiters():
         send_offer_answered.delay_on_commit(offer.pk, recruiter.pk)
 
 

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from ..access import get_application_for_offer, get_offer_for
-from ..accounts.links import link_unusable
-from ..models import EmailTemplate, LinkError
+from ..accounts.links import signed_link
+from ..models import EmailTemplate
 from ..outreach.messages import compose
 from ..ratelimit import limit_candidate_posts
 from . import offers
@@ -99,52 +99,34 @@ def offer_withdraw(request, application_id, offer_id):
 # The candidate's pages: public, through the signed link in the offer email.
 
 
-def _offer_or_unusable(request, token):
-    try:
-        return offers.offer_for_link(token), None
-    except LinkError as error:
-        return None, link_unusable(request, "offer link", error)
-
-
 @never_cache
-def offer_answer(request, token):
-    offer, unusable = _offer_or_unusable(request, token)
-    if unusable:
-        return unusable
+@signed_link(offers.offer_for_link, "offer link")
+def offer_answer(request, offer, token):
     return render(request, "hiring/offers/offer_answer.html", _answer_context(offer, token))
 
 
 @never_cache
 @limit_candidate_posts
-def offer_accept(request, token):
+@signed_link(offers.offer_for_link, "offer link")
+def offer_accept(request, offer, token):
     """GET: ask the candidate to confirm; POST: accept."""
-    offer, unusable = _offer_or_unusable(request, token)
-    if unusable:
-        return unusable
     context = _answer_context(offer, token)
     if request.method == "POST":
-        try:
-            offer = offers.accept(offer)
-        except LinkError as error:
-            return link_unusable(request, "offer link", error)
+        offer = offers.accept(offer)
         return render(request, "hiring/offers/offer_answered.html", {**context, "offer": offer})
     return render(request, "hiring/offers/offer_confirm.html", {**context, "answer": "accept"})
 
 
 @never_cache
 @limit_candidate_posts
-def offer_decline(request, token):
+@signed_link(offers.offer_for_link, "offer link")
+def offer_decline(request, offer, token):
     """GET: ask the candidate to confirm, with a reason if they like; POST: decline."""
-    offer, unusable = _offer_or_unusable(request, token)
-    if unusable:
-        return unusable
     context = _answer_context(offer, token)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             offer = offers.decline(offer, form.cleaned_data["reason"])
-        except LinkError as error:
-            return link_unusable(request, "offer link", error)
         except ValidationError as error:
             form.add_error("reason", error)
         else:
@@ -160,5 +142,5 @@ def _answer_context(offer, token):
         "offer": offer,
         "token": token,
         "application": offer.application,
-        "zone_name": candidate.time_zone or "UTC",
+        "zone_name": candidate.zone_name,
     }

@@ -44,7 +44,7 @@ def template_for(application, kind):
 
 
 def candidate_zone(candidate):
-    return zoneinfo.ZoneInfo(candidate.time_zone or "UTC")
+    return zoneinfo.ZoneInfo(candidate.zone_name)
 
 
 def shown_to(candidate, value):

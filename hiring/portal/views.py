@@ -7,25 +7,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ..accounts.links import link_unusable
-from ..models import Application, LinkError
+from ..accounts.links import signed_link
+from ..models import Application
 from ..ratelimit import limit_candidate_posts
 from . import status
 from .forms import TimeZoneForm
 
 
-def _application_or_unusable(request, token):
-    try:
-        return Application.from_status_token(token), None
-    except LinkError as error:
-        return None, link_unusable(request, "link", error)
-
-
 @never_cache
-def candidate_status(request, token):
-    application, unusable = _application_or_unusable(request, token)
-    if unusable:
-        return unusable
+@signed_link(Application.from_status_token)
+def candidate_status(request, application, token):
     return _status_page(request, application, token)
 
 
@@ -40,8 +31,8 @@ def _status_page(request, application, token, form=None, status_code=200):
         "offer": offer,
         "closed": application.stage in status.FINAL,
         "interviews": status.upcoming_interviews(application),
-        "zone_name": candidate.time_zone or "UTC",
-        "form": form or TimeZoneForm(initial={"time_zone": candidate.time_zone or "UTC"}),
+        "zone_name": candidate.zone_name,
+        "form": form or TimeZoneForm(initial={"time_zone": candidate.zone_name}),
     }
     return render(request, "hiring/portal/status.html", context, status=status_code)
 
@@ -49,10 +40,8 @@ def _status_page(request, application, token, form=None, status_code=200):
 @never_cache
 @require_POST
 @limit_candidate_posts
-def candidate_time_zone(request, token):
-    application, unusable = _application_or_unusable(request, token)
-    if unusable:
-        return unusable
+@signed_link(Application.from_status_token)
+def candidate_time_zone(request, application, token):
     form = TimeZoneForm(request.POST)
     if not form.is_valid():
         return _status_page(request, application, token, form, 400)
@@ -63,11 +52,9 @@ def candidate_time_zone(request, token):
 
 @never_cache
 @limit_candidate_posts
-def candidate_withdraw(request, token):
+@signed_link(Application.from_status_token)
+def candidate_withdraw(request, application, token):
     """GET: ask the candidate to confirm; POST: withdraw the application."""
-    application, unusable = _application_or_unusable(request, token)
-    if unusable:
-        return unusable
     context = {"application": application, "token": token}
     if request.method == "POST":
         try:

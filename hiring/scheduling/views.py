@@ -16,10 +16,9 @@ from django.views.decorators.http import require_POST
 
 from ..access import get_application_for_pipeline, get_team_for_member
 from ..accounts.forms import TIME_ZONE_CHOICES
-from ..accounts.links import link_unusable
+from ..accounts.links import signed_link
 from ..models import (
     BusyBlock,
-    LinkError,
     Panel,
     PoolMember,
     User,
@@ -296,18 +295,13 @@ def session_cancel(request, application_id, session_id):
 
 @never_cache
 @limit_candidate_posts
-def candidate_schedule(request, token):
+@signed_link(booking.offer_for_link)
+def candidate_schedule(request, offer, token):
     """The candidate's page: no account, a signed link, times in their own time zone."""
-    try:
-        offer = booking.offer_for_link(token)
-    except LinkError as error:
-        return link_unusable(request, "link", error)
     options = list(enumerate(offer.options))
     if request.method == "POST" and "pick" in request.POST:
         try:
             booking.candidate_pick(offer, int(request.POST["pick"]))
-        except LinkError as error:
-            return link_unusable(request, "link", error)
         except (ValueError, ValidationError):
             return _candidate_page(request, offer, options, 400, "Choose one of the times below.")
         except booking.SlotTaken:
@@ -348,11 +342,8 @@ def _starts(options):
 @never_cache
 @limit_candidate_posts
 @require_POST
-def candidate_windows(request, token):
-    try:
-        offer = booking.offer_for_link(token)
-    except LinkError as error:
-        return link_unusable(request, "link", error)
+@signed_link(booking.offer_for_link)
+def candidate_windows(request, offer, token):
     form = CandidateWindowForm(request.POST, zone=zoneinfo.ZoneInfo(_candidate_zone(request)))
     if form.is_valid():
         try:
