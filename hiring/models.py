@@ -147,6 +147,12 @@ class Organisation(models.Model):
     require_mfa_for_staff = models.BooleanField(
         "require two-factor authentication for leadership and recruiters", default=False
     )
+    retention_months = models.PositiveSmallIntegerField(
+        "keep candidates' data for (months)",
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="After a candidate's last application closed; then their data is erased.",
+    )
 
     def __str__(self):
         return self.name
@@ -578,6 +584,17 @@ class Candidate(models.Model):
     # The addresses of records merged into this one, one per line: a merge loses nothing.
     other_emails = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Erasure anonymises the record and keeps it, so the numbers it carries stay
+    # (hiring/privacy/erasure.py).
+    erased_at = models.DateTimeField(null=True, blank=True)
+    # A legal hold stops erasure and retention until a recruiter releases it.
+    held_at = models.DateTimeField(null=True, blank=True)
+    held_by = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hold_reason = models.TextField(blank=True)
+    # When the candidate was told their data is about to be erased (hiring/privacy/retention.py).
+    retention_notice_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -743,10 +760,15 @@ class StageChange(models.Model):
 class Consent(models.Model):
     """A candidate's consent to the privacy notice, in the version they were shown."""
 
+    class Purpose(models.TextChoices):
+        APPLICATION = "application", "Applied under the privacy notice"
+        KEEP = "keep", "Asked to be kept on file"
+
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="consents")
     application = models.ForeignKey(
         Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="consents"
     )
+    purpose = models.CharField(max_length=12, choices=Purpose, default=Purpose.APPLICATION)
     notice_version = models.CharField(max_length=20)
     given_at = models.DateTimeField(default=timezone.now)
 
@@ -1198,6 +1220,9 @@ class AuditEvent(models.Model):
         EMAIL_TEMPLATE_CHANGED = "email_template", "Email template changed"
         OFFER = "offer", "Offer"
         WITHDRAWN_BY_CANDIDATE = "withdrawn", "Withdrawn by the candidate"
+        CANDIDATE_ERASED = "candidate_erased", "Candidate's data erased"
+        LEGAL_HOLD = "legal_hold", "Legal hold"
+        DATA_EXPORTED = "data_exported", "Candidate's data exported"
 
     # None for the organisation's own events (a person's role changed).
     team = models.ForeignKey(
@@ -1235,3 +1260,95 @@ class AuditEvent(models.Model):
         return cls.objects.create(
             action=action, actor=actor, team=team, application=application, details=details
         )
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("This log is append-only.")
+
+    def delete(self):
+        raise TypeError("This log is append-only.")
+
+
+class CandidateAccess(models.Model):
+    """Who opened a candidate's page, résumé or export: written once, never edited; rows older
+    than the retention period are pruned by the retention run, the one deletion."""
+
+    class What(models.TextChoices):
+        APPLICATION = "application", "Opened an application's page"
+        RESUME = "resume", "Downloaded the résumé"
+        PRIVACY = "privacy", "Opened the candidate's privacy page"
+        EXPORT = "export", "Downloaded the data export"
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="accesses")
+    application = models.ForeignKey(
+        Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # None when the candidate themselves downloaded their export.
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    what = models.CharField(max_length=12, choices=What)
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["candidate", "at"]), models.Index(fields=["at"])]
+
+    def __str__(self):
+        return f"{self.get_what_display()} by {self.user or 'the candidate'}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("This log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("This log is append-only.")
+
+    @classmethod
+    def record(cls, what, user, candidate, application=None):
+        return cls.objects.create(
+            what=what, user=user, candidate=candidate, application=application
+        )
+
+
+def export_path(instance, filename):
+    return f"exports/{uuid.uuid4().hex}/{filename}"
+
+
+class DataExport(models.Model):
+    """A ZIP of everything held about a candidate, built by a worker and downloaded once through
+    a signed, expiring link (hiring/privacy/export.py)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        BUILDING = "building", "Being prepared"
+        READY = "ready", "Ready to download"
+        DOWNLOADED = "downloaded", "Downloaded"
+        EXPIRED = "expired", "Expired"
+        FAILED = "failed", "Failed"
+
+    SALT = "teamfit.data-export"
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="exports")
+    # None when the candidate asked for it from their link.
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    # Percent done, for the progress bar.
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to=export_path, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"Export for {self.candidate}"

@@ -259,6 +259,14 @@ SLOT_OFFER_MAX_AGE_DAYS = int(env("SLOT_OFFER_MAX_AGE_DAYS", "5"))
 CANDIDATE_LINK_MAX_AGE_DAYS = int(env("CANDIDATE_LINK_MAX_AGE_DAYS", "365"))
 # The privacy notice candidates agree to; raise the version when its text changes.
 PRIVACY_NOTICE_VERSION = "2026-12"
+# A data export's download link works once, for this long after the export is ready; the
+# link confirming a candidate's erasure request works for this long after it was sent.
+DATA_EXPORT_MAX_AGE_DAYS = int(env("DATA_EXPORT_MAX_AGE_DAYS", "7"))
+ERASURE_CONFIRMATION_MAX_AGE_DAYS = int(env("ERASURE_CONFIRMATION_MAX_AGE_DAYS", "7"))
+# Candidates are told this many days before retention erases their data; the daily run
+# erases at most this many candidates per transaction, so it never holds locks for long.
+RETENTION_NOTICE_DAYS = 30
+RETENTION_BATCH_SIZE = int(env("RETENTION_BATCH_SIZE", "100"))
 # The careers page takes at most this many applications an hour from one client address, and
 # a day with one email address (hiring/careers/careers.py).
 CAREERS_APPLICATIONS_PER_ADDRESS_HOUR = int(env("CAREERS_APPLICATIONS_PER_ADDRESS_HOUR", "10"))

@@ -1,0 +1,183 @@
+"""Everything Teamfit holds about a candidate, in one list: the export writes it out, erasure
+anonymises it, and tests/test_privacy_inventory.py fails when a model that hangs from a
+candidate is missing here, or a text field of one is not classed as personal or not."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from hiring.models import (
+    Application,
+    AuditEvent,
+    Candidate,
+    CandidateAccess,
+    CandidateEmail,
+    CandidateImport,
+    CandidateWindow,
+    Consent,
+    DataExport,
+    Decision,
+    InterviewSession,
+    Notification,
+    Offer,
+    Panel,
+    SessionInterviewer,
+    SlotOffer,
+    StageChange,
+)
+from scorecards.models import Feedback, FeedbackRevision, Rating
+
+
+@dataclass(frozen=True)
+class Holding:
+    """A model's rows about a candidate. `personal`: fields holding who they are or what
+    someone wrote (erasure blanks them); `files`: stored files (erasure deletes them, the
+    export zips them); `kept`: text fields that hold nothing personal, and why is `about`."""
+
+    model: type
+    to_candidate: str
+    about: str
+    personal: tuple = ()
+    files: tuple = ()
+    kept: tuple = ()
+
+    @property
+    def key(self):
+        return self.model._meta.model_name
+
+    def rows(self, candidate):
+        return self.model.objects.filter(**{self.to_candidate: candidate.pk})
+
+
+class LedgerHolding(Holding):
+    """The notification ledger: its keys name the candidate's address (session invites) or
+    an email to them, not the candidate's row."""
+
+    def rows(self, candidate):
+        emails = CandidateEmail.objects.filter(application__candidate=candidate)
+        held = Q(key__in=[email.ledger_key for email in emails])
+        for address in [candidate.email, *candidate.other_emails.split()]:
+            if address:
+                held |= Q(key__iendswith=f":{address}")
+        return Notification.objects.filter(held)
+
+
+class ImportHolding(Holding):
+    """A checked import not yet run keeps its rows, the candidate's among them."""
+
+    def rows(self, candidate):
+        return CandidateImport.objects.filter(status=CandidateImport.Status.PREVIEW).filter(
+            rows__icontains=candidate.email
+        )
+
+
+HOLDINGS = (
+    Holding(
+        Candidate,
+        "pk",
+        "Who the candidate is, as they or a recruiter gave it",
+        personal=("name", "email", "phone", "links", "time_zone", "other_emails", "hold_reason"),
+        files=("resume",),
+    ),
+    Holding(
+        Application,
+        "candidate",
+        "Each opening they applied for, its stage and source",
+        personal=("note",),
+        kept=("decision_rule",),
+    ),
+    Holding(StageChange, "application__candidate", "Each move between stages, with its time"),
+    Holding(
+        Consent,
+        "candidate",
+        "Their agreements to the privacy notice",
+        kept=("notice_version",),
+    ),
+    Holding(
+        CandidateEmail,
+        "application__candidate",
+        "Emails written to them",
+        personal=("to", "subject", "body"),
+    ),
+    Holding(
+        Offer,
+        "application__candidate",
+        "Offers made to them and their answers",
+        personal=("terms", "decline_reason"),
+        kept=("title",),
+    ),
+    Holding(Panel, "application__candidate", "Their interview panels"),
+    Holding(
+        InterviewSession,
+        "panel__application__candidate",
+        "Their interview sessions and times",
+        kept=("uid",),
+    ),
+    Holding(
+        SessionInterviewer,
+        "session__panel__application__candidate",
+        "Who interviewed them in each session",
+    ),
+    Holding(
+        SlotOffer,
+        "panel__application__candidate",
+        "Interview times offered to them",
+        kept=("options",),
+    ),
+    Holding(
+        CandidateWindow,
+        "panel__application__candidate",
+        "Times they proposed for their interviews",
+    ),
+    Holding(
+        Feedback,
+        "application__candidate",
+        "Interviewers' scorecards about them",
+        personal=("excuse_reason",),
+    ),
+    Holding(
+        FeedbackRevision,
+        "feedback__application__candidate",
+        "Each submitted scorecard: vote, key takeaways",
+        personal=("takeaways", "amend_reason"),
+    ),
+    Holding(
+        Rating,
+        "revision__feedback__application__candidate",
+        "Each scorecard's rating and notes per criterion",
+        personal=("notes",),
+    ),
+    Holding(
+        Decision,
+        "application__candidate",
+        "The team's decision on each application",
+        personal=("rationale",),
+        kept=("recommendation", "recommendation_reasons"),
+    ),
+    Holding(
+        AuditEvent,
+        "application__candidate",
+        "What happened to each application, who did it and when",
+        personal=("details",),
+    ),
+    Holding(CandidateAccess, "candidate", "Who opened their page, résumé or export, and when"),
+    Holding(DataExport, "candidate", "Exports of their data", files=("file",)),
+    LedgerHolding(
+        Notification,
+        "",
+        "Emails sent to them, by key, so none is sent twice",
+        personal=("key",),
+    ),
+    ImportHolding(
+        CandidateImport,
+        "",
+        "Imports waiting to run that list them",
+        personal=("rows",),
+        kept=("file_name", "failure"),
+    ),
+)
+
+
+def candidate_data(candidate):
+    """[(holding, rows)] for every row and file Teamfit holds about `candidate`."""
+    return [(holding, holding.rows(candidate)) for holding in HOLDINGS]

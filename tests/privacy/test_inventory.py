@@ -1,0 +1,73 @@
+"""Nobody can add candidate data and forget it: every model that hangs from a candidate, and
+every text field of those models, is in hiring.privacy.inventory's list."""
+
+from django.apps import apps
+from django.db import models
+
+from hiring.models import Candidate
+from hiring.privacy.inventory import HOLDINGS, candidate_data
+
+# Models that point at a candidate's rows but hold nothing about the candidate.
+NOT_ABOUT_THE_CANDIDATE = {
+    # Which criteria a scorecard covers: the scorecard's, not the candidate's.
+    "scorecards.feedback_criteria",
+}
+
+TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField, models.FileField)
+
+
+def label(model):
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def models_hanging_from(root):
+    """Every model reachable from `root` through relations pointing at what is reached."""
+    reached, todo = {root}, [root]
+    while todo:
+        model = todo.pop()
+        for related in model._meta.related_objects:
+            target = related.related_model
+            if target not in reached and label(target) not in NOT_ABOUT_THE_CANDIDATE:
+                reached.add(target)
+                todo.append(target)
+    return reached
+
+
+def test_every_model_hanging_from_a_candidate_is_in_the_inventory():
+    covered = {holding.model for holding in HOLDINGS}
+    missing = {label(model) for model in models_hanging_from(Candidate) - covered}
+    assert not missing, f"Add these to hiring/privacy/inventory.py HOLDINGS: {sorted(missing)}"
+
+
+def test_every_text_field_of_an_inventoried_model_is_classed():
+    unclassed = []
+    for holding in HOLDINGS:
+        classed = {*holding.personal, *holding.files, *holding.kept}
+        for field in holding.model._meta.concrete_fields:
+            is_text = isinstance(field, TEXT_FIELDS) and not field.choices
+            if is_text and field.name not in classed:
+                unclassed.append(f"{label(holding.model)}.{field.name}")
+    assert not unclassed, f"Class these as personal, files or kept: {unclassed}"
+
+
+def test_the_classes_name_real_fields():
+    for holding in HOLDINGS:
+        names = {field.name for field in holding.model._meta.concrete_fields}
+        assert {*holding.personal, *holding.files, *holding.kept} <= names, holding.key
+
+
+def test_the_walk_sees_a_new_relation():
+    """The walk itself: a model with a key to an application is found."""
+    reached = models_hanging_from(Candidate)
+    assert apps.get_model("hiring", "stagechange") in reached
+    assert apps.get_model("scorecards", "rating") in reached
+    assert apps.get_model("hiring", "team") not in reached
+
+
+def test_candidate_data_lists_each_holding_once(db):
+    candidate = Candidate.objects.create(name="Quinn Rowe", email="quinn@example.com")
+    listed = candidate_data(candidate)
+    assert [holding.key for holding, _ in listed] == [holding.key for holding in HOLDINGS]
+    rows = {holding.key: list(rows) for holding, rows in listed}
+    assert rows["candidate"] == [candidate]
+    assert rows["notification"] == []
