@@ -182,6 +182,17 @@ def get_candidate_for_merge(user, candidate_id):
     return get_object_or_404(Candidate, pk=candidate_id)
 
 
+def handles_candidate_data(user):
+    """Recruiters and leadership export, erase and hold a candidate's data (SPEC's matrix)."""
+    return user.sees_all_teams
+
+
+def get_candidate_for_privacy(user, candidate_id):
+    if not handles_candidate_data(user):
+        raise Http404
+    return get_object_or_404(Candidate.objects.select_related("held_by"), pk=candidate_id)
+
+
 def reader_teams(user):
     """The teams whose reports `user` reads: leadership every team, a member their own. None
     for recruiters and admins: reports show scores, and recruiters see pipelines, not scores."""

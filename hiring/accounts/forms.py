@@ -68,7 +68,7 @@ class InviteForm(forms.Form):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "require_mfa_for_staff"]
+        fields = ["name", "require_mfa_for_staff", "retention_months"]
 
 
 class PersonForm(forms.ModelForm):

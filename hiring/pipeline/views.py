@@ -24,6 +24,7 @@ from ..access import (
     get_opening_for_member,
     get_opening_for_pipeline,
     get_team_for_member,
+    handles_candidate_data,
     opens_debrief,
     proposes_members,
     runs_pipeline,
@@ -32,7 +33,7 @@ from ..access import (
 from ..candidates.merging import duplicates_shown_to
 from ..debrief import decisions
 from ..debrief.forms import DecisionRuleForm
-from ..models import Application, Opening, Proposal, Team
+from ..models import Application, CandidateAccess, Opening, Proposal, Team
 from ..offers.offers import can_prepare
 from ..teams import membership
 from . import applications, board
@@ -142,6 +143,9 @@ def application_create(request, opening_id):
 @login_required
 def application_detail(request, application_id):
     application = get_application_for(request.user, application_id)
+    CandidateAccess.record(
+        CandidateAccess.What.APPLICATION, request.user, application.candidate, application
+    )
     return _render_application(request, application)
 
 
@@ -190,6 +194,7 @@ def _application_context(user, application, forms):
         "offers": offers,
         "candidate_emails": application.emails.select_related("created_by")[:50],
         "duplicates": duplicates_shown_to(user, application),
+        "handles_candidate_data": handles_candidate_data(user),
         **forms,
     }
     if readable:
@@ -218,9 +223,11 @@ def application_stage(request, application_id):
 @never_cache
 @login_required
 def application_resume(request, application_id):
-    candidate = get_application_for(request.user, application_id).candidate
+    application = get_application_for(request.user, application_id)
+    candidate = application.candidate
     if not candidate.resume:
         raise Http404
+    CandidateAccess.record(CandidateAccess.What.RESUME, request.user, candidate, application)
     return FileResponse(candidate.resume.open("rb"), as_attachment=True)
 
 

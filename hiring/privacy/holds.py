@@ -1,0 +1,36 @@
+"""Legal hold: while a candidate is on hold, neither erasure nor retention touches their data."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from hiring.models import AuditEvent, Candidate
+
+
+@transaction.atomic
+def put_on_hold(candidate, by, reason):
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.erased_at:
+        raise ValidationError("This candidate's data was erased: there is nothing to hold.")
+    if candidate.held_at:
+        raise ValidationError("This candidate is already on hold.")
+    candidate.held_at, candidate.held_by, candidate.hold_reason = timezone.now(), by, reason
+    candidate.save(update_fields=["held_at", "held_by", "hold_reason"])
+    # The reason may name people: it stays on the candidate, which erasure blanks.
+    AuditEvent.record(
+        AuditEvent.Action.LEGAL_HOLD, by, None, details=f"Candidate record #{candidate.pk} held"
+    )
+    return candidate
+
+
+@transaction.atomic
+def release(candidate, by):
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if not candidate.held_at:
+        raise ValidationError("This candidate is not on hold.")
+    candidate.held_at, candidate.held_by, candidate.hold_reason = None, None, ""
+    candidate.save(update_fields=["held_at", "held_by", "hold_reason"])
+    AuditEvent.record(
+        AuditEvent.Action.LEGAL_HOLD, by, None, details=f"Candidate record #{candidate.pk} released"
+    )
+    return candidate
