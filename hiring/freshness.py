@@ -38,10 +38,12 @@ from .models import (
     Ballot,
     BusyBlock,
     Candidate,
+    CandidateAccess,
     CandidateEmail,
     CandidateImport,
     CandidateWindow,
     Consent,
+    DataExport,
     Decision,
     EmailTemplate,
     InterviewSession,
@@ -205,6 +207,8 @@ NOT_WATCHED = {
     EmailTemplate: "templates show on the email templates page, not cached",
     CandidateImport: "an import's progress is its own page, not cached; the applications it "
     "creates move their teams on explicitly (bulk_create sends no signal)",
+    CandidateAccess: "the access log shows on the admin's log and in exports, not cached",
+    DataExport: "an export's progress shows on the candidate's privacy page, not cached",
 }
 
 
