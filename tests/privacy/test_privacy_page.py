@@ -1,0 +1,153 @@
+"""The candidate's privacy page, legal hold and the access log of who opened a candidate."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from hiring.models import AuditEvent, CandidateAccess, User
+from tests.factories import ApplicationFactory, UserFactory, field_errors
+
+# The session and user, the candidate, its applications, one count per holding, the access
+# log's row: a constant, however much is held.
+PRIVACY_PAGE_MAX_QUERIES = 30
+
+
+@pytest.fixture
+def application(team):
+    return ApplicationFactory(opening__team=team, candidate__name="Quinn Rowe")
+
+
+@pytest.fixture
+def candidate(application):
+    return application.candidate
+
+
+def privacy_url(candidate):
+    return reverse("candidate_privacy", args=[candidate.pk])
+
+
+def accesses(candidate):
+    return [(a.what, a.user) for a in CandidateAccess.objects.filter(candidate=candidate)]
+
+
+@pytest.mark.parametrize("role", [User.Role.RECRUITER, User.Role.LEADERSHIP])
+def test_recruiters_and_leadership_read_what_is_held(signed_in, candidate, application, role):
+    person = UserFactory(role=role)
+    response = signed_in(person).get(privacy_url(candidate))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Quinn Rowe" in page
+    assert application.opening.title in page
+    assert "Interviewers&#x27; scorecards about them" in page
+    assert accesses(candidate) == [(CandidateAccess.What.PRIVACY, person)]
+
+
+def test_members_admins_and_strangers_get_404(signed_in, candidate, member, org_admin, outsider):
+    for person in (member, org_admin, outsider):
+        assert signed_in(person).get(privacy_url(candidate)).status_code == 404
+    assert accesses(candidate) == []
+
+
+def test_the_page_runs_a_bounded_number_of_queries(
+    signed_in, recruiter, candidate, team, django_assert_max_num_queries
+):
+    for _ in range(3):
+        ApplicationFactory(candidate=candidate, opening__team=team)
+    client = signed_in(recruiter)
+    with django_assert_max_num_queries(PRIVACY_PAGE_MAX_QUERIES):
+        assert client.get(privacy_url(candidate)).status_code == 200
+
+
+def test_opening_an_application_or_its_resume_is_logged(signed_in, member, application):
+    candidate = application.candidate
+    candidate.resume = SimpleUploadedFile("cv.pdf", b"%PDF-1.4 cv")
+    candidate.save()
+    client = signed_in(member)
+    assert client.get(application.get_absolute_url()).status_code == 200
+    assert client.get(reverse("application_resume", args=[application.pk])).status_code == 200
+    # Cached or not, each opening is logged.
+    assert client.get(application.get_absolute_url()).status_code == 200
+    assert (
+        accesses(candidate)
+        == [
+            (CandidateAccess.What.APPLICATION, member),
+            (CandidateAccess.What.RESUME, member),
+            (CandidateAccess.What.APPLICATION, member),
+        ][::-1]
+    )
+
+
+def test_the_access_log_is_append_only(recruiter, candidate):
+    access = CandidateAccess.record(CandidateAccess.What.PRIVACY, recruiter, candidate)
+    with pytest.raises(TypeError):
+        access.save()
+    with pytest.raises(TypeError):
+        access.delete()
+    with pytest.raises(TypeError):
+        CandidateAccess.objects.filter(candidate=candidate).update(user=None)
+    with pytest.raises(TypeError):
+        CandidateAccess.objects.filter(candidate=candidate).delete()
+    assert CandidateAccess.objects.count() == 1
+
+
+def test_the_organisation_admin_reads_the_access_log(signed_in, org_admin, recruiter, team):
+    quinn = ApplicationFactory(opening__team=team, candidate__name="Quinn Rowe").candidate
+    other = ApplicationFactory(opening__team=team, candidate__name="Ola Berg").candidate
+    CandidateAccess.record(CandidateAccess.What.PRIVACY, recruiter, quinn)
+    CandidateAccess.record(CandidateAccess.What.EXPORT, None, other)
+    client = signed_in(org_admin)
+    page = client.get(reverse("access_log")).content.decode()
+    assert "Quinn Rowe" in page
+    assert "Ola Berg" in page
+    assert "The candidate" in page
+    filtered = client.get(reverse("access_log"), {"candidate": quinn.pk}).content.decode()
+    assert "Quinn Rowe" in filtered
+    assert "Ola Berg" not in filtered
+
+
+@pytest.mark.parametrize("fixture", ["member", "recruiter", "leadership"])
+def test_only_the_organisation_admin_reads_the_access_log(signed_in, request, fixture):
+    person = request.getfixturevalue(fixture)
+    assert signed_in(person).get(reverse("access_log")).status_code == 404
+
+
+def test_a_hold_needs_a_reason_beside_its_field(signed_in, recruiter, candidate):
+    response = signed_in(recruiter).post(
+        reverse("candidate_hold", args=[candidate.pk]), {"reason": ""}
+    )
+    assert response.status_code == 400
+    assert "This field is required." in field_errors(response.content.decode(), "reason")
+    candidate.refresh_from_db()
+    assert candidate.held_at is None
+
+
+def test_a_recruiter_puts_a_candidate_on_hold_and_releases_them(signed_in, recruiter, candidate):
+    client = signed_in(recruiter)
+    reason = "Tribunal claim 2026/114"
+    response = client.post(reverse("candidate_hold", args=[candidate.pk]), {"reason": reason})
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.held_at
+    assert candidate.held_by == recruiter
+    assert candidate.hold_reason == reason
+    assert reason in client.get(privacy_url(candidate)).content.decode()
+
+    again = client.post(reverse("candidate_hold", args=[candidate.pk]), {"reason": "Twice"})
+    assert again.status_code == 409
+
+    client.post(reverse("candidate_release", args=[candidate.pk]))
+    candidate.refresh_from_db()
+    assert (candidate.held_at, candidate.held_by, candidate.hold_reason) == (None, None, "")
+    holds = AuditEvent.objects.filter(action=AuditEvent.Action.LEGAL_HOLD).order_by("at", "pk")
+    # The audit says what happened, not the reason (which may name people).
+    assert [event.details for event in holds] == [
+        f"Candidate record #{candidate.pk} held",
+        f"Candidate record #{candidate.pk} released",
+    ]
+
+
+def test_members_cannot_hold(signed_in, member, candidate):
+    url = reverse("candidate_hold", args=[candidate.pk])
+    assert signed_in(member).post(url, {"reason": "Mine"}).status_code == 404
+    candidate.refresh_from_db()
+    assert candidate.held_at is None
