@@ -1314,6 +1314,13 @@ class CandidateAccess(models.Model):
             what=what, user=user, candidate=candidate, application=application
         )
 
+    @classmethod
+    def move(cls, from_candidate, to_candidate):
+        """When two records of one person merge, their log goes with them: the one change
+        allowed, made past the append-only guard on purpose."""
+        rows = cls.objects.filter(candidate=from_candidate)
+        models.QuerySet.update(rows, candidate=to_candidate)
+
 
 def export_path(instance, filename):
     return f"exports/{uuid.uuid4().hex}/{filename}"

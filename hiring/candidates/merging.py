@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Case, Count, Min, Q, When
 
 from ..access import merges_candidates, runs_pipeline
-from ..models import AuditEvent, Candidate, Opening
+from ..models import AuditEvent, Candidate, CandidateAccess, Opening
 from .search import fold, folded
 
 # How many records one candidate's check reads, and how many emails of a merged record it
@@ -160,9 +160,10 @@ class MergeRefused(ValidationError):
 @transaction.atomic
 def merge(keep, other, by):
     """Move everything of `other` to `keep` and delete `other`: its applications (and with
-    them their stage history, feedback, panels, emails and offers), its consents, what `keep`
-    lacks of its phone, résumé and time zone, its links and its addresses. Refused, with
-    nothing changed, when both applied to the same opening."""
+    them their stage history, feedback, panels, emails and offers), its consents, exports,
+    access log and legal hold, what `keep` lacks of its phone, résumé and time zone, its links
+    and its addresses. Refused, with nothing changed, when both applied to the same opening or
+    one was erased."""
     if keep.pk == other.pk:
         raise MergeRefused("Choose two different records.")
     locked = Candidate.objects.select_for_update().in_bulk([keep.pk, other.pk])
@@ -170,6 +171,8 @@ def merge(keep, other, by):
         raise MergeRefused("One of these records no longer exists: it may have been merged.")
     keep, other = locked[keep.pk], locked[other.pk]
     other_id = other.pk  # delete() forgets it
+    if keep.erased_at or other.erased_at:
+        raise MergeRefused("An erased record holds nothing to merge. Nothing was changed.")
     shared = shared_openings(keep, other)
     if shared:
         raise MergeRefused(
@@ -188,6 +191,14 @@ def merge(keep, other, by):
             details=f"Merged with candidate record #{other_id}",
         )
     other.consents.update(candidate=keep)
+    other.exports.update(candidate=keep)
+    CandidateAccess.move(other, keep)
+    if other.held_at and not keep.held_at:
+        keep.held_at, keep.held_by, keep.hold_reason = (
+            other.held_at,
+            other.held_by,
+            other.hold_reason,
+        )
 
     unused_resume = None
     if other.resume and not keep.resume:

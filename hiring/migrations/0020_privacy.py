@@ -3,9 +3,22 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
+import importlib
+
 import hiring.models
 from django.conf import settings
 from django.db import migrations, models
+
+# Adding held_by rebuilds hiring_candidate on SQLite, which drops the search indexes 0019
+# created outside the models' state: make them again.
+search = importlib.import_module("hiring.migrations.0019_candidate_search")
+
+
+def recreate_sqlite_search_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for name, definition in search.INDEXES["sqlite"].items():
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON hiring_candidate {definition}")
 
 
 class Migration(migrations.Migration):
@@ -88,4 +101,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['candidate', 'at'], name='hiring_cand_candida_43ea8e_idx'), models.Index(fields=['at'], name='hiring_cand_at_72958b_idx')],
             },
         ),
+        migrations.RunPython(recreate_sqlite_search_indexes, migrations.RunPython.noop),
     ]

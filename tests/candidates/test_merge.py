@@ -9,7 +9,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiring.candidates import merging
-from hiring.models import Application, AuditEvent, Candidate, Consent, Panel, StageChange
+from hiring.models import (
+    Application,
+    AuditEvent,
+    Candidate,
+    CandidateAccess,
+    Consent,
+    DataExport,
+    Panel,
+    StageChange,
+)
+from hiring.privacy import holds
 from scorecards.models import Feedback
 from tests.factories import (
     ApplicationFactory,
@@ -171,7 +181,31 @@ def test_merge_moves_every_relation_of_a_candidate():
     # A new model pointing at Candidate must be taught to merging.merge first.
     relations = {rel.get_accessor_name() for rel in Candidate._meta.related_objects}
 
-    assert relations == {"applications", "consents"}
+    assert relations == {"applications", "consents", "accesses", "exports"}
+
+
+def test_the_access_log_exports_and_a_hold_follow_the_person(records, recruiter):
+    older, newer = records
+    CandidateAccess.record(CandidateAccess.What.PRIVACY, recruiter, newer)
+    export = DataExport.objects.create(candidate=newer, requested_by=recruiter)
+    holds.put_on_hold(newer, recruiter, "Claim 114")
+
+    kept = merging.merge(older, newer, recruiter)
+
+    assert [access.user for access in kept.accesses.all()] == [recruiter]
+    assert list(kept.exports.all()) == [export]
+    kept.refresh_from_db()
+    assert (kept.held_by, kept.hold_reason) == (recruiter, "Claim 114")
+
+
+def test_an_erased_record_is_not_merged(records, recruiter):
+    older, newer = records
+    Candidate.objects.filter(pk=newer.pk).update(erased_at=timezone.now())
+
+    with pytest.raises(merging.MergeRefused, match="erased"):
+        merging.merge(older, Candidate.objects.get(pk=newer.pk), recruiter)
+
+    assert Candidate.objects.filter(pk=newer.pk).exists()
 
 
 # The résumé.
