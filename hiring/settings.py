@@ -226,6 +226,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
     },
     "expire-offers": {"task": "hiring.offers.tasks.expire_offers", "schedule": 300},
+    "expire-data-exports": {"task": "hiring.privacy.tasks.expire_exports", "schedule": 3600},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
@@ -258,7 +259,7 @@ SLOT_OFFER_MAX_AGE_DAYS = int(env("SLOT_OFFER_MAX_AGE_DAYS", "5"))
 # application closed.
 CANDIDATE_LINK_MAX_AGE_DAYS = int(env("CANDIDATE_LINK_MAX_AGE_DAYS", "365"))
 # The privacy notice candidates agree to; raise the version when its text changes.
-PRIVACY_NOTICE_VERSION = "2026-12"
+PRIVACY_NOTICE_VERSION = "2026-12.2"
 # A data export's download link works once, for this long after the export is ready; the
 # link confirming a candidate's erasure request works for this long after it was sent.
 DATA_EXPORT_MAX_AGE_DAYS = int(env("DATA_EXPORT_MAX_AGE_DAYS", "7"))

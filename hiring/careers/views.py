@@ -66,6 +66,8 @@ def privacy(request):
     context = {
         "organisation": Organisation.current(),
         "version": settings.PRIVACY_NOTICE_VERSION,
+        "notice_days": settings.RETENTION_NOTICE_DAYS,
+        "export_days": settings.DATA_EXPORT_MAX_AGE_DAYS,
     }
     return render(request, "hiring/careers/privacy.html", context)
 

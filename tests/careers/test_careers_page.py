@@ -98,3 +98,13 @@ def test_the_privacy_notice_names_its_version_and_the_rights(client, organisatio
     assert "Acme Robotics runs its hiring with Teamfit" in text
     for words in ("What we keep", "Why", "How long", "Get a copy", "erased", "Withdraw"):
         assert words in text
+
+
+def test_the_privacy_notice_states_the_organisations_retention(client, organisation):
+    organisation.retention_months = 18
+    organisation.save()
+
+    text = client.get(reverse("careers_privacy")).content.decode()
+
+    assert "for 18 months after your last application closed" in text
+    assert "Erase" in text
