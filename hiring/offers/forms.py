@@ -5,27 +5,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ..models import validate_single_line
+from ..widgets import DateInput
 from . import offers
-
-ISO_DATE = "%Y-%m-%d"
 
 
 class OfferForm(forms.Form):
     """An offer's fields; the expiry is a date and a time in the preparer's own zone, stored UTC."""
 
     title = forms.CharField(label="Job title", max_length=120, validators=[validate_single_line])
-    start_date = forms.DateField(
-        label="Start date", widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
-    )
+    start_date = forms.DateField(label="Start date", widget=DateInput())
     terms = forms.CharField(
         label="Terms",
         max_length=offers.MAX_TERMS,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Salary, equity, benefits: what the candidate accepts.",
     )
-    expires_date = forms.DateField(
-        label="Expires on", widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
-    )
+    expires_date = forms.DateField(label="Expires on", widget=DateInput())
     expires_time = forms.TimeField(
         label="at", initial=time(17), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from ..models import Team
+from ..widgets import DateInput
 
 # A report with no period chosen covers this long, up to today.
 DEFAULT_PERIOD = timedelta(days=180)
@@ -14,8 +15,8 @@ LONGEST_PERIOD_YEARS = 10
 
 class PeriodForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="All")
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
-    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    start = forms.DateField(widget=DateInput(), required=False)
+    end = forms.DateField(widget=DateInput(), required=False)
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from scorecards.models import Category
 
 from ..accounts.forms import TimeZoneField
 from ..models import User, WorkingHours
+from ..widgets import DateInput
 from . import availability
 
 
@@ -201,7 +202,7 @@ SessionFormSet = forms.formset_factory(
 
 
 class FindTimesForm(forms.Form):
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="From")
+    start = forms.DateField(widget=DateInput(), label="From")
     days = forms.IntegerField(min_value=1, max_value=30, initial=10, label="Days to search")
     within_candidate_windows = forms.BooleanField(
         required=False, label="Only when the candidate said they are free"
@@ -214,7 +215,7 @@ class CandidateWindowForm(forms.Form):
 
     DAYS_AHEAD = 60
 
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=DateInput())
     start = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="From")
     end = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="To")
 
