@@ -11,7 +11,7 @@ import itertools
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -74,6 +74,52 @@ class Option:
     @property
     def end(self) -> datetime:
         return max(session.end for session in self.sessions)
+
+
+# Why a session finds no time (Blocker.reason): a person's time is gone outside their working
+# hours in their own zone, to their busy times, to their other interviews with the buffer
+# around each, or to their weekly cap; or two people's working hours never meet; or too few of
+# the pool are free at once; or the candidate proposed no time in the range; or each part fits
+# alone but not all of them at once.
+HOURS, BUSY, INTERVIEWS, CAPPED = "hours", "busy", "interviews", "capped"
+APART, POOL, WINDOWS, TOGETHER = "apart", "pool", "windows", "together"
+# What would find a time (Suggestion.kind): another pool member in a blocker's place, searching
+# further ahead, sessions on separate days, times outside the candidate's windows.
+SWAP, LATER, SEPARATE_DAYS, ANY_TIME = "swap", "later", "separate_days", "any_time"
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """What stops session `session` (an index into the requests; None for the whole panel):
+    `person`, for `reason`, whenever `others` (the session's other people) are all free.
+    `example` is such a time they are free and `person` is not; `week` the Monday, in the
+    person's zone, of a week their cap is full; `count` how many of the pool are free."""
+
+    session: int | None
+    reason: str
+    person: int | None = None
+    others: tuple[int, ...] = ()
+    example: Span | None = None
+    week: date | None = None
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A change with which a time fits, the earliest being `first`: SWAP puts `replacement`
+    (of the session's pool) in `person`'s place in `session`."""
+
+    kind: str
+    first: datetime
+    session: int | None = None
+    person: int | None = None
+    replacement: int | None = None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    blockers: tuple[Blocker, ...]
+    suggestions: tuple[Suggestion, ...]
 
 
 def find_options(
@@ -244,16 +290,26 @@ class _Calendar:
     free: list[Span]
     starts: list[datetime]
 
+    # What each step of build() leaves: the reason a person's time is gone is the first step
+    # that takes it (explain()).
+    layers: tuple[tuple[str, list[Span]], ...]
+
     @classmethod
     def build(cls, person: Interviewer, start: datetime, end: datetime) -> "_Calendar":
         zone = ZoneInfo(person.time_zone)
         booked = Counter(_week(interview.start, zone) for interview in person.interviews)
         buffered = ((i.start - person.buffer, i.end + person.buffer) for i in person.interviews)
-        free = _working_time(person, zone, start, end)
-        free = _subtract(free, _normalize((b.start, b.end) for b in person.busy))
-        free = _subtract(free, _normalize(buffered))
-        free = _subtract(free, _full_weeks(person, zone, booked, start, end))
-        return cls(person, zone, booked, free, [span[0] for span in free])
+        hours = _working_time(person, zone, start, end)
+        not_busy = _subtract(hours, _normalize((b.start, b.end) for b in person.busy))
+        not_interviewing = _subtract(not_busy, _normalize(buffered))
+        free = _subtract(not_interviewing, _full_weeks(person, zone, booked, start, end))
+        layers = (
+            (HOURS, hours),
+            (BUSY, not_busy),
+            (INTERVIEWS, not_interviewing),
+            (CAPPED, free),
+        )
+        return cls(person, zone, booked, free, [span[0] for span in free], layers)
 
     def week(self, moment: datetime) -> Week:
         return _week(moment, self.zone)
@@ -569,3 +625,154 @@ def _minutes(duration: timedelta) -> str:
     minutes = int(duration.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+# Explaining a search that found nothing.
+
+
+def explain(
+    requests: Sequence[SessionRequest],
+    interviewers: Mapping[int, Interviewer],
+    *,
+    start: datetime,
+    end: datetime,
+    candidate_windows: Sequence[Interval] | None = None,
+    back_to_back: bool = True,
+    later: datetime | None = None,
+    step: timedelta = timedelta(minutes=15),
+    swaps: int = 3,
+) -> Explanation:
+    """Why find_options() finds no time between `start` and `end`, and what would find one: up
+    to `swaps` pool members in a blocker's place, a search on to `later`, sessions on separate
+    days, times outside the candidate's windows. `interviewers` must cover `later` too."""
+    requests = tuple(requests)
+    _check_arguments(requests, start, end, step)
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    window = [(start, end)]
+    if candidate_windows is not None:
+        window = _intersect(window, _normalize((w.start, w.end) for w in candidate_windows))
+    ids = {pid for request in requests for pid in (*_fixed(request), *request.pool_ids)}
+    calendars = {pid: _Calendar.build(interviewers[pid], start, end) for pid in ids}
+
+    def first(changed=requests, **changes):
+        search = {
+            "start": start,
+            "end": end,
+            "candidate_windows": candidate_windows,
+            "back_to_back": back_to_back,
+            "step": step,
+            "limit": 1,
+            **changes,
+        }
+        options = find_options(changed, interviewers, **search)
+        return options[0].start if options else None
+
+    blockers = []
+    if requests and not _room(window, min(request.duration for request in requests)):
+        blockers.append(Blocker(None, WINDOWS))
+    else:
+        for index, request in enumerate(requests):
+            blockers += _session_blockers(index, request, calendars, window)
+        if requests and not blockers and first() is None:
+            blockers.append(Blocker(None, TOGETHER))
+
+    suggestions = _swaps(requests, blockers, calendars, window, first, swaps)
+    changes = []
+    if later is not None and later > end:
+        changes.append((LATER, {"end": later}))
+    if back_to_back and len(requests) > 1:
+        changes.append((SEPARATE_DAYS, {"back_to_back": False}))
+    if candidate_windows is not None:
+        changes.append((ANY_TIME, {"candidate_windows": None}))
+    for kind, change in changes:
+        moment = first(**change)
+        if moment is not None:
+            suggestions.append(Suggestion(kind, moment))
+    return Explanation(tuple(blockers), tuple(suggestions))
+
+
+def _room(spans: list[Span], duration: timedelta) -> bool:
+    return bool(_starts_within(spans, duration))
+
+
+def _free_together(people, calendars, window: list[Span]) -> list[Span]:
+    spans = window
+    for pid in people:
+        spans = _intersect(spans, calendars[pid].free)
+    return spans
+
+
+def _session_blockers(index: int, request: SessionRequest, calendars, window) -> list[Blocker]:
+    fixed, duration = _fixed(request), request.duration
+    everyone = _free_together(fixed, calendars, window)
+    if _room(everyone, duration):
+        if request.pool_count and not _possible_starts(request, calendars, window):
+            free = [
+                pid
+                for pid in _pool(request)
+                if _room(_free_together((pid,), calendars, everyone), duration)
+            ]
+            return [Blocker(index, POOL, count=len(free))]
+        return []
+    # The one person without whom the others would meet; when nobody is, two or more block.
+    found = []
+    for pid in fixed:
+        others = tuple(other for other in fixed if other != pid)
+        theirs = _free_together(others, calendars, window)
+        if _room(theirs, duration):
+            found.append(_why(index, pid, others, theirs, calendars[pid], duration))
+    if found:
+        return found
+    for pid, other in itertools.combinations(fixed, 2):
+        hours = _intersect(dict(calendars[pid].layers)[HOURS], dict(calendars[other].layers)[HOURS])
+        if not _room(_intersect(window, hours), duration):
+            found.append(Blocker(index, APART, pid, (other,)))
+    return found or [Blocker(index, TOGETHER, others=fixed)]
+
+
+def _why(index, pid, others, theirs: list[Span], calendar: _Calendar, duration) -> Blocker:
+    """The first step of the person's calendar that leaves no room in `theirs`, the others'
+    free time, with an example of the time it takes."""
+    before = theirs
+    for reason, spans in calendar.layers:
+        left = _intersect(theirs, spans)
+        if not _room(left, duration):
+            example = next(span for span in before if span[1] - span[0] >= duration)
+            week = None
+            if reason == CAPPED:
+                day = example[0].astimezone(calendar.zone).date()
+                week = day - timedelta(days=day.weekday())
+            return Blocker(index, reason, pid, others, example, week)
+        before = left
+    raise ValueError("The person leaves room: nothing blocks")
+
+
+def _swaps(requests, blockers, calendars, window, first, most) -> list[Suggestion]:
+    """Pool members who, in a named interviewer's place, let the whole panel fit."""
+    found = []
+    for blocker in blockers:
+        if blocker.person is None or blocker.reason == TOGETHER:
+            continue
+        request = requests[blocker.session]
+        if blocker.person not in request.interviewer_ids:  # a shadow: no pool stands in
+            continue
+        others = [pid for pid in _fixed(request) if pid != blocker.person]
+        theirs = _free_together(others, calendars, window)
+        for replacement in _pool(request):
+            if len(found) == most:
+                return found
+            # Only who meets the session's others is worth a search of the whole panel.
+            if not _room(_free_together((replacement,), calendars, theirs), request.duration):
+                continue
+            changed = list(requests)
+            changed[blocker.session] = replace(
+                request,
+                interviewer_ids=tuple(
+                    replacement if pid == blocker.person else pid for pid in request.interviewer_ids
+                ),
+                pool_ids=tuple(pid for pid in request.pool_ids if pid != replacement),
+            )
+            moment = first(tuple(changed))
+            if moment is not None:
+                found.append(Suggestion(SWAP, moment, blocker.session, blocker.person, replacement))
+    return found
