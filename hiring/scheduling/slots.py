@@ -138,18 +138,23 @@ def find_options(
     _check_arguments(requests, start, end, step)
     if not requests or limit <= 0:
         return []
-    start, end = start.astimezone(UTC), end.astimezone(UTC)
-    window = [(start, end)]
-    if candidate_windows is not None:
-        window = _intersect(window, _normalize((w.start, w.end) for w in candidate_windows))
-    ids = {pid for request in requests for pid in (*_fixed(request), *request.pool_ids)}
-    calendars = {pid: _Calendar.build(interviewers[pid], start, end) for pid in ids}
+    window, calendars = _horizon(requests, interviewers, start, end, candidate_windows)
     starts = [_possible_starts(request, calendars, window) for request in requests]
     if back_to_back:
         panels = _back_to_back(requests, calendars, starts, step)
     else:
         panels = _in_order(requests, calendars, starts, step)
     return _ranked_options(panels, limit)
+
+
+def _horizon(requests, interviewers, start, end, candidate_windows):
+    """The time the search may use, and the calendar of everyone it may seat."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    window = [(start, end)]
+    if candidate_windows is not None:
+        window = _intersect(window, _normalize((w.start, w.end) for w in candidate_windows))
+    ids = {pid for request in requests for pid in (*_fixed(request), *request.pool_ids)}
+    return window, {pid: _Calendar.build(interviewers[pid], start, end) for pid in ids}
 
 
 def _check_arguments(requests, start, end, step):
@@ -647,12 +652,7 @@ def explain(
     days, times outside the candidate's windows. `interviewers` must cover `later` too."""
     requests = tuple(requests)
     _check_arguments(requests, start, end, step)
-    start, end = start.astimezone(UTC), end.astimezone(UTC)
-    window = [(start, end)]
-    if candidate_windows is not None:
-        window = _intersect(window, _normalize((w.start, w.end) for w in candidate_windows))
-    ids = {pid for request in requests for pid in (*_fixed(request), *request.pool_ids)}
-    calendars = {pid: _Calendar.build(interviewers[pid], start, end) for pid in ids}
+    window, calendars = _horizon(requests, interviewers, start, end, candidate_windows)
 
     def first(changed=requests, **changes):
         search = {
