@@ -153,7 +153,10 @@ def send_decision_notice(decision_id, recruiter_id):
     return send_once(
         f"decision:{decision.pk}:{recruiter.pk}",
         lambda: templated_email(
-            "decision_notice", recruiter.email, {"decision": decision, "recruiter": recruiter}
+            "decision_notice",
+            recruiter.email,
+            {"decision": decision, "recruiter": recruiter},
+            recruiter.time_zone,
         ),
     )
 

@@ -1,27 +1,41 @@
-import zoneinfo
-
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from ..models import Organisation, User
+from . import zones
 
-TIME_ZONE_CHOICES = [
-    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
-]
+# Every zone of the menu, flat: (zone, label).
+TIME_ZONE_CHOICES = [zone for _, group in zones.menu() for zone in group]
 
 
 class TimeZoneSelect(forms.Select):
-    """The 600 time zones written in one go: Django's template per option takes some 25 ms."""
+    """The menu of zones.menu(), grouped by region, written in one go: Django's template per
+    option takes some 25 ms for 400 of them. A zone chosen before the menu left it out (an
+    alias, a fixed offset) shows first, so the page says what is stored until it is changed."""
 
     def render(self, name, value, attrs=None, renderer=None):
+        shown = zones.listed_as(value or "") or value
+        groups = list(self.choices)
+        if shown and shown not in zones.listed():
+            groups.insert(0, ("Your current zone, no longer offered", [(shown, shown)]))
         options = format_html_join(
             "",
-            '<option value="{}"{}>{}</option>',
+            '<optgroup label="{}">{}</optgroup>',
             (
-                (zone, mark_safe(" selected") if zone == value else "", label)
-                for zone, label in self.choices
+                (
+                    group,
+                    format_html_join(
+                        "",
+                        '<option value="{}"{}>{}</option>',
+                        (
+                            (zone, mark_safe(" selected") if zone == shown else "", label)
+                            for zone, label in choices
+                        ),
+                    ),
+                )
+                for group, choices in groups
             ),
         )
         attrs = flatatt(self.build_attrs(self.attrs, attrs))
@@ -29,12 +43,22 @@ class TimeZoneSelect(forms.Select):
 
 
 class TimeZoneField(forms.ChoiceField):
+    """One of the menu's zones; an alias a browser still reports (Asia/Calcutta) is taken as
+    the zone it stands for."""
+
     widget = TimeZoneSelect
+    default_error_messages = {
+        "invalid_choice": "Choose the place whose time you keep from the list.",
+    }
 
     def __init__(self, detect_browser_zone=False, **kwargs):
-        super().__init__(choices=TIME_ZONE_CHOICES, initial="UTC", **kwargs)
+        super().__init__(choices=zones.menu(), initial=zones.UTC, **kwargs)
         if detect_browser_zone:
             self.widget.attrs["data-detect-time-zone"] = ""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return zones.listed_as(value) or value
 
 
 class SignupDetailsForm(forms.Form):
@@ -53,7 +77,10 @@ class SignupDetailsForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    time_zone = TimeZoneField()
+    time_zone = TimeZoneField(
+        help_text="Every time on your pages and in your emails is shown in it; type a city's "
+        "first letters to find it."
+    )
 
     class Meta:
         model = User

@@ -1,6 +1,9 @@
+import zoneinfo
+
 from allauth.mfa.utils import is_mfa_enabled
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from ..models import Organisation
 
@@ -22,3 +25,21 @@ class RequireMfaMiddleware:
         ):
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+class UserTimeZoneMiddleware:
+    """A signed-in person reads every time in their own zone (User.time_zone); anyone else in
+    UTC, unless the page names the zone it shows (a candidate's, from their link)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            timezone.activate(zoneinfo.ZoneInfo(request.user.time_zone))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -5,7 +5,8 @@ from django.core.validators import FileExtensionValidator
 from django.urls import reverse
 from django.utils.html import format_html
 
-from ..models import validate_single_line, validate_time_zone
+from ..accounts import zones
+from ..models import validate_single_line
 from ..pipeline.forms import checked_links, checked_resume
 
 # The careers page takes documents only: no plain text, no old Word files with their macros.
@@ -99,12 +100,8 @@ class ApplicationForm(CandidateDetailsForm):
         )
 
     def clean_time_zone(self):
-        zone = self.cleaned_data["time_zone"]
-        try:
-            validate_time_zone(zone)
-        except ValidationError:
-            return ""
-        return zone
+        # Some browsers still report an alias (Asia/Calcutta): stored as the menu names it.
+        return zones.listed_as(self.cleaned_data["time_zone"]) or ""
 
     def clean_website(self):
         if self.cleaned_data["website"]:

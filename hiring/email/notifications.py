@@ -14,6 +14,7 @@ and threads pools.
 """
 
 import hashlib
+import zoneinfo
 from datetime import timedelta
 from email.utils import parseaddr
 from functools import cache
@@ -25,7 +26,8 @@ from django.template import engines
 from django.template.backends.django import DjangoTemplates
 from django.utils import timezone
 
-from ..models import Notification, single_line
+from ..accounts import zones
+from ..models import Notification, User, single_line
 from ..scheduling import ics
 
 # The hard time limit of every task that sends email (hiring/tasks.py): the worker kills one
@@ -127,11 +129,14 @@ def render_text(template, context):
     return text_templates().get_template(template).render(context)
 
 
-def templated_email(template, to, context):
-    """An email from `templates/email/<template>_subject.txt` and `_body.txt`."""
+def templated_email(template, to, context, zone=zones.UTC):
+    """An email from `templates/email/<template>_subject.txt` and `_body.txt`, its times in
+    `zone`: the recipient's own (UTC for someone whose zone nobody knows yet)."""
     context = {"site_url": settings.SITE_URL, **context}
-    subject = single_line(render_text(f"email/{template}_subject.txt", context))
-    body = render_text(f"email/{template}_body.txt", context)
+    # Whoever sends it (a worker, or a request in another person's zone), the times read alike.
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        subject = single_line(render_text(f"email/{template}_subject.txt", context))
+        body = render_text(f"email/{template}_body.txt", context)
     return EmailMultiAlternatives(subject=subject, body=body, to=[to])
 
 
@@ -144,28 +149,32 @@ def session_invite(session, person, attendees, method=None):
         template = "session_cancelled" if session.cancelled_at else "session_released"
     # SEQUENCE 0 is the first booking; each reschedule raises it (scheduling/booking.py).
     application = session.panel.application
+    candidate = application.candidate
+    is_candidate = person.email == candidate.email
     context = {
         "session": session,
         "person": person,
         "moved": session.sequence > 0,
         # The candidate's copy carries their status link, as every email to them does.
-        "status_url": application.status_url()
-        if person.email == application.candidate.email
-        else "",
+        "status_url": application.status_url() if is_candidate else "",
     }
-    message = templated_email(template, person.email, context)
+    zone = candidate.zone_name if is_candidate else _zone_of_user(person.email)
+    message = templated_email(template, person.email, context, zone)
     organizer_name, organizer_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    candidate = single_line(session.panel.application.candidate)
     invite = ics.invite(
         method=method,
         uid=session.uid,
         sequence=session.sequence,
         start=session.start,
         end=session.end,
-        summary=f"Interview: {candidate} ({session.get_focus_display()})",
+        summary=f"Interview: {single_line(candidate)} ({session.get_focus_display()})",
         description=message.body,
         organizer=ics.Person(single_line(organizer_name) or "Teamfit", organizer_email),
         attendees=[ics.Person(single_line(p.name), p.email) for p in attendees],
     )
     message.attach("invite.ics", invite, ics.invite_attachment_content_type(method))
     return message
+
+
+def _zone_of_user(email):
+    return User.objects.filter(email=email).values_list("time_zone", flat=True).first() or zones.UTC

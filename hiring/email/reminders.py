@@ -37,7 +37,10 @@ def _before_sessions(now):
         (
             f"reminder:{seat.pk}:{seat.start.isoformat()}",
             lambda seat=seat: templated_email(
-                "reminder_before", seat.user.email, {"seat": seat, "session": seat.session}
+                "reminder_before",
+                seat.user.email,
+                {"seat": seat, "session": seat.session},
+                seat.user.time_zone,
             ),
         )
         for seat in seats
@@ -73,7 +76,9 @@ def _reminder(feedback, days):
     context = {"feedback": feedback, "days": days}
     return (
         f"overdue:{feedback.pk}:{days}",
-        lambda: templated_email("feedback_overdue", feedback.interviewer.email, context),
+        lambda: templated_email(
+            "feedback_overdue", feedback.interviewer.email, context, feedback.interviewer.time_zone
+        ),
     )
 
 
@@ -84,7 +89,7 @@ def _escalations(feedback, days):
         (
             f"overdue:{feedback.pk}:{days}:team:{member.pk}",
             lambda member=member: templated_email(
-                "feedback_escalated", member.email, {**context, "member": member}
+                "feedback_escalated", member.email, {**context, "member": member}, member.time_zone
             ),
         )
         for member in team.members.exclude(pk=feedback.interviewer_id)

@@ -22,6 +22,9 @@ def send_offer_answered(offer_id, recruiter_id):
     return send_once(
         f"offer-answered:{offer.pk}:{recruiter.pk}",
         lambda: templated_email(
-            "offer_answered", recruiter.email, {"offer": offer, "recruiter": recruiter}
+            "offer_answered",
+            recruiter.email,
+            {"offer": offer, "recruiter": recruiter},
+            recruiter.time_zone,
         ),
     )

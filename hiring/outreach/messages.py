@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from .. import freshness
+from ..accounts import zones
 from ..email.notifications import send_once
 from ..models import (
     Application,
@@ -50,9 +51,8 @@ def candidate_zone(candidate):
 def shown_to(candidate, value):
     """A value as the candidate reads it: times in their own zone, named."""
     if isinstance(value, datetime):
-        zone = candidate_zone(candidate)
-        local = value.astimezone(zone)
-        return f"{format_date(local, 'l j F Y, H:i')} ({zone.key})"
+        with timezone.override(candidate_zone(candidate)):
+            return zones.shown(value, "l j F Y, H:i")
     if isinstance(value, date):
         return format_date(value, "l j F Y")
     return str(value)

@@ -1,6 +1,8 @@
 """Reports kept computed: their figures and HTML are cached until one of their teams changes,
 and a worker warms the ones people open first."""
 
+import zoneinfo
+
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -83,18 +85,21 @@ def warm_default_reports():
     if not cache.add(WARMING, True, WARMING_TIMEOUT_S):
         return 0
     try:
-        return _warm(timezone.localdate())
+        return _warm()
     finally:
         cache.delete(WARMING)
 
 
-def _warm(end):
+def _warm():
+    # Each reader's report is in their own zone: its weeks, its default period and its key.
     scopes = {}
     for reader in User.objects.filter(is_active=True):
         teams = reader_teams(reader)
         if teams is not None:
             teams = list(teams)
-            scopes[frozenset(team.pk for team in teams)] = teams
-    for teams in scopes.values():
-        report_html(teams_scope(teams, end - DEFAULT_PERIOD, end), teams, "")
+            scopes[(frozenset(team.pk for team in teams), reader.time_zone)] = teams
+    for (_, zone), teams in scopes.items():
+        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            end = timezone.localdate()
+            report_html(teams_scope(teams, end - DEFAULT_PERIOD, end), teams, "")
     return len(scopes)

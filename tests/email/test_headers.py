@@ -31,8 +31,10 @@ def test_every_invite_of_the_panel_goes_out(broken_names, member, teammate, recr
 
     assert send_session_invites.delay(session.pk, session.sequence).get() == 3
 
+    # Each in its recipient's zone: the interviewers' London, the candidate's UTC (unknown).
     assert {m.subject for m in mailoutbox} == {
-        "Interview with Cora Candi date Jr, Mon 4 Mar 09:00 UTC"
+        "Interview with Cora Candi date Jr, Mon 4 Mar, 09:00 London time",
+        "Interview with Cora Candi date Jr, Mon 4 Mar, 09:00 UTC",
     }
     [event] = icalendar.Calendar.from_ical(mailoutbox[0].attachments[0][1]).walk("VEVENT")
     names = sorted(attendee.params["CN"] for attendee in event["ATTENDEE"])
@@ -46,5 +48,6 @@ def test_reminders_go_out(broken_names, member, recruiter, mailoutbox):
     assert send_due(now=START - timedelta(hours=2)) == 1
 
     assert (
-        mailoutbox[0].subject == "Reminder: interview with Cora Candi date Jr, Mon 4 Mar 09:00 UTC"
+        mailoutbox[0].subject
+        == "Reminder: interview with Cora Candi date Jr, Mon 4 Mar, 09:00 London time"
     )

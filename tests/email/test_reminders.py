@@ -50,7 +50,7 @@ def test_interviewers_are_reminded_within_a_day_of_the_session_once(
 
     assert recipients(mailoutbox) == sorted([member.email, teammate.email])
     assert all(
-        "Reminder: interview with Cora Candidate, Mon 4 Mar 09:00 UTC" in m.subject
+        "Reminder: interview with Cora Candidate, Mon 4 Mar, 09:00 London time" in m.subject
         for m in mailoutbox
     )
     assert send_due(now=START - timedelta(hours=19)) == 0

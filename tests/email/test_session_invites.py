@@ -20,7 +20,10 @@ def test_the_first_booking_is_not_a_move(panel, mailoutbox):
     send_session_invites.delay(session.pk, session.sequence)
 
     assert session.sequence == 0
-    assert {m.subject for m in mailoutbox} == {"Interview with Cora Candidate, Mon 4 Mar 09:00 UTC"}
+    assert {m.subject for m in mailoutbox} == {
+        "Interview with Cora Candidate, Mon 4 Mar, 09:00 London time",  # the interviewer
+        "Interview with Cora Candidate, Mon 4 Mar, 09:00 UTC",  # the candidate, zone unknown
+    }
     assert not any("moved" in m.body for m in mailoutbox)
 
 
@@ -35,7 +38,8 @@ def test_the_first_reschedule_is_announced_as_a_move(
         [member.email, panel.application.candidate.email]
     )
     assert {m.subject for m in mailoutbox} == {
-        "Updated: Interview with Cora Candidate, Tue 5 Mar 09:00 UTC"
+        "Updated: Interview with Cora Candidate, Tue 5 Mar, 09:00 London time",
+        "Updated: Interview with Cora Candidate, Tue 5 Mar, 09:00 UTC",
     }
     assert all("The interview has moved." in m.body for m in mailoutbox)
 

@@ -74,10 +74,10 @@ def test_times_are_in_the_candidates_zone_and_named(application):
     application.candidate.time_zone = "Asia/Singapore"
     expires = datetime(2027, 1, 4, 9, 30, tzinfo=UTC)
     values = messages.values_for(application, values={"offer_expires": expires})
-    assert values["offer_expires"] == "Monday 4 January 2027, 17:30 (Asia/Singapore)"
+    assert values["offer_expires"] == "Monday 4 January 2027, 17:30 Singapore time"
     application.candidate.time_zone = ""
     values = messages.values_for(application, values={"offer_expires": expires})
-    assert values["offer_expires"] == "Monday 4 January 2027, 09:30 (UTC)"
+    assert values["offer_expires"] == "Monday 4 January 2027, 09:30 UTC"
 
 
 def test_sender_is_who_wrote_it_and_replies_go_to_them(

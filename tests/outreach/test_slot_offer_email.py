@@ -68,7 +68,7 @@ def test_offering_times_sends_the_organisations_invitation_once(
     assert sent.subject == "Choose your times, Cora"
     [token] = re.findall(r"/schedule/([^/\s]+)/", sent.body)
     assert SlotOffer.from_token(token) == offer
-    assert "(America/New_York)" in sent.body
+    assert "New York time" in sent.body
     assert sent.body.rstrip().endswith(messages.status_link(application))
     assert messages.send(email.pk) is False
     assert len(mailoutbox) == 1

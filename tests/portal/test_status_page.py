@@ -7,6 +7,7 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from hiring.models import (
     Application,
@@ -116,7 +117,7 @@ def test_upcoming_interviews_show_in_their_zone_named(client, application, membe
 
     page = client.get(url("candidate_status", application)).text
 
-    assert "Monday 4 March 2030, 09:00–10:00 (America/New_York)" in page
+    assert "Monday 4 March 2030, 09:00–10:00 New York time" in strip_tags(page)
     assert "team fit interview, 60 minutes" in page
 
 
@@ -152,7 +153,7 @@ def test_the_candidate_sets_their_time_zone(client, application, member):
     assert fresh(application).candidate.time_zone == "Asia/Tokyo"
     page = client.get(response["Location"]).text
     assert "Saved: times are now shown in your time zone." in page
-    assert "Monday 4 March 2030, 23:00–00:00 (Asia/Tokyo)" in page
+    assert "Monday 4 March 2030, 23:00–00:00 Tokyo time" in strip_tags(page)
 
 
 @pytest.mark.parametrize("zone", ["Mars/Olympus", "", "x" * 5000])

@@ -1,9 +1,21 @@
-// Preselect the browser's time zone in time zone pickers still on their default.
+// Preselect the browser's time zone in time zone pickers still on their default. A browser
+// may name it by an older alias (Asia/Calcutta): it resolves the menu's name to the same one.
+const sameZone = (name, zone) => {
+  try {
+    return new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone === zone;
+  } catch {
+    return false; // a zone this browser does not know
+  }
+};
 document.addEventListener("DOMContentLoaded", () => {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   document.querySelectorAll("select[data-detect-time-zone]").forEach((select) => {
-    if (select.value === "UTC" && [...select.options].some((o) => o.value === zone)) {
-      select.value = zone;
+    if (select.value !== "UTC") return;
+    const options = [...select.options];
+    const match =
+      options.find((o) => o.value === zone) || options.find((o) => sameZone(o.value, zone));
+    if (match && match.value !== "UTC") {
+      select.value = match.value;
       // A page showing times (a candidate's link) reloads them in the detected zone.
       if (select.hasAttribute("data-submit-on-detect")) select.form.submit();
     }

@@ -1,0 +1,99 @@
+"""Time zones as people see them: the menu they choose theirs from, and every time shown to
+them, in their zone and named (`shown`).
+
+The menu is the IANA database's own list of the zones where people live, one or more per
+country (zone.tab), so the database's aliases (US/Pacific, Asia/Calcutta), its fixed offsets
+(Etc/GMT+3) and its technical names (Factory, localtime) are not in it; UTC is, for those who
+think in it. It comes from the tzdata package, whose version the project pins, so every
+machine lists the same zones.
+"""
+
+from functools import cache
+from importlib import resources
+
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+UTC = "UTC"
+# The database's first name part, as a menu group reads it.
+REGIONS = {
+    "Africa": "Africa",
+    "America": "Americas",
+    "Antarctica": "Antarctica",
+    "Arctic": "Arctic",
+    "Asia": "Asia",
+    "Atlantic": "Atlantic Ocean",
+    "Australia": "Australia",
+    "Europe": "Europe",
+    "Indian": "Indian Ocean",
+    "Pacific": "Pacific Ocean",
+}
+
+
+def _tzdata_lines(name):
+    text = (resources.files("tzdata.zoneinfo") / name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def city(name):
+    """ "Asia/Singapore" -> "Singapore", "America/Argentina/Buenos_Aires" -> "Buenos Aires"."""
+    return name.rpartition("/")[2].replace("_", " ")
+
+
+@cache
+def menu():
+    """[(group, [(zone, label), ...]), ...]: UTC first, then each region's zones by city.
+    A label starts with the city, so typing its first letters in the menu finds it."""
+    countries = dict(_tzdata_lines("iso3166.tab"))
+    groups = {}
+    for code, _, name, *comment in _tzdata_lines("zone.tab"):
+        country = countries[code] + (f": {comment[0]}" if comment else "")
+        groups.setdefault(name.partition("/")[0], []).append((name, f"{city(name)} — {country}"))
+    return [
+        ("UTC", [(UTC, "UTC — Coordinated Universal Time")]),
+        *(
+            (REGIONS[region], sorted(groups[region], key=lambda zone: zone[1]))
+            for region in sorted(groups, key=REGIONS.get)
+        ),
+    ]
+
+
+@cache
+def listed():
+    """Every zone in the menu, by name."""
+    return {zone: label for _, zones in menu() for zone, label in zones}
+
+
+@cache
+def _links():
+    """An alias -> the zone it stands for (tzdata.zi's "L target alias" lines)."""
+    text = (resources.files("tzdata.zoneinfo") / "tzdata.zi").read_text(encoding="utf-8")
+    links = (line.split()[1:3] for line in text.splitlines() if line.startswith("L "))
+    return {alias: target for target, alias in links}
+
+
+def listed_as(name):
+    """The menu's zone for `name`, an alias a browser may still report (Asia/Calcutta), or
+    None when the menu has none (Etc/GMT+3)."""
+    target = _links().get(name)
+    if "Etc/UTC" in (name, target):  # Zulu, Universal and the like
+        return UTC
+    for candidate in (name, target):
+        if candidate in listed():
+            return candidate
+    return None
+
+
+def label(name):
+    """How a time names its zone: "Singapore time", "UTC"; a zone the menu does not list by
+    its full name (Etc/GMT+3 is three hours behind UTC, which its city part would not say)."""
+    if name == UTC or name not in listed():
+        return name
+    return f"{city(name)} time"
+
+
+def shown(moment, date_format="j M Y, H:i"):
+    """`moment` in the zone active now (the viewer's, or an email's recipient's), named:
+    "3 Dec 2026, 10:45 Singapore time"."""
+    local = timezone.localtime(moment)
+    return f"{format_date(local, date_format)} {label(timezone.get_current_timezone_name())}"
