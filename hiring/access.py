@@ -193,6 +193,21 @@ def get_candidate_for_privacy(user, candidate_id):
     return get_object_or_404(Candidate.objects.select_related("held_by"), pk=candidate_id)
 
 
+def get_export_for_privacy(user, candidate_id, export_id):
+    candidate = get_candidate_for_privacy(user, candidate_id)
+    export = get_object_or_404(candidate.exports.select_related("requested_by"), pk=export_id)
+    export.candidate = candidate
+    return export
+
+
+def downloads_export(user, export):
+    """A candidate's own export is theirs, through the emailed link alone; a recruiter's or
+    leadership's goes to those who handle candidate data, signed in."""
+    return export.requested_by_id is None or (
+        user.is_authenticated and handles_candidate_data(user)
+    )
+
+
 def reader_teams(user):
     """The teams whose reports `user` reads: leadership every team, a member their own. None
     for recruiters and admins: reports show scores, and recruiters see pipelines, not scores."""

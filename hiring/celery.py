@@ -14,7 +14,7 @@ app = Celery("hiring")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # The domains with tasks of their own (hiring/<domain>/tasks.py).
-app.autodiscover_tasks(["hiring.imports", "hiring.outreach", "hiring.offers"])
+app.autodiscover_tasks(["hiring.imports", "hiring.outreach", "hiring.offers", "hiring.privacy"])
 
 
 class FilesystemChannel(filesystem.Channel):

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from django.utils import timezone
 
-from hiring.models import BusyBlock, EmailTemplate, Invitation, PoolMember, User
+from hiring.models import BusyBlock, DataExport, EmailTemplate, Invitation, PoolMember, User
 from hiring.scheduling import booking
 from hiring.teams import membership
 from scorecards import scoring
@@ -93,6 +93,7 @@ def team_objects(member, teammate, team):
         "import_id": candidate_import.pk,
         "candidate_id": application.candidate_id,
         "other_id": ApplicationFactory(opening__team=team).candidate_id,
+        "export_id": DataExport.objects.create(candidate=application.candidate).pk,
     }
 
 

@@ -12,5 +12,17 @@ urlpatterns = [
     ),
     path("organisation/access-log/", views.access_log, name="access_log"),
     # Export
+    path("candidates/<int:candidate_id>/export/", views.candidate_export, name="candidate_export"),
+    path(
+        "candidates/<int:candidate_id>/exports/<int:export_id>/",
+        views.candidate_export_detail,
+        name="candidate_export_detail",
+    ),
+    path(
+        "status/<str:token>/export/",
+        views.candidate_export_request,
+        name="candidate_export_request",
+    ),
+    path("exports/<str:token>/", views.export_download, name="export_download"),
     # Erasure
 ]

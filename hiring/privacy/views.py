@@ -1,19 +1,32 @@
 """A candidate's privacy page for recruiters and leadership (what is held, export, erasure,
 legal hold) and the organisation admin's access log."""
 
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ..access import get_candidate_for_privacy, org_admin_required
-from ..models import CandidateAccess
-from . import holds
+from ..access import (
+    downloads_export,
+    get_candidate_for_privacy,
+    get_export_for_privacy,
+    org_admin_required,
+)
+from ..accounts.links import signed_link
+from ..models import Application, CandidateAccess, DataExport
+from ..outreach.messages import shown_to
+from ..ratelimit import limit_candidate_posts
+from . import export, holds
 from .forms import HoldForm
 from .inventory import candidate_data
+from .tasks import build_export
 
 ACCESS_LOG_PAGE_SIZE = 50
 
@@ -83,6 +96,84 @@ def access_log(request):
 
 
 # Export: the recruiter's and the candidate's (hiring/privacy/export.py).
+
+
+@never_cache
+@login_required
+@require_POST
+def candidate_export(request, candidate_id):
+    """The privacy page's Export button: a new export (or the one under way), and its page."""
+    candidate = get_candidate_for_privacy(request.user, candidate_id)
+    data_export, created = export.request_export(candidate, by=request.user)
+    if created:
+        build_export.delay_on_commit(data_export.pk)
+    return redirect("candidate_export_detail", candidate.pk, data_export.pk)
+
+
+@never_cache
+@login_required
+def candidate_export_detail(request, candidate_id, export_id):
+    """An export's progress, then its download: htmx asks for the progress alone every second
+    until the export is built; without JavaScript the page refreshes itself."""
+    data_export = get_export_for_privacy(request.user, candidate_id, export_id)
+    Status = DataExport.Status
+    context = {
+        "candidate": data_export.candidate,
+        "export": data_export,
+        "working": data_export.status in (Status.QUEUED, Status.BUILDING),
+        "download_url": export.download_url(data_export)
+        if data_export.status == Status.READY and data_export.requested_by_id
+        else "",
+    }
+    template = "hiring/privacy/export_detail.html"
+    return render(request, f"{template}#progress" if request.htmx else template, context)
+
+
+@never_cache
+@require_POST
+@limit_candidate_posts
+@signed_link(Application.from_status_token)
+def candidate_export_request(request, application, token):
+    """The status page's request for a copy: built by the worker, its link sent by email."""
+    candidate = application.candidate
+    data_export, created = export.request_export(candidate)
+    if created:
+        build_export.delay_on_commit(data_export.pk)
+    if data_export.status == DataExport.Status.READY:
+        expires = shown_to(candidate, data_export.expires_at)
+        messages.info(
+            request,
+            f"A copy of your data is ready: we emailed you its link, which works once, "
+            f"until {expires}.",
+        )
+    else:
+        messages.success(
+            request, "We are preparing a copy of your data and will email you a link to it."
+        )
+    return redirect("candidate_status", token=token)
+
+
+@never_cache
+@limit_candidate_posts
+@signed_link(export.from_token, what="download link")
+def export_download(request, data_export, token):
+    """GET: the page with the Download button (so a mail scanner opening the link does not
+    use it up); POST: the ZIP, once."""
+    if data_export.requested_by_id and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not downloads_export(request.user, data_export):
+        raise Http404
+    if request.method != "POST":
+        zone_name = request.user.time_zone if data_export.requested_by_id else None
+        context = {
+            "export": data_export,
+            "zone_name": zone_name or data_export.candidate.zone_name,
+        }
+        return render(request, "hiring/privacy/export_download.html", context)
+    by = request.user if data_export.requested_by_id else None
+    archive = export.take(data_export, by)
+    name = PurePosixPath(data_export.file.name).name
+    return FileResponse(archive, as_attachment=True, filename=name)
 
 
 # Erasure: the recruiter's and the candidate's (hiring/privacy/erasure.py).

@@ -31,6 +31,9 @@ DOMAIN_TASKS = {
     "hiring.outreach.tasks.send_due_candidate_emails",
     "hiring.offers.tasks.send_offer_answered",
     "hiring.offers.tasks.expire_offers",
+    "hiring.privacy.tasks.build_export",
+    "hiring.privacy.tasks.send_export_ready",
+    "hiring.privacy.tasks.expire_exports",
 }
 
 

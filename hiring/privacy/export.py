@@ -1,0 +1,340 @@
+"""A copy of everything held about a candidate (inventory.HOLDINGS) as a ZIP a worker builds:
+data.json (machine-readable, its keys documented inside), the stored files under files/, and
+summary.html to read. It is downloaded once, through a signed link that works until
+DATA_EXPORT_MAX_AGE_DAYS after the export is ready; its file is deleted then."""
+
+import json
+import shutil
+import tempfile
+import zipfile
+import zoneinfo
+from datetime import UTC, date, datetime, timedelta
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core import signing
+from django.core.files import File
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.text import capfirst
+
+from scorecards.models import FeedbackRevision, Rating
+
+from ..email.notifications import templated_email
+from ..models import (
+    AuditEvent,
+    Candidate,
+    CandidateAccess,
+    CandidateImport,
+    DataExport,
+    LinkError,
+    Organisation,
+    single_line,
+    unsign,
+)
+from ..outreach.messages import shown_to, status_link
+from .inventory import HOLDINGS
+
+Status = DataExport.Status
+
+FORMAT = {
+    "name": "teamfit-candidate-export",
+    "version": 1,
+    "conventions": {
+        "times": "ISO 8601, in UTC",
+        "choices": "an object with the stored value and its label in words",
+        "people": "Teamfit's users by the name Teamfit shows for them",
+        "records": "a record of this export by its id; openings, teams and criteria by name",
+        "files": "the file's path inside this ZIP, or null",
+    },
+}
+
+# Held but never exported: a draft is its interviewer's until submitted, and nobody else reads
+# it (independence, SPEC principle 2).
+NEVER_EXPORTED = {
+    FeedbackRevision: models.Q(submitted_at=None),
+    Rating: models.Q(revision__submitted_at=None),
+}
+# Their files are not zipped: an earlier export is a copy of this same data.
+FILES_NOT_ZIPPED = {DataExport}
+HELD_MODELS = {holding.model for holding in HOLDINGS}
+
+EXPIRED = "This download link has expired. Ask for a new copy of the data."
+USED = "This download link was used already: it works once. Ask for a new copy of the data."
+
+
+def max_age():
+    return timedelta(days=settings.DATA_EXPORT_MAX_AGE_DAYS)
+
+
+def live_exports(candidate, by=None):
+    """The candidate's exports still to build or download: their own if `by` is None (only
+    their link is emailed), else those of the staff who handle candidate data."""
+    return candidate.exports.filter(requested_by__isnull=by is None).filter(
+        models.Q(status__in=[Status.QUEUED, Status.BUILDING])
+        | models.Q(status=Status.READY, expires_at__gt=timezone.now())
+    )
+
+
+@transaction.atomic
+def request_export(candidate, by=None):
+    """(export, created): the live export for this requester, or a new one queued, which the
+    caller hands to the worker (hiring.privacy.tasks.build_export). `by` None: the candidate."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)  # two clicks, one
+    live = live_exports(candidate, by).first()
+    if live is not None:
+        return live, False
+    return DataExport.objects.create(candidate=candidate, requested_by=by), True
+
+
+def build(export_id):
+    """The worker's part: write the ZIP in a temporary file, moving `progress` as each holding
+    is written, then store it and make the export ready. Returns the export, or None when there
+    was nothing to do (built already). Of two runs, the first to finish keeps its file."""
+    claimed = DataExport.objects.filter(
+        pk=export_id, status__in=[Status.QUEUED, Status.BUILDING]
+    ).update(status=Status.BUILDING, progress=0)
+    if not claimed:
+        return None
+    export = DataExport.objects.select_related("candidate").get(pk=export_id)
+    with tempfile.TemporaryFile() as archive:
+        write_zip(export, archive)
+        archive.seek(0)
+        name = f"teamfit-data-{timezone.now():%Y-%m-%d}.zip"
+        export.file.save(name, File(archive, name=name), save=False)
+    now = timezone.now()
+    try:
+        finished = DataExport.objects.filter(pk=export.pk, status=Status.BUILDING).update(
+            status=Status.READY,
+            file=export.file.name,
+            progress=100,
+            finished_at=now,
+            expires_at=now + max_age(),
+        )
+    except Exception:
+        export.file.delete(save=False)
+        raise
+    if not finished:
+        export.file.delete(save=False)
+        return None
+    export.refresh_from_db()
+    return export
+
+
+def fail(export_id):
+    DataExport.objects.filter(pk=export_id, status__in=[Status.QUEUED, Status.BUILDING]).update(
+        status=Status.FAILED, finished_at=timezone.now()
+    )
+
+
+def write_zip(export, archive):
+    """data.json, the files and summary.html of `export`'s candidate, into `archive`."""
+    candidate = export.candidate
+    zone = zoneinfo.ZoneInfo(candidate.zone_name)
+    now = timezone.now()
+    document = {"format": FORMAT, "generated_at": _iso(now)}
+    sections = []
+    steps = len(HOLDINGS) + 1  # the summary last
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for done, holding in enumerate(HOLDINGS, 1):
+            rows = [_row(holding, row, zone, zipped) for row in exported_rows(holding, candidate)]
+            plain = [values for values, _ in rows]
+            # The candidate's own record is one object; every other holding is a list of rows.
+            document[holding.key] = plain[0] if holding.model is Candidate else plain
+            sections.append({"holding": holding, "rows": [shown for _, shown in rows]})
+            DataExport.objects.filter(pk=export.pk, status=Status.BUILDING).update(
+                progress=done * 100 // steps
+            )
+        document["keys"] = keys()
+        zipped.writestr("data.json", json.dumps(document, indent=2, ensure_ascii=False))
+        context = {
+            "candidate": candidate,
+            "organisation": Organisation.current(),
+            "generated": format_date(now.astimezone(zone), "j F Y, H:i"),
+            "zone_name": zone.key,
+            "sections": sections,
+        }
+        summary = render_to_string("hiring/privacy/export_summary.html", context)
+        zipped.writestr("summary.html", summary)
+
+
+def keys():
+    """What each top-level key of data.json holds."""
+    return {
+        "format": "This document's format, its version and conventions",
+        "generated_at": "When this export was written",
+        **{holding.key: holding.about for holding in HOLDINGS},
+        "keys": "What each key holds: this list",
+    }
+
+
+def exported_rows(holding, candidate):
+    rows = holding.rows(candidate)
+    if holding.model in NEVER_EXPORTED:
+        rows = rows.exclude(NEVER_EXPORTED[holding.model])
+    shown_by_name = [
+        field.name
+        for field in holding.model._meta.concrete_fields
+        if field.is_relation and field.related_model not in HELD_MODELS
+    ]
+    addresses = {a.lower() for a in [candidate.email, *candidate.other_emails.split()] if a}
+    for row in rows.select_related(*shown_by_name).order_by("pk"):
+        if isinstance(row, CandidateImport):
+            # An import lists other people too: only the candidate's own row goes out.
+            row.rows = [r for r in row.rows if r["values"].get("email", "").lower() in addresses]
+        yield row
+
+
+def _row(holding, row, zone, zipped):
+    """A row as (plain JSON values by field name, [(label, text, link to a file)] for the
+    summary)."""
+    plain, shown = {}, []
+    for field in holding.model._meta.concrete_fields:
+        if isinstance(field, models.FileField):
+            value = _zip_file(holding, row, field, zipped)
+            text, link = value or "", value
+        else:
+            (value, text), link = _value(field, row, zone), None
+        plain[field.name] = value
+        shown.append((capfirst(field.verbose_name), text, link))
+    return plain, shown
+
+
+def _value(field, row, zone):
+    """A field's plain JSON value and its text for the summary, with times in `zone`."""
+    value = field.value_from_object(row)
+    if field.is_relation:
+        if value is None:
+            return None, ""
+        if field.related_model in HELD_MODELS:
+            return value, f"#{value}"
+        name = str(getattr(row, field.name))  # a person by display name; an opening by title
+        return name, name
+    if field.choices:
+        label = str(dict(field.flatchoices).get(value, value))
+        return {"value": value, "label": label}, label
+    if isinstance(value, datetime):
+        return _iso(value), format_date(value.astimezone(zone), "j M Y, H:i")
+    if isinstance(value, date):
+        return value.isoformat(), format_date(value, "j M Y")
+    if isinstance(value, dict | list):
+        return value, json.dumps(value, indent=2, ensure_ascii=False) if value else ""
+    if isinstance(value, bool):
+        return value, "Yes" if value else "No"
+    return value, "" if value is None else str(value)
+
+
+def _iso(moment):
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _zip_file(holding, row, field, zipped):
+    """The stored file of `row`'s `field` copied into the ZIP; its path there, or None."""
+    stored = getattr(row, field.name)
+    if not stored or holding.model in FILES_NOT_ZIPPED or not stored.storage.exists(stored.name):
+        return None
+    path = f"files/{holding.key}/{row.pk}/{PurePosixPath(stored.name).name}"
+    with stored.open("rb") as source, zipped.open(path, "w") as target:
+        shutil.copyfileobj(source, target)
+    return path
+
+
+# The download: a signed link, used once
+
+
+def download_url(export):
+    return reverse("export_download", args=[signing.dumps(export.pk, salt=DataExport.SALT)])
+
+
+def from_token(token):
+    """The downloadable export behind a link, or LinkError saying why it can't be used."""
+    pk = unsign(
+        token,
+        DataExport.SALT,
+        max_age(),
+        expired=EXPIRED,
+        invalid="This link is not valid. Check that you copied all of it.",
+    )
+    export = DataExport.objects.select_related("candidate", "requested_by").filter(pk=pk).first()
+    if export is None:
+        raise LinkError("We no longer hold this export.")
+    check_downloadable(export)
+    return export
+
+
+def check_downloadable(export):
+    if export.downloaded_at:
+        raise LinkError(USED)
+    if export.status == Status.EXPIRED:
+        raise LinkError(EXPIRED)
+    if export.status != Status.READY:
+        raise LinkError("This export is not ready to download.")
+    # A link signed later (a retried email) must not outlive the export itself.
+    if export.expires_at <= timezone.now():
+        raise LinkError(EXPIRED)
+
+
+def take(export, by=None):
+    """The export's one download: marks it downloaded (a second use is refused), logs who took
+    it (`by` None: the candidate) and returns the ZIP as a temporary file. The stored file is
+    deleted once this commits."""
+    now = timezone.now()
+    with transaction.atomic():
+        taken = DataExport.objects.filter(
+            pk=export.pk, status=Status.READY, downloaded_at=None, expires_at__gt=now
+        ).update(status=Status.DOWNLOADED, downloaded_at=now)
+        if not taken:
+            export.refresh_from_db()
+            check_downloadable(export)
+            raise LinkError(USED)
+        CandidateAccess.record(CandidateAccess.What.EXPORT, by, export.candidate)
+        AuditEvent.record(
+            AuditEvent.Action.DATA_EXPORTED,
+            by,
+            None,
+            details=f"Data export #{export.pk} of candidate record #{export.candidate_id} "
+            f"downloaded by {'the candidate' if by is None else 'staff'}",
+        )
+        copy = tempfile.TemporaryFile()  # noqa: SIM115 (the response sends and closes it)
+        with export.file.open("rb") as stored:
+            shutil.copyfileobj(stored, copy)
+        copy.seek(0)
+        name = export.file.name
+        transaction.on_commit(lambda: _discard_file(export.pk, name))
+    return copy
+
+
+def _discard_file(export_id, name):
+    DataExport._meta.get_field("file").storage.delete(name)
+    DataExport.objects.filter(pk=export_id, file=name).update(file="")
+
+
+def expire_due():
+    """Polled by beat: ready exports past their expiry become expired, and the file of every
+    export no longer to download goes (a download's own deletion that failed too). Returns
+    how many files were deleted."""
+    DataExport.objects.filter(status=Status.READY, expires_at__lte=timezone.now()).update(
+        status=Status.EXPIRED
+    )
+    spent = DataExport.objects.exclude(status=Status.READY).exclude(file="")
+    files = list(spent.values_list("pk", "file"))
+    for export_id, name in files:
+        _discard_file(export_id, name)
+    return len(files)
+
+
+def ready_email(export):
+    """The email telling the candidate their export is ready, with its link, in their zone."""
+    candidate = export.candidate
+    latest = candidate.applications.first()
+    context = {
+        "name": single_line(candidate.name),
+        "organisation": Organisation.current(),
+        "download_url": download_url(export),
+        "expires": shown_to(candidate, export.expires_at),
+        "status_url": status_link(latest) if latest else "",
+    }
+    return templated_email("data_export_ready", candidate.email, context)

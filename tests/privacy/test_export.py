@@ -1,0 +1,469 @@
+"""A candidate's data export: the ZIP's JSON, files and summary, built by the worker with its
+progress; the recruiter's path from the privacy page and the candidate's from their status
+page with the emailed link; a download works once and expires; the access log and audit."""
+
+import io
+import json
+import re
+import zipfile
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from hiring.imports.imports import Table, preview
+from hiring.models import AuditEvent, CandidateAccess, DataExport, Notification, User
+from hiring.outreach.messages import shown_to
+from hiring.privacy import export
+from hiring.privacy.inventory import HOLDINGS
+from hiring.privacy.tasks import build_export, expire_exports, send_export_ready
+from scorecards import scoring
+from tests.factories import (
+    HTMX,
+    SKILLS,
+    TEAM_FIT,
+    ApplicationFactory,
+    UserFactory,
+    assigned,
+    submit_as,
+)
+
+Status = DataExport.Status
+RESUME = b"%PDF-1.4 Quinn's resume"
+NOTES = "PELICAN-notes-on-the-incident-review"
+DRAFT = "DRAFT-ONLY-unsubmitted-words"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def application(team):
+    application = ApplicationFactory(
+        opening__team=team,
+        opening__title="Platform Engineer",
+        candidate__name="Quinn Rowe",
+        candidate__email="quinn@candidates.example",
+        candidate__time_zone="Europe/Berlin",
+        note="I like <b>pagers</b> & on-call",
+    )
+    application.candidate.resume.save("quinn-cv.pdf", ContentFile(RESUME))
+    return application
+
+
+@pytest.fixture
+def candidate(application):
+    return application.candidate
+
+
+@pytest.fixture
+def other(team):
+    """Another candidate of the same opening."""
+    return ApplicationFactory(
+        candidate__name="Otto Other", candidate__email="otto@candidates.example", opening__team=team
+    )
+
+
+@pytest.fixture
+def scorecards(application, member, teammate):
+    """Ana's submitted scorecard with notes; Ben's draft, never submitted."""
+    submit_as(assigned(application, member, SKILLS), member, notes=NOTES, takeaways="Calm")
+    draft = assigned(application, teammate, TEAM_FIT)
+    ratings = {c.pk: {"score": 1, "notes": DRAFT} for c in draft.criteria.all()}
+    scoring.save_draft(draft, teammate, ratings=ratings, takeaways=DRAFT, vote="no")
+
+
+def built(candidate, by=None):
+    data_export, _ = export.request_export(candidate, by)
+    build_export(data_export.pk)
+    data_export.refresh_from_db()
+    return data_export
+
+
+def opened(data_export):
+    return zipfile.ZipFile(data_export.file.path)
+
+
+def document(data_export):
+    return json.loads(opened(data_export).read("data.json"))
+
+
+def everything(data_export):
+    """Every file of the ZIP as text, to search."""
+    archive = opened(data_export)
+    return "\n".join(archive.read(name).decode(errors="replace") for name in archive.namelist())
+
+
+def document_in(content):
+    return json.loads(zipfile.ZipFile(io.BytesIO(content)).read("data.json"))
+
+
+def link_of(message):
+    return re.search(r"https?://\S+(/exports/[^/\s]+/)", message.body).group(1)
+
+
+# The ZIP
+
+
+def test_the_json_has_a_key_per_holding_each_documented(candidate):
+    data = document(built(candidate))
+    holdings = [holding.key for holding in HOLDINGS]
+    assert list(data) == ["format", "generated_at", *holdings, "keys"]
+    assert data["format"]["name"] == "teamfit-candidate-export"
+    assert data["format"]["version"] == 1
+    assert list(data["keys"]) == list(data)
+    assert data["keys"]["stagechange"] == "Each move between stages, with its time"
+
+
+def test_the_json_holds_the_candidates_rows_and_no_one_elses(candidate, application, other):
+    data_export = built(candidate)
+    data = document(data_export)
+    assert data["candidate"]["name"] == "Quinn Rowe"
+    assert data["candidate"]["email"] == "quinn@candidates.example"
+    assert [row["id"] for row in data["application"]] == [application.pk]
+    assert data["application"][0]["note"] == "I like <b>pagers</b> & on-call"
+    assert data["application"][0]["opening"] == "Platform Engineer (Platform)"
+    assert "Otto" not in everything(data_export)
+
+
+def export_of(candidate):
+    return DataExport.objects.filter(candidate=candidate).latest("pk")
+
+
+def test_values_are_plain_json(candidate, application, recruiter):
+    application.move_to("screen", recruiter)
+    data = document(built(candidate))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", data["generated_at"])
+    assert data["application"][0]["stage"] == {"value": "screen", "label": "Screen"}
+    moves = data["stagechange"]
+    assert moves[-1]["by"] == "Rita Recruiter"
+    assert moves[-1]["application"] == application.pk
+    changed = datetime.fromisoformat(moves[-1]["at"])
+    assert changed.utcoffset() == timedelta(0)
+
+
+def test_the_files_are_in_the_zip(candidate):
+    data_export = built(candidate)
+    path = document(data_export)["candidate"]["resume"]
+    assert path.startswith(f"files/candidate/{candidate.pk}/quinn-cv")
+    assert opened(data_export).read(path) == RESUME
+
+
+def test_interviewers_notes_are_in_drafts_never(candidate, scorecards):
+    data_export = built(candidate)
+    data = document(data_export)
+    assert {row["interviewer"] for row in data["feedback"]} == {"Ana Member", "Ben Teammate"}
+    assert [row["takeaways"] for row in data["feedbackrevision"]] == ["Calm"]
+    assert {row["notes"] for row in data["rating"]} == {NOTES}
+    text = everything(data_export)
+    assert NOTES in text
+    assert DRAFT not in text
+
+
+def test_the_summary_is_readable_and_escaped(candidate, scorecards):
+    summary = opened(built(candidate)).read("summary.html").decode()
+    assert "<h1>Data held about Quinn Rowe</h1>" in summary
+    assert "I like &lt;b&gt;pagers&lt;/b&gt; &amp; on-call" in summary
+    assert "<b>pagers" not in summary
+    assert "Times in Europe/Berlin time." in summary
+    assert NOTES in summary
+    assert f'<a href="files/candidate/{candidate.pk}/' in summary
+
+
+def test_an_import_shows_only_the_candidates_own_row(candidate, other, member):
+    rows = [
+        {"line": 2, "values": {"name": "Quinn Rowe", "email": "QUINN@candidates.example"}},
+        {"line": 3, "values": {"name": "Pia Else", "email": "pia@candidates.example"}},
+    ]
+    preview(other.opening, member, "people.csv", Table(rows, []))
+    data_export = built(candidate)
+    (held,) = document(data_export)["candidateimport"]
+    assert [row["line"] for row in held["rows"]] == [2]
+    assert "Pia" not in everything(data_export)
+
+
+def test_no_signed_token_goes_in(candidate, application):
+    data_export = built(candidate)
+    text = everything(data_export)
+    assert application.status_url().split("/")[-2] not in text
+    assert document(data_export)["dataexport"][0]["file"] is None
+
+
+# Built by the worker
+
+
+def test_progress_moves_as_the_holdings_are_written(candidate):
+    data_export, created = export.request_export(candidate)
+    assert created
+    assert (data_export.status, data_export.progress) == (Status.QUEUED, 0)
+    with CaptureQueriesContext(connection) as queries:
+        export.build(data_export.pk)
+    steps = [int(n) for q in queries for n in re.findall(r'"progress" = (\d+)', q["sql"])]
+    assert steps[0] == 0
+    assert steps == sorted(steps)
+    assert len(set(steps)) > len(HOLDINGS) // 2
+    assert steps[-1] == 100
+    data_export.refresh_from_db()
+    assert data_export.status == Status.READY
+    assert data_export.expires_at == data_export.finished_at + timedelta(days=7)
+
+
+def test_building_twice_keeps_one_file(candidate, media):
+    data_export = built(candidate)
+    assert export.build(data_export.pk) is None
+    assert len(list(media.glob("exports/*/*.zip"))) == 1
+
+
+def test_one_live_export_per_requester(candidate, recruiter, leadership):
+    mine, created = export.request_export(candidate)
+    again, created_again = export.request_export(candidate)
+    assert created
+    assert not created_again
+    assert again == mine
+    staff, _ = export.request_export(candidate, recruiter)
+    assert staff != mine
+    assert export.request_export(candidate, leadership) == (staff, False)
+
+
+def test_a_failed_build_says_so_and_a_new_request_starts_afresh(candidate, settings, tmp_path):
+    data_export, _ = export.request_export(candidate)
+    settings.MEDIA_ROOT = tmp_path / "not-a-folder"
+    settings.MEDIA_ROOT.write_text("the disk is not there")
+    with pytest.raises(NotADirectoryError):
+        build_export(data_export.pk)
+    data_export.refresh_from_db()
+    assert data_export.status == Status.FAILED
+    assert export.request_export(candidate)[1]
+
+
+# The recruiter's path
+
+
+def export_url(candidate):
+    return reverse("candidate_export", args=[candidate.pk])
+
+
+def start(client, candidate, capture):
+    with capture(execute=True):
+        response = client.post(export_url(candidate))
+    return response, export_of(candidate)
+
+
+@pytest.mark.parametrize("role", [User.Role.RECRUITER, User.Role.LEADERSHIP])
+def test_staff_export_from_the_privacy_page_and_download_once(
+    signed_in, candidate, role, django_capture_on_commit_callbacks, media
+):
+    person = UserFactory(role=role, display_name="Sam Staff")
+    client = signed_in(person)
+    assert "Export</button>" in client.get(reverse("candidate_privacy", args=[candidate.pk])).text
+    response, data_export = start(client, candidate, django_capture_on_commit_callbacks)
+    detail = reverse("candidate_export_detail", args=[candidate.pk, data_export.pk])
+    assert response["Location"] == detail
+    assert data_export.status == Status.READY
+    page = client.get(detail).text
+    assert "Ready. The download works once" in page
+    download = re.search(r'<form method="post" action="(/exports/[^"]+/)"', page).group(1)
+    assert mail.outbox == []  # the candidate is told only of their own
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(download)
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    content = b"".join(response.streaming_content)
+    assert document_in(content)["candidate"]["name"] == "Quinn Rowe"
+    assert list(media.glob("exports/*/*.zip")) == []
+
+    again = client.post(download)
+    assert again.status_code == 410
+    assert "This download link was used already" in again.text
+    assert [(a.what, a.user) for a in CandidateAccess.objects.filter(what="export")] == [
+        (CandidateAccess.What.EXPORT, person)
+    ]
+    (event,) = AuditEvent.objects.filter(action=AuditEvent.Action.DATA_EXPORTED)
+    assert event.actor == person
+    assert "Quinn" not in event.details
+    assert "quinn@" not in event.details
+    assert f"candidate record #{candidate.pk}" in event.details
+
+
+def test_the_progress_partial_polls_until_the_export_is_built(signed_in, recruiter, candidate):
+    data_export, _ = export.request_export(candidate, recruiter)
+    client = signed_in(recruiter)
+    detail = reverse("candidate_export_detail", args=[candidate.pk, data_export.pk])
+    queued = client.get(detail, **HTMX).text
+    assert queued.lstrip().startswith('<section class="card" id="export-progress"')
+    assert 'hx-trigger="every 1s"' in queued
+    assert '<meta http-equiv="refresh"' in client.get(detail).text  # without JavaScript
+    build_export(data_export.pk)
+    ready = client.get(detail, **HTMX).text
+    assert "hx-trigger" not in ready
+    assert 'value="100"' in ready
+    assert '<button type="submit">Download</button>' in ready
+
+
+def test_a_second_click_shows_the_export_under_way(signed_in, recruiter, candidate):
+    client = signed_in(recruiter)
+    client.post(export_url(candidate))
+    client.post(export_url(candidate))
+    assert DataExport.objects.filter(candidate=candidate).count() == 1
+
+
+def test_members_admins_and_outsiders_get_404(
+    signed_in, candidate, recruiter, member, org_admin, outsider
+):
+    data_export = built(candidate, recruiter)
+    detail = reverse("candidate_export_detail", args=[candidate.pk, data_export.pk])
+    download = export.download_url(data_export)
+    for person in (member, org_admin, outsider):
+        client = signed_in(person)
+        assert client.post(export_url(candidate)).status_code == 404
+        assert client.get(detail).status_code == 404
+        assert client.get(download).status_code == 404
+        assert client.post(download).status_code == 404
+    assert DataExport.objects.filter(candidate=candidate).count() == 1
+    assert not CandidateAccess.objects.filter(what="export").exists()
+
+
+def test_a_staff_export_needs_signing_in(client, candidate, recruiter):
+    download = export.download_url(built(candidate, recruiter))
+    response = client.post(download)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_another_candidates_export_is_not_found_under_this_one(
+    signed_in, recruiter, candidate, other
+):
+    theirs = built(other.candidate, recruiter)
+    url = reverse("candidate_export_detail", args=[candidate.pk, theirs.pk])
+    assert signed_in(recruiter).get(url).status_code == 404
+
+
+def test_the_privacy_page_shows_the_latest_export(signed_in, recruiter, candidate):
+    built(candidate)
+    page = signed_in(recruiter).get(reverse("candidate_privacy", args=[candidate.pk])).text
+    assert "Ready to download</a>, asked for" in page
+    assert "by the candidate." in page
+
+
+# The candidate's path
+
+
+def status_token(application):
+    return application.status_url().split("/")[-2]
+
+
+def request_copy(client, application, capture):
+    url = reverse("candidate_export_request", args=[status_token(application)])
+    with capture(execute=True):
+        return client.post(url, follow=True)
+
+
+def test_the_candidate_asks_from_the_status_page_and_gets_a_link_by_email(
+    client, application, candidate, django_capture_on_commit_callbacks
+):
+    page = client.get(application.status_url()).text
+    assert "Request a copy of your data</button>" in page
+    response = request_copy(client, application, django_capture_on_commit_callbacks)
+    assert "We are preparing a copy of your data and will email you a link" in response.text
+
+    (message,) = mail.outbox
+    assert message.to == ["quinn@candidates.example"]
+    data_export = export_of(candidate)
+    expires = data_export.expires_at.astimezone(zoneinfo.ZoneInfo("Europe/Berlin"))
+    assert shown_to(candidate, data_export.expires_at) in message.body  # in their zone, named
+    assert f"{expires:%H:%M}" in message.body
+    assert "Berlin" in message.body
+    assert application.status_url() in message.body
+    link = link_of(message)
+
+    assert "Download</button>" in client.get(link).text
+    assert "(Europe/Berlin time)" in client.get(link).text
+    response = client.post(link)
+    assert response.status_code == 200
+    assert document_in(b"".join(response.streaming_content))["candidate"]["name"] == "Quinn Rowe"
+    assert [(a.what, a.user) for a in CandidateAccess.objects.filter(what="export")] == [
+        (CandidateAccess.What.EXPORT, None)
+    ]
+    assert AuditEvent.objects.get(action=AuditEvent.Action.DATA_EXPORTED).actor is None
+
+    used = client.post(link)
+    assert used.status_code == 410
+    assert "works once" in used.text
+
+
+def test_asking_again_while_it_is_ready_sends_nothing_more(
+    client, application, django_capture_on_commit_callbacks
+):
+    request_copy(client, application, django_capture_on_commit_callbacks)
+    response = request_copy(client, application, django_capture_on_commit_callbacks)
+    assert "A copy of your data is ready: we emailed you its link" in response.text
+    assert shown_to(application.candidate, export_of(application.candidate).expires_at) in (
+        response.text
+    )
+    send_export_ready(export_of(application.candidate).pk)  # a retried task
+    assert len(mail.outbox) == 1
+    assert Notification.objects.filter(key__startswith="data-export:").count() == 1
+
+
+def test_the_email_is_plain_text(client, application, django_capture_on_commit_callbacks):
+    application.candidate.name = "Zoë O'Brien & Co"
+    application.candidate.save()
+    request_copy(client, application, django_capture_on_commit_callbacks)
+    (message,) = mail.outbox
+    assert message.body.startswith("Hello Zoë O'Brien & Co,")
+    assert "&amp;" not in message.body
+    assert "&#x27;" not in message.body
+
+
+def test_a_link_expires(client, candidate):
+    data_export = built(candidate)
+    link = export.download_url(data_export)
+    DataExport.objects.filter(pk=data_export.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    response = client.get(link)
+    assert response.status_code == 410
+    assert "This download link has expired" in response.text
+    assert client.post(link).status_code == 410
+    assert not CandidateAccess.objects.exists()
+
+
+def test_expired_files_are_deleted_by_the_hourly_task(candidate, media):
+    old = built(candidate)
+    DataExport.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+    new = built(candidate)  # the old one is no longer live
+    assert new != old
+    assert expire_exports() == 1
+    old.refresh_from_db()
+    assert (old.status, old.file.name) == (Status.EXPIRED, "")
+    assert [path.name for path in media.glob("exports/*/*.zip")] == [new.file.name.split("/")[-1]]
+    assert expire_exports() == 0
+
+
+def test_a_link_not_signed_by_us_is_refused(client):
+    response = client.get(reverse("export_download", args=["not-a-token"]))
+    assert response.status_code == 410
+    assert "not valid" in response.text
+
+
+def test_a_candidate_link_posts_are_rate_limited(client, application):
+    url = reverse("candidate_export_request", args=[status_token(application)])
+    codes = [client.post(url).status_code for _ in range(31)]
+    assert codes[:30] == [302] * 30
+    assert codes[30] == 429
+
+
+def test_times_in_the_json_are_utc(candidate):
+    candidate.created_at = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    candidate.save()
+    assert document(built(candidate))["candidate"]["created_at"] == "2026-03-01T09:30:00Z"
