@@ -23,6 +23,7 @@ from django.utils.text import capfirst
 
 from scorecards.models import FeedbackRevision, Rating
 
+from ..accounts import zones
 from ..email.notifications import templated_email
 from ..models import (
     AuditEvent,
@@ -35,7 +36,7 @@ from ..models import (
     single_line,
     unsign,
 )
-from ..outreach.messages import shown_to, status_link
+from ..outreach.messages import status_link
 from .inventory import HOLDINGS
 
 Status = DataExport.Status
@@ -133,14 +134,15 @@ def fail(export_id):
 def write_zip(export, archive):
     """data.json, the files and summary.html of `export`'s candidate, into `archive`."""
     candidate = export.candidate
-    zone = zoneinfo.ZoneInfo(candidate.zone_name)
     now = timezone.now()
     document = {"format": FORMAT, "generated_at": _iso(now)}
     sections = []
     steps = len(HOLDINGS) + 1  # the summary last
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+    # The summary reads its times in the candidate's zone, whoever asked for it.
+    zone = zoneinfo.ZoneInfo(candidate.zone_name)
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped, timezone.override(zone):
         for done, holding in enumerate(HOLDINGS, 1):
-            rows = [_row(holding, row, zone, zipped) for row in exported_rows(holding, candidate)]
+            rows = [_row(holding, row, zipped) for row in exported_rows(holding, candidate)]
             plain = [values for values, _ in rows]
             # The candidate's own record is one object; every other holding is a list of rows.
             document[holding.key] = plain[0] if holding.model is Candidate else plain
@@ -153,8 +155,7 @@ def write_zip(export, archive):
         context = {
             "candidate": candidate,
             "organisation": Organisation.current(),
-            "generated": format_date(now.astimezone(zone), "j F Y, H:i"),
-            "zone_name": zone.key,
+            "generated": now,
             "sections": sections,
         }
         summary = render_to_string("hiring/privacy/export_summary.html", context)
@@ -188,7 +189,7 @@ def exported_rows(holding, candidate):
         yield row
 
 
-def _row(holding, row, zone, zipped):
+def _row(holding, row, zipped):
     """A row as (plain JSON values by field name, [(label, text, link to a file)] for the
     summary)."""
     plain, shown = {}, []
@@ -197,14 +198,14 @@ def _row(holding, row, zone, zipped):
             value = _zip_file(holding, row, field, zipped)
             text, link = value or "", value
         else:
-            (value, text), link = _value(field, row, zone), None
+            (value, text), link = _value(field, row), None
         plain[field.name] = value
         shown.append((capfirst(field.verbose_name), text, link))
     return plain, shown
 
 
-def _value(field, row, zone):
-    """A field's plain JSON value and its text for the summary, with times in `zone`."""
+def _value(field, row):
+    """A field's plain JSON value and its text for the summary, times in the active zone."""
     value = field.value_from_object(row)
     if field.is_relation:
         if value is None:
@@ -217,7 +218,7 @@ def _value(field, row, zone):
         label = str(dict(field.flatchoices).get(value, value))
         return {"value": value, "label": label}, label
     if isinstance(value, datetime):
-        return _iso(value), format_date(value.astimezone(zone), "j M Y, H:i")
+        return _iso(value), zones.shown(value)
     if isinstance(value, date):
         return value.isoformat(), format_date(value, "j M Y")
     if isinstance(value, dict | list):
@@ -334,7 +335,7 @@ def ready_email(export):
         "name": single_line(candidate.name),
         "organisation": Organisation.current(),
         "download_url": download_url(export),
-        "expires": shown_to(candidate, export.expires_at),
+        "expires_at": export.expires_at,
         "status_url": status_link(latest) if latest else "",
     }
-    return templated_email("data_export_ready", candidate.email, context)
+    return templated_email("data_export_ready", candidate.email, context, candidate.zone_name)

@@ -48,7 +48,7 @@ def test_a_candidate_asks_for_their_data_and_downloads_it_from_the_email(
 
     page.goto(f"{live_server.url}{link}")
     expect(page.get_by_role("heading", name="Your data")).to_be_visible()
-    expect(page.get_by_text("America/New_York")).to_be_visible()
+    expect(page.get_by_text("New York time")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download").click()
     saved = tmp_path / "export.zip"
