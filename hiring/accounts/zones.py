@@ -47,8 +47,9 @@ def menu():
     countries = dict(_tzdata_lines("iso3166.tab"))
     groups = {}
     for code, _, name, *comment in _tzdata_lines("zone.tab"):
-        country = countries[code] + (f": {comment[0]}" if comment else "")
-        groups.setdefault(name.partition("/")[0], []).append((name, f"{city(name)} — {country}"))
+        place = countries[code] + (f": {comment[0]}" if comment else "")
+        label = city(name) if place == city(name) else f"{city(name)} — {place}"  # Singapore
+        groups.setdefault(name.partition("/")[0], []).append((name, label))
     return [
         ("UTC", [(UTC, "UTC — Coordinated Universal Time")]),
         *(

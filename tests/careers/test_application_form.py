@@ -129,6 +129,11 @@ def test_an_unknown_time_zone_is_ignored(send, opening):
     assert Candidate.objects.get().time_zone == ""
 
 
+def test_an_alias_a_browser_reports_is_kept_as_the_menus_zone(send, opening):
+    assert send(opening, time_zone="Asia/Calcutta").status_code == 302
+    assert Candidate.objects.get().time_zone == "Asia/Kolkata"
+
+
 def test_a_blank_time_zone_is_ignored(send, opening):
     assert send(opening, time_zone="").status_code == 302
     assert Candidate.objects.get().time_zone == ""
