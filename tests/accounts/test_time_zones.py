@@ -10,6 +10,7 @@ from django.utils.html import strip_tags
 
 from hiring.accounts import zones
 from hiring.models import AuditEvent, Decision, StageChange, User
+from hiring.reports import cached as cached_reports
 from hiring.scheduling import booking
 from scorecards.models import Feedback, FeedbackRevision
 from tests.factories import ApplicationFactory, nine_to_five, team_fit_panel
@@ -122,6 +123,21 @@ def test_the_organisation_page_shows_its_timeline_in_the_admins_zone(client, org
     client.force_login(org_admin)
 
     assert SINGAPORE in text(client, reverse("organisation"))
+
+
+def test_the_worker_warms_each_readers_reports_in_their_zone(
+    client, leadership, team, member, teammate, django_assert_max_num_queries
+):
+    hired_by_the_team(ApplicationFactory(opening__team=team), member, teammate)
+    in_zone(leadership, "Asia/Singapore")
+
+    cached_reports.warm_default_reports()
+    client.force_login(leadership)
+    with django_assert_max_num_queries(9) as queries:
+        page = client.get(reverse("reports"))
+
+    assert page.status_code == 200
+    assert not any("scorecards_rating" in query["sql"] for query in queries.captured_queries)
 
 
 def test_a_request_leaves_no_zone_behind_on_its_thread(singapore, application):
