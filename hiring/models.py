@@ -593,6 +593,9 @@ class Candidate(models.Model):
         "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     hold_reason = models.TextField(blank=True)
+    # The candidate confirmed their erasure request while on hold: the retention run erases
+    # them once the hold is released.
+    erasure_requested_at = models.DateTimeField(null=True, blank=True)
     # When the candidate was told their data is about to be erased (hiring/privacy/retention.py).
     retention_notice_at = models.DateTimeField(null=True, blank=True)
 
@@ -702,7 +705,7 @@ class Application(models.Model):
         except signing.BadSignature as error:
             raise LinkError("This link is not valid. Check that you copied all of it.") from error
         application = cls.objects.select_related("candidate", "opening__team").filter(pk=pk).first()
-        if application is None:
+        if application is None or application.candidate.erased_at:
             raise LinkError("We no longer hold this application.")
         max_age = timedelta(days=settings.CANDIDATE_LINK_MAX_AGE_DAYS)
         if application.is_closed and application.stage_changed_at <= timezone.now() - max_age:
@@ -1118,6 +1121,8 @@ class SlotOffer(models.Model):
         offer = cls.objects.select_related("panel__application__candidate").filter(pk=pk).first()
         if offer is None:
             raise LinkError("This link was withdrawn.")
+        if offer.panel.application.candidate.erased_at:
+            raise LinkError("We no longer hold this application.")
         offer.check_unused()
         if timezone.now() >= offer.expires_at:
             raise LinkError("This link has expired. Ask your recruiter for a new one.")

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state of a development checkout: SQLite files, the embedded broker, mail, uploads.
@@ -228,6 +229,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-offers": {"task": "hiring.offers.tasks.expire_offers", "schedule": 300},
     "expire-data-exports": {"task": "hiring.privacy.tasks.expire_exports", "schedule": 3600},
+    # Daily, at night in Europe, when few people move cards on the board.
+    "run-retention": {
+        "task": "hiring.privacy.tasks.run_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"

@@ -7,3 +7,30 @@ class HoldForm(forms.Form):
         max_length=2000,
         help_text="Why the data must be kept: a claim, an inquiry, a regulator's request.",
     )
+
+
+class EraseForm(forms.Form):
+    """Erasing can't be undone: the recruiter types the name of the candidate they mean."""
+
+    name = forms.CharField(
+        label="The candidate's name",
+        max_length=200,
+        help_text="Type the name shown at the top of this page to confirm. Case and spacing "
+        "don't matter.",
+    )
+
+    def __init__(self, candidate, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidate = candidate
+
+    def clean_name(self):
+        typed = self.cleaned_data["name"]
+        if _folded(typed) != _folded(self.candidate.name):
+            raise forms.ValidationError(
+                "That is not this candidate's name: type it as shown at the top of this page."
+            )
+        return typed
+
+
+def _folded(name):
+    return " ".join(name.split()).casefold()

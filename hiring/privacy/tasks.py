@@ -1,14 +1,15 @@
 """Privacy's tasks: thin, taking ids, safe to run twice."""
 
+import dataclasses
 import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from ..email.notifications import send_once
-from ..models import DataExport
+from ..email.notifications import send_all, send_once
+from ..models import Application, Candidate, DataExport
 from ..tasks import LONGEST_TIME_LIMIT_S, SENDS_EMAIL
-from . import export
+from . import erasure, export, retention
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +53,46 @@ def expire_exports():
 
 
 # Erasure and retention
+
+
+@shared_task(**SENDS_EMAIL)
+def send_erasure_confirmation(application_id, request_id):
+    """The link confirming a candidate's erasure request, once per request."""
+    application = (
+        Application.objects.select_related("candidate", "opening__team")
+        .filter(pk=application_id, candidate__erased_at=None)
+        .first()
+    )
+    if application is None:
+        return False
+    return send_once(
+        f"erasure-confirmation:{application_id}:{request_id}",
+        lambda: erasure.confirmation_email(application),
+    )
+
+
+# Stopped at its time limit, a run loses only the batch under way (rolled back); the next day's
+# run goes on from there.
+@shared_task(soft_time_limit=LONGEST_TIME_LIMIT_S - 30, time_limit=LONGEST_TIME_LIMIT_S)
+def run_retention():
+    """Polled by beat daily: notices, erasures and the access log's pruning."""
+    try:
+        return dataclasses.asdict(retention.run())
+    except SoftTimeLimitExceeded:
+        logger.info("Retention stopped at its time limit; the next run goes on.")
+        return None
+
+
+@shared_task(**SENDS_EMAIL)
+def send_retention_notices(candidate_ids):
+    """Each candidate's notice, once per notice (its time is in the key)."""
+    candidates = Candidate.objects.filter(
+        pk__in=candidate_ids, erased_at=None, held_at=None, retention_notice_at__isnull=False
+    )
+    return send_all(
+        (
+            f"retention-notice:{candidate.pk}:{candidate.retention_notice_at.isoformat()}",
+            lambda candidate=candidate: retention.notice_email(candidate),
+        )
+        for candidate in candidates
+    )

@@ -25,4 +25,12 @@ urlpatterns = [
     ),
     path("exports/<str:token>/", views.export_download, name="export_download"),
     # Erasure
+    path("candidates/<int:candidate_id>/erase/", views.candidate_erase, name="candidate_erase"),
+    path(
+        "status/<str:token>/erase/",
+        views.candidate_erasure_request,
+        name="candidate_erasure_request",
+    ),
+    path("erase/<str:token>/", views.candidate_erasure_confirm, name="candidate_erasure_confirm"),
+    path("keep/<str:token>/", views.candidate_keep_data, name="candidate_keep_data"),
 ]

@@ -1,8 +1,10 @@
 """A candidate's privacy page for recruiters and leadership (what is held, export, erasure,
 legal hold) and the organisation admin's access log."""
 
+import uuid
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -23,10 +25,10 @@ from ..accounts.links import signed_link
 from ..models import Application, CandidateAccess, DataExport
 from ..outreach.messages import shown_to
 from ..ratelimit import limit_candidate_posts
-from . import export, holds
-from .forms import HoldForm
+from . import erasure, export, holds, retention
+from .forms import EraseForm, HoldForm
 from .inventory import candidate_data
-from .tasks import build_export
+from .tasks import build_export, send_erasure_confirmation
 
 ACCESS_LOG_PAGE_SIZE = 50
 
@@ -45,6 +47,7 @@ def _render_privacy(request, candidate, status=200, **forms):
         "applications": candidate.applications.select_related("opening__team"),
         "held": [(holding, rows.count()) for holding, rows in candidate_data(candidate)],
         "hold_form": forms.get("hold_form") or HoldForm(),
+        "erase_form": forms.get("erase_form") or EraseForm(candidate),
         **forms,
     }
     return render(request, "hiring/privacy/candidate.html", context, status=status)
@@ -177,3 +180,67 @@ def export_download(request, data_export, token):
 
 
 # Erasure: the recruiter's and the candidate's (hiring/privacy/erasure.py).
+
+
+@never_cache
+@login_required
+@require_POST
+def candidate_erase(request, candidate_id):
+    """The privacy page's Erase, confirmed by typing the candidate's name."""
+    candidate = get_candidate_for_privacy(request.user, candidate_id)
+    form = EraseForm(candidate, request.POST)
+    if not form.is_valid():
+        return _render_privacy(request, candidate, 400, erase_form=form)
+    try:
+        erased = erasure.erase(candidate, by=request.user)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_privacy(request, candidate, 409, erase_form=form)
+    if erased:
+        messages.success(request, f"Candidate record #{candidate.pk} erased.")
+    return redirect("candidate_privacy", candidate.pk)
+
+
+@never_cache
+@require_POST
+@limit_candidate_posts
+@signed_link(Application.from_status_token)
+def candidate_erasure_request(request, application, token):
+    """The status page's "Erase my data": a link to confirm goes to the candidate's address."""
+    send_erasure_confirmation.delay_on_commit(application.pk, uuid.uuid4().hex)
+    days = settings.ERASURE_CONFIRMATION_MAX_AGE_DAYS
+    messages.info(
+        request,
+        f"We have emailed you a link to confirm that we should erase your data. It works for "
+        f"{days} days; nothing is erased until you confirm.",
+    )
+    return redirect("candidate_status", token=token)
+
+
+@never_cache
+@limit_candidate_posts
+@signed_link(erasure.application_to_confirm)
+def candidate_erasure_confirm(request, application, token):
+    """GET: ask the candidate to confirm (a mail scanner opening the link erases nothing);
+    POST: erase, and say so."""
+    context = {"application": application, "token": token}
+    if request.method != "POST":
+        return render(request, "hiring/privacy/erasure_confirm.html", context)
+    try:
+        erased = erasure.erase_at_their_request(application.candidate)
+    except ValidationError as error:
+        context["error"] = " ".join(error.messages)
+        return render(request, "hiring/privacy/erasure_confirm.html", context, status=503)
+    context["kept"] = "" if erased else erasure.KEPT_FOR_NOW
+    return render(request, "hiring/privacy/erasure_done.html", context)
+
+
+@never_cache
+@limit_candidate_posts
+@signed_link(retention.candidate_to_keep)
+def candidate_keep_data(request, candidate, token):
+    """The retention notice's link. GET: ask; POST: keep the data for another period."""
+    context = {"candidate": candidate, "token": token}
+    if request.method == "POST":
+        context["kept_until"] = retention.keep(candidate)
+    return render(request, "hiring/privacy/retention_keep.html", context)

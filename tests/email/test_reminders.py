@@ -229,6 +229,8 @@ def test_beat_polls_the_periodic_tasks():
         "hiring.tasks.warm_default_reports",
         "hiring.outreach.tasks.send_due_candidate_emails",
         "hiring.offers.tasks.expire_offers",
+        "hiring.privacy.tasks.expire_exports",
+        "hiring.privacy.tasks.run_retention",
     }
     # Reminders are polled often enough to go out on time; feeds at least hourly; reports
     # people open first are recomputed within a couple of minutes of a change.

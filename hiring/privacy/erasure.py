@@ -1,0 +1,369 @@
+"""Erasure anonymises a candidate, driven by the inventory (inventory.HOLDINGS): every holding's
+personal fields are blanked and its files deleted, so a holding added there is erased too. The
+numbers stay (stages and their dates, ratings, votes, decisions' outcomes, offers' dates), so a
+team's history and its statistics do not change. The record itself stays, as "Erased candidate".
+
+A candidate is erased at their own request (their status page, then a confirmation link), by a
+recruiter or leadership from the privacy page, or by retention (retention.py). A legal hold
+stops all three (holds.py). Erasing twice changes nothing.
+"""
+
+import base64
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.exceptions import ValidationError
+from django.db import connections, models, router, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from .. import freshness
+from ..candidates.merging import possible_duplicates
+from ..email.notifications import ClaimHeld, templated_email
+from ..models import (
+    Application,
+    AuditEvent,
+    Candidate,
+    CandidateEmail,
+    CandidateImport,
+    DataExport,
+    InterviewSession,
+    LinkError,
+    Notification,
+    unsign,
+)
+from ..portal import status
+from ..scheduling import booking
+from ..tasks import send_session_invites
+from .inventory import HOLDINGS
+
+ERASED_NAME = "Erased candidate"
+AT_THEIR_REQUEST = "at the candidate's request"
+BY_RETENTION = "by retention"
+GONE = "We no longer hold this application."
+ON_HOLD = "This candidate is on legal hold: release the hold to erase their data."
+KEPT_FOR_NOW = (
+    "We must keep your data for now to meet a legal obligation, so we can't erase it yet. "
+    "Your request is recorded: we will erase your data as soon as that obligation ends."
+)
+CONFIRMATION_SALT = "teamfit.erasure-confirmation"
+# Cached pages are searched for these texts of an erased candidate; shorter ones would match
+# pages about anybody.
+SHORTEST_SEARCHED = 3
+
+
+class OnHold(ValidationError):
+    """The candidate is on legal hold: nothing of theirs is erased until it is released."""
+
+
+def erased_address(candidate_id, index=0):
+    """What replaces a candidate's address (index 0) or the addresses of records merged in: a
+    reserved domain, so nothing is ever delivered there."""
+    return (
+        f"erased-{candidate_id}@invalid" if index == 0 else f"erased-{candidate_id}-{index}@invalid"
+    )
+
+
+def erase(candidate, by=None, how=None):
+    """Erase `candidate` (outside a transaction): open applications are withdrawn and
+    interviews still to come cancelled, their cancellations sent while the address is still
+    known, then the record is anonymised. `how` says why for the audit trail
+    (AT_THEIR_REQUEST), else it is "by <by>". ValidationError while on legal hold, or when the
+    cancellations could not be sent (nothing is erased then); False if erased already."""
+    if candidate.erased_at:
+        return False
+    _wind_down(candidate, by)
+    _send_cancellations(candidate)
+    with transaction.atomic():
+        candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        if candidate.held_at:
+            raise OnHold(ON_HOLD)
+        if candidate.erased_at:
+            return False
+        _anonymise([candidate], by, how or f"by {by}")
+    return True
+
+
+def erase_at_their_request(candidate):
+    """The candidate confirmed their request: True once erased. False while they are on legal
+    hold: the request is recorded then, and retention erases them once the hold is released."""
+    try:
+        return erase(candidate, how=AT_THEIR_REQUEST)
+    except OnHold:
+        Candidate.objects.filter(pk=candidate.pk, erasure_requested_at=None).update(
+            erasure_requested_at=timezone.now()
+        )
+        return False
+
+
+def erase_batch(candidates, how=BY_RETENTION):
+    """Erase, in one transaction, the candidates of the queryset `candidates` that have nothing
+    in motion (no open application, no interview to come): retention's batches. The queryset
+    is read again once their rows are locked, so a candidate who asked to be kept, applied or
+    was put on hold meanwhile is left alone. Returns how many were erased."""
+    wanted = list(candidates.values_list("pk", flat=True))
+    with transaction.atomic():
+        locked = Candidate.objects.select_for_update().filter(pk__in=wanted)
+        list(locked.values_list("pk", flat=True))  # the locks first, then the query again
+        erasable = list(
+            candidates.filter(pk__in=wanted, erased_at=None, held_at=None)
+            .exclude(models.Exists(in_motion()))
+            .order_by("pk")
+        )
+        if erasable:
+            _anonymise(erasable, None, how)
+    return len(erasable)
+
+
+def in_motion():
+    """What erasure winds down first, for `Candidate` rows: an open application or an
+    interview still to come."""
+    return Application.objects.filter(
+        models.Q(candidate=models.OuterRef("pk"))
+        & (
+            ~models.Q(stage__in=status.FINAL)
+            | models.Q(
+                panel__sessions__cancelled_at=None,
+                panel__sessions__start__gt=timezone.now(),
+            )
+        )
+    )
+
+
+@transaction.atomic
+def _wind_down(candidate, by):
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.held_at:
+        raise OnHold(ON_HOLD)
+    if candidate.erased_at:
+        return
+    # Withdrawing cancels the application's interviews to come (status.withdraw).
+    for application in candidate.applications.exclude(stage__in=status.FINAL):
+        status.withdraw(application)
+    for session in _upcoming(candidate).filter(cancelled_at=None):
+        booking.cancel_session(session, by)
+
+
+def _upcoming(candidate):
+    return InterviewSession.objects.filter(
+        panel__application__candidate=candidate, start__gt=timezone.now()
+    )
+
+
+def _send_cancellations(candidate):
+    """The cancellations of the candidate's interviews to come, sent now, before their name and
+    address go: the worker's own run of the same task finds them sent in the ledger (their
+    keys are moved to the erased address, _hide_addresses) and sends nothing twice."""
+    for session in _upcoming(candidate).exclude(cancelled_at=None):
+        try:
+            send_session_invites(session.pk, session.sequence)
+        except ClaimHeld:
+            pass  # another attempt is sending it right now, the address in hand
+        except OSError as error:
+            raise ValidationError(
+                "The interview cancellations could not be sent (the mail server did not "
+                "answer), so nothing was erased. Try again in a few minutes."
+            ) from error
+
+
+def _anonymise(candidates, by, how):
+    """Blank every holding of `candidates` (locked, in the caller's transaction)."""
+    ids = [candidate.pk for candidate in candidates]
+    now = timezone.now()
+    searched = _texts_of(candidates)
+    shown_with = _records_shown_with(candidates)
+    _cancel_unsent_emails(ids)
+    files = []
+    # The candidate's own row last: the ledger and the imports find theirs by its address.
+    for holding in sorted(HOLDINGS, key=lambda holding: holding.model is Candidate):
+        if holding.model is Notification:
+            for candidate in candidates:
+                _hide_addresses(holding.rows(candidate), candidate)
+        elif holding.model is CandidateImport:
+            for candidate in candidates:
+                _drop_import_rows(holding.rows(candidate), candidate)
+        else:
+            rows = holding.model.objects.filter(**{f"{holding.to_candidate}__in": ids})
+            files += _stored_files(holding, rows)
+            if holding.model is DataExport:
+                rows.delete()
+            elif holding.model is AuditEvent:
+                _blank_audit_details(rows)
+            elif holding.model is Candidate:
+                for candidate in candidates:
+                    blanks = {**_blanks(holding), "email": erased_address(candidate.pk)}
+                    rows.filter(pk=candidate.pk).update(**blanks, erased_at=now)
+            elif holding.personal or holding.files:
+                rows.update(**_blanks(holding))
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            action=AuditEvent.Action.CANDIDATE_ERASED,
+            actor=by,
+            details=f"Candidate record #{candidate.pk} erased {how}",
+            at=now,
+        )
+        for candidate in candidates
+    )
+    # Last, so that the teams' rows, which every change to a board writes, are locked briefly.
+    freshness.team_changed(
+        Application.objects.filter(candidate_id__in=shown_with).values("opening__team")
+    )
+    transaction.on_commit(lambda: _delete_files(files))
+    transaction.on_commit(lambda: forget_cached_pages(searched))
+
+
+def _blanks(holding):
+    """Each personal field and file of `holding` emptied; the candidate's name says erased."""
+    blanks = {}
+    for name in (*holding.personal, *holding.files):
+        field = holding.model._meta.get_field(name)
+        blanks[name] = field.get_default() if isinstance(field, models.JSONField) else ""
+    if holding.model is Candidate:
+        blanks["name"] = ERASED_NAME
+    return blanks
+
+
+def _stored_files(holding, rows):
+    """(storage, name) of each file the rows hold. Locked: an export finishing now waits, and
+    its file is found."""
+    found = []
+    for name in holding.files:
+        storage = holding.model._meta.get_field(name).storage
+        stored = rows.select_for_update().exclude(**{name: ""}).values_list(name, flat=True)
+        found += [(storage, path) for path in stored]
+    return found
+
+
+def _delete_files(files):
+    for storage, name in files:
+        storage.delete(name)
+
+
+def _addresses(candidate):
+    return [candidate.email, *candidate.other_emails.split()]
+
+
+def _hide_addresses(notifications, candidate):
+    """Ledger keys that end in one of the candidate's addresses end in its erased stand-in: a
+    message sent to them before is still found sent, so nothing goes out twice."""
+    addresses = _addresses(candidate)
+    for notification in notifications:
+        for index, address in enumerate(addresses):
+            if notification.key.lower().endswith(f":{address.lower()}"):
+                key = notification.key[: -len(address)] + erased_address(candidate.pk, index)
+                Notification.objects.filter(pk=notification.pk).update(key=key)
+                break
+
+
+def _drop_import_rows(imports, candidate):
+    """A checked import waiting to run loses the candidate's rows, and counts the others."""
+    addresses = {address.lower() for address in _addresses(candidate)}
+    for candidate_import in imports.select_for_update():
+        rows = [
+            row
+            for row in candidate_import.rows
+            if str(row["values"].get("email", "")).strip().lower() not in addresses
+        ]
+        CandidateImport.objects.filter(pk=candidate_import.pk).update(rows=rows, total=len(rows))
+
+
+def _cancel_unsent_emails(ids):
+    """Emails still to go to them (a withdrawal's, or one awaiting a recruiter) never go."""
+    CandidateEmail.objects.filter(
+        application__candidate__in=ids,
+        status__in=[CandidateEmail.Status.AWAITING_CONFIRMATION, CandidateEmail.Status.SCHEDULED],
+    ).update(status=CandidateEmail.Status.CANCELLED, cancelled_at=timezone.now())
+
+
+def _blank_audit_details(events):
+    """The one edit of the append-only audit trail (AuditEventQuerySet refuses update()):
+    erasure empties the details of the candidate's applications' events, which may quote what
+    was written about them. Every event stays, with its action, actor and time; a stage
+    change's details name only the stages, and stay too."""
+    events = events.exclude(action=AuditEvent.Action.STAGE_CHANGED).exclude(details="")
+    models.QuerySet.update(events, details="")
+
+
+def _records_shown_with(candidates):
+    """The records whose applications' pages show `candidates`: their own, and (an application
+    page lists the records that may be the same person) those that look like them until now.
+    Their teams move on, so no cached page with them is read again."""
+    return [candidate.pk for candidate in candidates] + [
+        found.candidate.pk for candidate in candidates for found in possible_duplicates(candidate)
+    ]
+
+
+def _texts_of(candidates):
+    texts = set()
+    for candidate in candidates:
+        texts |= {candidate.name, escape(candidate.name), *_addresses(candidate)}
+    return {text for text in texts if len(text) >= SHORTEST_SEARCHED}
+
+
+def forget_cached_pages(texts):
+    """Delete the database cache's entries that hold any of `texts`. Such an entry can no longer
+    be read (its teams moved on, _records_shown_with), but it stays in the cache table until it is
+    culled. Redis drops it when it expires, within freshness.LONGEST_S."""
+    cache = caches["default"]
+    if not texts or not isinstance(cache, DatabaseCache):
+        return 0
+    pattern = re.compile(b"|".join(re.escape(text.encode()) for text in texts))
+    connection = connections[router.db_for_write(cache.cache_model_class)]
+    table = connection.ops.quote_name(cache._table)
+    stale = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key, value FROM {table}")
+        while rows := cursor.fetchmany(100):
+            stale += [key for key, value in rows if pattern.search(base64.b64decode(value))]
+        for start in range(0, len(stale), 100):
+            chunk = stale[start : start + 100]
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {table} WHERE cache_key IN ({placeholders})", chunk)
+    return len(stale)
+
+
+# The candidate's own request: a link to confirm it, by email
+
+
+def confirmation_url(application):
+    return reverse(
+        "candidate_erasure_confirm",
+        args=[signing.dumps(application.pk, salt=CONFIRMATION_SALT)],
+    )
+
+
+def confirmation_max_age():
+    return timedelta(days=settings.ERASURE_CONFIRMATION_MAX_AGE_DAYS)
+
+
+def application_to_confirm(token):
+    """The application behind an erasure confirmation link, or LinkError saying why not."""
+    pk = unsign(
+        token,
+        CONFIRMATION_SALT,
+        confirmation_max_age(),
+        expired="This link has expired. Ask again from your application's page.",
+        invalid="This link is not valid. Check that you copied all of it.",
+    )
+    application = (
+        Application.objects.select_related("candidate", "opening__team").filter(pk=pk).first()
+    )
+    if application is None or application.candidate.erased_at:
+        raise LinkError(GONE)
+    return application
+
+
+def confirmation_email(application):
+    candidate = application.candidate
+    context = {
+        "application": application,
+        "candidate": candidate,
+        "confirm_url": confirmation_url(application),
+        "expires": timezone.now() + confirmation_max_age(),
+    }
+    return templated_email("erasure_confirmation", candidate.email, context, candidate.zone_name)

@@ -1,0 +1,203 @@
+"""Retention: a candidate's data is erased Organisation.retention_months after their last
+application closed (or after they last asked to be kept, if later), once they were told
+RETENTION_NOTICE_DAYS before. The notice carries a link to keep their data, which renews the
+period. Beat runs it daily (tasks.run_retention): each step finds its work again in the
+database, so a run stopped half-way, or run twice, leaves nothing half-done and does nothing
+twice.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
+from django.utils import timezone
+
+from ..email.notifications import templated_email
+from ..models import Application, Candidate, CandidateAccess, Consent, LinkError, Organisation
+from . import erasure
+
+logger = logging.getLogger(__name__)
+
+KEEP_SALT = "teamfit.retention-keep"
+
+
+@dataclass
+class Run:
+    noticed: int = 0
+    erased: int = 0
+    batches: int = 0
+    longest_batch_s: float = 0.0
+    pruned: int = 0
+
+
+def run(now=None, on_batch=None):
+    """Notices, erasures and the access log's pruning due at `now`. `on_batch(run)` is called
+    after each batch of erasures (the run_retention command reports progress with it)."""
+    now = now or timezone.now()
+    months = Organisation.current().retention_months
+    figures = Run(noticed=notify(now, months))
+    erase_requested()
+    size = settings.RETENTION_BATCH_SIZE
+    # One pass finds them all; each batch checks them again under lock (erasure.erase_batch).
+    ids = list(due(now, months).values_list("pk", flat=True))
+    for start in range(0, len(ids), size):
+        began = time.perf_counter()
+        figures.erased += erasure.erase_batch(
+            due(now, months).filter(pk__in=ids[start : start + size])
+        )
+        figures.batches += 1
+        figures.longest_batch_s = max(figures.longest_batch_s, time.perf_counter() - began)
+        if on_batch:
+            on_batch(figures)
+    figures.pruned = prune_access_log(now, months)
+    return figures
+
+
+def period_start():
+    """When a candidate's retention period began: their last application's last move (all are
+    closed when it counts), or their latest wish to be kept if later; the record's creation
+    for a record without either."""
+    last_move = models.Subquery(
+        Application.objects.filter(candidate=models.OuterRef("pk"))
+        .order_by("-stage_changed_at")
+        .values("stage_changed_at")[:1]
+    )
+    last_keep = models.Subquery(
+        Consent.objects.filter(candidate=models.OuterRef("pk"), purpose=Consent.Purpose.KEEP)
+        .order_by("-given_at")
+        .values("given_at")[:1]
+    )
+    return Greatest(
+        Coalesce(last_move, models.F("created_at")), Coalesce(last_keep, models.F("created_at"))
+    )
+
+
+def _retained():
+    """Candidates retention may erase one day: not erased, not held, nothing in motion."""
+    return (
+        Candidate.objects.filter(erased_at=None, held_at=None)
+        .exclude(models.Exists(erasure.in_motion()))
+        .annotate(period_start=period_start())
+    )
+
+
+def to_notify(now, months):
+    """Those whose period ends within RETENTION_NOTICE_DAYS and who were not told since it
+    began."""
+    notice = timedelta(days=settings.RETENTION_NOTICE_DAYS)
+    return _retained().filter(
+        models.Q(retention_notice_at=None)
+        | models.Q(retention_notice_at__lte=models.F("period_start")),
+        period_start__lte=now + notice - relativedelta(months=months),
+    )
+
+
+def due(now, months):
+    """Those whose period is over and who were told at least RETENTION_NOTICE_DAYS ago, since
+    it began."""
+    notice = timedelta(days=settings.RETENTION_NOTICE_DAYS)
+    return _retained().filter(
+        period_start__lte=now - relativedelta(months=months),
+        retention_notice_at__gt=models.F("period_start"),
+        retention_notice_at__lte=now - notice,
+    )
+
+
+def notify(now, months):
+    """Mark the candidates to tell, a batch per transaction, each batch's emails sent by a
+    worker once it commits. Returns how many."""
+    from .tasks import send_retention_notices  # here: the tasks module imports this one
+
+    noticed = 0
+    ids = list(to_notify(now, months).values_list("pk", flat=True))
+    size = settings.RETENTION_BATCH_SIZE
+    for start in range(0, len(ids), size):
+        with transaction.atomic():
+            batch = list(
+                to_notify(now, months)
+                .filter(pk__in=ids[start : start + size])
+                .select_for_update()
+                .values_list("pk", flat=True)
+            )
+            Candidate.objects.filter(pk__in=batch).update(retention_notice_at=now)
+            send_retention_notices.delay_on_commit(batch)
+        noticed += len(batch)
+    return noticed
+
+
+def erase_requested():
+    """Candidates who asked to be erased while on legal hold, now that it was released."""
+    requested = Candidate.objects.filter(
+        erasure_requested_at__isnull=False, erased_at=None, held_at=None
+    )
+    for candidate in requested:
+        try:
+            erasure.erase(candidate, how=erasure.AT_THEIR_REQUEST)
+        except ValidationError:  # held again, or cancellations not sent: the next run
+            logger.warning("Candidate record #%s not erased yet", candidate.pk, exc_info=True)
+
+
+def prune_access_log(now, months):
+    """The one deletion from the append-only access log (AppendOnlyQuerySet refuses delete()):
+    entries older than the retention period go, a batch per transaction."""
+    old = CandidateAccess.objects.filter(at__lt=now - relativedelta(months=months))
+    pruned = 0
+    while batch := list(old.values_list("pk", flat=True)[: settings.RETENTION_BATCH_SIZE * 10]):
+        deleted, _ = models.QuerySet.delete(CandidateAccess.objects.filter(pk__in=batch))
+        pruned += deleted
+    return pruned
+
+
+# The notice, and the candidate's link to keep their data
+
+
+def notice_email(candidate):
+    """The notice: when their data goes (on or after the notice period), and the keep link."""
+    erased_from = candidate.retention_notice_at + timedelta(days=settings.RETENTION_NOTICE_DAYS)
+    context = {
+        "candidate": candidate,
+        "organisation": Organisation.current(),
+        "erased_from": erased_from,
+        "keep_url": keep_url(candidate),
+    }
+    return templated_email("retention_notice", candidate.email, context, candidate.zone_name)
+
+
+def keep_url(candidate):
+    return reverse("candidate_keep_data", args=[signing.dumps(candidate.pk, salt=KEEP_SALT)])
+
+
+def candidate_to_keep(token):
+    """The candidate behind a keep link, or LinkError. The link works until they are erased:
+    wishing to be kept is never too late before then."""
+    try:
+        pk = signing.loads(token, salt=KEEP_SALT)
+    except signing.BadSignature as error:
+        raise LinkError("This link is not valid. Check that you copied all of it.") from error
+    candidate = Candidate.objects.filter(pk=pk).first()
+    if candidate is None or candidate.erased_at:
+        raise LinkError("We no longer hold your data.")
+    return candidate
+
+
+@transaction.atomic
+def keep(candidate):
+    """The candidate asks to be kept: their consent is recorded, and their period starts again
+    from now. Returns when it ends. Locked against a retention batch erasing them meanwhile."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.erased_at:
+        raise LinkError("We no longer hold your data.")
+    consent = Consent.objects.create(
+        candidate=candidate,
+        purpose=Consent.Purpose.KEEP,
+        notice_version=settings.PRIVACY_NOTICE_VERSION,
+    )
+    return consent.given_at + relativedelta(months=Organisation.current().retention_months)

@@ -1,0 +1,281 @@
+"""Retention (hiring/privacy/retention.py): the notice, keeping one's data, erasure once the
+notice period is over, in batches, idempotent; holds and open applications stop it."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from hiring.celery import app as celery_app
+from hiring.models import Application, Candidate, CandidateAccess, Consent, Organisation
+from hiring.privacy import erasure, holds, retention
+from hiring.privacy.tasks import run_retention
+from tests.factories import ApplicationFactory, CandidateFactory
+
+Stage = Application.Stage
+NOTICE = timedelta(days=django_settings.RETENTION_NOTICE_DAYS)
+
+
+@pytest.fixture
+def organisation(db):
+    organisation = Organisation.current()
+    organisation.retention_months = 12
+    organisation.save()
+    return organisation
+
+
+def closed_ago(team, months, days=0, stage=Stage.REJECTED, **candidate):
+    """A candidate whose one application closed `months` (and `days`) ago."""
+    when = timezone.now() - relativedelta(months=months, days=days)
+    application = ApplicationFactory(
+        opening__team=team,
+        stage=stage,
+        stage_changed_at=when,
+        created_at=when,
+        candidate__created_at=when,
+        candidate__time_zone="Asia/Tokyo",
+        **{f"candidate__{name}": value for name, value in candidate.items()},
+    )
+    return application.candidate
+
+
+def run(now=None, callbacks=None):
+    with callbacks(execute=True):
+        return retention.run(now)
+
+
+def fresh(candidate):
+    return Candidate.objects.get(pk=candidate.pk)
+
+
+def keep_link(mail):
+    return next(line for line in mail.body.splitlines() if "/keep/" in line).split("testserver")[-1]
+
+
+@pytest.fixture
+def callbacks(django_capture_on_commit_callbacks, settings):
+    settings.SITE_URL = "http://testserver"
+    return django_capture_on_commit_callbacks
+
+
+# The notice
+
+
+def test_the_notice_goes_once_a_notice_period_before_the_end(
+    organisation, team, mailoutbox, callbacks
+):
+    due_soon = closed_ago(team, 11, days=2, name="Nora Soon", email="nora@example.com")
+    later = closed_ago(team, 10)
+
+    assert run(callbacks=callbacks).noticed == 1
+    assert run(callbacks=callbacks).noticed == 0  # once, however often it runs
+
+    [mail] = mailoutbox
+    assert mail.to == ["nora@example.com"]
+    assert "Tokyo time" in mail.body  # the date in their zone, named
+    assert "/keep/" in mail.body
+    assert fresh(due_soon).retention_notice_at is not None
+    assert fresh(later).retention_notice_at is None
+
+
+def test_nobody_is_erased_without_a_notice_period(organisation, team, callbacks):
+    overdue = closed_ago(team, 30)
+
+    figures = run(callbacks=callbacks)
+
+    assert (figures.noticed, figures.erased) == (1, 0)
+    assert run(timezone.now() + NOTICE - timedelta(hours=1), callbacks).erased == 0
+    assert run(timezone.now() + NOTICE + timedelta(hours=1), callbacks).erased == 1
+    assert fresh(overdue).erased_at is not None
+
+
+def test_erased_once_the_notice_period_is_over(organisation, team, callbacks):
+    candidate = closed_ago(team, 11, days=2)
+    run(callbacks=callbacks)
+
+    figures = run(timezone.now() + NOTICE + timedelta(days=1), callbacks)
+
+    assert (figures.erased, figures.batches) == (1, 1)
+    candidate = fresh(candidate)
+    assert (candidate.name, candidate.erased_at is not None) == ("Erased candidate", True)
+    assert candidate.applications.get().stage == Stage.REJECTED  # nothing withdrawn
+
+
+# Keeping one's data
+
+
+def test_the_keep_link_asks_first_then_renews_the_period(
+    client, organisation, team, mailoutbox, callbacks
+):
+    candidate = closed_ago(team, 11, days=2)
+    run(callbacks=callbacks)
+    link = keep_link(mailoutbox[0])
+
+    assert "Keep your data on file?" in client.get(link).text
+    assert not Consent.objects.exists()  # opening the link records nothing
+    page = client.post(link)
+
+    consent = Consent.objects.get()
+    assert (consent.candidate, consent.purpose, consent.notice_version) == (
+        fresh(candidate),
+        Consent.Purpose.KEEP,
+        django_settings.PRIVACY_NOTICE_VERSION,
+    )
+    assert "We keep your data on file" in page.text
+    assert "Tokyo time" in page.text
+    # The period starts again: nothing is erased after the notice, and a new notice comes
+    # a notice period before the new end.
+    assert run(timezone.now() + NOTICE + timedelta(days=1), callbacks).erased == 0
+    assert run(timezone.now() + relativedelta(months=11, days=2), callbacks).noticed == 1
+    assert len(mailoutbox) == 2
+
+
+def test_a_keep_link_of_an_erased_candidate_says_the_data_is_gone(
+    client, organisation, team, mailoutbox, callbacks
+):
+    candidate = closed_ago(team, 11, days=2)
+    run(callbacks=callbacks)
+    run(timezone.now() + NOTICE + timedelta(days=1), callbacks)
+
+    response = client.post(keep_link(mailoutbox[0]))
+
+    assert response.status_code == 410
+    assert "We no longer hold your data." in response.text
+    assert not Consent.objects.filter(candidate=candidate).exists()
+
+
+def test_a_broken_keep_link_is_refused(client, db):
+    response = client.get(reverse("candidate_keep_data", args=["nope"]))
+
+    assert response.status_code == 410
+    assert "This link is not valid" in response.text
+
+
+# What stops it
+
+
+def test_a_held_candidate_is_neither_told_nor_erased(organisation, team, recruiter, callbacks):
+    candidate = closed_ago(team, 11, days=2)
+    run(callbacks=callbacks)
+    holds.put_on_hold(fresh(candidate), recruiter, "Claim 114")
+
+    figures = run(timezone.now() + NOTICE + timedelta(days=1), callbacks)
+
+    assert figures.erased == 0
+    assert fresh(candidate).erased_at is None
+
+
+def test_an_open_application_keeps_them(organisation, team, callbacks):
+    candidate = closed_ago(team, 30)
+    ApplicationFactory(candidate=candidate, opening__team=team, stage=Stage.SCREEN)
+
+    assert run(callbacks=callbacks).noticed == 0
+    assert run(timezone.now() + NOTICE * 2, callbacks).erased == 0
+
+
+def test_an_application_closed_since_the_notice_needs_a_new_notice(organisation, team, callbacks):
+    candidate = closed_ago(team, 11, days=2)
+    run(callbacks=callbacks)
+    ApplicationFactory(candidate=candidate, opening__team=team, stage=Stage.REJECTED)
+
+    later = timezone.now() + NOTICE + timedelta(days=1)
+    assert run(later, callbacks).erased == 0
+    assert fresh(candidate).erased_at is None
+
+
+def test_a_request_made_on_hold_is_carried_out_once_released(
+    organisation, team, recruiter, callbacks
+):
+    candidate = closed_ago(team, 2)
+    holds.put_on_hold(candidate, recruiter, "Claim 114")
+    assert not erasure.erase_at_their_request(fresh(candidate))
+    run(callbacks=callbacks)
+    assert fresh(candidate).erased_at is None
+
+    holds.release(fresh(candidate), recruiter)
+    run(callbacks=callbacks)
+
+    assert fresh(candidate).erased_at is not None
+
+
+# Batches, idempotent and resumable
+
+
+def test_it_erases_in_batches_and_a_second_run_does_nothing(
+    organisation, team, settings, callbacks
+):
+    settings.RETENTION_BATCH_SIZE = 2
+    candidates = [closed_ago(team, 11, days=2) for _ in range(5)]
+    kept = closed_ago(team, 3)
+    later = timezone.now() + NOTICE + timedelta(days=1)
+
+    assert run(callbacks=callbacks).noticed == 5
+    figures = run(later, callbacks)
+    again = run(later, callbacks)
+
+    assert (figures.erased, figures.batches) == (5, 3)
+    assert (again.noticed, again.erased, again.batches) == (0, 0, 0)
+    assert all(fresh(candidate).erased_at for candidate in candidates)
+    assert fresh(kept).erased_at is None
+
+
+def test_a_run_stopped_half_way_is_finished_by_the_next(organisation, team, settings, callbacks):
+    candidates = [closed_ago(team, 11, days=2) for _ in range(3)]
+    run(callbacks=callbacks)
+    later = timezone.now() + NOTICE + timedelta(days=1)
+    # The first batch of a run that then stopped.
+    months = organisation.retention_months
+    erasure.erase_batch(retention.due(later, months).filter(pk=candidates[0].pk))
+
+    assert run(later, callbacks).erased == 2
+    assert all(fresh(candidate).erased_at for candidate in candidates)
+
+
+# The access log
+
+
+def test_the_access_log_keeps_the_retention_period(organisation, recruiter, callbacks):
+    candidate = CandidateFactory()
+    what = CandidateAccess.What.APPLICATION
+    at = timezone.now() - relativedelta(months=12)
+    old = CandidateAccess.objects.create(
+        what=what, user=recruiter, candidate=candidate, at=at - timedelta(days=1)
+    )
+    recent = CandidateAccess.objects.create(
+        what=what, user=recruiter, candidate=candidate, at=at + timedelta(days=1)
+    )
+
+    assert run(callbacks=callbacks).pruned == 1
+
+    assert list(CandidateAccess.objects.all()) == [recent]
+    assert old.pk not in CandidateAccess.objects.values_list("pk", flat=True)
+
+
+# Beat
+
+
+def test_beat_runs_retention_daily(organisation, team, callbacks):
+    entry = django_settings.CELERY_BEAT_SCHEDULE["run-retention"]
+    assert entry["task"] == "hiring.privacy.tasks.run_retention"
+    assert entry["schedule"].remaining_estimate(timezone.now()) <= timedelta(days=1)
+    celery_app.loader.import_default_modules()
+    assert entry["task"] in celery_app.tasks
+
+    closed_ago(team, 11, days=2)
+    with callbacks(execute=True):
+        assert run_retention.delay().get()["noticed"] == 1
+
+
+def test_the_command_runs_it_now_and_says_what_it_did(organisation, team, callbacks):
+    closed_ago(team, 11, days=2)
+    out = StringIO()
+
+    with callbacks(execute=True):
+        call_command("run_retention", stdout=out)
+
+    assert "1 told their data goes in a notice period; 0 erased in 0 batches" in out.getvalue()
