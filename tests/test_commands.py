@@ -13,8 +13,10 @@ from hiring.models import (
     Application,
     BusyBlock,
     Candidate,
+    CandidateAccess,
     CandidateEmail,
     Consent,
+    DataExport,
     InterviewSession,
     Offer,
     Team,
@@ -58,6 +60,12 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     assert CandidateEmail.objects.filter(kind="message").exists()
     assert "/offer/" in out.getvalue()
     assert "/status/" in out.getvalue()
+    # Privacy: an erased past candidate whose numbers stay, an export, an access log.
+    [erased] = Candidate.objects.exclude(erased_at=None)
+    assert erased.name == "Erased candidate"
+    assert Feedback.objects.filter(application__candidate=erased).exclude(submitted_at=None)
+    assert DataExport.objects.filter(candidate__name="Tomás Reyes").exists()
+    assert CandidateAccess.objects.count() >= 5
 
 
 def test_bench_measures_the_pages_of_a_synthetic_organisation_and_the_slot_finder(tmp_path, capfd):

@@ -13,6 +13,8 @@ from hiring.debrief import decisions
 from hiring.models import (
     Application,
     BusyBlock,
+    Candidate,
+    CandidateAccess,
     CandidateEmail,
     Decision,
     EmailTemplate,
@@ -31,6 +33,9 @@ from hiring.models import (
 from hiring.offers import offers
 from hiring.outreach import messages
 from hiring.pipeline import applications
+from hiring.privacy import erasure
+from hiring.privacy import export as data_export
+from hiring.privacy.tasks import build_export
 from hiring.scheduling import booking
 from hiring.teams import membership
 from scorecards import editing, scoring
@@ -115,6 +120,8 @@ class Command(BaseCommand):
             self.history(people)
         if not Offer.objects.exists():
             self.hiring_loop(people)
+        if not Candidate.objects.exclude(erased_at=None).exists():
+            self.privacy(people)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with any of these:"))
         for local, name, role, _ in PEOPLE:
             self.stdout.write(f"  {local + '@' + DOMAIN:<24} {PASSWORD}   {role.label}: {name}")
@@ -373,6 +380,40 @@ class Command(BaseCommand):
             offers.send(offer, people["rita"])
             if answer:
                 answer(offer)
+
+    def privacy(self, people):
+        """A past candidate erased at their request (the board and debrief keep the numbers as
+        "Erased candidate"), an export rita asked for, and who opened which candidate."""
+        erased = (
+            Application.objects.filter(
+                stage=Application.Stage.REJECTED,
+                candidate__email__startswith="past",
+                feedback__submitted_at__isnull=False,
+            )
+            .select_related("candidate")
+            .first()
+        )
+        if erased:
+            erasure.erase(erased.candidate, how=erasure.AT_THEIR_REQUEST)
+        tomas = Candidate.objects.get(name="Tomás Reyes")
+        export, _ = data_export.request_export(tomas, by=people["rita"])
+        transaction.on_commit(lambda: build_export.delay(export.pk))
+        now = timezone.now()
+        for minutes, local, name, what in [
+            (300, "rita", "Leila Haddad", CandidateAccess.What.APPLICATION),
+            (290, "rita", "Leila Haddad", CandidateAccess.What.RESUME),
+            (120, "ana", "Leila Haddad", CandidateAccess.What.APPLICATION),
+            (60, "rita", "Tomás Reyes", CandidateAccess.What.PRIVACY),
+            (30, "eve", "Tomás Reyes", CandidateAccess.What.APPLICATION),
+        ]:
+            candidate = Candidate.objects.get(name=name)
+            CandidateAccess.objects.create(
+                candidate=candidate,
+                application=candidate.applications.first(),
+                user=people[local],
+                what=what,
+                at=now - timedelta(minutes=minutes),
+            )
 
     def backdate(self, application, created, rng):
         """Spread the application's history from `created` on, a few days per move."""
