@@ -24,7 +24,7 @@ from .email.notifications import (
     session_invite,
     templated_email,
 )
-from .models import Decision, InterviewSession, Invitation, User
+from .models import Decision, InterviewSession, Invitation, SlotOffer, User
 from .reports import cached as cached_reports
 from .scheduling import availability
 from .scheduling.ics import Person
@@ -77,8 +77,9 @@ def send_account_email(key, message):
 
 
 @shared_task(**SENDS_EMAIL)
-def send_session_invites(session_id, sequence):
-    """The session's invite (or cancellation) at `sequence`, once to each person."""
+def send_session_invites(session_id, sequence, moved_from=None):
+    """The session's invite (or cancellation) at `sequence`, once to each person; a
+    reschedule's says the start it moved from (`moved_from`, ISO 8601)."""
     session = (
         InterviewSession.objects.select_related("panel__application__candidate")
         .prefetch_related("interviewers__user")
@@ -91,7 +92,7 @@ def send_session_invites(session_id, sequence):
     return send_all(
         (
             f"invite:{session.uid}:{sequence}:{person.email}",
-            lambda person=person: session_invite(session, person, attendees),
+            lambda person=person: session_invite(session, person, attendees, moved_from=moved_from),
         )
         for person in attendees
     )
@@ -116,6 +117,33 @@ def send_session_cancellations(session_id, sequence, user_ids):
             lambda person=person: session_invite(session, person, [person], method="CANCEL"),
         )
         for person in people
+    )
+
+
+@shared_task(**SENDS_EMAIL)
+def send_windows_proposed(offer_id):
+    """Tell whoever offered the candidate times that they proposed their own: once per link,
+    listing those proposed by then (the panel page lists every one)."""
+    offer = (
+        SlotOffer.objects.select_related(
+            "created_by", "panel__application__candidate", "panel__application__opening__team"
+        )
+        .filter(pk=offer_id)
+        .first()
+    )
+    if offer is None:  # the panel was deleted since
+        return False
+    recruiter, application = offer.created_by, offer.panel.application
+    context = {
+        "recruiter": recruiter,
+        "candidate": application.candidate,
+        "opening": application.opening,
+        "windows": offer.panel.candidate_windows.filter(created_at__gte=offer.created_at),
+        "panel_url": offer.panel.get_absolute_url(),
+    }
+    return send_once(
+        f"windows-proposed:{offer.pk}",
+        lambda: templated_email("windows_proposed", recruiter.email, context, recruiter.time_zone),
     )
 
 

@@ -15,7 +15,7 @@ and threads pools.
 
 import hashlib
 import zoneinfo
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 from functools import cache
 
@@ -140,8 +140,9 @@ def templated_email(template, to, context, zone=zones.UTC):
     return EmailMultiAlternatives(subject=subject, body=body, to=[to])
 
 
-def session_invite(session, person, attendees, method=None):
-    """An interview invite, or its cancellation, for one person, with the .ics attached."""
+def session_invite(session, person, attendees, method=None, moved_from=None):
+    """An interview invite, or its cancellation, for one person, with the .ics attached; a
+    reschedule's says the start it moved from (`moved_from`, ISO 8601)."""
     method = method or ("CANCEL" if session.cancelled_at else "REQUEST")
     if method == "REQUEST":
         template = "session_invite"
@@ -155,6 +156,9 @@ def session_invite(session, person, attendees, method=None):
         "session": session,
         "person": person,
         "moved": session.sequence > 0,
+        "moved_from": datetime.fromisoformat(moved_from) if moved_from else None,
+        # The candidate reads of their interview for the job, not of an interview with themselves.
+        "for_candidate": is_candidate,
         # The candidate's copy carries their status link, as every email to them does.
         "status_url": application.status_url() if is_candidate else "",
     }
@@ -167,13 +171,25 @@ def session_invite(session, person, attendees, method=None):
         sequence=session.sequence,
         start=session.start,
         end=session.end,
-        summary=f"Interview: {single_line(candidate)} ({session.get_focus_display()})",
+        summary=interview_summary(session, is_candidate),
         description=message.body,
         organizer=ics.Person(single_line(organizer_name) or "Teamfit", organizer_email),
         attendees=[ics.Person(single_line(p.name), p.email) for p in attendees],
     )
     message.attach("invite.ics", invite, ics.invite_attachment_content_type(method))
     return message
+
+
+def interview_summary(session, for_candidate):
+    """The interview's name in a calendar: the candidate's names the job, an interviewer's the
+    candidate."""
+    application = session.panel.application
+    if for_candidate:
+        opening = application.opening
+        return single_line(
+            f"{session.get_focus_display()} interview: {opening.title} ({opening.team})"
+        )
+    return f"Interview: {single_line(application.candidate)} ({session.get_focus_display()})"
 
 
 def _zone_of_user(email):

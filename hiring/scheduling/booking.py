@@ -10,6 +10,7 @@ from django.utils import timezone
 from scorecards import scoring
 from scorecards.models import Feedback
 
+from ..email.notifications import interview_summary
 from ..models import (
     Application,
     AuditEvent,
@@ -26,8 +27,8 @@ from ..models import (
     WorkingHours,
 )
 from ..outreach import messages
-from ..tasks import send_session_cancellations, send_session_invites
-from . import slots
+from ..tasks import send_session_cancellations, send_session_invites, send_windows_proposed
+from . import ics, slots
 
 
 class SlotTaken(Exception):
@@ -41,10 +42,15 @@ def create_panel(application, by, sessions, back_to_back=True):
         raise ValidationError("This application already has a panel.")
     if application.is_closed:
         raise ValidationError("This application is closed.")
+    panel = Panel.objects.create(application=application, back_to_back=back_to_back, created_by=by)
+    _add_sessions(panel, sessions)
+    return panel
+
+
+def _add_sessions(panel, sessions):
     if not sessions:
         raise ValidationError("A panel needs at least one session.")
-    team = application.opening.team
-    panel = Panel.objects.create(application=application, back_to_back=back_to_back, created_by=by)
+    team = panel.application.opening.team
     for position, spec in enumerate(sessions):
         people = list(spec.get("interviewers", [])) + list(spec.get("shadows", []))
         outsiders = [user for user in people if not team.has_member(user)]
@@ -69,7 +75,41 @@ def create_panel(application, by, sessions, back_to_back=True):
                 for user in spec.get("shadows", [])
             ]
         )
+
+
+def is_booked(panel):
+    """Whether a session of the panel holds a time: then it is rescheduled or cancelled, no
+    longer edited or deleted."""
+    return panel.sessions.filter(cancelled_at=None).exclude(start=None).exists()
+
+
+def _check_not_booked(panel):
+    if is_booked(panel):
+        raise ValidationError("This panel is booked: reschedule or cancel it instead.")
+
+
+@transaction.atomic
+def edit_panel(panel, sessions, back_to_back):
+    """Replace the sessions of a panel not booked yet. None of them was ever booked, so no
+    invite went out for them; the links offering their times stop working
+    (offer_for_link)."""
+    panel = _lock_panel(panel.pk)
+    _check_not_booked(panel)
+    panel.sessions.filter(cancelled_at=None).delete()
+    _add_sessions(panel, sessions)
+    panel.back_to_back = back_to_back
+    # Saved even when unchanged: the application's cached pages follow the panel.
+    panel.save(update_fields=["back_to_back"])
     return panel
+
+
+@transaction.atomic
+def delete_panel(panel):
+    """Delete a panel not booked yet, with the times offered to the candidate and those they
+    proposed; a new one can be built."""
+    panel = _lock_panel(panel.pk)
+    _check_not_booked(panel)
+    panel.delete()
 
 
 def interviewers_for(user_ids, start, end):
@@ -134,10 +174,15 @@ def _people(requests):
     }
 
 
+def _open_sessions(panel):
+    """The panel's sessions not cancelled, and what the slot finder asks of each."""
+    sessions = list(panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers"))
+    return sessions, _requests(panel, sessions)
+
+
 def find_options(panel, start, end, candidate_windows=None, limit=10):
     """Ranked options for the panel's open sessions, each session mapped to its time and people."""
-    sessions = list(panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers"))
-    requests = _requests(panel, sessions)
+    sessions, requests = _open_sessions(panel)
     interviewers = interviewers_for(_people(requests), start, end)
     options = slots.find_options(
         requests,
@@ -149,6 +194,46 @@ def find_options(panel, start, end, candidate_windows=None, limit=10):
         limit=limit,
     )
     return [to_payload(option, sessions) for option in options]
+
+
+# How much further explain() looks for the first time that fits.
+LONGER_SEARCH = timedelta(days=30)
+
+
+def explain(panel, start, end, candidate_windows=None):
+    """Why no time fits the panel's open sessions between `start` and `end`, and what would
+    help (slots.explain), with people and sessions in place of their ids."""
+    sessions, requests = _open_sessions(panel)
+    later = end + LONGER_SEARCH
+    interviewers = interviewers_for(_people(requests), start, later)
+    found = slots.explain(
+        requests,
+        interviewers,
+        start=start,
+        end=end,
+        candidate_windows=candidate_windows,
+        back_to_back=panel.back_to_back,
+        later=later,
+    )
+    people = User.objects.in_bulk(interviewers)
+
+    def shown(item):
+        """The blocker or suggestion as a template reads it."""
+        fields = dict(item.__dict__)
+        index = fields.pop("session", None)
+        fields["session"] = sessions[index] if index is not None else None
+        fields["request"] = requests[index] if index is not None else None
+        for name in ("person", "replacement"):
+            if fields.get(name) is not None:
+                fields[name] = people[fields[name]]
+        if "others" in fields:
+            fields["others"] = [people[pid] for pid in fields["others"]]
+        return fields
+
+    return {
+        "blockers": [shown(blocker) for blocker in found.blockers],
+        "suggestions": [shown(suggestion) for suggestion in found.suggestions],
+    }
 
 
 def to_payload(option, sessions):
@@ -210,8 +295,9 @@ def _still_free(panel, sessions, payload):
 def book(panel, payload, by):
     """Book the option `payload` for the panel, or raise SlotTaken. Sends invites on commit.
 
-    False when the panel already stands booked as `payload` (the same form posted again):
-    then nothing changes and nobody is invited twice.
+    Returns the sessions it placed, each with the start it had before (None at a first
+    booking); none when the panel already stands booked as `payload` (the same form posted
+    again): then nothing changes and nobody is invited twice.
     """
     try:
         with transaction.atomic():
@@ -223,21 +309,25 @@ def book(panel, payload, by):
             if entries.keys() == {s.pk for s in sessions} and all(
                 _holds(s, entries[s.pk]) for s in sessions
             ):
-                return False
+                return []
             _lock_people(sessions, payload)
             if not _still_free(panel, sessions, payload):
                 raise SlotTaken
+            placed = []
             for session in sessions:
                 # A session the option leaves as it is keeps its SEQUENCE and sends nothing.
                 if not _holds(session, entries[session.pk]):
+                    placed.append((session, session.start))
                     _place(session, entries[session.pk], by)
             application = panel.application
+            moved = any(before for _, before in placed)
             AuditEvent.record(
                 AuditEvent.Action.PANEL_BOOKED,
                 by,
                 application.opening.team,
                 application,
-                details=", ".join(
+                details=("Rescheduled: " if moved else "")
+                + ", ".join(
                     f"{s.get_focus_display()} {s.start:%a %d %b %H:%M} UTC" for s in sessions
                 ),
             )
@@ -245,7 +335,17 @@ def book(panel, payload, by):
                 application.move_to(Application.Stage.PANEL, by)
     except IntegrityError as error:  # PostgreSQL's exclusion constraint: a booking raced ours
         raise SlotTaken from error
-    return True
+    return placed
+
+
+def reschedule(panel, payload, by):
+    """Move a booked panel to the option `payload` (book()), or raise ValidationError if it is
+    not booked; the moved sessions' invites go out again with a higher SEQUENCE."""
+    with transaction.atomic():
+        _lock_panel(panel.pk)
+        if not is_booked(panel):
+            raise ValidationError("This panel is not booked yet: book a time instead.")
+        return book(panel, payload, by)
 
 
 def _lock_panel(panel_id):
@@ -279,7 +379,8 @@ def _lock_people(sessions, payload):
 
 def _place(session, entry, by):
     start, end = datetime.fromisoformat(entry["start"]), datetime.fromisoformat(entry["end"])
-    if session.start is not None:
+    before = session.start
+    if before is not None:
         session.sequence += 1  # a reschedule: the same UID, a higher SEQUENCE
     session.start, session.end = start, end
     session.save(update_fields=["start", "end", "sequence"])
@@ -303,7 +404,9 @@ def _place(session, entry, by):
             seat.save(update_fields=["start", "end"])
             if not seat.shadow:
                 _assign_feedback(session, seat.user, by)
-    send_session_invites.delay_on_commit(session.pk, session.sequence)
+    # The invites of a reschedule say when the session was before.
+    moved_from = before.isoformat() if before else None
+    send_session_invites.delay_on_commit(session.pk, session.sequence, moved_from)
 
 
 def _assign_feedback(session, user, by):
@@ -341,6 +444,19 @@ def cancel_session(session, by):
 
 
 @transaction.atomic
+def cancel_panel(panel, by):
+    """Cancel every booked session of the panel: each invited person gets a cancellation. The
+    panel can then be edited or deleted."""
+    panel = _lock_panel(panel.pk)
+    booked = [session for session in panel.sessions.all() if session.is_booked]
+    if not booked:
+        raise ValidationError("No session of this panel is booked.")
+    for session in booked:
+        cancel_session(session, by)
+    return booked
+
+
+@transaction.atomic
 def offer_to_candidate(panel, payloads, by):
     if not payloads:
         raise ValidationError("Choose at least one option to offer.")
@@ -360,6 +476,43 @@ def offer_to_candidate(panel, payloads, by):
     return offer
 
 
+def offers_made(panel, limit=5):
+    """The panel's latest offers to the candidate, newest first, each with `answer` (picked,
+    proposed, waiting, replaced, withdrawn by a booking, expired) and `proposed`, the times
+    the candidate proposed through its link."""
+    offers = list(panel.offers.select_related("created_by")[:limit])
+    windows = list(panel.candidate_windows.order_by("created_at"))
+    last_booked = (
+        AuditEvent.objects.filter(
+            application=panel.application_id, action=AuditEvent.Action.PANEL_BOOKED
+        )
+        .values_list("at", flat=True)
+        .first()
+    )
+    now, newer = timezone.now(), None
+    for offer in offers:
+        offer.proposed = [
+            window
+            for window in windows
+            if offer.created_at <= window.created_at
+            and (newer is None or window.created_at < newer)
+        ]
+        if offer.used_at:
+            offer.answer = "picked"
+        elif offer.proposed:
+            offer.answer = "proposed"
+        elif newer is not None:
+            offer.answer = "replaced"
+        elif last_booked and last_booked > offer.created_at:
+            offer.answer = "withdrawn"
+        elif now >= offer.expires_at:
+            offer.answer = "expired"
+        else:
+            offer.answer = "waiting"
+        newer = offer.created_at
+    return offers
+
+
 def offer_for_link(token):
     """The offer behind a candidate's link, or LinkError saying why it can't be used.
 
@@ -374,6 +527,14 @@ def offer_for_link(token):
 def _check_current(offer):
     if offer.panel.offers.filter(created_at__gt=offer.created_at).exists():
         raise LinkError("This link was replaced by a newer one. Use the latest one we sent you.")
+    # An edit replaces the panel's sessions (edit_panel): the options name the old ones.
+    open_sessions = set(offer.panel.sessions.filter(cancelled_at=None).values_list("pk", flat=True))
+    for option in offer.options:
+        if {entry["session"] for entry in option["sessions"]} != open_sessions:
+            raise LinkError(
+                "The team changed your interviews since this link was sent. "
+                "They will send you new times."
+            )
     # Sessions keep no booking time; the audit trail's booking events say when.
     booked_since = AuditEvent.objects.filter(
         application=offer.panel.application_id,
@@ -420,7 +581,52 @@ def propose_window(offer, start, end):
         raise ValidationError(
             f"You proposed {MAX_WINDOWS_PER_OFFER} times already: the team will come back to you."
         )
-    return CandidateWindow.objects.create(panel=panel, start=start, end=end)
+    window = CandidateWindow.objects.create(panel=panel, start=start, end=end)
+    send_windows_proposed.delay_on_commit(offer.pk)
+    return window
+
+
+def options_for_candidate(offer, options):
+    """(index, [(session, start, end), ...]) of each (index, option): what the candidate
+    reads of an option, its sessions in time order."""
+    sessions = offer.panel.sessions.in_bulk()
+    return [
+        (
+            index,
+            sorted(
+                (
+                    (
+                        sessions[entry["session"]],
+                        datetime.fromisoformat(entry["start"]),
+                        datetime.fromisoformat(entry["end"]),
+                    )
+                    for entry in option["sessions"]
+                ),
+                key=lambda placed: placed[1],
+            ),
+        )
+        for index, option in options
+    ]
+
+
+def booked_sessions(panel):
+    return panel.sessions.filter(cancelled_at=None).exclude(start=None).order_by("start")
+
+
+def calendar_file(sessions):
+    """The candidate's interviews as a calendar file they add by hand (ics.published)."""
+    return ics.published(
+        [
+            ics.Meeting(
+                uid=session.uid,
+                sequence=session.sequence,
+                start=session.start,
+                end=session.end,
+                summary=interview_summary(session, for_candidate=True),
+            )
+            for session in sessions
+        ]
+    )
 
 
 def remaining_options(offer):

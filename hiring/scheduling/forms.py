@@ -1,6 +1,6 @@
 import itertools
 import zoneinfo
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -201,6 +201,28 @@ SessionFormSet = forms.formset_factory(
 )
 
 
+def sessions_formset(team, rows=None):
+    """The form of a panel's sessions, showing `rows` (one blank session by default)."""
+    return SessionFormSet(prefix="sessions", form_kwargs={"team": team}, initial=rows or [{}])
+
+
+def session_rows(panel):
+    """The panel's open sessions as the sessions form shows them, to edit."""
+    rows = []
+    for session in panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers"):
+        seats = [seat for seat in session.interviewers.all() if not seat.from_pool]
+        rows.append(
+            {
+                "focus": session.focus,
+                "duration_minutes": session.duration_minutes,
+                "pool_count": session.pool_count,
+                "interviewers": [seat.user_id for seat in seats if not seat.shadow],
+                "shadows": [seat.user_id for seat in seats if seat.shadow],
+            }
+        )
+    return rows
+
+
 class FindTimesForm(forms.Form):
     start = forms.DateField(widget=DateInput(), label="From")
     days = forms.IntegerField(min_value=1, max_value=30, initial=10, label="Days to search")
@@ -209,11 +231,23 @@ class FindTimesForm(forms.Form):
     )
 
 
+class ShownZoneForm(forms.Form):
+    """The zone a candidate's page shows its times in; the browser's is chosen on arrival."""
+
+    tz = TimeZoneField(detect_browser_zone=True, label="Times shown in")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Once detected, the page shows its times in that zone at once.
+        self.fields["tz"].widget.attrs["data-submit-on-detect"] = ""
+
+
 class CandidateWindowForm(forms.Form):
     """A time the candidate is free, in the time zone shown on their page: from now until
-    DAYS_AHEAD days ahead."""
+    DAYS_AHEAD days ahead, and at least SHORTEST long."""
 
     DAYS_AHEAD = 60
+    SHORTEST = timedelta(minutes=30)
 
     date = forms.DateField(widget=DateInput())
     start = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="From")
@@ -231,6 +265,8 @@ class CandidateWindowForm(forms.Form):
         day, start, end = data.get("date"), data.get("start"), data.get("end")
         if start and end and end <= start:
             self.add_error("end", "The end must be after the start.")
+        elif start and end and _length(start, end) < self.SHORTEST:
+            self.add_error("end", "Give us at least 30 minutes.")
         if day and day < self.today:
             self.add_error("date", "Choose a day from today on.")
         elif day and day > self.last_day:
@@ -246,3 +282,8 @@ class CandidateWindowForm(forms.Form):
     def window(self):
         """(start, end) of a valid form, as aware datetimes."""
         return self.at(self.cleaned_data["start"]), self.at(self.cleaned_data["end"])
+
+
+def _length(start, end):
+    """How long from one time of a day to a later one."""
+    return datetime.combine(date.min, end) - datetime.combine(date.min, start)

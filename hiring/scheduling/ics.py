@@ -1067,18 +1067,53 @@ def invite(
     status = _STATUS_FOR_METHOD.get(method)
     if status is None:
         raise ValueError(f"Unsupported iTIP method {method!r}: use REQUEST or CANCEL.")
+    event = _event(uid, sequence, start, end, summary, description, location)
+    event.add("status", status)
+    event.add("organizer", _address(organizer))
+    for person in attendees:
+        attendee = _address(person)
+        attendee.params["ROLE"] = "REQ-PARTICIPANT"
+        attendee.params["PARTSTAT"] = "NEEDS-ACTION"
+        attendee.params["RSVP"] = "TRUE"
+        event.add("attendee", attendee)
+    return _calendar(method, [event])
+
+
+@dataclass(frozen=True)
+class Meeting:
+    uid: str
+    sequence: int
+    start: datetime
+    end: datetime
+    summary: str
+    description: str = ""
+
+
+def published(meetings: Sequence[Meeting]) -> bytes:
+    """A calendar file of `meetings` to add by hand (METHOD:PUBLISH, RFC 5546): with the UIDs
+    and SEQUENCEs of their invites, so a later update by email changes the same events."""
+    events = []
+    for meeting in meetings:
+        event = _event(
+            meeting.uid,
+            meeting.sequence,
+            meeting.start,
+            meeting.end,
+            meeting.summary,
+            meeting.description,
+        )
+        event.add("status", "CONFIRMED")
+        events.append(event)
+    return _calendar("PUBLISH", events)
+
+
+def _event(uid, sequence, start, end, summary, description, location=""):
     start = _utc(start, "start")
     end = _utc(end, "end")
     if end <= start:
         raise ValueError("end must be after start")
     if sequence < 0:
         raise ValueError("sequence must not be negative")
-
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("method", method)
-
     event = icalendar.Event()
     event.add("uid", uid)
     event.add("sequence", sequence)
@@ -1089,15 +1124,16 @@ def invite(
     event.add("description", description)
     if location:
         event.add("location", location)
-    event.add("status", status)
-    event.add("organizer", _address(organizer))
-    for person in attendees:
-        attendee = _address(person)
-        attendee.params["ROLE"] = "REQ-PARTICIPANT"
-        attendee.params["PARTSTAT"] = "NEEDS-ACTION"
-        attendee.params["RSVP"] = "TRUE"
-        event.add("attendee", attendee)
-    calendar.add_component(event)
+    return event
+
+
+def _calendar(method, events) -> bytes:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    for event in events:
+        calendar.add_component(event)
     return calendar.to_ical()
 
 

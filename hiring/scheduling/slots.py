@@ -600,9 +600,9 @@ def _ranked_options(panels: Iterator[_Panel], limit: int) -> list[Option]:
 
 
 def _reasons(panel: _Panel, shown: list[_Panel]) -> tuple[str, ...]:
-    """Why the option ranks where it does among those shown."""
-    earliest = panel.start == shown[0].start
-    reasons = [f"{'earliest' if earliest else 'starts'}: {_when(panel.start)}"]
+    """Why the option ranks where it does among those shown. Its time is not among them:
+    the page shows it in the reader's own zone."""
+    reasons = ["earliest"] if panel.start == shown[0].start else []
     interviews = f"{panel.load} interview{'' if panel.load == 1 else 's'} that week"
     least = panel.load == min(other.load for other in shown)
     reasons.append(f"least-loaded: {interviews}" if least else f"more loaded: {interviews}")
@@ -620,10 +620,6 @@ def _reasons(panel: _Panel, shown: list[_Panel]) -> tuple[str, ...]:
         else:
             reasons.append(f"uneven pool spread: loads differ by {panel.spread}")
     return tuple(reasons)
-
-
-def _when(moment: datetime) -> str:
-    return f"{moment:%a} {moment.day} {moment:%b %H:%M} UTC"
 
 
 def _minutes(duration: timedelta) -> str:

@@ -44,10 +44,32 @@ urlpatterns = [
         views.session_cancel,
         name="session_cancel",
     ),
+    path("applications/<int:application_id>/panel/edit/", views.panel_edit, name="panel_edit"),
+    path(
+        "applications/<int:application_id>/panel/delete/",
+        views.panel_delete,
+        name="panel_delete",
+    ),
+    path(
+        "applications/<int:application_id>/panel/cancel/",
+        views.panel_cancel,
+        name="panel_cancel",
+    ),
+    path(
+        "applications/<int:application_id>/panel/reschedule/",
+        views.panel_reschedule,
+        name="panel_reschedule",
+    ),
     path("schedule/<str:token>/", views.candidate_schedule, name="candidate_schedule"),
     path(
         "schedule/<str:token>/windows/",
         views.candidate_windows,
         name="candidate_windows",
+    ),
+    # Under the candidate's own page's link (hiring/portal), whose token it takes.
+    path(
+        "status/<str:token>/interviews.ics",
+        views.candidate_calendar,
+        name="candidate_calendar",
     ),
 ]

@@ -2,27 +2,32 @@
 
 import logging
 import zoneinfo
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ..access import get_application_for_pipeline, get_team_for_member
-from ..accounts.forms import TIME_ZONE_CHOICES
+from ..accounts import zones
 from ..accounts.links import signed_link
 from ..models import (
+    Application,
     BusyBlock,
+    LinkError,
     Panel,
     PoolMember,
     User,
 )
+from ..portal import status as portal_status
 from ..ratelimit import limit_candidate_posts
 from . import availability, booking, slots
 from .forms import (
@@ -34,7 +39,10 @@ from .forms import (
     IcsUploadForm,
     PoolMemberForm,
     SessionFormSet,
+    ShownZoneForm,
     WorkingHoursForm,
+    session_rows,
+    sessions_formset,
 )
 from .ics import MAX_ICS_BYTES, CalendarError
 
@@ -144,33 +152,68 @@ def pool_remove(request, team_id, member_id):
 
 
 def _render_panel(request, application, status=200, **context):
+    """The panel page: the form that builds (or, `editing`, edits) the panel, or its sessions,
+    the times offered to the candidate and those they proposed, and the search for times."""
     panel = getattr(application, "panel", None)
     team = application.opening.team
     context.setdefault(
         "find_form", FindTimesForm(initial={"start": timezone.localdate() + timedelta(days=1)})
     )
     if panel is None:
-        if "formset" not in context:
-            context["formset"] = SessionFormSet(
-                prefix="sessions",
-                form_kwargs={"team": team},
-                initial=[{}] * _sessions_asked(request),
-            )
+        context.setdefault("formset", sessions_formset(team))
+        context.setdefault("back_to_back", True)
     else:
-        context["sessions"] = panel.sessions.prefetch_related("interviewers__user")
+        sessions = list(panel.sessions.prefetch_related("interviewers__user"))
+        context["sessions"] = sessions
+        context["booked"] = any(session.is_booked for session in sessions)
+        context["offers"] = booking.offers_made(panel)
         context["windows"] = panel.candidate_windows.all()
-        context["offers"] = panel.offers.all()[:5]
     context.update(application=application, panel=panel, team=team)
-    return render(request, "hiring/scheduling/panel.html", context, status=status)
+    template = "hiring/scheduling/panel.html"
+    if request.htmx and "formset" in context:
+        template += "#sessions_form"
+    return render(request, template, context, status=status)
 
 
-def _sessions_asked(request):
-    """How many sessions the new panel's form shows: ?sessions=N, from 1 to MAX_SESSIONS."""
-    count = request.GET.get("sessions", "")
-    if not (count.isascii() and count.isdigit()):
-        return 1
-    # Two digits are past the maximum already, and int() refuses 4,300 digits or more.
-    return min(max(int(count[:2]), 1), MAX_SESSIONS)
+def _sessions_posted(request, team):
+    """The posted sessions formset, and the rows to show again unsaved when the person asked
+    for one more session or one fewer (else None): everything typed is kept."""
+    formset = SessionFormSet(request.POST, prefix="sessions", form_kwargs={"team": team})
+    change = request.POST.get("change", "")
+    if not change:
+        return formset, None
+    rows = [{name: form[name].value() for name in form.fields} for form in formset.forms]
+    if change == "add" and len(rows) < MAX_SESSIONS:
+        rows.append({})
+    elif change.startswith("remove-") and len(rows) > 1:
+        index = change.removeprefix("remove-")
+        if index.isascii() and index.isdigit() and int(index) < len(rows):
+            del rows[int(index)]
+    return formset, rows
+
+
+def _sessions_form(request, application, save, done, **context):
+    """Build or edit a panel's sessions with `save(sessions, back_to_back)`, saying `done`;
+    "Add a session" and "Remove" show the form again, unsaved, with what was typed."""
+    team = application.opening.team
+    back_to_back = request.POST.get("back_to_back") == "on"
+    formset, rows = _sessions_posted(request, team)
+    context.update(back_to_back=back_to_back)
+    if rows is not None:
+        formset = sessions_formset(team, rows)
+        return _render_panel(request, application, formset=formset, **context)
+    if formset.is_valid():
+        sessions = [form.cleaned_data for form in formset.forms if form.cleaned_data]
+        try:
+            save(sessions, back_to_back)
+        except ValidationError as error:
+            formset._non_form_errors = formset.error_class(error.messages)
+            # A rolled-back Panel may still be cached on the application: read it afresh.
+            application = get_application_for_pipeline(request.user, application.pk)
+        else:
+            messages.success(request, done)
+            return redirect("panel", application_id=application.pk)
+    return _render_panel(request, application, status=400, formset=formset, **context)
 
 
 @never_cache
@@ -179,37 +222,100 @@ def panel(request, application_id):
     application = get_application_for_pipeline(request.user, application_id)
     if request.method != "POST":
         return _render_panel(request, application)
-    team = application.opening.team
-    formset = SessionFormSet(request.POST, prefix="sessions", form_kwargs={"team": team})
-    if formset.is_valid():
-        sessions = [form.cleaned_data for form in formset.forms if form.cleaned_data]
-        try:
-            booking.create_panel(
-                application,
-                request.user,
-                sessions,
-                back_to_back=request.POST.get("back_to_back") == "on",
-            )
-        except ValidationError as error:
-            formset._non_form_errors = formset.error_class(error.messages)
-            # The rolled-back Panel is still cached on the application: read it afresh.
-            application = get_application_for_pipeline(request.user, application_id)
-        else:
-            messages.success(request, "Panel created. Now find a time for it.")
-            return redirect("panel", application_id=application.pk)
-    return _render_panel(request, application, status=400, formset=formset)
+
+    def save(sessions, back_to_back):
+        booking.create_panel(application, request.user, sessions, back_to_back=back_to_back)
+
+    return _sessions_form(request, application, save, "Panel created. Now find a time for it.")
+
+
+@never_cache
+@login_required
+def panel_edit(request, application_id):
+    """Change a panel's sessions, their lengths and interviewers, until it is booked."""
+    application = get_application_for_pipeline(request.user, application_id)
+    panel = get_object_or_404(Panel, application=application)
+    if booking.is_booked(panel):
+        messages.error(request, "This panel is booked: reschedule or cancel it instead.")
+        return redirect("panel", application_id=application.pk)
+    if request.method != "POST":
+        formset = sessions_formset(application.opening.team, session_rows(panel))
+        return _render_panel(
+            request, application, formset=formset, back_to_back=panel.back_to_back, editing=True
+        )
+    return _sessions_form(
+        request,
+        application,
+        lambda sessions, back_to_back: booking.edit_panel(panel, sessions, back_to_back),
+        "Panel saved. Times offered before no longer apply: find new ones.",
+        editing=True,
+    )
+
+
+def _destructive(request, application, act, done, **question):
+    """A destructive action: GET asks to confirm it (`question`: title, consequence and the
+    button's action), and the POST that page sends does `act()`, saying `done`."""
+    if request.method != "POST":
+        question.update(application=application)
+        return render(request, "hiring/scheduling/confirm.html", question)
+    try:
+        act()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("panel", application_id=application.pk)
+
+
+@never_cache
+@login_required
+def panel_delete(request, application_id):
+    application = get_application_for_pipeline(request.user, application_id)
+    panel = get_object_or_404(Panel, application=application)
+    return _destructive(
+        request,
+        application,
+        lambda: booking.delete_panel(panel),
+        "Panel deleted.",
+        title="Delete this panel?",
+        consequence="Its sessions go, with the times offered to the candidate (their link "
+        "stops working) and the times they proposed. You can build a new panel.",
+        action="Delete the panel",
+    )
+
+
+@never_cache
+@login_required
+def panel_cancel(request, application_id):
+    application = get_application_for_pipeline(request.user, application_id)
+    panel = get_object_or_404(Panel, application=application)
+    return _destructive(
+        request,
+        application,
+        lambda: booking.cancel_panel(panel, request.user),
+        "Panel cancelled; everyone invited gets a cancellation.",
+        title="Cancel every booked session?",
+        consequence=f"Everyone invited, {application.candidate} included, gets a cancellation "
+        "that removes the interview from their calendar. Feedback not yet submitted is "
+        "withdrawn.",
+        action="Cancel the panel",
+    )
 
 
 @never_cache
 @login_required
 def panel_times(request, application_id):
-    """Ranked options for the panel, each ready to book or to offer to the candidate."""
+    """Ranked options for the panel, each ready to book or to offer to the candidate; when
+    none fits, who blocks and what would help."""
     application = get_application_for_pipeline(request.user, application_id)
     panel = get_object_or_404(Panel, application=application)
     form = FindTimesForm(request.GET)
     if not form.is_valid():
         return _render_panel(request, application, status=400, find_form=form)
-    start = datetime.combine(form.cleaned_data["start"], datetime.min.time(), tzinfo=UTC)
+    # From the start of the day in the viewer's zone, as they read the date they chose.
+    start = datetime.combine(
+        form.cleaned_data["start"], datetime.min.time(), tzinfo=timezone.get_current_timezone()
+    )
     end = start + timedelta(days=form.cleaned_data["days"])
     windows = None
     if form.cleaned_data["within_candidate_windows"]:
@@ -224,12 +330,16 @@ def panel_times(request, application_id):
         option["placed"] = [
             (
                 datetime.fromisoformat(placed["start"]),
+                datetime.fromisoformat(placed["end"]),
                 sessions[placed["session"]],
                 [people[user_id] for user_id in placed["interviewers"]],
             )
             for placed in option["sessions"]
         ]
-    return _render_panel(request, application, find_form=form, options=options)
+    explanation = None if options else booking.explain(panel, start, end, windows)
+    return _render_panel(
+        request, application, find_form=form, options=options, explanation=explanation
+    )
 
 
 def _signed_option(value):
@@ -244,11 +354,22 @@ def _signed_option(value):
 @login_required
 @require_POST
 def panel_book(request, application_id):
+    return _place_option(request, application_id, booking.book)
+
+
+@login_required
+@require_POST
+def panel_reschedule(request, application_id):
+    """Move a booked panel to another option: its invites go out again, saying what moved."""
+    return _place_option(request, application_id, booking.reschedule)
+
+
+def _place_option(request, application_id, place):
     application = get_application_for_pipeline(request.user, application_id)
-    get_object_or_404(Panel, application=application)
+    panel = get_object_or_404(Panel, application=application)
     try:
         option = _signed_option(request.POST.get("option", ""))
-        booked = booking.book(application.panel, option, request.user)
+        placed = place(panel, option, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except booking.SlotTaken:
@@ -256,13 +377,26 @@ def panel_book(request, application_id):
             request, "Someone was booked into that time meanwhile. Here are fresh options."
         )
     else:
-        if booked:
+        moves = [(session, before) for session, before in placed if before]
+        if moves:
+            messages.success(request, _moved_message(moves))
+        elif placed:
             messages.success(request, "Booked. Invites are on their way.")
         else:
             messages.info(request, "Already booked at that time: nobody was invited again.")
         return redirect("panel", application_id=application.pk)
     times = reverse("panel_times", args=[application.pk])
     return redirect(f"{times}?{request.POST.get('search', '')}")
+
+
+def _moved_message(moves):
+    """What a reschedule moved, in the viewer's zone."""
+    moved = "; ".join(
+        f"the {session.get_focus_display().lower()} interview from "
+        f"{format_date(timezone.localtime(before), MOMENT)} to {zones.shown(session.start, MOMENT)}"
+        for session, before in moves
+    )
+    return f"Rescheduled: {moved}. Updated invites are on their way."
 
 
 @login_required
@@ -279,25 +413,33 @@ def panel_offer(request, application_id):
     return redirect("panel", application_id=application.pk)
 
 
+@never_cache
 @login_required
-@require_POST
 def session_cancel(request, application_id, session_id):
     application = get_application_for_pipeline(request.user, application_id)
     session = get_object_or_404(application.panel.sessions, pk=session_id)
-    try:
-        booking.cancel_session(session, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Session cancelled; everyone invited gets a cancellation.")
-    return redirect("panel", application_id=application.pk)
+    return _destructive(
+        request,
+        application,
+        lambda: booking.cancel_session(session, request.user),
+        "Session cancelled; everyone invited gets a cancellation.",
+        title=f"Cancel the {session.get_focus_display().lower()} session?",
+        consequence="Everyone invited to it gets a cancellation that removes it from their "
+        "calendar. Feedback not yet submitted for it is withdrawn.",
+        action="Cancel the session",
+    )
+
+
+# The candidate's side: no account, a signed link.
+
+MOMENT = "D j M, H:i"
 
 
 @never_cache
 @limit_candidate_posts
 @signed_link(booking.offer_for_link)
 def candidate_schedule(request, offer, token):
-    """The candidate's page: no account, a signed link, times in their own time zone."""
+    """The candidate's page: the offered options as their sessions, in their own zone."""
     options = list(enumerate(offer.options))
     if request.method == "POST" and "pick" in request.POST:
         try:
@@ -308,35 +450,51 @@ def candidate_schedule(request, offer, token):
             options = booking.remaining_options(offer)
             error = "That time was just taken. These are still free."
             return _candidate_page(request, offer, options, 409, error)
-        return render(request, "hiring/scheduling/candidate_booked.html", {"offer": offer})
+        zone_name = _remember_zone(request, offer)
+        application = offer.panel.application
+        context = {
+            "offer": offer,
+            "zone_name": zone_name,
+            "sessions": booking.booked_sessions(offer.panel),
+            # Beside the candidate's own page, working as long as it does.
+            "calendar_url": reverse(
+                "candidate_calendar", args=[resolve(application.status_url()).kwargs["token"]]
+            ),
+        }
+        return render(request, "hiring/scheduling/candidate_booked.html", context)
     return _candidate_page(request, offer, options)
 
 
 def _candidate_page(request, offer, options, status=200, error=None, window_form=None):
-    zone_name = _candidate_zone(request)
+    zone_name = _candidate_zone(request, offer)
     context = {
         "offer": offer,
+        "candidate": offer.panel.application.candidate,
         "zone_name": zone_name,
-        "zones": TIME_ZONE_CHOICES,
+        "zone_form": ShownZoneForm(initial={"tz": zone_name}),
         "error": error,
-        "options": _starts(options),
+        "options": booking.options_for_candidate(offer, options),
         "window_form": window_form or CandidateWindowForm(zone=zoneinfo.ZoneInfo(zone_name)),
+        "max_windows": booking.MAX_WINDOWS_PER_OFFER,
     }
     return render(request, "hiring/scheduling/candidate_schedule.html", context, status=status)
 
 
-def _candidate_zone(request):
-    """The zone the candidate's page shows times in: theirs if known, else UTC."""
-    zone_name = request.GET.get("tz") or request.POST.get("tz") or "UTC"
-    return zone_name if zone_name in dict(TIME_ZONE_CHOICES) else "UTC"
+def _candidate_zone(request, offer):
+    """The zone the candidate's page shows times in: the one chosen on the page, else the
+    candidate's own (UTC until they tell us)."""
+    chosen = request.GET.get("tz") or request.POST.get("tz") or ""
+    return zones.listed_as(chosen) or offer.panel.application.candidate.zone_name
 
 
-def _starts(options):
-    """(index, session starts) per option; the template shows them in the candidate's zone."""
-    return [
-        (index, [datetime.fromisoformat(s["start"]) for s in option["sessions"]])
-        for index, option in options
-    ]
+def _remember_zone(request, offer):
+    """The zone the candidate picked or proposed in becomes theirs: their invites and emails
+    read in it."""
+    zone_name = _candidate_zone(request, offer)
+    candidate = offer.panel.application.candidate
+    if zone_name != candidate.zone_name:
+        portal_status.set_time_zone(candidate, zone_name)
+    return zone_name
 
 
 @never_cache
@@ -344,14 +502,31 @@ def _starts(options):
 @require_POST
 @signed_link(booking.offer_for_link)
 def candidate_windows(request, offer, token):
-    form = CandidateWindowForm(request.POST, zone=zoneinfo.ZoneInfo(_candidate_zone(request)))
+    zone_name = _candidate_zone(request, offer)
+    form = CandidateWindowForm(request.POST, zone=zoneinfo.ZoneInfo(zone_name))
     if form.is_valid():
         try:
-            booking.propose_window(offer, *form.window())
+            window = booking.propose_window(offer, *form.window())
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            context = {"offer": offer, "proposed": True}
-            return render(request, "hiring/scheduling/candidate_booked.html", context)
+            _remember_zone(request, offer)
+            context = {"offer": offer, "window": window, "zone_name": zone_name, "token": token}
+            return render(request, "hiring/scheduling/candidate_proposed.html", context)
     options = enumerate(offer.options)
     return _candidate_page(request, offer, options, 400, window_form=form)
+
+
+@never_cache
+@signed_link(Application.from_status_token)
+def candidate_calendar(request, application, token):
+    """The candidate's booked interviews as a calendar file, from the link to their own page
+    (it works as long as that page does)."""
+    sessions = portal_status.upcoming_interviews(application)
+    if not sessions:
+        raise LinkError("No interview is booked for this application.")
+    response = HttpResponse(
+        booking.calendar_file(sessions), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="interviews.ics"'
+    return response

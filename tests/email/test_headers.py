@@ -34,7 +34,7 @@ def test_every_invite_of_the_panel_goes_out(broken_names, member, teammate, recr
     # Each in its recipient's zone: the interviewers' London, the candidate's UTC (unknown).
     assert {m.subject for m in mailoutbox} == {
         "Interview with Cora Candi date Jr, Mon 4 Mar, 09:00 London time",
-        "Interview with Cora Candi date Jr, Mon 4 Mar, 09:00 UTC",
+        f"Your team fit interview for {broken_names.opening.title}, Mon 4 Mar, 09:00 UTC",
     }
     [event] = icalendar.Calendar.from_ical(mailoutbox[0].attachments[0][1]).walk("VEVENT")
     names = sorted(attendee.params["CN"] for attendee in event["ATTENDEE"])

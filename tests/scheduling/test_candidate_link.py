@@ -35,6 +35,14 @@ def first_option_on(panel, day):
     return option
 
 
+def options_shown(text):
+    """What the candidate reads of each option, tags and spacing dropped."""
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", option).split())
+        for option in re.findall(r'<label class="slot-option">(.*?)</label>', text, re.DOTALL)
+    ]
+
+
 def offered_picks(text):
     """The option indexes the page lets the candidate pick."""
     return [int(value) for value in re.findall(r'name="pick" value="(\d+)"', text)]
@@ -71,11 +79,12 @@ def test_the_options_show_in_the_candidates_time_zone(client, link):
     response = client.get(link, {"tz": "America/New_York"})
 
     assert response.status_code == 200
-    assert "Cora Candidate" in response.text
+    assert "Hello Cora Candidate" in response.text
     # 09:00 UTC is 04:00 in New York in early March (before US daylight saving starts).
-    assert "Monday 4 March, 04:00" in response.text
-    assert "Tuesday 5 March, 04:00" in response.text
-    assert "Monday 4 March, 09:00" not in response.text
+    assert options_shown(response.text) == [
+        "Monday 4 March 04:00–05:00 New York time Team fit interview, 60 minutes",
+        "Tuesday 5 March 04:00–05:00 New York time Team fit interview, 60 minutes",
+    ]
     assert '<option value="America/New_York" selected>' in response.text
 
 
@@ -83,7 +92,7 @@ def test_an_unknown_time_zone_shows_utc(client, link):
     response = client.get(link, {"tz": "Atlantis/Capital"})
 
     assert response.status_code == 200
-    assert "Monday 4 March, 09:00" in response.text
+    assert "Monday 4 March 09:00–10:00 UTC" in options_shown(response.text)[0]
     assert '<option value="UTC" selected>' in response.text
     assert "Atlantis" not in response.text
 
@@ -197,7 +206,7 @@ def test_an_option_taken_meanwhile_shows_the_remaining_ones(
     assert response.status_code == 409
     assert "That time was just taken. These are still free." in response.text
     assert offered_picks(response.text) == [1]
-    assert "Tuesday 5 March, 09:00" in response.text
+    assert "Tuesday 5 March 09:00–10:00 UTC" in options_shown(response.text)[0]
     assert panel.sessions.get().start is None
     assert SessionInterviewer.objects.filter(user=member).exclude(start=None).count() == 1
     offer.refresh_from_db()
@@ -274,7 +283,8 @@ def test_a_proposed_window_is_stored_in_utc(client, link, offer, panel):
     response = propose(client, link, in_days(10), "10:00", "12:30", tz="America/New_York")
 
     assert response.status_code == 200
-    assert "We have your proposed time." in response.text
+    assert "We have your time:" in response.text
+    assert "10:00–12:30 New York time" in response.text
     [window] = CandidateWindow.objects.all()
     assert window.panel == panel
     new_york = ZoneInfo("America/New_York")

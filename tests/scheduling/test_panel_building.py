@@ -1,6 +1,7 @@
 """Panel pages: build a panel of sessions and their interviewers; interviewer pools."""
 
 import html
+import re
 from time import process_time
 
 import pytest
@@ -201,14 +202,91 @@ def test_an_interviewer_id_past_the_largest_id_is_refused(
     assert not Panel.objects.exists()
 
 
-@pytest.mark.parametrize(("asked", "shown"), [("9" * 5000, 6), ("²", 1), ("0", 1), ("3", 3)])
-def test_the_form_shows_the_sessions_asked_for_within_bounds(
-    application, recruiter, signed_in, asked, shown
-):
-    response = signed_in(recruiter).get(url("panel", application), {"sessions": asked})
+def sessions_shown(text):
+    return text.count("<legend>Session ")
+
+
+def is_checked(text, name, value):
+    box = re.search(rf'<input[^>]*name="{name}" value="{value}"[^>]*>', text)
+    return box is not None and " checked" in box.group()
+
+
+def two_sessions_typed(member, teammate):
+    return {
+        **management(2),
+        "sessions-0-focus": "skills",
+        "sessions-0-duration_minutes": "90",
+        "sessions-0-interviewers": [member.pk],
+        "sessions-1-focus": "team_fit",
+        "sessions-1-duration_minutes": "30",
+        "sessions-1-interviewers": [teammate.pk],
+        "sessions-1-pool_count": "",
+    }
+
+
+def test_adding_a_session_keeps_what_was_typed(application, member, teammate, recruiter, signed_in):
+    response = signed_in(recruiter).post(
+        url("panel", application), {**two_sessions_typed(member, teammate), "change": "add"}
+    )
 
     assert response.status_code == 200
-    assert response.text.count("<legend>Session ") == shown
+    assert sessions_shown(response.text) == 3
+    assert '<option value="90" selected>' in response.text
+    assert is_checked(response.text, "sessions-0-interviewers", member.pk)
+    assert is_checked(response.text, "sessions-1-interviewers", teammate.pk)
+    assert not is_checked(response.text, "sessions-1-interviewers", member.pk)
+    assert '<select name="sessions-2-focus"' in response.text
+    assert "errorlist" not in response.text  # nothing was saved, nothing is refused
+    assert not Panel.objects.exists()
+
+
+def test_htmx_gets_only_the_form_back(application, member, teammate, recruiter, signed_in):
+    response = signed_in(recruiter).post(
+        url("panel", application),
+        {**two_sessions_typed(member, teammate), "change": "add"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<form method="post"')
+    assert "<html" not in response.text
+    assert sessions_shown(response.text) == 3
+
+
+def test_removing_the_last_session_keeps_the_others(
+    application, member, teammate, recruiter, signed_in
+):
+    response = signed_in(recruiter).post(
+        url("panel", application), {**two_sessions_typed(member, teammate), "change": "remove-1"}
+    )
+
+    assert response.status_code == 200
+    assert sessions_shown(response.text) == 1
+    assert '<option value="90" selected>' in response.text
+    assert not Panel.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "shown"), [("add", 6), ("remove-9", 6), ("remove-x", 6), ("remove-²", 6)]
+)
+def test_sessions_stay_within_bounds(application, member, recruiter, signed_in, change, shown):
+    six = {f"sessions-{n}-focus": "skills" for n in range(6)}
+
+    response = signed_in(recruiter).post(
+        url("panel", application), {**management(6), **six, "change": change}
+    )
+
+    assert response.status_code == 200
+    assert sessions_shown(response.text) == shown
+    assert "Add a session" not in response.text
+
+
+def test_a_forged_count_adds_no_more_than_a_panel_holds(application, recruiter, signed_in):
+    response = signed_in(recruiter).post(
+        url("panel", application), {**management(5000), "change": "add"}
+    )
+
+    assert sessions_shown(response.text) == 6
 
 
 # Interviewer pools --------------------------------------------------------------------------

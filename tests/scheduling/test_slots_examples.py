@@ -39,10 +39,8 @@ def test_single_session_starts_at_opening_time_and_steps():
     assert starts(options) == [utc(3, 3, 9), utc(3, 3, 9, 15), utc(3, 3, 9, 30)]
     assert options[0].end == utc(3, 3, 10)
     assert options[0].sessions[0].interviewer_ids == (1,)
-    assert options[0].reasons[:2] == (
-        "earliest: Mon 3 Mar 09:00 UTC",
-        "least-loaded: 0 interviews that week",
-    )
+    assert options[0].reasons[:2] == ("earliest", "least-loaded: 0 interviews that week")
+    assert options[1].reasons[0] == "least-loaded: 0 interviews that week"
 
 
 def test_session_fits_before_closing_time():
