@@ -33,7 +33,6 @@ from ..models import (
     DataExport,
     LinkError,
     Organisation,
-    single_line,
     unsign,
 )
 from ..outreach.messages import status_link
@@ -332,7 +331,7 @@ def ready_email(export):
     candidate = export.candidate
     latest = candidate.applications.first()
     context = {
-        "name": single_line(candidate.name),
+        "candidate": candidate,
         "organisation": Organisation.current(),
         "download_url": download_url(export),
         "expires_at": export.expires_at,
