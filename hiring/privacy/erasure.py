@@ -307,16 +307,19 @@ def _texts_of(candidates):
 
 def forget_cached_pages(texts):
     """Delete the database cache's entries that hold any of `texts`. Such an entry can no longer
-    be read (its teams moved on, _records_shown_with), but it stays in the cache table until it is
-    culled. Redis drops it when it expires, within freshness.LONGEST_S."""
+    be read (its teams moved on, _records_shown_with), but it stays in the cache table until it
+    is culled. Expired entries go first, unread, so that only the last few hours' pages are
+    read (freshness.LONGEST_S). Redis drops an entry when it expires."""
     cache = caches["default"]
     if not texts or not isinstance(cache, DatabaseCache):
         return 0
     pattern = re.compile(b"|".join(re.escape(text.encode()) for text in texts))
     connection = connections[router.db_for_write(cache.cache_model_class)]
     table = connection.ops.quote_name(cache._table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
     stale = []
     with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [now])
         cursor.execute(f"SELECT cache_key, value FROM {table}")
         while rows := cursor.fetchmany(100):
             stale += [key for key, value in rows if pattern.search(base64.b64decode(value))]
