@@ -313,7 +313,15 @@ def panel_requests(application, session):
         ("get", url("panel_times", application), SEARCH),
         ("post", url("panel_book", application), {"option": "x"}),
         ("post", url("panel_offer", application), {"option": "x"}),
+        ("get", url("session_cancel", application, session.pk), {}),
         ("post", url("session_cancel", application, session.pk), {}),
+        ("get", url("panel_edit", application), {}),
+        ("post", url("panel_edit", application), management(1)),
+        ("post", url("panel_reschedule", application), {"option": "x"}),
+        ("get", url("panel_cancel", application), {}),
+        ("post", url("panel_cancel", application), {}),
+        ("get", url("panel_delete", application), {}),
+        ("post", url("panel_delete", application), {}),
     ]
 
 
@@ -337,14 +345,23 @@ def test_a_recruiter_reaches_every_panel_url(panel, application, recruiter, sign
         for method, path, data in panel_requests(application, session)
     }
 
-    # The panel exists, so a second one is refused with the form's message (400).
+    # The panel exists, so a second one is refused with the form's message (400), as is an
+    # edit without its sessions; destructive actions ask first (GET) and act on the POST.
     assert statuses == {
         ("get", url("panel", application)): 200,
         ("post", url("panel", application)): 400,
         ("get", url("panel_times", application)): 200,
         ("post", url("panel_book", application)): 302,
         ("post", url("panel_offer", application)): 302,
+        ("get", url("session_cancel", application, session.pk)): 200,
         ("post", url("session_cancel", application, session.pk)): 302,
+        ("get", url("panel_edit", application)): 200,
+        ("post", url("panel_edit", application)): 400,
+        ("post", url("panel_reschedule", application)): 302,
+        ("get", url("panel_cancel", application)): 200,
+        ("post", url("panel_cancel", application)): 302,
+        ("get", url("panel_delete", application)): 200,
+        ("post", url("panel_delete", application)): 302,
     }
 
 
