@@ -202,9 +202,10 @@ def get_export_for_privacy(user, candidate_id, export_id):
 
 def downloads_export(user, export):
     """A candidate's own export is theirs, through the emailed link alone; a recruiter's or
-    leadership's goes to those who handle candidate data, signed in."""
+    leadership's to the one who asked for it, signed in (what it holds depends on who reads it:
+    hiring.privacy.export.withheld_applications)."""
     return export.requested_by_id is None or (
-        user.is_authenticated and handles_candidate_data(user)
+        user.is_authenticated and user.pk == export.requested_by_id and handles_candidate_data(user)
     )
 
 

@@ -21,9 +21,12 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.text import capfirst
 
+from scorecards.access import reads_panel_feedback
 from scorecards.models import FeedbackRevision, Rating
 
+from ..access import with_shown_details
 from ..accounts import zones
+from ..debrief.decisions import panel_feedback
 from ..email.notifications import templated_email
 from ..models import (
     AuditEvent,
@@ -31,6 +34,7 @@ from ..models import (
     CandidateAccess,
     CandidateImport,
     DataExport,
+    Decision,
     LinkError,
     Organisation,
     unsign,
@@ -58,6 +62,18 @@ NEVER_EXPORTED = {
     FeedbackRevision: models.Q(submitted_at=None),
     Rating: models.Q(revision__submitted_at=None),
 }
+# What a staff member's export leaves out of an application whose feedback they may not read
+# (independence: scorecards.access.reads_panel_feedback); the candidate's own holds it all.
+FEEDBACK_OF_APPLICATIONS = {
+    FeedbackRevision: "feedback__application__in",
+    Rating: "revision__feedback__application__in",
+}
+DERIVED_FROM_FEEDBACK = {Decision: ("rationale", "recommendation_reasons")}
+WITHHELD = (
+    "Interviewers' scorecards and the team's reasoning on applications {ids} are left out: "
+    "the person who asked for this copy may not read them. The candidate's own copy, asked "
+    "for from their link, holds them."
+)
 # Their files are not zipped: an earlier export is a copy of this same data.
 FILES_NOT_ZIPPED = {DataExport}
 HELD_MODELS = {holding.model for holding in HOLDINGS}
@@ -72,8 +88,9 @@ def max_age():
 
 def live_exports(candidate, by=None):
     """The candidate's exports still to build or download: their own if `by` is None (only
-    their link is emailed), else those of the staff who handle candidate data."""
-    return candidate.exports.filter(requested_by__isnull=by is None).filter(
+    their link is emailed), else the staff member's own (what it holds depends on who reads
+    it: see withheld_applications)."""
+    return candidate.exports.filter(requested_by=by).filter(
         models.Q(status__in=[Status.QUEUED, Status.BUILDING])
         | models.Q(status=Status.READY, expires_at__gt=timezone.now())
     )
@@ -135,13 +152,17 @@ def write_zip(export, archive):
     candidate = export.candidate
     now = timezone.now()
     document = {"format": FORMAT, "generated_at": _iso(now)}
+    withheld = withheld_applications(export.requested_by, candidate)
+    ids = ", ".join(f"#{pk}" for pk in withheld)
+    document["withheld"] = WITHHELD.format(ids=ids) if withheld else ""
     sections = []
     steps = len(HOLDINGS) + 1  # the summary last
     # The summary reads its times in the candidate's zone, whoever asked for it.
     zone = zoneinfo.ZoneInfo(candidate.zone_name)
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped, timezone.override(zone):
         for done, holding in enumerate(HOLDINGS, 1):
-            rows = [_row(holding, row, zipped) for row in exported_rows(holding, candidate)]
+            exported = exported_rows(holding, candidate, export.requested_by, withheld)
+            rows = [_row(holding, row, zipped) for row in exported]
             plain = [values for values, _ in rows]
             # The candidate's own record is one object; every other holding is a list of rows.
             document[holding.key] = plain[0] if holding.model is Candidate else plain
@@ -156,6 +177,7 @@ def write_zip(export, archive):
             "organisation": Organisation.current(),
             "generated": now,
             "sections": sections,
+            "withheld": document["withheld"],
         }
         summary = render_to_string("hiring/privacy/export_summary.html", context)
         zipped.writestr("summary.html", summary)
@@ -166,15 +188,30 @@ def keys():
     return {
         "format": "This document's format, its version and conventions",
         "generated_at": "When this export was written",
+        "withheld": "What a staff member's copy leaves out, if anything, and why",
         **{holding.key: holding.about for holding in HOLDINGS},
         "keys": "What each key holds: this list",
     }
 
 
-def exported_rows(holding, candidate):
+def withheld_applications(reader, candidate):
+    """Ids of the candidate's applications whose feedback `reader` may not read; none for the
+    candidate themselves (reader None), whose data it is."""
+    if reader is None:
+        return []
+    return [
+        application.pk
+        for application in candidate.applications.order_by("pk")
+        if not reads_panel_feedback(reader, application, panel_feedback(application))
+    ]
+
+
+def exported_rows(holding, candidate, reader=None, withheld=()):
     rows = holding.rows(candidate)
     if holding.model in NEVER_EXPORTED:
         rows = rows.exclude(NEVER_EXPORTED[holding.model])
+    if holding.model in FEEDBACK_OF_APPLICATIONS:
+        rows = rows.exclude(**{FEEDBACK_OF_APPLICATIONS[holding.model]: withheld})
     shown_by_name = [
         field.name
         for field in holding.model._meta.concrete_fields
@@ -185,6 +222,13 @@ def exported_rows(holding, candidate):
         if isinstance(row, CandidateImport):
             # An import lists other people too: only the candidate's own row goes out.
             row.rows = [r for r in row.rows if r["values"].get("email", "").lower() in addresses]
+        elif holding.model in DERIVED_FROM_FEEDBACK and row.application_id in withheld:
+            for name in DERIVED_FROM_FEEDBACK[holding.model]:
+                setattr(row, name, holding.model._meta.get_field(name).get_default())
+        elif isinstance(row, AuditEvent) and reader is not None:
+            # The timeline's own rule for what this reader reads of each event.
+            [row] = with_shown_details(reader, [row], row.application_id not in withheld)
+            row.details = row.shown_details
         yield row
 
 

@@ -125,7 +125,7 @@ def candidate_export_detail(request, candidate_id, export_id):
         "export": data_export,
         "working": data_export.status in (Status.QUEUED, Status.BUILDING),
         "download_url": export.download_url(data_export)
-        if data_export.status == Status.READY and data_export.requested_by_id
+        if data_export.status == Status.READY and data_export.requested_by_id == request.user.pk
         else "",
     }
     template = "hiring/privacy/export_detail.html"

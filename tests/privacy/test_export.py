@@ -117,7 +117,8 @@ def link_of(message):
 def test_the_json_has_a_key_per_holding_each_documented(candidate):
     data = document(built(candidate))
     holdings = [holding.key for holding in HOLDINGS]
-    assert list(data) == ["format", "generated_at", *holdings, "keys"]
+    assert list(data) == ["format", "generated_at", "withheld", *holdings, "keys"]
+    assert data["withheld"] == ""
     assert data["format"]["name"] == "teamfit-candidate-export"
     assert data["format"]["version"] == 1
     assert list(data["keys"]) == list(data)
@@ -167,6 +168,33 @@ def test_interviewers_notes_are_in_drafts_never(candidate, scorecards):
     text = everything(data_export)
     assert NOTES in text
     assert DRAFT not in text
+
+
+def test_a_recruiters_copy_leaves_out_the_feedback_they_may_not_read(
+    candidate, application, scorecards, recruiter
+):
+    data_export = built(candidate, recruiter)
+    data = document(data_export)
+    assert f"applications #{application.pk} are left out" in data["withheld"]
+    assert data["feedbackrevision"] == []
+    assert data["rating"] == []
+    assert NOTES not in everything(data_export)
+    # Who was asked to score, and the way through the pipeline, are theirs to read.
+    assert {row["interviewer"] for row in data["feedback"]} == {"Ana Member", "Ben Teammate"}
+
+
+def test_leaderships_copy_holds_the_submitted_feedback(candidate, scorecards, leadership):
+    data = document(built(candidate, leadership))
+    assert data["withheld"] == ""
+    assert {row["notes"] for row in data["rating"]} == {NOTES}
+
+
+def test_a_staff_copy_downloads_only_for_whoever_asked(signed_in, candidate, recruiter):
+    data_export = built(candidate, recruiter)
+    colleague = UserFactory(role=User.Role.RECRUITER)
+    link = export.download_url(data_export)
+    assert signed_in(colleague).get(link).status_code == 404
+    assert signed_in(recruiter).get(link).status_code == 200
 
 
 def test_the_summary_is_readable_and_escaped(candidate, scorecards):
@@ -231,7 +259,11 @@ def test_one_live_export_per_requester(candidate, recruiter, leadership):
     assert again == mine
     staff, _ = export.request_export(candidate, recruiter)
     assert staff != mine
-    assert export.request_export(candidate, leadership) == (staff, False)
+    assert export.request_export(candidate, recruiter) == (staff, False)
+    # Each staff member's own: what it holds depends on its reader.
+    theirs, created = export.request_export(candidate, leadership)
+    assert created
+    assert theirs != staff
 
 
 def test_a_failed_build_says_so_and_a_new_request_starts_afresh(candidate, settings, tmp_path):
