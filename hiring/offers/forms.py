@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time
 from django import forms
 from django.core.exceptions import ValidationError
 
+from ..accounts import zones
 from ..models import validate_single_line
 from ..widgets import DateInput
 from . import offers
@@ -40,7 +41,7 @@ class OfferForm(forms.Form):
         elif application is not None:
             initial.setdefault("title", application.opening.title)
         super().__init__(*args, **kwargs)
-        self.fields["expires_time"].label = f"at (time in {zone_name.replace('_', ' ')})"
+        self.fields["expires_time"].label = f"at ({zones.label(zone_name)})"
 
     def clean_expires_date(self):
         # Bounded before it meets a time zone: a date near year 9999 would overflow in UTC.

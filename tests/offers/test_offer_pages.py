@@ -62,7 +62,7 @@ def test_the_expiry_is_entered_in_the_preparers_zone_and_stored_utc(client, appl
 
     page = client.get(prepare_url(application))
     assert page.status_code == 200
-    assert "at (time in Europe/Berlin)" in page.text
+    assert "at (Berlin time)" in page.text
     assert 'value="Platform Engineer"' in page.text  # the opening's title to start from
 
     response = client.post(prepare_url(application), form_data())
