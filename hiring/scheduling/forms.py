@@ -150,7 +150,10 @@ def _overflows(value):
 class SessionForm(forms.Form):
     focus = forms.ChoiceField(choices=Category)
     duration_minutes = forms.TypedChoiceField(
-        coerce=int, choices=[(m, f"{m} minutes") for m in (30, 45, 60, 90)], initial=45
+        label="Length",
+        coerce=int,
+        choices=[(m, f"{m} minutes") for m in (30, 45, 60, 90)],
+        initial=45,
     )
     interviewers = MembersField(queryset=User.objects.none(), required=False)
     pool_count = forms.IntegerField(

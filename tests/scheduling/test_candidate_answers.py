@@ -232,3 +232,11 @@ def test_booking_while_an_offer_waits_says_so(offer, application, recruiter, sig
     notice = text_of(re.search(r'<p class="notice">Times were offered.*?</p>', page.text).group())
     assert notice.startswith("Times were offered to Cora Candidate ")
     assert notice.endswith("they have not answered yet: booking here withdraws that link.")
+
+
+def test_after_a_refused_proposal_the_page_still_books_and_shows_zones(client, link):
+    """The page answering a proposal at windows/ posts its pick and zone to the link itself."""
+    page = propose(client, link, -1).text
+
+    assert f'<form method="post" action="{link}" novalidate>' in page
+    assert f'<form method="get" action="{link}"' in page
