@@ -4,8 +4,6 @@ candidate is missing here, or a text field of one is not classed as personal or 
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from hiring.models import (
     Application,
     AuditEvent,
@@ -51,15 +49,24 @@ class Holding:
 
 class LedgerHolding(Holding):
     """The notification ledger: its keys name the candidate's address (session invites) or
-    an email to them, not the candidate's row."""
+    an email to them, not the candidate's row. Each key is looked up whole, through the
+    ledger's unique index: a search for their address inside a million keys takes seconds."""
 
     def rows(self, candidate):
-        emails = CandidateEmail.objects.filter(application__candidate=candidate)
-        held = Q(key__in=[email.ledger_key for email in emails])
-        for address in [candidate.email, *candidate.other_emails.split()]:
-            if address:
-                held |= Q(key__iendswith=f":{address}")
-        return Notification.objects.filter(held)
+        emails = CandidateEmail.objects.filter(application__candidate=candidate).only("pk")
+        keys = [email.ledger_key for email in emails]
+        addresses = [
+            address for address in [candidate.email, *candidate.other_emails.split()] if address
+        ]
+        sessions = InterviewSession.objects.filter(panel__application__candidate=candidate)
+        for uid, sequence in sessions.values_list("uid", "sequence"):
+            # An invite's key at each of the session's sequences (hiring/tasks.py).
+            keys += [
+                f"invite:{uid}:{number}:{address}"
+                for number in range(sequence + 1)
+                for address in addresses
+            ]
+        return Notification.objects.filter(key__in=keys)
 
 
 class ImportHolding(Holding):

@@ -217,20 +217,20 @@ def test_open_applications_are_withdrawn_and_interviews_cancelled_with_cancellat
 
 
 def test_the_ledger_keeps_no_address_and_each_key_stays_unique(
-    candidate, recruiter, django_capture_on_commit_callbacks
+    application, candidate, member, recruiter, django_capture_on_commit_callbacks
 ):
     Candidate.objects.filter(pk=candidate.pk).update(other_emails="zq@old.example")
     candidate.refresh_from_db()
-    Notification.objects.create(key="invite:abc@teamfit:0:zelda@candidates.example")
-    Notification.objects.create(key="invite:abc@teamfit:0:ZQ@old.example")
-    Notification.objects.create(key="invite:abc@teamfit:0:ana@example.com")
+    uid = team_fit_panel(application, [member], member).sessions.get().uid
+    for address in ["zelda@candidates.example", "zq@old.example", member.email]:
+        Notification.objects.create(key=f"invite:{uid}:0:{address}")
 
     erase(candidate, recruiter, django_capture_on_commit_callbacks)
 
     assert sorted(Notification.objects.values_list("key", flat=True)) == [
-        "invite:abc@teamfit:0:ana@example.com",
-        f"invite:abc@teamfit:0:erased-{candidate.pk}-1@invalid",
-        f"invite:abc@teamfit:0:erased-{candidate.pk}@invalid",
+        f"invite:{uid}:0:{member.email}",
+        f"invite:{uid}:0:erased-{candidate.pk}-1@invalid",
+        f"invite:{uid}:0:erased-{candidate.pk}@invalid",
     ]
 
 
