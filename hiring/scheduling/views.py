@@ -22,6 +22,7 @@ from ..accounts.links import signed_link
 from ..models import (
     Application,
     BusyBlock,
+    InterviewSession,
     LinkError,
     Panel,
     PoolMember,
@@ -417,7 +418,7 @@ def panel_offer(request, application_id):
 @login_required
 def session_cancel(request, application_id, session_id):
     application = get_application_for_pipeline(request.user, application_id)
-    session = get_object_or_404(application.panel.sessions, pk=session_id)
+    session = get_object_or_404(InterviewSession, panel__application=application, pk=session_id)
     return _destructive(
         request,
         application,

@@ -315,3 +315,12 @@ def test_the_find_form_dates_are_iso(panel, application, recruiter, signed_in):
 
     assert 'type="date" name="start" value="2030-03-04"' in response.text
     assert field_errors(response.text, "start") == ""
+
+
+def test_a_session_of_an_application_without_a_panel_is_not_found(
+    application, recruiter, signed_in
+):
+    client = signed_in(recruiter)
+
+    for method in (client.get, client.post):
+        assert method(url("session_cancel", application, 1)).status_code == 404
