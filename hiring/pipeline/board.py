@@ -21,11 +21,14 @@ from django.utils import timezone
 from scorecards.models import Feedback
 
 from .. import freshness
-from ..models import Application
+from ..models import Application, Opening
 
 PAGE_SIZE = 20
 # The stages a card moves forward through by hand; a move offers the next one first.
 FORWARD = [stage for stage in Application.MANUAL_STAGES if stage != Application.Stage.WITHDRAWN]
+# Nothing more happens to these cards: the board folds each column to its count, opened on
+# demand, so every stage fits a laptop's width.
+FOLDED = [Application.Stage.HIRED, Application.Stage.REJECTED, Application.Stage.WITHDRAWN]
 # An open application that has not moved for this long is flagged stale.
 STALE_AFTER = timedelta(days=14)
 # Ids are 64-bit: the database refuses to compare a column with a larger number.
@@ -58,6 +61,25 @@ class Filters:
             stale=query.get("stale") == "1",
             mine=query.get("mine") == "1",
         )
+
+
+def follow_team(user, filters):
+    """The openings the opening filter offers (the chosen team's, else every one this user
+    sees), and the filters without an opening of another team than the chosen one."""
+    openings = Opening.objects.visible_to(user).select_related("team")
+    if filters.team:
+        openings = openings.filter(team_id=filters.team)
+        if filters.opening and not openings.filter(pk=filters.opening).exists():
+            filters = replace(filters, opening=None)
+    return filters, openings
+
+
+def moves(stage):
+    """Where a card in `stage` moves by hand: the stages ahead (the next one first, withdrawing
+    last), then those behind it, nearest first. A menu defaults to the first of them only when
+    it is the next stage, so a move is never backwards by default."""
+    at = FORWARD.index(stage)
+    return FORWARD[at + 1 :] + [Application.Stage.WITHDRAWN], FORWARD[:at][::-1]
 
 
 def matching(user, filters, now):
@@ -133,8 +155,9 @@ def column(user, filters, stage, after=None, now=None):
     page = list(queryset[: PAGE_SIZE + 1])
     for card in page:
         card.has_overdue = card.overdue_feedback is not None
-        later = FORWARD[FORWARD.index(card.stage) + 1 :] if card.stage in FORWARD else []
-        card.next_stage = later[0] if later else None
+        if card.stage in FORWARD:
+            card.ahead, card.behind = moves(card.stage)
+            card.next_stage = card.ahead[0] if card.ahead[0] in FORWARD else None
         card.days_in_stage = (now - card.stage_changed_at).days
         card.is_stale = (
             card.stage not in Application.CLOSED_STAGES

@@ -33,7 +33,7 @@ from ..access import (
 from ..candidates.merging import duplicates_shown_to
 from ..debrief import decisions
 from ..debrief.forms import DecisionRuleForm
-from ..models import Application, CandidateAccess, Opening, Proposal, Team
+from ..models import Application, CandidateAccess, Proposal, Team
 from ..offers.offers import can_prepare
 from ..teams import membership
 from . import applications, board
@@ -268,35 +268,40 @@ def pipeline_board(request):
         lambda: _board_parts(request, filters, teams),
     )
     if request.htmx:
-        return HttpResponse(parts["board"])
+        # The opening menu follows the team chosen: swapped in beside the board.
+        return HttpResponse(parts["board"] + parts["opening_menu"])
     return render(request, "hiring/pipeline/board.html", {"parts": parts})
 
 
 def _board_parts(request, filters, teams, error=None):
     """The filters and the board rendered, and when the board would next read differently."""
+    filters, openings = board.follow_team(request.user, filters)
     columns, good_until = board.first_pages(request.user, filters)
     context = {
         "filters": filters,
-        "columns": columns,
+        "columns": [column for column in columns if column[0] not in board.FOLDED],
+        "folded_columns": [column for column in columns if column[0] in board.FOLDED],
+        "folded": board.FOLDED,
         "teams": teams,
-        "openings": Opening.objects.visible_to(request.user).select_related("team"),
+        "openings": openings,
         "stages": Application.Stage.choices,
         "error": error,
-        **_card_moves(request.user),
+        "runs_teams": _teams_run_by(request.user),
     }
     parts = {
         name: render_to_string(f"hiring/pipeline/board.html#{name}", context, request)
         for name in ("filters", "board")
     }
+    context["swap"] = True
+    parts["opening_menu"] = render_to_string(
+        "hiring/pipeline/board.html#opening_menu", context, request
+    )
     return parts, good_until
 
 
-def _card_moves(user):
-    """What the cards need to offer a move: the teams whose pipelines this user runs."""
-    return {
-        "runs_teams": set(Team.objects.pipeline_run_by(user).values_list("pk", flat=True)),
-        "manual_stages": [(stage.value, stage.label) for stage in Application.MANUAL_STAGES],
-    }
+def _teams_run_by(user):
+    """The teams whose cards this user may move."""
+    return set(Team.objects.pipeline_run_by(user).values_list("pk", flat=True))
 
 
 @never_cache
@@ -334,7 +339,7 @@ def pipeline_column(request, stage):
     """The next page of one column, after the keyset cursor: never OFFSET."""
     if stage not in Application.Stage.values:
         raise Http404
-    filters = board.Filters.from_query(request.GET)
+    filters, _ = board.follow_team(request.user, board.Filters.from_query(request.GET))
     after = board.parse_cursor(request.GET.get("after", ""))
     page, cursor = board.column(request.user, filters, stage, after=after)
     context = {
@@ -342,6 +347,6 @@ def pipeline_column(request, stage):
         "page": page,
         "cursor": cursor,
         "query": request.GET.copy(),
-        **_card_moves(request.user),
+        "runs_teams": _teams_run_by(request.user),
     }
     return render(request, "hiring/pipeline/board.html#cards", context)

@@ -223,15 +223,33 @@ def test_closed_cards_offer_no_move(client, member, team):
     assert f'id="move-{application.pk}"' not in client.get("/pipeline/").text
 
 
-def test_a_card_offers_the_next_stage_first(client, member, team):
+def move_menu(page, application):
+    return re.search(rf'id="move-{application.pk}">(.*?)</select>', page, re.S).group(1)
+
+
+def test_a_card_offers_the_next_stage_first_and_earlier_ones_last(client, member, team):
     [application] = make_applications(OpeningFactory(team=team), 1, stage="screen")
     client.force_login(member)
 
-    page = client.get("/pipeline/").text
-    menu = re.search(rf'id="move-{application.pk}">(.*?)</select>', page, re.S).group(1)
+    menu = move_menu(client.get("/pipeline/").text, application)
 
-    assert re.findall(r'value="(\w+)"', menu) == ["applied", "panel", "debrief", "withdrawn"]
-    assert '<option value="panel" selected>' in menu
+    assert re.findall(r'value="(\w+)"', menu) == ["panel", "debrief", "withdrawn", "applied"]
+    assert re.findall(r"<option[^>]* selected>", menu) == ['<option value="panel" selected>']
+    assert '<optgroup label="Back to"><option value="applied">' in menu
+
+
+@pytest.mark.parametrize(
+    ("stage", "chosen"),
+    [("applied", "screen"), ("screen", "panel"), ("panel", "debrief"), ("debrief", "")],
+)
+def test_a_menu_never_defaults_to_an_earlier_stage(client, member, team, stage, chosen):
+    [application] = make_applications(OpeningFactory(team=team), 1, stage=stage)
+    client.force_login(member)
+
+    menu = move_menu(client.get("/pipeline/").text, application)
+
+    # From Debrief the team's decision comes next: nothing is chosen, not Applied.
+    assert re.findall(r'<option value="(\w*)"[^>]* selected>', menu) == [chosen]
 
 
 def test_each_column_counts_its_cards_under_the_filters(client, member, team):
@@ -263,3 +281,91 @@ def test_a_card_says_where_the_candidate_came_from(client, member, team):
 
     assert f"SRE · {team.name} · Careers page" in page
     assert f"SRE · {team.name} · Referral" in page
+
+
+# Fitting a laptop's width: Hired, Rejected and Withdrawn folded to their counts.
+
+
+def test_finished_stages_fold_to_their_counts_in_one_column(client, member, team):
+    opening = OpeningFactory(team=team)
+    [hired] = make_applications(opening, 1, stage="hired")
+    make_applications(opening, 3, stage="rejected")
+    client.force_login(member)
+
+    page = client.get("/pipeline/").text
+    folded = re.search(r'<div class="folded-stages">(.*?)</div>\s*</div>', page, re.S).group(1)
+
+    headings = re.findall(r'<summary>\s*<h2 id="col-(\w+)">[^<]*<span[^>]*>(\d+)</span>', folded)
+    assert headings == [("hired", "1"), ("rejected", "3"), ("withdrawn", "0")]
+    assert '<details class="folded">' in folded  # closed until opened
+    assert hired.candidate.name in names_in(folded)  # there once opened, and without JavaScript
+    assert 'id="col-offer"' not in folded
+
+
+def test_a_folded_stage_chosen_in_the_filter_shows_open(client, member, team):
+    make_applications(OpeningFactory(team=team), 1, stage="hired")
+    client.force_login(member)
+
+    page = client.get("/pipeline/?stage=hired").text
+
+    assert '<details class="folded" open>' in page
+    assert 'id="col-applied"' not in page
+
+
+# The opening filter follows the team chosen.
+
+
+def opening_menu(text):
+    return re.search(r'<select name="opening" id="f-opening"[^>]*>(.*?)</select>', text, re.S)
+
+
+def test_the_opening_menu_offers_the_chosen_teams_openings(client, leadership, team, outsider):
+    ours = OpeningFactory(team=team, title="SRE")
+    OpeningFactory(team=outsider.teams.get(), title="Payments engineer")
+    client.force_login(leadership)
+
+    every = opening_menu(client.get("/pipeline/").text).group(1)
+    chosen = opening_menu(client.get(f"/pipeline/?team={team.pk}").text).group(1)
+
+    assert "SRE (Platform)" in every
+    assert "Payments engineer (Payments)" in every
+    assert re.findall(r'<option value="(\d+)"', chosen) == [str(ours.pk)]
+
+
+def test_htmx_swaps_the_opening_menu_beside_the_board(client, leadership, team, outsider):
+    ours = OpeningFactory(team=team, title="SRE")
+    theirs = OpeningFactory(team=outsider.teams.get(), title="Payments engineer")
+    make_applications(theirs, 1)
+    client.force_login(leadership)
+
+    # The team changed while another team's opening was chosen: that opening no longer applies.
+    response = client.get(f"/pipeline/?team={team.pk}&opening={theirs.pk}", HTTP_HX_REQUEST="true")
+
+    assert response.text.lstrip().startswith('<div id="board"')
+    menu = opening_menu(response.text)
+    assert 'hx-swap-oob="true"' in menu.group(0)
+    assert re.findall(r'<option value="(\d*)"[^>]*>', menu.group(1)) == ["", str(ours.pk)]
+    assert " selected" not in menu.group(1).split("</option>", 1)[1]
+
+
+def test_without_javascript_another_teams_opening_is_dropped(client, leadership, team, outsider):
+    theirs = OpeningFactory(team=outsider.teams.get())
+    [application] = make_applications(OpeningFactory(team=team), 1)
+    make_applications(theirs, 1)
+    client.force_login(leadership)
+
+    page = client.get(f"/pipeline/?team={team.pk}&opening={theirs.pk}")
+
+    assert names(page) == {application.candidate.name}
+
+
+def test_an_opening_of_the_chosen_team_still_filters(client, leadership, team):
+    wanted, other = OpeningFactory(team=team), OpeningFactory(team=team)
+    [application] = make_applications(wanted, 1)
+    make_applications(other, 1)
+    client.force_login(leadership)
+
+    page = client.get(f"/pipeline/?team={team.pk}&opening={wanted.pk}")
+
+    assert names(page) == {application.candidate.name}
+    assert f'<option value="{wanted.pk}" selected>' in page.text
