@@ -91,10 +91,23 @@ def criterion_edit(request, scorecard_id, key):
 
 
 @login_required
-@require_POST
 def criterion_remove(request, scorecard_id, key):
+    """Asks first (GET); the page's button removes the criterion."""
     scorecard = get_scorecard_for_member(request.user, scorecard_id)
-    return _edit(request, scorecard, editing.remove_criterion, key)
+    if request.method == "POST":
+        return _edit(request, scorecard, editing.remove_criterion, key)
+    criterion = scorecard.current_version().criteria.filter(key=key).first()
+    if criterion is None:
+        return _render_editor(request, scorecard, status=404, error="That criterion is gone.")
+    question = {
+        "title": f"Remove “{criterion.name}” from {scorecard}?",
+        "consequence": "Interviewers no longer rate it. Feedback already submitted keeps its "
+        "ratings of it.",
+        "action": "Remove the criterion",
+        "back": f"{scorecard.get_absolute_url()}#criterion-{criterion.key}",
+        "about": scorecard,
+    }
+    return render(request, "hiring/confirm.html", question)
 
 
 @login_required

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -130,10 +131,19 @@ def invite(request):
     return _render_organisation(request, status=400, invite_form=form)
 
 
+@never_cache
 @login_required
-@require_POST
 def revoke_invitation(request, invitation_id):
+    """Asks first (GET); the page's button withdraws the invitation."""
     invitation = get_invitation_for_admin(request.user, invitation_id)
+    if request.method != "POST":
+        question = {
+            "title": f"Withdraw the invitation for {invitation.email}?",
+            "consequence": "The link in their email stops working. You can invite them again.",
+            "action": "Withdraw the invitation",
+            "back": reverse("organisation"),
+        }
+        return render(request, "hiring/confirm.html", question)
     if invitation.revoke():
         messages.success(request, f"Invitation for {invitation.email} withdrawn.")
     else:

@@ -14,9 +14,21 @@ def invite(email, invited_by, role=User.Role.MEMBER, team=None):
     email = User.objects.normalize_email(email.strip())
     if User.objects.filter(email__iexact=email).exists() and team is None:
         raise ValidationError(f"{email} already has an account.")
+    check_not_invited(email, team)
     invitation = Invitation.objects.create(email=email, role=role, team=team, invited_by=invited_by)
     send_invitation.delay_on_commit(invitation.pk)
     return invitation
+
+
+def check_not_invited(email, team=None):
+    """Refuse a second invitation to an address while one (to the organisation, or to the
+    same team) waits to be accepted: the person would get the same email twice."""
+    if Invitation.objects.pending().filter(email__iexact=email, team=team).exists():
+        to = f" to join {team}" if team else ""
+        raise ValidationError(
+            f"{email} already has an invitation{to} waiting to be accepted: "
+            "no second one was sent."
+        )
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ..debrief import rules
 from ..models import AuditEvent, Ballot, Membership, Proposal, Team, User
-from .invitations import invite
+from .invitations import check_not_invited, invite
 
 Rule = Team.MembershipRule
 Status = Proposal.Status
@@ -72,6 +72,8 @@ def propose_member(team, proposer, email):
         already = already.filter(subject=None, email__iexact=email)
     if already.exists():
         raise ValidationError(f"There is already an open proposal to add {subject or email}.")
+    if not subject:
+        check_not_invited(email, team)
     proposal = team.proposals.create(
         kind=Proposal.Kind.ADD,
         proposed_by=proposer,

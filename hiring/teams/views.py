@@ -118,10 +118,21 @@ def propose_rule(request, team_id):
 
 
 @login_required
-@require_POST
 def propose_removal(request, team_id, user_id):
+    """Asks first (GET); the page's button proposes the removal, with the proposer's vote."""
     team = get_team_for_member(request.user, team_id)
     member = get_object_or_404(User, pk=user_id, memberships__team=team)
+    if request.method != "POST":
+        question = {
+            "title": f"Propose removing {member} from {team}?",
+            "consequence": f"The team votes on it ({team.get_membership_rule_display().lower()} "
+            f"must approve), and your approval is the first vote. Once approved, {member} is "
+            "no longer a member. You can withdraw the proposal while the vote is open.",
+            "action": "Propose removal",
+            "back": team.get_absolute_url(),
+            "about": team,
+        }
+        return render(request, "hiring/confirm.html", question)
     return _act(request, team, lambda: membership.propose_removal(team, request.user, member))
 
 

@@ -238,6 +238,41 @@ def test_remove_criterion(client, member, template):
     assert names(template) == ["Problem solving", "Collaboration"]
 
 
+def test_remove_asks_first_on_a_page_whose_button_removes(client, member, template):
+    editing.add_criterion(template, {**criterion_post(), "weight": 1})
+    url = reverse("criterion_remove", args=[template.pk, key_of(template, "System design")])
+    client.force_login(member)
+    before = criteria_state()
+
+    editor = client.get(template.get_absolute_url()).text
+    question = client.get(url)
+
+    assert f'<a class="danger" href="{url}">Remove' in editor  # a link, not a form that posts
+    assert question.status_code == 200
+    assert "Remove “System design” from Backend template?" in question.text
+    assert '<form method="post" class="actions wrap">' in question.text  # posts to itself
+    assert criteria_state() == before
+    assert client.post(url).status_code == 302
+    assert names(template) == ["Problem solving", "Collaboration"]
+
+
+@pytest.mark.parametrize("persona", NON_MEMBERS)
+def test_only_the_team_is_asked_about_removing_a_criterion(request, client, template, persona):
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("criterion_remove", args=[template.pk, key_of(template, "Problem solving")])
+
+    assert client.get(url).status_code == 404
+
+
+def test_asking_to_remove_a_criterion_already_gone_says_so(client, member, template):
+    client.force_login(member)
+
+    response = client.get(reverse("criterion_remove", args=[template.pk, uuid.uuid4()]))
+
+    assert response.status_code == 404
+    assert "That criterion is gone." in response.text
+
+
 def test_remove_the_last_criterion_of_a_category_is_refused_with_a_message(
     client, member, template
 ):

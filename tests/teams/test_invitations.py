@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from hiring.models import Invitation, Membership, Notification, User
 from hiring.tasks import send_invitation
-from tests.factories import PASSWORD
+from hiring.teams import invitations
+from tests.factories import PASSWORD, field_errors
 
 INVITE = "/organisation/invitations/"
 SIGNUP = "/accounts/signup/"
@@ -371,3 +372,59 @@ def test_revoked_invitation_sends_no_email(org_admin, mailoutbox):
     send_invitation.delay(invitation.pk)
     assert mailoutbox == []
     assert not Notification.objects.filter(sent_at__isnull=False).exists()
+
+
+# An address already invited is not invited twice.
+
+
+def test_inviting_an_address_already_invited_says_so_beside_the_field(
+    client, org_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(org_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(INVITE, {"email": "rosa@example.com", "role": "recruiter"})
+        response = client.post(INVITE, {"email": "Rosa@Example.com", "role": "leadership"})
+
+    assert response.status_code == 400
+    error = field_errors(response.text, "email")
+    assert "already has an invitation waiting to be accepted: no second one was sent." in error
+    assert Invitation.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize("ended", ["revoked", "expired"])
+def test_an_address_is_invited_again_once_its_invitation_ended(client, org_admin, ended):
+    earlier = invitation_for("rosa@example.com", org_admin, role=User.Role.RECRUITER)
+    if ended == "revoked":
+        earlier.revoke()
+    else:
+        Invitation.objects.filter(pk=earlier.pk).update(
+            created_at=timezone.now() - Invitation.max_age() - timedelta(minutes=1)
+        )
+    client.force_login(org_admin)
+
+    response = client.post(INVITE, {"email": "rosa@example.com", "role": "recruiter"})
+
+    assert response.status_code == 302
+    assert Invitation.objects.count() == 2
+
+
+def test_a_team_does_not_propose_an_address_its_invitation_waits_for(client, member, team):
+    invitation_for("nina@example.com", member, team=team)
+    client.force_login(member)
+
+    response = client.post(f"/teams/{team.pk}/proposals/member/", {"email": "nina@example.com"})
+
+    assert response.status_code == 400
+    assert "invitation to join Platform waiting to be accepted" in field_errors(
+        response.text, "email"
+    )
+    assert not team.proposals.exists()
+
+
+def test_an_invitation_to_a_team_is_not_one_to_the_organisation(org_admin, member, team):
+    invitation_for("nina@example.com", member, team=team)
+
+    invitations.invite("nina@example.com", invited_by=org_admin, role=User.Role.RECRUITER)
+
+    assert Invitation.objects.filter(email="nina@example.com").count() == 2
