@@ -16,6 +16,11 @@ LEVELS = (1, 2, 3, 4)
 VOTE_VALUES = {"strong_no": 1, "no": 2, "yes": 3, "strong_yes": 4}
 # How far, on the 1-4 scale, an interviewer's mean offset must be to lean one way.
 LEANING_THRESHOLD = 0.5
+# The fewest panels and ratings (or votes) compared before a leaning is told: below them an
+# offset says more about a few candidates than about the interviewer.
+LEANING_MIN_PANELS = 5
+LEANING_MIN_RATINGS = 10
+NOT_ENOUGH_YET = "not enough yet"
 
 
 def krippendorff_alpha_ordinal(
@@ -96,9 +101,12 @@ def alpha_from_coincidences(
     return 1 - (total - 1) * observed / expected
 
 
-def leaning(offset: float | None) -> str:
-    if offset is not None and offset >= LEANING_THRESHOLD:
+def leaning(offset: float | None, panels: int, ratings: int) -> str:
+    """What an offset over `panels` panels and `ratings` ratings compared says, if enough."""
+    if offset is None or panels < LEANING_MIN_PANELS or ratings < LEANING_MIN_RATINGS:
+        return NOT_ENOUGH_YET
+    if offset >= LEANING_THRESHOLD:
         return "lenient"
-    if offset is not None and offset <= -LEANING_THRESHOLD:
+    if offset <= -LEANING_THRESHOLD:
         return "severe"
     return "calibrated"

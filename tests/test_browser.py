@@ -294,7 +294,7 @@ def test_cto_filters_the_board_to_stale_cards_and_downloads_a_report(sign_in, le
     with cto.expect_download() as download:
         cto.locator("a[href*='funnel.csv']").click()
     content = download.value.path().read_text(encoding="utf-8")
-    assert content.splitlines()[0] == "stage,reached,pass_through_pct"
+    assert content.splitlines()[0] == "Stage,Reached,Pass-through (%)"
     assert "Applied,2," in content
 
 

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from scorecards.agreement import LEANING_MIN_PANELS, LEANING_MIN_RATINGS
+
 from .. import freshness
 from ..access import reader_teams
 from ..models import Application, User
@@ -66,11 +68,18 @@ def report_html(scope, teams, query):
             "overdue": charts.bar_chart(
                 "Overdue scorecards by interviewer",
                 data["overdue"],
-                "interviewer__display_name",
+                "interviewer_name",
                 "overdue",
             ),
         }
-        context = {**data, "scope": scope, "query": query, "charts": bars}
+        leaning_min = {"panels": LEANING_MIN_PANELS, "ratings": LEANING_MIN_RATINGS}
+        context = {
+            **data,
+            "scope": scope,
+            "query": query,
+            "charts": bars,
+            "leaning_min": leaning_min,
+        }
         return render_to_string("hiring/reports/reports.html#report", context), data["good_until"]
 
     key = (scope.start, scope.end, timezone.get_current_timezone_name(), query)

@@ -15,8 +15,12 @@ LONGEST_PERIOD_YEARS = 10
 
 class PeriodForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="All")
-    start = forms.DateField(widget=DateInput(), required=False)
-    end = forms.DateField(widget=DateInput(), required=False)
+    start = forms.DateField(
+        widget=DateInput(),
+        required=False,
+        help_text=f"Left empty: {DEFAULT_PERIOD.days} days before the end.",
+    )
+    end = forms.DateField(widget=DateInput(), required=False, help_text="Left empty: today.")
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,6 +43,10 @@ class PeriodForm(forms.Form):
             self.add_error("start", "The period starts after it ends.")
         elif data["end"] - data["start"] > timedelta(days=366 * LONGEST_PERIOD_YEARS):
             self.add_error("start", f"A report covers {LONGEST_PERIOD_YEARS} years at most.")
+        else:
+            # The fields show the period used, the default one too, rather than stay empty.
+            self.data = self.data.copy()
+            self.data["start"], self.data["end"] = data["start"], data["end"]
         return data
 
 

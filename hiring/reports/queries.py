@@ -155,9 +155,9 @@ def overdue_feedback(scope, now=None):
     return list(
         _unwritten(scope)
         .filter(session__end__lt=now)
-        .values("interviewer__display_name")
+        .values(interviewer_name=F("interviewer__display_name"))
         .annotate(overdue=Count("pk"))
-        .order_by("-overdue", "interviewer__display_name")
+        .order_by("-overdue", "interviewer_name")
     )
 
 
@@ -371,8 +371,11 @@ def calibration(scope, names):
         interviewer_id, panels, mean_offset, vote_offset, cells, rating_panels, vote_panels = row
         mean_offset = None if mean_offset is None else float(mean_offset)
         vote_offset = None if vote_offset is None else float(vote_offset)
-        # Ratings decide the leaning; votes when there is no rating to compare.
-        leaning = agreement.leaning(vote_offset if mean_offset is None else mean_offset)
+        # Ratings decide the leaning; votes (one per panel) when there is no rating to compare.
+        if mean_offset is None:
+            offset, compared, basis = vote_offset, (vote_panels, vote_panels), "vote"
+        else:
+            offset, compared, basis = mean_offset, (rating_panels, cells), "rating"
         rows.append(
             {
                 "interviewer": names.get(interviewer_id, interviewer_id),
@@ -380,7 +383,10 @@ def calibration(scope, names):
                 "panels": panels,
                 "mean_offset": mean_offset,
                 "vote_offset": vote_offset,
-                "leaning": leaning,
+                "leaning": agreement.leaning(offset, *compared),
+                "leaning_panels": compared[0],
+                "leaning_compared": compared[1],
+                "leaning_from": basis,
                 "cells": cells,
                 "rating_panels": rating_panels,
                 "vote_panels": vote_panels,

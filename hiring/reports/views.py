@@ -38,22 +38,29 @@ def reports_page(request):
     return render(request, template, {"form": form, "report_html": html})
 
 
+# Each report's CSV: its columns, each under a header in words.
 CSV_COLUMNS = {
-    "funnel": ["stage", "reached", "pass_through_pct"],
-    "time_in_stage": ["stage", "median_days", "moves"],
-    "overdue": ["interviewer__display_name", "overdue"],
-    "load": ["interviewer", "week", "interviews", "cap", "over_cap"],
-    "calibration": [
-        "interviewer",
-        "panels",
-        "mean_offset",
-        "vote_offset",
-        "leaning",
-        "cells",
-        "rating_panels",
-        "vote_panels",
-    ],
-    "agreement": ["criterion", "alpha", "panels"],
+    "funnel": {"stage": "Stage", "reached": "Reached", "pass_through_pct": "Pass-through (%)"},
+    "time_in_stage": {"stage": "Stage", "median_days": "Median days", "moves": "Moves"},
+    "overdue": {"interviewer_name": "Interviewer", "overdue": "Overdue scorecards"},
+    "load": {
+        "interviewer": "Interviewer",
+        "week": "Week",
+        "interviews": "Interviews",
+        "cap": "Weekly cap",
+        "over_cap": "Over cap",
+    },
+    "calibration": {
+        "interviewer": "Interviewer",
+        "panels": "Panels",
+        "mean_offset": "Rating offset",
+        "vote_offset": "Vote offset",
+        "leaning": "Leaning",
+        "cells": "Ratings compared",
+        "rating_panels": "Panels with ratings",
+        "vote_panels": "Panels with votes",
+    },
+    "agreement": {"criterion": "Criterion", "alpha": "Krippendorff's alpha", "panels": "Panels"},
 }
 
 
@@ -72,9 +79,10 @@ def report_csv(request, name):
 
 
 def write_csv(file, columns, rows):
-    """Every CSV we send is written here, each cell as spreadsheet_safe() makes it."""
+    """Every CSV we send is written here: `columns` maps each row's keys to their headers, and
+    each cell is as spreadsheet_safe() makes it."""
     writer = csv.writer(file)
-    writer.writerow(columns)
+    writer.writerow(columns.values())
     writer.writerows([spreadsheet_safe(row.get(column)) for column in columns] for row in rows)
 
 

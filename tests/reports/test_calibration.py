@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 
 from hiring.models import Application
 from hiring.reports import queries
-from scorecards.agreement import LEANING_THRESHOLD, krippendorff_alpha_ordinal
+from scorecards.agreement import (
+    LEANING_MIN_PANELS,
+    LEANING_MIN_RATINGS,
+    LEANING_THRESHOLD,
+    NOT_ENOUGH_YET,
+    krippendorff_alpha_ordinal,
+)
 from scorecards.models import Criterion, Feedback, FeedbackRevision, Rating
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, assigned
 
@@ -38,6 +44,7 @@ class Calibration:
     cells: int = 0
     rating_panels: int = 0
     vote_panels: int = 0
+    leaning_sample: tuple = ()
 
 
 def calibration(ratings, votes):
@@ -58,6 +65,11 @@ def calibration(ratings, votes):
                 cells=row["cells"],
                 rating_panels=row["rating_panels"],
                 vote_panels=row["vote_panels"],
+                leaning_sample=(
+                    row["leaning_panels"],
+                    row["leaning_compared"],
+                    row["leaning_from"],
+                ),
             )
             for row in queries.calibration(scope, {})
         ]
@@ -147,16 +159,24 @@ def test_applications_where_someone_still_scores_are_left_out():
     assert offsets == {0.0}
 
 
-def test_lenient_severe_and_calibrated():
-    # Application 1, criteria 10 and 11: interviewer 1 scores high, 2 low, 3 in between.
-    ratings = [
-        (1, 10, 1, 4),
-        (1, 10, 2, 1),
-        (1, 10, 3, 3),
-        (1, 11, 1, 4),
-        (1, 11, 2, 2),
-        (1, 11, 3, 3),
-    ]
+def on_applications(rows, copies):
+    """`rows` (application first) repeated on `copies` applications for each one: a sample."""
+    return [(row[0] * 100 + copy, *row[1:]) for row in rows for copy in range(copies)]
+
+
+def test_lenient_severe_and_calibrated_from_enough_panels():
+    # Criteria 10 and 11: interviewer 1 scores high, 2 low, 3 in between, on five applications.
+    ratings = on_applications(
+        [
+            (1, 10, 1, 4),
+            (1, 10, 2, 1),
+            (1, 10, 3, 3),
+            (1, 11, 1, 4),
+            (1, 11, 2, 2),
+            (1, 11, 3, 3),
+        ],
+        copies=LEANING_MIN_PANELS,
+    )
 
     by_id = {c.interviewer_id: c for c in calibration(ratings, [])}
 
@@ -169,13 +189,54 @@ def test_lenient_severe_and_calibrated():
     # Interviewer 3: 3 - 2.5 = 0.5 and 3 - 3 = 0.
     assert by_id[3].mean_offset == pytest.approx(0.25)
     assert by_id[3].leaning == "calibrated"
-    assert all(c.panels == 1 and c.cells == 2 and c.rating_panels == 1 for c in by_id.values())
-    assert all(c.vote_offset is None and c.vote_panels == 0 for c in by_id.values())
+    for c in by_id.values():
+        assert (c.panels, c.cells, c.rating_panels) == (5, 10, 5)
+        assert c.leaning_sample == (5, 10, "rating")
+        assert c.vote_offset is None
+        assert c.vote_panels == 0
+
+
+def test_one_rated_panel_is_not_enough_to_lean_whatever_the_votes():
+    """Ana voted on many panels but rated one: her leaning is not told from that one."""
+    ratings = [(1, 10, 1, 4), (1, 10, 2, 1), (1, 11, 1, 4), (1, 11, 2, 1)]
+    votes = [(app, who, "yes") for app in range(1, 24) for who in (1, 2)]
+
+    ana, ben = calibration(ratings, votes)
+
+    assert ana.panels == 23
+    assert ana.mean_offset == pytest.approx(3.0)
+    assert ana.leaning == NOT_ENOUGH_YET
+    assert ana.leaning_sample == (1, 2, "rating")
+    assert ben.leaning == NOT_ENOUGH_YET
+
+
+def test_a_leaning_needs_both_enough_panels_and_enough_ratings():
+    one_criterion = [(1, 10, 1, 4), (1, 10, 2, 1)]
+    few_panels = on_applications(
+        [
+            (1, c, who, score)
+            for c in range(10, 10 + LEANING_MIN_RATINGS)
+            for who, score in ((1, 4), (2, 1))
+        ],
+        copies=1,
+    )
+
+    ratings_short = calibration(on_applications(one_criterion, LEANING_MIN_RATINGS - 1), [])
+    panels_short = calibration(few_panels, [])
+    enough = calibration(on_applications(one_criterion, LEANING_MIN_RATINGS), [])
+
+    assert ratings_short[0].leaning_sample == (9, 9, "rating")
+    assert ratings_short[0].leaning == NOT_ENOUGH_YET
+    assert panels_short[0].leaning_sample == (1, 10, "rating")
+    assert panels_short[0].leaning == NOT_ENOUGH_YET
+    assert enough[0].leaning == "lenient"
 
 
 def test_leaning_thresholds_are_inclusive():
     # Two interviewers a point apart: offsets +1 and -1; half a point apart needs the mean.
-    ratings = [(1, 10, 1, 3), (1, 10, 2, 2), (2, 10, 1, 2), (2, 10, 2, 2)]
+    ratings = on_applications(
+        [(1, 10, 1, 3), (1, 10, 2, 2), (2, 10, 1, 2), (2, 10, 2, 2)], copies=LEANING_MIN_PANELS
+    )
 
     first, second = calibration(ratings, [])
 
@@ -203,9 +264,10 @@ def test_a_lone_rater_gets_no_panel():
 
     result = calibration(ratings, votes)
 
+    alone = {"cells": 1, "rating_panels": 1, "leaning_sample": (1, 1, "rating")}
     assert result == [
-        Calibration(1, 1, 0.0, None, "calibrated", cells=1, rating_panels=1, vote_panels=0),
-        Calibration(2, 1, 0.0, None, "calibrated", cells=1, rating_panels=1, vote_panels=0),
+        Calibration(1, 1, 0.0, None, NOT_ENOUGH_YET, **alone),
+        Calibration(2, 1, 0.0, None, NOT_ENOUGH_YET, **alone),
     ]
 
 
@@ -238,10 +300,22 @@ def test_vote_offsets():
     assert by_id[2].vote_offset == pytest.approx(-0.25)
     assert by_id[3].vote_offset == pytest.approx(-2.0)
     assert by_id[3].panels == 1
-    # Without a rating to compare, the leaning follows the votes.
+    # Without a rating to compare, the leaning would follow the votes: two panels are too few.
     assert by_id[1].mean_offset is None
-    assert by_id[1].leaning == "lenient"
-    assert by_id[3].leaning == "severe"
+    assert by_id[1].leaning_sample == (2, 2, "vote")
+    assert by_id[1].leaning == NOT_ENOUGH_YET
+
+
+def test_without_ratings_the_leaning_follows_enough_votes():
+    votes = on_applications(
+        [(1, 1, "strong_yes"), (1, 2, "no"), (1, 3, "no")], copies=LEANING_MIN_RATINGS
+    )
+
+    by_id = {c.interviewer_id: c for c in calibration([], votes)}
+
+    assert by_id[1].leaning_sample == (10, 10, "vote")
+    assert by_id[1].leaning == "lenient"  # 4 against 2: +2
+    assert by_id[2].leaning == "severe"  # 2 against 3: -1
 
 
 def test_panels_join_ratings_and_votes():
@@ -253,9 +327,9 @@ def test_panels_join_ratings_and_votes():
     assert (first.panels, first.rating_panels, first.vote_panels) == (2, 1, 1)
     assert first.mean_offset == pytest.approx(-1.0)
     assert first.vote_offset == pytest.approx(1.0)
-    # Ratings decide the leaning when there are any.
-    assert first.leaning == "severe"
-    assert second.leaning == "lenient"
+    # Ratings decide the leaning when there are any (too few here to tell one).
+    assert first.leaning_sample == second.leaning_sample == (1, 1, "rating")
+    assert first.leaning == second.leaning == NOT_ENOUGH_YET
 
 
 def test_two_scorecards_by_one_interviewer_count_once_with_their_mean():
@@ -294,7 +368,9 @@ def test_offsets_balance_out_across_each_panel(ratings):
     for c in result:
         assert c.cells >= c.rating_panels == c.panels >= 1
         assert c.leaning == (
-            "lenient"
+            NOT_ENOUGH_YET
+            if c.rating_panels < LEANING_MIN_PANELS or c.cells < LEANING_MIN_RATINGS
+            else "lenient"
             if c.mean_offset >= 0.5
             else "severe"
             if c.mean_offset <= -0.5

@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from hiring.reports.views import CSV_COLUMNS
 from tests.factories import ApplicationFactory, OpeningFactory, submitted
 
 HOSTILE_NAMES = [
@@ -33,10 +34,10 @@ def test_a_name_that_looks_like_a_formula_reaches_the_csv_quoted(
     submitted(application, teammate, "team_fit", "no")
     client.force_login(leadership)
 
-    rows = {row["interviewer"]: row for row in calibration_rows(client)}
+    rows = {row["Interviewer"]: row for row in calibration_rows(client)}
 
     assert set(rows) == {"'" + name, "Ben Teammate"}
-    assert rows["Ben Teammate"]["vote_offset"] == "-1.0"  # a number stays a number
+    assert rows["Ben Teammate"]["Vote offset"] == "-1.0"  # a number stays a number
 
 
 def test_reports_and_their_csvs_say_no_store(client, leadership):
@@ -44,3 +45,23 @@ def test_reports_and_their_csvs_say_no_store(client, leadership):
 
     for url in ("/reports/", "/reports/calibration.csv"):
         assert "no-store" in client.get(url)["Cache-Control"], url
+
+
+@pytest.mark.parametrize("name", list(CSV_COLUMNS))
+def test_every_csv_has_its_headers_in_words(client, leadership, name):
+    client.force_login(leadership)
+
+    header = next(csv.reader(io.StringIO(client.get(f"/reports/{name}.csv").content.decode())))
+
+    assert header == list(CSV_COLUMNS[name].values())
+    for word in header:
+        assert word[0].isupper(), word
+        assert "_" not in word, word
+
+
+def test_the_overdue_csv_names_the_interviewer_in_its_header(client, leadership):
+    client.force_login(leadership)
+
+    response = client.get("/reports/overdue.csv")
+
+    assert response.content.decode().splitlines()[0] == "Interviewer,Overdue scorecards"

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -10,7 +11,9 @@ from django.utils import timezone
 from hiring.models import Application, Decision, InterviewSession, Panel, StageChange
 from hiring.pipeline import applications
 from hiring.reports import queries
+from hiring.reports.forms import DEFAULT_PERIOD
 from scorecards import scoring
+from scorecards.agreement import LEANING_MIN_RATINGS
 from tests.factories import ApplicationFactory, OpeningFactory, submitted
 
 
@@ -142,7 +145,7 @@ def test_each_report_downloads_as_csv(client, leadership, team):
 
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert rows[0] == {"stage": "Applied", "reached": "1", "pass_through_pct": ""}
+    assert rows[0] == {"Stage": "Applied", "Reached": "1", "Pass-through (%)": ""}
     assert client.get("/reports/nonsense.csv").status_code == 404
 
 
@@ -218,4 +221,51 @@ def test_overdue_feedback_is_counted_per_interviewer_in_a_chart_a_table_and_a_cs
 
     assert "<tr><td>Ana Member</td><td>1</td></tr>" in page
     assert "Ben Teammate</td>" not in page.split("Overdue feedback")[1].split("</section>")[0]
-    assert rows == [{"interviewer__display_name": "Ana Member", "overdue": "1"}]
+    assert rows == [{"Interviewer": "Ana Member", "Overdue scorecards": "1"}]
+
+
+def test_the_period_fields_show_the_default_period_in_the_readers_zone(client, leadership):
+    leadership.time_zone = "Pacific/Kiritimati"  # UTC+14: often a day ahead of UTC
+    leadership.save(update_fields=["time_zone"])
+    client.force_login(leadership)
+    today = timezone.localdate(timezone=ZoneInfo("Pacific/Kiritimati"))
+
+    page = client.get("/reports/").text
+
+    assert f'name="start" value="{today - DEFAULT_PERIOD:%Y-%m-%d}"' in page
+    assert f'name="end" value="{today:%Y-%m-%d}"' in page
+    assert f"Left empty: {DEFAULT_PERIOD.days} days before the end." in page
+    assert "Left empty: today." in page
+
+
+def test_a_chosen_end_shows_the_start_it_implies(client, leadership):
+    client.force_login(leadership)
+
+    page = client.get("/reports/", {"start": "", "end": "2026-03-31"}).text
+
+    assert 'name="start" value="2025-10-02"' in page  # 180 days before
+    assert 'name="end" value="2026-03-31"' in page
+
+
+def test_a_leaning_names_its_sample_and_is_not_told_from_too_few(
+    client, leadership, member, teammate, team
+):
+    """Ana scores 4 where Ben scores 1 (one criterion): lenient only once the panels add up."""
+    opening = OpeningFactory(team=team)
+
+    def panel():
+        application = ApplicationFactory(opening=opening)
+        submitted(application, member, "team_fit", "strong_yes", score=4)
+        submitted(application, teammate, "team_fit", "no", score=1)
+
+    client.force_login(leadership)
+    panel()
+    few = client.get("/reports/").text
+    for _ in range(LEANING_MIN_RATINGS - 1):
+        panel()
+    enough = client.get("/reports/").text
+
+    assert '<td>not enough yet <span class="muted">(1 panel, 1 rating)</span></td>' in few
+    assert "lenient" not in few
+    assert '<td>lenient <span class="muted">(10 panels, 10 ratings)</span></td>' in enough
+    assert '<td>severe <span class="muted">(10 panels, 10 ratings)</span></td>' in enough
