@@ -8,17 +8,15 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from scorecards.models import Feedback
-
 from ..access import (
     get_invitation_for_admin,
     get_person_for_admin,
     org_admin_required,
     with_shown_details,
 )
-from ..models import AuditEvent, Decision, Invitation, Organisation, Proposal, Team, User
+from ..models import AuditEvent, Invitation, Organisation, Team, User
 from ..teams import invitations
-from . import people
+from . import next_steps, people
 from .forms import InviteForm, OrganisationForm, PersonForm, ProfileForm
 
 
@@ -42,15 +40,7 @@ def home(request):
     context = {
         "teams": teams,
         "my_team_ids": set(Team.objects.of_member(user).values_list("pk", flat=True)),
-        "awaiting_my_vote": Proposal.objects.awaiting_vote_of(user).select_related(
-            "team", "subject", "proposed_by"
-        ),
-        "my_feedback": Feedback.objects.outstanding_for(user).select_related(
-            "application__candidate", "application__opening", "session"
-        ),
-        "to_confirm": Decision.objects.to_confirm_by(user).select_related(
-            "application__candidate", "recorded_by"
-        ),
+        "next": next_steps.for_user(user),
     }
     if user.is_org_admin:
         context["pending_invitations"] = Invitation.objects.pending().to_organisation()

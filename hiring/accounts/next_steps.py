@@ -1,0 +1,178 @@
+"""What a person should do next, for their home page: one bounded query a section, each row
+something they act on, and only what their role lets them act on or read."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from scorecards.models import Feedback
+
+from ..models import (
+    Application,
+    CandidateWindow,
+    Decision,
+    InterviewSession,
+    Offer,
+    Opening,
+    Panel,
+    Proposal,
+    SlotOffer,
+    Team,
+)
+from ..pipeline.board import STALE_AFTER
+
+# A section shows this many rows, then links to where the rest are.
+SHOWN = 10
+
+
+@dataclass
+class Section:
+    rows: list
+    more: bool
+
+
+def _section(queryset):
+    rows = list(queryset[: SHOWN + 1])
+    return Section(rows[:SHOWN], len(rows) > SHOWN)
+
+
+def for_user(user, now=None):
+    """Each section this user has, by name; a section with nothing in it is left out."""
+    now = now or timezone.now()
+    sections = {
+        "scorecards": scorecards_to_write(user, now),
+        "votes": _section(
+            Proposal.objects.awaiting_vote_of(user).select_related(
+                "team", "subject", "proposed_by", "opening"
+            )
+        ),
+        "decisions": _section(
+            Decision.objects.to_confirm_by(user)
+            .select_related("application__candidate", "application__opening", "recorded_by")
+            .order_by("recorded_at", "pk")
+        ),
+        "offers": offers_to_send(user),
+        "proposed_times": proposed_times(user),
+    }
+    if user.is_recruiter:
+        sections["panels"] = panels_to_schedule(user, now)
+    if user.is_leadership:
+        sections["stale"] = stale_pipelines(now)
+    return {name: section for name, section in sections.items() if section.rows}
+
+
+def scorecards_to_write(user, now):
+    """The interviewer's own scorecards still to write, the first due first: each is due when
+    its interview ends (the board flags it overdue from then on)."""
+    feedback = (
+        Feedback.objects.outstanding_for(user)
+        .select_related("application__candidate", "application__opening", "session")
+        .order_by(F("session__end").asc(nulls_last=True), "pk")
+    )
+    section = _section(feedback)
+    for item in section.rows:
+        session = item.session
+        item.due_at = session.end if session and session.is_booked else None
+        item.is_overdue = item.due_at is not None and item.due_at <= now
+    return section
+
+
+def _scheduled_by(user):
+    """The applications whose panels this user schedules: a recruiter every team's, and only
+    in teams whose pipeline they run."""
+    return Application.objects.filter(opening__team__in=Team.objects.pipeline_run_by(user))
+
+
+def _booked(panel_ref):
+    return InterviewSession.objects.filter(panel=panel_ref, cancelled_at=None, start__isnull=False)
+
+
+def panels_to_schedule(user, now):
+    """Applications at the Panel stage with no time booked, waiting longest first: without a
+    panel yet, with times offered and the candidate not yet answering, or offered none. Those
+    whose candidate proposed their own times are proposed_times()'s."""
+    panel = Panel.objects.filter(application=OuterRef("pk"))
+    live_offers = SlotOffer.objects.filter(
+        panel__application=OuterRef("pk"),
+        used_at=None,
+        created_at__gt=now - timedelta(days=settings.SLOT_OFFER_MAX_AGE_DAYS),
+    ).order_by("-created_at")
+    applications = (
+        _scheduled_by(user)
+        .filter(stage=Application.Stage.PANEL)
+        .exclude(Exists(_booked(OuterRef("panel"))))
+        .exclude(Exists(_waiting_windows(OuterRef("panel"))))
+        .annotate(
+            has_panel=Exists(panel),
+            offered_at=Subquery(live_offers.values("created_at")[:1]),
+        )
+        .select_related("candidate", "opening__team")
+        .order_by("stage_changed_at", "pk")
+    )
+    return _section(applications)
+
+
+def _waiting_windows(panel_ref):
+    """The times a candidate proposed since the last options offered to them."""
+    offered_since = SlotOffer.objects.filter(
+        panel=OuterRef("panel"), created_at__gt=OuterRef("created_at")
+    )
+    return CandidateWindow.objects.filter(panel=panel_ref).exclude(Exists(offered_since))
+
+
+def proposed_times(user):
+    """Unbooked panels whose candidate proposed their own times and has not been offered
+    others since: to a recruiter every one, to a member those they offered times for."""
+    panels = Panel.objects.filter(
+        application__in=_scheduled_by(user).exclude(stage__in=Application.CLOSED_STAGES)
+    )
+    if not user.is_recruiter:
+        panels = panels.filter(
+            Exists(SlotOffer.objects.filter(panel=OuterRef("pk"), created_by=user))
+        )
+    waiting = _waiting_windows(OuterRef("pk"))
+    panels = (
+        panels.filter(Exists(waiting))
+        .exclude(Exists(_booked(OuterRef("pk"))))
+        .annotate(
+            proposed_at=Subquery(waiting.order_by("-created_at").values("created_at")[:1]),
+            windows=Subquery(
+                waiting.order_by().values("panel").annotate(n=Count("pk")).values("n")
+            ),
+        )
+        .select_related("application__candidate", "application__opening__team")
+        .order_by("proposed_at", "pk")
+    )
+    return _section(panels)
+
+
+def offers_to_send(user):
+    """Draft offers of the teams whose pipeline this user runs, the oldest first."""
+    drafts = (
+        Offer.objects.filter(status=Offer.Status.DRAFT, application__in=_scheduled_by(user))
+        .select_related("application__candidate", "application__opening__team", "created_by")
+        .order_by("created_at", "pk")
+    )
+    return _section(drafts)
+
+
+def stale_pipelines(now):
+    """Openings whose open applications have not moved for STALE_AFTER, the longest still
+    first: leadership's to raise with their team."""
+    open_applications = ~Q(applications__stage__in=Application.CLOSED_STAGES)
+    openings = (
+        Opening.objects.annotate(
+            open_count=Count("applications", filter=open_applications),
+            last_move=Max("applications__stage_changed_at", filter=open_applications),
+        )
+        .filter(open_count__gt=0, last_move__lt=now - STALE_AFTER)
+        .select_related("team")
+        .order_by("last_move", "pk")
+    )
+    section = _section(openings)
+    for opening in section.rows:
+        opening.days_still = (now - opening.last_move).days
+    return section

@@ -1,0 +1,308 @@
+"""Each home page says what its person should do next, each item a link, in a bounded number
+of queries, and nothing their role may not act on or read."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from hiring.models import (
+    Application,
+    CandidateWindow,
+    Decision,
+    InterviewSession,
+    Offer,
+    Panel,
+    SlotOffer,
+    User,
+)
+from hiring.pipeline.board import STALE_AFTER
+from scorecards import scoring
+from tests.factories import ApplicationFactory, OpeningFactory, propose, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def home(client, user):
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.text
+
+
+def section(page, heading):
+    """The text of the home page's section under `heading`, or None."""
+    found = re.search(rf"<h2[^>]*>{heading}</h2>(.*?)</section>", page, re.S)
+    return found and found.group(1)
+
+
+def read(fragment):
+    return " ".join(strip_tags(fragment).split())
+
+
+def interview(application, interviewer, end, by):
+    """`interviewer`'s scorecard for a one-hour interview ending at `end`."""
+    panel, _ = Panel.objects.get_or_create(application=application, defaults={"created_by": by})
+    session = InterviewSession.objects.create(
+        panel=panel, focus="skills", start=end - timedelta(hours=1), end=end
+    )
+    item = scoring.assign(application, interviewer, "skills", assigned_by=by)
+    item.session = session
+    item.save(update_fields=["session"])
+    return item
+
+
+def panel_stage(team, name="Nina Park", **fields):
+    return ApplicationFactory(
+        opening__team=team, candidate__name=name, stage=Application.Stage.PANEL, **fields
+    )
+
+
+def offered(panel, by, at=None):
+    return SlotOffer.objects.create(
+        panel=panel, options=[], created_by=by, created_at=at or timezone.now()
+    )
+
+
+def proposed(panel, at=None):
+    start = timezone.now() + timedelta(days=3)
+    return CandidateWindow.objects.create(
+        panel=panel, start=start, end=start + timedelta(hours=2), created_at=at or timezone.now()
+    )
+
+
+def draft_offer(application, by):
+    now = timezone.now()
+    return Offer.objects.create(
+        application=application,
+        created_by=by,
+        title="Platform Engineer",
+        start_date=(now + timedelta(days=30)).date(),
+        terms="€70,000 a year.",
+        expires_at=now + timedelta(days=7),
+    )
+
+
+# An interviewer's scorecards, each due when its interview ends.
+
+
+def test_an_interviewer_sees_each_scorecard_due_in_their_zone(client, member, team):
+    User.objects.filter(pk=member.pk).update(time_zone="Asia/Singapore")
+    application = ApplicationFactory(opening__team=team, candidate__name="Nina Park")
+    ends = datetime(2030, 3, 4, 10, 0, tzinfo=UTC)
+    item = interview(application, member, ends, member)
+
+    scorecards = section(home(client, member), "Your scorecards to write")
+
+    assert f'href="{item.get_absolute_url()}">Nina Park</a>' in scorecards
+    assert "interview Mon 4 Mar, 17:00 Singapore time · due Mon 4 Mar, 18:00 Singapore time" in (
+        read(scorecards)
+    )
+
+
+def test_an_overdue_scorecard_says_since_when_and_comes_first(client, member, team):
+    later = ApplicationFactory(opening__team=team, candidate__name="Later Interview")
+    overdue = ApplicationFactory(opening__team=team, candidate__name="Past Interview")
+    unscheduled = ApplicationFactory(opening__team=team, candidate__name="No Interview Yet")
+    interview(later, member, timezone.now() + timedelta(days=2), member)
+    interview(overdue, member, timezone.now() - timedelta(days=1), member)
+    scoring.assign(unscheduled, member, "team_fit", assigned_by=member)
+
+    scorecards = read(section(home(client, member), "Your scorecards to write"))
+
+    assert scorecards.index("Past Interview") < scorecards.index("Later Interview")
+    assert scorecards.index("Later Interview") < scorecards.index("No Interview Yet")
+    assert re.search(r"Past Interview .* overdue since", scorecards)
+    assert re.search(r"No Interview Yet · [^·]+ · Team fit not scheduled yet", scorecards)
+
+
+def test_a_submitted_scorecard_leaves_the_list(client, member, team):
+    application = ApplicationFactory(opening__team=team)
+    submit(interview(application, member, timezone.now(), member))
+
+    assert section(home(client, member), "Your scorecards to write") is None
+
+
+# A member's votes and decisions to confirm.
+
+
+def test_a_member_is_asked_for_their_vote_and_their_confirmation(client, member, teammate, team):
+    propose(team, teammate, "newcomer@example.com")
+    application = ApplicationFactory(opening__team=team, candidate__name="Nina Park")
+    Decision.objects.create(
+        application=application, outcome="hire", recommendation="no_hire", recorded_by=teammate
+    )
+
+    page = home(client, member)
+
+    votes = section(page, "Waiting for your vote")
+    assert f'href="/teams/{team.pk}/#proposals">Platform</a>: Add newcomer@example.com' in votes
+    decisions = section(page, "Decisions waiting for your confirmation")
+    assert f'href="/applications/{application.pk}/debrief/">Nina Park</a>' in decisions
+    # Neither is the recorder's, nor the proposer's, to act on.
+    assert section(home(client, teammate), "Waiting for your vote") is None
+    assert section(home(client, teammate), "Decisions waiting for your confirmation") is None
+
+
+# A recruiter's panels to schedule, and candidates who proposed their own times.
+
+
+def test_a_recruiter_sees_the_panels_to_schedule(client, recruiter, member, team):
+    no_panel = panel_stage(team, "No Panel")
+    waiting = panel_stage(team, "Times Offered")
+    booked = panel_stage(team, "Already Booked")
+    ApplicationFactory(opening__team=team, candidate__name="Still Screening", stage="screen")
+    offered(Panel.objects.create(application=waiting, created_by=recruiter), recruiter)
+    interview(booked, member, timezone.now() + timedelta(days=1), recruiter)
+
+    panels = section(home(client, recruiter), "Panels to schedule")
+
+    assert f'href="/applications/{no_panel.pk}/panel/">No Panel</a>' in panels
+    assert re.search(r"No Panel · .* no panel yet", read(panels))
+    assert re.search(r"Times Offered · .* times offered .*, no answer yet", read(panels))
+    assert "Already Booked" not in panels
+    assert "Still Screening" not in panels
+    assert section(home(client, member), "Panels to schedule") is None  # the recruiter's
+
+
+def test_a_candidates_own_times_wait_until_new_times_are_offered(client, recruiter, team):
+    application = panel_stage(team)
+    panel = Panel.objects.create(application=application, created_by=recruiter)
+    offered(panel, recruiter, at=timezone.now() - timedelta(days=2))
+    proposed(panel, at=timezone.now() - timedelta(days=1))
+    proposed(panel, at=timezone.now() - timedelta(days=1))
+
+    page = home(client, recruiter)
+    times = section(page, "Candidates who proposed their own times")
+
+    assert f'href="/applications/{application.pk}/panel/">Nina Park</a>' in times
+    assert "2 times proposed" in read(times)
+    assert section(page, "Panels to schedule") is None  # listed once, with what they proposed
+    offered(panel, recruiter)
+    page = home(client, recruiter)
+    assert section(page, "Candidates who proposed their own times") is None
+    assert "Nina Park" in section(page, "Panels to schedule")
+
+
+def test_a_member_hears_of_proposed_times_only_for_the_times_they_offered(
+    client, member, teammate, outsider, recruiter, team
+):
+    application = panel_stage(team)
+    panel = Panel.objects.create(application=application, created_by=member)
+    offered(panel, member, at=timezone.now() - timedelta(days=1))
+    proposed(panel)
+
+    heading = "Candidates who proposed their own times"
+    assert "Nina Park" in section(home(client, member), heading)
+    assert section(home(client, teammate), heading) is None
+    assert section(home(client, outsider), heading) is None
+    assert "Nina Park" in section(home(client, recruiter), heading)
+
+
+# Offers to send.
+
+
+def test_draft_offers_wait_for_those_who_run_the_teams_pipeline(
+    client, recruiter, member, outsider, leadership, team
+):
+    application = ApplicationFactory(opening__team=team, candidate__name="Nina Park", stage="offer")
+    draft = draft_offer(application, recruiter)
+
+    offers = section(home(client, recruiter), "Offers to send")
+
+    assert f'href="/applications/{application.pk}/offers/{draft.pk}/send/">Nina Park</a>' in offers
+    assert "Nina Park" in section(home(client, member), "Offers to send")
+    assert section(home(client, outsider), "Offers to send") is None
+    assert section(home(client, leadership), "Offers to send") is None
+    Offer.objects.filter(pk=draft.pk).update(status=Offer.Status.SENT)
+    assert section(home(client, recruiter), "Offers to send") is None
+
+
+# Leadership's pipelines that stopped moving.
+
+
+def test_leadership_sees_the_pipelines_that_stopped_moving(client, leadership, member, team):
+    long_ago = timezone.now() - STALE_AFTER - timedelta(days=6)
+    stuck = OpeningFactory(team=team, title="SRE")
+    moving = OpeningFactory(team=team, title="Frontend")
+    finished = OpeningFactory(team=team, title="Finished")
+    for _ in range(2):
+        ApplicationFactory(opening=stuck, stage="screen", stage_changed_at=long_ago)
+    ApplicationFactory(opening=moving, stage="screen", stage_changed_at=long_ago)
+    ApplicationFactory(opening=moving, stage="panel")  # moved today
+    ApplicationFactory(opening=finished, stage="hired", stage_changed_at=long_ago)
+
+    stale = section(home(client, leadership), "Pipelines that stopped moving")
+
+    assert f'href="/pipeline/?team={team.pk}&amp;opening={stuck.pk}">SRE</a>' in stale
+    assert "2 open applications, no move for 20 days" in read(stale)
+    assert "Frontend" not in stale
+    assert "Finished" not in stale
+    assert section(home(client, member), "Pipelines that stopped moving") is None
+
+
+def test_nothing_to_do_says_so(client, member):
+    assert "Nothing is waiting for you." in home(client, member)
+
+
+# A bounded number of queries, whatever the numbers waiting.
+
+
+def fill(team, member, teammate, recruiter, count):
+    long_ago = timezone.now() - STALE_AFTER - timedelta(days=1)
+    for i in range(count):
+        application = ApplicationFactory(opening__team=team)
+        interview(application, member, timezone.now() + timedelta(days=i), member)
+        panel = Panel.objects.get(application=application)
+        InterviewSession.objects.filter(panel=panel).update(start=None, end=None)
+        offered(panel, member, at=timezone.now() - timedelta(days=1))
+        proposed(panel)
+        Application.objects.filter(pk=application.pk).update(stage="panel")
+        panel_stage(team, name=f"Unscheduled {i}")
+        decided = ApplicationFactory(opening__team=team, stage="offer")
+        Decision.objects.create(
+            application=decided, outcome="hire", recommendation="no_hire", recorded_by=teammate
+        )
+        draft_offer(decided, recruiter)
+        propose(team, teammate, f"newcomer{count}-{i}@example.com")
+        ApplicationFactory(opening__team=team, stage="screen", stage_changed_at=long_ago)
+
+
+SECTIONS = {
+    "member": [
+        "Your scorecards to write",
+        "Decisions waiting for your confirmation",
+        "Waiting for your vote",
+        "Candidates who proposed their own times",
+        "Offers to send",
+    ],
+    "recruiter": [
+        "Candidates who proposed their own times",
+        "Panels to schedule",
+        "Offers to send",
+    ],
+    "leadership": ["Pipelines that stopped moving"],
+}
+
+
+@pytest.mark.parametrize("persona", SECTIONS)
+def test_the_home_page_runs_a_bounded_number_of_queries(
+    client, member, teammate, recruiter, team, persona, request, django_assert_max_num_queries
+):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    client.get("/")  # the session and the organisation settled
+    counts = []
+    for added in (1, 14):
+        fill(team, member, teammate, recruiter, added)
+        with django_assert_max_num_queries(20) as queries:
+            page = client.get("/").text
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
+    for heading in SECTIONS[persona]:
+        rows = section(page, heading)
+        assert rows.count("<li>") == 10, heading  # and a link to the rest
+        assert re.search(r'<p><a href="[^"]+">[^<]+</a></p>\s*$', rows), heading
