@@ -4,25 +4,36 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..models import Organisation
 
+# Where someone sent to set up two-factor authentication was going: the way on once it is set.
+MFA_NEXT = "mfa_next"
+
 
 class RequireMfaMiddleware:
-    """When the organisation requires it, leadership and recruiters set up TOTP first."""
+    """When the organisation requires it, leadership and recruiters set up TOTP first. Their
+    account pages stay open and say why (request.mfa_required); the page they asked for is
+    kept for the Continue link after their recovery codes."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if (
+        request.mfa_required = (
             user.is_authenticated
             and user.must_use_mfa
-            and not request.path.startswith(("/accounts/", "/static/"))
+            and not request.path.startswith("/static/")
             and Organisation.current().require_mfa_for_staff
             and not is_mfa_enabled(user)
-        ):
+        )
+        if request.mfa_required and not request.path.startswith("/accounts/"):
+            wanted = request.get_full_path()
+            page = request.method == "GET" and not request.headers.get("HX-Request")
+            if page and url_has_allowed_host_and_scheme(wanted, None):
+                request.session[MFA_NEXT] = wanted
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 
