@@ -259,10 +259,11 @@ def pipeline_board(request):
     filters = board.Filters.from_query(request.GET)
     teams = list(Team.objects.visible_to(request.user))
 
-    # The "more" links carry the query string on: it is part of what is cached.
+    # The "more" links carry the query string on: it is part of what is cached. The name
+    # changes with the parts' shape, so an entry cached before has no opening menu to miss.
     parts = freshness.cached_for_viewer(
         request,
-        "board",
+        "board-with-opening-menu",
         sorted(request.GET.lists()),
         teams,
         lambda: _board_parts(request, filters, teams),

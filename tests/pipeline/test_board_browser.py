@@ -117,3 +117,16 @@ def test_the_opening_menu_follows_the_team(board_page, leadership, team, outside
 
     expect(menu.locator("option")).to_have_text(["All the team's openings", "Payments engineer"])
     assert f"team={outsider.teams.get().pk}" in cto.url
+
+
+def test_on_a_phone_the_board_scrolls_within_its_own_width(board_page, member, team):
+    fill_every_stage(team, per_stage=3)
+
+    ana = board_page(member)
+    ana.set_viewport_size({"width": 390, "height": 844})
+    board = ana.locator("#board")
+
+    assert board.evaluate("b => b.getBoundingClientRect().right") <= 390
+    withdrawn = ana.locator("#col-withdrawn")
+    withdrawn.scroll_into_view_if_needed()
+    assert in_view(ana, withdrawn)
