@@ -15,6 +15,9 @@ from ..models import Application, User
 from . import charts, queries
 from .forms import DEFAULT_PERIOD
 
+# The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
+# new name, so the first requests after a deploy never read an entry the old code wrote.
+DATA, PAGE = "report-data-2", "report-page-2"
 # One warming run at a time; a run that died frees the way after this long.
 WARMING = "report-warming"
 WARMING_TIMEOUT_S = 15 * 60
@@ -50,7 +53,7 @@ def report_data(scope, teams):
 
     # Periods and weeks are read in the current time zone.
     key = (scope.start, scope.end, timezone.get_current_timezone_name())
-    return freshness.cached("report-data", key, teams, compute)
+    return freshness.cached(DATA, key, teams, compute)
 
 
 def report_html(scope, teams, query):
@@ -83,7 +86,7 @@ def report_html(scope, teams, query):
         return render_to_string("hiring/reports/reports.html#report", context), data["good_until"]
 
     key = (scope.start, scope.end, timezone.get_current_timezone_name(), query)
-    return freshness.cached("report-page", key, teams, render_report)
+    return freshness.cached(PAGE, key, teams, render_report)
 
 
 def warm_default_reports():
