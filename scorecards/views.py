@@ -104,6 +104,7 @@ def criterion_remove(request, scorecard_id, key):
         "consequence": "Interviewers no longer rate it. Feedback already submitted keeps its "
         "ratings of it.",
         "action": "Remove the criterion",
+        "keep": "Keep the criterion",
         "back": f"{scorecard.get_absolute_url()}#criterion-{criterion.key}",
         "about": scorecard,
     }

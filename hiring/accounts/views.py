@@ -131,6 +131,7 @@ def revoke_invitation(request, invitation_id):
             "title": f"Withdraw the invitation for {invitation.email}?",
             "consequence": "The link in their email stops working. You can invite them again.",
             "action": "Withdraw the invitation",
+            "keep": "Keep the invitation",
             "back": reverse("organisation"),
         }
         return render(request, "hiring/confirm.html", question)

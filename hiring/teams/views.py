@@ -129,6 +129,7 @@ def propose_removal(request, team_id, user_id):
             f"must approve), and your approval is the first vote. Once approved, {member} is "
             "no longer a member. You can withdraw the proposal while the vote is open.",
             "action": "Propose removal",
+            "keep": "Back to the team",
             "back": team.get_absolute_url(),
             "about": team,
         }

@@ -23,7 +23,7 @@ def test_proposing_a_removal_asks_first(client, member, teammate, team):
     assert "Propose removing Ben Teammate from Platform?" in question.text
     assert "your approval is the first vote" in question.text
     assert CONFIRM_FORM in question.text
-    assert f'href="{team.get_absolute_url()}">Keep it</a>' in question.text
+    assert f'href="{team.get_absolute_url()}">Back to the team</a>' in question.text
     assert db_state() == before
 
 
