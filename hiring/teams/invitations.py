@@ -26,8 +26,7 @@ def check_not_invited(email, team=None):
     if Invitation.objects.pending().filter(email__iexact=email, team=team).exists():
         to = f" to join {team}" if team else ""
         raise ValidationError(
-            f"{email} already has an invitation{to} waiting to be accepted: "
-            "no second one was sent."
+            f"{email} already has an invitation{to} waiting to be accepted: no second one was sent."
         )
 
 
