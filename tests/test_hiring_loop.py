@@ -98,6 +98,6 @@ def test_from_the_careers_page_to_hired(
     # The team's funnel counts the hire.
     report = ana.get(reverse("report_csv", args=["funnel"]), {"team": team.pk})
     rows = {
-        row["stage"]: row["reached"] for row in csv.DictReader(io.StringIO(report.content.decode()))
+        row["Stage"]: row["Reached"] for row in csv.DictReader(io.StringIO(report.content.decode()))
     }
     assert rows["Hired"] == "1"
