@@ -79,13 +79,14 @@ def erase(candidate, by=None, how=None):
         return False
     _wind_down(candidate, by)
     _send_cancellations(candidate)
+    shown_with = _records_shown_with([candidate])
     with transaction.atomic():
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
         if candidate.held_at:
             raise OnHold(ON_HOLD)
         if candidate.erased_at:
             return False
-        _anonymise([candidate], by, how or f"by {by}")
+        _anonymise([candidate], by, how or f"by {by}", shown_with)
     return True
 
 
@@ -106,7 +107,9 @@ def erase_batch(candidates, how=BY_RETENTION):
     in motion (no open application, no interview to come): retention's batches. The queryset
     is read again once their rows are locked, so a candidate who asked to be kept, applied or
     was put on hold meanwhile is left alone. Returns how many were erased."""
-    wanted = list(candidates.values_list("pk", flat=True))
+    found = list(candidates)
+    shown_with = _records_shown_with(found)  # read before the transaction, to keep it short
+    wanted = [candidate.pk for candidate in found]
     with transaction.atomic():
         locked = Candidate.objects.select_for_update().filter(pk__in=wanted)
         list(locked.values_list("pk", flat=True))  # the locks first, then the query again
@@ -116,7 +119,7 @@ def erase_batch(candidates, how=BY_RETENTION):
             .order_by("pk")
         )
         if erasable:
-            _anonymise(erasable, None, how)
+            _anonymise(erasable, None, how, shown_with)
     return len(erasable)
 
 
@@ -171,21 +174,22 @@ def _send_cancellations(candidate):
             ) from error
 
 
-def _anonymise(candidates, by, how):
-    """Blank every holding of `candidates` (locked, in the caller's transaction)."""
+def _anonymise(candidates, by, how, shown_with):
+    """Blank every holding of `candidates` (locked, in the caller's transaction); the teams of
+    the records `shown_with` them move on."""
     ids = [candidate.pk for candidate in candidates]
     now = timezone.now()
     searched = _texts_of(candidates)
-    shown_with = _records_shown_with(candidates)
     _cancel_unsent_emails(ids)
     files = []
     # The candidate's own row last: the ledger and the imports find theirs by its address.
     for holding in sorted(HOLDINGS, key=lambda holding: holding.model is Candidate):
         if holding.model is Notification:
-            for candidate in candidates:
-                _hide_addresses(holding.rows(candidate), candidate)
+            _hide_addresses(holding.rows_of(candidates), candidates)
         elif holding.model is CandidateImport:
-            for candidate in candidates:
+            # Checked imports rarely wait to run: a query for each candidate only when one does.
+            waiting = CandidateImport.objects.filter(status=CandidateImport.Status.PREVIEW)
+            for candidate in candidates if waiting.exists() else ():
                 _drop_import_rows(holding.rows(candidate), candidate)
         else:
             rows = holding.model.objects.filter(**{f"{holding.to_candidate}__in": ids})
@@ -248,16 +252,19 @@ def _addresses(candidate):
     return [candidate.email, *candidate.other_emails.split()]
 
 
-def _hide_addresses(notifications, candidate):
-    """Ledger keys that end in one of the candidate's addresses end in its erased stand-in: a
+def _hide_addresses(notifications, candidates):
+    """Ledger keys that end in one of the candidates' addresses end in its erased stand-in: a
     message sent to them before is still found sent, so nothing goes out twice."""
-    addresses = _addresses(candidate)
+    stand_ins = {
+        address.lower(): erased_address(candidate.pk, index)
+        for candidate in candidates
+        for index, address in enumerate(_addresses(candidate))
+    }
     for notification in notifications:
-        for index, address in enumerate(addresses):
-            if notification.key.lower().endswith(f":{address.lower()}"):
-                key = notification.key[: -len(address)] + erased_address(candidate.pk, index)
-                Notification.objects.filter(pk=notification.pk).update(key=key)
-                break
+        start, _, address = notification.key.rpartition(":")
+        if address.lower() in stand_ins:
+            key = f"{start}:{stand_ins[address.lower()]}"
+            Notification.objects.filter(pk=notification.pk).update(key=key)
 
 
 def _drop_import_rows(imports, candidate):
