@@ -9,6 +9,7 @@ stops all three (holds.py). Erasing twice changes nothing.
 """
 
 import base64
+import logging
 import re
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
 from django.urls import reverse
@@ -23,6 +25,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from .. import freshness
+from ..cache import UNREACHABLE
 from ..candidates.merging import possible_duplicates
 from ..email.notifications import ClaimHeld, templated_email
 from ..models import (
@@ -41,6 +44,8 @@ from ..portal import status
 from ..scheduling import booking
 from ..tasks import send_session_invites
 from .inventory import HOLDINGS
+
+logger = logging.getLogger(__name__)
 
 ERASED_NAME = "Erased candidate"
 AT_THEIR_REQUEST = "at the candidate's request"
@@ -313,14 +318,22 @@ def _texts_of(candidates):
 
 
 def forget_cached_pages(texts):
-    """Delete the database cache's entries that hold any of `texts`. Such an entry can no longer
-    be read (its teams moved on, _records_shown_with), but it stays in the cache table until it
-    is culled. Expired entries go first, unread, so that only the last few hours' pages are
-    read (freshness.LONGEST_S). Redis drops an entry when it expires."""
+    """Delete the cache's entries that hold any of `texts`, on the database or on Redis. Such an
+    entry can no longer be read (its teams moved on, _records_shown_with), but it stays stored
+    until it expires (within freshness.LONGEST_S), and on the database until it is culled."""
     cache = caches["default"]
-    if not texts or not isinstance(cache, DatabaseCache):
+    if not texts:
         return 0
     pattern = re.compile(b"|".join(re.escape(text.encode()) for text in texts))
+    if isinstance(cache, DatabaseCache):
+        return _forget_in_table(cache, pattern)
+    if isinstance(cache, RedisCache):
+        return _forget_in_redis(cache, pattern)
+    return 0
+
+
+def _forget_in_table(cache, pattern):
+    """Expired entries go first, unread: only the last few hours' pages are read."""
     connection = connections[router.db_for_write(cache.cache_model_class)]
     table = connection.ops.quote_name(cache._table)
     now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
@@ -334,6 +347,24 @@ def forget_cached_pages(texts):
             chunk = stale[start : start + 100]
             placeholders = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM {table} WHERE cache_key IN ({placeholders})", chunk)
+    return len(stale)
+
+
+def _forget_in_redis(cache, pattern):
+    """Redis holds a value as its pickle (an integer as its digits): the texts are in it as
+    they are. Redis out of reach forgets nothing: its entries expire all the same."""
+    try:
+        client = cache._cache.get_client(write=True)
+        stale = [
+            key
+            for key in client.scan_iter(match=cache.make_key("*"), count=500)
+            if pattern.search(client.get(key) or b"")
+        ]
+        if stale:
+            client.delete(*stale)
+    except UNREACHABLE:
+        logger.warning("Cached pages of erased candidates not deleted: Redis is unreachable")
+        return 0
     return len(stale)
 
 
