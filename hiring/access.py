@@ -264,9 +264,13 @@ FEEDBACK_EVENTS = {
 }
 
 
-# What recruiters read the details of: the candidate's way through the pipeline, no more.
+# What recruiters read the details of: the candidate's way through the pipeline and the panels
+# they schedule, no more.
 SHOWN_TO_RECRUITERS = {
     AuditEvent.Action.STAGE_CHANGED,
+    AuditEvent.Action.PANEL_BOOKED,
+    AuditEvent.Action.PANEL_CHANGED,
+    AuditEvent.Action.PANEL_CANCELLED,
     AuditEvent.Action.OFFER,
     AuditEvent.Action.CANDIDATES_MERGED,
     AuditEvent.Action.CANDIDATES_IMPORTED,

@@ -80,6 +80,8 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=100)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # Blank: the browser's language (LocaleMiddleware); else the profile's choice.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     role = models.CharField(max_length=20, choices=Role, default=Role.MEMBER)
     buffer_minutes = models.PositiveSmallIntegerField(
         "buffer between interviews (minutes)", default=15
@@ -107,6 +109,15 @@ class User(AbstractUser):
 
     def get_full_name(self):
         return str(self)
+
+    @property
+    def zone_name(self):
+        return self.time_zone
+
+    @property
+    def language_code(self):
+        """The language their emails are written in: their profile's, else the default."""
+        return self.language or settings.LANGUAGE_CODE
 
     def get_short_name(self):
         return str(self)
@@ -581,6 +592,9 @@ class Candidate(models.Model):
     # The candidate's own zone, for the times in their emails and on their pages; blank until
     # they tell us (an application form, a link they opened), and UTC meanwhile.
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    # The language their browser asked for when they applied or last acted on a link: their
+    # emails are written in it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     # The addresses of records merged into this one, one per line: a merge loses nothing.
     other_emails = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -613,6 +627,11 @@ class Candidate(models.Model):
     def zone_name(self):
         """The zone the candidate's times are shown in: theirs once known, UTC until then."""
         return self.time_zone or "UTC"
+
+    @property
+    def language_code(self):
+        """The language their emails are written in."""
+        return self.language or settings.LANGUAGE_CODE
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -1219,6 +1238,7 @@ class AuditEvent(models.Model):
         DECISION_RULE = "decision_rule", "Decision rule"
         PERSON_CHANGED = "person_changed", "Person changed"
         PANEL_BOOKED = "panel_booked", "Panel booked"
+        PANEL_CHANGED = "panel_changed", "Panel changed"
         PANEL_CANCELLED = "panel_cancelled", "Session cancelled"
         CANDIDATES_MERGED = "candidates_merged", "Candidates merged"
         CANDIDATES_IMPORTED = "candidates_imported", "Candidates imported"

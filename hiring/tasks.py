@@ -19,6 +19,7 @@ from .email.notifications import (
     CLAIM_EXPIRES,
     SENDING_TIME_LIMIT_S,
     ClaimHeld,
+    email_to,
     send_all,
     send_once,
     session_invite,
@@ -143,7 +144,7 @@ def send_windows_proposed(offer_id):
     }
     return send_once(
         f"windows-proposed:{offer.pk}",
-        lambda: templated_email("windows_proposed", recruiter.email, context, recruiter.time_zone),
+        lambda: email_to("windows_proposed", recruiter, context),
     )
 
 
@@ -180,11 +181,8 @@ def send_decision_notice(decision_id, recruiter_id):
     recruiter = User.objects.get(pk=recruiter_id)
     return send_once(
         f"decision:{decision.pk}:{recruiter.pk}",
-        lambda: templated_email(
-            "decision_notice",
-            recruiter.email,
-            {"decision": decision, "recruiter": recruiter},
-            recruiter.time_zone,
+        lambda: email_to(
+            "decision_notice", recruiter, {"decision": decision, "recruiter": recruiter}
         ),
     )
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -82,9 +83,15 @@ class ProfileForm(forms.ModelForm):
         "first letters to find it."
     )
 
+    language = forms.ChoiceField(
+        choices=[("", "The one my browser asks for"), *settings.LANGUAGES],
+        required=False,
+        help_text="Your pages and your emails are written in it.",
+    )
+
     class Meta:
         model = User
-        fields = ["display_name", "time_zone"]
+        fields = ["display_name", "time_zone", "language"]
 
 
 class InviteForm(forms.Form):

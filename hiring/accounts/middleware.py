@@ -3,7 +3,7 @@ import zoneinfo
 from allauth.mfa.utils import is_mfa_enabled
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..models import Organisation
@@ -54,3 +54,23 @@ class UserTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class UserLanguageMiddleware:
+    """A signed-in person who chose a language on their profile reads Teamfit in it; everyone
+    else, candidates included, in their browser's (LocaleMiddleware, which runs first and
+    names the language in the response)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and request.user.language:
+            translation.activate(request.user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+
+def browser_language(request):
+    """The language the browser asked for (one Teamfit speaks), or "" when it asked none."""
+    return request.LANGUAGE_CODE if request.headers.get("Accept-Language") else ""

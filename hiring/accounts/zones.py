@@ -8,6 +8,7 @@ think in it. It comes from the tzdata package, whose version the project pins, s
 machine lists the same zones.
 """
 
+import datetime
 from functools import cache
 from importlib import resources
 
@@ -98,3 +99,8 @@ def shown(moment, date_format="j M Y, H:i"):
     "3 Dec 2026, 10:45 Singapore time"."""
     local = timezone.localtime(moment)
     return f"{format_date(local, date_format)} {label(timezone.get_current_timezone_name())}"
+
+
+def instant_text(moment):
+    """A moment in stored text, in UTC, for `zoned_text` to show in each reader's zone."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%MZ")

@@ -11,7 +11,7 @@ from ..outreach.messages import queue_email
 from ..pipeline.applications import check_open, start_application
 
 # What a second application fills in on the candidate we already hold, when it is blank there.
-FILLED_IF_BLANK = ["phone", "links", "time_zone", "resume"]
+FILLED_IF_BLANK = ["phone", "links", "time_zone", "language", "resume"]
 
 
 def open_openings():

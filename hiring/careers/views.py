@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from .. import freshness, ratelimit
 from ..access import get_open_opening
+from ..accounts.middleware import browser_language
 from ..models import Application, Organisation, Team
 from . import careers
 from .forms import ApplicationForm, ReferralForm
@@ -44,7 +45,8 @@ def opening_page(request, opening_id):
         form.add_error(None, refused)
         return _render_opening(request, opening, form, status=429)
     try:
-        careers.apply(opening, **form.candidate_fields())
+        # Their emails are written in the language their browser asked the page in.
+        careers.apply(opening, language=browser_language(request), **form.candidate_fields())
     except ValidationError as error:
         form.add_error(None, error)
         return _render_opening(request, opening, form, status=400)

@@ -24,7 +24,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
 from django.template import engines
 from django.template.backends.django import DjangoTemplates
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..accounts import zones
 from ..models import Notification, User, single_line
@@ -129,15 +129,28 @@ def render_text(template, context):
     return text_templates().get_template(template).render(context)
 
 
-def templated_email(template, to, context, zone=zones.UTC):
+def templated_email(template, to, context, zone=zones.UTC, language=None):
     """An email from `templates/email/<template>_subject.txt` and `_body.txt`, its times in
-    `zone`: the recipient's own (UTC for someone whose zone nobody knows yet)."""
+    `zone` and its words in `language`: the recipient's own (UTC and the default language for
+    someone nobody knows yet)."""
     context = {"site_url": settings.SITE_URL, **context}
-    # Whoever sends it (a worker, or a request in another person's zone), the times read alike.
-    with timezone.override(zoneinfo.ZoneInfo(zone)):
+    # Whoever sends it (a worker, or a request in another person's zone), it reads alike.
+    language = language or settings.LANGUAGE_CODE
+    with timezone.override(zoneinfo.ZoneInfo(zone)), translation.override(language):
         subject = single_line(render_text(f"email/{template}_subject.txt", context))
         body = render_text(f"email/{template}_body.txt", context)
     return EmailMultiAlternatives(subject=subject, body=body, to=[to])
+
+
+def email_to(template, reader, context):
+    """templated_email() to a user or a candidate, in their zone and language."""
+    return templated_email(template, reader.email, context, reader.zone_name, reader.language_code)
+
+
+def translated(language, build, *args):
+    """`build(*args)` in `language`, for text put together outside a template."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return build(*args)
 
 
 def session_invite(session, person, attendees, method=None, moved_from=None):
@@ -162,8 +175,11 @@ def session_invite(session, person, attendees, method=None, moved_from=None):
         # The candidate's copy carries their status link, as every email to them does.
         "status_url": application.status_url() if is_candidate else "",
     }
-    zone = candidate.zone_name if is_candidate else _zone_of_user(person.email)
-    message = templated_email(template, person.email, context, zone)
+    if is_candidate:
+        zone, language = candidate.zone_name, candidate.language_code
+    else:
+        zone, language = _reader(person.email)
+    message = templated_email(template, person.email, context, zone, language)
     organizer_name, organizer_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     invite = ics.invite(
         method=method,
@@ -171,7 +187,7 @@ def session_invite(session, person, attendees, method=None, moved_from=None):
         sequence=session.sequence,
         start=session.start,
         end=session.end,
-        summary=interview_summary(session, is_candidate),
+        summary=translated(language, interview_summary, session, is_candidate),
         description=message.body,
         organizer=ics.Person(single_line(organizer_name) or "Teamfit", organizer_email),
         attendees=[ics.Person(single_line(p.name), p.email) for p in attendees],
@@ -192,5 +208,7 @@ def interview_summary(session, for_candidate):
     return f"Interview: {single_line(application.candidate)} ({session.get_focus_display()})"
 
 
-def _zone_of_user(email):
-    return User.objects.filter(email=email).values_list("time_zone", flat=True).first() or zones.UTC
+def _reader(email):
+    """The zone and language of the person with this email: a user's from their profile."""
+    user = User.objects.filter(email=email).only("time_zone", "language").first()
+    return (user.time_zone, user.language_code) if user else (zones.UTC, None)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from scorecards.models import Feedback
 
 from ..models import Application, SessionInterviewer
-from .notifications import send_all, templated_email
+from .notifications import email_to, send_all
 
 BEFORE_SESSION = timedelta(hours=24)
 REMIND_ON_DAYS = (0, 1, 2, 7, 14)
@@ -36,11 +36,8 @@ def _before_sessions(now):
     return [
         (
             f"reminder:{seat.pk}:{seat.start.isoformat()}",
-            lambda seat=seat: templated_email(
-                "reminder_before",
-                seat.user.email,
-                {"seat": seat, "session": seat.session},
-                seat.user.time_zone,
+            lambda seat=seat: email_to(
+                "reminder_before", seat.user, {"seat": seat, "session": seat.session}
             ),
         )
         for seat in seats
@@ -76,9 +73,7 @@ def _reminder(feedback, days):
     context = {"feedback": feedback, "days": days}
     return (
         f"overdue:{feedback.pk}:{days}",
-        lambda: templated_email(
-            "feedback_overdue", feedback.interviewer.email, context, feedback.interviewer.time_zone
-        ),
+        lambda: email_to("feedback_overdue", feedback.interviewer, context),
     )
 
 
@@ -88,8 +83,8 @@ def _escalations(feedback, days):
     return [
         (
             f"overdue:{feedback.pk}:{days}:team:{member.pk}",
-            lambda member=member: templated_email(
-                "feedback_escalated", member.email, {**context, "member": member}, member.time_zone
+            lambda member=member: email_to(
+                "feedback_escalated", member, {**context, "member": member}
             ),
         )
         for member in team.members.exclude(pk=feedback.interviewer_id)

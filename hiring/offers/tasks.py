@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from ..email.notifications import send_once, templated_email
+from ..email.notifications import email_to, send_once
 from ..models import Offer, User
 from ..tasks import LONGEST_TIME_LIMIT_S, SENDS_EMAIL
 from . import offers
@@ -21,10 +21,5 @@ def send_offer_answered(offer_id, recruiter_id):
     recruiter = User.objects.get(pk=recruiter_id)
     return send_once(
         f"offer-answered:{offer.pk}:{recruiter.pk}",
-        lambda: templated_email(
-            "offer_answered",
-            recruiter.email,
-            {"offer": offer, "recruiter": recruiter},
-            recruiter.time_zone,
-        ),
+        lambda: email_to("offer_answered", recruiter, {"offer": offer, "recruiter": recruiter}),
     )

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ..accounts.middleware import browser_language
 from ..models import Application, AuditEvent, InterviewSession, Offer, validate_time_zone
 from ..offers import offers
 from ..outreach import automation
@@ -52,6 +53,14 @@ def set_time_zone(candidate, zone_name):
     validate_time_zone(zone_name)
     candidate.time_zone = zone_name
     candidate.save(update_fields=["time_zone"])
+
+
+def remember_language(candidate, request):
+    """The language the candidate's browser asks for on their link becomes their emails'."""
+    asked = browser_language(request)
+    if asked and asked != candidate.language:
+        candidate.language = asked
+        candidate.save(update_fields=["language"])
 
 
 def why_closed(application):

@@ -17,6 +17,7 @@ from .forms import TimeZoneForm
 @never_cache
 @signed_link(Application.from_status_token)
 def candidate_status(request, application, token):
+    status.remember_language(application.candidate, request)
     return _status_page(request, application, token)
 
 

@@ -27,7 +27,7 @@ from django.utils.html import escape
 from .. import freshness
 from ..cache import UNREACHABLE
 from ..candidates.merging import possible_duplicates
-from ..email.notifications import ClaimHeld, templated_email
+from ..email.notifications import ClaimHeld, email_to
 from ..models import (
     Application,
     AuditEvent,
@@ -407,4 +407,4 @@ def confirmation_email(application):
         "confirm_url": confirmation_url(application),
         "expires": timezone.now() + confirmation_max_age(),
     }
-    return templated_email("erasure_confirmation", candidate.email, context, candidate.zone_name)
+    return email_to("erasure_confirmation", candidate, context)

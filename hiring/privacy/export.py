@@ -27,7 +27,7 @@ from scorecards.models import FeedbackRevision, Rating
 from ..access import with_shown_details
 from ..accounts import zones
 from ..debrief.decisions import panel_feedback
-from ..email.notifications import templated_email
+from ..email.notifications import email_to
 from ..models import (
     AuditEvent,
     Candidate,
@@ -381,4 +381,4 @@ def ready_email(export):
         "expires_at": export.expires_at,
         "status_url": status_link(latest) if latest else "",
     }
-    return templated_email("data_export_ready", candidate.email, context, candidate.zone_name)
+    return email_to("data_export_ready", candidate, context)

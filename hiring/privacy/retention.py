@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
-from ..email.notifications import templated_email
+from ..email.notifications import email_to
 from ..models import Application, Candidate, CandidateAccess, Consent, LinkError, Organisation
 from . import erasure
 
@@ -172,7 +172,7 @@ def notice_email(candidate):
         "erased_from": erased_from,
         "keep_url": keep_url(candidate),
     }
-    return templated_email("retention_notice", candidate.email, context, candidate.zone_name)
+    return email_to("retention_notice", candidate, context)
 
 
 def keep_url(candidate):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from scorecards import scoring
 from scorecards.models import Feedback
 
+from ..accounts import zones
 from ..email.notifications import interview_summary
 from ..models import (
     Application,
@@ -89,7 +90,7 @@ def _check_not_booked(panel):
 
 
 @transaction.atomic
-def edit_panel(panel, sessions, back_to_back):
+def edit_panel(panel, sessions, back_to_back, by):
     """Replace the sessions of a panel not booked yet. None of them was ever booked, so no
     invite went out for them; the links offering their times stop working
     (offer_for_link)."""
@@ -100,16 +101,39 @@ def edit_panel(panel, sessions, back_to_back):
     panel.back_to_back = back_to_back
     # Saved even when unchanged: the application's cached pages follow the panel.
     panel.save(update_fields=["back_to_back"])
+    _record_change(panel, by, "Edited: " + describe(panel))
     return panel
 
 
 @transaction.atomic
-def delete_panel(panel):
+def delete_panel(panel, by):
     """Delete a panel not booked yet, with the times offered to the candidate and those they
     proposed; a new one can be built."""
     panel = _lock_panel(panel.pk)
     _check_not_booked(panel)
+    _record_change(panel, by, "Deleted: " + describe(panel))
     panel.delete()
+
+
+def describe(panel):
+    """The panel's sessions in words, for its audit trail: "Skills 60 min (Ana, pool of 1)"."""
+    sessions = panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers__user")
+    return ", ".join(
+        f"{session.get_focus_display()} {session.duration_minutes} min ("
+        + ", ".join(
+            [str(seat.user) for seat in session.interviewers.all() if not seat.shadow]
+            + ([f"pool of {session.pool_count}"] if session.pool_count else [])
+        )
+        + ")"
+        for session in sessions
+    )
+
+
+def _record_change(panel, by, details):
+    application = panel.application
+    AuditEvent.record(
+        AuditEvent.Action.PANEL_CHANGED, by, application.opening.team, application, details
+    )
 
 
 def interviewers_for(user_ids, start, end):
@@ -328,7 +352,7 @@ def book(panel, payload, by):
                 application,
                 details=("Rescheduled: " if moved else "")
                 + ", ".join(
-                    f"{s.get_focus_display()} {s.start:%a %d %b %H:%M} UTC" for s in sessions
+                    f"{s.get_focus_display()} {zones.instant_text(s.start)}" for s in sessions
                 ),
             )
             if application.stage in (Application.Stage.APPLIED, Application.Stage.SCREEN):
@@ -437,7 +461,7 @@ def cancel_session(session, by):
         application.opening.team,
         application,
         details=session.get_focus_display()
-        + (f" {session.start:%a %d %b %H:%M} UTC" if session.start else ", not booked"),
+        + (f" {zones.instant_text(session.start)}" if session.start else ", not booked"),
     )
     session.feedback.filter(submitted_at=None, revisions=None).delete()
     send_session_invites.delay_on_commit(session.pk, session.sequence)

@@ -247,7 +247,9 @@ def panel_edit(request, application_id):
     return _sessions_form(
         request,
         application,
-        lambda sessions, back_to_back: booking.edit_panel(panel, sessions, back_to_back),
+        lambda sessions, back_to_back: booking.edit_panel(
+            panel, sessions, back_to_back, request.user
+        ),
         "Panel saved. Times offered before no longer apply: find new ones.",
         editing=True,
     )
@@ -276,7 +278,7 @@ def panel_delete(request, application_id):
     return _destructive(
         request,
         application,
-        lambda: booking.delete_panel(panel),
+        lambda: booking.delete_panel(panel, request.user),
         "Panel deleted.",
         title="Delete this panel?",
         consequence="Its sessions go, with the times offered to the candidate (their link "
@@ -441,6 +443,7 @@ MOMENT = "D j M, H:i"
 @signed_link(booking.offer_for_link)
 def candidate_schedule(request, offer, token):
     """The candidate's page: the offered options as their sessions, in their own zone."""
+    portal_status.remember_language(offer.panel.application.candidate, request)
     options = list(enumerate(offer.options))
     if request.method == "POST" and "pick" in request.POST:
         try:

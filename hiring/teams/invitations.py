@@ -5,12 +5,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Invitation, Membership, User
+from ..models import Invitation, Membership, Organisation, Team, User
 from ..tasks import send_invitation
 
 
+@transaction.atomic
 def invite(email, invited_by, role=User.Role.MEMBER, team=None):
     """Create an invitation and email its link once the transaction commits."""
+    # One invitation at a time into the team (or the organisation): two sent at once to the
+    # same address find each other, and only one goes out.
+    if team:
+        Team.objects.select_for_update().get(pk=team.pk)
+    else:
+        Organisation.objects.select_for_update().get(pk=Organisation.current().pk)
     email = User.objects.normalize_email(email.strip())
     if User.objects.filter(email__iexact=email).exists() and team is None:
         raise ValidationError(f"{email} already has an account.")

@@ -3,11 +3,13 @@ gives "3 Dec 2026, 10:45 Singapore time" in the zone active while rendering (the
 page, the recipient's in an email: hiring.accounts.zones). `{% zone_label %}` names that zone
 where a table's heading names it once."""
 
-from datetime import UTC
+import re
+from datetime import UTC, datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from ..accounts import zones
 
@@ -29,3 +31,21 @@ def zoned(moment, date_format="j M Y, H:i", autoescape=True):
 @register.simple_tag
 def zone_label():
     return zones.label(timezone.get_current_timezone_name())
+
+
+# How stored text (an audit event's details) names a moment: zones.instant_text().
+INSTANT = re.compile(r"\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})Z\b")
+
+
+@register.filter(needs_autoescape=True)
+def zoned_text(text, autoescape=True):
+    """Stored text with the moments it names shown as `zoned` shows them."""
+    pieces = INSTANT.split(str(text))
+    escape = conditional_escape if autoescape else str
+    shown = [
+        zoned(datetime.fromisoformat(piece).replace(tzinfo=UTC), "D j M, H:i", autoescape)
+        if index % 2
+        else escape(piece)
+        for index, piece in enumerate(pieces)
+    ]
+    return mark_safe("".join(shown)) if autoescape else "".join(shown)

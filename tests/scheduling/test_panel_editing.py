@@ -84,6 +84,9 @@ def test_editing_changes_sessions_lengths_and_interviewers(
     assert list(skills.interviewers.values_list("user", flat=True)) == [teammate.pk]
     assert (team_fit.duration_minutes, team_fit.interviewers.get().user) == (30, member)
     assert not InterviewSession.objects.filter(pk=old.pk).exists()
+    [event] = AuditEvent.objects.filter(action=AuditEvent.Action.PANEL_CHANGED)
+    assert (event.actor, event.application) == (recruiter, application)
+    assert event.details == f"Edited: Skills 90 min ({teammate}), Team fit 30 min ({member})"
 
 
 def test_a_refused_edit_changes_nothing(panel, application, teammate, recruiter, signed_in):
@@ -125,7 +128,7 @@ def test_an_edit_withdraws_the_times_offered(panel, application, member, recruit
     link = link.get_absolute_url()
     sessions = [{"focus": "skills", "duration_minutes": 45, "interviewers": [member]}]
 
-    booking.edit_panel(panel, sessions, back_to_back=True)
+    booking.edit_panel(panel, sessions, back_to_back=True, by=recruiter)
 
     for response in (client.get(link), client.post(link, {"pick": "0"})):
         assert response.status_code == 410
@@ -139,7 +142,7 @@ def test_a_booked_panel_is_not_edited(booked, application, recruiter, signed_in)
     assert response.status_code == 302
     assert "This panel is booked: reschedule or cancel it instead." in messages_of(response)
     with pytest.raises(booking.ValidationError):
-        booking.edit_panel(booked, [], back_to_back=True)
+        booking.edit_panel(booked, [], back_to_back=True, by=recruiter)
     assert booked.sessions.get().is_booked
 
 
@@ -167,6 +170,8 @@ def test_deleting_takes_the_panel_its_offers_and_proposals(
     assert not Panel.objects.exists()
     assert not SlotOffer.objects.exists()
     assert "Build the panel" in signed_in(recruiter).get(url("panel", application)).text
+    [event] = AuditEvent.objects.filter(action=AuditEvent.Action.PANEL_CHANGED)
+    assert (event.actor, event.details.split(":")[0]) == (recruiter, "Deleted")
     withdrawn = client.get(offer.get_absolute_url())
     assert withdrawn.status_code == 410
     assert "This link was withdrawn." in withdrawn.text
@@ -229,7 +234,13 @@ def test_rescheduling_says_what_moved_and_sends_updated_invites(
     )
     assert by_person[member.email].subject.startswith("Updated: Interview with")
     [event] = AuditEvent.objects.filter(action=AuditEvent.Action.PANEL_BOOKED).order_by("-pk")[:1]
-    assert event.details.startswith("Rescheduled: Team fit Tue 05 Mar 09:00 UTC")
+    assert event.details.startswith("Rescheduled: Team fit 2030-03-05T09:00Z")
+    # Each reader of the timeline reads the moment in their own zone.
+    recruiter.time_zone = "Asia/Singapore"
+    recruiter.save()
+    page = signed_in(recruiter).get(url("application_detail", application)).text
+    assert "Rescheduled: Team fit" in page
+    assert "Tue 5 Mar, 17:00 Singapore time</time>" in page
 
 
 def test_a_panel_not_booked_is_booked_not_rescheduled(panel, application, recruiter, signed_in):

@@ -7,12 +7,13 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from hiring.models import Invitation, Membership, Notification, User
 from hiring.tasks import send_invitation
 from hiring.teams import invitations
-from tests.factories import PASSWORD, field_errors
+from tests.factories import PASSWORD, at_once, field_errors
 
 INVITE = "/organisation/invitations/"
 SIGNUP = "/accounts/signup/"
@@ -390,6 +391,24 @@ def test_inviting_an_address_already_invited_says_so_beside_the_field(
     assert "already has an invitation waiting to be accepted: no second one was sent." in error
     assert Invitation.objects.count() == 1
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_invitations_sent_at_once_to_one_address_make_one(org_admin):
+    """On PostgreSQL the organisation's row is locked while one is checked and made; on
+    SQLite the IMMEDIATE transaction serialises."""
+
+    def send():
+        try:
+            invitations.invite("rosa@example.com", invited_by=org_admin)
+        except ValidationError:
+            return "refused"
+        return "sent"
+
+    results = at_once(send, send, send)
+
+    assert sorted(results) == ["refused", "refused", "sent"]
+    assert Invitation.objects.count() == 1
 
 
 @pytest.mark.parametrize("ended", ["revoked", "expired"])
