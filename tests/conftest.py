@@ -1,5 +1,6 @@
 import os
 import shutil
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -7,13 +8,27 @@ from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
 from hiring.celery import app as celery_app
-from hiring.models import User
-from tests.factories import TeamFactory, UserFactory
+from hiring.models import Application, Invitation, User
+from hiring.scheduling import booking
+from scorecards.models import Feedback
+from tests.factories import (
+    ApplicationFactory,
+    OpeningFactory,
+    TeamFactory,
+    UserFactory,
+    nine_to_five,
+    submitted,
+)
 from tests.services import require
 
 # No per-example deadline: a loaded CI machine makes any time limit flaky.
 hypothesis_settings.register_profile("teamfit", deadline=None)
 hypothesis_settings.load_profile("teamfit")
+
+MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
+# Names and addresses as long as real ones get: they must wrap or scroll, not widen the page.
+LONG_NAME = "Maximiliane Oberhauser-Vandenberghe"
+LONG_EMAIL = "maximiliane.oberhauser-vandenberghe@a-rather-long-company-domain.example"
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls around it are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -104,6 +119,71 @@ def peer(team):
     user = UserFactory(display_name="Cai Peer")
     team.memberships.create(user=user)
     return user
+
+
+@pytest.fixture
+def main_pages(team, member, teammate, peer, recruiter, leadership, org_admin):
+    """A team busy hiring: applications in every stage, a booked panel with Ana's scorecard to
+    write, debriefs with everyone's scores, invitations waiting; {page: (who, path)}."""
+    nine_to_five(member, teammate, peer)
+    opening = OpeningFactory(team=team, title="Senior Site Reliability Engineer, Payments")
+    for index, stage in enumerate(Application.Stage.values * 2):
+        ApplicationFactory(
+            opening=opening,
+            stage=stage,
+            candidate__name=f"{LONG_NAME} {index}",
+            candidate__email=f"{index}.{LONG_EMAIL}",
+        )
+    booked = ApplicationFactory(opening=opening, stage="panel", candidate__name=LONG_NAME)
+    panel = booking.create_panel(
+        booked,
+        recruiter,
+        [
+            {"focus": "skills", "duration_minutes": 45, "interviewers": [member]},
+            {"focus": "team_fit", "duration_minutes": 60, "interviewers": [teammate, peer]},
+        ],
+    )
+    booking.book(
+        panel, booking.find_options(panel, MONDAY, MONDAY + timedelta(days=2))[0], recruiter
+    )
+    debriefed = []
+    for votes in (("yes", "strong_yes", "no"), ("strong_no", "yes", "yes"), ("no", "no", "yes")):
+        application = ApplicationFactory(opening=opening, stage="panel")
+        for person, focus, vote in zip(
+            (member, teammate, peer), ("skills", "team_fit", "team_fit"), votes, strict=True
+        ):
+            submitted(application, person, focus, vote, score=2 + (vote.endswith("yes")))
+        debriefed.append(application)
+    for index in range(3):
+        Invitation.objects.create(
+            email=f"{index}.{LONG_EMAIL}", role="recruiter", invited_by=org_admin
+        )
+    UserFactory(display_name=LONG_NAME, email=LONG_EMAIL)
+    debrief = f"/applications/{debriefed[0].pk}/debrief/"
+    return {
+        "home, member": (member, "/"),
+        "home, recruiter": (recruiter, "/"),
+        "home, leadership": (leadership, "/"),
+        "home, admin": (org_admin, "/"),
+        "board": (recruiter, "/pipeline/"),
+        "reports": (leadership, "/reports/"),
+        "debrief": (member, debrief),
+        "debrief, leadership": (leadership, debrief),
+        "panel": (recruiter, f"/applications/{booked.pk}/panel/"),
+        "application": (recruiter, booked.get_absolute_url()),
+        "application, member": (member, debriefed[0].get_absolute_url()),
+        "feedback form": (
+            member,
+            Feedback.objects.get(application=booked, interviewer=member).get_absolute_url(),
+        ),
+        "profile": (member, "/me/"),
+        "availability": (member, "/me/availability/"),
+        "team": (member, team.get_absolute_url()),
+        "organisation": (org_admin, "/organisation/"),
+        "careers": (None, "/careers/"),
+        "opening on the careers page": (None, f"/careers/{opening.pk}/"),
+        "candidate's status page": (None, booked.status_url()),
+    }
 
 
 @pytest.fixture(scope="session")

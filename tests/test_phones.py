@@ -2,31 +2,15 @@
 uses it, fits the screen's width (a wide table scrolls in its own box, never the page); the
 header folds into a menu, and a skip link comes first."""
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from playwright.sync_api import expect
 
-from hiring.models import Application, Invitation
-from hiring.scheduling import booking
-from scorecards.models import Feedback
-from tests.factories import (
-    PASSWORD,
-    ApplicationFactory,
-    OpeningFactory,
-    UserFactory,
-    nine_to_five,
-    submitted,
-)
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
-MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
-# Names and addresses as long as real ones get: they must wrap or scroll, not widen the page.
-LONG_NAME = "Maximiliane Oberhauser-Vandenberghe"
-LONG_EMAIL = "maximiliane.oberhauser-vandenberghe@a-rather-long-company-domain.example"
 
 
 @pytest.fixture
@@ -67,75 +51,10 @@ def width(page):
     return page.evaluate("document.documentElement.scrollWidth")
 
 
-@pytest.fixture
-def world(team, member, teammate, peer, recruiter, leadership, org_admin):
-    """A team busy hiring: applications in every stage, a booked panel with Ana's scorecard to
-    write, debriefs with everyone's scores, invitations waiting; {page: (who, path)}."""
-    nine_to_five(member, teammate, peer)
-    opening = OpeningFactory(team=team, title="Senior Site Reliability Engineer, Payments")
-    for index, stage in enumerate(Application.Stage.values * 2):
-        ApplicationFactory(
-            opening=opening,
-            stage=stage,
-            candidate__name=f"{LONG_NAME} {index}",
-            candidate__email=f"{index}.{LONG_EMAIL}",
-        )
-    booked = ApplicationFactory(opening=opening, stage="panel", candidate__name=LONG_NAME)
-    panel = booking.create_panel(
-        booked,
-        recruiter,
-        [
-            {"focus": "skills", "duration_minutes": 45, "interviewers": [member]},
-            {"focus": "team_fit", "duration_minutes": 60, "interviewers": [teammate, peer]},
-        ],
-    )
-    booking.book(
-        panel, booking.find_options(panel, MONDAY, MONDAY + timedelta(days=2))[0], recruiter
-    )
-    debriefed = []
-    for votes in (("yes", "strong_yes", "no"), ("strong_no", "yes", "yes"), ("no", "no", "yes")):
-        application = ApplicationFactory(opening=opening, stage="panel")
-        for person, focus, vote in zip(
-            (member, teammate, peer), ("skills", "team_fit", "team_fit"), votes, strict=True
-        ):
-            submitted(application, person, focus, vote, score=2 + (vote.endswith("yes")))
-        debriefed.append(application)
-    for index in range(3):
-        Invitation.objects.create(
-            email=f"{index}.{LONG_EMAIL}", role="recruiter", invited_by=org_admin
-        )
-    UserFactory(display_name=LONG_NAME, email=LONG_EMAIL)
-    debrief = f"/applications/{debriefed[0].pk}/debrief/"
-    return {
-        "home, member": (member, "/"),
-        "home, recruiter": (recruiter, "/"),
-        "home, leadership": (leadership, "/"),
-        "home, admin": (org_admin, "/"),
-        "board": (recruiter, "/pipeline/"),
-        "reports": (leadership, "/reports/"),
-        "debrief": (member, debrief),
-        "debrief, leadership": (leadership, debrief),
-        "panel": (recruiter, f"/applications/{booked.pk}/panel/"),
-        "application": (recruiter, booked.get_absolute_url()),
-        "application, member": (member, debriefed[0].get_absolute_url()),
-        "feedback form": (
-            member,
-            Feedback.objects.get(application=booked, interviewer=member).get_absolute_url(),
-        ),
-        "profile": (member, "/me/"),
-        "availability": (member, "/me/availability/"),
-        "team": (member, team.get_absolute_url()),
-        "organisation": (org_admin, "/organisation/"),
-        "careers": (None, "/careers/"),
-        "opening on the careers page": (None, f"/careers/{opening.pk}/"),
-        "candidate's status page": (None, booked.status_url()),
-    }
-
-
-def test_every_main_page_fits_a_phone(open_page, live_server, world):
+def test_every_main_page_fits_a_phone(open_page, live_server, main_pages):
     pages = {}  # a browser context each person signs in once, for each of their pages
     wider = {}
-    for name, (user, path) in world.items():
+    for name, (user, path) in main_pages.items():
         if user in pages:
             pages[user].goto(f"{live_server.url}{path}")
         else:
