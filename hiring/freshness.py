@@ -20,7 +20,7 @@ from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from scorecards.models import (
     Criterion,
@@ -97,10 +97,16 @@ def cached(name, parts, teams, compute):
 
 def cached_for_viewer(request, name, parts, teams, compute):
     """cached() for a page's content as this request's user sees it. It holds dates in their
-    time zone and, in its forms, a CSRF token made from their secret: all of it is in the key,
-    so the content only ever goes back to the session it was made for."""
+    time zone, words in their language and, in its forms, a CSRF token made from their secret:
+    all of it is in the key, so the content only ever goes back to the session it was made
+    for."""
     get_token(request)  # makes the secret now if the browser has none yet
-    viewer = (request.user.pk, request.META["CSRF_COOKIE"], timezone.get_current_timezone_name())
+    viewer = (
+        request.user.pk,
+        request.META["CSRF_COOKIE"],
+        timezone.get_current_timezone_name(),
+        translation.get_language(),
+    )
     return cached(name, (viewer, parts), teams, compute)
 
 
