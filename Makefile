@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test faults lint format bench chromium clean
+.PHONY: run test faults lint format bench messages chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The catalogues after strings changed: translate the new entries of hiring/locale/*/django.po,
+# then run it again to compile them (needs GNU gettext; the compiled files are committed).
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages --all --add-location=file --ignore='var/*' --ignore='tests/*'
+	$(PY) manage.py compilemessages --ignore='.venv/*'
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own here).
 chromium:

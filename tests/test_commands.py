@@ -66,6 +66,8 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     assert Feedback.objects.filter(application__candidate=erased).exclude(submitted_at=None)
     assert DataExport.objects.filter(candidate__name="Tomás Reyes").exists()
     assert CandidateAccess.objects.count() >= 5
+    # Languages: fay reads Teamfit in German.
+    assert User.objects.get(email="fay@teamfit.example").language == "de"
 
 
 def test_bench_measures_the_pages_of_a_synthetic_organisation_and_the_slot_finder(tmp_path, capfd):

@@ -75,6 +75,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         Organisation.current()
         people = {local: self.person(local, *rest) for local, *rest in PEOPLE}
+        # One person reads Teamfit in German; the others in their browser's language.
+        User.objects.filter(pk=people["fay"].pk).update(language="de")
         for name, description, members in TEAMS:
             team, created = Team.objects.get_or_create(
                 name=name, defaults={"description": description}
