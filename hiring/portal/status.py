@@ -4,26 +4,29 @@ and withdrawing."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..accounts.middleware import browser_language
 from ..models import Application, AuditEvent, InterviewSession, Offer, validate_time_zone
 from ..offers import offers
 from ..outreach import automation
 from ..scheduling import booking
+from ..templatetags.teamfit import in_sentence
 
 Stage = Application.Stage
 
 # Where the candidate stands, in their words: the internal stages stay internal.
 IN_THEIR_WORDS = {
-    Stage.APPLIED: "We have your application",
-    Stage.SCREEN: "Interviewing",
-    Stage.PANEL: "Interviewing",
-    Stage.DEBRIEF: "The team is deciding",
-    Stage.DECIDED: "The team is deciding",
-    Stage.OFFER: "Offer",
-    Stage.HIRED: "Hired",
-    Stage.REJECTED: "Not moving forward",
-    Stage.WITHDRAWN: "Withdrawn",
+    Stage.APPLIED: gettext_lazy("We have your application"),
+    Stage.SCREEN: gettext_lazy("Interviewing"),
+    Stage.PANEL: gettext_lazy("Interviewing"),
+    Stage.DEBRIEF: gettext_lazy("The team is deciding"),
+    Stage.DECIDED: gettext_lazy("The team is deciding"),
+    Stage.OFFER: gettext_lazy("Offer"),
+    Stage.HIRED: gettext_lazy("Hired"),
+    Stage.REJECTED: gettext_lazy("Not moving forward"),
+    Stage.WITHDRAWN: gettext_lazy("Withdrawn"),
 }
 FINAL = [Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN]
 
@@ -32,12 +35,17 @@ def sent_offer(application):
     return application.offers.filter(status=Offer.Status.SENT).first()
 
 
-def where(application, offer):
-    """The candidate's words for the application's stage. Until an offer is on its way to
-    them, the team is still deciding as far as they can tell."""
+def shown_stage(application, offer):
+    """The stage the candidate is told of. Until an offer is on its way to them, the team is
+    still deciding as far as they can tell."""
     if application.stage == Stage.OFFER and offer is None:
-        return IN_THEIR_WORDS[Stage.DECIDED]
-    return IN_THEIR_WORDS[application.stage]
+        return Stage.DECIDED
+    return application.stage
+
+
+def where(application, offer):
+    """The candidate's words for the application's stage (shown_stage())."""
+    return IN_THEIR_WORDS[shown_stage(application, offer)]
 
 
 def upcoming_interviews(application, now=None):
@@ -67,8 +75,10 @@ def why_closed(application):
     """Why the candidate can no longer withdraw, or None while they can."""
     if application.stage not in FINAL:
         return None
-    words = IN_THEIR_WORDS[application.stage].lower()
-    return f"Your application is already closed ({words}): there is nothing to withdraw."
+    words = in_sentence(IN_THEIR_WORDS[application.stage])
+    return _("Your application is already closed (%(words)s): there is nothing to withdraw.") % {
+        "words": words
+    }
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ stand, their interviews in their zone, their time zone, and withdrawing."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,7 @@ def _status_page(request, application, token, form=None, status_code=200):
         "candidate": candidate,
         "token": token,
         "where": status.where(application, offer),
+        "shown_stage": status.shown_stage(application, offer),
         "offer": offer,
         "closed": application.stage in status.FINAL,
         "interviews": status.upcoming_interviews(application),
@@ -47,7 +49,7 @@ def candidate_time_zone(request, application, token):
     if not form.is_valid():
         return _status_page(request, application, token, form, 400)
     status.set_time_zone(application.candidate, form.cleaned_data["time_zone"])
-    messages.success(request, "Saved: times are now shown in your time zone.")
+    messages.success(request, _("Saved: times are now shown in your time zone."))
     return redirect("candidate_status", token=token)
 
 

@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import BusyBlock, User, WorkingHours
 from .ics import MAX_ICS_BYTES, CalendarError, busy_events
@@ -129,9 +130,14 @@ def fetch_feed(url: str, *, allow=is_public_address, timeout: float = FEED_TIMEO
         if status not in _REDIRECTS:
             return body
         if not location:
-            raise CalendarError(f"The calendar feed answered HTTP {status} without a Location.")
+            raise CalendarError(
+                gettext("The calendar feed answered HTTP %(status)s without a Location.")
+                % {"status": status}
+            )
         url = urljoin(url, location)
-    raise CalendarError(f"The calendar feed redirects more than {MAX_REDIRECTS} times.")
+    raise CalendarError(
+        gettext("The calendar feed redirects more than %(count)s times.") % {"count": MAX_REDIRECTS}
+    )
 
 
 @dataclass(frozen=True)
@@ -148,17 +154,18 @@ def _checked_target(url: str, allow, deadline: float) -> _Target:
         parts = urlsplit(url)
         port = parts.port or _DEFAULT_PORTS.get(parts.scheme)
     except ValueError as error:  # a port that is no number, or out of range
-        raise CalendarError("The calendar feed URL is not a valid URL.") from error
+        raise CalendarError(gettext("The calendar feed URL is not a valid URL.")) from error
     if parts.scheme not in _DEFAULT_PORTS:
-        raise CalendarError("A calendar feed URL must start with https:// or http://.")
+        raise CalendarError(gettext("A calendar feed URL must start with https:// or http://."))
     if not parts.hostname:
-        raise CalendarError("The calendar feed URL has no host name.")
+        raise CalendarError(gettext("The calendar feed URL has no host name."))
     if parts.username is not None or parts.password is not None:
-        raise CalendarError("A calendar feed URL cannot hold a user name or password.")
+        raise CalendarError(gettext("A calendar feed URL cannot hold a user name or password."))
     addresses = _resolve(parts.hostname, port, deadline)
     if not all(allow(address) for address in addresses):
         raise CalendarError(
-            f"The calendar feed's host {parts.hostname} is not on the public internet."
+            gettext("The calendar feed's host %(host)s is not on the public internet.")
+            % {"host": parts.hostname}
         )
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return _Target(parts.scheme, parts.hostname, port, path, addresses)
@@ -171,15 +178,21 @@ def _resolve(host: str, port: int, deadline: float) -> list:
         found = pool.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
         answers = found.result(timeout=_remaining(deadline))
     except ResolveTimeout as error:
-        raise CalendarError(f"The calendar feed's host {host} took too long to look up.") from error
+        raise CalendarError(
+            gettext("The calendar feed's host %(host)s took too long to look up.") % {"host": host}
+        ) from error
     except (OSError, UnicodeError) as error:
-        raise CalendarError(f"The calendar feed's host {host} could not be found.") from error
+        raise CalendarError(
+            gettext("The calendar feed's host %(host)s could not be found.") % {"host": host}
+        ) from error
     finally:
         pool.shutdown(wait=False)
     # The scope of a link-local IPv6 address ("fe80::1%eth0") is no part of the address.
     addresses = {ipaddress.ip_address(answer[4][0].partition("%")[0]) for answer in answers}
     if not addresses:
-        raise CalendarError(f"The calendar feed's host {host} could not be found.")
+        raise CalendarError(
+            gettext("The calendar feed's host %(host)s could not be found.") % {"host": host}
+        )
     return sorted(addresses, key=lambda address: (address.version, address))
 
 
@@ -197,7 +210,9 @@ def _get(target: _Target, deadline: float) -> tuple[int, str | None, bytes]:
         if response.status in _REDIRECTS:
             return response.status, response.getheader("Location"), b""
         if response.status != 200:
-            raise CalendarError(f"The calendar feed answered HTTP {response.status}.")
+            raise CalendarError(
+                gettext("The calendar feed answered HTTP %(status)s.") % {"status": response.status}
+            )
         return response.status, None, _body(response, deadline)
     except CalendarError:
         raise
@@ -228,7 +243,7 @@ def _body(response: http.client.HTTPResponse, deadline: float) -> bytes:
     if time.monotonic() >= deadline:
         raise _too_slow()  # hung up on, mid-body
     if response.length:
-        raise CalendarError("The calendar feed's answer ended before its Content-Length.")
+        raise CalendarError(gettext("The calendar feed's answer ended before its Content-Length."))
     return bytes(body)
 
 
@@ -237,9 +252,11 @@ def _unreadable(error: Exception, deadline: float) -> CalendarError:
         return _too_slow()
     if isinstance(error, OSError):
         reason = error.strerror or type(error).__name__
-        return CalendarError(f"The calendar feed could not be read ({reason}).")
+        return CalendarError(
+            gettext("The calendar feed could not be read (%(reason)s).") % {"reason": reason}
+        )
     # Not the message of an HTTPException: it may quote what the server sent.
-    return CalendarError("The calendar feed did not answer as a web server does.")
+    return CalendarError(gettext("The calendar feed did not answer as a web server does."))
 
 
 def _hang_up(connection) -> None:
@@ -258,11 +275,11 @@ def _remaining(deadline: float) -> float:
 
 
 def _too_slow() -> CalendarError:
-    return CalendarError("The calendar feed took too long to answer.")
+    return CalendarError(gettext("The calendar feed took too long to answer."))
 
 
 def _too_large() -> CalendarError:
-    return CalendarError("The calendar feed is too large (at most 2 MB).")
+    return CalendarError(gettext("The calendar feed is too large (at most 2 MB)."))
 
 
 def _connect(addresses: list, port: int, timeout: float) -> socket.socket:

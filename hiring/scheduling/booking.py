@@ -6,9 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from scorecards import scoring
-from scorecards.models import Feedback
+from scorecards.models import Category, Feedback
 
 from ..accounts import zones
 from ..email.notifications import interview_summary
@@ -29,6 +30,7 @@ from ..models import (
 )
 from ..outreach import messages
 from ..tasks import send_session_cancellations, send_session_invites, send_windows_proposed
+from ..templatetags.teamfit import in_sentence
 from . import ics, slots
 
 
@@ -40,9 +42,9 @@ class SlotTaken(Exception):
 def create_panel(application, by, sessions, back_to_back=True):
     """A panel of sessions, each a dict of focus, duration_minutes, interviewers, pool_count."""
     if hasattr(application, "panel"):
-        raise ValidationError("This application already has a panel.")
+        raise ValidationError(gettext("This application already has a panel."))
     if application.is_closed:
-        raise ValidationError("This application is closed.")
+        raise ValidationError(gettext("This application is closed."))
     panel = Panel.objects.create(application=application, back_to_back=back_to_back, created_by=by)
     _add_sessions(panel, sessions)
     return panel
@@ -50,18 +52,26 @@ def create_panel(application, by, sessions, back_to_back=True):
 
 def _add_sessions(panel, sessions):
     if not sessions:
-        raise ValidationError("A panel needs at least one session.")
+        raise ValidationError(gettext("A panel needs at least one session."))
     team = panel.application.opening.team
     for position, spec in enumerate(sessions):
         people = list(spec.get("interviewers", [])) + list(spec.get("shadows", []))
         outsiders = [user for user in people if not team.has_member(user)]
         if outsiders:
-            raise ValidationError(f"{outsiders[0]} is not a member of {team}.")
+            raise ValidationError(
+                gettext("%(person)s is not a member of %(team)s.")
+                % {"person": outsiders[0], "team": team}
+            )
         pool_size = team.pool_members.filter(focus=spec["focus"], trainee=False).count()
         if spec.get("pool_count", 0) > pool_size:
-            raise ValidationError(f"The {spec['focus'].replace('_', ' ')} pool has {pool_size}.")
+            raise ValidationError(
+                gettext("The %(focus)s pool has %(count)s.")
+                % {"focus": in_sentence(Category(spec["focus"]).label), "count": pool_size}
+            )
         if not spec.get("interviewers") and not spec.get("pool_count"):
-            raise ValidationError("Each session needs interviewers, named or from the pool.")
+            raise ValidationError(
+                gettext("Each session needs interviewers, named or from the pool.")
+            )
         session = InterviewSession.objects.create(
             panel=panel,
             position=position,
@@ -86,7 +96,7 @@ def is_booked(panel):
 
 def _check_not_booked(panel):
     if is_booked(panel):
-        raise ValidationError("This panel is booked: reschedule or cancel it instead.")
+        raise ValidationError(gettext("This panel is booked: reschedule or cancel it instead."))
 
 
 @transaction.atomic
@@ -368,7 +378,7 @@ def reschedule(panel, payload, by):
     with transaction.atomic():
         _lock_panel(panel.pk)
         if not is_booked(panel):
-            raise ValidationError("This panel is not booked yet: book a time instead.")
+            raise ValidationError(gettext("This panel is not booked yet: book a time instead."))
         return book(panel, payload, by)
 
 
@@ -448,7 +458,7 @@ def _assign_feedback(session, user, by):
 def cancel_session(session, by):
     session = InterviewSession.objects.select_for_update().get(pk=session.pk)
     if session.cancelled_at:
-        raise ValidationError("This session is already cancelled.")
+        raise ValidationError(gettext("This session is already cancelled."))
     session.cancelled_at = timezone.now()
     session.sequence += 1
     session.save(update_fields=["cancelled_at", "sequence"])
@@ -474,7 +484,7 @@ def cancel_panel(panel, by):
     panel = _lock_panel(panel.pk)
     booked = [session for session in panel.sessions.all() if session.is_booked]
     if not booked:
-        raise ValidationError("No session of this panel is booked.")
+        raise ValidationError(gettext("No session of this panel is booked."))
     for session in booked:
         cancel_session(session, by)
     return booked
@@ -483,7 +493,7 @@ def cancel_panel(panel, by):
 @transaction.atomic
 def offer_to_candidate(panel, payloads, by):
     if not payloads:
-        raise ValidationError("Choose at least one option to offer.")
+        raise ValidationError(gettext("Choose at least one option to offer."))
     # Under the panel's lock, so its created_at orders it among the panel's bookings.
     _lock_panel(panel.pk)
     offer = SlotOffer.objects.create(panel=panel, options=payloads, created_by=by)
@@ -550,14 +560,18 @@ def offer_for_link(token):
 
 def _check_current(offer):
     if offer.panel.offers.filter(created_at__gt=offer.created_at).exists():
-        raise LinkError("This link was replaced by a newer one. Use the latest one we sent you.")
+        raise LinkError(
+            gettext("This link was replaced by a newer one. Use the latest one we sent you.")
+        )
     # An edit replaces the panel's sessions (edit_panel): the options name the old ones.
     open_sessions = set(offer.panel.sessions.filter(cancelled_at=None).values_list("pk", flat=True))
     for option in offer.options:
         if {entry["session"] for entry in option["sessions"]} != open_sessions:
             raise LinkError(
-                "The team changed your interviews since this link was sent. "
-                "They will send you new times."
+                gettext(
+                    "The team changed your interviews since this link was sent. "
+                    "They will send you new times."
+                )
             )
     # Sessions keep no booking time; the audit trail's booking events say when.
     booked_since = AuditEvent.objects.filter(
@@ -566,7 +580,9 @@ def _check_current(offer):
         at__gt=offer.created_at,
     )
     if booked_since.exists():
-        raise LinkError("This interview is already booked. Your calendar invitation has the time.")
+        raise LinkError(
+            gettext("This interview is already booked. Your calendar invitation has the time.")
+        )
 
 
 def candidate_pick(offer, index):
@@ -582,7 +598,7 @@ def candidate_pick(offer, index):
         offer.check_unused()
         _check_current(offer)
         if not 0 <= index < len(offer.options):
-            raise ValidationError("Choose one of the times offered.")
+            raise ValidationError(gettext("Choose one of the times offered."))
         book(offer.panel, offer.options[index], by=offer.created_by)
         offer.used_at = timezone.now()
         offer.save(update_fields=["used_at"])
@@ -603,7 +619,8 @@ def propose_window(offer, start, end):
         MAX_WINDOWS_PER_OFFER
     ):
         raise ValidationError(
-            f"You proposed {MAX_WINDOWS_PER_OFFER} times already: the team will come back to you."
+            gettext("You proposed %(count)s times already: the team will come back to you.")
+            % {"count": MAX_WINDOWS_PER_OFFER}
         )
     window = CandidateWindow.objects.create(panel=panel, start=start, end=end)
     send_windows_proposed.delay_on_commit(offer.pk)

@@ -4,6 +4,8 @@ from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from scorecards.models import Category
 
@@ -14,12 +16,12 @@ from . import availability
 
 
 class AvailabilityForm(forms.ModelForm):
-    time_zone = TimeZoneField()
+    time_zone = TimeZoneField(label=gettext_lazy("Time zone"))
     calendar_feed_url = forms.URLField(
-        label="Calendar feed (.ics URL)",
+        label=gettext_lazy("Calendar feed (.ics URL)"),
         required=False,
         assume_scheme="https",
-        help_text="Refreshed every hour; its events block interview times.",
+        help_text=gettext_lazy("Refreshed every hour; its events block interview times."),
     )
 
     class Meta:
@@ -41,14 +43,18 @@ def parse_ranges(text):
             start_text, end_text = (t.strip() for t in part.split("-"))
             start, end = time.fromisoformat(start_text), time.fromisoformat(end_text)
         except ValueError as error:
-            raise forms.ValidationError(f"“{part}” is not a range like 09:00-17:00.") from error
+            raise forms.ValidationError(
+                gettext("“%(part)s” is not a range like 09:00-17:00.") % {"part": part}
+            ) from error
         if end <= start:
-            raise forms.ValidationError(f"“{part}” ends before it starts.")
+            raise forms.ValidationError(
+                gettext("“%(part)s” ends before it starts.") % {"part": part}
+            )
         ranges.append((start, end))
     ranges.sort()
     for (_, first_end), (second_start, _) in itertools.pairwise(ranges):
         if second_start < first_end:
-            raise forms.ValidationError("These ranges overlap.")
+            raise forms.ValidationError(gettext("These ranges overlap."))
     return ranges
 
 
@@ -86,9 +92,9 @@ class LocalDateTimeField(forms.DateTimeField):
 class BusyBlockForm(forms.Form):
     """A busy time entered in the person's own time zone."""
 
-    start = LocalDateTimeField()
-    end = LocalDateTimeField()
-    summary = forms.CharField(max_length=200, required=False)
+    start = LocalDateTimeField(label=gettext_lazy("Start"))
+    end = LocalDateTimeField(label=gettext_lazy("End"))
+    summary = forms.CharField(max_length=200, required=False, label=gettext_lazy("Summary"))
 
     def __init__(self, *args, time_zone, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,20 +106,25 @@ class BusyBlockForm(forms.Form):
             if data.get(name):
                 data[name] = data[name].replace(tzinfo=self.zone)
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            self.add_error("end", "The end must be after the start.")
+            self.add_error("end", gettext("The end must be after the start."))
         return data
 
 
 class IcsUploadForm(forms.Form):
     calendar = forms.FileField(
-        label=".ics file", help_text="Its events replace the ones imported from a file before."
+        label=gettext_lazy(".ics file"),
+        help_text=gettext_lazy("Its events replace the ones imported from a file before."),
     )
 
 
 class PoolMemberForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=User.objects.none(), label="Member")
-    focus = forms.ChoiceField(choices=Category)
-    trainee = forms.BooleanField(required=False, help_text="Joins sessions as a shadow.")
+    user = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy("Member"))
+    focus = forms.ChoiceField(choices=Category, label=gettext_lazy("Focus"))
+    trainee = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Trainee"),
+        help_text=gettext_lazy("Joins sessions as a shadow."),
+    )
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,19 +158,35 @@ def _overflows(value):
     return digits.isdigit() and (len(digits) > len(str(MAX_ID)) or int(digits) > MAX_ID)
 
 
+def _minutes(minutes):
+    return gettext("%(minutes)s minutes") % {"minutes": minutes}
+
+
+# A length's label in the language of the page that shows it.
+_minutes_label = lazy(_minutes, str)
+
+
 class SessionForm(forms.Form):
-    focus = forms.ChoiceField(choices=Category)
+    focus = forms.ChoiceField(choices=Category, label=gettext_lazy("Focus"))
     duration_minutes = forms.TypedChoiceField(
-        label="Length",
+        label=gettext_lazy("Length"),
         coerce=int,
-        choices=[(m, f"{m} minutes") for m in (30, 45, 60, 90)],
+        choices=[(m, _minutes_label(m)) for m in (30, 45, 60, 90)],
         initial=45,
     )
-    interviewers = MembersField(queryset=User.objects.none(), required=False)
-    pool_count = forms.IntegerField(
-        label="Plus, from the pool", min_value=0, max_value=10, initial=0, required=False
+    interviewers = MembersField(
+        queryset=User.objects.none(), required=False, label=gettext_lazy("Interviewers")
     )
-    shadows = MembersField(queryset=User.objects.none(), required=False, label="Shadows (trainees)")
+    pool_count = forms.IntegerField(
+        label=gettext_lazy("Plus, from the pool"),
+        min_value=0,
+        max_value=10,
+        initial=0,
+        required=False,
+    )
+    shadows = MembersField(
+        queryset=User.objects.none(), required=False, label=gettext_lazy("Shadows (trainees)")
+    )
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,10 +197,12 @@ class SessionForm(forms.Form):
         data = super().clean()
         data["pool_count"] = data.get("pool_count") or 0
         if not self.errors and not data.get("interviewers") and not data["pool_count"]:
-            raise forms.ValidationError("Name interviewers or take some from the pool.")
+            raise forms.ValidationError(gettext("Name interviewers or take some from the pool."))
         both = set(data.get("interviewers", [])) & set(data.get("shadows", []))
         if both:
-            raise forms.ValidationError(f"{both.pop()} cannot both interview and shadow.")
+            raise forms.ValidationError(
+                gettext("%(person)s cannot both interview and shadow.") % {"person": both.pop()}
+            )
         return data
 
 
@@ -183,12 +212,12 @@ MAX_SESSIONS = 6
 class BaseSessionFormSet(forms.BaseFormSet):
     default_error_messages = {
         **forms.BaseFormSet.default_error_messages,
-        "too_many_forms": "A panel has at most %(num)d sessions.",
+        "too_many_forms": gettext_lazy("A panel has at most %(num)d sessions."),
     }
 
     def clean(self):
         if not any(form.has_changed() for form in self.forms) and not self.errors:
-            raise forms.ValidationError("Add at least one session.")
+            raise forms.ValidationError(gettext("Add at least one session."))
 
 
 # absolute_max: a forged form count builds no more forms than a panel can have (by default,
@@ -227,17 +256,19 @@ def session_rows(panel):
 
 
 class FindTimesForm(forms.Form):
-    start = forms.DateField(widget=DateInput(), label="From")
-    days = forms.IntegerField(min_value=1, max_value=30, initial=10, label="Days to search")
+    start = forms.DateField(widget=DateInput(), label=gettext_lazy("From"))
+    days = forms.IntegerField(
+        min_value=1, max_value=30, initial=10, label=gettext_lazy("Days to search")
+    )
     within_candidate_windows = forms.BooleanField(
-        required=False, label="Only when the candidate said they are free"
+        required=False, label=gettext_lazy("Only when the candidate said they are free")
     )
 
 
 class ShownZoneForm(forms.Form):
     """The zone a candidate's page shows its times in; the browser's is chosen on arrival."""
 
-    tz = TimeZoneField(detect_browser_zone=True, label="Times shown in")
+    tz = TimeZoneField(detect_browser_zone=True, label=gettext_lazy("Times shown in"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -252,9 +283,11 @@ class CandidateWindowForm(forms.Form):
     DAYS_AHEAD = 60
     SHORTEST = timedelta(minutes=30)
 
-    date = forms.DateField(widget=DateInput())
-    start = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="From")
-    end = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="To")
+    date = forms.DateField(widget=DateInput(), label=gettext_lazy("Date"))
+    start = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}), label=gettext_lazy("From")
+    )
+    end = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label=gettext_lazy("To"))
 
     def __init__(self, *args, zone, **kwargs):
         super().__init__(*args, **kwargs)
@@ -267,15 +300,18 @@ class CandidateWindowForm(forms.Form):
         data = super().clean()
         day, start, end = data.get("date"), data.get("start"), data.get("end")
         if start and end and end <= start:
-            self.add_error("end", "The end must be after the start.")
+            self.add_error("end", gettext("The end must be after the start."))
         elif start and end and _length(start, end) < self.SHORTEST:
-            self.add_error("end", "Give us at least 30 minutes.")
+            self.add_error("end", gettext("Give us at least 30 minutes."))
         if day and day < self.today:
-            self.add_error("date", "Choose a day from today on.")
+            self.add_error("date", gettext("Choose a day from today on."))
         elif day and day > self.last_day:
-            self.add_error("date", f"Choose a day within the next {self.DAYS_AHEAD} days.")
+            self.add_error(
+                "date",
+                gettext("Choose a day within the next %(days)s days.") % {"days": self.DAYS_AHEAD},
+            )
         elif day and start and self.at(start) <= timezone.now():
-            self.add_error("start", "That time has passed: choose a later one.")
+            self.add_error("start", gettext("That time has passed: choose a later one."))
         return data
 
     def at(self, clock):

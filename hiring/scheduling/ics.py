@@ -27,6 +27,7 @@ import recurring_ical_events
 # has to happen before _skip_ahead() moves DTSTART (see _standard_time_zones()).
 import x_wr_timezone
 from dateutil.rrule import rrulestr
+from django.utils.translation import gettext
 from icalendar.parser.content_line import Contentline
 from icalendar.parser.ical.calendar import CalendarIcalParser
 from icalendar.timezone import tzp
@@ -168,7 +169,7 @@ def _bytes(data: bytes | str) -> bytes:
         data = data.encode()
     data = bytes(data)
     if len(data) > MAX_ICS_BYTES:
-        raise CalendarError("The calendar file is too large (at most 2 MB).")
+        raise CalendarError(gettext("The calendar file is too large (at most 2 MB)."))
     return data
 
 
@@ -182,8 +183,10 @@ class _Work:
         self.steps += steps * _STEP_COST.get(frequency, 1)
         if self.steps > MAX_RULE_STEPS:
             raise CalendarError(
-                "The calendar's repeating events take too long to work out: they start too "
-                "long ago, repeat too rarely or are too many."
+                gettext(
+                    "The calendar's repeating events take too long to work out: they start too "
+                    "long ago, repeat too rarely or are too many."
+                )
             )
 
 
@@ -233,8 +236,11 @@ class _Essentials:
         lines.append(line)
         if len(self.time_zones) + len(self.calendar_lines) > MAX_LINES:
             raise CalendarError(
-                f"The calendar has too much in it to import (more than {MAX_LINES:,} lines "
-                "about its events and time zones)."
+                gettext(
+                    "The calendar has too much in it to import (more than %(count)s lines "
+                    "about its events and time zones)."
+                )
+                % {"count": f"{MAX_LINES:,}"}
             )
 
     def _begin(self, component: str) -> None:
@@ -242,29 +248,38 @@ class _Essentials:
             self.events += 1
             if self.events > MAX_EVENTS:
                 raise CalendarError(
-                    f"The calendar has too many events to import (more than {MAX_EVENTS:,} "
-                    "that repeat or are in this period)."
+                    gettext(
+                        "The calendar has too many events to import (more than %(count)s "
+                        "that repeat or are in this period)."
+                    )
+                    % {"count": f"{MAX_EVENTS:,}"}
                 )
         elif component == "VTIMEZONE":
             self.zones += 1
             if self.zones > MAX_TIME_ZONES:
                 raise CalendarError(
-                    f"The calendar defines too many time zones (more than {MAX_TIME_ZONES:,})."
+                    gettext("The calendar defines too many time zones (more than %(count)s).")
+                    % {"count": f"{MAX_TIME_ZONES:,}"}
                 )
 
     def _count(self, name: str, line: str) -> None:
         self.parameters += _head_and_value(line)[0].count(";")
         if self.parameters > MAX_PARAMETERS:
             raise CalendarError(
-                "The calendar has too many property parameters to import "
-                f"(more than {MAX_PARAMETERS:,})."
+                gettext(
+                    "The calendar has too many property parameters to import (more than %(count)s)."
+                )
+                % {"count": f"{MAX_PARAMETERS:,}"}
             )
         if name in ("EXDATE", "RDATE"):
             self.dates += line.count(",") + 1
             if self.dates > MAX_DATES:
                 raise CalendarError(
-                    "The calendar has too many dates in EXDATE and RDATE to import "
-                    f"(more than {MAX_DATES:,})."
+                    gettext(
+                        "The calendar has too many dates in EXDATE and RDATE to import "
+                        "(more than %(count)s)."
+                    )
+                    % {"count": f"{MAX_DATES:,}"}
                 )
 
 
@@ -359,12 +374,12 @@ def _text(data: bytes) -> str:
     text = data.decode("utf-8-sig", errors="replace")
     start = text.lstrip()
     if not start:
-        raise CalendarError("The calendar file is empty.")
+        raise CalendarError(gettext("The calendar file is empty."))
     if start.startswith("<"):
         # Typically a feed URL that answered with a sign-in or error page.
-        raise CalendarError("This is a web page (HTML), not an iCalendar (.ics) file.")
+        raise CalendarError(gettext("This is a web page (HTML), not an iCalendar (.ics) file."))
     if not _FIRST_LINE.match(start):
-        raise CalendarError("This is not a valid iCalendar (.ics) file.")
+        raise CalendarError(gettext("This is not a valid iCalendar (.ics) file."))
     return text.replace("\r\n", "\n").replace("\n ", "").replace("\n\t", "")
 
 
@@ -401,11 +416,13 @@ def _calendars(lines: list[str], zone_for) -> list[icalendar.Calendar]:
     except CalendarError:
         raise
     except _LIBRARY_ERRORS as error:
-        raise CalendarError("This is not a valid iCalendar (.ics) file.") from error
+        raise CalendarError(gettext("This is not a valid iCalendar (.ics) file.")) from error
     calendars = [component for component in components if component.name == "VCALENDAR"]
     if not calendars:
         raise CalendarError(
-            "This is not an iCalendar (.ics) file: it has no BEGIN:VCALENDAR ... END:VCALENDAR."
+            gettext(
+                "This is not an iCalendar (.ics) file: it has no BEGIN:VCALENDAR ... END:VCALENDAR."
+            )
         )
     return calendars
 
@@ -496,7 +513,8 @@ class _FileZones:
         try:
             components = _FileParser(lines, lambda tzid: None).parse()
         except _LIBRARY_ERRORS as error:
-            raise CalendarError("The calendar has a time zone that could not be read.") from error
+            message = gettext("The calendar has a time zone that could not be read.")
+            raise CalendarError(message) from error
         self._definitions = {}
         for component in components:
             # The first definition of a TZID counts, as in icalendar.
@@ -567,14 +585,19 @@ def _file_zone(
     except CalendarError:
         raise
     except _LIBRARY_ERRORS as error:
-        raise CalendarError(f"The time zone “{name}” in the calendar could not be read.") from error
+        raise CalendarError(
+            gettext("The time zone “%(zone)s” in the calendar could not be read.") % {"zone": name}
+        ) from error
     return _FileZone(name, sorted(changes)) if changes else None
 
 
 def _offset(observance: icalendar.Component, name: str, zone: str) -> timedelta:
     offset = observance[name].td
     if abs(offset) >= timedelta(hours=24):
-        raise CalendarError(f"The time zone “{zone}” in the calendar has an invalid {name}.")
+        raise CalendarError(
+            gettext("The time zone “%(zone)s” in the calendar has an invalid %(name)s.")
+            % {"zone": zone, "name": name}
+        )
     return offset
 
 
@@ -591,15 +614,22 @@ def _onsets(
         frequency = _frequency(rule)
         if frequency != "YEARLY":
             raise CalendarError(
-                f"The time zone “{zone}” in the calendar changes its offset more often than "
-                f"once a year (RRULE FREQ={frequency}), which no real time zone does."
+                gettext(
+                    "The time zone “%(zone)s” in the calendar changes its offset more often than "
+                    "once a year (RRULE FREQ=%(frequency)s), which no real time zone does."
+                )
+                % {"zone": zone, "frequency": frequency}
             )
         if _interval(rule) < 1:
-            raise CalendarError(f"The time zone “{zone}” in the calendar has an invalid RRULE.")
+            raise CalendarError(
+                gettext("The time zone “%(zone)s” in the calendar has an invalid RRULE.")
+                % {"zone": zone}
+            )
         repetitions = _zone_rule_repetitions(rule, start, first, last, work)
         if repetitions is None:
             raise CalendarError(
-                f"The time zone “{zone}” in the calendar changes its offset too often."
+                gettext("The time zone “%(zone)s” in the calendar changes its offset too often.")
+                % {"zone": zone}
             )
         onsets.extend(_within_rule_end(rule, repetitions, first))
     return onsets
@@ -687,17 +717,23 @@ def _expand(
             for occurrence in series.between(*window):
                 if len(busy) >= limit:
                     raise CalendarError(
-                        "The calendar has too many events in this period to import "
-                        f"(more than {MAX_OCCURRENCES:,})."
+                        gettext(
+                            "The calendar has too many events in this period to import "
+                            "(more than %(count)s)."
+                        )
+                        % {"count": f"{MAX_OCCURRENCES:,}"}
                     )
                 busy.append(_busy(occurrence.as_component(False), zone, original_uids))
         return [_clipped(event, start, end) for event in busy if _overlaps(event, start, end)]
     except CalendarError:
         raise
     except recurring_ical_events.InvalidCalendar as error:
-        raise CalendarError(f"The calendar file could not be read: {error.message}") from error
+        raise CalendarError(
+            gettext("The calendar file could not be read: %(reason)s") % {"reason": error.message}
+        ) from error
     except _LIBRARY_ERRORS as error:
-        raise CalendarError("The calendar file has events that could not be read.") from error
+        message = gettext("The calendar file has events that could not be read.")
+        raise CalendarError(message) from error
 
 
 def _standard_time_zones(calendar: icalendar.Calendar) -> icalendar.Calendar:
@@ -721,11 +757,14 @@ def _refuse_broken_times(event: icalendar.Event) -> None:
     # icalendar keeps unparseable values as vBroken and lists them in .errors.
     for name, message in event.errors:
         if name in _TIME_PROPERTIES:
-            raise CalendarError(f"The event “{_title(event)}” has an invalid {name}: {message}")
+            raise CalendarError(
+                gettext("The event “%(title)s” has an invalid %(name)s: %(reason)s")
+                % {"title": _title(event), "name": name, "reason": message}
+            )
 
 
 def _title(event: icalendar.Event) -> str:
-    return str(event.get("SUMMARY", "")) or "(no title)"
+    return str(event.get("SUMMARY", "")) or gettext("(no title)")
 
 
 def _separate_same_uids(events: list[icalendar.Event]) -> dict[str, str]:
@@ -857,7 +896,8 @@ def _guard_repetitions(
         if interval < 1:
             # dateutil would step by nothing, forever.
             raise CalendarError(
-                f"The event “{_title(event)}” has an invalid RRULE: INTERVAL={interval}"
+                gettext("The event “%(title)s” has an invalid RRULE: INTERVAL=%(interval)s")
+                % {"title": _title(event), "interval": interval}
             )
         if frequency in _EXPANDING_TIME_PARTS:
             per_day = 24 * 60 * 60 / (_PERIOD_SECONDS[frequency] * interval)
@@ -886,8 +926,8 @@ def _guard_repetitions(
 
 def _repeats_too_often(event: icalendar.Event) -> CalendarError:
     return CalendarError(
-        f"The event “{_title(event)}” repeats too often to import "
-        f"(more than {MAX_REPETITIONS:,} times)."
+        gettext("The event “%(title)s” repeats too often to import (more than %(count)s times).")
+        % {"title": _title(event), "count": f"{MAX_REPETITIONS:,}"}
     )
 
 
@@ -913,7 +953,8 @@ def _pay_for_walks(event: icalendar.Event, window_end: datetime, zone: tzinfo, w
                 raise _repeats_too_often(event)
             if walked.following is None:
                 raise CalendarError(
-                    f"The event “{_title(event)}” has a repeat rule (RRULE) that matches no date."
+                    gettext("The event “%(title)s” has a repeat rule (RRULE) that matches no date.")
+                    % {"title": _title(event)}
                 )
             work.pay(frequency, _steps(frequency, interval, walk_from, walked.end))
             walk_to = walked.following
@@ -939,8 +980,11 @@ def _refuse_day_filters_in_short_periods(event: icalendar.Event, rule: icalendar
     for part in _DAY_FILTERS:
         if part in rule:
             raise CalendarError(
-                f"The event “{_title(event)}” has a repeat rule (RRULE) that cannot be "
-                f"imported: FREQ={frequency} with {part}."
+                gettext(
+                    "The event “%(title)s” has a repeat rule (RRULE) that cannot be "
+                    "imported: FREQ=%(frequency)s with %(part)s."
+                )
+                % {"title": _title(event), "frequency": frequency, "part": part}
             )
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext, ngettext
+
 Span = tuple[datetime, datetime]
 Week = tuple[int, int]
 
@@ -602,30 +604,45 @@ def _ranked_options(panels: Iterator[_Panel], limit: int) -> list[Option]:
 def _reasons(panel: _Panel, shown: list[_Panel]) -> tuple[str, ...]:
     """Why the option ranks where it does among those shown. Its time is not among them:
     the page shows it in the reader's own zone."""
-    reasons = ["earliest"] if panel.start == shown[0].start else []
-    interviews = f"{panel.load} interview{'' if panel.load == 1 else 's'} that week"
+    reasons = [gettext("earliest")] if panel.start == shown[0].start else []
+    interviews = ngettext(
+        "%(count)s interview that week", "%(count)s interviews that week", panel.load
+    ) % {"count": panel.load}
     least = panel.load == min(other.load for other in shown)
-    reasons.append(f"least-loaded: {interviews}" if least else f"more loaded: {interviews}")
+    if least:
+        reasons.append(gettext("least-loaded: %(interviews)s") % {"interviews": interviews})
+    else:
+        reasons.append(gettext("more loaded: %(interviews)s") % {"interviews": interviews})
     if len(panel.sessions) > 1:
         count, wait = panel.gaps
         if count:
             fewest = panel.gaps == min(other.gaps for other in shown)
-            gaps = f"{count} gap{'' if count == 1 else 's'} ({_minutes(wait)})"
-            reasons.append(f"fewest gaps: {gaps}" if fewest else gaps)
+            gaps = ngettext("%(count)s gap (%(wait)s)", "%(count)s gaps (%(wait)s)", count) % {
+                "count": count,
+                "wait": _minutes(wait),
+            }
+            reasons.append(gettext("fewest gaps: %(gaps)s") % {"gaps": gaps} if fewest else gaps)
         else:
-            reasons.append("no gaps")
+            reasons.append(gettext("no gaps"))
     if any(request.pool_count for request in panel.requests):
         if panel.spread == min(other.spread for other in shown):
-            reasons.append("fair pool spread")
+            reasons.append(gettext("fair pool spread"))
         else:
-            reasons.append(f"uneven pool spread: loads differ by {panel.spread}")
+            reasons.append(
+                gettext("uneven pool spread: loads differ by %(spread)s") % {"spread": panel.spread}
+            )
     return tuple(reasons)
 
 
 def _minutes(duration: timedelta) -> str:
     minutes = int(duration.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+    if hours:
+        return gettext("%(hours)s h %(minutes)s min") % {
+            "hours": hours,
+            "minutes": f"{minutes:02d}",
+        }
+    return gettext("%(minutes)s min") % {"minutes": minutes}
 
 
 # Explaining a search that found nothing.

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -30,6 +32,7 @@ from ..models import (
 )
 from ..portal import status as portal_status
 from ..ratelimit import limit_candidate_posts
+from ..templatetags.teamfit import in_sentence
 from . import availability, booking, slots
 from .forms import (
     MAX_SESSIONS,
@@ -73,7 +76,7 @@ def availability_settings(request):
     if not form.is_valid():
         return availability_page(request, status=400, settings_form=form)
     form.save()
-    messages.success(request, "Availability settings saved.")
+    messages.success(request, _("Availability settings saved."))
     return redirect("availability")
 
 
@@ -84,7 +87,7 @@ def working_hours(request):
     if not form.is_valid():
         return availability_page(request, status=400, hours_form=form)
     availability.set_working_hours(request.user, form.ranges)
-    messages.success(request, "Working hours saved.")
+    messages.success(request, _("Working hours saved."))
     return redirect("availability")
 
 
@@ -113,14 +116,17 @@ def ics_upload(request):
         upload = form.cleaned_data["calendar"]
         try:
             if upload.size > MAX_ICS_BYTES:
-                raise CalendarError("The calendar file is too large (at most 2 MB).")
+                raise CalendarError(_("The calendar file is too large (at most 2 MB)."))
             count = availability.replace_blocks(
                 request.user, BusyBlock.Source.UPLOAD, upload.read()
             )
         except CalendarError as error:
             form.add_error("calendar", str(error))
         else:
-            messages.success(request, f"Imported {count} busy time{'s' if count != 1 else ''}.")
+            imported = ngettext(
+                "Imported %(count)s busy time.", "Imported %(count)s busy times.", count
+            )
+            messages.success(request, imported % {"count": count})
             return redirect("availability")
     return availability_page(request, status=400, upload_form=form)
 
@@ -227,7 +233,7 @@ def panel(request, application_id):
     def save(sessions, back_to_back):
         booking.create_panel(application, request.user, sessions, back_to_back=back_to_back)
 
-    return _sessions_form(request, application, save, "Panel created. Now find a time for it.")
+    return _sessions_form(request, application, save, _("Panel created. Now find a time for it."))
 
 
 @never_cache
@@ -237,7 +243,7 @@ def panel_edit(request, application_id):
     application = get_application_for_pipeline(request.user, application_id)
     panel = get_object_or_404(Panel, application=application)
     if booking.is_booked(panel):
-        messages.error(request, "This panel is booked: reschedule or cancel it instead.")
+        messages.error(request, _("This panel is booked: reschedule or cancel it instead."))
         return redirect("panel", application_id=application.pk)
     if request.method != "POST":
         formset = sessions_formset(application.opening.team, session_rows(panel))
@@ -250,7 +256,7 @@ def panel_edit(request, application_id):
         lambda sessions, back_to_back: booking.edit_panel(
             panel, sessions, back_to_back, request.user
         ),
-        "Panel saved. Times offered before no longer apply: find new ones.",
+        _("Panel saved. Times offered before no longer apply: find new ones."),
         editing=True,
     )
 
@@ -279,11 +285,13 @@ def panel_delete(request, application_id):
         request,
         application,
         lambda: booking.delete_panel(panel, request.user),
-        "Panel deleted.",
-        title="Delete this panel?",
-        consequence="Its sessions go, with the times offered to the candidate (their link "
-        "stops working) and the times they proposed. You can build a new panel.",
-        action="Delete the panel",
+        _("Panel deleted."),
+        title=_("Delete this panel?"),
+        consequence=_(
+            "Its sessions go, with the times offered to the candidate (their link "
+            "stops working) and the times they proposed. You can build a new panel."
+        ),
+        action=_("Delete the panel"),
     )
 
 
@@ -296,12 +304,14 @@ def panel_cancel(request, application_id):
         request,
         application,
         lambda: booking.cancel_panel(panel, request.user),
-        "Panel cancelled; everyone invited gets a cancellation.",
-        title="Cancel every booked session?",
-        consequence=f"Everyone invited, {application.candidate} included, gets a cancellation "
-        "that removes the interview from their calendar. Feedback not yet submitted is "
-        "withdrawn.",
-        action="Cancel the panel",
+        _("Panel cancelled; everyone invited gets a cancellation."),
+        title=_("Cancel every booked session?"),
+        consequence=_(
+            "Everyone invited, %(candidate)s included, gets a cancellation that removes the "
+            "interview from their calendar. Feedback not yet submitted is withdrawn."
+        )
+        % {"candidate": application.candidate},
+        action=_("Cancel the panel"),
     )
 
 
@@ -350,7 +360,7 @@ def _signed_option(value):
         return signing.loads(value, salt=OPTION_SALT)
     except signing.BadSignature as error:
         raise ValidationError(
-            "That option is not one Teamfit offered: find times again."
+            _("That option is not one Teamfit offered: find times again.")
         ) from error
 
 
@@ -377,16 +387,16 @@ def _place_option(request, application_id, place):
         messages.error(request, " ".join(error.messages))
     except booking.SlotTaken:
         messages.error(
-            request, "Someone was booked into that time meanwhile. Here are fresh options."
+            request, _("Someone was booked into that time meanwhile. Here are fresh options.")
         )
     else:
         moves = [(session, before) for session, before in placed if before]
         if moves:
             messages.success(request, _moved_message(moves))
         elif placed:
-            messages.success(request, "Booked. Invites are on their way.")
+            messages.success(request, _("Booked. Invites are on their way."))
         else:
-            messages.info(request, "Already booked at that time: nobody was invited again.")
+            messages.info(request, _("Already booked at that time: nobody was invited again."))
         return redirect("panel", application_id=application.pk)
     times = reverse("panel_times", args=[application.pk])
     return redirect(f"{times}?{request.POST.get('search', '')}")
@@ -395,11 +405,15 @@ def _place_option(request, application_id, place):
 def _moved_message(moves):
     """What a reschedule moved, in the viewer's zone."""
     moved = "; ".join(
-        f"the {session.get_focus_display().lower()} interview from "
-        f"{format_date(timezone.localtime(before), MOMENT)} to {zones.shown(session.start, MOMENT)}"
+        _("the %(focus)s interview from %(before)s to %(after)s")
+        % {
+            "focus": in_sentence(session.get_focus_display()),
+            "before": format_date(timezone.localtime(before), MOMENT),
+            "after": zones.shown(session.start, MOMENT),
+        }
         for session, before in moves
     )
-    return f"Rescheduled: {moved}. Updated invites are on their way."
+    return _("Rescheduled: %(moved)s. Updated invites are on their way.") % {"moved": moved}
 
 
 @login_required
@@ -412,7 +426,15 @@ def panel_offer(request, application_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{len(options)} options sent to {application.candidate}.")
+        # English says "options" for one too.
+        sent = ngettext(
+            "%(count)s options sent to %(candidate)s.",
+            "%(count)s options sent to %(candidate)s.",
+            len(options),
+        )
+        messages.success(
+            request, sent % {"count": len(options), "candidate": application.candidate}
+        )
     return redirect("panel", application_id=application.pk)
 
 
@@ -425,11 +447,14 @@ def session_cancel(request, application_id, session_id):
         request,
         application,
         lambda: booking.cancel_session(session, request.user),
-        "Session cancelled; everyone invited gets a cancellation.",
-        title=f"Cancel the {session.get_focus_display().lower()} session?",
-        consequence="Everyone invited to it gets a cancellation that removes it from their "
-        "calendar. Feedback not yet submitted for it is withdrawn.",
-        action="Cancel the session",
+        _("Session cancelled; everyone invited gets a cancellation."),
+        title=_("Cancel the %(focus)s session?")
+        % {"focus": in_sentence(session.get_focus_display())},
+        consequence=_(
+            "Everyone invited to it gets a cancellation that removes it from their "
+            "calendar. Feedback not yet submitted for it is withdrawn."
+        ),
+        action=_("Cancel the session"),
     )
 
 
@@ -449,10 +474,12 @@ def candidate_schedule(request, offer, token):
         try:
             booking.candidate_pick(offer, int(request.POST["pick"]))
         except (ValueError, ValidationError):
-            return _candidate_page(request, offer, options, 400, "Choose one of the times below.")
+            return _candidate_page(
+                request, offer, options, 400, _("Choose one of the times below.")
+            )
         except booking.SlotTaken:
             options = booking.remaining_options(offer)
-            error = "That time was just taken. These are still free."
+            error = _("That time was just taken. These are still free.")
             return _candidate_page(request, offer, options, 409, error)
         zone_name = _remember_zone(request, offer)
         application = offer.panel.application
@@ -528,7 +555,7 @@ def candidate_calendar(request, application, token):
     (it works as long as that page does)."""
     sessions = portal_status.upcoming_interviews(application)
     if not sessions:
-        raise LinkError("No interview is booked for this application.")
+        raise LinkError(_("No interview is booked for this application."))
     response = HttpResponse(
         booking.calendar_file(sessions), content_type="text/calendar; charset=utf-8"
     )
