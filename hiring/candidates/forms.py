@@ -1,33 +1,45 @@
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from .search import MAX_QUERY_LENGTH
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search candidates",
+        label=gettext_lazy("Search candidates"),
         required=False,
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Name, email or opening", "autocomplete": "off"}
+            attrs={
+                "type": "search",
+                "placeholder": gettext_lazy("Name, email or opening"),
+                "autocomplete": "off",
+            }
         ),
     )
 
 
 class MergeForm(forms.Form):
     keep = forms.TypedChoiceField(
-        label="Keep which record?",
+        label=gettext_lazy("Keep which record?"),
         coerce=int,
         widget=forms.RadioSelect,
-        help_text="The other record's applications, consents, addresses and what this one "
-        "lacks move to it; then the other record is deleted.",
+        help_text=gettext_lazy(
+            "The other record's applications, consents, addresses and what this one "
+            "lacks move to it; then the other record is deleted."
+        ),
     )
 
     def __init__(self, *args, records, **kwargs):
         super().__init__(*args, **kwargs)
         self.records = {record.pk: record for record in records}
         self.fields["keep"].choices = [
-            (record.pk, f"Record #{record.pk}: {record.name}") for record in records
+            (
+                record.pk,
+                gettext("Record #%(number)s: %(name)s")
+                % {"number": record.pk, "name": record.name},
+            )
+            for record in records
         ]
 
     def clean_keep(self):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, Min, Q, When
+from django.utils.translation import gettext as _
 
 from ..access import merges_candidates, runs_pipeline
 from ..models import AuditEvent, Candidate, CandidateAccess, Opening
@@ -51,12 +52,12 @@ def _name(candidate):
 def duplicate_reason(a, b):
     """Why `a` and `b` may be one person, or None."""
     if emails(a) & emails(b):
-        return "Same email"
+        return _("Same email")
     if _name(a) and _name(a) == _name(b):
         if digits(a.phone) and digits(a.phone) == digits(b.phone):
-            return "Same name and phone"
+            return _("Same name and phone")
         if _links(a) & _links(b):
-            return "Same name and a shared link"
+            return _("Same name and a shared link")
     return None
 
 
@@ -165,19 +166,22 @@ def merge(keep, other, by):
     and its addresses. Refused, with nothing changed, when both applied to the same opening or
     one was erased."""
     if keep.pk == other.pk:
-        raise MergeRefused("Choose two different records.")
+        raise MergeRefused(_("Choose two different records."))
     locked = Candidate.objects.select_for_update().in_bulk([keep.pk, other.pk])
     if len(locked) != 2:
-        raise MergeRefused("One of these records no longer exists: it may have been merged.")
+        raise MergeRefused(_("One of these records no longer exists: it may have been merged."))
     keep, other = locked[keep.pk], locked[other.pk]
     other_id = other.pk  # delete() forgets it
     if keep.erased_at or other.erased_at:
-        raise MergeRefused("An erased record holds nothing to merge. Nothing was changed.")
+        raise MergeRefused(_("An erased record holds nothing to merge. Nothing was changed."))
     shared = shared_openings(keep, other)
     if shared:
         raise MergeRefused(
-            f"Both records applied to {', '.join(shared)}: an opening has one application per "
-            "candidate, so merging would lose one. Nothing was changed."
+            _(
+                "Both records applied to %(openings)s: an opening has one application per "
+                "candidate, so merging would lose one. Nothing was changed."
+            )
+            % {"openings": ", ".join(shared)}
         )
     moving = list(other.applications.select_related("opening__team"))
     for application in moving:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 
@@ -64,7 +65,7 @@ def candidate_merge(request, candidate_id, other_id):
         except merging.MergeRefused as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Merged into record #{kept.pk}.")
+            messages.success(request, _("Merged into record #%(number)s.") % {"number": kept.pk})
             latest = kept.applications.order_by("-created_at").first()
             return redirect(latest or "candidate_duplicates")
     records = [candidate, other]

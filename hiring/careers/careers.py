@@ -3,6 +3,7 @@ referral, and the limits that keep robots from filling the pipeline."""
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .. import ratelimit
 from ..candidates.search import fold, folded
@@ -102,16 +103,20 @@ def refusal(address, email):
             address,
             settings.CAREERS_APPLICATIONS_PER_ADDRESS_HOUR,
             3600,
-            "Too many applications were sent from your network in the last hour. "
-            "Please wait an hour, then send yours again.",
+            _(
+                "Too many applications were sent from your network in the last hour. "
+                "Please wait an hour, then send yours again."
+            ),
         ),
         (
             "careers-email",
             email.strip().lower(),
             settings.CAREERS_APPLICATIONS_PER_EMAIL_DAY,
             86400,
-            "Too many applications were sent with this email address today. "
-            "Please try again tomorrow.",
+            _(
+                "Too many applications were sent with this email address today. "
+                "Please try again tomorrow."
+            ),
         ),
     ]
     refused = None

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
 from ..accounts import zones
 from ..models import validate_single_line
@@ -11,45 +12,49 @@ from ..pipeline.forms import checked_links, checked_resume
 
 # The careers page takes documents only: no plain text, no old Word files with their macros.
 RESUME_KINDS = ("pdf", "docx", "odt")
-NOT_A_DOCUMENT = "This file is not a PDF, DOCX or ODT document: save the résumé as one of them."
+NOT_A_DOCUMENT = gettext_lazy(
+    "This file is not a PDF, DOCX or ODT document: save the résumé as one of them."
+)
 
 
 class CandidateDetailsForm(forms.Form):
     """Who applies, or who is referred: what the candidate's record holds, bounded."""
 
     name = forms.CharField(
-        label="Full name",
+        label=gettext_lazy("Full name"),
         max_length=120,
         validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label="Email address",
+        label=gettext_lazy("Email address"),
         max_length=254,
-        help_text="We write to you here about your application.",
+        help_text=gettext_lazy("We write to you here about your application."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
-        label="Phone (optional)",
+        label=gettext_lazy("Phone (optional)"),
         max_length=40,
         required=False,
         validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     links = forms.CharField(
-        label="Links (optional)",
+        label=gettext_lazy("Links (optional)"),
         max_length=2000,
         required=False,
-        help_text="One a line, each starting with https://: portfolio, GitHub, LinkedIn.",
+        help_text=gettext_lazy(
+            "One a line, each starting with https://: portfolio, GitHub, LinkedIn."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     resume = forms.FileField(
-        label="Résumé",
+        label=gettext_lazy("Résumé"),
         validators=[FileExtensionValidator(RESUME_KINDS)],
         widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.odt"}),
     )
     note = forms.CharField(
-        label="Anything you would like to tell the team (optional)",
+        label=gettext_lazy("Anything you would like to tell the team (optional)"),
         max_length=3000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -58,7 +63,9 @@ class CandidateDetailsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         megabytes = settings.RESUME_MAX_BYTES // (1024 * 1024)
-        self.fields["resume"].help_text = f"A PDF, DOCX or ODT document, at most {megabytes} MB."
+        self.fields["resume"].help_text = gettext(
+            "A PDF, DOCX or ODT document, at most %(megabytes)s MB."
+        ) % {"megabytes": megabytes}
 
     def clean_resume(self):
         return checked_resume(self.cleaned_data["resume"], RESUME_KINDS, NOT_A_DOCUMENT)
@@ -77,8 +84,10 @@ class CandidateDetailsForm(forms.Form):
 class ApplicationForm(CandidateDetailsForm):
     consent = forms.BooleanField(
         error_messages={
-            "required": "Agree to the privacy notice to apply: we cannot consider an "
-            "application without it."
+            "required": gettext_lazy(
+                "Agree to the privacy notice to apply: we cannot consider an "
+                "application without it."
+            )
         },
     )
     # Filled by the browser (careers.js); without JavaScript, or with a zone we do not know,
@@ -86,7 +95,7 @@ class ApplicationForm(CandidateDetailsForm):
     time_zone = forms.CharField(required=False, widget=forms.HiddenInput)
     # A trap for robots: hidden from people, so anything in it was not typed by one.
     website = forms.CharField(
-        label="Leave this field empty",
+        label=gettext_lazy("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
@@ -94,9 +103,11 @@ class ApplicationForm(CandidateDetailsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = format_html(
-            'I have read the <a href="{}">privacy notice</a> and agree that what I send here '
-            "is kept to consider my application.",
-            reverse("careers_privacy"),
+            gettext(
+                'I have read the <a href="{url}">privacy notice</a> and agree that what I send '
+                "here is kept to consider my application."
+            ),
+            url=reverse("careers_privacy"),
         )
 
     def clean_time_zone(self):
@@ -105,30 +116,30 @@ class ApplicationForm(CandidateDetailsForm):
 
     def clean_website(self):
         if self.cleaned_data["website"]:
-            raise ValidationError("Leave this field empty.")
+            raise ValidationError(gettext("Leave this field empty."))
         return ""
 
 
 class ReferralForm(CandidateDetailsForm):
     phone = None
     resume = forms.FileField(
-        label="Their résumé (optional)",
+        label=gettext_lazy("Their résumé (optional)"),
         required=False,
         validators=[FileExtensionValidator(RESUME_KINDS)],
         widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.odt"}),
     )
     note = forms.CharField(
-        label="Why you recommend them",
+        label=gettext_lazy("Why you recommend them"),
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["name"].label = "Their full name"
-        self.fields["email"].label = "Their email address"
-        self.fields["email"].help_text = (
+        self.fields["name"].label = gettext("Their full name")
+        self.fields["email"].label = gettext("Their email address")
+        self.fields["email"].help_text = gettext(
             "We write to them that their application was received, with a link to their own "
             "page where they follow it or withdraw it."
         )
-        self.fields["links"].help_text = "One a line, each starting with https://."
+        self.fields["links"].help_text = gettext("One a line, each starting with https://.")

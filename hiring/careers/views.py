@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .. import freshness, ratelimit
@@ -19,13 +21,14 @@ from .forms import ApplicationForm, ReferralForm
 def careers_page(request):
     """Anyone's first page: its list is cached until a team or an opening changes."""
     signed_in = request.user.is_authenticated  # they see "Refer someone" links
+    language = get_language()  # the list is cached in each language it was asked in
 
     def render_openings():
         context = {"openings": careers.open_openings(), "user": request.user}
         return render_to_string("hiring/careers/careers.html#openings", context), None
 
     teams = Team.objects.only("pk", "data_version")
-    openings = freshness.cached("careers", signed_in, teams, render_openings)
+    openings = freshness.cached("careers", (signed_in, language), teams, render_openings)
     context = {"organisation": Organisation.current(), "openings": openings}
     return render(request, "hiring/careers/careers.html", context)
 
@@ -94,8 +97,11 @@ def refer(request, opening_id):
         else:
             messages.success(
                 request,
-                f"Thank you for referring {form.cleaned_data['name']} for {opening.title}. "
-                "We wrote to them that their application was received.",
+                _(
+                    "Thank you for referring %(name)s for %(opening)s. "
+                    "We wrote to them that their application was received."
+                )
+                % {"name": form.cleaned_data["name"], "opening": opening.title},
             )
             return redirect("careers")
     context = {"opening": opening, "form": form}

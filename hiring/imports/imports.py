@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import freshness
 from ..models import Application, AuditEvent, Candidate, CandidateImport, Opening, StageChange
@@ -62,7 +64,9 @@ DELIMITERS = (",", ";", "\t")
 # Rows checked (and progress written) at a time, and the size of the IN lists they query.
 CHUNK_ROWS = 200
 
-NOT_CSV = "This is not a CSV file. Export the candidates as CSV (UTF-8) and upload that."
+NOT_CSV = gettext_lazy(
+    "This is not a CSV file. Export the candidates as CSV (UTF-8) and upload that."
+)
 
 
 @dataclass
@@ -82,7 +86,7 @@ def read_csv(data):
         text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte order mark
     except UnicodeDecodeError:
         raise ValidationError(
-            "This file is not UTF-8 text. Export it as CSV (UTF-8) and upload it again."
+            _("This file is not UTF-8 text. Export it as CSV (UTF-8) and upload it again.")
         ) from None
     header_line = text.lstrip().split("\n", 1)[0]
     # Spreadsheets in many languages write ";" between cells: the header row tells.
@@ -91,19 +95,26 @@ def read_csv(data):
         dataset = tablib.Dataset().load(text, format="csv", delimiter=delimiter)
     except tablib.InvalidDimensions:
         raise ValidationError(
-            "Some rows have more cells than the header row. Check that the file is one "
-            "table with a header row, and that cells with commas are quoted."
+            _(
+                "Some rows have more cells than the header row. Check that the file is one "
+                "table with a header row, and that cells with commas are quoted."
+            )
         ) from None
     except csv.Error as error:
-        raise ValidationError(f"This file could not be read as CSV: {error}.") from None
+        raise ValidationError(
+            _("This file could not be read as CSV: %(error)s.") % {"error": error}
+        ) from None
     columns = [COLUMNS.get(_plain(header)) for header in dataset.headers or []]
     if "email" not in columns:
         raise ValidationError(
-            "The file has no email column: the header row needs Email or Email Address."
+            _("The file has no email column: the header row needs Email or Email Address.")
         )
     if "name" not in columns and "first_name" not in columns:
         raise ValidationError(
-            "The file has no name column: the header row needs Name, or First Name and Last Name."
+            _(
+                "The file has no name column: the header row needs Name, or First Name and "
+                "Last Name."
+            )
         )
     rows = []
     for line, cells in enumerate(dataset, 2):
@@ -111,12 +122,12 @@ def read_csv(data):
             continue
         if len(rows) == settings.CANDIDATE_IMPORT_MAX_ROWS:
             raise ValidationError(
-                f"This file has more than {settings.CANDIDATE_IMPORT_MAX_ROWS} candidates: "
-                "split it and import each part."
+                _("This file has more than %(rows)s candidates: split it and import each part.")
+                % {"rows": settings.CANDIDATE_IMPORT_MAX_ROWS}
             )
         rows.append({"line": line, "values": _values(columns, cells)})
     if not rows:
-        raise ValidationError("This file has a header row but no candidates.")
+        raise ValidationError(_("This file has a header row but no candidates."))
     ignored = [h.strip() for h, c in zip(dataset.headers, columns, strict=True) if not c]
     return Table(rows, [header for header in ignored if header])
 
@@ -158,9 +169,9 @@ def check_rows(opening, rows, seen):
         if "email" not in errors:
             email = form.cleaned_data["email"].lower()
             if email in seen:
-                errors["email"] = [f"Also on row {seen[email]} of this file."]
+                errors["email"] = [_("Also on row %(line)s of this file.") % {"line": seen[email]}]
             elif email in applied:
-                errors["email"] = ["Already applied to this opening."]
+                errors["email"] = [_("Already applied to this opening.")]
             else:
                 seen[email] = row["line"]
         checked.append({"line": row["line"], "values": values, "errors": errors})
@@ -200,7 +211,7 @@ def _chunks(items):
 
 def _ensure_open(opening):
     if opening.status != Opening.Status.OPEN:
-        raise ValidationError("This opening is closed to new applications.")
+        raise ValidationError(_("This opening is closed to new applications."))
 
 
 def preview(opening, by, file_name, table):
@@ -230,7 +241,9 @@ def start(candidate_import):
     _ensure_open(candidate_import.opening)
     ready = len(valid_rows(candidate_import.rows))
     if candidate_import.status == CandidateImport.Status.PREVIEW and not ready:
-        raise ValidationError("No row of this file is ready to import: correct it and upload it.")
+        raise ValidationError(
+            _("No row of this file is ready to import: correct it and upload it.")
+        )
     return bool(
         CandidateImport.objects.filter(
             pk=candidate_import.pk, status=CandidateImport.Status.PREVIEW
@@ -260,19 +273,24 @@ def run(import_id):
         fields = _check_again(candidate_import)
         return _write(candidate_import, fields)
     except ImportFailed as failure:
-        fail(import_id, f"{failure} Nothing was imported.")
+        fail(import_id, _("%(failure)s Nothing was imported.") % {"failure": failure})
     except ValidationError as error:
-        fail(import_id, f"{' '.join(error.messages)} Nothing was imported.")
+        fail(
+            import_id,
+            _("%(failure)s Nothing was imported.") % {"failure": " ".join(error.messages)},
+        )
     except IntegrityError:
         logger.warning("Candidate import %s refused by the database", import_id, exc_info=True)
         fail(
             import_id,
-            "Some of these candidates applied to this opening while the import ran. Nothing "
-            "was imported: upload the file again to see which.",
+            _(
+                "Some of these candidates applied to this opening while the import ran. "
+                "Nothing was imported: upload the file again to see which."
+            ),
         )
     except DatabaseError:
         logger.exception("Candidate import %s failed", import_id)
-        fail(import_id, "The database refused the import. Nothing was imported: try again.")
+        fail(import_id, _("The database refused the import. Nothing was imported: try again."))
     return None
 
 
@@ -297,7 +315,8 @@ def _check_again(candidate_import):
         for row in check_rows(candidate_import.opening, chunk, seen):
             if row["errors"]:
                 raise ImportFailed(
-                    f"Row {row['line']} changed since the check ({problems(row)[0]})."
+                    _("Row %(line)s changed since the check (%(problem)s).")
+                    % {"line": row["line"], "problem": problems(row)[0]}
                 )
             checked.append(row["values"])
         CandidateImport.objects.filter(pk=candidate_import.pk).update(processed=len(checked))

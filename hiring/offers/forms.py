@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 from ..accounts import zones
 from ..models import validate_single_line
@@ -13,17 +14,21 @@ from . import offers
 class OfferForm(forms.Form):
     """An offer's fields; the expiry is a date and a time in the preparer's own zone, stored UTC."""
 
-    title = forms.CharField(label="Job title", max_length=120, validators=[validate_single_line])
-    start_date = forms.DateField(label="Start date", widget=DateInput())
+    title = forms.CharField(
+        label=gettext_lazy("Job title"), max_length=120, validators=[validate_single_line]
+    )
+    start_date = forms.DateField(label=gettext_lazy("Start date"), widget=DateInput())
     terms = forms.CharField(
-        label="Terms",
+        label=gettext_lazy("Terms"),
         max_length=offers.MAX_TERMS,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Salary, equity, benefits: what the candidate accepts.",
+        help_text=gettext_lazy("Salary, equity, benefits: what the candidate accepts."),
     )
-    expires_date = forms.DateField(label="Expires on", widget=DateInput())
+    expires_date = forms.DateField(label=gettext_lazy("Expires on"), widget=DateInput())
     expires_time = forms.TimeField(
-        label="at", initial=time(17), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=gettext_lazy("at"),
+        initial=time(17),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
 
     def __init__(self, *args, zone_name, offer=None, application=None, **kwargs):
@@ -41,13 +46,15 @@ class OfferForm(forms.Form):
         elif application is not None:
             initial.setdefault("title", application.opening.title)
         super().__init__(*args, **kwargs)
-        self.fields["expires_time"].label = f"at ({zones.label(zone_name)})"
+        self.fields["expires_time"].label = gettext("at (%(zone)s)") % {
+            "zone": zones.label(zone_name)
+        }
 
     def clean_expires_date(self):
         # Bounded before it meets a time zone: a date near year 9999 would overflow in UTC.
         value = self.cleaned_data["expires_date"]
         if not date(2000, 1, 1) <= value <= date(9000, 1, 1):
-            raise ValidationError("Enter a date within the next 90 days.")
+            raise ValidationError(gettext("Enter a date within the next 90 days."))
         return value
 
     def clean(self):
@@ -79,9 +86,9 @@ class OfferForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label="Your reason (optional)",
+        label=gettext_lazy("Your reason (optional)"),
         required=False,
         max_length=offers.MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Only the recruiter and the team read it.",
+        help_text=gettext_lazy("Only the recruiter and the team read it."),
     )

@@ -6,7 +6,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import (
     Application,
@@ -28,7 +30,7 @@ MAX_REASON = 2000
 # How far ahead an offer may expire and a start date lie: beyond that it is a typo.
 LONGEST_EXPIRY = timedelta(days=90)
 LATEST_START = timedelta(days=2 * 365)
-NOT_TEAMS_DECISION = "Only the team's decision to hire opens an offer."
+NOT_TEAMS_DECISION = gettext_lazy("Only the team's decision to hire opens an offer.")
 
 
 def hire_decided(application):
@@ -55,17 +57,17 @@ def check_fields(start_date, expires_at, terms, **fields):
     now = timezone.now()
     errors = {}
     if start_date <= now.date():
-        errors["start_date"] = "The start date must be in the future."
+        errors["start_date"] = _("The start date must be in the future.")
     elif start_date > (now + LATEST_START).date():
-        errors["start_date"] = "The start date must be within two years."
+        errors["start_date"] = _("The start date must be within two years.")
     if expires_at <= now:
-        errors["expires_at"] = "The offer must expire in the future."
+        errors["expires_at"] = _("The offer must expire in the future.")
     elif expires_at > now + LONGEST_EXPIRY:
-        errors["expires_at"] = "The offer must expire within 90 days."
+        errors["expires_at"] = _("The offer must expire within 90 days.")
     if len(terms) > MAX_TERMS:
-        errors["terms"] = f"Keep the terms to {MAX_TERMS} characters."
+        errors["terms"] = _("Keep the terms to %(max)s characters.") % {"max": MAX_TERMS}
     elif not terms.strip():
-        errors["terms"] = "Write the terms of the offer."
+        errors["terms"] = _("Write the terms of the offer.")
     if errors:
         raise ValidationError(errors)
 
@@ -82,13 +84,12 @@ def _lock_offer(offer):
     )
 
 
-def _audit(offer, by, details=None):
+def _audit(offer, by, suffix=""):
+    """The offer's new status in the audit trail (stored: in the default language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        details = f"{offer.get_status_display()}{suffix}"
     AuditEvent.record(
-        AuditEvent.Action.OFFER,
-        by,
-        offer.application.opening.team,
-        offer.application,
-        details=details or offer.get_status_display(),
+        AuditEvent.Action.OFFER, by, offer.application.opening.team, offer.application, details
     )
 
 
@@ -101,7 +102,7 @@ def prepare(application, by, *, title, start_date, terms, expires_at):
             if not hire_decided(application):
                 raise ValidationError(NOT_TEAMS_DECISION)
             if application.offers.filter(status__in=Offer.LIVE).exists():
-                raise ValidationError("This application already has an offer.")
+                raise ValidationError(_("This application already has an offer."))
             offer = Offer(
                 application=application,
                 title=title.strip(),
@@ -114,7 +115,7 @@ def prepare(application, by, *, title, start_date, terms, expires_at):
             offer.save()
             _audit(offer, by)
     except IntegrityError as error:  # another offer was prepared at the same moment
-        raise ValidationError("This application already has an offer.") from error
+        raise ValidationError(_("This application already has an offer.")) from error
     return offer
 
 
@@ -123,7 +124,7 @@ def edit(offer, by, *, title, start_date, terms, expires_at):
     check_fields(start_date, expires_at, terms)
     offer = _lock_offer(offer)
     if offer.status != Status.DRAFT:
-        raise ValidationError("Only a draft offer can be edited.")
+        raise ValidationError(_("Only a draft offer can be edited."))
     offer.title, offer.start_date, offer.terms, offer.expires_at = (
         title.strip(),
         start_date,
@@ -158,11 +159,11 @@ def send(offer, by):
     application = _lock(offer.application)
     offer = _lock_offer(offer)
     if offer.status != Status.DRAFT:
-        raise ValidationError("Only a draft offer can be sent.")
+        raise ValidationError(_("Only a draft offer can be sent."))
     if not hire_decided(application):
         raise ValidationError(NOT_TEAMS_DECISION)
     if offer.expires_at <= timezone.now() or offer.start_date <= timezone.now().date():
-        raise ValidationError("This draft's dates have passed: edit them before sending.")
+        raise ValidationError(_("This draft's dates have passed: edit them before sending."))
     offer.status, offer.sent_at = Status.SENT, timezone.now()
     offer.save(update_fields=["status", "sent_at"])
     _audit(offer, by)
@@ -177,7 +178,9 @@ def withdraw(offer, by):
     """Take back a draft or a sent offer; the application stays at Offer for a new one."""
     offer = _lock_offer(offer)
     if offer.status not in (Status.DRAFT, Status.SENT):
-        raise ValidationError(f"This offer is {offer.get_status_display().lower()}.")
+        raise ValidationError(
+            _("This offer is %(status)s.") % {"status": offer.get_status_display().lower()}
+        )
     offer.status = Status.WITHDRAWN
     offer.save(update_fields=["status"])
     _audit(offer, by)
@@ -191,8 +194,8 @@ def offer_for_link(token):
         token,
         Offer.SALT,
         None,  # the offer's own expiry bounds the link, below
-        expired="This offer has expired.",
-        invalid="This link is not valid. Check that you copied all of it.",
+        expired=_("This offer has expired."),
+        invalid=_("This link is not valid. Check that you copied all of it."),
     )
     offer = (
         Offer.objects.select_related("application__candidate", "application__opening__team")
@@ -200,25 +203,26 @@ def offer_for_link(token):
         .first()
     )
     if offer is None:
-        raise LinkError("This offer was withdrawn. Write to the recruiter who contacted you.")
+        raise LinkError(_("This offer was withdrawn. Write to the recruiter who contacted you."))
     check_answerable(offer)
     return offer
 
 
 def check_answerable(offer):
     if offer.status == Status.ACCEPTED:
-        raise LinkError("You already accepted this offer. Welcome aboard!")
+        raise LinkError(_("You already accepted this offer. Welcome aboard!"))
     if offer.status == Status.DECLINED:
-        raise LinkError("You already declined this offer.")
+        raise LinkError(_("You already declined this offer."))
     if offer.status == Status.EXPIRED or (
         offer.status == Status.SENT and offer.expires_at <= timezone.now()
     ):
         expired = messages.shown_to(offer.application.candidate, offer.expires_at)
         raise LinkError(
-            f"This offer expired on {expired}. Write to the recruiter who contacted you."
+            _("This offer expired on %(date)s. Write to the recruiter who contacted you.")
+            % {"date": expired}
         )
     if offer.status != Status.SENT:
-        raise LinkError("This offer was withdrawn. Write to the recruiter who contacted you.")
+        raise LinkError(_("This offer was withdrawn. Write to the recruiter who contacted you."))
 
 
 def _answer(offer, status, stage, reason=""):
@@ -227,10 +231,12 @@ def _answer(offer, status, stage, reason=""):
         offer = _lock_offer(offer)
         check_answerable(offer)
         if application.stage != Stage.OFFER:
-            raise LinkError("This application is closed. Write to the recruiter who contacted you.")
+            raise LinkError(
+                _("This application is closed. Write to the recruiter who contacted you.")
+            )
         offer.status, offer.answered_at, offer.decline_reason = status, timezone.now(), reason
         offer.save(update_fields=["status", "answered_at", "decline_reason"])
-        _audit(offer, None, f"{offer.get_status_display()} by the candidate")
+        _audit(offer, None, " by the candidate")
         application.move_to(stage, by=None)
         automation.after_move(application, Stage.OFFER)
         _tell_recruiters(offer)
@@ -247,7 +253,7 @@ def decline(offer, reason=""):
     is Withdrawn (the candidate said no), the reason kept on the offer."""
     reason = reason.strip()
     if len(reason) > MAX_REASON:
-        raise ValidationError(f"Keep the reason to {MAX_REASON} characters.")
+        raise ValidationError(_("Keep the reason to %(max)s characters.") % {"max": MAX_REASON})
     return _answer(offer, Status.DECLINED, Stage.WITHDRAWN, reason)
 
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from ..access import get_application_for_offer, get_offer_for
@@ -30,7 +31,7 @@ def offer_prepare(request, application_id):
         except ValidationError as error:
             form.add_offer_error(error)
         else:
-            messages.success(request, "Offer drafted. Check it, then send it to the candidate.")
+            messages.success(request, _("Offer drafted. Check it, then send it to the candidate."))
             return redirect(application)
     context = {"form": form, "application": application, "allowed": allowed}
     status = 400 if form.errors else 200
@@ -49,7 +50,7 @@ def offer_edit(request, application_id, offer_id):
         except ValidationError as error:
             form.add_offer_error(error)
         else:
-            messages.success(request, "Draft offer saved.")
+            messages.success(request, _("Draft offer saved."))
             return redirect(offer.application)
     context = {"form": form, "application": offer.application, "offer": offer, "allowed": allowed}
     status = 400 if form.errors else 200
@@ -67,7 +68,10 @@ def offer_send(request, application_id, offer_id):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Offer sent to {offer.application.candidate}.")
+            messages.success(
+                request,
+                _("Offer sent to %(candidate)s.") % {"candidate": offer.application.candidate},
+            )
         return redirect(offer.application)
     subject, body = compose(
         offer.application,
@@ -90,7 +94,7 @@ def offer_withdraw(request, application_id, offer_id):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Offer withdrawn. You can prepare a new one.")
+            messages.success(request, _("Offer withdrawn. You can prepare a new one."))
         return redirect(offer.application)
     context = {"offer": offer, "application": offer.application}
     return render(request, "hiring/offers/offer_withdraw.html", context)

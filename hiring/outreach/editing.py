@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from ..models import (
     Application,
@@ -45,8 +46,18 @@ def owned_by(team):
 def describe(template):
     """What the audit trail says of a template: its kind or name, never a candidate's data."""
     if template.kind == Kind.MESSAGE:
-        return f"{template.get_kind_display()} “{template.name}”"
-    return template.get_kind_display()
+        return _("%(kind)s “%(name)s”") % {
+            "kind": template.get_kind_display(),
+            "name": template.name,
+        }
+    return str(template.get_kind_display())
+
+
+def _audit(template, by, team, outcome):
+    """A change of a template in the audit trail: stored, so in the default language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        details = f"{describe(template)}: {outcome}"
+    AuditEvent.record(AuditEvent.Action.EMAIL_TEMPLATE_CHANGED, by, team, details=details)
 
 
 def _lock_owner(team):
@@ -62,26 +73,26 @@ def check(team, kind, *, subject, body, name="", send_on_stage="", template=None
     """ValidationError by field for a template that may not be saved as it stands."""
     errors = dict(placeholders.problems(kind, subject, body))
     if kind == Kind.MESSAGE and not name.strip():
-        errors["name"] = "Name this message, so people can choose it."
+        errors["name"] = _("Name this message, so people can choose it.")
     elif kind == Kind.MESSAGE:
         same_name = owned_by(team).filter(kind=Kind.MESSAGE, name__iexact=name.strip())
         if template is not None:
             same_name = same_name.exclude(pk=template.pk)
         if same_name.exists():
-            errors["name"] = "Another message already has this name."
+            errors["name"] = _("Another message already has this name.")
     if send_on_stage:
         if kind not in AUTOMATIC_KINDS:
-            errors["send_on_stage"] = "This email cannot go out on its own."
+            errors["send_on_stage"] = _("This email cannot go out on its own.")
         elif send_on_stage not in AUTOMATIC_STAGES:
-            errors["send_on_stage"] = "Rejections wait for a recruiter: choose another stage."
+            errors["send_on_stage"] = _("Rejections wait for a recruiter: choose another stage.")
         else:
             taken = owned_by(team).filter(send_on_stage=send_on_stage)
             if template is not None:
                 taken = taken.exclude(pk=template.pk)
             if (other := taken.first()) is not None:
-                errors["send_on_stage"] = (
-                    f"“{other.name}” already goes out on a move to {Stage(send_on_stage).label}."
-                )
+                errors["send_on_stage"] = _(
+                    "“%(name)s” already goes out on a move to %(stage)s."
+                ) % {"name": other.name, "stage": Stage(send_on_stage).label}
     if errors:
         raise ValidationError(errors)
 
@@ -96,7 +107,8 @@ def save(team, kind, by, *, subject, body, name="", send_on_stage="", template=N
     if template is not None:
         template = EmailTemplate.objects.select_for_update().get(pk=template.pk)
     if kind != Kind.MESSAGE:
-        name = Kind(kind).label
+        with translation.override(settings.LANGUAGE_CODE):  # stored
+            name = str(Kind(kind).label)
     check(
         team,
         kind,
@@ -115,9 +127,7 @@ def save(team, kind, by, *, subject, body, name="", send_on_stage="", template=N
     template.updated_at = timezone.now()
     template.full_clean()
     template.save()
-    AuditEvent.record(
-        AuditEvent.Action.EMAIL_TEMPLATE_CHANGED, by, team, details=f"{describe(template)}: saved"
-    )
+    _audit(template, by, team, "saved")
     return template
 
 
@@ -128,12 +138,7 @@ def remove(template, by):
     if template is None:
         return
     outcome = "removed" if template.kind == Kind.MESSAGE else "back to the default text"
-    AuditEvent.record(
-        AuditEvent.Action.EMAIL_TEMPLATE_CHANGED,
-        by,
-        template.team,
-        details=f"{describe(template)}: {outcome}",
-    )
+    _audit(template, by, template.team, outcome)
     template.delete()
 
 
@@ -168,14 +173,14 @@ def starting_points(application):
     )
     points = {
         f"kind:{Kind.MESSAGE}": StartingPoint(
-            "A blank message", Kind.MESSAGE, placeholders.DEFAULTS[Kind.MESSAGE]
+            _("A blank message"), Kind.MESSAGE, placeholders.DEFAULTS[Kind.MESSAGE]
         )
     }
     for template in saved:
         if template.kind == Kind.MESSAGE:
-            owner = template.team.name if template.team else "organisation"
+            owner = template.team.name if template.team else _("organisation")
             points[f"template:{template.pk}"] = StartingPoint(
-                f"{template.name} ({owner})",
+                _("%(name)s (%(owner)s)") % {"name": template.name, "owner": owner},
                 Kind.MESSAGE,
                 placeholders.Text(template.subject, template.body),
             )

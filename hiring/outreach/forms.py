@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 from ..models import Application, EmailTemplate, validate_single_line
 from . import editing, placeholders
@@ -12,18 +13,28 @@ PREVIEW_CHOICES = 20
 
 
 class TemplateForm(forms.Form):
-    name = forms.CharField(max_length=80, validators=[validate_single_line])
-    subject = forms.CharField(max_length=200, validators=[validate_single_line])
-    body = forms.CharField(max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 14}))
+    name = forms.CharField(
+        label=gettext_lazy("Name"), max_length=80, validators=[validate_single_line]
+    )
+    subject = forms.CharField(
+        label=gettext_lazy("Subject"), max_length=200, validators=[validate_single_line]
+    )
+    body = forms.CharField(
+        label=gettext_lazy("Body"),
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
     send_on_stage = forms.ChoiceField(
-        label="Send on a move to",
+        label=gettext_lazy("Send on a move to"),
         required=False,
-        choices=[("", "No stage: people send it by hand")]
+        choices=[("", gettext_lazy("No stage: people send it by hand"))]
         + [(stage.value, stage.label) for stage in editing.AUTOMATIC_STAGES],
-        help_text="Sent, after the undo delay, when an application of this team moves there.",
+        help_text=gettext_lazy(
+            "Sent, after the undo delay, when an application of this team moves there."
+        ),
     )
     preview_with = forms.TypedChoiceField(
-        label="Preview with", required=False, coerce=int, empty_value=None
+        label=gettext_lazy("Preview with"), required=False, coerce=int, empty_value=None
     )
 
     def __init__(self, *args, kind, team, editor, template=None, **kwargs):
@@ -37,8 +48,12 @@ class TemplateForm(forms.Form):
         if team is not None:
             recent = recent.filter(opening__team=team)
         self.recent = {application.pk: application for application in recent[:PREVIEW_CHOICES]}
-        self.fields["preview_with"].choices = [("", "A sample candidate")] + [
-            (pk, f"{application.candidate} for {application.opening.title}")
+        self.fields["preview_with"].choices = [("", gettext("A sample candidate"))] + [
+            (
+                pk,
+                gettext("%(candidate)s for %(opening)s")
+                % {"candidate": application.candidate, "opening": application.opening.title},
+            )
             for pk, application in self.recent.items()
         ]
 
@@ -71,8 +86,14 @@ class ComposeForm(forms.Form):
     """An email a person writes to the candidate, starting from a template's text."""
 
     start = forms.ChoiceField(widget=forms.HiddenInput)
-    subject = forms.CharField(max_length=200, validators=[validate_single_line])
-    body = forms.CharField(max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 14}))
+    subject = forms.CharField(
+        label=gettext_lazy("Subject"), max_length=200, validators=[validate_single_line]
+    )
+    body = forms.CharField(
+        label=gettext_lazy("Body"),
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
 
     def __init__(self, *args, points, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
 
 from .. import freshness
 from ..accounts import zones
@@ -75,7 +76,8 @@ def values_for(application, by=None, values=None):
         "sender_name": by.display_name if by else Organisation.current().name,
         "status_link": status_link(application),
     }
-    extra = {key: shown_to(candidate, value) for key, value in (values or {}).items()}
+    with translation.override(candidate.language_code):  # dates in the reader's words
+        extra = {key: shown_to(candidate, value) for key, value in (values or {}).items()}
     return {**common, **extra}
 
 
@@ -156,7 +158,9 @@ def _shown_changed(email, changed):
 def send(email_id):
     """Send one email once it is due: from then on it can no longer be undone, and the
     ledger delivers it once however often this runs. True if it went out now."""
-    email = CandidateEmail.objects.select_related("application", "created_by").get(pk=email_id)
+    email = CandidateEmail.objects.select_related("application__candidate", "created_by").get(
+        pk=email_id
+    )
     if email.status == Status.SCHEDULED:
         committed = CandidateEmail.objects.filter(
             pk=email.pk, status=Status.SCHEDULED, send_after__lte=timezone.now()
@@ -169,8 +173,13 @@ def send(email_id):
 
 
 def message(email):
-    """The email as it goes out: its text, the candidate's link, replies to who wrote it."""
-    footer = f"\n\n--\nWhere your application stands: {status_link(email.application)}\n"
+    """The email as it goes out: its text, the candidate's link (in their language), replies
+    to who wrote it."""
+    with translation.override(email.application.candidate.language_code):
+        where = _("Where your application stands: %(link)s") % {
+            "link": status_link(email.application)
+        }
+    footer = f"\n\n--\n{where}\n"
     reply_to = [email.created_by.email] if email.created_by else []
     return EmailMultiAlternatives(
         subject=email.subject, body=email.body + footer, to=[email.to], reply_to=reply_to

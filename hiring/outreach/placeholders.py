@@ -1,9 +1,13 @@
-"""What an email to a candidate may say: the built-in texts, and the `{placeholder}`s each kind
+"""What an email to a candidate may say: the built-in texts (the organisation's own words to
+change, so in English: they are not translated), and the `{placeholder}`s each kind
 of email fills in. Plain data and functions, so a template is checked when it is saved, not
 when a candidate would receive it."""
 
 import re
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import EmailTemplate
 
@@ -12,24 +16,26 @@ Kind = EmailTemplate.Kind
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 COMMON = {
-    "candidate_name": "the candidate's full name",
-    "first_name": "the candidate's first name",
-    "opening_title": "the opening they applied for",
-    "team_name": "the team hiring",
-    "organisation_name": "your organisation",
-    "sender_name": "who sends the email (the organisation for automatic ones)",
-    "status_link": "the candidate's own page: where they are, their interviews, withdraw",
+    "candidate_name": gettext_lazy("the candidate's full name"),
+    "first_name": gettext_lazy("the candidate's first name"),
+    "opening_title": gettext_lazy("the opening they applied for"),
+    "team_name": gettext_lazy("the team hiring"),
+    "organisation_name": gettext_lazy("your organisation"),
+    "sender_name": gettext_lazy("who sends the email (the organisation for automatic ones)"),
+    "status_link": gettext_lazy(
+        "the candidate's own page: where they are, their interviews, withdraw"
+    ),
 }
 OWN = {
     Kind.INVITATION_TO_SCHEDULE: {
-        "schedule_link": "the page where the candidate picks interview times",
-        "schedule_expires": "when that link expires, in the candidate's time zone",
+        "schedule_link": gettext_lazy("the page where the candidate picks interview times"),
+        "schedule_expires": gettext_lazy("when that link expires, in the candidate's time zone"),
     },
     Kind.OFFER: {
-        "offer_link": "the page where the candidate reads and answers the offer",
-        "offer_title": "the job title offered",
-        "offer_start_date": "the start date offered",
-        "offer_expires": "when the offer expires, in the candidate's time zone",
+        "offer_link": gettext_lazy("the page where the candidate reads and answers the offer"),
+        "offer_title": gettext_lazy("the job title offered"),
+        "offer_start_date": gettext_lazy("the start date offered"),
+        "offer_expires": gettext_lazy("when the offer expires, in the candidate's time zone"),
     },
 }
 # Without these the email cannot do its job.
@@ -115,11 +121,17 @@ def problems(kind, subject, body):
         unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in known})
         if unknown:
             names = ", ".join(f"{{{name}}}" for name in unknown)
-            found[field] = f"Unknown placeholder: {names}. Use one of those listed."
+            found[field] = _("Unknown placeholder: %(names)s. Use one of those listed.") % {
+                "names": names
+            }
     missing = sorted(REQUIRED.get(kind, set()) - set(PLACEHOLDER.findall(subject + body)))
     if missing:
         names = ", ".join(f"{{{name}}}" for name in missing)
-        found.setdefault("body", f"This email needs {names}: without it the candidate cannot act.")
+        found.setdefault(
+            "body",
+            _("This email needs %(names)s: without it the candidate cannot act.")
+            % {"names": names},
+        )
     return found
 
 

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
@@ -57,11 +59,11 @@ def _render_templates(request, team, teams=()):
     for kind in editing.ONE_PER_OWNER:
         own = next((template for template in saved if template.kind == kind), None)
         if own is not None:
-            source, text = "Customised", own
+            source, text = _("Customised"), own
         elif kind in organisations:
-            source, text = "The organisation's text", organisations[kind]
+            source, text = _("The organisation's text"), organisations[kind]
         else:
-            source, text = "Built-in text", placeholders.DEFAULTS[kind]
+            source, text = _("Built-in text"), placeholders.DEFAULTS[kind]
         kinds.append(
             {
                 "kind": Kind(kind),
@@ -141,6 +143,7 @@ def _edit(request, team, kind, template):
         editor=request.user,
         template=template,
     )
+    required = placeholders.REQUIRED.get(kind, set())
     preview = None
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
@@ -167,7 +170,9 @@ def _edit(request, team, kind, template):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                flash.success(request, f"{editing.describe(saved)} saved.")
+                flash.success(
+                    request, _("%(template)s saved.") % {"template": editing.describe(saved)}
+                )
                 return redirect(_templates_url(team))
     context = {
         "form": form,
@@ -175,7 +180,8 @@ def _edit(request, team, kind, template):
         "kind": Kind(kind),
         "template": template,
         "placeholders": placeholders.allowed(kind),
-        "required": placeholders.REQUIRED.get(kind, set()),
+        "required": required,
+        "required_names": "".join(f"{{{name}}}" for name in required),
         "preview": preview,
         "back": _templates_url(team),
     }
@@ -190,9 +196,14 @@ def template_delete(request, template_id):
     template = get_email_template_for(request.user, template_id)
     editing.remove(template, request.user)
     if template.kind == Kind.MESSAGE:
-        flash.success(request, f"{editing.describe(template)} removed.")
+        flash.success(
+            request, _("%(template)s removed.") % {"template": editing.describe(template)}
+        )
     else:
-        flash.success(request, f"{editing.describe(template)}: back to the default text.")
+        flash.success(
+            request,
+            _("%(template)s: back to the default text.") % {"template": editing.describe(template)},
+        )
     return redirect(_templates_url(template.team))
 
 
@@ -218,7 +229,10 @@ def compose(request, application_id):
                 body=form.cleaned_data["body"],
                 delay=automation.undo_delay(),
             )
-            notice = f"“{email.subject}” goes out in {_undo_minutes()}: undo it until then."
+            notice = _("“%(subject)s” goes out in %(delay)s: undo it until then.") % {
+                "subject": email.subject,
+                "delay": _undo_minutes(),
+            }
             return _emails_changed(request, application, notice)
         if form.is_valid():
             preview = messages.preview(application, form.kind, text=form.text(), by=request.user)
@@ -245,8 +259,8 @@ def compose(request, application_id):
 
 
 def _undo_minutes():
-    minutes = automation.undo_delay().total_seconds() // 60
-    return f"{minutes:.0f} minute{'' if minutes == 1 else 's'}"
+    minutes = int(automation.undo_delay().total_seconds() // 60)
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
 
 
 @never_cache
@@ -256,9 +270,9 @@ def email_cancel(request, application_id, email_id):
     """Undo an email within its delay, or discard one awaiting confirmation."""
     email = get_candidate_email_for(request.user, application_id, email_id)
     if messages.cancel(email):
-        notice = f"“{email.subject}” will not be sent."
+        notice = _("“%(subject)s” will not be sent.") % {"subject": email.subject}
     else:
-        notice = f"“{email.subject}” was already sent or cancelled."
+        notice = _("“%(subject)s” was already sent or cancelled.") % {"subject": email.subject}
     return _emails_changed(request, email.application, notice)
 
 
@@ -268,9 +282,12 @@ def email_cancel(request, application_id, email_id):
 def email_confirm(request, application_id, email_id):
     email = get_candidate_email_for(request.user, application_id, email_id)
     if messages.confirm(email):
-        notice = f"“{email.subject}” goes out in {_undo_minutes()}: undo it until then."
+        notice = _("“%(subject)s” goes out in %(delay)s: undo it until then.") % {
+            "subject": email.subject,
+            "delay": _undo_minutes(),
+        }
     else:
-        notice = f"“{email.subject}” no longer awaits confirmation."
+        notice = _("“%(subject)s” no longer awaits confirmation.") % {"subject": email.subject}
     return _emails_changed(request, email.application, notice)
 
 
