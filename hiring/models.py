@@ -13,7 +13,9 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from scorecards import recommendation
 from scorecards.models import Category
@@ -30,7 +32,9 @@ NOT_ON_ONE_LINE = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
 
 def validate_single_line(value):
     if re.search(NOT_ON_ONE_LINE, value):
-        raise ValidationError("Write this on one line, without line breaks or control characters.")
+        raise ValidationError(
+            gettext("Write this on one line, without line breaks or control characters.")
+        )
 
 
 def single_line(text):
@@ -41,7 +45,10 @@ def single_line(text):
 
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"“{value}” is not an IANA time zone, such as Europe/Berlin.")
+        raise ValidationError(
+            gettext("“%(value)s” is not an IANA time zone, such as Europe/Berlin.")
+            % {"value": value}
+        )
 
 
 class UserManager(BaseUserManager):
@@ -69,30 +76,30 @@ class User(AbstractUser):
     """A person who signs in with their email. Team membership is separate from the role."""
 
     class Role(models.TextChoices):
-        MEMBER = "member", "Team member"
-        RECRUITER = "recruiter", "Recruiter"
-        LEADERSHIP = "leadership", "Leadership"
-        ADMIN = "admin", "Admin"
+        MEMBER = "member", _("Team member")
+        RECRUITER = "recruiter", _("Recruiter")
+        LEADERSHIP = "leadership", _("Leadership")
+        ADMIN = "admin", _("Admin")
 
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(max_length=100)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     # Blank: the browser's language (LocaleMiddleware); else the profile's choice.
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     role = models.CharField(max_length=20, choices=Role, default=Role.MEMBER)
     buffer_minutes = models.PositiveSmallIntegerField(
-        "buffer between interviews (minutes)", default=15
+        _("buffer between interviews (minutes)"), default=15
     )
     weekly_interview_cap = models.PositiveSmallIntegerField(
-        "most interviews a week", null=True, blank=True, default=6
+        _("most interviews a week"), null=True, blank=True, default=6
     )
     calendar_feed_url = models.URLField(
-        "calendar feed (.ics URL)",
+        _("calendar feed (.ics URL)"),
         blank=True,
-        help_text="Refreshed every hour; its events block interview times.",
+        help_text=_("Refreshed every hour; its events block interview times."),
     )
 
     USERNAME_FIELD = "email"
@@ -156,13 +163,13 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=100, default="Teamfit")
     require_mfa_for_staff = models.BooleanField(
-        "require two-factor authentication for leadership and recruiters", default=False
+        _("require two-factor authentication for leadership and recruiters"), default=False
     )
     retention_months = models.PositiveSmallIntegerField(
-        "keep candidates' data for (months)",
+        _("keep candidates' data for (months)"),
         default=24,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
-        help_text="After a candidate's last application closed; then their data is erased.",
+        help_text=_("After a candidate's last application closed; then their data is erased."),
     )
 
     def __str__(self):
@@ -193,9 +200,9 @@ class TeamQuerySet(models.QuerySet):
 
 class Team(models.Model):
     class MembershipRule(models.TextChoices):
-        MAJORITY = "majority", "Majority of members"
-        ANY_MEMBER = "any", "Any one member"
-        UNANIMOUS = "unanimous", "Every member"
+        MAJORITY = "majority", _("Majority of members")
+        ANY_MEMBER = "any", _("Any one member")
+        UNANIMOUS = "unanimous", _("Every member")
 
     name = models.CharField(max_length=80, unique=True)
     description = models.TextField(blank=True)
@@ -203,7 +210,7 @@ class Team(models.Model):
         max_length=20,
         choices=MembershipRule,
         default=MembershipRule.MAJORITY,
-        help_text="Who must approve adding or removing a member, or changing this rule.",
+        help_text=_("Who must approve adding or removing a member, or changing this rule."),
     )
     created_at = models.DateTimeField(default=timezone.now)
     members = models.ManyToManyField(User, through="Membership", related_name="teams")
@@ -267,16 +274,16 @@ class Proposal(models.Model):
     membership rule."""
 
     class Kind(models.TextChoices):
-        ADD = "add", "Add a member"
-        REMOVE = "remove", "Remove a member"
-        RULE = "rule", "Change the membership rule"
-        DECISION_RULE = "decision", "Change an opening's decision rule"
+        ADD = "add", _("Add a member")
+        REMOVE = "remove", _("Remove a member")
+        RULE = "rule", _("Change the membership rule")
+        DECISION_RULE = "decision", _("Change an opening's decision rule")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="proposals")
     kind = models.CharField(max_length=10, choices=Kind)
@@ -334,23 +341,29 @@ class Proposal(models.Model):
     @property
     def summary(self):
         if self.kind == self.Kind.ADD:
-            return f"Add {self.subject or self.email}"
+            return gettext("Add %(person)s") % {"person": self.subject or self.email}
         if self.kind == self.Kind.REMOVE:
-            return f"Remove {self.subject}"
+            return gettext("Remove %(person)s") % {"person": self.subject}
         if self.kind == self.Kind.DECISION_RULE:
             before = recommendation.Rule(**self.rule_before).describe()
             after = recommendation.Rule(**self.rule_after).describe()
-            return f"Change the decision rule of {self.opening.title} from “{before}” to “{after}”"
-        return f"Change the membership rule to “{self.get_membership_rule_display()}”"
+            return gettext(
+                "Change the decision rule of %(opening)s from “%(before)s” to “%(after)s”"
+            ) % {"opening": self.opening.title, "before": before, "after": after}
+        return gettext("Change the membership rule to “%(rule)s”") % {
+            "rule": self.get_membership_rule_display()
+        }
 
     @property
     def announcement(self):
         """What the member who acted is told."""
         if self.status == self.Status.ACCEPTED:
-            return f"Accepted: {self.summary}."
+            return gettext("Accepted: %(proposal)s.") % {"proposal": self.summary}
         if self.status == self.Status.REJECTED:
-            return f"Rejected: {self.summary}."
-        return f"Proposed: {self.summary}. It needs the team's approval."
+            return gettext("Rejected: %(proposal)s.") % {"proposal": self.summary}
+        return gettext("Proposed: %(proposal)s. It needs the team's approval.") % {
+            "proposal": self.summary
+        }
 
 
 class Ballot(models.Model):
@@ -455,17 +468,17 @@ class Invitation(models.Model):
             token,
             cls.SALT,
             cls.max_age(),
-            expired="This invitation has expired. Ask for a new one.",
-            invalid="This invitation link is not valid. Check that you copied all of it.",
+            expired=gettext("This invitation has expired. Ask for a new one."),
+            invalid=gettext("This invitation link is not valid. Check that you copied all of it."),
         )
         invitation = cls.objects.select_related("team").filter(pk=pk).first()
         if invitation is None or invitation.revoked_at:
-            raise LinkError("This invitation was withdrawn.")
+            raise LinkError(gettext("This invitation was withdrawn."))
         if invitation.accepted_at:
-            raise LinkError("This invitation has already been used. Sign in instead.")
+            raise LinkError(gettext("This invitation has already been used. Sign in instead."))
         # A link signed later (a retried email) must not outlive the invitation itself.
         if timezone.now() >= invitation.expires_at:
-            raise LinkError("This invitation has expired. Ask for a new one.")
+            raise LinkError(gettext("This invitation has expired. Ask for a new one."))
         return invitation
 
 
@@ -499,21 +512,21 @@ class Opening(models.Model):
     """A role a team hires for, with the scorecard its interviewers use."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="openings")
     title = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     decision_method = models.CharField(
-        "decision rule",
+        _("decision rule"),
         max_length=10,
         choices=recommendation.Method,
         default=recommendation.Method.MAJORITY,
     )
-    min_scorecards = models.PositiveSmallIntegerField("quorum: scorecards", default=2)
-    min_team_fit_peers = models.PositiveSmallIntegerField("quorum: team-fit peers", default=1)
+    min_scorecards = models.PositiveSmallIntegerField(_("quorum: scorecards"), default=2)
+    min_team_fit_peers = models.PositiveSmallIntegerField(_("quorum: team-fit peers"), default=1)
     # Every method needs both categories at or above their own threshold (SPEC principle 3).
     skills_threshold = models.DecimalField(
         max_digits=3, decimal_places=2, default=Decimal("2.5"), validators=ON_THE_SCALE
@@ -521,9 +534,9 @@ class Opening(models.Model):
     team_fit_threshold = models.DecimalField(
         max_digits=3, decimal_places=2, default=Decimal("2.5"), validators=ON_THE_SCALE
     )
-    strong_no_veto = models.BooleanField("any strong no is a veto", default=True)
+    strong_no_veto = models.BooleanField(_("any strong no is a veto"), default=True)
     vote_counting = models.CharField(
-        "votes are counted",
+        _("votes are counted"),
         max_length=12,
         choices=recommendation.VoteCounting,
         default=recommendation.VoteCounting.PER_INTERVIEWER,
@@ -566,7 +579,9 @@ def rule_snapshot(values):
 def validate_resume_size(file):
     limit = settings.RESUME_MAX_BYTES
     if file.size > limit:
-        raise ValidationError(f"The résumé is too large: at most {limit // (1024 * 1024)} MB.")
+        raise ValidationError(
+            gettext("The résumé is too large: at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
+        )
 
 
 class Candidate(models.Model):
@@ -578,10 +593,10 @@ class Candidate(models.Model):
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)
     links = models.TextField(
-        blank=True, help_text="One link per line: portfolio, GitHub, LinkedIn."
+        blank=True, help_text=_("One link per line: portfolio, GitHub, LinkedIn.")
     )
     resume = models.FileField(
-        "résumé",
+        _("résumé"),
         upload_to="resumes/%Y/%m/",
         blank=True,
         validators=[
@@ -645,15 +660,15 @@ class Application(models.Model):
     """A candidate for an opening, moving through the pipeline's stages."""
 
     class Stage(models.TextChoices):
-        APPLIED = "applied", "Applied"
-        SCREEN = "screen", "Screen"
-        PANEL = "panel", "Panel"
-        DEBRIEF = "debrief", "Debrief"
-        DECIDED = "decided", "Decided"
-        OFFER = "offer", "Offer"
-        HIRED = "hired", "Hired"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        APPLIED = "applied", pgettext_lazy("stage", "Applied")
+        SCREEN = "screen", pgettext_lazy("stage", "Screen")
+        PANEL = "panel", pgettext_lazy("stage", "Panel")
+        DEBRIEF = "debrief", pgettext_lazy("stage", "Debrief")
+        DECIDED = "decided", pgettext_lazy("stage", "Decided")
+        OFFER = "offer", pgettext_lazy("stage", "Offer")
+        HIRED = "hired", pgettext_lazy("stage", "Hired")
+        REJECTED = "rejected", pgettext_lazy("stage", "Rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("stage", "Withdrawn")
 
     # The team's decision moves an application to decided, offer, hired or rejected; people
     # move it only between these.
@@ -661,10 +676,10 @@ class Application(models.Model):
     CLOSED_STAGES = [Stage.DECIDED, Stage.OFFER, Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN]
 
     class Source(models.TextChoices):
-        CAREERS = "careers", "Careers page"
-        REFERRAL = "referral", "Referral"
-        RECRUITER = "recruiter", "Added by a recruiter"
-        IMPORTED = "imported", "Imported"
+        CAREERS = "careers", _("Careers page")
+        REFERRAL = "referral", _("Referral")
+        RECRUITER = "recruiter", _("Added by a recruiter")
+        IMPORTED = "imported", _("Imported")
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="applications")
     opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="applications")
@@ -722,13 +737,17 @@ class Application(models.Model):
         try:
             pk = signing.Signer(salt=cls.STATUS_SALT).unsign_object(token)
         except signing.BadSignature as error:
-            raise LinkError("This link is not valid. Check that you copied all of it.") from error
+            raise LinkError(
+                gettext("This link is not valid. Check that you copied all of it.")
+            ) from error
         application = cls.objects.select_related("candidate", "opening__team").filter(pk=pk).first()
         if application is None or application.candidate.erased_at:
-            raise LinkError("We no longer hold this application.")
+            raise LinkError(gettext("We no longer hold this application."))
         max_age = timedelta(days=settings.CANDIDATE_LINK_MAX_AGE_DAYS)
         if application.is_closed and application.stage_changed_at <= timezone.now() - max_age:
-            raise LinkError("This link has expired. Write to the recruiter who contacted you.")
+            raise LinkError(
+                gettext("This link has expired. Write to the recruiter who contacted you.")
+            )
         return application
 
     @property
@@ -748,12 +767,14 @@ class Application(models.Model):
         StageChange.objects.create(
             application=self, from_stage=self.stage, to_stage=stage, by=by, at=now
         )
+        with translation.override(settings.LANGUAGE_CODE):  # stored: the audit trail's words
+            details = f"{self.get_stage_display()} → {self.Stage(stage).label}"
         AuditEvent.record(
             AuditEvent.Action.STAGE_CHANGED,
             by,
             self.opening.team,
             application=self,
-            details=f"{self.get_stage_display()} → {self.Stage(stage).label}",
+            details=details,
         )
         self.stage = stage
         self.stage_changed_at = now
@@ -783,8 +804,8 @@ class Consent(models.Model):
     """A candidate's consent to the privacy notice, in the version they were shown."""
 
     class Purpose(models.TextChoices):
-        APPLICATION = "application", "Applied under the privacy notice"
-        KEEP = "keep", "Asked to be kept on file"
+        APPLICATION = "application", _("Applied under the privacy notice")
+        KEEP = "keep", _("Asked to be kept on file")
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="consents")
     application = models.ForeignKey(
@@ -806,12 +827,12 @@ class EmailTemplate(models.Model):
     Placeholders are `{name}` (hiring/outreach/templates.py lists them and checks each)."""
 
     class Kind(models.TextChoices):
-        APPLICATION_RECEIVED = "received", "Application received"
-        INVITATION_TO_SCHEDULE = "schedule", "Invitation to schedule"
-        REJECTED_AFTER_SCREEN = "rejected_screen", "Rejection after screen"
-        REJECTED_AFTER_INTERVIEWS = "rejected_panel", "Rejection after interviews"
-        OFFER = "offer", "Offer"
-        MESSAGE = "message", "Free-form message"
+        APPLICATION_RECEIVED = "received", _("Application received")
+        INVITATION_TO_SCHEDULE = "schedule", _("Invitation to schedule")
+        REJECTED_AFTER_SCREEN = "rejected_screen", _("Rejection after screen")
+        REJECTED_AFTER_INTERVIEWS = "rejected_panel", _("Rejection after interviews")
+        OFFER = "offer", _("Offer")
+        MESSAGE = "message", _("Free-form message")
 
     team = models.ForeignKey(
         Team, on_delete=models.CASCADE, null=True, blank=True, related_name="email_templates"
@@ -823,7 +844,7 @@ class EmailTemplate(models.Model):
     body = models.TextField()
     # Goes out (after the undo delay) when an application moves to this stage.
     send_on_stage = models.CharField(
-        max_length=12, choices=Application.Stage, blank=True, help_text="Send on a move to"
+        max_length=12, choices=Application.Stage, blank=True, help_text=_("Send on a move to")
     )
     updated_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -849,10 +870,10 @@ class CandidateEmail(models.Model):
     goes out), sent once through the notification ledger, shown on the application's timeline."""
 
     class Status(models.TextChoices):
-        AWAITING_CONFIRMATION = "awaiting", "Awaiting a recruiter's confirmation"
-        SCHEDULED = "scheduled", "Scheduled"
-        SENT = "sent", "Sent"
-        CANCELLED = "cancelled", "Cancelled"
+        AWAITING_CONFIRMATION = "awaiting", _("Awaiting a recruiter's confirmation")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(max_length=20, choices=EmailTemplate.Kind)
@@ -888,21 +909,21 @@ class Offer(models.Model):
     a signed link. Its moves are in hiring/offers/offers.py, each audited."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SENT = "sent", "Sent"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        EXPIRED = "expired", "Expired"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     LIVE = [Status.DRAFT, Status.SENT, Status.ACCEPTED]
     SALT = "teamfit.offer"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="offers")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    title = models.CharField("job title", max_length=120, validators=[validate_single_line])
+    title = models.CharField(_("job title"), max_length=120, validators=[validate_single_line])
     start_date = models.DateField()
-    terms = models.TextField(help_text="Salary, equity, benefits: what the candidate accepts.")
+    terms = models.TextField(help_text=_("Salary, equity, benefits: what the candidate accepts."))
     expires_at = models.DateTimeField()
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -931,11 +952,11 @@ class CandidateImport(models.Model):
     """A CSV of candidates checked row by row, then imported in a worker, all or nothing."""
 
     class Status(models.TextChoices):
-        PREVIEW = "preview", "Checked, waiting to import"
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Importing"
-        DONE = "done", "Imported"
-        FAILED = "failed", "Failed"
+        PREVIEW = "preview", _("Checked, waiting to import")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
 
     opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="imports")
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -962,13 +983,13 @@ class WorkingHours(models.Model):
     """A range of a weekday, in the person's own time zone, when they can interview."""
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="working_hours")
     weekday = models.PositiveSmallIntegerField(choices=Weekday)
@@ -977,7 +998,7 @@ class WorkingHours(models.Model):
 
     class Meta:
         ordering = ["weekday", "start"]
-        verbose_name_plural = "working hours"
+        verbose_name_plural = _("working hours")
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="working_hours_order"),
         ]
@@ -988,9 +1009,9 @@ class WorkingHours(models.Model):
 
 class BusyBlock(models.Model):
     class Source(models.TextChoices):
-        MANUAL = "manual", "Added by hand"
-        UPLOAD = "upload", "Imported .ics file"
-        FEED = "feed", "Calendar feed"
+        MANUAL = "manual", _("Added by hand")
+        UPLOAD = "upload", _("Imported .ics file")
+        FEED = "feed", _("Calendar feed")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="busy_blocks")
     start = models.DateTimeField()
@@ -1032,7 +1053,7 @@ class Panel(models.Model):
 
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="panel")
     back_to_back = models.BooleanField(
-        default=True, help_text="All sessions on one day, one after another, in any order."
+        default=True, help_text=_("All sessions on one day, one after another, in any order.")
     )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -1050,7 +1071,9 @@ class InterviewSession(models.Model):
     focus = models.CharField(max_length=10, choices=Category)
     duration_minutes = models.PositiveSmallIntegerField(default=45)
     pool_count = models.PositiveSmallIntegerField(
-        "people from the pool", default=0, help_text="Chosen when booking, least loaded first."
+        _("people from the pool"),
+        default=0,
+        help_text=_("Chosen when booking, least loaded first."),
     )
     start = models.DateTimeField(null=True, blank=True)
     end = models.DateTimeField(null=True, blank=True)
@@ -1081,7 +1104,7 @@ class SessionInterviewer(models.Model):
         InterviewSession, on_delete=models.CASCADE, related_name="interviewers"
     )
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="session_seats")
-    shadow = models.BooleanField(default=False, help_text="A trainee: observes, gives no vote.")
+    shadow = models.BooleanField(default=False, help_text=_("A trainee: observes, gives no vote."))
     from_pool = models.BooleanField(default=False)
     start = models.DateTimeField(null=True, blank=True)
     end = models.DateTimeField(null=True, blank=True)
@@ -1124,7 +1147,7 @@ class SlotOffer(models.Model):
 
     def check_unused(self):
         if self.used_at:
-            raise LinkError("You already picked a time with this link.")
+            raise LinkError(gettext("You already picked a time with this link."))
 
     @classmethod
     def from_token(cls, token):
@@ -1134,17 +1157,17 @@ class SlotOffer(models.Model):
             token,
             cls.SALT,
             max_age,
-            expired="This link has expired. Ask your recruiter for a new one.",
-            invalid="This link is not valid. Check that you copied all of it.",
+            expired=gettext("This link has expired. Ask your recruiter for a new one."),
+            invalid=gettext("This link is not valid. Check that you copied all of it."),
         )
         offer = cls.objects.select_related("panel__application__candidate").filter(pk=pk).first()
         if offer is None:
-            raise LinkError("This link was withdrawn.")
+            raise LinkError(gettext("This link was withdrawn."))
         if offer.panel.application.candidate.erased_at:
-            raise LinkError("We no longer hold this application.")
+            raise LinkError(gettext("We no longer hold this application."))
         offer.check_unused()
         if timezone.now() >= offer.expires_at:
-            raise LinkError("This link has expired. Ask your recruiter for a new one.")
+            raise LinkError(gettext("This link has expired. Ask your recruiter for a new one."))
         return offer
 
 
@@ -1182,9 +1205,9 @@ class Decision(models.Model):
     records, confirms or changes it."""
 
     class Outcome(models.TextChoices):
-        HIRE = "hire", "Hire"
-        NO_HIRE = "no_hire", "No hire"
-        HOLD = "hold", "Hold"
+        HIRE = "hire", _("Hire")
+        NO_HIRE = "no_hire", _("No hire")
+        HOLD = "hold", _("Hold")
 
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="decision"
@@ -1227,27 +1250,27 @@ class AuditEvent(models.Model):
     """What happened, who did it and when: written once, never edited or deleted."""
 
     class Action(models.TextChoices):
-        FEEDBACK_SUBMITTED = "feedback_submitted", "Feedback submitted"
-        FEEDBACK_AMENDED = "feedback_amended", "Feedback amended"
-        DEBRIEF_OPENED = "debrief_opened", "Debrief opened"
-        INTERVIEWER_EXCUSED = "interviewer_excused", "Interviewer excused"
-        DECISION_RECORDED = "decision_recorded", "Decision recorded"
-        DECISION_CONFIRMED = "decision_confirmed", "Decision confirmed"
-        STAGE_CHANGED = "stage_changed", "Stage changed"
-        MEMBERSHIP_CHANGED = "membership_changed", "Membership changed"
-        DECISION_RULE = "decision_rule", "Decision rule"
-        PERSON_CHANGED = "person_changed", "Person changed"
-        PANEL_BOOKED = "panel_booked", "Panel booked"
-        PANEL_CHANGED = "panel_changed", "Panel changed"
-        PANEL_CANCELLED = "panel_cancelled", "Session cancelled"
-        CANDIDATES_MERGED = "candidates_merged", "Candidates merged"
-        CANDIDATES_IMPORTED = "candidates_imported", "Candidates imported"
-        EMAIL_TEMPLATE_CHANGED = "email_template", "Email template changed"
-        OFFER = "offer", "Offer"
-        WITHDRAWN_BY_CANDIDATE = "withdrawn", "Withdrawn by the candidate"
-        CANDIDATE_ERASED = "candidate_erased", "Candidate's data erased"
-        LEGAL_HOLD = "legal_hold", "Legal hold"
-        DATA_EXPORTED = "data_exported", "Candidate's data exported"
+        FEEDBACK_SUBMITTED = "feedback_submitted", _("Feedback submitted")
+        FEEDBACK_AMENDED = "feedback_amended", _("Feedback amended")
+        DEBRIEF_OPENED = "debrief_opened", _("Debrief opened")
+        INTERVIEWER_EXCUSED = "interviewer_excused", _("Interviewer excused")
+        DECISION_RECORDED = "decision_recorded", _("Decision recorded")
+        DECISION_CONFIRMED = "decision_confirmed", _("Decision confirmed")
+        STAGE_CHANGED = "stage_changed", _("Stage changed")
+        MEMBERSHIP_CHANGED = "membership_changed", _("Membership changed")
+        DECISION_RULE = "decision_rule", _("Decision rule")
+        PERSON_CHANGED = "person_changed", _("Person changed")
+        PANEL_BOOKED = "panel_booked", _("Panel booked")
+        PANEL_CHANGED = "panel_changed", _("Panel changed")
+        PANEL_CANCELLED = "panel_cancelled", _("Session cancelled")
+        CANDIDATES_MERGED = "candidates_merged", _("Candidates merged")
+        CANDIDATES_IMPORTED = "candidates_imported", _("Candidates imported")
+        EMAIL_TEMPLATE_CHANGED = "email_template", _("Email template changed")
+        OFFER = "offer", _("Offer")
+        WITHDRAWN_BY_CANDIDATE = "withdrawn", _("Withdrawn by the candidate")
+        CANDIDATE_ERASED = "candidate_erased", _("Candidate's data erased")
+        LEGAL_HOLD = "legal_hold", _("Legal hold")
+        DATA_EXPORTED = "data_exported", _("Candidate's data exported")
 
     # None for the organisation's own events (a person's role changed).
     team = models.ForeignKey(
@@ -1300,10 +1323,10 @@ class CandidateAccess(models.Model):
     than the retention period are pruned by the retention run, the one deletion."""
 
     class What(models.TextChoices):
-        APPLICATION = "application", "Opened an application's page"
-        RESUME = "resume", "Downloaded the résumé"
-        PRIVACY = "privacy", "Opened the candidate's privacy page"
-        EXPORT = "export", "Downloaded the data export"
+        APPLICATION = "application", _("Opened an application's page")
+        RESUME = "resume", _("Downloaded the résumé")
+        PRIVACY = "privacy", _("Opened the candidate's privacy page")
+        EXPORT = "export", _("Downloaded the data export")
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="accesses")
     application = models.ForeignKey(
@@ -1356,12 +1379,12 @@ class DataExport(models.Model):
     a signed, expiring link (hiring/privacy/export.py)."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        BUILDING = "building", "Being prepared"
-        READY = "ready", "Ready to download"
-        DOWNLOADED = "downloaded", "Downloaded"
-        EXPIRED = "expired", "Expired"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        BUILDING = "building", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        DOWNLOADED = "downloaded", _("Downloaded")
+        EXPIRED = "expired", _("Expired")
+        FAILED = "failed", _("Failed")
 
     SALT = "teamfit.data-export"
 

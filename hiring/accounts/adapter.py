@@ -4,6 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from ..models import Invitation, LinkError
 from ..tasks import send_account_email
@@ -33,7 +34,9 @@ class AccountAdapter(DefaultAccountAdapter):
         email = super().clean_email(email)
         invitation = pending_invitation(self.request)
         if invitation and email.lower() != invitation.email.lower():
-            raise ValidationError(f"Sign up with the invited address, {invitation.email}.")
+            raise ValidationError(
+                _("Sign up with the invited address, %(email)s.") % {"email": invitation.email}
+            )
         return email
 
     def save_user(self, request, user, form, commit=True):

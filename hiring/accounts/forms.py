@@ -3,6 +3,8 @@ from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Organisation, User
 from . import zones
@@ -20,7 +22,7 @@ class TimeZoneSelect(forms.Select):
         shown = zones.listed_as(value or "") or value
         groups = list(self.choices)
         if shown and shown not in zones.listed():
-            groups.insert(0, ("Your current zone, no longer offered", [(shown, shown)]))
+            groups.insert(0, (_("Your current zone, no longer offered"), [(shown, shown)]))
         options = format_html_join(
             "",
             '<optgroup label="{}">{}</optgroup>',
@@ -31,7 +33,11 @@ class TimeZoneSelect(forms.Select):
                         "",
                         '<option value="{}"{}>{}</option>',
                         (
-                            (zone, mark_safe(" selected") if zone == shown else "", label)
+                            (
+                                zone,
+                                mark_safe(" selected") if zone == shown else "",
+                                _shown(zone, label),
+                            )
                             for zone, label in choices
                         ),
                     ),
@@ -43,13 +49,18 @@ class TimeZoneSelect(forms.Select):
         return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
 
 
+def _shown(zone, label):
+    """A zone's label as the menu shows it: the places are the database's, UTC's is ours."""
+    return _(label) if zone == zones.UTC else label
+
+
 class TimeZoneField(forms.ChoiceField):
     """One of the menu's zones; an alias a browser still reports (Asia/Calcutta) is taken as
     the zone it stands for."""
 
     widget = TimeZoneSelect
     default_error_messages = {
-        "invalid_choice": "Choose the place whose time you keep from the list.",
+        "invalid_choice": gettext_lazy("Choose the place whose time you keep from the list."),
     }
 
     def __init__(self, detect_browser_zone=False, **kwargs):
@@ -65,10 +76,15 @@ class TimeZoneField(forms.ChoiceField):
 class SignupDetailsForm(forms.Form):
     """What allauth's sign-up form asks beyond email and password."""
 
-    display_name = forms.CharField(max_length=100, help_text="How your colleagues see you.")
+    display_name = forms.CharField(
+        label=gettext_lazy("Display name"),
+        max_length=100,
+        help_text=gettext_lazy("How your colleagues see you."),
+    )
     time_zone = TimeZoneField(
         detect_browser_zone=True,
-        help_text="Interviews are shown and scheduled in this time zone.",
+        label=gettext_lazy("Time zone"),
+        help_text=gettext_lazy("Interviews are shown and scheduled in this time zone."),
     )
 
     def signup(self, request, user):
@@ -79,30 +95,39 @@ class SignupDetailsForm(forms.Form):
 
 class ProfileForm(forms.ModelForm):
     time_zone = TimeZoneField(
-        help_text="Every time on your pages and in your emails is shown in it; type a city's "
-        "first letters to find it."
+        label=gettext_lazy("Time zone"),
+        help_text=gettext_lazy(
+            "Every time on your pages and in your emails is shown in it; type a city's "
+            "first letters to find it."
+        ),
     )
 
+    # Each language is named in itself, so it reads the same in every language.
     language = forms.ChoiceField(
-        choices=[("", "The one my browser asks for"), *settings.LANGUAGES],
+        label=gettext_lazy("Language"),
+        choices=[("", gettext_lazy("The one my browser asks for")), *settings.LANGUAGES],
         required=False,
-        help_text="Your pages and your emails are written in it.",
+        help_text=gettext_lazy("Your pages and your emails are written in it."),
     )
 
     class Meta:
         model = User
         fields = ["display_name", "time_zone", "language"]
+        labels = {"display_name": gettext_lazy("Display name")}
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=User.Role, initial=User.Role.RECRUITER)
+    email = forms.EmailField(label=gettext_lazy("Email"))
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"), choices=User.Role, initial=User.Role.RECRUITER
+    )
 
 
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "require_mfa_for_staff", "retention_months"]
+        labels = {"name": gettext_lazy("Name")}
 
 
 class PersonForm(forms.ModelForm):
@@ -111,4 +136,8 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "role", "is_active"]
-        labels = {"is_active": "Active (can sign in)"}
+        labels = {
+            "display_name": gettext_lazy("Display name"),
+            "role": gettext_lazy("Role"),
+            "is_active": gettext_lazy("Active (can sign in)"),
+        }

@@ -2,8 +2,11 @@
 account is active. Each change is audited; nobody changes their own role or deactivates
 themselves, so the organisation always keeps an admin who can act."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from ..models import AuditEvent, User
 
@@ -12,14 +15,15 @@ from ..models import AuditEvent, User
 def change_person(person, by, *, display_name, role, is_active):
     person = User.objects.select_for_update().get(pk=person.pk)
     if person == by and (role != person.role or not is_active):
-        raise ValidationError("You cannot change your own role or deactivate yourself.")
+        raise ValidationError(_("You cannot change your own role or deactivate yourself."))
     changes = []
     if display_name != person.display_name:
         changes.append(f"name {person.display_name} → {display_name}")
         person.display_name = display_name
         person.save(update_fields=["display_name"])
     if role != person.role:
-        changes.append(f"role {person.get_role_display()} → {User.Role(role).label}")
+        with translation.override(settings.LANGUAGE_CODE):  # stored: the audit trail's words
+            changes.append(f"role {person.get_role_display()} → {User.Role(role).label}")
         person.assign_role(role)
     if is_active != person.is_active:
         changes.append("reactivated" if is_active else "deactivated")

@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -52,7 +53,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, _("Your profile is saved."))
         return redirect("profile")
     return render(
         request, "hiring/accounts/profile.html", {"form": form}, status=400 if form.errors else 200
@@ -67,7 +68,7 @@ def organisation(request):
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Organisation settings saved.")
+        messages.success(request, _("Organisation settings saved."))
         return redirect("organisation")
     return _render_organisation(request, form=form, status=400 if form.errors else 200)
 
@@ -96,7 +97,8 @@ def person_edit(request, user_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{form.cleaned_data['display_name']} saved.")
+            name = form.cleaned_data["display_name"]
+            messages.success(request, _("%(name)s saved.") % {"name": name})
             return redirect("organisation")
     context = {"person": person, "form": form}
     status = 400 if form.errors else 200
@@ -116,7 +118,9 @@ def invite(request):
         except ValidationError as error:
             form.add_error("email", error)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("organisation")
     return _render_organisation(request, status=400, invite_form=form)
 
@@ -128,15 +132,17 @@ def revoke_invitation(request, invitation_id):
     invitation = get_invitation_for_admin(request.user, invitation_id)
     if request.method != "POST":
         question = {
-            "title": f"Withdraw the invitation for {invitation.email}?",
-            "consequence": "The link in their email stops working. You can invite them again.",
-            "action": "Withdraw the invitation",
-            "keep": "Keep the invitation",
+            "title": _("Withdraw the invitation for %(email)s?") % {"email": invitation.email},
+            "consequence": _("The link in their email stops working. You can invite them again."),
+            "action": _("Withdraw the invitation"),
+            "keep": _("Keep the invitation"),
             "back": reverse("organisation"),
         }
         return render(request, "hiring/confirm.html", question)
     if invitation.revoke():
-        messages.success(request, f"Invitation for {invitation.email} withdrawn.")
+        messages.success(
+            request, _("Invitation for %(email)s withdrawn.") % {"email": invitation.email}
+        )
     else:
-        messages.error(request, "That invitation was already accepted.")
+        messages.error(request, _("That invitation was already accepted."))
     return redirect("organisation")

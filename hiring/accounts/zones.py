@@ -14,20 +14,23 @@ from importlib import resources
 
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 UTC = "UTC"
-# The database's first name part, as a menu group reads it.
+# The database's first name part, as a menu group reads it; in the order of their English names,
+# the menu's order in every language.
 REGIONS = {
-    "Africa": "Africa",
-    "America": "Americas",
-    "Antarctica": "Antarctica",
-    "Arctic": "Arctic",
-    "Asia": "Asia",
-    "Atlantic": "Atlantic Ocean",
-    "Australia": "Australia",
-    "Europe": "Europe",
-    "Indian": "Indian Ocean",
-    "Pacific": "Pacific Ocean",
+    "Africa": gettext_lazy("Africa"),
+    "America": gettext_lazy("Americas"),
+    "Antarctica": gettext_lazy("Antarctica"),
+    "Arctic": gettext_lazy("Arctic"),
+    "Asia": gettext_lazy("Asia"),
+    "Atlantic": gettext_lazy("Atlantic Ocean"),
+    "Australia": gettext_lazy("Australia"),
+    "Europe": gettext_lazy("Europe"),
+    "Indian": gettext_lazy("Indian Ocean"),
+    "Pacific": gettext_lazy("Pacific Ocean"),
 }
 
 
@@ -44,18 +47,21 @@ def city(name):
 @cache
 def menu():
     """[(group, [(zone, label), ...]), ...]: UTC first, then each region's zones by city.
-    A label starts with the city, so typing its first letters in the menu finds it."""
+    A label starts with the city, so typing its first letters in the menu finds it. The group
+    names are translated as the menu is shown; the places are the database's, in English."""
     countries = dict(_tzdata_lines("iso3166.tab"))
     groups = {}
-    for code, _, name, *comment in _tzdata_lines("zone.tab"):
+    for code, _coordinates, name, *comment in _tzdata_lines("zone.tab"):
         place = countries[code] + (f": {comment[0]}" if comment else "")
         label = city(name) if place == city(name) else f"{city(name)} — {place}"  # Singapore
         groups.setdefault(name.partition("/")[0], []).append((name, label))
     return [
-        ("UTC", [(UTC, "UTC — Coordinated Universal Time")]),
+        # Translated where the menu is shown (hiring.accounts.forms.TimeZoneSelect).
+        ("UTC", [(UTC, gettext_noop("UTC — Coordinated Universal Time"))]),
         *(
             (REGIONS[region], sorted(groups[region], key=lambda zone: zone[1]))
-            for region in sorted(groups, key=REGIONS.get)
+            for region in REGIONS
+            if region in groups
         ),
     ]
 
@@ -91,7 +97,7 @@ def label(name):
     its full name (Etc/GMT+3 is three hours behind UTC, which its city part would not say)."""
     if name == UTC or name not in listed():
         return name
-    return f"{city(name)} time"
+    return _("%(city)s time") % {"city": city(name)}
 
 
 def shown(moment, date_format="j M Y, H:i"):

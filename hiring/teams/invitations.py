@@ -4,6 +4,7 @@ role the admin chose or into a team that agreed to them."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import Invitation, Membership, Organisation, Team, User
 from ..tasks import send_invitation
@@ -20,7 +21,7 @@ def invite(email, invited_by, role=User.Role.MEMBER, team=None):
         Organisation.objects.select_for_update().get(pk=Organisation.current().pk)
     email = User.objects.normalize_email(email.strip())
     if User.objects.filter(email__iexact=email).exists() and team is None:
-        raise ValidationError(f"{email} already has an account.")
+        raise ValidationError(_("%(email)s already has an account.") % {"email": email})
     check_not_invited(email, team)
     invitation = Invitation.objects.create(email=email, role=role, team=team, invited_by=invited_by)
     send_invitation.delay_on_commit(invitation.pk)
@@ -31,10 +32,17 @@ def check_not_invited(email, team=None):
     """Refuse a second invitation to an address while one (to the organisation, or to the
     same team) waits to be accepted: the person would get the same email twice."""
     if Invitation.objects.pending().filter(email__iexact=email, team=team).exists():
-        to = f" to join {team}" if team else ""
-        raise ValidationError(
-            f"{email} already has an invitation{to} waiting to be accepted: no second one was sent."
-        )
+        if team:
+            message = _(
+                "%(email)s already has an invitation to join %(team)s waiting to be accepted: "
+                "no second one was sent."
+            ) % {"email": email, "team": team}
+        else:
+            message = _(
+                "%(email)s already has an invitation waiting to be accepted: "
+                "no second one was sent."
+            ) % {"email": email}
+        raise ValidationError(message)
 
 
 @transaction.atomic
@@ -42,9 +50,9 @@ def accept_invitation(invitation, user):
     """Apply an invitation to the account that took it up: its role, and its team."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
-        raise ValidationError("This invitation has already been used.")
+        raise ValidationError(_("This invitation has already been used."))
     if user.email.lower() != invitation.email.lower():
-        raise ValidationError(f"This invitation is for {invitation.email}.")
+        raise ValidationError(_("This invitation is for %(email)s.") % {"email": invitation.email})
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -1,9 +1,11 @@
 """Self-selecting teams: members propose changes to their team (its members, its membership rule,
 an opening's decision rule), and the team's membership rule settles them."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from ..debrief import rules
 from ..models import AuditEvent, Ballot, Membership, Proposal, Team, User
@@ -52,9 +54,14 @@ def _lock_team(team):
     return Team.objects.select_for_update().get(pk=team.pk)
 
 
+def _already(proposal):
+    status = proposal.get_status_display().lower()
+    return _("This proposal is already %(status)s.") % {"status": status}
+
+
 def _require_member(team, user):
     if not team.has_member(user):
-        raise ValidationError("Only members of this team can do that.")
+        raise ValidationError(_("Only members of this team can do that."))
 
 
 @transaction.atomic
@@ -64,14 +71,18 @@ def propose_member(team, proposer, email):
     email = User.objects.normalize_email(email.strip())
     subject = User.objects.filter(email__iexact=email).first()
     if subject and team.has_member(subject):
-        raise ValidationError(f"{subject} is already a member of {team}.")
+        raise ValidationError(
+            _("%(person)s is already a member of %(team)s.") % {"person": subject, "team": team}
+        )
     already = team.proposals.filter(status=Status.OPEN, kind=Proposal.Kind.ADD)
     if subject:
         already = already.filter(subject=subject)
     else:
         already = already.filter(subject=None, email__iexact=email)
     if already.exists():
-        raise ValidationError(f"There is already an open proposal to add {subject or email}.")
+        raise ValidationError(
+            _("There is already an open proposal to add %(person)s.") % {"person": subject or email}
+        )
     if not subject:
         check_not_invited(email, team)
     proposal = team.proposals.create(
@@ -88,11 +99,15 @@ def propose_removal(team, proposer, member):
     team = _lock_team(team)
     _require_member(team, proposer)
     if member == proposer:
-        raise ValidationError("To leave the team, use “Leave team”.")
+        raise ValidationError(_("To leave the team, use “Leave team”."))
     if not team.has_member(member):
-        raise ValidationError(f"{member} is not a member of {team}.")
+        raise ValidationError(
+            _("%(person)s is not a member of %(team)s.") % {"person": member, "team": team}
+        )
     if team.proposals.filter(status=Status.OPEN, subject=member).exists():
-        raise ValidationError(f"There is already an open proposal about {member}.")
+        raise ValidationError(
+            _("There is already an open proposal about %(person)s.") % {"person": member}
+        )
     proposal = team.proposals.create(
         kind=Proposal.Kind.REMOVE, proposed_by=proposer, subject=member
     )
@@ -104,9 +119,9 @@ def propose_rule(team, proposer, membership_rule):
     team = _lock_team(team)
     _require_member(team, proposer)
     if membership_rule == team.membership_rule:
-        raise ValidationError("That is already the team's membership rule.")
+        raise ValidationError(_("That is already the team's membership rule."))
     if team.proposals.filter(status=Status.OPEN, kind=Proposal.Kind.RULE).exists():
-        raise ValidationError("There is already an open proposal to change the membership rule.")
+        raise ValidationError(_("There is already an open proposal to change the membership rule."))
     proposal = team.proposals.create(
         kind=Proposal.Kind.RULE, proposed_by=proposer, membership_rule=membership_rule
     )
@@ -121,9 +136,9 @@ def propose_decision_rule(opening, proposer, values):
     opening = team.openings.get(pk=opening.pk)  # as stored: a bound form changes the instance
     before, after = opening.rule_snapshot(), rules.checked_snapshot(values)
     if after == before:
-        raise ValidationError("That is already the opening's decision rule.")
+        raise ValidationError(_("That is already the opening's decision rule."))
     if opening.proposals.filter(status=Status.OPEN, kind=Proposal.Kind.DECISION_RULE).exists():
-        raise ValidationError("There is already an open proposal to change this rule.")
+        raise ValidationError(_("There is already an open proposal to change this rule."))
     proposal = team.proposals.create(
         kind=Proposal.Kind.DECISION_RULE,
         proposed_by=proposer,
@@ -139,9 +154,9 @@ def cast_vote(proposal, voter, approve):
     _lock_team(proposal.team)
     proposal.refresh_from_db()
     if not proposal.is_open:
-        raise ValidationError(f"This proposal is already {proposal.get_status_display().lower()}.")
+        raise ValidationError(_already(proposal))
     if voter.pk not in electorate(proposal, team_member_ids(proposal.team)):
-        raise ValidationError("You are not entitled to vote on this proposal.")
+        raise ValidationError(_("You are not entitled to vote on this proposal."))
     return _vote_and_settle(proposal, voter, approve)
 
 
@@ -150,9 +165,9 @@ def withdraw(proposal, user):
     _lock_team(proposal.team)
     proposal.refresh_from_db()
     if proposal.proposed_by_id != user.pk:
-        raise ValidationError("Only the member who made a proposal can withdraw it.")
+        raise ValidationError(_("Only the member who made a proposal can withdraw it."))
     if not proposal.is_open:
-        raise ValidationError(f"This proposal is already {proposal.get_status_display().lower()}.")
+        raise ValidationError(_already(proposal))
     _close(proposal, Status.WITHDRAWN)
 
 
@@ -171,7 +186,7 @@ def leave_team(team, member):
     """A member can always leave; the votes still open are recounted without them."""
     team = _lock_team(team)
     if not team.memberships.filter(user=member).delete()[0]:
-        raise ValidationError(f"You are not a member of {team}.")
+        raise ValidationError(_("You are not a member of %(team)s.") % {"team": team})
     AuditEvent.record(AuditEvent.Action.MEMBERSHIP_CHANGED, member, team, details=f"{member} left")
     for proposal in team.proposals.filter(status=Status.OPEN):
         if proposal.subject_id == member.pk:
@@ -210,8 +225,14 @@ def _close(proposal, status):
         else AuditEvent.Action.MEMBERSHIP_CHANGED,
         proposal.proposed_by,
         proposal.team,
-        details=f"{proposal.summary}: {proposal.get_status_display().lower()}",
+        details=_stored_outcome(proposal),
     )
+
+
+def _stored_outcome(proposal):
+    """The audit trail's words for a settled proposal: stored, so in the default language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{proposal.summary}: {proposal.get_status_display().lower()}"
 
 
 def _apply(proposal):

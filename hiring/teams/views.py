@@ -6,6 +6,8 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -21,6 +23,13 @@ from ..models import Ballot, Invitation, LinkError, Proposal, Team, User
 from . import invitations, membership
 from .forms import MembershipRuleForm, ProposeMemberForm, TeamForm
 
+# Who must approve, as the removal question says it: "(majority of members must approve)".
+MUST_APPROVE = {
+    Team.MembershipRule.MAJORITY: pgettext_lazy("who must approve", "majority of members"),
+    Team.MembershipRule.ANY_MEMBER: pgettext_lazy("who must approve", "any one member"),
+    Team.MembershipRule.UNANIMOUS: pgettext_lazy("who must approve", "every member"),
+}
+
 
 @login_required
 def team_list(request):
@@ -33,7 +42,9 @@ def team_create(request):
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         team = membership.create_team(request.user, **form.cleaned_data)
-        messages.success(request, f"You created {team} and are its first member.")
+        messages.success(
+            request, _("You created %(team)s and are its first member.") % {"team": team}
+        )
         return redirect(team)
     return render(
         request, "hiring/teams/team_form.html", {"form": form}, status=400 if form.errors else 200
@@ -123,13 +134,18 @@ def propose_removal(request, team_id, user_id):
     team = get_team_for_member(request.user, team_id)
     member = get_object_or_404(User, pk=user_id, memberships__team=team)
     if request.method != "POST":
+        who = MUST_APPROVE.get(team.membership_rule) or team.get_membership_rule_display().lower()
         question = {
-            "title": f"Propose removing {member} from {team}?",
-            "consequence": f"The team votes on it ({team.get_membership_rule_display().lower()} "
-            f"must approve), and your approval is the first vote. Once approved, {member} is "
-            "no longer a member. You can withdraw the proposal while the vote is open.",
-            "action": "Propose removal",
-            "keep": "Back to the team",
+            "title": _("Propose removing %(member)s from %(team)s?")
+            % {"member": member, "team": team},
+            "consequence": _(
+                "The team votes on it (%(who)s must approve), and your approval is the first "
+                "vote. Once approved, %(member)s is no longer a member. You can withdraw the "
+                "proposal while the vote is open."
+            )
+            % {"who": who, "member": member},
+            "action": _("Propose removal"),
+            "keep": _("Back to the team"),
             "back": team.get_absolute_url(),
             "about": team,
         }
@@ -143,7 +159,9 @@ def vote(request, team_id, proposal_id):
     proposal = get_proposal_for_member(request.user, team_id, proposal_id)
     approve = request.POST.get("approve")
     if approve not in ("yes", "no"):
-        return _render_team(request, proposal.team, status=400, error="Choose approve or reject.")
+        return _render_team(
+            request, proposal.team, status=400, error=_("Choose approve or reject.")
+        )
     return _act(
         request,
         proposal.team,
@@ -163,7 +181,7 @@ def leave_team(request, team_id):
     team = get_team_for_member(request.user, team_id)
     if request.method == "POST":
         membership.leave_team(team, request.user)
-        messages.success(request, f"You left {team}.")
+        messages.success(request, _("You left %(team)s.") % {"team": team})
         return redirect("home")
     return render(request, "hiring/teams/leave_team.html", {"team": team})
 
@@ -202,7 +220,9 @@ def invitation(request, token):
         return link_unusable(request, "invitation", error)
     if request.user.is_authenticated:
         if request.user.email.lower() != invitation.email.lower():
-            reason = f"This invitation is for {invitation.email}. Sign out to use it."
+            reason = _("This invitation is for %(email)s. Sign out to use it.") % {
+                "email": invitation.email
+            }
             return link_unusable(request, "invitation", reason, status=403)
         if request.method == "POST":
             try:
@@ -210,7 +230,7 @@ def invitation(request, token):
             except ValidationError as error:  # taken up in another tab a moment ago
                 reason = " ".join(error.messages)
                 return link_unusable(request, "invitation", reason)
-            messages.success(request, "Invitation accepted.")
+            messages.success(request, _("Invitation accepted."))
             return redirect(invitation.team or "home")
         return render(request, "hiring/teams/invitation.html", {"invitation": invitation})
     if User.objects.filter(email__iexact=invitation.email).exists():
