@@ -12,6 +12,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from itertools import combinations
 
+from django.utils.translation import gettext_lazy
+
 LEVELS = (1, 2, 3, 4)
 VOTE_VALUES = {"strong_no": 1, "no": 2, "yes": 3, "strong_yes": 4}
 # How far, on the 1-4 scale, an interviewer's mean offset must be to lean one way.
@@ -20,7 +22,11 @@ LEANING_THRESHOLD = 0.5
 # offset says more about a few candidates than about the interviewer.
 LEANING_MIN_PANELS = 5
 LEANING_MIN_RATINGS = 10
-NOT_ENOUGH_YET = "not enough yet"
+# Words for a reader, lazy: the reports keep them computed, and each reader reads their language.
+NOT_ENOUGH_YET = gettext_lazy("not enough yet")
+LENIENT = gettext_lazy("lenient")
+SEVERE = gettext_lazy("severe")
+CALIBRATED = gettext_lazy("calibrated")
 
 
 def krippendorff_alpha_ordinal(
@@ -106,7 +112,7 @@ def leaning(offset: float | None, panels: int, ratings: int) -> str:
     if offset is None or panels < LEANING_MIN_PANELS or ratings < LEANING_MIN_RATINGS:
         return NOT_ENOUGH_YET
     if offset >= LEANING_THRESHOLD:
-        return "lenient"
+        return LENIENT
     if offset <= -LEANING_THRESHOLD:
-        return "severe"
-    return "calibrated"
+        return SEVERE
+    return CALIBRATED

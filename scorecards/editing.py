@@ -2,6 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Category, Criterion, Scorecard, ScorecardVersion
 
@@ -17,26 +20,37 @@ CRITERION_FIELDS = [
     "questions",
 ]
 
+# Offered in the language of whoever creates the template; stored as the text it became.
 STARTER_CRITERIA = [
     {
-        "name": "Problem solving",
+        "name": gettext_lazy("Problem solving"),
         "category": Category.SKILLS,
-        "description": "Breaks an unfamiliar problem down and reasons towards a working approach.",
-        "anchor_1": "Could not make progress without the solution being handed over.",
-        "anchor_2": "Made progress with frequent hints; missed important cases.",
-        "anchor_3": "Reached a sound approach alone, handled the main edge cases.",
-        "anchor_4": "Compared approaches, chose well and explained the trade-offs unprompted.",
-        "questions": "Walk me through a hard bug you fixed recently.",
+        "description": gettext_lazy(
+            "Breaks an unfamiliar problem down and reasons towards a working approach."
+        ),
+        "anchor_1": gettext_lazy("Could not make progress without the solution being handed over."),
+        "anchor_2": gettext_lazy("Made progress with frequent hints; missed important cases."),
+        "anchor_3": gettext_lazy("Reached a sound approach alone, handled the main edge cases."),
+        "anchor_4": gettext_lazy(
+            "Compared approaches, chose well and explained the trade-offs unprompted."
+        ),
+        "questions": gettext_lazy("Walk me through a hard bug you fixed recently."),
     },
     {
-        "name": "Collaboration",
+        "name": gettext_lazy("Collaboration"),
         "category": Category.TEAM_FIT,
-        "description": "Works with peers: shares context, asks for and gives feedback.",
-        "anchor_1": "Talks about work only as individual effort; dismissive of others.",
-        "anchor_2": "Cooperates when asked; rarely seeks or offers feedback.",
-        "anchor_3": "Seeks feedback, credits others, resolves disagreement openly.",
-        "anchor_4": "Makes the people around them better; examples of mentoring and repair.",
-        "questions": "Tell us about a disagreement with a teammate and how it ended.",
+        "description": gettext_lazy(
+            "Works with peers: shares context, asks for and gives feedback."
+        ),
+        "anchor_1": gettext_lazy(
+            "Talks about work only as individual effort; dismissive of others."
+        ),
+        "anchor_2": gettext_lazy("Cooperates when asked; rarely seeks or offers feedback."),
+        "anchor_3": gettext_lazy("Seeks feedback, credits others, resolves disagreement openly."),
+        "anchor_4": gettext_lazy(
+            "Makes the people around them better; examples of mentoring and repair."
+        ),
+        "questions": gettext_lazy("Tell us about a disagreement with a teammate and how it ended."),
     },
 ]
 
@@ -47,6 +61,8 @@ def create_template(team, name, criteria=STARTER_CRITERIA):
     scorecard = Scorecard.objects.create(team=team, name=name)
     version = ScorecardVersion.objects.create(scorecard=scorecard)
     for position, fields in enumerate(criteria):
+        # The starter texts in the creator's language, as plain text.
+        fields = {name: str(v) if isinstance(v, Promise) else v for name, v in fields.items()}
         Criterion.objects.create(version=version, position=position, **fields)
     return scorecard
 
@@ -128,13 +144,15 @@ def move_criterion(scorecard, key, offset):
 def _criterion(version, key):
     criterion = version.criteria.filter(key=key).first()
     if criterion is None:
-        raise ValidationError("That criterion is not on this scorecard.")
+        raise ValidationError(_("That criterion is not on this scorecard."))
     return criterion
 
 
 def _keep_one_of_category(criterion):
     others = criterion.version.criteria.filter(category=criterion.category).exclude(pk=criterion.pk)
     if not others.exists():
-        raise ValidationError(
-            f"A scorecard needs at least one {criterion.get_category_display().lower()} criterion."
-        )
+        messages = {
+            Category.SKILLS: _("A scorecard needs at least one skills criterion."),
+            Category.TEAM_FIT: _("A scorecard needs at least one team fit criterion."),
+        }
+        raise ValidationError(messages[criterion.category])

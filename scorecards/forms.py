@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from hiring.models import User
 
@@ -10,12 +11,21 @@ class ScorecardForm(forms.ModelForm):
     class Meta:
         model = Scorecard
         fields = ["name"]
+        labels = {"name": _("Name")}
 
 
 class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
         fields = CRITERION_FIELDS
+        # The fields whose label Django makes from the field's name (the others' are the
+        # model's verbose names).
+        labels = {
+            "name": _("Name"),
+            "category": _("Category"),
+            "weight": _("Weight"),
+            "questions": _("Questions"),
+        }
         widgets = {
             name: forms.Textarea(attrs={"rows": 2})
             for name in ["description", "anchor_1", "anchor_2", "anchor_3", "anchor_4", "questions"]
@@ -23,14 +33,14 @@ class CriterionForm(forms.ModelForm):
 
 
 class AssignForm(forms.Form):
-    interviewer = forms.ModelChoiceField(queryset=User.objects.none())
-    focus = forms.ChoiceField(choices=Category)
+    interviewer = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Interviewer"))
+    focus = forms.ChoiceField(choices=Category, label=_("Focus"))
     criteria = forms.ModelMultipleChoiceField(
         queryset=Criterion.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Criteria to cover",
-        help_text="Leave empty to cover every criterion of the focus.",
+        label=_("Criteria to cover"),
+        help_text=_("Leave empty to cover every criterion of the focus."),
     )
 
     def __init__(self, *args, application, **kwargs):
@@ -43,7 +53,7 @@ class AssignForm(forms.Form):
 
 NO_EVIDENCE = "none"
 SCORE_CHOICES = [(str(level), str(level)) for level in RATING_LEVELS] + [
-    (NO_EVIDENCE, "No evidence")
+    (NO_EVIDENCE, _("No evidence"))
 ]
 
 
@@ -55,13 +65,13 @@ class FeedbackForm(forms.Form):
     """
 
     takeaways = forms.CharField(
-        label="Key takeaways", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Key takeaways"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     vote = forms.ChoiceField(
-        label="Overall vote", choices=Vote, required=False, widget=forms.RadioSelect
+        label=_("Overall vote"), choices=Vote, required=False, widget=forms.RadioSelect
     )
     amend_reason = forms.CharField(
-        label="Why are you amending?", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why are you amending?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     # The draft version the page showed; every save moves it on (scoring.save_draft).
     draft_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
@@ -77,7 +87,7 @@ class FeedbackForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             self.fields[f"notes_{criterion.pk}"] = forms.CharField(
-                label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3})
+                label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
             )
 
     def clean(self):
@@ -86,7 +96,7 @@ class FeedbackForm(forms.Form):
             key for key in self.data if key.startswith(("score_", "notes_")) and key not in known
         ]
         if foreign:
-            raise forms.ValidationError("That criterion is not part of this scorecard.")
+            raise forms.ValidationError(_("That criterion is not part of this scorecard."))
         return super().clean()
 
     def rows(self):

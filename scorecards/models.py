@@ -6,20 +6,21 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import aggregation
 
 
 class Category(models.TextChoices):
-    SKILLS = "skills", "Skills"
-    TEAM_FIT = "team_fit", "Team fit"
+    SKILLS = "skills", _("Skills")
+    TEAM_FIT = "team_fit", _("Team fit")
 
 
 class Vote(models.TextChoices):
-    STRONG_NO = "strong_no", "Strong no"
-    NO = "no", "No"
-    YES = "yes", "Yes"
-    STRONG_YES = "strong_yes", "Strong yes"
+    STRONG_NO = "strong_no", _("Strong no")
+    NO = "no", _("No")
+    YES = "yes", _("Yes")
+    STRONG_YES = "strong_yes", _("Strong yes")
 
 
 RATING_LEVELS = range(aggregation.SCALE[0], aggregation.SCALE[1] + 1)
@@ -80,15 +81,17 @@ class Criterion(models.Model):
     position = models.PositiveIntegerField(default=0)
     name = models.CharField(max_length=120)
     category = models.CharField(max_length=10, choices=Category)
-    description = models.TextField("what it measures")
-    anchor_1 = models.TextField("1: what it looks like")
-    anchor_2 = models.TextField("2: what it looks like")
-    anchor_3 = models.TextField("3: what it looks like")
-    anchor_4 = models.TextField("4: what it looks like")
+    description = models.TextField(_("what it measures"))
+    anchor_1 = models.TextField(_("1: what it looks like"))
+    anchor_2 = models.TextField(_("2: what it looks like"))
+    anchor_3 = models.TextField(_("3: what it looks like"))
+    anchor_4 = models.TextField(_("4: what it looks like"))
     weight = models.DecimalField(
         max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(0.01)]
     )
-    questions = models.TextField(blank=True, help_text="Suggested interview questions, one a line.")
+    questions = models.TextField(
+        blank=True, help_text=_("Suggested interview questions, one a line.")
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -165,7 +168,7 @@ class Feedback(models.Model):
 
     class Meta:
         ordering = ["assigned_at", "pk"]
-        verbose_name_plural = "feedback"
+        verbose_name_plural = _("feedback")
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "interviewer", "focus"], name="one_feedback_per_focus"
@@ -202,9 +205,9 @@ class Feedback(models.Model):
 class FeedbackRevision(models.Model):
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(default=1)
-    takeaways = models.TextField("key takeaways", blank=True)
+    takeaways = models.TextField(_("key takeaways"), blank=True)
     vote = models.CharField(max_length=10, choices=Vote, blank=True)
-    amend_reason = models.TextField("reason for the amendment", blank=True)
+    amend_reason = models.TextField(_("reason for the amendment"), blank=True)
     # Moves on with every save of the draft: a tab that saves or submits from an older version
     # is refused instead of overwriting what another tab saved since.
     version = models.PositiveIntegerField(default=0)

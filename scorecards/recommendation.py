@@ -21,28 +21,40 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import TextChoices
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import aggregation
 
 
 class Method(TextChoices):
-    MAJORITY = "majority", "Majority yes"
-    UNANIMOUS = "unanimous", "Unanimous yes"
-    WEIGHTED = "weighted", "Weighted score in both categories"
+    MAJORITY = "majority", gettext_lazy("Majority yes")
+    UNANIMOUS = "unanimous", gettext_lazy("Unanimous yes")
+    WEIGHTED = "weighted", gettext_lazy("Weighted score in both categories")
 
 
 class VoteCounting(TextChoices):
-    PER_INTERVIEWER = "interviewer", "One vote per interviewer"
-    PER_SCORECARD = "scorecard", "One vote per scorecard"
+    PER_INTERVIEWER = "interviewer", gettext_lazy("One vote per interviewer")
+    PER_SCORECARD = "scorecard", gettext_lazy("One vote per scorecard")
 
 
 class Outcome(TextChoices):
-    HIRE = "hire", "Hire"
-    NO_HIRE = "no_hire", "No hire"
-    NOT_YET = "not_yet", "Not yet"
+    HIRE = "hire", gettext_lazy("Hire")
+    NO_HIRE = "no_hire", gettext_lazy("No hire")
+    NOT_YET = "not_yet", gettext_lazy("Not yet")
 
 
-CATEGORY_LABELS = {"skills": "skills", "team_fit": "team fit"}
+# The method and the vote counting inside a sentence (their labels in lower case, in English).
+METHOD_PHRASES = {
+    Method.MAJORITY: gettext_lazy("majority yes"),
+    Method.UNANIMOUS: gettext_lazy("unanimous yes"),
+    Method.WEIGHTED: gettext_lazy("weighted score in both categories"),
+}
+VOTE_COUNTING_PHRASES = {
+    VoteCounting.PER_INTERVIEWER: gettext_lazy("one vote per interviewer"),
+    VoteCounting.PER_SCORECARD: gettext_lazy("one vote per scorecard"),
+}
 YES_VOTES = ("yes", "strong_yes")
 
 # Weighted means of whole scores can land a hair below a threshold they equal (e.g. 2.9999999...);
@@ -97,14 +109,21 @@ class Rule:
     def describe(self) -> str:
         """The rule in the words of the debrief."""
         parts = [
-            Method(self.decision_method).label.lower(),
-            f"quorum {self.min_scorecards} {_plural(self.min_scorecards, 'scorecard')} and "
-            f"{self.min_team_fit_peers} {_plural(self.min_team_fit_peers, 'team-fit peer')}",
-            f"skills ≥ {self.skills_threshold:.2f}, team fit ≥ {self.team_fit_threshold:.2f}",
-            VoteCounting(self.vote_counting).label.lower(),
+            str(METHOD_PHRASES[self.decision_method]),
+            _("quorum %(scorecards)s and %(peers)s")
+            % {
+                "scorecards": _scorecards(self.min_scorecards),
+                "peers": _peers(self.min_team_fit_peers),
+            },
+            _("skills ≥ %(skills)s, team fit ≥ %(team_fit)s")
+            % {
+                "skills": _decimal(f"{self.skills_threshold:.2f}"),
+                "team_fit": _decimal(f"{self.team_fit_threshold:.2f}"),
+            },
+            str(VOTE_COUNTING_PHRASES[self.vote_counting]),
         ]
         if self.strong_no_veto:
-            parts.append("a strong no vetoes")
+            parts.append(_("a strong no vetoes"))
         return "; ".join(parts)
 
     def threshold(self, category: str) -> float:
@@ -137,8 +156,18 @@ class Recommendation:
     category_scores: dict[str, float | None]
 
 
-def _plural(count: int, noun: str) -> str:
-    return noun if count == 1 else f"{noun}s"
+# The reasons are in the active language (the recorded decision keeps them in English).
+def _scorecards(count: int) -> str:
+    return ngettext("%(count)s scorecard", "%(count)s scorecards", count) % {"count": count}
+
+
+def _peers(count: int) -> str:
+    return ngettext("%(count)s team-fit peer", "%(count)s team-fit peers", count) % {"count": count}
+
+
+def _decimal(shown: str) -> str:
+    """A number formatted with a point, with the active language's decimal separator."""
+    return shown.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def quorum(rule: Rule, scorecards: Sequence[Scorecard]) -> tuple[bool, list[str]]:
@@ -148,25 +177,37 @@ def quorum(rule: Rule, scorecards: Sequence[Scorecard]) -> tuple[bool, list[str]
     missing = []
     if submitted < rule.min_scorecards:
         missing.append(
-            f"quorum: {submitted} of {rule.min_scorecards} "
-            f"{_plural(rule.min_scorecards, 'scorecard')} submitted"
+            ngettext(
+                "quorum: %(submitted)s of %(required)s scorecard submitted",
+                "quorum: %(submitted)s of %(required)s scorecards submitted",
+                rule.min_scorecards,
+            )
+            % {"submitted": submitted, "required": rule.min_scorecards}
         )
     if peers < rule.min_team_fit_peers:
         missing.append(
-            f"quorum: {peers} of {rule.min_team_fit_peers} "
-            f"{_plural(rule.min_team_fit_peers, 'team-fit peer')} submitted"
+            ngettext(
+                "quorum: %(submitted)s of %(required)s team-fit peer submitted",
+                "quorum: %(submitted)s of %(required)s team-fit peers submitted",
+                rule.min_team_fit_peers,
+            )
+            % {"submitted": peers, "required": rule.min_team_fit_peers}
         )
     if missing:
         return False, missing
     return True, [
-        f"quorum met: {submitted} {_plural(submitted, 'scorecard')}, "
-        f"{peers} {_plural(peers, 'team-fit peer')}"
+        _("quorum met: %(scorecards)s, %(peers)s")
+        % {"scorecards": _scorecards(submitted), "peers": _peers(peers)}
     ]
 
 
 def _vetoes(scorecards: Sequence[Scorecard]) -> list[str]:
+    vetoes = {
+        "skills": _("veto: %(interviewer)s voted strong no on skills"),
+        "team_fit": _("veto: %(interviewer)s voted strong no on team fit"),
+    }
     return [
-        f"veto: {card.interviewer} voted strong no on {CATEGORY_LABELS[card.focus]}"
+        vetoes[card.focus] % {"interviewer": card.interviewer}
         for card in scorecards
         if card.vote == "strong_no"
     ]
@@ -186,17 +227,23 @@ def counted_votes(rule: Rule, scorecards: Sequence[Scorecard]) -> list[str]:
 def _unanimous(votes: Sequence[str]) -> tuple[bool, list[str]]:
     tally = aggregation.vote_tally(votes)
     if tally.total == 0:
-        return False, ["not unanimous: no votes"]
+        return False, [_("not unanimous: no votes")]
     if tally.no == 0:
-        return True, [f"unanimous: {tally.yes} of {tally.total} voted yes"]
-    return False, [f"not unanimous: {tally.no} of {tally.total} voted no"]
+        return True, [
+            _("unanimous: %(yes)s of %(total)s voted yes")
+            % {"yes": tally.yes, "total": tally.total}
+        ]
+    return False, [
+        _("not unanimous: %(no)s of %(total)s voted no") % {"no": tally.no, "total": tally.total}
+    ]
 
 
 def _majority(votes: Sequence[str]) -> tuple[bool, list[str]]:
     tally = aggregation.vote_tally(votes)
+    counts = {"yes": tally.yes, "total": tally.total}
     if 2 * tally.yes > tally.total:
-        return True, [f"majority: {tally.yes} of {tally.total} voted yes"]
-    return False, [f"no majority: {tally.yes} of {tally.total} voted yes"]
+        return True, [_("majority: %(yes)s of %(total)s voted yes") % counts]
+    return False, [_("no majority: %(yes)s of %(total)s voted yes") % counts]
 
 
 def _format_pair(score: float, threshold: float) -> tuple[str, str]:
@@ -208,23 +255,42 @@ def _format_pair(score: float, threshold: float) -> tuple[str, str]:
     return shown
 
 
+def _category_reasons():
+    """Per category: (no evidence, at or above the threshold, below it)."""
+    return {
+        "skills": (
+            _("skills: no evidence"),
+            _("skills %(score)s ≥ %(threshold)s"),
+            _("skills %(score)s < %(threshold)s"),
+        ),
+        "team_fit": (
+            _("team fit: no evidence"),
+            _("team fit %(score)s ≥ %(threshold)s"),
+            _("team fit %(score)s < %(threshold)s"),
+        ),
+    }
+
+
 def _both_categories(rule: Rule, scores: dict[str, float | None]) -> tuple[bool, list[str]]:
     passed, reasons = True, []
+    wording = _category_reasons()
     for category in aggregation.CATEGORIES:
-        label, score, threshold = (
-            CATEGORY_LABELS[category],
-            scores[category],
-            rule.threshold(category),
-        )
+        score, threshold = scores[category], rule.threshold(category)
+        no_evidence, meets, misses = wording[category]
         if score is None:
             passed = False
-            reasons.append(f"{label}: no evidence")
+            reasons.append(no_evidence)
         elif score >= threshold - _TOLERANCE:
-            reasons.append(f"{label} {score:.2f} ≥ {threshold:.2f}")
+            reasons.append(
+                meets
+                % {"score": _decimal(f"{score:.2f}"), "threshold": _decimal(f"{threshold:.2f}")}
+            )
         else:
             passed = False
             shown_score, shown_threshold = _format_pair(score, threshold)
-            reasons.append(f"{label} {shown_score} < {shown_threshold}")
+            reasons.append(
+                misses % {"score": _decimal(shown_score), "threshold": _decimal(shown_threshold)}
+            )
     return passed, reasons
 
 

@@ -2,7 +2,8 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from hiring.debrief.decisions import maybe_open_debrief
 from hiring.models import AuditEvent
@@ -16,22 +17,27 @@ def assign(application, interviewer, focus, assigned_by, criteria=None):
     """Ask a member of the hiring team to score `application` on the `focus` criteria."""
     opening = application.opening
     if not opening.team.has_member(interviewer):
-        raise ValidationError(f"{interviewer} is not a member of {opening.team}.")
+        raise ValidationError(
+            _("%(interviewer)s is not a member of %(team)s.")
+            % {"interviewer": interviewer, "team": opening.team}
+        )
     if opening.scorecard is None:
-        raise ValidationError("Choose a scorecard for this opening first.")
+        raise ValidationError(_("Choose a scorecard for this opening first."))
     if application.is_closed:
-        raise ValidationError("This application is closed.")
+        raise ValidationError(_("This application is closed."))
     version = opening.scorecard.current_version()
     focus_criteria = version.criteria.filter(category=focus)
     if criteria:
         chosen = focus_criteria.filter(pk__in=[c.pk for c in criteria])
         if chosen.count() != len(criteria):
-            raise ValidationError("Pick criteria of this scorecard within the focus.")
+            raise ValidationError(_("Pick criteria of this scorecard within the focus."))
         focus_criteria = chosen
     if not focus_criteria:
-        raise ValidationError("The scorecard has no criteria for this focus.")
+        raise ValidationError(_("The scorecard has no criteria for this focus."))
     if Feedback.objects.filter(application=application, interviewer=interviewer, focus=focus):
-        raise ValidationError(f"{interviewer} is already scoring this focus.")
+        raise ValidationError(
+            _("%(interviewer)s is already scoring this focus.") % {"interviewer": interviewer}
+        )
     feedback = Feedback.objects.create(
         application=application,
         interviewer=interviewer,
@@ -45,12 +51,12 @@ def assign(application, interviewer, focus, assigned_by, criteria=None):
 
 def _lock(feedback, author):
     if feedback.interviewer_id != author.pk:
-        raise ValidationError("This feedback is not yours.")
+        raise ValidationError(_("This feedback is not yours."))
     feedback = (
         Feedback.objects.select_for_update().select_related("application").get(pk=feedback.pk)
     )
     if feedback.application.is_closed:
-        raise ValidationError("The application is closed: feedback can no longer change.")
+        raise ValidationError(_("The application is closed: feedback can no longer change."))
     return feedback
 
 
@@ -67,8 +73,10 @@ class StaleDraft(ValidationError):
 
     def __init__(self):
         super().__init__(
-            "this draft changed in another tab or window since you opened it. "
-            "Reload to continue from the latest draft."
+            _(
+                "this draft changed in another tab or window since you opened it. "
+                "Reload to continue from the latest draft."
+            )
         )
 
 
@@ -86,18 +94,19 @@ def save_draft(feedback, author, ratings=None, takeaways=None, vote=None, versio
         raise StaleDraft
     if draft is None:
         if feedback.is_submitted:
-            raise ValidationError("This feedback is submitted. Amend it to change it.")
+            raise ValidationError(_("This feedback is submitted. Amend it to change it."))
         draft = FeedbackRevision.objects.create(feedback=feedback)
     allowed = {c.pk: c for c in feedback.criteria.all()}
     for criterion_id, values in (ratings or {}).items():
         if criterion_id not in allowed:
-            raise ValidationError("That criterion is not part of this feedback.")
+            raise ValidationError(_("That criterion is not part of this feedback."))
         score = values.get("score")
         if score is not None and score not in range(aggregation.SCALE[0], aggregation.SCALE[1] + 1):
             raise ValidationError(
-                f"A rating is between {aggregation.SCALE[0]} and {aggregation.SCALE[1]}."
+                _("A rating is between %(low)s and %(high)s.")
+                % {"low": aggregation.SCALE[0], "high": aggregation.SCALE[1]}
             )
-        rating, _ = Rating.objects.get_or_create(revision=draft, criterion_id=criterion_id)
+        rating, _created = Rating.objects.get_or_create(revision=draft, criterion_id=criterion_id)
         if "no_evidence" in values:
             rating.no_evidence = values["no_evidence"]
             rating.score = None if rating.no_evidence else rating.score
@@ -111,7 +120,7 @@ def save_draft(feedback, author, ratings=None, takeaways=None, vote=None, versio
         draft.takeaways = takeaways
     if vote is not None:
         if vote and vote not in Vote.values:
-            raise ValidationError("Choose strong no, no, yes or strong yes.")
+            raise ValidationError(_("Choose strong no, no, yes or strong yes."))
         draft.vote = vote
     draft.updated_at = timezone.now()
     draft.version += 1
@@ -123,16 +132,18 @@ def submission_errors(draft, criteria, amend_reason):
     """What stops a draft being submitted, by the feedback form's field it belongs to."""
     rated = {r.criterion_id for r in draft.ratings.all() if r.is_rated}
     errors = {
-        f"score_{criterion.pk}": "Rate this criterion or mark no evidence."
+        f"score_{criterion.pk}": _("Rate this criterion or mark no evidence.")
         for criterion in criteria
         if criterion.pk not in rated
     }
     if not draft.vote:
-        errors["vote"] = "Choose your overall vote."
+        errors["vote"] = _("Choose your overall vote.")
     if errors:
-        errors[NON_FIELD_ERRORS] = "Rate every criterion (or mark no evidence) and choose a vote."
+        errors[NON_FIELD_ERRORS] = _(
+            "Rate every criterion (or mark no evidence) and choose a vote."
+        )
     if draft.is_amendment and not amend_reason.strip():
-        errors["amend_reason"] = "Say why you are amending your feedback."
+        errors["amend_reason"] = _("Say why you are amending your feedback.")
     return errors
 
 
@@ -143,7 +154,7 @@ def submit(feedback, author, revision_number, amend_reason=""):
     feedback = _lock(feedback, author)
     draft = current_draft(feedback.revisions)
     if draft is None or draft.number != revision_number:
-        raise ValidationError("This feedback was already submitted, perhaps in another tab.")
+        raise ValidationError(_("This feedback was already submitted, perhaps in another tab."))
     errors = submission_errors(draft, feedback.criteria.all(), amend_reason)
     if errors:
         raise ValidationError(errors)
@@ -159,13 +170,14 @@ def submit(feedback, author, revision_number, amend_reason=""):
         if draft.is_amendment
         else AuditEvent.Action.FEEDBACK_SUBMITTED
     )
+    with translation.override(None):  # the audit trail keeps the English it always had
+        focus = str(feedback.get_focus_display())
     AuditEvent.record(
         action,
         author,
         feedback.application.opening.team,
         feedback.application,
-        details=f"{feedback.get_focus_display()}"
-        + (f": {draft.amend_reason}" if draft.amend_reason else ""),
+        details=focus + (f": {draft.amend_reason}" if draft.amend_reason else ""),
     )
     maybe_open_debrief(feedback.application, author)
     return draft
@@ -180,7 +192,7 @@ def start_amendment(feedback, author):
         return draft
     submitted = latest_submitted(feedback.revisions)
     if submitted is None:
-        raise ValidationError("Submit your feedback before amending it.")
+        raise ValidationError(_("Submit your feedback before amending it."))
     amendment = FeedbackRevision.objects.create(
         feedback=feedback,
         number=submitted.number + 1,

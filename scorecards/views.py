@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -36,8 +37,10 @@ def library(request, team_id):
 @require_POST
 def copy_template(request, scorecard_id):
     source = get_scorecard_for_member(request.user, scorecard_id)
-    scorecard = editing.copy_scorecard(source, name=f"Copy of {source.name}")
-    messages.success(request, f"Copied. Adapt “{scorecard}” to the role.")
+    scorecard = editing.copy_scorecard(source, name=_("Copy of %(name)s") % {"name": source.name})
+    messages.success(
+        request, _("Copied. Adapt “%(scorecard)s” to the role.") % {"scorecard": scorecard}
+    )
     return redirect(scorecard)
 
 
@@ -81,7 +84,7 @@ def criterion_edit(request, scorecard_id, key):
     scorecard = get_scorecard_for_member(request.user, scorecard_id)
     criterion = scorecard.current_version().criteria.filter(key=key).first()
     if criterion is None:
-        return _render_editor(request, scorecard, status=404, error="That criterion is gone.")
+        return _render_editor(request, scorecard, status=404, error=_("That criterion is gone."))
     form = CriterionForm(request.POST or None, instance=criterion)
     if request.method == "POST":
         if form.is_valid():
@@ -98,13 +101,15 @@ def criterion_remove(request, scorecard_id, key):
         return _edit(request, scorecard, editing.remove_criterion, key)
     criterion = scorecard.current_version().criteria.filter(key=key).first()
     if criterion is None:
-        return _render_editor(request, scorecard, status=404, error="That criterion is gone.")
+        return _render_editor(request, scorecard, status=404, error=_("That criterion is gone."))
     question = {
-        "title": f"Remove “{criterion.name}” from {scorecard}?",
-        "consequence": "Interviewers no longer rate it. Feedback already submitted keeps its "
-        "ratings of it.",
-        "action": "Remove the criterion",
-        "keep": "Keep the criterion",
+        "title": _("Remove “%(criterion)s” from %(scorecard)s?")
+        % {"criterion": criterion.name, "scorecard": scorecard},
+        "consequence": _(
+            "Interviewers no longer rate it. Feedback already submitted keeps its ratings of it."
+        ),
+        "action": _("Remove the criterion"),
+        "keep": _("Keep the criterion"),
         "back": f"{scorecard.get_absolute_url()}#criterion-{criterion.key}",
         "about": scorecard,
     }
@@ -204,7 +209,7 @@ def feedback_draft(request, feedback_id):
         return render(request, "scorecards/feedback_form.html#draft-status", context, status=status)
     if error:
         return _render_feedback(request, feedback, form=form, status=400)
-    messages.success(request, "Draft saved.")
+    messages.success(request, _("Draft saved."))
     return redirect(feedback)
 
 
@@ -224,7 +229,10 @@ def feedback_submit(request, feedback_id):
                     return _refuse_stale(request, feedback, stale)
                 if str(draft.number) != request.POST.get("revision"):
                     raise ValidationError(
-                        "This feedback changed in another tab since you opened it: reload the page."
+                        _(
+                            "This feedback changed in another tab since you opened it: "
+                            "reload the page."
+                        )
                     )
                 try:
                     scoring.submit(
@@ -240,14 +248,14 @@ def feedback_submit(request, feedback_id):
             form.add_error(None, error)
     if form.errors:
         return _render_feedback(request, feedback, form=form, status=400)
-    messages.success(request, "Feedback submitted. You can now read your panel's feedback.")
+    messages.success(request, _("Feedback submitted. You can now read your panel's feedback."))
     return redirect(feedback.application)
 
 
 def _refuse_stale(request, feedback, error):
     """A save or submit from a page older than the draft: nothing of it is kept, and the
     draft as it now is comes back with the reason (never a silent merge)."""
-    messages.error(request, f"Not saved: {' '.join(error.messages)}")
+    messages.error(request, _("Not saved: %(reason)s") % {"reason": " ".join(error.messages)})
     return _render_feedback(request, feedback, status=409)
 
 

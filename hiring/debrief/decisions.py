@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from scorecards import aggregation, recommendation
 from scorecards.access import still_to_score
@@ -133,7 +134,7 @@ def maybe_open_debrief(application, actor):
 
 def _require_team_member(application, user):
     if not application.opening.team.has_member(user):
-        raise ValidationError("Only members of the hiring team can do that.")
+        raise ValidationError(_("Only members of the hiring team can do that."))
 
 
 def _require_decider(application, user, feedback):
@@ -141,7 +142,7 @@ def _require_decider(application, user, feedback):
     takes no part until it is in."""
     _require_team_member(application, user)
     if still_to_score(user, feedback):
-        raise ValidationError("Submit your own feedback before taking part in the decision.")
+        raise ValidationError(_("Submit your own feedback before taking part in the decision."))
 
 
 @transaction.atomic
@@ -149,10 +150,10 @@ def excuse(feedback, by, reason):
     application = feedback.application
     _require_team_member(application, by)
     if not reason.strip():
-        raise ValidationError("Say why the interviewer is excused.")
+        raise ValidationError(_("Say why the interviewer is excused."))
     feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
     if feedback.is_submitted or feedback.excused_at:
-        raise ValidationError("This interviewer has already submitted or been excused.")
+        raise ValidationError(_("This interviewer has already submitted or been excused."))
     feedback.excused_at, feedback.excused_by, feedback.excuse_reason = (
         timezone.now(),
         by,
@@ -173,17 +174,19 @@ def excuse(feedback, by, reason):
 def record_decision(application, by, outcome, rationale=""):
     """Record the decision; one that departs from the recommendation waits for a second member."""
     if outcome not in Decision.Outcome.values:
-        raise ValidationError("Choose hire, no hire or hold.")
+        raise ValidationError(_("Choose hire, no hire or hold."))
     try:
         with transaction.atomic():
             application = Application.objects.select_for_update().get(pk=application.pk)
             feedback = panel_feedback(application)
             _require_decider(application, by, feedback)
             if not application.debrief_opened_at:
-                raise ValidationError("The debrief is not open yet.")
+                raise ValidationError(_("The debrief is not open yet."))
             if hasattr(application, "decision"):
-                raise ValidationError("A decision is already recorded for this application.")
-            recommended = recommend(application, feedback)
+                raise ValidationError(_("A decision is already recorded for this application."))
+            # The decision stores the reasons: in English, whoever records it.
+            with translation.override(None):
+                recommended = recommend(application, feedback)
             record = Decision(
                 application=application,
                 outcome=outcome,
@@ -194,7 +197,7 @@ def record_decision(application, by, outcome, rationale=""):
             )
             if record.departs and not record.rationale:
                 raise ValidationError(
-                    "This departs from the recommendation: give the team's rationale."
+                    _("This departs from the recommendation: give the team's rationale.")
                 )
             record.save()
             AuditEvent.record(
@@ -202,14 +205,14 @@ def record_decision(application, by, outcome, rationale=""):
                 by,
                 application.opening.team,
                 application,
-                details=f"{record.get_outcome_display()}"
+                details=_english(record.get_outcome_display)
                 + (" (departs from the recommendation)" if record.departs else "")
                 + (f": {record.rationale}" if record.rationale else ""),
             )
             if record.is_effective:
                 _take_effect(record, by)
     except IntegrityError as error:  # another member recorded one at the same moment
-        raise ValidationError("A decision is already recorded for this application.") from error
+        raise ValidationError(_("A decision is already recorded for this application.")) from error
     return record
 
 
@@ -218,9 +221,9 @@ def confirm_decision(record, by):
     record = Decision.objects.select_for_update().select_related("application").get(pk=record.pk)
     _require_decider(record.application, by, panel_feedback(record.application))
     if record.is_effective:
-        raise ValidationError("This decision needs no confirmation.")
+        raise ValidationError(_("This decision needs no confirmation."))
     if record.recorded_by_id == by.pk:
-        raise ValidationError("A second team member must confirm this decision.")
+        raise ValidationError(_("A second team member must confirm this decision."))
     record.confirmed_by, record.confirmed_at = by, timezone.now()
     record.save(update_fields=["confirmed_by", "confirmed_at"])
     AuditEvent.record(
@@ -228,10 +231,16 @@ def confirm_decision(record, by):
         by,
         record.application.opening.team,
         record.application,
-        details=record.get_outcome_display(),
+        details=_english(record.get_outcome_display),
     )
     _take_effect(record, by)
     return record
+
+
+def _english(text):
+    """What `text()` says in English, as the audit trail stores it."""
+    with translation.override(None):
+        return str(text())
 
 
 def _take_effect(record, by):

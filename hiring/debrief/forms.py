@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Decision, Opening
 
@@ -10,13 +11,16 @@ class DecisionRuleForm(forms.ModelForm):
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Decision.Outcome, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        choices=Decision.Outcome, widget=forms.RadioSelect, label=_("Outcome")
+    )
     rationale = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required when the decision departs from the recommendation.",
+        label=_("Rationale"),
+        help_text=_("Required when the decision departs from the recommendation."),
     )
 
 
 class ExcuseForm(forms.Form):
-    reason = forms.CharField(max_length=500, label="Why excuse them?")
+    reason = forms.CharField(max_length=500, label=_("Why excuse them?"))

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from scorecards import aggregation
 from scorecards.access import reads_panel_feedback, still_to_score
-from scorecards.recommendation import Method, Outcome, VoteCounting
+from scorecards.recommendation import METHOD_PHRASES, VOTE_COUNTING_PHRASES, Outcome
 
 from .. import freshness
 from ..access import get_application_for_debrief
@@ -54,8 +55,8 @@ def _debrief_context(user, application, context):
         decision=Decision.objects.filter(application=application)
         .select_related("recorded_by", "confirmed_by")
         .first(),
-        rule_label=Method(application.decision_rule["decision_method"]).label,
-        vote_counting_label=VoteCounting(application.decision_rule["vote_counting"]).label,
+        rule_phrase=METHOD_PHRASES[application.decision_rule["decision_method"]],
+        vote_counting_phrase=VOTE_COUNTING_PHRASES[application.decision_rule["vote_counting"]],
     )
     if readable:
         context["recommendation"] = decisions.recommend(application, feedback)
@@ -113,7 +114,7 @@ def record_decision(request, application_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _after(request, application, "Decision recorded.")
+            return _after(request, application, _("Decision recorded."))
     return _render_debrief(request, application, status=400, decision_form=form)
 
 
@@ -126,7 +127,7 @@ def confirm_decision(request, application_id):
         decisions.confirm_decision(record, request.user)
     except ValidationError as error:
         return _render_debrief(request, application, status=400, error=" ".join(error.messages))
-    return _after(request, application, "Decision confirmed.")
+    return _after(request, application, _("Decision confirmed."))
 
 
 @login_required
@@ -141,7 +142,11 @@ def excuse_interviewer(request, application_id, feedback_id):
         except ValidationError as error:
             form.add_error("reason", error)
         else:
-            return _after(request, application, f"{scorecard.interviewer} excused.")
+            return _after(
+                request,
+                application,
+                _("%(interviewer)s excused.") % {"interviewer": scorecard.interviewer},
+            )
     return _render_debrief(request, application, status=400, excuse_form=form)
 
 

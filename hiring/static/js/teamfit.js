@@ -77,11 +77,12 @@ document.addEventListener("htmx:afterRequest", (event) => {
     marker.setAttribute("role", "alert");
     group.after(marker);
   }
-  marker.textContent = "Not saved";
+  // The words come from #draft-status's data attributes, in the page's language.
   const status = document.getElementById("draft-status");
+  marker.textContent = status?.dataset.notSaved;
   if (status && !event.detail.xhr.status) {
-    status.textContent = "Not saved: the server could not be reached. Your text is still here.";
+    status.textContent = status.dataset.unreachable;
   } else if (status && event.detail.xhr.status >= 500) {
-    status.textContent = "Not saved: the server failed. Your text is still here; try again.";
+    status.textContent = status.dataset.serverFailed;
   }
 });
