@@ -1,4 +1,4 @@
-"""Benchmarks: `python manage.py bench --scale small|medium|large [--json] [--runs N]`.
+"""Benchmarks: `python manage.py bench --scale small|medium|large [--json] [--runs N] [--busy]`.
 
 The pages are measured against a synthetic organisation (see `_synthetic.py`) in a database of
 its own, never the one you work in:
@@ -16,18 +16,29 @@ migrates the database, generates the organisation unless a marker row says it is
 
 Each page is requested through django.test.Client, signed in with force_login: as leadership,
 as the interviewer for the feedback form, as the recruiter for search; the careers pages as an
-anonymous visitor. The cache starts empty, so the first request is
-timed on its own as cold_ms: the page as a reader finds it right after a change to what it
-shows (hiring/freshness.py). After 3 warm-up requests, --runs timed requests give p50 and p95
-(nearest rank), and one more request counts the SQL queries. A page slower
-than a minute in all stops after 5 runs. The test client keeps the database connection open
+anonymous visitor. The home page, where every sign-in lands, is measured for each role:
+leadership, the recruiter and a member (the feedback form's interviewer). The cache starts
+empty, so the first request is timed on its own as cold_ms: the page as a reader finds it right
+after a change to what it shows (hiring/freshness.py). After 3 warm-up requests, --runs timed
+requests give p50 and p95 (nearest rank), and one more request counts the SQL queries. A page
+slower than a minute in all stops after 5 runs. The test client keeps the database connection open
 between requests, as a persistent connection would. DEBUG stays as configured.
 
 The floor is a page this process adds for itself at /bench/floor/ (the app gains nothing): the
 base template for a signed-in user, through every middleware, with no work of its own, so it
 costs the same at every scale. Each page's ratio is its p50 over the floor's. The profile page
 is not the floor: its time zone menu renders some 600 options, ten times the floor's cost,
-which would flatter every ratio; it is measured as a page of its own.
+which would flatter every ratio; it is measured as a page of its own, with its targets.
+
+--busy measures the pages a second time while a process forked from this one writes through
+the product at --write-interval (2 s): the test client posting to the real URLs, as the people
+who would (Writer), so caches and their invalidation behave as in production. The cache is
+emptied again first, so cold_ms means the same; each page's timed requests are spread
+READS_PER_WRITE to a write interval, so they meet the writes instead of all falling between two.
+Ratios are to the floor under the same load. The writes' own p50/p95, counts and errors (each
+failed write is counted, with its reason) come beside the pages in "busy". The writes commit,
+so a busy run works on a copy of the organisation (clone_database), dropped at the end: the
+one generated stays as it was, and quiet and busy passes measure the same data.
 
 An application through the careers form is measured as a POST of its own ("apply"): a new
 address and a small PDF each time, so every run stores a candidate, an application, a consent
@@ -41,13 +52,16 @@ import contextlib
 import itertools
 import json
 import math
+import multiprocessing
 import os
 import random
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
@@ -63,7 +77,8 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.db.models import Max, Min
 from django.shortcuts import render
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -71,9 +86,10 @@ from django.urls import NoReverseMatch, clear_url_caches, reverse
 from django.urls import path as route
 from psycopg import sql
 
-from hiring.models import Application, Opening, Team, User
+from hiring.debrief import decisions
+from hiring.models import Application, Decision, Opening, StageChange, Team, User
 from hiring.scheduling import slots
-from scorecards.models import Feedback, Rating
+from scorecards.models import Feedback, FeedbackRevision, Rating, Vote
 
 from . import _synthetic
 
@@ -82,6 +98,13 @@ WARMUP = 3
 # A slow page gets fewer runs, at least MIN_RUNS, so the large scale finishes in minutes.
 PAGE_BUDGET_S = 60
 MIN_RUNS = 5
+# --busy: one write every WRITE_INTERVAL_S across the organisation, and each page's timed
+# requests spread so that READS_PER_WRITE of them fall between two writes; a write taking
+# longer than WRITER_STOP_S after the stop is abandoned (the writer process is terminated).
+WRITE_INTERVAL_S = 2.0
+READS_PER_WRITE = 5
+WRITER_STOP_S = 60
+WRITE_KINDS = ("submission", "move", "decision")
 
 
 def slot_finder_case(seed=7):
@@ -111,25 +134,32 @@ def slot_finder_case(seed=7):
     return requests, interviewers, start, end
 
 
-def measure(function, runs, warmup=WARMUP, budget_s=None):
+def percentiles(timings):
+    """p50 and p95 (nearest rank) of timings in ms."""
+    timings = sorted(timings)
+    return {
+        "p50_ms": round(statistics.median(timings), 3),
+        "p95_ms": round(timings[math.ceil(len(timings) * 0.95) - 1], 3),
+    }
+
+
+def measure(function, runs, warmup=WARMUP, budget_s=None, pace_s=None):
     """p50 and p95 (nearest rank) of `runs` calls after `warmup`; with a budget, it stops early
-    once the budget is spent and at least MIN_RUNS calls are timed."""
+    once the budget is spent and at least MIN_RUNS calls are timed. With `pace_s` the timed
+    calls start that many seconds apart (or right after the previous one, if it took longer)."""
     for _ in range(warmup):
         function()
     timings = []
     began = time.perf_counter()
-    for _ in range(runs):
+    for number in range(runs):
+        if pace_s:
+            time.sleep(max(0.0, began + number * pace_s - time.perf_counter()))
         started = time.perf_counter()
         function()
         timings.append((time.perf_counter() - started) * 1000)
         if budget_s and len(timings) >= MIN_RUNS and time.perf_counter() - began > budget_s:
             break
-    timings.sort()
-    return {
-        "p50_ms": round(statistics.median(timings), 3),
-        "p95_ms": round(timings[math.ceil(len(timings) * 0.95) - 1], 3),
-        "runs": len(timings),
-    }
+    return {**percentiles(timings), "runs": len(timings)}
 
 
 @dataclass(frozen=True)
@@ -190,10 +220,43 @@ def drop_database(database):
         )
 
 
+def clone_database(database):
+    """A scratch copy of the bench database, for a run whose writes are kept (--busy)."""
+    if database.vendor == "sqlite":
+        source = Path(database.name)
+        path = source.with_stem(f"{source.stem}-busy")
+        copy = BenchDatabase("sqlite", str(path), f"sqlite:///{path}")
+        drop_database(copy)
+        with (
+            contextlib.closing(sqlite3.connect(database.name)) as original,
+            contextlib.closing(sqlite3.connect(copy.name)) as target,
+        ):
+            original.backup(target)
+        return copy
+    name = f"{database.name[:58]}_busy"  # PostgreSQL's names are at most 63 bytes
+    copy = BenchDatabase(
+        "postgresql", name, urlsplit(database.url)._replace(path=f"/{name}").geturl()
+    )
+    drop_database(copy)
+    with _maintenance_connection() as maintenance:
+        maintenance.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(copy.name), sql.Identifier(database.name)
+            )
+        )
+    return copy
+
+
 def child_environment(database):
     """The measuring process's environment: the bench database, and the cache in a table of
-    that database (not REDIS_URL's server, which the measurement empties)."""
-    environment = {**os.environ, "DATABASE_URL": database.url}
+    that database (not REDIS_URL's server, which the measurement empties). Tasks queued by the
+    busy pass's writes go to a broker in memory: a worker of the real database must never run
+    them (their rows are the bench database's)."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database.url,
+        "CELERY_BROKER_URL": "memory://localhost//",
+    }
     environment.pop("REDIS_URL", None)
     return environment
 
@@ -212,26 +275,54 @@ class Command(BaseCommand):
             "--database-name",
             help="The SQLite file or PostgreSQL database to use instead of the scale's own.",
         )
+        parser.add_argument(
+            "--busy",
+            action="store_true",
+            help="Measure the pages again while another process writes through the product.",
+        )
+        parser.add_argument(
+            "--write-interval",
+            type=float,
+            default=WRITE_INTERVAL_S,
+            help="Seconds between two writes in --busy (default: %(default)s).",
+        )
         # A custom size, for the test; and the child process that measures.
         parser.add_argument("--applications", type=int, help=argparse.SUPPRESS)
         parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+        parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
         if options["inner"]:
             return self.inner(options)
+        if options["write_interval"] <= 0:
+            raise CommandError("--write-interval is a number of seconds above 0.")
         applications = options["applications"]
         label = options["scale"] if applications is None else f"{applications}apps"
         database = bench_database(label, options["database_name"])
         create_database(database, fresh=options["fresh"])
-        command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench", "--inner"]
-        command += ["--scale", options["scale"], "--runs", str(options["runs"])]
+        command = ["--scale", options["scale"], "--runs", str(options["runs"])]
         if applications is not None:
             command += ["--applications", str(applications)]
         if options["json"]:
             command.append("--json")
-        # Progress goes to stderr as it happens; the result comes back on stdout.
+        if not options["busy"]:
+            self.stdout.write(self.child(database, command), ending="")
+            return
+        # The busy pass's writes are real commits: they go to a copy of the organisation, dropped
+        # afterwards, so the one generated stays as it was for the next run.
+        self.child(database, [*command, "--generate-only"])
+        scratch = clone_database(database)
+        try:
+            command += ["--busy", "--write-interval", str(options["write_interval"])]
+            self.stdout.write(self.child(scratch, command), ending="")
+        finally:
+            drop_database(scratch)
+
+    def child(self, database, arguments):
+        """Run `bench --inner` on `database`; its stdout. Progress goes to stderr as it happens."""
+        command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench", "--inner"]
         child = subprocess.run(
-            command,
+            command + arguments,
             cwd=settings.BASE_DIR,
             env=child_environment(database),
             stdout=subprocess.PIPE,
@@ -239,7 +330,7 @@ class Command(BaseCommand):
         )
         if child.returncode:
             raise CommandError(f"The benchmark failed (exit {child.returncode}); see above.")
-        self.stdout.write(child.stdout, ending="")
+        return child.stdout
 
     def progress(self, message):
         self.stderr.write(message)
@@ -260,6 +351,8 @@ class Command(BaseCommand):
                 f"{connection.settings_dict['NAME']} holds {generated['applications']:,}"
                 f" applications, not {applications:,}: run with --fresh."
             )
+        if options["generate_only"]:
+            return
         add_floor_page()
         cache.clear()  # so each page's first request is measured uncached
         result = {
@@ -268,9 +361,13 @@ class Command(BaseCommand):
             "debug": settings.DEBUG,
             "data": data_sizes(),
             "pages": measure_pages(options["runs"]),
-            "apply": measure_apply(options["runs"]),
-            "slot_finder": measure_slot_finder(options["runs"]),
         }
+        if options["busy"]:
+            self.progress(f"Busy: a write every {options['write_interval']:g} s while measuring.")
+            result["busy"] = measure_busy(options["runs"], options["write_interval"])
+        # After the busy pass: its writer holds no lock then (SQLite has one writer at a time).
+        result["apply"] = measure_apply(options["runs"])
+        result["slot_finder"] = measure_slot_finder(options["runs"])
         if options["json"]:
             self.stdout.write(json.dumps(result))
         else:
@@ -296,6 +393,10 @@ def data_sizes():
         "applications": Application.objects.count(),
         "feedback": Feedback.objects.count(),
         "ratings": Rating.objects.count(),
+        # What the busy pass's writes add to (its "data" shows them after the pass).
+        "submitted_feedback": Feedback.objects.exclude(submitted_at=None).count(),
+        "stage_changes": StageChange.objects.count(),
+        "decisions": Decision.objects.count(),
     }
 
 
@@ -312,8 +413,13 @@ def pages_to_measure():
     feedback = (
         Feedback.objects.filter(submitted_at=None).select_related("interviewer").order_by("pk")
     ).first() or Feedback.objects.select_related("interviewer").order_by("pk").first()
+    member = feedback.interviewer
     pages = [
         ("floor", leadership, reverse("bench_floor")),
+        # Where every sign-in lands: each role sees its own teams and next steps.
+        ("home_leadership", leadership, reverse("home")),
+        ("home_recruiter", recruiter, reverse("home")),
+        ("home_member", member, reverse("home")),
         ("profile", leadership, reverse("profile")),
         ("board", leadership, reverse("pipeline")),
         ("board_filtered", leadership, f"{reverse('pipeline')}?stale=1&team={team.pk}"),
@@ -336,7 +442,7 @@ def open_opening():
     return Opening.objects.filter(status=Opening.Status.OPEN).order_by("pk").first()
 
 
-def measure_pages(runs):
+def measure_pages(runs, pace_s=None):
     clients, results = {None: Client()}, {}  # None: an anonymous visitor
     for name, user, path in pages_to_measure():
         key = user and user.pk
@@ -354,7 +460,7 @@ def measure_pages(runs):
         started = time.perf_counter()
         get()
         cold_ms = (time.perf_counter() - started) * 1000
-        timing = measure(get, runs, budget_s=PAGE_BUDGET_S)
+        timing = measure(get, runs, budget_s=PAGE_BUDGET_S, pace_s=pace_s)
         with CaptureQueriesContext(connection) as queries:
             get()
         floor = results.get("floor", timing)["p50_ms"]
@@ -368,6 +474,242 @@ def measure_pages(runs):
             "runs": timing["runs"],
         }
     return results
+
+
+def measure_busy(runs, write_interval):
+    """The pages again, while another process writes through the product (see Writes)."""
+    cache.clear()  # each page's first request uncached again, as in the quiet pass
+    before = time.perf_counter()
+    with Writes(write_interval) as writes:
+        pages = measure_pages(runs, pace_s=write_interval / READS_PER_WRITE)
+    floor = pages["floor"]["p50_ms"]
+    for kind in writes.result["writes"].values():
+        kind["ratio"] = kind["p50_ms"] and round(kind["p50_ms"] / floor, 2)
+    return {
+        "write_interval_s": write_interval,
+        "reads_per_write": READS_PER_WRITE,
+        "seconds": round(time.perf_counter() - before, 1),
+        "pages": pages,
+        **writes.result,
+        "data": data_sizes(),  # after the pass: its writes as the database shows them
+    }
+
+
+class Writes:
+    """A process that writes through the product while the block runs, the way people do: the
+    test client posting to the real URLs, signed in as the person who would (write_loop).
+
+    A process, not a thread: the pages' requests do not wait for its Python, only for the
+    database and the machine's cores, as they would in production. It starts when it is ready to
+    write; on leaving the block, even through an exception, it is told to stop and joined, and
+    terminated if its write in progress outlasts WRITER_STOP_S. `result` has the writes' counts,
+    latencies and errors."""
+
+    def __init__(self, interval):
+        self.interval = interval
+        # Forked from this process, set up as it is: its first query opens its own connection.
+        self.context = multiprocessing.get_context("fork")
+        self.stop = self.context.Event()
+        self.receiver, self.sender = self.context.Pipe(duplex=False)
+        self.process = self.context.Process(
+            target=write_loop, args=(interval, self.stop, self.sender), name="bench-writes"
+        )
+        self.result = None
+
+    def __enter__(self):
+        connections.close_all()  # never shared with the child
+        self.process.start()
+        self.sender.close()  # the child's end: if it dies, reading here ends at once
+        message = self.receive(WRITER_STOP_S)
+        if message != "ready":
+            self.__exit__(None, None, None)
+            raise CommandError(f"The writer process did not start: {message}")
+        return self
+
+    def receive(self, timeout):
+        if not self.receiver.poll(timeout):
+            return None
+        try:
+            return self.receiver.recv()
+        except EOFError:  # it ended without a word
+            return None
+
+    def __exit__(self, *exc_info):
+        self.stop.set()
+        # Its result comes before it ends: reading it first, so a full pipe never blocks it.
+        result = self.receive(WRITER_STOP_S)
+        self.process.join(5)
+        stopped = not self.process.is_alive()
+        if not stopped:
+            self.process.terminate()
+            self.process.join(5)
+        if not isinstance(result, dict):
+            result = {
+                "writes": {kind: summary([], [], []) for kind in WRITE_KINDS},
+                "skipped": 0,
+                "failure": f"the writer gave no result (exit code {self.process.exitcode})",
+            }
+        self.result = {**result, "stopped_cleanly": stopped}
+        if result.get("failure"):
+            sys.stderr.write(f"Busy writes: {result['failure']}\n")
+        return False
+
+
+def summary(timings, errors, samples):
+    return {
+        "count": len(timings),
+        **(percentiles(timings) if timings else {"p50_ms": None, "p95_ms": None}),
+        "errors": len(errors),
+        "error_samples": samples,
+    }
+
+
+def write_loop(interval, stop, sender):
+    """The writer process: one write every `interval` seconds until `stop`, the kinds in turn
+    (another kind when nothing can take this one), then the result down `sender`."""
+    writer = Writer(random.Random(17))
+    failure = None
+    sender.send("ready")
+    try:
+        kinds = itertools.cycle(WRITE_KINDS)
+        next_at = time.perf_counter()
+        while not stop.wait(max(0.0, next_at - time.perf_counter())):
+            # A write slower than the interval delays the next; they never come in a burst.
+            next_at = max(next_at + interval, time.perf_counter())
+            writer.write(next(kinds))
+    except BaseException:  # noqa: BLE001 - reported to the measuring process, never lost
+        failure = traceback.format_exc(limit=5)
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
+        sender.send({**writer.result(), "failure": failure})
+        sender.close()
+
+
+class Writer:
+    """Real writes through the product's URLs, each valid where it lands: a submission of an
+    assigned scorecard still to submit, by its interviewer; a move of a card to its next stage
+    (applied to screen, screen to panel) from the board, by the recruiter; the team's decision
+    where the debrief is open and none is recorded, by a member with no scorecard to write,
+    following the recommendation (hold while there is none). The targets are picked at random
+    and not timed; the POST is, with the reply the browser gets (htmx's for the board and the
+    decision, as their pages send them)."""
+
+    NEXT_STAGE = {"applied": "screen", "screen": "panel"}
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.clients = {}
+        self.timings = {kind: [] for kind in WRITE_KINDS}
+        self.errors = {kind: [] for kind in WRITE_KINDS}
+        self.skipped = 0
+
+    def result(self):
+        writes = {}
+        for kind in WRITE_KINDS:
+            samples = list(dict.fromkeys(self.errors[kind]))[:3]
+            writes[kind] = summary(self.timings[kind], self.errors[kind], samples)
+        return {"writes": writes, "skipped": self.skipped}
+
+    def write(self, kind):
+        """A write of this kind, or of the next one that has a valid target."""
+        at = WRITE_KINDS.index(kind)
+        for kind in WRITE_KINDS[at:] + WRITE_KINDS[:at]:
+            try:
+                post = getattr(self, kind)()
+                if post is None:
+                    continue  # nothing of this kind to write now
+                user, path, data, headers, expected = post
+                client = self.client(user)
+                started = time.perf_counter()
+                response = client.post(path, data, secure=True, headers=headers)
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status_code != expected:
+                    self.errors[kind].append(
+                        f"{path} answered {response.status_code}, not {expected}"
+                    )
+                else:
+                    self.timings[kind].append(elapsed)
+            except Exception as error:  # noqa: BLE001 - counted and reported
+                self.errors[kind].append(f"{type(error).__name__}: {error}"[:300])
+            return
+        self.skipped += 1
+
+    def client(self, user):
+        if user.pk not in self.clients:
+            # The same client as the pages' measure; a 500 comes back as a status to count.
+            self.clients[user.pk] = Client(raise_request_exception=False)
+            self.clients[user.pk].force_login(user)
+        return self.clients[user.pk]
+
+    def pick(self, queryset):
+        """A row of `queryset` at random: the first from a random key on, else the first."""
+        bounds = queryset.model.objects.aggregate(low=Min("pk"), high=Max("pk"))
+        if bounds["low"] is None:
+            return None
+        start = self.rng.randint(bounds["low"], bounds["high"])
+        return (
+            queryset.filter(pk__gte=start).order_by("pk").first() or queryset.order_by("pk").first()
+        )
+
+    def submission(self):
+        feedback = self.pick(
+            Feedback.objects.filter(
+                submitted_at=None,
+                excused_at=None,
+                application__stage__in=["applied", "screen", "panel", "debrief"],
+                revisions__submitted_at=None,
+            ).select_related("interviewer")
+        )
+        if feedback is None:
+            return None
+        draft = FeedbackRevision.objects.filter(feedback=feedback, submitted_at=None).first()
+        data = {
+            "takeaways": "Clear examples throughout; see the ratings.",
+            "vote": self.rng.choice(Vote.values),
+            "draft_version": draft.version,
+            "revision": draft.number,
+            "amend_reason": "",
+        }
+        for criterion in feedback.criteria.all():
+            data[f"score_{criterion.pk}"] = str(self.rng.randint(1, 4))
+            data[f"notes_{criterion.pk}"] = "Asked for the trade-offs and got them."
+        path = reverse("feedback_submit", args=[feedback.pk])
+        return feedback.interviewer, path, data, {}, 302
+
+    def move(self):
+        application = self.pick(Application.objects.filter(stage__in=list(self.NEXT_STAGE)))
+        if application is None:
+            return None
+        recruiter = User.objects.get(email=_synthetic.RECRUITER_EMAIL)
+        path = reverse("pipeline_move", args=[application.pk])
+        data = {"stage": self.NEXT_STAGE[application.stage]}
+        return recruiter, path, data, {"HX-Request": "true"}, 200
+
+    def decision(self):
+        application = self.pick(
+            Application.objects.filter(
+                stage=Application.Stage.DEBRIEF,
+                debrief_opened_at__isnull=False,
+                decision__isnull=True,
+            ).select_related("opening__team")
+        )
+        if application is None:
+            return None
+        feedback = decisions.panel_feedback(application)
+        writing = {item.interviewer_id for item in feedback if item.is_waiting}
+        members = [
+            person
+            for person in application.opening.team.members.order_by("pk")
+            if person.pk not in writing
+        ]
+        if not members:
+            return None
+        recommended = decisions.recommend(application, feedback).outcome
+        outcome = recommended if recommended in Decision.Outcome.values else "hold"
+        path = reverse("record_decision", args=[application.pk])
+        data = {"outcome": outcome, "rationale": "The panel's evidence, discussed in the debrief."}
+        return self.rng.choice(members), path, data, {"HX-Request": "true"}, 200
 
 
 # The smallest file the résumé check takes for a PDF.
@@ -425,6 +767,7 @@ def measure_slot_finder(runs):
 
 def table(result):
     data = result["data"]
+    busy = result.get("busy")
     lines = [
         f"Scale {result['scale']} on {result['database']}"
         f" (DEBUG {'on' if result['debug'] else 'off'}): {data['applications']:,} applications,"
@@ -432,13 +775,22 @@ def table(result):
         f" {data['interviewers']} interviewers",
         "",
         f"{'page':<16}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'ratio':>8}{'cold ms':>10}"
-        f"{'runs':>6}  path",
+        f"{'runs':>6}" + (f"{'busy p50/p95 (ratio)':>26}" if busy else "") + "  path",
     ]
     for name, page in result["pages"].items():
+        column = ""
+        if busy and name in busy["pages"]:
+            loaded = busy["pages"][name]
+            column = (
+                f"{loaded['p50_ms']:.1f} / {loaded['p95_ms']:.1f} ({loaded['ratio']:.2f})".rjust(26)
+            )
         lines.append(
             f"{name:<16}{page['p50_ms']:>9.1f}{page['p95_ms']:>9.1f}{page['queries']:>9}"
-            f"{page['ratio']:>8.2f}{page['cold_ms']:>10.1f}{page['runs']:>6}  {page['path']}"
+            f"{page['ratio']:>8.2f}{page['cold_ms']:>10.1f}{page['runs']:>6}{column}"
+            f"  {page['path']}"
         )
+    if busy:
+        lines += ["", busy_lines(busy)]
     apply = result["apply"]
     lines += [
         "",
@@ -451,4 +803,25 @@ def table(result):
         f"slot finder ({finder['case']}): p50 {finder['p50_ms']} ms,"
         f" p95 {finder['p95_ms']} ms, {finder['options']} options",
     ]
+    return "\n".join(lines)
+
+
+def busy_lines(busy):
+    """The busy pass's writes, under the pages' table."""
+    lines = [
+        f"Busy: a write every {busy['write_interval_s']:g} s for {busy['seconds']:g} s,"
+        f" {READS_PER_WRITE} page requests between two; ratios to the floor under the same load."
+        + (f" {busy['skipped']} times nothing could be written." if busy["skipped"] else "")
+        + ("" if busy["stopped_cleanly"] else " The writer had to be terminated.")
+    ]
+    if busy.get("failure"):
+        lines.append(f"The writer failed: {busy['failure']}")
+    for kind, write in busy["writes"].items():
+        line = f"  {kind:<11}{write['count']:>5} done"
+        if write["count"]:
+            line += f", p50 {write['p50_ms']:.1f} ms, p95 {write['p95_ms']:.1f} ms"
+            line += f" ({write['ratio']:.2f}x the floor)"
+        if write["errors"]:
+            line += f"; {write['errors']} failed: " + " | ".join(write["error_samples"])
+        lines.append(line)
     return "\n".join(lines)
