@@ -2,11 +2,24 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scorecards.editing import copy_scorecard
 
 from ..models import Application, Candidate, Opening, StageChange
 from ..outreach import automation
+
+Stage = Application.Stage
+# Why a closed application no longer moves, a sentence for each closed stage: its label is a
+# noun in some languages, so it is not put inside one sentence.
+CLOSED = {
+    Stage.DECIDED: gettext_lazy("This application is decided."),
+    Stage.OFFER: gettext_lazy("This application is offer."),
+    Stage.HIRED: gettext_lazy("This application is hired."),
+    Stage.REJECTED: gettext_lazy("This application is rejected."),
+    Stage.WITHDRAWN: gettext_lazy("This application is withdrawn."),
+}
 
 
 @transaction.atomic
@@ -27,7 +40,7 @@ def add_application(opening, by, **candidate_fields):
 
 def check_open(opening):
     if opening.status != Opening.Status.OPEN:
-        raise ValidationError("This opening is closed to new applications.")
+        raise ValidationError(_("This opening is closed to new applications."))
 
 
 def start_application(candidate, opening, by, **fields):
@@ -42,10 +55,14 @@ def start_application(candidate, opening, by, **fields):
 def move_stage(application, stage, by):
     """Move by hand between the stages people may set; decisions set the others."""
     if stage not in Application.MANUAL_STAGES:
-        raise ValidationError("Only the team's decision moves an application to that stage.")
+        raise ValidationError(_("Only the team's decision moves an application to that stage."))
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.is_closed:
-        raise ValidationError(f"This application is {application.get_stage_display().lower()}.")
+        closed = CLOSED.get(application.stage)
+        if closed is None:
+            stage = application.get_stage_display().lower()
+            closed = _("This application is %(stage)s.") % {"stage": stage}
+        raise ValidationError(str(closed))
     from_stage = application.stage
     application.move_to(stage, by)
     automation.after_move(application, from_stage)

@@ -5,6 +5,8 @@ from pathlib import PurePath
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scorecards.models import Scorecard
 
@@ -21,8 +23,8 @@ class OpeningForm(forms.ModelForm):
 class NewOpeningForm(OpeningForm):
     template = forms.ModelChoiceField(
         queryset=Scorecard.objects.none(),
-        label="Scorecard",
-        help_text="The opening gets its own copy, which you can then adapt.",
+        label=gettext_lazy("Scorecard"),
+        help_text=gettext_lazy("The opening gets its own copy, which you can then adapt."),
     )
 
     class Meta(OpeningForm.Meta):
@@ -90,7 +92,7 @@ def _utf8_text(file):
     return True
 
 
-NOT_A_RESUME = (
+NOT_A_RESUME = gettext_lazy(
     "This file is not a PDF, a DOCX or ODT document, nor plain UTF-8 text: "
     "save the résumé as one of them."
 )
@@ -121,7 +123,8 @@ def checked_links(text):
                 web_link(link)
             except ValidationError:
                 raise ValidationError(
-                    f"Line {number} is not a web link: each starts with https:// or http://."
+                    _("Line %(number)s is not a web link: each starts with https:// or http://.")
+                    % {"number": number}
                 ) from None
             links.append(link)
     return "\n".join(links)

@@ -8,6 +8,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -47,7 +49,7 @@ def opening_create(request, team_id):
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         opening = applications.create_opening(team, fields.pop("template"), **fields)
-        messages.success(request, "Opening created with its own copy of the scorecard.")
+        messages.success(request, _("Opening created with its own copy of the scorecard."))
         return redirect(opening)
     return render(
         request,
@@ -63,7 +65,7 @@ def opening_edit(request, opening_id):
     form = OpeningForm(request.POST or None, instance=opening)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Opening saved.")
+        messages.success(request, _("Opening saved."))
         return redirect(opening)
     return render(
         request,
@@ -134,7 +136,9 @@ def application_create(request, opening_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{application.candidate} added.")
+            messages.success(
+                request, _("%(candidate)s added.") % {"candidate": application.candidate}
+            )
             return redirect(application)
     return _render_opening(request, opening, status=400, candidate_form=form)
 
@@ -160,7 +164,8 @@ def _render_application(request, application, status=200, **forms):
         request,
         template,
         lambda: _application_context(request.user, application, forms),
-        cache_as=None if forms else ("application", application.pk),
+        # The page is cached in each language it is read in.
+        cache_as=None if forms else ("application", (application.pk, get_language())),
         teams=[application.opening.team],
         status=status,
         candidate=application.candidate,
@@ -259,12 +264,13 @@ def pipeline_board(request):
     filters = board.Filters.from_query(request.GET)
     teams = list(Team.objects.visible_to(request.user))
 
-    # The "more" links carry the query string on: it is part of what is cached. The name
-    # changes with the parts' shape, so an entry cached before has no opening menu to miss.
+    # The "more" links carry the query string on: it is part of what is cached, with the
+    # language it is read in. The name changes with the parts' shape, so an entry cached
+    # before has no opening menu to miss.
     parts = freshness.cached_for_viewer(
         request,
         "board-with-opening-menu",
-        sorted(request.GET.lists()),
+        (sorted(request.GET.lists()), get_language()),
         teams,
         lambda: _board_parts(request, filters, teams),
     )
@@ -315,7 +321,9 @@ def pipeline_move(request, application_id):
     form = StageForm(request.POST)
     error = None
     if not form.is_valid():
-        error = f"Choose the stage to move {application.candidate} to."
+        error = _("Choose the stage to move %(candidate)s to.") % {
+            "candidate": application.candidate
+        }
     else:
         try:
             applications.move_stage(application, form.cleaned_data["stage"], request.user)
@@ -325,10 +333,15 @@ def pipeline_move(request, application_id):
         if request.htmx:
             return pipeline_board(request)
         stage = Application.Stage(form.cleaned_data["stage"]).label
-        messages.success(request, f"{application.candidate} moved to {stage}.")
+        messages.success(
+            request,
+            _("%(candidate)s moved to %(stage)s.")
+            % {"candidate": application.candidate, "stage": stage},
+        )
         return redirect(f"{reverse('pipeline')}?{request.GET.urlencode()}")
     filters = board.Filters.from_query(request.GET)
-    parts, _ = _board_parts(request, filters, list(Team.objects.visible_to(request.user)), error)
+    teams = list(Team.objects.visible_to(request.user))
+    parts, _good_until = _board_parts(request, filters, teams, error)
     if request.htmx:
         return HttpResponse(parts["board"], status=400)
     return render(request, "hiring/pipeline/board.html", {"parts": parts}, status=400)

@@ -5,7 +5,8 @@ import zoneinfo
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from scorecards.agreement import LEANING_MIN_PANELS, LEANING_MIN_RATINGS
 
@@ -63,13 +64,13 @@ def report_html(scope, teams, query):
         data = report_data(scope, teams)
         bars = {
             "funnel": charts.bar_chart(
-                "Applications reaching each stage", data["funnel"], "stage", "reached"
+                _("Applications reaching each stage"), data["funnel"], "stage", "reached"
             ),
             "time_in_stage": charts.bar_chart(
-                "Median days in each stage", data["time_in_stage"], "stage", "median_days"
+                _("Median days in each stage"), data["time_in_stage"], "stage", "median_days"
             ),
             "overdue": charts.bar_chart(
-                "Overdue scorecards by interviewer",
+                _("Overdue scorecards by interviewer"),
                 data["overdue"],
                 "interviewer_name",
                 "overdue",
@@ -85,7 +86,14 @@ def report_html(scope, teams, query):
         }
         return render_to_string("hiring/reports/reports.html#report", context), data["good_until"]
 
-    key = (scope.start, scope.end, timezone.get_current_timezone_name(), query)
+    # Its words are in the current language: each language has its own page.
+    key = (
+        scope.start,
+        scope.end,
+        timezone.get_current_timezone_name(),
+        translation.get_language(),
+        query,
+    )
     return freshness.cached(PAGE, key, teams, render_report)
 
 
@@ -103,15 +111,17 @@ def warm_default_reports():
 
 
 def _warm():
-    # Each reader's report is in their own zone: its weeks, its default period and its key.
+    # Each reader's report is in their own zone (its weeks, its default period and its key) and
+    # their own language (their profile's; a blank one reads in the browser's, unknown here).
     scopes = {}
     for reader in User.objects.filter(is_active=True):
         teams = reader_teams(reader)
         if teams is not None:
             teams = list(teams)
-            scopes[(frozenset(team.pk for team in teams), reader.time_zone)] = teams
-    for (_, zone), teams in scopes.items():
-        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            key = (frozenset(team.pk for team in teams), reader.time_zone, reader.language_code)
+            scopes[key] = teams
+    for (_teams, zone, language), teams in scopes.items():
+        with timezone.override(zoneinfo.ZoneInfo(zone)), translation.override(language):
             end = timezone.localdate()
             report_html(teams_scope(teams, end - DEFAULT_PERIOD, end), teams, "")
     return len(scopes)

@@ -2,6 +2,8 @@ from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ..models import Team
 from ..widgets import DateInput
@@ -14,17 +16,26 @@ LONGEST_PERIOD_YEARS = 10
 
 
 class PeriodForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="All")
-    start = forms.DateField(
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        label=gettext_lazy("Team"),
+        empty_label=pgettext_lazy("teams", "All"),
+    )
+    start = forms.DateField(widget=DateInput(), required=False, label=gettext_lazy("Start"))
+    end = forms.DateField(
         widget=DateInput(),
         required=False,
-        help_text=f"Left empty: {DEFAULT_PERIOD.days} days before the end.",
+        label=gettext_lazy("End"),
+        help_text=gettext_lazy("Left empty: today."),
     )
-    end = forms.DateField(widget=DateInput(), required=False, help_text="Left empty: today.")
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+        self.fields["start"].help_text = _("Left empty: %(days)s days before the end.") % {
+            "days": DEFAULT_PERIOD.days
+        }
 
     def clean_start(self):
         return within_reach(self.cleaned_data["start"])
@@ -40,9 +51,12 @@ class PeriodForm(forms.Form):
         data["end"] = data.get("end") or today
         data["start"] = data.get("start") or data["end"] - DEFAULT_PERIOD
         if data["start"] > data["end"]:
-            self.add_error("start", "The period starts after it ends.")
+            self.add_error("start", _("The period starts after it ends."))
         elif data["end"] - data["start"] > timedelta(days=366 * LONGEST_PERIOD_YEARS):
-            self.add_error("start", f"A report covers {LONGEST_PERIOD_YEARS} years at most.")
+            self.add_error(
+                "start",
+                _("A report covers %(years)s years at most.") % {"years": LONGEST_PERIOD_YEARS},
+            )
         else:
             # The fields show the period used, the default one too, rather than stay empty.
             self.data = self.data.copy()
@@ -53,6 +67,8 @@ class PeriodForm(forms.Form):
 def within_reach(day):
     if day is not None and not EARLIEST <= day <= LATEST:
         raise forms.ValidationError(
-            f"Choose a date from {EARLIEST.year} to {LATEST.year}.", code="out_of_reach"
+            _("Choose a date from %(earliest)s to %(latest)s.")
+            % {"earliest": EARLIEST.year, "latest": LATEST.year},
+            code="out_of_reach",
         )
     return day

@@ -5,6 +5,8 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 
 from ..access import reader_teams
@@ -38,29 +40,45 @@ def reports_page(request):
     return render(request, template, {"form": form, "report_html": html})
 
 
-# Each report's CSV: its columns, each under a header in words.
+# Each report's CSV: its columns, each under a header in words (in English here, translated
+# as the CSV is written).
 CSV_COLUMNS = {
-    "funnel": {"stage": "Stage", "reached": "Reached", "pass_through_pct": "Pass-through (%)"},
-    "time_in_stage": {"stage": "Stage", "median_days": "Median days", "moves": "Moves"},
-    "overdue": {"interviewer_name": "Interviewer", "overdue": "Overdue scorecards"},
+    "funnel": {
+        "stage": gettext_noop("Stage"),
+        "reached": gettext_noop("Reached"),
+        "pass_through_pct": gettext_noop("Pass-through (%)"),
+    },
+    "time_in_stage": {
+        "stage": gettext_noop("Stage"),
+        "median_days": gettext_noop("Median days"),
+        "moves": gettext_noop("Moves"),
+    },
+    "overdue": {
+        "interviewer_name": gettext_noop("Interviewer"),
+        "overdue": gettext_noop("Overdue scorecards"),
+    },
     "load": {
-        "interviewer": "Interviewer",
-        "week": "Week",
-        "interviews": "Interviews",
-        "cap": "Weekly cap",
-        "over_cap": "Over cap",
+        "interviewer": gettext_noop("Interviewer"),
+        "week": gettext_noop("Week"),
+        "interviews": gettext_noop("Interviews"),
+        "cap": gettext_noop("Weekly cap"),
+        "over_cap": gettext_noop("Over cap"),
     },
     "calibration": {
-        "interviewer": "Interviewer",
-        "panels": "Panels",
-        "mean_offset": "Rating offset",
-        "vote_offset": "Vote offset",
-        "leaning": "Leaning",
-        "cells": "Ratings compared",
-        "rating_panels": "Panels with ratings",
-        "vote_panels": "Panels with votes",
+        "interviewer": gettext_noop("Interviewer"),
+        "panels": gettext_noop("Panels"),
+        "mean_offset": gettext_noop("Rating offset"),
+        "vote_offset": gettext_noop("Vote offset"),
+        "leaning": gettext_noop("Leaning"),
+        "cells": gettext_noop("Ratings compared"),
+        "rating_panels": gettext_noop("Panels with ratings"),
+        "vote_panels": gettext_noop("Panels with votes"),
     },
-    "agreement": {"criterion": "Criterion", "alpha": "Krippendorff's alpha", "panels": "Panels"},
+    "agreement": {
+        "criterion": gettext_noop("Criterion"),
+        "alpha": gettext_noop("Krippendorff's alpha"),
+        "panels": gettext_noop("Panels"),
+    },
 }
 
 
@@ -71,10 +89,11 @@ def report_csv(request, name):
         raise Http404
     form, scope, teams = _scope(request)
     if scope is None:
-        return HttpResponse("The period is not valid.", status=400, content_type="text/plain")
+        return HttpResponse(_("The period is not valid."), status=400, content_type="text/plain")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="teamfit-{name}.csv"'
-    write_csv(response, CSV_COLUMNS[name], report_data(scope, teams)[name])
+    headers = {column: _(header) for column, header in CSV_COLUMNS[name].items()}
+    write_csv(response, headers, report_data(scope, teams)[name])
     return response
 
 
