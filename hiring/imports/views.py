@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -30,7 +31,11 @@ def import_new(request, opening_id):
             form.add_error(None, error)
         else:
             if form.table.ignored:
-                messages.info(request, f"Columns left out: {', '.join(form.table.ignored)}.")
+                messages.info(
+                    request,
+                    _("Columns left out: %(columns)s.")
+                    % {"columns": ", ".join(form.table.ignored)},
+                )
             return redirect("import_detail", candidate_import.pk)
     return render(
         request,

@@ -76,7 +76,9 @@ def values_for(application, by=None, values=None):
         "sender_name": by.display_name if by else Organisation.current().name,
         "status_link": status_link(application),
     }
-    with translation.override(candidate.language_code):  # dates in the reader's words
+    # The values go into the organisation's own text, which is not translated (the built-in
+    # ones are English): its dates and zones are written in the same, default, language.
+    with translation.override(settings.LANGUAGE_CODE):
         extra = {key: shown_to(candidate, value) for key, value in (values or {}).items()}
     return {**common, **extra}
 
