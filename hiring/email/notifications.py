@@ -25,6 +25,7 @@ from django.db.models import F
 from django.template import engines
 from django.template.backends.django import DjangoTemplates
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from ..accounts import zones
 from ..models import Notification, User, single_line
@@ -200,12 +201,17 @@ def interview_summary(session, for_candidate):
     """The interview's name in a calendar: the candidate's names the job, an interviewer's the
     candidate."""
     application = session.panel.application
+    focus = session.get_focus_display()
     if for_candidate:
         opening = application.opening
         return single_line(
-            f"{session.get_focus_display()} interview: {opening.title} ({opening.team})"
+            _("%(focus)s interview: %(opening)s (%(team)s)")
+            % {"focus": focus, "opening": opening.title, "team": opening.team}
         )
-    return f"Interview: {single_line(application.candidate)} ({session.get_focus_display()})"
+    return _("Interview: %(candidate)s (%(focus)s)") % {
+        "candidate": single_line(application.candidate),
+        "focus": focus,
+    }
 
 
 def _reader(email):

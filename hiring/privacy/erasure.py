@@ -23,6 +23,8 @@ from django.db import connections, models, router, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import freshness
 from ..cache import UNREACHABLE
@@ -47,12 +49,13 @@ from .inventory import HOLDINGS
 
 logger = logging.getLogger(__name__)
 
+# Stored (the name, the audit trail's details): never translated.
 ERASED_NAME = "Erased candidate"
 AT_THEIR_REQUEST = "at the candidate's request"
 BY_RETENTION = "by retention"
-GONE = "We no longer hold this application."
-ON_HOLD = "This candidate is on legal hold: release the hold to erase their data."
-KEPT_FOR_NOW = (
+GONE = gettext_lazy("We no longer hold this application.")
+ON_HOLD = gettext_lazy("This candidate is on legal hold: release the hold to erase their data.")
+KEPT_FOR_NOW = gettext_lazy(
     "We must keep your data for now to meet a legal obligation, so we can't erase it yet. "
     "Your request is recorded: we will erase your data as soon as that obligation ends."
 )
@@ -174,8 +177,10 @@ def _send_cancellations(candidate):
             pass  # another attempt is sending it right now, the address in hand
         except OSError as error:
             raise ValidationError(
-                "The interview cancellations could not be sent (the mail server did not "
-                "answer), so nothing was erased. Try again in a few minutes."
+                _(
+                    "The interview cancellations could not be sent (the mail server did not "
+                    "answer), so nothing was erased. Try again in a few minutes."
+                )
             ) from error
 
 
@@ -388,8 +393,8 @@ def application_to_confirm(token):
         token,
         CONFIRMATION_SALT,
         confirmation_max_age(),
-        expired="This link has expired. Ask again from your application's page.",
-        invalid="This link is not valid. Check that you copied all of it.",
+        expired=_("This link has expired. Ask again from your application's page."),
+        invalid=_("This link is not valid. Check that you copied all of it."),
     )
     application = (
         Application.objects.select_related("candidate", "opening__team").filter(pk=pk).first()

@@ -17,9 +17,11 @@ from django.core.files import File
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scorecards.access import reads_panel_feedback
 from scorecards.models import FeedbackRevision, Rating
@@ -44,16 +46,16 @@ from .inventory import HOLDINGS
 
 Status = DataExport.Status
 
-FORMAT = {
-    "name": "teamfit-candidate-export",
-    "version": 1,
-    "conventions": {
-        "times": "ISO 8601, in UTC",
-        "choices": "an object with the stored value and its label in words",
-        "people": "Teamfit's users by the name Teamfit shows for them",
-        "records": "a record of this export by its id; openings, teams and criteria by name",
-        "files": "the file's path inside this ZIP, or null",
-    },
+FORMAT = {"name": "teamfit-candidate-export", "version": 1}
+# How data.json writes its values, in words (in the reader's language).
+CONVENTIONS = {
+    "times": gettext_lazy("ISO 8601, in UTC"),
+    "choices": gettext_lazy("an object with the stored value and its label in words"),
+    "people": gettext_lazy("Teamfit's users by the name Teamfit shows for them"),
+    "records": gettext_lazy(
+        "a record of this export by its id; openings, teams and criteria by name"
+    ),
+    "files": gettext_lazy("the file's path inside this ZIP, or null"),
 }
 
 # Held but never exported: a draft is its interviewer's until submitted, and nobody else reads
@@ -69,8 +71,8 @@ FEEDBACK_OF_APPLICATIONS = {
     Rating: "revision__feedback__application__in",
 }
 DERIVED_FROM_FEEDBACK = {Decision: ("rationale", "recommendation_reasons")}
-WITHHELD = (
-    "Interviewers' scorecards and the team's reasoning on applications {ids} are left out: "
+WITHHELD = gettext_lazy(
+    "Interviewers' scorecards and the team's reasoning on applications %(ids)s are left out: "
     "the person who asked for this copy may not read them. The candidate's own copy, asked "
     "for from their link, holds them."
 )
@@ -78,8 +80,10 @@ WITHHELD = (
 FILES_NOT_ZIPPED = {DataExport}
 HELD_MODELS = {holding.model for holding in HOLDINGS}
 
-EXPIRED = "This download link has expired. Ask for a new copy of the data."
-USED = "This download link was used already: it works once. Ask for a new copy of the data."
+EXPIRED = gettext_lazy("This download link has expired. Ask for a new copy of the data.")
+USED = gettext_lazy(
+    "This download link was used already: it works once. Ask for a new copy of the data."
+)
 
 
 def max_age():
@@ -148,13 +152,20 @@ def fail(export_id):
 
 
 def write_zip(export, archive):
-    """data.json, the files and summary.html of `export`'s candidate, into `archive`."""
+    """data.json, the files and summary.html of `export`'s candidate, into `archive`, in the
+    candidate's language."""
     candidate = export.candidate
+    with translation.override(candidate.language_code):
+        _write_zip(export, candidate, archive)
+
+
+def _write_zip(export, candidate, archive):
     now = timezone.now()
-    document = {"format": FORMAT, "generated_at": _iso(now)}
+    conventions = {key: str(words) for key, words in CONVENTIONS.items()}
+    document = {"format": {**FORMAT, "conventions": conventions}, "generated_at": _iso(now)}
     withheld = withheld_applications(export.requested_by, candidate)
     ids = ", ".join(f"#{pk}" for pk in withheld)
-    document["withheld"] = WITHHELD.format(ids=ids) if withheld else ""
+    document["withheld"] = WITHHELD % {"ids": ids} if withheld else ""
     sections = []
     steps = len(HOLDINGS) + 1  # the summary last
     # The summary reads its times in the candidate's zone, whoever asked for it.
@@ -186,11 +197,11 @@ def write_zip(export, archive):
 def keys():
     """What each top-level key of data.json holds."""
     return {
-        "format": "This document's format, its version and conventions",
-        "generated_at": "When this export was written",
-        "withheld": "What a staff member's copy leaves out, if anything, and why",
-        **{holding.key: holding.about for holding in HOLDINGS},
-        "keys": "What each key holds: this list",
+        "format": _("This document's format, its version and conventions"),
+        "generated_at": _("When this export was written"),
+        "withheld": _("What a staff member's copy leaves out, if anything, and why"),
+        **{holding.key: str(holding.about) for holding in HOLDINGS},
+        "keys": _("What each key holds: this list"),
     }
 
 
@@ -267,7 +278,7 @@ def _value(field, row):
     if isinstance(value, dict | list):
         return value, json.dumps(value, indent=2, ensure_ascii=False) if value else ""
     if isinstance(value, bool):
-        return value, "Yes" if value else "No"
+        return value, _("Yes") if value else _("No")
     return value, "" if value is None else str(value)
 
 
@@ -300,11 +311,11 @@ def from_token(token):
         DataExport.SALT,
         max_age(),
         expired=EXPIRED,
-        invalid="This link is not valid. Check that you copied all of it.",
+        invalid=_("This link is not valid. Check that you copied all of it."),
     )
     export = DataExport.objects.select_related("candidate", "requested_by").filter(pk=pk).first()
     if export is None:
-        raise LinkError("We no longer hold this export.")
+        raise LinkError(_("We no longer hold this export."))
     check_downloadable(export)
     return export
 
@@ -315,7 +326,7 @@ def check_downloadable(export):
     if export.status == Status.EXPIRED:
         raise LinkError(EXPIRED)
     if export.status != Status.READY:
-        raise LinkError("This export is not ready to download.")
+        raise LinkError(_("This export is not ready to download."))
     # A link signed later (a retried email) must not outlive the export itself.
     if export.expires_at <= timezone.now():
         raise LinkError(EXPIRED)

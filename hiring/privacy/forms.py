@@ -1,11 +1,16 @@
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class HoldForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        help_text="Why the data must be kept: a claim, an inquiry, a regulator's request.",
+        label=gettext_lazy("Reason"),
+        help_text=gettext_lazy(
+            "Why the data must be kept: a claim, an inquiry, a regulator's request."
+        ),
     )
 
 
@@ -13,10 +18,11 @@ class EraseForm(forms.Form):
     """Erasing can't be undone: the recruiter types the name of the candidate they mean."""
 
     name = forms.CharField(
-        label="The candidate's name",
+        label=gettext_lazy("The candidate's name"),
         max_length=200,
-        help_text="Type the name shown at the top of this page to confirm. Case and spacing "
-        "don't matter.",
+        help_text=gettext_lazy(
+            "Type the name shown at the top of this page to confirm. Case and spacing don't matter."
+        ),
     )
 
     def __init__(self, candidate, *args, **kwargs):
@@ -27,7 +33,7 @@ class EraseForm(forms.Form):
         typed = self.cleaned_data["name"]
         if _folded(typed) != _folded(self.candidate.name):
             raise forms.ValidationError(
-                "That is not this candidate's name: type it as shown at the top of this page."
+                _("That is not this candidate's name: type it as shown at the top of this page.")
             )
         return typed
 

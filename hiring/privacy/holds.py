@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hiring.models import AuditEvent, Candidate
 
@@ -11,9 +12,9 @@ from hiring.models import AuditEvent, Candidate
 def put_on_hold(candidate, by, reason):
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.erased_at:
-        raise ValidationError("This candidate's data was erased: there is nothing to hold.")
+        raise ValidationError(_("This candidate's data was erased: there is nothing to hold."))
     if candidate.held_at:
-        raise ValidationError("This candidate is already on hold.")
+        raise ValidationError(_("This candidate is already on hold."))
     candidate.held_at, candidate.held_by, candidate.hold_reason = timezone.now(), by, reason
     candidate.save(update_fields=["held_at", "held_by", "hold_reason"])
     # The reason may name people: it stays on the candidate, which erasure blanks.
@@ -27,7 +28,7 @@ def put_on_hold(candidate, by, reason):
 def release(candidate, by):
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if not candidate.held_at:
-        raise ValidationError("This candidate is not on hold.")
+        raise ValidationError(_("This candidate is not on hold."))
     candidate.held_at, candidate.held_by, candidate.hold_reason = None, None, ""
     candidate.save(update_fields=["held_at", "held_by", "hold_reason"])
     AuditEvent.record(

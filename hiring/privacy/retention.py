@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..email.notifications import email_to
 from ..models import Application, Candidate, CandidateAccess, Consent, LinkError, Organisation
@@ -185,10 +186,10 @@ def candidate_to_keep(token):
     try:
         pk = signing.loads(token, salt=KEEP_SALT)
     except signing.BadSignature as error:
-        raise LinkError("This link is not valid. Check that you copied all of it.") from error
+        raise LinkError(_("This link is not valid. Check that you copied all of it.")) from error
     candidate = Candidate.objects.filter(pk=pk).first()
     if candidate is None or candidate.erased_at:
-        raise LinkError("We no longer hold your data.")
+        raise LinkError(_("We no longer hold your data."))
     return candidate
 
 
@@ -198,7 +199,7 @@ def keep(candidate):
     from now. Returns when it ends. Locked against a retention batch erasing them meanwhile."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.erased_at:
-        raise LinkError("We no longer hold your data.")
+        raise LinkError(_("We no longer hold your data."))
     consent = Consent.objects.create(
         candidate=candidate,
         purpose=Consent.Purpose.KEEP,

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -66,7 +68,7 @@ def candidate_hold(request, candidate_id):
     except ValidationError as error:
         form.add_error(None, error)
         return _render_privacy(request, candidate, 409, hold_form=form)
-    messages.success(request, "On legal hold: erasure and retention skip this candidate.")
+    messages.success(request, _("On legal hold: erasure and retention skip this candidate."))
     return redirect("candidate_privacy", candidate.pk)
 
 
@@ -80,7 +82,7 @@ def candidate_release(request, candidate_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Hold released.")
+        messages.success(request, _("Hold released."))
     return redirect("candidate_privacy", candidate.pk)
 
 
@@ -146,12 +148,15 @@ def candidate_export_request(request, application, token):
         expires = shown_to(candidate, data_export.expires_at)
         messages.info(
             request,
-            f"A copy of your data is ready: we emailed you its link, which works once, "
-            f"until {expires}.",
+            _(
+                "A copy of your data is ready: we emailed you its link, which works once, "
+                "until %(expires)s."
+            )
+            % {"expires": expires},
         )
     else:
         messages.success(
-            request, "We are preparing a copy of your data and will email you a link to it."
+            request, _("We are preparing a copy of your data and will email you a link to it.")
         )
     return redirect("candidate_status", token=token)
 
@@ -197,7 +202,7 @@ def candidate_erase(request, candidate_id):
         form.add_error(None, error)
         return _render_privacy(request, candidate, 409, erase_form=form)
     if erased:
-        messages.success(request, f"Candidate record #{candidate.pk} erased.")
+        messages.success(request, _("Candidate record #%(id)s erased.") % {"id": candidate.pk})
     return redirect("candidate_privacy", candidate.pk)
 
 
@@ -211,8 +216,14 @@ def candidate_erasure_request(request, application, token):
     days = settings.ERASURE_CONFIRMATION_MAX_AGE_DAYS
     messages.info(
         request,
-        f"We have emailed you a link to confirm that we should erase your data. It works for "
-        f"{days} days; nothing is erased until you confirm.",
+        ngettext(
+            "We have emailed you a link to confirm that we should erase your data. It works for "
+            "%(days)s day; nothing is erased until you confirm.",
+            "We have emailed you a link to confirm that we should erase your data. It works for "
+            "%(days)s days; nothing is erased until you confirm.",
+            days,
+        )
+        % {"days": days},
     )
     return redirect("candidate_status", token=token)
 
