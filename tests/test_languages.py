@@ -29,32 +29,17 @@ ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9"}
 # What reads the same in both languages. Each is a word German uses as it is; a sentence never
 # belongs here.
 SAME_IN_GERMAN = {
-    "Teamfit",
-    "Team",
-    "Teams",
-    "Feedback",
-    "Board",
     "Pipeline",
-    "Name",
+    "Team",
+    "Organisation",
     "Status",
-    "Trainee",
-    "Pool",
+    "Name",
+    "Interviews",  # the Panel stage's German name; in English the word is a panel's sessions
+    "Alpha",  # Krippendorff's
     "CSV",
-    "E-Mail",
-    "Details",
-    "Start",
-    "Interview",
-    "Interviews",
-    "min",
-    "Menu",  # replaced below if translated; kept here only when German keeps the word
     "UTC",
-    "Jan",
-    "Apr",
-    "Aug",
-    "Sep",
-    "Nov",
+    "English",  # each language names itself in the menu
     "Deutsch",
-    "English",
 }
 
 
