@@ -51,6 +51,18 @@ def validate_time_zone(value):
         )
 
 
+def validate_check_in_days(value):
+    """ "90,180,365": up to five days after a hire, each from 7 to 1,095, in order."""
+    try:
+        days = [int(part) for part in value.split(",")]
+    except ValueError:
+        raise ValidationError(
+            _("Write days as numbers separated by commas, e.g. 90,180,365.")
+        ) from None
+    if not 1 <= len(days) <= 5 or days != sorted(set(days)) or not 7 <= days[0] <= days[-1] <= 1095:
+        raise ValidationError(_("Give one to five days in increasing order, each from 7 to 1,095."))
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -213,6 +225,31 @@ class Team(models.Model):
         help_text=_("Who must approve adding or removing a member, or changing this rule."),
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Post-hire check-ins, in days after the hire: "90,180,365" (scorecards/checkins.py).
+    check_in_days = models.CharField(
+        _("check-ins after a hire (days)"),
+        max_length=40,
+        default="90,180,365",
+        validators=[validate_check_in_days],
+        help_text=_(
+            "Days after a hire when the team rates how the hire is doing, e.g. 90,180,365."
+        ),
+    )
+    # A trainee is proposed as a full interviewer once this many of their practice scorecards
+    # came within the tolerance of their panels' consensus (scorecards/practice.py).
+    practice_to_graduate = models.PositiveSmallIntegerField(
+        _("practice scorecards to graduate"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    practice_tolerance = models.DecimalField(
+        _("practice tolerance (points)"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.75"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("3"))],
+        help_text=_("How far from the panel's mean, on average per criterion, still counts."),
+    )
     members = models.ManyToManyField(User, through="Membership", related_name="teams")
     # Goes up in the same transaction as any change to what the team's board cards and
     # reports show, so a cached board or report knows it is out of date (hiring/freshness.py).
@@ -236,6 +273,11 @@ class Team(models.Model):
                 if not field.primary_key and field.name != "data_version"
             ]
         super().save(*args, **kwargs)
+
+    @property
+    def check_in_schedule(self):
+        """The days after a hire of its check-ins: [90, 180, 365]."""
+        return [int(day) for day in self.check_in_days.split(",")]
 
     def get_absolute_url(self):
         return reverse("team_detail", args=[self.pk])
@@ -278,6 +320,7 @@ class Proposal(models.Model):
         REMOVE = "remove", _("Remove a member")
         RULE = "rule", _("Change the membership rule")
         DECISION_RULE = "decision", _("Change an opening's decision rule")
+        GRADUATE = "graduate", _("Make a trainee a full interviewer")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -1271,6 +1314,7 @@ class AuditEvent(models.Model):
         CANDIDATE_ERASED = "candidate_erased", _("Candidate's data erased")
         LEGAL_HOLD = "legal_hold", _("Legal hold")
         DATA_EXPORTED = "data_exported", _("Candidate's data exported")
+        CHECK_IN_SUBMITTED = "check_in", _("Check-in submitted")
 
     # None for the organisation's own events (a person's role changed).
     team = models.ForeignKey(

@@ -163,6 +163,10 @@ class Feedback(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     excuse_reason = models.TextField(blank=True)
+    # A trainee's practice scorecard on a session they shadowed (or led, shadowed by a full
+    # interviewer): compared with the panel's consensus, counted in no tally, decision or
+    # report (scorecards/practice.py).
+    practice = models.BooleanField(default=False)
 
     objects = FeedbackQuerySet.as_manager()
 
@@ -264,3 +268,71 @@ class Rating(models.Model):
     @property
     def is_rated(self):
         return self.no_evidence or self.score is not None
+
+
+class CheckIn(models.Model):
+    """A post-hire check-in: `day` days after the hire, the members who work with the hire rate
+    them on the criteria they were hired on (scorecards/checkins.py). Closes after 30 days;
+    a rater who did not submit by then is counted as missing."""
+
+    application = models.ForeignKey(
+        "hiring.Application", on_delete=models.CASCADE, related_name="check_ins"
+    )
+    day = models.PositiveSmallIntegerField()
+    due_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    # The scorecard version the hire was hired on: the check-in's criteria are its criteria.
+    version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "day"], name="one_check_in_a_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.application}: day {self.day}"
+
+
+class CheckInReview(models.Model):
+    """One rater's check-in: per criterion a score or "no evidence", and whether they would hire
+    the person again, on the vote scale. A draft until submitted; nobody reads another's
+    before submitting their own."""
+
+    check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="reviews")
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="check_in_reviews"
+    )
+    would_hire_again = models.CharField(
+        _("would hire again"), max_length=10, choices=Vote, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["check_in", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["check_in", "rater"], name="one_review_per_rater"),
+        ]
+
+    def __str__(self):
+        return f"{self.rater} on {self.check_in}"
+
+
+class CheckInRating(models.Model):
+    review = models.ForeignKey(CheckInReview, on_delete=models.CASCADE, related_name="ratings")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(RATING_LEVELS[0]), MaxValueValidator(RATING_LEVELS[-1])],
+    )
+    no_evidence = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "criterion"], name="one_check_in_rating_per_criterion"
+            ),
+        ]
