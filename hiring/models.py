@@ -387,6 +387,8 @@ class Proposal(models.Model):
             return gettext("Add %(person)s") % {"person": self.subject or self.email}
         if self.kind == self.Kind.REMOVE:
             return gettext("Remove %(person)s") % {"person": self.subject}
+        if self.kind == self.Kind.GRADUATE:
+            return gettext("Make %(person)s a full interviewer") % {"person": self.subject}
         if self.kind == self.Kind.DECISION_RULE:
             before = recommendation.Rule(**self.rule_before).describe()
             after = recommendation.Rule(**self.rule_after).describe()

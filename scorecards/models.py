@@ -123,6 +123,26 @@ class FeedbackQuerySet(models.QuerySet):
             application__stage__in=Application.CLOSED_STAGES
         )
 
+    def practice(self):
+        return self.filter(practice=True)
+
+
+class CountedFeedbackManager(models.Manager.from_queryset(FeedbackQuerySet)):
+    """The default manager: the scorecards that count, never a trainee's practice one.
+
+    Every tally (the debrief's opening, the rule, the board, reminders, next steps, reports)
+    reads `Feedback.objects` or a reverse relation (`application.feedback`, `session.feedback`),
+    which Django builds from the default manager: excluding practice here keeps it out of all of
+    them at once, and out of any tally written later. Queries that only join through feedback
+    (`feedback__...` lookups, FeedbackRevision and Rating querysets, raw SQL) bypass managers
+    and say `practice=False` themselves. `Feedback.all_objects` holds both, for the author's own
+    form, booking and scorecards/practice.py. Deletion goes through the base manager, so
+    cascades and erasure still reach practice scorecards.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().filter(practice=False)
+
 
 class Feedback(models.Model):
     """One interviewer's scorecard for one application, with a focus and the criteria to cover.
@@ -168,7 +188,8 @@ class Feedback(models.Model):
     # report (scorecards/practice.py).
     practice = models.BooleanField(default=False)
 
-    objects = FeedbackQuerySet.as_manager()
+    objects = CountedFeedbackManager()  # first: the default manager
+    all_objects = FeedbackQuerySet.as_manager()
 
     class Meta:
         ordering = ["assigned_at", "pk"]
