@@ -5,6 +5,9 @@ from functools import wraps
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from scorecards.models import CheckIn
+
+from .checkins.checkins import addresses_of, is_closed, is_hire
 from .models import (
     Application,
     AuditEvent,
@@ -221,6 +224,44 @@ def reader_teams(user):
 
 def reads_reports(user):
     return not (user.is_recruiter or user.is_org_admin)
+
+
+def check_in_teams(user):
+    """The teams whose post-hire check-ins `user` reads: their own, every team for leadership.
+    Never recruiters or admins: check-ins are scores, and the hire's colleagues'."""
+    if not reads_reports(user):
+        return Team.objects.none()
+    return Team.objects.all() if user.is_leadership else Team.objects.of_member(user)
+
+
+def reads_check_ins(user, application):
+    """Whether `user` opens `application`'s check-ins: its team and leadership, never the hire
+    (who may have joined the team)."""
+    return check_in_teams(user).filter(pk=application.opening.team_id).exists() and not is_hire(
+        addresses_of([user])[user.pk], application
+    )
+
+
+def get_check_in_for(user, check_in_id):
+    check_in = get_object_or_404(
+        CheckIn.objects.filter(application__opening__team__in=check_in_teams(user)).select_related(
+            "application__candidate", "application__opening__team", "version"
+        ),
+        pk=check_in_id,
+    )
+    if is_hire(addresses_of([user])[user.pk], check_in.application):
+        raise Http404
+    return check_in
+
+
+def reads_check_in_reviews(user, check_in, raters, reviews, now=None):
+    """Independence for check-ins: whether `user` reads the others' submitted reviews (scores,
+    would-hire-again, notes) and what is derived from them. `user` passed get_check_in_for. A
+    rater still to submit while the check-in is open reads nothing; once it closed, the missing
+    read with the rest. Nobody ever reads another's draft."""
+    if user not in raters or is_closed(check_in, now):
+        return True
+    return any(review.rater_id == user.pk and review.submitted_at for review in reviews)
 
 
 def navigation(request):

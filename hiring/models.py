@@ -824,6 +824,10 @@ class Application(models.Model):
         self.stage = stage
         self.stage_changed_at = now
         self.save(update_fields=["stage", "stage_changed_at"])
+        if stage == self.Stage.HIRED:
+            from .checkins.checkins import schedule  # here: it imports these models
+
+            schedule(self, now)
 
 
 class StageChange(models.Model):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("hiring.offers.urls")),
     path("", include("hiring.portal.urls")),
     path("", include("hiring.privacy.urls")),
+    path("", include("hiring.checkins.urls")),
     path("", include("scorecards.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

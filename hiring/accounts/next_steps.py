@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from scorecards.models import Feedback
 
+from ..checkins import checkins
 from ..models import (
     Application,
     CandidateWindow,
@@ -44,6 +45,7 @@ def for_user(user, now=None):
     now = now or timezone.now()
     sections = {
         "scorecards": scorecards_to_write(user, now),
+        "check_ins": _section(checkins.to_fill(user, now)),
         "votes": _section(
             Proposal.objects.awaiting_vote_of(user).select_related(
                 "team", "subject", "proposed_by", "opening"

@@ -5,26 +5,31 @@ for an interview that took place) is chased on a bounded schedule, in days after
 interview: its interviewer on days 0, 1 and 2, then weekly on days 7 and 14; the rest of the
 team from day 2, then on days 7 and 14. After day 14 nobody is chased any more: the team has
 been told three times, and the debrief shows who is missing and lets the team excuse them.
+
+A post-hire check-in's raters who have not submitted are reminded once when it falls due and
+once a week before it closes.
 """
 
 from datetime import timedelta
 
 from django.utils import timezone
 
-from scorecards.models import Feedback
+from scorecards.models import CheckIn, CheckInReview, Feedback
 
+from ..checkins import checkins
 from ..models import Application, SessionInterviewer
 from .notifications import email_to, send_all
 
 BEFORE_SESSION = timedelta(hours=24)
 REMIND_ON_DAYS = (0, 1, 2, 7, 14)
 ESCALATE_ON_DAYS = (2, 7, 14)
+CHECK_IN_CLOSING = timedelta(days=7)
 
 
 def send_due(now=None):
     """Send the reminders due at `now`; returns how many went out."""
     now = now or timezone.now()
-    return send_all([*_before_sessions(now), *_overdue_feedback(now)])
+    return send_all([*_before_sessions(now), *_overdue_feedback(now), *_check_ins(now)])
 
 
 def _before_sessions(now):
@@ -89,3 +94,33 @@ def _escalations(feedback, days):
         )
         for member in team.members.exclude(pk=feedback.interviewer_id)
     ]
+
+
+def _check_ins(now):
+    """A reminder to each rater still to submit an open check-in: "due" until a week before it
+    closes, then "closing"; each once."""
+    open_now = list(
+        CheckIn.objects.filter(due_at__lte=now, closes_at__gt=now).select_related(
+            "application__candidate", "application__opening__team"
+        )
+    )
+    raters = checkins.raters_of(open_now)
+    submitted = set(
+        CheckInReview.objects.filter(check_in__in=open_now)
+        .exclude(submitted_at=None)
+        .values_list("check_in", "rater")
+    )
+    due = []
+    for check_in in open_now:
+        kind = "closing" if now >= check_in.closes_at - CHECK_IN_CLOSING else "due"
+        due += [
+            (
+                f"check-in:{check_in.pk}:{rater.pk}:{kind}",
+                lambda check_in=check_in, rater=rater, kind=kind: email_to(
+                    f"check_in_{kind}", rater, {"check_in": check_in, "rater": rater}
+                ),
+            )
+            for rater in raters[check_in.pk]
+            if (check_in.pk, rater.pk) not in submitted
+        ]
+    return due

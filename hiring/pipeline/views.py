@@ -29,6 +29,7 @@ from ..access import (
     handles_candidate_data,
     opens_debrief,
     proposes_members,
+    reads_check_ins,
     runs_pipeline,
     with_shown_details,
 )
@@ -190,6 +191,7 @@ def _application_context(user, application, forms):
         "manages_candidate": pipeline,
         "prepares_offer": pipeline and can_prepare(application, offers),
         "can_debrief": opens_debrief(user, application.team),
+        "check_ins": application.check_ins.all() if reads_check_ins(user, application) else [],
         "proposes_member": application.stage == Application.Stage.HIRED
         and proposes_members(user, application.team),
         "timeline": with_shown_details(

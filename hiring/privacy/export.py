@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from scorecards.access import reads_panel_feedback
-from scorecards.models import FeedbackRevision, Rating
+from scorecards.models import CheckInRating, CheckInReview, FeedbackRevision, Rating
 
 from ..access import with_shown_details
 from ..accounts import zones
@@ -63,12 +63,16 @@ CONVENTIONS = {
 NEVER_EXPORTED = {
     FeedbackRevision: models.Q(submitted_at=None),
     Rating: models.Q(revision__submitted_at=None),
+    CheckInReview: models.Q(submitted_at=None),
+    CheckInRating: models.Q(review__submitted_at=None),
 }
 # What a staff member's export leaves out of an application whose feedback they may not read
 # (independence: scorecards.access.reads_panel_feedback); the candidate's own holds it all.
 FEEDBACK_OF_APPLICATIONS = {
     FeedbackRevision: "feedback__application__in",
     Rating: "revision__feedback__application__in",
+    CheckInReview: "check_in__application__in",
+    CheckInRating: "review__check_in__application__in",
 }
 DERIVED_FROM_FEEDBACK = {Decision: ("rationale", "recommendation_reasons")}
 WITHHELD = gettext_lazy(

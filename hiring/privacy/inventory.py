@@ -25,7 +25,14 @@ from hiring.models import (
     SlotOffer,
     StageChange,
 )
-from scorecards.models import Feedback, FeedbackRevision, Rating
+from scorecards.models import (
+    CheckIn,
+    CheckInRating,
+    CheckInReview,
+    Feedback,
+    FeedbackRevision,
+    Rating,
+)
 
 
 @dataclass(frozen=True)
@@ -165,6 +172,20 @@ HOLDINGS = (
         "revision__feedback__application__candidate",
         _("Each scorecard's rating and notes per criterion"),
         personal=("notes",),
+    ),
+    Holding(CheckIn, "application__candidate", _("Check-ins after their hire, and when")),
+    Holding(
+        CheckInReview,
+        "check_in__application__candidate",
+        _("Each colleague's check-in after their hire: would hire again, notes"),
+        personal=("notes",),
+    ),
+    # Scores are numbers about a criterion: kept after erasure, as the scorecards' are, for
+    # the team's feedback on which criteria predicted its hires.
+    Holding(
+        CheckInRating,
+        "review__check_in__application__candidate",
+        _("Each check-in's score per criterion"),
     ),
     Holding(
         Decision,

@@ -1,0 +1,239 @@
+"""Post-hire check-ins: when an application reaches Hired, the team rates its hire on the
+criteria they were hired on, at the days of its schedule (Team.check_in_schedule). Each member
+of the team at the check-in's due time rates, except the hire; each submits once, before reading
+anyone else's (hiring.access.reads_check_in_reviews). A check-in takes submissions from its due
+time until it closes, 30 days later; a rater who did not submit by then is missing."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scorecards.models import CheckIn, CheckInRating, CheckInReview, Feedback, Vote
+
+from ..models import AuditEvent, Invitation, Membership, User
+
+OPEN_FOR = timedelta(days=30)
+# Recruiters and admins never read check-ins (hiring.access.check_in_teams), so never rate one.
+RATING_ROLES = (User.Role.MEMBER, User.Role.LEADERSHIP)
+
+
+def schedule(application, hired_at):
+    """The application's check-ins at each day of its team's schedule, on the scorecard version
+    it was hired on; none without a scorecard. Safe to call twice."""
+    version = hired_version(application)
+    if version is None:
+        return []
+    check_ins = []
+    for day in application.opening.team.check_in_schedule:
+        due_at = hired_at + timedelta(days=day)
+        check_in, _created = CheckIn.objects.get_or_create(
+            application=application,
+            day=day,
+            defaults={"due_at": due_at, "closes_at": due_at + OPEN_FOR, "version": version},
+        )
+        check_ins.append(check_in)
+    return check_ins
+
+
+def hired_version(application):
+    """The scorecard version the panel scored the hire on (its latest counted scorecard's),
+    else the opening's current one."""
+    scored = (
+        Feedback.objects.filter(application=application, practice=False)
+        .exclude(submitted_at=None)
+        .order_by("-submitted_at", "-pk")
+        .select_related("version")
+        .first()
+    )
+    if scored is not None:
+        return scored.version
+    scorecard = application.opening.scorecard
+    return scorecard.current_version() if scorecard else None
+
+
+def addresses_of(users):
+    """{user id: their email addresses, lower case}: the one they sign in with and those of the
+    invitations they accepted. The hire is the person one of whose addresses is the candidate's
+    (the hire joins the team through a proposal, and an invitation, made for that address)."""
+    addresses = {user.pk: {user.email.lower()} for user in users}
+    accepted = Invitation.objects.filter(accepted_by__in=list(addresses)).values_list(
+        "accepted_by", Lower("email")
+    )
+    for user_id, email in accepted:
+        addresses[user_id].add(email)
+    return addresses
+
+
+def is_hire(addresses, application):
+    return application.candidate.email.lower() in addresses
+
+
+def is_open(check_in, now=None):
+    now = now or timezone.now()
+    return check_in.due_at <= now < check_in.closes_at
+
+
+def is_closed(check_in, now=None):
+    return (now or timezone.now()) >= check_in.closes_at
+
+
+def raters_of(check_ins):
+    """{check-in id: [user]}: the members of its team who had joined by its due time, the hire
+    left out; in two queries whatever the number of check-ins."""
+    team_ids = {check_in.application.opening.team_id for check_in in check_ins}
+    memberships = list(
+        Membership.objects.filter(team__in=team_ids).select_related("user").order_by("user__pk")
+    )
+    addresses = addresses_of([membership.user for membership in memberships])
+    return {
+        check_in.pk: [
+            membership.user
+            for membership in memberships
+            if membership.team_id == check_in.application.opening.team_id
+            and membership.joined_at <= check_in.due_at
+            and membership.user.role in RATING_ROLES
+            and not is_hire(addresses[membership.user_id], check_in.application)
+        ]
+        for check_in in check_ins
+    }
+
+
+def to_fill(user, now):
+    """The open check-ins `user` rates and has not submitted, the first to close first."""
+    if user.role not in RATING_ROLES:
+        return CheckIn.objects.none()
+    joined_by_due_time = Membership.objects.filter(
+        team=OuterRef("application__opening__team"), user=user, joined_at__lte=OuterRef("due_at")
+    )
+    submitted = CheckInReview.objects.filter(check_in=OuterRef("pk"), rater=user).exclude(
+        submitted_at=None
+    )
+    return (
+        CheckIn.objects.filter(due_at__lte=now, closes_at__gt=now)
+        .filter(Exists(joined_by_due_time))
+        .exclude(Exists(submitted))
+        .annotate(candidate_email=Lower("application__candidate__email"))
+        .exclude(candidate_email__in=addresses_of([user])[user.pk])
+        .select_related("application__candidate", "application__opening__team")
+        .order_by("closes_at", "pk")
+    )
+
+
+def reviews_of(check_in):
+    """Its reviews, drafts included (only their own rater ever sees a draft), with ratings."""
+    return list(check_in.reviews.select_related("rater").prefetch_related("ratings").order_by("pk"))
+
+
+def fills(user, check_in, raters, review, now=None):
+    """Whether `user` may still write their review: a rater who has not submitted, while the
+    check-in is open."""
+    submitted = review is not None and review.submitted_at is not None
+    return user in raters and not submitted and is_open(check_in, now)
+
+
+def _editable_review(check_in, rater):
+    """The rater's review, locked, for a change; a ValidationError if they may not change it."""
+    now = timezone.now()
+    if rater not in raters_of([check_in])[check_in.pk]:
+        raise ValidationError(_("You are not one of this check-in's raters."))
+    if now < check_in.due_at:
+        raise ValidationError(_("This check-in is not due yet."))
+    if is_closed(check_in, now):
+        raise ValidationError(_("This check-in has closed: it takes no more reviews."))
+    review, _created = CheckInReview.objects.get_or_create(check_in=check_in, rater=rater)
+    review = CheckInReview.objects.select_for_update().get(pk=review.pk)
+    if review.submitted_at:
+        raise ValidationError(_("You already submitted this check-in."))
+    return review
+
+
+@transaction.atomic
+def save_draft(check_in, rater, ratings, would_hire_again=None, notes=None):
+    """Save what was posted: `ratings` {criterion id: {"score": 1-4 or None, "no_evidence":
+    bool}} for the criteria posted; None leaves a field as it was."""
+    review = _editable_review(check_in, rater)
+    criteria = set(check_in.version.criteria.values_list("pk", flat=True))
+    if not set(ratings) <= criteria:
+        raise ValidationError(_("That criterion is not part of this check-in."))
+    for criterion_id, values in ratings.items():
+        CheckInRating.objects.update_or_create(
+            review=review, criterion_id=criterion_id, defaults=values
+        )
+    if would_hire_again is not None:
+        review.would_hire_again = would_hire_again
+    if notes is not None:
+        review.notes = notes
+    review.updated_at = timezone.now()
+    review.save(update_fields=["would_hire_again", "notes", "updated_at"])
+    return review
+
+
+@transaction.atomic
+def submit(check_in, rater, ratings, would_hire_again, notes):
+    """Save and submit the rater's review, once: every criterion rated or "no evidence" and a
+    would-hire-again vote, else a ValidationError by the form's field."""
+    review = save_draft(check_in, rater, ratings, would_hire_again, notes)
+    rated = {
+        rating.criterion_id
+        for rating in review.ratings.all()
+        if rating.no_evidence or rating.score is not None
+    }
+    errors = {
+        f"score_{pk}": _("Rate this criterion or mark no evidence.")
+        for pk in check_in.version.criteria.values_list("pk", flat=True)
+        if pk not in rated
+    }
+    if not review.would_hire_again:
+        errors["would_hire_again"] = _("Say whether you would hire them again.")
+    if errors:
+        errors[NON_FIELD_ERRORS] = _(
+            "Rate every criterion (or mark no evidence) and say whether you would hire them again."
+        )
+        raise ValidationError(errors)
+    review.submitted_at = timezone.now()
+    review.save(update_fields=["submitted_at"])
+    application = check_in.application
+    # The audit trail says that it happened, never what was said.
+    AuditEvent.record(
+        AuditEvent.Action.CHECK_IN_SUBMITTED,
+        rater,
+        application.opening.team,
+        application,
+        details=f"Day {check_in.day}",
+    )
+    return review
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion_id: int
+    scores: list  # per submitted review, in order: 1-4, or None for no evidence
+    mean: float | None
+
+
+def results(criterion_ids, submitted):
+    """Per criterion, each submitted review's score and their mean over the scored ones; plain
+    data in, plain data out. `submitted`: [{criterion id: score or None}]."""
+    rows = []
+    for criterion_id in criterion_ids:
+        scores = [review.get(criterion_id) for review in submitted]
+        scored = [score for score in scores if score is not None]
+        rows.append(
+            CriterionResult(criterion_id, scores, sum(scored) / len(scored) if scored else None)
+        )
+    return rows
+
+
+def would_hire_again_tally(votes):
+    """{vote: count} in the vote scale's order, for the submitted reviews' votes."""
+    counts = defaultdict(int)
+    for vote in votes:
+        counts[vote] += 1
+    return [(Vote(value), counts[value]) for value in Vote.values if counts[value]]

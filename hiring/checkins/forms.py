@@ -1,0 +1,60 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from scorecards.forms import NO_EVIDENCE, SCORE_CHOICES
+from scorecards.models import Vote
+
+
+class CheckInForm(forms.Form):
+    """A rater's check-in: a score or "no evidence" per criterion of the version the hire was
+    hired on, would they hire again, notes. Every field optional here: a draft saves what is
+    there; checkins.submit decides whether it is complete."""
+
+    would_hire_again = forms.ChoiceField(
+        label=_("Would you hire them again?"),
+        choices=Vote,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.ChoiceField(
+                label=criterion.name, choices=SCORE_CHOICES, required=False
+            )
+
+    def rows(self):
+        """(criterion, its score field) in the scorecard's order, for the template."""
+        return [(criterion, self[f"score_{criterion.pk}"]) for criterion in self.criteria]
+
+    def changes(self):
+        """What was posted, as checkins.save_draft takes it: only the fields present change."""
+        ratings = {}
+        for criterion in self.criteria:
+            name = f"score_{criterion.pk}"
+            if name in self.data:
+                score = self.cleaned_data[name]
+                ratings[criterion.pk] = {
+                    "no_evidence": score == NO_EVIDENCE,
+                    "score": int(score) if score and score != NO_EVIDENCE else None,
+                }
+        posted = {name: self.cleaned_data[name] for name in ("would_hire_again", "notes")}
+        return {
+            "ratings": ratings,
+            **{name: value if name in self.data else None for name, value in posted.items()},
+        }
+
+    @staticmethod
+    def initial_from(review):
+        if review is None:
+            return {}
+        initial = {"would_hire_again": review.would_hire_again, "notes": review.notes}
+        for rating in review.ratings.all():
+            value = NO_EVIDENCE if rating.no_evidence else rating.score
+            initial[f"score_{rating.criterion_id}"] = "" if value is None else str(value)
+        return initial
