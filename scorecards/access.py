@@ -1,8 +1,9 @@
 """Who may see what in scorecards: each function returns the object for this user or raises 404."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from hiring.models import Team
+from hiring.models import Team, User
 
 from .models import Feedback, Scorecard
 
@@ -16,9 +17,9 @@ def get_scorecard_for_member(user, scorecard_id):
 
 
 def get_feedback_for_author(user, feedback_id):
-    """Feedback only its interviewer may open, draft and submit."""
+    """Feedback only its interviewer may open, draft and submit (a practice one too)."""
     return get_object_or_404(
-        Feedback.objects.select_related("application__candidate", "application__opening__team"),
+        Feedback.all_objects.select_related("application__candidate", "application__opening__team"),
         pk=feedback_id,
         interviewer=user,
     )
@@ -30,9 +31,10 @@ def reads_panel_feedback(user, application, panel):
     (tallies, the recommendation and its reasons, category scores, spreads). `panel` is the
     application's feedback. Nobody ever reads another's draft.
 
-    A panelist still to write their scorecard reads nothing, whatever their role. Then:
-    leadership reads (and records nothing); a panelist once their own is submitted; a member
-    of the team once the debrief opened. Recruiters and admins as such never do.
+    A panelist still to write their scorecard reads nothing, whatever their role, nor does a
+    trainee still to write their practice scorecard. Then: leadership reads (and records
+    nothing); a panelist once their own is submitted; a member of the team once the debrief
+    opened. Recruiters and admins as such never do.
     """
     own = [feedback for feedback in panel if feedback.interviewer_id == user.pk]
     if still_to_score(user, panel):
@@ -45,6 +47,23 @@ def reads_panel_feedback(user, application, panel):
 
 
 def still_to_score(user, panel):
-    """Whether `user` has a scorecard on this panel still to write: they read nobody else's
-    and take no part in the decision until it is in."""
-    return any(f.is_waiting for f in panel if f.interviewer_id == user.pk)
+    """Whether `user` has a scorecard on this panel still to write, a practice one too: they
+    read nobody else's and take no part in the decision until it is in. `panel` is
+    hiring.debrief.decisions.panel_feedback's."""
+    practising = getattr(panel, "practising", ())
+    return user.pk in practising or any(f.is_waiting for f in panel if f.interviewer_id == user.pk)
+
+
+def get_trainee_for(viewer, team_id, trainee_id):
+    """A trainee's path in a team, and the team: for the trainee and the team's members only.
+    A trainee is a trainee in one of the team's pools, or has written practice there."""
+    team = get_object_or_404(Team.objects.of_member(viewer), pk=team_id)
+    trainees = User.objects.filter(
+        Q(pk__in=team.pool_members.filter(trainee=True).values("user"))
+        | Q(
+            pk__in=Feedback.all_objects.practice()
+            .filter(application__opening__team=team)
+            .values("interviewer")
+        )
+    )
+    return team, get_object_or_404(trainees, pk=trainee_id)

@@ -13,8 +13,9 @@ from .models import Feedback, FeedbackRevision, Rating, Vote
 
 
 @transaction.atomic
-def assign(application, interviewer, focus, assigned_by, criteria=None):
-    """Ask a member of the hiring team to score `application` on the `focus` criteria."""
+def assign(application, interviewer, focus, assigned_by, criteria=None, practice=False):
+    """Ask a member of the hiring team to score `application` on the `focus` criteria; a
+    `practice` scorecard is a trainee's, counted nowhere (scorecards/practice.py)."""
     opening = application.opening
     if not opening.team.has_member(interviewer):
         raise ValidationError(
@@ -34,7 +35,7 @@ def assign(application, interviewer, focus, assigned_by, criteria=None):
         focus_criteria = chosen
     if not focus_criteria:
         raise ValidationError(_("The scorecard has no criteria for this focus."))
-    if Feedback.objects.filter(application=application, interviewer=interviewer, focus=focus):
+    if Feedback.all_objects.filter(application=application, interviewer=interviewer, focus=focus):
         raise ValidationError(
             _("%(interviewer)s is already scoring this focus.") % {"interviewer": interviewer}
         )
@@ -44,6 +45,7 @@ def assign(application, interviewer, focus, assigned_by, criteria=None):
         focus=focus,
         version=version,
         assigned_by=assigned_by,
+        practice=practice,
     )
     feedback.criteria.set(focus_criteria)
     return feedback
@@ -53,7 +55,7 @@ def _lock(feedback, author):
     if feedback.interviewer_id != author.pk:
         raise ValidationError(_("This feedback is not yours."))
     feedback = (
-        Feedback.objects.select_for_update().select_related("application").get(pk=feedback.pk)
+        Feedback.all_objects.select_for_update().select_related("application").get(pk=feedback.pk)
     )
     if feedback.application.is_closed:
         raise ValidationError(_("The application is closed: feedback can no longer change."))
@@ -177,9 +179,12 @@ def submit(feedback, author, revision_number, amend_reason=""):
         author,
         feedback.application.opening.team,
         feedback.application,
-        details=focus + (f": {draft.amend_reason}" if draft.amend_reason else ""),
+        details=("Practice, " if feedback.practice else "")
+        + focus
+        + (f": {draft.amend_reason}" if draft.amend_reason else ""),
     )
-    maybe_open_debrief(feedback.application, author)
+    if not feedback.practice:  # the debrief never waits for, nor opens on, practice
+        maybe_open_debrief(feedback.application, author)
     return draft
 
 

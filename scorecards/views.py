@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -160,6 +161,7 @@ def _render_feedback(request, feedback, form=None, status=200):
         initial = FeedbackForm.initial_from(shown)
         return {
             "feedback": feedback,
+            "progress": _progress_url(feedback),
             "application": feedback.application,
             "candidate": feedback.application.candidate,
             "draft": draft,
@@ -248,8 +250,23 @@ def feedback_submit(request, feedback_id):
             form.add_error(None, error)
     if form.errors:
         return _render_feedback(request, feedback, form=form, status=400)
+    if feedback.practice:
+        messages.success(
+            request,
+            _(
+                "Practice scorecard submitted. It is compared with the panel's once the "
+                "debrief opens."
+            ),
+        )
+        return redirect(_progress_url(feedback))
     messages.success(request, _("Feedback submitted. You can now read your panel's feedback."))
     return redirect(feedback.application)
+
+
+def _progress_url(feedback):
+    return reverse(
+        "trainee_progress", args=[feedback.application.opening.team_id, feedback.interviewer_id]
+    )
 
 
 def _refuse_stale(request, feedback, error):

@@ -21,10 +21,19 @@ def rule_of(application):
     )
 
 
+class PanelFeedback(list):
+    """The application's scorecards that count, and who still writes a practice one (in the
+    same query: a page asks who may read the panel without one more)."""
+
+    def __init__(self, feedback):
+        super().__init__(f for f in feedback if not f.practice)
+        self.practising = {f.interviewer_id for f in feedback if f.practice and f.is_waiting}
+
+
 def panel_feedback(application):
     """Every feedback of the application with what the rule and the debrief need, prefetched."""
-    return list(
-        Feedback.objects.filter(application=application)
+    return PanelFeedback(
+        Feedback.all_objects.filter(application=application)
         .select_related("interviewer", "excused_by")
         .prefetch_related(
             Prefetch(

@@ -5,6 +5,7 @@ already has submitted feedback: that application keeps the rule its scorecards w
 from django.core.exceptions import ValidationError
 
 from scorecards import recommendation
+from scorecards.models import Feedback
 
 from ..models import Opening, rule_snapshot
 
@@ -25,5 +26,8 @@ def change_rule(opening, snapshot):
     for name, value in snapshot.items():
         setattr(opening, name, value)
     opening.save(update_fields=list(snapshot))
-    untouched = opening.applications.exclude(feedback__submitted_at__isnull=False)
+    # A join bypasses Feedback's manager: a practice scorecard, counted nowhere, binds no rule.
+    untouched = opening.applications.exclude(
+        pk__in=Feedback.objects.filter(submitted_at__isnull=False).values("application")
+    )
     return untouched.update(decision_rule=opening.rule_snapshot())

@@ -224,13 +224,14 @@ def load_by_interviewer(weeks):
 
 
 # Each scorecard's latest submitted revision, on applications in the scope: what the agreement
-# and calibration figures are computed from (an amendment replaces what it amends).
+# and calibration figures are computed from (an amendment replaces what it amends). Raw SQL
+# bypasses Feedback's manager: it leaves out a trainee's practice scorecards itself.
 LATEST_SUBMITTED = """
     latest AS (
         SELECT revision.id, feedback.application_id, feedback.interviewer_id, revision.vote
         FROM scorecards_feedback feedback
         JOIN scorecards_feedbackrevision revision ON revision.id = feedback.latest_submission_id
-        WHERE feedback.application_id IN ({applications})
+        WHERE feedback.application_id IN ({applications}) AND NOT feedback.practice
     )"""
 
 # Per unit (application x criterion, by name): its m ratings and n_c of them at each level c.

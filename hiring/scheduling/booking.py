@@ -72,6 +72,16 @@ def _add_sessions(panel, sessions):
             raise ValidationError(
                 gettext("Each session needs interviewers, named or from the pool.")
             )
+        trainees = trainee_ids(team, spec["focus"])
+        counted = [user for user in people if user.pk not in trainees]
+        if not counted and not spec.get("pool_count"):
+            # Reverse shadowing: a trainee leads, a full interviewer's scorecard counts.
+            raise ValidationError(
+                gettext(
+                    "Only trainees are on this session: add a full interviewer, as an "
+                    "interviewer or as a shadow to a trainee who leads it."
+                )
+            )
         session = InterviewSession.objects.create(
             panel=panel,
             position=position,
@@ -86,6 +96,14 @@ def _add_sessions(panel, sessions):
                 for user in spec.get("shadows", [])
             ]
         )
+
+
+def trainee_ids(team, focus):
+    return set(
+        PoolMember.objects.filter(team=team, focus=focus, trainee=True).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 def is_booked(panel):
@@ -432,23 +450,34 @@ def _place(session, entry, by):
         seats[user_id] = SessionInterviewer.objects.create(
             session=session, user_id=user_id, from_pool=True
         )
+    # A trainee writes a practice scorecard, shadowing or leading. A shadow writes none, but
+    # one who is a full interviewer writes a counting one when a trainee leads (reverse
+    # shadowing).
+    trainees = trainee_ids(session.panel.application.opening.team, session.focus)
+    trainee_leads = any(
+        not seat.shadow and seat.user_id in trainees and seat.user_id in chosen
+        for seat in seats.values()
+    )
     for seat in seats.values():
         if seat.user_id in chosen or (seat.shadow and not seat.from_pool):
             seat.start, seat.end = start, end
             seat.save(update_fields=["start", "end"])
-            if not seat.shadow:
-                _assign_feedback(session, seat.user, by)
+            practice = seat.user_id in trainees
+            if practice or not seat.shadow or trainee_leads:
+                _assign_feedback(session, seat.user, by, practice)
     # The invites of a reschedule say when the session was before.
     moved_from = before.isoformat() if before else None
     send_session_invites.delay_on_commit(session.pk, session.sequence, moved_from)
 
 
-def _assign_feedback(session, user, by):
+def _assign_feedback(session, user, by, practice):
     application = session.panel.application
-    feedback = Feedback.objects.filter(
+    feedback = Feedback.all_objects.filter(
         application=application, interviewer=user, focus=session.focus
     )
-    feedback = feedback.first() or scoring.assign(application, user, session.focus, by)
+    feedback = feedback.first() or scoring.assign(
+        application, user, session.focus, by, practice=practice
+    )
     if feedback.session_id != session.pk:
         feedback.session = session
         feedback.save(update_fields=["session"])
@@ -473,7 +502,8 @@ def cancel_session(session, by):
         details=session.get_focus_display()
         + (f" {zones.instant_text(session.start)}" if session.start else ", not booked"),
     )
-    session.feedback.filter(submitted_at=None, revisions=None).delete()
+    # Practice scorecards too: nobody started them.
+    Feedback.all_objects.filter(session=session, submitted_at=None, revisions=None).delete()
     send_session_invites.delay_on_commit(session.pk, session.sequence)
 
 

@@ -23,3 +23,17 @@ class MembershipRuleForm(forms.Form):
     membership_rule = forms.ChoiceField(
         label=_("Membership rule"), choices=Team.MembershipRule, widget=forms.RadioSelect
     )
+
+
+class TeamSettingsForm(forms.ModelForm):
+    """The team's own settings: its check-ins after a hire and its trainees' path."""
+
+    class Meta:
+        model = Team
+        fields = ["check_in_days", "practice_to_graduate", "practice_tolerance"]
+        help_texts = {
+            "practice_to_graduate": _(
+                "How many practice scorecards within the tolerance before a member may propose "
+                "a trainee as a full interviewer."
+            ),
+        }

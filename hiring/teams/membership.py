@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from scorecards import practice
+
 from ..debrief import rules
 from ..models import AuditEvent, Ballot, Membership, Proposal, Team, User
 from .invitations import check_not_invited, invite
@@ -39,8 +41,9 @@ def outcome(rule, voter_count, approvals, rejections):
 
 
 def electorate(proposal, member_ids):
-    """Members who vote on a proposal: the whole team, less the member a removal is about."""
-    if proposal.kind == Proposal.Kind.REMOVE:
+    """Members who vote on a proposal: the whole team, less the member a removal or a
+    graduation is about."""
+    if proposal.kind in (Proposal.Kind.REMOVE, Proposal.Kind.GRADUATE):
         return set(member_ids) - {proposal.subject_id}
     return set(member_ids)
 
@@ -150,6 +153,33 @@ def propose_decision_rule(opening, proposer, values):
 
 
 @transaction.atomic
+def propose_graduation(team, proposer, trainee):
+    """Propose a trainee with enough practice scorecards within the team's tolerance as a full
+    interviewer of the team's pools; the team's membership rule settles it."""
+    team = _lock_team(team)
+    _require_member(team, proposer)
+    if trainee == proposer:
+        raise ValidationError(_("Another member proposes you once you are ready."))
+    if not team.pool_members.filter(user=trainee, trainee=True).exists():
+        raise ValidationError(
+            _("%(person)s is not a trainee in %(team)s.") % {"person": trainee, "team": team}
+        )
+    if not practice.graduation_ready(trainee, team):
+        raise ValidationError(
+            _("%(person)s needs %(count)s practice scorecards within the team's tolerance first.")
+            % {"person": trainee, "count": team.practice_to_graduate}
+        )
+    if team.proposals.filter(status=Status.OPEN, subject=trainee).exists():
+        raise ValidationError(
+            _("There is already an open proposal about %(person)s.") % {"person": trainee}
+        )
+    proposal = team.proposals.create(
+        kind=Proposal.Kind.GRADUATE, proposed_by=proposer, subject=trainee
+    )
+    return _vote_and_settle(proposal, proposer, approve=True)
+
+
+@transaction.atomic
 def cast_vote(proposal, voter, approve):
     _lock_team(proposal.team)
     proposal.refresh_from_db()
@@ -247,6 +277,8 @@ def _apply(proposal):
         rules.change_rule(proposal.opening, proposal.rule_after)
     elif proposal.kind == Proposal.Kind.REMOVE:
         team.memberships.filter(user=proposal.subject).delete()
+    elif proposal.kind == Proposal.Kind.GRADUATE:
+        team.pool_members.filter(user=proposal.subject).update(trainee=False)
     elif proposal.subject:
         Membership.objects.get_or_create(team=team, user=proposal.subject)
     else:

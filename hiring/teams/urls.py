@@ -7,6 +7,17 @@ urlpatterns = [
     path("teams/new/", views.team_create, name="team_create"),
     path("teams/<int:team_id>/", views.team_detail, name="team_detail"),
     path("teams/<int:team_id>/leave/", views.leave_team, name="leave_team"),
+    path("teams/<int:team_id>/settings/", views.team_settings, name="team_settings"),
+    path(
+        "teams/<int:team_id>/trainees/<int:user_id>/",
+        views.trainee_progress,
+        name="trainee_progress",
+    ),
+    path(
+        "teams/<int:team_id>/trainees/<int:user_id>/graduate/",
+        views.propose_graduation,
+        name="propose_graduation",
+    ),
     path("teams/<int:team_id>/proposals/member/", views.propose_member, name="propose_member"),
     path("teams/<int:team_id>/proposals/rule/", views.propose_rule, name="propose_rule"),
     path(

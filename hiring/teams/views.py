@@ -11,6 +11,9 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from scorecards import practice
+from scorecards.access import get_trainee_for
+
 from ..access import (
     get_proposal_for_member,
     get_team_for,
@@ -19,9 +22,9 @@ from ..access import (
 )
 from ..accounts.adapter import SESSION_KEY
 from ..accounts.links import link_unusable
-from ..models import Ballot, Invitation, LinkError, Proposal, Team, User
+from ..models import Ballot, Invitation, LinkError, PoolMember, Proposal, Team, User
 from . import invitations, membership
-from .forms import MembershipRuleForm, ProposeMemberForm, TeamForm
+from .forms import MembershipRuleForm, ProposeMemberForm, TeamForm, TeamSettingsForm
 
 # Who must approve, as the removal question says it: "(majority of members must approve)".
 MUST_APPROVE = {
@@ -78,6 +81,9 @@ def _render_team(request, team, status=200, **context):
         "decided_proposals": team.proposals.select_related("subject").exclude(
             status=Proposal.Status.OPEN
         )[:10],
+        "trainees": User.objects.filter(
+            pk__in=PoolMember.objects.filter(team=team, trainee=True).values("user")
+        ).order_by("display_name"),
         "propose_form": ProposeMemberForm(),
         "rule_form": MembershipRuleForm(initial={"membership_rule": team.membership_rule}),
         **context,
@@ -174,6 +180,63 @@ def vote(request, team_id, proposal_id):
 def withdraw_proposal(request, team_id, proposal_id):
     proposal = get_proposal_for_member(request.user, team_id, proposal_id)
     return _act(request, proposal.team, lambda: membership.withdraw(proposal, request.user))
+
+
+@login_required
+def team_settings(request, team_id):
+    team = get_team_for_member(request.user, team_id)
+    form = TeamSettingsForm(request.POST or None, instance=team)
+    if request.method == "POST" and form.is_valid():
+        form.instance.save(update_fields=list(form.cleaned_data))
+        messages.success(request, _("Settings saved."))
+        return redirect(team)
+    return render(
+        request,
+        "hiring/teams/team_settings.html",
+        {"team": team, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@never_cache  # candidates' names and scores
+def trainee_progress(request, team_id, user_id):
+    """A trainee's practice cases against their panels, and their calibration: for the trainee
+    and the team's members."""
+    team, trainee = get_trainee_for(request.user, team_id, user_id)
+    return _render_progress(request, team, trainee)
+
+
+def _render_progress(request, team, trainee, error=None, status=200):
+    found = practice.cases(trainee, team)
+    shown = practice.shown_to(request.user, trainee, found)
+    tolerance = team.practice_tolerance
+    context = {
+        "team": team,
+        "trainee": trainee,
+        "cases": shown,
+        "summary": practice.summarise([c.comparison for c in shown if c.comparison], tolerance),
+        "is_trainee": team.pool_members.filter(user=trainee, trainee=True).exists(),
+        "ready": practice.summarise([c.comparison for c in found if c.comparison], tolerance).within
+        >= team.practice_to_graduate,
+        "open_graduation": team.proposals.filter(
+            status=Proposal.Status.OPEN, kind=Proposal.Kind.GRADUATE, subject=trainee
+        ).first(),
+        "error": error,
+    }
+    return render(request, "hiring/teams/trainee_progress.html", context, status=status)
+
+
+@login_required
+@require_POST
+def propose_graduation(request, team_id, user_id):
+    team, trainee = get_trainee_for(request.user, team_id, user_id)
+    try:
+        proposal = membership.propose_graduation(team, request.user, trainee)
+    except ValidationError as error:
+        return _render_progress(request, team, trainee, " ".join(error.messages), status=400)
+    _announce(request, proposal)
+    return redirect(team)
 
 
 @login_required
