@@ -172,12 +172,15 @@ def column(user, filters, stage, after=None, now=None):
     return page, cursor
 
 
-def first_pages(user, filters, now=None):
-    """Each column as (stage, cards in it, first page, cursor), and the first moment one of
-    them would read differently with no change to the data: a card's day count, stale or
-    overdue flag, or a card that turns stale joining the stale-only board."""
+def first_pages(user, filters, now=None, only=None):
+    """Each column (or those of the stages `only`) as (stage, cards in it, first page,
+    cursor), and the first moment one of them would read differently with no change to the
+    data: a card's day count, stale or overdue flag, or a card that turns stale joining the
+    stale-only board."""
     now = now or timezone.now()
     stages = [filters.stage] if filters.stage else Application.Stage.values
+    if only is not None:
+        stages = [stage for stage in stages if stage in only]
     counts = dict(
         matching(user, filters, now)
         .filter(stage__in=stages)

@@ -320,6 +320,7 @@ def pipeline_move(request, application_id):
     """Move a card from the board: its team's members and recruiters may, and the move is
     recorded in the audit trail. htmx gets the board back as it now is."""
     application = get_application_for_pipeline(request.user, application_id)
+    moved_from = application.stage
     form = StageForm(request.POST)
     error = None
     if not form.is_valid():
@@ -333,7 +334,7 @@ def pipeline_move(request, application_id):
             error = " ".join(exc.messages)
     if error is None:
         if request.htmx:
-            return pipeline_board(request)
+            return _moved_columns(request, [moved_from, form.cleaned_data["stage"]])
         stage = Application.Stage(form.cleaned_data["stage"]).label
         messages.success(
             request,
@@ -345,8 +346,29 @@ def pipeline_move(request, application_id):
     teams = list(Team.objects.visible_to(request.user))
     parts, _good_until = _board_parts(request, filters, teams, error)
     if request.htmx:
-        return HttpResponse(parts["board"], status=400)
+        # The card's form swaps nothing itself; the board with the error takes its place.
+        headers = {"HX-Retarget": "#board", "HX-Reswap": "outerHTML"}
+        return HttpResponse(parts["board"], status=400, headers=headers)
     return render(request, "hiring/pipeline/board.html", {"parts": parts}, status=400)
+
+
+def _moved_columns(request, stages):
+    """htmx's answer to a move: the two columns it changed, each swapped in by its id, while
+    the rest of the board stands as it is (a move no longer renders the whole board)."""
+    filters, _ = board.follow_team(request.user, board.Filters.from_query(request.GET))
+    columns, _ = board.first_pages(request.user, filters, only=stages)
+    context = {"filters": filters, "folded": board.FOLDED, "oob": True}
+    context["runs_teams"] = _teams_run_by(request.user)
+    return HttpResponse(
+        "".join(
+            render_to_string(
+                "hiring/pipeline/board.html#column",
+                {**context, "stage": stage, "count": count, "page": page, "cursor": cursor},
+                request,
+            )
+            for stage, count, page, cursor in columns
+        )
+    )
 
 
 @never_cache

@@ -127,12 +127,17 @@ def test_board_columns_can_use_their_index_on_postgresql(leadership, team):
 # Moving a card from the board.
 
 
+# A move's reply: the session, the card and its checks, the move and its audit, and two
+# columns (their counts and pages), whatever the size of the board.
+MOVE_REPLY_MAX_QUERIES = 30
+
+
 def move_url(application, query=""):
     return f"/pipeline/applications/{application.pk}/move/{query}"
 
 
 def column_names(response, stage):
-    found = re.search(rf'aria-labelledby="col-{stage}">(.*?)</section>', response.text, re.S)
+    found = re.search(rf'aria-labelledby="col-{stage}"[^>]*>(.*?)</section>', response.text, re.S)
     return names_in(found.group(1))
 
 
@@ -140,18 +145,29 @@ def names_in(fragment):
     return {html.unescape(name) for name in re.findall(r"<strong>([^<]+)</strong>", fragment)}
 
 
-def test_a_member_moves_a_card_and_htmx_gets_the_board_back(client, member, team):
-    [application] = make_applications(OpeningFactory(team=team), 1, stage="screen")
+def test_a_member_moves_a_card_and_htmx_gets_the_two_columns_it_changed(
+    client, member, team, django_assert_max_num_queries
+):
+    opening = OpeningFactory(team=team)
+    [application, stays] = make_applications(opening, 2, stage="screen")
+    make_applications(opening, 1, stage="applied")
     client.force_login(member)
     assert f'id="move-{application.pk}"' in client.get("/pipeline/").text
 
-    response = client.post(
-        move_url(application, f"?team={team.pk}"), {"stage": "panel"}, HTTP_HX_REQUEST="true"
-    )
+    with django_assert_max_num_queries(MOVE_REPLY_MAX_QUERIES):
+        response = client.post(
+            move_url(application, f"?team={team.pk}"), {"stage": "panel"}, HTTP_HX_REQUEST="true"
+        )
 
     assert response.status_code == 200
-    assert response.text.lstrip().startswith('<div id="board"')
-    assert application.candidate.name in column_names(response, "panel")
+    # Swapped in by their ids; the other columns are not sent.
+    sections = re.findall(
+        r'<section class="stage" id="column-(\w+)"[^>]*hx-swap-oob="true"', response.text
+    )
+    assert sections == ["screen", "panel"]
+    assert column_names(response, "panel") == {application.candidate.name}
+    assert column_names(response, "screen") == {stays.candidate.name}
+    assert re.search(r'id="col-screen">Screen <span class="count"[^>]*>1<', response.text)
     application.refresh_from_db()
     assert application.stage == "panel"
     change = application.stage_changes.get(to_stage="panel")
@@ -209,7 +225,9 @@ def test_a_move_that_cannot_happen_says_why_and_changes_nothing(
 
     assert response.status_code == 400
     assert message in html.unescape(response.text)
+    # The card's form swaps nothing: the board with the message replaces the board.
     assert response.text.lstrip().startswith('<div id="board"')
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#board", "outerHTML")
     application.refresh_from_db()
     assert application.stage == stage
     assert not application.stage_changes.exists()

@@ -104,6 +104,22 @@ def test_a_card_offers_its_next_stage(board_page, member, team):
     expect(ana.get_by_label("Move Nina Park to")).to_have_value("debrief")
 
 
+def test_a_move_swaps_the_two_columns_it_changed(board_page, member, team):
+    ApplicationFactory(opening__team=team, candidate__name="Nina Park", stage="screen")
+    ApplicationFactory(opening__team=team, candidate__name="Omar Said", stage="applied")
+    ana = board_page(member)
+    # A mark on a column the move leaves alone: still there after it, so that column stood.
+    ana.locator("#column-applied").evaluate("column => column.dataset.untouched = 'yes'")
+
+    ana.locator("#column-screen").get_by_role("button", name="Move").click()
+
+    expect(ana.locator("#column-panel").get_by_role("link", name="Nina Park")).to_be_visible()
+    expect(ana.locator("#column-screen").get_by_role("link", name="Nina Park")).to_have_count(0)
+    expect(ana.locator("#column-screen .count")).to_have_text("0")
+    expect(ana.locator("#column-applied")).to_have_attribute("data-untouched", "yes")
+    expect(ana.get_by_role("heading", name="Pipeline")).to_have_count(1)
+
+
 def test_the_opening_menu_follows_the_team(board_page, leadership, team, outsider):
     OpeningFactory(team=team, title="SRE")
     OpeningFactory(team=outsider.teams.get(), title="Payments engineer")
