@@ -9,16 +9,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from scorecards.agreement import LEANING_MIN_PANELS, LEANING_MIN_RATINGS
+from scorecards.validity import LEVEL, MIN_HIRES, WEAK_BELOW
 
 from .. import freshness
 from ..access import reader_teams
 from ..models import Application, User
-from . import charts, queries
+from . import charts, queries, validity
 from .forms import DEFAULT_PERIOD
 
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
 DATA, PAGE = "report-data-2", "report-page-2"
+VALIDITY_DATA, VALIDITY_PAGE = "validity-data-1", "validity-page-1"
 # One warming run at a time; a run that died frees the way after this long.
 WARMING = "report-warming"
 WARMING_TIMEOUT_S = 15 * 60
@@ -95,6 +97,52 @@ def report_html(scope, teams, query):
         query,
     )
     return freshness.cached(PAGE, key, teams, render_report)
+
+
+def hires_scope(teams, start, end):
+    """The teams' applications, for the hires (moves to Hired) between `start` and `end`."""
+    applications = Application.objects.filter(opening__team__in=teams)
+    return queries.Scope(applications=applications, start=start, end=end)
+
+
+def validity_data(scope, teams):
+    """The validity page's figures (hiring/reports/validity.py), kept until one of the teams
+    changes: a submitted check-in is an audited event of its team."""
+
+    def compute():
+        return validity.figures(scope), None
+
+    # The period is read in the current time zone.
+    key = (scope.start, scope.end, timezone.get_current_timezone_name())
+    return freshness.cached(VALIDITY_DATA, key, teams, compute)
+
+
+def validity_html(scope, teams, query):
+    """The validity page's report rendered, kept as long as its figures."""
+
+    def render_report():
+        data = validity_data(scope, teams)
+        context = {
+            **data,
+            "scope": scope,
+            "query": query,
+            "chart": charts.interval_chart(
+                _("Spearman's rho per criterion, with its 90% interval"), data["criteria"]
+            ),
+            "min_hires": MIN_HIRES,
+            "weak_below": WEAK_BELOW,
+            "level": round(100 * LEVEL),
+        }
+        return render_to_string("hiring/reports/validity.html#report", context), None
+
+    key = (
+        scope.start,
+        scope.end,
+        timezone.get_current_timezone_name(),
+        translation.get_language(),
+        query,
+    )
+    return freshness.cached(VALIDITY_PAGE, key, teams, render_report)
 
 
 def warm_default_reports():

@@ -10,12 +10,17 @@ from ..widgets import DateInput
 
 # A report with no period chosen covers this long, up to today.
 DEFAULT_PERIOD = timedelta(days=180)
+# The validity page's: two years of hires, the first of their check-ins at 90 days.
+VALIDITY_PERIOD = timedelta(days=730)
 # Dates a report may cover: the date arithmetic of its queries stays far from year 1 and 9999.
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 LONGEST_PERIOD_YEARS = 10
 
 
 class PeriodForm(forms.Form):
+    # Without a start, the period runs this long up to its end.
+    default_period = DEFAULT_PERIOD
+
     team = forms.ModelChoiceField(
         queryset=Team.objects.none(),
         required=False,
@@ -34,7 +39,7 @@ class PeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
         self.fields["start"].help_text = _("Left empty: %(days)s days before the end.") % {
-            "days": DEFAULT_PERIOD.days
+            "days": self.default_period.days
         }
 
     def clean_start(self):
@@ -49,7 +54,7 @@ class PeriodForm(forms.Form):
             return data
         today = timezone.localdate()
         data["end"] = data.get("end") or today
-        data["start"] = data.get("start") or data["end"] - DEFAULT_PERIOD
+        data["start"] = data.get("start") or data["end"] - self.default_period
         if data["start"] > data["end"]:
             self.add_error("start", _("The period starts after it ends."))
         elif data["end"] - data["start"] > timedelta(days=366 * LONGEST_PERIOD_YEARS):
@@ -62,6 +67,13 @@ class PeriodForm(forms.Form):
             self.data = self.data.copy()
             self.data["start"], self.data["end"] = data["start"], data["end"]
         return data
+
+
+class HiresPeriodForm(PeriodForm):
+    """The period of the hires whose check-ins the validity page reads: longer by default,
+    since a hire has a first check-in only after months."""
+
+    default_period = VALIDITY_PERIOD
 
 
 def within_reach(day):

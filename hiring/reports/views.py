@@ -10,23 +10,31 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 
 from ..access import reader_teams
-from .cached import report_data, report_html, teams_scope
-from .forms import PeriodForm
+from .cached import (
+    hires_scope,
+    report_data,
+    report_html,
+    teams_scope,
+    validity_data,
+    validity_html,
+)
+from .forms import HiresPeriodForm, PeriodForm
 
 
-def _scope(request):
+def _scope(request, form_class=PeriodForm, scope_for=teams_scope):
     """The reports' form, scope and teams for this user (no scope if the form is not valid),
-    or Http404 for those without reports."""
+    or Http404 for those without reports: recruiters and admins, who never read scores nor
+    check-ins."""
     teams = reader_teams(request.user)
     if teams is None:
         raise Http404
     # Always bound: empty fields take the default period.
-    form = PeriodForm(request.GET, teams=teams)
+    form = form_class(request.GET, teams=teams)
     if not form.is_valid():
         return form, None, []
     data = form.cleaned_data
     chosen = [data["team"]] if data.get("team") else list(teams)
-    return form, teams_scope(chosen, data["start"], data["end"]), chosen
+    return form, scope_for(chosen, data["start"], data["end"]), chosen
 
 
 @never_cache
@@ -38,6 +46,60 @@ def reports_page(request):
         return render(request, template, {"form": form}, status=400)
     html = report_html(scope, teams, request.GET.urlencode())
     return render(request, template, {"form": form, "report_html": html})
+
+
+@never_cache
+@login_required
+def validity_page(request):
+    form, scope, teams = _scope(request, HiresPeriodForm, hires_scope)
+    template = "hiring/reports/validity.html"
+    if scope is None:
+        return render(request, template, {"form": form}, status=400)
+    html = validity_html(scope, teams, request.GET.urlencode())
+    return render(request, template, {"form": form, "report_html": html})
+
+
+# The validity CSV: a row per criterion, category, the overall vote and each interviewer.
+VALIDITY_COLUMNS = {
+    "kind": gettext_noop("Predictor"),
+    "name": gettext_noop("Name"),
+    "category": gettext_noop("Category"),
+    "estimate": gettext_noop("Spearman's rho"),
+    "low": gettext_noop("Interval low (90%)"),
+    "high": gettext_noop("Interval high (90%)"),
+    "hires": gettext_noop("Hires"),
+    "weak": gettext_noop("Weak (under 15 hires)"),
+}
+
+
+@never_cache
+@login_required
+def validity_csv(request):
+    form, scope, teams = _scope(request, HiresPeriodForm, hires_scope)
+    if scope is None:
+        return HttpResponse(_("The period is not valid."), status=400, content_type="text/plain")
+    data = validity_data(scope, teams)
+    kinds = [
+        (_("Criterion"), data["criteria"]),
+        (_("Category"), data["categories"]),
+        (_("Overall vote"), [data["vote"]]),
+        (_("Interviewer"), data["interviewers"]),
+    ]
+    rows = [
+        {**row, "kind": kind, "weak": _yes_no(row.get("weak"))}
+        for kind, found in kinds
+        for row in found
+    ]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="teamfit-validity.csv"'
+    headers = {column: _(header) for column, header in VALIDITY_COLUMNS.items()}
+    write_csv(response, headers, rows)
+    return response
+
+
+def _yes_no(weak):
+    """A row below the minimum has no figure, so neither weak nor not."""
+    return "" if weak is None else (_("yes") if weak else _("no"))
 
 
 # Each report's CSV: its columns, each under a header in words (in English here, translated

@@ -22,7 +22,12 @@ stages:
 - applications come from the careers page (with the candidate's consent), referrals by a
   team member, recruiters and imports (SOURCES); every hire accepted an offer, some offers
   were declined (the application withdrawn), and applications at the offer stage have one
-  sent or still in draft.
+  sent or still in draft;
+- every hire has its check-ins (90, 180 and 365 days after the hire) whose day has come, each
+  rated by two colleagues (submitted once it closed, most of the open ones too). The signal is
+  known: on the criteria in SIGNAL the check-in score is the panel's mean score at hire plus
+  noise, on the others it is noise alone, and would-hire-again follows the panel's mean vote;
+  so the validity report must find the first predictive and the rest not.
 """
 
 import math
@@ -56,6 +61,9 @@ from hiring.models import (
 )
 from scorecards.models import (
     Category,
+    CheckIn,
+    CheckInRating,
+    CheckInReview,
     Criterion,
     Feedback,
     FeedbackRevision,
@@ -65,6 +73,8 @@ from scorecards.models import (
     Vote,
 )
 
+VOTES = [Vote.STRONG_NO, Vote.NO, Vote.YES, Vote.STRONG_YES]
+VOTE_LEVELS = {vote: level for level, vote in enumerate(VOTES, start=1)}
 SCALES = {"small": 1_000, "medium": 10_000, "large": 100_000}
 SEED = 6
 BATCH_SIZE = 5_000
@@ -142,6 +152,14 @@ OUTCOMES = {
     "hired": ("hire", "hire"),
     "rejected": ("no_hire", "no_hire"),
 }
+# Criteria whose check-in score follows the panel's score at hire (plus CHECK_IN_NOISE); the
+# others' check-in scores are noise (uniform on the scale).
+SIGNAL = {"Problem solving", "System design", "Code quality", "Collaboration", "Ownership"}
+CHECK_IN_NOISE = 0.5
+CHECK_IN_DAYS = (90, 180, 365)
+CHECK_IN_OPEN = timedelta(days=30)
+CHECK_IN_RATERS = 2
+
 RULE = {
     "decision_method": "majority",
     "min_scorecards": 2,
@@ -230,13 +248,20 @@ def is_generated():
 
 
 class Generator:
-    def __init__(self, applications, seed=SEED, progress=None):
+    def __init__(self, applications, seed=SEED, progress=None, now=None):
         self.applications = applications
         self.rng = random.Random(seed)
+        # Check-ins draw from their own generator: the rest is as it was before they came.
+        self.check_in_rng = random.Random(seed + 16)
         self.seed = seed
         self.progress = progress or (lambda message: None)
         # Midnight, so that generating on one day always makes the same organisation.
-        self.now = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        self.now = (now or timezone.now()).replace(hour=0, minute=0, second=0, microsecond=0)
+        # The submitted scores of the application being generated: {feedback: {criterion: score}}
+        # (an amendment replaces its revision's), for its check-ins' known signal.
+        self.panel_scores = {}
+        self.panel_votes = {}
+        self.signal_ids = set()
         self.rows = Rows()
         self.calendar = Calendar(random.Random(seed))
         # An application's latest stage change waits here until the next one says when it ended.
@@ -363,6 +388,8 @@ class Generator:
                 questions=f"Tell us about a time {criterion_name.lower()} mattered.",
             )
             criteria[category].append(criterion)
+            if criterion_name in SIGNAL:
+                self.signal_ids.add(criterion)
         return version, criteria
 
     def application(self, number):
@@ -382,6 +409,7 @@ class Generator:
         quality = {"hired": 3.2, "offer": 3.2, "rejected": 2.1}.get(stage, 2.6)
         quality = rng.gauss(quality, 0.4)
 
+        self.panel_scores, self.panel_votes = {}, {}
         source = rng.choices([s for _, s in SOURCES], weights=[w for w, _ in SOURCES])[0]
         candidate = self.rows.add(
             Candidate,
@@ -429,6 +457,8 @@ class Generator:
                 hiring = Hiring(application, team, version, criteria, quality)
                 panel_done = self.panel(hiring, members, at, ongoing=stage == "panel")
             previous = next_stage
+        if stage == "hired":
+            self.check_ins(application, team, version, criteria, at)
         if stage == "debrief" and rng.random() < 0.3:
             self.decision(application, team, stage, at + days(rng, 0, 2))
         if stage == "offer":
@@ -554,7 +584,7 @@ class Generator:
 
     def revision(self, feedback, number, criteria, level, at, draft):
         rng = self.rng
-        scores = []
+        scores, rated = [], []
         revision = self.rows.last_id[FeedbackRevision] + 1
         for criterion in criteria:
             score, no_evidence = round(min(4, max(1, rng.gauss(level, 0.6)))), False
@@ -564,6 +594,7 @@ class Generator:
                 score, no_evidence = None, True
             if score:
                 scores.append(score)
+                rated.append((criterion, score))
             self.rows.add(
                 Rating,
                 revision_id=revision,
@@ -577,6 +608,8 @@ class Generator:
             vote = [Vote.STRONG_NO, Vote.NO, Vote.YES, Vote.STRONG_YES][
                 min(3, max(0, round(mean + rng.gauss(0, 0.3)) - 1))
             ]
+            self.panel_scores[feedback] = dict(rated)
+            self.panel_votes[feedback] = VOTE_LEVELS[vote]
         self.rows.add(
             FeedbackRevision,
             feedback_id=feedback,
@@ -587,6 +620,55 @@ class Generator:
             updated_at=at or self.now,
             submitted_at=None if draft else at,
         )
+
+    def check_ins(self, application, team, version, criteria, hired_at):
+        """The hire's check-ins whose day has come, with the known signal (see SIGNAL): each
+        rater's score on a signal criterion is the panel's mean score at hire plus noise, on
+        the others a score drawn at random; would-hire-again follows the panel's mean vote."""
+        rng = self.check_in_rng
+        at_hire = defaultdict(list)
+        for scores in self.panel_scores.values():
+            for criterion, score in scores.items():
+                at_hire[criterion].append(score)
+        votes = list(self.panel_votes.values())
+        vote_at_hire = sum(votes) / len(votes) if votes else 3
+        for day in CHECK_IN_DAYS:
+            due = hired_at + timedelta(days=day)
+            if due > self.now:
+                break
+            closes = due + CHECK_IN_OPEN
+            check_in = self.rows.add(
+                CheckIn,
+                application_id=application,
+                day=day,
+                due_at=due,
+                closes_at=closes,
+                version_id=version,
+            )
+            for rater in rng.sample(self.members[team], CHECK_IN_RATERS):
+                submitted = due + days(rng, 0.5, 25)
+                if submitted > self.now or (closes > self.now and rng.random() < 0.2):
+                    continue  # not rated yet, or missed
+                again = round(min(4, max(1, vote_at_hire + rng.gauss(0, CHECK_IN_NOISE))))
+                review = self.rows.add(
+                    CheckInReview,
+                    check_in_id=check_in,
+                    rater_id=rater,
+                    would_hire_again=VOTES[again - 1],
+                    notes="Settled in; see the scores.",
+                    updated_at=submitted,
+                    submitted_at=submitted,
+                )
+                for criterion in criteria[Category.SKILLS] + criteria[Category.TEAM_FIT]:
+                    panel = at_hire.get(criterion)
+                    if criterion in self.signal_ids and panel:
+                        level = sum(panel) / len(panel) + rng.gauss(0, CHECK_IN_NOISE)
+                        score = round(min(4, max(1, level)))
+                    else:
+                        score = rng.randint(1, 4)
+                    self.rows.add(
+                        CheckInRating, review_id=review, criterion_id=criterion, score=score
+                    )
 
     def offer(self, application, team, decided, status, answered=None):
         """The offer prepared after the decision to hire (`decided`), sent unless a draft, and

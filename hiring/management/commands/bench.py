@@ -89,7 +89,7 @@ from psycopg import sql
 from hiring.debrief import decisions
 from hiring.models import Application, Decision, Opening, StageChange, Team, User
 from hiring.scheduling import slots
-from scorecards.models import Feedback, FeedbackRevision, Rating, Vote
+from scorecards.models import CheckInReview, Feedback, FeedbackRevision, Rating, Vote
 
 from . import _synthetic
 
@@ -397,6 +397,7 @@ def data_sizes():
         "submitted_feedback": Feedback.objects.exclude(submitted_at=None).count(),
         "stage_changes": StageChange.objects.count(),
         "decisions": Decision.objects.count(),
+        "check_in_reviews": CheckInReview.objects.exclude(submitted_at=None).count(),
     }
 
 
@@ -426,6 +427,8 @@ def pages_to_measure():
     ]
     with contextlib.suppress(NoReverseMatch):  # measured from the day the reports land
         pages.append(("reports", leadership, reverse("reports")))
+    # Organisation-wide over the default two years of hires, as leadership first opens it.
+    pages.append(("validity", leadership, reverse("validity")))
     pages += [
         ("application", leadership, reverse("application_detail", args=[application.pk])),
         ("feedback_form", feedback.interviewer, reverse("feedback_form", args=[feedback.pk])),

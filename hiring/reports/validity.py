@@ -1,0 +1,244 @@
+"""Predictive validity for the reports: which criteria, and which interviewers, foretold how a
+team's hires did at their check-ins.
+
+The database sends compact rows (a handful of queries whatever the size: sums per hire,
+interviewer and criterion); one pass here pairs each hire's score at hire with its score at
+check-in, and scorecards/validity.py turns the pairs into Spearman's rho with its interval.
+"""
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.utils.translation import gettext as _
+
+from scorecards import validity
+from scorecards.agreement import VOTE_VALUES
+from scorecards.models import Category, CheckIn, CheckInRating, CheckInReview, Feedback, Rating
+
+from ..models import Application, StageChange
+
+# The bootstrap's resamples for the whole page: each key gets RESAMPLES when it fits, fewer
+# (never below MIN_RESAMPLES) when a large organisation has many interviewers and thousands of
+# hires, so that drawing the page stays within seconds. A resample costs about its hires plus
+# RESAMPLE_OVERHEAD hires' worth of work.
+RESAMPLE_BUDGET = 2_000_000
+MIN_RESAMPLES = 200
+RESAMPLE_OVERHEAD = 70
+
+
+def hires(scope):
+    """The hires in the period whose feedback a reader of the team's reports may read: decided
+    (or debriefed) and with nobody still scoring, as the other reports from feedback
+    (queries._run). `scope` is a queries.Scope over the teams' applications whose period is the
+    hires' (their move to Hired), not the applications'."""
+    hired_then = StageChange.objects.filter(
+        application=OuterRef("pk"),
+        to_stage=Application.Stage.HIRED,
+        at__gte=scope.start_at,
+        at__lt=scope.end_at,
+    )
+    still_scored = Feedback.objects.filter(
+        application=OuterRef("pk"), latest_submission=None, excused_at=None
+    )
+    return (
+        scope.applications.filter(stage=Application.Stage.HIRED)
+        .filter(Exists(hired_then))
+        .filter(Q(debrief_opened_at__isnull=False) | Q(decision__isnull=False))
+        .exclude(Exists(still_scored))
+    )
+
+
+def _latest_check_in(application):
+    """The hire's latest check-in with a submitted review (`application`: an OuterRef)."""
+    return Subquery(
+        CheckIn.objects.filter(application=application, reviews__submitted_at__isnull=False)
+        .order_by("-due_at", "-pk")
+        .values("pk")[:1]
+    )
+
+
+def rows(scope):
+    """The compact rows the figures come from, in five queries."""
+    hired = hires(scope)
+    ids = hired.values("pk")
+    counted = Feedback.objects.filter(application__in=ids, practice=False)
+    panel = (
+        Rating.objects.filter(revision__in=counted.values("latest_submission"), score__isnull=False)
+        .values_list(
+            "revision__feedback__application_id",
+            "revision__feedback__interviewer_id",
+            "revision__feedback__interviewer__display_name",
+            "criterion__key",
+            "criterion__name",
+            "criterion__category",
+        )
+        .annotate(total=Sum("score"), count=Count("pk"))
+        .order_by()
+    )
+    votes = counted.exclude(latest_submission=None).values_list(
+        "application_id", "latest_submission__vote"
+    )
+    check_in_scores = (
+        CheckInRating.objects.filter(
+            review__submitted_at__isnull=False,
+            score__isnull=False,
+            review__check_in__application__in=ids,
+            review__check_in=_latest_check_in(OuterRef("review__check_in__application_id")),
+        )
+        .values_list("review__check_in__application_id", "criterion__key")
+        .annotate(total=Sum("score"), count=Count("pk"))
+        .order_by()
+    )
+    reviews = CheckInReview.objects.filter(
+        submitted_at__isnull=False,
+        check_in__application__in=ids,
+        check_in=_latest_check_in(OuterRef("check_in__application_id")),
+    ).values_list("check_in__application_id", "check_in__day", "would_hire_again")
+    return {
+        "hires": hired.count(),
+        "panel": list(panel),
+        "votes": list(votes),
+        "check_in_scores": list(check_in_scores),
+        "reviews": list(reviews),
+    }
+
+
+def _mean(values):
+    return sum(values) / len(values) if values else None
+
+
+def pairs(data):
+    """One pass over the rows: (criterion pairs, category pairs, interviewer pairs, vote
+    pairs, check-in days, interviewer names). A pair is (key, score at hire, at check-in), one
+    per hire and key; a criterion's key is (category, name), so the same criterion pools across
+    openings' copies of a scorecard."""
+    at_check_in = {
+        (application, key): total / count
+        for application, key, total, count in data["check_in_scores"]
+    }
+    panel_sums = defaultdict(lambda: [0, 0])  # (application, key): [total, count]
+    criteria = {}  # criterion key: (category, name)
+    interviewers = defaultdict(lambda: defaultdict(list))  # (person, application): category
+    names = {}
+    for application, person, name, key, criterion, category, total, count in data["panel"]:
+        sums = panel_sums[application, key]
+        sums[0] += total
+        sums[1] += count
+        criteria[key] = (category, criterion)
+        names[person] = name
+        checked = at_check_in.get((application, key))
+        if checked is not None:
+            interviewers[person, application]["mine"].append(total / count)
+            interviewers[person, application]["theirs"].append(checked)
+
+    by_criterion, by_category = [], defaultdict(lambda: ([], []))
+    for (application, key), (total, count) in panel_sums.items():
+        checked = at_check_in.get((application, key))
+        category, name = criteria[key]
+        by_criterion.append(((category, name), total / count, checked))
+        if checked is not None:
+            at_hire, later = by_category[application, category]
+            at_hire.append(total / count)
+            later.append(checked)
+    categories = [
+        (category, _mean(at_hire), _mean(later))
+        for (_application, category), (at_hire, later) in by_category.items()
+    ]
+    people = [
+        (person, _mean(scores["mine"]), _mean(scores["theirs"]))
+        for (person, _application), scores in interviewers.items()
+    ]
+
+    panel_votes = defaultdict(list)
+    for application, vote in data["votes"]:
+        if vote in VOTE_VALUES:
+            panel_votes[application].append(VOTE_VALUES[vote])
+    again, days = defaultdict(list), {}
+    for application, day, vote in data["reviews"]:
+        days[application] = day
+        if vote in VOTE_VALUES:
+            again[application].append(VOTE_VALUES[vote])
+    vote_pairs = [
+        (_mean(panel_votes.get(application, [])), _mean(votes))
+        for application, votes in again.items()
+    ]
+    return by_criterion, categories, people, vote_pairs, Counter(days.values()), names
+
+
+def resamples_for(*groups):
+    """Resamples per key for this page (see RESAMPLE_BUDGET); `groups` hold the pair lists."""
+    per_key = Counter()
+    for group in groups:
+        for key, at_hire, later in group:
+            if at_hire is not None and later is not None:
+                per_key[id(group), key] += 1
+    cost = sum(
+        hires + RESAMPLE_OVERHEAD for hires in per_key.values() if hires >= validity.MIN_HIRES
+    )
+    if not cost:
+        return validity.RESAMPLES
+    return max(MIN_RESAMPLES, min(validity.RESAMPLES, RESAMPLE_BUDGET // cost))
+
+
+def _evidence(group):
+    """Hires with a score on both sides, per key."""
+    return Counter(
+        key for key, at_hire, later in group if at_hire is not None and later is not None
+    )
+
+
+def _rows(group, label, resamples):
+    """A report row per key: its figures, or only its hires below validity.MIN_HIRES."""
+    figures = validity.by_key(group, resamples=resamples)
+    evidence = _evidence(group)
+    found = []
+    for key, figure in figures.items():
+        row = {**label(key), "hires": evidence[key], "shown": figure is not None}
+        if figure is not None:
+            row.update(estimate=figure.estimate, low=figure.low, high=figure.high)
+            row["weak"] = figure.weak
+        found.append(row)
+    # The best predictors first; those without a figure last, the largest samples first.
+    return sorted(
+        found,
+        key=lambda row: (
+            row.get("estimate") is None,
+            -(row.get("estimate") or 0),
+            -row["hires"],
+            row["name"],
+        ),
+    )
+
+
+def figures(scope):
+    """Everything the validity page shows, from `rows(scope)`."""
+    data = rows(scope)
+    criteria, categories, people, votes, days, names = pairs(data)
+    vote_group = [(None, at_hire, later) for at_hire, later in votes]
+    resamples = resamples_for(criteria, categories, people, vote_group)
+    category_labels = dict(Category.choices)
+    interviewers = _rows(
+        people, lambda key: {"name": names.get(key, str(key)), "id": key}, resamples
+    )
+
+    def criterion(key):
+        category, name = key
+        return {"name": name, "category": str(category_labels.get(category, category))}
+
+    [vote] = _rows(vote_group, lambda key: {"name": _("Overall vote")}, resamples) or [
+        {"name": _("Overall vote"), "hires": 0, "shown": False}
+    ]
+    return {
+        "hires": data["hires"],
+        "with_check_in": sum(days.values()),
+        "check_in_days": sorted(days.items()),
+        "criteria": _rows(criteria, criterion, resamples),
+        "categories": _rows(
+            categories, lambda key: {"name": str(category_labels.get(key, key))}, resamples
+        ),
+        "vote": vote,
+        # An interviewer is shown from validity.MIN_HIRES hires up, and only counted before.
+        "interviewers": [row for row in interviewers if row["shown"]],
+        "interviewers_too_few": sum(not row["shown"] for row in interviewers),
+        "resamples": resamples,
+    }

@@ -1,0 +1,252 @@
+"""The validity page: which criteria and interviewers predicted how a team's hires did."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from hiring.models import Application, StageChange
+from hiring.reports.views import VALIDITY_COLUMNS
+from scorecards.models import CheckIn, CheckInRating, CheckInReview, Feedback
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, submitted
+
+URL = "/reports/validity/"
+
+
+def hire(opening, panel, later, would="yes", days_ago=120, day=90, submit=True):
+    """An application of `opening` scored by `panel` ({interviewer: score}, each voting by their
+    score), hired `days_ago` days ago, with a check-in at `day` where one colleague rated every
+    criterion `later` (submitted unless `submit` is False)."""
+    application = ApplicationFactory(opening=opening)
+    votes = {1: "strong_no", 2: "no", 3: "yes", 4: "strong_yes"}
+    version = None
+    for interviewer, score in panel.items():
+        version = submitted(application, interviewer, "team_fit", votes[score], score).version
+    hired_at = timezone.now() - timedelta(days=days_ago)
+    StageChange.objects.create(
+        application=application, from_stage="offer", to_stage="hired", at=hired_at
+    )
+    Application.objects.filter(pk=application.pk).update(stage="hired", debrief_opened_at=hired_at)
+    check_in(application, version, later, would, hired_at, day, submit)
+    return application
+
+
+def check_in(application, version, score, would, hired_at, day, submit=True):
+    due = hired_at + timedelta(days=day)
+    made = CheckIn.objects.create(
+        application=application, day=day, due_at=due, closes_at=due + timedelta(days=30),
+        version=version,
+    )  # fmt: skip
+    review = CheckInReview.objects.create(
+        check_in=made,
+        rater=UserFactory(),
+        would_hire_again=would,
+        submitted_at=due if submit else None,
+    )
+    for criterion in version.criteria.all():
+        CheckInRating.objects.create(review=review, criterion=criterion, score=score)
+    return made
+
+
+def hires(opening, interviewer, count, signal=True):
+    """`count` hires whose check-in score follows the panel's (or runs against it)."""
+    for number in range(count):
+        score = 1 + number % 4
+        later = score if signal else 5 - score
+        hire(opening, {interviewer: score}, later, would=["no", "yes"][later > 2])
+
+
+@pytest.fixture
+def opening(team):
+    return OpeningFactory(team=team)
+
+
+def rows(response, kind):
+    return {row["name"]: row for row in response.context[kind]}
+
+
+def test_a_criterion_that_predicted_is_shown_with_its_interval(client, member, opening):
+    hires(opening, member, 16)
+    client.force_login(member)
+
+    response = client.get(URL)
+
+    collaboration = rows(response, "criteria")["Collaboration"]
+    assert collaboration["hires"] == 16
+    assert collaboration["estimate"] == pytest.approx(1.0)
+    assert not collaboration["weak"]
+    assert collaboration["low"] <= collaboration["high"]
+    assert response.context["vote"]["estimate"] > 0.8
+    assert rows(response, "interviewers")["Ana Member"]["hires"] == 16
+    assert "Range restriction" in response.text
+
+
+def test_a_figure_shows_from_5_hires_and_is_weak_below_15(client, member, opening):
+    hires(opening, member, 4)
+    client.force_login(member)
+
+    few = client.get(URL)
+    assert not rows(few, "criteria")["Collaboration"]["shown"]
+    assert "Too few hires (under 5)" in few.text
+    assert not few.context["interviewers"]
+    assert few.context["interviewers_too_few"] == 1
+
+    hires(opening, member, 1)
+    cache.clear()
+    weak = client.get(URL)
+    row = rows(weak, "criteria")["Collaboration"]
+    assert (row["shown"], row["weak"], row["hires"]) == (True, True, 5)
+    assert "(weak)" in weak.text
+    assert rows(weak, "interviewers")["Ana Member"]["weak"]
+
+
+def test_practice_scorecards_drafts_and_earlier_check_ins_do_not_count(
+    client, member, teammate, opening
+):
+    hires(opening, member, 6)
+    # The teammate's practice scorecards run against the check-ins: they must not count.
+    for feedback in Feedback.objects.filter(interviewer=member):
+        application = feedback.application
+        Application.objects.filter(pk=application.pk).update(stage="debrief")  # before the hire
+        application.refresh_from_db()
+        item = submitted(application, teammate, "skills", "strong_no", 1)
+        Feedback.objects.filter(pk=item.pk).update(practice=True)
+        Application.objects.filter(pk=application.pk).update(stage="hired")
+    # A later check-in, still a draft, that says the opposite.
+    for made in CheckIn.objects.all():
+        hired_at = made.due_at - timedelta(days=90)
+        check_in(made.application, made.version, 1, "no", hired_at, 180, submit=False)
+    client.force_login(member)
+
+    response = client.get(URL)
+
+    assert rows(response, "criteria")["Collaboration"]["estimate"] == pytest.approx(1.0)
+    assert "Problem solving" not in rows(response, "criteria")  # only the practice rated it
+    assert "Ben Teammate" not in rows(response, "interviewers")
+
+
+def test_the_latest_check_in_with_submissions_is_read_and_said(client, member, opening):
+    hires(opening, member, 5, signal=False)
+    for made in CheckIn.objects.all():
+        hired_at = made.due_at - timedelta(days=90)
+        panel = made.application.feedback.get().latest_submission.ratings.get().score
+        check_in(made.application, made.version, panel, "yes", hired_at, 180)
+    client.force_login(member)
+
+    response = client.get(URL)
+
+    assert rows(response, "criteria")["Collaboration"]["estimate"] == pytest.approx(1.0)
+    assert response.context["check_in_days"] == [(180, 5)]
+    assert "5 read at their 180-day check-in" in response.text
+
+
+def test_hires_outside_the_period_or_without_a_debrief_are_left_out(client, member, opening):
+    hires(opening, member, 5)
+    hire(opening, {member: 2}, 2, days_ago=900)
+    late = hire(opening, {member: 2}, 2)
+    Feedback.objects.create(
+        application=late,
+        interviewer=UserFactory(),
+        focus="skills",
+        version=late.feedback.first().version,
+        assigned_by=member,
+    )  # still to score: nothing of this hire counts yet
+    client.force_login(member)
+
+    response = client.get(URL)
+
+    assert response.context["hires"] == 5
+
+
+def test_recruiters_and_admins_never_see_it(client, recruiter, org_admin):
+    for user in (recruiter, org_admin):
+        client.force_login(user)
+        assert client.get(URL).status_code == 404
+        assert client.get("/reports/validity.csv").status_code == 404
+
+
+def test_a_member_sees_only_their_teams(client, member, outsider, opening):
+    hires(opening, member, 5)
+    client.force_login(outsider)
+
+    assert client.get(URL).context["hires"] == 0
+    assert client.get(f"{URL}?team={opening.team.pk}").status_code == 400
+
+
+def test_leadership_reads_the_organisation_and_each_team(client, leadership, member, opening):
+    hires(opening, member, 5)
+    client.force_login(leadership)
+
+    assert client.get(URL).context["hires"] == 5
+    assert client.get(f"{URL}?team={opening.team.pk}").context["hires"] == 5
+
+
+def test_the_chart_draws_each_criterion_with_its_interval(client, member, opening):
+    hires(opening, member, 8)
+    client.force_login(member)
+
+    text = client.get(URL).text
+
+    svg = text[text.index('<svg class="chart"') : text.index("</svg>")]
+    assert 'role="img"' in svg
+    assert '<title id="validity-title">' in svg
+    assert "<desc" in svg
+    assert svg.count('class="chart-range"') == 1
+    assert svg.count('class="chart-estimate"') == 1
+    assert 'class="chart-interval weak"' in svg
+
+
+def test_the_csv_has_its_headers_in_words_and_every_predictor(client, member, opening):
+    hires(opening, member, 6)
+    client.force_login(member)
+
+    response = client.get("/reports/validity.csv")
+
+    table = list(csv.reader(io.StringIO(response.content.decode())))
+    assert table[0] == list(VALIDITY_COLUMNS.values())
+    for word in table[0]:
+        assert word[0].isupper(), word
+        assert "_" not in word, word
+    kinds = [row[0] for row in table[1:]]
+    assert kinds == ["Criterion", "Category", "Overall vote", "Interviewer"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_csv_speaks_the_readers_language(client, member, opening):
+    member.language = "de"
+    member.save()
+    client.force_login(member)
+
+    header = client.get("/reports/validity.csv").content.decode().splitlines()[0]
+
+    assert "Kategorie" in header.split(",")  # translated as the CSV is written
+
+
+def queries_for(client):
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL).status_code == 200
+    return len(captured)
+
+
+def test_the_page_runs_the_same_queries_whatever_the_data(
+    client, member, teammate, opening, django_assert_max_num_queries
+):
+    client.force_login(member)
+    hires(opening, member, 5)
+    few = queries_for(client)
+    hires(opening, teammate, 12)
+    hires(OpeningFactory(team=opening.team), member, 5)
+
+    assert queries_for(client) == few
+    cache.clear()
+    # Session, user, teams, 6 figures, and the database cache's reads and writes.
+    with django_assert_max_num_queries(21):
+        client.get(URL)
+    with django_assert_max_num_queries(6):  # cached
+        client.get(URL)
