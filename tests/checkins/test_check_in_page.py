@@ -29,8 +29,10 @@ def test_a_rater_sees_each_criterion_with_its_anchors(check_in, member, signed_i
 
     text = signed_in(member).get(url(check_in)).content.decode()
 
-    assert criterion.name in text and criterion.anchor_4 in text
-    assert 'value="none"' in text and 'name="would_hire_again"' in text
+    assert criterion.name in text
+    assert criterion.anchor_4 in text
+    assert 'value="none"' in text
+    assert 'name="would_hire_again"' in text
 
 
 @pytest.mark.parametrize("persona", ["recruiter", "outsider", "org_admin"])
@@ -88,9 +90,11 @@ def test_after_submitting_a_rater_reads_the_others_submitted_never_a_draft(
 
     assert response.status_code == 302
     text = client.get(url(check_in)).content.decode()
-    assert "BEN-NOTES" in text and "ANA" in text
+    assert "BEN-NOTES" in text
+    assert "ANA" in text
     assert "CAI-DRAFT" not in text
-    assert "Not submitted yet:" in text and "Cai Peer" in text
+    assert "Not submitted yet:" in text
+    assert "Cai Peer" in text
 
 
 def test_a_draft_is_saved_and_comes_back(check_in, member, signed_in):
@@ -98,7 +102,8 @@ def test_a_draft_is_saved_and_comes_back(check_in, member, signed_in):
 
     response = client.post(url(check_in, "check_in_draft"), {"notes": "So far"}, **HTMX)
 
-    assert response.status_code == 200 and "Draft saved" in response.content.decode()
+    assert response.status_code == 200
+    assert "Draft saved" in response.content.decode()
     assert "So far" in client.get(url(check_in)).content.decode()
     assert CheckInReview.objects.get(rater=member).submitted_at is None
 
@@ -135,7 +140,8 @@ def test_a_review_is_submitted_once_and_audited_without_scores(check_in, member,
     assert again.status_code == 400
     assert "You already submitted this check-in." in again.content.decode()
     event = AuditEvent.objects.get(action=AuditEvent.Action.CHECK_IN_SUBMITTED)
-    assert event.actor == member and event.details == "Day 90"
+    assert event.actor == member
+    assert event.details == "Day 90"
 
 
 def test_a_member_who_joined_after_it_fell_due_does_not_rate(check_in, team, signed_in):
@@ -162,7 +168,9 @@ def test_a_closed_check_in_takes_nothing_and_shows_who_is_missing(
     assert response.status_code == 400
     assert "This check-in has closed" in response.content.decode()
     text = client.get(url(check_in)).content.decode()
-    assert "Missing:" in text and "Ana Member" in text and "BEN-NOTES" in text
+    assert "Missing:" in text
+    assert "Ana Member" in text
+    assert "BEN-NOTES" in text
 
 
 def test_not_yet_due_takes_nothing(team, member, signed_in):
