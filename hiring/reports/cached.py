@@ -127,7 +127,9 @@ def validity_html(scope, teams, query):
             "scope": scope,
             "query": query,
             "chart": charts.interval_chart(
-                _("Spearman's rho per criterion, with its 90% interval"), data["criteria"]
+                _("Spearman's rho per criterion, with its %(level)s%% interval")
+                % {"level": round(100 * LEVEL)},
+                data["criteria"],
             ),
             "min_hires": MIN_HIRES,
             "weak_below": WEAK_BELOW,
