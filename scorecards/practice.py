@@ -89,7 +89,7 @@ def summarise(comparisons, tolerance):
 @dataclass
 class Case:
     feedback: Feedback
-    comparison: Comparison | None  # None until submitted and the debrief opened
+    comparison: Comparison | None = None  # until submitted and the debrief opened
     criteria: list = field(default_factory=list)  # (criterion, score, panel mean, difference)
 
     @property

@@ -1,0 +1,168 @@
+"""Practice scorecards follow the independence rule: the trainee reads nobody's before
+submitting their own; nobody reads theirs before the debrief opens, and then only the trainee and
+the team's members, on the trainee's page."""
+
+import pytest
+from django.urls import reverse
+
+from hiring.models import Application
+from scorecards.models import Feedback
+from tests.factories import (
+    HTMX,
+    NOTES,
+    SKILLS,
+    TEAM_FIT,
+    ApplicationFactory,
+    UserFactory,
+    complete_post,
+    fresh,
+    submit_as,
+    submitted,
+)
+
+from .helpers import practice, trainee_in
+
+PRACTICE_NOTES = "OKAPI-practice-notes"
+
+
+@pytest.fixture
+def trainee(team):
+    return trainee_in(team, UserFactory(display_name="Dan Trainee"))
+
+
+@pytest.fixture
+def application(team):
+    return ApplicationFactory(
+        opening__team=team, candidate__name="Nina Park", stage=Application.Stage.PANEL
+    )
+
+
+@pytest.fixture
+def mine(application, trainee):
+    return practice(application, trainee)
+
+
+def progress_url(team, trainee):
+    return reverse("trainee_progress", args=[team.pk, trainee.pk])
+
+
+def panel_pages(client, application):
+    return [
+        client.get(application.get_absolute_url()).text,
+        client.get(reverse("debrief", args=[application.pk])).text,
+    ]
+
+
+def open_debrief(application, member, teammate, peer):
+    submitted(application, member, SKILLS, "yes")
+    submitted(application, teammate, TEAM_FIT, "yes")
+    submitted(application, peer, TEAM_FIT, "no", notes=NOTES)
+    application = fresh(application)
+    assert application.debrief_opened_at is not None
+    return application
+
+
+def test_a_trainee_reads_no_panel_feedback_before_submitting_their_practice(
+    client, application, mine, trainee, member, teammate, peer
+):
+    application = open_debrief(application, member, teammate, peer)
+    client.force_login(trainee)
+
+    for page in [*panel_pages(client, application), client.get(mine.get_absolute_url()).text]:
+        assert NOTES not in page
+    saved = client.post(
+        reverse("feedback_draft", args=[mine.pk]),
+        {f"score_{mine.criteria.first().pk}": "2"},
+        **HTMX,
+    )
+    assert saved.status_code == 200
+    assert NOTES not in saved.text
+
+
+def test_once_submitted_the_trainee_reads_the_opened_debrief_like_any_member(
+    client, application, mine, trainee, member, teammate, peer
+):
+    application = open_debrief(application, member, teammate, peer)
+    client.force_login(trainee)
+
+    response = client.post(
+        reverse("feedback_submit", args=[mine.pk]), complete_post(mine), follow=True
+    )
+
+    assert response.redirect_chain == [(progress_url(application.opening.team, trainee), 302)]
+    assert "Practice scorecard submitted" in response.text
+    assert all(NOTES in page for page in panel_pages(client, application))
+
+
+def test_nobody_reads_a_practice_scorecard_before_the_debrief_opens(
+    client, team, application, mine, trainee, member, teammate, leadership, recruiter
+):
+    submit_as(mine, trainee, score=1, notes=PRACTICE_NOTES, vote="strong_no")
+    submitted(application, member, SKILLS, "yes")  # the debrief waits for the teammate
+
+    for reader in (member, leadership, recruiter):
+        client.force_login(reader)
+        pages = [
+            client.get(application.get_absolute_url()).text,
+            client.get(reverse("pipeline")).text,
+        ]
+        assert all(PRACTICE_NOTES not in page and "Strong no" not in page for page in pages)
+    client.force_login(member)
+    page = client.get(progress_url(team, trainee)).text
+    assert "Nina Park" not in page
+    client.force_login(trainee)
+    assert "Nina Park" in client.get(progress_url(team, trainee)).text
+
+
+def test_after_the_debrief_the_team_sees_the_comparison_on_the_trainees_page_only(
+    client, team, application, mine, trainee, member, teammate, peer, leadership
+):
+    submit_as(mine, trainee, score=1, notes=PRACTICE_NOTES, vote="strong_no")
+    application = open_debrief(application, member, teammate, peer)
+
+    client.force_login(member)
+    progress = client.get(progress_url(team, trainee))
+    assert "Nina Park" in progress.text
+    assert "vote on the other side from the panel" in progress.text
+    for reader in (member, leadership):
+        client.force_login(reader)
+        assert all(PRACTICE_NOTES not in page for page in panel_pages(client, application))
+
+
+def test_a_member_still_writing_on_the_application_sees_no_comparison_of_it(
+    client, team, application, mine, trainee, member, teammate, peer
+):
+    submit_as(mine, trainee, score=1, vote="strong_no")
+    application = open_debrief(application, member, teammate, peer)
+    late = UserFactory(display_name="Lou Late")
+    team.memberships.create(user=late)
+    Feedback.objects.create(
+        application=application,
+        interviewer=late,
+        focus=TEAM_FIT,
+        version=mine.version,
+        assigned_by=member,
+    )
+
+    client.force_login(late)
+
+    assert "Nina Park" not in client.get(progress_url(team, trainee)).text
+
+
+@pytest.mark.parametrize("reader", ["outsider", "recruiter", "leadership"])
+def test_only_the_trainee_and_the_team_open_the_trainees_page(
+    client, request, team, mine, trainee, member, reader
+):
+    client.force_login(request.getfixturevalue(reader))
+    assert client.get(progress_url(team, trainee)).status_code == 404
+    client.force_login(member)
+    assert client.get(progress_url(team, member)).status_code == 404  # not a trainee
+    for person in (member, trainee):
+        client.force_login(person)
+        assert client.get(progress_url(team, trainee)).status_code == 200
+
+
+def test_nobody_else_opens_a_practice_scorecards_form(client, mine, member):
+    client.force_login(member)
+
+    assert client.get(mine.get_absolute_url()).status_code == 404

@@ -1,0 +1,47 @@
+"""The team's settings: its check-ins and its trainees' path, each error beside its field."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import field_errors
+
+
+def settings_url(team):
+    return reverse("team_settings", args=[team.pk])
+
+
+def test_a_member_sets_the_path_to_graduation(client, team, member):
+    client.force_login(member)
+
+    response = client.post(
+        settings_url(team),
+        {"check_in_days": "90,365", "practice_to_graduate": "4", "practice_tolerance": "0.5"},
+    )
+
+    team.refresh_from_db()
+    assert response.status_code == 302
+    assert (team.check_in_schedule, team.practice_to_graduate) == ([90, 365], 4)
+    assert str(team.practice_tolerance) == "0.50"
+
+
+def test_bad_settings_are_refused_beside_their_fields(client, team, member):
+    client.force_login(member)
+
+    response = client.post(
+        settings_url(team),
+        {"check_in_days": "90", "practice_to_graduate": "0", "practice_tolerance": "9"},
+    )
+
+    team.refresh_from_db()
+    assert response.status_code == 400
+    assert "greater than or equal to 1" in field_errors(response.text, "practice_to_graduate")
+    assert "less than or equal to 3" in field_errors(response.text, "practice_tolerance")
+    assert (team.practice_to_graduate, str(team.practice_tolerance)) == (3, "0.75")
+
+
+@pytest.mark.parametrize("who", ["outsider", "recruiter", "leadership"])
+def test_nobody_outside_the_team_changes_its_settings(client, request, team, who):
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get(settings_url(team)).status_code == 404
+    assert client.post(settings_url(team), {"practice_to_graduate": "1"}).status_code == 404
