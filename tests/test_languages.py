@@ -5,7 +5,8 @@ German lacks."""
 
 import gettext
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.utils import timezone, translation
 
 from hiring.accounts import zones
 from hiring.models import Candidate
@@ -177,6 +179,19 @@ def test_no_main_page_shows_a_string_german_lacks(client, pages):
         if found:
             left[name] = found
     assert left == {}
+
+
+def test_a_time_reads_as_each_language_writes_it():
+    moment = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
+
+    with timezone.override(ZoneInfo("Asia/Singapore")):
+        with translation.override("en-gb"):
+            english = zones.shown(moment, "D j M, H:i"), zones.shown(moment, "l j F Y")
+        with translation.override("de"):
+            german = zones.shown(moment, "D j M, H:i"), zones.shown(moment, "l j F Y")
+
+    assert english == ("Mon 4 Mar, 17:00 Singapore time", "Monday 4 March 2030 Singapore time")
+    assert german == ("Mo, 4. Mär, 17:00 Zeit Singapore", "Montag, 4. März 2030 Zeit Singapore")
 
 
 # Who reads which language -------------------------------------------------------------------

@@ -15,7 +15,7 @@ from importlib import resources
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 UTC = "UTC"
 # The database's first name part, as a menu group reads it; in the order of their English names,
@@ -100,11 +100,25 @@ def label(name):
     return _("%(city)s time") % {"city": city(name)}
 
 
+# The formats times are shown in, as each language writes them: German puts a full stop after
+# the day and a comma after its name ("Mo, 4. Mär, 09:00").
+FORMATS = {
+    "j M Y, H:i": pgettext_lazy("date format", "j M Y, H:i"),
+    "D j M, H:i": pgettext_lazy("date format", "D j M, H:i"),
+    "l j F Y, H:i": pgettext_lazy("date format", "l j F Y, H:i"),
+    "l j F, H:i": pgettext_lazy("date format", "l j F, H:i"),
+    "l j F Y": pgettext_lazy("date format", "l j F Y"),
+    "j F Y, H:i": pgettext_lazy("date format", "j F Y, H:i"),
+    "j F Y": pgettext_lazy("date format", "j F Y"),
+}
+
+
 def shown(moment, date_format="j M Y, H:i"):
     """`moment` in the zone active now (the viewer's, or an email's recipient's), named:
     "3 Dec 2026, 10:45 Singapore time"."""
     local = timezone.localtime(moment)
-    return f"{format_date(local, date_format)} {label(timezone.get_current_timezone_name())}"
+    written = format_date(local, str(FORMATS.get(date_format, date_format)))
+    return f"{written} {label(timezone.get_current_timezone_name())}"
 
 
 def instant_text(moment):
