@@ -6,9 +6,9 @@ German lacks."""
 import gettext
 import re
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 from html.parser import HTMLParser
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import polib
 import pytest
