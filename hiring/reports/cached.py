@@ -105,23 +105,24 @@ def hires_scope(teams, start, end):
     return queries.Scope(applications=applications, start=start, end=end)
 
 
-def validity_data(scope, teams):
-    """The validity page's figures (hiring/reports/validity.py), kept until one of the teams
-    changes: a submitted check-in is an audited event of its team."""
+def validity_data(scope, teams, leaving_out=()):
+    """The validity page's figures (hiring/reports/validity.py) without the hires
+    `leaving_out` (validity.own_hires), kept until one of the teams changes: a submitted
+    check-in is an audited event of its team."""
 
     def compute():
-        return validity.figures(scope), None
+        return validity.figures(scope, leaving_out), None
 
     # The period is read in the current time zone.
-    key = (scope.start, scope.end, timezone.get_current_timezone_name())
+    key = (scope.start, scope.end, timezone.get_current_timezone_name(), leaving_out)
     return freshness.cached(VALIDITY_DATA, key, teams, compute)
 
 
-def validity_html(scope, teams, query):
+def validity_html(scope, teams, query, leaving_out=()):
     """The validity page's report rendered, kept as long as its figures."""
 
     def render_report():
-        data = validity_data(scope, teams)
+        data = validity_data(scope, teams, leaving_out)
         context = {
             **data,
             "scope": scope,
@@ -143,6 +144,7 @@ def validity_html(scope, teams, query):
         timezone.get_current_timezone_name(),
         translation.get_language(),
         query,
+        leaving_out,
     )
     return freshness.cached(VALIDITY_PAGE, key, teams, render_report)
 

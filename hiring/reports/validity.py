@@ -9,12 +9,14 @@ check-in, and scorecards/validity.py turns the pairs into Spearman's rho with it
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from scorecards import validity
 from scorecards.agreement import VOTE_VALUES
 from scorecards.models import Category, CheckIn, CheckInRating, CheckInReview, Feedback, Rating
 
+from ..checkins.checkins import addresses_of
 from ..models import Application, StageChange
 
 # The bootstrap's resamples for the whole page: each key gets RESAMPLES when it fits, fewer
@@ -48,6 +50,19 @@ def hires(scope):
     )
 
 
+def own_hires(user, scope):
+    """The hires of the scope who are `user` (a hire who joined the team): check-in results are
+    never shown to the hire, so the figures they read leave their own hire out."""
+    addresses = addresses_of([user])[user.pk]
+    return tuple(
+        scope.applications.filter(stage=Application.Stage.HIRED)
+        .alias(email=Lower("candidate__email"))
+        .filter(email__in=addresses)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _latest_check_in(application):
     """The hire's latest check-in with a submitted review (`application`: an OuterRef)."""
     return Subquery(
@@ -57,9 +72,10 @@ def _latest_check_in(application):
     )
 
 
-def rows(scope):
-    """The compact rows the figures come from, in five queries."""
-    hired = hires(scope)
+def rows(scope, leaving_out=()):
+    """The compact rows the figures come from, in five queries; without the applications
+    `leaving_out`."""
+    hired = hires(scope).exclude(pk__in=leaving_out)
     ids = hired.values("pk")
     counted = Feedback.objects.filter(application__in=ids, practice=False)
     panel = (
@@ -210,9 +226,9 @@ def _rows(group, label, resamples):
     )
 
 
-def figures(scope):
-    """Everything the validity page shows, from `rows(scope)`."""
-    data = rows(scope)
+def figures(scope, leaving_out=()):
+    """Everything the validity page shows, from `rows(scope, leaving_out)`."""
+    data = rows(scope, leaving_out)
     criteria, categories, people, votes, days, names = pairs(data)
     vote_group = [(None, at_hire, later) for at_hire, later in votes]
     resamples = resamples_for(criteria, categories, people, vote_group)

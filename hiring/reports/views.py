@@ -19,6 +19,7 @@ from .cached import (
     validity_html,
 )
 from .forms import HiresPeriodForm, PeriodForm
+from .validity import own_hires
 
 
 def _scope(request, form_class=PeriodForm, scope_for=teams_scope):
@@ -55,7 +56,8 @@ def validity_page(request):
     template = "hiring/reports/validity.html"
     if scope is None:
         return render(request, template, {"form": form}, status=400)
-    html = validity_html(scope, teams, request.GET.urlencode())
+    own = own_hires(request.user, scope)
+    html = validity_html(scope, teams, request.GET.urlencode(), own)
     return render(request, template, {"form": form, "report_html": html})
 
 
@@ -78,7 +80,7 @@ def validity_csv(request):
     form, scope, teams = _scope(request, HiresPeriodForm, hires_scope)
     if scope is None:
         return HttpResponse(_("The period is not valid."), status=400, content_type="text/plain")
-    data = validity_data(scope, teams)
+    data = validity_data(scope, teams, own_hires(request.user, scope))
     kinds = [
         (_("Criterion"), data["criteria"]),
         (_("Category"), data["categories"]),

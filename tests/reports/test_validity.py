@@ -163,6 +163,20 @@ def test_hires_outside_the_period_or_without_a_debrief_are_left_out(client, memb
     assert response.context["hires"] == 5
 
 
+def test_a_hire_who_joined_the_team_reads_the_figures_without_their_own_hire(
+    client, member, teammate, leadership, opening
+):
+    hires(opening, teammate, 5)
+    own = hire(opening, {teammate: 3}, 3)
+    own.candidate.email = member.email.upper()
+    own.candidate.save()
+
+    client.force_login(member)
+    assert client.get(URL).context["hires"] == 5
+    client.force_login(leadership)
+    assert client.get(URL).context["hires"] == 6
+
+
 def test_recruiters_and_admins_never_see_it(client, recruiter, org_admin):
     for user in (recruiter, org_admin):
         client.force_login(user)
@@ -245,8 +259,9 @@ def test_the_page_runs_the_same_queries_whatever_the_data(
 
     assert queries_for(client) == few
     cache.clear()
-    # Session, user, teams, 6 figures, and the database cache's reads and writes.
-    with django_assert_max_num_queries(21):
+    # Session, user, teams, the reader's own hires (2), 6 figures, and the database cache's
+    # reads and writes.
+    with django_assert_max_num_queries(23):
         client.get(URL)
-    with django_assert_max_num_queries(6):  # cached
+    with django_assert_max_num_queries(8):  # cached
         client.get(URL)
