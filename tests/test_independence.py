@@ -6,18 +6,23 @@ and as an htmx partial, with every CSV; then the emails sent and the Django admi
 Application A: Ben submitted and amended, Cai submitted, Ana and Lee (leadership, whom the team
 accepted as a member) still draft; its debrief is not open. Application B: Ben and Cai
 submitted, the debrief opened, then Dan was assigned and drafts; Ana recorded a hire.
+Application C was hired 90 days ago: on its check-in Ben submitted and Ana drafts.
 Each piece of text carries a unique token, so a leak shows wherever it lands.
 """
 
 import itertools
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from hiring.checkins import checkins
 from hiring.debrief import decisions
+from hiring.email.reminders import send_due
 from hiring.models import User
 from hiring.reports.views import CSV_COLUMNS
 from scorecards import scoring
@@ -83,12 +88,25 @@ def world(
     with django_capture_on_commit_callbacks(execute=True):  # the recruiters' notice
         decisions.record_decision(b, member, "hire", rationale="ANA-B-RATIONALE")
 
+    c = ApplicationFactory(opening=opening, candidate__name="Cy Hire")
+    c.move_to("hired", member)
+    c.check_ins.all().delete()
+    [check_in, *_] = checkins.schedule(c, timezone.now() - timedelta(days=90))
+    ratings = {pk: {"score": 3} for pk in check_in.version.criteria.values_list("pk", flat=True)}
+    checkins.submit(check_in, teammate, ratings, "yes", "BEN-C-CHECK-IN")
+    checkins.save_draft(check_in, member, ratings, "no", "ANA-C-CHECK-IN-DRAFT")
+    with django_capture_on_commit_callbacks(execute=True):  # the check-in's reminders
+        send_due()
+
     submitted_a = ["BEN-A", "BEN-A2", "BEN-A-AMEND-REASON", "CAI-A"]
     submitted_b = ["BEN-B", "CAI-B", "ANA-B-RATIONALE"]
     drafts = {member: "ANA-A-DRAFT", lee: "LEE-A-DRAFT", dan: "DAN-B-DRAFT"}
+    check_in_drafts = {member: "ANA-C-CHECK-IN-DRAFT"}
     readers = {
         "a": {teammate, peer, leadership},
         "b": {teammate, peer, leadership, member, lee},
+        # Its raters still to submit read nothing; recruiters and admins never.
+        "c": {teammate, leadership},
     }
     return {
         "personas": {
@@ -104,11 +122,14 @@ def world(
         "a": a,
         "b": b,
         "opening": opening,
+        "check_in": check_in,
         "team": team,
         "forbidden": lambda user: (
             [token for owner, token in drafts.items() if owner != user]
             + ([] if user in readers["a"] else submitted_a)
             + ([] if user in readers["b"] else submitted_b)
+            + [token for owner, token in check_in_drafts.items() if owner != user]
+            + ([] if user in readers["c"] else ["BEN-C-CHECK-IN"])
         ),
         "reads_a": lambda user: user in readers["a"],
         "mailoutbox": mailoutbox,
@@ -130,7 +151,8 @@ def urls(world):
     a, b, opening = world["a"], world["b"], world["opening"]
     feedback_ids = [f.pk for application in (a, b) for f in application.feedback.all()]
     values = {
-        "application_id": [a.pk, b.pk],
+        "application_id": [a.pk, b.pk, world["check_in"].application_id],
+        "check_in_id": [world["check_in"].pk],
         "opening_id": [opening.pk],
         "team_id": [world["team"].pk],
         "feedback_id": feedback_ids,
