@@ -198,6 +198,11 @@ def start_amendment(feedback, author):
     submitted = latest_submitted(feedback.revisions)
     if submitted is None:
         raise ValidationError(_("Submit your feedback before amending it."))
+    if feedback.practice and feedback.application.debrief_opened_at:
+        # The trainee reads the panel from then on: an amendment would copy the consensus.
+        raise ValidationError(
+            _("The debrief is open: this practice scorecard is compared as it was submitted.")
+        )
     amendment = FeedbackRevision.objects.create(
         feedback=feedback,
         number=submitted.number + 1,

@@ -3,9 +3,12 @@ submitting their own; nobody reads theirs before the debrief opens, and then onl
 the team's members, on the trainee's page."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from hiring.models import Application
+from scorecards import scoring
 from scorecards.models import Feedback
 from tests.factories import (
     HTMX,
@@ -20,7 +23,7 @@ from tests.factories import (
     submitted,
 )
 
-from .helpers import practice, trainee_in
+from .helpers import practice, submitted_practice, trainee_in
 
 PRACTICE_NOTES = "OKAPI-practice-notes"
 
@@ -166,3 +169,12 @@ def test_nobody_else_opens_a_practice_scorecards_form(client, mine, member):
     client.force_login(member)
 
     assert client.get(mine.get_absolute_url()).status_code == 404
+
+
+def test_a_practice_scorecard_is_not_amended_once_the_debrief_opened(application, trainee):
+    item = submitted_practice(application, trainee)
+    Application.objects.filter(pk=application.pk).update(debrief_opened_at=timezone.now())
+    item.refresh_from_db()
+
+    with pytest.raises(ValidationError, match="compared as it was submitted"):
+        scoring.start_amendment(item, trainee)
