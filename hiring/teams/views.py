@@ -2,7 +2,7 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -56,7 +56,12 @@ def team_create(request):
 
 def _render_team(request, team, status=200, **context):
     """The team page, or only its proposals section when htmx asks for it."""
-    memberships = list(team.memberships.select_related("user").order_by("user__display_name"))
+    trainee = PoolMember.objects.filter(team=team, user=OuterRef("user"), trainee=True)
+    memberships = list(
+        team.memberships.select_related("user")
+        .annotate(is_trainee=Exists(trainee))
+        .order_by("user__display_name")
+    )
     proposals = team.proposals.select_related("subject", "proposed_by").prefetch_related(
         Prefetch("votes", queryset=Ballot.objects.select_related("voter"))
     )
@@ -81,9 +86,7 @@ def _render_team(request, team, status=200, **context):
         "decided_proposals": team.proposals.select_related("subject").exclude(
             status=Proposal.Status.OPEN
         )[:10],
-        "trainees": User.objects.filter(
-            pk__in=PoolMember.objects.filter(team=team, trainee=True).values("user")
-        ).order_by("display_name"),
+        "trainees": [m.user for m in memberships if m.is_trainee],
         "propose_form": ProposeMemberForm(),
         "rule_form": MembershipRuleForm(initial={"membership_rule": team.membership_rule}),
         **context,

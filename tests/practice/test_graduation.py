@@ -129,3 +129,12 @@ def test_the_progress_page_runs_a_bounded_number_of_queries(
     assert response.status_code == 200
     assert response.text.count("within tolerance") == 1
     assert "Propose Dan Trainee as a full interviewer" in response.text
+
+
+def test_the_team_page_links_each_trainees_path_for_its_members(client, team, trainee, member):
+    client.force_login(member)
+
+    page = client.get(team.get_absolute_url()).text
+
+    assert reverse("trainee_progress", args=[team.pk, trainee.pk]) in page
+    assert reverse("team_settings", args=[team.pk]) in page
