@@ -6,7 +6,7 @@ overall, whether its vote fell on the same side as most of the panel's (yes and 
 against no and strong no). The pure functions take plain data; the rest reads the database.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import fmean
 
 from django.db.models import F, Prefetch
@@ -164,22 +164,27 @@ def cases(trainee, team):
 
 
 def shown_to(viewer, trainee, found):
-    """The cases `viewer` may read: all of the trainee's own (they wrote them); for a member of
-    the team, only those compared, and none on an application where the viewer still has a
+    """The cases `viewer` may read: the trainee all their own (they wrote them), a member of
+    the team those compared; and nobody a comparison on an application where they still have a
     scorecard to write (independence: scorecards.access.reads_panel_feedback)."""
-    if viewer.pk == trainee.pk:
-        return found
     writing = set(
         Feedback.all_objects.filter(
             interviewer=viewer, submitted_at=None, excused_at=None
         ).values_list("application_id", flat=True)
     )
-    return [c for c in found if c.comparison and c.application.pk not in writing]
+    shown = [
+        replace(case, comparison=None, criteria=[]) if case.application.pk in writing else case
+        for case in found
+    ]
+    return shown if viewer.pk == trainee.pk else [case for case in shown if case.comparison]
+
+
+def ready(found, team):
+    """Whether the cases hold at least the team's number of practice scorecards within its
+    tolerance: then a member may propose the trainee as a full interviewer."""
+    comparisons = [case.comparison for case in found if case.comparison]
+    return summarise(comparisons, team.practice_tolerance).within >= team.practice_to_graduate
 
 
 def graduation_ready(trainee, team):
-    """Whether the trainee has at least the team's number of practice scorecards within its
-    tolerance: then a member may propose them as a full interviewer."""
-    comparisons = [case.comparison for case in cases(trainee, team) if case.comparison]
-    summary = summarise(comparisons, team.practice_tolerance)
-    return summary.within >= team.practice_to_graduate
+    return ready(cases(trainee, team), team)

@@ -213,15 +213,17 @@ def trainee_progress(request, team_id, user_id):
 def _render_progress(request, team, trainee, error=None, status=200):
     found = practice.cases(trainee, team)
     shown = practice.shown_to(request.user, trainee, found)
-    tolerance = team.practice_tolerance
+    # The viewer's summary is of what they may read; whether the trainee is ready, of all.
+    summary = practice.summarise(
+        [case.comparison for case in shown if case.comparison], team.practice_tolerance
+    )
     context = {
         "team": team,
         "trainee": trainee,
         "cases": shown,
-        "summary": practice.summarise([c.comparison for c in shown if c.comparison], tolerance),
+        "summary": summary,
         "is_trainee": team.pool_members.filter(user=trainee, trainee=True).exists(),
-        "ready": practice.summarise([c.comparison for c in found if c.comparison], tolerance).within
-        >= team.practice_to_graduate,
+        "ready": practice.ready(found, team),
         "open_graduation": team.proposals.filter(
             status=Proposal.Status.OPEN, kind=Proposal.Kind.GRADUATE, subject=trainee
         ).first(),

@@ -178,3 +178,24 @@ def test_a_practice_scorecard_is_not_amended_once_the_debrief_opened(application
 
     with pytest.raises(ValidationError, match="compared as it was submitted"):
         scoring.start_amendment(item, trainee)
+
+
+def test_a_trainee_still_scoring_another_focus_sees_no_comparison_there(
+    client, team, application, mine, trainee, member, teammate, peer
+):
+    submit_as(mine, trainee, score=1, vote="strong_no")
+    application = open_debrief(application, member, teammate, peer)
+    Feedback.objects.create(
+        application=application,
+        interviewer=trainee,
+        focus=SKILLS,
+        version=mine.version,
+        assigned_by=member,
+    )
+    client.force_login(trainee)
+
+    page = client.get(progress_url(team, trainee)).text
+
+    assert "Nina Park" in page
+    assert "Panel&#x27;s mean" not in page
+    assert "not compared yet" in page
