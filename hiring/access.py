@@ -236,7 +236,9 @@ def check_in_teams(user):
 
 def reads_check_ins(user, application):
     """Whether `user` opens `application`'s check-ins: its team and leadership, never the hire
-    (who may have joined the team)."""
+    (who may have joined the team). Only a hire has check-ins."""
+    if application.stage != Application.Stage.HIRED or not reads_reports(user):
+        return False
     return check_in_teams(user).filter(pk=application.opening.team_id).exists() and not is_hire(
         addresses_of([user])[user.pk], application
     )

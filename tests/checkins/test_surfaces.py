@@ -60,3 +60,20 @@ def test_the_application_page_links_its_check_ins_for_the_team_and_leadership(
         text = signed_in(person).get(application.get_absolute_url()).content.decode()
         assert "Check-ins after the hire" not in text
         assert link not in text
+
+
+def test_the_next_steps_run_the_same_queries_for_one_check_in_or_many(
+    team, member, signed_in, django_assert_max_num_queries
+):
+    client = signed_in(member)
+    hired(team, member, days_ago=90)
+    with django_assert_max_num_queries(30) as one:
+        home(client)
+
+    for _ in range(12):
+        hired(team, member, days_ago=90)
+    with django_assert_max_num_queries(30) as many:
+        text = home(client)
+
+    assert len(many) == len(one)
+    assert text.count("/check-ins/") == 10
