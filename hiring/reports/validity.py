@@ -24,7 +24,7 @@ from ..models import Application, StageChange
 # hires, so that drawing the page stays within seconds. A resample costs about its hires plus
 # RESAMPLE_OVERHEAD hires' worth of work.
 RESAMPLE_BUDGET = 2_000_000
-MIN_RESAMPLES = 200
+MIN_RESAMPLES = 100
 RESAMPLE_OVERHEAD = 70
 
 
