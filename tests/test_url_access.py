@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from django.utils import timezone
 
+from hiring.checkins import checkins
 from hiring.models import BusyBlock, DataExport, EmailTemplate, Invitation, PoolMember, User
 from hiring.scheduling import booking
 from hiring.teams import membership
@@ -94,6 +95,7 @@ def team_objects(member, teammate, team):
         "candidate_id": application.candidate_id,
         "other_id": ApplicationFactory(opening__team=team).candidate_id,
         "export_id": DataExport.objects.create(candidate=application.candidate).pk,
+        "check_in_id": checkins.schedule(application, timezone.now() - timedelta(days=90))[0].pk,
     }
 
 
