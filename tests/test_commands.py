@@ -1,6 +1,7 @@
 import json
 import os
 from collections import Counter
+from datetime import date, timedelta
 from io import StringIO
 
 from django.conf import settings
@@ -22,7 +23,8 @@ from hiring.models import (
     Team,
     User,
 )
-from scorecards.models import Feedback, FeedbackRevision
+from hiring.reports import cached, validity
+from scorecards.models import CheckInReview, Feedback, FeedbackRevision
 
 
 def counts():
@@ -66,6 +68,13 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     assert Feedback.objects.filter(application__candidate=erased).exclude(submitted_at=None)
     assert DataExport.objects.filter(candidate__name="Tomás Reyes").exists()
     assert CandidateAccess.objects.count() >= 5
+    # The team learns: a year of hires with check-ins, System design predicting how they did.
+    assert CheckInReview.objects.exclude(submitted_at=None).count() >= 30
+    platform = Team.objects.get(name="Platform")
+    year = cached.hires_scope([platform], date.today() - timedelta(days=400), date.today())
+    found = {row["name"]: row for row in validity.figures(year)["criteria"]}
+    assert found["System design"]["low"] > 0.3
+    assert found["Collaboration"]["low"] < 0 < found["Collaboration"]["high"]
     # Languages: fay reads Teamfit in German.
     assert User.objects.get(email="fay@teamfit.example").language == "de"
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hiring.careers import careers
+from hiring.checkins import checkins
 from hiring.debrief import decisions
 from hiring.models import (
     Application,
@@ -39,7 +40,7 @@ from hiring.privacy.tasks import build_export
 from hiring.scheduling import booking
 from hiring.teams import membership
 from scorecards import editing, scoring
-from scorecards.models import Category, FeedbackRevision, Vote
+from scorecards.models import Category, CheckIn, CheckInReview, FeedbackRevision, Vote
 
 PASSWORD = "teamfit-demo"
 DOMAIN = "teamfit.example"
@@ -120,6 +121,8 @@ class Command(BaseCommand):
             self.decisions(people)
         if not Application.objects.filter(created_at__lt=timezone.now() - timedelta(days=20)):
             self.history(people)
+        if not CheckIn.objects.exists():
+            self.past_hires(people)
         if not Offer.objects.exists():
             self.hiring_loop(people)
         if not Candidate.objects.exclude(erased_at=None).exists():
@@ -307,6 +310,77 @@ class Command(BaseCommand):
                         ).outcome
                         decisions.record_decision(application, author, recommendation)
                 self.backdate(application, created, rng)
+
+    def past_hires(self, people):
+        """A year of Platform's hires and their check-ins, so that its validity report shows a
+        criterion that predicted how hires did (System design) and one that did not
+        (Collaboration). Each hire has a knack for design that shows at hire and after."""
+        rng = random.Random(16)
+        now = timezone.now()
+        team = Team.objects.get(name="Platform")
+        opening = team.openings.first()
+        ana, ben = people["ana"], people["ben"]
+        # The team rated its hires all year: its members joined before them.
+        team.memberships.update(joined_at=now - timedelta(days=730))
+
+        def near(score):
+            return min(4, max(1, score + rng.choice([-1, 0, 0, 0, 1])))
+
+        for number in range(18):
+            hired_at = now - timedelta(days=rng.randint(100, 365), hours=rng.randint(0, 23))
+            application = applications.add_application(
+                opening,
+                ana,
+                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} (hired {number + 1})",
+                email=f"hire{number}@candidates.example",
+            )
+            for stage in ("screen", "panel"):
+                application.move_to(stage, ana)
+            design = rng.randint(1, 4)
+            # System design first, then the other skills; Collaboration first of team fit.
+            skills = [near(design)] + [rng.randint(2, 4) for _ in range(3)]
+            vote = [Vote.NO, Vote.YES, Vote.YES, Vote.STRONG_YES][near(design) - 1]
+            self.feedback(application, ana, SKILLS, "submitted", skills, vote, ana)
+            together = [rng.randint(2, 4) for _ in range(4)]
+            vote = rng.choice([Vote.NO, Vote.YES, Vote.STRONG_YES])
+            self.feedback(application, ben, TEAM_FIT, "submitted", together, vote, ana)
+            record = decisions.record_decision(
+                application, ana, Decision.Outcome.HIRE, "We saw more than the scores say."
+            )
+            if not record.is_effective:  # it departed from the recommendation
+                decisions.confirm_decision(record, ben)
+            application.move_to(Application.Stage.HIRED, ana)
+            self.backdate(application, hired_at - timedelta(days=30), rng)
+            StageChange.objects.filter(application=application, to_stage="hired").update(
+                at=hired_at
+            )
+            for check_in in application.check_ins.all():
+                due_at = hired_at + timedelta(days=check_in.day)
+                if due_at + checkins.OPEN_FOR < now:  # past: the team rated the hire then
+                    CheckIn.objects.filter(pk=check_in.pk).update(due_at=now - timedelta(days=1))
+                    check_in.refresh_from_db()
+                    self.check_in(check_in, [people["ana"], people["ben"], people["cai"]], design)
+                    CheckInReview.objects.filter(check_in=check_in).update(
+                        submitted_at=due_at + timedelta(days=rng.randint(1, 20))
+                    )
+                CheckIn.objects.filter(pk=check_in.pk).update(
+                    due_at=due_at, closes_at=due_at + checkins.OPEN_FOR
+                )
+
+    def check_in(self, check_in, raters, design):
+        """The raters' reviews of a hire whose knack for design is `design`: System design
+        follows it, the rest does not."""
+        rng = random.Random(check_in.pk)
+        criteria = list(check_in.version.criteria.order_by("position"))
+        for rater in raters:
+            scores = [min(4, max(1, design + rng.choice([-1, 0, 0, 1])))]
+            scores += [rng.randint(1, 4) for _ in criteria[1:]]
+            ratings = {
+                criterion.pk: {"score": score, "no_evidence": False}
+                for criterion, score in zip(criteria, scores, strict=True)
+            }
+            vote = [Vote.STRONG_NO, Vote.NO, Vote.YES, Vote.STRONG_YES][scores[0] - 1]
+            checkins.submit(check_in, rater, ratings, vote, "")
 
     def hiring_loop(self, people):
         """Where the loop begins and ends: applications from the careers page and a referral,
