@@ -103,9 +103,13 @@ def opening_detail(request, opening_id):
 
 
 def _render_opening(request, opening, status=200, candidate_form=None, rule_form=None):
+    # A join does not go through Feedback's manager: practice scorecards are left out here.
+    counted = Q(feedback__practice=False)
     applications = opening.applications.select_related("candidate").annotate(
-        assigned=Count("feedback", distinct=True),
-        submitted=Count("feedback", filter=Q(feedback__submitted_at__isnull=False), distinct=True),
+        assigned=Count("feedback", filter=counted, distinct=True),
+        submitted=Count(
+            "feedback", filter=counted & Q(feedback__submitted_at__isnull=False), distinct=True
+        ),
     )
     by_stage = {stage: [] for stage in Application.Stage}
     for application in applications:

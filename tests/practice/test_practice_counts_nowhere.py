@@ -3,6 +3,7 @@ and without one, whatever the trainee wrote."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -76,7 +77,9 @@ def figures(client, leadership, team, debriefed, waiting, people):
         for csv_url in [f"/reports/{name}.csv?team={team.pk}"]
     }
     filters = board.Filters.from_query({"team": str(team.pk)})
+    opening_page = client.get(debriefed.opening.get_absolute_url()).text
     return {
+        "opening page": re.findall(r"\d+/\d+ feedback", opening_page),
         "debrief opened": debriefed.debrief_opened_at is not None,
         "waiting": [str(f.interviewer) for f in decisions.waiting_for(feedback)],
         "waiting elsewhere": [
