@@ -24,6 +24,7 @@ from hiring.models import (
     User,
 )
 from hiring.reports import cached, validity
+from scorecards import practice
 from scorecards.models import CheckInReview, Feedback, FeedbackRevision
 
 
@@ -75,6 +76,12 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     found = {row["name"]: row for row in validity.figures(year)["criteria"]}
     assert found["System design"]["low"] > 0.3
     assert found["Collaboration"]["low"] < 0 < found["Collaboration"]["high"]
+    # dan, a trainee, half way: two of his four practice scorecards within the tolerance.
+    dan = User.objects.get(email="dan@teamfit.example")
+    comparisons = [case.comparison for case in practice.cases(dan, platform)]
+    summary = practice.summarise(comparisons, platform.practice_tolerance)
+    assert (summary.compared, summary.within) == (4, 2)
+    assert not practice.graduation_ready(dan, platform)
     # Languages: fay reads Teamfit in German.
     assert User.objects.get(email="fay@teamfit.example").language == "de"
 

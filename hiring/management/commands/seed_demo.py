@@ -235,8 +235,12 @@ class Command(BaseCommand):
             if stage != Application.Stage.APPLIED:
                 application.move_to(stage, author)
 
-    def feedback(self, application, interviewer, focus, state, scores, vote, assigned_by):
-        feedback = scoring.assign(application, interviewer, focus, assigned_by=assigned_by)
+    def feedback(
+        self, application, interviewer, focus, state, scores, vote, assigned_by, practice=False
+    ):
+        feedback = scoring.assign(
+            application, interviewer, focus, assigned_by=assigned_by, practice=practice
+        )
         if state == "assigned":
             return
         criteria = list(feedback.criteria.order_by("position"))
@@ -340,6 +344,11 @@ class Command(BaseCommand):
             # System design first, then the other skills; Collaboration first of team fit.
             skills = [near(design)] + [rng.randint(2, 4) for _ in range(3)]
             vote = [Vote.NO, Vote.YES, Vote.YES, Vote.STRONG_YES][near(design) - 1]
+            if number < len(DAN_PRACTICE):  # dan shadowed ana's interview and scored it too
+                close = DAN_PRACTICE[number]
+                practice = skills if close else [5 - score for score in skills]
+                dan = people["dan"]
+                self.feedback(application, dan, SKILLS, "submitted", practice, vote, ana, True)
             self.feedback(application, ana, SKILLS, "submitted", skills, vote, ana)
             together = [rng.randint(2, 4) for _ in range(4)]
             vote = rng.choice([Vote.NO, Vote.YES, Vote.STRONG_YES])
@@ -760,9 +769,9 @@ WORKING_HOURS = {
 # (focus, members, trainee)
 POOLS = {
     "Platform": [
-        (SKILLS, ["ana", "ben", "dan"], False),
+        (SKILLS, ["ana", "ben"], False),
         (TEAM_FIT, ["ben", "cai", "dan"], False),
-        (SKILLS, ["cai"], True),
+        (SKILLS, ["cai", "dan"], True),
     ],
     "Payments": [(SKILLS, ["eve", "gus"], False), (TEAM_FIT, ["fay", "gus"], False)],
 }
@@ -783,6 +792,9 @@ DECISIONS = [
 ]
 
 # Who interviewed the past candidates of each team: skills first, then team fit.
+# dan, a trainee interviewer on Platform's skills pool, half way: of his practice scorecards,
+# these came within the team's tolerance of the panel (he needs three).
+DAN_PRACTICE = [True, False, True, False]
 HISTORY_PANELS = {"Platform": ["ana", "ben", "dan"], "Payments": ["eve", "fay", "gus"]}
 FIRST_NAMES = ["Aiko", "Bruno", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hugo", "Ines", "Jonas"]
 LAST_NAMES = ["Ahmed", "Berg", "Costa", "Dahl", "Egan", "Fox", "Gil", "Holm", "Ito", "Joshi"]
