@@ -274,13 +274,13 @@ class Team(models.Model):
             ]
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("team_detail", args=[self.pk])
+
     @property
     def check_in_schedule(self):
         """The days after a hire of its check-ins: [90, 180, 365]."""
         return [int(day) for day in self.check_in_days.split(",")]
-
-    def get_absolute_url(self):
-        return reverse("team_detail", args=[self.pk])
 
     def has_member(self, user):
         return self.memberships.filter(user=user).exists()

@@ -357,3 +357,6 @@ class CheckInRating(models.Model):
                 fields=["review", "criterion"], name="one_check_in_rating_per_criterion"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.review}: {self.criterion}"

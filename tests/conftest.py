@@ -5,6 +5,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from hiring.celery import app as celery_app
@@ -38,6 +39,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _fast_and_isolated(request, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     celery_app.conf.task_always_eager = True
+    # A request activates its reader's language and leaves it on the thread, as a server's
+    # next request activates its own: each test starts in the default one.
+    translation.deactivate()
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         settings.CACHES = {"default": redis_cache_of_this_worker(settings.CACHES["default"])}
     # Rate-limit counters live in the shared cache; start each test that can reach it clean.
