@@ -314,6 +314,9 @@ class CheckIn(models.Model):
     def __str__(self):
         return f"{self.application}: day {self.day}"
 
+    def get_absolute_url(self):
+        return reverse("check_in_detail", args=[self.pk])
+
 
 class CheckInReview(models.Model):
     """One rater's check-in: per criterion a score or "no evidence", and whether they would hire

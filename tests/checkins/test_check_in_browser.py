@@ -1,0 +1,64 @@
+"""In Chromium: a member fills in a check-in on a hire, and the team's validity report draws the
+criteria once that hire makes five."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from hiring.checkins import checkins
+from hiring.models import Application, Membership
+from tests.checkins.helpers import first, review
+from tests.factories import PASSWORD, ApplicationFactory, OpeningFactory, submitted
+
+pytestmark = pytest.mark.browser
+
+VOTES = {1: "strong_no", 2: "no", 3: "yes", 4: "strong_yes"}
+
+
+def hired(opening, interviewer, score):
+    """An application the panel scored `score` on every criterion, hired 100 days ago: its
+    90-day check-in is open."""
+    application = ApplicationFactory(opening=opening)
+    submitted(application, interviewer, "skills", VOTES[score], score)
+    # The team debriefed and decided (hiring/debrief), and the hire said yes.
+    Application.objects.filter(pk=application.pk).update(debrief_opened_at=timezone.now())
+    application.move_to("hired", interviewer)
+    application.check_ins.all().delete()
+    checkins.schedule(application, timezone.now() - timedelta(days=100))
+    return first(application)
+
+
+def test_a_member_fills_a_check_in_and_the_report_draws_it(
+    live_server, page, team, member, teammate
+):
+    Membership.objects.filter(team=team).update(joined_at=timezone.now() - timedelta(days=400))
+    opening = OpeningFactory(team=team)
+    # Four hires the teammate already rated as the panel did; the fifth is the member's to rate.
+    for score in (1, 2, 4, 3):
+        review(hired(opening, teammate, score), teammate, score=score)
+    check_in = hired(opening, teammate, 2)
+    report = f"{live_server.url}/reports/validity/?team={team.pk}"
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(member.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name=f"Hello, {member}")).to_be_visible()
+    page.goto(report)
+    expect(page.get_by_text("No criterion has enough hires with a check-in yet.")).to_be_visible()
+
+    page.goto(f"{live_server.url}{check_in.get_absolute_url()}")
+    for criterion in page.locator("fieldset.criterion-rating").all():
+        criterion.locator("input[value='2']").check()
+    page.get_by_label("Yes", exact=True).check()
+    page.get_by_role("button", name="Submit check-in").click()
+    expect(page.get_by_text("You submitted your review")).to_be_visible()
+
+    page.goto(report)
+    points = page.locator("svg.chart g.chart-interval")
+    expect(points.first).to_be_visible()
+    # The criteria the panel scored (its skills ones), each read against the check-ins.
+    assert points.count() == check_in.version.criteria.filter(category="skills").count()
+    expect(page.get_by_text("5 hires from")).to_be_visible()
