@@ -23,6 +23,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from scorecards.models import (
+    CheckIn,
+    CheckInRating,
+    CheckInReview,
     Criterion,
     Feedback,
     FeedbackRevision,
@@ -215,6 +218,10 @@ NOT_WATCHED = {
     "creates move their teams on explicitly (bulk_create sends no signal)",
     CandidateAccess: "the access log shows on the admin's log and in exports, not cached",
     DataExport: "an export's progress shows on the candidate's privacy page, not cached",
+    CheckIn: "scheduled with the audited move to Hired; its own page is not cached",
+    CheckInReview: "a draft is on no cached page; a submission is audited, which moves the "
+    "team on (the validity report follows it)",
+    CheckInRating: "part of a review (see CheckInReview)",
 }
 
 

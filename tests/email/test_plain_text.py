@@ -1,17 +1,19 @@
 """Emails and calendar invites are plain text: names appear as written, never HTML-escaped."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import icalendar
 import pytest
+from django.utils import timezone
 
 from hiring.email.notifications import templated_email
 from hiring.models import Decision, Offer, User
 from hiring.scheduling.ics import Person
 from hiring.tasks import send_session_invites
 from hiring.teams import invitations
-from scorecards.models import Feedback
+from scorecards.models import CheckIn, Feedback
 from tests.email.helpers import booked_panel
 from tests.factories import ApplicationFactory, TeamFactory, UserFactory
 
@@ -36,11 +38,22 @@ def everything(db):
     )
     panel = booked_panel(application, [member], recruiter)
     session = panel.sessions.get()
+    feedback = Feedback.objects.get(session=session)
+    now = timezone.now()
+    check_in = CheckIn.objects.create(
+        application=application,
+        day=90,
+        due_at=now,
+        closes_at=now + timedelta(days=30),
+        version=feedback.version,
+    )
     return {
         "invitation": invitations.invite("new@example.com", invited_by=recruiter, team=team),
         "recruiter": recruiter,
         "decision": Decision(application=application, outcome="hire", recorded_by=member),
-        "feedback": Feedback.objects.get(session=session),
+        "feedback": feedback,
+        "check_in": check_in,
+        "rater": member,
         "member": recruiter,
         "days": 2,
         "seat": session.interviewers.get(),
