@@ -293,6 +293,11 @@ def test_the_worker_warms_the_reports_people_open_first(
         assert page.status_code == 200
         assert not any("scorecards_rating" in query["sql"] for query in queries.captured_queries)
         assert ("Ben Teammate" in page.text) == (reader != outsider)
+        # The validity page too: its hires and their check-ins are not read again.
+        with django_assert_max_num_queries(12) as queries:
+            page = client.get("/reports/validity/")
+        assert page.status_code == 200
+        assert not any("scorecards_checkin" in query["sql"] for query in queries.captured_queries)
 
 
 def test_one_warming_run_at_a_time(leadership, member, outsider, team):

@@ -15,7 +15,7 @@ from .. import freshness
 from ..access import reader_teams
 from ..models import Application, User
 from . import charts, queries, validity
-from .forms import DEFAULT_PERIOD
+from .forms import DEFAULT_PERIOD, VALIDITY_PERIOD
 
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
@@ -150,7 +150,8 @@ def validity_html(scope, teams, query, leaving_out=()):
 
 
 def warm_default_reports():
-    """Compute the reports people open first (the default period over all their teams) where
+    """Compute the reports people open first (the default period over all their teams, and the
+    validity page's default) where
     they are out of date, so that they find them cached. A worker runs this every minute: at
     the size of a large company an organisation-wide report takes seconds to compute. Returns
     the number of scopes looked at: none while another run is still at it."""
@@ -176,4 +177,6 @@ def _warm():
         with timezone.override(zoneinfo.ZoneInfo(zone)), translation.override(language):
             end = timezone.localdate()
             report_html(teams_scope(teams, end - DEFAULT_PERIOD, end), teams, "")
+            # The validity page's statistics (its bootstrap) take seconds at a large company.
+            validity_html(hires_scope(teams, end - VALIDITY_PERIOD, end), teams, "")
     return len(scopes)
