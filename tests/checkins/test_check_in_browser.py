@@ -30,6 +30,15 @@ def hired(opening, interviewer, score):
     return first(application)
 
 
+@pytest.fixture
+def page(browser):
+    """A page of its own context (pytest-playwright's `page` brings a deprecated fixture)."""
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
 def test_a_member_fills_a_check_in_and_the_report_draws_it(
     live_server, page, team, member, teammate
 ):
@@ -40,7 +49,6 @@ def test_a_member_fills_a_check_in_and_the_report_draws_it(
         review(hired(opening, teammate, score), teammate, score=score)
     check_in = hired(opening, teammate, 2)
     report = f"{live_server.url}/reports/validity/?team={team.pk}"
-    page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill(member.email)
     page.get_by_label("Password").fill(PASSWORD)
