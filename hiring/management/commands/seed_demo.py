@@ -368,7 +368,10 @@ class Command(BaseCommand):
                 if due_at + checkins.OPEN_FOR < now:  # past: the team rated the hire then
                     CheckIn.objects.filter(pk=check_in.pk).update(due_at=now - timedelta(days=1))
                     check_in.refresh_from_db()
-                    self.check_in(check_in, [people["ana"], people["ben"], people["cai"]], design)
+                    raters = [people["ana"], people["ben"], people["cai"]]
+                    # Its own draws, the same on every database (not keyed by a row's id).
+                    noise = random.Random(f"{SEED_CHECK_INS} {number} {check_in.day}")
+                    self.check_in(check_in, raters, design, noise)
                     CheckInReview.objects.filter(check_in=check_in).update(
                         submitted_at=due_at + timedelta(days=rng.randint(1, 20))
                     )
@@ -376,10 +379,9 @@ class Command(BaseCommand):
                     due_at=due_at, closes_at=due_at + checkins.OPEN_FOR
                 )
 
-    def check_in(self, check_in, raters, design):
+    def check_in(self, check_in, raters, design, rng):
         """The raters' reviews of a hire whose knack for design is `design`: System design
         follows it, the rest does not."""
-        rng = random.Random(check_in.pk)
         criteria = list(check_in.version.criteria.order_by("position"))
         for rater in raters:
             scores = [min(4, max(1, design + rng.choice([-1, 0, 0, 1])))]
@@ -795,6 +797,7 @@ DECISIONS = [
 # dan, a trainee interviewer on Platform's skills pool, half way: of his practice scorecards,
 # these came within the team's tolerance of the panel (he needs three).
 DAN_PRACTICE = [True, False, True, False]
+SEED_CHECK_INS = 1
 HISTORY_PANELS = {"Platform": ["ana", "ben", "dan"], "Payments": ["eve", "fay", "gus"]}
 FIRST_NAMES = ["Aiko", "Bruno", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hugo", "Ines", "Jonas"]
 LAST_NAMES = ["Ahmed", "Berg", "Costa", "Dahl", "Egan", "Fox", "Gil", "Holm", "Ito", "Joshi"]
