@@ -202,7 +202,7 @@ def _anonymise(candidates, by, how, shown_with):
             for candidate in candidates if waiting.exists() else ():
                 _drop_import_rows(holding.rows(candidate), candidate)
         else:
-            rows = holding.model.objects.filter(**{f"{holding.to_candidate}__in": ids})
+            rows = holding.model._base_manager.filter(**{f"{holding.to_candidate}__in": ids})
             files += _stored_files(holding, rows)
             if holding.model is DataExport:
                 rows.delete()

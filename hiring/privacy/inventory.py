@@ -53,7 +53,8 @@ class Holding:
         return self.model._meta.model_name
 
     def rows(self, candidate):
-        return self.model.objects.filter(**{self.to_candidate: candidate.pk})
+        # Every row, whatever a default manager leaves out (a trainee's practice scorecards).
+        return self.model._base_manager.filter(**{self.to_candidate: candidate.pk})
 
 
 class LedgerHolding(Holding):

@@ -170,6 +170,16 @@ def test_interviewers_notes_are_in_drafts_never(candidate, scorecards):
     assert DRAFT not in text
 
 
+def test_a_trainees_practice_scorecard_is_in_the_export(candidate, application, team, peer):
+    practice = scoring.assign(application, peer, SKILLS, assigned_by=peer, practice=True)
+    submit_as(practice, peer, notes="Practised on you", takeaways="Practice")
+
+    data = document(built(candidate))
+
+    assert {row["interviewer"] for row in data["feedback"]} == {"Cai Peer"}
+    assert [row["takeaways"] for row in data["feedbackrevision"]] == ["Practice"]
+
+
 def test_a_recruiters_copy_leaves_out_the_feedback_they_may_not_read(
     candidate, application, scorecards, recruiter
 ):
