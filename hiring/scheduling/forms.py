@@ -185,7 +185,7 @@ class SessionForm(forms.Form):
         required=False,
     )
     shadows = MembersField(
-        queryset=User.objects.none(), required=False, label=gettext_lazy("Shadows (trainees)")
+        queryset=User.objects.none(), required=False, label=gettext_lazy("Shadows")
     )
 
     def __init__(self, *args, team, **kwargs):
