@@ -103,7 +103,16 @@ HOLDINGS = (
         Candidate,
         "pk",
         _("Who the candidate is, as they or a recruiter gave it"),
-        personal=("name", "email", "phone", "links", "time_zone", "other_emails", "hold_reason"),
+        personal=(
+            "name",
+            "email",
+            "phone",
+            "links",
+            "time_zone",
+            "language",
+            "other_emails",
+            "hold_reason",
+        ),
         files=("resume",),
     ),
     Holding(

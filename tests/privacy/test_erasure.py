@@ -111,12 +111,14 @@ def test_erasure_blanks_who_they_are_and_what_was_written_about_them(
         ApplicationFactory(candidate=candidate, opening__team=team), member, SKILLS, notes=NOTES
     )
     resume = media / candidate.resume.name
+    Candidate.objects.filter(pk=candidate.pk).update(language="de")
 
     assert erase(candidate, recruiter, django_capture_on_commit_callbacks)
 
     candidate.refresh_from_db()
     assert candidate.name == "Erased candidate"
     assert candidate.email == f"erased-{candidate.pk}@invalid"
+    assert candidate.language == ""
     assert (candidate.phone, candidate.links, candidate.time_zone, candidate.resume.name) == (
         "",
         "",
