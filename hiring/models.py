@@ -812,7 +812,7 @@ class Application(models.Model):
         StageChange.objects.create(
             application=self, from_stage=self.stage, to_stage=stage, by=by, at=now
         )
-        with translation.override(settings.LANGUAGE_CODE):  # stored: the audit trail's words
+        with stored_words():
             details = f"{self.get_stage_display()} → {self.Stage(stage).label}"
         AuditEvent.record(
             AuditEvent.Action.STAGE_CHANGED,
@@ -1285,6 +1285,12 @@ class Decision(models.Model):
     @property
     def is_effective(self):
         return not self.departs or self.confirmed_at is not None
+
+
+def stored_words():
+    """Words kept in the database (the audit trail's details, a decision's reasons, a built-in
+    email's name) are written in the default language, whoever's request writes them."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 class AuditEventQuerySet(models.QuerySet):

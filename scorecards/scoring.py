@@ -2,11 +2,11 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hiring.debrief.decisions import maybe_open_debrief
-from hiring.models import AuditEvent
+from hiring.models import AuditEvent, stored_words
 
 from . import aggregation
 from .models import Feedback, FeedbackRevision, Rating, Vote
@@ -172,7 +172,7 @@ def submit(feedback, author, revision_number, amend_reason=""):
         if draft.is_amendment
         else AuditEvent.Action.FEEDBACK_SUBMITTED
     )
-    with translation.override(None):  # the audit trail keeps the English it always had
+    with stored_words():
         focus = str(feedback.get_focus_display())
     AuditEvent.record(
         action,

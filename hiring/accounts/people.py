@@ -2,13 +2,11 @@
 account is active. Each change is audited; nobody changes their own role or deactivates
 themselves, so the organisation always keeps an admin who can act."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ..models import AuditEvent, User
+from ..models import AuditEvent, User, stored_words
 
 
 @transaction.atomic
@@ -22,7 +20,7 @@ def change_person(person, by, *, display_name, role, is_active):
         person.display_name = display_name
         person.save(update_fields=["display_name"])
     if role != person.role:
-        with translation.override(settings.LANGUAGE_CODE):  # stored: the audit trail's words
+        with stored_words():
             changes.append(f"role {person.get_role_display()} → {User.Role(role).label}")
         person.assign_role(role)
     if is_active != person.is_active:

@@ -3,14 +3,14 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scorecards import aggregation, recommendation
 from scorecards.access import still_to_score
 from scorecards.models import Category, Feedback, FeedbackRevision, Rating
 
-from ..models import Application, AuditEvent, Decision, Opening, User
+from ..models import Application, AuditEvent, Decision, Opening, User, stored_words
 from ..outreach import automation
 from ..tasks import send_decision_notice
 
@@ -194,7 +194,7 @@ def record_decision(application, by, outcome, rationale=""):
             if hasattr(application, "decision"):
                 raise ValidationError(_("A decision is already recorded for this application."))
             # The decision stores the reasons: in English, whoever records it.
-            with translation.override(None):
+            with stored_words():
                 recommended = recommend(application, feedback)
             record = Decision(
                 application=application,
@@ -248,7 +248,7 @@ def confirm_decision(record, by):
 
 def _english(text):
     """What `text()` says in English, as the audit trail stores it."""
-    with translation.override(None):
+    with stored_words():
         return str(text())
 
 

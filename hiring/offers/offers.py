@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,6 +18,7 @@ from ..models import (
     LinkError,
     Offer,
     User,
+    stored_words,
     unsign,
 )
 from ..outreach import automation, messages
@@ -86,7 +87,7 @@ def _lock_offer(offer):
 
 def _audit(offer, by, suffix=""):
     """The offer's new status in the audit trail (stored: in the default language)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with stored_words():
         details = f"{offer.get_status_display()}{suffix}"
     AuditEvent.record(
         AuditEvent.Action.OFFER, by, offer.application.opening.team, offer.application, details

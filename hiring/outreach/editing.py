@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -21,6 +21,7 @@ from ..models import (
     Opening,
     Organisation,
     Team,
+    stored_words,
 )
 from . import placeholders
 
@@ -55,7 +56,7 @@ def describe(template):
 
 def _audit(template, by, team, outcome):
     """A change of a template in the audit trail: stored, so in the default language."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with stored_words():
         details = f"{describe(template)}: {outcome}"
     AuditEvent.record(AuditEvent.Action.EMAIL_TEMPLATE_CHANGED, by, team, details=details)
 
@@ -107,7 +108,7 @@ def save(team, kind, by, *, subject, body, name="", send_on_stage="", template=N
     if template is not None:
         template = EmailTemplate.objects.select_for_update().get(pk=template.pk)
     if kind != Kind.MESSAGE:
-        with translation.override(settings.LANGUAGE_CODE):  # stored
+        with stored_words():
             name = str(Kind(kind).label)
     check(
         team,

@@ -1,16 +1,15 @@
 """Self-selecting teams: members propose changes to their team (its members, its membership rule,
 an opening's decision rule), and the team's membership rule settles them."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scorecards import practice
 
 from ..debrief import rules
-from ..models import AuditEvent, Ballot, Membership, Proposal, Team, User
+from ..models import AuditEvent, Ballot, Membership, Proposal, Team, User, stored_words
 from .invitations import check_not_invited, invite
 
 Rule = Team.MembershipRule
@@ -261,7 +260,7 @@ def _close(proposal, status):
 
 def _stored_outcome(proposal):
     """The audit trail's words for a settled proposal: stored, so in the default language."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with stored_words():
         return f"{proposal.summary}: {proposal.get_status_display().lower()}"
 
 
