@@ -3,9 +3,10 @@ they show changes.
 
 Each team's `data_version` goes up in the same transaction as any change to what its board
 cards, reports and pages show, and a cached entry's key holds the versions of every team it
-covers: once the change commits, no request reads that entry again. A change to a person, who
-may interview for any team, moves every team on. Callers read the versions with the teams they
-query anyway, so a cache hit costs no query beyond the cache's own.
+covers: once the change commits, no request reads that entry again. A change to a person moves
+on the teams whose pages show them (PERSON_SHOWN); what they may read themselves is in the key
+of the pages cached for them. Callers read the versions with the teams they query anyway, so a
+cache hit costs no query beyond the cache's own.
 
 Facts that change with the clock alone (days in stage, stale, overdue feedback) are the
 caller's to handle: it says when its entry stops being true, and the entry expires then.
@@ -104,8 +105,13 @@ def cached_for_viewer(request, name, parts, teams, compute):
     all of it is in the key, so the content only ever goes back to the session it was made
     for."""
     get_token(request)  # makes the secret now if the browser has none yet
+    user = request.user
     viewer = (
-        request.user.pk,
+        user.pk,
+        # What they may read follows their role, and whether they are a hire follows their
+        # address (hiring.access): a change to either reaches no entry made before it.
+        user.role,
+        user.email,
         request.META["CSRF_COOKIE"],
         timezone.get_current_timezone_name(),
         translation.get_language(),
@@ -172,10 +178,38 @@ def _candidate_saved(instance, **kwargs):
     team_changed(Application.objects.filter(candidate_id__in=records).values("opening__team"))
 
 
-def _person_saved(instance, update_fields=None, **kwargs):
-    # Signing in saves last_login alone: nothing shown here.
-    if update_fields is None or set(update_fields) - {"last_login", "password"}:
+# Where a person shows on a cached page (their name; an interviewer's weekly cap on the
+# reports), and the way from there to the team whose pages show it.
+PERSON_SHOWN = [
+    (Membership, "user", "team"),  # the application page's choice of interviewers
+    (Feedback, "interviewer", "application__opening__team"),  # panels, debriefs, reports
+    (SessionInterviewer, "user", "session__panel__application__opening__team"),  # load report
+    (AuditEvent, "actor", "team"),  # timelines
+    (Decision, "recorded_by", "application__opening__team"),
+    (Decision, "confirmed_by", "application__opening__team"),
+    (StageChange, "by", "application__opening__team"),
+    (CandidateEmail, "created_by", "application__opening__team"),
+    (Application, "referred_by", "opening__team"),
+]
+
+
+def _teams_showing(person):
+    """A query of the ids of the teams whose cached pages show `person`."""
+    first, *rest = (
+        model.objects.filter(**{field: person}).order_by().values(team)
+        for model, field, team in PERSON_SHOWN
+    )
+    return first.union(*rest, all=True)
+
+
+def _person_saved(instance, signal, created=False, update_fields=None, **kwargs):
+    if signal is post_delete:
+        # Their deletion emptied the fields that named them (SET_NULL, which sends no signal)
+        # before this runs, so where they showed is no longer found: every team moves on.
         organisation_changed()
+    # A new person is on no page yet; signing in saves last_login alone, shown nowhere.
+    elif not created and (update_fields is None or set(update_fields) - {"last_login", "password"}):
+        team_changed(_teams_showing(instance))
 
 
 # Every model a team's data reaches is in one of these two (tests/test_freshness.py checks).

@@ -3,13 +3,25 @@
 import re
 from datetime import timedelta
 
+import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from hiring import freshness
 from hiring.debrief import decisions
-from hiring.models import Application, InterviewSession, Panel, Team
+from hiring.models import (
+    Application,
+    AuditEvent,
+    CandidateEmail,
+    Decision,
+    InterviewSession,
+    Panel,
+    SessionInterviewer,
+    StageChange,
+    Team,
+    User,
+)
 from hiring.pipeline import applications, board
 from hiring.reports import cached as cached_reports
 from scorecards import scoring
@@ -103,6 +115,140 @@ def test_a_sign_in_leaves_cached_pages_alone(leadership, team):
 
     team.refresh_from_db()
     assert team.data_version == version
+
+
+def versions():
+    return dict(Team.objects.values_list("pk", "data_version"))
+
+
+def interviewed_then_left(person, application):
+    team = application.opening.team
+    team.memberships.create(user=person)
+    scoring.assign(application, person, "skills", assigned_by=person)
+    team.memberships.filter(user=person).delete()
+
+
+def seated(person, application):
+    panel = Panel.objects.create(application=application, created_by=person)
+    session = InterviewSession.objects.create(panel=panel, focus="skills")
+    SessionInterviewer.objects.create(session=session, user=person)
+
+
+def confirmed(person, application):
+    recorder = UserFactory()
+    Decision.objects.create(
+        application=application,
+        outcome="hire",
+        recommendation="no_hire",
+        recorded_by=recorder,
+        confirmed_by=person,
+    )
+
+
+# Each way a person shows on a team's cached pages; all but the first without being a member.
+SHOWN = {
+    "member": lambda person, application: application.opening.team.memberships.create(user=person),
+    "interviewer": interviewed_then_left,
+    "seated on a panel": seated,
+    "actor": lambda person, application: AuditEvent.record(
+        AuditEvent.Action.STAGE_CHANGED, person, application.opening.team, application
+    ),
+    "decision recorder": lambda person, application: Decision.objects.create(
+        application=application, outcome="hire", recommendation="hire", recorded_by=person
+    ),
+    "decision confirmer": confirmed,
+    "stage mover": lambda person, application: StageChange.objects.create(
+        application=application, to_stage="screen", by=person
+    ),
+    "email writer": lambda person, application: CandidateEmail.objects.create(
+        application=application, kind="message", to="ola@example.com", created_by=person
+    ),
+    "referrer": lambda person, application: ApplicationFactory(
+        opening=application.opening, source="referral", referred_by=person
+    ),
+}
+
+
+@pytest.mark.parametrize("show", SHOWN.values(), ids=SHOWN.keys())
+def test_a_change_to_a_person_moves_the_teams_that_show_them_alone(show, outsider, team):
+    person = UserFactory(display_name="Dee Shown")
+    show(person, ApplicationFactory(opening=OpeningFactory(team=team)))
+    elsewhere = outsider.teams.get()
+    before = versions()
+
+    person.display_name = "Dee Renamed"
+    person.save()
+
+    after = versions()
+    assert after[team.pk] > before[team.pk]
+    assert after[elsewhere.pk] == before[elsewhere.pk]
+
+
+def test_a_change_to_a_person_moves_their_teams_in_one_update(
+    member, teammate, team, django_assert_max_num_queries
+):
+    for _ in range(3):
+        application = ApplicationFactory(opening=OpeningFactory(team=team))
+        submitted(application, member, "skills", "yes")
+        submitted(application, teammate, "skills", "yes")
+    before = versions()
+
+    member.display_name = "Ana Renamed"
+    with django_assert_max_num_queries(2):  # their row, and their teams' versions
+        member.save()
+
+    assert versions()[team.pk] > before[team.pk]
+
+
+def test_a_new_person_moves_no_team(member, outsider, team):
+    before = versions()
+
+    User.objects.create_user("nia@example.com", display_name="Nia New")
+
+    assert versions() == before
+
+
+@pytest.fixture
+def referral(team):
+    """An application to `team` that Rob Referrer referred."""
+    referrer = UserFactory(display_name="Rob Referrer")
+    opening = OpeningFactory(team=team)
+    return ApplicationFactory(opening=opening, source="referral", referred_by=referrer)
+
+
+def test_renaming_a_referrer_reaches_the_cached_application_page(client, member, referral):
+    client.force_login(member)
+    assert "by Rob Referrer" in client.get(referral.get_absolute_url()).text
+
+    referral.referred_by.display_name = "Rob Renamed"
+    referral.referred_by.save()
+
+    assert "by Rob Renamed" in client.get(referral.get_absolute_url()).text
+
+
+def test_a_deleted_person_leaves_the_cached_application_page(client, member, referral):
+    client.force_login(member)
+    assert "Rob Referrer" in client.get(referral.get_absolute_url()).text
+
+    referral.referred_by.delete()  # the referral keeps no referrer (SET_NULL sends no signal)
+
+    assert "Rob Referrer" not in client.get(referral.get_absolute_url()).text
+
+
+def test_a_new_role_reads_a_cached_page_anew_though_no_team_moved(
+    client, leadership, outsider, team
+):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    stage_form = f'action="/applications/{application.pk}/stage/"'
+    client.force_login(leadership)
+    assert stage_form not in client.get(application.get_absolute_url()).text
+    before = versions()
+
+    # Leadership shows on no page: their cached entries go with their role.
+    leadership.assign_role(User.Role.RECRUITER)
+
+    assert stage_form in client.get(application.get_absolute_url()).text
+    assert versions() == before
 
 
 def test_a_change_to_one_team_leaves_the_others_cached(member, outsider, team):
