@@ -1,21 +1,38 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from scorecards.models import CheckIn, Feedback
+
+from .. import freshness
 from ..access import (
     get_invitation_for_admin,
     get_person_for_admin,
     org_admin_required,
     with_shown_details,
 )
-from ..models import AuditEvent, Invitation, Organisation, Team, User
+from ..models import (
+    Application,
+    AuditEvent,
+    Invitation,
+    Membership,
+    Organisation,
+    Proposal,
+    Team,
+    User,
+)
+from ..pipeline.board import STALE_AFTER
 from ..teams import invitations
 from . import next_steps, people
 from .forms import InviteForm, OrganisationForm, PersonForm, ProfileForm
@@ -30,22 +47,115 @@ def favicon(request):
 @login_required
 def home(request):
     user = request.user
-    teams = (
-        Team.objects.visible_to(user)
-        .annotate(
-            member_count=Count("memberships", distinct=True),
-            open_proposals=Count("proposals", filter=Q(proposals__status="open"), distinct=True),
-        )
-        .order_by("name")
-    )
+    now = timezone.now()
+    teams = list(_teams_read_by(user))
+    read_now = []  # next_steps.for_user(), when the cached part is rendered on this request
+
+    def render_lasting():
+        read_now.append(next_steps.for_user(user, now))
+        return lasting_steps(request, read_now[0], now)
+
     context = {
-        "teams": teams,
-        "my_team_ids": set(Team.objects.of_member(user).values_list("pk", flat=True)),
-        "next": next_steps.for_user(user),
+        # Cached for this reader until one of these teams changes, or the clock changes it.
+        "lasting": freshness.cached_for_viewer(request, "home", (), teams, render_lasting),
+        # Read on every request; from what the cached part just read, if it did.
+        "next": _passing(read_now[0]) if read_now else _passing_steps(user, now),
+        "teams": [team for team in teams if user.sees_all_teams or team.is_member],
+        "my_team_ids": {team.pk for team in teams if team.is_member},
     }
     if user.is_org_admin:
         context["pending_invitations"] = Invitation.objects.pending().to_organisation()
     return render(request, "hiring/accounts/home.html", context)
+
+
+def _teams_read_by(user):
+    """The teams whose data the home page shows `user`, with what its table says of each, in
+    one query: those they see, and those whose candidates they still have a scorecard for."""
+    teams = Team.objects.visible_to(user)
+    if not user.sees_all_teams:
+        # A scorecard stays its interviewer's to write after they leave the team.
+        scored = Feedback.objects.outstanding_for(user).values("application__opening__team")
+        teams = Team.objects.filter(Q(pk__in=teams.values("pk")) | Q(pk__in=scored))
+    return teams.annotate(
+        is_member=Exists(Membership.objects.filter(team=OuterRef("pk"), user=user)),
+        member_count=Count("memberships", distinct=True),
+        open_proposals=Count("proposals", filter=Q(proposals__status="open"), distinct=True),
+    ).order_by("name")
+
+
+# The sections of next_steps.for_user() whose rows only their teams' data and the clock change.
+LASTING_STEPS = ("scorecards", "check_ins", "decisions", "stale")
+
+
+def lasting_steps(request, steps, now):
+    """Those of `steps` (next_steps.for_user() at `now`) that change only with their teams'
+    data or the clock, rendered, and the moment the clock would change them."""
+    lasting = {name: section for name, section in steps.items() if name in LASTING_STEPS}
+    content = render_to_string("hiring/accounts/home.html#lasting", {"next": lasting}, request)
+    shown = {"content": content, "any": bool(lasting)}
+    return shown, _reads_differently_at(request.user, lasting, now)
+
+
+def _reads_differently_at(user, steps, now):
+    """When the clock alone would change these next steps: a scorecard turning overdue, a
+    check-in closing or coming due, a stalled pipeline's day count going up or another
+    pipeline stalling."""
+
+    def rows(name):
+        return steps[name].rows if name in steps else []
+
+    moments = [item.due_at for item in rows("scorecards") if not item.is_overdue]
+    moments += [check_in.closes_at for check_in in rows("check_ins")]
+    moments += [
+        opening.last_move + timedelta(days=opening.days_still + 1) for opening in rows("stale")
+    ]
+    moments.append(_next_check_in_due(user, now))
+    if user.is_leadership:
+        moments.append(_next_pipeline_stalling(now))
+    return freshness.earliest(*moments)
+
+
+def _next_check_in_due(user, now):
+    """The first check-in of `user`'s teams still to come due: none joins their list before."""
+    upcoming = CheckIn.objects.filter(
+        application__opening__team__in=Team.objects.of_member(user), due_at__gt=now
+    )
+    return upcoming.aggregate(first=Min("due_at"))["first"]
+
+
+def _next_pipeline_stalling(now):
+    """No opening stalls before the open application that moved longest ago, within
+    STALE_AFTER, passes it."""
+    first_move = (
+        Application.objects.exclude(stage__in=Application.CLOSED_STAGES)
+        .filter(stage_changed_at__gte=now - STALE_AFTER)
+        .aggregate(first=Min("stage_changed_at"))["first"]
+    )
+    return first_move and first_move + STALE_AFTER
+
+
+def _passing(steps):
+    """The sections of `steps` read on every request."""
+    return {name: section for name, section in steps.items() if name not in LASTING_STEPS}
+
+
+def _passing_steps(user, now):
+    """_passing(next_steps.for_user()), read without the cached sections. Votes follow
+    proposals and ballots, proposed times and panels to schedule follow slot offers and the
+    candidates' windows: none of them moves a team's data_version. Draft offers are one small
+    query, so a sent offer leaves the list at once however its row was changed."""
+    sections = {
+        "votes": next_steps._section(
+            Proposal.objects.awaiting_vote_of(user).select_related(
+                "team", "subject", "proposed_by", "opening"
+            )
+        ),
+        "offers": next_steps.offers_to_send(user),
+        "proposed_times": next_steps.proposed_times(user),
+    }
+    if user.is_recruiter:
+        sections["panels"] = next_steps.panels_to_schedule(user, now)
+    return {name: section for name, section in sections.items() if section.rows}
 
 
 @login_required
