@@ -7,5 +7,7 @@ class HiringConfig(AppConfig):
 
     def ready(self):
         from . import freshness
+        from .reports import figures
 
         freshness.connect()
+        figures.connect()

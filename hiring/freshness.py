@@ -41,15 +41,20 @@ from .models import (
     AuditEvent,
     Ballot,
     BusyBlock,
+    CalibrationSums,
     Candidate,
     CandidateAccess,
     CandidateEmail,
     CandidateImport,
     CandidateWindow,
+    Coincidences,
     Consent,
     DataExport,
     Decision,
+    DurationCount,
     EmailTemplate,
+    FiguresOutdated,
+    InterviewCount,
     InterviewSession,
     Invitation,
     Membership,
@@ -61,6 +66,7 @@ from .models import (
     SessionInterviewer,
     SlotOffer,
     StageChange,
+    StageReached,
     Team,
     User,
     WorkingHours,
@@ -256,6 +262,13 @@ NOT_WATCHED = {
     CheckInReview: "a draft is on no cached page; a submission is audited, which moves the "
     "team on (the validity report follows it)",
     CheckInRating: "part of a review (see CheckInReview)",
+    # The reports' running figures follow the rows they are made of (reports/figures.py).
+    StageReached: "derived from applications and their moves, which move the team on",
+    DurationCount: "derived from moves and decisions, which move the team on",
+    CalibrationSums: "derived from submitted feedback, which moves the team on",
+    Coincidences: "derived from submitted feedback, which moves the team on",
+    InterviewCount: "derived from booked seats, whose sessions move the team on",
+    FiguresOutdated: "a note that figures are to be rebuilt; nothing shows it",
 }
 
 

@@ -1463,3 +1463,139 @@ class DataExport(models.Model):
 
     def __str__(self):
         return f"Export for {self.candidate}"
+
+
+# The reports' running figures (hiring/reports/figures.py): sums per team and UTC day of the
+# applications created that day (or, for interviews, the sessions starting that day), rebuilt
+# for a day whenever something on it changes. A report then reads a few thousand rows.
+class StageReached(models.Model):
+    """Applications created on `day` that reached `stage` or went beyond."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    stage = models.CharField(max_length=12)
+    applications = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "day", "stage"], name="one_reached_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.day}: {self.applications} reached {self.stage}"
+
+
+class DurationCount(models.Model):
+    """How many of the applications created on `day` spent `tenths` tenths of a day on
+    `measure`: a stage (time in stage), "decision" (to a decision) or "hire" (to a hire)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    measure = models.CharField(max_length=12)
+    tenths = models.IntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "day", "measure", "tenths"], name="one_duration_count_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.day}: {self.count} x {self.tenths / 10} days, {self.measure}"
+
+
+class CalibrationSums(models.Model):
+    """An interviewer's gaps to the rest of their panels, on applications created on `day`
+    whose debrief opened with nobody still scoring."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    interviewer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    rating_gaps = models.FloatField()
+    rating_cells = models.PositiveIntegerField()
+    vote_gaps = models.FloatField()
+    vote_panels = models.PositiveIntegerField()
+    rating_panels = models.PositiveIntegerField()
+    panels = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "day", "interviewer"], name="one_calibration_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.day}: calibration of {self.interviewer_id}"
+
+
+class Coincidences(models.Model):
+    """Krippendorff's coincidences o_ck for one criterion (by name) over the applications
+    created on `day` whose debrief opened with nobody still scoring. The matrix is symmetric:
+    o_ck is kept once, for c <= k."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    criterion = models.CharField(max_length=120)
+    pairable = models.PositiveIntegerField()
+    o11 = models.FloatField(default=0)
+    o12 = models.FloatField(default=0)
+    o13 = models.FloatField(default=0)
+    o14 = models.FloatField(default=0)
+    o22 = models.FloatField(default=0)
+    o23 = models.FloatField(default=0)
+    o24 = models.FloatField(default=0)
+    o33 = models.FloatField(default=0)
+    o34 = models.FloatField(default=0)
+    o44 = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name_plural = "coincidences"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "day", "criterion"], name="one_coincidences_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.day}: coincidences on {self.criterion}"
+
+
+class InterviewCount(models.Model):
+    """A person's interviews for the team starting in the quarter hour from `start` (UTC): every
+    time zone's midnight falls on a quarter hour, so anyone's weeks and periods add these up."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    interviewer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField()
+    interviews = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "interviewer", "start"], name="one_interview_count_per_quarter"
+            )
+        ]
+        indexes = [models.Index(fields=["team", "start"])]
+
+    def __str__(self):
+        return f"{self.team_id} {self.start}: {self.interviews} by {self.interviewer_id}"
+
+
+class FiguresOutdated(models.Model):
+    """Written in the same transaction as a change to the team's applications created on `day`
+    or its interviews starting then: that day's figures are rebuilt before a report reads them."""
+
+    # No constraint: a team's deletion marks the days of what it deletes on the way.
+    team = models.ForeignKey(
+        Team, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    day = models.DateField()
+
+    class Meta:
+        verbose_name_plural = "figures outdated"
+
+    def __str__(self):
+        return f"{self.team_id} {self.day}"

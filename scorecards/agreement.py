@@ -59,16 +59,34 @@ def krippendorff_alpha_ordinal(
                 raise ValueError(
                     f"Value {value!r} is not one of the levels {tuple(sorted(levels))}"
                 )
-        pairable = len(values)
-        if pairable < 2:
-            continue
-        counts = Counter(values)
-        for c, n_uc in counts.items():
-            for k, n_uk in counts.items():
-                pairs = n_uc * (n_uk - 1) if c == k else n_uc * n_uk
-                if pairs:
-                    coincidences[c, k] += pairs / (pairable - 1)
+        coincidences.update(unit_coincidences(values))
     return alpha_from_coincidences(coincidences, levels)
+
+
+def unit_coincidences(values: Sequence[int]) -> dict[tuple[int, int], float]:
+    """One unit's part of the coincidences o_ck: with m values, n_c of them at level c, it adds
+    n_c * n_k / (m - 1) for levels c != k and n_c * (n_c - 1) / (m - 1) for c = k. Nothing for
+    a unit with fewer than two values: it is not pairable."""
+    pairable = len(values)
+    if pairable < 2:
+        return {}
+    counts = Counter(values)
+    return {
+        (c, k): (n_c * (n_k - 1) if c == k else n_c * n_k) / (pairable - 1)
+        for c, n_c in counts.items()
+        for k, n_k in counts.items()
+        if c != k or n_c > 1
+    }
+
+
+def gaps(values: Mapping[object, float]) -> dict[object, float]:
+    """Each rater's value in one cell minus the mean of the other raters' values there: their
+    calibration gaps. None for a cell with a single rater: there is nobody to compare with."""
+    if len(values) < 2:
+        return {}
+    total = sum(values.values())
+    others = len(values) - 1
+    return {rater: value - (total - value) / others for rater, value in values.items()}
 
 
 def alpha_from_coincidences(

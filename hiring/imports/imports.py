@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from .. import freshness
 from ..models import Application, AuditEvent, Candidate, CandidateImport, Opening, StageChange
 from ..pipeline.forms import CandidateForm
+from ..reports import figures
 
 logger = logging.getLogger(__name__)
 
@@ -380,6 +381,7 @@ def _write(candidate_import, rows):
         )
         # bulk_create sends no signal: the board and the reports learn of the new cards here.
         freshness.team_changed([opening.team_id])
+        figures.outdated(opening.team_id, [now])
     return len(rows)
 
 

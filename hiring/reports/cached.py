@@ -13,8 +13,8 @@ from scorecards.validity import LEVEL, MIN_HIRES, WEAK_BELOW
 
 from .. import freshness
 from ..access import reader_teams
-from ..models import Application, User
-from . import charts, queries, validity
+from ..models import Team, User
+from . import charts, figures, queries, validity
 from .forms import DEFAULT_PERIOD, VALIDITY_PERIOD
 
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
@@ -27,7 +27,7 @@ WARMING_TIMEOUT_S = 15 * 60
 
 
 def teams_scope(teams, start, end):
-    return queries.scope_for(Application.objects.filter(opening__team__in=teams), start, end)
+    return queries.scope_for(teams, start, end)
 
 
 def report_data(scope, teams):
@@ -36,7 +36,7 @@ def report_data(scope, teams):
 
     def compute():
         members = User.objects.filter(
-            pk__in=scope.applications.values("feedback__interviewer")
+            pk__in=scope.created.values("feedback__interviewer")
         ).values_list("pk", "display_name")
         stages, to_decision = queries.time_in_stage(scope)
         load = queries.interviewer_load(scope)
@@ -101,8 +101,7 @@ def report_html(scope, teams, query):
 
 def hires_scope(teams, start, end):
     """The teams' applications, for the hires (moves to Hired) between `start` and `end`."""
-    applications = Application.objects.filter(opening__team__in=teams)
-    return queries.Scope(applications=applications, start=start, end=end)
+    return queries.Scope(teams=teams, start=start, end=end)
 
 
 def validity_data(scope, teams, leaving_out=()):
@@ -164,6 +163,8 @@ def warm_default_reports():
 
 
 def _warm():
+    # The running figures first: whatever is out of date is rebuilt once, for every report.
+    figures.bring_up_to_date(Team.objects.values("pk"))
     # Each reader's report is in their own zone (its weeks, its default period and its key) and
     # their own language (their profile's; a blank one reads in the browser's, unknown here).
     scopes = {}

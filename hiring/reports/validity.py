@@ -17,7 +17,7 @@ from scorecards.agreement import VOTE_VALUES
 from scorecards.models import Category, CheckIn, CheckInRating, CheckInReview, Feedback, Rating
 
 from ..checkins.checkins import addresses_of
-from ..models import Application, StageChange
+from ..models import Application, Candidate, StageChange
 
 # The bootstrap's resamples for the whole page: each key gets RESAMPLES when it fits, fewer
 # (never below MIN_RESAMPLES) when a large organisation has many interviewers and thousands of
@@ -54,10 +54,10 @@ def own_hires(user, scope):
     """The hires of the scope who are `user` (a hire who joined the team): check-in results are
     never shown to the hire, so the figures they read leave their own hire out."""
     addresses = addresses_of([user])[user.pk]
+    # Their candidate records first, by the index on the lower-cased address.
+    records = Candidate.objects.alias(email_lower=Lower("email")).filter(email_lower__in=addresses)
     return tuple(
-        scope.applications.filter(stage=Application.Stage.HIRED)
-        .alias(email=Lower("candidate__email"))
-        .filter(email__in=addresses)
+        scope.applications.filter(stage=Application.Stage.HIRED, candidate__in=records)
         .order_by("pk")
         .values_list("pk", flat=True)
     )

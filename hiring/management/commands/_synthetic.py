@@ -59,6 +59,7 @@ from hiring.models import (
     Team,
     User,
 )
+from hiring.reports import figures
 from scorecards.models import (
     Category,
     CheckIn,
@@ -288,6 +289,8 @@ class Generator:
             ).order_by("-number")
             Feedback.objects.update(latest_submission=Subquery(latest.values("pk")[:1]))
             self.reset_sequences()
+            self.progress("Building the reports' running figures")
+            figures.rebuild()
             seconds = round((timezone.now() - began).total_seconds(), 1)
             with connection.cursor() as cursor:
                 # A test database flushed between tests keeps the table of an earlier run.

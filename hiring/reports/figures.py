@@ -1,0 +1,567 @@
+"""The reports' building blocks, kept up to date as the data changes.
+
+Every report figure is made of parts that add up day by day: the applications created on a day
+reached these stages, spent so long in each, were rated like this by these interviewers. So the
+parts are kept per team and UTC day (hiring/models.py: StageReached, DurationCount,
+CalibrationSums, Coincidences; interviews per quarter hour in InterviewCount), and a report for
+any period adds up the days inside it, plus the few applications of the partial days at its ends
+(a period runs from midnight in the reader's zone), computed from their rows on the spot.
+
+Keeping them up to date: a save or deletion of anything the parts are made of marks its team and
+day outdated (FiguresOutdated), in the same transaction as the change. Before a report reads the
+parts, the outdated days of its teams are rebuilt from their rows (`bring_up_to_date`), and the
+worker that warms the reports does it every minute. A day is always rebuilt whole from its rows,
+so the parts never drift from them: `rebuild()` (`manage.py rebuild_figures`) rebuilds every day
+and gives the same rows (tests/reports/test_figures_stateful.py).
+
+Independence: calibration and agreement count only the applications whose debrief opened with
+nobody still scoring, as the pages do (scorecards.access.reads_panel_feedback): a part never
+moves while someone scores, nor gives away a vote to someone who may not read it yet.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from statistics import fmean
+
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
+
+from scorecards import agreement
+from scorecards.models import Feedback, Rating
+
+from ..models import (
+    Application,
+    CalibrationSums,
+    Coincidences,
+    Decision,
+    DurationCount,
+    FiguresOutdated,
+    InterviewCount,
+    InterviewSession,
+    SessionInterviewer,
+    StageChange,
+    StageReached,
+    Team,
+)
+
+Stage = Application.Stage
+# The path a hire takes; pass-through is measured along it.
+FUNNEL = [
+    Stage.APPLIED,
+    Stage.SCREEN,
+    Stage.PANEL,
+    Stage.DEBRIEF,
+    Stage.DECIDED,
+    Stage.OFFER,
+    Stage.HIRED,
+]
+# Durations are counted in tenths of a day, the precision the reports show them at.
+TENTH_OF_A_DAY_S = 8640
+TO_DECISION, TO_HIRE = "decision", "hire"
+# Coincidences kept once per unordered pair of levels (the matrix is symmetric).
+LEVEL_PAIRS = [(c, k) for c in agreement.LEVELS for k in agreement.LEVELS if c <= k]
+CALIBRATION_SUMS = [
+    "rating_gaps",
+    "rating_cells",
+    "vote_gaps",
+    "vote_panels",
+    "rating_panels",
+    "panels",
+]
+# Days of rows read at once by a rebuild: bounded memory at any size.
+REBUILD_DAYS = 31
+
+
+@dataclass
+class Parts:
+    """The parts of a set of applications and interviews, keyed by team and day (interviews by
+    team, interviewer and quarter hour), or summed over a period (keys without team or day)."""
+
+    reached: Counter = field(default_factory=Counter)  # stage -> applications
+    durations: Counter = field(default_factory=Counter)  # (measure, tenths) -> count
+    calibration: dict = field(default_factory=dict)  # interviewer -> CALIBRATION_SUMS
+    coincidences: dict = field(default_factory=dict)  # criterion -> (pairable, {(c, k): o})
+    # (interviewer, quarter hour) -> interviews; in a period's totals, (interviewer, Monday)
+    interviews: Counter = field(default_factory=Counter)
+
+    def add(self, other):
+        self.reached.update(other.reached)
+        self.durations.update(other.durations)
+        for key, sums in other.calibration.items():
+            mine = self.calibration.setdefault(key, [0] * len(CALIBRATION_SUMS))
+            for index, value in enumerate(sums):
+                mine[index] += value
+        for key, (pairable, matrix) in other.coincidences.items():
+            mine_pairable, mine_matrix = self.coincidences.get(key, (0, Counter()))
+            mine_matrix.update(matrix)
+            self.coincidences[key] = (mine_pairable + pairable, mine_matrix)
+        self.interviews.update(other.interviews)
+
+
+# Parts from the rows themselves -------------------------------------------------------------
+
+
+def utc_day(moment):
+    return moment.astimezone(UTC).date()
+
+
+def day_start(day):
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def quarter_hour(moment):
+    moment = moment.astimezone(UTC)
+    return moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
+
+
+def _tenths(duration):
+    return round(duration.total_seconds() / TENTH_OF_A_DAY_S)
+
+
+def application_parts(applications):
+    """{(team id, UTC day): Parts} of `applications` (a queryset), read from their rows."""
+    ids = applications.values("pk")
+    found = {
+        pk: (team, utc_day(created), created, stage, debrief_opened)
+        for pk, team, created, stage, debrief_opened in applications.values_list(
+            "pk", "opening__team_id", "created_at", "stage", "debrief_opened_at"
+        ).order_by()
+    }
+    by_day = defaultdict(Parts)
+    if not found:
+        return by_day
+
+    stages_reached = defaultdict(set)
+    moves = StageChange.objects.filter(application__in=ids).order_by("pk")
+    for pk, to_stage, at, left_at in moves.values_list("application", "to_stage", "at", "left_at"):
+        team, day, created, *_ = found[pk]
+        stages_reached[pk].add(to_stage)
+        if left_at is not None:
+            by_day[team, day].durations[to_stage, _tenths(left_at - at)] += 1
+        if to_stage == Stage.HIRED:
+            by_day[team, day].durations[TO_HIRE, _tenths(at - created)] += 1
+    decisions = Decision.objects.filter(application__in=ids).order_by("pk")
+    for pk, recorded_at in decisions.values_list("application", "recorded_at"):
+        team, day, created, *_ = found[pk]
+        by_day[team, day].durations[TO_DECISION, _tenths(recorded_at - created)] += 1
+
+    for pk, (team, day, _created, stage, _debrief) in found.items():
+        stages = stages_reached[pk] | {stage}
+        for index, funnel_stage in enumerate(FUNNEL):
+            if index == 0 or stages.intersection(FUNNEL[index:]):
+                by_day[team, day].reached[funnel_stage] += 1
+
+    still_scored = set(
+        Feedback.objects.filter(application__in=ids, latest_submission=None, excused_at=None)
+        .order_by()
+        .values_list("application", flat=True)
+    )
+    debriefed = {
+        pk
+        for pk, (*_, debrief_opened) in found.items()
+        if debrief_opened is not None and pk not in still_scored
+    }
+    _add_scores(by_day, found, debriefed, ids)
+    return by_day
+
+
+def _add_scores(by_day, found, debriefed, ids):
+    """Calibration sums and coincidences of the `debriefed` applications among `found`, from
+    each scorecard's latest submitted revision (an amendment replaces what it amends)."""
+    if not debriefed:
+        return
+    ratings = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))  # pk, key, rater
+    units = defaultdict(lambda: defaultdict(list))  # pk, criterion name
+    counted = Rating.objects.filter(
+        revision=F("revision__feedback__latest_submission"),
+        revision__feedback__practice=False,
+        revision__feedback__application__in=ids,
+        score__isnull=False,
+    ).order_by("pk")
+    for pk, rater, key, name, score in counted.values_list(
+        "revision__feedback__application",
+        "revision__feedback__interviewer",
+        "criterion__key",
+        "criterion__name",
+        "score",
+    ):
+        if pk in debriefed:
+            ratings[pk][key][rater].append(score)
+            units[pk][name].append(score)
+    votes = defaultdict(lambda: defaultdict(list))  # pk, rater
+    latest = Feedback.objects.filter(
+        application__in=ids,
+        latest_submission__vote__in=agreement.VOTE_VALUES,
+    ).order_by("pk")
+    for pk, rater, vote in latest.values_list(
+        "application", "interviewer", "latest_submission__vote"
+    ):
+        if pk in debriefed:
+            votes[pk][rater].append(agreement.VOTE_VALUES[vote])
+
+    for pk in sorted(debriefed):
+        team, day, *_ = found[pk]
+        parts = by_day[team, day]
+        rated, voted = set(), set()
+        for by_rater in ratings[pk].values():
+            cell = {rater: fmean(scores) for rater, scores in by_rater.items()}
+            for rater, gap in agreement.gaps(cell).items():
+                sums = parts.calibration.setdefault(rater, [0] * len(CALIBRATION_SUMS))
+                sums[0] += gap
+                sums[1] += 1
+                rated.add(rater)
+        cell = {rater: fmean(values) for rater, values in votes[pk].items()}
+        for rater, gap in agreement.gaps(cell).items():
+            sums = parts.calibration.setdefault(rater, [0] * len(CALIBRATION_SUMS))
+            sums[2] += gap
+            sums[3] += 1
+            voted.add(rater)
+        for rater in rated | voted:
+            sums = parts.calibration[rater]
+            sums[4] += rater in rated
+            sums[5] += 1
+        # A criterion rated once still has its row: its agreement is told as undefined.
+        for name, scores in units[pk].items():
+            matrix = agreement.unit_coincidences(scores)
+            pairable, sums = parts.coincidences.get(name, (0, Counter()))
+            sums.update(matrix)
+            parts.coincidences[name] = (pairable + bool(matrix), sums)
+
+
+def interview_parts(seats):
+    """{(team id, UTC day): Parts} of the booked `seats` (a SessionInterviewer queryset)."""
+    by_day = defaultdict(Parts)
+    for team, interviewer, start in (
+        seats.filter(start__isnull=False)
+        .order_by("pk")
+        .values_list("session__panel__application__opening__team", "user", "start")
+    ):
+        by_day[team, utc_day(start)].interviews[interviewer, quarter_hour(start)] += 1
+    return by_day
+
+
+# Keeping the stored parts up to date ---------------------------------------------------------
+
+
+def _on_days(field_name, days):
+    """`field_name` within any of these UTC days (a range per run of consecutive days)."""
+    condition, runs = Q(), []
+    for day in sorted(days):
+        if runs and runs[-1][1] == day:
+            runs[-1][1] = day + DAY
+        else:
+            runs.append([day, day + DAY])
+    for first, after in runs:
+        condition |= Q(
+            **{f"{field_name}__gte": day_start(first), f"{field_name}__lt": day_start(after)}
+        )
+    return condition
+
+
+DAY = timedelta(days=1)
+
+
+def rebuild_days(team_id, days):
+    """Replace the team's stored parts of these UTC days with parts read from the rows."""
+    applications = Application.objects.filter(_on_days("created_at", days), opening__team=team_id)
+    seats = SessionInterviewer.objects.filter(
+        _on_days("start", days), session__panel__application__opening__team=team_id
+    )
+    by_day = application_parts(applications)
+    for key, parts in interview_parts(seats).items():
+        by_day[key].add(parts)
+    on_days = {"team": team_id, "day__in": days}
+    StageReached.objects.filter(**on_days).delete()
+    DurationCount.objects.filter(**on_days).delete()
+    CalibrationSums.objects.filter(**on_days).delete()
+    Coincidences.objects.filter(**on_days).delete()
+    InterviewCount.objects.filter(_on_days("start", days), team=team_id).delete()
+    _store(by_day)
+
+
+def _store(by_day):
+    reached, durations, calibration, coincidences, interviews = [], [], [], [], []
+    for (team, day), parts in by_day.items():
+        reached += [
+            StageReached(team_id=team, day=day, stage=stage, applications=count)
+            for stage, count in parts.reached.items()
+        ]
+        durations += [
+            DurationCount(team_id=team, day=day, measure=measure, tenths=tenths, count=count)
+            for (measure, tenths), count in parts.durations.items()
+        ]
+        calibration += [
+            CalibrationSums(
+                team_id=team,
+                day=day,
+                interviewer_id=interviewer,
+                **dict(zip(CALIBRATION_SUMS, sums, strict=True)),
+            )
+            for interviewer, sums in parts.calibration.items()
+        ]
+        coincidences += [
+            Coincidences(
+                team_id=team,
+                day=day,
+                criterion=criterion,
+                pairable=pairable,
+                **{f"o{c}{k}": matrix.get((c, k), 0.0) for c, k in LEVEL_PAIRS},
+            )
+            for criterion, (pairable, matrix) in parts.coincidences.items()
+        ]
+        interviews += [
+            InterviewCount(team_id=team, interviewer_id=interviewer, start=start, interviews=n)
+            for (interviewer, start), n in parts.interviews.items()
+        ]
+    for model, rows in [
+        (StageReached, reached),
+        (DurationCount, durations),
+        (CalibrationSums, calibration),
+        (Coincidences, coincidences),
+        (InterviewCount, interviews),
+    ]:
+        model.objects.bulk_create(rows, batch_size=2000)
+
+
+def bring_up_to_date(teams):
+    """Rebuild the outdated days of these teams. Each team's rebuild holds its row: writers
+    move its data_version in their transactions (hiring/freshness.py), so the rebuild starts
+    after those in progress commit, and none commits in the middle of it."""
+    outdated = FiguresOutdated.objects.filter(team__in=teams).order_by()
+    for team_id in set(outdated.values_list("team", flat=True)):
+        with transaction.atomic():
+            _hold(team_id)
+            marks = list(FiguresOutdated.objects.filter(team=team_id).values_list("pk", "day"))
+            _rebuild_in_chunks(team_id, {day for _pk, day in marks})
+            FiguresOutdated.objects.filter(pk__in=[pk for pk, _day in marks]).delete()
+
+
+def _rebuild_in_chunks(team_id, days):
+    days = sorted(days)
+    for first in range(0, len(days), REBUILD_DAYS):
+        rebuild_days(team_id, days[first : first + REBUILD_DAYS])
+
+
+def _hold(team_id):
+    list(Team.objects.select_for_update().filter(pk=team_id).values_list("pk"))
+
+
+def rebuild():
+    """Every team's parts from the rows, a month of days at a time. Returns the days built."""
+    built = 0
+    for team_id in Team.objects.order_by("pk").values_list("pk", flat=True):
+        days = {utc_day(moment) for moment in _moments(team_id)}
+        with transaction.atomic():
+            _hold(team_id)
+            FiguresOutdated.objects.filter(team=team_id).delete()
+            for model in (StageReached, DurationCount, CalibrationSums, Coincidences):
+                model.objects.filter(team=team_id).delete()
+            InterviewCount.objects.filter(team=team_id).delete()
+            _rebuild_in_chunks(team_id, days)
+        built += len(days)
+    # Marks of teams deleted since (their parts went with them).
+    FiguresOutdated.objects.exclude(team__in=Team.objects.all()).delete()
+    return built
+
+
+def _moments(team_id):
+    """When the team's applications were created and its interviews start."""
+    yield from Application.objects.filter(opening__team=team_id).values_list(
+        "created_at", flat=True
+    )
+    yield from SessionInterviewer.objects.filter(
+        session__panel__application__opening__team=team_id, start__isnull=False
+    ).values_list("start", flat=True)
+
+
+def outdated(team_id, moments):
+    """Mark the team's days of these moments outdated (bulk writes send no signal)."""
+    days = {utc_day(moment) for moment in moments if moment is not None}
+    FiguresOutdated.objects.bulk_create(
+        [FiguresOutdated(team_id=team_id, day=day) for day in sorted(days)]
+    )
+
+
+def _application_outdated(application_id, *moments):
+    """Mark the day the application was created (and the days of `moments`) outdated."""
+    found = (
+        Application.objects.filter(pk=application_id)
+        .values_list("opening__team", "created_at")
+        .first()
+    )
+    if found is not None:
+        team_id, created = found
+        outdated(team_id, [created, *moments])
+
+
+def _application_saved(instance, **kwargs):
+    outdated(instance.opening.team_id, [instance.created_at])
+
+
+def _part_of_application_saved(instance, **kwargs):
+    _application_outdated(instance.application_id)
+
+
+def _feedback_saved(instance, **kwargs):
+    if not instance.practice:  # counted nowhere
+        _application_outdated(instance.application_id)
+
+
+def _session_changing(instance, **kwargs):
+    # A rescheduled session's interviews leave the day they were on.
+    if instance.pk is not None:
+        before = (
+            InterviewSession.objects.filter(pk=instance.pk)
+            .values_list("panel__application", "start")
+            .first()
+        )
+        if before is not None and before[1] is not None and before[1] != instance.start:
+            _application_outdated(before[0], before[1])
+
+
+def _session_saved(instance, **kwargs):
+    if instance.start is not None:
+        _application_outdated(instance.panel.application_id, instance.start)
+
+
+def _seat_saved(instance, **kwargs):
+    if instance.start is not None:
+        application = (
+            InterviewSession.objects.filter(pk=instance.session_id)
+            .values_list("panel__application", flat=True)
+            .first()
+        )
+        if application is not None:
+            _application_outdated(application, instance.start)
+
+
+WATCHED = {
+    Application: _application_saved,
+    StageChange: _part_of_application_saved,
+    Decision: _part_of_application_saved,
+    Feedback: _feedback_saved,
+    InterviewSession: _session_saved,
+    SessionInterviewer: _seat_saved,
+}
+
+
+def connect():
+    for model, receiver in WATCHED.items():
+        uid = f"figures-{model.__name__}"
+        post_save.connect(receiver, sender=model, dispatch_uid=uid)
+        post_delete.connect(receiver, sender=model, dispatch_uid=uid)
+    pre_save.connect(_session_changing, sender=InterviewSession, dispatch_uid="figures-moved")
+
+
+# A period's totals ---------------------------------------------------------------------------
+
+
+def totals(teams, start_at, end_at):
+    """The parts of the teams' applications created in [start_at, end_at) and of their
+    interviews starting then, added up, with interviews per interviewer and week (weeks start on
+    Monday in the current time zone): the stored whole UTC days, and the partial days at the
+    ends from their rows."""
+    bring_up_to_date(teams)
+    first = day_start(utc_day(start_at))
+    if first < start_at:
+        first += DAY
+    after = day_start(utc_day(end_at))
+    total = Parts()
+    if first < after:
+        _add_stored(total, teams, first, after, start_at, end_at)
+        edges = [(start_at, first), (after, end_at)]
+    else:
+        edges = [(start_at, end_at)]
+    for low, high in edges:
+        if low >= high:
+            continue
+        applications = Application.objects.filter(
+            opening__team__in=teams, created_at__gte=low, created_at__lt=high
+        )
+        seats = SessionInterviewer.objects.filter(
+            session__panel__application__opening__team__in=teams, start__gte=low, start__lt=high
+        )
+        for parts in application_parts(applications).values():
+            total.add(parts)
+        for parts in interview_parts(seats).values():
+            for (interviewer, start), count in parts.interviews.items():
+                week = _monday(timezone.localdate(start))
+                total.interviews[interviewer, week] += count
+    return total
+
+
+def _monday(day):
+    return day - timedelta(days=day.weekday())
+
+
+def _add_stored(total, teams, first, after, start_at, end_at):
+    """Add the stored parts of the UTC days from `first` to `after` (two UTC midnights)."""
+    days = {"team__in": teams, "day__gte": first.date(), "day__lt": after.date()}
+    for stage, applications in (
+        StageReached.objects.filter(**days)
+        .values_list("stage")
+        .annotate(Sum("applications"))
+        .order_by()
+    ):
+        total.reached[stage] += applications
+    for measure, tenths, count in (
+        DurationCount.objects.filter(**days)
+        .values_list("measure", "tenths")
+        .annotate(Sum("count"))
+        .order_by()
+    ):
+        total.durations[measure, tenths] += count
+    sums = [Sum(name) for name in CALIBRATION_SUMS]
+    for interviewer, *values in (
+        CalibrationSums.objects.filter(**days).values_list("interviewer").annotate(*sums).order_by()
+    ):
+        total.add(Parts(calibration={interviewer: values}))
+    matrix = [Sum(f"o{c}{k}") for c, k in LEVEL_PAIRS]
+    for criterion, pairable, *values in (
+        Coincidences.objects.filter(**days)
+        .values_list("criterion")
+        .annotate(Sum("pairable"), *matrix)
+        .order_by()
+    ):
+        kept = {pair: value for pair, value in zip(LEVEL_PAIRS, values, strict=True) if value}
+        total.add(Parts(coincidences={criterion: (pairable, _symmetric(kept))}))
+    # Each quarter hour falls in one local week: the database sorts them into weeks, whose
+    # starts (local Mondays at midnight) it is given as UTC instants.
+    mondays = _mondays(start_at, end_at)
+    week = Case(
+        *[
+            When(start__gte=midnight, then=Value(index))
+            for index, (_monday, midnight) in reversed(list(enumerate(mondays)))
+        ],
+        output_field=IntegerField(),
+    )
+    for interviewer, index, interviews in (
+        InterviewCount.objects.filter(team__in=teams, start__gte=first, start__lt=after)
+        .annotate(week=week)
+        .values_list("interviewer", "week")
+        .annotate(Sum("interviews"))
+        .order_by()
+    ):
+        total.interviews[interviewer, mondays[index][0]] += interviews
+
+
+def _mondays(start_at, end_at):
+    """(date, UTC instant) of each local Monday midnight from the week holding `start_at` on,
+    before `end_at`, in the current time zone."""
+    zone = timezone.get_current_timezone()
+    monday = _monday(timezone.localdate(start_at))
+    found = []
+    while True:
+        midnight = datetime.combine(monday, time(), tzinfo=zone)
+        if found and midnight >= end_at:
+            return found
+        found.append((monday, midnight))
+        monday += timedelta(days=7)
+
+
+def _symmetric(kept):
+    """Every o_ck from those kept for c <= k."""
+    return Counter({**kept, **{(k, c): value for (c, k), value in kept.items()}})
