@@ -35,9 +35,8 @@ def report_data(scope, teams):
     its scorecard unwritten (the overdue report changes then)."""
 
     def compute():
-        members = User.objects.filter(
-            pk__in=scope.created.values("feedback__interviewer")
-        ).values_list("pk", "display_name")
+        calibrated = User.objects.filter(pk__in=list(scope.totals.calibration))
+        names = dict(calibrated.values_list("pk", "display_name"))
         stages, to_decision = queries.time_in_stage(scope)
         load = queries.interviewer_load(scope)
         data = {
@@ -48,7 +47,7 @@ def report_data(scope, teams):
             "overdue": queries.overdue_feedback(scope),
             "load": load,
             "load_by_interviewer": queries.load_by_interviewer(load),
-            "calibration": queries.calibration(scope, dict(members)),
+            "calibration": queries.calibration(scope, names),
             "agreement": queries.rater_agreement(scope),
             "good_until": queries.next_overdue_at(scope),
         }
