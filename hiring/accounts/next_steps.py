@@ -128,8 +128,10 @@ def _waiting_windows(panel_ref):
 def proposed_times(user):
     """Unbooked panels whose candidate proposed their own times and has not been offered
     others since: to a recruiter every one, to a member those they offered times for."""
+    # From the few panels with proposed times: not through every open application.
     panels = Panel.objects.filter(
-        application__in=_scheduled_by(user).exclude(stage__in=Application.CLOSED_STAGES)
+        pk__in=CandidateWindow.objects.values("panel"),
+        application__in=_scheduled_by(user).exclude(stage__in=Application.CLOSED_STAGES),
     )
     if not user.is_recruiter:
         panels = panels.filter(
@@ -154,7 +156,10 @@ def proposed_times(user):
 def offers_to_send(user):
     """Draft offers of the teams whose pipeline this user runs, the oldest first."""
     drafts = (
-        Offer.objects.filter(status=Offer.Status.DRAFT, application__in=_scheduled_by(user))
+        Offer.objects.filter(
+            status=Offer.Status.DRAFT,
+            application__opening__team__in=Team.objects.pipeline_run_by(user),
+        )
         .select_related("application__candidate", "application__opening__team", "created_by")
         .order_by("created_at", "pk")
     )
