@@ -21,6 +21,8 @@ from .forms import DEFAULT_PERIOD, VALIDITY_PERIOD
 # new name, so the first requests after a deploy never read an entry the old code wrote.
 DATA, PAGE = "report-data-2", "report-page-2"
 VALIDITY_DATA, VALIDITY_PAGE = "validity-data-1", "validity-page-1"
+# Rows of the reports' tables per interviewer shown on the page.
+SHOWN_INTERVIEWERS = 25
 # One warming run at a time; a run that died frees the way after this long.
 WARMING = "report-warming"
 WARMING_TIMEOUT_S = 15 * 60
@@ -80,6 +82,12 @@ def report_html(scope, teams, query):
         leaning_min = {"panels": LEANING_MIN_PANELS, "ratings": LEANING_MIN_RATINGS}
         context = {
             **data,
+            # A table per interviewer grows with the organisation: the page shows those that
+            # need a look, the CSV every one.
+            "load_shown": data["load_by_interviewer"][:SHOWN_INTERVIEWERS],
+            "calibration_shown": queries.leaning_furthest_first(data["calibration"])[
+                :SHOWN_INTERVIEWERS
+            ],
             "scope": scope,
             "query": query,
             "charts": bars,

@@ -167,6 +167,21 @@ def interviewer_load(scope):
     return sorted(rows, key=lambda row: (row["week"], row["interviewer"]))
 
 
+def leaning_furthest_first(calibration):
+    """Calibration rows, those whose leaning is told and furthest from their panels first."""
+
+    def key(row):
+        offset = row["mean_offset"] if row["leaning_from"] == "rating" else row["vote_offset"]
+        told = (
+            offset is not None
+            and row["leaning_panels"] >= agreement.LEANING_MIN_PANELS
+            and row["leaning_compared"] >= agreement.LEANING_MIN_RATINGS
+        )
+        return (not told, -abs(offset or 0), str(row["interviewer"]))
+
+    return sorted(calibration, key=key)
+
+
 def load_by_interviewer(weeks):
     """Each interviewer's weeks from `interviewer_load`: those most often over their cap first."""
     people = {}

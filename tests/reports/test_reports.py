@@ -8,13 +8,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from hiring.models import Application, Decision, InterviewSession, Panel, StageChange
+from hiring.models import (
+    Application,
+    Decision,
+    InterviewSession,
+    Panel,
+    SessionInterviewer,
+    StageChange,
+)
 from hiring.pipeline import applications
 from hiring.reports import queries
 from hiring.reports.forms import DEFAULT_PERIOD
 from scorecards import scoring
 from scorecards.agreement import LEANING_MIN_RATINGS
-from tests.factories import ApplicationFactory, OpeningFactory, submitted
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, submitted
 
 
 def moved(application, *stages, days_each=2):
@@ -270,3 +277,60 @@ def test_a_leaning_names_its_sample_and_is_not_told_from_too_few(
     assert "lenient" not in few
     assert '<td>lenient <span class="muted">(10 panels, 10 ratings)</span></td>' in enough
     assert '<td>severe <span class="muted">(10 panels, 10 ratings)</span></td>' in enough
+
+
+def test_the_interviewer_tables_show_those_that_need_a_look_and_the_csv_every_one(
+    client, leadership, team, settings
+):
+    from hiring.reports.cached import SHOWN_INTERVIEWERS
+
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    panel = Panel.objects.create(application=application, created_by=leadership)
+    start = timezone.now() - timedelta(days=3)
+    people = [UserFactory(display_name=f"Interviewer {n:02}") for n in range(30)]
+    for n, person in enumerate(people):
+        session = InterviewSession.objects.create(
+            panel=panel, focus="skills", start=start, end=start + timedelta(hours=1)
+        )
+        # The last five are over their cap of 0 this week: they come first.
+        person.weekly_interview_cap = 0 if n >= 25 else 5
+        person.save()
+        SessionInterviewer.objects.create(
+            session=session, user=person, start=session.start, end=session.end
+        )
+    client.force_login(leadership)
+
+    page = client.get("/reports/").content.decode()
+    csv_rows = list(csv.DictReader(io.StringIO(client.get("/reports/load.csv").content.decode())))
+
+    shown = [f"Interviewer {n:02}" for n in range(30) if f"<td>Interviewer {n:02}</td>" in page]
+    assert len(shown) == SHOWN_INTERVIEWERS
+    assert {f"Interviewer {n}" for n in range(25, 30)} <= set(shown)
+    assert f"The {SHOWN_INTERVIEWERS} of 30 interviewers most often over their cap" in page
+    assert len({row["Interviewer"] for row in csv_rows}) == 30
+
+
+def test_calibration_shows_the_told_leanings_furthest_first():
+    def row(name, offset, panels=5, compared=10):
+        return {
+            "interviewer": name,
+            "mean_offset": offset,
+            "vote_offset": None,
+            "leaning_from": "rating",
+            "leaning_panels": panels,
+            "leaning_compared": compared,
+        }
+
+    rows = [
+        row("calibrated", 0.1),
+        row("too few", 2.0, panels=2),
+        row("severe", -0.9),
+        row("lenient", 0.6),
+    ]
+
+    assert [r["interviewer"] for r in queries.leaning_furthest_first(rows)] == [
+        "severe",
+        "lenient",
+        "calibrated",
+        "too few",
+    ]
