@@ -193,6 +193,12 @@ def send_decision_notice(decision_id, recruiter_id):
 # reports are cache hits). That keeps every task within five minutes, and the broker's
 # visibility timeout short enough to bring a dead worker's emails back soon.
 @shared_task(soft_time_limit=LONGEST_TIME_LIMIT_S - 30, time_limit=LONGEST_TIME_LIMIT_S)
+def refresh_report(page, team_ids, start, end, zone, language, query, leaving_out=()):
+    """A report page a reader found out of date, computed again (hiring/reports/cached.py)."""
+    cached_reports.refresh(page, team_ids, start, end, zone, language, query, leaving_out)
+
+
+@shared_task(soft_time_limit=LONGEST_TIME_LIMIT_S - 30, time_limit=LONGEST_TIME_LIMIT_S)
 def warm_default_reports():
     try:
         return cached_reports.warm_default_reports()

@@ -45,6 +45,11 @@ def test_bench_busy_measures_every_page_again_while_real_writes_land(tmp_path):
         assert write["errors"] == 0, write["error_samples"]
         assert write["count"] > 0
         assert 0 < write["p50_ms"] <= write["p95_ms"]
+    # A worker kept the reports computed meanwhile, as beat's does, and stopped when told.
+    worker = busy["worker"]
+    assert worker["runs"] > 0
+    assert not worker["failure"]
+    assert worker["stopped_cleanly"]
     # The database shows them: counted by the measuring process after the pass.
     before, after = result["data"], busy["data"]
     assert after["submitted_feedback"] > before["submitted_feedback"]

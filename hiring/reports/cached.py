@@ -1,8 +1,14 @@
 """Reports kept computed: their figures and HTML are cached until one of their teams changes,
-and a worker warms the ones people open first."""
+and a worker warms the ones people open first. A page that is slow to compute (a large
+organisation's) is served as it was when a change comes, labelled with when that was, while a
+worker computes it again: a busy organisation's readers never wait for it."""
 
+import hashlib
+import time
 import zoneinfo
+from datetime import date
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -23,6 +29,9 @@ DATA, PAGE = "report-data-2", "report-page-2"
 VALIDITY_DATA, VALIDITY_PAGE = "validity-data-1", "validity-page-1"
 # Rows of the reports' tables per interviewer shown on the page.
 SHOWN_INTERVIEWERS = 25
+# While a worker computes a page again, another reader does not ask for it twice; a task that
+# died frees the way after this long.
+REFRESHING_TIMEOUT_S = 5 * 60
 # One warming run at a time; a run that died frees the way after this long.
 WARMING = "report-warming"
 WARMING_TIMEOUT_S = 15 * 60
@@ -60,8 +69,42 @@ def report_data(scope, teams):
     return freshness.cached(DATA, key, teams, compute)
 
 
-def report_html(scope, teams, query):
-    """The report rendered, kept as long as its figures (see report_data)."""
+class _Outdated(Exception):
+    """The page changed and is slow to compute: a worker will."""
+
+
+def _page(name, parts, teams, render, refresh):
+    """freshness.cached() for a report page, as (html, as_of). as_of is None when the page is
+    up to date. When it is not, and it took REPORTS_IN_BACKGROUND_AFTER_S or more to compute
+    last time, and `refresh` is given (a request's, not a worker's): the page as last computed,
+    with when, and refresh() is called once to have a worker compute it again."""
+    latest_key = f"{name}-latest:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+    refreshing_key = f"{latest_key}:refreshing"
+
+    def compute():
+        latest = cache.get(latest_key) if refresh is not None else None
+        if latest is not None and latest["seconds"] >= settings.REPORTS_IN_BACKGROUND_AFTER_S:
+            raise _Outdated(latest)
+        began = time.monotonic()
+        html, good_until = render()
+        seconds = time.monotonic() - began
+        cache.set(latest_key, {"html": html, "at": timezone.now(), "seconds": seconds}, None)
+        if refresh is None:  # a worker's: the way is free for the next refresh
+            cache.delete(refreshing_key)
+        return html, good_until
+
+    try:
+        return freshness.cached(name, parts, teams, compute), None
+    except _Outdated as outdated:
+        latest = outdated.args[0]
+        if cache.add(refreshing_key, True, REFRESHING_TIMEOUT_S):
+            refresh()
+        return latest["html"], latest["at"]
+
+
+def report_html(scope, teams, query, refresh=None):
+    """The report rendered, kept as long as its figures (see report_data), and when it was
+    computed if it is out of date (see _page)."""
 
     def render_report():
         data = report_data(scope, teams)
@@ -103,7 +146,7 @@ def report_html(scope, teams, query):
         translation.get_language(),
         query,
     )
-    return freshness.cached(PAGE, key, teams, render_report)
+    return _page(PAGE, key, teams, render_report, refresh)
 
 
 def hires_scope(teams, start, end):
@@ -124,8 +167,9 @@ def validity_data(scope, teams, leaving_out=()):
     return freshness.cached(VALIDITY_DATA, key, teams, compute)
 
 
-def validity_html(scope, teams, query, leaving_out=()):
-    """The validity page's report rendered, kept as long as its figures."""
+def validity_html(scope, teams, query, leaving_out=(), refresh=None):
+    """The validity page's report rendered, kept as long as its figures, and when it was
+    computed if it is out of date (see _page)."""
 
     def render_report():
         data = validity_data(scope, teams, leaving_out)
@@ -152,7 +196,35 @@ def validity_html(scope, teams, query, leaving_out=()):
         query,
         leaving_out,
     )
-    return freshness.cached(VALIDITY_PAGE, key, teams, render_report)
+    return _page(VALIDITY_PAGE, key, teams, render_report, refresh)
+
+
+def refresh(page, team_ids, start, end, zone, language, query, leaving_out=()):
+    """Compute a report page again, as its reader asked for it (a worker's task)."""
+    teams = list(Team.objects.filter(pk__in=team_ids))
+    start, end = date.fromisoformat(start), date.fromisoformat(end)
+    with timezone.override(zoneinfo.ZoneInfo(zone)), translation.override(language):
+        if page == PAGE:
+            report_html(teams_scope(teams, start, end), teams, query)
+        else:
+            validity_html(hires_scope(teams, start, end), teams, query, tuple(leaving_out))
+
+
+def refresher(page, scope, teams, query, leaving_out=()):
+    """What a request calls to have a worker compute its page again."""
+    from ..tasks import refresh_report  # here: the tasks import this module
+
+    arguments = [
+        page,
+        [team.pk for team in teams],
+        scope.start.isoformat(),
+        scope.end.isoformat(),
+        timezone.get_current_timezone_name(),
+        translation.get_language(),
+        query,
+        list(leaving_out),
+    ]
+    return lambda: refresh_report.delay(*arguments)
 
 
 def warm_default_reports():

@@ -11,7 +11,10 @@ from django.views.decorators.cache import never_cache
 
 from ..access import reader_teams
 from .cached import (
+    PAGE,
+    VALIDITY_PAGE,
     hires_scope,
+    refresher,
     report_data,
     report_html,
     teams_scope,
@@ -45,8 +48,9 @@ def reports_page(request):
     template = "hiring/reports/reports.html"
     if scope is None:
         return render(request, template, {"form": form}, status=400)
-    html = report_html(scope, teams, request.GET.urlencode())
-    return render(request, template, {"form": form, "report_html": html})
+    query = request.GET.urlencode()
+    html, as_of = report_html(scope, teams, query, refresher(PAGE, scope, teams, query))
+    return render(request, template, {"form": form, "report_html": html, "as_of": as_of})
 
 
 @never_cache
@@ -57,8 +61,10 @@ def validity_page(request):
     if scope is None:
         return render(request, template, {"form": form}, status=400)
     own = own_hires(request.user, scope)
-    html = validity_html(scope, teams, request.GET.urlencode(), own)
-    return render(request, template, {"form": form, "report_html": html})
+    query = request.GET.urlencode()
+    refresh = refresher(VALIDITY_PAGE, scope, teams, query, own)
+    html, as_of = validity_html(scope, teams, query, own, refresh)
+    return render(request, template, {"form": form, "report_html": html, "as_of": as_of})
 
 
 # The validity CSV: a row per criterion, category, the overall vote and each interviewer.

@@ -88,6 +88,7 @@ from psycopg import sql
 
 from hiring.debrief import decisions
 from hiring.models import Application, Decision, Opening, StageChange, Team, User
+from hiring.reports import cached as cached_reports
 from hiring.reports import figures
 from hiring.scheduling import slots
 from scorecards.models import CheckInReview, Feedback, FeedbackRevision, Rating, Vote
@@ -105,6 +106,8 @@ MIN_RUNS = 5
 WRITE_INTERVAL_S = 2.0
 READS_PER_WRITE = 5
 WRITER_STOP_S = 60
+# The busy pass's worker rests this long between two runs of report warming.
+WORKER_PAUSE_S = 1.0
 WRITE_KINDS = ("submission", "move", "decision")
 
 
@@ -354,7 +357,9 @@ class Command(BaseCommand):
             )
         # What the worker that warms the reports does every minute: a database generated
         # before the running figures existed has every day marked outdated by the migration.
+        began = time.perf_counter()
         figures.bring_up_to_date(Team.objects.values("pk"))
+        self.progress(f"Running figures up to date in {time.perf_counter() - began:.1f} s.")
         if options["generate_only"]:
             return
         add_floor_page()
@@ -487,7 +492,7 @@ def measure_busy(runs, write_interval):
     """The pages again, while another process writes through the product (see Writes)."""
     cache.clear()  # each page's first request uncached again, as in the quiet pass
     before = time.perf_counter()
-    with Writes(write_interval) as writes:
+    with Writes(write_interval) as writes, Writes(None, target=warm_loop) as worker:
         pages = measure_pages(runs, pace_s=write_interval / READS_PER_WRITE)
     floor = pages["floor"]["p50_ms"]
     for kind in writes.result["writes"].values():
@@ -498,6 +503,7 @@ def measure_busy(runs, write_interval):
         "seconds": round(time.perf_counter() - before, 1),
         "pages": pages,
         **writes.result,
+        "worker": worker.result,
         "data": data_sizes(),  # after the pass: its writes as the database shows them
     }
 
@@ -512,14 +518,15 @@ class Writes:
     terminated if its write in progress outlasts WRITER_STOP_S. `result` has the writes' counts,
     latencies and errors."""
 
-    def __init__(self, interval):
+    def __init__(self, interval, target=None):
         self.interval = interval
         # Forked from this process, set up as it is: its first query opens its own connection.
         self.context = multiprocessing.get_context("fork")
         self.stop = self.context.Event()
         self.receiver, self.sender = self.context.Pipe(duplex=False)
+        target, args = (write_loop, (interval,)) if target is None else (target, ())
         self.process = self.context.Process(
-            target=write_loop, args=(interval, self.stop, self.sender), name="bench-writes"
+            target=target, args=(*args, self.stop, self.sender), name=f"bench-{target.__name__}"
         )
         self.result = None
 
@@ -569,6 +576,29 @@ def summary(timings, errors, samples):
         "errors": len(errors),
         "error_samples": samples,
     }
+
+
+def warm_loop(stop, sender):
+    """The worker process, with Writes(None, target=warm_loop): what the beat's worker does for
+    the reports (warm_default_reports), again a second after each run, so that the pages a
+    reader found out of date (served as they were, hiring/reports/cached.py) are computed again
+    within about a run; its runs' times say how long that was."""
+    timings, failure = [], None
+    sender.send("ready")
+    try:
+        while not stop.wait(WORKER_PAUSE_S):
+            began = time.perf_counter()
+            cached_reports.warm_default_reports()
+            timings.append(1000 * (time.perf_counter() - began))
+    except BaseException:  # noqa: BLE001 - reported to the measuring process, never lost
+        failure = traceback.format_exc(limit=5)
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
+        runs = percentiles(timings) if timings else {"p50_ms": None, "p95_ms": None}
+        longest = round(max(timings), 1) if timings else None
+        sender.send({"runs": len(timings), **runs, "max_ms": longest, "failure": failure})
+        sender.close()
 
 
 def write_loop(interval, stop, sender):

@@ -1,0 +1,60 @@
+"""A report slow to compute is served as it was after a change, labelled with when, while a
+worker computes it again; a reader never waits for it."""
+
+import pytest
+
+from tests.factories import ApplicationFactory, OpeningFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def applied(page):
+    return page.context["funnel"][0]["reached"] if page.context.get("funnel") else None
+
+
+@pytest.fixture
+def slow_reports(settings):
+    # Every report counts as slow: computed in the background once it has been computed.
+    settings.REPORTS_IN_BACKGROUND_AFTER_S = 0
+
+
+def test_after_a_change_the_reader_gets_the_page_as_it_was_and_a_worker_brings_it_up_to_date(
+    client, leadership, team, slow_reports
+):
+    opening = OpeningFactory(team=team)
+    ApplicationFactory(opening=opening)
+    client.force_login(leadership)
+    first = client.get("/reports/")
+    assert "being brought up to date" not in first.content.decode()
+
+    ApplicationFactory(opening=opening)
+    # Tasks run at once in the tests: the worker's computing happens inside this request.
+    as_it_was = client.get("/reports/").content.decode()
+    after = client.get("/reports/").content.decode()
+
+    assert "These figures are as of" in as_it_was
+    assert "London time</time>: they are being brought up to date" in as_it_was  # their zone
+    assert "<td>Applied</td><td>1</td>" in as_it_was
+    assert "<td>Applied</td><td>2</td>" in after
+    assert "being brought up to date" not in after
+
+
+def test_a_report_quick_to_compute_is_computed_for_its_reader(client, leadership, team):
+    opening = OpeningFactory(team=team)
+    ApplicationFactory(opening=opening)
+    client.force_login(leadership)
+    client.get("/reports/")
+
+    ApplicationFactory(opening=opening)
+    page = client.get("/reports/").content.decode()
+
+    assert "<td>Applied</td><td>2</td>" in page
+    assert "being brought up to date" not in page
+
+
+def test_the_validity_page_is_served_as_it_was_too(client, leadership, team, slow_reports):
+    client.force_login(leadership)
+    client.get("/reports/validity/")
+    ApplicationFactory(opening=OpeningFactory(team=team))
+
+    assert "These figures are as of" in client.get("/reports/validity/").content.decode()
