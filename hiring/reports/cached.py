@@ -82,12 +82,14 @@ def _page(name, parts, teams, render, refresh):
     refreshing_key = f"{latest_key}:refreshing"
 
     def compute():
-        latest = cache.get(latest_key) if refresh is not None else None
-        if latest is not None and latest["seconds"] >= settings.REPORTS_IN_BACKGROUND_AFTER_S:
+        latest = cache.get(latest_key)
+        slow = latest is not None and latest["seconds"] >= settings.REPORTS_IN_BACKGROUND_AFTER_S
+        if slow and refresh is not None:
             raise _Outdated(latest)
         began = time.monotonic()
         html, good_until = render()
-        seconds = time.monotonic() - began
+        # A page found slow stays so: this time its figures may have been cached already.
+        seconds = max(time.monotonic() - began, latest["seconds"] if latest else 0)
         cache.set(latest_key, {"html": html, "at": timezone.now(), "seconds": seconds}, None)
         if refresh is None:  # a worker's: the way is free for the next refresh
             cache.delete(refreshing_key)
@@ -227,21 +229,22 @@ def refresher(page, scope, teams, query, leaving_out=()):
     return lambda: refresh_report.delay(*arguments)
 
 
-def warm_default_reports():
+def warm_default_reports(stopping=lambda: False):
     """Compute the reports people open first (the default period over all their teams, and the
-    validity page's default) where
-    they are out of date, so that they find them cached. A worker runs this every minute: at
-    the size of a large company an organisation-wide report takes seconds to compute. Returns
-    the number of scopes looked at: none while another run is still at it."""
+    validity page's default) where they are out of date, so that they find them cached. A
+    worker runs this every minute: at the size of a large company an organisation-wide report
+    takes a second to compute, its validity page several. The reports come first, the validity
+    pages after; `stopping()` is asked between two pages. Returns the number of scopes looked
+    at: none while another run is still at it."""
     if not cache.add(WARMING, True, WARMING_TIMEOUT_S):
         return 0
     try:
-        return _warm()
+        return _warm(stopping)
     finally:
         cache.delete(WARMING)
 
 
-def _warm():
+def _warm(stopping):
     # The running figures first: whatever is out of date is rebuilt once, for every report.
     figures.bring_up_to_date(Team.objects.values("pk"))
     # Each reader's report is in their own zone (its weeks, its default period and its key) and
@@ -253,10 +256,15 @@ def _warm():
             teams = list(teams)
             key = (frozenset(team.pk for team in teams), reader.time_zone, reader.language_code)
             scopes[key] = teams
-    for (_teams, zone, language), teams in scopes.items():
-        with timezone.override(zoneinfo.ZoneInfo(zone)), translation.override(language):
-            end = timezone.localdate()
-            report_html(teams_scope(teams, end - DEFAULT_PERIOD, end), teams, "")
-            # The validity page's statistics (its bootstrap) take seconds at a large company.
-            validity_html(hires_scope(teams, end - VALIDITY_PERIOD, end), teams, "")
+    pages = [
+        (teams_scope, DEFAULT_PERIOD, report_html),
+        (hires_scope, VALIDITY_PERIOD, validity_html),
+    ]
+    for scope_for, period, html in pages:
+        for (_teams, zone, language), teams in scopes.items():
+            if stopping():
+                return len(scopes)
+            with timezone.override(zoneinfo.ZoneInfo(zone)), translation.override(language):
+                end = timezone.localdate()
+                html(scope_for(teams, end - period, end), teams, "")
     return len(scopes)

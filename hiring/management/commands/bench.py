@@ -588,7 +588,7 @@ def warm_loop(stop, sender):
     try:
         while not stop.wait(WORKER_PAUSE_S):
             began = time.perf_counter()
-            cached_reports.warm_default_reports()
+            cached_reports.warm_default_reports(stopping=stop.is_set)
             timings.append(1000 * (time.perf_counter() - began))
     except BaseException:  # noqa: BLE001 - reported to the measuring process, never lost
         failure = traceback.format_exc(limit=5)
