@@ -989,6 +989,10 @@ class Offer(models.Model):
                 name="one_live_offer_per_application",
             ),
         ]
+        # Drafts to send, on the home page: a few among every offer ever made.
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(status="draft"), name="offer_draft")
+        ]
 
     def __str__(self):
         return f"Offer to {self.application.candidate}"
