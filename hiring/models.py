@@ -754,6 +754,8 @@ class Application(models.Model):
             models.Index(fields=["stage", "stage_changed_at", "id"], name="board_column"),
             # The reports take a team's applications created in a period.
             models.Index(fields=["opening", "created_at"], name="application_opening_created"),
+            # An opening's latest move, for leadership's stalled pipelines.
+            models.Index(fields=["opening", "stage_changed_at"], name="application_opening_moved"),
         ]
 
     def __str__(self):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
 from scorecards.models import Feedback
@@ -169,17 +169,24 @@ def offers_to_send(user):
 def stale_pipelines(now):
     """Openings whose open applications have not moved for STALE_AFTER, the longest still
     first: leadership's to raise with their team."""
-    open_applications = ~Q(applications__stage__in=Application.CLOSED_STAGES)
+    still_open = Application.objects.exclude(stage__in=Application.CLOSED_STAGES)
+    # Each opening's latest move of an open application: one step down an index per opening,
+    # not a count over every application of the organisation.
+    last_move = still_open.filter(opening=OuterRef("pk")).order_by("-stage_changed_at")
     openings = (
-        Opening.objects.annotate(
-            open_count=Count("applications", filter=open_applications),
-            last_move=Max("applications__stage_changed_at", filter=open_applications),
-        )
-        .filter(open_count__gt=0, last_move__lt=now - STALE_AFTER)
+        Opening.objects.annotate(last_move=Subquery(last_move.values("stage_changed_at")[:1]))
+        .filter(last_move__lt=now - STALE_AFTER)
         .select_related("team")
         .order_by("last_move", "pk")
     )
     section = _section(openings)
+    counts = dict(
+        still_open.filter(opening__in=section.rows)
+        .values_list("opening")
+        .annotate(Count("pk"))
+        .order_by()
+    )
     for opening in section.rows:
+        opening.open_count = counts[opening.pk]
         opening.days_still = (now - opening.last_move).days
     return section
