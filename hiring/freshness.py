@@ -1,22 +1,32 @@
 """The board, the reports and the application, debrief and feedback pages, cached until what
 they show changes.
 
-Each team's `data_version` goes up in the same transaction as any change to what its board
-cards, reports and pages show, and a cached entry's key holds the versions of every team it
-covers: once the change commits, no request reads that entry again. A change to a person moves
-on the teams whose pages show them (PERSON_SHOWN); what they may read themselves is in the key
-of the pages cached for them. Callers read the versions with the teams they query anyway, so a
-cache hit costs no query beyond the cache's own.
+Each team's `data_version` goes up in the same transaction as any change to what its reports
+and pages show, and a cached entry's key holds the versions of every team it covers: once the
+change commits, no request reads that entry again. A change to a person moves on the teams
+whose pages show them (PERSON_SHOWN); what they may read themselves is in the key of the pages
+cached for them. Callers read the versions with the teams they query anyway, so a cache hit
+costs no query beyond the cache's own.
 
-Facts that change with the clock alone (days in stage, stale, overdue feedback) are the
-caller's to handle: it says when its entry stops being true, and the entry expires then.
+The board is cached per column instead (cached_columns): each team's column of a stage, and
+its openings in the board's menus, has a version of its own, a random token kept in the cache.
+A change to what a card shows forgets the tokens of the columns that show it once its
+transaction commits (not before: the cache may be Redis, outside the transaction, and a reader
+in between would make a new token and read what was there before); a missing token is made
+anew before the column is read, so a column cached before the change is never read again.
+
+Facts that change with the clock alone are the caller's to handle: the board's cards keep
+the moments they change at and read them on each request (hiring/pipeline/board.py); other
+pages say when their entry stops being true, and the entry expires then.
 """
 
 import hashlib
+import secrets
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -74,15 +84,65 @@ from .models import (
 
 # Long enough to be useful, short enough that filter combinations nobody asks for again leave.
 LONGEST_S = 6 * 3600
+# A team's columns of the board: one per stage, and its openings in the board's menus.
+BOARD_COLUMNS = [*Application.Stage.values, "openings"]
+# The scope of the tokens that stand for a column of every team, read by those who see every
+# team: a change to one team's column forgets its token too.
+EVERY_TEAM = "every"
 
 
 def team_changed(team_ids):
+    """Something of these teams changed that sent no signal (update(), bulk_create()): their
+    pages are read anew, and so is every column of their boards, or, when `team_ids` is a query
+    of applications' teams, the columns of those applications' cards alone (an email sent to
+    one candidate leaves the rest of the board cached). `team_ids`: a list, or a query of team
+    ids."""
+    if isinstance(team_ids, QuerySet) and team_ids.model is Application:
+        _versions_moved(team_ids)
+        _cards_changed(team_ids)
+    else:
+        team_ids = list(Team.objects.filter(pk__in=team_ids).values_list("pk", flat=True))
+        _versions_moved(team_ids)
+        _board_changed(team_ids)
+
+
+def _versions_moved(team_ids):
     """`team_ids`: a list, or a query of team ids (run inside the update)."""
     Team.objects.filter(pk__in=team_ids).update(data_version=F("data_version") + 1)
 
 
 def organisation_changed():
     Team.objects.update(data_version=F("data_version") + 1)
+
+
+def columns_changed(columns):
+    """These (team id, column) of the board are read anew once this transaction commits."""
+    columns = list(columns)
+    transaction.on_commit(lambda: _forget(columns))
+
+
+def _cards_changed(applications):
+    """The columns that show these applications (a query) are read anew once this transaction
+    commits, where the cards are then: a move of one of them may commit first."""
+    transaction.on_commit(lambda: _forget(applications.values_list("opening__team_id", "stage")))
+
+
+def _board_changed(team_ids):
+    columns_changed((team, column) for team in team_ids for column in BOARD_COLUMNS)
+
+
+def _forget(columns):
+    keys = {_token_key(scope, column) for team, column in columns for scope in (team, EVERY_TEAM)}
+    if keys:
+        cache.delete_many(list(keys))
+
+
+def _token_key(scope, column):
+    return f"board-column:{scope}:{column}"
+
+
+def _key(name, parts):
+    return f"{name}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
 
 
 def cached(name, parts, teams, compute):
@@ -92,8 +152,7 @@ def cached(name, parts, teams, compute):
     compute() returns (value, good_until): a datetime, or None when only changes matter.
     """
     versions = sorted((team.pk, team.data_version) for team in teams)
-    digest = hashlib.sha256(repr((parts, versions)).encode()).hexdigest()
-    key = f"{name}:{digest}"
+    key = _key(name, (parts, versions))
     value = cache.get(key)
     if value is None:
         value, good_until = compute()
@@ -105,14 +164,13 @@ def cached(name, parts, teams, compute):
     return value
 
 
-def cached_for_viewer(request, name, parts, teams, compute):
-    """cached() for a page's content as this request's user sees it. It holds dates in their
-    time zone, words in their language and, in its forms, a CSRF token made from their secret:
-    all of it is in the key, so the content only ever goes back to the session it was made
-    for."""
+def _viewer(request):
+    """The request's user as a cached page shows them: dates in their time zone, words in their
+    language and, in its forms, a CSRF token made from their secret. In the key, it makes the
+    page go back only to the session it was made for."""
     get_token(request)  # makes the secret now if the browser has none yet
     user = request.user
-    viewer = (
+    return (
         user.pk,
         # What they may read follows their role, and whether they are a hire follows their
         # address (hiring.access): a change to either reaches no entry made before it.
@@ -122,7 +180,46 @@ def cached_for_viewer(request, name, parts, teams, compute):
         timezone.get_current_timezone_name(),
         translation.get_language(),
     )
-    return cached(name, (viewer, parts), teams, compute)
+
+
+def cached_for_viewer(request, name, parts, teams, compute):
+    """cached() for a page's content as this request's user sees it (_viewer())."""
+    return cached(name, (_viewer(request), parts), teams, compute)
+
+
+def cached_columns(request, name, parts, pieces, compute, now):
+    """Pieces of a page made of the board's columns, as this request's user sees them with
+    `parts`, each kept until a column it shows changes (columns_changed()) or, at `now`, the
+    moment compute gave has passed.
+
+    `pieces` maps each piece's name to the columns it shows, as (team id or EVERY_TEAM,
+    column); compute(names) returns {name: (value, good_until)} for the pieces named. An entry
+    holds the tokens its columns had before it was computed, so one read of the cache brings
+    the entries and the tokens they are checked against.
+    """
+    viewer = _viewer(request)
+    keys = {piece: _key(name, (viewer, parts, piece)) for piece in pieces}
+    token_keys = {column: _token_key(*column) for shown in pieces.values() for column in shown}
+    found = cache.get_many([*keys.values(), *token_keys.values()])
+    # Made before anything is computed: what is computed now is at least as new as its token.
+    made = {key: secrets.token_hex(8) for key in token_keys.values() if key not in found}
+    cache.set_many(made, timeout=None)
+    found |= made
+    values, tokens = {}, {}
+    for piece, shown in pieces.items():
+        tokens[piece] = [found[token_keys[column]] for column in shown]
+        entry = found.get(keys[piece])
+        if entry is not None:
+            made_with, value, good_until = entry
+            if made_with == tokens[piece] and (good_until is None or now < good_until):
+                values[piece] = value
+    outdated = [piece for piece in pieces if piece not in values]
+    if outdated:
+        computed = compute(outdated)
+        entries = {keys[piece]: (tokens[piece], *computed[piece]) for piece in outdated}
+        cache.set_many(entries, LONGEST_S)
+        values |= {piece: value for piece, (value, _good_until) in computed.items()}
+    return values
 
 
 def render_page(request, template, context, *, cache_as=None, teams=(), status=200, **page):
@@ -151,37 +248,79 @@ def earliest(*moments: datetime | None):
 # Audited events (stage moves, feedback submitted or amended, excusals, decisions, panels booked
 # or cancelled, membership) name their team; the rest is watched as it is saved or deleted.
 # Drafts are not watched: nothing cached here shows a draft.
+#
+# A board card (templates/hiring/pipeline/board.html) shows its candidate's name, its opening's
+# title, its team's name, its source, how long it has been in its stage, its scorecards assigned
+# and submitted, overdue ones, and a decision to confirm: a change to any of them reaches the
+# columns that show the card.
 def _part_of_team_saved(instance, **kwargs):
     if instance.team_id is not None:  # an organisation's own audit event
-        team_changed([instance.team_id])
+        _versions_moved([instance.team_id])
+
+
+def _audit_event_saved(instance, **kwargs):
+    _part_of_team_saved(instance)
+    # Sessions booked, moved or cancelled (overdue feedback), decisions recorded or confirmed.
+    if instance.application_id is not None:
+        _cards_changed(Application.objects.filter(pk=instance.application_id))
+
+
+def _membership_saved(instance, **kwargs):
+    _versions_moved([instance.team_id])
+    _board_changed([instance.team_id])  # its cards offer their moves to the team's members
+
+
+def _opening_saved(instance, **kwargs):
+    _versions_moved([instance.team_id])
+    _board_changed([instance.team_id])  # its title is on its cards and in the opening menu
 
 
 def _team_saved(instance, **kwargs):
-    team_changed([instance.pk])
+    _versions_moved([instance.pk])
+    _board_changed([instance.pk])  # its name is on its cards and in the menus
 
 
-def _application_saved(instance, **kwargs):
-    team_changed(Opening.objects.filter(pk=instance.opening_id).values("team_id"))
+def _application_saved(instance, signal, **kwargs):
+    _versions_moved(Opening.objects.filter(pk=instance.opening_id).values("team_id"))
+    if signal is post_delete:
+        columns_changed([(instance.opening.team_id, instance.stage)])
+    else:
+        _cards_changed(Application.objects.filter(pk=instance.pk))
+
+
+def _stage_change_saved(instance, created=False, **kwargs):
+    # A move: the card leaves the column of the stage it was in; its application's save
+    # reaches the column it enters.
+    if created and instance.from_stage:
+        columns_changed([(instance.application.opening.team_id, instance.from_stage)])
 
 
 def _part_of_application_saved(instance, **kwargs):
-    team_changed(Application.objects.filter(pk=instance.application_id).values("opening__team"))
+    _versions_moved(Application.objects.filter(pk=instance.application_id).values("opening__team"))
+
+
+def _feedback_saved(instance, **kwargs):
+    _part_of_application_saved(instance)
+    _cards_changed(Application.objects.filter(pk=instance.application_id))
 
 
 def _scorecard_version_saved(instance, **kwargs):
     # Openings on this scorecard offer its newest version's criteria to assign.
-    team_changed(Opening.objects.filter(scorecard_id=instance.scorecard_id).values("team_id"))
+    _versions_moved(Opening.objects.filter(scorecard_id=instance.scorecard_id).values("team_id"))
 
 
 def _criterion_saved(instance, **kwargs):
-    team_changed(Opening.objects.filter(scorecard__versions=instance.version_id).values("team_id"))
+    _versions_moved(
+        Opening.objects.filter(scorecard__versions=instance.version_id).values("team_id")
+    )
 
 
 def _candidate_saved(instance, **kwargs):
     # Its own applications' pages, and those of the records that may be the same person:
     # an application page lists its candidate's possible duplicates.
     records = [instance.pk, *(found.candidate.pk for found in possible_duplicates(instance))]
-    team_changed(Application.objects.filter(candidate_id__in=records).values("opening__team"))
+    _versions_moved(Application.objects.filter(candidate_id__in=records).values("opening__team"))
+    _cards_changed(Application.objects.filter(candidate_id=instance.pk))
 
 
 # Where a person shows on a cached page (their name; an interviewer's weekly cap on the
@@ -215,19 +354,20 @@ def _person_saved(instance, signal, created=False, update_fields=None, **kwargs)
         organisation_changed()
     # A new person is on no page yet; signing in saves last_login alone, shown nowhere.
     elif not created and (update_fields is None or set(update_fields) - {"last_login", "password"}):
-        team_changed(_teams_showing(instance))
+        _versions_moved(_teams_showing(instance))
 
 
 # Every model a team's data reaches is in one of these two (tests/test_freshness.py checks).
 WATCHED = {
-    AuditEvent: _part_of_team_saved,
+    AuditEvent: _audit_event_saved,
     Application: _application_saved,
-    Feedback: _part_of_application_saved,
+    StageChange: _stage_change_saved,
+    Feedback: _feedback_saved,
     Panel: _part_of_application_saved,
     ScorecardVersion: _scorecard_version_saved,
     Criterion: _criterion_saved,
-    Opening: _part_of_team_saved,
-    Membership: _part_of_team_saved,
+    Opening: _opening_saved,
+    Membership: _membership_saved,
     Team: _team_saved,
     Candidate: _candidate_saved,
     User: _person_saved,
@@ -238,7 +378,6 @@ NOT_WATCHED = {
     Ballot: "membership votes show on the team page, which is not cached",
     Proposal: "membership proposals show on the team page, which is not cached",
     Invitation: "invitations show on the team and organisation pages, which are not cached",
-    StageChange: "written with its application's save or an audited stage move",
     InterviewSession: "created with its panel, booked and cancelled with an audited event",
     SessionInterviewer: "seated with its session, which is created or booked audited",
     SlotOffer: "offers show on the panel page and the candidate's link, not cached",

@@ -1,5 +1,7 @@
 """The pipeline board: applications by stage, filtered, each column paged by keyset."""
 
+import functools
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -16,11 +18,13 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from scorecards.models import Feedback
 
-from .. import freshness
 from ..models import Application, Opening
 
 PAGE_SIZE = 20
@@ -107,9 +111,8 @@ def cards(user, filters, now=None):
         submitted_at=None,
         excused_at=None,
         session__cancelled_at=None,
+        session__end__isnull=False,
     )
-    # The first interview still to end whose scorecard is unwritten: overdue from then on.
-    next_overdue = unwritten.filter(session__end__gte=now).order_by("session__end")
     # The decision is one row at most: a join. A departure from the recommendation waits for a
     # second member's confirmation.
     pending = Q(decision__isnull=False, decision__confirmed_at=None) & ~Q(
@@ -124,8 +127,11 @@ def cards(user, filters, now=None):
         .annotate(
             assigned=_count(Feedback.objects.all()),
             submitted=_count(Feedback.objects.filter(submitted_at__isnull=False)),
-            overdue_feedback=Subquery(unwritten.filter(session__end__lt=now).values("pk")[:1]),
-            next_overdue_at=Subquery(next_overdue.values("session__end")[:1]),
+            # Feedback is overdue from the end of the first interview whose scorecard is
+            # unwritten: a moment, so that what is cached holds no fact of the clock.
+            overdue_feedback=Subquery(
+                unwritten.order_by("session__end").values("session__end")[:1]
+            ),
             pending_confirmation=ExpressionWrapper(pending, output_field=BooleanField()),
         )
         .order_by("stage_changed_at", "pk")
@@ -144,7 +150,8 @@ def _count(feedback):
 
 
 def column(user, filters, stage, after=None, now=None):
-    """One page of a stage's cards after the keyset `after` = (stage_changed_at, pk)."""
+    """One page of a stage's cards after the keyset `after` = (stage_changed_at, pk), the facts
+    that change with the clock left as marks for read_clock()."""
     now = now or timezone.now()
     queryset = cards(user, filters, now).filter(stage=stage)
     if after:
@@ -154,18 +161,10 @@ def column(user, filters, stage, after=None, now=None):
         )
     page = list(queryset[: PAGE_SIZE + 1])
     for card in page:
-        card.has_overdue = card.overdue_feedback is not None
         if card.stage in FORWARD:
             card.ahead, card.behind = moves(card.stage)
             card.next_stage = card.ahead[0] if card.ahead[0] in FORWARD else None
-        card.days_in_stage = (now - card.stage_changed_at).days
-        card.is_stale = (
-            card.stage not in Application.CLOSED_STAGES
-            and now - card.stage_changed_at > STALE_AFTER
-        )
-        # Its day count goes up then (and it turns stale on one of those days).
-        next_day = card.stage_changed_at + timedelta(days=card.days_in_stage + 1)
-        card.reads_differently_at = freshness.earliest(next_day, card.next_overdue_at)
+        _mark_clock(card)
     more = page[PAGE_SIZE] if len(page) > PAGE_SIZE else None
     page = page[:PAGE_SIZE]
     cursor = f"{page[-1].stage_changed_at.isoformat()}_{page[-1].pk}" if more else None
@@ -174,9 +173,8 @@ def column(user, filters, stage, after=None, now=None):
 
 def first_pages(user, filters, now=None, only=None):
     """Each column (or those of the stages `only`) as (stage, cards in it, first page,
-    cursor), and the first moment one of them would read differently with no change to the
-    data: a card's day count, stale or overdue flag, or a card that turns stale joining the
-    stale-only board."""
+    cursor), and for each stage the moment a card joins it with no change to the data: on the
+    stale-only board, when its next card turns stale."""
     now = now or timezone.now()
     stages = [filters.stage] if filters.stage else Application.Stage.values
     if only is not None:
@@ -188,20 +186,72 @@ def first_pages(user, filters, now=None, only=None):
         .values_list("stage")
         .annotate(n=Count("pk"))
     )
-    columns, moments = [], []
+    columns = []
     for stage in stages:
         page, cursor = column(user, filters, stage, now=now)
         columns.append((Application.Stage(stage), counts.get(stage, 0), page, cursor))
-        moments += [card.reads_differently_at for card in page]
+    joins_at = {}
     if filters.stale:
-        turns_stale = (
+        turning = (
             matching(user, replace(filters, stale=False), now)
+            .filter(stage__in=stages, stage_changed_at__gte=now - STALE_AFTER)
             .exclude(stage__in=Application.CLOSED_STAGES)
-            .filter(stage_changed_at__gte=now - STALE_AFTER)
-            .aggregate(first=Min("stage_changed_at"))["first"]
+            .order_by()
+            .values_list("stage")
+            .annotate(first=Min("stage_changed_at"))
         )
-        moments.append(turns_stale and turns_stale + STALE_AFTER)
-    return columns, freshness.earliest(*moments)
+        joins_at = {stage: first + STALE_AFTER for stage, first in turning}
+    return columns, joins_at
+
+
+# What a card shows that changes with the clock alone (days in stage, stale, overdue feedback)
+# is rendered as marks holding the moments it changes at: a column is cached with its marks,
+# and read_clock() reads them against the clock on each request.
+CLOCK_MARK = re.compile(
+    r"<!--clock (?:days (?P<changed>\S+)"
+    r"|flags (?P<overdue>\S+) (?P<stale>\S+) (?P<pending>[01]))-->"
+)
+NEVER = "-"
+
+
+def _mark_clock(card):
+    overdue_from = card.overdue_feedback.isoformat() if card.overdue_feedback else NEVER
+    stale_from = NEVER if card.is_closed else (card.stage_changed_at + STALE_AFTER).isoformat()
+    pending = "1" if card.pending_confirmation else "0"
+    card.days_in_stage = mark_safe(f"<!--clock days {card.stage_changed_at.isoformat()}-->")
+    card.flags = mark_safe(f"<!--clock flags {overdue_from} {stale_from} {pending}-->")
+
+
+def read_clock(html, now):
+    """`html` with its cards' clock marks read at `now`."""
+    language = translation.get_language()
+
+    def read(mark):
+        if mark["changed"]:
+            return _days_in_stage(language, (now - datetime.fromisoformat(mark["changed"])).days)
+        overdue, stale = _passed(mark["overdue"], now), _passed(mark["stale"], now)
+        return _flags(language, overdue, stale, mark["pending"] == "1")
+
+    return mark_safe(CLOCK_MARK.sub(read, html))
+
+
+# Their words are the same on every board read in a language: made once.
+@functools.cache
+def _days_in_stage(language, days):
+    with translation.override(language):
+        text = ngettext("%(counter)s day in stage", "%(counter)s days in stage", days)
+    return text % {"counter": days}
+
+
+@functools.cache
+def _flags(language, overdue, stale, pending):
+    context = {"overdue": overdue, "stale": stale, "pending": pending}
+    with translation.override(language):
+        return render_to_string("hiring/pipeline/board.html#flags", context)
+
+
+def _passed(moment, now):
+    return moment != NEVER and datetime.fromisoformat(moment) < now
 
 
 def parse_cursor(value):

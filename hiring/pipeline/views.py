@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -264,57 +265,120 @@ def assign_interviewer(request, application_id):
     return _render_application(request, application, status=400, assign_form=form)
 
 
+# The board's filter menus, cached as a piece of their own beside its columns.
+MENUS = "menus"
+
+
 @never_cache
 @login_required
 def pipeline_board(request):
     filters = board.Filters.from_query(request.GET)
-    teams = list(Team.objects.visible_to(request.user))
-
-    # The "more" links carry the query string on: it is part of what is cached, with the
-    # language it is read in. The name changes with the parts' shape, so an entry cached
-    # before has no opening menu to miss.
-    parts = freshness.cached_for_viewer(
-        request,
-        "board-with-opening-menu",
-        (sorted(request.GET.lists()), get_language()),
-        teams,
-        lambda: _board_parts(request, filters, teams),
-    )
+    parts = board_parts(request, filters, timezone.now())
     if request.htmx:
         # The opening menu follows the team chosen: swapped in beside the board.
         return HttpResponse(parts["board"] + parts["opening_menu"])
     return render(request, "hiring/pipeline/board.html", {"parts": parts})
 
 
-def _board_parts(request, filters, teams, error=None):
-    """The filters and the board rendered, and when the board would next read differently."""
-    filters, openings = board.follow_team(request.user, filters)
-    columns, good_until = board.first_pages(request.user, filters)
-    context = {
-        "filters": filters,
-        "columns": [column for column in columns if column[0] not in board.FOLDED],
-        "folded_columns": [column for column in columns if column[0] in board.FOLDED],
-        "folded": board.FOLDED,
-        "teams": teams,
-        "openings": openings,
-        "stages": Application.Stage.choices,
-        "error": error,
-        "runs_teams": _teams_run_by(request.user),
-    }
-    parts = {
-        name: render_to_string(f"hiring/pipeline/board.html#{name}", context, request)
-        for name in ("filters", "board")
-    }
-    context["swap"] = True
-    parts["opening_menu"] = render_to_string(
-        "hiring/pipeline/board.html#opening_menu", context, request
+def board_parts(request, filters, now):
+    """The filters, the opening menu and the board as this request's user sees them at `now`.
+
+    Each column and the menus are cached on their own (hiring/freshness.py): a column until a
+    card of a team it shows changes, the menus until an opening or a team does. The "more"
+    links carry the query string on: it is part of what is cached."""
+    user = request.user
+    teams = Team.objects.visible_to(user)  # read for a member's columns, or the menus
+    # Who sees every team reads one token per column, not one per team and column.
+    everyone = [freshness.EVERY_TEAM] if user.sees_all_teams else [team.pk for team in teams]
+    scope = [filters.team] if filters.team else everyone
+    pieces = {stage: [(team, stage) for team in scope] for stage in _stages(filters)}
+    pieces[MENUS] = [(team, "openings") for team in everyone]
+    rendered = freshness.cached_columns(
+        request,
+        "board",
+        sorted(request.GET.lists()),
+        pieces,
+        lambda names: _render_pieces(request, filters, teams, names, now),
+        now,
     )
-    return parts, good_until
+    return _parts(rendered, filters, now)
+
+
+def _stages(filters):
+    return [filters.stage] if filters.stage else Application.Stage.values
 
 
 def _teams_run_by(user):
     """The teams whose cards this user may move."""
     return set(Team.objects.pipeline_run_by(user).values_list("pk", flat=True))
+
+
+def _render_pieces(request, filters, teams, names, now):
+    """The board's columns of the stages named, and its menus if named, each as (its HTML,
+    when it stops being true)."""
+    filters, openings = board.follow_team(request.user, filters)
+    stages = [name for name in names if name != MENUS]
+    columns, joins_at = board.first_pages(request.user, filters, now=now, only=stages)
+    context = {"filters": filters, "runs_teams": _teams_run_by(request.user)}
+    pieces = {
+        column[0]: (_render_column(request, context, column), joins_at.get(column[0]))
+        for column in columns
+    }
+    if MENUS in names:
+        pieces[MENUS] = (_render_menus(filters, teams, openings), None)
+    return pieces
+
+
+def _render_menus(filters, teams, openings):
+    context = {
+        "filters": filters,
+        "teams": teams,
+        "openings": openings,
+        "stages": Application.Stage.choices,
+    }
+    menus = {"filters": render_to_string("hiring/pipeline/board.html#filters", context)}
+    context["swap"] = True
+    menus["opening_menu"] = render_to_string("hiring/pipeline/board.html#opening_menu", context)
+    return menus
+
+
+def _render_column(request, context, column):
+    stage, count, page, cursor = column
+    return render_to_string(
+        "hiring/pipeline/board.html#column",
+        {
+            **context,
+            "folded": board.FOLDED,
+            "stage": stage,
+            "count": count,
+            "page": page,
+            "cursor": cursor,
+        },
+        request,
+    )
+
+
+def _parts(rendered, filters, now, error=None):
+    """The page's parts from its rendered pieces: the board put together from its columns, their
+    cards read at `now`."""
+    columns = [(stage, rendered[stage]) for stage in _stages(filters)]
+    context = {
+        "columns": [html for stage, html in columns if stage not in board.FOLDED],
+        "folded_columns": [html for stage, html in columns if stage in board.FOLDED],
+        "error": error,
+    }
+    board_html = render_to_string("hiring/pipeline/board.html#board", context)
+    return {**rendered[MENUS], "board": board.read_clock(board_html, now)}
+
+
+def _board_with_error(request, filters, error):
+    """The whole board rendered afresh, saying why a move did not happen."""
+    now = timezone.now()
+    names = [*_stages(filters), MENUS]
+    teams = Team.objects.visible_to(request.user)
+    rendered = _render_pieces(request, filters, teams, names, now)
+    html = {name: html for name, (html, _good_until) in rendered.items()}
+    return _parts(html, filters, now, error)
 
 
 @never_cache
@@ -346,9 +410,7 @@ def pipeline_move(request, application_id):
             % {"candidate": application.candidate, "stage": stage},
         )
         return redirect(f"{reverse('pipeline')}?{request.GET.urlencode()}")
-    filters = board.Filters.from_query(request.GET)
-    teams = list(Team.objects.visible_to(request.user))
-    parts, _good_until = _board_parts(request, filters, teams, error)
+    parts = _board_with_error(request, board.Filters.from_query(request.GET), error)
     if request.htmx:
         # The card's form swaps nothing itself; the board with the error takes its place.
         headers = {"HX-Retarget": "#board", "HX-Reswap": "outerHTML"}
@@ -360,19 +422,11 @@ def _moved_columns(request, stages):
     """htmx's answer to a move: the two columns it changed, each swapped in by its id, while
     the rest of the board stands as it is (a move no longer renders the whole board)."""
     filters, _ = board.follow_team(request.user, board.Filters.from_query(request.GET))
-    columns, _ = board.first_pages(request.user, filters, only=stages)
-    context = {"filters": filters, "folded": board.FOLDED, "oob": True}
-    context["runs_teams"] = _teams_run_by(request.user)
-    return HttpResponse(
-        "".join(
-            render_to_string(
-                "hiring/pipeline/board.html#column",
-                {**context, "stage": stage, "count": count, "page": page, "cursor": cursor},
-                request,
-            )
-            for stage, count, page, cursor in columns
-        )
-    )
+    now = timezone.now()
+    columns, _ = board.first_pages(request.user, filters, now=now, only=stages)
+    context = {"filters": filters, "oob": True, "runs_teams": _teams_run_by(request.user)}
+    html = "".join(_render_column(request, context, column) for column in columns)
+    return HttpResponse(board.read_clock(html, now))
 
 
 @never_cache
@@ -383,7 +437,8 @@ def pipeline_column(request, stage):
         raise Http404
     filters, _ = board.follow_team(request.user, board.Filters.from_query(request.GET))
     after = board.parse_cursor(request.GET.get("after", ""))
-    page, cursor = board.column(request.user, filters, stage, after=after)
+    now = timezone.now()
+    page, cursor = board.column(request.user, filters, stage, after=after, now=now)
     context = {
         "stage": Application.Stage(stage),
         "page": page,
@@ -391,4 +446,5 @@ def pipeline_column(request, stage):
         "query": request.GET.copy(),
         "runs_teams": _teams_run_by(request.user),
     }
-    return render(request, "hiring/pipeline/board.html#cards", context)
+    html = render_to_string("hiring/pipeline/board.html#cards", context, request)
+    return HttpResponse(board.read_clock(html, now))
