@@ -67,7 +67,13 @@ def celery_settings(broker_url, *names):
 
 def test_every_task_stops_softly_before_it_is_killed():
     names = {task.name.removeprefix("hiring.tasks.") for task in our_tasks()}
-    assert names == {*SENDING, "refresh_calendar_feeds", "warm_default_reports", *DOMAIN_TASKS}
+    assert names == {
+        *SENDING,
+        "refresh_calendar_feeds",
+        "refresh_report",
+        "warm_default_reports",
+        *DOMAIN_TASKS,
+    }
     for task in our_tasks():
         assert 0 < task.soft_time_limit < task.time_limit <= tasks.LONGEST_TIME_LIMIT_S, task.name
 
