@@ -131,8 +131,8 @@ def proposed_times(user):
     # From the few panels with proposed times: not through every open application.
     panels = Panel.objects.filter(
         pk__in=CandidateWindow.objects.values("panel"),
-        application__in=_scheduled_by(user).exclude(stage__in=Application.CLOSED_STAGES),
-    )
+        application__opening__team__in=Team.objects.pipeline_run_by(user),
+    ).exclude(application__stage__in=Application.CLOSED_STAGES)
     if not user.is_recruiter:
         panels = panels.filter(
             Exists(SlotOffer.objects.filter(panel=OuterRef("pk"), created_by=user))
@@ -156,8 +156,9 @@ def proposed_times(user):
 def offers_to_send(user):
     """Draft offers of the teams whose pipeline this user runs, the oldest first."""
     drafts = (
+        # From the few drafts (a partial index), not through every application's offers.
         Offer.objects.filter(
-            status=Offer.Status.DRAFT,
+            pk__in=Offer.objects.filter(status=Offer.Status.DRAFT).values("pk"),
             application__opening__team__in=Team.objects.pipeline_run_by(user),
         )
         .select_related("application__candidate", "application__opening__team", "created_by")
