@@ -4,6 +4,7 @@ organisation's) is served as it was when a change comes, labelled with when that
 worker computes it again: a busy organisation's readers never wait for it."""
 
 import hashlib
+import logging
 import time
 import zoneinfo
 from datetime import date
@@ -13,6 +14,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from kombu.exceptions import KombuError
 
 from scorecards.agreement import LEANING_MIN_PANELS, LEANING_MIN_RATINGS
 from scorecards.validity import LEVEL, MIN_HIRES, WEAK_BELOW
@@ -22,6 +24,8 @@ from ..access import reader_teams
 from ..models import Team, User
 from . import charts, figures, queries, validity
 from .forms import DEFAULT_PERIOD, VALIDITY_PERIOD
+
+logger = logging.getLogger(__name__)
 
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
@@ -100,7 +104,13 @@ def _page(name, parts, teams, render, refresh):
     except _Outdated as outdated:
         latest = outdated.args[0]
         if cache.add(refreshing_key, True, REFRESHING_TIMEOUT_S):
-            refresh()
+            try:
+                refresh()
+            except (KombuError, OSError):
+                # No broker: the reader still gets the page as it was, and the warming worker
+                # computes it again when it runs.
+                logger.warning("Could not queue a report's refresh", exc_info=True)
+                cache.delete(refreshing_key)
         return latest["html"], latest["at"]
 
 

@@ -58,3 +58,26 @@ def test_the_validity_page_is_served_as_it_was_too(client, leadership, team, slo
     ApplicationFactory(opening=OpeningFactory(team=team))
 
     assert "These figures are as of" in client.get("/reports/validity/").content.decode()
+
+
+def test_with_no_broker_the_reader_still_gets_the_page_as_it_was(
+    client, leadership, team, slow_reports, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    from hiring import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    opening = OpeningFactory(team=team)
+    client.force_login(leadership)
+    client.get("/reports/")
+    ApplicationFactory(opening=opening)
+    # The broker is the outside world here: queueing the refresh fails as when Redis is down.
+    monkeypatch.setattr(tasks.refresh_report, "delay", broker_down)
+
+    page = client.get("/reports/")
+
+    assert page.status_code == 200
+    assert "These figures are as of" in page.content.decode()
