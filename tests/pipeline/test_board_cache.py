@@ -160,7 +160,7 @@ def test_a_change_reaches_the_board_once_it_commits(
 
 @pytest.mark.parametrize("per_stage", [1, 30])
 def test_a_warm_board_runs_the_same_few_queries_however_many_cards(
-    client, leadership, opening, per_stage, django_assert_num_queries
+    client, leadership, opening, per_stage, django_assert_max_num_queries
 ):
     for stage in board.Application.Stage.values:
         for _ in range(per_stage):
@@ -168,8 +168,9 @@ def test_a_warm_board_runs_the_same_few_queries_however_many_cards(
     client.force_login(leadership)
     client.get("/pipeline/")
 
-    # Session, user, organisation, and one read of the cache: the columns and their tokens.
-    with django_assert_num_queries(4):
+    # Session, user, organisation, and one read of the cache: the columns and their tokens
+    # (a query on the database cache, none on Redis).
+    with django_assert_max_num_queries(4):
         assert client.get("/pipeline/").status_code == 200
 
 
