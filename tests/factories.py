@@ -13,17 +13,23 @@ from hiring.models import (
     Application,
     AuditEvent,
     Ballot,
+    CalibrationSums,
     Candidate,
+    Coincidences,
     Decision,
+    DurationCount,
+    InterviewCount,
     Invitation,
     Membership,
     Opening,
     Proposal,
     StageChange,
+    StageReached,
     Team,
     User,
     WorkingHours,
 )
+from hiring.reports import figures
 from hiring.scheduling import booking
 from hiring.scheduling.ics import BusyEvent, busy_events
 from hiring.scheduling.slots import Interval, SessionRequest
@@ -378,3 +384,26 @@ def management(total):
 
 def url(name, application, *args):
     return reverse(name, args=[application.pk, *args])
+
+
+# The reports' running figures as stored (hiring/reports/figures.py), to compare kept with rebuilt.
+STORED = {
+    StageReached: ["team", "day", "stage", "applications"],
+    DurationCount: ["team", "day", "measure", "tenths", "count"],
+    CalibrationSums: ["team", "day", "interviewer", *figures.CALIBRATION_SUMS],
+    Coincidences: [
+        "team",
+        "day",
+        "criterion",
+        "pairable",
+        *(f"o{c}{k}" for c, k in figures.LEVEL_PAIRS),
+    ],
+    InterviewCount: ["team", "interviewer", "start", "interviews"],
+}
+
+
+def stored_figures():
+    return {
+        model.__name__: sorted(model.objects.values_list(*fields))
+        for model, fields in STORED.items()
+    }

@@ -23,13 +23,8 @@ from hypothesis.stateful import (
 from hiring.debrief import decisions
 from hiring.models import (
     Application,
-    CalibrationSums,
-    Coincidences,
-    DurationCount,
-    InterviewCount,
     InterviewSession,
     Membership,
-    StageReached,
     Team,
 )
 from hiring.pipeline import applications
@@ -43,38 +38,18 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
     assigned,
+    stored_figures,
     submit,
     team_fit_panel,
 )
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-STORED = {
-    StageReached: ["team", "day", "stage", "applications"],
-    DurationCount: ["team", "day", "measure", "tenths", "count"],
-    CalibrationSums: ["team", "day", "interviewer", *figures.CALIBRATION_SUMS],
-    Coincidences: [
-        "team",
-        "day",
-        "criterion",
-        "pairable",
-        *(f"o{c}{k}" for c, k in figures.LEVEL_PAIRS),
-    ],
-    InterviewCount: ["team", "interviewer", "start", "interviews"],
-}
-
 
 def refused():
     """What the product refuses (a closed application, a decision not open yet) changes
     nothing: the sequence goes on."""
     return contextlib.suppress(ValidationError, PermissionDenied)
-
-
-def stored_figures():
-    return {
-        model.__name__: sorted(model.objects.values_list(*fields))
-        for model, fields in STORED.items()
-    }
 
 
 class ChangesMachine(RuleBasedStateMachine):

@@ -37,6 +37,7 @@ from hiring.pipeline import applications
 from hiring.privacy import erasure
 from hiring.privacy import export as data_export
 from hiring.privacy.tasks import build_export
+from hiring.reports import figures
 from hiring.scheduling import booking
 from hiring.teams import membership
 from scorecards import editing, scoring
@@ -517,6 +518,8 @@ class Command(BaseCommand):
         FeedbackRevision.objects.filter(feedback__application=application).update(
             submitted_at=last, updated_at=last
         )
+        # Plain updates send no signal: the reports' figures learn of the day it moved to.
+        figures.outdated(application.opening.team_id, [created])
 
     def person(self, local, display_name, role, time_zone):
         email = f"{local}@{DOMAIN}"
