@@ -141,7 +141,8 @@ def _token_key(scope, column):
     return f"board-column:{scope}:{column}"
 
 
-def _key(name, parts):
+def cache_key(name, parts):
+    """The cache's key for `parts` (anything with a stable repr) under `name`."""
     return f"{name}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
 
 
@@ -152,7 +153,7 @@ def cached(name, parts, teams, compute):
     compute() returns (value, good_until): a datetime, or None when only changes matter.
     """
     versions = sorted((team.pk, team.data_version) for team in teams)
-    key = _key(name, (parts, versions))
+    key = cache_key(name, (parts, versions))
     value = cache.get(key)
     if value is None:
         value, good_until = compute()
@@ -198,7 +199,7 @@ def cached_columns(request, name, parts, pieces, compute, now):
     the entries and the tokens they are checked against.
     """
     viewer = _viewer(request)
-    keys = {piece: _key(name, (viewer, parts, piece)) for piece in pieces}
+    keys = {piece: cache_key(name, (viewer, parts, piece)) for piece in pieces}
     token_keys = {column: _token_key(*column) for shown in pieces.values() for column in shown}
     found = cache.get_many([*keys.values(), *token_keys.values()])
     # Made before anything is computed: what is computed now is at least as new as its token.

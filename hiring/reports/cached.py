@@ -3,7 +3,6 @@ and a worker warms the ones people open first. A page that is slow to compute (a
 organisation's) is served as it was when a change comes, labelled with when that was, while a
 worker computes it again: a busy organisation's readers never wait for it."""
 
-import hashlib
 import logging
 import time
 import zoneinfo
@@ -82,7 +81,7 @@ def _page(name, parts, teams, render, refresh):
     up to date. When it is not, and it took REPORTS_IN_BACKGROUND_AFTER_S or more to compute
     last time, and `refresh` is given (a request's, not a worker's): the page as last computed,
     with when, and refresh() is called once to have a worker compute it again."""
-    latest_key = f"{name}-latest:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+    latest_key = freshness.cache_key(f"{name}-latest", parts)
     refreshing_key = f"{latest_key}:refreshing"
 
     def compute():
