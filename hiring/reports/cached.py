@@ -81,7 +81,9 @@ def _page(name, parts, teams, render, refresh):
     up to date. When it is not, and it took REPORTS_IN_BACKGROUND_AFTER_S or more to compute
     last time, and `refresh` is given (a request's, not a worker's): the page as last computed,
     with when, and refresh() is called once to have a worker compute it again."""
-    latest_key = freshness.cache_key(f"{name}-latest", parts)
+    # Whose teams it covers is part of what it is: another reader's teams make another page.
+    covered = sorted(team.pk for team in teams)
+    latest_key = freshness.cache_key(f"{name}-latest", (parts, covered))
     refreshing_key = f"{latest_key}:refreshing"
 
     def compute():

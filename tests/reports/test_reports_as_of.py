@@ -81,3 +81,22 @@ def test_with_no_broker_the_reader_still_gets_the_page_as_it_was(
 
     assert page.status_code == 200
     assert "These figures are as of" in page.content.decode()
+
+
+def test_a_page_as_it_was_goes_only_to_readers_of_the_same_teams(
+    client, leadership, member, team, slow_reports
+):
+    from tests.factories import TeamFactory
+
+    other = OpeningFactory(team=TeamFactory())
+    ApplicationFactory(opening=other)
+    ApplicationFactory(opening=other)
+    ApplicationFactory(opening=OpeningFactory(team=team))
+    client.force_login(leadership)
+    client.get("/reports/")  # every team's, same period, zone and language: three applications
+    client.force_login(member)
+
+    page = client.get("/reports/").content.decode()
+
+    assert "<td>Applied</td><td>1</td>" in page  # their own team's, computed for them
+    assert "being brought up to date" not in page
