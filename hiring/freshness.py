@@ -5,8 +5,10 @@ Each team's `data_version` goes up in the same transaction as any change to what
 and pages show, and a cached entry's key holds the versions of every team it covers: once the
 change commits, no request reads that entry again. A change to a person moves on the teams
 whose pages show them (PERSON_SHOWN); what they may read themselves is in the key of the pages
-cached for them. Callers read the versions with the teams they query anyway, so a cache hit
-costs no query beyond the cache's own.
+cached for them. The validity report, slow to compute, follows `hires_version` instead, which
+moves only with what it reads (a hire, its scorecards and check-ins, a name it shows).
+Callers read the versions with the teams they query anyway, so a cache hit costs no query
+beyond the cache's own.
 
 The board is cached per column instead (cached_columns): each team's column of a stage, and
 its openings in the board's menus, has a version of its own, a random token kept in the cache.
@@ -26,7 +28,7 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import Case, Exists, F, QuerySet, When
 from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -106,13 +108,25 @@ def team_changed(team_ids):
         _board_changed(team_ids)
 
 
-def _versions_moved(team_ids):
-    """`team_ids`: a list, or a query of team ids (run inside the update)."""
-    Team.objects.filter(pk__in=team_ids).update(data_version=F("data_version") + 1)
+def _versions_moved(team_ids, hires=False):
+    """`team_ids`: a list, or a query of team ids (run inside the update). `hires`: whether
+    what the validity report reads changed too, True or, as a query of applications, if one
+    of them is hired."""
+    moved = {"data_version": F("data_version") + 1}
+    if hires is True:
+        moved["hires_version"] = F("hires_version") + 1
+    elif hires is not False:
+        hired = Exists(hires.filter(stage=Application.Stage.HIRED))
+        moved["hires_version"] = Case(
+            When(hired, then=F("hires_version") + 1),
+            default=F("hires_version"),
+            output_field=Team._meta.get_field("hires_version"),
+        )
+    Team.objects.filter(pk__in=team_ids).update(**moved)
 
 
 def organisation_changed():
-    Team.objects.update(data_version=F("data_version") + 1)
+    Team.objects.update(data_version=F("data_version") + 1, hires_version=F("hires_version") + 1)
 
 
 def columns_changed(columns):
@@ -146,13 +160,14 @@ def cache_key(name, parts):
     return f"{name}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
 
 
-def cached(name, parts, teams, compute):
+def cached(name, parts, teams, compute, version="data_version"):
     """What compute() returns for `parts` over `teams`, kept until one of the teams changes
-    or the moment compute() gave passes.
+    (its `version` moves: "hires_version" for what only the validity report reads) or the
+    moment compute() gave passes.
 
     compute() returns (value, good_until): a datetime, or None when only changes matter.
     """
-    versions = sorted((team.pk, team.data_version) for team in teams)
+    versions = sorted((team.pk, getattr(team, version)) for team in teams)
     key = cache_key(name, (parts, versions))
     value = cache.get(key)
     if value is None:
@@ -254,13 +269,11 @@ def earliest(*moments: datetime | None):
 # title, its team's name, its source, how long it has been in its stage, its scorecards assigned
 # and submitted, overdue ones, and a decision to confirm: a change to any of them reaches the
 # columns that show the card.
-def _part_of_team_saved(instance, **kwargs):
-    if instance.team_id is not None:  # an organisation's own audit event
-        _versions_moved([instance.team_id])
-
-
 def _audit_event_saved(instance, **kwargs):
-    _part_of_team_saved(instance)
+    if instance.team_id is not None:  # an organisation's own audit event
+        # A hire's scorecards submitted, amended or excused, its decision, its check-ins.
+        hired = Application.objects.filter(pk=instance.application_id)
+        _versions_moved([instance.team_id], hires=hired if instance.application_id else False)
     # Sessions booked, moved or cancelled (overdue feedback), decisions recorded or confirmed.
     if instance.application_id is not None:
         _cards_changed(Application.objects.filter(pk=instance.application_id))
@@ -272,17 +285,18 @@ def _membership_saved(instance, **kwargs):
 
 
 def _opening_saved(instance, **kwargs):
-    _versions_moved([instance.team_id])
+    _versions_moved([instance.team_id], hires=True)  # its hires may have changed teams
     _board_changed([instance.team_id])  # its title is on its cards and in the opening menu
 
 
 def _team_saved(instance, **kwargs):
-    _versions_moved([instance.pk])
+    _versions_moved([instance.pk], hires=True)
     _board_changed([instance.pk])  # its name is on its cards and in the menus
 
 
 def _application_saved(instance, signal, **kwargs):
-    _versions_moved(Opening.objects.filter(pk=instance.opening_id).values("team_id"))
+    hired = instance.stage == Application.Stage.HIRED
+    _versions_moved(Opening.objects.filter(pk=instance.opening_id).values("team_id"), hires=hired)
     if signal is post_delete:
         columns_changed([(instance.opening.team_id, instance.stage)])
     else:
@@ -301,6 +315,7 @@ def _part_of_application_saved(instance, **kwargs):
 
 
 def _feedback_saved(instance, **kwargs):
+    # Not a hire's: feedback no longer changes once its application is closed.
     _part_of_application_saved(instance)
     _cards_changed(Application.objects.filter(pk=instance.application_id))
 
@@ -312,7 +327,8 @@ def _scorecard_version_saved(instance, **kwargs):
 
 def _criterion_saved(instance, **kwargs):
     _versions_moved(
-        Opening.objects.filter(scorecard__versions=instance.version_id).values("team_id")
+        Opening.objects.filter(scorecard__versions=instance.version_id).values("team_id"),
+        hires=True,  # its name, on the validity report
     )
 
 
@@ -355,7 +371,7 @@ def _person_saved(instance, signal, created=False, update_fields=None, **kwargs)
         organisation_changed()
     # A new person is on no page yet; signing in saves last_login alone, shown nowhere.
     elif not created and (update_fields is None or set(update_fields) - {"last_login", "password"}):
-        _versions_moved(_teams_showing(instance))
+        _versions_moved(_teams_showing(instance), hires=True)
 
 
 # Every model a team's data reaches is in one of these two (tests/test_freshness.py checks).

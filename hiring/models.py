@@ -254,6 +254,10 @@ class Team(models.Model):
     # Goes up in the same transaction as any change to what the team's board cards and
     # reports show, so a cached board or report knows it is out of date (hiring/freshness.py).
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Goes up with data_version when what the validity report reads changes (a hire, its
+    # scorecards, its check-ins, a name shown): the report is slow to compute and changes
+    # far less often than the rest.
+    hires_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = TeamQuerySet.as_manager()
 
@@ -264,13 +268,13 @@ class Team(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        # data_version only goes up, in the database: a save from an instance read earlier
+        # The versions only go up, in the database: a save from an instance read earlier
         # must not put an older version back.
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "data_version"
+                if not field.primary_key and field.name not in ("data_version", "hires_version")
             ]
         super().save(*args, **kwargs)
 

@@ -76,7 +76,7 @@ class _Outdated(Exception):
     """The page changed and is slow to compute: a worker will."""
 
 
-def _page(name, parts, teams, render, refresh):
+def _page(name, parts, teams, render, refresh, version="data_version"):
     """freshness.cached() for a report page, as (html, as_of). as_of is None when the page is
     up to date. When it is not, and it took REPORTS_IN_BACKGROUND_AFTER_S or more to compute
     last time, and `refresh` is given (a request's, not a worker's): the page as last computed,
@@ -101,7 +101,7 @@ def _page(name, parts, teams, render, refresh):
         return html, good_until
 
     try:
-        return freshness.cached(name, parts, teams, compute), None
+        return freshness.cached(name, parts, teams, compute, version), None
     except _Outdated as outdated:
         latest = outdated.args[0]
         if cache.add(refreshing_key, True, REFRESHING_TIMEOUT_S):
@@ -169,15 +169,15 @@ def hires_scope(teams, start, end):
 
 def validity_data(scope, teams, leaving_out=()):
     """The validity page's figures (hiring/reports/validity.py) without the hires
-    `leaving_out` (validity.own_hires), kept until one of the teams changes: a submitted
-    check-in is an audited event of its team."""
+    `leaving_out` (validity.own_hires), kept until what it reads of one of the teams changes
+    (their hires_version: a hire, its scorecards and check-ins, a name it shows)."""
 
     def compute():
         return validity.figures(scope, leaving_out), None
 
     # The period is read in the current time zone.
     key = (scope.start, scope.end, timezone.get_current_timezone_name(), leaving_out)
-    return freshness.cached(VALIDITY_DATA, key, teams, compute)
+    return freshness.cached(VALIDITY_DATA, key, teams, compute, "hires_version")
 
 
 def validity_html(scope, teams, query, leaving_out=(), refresh=None):
@@ -209,7 +209,7 @@ def validity_html(scope, teams, query, leaving_out=(), refresh=None):
         query,
         leaving_out,
     )
-    return _page(VALIDITY_PAGE, key, teams, render_report, refresh)
+    return _page(VALIDITY_PAGE, key, teams, render_report, refresh, "hires_version")
 
 
 def refresh(page, team_ids, start, end, zone, language, query, leaving_out=()):
