@@ -26,7 +26,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import Case, Exists, F, QuerySet, When
 from django.db.models.signals import post_delete, post_save
@@ -34,6 +34,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from scorecards.models import (
     CheckIn,
@@ -86,6 +87,10 @@ from .models import (
 
 # Long enough to be useful, short enough that filter combinations nobody asks for again leave.
 LONGEST_S = 6 * 3600
+# Fragments outlive nothing they show (their key is made of it); this bounds how long an
+# erased candidate's name may stay in a process's memory, never shown again.
+FRAGMENTS_S = 3600
+fragments = caches["fragments"]
 # A team's columns of the board: one per stage, and its openings in the board's menus.
 BOARD_COLUMNS = [*Application.Stage.values, "openings"]
 # The scope of the tokens that stand for a column of every team, read by those who see every
@@ -236,6 +241,19 @@ def cached_columns(request, name, parts, pieces, compute, now):
         cache.set_many(entries, LONGEST_S)
         values |= {piece: value for piece, (value, _good_until) in computed.items()}
     return values
+
+
+def cached_each(request, name, items, facts, render):
+    """render(item) for each of `items`, as this request's user sees it, kept in this
+    process's memory (the "fragments" cache) under a key made of all it shows, `facts(item)`:
+    a change to any of them makes another key, so nothing has to forget an entry, and one held
+    by another process is never needed to be right."""
+    viewer = _viewer(request)
+    keys = [cache_key(name, (viewer, facts(item))) for item in items]
+    found = fragments.get_many(keys)
+    made = {key: render(item) for key, item in zip(keys, items, strict=True) if key not in found}
+    fragments.set_many(made, FRAGMENTS_S)
+    return [mark_safe(found[key] if key in found else made[key]) for key in keys]
 
 
 def render_page(request, template, context, *, cache_as=None, teams=(), status=200, **page):

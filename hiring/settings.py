@@ -135,6 +135,14 @@ else:
         }
     }
 
+# Rendered fragments keyed by all they show (hiring/freshness.py cached_each): right in any
+# process, so each keeps its own, in memory.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "teamfit-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
+
 # Sessions in the database, never in the cache: a Redis outage signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -214,6 +214,25 @@ CLOCK_MARK = re.compile(
 NEVER = "-"
 
 
+def card_facts(card, runs_teams):
+    """Everything a card shows (board.html#card) for a reader who may move the cards of
+    `runs_teams`: a card is rendered again only when one of these changes."""
+    return (
+        card.pk,
+        str(card.candidate),
+        card.opening.title,
+        str(card.opening.team),
+        card.source,
+        card.stage,
+        card.stage_changed_at,
+        card.submitted,
+        card.assigned,
+        card.overdue_feedback,
+        card.pending_confirmation,
+        card.opening.team_id in runs_teams,
+    )
+
+
 def _mark_clock(card):
     overdue_from = card.overdue_feedback.isoformat() if card.overdue_feedback else NEVER
     stale_from = NEVER if card.is_closed else (card.stage_changed_at + STALE_AFTER).isoformat()

@@ -351,10 +351,26 @@ def _render_column(request, context, column):
             "folded": board.FOLDED,
             "stage": stage,
             "count": count,
-            "page": page,
+            "cards": _render_cards(request, page, context["runs_teams"]),
             "cursor": cursor,
         },
         request,
+    )
+
+
+def _render_cards(request, page, runs_teams):
+    """Each card of `page` as HTML: a move changes one card of the two columns it renders
+    again, and the others are not rendered twice (freshness.cached_each)."""
+    query = request.GET
+    context = {"runs_teams": runs_teams, "query": query}
+    return freshness.cached_each(
+        request,
+        "board-card",
+        page,
+        lambda card: (board.card_facts(card, runs_teams), query.urlencode()),
+        lambda card: render_to_string(
+            "hiring/pipeline/board.html#card", {**context, "card": card}, request
+        ),
     )
 
 
@@ -441,10 +457,9 @@ def pipeline_column(request, stage):
     page, cursor = board.column(request.user, filters, stage, after=after, now=now)
     context = {
         "stage": Application.Stage(stage),
-        "page": page,
+        "cards": _render_cards(request, page, _teams_run_by(request.user)),
         "cursor": cursor,
         "query": request.GET.copy(),
-        "runs_teams": _teams_run_by(request.user),
     }
     html = render_to_string("hiring/pipeline/board.html#cards", context, request)
     return HttpResponse(board.read_clock(html, now))

@@ -5,11 +5,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from hiring import freshness
 from hiring.models import InterviewSession, Panel
 from hiring.pipeline import applications, board, views
 from tests.factories import ApplicationFactory, OpeningFactory, assigned, submit
@@ -35,7 +37,7 @@ def board_read(client):
 
 
 def column_of(text, stage):
-    return re.search(rf'aria-labelledby="col-{stage}">(.*?)</section>', text, re.S).group(1)
+    return re.search(rf'aria-labelledby="col-{stage}"[^>]*>(.*?)</section>', text, re.S).group(1)
 
 
 def count_of(text, stage):
@@ -277,3 +279,78 @@ def test_on_the_stale_board_a_card_turning_stale_joins_its_column(signed_in_requ
 
     assert rebuilt(queries) == {"screen"}
     assert f"/applications/{turning.pk}/" in later["board"]
+
+
+@pytest.fixture
+def cards_rendered(monkeypatch):
+    """The number of cards rendered (not found ready, freshness.cached_each) by get(path) or
+    post(path, data), as the client returns it: (response, cards rendered)."""
+    stored = []
+    store = freshness.fragments.set_many
+
+    def set_many(entries, *args, **kwargs):
+        stored.append(len(entries))
+        return store(entries, *args, **kwargs)
+
+    monkeypatch.setattr(freshness.fragments, "set_many", set_many)
+
+    def rendered(request):
+        stored.clear()
+        response = request()
+        return response, sum(stored)
+
+    return rendered
+
+
+def test_a_moves_reply_renders_the_moved_card_alone(client, member, opening, cards_rendered):
+    moving = ApplicationFactory(opening=opening, stage="screen", candidate__name="Ola Quinn")
+    for _ in range(3):
+        ApplicationFactory(opening=opening, stage="screen")
+        ApplicationFactory(opening=opening, stage="panel")
+    client.force_login(member)
+    client.get("/pipeline/")
+
+    response, rendered = cards_rendered(
+        lambda: client.post(
+            f"/pipeline/applications/{moving.pk}/move/",
+            {"stage": "panel"},
+            headers={"HX-Request": "true"},
+        )
+    )
+
+    assert rendered == 1
+    assert "Ola Quinn" in column_of(response.text, "panel")
+    assert "Ola Quinn" not in column_of(response.text, "screen")
+
+
+def test_cards_found_ready_are_the_cards_rendered_anew(client, member, opening, cards_rendered):
+    for stage in ("applied", "screen", "panel", "debrief"):
+        ApplicationFactory(opening=opening, stage=stage)
+    client.force_login(member)
+    freshness.fragments.clear()
+    first, rendered = cards_rendered(lambda: client.get("/pipeline/"))
+    cache.clear()  # the columns, not their cards
+
+    again, rendered_again = cards_rendered(lambda: client.get("/pipeline/"))
+
+    assert (rendered, rendered_again) == (4, 0)
+    for stage in board.Application.Stage.values:
+        assert column_of(again.text, stage) == column_of(first.text, stage)
+
+
+def test_a_change_to_what_a_card_shows_renders_it_anew(
+    client, member, opening, committed, cards_rendered
+):
+    application = ApplicationFactory(opening=opening, stage="screen", candidate__name="Ola Quinn")
+    client.force_login(member)
+    client.get("/pipeline/")
+
+    with committed():
+        application.candidate.name = "Ola Quinn-Reyes"
+        application.candidate.save()
+        assigned(application, member, "skills")
+
+    response, rendered = cards_rendered(lambda: client.get("/pipeline/"))
+    assert rendered == 1
+    assert "Ola Quinn-Reyes" in column_of(response.text, "screen")
+    assert "0 of 1 submitted" in column_of(response.text, "screen")
