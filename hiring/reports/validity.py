@@ -54,8 +54,16 @@ def own_hires(user, scope):
     """The hires of the scope who are `user` (a hire who joined the team): check-in results are
     never shown to the hire, so the figures they read leave their own hire out."""
     addresses = addresses_of([user])[user.pk]
-    # Their candidate records first, by the index on the lower-cased address.
-    records = Candidate.objects.alias(email_lower=Lower("email")).filter(email_lower__in=addresses)
+    # Their candidate records first, by the index on the lower-cased address, then their
+    # applications by the candidates' index: most readers were never candidates, and a
+    # subquery would let a database without statistics walk every hire instead.
+    records = list(
+        Candidate.objects.alias(email_lower=Lower("email"))
+        .filter(email_lower__in=addresses)
+        .values_list("pk", flat=True)
+    )
+    if not records:
+        return ()
     return tuple(
         scope.applications.filter(stage=Application.Stage.HIRED, candidate__in=records)
         .order_by("pk")
