@@ -3,6 +3,10 @@
 Nothing kept in the cache is worth a 500: cached pages are computed afresh, and allauth's rate
 limits, whose counters and locks live here, let requests through while Redis is away. A login
 that is not rate-limited for a few minutes beats no login at all.
+
+A deletion that could not reach Redis is made once it answers again: the board forgets a
+column's token by deleting it (hiring/freshness.py), and a Redis that was only out of this
+process's reach, or kept its data, would otherwise go on serving the column as it was.
 """
 
 import functools
@@ -42,30 +46,35 @@ class Outage:
             logger.warning("Redis cache unreachable, serving without it: %s", error)
 
     def ended(self):
-        if self.retry_at is not None:
-            self.retry_at = None
-            logger.info("Redis cache reachable again")
+        """True once, when an outage ends."""
+        if self.retry_at is None:
+            return False
+        self.retry_at = None
+        logger.info("Redis cache reachable again")
+        return True
 
 
 def _fail_open(operation, fallback):
-    """`operation`, or what `fallback` gives for the same arguments while Redis is unreachable."""
+    """`operation`, or what `fallback` gives for the cache and the same arguments while Redis
+    is unreachable."""
 
     @functools.wraps(operation)
     def attempt(self, *args, **kwargs):
         if self.outage.ongoing():
-            return fallback(*args, **kwargs)
+            return fallback(self, *args, **kwargs)
         try:
             result = operation(self, *args, **kwargs)
         except UNREACHABLE as error:
             self.outage.began(error)
-            return fallback(*args, **kwargs)
-        self.outage.ended()
+            return fallback(self, *args, **kwargs)
+        if self.outage.ended():
+            self.delete_missed()
         return result
 
     return attempt
 
 
-def _not_found(key, *args, **kwargs):
+def _not_found(cache, key, *args, **kwargs):
     raise ValueError(f"Key '{key}' not found.")
 
 
@@ -77,17 +86,36 @@ class FailOpenRedisCache(RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS", {}))
         self.outage = Outage(options.pop("RETRY_AFTER", RETRY_AFTER_S))
+        # Keys (as stored) whose deletion did not reach Redis.
+        self.missed = set()
         super().__init__(server, {**params, "OPTIONS": options})
 
-    get = _fail_open(RedisCache.get, lambda key, default=None, version=None: default)
+    def miss(self, keys, version=None):
+        self.missed.update(self.make_and_validate_key(key, version=version) for key in keys)
+
+    def delete_missed(self):
+        if not self.missed:
+            return
+        missed, self.missed = list(self.missed), set()
+        try:
+            self._cache.delete_many(missed)
+        except UNREACHABLE as error:
+            self.missed.update(missed)
+            self.outage.began(error)
+
+    get = _fail_open(RedisCache.get, lambda cache, key, default=None, version=None: default)
     get_many = _fail_open(RedisCache.get_many, lambda *args, **kwargs: {})
     has_key = _fail_open(RedisCache.has_key, lambda *args, **kwargs: False)
     # "Added": allauth takes its rate-limit lock with add(), and so goes on.
     add = _fail_open(RedisCache.add, lambda *args, **kwargs: True)
     set = _fail_open(RedisCache.set, lambda *args, **kwargs: None)
-    set_many = _fail_open(RedisCache.set_many, lambda data, *args, **kwargs: list(data))
+    set_many = _fail_open(RedisCache.set_many, lambda cache, data, *args, **kwargs: list(data))
     touch = _fail_open(RedisCache.touch, lambda *args, **kwargs: False)
     incr = _fail_open(RedisCache.incr, _not_found)
-    delete = _fail_open(RedisCache.delete, lambda *args, **kwargs: False)
-    delete_many = _fail_open(RedisCache.delete_many, lambda *args, **kwargs: None)
-    clear = _fail_open(RedisCache.clear, lambda: False)
+    delete = _fail_open(
+        RedisCache.delete, lambda cache, key, version=None: cache.miss([key], version) or False
+    )
+    delete_many = _fail_open(
+        RedisCache.delete_many, lambda cache, keys, version=None: cache.miss(keys, version)
+    )
+    clear = _fail_open(RedisCache.clear, lambda cache: False)

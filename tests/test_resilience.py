@@ -72,9 +72,11 @@ def free_port():
 class RedisServer:
     """A redis-server of this test's own, to stop and start again."""
 
-    def __init__(self, binary, folder):
+    def __init__(self, binary, folder, keeps_data=False):
         self.port = free_port()
         self.command = [binary, "--port", str(self.port), "--save", "", "--dir", str(folder)]
+        if keeps_data:  # on disk, as it stops and starts again
+            self.command += ["--appendonly", "yes", "--appendfsync", "always"]
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = None
 
@@ -94,12 +96,24 @@ class RedisServer:
         self.process.wait(timeout=10)
 
 
-@pytest.fixture
-def redis_server(tmp_path):
+def started_redis(folder, keeps_data=False):
     binary = shutil.which("redis-server")
     require("redis-server", binary, "install Debian's redis-server package")
-    server = RedisServer(binary, tmp_path)
+    server = RedisServer(binary, folder, keeps_data)
     server.start()
+    return server
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = started_redis(tmp_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_keeping_data(tmp_path):
+    server = started_redis(tmp_path, keeps_data=True)
     yield server
     server.stop()
 
@@ -127,3 +141,18 @@ def test_a_failed_redis_is_left_alone_for_a_while(redis_server, settings):
     redis_server.start()
     cache.set("greeting", "hello")
     assert cache.get("greeting") is None
+
+
+def test_a_deletion_that_missed_redis_is_made_once_it_answers(redis_keeping_data, settings):
+    # The board forgets a column by deleting its token: a Redis that comes back with its data
+    # (or was only out of this process's reach) would otherwise serve the column as it was.
+    settings.CACHES = fail_open_cache(redis_keeping_data.url)
+    cache.set_many({"board-column:1:screen": "before", "board-column:1:panel": "before"})
+    cache.set("greeting", "hello")
+    redis_keeping_data.stop()
+    cache.delete_many(["board-column:1:screen", "board-column:1:panel"])
+
+    redis_keeping_data.start()
+    assert cache.get("greeting") == "hello"  # its data kept, and the first call that reaches it
+
+    assert cache.get_many(["board-column:1:screen", "board-column:1:panel"]) == {}
