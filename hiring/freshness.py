@@ -101,9 +101,8 @@ EVERY_TEAM = "every"
 def team_changed(team_ids):
     """Something of these teams changed that sent no signal (update(), bulk_create()): their
     pages are read anew, and so is every column of their boards, or, when `team_ids` is a query
-    of applications' teams, the columns of those applications' cards alone (an email sent to
-    one candidate leaves the rest of the board cached). `team_ids`: a list, or a query of team
-    ids."""
+    of applications' teams, the columns of those applications' cards alone (an erased name
+    leaves the rest of the board cached). `team_ids`: a list, or a query of team ids."""
     if isinstance(team_ids, QuerySet) and team_ids.model is Application:
         _versions_moved(team_ids)
         _cards_changed(team_ids)
@@ -111,6 +110,12 @@ def team_changed(team_ids):
         team_ids = list(Team.objects.filter(pk__in=team_ids).values_list("pk", flat=True))
         _versions_moved(team_ids)
         _board_changed(team_ids)
+
+
+def pages_changed(team_ids):
+    """team_changed() for a change no board card shows (an email's status, on its application's
+    page): the board stays cached. `team_ids`: a list, or a query of team ids."""
+    _versions_moved(team_ids)
 
 
 def _versions_moved(team_ids, hires=False):

@@ -151,7 +151,7 @@ def confirm(email, delay=None):
 def _shown_changed(email, changed):
     """update() sends no signal: the application's cached page learns of the change here."""
     if changed:
-        freshness.team_changed(
+        freshness.pages_changed(
             Application.objects.filter(pk=email.application_id).values("opening__team")
         )
     return bool(changed)

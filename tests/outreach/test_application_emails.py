@@ -6,12 +6,15 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from hiring.models import CandidateEmail, EmailTemplate, Notification
 from hiring.outreach import editing, messages
 from tests.factories import HTMX, ApplicationFactory, field_errors
+from tests.pipeline.test_board_cache import rebuilt
 
 Kind = EmailTemplate.Kind
 Status = CandidateEmail.Status
@@ -179,6 +182,27 @@ def test_the_page_shows_what_cancel_confirm_and_send_changed(signed_in, applicat
     assert "Undo" in page(client, application)
     messages.cancel(other)
     assert page(client, application).count("Cancelled ") == 1
+
+
+def test_an_emails_progress_leaves_the_board_cached(
+    signed_in, application, recruiter, django_capture_on_commit_callbacks
+):
+    """A card shows nothing of its emails: confirming and sending one rebuilds no column."""
+    client = signed_in(recruiter)
+    email = messages.queue_email(
+        application, Kind.REJECTED_AFTER_SCREEN, awaiting_confirmation=True
+    )
+    client.get("/pipeline/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        messages.confirm(email)
+        due_now(email)
+        messages.send_due()
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/pipeline/")
+    assert rebuilt(queries) == set()
+    assert "Sent " in page(client, application)
 
 
 def test_a_recruiter_confirms_an_awaiting_rejection_and_it_goes_once_after_the_delay(
