@@ -402,12 +402,26 @@ def _application_saved(instance, **kwargs):
 
 
 def _part_of_application_saved(instance, **kwargs):
-    _application_outdated(instance.application_id)
+    application = _application_in_hand(instance)
+    if application is None:
+        _application_outdated(instance.application_id)
+    else:
+        outdated(application.opening.team_id, [application.created_at])
+
+
+def _application_in_hand(part):
+    """The part's application when it was saved with it in hand, opening included (a move, a
+    decision, a submission): its team and day then need no query. None otherwise."""
+    relation = type(part)._meta.get_field("application")
+    if not relation.is_cached(part):
+        return None
+    application = relation.get_cached_value(part)
+    return application if Application.opening.field.is_cached(application) else None
 
 
 def _feedback_saved(instance, **kwargs):
     if not instance.practice:  # counted nowhere
-        _application_outdated(instance.application_id)
+        _part_of_application_saved(instance)
 
 
 def _session_changing(instance, **kwargs):
