@@ -120,16 +120,26 @@ def waiting_for(feedback):
     return [f for f in feedback if f.is_waiting]
 
 
+def _locked(application, *related):
+    """The application read anew with its `related` objects, its row (alone) locked until the
+    transaction ends."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("opening__team", *related)
+        .get(pk=application.pk)
+    )
+
+
 def maybe_open_debrief(application, actor):
     """Open the debrief once the quorum is met and nobody on the panel is still to submit."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = _locked(application)
     if application.debrief_opened_at:
         return application
+    # Most submissions leave someone still to write: one query answers them.
+    if application.feedback.filter(submitted_at=None, excused_at=None).exists():
+        return application
     feedback = panel_feedback(application)
-    if (
-        waiting_for(feedback)
-        or recommend(application, feedback).outcome == recommendation.Outcome.NOT_YET
-    ):
+    if recommend(application, feedback).outcome == recommendation.Outcome.NOT_YET:
         return application
     application.debrief_opened_at = timezone.now()
     application.save(update_fields=["debrief_opened_at"])
@@ -186,7 +196,8 @@ def record_decision(application, by, outcome, rationale=""):
         raise ValidationError(_("Choose hire, no hire or hold."))
     try:
         with transaction.atomic():
-            application = Application.objects.select_for_update().get(pk=application.pk)
+            # Its candidate: the email a decision queues; its decision: whether there is one.
+            application = _locked(application, "candidate", "decision")
             feedback = panel_feedback(application)
             _require_decider(application, by, feedback)
             if not application.debrief_opened_at:

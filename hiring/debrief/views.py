@@ -24,7 +24,8 @@ def _render_debrief(request, application, status=200, **context):
     comes back with errors or htmx asks for the decision alone."""
     template = "hiring/debrief/debrief.html"
     if request.htmx:
-        context = _debrief_context(request.user, application, context)
+        feedback = decisions.panel_feedback(application)
+        context = _decision_context(request.user, application, feedback, context)
         return render(request, f"{template}#decision", context, status=status)
     return freshness.render_page(
         request,
@@ -37,30 +38,45 @@ def _render_debrief(request, application, status=200, **context):
     )
 
 
-def _debrief_context(user, application, context):
-    context = dict(context)
-    feedback = decisions.panel_feedback(application)
+def _decision_context(user, application, feedback, context):
+    """What the decision's part of the page shows: the rule, the recommendation to those who
+    read the panel, and the decision or the form to record it. `context` may hold the decision
+    when the caller has it."""
     readable = reads_panel_feedback(user, application, feedback)
-    submitted = [f for f in feedback if f.is_submitted]
     is_member = application.opening.team.has_member(user)
+    context = dict(context)
+    if "decision" not in context:
+        context["decision"] = (
+            Decision.objects.filter(application=application)
+            .select_related("recorded_by", "confirmed_by")
+            .first()
+        )
     context.update(
         application=application,
         feedback=feedback,
-        waiting=decisions.waiting_for(feedback),
-        quorum_reasons=decisions.quorum(application, feedback)[1],
         readable=readable,
         is_member=is_member,
         decides=is_member and readable,
-        own_waiting=still_to_score(user, feedback),
-        decision=Decision.objects.filter(application=application)
-        .select_related("recorded_by", "confirmed_by")
-        .first(),
         rule_phrase=METHOD_PHRASES[application.decision_rule["decision_method"]],
         vote_counting_phrase=VOTE_COUNTING_PHRASES[application.decision_rule["vote_counting"]],
     )
     if readable:
         context["recommendation"] = decisions.recommend(application, feedback)
         context["recommendation_label"] = Outcome(context["recommendation"].outcome).label
+    context.setdefault("decision_form", DecisionForm())
+    return context
+
+
+def _debrief_context(user, application, context):
+    feedback = decisions.panel_feedback(application)
+    context = _decision_context(user, application, feedback, context)
+    context.update(
+        waiting=decisions.waiting_for(feedback),
+        quorum_reasons=decisions.quorum(application, feedback)[1],
+        own_waiting=still_to_score(user, feedback),
+    )
+    if context["readable"]:
+        submitted = [f for f in feedback if f.is_submitted]
         context["grid"] = ratings_grid(submitted)
         ratings = [
             aggregation.Rating(scorecard.interviewer_id, r.criterion_id, r.score)
@@ -69,7 +85,6 @@ def _debrief_context(user, application, context):
         ]
         context["spread"] = aggregation.criterion_spread(ratings)
         context["tally"] = aggregation.vote_tally(decisions.counted_votes(application, feedback))
-    context.setdefault("decision_form", DecisionForm())
     context.setdefault("excuse_form", ExcuseForm())
     return context
 
@@ -105,7 +120,7 @@ def record_decision(request, application_id):
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            decisions.record_decision(
+            record = decisions.record_decision(
                 application,
                 request.user,
                 form.cleaned_data["outcome"],
@@ -114,7 +129,7 @@ def record_decision(request, application_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _after(request, application, _("Decision recorded."))
+            return _after(request, record.application, _("Decision recorded."), decision=record)
     return _render_debrief(request, application, status=400, decision_form=form)
 
 
@@ -124,10 +139,10 @@ def confirm_decision(request, application_id):
     application = get_application_for_debrief(request.user, application_id)
     record = get_object_or_404(Decision, application=application)
     try:
-        decisions.confirm_decision(record, request.user)
+        record = decisions.confirm_decision(record, request.user)
     except ValidationError as error:
         return _render_debrief(request, application, status=400, error=" ".join(error.messages))
-    return _after(request, application, _("Decision confirmed."))
+    return _after(request, record.application, _("Decision confirmed."), decision=record)
 
 
 @login_required
@@ -142,6 +157,7 @@ def excuse_interviewer(request, application_id, feedback_id):
         except ValidationError as error:
             form.add_error("reason", error)
         else:
+            application.refresh_from_db()  # the debrief may have opened
             return _after(
                 request,
                 application,
@@ -150,9 +166,10 @@ def excuse_interviewer(request, application_id, feedback_id):
     return _render_debrief(request, application, status=400, excuse_form=form)
 
 
-def _after(request, application, message):
+def _after(request, application, message, **context):
+    """The reply to a change: for htmx, the decision's part of the page as the change left
+    `application` (and `context`), else the page with `message`."""
     if request.htmx:
-        application.refresh_from_db()
-        return _render_debrief(request, application)
+        return _render_debrief(request, application, **context)
     messages.success(request, message)
     return redirect("debrief", application_id=application.pk)
