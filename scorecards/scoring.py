@@ -55,7 +55,9 @@ def _lock(feedback, author):
     if feedback.interviewer_id != author.pk:
         raise ValidationError(_("This feedback is not yours."))
     feedback = (
-        Feedback.all_objects.select_for_update().select_related("application").get(pk=feedback.pk)
+        Feedback.all_objects.select_for_update(of=("self", "application"))
+        .select_related("application__opening__team")
+        .get(pk=feedback.pk)
     )
     if feedback.application.is_closed:
         raise ValidationError(_("The application is closed: feedback can no longer change."))
@@ -91,6 +93,13 @@ def save_draft(feedback, author, ratings=None, takeaways=None, vote=None, versio
     from an older one raises StaleDraft, never overwrites what another tab saved since.
     """
     feedback = _lock(feedback, author)
+    changes = {"ratings": ratings, "takeaways": takeaways, "vote": vote, "version": version}
+    return _save_draft(feedback, feedback.criteria.all(), **changes)[0]
+
+
+def _save_draft(feedback, criteria, ratings=None, takeaways=None, vote=None, version=None):
+    """save_draft() on `feedback`, locked, whose criteria are `criteria`: the draft and all
+    its ratings."""
     draft = current_draft(feedback.revisions)
     if version is not None and version != (draft.version if draft else 0):
         raise StaleDraft
@@ -98,26 +107,7 @@ def save_draft(feedback, author, ratings=None, takeaways=None, vote=None, versio
         if feedback.is_submitted:
             raise ValidationError(_("This feedback is submitted. Amend it to change it."))
         draft = FeedbackRevision.objects.create(feedback=feedback)
-    allowed = {c.pk: c for c in feedback.criteria.all()}
-    for criterion_id, values in (ratings or {}).items():
-        if criterion_id not in allowed:
-            raise ValidationError(_("That criterion is not part of this feedback."))
-        score = values.get("score")
-        if score is not None and score not in range(aggregation.SCALE[0], aggregation.SCALE[1] + 1):
-            raise ValidationError(
-                _("A rating is between %(low)s and %(high)s.")
-                % {"low": aggregation.SCALE[0], "high": aggregation.SCALE[1]}
-            )
-        rating, _created = Rating.objects.get_or_create(revision=draft, criterion_id=criterion_id)
-        if "no_evidence" in values:
-            rating.no_evidence = values["no_evidence"]
-            rating.score = None if rating.no_evidence else rating.score
-        if "score" in values:
-            rating.score = score
-            rating.no_evidence = rating.no_evidence and score is None
-        if "notes" in values:
-            rating.notes = values["notes"]
-        rating.save()
+    kept = _save_ratings(draft, criteria, ratings or {})
     if takeaways is not None:
         draft.takeaways = takeaways
     if vote is not None:
@@ -127,12 +117,47 @@ def save_draft(feedback, author, ratings=None, takeaways=None, vote=None, versio
     draft.updated_at = timezone.now()
     draft.version += 1
     draft.save()
-    return draft
+    return draft, kept
 
 
-def submission_errors(draft, criteria, amend_reason):
-    """What stops a draft being submitted, by the feedback form's field it belongs to."""
-    rated = {r.criterion_id for r in draft.ratings.all() if r.is_rated}
+def _save_ratings(draft, criteria, ratings):
+    """Write `ratings` (as save_draft takes them) to `draft` in the same few queries whatever
+    the number of criteria. Returns every rating of the draft."""
+    allowed = {criterion.pk for criterion in criteria}
+    low, high = aggregation.SCALE
+    kept = {rating.criterion_id: rating for rating in draft.ratings.all()}
+    new, changed = [], []
+    for criterion_id, values in ratings.items():
+        if criterion_id not in allowed:
+            raise ValidationError(_("That criterion is not part of this feedback."))
+        score = values.get("score")
+        if score is not None and score not in range(low, high + 1):
+            raise ValidationError(
+                _("A rating is between %(low)s and %(high)s.") % {"low": low, "high": high}
+            )
+        rating = kept.get(criterion_id)
+        if rating is None:
+            rating = kept[criterion_id] = Rating(revision=draft, criterion_id=criterion_id)
+            new.append(rating)
+        else:
+            changed.append(rating)
+        if "no_evidence" in values:
+            rating.no_evidence = values["no_evidence"]
+            rating.score = None if rating.no_evidence else rating.score
+        if "score" in values:
+            rating.score = score
+            rating.no_evidence = rating.no_evidence and score is None
+        if "notes" in values:
+            rating.notes = values["notes"]
+    Rating.objects.bulk_create(new)
+    Rating.objects.bulk_update(changed, ["score", "no_evidence", "notes"])
+    return list(kept.values())
+
+
+def submission_errors(draft, ratings, criteria, amend_reason):
+    """What stops a draft with these `ratings` being submitted, by the feedback form's field
+    it belongs to."""
+    rated = {r.criterion_id for r in ratings if r.is_rated}
     errors = {
         f"score_{criterion.pk}": _("Rate this criterion or mark no evidence.")
         for criterion in criteria
@@ -157,9 +182,36 @@ def submit(feedback, author, revision_number, amend_reason=""):
     draft = current_draft(feedback.revisions)
     if draft is None or draft.number != revision_number:
         raise ValidationError(_("This feedback was already submitted, perhaps in another tab."))
-    errors = submission_errors(draft, feedback.criteria.all(), amend_reason)
+    errors = submission_errors(draft, draft.ratings.all(), feedback.criteria.all(), amend_reason)
     if errors:
         raise ValidationError(errors)
+    _submit(feedback, draft, author, amend_reason)
+    return draft
+
+
+def save_and_submit(feedback, author, criteria, revision_number, amend_reason="", **changes):
+    """The feedback form's submit: `changes` (as save_draft takes them) saved to the draft, which
+    is then submitted if it is still the revision numbered `revision_number`, under one lock: a
+    second tab submitting at the same moment waits, then fails. `criteria` are the feedback's
+    (fixed once it is assigned). When something is missing, the changes are kept as the draft
+    and the submission alone is refused, as a ValidationError by form field."""
+    with transaction.atomic():
+        feedback = _lock(feedback, author)
+        draft, ratings = _save_draft(feedback, criteria, **changes)
+        if draft.number != revision_number:
+            raise ValidationError(
+                _("This feedback changed in another tab since you opened it: reload the page.")
+            )
+        errors = submission_errors(draft, ratings, criteria, amend_reason)
+        if not errors:
+            _submit(feedback, draft, author, amend_reason)
+    if errors:
+        raise ValidationError(errors)
+    return draft
+
+
+def _submit(feedback, draft, author, amend_reason):
+    """Submit `draft`, complete, of `feedback`, locked."""
     now = timezone.now()
     draft.amend_reason = amend_reason.strip()
     draft.submitted_at = now
@@ -185,7 +237,6 @@ def submit(feedback, author, revision_number, amend_reason=""):
     )
     if not feedback.practice:  # the debrief never waits for, nor opens on, practice
         maybe_open_debrief(feedback.application, author)
-    return draft
 
 
 @transaction.atomic

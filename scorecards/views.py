@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -222,31 +221,20 @@ def feedback_submit(request, feedback_id):
     criteria = list(feedback.criteria.order_by("position", "pk"))
     form = FeedbackForm(request.POST, criteria=criteria)
     if form.is_valid():
+        revision = request.POST.get("revision", "")
         try:
-            # One transaction: a second tab submitting at the same moment waits, then fails.
-            with transaction.atomic():
-                try:
-                    draft = scoring.save_draft(feedback, request.user, **form.draft_changes())
-                except scoring.StaleDraft as stale:
-                    return _refuse_stale(request, feedback, stale)
-                if str(draft.number) != request.POST.get("revision"):
-                    raise ValidationError(
-                        _(
-                            "This feedback changed in another tab since you opened it: "
-                            "reload the page."
-                        )
-                    )
-                try:
-                    scoring.submit(
-                        feedback,
-                        request.user,
-                        revision_number=draft.number,
-                        amend_reason=form.cleaned_data["amend_reason"],
-                    )
-                except ValidationError as error:
-                    # The draft keeps what was typed; only the submission is refused.
-                    form.add_error(None, error)
+            scoring.save_and_submit(
+                feedback,
+                request.user,
+                criteria,
+                revision_number=int(revision) if revision.isdigit() else None,
+                amend_reason=form.cleaned_data["amend_reason"],
+                **form.draft_changes(),
+            )
+        except scoring.StaleDraft as stale:
+            return _refuse_stale(request, feedback, stale)
         except ValidationError as error:
+            # What was typed is kept as the draft; only the submission is refused.
             form.add_error(None, error)
     if form.errors:
         return _render_feedback(request, feedback, form=form, status=400)
