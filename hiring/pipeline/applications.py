@@ -56,7 +56,12 @@ def move_stage(application, stage, by):
     """Move by hand between the stages people may set; decisions set the others."""
     if stage not in Application.MANUAL_STAGES:
         raise ValidationError(_("Only the team's decision moves an application to that stage."))
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    # Its opening and team come along: the move's audit event and its signals read them.
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("opening__team")
+        .get(pk=application.pk)
+    )
     if application.is_closed:
         closed = CLOSED.get(application.stage)
         if closed is None:
