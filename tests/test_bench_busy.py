@@ -8,7 +8,13 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from hiring.management.commands.bench import WRITE_KINDS, Writes, bench_database, drop_database
+from hiring.management.commands.bench import (
+    WRITE_KINDS,
+    BackgroundProcess,
+    bench_database,
+    drop_database,
+    write_loop,
+)
 from tests.factories import ApplicationFactory
 
 
@@ -63,7 +69,7 @@ def test_bench_busy_measures_every_page_again_while_real_writes_land(tmp_path):
 def test_the_writes_stop_when_a_page_raises_and_a_failed_write_is_counted(transactional_db):
     # A card to move, but no benchmark recruiter to move it: each write fails, and says why.
     ApplicationFactory(stage="applied")
-    writes = Writes(0.01)
+    writes = BackgroundProcess(write_loop, 0.01)
 
     def measure_a_failing_page():
         with writes:

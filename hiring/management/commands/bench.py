@@ -489,10 +489,14 @@ def measure_pages(runs, pace_s=None):
 
 
 def measure_busy(runs, write_interval):
-    """The pages again, while another process writes through the product (see Writes)."""
+    """The pages again, while one process writes through the product (write_loop) and another
+    warms the reports as the worker does (warm_loop)."""
     cache.clear()  # each page's first request uncached again, as in the quiet pass
     before = time.perf_counter()
-    with Writes(write_interval) as writes, Writes(None, target=warm_loop) as worker:
+    with (
+        BackgroundProcess(write_loop, write_interval) as writes,
+        BackgroundProcess(warm_loop) as worker,
+    ):
         pages = measure_pages(runs, pace_s=write_interval / READS_PER_WRITE)
     floor = pages["floor"]["p50_ms"]
     for kind in writes.result["writes"].values():
@@ -508,23 +512,22 @@ def measure_busy(runs, write_interval):
     }
 
 
-class Writes:
-    """A process that writes through the product while the block runs, the way people do: the
-    test client posting to the real URLs, signed in as the person who would (write_loop).
+class BackgroundProcess:
+    """A process running target(*args, stop, sender) while the block runs: the writes people
+    make through the product (write_loop: the test client posting to the real URLs, signed in
+    as the person who would), or the worker's warming (warm_loop).
 
     A process, not a thread: the pages' requests do not wait for its Python, only for the
-    database and the machine's cores, as they would in production. It starts when it is ready to
-    write; on leaving the block, even through an exception, it is told to stop and joined, and
-    terminated if its write in progress outlasts WRITER_STOP_S. `result` has the writes' counts,
-    latencies and errors."""
+    database and the machine's cores, as they would in production. It starts when it says it is
+    ready; on leaving the block, even through an exception, it is told to stop and joined, and
+    terminated if its work in progress outlasts WRITER_STOP_S. `result` is what it sent back:
+    the writes' counts, latencies and errors, or the warming runs'."""
 
-    def __init__(self, interval, target=None):
-        self.interval = interval
+    def __init__(self, target, *args):
         # Forked from this process, set up as it is: its first query opens its own connection.
         self.context = multiprocessing.get_context("fork")
         self.stop = self.context.Event()
         self.receiver, self.sender = self.context.Pipe(duplex=False)
-        target, args = (write_loop, (interval,)) if target is None else (target, ())
         self.process = self.context.Process(
             target=target, args=(*args, self.stop, self.sender), name=f"bench-{target.__name__}"
         )
@@ -537,7 +540,7 @@ class Writes:
         message = self.receive(WRITER_STOP_S)
         if message != "ready":
             self.__exit__(None, None, None)
-            raise CommandError(f"The writer process did not start: {message}")
+            raise CommandError(f"The {self.process.name} process did not start: {message}")
         return self
 
     def receive(self, timeout):
@@ -561,7 +564,7 @@ class Writes:
             result = {
                 "writes": {kind: summary([], [], []) for kind in WRITE_KINDS},
                 "skipped": 0,
-                "failure": f"the writer gave no result (exit code {self.process.exitcode})",
+                "failure": f"{self.process.name} gave no result (exit {self.process.exitcode})",
             }
         self.result = {**result, "stopped_cleanly": stopped}
         if result.get("failure"):
@@ -579,7 +582,7 @@ def summary(timings, errors, samples):
 
 
 def warm_loop(stop, sender):
-    """The worker process, with Writes(None, target=warm_loop): what the beat's worker does for
+    """The worker process (BackgroundProcess(warm_loop)): what the beat's worker does for
     the reports (warm_default_reports), again a second after each run, so that the pages a
     reader found out of date (served as they were, hiring/reports/cached.py) are computed again
     within about a run; its runs' times say how long that was."""
