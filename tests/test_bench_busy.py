@@ -42,6 +42,11 @@ def test_bench_busy_measures_every_page_again_while_real_writes_land(tmp_path):
         assert page["path"] == result["pages"][name]["path"]
         assert page["queries"] > 0
     assert busy["pages"]["floor"]["ratio"] == 1.0
+    # Each page with cached content is read again right after a change to what it shows.
+    changed = {name for name, page in busy["pages"].items() if page["changed_ms"] is not None}
+    assert {"board", "reports", "application", "debrief", "home_member"} <= changed
+    assert "floor" not in changed
+    assert all(page["changed_ms"] is None for page in result["pages"].values())
     # Real writes of every kind happened, none failed, and the writer stopped when told.
     assert busy["stopped_cleanly"]
     assert not busy["failure"]

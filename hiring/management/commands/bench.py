@@ -18,8 +18,9 @@ Each page is requested through django.test.Client, signed in with force_login: a
 as the interviewer for the feedback form, as the recruiter for search; the careers pages as an
 anonymous visitor. The home page, where every sign-in lands, is measured for each role:
 leadership, the recruiter and a member (the feedback form's interviewer). The cache starts
-empty, so the first request is timed on its own as cold_ms: the page as a reader finds it right
-after a change to what it shows (hiring/freshness.py). After 3 warm-up requests, --runs timed
+empty, so the first request is timed on its own as cold_ms: the page as nothing of it is
+cached, after a deploy (the board's cards too: they are kept in each process's memory).
+After 3 warm-up requests, --runs timed
 requests give p50 and p95 (nearest rank), and one more request counts the SQL queries. A page
 slower than a minute in all stops after 5 runs. The test client keeps the database connection open
 between requests, as a persistent connection would. DEBUG stays as configured.
@@ -33,7 +34,10 @@ which would flatter every ratio; it is measured as a page of its own, with its t
 --busy measures the pages a second time while a process forked from this one writes through
 the product at --write-interval (2 s): the test client posting to the real URLs, as the people
 who would (Writer), so caches and their invalidation behave as in production. The cache is
-emptied again first, so cold_ms means the same; each page's timed requests are spread
+emptied again first, so cold_ms means the same; after its timed requests, each page with
+cached content is asked for once more right after a real change to what it shows
+(changes_shown), as changed_ms: what the first reader after a change waits (hiring/freshness.py
+keeps the rest). Each page's timed requests are spread
 READS_PER_WRITE to a write interval, so they meet the writes instead of all falling between two.
 Ratios are to the floor under the same load. The writes' own p50/p95, counts and errors (each
 failed write is counted, with its reason) come beside the pages in "busy". The writes commit,
@@ -88,6 +92,7 @@ from psycopg import sql
 
 from hiring.debrief import decisions
 from hiring.models import Application, Decision, Opening, StageChange, Team, User
+from hiring.pipeline import applications as pipeline
 from hiring.reports import cached as cached_reports
 from hiring.reports import figures
 from hiring.scheduling import slots
@@ -411,7 +416,8 @@ def data_sizes():
 
 
 def pages_to_measure():
-    """(name, user, path): the same kind of object at every size, picked by a fixed rule."""
+    """(name, user, path, change): the same kind of object at every size, picked by a fixed
+    rule; change(), where there is one, changes what the page shows (see changes_shown)."""
     leadership = User.objects.get(email=_synthetic.LEADERSHIP_EMAIL)
     recruiter = User.objects.get(email=_synthetic.RECRUITER_EMAIL)
     team = Team.objects.order_by("pk").first()
@@ -447,16 +453,71 @@ def pages_to_measure():
         # A last name's start, as a recruiter types it: matches on a later word.
         ("search", recruiter, f"{reverse('search')}?q=tanak"),
     ]
-    return pages
+    changes = changes_shown(application, feedback, team, recruiter)
+    return [(name, user, path, changes.get(name)) for name, user, path in pages]
+
+
+def changes_shown(application, feedback, team, recruiter):
+    """For each page with cached content, a real change to what it shows, made as people make
+    it, for the busy pass's changed_ms: a card moved on in the page's team (boards, reports,
+    home pages), a candidate renamed (their application, debrief and scorecard), an
+    interviewer renamed (validity). Never in the quiet pass: they commit."""
+    renames = itertools.count(1)
+
+    def move_a_card(team_id):
+        def move():
+            card = (
+                Application.objects.filter(
+                    opening__team_id=team_id, stage__in=list(Writer.NEXT_STAGE)
+                )
+                .order_by("pk")
+                .first()
+            )
+            if card is not None:
+                pipeline.move_stage(card, Writer.NEXT_STAGE[card.stage], recruiter)
+
+        return move
+
+    def rename(record, field):
+        def change():
+            setattr(record, field, f"{getattr(record, field).split(' #')[0]} #{next(renames)}")
+            record.save()
+
+        return change
+
+    member_team = feedback.interviewer.teams.order_by("pk").values_list("pk", flat=True).first()
+    scored_a_hire = (
+        Feedback.objects.filter(application__stage=Application.Stage.HIRED)
+        .select_related("interviewer")
+        .order_by("pk")
+        .first()
+    )
+    moved = move_a_card(application.opening.team_id)
+    changes = {
+        "home_leadership": moved,
+        "home_recruiter": moved,
+        "home_member": move_a_card(member_team),
+        "board": moved,
+        "board_filtered": move_a_card(team.pk),
+        "reports": moved,
+        "application": rename(application.candidate, "name"),
+        "feedback_form": rename(feedback.application.candidate, "name"),
+        "debrief": rename(application.candidate, "name"),
+    }
+    if scored_a_hire is not None:
+        changes["validity"] = rename(scored_a_hire.interviewer, "display_name")
+    return changes
 
 
 def open_opening():
     return Opening.objects.filter(status=Opening.Status.OPEN).order_by("pk").first()
 
 
-def measure_pages(runs, pace_s=None):
+def measure_pages(runs, pace_s=None, changing=False):
+    """Each page's cold, warm and, when `changing`, first request after a change to what it
+    shows (changed_ms)."""
     clients, results = {None: Client()}, {}  # None: an anonymous visitor
-    for name, user, path in pages_to_measure():
+    for name, user, path, change in pages_to_measure():
         key = user and user.pk
         if key not in clients:
             clients[key] = Client()
@@ -475,6 +536,12 @@ def measure_pages(runs, pace_s=None):
         timing = measure(get, runs, budget_s=PAGE_BUDGET_S, pace_s=pace_s)
         with CaptureQueriesContext(connection) as queries:
             get()
+        changed_ms = None
+        if changing and change is not None:
+            change()
+            started = time.perf_counter()
+            get()
+            changed_ms = round((time.perf_counter() - started) * 1000, 3)
         floor = results.get("floor", timing)["p50_ms"]
         results[name] = {
             "path": path,
@@ -483,6 +550,7 @@ def measure_pages(runs, pace_s=None):
             "queries": len(queries),
             "ratio": round(timing["p50_ms"] / floor, 2),
             "cold_ms": round(cold_ms, 3),
+            "changed_ms": changed_ms,
             "runs": timing["runs"],
         }
     return results
@@ -497,7 +565,7 @@ def measure_busy(runs, write_interval):
         BackgroundProcess(write_loop, write_interval) as writes,
         BackgroundProcess(warm_loop) as worker,
     ):
-        pages = measure_pages(runs, pace_s=write_interval / READS_PER_WRITE)
+        pages = measure_pages(runs, pace_s=write_interval / READS_PER_WRITE, changing=True)
     floor = pages["floor"]["p50_ms"]
     for kind in writes.result["writes"].values():
         kind["ratio"] = kind["p50_ms"] and round(kind["p50_ms"] / floor, 2)
@@ -815,7 +883,9 @@ def table(result):
         f" {data['interviewers']} interviewers",
         "",
         f"{'page':<16}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'ratio':>8}{'cold ms':>10}"
-        f"{'runs':>6}" + (f"{'busy p50/p95 (ratio)':>26}" if busy else "") + "  path",
+        f"{'runs':>6}"
+        + (f"{'busy p50/p95 (ratio)':>26}{'changed':>10}" if busy else "")
+        + "  path",
     ]
     for name, page in result["pages"].items():
         column = ""
@@ -824,6 +894,10 @@ def table(result):
             column = (
                 f"{loaded['p50_ms']:.1f} / {loaded['p95_ms']:.1f} ({loaded['ratio']:.2f})".rjust(26)
             )
+            if loaded["changed_ms"] is not None:
+                column += f"{loaded['changed_ms']:>10.1f}"
+            else:
+                column += " " * 10
         lines.append(
             f"{name:<16}{page['p50_ms']:>9.1f}{page['p95_ms']:>9.1f}{page['queries']:>9}"
             f"{page['ratio']:>8.2f}{page['cold_ms']:>10.1f}{page['runs']:>6}{column}"
