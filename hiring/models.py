@@ -743,6 +743,10 @@ class Application(models.Model):
     decision_rule = models.JSONField(default=dict)
     debrief_opened_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Whether a session of its panel holds a time, kept in step by the booking and the
+    # cancelling (hiring/scheduling/booking.py), so the panels still to schedule are found
+    # through an index instead of by checking every application at the Panel stage.
+    panel_booked = models.BooleanField(default=False, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -760,6 +764,14 @@ class Application(models.Model):
             models.Index(fields=["opening", "created_at"], name="application_opening_created"),
             # An opening's latest move, for leadership's stalled pipelines.
             models.Index(fields=["opening", "stage_changed_at"], name="application_opening_moved"),
+            # The recruiter's panels to schedule, waiting longest first: a few among every
+            # application at the Panel stage. Led by the stage as board_column is, so SQLite,
+            # which keeps no statistics here, prefers it to board_column for them.
+            models.Index(
+                fields=["stage", "stage_changed_at", "id"],
+                condition=Q(stage="panel", panel_booked=False),
+                name="panel_to_schedule",
+            ),
         ]
 
     def __str__(self):

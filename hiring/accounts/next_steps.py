@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from scorecards.models import Feedback
@@ -15,7 +15,6 @@ from ..models import (
     Application,
     CandidateWindow,
     Decision,
-    InterviewSession,
     Offer,
     Opening,
     Panel,
@@ -46,11 +45,7 @@ def for_user(user, now=None):
     sections = {
         "scorecards": scorecards_to_write(user, now),
         "check_ins": _section(checkins.to_fill(user, now)),
-        "votes": _section(
-            Proposal.objects.awaiting_vote_of(user).select_related(
-                "team", "subject", "proposed_by", "opening"
-            )
-        ),
+        "votes": votes(user),
         "decisions": _section(
             Decision.objects.to_confirm_by(user)
             .select_related("application__candidate", "application__opening", "recorded_by")
@@ -64,6 +59,15 @@ def for_user(user, now=None):
     if user.is_leadership:
         sections["stale"] = stale_pipelines(now)
     return {name: section for name, section in sections.items() if section.rows}
+
+
+def votes(user):
+    """Open proposals of the user's teams waiting for their vote."""
+    return _section(
+        Proposal.objects.awaiting_vote_of(user).select_related(
+            "team", "subject", "proposed_by", "opening"
+        )
+    )
 
 
 def scorecards_to_write(user, now):
@@ -88,27 +92,23 @@ def _scheduled_by(user):
     return Application.objects.filter(opening__team__in=Team.objects.pipeline_run_by(user))
 
 
-def _booked(panel_ref):
-    return InterviewSession.objects.filter(panel=panel_ref, cancelled_at=None, start__isnull=False)
-
-
 def panels_to_schedule(user, now):
     """Applications at the Panel stage with no time booked, waiting longest first: without a
     panel yet, with times offered and the candidate not yet answering, or offered none. Those
     whose candidate proposed their own times are proposed_times()'s."""
-    panel = Panel.objects.filter(application=OuterRef("pk"))
     live_offers = SlotOffer.objects.filter(
-        panel__application=OuterRef("pk"),
+        panel=OuterRef("panel"),
         used_at=None,
         created_at__gt=now - timedelta(days=settings.SLOT_OFFER_MAX_AGE_DAYS),
     ).order_by("-created_at")
     applications = (
+        # From the few unbooked (a partial index), not through every application at the stage.
         _scheduled_by(user)
-        .filter(stage=Application.Stage.PANEL)
-        .exclude(Exists(_booked(OuterRef("panel"))))
+        .filter(stage=Application.Stage.PANEL, panel_booked=False)
         .exclude(Exists(_waiting_windows(OuterRef("panel"))))
         .annotate(
-            has_panel=Exists(panel),
+            # The panel is joined already: no subquery over every panel.
+            has_panel=Q(panel__isnull=False),
             offered_at=Subquery(live_offers.values("created_at")[:1]),
         )
         .select_related("candidate", "opening__team")
@@ -139,8 +139,7 @@ def proposed_times(user):
         )
     waiting = _waiting_windows(OuterRef("pk"))
     panels = (
-        panels.filter(Exists(waiting))
-        .exclude(Exists(_booked(OuterRef("pk"))))
+        panels.filter(Exists(waiting), application__panel_booked=False)
         .annotate(
             proposed_at=Subquery(waiting.order_by("-created_at").values("created_at")[:1]),
             windows=Subquery(

@@ -28,7 +28,6 @@ from ..models import (
     Invitation,
     Membership,
     Organisation,
-    Proposal,
     Team,
     User,
 )
@@ -59,7 +58,7 @@ def home(request):
         # Cached for this reader until one of these teams changes, or the clock changes it.
         "lasting": freshness.cached_for_viewer(request, "home", (), teams, render_lasting),
         # Read on every request; from what the cached part just read, if it did.
-        "next": _passing(read_now[0]) if read_now else _passing_steps(user, now),
+        "next": _passing(read_now[0]) if read_now else _passing_steps(user, now, teams),
         "teams": [team for team in teams if user.sees_all_teams or team.is_member],
         "my_team_ids": {team.pk for team in teams if team.is_member},
     }
@@ -83,8 +82,9 @@ def _teams_read_by(user):
     ).order_by("name")
 
 
-# The sections of next_steps.for_user() whose rows only their teams' data and the clock change.
-LASTING_STEPS = ("scorecards", "check_ins", "decisions", "stale")
+# The sections of next_steps.for_user() whose rows only their teams' data and the clock change
+# (an offer's every save moves its team on, hiring/freshness.py).
+LASTING_STEPS = ("scorecards", "check_ins", "decisions", "offers", "stale")
 
 
 def lasting_steps(request, steps, now):
@@ -139,20 +139,14 @@ def _passing(steps):
     return {name: section for name, section in steps.items() if name not in LASTING_STEPS}
 
 
-def _passing_steps(user, now):
+def _passing_steps(user, now, teams):
     """_passing(next_steps.for_user()), read without the cached sections. Votes follow
     proposals and ballots, proposed times and panels to schedule follow slot offers and the
-    candidates' windows: none of them moves a team's data_version. Draft offers are one small
-    query, so a sent offer leaves the list at once however its row was changed."""
-    sections = {
-        "votes": next_steps._section(
-            Proposal.objects.awaiting_vote_of(user).select_related(
-                "team", "subject", "proposed_by", "opening"
-            )
-        ),
-        "offers": next_steps.offers_to_send(user),
-        "proposed_times": next_steps.proposed_times(user),
-    }
+    candidates' windows: none of them moves a team's data_version. `teams` (_teams_read_by)
+    count their open proposals: without one in a team of theirs, nobody has a vote to cast."""
+    sections = {"proposed_times": next_steps.proposed_times(user)}
+    if any(team.is_member and team.open_proposals for team in teams):
+        sections["votes"] = next_steps.votes(user)
     if user.is_recruiter:
         sections["panels"] = next_steps.panels_to_schedule(user, now)
     return {name: section for name, section in sections.items() if section.rows}

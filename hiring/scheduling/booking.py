@@ -112,6 +112,13 @@ def is_booked(panel):
     return panel.sessions.filter(cancelled_at=None).exclude(start=None).exists()
 
 
+def _keep_panel_booked(panel):
+    """Application.panel_booked as the panel's sessions now stand. Called under the
+    application's lock (_lock_application), so bookings and cancellations of one panel set it
+    one after another, each from what the one before committed."""
+    Application.objects.filter(pk=panel.application_id).update(panel_booked=is_booked(panel))
+
+
 def _check_not_booked(panel):
     if is_booked(panel):
         raise ValidationError(gettext("This panel is booked: reschedule or cancel it instead."))
@@ -354,6 +361,7 @@ def book(panel, payload, by):
     try:
         with transaction.atomic():
             panel = _lock_panel(panel.pk)
+            application = _lock_application(panel.pk)
             sessions = list(
                 panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers")
             )
@@ -371,7 +379,7 @@ def book(panel, payload, by):
                 if not _holds(session, entries[session.pk]):
                     placed.append((session, session.start))
                     _place(session, entries[session.pk], by)
-            application = panel.application
+            _keep_panel_booked(panel)
             moved = any(before for _, before in placed)
             AuditEvent.record(
                 AuditEvent.Action.PANEL_BOOKED,
@@ -404,6 +412,13 @@ def _lock_panel(panel_id):
     """The panel, its row locked until the transaction ends: its bookings, offers, picks and
     proposals take turns."""
     return Panel.objects.select_for_update().get(pk=panel_id)
+
+
+def _lock_application(panel_id):
+    """The panel's application, its row locked until the transaction ends: whatever books or
+    cancels a session holds it, after the panel's lock and before the sessions', so they take
+    turns keeping its panel_booked in step (a candidate's withdrawal locks it first too)."""
+    return Application.objects.select_for_update(of=("self",)).get(panel=panel_id)
 
 
 def _holds(session, entry):
@@ -485,6 +500,7 @@ def _assign_feedback(session, user, by, practice):
 
 @transaction.atomic
 def cancel_session(session, by):
+    application = _lock_application(session.panel_id)
     session = InterviewSession.objects.select_for_update().get(pk=session.pk)
     if session.cancelled_at:
         raise ValidationError(gettext("This session is already cancelled."))
@@ -493,7 +509,7 @@ def cancel_session(session, by):
     session.save(update_fields=["cancelled_at", "sequence"])
     # Seats keep who was invited (the cancellation goes to them) but no longer hold the time.
     session.interviewers.update(start=None, end=None)
-    application = session.panel.application
+    _keep_panel_booked(session.panel)
     AuditEvent.record(
         AuditEvent.Action.PANEL_CANCELLED,
         by,

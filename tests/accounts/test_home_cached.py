@@ -1,6 +1,6 @@
 """The home page's next steps, cached for each reader until their teams' data or the clock
 changes them; what no team's version follows (votes, the times candidates proposed, panels to
-schedule, offers, the teams' table) is read on every request."""
+schedule, the teams' table) is read on every request."""
 
 import re
 from datetime import timedelta

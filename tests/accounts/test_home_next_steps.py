@@ -18,6 +18,7 @@ from hiring.models import (
     SlotOffer,
     User,
 )
+from hiring.offers import offers
 from hiring.pipeline.board import STALE_AFTER
 from scorecards import scoring
 from tests.factories import ApplicationFactory, OpeningFactory, propose, submit
@@ -48,6 +49,8 @@ def interview(application, interviewer, end, by):
     session = InterviewSession.objects.create(
         panel=panel, focus="skills", start=end - timedelta(hours=1), end=end
     )
+    # Booked as booking.book() leaves it (tests/scheduling checks it keeps the flag).
+    Application.objects.filter(pk=application.pk).update(panel_booked=True)
     item = scoring.assign(application, interviewer, "skills", assigned_by=by)
     item.session = session
     item.save(update_fields=["session"])
@@ -210,13 +213,13 @@ def test_draft_offers_wait_for_those_who_run_the_teams_pipeline(
     application = ApplicationFactory(opening__team=team, candidate__name="Nina Park", stage="offer")
     draft = draft_offer(application, recruiter)
 
-    offers = section(home(client, recruiter), "Offers to send")
+    to_send = section(home(client, recruiter), "Offers to send")
 
-    assert f'href="/applications/{application.pk}/offers/{draft.pk}/send/">Nina Park</a>' in offers
+    assert f'href="/applications/{application.pk}/offers/{draft.pk}/send/">Nina Park</a>' in to_send
     assert "Nina Park" in section(home(client, member), "Offers to send")
     assert section(home(client, outsider), "Offers to send") is None
     assert section(home(client, leadership), "Offers to send") is None
-    Offer.objects.filter(pk=draft.pk).update(status=Offer.Status.SENT)
+    offers.withdraw(draft, recruiter)  # the cached list follows the offer's team
     assert section(home(client, recruiter), "Offers to send") is None
 
 
@@ -259,7 +262,7 @@ def fill(team, member, teammate, recruiter, count):
         InterviewSession.objects.filter(panel=panel).update(start=None, end=None)
         offered(panel, member, at=timezone.now() - timedelta(days=1))
         proposed(panel)
-        Application.objects.filter(pk=application.pk).update(stage="panel")
+        Application.objects.filter(pk=application.pk).update(stage="panel", panel_booked=False)
         panel_stage(team, name=f"Unscheduled {i}")
         decided = ApplicationFactory(opening__team=team, stage="offer")
         Decision.objects.create(

@@ -1,0 +1,153 @@
+"""Application.panel_booked, by which the recruiter's home finds the panels still to schedule,
+stays what the sessions say through every booking, rescheduling, cancelling and deletion."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from hiring.accounts import next_steps
+from hiring.models import Application, InterviewSession
+from hiring.portal import status
+from hiring.scheduling import booking
+from tests.factories import nine_to_five
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
+
+
+@pytest.fixture
+def panel(application, member, teammate, recruiter):
+    """Two sessions, so one can be cancelled while the other still holds its time."""
+    nine_to_five(member, teammate)
+    sessions = [
+        {"focus": focus, "duration_minutes": 45, "interviewers": [member, teammate]}
+        for focus in ("skills", "team_fit")
+    ]
+    return booking.create_panel(application, recruiter, sessions)
+
+
+def option(panel, index=0):
+    return booking.find_options(panel, MONDAY, MONDAY + timedelta(days=2))[index]
+
+
+def flag(application):
+    """The stored flag, after checking it says what the sessions say."""
+    held = InterviewSession.objects.filter(
+        panel__application=OuterRef("pk"), cancelled_at=None, start__isnull=False
+    )
+    stored, truth = (
+        Application.objects.filter(pk=application.pk)
+        .annotate(truth=Exists(held))
+        .values_list("panel_booked", "truth")
+        .get()
+    )
+    assert stored == truth
+    return stored
+
+
+def to_schedule(recruiter):
+    return [row.pk for row in next_steps.panels_to_schedule(recruiter, timezone.now()).rows]
+
+
+def test_booking_sets_it_and_the_panel_leaves_the_recruiters_list(panel, application, recruiter):
+    application.move_to(Application.Stage.PANEL, recruiter)
+    assert not flag(application)
+    assert to_schedule(recruiter) == [application.pk]
+
+    booking.book(panel, option(panel), recruiter)
+
+    assert flag(application)
+    assert to_schedule(recruiter) == []
+
+
+def test_a_booking_moving_the_application_to_the_panel_stage_sets_it(panel, application, member):
+    booking.book(panel, option(panel), member)
+
+    application.refresh_from_db()
+    assert application.stage == Application.Stage.PANEL
+    assert flag(application)
+
+
+def test_rescheduling_keeps_it(panel, application, recruiter):
+    booking.book(panel, option(panel), recruiter)
+
+    booking.reschedule(panel, option(panel, 1), recruiter)
+
+    assert flag(application)
+
+
+def test_it_holds_until_the_last_session_is_cancelled(panel, application, recruiter):
+    application.move_to(Application.Stage.PANEL, recruiter)
+    booking.book(panel, option(panel), recruiter)
+    first, second = panel.sessions.order_by("position")
+
+    booking.cancel_session(first, recruiter)
+    assert flag(application)
+    booking.cancel_session(second, recruiter)
+
+    assert not flag(application)
+    assert to_schedule(recruiter) == [application.pk]
+
+
+def test_cancelling_the_panel_clears_it_and_booking_again_sets_it(
+    panel, application, member, recruiter
+):
+    booking.book(panel, option(panel), recruiter)
+
+    booking.cancel_panel(panel, recruiter)
+    assert not flag(application)
+    booking.edit_panel(
+        panel,
+        [{"focus": "skills", "duration_minutes": 60, "interviewers": [member]}],
+        back_to_back=True,
+        by=recruiter,
+    )
+    assert not flag(application)
+    booking.book(panel, option(panel), recruiter)
+
+    assert flag(application)
+
+
+def test_a_candidate_picking_an_offered_time_sets_it(panel, application, recruiter):
+    offer = booking.offer_to_candidate(panel, [option(panel)], recruiter)
+
+    booking.candidate_pick(offer, 0)
+
+    assert flag(application)
+
+
+def test_a_candidate_withdrawing_clears_it(panel, application, recruiter):
+    booking.book(panel, option(panel), recruiter)
+
+    status.withdraw(application)
+
+    assert not flag(application)
+
+
+def test_a_deleted_panel_leaves_it_clear_and_the_application_waits_for_a_new_one(
+    panel, application, recruiter
+):
+    application.move_to(Application.Stage.PANEL, recruiter)
+
+    booking.delete_panel(panel, recruiter)
+
+    assert not flag(application)
+    [row] = next_steps.panels_to_schedule(recruiter, timezone.now()).rows
+    assert (row.pk, row.has_panel) == (application.pk, False)
+
+
+def test_stage_moves_keep_it_and_only_the_panel_stage_is_listed(panel, application, recruiter):
+    application.move_to(Application.Stage.PANEL, recruiter)
+    booking.book(panel, option(panel), recruiter)
+    booking.cancel_panel(panel, recruiter)
+    assert to_schedule(recruiter) == [application.pk]
+
+    application.move_to(Application.Stage.DEBRIEF, recruiter)
+    assert to_schedule(recruiter) == []
+    application.move_to(Application.Stage.PANEL, recruiter)
+
+    assert not flag(application)
+    assert to_schedule(recruiter) == [application.pk]
