@@ -94,12 +94,14 @@ def save_draft(feedback, author, ratings=None, takeaways=None, vote=None, versio
     """
     feedback = _lock(feedback, author)
     changes = {"ratings": ratings, "takeaways": takeaways, "vote": vote, "version": version}
-    return _save_draft(feedback, feedback.criteria.all(), **changes)[0]
+    draft, _ratings = _save_draft(feedback, feedback.criteria.all(), **changes)
+    draft.save()
+    return draft
 
 
 def _save_draft(feedback, criteria, ratings=None, takeaways=None, vote=None, version=None):
-    """save_draft() on `feedback`, locked, whose criteria are `criteria`: the draft and all
-    its ratings."""
+    """save_draft() on `feedback`, locked, whose criteria are `criteria`: the draft, changed
+    but left to the caller to save (a submission saves it once), and all its ratings, saved."""
     draft = current_draft(feedback.revisions)
     if version is not None and version != (draft.version if draft else 0):
         raise StaleDraft
@@ -116,7 +118,6 @@ def _save_draft(feedback, criteria, ratings=None, takeaways=None, vote=None, ver
         draft.vote = vote
     draft.updated_at = timezone.now()
     draft.version += 1
-    draft.save()
     return draft, kept
 
 
@@ -203,7 +204,9 @@ def save_and_submit(feedback, author, criteria, revision_number, amend_reason=""
                 _("This feedback changed in another tab since you opened it: reload the page.")
             )
         errors = submission_errors(draft, ratings, criteria, amend_reason)
-        if not errors:
+        if errors:
+            draft.save()
+        else:
             _submit(feedback, draft, author, amend_reason)
     if errors:
         raise ValidationError(errors)
@@ -211,11 +214,11 @@ def save_and_submit(feedback, author, criteria, revision_number, amend_reason=""
 
 
 def _submit(feedback, draft, author, amend_reason):
-    """Submit `draft`, complete, of `feedback`, locked."""
+    """Submit `draft`, complete, of `feedback`, locked: saved whole, with what the form changed."""
     now = timezone.now()
     draft.amend_reason = amend_reason.strip()
     draft.submitted_at = now
-    draft.save(update_fields=["amend_reason", "submitted_at"])
+    draft.save()
     feedback.latest_submission = draft
     feedback.submitted_at = feedback.submitted_at or now
     feedback.save(update_fields=["submitted_at", "latest_submission"])

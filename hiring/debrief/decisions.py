@@ -191,7 +191,9 @@ def excuse(feedback, by, reason):
 
 
 def record_decision(application, by, outcome, rationale=""):
-    """Record the decision; one that departs from the recommendation waits for a second member."""
+    """Record the decision; one that departs from the recommendation waits for a second member.
+    The record returned holds the panel's feedback it was decided on as `record.panel`: the
+    reply shows the recommendation without reading the panel again."""
     if outcome not in Decision.Outcome.values:
         raise ValidationError(_("Choose hire, no hire or hold."))
     try:
@@ -215,6 +217,7 @@ def record_decision(application, by, outcome, rationale=""):
                 recommendation_reasons=list(recommended.reasons),
                 recorded_by=by,
             )
+            record.panel = feedback
             if record.departs and not record.rationale:
                 raise ValidationError(
                     _("This departs from the recommendation: give the team's rationale.")
@@ -238,8 +241,11 @@ def record_decision(application, by, outcome, rationale=""):
 
 @transaction.atomic
 def confirm_decision(record, by):
+    """Confirm a decision that departs from the recommendation; the record returned holds the
+    panel's feedback as record_decision's does."""
     record = Decision.objects.select_for_update().select_related("application").get(pk=record.pk)
-    _require_decider(record.application, by, panel_feedback(record.application))
+    record.panel = panel_feedback(record.application)
+    _require_decider(record.application, by, record.panel)
     if record.is_effective:
         raise ValidationError(_("This decision needs no confirmation."))
     if record.recorded_by_id == by.pk:

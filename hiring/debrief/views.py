@@ -19,12 +19,14 @@ from . import decisions
 from .forms import DecisionForm, ExcuseForm
 
 
-def _render_debrief(request, application, status=200, **context):
+def _render_debrief(request, application, status=200, feedback=None, **context):
     """The page; its content is cached until the team's data changes, except when a form
-    comes back with errors or htmx asks for the decision alone."""
+    comes back with errors or htmx asks for the decision alone (with the panel's `feedback`
+    when the caller has it)."""
     template = "hiring/debrief/debrief.html"
     if request.htmx:
-        feedback = decisions.panel_feedback(application)
+        if feedback is None:
+            feedback = decisions.panel_feedback(application)
         context = _decision_context(request.user, application, feedback, context)
         return render(request, f"{template}#decision", context, status=status)
     return freshness.render_page(
@@ -129,7 +131,7 @@ def record_decision(request, application_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _after(request, record.application, _("Decision recorded."), decision=record)
+            return _after(request, _("Decision recorded."), record)
     return _render_debrief(request, application, status=400, decision_form=form)
 
 
@@ -142,7 +144,7 @@ def confirm_decision(request, application_id):
         record = decisions.confirm_decision(record, request.user)
     except ValidationError as error:
         return _render_debrief(request, application, status=400, error=" ".join(error.messages))
-    return _after(request, record.application, _("Decision confirmed."), decision=record)
+    return _after(request, _("Decision confirmed."), record)
 
 
 @login_required
@@ -157,19 +159,18 @@ def excuse_interviewer(request, application_id, feedback_id):
         except ValidationError as error:
             form.add_error("reason", error)
         else:
-            application.refresh_from_db()  # the debrief may have opened
-            return _after(
-                request,
-                application,
-                _("%(interviewer)s excused.") % {"interviewer": scorecard.interviewer},
+            messages.success(
+                request, _("%(interviewer)s excused.") % {"interviewer": scorecard.interviewer}
             )
+            return redirect("debrief", application_id=application.pk)
     return _render_debrief(request, application, status=400, excuse_form=form)
 
 
-def _after(request, application, message, **context):
-    """The reply to a change: for htmx, the decision's part of the page as the change left
-    `application` (and `context`), else the page with `message`."""
+def _after(request, message, record):
+    """The reply to a decision recorded or confirmed: for htmx, the decision's part of the page
+    as the change left it, else the page with `message`."""
+    application = record.application
     if request.htmx:
-        return _render_debrief(request, application, **context)
+        return _render_debrief(request, application, feedback=record.panel, decision=record)
     messages.success(request, message)
     return redirect("debrief", application_id=application.pk)

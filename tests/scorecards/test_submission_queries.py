@@ -1,0 +1,78 @@
+"""A submission costs the same few queries whatever the size of its panel and of its scorecard
+(issue 17: cheap writes): its ratings are written together, not one by one."""
+
+from functools import partial
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from hiring.models import Application
+from scorecards import scoring
+from scorecards.editing import create_template
+from tests.factories import SKILLS, TEAM_FIT, ApplicationFactory, UserFactory, complete_post
+
+# Measured on SQLite: 19 for a submission the debrief still waits after (the session, the user,
+# the feedback and its criteria; the lock, the draft, its ratings and their writes; the
+# submission, its audit event and what they mark outdated; the application's lock and whether
+# anyone still writes), 35 for the last one, which opens the debrief and moves the application.
+# Plus a small margin.
+WAITING_MAX_QUERIES = 21
+OPENING_MAX_QUERIES = 36
+
+
+def panel(team, size, criteria):
+    """The feedback of `size` members, on skills and team fit in turn, on an application whose
+    scorecard has `criteria` criteria of each; none submitted yet."""
+    fields = [
+        {"name": f"{focus} {n}", "category": focus}
+        for focus in (SKILLS, TEAM_FIT)
+        for n in range(criteria)
+    ]
+    application = ApplicationFactory(
+        opening__team=team,
+        opening__scorecard=create_template(team, "Both", criteria=fields),
+        stage=Application.Stage.PANEL,
+    )
+    items = []
+    for n in range(size):
+        person = UserFactory(display_name=f"Panelist {n}")
+        team.memberships.create(user=person)
+        focus = TEAM_FIT if n % 2 else SKILLS
+        items.append(scoring.assign(application, person, focus, assigned_by=person))
+    return items
+
+
+def submit_through_the_form(client, item, bound):
+    """Queries of submitting `item`'s form, complete, as its interviewer, within `bound()`."""
+    client.force_login(item.interviewer)
+    url, data = reverse("feedback_submit", args=[item.pk]), complete_post(item)
+    with bound(), CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data)
+    assert response.status_code == 302
+    return len(queries)
+
+
+def test_a_submission_costs_the_same_queries_for_2_or_6_panelists_and_criteria(
+    client, team, django_assert_max_num_queries
+):
+    small, large = panel(team, 2, criteria=2), panel(team, 6, criteria=6)
+    waiting = partial(django_assert_max_num_queries, WAITING_MAX_QUERIES)
+    opening = partial(django_assert_max_num_queries, OPENING_MAX_QUERIES)
+
+    first = submit_through_the_form(client, small[0], waiting)
+    assert submit_through_the_form(client, large[0], waiting) == first
+    for item in large[1:-1]:
+        submit_through_the_form(client, item, waiting)
+    last = submit_through_the_form(client, small[-1], opening)
+    assert submit_through_the_form(client, large[-1], opening) == last
+
+    for items in (small, large):
+        application = Application.objects.get(pk=items[0].application_id)
+        assert application.debrief_opened_at is not None
+        assert application.stage == Application.Stage.DEBRIEF
+        for item in items:
+            item.refresh_from_db()
+            revision = item.latest_submission
+            assert revision.vote == "yes"
+            assert [r.score for r in revision.ratings.all()] == [3] * item.criteria.count()
