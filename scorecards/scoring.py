@@ -122,12 +122,12 @@ def _save_draft(feedback, criteria, ratings=None, takeaways=None, vote=None, ver
 
 
 def _save_ratings(draft, criteria, ratings):
-    """Write `ratings` (as save_draft takes them) to `draft` in the same few queries whatever
-    the number of criteria. Returns every rating of the draft."""
+    """Write `ratings` (as save_draft takes them) to `draft` in the same queries whatever the
+    number of criteria. Returns every rating of the draft."""
     allowed = {criterion.pk for criterion in criteria}
     low, high = aggregation.SCALE
     kept = {rating.criterion_id: rating for rating in draft.ratings.all()}
-    new, changed = [], []
+    touched = []
     for criterion_id, values in ratings.items():
         if criterion_id not in allowed:
             raise ValidationError(_("That criterion is not part of this feedback."))
@@ -136,12 +136,8 @@ def _save_ratings(draft, criteria, ratings):
             raise ValidationError(
                 _("A rating is between %(low)s and %(high)s.") % {"low": low, "high": high}
             )
-        rating = kept.get(criterion_id)
-        if rating is None:
-            rating = kept[criterion_id] = Rating(revision=draft, criterion_id=criterion_id)
-            new.append(rating)
-        else:
-            changed.append(rating)
+        rating = kept.setdefault(criterion_id, Rating(revision=draft, criterion_id=criterion_id))
+        touched.append(rating)
         if "no_evidence" in values:
             rating.no_evidence = values["no_evidence"]
             rating.score = None if rating.no_evidence else rating.score
@@ -150,8 +146,14 @@ def _save_ratings(draft, criteria, ratings):
             rating.no_evidence = rating.no_evidence and score is None
         if "notes" in values:
             rating.notes = values["notes"]
-    Rating.objects.bulk_create(new)
-    Rating.objects.bulk_update(changed, ["score", "no_evidence", "notes"])
+    # Inserts the new ratings and updates the others: the draft's feedback is locked, so the
+    # ratings read above are those there.
+    Rating.objects.bulk_create(
+        touched,
+        update_conflicts=True,
+        unique_fields=["revision", "criterion"],
+        update_fields=["score", "no_evidence", "notes"],
+    )
     return list(kept.values())
 
 
