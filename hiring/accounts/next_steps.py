@@ -87,8 +87,10 @@ def scorecards_to_write(user, now):
 
 
 def _scheduled_by(user):
-    """The applications whose panels this user schedules: a recruiter every team's, and only
-    in teams whose pipeline they run."""
+    """The applications whose panels this user schedules: a recruiter every team's (no team to
+    filter on), anyone else only in teams whose pipeline they run."""
+    if user.is_recruiter:
+        return Application.objects.all()
     return Application.objects.filter(opening__team__in=Team.objects.pipeline_run_by(user))
 
 
@@ -128,18 +130,24 @@ def _waiting_windows(panel_ref):
 def proposed_times(user):
     """Unbooked panels whose candidate proposed their own times and has not been offered
     others since: to a recruiter every one, to a member those they offered times for."""
+    proposed = CandidateWindow.objects.filter(panel__application__panel_booked=False).exclude(
+        panel__application__stage__in=Application.CLOSED_STAGES
+    )
+    # Mostly no candidate of an open, unbooked panel proposed times: a plain look says so.
+    if not proposed.exists():
+        return Section([], more=False)
     # From the few panels with proposed times: not through every open application.
     panels = Panel.objects.filter(
-        pk__in=CandidateWindow.objects.values("panel"),
+        pk__in=proposed.values("panel"),
         application__opening__team__in=Team.objects.pipeline_run_by(user),
-    ).exclude(application__stage__in=Application.CLOSED_STAGES)
+    )
     if not user.is_recruiter:
         panels = panels.filter(
             Exists(SlotOffer.objects.filter(panel=OuterRef("pk"), created_by=user))
         )
     waiting = _waiting_windows(OuterRef("pk"))
     panels = (
-        panels.filter(Exists(waiting), application__panel_booked=False)
+        panels.filter(Exists(waiting))
         .annotate(
             proposed_at=Subquery(waiting.order_by("-created_at").values("created_at")[:1]),
             windows=Subquery(

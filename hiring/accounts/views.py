@@ -48,23 +48,44 @@ def home(request):
     user = request.user
     now = timezone.now()
     teams = list(_teams_read_by(user))
+    shown = [team for team in teams if user.sees_all_teams or team.is_member]
     read_now = []  # next_steps.for_user(), when the cached part is rendered on this request
 
     def render_lasting():
         read_now.append(next_steps.for_user(user, now))
-        return lasting_steps(request, read_now[0], now)
+        lasting, good_until = lasting_steps(request, read_now[0], now)
+        lasting["teams"] = render_to_string(
+            "hiring/accounts/home.html#teams", {"teams": _with_rule_labels(shown)}, request
+        )
+        return lasting, good_until
 
     context = {
-        # Cached for this reader until one of these teams changes, or the clock changes it.
-        "lasting": freshness.cached_for_viewer(request, "home", (), teams, render_lasting),
+        # Cached for this reader until one of these teams changes, or the clock changes it;
+        # and with the teams' table as it reads, since no team's version follows proposals.
+        "lasting": freshness.cached_for_viewer(
+            request, "home", _table(shown), teams, render_lasting
+        ),
         # Read on every request; from what the cached part just read, if it did.
         "next": _passing(read_now[0]) if read_now else _passing_steps(user, now, teams),
-        "teams": [team for team in teams if user.sees_all_teams or team.is_member],
-        "my_team_ids": {team.pk for team in teams if team.is_member},
     }
     if user.is_org_admin:
         context["pending_invitations"] = Invitation.objects.pending().to_organisation()
     return render(request, "hiring/accounts/home.html", context)
+
+
+def _table(teams):
+    """What the teams' table shows of each team."""
+    return [
+        (
+            team.pk,
+            team.name,
+            team.member_count,
+            team.open_proposals,
+            team.membership_rule,
+            team.is_member,
+        )
+        for team in teams
+    ]
 
 
 def _teams_read_by(user):
@@ -80,6 +101,15 @@ def _teams_read_by(user):
         member_count=Count("memberships", distinct=True),
         open_proposals=Count("proposals", filter=Q(proposals__status="open"), distinct=True),
     ).order_by("name")
+
+
+def _with_rule_labels(teams):
+    """The teams, each with its membership rule in words, translated once for the page:
+    get_membership_rule_display() hashes every choice's translated label on each call."""
+    labels = {rule: str(label) for rule, label in Team.MembershipRule.choices}
+    for team in teams:
+        team.rule_label = labels[team.membership_rule]
+    return teams
 
 
 # The sections of next_steps.for_user() whose rows only their teams' data and the clock change
@@ -144,9 +174,12 @@ def _passing_steps(user, now, teams):
     proposals and ballots, proposed times and panels to schedule follow slot offers and the
     candidates' windows: none of them moves a team's data_version. `teams` (_teams_read_by)
     count their open proposals: without one in a team of theirs, nobody has a vote to cast."""
-    sections = {"proposed_times": next_steps.proposed_times(user)}
+    sections = {}
     if any(team.is_member and team.open_proposals for team in teams):
         sections["votes"] = next_steps.votes(user)
+    # Recruiters run every team's pipeline, members their own teams' (pipeline_run_by).
+    if user.is_recruiter or any(team.is_member for team in teams):
+        sections["proposed_times"] = next_steps.proposed_times(user)
     if user.is_recruiter:
         sections["panels"] = next_steps.panels_to_schedule(user, now)
     return {name: section for name, section in sections.items() if section.rows}
