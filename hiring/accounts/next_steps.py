@@ -86,12 +86,12 @@ def scorecards_to_write(user, now):
     return section
 
 
-def _scheduled_by(user):
-    """The applications whose panels this user schedules: a recruiter every team's (no team to
-    filter on), anyone else only in teams whose pipeline they run."""
+def _run_by(user, queryset, team):
+    """`queryset` within the teams whose pipeline `user` runs, `team` the path to its team: a
+    recruiter runs every team's, so theirs is not filtered (nor joined to the teams)."""
     if user.is_recruiter:
-        return Application.objects.all()
-    return Application.objects.filter(opening__team__in=Team.objects.pipeline_run_by(user))
+        return queryset
+    return queryset.filter(**{f"{team}__in": Team.objects.pipeline_run_by(user)})
 
 
 def panels_to_schedule(user, now):
@@ -105,7 +105,7 @@ def panels_to_schedule(user, now):
     ).order_by("-created_at")
     applications = (
         # From the few unbooked (a partial index), not through every application at the stage.
-        _scheduled_by(user)
+        _run_by(user, Application.objects.all(), "opening__team")
         .filter(stage=Application.Stage.PANEL, panel_booked=False)
         .exclude(Exists(_waiting_windows(OuterRef("panel"))))
         .annotate(
@@ -162,16 +162,17 @@ def proposed_times(user):
 
 def offers_to_send(user):
     """Draft offers of the teams whose pipeline this user runs, the oldest first."""
-    drafts = (
-        # From the few drafts (a partial index), not through every application's offers.
-        Offer.objects.filter(
-            pk__in=Offer.objects.filter(status=Offer.Status.DRAFT).values("pk"),
-            application__opening__team__in=Team.objects.pipeline_run_by(user),
-        )
-        .select_related("application__candidate", "application__opening__team", "created_by")
-        .order_by("created_at", "pk")
+    # From the few drafts (a partial index), not through every application's offers: down
+    # the index in order for who runs every team, from the list of drafts for a member.
+    drafts = Offer.objects.filter(status=Offer.Status.DRAFT)
+    if not user.is_recruiter:
+        drafts = Offer.objects.filter(pk__in=drafts.values("pk"))
+    drafts = _run_by(user, drafts, "application__opening__team")
+    return _section(
+        drafts.select_related(
+            "application__candidate", "application__opening__team", "created_by"
+        ).order_by("created_at", "pk")
     )
-    return _section(drafts)
 
 
 def stale_pipelines(now):
