@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.utils import timezone
 
 from scorecards.models import Feedback
 
@@ -39,25 +38,27 @@ def _section(queryset):
     return Section(rows[:SHOWN], len(rows) > SHOWN)
 
 
-def for_user(user, now=None):
-    """Each section this user has, by name; a section with nothing in it is left out."""
-    now = now or timezone.now()
-    sections = {
-        "scorecards": scorecards_to_write(user, now),
-        "check_ins": _section(checkins.to_fill(user, now)),
-        "votes": votes(user),
-        "decisions": _section(
-            Decision.objects.to_confirm_by(user)
-            .select_related("application__candidate", "application__opening", "recorded_by")
-            .order_by("recorded_at", "pk")
-        ),
-        "offers": offers_to_send(user),
-        "proposed_times": proposed_times(user),
-    }
+def for_user(user, now, teams, names=None):
+    """Each section this user has, by name (those in `names`, or all); a section with nothing
+    in it is left out. `teams` are those they read, each with is_member and open_proposals
+    (accounts/views.py): a section that needs a membership, a pipeline they run or an open
+    proposal of a team of theirs is not looked for without one."""
+    member = any(team.is_member for team in teams)
+    runs_a_pipeline = user.is_recruiter or member  # as Team.objects.pipeline_run_by
+    readers = {"scorecards": lambda: scorecards_to_write(user, now)}
+    if member:
+        readers["check_ins"] = lambda: _section(checkins.to_fill(user, now))
+        readers["decisions"] = lambda: decisions_to_confirm(user)
+    if any(team.is_member and team.open_proposals for team in teams):
+        readers["votes"] = lambda: votes(user)
+    if runs_a_pipeline:
+        readers["offers"] = lambda: offers_to_send(user)
+        readers["proposed_times"] = lambda: proposed_times(user)
     if user.is_recruiter:
-        sections["panels"] = panels_to_schedule(user, now)
+        readers["panels"] = lambda: panels_to_schedule(user, now)
     if user.is_leadership:
-        sections["stale"] = stale_pipelines(now)
+        readers["stale"] = lambda: stale_pipelines(now)
+    sections = {name: read() for name, read in readers.items() if names is None or name in names}
     return {name: section for name, section in sections.items() if section.rows}
 
 
@@ -67,6 +68,15 @@ def votes(user):
         Proposal.objects.awaiting_vote_of(user).select_related(
             "team", "subject", "proposed_by", "opening"
         )
+    )
+
+
+def decisions_to_confirm(user):
+    """Decisions a teammate recorded against the recommendation, waiting for the user."""
+    return _section(
+        Decision.objects.to_confirm_by(user)
+        .select_related("application__candidate", "application__opening", "recorded_by")
+        .order_by("recorded_at", "pk")
     )
 
 

@@ -47,12 +47,12 @@ def favicon(request):
 def home(request):
     user = request.user
     now = timezone.now()
-    teams = list(_teams_read_by(user))
+    teams = list(teams_read_by(user))
     shown = [team for team in teams if user.sees_all_teams or team.is_member]
     read_now = []  # next_steps.for_user(), when the cached part is rendered on this request
 
     def render_lasting():
-        read_now.append(next_steps.for_user(user, now))
+        read_now.append(next_steps.for_user(user, now, teams))
         lasting, good_until = lasting_steps(request, read_now[0], now)
         lasting["teams"] = render_to_string(
             "hiring/accounts/home.html#teams", {"teams": _with_rule_labels(shown)}, request
@@ -66,7 +66,11 @@ def home(request):
             request, "home", _table(shown), teams, render_lasting
         ),
         # Read on every request; from what the cached part just read, if it did.
-        "next": _passing(read_now[0]) if read_now else _passing_steps(user, now, teams),
+        "next": (
+            _passing(read_now[0])
+            if read_now
+            else next_steps.for_user(user, now, teams, names=PASSING_STEPS)
+        ),
     }
     if user.is_org_admin:
         context["pending_invitations"] = Invitation.objects.pending().to_organisation()
@@ -88,7 +92,7 @@ def _table(teams):
     ]
 
 
-def _teams_read_by(user):
+def teams_read_by(user):
     """The teams whose data the home page shows `user`, with what its table says of each, in
     one query: those they see, and those whose candidates they still have a scorecard for."""
     teams = Team.objects.visible_to(user)
@@ -115,6 +119,10 @@ def _with_rule_labels(teams):
 # The sections of next_steps.for_user() whose rows only their teams' data and the clock change
 # (an offer's every save moves its team on, hiring/freshness.py).
 LASTING_STEPS = ("scorecards", "check_ins", "decisions", "offers", "stale")
+# The others, read on every request: votes follow proposals and ballots, proposed times and
+# panels to schedule follow slot offers and the candidates' windows, and none of them moves a
+# team's data_version.
+PASSING_STEPS = ("votes", "proposed_times", "panels")
 
 
 def lasting_steps(request, steps, now):
@@ -166,23 +174,7 @@ def _next_pipeline_stalling(now):
 
 def _passing(steps):
     """The sections of `steps` read on every request."""
-    return {name: section for name, section in steps.items() if name not in LASTING_STEPS}
-
-
-def _passing_steps(user, now, teams):
-    """_passing(next_steps.for_user()), read without the cached sections. Votes follow
-    proposals and ballots, proposed times and panels to schedule follow slot offers and the
-    candidates' windows: none of them moves a team's data_version. `teams` (_teams_read_by)
-    count their open proposals: without one in a team of theirs, nobody has a vote to cast."""
-    sections = {}
-    if any(team.is_member and team.open_proposals for team in teams):
-        sections["votes"] = next_steps.votes(user)
-    # Recruiters run every team's pipeline, members their own teams' (pipeline_run_by).
-    if user.is_recruiter or any(team.is_member for team in teams):
-        sections["proposed_times"] = next_steps.proposed_times(user)
-    if user.is_recruiter:
-        sections["panels"] = next_steps.panels_to_schedule(user, now)
-    return {name: section for name, section in sections.items() if section.rows}
+    return {name: section for name, section in steps.items() if name in PASSING_STEPS}
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from hiring.accounts import next_steps
-from hiring.accounts.views import lasting_steps
+from hiring.accounts.views import lasting_steps, teams_read_by
 from hiring.models import Panel
 from hiring.pipeline.board import STALE_AFTER
 from hiring.teams import membership
@@ -39,7 +39,7 @@ def lasting_at(user, now):
     """The cached part of `user`'s home page as rendered at `now`, and until when it holds."""
     request = RequestFactory().get("/")
     request.user = user
-    return lasting_steps(request, next_steps.for_user(user, now), now)
+    return lasting_steps(request, next_steps.for_user(user, now, teams_read_by(user)), now)
 
 
 # Served again from the cache, in a constant number of queries.
