@@ -31,14 +31,15 @@ class PanelFeedback(list):
 
 
 def panel_feedback(application):
-    """Every feedback of the application with what the rule and the debrief need, prefetched."""
+    """Every feedback of the application with what the rule and the debrief need, prefetched:
+    its submitted revisions (a draft is nobody else's to read, and counts nowhere)."""
     return PanelFeedback(
         Feedback.all_objects.filter(application=application)
         .select_related("interviewer", "excused_by")
         .prefetch_related(
             Prefetch(
                 "revisions",
-                queryset=FeedbackRevision.objects.prefetch_related(
+                queryset=FeedbackRevision.objects.exclude(submitted_at=None).prefetch_related(
                     Prefetch(
                         "ratings",
                         queryset=Rating.objects.select_related("criterion").order_by(
