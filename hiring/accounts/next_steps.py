@@ -124,6 +124,8 @@ def panels_to_schedule(user, now):
             offered_at=Subquery(live_offers.values("created_at")[:1]),
         )
         .select_related("candidate", "opening__team")
+        # What the list shows: a recruiter's home reads it on every request.
+        .only("candidate__name", "opening__title", "opening__team__name")
         .order_by("stage_changed_at", "pk")
     )
     return _section(applications)

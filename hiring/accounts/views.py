@@ -53,7 +53,7 @@ def home(request):
 
     def render_lasting():
         read_now.append(next_steps.for_user(user, now, teams))
-        lasting, good_until = lasting_steps(request, read_now[0], now)
+        lasting, good_until = lasting_steps(request, read_now[0], now, teams)
         lasting["teams"] = render_to_string(
             "hiring/accounts/home.html#teams", {"teams": _with_rule_labels(shown)}, request
         )
@@ -125,16 +125,16 @@ LASTING_STEPS = ("scorecards", "check_ins", "decisions", "offers", "stale")
 PASSING_STEPS = ("votes", "proposed_times", "panels")
 
 
-def lasting_steps(request, steps, now):
-    """Those of `steps` (next_steps.for_user() at `now`) that change only with their teams'
-    data or the clock, rendered, and the moment the clock would change them."""
+def lasting_steps(request, steps, now, teams):
+    """Those of `steps` (next_steps.for_user() at `now` over `teams`) that change only with
+    their teams' data or the clock, rendered, and the moment the clock would change them."""
     lasting = {name: section for name, section in steps.items() if name in LASTING_STEPS}
     content = render_to_string("hiring/accounts/home.html#lasting", {"next": lasting}, request)
     shown = {"content": content, "any": bool(lasting)}
-    return shown, _reads_differently_at(request.user, lasting, now)
+    return shown, _reads_differently_at(request.user, lasting, now, teams)
 
 
-def _reads_differently_at(user, steps, now):
+def _reads_differently_at(user, steps, now, teams):
     """When the clock alone would change these next steps: a scorecard turning overdue, a
     check-in closing or coming due, a stalled pipeline's day count going up or another
     pipeline stalling."""
@@ -147,7 +147,8 @@ def _reads_differently_at(user, steps, now):
     moments += [
         opening.last_move + timedelta(days=opening.days_still + 1) for opening in rows("stale")
     ]
-    moments.append(_next_check_in_due(user, now))
+    if any(team.is_member for team in teams):  # check-ins are for their teams' members
+        moments.append(_next_check_in_due(user, now))
     if user.is_leadership:
         moments.append(_next_pipeline_stalling(now))
     return freshness.earliest(*moments)

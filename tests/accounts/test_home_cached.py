@@ -6,12 +6,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hiring.accounts import next_steps
 from hiring.accounts.views import lasting_steps, teams_read_by
-from hiring.models import Panel
+from hiring.models import Membership, Panel
 from hiring.pipeline.board import STALE_AFTER
 from hiring.teams import membership
 from tests.accounts.test_home_next_steps import fill, interview, offered, panel_stage, proposed
@@ -39,7 +41,8 @@ def lasting_at(user, now):
     """The cached part of `user`'s home page as rendered at `now`, and until when it holds."""
     request = RequestFactory().get("/")
     request.user = user
-    return lasting_steps(request, next_steps.for_user(user, now, teams_read_by(user)), now)
+    teams = teams_read_by(user)
+    return lasting_steps(request, next_steps.for_user(user, now, teams), now, teams)
 
 
 # Served again from the cache, in a constant number of queries.
@@ -205,3 +208,24 @@ def test_a_stalled_pipeline_reads_the_same_until_its_day_count_or_another_stalls
     assert "Frontend" in stalled["content"]
     assert until == now + timedelta(hours=4)  # SRE's 21st day without a move
     assert "no move for 21 days" in lasting_at(leadership, until)[0]["content"]
+
+
+# Only what the reader can have anything in is looked for.
+
+
+def test_who_is_in_no_team_is_not_looked_for_what_needs_a_membership(
+    client, leadership, member, teammate, recruiter, team
+):
+    fill(team, member, teammate, recruiter, 1)  # decisions, votes, offers, proposed times
+    client.force_login(leadership)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+
+    read = " ".join(query["sql"] for query in queries)
+    for table in ("scorecards_checkin", "hiring_decision", "hiring_ballot", "hiring_offer"):
+        assert f'"{table}"' not in read
+
+    Membership.objects.create(team=team, user=leadership)
+    assert "Waiting for your vote" in client.get("/").text
+    assert section(client, "Decisions waiting for your confirmation")
+    assert section(client, "Offers to send")
