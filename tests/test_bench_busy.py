@@ -40,7 +40,7 @@ def test_bench_busy_measures_every_page_again_while_real_writes_land(tmp_path):
     for name, page in busy["pages"].items():
         assert page.keys() == result["pages"][name].keys()
         assert page["path"] == result["pages"][name]["path"]
-        assert page["queries"] > 0
+        assert page["queries"] > 0, (name, page)
     assert busy["pages"]["floor"]["ratio"] == 1.0
     # Each page with cached content is read again right after a change to what it shows.
     changed = {name for name, page in busy["pages"].items() if page["changed_ms"] is not None}
