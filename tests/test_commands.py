@@ -24,6 +24,7 @@ from hiring.models import (
     User,
 )
 from hiring.reports import cached, figures, validity
+from hiring.scheduling import booking
 from scorecards import practice
 from scorecards.models import CheckInReview, Feedback, FeedbackRevision
 from tests.factories import stored_figures
@@ -142,6 +143,12 @@ def test_the_synthetic_organisation_keeps_what_the_app_keeps(transactional_db):
         latest = item.revisions.exclude(submitted_at=None).order_by("-number").first()
         assert item.latest_submission_id == latest.pk
     assert not Feedback.objects.filter(submitted_at=None, latest_submission__isnull=False)
+    # Each application's panel_booked says what its sessions do, as booking keeps it.
+    applications = Application.objects.select_related("panel")
+    assert any(application.panel_booked for application in applications)
+    for application in applications:
+        panel = getattr(application, "panel", None)
+        assert application.panel_booked == bool(panel and booking.is_booked(panel))
     # Every hire accepted an offer the team decided to make.
     hired = Application.objects.filter(stage="hired").prefetch_related("offers", "stage_changes")
     assert hired.exists()
