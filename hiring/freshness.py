@@ -104,25 +104,37 @@ def team_changed(team_ids):
     of applications' teams, the columns of those applications' cards alone (an erased name
     leaves the rest of the board cached). `team_ids`: a list, or a query of team ids."""
     if isinstance(team_ids, QuerySet) and team_ids.model is Application:
-        _versions_moved(team_ids)
+        _applications_changed(team_ids)
         _cards_changed(team_ids)
     else:
         team_ids = list(Team.objects.filter(pk__in=team_ids).values_list("pk", flat=True))
-        _versions_moved(team_ids)
+        _versions_moved(team_ids, shared=True)
         _board_changed(team_ids)
 
 
-def pages_changed(team_ids):
-    """team_changed() for a change no board card shows (an email's status, on its application's
-    page): the board stays cached. `team_ids`: a list, or a query of team ids."""
-    _versions_moved(team_ids)
+def pages_changed(applications):
+    """team_changed() for a change to these applications (a query) that no board card shows
+    (an email's status, on its application's page): the board stays cached."""
+    _applications_changed(applications)
 
 
-def _versions_moved(team_ids, hires=False):
+def _applications_changed(applications, hires=False):
+    """What the pages of these applications (a query) show changed: their own pages are read
+    anew, not their team's other applications', and so are their teams' reports and lists."""
+    Application.objects.filter(pk__in=applications.values("pk")).update(
+        page_version=F("page_version") + 1
+    )
+    _versions_moved(applications.values("opening__team"), hires=hires)
+
+
+def _versions_moved(team_ids, hires=False, shared=False):
     """`team_ids`: a list, or a query of team ids (run inside the update). `hires`: whether
     what the validity report reads changed too, True or, as a query of applications, if one
-    of them is hired."""
+    of them is hired. `shared`: whether every page of the teams shows the change, each
+    application's page too (shared_version)."""
     moved = {"data_version": F("data_version") + 1}
+    if shared:
+        moved["shared_version"] = F("shared_version") + 1
     if hires is True:
         moved["hires_version"] = F("hires_version") + 1
     elif hires is not False:
@@ -136,7 +148,11 @@ def _versions_moved(team_ids, hires=False):
 
 
 def organisation_changed():
-    Team.objects.update(data_version=F("data_version") + 1, hires_version=F("hires_version") + 1)
+    Team.objects.update(
+        data_version=F("data_version") + 1,
+        hires_version=F("hires_version") + 1,
+        shared_version=F("shared_version") + 1,
+    )
 
 
 def columns_changed(columns):
@@ -208,9 +224,9 @@ def _viewer(request):
     )
 
 
-def cached_for_viewer(request, name, parts, teams, compute):
+def cached_for_viewer(request, name, parts, teams, compute, version="data_version"):
     """cached() for a page's content as this request's user sees it (_viewer())."""
-    return cached(name, (_viewer(request), parts), teams, compute)
+    return cached(name, (_viewer(request), parts), teams, compute, version)
 
 
 def cached_columns(request, name, parts, pieces, compute, now):
@@ -261,10 +277,14 @@ def cached_each(request, name, items, facts, render):
     return [mark_safe(found[key] if key in found else made[key]) for key in keys]
 
 
-def render_page(request, template, context, *, cache_as=None, teams=(), status=200, **page):
+def render_page(
+    request, template, context, *, cache_as=None, teams=(), follows=None, status=200, **page
+):
     """Render `template`, whose content block shows its `content` partial rendered on its own
     from `context()`: cached for this viewer as `cache_as` = (name, parts) until `teams`
     change, or rendered afresh when `cache_as` is None (a form that came back with errors).
+    An application's page `follows` the application: it is kept until the application changes
+    or what every page of `teams` shows does, whatever the team's other applications do.
     `page` is what the rest of the page needs (its title)."""
 
     def render_content():
@@ -274,7 +294,10 @@ def render_page(request, template, context, *, cache_as=None, teams=(), status=2
         content, _ = render_content()
     else:
         name, parts = cache_as
-        content = cached_for_viewer(request, name, parts, teams, render_content)
+        version = "data_version"
+        if follows is not None:
+            parts, version = (parts, follows.page_version), "shared_version"
+        content = cached_for_viewer(request, name, parts, teams, render_content, version)
     return render(request, template, {**page, "content": content}, status=status)
 
 
@@ -293,37 +316,42 @@ def earliest(*moments: datetime | None):
 # and submitted, overdue ones, and a decision to confirm: a change to any of them reaches the
 # columns that show the card.
 def _audit_event_saved(instance, **kwargs):
-    if instance.team_id is not None:  # an organisation's own audit event
-        # A hire's scorecards submitted, amended or excused, its decision, its check-ins.
-        hired = Application.objects.filter(pk=instance.application_id)
-        _versions_moved([instance.team_id], hires=hired if instance.application_id else False)
-    # Sessions booked, moved or cancelled (overdue feedback), decisions recorded or confirmed.
     if instance.application_id is not None:
-        _cards_changed(Application.objects.filter(pk=instance.application_id))
+        application = Application.objects.filter(pk=instance.application_id)
+        # A hire's scorecards submitted, amended or excused, its decision, its check-ins.
+        _applications_changed(application, hires=application)
+        # Sessions booked, moved or cancelled (overdue feedback), decisions recorded or
+        # confirmed.
+        _cards_changed(application)
+    elif instance.team_id is not None:  # not an organisation's own audit event
+        _versions_moved([instance.team_id], shared=True)
 
 
 def _membership_saved(instance, **kwargs):
-    _versions_moved([instance.team_id])
+    _versions_moved([instance.team_id], shared=True)
     _board_changed([instance.team_id])  # its cards offer their moves to the team's members
 
 
 def _opening_saved(instance, **kwargs):
-    _versions_moved([instance.team_id], hires=True)  # its hires may have changed teams
+    _versions_moved([instance.team_id], hires=True, shared=True)  # its hires may have moved
     _board_changed([instance.team_id])  # its title is on its cards and in the opening menu
 
 
 def _team_saved(instance, **kwargs):
-    _versions_moved([instance.pk], hires=True)
+    _versions_moved([instance.pk], hires=True, shared=True)
     _board_changed([instance.pk])  # its name is on its cards and in the menus
 
 
 def _application_saved(instance, signal, **kwargs):
     hired = instance.stage == Application.Stage.HIRED
-    _versions_moved(Opening.objects.filter(pk=instance.opening_id).values("team_id"), hires=hired)
     if signal is post_delete:
+        team = Opening.objects.filter(pk=instance.opening_id).values("team_id")
+        _versions_moved(team, hires=hired)
         columns_changed([(instance.opening.team_id, instance.stage)])
     else:
-        _cards_changed(Application.objects.filter(pk=instance.pk))
+        application = Application.objects.filter(pk=instance.pk)
+        _applications_changed(application, hires=hired)
+        _cards_changed(application)
 
 
 def _stage_change_saved(instance, created=False, **kwargs):
@@ -334,7 +362,7 @@ def _stage_change_saved(instance, created=False, **kwargs):
 
 
 def _part_of_application_saved(instance, **kwargs):
-    _versions_moved(Application.objects.filter(pk=instance.application_id).values("opening__team"))
+    _applications_changed(Application.objects.filter(pk=instance.application_id))
 
 
 def _feedback_saved(instance, **kwargs):
@@ -345,13 +373,15 @@ def _feedback_saved(instance, **kwargs):
 
 def _scorecard_version_saved(instance, **kwargs):
     # Openings on this scorecard offer its newest version's criteria to assign.
-    _versions_moved(Opening.objects.filter(scorecard_id=instance.scorecard_id).values("team_id"))
+    openings = Opening.objects.filter(scorecard_id=instance.scorecard_id)
+    _versions_moved(openings.values("team_id"), shared=True)
 
 
 def _criterion_saved(instance, **kwargs):
     _versions_moved(
         Opening.objects.filter(scorecard__versions=instance.version_id).values("team_id"),
         hires=True,  # its name, on the validity report
+        shared=True,
     )
 
 
@@ -359,7 +389,7 @@ def _candidate_saved(instance, **kwargs):
     # Its own applications' pages, and those of the records that may be the same person:
     # an application page lists its candidate's possible duplicates.
     records = [instance.pk, *(found.candidate.pk for found in possible_duplicates(instance))]
-    _versions_moved(Application.objects.filter(candidate_id__in=records).values("opening__team"))
+    _applications_changed(Application.objects.filter(candidate_id__in=records))
     _cards_changed(Application.objects.filter(candidate_id=instance.pk))
 
 
@@ -394,7 +424,7 @@ def _person_saved(instance, signal, created=False, update_fields=None, **kwargs)
         organisation_changed()
     # A new person is on no page yet; signing in saves last_login alone, shown nowhere.
     elif not created and (update_fields is None or set(update_fields) - {"last_login", "password"}):
-        _versions_moved(_teams_showing(instance), hires=True)
+        _versions_moved(_teams_showing(instance), hires=True, shared=True)
 
 
 # Every model a team's data reaches is in one of these two (tests/test_freshness.py checks).

@@ -210,6 +210,17 @@ class TeamQuerySet(models.QuerySet):
         return self.of_member(user)
 
 
+# Fields kept by UPDATEs in the database, never written by saving an instance, which may have
+# been read before one of them moved (see Team.save, Application.save).
+KEPT_BY_UPDATES = (
+    "data_version",
+    "hires_version",
+    "shared_version",
+    "page_version",
+    "panel_booked",
+)
+
+
 class Team(models.Model):
     class MembershipRule(models.TextChoices):
         MAJORITY = "majority", _("Majority of members")
@@ -258,6 +269,10 @@ class Team(models.Model):
     # scorecards, its check-ins, a name shown): the report is slow to compute and changes
     # far less often than the rest.
     hires_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Goes up with data_version when what every page of the team shows changes (its name,
+    # members, openings, a person's name): an application's page follows this and its own
+    # page_version, not every change to the team's other applications.
+    shared_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = TeamQuerySet.as_manager()
 
@@ -274,7 +289,7 @@ class Team(models.Model):
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in ("data_version", "hires_version")
+                if not field.primary_key and field.name not in KEPT_BY_UPDATES
             ]
         super().save(*args, **kwargs)
 
@@ -747,6 +762,9 @@ class Application(models.Model):
     # cancelling (hiring/scheduling/booking.py), so the panels still to schedule are found
     # through an index instead of by checking every application at the Panel stage.
     panel_booked = models.BooleanField(default=False, editable=False)
+    # Goes up in the same transaction as any change to what this application's own page shows
+    # (hiring/freshness.py): its cached page follows it and its team's shared_version.
+    page_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -781,6 +799,12 @@ class Application(models.Model):
         # An application keeps the decision rule in force when it started.
         if not self.decision_rule:
             self.decision_rule = self.opening.rule_snapshot()
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in KEPT_BY_UPDATES
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -182,6 +182,7 @@ def _render_feedback(request, feedback, form=None, status=200):
         context,
         cache_as=cache_as,
         teams=[feedback.application.opening.team],
+        follows=feedback.application,
         status=status,
         candidate=feedback.application.candidate,
     )

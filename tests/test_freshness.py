@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hiring import freshness
@@ -476,3 +478,74 @@ def test_every_model_a_team_reaches_is_watched_or_says_why_not():
 
     assert reached - set(freshness.WATCHED) - set(freshness.NOT_WATCHED) == set()
     assert set(freshness.WATCHED) & set(freshness.NOT_WATCHED) == set()
+
+
+def page_computed(client, url, reads="scorecards_feedback"):
+    """Whether `url`'s cached content was computed for this request: it read the table
+    `reads`, which only its content reads (the panel; a scorecard's criteria)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return any(f'FROM "{reads}"' in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize("path", ["", "debrief/"])
+def test_another_applications_change_leaves_an_applications_pages_cached(
+    client, member, teammate, team, path
+):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    submitted(application, member, "skills", "yes")
+    other = ApplicationFactory(opening=application.opening)
+    client.force_login(member)
+    url = f"{application.get_absolute_url()}{path}"
+    assert page_computed(client, url)
+    team_before = Team.objects.get(pk=team.pk).data_version
+
+    applications.move_stage(other, "screen", member)
+    submitted(other, teammate, "team_fit", "no")
+
+    assert Team.objects.get(pk=team.pk).data_version > team_before  # the reports move on
+    assert not page_computed(client, url)
+
+
+def test_the_feedback_form_stays_cached_through_another_applications_change(
+    client, member, teammate, team
+):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    item = scoring.assign(application, member, "skills", assigned_by=member)
+    client.force_login(member)
+    url = f"/feedback/{item.pk}/"
+    assert page_computed(client, url, reads="scorecards_criterion")
+
+    applications.move_stage(ApplicationFactory(opening=application.opening), "screen", member)
+
+    assert not page_computed(client, url, reads="scorecards_criterion")
+
+
+def test_a_change_every_page_of_the_team_shows_reaches_an_applications_page(
+    client, member, teammate, team
+):
+    application = ApplicationFactory(opening=OpeningFactory(team=team, title="SRE"))
+    client.force_login(member)
+    assert "SRE" in client.get(application.get_absolute_url()).text
+
+    application.opening.title = "Site reliability engineer"
+    application.opening.save()
+
+    assert "Site reliability engineer" in client.get(application.get_absolute_url()).text
+
+
+def test_saving_an_application_read_earlier_keeps_what_updates_wrote(member, team):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    earlier = Application.objects.get(pk=application.pk)
+    freshness.pages_changed(Application.objects.filter(pk=application.pk))
+    Application.objects.filter(pk=application.pk).update(panel_booked=True)
+    moved_on = Application.objects.get(pk=application.pk).page_version
+
+    earlier.note = "Referred at the meetup."
+    earlier.save()
+
+    application.refresh_from_db()
+    assert application.note == "Referred at the meetup."
+    assert application.panel_booked
+    assert application.page_version > moved_on

@@ -20,9 +20,9 @@ from .forms import DecisionForm, ExcuseForm
 
 
 def _render_debrief(request, application, status=200, feedback=None, **context):
-    """The page; its content is cached until the team's data changes, except when a form
-    comes back with errors or htmx asks for the decision alone (with the panel's `feedback`
-    when the caller has it)."""
+    """The page; its content is cached until the application changes (or what every page of
+    its team shows), except when a form comes back with errors or htmx asks for the decision
+    alone (with the panel's `feedback` when the caller has it)."""
     template = "hiring/debrief/debrief.html"
     if request.htmx:
         if feedback is None:
@@ -35,6 +35,7 @@ def _render_debrief(request, application, status=200, feedback=None, **context):
         lambda: _debrief_context(request.user, application, context),
         cache_as=None if context else ("debrief", application.pk),
         teams=[application.opening.team],
+        follows=application,
         status=status,
         application=application,
     )

@@ -151,9 +151,7 @@ def confirm(email, delay=None):
 def _shown_changed(email, changed):
     """update() sends no signal: the application's cached page learns of the change here."""
     if changed:
-        freshness.pages_changed(
-            Application.objects.filter(pk=email.application_id).values("opening__team")
-        )
+        freshness.pages_changed(Application.objects.filter(pk=email.application_id))
     return bool(changed)
 
 

@@ -160,8 +160,8 @@ def application_detail(request, application_id):
 
 
 def _render_application(request, application, status=200, **forms):
-    """The page; its content is cached until the team's data changes, except when a form
-    comes back with errors or htmx asks for the panel alone."""
+    """The page; its content is cached until the application changes (or what every page of its
+    team shows), except when a form comes back with errors or htmx asks for the panel alone."""
     template = "hiring/pipeline/application_detail.html"
     if request.htmx and forms:
         context = _application_context(request.user, application, forms)
@@ -173,6 +173,7 @@ def _render_application(request, application, status=200, **forms):
         # The page is cached in each language it is read in.
         cache_as=None if forms else ("application", (application.pk, get_language())),
         teams=[application.opening.team],
+        follows=application,
         status=status,
         candidate=application.candidate,
     )
