@@ -223,9 +223,6 @@ class Feedback(models.Model):
         submitted = self.submitted_revisions()
         return submitted[-1] if submitted else None
 
-    def draft(self):
-        return next((r for r in self.revisions.all() if r.is_draft), None)
-
 
 class FeedbackRevision(models.Model):
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="revisions")
