@@ -97,7 +97,8 @@ def figures(client, leadership, team, debriefed, waiting, people):
         "board": [
             (card.pk, card.assigned, card.submitted, bool(card.overdue_feedback))
             for person in people
-            for card in board.cards(person, filters)
+            for _stage, _count, page, _cursor in board.first_pages(person, filters)[0]
+            for card in page
         ],
         "next steps": [
             [
