@@ -248,6 +248,15 @@ def is_generated():
     return dict(zip(["applications", "seed", "generated_at", "seconds"], row, strict=True))
 
 
+def settle():
+    """What autovacuum does soon after many rows were written (a bulk load, a migration that
+    updates every row): the planner's statistics, and on PostgreSQL the visibility map, without
+    which a count reads every row of the table instead of its index."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
 class Generator:
     def __init__(self, applications, seed=SEED, progress=None, now=None):
         self.applications = applications
@@ -308,10 +317,7 @@ class Generator:
                     f"INSERT INTO {MARKER_TABLE} VALUES (%s, %s, %s, %s)",
                     [self.applications, self.seed, began.isoformat(), seconds],
                 )
-        if connection.vendor == "postgresql":
-            # What autovacuum does soon after a bulk load: statistics for the planner.
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
+        settle()
         return {model._meta.label: count for model, count in self.rows.written.items()}
 
     def reset_sequences(self):

@@ -365,6 +365,9 @@ class Command(BaseCommand):
         began = time.perf_counter()
         figures.bring_up_to_date(Team.objects.values("pk"))
         self.progress(f"Running figures up to date in {time.perf_counter() - began:.1f} s.")
+        # A server may run without autovacuum (this project's machines do): what a migration
+        # or an earlier busy pass left is settled as production's autovacuum would.
+        _synthetic.settle()
         if options["generate_only"]:
             return
         add_floor_page()
