@@ -6,8 +6,10 @@ and pages show, and a cached entry's key holds the versions of every team it cov
 change commits, no request reads that entry again. A change to a person moves on the teams
 whose pages show them (PERSON_SHOWN); what they may read themselves is in the key of the pages
 cached for them. The validity report, slow to compute, follows `hires_version` instead, which
-moves only with what it reads (a hire, its scorecards and check-ins, a name it shows).
-Callers read the versions with the teams they query anyway, so a cache hit costs no query
+moves only with what it reads (a hire, its scorecards and check-ins, a name it shows). An
+application's own pages follow its `page_version` and its team's `shared_version` (what every
+page of the team shows), not the team's other applications (render_page's `follows`).
+Callers read the versions with the objects they query anyway, so a cache hit costs no query
 beyond the cache's own.
 
 The board is cached per column instead (cached_columns): each team's column of a stage, and
