@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -106,17 +107,23 @@ def trainee_ids(team, focus):
     )
 
 
+# A session holding a time: booked and not cancelled.
+HOLDS_TIME = Q(cancelled_at=None, start__isnull=False)
+
+
 def is_booked(panel):
     """Whether a session of the panel holds a time: then it is rescheduled or cancelled, no
     longer edited or deleted."""
-    return panel.sessions.filter(cancelled_at=None).exclude(start=None).exists()
+    return panel.sessions.filter(HOLDS_TIME).exists()
 
 
-def _keep_panel_booked(panel):
-    """Application.panel_booked as the panel's sessions now stand. Called under the
-    application's lock (_lock_application), so bookings and cancellations of one panel set it
-    one after another, each from what the one before committed."""
-    Application.objects.filter(pk=panel.application_id).update(panel_booked=is_booked(panel))
+def keep_panel_booked(applications):
+    """Application.panel_booked of `applications` (a query) as their panels' sessions now
+    stand. Booking and cancelling call it under the application's lock (_lock_application), so
+    they set it one after another, each from what the one before committed; rows made in bulk
+    (the benchmark's) get it once made."""
+    holding = InterviewSession.objects.filter(HOLDS_TIME, panel__application=OuterRef("pk"))
+    applications.update(panel_booked=Exists(holding))
 
 
 def _check_not_booked(panel):
@@ -379,7 +386,7 @@ def book(panel, payload, by):
                 if not _holds(session, entries[session.pk]):
                     placed.append((session, session.start))
                     _place(session, entries[session.pk], by)
-            _keep_panel_booked(panel)
+            keep_panel_booked(Application.objects.filter(pk=panel.application_id))
             moved = any(before for _, before in placed)
             AuditEvent.record(
                 AuditEvent.Action.PANEL_BOOKED,
@@ -509,7 +516,7 @@ def cancel_session(session, by):
     session.save(update_fields=["cancelled_at", "sequence"])
     # Seats keep who was invited (the cancellation goes to them) but no longer hold the time.
     session.interviewers.update(start=None, end=None)
-    _keep_panel_booked(session.panel)
+    keep_panel_booked(Application.objects.filter(pk=session.panel.application_id))
     AuditEvent.record(
         AuditEvent.Action.PANEL_CANCELLED,
         by,
@@ -697,7 +704,7 @@ def options_for_candidate(offer, options):
 
 
 def booked_sessions(panel):
-    return panel.sessions.filter(cancelled_at=None).exclude(start=None).order_by("start")
+    return panel.sessions.filter(HOLDS_TIME).order_by("start")
 
 
 def calendar_file(sessions):

@@ -38,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from hiring.models import (
@@ -60,6 +60,7 @@ from hiring.models import (
     User,
 )
 from hiring.reports import figures
+from hiring.scheduling import booking
 from scorecards.models import (
     Category,
     CheckIn,
@@ -297,11 +298,7 @@ class Generator:
                 feedback=OuterRef("pk"), submitted_at__isnull=False
             ).order_by("-number")
             Feedback.objects.update(latest_submission=Subquery(latest.values("pk")[:1]))
-            # What booking keeps in step (hiring/scheduling/booking.py), for rows made in bulk.
-            booked = InterviewSession.objects.filter(
-                panel__application=OuterRef("pk"), cancelled_at=None, start__isnull=False
-            )
-            Application.objects.filter(Exists(booked)).update(panel_booked=True)
+            booking.keep_panel_booked(Application.objects.all())
             self.reset_sequences()
             self.progress("Building the reports' running figures")
             figures.rebuild()
