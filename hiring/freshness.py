@@ -22,15 +22,25 @@ anew before the column is read, so a column cached before the change is never re
 Facts that change with the clock alone are the caller's to handle: the board's cards keep
 the moments they change at and read them on each request (hiring/pipeline/board.py); other
 pages say when their entry stops being true, and the entry expires then.
+
+A write that saves many rows (a decision and the moves it makes, a submission that opens the
+debrief) runs in one_write(): what each save changes is noted, and written as the write ends,
+still in its transaction: one UPDATE of the pages' versions, one of the teams', one INSERT of
+the reports' outdated days (hiring/reports/figures.py), however many rows it saved.
 """
 
 import hashlib
 import secrets
+import threading
+from contextlib import contextmanager
 from datetime import datetime
+from functools import reduce
+from operator import or_
 
 from django.core.cache import cache, caches
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
-from django.db.models import Case, Exists, F, QuerySet, When
+from django.db.models import Case, Exists, F, Q, QuerySet, When
 from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -100,6 +110,39 @@ BOARD_COLUMNS = [*Application.Stage.values, "openings"]
 EVERY_TEAM = "every"
 
 
+# The changes noted by the write in progress on this thread (one_write()).
+_writing = threading.local()
+
+
+@contextmanager
+def one_write():
+    """A transaction in which what the saves change is noted (when_written()) and written once
+    as it ends, before it commits. Within another one_write(), a savepoint of it."""
+    if getattr(_writing, "noted", None) is not None:
+        with transaction.atomic():
+            yield
+        return
+    _writing.noted = noted = {}
+    try:
+        with transaction.atomic():
+            yield
+            _writing.noted = None
+            for write, items in noted.items():
+                write(items)
+    finally:
+        _writing.noted = None
+
+
+def when_written(write, items):
+    """write(items) now or, within one_write(), once as it ends with all the items noted for
+    `write` by then: `write` makes one statement of any number of items."""
+    noted = getattr(_writing, "noted", None)
+    if noted is None:
+        write(items)
+    else:
+        noted.setdefault(write, []).extend(items)
+
+
 def team_changed(team_ids):
     """Something of these teams changed that sent no signal (update(), bulk_create()): their
     pages are read anew, and so is every column of their boards, or, when `team_ids` is a query
@@ -123,10 +166,39 @@ def pages_changed(applications):
 def _applications_changed(applications, hires=False):
     """What the pages of these applications (a query) show changed: their own pages are read
     anew, not their team's other applications', and so are their teams' reports and lists."""
-    Application.objects.filter(pk__in=applications.values("pk")).update(
-        page_version=F("page_version") + 1
-    )
+    when_written(_move_page_versions, [applications])
     _versions_moved(applications.values("opening__team"), hires=hires)
+
+
+def _move_page_versions(queries):
+    if queries := _distinct(queries):
+        Application.objects.filter(_any_of(queries)).update(page_version=F("page_version") + 1)
+
+
+def _any_of(queries):
+    """The rows in any of these queries (of the same model)."""
+    return reduce(or_, [Q(pk__in=query.values("pk")) for query in queries])
+
+
+def _distinct(queries):
+    """Each query once, none that finds nothing: a write notes the same application for each
+    row it saves."""
+    found = {_same(query): query for query in reversed(queries)}
+    found.pop(NOTHING, None)
+    return list(found.values())
+
+
+NOTHING = "nothing"
+
+
+def _same(value):
+    """What equal queries, lists or flags have in common; NOTHING for a query of nothing."""
+    if isinstance(value, QuerySet):
+        try:
+            return str(value.query)
+        except EmptyResultSet:
+            return NOTHING
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _versions_moved(team_ids, hires=False, shared=False):
@@ -134,19 +206,48 @@ def _versions_moved(team_ids, hires=False, shared=False):
     what the validity report reads changed too, True or, as a query of applications, if one
     of them is hired. `shared`: whether every page of the teams shows the change, each
     application's page too (shared_version)."""
-    moved = {"data_version": F("data_version") + 1}
-    if shared:
-        moved["shared_version"] = F("shared_version") + 1
-    if hires is True:
-        moved["hires_version"] = F("hires_version") + 1
-    elif hires is not False:
-        hired = Exists(hires.filter(stage=Application.Stage.HIRED))
-        moved["hires_version"] = Case(
-            When(hired, then=F("hires_version") + 1),
-            default=F("hires_version"),
-            output_field=Team._meta.get_field("hires_version"),
-        )
-    Team.objects.filter(pk__in=team_ids).update(**moved)
+    when_written(_move_team_versions, [(team_ids, hires, shared)])
+
+
+def _move_team_versions(moves):
+    """Each (team ids, hires, shared) of `moves` (_versions_moved()), in one UPDATE."""
+    moves = _distinct_moves(moves)
+    if not moves:
+        return
+
+    def moved(name, picked):
+        """`name` + 1 on the teams of the moves `picked` keeps (a condition, or None)."""
+        picks = [(team_ids, picked(hires, shared)) for team_ids, hires, shared in moves]
+        if all(condition == Q() for _team_ids, condition in picks):
+            return {name: F(name) + 1}  # every team of the update
+        conditions = [Q(pk__in=ids) & kept for ids, kept in picks if kept is not None]
+        if not conditions:
+            return {}
+        output = Team._meta.get_field(name)
+        when = When(reduce(or_, conditions), then=F(name) + 1)
+        return {name: Case(when, default=F(name), output_field=output)}
+
+    def hired(hires, _shared):
+        if hires is True:
+            return Q()
+        if hires is False:
+            return None
+        return Q(Exists(hires.filter(stage=Application.Stage.HIRED)))
+
+    Team.objects.filter(reduce(or_, [Q(pk__in=team_ids) for team_ids, *_ in moves])).update(
+        **moved("data_version", lambda _hires, _shared: Q()),
+        **moved("shared_version", lambda _hires, shared: Q() if shared else None),
+        **moved("hires_version", hired),
+    )
+
+
+def _distinct_moves(moves):
+    found = {}
+    for team_ids, hires, shared in moves:
+        if _same(hires) == NOTHING:
+            hires = False
+        found.setdefault((_same(team_ids), _same(hires), shared), (team_ids, hires, shared))
+    return [move for key, move in found.items() if key[0] not in (NOTHING, ())]
 
 
 def organisation_changed():
@@ -166,7 +267,14 @@ def columns_changed(columns):
 def _cards_changed(applications):
     """The columns that show these applications (a query) are read anew once this transaction
     commits, where the cards are then: a move of one of them may commit first."""
-    transaction.on_commit(lambda: _forget(applications.values_list("opening__team_id", "stage")))
+    when_written(_forget_cards, [applications])
+
+
+def _forget_cards(queries):
+    if not (queries := _distinct(queries)):
+        return
+    shown = Application.objects.filter(_any_of(queries)).values_list("opening__team_id", "stage")
+    transaction.on_commit(lambda: _forget(shown))
 
 
 def _board_changed(team_ids):

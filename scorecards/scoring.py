@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hiring import freshness
 from hiring.debrief.decisions import maybe_open_debrief
 from hiring.models import AuditEvent, stored_words
 
@@ -177,7 +178,7 @@ def submission_errors(draft, ratings, criteria, amend_reason):
     return errors
 
 
-@transaction.atomic
+@freshness.one_write()
 def submit(feedback, author, revision_number, amend_reason=""):
     """Submit the draft numbered `revision_number`; it never changes afterwards. What is
     missing is raised as a ValidationError by the form field it belongs to."""
@@ -198,7 +199,7 @@ def save_and_submit(feedback, author, criteria, revision_number, amend_reason=""
     second tab submitting at the same moment waits, then fails. `criteria` are the feedback's
     (fixed once it is assigned). When something is missing, the changes are kept as the draft
     and the submission alone is refused, as a ValidationError by form field."""
-    with transaction.atomic():
+    with freshness.one_write():
         feedback = _lock(feedback, author)
         draft, ratings = _save_draft(feedback, criteria, **changes)
         if draft.number != revision_number:

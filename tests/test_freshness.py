@@ -17,6 +17,7 @@ from hiring.models import (
     AuditEvent,
     CandidateEmail,
     Decision,
+    FiguresOutdated,
     InterviewSession,
     Panel,
     SessionInterviewer,
@@ -549,3 +550,68 @@ def test_saving_an_application_read_earlier_keeps_what_updates_wrote(member, tea
     assert application.note == "Referred at the meetup."
     assert application.panel_booked
     assert application.page_version > moved_on
+
+
+# One write, many rows: what they change is written once, as the write ends.
+
+
+def all_versions(team):
+    team.refresh_from_db()
+    return team.data_version, team.shared_version, team.hires_version
+
+
+def test_a_write_moves_its_teams_and_pages_once_whatever_rows_it_saves(member, outsider, team):
+    here = ApplicationFactory(opening=OpeningFactory(team=team))
+    elsewhere = outsider.teams.get()
+    here.refresh_from_db()
+    before, page_before = all_versions(team), here.page_version
+    other_before = all_versions(elsewhere)
+    FiguresOutdated.objects.all().delete()
+
+    with freshness.one_write():
+        applications.move_stage(here, "screen", member)
+        applications.move_stage(here, "panel", member)
+        AuditEvent.record(AuditEvent.Action.STAGE_CHANGED, member, team, here, details="noted")
+
+    data, shared, hires = all_versions(team)
+    assert (data, shared, hires) == (before[0] + 1, before[1], before[2])
+    here.refresh_from_db()
+    assert here.page_version == page_before + 1
+    assert all_versions(elsewhere) == other_before
+    assert FiguresOutdated.objects.filter(team=team).count() == 1
+
+
+def test_a_write_moves_what_each_of_its_changes_asks_for(member, outsider, team):
+    hired = ApplicationFactory(opening=OpeningFactory(team=team), stage="hired")
+    elsewhere = outsider.teams.get()
+    other = ApplicationFactory(opening=OpeningFactory(team=elsewhere))
+    before, other_before = all_versions(team), all_versions(elsewhere)
+
+    with freshness.one_write():
+        # A hire's page and a team-wide change here; an application's page elsewhere.
+        freshness.pages_changed(Application.objects.filter(pk=other.pk))
+        AuditEvent.record(AuditEvent.Action.STAGE_CHANGED, member, team, hired, details="hire")
+        team.memberships.get(user=member).save()
+
+    assert all_versions(team) == (before[0] + 1, before[1] + 1, before[2] + 1)
+    assert all_versions(elsewhere) == (other_before[0] + 1, other_before[1], other_before[2])
+
+
+def test_a_write_that_fails_leaves_nothing_noted_for_the_next(member, team):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    before = all_versions(team)
+    FiguresOutdated.objects.all().delete()
+
+    def failing_write():
+        with freshness.one_write():
+            applications.move_stage(application, "screen", member)
+            raise RuntimeError("the write fails")
+
+    with pytest.raises(RuntimeError):
+        failing_write()
+    assert all_versions(team) == before
+    assert not FiguresOutdated.objects.filter(team=team).exists()
+
+    with freshness.one_write():
+        pass
+    assert all_versions(team) == before

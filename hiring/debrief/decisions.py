@@ -1,7 +1,7 @@
 """Team-owned decisions: the debrief opens, the rule recommends, the team decides."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from scorecards import aggregation, recommendation
 from scorecards.access import still_to_score
 from scorecards.models import Category, Feedback, FeedbackRevision, Rating
 
+from .. import freshness
 from ..models import Application, AuditEvent, Decision, Opening, User, stored_words
 from ..outreach import automation
 from ..tasks import send_decision_notice
@@ -165,7 +166,7 @@ def _require_decider(application, user, feedback):
         raise ValidationError(_("Submit your own feedback before taking part in the decision."))
 
 
-@transaction.atomic
+@freshness.one_write()
 def excuse(feedback, by, reason):
     application = feedback.application
     _require_team_member(application, by)
@@ -198,7 +199,7 @@ def record_decision(application, by, outcome, rationale=""):
     if outcome not in Decision.Outcome.values:
         raise ValidationError(_("Choose hire, no hire or hold."))
     try:
-        with transaction.atomic():
+        with freshness.one_write():
             # Its candidate: the email a decision queues; its decision: whether there is one.
             application = _locked(application, "candidate", "decision")
             feedback = panel_feedback(application)
@@ -240,7 +241,7 @@ def record_decision(application, by, outcome, rationale=""):
     return record
 
 
-@transaction.atomic
+@freshness.one_write()
 def confirm_decision(record, by):
     """Confirm a decision that departs from the recommendation; the record returned holds the
     panel's feedback as record_decision's does."""

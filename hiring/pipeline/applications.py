@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from scorecards.editing import copy_scorecard
 
+from .. import freshness
 from ..models import Application, Candidate, Opening, StageChange
 from ..outreach import automation
 
@@ -51,7 +52,7 @@ def start_application(candidate, opening, by, **fields):
     return application
 
 
-@transaction.atomic
+@freshness.one_write()
 def move_stage(application, stage, by):
     """Move by hand between the stages people may set; decisions set the others."""
     if stage not in Application.MANUAL_STAGES:

@@ -32,6 +32,7 @@ from django.utils import timezone
 from scorecards import agreement
 from scorecards.models import Feedback, Rating
 
+from .. import freshness
 from ..models import (
     Application,
     CalibrationSums,
@@ -379,22 +380,35 @@ def _moments(team_id):
 
 def outdated(team_id, moments):
     """Mark the team's days of these moments outdated (bulk writes send no signal)."""
-    days = {utc_day(moment) for moment in moments if moment is not None}
+    days = {(team_id, utc_day(moment)) for moment in moments if moment is not None}
+    freshness.when_written(_mark_days, sorted(days))
+
+
+def _mark_days(days):
     FiguresOutdated.objects.bulk_create(
-        [FiguresOutdated(team_id=team_id, day=day) for day in sorted(days)]
+        [FiguresOutdated(team_id=team_id, day=day) for team_id, day in set(days)]
     )
 
 
 def _application_outdated(application_id, *moments):
     """Mark the day the application was created (and the days of `moments`) outdated."""
-    found = (
-        Application.objects.filter(pk=application_id)
-        .values_list("opening__team", "created_at")
-        .first()
+    freshness.when_written(_mark_application_days, [(application_id, moments)])
+
+
+def _mark_application_days(noted):
+    moments = defaultdict(list)
+    for application_id, more in noted:
+        moments[application_id] += more
+    found = Application.objects.filter(pk__in=moments).values_list(
+        "pk", "opening__team", "created_at"
     )
-    if found is not None:
-        team_id, created = found
-        outdated(team_id, [created, *moments])
+    _mark_days(
+        {
+            (team_id, utc_day(moment))
+            for pk, team_id, created in found
+            for moment in [created, *moments[pk]]
+        }
+    )
 
 
 def _application_saved(instance, **kwargs):
@@ -443,13 +457,19 @@ def _session_saved(instance, **kwargs):
 
 def _seat_saved(instance, **kwargs):
     if instance.start is not None:
-        application = (
-            InterviewSession.objects.filter(pk=instance.session_id)
-            .values_list("panel__application", flat=True)
-            .first()
+        freshness.when_written(_mark_session_days, [(instance.session_id, instance.start)])
+
+
+def _mark_session_days(noted):
+    """Mark the days of (session id, start) outdated, and the days its application was made."""
+    applications = dict(
+        InterviewSession.objects.filter(pk__in={session for session, _start in noted}).values_list(
+            "pk", "panel__application"
         )
-        if application is not None:
-            _application_outdated(application, instance.start)
+    )
+    _mark_application_days(
+        [(applications[session], [start]) for session, start in noted if session in applications]
+    )
 
 
 WATCHED = {

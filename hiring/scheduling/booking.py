@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from scorecards import scoring
 from scorecards.models import Category, Feedback
 
+from .. import freshness
 from ..accounts import zones
 from ..email.notifications import interview_summary
 from ..models import (
@@ -366,7 +367,7 @@ def book(panel, payload, by):
     again): then nothing changes and nobody is invited twice.
     """
     try:
-        with transaction.atomic():
+        with freshness.one_write():
             panel = _lock_panel(panel.pk)
             application = _lock_application(panel.pk)
             sessions = list(
@@ -408,7 +409,7 @@ def book(panel, payload, by):
 def reschedule(panel, payload, by):
     """Move a booked panel to the option `payload` (book()), or raise ValidationError if it is
     not booked; the moved sessions' invites go out again with a higher SEQUENCE."""
-    with transaction.atomic():
+    with freshness.one_write():
         _lock_panel(panel.pk)
         if not is_booked(panel):
             raise ValidationError(gettext("This panel is not booked yet: book a time instead."))
