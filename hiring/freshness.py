@@ -38,9 +38,8 @@ from functools import reduce
 from operator import or_
 
 from django.core.cache import cache, caches
-from django.core.exceptions import EmptyResultSet
 from django.db import transaction
-from django.db.models import Case, Exists, F, Q, QuerySet, When
+from django.db.models import Case, F, Q, QuerySet, When
 from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -163,91 +162,88 @@ def pages_changed(applications):
     _applications_changed(applications)
 
 
+# An application's hire: whether it is hired as the write ends (_applications_changed()).
+IF_HIRED = "if hired"
+
+
 def _applications_changed(applications, hires=False):
-    """What the pages of these applications (a query) show changed: their own pages are read
-    anew, not their team's other applications', and so are their teams' reports and lists."""
-    when_written(_move_page_versions, [applications])
-    _versions_moved(applications.values("opening__team"), hires=hires)
+    """What the pages of these applications (an id, or a query) show changed: their own pages
+    are read anew, not their team's other applications', and so are their teams' reports and
+    lists. `hires`: whether what the validity report reads changed too, True, or IF_HIRED."""
+    when_written(_move_application_versions, [(applications, hires)])
 
 
-def _move_page_versions(queries):
-    if queries := _distinct(queries):
-        Application.objects.filter(_any_of(queries)).update(page_version=F("page_version") + 1)
+def _move_application_versions(noted):
+    """The pages' versions of the applications noted, and their teams', in two UPDATEs."""
+    changed = _applications_in(noted)
+    hires = _applications_in(noted, hires=True)
+    if_hired = _applications_in(noted, hires=IF_HIRED)
+    if if_hired is not None:
+        if_hired &= Q(stage=Application.Stage.HIRED)
+        hires = if_hired if hires is None else hires | if_hired
+    Application.objects.filter(changed).update(page_version=F("page_version") + 1)
+    teams = Application.objects.filter(changed).values("opening__team")
+    moved = {"data_version": F("data_version") + 1}
+    if hires is not None:
+        hired_teams = Application.objects.filter(hires).values("opening__team")
+        moved["hires_version"] = Case(
+            When(pk__in=hired_teams, then=F("hires_version") + 1),
+            default=F("hires_version"),
+            output_field=Team._meta.get_field("hires_version"),
+        )
+    Team.objects.filter(pk__in=teams).update(**moved)
 
 
-def _any_of(queries):
-    """The rows in any of these queries (of the same model)."""
-    return reduce(or_, [Q(pk__in=query.values("pk")) for query in queries])
-
-
-def _distinct(queries):
-    """Each query once, none that finds nothing: a write notes the same application for each
-    row it saves."""
-    found = {_same(query): query for query in reversed(queries)}
-    found.pop(NOTHING, None)
-    return list(found.values())
-
-
-NOTHING = "nothing"
-
-
-def _same(value):
-    """What equal queries, lists or flags have in common; NOTHING for a query of nothing."""
-    if isinstance(value, QuerySet):
-        try:
-            return str(value.query)
-        except EmptyResultSet:
-            return NOTHING
-    return tuple(value) if isinstance(value, list) else value
+def _applications_in(noted, hires=None):
+    """Where the applications of `noted` (those noted with `hires`, if given) are, or None."""
+    ids, queries = set(), {}
+    for applications, their_hires in noted:
+        if hires is None or their_hires == hires:
+            if isinstance(applications, int):
+                ids.add(applications)
+            else:
+                queries[id(applications)] = applications
+    conditions = [Q(pk__in=query.values("pk")) for query in queries.values()]
+    if ids:
+        conditions.append(Q(pk__in=sorted(ids)))
+    return reduce(or_, conditions) if conditions else None
 
 
 def _versions_moved(team_ids, hires=False, shared=False):
     """`team_ids`: a list, or a query of team ids (run inside the update). `hires`: whether
-    what the validity report reads changed too, True or, as a query of applications, if one
-    of them is hired. `shared`: whether every page of the teams shows the change, each
-    application's page too (shared_version)."""
+    what the validity report reads changed too. `shared`: whether every page of the teams shows
+    the change, each application's page too (shared_version)."""
     when_written(_move_team_versions, [(team_ids, hires, shared)])
 
 
 def _move_team_versions(moves):
     """Each (team ids, hires, shared) of `moves` (_versions_moved()), in one UPDATE."""
-    moves = _distinct_moves(moves)
-    if not moves:
+
+    def teams(picked):
+        found, conditions = set(), {}
+        for team_ids, hires, shared in moves:
+            if picked(hires, shared):
+                if isinstance(team_ids, list):
+                    found.update(team_ids)
+                else:
+                    conditions[id(team_ids)] = Q(pk__in=team_ids)
+        if found:
+            conditions[None] = Q(pk__in=sorted(found))
+        return reduce(or_, conditions.values()) if conditions else None
+
+    every = teams(lambda hires, shared: True)
+    if every is None:
         return
-
-    def moved(name, picked):
-        """`name` + 1 on the teams of the moves `picked` keeps (a condition, or None)."""
-        picks = [(team_ids, picked(hires, shared)) for team_ids, hires, shared in moves]
-        if all(condition == Q() for _team_ids, condition in picks):
-            return {name: F(name) + 1}  # every team of the update
-        conditions = [Q(pk__in=ids) & kept for ids, kept in picks if kept is not None]
-        if not conditions:
-            return {}
-        output = Team._meta.get_field(name)
-        when = When(reduce(or_, conditions), then=F(name) + 1)
-        return {name: Case(when, default=F(name), output_field=output)}
-
-    def hired(hires, _shared):
-        if hires is True:
-            return Q()
-        if hires is False:
-            return None
-        return Q(Exists(hires.filter(stage=Application.Stage.HIRED)))
-
-    Team.objects.filter(reduce(or_, [Q(pk__in=team_ids) for team_ids, *_ in moves])).update(
-        **moved("data_version", lambda _hires, _shared: Q()),
-        **moved("shared_version", lambda _hires, shared: Q() if shared else None),
-        **moved("hires_version", hired),
-    )
-
-
-def _distinct_moves(moves):
-    found = {}
-    for team_ids, hires, shared in moves:
-        if _same(hires) == NOTHING:
-            hires = False
-        found.setdefault((_same(team_ids), _same(hires), shared), (team_ids, hires, shared))
-    return [move for key, move in found.items() if key[0] not in (NOTHING, ())]
+    moved = {"data_version": F("data_version") + 1}
+    for name, condition in [
+        ("shared_version", teams(lambda hires, shared: shared)),
+        ("hires_version", teams(lambda hires, shared: hires)),
+    ]:
+        if condition is not None:
+            when = When(condition, then=F(name) + 1)
+            output = Team._meta.get_field(name)
+            moved[name] = Case(when, default=F(name), output_field=output)
+    Team.objects.filter(every).update(**moved)
 
 
 def organisation_changed():
@@ -265,16 +261,14 @@ def columns_changed(columns):
 
 
 def _cards_changed(applications):
-    """The columns that show these applications (a query) are read anew once this transaction
-    commits, where the cards are then: a move of one of them may commit first."""
-    when_written(_forget_cards, [applications])
+    """The columns that show these applications (an id, or a query) are read anew once this
+    transaction commits, where the cards are then: a move of one of them may commit first."""
+    when_written(_forget_cards, [(applications, False)])
 
 
-def _forget_cards(queries):
-    if not (queries := _distinct(queries)):
-        return
-    shown = Application.objects.filter(_any_of(queries)).values_list("opening__team_id", "stage")
-    transaction.on_commit(lambda: _forget(shown))
+def _forget_cards(noted):
+    shown = Application.objects.filter(_applications_in(noted))
+    transaction.on_commit(lambda: _forget(shown.values_list("opening__team_id", "stage")))
 
 
 def _board_changed(team_ids):
@@ -427,12 +421,11 @@ def earliest(*moments: datetime | None):
 # columns that show the card.
 def _audit_event_saved(instance, **kwargs):
     if instance.application_id is not None:
-        application = Application.objects.filter(pk=instance.application_id)
         # A hire's scorecards submitted, amended or excused, its decision, its check-ins.
-        _applications_changed(application, hires=application)
+        _applications_changed(instance.application_id, hires=IF_HIRED)
         # Sessions booked, moved or cancelled (overdue feedback), decisions recorded or
         # confirmed.
-        _cards_changed(application)
+        _cards_changed(instance.application_id)
     elif instance.team_id is not None:  # not an organisation's own audit event
         _versions_moved([instance.team_id], shared=True)
 
@@ -459,9 +452,8 @@ def _application_saved(instance, signal, **kwargs):
         _versions_moved(team, hires=hired)
         columns_changed([(instance.opening.team_id, instance.stage)])
     else:
-        application = Application.objects.filter(pk=instance.pk)
-        _applications_changed(application, hires=hired)
-        _cards_changed(application)
+        _applications_changed(instance.pk, hires=hired)
+        _cards_changed(instance.pk)
 
 
 def _stage_change_saved(instance, created=False, **kwargs):
@@ -472,13 +464,13 @@ def _stage_change_saved(instance, created=False, **kwargs):
 
 
 def _part_of_application_saved(instance, **kwargs):
-    _applications_changed(Application.objects.filter(pk=instance.application_id))
+    _applications_changed(instance.application_id)
 
 
 def _feedback_saved(instance, **kwargs):
     # Not a hire's: feedback no longer changes once its application is closed.
     _part_of_application_saved(instance)
-    _cards_changed(Application.objects.filter(pk=instance.application_id))
+    _cards_changed(instance.application_id)
 
 
 def _scorecard_version_saved(instance, **kwargs):
