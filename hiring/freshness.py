@@ -381,6 +381,17 @@ def cached_each(request, name, items, facts, render):
     return [mark_safe(found[key] if key in found else made[key]) for key in keys]
 
 
+def remembered(name, shown, render):
+    """render(), kept in this process's memory (the "fragments" cache) under a key made of all
+    it shows, `shown`, as cached_each() keeps its items."""
+    key = cache_key(name, shown)
+    html = fragments.get(key)
+    if html is None:
+        html = render()
+        fragments.set(key, html, FRAGMENTS_S)
+    return mark_safe(html)
+
+
 def render_page(
     request, template, context, *, cache_as=None, teams=(), follows=None, status=200, **page
 ):

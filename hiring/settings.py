@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for the project's renderer (FORM_RENDERER)
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -86,6 +87,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render with the project's templates: templates/django/forms overrides what is slow.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite in var/ unless DATABASE_URL names another (PostgreSQL in production).
 # Connections are kept a minute, and checked before a request reuses one: a connection the

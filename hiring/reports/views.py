@@ -5,10 +5,13 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 
+from .. import freshness
 from ..access import reader_teams
 from .cached import (
     PAGE,
@@ -41,16 +44,32 @@ def _scope(request, form_class=PeriodForm, scope_for=teams_scope):
     return form, scope_for(chosen, data["start"], data["end"]), chosen
 
 
+def _period_fields(form):
+    """The period form's fields as rendered, kept in this process's memory under all they show
+    (freshness.remembered): a select of every team is most of the page's own time. A form with
+    errors is rendered afresh."""
+
+    def render_fields():
+        return render_to_string("hiring/reports/period_fields.html", {"form": form})
+
+    if form.errors:
+        return render_fields()
+    teams = [(team.pk, str(team)) for team in form.fields["team"].queryset]
+    shown = (type(form).__name__, form.data.urlencode(), translation.get_language(), teams)
+    return freshness.remembered("period-fields", shown, render_fields)
+
+
 @never_cache
 @login_required
 def reports_page(request):
     form, scope, teams = _scope(request)
     template = "hiring/reports/reports.html"
+    context = {"form": form, "period_fields": _period_fields(form)}
     if scope is None:
-        return render(request, template, {"form": form}, status=400)
+        return render(request, template, context, status=400)
     query = request.GET.urlencode()
     html, as_of = report_html(scope, teams, query, refresher(PAGE, scope, teams, query))
-    return render(request, template, {"form": form, "report_html": html, "as_of": as_of})
+    return render(request, template, {**context, "report_html": html, "as_of": as_of})
 
 
 @never_cache
@@ -58,13 +77,14 @@ def reports_page(request):
 def validity_page(request):
     form, scope, teams = _scope(request, HiresPeriodForm, hires_scope)
     template = "hiring/reports/validity.html"
+    context = {"form": form, "period_fields": _period_fields(form)}
     if scope is None:
-        return render(request, template, {"form": form}, status=400)
+        return render(request, template, context, status=400)
     own = own_hires(request.user, scope)
     query = request.GET.urlencode()
     refresh = refresher(VALIDITY_PAGE, scope, teams, query, own)
     html, as_of = validity_html(scope, teams, query, own, refresh)
-    return render(request, template, {"form": form, "report_html": html, "as_of": as_of})
+    return render(request, template, {**context, "report_html": html, "as_of": as_of})
 
 
 # The validity CSV: a row per criterion, category, the overall vote and each interviewer.

@@ -256,6 +256,20 @@ def test_a_chosen_end_shows_the_start_it_implies(client, leadership):
     assert 'name="end" value="2026-03-31"' in page
 
 
+def test_the_period_fields_follow_the_teams_and_the_language(client, leadership, team):
+    client.force_login(leadership)
+    assert f'<option value="{team.pk}">Platform</option>' in client.get("/reports/").text
+
+    team.name = "Platform engineering"
+    team.save()
+    leadership.language = "de"
+    leadership.save(update_fields=["language"])
+    page = client.get("/reports/").text
+
+    assert f'<option value="{team.pk}">Platform engineering</option>' in page
+    assert "Left empty: today." not in page
+
+
 def test_a_leaning_names_its_sample_and_is_not_told_from_too_few(
     client, leadership, member, teammate, team
 ):
