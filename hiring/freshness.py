@@ -478,6 +478,11 @@ def _part_of_application_saved(instance, **kwargs):
     _applications_changed(instance.application_id)
 
 
+def _part_of_panel_saved(instance, **kwargs):
+    # Times offered to a candidate, or proposed by them: the recruiters' panels to schedule.
+    _applications_changed(Application.objects.filter(panel=instance.panel_id))
+
+
 def _feedback_saved(instance, **kwargs):
     # Not a hire's: feedback no longer changes once its application is closed.
     _part_of_application_saved(instance)
@@ -556,6 +561,8 @@ WATCHED = {
     User: _person_saved,
     CandidateEmail: _part_of_application_saved,
     Offer: _part_of_application_saved,
+    SlotOffer: _part_of_panel_saved,
+    CandidateWindow: _part_of_panel_saved,
 }
 NOT_WATCHED = {
     Ballot: "membership votes show on the team page, which is not cached",
@@ -563,8 +570,6 @@ NOT_WATCHED = {
     Invitation: "invitations show on the team and organisation pages, which are not cached",
     InterviewSession: "created with its panel, booked and cancelled with an audited event",
     SessionInterviewer: "seated with its session, which is created or booked audited",
-    SlotOffer: "offers show on the panel page and the candidate's link, not cached",
-    CandidateWindow: "a candidate's proposed times show on the panel page, not cached",
     Decision: "recorded and confirmed with an audited event in the same transaction",
     PoolMember: "interviewer pools show on the pools page, not cached",
     WorkingHours: "availability shows on the availability page, not cached",

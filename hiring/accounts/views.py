@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -117,12 +118,20 @@ def _with_rule_labels(teams):
 
 
 # The sections of next_steps.for_user() whose rows only their teams' data and the clock change
-# (an offer's every save moves its team on, hiring/freshness.py).
-LASTING_STEPS = ("scorecards", "check_ins", "decisions", "offers", "stale")
-# The others, read on every request: votes follow proposals and ballots, proposed times and
-# panels to schedule follow slot offers and the candidates' windows, and none of them moves a
-# team's data_version.
-PASSING_STEPS = ("votes", "proposed_times", "panels")
+# (an offer's every save moves its team on, as do the times offered to a candidate and those
+# they propose, hiring/freshness.py).
+LASTING_STEPS = (
+    "scorecards",
+    "check_ins",
+    "decisions",
+    "offers",
+    "stale",
+    "proposed_times",
+    "panels",
+)
+# The others, read on every request: votes follow proposals and ballots, which move no team's
+# data_version.
+PASSING_STEPS = ("votes",)
 
 
 def lasting_steps(request, steps, now, teams):
@@ -137,12 +146,18 @@ def lasting_steps(request, steps, now, teams):
 def _reads_differently_at(user, steps, now, teams):
     """When the clock alone would change these next steps: a scorecard turning overdue, a
     check-in closing or coming due, a stalled pipeline's day count going up or another
-    pipeline stalling."""
+    pipeline stalling, times offered to a candidate expiring."""
 
     def rows(name):
         return steps[name].rows if name in steps else []
 
     moments = [item.due_at for item in rows("scorecards") if not item.is_overdue]
+    # Times offered and not answered, until the offer expires.
+    moments += [
+        application.offered_at + timedelta(days=settings.SLOT_OFFER_MAX_AGE_DAYS)
+        for application in rows("panels")
+        if application.offered_at
+    ]
     moments += [check_in.closes_at for check_in in rows("check_ins")]
     moments += [
         opening.last_move + timedelta(days=opening.days_still + 1) for opening in rows("stale")
