@@ -782,6 +782,11 @@ class Application(models.Model):
             models.Index(fields=["opening", "created_at"], name="application_opening_created"),
             # An opening's latest move, for leadership's stalled pipelines.
             models.Index(fields=["opening", "stage_changed_at"], name="application_opening_moved"),
+            # A team's columns of the board (its openings'), counted and paged: not through
+            # every team's cards in the stage.
+            models.Index(
+                fields=["opening", "stage", "stage_changed_at", "id"], name="board_team_column"
+            ),
             # The recruiter's panels to schedule, waiting longest first: a few among every
             # application at the Panel stage. Led by the stage as board_column is, so SQLite,
             # which keeps no statistics here, prefers it to board_column for them.
