@@ -300,6 +300,9 @@ def test_cto_filters_the_board_to_stale_cards_and_downloads_a_report(sign_in, le
 
 def test_a_member_moves_a_card_on_the_board(sign_in, member, team):
     ApplicationFactory(opening__team=team, candidate__name="Nina Park", stage="screen")
+    # Neither column is emptied nor filled from empty: the card alone moves across.
+    ApplicationFactory(opening__team=team, candidate__name="Ola Quinn", stage="screen")
+    ApplicationFactory(opening__team=team, candidate__name="Pia Stone", stage="panel")
 
     ana = sign_in(member)
     ana.get_by_role("link", name="Pipeline").click()
@@ -308,10 +311,14 @@ def test_a_member_moves_a_card_on_the_board(sign_in, member, team):
         ana.locator("section[aria-labelledby=col-panel]"),
     )
     expect(screen).to_contain_text("Nina Park")
-    screen.get_by_label("Move Nina Park to").select_option(label="Panel")
-    screen.get_by_role("button", name="Move").click()
+    card = screen.locator("li.board-card", has_text="Nina Park")
+    card.get_by_label("Move Nina Park to").select_option(label="Panel")
+    card.get_by_role("button", name="Move").click()
 
     expect(panel).to_contain_text("Nina Park")
     expect(screen).not_to_contain_text("Nina Park")
+    expect(ana.locator("#count-panel")).to_have_text("2")
+    expect(ana.locator("#count-screen")).to_have_text("1")
+    expect(panel.locator("li.board-card").last).to_contain_text("Nina Park")
     ana.reload()
     expect(ana.locator("section[aria-labelledby=col-panel]")).to_contain_text("Nina Park")

@@ -153,14 +153,26 @@ def _pages(queryset, stages, after=None):
         more, page = len(page) > PAGE_SIZE, page[:PAGE_SIZE]
         cursor = f"{page[-1].stage_changed_at.isoformat()}_{page[-1].pk}" if more else None
         pages.append((page, cursor))
-    shown = [card for page, _cursor in pages for card in page]
-    _with_scorecards(shown)
-    for card in shown:
+    _finish([card for page, _cursor in pages for card in page])
+    return pages
+
+
+def one_card(user, filters, pk, now=None):
+    """The card of application `pk` as its column shows it to this user under `filters`, or
+    None where they leave it out."""
+    found = list(cards(user, filters, now).filter(pk=pk))
+    _finish(found)
+    return found[0] if found else None
+
+
+def _finish(cards):
+    """What the cards show beside their rows: scorecards, moves, the clock's marks."""
+    _with_scorecards(cards)
+    for card in cards:
         if card.stage in FORWARD:
             card.ahead, card.behind = moves(card.stage)
             card.next_stage = card.ahead[0] if card.ahead[0] in FORWARD else None
         _mark_clock(card)
-    return pages
 
 
 def _with_scorecards(cards):
@@ -197,16 +209,8 @@ def first_pages(user, filters, now=None, only=None):
     cursor), and for each stage the moment a card joins it with no change to the data: on the
     stale-only board, when its next card turns stale."""
     now = now or timezone.now()
-    stages = [filters.stage] if filters.stage else Application.Stage.values
-    if only is not None:
-        stages = [stage for stage in stages if stage in only]
-    counts = dict(
-        matching(user, filters, now)
-        .filter(stage__in=stages)
-        .order_by()
-        .values_list("stage")
-        .annotate(n=Count("pk"))
-    )
+    stages = shown_stages(filters, only)
+    counts = column_counts(user, filters, stages, now)
     pages = _pages(cards(user, filters, now), stages)
     columns = [
         (Application.Stage(stage), counts.get(stage, 0), page, cursor)
@@ -224,6 +228,23 @@ def first_pages(user, filters, now=None, only=None):
         )
         joins_at = {stage: first + STALE_AFTER for stage, first in turning}
     return columns, joins_at
+
+
+def shown_stages(filters, only=None):
+    """The stages whose columns the board shows under `filters` (of those in `only`)."""
+    stages = [filters.stage] if filters.stage else Application.Stage.values
+    return stages if only is None else [stage for stage in stages if stage in only]
+
+
+def column_counts(user, filters, stages, now):
+    """{stage: its column's cards} for these stages, those with none left out."""
+    return dict(
+        matching(user, filters, now)
+        .filter(stage__in=stages)
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+    )
 
 
 # What a card shows that changes with the clock alone (days in stage, stale, overdue feedback)

@@ -419,7 +419,7 @@ def pipeline_move(request, application_id):
             error = " ".join(exc.messages)
     if error is None:
         if request.htmx:
-            return _moved_columns(request, [moved_from, form.cleaned_data["stage"]])
+            return _moved_card(request, application.pk, moved_from, form.cleaned_data["stage"])
         stage = Application.Stage(form.cleaned_data["stage"]).label
         messages.success(
             request,
@@ -435,14 +435,36 @@ def pipeline_move(request, application_id):
     return render(request, "hiring/pipeline/board.html", {"parts": parts}, status=400)
 
 
-def _moved_columns(request, stages):
-    """htmx's answer to a move: the two columns it changed, each swapped in by its id, while
-    the rest of the board stands as it is (a move no longer renders the whole board)."""
-    filters, _ = board.follow_team(request.user, board.Filters.from_query(request.GET))
+def _moved_card(request, pk, moved_from, moved_to):
+    """htmx's answer to a move: the card leaves its column and, where the reader's other column
+    shows its end, joins it there (the moved card is the newest in its stage, and a column runs
+    oldest first; where it does not, the card comes with the column's next page), with both
+    columns' counts. A column the move empties, or fills from empty, is sent whole. The rest of
+    the board stands as it is, and no other card is read."""
+    user = request.user
+    filters, _ = board.follow_team(user, board.Filters.from_query(request.GET))
     now = timezone.now()
-    columns, _ = board.first_pages(request.user, filters, now=now, only=stages)
-    context = {"filters": filters, "oob": True, "runs_teams": _teams_run_by(request.user)}
-    html = "".join(_render_column(request, context, column) for column in columns)
+    stages = board.shown_stages(filters, only=[moved_from, moved_to])
+    counts = board.column_counts(user, filters, stages, now)
+    whole = [stage for stage in stages if counts.get(stage, 0) == (0 if stage == moved_from else 1)]
+    runs_teams = _teams_run_by(user)
+    card = None
+    if moved_to in stages and moved_to not in whole:
+        found = board.one_card(user, filters, pk, now)
+        card = found and _render_cards(request, [found], runs_teams)[0]
+    columns = []
+    if whole:
+        context = {"filters": filters, "oob": True, "runs_teams": runs_teams}
+        found, _ = board.first_pages(user, filters, now=now, only=whole)
+        columns = [_render_column(request, context, column) for column in found]
+    context = {
+        "moved_pk": pk,
+        "counts": [(Application.Stage(stage), counts.get(stage, 0)) for stage in stages],
+        "to_stage": moved_to,
+        "card": card,
+        "columns": columns,
+    }
+    html = render_to_string("hiring/pipeline/board.html#moved", context, request)
     return HttpResponse(board.read_clock(html, now))
 
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 from urllib.parse import unquote
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from hiring.models import Application, AuditEvent
@@ -128,31 +127,12 @@ def test_board_columns_can_use_their_index_on_postgresql(leadership, team):
     assert "board_column" in plan
 
 
-def test_sqlite_is_given_the_statistics_that_choose_a_teams_column_index_nightly(team):
-    from django.db import connection
-
-    from hiring import tasks
-
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL's autovacuum keeps its statistics")
-    make_applications(OpeningFactory(team=team), 3, stage="panel")
-    entry = settings.CELERY_BEAT_SCHEDULE["refresh-planner-statistics"]
-    assert entry["task"] == "hiring.tasks.refresh_planner_statistics"
-    assert entry["schedule"].remaining_estimate(timezone.now()) <= timedelta(days=1)
-
-    tasks.refresh_planner_statistics()
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT tbl FROM sqlite_stat1 WHERE idx = 'board_team_column'")
-        assert cursor.fetchall() == [("hiring_application",)]
-
-
 # Moving a card from the board.
 
 
-# A move's reply: the session, the card and its checks, the move and its audit, and two
-# columns (their counts and pages), whatever the size of the board.
-MOVE_REPLY_MAX_QUERIES = 21
+# A move's reply: the session, the card and its checks, the move and its audit, what it
+# changed, the two columns' counts and the moved card, whatever the size of the board.
+MOVE_REPLY_MAX_QUERIES = 19
 
 
 def move_url(application, query=""):
@@ -168,35 +148,90 @@ def names_in(fragment):
     return {html.unescape(name) for name in re.findall(r"<strong>([^<]+)</strong>", fragment)}
 
 
-def test_a_member_moves_a_card_and_htmx_gets_the_two_columns_it_changed(
+def counts_in(response):
+    return dict(re.findall(r'id="count-(\w+)"[^>]*hx-swap-oob="true">(\d+)<', response.text))
+
+
+def joined(response, stage):
+    """The names of the cards the reply adds at the end of `stage`'s column."""
+    found = re.findall(
+        rf'<ul hx-swap-oob="beforebegin:#end-{stage}">(.*?)</ul>', response.text, re.S
+    )
+    return names_in("".join(found))
+
+
+def post_move(client, application, stage, query=""):
+    return client.post(move_url(application, query), {"stage": stage}, HTTP_HX_REQUEST="true")
+
+
+def test_a_member_moves_a_card_and_htmx_gets_the_card_and_the_two_counts(
     client, member, team, django_assert_max_num_queries
 ):
     opening = OpeningFactory(team=team)
     [application, stays] = make_applications(opening, 2, stage="screen")
-    make_applications(opening, 1, stage="applied")
+    make_applications(opening, 1, stage="panel")
     client.force_login(member)
     assert f'id="move-{application.pk}"' in client.get("/pipeline/").text
 
     with django_assert_max_num_queries(MOVE_REPLY_MAX_QUERIES):
-        response = client.post(
-            move_url(application, f"?team={team.pk}"), {"stage": "panel"}, HTTP_HX_REQUEST="true"
-        )
+        response = post_move(client, application, "panel", f"?team={team.pk}")
 
     assert response.status_code == 200
-    # Swapped in by their ids; the other columns are not sent.
-    sections = re.findall(
-        r'<section class="stage" id="column-(\w+)"[^>]*hx-swap-oob="true"', response.text
-    )
-    assert sections == ["screen", "panel"]
-    assert column_names(response, "panel") == {application.candidate.name}
-    assert column_names(response, "screen") == {stays.candidate.name}
-    assert re.search(r'id="col-screen">Screen <span class="count"[^>]*>1<', response.text)
+    # The card leaves its column and joins the end of the other; no other card is sent.
+    assert f'<li id="card-{application.pk}" hx-swap-oob="delete">' in response.text
+    assert joined(response, "panel") == {application.candidate.name}
+    assert stays.candidate.name not in response.text
+    assert counts_in(response) == {"screen": "1", "panel": "2"}
+    assert "<section" not in response.text
     application.refresh_from_db()
     assert application.stage == "panel"
     change = application.stage_changes.get(to_stage="panel")
     assert (change.from_stage, change.by) == ("screen", member)
     event = application.audit_events.get(action=AuditEvent.Action.STAGE_CHANGED)
     assert (event.actor, event.details) == (member, "Screen → Panel")
+
+
+def test_the_board_shows_where_a_moved_card_joins_a_column_shown_to_its_end(client, member, team):
+    opening = OpeningFactory(team=team)
+    make_applications(opening, board.PAGE_SIZE + 1, stage="panel", days_ago=3)
+    make_applications(opening, 2, stage="screen")
+    client.force_login(member)
+
+    page = client.get("/pipeline/").text
+
+    # A column with more to page through has no end yet: a card moved in comes with its last
+    # page, the newest in the stage.
+    assert 'id="end-panel"' not in page
+    assert 'id="end-screen"' in page
+
+
+def test_a_move_that_empties_a_column_or_fills_an_empty_one_sends_it_whole(client, member, team):
+    opening = OpeningFactory(team=team)
+    [application] = make_applications(opening, 1, stage="screen")
+    client.force_login(member)
+
+    response = post_move(client, application, "panel")
+
+    sections = re.findall(
+        r'<section class="stage" id="column-(\w+)"[^>]*hx-swap-oob', response.text
+    )
+    assert sections == ["screen", "panel"]
+    assert column_names(response, "panel") == {application.candidate.name}
+    assert column_names(response, "screen") == set()
+    assert joined(response, "panel") == set()
+
+
+def test_a_moved_card_the_filters_leave_out_joins_no_column(client, member, team):
+    opening = OpeningFactory(team=team)
+    [application, *_] = make_applications(opening, 2, stage="screen", days_ago=30)
+    make_applications(opening, 1, stage="panel", days_ago=30)
+    client.force_login(member)
+
+    response = post_move(client, application, "panel", "?stale=1")
+
+    # Moved, it is no longer stale: the stale-only board counts it nowhere.
+    assert joined(response, "panel") == set()
+    assert counts_in(response) == {"screen": "1", "panel": "1"}
 
 
 def test_without_htmx_a_move_returns_to_the_same_board(client, member, team):
