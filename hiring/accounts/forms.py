@@ -1,11 +1,13 @@
 from django import forms
 from django.conf import settings
 from django.forms.utils import flatatt
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import freshness
 from ..models import Organisation, User
 from . import zones
 
@@ -20,6 +22,13 @@ class TimeZoneSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         shown = zones.listed_as(value or "") or value
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        # The same for all who keep this zone and read this language: kept in memory, it costs
+        # a profile page nothing after the first.
+        parts = (name, shown, attrs, translation.get_language())
+        return freshness.remembered("zone-menu", parts, lambda: self._menu(name, shown, attrs))
+
+    def _menu(self, name, shown, attrs):
         groups = list(self.choices)
         if shown and shown not in zones.listed():
             groups.insert(0, (_("Your current zone, no longer offered"), [(shown, shown)]))
@@ -45,7 +54,6 @@ class TimeZoneSelect(forms.Select):
                 for group, choices in groups
             ),
         )
-        attrs = flatatt(self.build_attrs(self.attrs, attrs))
         return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
 
 
