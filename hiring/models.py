@@ -782,10 +782,9 @@ class Application(models.Model):
             models.Index(fields=["opening", "created_at"], name="application_opening_created"),
             # An opening's latest move, for leadership's stalled pipelines.
             models.Index(fields=["opening", "stage_changed_at"], name="application_opening_moved"),
-            # A team's columns of the board (its openings'), counted and paged on PostgreSQL:
-            # not through every team's cards in the stage. (SQLite, which keeps no statistics
-            # here, keeps to board_column; given them by ANALYZE, it chose far worse plans for
-            # the validity report's hires.)
+            # A team's columns of the board (its openings'), counted and paged: not through
+            # every team's cards in the stage (on SQLite once hiring.tasks'
+            # refresh_planner_statistics has run).
             models.Index(
                 fields=["opening", "stage", "stage_changed_at", "id"], name="board_team_column"
             ),
