@@ -251,10 +251,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hiring.privacy.tasks.run_retention",
         "schedule": crontab(hour=3, minute=30),
     },
-    "refresh-planner-statistics": {
-        "task": "hiring.tasks.refresh_planner_statistics",
-        "schedule": crontab(hour=3, minute=45),
-    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"

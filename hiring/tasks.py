@@ -12,7 +12,7 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.mail import EmailMultiAlternatives
-from django.db import OperationalError, connection
+from django.db import OperationalError
 
 from .email import reminders
 from .email.notifications import (
@@ -196,18 +196,6 @@ def send_decision_notice(decision_id, recruiter_id):
 def refresh_report(page, team_ids, start, end, zone, language, query, leaving_out=()):
     """A report page a reader found out of date, computed again (hiring/reports/cached.py)."""
     cached_reports.refresh(page, team_ids, start, end, zone, language, query, leaving_out)
-
-
-@shared_task(soft_time_limit=LONGEST_TIME_LIMIT_S - 30, time_limit=LONGEST_TIME_LIMIT_S)
-def refresh_planner_statistics():
-    """SQLite keeps the statistics its planner chooses an index by only when asked (PostgreSQL's
-    autovacuum keeps them). Without those of the applications it counts one team's column of
-    the board through the stage index, every team's cards. Those of the applications alone:
-    given every table's, it walked every unwritten scorecard for each hire of the validity
-    report. A second at 100,000 applications."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE hiring_application")
 
 
 @shared_task(soft_time_limit=LONGEST_TIME_LIMIT_S - 30, time_limit=LONGEST_TIME_LIMIT_S)

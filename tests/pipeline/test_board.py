@@ -6,7 +6,6 @@ from datetime import timedelta
 from urllib.parse import unquote
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from hiring.models import Application, AuditEvent
@@ -126,27 +125,6 @@ def test_board_columns_can_use_their_index_on_postgresql(leadership, team):
         plan = queryset.explain()
 
     assert "board_column" in plan
-
-
-def test_sqlite_is_given_the_applications_planner_statistics_nightly(team):
-    from django.db import connection
-
-    from hiring import tasks
-
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL's autovacuum keeps its statistics")
-    make_applications(OpeningFactory(team=team), 3, stage="panel")
-    entry = settings.CELERY_BEAT_SCHEDULE["refresh-planner-statistics"]
-    assert entry["task"] == "hiring.tasks.refresh_planner_statistics"
-    assert entry["schedule"].remaining_estimate(timezone.now()) <= timedelta(days=1)
-
-    tasks.refresh_planner_statistics()
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
-        assert cursor.fetchall() == [("hiring_application",)]
-        cursor.execute("SELECT 1 FROM sqlite_stat1 WHERE idx = 'board_team_column'")
-        assert cursor.fetchall() == [(1,)]
 
 
 # Moving a card from the board.

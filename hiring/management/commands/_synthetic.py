@@ -41,7 +41,6 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from hiring import tasks
 from hiring.models import (
     Application,
     AuditEvent,
@@ -257,8 +256,6 @@ def settle():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
-    else:
-        tasks.refresh_planner_statistics()  # what the app's nightly task does on SQLite
 
 
 class Generator:
