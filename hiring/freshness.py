@@ -186,27 +186,37 @@ def _move_application_versions(noted):
     moved = {"data_version": F("data_version") + 1}
     if hires is not None:
         hired_teams = Application.objects.filter(hires).values("opening__team")
-        moved["hires_version"] = Case(
-            When(pk__in=hired_teams, then=F("hires_version") + 1),
-            default=F("hires_version"),
-            output_field=Team._meta.get_field("hires_version"),
-        )
+        moved["hires_version"] = _plus_one_where("hires_version", Q(pk__in=hired_teams))
     Team.objects.filter(pk__in=teams).update(**moved)
 
 
 def _applications_in(noted, hires=None):
     """Where the applications of `noted` (those noted with `hires`, if given) are, or None."""
+    chosen = [applications for applications, their in noted if hires is None or their == hires]
+    return _rows_in(chosen, lambda query: query.values("pk"))
+
+
+def _rows_in(chosen, ids_of):
+    """The condition that a row's pk is among `chosen`, each an id, a list of ids, or a query
+    (`ids_of(query)` its ids); None when nothing is chosen."""
     ids, queries = set(), {}
-    for applications, their_hires in noted:
-        if hires is None or their_hires == hires:
-            if isinstance(applications, int):
-                ids.add(applications)
-            else:
-                queries[id(applications)] = applications
-    conditions = [Q(pk__in=query.values("pk")) for query in queries.values()]
+    for rows in chosen:
+        if isinstance(rows, int):
+            ids.add(rows)
+        elif isinstance(rows, list):
+            ids.update(rows)
+        else:
+            queries[id(rows)] = rows
+    conditions = [Q(pk__in=ids_of(query)) for query in queries.values()]
     if ids:
         conditions.append(Q(pk__in=sorted(ids)))
     return reduce(or_, conditions) if conditions else None
+
+
+def _plus_one_where(name, condition):
+    """`name` + 1 on the rows of an update that meet `condition`, the others' left as they are."""
+    when = When(condition, then=F(name) + 1)
+    return Case(when, default=F(name), output_field=Team._meta.get_field(name))
 
 
 def _versions_moved(team_ids, hires=False, shared=False):
@@ -220,16 +230,8 @@ def _move_team_versions(moves):
     """Each (team ids, hires, shared) of `moves` (_versions_moved()), in one UPDATE."""
 
     def teams(picked):
-        found, conditions = set(), {}
-        for team_ids, hires, shared in moves:
-            if picked(hires, shared):
-                if isinstance(team_ids, list):
-                    found.update(team_ids)
-                else:
-                    conditions[id(team_ids)] = Q(pk__in=team_ids)
-        if found:
-            conditions[None] = Q(pk__in=sorted(found))
-        return reduce(or_, conditions.values()) if conditions else None
+        chosen = [team_ids for team_ids, hires, shared in moves if picked(hires, shared)]
+        return _rows_in(chosen, lambda query: query)
 
     every = teams(lambda hires, shared: True)
     if every is None:
@@ -240,9 +242,7 @@ def _move_team_versions(moves):
         ("hires_version", teams(lambda hires, shared: hires)),
     ]:
         if condition is not None:
-            when = When(condition, then=F(name) + 1)
-            output = Team._meta.get_field(name)
-            moved[name] = Case(when, default=F(name), output_field=output)
+            moved[name] = _plus_one_where(name, condition)
     Team.objects.filter(every).update(**moved)
 
 

@@ -455,8 +455,8 @@ def _moved_card(request, pk, moved_from, moved_to):
     columns = []
     if whole:
         context = {"filters": filters, "oob": True, "runs_teams": runs_teams}
-        found, _ = board.first_pages(user, filters, now=now, only=whole)
-        columns = [_render_column(request, context, column) for column in found]
+        sent_whole, _ = board.first_pages(user, filters, now=now, only=whole)
+        columns = [_render_column(request, context, column) for column in sent_whole]
     context = {
         "moved_pk": pk,
         "counts": [(Application.Stage(stage), counts.get(stage, 0)) for stage in stages],
