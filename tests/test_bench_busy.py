@@ -66,6 +66,7 @@ def test_bench_busy_measures_every_page_again_while_real_writes_land(tmp_path):
     assert after["submitted_feedback"] > before["submitted_feedback"]
     assert after["stage_changes"] > before["stage_changes"]
     assert after["decisions"] > before["decisions"]
+    assert after["booked_panels"] > before["booked_panels"]
     assert after["applications"] == before["applications"]
     # They went to a copy of the organisation, gone after the run.
     assert not list(Path(tmp_path).glob("*-busy*"))

@@ -16,6 +16,7 @@ stages:
   interviewers each from the team, booked on a grid of hourly slots so no interviewer is ever
   in two places (PostgreSQL refuses overlapping seats); one feedback per seat, with one
   revision (a draft while not submitted, 2% amended) rating every criterion of its focus;
+- every interviewer works 9 to 17, Monday to Friday, in their own time zone;
 - each opening has its own copy of a scorecard with 10 criteria (6 skills, 4 team fit);
 - applications past the debrief have the team's decision, a few departing from the
   recommendation; some in debrief have a departing decision waiting for confirmation;
@@ -34,7 +35,7 @@ import math
 import random
 import uuid
 from collections import Counter, defaultdict, namedtuple
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -58,6 +59,7 @@ from hiring.models import (
     StageChange,
     Team,
     User,
+    WorkingHours,
 )
 from hiring.reports import figures
 from hiring.scheduling import booking
@@ -129,6 +131,11 @@ LAST_NAMES = [
     "Tanaka", "Vogel", "Weber", "Yilmaz", "Zhou",
 ]  # fmt: skip
 ZONES = ["Europe/London", "Europe/Berlin", "America/New_York", "Asia/Singapore", "UTC"]
+# Every interviewer works 9 to 17 on weekdays in their zone. In these, everyone's hours meet
+# for two hours at least (New York's morning is Berlin's afternoon), enough for a panel's two
+# sessions back to back; Singapore's meet none of New York's.
+NINE, SEVENTEEN = time(9), time(17)
+MEETING_ZONES = {"Europe/London", "Europe/Berlin", "America/New_York", "UTC"}
 
 # (weight, the stages an application went through after "applied"); the last is where it is.
 PATHS = [
@@ -346,6 +353,10 @@ class Generator:
             person = self.user(f"person{number}@{DOMAIN}", f"{first} {last} {number}")
             self.member_ids.append(person)
             self.leniency[person] = self.rng.gauss(0, 0.3)
+            for weekday in range(5):  # Monday to Friday, 9 to 17 in their own zone
+                self.rows.add(
+                    WorkingHours, user_id=person, weekday=weekday, start=NINE, end=SEVENTEEN
+                )
 
     def teams(self):
         self.team_ids, self.members, self.openings = [], {}, []

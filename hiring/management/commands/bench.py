@@ -77,6 +77,7 @@ from urllib.parse import urlsplit
 import psycopg
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -95,7 +96,8 @@ from hiring.models import Application, Decision, Opening, StageChange, Team, Use
 from hiring.pipeline import applications as pipeline
 from hiring.reports import cached as cached_reports
 from hiring.reports import figures
-from hiring.scheduling import slots
+from hiring.scheduling import booking, slots
+from hiring.scheduling.views import OPTION_SALT
 from scorecards.models import CheckInReview, Feedback, FeedbackRevision, Rating, Vote
 
 from . import _synthetic
@@ -113,7 +115,7 @@ READS_PER_WRITE = 5
 WRITER_STOP_S = 60
 # The busy pass's worker rests this long between two runs of report warming.
 WORKER_PAUSE_S = 1.0
-WRITE_KINDS = ("submission", "move", "decision")
+WRITE_KINDS = ("submission", "move", "decision", "booking")
 
 
 def slot_finder_case(seed=7):
@@ -314,6 +316,9 @@ class Command(BaseCommand):
             command += ["--applications", str(applications)]
         if options["json"]:
             command.append("--json")
+        if options["generate_only"]:
+            self.child(database, [*command, "--generate-only"])
+            return
         if not options["busy"]:
             self.stdout.write(self.child(database, command), ending="")
             return
@@ -414,6 +419,7 @@ def data_sizes():
         "submitted_feedback": Feedback.objects.exclude(submitted_at=None).count(),
         "stage_changes": StageChange.objects.count(),
         "decisions": Decision.objects.count(),
+        "booked_panels": Application.objects.filter(panel_booked=True).count(),
         "check_in_reviews": CheckInReview.objects.exclude(submitted_at=None).count(),
     }
 
@@ -705,9 +711,13 @@ class Writer:
     assigned scorecard still to submit, by its interviewer; a move of a card to its next stage
     (applied to screen, screen to panel) from the board, by the recruiter; the team's decision
     where the debrief is open and none is recorded, by a member with no scorecard to write,
-    following the recommendation (hold while there is none). The targets are picked at random
-    and not timed; the POST is, with the reply the browser gets (htmx's for the board and the
-    decision, as their pages send them)."""
+    following the recommendation (hold while there is none); a booking, by the recruiter, of a
+    panel for a card in screen, made for it of two sessions of two members whose working hours
+    meet, at one of the times the slot finder offers in the fortnight ahead (it seats them,
+    assigns their scorecards, queues the invites and moves the card to panel). The targets, a
+    booking's panel and its time are picked at random and not timed; the POST is, with the reply
+    the browser gets (htmx's for the board and the decision, as their pages send them; a
+    booking's redirect to the panel, which says it took)."""
 
     NEXT_STAGE = {"applied": "screen", "screen": "panel"}
 
@@ -734,14 +744,17 @@ class Writer:
                 if post is None:
                     continue  # nothing of this kind to write now
                 user, path, data, headers, expected = post
+                status, location = expected if isinstance(expected, tuple) else (expected, None)
                 client = self.client(user)
                 started = time.perf_counter()
                 response = client.post(path, data, secure=True, headers=headers)
                 elapsed = (time.perf_counter() - started) * 1000
-                if response.status_code != expected:
+                if response.status_code != status:
                     self.errors[kind].append(
-                        f"{path} answered {response.status_code}, not {expected}"
+                        f"{path} answered {response.status_code}, not {status}"
                     )
+                elif location and response["Location"] != location:
+                    self.errors[kind].append(f"{path} went to {response['Location']}")
                 else:
                     self.timings[kind].append(elapsed)
             except Exception as error:  # noqa: BLE001 - counted and reported
@@ -777,12 +790,13 @@ class Writer:
         )
         if feedback is None:
             return None
+        # A scorecard a booking assigned has no draft yet: the form then posts revision 1.
         draft = FeedbackRevision.objects.filter(feedback=feedback, submitted_at=None).first()
         data = {
             "takeaways": "Clear examples throughout; see the ratings.",
             "vote": self.rng.choice(Vote.values),
-            "draft_version": draft.version,
-            "revision": draft.number,
+            "draft_version": draft.version if draft else 0,
+            "revision": draft.number if draft else 1,
             "amend_reason": "",
         }
         for criterion in feedback.criteria.all():
@@ -824,6 +838,38 @@ class Writer:
         path = reverse("record_decision", args=[application.pk])
         data = {"outcome": outcome, "rationale": "The panel's evidence, discussed in the debrief."}
         return self.rng.choice(members), path, data, {"HX-Request": "true"}, 200
+
+    def booking(self):
+        application = self.pick(
+            Application.objects.filter(stage=Application.Stage.SCREEN, panel=None).select_related(
+                "opening__team"
+            )
+        )
+        if application is None:
+            return None
+        # Two members each session whose working hours meet, as a recruiter would choose.
+        meeting = [
+            person
+            for person in application.opening.team.members.order_by("pk")
+            if person.time_zone in _synthetic.MEETING_ZONES
+        ]
+        if len(meeting) < 4:
+            return None
+        people = self.rng.sample(meeting, 4)
+        recruiter = User.objects.get(email=_synthetic.RECRUITER_EMAIL)
+        sessions = [
+            {"focus": focus, "duration_minutes": 45, "interviewers": people[at : at + 2]}
+            for at, focus in [(0, "skills"), (2, "team_fit")]
+        ]
+        panel = booking.create_panel(application, recruiter, sessions)
+        start = datetime.now(UTC) + timedelta(days=1)
+        options = booking.find_options(panel, start, start + timedelta(days=14))
+        if not options:
+            return None
+        option = signing.dumps(self.rng.choice(options), salt=OPTION_SALT, compress=True)
+        path = reverse("panel_book", args=[application.pk])
+        booked = reverse("panel", args=[application.pk])
+        return recruiter, path, {"option": option}, {}, (302, booked)
 
 
 # The smallest file the résumé check takes for a PDF.
