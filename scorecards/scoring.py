@@ -14,9 +14,12 @@ from .models import Feedback, FeedbackRevision, Rating, Vote
 
 
 @transaction.atomic
-def assign(application, interviewer, focus, assigned_by, criteria=None, practice=False):
-    """Ask a member of the hiring team to score `application` on the `focus` criteria; a
-    `practice` scorecard is a trainee's, counted nowhere (scorecards/practice.py)."""
+def assign(
+    application, interviewer, focus, assigned_by, criteria=None, practice=False, session=None
+):
+    """Ask a member of the hiring team to score `application` on the `focus` criteria, in
+    `session` if one is booked for it; a `practice` scorecard is a trainee's, counted nowhere
+    (scorecards/practice.py)."""
     opening = application.opening
     if not opening.team.has_member(interviewer):
         raise ValidationError(
@@ -47,8 +50,9 @@ def assign(application, interviewer, focus, assigned_by, criteria=None, practice
         version=version,
         assigned_by=assigned_by,
         practice=practice,
+        session=session,
     )
-    feedback.criteria.set(focus_criteria)
+    feedback.criteria.add(*focus_criteria)  # new: none to compare with, as set() would
     return feedback
 
 

@@ -371,7 +371,7 @@ def book(panel, payload, by):
             panel = _lock_panel(panel.pk)
             application = _lock_application(panel.pk)
             sessions = list(
-                panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers")
+                panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers__user")
             )
             entries = {entry["session"]: entry for entry in payload["sessions"]}
             if entries.keys() == {s.pk for s in sessions} and all(
@@ -386,7 +386,7 @@ def book(panel, payload, by):
                 # A session the option leaves as it is keeps its SEQUENCE and sends nothing.
                 if not _holds(session, entries[session.pk]):
                     placed.append((session, session.start))
-                    _place(session, entries[session.pk], by)
+                    _place(application, session, entries[session.pk], by)
             keep_panel_booked(Application.objects.filter(pk=panel.application_id))
             moved = any(before for _, before in placed)
             AuditEvent.record(
@@ -425,8 +425,13 @@ def _lock_panel(panel_id):
 def _lock_application(panel_id):
     """The panel's application, its row locked until the transaction ends: whatever books or
     cancels a session holds it, after the panel's lock and before the sessions', so they take
-    turns keeping its panel_booked in step (a candidate's withdrawal locks it first too)."""
-    return Application.objects.select_for_update(of=("self",)).get(panel=panel_id)
+    turns keeping its panel_booked in step (a candidate's withdrawal locks it first too). Its
+    opening and team come along: a booking's seats, scorecards and audit event read them."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("opening__team")
+        .get(panel=panel_id)
+    )
 
 
 def _holds(session, entry):
@@ -452,7 +457,7 @@ def _lock_people(sessions, payload):
     list(locked.values_list("pk", flat=True))
 
 
-def _place(session, entry, by):
+def _place(application, session, entry, by):
     start, end = datetime.fromisoformat(entry["start"]), datetime.fromisoformat(entry["end"])
     before = session.start
     if before is not None:
@@ -476,7 +481,7 @@ def _place(session, entry, by):
     # A trainee writes a practice scorecard, shadowing or leading. A shadow writes none, but
     # one who is a full interviewer writes a counting one when a trainee leads (reverse
     # shadowing).
-    trainees = trainee_ids(session.panel.application.opening.team, session.focus)
+    trainees = trainee_ids(application.opening.team, session.focus)
     trainee_leads = any(
         not seat.shadow and seat.user_id in trainees and seat.user_id in chosen
         for seat in seats.values()
@@ -487,21 +492,19 @@ def _place(session, entry, by):
             seat.save(update_fields=["start", "end"])
             practice = seat.user_id in trainees
             if practice or not seat.shadow or trainee_leads:
-                _assign_feedback(session, seat.user, by, practice)
+                _assign_feedback(application, session, seat.user, by, practice)
     # The invites of a reschedule say when the session was before.
     moved_from = before.isoformat() if before else None
     send_session_invites.delay_on_commit(session.pk, session.sequence, moved_from)
 
 
-def _assign_feedback(session, user, by, practice):
-    application = session.panel.application
+def _assign_feedback(application, session, user, by, practice):
     feedback = Feedback.all_objects.filter(
         application=application, interviewer=user, focus=session.focus
-    )
-    feedback = feedback.first() or scoring.assign(
-        application, user, session.focus, by, practice=practice
-    )
-    if feedback.session_id != session.pk:
+    ).first()
+    if feedback is None:
+        scoring.assign(application, user, session.focus, by, practice=practice, session=session)
+    elif feedback.session_id != session.pk:
         feedback.session = session
         feedback.save(update_fields=["session"])
 
