@@ -193,7 +193,11 @@ def _move_application_versions(noted):
 def _applications_in(noted, hires=None):
     """Where the applications of `noted` (those noted with `hires`, if given) are, or None."""
     chosen = [applications for applications, their in noted if hires is None or their == hires]
-    return _rows_in(chosen, lambda query: query.values("pk"))
+    return _rows_in(chosen, _ids)
+
+
+def _ids(query):
+    return query.values("pk")
 
 
 def _rows_in(chosen, ids_of):
@@ -256,19 +260,26 @@ def organisation_changed():
 
 def columns_changed(columns):
     """These (team id, column) of the board are read anew once this transaction commits."""
-    columns = list(columns)
-    transaction.on_commit(lambda: _forget(columns))
+    when_written(_forget_on_commit, [(list(columns), None)])
 
 
 def _cards_changed(applications):
     """The columns that show these applications (an id, or a query) are read anew once this
     transaction commits, where the cards are then: a move of one of them may commit first."""
-    when_written(_forget_cards, [(applications, False)])
+    when_written(_forget_on_commit, [([], applications)])
 
 
-def _forget_cards(noted):
-    shown = Application.objects.filter(_applications_in(noted))
-    transaction.on_commit(lambda: _forget(shown.values_list("opening__team_id", "stage")))
+def _forget_on_commit(noted):
+    """The columns noted, and those that show the cards noted, forgotten in one go once the
+    transaction commits (a decision changes three)."""
+    columns = [column for named, _cards in noted for column in named]
+    cards = _rows_in([cards for _named, cards in noted if cards is not None], _ids)
+    shown = Application.objects.filter(cards) if cards is not None else Application.objects.none()
+
+    def forget():
+        _forget([*columns, *shown.values_list("opening__team_id", "stage")])
+
+    transaction.on_commit(forget)
 
 
 def _board_changed(team_ids):

@@ -302,7 +302,12 @@ class Team(models.Model):
         return [int(day) for day in self.check_in_days.split(",")]
 
     def has_member(self, user):
-        return self.memberships.filter(user=user).exists()
+        """Whether `user` is a member, read once for this team object: a decision asks it to
+        record and again to show the reply (a team object lives one request, or one write)."""
+        known = self.__dict__.setdefault("_members_known", {})
+        if user.pk not in known:
+            known[user.pk] = self.memberships.filter(user=user).exists()
+        return known[user.pk]
 
 
 class Membership(models.Model):

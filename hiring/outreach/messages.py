@@ -67,13 +67,14 @@ def values_for(application, by=None, values=None):
     """Every placeholder's value for an email about `application`."""
     candidate = application.candidate
     name = single_line(candidate.name)
+    organisation = Organisation.current().name
     common = {
         "candidate_name": name,
         "first_name": name.split(" ")[0] if name else "",
         "opening_title": application.opening.title,
         "team_name": application.opening.team.name,
-        "organisation_name": Organisation.current().name,
-        "sender_name": by.display_name if by else Organisation.current().name,
+        "organisation_name": organisation,
+        "sender_name": by.display_name if by else organisation,
         "status_link": status_link(application),
     }
     # The values go into the organisation's own text, which is not translated (the built-in
