@@ -447,14 +447,14 @@ def _moved_card(request, pk, moved_from, moved_to):
     stages = board.shown_stages(filters, only=[moved_from, moved_to])
     counts = board.column_counts(user, filters, stages, now)
     whole = [stage for stage in stages if counts.get(stage, 0) == (0 if stage == moved_from else 1)]
-    runs_teams = _teams_run_by(user)
     card = None
     if moved_to in stages and moved_to not in whole:
         found = board.one_card(user, filters, pk, now)
-        card = found and _render_cards(request, [found], runs_teams)[0]
+        # Its mover runs its team, or could not have moved it.
+        card = found and _render_cards(request, [found], {found.opening.team_id})[0]
     columns = []
     if whole:
-        context = {"filters": filters, "oob": True, "runs_teams": runs_teams}
+        context = {"filters": filters, "oob": True, "runs_teams": _teams_run_by(user)}
         sent_whole, _ = board.first_pages(user, filters, now=now, only=whole)
         columns = [_render_column(request, context, column) for column in sent_whole]
     context = {

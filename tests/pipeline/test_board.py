@@ -132,7 +132,7 @@ def test_board_columns_can_use_their_index_on_postgresql(leadership, team):
 
 # A move's reply: the session, the card and its checks, the move and its audit, what it
 # changed, the two columns' counts and the moved card, whatever the size of the board.
-MOVE_REPLY_MAX_QUERIES = 18
+MOVE_REPLY_MAX_QUERIES = 17
 
 
 def move_url(application, query=""):
