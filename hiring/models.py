@@ -860,26 +860,39 @@ class Application(models.Model):
 
     def move_to(self, stage, by):
         """Change the stage and record who did it; the history keeps every move."""
-        if stage == self.stage:
+        self.move_through([stage], by)
+
+    def move_through(self, stages, by):
+        """Move through `stages` in turn at one moment (a decision to hire: decided, then
+        offer), each move recorded with who made it, and the application saved once."""
+        stages = [stage for stage in stages if stage != self.stage]
+        if not stages:
             return
         now = timezone.now()
         self.stage_changes.filter(left_at=None).update(left_at=now)
-        StageChange.objects.create(
-            application=self, from_stage=self.stage, to_stage=stage, by=by, at=now
-        )
-        with stored_words():
-            details = f"{self.get_stage_display()} → {self.Stage(stage).label}"
-        AuditEvent.record(
-            AuditEvent.Action.STAGE_CHANGED,
-            by,
-            self.opening.team,
-            application=self,
-            details=details,
-        )
-        self.stage = stage
+        for at, stage in enumerate(stages):
+            passed = at < len(stages) - 1  # left at once for the next one
+            StageChange.objects.create(
+                application=self,
+                from_stage=self.stage,
+                to_stage=stage,
+                by=by,
+                at=now,
+                left_at=now if passed else None,
+            )
+            with stored_words():
+                details = f"{self.get_stage_display()} → {self.Stage(stage).label}"
+            AuditEvent.record(
+                AuditEvent.Action.STAGE_CHANGED,
+                by,
+                self.opening.team,
+                application=self,
+                details=details,
+            )
+            self.stage = stage
         self.stage_changed_at = now
         self.save(update_fields=["stage", "stage_changed_at"])
-        if stage == self.Stage.HIRED:
+        if self.stage == self.Stage.HIRED:
             from .checkins.checkins import schedule  # here: it imports these models
 
             schedule(self, now)

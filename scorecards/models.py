@@ -199,6 +199,15 @@ class Feedback(models.Model):
                 fields=["application", "interviewer", "focus"], name="one_feedback_per_focus"
             ),
         ]
+        # An interviewer's scorecards still to write (outstanding_for): every home page reads
+        # them, a tenth of their scorecards, where the interviewer's index walked them all.
+        indexes = [
+            models.Index(
+                fields=["interviewer"],
+                condition=Q(submitted_at=None, excused_at=None),
+                name="feedback_outstanding",
+            )
+        ]
 
     def __str__(self):
         return f"{self.interviewer} on {self.application} ({self.get_focus_display()})"

@@ -273,11 +273,11 @@ def _english(text):
 
 def _take_effect(record, by):
     application = record.application
-    application.move_to(Application.Stage.DECIDED, by)
-    if record.outcome == Decision.Outcome.HIRE:
-        application.move_to(Application.Stage.OFFER, by)
-    elif record.outcome == Decision.Outcome.NO_HIRE:
-        application.move_to(Application.Stage.REJECTED, by)
+    after = {
+        Decision.Outcome.HIRE: [Application.Stage.OFFER],
+        Decision.Outcome.NO_HIRE: [Application.Stage.REJECTED],
+    }
+    application.move_through([Application.Stage.DECIDED, *after.get(record.outcome, [])], by)
     automation.after_decision(application)
     for recruiter in User.objects.recruiters():
         send_decision_notice.delay_on_commit(record.pk, recruiter.pk)

@@ -3,6 +3,8 @@
 Through the domain functions: recording and confirming decisions, and who may do it.
 """
 
+from operator import attrgetter
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -84,6 +86,16 @@ def test_hire_following_the_recommendation_takes_effect_at_once(
     application = fresh(recommends_hire)
     assert application.stage == Stage.OFFER
     assert stages(application)[-2:] == [Stage.DECIDED, Stage.OFFER]
+    # Through decided to offer at one moment: decided left as the offer began, the offer open.
+    history = list(application.stage_changes.order_by("at", "pk"))
+    decided, offer = history[-2:]
+    assert (decided.from_stage, offer.from_stage) == (Stage.DEBRIEF, Stage.DECIDED)
+    assert decided.left_at == offer.at == application.stage_changed_at
+    assert [change for change in history if change.left_at is None] == [offer]
+    moves = [
+        e.details for e in sorted(events(application, Action.STAGE_CHANGED), key=attrgetter("pk"))
+    ]
+    assert moves[-2:] == ["Debrief → Decided", "Decided → Offer"]
     [recorded] = events(application, Action.DECISION_RECORDED)
     assert recorded.actor == member
     assert sorted(to for mail in mailoutbox for to in mail.to) == [
