@@ -448,12 +448,19 @@ def _lock_people(sessions, payload):
     overlapping seats: without this both could pass the re-check and break a buffer or a
     weekly cap. Locking in one order (by id) makes crossing bookings wait instead of
     deadlocking; once the locks are held, READ COMMITTED reads show every earlier booking.
+
+    FOR NO KEY UPDATE: bookings wait for each other, but not the rows other writes make that
+    name these people (an audit event's actor, a report's interview counts), whose foreign
+    keys only share the row. FOR UPDATE made them wait too, and a report's figures, holding
+    their team, deadlocked with a booking that held the people and wanted the team.
     """
     shadows = {
         seat.user_id for session in sessions for seat in session.interviewers.all() if seat.shadow
     }
     people = {user_id for entry in payload["sessions"] for user_id in entry["interviewers"]}
-    locked = User.objects.select_for_update().filter(pk__in=people | shadows).order_by("pk")
+    locked = (
+        User.objects.select_for_update(no_key=True).filter(pk__in=people | shadows).order_by("pk")
+    )
     list(locked.values_list("pk", flat=True))
 
 

@@ -5,12 +5,13 @@ Each test books from threads released together; on PostgreSQL the booking locks 
 and then its interviewers, on SQLite the IMMEDIATE transaction serialises.
 """
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
-from hiring.models import SessionInterviewer
+from hiring.models import AuditEvent, SessionInterviewer
 from hiring.scheduling import booking
 from tests.factories import ApplicationFactory, at_once, nine_to_five, team_fit_panel
 
@@ -148,3 +149,35 @@ def test_a_recruiter_booking_while_the_candidate_picks_has_the_last_word(
     session = panel.sessions.get()
     assert session.start == tuesday
     assert (picked.status_code, session.sequence) in ((200, 1), (410, 0))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")
+def test_a_booking_holding_its_people_lets_other_writes_name_them(member, team):
+    """A booking locks the people it seats, yet a write that names one of them meanwhile (an
+    audit event's actor: its foreign key shares the person's row at commit) goes on at once:
+    with FOR UPDATE it waited, and a report's figures holding their team deadlocked so."""
+    held, release = threading.Event(), threading.Event()
+
+    def booking_in_progress():
+        try:
+            with transaction.atomic():
+                booking._lock_people([], {"sessions": [{"interviewers": [member.pk]}]})
+                held.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=booking_in_progress)
+    thread.start()
+    try:
+        assert held.wait(30)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '5s'")
+            AuditEvent.record(AuditEvent.Action.MEMBERSHIP_CHANGED, member, team)
+    finally:
+        release.set()
+        thread.join(30)
+    assert AuditEvent.objects.filter(
+        actor=member, action=AuditEvent.Action.MEMBERSHIP_CHANGED
+    ).exists()
