@@ -107,6 +107,12 @@ class Criterion(models.Model):
     def anchors(self):
         return [(level, getattr(self, f"anchor_{level}")) for level in RATING_LEVELS]
 
+    @property
+    def anchors_title(self):
+        """The anchors a line each, for a rating's tooltip: a page of a panel's ratings shows
+        it for every one, and a loop in the template per rating was most of its rendering."""
+        return "".join(f"{level}: {anchor}\n" for level, anchor in self.anchors)
+
     def question_list(self):
         return [line.strip() for line in self.questions.splitlines() if line.strip()]
 
