@@ -35,10 +35,11 @@ which would flatter every ratio; it is measured as a page of its own, with its t
 the product at --write-interval (2 s): the test client posting to the real URLs, as the people
 who would (Writer), so caches and their invalidation behave as in production. The cache is
 emptied again first, so cold_ms means the same; after its timed requests, each page with
-cached content is asked for once more right after a real change to what it shows
-(changes_shown), as changed_ms: what the first reader after a change waits (hiring/freshness.py
-keeps the rest). Each page's timed requests are spread
-READS_PER_WRITE to a write interval, so they meet the writes instead of all falling between two.
+cached content is asked for right after a real change to what it shows (changes_shown),
+CHANGED_RUNS times, each after a change of its own, their median as changed_ms: what the first
+reader after a change waits (hiring/freshness.py keeps the rest). Each page's timed requests
+are spread READS_PER_WRITE to a write interval, so they meet the writes instead of all falling
+between two.
 Ratios are to the floor under the same load. The writes' own p50/p95, counts and errors (each
 failed write is counted, with its reason) come beside the pages in "busy". The writes commit,
 so a busy run works on a copy of the organisation (clone_database), dropped at the end: the
@@ -113,6 +114,9 @@ MIN_RUNS = 5
 WRITE_INTERVAL_S = 2.0
 READS_PER_WRITE = 5
 WRITER_STOP_S = 60
+# --busy: the first request after a change is timed this many times, each after a change of its
+# own; changed_ms is their median (one request under load varied twofold from run to run).
+CHANGED_RUNS = 5
 # The busy pass's worker rests this long between two runs of report warming.
 WORKER_PAUSE_S = 1.0
 WRITE_KINDS = ("submission", "move", "decision", "booking")
@@ -550,10 +554,13 @@ def measure_pages(runs, pace_s=None, changing=False):
             get()
         changed_ms = None
         if changing and change is not None:
-            change()
-            started = time.perf_counter()
-            get()
-            changed_ms = round((time.perf_counter() - started) * 1000, 3)
+            after_changes = []
+            for _ in range(CHANGED_RUNS):
+                change()
+                started = time.perf_counter()
+                get()
+                after_changes.append((time.perf_counter() - started) * 1000)
+            changed_ms = round(statistics.median(after_changes), 3)
         floor = results.get("floor", timing)["p50_ms"]
         results[name] = {
             "path": path,
