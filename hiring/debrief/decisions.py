@@ -271,13 +271,17 @@ def _english(text):
         return str(text())
 
 
+# Where a decision takes its application once decided: a hold stays there.
+AFTER_DECIDED = {
+    Decision.Outcome.HIRE: [Application.Stage.OFFER],
+    Decision.Outcome.NO_HIRE: [Application.Stage.REJECTED],
+    Decision.Outcome.HOLD: [],
+}
+
+
 def _take_effect(record, by):
     application = record.application
-    after = {
-        Decision.Outcome.HIRE: [Application.Stage.OFFER],
-        Decision.Outcome.NO_HIRE: [Application.Stage.REJECTED],
-    }
-    application.move_through([Application.Stage.DECIDED, *after.get(record.outcome, [])], by)
+    application.move_through([Application.Stage.DECIDED, *AFTER_DECIDED[record.outcome]], by)
     automation.after_decision(application)
     for recruiter in User.objects.recruiters():
         send_decision_notice.delay_on_commit(record.pk, recruiter.pk)

@@ -292,7 +292,7 @@ def board_parts(request, filters, now):
     # Who sees every team reads one token per column, not one per team and column.
     everyone = [freshness.EVERY_TEAM] if user.sees_all_teams else [team.pk for team in teams]
     scope = [filters.team] if filters.team else everyone
-    pieces = {stage: [(team, stage) for team in scope] for stage in _stages(filters)}
+    pieces = {stage: [(team, stage) for team in scope] for stage in board.shown_stages(filters)}
     pieces[MENUS] = [(team, "openings") for team in everyone]
     rendered = freshness.cached_columns(
         request,
@@ -303,10 +303,6 @@ def board_parts(request, filters, now):
         now,
     )
     return _parts(rendered, filters, now)
-
-
-def _stages(filters):
-    return [filters.stage] if filters.stage else Application.Stage.values
 
 
 def _teams_run_by(user):
@@ -378,7 +374,7 @@ def _render_cards(request, page, runs_teams):
 def _parts(rendered, filters, now, error=None):
     """The page's parts from its rendered pieces: the board put together from its columns, their
     cards read at `now`."""
-    columns = [(stage, rendered[stage]) for stage in _stages(filters)]
+    columns = [(stage, rendered[stage]) for stage in board.shown_stages(filters)]
     context = {
         "columns": [html for stage, html in columns if stage not in board.FOLDED],
         "folded_columns": [html for stage, html in columns if stage in board.FOLDED],
@@ -391,7 +387,7 @@ def _parts(rendered, filters, now, error=None):
 def _board_with_error(request, filters, error):
     """The whole board rendered afresh, saying why a move did not happen."""
     now = timezone.now()
-    names = [*_stages(filters), MENUS]
+    names = [*board.shown_stages(filters), MENUS]
     teams = Team.objects.visible_to(request.user)
     rendered = _render_pieces(request, filters, teams, names, now)
     html = {name: html for name, (html, _good_until) in rendered.items()}

@@ -750,8 +750,7 @@ class Writer:
                 post = getattr(self, kind)()
                 if post is None:
                     continue  # nothing of this kind to write now
-                user, path, data, headers, expected = post
-                status, location = expected if isinstance(expected, tuple) else (expected, None)
+                user, path, data, headers, (status, location) = post
                 client = self.client(user)
                 started = time.perf_counter()
                 response = client.post(path, data, secure=True, headers=headers)
@@ -810,7 +809,7 @@ class Writer:
             data[f"score_{criterion.pk}"] = str(self.rng.randint(1, 4))
             data[f"notes_{criterion.pk}"] = "Asked for the trade-offs and got them."
         path = reverse("feedback_submit", args=[feedback.pk])
-        return feedback.interviewer, path, data, {}, 302
+        return feedback.interviewer, path, data, {}, (302, None)
 
     def move(self):
         application = self.pick(Application.objects.filter(stage__in=list(self.NEXT_STAGE)))
@@ -819,7 +818,7 @@ class Writer:
         recruiter = User.objects.get(email=_synthetic.RECRUITER_EMAIL)
         path = reverse("pipeline_move", args=[application.pk])
         data = {"stage": self.NEXT_STAGE[application.stage]}
-        return recruiter, path, data, {"HX-Request": "true"}, 200
+        return recruiter, path, data, {"HX-Request": "true"}, (200, None)
 
     def decision(self):
         application = self.pick(
@@ -844,7 +843,7 @@ class Writer:
         outcome = recommended if recommended in Decision.Outcome.values else "hold"
         path = reverse("record_decision", args=[application.pk])
         data = {"outcome": outcome, "rationale": "The panel's evidence, discussed in the debrief."}
-        return self.rng.choice(members), path, data, {"HX-Request": "true"}, 200
+        return self.rng.choice(members), path, data, {"HX-Request": "true"}, (200, None)
 
     def booking(self):
         application = self.pick(
