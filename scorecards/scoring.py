@@ -8,52 +8,81 @@ from django.utils.translation import gettext as _
 from hiring import freshness
 from hiring.debrief.decisions import maybe_open_debrief
 from hiring.models import AuditEvent, stored_words
+from hiring.reports import figures
 
 from . import aggregation
 from .models import Feedback, FeedbackRevision, Rating, Vote
 
 
-@transaction.atomic
 def assign(
     application, interviewer, focus, assigned_by, criteria=None, practice=False, session=None
 ):
     """Ask a member of the hiring team to score `application` on the `focus` criteria, in
     `session` if one is booked for it; a `practice` scorecard is a trainee's, counted nowhere
     (scorecards/practice.py)."""
+    [feedback] = assign_each(
+        application, {interviewer: practice}, focus, assigned_by, criteria, session
+    )
+    return feedback
+
+
+@transaction.atomic
+def assign_each(application, interviewers, focus, assigned_by, criteria=None, session=None):
+    """assign() for each of `interviewers` ({person: practice}), all or none, in the same few
+    queries for any number of them (a booking seats several at once)."""
     opening = application.opening
-    if not opening.team.has_member(interviewer):
-        raise ValidationError(
-            _("%(interviewer)s is not a member of %(team)s.")
-            % {"interviewer": interviewer, "team": opening.team}
-        )
+    members = set(
+        opening.team.memberships.filter(user__in=interviewers).values_list("user_id", flat=True)
+    )
+    for interviewer in interviewers:
+        if interviewer.pk not in members:
+            raise ValidationError(
+                _("%(interviewer)s is not a member of %(team)s.")
+                % {"interviewer": interviewer, "team": opening.team}
+            )
     if opening.scorecard is None:
         raise ValidationError(_("Choose a scorecard for this opening first."))
     if application.is_closed:
         raise ValidationError(_("This application is closed."))
     version = opening.scorecard.current_version()
-    focus_criteria = version.criteria.filter(category=focus)
+    focus_criteria = list(version.criteria.filter(category=focus))
     if criteria:
-        chosen = focus_criteria.filter(pk__in=[c.pk for c in criteria])
-        if chosen.count() != len(criteria):
+        wanted = {criterion.pk for criterion in criteria}
+        focus_criteria = [criterion for criterion in focus_criteria if criterion.pk in wanted]
+        if len(focus_criteria) != len(criteria):
             raise ValidationError(_("Pick criteria of this scorecard within the focus."))
-        focus_criteria = chosen
     if not focus_criteria:
         raise ValidationError(_("The scorecard has no criteria for this focus."))
-    if Feedback.all_objects.filter(application=application, interviewer=interviewer, focus=focus):
+    scoring = Feedback.all_objects.filter(
+        application=application, interviewer__in=interviewers, focus=focus
+    ).select_related("interviewer")
+    for feedback in scoring[:1]:
         raise ValidationError(
-            _("%(interviewer)s is already scoring this focus.") % {"interviewer": interviewer}
+            _("%(interviewer)s is already scoring this focus.")
+            % {"interviewer": feedback.interviewer}
         )
-    feedback = Feedback.objects.create(
-        application=application,
-        interviewer=interviewer,
-        focus=focus,
-        version=version,
-        assigned_by=assigned_by,
-        practice=practice,
-        session=session,
+    made = Feedback.all_objects.bulk_create(
+        Feedback(
+            application=application,
+            interviewer=interviewer,
+            focus=focus,
+            version=version,
+            assigned_by=assigned_by,
+            practice=practice,
+            session=session,
+        )
+        for interviewer, practice in interviewers.items()
     )
-    feedback.criteria.add(*focus_criteria)  # new: none to compare with, as set() would
-    return feedback
+    Feedback.criteria.through.objects.bulk_create(
+        Feedback.criteria.through(feedback_id=feedback.pk, criterion_id=criterion.pk)
+        for feedback in made
+        for criterion in focus_criteria
+    )
+    # What a save of each would have told (bulk_create sends no signal).
+    freshness.application_changed(application.pk)
+    if not all(interviewers.values()):  # a practice scorecard counts in no figure
+        figures.outdated(opening.team_id, [application.created_at])
+    return made
 
 
 def _lock(feedback, author):

@@ -382,34 +382,54 @@ def _moments(team_id):
 
 def outdated(team_id, moments):
     """Mark the team's days of these moments outdated (bulk writes send no signal)."""
-    days = {(team_id, utc_day(moment)) for moment in moments if moment is not None}
-    freshness.when_written(_mark_days, sorted(days))
+    freshness.when_written(_mark_outdated, [(TEAM, team_id, moments)])
 
 
-def _mark_days(days):
-    FiguresOutdated.objects.bulk_create(
-        [FiguresOutdated(team_id=team_id, day=day) for team_id, day in set(days)]
-    )
+def session_outdated(session_id, *moments):
+    """Mark the days of `moments`, interviews of the session, outdated, and the day its
+    application was made (bulk writes of seats send no signal)."""
+    freshness.when_written(_mark_outdated, [(SESSION, session_id, moments)])
 
 
 def _application_outdated(application_id, *moments):
     """Mark the day the application was created (and the days of `moments`) outdated."""
-    freshness.when_written(_mark_application_days, [(application_id, moments)])
+    freshness.when_written(_mark_outdated, [(APPLICATION, application_id, moments)])
 
 
-def _mark_application_days(noted):
-    moments = defaultdict(list)
-    for application_id, more in noted:
-        moments[application_id] += more
-    found = Application.objects.filter(pk__in=moments).values_list(
-        "pk", "opening__team", "created_at"
-    )
-    _mark_days(
-        {
-            (team_id, utc_day(moment))
-            for pk, team_id, created in found
-            for moment in [created, *moments[pk]]
-        }
+# What a mark names: a team, an application (its team, and the day it was made) or an
+# interview session (its application's).
+TEAM, APPLICATION, SESSION = "team", "application", "session"
+
+
+def _mark_outdated(noted):
+    """The days noted by a write, of teams, applications and sessions, marked outdated in one
+    INSERT: a query finds the sessions' applications with their teams, another the teams of
+    the applications noted on their own."""
+    moments = {TEAM: defaultdict(list), APPLICATION: defaultdict(list), SESSION: defaultdict(list)}
+    for kind, pk, more in noted:
+        moments[kind][pk] += more
+    days = {(team, moment) for team, more in moments[TEAM].items() for moment in more}
+    found = []
+    if moments[SESSION]:
+        for session, application, team, created in InterviewSession.objects.filter(
+            pk__in=moments[SESSION]
+        ).values_list(
+            "pk",
+            "panel__application",
+            "panel__application__opening__team",
+            "panel__application__created_at",
+        ):
+            found.append((team, [created, *moments[SESSION][session]]))
+            found.append((team, moments[APPLICATION].pop(application, [])))
+    if moments[APPLICATION]:
+        for pk, team, created in Application.objects.filter(
+            pk__in=moments[APPLICATION]
+        ).values_list("pk", "opening__team", "created_at"):
+            found.append((team, [created, *moments[APPLICATION][pk]]))
+    days |= {(team, moment) for team, more in found for moment in more}
+    marks = {(team, utc_day(moment)) for team, moment in days if moment is not None}
+    FiguresOutdated.objects.bulk_create(
+        [FiguresOutdated(team_id=team_id, day=day) for team_id, day in sorted(marks)]
     )
 
 
@@ -443,35 +463,21 @@ def _feedback_saved(instance, **kwargs):
 def _session_changing(instance, **kwargs):
     # A rescheduled session's interviews leave the day they were on.
     if instance.pk is not None:
-        before = (
-            InterviewSession.objects.filter(pk=instance.pk)
-            .values_list("panel__application", "start")
-            .first()
-        )
-        if before is not None and before[1] is not None and before[1] != instance.start:
-            _application_outdated(before[0], before[1])
+        before = InterviewSession.objects.filter(pk=instance.pk).values_list("start", flat=True)
+        before = before.first()
+        if before is not None and before != instance.start:
+            session_outdated(instance.pk, before)
 
 
 def _session_saved(instance, **kwargs):
     if instance.start is not None:
+        # By its application: a deleted session is no longer found by its id.
         _application_outdated(instance.panel.application_id, instance.start)
 
 
 def _seat_saved(instance, **kwargs):
     if instance.start is not None:
-        freshness.when_written(_mark_session_days, [(instance.session_id, instance.start)])
-
-
-def _mark_session_days(noted):
-    """Mark the days of (session id, start) outdated, and the days its application was made."""
-    applications = dict(
-        InterviewSession.objects.filter(pk__in={session for session, _start in noted}).values_list(
-            "pk", "panel__application"
-        )
-    )
-    _mark_application_days(
-        [(applications[session], [start]) for session, start in noted if session in applications]
-    )
+        session_outdated(instance.session_id, instance.start)
 
 
 WATCHED = {

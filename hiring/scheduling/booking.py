@@ -31,6 +31,7 @@ from ..models import (
     WorkingHours,
 )
 from ..outreach import messages
+from ..reports import figures
 from ..tasks import send_session_cancellations, send_session_invites, send_windows_proposed
 from ..templatetags.teamfit import in_sentence
 from . import ics, slots
@@ -426,10 +427,11 @@ def _lock_application(panel_id):
     """The panel's application, its row locked until the transaction ends: whatever books or
     cancels a session holds it, after the panel's lock and before the sessions', so they take
     turns keeping its panel_booked in step (a candidate's withdrawal locks it first too). Its
-    opening and team come along: a booking's seats, scorecards and audit event read them."""
+    opening, team and scorecard come along: a booking's seats, scorecards and audit event read
+    them."""
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("opening__team")
+        .select_related("opening__team", "opening__scorecard")
         .get(panel=panel_id)
     )
 
@@ -493,27 +495,45 @@ def _place(application, session, entry, by):
         not seat.shadow and seat.user_id in trainees and seat.user_id in chosen
         for seat in seats.values()
     )
-    for seat in seats.values():
-        if seat.user_id in chosen or (seat.shadow and not seat.from_pool):
-            seat.start, seat.end = start, end
-            seat.save(update_fields=["start", "end"])
-            practice = seat.user_id in trainees
-            if practice or not seat.shadow or trainee_leads:
-                _assign_feedback(application, session, seat.user, by, practice)
+    seated = [
+        seat
+        for seat in seats.values()
+        if seat.user_id in chosen or (seat.shadow and not seat.from_pool)
+    ]
+    for seat in seated:
+        seat.start, seat.end = start, end
+    SessionInterviewer.objects.filter(pk__in=[seat.pk for seat in seated]).update(
+        start=start, end=end
+    )
+    figures.session_outdated(session.pk, start)  # update() sends no signal
+    scorers = {
+        seat.user: seat.user_id in trainees
+        for seat in seated
+        if seat.user_id in trainees or not seat.shadow or trainee_leads
+    }
+    _assign_feedback(application, session, scorers, by)
     # The invites of a reschedule say when the session was before.
     moved_from = before.isoformat() if before else None
     send_session_invites.delay_on_commit(session.pk, session.sequence, moved_from)
 
 
-def _assign_feedback(application, session, user, by, practice):
-    feedback = Feedback.all_objects.filter(
-        application=application, interviewer=user, focus=session.focus
-    ).first()
-    if feedback is None:
-        scoring.assign(application, user, session.focus, by, practice=practice, session=session)
-    elif feedback.session_id != session.pk:
-        feedback.session = session
-        feedback.save(update_fields=["session"])
+def _assign_feedback(application, session, scorers, by):
+    """Each of `scorers` ({person: practice}) scores the session's focus in this session: a
+    scorecard of theirs on this focus already (an earlier booking's, or one assigned by hand)
+    moves to it, the others are assigned."""
+    assigned = Feedback.all_objects.filter(
+        application=application, interviewer__in=scorers, focus=session.focus
+    )
+    assigned = {feedback.interviewer_id: feedback for feedback in assigned}
+    for feedback in assigned.values():
+        if feedback.session_id != session.pk:
+            feedback.session = session
+            feedback.save(update_fields=["session"])
+    unassigned = {
+        person: practice for person, practice in scorers.items() if person.pk not in assigned
+    }
+    if unassigned:
+        scoring.assign_each(application, unassigned, session.focus, by, session=session)
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from hiring.models import Application
+from hiring.models import Application, FiguresOutdated
 from scorecards import scoring
 from scorecards.access import reads_panel_feedback
 from scorecards.editing import add_criterion
@@ -94,6 +94,36 @@ def test_assign_refuses_a_duplicate(application, member, item):
         scoring.assign(application, member, SKILLS, assigned_by=member)
 
     assert Feedback.objects.count() == 1
+
+
+def test_assign_each_gives_everyone_their_own_scorecard_and_tells_the_pages(
+    application, member, teammate
+):
+    team = application.opening.team
+    application.refresh_from_db()
+    team.refresh_from_db()
+    versions = (application.page_version, team.data_version)
+    FiguresOutdated.objects.all().delete()
+
+    made = scoring.assign_each(application, {member: False, teammate: True}, SKILLS, member)
+
+    assert {(f.interviewer, f.practice) for f in made} == {(member, False), (teammate, True)}
+    for feedback in Feedback.all_objects.filter(application=application):
+        assert [c.name for c in feedback.criteria.all()] == ["Problem solving"]
+    application.refresh_from_db()
+    team.refresh_from_db()
+    assert (application.page_version, team.data_version) == (versions[0] + 1, versions[1] + 1)
+    assert FiguresOutdated.objects.filter(team=team).exists()  # the counting one's figures
+
+
+def test_assign_each_assigns_nobody_when_one_cannot_score(application, member, teammate, outsider):
+    with pytest.raises(ValidationError, match="not a member of Platform"):
+        scoring.assign_each(application, {member: False, outsider: False}, SKILLS, member)
+    scoring.assign(application, member, SKILLS, assigned_by=member)
+    with pytest.raises(ValidationError, match="already scoring"):
+        scoring.assign_each(application, {teammate: False, member: False}, SKILLS, member)
+
+    assert list(Feedback.all_objects.values_list("interviewer", flat=True)) == [member.pk]
 
 
 def test_the_same_interviewer_may_cover_both_focuses(application, member, item):
