@@ -156,13 +156,6 @@ def team_changed(team_ids):
         _board_changed(team_ids)
 
 
-def application_changed(application_id):
-    """A part of this application that its card shows changed without a signal (bulk_create()):
-    its page and its team's are read anew, and the column that shows its card."""
-    _applications_changed(application_id)
-    _cards_changed(application_id)
-
-
 def pages_changed(applications):
     """team_changed() for a change to these applications (a query) that no board card shows
     (an email's status, on its application's page): the board stays cached."""
@@ -503,7 +496,8 @@ def _part_of_panel_saved(instance, **kwargs):
 
 def _feedback_saved(instance, **kwargs):
     # Not a hire's: feedback no longer changes once its application is closed.
-    application_changed(instance.application_id)
+    _part_of_application_saved(instance)
+    _cards_changed(instance.application_id)
 
 
 def _scorecard_version_saved(instance, **kwargs):

@@ -722,7 +722,9 @@ class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
         if user.sees_all_teams:
             return self.all()
-        return self.filter(opening__team__in=Team.objects.of_member(user))
+        # Their openings as a list, not a join: SQLite then reads a column of the board, or
+        # counts it, in those openings' own index (board_team_column), not every team's.
+        return self.filter(opening__in=Opening.objects.visible_to(user))
 
 
 class Application(models.Model):

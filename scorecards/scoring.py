@@ -2,13 +2,13 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hiring import freshness
 from hiring.debrief.decisions import maybe_open_debrief
 from hiring.models import AuditEvent, stored_words
-from hiring.reports import figures
 
 from . import aggregation
 from .models import Feedback, FeedbackRevision, Rating, Vote
@@ -26,10 +26,11 @@ def assign(
     return feedback
 
 
-@transaction.atomic
+@freshness.one_write()
 def assign_each(application, interviewers, focus, assigned_by, criteria=None, session=None):
     """assign() for each of `interviewers` ({person: practice}), all or none, in the same few
-    queries for any number of them (a booking seats several at once)."""
+    queries for any number of them (a booking seats several at once); what they change is
+    noted once (one_write)."""
     opening = application.opening
     members = set(
         opening.team.memberships.filter(user__in=interviewers).values_list("user_id", flat=True)
@@ -78,10 +79,15 @@ def assign_each(application, interviewers, focus, assigned_by, criteria=None, se
         for feedback in made
         for criterion in focus_criteria
     )
-    # What a save of each would have told (bulk_create sends no signal).
-    freshness.application_changed(application.pk)
-    if not all(interviewers.values()):  # a practice scorecard counts in no figure
-        figures.outdated(opening.team_id, [application.created_at])
+    for feedback in made:  # what a save of each tells the cached pages and the figures
+        post_save.send(
+            Feedback,
+            instance=feedback,
+            created=True,
+            update_fields=None,
+            raw=False,
+            using=feedback._state.db,
+        )
     return made
 
 
