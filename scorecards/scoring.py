@@ -145,11 +145,12 @@ def _save_draft(feedback, criteria, ratings=None, takeaways=None, vote=None, ver
     draft = current_draft(feedback.revisions)
     if version is not None and version != (draft.version if draft else 0):
         raise StaleDraft
+    before = None
     if draft is None:
         if feedback.is_submitted:
             raise ValidationError(_("This feedback is submitted. Amend it to change it."))
-        draft = FeedbackRevision.objects.create(feedback=feedback)
-    kept = _save_ratings(draft, criteria, ratings or {})
+        draft, before = FeedbackRevision.objects.create(feedback=feedback), []
+    kept = _save_ratings(draft, criteria, ratings or {}, before)
     if takeaways is not None:
         draft.takeaways = takeaways
     if vote is not None:
@@ -161,12 +162,14 @@ def _save_draft(feedback, criteria, ratings=None, takeaways=None, vote=None, ver
     return draft, kept
 
 
-def _save_ratings(draft, criteria, ratings):
+def _save_ratings(draft, criteria, ratings, before=None):
     """Write `ratings` (as save_draft takes them) to `draft` in the same queries whatever the
-    number of criteria. Returns every rating of the draft."""
+    number of criteria. Returns every rating of the draft. `before`: its ratings until now,
+    when known (none, for a draft just made), else read."""
     allowed = {criterion.pk for criterion in criteria}
     low, high = aggregation.SCALE
-    kept = {rating.criterion_id: rating for rating in draft.ratings.all()}
+    before = draft.ratings.all() if before is None else before
+    kept = {rating.criterion_id: rating for rating in before}
     touched = []
     for criterion_id, values in ratings.items():
         if criterion_id not in allowed:
