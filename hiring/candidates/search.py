@@ -1,22 +1,20 @@
 """Finding candidates from the header: by any word's start of their name, their email's start,
 or an opening's title, among the applications the user may see.
 
-Each database searches through the indexes migration 0019 made for it, so the expressions
-here and there must stay the same:
-- PostgreSQL: Django's case-insensitive LIKE compares UPPER(column) with UPPER(pattern); a
-  trigram index on UPPER(name) answers a word's start anywhere (" lee" inside the name), and
-  B-tree indexes on UPPER(name) and UPPER(email) in text_pattern_ops answer their start.
-- SQLite (and any other database): prefix ranges, lower(x) >= q AND lower(x) < q's successor,
-  over expression indexes on lower(name), lower(email) and lower() of the name after its
-  first space, in one UNION of ids read from the indexes alone (SQLITE_MATCHES). That finds
-  the first and the second word's start ("lee" finds "Sam Lee"); a third word ("cruz" in
-  "Maria de la Cruz") would need a word table, more than SQLite, the embedded default for
-  small installations, is worth. SQLite's lower() folds ASCII only.
+The matches' ids are read from indexes alone, in one UNION per database, through the indexes of
+migrations 0019 (SQLite) and 0032 (PostgreSQL), so the expressions here and there must stay the
+same to the letter. Each branch is a prefix range, low <= x < high, over an index of the name,
+of the name after its first space (the second word) and of the email:
+- PostgreSQL: UPPER(), in B-tree indexes in text_pattern_ops (its ~>=~ and ~<~ compare code
+  points) that also hold the id and the column, so no row is read; and a word after the second
+  ("cruz" in "Maria de la Cruz"), by a trigram index of the names of three words or more.
+- SQLite (and any other database): LOWER(), over expression indexes; a third word would need a
+  word table, more than SQLite, the embedded default for small installations, is worth.
+  SQLite's lower() folds ASCII only.
 
-Newest records first. PostgreSQL orders by created_at, which no index orders: it collects the
-matches through the indexes and keeps the newest (ordered by the primary key instead, its
-planner may walk it backwards hoping for matches, reading every record when there are none).
-SQLite takes the newest ids of the union (ids follow creation), then reads just those rows.
+Newest records first: the newest ids of the union (ids follow creation), then just those rows.
+A common last name matches 4,400 of 100,000 candidates; reading and sorting their rows took 4 ms
+on SQLite and 9 ms on PostgreSQL.
 """
 
 from collections import defaultdict
@@ -38,16 +36,29 @@ SHOWN = ["name", "email", "created_at"]
 
 
 # The ids whose name's first or second word, or email, starts with the text: each range
-# answered by its expression index of migration 0019 (the same expressions, to the letter).
-SQLITE_MATCHES = """
-    SELECT id FROM hiring_candidate WHERE LOWER(name) >= %s AND LOWER(name) < %s
-    UNION ALL
-    SELECT id FROM hiring_candidate
-    WHERE LOWER(SUBSTR(name, INSTR(name, ' ') + 1)) >= %s
-    AND LOWER(SUBSTR(name, INSTR(name, ' ') + 1)) < %s
-    UNION ALL
-    SELECT id FROM hiring_candidate WHERE LOWER(email) >= %s AND LOWER(email) < %s
-"""
+# answered by its index (the same expressions as the migrations', to the letter).
+MATCHES = {
+    "sqlite": """
+        SELECT id FROM hiring_candidate WHERE LOWER(name) >= %s AND LOWER(name) < %s
+        UNION ALL
+        SELECT id FROM hiring_candidate
+        WHERE LOWER(SUBSTR(name, INSTR(name, ' ') + 1)) >= %s
+        AND LOWER(SUBSTR(name, INSTR(name, ' ') + 1)) < %s
+        UNION ALL
+        SELECT id FROM hiring_candidate WHERE LOWER(email) >= %s AND LOWER(email) < %s
+    """,
+    "postgresql": """
+        SELECT id FROM hiring_candidate WHERE UPPER(name) ~>=~ %s AND UPPER(name) ~<~ %s
+        UNION ALL
+        SELECT id FROM hiring_candidate
+        WHERE UPPER(SUBSTRING(name FROM STRPOS(name, ' ') + 1)) ~>=~ %s
+        AND UPPER(SUBSTRING(name FROM STRPOS(name, ' ') + 1)) ~<~ %s
+        UNION ALL
+        SELECT id FROM hiring_candidate WHERE UPPER(email) ~>=~ %s AND UPPER(email) ~<~ %s
+        UNION ALL
+        SELECT id FROM hiring_candidate WHERE name LIKE '%% %% %%' AND UPPER(name) LIKE %s
+    """,
+}
 
 
 def find(user, text):
@@ -112,24 +123,23 @@ class ShownApplication:
 
 
 def _newest(candidates):
-    """The newest MAX_RESULTS of `candidates`. PostgreSQL's planner walks them best by creation
-    time; SQLite sorts ids read from its indexes alone (ids follow creation), then reads just
-    those rows: sorting whole rows of a common name (4,000 at 100k candidates) took 4 ms."""
-    if _trigram_indexed():
-        return candidates.order_by("-created_at", "-pk")[:MAX_RESULTS]
+    """The newest MAX_RESULTS of `candidates`: their ids sorted (ids follow creation), then
+    just those rows."""
     newest = candidates.order_by("-pk").values("pk")[:MAX_RESULTS]
     return Candidate.objects.only(*SHOWN).filter(pk__in=newest)
 
 
 def _matches(text):
     """Candidates whose name has a word starting with `text`, or whose email starts with it."""
+    ranges = _prefix_range(fold(text)) * 3
     if _trigram_indexed():
-        return _word_starts("name", text) | Q(email__istartswith=text)
-    return Q(pk__in=RawSQL(SQLITE_MATCHES, _prefix_range(fold(text)) * 3))
+        later_word = f"% % {connection.ops.prep_for_like_query(fold(text))}%"
+        return Q(pk__in=RawSQL(MATCHES["postgresql"], [*ranges, later_word]))
+    return Q(pk__in=RawSQL(MATCHES["sqlite"], ranges))
 
 
 def folded(field):
-    """`field` in one case, as the indexes of migration 0019 hold it on this database."""
+    """`field` in one case, as the indexes of migrations 0019 and 0032 hold it on this database."""
     return Upper(field) if _trigram_indexed() else Lower(field)
 
 
