@@ -789,11 +789,12 @@ class Application(models.Model):
             models.Index(fields=["opening", "created_at"], name="application_opening_created"),
             # An opening's latest move, for leadership's stalled pipelines.
             models.Index(fields=["opening", "stage_changed_at"], name="application_opening_moved"),
-            # A team's columns of the board (its openings'), counted and paged on PostgreSQL:
-            # not through every team's cards in the stage. (SQLite, which keeps no statistics
-            # here, keeps to board_column; given them by ANALYZE, of every table or of the
+            # A team's columns of the board (its openings'), counted and paged: not through
+            # every team's cards in the stage. SQLite, which keeps no statistics here, takes it
+            # when the openings come as a subquery and the stage as one value or none
+            # (pipeline/board.py); given statistics by ANALYZE, of every table or of the
             # applications alone, it chose far worse plans elsewhere: the validity report's
-            # hires, the home page's check-ins and proposed times.)
+            # hires, the home page's check-ins and proposed times.
             models.Index(
                 fields=["opening", "stage", "stage_changed_at", "id"], name="board_team_column"
             ),
