@@ -284,7 +284,7 @@ def _submit(feedback, draft, author, amend_reason):
         + (f": {draft.amend_reason}" if draft.amend_reason else ""),
     )
     if not feedback.practice:  # the debrief never waits for, nor opens on, practice
-        maybe_open_debrief(feedback.application, author)
+        maybe_open_debrief(feedback.application, author, locked=True)  # by _lock()
 
 
 @transaction.atomic

@@ -132,9 +132,12 @@ def _locked(application, *related):
     )
 
 
-def maybe_open_debrief(application, actor):
-    """Open the debrief once the quorum is met and nobody on the panel is still to submit."""
-    application = _locked(application)
+def maybe_open_debrief(application, actor, locked=False):
+    """Open the debrief once the quorum is met and nobody on the panel is still to submit.
+    `locked`: the application, with its opening and team, was read under its row lock in this
+    transaction (a submission locks its scorecard's), so it is not read again."""
+    if not locked:
+        application = _locked(application)
     if application.debrief_opened_at:
         return application
     # Most submissions leave someone still to write: one query answers them.
