@@ -54,10 +54,10 @@ def assign_each(application, interviewers, focus, assigned_by, criteria=None, se
             raise ValidationError(_("Pick criteria of this scorecard within the focus."))
     if not focus_criteria:
         raise ValidationError(_("The scorecard has no criteria for this focus."))
-    scoring = Feedback.all_objects.filter(
+    already = Feedback.all_objects.filter(
         application=application, interviewer__in=interviewers, focus=focus
     ).select_related("interviewer")
-    for feedback in scoring[:1]:
+    for feedback in already[:1]:
         raise ValidationError(
             _("%(interviewer)s is already scoring this focus.")
             % {"interviewer": feedback.interviewer}
