@@ -3,13 +3,14 @@ data.json (machine-readable, its keys documented inside), the stored files under
 summary.html to read. It is downloaded once, through a signed link that works until
 DATA_EXPORT_MAX_AGE_DAYS after the export is ready; its file is deleted then."""
 
+import contextlib
 import json
 import shutil
 import tempfile
 import zipfile
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core import signing
@@ -140,10 +141,10 @@ def build(export_id):
             expires_at=now + max_age(),
         )
     except Exception:
-        export.file.delete(save=False)
+        _delete_stored(export.file.name)
         raise
     if not finished:
-        export.file.delete(save=False)
+        _delete_stored(export.file.name)
         return None
     export.refresh_from_db()
     return export
@@ -367,8 +368,17 @@ def take(export, by=None):
 
 
 def _discard_file(export_id, name):
-    DataExport._meta.get_field("file").storage.delete(name)
+    _delete_stored(name)
     DataExport.objects.filter(pk=export_id, file=name).update(file="")
+
+
+def _delete_stored(name):
+    """Delete an export's stored file and, on a local disk, the folder of its own it was made in
+    (hiring.models.export_path), which would otherwise stay behind empty, one for every export."""
+    storage = DataExport._meta.get_field("file").storage
+    storage.delete(name)
+    with contextlib.suppress(NotImplementedError, OSError):  # no local path; not empty
+        Path(storage.path(name)).parent.rmdir()
 
 
 def expire_due():

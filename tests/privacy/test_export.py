@@ -489,6 +489,10 @@ def test_expired_files_are_deleted_by_the_hourly_task(candidate, media):
     old.refresh_from_db()
     assert (old.status, old.file.name) == (Status.EXPIRED, "")
     assert [path.name for path in media.glob("exports/*/*.zip")] == [new.file.name.split("/")[-1]]
+    # The expired export's own folder went with its file; the live one's stays.
+    assert [folder.name for folder in (media / "exports").iterdir()] == [
+        new.file.name.split("/")[1]
+    ]
     assert expire_exports() == 0
 
 
