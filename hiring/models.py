@@ -1,9 +1,11 @@
+import contextlib
 import dataclasses
 import re
 import uuid
 import zoneinfo
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -1541,6 +1543,15 @@ class DataExport(models.Model):
 
     def __str__(self):
         return f"Export for {self.candidate}"
+
+    @classmethod
+    def delete_stored(cls, name):
+        """Delete a stored export and, on a local disk, the folder of its own that export_path
+        made for it, which would otherwise stay behind empty, one for every export."""
+        storage = cls._meta.get_field("file").storage
+        storage.delete(name)
+        with contextlib.suppress(NotImplementedError, OSError):  # no local path; not empty
+            Path(storage.path(name)).parent.rmdir()
 
 
 # The reports' running figures (hiring/reports/figures.py): sums per team and UTC day of the

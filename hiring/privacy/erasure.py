@@ -243,19 +243,21 @@ def _blanks(holding):
 
 
 def _stored_files(holding, rows):
-    """(storage, name) of each file the rows hold. Locked: an export finishing now waits, and
-    its file is found."""
+    """(how to delete it, name) of each file the rows hold. Locked: an export finishing now
+    waits, and its file is found."""
     found = []
     for name in holding.files:
-        storage = holding.model._meta.get_field(name).storage
+        delete = holding.model._meta.get_field(name).storage.delete
+        if holding.model is DataExport:
+            delete = DataExport.delete_stored  # its folder too
         stored = rows.select_for_update().exclude(**{name: ""}).values_list(name, flat=True)
-        found += [(storage, path) for path in stored]
+        found += [(delete, path) for path in stored]
     return found
 
 
 def _delete_files(files):
-    for storage, name in files:
-        storage.delete(name)
+    for delete, name in files:
+        delete(name)
 
 
 def _addresses(candidate):

@@ -3,14 +3,13 @@ data.json (machine-readable, its keys documented inside), the stored files under
 summary.html to read. It is downloaded once, through a signed link that works until
 DATA_EXPORT_MAX_AGE_DAYS after the export is ready; its file is deleted then."""
 
-import contextlib
 import json
 import shutil
 import tempfile
 import zipfile
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core import signing
@@ -141,10 +140,10 @@ def build(export_id):
             expires_at=now + max_age(),
         )
     except Exception:
-        _delete_stored(export.file.name)
+        DataExport.delete_stored(export.file.name)
         raise
     if not finished:
-        _delete_stored(export.file.name)
+        DataExport.delete_stored(export.file.name)
         return None
     export.refresh_from_db()
     return export
@@ -368,17 +367,8 @@ def take(export, by=None):
 
 
 def _discard_file(export_id, name):
-    _delete_stored(name)
+    DataExport.delete_stored(name)
     DataExport.objects.filter(pk=export_id, file=name).update(file="")
-
-
-def _delete_stored(name):
-    """Delete an export's stored file and, on a local disk, the folder of its own it was made in
-    (hiring.models.export_path), which would otherwise stay behind empty, one for every export."""
-    storage = DataExport._meta.get_field("file").storage
-    storage.delete(name)
-    with contextlib.suppress(NotImplementedError, OSError):  # no local path; not empty
-        Path(storage.path(name)).parent.rmdir()
 
 
 def expire_due():

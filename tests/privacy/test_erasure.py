@@ -292,6 +292,7 @@ def test_exports_and_their_files_go(
 
     assert not DataExport.objects.exists()
     assert not stored.exists()
+    assert not stored.parent.exists()  # the export's own folder
 
 
 # The legal hold
