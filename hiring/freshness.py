@@ -148,8 +148,7 @@ def team_changed(team_ids):
     of applications' teams, the columns of those applications' cards alone (an erased name
     leaves the rest of the board cached). `team_ids`: a list, or a query of team ids."""
     if isinstance(team_ids, QuerySet) and team_ids.model is Application:
-        _applications_changed(team_ids)
-        _cards_changed(team_ids)
+        _applications_changed(team_ids, on_board=True)
     else:
         team_ids = list(Team.objects.filter(pk__in=team_ids).values_list("pk", flat=True))
         _versions_moved(team_ids, shared=True)
@@ -166,43 +165,64 @@ def pages_changed(applications):
 IF_HIRED = "if hired"
 
 
-def _applications_changed(applications, hires=False):
+def _applications_changed(applications, hires=False, on_board=False):
     """What the pages of these applications (an id, or a query) show changed: their own pages
     are read anew, not their team's other applications', and so are their teams' reports and
-    lists. `hires`: whether what the validity report reads changed too, True, or IF_HIRED."""
-    when_written(_move_application_versions, [(applications, hires)])
+    lists. `hires`: whether what the validity report reads changed too, True, or IF_HIRED.
+    `on_board`: whether their cards show it too, so that the columns showing them are read
+    anew once the transaction commits, where the cards are then."""
+    when_written(_shown_changed, [(applications, hires, on_board, [])])
 
 
-def _move_application_versions(noted):
-    """The pages' versions of the applications noted, and their teams', in two UPDATEs."""
-    changed = _applications_in(noted)
-    hires = _applications_in(noted, hires=True)
-    if_hired = _applications_in(noted, hires=IF_HIRED)
-    if if_hired is not None:
-        if_hired &= Q(stage=Application.Stage.HIRED)
-        hires = if_hired if hires is None else hires | if_hired
-    Application.objects.filter(changed).update(page_version=F("page_version") + 1)
-    teams = Application.objects.filter(changed).values("opening__team")
-    moved = {"data_version": F("data_version") + 1}
-    if hires is not None:
-        hired_teams = Application.objects.filter(hires).values("opening__team")
-        moved["hires_version"] = _plus_one_where("hires_version", Q(pk__in=hired_teams))
-    Team.objects.filter(pk__in=teams).update(**moved)
+def columns_changed(columns):
+    """These (team id, column) of the board are read anew once this transaction commits."""
+    when_written(_shown_changed, [(None, False, False, list(columns))])
 
 
-def _applications_in(noted, hires=None):
-    """Where the applications of `noted` (those noted with `hires`, if given) are, or None."""
-    chosen = [applications for applications, their in noted if hires is None or their == hires]
-    return _rows_in(chosen, _ids)
+def _shown_changed(noted):
+    """As a write ends, what its applications show: their pages' versions and their teams'
+    moved in two UPDATEs, and once it commits the board's columns noted, with those that show
+    the cards noted, forgotten in one go (a decision changes three). The cards are read after
+    their rows are updated: no other write moves them before this one commits (their rows are
+    locked on PostgreSQL, the database on SQLite), so they are where they will be then."""
+    columns = {column for *_, named in noted for column in named}
+    changed, sure, if_hired, on_board = set(), set(), set(), set()
+    for applications, hires, shown, _named in noted:
+        if applications is None:
+            continue
+        ids = {applications} if isinstance(applications, int) else _ids(applications)
+        changed |= ids
+        if hires is True:
+            sure |= ids
+        elif hires == IF_HIRED:
+            if_hired |= ids
+        if shown:
+            on_board |= ids
+    if changed:
+        rows = Application.objects.filter(pk__in=sorted(changed))
+        rows.update(page_version=F("page_version") + 1)
+        teams, hired = set(), set()
+        for pk, team, stage in rows.values_list("pk", "opening__team_id", "stage"):
+            teams.add(team)
+            if pk in sure or (pk in if_hired and stage == Application.Stage.HIRED):
+                hired.add(team)
+            if pk in on_board:
+                columns.add((team, stage))
+        moved = {"data_version": F("data_version") + 1}
+        if hired:
+            moved["hires_version"] = _plus_one_where("hires_version", Q(pk__in=sorted(hired)))
+        Team.objects.filter(pk__in=sorted(teams)).update(**moved)
+    if columns:
+        transaction.on_commit(lambda: _forget(columns))
 
 
-def _ids(query):
-    return query.values("pk")
+def _ids(applications):
+    return set(applications.values_list("pk", flat=True))
 
 
-def _rows_in(chosen, ids_of):
+def _rows_in(chosen):
     """The condition that a row's pk is among `chosen`, each an id, a list of ids, or a query
-    (`ids_of(query)` its ids); None when nothing is chosen."""
+    of ids; None when nothing is chosen."""
     ids, queries = set(), {}
     for rows in chosen:
         if isinstance(rows, int):
@@ -211,7 +231,7 @@ def _rows_in(chosen, ids_of):
             ids.update(rows)
         else:
             queries[id(rows)] = rows
-    conditions = [Q(pk__in=ids_of(query)) for query in queries.values()]
+    conditions = [Q(pk__in=query) for query in queries.values()]
     if ids:
         conditions.append(Q(pk__in=sorted(ids)))
     return reduce(or_, conditions) if conditions else None
@@ -234,8 +254,7 @@ def _move_team_versions(moves):
     """Each (team ids, hires, shared) of `moves` (_versions_moved()), in one UPDATE."""
 
     def teams(picked):
-        chosen = [team_ids for team_ids, hires, shared in moves if picked(hires, shared)]
-        return _rows_in(chosen, lambda query: query)
+        return _rows_in([team_ids for team_ids, hires, shared in moves if picked(hires, shared)])
 
     every = teams(lambda hires, shared: True)
     if every is None:
@@ -256,30 +275,6 @@ def organisation_changed():
         hires_version=F("hires_version") + 1,
         shared_version=F("shared_version") + 1,
     )
-
-
-def columns_changed(columns):
-    """These (team id, column) of the board are read anew once this transaction commits."""
-    when_written(_forget_on_commit, [(list(columns), None)])
-
-
-def _cards_changed(applications):
-    """The columns that show these applications (an id, or a query) are read anew once this
-    transaction commits, where the cards are then: a move of one of them may commit first."""
-    when_written(_forget_on_commit, [([], applications)])
-
-
-def _forget_on_commit(noted):
-    """The columns noted, and those that show the cards noted, forgotten in one go once the
-    transaction commits (a decision changes three)."""
-    columns = [column for named, _cards in noted for column in named]
-    cards = _rows_in([cards for _named, cards in noted if cards is not None], _ids)
-    shown = Application.objects.filter(cards) if cards is not None else Application.objects.none()
-
-    def forget():
-        _forget([*columns, *shown.values_list("opening__team_id", "stage")])
-
-    transaction.on_commit(forget)
 
 
 def _board_changed(team_ids):
@@ -444,10 +439,9 @@ def earliest(*moments: datetime | None):
 def _audit_event_saved(instance, **kwargs):
     if instance.application_id is not None:
         # A hire's scorecards submitted, amended or excused, its decision, its check-ins.
-        _applications_changed(instance.application_id, hires=IF_HIRED)
         # Sessions booked, moved or cancelled (overdue feedback), decisions recorded or
-        # confirmed.
-        _cards_changed(instance.application_id)
+        # confirmed: on its card too.
+        _applications_changed(instance.application_id, hires=IF_HIRED, on_board=True)
     elif instance.team_id is not None:  # not an organisation's own audit event
         _versions_moved([instance.team_id], shared=True)
 
@@ -474,8 +468,7 @@ def _application_saved(instance, signal, **kwargs):
         _versions_moved(team, hires=hired)
         columns_changed([(instance.opening.team_id, instance.stage)])
     else:
-        _applications_changed(instance.pk, hires=hired)
-        _cards_changed(instance.pk)
+        _applications_changed(instance.pk, hires=hired, on_board=True)
 
 
 def _stage_change_saved(instance, created=False, **kwargs):
@@ -496,8 +489,7 @@ def _part_of_panel_saved(instance, **kwargs):
 
 def _feedback_saved(instance, **kwargs):
     # Not a hire's: feedback no longer changes once its application is closed.
-    _part_of_application_saved(instance)
-    _cards_changed(instance.application_id)
+    _applications_changed(instance.application_id, on_board=True)
 
 
 def _scorecard_version_saved(instance, **kwargs):
@@ -519,7 +511,7 @@ def _candidate_saved(instance, **kwargs):
     # an application page lists its candidate's possible duplicates.
     records = [instance.pk, *(found.candidate.pk for found in possible_duplicates(instance))]
     _applications_changed(Application.objects.filter(candidate_id__in=records))
-    _cards_changed(Application.objects.filter(candidate_id=instance.pk))
+    _applications_changed(Application.objects.filter(candidate_id=instance.pk), on_board=True)
 
 
 # Where a person shows on a cached page (their name; an interviewer's weekly cap on the

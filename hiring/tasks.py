@@ -173,17 +173,20 @@ def refresh_calendar_feeds():
 
 
 @shared_task(**SENDS_EMAIL)
-def send_decision_notice(decision_id, recruiter_id):
-    """Tell a recruiter the team's decision: its outcome, not the scores behind it."""
+def send_decision_notices(decision_id):
+    """Tell each recruiter the team's decision: its outcome, not the scores behind it. One task
+    for them all, so the decision's write neither reads the recruiters nor queues a task each."""
     decision = Decision.objects.select_related(
         "application__candidate", "application__opening__team"
     ).get(pk=decision_id)
-    recruiter = User.objects.get(pk=recruiter_id)
-    return send_once(
-        f"decision:{decision.pk}:{recruiter.pk}",
-        lambda: email_to(
-            "decision_notice", recruiter, {"decision": decision, "recruiter": recruiter}
-        ),
+    return send_all(
+        (
+            f"decision:{decision.pk}:{recruiter.pk}",
+            lambda recruiter=recruiter: email_to(
+                "decision_notice", recruiter, {"decision": decision, "recruiter": recruiter}
+            ),
+        )
+        for recruiter in User.objects.recruiters()
     )
 
 

@@ -17,67 +17,72 @@ from .models import Feedback, FeedbackRevision, Rating, Vote
 def assign(
     application, interviewer, focus, assigned_by, criteria=None, practice=False, session=None
 ):
-    """Ask a member of the hiring team to score `application` on the `focus` criteria, in
-    `session` if one is booked for it; a `practice` scorecard is a trainee's, counted nowhere
-    (scorecards/practice.py)."""
+    """Ask a member of the hiring team to score `application` on the `focus` criteria (those of
+    `criteria` only, if given), in `session` if one is booked for it; a `practice` scorecard is
+    a trainee's, counted nowhere (scorecards/practice.py)."""
     [feedback] = assign_each(
-        application, {interviewer: practice}, focus, assigned_by, criteria, session
+        application, [(interviewer, focus, session, practice)], assigned_by, criteria
     )
     return feedback
 
 
 @freshness.one_write()
-def assign_each(application, interviewers, focus, assigned_by, criteria=None, session=None):
-    """assign() for each of `interviewers` ({person: practice}), all or none, in the same few
-    queries for any number of them (a booking seats several at once); what they change is
-    noted once (one_write)."""
+def assign_each(application, assignments, assigned_by, criteria=None):
+    """assign() for each of `assignments`, (person, focus, session, practice), all or none, in
+    the same few queries for any number of them (a booking seats several people in several
+    sessions at once); what they change is noted once (one_write)."""
     opening = application.opening
+    people = list(dict.fromkeys(person for person, _focus, _session, _practice in assignments))
     members = set(
-        opening.team.memberships.filter(user__in=interviewers).values_list("user_id", flat=True)
+        opening.team.memberships.filter(user__in=people).values_list("user_id", flat=True)
     )
-    for interviewer in interviewers:
-        if interviewer.pk not in members:
+    for person in people:
+        if person.pk not in members:
             raise ValidationError(
                 _("%(interviewer)s is not a member of %(team)s.")
-                % {"interviewer": interviewer, "team": opening.team}
+                % {"interviewer": person, "team": opening.team}
             )
     if opening.scorecard is None:
         raise ValidationError(_("Choose a scorecard for this opening first."))
     if application.is_closed:
         raise ValidationError(_("This application is closed."))
     version = opening.scorecard.current_version()
-    focus_criteria = list(version.criteria.filter(category=focus))
-    if criteria:
-        wanted = {criterion.pk for criterion in criteria}
-        focus_criteria = [criterion for criterion in focus_criteria if criterion.pk in wanted]
-        if len(focus_criteria) != len(criteria):
+    asked = {(person.pk, focus) for person, focus, _session, _practice in assignments}
+    of_focus = {focus: [] for _person, focus in asked}
+    wanted = criteria and {criterion.pk for criterion in criteria}
+    for criterion in version.criteria.filter(category__in=list(of_focus)):
+        if not wanted or criterion.pk in wanted:
+            of_focus[criterion.category].append(criterion)
+    for focus_criteria in of_focus.values():
+        if criteria and len(focus_criteria) != len(criteria):
             raise ValidationError(_("Pick criteria of this scorecard within the focus."))
-    if not focus_criteria:
-        raise ValidationError(_("The scorecard has no criteria for this focus."))
+        if not focus_criteria:
+            raise ValidationError(_("The scorecard has no criteria for this focus."))
     already = Feedback.all_objects.filter(
-        application=application, interviewer__in=interviewers, focus=focus
+        application=application, interviewer__in=people, focus__in=list(of_focus)
     ).select_related("interviewer")
-    for feedback in already[:1]:
-        raise ValidationError(
-            _("%(interviewer)s is already scoring this focus.")
-            % {"interviewer": feedback.interviewer}
-        )
+    for feedback in already:
+        if (feedback.interviewer_id, feedback.focus) in asked:
+            raise ValidationError(
+                _("%(interviewer)s is already scoring this focus.")
+                % {"interviewer": feedback.interviewer}
+            )
     made = Feedback.all_objects.bulk_create(
         Feedback(
             application=application,
-            interviewer=interviewer,
+            interviewer=person,
             focus=focus,
             version=version,
             assigned_by=assigned_by,
             practice=practice,
             session=session,
         )
-        for interviewer, practice in interviewers.items()
+        for person, focus, session, practice in assignments
     )
     Feedback.criteria.through.objects.bulk_create(
         Feedback.criteria.through(feedback_id=feedback.pk, criterion_id=criterion.pk)
         for feedback in made
-        for criterion in focus_criteria
+        for criterion in of_focus[feedback.focus]
     )
     for feedback in made:  # what a save of each tells the cached pages and the figures
         post_save.send(

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
 
 from scorecards.models import Feedback
 
@@ -190,19 +190,16 @@ def offers_to_send(user):
 def stale_pipelines(now):
     """Openings whose open applications have not moved for STALE_AFTER, the longest still
     first: leadership's to raise with their team."""
-    still_open = Application.objects.exclude(stage__in=Application.CLOSED_STAGES)
-    # Each opening's latest move of an open application: one step down an index per opening,
-    # not a count over every application of the organisation.
-    last_move = still_open.filter(opening=OuterRef("pk")).order_by("-stage_changed_at")
     openings = (
-        Opening.objects.annotate(last_move=Subquery(last_move.values("stage_changed_at")[:1]))
+        _with_last_move(Opening.objects)
         .filter(last_move__lt=now - STALE_AFTER)
         .select_related("team")
         .order_by("last_move", "pk")
     )
     section = _section(openings)
     counts = dict(
-        still_open.filter(opening__in=section.rows)
+        _still_open()
+        .filter(opening__in=section.rows)
         .values_list("opening")
         .annotate(Count("pk"))
         .order_by()
@@ -211,3 +208,22 @@ def stale_pipelines(now):
         opening.open_count = counts[opening.pk]
         opening.days_still = (now - opening.last_move).days
     return section
+
+
+def next_stalling(now):
+    """The moment the next opening stalls: its latest move of an open application turns
+    STALE_AFTER old. None when no opening moved within STALE_AFTER."""
+    moving = _with_last_move(Opening.objects).filter(last_move__gte=now - STALE_AFTER)
+    first = moving.aggregate(first=Min("last_move"))["first"]
+    return first and first + STALE_AFTER
+
+
+def _still_open():
+    return Application.objects.exclude(stage__in=Application.CLOSED_STAGES)
+
+
+def _with_last_move(openings):
+    """`openings` with their latest move of an open application: one step down an index per
+    opening, not a look at every application of the organisation."""
+    last_move = _still_open().filter(opening=OuterRef("pk")).order_by("-stage_changed_at")
+    return openings.annotate(last_move=Subquery(last_move.values("stage_changed_at")[:1]))

@@ -24,7 +24,6 @@ from ..access import (
     with_shown_details,
 )
 from ..models import (
-    Application,
     AuditEvent,
     Invitation,
     Membership,
@@ -32,7 +31,6 @@ from ..models import (
     Team,
     User,
 )
-from ..pipeline.board import STALE_AFTER
 from ..teams import invitations
 from . import next_steps, people
 from .forms import InviteForm, OrganisationForm, PersonForm, ProfileForm
@@ -165,7 +163,7 @@ def _reads_differently_at(user, steps, now, teams):
     if any(team.is_member for team in teams):  # check-ins are for their teams' members
         moments.append(_next_check_in_due(user, now))
     if user.is_leadership:
-        moments.append(_next_pipeline_stalling(now))
+        moments.append(next_steps.next_stalling(now))
     return freshness.earliest(*moments)
 
 
@@ -175,17 +173,6 @@ def _next_check_in_due(user, now):
         application__opening__team__in=Team.objects.of_member(user), due_at__gt=now
     )
     return upcoming.aggregate(first=Min("due_at"))["first"]
-
-
-def _next_pipeline_stalling(now):
-    """No opening stalls before the open application that moved longest ago, within
-    STALE_AFTER, passes it."""
-    first_move = (
-        Application.objects.exclude(stage__in=Application.CLOSED_STAGES)
-        .filter(stage_changed_at__gte=now - STALE_AFTER)
-        .aggregate(first=Min("stage_changed_at"))["first"]
-    )
-    return first_move and first_move + STALE_AFTER
 
 
 def _passing(steps):

@@ -11,9 +11,9 @@ from scorecards.access import still_to_score
 from scorecards.models import Category, Feedback, FeedbackRevision, Rating
 
 from .. import freshness
-from ..models import Application, AuditEvent, Decision, Opening, User, stored_words
+from ..models import Application, AuditEvent, Decision, Opening, stored_words
 from ..outreach import automation
-from ..tasks import send_decision_notice
+from ..tasks import send_decision_notices
 
 
 def rule_of(application):
@@ -286,5 +286,4 @@ def _take_effect(record, by):
     application = record.application
     application.move_through([Application.Stage.DECIDED, *AFTER_DECIDED[record.outcome]], by)
     automation.after_decision(application)
-    for recruiter in User.objects.recruiters():
-        send_decision_notice.delay_on_commit(record.pk, recruiter.pk)
+    send_decision_notices.delay_on_commit(record.pk)

@@ -57,6 +57,7 @@ def _add_sessions(panel, sessions):
     if not sessions:
         raise ValidationError(gettext("A panel needs at least one session."))
     team = panel.application.opening.team
+    trainees = trainees_of(team)
     for position, spec in enumerate(sessions):
         people = list(spec.get("interviewers", [])) + list(spec.get("shadows", []))
         outsiders = [user for user in people if not team.has_member(user)]
@@ -75,8 +76,7 @@ def _add_sessions(panel, sessions):
             raise ValidationError(
                 gettext("Each session needs interviewers, named or from the pool.")
             )
-        trainees = trainee_ids(team, spec["focus"])
-        counted = [user for user in people if user.pk not in trainees]
+        counted = [user for user in people if user.pk not in trainees[spec["focus"]]]
         if not counted and not spec.get("pool_count"):
             # Reverse shadowing: a trainee leads, a full interviewer's scorecard counts.
             raise ValidationError(
@@ -101,12 +101,13 @@ def _add_sessions(panel, sessions):
         )
 
 
-def trainee_ids(team, focus):
-    return set(
-        PoolMember.objects.filter(team=team, focus=focus, trainee=True).values_list(
-            "user_id", flat=True
-        )
-    )
+def trainees_of(team):
+    """{focus: the ids of the team's trainees in its pool}, every focus there."""
+    trainees = {focus: set() for focus in Category.values}
+    pool = PoolMember.objects.filter(team=team, trainee=True)
+    for focus, user_id in pool.values_list("focus", "user_id"):
+        trainees[focus].add(user_id)
+    return trainees
 
 
 # A session holding a time: booked and not cancelled.
@@ -382,12 +383,14 @@ def book(panel, payload, by):
             _lock_people(sessions, payload)
             if not _still_free(panel, sessions, payload):
                 raise SlotTaken
-            placed = []
+            placed, scorers = [], []
+            trainees = trainees_of(application.opening.team)
             for session in sessions:
                 # A session the option leaves as it is keeps its SEQUENCE and sends nothing.
                 if not _holds(session, entries[session.pk]):
                     placed.append((session, session.start))
-                    _place(application, session, entries[session.pk], by)
+                    scorers += _place(session, entries[session.pk], trainees[session.focus])
+            _assign_feedback(application, scorers, by)
             keep_panel_booked(Application.objects.filter(pk=panel.application_id))
             moved = any(before for _, before in placed)
             AuditEvent.record(
@@ -466,7 +469,9 @@ def _lock_people(sessions, payload):
     list(locked.values_list("pk", flat=True))
 
 
-def _place(application, session, entry, by):
+def _place(session, entry, trainees):
+    """The session at the entry's time with its people; returns who scores it, as
+    (person, session, practice): `trainees`, the ids of the pool's trainees on its focus."""
     start, end = datetime.fromisoformat(entry["start"]), datetime.fromisoformat(entry["end"])
     before = session.start
     if before is not None:
@@ -490,7 +495,6 @@ def _place(application, session, entry, by):
     # A trainee writes a practice scorecard, shadowing or leading. A shadow writes none, but
     # one who is a full interviewer writes a counting one when a trainee leads (reverse
     # shadowing).
-    trainees = trainee_ids(application.opening.team, session.focus)
     trainee_leads = any(
         not seat.shadow and seat.user_id in trainees and seat.user_id in chosen
         for seat in seats.values()
@@ -506,34 +510,34 @@ def _place(application, session, entry, by):
         start=start, end=end
     )
     figures.session_outdated(session.pk, start)  # update() sends no signal
-    scorers = {
-        seat.user: seat.user_id in trainees
-        for seat in seated
-        if seat.user_id in trainees or not seat.shadow or trainee_leads
-    }
-    _assign_feedback(application, session, scorers, by)
     # The invites of a reschedule say when the session was before.
     moved_from = before.isoformat() if before else None
     send_session_invites.delay_on_commit(session.pk, session.sequence, moved_from)
+    return [
+        (seat.user, session, seat.user_id in trainees)
+        for seat in seated
+        if seat.user_id in trainees or not seat.shadow or trainee_leads
+    ]
 
 
-def _assign_feedback(application, session, scorers, by):
-    """Each of `scorers` ({person: practice}) scores the session's focus in this session: a
-    scorecard of theirs on this focus already (an earlier booking's, or one assigned by hand)
-    moves to it, the others are assigned."""
-    assigned = Feedback.all_objects.filter(
-        application=application, interviewer__in=scorers, focus=session.focus
-    )
-    assigned = {feedback.interviewer_id: feedback for feedback in assigned}
-    for feedback in assigned.values():
-        if feedback.session_id != session.pk:
+def _assign_feedback(application, scorers, by):
+    """Each of `scorers`, (person, session, practice), scores its session's focus in it: a
+    scorecard of theirs on that focus already (an earlier booking's, or one assigned by hand)
+    moves to the session, the others are assigned, all together. One person scoring a focus in
+    two sessions has one scorecard for it, in the later."""
+    people = {person for person, _session, _practice in scorers}
+    assigned = Feedback.all_objects.filter(application=application, interviewer__in=people)
+    assigned = {(feedback.interviewer_id, feedback.focus): feedback for feedback in assigned}
+    unassigned = {}
+    for person, session, practice in scorers:
+        feedback = assigned.get((person.pk, session.focus))
+        if feedback is None:
+            unassigned[person.pk, session.focus] = (person, session.focus, session, practice)
+        elif feedback.session_id != session.pk:
             feedback.session = session
             feedback.save(update_fields=["session"])
-    unassigned = {
-        person: practice for person, practice in scorers.items() if person.pk not in assigned
-    }
     if unassigned:
-        scoring.assign_each(application, unassigned, session.focus, by, session=session)
+        scoring.assign_each(application, list(unassigned.values()), by)
 
 
 @transaction.atomic

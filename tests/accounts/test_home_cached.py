@@ -19,7 +19,7 @@ from hiring.teams import membership
 from tests.accounts.test_home_next_steps import fill, interview, offered, panel_stage, proposed
 from tests.accounts.test_home_next_steps import section as section_of
 from tests.checkins.helpers import hired
-from tests.factories import ApplicationFactory, propose, submit
+from tests.factories import ApplicationFactory, OpeningFactory, propose, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +208,22 @@ def test_a_stalled_pipeline_reads_the_same_until_its_day_count_or_another_stalls
     assert "Frontend" in stalled["content"]
     assert until == now + timedelta(hours=4)  # SRE's 21st day without a move
     assert "no move for 21 days" in lasting_at(leadership, until)[0]["content"]
+
+
+def test_a_pipeline_stalls_when_its_latest_move_turns_stale_not_its_earliest(leadership, team):
+    now = timezone.now()
+    opening = OpeningFactory(team=team, title="Frontend")
+    ApplicationFactory(
+        opening=opening, stage="screen", stage_changed_at=now - STALE_AFTER + timedelta(hours=2)
+    )
+    latest = now - STALE_AFTER + timedelta(hours=5)
+    ApplicationFactory(opening=opening, stage="panel", stage_changed_at=latest)
+
+    shown, until = lasting_at(leadership, now)
+
+    assert until == latest + STALE_AFTER
+    assert lasting_at(leadership, until - timedelta(seconds=1))[0] == shown
+    assert "Frontend" in lasting_at(leadership, until + timedelta(seconds=1))[0]["content"]
 
 
 def test_times_offered_read_the_same_until_the_offer_expires(recruiter, team):

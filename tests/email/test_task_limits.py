@@ -20,7 +20,7 @@ SENDING = [
     "send_session_invites",
     "send_session_cancellations",
     "send_due_reminders",
-    "send_decision_notice",
+    "send_decision_notices",
     "send_windows_proposed",
 ]
 

@@ -10,7 +10,7 @@ from scorecards.editing import add_criterion
 from scorecards.models import Category, Feedback, FeedbackRevision, Rating
 from tests.factories import ApplicationFactory, UserFactory
 
-SKILLS = Category.SKILLS
+SKILLS, TEAM_FIT = Category.SKILLS, Category.TEAM_FIT
 
 
 @pytest.fixture
@@ -105,11 +105,24 @@ def test_assign_each_gives_everyone_their_own_scorecard_and_tells_the_pages(
     versions = (application.page_version, team.data_version)
     FiguresOutdated.objects.all().delete()
 
-    made = scoring.assign_each(application, {member: False, teammate: True}, SKILLS, member)
+    made = scoring.assign_each(
+        application,
+        [
+            (member, SKILLS, None, False),
+            (teammate, SKILLS, None, True),
+            (member, TEAM_FIT, None, False),
+        ],
+        member,
+    )
 
-    assert {(f.interviewer, f.practice) for f in made} == {(member, False), (teammate, True)}
+    assert {(f.interviewer, f.focus, f.practice) for f in made} == {
+        (member, SKILLS, False),
+        (teammate, SKILLS, True),
+        (member, TEAM_FIT, False),
+    }
     for feedback in Feedback.all_objects.filter(application=application):
-        assert [c.name for c in feedback.criteria.all()] == ["Problem solving"]
+        criteria = [c.name for c in feedback.criteria.all()]
+        assert criteria == (["Problem solving"] if feedback.focus == SKILLS else ["Collaboration"])
     application.refresh_from_db()
     team.refresh_from_db()
     assert (application.page_version, team.data_version) == (versions[0] + 1, versions[1] + 1)
@@ -118,10 +131,14 @@ def test_assign_each_gives_everyone_their_own_scorecard_and_tells_the_pages(
 
 def test_assign_each_assigns_nobody_when_one_cannot_score(application, member, teammate, outsider):
     with pytest.raises(ValidationError, match="not a member of Platform"):
-        scoring.assign_each(application, {member: False, outsider: False}, SKILLS, member)
+        scoring.assign_each(
+            application, [(member, SKILLS, None, False), (outsider, SKILLS, None, False)], member
+        )
     scoring.assign(application, member, SKILLS, assigned_by=member)
     with pytest.raises(ValidationError, match="already scoring"):
-        scoring.assign_each(application, {teammate: False, member: False}, SKILLS, member)
+        scoring.assign_each(
+            application, [(teammate, TEAM_FIT, None, False), (member, SKILLS, None, False)], member
+        )
 
     assert list(Feedback.all_objects.values_list("interviewer", flat=True)) == [member.pk]
 
