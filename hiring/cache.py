@@ -1,19 +1,32 @@
-"""A Redis cache that a Redis outage turns into an empty cache rather than an error page.
+"""The cache backends the settings choose: Redis where REDIS_URL names one, else the database.
 
-Nothing kept in the cache is worth a 500: cached pages are computed afresh, and allauth's rate
-limits, whose counters and locks live here, let requests through while Redis is away. A login
-that is not rate-limited for a few minutes beats no login at all.
+A Redis outage turns it into an empty cache rather than an error page. Nothing kept in the cache
+is worth a 500: cached pages are computed afresh, and allauth's rate limits, whose counters and
+locks live here, let requests through while Redis is away. A login that is not rate-limited for a
+few minutes beats no login at all.
 
 A deletion that could not reach Redis is made once it answers again: the board forgets a
 column's token by deleting it (hiring/freshness.py), and a Redis that was only out of this
 process's reach, or kept its data, would otherwise go on serving the column as it was.
+
+Without Redis, the cache is a table of the database (DatabaseCache below), written in one
+statement a time.
 """
 
+import base64
+import contextlib
 import functools
 import logging
+import pickle
 import time
+from datetime import UTC, datetime
 
+from django.conf import settings
+from django.core.cache.backends import db
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django.db import DatabaseError, connections, router, transaction
+from django.utils.timezone import now as tz_now
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -25,6 +38,8 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 RETRY_AFTER_S = 5
 # Enough to see an outage in the logs without a line per request.
 WARN_EVERY_S = 60
+# The database cache counts its table (to cull it) once in this many writes of a process.
+CULL_CHECK_EVERY = 50
 
 
 class Outage:
@@ -119,3 +134,62 @@ class FailOpenRedisCache(RedisCache):
         RedisCache.delete_many, lambda cache, keys, version=None: cache.miss(keys, version)
     )
     clear = _fail_open(RedisCache.clear, lambda cache: False)
+
+
+class DatabaseCache(db.DatabaseCache):
+    """Django's database cache with a write in one statement. Django 5.2 counts the whole table
+    before every set or add, to cull it, then reads the entry and writes it in a savepoint:
+    five statements, twenty when the board rebuilds two columns after a move. Here a set or an
+    add is one upsert (INSERT ... ON CONFLICT, which SQLite and PostgreSQL both have), and the
+    table is counted once in CULL_CHECK_EVERY writes of a process (the first one included), so
+    it may hold that many entries more than MAX_ENTRIES in between."""
+
+    def __init__(self, table, params):
+        super().__init__(table, params)
+        self.writes_until_cull_check = 0
+
+    def _base_set(self, mode, key, value, timeout=DEFAULT_TIMEOUT):
+        if mode == "touch":
+            return super()._base_set(mode, key, value, timeout)
+        connection = connections[router.db_for_write(self.cache_model_class)]
+        adapt = connection.ops.adapt_datetimefield_value
+        quote = connection.ops.quote_name
+        table, key_column = quote(self._table), quote("cache_key")
+        value_column, expires = quote("value"), quote("expires")
+        now = tz_now().replace(microsecond=0)
+        timeout = self.get_backend_timeout(timeout)
+        if timeout is None:
+            until = datetime.max
+        else:
+            until = datetime.fromtimestamp(timeout, tz=UTC if settings.USE_TZ else None)
+        pickled = pickle.dumps(value, self.pickle_protocol)
+        sql = (
+            f"INSERT INTO {table} ({key_column}, {value_column}, {expires}) VALUES (%s, %s, %s) "
+            f"ON CONFLICT ({key_column}) DO UPDATE SET {value_column} = excluded.{value_column}, "
+            f"{expires} = excluded.{expires}"
+        )
+        encoded = base64.b64encode(pickled).decode("latin1")
+        params = [key, encoded, adapt(until.replace(microsecond=0))]
+        if mode == "add":  # over an entry that has expired, not a live one
+            sql += f" WHERE {table}.{expires} < %s"
+            params.append(adapt(now))
+        # A write that fails must not abort a transaction it is part of: a savepoint then.
+        apart = transaction.atomic(using=connection.alias) if connection.in_atomic_block else None
+        with connection.cursor() as cursor:
+            self._cull_now_and_then(connection, cursor, now)
+            try:
+                with apart or contextlib.nullcontext():
+                    cursor.execute(sql, params)
+            except DatabaseError:
+                return False  # as Django's: a cache write may fail quietly
+            return mode == "set" or cursor.rowcount == 1
+
+    def _cull_now_and_then(self, connection, cursor, now):
+        self.writes_until_cull_check -= 1
+        if self.writes_until_cull_check > 0:
+            return
+        self.writes_until_cull_check = CULL_CHECK_EVERY
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(self._table)}")
+        [count] = cursor.fetchone()
+        if count > self._max_entries:
+            self._cull(connection.alias, cursor, now, count)

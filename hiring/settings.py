@@ -132,7 +132,7 @@ if env("REDIS_URL"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "hiring.cache.DatabaseCache",
             "LOCATION": "teamfit_cache",
             # Pages are cached per viewer (hiring/freshness.py): more than the default 300.
             "OPTIONS": {"MAX_ENTRIES": 10_000},
