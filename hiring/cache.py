@@ -9,8 +9,8 @@ A deletion that could not reach Redis is made once it answers again: the board f
 column's token by deleting it (hiring/freshness.py), and a Redis that was only out of this
 process's reach, or kept its data, would otherwise go on serving the column as it was.
 
-Without Redis, the cache is a table of the database (DatabaseCache below), written in one
-statement a time.
+Without Redis, the cache is a table of the database (DatabaseCache below), each write to it
+one statement.
 """
 
 import base64
@@ -174,11 +174,14 @@ class DatabaseCache(db.DatabaseCache):
             sql += f" WHERE {table}.{expires} < %s"
             params.append(adapt(now))
         # A write that fails must not abort a transaction it is part of: a savepoint then.
-        apart = transaction.atomic(using=connection.alias) if connection.in_atomic_block else None
+        if connection.in_atomic_block:
+            apart = transaction.atomic(using=connection.alias)
+        else:
+            apart = contextlib.nullcontext()
         with connection.cursor() as cursor:
             self._cull_now_and_then(connection, cursor, now)
             try:
-                with apart or contextlib.nullcontext():
+                with apart:
                     cursor.execute(sql, params)
             except DatabaseError:
                 return False  # as Django's: a cache write may fail quietly

@@ -221,13 +221,11 @@ def _ids(applications):
 
 
 def _rows_in(chosen):
-    """The condition that a row's pk is among `chosen`, each an id, a list of ids, or a query
-    of ids; None when nothing is chosen."""
+    """The condition that a row's pk is among `chosen`, each a list of ids or a query of ids;
+    None when nothing is chosen."""
     ids, queries = set(), {}
     for rows in chosen:
-        if isinstance(rows, int):
-            ids.add(rows)
-        elif isinstance(rows, list):
+        if isinstance(rows, list):
             ids.update(rows)
         else:
             queries[id(rows)] = rows
