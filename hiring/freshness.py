@@ -38,7 +38,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.cache import cache, caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, QuerySet, When
 from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
@@ -182,9 +182,10 @@ def columns_changed(columns):
 def _shown_changed(noted):
     """As a write ends, what its applications show: their pages' versions and their teams'
     moved in two UPDATEs, and once it commits the board's columns noted, with those that show
-    the cards noted, forgotten in one go (a decision changes three). The cards are read after
-    their rows are updated: no other write moves them before this one commits (their rows are
-    locked on PostgreSQL, the database on SQLite), so they are where they will be then."""
+    the cards noted, forgotten in one go (a decision changes three). The cards' teams and
+    stages come back from the pages' update: no other write moves them before this one commits
+    (their rows are locked on PostgreSQL, the database on SQLite), so they are where they will
+    be then."""
     columns = {column for *_, named in noted for column in named}
     changed, sure, if_hired, on_board = set(), set(), set(), set()
     for applications, hires, shown, _named in noted:
@@ -199,10 +200,8 @@ def _shown_changed(noted):
         if shown:
             on_board |= ids
     if changed:
-        rows = Application.objects.filter(pk__in=sorted(changed))
-        rows.update(page_version=F("page_version") + 1)
         teams, hired = set(), set()
-        for pk, team, stage in rows.values_list("pk", "opening__team_id", "stage"):
+        for pk, team, stage in _pages_moved(sorted(changed)):
             teams.add(team)
             if pk in sure or (pk in if_hired and stage == Application.Stage.HIRED):
                 hired.add(team)
@@ -214,6 +213,21 @@ def _shown_changed(noted):
         Team.objects.filter(pk__in=sorted(teams)).update(**moved)
     if columns:
         transaction.on_commit(lambda: _forget(columns))
+
+
+def _pages_moved(ids):
+    """Moves on the page versions of these applications and gives back each one's (pk, team,
+    stage): one statement where the ORM's update and read would take two."""
+    application, opening = Application._meta.db_table, Opening._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {application} SET page_version = page_version + 1"
+            f" WHERE id IN ({', '.join(['%s'] * len(ids))}) RETURNING id,"
+            f" (SELECT team_id FROM {opening} WHERE {opening}.id = {application}.opening_id),"
+            " stage",
+            ids,
+        )
+        return cursor.fetchall()
 
 
 def _ids(applications):

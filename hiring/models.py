@@ -875,26 +875,33 @@ class Application(models.Model):
             return
         now = timezone.now()
         self.stage_changes.filter(left_at=None).update(left_at=now)
+        changes, events = [], []
         for at, stage in enumerate(stages):
             passed = at < len(stages) - 1  # left at once for the next one
-            StageChange.objects.create(
-                application=self,
-                from_stage=self.stage,
-                to_stage=stage,
-                by=by,
-                at=now,
-                left_at=now if passed else None,
+            changes.append(
+                StageChange(
+                    application=self,
+                    from_stage=self.stage,
+                    to_stage=stage,
+                    by=by,
+                    at=now,
+                    left_at=now if passed else None,
+                )
             )
             with stored_words():
                 details = f"{self.get_stage_display()} → {self.Stage(stage).label}"
-            AuditEvent.record(
-                AuditEvent.Action.STAGE_CHANGED,
-                by,
-                self.opening.team,
-                application=self,
-                details=details,
+            events.append(
+                AuditEvent(
+                    action=AuditEvent.Action.STAGE_CHANGED,
+                    actor=by,
+                    team=self.opening.team,
+                    application=self,
+                    details=details,
+                )
             )
             self.stage = stage
+        create_together(StageChange, changes)
+        create_together(AuditEvent, events)
         self.stage_changed_at = now
         self.save(update_fields=["stage", "stage_changed_at"])
         if self.stage == self.Stage.HIRED:
@@ -1444,6 +1451,23 @@ class AuditEvent(models.Model):
         return cls.objects.create(
             action=action, actor=actor, team=team, application=application, details=details
         )
+
+
+def create_together(model, objects):
+    """`objects` of `model` inserted in one statement, each then sending the post_save its own
+    save would have sent: the cached pages and the reports' figures follow them (freshness,
+    figures) as they would one by one. Their save() is not called."""
+    made = model._default_manager.bulk_create(objects)
+    for instance in made:
+        models.signals.post_save.send(
+            model,
+            instance=instance,
+            created=True,
+            update_fields=None,
+            raw=False,
+            using=instance._state.db,
+        )
+    return made
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -2,13 +2,12 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hiring import freshness
 from hiring.debrief.decisions import maybe_open_debrief
-from hiring.models import AuditEvent, stored_words
+from hiring.models import AuditEvent, create_together, stored_words
 
 from . import aggregation
 from .models import Feedback, FeedbackRevision, Rating, Vote
@@ -67,32 +66,26 @@ def assign_each(application, assignments, assigned_by, criteria=None):
                 _("%(interviewer)s is already scoring this focus.")
                 % {"interviewer": feedback.interviewer}
             )
-    made = Feedback.all_objects.bulk_create(
-        Feedback(
-            application=application,
-            interviewer=person,
-            focus=focus,
-            version=version,
-            assigned_by=assigned_by,
-            practice=practice,
-            session=session,
-        )
-        for person, focus, session, practice in assignments
+    made = create_together(
+        Feedback,
+        [
+            Feedback(
+                application=application,
+                interviewer=person,
+                focus=focus,
+                version=version,
+                assigned_by=assigned_by,
+                practice=practice,
+                session=session,
+            )
+            for person, focus, session, practice in assignments
+        ],
     )
     Feedback.criteria.through.objects.bulk_create(
         Feedback.criteria.through(feedback_id=feedback.pk, criterion_id=criterion.pk)
         for feedback in made
         for criterion in of_focus[feedback.focus]
     )
-    for feedback in made:  # what a save of each tells the cached pages and the figures
-        post_save.send(
-            Feedback,
-            instance=feedback,
-            created=True,
-            update_fields=None,
-            raw=False,
-            using=feedback._state.db,
-        )
     return made
 
 
