@@ -90,6 +90,7 @@ from .models import (
     SessionInterviewer,
     SlotOffer,
     StageChange,
+    StageCount,
     StageReached,
     Team,
     User,
@@ -611,6 +612,7 @@ NOT_WATCHED = {
     Coincidences: "derived from submitted feedback, which moves the team on",
     InterviewCount: "derived from booked seats, whose sessions move the team on",
     FiguresOutdated: "a note that figures are to be rebuilt; nothing shows it",
+    StageCount: "kept by the database from applications, whose saves move the team on",
 }
 
 

@@ -910,6 +910,25 @@ class Application(models.Model):
             schedule(self, now)
 
 
+class StageCount(models.Model):
+    """How many applications of an opening are in a stage: the board's column counts, summed
+    from a few hundred of these rows instead of counted over every application. The database
+    keeps them, by triggers on the applications' table (migration 0033), whatever writes the
+    applications: a save, update(), bulk_create(), a deletion, a rollback."""
+
+    opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=12, choices=Application.Stage)
+    applications = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["opening", "stage"], name="stage_count_once")
+        ]
+
+    def __str__(self):
+        return f"{self.opening_id} {self.stage}: {self.applications}"
+
+
 class StageChange(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="stage_changes"

@@ -15,6 +15,7 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    Sum,
 )
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -23,7 +24,7 @@ from django.utils.translation import ngettext
 
 from scorecards.models import Feedback
 
-from ..models import Application, Opening
+from ..models import Application, Opening, StageCount
 
 PAGE_SIZE = 20
 # The stages a card moves forward through by hand; a move offers the next one first.
@@ -260,8 +261,23 @@ def _per_column(queryset, filters, stages, aggregate):
 
 
 def column_counts(user, filters, stages, now):
-    """{stage: its column's cards} for these stages, those with none left out."""
-    return _per_column(matching(user, filters, now), filters, stages, Count("pk"))
+    """{stage: its column's cards} for these stages, those with none left out. Unless only
+    stale cards or this user's are shown, summed from the counts the database keeps of each
+    opening's stages (StageCount), not counted over the applications."""
+    if filters.stale or filters.mine:
+        return _per_column(matching(user, filters, now), filters, stages, Count("pk"))
+    openings = Opening.objects.visible_to(user)
+    if filters.team:
+        openings = openings.filter(team_id=filters.team)
+    if filters.opening:
+        openings = openings.filter(pk=filters.opening)
+    counts = (
+        StageCount.objects.filter(opening__in=openings, stage__in=stages, applications__gt=0)
+        .order_by()
+        .values_list("stage")
+        .annotate(Sum("applications"))
+    )
+    return dict(counts)
 
 
 # What a card shows that changes with the clock alone (days in stage, stale, overdue feedback)
