@@ -160,13 +160,20 @@ def _save_draft(feedback, criteria, ratings=None, takeaways=None, vote=None, ver
     return draft, kept
 
 
+# What a rating holds: a save posting all three for every criterion reads no rating first.
+RATING_FIELDS = frozenset({"score", "no_evidence", "notes"})
+
+
 def _save_ratings(draft, criteria, ratings, before=None):
     """Write `ratings` (as save_draft takes them) to `draft` in the same queries whatever the
     number of criteria. Returns every rating of the draft. `before`: its ratings until now,
     when known (none, for a draft just made), else read."""
     allowed = {criterion.pk for criterion in criteria}
     low, high = aggregation.SCALE
-    before = draft.ratings.all() if before is None else before
+    whole = set(ratings) == allowed and all(v.keys() >= RATING_FIELDS for v in ratings.values())
+    if before is None:
+        # Every rating posted whole: what the draft held is overwritten, not read.
+        before = [] if whole else draft.ratings.all()
     kept = {rating.criterion_id: rating for rating in before}
     touched = []
     for criterion_id, values in ratings.items():
@@ -193,7 +200,7 @@ def _save_ratings(draft, criteria, ratings, before=None):
         touched,
         update_conflicts=True,
         unique_fields=["revision", "criterion"],
-        update_fields=["score", "no_evidence", "notes"],
+        update_fields=sorted(RATING_FIELDS),
     )
     return list(kept.values())
 

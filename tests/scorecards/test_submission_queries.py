@@ -77,3 +77,27 @@ def test_a_submission_costs_the_same_queries_for_2_or_6_panelists_and_criteria(
             revision = item.latest_submission
             assert revision.vote == "yes"
             assert [r.score for r in revision.ratings.all()] == [3] * item.criteria.count()
+
+
+def test_a_submission_over_a_saved_draft_overwrites_its_ratings_without_reading_them(client, team):
+    item, _still_writing = panel(team, 2, criteria=3)  # the debrief stays shut
+    criteria = list(item.criteria.all())
+    scoring.save_draft(
+        item,
+        item.interviewer,
+        ratings={criteria[0].pk: {"score": 1, "notes": "First thoughts"}},
+        vote="no",
+    )
+    client.force_login(item.interviewer)
+    data = complete_post(item, score="4", notes="Clear evidence", draft_version="1")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("feedback_submit", args=[item.pk]), data)
+
+    assert response.status_code == 302
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+    assert not any('FROM "scorecards_rating"' in sql for sql in reads)
+    item.refresh_from_db()
+    ratings = item.latest_submission.ratings.order_by("criterion__position")
+    assert [(r.score, r.notes) for r in ratings] == [(4, "Clear evidence")] * 3
+    assert item.latest_submission.number == 1
