@@ -383,13 +383,20 @@ def book(panel, payload, by):
             _lock_people(sessions, payload)
             if not _still_free(panel, sessions, payload):
                 raise SlotTaken
-            placed, scorers = [], []
+            placed, scorers, seats = [], [], []
             trainees = trainees_of(application.opening.team)
             for session in sessions:
                 # A session the option leaves as it is keeps its SEQUENCE and sends nothing.
                 if not _holds(session, entries[session.pk]):
                     placed.append((session, session.start))
-                    scorers += _place(session, entries[session.pk], trainees[session.focus])
+                    scored, seated = _place(session, entries[session.pk], trainees[session.focus])
+                    scorers += scored
+                    seats += seated
+            # Every session placed, and every seat, written in one statement each.
+            InterviewSession.objects.bulk_update(
+                [session for session, _before in placed], ["start", "end", "sequence"]
+            )
+            SessionInterviewer.objects.bulk_update(seats, ["start", "end"])
             _assign_feedback(application, scorers, by)
             keep_panel_booked(Application.objects.filter(pk=panel.application_id))
             moved = any(before for _, before in placed)
@@ -470,14 +477,14 @@ def _lock_people(sessions, payload):
 
 
 def _place(session, entry, trainees):
-    """The session at the entry's time with its people; returns who scores it, as
-    (person, session, practice): `trainees`, the ids of the pool's trainees on its focus."""
+    """The session at the entry's time with its people, left to the caller to save with its
+    seats; returns who scores it, as (person, session, practice), and its seats at that time:
+    `trainees`, the ids of the pool's trainees on its focus."""
     start, end = datetime.fromisoformat(entry["start"]), datetime.fromisoformat(entry["end"])
     before = session.start
     if before is not None:
         session.sequence += 1  # a reschedule: the same UID, a higher SEQUENCE
     session.start, session.end = start, end
-    session.save(update_fields=["start", "end", "sequence"])
     chosen = set(entry["interviewers"])
     seats = {seat.user_id: seat for seat in session.interviewers.all()}
     dropped = [
@@ -506,18 +513,17 @@ def _place(session, entry, trainees):
     ]
     for seat in seated:
         seat.start, seat.end = start, end
-    SessionInterviewer.objects.filter(pk__in=[seat.pk for seat in seated]).update(
-        start=start, end=end
-    )
-    figures.session_outdated(session.pk, start)  # update() sends no signal
+    # Its interviews leave the day they were on for the new one (bulk_update() sends no signal).
+    figures.session_outdated(session.pk, start, *([before] if before else []))
     # The invites of a reschedule say when the session was before.
     moved_from = before.isoformat() if before else None
     send_session_invites.delay_on_commit(session.pk, session.sequence, moved_from)
-    return [
+    scorers = [
         (seat.user, session, seat.user_id in trainees)
         for seat in seated
         if seat.user_id in trainees or not seat.shadow or trainee_leads
     ]
+    return scorers, seated
 
 
 def _assign_feedback(application, scorers, by):
