@@ -57,10 +57,11 @@ def move_stage(application, stage, by):
     """Move by hand between the stages people may set; decisions set the others."""
     if stage not in Application.MANUAL_STAGES:
         raise ValidationError(_("Only the team's decision moves an application to that stage."))
-    # Its opening and team come along: the move's audit event and its signals read them.
+    # Its opening and team come along: the move's audit event and its signals read them; its
+    # candidate too, for the board's card of the application as moved (board.one_card).
     application = (
         Application.objects.select_for_update(of=("self",))
-        .select_related("opening__team")
+        .select_related("candidate", "opening__team")
         .get(pk=application.pk)
     )
     if application.is_closed:

@@ -106,11 +106,6 @@ def cards(user, filters, now=None):
     """The applications this user may see, oldest in stage first, with whether a decision
     waits for confirmation; their scorecards come with their page (_pages)."""
     now = now or timezone.now()
-    # The decision is one row at most: a join. A departure from the recommendation waits for a
-    # second member's confirmation.
-    pending = Q(decision__isnull=False, decision__confirmed_at=None) & ~Q(
-        decision__outcome=F("decision__recommendation")
-    )
     return (
         matching(user, filters, now)
         .select_related("candidate", "opening__team")
@@ -124,9 +119,18 @@ def cards(user, filters, now=None):
             "opening__description",
             "opening__team__description",
         )
-        .annotate(pending_confirmation=ExpressionWrapper(pending, output_field=BooleanField()))
+        .annotate(pending_confirmation=_pending_confirmation())
         .order_by("stage_changed_at", "pk")
     )
+
+
+def _pending_confirmation():
+    """Whether a card's decision waits for a second member's confirmation, as a departure from
+    the recommendation does. The decision is one row at most: a join."""
+    pending = Q(decision__isnull=False, decision__confirmed_at=None) & ~Q(
+        decision__outcome=F("decision__recommendation")
+    )
+    return ExpressionWrapper(pending, output_field=BooleanField())
 
 
 def column(user, filters, stage, after=None, now=None):
@@ -158,12 +162,22 @@ def _pages(queryset, stages, after=None):
     return pages
 
 
-def one_card(user, filters, pk, now=None):
-    """The card of application `pk` as its column shows it to this user under `filters`, or
-    None where they leave it out."""
-    found = list(cards(user, filters, now).filter(pk=pk))
-    _finish(found)
-    return found[0] if found else None
+def one_card(user, filters, application, now=None):
+    """The card of `application`, read with its candidate, opening and team, as its column
+    shows it to this user under `filters`, or None where they leave it out: one small query
+    asks whether they keep it and whether its decision waits, not the card's whole row again."""
+    kept = (
+        matching(user, filters, now or timezone.now())
+        .filter(pk=application.pk)
+        .annotate(pending_confirmation=_pending_confirmation())
+        .values_list("pending_confirmation", flat=True)
+    )
+    found = list(kept)
+    if not found:
+        return None
+    application.pending_confirmation = found[0]
+    _finish([application])
+    return application
 
 
 def _finish(cards):

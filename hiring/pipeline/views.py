@@ -410,12 +410,14 @@ def pipeline_move(request, application_id):
         }
     else:
         try:
-            applications.move_stage(application, form.cleaned_data["stage"], request.user)
+            application = applications.move_stage(
+                application, form.cleaned_data["stage"], request.user
+            )
         except ValidationError as exc:
             error = " ".join(exc.messages)
     if error is None:
         if request.htmx:
-            return _moved_card(request, application.pk, moved_from, form.cleaned_data["stage"])
+            return _moved_card(request, application, moved_from)
         stage = Application.Stage(form.cleaned_data["stage"]).label
         messages.success(
             request,
@@ -431,13 +433,13 @@ def pipeline_move(request, application_id):
     return render(request, "hiring/pipeline/board.html", {"parts": parts}, status=400)
 
 
-def _moved_card(request, pk, moved_from, moved_to):
+def _moved_card(request, application, moved_from):
     """htmx's answer to a move: the card leaves its column and, where the reader's other column
     shows its end, joins it there (the moved card is the newest in its stage, and a column runs
     oldest first; where it does not, the card comes with the column's next page), with both
     columns' counts. A column the move empties, or fills from empty, is sent whole. The rest of
     the board stands as it is, and no other card is read."""
-    user = request.user
+    user, pk, moved_to = request.user, application.pk, application.stage
     filters, _ = board.follow_team(user, board.Filters.from_query(request.GET))
     now = timezone.now()
     stages = board.shown_stages(filters, only=[moved_from, moved_to])
@@ -445,7 +447,7 @@ def _moved_card(request, pk, moved_from, moved_to):
     whole = [stage for stage in stages if counts.get(stage, 0) == (0 if stage == moved_from else 1)]
     card = None
     if moved_to in stages and moved_to not in whole:
-        found = board.one_card(user, filters, pk, now)
+        found = board.one_card(user, filters, application, now)
         # Its mover runs its team, or could not have moved it.
         card = found and _render_cards(request, [found], {found.opening.team_id})[0]
     columns = []

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 import pytest
 from django.utils import timezone
 
-from hiring.models import Application, AuditEvent
+from hiring.models import Application, AuditEvent, Decision
 from hiring.pipeline import board
 from tests.factories import ApplicationFactory, OpeningFactory
 
@@ -236,6 +236,21 @@ def test_a_moved_card_the_filters_leave_out_joins_no_column(client, member, team
     # Moved, it is no longer stale: the stale-only board counts it nowhere.
     assert joined(response, "panel") == set()
     assert counts_in(response) == {"screen": "1", "panel": "1"}
+
+
+def test_a_moved_card_keeps_its_decision_to_confirm(client, member, team):
+    [application, _stays] = make_applications(OpeningFactory(team=team), 2, stage="panel")
+    # Recorded against the recommendation and not yet confirmed, then moved back by hand.
+    Decision.objects.create(
+        application=application, outcome="hire", recommendation="no_hire", recorded_by=member
+    )
+    make_applications(application.opening, 1, stage="debrief", days_ago=3)
+    client.force_login(member)
+
+    response = post_move(client, application, "debrief")
+
+    assert joined(response, "debrief") == {application.candidate.name}
+    assert "decision to confirm" in response.text
 
 
 def test_without_htmx_a_move_returns_to_the_same_board(client, member, team):
