@@ -81,14 +81,15 @@ def get_import_for_pipeline(user, import_id):
     )
 
 
-def get_application_for_pipeline(user, application_id):
-    """An application this user may move through stages and staff: team members, recruiters."""
-    return get_object_or_404(
-        Application.objects.filter(
-            opening__team__in=Team.objects.pipeline_run_by(user)
-        ).select_related("candidate", "opening__team"),
-        pk=application_id,
-    )
+def get_application_for_pipeline(user, application_id, locked=False):
+    """An application this user may move through stages and staff: team members, recruiters.
+    `locked`: its row locked until the caller's transaction ends, read once for both."""
+    applications = Application.objects.filter(
+        opening__team__in=Team.objects.pipeline_run_by(user)
+    ).select_related("candidate", "opening__team")
+    if locked:
+        applications = applications.select_for_update(of=("self",))
+    return get_object_or_404(applications, pk=application_id)
 
 
 def get_application_for_offer(user, application_id):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from scorecards.editing import copy_scorecard
 
 from .. import freshness
+from ..access import get_application_for_pipeline
 from ..models import Application, Candidate, Opening, StageChange
 from ..outreach import automation
 
@@ -55,8 +56,6 @@ def start_application(candidate, opening, by, **fields):
 @freshness.one_write()
 def move_stage(application, stage, by):
     """Move by hand between the stages people may set; decisions set the others."""
-    if stage not in Application.MANUAL_STAGES:
-        raise ValidationError(_("Only the team's decision moves an application to that stage."))
     # Its opening and team come along: the move's audit event and its signals read them; its
     # candidate too, for the board's card of the application as moved (board.one_card).
     application = (
@@ -64,6 +63,22 @@ def move_stage(application, stage, by):
         .select_related("candidate", "opening__team")
         .get(pk=application.pk)
     )
+    return _move(application, stage, by)
+
+
+@freshness.one_write()
+def move_stage_as(user, application_id, stage):
+    """move_stage() by `user` of the application `application_id`, where they run its pipeline
+    (else Http404): one read, locked, for both. Returns it moved and the stage it left."""
+    application = get_application_for_pipeline(user, application_id, locked=True)
+    moved_from = application.stage
+    return _move(application, stage, user), moved_from
+
+
+def _move(application, stage, by):
+    """move_stage() of `application`, locked, read with its candidate, opening and team."""
+    if stage not in Application.MANUAL_STAGES:
+        raise ValidationError(_("Only the team's decision moves an application to that stage."))
     if application.is_closed:
         closed = CLOSED.get(application.stage)
         if closed is None:

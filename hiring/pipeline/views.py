@@ -400,18 +400,17 @@ def _board_with_error(request, filters, error):
 def pipeline_move(request, application_id):
     """Move a card from the board: its team's members and recruiters may, and the move is
     recorded in the audit trail. htmx gets the board back as it now is."""
-    application = get_application_for_pipeline(request.user, application_id)
-    moved_from = application.stage
     form = StageForm(request.POST)
     error = None
     if not form.is_valid():
+        application = get_application_for_pipeline(request.user, application_id)
         error = _("Choose the stage to move %(candidate)s to.") % {
             "candidate": application.candidate
         }
     else:
         try:
-            application = applications.move_stage(
-                application, form.cleaned_data["stage"], request.user
+            application, moved_from = applications.move_stage_as(
+                request.user, application_id, form.cleaned_data["stage"]
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
