@@ -139,13 +139,15 @@ def get_email_template_for(user, template_id):
     return get_object_or_404(templates, pk=template_id)
 
 
-def get_application_for_debrief(user, application_id):
-    return get_object_or_404(
-        Application.objects.filter(opening__team__in=debrief_teams(user)).select_related(
-            "candidate", "opening__team"
-        ),
-        pk=application_id,
+def get_application_for_debrief(user, application_id, locked=False):
+    """`locked`: for a decision, its row locked until the caller's transaction ends and its
+    decision read with it, one read for the check and the write."""
+    applications = Application.objects.filter(opening__team__in=debrief_teams(user)).select_related(
+        "candidate", "opening__team"
     )
+    if locked:
+        applications = applications.select_for_update(of=("self",)).select_related("decision")
+    return get_object_or_404(applications, pk=application_id)
 
 
 def debrief_teams(user):

@@ -118,9 +118,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A random read costed as an SSD's or a cached page's, not a spinning disk's (the default,
     # 4): otherwise small joins hash a whole table, the panel's ratings every criterion of the
     # organisation (1.2 ms at 100k applications, 0.06 ms by index).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c jit=off -c random_page_cost=1.1"
-    )
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: shared between processes so allauth's rate limits hold across web workers. A Redis

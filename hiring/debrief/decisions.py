@@ -1,5 +1,7 @@
 """Team-owned decisions: the debrief opens, the rule recommends, the team decides."""
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Prefetch
@@ -11,6 +13,7 @@ from scorecards.access import still_to_score
 from scorecards.models import Category, Feedback, FeedbackRevision, Rating
 
 from .. import freshness
+from ..access import get_application_for_debrief
 from ..models import Application, AuditEvent, Decision, Opening, stored_words
 from ..outreach import automation
 from ..tasks import send_decision_notices
@@ -199,12 +202,25 @@ def record_decision(application, by, outcome, rationale=""):
     """Record the decision; one that departs from the recommendation waits for a second member.
     The record returned holds the panel's feedback it was decided on as `record.panel`: the
     reply shows the recommendation without reading the panel again."""
+    # Its candidate: the email a decision queues; its decision: whether there is one.
+    return _recorded(lambda: _locked(application, "candidate", "decision"), by, outcome, rationale)
+
+
+def record_decision_as(user, application_id, outcome, rationale=""):
+    """record_decision() by `user` of the application `application_id`, whose debrief they open
+    (else Http404): one read, locked, for both."""
+    read_locked = partial(get_application_for_debrief, user, application_id, locked=True)
+    return _recorded(read_locked, user, outcome, rationale)
+
+
+def _recorded(read_locked, by, outcome, rationale):
+    """record_decision() of the application read_locked() reads in its transaction, locked,
+    with its candidate, opening, team and decision."""
     if outcome not in Decision.Outcome.values:
         raise ValidationError(_("Choose hire, no hire or hold."))
     try:
         with freshness.one_write():
-            # Its candidate: the email a decision queues; its decision: whether there is one.
-            application = _locked(application, "candidate", "decision")
+            application = read_locked()
             feedback = panel_feedback(application)
             _require_decider(application, by, feedback)
             if not application.debrief_opened_at:

@@ -119,13 +119,12 @@ def debrief(request, application_id):
 @login_required
 @require_POST
 def record_decision(request, application_id):
-    application = get_application_for_debrief(request.user, application_id)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            record = decisions.record_decision(
-                application,
+            record = decisions.record_decision_as(
                 request.user,
+                application_id,
                 form.cleaned_data["outcome"],
                 form.cleaned_data["rationale"],
             )
@@ -133,6 +132,7 @@ def record_decision(request, application_id):
             form.add_error(None, error)
         else:
             return _after(request, _("Decision recorded."), record)
+    application = get_application_for_debrief(request.user, application_id)
     return _render_debrief(request, application, status=400, decision_form=form)
 
 
