@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from hiring.models import Team, User
 
-from .models import Feedback, Scorecard
+from .models import Criterion, Feedback, Scorecard
 
 
 def get_scorecard_for_member(user, scorecard_id):
@@ -16,12 +16,26 @@ def get_scorecard_for_member(user, scorecard_id):
     )
 
 
-def get_feedback_for_author(user, feedback_id):
-    """Feedback only its interviewer may open, draft and submit (a practice one too)."""
-    return get_object_or_404(
-        Feedback.all_objects.select_related("application__candidate", "application__opening__team"),
-        pk=feedback_id,
-        interviewer=user,
+def get_feedback_for_author(user, feedback_id, locked=False):
+    """Feedback only its interviewer may open, draft and submit (a practice one too).
+    `locked`: for a write, its row and its application's locked until the caller's transaction
+    ends, one read for the check and the write."""
+    feedback = Feedback.all_objects.select_related(
+        "application__candidate", "application__opening__team"
+    )
+    if locked:
+        feedback = feedback.select_for_update(of=("self", "application"))
+    return get_object_or_404(feedback, pk=feedback_id, interviewer=user)
+
+
+def criteria_for_author(user, feedback_id):
+    """The criteria of the feedback `feedback_id`, in the form's order, if it is this user's to
+    write; none otherwise."""
+    theirs = Feedback.criteria.through.objects.filter(
+        feedback_id=feedback_id, feedback__interviewer=user
+    )
+    return list(
+        Criterion.objects.filter(pk__in=theirs.values("criterion_id")).order_by("position", "pk")
     )
 
 

@@ -10,6 +10,7 @@ from hiring.debrief.decisions import maybe_open_debrief
 from hiring.models import AuditEvent, create_together, stored_words
 
 from . import aggregation
+from .access import get_feedback_for_author
 from .models import Feedback, FeedbackRevision, Rating, Vote
 
 
@@ -97,6 +98,10 @@ def _lock(feedback, author):
         .select_related("application__opening__team")
         .get(pk=feedback.pk)
     )
+    return _still_open(feedback)
+
+
+def _still_open(feedback):
     if feedback.application.is_closed:
         raise ValidationError(_("The application is closed: feedback can no longer change."))
     return feedback
@@ -240,14 +245,16 @@ def submit(feedback, author, revision_number, amend_reason=""):
     return draft
 
 
-def save_and_submit(feedback, author, criteria, revision_number, amend_reason="", **changes):
-    """The feedback form's submit: `changes` (as save_draft takes them) saved to the draft, which
-    is then submitted if it is still the revision numbered `revision_number`, under one lock: a
-    second tab submitting at the same moment waits, then fails. `criteria` are the feedback's
-    (fixed once it is assigned). When something is missing, the changes are kept as the draft
-    and the submission alone is refused, as a ValidationError by form field."""
+def save_and_submit(author, feedback_id, criteria, revision_number, amend_reason="", **changes):
+    """The feedback form's submit of the feedback `feedback_id`, `author`'s own (else Http404):
+    `changes` (as save_draft takes them) saved to the draft, which is then submitted if it is
+    still the revision numbered `revision_number`, under one lock: a second tab submitting at the
+    same moment waits, then fails. `criteria` are the feedback's (fixed once it is assigned).
+    When something is missing, the changes are kept as the draft and the submission alone is
+    refused, as a ValidationError by form field. Returns the feedback, read once, locked, for
+    both the check and the write."""
     with freshness.one_write():
-        feedback = _lock(feedback, author)
+        feedback = _still_open(get_feedback_for_author(author, feedback_id, locked=True))
         draft, ratings = _save_draft(feedback, criteria, **changes)
         if draft.number != revision_number:
             raise ValidationError(
@@ -260,7 +267,7 @@ def save_and_submit(feedback, author, criteria, revision_number, amend_reason=""
             _submit(feedback, draft, author, amend_reason)
     if errors:
         raise ValidationError(errors)
-    return draft
+    return feedback
 
 
 def _submit(feedback, draft, author, amend_reason):

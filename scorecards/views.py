@@ -12,7 +12,7 @@ from hiring import freshness
 from hiring.access import get_team_for_member
 
 from . import editing, scoring
-from .access import get_feedback_for_author, get_scorecard_for_member
+from .access import criteria_for_author, get_feedback_for_author, get_scorecard_for_member
 from .forms import CriterionForm, FeedbackForm, ScorecardForm
 from .models import Rating, Scorecard
 
@@ -218,26 +218,28 @@ def feedback_draft(request, feedback_id):
 @login_required
 @require_POST
 def feedback_submit(request, feedback_id):
-    feedback = get_feedback_for_author(request.user, feedback_id)
-    criteria = list(feedback.criteria.order_by("position", "pk"))
+    # None unless the feedback is theirs: the submission then answers 404, as the page does.
+    criteria = criteria_for_author(request.user, feedback_id)
     form = FeedbackForm(request.POST, criteria=criteria)
     if form.is_valid():
         revision = request.POST.get("revision", "")
         try:
-            scoring.save_and_submit(
-                feedback,
+            feedback = scoring.save_and_submit(
                 request.user,
+                feedback_id,
                 criteria,
                 revision_number=int(revision) if revision.isdigit() else None,
                 amend_reason=form.cleaned_data["amend_reason"],
                 **form.draft_changes(),
             )
         except scoring.StaleDraft as stale:
+            feedback = get_feedback_for_author(request.user, feedback_id)
             return _refuse_stale(request, feedback, stale)
         except ValidationError as error:
             # What was typed is kept as the draft; only the submission is refused.
             form.add_error(None, error)
     if form.errors:
+        feedback = get_feedback_for_author(request.user, feedback_id)
         return _render_feedback(request, feedback, form=form, status=400)
     if feedback.practice:
         messages.success(
