@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from hiring.models import Application, Candidate, StageCount
 from hiring.pipeline import applications, board
-from tests.factories import ApplicationFactory, CandidateFactory, OpeningFactory, TeamFactory
+from tests.factories import (
+    ApplicationFactory,
+    CandidateFactory,
+    OpeningFactory,
+    TeamFactory,
+    at_once,
+)
 
 
 def kept():
@@ -139,3 +145,31 @@ def test_the_boards_counts_read_no_application(member, teammate, team, leadershi
         # What the board shows is what counting the cards it may show finds.
         matching = board.matching(user, filters, now).values_list("stage").annotate(Count("pk"))
         assert counts == dict(matching.order_by())
+
+
+def moved(application, stage, by):
+    def move():
+        try:
+            applications.move_stage(application, stage, by)
+        except Exception as error:  # noqa: BLE001 - a deadlock is what this looks for
+            return f"{type(error).__name__}: {error}"
+        return "moved"
+
+    return move
+
+
+@pytest.mark.django_db(transaction=True)
+def test_opposite_moves_in_one_opening_at_once_both_land(member, team):
+    """Each move locks its opening's two counts in one order (PostgreSQL; SQLite takes turns):
+    two moves the opposite way at the same moment wait for each other, and neither is lost to
+    a deadlock."""
+    opening = OpeningFactory(team=team)
+    for _ in range(10):
+        up = ApplicationFactory(opening=opening, stage="screen")
+        down = ApplicationFactory(opening=opening, stage="panel")
+
+        results = at_once(moved(up, "panel", member), moved(down, "screen", member))
+
+        assert results == ["moved", "moved"]
+    assert kept() == counted_afresh()
+    assert kept() == {(opening.pk, "screen"): 10, (opening.pk, "panel"): 10}
