@@ -93,12 +93,7 @@ def assign_each(application, assignments, assigned_by, criteria=None):
 def _lock(feedback, author):
     if feedback.interviewer_id != author.pk:
         raise ValidationError(_("This feedback is not yours."))
-    feedback = (
-        Feedback.all_objects.select_for_update(of=("self", "application"))
-        .select_related("application__opening__team")
-        .get(pk=feedback.pk)
-    )
-    return _still_open(feedback)
+    return _still_open(get_feedback_for_author(author, feedback.pk, locked=True))
 
 
 def _still_open(feedback):
