@@ -187,6 +187,12 @@ class DatabaseCache(db.DatabaseCache):
                 return False  # as Django's: a cache write may fail quietly
             return mode == "set" or cursor.rowcount == 1
 
+    def clear(self):
+        super().clear()
+        # As good as a count: the next one comes after CULL_CHECK_EVERY writes, however many
+        # this process made before (so a page's queries do not depend on them).
+        self.writes_until_cull_check = CULL_CHECK_EVERY + 1
+
     def _cull_now_and_then(self, connection, cursor, now):
         self.writes_until_cull_check -= 1
         if self.writes_until_cull_check > 0:

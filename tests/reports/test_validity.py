@@ -2,16 +2,19 @@
 
 import csv
 import io
+import zoneinfo
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hiring import freshness
 from hiring.models import Application, StageChange
+from hiring.reports import cached, validity
+from hiring.reports.forms import VALIDITY_PERIOD
 from hiring.reports.views import VALIDITY_COLUMNS
 from scorecards.models import CheckIn, CheckInRating, CheckInReview, Feedback
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, submitted
@@ -267,3 +270,24 @@ def test_the_page_runs_the_same_queries_whatever_the_data(
         client.get(URL)
     with django_assert_max_num_queries(8):  # cached
         client.get(URL)
+
+
+def test_readers_in_other_zones_share_the_figures_of_the_same_hires(member, opening):
+    hires(opening, member, 5)
+    teams = [opening.team]
+
+    def read_in(zone):
+        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            end = timezone.localdate()
+            scope = cached.hires_scope(teams, end - VALIDITY_PERIOD, end)
+            return scope, cached.validity_data(scope, teams)
+
+    scope, figures = read_in("Europe/Berlin")
+    with timezone.override(zoneinfo.ZoneInfo("Europe/Berlin")):
+        same = (translation.get_language(), validity.rows(scope))
+    key = freshness.cache_key(cached.VALIDITY_FIGURES, (same, []))
+    assert cache.get(key) == figures
+    # What Berlin's reader computed is what Singapore's reader is given, not computed again.
+    cache.set(key, {**figures, "hires": 999})
+
+    assert read_in("Asia/Singapore")[1]["hires"] == 999
