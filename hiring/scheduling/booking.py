@@ -188,30 +188,36 @@ def interviewers_for(user_ids, start, end):
     """
     # Interviews of the surrounding weeks count towards weekly caps.
     week_start, week_end = start - timedelta(days=7), end + timedelta(days=7)
-    users = User.objects.in_bulk(user_ids)
+    # Plain rows, not model instances: a booking's re-check reads every seat of its people in
+    # three weeks.
+    users = User.objects.filter(pk__in=user_ids).values_list(
+        "pk", "time_zone", "buffer_minutes", "weekly_interview_cap"
+    )
     hours = {user_id: {} for user_id in user_ids}
-    for row in WorkingHours.objects.filter(user_id__in=user_ids):
-        hours[row.user_id].setdefault(row.weekday, []).append((row.start, row.end))
+    working = WorkingHours.objects.filter(user_id__in=user_ids)
+    for user_id, weekday, begins, ends in working.values_list("user_id", "weekday", "start", "end"):
+        hours[user_id].setdefault(weekday, []).append((begins, ends))
     busy = {user_id: [] for user_id in user_ids}
-    for block in BusyBlock.objects.filter(user_id__in=user_ids, start__lt=end, end__gt=start):
-        busy[block.user_id].append(slots.Interval(block.start, block.end))
+    blocks = BusyBlock.objects.filter(user_id__in=user_ids, start__lt=end, end__gt=start)
+    for user_id, begins, ends in blocks.values_list("user_id", "start", "end"):
+        busy[user_id].append(slots.Interval(begins, ends))
     interviews = {user_id: [] for user_id in user_ids}
     seats = SessionInterviewer.objects.filter(
         user_id__in=user_ids, start__lt=week_end, end__gt=week_start
     )
-    for seat in seats:
-        interviews[seat.user_id].append(slots.Interval(seat.start, seat.end))
+    for user_id, begins, ends in seats.values_list("user_id", "start", "end"):
+        interviews[user_id].append(slots.Interval(begins, ends))
     return {
         user_id: slots.Interviewer(
             id=user_id,
-            time_zone=user.time_zone,
+            time_zone=time_zone,
             working_hours={day: tuple(ranges) for day, ranges in hours[user_id].items()},
             busy=tuple(busy[user_id]),
             interviews=tuple(interviews[user_id]),
-            buffer=timedelta(minutes=user.buffer_minutes),
-            weekly_cap=user.weekly_interview_cap,
+            buffer=timedelta(minutes=buffer_minutes),
+            weekly_cap=weekly_cap,
         )
-        for user_id, user in users.items()
+        for user_id, time_zone, buffer_minutes, weekly_cap in users
     }
 
 
