@@ -230,13 +230,9 @@ class Feedback(models.Model):
         """Still to be written: the debrief waits for it, and its interviewer reads nobody's."""
         return not self.is_submitted and not self.excused_at
 
-    # These read prefetched revisions, so a page lists any number of feedback in fixed queries.
     def submitted_revisions(self):
+        """Its history, from revisions prefetched (hiring.debrief.decisions.with_history)."""
         return [r for r in self.revisions.all() if not r.is_draft]
-
-    def latest_revision(self):
-        submitted = self.submitted_revisions()
-        return submitted[-1] if submitted else None
 
 
 class FeedbackRevision(models.Model):

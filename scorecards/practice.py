@@ -11,7 +11,7 @@ from statistics import fmean
 
 from django.db.models import F, Prefetch
 
-from .models import Feedback, FeedbackRevision, Rating, Vote
+from .models import Feedback, Rating, Vote
 
 POSITIVE = {Vote.YES, Vote.STRONG_YES}
 NEGATIVE = {Vote.NO, Vote.STRONG_NO}
@@ -98,17 +98,16 @@ class Case:
 
 
 def practice_of(trainee, team):
-    """The trainee's practice scorecards on the team's applications, with their revisions."""
+    """The trainee's practice scorecards on the team's applications, with their latest
+    submission and its ratings."""
     return (
         Feedback.all_objects.practice()
         .filter(interviewer=trainee, application__opening__team=team)
-        .select_related("application__candidate", "application__opening")
+        .select_related("application__candidate", "application__opening", "latest_submission")
         .prefetch_related(
             Prefetch(
-                "revisions",
-                queryset=FeedbackRevision.objects.prefetch_related(
-                    Prefetch("ratings", queryset=Rating.objects.select_related("criterion"))
-                ),
+                "latest_submission__ratings",
+                queryset=Rating.objects.select_related("criterion"),
             )
         )
         .order_by("-assigned_at", "-pk")
@@ -146,7 +145,7 @@ def cases(trainee, team):
         application_id = case.application.pk
         if application_id not in opened:
             continue
-        revision = case.feedback.latest_revision()
+        revision = case.feedback.latest_submission
         ratings = list(revision.ratings.all())
         panel = scores.get(application_id, {})
         case.comparison = compare(

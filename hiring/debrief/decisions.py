@@ -4,7 +4,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,32 +35,39 @@ class PanelFeedback(list):
 
 
 def panel_feedback(application):
-    """Every feedback of the application with what the rule and the debrief need, prefetched:
-    its submitted revisions (a draft is nobody else's to read, and counts nowhere)."""
+    """Every feedback of the application with what the rule and the debrief need, in two
+    queries: its latest submission with that revision's ratings (a draft is nobody else's to
+    read, and counts nowhere; an earlier revision, amended, no longer counts)."""
     return PanelFeedback(
         Feedback.all_objects.filter(application=application)
-        .select_related("interviewer", "excused_by")
+        .select_related("interviewer", "excused_by", "latest_submission")
         .prefetch_related(
             Prefetch(
-                "revisions",
-                queryset=FeedbackRevision.objects.exclude(submitted_at=None).prefetch_related(
-                    Prefetch(
-                        "ratings",
-                        queryset=Rating.objects.select_related("criterion").order_by(
-                            "criterion__position", "criterion__pk"
-                        ),
-                    )
+                "latest_submission__ratings",
+                queryset=Rating.objects.select_related("criterion").order_by(
+                    "criterion__position", "criterion__pk"
                 ),
             )
         )
     )
 
 
+def with_history(feedback):
+    """`feedback` (panel_feedback's) with the submitted revisions of each amended scorecard,
+    for a page that shows how it was amended: two queries when one was, none otherwise."""
+    amended = [f for f in feedback if f.latest_submission and f.latest_submission.is_amendment]
+    submitted = FeedbackRevision.objects.exclude(submitted_at=None).prefetch_related(
+        Prefetch("ratings", queryset=Rating.objects.select_related("criterion"))
+    )
+    prefetch_related_objects(amended, Prefetch("revisions", queryset=submitted))
+    return feedback
+
+
 def _plain_scorecards(feedback):
     """The latest submitted revision of each scorecard as the rule reads it, and the criteria."""
     cards, criteria = [], {}
     for scorecard in feedback:
-        revision = scorecard.latest_revision()
+        revision = scorecard.latest_submission
         if revision is None:
             continue
         for rating in revision.ratings.all():
@@ -94,7 +101,7 @@ def panel_summary(application, feedback):
         rating.criterion_id: rating.criterion
         for scorecard in feedback
         if scorecard.is_submitted
-        for rating in scorecard.latest_revision().ratings.all()
+        for rating in scorecard.latest_submission.ratings.all()
     }
     return {
         "category_scores": {

@@ -84,7 +84,7 @@ def _debrief_context(user, application, context):
         ratings = [
             aggregation.Rating(scorecard.interviewer_id, r.criterion_id, r.score)
             for scorecard in submitted
-            for r in scorecard.latest_revision().ratings.all()
+            for r in scorecard.latest_submission.ratings.all()
         ]
         context["spread"] = aggregation.criterion_spread(ratings)
         context["tally"] = aggregation.vote_tally(decisions.counted_votes(application, feedback))
@@ -96,7 +96,7 @@ def ratings_grid(submitted):
     """Rows of (criterion, [rating or None per interviewer]) over the latest revisions."""
     criteria, cells = {}, {}
     for column, scorecard in enumerate(submitted):
-        for rating in scorecard.latest_revision().ratings.all():
+        for rating in scorecard.latest_submission.ratings.all():
             criteria.setdefault(rating.criterion.key, rating.criterion)
             cells[(rating.criterion.key, column)] = rating
     ordered = sorted(criteria.values(), key=lambda c: (c.category, c.position, c.pk))

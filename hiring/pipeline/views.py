@@ -212,6 +212,7 @@ def _application_context(user, application, forms):
     }
     if readable:
         context["summary"] = decisions.panel_summary(application, feedback)
+        decisions.with_history(feedback)
     if context["runs_pipeline"] and "assign_form" not in forms:
         context["assign_form"] = AssignForm(application=application)
     return context
