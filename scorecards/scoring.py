@@ -137,6 +137,17 @@ def save_draft(feedback, author, ratings=None, takeaways=None, vote=None, versio
     return draft
 
 
+@transaction.atomic
+def save_draft_as(author, feedback_id, criteria, **changes):
+    """save_draft() of the feedback `feedback_id`, `author`'s own (else Http404), whose
+    criteria are `criteria`: the feedback read once, locked, for both the check and the write
+    (an autosave, the form's most frequent write)."""
+    feedback = _still_open(get_feedback_for_author(author, feedback_id, locked=True))
+    draft, _ratings = _save_draft(feedback, criteria, **changes)
+    draft.save()
+    return draft
+
+
 def _save_draft(feedback, criteria, ratings=None, takeaways=None, vote=None, version=None):
     """save_draft() on `feedback`, locked, whose criteria are `criteria`: the draft, changed
     but left to the caller to save (a submission saves it once), and all its ratings, saved."""

@@ -192,27 +192,32 @@ def _render_feedback(request, feedback, form=None, status=200):
 @require_POST
 def feedback_draft(request, feedback_id):
     """Autosave (htmx, one field at a time) and the plain "Save draft" button."""
-    feedback = get_feedback_for_author(request.user, feedback_id)
-    form = FeedbackForm(request.POST, criteria=feedback.criteria.all())
-    error, status = None, 200
+    # None unless the feedback is theirs: an outsider's post ends in 404, nothing saved.
+    criteria = criteria_for_author(request.user, feedback_id)
+    form = FeedbackForm(request.POST, criteria=criteria)
+    error, status, stale = None, 200, None
     if form.is_valid():
         try:
-            draft = scoring.save_draft(feedback, request.user, **form.draft_changes())
+            draft = scoring.save_draft_as(
+                request.user, feedback_id, criteria, **form.draft_changes()
+            )
         except scoring.StaleDraft as exc:
-            if not request.htmx:
-                return _refuse_stale(request, feedback, exc)
-            error, status = " ".join(exc.messages), 409
+            error, status, stale = " ".join(exc.messages), 409, exc
         except ValidationError as exc:
             error, status = " ".join(exc.messages), 400
     else:
         error, status = " ".join(e for errors in form.errors.values() for e in errors), 400
+    if error:
+        feedback = get_feedback_for_author(request.user, feedback_id)
+        if stale and not request.htmx:
+            return _refuse_stale(request, feedback, stale)
     if request.htmx:
         context = {"draft": None if error else draft, "save_error": error}
         return render(request, "scorecards/feedback_form.html#draft-status", context, status=status)
     if error:
         return _render_feedback(request, feedback, form=form, status=400)
     messages.success(request, _("Draft saved."))
-    return redirect(feedback)
+    return redirect(draft.feedback)
 
 
 @login_required
