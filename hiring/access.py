@@ -16,6 +16,7 @@ from .models import (
     EmailTemplate,
     Invitation,
     Opening,
+    Panel,
     Proposal,
     Team,
     User,
@@ -90,6 +91,15 @@ def get_application_for_pipeline(user, application_id, locked=False):
     if locked:
         applications = applications.select_for_update(of=("self",))
     return get_object_or_404(applications, pk=application_id)
+
+
+def get_panel_for_pipeline(user, application_id):
+    """The panel of an application this user may schedule (get_application_for_pipeline's),
+    read with the application in one query."""
+    panels = Panel.objects.filter(
+        application__opening__team__in=Team.objects.pipeline_run_by(user)
+    ).select_related("application__candidate", "application__opening__team")
+    return get_object_or_404(panels, application=application_id)
 
 
 def get_application_for_offer(user, application_id):

@@ -181,18 +181,20 @@ def _record_change(panel, by, details):
     )
 
 
-def interviewers_for(user_ids, start, end):
+def interviewers_for(user_ids, start, end, locked=False):
     """What the slot finder needs to know of these people between `start` and `end`.
 
-    A fixed number of queries whatever the number of people or blocks.
+    A fixed number of queries whatever the number of people or blocks. `locked`: for a
+    booking, each person's row held until it commits, read first (see _still_free).
     """
     # Interviews of the surrounding weeks count towards weekly caps.
     week_start, week_end = start - timedelta(days=7), end + timedelta(days=7)
+    users = User.objects.filter(pk__in=user_ids)
+    if locked:
+        users = users.select_for_update(no_key=True).order_by("pk")
     # Plain rows, not model instances: a booking's re-check reads every seat of its people in
     # three weeks.
-    users = User.objects.filter(pk__in=user_ids).values_list(
-        "pk", "time_zone", "buffer_minutes", "weekly_interview_cap"
-    )
+    users = list(users.values_list("pk", "time_zone", "buffer_minutes", "weekly_interview_cap"))
     hours = {user_id: {} for user_id in user_ids}
     working = WorkingHours.objects.filter(user_id__in=user_ids)
     for user_id, weekday, begins, ends in working.values_list("user_id", "weekday", "start", "end"):
@@ -327,8 +329,19 @@ def to_payload(option, sessions):
     }
 
 
-def _still_free(panel, sessions, payload):
-    """Re-run the slot finder over exactly the chosen times with exactly the chosen people."""
+def _still_free(panel, sessions, payload, locked=False):
+    """Re-run the slot finder over exactly the chosen times with exactly the chosen people.
+
+    `locked`: for a booking, everyone the option seats is held until it commits. Two panels
+    sharing a person each lock only their own row, and the database refuses only overlapping
+    seats: without this both could pass the re-check and break a buffer or a weekly cap.
+    Locking in one order (by id) makes crossing bookings wait instead of deadlocking; once the
+    locks are held, READ COMMITTED reads show every earlier booking.
+
+    FOR NO KEY UPDATE: bookings wait for each other, but not the rows other writes make that
+    name these people (an audit event's actor, a report's interview counts), whose foreign
+    keys only share the row. FOR UPDATE made them wait too, and a report's figures, holding
+    their team, deadlocked with a booking that held the people and wanted the team."""
     by_id = {session.pk: session for session in sessions}
     chosen = {entry["session"]: entry for entry in payload["sessions"]}
     if set(chosen) != set(by_id):
@@ -345,7 +358,7 @@ def _still_free(panel, sessions, payload):
         )
     start = min(datetime.fromisoformat(entry["start"]) for entry in chosen.values())
     end = max(datetime.fromisoformat(entry["end"]) for entry in chosen.values())
-    others = interviewers_for(_people(requests), start, end)
+    others = interviewers_for(_people(requests), start, end, locked)
     # The panel's own current seats are being replaced, so they are no conflict.
     own = {
         (seat.user_id, seat.start)
@@ -386,8 +399,7 @@ def book(panel, payload, by):
                 _holds(s, entries[s.pk]) for s in sessions
             ):
                 return []
-            _lock_people(sessions, payload)
-            if not _still_free(panel, sessions, payload):
+            if not _still_free(panel, sessions, payload, locked=True):
                 raise SlotTaken
             placed, scorers, seats = [], [], []
             trainees = trainees_of(application.opening.team)
@@ -457,29 +469,6 @@ def _holds(session, entry):
     start, end = datetime.fromisoformat(entry["start"]), datetime.fromisoformat(entry["end"])
     seated = {seat.user_id for seat in session.interviewers.all() if seat.start == start}
     return (session.start, session.end) == (start, end) and seated == set(entry["interviewers"])
-
-
-def _lock_people(sessions, payload):
-    """Hold everyone the option seats until the booking commits.
-
-    Two panels sharing a person each lock only their own row, and the database refuses only
-    overlapping seats: without this both could pass the re-check and break a buffer or a
-    weekly cap. Locking in one order (by id) makes crossing bookings wait instead of
-    deadlocking; once the locks are held, READ COMMITTED reads show every earlier booking.
-
-    FOR NO KEY UPDATE: bookings wait for each other, but not the rows other writes make that
-    name these people (an audit event's actor, a report's interview counts), whose foreign
-    keys only share the row. FOR UPDATE made them wait too, and a report's figures, holding
-    their team, deadlocked with a booking that held the people and wanted the team.
-    """
-    shadows = {
-        seat.user_id for session in sessions for seat in session.interviewers.all() if seat.shadow
-    }
-    people = {user_id for entry in payload["sessions"] for user_id in entry["interviewers"]}
-    locked = (
-        User.objects.select_for_update(no_key=True).filter(pk__in=people | shadows).order_by("pk")
-    )
-    list(locked.values_list("pk", flat=True))
 
 
 def _place(session, entry, trainees):

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ..access import get_application_for_pipeline, get_team_for_member
+from ..access import get_application_for_pipeline, get_panel_for_pipeline, get_team_for_member
 from ..accounts import zones
 from ..accounts.links import signed_link
 from ..models import (
@@ -26,7 +26,6 @@ from ..models import (
     BusyBlock,
     InterviewSession,
     LinkError,
-    Panel,
     PoolMember,
     User,
 )
@@ -240,8 +239,8 @@ def panel(request, application_id):
 @login_required
 def panel_edit(request, application_id):
     """Change a panel's sessions, their lengths and interviewers, until it is booked."""
-    application = get_application_for_pipeline(request.user, application_id)
-    panel = get_object_or_404(Panel, application=application)
+    panel = get_panel_for_pipeline(request.user, application_id)
+    application = panel.application
     if booking.is_booked(panel):
         messages.error(request, _("This panel is booked: reschedule or cancel it instead."))
         return redirect("panel", application_id=application.pk)
@@ -279,8 +278,8 @@ def _destructive(request, application, act, done, **question):
 @never_cache
 @login_required
 def panel_delete(request, application_id):
-    application = get_application_for_pipeline(request.user, application_id)
-    panel = get_object_or_404(Panel, application=application)
+    panel = get_panel_for_pipeline(request.user, application_id)
+    application = panel.application
     return _destructive(
         request,
         application,
@@ -298,8 +297,8 @@ def panel_delete(request, application_id):
 @never_cache
 @login_required
 def panel_cancel(request, application_id):
-    application = get_application_for_pipeline(request.user, application_id)
-    panel = get_object_or_404(Panel, application=application)
+    panel = get_panel_for_pipeline(request.user, application_id)
+    application = panel.application
     return _destructive(
         request,
         application,
@@ -320,8 +319,8 @@ def panel_cancel(request, application_id):
 def panel_times(request, application_id):
     """Ranked options for the panel, each ready to book or to offer to the candidate; when
     none fits, who blocks and what would help."""
-    application = get_application_for_pipeline(request.user, application_id)
-    panel = get_object_or_404(Panel, application=application)
+    panel = get_panel_for_pipeline(request.user, application_id)
+    application = panel.application
     form = FindTimesForm(request.GET)
     if not form.is_valid():
         return _render_panel(request, application, status=400, find_form=form)
@@ -378,8 +377,8 @@ def panel_reschedule(request, application_id):
 
 
 def _place_option(request, application_id, place):
-    application = get_application_for_pipeline(request.user, application_id)
-    panel = get_object_or_404(Panel, application=application)
+    panel = get_panel_for_pipeline(request.user, application_id)
+    application = panel.application
     try:
         option = _signed_option(request.POST.get("option", ""))
         placed = place(panel, option, request.user)

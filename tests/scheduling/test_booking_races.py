@@ -161,7 +161,7 @@ def test_a_booking_holding_its_people_lets_other_writes_name_them(member, team):
     def booking_in_progress():
         try:
             with transaction.atomic():
-                booking._lock_people([], {"sessions": [{"interviewers": [member.pk]}]})
+                booking.interviewers_for([member.pk], MONDAY, MONDAY + timedelta(days=1), True)
                 held.set()
                 release.wait(30)
         finally:
