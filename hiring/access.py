@@ -157,7 +157,10 @@ def get_application_for_debrief(user, application_id, locked=False):
     )
     if locked:
         applications = applications.select_for_update(of=("self",)).select_related("decision")
-    return get_object_or_404(applications, pk=application_id)
+    application = get_object_or_404(applications, pk=application_id)
+    if not user.is_leadership:
+        application.opening.team.known_member(user)  # found among their own teams' alone
+    return application
 
 
 def debrief_teams(user):

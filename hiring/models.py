@@ -311,6 +311,11 @@ class Team(models.Model):
             known[user.pk] = self.memberships.filter(user=user).exists()
         return known[user.pk]
 
+    def known_member(self, user):
+        """Note that `user` is a member, as the read that found this team showed (a team of
+        theirs only): has_member() then asks nothing."""
+        self.__dict__.setdefault("_members_known", {})[user.pk] = True
+
 
 class Membership(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
