@@ -117,9 +117,10 @@ _writing = threading.local()
 @contextmanager
 def one_write():
     """A transaction in which what the saves change is noted (when_written()) and written once
-    as it ends, before it commits. Within another one_write(), a savepoint of it."""
+    as it ends, before it commits. Within another one_write(), part of it, with no savepoint of
+    its own: what it raises undoes the whole write (none goes on after one part failed)."""
     if getattr(_writing, "noted", None) is not None:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             yield
         return
     _writing.noted = noted = {}
