@@ -143,7 +143,8 @@ def cases(trainee, team):
     scores, votes = _panels(opened)
     for case in found:
         application_id = case.application.pk
-        if application_id not in opened:
+        # A scorecard still to write has nothing to compare, even beside a submitted one.
+        if application_id not in opened or not case.feedback.is_submitted:
             continue
         revision = case.feedback.latest_submission
         ratings = list(revision.ratings.all())

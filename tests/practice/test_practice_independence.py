@@ -199,3 +199,19 @@ def test_a_trainee_still_scoring_another_focus_sees_no_comparison_there(
     assert "Nina Park" in page
     assert "Panel&#x27;s mean" not in page
     assert "not compared yet" in page
+
+
+def test_a_practice_scorecard_still_to_write_beside_a_submitted_one_leaves_the_page_whole(
+    client, team, application, mine, trainee, member, teammate, peer
+):
+    submit_as(mine, trainee, score=1, vote="strong_no")
+    application = open_debrief(application, member, teammate, peer)
+    practice(application, trainee, SKILLS)  # a second focus, not written yet
+    client.force_login(trainee)
+
+    response = client.get(progress_url(team, trainee))
+
+    assert response.status_code == 200
+    assert "Nina Park" in response.text
+    # Still writing on the application: no comparison of it is shown yet.
+    assert "Panel&#x27;s mean" not in response.text
