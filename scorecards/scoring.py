@@ -91,12 +91,19 @@ def assign_each(application, assignments, assigned_by, criteria=None):
 
 
 def _lock(feedback, author):
+    _require_author(feedback, author)
+    return _locked(author, feedback.pk)
+
+
+def _require_author(feedback, author):
     if feedback.interviewer_id != author.pk:
         raise ValidationError(_("This feedback is not yours."))
-    return _still_open(get_feedback_for_author(author, feedback.pk, locked=True))
 
 
-def _still_open(feedback):
+def _locked(author, feedback_id):
+    """`author`'s feedback `feedback_id` (else Http404) read for a write: locked, with its
+    application, which must still be open."""
+    feedback = get_feedback_for_author(author, feedback_id, locked=True)
     if feedback.application.is_closed:
         raise ValidationError(_("The application is closed: feedback can no longer change."))
     return feedback
@@ -130,11 +137,9 @@ def save_draft(feedback, author, ratings=None, takeaways=None, vote=None, versio
     `version` is the draft version the page was showing (0 before there is a draft): a save
     from an older one raises StaleDraft, never overwrites what another tab saved since.
     """
-    feedback = _lock(feedback, author)
+    _require_author(feedback, author)
     changes = {"ratings": ratings, "takeaways": takeaways, "vote": vote, "version": version}
-    draft, _ratings = _save_draft(feedback, feedback.criteria.all(), **changes)
-    draft.save()
-    return draft
+    return save_draft_as(author, feedback.pk, feedback.criteria.all(), **changes)
 
 
 @transaction.atomic
@@ -142,7 +147,7 @@ def save_draft_as(author, feedback_id, criteria, **changes):
     """save_draft() of the feedback `feedback_id`, `author`'s own (else Http404), whose
     criteria are `criteria`: the feedback read once, locked, for both the check and the write
     (an autosave, the form's most frequent write)."""
-    feedback = _still_open(get_feedback_for_author(author, feedback_id, locked=True))
+    feedback = _locked(author, feedback_id)
     draft, _ratings = _save_draft(feedback, criteria, **changes)
     draft.save()
     return draft
@@ -260,7 +265,7 @@ def save_and_submit(author, feedback_id, criteria, revision_number, amend_reason
     refused, as a ValidationError by form field. Returns the feedback, read once, locked, for
     both the check and the write."""
     with freshness.one_write():
-        feedback = _still_open(get_feedback_for_author(author, feedback_id, locked=True))
+        feedback = _locked(author, feedback_id)
         draft, ratings = _save_draft(feedback, criteria, **changes)
         if draft.number != revision_number:
             raise ValidationError(
@@ -302,7 +307,7 @@ def _submit(feedback, draft, author, amend_reason):
         + (f": {draft.amend_reason}" if draft.amend_reason else ""),
     )
     if not feedback.practice:  # the debrief never waits for, nor opens on, practice
-        maybe_open_debrief(feedback.application, author, locked=True)  # by _lock()
+        maybe_open_debrief(feedback.application, author, locked=True)  # by _locked()
 
 
 @transaction.atomic
