@@ -15,6 +15,7 @@ from .models import (
     CandidateImport,
     EmailTemplate,
     Invitation,
+    Membership,
     Opening,
     Panel,
     Proposal,
@@ -236,6 +237,22 @@ def reader_teams(user):
     if user.is_leadership:
         return Team.objects.all()
     return Team.objects.of_member(user)
+
+
+def readers_teams(readers):
+    """reader_teams() of each of `readers` who reads reports, as {reader: [team, ...]}, in two
+    queries whatever their number (the worker warming every reader's report)."""
+    readers = [reader for reader in readers if reads_reports(reader)]
+    teams = list(Team.objects.all())
+    own = {}
+    for user_id, team_id in Membership.objects.values_list("user_id", "team_id"):
+        own.setdefault(user_id, set()).add(team_id)
+    return {
+        reader: teams
+        if reader.is_leadership
+        else [team for team in teams if team.pk in own.get(reader.pk, ())]
+        for reader in readers
+    }
 
 
 def reads_reports(user):

@@ -8,6 +8,7 @@ to a second worker, and a dead worker's tasks come back after six minutes, not a
 """
 
 import logging
+import os
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -33,6 +34,21 @@ from .scheduling.ics import Person
 logger = logging.getLogger(__name__)
 
 LONGEST_TIME_LIMIT_S = 300
+# A worker computing reports yields the machine's cores to the web's requests (on a shared
+# machine its runs took a core for a minute and more, and each request's statements waited for
+# it). Unprivileged, a process cannot raise its priority again: the worker process stays at
+# this niceness, its other tasks background work too (emails, reminders, feeds).
+BACKGROUND_NICENESS = 10
+
+
+def at_background_priority(task=None):
+    """This process at BACKGROUND_NICENESS, if it was above it (a niceness below); not when
+    `task` runs eagerly, in the process that asked for it (the tests', a request's)."""
+    if task is not None and task.request.is_eager:
+        return
+    if os.getpriority(os.PRIO_PROCESS, 0) < BACKGROUND_NICENESS:
+        os.setpriority(os.PRIO_PROCESS, 0, BACKGROUND_NICENESS)
+
 
 SENDS_EMAIL = {
     "time_limit": SENDING_TIME_LIMIT_S,
@@ -195,14 +211,16 @@ def send_decision_notices(decision_id):
 # and frees the warming lock, and the run beat starts a minute later goes on from there (warm
 # reports are cache hits). That keeps every task within five minutes, and the broker's
 # visibility timeout short enough to bring a dead worker's emails back soon.
-@shared_task(soft_time_limit=LONGEST_TIME_LIMIT_S - 30, time_limit=LONGEST_TIME_LIMIT_S)
-def refresh_report(page, team_ids, start, end, zone, language, query, leaving_out=()):
+@shared_task(bind=True, soft_time_limit=LONGEST_TIME_LIMIT_S - 30, time_limit=LONGEST_TIME_LIMIT_S)
+def refresh_report(self, page, team_ids, start, end, zone, language, query, leaving_out=()):
     """A report page a reader found out of date, computed again (hiring/reports/cached.py)."""
+    at_background_priority(self)
     cached_reports.refresh(page, team_ids, start, end, zone, language, query, leaving_out)
 
 
-@shared_task(soft_time_limit=LONGEST_TIME_LIMIT_S - 30, time_limit=LONGEST_TIME_LIMIT_S)
-def warm_default_reports():
+@shared_task(bind=True, soft_time_limit=LONGEST_TIME_LIMIT_S - 30, time_limit=LONGEST_TIME_LIMIT_S)
+def warm_default_reports(self):
+    at_background_priority(self)
     try:
         return cached_reports.warm_default_reports()
     except SoftTimeLimitExceeded:

@@ -19,6 +19,7 @@ from hiring.models import (
     Decision,
     FiguresOutdated,
     InterviewSession,
+    Membership,
     Panel,
     SessionInterviewer,
     StageChange,
@@ -451,6 +452,21 @@ def test_the_worker_warms_the_reports_people_open_first(
             page = client.get("/reports/validity/")
         assert page.status_code == 200
         assert not any("scorecards_checkin" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_warming_run_with_nothing_changed_costs_the_same_queries_for_3_readers_and_for_30(
+    leadership, member, outsider, team, django_assert_num_queries
+):
+    cached_reports.warm_default_reports()
+    with CaptureQueriesContext(connection) as few:
+        cached_reports.warm_default_reports()
+    for _ in range(27):
+        Membership.objects.create(team=team, user=UserFactory(time_zone=member.time_zone))
+    cached_reports.warm_default_reports()  # the new readers' scopes are their teammates'
+
+    # Each reader's teams are read together (every reader's query was 27 more).
+    with django_assert_num_queries(len(few)):
+        assert cached_reports.warm_default_reports() == 3
 
 
 def test_one_warming_run_at_a_time(leadership, member, outsider, team):

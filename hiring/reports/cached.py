@@ -19,7 +19,7 @@ from scorecards.agreement import LEANING_MIN_PANELS, LEANING_MIN_RATINGS
 from scorecards.validity import LEVEL, MIN_HIRES, WEAK_BELOW
 
 from .. import freshness
-from ..access import reader_teams
+from ..access import readers_teams
 from ..models import Team, User
 from . import charts, figures, queries, validity
 from .forms import DEFAULT_PERIOD, VALIDITY_PERIOD
@@ -271,12 +271,9 @@ def _warm(stopping):
     # Each reader's report is in their own zone (its weeks, its default period and its key) and
     # their own language (their profile's; a blank one reads in the browser's, unknown here).
     scopes = {}
-    for reader in User.objects.filter(is_active=True):
-        teams = reader_teams(reader)
-        if teams is not None:
-            teams = list(teams)
-            key = (frozenset(team.pk for team in teams), reader.time_zone, reader.language_code)
-            scopes[key] = teams
+    for reader, teams in readers_teams(User.objects.filter(is_active=True)).items():
+        key = (frozenset(team.pk for team in teams), reader.time_zone, reader.language_code)
+        scopes[key] = teams
     pages = [
         (teams_scope, DEFAULT_PERIOD, report_html),
         (hires_scope, VALIDITY_PERIOD, validity_html),

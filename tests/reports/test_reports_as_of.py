@@ -1,9 +1,18 @@
 """A report slow to compute is served as it was after a change, labelled with when, while a
 worker computes it again; a reader never waits for it."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
+from hiring import tasks
 from tests.factories import ApplicationFactory, OpeningFactory
+from tests.test_live_worker import database_url
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +109,45 @@ def test_a_page_as_it_was_goes_only_to_readers_of_the_same_teams(
 
     assert "<td>Applied</td><td>1</td>" in page  # their own team's, computed for them
     assert "being brought up to date" not in page
+
+
+WARM_IN_A_WORKER = """
+import os, django
+django.setup()
+from hiring import tasks
+tasks.warm_default_reports()
+print(os.getpriority(os.PRIO_PROCESS, 0))
+"""
+
+
+@pytest.mark.parametrize("lower_by", [0, 15])
+def test_the_worker_warms_the_reports_at_a_lower_priority_than_the_web(transactional_db, lower_by):
+    started_at = min(19, os.getpriority(os.PRIO_PROCESS, 0) + lower_by)
+    # A process of its own: a process cannot take its priority back once it has lowered it.
+    ran = subprocess.run(
+        ["nice", "-n", str(lower_by), sys.executable, "-c", WARM_IN_A_WORKER],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url()},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert ran.returncode == 0, ran.stderr
+    # Lowered to the background's niceness, never raised from a lower priority.
+    assert int(ran.stdout.split()[-1]) == max(tasks.BACKGROUND_NICENESS, started_at)
+
+
+def test_a_report_computed_at_once_leaves_the_requests_priority_as_it_was(
+    client, leadership, team, slow_reports
+):
+    ApplicationFactory(opening__team=team)
+    client.force_login(leadership)
+    client.get("/reports/")
+    ApplicationFactory(opening__team=team)
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+
+    # Tasks run at once in the tests: the refresh runs in this process, as the request's.
+    assert "being brought up to date" in client.get("/reports/").content.decode()
+
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before

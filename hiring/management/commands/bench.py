@@ -92,6 +92,7 @@ from django.urls import NoReverseMatch, clear_url_caches, reverse
 from django.urls import path as route
 from psycopg import sql
 
+from hiring import tasks
 from hiring.debrief import decisions
 from hiring.models import Application, Decision, Opening, StageChange, Team, User
 from hiring.pipeline import applications as pipeline
@@ -674,6 +675,7 @@ def warm_loop(stop, sender):
     reader found out of date (served as they were, hiring/reports/cached.py) are computed again
     within about a run; its runs' times say how long that was."""
     timings, failure = [], None
+    tasks.at_background_priority()  # as the worker's task does
     sender.send("ready")
     try:
         while not stop.wait(WORKER_PAUSE_S):
