@@ -27,10 +27,11 @@ def assign(
 
 
 @freshness.one_write()
-def assign_each(application, assignments, assigned_by, criteria=None):
+def assign_each(application, assignments, assigned_by, criteria=None, existing=None):
     """assign() for each of `assignments`, (person, focus, session, practice), all or none, in
     the same few queries for any number of them (a booking seats several people in several
-    sessions at once); what they change is noted once (one_write)."""
+    sessions at once); what they change is noted once (one_write). `existing`: the
+    application's scorecards of these people, where the caller has read them."""
     opening = application.opening
     people = list(dict.fromkeys(person for person, _focus, _session, _practice in assignments))
     members = set(
@@ -58,10 +59,11 @@ def assign_each(application, assignments, assigned_by, criteria=None):
             raise ValidationError(_("Pick criteria of this scorecard within the focus."))
         if not focus_criteria:
             raise ValidationError(_("The scorecard has no criteria for this focus."))
-    already = Feedback.all_objects.filter(
-        application=application, interviewer__in=people, focus__in=list(of_focus)
-    ).select_related("interviewer")
-    for feedback in already:
+    if existing is None:
+        existing = Feedback.all_objects.filter(
+            application=application, interviewer__in=people, focus__in=list(of_focus)
+        ).select_related("interviewer")
+    for feedback in existing:
         if (feedback.interviewer_id, feedback.focus) in asked:
             raise ValidationError(
                 _("%(interviewer)s is already scoring this focus.")

@@ -415,6 +415,10 @@ def book(panel, payload, by):
                 [session for session, _before in placed], ["start", "end", "sequence"]
             )
             SessionInterviewer.objects.bulk_update(seats, ["start", "end"])
+            # Their interviews leave the days they were on for the new ones, and the day the
+            # application was made counts them (bulk_update() sends no signal).
+            moments = [moment for session, before in placed for moment in (session.start, before)]
+            figures.outdated(application.opening.team_id, [application.created_at, *moments])
             _assign_feedback(application, scorers, by)
             keep_panel_booked(Application.objects.filter(pk=panel.application_id))
             moved = any(before for _, before in placed)
@@ -508,8 +512,6 @@ def _place(session, entry, trainees):
     ]
     for seat in seated:
         seat.start, seat.end = start, end
-    # Its interviews leave the day they were on for the new one (bulk_update() sends no signal).
-    figures.session_outdated(session.pk, start, *([before] if before else []))
     # The invites of a reschedule say when the session was before.
     moved_from = before.isoformat() if before else None
     send_session_invites.delay_on_commit(session.pk, session.sequence, moved_from)
@@ -538,7 +540,7 @@ def _assign_feedback(application, scorers, by):
             feedback.session = session
             feedback.save(update_fields=["session"])
     if unassigned:
-        scoring.assign_each(application, list(unassigned.values()), by)
+        scoring.assign_each(application, list(unassigned.values()), by, existing=assigned.values())
 
 
 @transaction.atomic
