@@ -14,7 +14,8 @@ of the name after its first space (the second word) and of the email:
 
 Newest records first: the newest ids of the union (ids follow creation), then just those rows.
 A common last name matches 4,400 of 100,000 candidates; reading and sorting their rows took 4 ms
-on SQLite and 9 ms on PostgreSQL.
+on SQLite and 9 ms on PostgreSQL. For a reader who sees every candidate each branch gives its
+newest ten alone (_matches).
 """
 
 from collections import defaultdict
@@ -36,28 +37,24 @@ SHOWN = ["name", "email", "created_at"]
 
 
 # The ids whose name's first or second word, or email, starts with the text: each range
-# answered by its index (the same expressions as the migrations', to the letter).
+# answered by its index (the same expressions as the migrations', to the letter), one branch
+# of a UNION ALL each.
 MATCHES = {
-    "sqlite": """
-        SELECT id FROM hiring_candidate WHERE LOWER(name) >= %s AND LOWER(name) < %s
-        UNION ALL
-        SELECT id FROM hiring_candidate
+    "sqlite": [
+        "SELECT id FROM hiring_candidate WHERE LOWER(name) >= %s AND LOWER(name) < %s",
+        """SELECT id FROM hiring_candidate
         WHERE LOWER(SUBSTR(name, INSTR(name, ' ') + 1)) >= %s
-        AND LOWER(SUBSTR(name, INSTR(name, ' ') + 1)) < %s
-        UNION ALL
-        SELECT id FROM hiring_candidate WHERE LOWER(email) >= %s AND LOWER(email) < %s
-    """,
-    "postgresql": """
-        SELECT id FROM hiring_candidate WHERE UPPER(name) ~>=~ %s AND UPPER(name) ~<~ %s
-        UNION ALL
-        SELECT id FROM hiring_candidate
+        AND LOWER(SUBSTR(name, INSTR(name, ' ') + 1)) < %s""",
+        "SELECT id FROM hiring_candidate WHERE LOWER(email) >= %s AND LOWER(email) < %s",
+    ],
+    "postgresql": [
+        "SELECT id FROM hiring_candidate WHERE UPPER(name) ~>=~ %s AND UPPER(name) ~<~ %s",
+        """SELECT id FROM hiring_candidate
         WHERE UPPER(SUBSTRING(name FROM STRPOS(name, ' ') + 1)) ~>=~ %s
-        AND UPPER(SUBSTRING(name FROM STRPOS(name, ' ') + 1)) ~<~ %s
-        UNION ALL
-        SELECT id FROM hiring_candidate WHERE UPPER(email) ~>=~ %s AND UPPER(email) ~<~ %s
-        UNION ALL
-        SELECT id FROM hiring_candidate WHERE name LIKE '%% %% %%' AND UPPER(name) LIKE %s
-    """,
+        AND UPPER(SUBSTRING(name FROM STRPOS(name, ' ') + 1)) ~<~ %s""",
+        "SELECT id FROM hiring_candidate WHERE UPPER(email) ~>=~ %s AND UPPER(email) ~<~ %s",
+        "SELECT id FROM hiring_candidate WHERE name LIKE '%% %% %%' AND UPPER(name) LIKE %s",
+    ],
 }
 
 
@@ -69,9 +66,12 @@ def find(user, text):
     if not text:
         return []
     visible = Application.objects.visible_to(user)
-    by_text = Candidate.objects.only(*SHOWN).filter(_matches(text))
-    if not user.sees_all_teams:
-        by_text = by_text.filter(pk__in=visible.values("candidate_id"))
+    if user.sees_all_teams:
+        by_text = Candidate.objects.only(*SHOWN).filter(_matches(text, newest=MAX_RESULTS))
+    else:
+        by_text = Candidate.objects.only(*SHOWN).filter(
+            _matches(text), pk__in=visible.values("candidate_id")
+        )
     found = {c.pk: c for c in _newest(by_text)}
     # The openings first, on their own: given the ids, the planner walks only their
     # applications, where a subquery of titles left it reading every application.
@@ -129,13 +129,24 @@ def _newest(candidates):
     return Candidate.objects.only(*SHOWN).filter(pk__in=newest)
 
 
-def _matches(text):
-    """Candidates whose name has a word starting with `text`, or whose email starts with it."""
+def _matches(text, newest=None):
+    """Candidates whose name has a word starting with `text`, or whose email starts with it;
+    with `newest`, only the newest that many of each way of matching, enough for a reader who
+    sees every candidate: a common last name's thousands of ids are not gathered and sorted
+    (its query 4.2 -> 1.0 ms on PostgreSQL at 100,000 candidates). Not for a reader who sees
+    some: their newest could all be among those left out."""
     ranges = _prefix_range(fold(text)) * 3
     if _trigram_indexed():
         later_word = f"% % {connection.ops.prep_for_like_query(fold(text))}%"
-        return Q(pk__in=RawSQL(MATCHES["postgresql"], [*ranges, later_word]))
-    return Q(pk__in=RawSQL(MATCHES["sqlite"], ranges))
+        branches, params = MATCHES["postgresql"], [*ranges, later_word]
+    else:
+        branches, params = MATCHES["sqlite"], ranges
+    if newest is not None:
+        branches = [
+            f"SELECT id FROM ({branch} ORDER BY id DESC LIMIT {int(newest)}) AS way{at}"
+            for at, branch in enumerate(branches)
+        ]
+    return Q(pk__in=RawSQL(" UNION ALL ".join(branches), params))
 
 
 def folded(field):

@@ -194,6 +194,32 @@ def test_results_are_capped(client, recruiter, team):
     assert "<strong>Kim Number0</strong>" not in page
 
 
+def test_the_newest_matches_come_first_whichever_way_they_match(client, recruiter, team):
+    # Records made in turn: by the first word, the second word, the email; more than the
+    # results of each.
+    made = []
+    for number in range(search.MAX_RESULTS + 2):
+        for name, email in [
+            (f"Kim First{number}", f"first{number}@mail.example"),
+            (f"Ana Kimura{number}", f"second{number}@mail.example"),
+            (f"Bo Email{number}", f"kim.email{number}@mail.example"),
+        ]:
+            made.append(name)
+            ApplicationFactory(opening__team=team, candidate__name=name, candidate__email=email)
+    client.force_login(recruiter)
+
+    assert found(client, "kim") == set(made[-search.MAX_RESULTS :])
+
+
+def test_a_members_older_candidates_are_found_past_newer_ones_of_other_teams(client, member, team):
+    mine = ApplicationFactory(opening__team=team, candidate__name="Kim Mine")
+    for number in range(search.MAX_RESULTS + 2):
+        ApplicationFactory(opening__team=TeamFactory(), candidate__name=f"Kim Other{number}")
+    client.force_login(member)
+
+    assert found(client, "kim") == {mine.candidate.name}
+
+
 @pytest.mark.parametrize("persona", ["member", "recruiter"])
 @pytest.mark.parametrize("results", [1, 9])
 def test_search_runs_a_bounded_number_of_queries(
