@@ -66,12 +66,10 @@ def find(user, text):
     if not text:
         return []
     visible = Application.objects.visible_to(user)
-    if user.sees_all_teams:
-        by_text = Candidate.objects.only(*SHOWN).filter(_matches(text, newest=MAX_RESULTS))
-    else:
-        by_text = Candidate.objects.only(*SHOWN).filter(
-            _matches(text), pk__in=visible.values("candidate_id")
-        )
+    newest = MAX_RESULTS if user.sees_all_teams else None
+    by_text = Candidate.objects.only(*SHOWN).filter(_matches(text, newest))
+    if not user.sees_all_teams:
+        by_text = by_text.filter(pk__in=visible.values("candidate_id"))
     found = {c.pk: c for c in _newest(by_text)}
     # The openings first, on their own: given the ids, the planner walks only their
     # applications, where a subquery of titles left it reading every application.
