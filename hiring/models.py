@@ -868,19 +868,23 @@ class Application(models.Model):
     def is_closed(self):
         return self.stage in self.CLOSED_STAGES
 
-    def move_to(self, stage, by):
+    def move_to(self, stage, by, events=()):
         """Change the stage and record who did it; the history keeps every move."""
-        self.move_through([stage], by)
+        self.move_through([stage], by, events)
 
-    def move_through(self, stages, by):
+    def move_through(self, stages, by, events=()):
         """Move through `stages` in turn at one moment (a decision to hire: decided, then
-        offer), each move recorded with who made it, and the application saved once."""
+        offer), each move recorded with who made it, and the application saved once.
+        `events`: the audit events of what the same write did first (AuditEvent.of), inserted
+        before the moves' own in their statement."""
         stages = [stage for stage in stages if stage != self.stage]
+        events = list(events)
         if not stages:
+            create_together(AuditEvent, events)
             return
         now = timezone.now()
         self.stage_changes.filter(left_at=None).update(left_at=now)
-        changes, events = [], []
+        changes = []
         for at, stage in enumerate(stages):
             passed = at < len(stages) - 1  # left at once for the next one
             changes.append(
@@ -1472,9 +1476,14 @@ class AuditEvent(models.Model):
 
     @classmethod
     def record(cls, action, actor, team, application=None, details=""):
-        return cls.objects.create(
-            action=action, actor=actor, team=team, application=application, details=details
-        )
+        event = cls.of(action, actor, team, application, details)
+        event.save()
+        return event
+
+    @classmethod
+    def of(cls, action, actor, team, application=None, details=""):
+        """The event, not saved yet: for a write that saves it with others (move_through)."""
+        return cls(action=action, actor=actor, team=team, application=application, details=details)
 
 
 def create_together(model, objects):

@@ -40,7 +40,7 @@ def panel_feedback(application):
     read, and counts nowhere; an earlier revision, amended, no longer counts)."""
     return PanelFeedback(
         Feedback.all_objects.filter(application=application)
-        .select_related("interviewer", "excused_by", "latest_submission")
+        .select_related("interviewer", "latest_submission")
         .prefetch_related(
             Prefetch(
                 "latest_submission__ratings",
@@ -158,11 +158,13 @@ def maybe_open_debrief(application, actor, locked=False):
         return application
     application.debrief_opened_at = timezone.now()
     application.save(update_fields=["debrief_opened_at"])
-    AuditEvent.record(
+    opened = AuditEvent.of(
         AuditEvent.Action.DEBRIEF_OPENED, actor, application.opening.team, application
     )
     if application.stage in (Application.Stage.PANEL, Application.Stage.SCREEN):
-        application.move_to(Application.Stage.DEBRIEF, actor)
+        application.move_to(Application.Stage.DEBRIEF, actor, events=[opened])
+    else:
+        opened.save()
     return application
 
 
@@ -251,7 +253,7 @@ def _recorded(read_locked, by, outcome, rationale):
                     _("This departs from the recommendation: give the team's rationale.")
                 )
             record.save()
-            AuditEvent.record(
+            recorded = AuditEvent.of(
                 AuditEvent.Action.DECISION_RECORDED,
                 by,
                 application.opening.team,
@@ -261,7 +263,9 @@ def _recorded(read_locked, by, outcome, rationale):
                 + (f": {record.rationale}" if record.rationale else ""),
             )
             if record.is_effective:
-                _take_effect(record, by)
+                _take_effect(record, by, recorded)
+            else:
+                recorded.save()
     except IntegrityError as error:  # another member recorded one at the same moment
         raise ValidationError(_("A decision is already recorded for this application.")) from error
     return record
@@ -280,14 +284,14 @@ def confirm_decision(record, by):
         raise ValidationError(_("A second team member must confirm this decision."))
     record.confirmed_by, record.confirmed_at = by, timezone.now()
     record.save(update_fields=["confirmed_by", "confirmed_at"])
-    AuditEvent.record(
+    confirmed = AuditEvent.of(
         AuditEvent.Action.DECISION_CONFIRMED,
         by,
         record.application.opening.team,
         record.application,
         details=_english(record.get_outcome_display),
     )
-    _take_effect(record, by)
+    _take_effect(record, by, confirmed)
     return record
 
 
@@ -305,8 +309,10 @@ AFTER_DECIDED = {
 }
 
 
-def _take_effect(record, by):
+def _take_effect(record, by, event):
+    """The decision moves its application; `event`, its audit event, is saved with the moves'."""
     application = record.application
-    application.move_through([Application.Stage.DECIDED, *AFTER_DECIDED[record.outcome]], by)
+    stages = [Application.Stage.DECIDED, *AFTER_DECIDED[record.outcome]]
+    application.move_through(stages, by, events=[event])
     automation.after_decision(application)
     send_decision_notices.delay_on_commit(record.pk)

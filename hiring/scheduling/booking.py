@@ -422,7 +422,7 @@ def book(panel, payload, by):
             _assign_feedback(application, scorers, by)
             keep_panel_booked(Application.objects.filter(pk=panel.application_id))
             moved = any(before for _, before in placed)
-            AuditEvent.record(
+            booked = AuditEvent.of(
                 AuditEvent.Action.PANEL_BOOKED,
                 by,
                 application.opening.team,
@@ -433,7 +433,9 @@ def book(panel, payload, by):
                 ),
             )
             if application.stage in (Application.Stage.APPLIED, Application.Stage.SCREEN):
-                application.move_to(Application.Stage.PANEL, by)
+                application.move_to(Application.Stage.PANEL, by, events=[booked])
+            else:
+                booked.save()
     except IntegrityError as error:  # PostgreSQL's exclusion constraint: a booking raced ours
         raise SlotTaken from error
     return placed

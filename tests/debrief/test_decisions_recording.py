@@ -98,6 +98,13 @@ def test_hire_following_the_recommendation_takes_effect_at_once(
     assert moves[-2:] == ["Debrief → Decided", "Decided → Offer"]
     [recorded] = events(application, Action.DECISION_RECORDED)
     assert recorded.actor == member
+    # The trail reads in order: the decision, then the moves it made.
+    trail = application.audit_events.order_by("pk").values_list("action", flat=True)
+    assert list(trail)[-3:] == [
+        Action.DECISION_RECORDED,
+        Action.STAGE_CHANGED,
+        Action.STAGE_CHANGED,
+    ]
     assert sorted(to for mail in mailoutbox for to in mail.to) == [
         "raj@example.com",
         "rita@example.com",
