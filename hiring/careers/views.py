@@ -58,6 +58,16 @@ def opening_page(request, opening_id):
 
 def _render_opening(request, opening, form, status=200):
     context = {"organisation": Organisation.current(), "opening": opening, "form": form}
+    if not form.is_bound:
+        # Every visitor's empty form is the same in their language: rendered once per process
+        # (most of the page's time), not on each request.
+        shown = (get_language(), settings.RESUME_MAX_BYTES)
+        fields = {"form": form, "what": "application"}
+        context["fields"] = freshness.remembered(
+            "application-form",
+            shown,
+            lambda: render_to_string("hiring/careers/_form_fields.html", fields),
+        )
     return render(request, "hiring/careers/opening.html", context, status=status)
 
 

@@ -1,6 +1,7 @@
 """The public careers page, an opening's page and the privacy notice."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from hiring.models import Opening, Organisation
@@ -82,6 +83,30 @@ def test_an_opening_page_shows_its_description_and_the_form(client, organisation
     assert "<h1>Backend Engineer</h1>" in text
     assert "Build our API." in text
     assert "Send my application" in text
+
+
+def test_every_visitor_gets_the_empty_form_in_their_own_language(
+    client, organisation, opening, settings
+):
+    """The empty form is rendered once per process for each language (and résumé limit), and
+    every visitor's page shows it whole."""
+    url = reverse("careers_opening", args=[opening.pk])
+
+    def form(response):
+        """The form's fields: what follows its CSRF token, which is each visitor's own."""
+        text = response.content.decode()
+        token = text.index('name="csrfmiddlewaretoken"')
+        return text[text.index(">", token) : text.index("</form>")]
+
+    first = form(client.get(url))
+    assert 'name="email"' in first
+    assert "at most 10 MB" in first
+    assert form(Client().get(url)) == first
+    german = form(Client().get(url, headers={"accept-language": "de"}))
+    assert "E-Mail-Adresse" in german
+    assert "höchstens 10 MB" in german
+    settings.RESUME_MAX_BYTES = 5 * 1024 * 1024
+    assert "at most 5 MB" in form(Client().get(url))
 
 
 def test_an_unknown_opening_is_not_found(client, db):
