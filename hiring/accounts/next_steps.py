@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
 
 from scorecards.models import Feedback
 
+from ..access import in_pipelines_run_by
 from ..checkins import checkins
 from ..models import (
     Application,
@@ -19,7 +20,6 @@ from ..models import (
     Panel,
     Proposal,
     SlotOffer,
-    Team,
 )
 from ..pipeline.board import STALE_AFTER
 
@@ -96,14 +96,6 @@ def scorecards_to_write(user, now):
     return section
 
 
-def _run_by(user, queryset, team):
-    """`queryset` within the teams whose pipeline `user` runs, `team` the path to its team: a
-    recruiter runs every team's, so theirs is not filtered (nor joined to the teams)."""
-    if user.is_recruiter:
-        return queryset
-    return queryset.filter(**{f"{team}__in": Team.objects.pipeline_run_by(user)})
-
-
 def panels_to_schedule(user, now):
     """Applications at the Panel stage with no time booked, waiting longest first: without a
     panel yet, with times offered and the candidate not yet answering, or offered none. Those
@@ -115,7 +107,7 @@ def panels_to_schedule(user, now):
     ).order_by("-created_at")
     applications = (
         # From the few unbooked (a partial index), not through every application at the stage.
-        _run_by(user, Application.objects.all(), "opening__team")
+        in_pipelines_run_by(user, Application.objects.all(), "opening__team")
         .filter(stage=Application.Stage.PANEL, panel_booked=False)
         .exclude(Exists(_waiting_windows(OuterRef("panel"))))
         .annotate(
@@ -149,9 +141,8 @@ def proposed_times(user):
     if not proposed.exists():
         return Section([], more=False)
     # From the few panels with proposed times: not through every open application.
-    panels = Panel.objects.filter(
-        pk__in=proposed.values("panel"),
-        application__opening__team__in=Team.objects.pipeline_run_by(user),
+    panels = in_pipelines_run_by(
+        user, Panel.objects.filter(pk__in=proposed.values("panel")), "application__opening__team"
     )
     if not user.is_recruiter:
         panels = panels.filter(
@@ -179,7 +170,7 @@ def offers_to_send(user):
     drafts = Offer.objects.filter(status=Offer.Status.DRAFT)
     if not user.is_recruiter:
         drafts = Offer.objects.filter(pk__in=drafts.values("pk"))
-    drafts = _run_by(user, drafts, "application__opening__team")
+    drafts = in_pipelines_run_by(user, drafts, "application__opening__team")
     return _section(
         drafts.select_related(
             "application__candidate", "application__opening__team", "created_by"
