@@ -919,6 +919,15 @@ class Application(models.Model):
             schedule(self, now)
 
 
+class StageCountQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The counts of the openings `user` sees: every one, unfiltered, for who sees every
+        team (a subquery of every opening cost each board reply a query to build and plan)."""
+        if user.sees_all_teams:
+            return self.all()
+        return self.filter(opening__in=Opening.objects.visible_to(user))
+
+
 class StageCount(models.Model):
     """How many applications of an opening are in a stage: the board's column counts, summed
     from a few hundred of these rows instead of counted over every application. The database
@@ -928,6 +937,8 @@ class StageCount(models.Model):
     opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="+")
     stage = models.CharField(max_length=12, choices=Application.Stage)
     applications = models.IntegerField(default=0)
+
+    objects = StageCountQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -280,13 +280,13 @@ def column_counts(user, filters, stages, now):
     opening's stages (StageCount), not counted over the applications."""
     if filters.stale or filters.mine:
         return _per_column(matching(user, filters, now), filters, stages, Count("pk"))
-    openings = Opening.objects.visible_to(user)
+    counts = StageCount.objects.visible_to(user)
     if filters.team:
-        openings = openings.filter(team_id=filters.team)
+        counts = counts.filter(opening__team_id=filters.team)
     if filters.opening:
-        openings = openings.filter(pk=filters.opening)
+        counts = counts.filter(opening_id=filters.opening)
     counts = (
-        StageCount.objects.filter(opening__in=openings, stage__in=stages, applications__gt=0)
+        counts.filter(stage__in=stages, applications__gt=0)
         .order_by()
         .values_list("stage")
         .annotate(Sum("applications"))
