@@ -39,6 +39,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _fast_and_isolated(request, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     celery_app.conf.task_always_eager = True
+    # A report is slow to compute where a test says so (slow_reports), never because a loaded
+    # machine took more than the default half second over a small one.
+    settings.REPORTS_IN_BACKGROUND_AFTER_S = 3600
     # A request activates its reader's language and leaves it on the thread, as a server's
     # next request activates its own: each test starts in the default one.
     translation.deactivate()

@@ -49,6 +49,7 @@ def test_after_a_change_the_reader_gets_the_page_as_it_was_and_a_worker_brings_i
 
 
 def test_a_report_quick_to_compute_is_computed_for_its_reader(client, leadership, team):
+    # Quick as the tests' settings have every report unless they say otherwise (conftest).
     opening = OpeningFactory(team=team)
     ApplicationFactory(opening=opening)
     client.force_login(leadership)
