@@ -868,15 +868,15 @@ class Application(models.Model):
     def is_closed(self):
         return self.stage in self.CLOSED_STAGES
 
-    def move_to(self, stage, by, events=()):
+    def move_to(self, stage, by):
         """Change the stage and record who did it; the history keeps every move."""
-        self.move_through([stage], by, events)
+        self.move_through([stage], by)
 
     def move_through(self, stages, by, events=()):
         """Move through `stages` in turn at one moment (a decision to hire: decided, then
         offer), each move recorded with who made it, and the application saved once.
         `events`: the audit events of what the same write did first (AuditEvent.of), inserted
-        before the moves' own in their statement."""
+        before the moves' own in their statement, or alone when there is no move."""
         stages = [stage for stage in stages if stage != self.stage]
         events = list(events)
         if not stages:

@@ -161,10 +161,8 @@ def maybe_open_debrief(application, actor, locked=False):
     opened = AuditEvent.of(
         AuditEvent.Action.DEBRIEF_OPENED, actor, application.opening.team, application
     )
-    if application.stage in (Application.Stage.PANEL, Application.Stage.SCREEN):
-        application.move_to(Application.Stage.DEBRIEF, actor, events=[opened])
-    else:
-        opened.save()
+    moving = application.stage in (Application.Stage.PANEL, Application.Stage.SCREEN)
+    application.move_through([Application.Stage.DEBRIEF] if moving else [], actor, [opened])
     return application
 
 

@@ -427,10 +427,8 @@ def book(panel, payload, by):
                     f"{s.get_focus_display()} {zones.instant_text(s.start)}" for s in sessions
                 ),
             )
-            if application.stage in (Application.Stage.APPLIED, Application.Stage.SCREEN):
-                application.move_to(Application.Stage.PANEL, by, events=[booked])
-            else:
-                booked.save()
+            moving = application.stage in (Application.Stage.APPLIED, Application.Stage.SCREEN)
+            application.move_through([Application.Stage.PANEL] if moving else [], by, [booked])
     except IntegrityError as error:  # PostgreSQL's exclusion constraint: a booking raced ours
         raise SlotTaken from error
     return placed
