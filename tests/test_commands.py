@@ -1,15 +1,11 @@
-import json
-import os
 from collections import Counter
 from datetime import date, timedelta
 from io import StringIO
 
-from django.conf import settings
 from django.core.management import call_command
 
 from hiring.candidates import merging
 from hiring.management.commands import _synthetic
-from hiring.management.commands.bench import bench_database, drop_database
 from hiring.models import (
     Application,
     BusyBlock,
@@ -91,41 +87,6 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     assert not practice.graduation_ready(dan, platform)
     # Languages: fay reads Teamfit in German.
     assert User.objects.get(email="fay@teamfit.example").language == "de"
-
-
-def test_bench_measures_the_pages_of_a_synthetic_organisation_and_the_slot_finder(tmp_path, capfd):
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        database = bench_database("test", str(tmp_path / "bench.sqlite3"))
-    else:
-        database = bench_database("test", f"teamfit_bench_test_{os.getpid()}")
-    arguments = ["--json", "--runs", "2", "--applications", "40"]
-    arguments += ["--database-name", database.name]
-    try:
-        out = StringIO()
-        call_command("bench", *arguments, stdout=out)
-        again = StringIO()
-        call_command("bench", *arguments, stdout=again)  # reuses what the first run generated
-    finally:
-        drop_database(database)
-
-    assert capfd.readouterr().err.count("Generating 40 applications") == 1
-    result = json.loads(out.getvalue())
-    assert result["database"] == database.vendor
-    assert result["data"]["applications"] == 40
-    assert json.loads(again.getvalue())["data"] == result["data"]
-    pages = result["pages"]
-    expected = {"floor", "board", "board_filtered", "application", "feedback_form", "debrief"}
-    expected |= {"careers", "careers_opening", "search"}
-    assert expected <= set(pages)
-    for page in pages.values():
-        assert page["queries"] > 0
-        assert 0 < page["p50_ms"] <= page["p95_ms"]
-        assert page["cold_ms"] > 0
-    assert pages["floor"]["ratio"] == 1.0
-    assert 0 < result["apply"]["p50_ms"] <= result["apply"]["p95_ms"]
-    finder = result["slot_finder"]
-    assert finder["options"] == 10
-    assert 0 < finder["p50_ms"] <= finder["p95_ms"]
 
 
 def test_the_synthetic_organisation_keeps_what_the_app_keeps(transactional_db):

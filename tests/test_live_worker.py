@@ -202,10 +202,10 @@ def test_a_worker_killed_after_the_mail_server_accepted_sends_one_more_copy_with
     assert notification.attempts == 2
 
 
-@pytest.mark.parametrize("emails", [False, True], ids=["trivial", "send_account_email"])
-def test_the_embedded_broker_carries_fifteen_tasks_a_second(emails):
+def test_the_embedded_broker_carries_fifteen_tasks_a_second():
     """Ten busy users make about 15 tasks a second. Measured 50-300 a second on a loaded
-    two-core machine (tests/email/broker_throughput.py)."""
-    tasks_per_second, _, _ = broker_throughput.measure(200, emails=emails)
+    two-core machine (tests/email/broker_throughput.py). Our own email task, each claiming its
+    ledger row in the database: the broker alone (the script's trivial tasks) carries more."""
+    tasks_per_second, _, _ = broker_throughput.measure(200, emails=True)
 
     assert tasks_per_second >= 15

@@ -18,35 +18,54 @@ from hiring.management.commands.bench import (
 from tests.factories import ApplicationFactory
 
 
-def test_bench_busy_measures_every_page_again_while_real_writes_land(tmp_path):
+def test_bench_measures_a_synthetic_organisation_quiet_then_busy_and_reuses_it(tmp_path, capfd):
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         database = bench_database("busy", str(tmp_path / "bench.sqlite3"))
     else:
         database = bench_database("busy", f"teamfit_bench_busy_{os.getpid()}")
-    arguments = ["--json", "--runs", "2", "--applications", "40", "--busy"]
-    arguments += ["--write-interval", "0.05", "--database-name", database.name]
+    arguments = ["--json", "--runs", "2", "--applications", "40", "--database-name", database.name]
     try:
         out = StringIO()
-        call_command("bench", *arguments, stdout=out)
+        call_command("bench", *arguments, "--busy", "--write-interval", "0.05", stdout=out)
+        again = StringIO()
+        call_command("bench", *arguments, stdout=again)  # reuses what the first run generated
     finally:
         drop_database(database)
 
+    assert capfd.readouterr().err.count("Generating 40 applications") == 1
     result = json.loads(out.getvalue())
+    assert result["database"] == database.vendor
+    assert result["data"]["applications"] == 40
+    # The quiet pass: every page of the organisation, the careers form's apply, the slot finder.
+    pages = result["pages"]
+    expected = {"floor", "board", "board_filtered", "application", "feedback_form", "debrief"}
+    expected |= {"careers", "careers_opening", "search", "profile"}
+    expected |= {"home_leadership", "home_recruiter", "home_member"}
+    assert expected <= set(pages)
+    for page in pages.values():
+        assert page["queries"] > 0
+        assert 0 < page["p50_ms"] <= page["p95_ms"]
+        assert page["cold_ms"] > 0
+        assert page["changed_ms"] is None
+    assert pages["floor"]["ratio"] == 1.0
+    assert 0 < result["apply"]["p50_ms"] <= result["apply"]["p95_ms"]
+    finder = result["slot_finder"]
+    assert finder["options"] == 10
+    assert 0 < finder["p50_ms"] <= finder["p95_ms"]
+
     busy = result["busy"]
     assert busy["write_interval_s"] == 0.05
     # Every page measured quietly is measured again under the writes, in the same shape.
-    assert {"home_leadership", "home_recruiter", "home_member", "profile"} <= set(result["pages"])
-    assert set(busy["pages"]) == set(result["pages"])
+    assert set(busy["pages"]) == set(pages)
     for name, page in busy["pages"].items():
-        assert page.keys() == result["pages"][name].keys()
-        assert page["path"] == result["pages"][name]["path"]
+        assert page.keys() == pages[name].keys()
+        assert page["path"] == pages[name]["path"]
         assert page["queries"] > 0, (name, page)
     assert busy["pages"]["floor"]["ratio"] == 1.0
     # Each page with cached content is read again right after a change to what it shows.
     changed = {name for name, page in busy["pages"].items() if page["changed_ms"] is not None}
     assert {"board", "reports", "application", "debrief", "home_member"} <= changed
     assert "floor" not in changed
-    assert all(page["changed_ms"] is None for page in result["pages"].values())
     # Real writes of every kind happened, none failed, and the writer stopped when told.
     assert busy["stopped_cleanly"]
     assert not busy["failure"]
@@ -68,8 +87,10 @@ def test_bench_busy_measures_every_page_again_while_real_writes_land(tmp_path):
     assert after["decisions"] > before["decisions"]
     assert after["booked_panels"] > before["booked_panels"]
     assert after["applications"] == before["applications"]
-    # They went to a copy of the organisation, gone after the run.
+    # They went to a copy of the organisation, gone after the run: the next run finds the
+    # organisation as it was generated.
     assert not list(Path(tmp_path).glob("*-busy*"))
+    assert json.loads(again.getvalue())["data"] == before
 
 
 def test_the_writes_stop_when_a_page_raises_and_a_failed_write_is_counted(transactional_db):
