@@ -35,6 +35,19 @@ LONG_EMAIL = "maximiliane.oberhauser-vandenberghe@a-rather-long-company-domain.e
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_serialized_rollback", "live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """A test marked plain_data, which CI runs once, not again on PostgreSQL (.ci/run), may
+    not reach the database."""
+    for item in items:
+        if item.get_closest_marker("plain_data") and (
+            item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames)
+        ):
+            raise pytest.UsageError(f"{item.nodeid} is marked plain_data but uses the database.")
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(request, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -7,6 +7,8 @@ from hiring.imports.imports import read_csv
 
 from .conftest import LEVER
 
+pytestmark = pytest.mark.plain_data
+
 
 def values(text):
     return [row["values"] for row in read_csv(text.encode()).rows]

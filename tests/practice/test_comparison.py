@@ -4,6 +4,8 @@ import pytest
 
 from scorecards.practice import compare, panel_side, side, summarise
 
+pytestmark = pytest.mark.plain_data
+
 
 def test_each_criterion_is_compared_with_the_panels_mean():
     comparison = compare({"a": 3, "b": 1}, {"a": [2, 4, 3], "b": [3, 4]}, "yes", ["yes"])

@@ -7,6 +7,8 @@ import pytest
 from hiring.scheduling.ics import MAX_ICS_BYTES, CalendarError, busy_events
 from tests.factories import ics, read, utc
 
+pytestmark = pytest.mark.plain_data
+
 # Bad files ----------------------------------------------------------------------------------
 
 

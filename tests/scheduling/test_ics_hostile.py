@@ -13,6 +13,8 @@ from hiring.scheduling.ics import CalendarError
 from tests.factories import ics as calendar
 from tests.factories import read, spans, utc
 
+pytestmark = pytest.mark.plain_data
+
 WINDOW = {"start": utc(2025, 3, 3), "end": utc(2025, 3, 10)}
 
 

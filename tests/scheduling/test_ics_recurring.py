@@ -14,6 +14,8 @@ import recurring_ical_events
 from hiring.scheduling.ics import CalendarError, busy_events
 from tests.factories import BERLIN, BERLIN_VTIMEZONE, ics, read, spans, utc
 
+pytestmark = pytest.mark.plain_data
+
 # Recurring events -----------------------------------------------------------------------------
 
 

@@ -6,6 +6,8 @@ import pytest
 from hiring.scheduling.ics import BusyEvent
 from tests.factories import BERLIN_VTIMEZONE, ics, read, spans, utc
 
+pytestmark = pytest.mark.plain_data
+
 # Times and zones ----------------------------------------------------------------------------
 
 

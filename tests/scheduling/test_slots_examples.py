@@ -10,6 +10,8 @@ from hiring.scheduling.slots import Interval, Interviewer, SessionRequest, find_
 from tests.factories import MINUTES_15, WEEKDAYS_9_TO_5, meeting, session, starts
 from tests.factories import utc_on as utc
 
+pytestmark = pytest.mark.plain_data
+
 HOUR = timedelta(hours=1)
 EVERY_DAY_9_TO_5 = {day: ((time(9), time(17)),) for day in range(7)}
 

@@ -3,6 +3,8 @@
 
 from datetime import date, time, timedelta
 
+import pytest
+
 from hiring.scheduling.slots import (
     ANY_TIME,
     APART,
@@ -24,6 +26,8 @@ from hiring.scheduling.slots import (
 )
 from tests.factories import MINUTES_15, WEEKDAYS_9_TO_5, meeting, session
 from tests.factories import utc_on as utc
+
+pytestmark = pytest.mark.plain_data
 
 # 3 March 2025 is a Monday.
 MONDAY, TUESDAY, NEXT_MONDAY = utc(3, 3), utc(3, 4), utc(3, 10)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from itertools import combinations, pairwise, permutations
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,8 @@ from hiring.scheduling.slots import (
 )
 from tests.factories import MINUTES_15, WEEKDAYS_9_TO_5, meeting, session, starts
 from tests.factories import utc_on as utc
+
+pytestmark = pytest.mark.plain_data
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -18,6 +18,8 @@ from scorecards.aggregation import (
     vote_tally,
 )
 
+pytestmark = pytest.mark.plain_data
+
 
 def ratings_for(criterion_id, *scores):
     return [Rating(i, criterion_id, score) for i, score in enumerate(scores, start=1)]

@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from scorecards.agreement import krippendorff_alpha_ordinal
 
+pytestmark = pytest.mark.plain_data
+
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: four observers,
 # twelve units, values 1-5, None where an observer gave no value. Rows are observers.
 OBSERVERS = [

@@ -11,6 +11,8 @@ from scorecards.aggregation import SCALE, Criterion, Rating
 from scorecards.recommendation import Method, Outcome, Recommendation, Rule, Scorecard, evaluate
 from tests.factories import CRITERIA, METHODS
 
+pytestmark = pytest.mark.plain_data
+
 
 def card(name, interviewer_id, focus, vote, *ratings):
     return Scorecard(name, interviewer_id, focus, vote, tuple(ratings))

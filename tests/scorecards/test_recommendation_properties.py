@@ -17,6 +17,8 @@ from scorecards.aggregation import CATEGORIES, SCALE, VOTES, Criterion, Rating
 from scorecards.recommendation import Method, Outcome, Rule, Scorecard, VoteCounting, evaluate
 from tests.factories import CRITERIA, FIT, METHODS, SKILL
 
+pytestmark = pytest.mark.plain_data
+
 CRITERION_OF = {"skills": SKILL.id, "team_fit": FIT.id}
 # In the exhaustive runs each scorecard rates its focus with the score its vote suggests.
 SCORE_OF_VOTE = {"strong_no": 1, "no": 2, "yes": 3, "strong_yes": 4}

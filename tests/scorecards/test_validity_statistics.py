@@ -21,6 +21,8 @@ from scorecards.validity import (
     validity,
 )
 
+pytestmark = pytest.mark.plain_data
+
 # Scores as the reports pass them: a panel's mean of 1-4 scores (steps of a third or a quarter),
 # or one rater's score, so ties are the rule.
 PANEL_MEANS = sorted({round(1 + k / 12, 6) for k in range(37)})
