@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
@@ -34,12 +33,7 @@ def template_for(application, kind):
     """The text an email of `kind` about `application` starts from: the team's override, else
     the organisation's, else the built-in one. Free-form messages start from the built-in."""
     if kind != EmailTemplate.Kind.MESSAGE:
-        templates = EmailTemplate.objects.filter(
-            Q(team=application.opening.team_id) | Q(team=None), kind=kind
-        ).order_by()
-        # The team's own first, chosen here among the two rows at most: an ORDER BY with NULLS
-        # LAST cost more to build than the query (editing.on_stage), on every decision.
-        chosen = min(templates, key=lambda template: template.team_id is None, default=None)
+        chosen = EmailTemplate.objects.filter(kind=kind).team_first(application.opening.team_id)
         if chosen is not None:
             return placeholders.Text(chosen.subject, chosen.body)
     return placeholders.DEFAULTS[kind]
