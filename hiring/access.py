@@ -97,11 +97,14 @@ def get_application_for_pipeline(user, application_id, locked=False):
     return get_object_or_404(applications, pk=application_id)
 
 
-def get_panel_for_pipeline(user, application_id):
+def get_panel_for_pipeline(user, application_id, locked=False):
     """The panel of an application this user may schedule (get_application_for_pipeline's),
-    read with the application in one query."""
+    read with the application in one query. `locked`: for a booking, the panel's row (alone)
+    locked until the caller's transaction ends, read once for the check and the write."""
     panels = Panel.objects.select_related("application__candidate", "application__opening__team")
     panels = in_pipelines_run_by(user, panels, "application__opening__team")
+    if locked:
+        panels = panels.select_for_update(of=("self",))
     return get_object_or_404(panels, application=application_id)
 
 

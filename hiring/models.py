@@ -872,15 +872,19 @@ class Application(models.Model):
         """Change the stage and record who did it; the history keeps every move."""
         self.move_through([stage], by)
 
-    def move_through(self, stages, by, events=()):
+    def move_through(self, stages, by, events=(), saving=()):
         """Move through `stages` in turn at one moment (a decision to hire: decided, then
         offer), each move recorded with who made it, and the application saved once.
         `events`: the audit events of what the same write did first (AuditEvent.of), inserted
-        before the moves' own in their statement, or alone when there is no move."""
+        before the moves' own in their statement, or alone when there is no move. `saving`:
+        fields of the application the same write changed, saved in the move's UPDATE, or
+        alone when there is no move."""
         stages = [stage for stage in stages if stage != self.stage]
         events = list(events)
         if not stages:
             create_together(AuditEvent, events)
+            if saving:
+                self.save(update_fields=list(saving))
             return
         now = timezone.now()
         self.stage_changes.filter(left_at=None).update(left_at=now)
@@ -912,7 +916,7 @@ class Application(models.Model):
         create_together(StageChange, changes)
         create_together(AuditEvent, events)
         self.stage_changed_at = now
-        self.save(update_fields=["stage", "stage_changed_at"])
+        self.save(update_fields=["stage", "stage_changed_at", *saving])
         if self.stage == self.Stage.HIRED:
             from .checkins.checkins import schedule  # here: it imports these models
 

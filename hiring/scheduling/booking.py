@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -13,6 +13,7 @@ from scorecards import scoring
 from scorecards.models import Category, Feedback
 
 from .. import freshness
+from ..access import get_panel_for_pipeline
 from ..accounts import zones
 from ..email.notifications import interview_summary
 from ..models import (
@@ -380,19 +381,25 @@ def _still_free(panel, sessions, payload, locked=False):
     return False
 
 
-def book(panel, payload, by):
+def book(panel, payload, by, locked=False):
     """Book the option `payload` for the panel, or raise SlotTaken. Sends invites on commit.
 
     Returns the sessions it placed, each with the start it had before (None at a first
     booking); none when the panel already stands booked as `payload` (the same form posted
-    again): then nothing changes and nobody is invited twice.
+    again): then nothing changes and nobody is invited twice. `locked`: the panel was read
+    under its row lock in this transaction, so it is not read again.
     """
     try:
         with freshness.one_write():
-            panel = _lock_panel(panel.pk)
+            if not locked:
+                panel = _lock_panel(panel.pk)
             application = _lock_application(panel.pk)
+            # Each seat with its person, in one query: who scores the session.
+            seats = SessionInterviewer.objects.select_related("user")
             sessions = list(
-                panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers__user")
+                panel.sessions.filter(cancelled_at=None).prefetch_related(
+                    Prefetch("interviewers", queryset=seats)
+                )
             )
             entries = {entry["session"]: entry for entry in payload["sessions"]}
             if entries.keys() == {s.pk for s in sessions} and all(
@@ -415,7 +422,10 @@ def book(panel, payload, by):
             moments = [moment for session, before in placed for moment in (session.start, before)]
             figures.outdated(application.opening.team_id, [application.created_at, *moments])
             _assign_feedback(application, scorers, by)
-            keep_panel_booked(Application.objects.filter(pk=panel.application_id))
+            # Every open session now holds its time (_still_free took them all): the panel is
+            # booked, saved with the move (keep_panel_booked's answer, without its query).
+            newly_booked = [] if application.panel_booked else ["panel_booked"]
+            application.panel_booked = True
             moved = any(before for _, before in placed)
             booked = AuditEvent.of(
                 AuditEvent.Action.PANEL_BOOKED,
@@ -428,20 +438,39 @@ def book(panel, payload, by):
                 ),
             )
             moving = application.stage in (Application.Stage.APPLIED, Application.Stage.SCREEN)
-            application.move_through([Application.Stage.PANEL] if moving else [], by, [booked])
+            application.move_through(
+                [Application.Stage.PANEL] if moving else [], by, [booked], saving=newly_booked
+            )
     except IntegrityError as error:  # PostgreSQL's exclusion constraint: a booking raced ours
         raise SlotTaken from error
     return placed
 
 
-def reschedule(panel, payload, by):
-    """Move a booked panel to the option `payload` (book()), or raise ValidationError if it is
-    not booked; the moved sessions' invites go out again with a higher SEQUENCE."""
+def book_as(user, application_id, payload):
+    """book() by `user` of the panel of the application `application_id`, whose pipeline they
+    run (else Http404): one read, locked, for both."""
     with freshness.one_write():
-        _lock_panel(panel.pk)
+        panel = get_panel_for_pipeline(user, application_id, locked=True)
+        return book(panel, payload, user, locked=True)
+
+
+def reschedule(panel, payload, by, locked=False):
+    """Move a booked panel to the option `payload` (book()), or raise ValidationError if it is
+    not booked; the moved sessions' invites go out again with a higher SEQUENCE. `locked`: as
+    book()'s."""
+    with freshness.one_write():
+        if not locked:
+            panel = _lock_panel(panel.pk)
         if not is_booked(panel):
             raise ValidationError(gettext("This panel is not booked yet: book a time instead."))
-        return book(panel, payload, by)
+        return book(panel, payload, by, locked=True)
+
+
+def reschedule_as(user, application_id, payload):
+    """reschedule() by `user`, as book_as()."""
+    with freshness.one_write():
+        panel = get_panel_for_pipeline(user, application_id, locked=True)
+        return reschedule(panel, payload, user, locked=True)
 
 
 def _lock_panel(panel_id):
@@ -697,7 +726,7 @@ def candidate_pick(offer, index):
         _check_current(offer)
         if not 0 <= index < len(offer.options):
             raise ValidationError(gettext("Choose one of the times offered."))
-        book(offer.panel, offer.options[index], by=offer.created_by)
+        book(offer.panel, offer.options[index], by=offer.created_by, locked=True)
         offer.used_at = timezone.now()
         offer.save(update_fields=["used_at"])
     return offer

@@ -366,38 +366,45 @@ def _signed_option(value):
 @login_required
 @require_POST
 def panel_book(request, application_id):
-    return _place_option(request, application_id, booking.book)
+    return _place_option(request, application_id, booking.book_as)
 
 
 @login_required
 @require_POST
 def panel_reschedule(request, application_id):
     """Move a booked panel to another option: its invites go out again, saying what moved."""
-    return _place_option(request, application_id, booking.reschedule)
+    return _place_option(request, application_id, booking.reschedule_as)
 
 
-def _place_option(request, application_id, place):
-    panel = get_panel_for_pipeline(request.user, application_id)
-    application = panel.application
+def _place_option(request, application_id, place_as):
+    """place_as(), booking.book_as or reschedule_as, reads the panel it places for those who
+    schedule it, else Http404; so does an option that was not Teamfit's, before saying so."""
     try:
         option = _signed_option(request.POST.get("option", ""))
-        placed = place(panel, option, request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        get_panel_for_pipeline(request.user, application_id)  # an outsider learns nothing
+        return _times_again(request, application_id, " ".join(error.messages))
+    try:
+        placed = place_as(request.user, application_id, option)
+    except ValidationError as error:
+        return _times_again(request, application_id, " ".join(error.messages))
     except booking.SlotTaken:
-        messages.error(
-            request, _("Someone was booked into that time meanwhile. Here are fresh options.")
-        )
+        taken = _("Someone was booked into that time meanwhile. Here are fresh options.")
+        return _times_again(request, application_id, taken)
+    moves = [(session, before) for session, before in placed if before]
+    if moves:
+        messages.success(request, _moved_message(moves))
+    elif placed:
+        messages.success(request, _("Booked. Invites are on their way."))
     else:
-        moves = [(session, before) for session, before in placed if before]
-        if moves:
-            messages.success(request, _moved_message(moves))
-        elif placed:
-            messages.success(request, _("Booked. Invites are on their way."))
-        else:
-            messages.info(request, _("Already booked at that time: nobody was invited again."))
-        return redirect("panel", application_id=application.pk)
-    times = reverse("panel_times", args=[application.pk])
+        messages.info(request, _("Already booked at that time: nobody was invited again."))
+    return redirect("panel", application_id=application_id)
+
+
+def _times_again(request, application_id, error):
+    """Back to the panel's times, searched as before, saying why the option was not placed."""
+    messages.error(request, error)
+    times = reverse("panel_times", args=[application_id])
     return redirect(f"{times}?{request.POST.get('search', '')}")
 
 
