@@ -207,8 +207,9 @@ def excuse(feedback, by, reason):
 
 def record_decision(application, by, outcome, rationale=""):
     """Record the decision; one that departs from the recommendation waits for a second member.
-    The record returned holds the panel's feedback it was decided on as `record.panel`: the
-    reply shows the recommendation without reading the panel again."""
+    The record returned holds the panel's feedback it was decided on as `record.panel`, and the
+    recommendation in the stored language as `record.recommended`: the reply shows them
+    without reading the panel or evaluating the rule again."""
     # Its candidate: the email a decision queues; its decision: whether there is one.
     return _recorded(lambda: _locked(application, "candidate", "decision"), by, outcome, rationale)
 
@@ -245,7 +246,7 @@ def _recorded(read_locked, by, outcome, rationale):
                 recommendation_reasons=list(recommended.reasons),
                 recorded_by=by,
             )
-            record.panel = feedback
+            record.panel, record.recommended = feedback, recommended
             if record.departs and not record.rationale:
                 raise ValidationError(
                     _("This departs from the recommendation: give the team's rationale.")

@@ -1,9 +1,11 @@
 """The debrief and the team's decision."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -64,7 +66,12 @@ def _decision_context(user, application, feedback, context):
         vote_counting_phrase=VOTE_COUNTING_PHRASES[application.decision_rule["vote_counting"]],
     )
     if readable:
-        context["recommendation"] = decisions.recommend(application, feedback)
+        # A decision just recorded evaluated the rule in the stored language: the same words
+        # for a reader of that language.
+        recommendation = getattr(context["decision"], "recommended", None)
+        if recommendation is None or translation.get_language() != settings.LANGUAGE_CODE:
+            recommendation = decisions.recommend(application, feedback)
+        context["recommendation"] = recommendation
         context["recommendation_label"] = Outcome(context["recommendation"].outcome).label
     context.setdefault("decision_form", DecisionForm())
     return context

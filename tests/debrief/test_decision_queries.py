@@ -84,3 +84,22 @@ def test_the_reply_shows_the_decision_that_departs_and_waits_for_confirmation(cl
     # Not for the one who recorded it.
     assert reverse("confirm_decision", args=[application.pk]) not in response.text
     assert Application.objects.get(pk=application.pk).stage == Application.Stage.DEBRIEF
+
+
+def test_the_reply_shows_the_recommendation_in_the_readers_language_the_record_keeps_english(
+    client, team, member
+):
+    english, german = opened_debrief(team, 2), opened_debrief(team, 2)
+    client.force_login(member)
+
+    _queries, english_reply = record_hire(client, english)
+    member.language = "de"
+    member.save(update_fields=["language"])
+    _queries, german_reply = record_hire(client, german)
+
+    assert "quorum met: 2 scorecards" in english_reply.text
+    assert "Quorum erreicht: 2 Bewertungsbögen" in german_reply.text
+    assert "quorum met" not in german_reply.text
+    for application in (english, german):
+        reasons = Decision.objects.get(application=application).recommendation_reasons
+        assert reasons[0].startswith("quorum met: 2 scorecards")
