@@ -2,6 +2,7 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,7 +12,7 @@ from hiring.models import AuditEvent, create_together, stored_words
 
 from . import aggregation
 from .access import get_feedback_for_author
-from .models import Feedback, FeedbackRevision, Rating, Vote
+from .models import Criterion, Feedback, FeedbackRevision, Rating, Vote
 
 
 def assign(
@@ -47,11 +48,16 @@ def assign_each(application, assignments, assigned_by, criteria=None, existing=N
         raise ValidationError(_("Choose a scorecard for this opening first."))
     if application.is_closed:
         raise ValidationError(_("This application is closed."))
-    version = opening.scorecard.current_version()
     asked = {(person.pk, focus) for person, focus, _session, _practice in assignments}
     of_focus = {focus: [] for _person, focus in asked}
     wanted = criteria and {criterion.pk for criterion in criteria}
-    for criterion in version.criteria.filter(category__in=list(of_focus)):
+    # The scorecard's newest version's criteria on these focuses, each with its version, in
+    # one query: a focus without any is refused below, before the version is needed.
+    newest = opening.scorecard.versions.order_by("-number").values("pk")[:1]
+    version = None
+    found = Criterion.objects.filter(version=Subquery(newest), category__in=list(of_focus))
+    for criterion in found.select_related("version"):
+        version = criterion.version
         if not wanted or criterion.pk in wanted:
             of_focus[criterion.category].append(criterion)
     for focus_criteria in of_focus.values():

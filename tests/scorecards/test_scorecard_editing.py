@@ -149,6 +149,22 @@ def test_submitted_revision_still_shows_the_criterion_it_was_given_on(submitted_
     assert (rating.score, rating.notes) == (3, "Clear")
 
 
+def test_a_scorecard_assigned_after_the_edit_is_given_the_new_versions_criteria(
+    submitted_feedback, teammate
+):
+    scorecard = submitted_feedback.application.opening.scorecard
+    skills = only(scorecard, Category.SKILLS)
+    editing.update_criterion(scorecard, skills.key, fields_of(skills, name="Debugging"))
+
+    later = scoring.assign(
+        submitted_feedback.application, teammate, Category.SKILLS, assigned_by=teammate
+    )
+
+    assert later.version.number == 2
+    assert [(c.version.number, c.name) for c in later.criteria.all()] == [(2, "Debugging")]
+    assert submitted_feedback.version.number == 1
+
+
 def test_further_edits_go_to_the_new_version_in_place(submitted_feedback):
     scorecard = submitted_feedback.application.opening.scorecard
     skills = only(scorecard, Category.SKILLS)
