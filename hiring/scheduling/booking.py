@@ -123,9 +123,10 @@ def is_booked(panel):
 
 def keep_panel_booked(applications):
     """Application.panel_booked of `applications` (a query) as their panels' sessions now
-    stand. Booking and cancelling call it under the application's lock (_lock_application), so
-    they set it one after another, each from what the one before committed; rows made in bulk
-    (the benchmark's) get it once made."""
+    stand. Cancelling calls it under the application's lock (_lock_application), as booking
+    sets the flag (every open session then holds a time), so they set it one after another,
+    each from what the one before committed; rows made in bulk (the benchmark's) get it once
+    made."""
     holding = InterviewSession.objects.filter(HOLDS_TIME, panel__application=OuterRef("pk"))
     applications.update(panel_booked=Exists(holding))
 
