@@ -121,6 +121,8 @@ CHANGED_RUNS = 5
 # The busy pass's worker rests this long between two runs of report warming.
 WORKER_PAUSE_S = 1.0
 WRITE_KINDS = ("submission", "move", "decision", "booking")
+# --busy: the writer tries up to this many cards for a booking before writing another kind.
+BOOKING_ATTEMPTS = 5
 
 
 def slot_finder_case(seed=7):
@@ -853,6 +855,18 @@ class Writer:
         return self.rng.choice(members), path, data, {"HX-Request": "true"}, (200, None)
 
     def booking(self):
+        """A booking of the first of BOOKING_ATTEMPTS cards in screen that finds a time (on
+        the generated calendars most fortnights are full for one of four people); the panel
+        made for a card with none goes again, unwritten."""
+        for _attempt in range(BOOKING_ATTEMPTS):
+            with transaction.atomic():
+                booking_post = self._booking_post()
+                if booking_post is not None:
+                    return booking_post
+                transaction.set_rollback(True)
+        return None
+
+    def _booking_post(self):
         application = self.pick(
             Application.objects.filter(stage=Application.Stage.SCREEN, panel=None).select_related(
                 "opening__team"
