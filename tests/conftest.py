@@ -1,5 +1,7 @@
 import os
 import shutil
+import time
+import warnings
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
@@ -204,6 +206,43 @@ def main_pages(team, member, teammate, peer, recruiter, leadership, org_admin):
         "opening on the careers page": (None, f"/careers/{opening.pk}/"),
         "candidate's status page": (None, booked.status_url()),
     }
+
+
+# How long the test databases' teardown waits for the sessions of processes the tests started
+# (workers, subprocesses) to leave: a process that exited leaves its server session behind a
+# moment, and PostgreSQL refuses to drop a database someone is still connected to.
+SESSIONS_LEAVE_S = 10
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, dropped once every other session on them has left; one
+    still there after SESSIONS_LEAVE_S is ended, so the drop succeeds, and named in a warning
+    (which process left it is then to be found)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        others = (
+            "SELECT pid, application_name, state, left(query, 80) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        deadline = time.monotonic() + SESSIONS_LEAVE_S
+        while True:
+            cursor.execute(others)
+            left = cursor.fetchall()
+            if not left or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        for pid, application, state, query in left:
+            warnings.warn(
+                f"Ended a session left on the test database: pid {pid}, application"
+                f" {application!r}, {state}, last query {query!r}",
+                stacklevel=1,
+            )
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 @pytest.fixture(scope="session")
