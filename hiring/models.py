@@ -1434,6 +1434,11 @@ def stored_words():
     return translation.override(settings.LANGUAGE_CODE)
 
 
+def reads_stored_words():
+    """Whether the active language is the one stored_words() writes in."""
+    return translation.get_language() == settings.LANGUAGE_CODE
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("The audit trail is append-only.")

@@ -1,12 +1,12 @@
 import os
 import shutil
-import time
 import warnings
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
@@ -22,7 +22,7 @@ from tests.factories import (
     nine_to_five,
     submitted,
 )
-from tests.services import require
+from tests.services import require, wait_for
 
 # No per-example deadline: a loaded CI machine makes any time limit flaky.
 hypothesis_settings.register_profile("teamfit", deadline=None)
@@ -221,12 +221,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     (which process left it is then to be found). Never fails the run: at worst the drop fails
     as it would have."""
     yield
-    from django.db import DatabaseError, connection
-
     if connection.vendor != "postgresql":
         return
     with django_db_blocker.unblock():
-        connection.close()  # a session of its own: the tests' may have been cut (faults)
+        connection.close()  # a session of its own: the server may have closed the tests'
         try:
             _end_other_sessions(connection)
         except DatabaseError as error:
@@ -240,15 +238,14 @@ def _end_other_sessions(connection):
         "SELECT pid, application_name, state, left(query, 80) FROM pg_stat_activity"
         " WHERE datname = current_database() AND pid <> pg_backend_pid()"
     )
-    deadline = time.monotonic() + SESSIONS_LEAVE_S
     with connection.cursor() as cursor:
-        while True:
+
+        def left():
             cursor.execute(others)
-            left = cursor.fetchall()
-            if not left or time.monotonic() > deadline:
-                break
-            time.sleep(0.2)
-        for pid, application, state, query in left:
+            return cursor.fetchall()
+
+        wait_for(lambda: not left(), SESSIONS_LEAVE_S)
+        for pid, application, state, query in left():
             warnings.warn(
                 f"Ended a session left on the test database: pid {pid}, application"
                 f" {application!r}, {state}, last query {query!r}",

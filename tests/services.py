@@ -1,6 +1,7 @@
 """Tests that need a real service skip on a laptop without it, and fail under CI (CI=true)."""
 
 import os
+import time
 
 import pytest
 
@@ -12,3 +13,13 @@ def require(service, available, how_to_fix):
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI must exercise {service}. {message}")
     pytest.skip(message)
+
+
+def wait_for(condition, seconds=60):
+    """Whether condition() came true within `seconds`, asked every 0.2 s."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False

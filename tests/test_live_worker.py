@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,7 +28,7 @@ from hiring.tasks import send_invitation, send_session_invites
 from hiring.teams import invitations
 from tests.email import broker_throughput
 from tests.factories import ApplicationFactory, UserFactory
-from tests.services import require
+from tests.services import require, wait_for
 
 pytestmark = pytest.mark.live_worker
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,15 +115,6 @@ def start_worker(transactional_db, tmp_path):
 def worker(start_worker):
     """A `celery worker` process on a queue of its own, writing emails to files."""
     return start_worker()
-
-
-def wait_for(condition, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_invitation_is_emailed_by_the_worker_once_committed(worker):

@@ -1,11 +1,9 @@
 """The debrief and the team's decision."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -16,7 +14,7 @@ from scorecards.recommendation import METHOD_PHRASES, VOTE_COUNTING_PHRASES, Out
 
 from .. import freshness
 from ..access import get_application_for_debrief
-from ..models import Decision
+from ..models import Decision, reads_stored_words
 from . import decisions
 from .forms import DecisionForm, ExcuseForm
 
@@ -69,7 +67,7 @@ def _decision_context(user, application, feedback, context):
         # A decision just recorded evaluated the rule in the stored language: the same words
         # for a reader of that language.
         recommendation = getattr(context["decision"], "recommended", None)
-        if recommendation is None or translation.get_language() != settings.LANGUAGE_CODE:
+        if recommendation is None or not reads_stored_words():
             recommendation = decisions.recommend(application, feedback)
         context["recommendation"] = recommendation
         context["recommendation_label"] = Outcome(context["recommendation"].outcome).label
