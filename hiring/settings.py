@@ -237,8 +237,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 # A report page that took this long to compute is served as it was after a change, with when
-# that was, while a worker computes it again (hiring/reports/cached.py).
-REPORTS_IN_BACKGROUND_AFTER_S = float(env("REPORTS_IN_BACKGROUND_AFTER_S", "0.5"))
+# that was, while a worker computes it again (hiring/reports/cached.py): about twenty times a
+# plain page, the longest a reader waits for a report.
+REPORTS_IN_BACKGROUND_AFTER_S = float(env("REPORTS_IN_BACKGROUND_AFTER_S", "0.1"))
 CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {"task": "hiring.tasks.send_due_reminders", "schedule": 300},
     "refresh-calendar-feeds": {"task": "hiring.tasks.refresh_calendar_feeds", "schedule": 3600},

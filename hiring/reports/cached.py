@@ -55,17 +55,18 @@ def report_data(scope, teams):
         names = dict(calibrated.values_list("pk", "display_name"))
         stages, to_decision = queries.time_in_stage(scope)
         load = queries.interviewer_load(scope)
+        overdue, next_overdue_at = queries.overdue_feedback(scope)
         data = {
             "funnel": queries.funnel(scope),
             "time_in_stage": stages,
             "to_decision": to_decision,
             "to_hire": queries.time_to_hire(scope),
-            "overdue": queries.overdue_feedback(scope),
+            "overdue": overdue,
             "load": load,
             "load_by_interviewer": queries.load_by_interviewer(load),
             "calibration": queries.calibration(scope, names),
             "agreement": queries.rater_agreement(scope),
-            "good_until": queries.next_overdue_at(scope),
+            "good_until": next_overdue_at,
         }
         return data, data["good_until"]
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
-from django.db.models import Count, F, Min
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from scorecards import agreement
@@ -123,24 +123,25 @@ def _unwritten(scope):
 
 
 def overdue_feedback(scope, now=None):
+    """The overdue scorecards per interviewer, most first, and when the next interview with an
+    unwritten scorecard ends (the report changes then): one pass over the unwritten ones."""
     now = now or timezone.now()
-    return list(
+    per_interviewer = list(
         _unwritten(scope)
-        .filter(session__end__lt=now)
         .values(interviewer_name=F("interviewer__display_name"))
-        .annotate(overdue=Count("pk"))
+        .annotate(
+            overdue=Count("pk", filter=Q(session__end__lt=now)),
+            next_end=Min("session__end", filter=Q(session__end__gte=now)),
+        )
         .order_by("-overdue", "interviewer_name")
     )
-
-
-def next_overdue_at(scope, now=None):
-    """When the next interview with an unwritten scorecard ends: the overdue report changes."""
-    now = now or timezone.now()
-    return (
-        _unwritten(scope)
-        .filter(session__end__gte=now)
-        .aggregate(first=Min("session__end"))["first"]
-    )
+    overdue = [
+        {"interviewer_name": row["interviewer_name"], "overdue": row["overdue"]}
+        for row in per_interviewer
+        if row["overdue"]
+    ]
+    next_end = min((row["next_end"] for row in per_interviewer if row["next_end"]), default=None)
+    return overdue, next_end
 
 
 def interviewer_load(scope):
