@@ -15,11 +15,11 @@ def require(service, available, how_to_fix):
     pytest.skip(message)
 
 
-def wait_for(condition, seconds=60):
-    """Whether condition() came true within `seconds`, asked every 0.2 s."""
+def wait_for(condition, seconds=60, every=0.2):
+    """Whether condition() came true within `seconds`, asked `every` so many seconds."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(0.2)
+        time.sleep(every)
     return False

@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.services import wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 QUEUE = "throughput"
 
@@ -53,15 +55,6 @@ def start_worker(var_dir, log_path, concurrency):
         return subprocess.Popen(
             command, cwd=ROOT, env=environment(var_dir), stdout=log, stderr=subprocess.STDOUT
         )
-
-
-def wait_for(condition, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def finished(log_path):
@@ -106,7 +99,7 @@ def measure(count, concurrency=2, emails=False, timeout=300):
             migrate(var_dir)
         worker = start_worker(var_dir, log_path, concurrency)
         try:
-            if not wait_for(lambda: " ready." in log_path.read_text(), 60):
+            if not wait_for(lambda: " ready." in log_path.read_text(), 60, every=0.05):
                 raise RuntimeError(f"The worker did not start:\n{log_path.read_text()}")
             app = producer(var_dir)
             started = time.monotonic()
@@ -116,7 +109,7 @@ def measure(count, concurrency=2, emails=False, timeout=300):
                 else:
                     app.send_task("celery.accumulate", args=(number,))
             enqueued = time.monotonic() - started
-            if not wait_for(lambda: finished(log_path) >= count, timeout):
+            if not wait_for(lambda: finished(log_path) >= count, timeout, every=0.05):
                 raise RuntimeError(f"{finished(log_path)} of {count} done in {timeout} s")
             elapsed = time.monotonic() - started
         finally:

@@ -22,6 +22,7 @@ from hiring.teams.invitations import invite
 from scorecards import scoring
 from scorecards.models import FeedbackRevision
 
+from ..services import wait_for
 from .client import Client, form_actions, form_fields, signed_in
 from .data import DOMAIN
 
@@ -360,7 +361,7 @@ def worker_crash(world, stack, sink, broker_url, queue, count=30, seconds=60):
 def kill_mid_send(stack, sink):
     """SIGKILL the first worker once all four pool processes wait for their 250, so it dies
     mid-send; start it again a second later. Returns how many processes died."""
-    wait_for(lambda: sink.in_flight >= 4, 20)
+    wait_for(lambda: sink.in_flight >= 4, 20, every=0.05)
     killed = stack.kill_worker(0)
     time.sleep(1)
     stack.restart_worker(0)
@@ -375,7 +376,9 @@ def give_back_held_tasks(broker_url, queue, sink):
     held = held_tasks(broker_url, queue, INVITATION_TASK)
     restore(broker_url, held)
     sink.touch()
-    wait_for(lambda: not set(held) & set(held_tasks(broker_url, queue, INVITATION_TASK)), 30)
+    wait_for(
+        lambda: not set(held) & set(held_tasks(broker_url, queue, INVITATION_TASK)), 30, every=0.05
+    )
     return held
 
 
@@ -396,12 +399,6 @@ def tally(sink, emails):
         {"duplicates": len(repeated), "duplicates with the same Message-ID": same_id},
         details=[f"lost: {email}" for email in lost],
     )
-
-
-def wait_for(condition, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and not condition():
-        time.sleep(0.05)
 
 
 def settle(sink, wanted, broker_url, queue, deadline):
