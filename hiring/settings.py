@@ -238,7 +238,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 # A report page that took this long to compute is served as it was after a change, with when
 # that was, while a worker computes it again (hiring/reports/cached.py): about twenty times a
-# plain page, the longest a reader waits for a report.
+# plain page: a report slower than that keeps no reader waiting after a change.
 REPORTS_IN_BACKGROUND_AFTER_S = float(env("REPORTS_IN_BACKGROUND_AFTER_S", "0.1"))
 CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {"task": "hiring.tasks.send_due_reminders", "schedule": 300},
