@@ -76,6 +76,15 @@ def decisions_to_confirm(user):
     return _section(
         Decision.objects.to_confirm_by(user)
         .select_related("application__candidate", "application__opening", "recorded_by")
+        # What the list shows: not the rationale and reasons, nor the rest of each row.
+        .only(
+            "outcome",
+            "recorded_at",
+            "application__candidate__name",
+            "application__opening__title",
+            "recorded_by__display_name",
+            "recorded_by__email",
+        )
         .order_by("recorded_at", "pk")
     )
 
@@ -86,6 +95,15 @@ def scorecards_to_write(user, now):
     feedback = (
         Feedback.objects.outstanding_for(user)
         .select_related("application__candidate", "application__opening", "session")
+        # What the list shows, and when each is due.
+        .only(
+            "focus",
+            "application__candidate__name",
+            "application__opening__title",
+            "session__start",
+            "session__end",
+            "session__cancelled_at",
+        )
         .order_by(F("session__end").asc(nulls_last=True), "pk")
     )
     section = _section(feedback)
@@ -172,9 +190,17 @@ def offers_to_send(user):
         drafts = Offer.objects.filter(pk__in=drafts.values("pk"))
     drafts = in_pipelines_run_by(user, drafts, "application__opening__team")
     return _section(
-        drafts.select_related(
-            "application__candidate", "application__opening__team", "created_by"
-        ).order_by("created_at", "pk")
+        drafts.select_related("application__candidate", "application__opening__team", "created_by")
+        # What the list shows: not the terms, nor the rest of each row.
+        .only(
+            "title",
+            "created_at",
+            "application__candidate__name",
+            "application__opening__team__name",
+            "created_by__display_name",
+            "created_by__email",
+        )
+        .order_by("created_at", "pk")
     )
 
 
