@@ -28,8 +28,8 @@ logger = logging.getLogger(__name__)
 
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
-DATA, PAGE = "report-data-2", "report-page-2"
-VALIDITY_DATA, VALIDITY_PAGE = "validity-data-1", "validity-page-1"
+DATA, PAGE = "report-data-3", "report-page-2"
+VALIDITY_DATA, VALIDITY_PAGE = "validity-data-2", "validity-page-1"
 # The validity figures of a set of rows, whatever the zone that read them.
 VALIDITY_FIGURES = "validity-figures-1"
 # Rows of the reports' tables per interviewer shown on the page.
@@ -46,9 +46,26 @@ def teams_scope(teams, start, end):
     return queries.scope_for(teams, start, end)
 
 
+def _timed(compute):
+    """compute() for freshness.cached(), its value kept with the seconds it took: a page made
+    from it later (in another language, say) knows what computing it after a change costs."""
+
+    def timed():
+        began = time.monotonic()
+        value, good_until = compute()
+        return (value, time.monotonic() - began), good_until
+
+    return timed
+
+
 def report_data(scope, teams):
     """Every report's figures, kept until one of the teams changes or an interview ends with
     its scorecard unwritten (the overdue report changes then)."""
+    return _timed_report_data(scope, teams)[0]
+
+
+def _timed_report_data(scope, teams):
+    """report_data(), and the seconds it took when it was computed."""
 
     def compute():
         calibrated = User.objects.filter(pk__in=list(scope.totals.calibration))
@@ -72,7 +89,7 @@ def report_data(scope, teams):
 
     # Periods and weeks are read in the current time zone.
     key = (scope.start, scope.end, timezone.get_current_timezone_name())
-    return freshness.cached(DATA, key, teams, compute)
+    return freshness.cached(DATA, key, teams, _timed(compute))
 
 
 class _Outdated(Exception):
@@ -80,10 +97,11 @@ class _Outdated(Exception):
 
 
 def _page(name, parts, teams, render, refresh, version="data_version"):
-    """freshness.cached() for a report page, as (html, as_of). as_of is None when the page is
-    up to date. When it is not, and it took REPORTS_IN_BACKGROUND_AFTER_S or more to compute
-    last time, and `refresh` is given (a request's, not a worker's): the page as last computed,
-    with when, and refresh() is called once to have a worker compute it again."""
+    """freshness.cached() for a report page, as (html, as_of); render() gives (html, good_until,
+    the seconds its figures took to compute). as_of is None when the page is up to date. When it
+    is not, and it took REPORTS_IN_BACKGROUND_AFTER_S or more to compute last time, and
+    `refresh` is given (a request's, not a worker's): the page as last computed, with when, and
+    refresh() is called once to have a worker compute it again."""
     # Whose teams it covers is part of what it is: another reader's teams make another page.
     covered = sorted(team.pk for team in teams)
     latest_key = freshness.cache_key(f"{name}-latest", (parts, covered))
@@ -95,9 +113,11 @@ def _page(name, parts, teams, render, refresh, version="data_version"):
         if slow and refresh is not None:
             raise _Outdated(latest)
         began = time.monotonic()
-        html, good_until = render()
-        # A page found slow stays so: this time its figures may have been cached already.
-        seconds = max(time.monotonic() - began, latest["seconds"] if latest else 0)
+        html, good_until, figures_seconds = render()
+        # Its figures may have been cached already (computed for another page): what computing
+        # it costs after a change is their time then. A page whose figures computed quickly
+        # again, as a small organisation's do, is computed for its readers again.
+        seconds = max(time.monotonic() - began, figures_seconds)
         cache.set(latest_key, {"html": html, "at": timezone.now(), "seconds": seconds}, None)
         if refresh is None:  # a worker's: the way is free for the next refresh
             cache.delete(refreshing_key)
@@ -123,7 +143,7 @@ def report_html(scope, teams, query, refresh=None):
     computed if it is out of date (see _page)."""
 
     def render_report():
-        data = report_data(scope, teams)
+        data, seconds = _timed_report_data(scope, teams)
         bars = {
             "funnel": charts.bar_chart(
                 _("Applications reaching each stage"), data["funnel"], "stage", "reached"
@@ -152,7 +172,8 @@ def report_html(scope, teams, query, refresh=None):
             "charts": bars,
             "leaning_min": leaning_min,
         }
-        return render_to_string("hiring/reports/reports.html#report", context), data["good_until"]
+        html = render_to_string("hiring/reports/reports.html#report", context)
+        return html, data["good_until"], seconds
 
     # Its words are in the current language: each language has its own page.
     key = (
@@ -174,6 +195,11 @@ def validity_data(scope, teams, leaving_out=()):
     """The validity page's figures (hiring/reports/validity.py) without the hires
     `leaving_out` (validity.own_hires), kept until what it reads of one of the teams changes
     (their hires_version: a hire, its scorecards and check-ins, a name it shows)."""
+    return _timed_validity_data(scope, teams, leaving_out)[0]
+
+
+def _timed_validity_data(scope, teams, leaving_out=()):
+    """validity_data(), and the seconds it took when it was computed."""
 
     def compute():
         data = validity.rows(scope, leaving_out)
@@ -188,7 +214,7 @@ def validity_data(scope, teams, leaving_out=()):
 
     # The period is read in the current time zone.
     key = (scope.start, scope.end, timezone.get_current_timezone_name(), leaving_out)
-    return freshness.cached(VALIDITY_DATA, key, teams, compute, "hires_version")
+    return freshness.cached(VALIDITY_DATA, key, teams, _timed(compute), "hires_version")
 
 
 def validity_html(scope, teams, query, leaving_out=(), refresh=None):
@@ -196,7 +222,7 @@ def validity_html(scope, teams, query, leaving_out=(), refresh=None):
     computed if it is out of date (see _page)."""
 
     def render_report():
-        data = validity_data(scope, teams, leaving_out)
+        data, seconds = _timed_validity_data(scope, teams, leaving_out)
         context = {
             **data,
             "scope": scope,
@@ -210,7 +236,8 @@ def validity_html(scope, teams, query, leaving_out=(), refresh=None):
             "weak_below": WEAK_BELOW,
             "level": round(100 * LEVEL),
         }
-        return render_to_string("hiring/reports/validity.html#report", context), None
+        html = render_to_string("hiring/reports/validity.html#report", context)
+        return html, None, seconds
 
     key = (
         scope.start,

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from hiring import tasks
-from tests.factories import ApplicationFactory, OpeningFactory
+from hiring.models import User
+from hiring.reports import cached
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
 from tests.test_live_worker import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,6 +62,61 @@ def test_a_report_quick_to_compute_is_computed_for_its_reader(client, leadership
 
     assert "<td>Applied</td><td>2</td>" in page
     assert "being brought up to date" not in page
+
+
+class Clock:
+    """time.monotonic() as hiring/reports/cached.py reads it, each call `step` seconds after
+    the one before: how long a report takes to compute, set by the test."""
+
+    def __init__(self, step):
+        self.now, self.step = 0.0, step
+
+    def monotonic(self):
+        self.now += self.step
+        return self.now
+
+
+@pytest.fixture
+def clock(settings, monkeypatch):
+    settings.REPORTS_IN_BACKGROUND_AFTER_S = 0.5
+    clock = Clock(step=1)  # each computation takes seconds: slow
+    monkeypatch.setattr(cached, "time", clock)
+    return clock
+
+
+def test_a_report_quick_to_compute_again_is_computed_for_its_reader_again(
+    client, leadership, team, clock
+):
+    opening = OpeningFactory(team=team)
+    ApplicationFactory(opening=opening)
+    client.force_login(leadership)
+    client.get("/reports/")
+    ApplicationFactory(opening=opening)
+    clock.step = 0.001  # from now on a computation takes milliseconds
+
+    # Slow last time: as it was, while the worker (at once, in the tests) computes it quickly.
+    assert "being brought up to date" in client.get("/reports/").content.decode()
+    ApplicationFactory(opening=opening)
+    page = client.get("/reports/").content.decode()
+
+    assert "<td>Applied</td><td>3</td>" in page
+    assert "being brought up to date" not in page
+
+
+def test_a_page_made_from_figures_computed_for_another_knows_they_were_slow(
+    client, leadership, team, clock
+):
+    opening = OpeningFactory(team=team)
+    ApplicationFactory(opening=opening)
+    german = UserFactory(role=User.Role.LEADERSHIP, language="de")
+    client.force_login(leadership)
+    client.get("/reports/")  # the figures, computed slowly
+    clock.step = 0.001
+    client.force_login(german)
+    client.get("/reports/")  # their page, quickly, from the same figures
+    ApplicationFactory(opening=opening)
+
+    assert "Diese Zahlen" in client.get("/reports/").content.decode()
 
 
 def test_the_validity_page_is_served_as_it_was_too(client, leadership, team, slow_reports):
