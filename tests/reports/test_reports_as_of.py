@@ -12,6 +12,7 @@ from hiring import tasks
 from hiring.models import User
 from hiring.reports import cached
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.reports.test_validity import hires
 from tests.test_live_worker import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,6 +118,23 @@ def test_a_page_made_from_figures_computed_for_another_knows_they_were_slow(
     ApplicationFactory(opening=opening)
 
     assert "Diese Zahlen" in client.get("/reports/").content.decode()
+
+
+def test_a_validity_page_made_from_figures_computed_for_another_zone_knows_they_were_slow(
+    client, leadership, member, team, clock
+):
+    opening = OpeningFactory(team=team)
+    hires(opening, member, 5)
+    # Lisbon's clocks read as London's all year: the same days, hires and figures.
+    lisbon = UserFactory(role=User.Role.LEADERSHIP, time_zone="Europe/Lisbon")
+    client.force_login(leadership)
+    client.get("/reports/validity/")  # the figures, computed slowly
+    clock.step = 0.001
+    client.force_login(lisbon)
+    client.get("/reports/validity/")  # their page, quickly, from the same figures
+    OpeningFactory(team=team)  # an opening saved: its hires may have moved, read again
+
+    assert "These figures are as of" in client.get("/reports/validity/").content.decode()
 
 
 def test_the_validity_page_is_served_as_it_was_too(client, leadership, team, slow_reports):
