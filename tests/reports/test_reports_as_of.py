@@ -104,37 +104,29 @@ def test_a_report_quick_to_compute_again_is_computed_for_its_reader_again(
     assert "being brought up to date" not in page
 
 
+@pytest.mark.parametrize(
+    ("url", "other_reader", "label"),
+    [
+        ("/reports/", {"language": "de"}, "Diese Zahlen sind vom"),
+        # Lisbon's clocks read as London's all year: the same days, hires and figures.
+        ("/reports/validity/", {"time_zone": "Europe/Lisbon"}, "These figures are as of"),
+    ],
+)
 def test_a_page_made_from_figures_computed_for_another_knows_they_were_slow(
-    client, leadership, team, clock
+    client, leadership, member, team, clock, url, other_reader, label
 ):
     opening = OpeningFactory(team=team)
     ApplicationFactory(opening=opening)
-    german = UserFactory(role=User.Role.LEADERSHIP, language="de")
-    client.force_login(leadership)
-    client.get("/reports/")  # the figures, computed slowly
-    clock.step = 0.001
-    client.force_login(german)
-    client.get("/reports/")  # their page, quickly, from the same figures
-    ApplicationFactory(opening=opening)
-
-    assert "Diese Zahlen" in client.get("/reports/").content.decode()
-
-
-def test_a_validity_page_made_from_figures_computed_for_another_zone_knows_they_were_slow(
-    client, leadership, member, team, clock
-):
-    opening = OpeningFactory(team=team)
     hires(opening, member, 5)
-    # Lisbon's clocks read as London's all year: the same days, hires and figures.
-    lisbon = UserFactory(role=User.Role.LEADERSHIP, time_zone="Europe/Lisbon")
+    other = UserFactory(role=User.Role.LEADERSHIP, **other_reader)
     client.force_login(leadership)
-    client.get("/reports/validity/")  # the figures, computed slowly
+    client.get(url)  # the figures, computed slowly
     clock.step = 0.001
-    client.force_login(lisbon)
-    client.get("/reports/validity/")  # their page, quickly, from the same figures
-    OpeningFactory(team=team)  # an opening saved: its hires may have moved, read again
+    client.force_login(other)
+    client.get(url)  # their page, quickly, from the same figures
+    OpeningFactory(team=team)  # an opening saved: its team's figures and hires are read again
 
-    assert "These figures are as of" in client.get("/reports/validity/").content.decode()
+    assert label in client.get(url).content.decode()
 
 
 def test_the_validity_page_is_served_as_it_was_too(client, leadership, team, slow_reports):
