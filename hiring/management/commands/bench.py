@@ -384,16 +384,19 @@ class Command(BaseCommand):
             return
         add_floor_page()
         cache.clear()  # so each page's first request is measured uncached
+        # Chosen once, before any write: both passes measure the same pages (the busy writes
+        # may submit the scorecard the feedback form's page shows, once they started).
+        pages = pages_to_measure()
         result = {
             "scale": options["scale"] if options["applications"] is None else "custom",
             "database": connection.vendor,
             "debug": settings.DEBUG,
             "data": data_sizes(),
-            "pages": measure_pages(options["runs"]),
+            "pages": measure_pages(pages, options["runs"]),
         }
         if options["busy"]:
             self.progress(f"Busy: a write every {options['write_interval']:g} s while measuring.")
-            result["busy"] = measure_busy(options["runs"], options["write_interval"])
+            result["busy"] = measure_busy(pages, options["runs"], options["write_interval"])
         # After the busy pass: its writer holds no lock then (SQLite has one writer at a time).
         result["apply"] = measure_apply(options["runs"])
         result["slot_finder"] = measure_slot_finder(options["runs"])
@@ -529,11 +532,11 @@ def open_opening():
     return Opening.objects.filter(status=Opening.Status.OPEN).order_by("pk").first()
 
 
-def measure_pages(runs, pace_s=None, changing=False):
-    """Each page's cold, warm and, when `changing`, first request after a change to what it
-    shows (changed_ms)."""
+def measure_pages(pages, runs, pace_s=None, changing=False):
+    """Each of `pages` (pages_to_measure()): its cold, warm and, when `changing`, first request
+    after a change to what it shows (changed_ms)."""
     clients, results = {None: Client()}, {}  # None: an anonymous visitor
-    for name, user, path, change in pages_to_measure():
+    for name, user, path, change in pages:
         key = user and user.pk
         if key not in clients:
             clients[key] = Client()
@@ -578,7 +581,7 @@ def measure_pages(runs, pace_s=None, changing=False):
     return results
 
 
-def measure_busy(runs, write_interval):
+def measure_busy(pages, runs, write_interval):
     """The pages again, while one process writes through the product (write_loop) and another
     warms the reports as the worker does (warm_loop)."""
     cache.clear()  # each page's first request uncached again, as in the quiet pass
@@ -587,15 +590,17 @@ def measure_busy(runs, write_interval):
         BackgroundProcess(write_loop, write_interval) as writes,
         BackgroundProcess(warm_loop) as worker,
     ):
-        pages = measure_pages(runs, pace_s=write_interval / READS_PER_WRITE, changing=True)
-    floor = pages["floor"]["p50_ms"]
+        measured = measure_pages(
+            pages, runs, pace_s=write_interval / READS_PER_WRITE, changing=True
+        )
+    floor = measured["floor"]["p50_ms"]
     for kind in writes.result["writes"].values():
         kind["ratio"] = kind["p50_ms"] and round(kind["p50_ms"] / floor, 2)
     return {
         "write_interval_s": write_interval,
         "reads_per_write": READS_PER_WRITE,
         "seconds": round(time.perf_counter() - before, 1),
-        "pages": pages,
+        "pages": measured,
         **writes.result,
         "worker": worker.result,
         "data": data_sizes(),  # after the pass: its writes as the database shows them
