@@ -47,7 +47,7 @@ def for_user(user, now, teams, names=None):
     runs_a_pipeline = user.is_recruiter or member  # as Team.objects.pipeline_run_by
     readers = {"scorecards": lambda: scorecards_to_write(user, now)}
     if member:
-        readers["check_ins"] = lambda: _section(checkins.to_fill(user, now))
+        readers["check_ins"] = lambda: check_ins_to_fill(user, now)
         readers["decisions"] = lambda: decisions_to_confirm(user)
     if any(team.is_member and team.open_proposals for team in teams):
         readers["votes"] = lambda: votes(user)
@@ -67,6 +67,22 @@ def votes(user):
     return _section(
         Proposal.objects.awaiting_vote_of(user).select_related(
             "team", "subject", "proposed_by", "opening"
+        )
+    )
+
+
+def check_ins_to_fill(user, now):
+    """The open check-ins of the user's team's hires they have still to rate."""
+    return _section(
+        checkins.to_fill(user, now)
+        # What the list shows of each: its opening's title, not its team.
+        .select_related("application__candidate", "application__opening")
+        .only(
+            "day",
+            "due_at",
+            "closes_at",
+            "application__candidate__name",
+            "application__opening__title",
         )
     )
 

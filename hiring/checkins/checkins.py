@@ -121,15 +121,6 @@ def to_fill(user, now):
         .exclude(Exists(submitted))
         .annotate(candidate_email=Lower("application__candidate__email"))
         .exclude(candidate_email__in=addresses_of([user])[user.pk])
-        # What the home page's list shows of each: its opening's title, not its team.
-        .select_related("application__candidate", "application__opening")
-        .only(
-            "day",
-            "due_at",
-            "closes_at",
-            "application__candidate__name",
-            "application__opening__title",
-        )
         .order_by("closes_at", "pk")
     )
 
