@@ -6,7 +6,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
@@ -252,6 +252,16 @@ def _end_other_sessions(connection):
                 stacklevel=1,
             )
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+@pytest.fixture(scope="session")
+def playwright(playwright):
+    """pytest-playwright's, closing the database connections the test thread opened while it
+    ran. Its event loop runs in that thread, and Django keeps a thread's connections apart
+    while a loop runs (asgiref's Local): once it stops, the test databases' teardown sees only
+    the others, and these stay open."""
+    yield playwright
+    connections.close_all()
 
 
 @pytest.fixture(scope="session")
