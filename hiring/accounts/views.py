@@ -160,18 +160,18 @@ def _reads_differently_at(user, steps, now, teams):
     moments += [
         opening.last_move + timedelta(days=opening.days_still + 1) for opening in rows("stale")
     ]
-    if any(team.is_member for team in teams):  # check-ins are for their teams' members
-        moments.append(_next_check_in_due(user, now))
+    own = next_steps.own_teams(teams)
+    if own:  # check-ins are for their teams' members
+        moments.append(_next_check_in_due(own, now))
     if user.is_leadership:
         moments.append(next_steps.next_stalling(now))
     return freshness.earliest(*moments)
 
 
-def _next_check_in_due(user, now):
-    """The first check-in of `user`'s teams still to come due: none joins their list before."""
-    upcoming = CheckIn.objects.filter(
-        application__opening__team__in=Team.objects.of_member(user), due_at__gt=now
-    )
+def _next_check_in_due(own, now):
+    """The first check-in of the reader's teams (`own`, their ids) still to come due: none
+    joins their list before."""
+    upcoming = CheckIn.objects.filter(application__opening__team__in=own, due_at__gt=now)
     return upcoming.aggregate(first=Min("due_at"))["first"]
 
 

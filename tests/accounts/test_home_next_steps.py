@@ -20,6 +20,7 @@ from hiring.models import (
 )
 from hiring.offers import offers
 from hiring.pipeline.board import STALE_AFTER
+from hiring.teams import membership
 from scorecards import scoring
 from tests.factories import ApplicationFactory, OpeningFactory, propose, submit
 
@@ -221,6 +222,29 @@ def test_draft_offers_wait_for_those_who_run_the_teams_pipeline(
     assert section(home(client, leadership), "Offers to send") is None
     offers.withdraw(draft, recruiter)  # the cached list follows the offer's team
     assert section(home(client, recruiter), "Offers to send") is None
+
+
+def test_a_member_who_left_keeps_their_scorecard_but_not_the_teams_decisions_and_offers(
+    client, member, teammate, recruiter, team
+):
+    """The home page reads the team for the scorecard still theirs to write; its confirmations
+    and offers are for its members (next_steps.own_teams)."""
+    scored = ApplicationFactory(opening__team=team, candidate__name="Omar Diaz")
+    interview(scored, member, timezone.now() + timedelta(days=1), teammate)
+    decided = ApplicationFactory(opening__team=team, candidate__name="Nina Park")
+    Decision.objects.create(
+        application=decided, outcome="hire", recommendation="no_hire", recorded_by=teammate
+    )
+    draft_offer(ApplicationFactory(opening__team=team, candidate__name="Ada Wong"), recruiter)
+    assert "Nina Park" in section(home(client, member), "Decisions waiting for your confirmation")
+    assert "Ada Wong" in section(home(client, member), "Offers to send")
+
+    membership.leave_team(team, member)
+
+    page = home(client, member)
+    assert "Omar Diaz" in section(page, "Your scorecards to write")
+    assert section(page, "Decisions waiting for your confirmation") is None
+    assert section(page, "Offers to send") is None
 
 
 # Leadership's pipelines that stopped moving.
