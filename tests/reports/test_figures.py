@@ -111,6 +111,38 @@ def test_a_change_marks_its_day_and_a_report_rebuilds_it_first(team):
 
 
 @pytest.mark.django_db
+def test_a_rebuild_stores_what_it_read_when_nothing_changed_meanwhile(team):
+    opening = OpeningFactory(team=team)
+    ApplicationFactory(opening=opening, created_at=utc(2026, 3, 5, 12, 0))
+    read = figures.read_days(team.pk, FiguresOutdated.objects.values_list("pk", "day"))
+
+    figures.store_days(read)
+
+    assert not FiguresOutdated.objects.exists()
+    assert list(StageReached.objects.values_list("day", "stage", "applications")) == [
+        (date(2026, 3, 5), "applied", 1)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_rebuild_reads_its_days_again_when_a_change_marked_them_meanwhile(team):
+    """The worker reads a team's outdated days with no lock held: an application added on one
+    of them before it stores is counted, and one on another day keeps its mark."""
+    opening = OpeningFactory(team=team)
+    ApplicationFactory(opening=opening, created_at=utc(2026, 3, 5, 12, 0))
+    read = figures.read_days(team.pk, FiguresOutdated.objects.values_list("pk", "day"))
+    ApplicationFactory(opening=opening, created_at=utc(2026, 3, 5, 18, 0))
+    ApplicationFactory(opening=opening, created_at=utc(2026, 3, 9, 9, 0))
+
+    figures.store_days(read)
+
+    assert list(StageReached.objects.values_list("day", "stage", "applications")) == [
+        (date(2026, 3, 5), "applied", 2)
+    ]
+    assert list(FiguresOutdated.objects.values_list("day", flat=True)) == [date(2026, 3, 9)]
+
+
+@pytest.mark.django_db
 def test_the_rebuild_command_gives_back_the_figures_kept(team):
     opening = OpeningFactory(team=team)
     for day in (3, 4, 4):

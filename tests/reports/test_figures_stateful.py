@@ -2,6 +2,7 @@
 after any sequence of changes made the way the product makes them (hypothesis stateful)."""
 
 import contextlib
+from collections import defaultdict
 from datetime import timedelta
 
 import pytest
@@ -23,6 +24,7 @@ from hypothesis.stateful import (
 from hiring.debrief import decisions
 from hiring.models import (
     Application,
+    FiguresOutdated,
     InterviewSession,
     Membership,
     Team,
@@ -111,6 +113,24 @@ class ChangesMachine(RuleBasedStateMachine):
         application, people = self._application(pk)
         with refused():
             applications.move_stage(application, stage, by=people[0])
+
+    @rule(
+        pk=applications,
+        stage=st.sampled_from(sorted(Application.MANUAL_STAGES)),
+        other=applications,
+        later=st.sampled_from(sorted(Application.MANUAL_STAGES)),
+    )
+    def move_while_a_rebuild_reads(self, pk, stage, other, later):
+        """A move marks its days; the worker reads them, and another move (of the same
+        application or not) commits before the worker stores what it read."""
+        self.move(pk, stage)
+        marks = defaultdict(list)
+        for mark, team, day in FiguresOutdated.objects.values_list("pk", "team", "day"):
+            marks[team].append((mark, day))
+        reads = [figures.read_days(team, team_marks) for team, team_marks in marks.items()]
+        self.move(other, later)
+        for read in reads:
+            figures.store_days(read)
 
     @rule(
         pk=applications,
