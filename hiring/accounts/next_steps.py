@@ -53,7 +53,7 @@ def for_user(user, now, teams, names=None):
         readers["votes"] = lambda: votes(user)
     if runs_a_pipeline:
         readers["offers"] = lambda: offers_to_send(user, own)
-        readers["proposed_times"] = lambda: proposed_times(user)
+        readers["proposed_times"] = lambda: proposed_times(user, own)
     if user.is_recruiter:
         readers["panels"] = lambda: panels_to_schedule(user, now)
     if user.is_leadership:
@@ -173,9 +173,10 @@ def _waiting_windows(panel_ref):
     return CandidateWindow.objects.filter(panel=panel_ref).exclude(Exists(offered_since))
 
 
-def proposed_times(user):
+def proposed_times(user, own):
     """Unbooked panels whose candidate proposed their own times and has not been offered
-    others since: to a recruiter every one, to a member those they offered times for."""
+    others since: to a recruiter every one, to a member those they offered times for; `own`,
+    the ids of their teams (own_teams())."""
     proposed = CandidateWindow.objects.filter(panel__application__panel_booked=False).exclude(
         panel__application__stage__in=Application.CLOSED_STAGES
     )
@@ -184,7 +185,10 @@ def proposed_times(user):
         return Section([], more=False)
     # From the few panels with proposed times: not through every open application.
     panels = in_pipelines_run_by(
-        user, Panel.objects.filter(pk__in=proposed.values("panel")), "application__opening__team"
+        user,
+        Panel.objects.filter(pk__in=proposed.values("panel")),
+        "application__opening__team",
+        own,
     )
     if not user.is_recruiter:
         panels = panels.filter(

@@ -13,6 +13,7 @@ from hiring.models import (
     CandidateWindow,
     Decision,
     InterviewSession,
+    Membership,
     Offer,
     Panel,
     SlotOffer,
@@ -22,7 +23,7 @@ from hiring.offers import offers
 from hiring.pipeline.board import STALE_AFTER
 from hiring.teams import membership
 from scorecards import scoring
-from tests.factories import ApplicationFactory, OpeningFactory, propose, submit
+from tests.factories import ApplicationFactory, OpeningFactory, TeamFactory, propose, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -227,8 +228,9 @@ def test_draft_offers_wait_for_those_who_run_the_teams_pipeline(
 def test_a_member_who_left_keeps_their_scorecard_but_not_the_teams_decisions_and_offers(
     client, member, teammate, recruiter, team
 ):
-    """The home page reads the team for the scorecard still theirs to write; its confirmations
-    and offers are for its members (next_steps.own_teams)."""
+    """The home page reads the team for the scorecard still theirs to write; its confirmations,
+    offers and proposed times are for its members (next_steps.own_teams)."""
+    Membership.objects.create(team=TeamFactory(), user=member)  # still runs a pipeline
     scored = ApplicationFactory(opening__team=team, candidate__name="Omar Diaz")
     interview(scored, member, timezone.now() + timedelta(days=1), teammate)
     decided = ApplicationFactory(opening__team=team, candidate__name="Nina Park")
@@ -236,8 +238,13 @@ def test_a_member_who_left_keeps_their_scorecard_but_not_the_teams_decisions_and
         application=decided, outcome="hire", recommendation="no_hire", recorded_by=teammate
     )
     draft_offer(ApplicationFactory(opening__team=team, candidate__name="Ada Wong"), recruiter)
-    assert "Nina Park" in section(home(client, member), "Decisions waiting for your confirmation")
-    assert "Ada Wong" in section(home(client, member), "Offers to send")
+    panel = Panel.objects.create(application=panel_stage(team, "Ben Ito"), created_by=member)
+    offered(panel, member, at=timezone.now() - timedelta(days=1))
+    proposed(panel)
+    page = home(client, member)
+    assert "Nina Park" in section(page, "Decisions waiting for your confirmation")
+    assert "Ada Wong" in section(page, "Offers to send")
+    assert "Ben Ito" in section(page, "Candidates who proposed their own times")
 
     membership.leave_team(team, member)
 
@@ -245,6 +252,7 @@ def test_a_member_who_left_keeps_their_scorecard_but_not_the_teams_decisions_and
     assert "Omar Diaz" in section(page, "Your scorecards to write")
     assert section(page, "Decisions waiting for your confirmation") is None
     assert section(page, "Offers to send") is None
+    assert section(page, "Candidates who proposed their own times") is None
 
 
 # Leadership's pipelines that stopped moving.
