@@ -13,6 +13,7 @@ from hiring.management.commands.bench import (
     BackgroundProcess,
     bench_database,
     drop_database,
+    paced_floor_loop,
     write_loop,
 )
 from tests.factories import ApplicationFactory
@@ -75,6 +76,13 @@ def test_bench_measures_a_synthetic_organisation_quiet_then_busy_and_reuses_it(t
         assert write["errors"] == 0, write["error_samples"]
         assert write["count"] > 0
         assert 0 < write["p50_ms"] <= write["p95_ms"]
+        assert write["ratio"] == round(write["p50_ms"] / busy["pages"]["floor"]["p50_ms"], 2)
+        assert write["ratio_same_pace"] == round(write["p50_ms"] / busy["floor"]["p50_ms"], 2)
+    # The floor was requested at the writes' pace, halfway between two, as the pages' pass does.
+    assert busy["floor"]["stopped_cleanly"]
+    assert busy["floor"]["errors"] == 0, busy["floor"]["error_samples"]
+    assert busy["floor"]["count"] > 0
+    assert 0 < busy["floor"]["p50_ms"] <= busy["floor"]["p95_ms"]
     # A worker kept the reports computed meanwhile, as beat's does, and stopped when told.
     worker = busy["worker"]
     assert worker["runs"] > 0
@@ -112,3 +120,13 @@ def test_the_writes_stop_when_a_page_raises_and_a_failed_write_is_counted(transa
     assert move["count"] == 0
     assert move["errors"] > 0
     assert move["error_samples"] == ["DoesNotExist: User matching query does not exist."]
+
+
+def test_the_paced_floor_counts_what_failed_and_stops_when_told(transactional_db):
+    # No benchmark leadership to sign in as: it says why, and measured nothing.
+    with BackgroundProcess(paced_floor_loop, 0.01) as floor:
+        time.sleep(0.1)
+
+    assert floor.result["stopped_cleanly"]
+    assert floor.result["count"] == 0
+    assert floor.result["error_samples"] == ["DoesNotExist: User matching query does not exist."]
