@@ -41,10 +41,10 @@ reader after a change waits (hiring/freshness.py keeps the rest). Each page's ti
 are spread READS_PER_WRITE to a write interval, so they meet the writes instead of all falling
 between two.
 Ratios are to the floor under the same load. The writes' own p50/p95, counts and errors (each
-failed write is counted, with its reason) come beside the pages in "busy", with the floor as
-a process of its own requests it halfway between two writes ("floor"): each write's ratio to
-the pages' floor ("ratio") and to the floor at the writes' own pace ("ratio_same_pace";
-paced_floor_loop says why both). The writes commit,
+failed write is counted, with its reason) come beside the pages in "busy", and so does the
+floor requested at the writes' pace by a process of its own ("floor"): each write's ratio is
+given to the pages' floor ("ratio") and to that one ("ratio_same_pace"; paced_floor_loop says
+why both). The writes commit,
 so a busy run works on a copy of the organisation (clone_database), dropped at the end: the
 one generated stays as it was, and quiet and busy passes measure the same data.
 
@@ -1057,7 +1057,7 @@ def busy_lines(busy):
     if busy.get("failure"):
         lines.append(f"The writer failed: {busy['failure']}")
     floor = busy["floor"]
-    if floor["count"]:
+    if floor.get("count"):  # none when its process gave no result
         lines.append(
             f"  The floor at the writes' pace: p50 {floor['p50_ms']:.1f} ms,"
             f" p95 {floor['p95_ms']:.1f} ms ({floor['count']} requests)"
