@@ -1,4 +1,5 @@
 import json
+import multiprocessing
 import os
 import time
 from io import StringIO
@@ -7,10 +8,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 
 from hiring.management.commands.bench import (
     WRITE_KINDS,
     BackgroundProcess,
+    _with_own_connections,
     bench_database,
     drop_database,
     paced_floor_loop,
@@ -130,3 +133,27 @@ def test_the_paced_floor_counts_what_failed_and_stops_when_told(transactional_db
     assert floor.result["stopped_cleanly"]
     assert floor.result["count"] == 0
     assert floor.result["error_samples"] == ["DoesNotExist: User matching query does not exist."]
+
+
+def _send_connection(sender):
+    connection.ensure_connection()
+    sender.send(id(connection.connection))
+    connection.close()
+
+
+def test_a_forked_process_opens_connections_of_its_own(transactional_db):
+    """A connection the parent left open comes along in the fork: the child neither uses nor
+    closes it (either would garble or end the parent's session), and the parent goes on."""
+    connection.ensure_connection()
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(
+        target=_with_own_connections, args=(_send_connection, sender)
+    )
+    child.start()
+    child.join(10)
+
+    assert child.exitcode == 0
+    assert receiver.recv() != id(connection.connection)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)

@@ -633,12 +633,14 @@ class BackgroundProcess:
         self.stop = self.context.Event()
         self.receiver, self.sender = self.context.Pipe(duplex=False)
         self.process = self.context.Process(
-            target=target, args=(*args, self.stop, self.sender), name=f"bench-{target.__name__}"
+            target=_with_own_connections,
+            args=(target, *args, self.stop, self.sender),
+            name=f"bench-{target.__name__}",
         )
         self.result = None
 
     def __enter__(self):
-        connections.close_all()  # never shared with the child
+        connections.close_all()  # those this thread sees now (see _with_own_connections)
         self.process.start()
         self.sender.close()  # the child's end: if it dies, reading here ends at once
         message = self.receive(WRITER_STOP_S)
@@ -674,6 +676,23 @@ class BackgroundProcess:
         if result.get("failure"):
             sys.stderr.write(f"Busy writes: {result['failure']}\n")
         return False
+
+
+def _with_own_connections(target, *args):
+    """target(*args) in the forked child, on connections of its own. A connection the parent
+    left open comes along in the fork: one it could not close before forking (Django keeps a
+    thread's connections apart while an event loop runs in it, as Playwright's does in the
+    tests), perhaps one the server has since ended. The child leaves each alone (closing it
+    would end the parent's session) and holds on to it until it exits (through os._exit, which
+    finalizes nothing), so that it is never finalized here."""
+    for alias in connections:
+        _INHERITED.append(connections[alias])
+        connections[alias] = connections.create_connection(alias)
+    target(*args)
+
+
+# In a forked child, the connections it came with (_with_own_connections).
+_INHERITED = []
 
 
 def summary(timings, errors, samples):
