@@ -55,8 +55,8 @@ def in_pipelines_run_by(user, queryset, team, own=None):
     """`queryset` within the teams whose pipeline `user` runs (Team.objects.pipeline_run_by),
     `team` the path to its team: a recruiter runs every team's, so theirs is not filtered, nor
     joined to the teams (a subquery of every team cost each read half a millisecond to build).
-    `own`: the ids of the teams `user` is a member of, where the caller has read them (a list
-    PostgreSQL plans in a third of the time it takes over the memberships' subquery)."""
+    `own`: the ids of the teams `user` is a member of, where the caller has read them
+    (next_steps.own_teams says why)."""
     if user.is_recruiter:
         return queryset
     teams = Team.objects.pipeline_run_by(user) if own is None else own

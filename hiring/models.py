@@ -1382,8 +1382,8 @@ class CandidateWindow(models.Model):
 class DecisionQuerySet(models.QuerySet):
     def to_confirm_by(self, user, teams):
         """Decisions departing from the recommendation that wait for `user`, a teammate of the
-        member who recorded them: `teams`, the ids of the teams `user` is a member of (a list
-        PostgreSQL plans faster than a join to their memberships)."""
+        member who recorded them: `teams`, the ids of the teams `user` is a member of
+        (next_steps.own_teams says why a list)."""
         return (
             self.filter(confirmed_at=None, application__opening__team__in=teams)
             .exclude(recorded_by=user)

@@ -352,17 +352,15 @@ class DaysRead:
 
     team_id: int
     marks: frozenset
+    days: list
     rows: list
-
-    @property
-    def days(self):
-        return sorted({day for _pk, day in self.marks})
 
 
 def read_days(team_id, marks):
     """The parts of the days of `marks` (pk, day), read from the rows with no lock held."""
     marks = frozenset(marks)
-    return DaysRead(team_id, marks, _rows_of_days(team_id, sorted({d for _pk, d in marks})))
+    days = sorted({day for _pk, day in marks})
+    return DaysRead(team_id, marks, days, _rows_of_days(team_id, days))
 
 
 def store_days(read):

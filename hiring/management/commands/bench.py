@@ -640,8 +640,7 @@ class BackgroundProcess:
         self.result = None
 
     def __enter__(self):
-        connections.close_all()  # those this thread sees now (see _with_own_connections)
-        self.process.start()
+        self.process.start()  # on connections of its own (_with_own_connections)
         self.sender.close()  # the child's end: if it dies, reading here ends at once
         message = self.receive(WRITER_STOP_S)
         if message != "ready":
@@ -679,12 +678,12 @@ class BackgroundProcess:
 
 
 def _with_own_connections(target, *args):
-    """target(*args) in the forked child, on connections of its own. A connection the parent
-    left open comes along in the fork: one it could not close before forking (Django keeps a
-    thread's connections apart while an event loop runs in it, as Playwright's does in the
-    tests), perhaps one the server has since ended. The child leaves each alone (closing it
-    would end the parent's session) and holds on to it until it exits (through os._exit, which
-    finalizes nothing), so that it is never finalized here."""
+    """target(*args) in the forked child, on connections of its own. The parent's open
+    connections come along in the fork, and closing them first would not reach them all (Django
+    keeps a thread's connections apart while an event loop runs in it, as Playwright's does in
+    the tests); one may be a session the server has since ended. The child leaves each alone
+    (closing it would end the parent's session) and holds on to it until it exits (through
+    os._exit, which finalizes nothing), so that it is never finalized here."""
     for alias in connections:
         _INHERITED.append(connections[alias])
         connections[alias] = connections.create_connection(alias)
