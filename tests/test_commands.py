@@ -4,6 +4,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from hiring.accounts import next_steps
 from hiring.candidates import merging
 from hiring.management.commands import _synthetic
 from hiring.models import (
@@ -47,6 +48,12 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     assert kept == stored_figures()
     assert "cto@teamfit.example" in out.getvalue()
     assert "/schedule/" in out.getvalue()  # a candidate link to try
+    # A candidate who proposed a time of their own, waiting on the recruiter's home.
+    rita = User.objects.get(email="rita@teamfit.example")
+    proposed = next_steps.proposed_times(rita, own=[]).rows
+    assert [(panel.application.candidate.name, panel.windows) for panel in proposed] == [
+        ("Ola Nordmann", 1)
+    ]
     assert InterviewSession.objects.exclude(cancelled_at=None).exists()
     assert InterviewSession.objects.filter(cancelled_at=None, start__isnull=False).count() >= 3
     assert FeedbackRevision.objects.filter(number=2).exists()  # an amendment

@@ -171,9 +171,12 @@ class Command(BaseCommand):
                     )
 
     def panels(self, people):
-        """Panels booked in the past, booked ahead, cancelled, and one offered to the candidate."""
+        """Panels booked in the past, booked ahead, cancelled, one offered to the candidate, and
+        one whose candidate proposed a time of their own instead of the times offered."""
         monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
-        ana, ben, cai, dan, rita = (people[p] for p in ("ana", "ben", "cai", "dan", "rita"))
+        ana, ben, cai, dan, eve, fay, rita = (
+            people[p] for p in ("ana", "ben", "cai", "dan", "eve", "fay", "rita")
+        )
         plans = [
             (
                 "Tom Okafor",
@@ -199,6 +202,12 @@ class Command(BaseCommand):
                 "offer",
                 [(SKILLS, [ana]), (TEAM_FIT, [ben])],
             ),
+            (
+                "Ola Nordmann",
+                monday + timedelta(days=7),
+                "propose",
+                [(SKILLS, [eve]), (TEAM_FIT, [fay])],
+            ),
         ]
         for name, start, plan, sessions in plans:
             application = Application.objects.get(candidate__name=name)
@@ -209,8 +218,12 @@ class Command(BaseCommand):
             )
             start = datetime.combine(start, time(), tzinfo=UTC)
             options = booking.find_options(panel, start, start + timedelta(days=5))
-            if plan == "offer":
-                booking.offer_to_candidate(panel, options[:3], rita)
+            if plan in ("offer", "propose"):
+                offer = booking.offer_to_candidate(panel, options[:3], rita)
+                if plan == "propose":
+                    # None of the three suits: the afternoon of the Thursday after, in UTC.
+                    free = datetime.combine(start.date() + timedelta(days=10), time(13), UTC)
+                    booking.propose_window(offer, free, free + timedelta(hours=3))
                 continue
             booking.book(panel, options[0], rita)
             if plan == "cancel":
