@@ -107,7 +107,7 @@ def test_bench_measures_a_synthetic_organisation_quiet_then_busy_and_reuses_it(t
 def test_the_writes_stop_when_a_page_raises_and_a_failed_write_is_counted(transactional_db):
     # A card to move, but no benchmark recruiter to move it: each write fails, and says why.
     ApplicationFactory(stage="applied")
-    writes = BackgroundProcess(write_loop, 0.01)
+    writes = BackgroundProcess(write_loop, 0.01, empty={})
 
     def measure_a_failing_page():
         with writes:
@@ -127,12 +127,29 @@ def test_the_writes_stop_when_a_page_raises_and_a_failed_write_is_counted(transa
 
 def test_the_paced_floor_counts_what_failed_and_stops_when_told(transactional_db):
     # No benchmark leadership to sign in as: it says why, and measured nothing.
-    with BackgroundProcess(paced_floor_loop, 0.01) as floor:
+    with BackgroundProcess(paced_floor_loop, 0.01, empty={}) as floor:
         time.sleep(0.1)
 
     assert floor.result["stopped_cleanly"]
     assert floor.result["count"] == 0
     assert floor.result["error_samples"] == ["DoesNotExist: User matching query does not exist."]
+
+
+def _dies_once_ready(stop, sender):
+    sender.send("ready")
+    os._exit(3)
+
+
+def test_a_process_that_dies_without_a_word_gives_its_empty_result_and_why(capfd):
+    with BackgroundProcess(_dies_once_ready, empty={"runs": 0}) as dying:
+        dying.process.join(10)
+
+    assert dying.result == {
+        "runs": 0,
+        "failure": "bench-_dies_once_ready gave no result (exit 3)",
+        "stopped_cleanly": True,
+    }
+    assert "bench-_dies_once_ready gave no result (exit 3)" in capfd.readouterr().err
 
 
 def _send_connection(sender):

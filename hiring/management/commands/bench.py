@@ -590,9 +590,9 @@ def measure_busy(pages, runs, write_interval):
     cache.clear()  # each page's first request uncached again, as in the quiet pass
     before = time.perf_counter()
     with (
-        BackgroundProcess(write_loop, write_interval) as writes,
-        BackgroundProcess(paced_floor_loop, write_interval) as paced,
-        BackgroundProcess(warm_loop) as worker,
+        BackgroundProcess(write_loop, write_interval, empty=Writer(None).result()) as writes,
+        BackgroundProcess(paced_floor_loop, write_interval, empty=summary([], [], [])) as paced,
+        BackgroundProcess(warm_loop, empty=warming([])) as worker,
     ):
         measured = measure_pages(
             pages, runs, pace_s=write_interval / READS_PER_WRITE, changing=True
@@ -625,9 +625,10 @@ class BackgroundProcess:
     database and the machine's cores, as they would in production. It starts when it says it is
     ready; on leaving the block, even through an exception, it is told to stop and joined, and
     terminated if its work in progress outlasts WRITER_STOP_S. `result` is what it sent back:
-    the writes' counts, latencies and errors, or the warming runs'."""
+    the writes' counts, latencies and errors, or the warming runs', or `empty` with the reason
+    when it sent nothing (it died)."""
 
-    def __init__(self, target, *args):
+    def __init__(self, target, *args, empty):
         # Forked from this process, set up as it is: its first query opens its own connection.
         self.context = multiprocessing.get_context("fork")
         self.stop = self.context.Event()
@@ -637,6 +638,7 @@ class BackgroundProcess:
             args=(target, *args, self.stop, self.sender),
             name=f"bench-{target.__name__}",
         )
+        self.empty = empty
         self.result = None
 
     def __enter__(self):
@@ -666,14 +668,11 @@ class BackgroundProcess:
             self.process.terminate()
             self.process.join(5)
         if not isinstance(result, dict):
-            result = {
-                "writes": {kind: summary([], [], []) for kind in WRITE_KINDS},
-                "skipped": 0,
-                "failure": f"{self.process.name} gave no result (exit {self.process.exitcode})",
-            }
+            failure = f"{self.process.name} gave no result (exit {self.process.exitcode})"
+            result = {**self.empty, "failure": failure}
         self.result = {**result, "stopped_cleanly": stopped}
         if result.get("failure"):
-            sys.stderr.write(f"Busy writes: {result['failure']}\n")
+            sys.stderr.write(f"{self.process.name}: {result['failure']}\n")
         return False
 
 
@@ -721,10 +720,15 @@ def warm_loop(stop, sender):
     finally:
         with contextlib.suppress(Exception):
             connection.close()
-        runs = percentiles(timings) if timings else {"p50_ms": None, "p95_ms": None}
-        longest = round(max(timings), 1) if timings else None
-        sender.send({"runs": len(timings), **runs, "max_ms": longest, "failure": failure})
+        sender.send({**warming(timings), "failure": failure})
         sender.close()
+
+
+def warming(timings):
+    """The worker's runs, as warm_loop reports them."""
+    runs = percentiles(timings) if timings else {"p50_ms": None, "p95_ms": None}
+    longest = round(max(timings), 1) if timings else None
+    return {"runs": len(timings), **runs, "max_ms": longest}
 
 
 def paced_floor_loop(interval, stop, sender):
