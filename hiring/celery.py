@@ -41,3 +41,9 @@ class FilesystemTransport(filesystem.Transport):
     """kombu's filesystem transport (the embedded broker), writing each message atomically."""
 
     Channel = FilesystemChannel
+
+    @property
+    def default_connection_params(self):
+        # A folder has no host: kombu's default of 'localhost' came with a warning on every
+        # connection ("No hostname was supplied"), in the worker's log and make run's.
+        return {"port": self.default_port}

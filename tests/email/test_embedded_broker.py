@@ -55,3 +55,11 @@ def test_a_message_that_could_not_be_written_leaves_nothing_to_trip_over(queue, 
 
     assert queue.get(timeout=1).payload == {"invitation": 3}
     assert list((folder / "messages").iterdir()) == []
+
+
+def test_the_broker_connects_without_a_warning(caplog):
+    # As Celery's producer pool does before it sends a task.
+    with Connection("filesystem://", transport=FilesystemTransport).clone() as connection:
+        assert connection.hostname is None
+
+    assert not [record for record in caplog.records if record.levelname == "WARNING"]
