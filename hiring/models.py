@@ -220,6 +220,7 @@ KEPT_BY_UPDATES = (
     "shared_version",
     "page_version",
     "panel_booked",
+    "member_email",
 )
 
 
@@ -779,6 +780,10 @@ class Application(models.Model):
     # Goes up in the same transaction as any change to what this application's own page shows
     # (hiring/freshness.py): its cached page follows it and its team's shared_version.
     page_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # The address a hire was proposed at to join the team, from this application's page, lower
+    # case: often a work address, not the one they applied with. They are recognised as the hire
+    # by either (hiring/checkins/checkins.py), so they never rate nor read their own check-ins.
+    member_email = models.EmailField(blank=True)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -812,6 +817,10 @@ class Application(models.Model):
                 fields=["stage", "stage_changed_at", "id"],
                 condition=Q(stage="panel", panel_booked=False),
                 name="panel_to_schedule",
+            ),
+            # The hires a reader is, by the address they joined at (validity.own_hires).
+            models.Index(
+                fields=["member_email"], condition=~Q(member_email=""), name="hire_member_email"
             ),
         ]
 
@@ -936,7 +945,9 @@ class StageCount(models.Model):
     """How many applications of an opening are in a stage: the board's column counts, summed
     from a few hundred of these rows instead of counted over every application. The database
     keeps them, by triggers on the applications' table (migration 0033), whatever writes the
-    applications: a save, update(), bulk_create(), a deletion, a rollback."""
+    applications: a save, update(), bulk_create(), a deletion, a rollback. A migration that
+    makes SQLite copy that table (adding a column that is not null, say) loses them with the
+    old table, and must make them again (as 0034 does)."""
 
     opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="+")
     stage = models.CharField(max_length=12, choices=Application.Stage)

@@ -60,8 +60,9 @@ def hired_version(application):
 
 def addresses_of(users):
     """{user id: their email addresses, lower case}: the one they sign in with and those of the
-    invitations they accepted. The hire is the person one of whose addresses is the candidate's
-    (the hire joins the team through a proposal, and an invitation, made for that address)."""
+    invitations they accepted. The hire is the person one of whose addresses is the candidate's,
+    or the one the team proposed them at from their application's page (is_hire()): they join
+    the team through a proposal, and an invitation, made for that address."""
     addresses = {user.pk: {user.email.lower()} for user in users}
     accepted = Invitation.objects.filter(accepted_by__in=list(addresses)).values_list(
         "accepted_by", Lower("email")
@@ -72,7 +73,11 @@ def addresses_of(users):
 
 
 def is_hire(addresses, application):
-    return application.candidate.email.lower() in addresses
+    """Whether the person with these addresses (addresses_of()) is the application's hire."""
+    return (
+        application.candidate.email.lower() in addresses
+        or application.member_email in addresses  # lower case, as kept
+    )
 
 
 def is_open(check_in, now=None):
@@ -115,12 +120,14 @@ def to_fill(user, now):
     submitted = CheckInReview.objects.filter(check_in=OuterRef("pk"), rater=user).exclude(
         submitted_at=None
     )
+    addresses = addresses_of([user])[user.pk]
     return (
         CheckIn.objects.filter(due_at__lte=now, closes_at__gt=now)
         .filter(Exists(joined_by_due_time))
         .exclude(Exists(submitted))
         .annotate(candidate_email=Lower("application__candidate__email"))
-        .exclude(candidate_email__in=addresses_of([user])[user.pk])
+        .exclude(candidate_email__in=addresses)
+        .exclude(application__member_email__in=addresses)
         .order_by("closes_at", "pk")
     )
 

@@ -40,6 +40,7 @@ from ..debrief.forms import DecisionRuleForm
 from ..models import Application, CandidateAccess, Proposal, Team
 from ..offers.offers import can_prepare
 from ..teams import membership
+from ..teams.forms import ProposeHireForm
 from . import applications, board
 from .forms import CandidateForm, NewOpeningForm, OpeningForm, StageForm
 
@@ -198,8 +199,14 @@ def _application_context(user, application, forms):
         "prepares_offer": pipeline and can_prepare(application, offers),
         "can_debrief": opens_debrief(user, application.team),
         "check_ins": application.check_ins.all() if reads_check_ins(user, application) else [],
-        "proposes_member": application.stage == Application.Stage.HIRED
-        and proposes_members(user, application.team),
+        "propose_hire_form": ProposeHireForm(
+            initial={
+                "email": application.member_email or application.candidate.email,
+                "hire": application.pk,
+            }
+        )
+        if application.stage == Application.Stage.HIRED and proposes_members(user, application.team)
+        else None,
         "timeline": with_shown_details(
             user, application.audit_events.select_related("actor")[:50], readable
         ),

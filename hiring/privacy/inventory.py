@@ -119,7 +119,7 @@ HOLDINGS = (
         Application,
         "candidate",
         _("Each opening they applied for, its stage and source"),
-        personal=("note",),
+        personal=("note", "member_email"),
         kept=("decision_rule",),
     ),
     Holding(StageChange, "application__candidate", _("Each move between stages, with its time")),

@@ -68,10 +68,18 @@ def own_hires(user, scope):
         .values_list("pk", "email")
     )
     records = [pk for pk, email in found if email.lower() in addresses]
-    if not records:
+    # And the hires proposed to join at one of their addresses, by the index on it (whose
+    # condition SQLite uses only when the query states it).
+    joined = list(
+        Application.objects.exclude(member_email="")
+        .filter(member_email__in=addresses)
+        .values_list("pk", flat=True)
+    )
+    if not records and not joined:
         return ()
     return tuple(
-        scope.applications.filter(stage=Application.Stage.HIRED, candidate__in=records)
+        scope.applications.filter(stage=Application.Stage.HIRED)
+        .filter(Q(candidate__in=records) | Q(pk__in=joined))
         .order_by("pk")
         .values_list("pk", flat=True)
     )

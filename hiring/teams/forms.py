@@ -19,6 +19,19 @@ class ProposeMemberForm(forms.Form):
     )
 
 
+class ProposeHireForm(ProposeMemberForm):
+    """A hire proposed from their application's page, at the address they will sign in with."""
+
+    email = forms.EmailField(
+        label=_("Their email"),
+        help_text=_(
+            "The address they will sign in with, their work address if they have one: it "
+            "says who this hire is, so they never rate or read their own check-ins."
+        ),
+    )
+    hire = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class MembershipRuleForm(forms.Form):
     membership_rule = forms.ChoiceField(
         label=_("Membership rule"), choices=Team.MembershipRule, widget=forms.RadioSelect

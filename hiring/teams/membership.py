@@ -67,7 +67,10 @@ def _require_member(team, user):
 
 
 @transaction.atomic
-def propose_member(team, proposer, email):
+def propose_member(team, proposer, email, hire=None):
+    """A proposal to add the person at `email` to the team. `hire`: the team's application at
+    Hired this person is, proposed from its page: the address is kept on it, so that they are
+    recognised as the hire by it too (Application.member_email)."""
     team = _lock_team(team)
     _require_member(team, proposer)
     email = User.objects.normalize_email(email.strip())
@@ -93,6 +96,9 @@ def propose_member(team, proposer, email):
         subject=subject,
         email="" if subject else email,
     )
+    if hire is not None:
+        hire.member_email = email.lower()
+        hire.save(update_fields=["member_email"])
     return _vote_and_settle(proposal, proposer, approve=True)
 
 

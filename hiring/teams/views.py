@@ -15,6 +15,7 @@ from scorecards import practice
 from scorecards.access import get_trainee_for
 
 from ..access import (
+    get_hire_of,
     get_proposal_for_member,
     get_team_for,
     get_team_for_member,
@@ -24,7 +25,13 @@ from ..accounts.adapter import SESSION_KEY
 from ..accounts.links import link_unusable
 from ..models import Ballot, Invitation, LinkError, PoolMember, Proposal, Team, User
 from . import invitations, membership
-from .forms import MembershipRuleForm, ProposeMemberForm, TeamForm, TeamSettingsForm
+from .forms import (
+    MembershipRuleForm,
+    ProposeHireForm,
+    ProposeMemberForm,
+    TeamForm,
+    TeamSettingsForm,
+)
 
 # Who must approve, as the removal question says it: "(majority of members must approve)".
 MUST_APPROVE = {
@@ -107,10 +114,16 @@ def team_detail(request, team_id):
 @require_POST
 def propose_member(request, team_id):
     team = get_team_for_member(request.user, team_id)
-    form = ProposeMemberForm(request.POST)
+    form = (ProposeHireForm if "hire" in request.POST else ProposeMemberForm)(request.POST)
     if form.is_valid():
+        hire = form.cleaned_data.get("hire")
         try:
-            proposal = membership.propose_member(team, request.user, form.cleaned_data["email"])
+            proposal = membership.propose_member(
+                team,
+                request.user,
+                form.cleaned_data["email"],
+                hire=None if hire is None else get_hire_of(team, hire),
+            )
         except ValidationError as error:
             form.add_error("email", error)
         else:

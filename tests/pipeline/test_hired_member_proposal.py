@@ -1,11 +1,20 @@
 """A hire joins the team only through the team's own membership rule: its members may propose
 them from the application; nobody else sees the button, and nothing adds them by itself."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from hiring.models import Application, Membership, Proposal
-from tests.factories import ApplicationFactory, CandidateFactory
+from hiring.access import reads_check_ins
+from hiring.checkins import checkins
+from hiring.models import Application, Invitation, Membership, Proposal
+from hiring.reports import cached, validity
+from hiring.teams import invitations, membership
+from tests.checkins.helpers import first
+from tests.checkins.helpers import hired as hired_with_check_ins
+from tests.factories import ApplicationFactory, CandidateFactory, UserFactory
 
 BUTTON = "as a member of"
 
@@ -24,7 +33,8 @@ def test_a_member_proposes_the_hire_by_the_teams_own_rule(client, member, hired,
     assert BUTTON in page
 
     response = client.post(
-        reverse("propose_member", args=[team.pk]), {"email": hired.candidate.email}
+        reverse("propose_member", args=[team.pk]),
+        {"email": hired.candidate.email, "hire": hired.pk},
     )
 
     assert response.status_code == 302
@@ -47,3 +57,76 @@ def test_before_the_hire_there_is_nothing_to_propose(client, member, team):
     application = ApplicationFactory(opening__team=team, stage=Application.Stage.OFFER)
     client.force_login(member)
     assert BUTTON not in client.get(application.get_absolute_url()).content.decode()
+
+
+def test_a_hire_proposed_at_their_work_address_never_rates_nor_reads_their_check_ins(
+    client, member, teammate, team
+):
+    application = hired_with_check_ins(team, member, days_ago=100, email="new.peer@home.example")
+    client.force_login(member)
+    page = client.get(application.get_absolute_url()).content.decode()
+    # The address they applied with, theirs to change.
+    assert 'value="new.peer@home.example"' in page
+
+    response = client.post(
+        reverse("propose_member", args=[team.pk]),
+        {"email": "New.Peer@Work.example", "hire": application.pk},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.member_email == "new.peer@work.example"
+    # The team agrees by its rule; they take up the invitation under their work address.
+    membership.cast_vote(Proposal.objects.get(), teammate, approve=True)
+    invitation = Invitation.objects.get(email__iexact="new.peer@work.example")
+    peer = UserFactory(email="new.peer@work.example")
+    invitations.accept_invitation(invitation, peer)
+    check_in = first(application)  # the 90-day one, open ten days
+    # Joined before the check-in fell due, so nothing but who they are leaves them out.
+    Membership.objects.filter(user=peer).update(joined_at=check_in.due_at - timedelta(days=1))
+
+    assert peer.pk not in {rater.pk for rater in checkins.raters_of([check_in])[check_in.pk]}
+    assert not checkins.to_fill(peer, timezone.now()).exists()
+    assert not reads_check_ins(peer, application)
+    client.force_login(peer)
+    assert client.get(reverse("check_in_detail", args=[check_in.pk])).status_code == 404
+    year = cached.hires_scope([team], timezone.now() - timedelta(days=365), timezone.now())
+    assert validity.own_hires(peer, year) == (application.pk,)
+    # Their teammates still rate it.
+    assert teammate in checkins.raters_of([check_in])[check_in.pk]
+
+
+@pytest.mark.parametrize("stage", [Application.Stage.OFFER, "another team's"])
+def test_only_a_hire_of_the_team_itself_takes_the_address(client, member, team, stage):
+    other = ApplicationFactory(stage=Application.Stage.HIRED)
+    application = other if stage == "another team's" else hired_application(team, stage)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("propose_member", args=[team.pk]),
+        {"email": "someone@work.example", "hire": application.pk},
+    )
+
+    assert response.status_code == 404
+    assert not Proposal.objects.exists()
+    application.refresh_from_db()
+    assert application.member_email == ""
+
+
+def test_a_refused_proposal_from_the_hires_page_keeps_the_hire_on_the_team_page(
+    client, member, teammate, team, hired
+):
+    client.force_login(member)
+
+    response = client.post(
+        reverse("propose_member", args=[team.pk]), {"email": teammate.email, "hire": hired.pk}
+    )
+
+    assert response.status_code == 400
+    assert "is already a member of Platform" in response.content.decode()
+    assert f'name="hire" value="{hired.pk}"' in response.content.decode()
+    hired.refresh_from_db()
+    assert hired.member_email == ""
+
+
+def hired_application(team, stage):
+    return ApplicationFactory(opening__team=team, stage=stage)

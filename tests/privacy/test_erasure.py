@@ -52,6 +52,7 @@ def application(team, media):
         candidate__time_zone="Europe/Berlin",
         candidate__resume=SimpleUploadedFile("zelda-cv.pdf", b"%PDF Zelda's CV"),
         note="Zelda here: I run the on-call rota at my job.",
+        member_email="zelda@work.example",
         stage=Stage.PANEL,
     )
 
@@ -127,7 +128,7 @@ def test_erasure_blanks_who_they_are_and_what_was_written_about_them(
     )
     assert candidate.erased_at is not None
     assert not resume.exists()
-    assert fresh(decided).note == ""
+    assert (fresh(decided).note, fresh(decided).member_email) == ("", "")
     assert set(Rating.objects.values_list("notes", flat=True)) == {""}
     assert set(FeedbackRevision.objects.values_list("takeaways", flat=True)) == {""}
     assert Decision.objects.get().rationale == ""
