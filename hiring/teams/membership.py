@@ -9,7 +9,16 @@ from django.utils.translation import gettext as _
 from scorecards import practice
 
 from ..debrief import rules
-from ..models import AuditEvent, Ballot, Membership, Proposal, Team, User, stored_words
+from ..models import (
+    Application,
+    AuditEvent,
+    Ballot,
+    Membership,
+    Proposal,
+    Team,
+    User,
+    stored_words,
+)
 from .invitations import check_not_invited, invite
 
 Rule = Team.MembershipRule
@@ -100,6 +109,26 @@ def propose_member(team, proposer, email, hire=None):
         hire.member_email = email.lower()
         hire.save(update_fields=["member_email"])
     return _vote_and_settle(proposal, proposer, approve=True)
+
+
+def hires_proposed(team, proposals):
+    """{proposal id: the team's hire it adds}, for those of `proposals` that add a hire at the
+    address the team proposed them at from their page (Application.member_email): the voters
+    read whom the address stands for. One query, or none without a proposal to add."""
+    addresses = {
+        proposal.pk: (proposal.subject.email if proposal.subject else proposal.email).lower()
+        for proposal in proposals
+        if proposal.kind == Proposal.Kind.ADD
+    }
+    if not addresses:
+        return {}
+    hires = Application.objects.filter(
+        opening__team=team,
+        stage=Application.Stage.HIRED,
+        member_email__in=set(addresses.values()),
+    ).select_related("candidate", "opening")
+    by_address = {hire.member_email: hire for hire in hires}
+    return {pk: by_address[address] for pk, address in addresses.items() if address in by_address}
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """A hire joins the team only through the team's own membership rule: its members may propose
 them from the application; nobody else sees the button, and nothing adds them by itself."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -75,6 +76,12 @@ def test_a_hire_proposed_at_their_work_address_never_rates_nor_reads_their_check
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.member_email == "new.peer@work.example"
+    # The team reads whom the address stands for.
+    page = client.get(reverse("team_detail", args=[team.pk])).content.decode()
+    [proposal] = re.findall(r'<article class="proposal">.*?</article>', page, re.S)
+    assert "Add New.Peer@work.example" in proposal
+    assert "The team's hire:" in proposal
+    assert f'<a href="{application.get_absolute_url()}">{application.candidate}</a>' in proposal
     # The team agrees by its rule; they take up the invitation under their work address.
     membership.cast_vote(Proposal.objects.get(), teammate, approve=True)
     invitation = Invitation.objects.get(email__iexact="new.peer@work.example")
