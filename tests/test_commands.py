@@ -17,11 +17,13 @@ from hiring.models import (
     DataExport,
     InterviewSession,
     Offer,
+    Proposal,
     Team,
     User,
 )
 from hiring.reports import cached, figures, validity
 from hiring.scheduling import booking
+from hiring.teams import membership
 from scorecards import practice
 from scorecards.models import CheckInReview, Feedback, FeedbackRevision
 from tests.factories import stored_figures
@@ -69,7 +71,12 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     offers = dict(Offer.objects.values_list("application__candidate__name", "status"))
     assert {offers["Sara Lind"], offers["Nina Park"]} == {"accepted", "sent"}
     assert "declined" in offers.values()
-    assert Application.objects.get(candidate__name="Sara Lind").stage == "hired"
+    sara = Application.objects.get(candidate__name="Sara Lind")
+    assert (sara.stage, sara.member_email) == ("hired", "sara.lind@teamfit.example")
+    platform_proposals = Proposal.objects.filter(team__name="Platform", status="open")
+    assert membership.hires_proposed(sara.opening.team, platform_proposals) == {
+        platform_proposals.get(email="sara.lind@teamfit.example").pk: sara
+    }
     assert CandidateEmail.objects.filter(kind="message").exists()
     assert "/offer/" in out.getvalue()
     assert "/status/" in out.getvalue()

@@ -481,6 +481,11 @@ class Command(BaseCommand):
             offers.send(offer, people["rita"])
             if answer:
                 answer(offer)
+        # Hired: ben proposes her to join Platform at her new work address; the team votes.
+        sara = Application.objects.get(candidate__name="Sara Lind")
+        membership.propose_member(
+            sara.opening.team, people["ben"], f"sara.lind@{DOMAIN}", hire=sara
+        )
 
     def privacy(self, people):
         """A past candidate erased at their request (the board and debrief keep the numbers as
