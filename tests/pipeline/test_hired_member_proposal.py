@@ -1,5 +1,6 @@
 """A hire joins the team only through the team's own membership rule: its members may propose
-them from the application; nobody else sees the button, and nothing adds them by itself."""
+them from the application, at the address they will sign in with, by which the check-ins know
+the hire; nobody else sees the button, and nothing adds them by itself."""
 
 import re
 from datetime import timedelta
@@ -102,10 +103,16 @@ def test_a_hire_proposed_at_their_work_address_never_rates_nor_reads_their_check
     assert teammate in checkins.raters_of([check_in])[check_in.pk]
 
 
-@pytest.mark.parametrize("stage", [Application.Stage.OFFER, "another team's"])
-def test_only_a_hire_of_the_team_itself_takes_the_address(client, member, team, stage):
-    other = ApplicationFactory(stage=Application.Stage.HIRED)
-    application = other if stage == "another team's" else hired_application(team, stage)
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        lambda team: ApplicationFactory(opening__team=team, stage=Application.Stage.OFFER),
+        lambda team: ApplicationFactory(stage=Application.Stage.HIRED),
+    ],
+    ids=["not hired yet", "another team's hire"],
+)
+def test_only_a_hire_of_the_team_itself_takes_the_address(client, member, team, elsewhere):
+    application = elsewhere(team)
     client.force_login(member)
 
     response = client.post(
@@ -133,7 +140,3 @@ def test_a_refused_proposal_from_the_hires_page_keeps_the_hire_on_the_team_page(
     assert f'name="hire" value="{hired.pk}"' in response.content.decode()
     hired.refresh_from_db()
     assert hired.member_email == ""
-
-
-def hired_application(team, stage):
-    return ApplicationFactory(opening__team=team, stage=stage)
