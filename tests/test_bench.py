@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from hiring.management.commands.bench import (
+    PLAIN_STATEMENTS,
     WRITE_KINDS,
     BackgroundProcess,
     _with_own_connections,
@@ -57,6 +58,10 @@ def test_bench_measures_a_synthetic_organisation_quiet_then_busy_and_reuses_it(t
     assert finder["options"] == 10
     assert 0 < finder["p50_ms"] <= finder["p95_ms"]
 
+    # The statements alone a write of a submission's size makes, against the quiet floor.
+    plain = result["plain_statements"]
+    assert plain["queries"] >= PLAIN_STATEMENTS + 2  # and the session's and the user's reads
+    assert plain["ratio"] == round(plain["p50_ms"] / pages["floor"]["p50_ms"], 2)
     busy = result["busy"]
     assert busy["write_interval_s"] == 0.05
     # Every page measured quietly is measured again under the writes, in the same shape.

@@ -48,6 +48,13 @@ why both). The writes commit,
 so a busy run works on a copy of the organisation (clone_database), dropped at the end: the
 one generated stays as it was, and quiet and busy passes measure the same data.
 
+A write's own reference is measured too ("plain_statements"): a POST, signed in, that only runs
+PLAIN_STATEMENTS single-row statements in a transaction (on one application: reads, and
+UPDATEs that leave it as it was) and redirects: as many statements as a submission, the fewest
+of the four writes, makes besides the session's and the user's reads. Its ratio to the quiet
+floor is what that many statements cost through the ORM before a write does anything of its
+own.
+
 An application through the careers form is measured as a POST of its own ("apply"): a new
 address and a small PDF each time, so every run stores a candidate, an application, a consent
 and the confirmation email's row, the résumés in a temporary folder. All of it is rolled back at
@@ -87,8 +94,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, reset_queries, transaction
-from django.db.models import Max, Min
-from django.shortcuts import render
+from django.db.models import F, Max, Min
+from django.shortcuts import redirect, render
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, clear_url_caches, reverse
@@ -397,6 +404,9 @@ class Command(BaseCommand):
             "data": data_sizes(),
             "pages": measure_pages(pages, options["runs"]),
         }
+        result["plain_statements"] = measure_plain_statements(
+            options["runs"], result["pages"]["floor"]["p50_ms"]
+        )
         if options["busy"]:
             self.progress(f"Busy: a write every {options['write_interval']:g} s while measuring.")
             result["busy"] = measure_busy(pages, options["runs"], options["write_interval"])
@@ -415,9 +425,35 @@ def floor_page(request):
     return render(request, "base.html")
 
 
+# A submission's statements (16, counted as the pages' are on SQLite), less the session's and
+# the user's reads.
+PLAIN_STATEMENTS = 14
+
+
+@login_required
+def plain_statements_page(request, application_id):
+    """PLAIN_STATEMENTS single-row statements in a transaction, half reads and half UPDATEs that
+    leave the application as it was, then a redirect: no work of its own."""
+    rows = Application.objects.filter(pk=application_id)
+    with transaction.atomic():
+        for _ in range(PLAIN_STATEMENTS // 2):
+            rows.values_list("stage", flat=True).first()
+            rows.update(page_version=F("page_version"))
+    return redirect("home")
+
+
 def add_floor_page():
+    """The floor page, and the plain statements' (measure_plain_statements)."""
     urls = import_module(settings.ROOT_URLCONF)
     urls.urlpatterns.insert(0, route("bench/floor/", floor_page, name="bench_floor"))
+    urls.urlpatterns.insert(
+        0,
+        route(
+            "bench/plain-statements/<int:application_id>/",
+            plain_statements_page,
+            name="bench_plain_statements",
+        ),
+    )
     clear_url_caches()
 
 
@@ -1011,6 +1047,26 @@ def measure_apply(runs):
     return {"path": path, **timing}
 
 
+def measure_plain_statements(runs, floor_ms):
+    """plain_statements_page, POSTed by leadership as the floor is requested; its ratio to the
+    quiet floor `floor_ms`."""
+    application = Application.objects.order_by("pk").values_list("pk", flat=True).first()
+    path = reverse("bench_plain_statements", args=[application])
+    client = Client()
+    client.force_login(User.objects.get(email=_synthetic.LEADERSHIP_EMAIL))
+
+    def post():
+        response = client.post(path, secure=True)
+        if response.status_code != 302:
+            raise CommandError(f"{path} answered {response.status_code}, not 302.")
+
+    timing = measure(post, runs)
+    with CaptureQueriesContext(connection) as queries:
+        post()
+    ratio = round(timing["p50_ms"] / floor_ms, 2)
+    return {"path": path, **timing, "queries": len(queries), "ratio": ratio}
+
+
 def measure_slot_finder(runs):
     requests, interviewers, start, end = slot_finder_case()
     options_found = slots.find_options(requests, interviewers, start=start, end=end)
@@ -1053,6 +1109,12 @@ def table(result):
         )
     if busy:
         lines += ["", busy_lines(busy)]
+    plain = result["plain_statements"]
+    lines += [
+        "",
+        f"plain statements (a POST of {plain['queries']} single-row statements, nothing else):"
+        f" p50 {plain['p50_ms']} ms, {plain['ratio']:.2f}x the floor  {plain['path']}",
+    ]
     apply = result["apply"]
     lines += [
         "",
