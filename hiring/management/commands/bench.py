@@ -392,7 +392,7 @@ class Command(BaseCommand):
         _synthetic.settle()
         if options["generate_only"]:
             return
-        add_floor_page()
+        add_bench_pages()
         cache.clear()  # so each page's first request is measured uncached
         # Chosen once, before any write: both passes measure the same pages (the busy writes
         # may submit the scorecard the feedback form's page shows, once they started).
@@ -442,8 +442,9 @@ def plain_statements_page(request, application_id):
     return redirect("home")
 
 
-def add_floor_page():
-    """The floor page, and the plain statements' (measure_plain_statements)."""
+def add_bench_pages():
+    """The floor page, and the plain statements' (measure_plain_statements): this process's
+    own, the app gains neither."""
     urls = import_module(settings.ROOT_URLCONF)
     urls.urlpatterns.insert(0, route("bench/floor/", floor_page, name="bench_floor"))
     urls.urlpatterns.insert(
@@ -1112,8 +1113,9 @@ def table(result):
     plain = result["plain_statements"]
     lines += [
         "",
-        f"plain statements (a POST of {plain['queries']} single-row statements, nothing else):"
-        f" p50 {plain['p50_ms']} ms, {plain['ratio']:.2f}x the floor  {plain['path']}",
+        f"plain statements (a POST of {PLAIN_STATEMENTS} single-row statements, nothing else;"
+        f" {plain['queries']} queries): p50 {plain['p50_ms']} ms, {plain['ratio']:.2f}x the floor"
+        f"  {plain['path']}",
     ]
     apply = result["apply"]
     lines += [
