@@ -180,6 +180,16 @@ def _render_application(request, application, status=200, **forms):
     )
 
 
+def _propose_hire_form(user, application):
+    """For a member of a hire's team: the form proposing them to join it, at the address they
+    were proposed at last, else the one they applied with. None for anyone else, and before
+    the hire."""
+    if application.stage != Application.Stage.HIRED or not proposes_members(user, application.team):
+        return None
+    email = application.member_email or application.candidate.email
+    return ProposeHireForm(initial={"email": email, "hire": application.pk})
+
+
 def _application_context(user, application, forms):
     feedback = decisions.panel_feedback(application)
     own = [f for f in feedback if f.interviewer_id == user.pk]
@@ -199,14 +209,7 @@ def _application_context(user, application, forms):
         "prepares_offer": pipeline and can_prepare(application, offers),
         "can_debrief": opens_debrief(user, application.team),
         "check_ins": application.check_ins.all() if reads_check_ins(user, application) else [],
-        "propose_hire_form": ProposeHireForm(
-            initial={
-                "email": application.member_email or application.candidate.email,
-                "hire": application.pk,
-            }
-        )
-        if application.stage == Application.Stage.HIRED and proposes_members(user, application.team)
-        else None,
+        "propose_hire_form": _propose_hire_form(user, application),
         "timeline": with_shown_details(
             user, application.audit_events.select_related("actor")[:50], readable
         ),
