@@ -17,6 +17,22 @@ class ProposeMemberForm(forms.Form):
         label=_("Colleague's email"),
         help_text=_("Someone with an account joins once the team agrees; anyone else is invited."),
     )
+    # The team's hire the person proposed is, if they are (Application.member_email): hidden on
+    # the hire's page, a choice on the team page.
+    hire = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, hires=(), **kwargs):
+        """`hires`: the team's hires not yet in it, as (application id, name) pairs
+        (membership.hires_to_join): the team page asks whether the person is one of them."""
+        super().__init__(*args, **kwargs)
+        if hires:
+            hire = self.fields["hire"]
+            hire.label = _("Is this the team's hire?")
+            hire.help_text = _(
+                "Say which: this address then says who the hire is, so they never rate or read "
+                "their own check-ins."
+            )
+            hire.widget = forms.Select(choices=[("", _("No, a colleague")), *hires])
 
 
 class ProposeHireForm(ProposeMemberForm):
@@ -29,7 +45,6 @@ class ProposeHireForm(ProposeMemberForm):
             "says who this hire is, so they never rate or read their own check-ins."
         ),
     )
-    hire = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class MembershipRuleForm(forms.Form):

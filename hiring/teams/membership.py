@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from scorecards import practice
 
+from ..checkins import checkins
 from ..debrief import rules
 from ..models import (
     Application,
@@ -78,8 +79,8 @@ def _require_member(team, user):
 @transaction.atomic
 def propose_member(team, proposer, email, hire=None):
     """A proposal to add the person at `email` to the team. `hire`: the team's application at
-    Hired this person is, proposed from its page: the address is kept on it, so that they are
-    recognised as the hire by it too (Application.member_email)."""
+    Hired this person is (proposed from its page, or chosen on the team page): the address is
+    kept on it, so that they are recognised as the hire by it too (Application.member_email)."""
     team = _lock_team(team)
     _require_member(team, proposer)
     email = User.objects.normalize_email(email.strip())
@@ -113,8 +114,8 @@ def propose_member(team, proposer, email, hire=None):
 
 def hires_proposed(team, proposals):
     """{proposal id: the team's hire it adds}, for those of `proposals` that add a hire at the
-    address the team proposed them at from their page (Application.member_email): the voters
-    read whom the address stands for. One query, or none without a proposal to add."""
+    address the team proposed them at (Application.member_email): the voters read whom the
+    address stands for. One query, or none without a proposal to add."""
     addresses = {
         proposal.pk: (proposal.subject.email if proposal.subject else proposal.email).lower()
         for proposal in proposals
@@ -129,6 +130,30 @@ def hires_proposed(team, proposals):
     ).select_related("candidate", "opening")
     by_address = {hire.member_email: hire for hire in hires}
     return {pk: by_address[address] for pk, address in addresses.items() if address in by_address}
+
+
+# How many of the team's latest hires the team page asks about.
+HIRES_LISTED = 20
+
+
+def hires_to_join(team, members):
+    """The team's latest HIRES_LISTED hires but those among `members` (its members) by an address
+    known to be theirs, the latest first, as (application id, "name, opening"): the team page
+    asks whether a person it proposes is one of them, so that the address they join at says who
+    the hire is. One query, two with a hire."""
+    hires = list(
+        Application.objects.filter(opening__team=team, stage=Application.Stage.HIRED)
+        .select_related("candidate", "opening")
+        .order_by("-stage_changed_at", "-pk")[:HIRES_LISTED]
+    )
+    if not hires:
+        return []
+    known = set().union(*checkins.addresses_of(members).values())
+    return [
+        (hire.pk, f"{hire.candidate}, {hire.opening.title}")
+        for hire in hires
+        if not checkins.is_hire(known, hire)
+    ]
 
 
 @transaction.atomic

@@ -27,7 +27,6 @@ from ..models import Ballot, Invitation, LinkError, PoolMember, Proposal, Team, 
 from . import invitations, membership
 from .forms import (
     MembershipRuleForm,
-    ProposeHireForm,
     ProposeMemberForm,
     TeamForm,
     TeamSettingsForm,
@@ -74,6 +73,7 @@ def _render_team(request, team, status=200, **context):
     )
     open_proposals = list(proposals.filter(status=Proposal.Status.OPEN))
     member_ids = {m.user_id for m in memberships}
+    is_member = request.user.pk in member_ids
     hires = membership.hires_proposed(team, open_proposals)
     for proposal in open_proposals:
         proposal.hire = hires.get(proposal.pk)
@@ -83,6 +83,9 @@ def _render_team(request, team, status=200, **context):
         proposal.can_vote = request.user.pk in voters
         proposal.approvals = sum(1 for voter in voters if votes.get(voter) is True)
         proposal.approvals_needed = membership.approvals_needed(team.membership_rule, len(voters))
+    if is_member and "propose_form" not in context:  # only members propose
+        hires = membership.hires_to_join(team, [m.user for m in memberships])
+        context["propose_form"] = ProposeMemberForm(hires=hires)
     context = {
         "team": team,
         "openings": team.openings.annotate(application_count=Count("applications")),
@@ -90,13 +93,12 @@ def _render_team(request, team, status=200, **context):
             request.user, team.audit_events.filter(application=None).select_related("actor")[:30]
         ),
         "memberships": memberships,
-        "is_member": any(m.user_id == request.user.pk for m in memberships),
+        "is_member": is_member,
         "open_proposals": open_proposals,
         "decided_proposals": team.proposals.select_related("subject").exclude(
             status=Proposal.Status.OPEN
         )[:10],
         "trainees": [m.user for m in memberships if m.is_trainee],
-        "propose_form": ProposeMemberForm(),
         "rule_form": MembershipRuleForm(initial={"membership_rule": team.membership_rule}),
         **context,
     }
@@ -116,7 +118,8 @@ def team_detail(request, team_id):
 @require_POST
 def propose_member(request, team_id):
     team = get_team_for_member(request.user, team_id)
-    form = (ProposeHireForm if "hire" in request.POST else ProposeMemberForm)(request.POST)
+    hires = membership.hires_to_join(team, team.members.all())
+    form = ProposeMemberForm(request.POST, hires=hires)
     if form.is_valid():
         hire = form.cleaned_data.get("hire")
         try:

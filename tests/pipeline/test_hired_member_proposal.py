@@ -16,7 +16,7 @@ from hiring.reports import cached, validity
 from hiring.teams import invitations, membership
 from tests.checkins.helpers import first
 from tests.checkins.helpers import hired as hired_with_check_ins
-from tests.factories import ApplicationFactory, CandidateFactory, UserFactory
+from tests.factories import HTMX, ApplicationFactory, CandidateFactory, UserFactory
 
 BUTTON = "as a member of"
 
@@ -137,6 +137,83 @@ def test_a_refused_proposal_from_the_hires_page_keeps_the_hire_on_the_team_page(
 
     assert response.status_code == 400
     assert "is already a member of Platform" in response.content.decode()
-    assert f'name="hire" value="{hired.pk}"' in response.content.decode()
+    assert f'<option value="{hired.pk}" selected>' in response.content.decode()
+    hired.refresh_from_db()
+    assert hired.member_email == ""
+
+
+# The team page's own form asks whether the person proposed is one of the team's hires.
+
+
+def hires_asked_about(page):
+    [select] = re.findall(r'<select name="hire".*?</select>', page, re.S)
+    return re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', select)
+
+
+def test_the_team_page_asks_whether_the_person_proposed_is_a_hire_not_yet_in_the_team(
+    client, member, teammate, team, hired
+):
+    ApplicationFactory(opening__team=team, stage=Application.Stage.OFFER)
+    ApplicationFactory(stage=Application.Stage.HIRED)  # another team's
+    # A hire who joined under the address they applied with is in the team already.
+    ApplicationFactory(
+        opening__team=team, candidate__email="BEN@example.com", stage=Application.Stage.HIRED
+    )
+    client.force_login(member)
+
+    page = client.get(reverse("team_detail", args=[team.pk])).content.decode()
+
+    assert "Is this the team&#x27;s hire?" in page
+    assert hires_asked_about(page) == [
+        ("", "No, a colleague"),
+        (str(hired.pk), f"{hired.candidate}, {hired.opening.title}"),
+    ]
+
+
+def test_a_team_without_a_hire_to_join_is_not_asked(client, member, team):
+    ApplicationFactory(opening__team=team, stage=Application.Stage.OFFER)
+    client.force_login(member)
+
+    page = client.get(reverse("team_detail", args=[team.pk])).content.decode()
+
+    assert '<input type="hidden" name="hire" id="id_hire">' in page
+    assert '<select name="hire"' not in page
+
+
+def test_a_hire_chosen_on_the_team_page_is_known_as_the_hire_by_the_address_proposed(
+    client, member, teammate, team, hired
+):
+    client.force_login(member)
+    page = client.get(reverse("team_detail", args=[team.pk])).content.decode()
+    assert str(hired.pk) in dict(hires_asked_about(page))
+
+    response = client.post(
+        reverse("propose_member", args=[team.pk]),
+        {"email": "New.Peer@Work.example", "hire": str(hired.pk)},
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    hired.refresh_from_db()
+    assert hired.member_email == "new.peer@work.example"
+    assert "The team's hire:" in response.content.decode()
+    membership.cast_vote(Proposal.objects.get(), teammate, approve=True)
+    peer = UserFactory(email="new.peer@work.example")
+    invitations.accept_invitation(Invitation.objects.get(), peer)
+    assert checkins.is_hire(checkins.addresses_of([peer])[peer.pk], hired)
+    # Known in the team now: the form no longer asks about them.
+    page = client.get(reverse("team_detail", args=[team.pk])).content.decode()
+    assert '<select name="hire"' not in page
+
+
+def test_a_colleague_proposed_on_the_team_page_stands_for_no_hire(client, member, team, hired):
+    client.force_login(member)
+
+    response = client.post(
+        reverse("propose_member", args=[team.pk]), {"email": "colleague@work.example", "hire": ""}
+    )
+
+    assert response.status_code == 302
+    assert Proposal.objects.get().email == "colleague@work.example"
     hired.refresh_from_db()
     assert hired.member_email == ""
