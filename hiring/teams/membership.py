@@ -3,6 +3,7 @@ an opening's decision rule), and the team's membership rule settles them."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,14 +90,18 @@ def propose_member(team, proposer, email, hire=None):
         raise ValidationError(
             _("%(person)s is already a member of %(team)s.") % {"person": subject, "team": team}
         )
-    already = team.proposals.filter(status=Status.OPEN, kind=Proposal.Kind.ADD)
-    if subject:
-        already = already.filter(subject=subject)
-    else:
-        already = already.filter(subject=None, email__iexact=email)
-    if already.exists():
+    if _open_to_add(team, email).exists():
         raise ValidationError(
             _("There is already an open proposal to add %(person)s.") % {"person": subject or email}
+        )
+    # One proposal at a time for a hire: a second, at another address, would take the first's.
+    if hire is not None and hire.member_email and _open_to_add(team, hire.member_email).exists():
+        raise ValidationError(
+            _(
+                "There is already an open proposal to add %(person)s, the team's hire, at "
+                "%(email)s: withdraw it first."
+            )
+            % {"person": hire.candidate, "email": hire.member_email}
         )
     if not subject:
         check_not_invited(email, team)
@@ -110,6 +115,13 @@ def propose_member(team, proposer, email, hire=None):
         hire.member_email = email.lower()
         hire.save(update_fields=["member_email"])
     return _vote_and_settle(proposal, proposer, approve=True)
+
+
+def _open_to_add(team, email):
+    """The team's open proposals to add the person at `email`, with an account or without."""
+    return team.proposals.filter(status=Status.OPEN, kind=Proposal.Kind.ADD).filter(
+        Q(subject__email__iexact=email) | Q(subject=None, email__iexact=email)
+    )
 
 
 def hires_proposed(team, proposals):

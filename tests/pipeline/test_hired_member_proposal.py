@@ -23,7 +23,7 @@ BUTTON = "as a member of"
 
 @pytest.fixture
 def hired(team):
-    candidate = CandidateFactory(email="new.peer@candidates.example")
+    candidate = CandidateFactory(name="New Peer", email="new.peer@candidates.example")
     return ApplicationFactory(
         candidate=candidate, opening__team=team, stage=Application.Stage.HIRED
     )
@@ -217,3 +217,25 @@ def test_a_colleague_proposed_on_the_team_page_stands_for_no_hire(client, member
     assert Proposal.objects.get().email == "colleague@work.example"
     hired.refresh_from_db()
     assert hired.member_email == ""
+
+
+def test_a_hire_is_proposed_once_at_a_time(client, member, team, hired):
+    client.force_login(member)
+    url = reverse("propose_member", args=[team.pk])
+    client.post(url, {"email": "new.peer@work.example", "hire": hired.pk})
+
+    response = client.post(url, {"email": "n.peer@work.example", "hire": hired.pk})
+
+    assert response.status_code == 400
+    assert (
+        "There is already an open proposal to add New Peer, the team&#x27;s hire, at "
+        "new.peer@work.example: withdraw it first." in response.content.decode()
+    )
+    assert list(Proposal.objects.values_list("email", flat=True)) == ["new.peer@work.example"]
+    hired.refresh_from_db()
+    assert hired.member_email == "new.peer@work.example"
+    # Once it is withdrawn, another address may be proposed.
+    membership.withdraw(Proposal.objects.get(), member)
+    assert client.post(url, {"email": "n.peer@work.example", "hire": hired.pk}).status_code == 302
+    hired.refresh_from_db()
+    assert hired.member_email == "n.peer@work.example"
