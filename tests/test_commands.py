@@ -73,10 +73,9 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     assert "declined" in offers.values()
     sara = Application.objects.get(candidate__name="Sara Lind")
     assert (sara.stage, sara.member_email) == ("hired", "sara.lind@teamfit.example")
-    platform_proposals = Proposal.objects.filter(team__name="Platform", status="open")
-    assert membership.hires_proposed(sara.opening.team, platform_proposals) == {
-        platform_proposals.get(email="sara.lind@teamfit.example").pk: sara
-    }
+    platform_proposals = list(Proposal.objects.filter(team__name="Platform", status="open"))
+    hires = {p.email: p.hire for p in membership.with_hires(platform_proposals)}
+    assert hires == {"hana@teamfit.example": None, "sara.lind@teamfit.example": sara}
     assert CandidateEmail.objects.filter(kind="message").exists()
     assert "/offer/" in out.getvalue()
     assert "/status/" in out.getvalue()

@@ -22,6 +22,7 @@ from ..models import (
     SlotOffer,
 )
 from ..pipeline.board import STALE_AFTER
+from ..teams import membership
 
 # A section shows this many rows, then links to where the rest are.
 SHOWN = 10
@@ -70,12 +71,15 @@ def own_teams(teams):
 
 
 def votes(user):
-    """Open proposals of the user's teams waiting for their vote."""
-    return _section(
+    """Open proposals of the user's teams waiting for their vote, each with the team's hire it
+    adds, if it does (membership.with_hires)."""
+    section = _section(
         Proposal.objects.awaiting_vote_of(user).select_related(
             "team", "subject", "proposed_by", "opening"
         )
     )
+    membership.with_hires(section.rows)
+    return section
 
 
 def check_ins_to_fill(user, now):

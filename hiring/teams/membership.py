@@ -124,24 +124,27 @@ def _open_to_add(team, email):
     )
 
 
-def hires_proposed(team, proposals):
-    """{proposal id: the team's hire it adds}, for those of `proposals` that add a hire at the
-    address the team proposed them at (Application.member_email): the voters read whom the
-    address stands for. One query, or none without a proposal to add."""
-    addresses = {
-        proposal.pk: (proposal.subject.email if proposal.subject else proposal.email).lower()
-        for proposal in proposals
-        if proposal.kind == Proposal.Kind.ADD
-    }
-    if not addresses:
-        return {}
-    hires = Application.objects.filter(
-        opening__team=team,
-        stage=Application.Stage.HIRED,
-        member_email__in=set(addresses.values()),
-    ).select_related("candidate", "opening")
-    by_address = {hire.member_email: hire for hire in hires}
-    return {pk: by_address[address] for pk, address in addresses.items() if address in by_address}
+def with_hires(proposals):
+    """`proposals` (of one team or several, their subjects read along), each with `hire`: the
+    application at Hired of its team it adds, where the team proposed them at that address
+    (Application.member_email), else None: the voters read whom the address stands for. One
+    query, or none without a proposal to add."""
+    wanted = {}
+    for proposal in proposals:
+        proposal.hire = None
+        if proposal.kind == Proposal.Kind.ADD:
+            address = proposal.subject.email if proposal.subject else proposal.email
+            wanted[proposal.team_id, address.lower()] = proposal
+    if wanted:
+        hires = Application.objects.filter(
+            opening__team__in={team for team, _address in wanted},
+            stage=Application.Stage.HIRED,
+            member_email__in={address for _team, address in wanted},
+        ).select_related("candidate", "opening")
+        for hire in hires:
+            if proposal := wanted.get((hire.opening.team_id, hire.member_email)):
+                proposal.hire = hire
+    return proposals
 
 
 # How many of the team's latest hires the team page asks about.

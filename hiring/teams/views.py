@@ -74,9 +74,7 @@ def _render_team(request, team, status=200, **context):
     open_proposals = list(proposals.filter(status=Proposal.Status.OPEN))
     member_ids = {m.user_id for m in memberships}
     is_member = request.user.pk in member_ids
-    hires = membership.hires_proposed(team, open_proposals)
-    for proposal in open_proposals:
-        proposal.hire = hires.get(proposal.pk)
+    for proposal in membership.with_hires(open_proposals):
         votes = {v.voter_id: v.approve for v in proposal.votes.all()}
         voters = membership.electorate(proposal, member_ids)
         proposal.my_vote = votes.get(request.user.pk)

@@ -239,3 +239,16 @@ def test_a_hire_is_proposed_once_at_a_time(client, member, team, hired):
     assert client.post(url, {"email": "n.peer@work.example", "hire": hired.pk}).status_code == 302
     hired.refresh_from_db()
     assert hired.member_email == "n.peer@work.example"
+
+
+def test_a_teammate_asked_for_their_vote_reads_whom_it_adds(client, member, teammate, hired):
+    client.force_login(member)
+    client.post(
+        reverse("propose_member", args=[hired.opening.team.pk]),
+        {"email": "new.peer@work.example", "hire": hired.pk},
+    )
+    client.force_login(teammate)
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert "Add new.peer@work.example (the team's hire, New Peer)" in page
