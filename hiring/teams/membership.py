@@ -153,11 +153,13 @@ HIRES_LISTED = 20
 
 def hires_to_join(team, members):
     """The team's latest HIRES_LISTED hires but those among `members` (its members) by an address
-    known to be theirs, the latest first, as (application id, "name, opening"): the team page
-    asks whether a person it proposes is one of them, so that the address they join at says who
-    the hire is. One query, two with a hire."""
+    known to be theirs, and those erased, the latest first, as (application id, "name,
+    opening"): the team page asks whether a person it proposes is one of them, so that the
+    address they join at says who the hire is. One query, two with a hire."""
     hires = list(
-        Application.objects.filter(opening__team=team, stage=Application.Stage.HIRED)
+        Application.objects.filter(
+            opening__team=team, stage=Application.Stage.HIRED, candidate__erased_at=None
+        )
         .select_related("candidate", "opening")
         .order_by("-stage_changed_at", "-pk")[:HIRES_LISTED]
     )

@@ -155,6 +155,9 @@ def test_the_team_page_asks_whether_the_person_proposed_is_a_hire_not_yet_in_the
 ):
     ApplicationFactory(opening__team=team, stage=Application.Stage.OFFER)
     ApplicationFactory(stage=Application.Stage.HIRED)  # another team's
+    ApplicationFactory(
+        opening__team=team, candidate__erased_at=timezone.now(), stage=Application.Stage.HIRED
+    )
     # A hire who joined under the address they applied with is in the team already.
     ApplicationFactory(
         opening__team=team, candidate__email="BEN@example.com", stage=Application.Stage.HIRED
