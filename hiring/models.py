@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_str
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,16 @@ def validate_check_in_days(value):
         ) from None
     if not 1 <= len(days) <= 5 or days != sorted(set(days)) or not 7 <= days[0] <= days[-1] <= 1095:
         raise ValidationError(_("Give one to five days in increasing order, each from 7 to 1,095."))
+
+
+class LabelledChoices:
+    """A model whose get_FOO_display() translates the one label it shows: Django's own hashes,
+    so translates, every choice's label on each call (a timeline calls it for every row)."""
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        label = next((label for choice, label in field.flatchoices if choice == value), value)
+        return force_str(label, strings_only=True)
 
 
 class UserManager(BaseUserManager):
@@ -964,7 +975,7 @@ class StageCount(models.Model):
         return f"{self.opening_id} {self.stage}: {self.applications}"
 
 
-class StageChange(models.Model):
+class StageChange(LabelledChoices, models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="stage_changes"
     )
@@ -1459,7 +1470,7 @@ class AuditEventQuerySet(models.QuerySet):
         raise TypeError("The audit trail is append-only.")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(LabelledChoices, models.Model):
     """What happened, who did it and when: written once, never edited or deleted."""
 
     class Action(models.TextChoices):

@@ -19,7 +19,7 @@ from django.db import models
 from django.utils import timezone, translation
 
 from hiring.accounts import zones
-from hiring.models import Candidate
+from hiring.models import AuditEvent, Candidate, StageChange
 from hiring.scheduling import booking
 from tests.conftest import MONDAY
 from tests.factories import ApplicationFactory, OpeningFactory, nine_to_five, team_fit_panel
@@ -192,6 +192,31 @@ def test_a_time_reads_as_each_language_writes_it():
 
     assert english == ("Mon 4 Mar, 17:00 Singapore time", "Monday 4 March 2030 Singapore time")
     assert german == ("Mo, 4. Mär, 17:00 Zeit Singapore", "Montag, 4. März 2030 Zeit Singapore")
+
+
+@pytest.mark.parametrize(
+    ("row", "display", "english", "german"),
+    [
+        (
+            AuditEvent(action="stage_changed"),
+            "get_action_display",
+            "Stage changed",
+            "Phase geändert",
+        ),
+        (StageChange(to_stage="hired"), "get_to_stage_display", "Hired", "Eingestellt"),
+        (
+            AuditEvent(action="no_longer_an_action"),
+            "get_action_display",
+            *["no_longer_an_action"] * 2,
+        ),
+    ],
+    ids=["an action", "a stage", "a value no longer among the choices"],
+)
+def test_a_timeline_row_reads_its_label_in_the_readers_language(row, display, english, german):
+    # The timeline's rows translate only the label they show (models.LabelledChoices).
+    assert getattr(row, display)() == english
+    with translation.override("de"):
+        assert getattr(row, display)() == german
 
 
 # Who reads which language -------------------------------------------------------------------
