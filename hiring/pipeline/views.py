@@ -180,14 +180,16 @@ def _render_application(request, application, status=200, **forms):
     )
 
 
-def _propose_hire_form(user, application):
-    """For a member of a hire's team: the form proposing them to join it, at the address they
-    were proposed at last, else the one they applied with. None for anyone else, and before
-    the hire."""
+def _hire_joining(user, application):
+    """For a member of a hire's team: that the hire is a member of it now (hire_joined), else the
+    form proposing them to join it, at the address they were proposed at last, else the one they
+    applied with. Nothing for anyone else, nor before the hire."""
     if application.stage != Application.Stage.HIRED or not proposes_members(user, application.team):
-        return None
+        return {}
+    if membership.hire_joined(application):
+        return {"hire_joined": True}
     email = application.member_email or application.candidate.email
-    return ProposeHireForm(initial={"email": email, "hire": application.pk})
+    return {"propose_hire_form": ProposeHireForm(initial={"email": email, "hire": application.pk})}
 
 
 def _application_context(user, application, forms):
@@ -209,7 +211,7 @@ def _application_context(user, application, forms):
         "prepares_offer": pipeline and can_prepare(application, offers),
         "can_debrief": opens_debrief(user, application.team),
         "check_ins": application.check_ins.all() if reads_check_ins(user, application) else [],
-        "propose_hire_form": _propose_hire_form(user, application),
+        **_hire_joining(user, application),
         "timeline": with_shown_details(
             user, application.audit_events.select_related("actor")[:50], readable
         ),

@@ -147,6 +147,17 @@ def with_hires(proposals):
     return proposals
 
 
+def hire_joined(hire):
+    """Whether the hire (an application at Hired) is a member of its team now, by an address
+    known to be theirs (checkins.is_hire). Two queries."""
+    return checkins.is_hire(_addresses(hire.opening.team.members.all()), hire)
+
+
+def _addresses(members):
+    """Every address known to be one of `members`' (checkins.addresses_of), in one set."""
+    return set().union(*checkins.addresses_of(members).values())
+
+
 # How many of the team's latest hires the team page asks about.
 HIRES_LISTED = 20
 
@@ -165,7 +176,7 @@ def hires_to_join(team, members):
     )
     if not hires:
         return []
-    known = set().union(*checkins.addresses_of(members).values())
+    known = _addresses(members)
     return [
         (hire.pk, f"{hire.candidate}, {hire.opening.title}")
         for hire in hires

@@ -255,3 +255,21 @@ def test_a_teammate_asked_for_their_vote_reads_whom_it_adds(client, member, team
     page = client.get(reverse("home")).content.decode()
 
     assert "Add new.peer@work.example (the team's hire, New Peer)" in page
+
+
+@pytest.mark.parametrize(
+    ("joined_as", "member_email"),
+    [("new.peer@candidates.example", ""), ("new.peer@work.example", "new.peer@work.example")],
+    ids=["at the address they applied with", "at the address the team proposed"],
+)
+def test_once_the_hire_joined_their_page_says_so_instead_of_offering_to_propose_them(
+    client, member, team, hired, joined_as, member_email
+):
+    Application.objects.filter(pk=hired.pk).update(member_email=member_email)
+    Membership.objects.create(team=team, user=UserFactory(email=joined_as))
+    client.force_login(member)
+
+    page = client.get(hired.get_absolute_url()).content.decode()
+
+    assert "New Peer is a member of Platform." in page
+    assert BUTTON not in page
