@@ -336,6 +336,8 @@ def _close(proposal, status):
     proposal.status = status
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decided_at"])
+    if proposal.kind == Proposal.Kind.ADD and status != Status.ACCEPTED:
+        _release_hire_address(proposal)
     AuditEvent.record(
         AuditEvent.Action.DECISION_RULE
         if proposal.kind == Proposal.Kind.DECISION_RULE
@@ -344,6 +346,18 @@ def _close(proposal, status):
         proposal.team,
         details=_stored_outcome(proposal),
     )
+
+
+def _release_hire_address(proposal):
+    """An address proposed for the team's hire and not agreed no longer says who the hire is
+    (Application.member_email): saved, so that their page shows it."""
+    address = proposal.subject.email if proposal.subject else proposal.email
+    hires = Application.objects.filter(
+        opening__team=proposal.team, stage=Application.Stage.HIRED, member_email=address.lower()
+    )
+    for hire in hires:
+        hire.member_email = ""
+        hire.save(update_fields=["member_email"])
 
 
 def _stored_outcome(proposal):

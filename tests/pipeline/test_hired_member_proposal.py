@@ -273,3 +273,33 @@ def test_once_the_hire_joined_their_page_says_so_instead_of_offering_to_propose_
 
     assert "New Peer is a member of Platform." in page
     assert BUTTON not in page
+
+
+@pytest.mark.parametrize(
+    ("close", "kept"),
+    [
+        (lambda proposal, member, teammate: membership.withdraw(proposal, member), ""),
+        (lambda proposal, member, teammate: membership.cast_vote(proposal, teammate, False), ""),
+        (
+            lambda proposal, member, teammate: membership.cast_vote(proposal, teammate, True),
+            "new.peer@work.example",
+        ),
+    ],
+    ids=["withdrawn", "refused", "agreed"],
+)
+def test_the_address_proposed_says_who_the_hire_is_only_while_open_or_once_agreed(
+    client, member, teammate, team, hired, close, kept
+):
+    client.force_login(member)
+    client.post(
+        reverse("propose_member", args=[team.pk]),
+        {"email": "new.peer@work.example", "hire": hired.pk},
+    )
+
+    close(Proposal.objects.get(), member, teammate)
+
+    hired.refresh_from_db()
+    assert hired.member_email == kept
+    # The hire's page proposes them at that address, else at the one they applied with.
+    page = client.get(hired.get_absolute_url()).content.decode()
+    assert f'value="{kept or "new.peer@candidates.example"}"' in page
