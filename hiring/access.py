@@ -37,8 +37,7 @@ def get_team_for_member(user, team_id):
 def get_hire_of(team, application_id):
     """The team's application `application_id` at Hired, whose hire its member proposes to
     join it, else 404."""
-    hires = Application.objects.filter(opening__team=team, stage=Application.Stage.HIRED)
-    return get_object_or_404(hires, pk=application_id)
+    return get_object_or_404(Application.objects.hires_of([team]), pk=application_id)
 
 
 def get_proposal_for_member(user, team_id, proposal_id):

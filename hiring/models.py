@@ -68,7 +68,8 @@ def validate_check_in_days(value):
 
 class LabelledChoices:
     """A model whose get_FOO_display() translates the one label it shows: Django's own hashes,
-    so translates, every choice's label on each call (a timeline calls it for every row)."""
+    so translates, every choice's label on each call (a timeline or a table calls it for every
+    row)."""
 
     def _get_FIELD_display(self, field):
         value = getattr(self, field.attname)
@@ -235,7 +236,7 @@ KEPT_BY_UPDATES = (
 )
 
 
-class Team(models.Model):
+class Team(LabelledChoices, models.Model):
     class MembershipRule(models.TextChoices):
         MAJORITY = "majority", _("Majority of members")
         ANY_MEMBER = "any", _("Any one member")
@@ -423,6 +424,11 @@ class Proposal(models.Model):
     @property
     def is_open(self):
         return self.status == self.Status.OPEN
+
+    @property
+    def address(self):
+        """Whom a proposal to add stands for: their account's address, else the one invited."""
+        return self.subject.email if self.subject else self.email
 
     @property
     def summary(self):
@@ -745,6 +751,10 @@ class ApplicationQuerySet(models.QuerySet):
         # counts it, in those openings' own index (board_team_column), not every team's.
         return self.filter(opening__in=Opening.objects.visible_to(user))
 
+    def hires_of(self, teams):
+        """The applications at Hired of these teams (or their ids)."""
+        return self.filter(opening__team__in=teams, stage=self.model.Stage.HIRED)
+
 
 class Application(models.Model):
     """A candidate for an opening, moving through the pipeline's stages."""
@@ -791,7 +801,7 @@ class Application(models.Model):
     # Goes up in the same transaction as any change to what this application's own page shows
     # (hiring/freshness.py): its cached page follows it and its team's shared_version.
     page_version = models.PositiveBigIntegerField(default=0, editable=False)
-    # The address a hire was proposed at to join the team, from this application's page, lower
+    # The address a hire is proposed at to join the team (an open or agreed proposal's), lower
     # case: often a work address, not the one they applied with. They are recognised as the hire
     # by either (hiring/checkins/checkins.py), so they never rate nor read their own check-ins.
     member_email = models.EmailField(blank=True)

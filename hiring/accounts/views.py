@@ -54,7 +54,7 @@ def home(request):
         read_now.append(next_steps.for_user(user, now, teams))
         lasting, good_until = lasting_steps(request, read_now[0], now, teams)
         lasting["teams"] = render_to_string(
-            "hiring/accounts/home.html#teams", {"teams": _with_rule_labels(shown)}, request
+            "hiring/accounts/home.html#teams", {"teams": shown}, request
         )
         return lasting, good_until
 
@@ -104,15 +104,6 @@ def teams_read_by(user):
         member_count=Count("memberships", distinct=True),
         open_proposals=Count("proposals", filter=Q(proposals__status="open"), distinct=True),
     ).order_by("name")
-
-
-def _with_rule_labels(teams):
-    """The teams, each with its membership rule in words, translated once for the page:
-    get_membership_rule_display() hashes every choice's translated label on each call."""
-    labels = {rule: str(label) for rule, label in Team.MembershipRule.choices}
-    for team in teams:
-        team.rule_label = labels[team.membership_rule]
-    return teams
 
 
 # The sections of next_steps.for_user() whose rows only their teams' data and the clock change

@@ -61,8 +61,8 @@ def hired_version(application):
 def addresses_of(users):
     """{user id: their email addresses, lower case}: the one they sign in with and those of the
     invitations they accepted. The hire is the person one of whose addresses is the candidate's,
-    or the one the team proposed them at from their application's page (is_hire()): they join
-    the team through a proposal, and an invitation, made for that address."""
+    or the one the team proposed them at (Application.member_email, is_hire()): they join the
+    team through a proposal, and an invitation, made for that address."""
     addresses = {user.pk: {user.email.lower()} for user in users}
     accepted = Invitation.objects.filter(accepted_by__in=list(addresses)).values_list(
         "accepted_by", Lower("email")

@@ -133,14 +133,13 @@ def with_hires(proposals):
     for proposal in proposals:
         proposal.hire = None
         if proposal.kind == Proposal.Kind.ADD:
-            address = proposal.subject.email if proposal.subject else proposal.email
-            wanted[proposal.team_id, address.lower()] = proposal
+            wanted[proposal.team_id, proposal.address.lower()] = proposal
     if wanted:
-        hires = Application.objects.filter(
-            opening__team__in={team for team, _address in wanted},
-            stage=Application.Stage.HIRED,
-            member_email__in={address for _team, address in wanted},
-        ).select_related("candidate", "opening")
+        hires = (
+            Application.objects.hires_of({team for team, _address in wanted})
+            .filter(member_email__in={address for _team, address in wanted})
+            .select_related("candidate", "opening")
+        )
         for hire in hires:
             if proposal := wanted.get((hire.opening.team_id, hire.member_email)):
                 proposal.hire = hire
@@ -168,9 +167,8 @@ def hires_to_join(team, members):
     opening"): the team page asks whether a person it proposes is one of them, so that the
     address they join at says who the hire is. One query, two with a hire."""
     hires = list(
-        Application.objects.filter(
-            opening__team=team, stage=Application.Stage.HIRED, candidate__erased_at=None
-        )
+        Application.objects.hires_of([team])
+        .filter(candidate__erased_at=None)
         .select_related("candidate", "opening")
         .order_by("-stage_changed_at", "-pk")[:HIRES_LISTED]
     )
@@ -351,9 +349,8 @@ def _close(proposal, status):
 def _release_hire_address(proposal):
     """An address proposed for the team's hire and not agreed no longer says who the hire is
     (Application.member_email): saved, so that their page shows it."""
-    address = proposal.subject.email if proposal.subject else proposal.email
-    hires = Application.objects.filter(
-        opening__team=proposal.team, stage=Application.Stage.HIRED, member_email=address.lower()
+    hires = Application.objects.hires_of([proposal.team]).filter(
+        member_email=proposal.address.lower()
     )
     for hire in hires:
         hire.member_email = ""
