@@ -29,6 +29,12 @@ def get_team_for(user, team_id):
     return get_object_or_404(Team.objects.visible_to(user), pk=team_id)
 
 
+def reads_team(user, team):
+    """Whether `user` opens the team's page (get_team_for): the admin, say, edits a team's
+    emails to candidates without reading the team."""
+    return user.sees_all_teams or team.has_member(user)
+
+
 def get_team_for_member(user, team_id):
     """A team only its own members may change."""
     return get_object_or_404(Team.objects.of_member(user), pk=team_id)

@@ -20,6 +20,7 @@ from ..access import (
     get_candidate_email_for,
     get_email_template_for,
     get_team_for_emails,
+    reads_team,
 )
 from ..models import EmailTemplate
 from . import automation, editing, messages, placeholders
@@ -75,6 +76,7 @@ def _render_templates(request, team, teams=()):
         )
     context = {
         "team": team,
+        "reads_team": team is not None and reads_team(request.user, team),
         "kinds": kinds,
         "saved_messages": [template for template in saved if template.kind == Kind.MESSAGE],
         "new_message_url": _new_url(team, Kind.MESSAGE),
