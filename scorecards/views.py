@@ -85,7 +85,8 @@ def criterion_edit(request, scorecard_id, key):
     criterion = scorecard.current_version().criteria.filter(key=key).first()
     if criterion is None:
         return _render_editor(request, scorecard, status=404, error=_("That criterion is gone."))
-    form = CriterionForm(request.POST or None, instance=criterion)
+    # Ids of its own: the page also holds the form that adds a criterion.
+    form = CriterionForm(request.POST or None, instance=criterion, auto_id="edit_%s")
     if request.method == "POST":
         if form.is_valid():
             return _edit(request, scorecard, editing.update_criterion, key, form.cleaned_data)

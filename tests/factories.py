@@ -167,8 +167,9 @@ def at_once(*requests):
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def field_error(name, message):
-    return f'<ul class="errorlist" id="id_{name}_error"><li>{message}</li></ul>'
+def field_error(name, message, prefix="id"):
+    """The error Django renders beside the field `name` (its id `prefix`_`name`)."""
+    return f'<ul class="errorlist" id="{prefix}_{name}_error"><li>{message}</li></ul>'
 
 
 def field_errors(text, name):

@@ -1,6 +1,5 @@
 """The availability page: working hours, settings, busy blocks, .ics uploads and feeds."""
 
-import re
 import threading
 from datetime import UTC, datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,15 +12,9 @@ from django.utils import timezone
 from hiring.models import BusyBlock, WorkingHours
 from hiring.scheduling.availability import refresh_feeds
 from hiring.scheduling.ics import MAX_EVENTS, MAX_ICS_BYTES
-from tests.factories import UserFactory
+from tests.factories import UserFactory, field_errors
 
 PERSONAS = ["member", "outsider", "recruiter", "leadership", "org_admin"]
-
-
-def field_errors(text, name):
-    """The error list rendered beside the field `name`, or "" when it has none."""
-    found = re.search(rf'id="id_{name}_error">(.*?)</ul>', text, re.DOTALL)
-    return found.group(1) if found else ""
 
 
 def next_monday_at(hour):

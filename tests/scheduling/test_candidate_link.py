@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from hiring.models import CandidateWindow, SessionInterviewer, SlotOffer, WorkingHours
 from hiring.scheduling import booking
-from tests.factories import ApplicationFactory, at_once, team_fit_panel
+from tests.factories import ApplicationFactory, at_once, field_errors, team_fit_panel
 
 MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
 TUESDAY = MONDAY + timedelta(days=1)
@@ -23,11 +23,6 @@ def nine_to_five(*users):
         WorkingHours.objects.bulk_create(
             WorkingHours(user=user, weekday=day, start=time(9), end=time(17)) for day in range(5)
         )
-
-
-def field_errors(text, name):
-    found = re.search(rf'id="id_{name}_error">(.*?)</ul>', text, re.DOTALL)
-    return found.group(1) if found else ""
 
 
 def first_option_on(panel, day):

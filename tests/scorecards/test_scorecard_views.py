@@ -8,14 +8,10 @@ from django.urls import reverse
 from hiring.models import Opening
 from scorecards import editing
 from scorecards.models import Category, Criterion, Scorecard
-from tests.factories import OpeningFactory, TeamFactory
+from tests.factories import OpeningFactory, TeamFactory, field_error
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NON_MEMBERS = ["recruiter", "leadership", "outsider"]
-
-
-def field_error(name, message):
-    return f'<ul class="errorlist" id="id_{name}_error"><li>{message}</li></ul>'
 
 
 def criterion_post(**overrides):
@@ -204,7 +200,9 @@ def test_edit_criterion_with_bad_input_changes_nothing(client, member, template)
     )
 
     assert response.status_code == 400
-    assert field_error("anchor_2", "This field is required.") in response.text
+    # The edited criterion's fields have ids of their own, apart from the add form's.
+    assert field_error("anchor_2", "This field is required.", prefix="edit") in response.text
+    assert 'id="edit_anchor_2"' in response.text
     assert "greater than or equal to 0.01" in response.text
     assert criteria_state() == before
 
