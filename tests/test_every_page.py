@@ -1,7 +1,8 @@
 """Every page a person reaches from home, on the demo organisation: each persona follows the
 links of every page, each kind of page once. Every link opens (an outsider's 404 behind a link
-means the page offered what the person may not open), no two elements of a page share an id,
-and every field has a label (a screen reader names it, a click on its label reaches it)."""
+means the page offered what the person may not open) as a whole page (not a part meant for
+htmx), no two elements of a page share an id, and every field has a label (a screen reader
+names it, a click on its label reaches it)."""
 
 import re
 from collections import Counter, deque
@@ -75,6 +76,8 @@ def walk(client, starts=("/",)):
             page = Fields()
             page.feed(response.text)
             problems += [(link, problem) for problem in page.problems()]
+            if "<html lang=" not in response.text:  # a part meant for htmx, opened as a page
+                problems.append((link, "not a whole page"))
             for found in HREF.findall(response.text):
                 found = found.replace("&amp;", "&")
                 if not found.startswith(NOT_FOLLOWED):

@@ -494,5 +494,12 @@ def pipeline_column(request, stage):
         "cursor": cursor,
         "query": request.GET.copy(),
     }
-    html = render_to_string("hiring/pipeline/board.html#cards", context, request)
+    if request.htmx:
+        html = render_to_string("hiring/pipeline/board.html#cards", context, request)
+    else:
+        # Followed without htmx (a new tab, no script): the same cards as a page of their own.
+        filters_only = request.GET.copy()
+        filters_only.pop("after", None)
+        context["board_url"] = f"{reverse('pipeline')}?{filters_only.urlencode()}"
+        html = render_to_string("hiring/pipeline/column.html", context, request)
     return HttpResponse(board.read_clock(html, now))

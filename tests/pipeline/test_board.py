@@ -87,6 +87,24 @@ def test_more_pages_a_column_by_keyset_without_repeats(client, member, team):
     assert seen == [a.pk for a in oldest_first]
 
 
+def test_more_is_a_page_of_its_own_without_htmx_and_the_cards_alone_with_it(client, member, team):
+    make_applications(OpeningFactory(team=team), 45)
+    client.force_login(member)
+    cursor = next_cursor(client.get("/pipeline/?stage=applied"))
+    query = {"stage": "applied", "after": cursor}
+
+    page = client.get("/pipeline/columns/applied/", query)
+    cards = client.get("/pipeline/columns/applied/", query, HTTP_HX_REQUEST="true")
+
+    assert page.status_code == cards.status_code == 200
+    assert "<html" in page.text
+    assert "<h1>Applied</h1>" in page.text
+    assert 'href="/pipeline/?stage=applied"' in page.text  # back to the board, as filtered
+    assert "<html" not in cards.text
+    assert card_ids(page) == card_ids(cards) != []
+    assert next_cursor(page) == next_cursor(cards)
+
+
 def test_an_unknown_stage_column_is_404(client, member):
     client.force_login(member)
     assert client.get("/pipeline/columns/nonsense/").status_code == 404
