@@ -197,3 +197,48 @@ def test_rate_limits_read_the_client_address_as_the_environment_says():
         "ALLAUTH_TRUSTED_PROXY_COUNT": 1,
         "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": "X-Real-IP",
     }
+
+
+# The health checks a load balancer or an orchestrator probes (hiring/health.py).
+@pytest.fixture
+def probe(production_transport):
+    """A probe as it comes in production: to the host's own address, over plain HTTP."""
+    production_transport()
+    return Client(HTTP_HOST="10.0.0.7")
+
+
+@pytest.mark.django_db
+def test_live_and_ready_answer_a_probe_that_pages_refuse(probe):
+    live = probe.get("/health/live/")
+    ready = probe.get("/health/ready/")
+    page = probe.get("/careers/")
+
+    assert (live.status_code, live.text) == (200, "ok\n")
+    assert (ready.status_code, ready.text) == (200, "ok\n")
+    assert live["Cache-Control"] == ready["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in ready
+    # Anything else still checks the host (and would send plain HTTP to HTTPS).
+    assert page.status_code == 400
+
+
+def test_ready_answers_503_while_the_database_cannot_be_reached(probe, django_db_blocker, tmp_path):
+    unreachable = (
+        {"HOST": "127.0.0.1", "PORT": "9"}  # nothing listens on the discard port
+        if connection.vendor == "postgresql"
+        else {"NAME": str(tmp_path / "no-such-folder" / "teamfit.sqlite3")}
+    )
+    with django_db_blocker.unblock():
+        kept = dict(connection.settings_dict)
+        connection.close()
+        connection.settings_dict.update(unreachable)
+        try:
+            down = probe.get("/health/ready/")
+            live = probe.get("/health/live/")
+        finally:
+            connection.close()
+            connection.settings_dict.update(kept)
+        up = probe.get("/health/ready/")
+
+    assert (down.status_code, down.text) == (503, "database unreachable\n")
+    assert live.status_code == 200  # the process itself still answers
+    assert up.status_code == 200

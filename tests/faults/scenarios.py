@@ -512,16 +512,24 @@ def cache_outage(world, stack, ports, seconds=16):
         stack.start_cache()
         outage["to"] = time.monotonic()
 
+    def probe():
+        # Each node's readiness, as a load balancer asks it: still ready without the cache.
+        outage["probes"] = [Client(ports).get("/health/ready/") for _ in ports]
+
     try:
-        responses = load.run(seconds, [(4, kill), (10, restart)])
+        responses = load.run(seconds, [(4, kill), (7, probe), (10, restart)])
     finally:
         stack.ensure_cache()  # the next scenario needs it whatever happened here
     down, up = outage["from"], outage["to"]
     during = [r for r in responses if r.ended > down and r.started < up]
+    probes = outage["probes"]
     return Result(
         "",
         len(responses),
-        {"5xx or no answer": sum(r.failed for r in responses)},
+        {
+            "5xx or no answer": sum(r.failed for r in responses),
+            "nodes not ready while Redis was down": sum(r.status != 200 for r in probes),
+        },
         {
             "requests while Redis was down": len(during),
             "of them answered": sum(not r.failed for r in during),
@@ -530,6 +538,7 @@ def cache_outage(world, stack, ports, seconds=16):
             **load.sign_ins,
         },
         details=[describe(r, load.started) for r in responses if r.failed]
+        + [f"readiness: {describe(r, load.started)}" for r in probes if r.status != 200]
         + [f"Redis down from +{down - load.started:.2f}s to +{up - load.started:.2f}s"],
     )
 
