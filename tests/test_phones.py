@@ -5,11 +5,12 @@ header folds into a menu, and a skip link comes first."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, OpeningFactory
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1280, "height": 800}
 
 
@@ -23,12 +24,13 @@ def console_errors():
 
 @pytest.fixture
 def open_page(browser, live_server, console_errors):
-    """open_page(path, user=None, viewport=PHONE): a page of the live server, signed in as
-    `user` through the sign-in form when one is given."""
+    """open_page(path, user=None, viewport=PHONE, **options): a page of the live server,
+    signed in as `user` through the sign-in form when one is given; `options` for the browser's
+    context (its locale, say)."""
     contexts = []
 
-    def open_in(path, user=None, viewport=PHONE):
-        context = browser.new_context(viewport=viewport)
+    def open_in(path, user=None, viewport=PHONE, **options):
+        context = browser.new_context(viewport=viewport, **options)
         contexts.append(context)
         context.set_default_timeout(10_000)
         page = context.new_page()
@@ -64,6 +66,20 @@ def test_every_main_page_fits_a_phone(open_page, live_server, main_pages):
         if width(page) > PHONE["width"]:
             wider[name] = width(page)
 
+    assert wider == {}
+
+
+def test_a_candidate_reads_the_careers_pages_in_german_on_a_small_phone(open_page, team):
+    opening = OpeningFactory(team=team, title="Plattformentwicklerin")
+    wider = {}
+    for path in ("/careers/", f"/careers/{opening.pk}/", "/careers/privacy/"):
+        page = open_page(path, viewport=SMALL_PHONE, locale="de-DE")
+        expect(page.locator("main h1").first).to_be_visible()
+        if width(page) > SMALL_PHONE["width"]:
+            wider[path] = width(page)
+
+    # The privacy notice's title is one long compound word: it breaks rather than the page.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Datenschutzerklärung")
     assert wider == {}
 
 
