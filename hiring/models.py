@@ -316,6 +316,11 @@ class Team(LabelledChoices, models.Model):
         """The days after a hire of its check-ins: [90, 180, 365]."""
         return [int(day) for day in self.check_in_days.split(",")]
 
+    def active_members(self):
+        """Its members who can sign in: someone whose account the admin deactivated (who left)
+        is no longer offered to interview, asked to vote or reminded."""
+        return self.members.filter(is_active=True)
+
     def has_member(self, user):
         """Whether `user` is a member, read once for this team object: a decision asks it to
         record and again to show the reply (a team object lives one request, or one write)."""

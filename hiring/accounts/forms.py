@@ -149,3 +149,10 @@ class PersonForm(forms.ModelForm):
             "role": gettext_lazy("Role"),
             "is_active": gettext_lazy("Active (can sign in)"),
         }
+        help_texts = {
+            "is_active": gettext_lazy(
+                "Someone deactivated no longer votes in their teams, is not offered to "
+                "interview and gets no reminders; their teams keep them as a member until they "
+                "remove them."
+            )
+        }

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import AuditEvent, User, stored_words
+from ..teams import membership
 
 
 @transaction.atomic
@@ -27,6 +28,8 @@ def change_person(person, by, *, display_name, role, is_active):
         changes.append("reactivated" if is_active else "deactivated")
         person.is_active = is_active
         person.save(update_fields=["is_active"])
+        if not is_active:
+            membership.recount(person)  # votes they held up may now be settled
     if changes:
         AuditEvent.record(
             AuditEvent.Action.PERSON_CHANGED, by, None, details=f"{person}: {'; '.join(changes)}"

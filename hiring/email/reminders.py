@@ -8,6 +8,9 @@ been told three times, and the debrief shows who is missing and lets the team ex
 
 A post-hire check-in's raters who have not submitted are reminded once when it falls due and
 once a week before it closes.
+
+Nobody whose account the admin deactivated (someone who left) is reminded of anything; the
+team is still told of the scorecard they left unwritten, which the debrief lets it excuse.
 """
 
 from datetime import timedelta
@@ -34,7 +37,9 @@ def send_due(now=None):
 
 def _before_sessions(now):
     seats = (
-        SessionInterviewer.objects.filter(start__gt=now, start__lte=now + BEFORE_SESSION)
+        SessionInterviewer.objects.filter(
+            start__gt=now, start__lte=now + BEFORE_SESSION, user__is_active=True
+        )
         .exclude(session__panel__application__stage__in=Application.CLOSED_STAGES)
         .select_related("user", "session__panel__application__candidate")
     )
@@ -67,7 +72,7 @@ def _overdue_feedback(now):
     due = []
     for feedback in waiting:
         days = (now - feedback.session.end).days
-        if days in REMIND_ON_DAYS:
+        if days in REMIND_ON_DAYS and feedback.interviewer.is_active:
             due.append(_reminder(feedback, days))
         if days in ESCALATE_ON_DAYS:
             due.extend(_escalations(feedback, days))
@@ -92,7 +97,7 @@ def _escalations(feedback, days):
                 "feedback_escalated", member, {**context, "member": member}
             ),
         )
-        for member in team.members.exclude(pk=feedback.interviewer_id)
+        for member in team.active_members().exclude(pk=feedback.interviewer_id)
     ]
 
 
@@ -121,6 +126,6 @@ def _check_ins(now):
                 ),
             )
             for rater in raters[check_in.pk]
-            if (check_in.pk, rater.pk) not in submitted
+            if rater.is_active and (check_in.pk, rater.pk) not in submitted
         ]
     return due

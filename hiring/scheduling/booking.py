@@ -67,7 +67,7 @@ def _add_sessions(panel, sessions):
                 gettext("%(person)s is not a member of %(team)s.")
                 % {"person": outsiders[0], "team": team}
             )
-        pool_size = team.pool_members.filter(focus=spec["focus"], trainee=False).count()
+        pool_size = interviewer_pool(team).filter(focus=spec["focus"]).count()
         if spec.get("pool_count", 0) > pool_size:
             raise ValidationError(
                 gettext("The %(focus)s pool has %(count)s.")
@@ -100,6 +100,12 @@ def _add_sessions(panel, sessions):
                 for user in spec.get("shadows", [])
             ]
         )
+
+
+def interviewer_pool(team):
+    """The team's pool the slot finder seats interviewers from: not its trainees (who shadow),
+    nor anyone whose account was deactivated (who left, and would be booked and invited)."""
+    return team.pool_members.filter(trainee=False, user__is_active=True)
 
 
 def trainees_of(team):
@@ -227,7 +233,7 @@ def interviewers_for(user_ids, start, end, locked=False):
 
 def _requests(panel, sessions):
     pools = {}
-    for member in PoolMember.objects.filter(team=panel.application.opening.team, trainee=False):
+    for member in interviewer_pool(panel.application.opening.team):
         pools.setdefault(member.focus, []).append(member.user_id)
     requests = []
     for session in sessions:

@@ -128,7 +128,7 @@ class PoolMemberForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = team.members.order_by("display_name")
+        self.fields["user"].queryset = team.active_members().order_by("display_name")
 
 
 # The largest id a BigAutoField holds, on PostgreSQL and SQLite alike.
@@ -191,7 +191,7 @@ class SessionForm(forms.Form):
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("interviewers", "shadows"):
-            self.fields[name].queryset = team.members.order_by("display_name")
+            self.fields[name].queryset = team.active_members().order_by("display_name")
 
     def clean(self):
         data = super().clean()

@@ -32,7 +32,7 @@ def approvals_needed(rule, voter_count):
     if rule == Rule.ANY_MEMBER:
         return 1
     if rule == Rule.UNANIMOUS:
-        return voter_count
+        return max(voter_count, 1)  # with nobody left to vote, nothing passes
     return voter_count // 2 + 1
 
 
@@ -50,16 +50,14 @@ def outcome(rule, voter_count, approvals, rejections):
     return Status.OPEN
 
 
-def electorate(proposal, member_ids):
-    """Members who vote on a proposal: the whole team, less the member a removal or a
-    graduation is about."""
+def electorate(proposal, members):
+    """The ids of the team's `members` who vote on a proposal: those who can sign in (an
+    account the admin deactivated, someone who left, would hold every vote up), less the member
+    a removal or a graduation is about."""
+    voters = {member.pk for member in members if member.is_active}
     if proposal.kind in (Proposal.Kind.REMOVE, Proposal.Kind.GRADUATE):
-        return set(member_ids) - {proposal.subject_id}
-    return set(member_ids)
-
-
-def team_member_ids(team):
-    return set(team.memberships.values_list("user_id", flat=True))
+        voters.discard(proposal.subject_id)
+    return voters
 
 
 def _lock_team(team):
@@ -270,7 +268,7 @@ def cast_vote(proposal, voter, approve):
     proposal.refresh_from_db()
     if not proposal.is_open:
         raise ValidationError(_already(proposal))
-    if voter.pk not in electorate(proposal, team_member_ids(proposal.team)):
+    if voter.pk not in electorate(proposal, proposal.team.members.all()):
         raise ValidationError(_("You are not entitled to vote on this proposal."))
     return _vote_and_settle(proposal, voter, approve)
 
@@ -310,6 +308,15 @@ def leave_team(team, member):
             _settle(proposal)
 
 
+def recount(person):
+    """Settle again the open proposals of `person`'s teams, which they no longer vote on:
+    their account was deactivated (in the caller's transaction)."""
+    for team in Team.objects.of_member(person).order_by("pk"):
+        _lock_team(team)
+        for proposal in team.proposals.filter(status=Status.OPEN):
+            _settle(proposal)
+
+
 def _vote_and_settle(proposal, voter, approve):
     Ballot.objects.update_or_create(
         proposal=proposal, voter=voter, defaults={"approve": approve, "cast_at": timezone.now()}
@@ -319,7 +326,7 @@ def _vote_and_settle(proposal, voter, approve):
 
 
 def _settle(proposal):
-    voters = electorate(proposal, team_member_ids(proposal.team))
+    voters = electorate(proposal, proposal.team.members.all())
     votes = [vote.approve for vote in proposal.votes.all() if vote.voter_id in voters]
     result = outcome(
         proposal.team.membership_rule, len(voters), votes.count(True), votes.count(False)

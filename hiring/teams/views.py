@@ -76,7 +76,7 @@ def _render_team(request, team, status=200, **context):
     is_member = request.user.pk in member_ids
     for proposal in membership.with_hires(open_proposals):
         votes = {v.voter_id: v.approve for v in proposal.votes.all()}
-        voters = membership.electorate(proposal, member_ids)
+        voters = membership.electorate(proposal, [m.user for m in memberships])
         proposal.my_vote = votes.get(request.user.pk)
         proposal.can_vote = request.user.pk in voters
         proposal.approvals = sum(1 for voter in voters if votes.get(voter) is True)

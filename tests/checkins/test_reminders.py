@@ -44,3 +44,13 @@ def test_nobody_is_reminded_before_it_falls_due_nor_the_hire(team, member, mailo
     send_due(now=check_in.due_at + timedelta(hours=1))
 
     assert [m.to[0] for m in mailoutbox] == ["ben@example.com"]
+
+
+def test_a_rater_whose_account_was_deactivated_is_not_reminded(team, member, teammate, mailoutbox):
+    check_in = first(hired(team, member, days_ago=90, name="Hana Hire"))
+    teammate.is_active = False  # left the organisation
+    teammate.save(update_fields=["is_active"])
+
+    send_due(now=check_in.due_at + timedelta(hours=1))
+
+    assert sent_to(mailoutbox) == [("ana@example.com", "Check-in on Hana Hire: day 90")]

@@ -8,7 +8,7 @@ from django.conf import settings
 from hiring.celery import app as celery_app
 from hiring.debrief.decisions import excuse
 from hiring.email.reminders import ESCALATE_ON_DAYS, REMIND_ON_DAYS, send_due
-from hiring.models import Application, Membership
+from hiring.models import Application, Membership, User
 from hiring.scheduling import booking
 from scorecards import scoring
 from scorecards.models import Feedback
@@ -129,6 +129,27 @@ def test_only_the_interviewers_without_feedback_are_chased(
     assert send_due(now=END + timedelta(hours=1)) == 1
 
     assert recipients(mailoutbox) == [teammate.email]
+
+
+def test_nobody_deactivated_is_reminded_but_the_team_hears_of_their_scorecard(
+    application, member, teammate, third, recruiter, mailoutbox
+):
+    booked_panel(application, [member, teammate], recruiter)
+    # Both left the organisation after the interview was booked.
+    User.objects.filter(pk__in=[member.pk, third.pk]).update(is_active=False)
+
+    before = send_due(now=START - timedelta(hours=20))
+    before_to = recipients(mailoutbox)
+    mailoutbox.clear()
+    send_due(now=END + timedelta(days=2, hours=1))
+
+    assert (before, before_to) == (1, [teammate.email])
+    # The teammate's own reminder, and the team told of the member's scorecard: not the third.
+    assert recipients(mailoutbox) == sorted([teammate.email, teammate.email])
+    assert {m.subject for m in mailoutbox} == {
+        "Your feedback on Cora Candidate is waiting",
+        "Platform: feedback on Cora Candidate is 2 days late",
+    }
 
 
 def test_submitted_feedback_is_not_chased(application, member, recruiter, mailoutbox):

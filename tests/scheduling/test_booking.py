@@ -15,6 +15,7 @@ from hiring.models import (
     WorkingHours,
 )
 from hiring.scheduling import booking
+from hiring.scheduling.forms import PoolMemberForm, SessionForm
 from scorecards.models import Feedback
 from tests.factories import ApplicationFactory, UserFactory, team_fit_panel
 
@@ -146,6 +147,38 @@ def test_the_pool_gives_the_least_loaded_member(application, member, teammate, t
 
     assert free_peer.pk in option["sessions"][0]["interviewers"]
     assert busy_peer.pk not in option["sessions"][0]["interviewers"]
+
+
+def test_nobody_whose_account_was_deactivated_is_taken_from_the_pool_or_offered(
+    application, member, team
+):
+    gone, free_peer = UserFactory(), UserFactory()
+    for user in (gone, free_peer):
+        team.memberships.create(user=user)
+        PoolMember.objects.create(team=team, user=user, focus="team_fit")
+    nine_to_five(member, gone, free_peer)
+    gone.is_active = False  # left the organisation
+    gone.save(update_fields=["is_active"])
+    two_from_the_pool = [
+        {"focus": "team_fit", "duration_minutes": 60, "interviewers": [member], "pool_count": 2}
+    ]
+    with pytest.raises(ValidationError, match="The team fit pool has 1."):
+        booking.create_panel(application, member, two_from_the_pool)
+    panel = booking.create_panel(
+        Application.objects.get(pk=application.pk), member,
+        [{"focus": "team_fit", "duration_minutes": 60, "interviewers": [member], "pool_count": 1}],
+    )  # fmt: skip
+
+    options = booking.find_options(panel, MONDAY, MONDAY + timedelta(days=5))
+
+    assert options
+    assert all(
+        gone.pk not in session["interviewers"]
+        for option in options
+        for session in option["sessions"]
+    )
+    assert SessionForm(team=team).fields["interviewers"].queryset.filter(pk=gone.pk).count() == 0
+    assert PoolMemberForm(team=team).fields["user"].queryset.filter(pk=gone.pk).count() == 0
 
 
 def test_a_panel_needs_team_members(application, member, outsider):

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from hiring.accounts import people
 from hiring.models import Ballot, Invitation, Membership, Proposal, Team
 from hiring.tasks import send_invitation
 from hiring.teams import membership
@@ -62,6 +63,11 @@ def test_single_rejection_rejects_under_unanimous():
 
 def test_any_member_accepts_on_first_approval():
     assert membership.outcome(Rule.ANY_MEMBER, 5, 1, 3) == Status.ACCEPTED
+
+
+@pytest.mark.parametrize("rule", list(Rule))
+def test_with_nobody_left_to_vote_nothing_passes(rule):
+    assert membership.outcome(rule, 0, 0, 0) == Status.REJECTED
 
 
 # Helpers for the domain tests below.
@@ -428,3 +434,60 @@ def test_changing_vote_keeps_one_vote_row(team, member, teammate):
     votes = Ballot.objects.filter(proposal=proposal, voter=teammate)
     assert [vote.approve for vote in votes] == [True]
     assert proposal.votes.count() == 2
+
+
+# A member whose account the admin deactivated (someone who left) no longer votes.
+
+
+def deactivate(person, admin):
+    people.change_person(
+        person, admin, display_name=person.display_name, role=person.role, is_active=False
+    )
+
+
+def test_a_deactivated_member_neither_votes_nor_holds_a_vote_up(team, member, teammate, org_admin):
+    with_rule(team, Rule.UNANIMOUS)
+    (gone,) = add_members(team, 1)
+    deactivate(gone, org_admin)
+    newcomer = UserFactory()
+
+    proposal = membership.propose_member(team, member, newcomer.email)
+    with pytest.raises(ValidationError, match="not entitled to vote"):
+        membership.cast_vote(proposal, gone, approve=False)
+    membership.cast_vote(proposal, teammate, approve=True)
+
+    proposal.refresh_from_db()
+    assert proposal.status == Status.ACCEPTED  # two of the two who can vote
+    assert team.has_member(newcomer)
+
+
+def test_deactivating_the_last_member_yet_to_vote_settles_the_vote(
+    team, member, teammate, org_admin
+):
+    with_rule(team, Rule.UNANIMOUS)
+    (gone,) = add_members(team, 1)
+    newcomer = UserFactory()
+    proposal = membership.propose_member(team, member, newcomer.email)
+    membership.cast_vote(proposal, teammate, approve=True)
+    proposal.refresh_from_db()
+    assert proposal.status == Status.OPEN  # waiting for the third
+
+    deactivate(gone, org_admin)
+
+    proposal.refresh_from_db()
+    assert proposal.status == Status.ACCEPTED
+    assert team.has_member(newcomer)
+    assert team.has_member(gone)  # still listed: only the team removes a member
+
+
+def test_the_team_page_counts_only_those_who_can_vote(client, team, member, teammate, org_admin):
+    (gone,) = add_members(team, 1)
+    deactivate(gone, org_admin)
+    membership.propose_member(team, member, "new.peer@example.com")
+    client.force_login(member)
+
+    page = client.get(f"/teams/{team.pk}/").text
+
+    assert "1 of 2 approvals needed" in page  # a majority of the two who can vote
+    assert page.count("(account deactivated: does not vote)") == 1
+    assert f'<strong>{gone}</strong> <span class="muted">(account deactivated' in page
