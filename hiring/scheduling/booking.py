@@ -413,6 +413,8 @@ def book(panel, payload, by, locked=False):
                 _holds(s, entries[s.pk]) for s in sessions
             ):
                 return []
+            if not any(s.start for s in sessions):
+                _check_everyone_can_come(sessions)
             if not _still_free(panel, sessions, payload, locked=True):
                 raise SlotTaken
             placed, scorers = [], []
@@ -497,6 +499,21 @@ def _lock_application(panel_id):
         .select_related("opening__team", "opening__scorecard")
         .get(panel=panel_id)
     )
+
+
+def _check_everyone_can_come(sessions):
+    """A first booking invites everyone seated: refused while one of them has left (their
+    account deactivated), until the panel is edited without them."""
+    for session in sessions:
+        for seat in session.interviewers.all():
+            if not seat.user.is_active:
+                raise ValidationError(
+                    gettext(
+                        "%(person)s's account was deactivated: edit the panel to choose "
+                        "someone else before booking it."
+                    )
+                    % {"person": seat.user}
+                )
 
 
 def _holds(session, entry):

@@ -164,6 +164,27 @@ def test_booking_a_listed_option_sends_invites(
     assert "Mon 4 Mar, 09:00–10:00 London time" in page
 
 
+def test_a_panel_with_someone_who_left_is_marked_and_not_booked_until_edited(
+    panel, application, teammate, recruiter, signed_in, mailoutbox
+):
+    client = signed_in(recruiter)
+    [first, *_] = listed_options(client, application)
+    teammate.is_active = False  # left the organisation after the panel was made
+    teammate.save(update_fields=["is_active"])
+
+    page = client.get(url("panel", application)).text
+    response = client.post(url("panel_book", application), {"option": first})
+
+    assert f'{teammate} <strong class="error">(account deactivated)</strong>' in page
+    assert response.status_code == 302
+    assert messages_of(response) == [
+        f"{teammate}'s account was deactivated: edit the panel to choose someone else before "
+        "booking it."
+    ]
+    assert panel.sessions.get().start is None
+    assert mailoutbox == []
+
+
 def test_booking_the_same_option_again_books_nothing_new(
     panel,
     application,
