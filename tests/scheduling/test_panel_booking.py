@@ -185,6 +185,33 @@ def test_a_panel_with_someone_who_left_is_marked_and_not_booked_until_edited(
     assert mailoutbox == []
 
 
+def test_edited_without_someone_who_left_the_panel_books(
+    panel, application, member, teammate, recruiter, signed_in
+):
+    teammate.is_active = False
+    teammate.save(update_fields=["is_active"])
+    client = signed_in(recruiter)
+
+    form = client.get(url("panel_edit", application))
+    edited = client.post(
+        url("panel_edit", application),
+        {
+            **management(1),
+            "sessions-0-focus": "team_fit",
+            "sessions-0-duration_minutes": "60",
+            "sessions-0-interviewers": [member.pk],
+        },
+    )
+    [first, *_] = listed_options(client, application)
+    booked = client.post(url("panel_book", application), {"option": first})
+
+    assert form.status_code == 200
+    assert f'value="{teammate.pk}"' not in form.text  # not offered again
+    assert edited.status_code == 302
+    assert messages_of(booked) == ["Booked. Invites are on their way."]
+    assert list(panel.sessions.get().interviewers.values_list("user", flat=True)) == [member.pk]
+
+
 def test_booking_the_same_option_again_books_nothing_new(
     panel,
     application,
