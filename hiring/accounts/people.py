@@ -12,7 +12,9 @@ from ..teams import membership
 
 @transaction.atomic
 def change_person(person, by, *, display_name, role, is_active):
-    person = User.objects.select_for_update().get(pk=person.pk)
+    # FOR NO KEY UPDATE: rows that only name the person (an audit event of a vote being settled
+    # in one of their teams) are not held up by it, while recount() below waits for that team.
+    person = User.objects.select_for_update(no_key=True).get(pk=person.pk)
     if person == by and (role != person.role or not is_active):
         raise ValidationError(_("You cannot change your own role or deactivate yourself."))
     changes = []
