@@ -12,6 +12,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from hiring.accounts import people
@@ -140,6 +141,23 @@ def test_the_admin_changes_a_persons_name_role_and_active_flag_audited(
     assert (event.actor, event.team) == (org_admin, None)
     assert "role Recruiter → Leadership; deactivated" in event.details
     assert "role Recruiter → Leadership" in admin_client.get(reverse("organisation")).text
+
+
+def test_someone_deactivated_is_signed_out_of_the_sessions_they_had(
+    admin_client, org_admin, member
+):
+    theirs = Client()
+    theirs.force_login(member)
+    assert theirs.get("/").status_code == 200
+
+    admin_client.post(
+        reverse("person_edit", args=[member.pk]),
+        {"display_name": member.display_name, "role": member.role, "is_active": ""},
+    )
+    response = theirs.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_the_admin_cannot_demote_or_deactivate_themselves(admin_client, org_admin):
