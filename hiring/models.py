@@ -518,7 +518,10 @@ class Invitation(models.Model):
     team = models.ForeignKey(
         Team, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
     )
-    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # None: the operator's, from `manage.py invite_admin` (a fresh deployment has no admin yet).
+    invited_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(

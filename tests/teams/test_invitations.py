@@ -2,12 +2,14 @@
 
 import re
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from hiring.models import Invitation, Membership, Notification, User
@@ -97,6 +99,44 @@ def test_link_in_the_email_signs_the_recruiter_up(
     client.get(link)
     assert sign_up(client, "rosa@example.com").status_code == 302
     assert User.objects.get(email="rosa@example.com").role == User.Role.RECRUITER
+
+
+def test_the_operator_invites_the_first_admin_who_signs_up_and_runs_the_organisation(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("invite_admin", " Ada@Example.com ", stdout=out)
+    again = StringIO()
+    call_command("invite_admin", "ada@example.com", stdout=again)
+
+    [email] = mailoutbox
+    assert email.to == ["Ada@example.com"]
+    assert "You are invited to set up Teamfit as admin." in email.body
+    link = re.search(r"^http://\S+(/invitations/\S+/)$", out.getvalue(), re.M).group(1)
+    assert "Invitation to the admin role emailed to Ada@example.com." in out.getvalue()
+    assert "has an invitation waiting: not sent again." in again.getvalue()
+    assert link in again.getvalue()
+    client.get(link)
+    assert sign_up(client, "Ada@example.com").status_code == 302
+    ada = User.objects.get(email__iexact="ada@example.com")
+    assert ada.role == User.Role.ADMIN
+    client.force_login(ada)
+    assert "The operator" in client.get("/organisation/").text  # who invited her
+
+
+def test_the_operators_invitation_is_refused_for_a_bad_or_known_address(org_admin):
+    refusals = {}
+    for email in ("not an address", org_admin.email):
+        with pytest.raises(CommandError) as refused:
+            call_command("invite_admin", email, stdout=StringIO())
+        refusals[email] = str(refused.value)
+
+    assert refusals == {
+        "not an address": "Enter a valid email address.",
+        org_admin.email: f"{org_admin.email} already has an account.",
+    }
+    assert not Invitation.objects.exists()
 
 
 def test_invitation_email_waits_for_the_commit(
