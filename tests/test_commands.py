@@ -56,6 +56,10 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     assert [(panel.application.candidate.name, panel.windows) for panel in proposed] == [
         ("Ola Nordmann", 1)
     ]
+    # Someone who left: still a member of Payments, who no longer votes.
+    pat = User.objects.get(email="pat@teamfit.example")
+    assert not pat.is_active
+    assert Team.objects.get(name="Payments").has_member(pat)
     assert InterviewSession.objects.exclude(cancelled_at=None).exists()
     assert InterviewSession.objects.filter(cancelled_at=None, start__isnull=False).count() >= 3
     assert FeedbackRevision.objects.filter(number=2).exists()  # an amendment

@@ -86,6 +86,11 @@ class Command(BaseCommand):
             if created:
                 for local in members:
                     Membership.objects.create(team=team, user=people[local])
+        # Someone who left: a member of Payments whose account the admin deactivated, so the
+        # team page shows who no longer votes (and no one can sign in as them).
+        left = self.person("pat", "Pat Parker", User.Role.MEMBER, "Europe/Madrid")
+        User.objects.filter(pk=left.pk).update(is_active=False)
+        Membership.objects.get_or_create(team=Team.objects.get(name="Payments"), user=left)
         platform = Team.objects.get(name="Platform")
         if not platform.proposals.exists():
             # A proposal still waiting for votes, so the team page shows self-selection at work.
