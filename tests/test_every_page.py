@@ -101,6 +101,7 @@ def demo(db):
         "admin@teamfit.example",
         "ana@teamfit.example",
         "gus@teamfit.example",
+        "fay@teamfit.example",  # reads Teamfit in German
     ],
 )
 def test_every_page_a_persona_reaches_opens_and_names_its_fields(demo, client, email):
