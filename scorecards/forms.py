@@ -46,7 +46,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
         opening = application.opening
-        self.fields["interviewer"].queryset = opening.team.members.order_by("display_name")
+        self.fields["interviewer"].queryset = opening.team.active_members().order_by("display_name")
         if opening.scorecard:
             self.fields["criteria"].queryset = opening.scorecard.current_version().criteria.all()
 

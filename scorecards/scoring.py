@@ -44,6 +44,11 @@ def assign_each(application, assignments, assigned_by, criteria=None, existing=N
                 _("%(interviewer)s is not a member of %(team)s.")
                 % {"interviewer": person, "team": opening.team}
             )
+        if not person.is_active:  # someone who left: the debrief would wait for them
+            raise ValidationError(
+                _("%(interviewer)s's account was deactivated: choose someone else.")
+                % {"interviewer": person}
+            )
     if opening.scorecard is None:
         raise ValidationError(_("Choose a scorecard for this opening first."))
     if application.is_closed:

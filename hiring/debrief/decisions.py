@@ -179,10 +179,24 @@ def _require_decider(application, user, feedback):
         raise ValidationError(_("Submit your own feedback before taking part in the decision."))
 
 
+def _require_open(application):
+    """A decision is for an application still in the pipeline: not one the candidate withdrew
+    or that was rejected (or hired) meanwhile, which it would bring back."""
+    if application.is_closed:
+        raise ValidationError(
+            _("This application is %(stage)s: there is nothing to decide.")
+            % {"stage": application.get_stage_display().lower()}
+        )
+
+
 @freshness.one_write()
 def excuse(feedback, by, reason):
     application = feedback.application
-    _require_team_member(application, by)
+    # Excused, a panelist is no longer still to score: excusing oneself (or each other, two
+    # panelists still to write) would open everyone's feedback to someone who wrote nothing.
+    if feedback.interviewer_id == by.pk:
+        raise ValidationError(_("A teammate who has written their own feedback excuses you."))
+    _require_decider(application, by, panel_feedback(application))
     if not reason.strip():
         raise ValidationError(_("Say why the interviewer is excused."))
     feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
@@ -235,6 +249,7 @@ def _recorded(read_locked, by, outcome, rationale):
                 raise ValidationError(_("The debrief is not open yet."))
             if hasattr(application, "decision"):
                 raise ValidationError(_("A decision is already recorded for this application."))
+            _require_open(application)
             # The decision stores the reasons: in English, whoever records it.
             with stored_words():
                 recommended = recommend(application, feedback)
@@ -281,6 +296,7 @@ def confirm_decision(record, by):
         raise ValidationError(_("This decision needs no confirmation."))
     if record.recorded_by_id == by.pk:
         raise ValidationError(_("A second team member must confirm this decision."))
+    _require_open(record.application)
     record.confirmed_by, record.confirmed_at = by, timezone.now()
     record.save(update_fields=["confirmed_by", "confirmed_at"])
     confirmed = AuditEvent.of(

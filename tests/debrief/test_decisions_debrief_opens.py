@@ -136,12 +136,12 @@ def test_excusing_without_a_reason_is_refused(application, member, teammate, rea
     assert events(application, Action.INTERVIEWER_EXCUSED) == []
 
 
-def test_excusing_a_submitted_interviewer_is_refused(application, member, teammate):
+def test_excusing_a_submitted_interviewer_is_refused(application, member, teammate, peer):
     done = submitted(application, member, SKILLS)
     assigned(application, teammate, TEAM_FIT)
 
     with pytest.raises(ValidationError, match="already submitted"):
-        decisions.excuse(done, teammate, "Not needed")
+        decisions.excuse(done, peer, "Not needed")
 
     done.refresh_from_db()
     assert done.excused_at is None
@@ -158,4 +158,32 @@ def test_only_the_team_excuses_an_interviewer(request, application, member, team
 
     absent.refresh_from_db()
     assert absent.excused_at is None
+    assert events(application, Action.INTERVIEWER_EXCUSED) == []
+
+
+def test_nobody_excuses_themselves(application, member, teammate):
+    """Excused, a panelist is no longer still to score: they would read everyone's feedback
+    without writing their own."""
+    submitted(application, member, SKILLS)
+    mine = assigned(application, teammate, TEAM_FIT)
+
+    with pytest.raises(ValidationError, match="A teammate who has written"):
+        decisions.excuse(mine, teammate, "Busy")
+
+    mine.refresh_from_db()
+    assert mine.excused_at is None
+    assert events(application, Action.INTERVIEWER_EXCUSED) == []
+
+
+def test_a_panelist_still_to_write_excuses_nobody(application, member, teammate, peer):
+    """Two panelists still to write, excusing each other, would both read without writing."""
+    submitted(application, peer, SKILLS)
+    theirs = assigned(application, member, SKILLS)
+    assigned(application, teammate, TEAM_FIT)
+
+    with pytest.raises(ValidationError, match="Submit your own feedback"):
+        decisions.excuse(theirs, teammate, "Busy")
+
+    theirs.refresh_from_db()
+    assert theirs.excused_at is None
     assert events(application, Action.INTERVIEWER_EXCUSED) == []

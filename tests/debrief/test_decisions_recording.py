@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from hiring.debrief import decisions
 from hiring.models import Decision, Notification, User
+from hiring.portal import status
 from hiring.tasks import send_decision_notices
 from tests.factories import (
     NON_MEMBERS,
@@ -308,3 +309,29 @@ def test_two_members_recording_at_the_same_instant_make_one_decision(application
         made.recorded_by_id,
     )
     assert len(events(application, Action.DECISION_RECORDED)) == 1
+
+
+def test_no_decision_on_an_application_the_candidate_withdrew(recommends_hire, member):
+    """A decision would bring it back (withdrawn, then decided and waiting for an offer)."""
+    status.withdraw(recommends_hire)
+
+    with pytest.raises(ValidationError, match="withdrawn: there is nothing to decide"):
+        decisions.record_decision(fresh(recommends_hire), member, Decision.Outcome.HIRE)
+
+    assert not Decision.objects.exists()
+    assert fresh(recommends_hire).stage == Stage.WITHDRAWN
+
+
+def test_no_confirmation_once_the_candidate_withdrew(recommends_no_hire, member, teammate):
+    record = decisions.record_decision(
+        recommends_no_hire, member, Decision.Outcome.HIRE, "The veto was about a fixable gap."
+    )
+    status.withdraw(recommends_no_hire)
+
+    with pytest.raises(ValidationError, match="withdrawn: there is nothing to decide"):
+        decisions.confirm_decision(record, teammate)
+
+    record.refresh_from_db()
+    assert not record.is_effective
+    assert fresh(recommends_no_hire).stage == Stage.WITHDRAWN
+    assert events(recommends_no_hire, Action.DECISION_CONFIRMED) == []

@@ -492,3 +492,20 @@ def test_only_leadership_reads_without_being_on_the_panel(application, recruiter
     assert reads_panel_feedback(leadership, application, [])
     assert not reads_panel_feedback(recruiter, application, [])
     assert not reads_panel_feedback(off_panel, application, [])
+
+
+def test_assign_refuses_someone_whose_account_was_deactivated(client, application, member):
+    """Someone who left: the debrief would wait for a scorecard nobody can write."""
+    gone = UserFactory(display_name="Pat Gone", is_active=False)
+    application.opening.team.memberships.create(user=gone)
+
+    with pytest.raises(ValidationError, match="Pat Gone's account was deactivated"):
+        scoring.assign(application, gone, SKILLS, assigned_by=member)
+    client.force_login(member)
+    response = client.post(
+        f"/applications/{application.pk}/interviewers/", {"interviewer": gone.pk, "focus": SKILLS}
+    )
+
+    assert response.status_code == 400
+    assert f'<option value="{gone.pk}"' not in response.text
+    assert not Feedback.objects.exists()
