@@ -130,6 +130,15 @@ def latest_submitted(revisions):
     return revisions.exclude(submitted_at=None).order_by("-number").first()
 
 
+class Incomplete(ValidationError):
+    """A submission refused for what is missing, by form field: what the form changed was kept
+    as the draft, which is now at `version` (the form shown again autosaves from there)."""
+
+    def __init__(self, errors, version):
+        super().__init__(errors)
+        self.version = version
+
+
 class StaleDraft(ValidationError):
     """The draft moved on since the page that posted was rendered (another tab saved it)."""
 
@@ -275,7 +284,7 @@ def save_and_submit(author, feedback_id, criteria, revision_number, amend_reason
     still the revision numbered `revision_number`, under one lock: a second tab submitting at the
     same moment waits, then fails. `criteria` are the feedback's (fixed once it is assigned).
     When something is missing, the changes are kept as the draft and the submission alone is
-    refused, as a ValidationError by form field. Returns the feedback, read once, locked, for
+    refused (Incomplete). Returns the feedback, read once, locked, for
     both the check and the write."""
     with freshness.one_write():
         feedback = _locked(author, feedback_id)
@@ -290,7 +299,7 @@ def save_and_submit(author, feedback_id, criteria, revision_number, amend_reason
         else:
             _submit(feedback, draft, author, amend_reason)
     if errors:
-        raise ValidationError(errors)
+        raise Incomplete(errors, draft.version)
     return feedback
 
 

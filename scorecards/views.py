@@ -241,8 +241,14 @@ def feedback_submit(request, feedback_id):
         except scoring.StaleDraft as stale:
             feedback = get_feedback_for_author(request.user, feedback_id)
             return _refuse_stale(request, feedback, stale)
+        except scoring.Incomplete as incomplete:
+            # What was typed is kept as the draft; only the submission is refused. The form
+            # shown again carries the draft's new version, or its next save would be refused
+            # as coming from another tab.
+            form.add_error(None, incomplete)
+            form.data = form.data.copy()
+            form.data["draft_version"] = incomplete.version
         except ValidationError as error:
-            # What was typed is kept as the draft; only the submission is refused.
             form.add_error(None, error)
     if form.errors:
         feedback = get_feedback_for_author(request.user, feedback_id)

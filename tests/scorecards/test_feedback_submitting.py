@@ -1,5 +1,7 @@
 """Feedback pages through the client: submitting, and amending what was submitted."""
 
+import re
+
 from django.urls import reverse
 
 from hiring.models import Application
@@ -54,6 +56,31 @@ def test_incomplete_submit_shows_errors_beside_the_fields_and_keeps_the_draft(
     }
     item.refresh_from_db()
     assert not item.is_submitted
+
+
+def test_after_a_refused_submit_the_form_goes_on_saving_and_submits(client, member, mine):
+    """The refused submit kept what was typed as the draft, a version on: the form shown again
+    carries that version, or its next autosave and submit were refused as another tab's."""
+    client.force_login(member)
+    incomplete = {**complete_post(mine), "vote": "", "draft_version": "0"}
+
+    refused = client.post(reverse("feedback_submit", args=[mine.pk]), incomplete)
+    assert refused.status_code == 400
+    version = re.search(r'name="draft_version" id="draft-version" value="(\d+)"', refused.text)
+    saved = client.post(
+        reverse("feedback_draft", args=[mine.pk]),
+        {"takeaways": "Typed after the error", "draft_version": version[1]},
+        headers={"HX-Request": "true"},
+    )
+    assert saved.status_code == 200
+    done = client.post(
+        reverse("feedback_submit", args=[mine.pk]),
+        {**incomplete, "vote": "yes", "draft_version": str(int(version[1]) + 1)},
+    )
+
+    assert done.status_code == 302
+    mine.refresh_from_db()
+    assert mine.is_submitted
 
 
 def test_complete_submit_redirects_to_the_application(client, member, mine, application):
