@@ -647,6 +647,13 @@ def offer_to_candidate(panel, payloads, by):
         raise ValidationError(gettext("Choose at least one option to offer."))
     # Under the panel's lock, so its created_at orders it among the panel's bookings.
     _lock_panel(panel.pk)
+    # Each option places this panel's open sessions: one found for another panel (or before
+    # this one changed) would send the candidate a link that cannot book.
+    open_ids = set(panel.sessions.filter(cancelled_at=None).values_list("pk", flat=True))
+    if any({entry["session"] for entry in p["sessions"]} != open_ids for p in payloads):
+        raise ValidationError(
+            gettext("These options are not this panel's as it is now: find times again.")
+        )
     offer = SlotOffer.objects.create(panel=panel, options=payloads, created_by=by)
     # The organisation's (or the team's) invitation, on the application's timeline.
     messages.queue_email(

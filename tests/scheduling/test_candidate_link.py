@@ -12,6 +12,7 @@ from icalendar import Calendar
 
 from hiring.models import CandidateWindow, SessionInterviewer, SlotOffer, WorkingHours
 from hiring.scheduling import booking
+from hiring.scheduling.views import OPTION_SALT
 from tests.factories import ApplicationFactory, at_once, field_errors, team_fit_panel
 
 MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
@@ -392,3 +393,22 @@ def test_two_candidates_picking_one_interviewer_at_once_book_once(member, teamma
     assert "That time was just taken." in refused.text
     assert SessionInterviewer.objects.filter(user=member).exclude(start=None).count() == 1
     assert SlotOffer.objects.exclude(used_at=None).count() == 1
+
+
+def test_options_found_for_another_panel_are_not_offered(
+    client, panel, member, teammate, recruiter, mailoutbox
+):
+    """Signed for another candidate's panel: the link sent would only ever answer 410."""
+    other = team_fit_panel(
+        ApplicationFactory(opening=panel.application.opening), [member], recruiter
+    )
+    signed = signing.dumps(first_option_on(other, MONDAY), salt=OPTION_SALT, compress=True)
+    client.force_login(recruiter)
+
+    response = client.post(
+        f"/applications/{panel.application.pk}/panel/offer/", {"option": signed}, follow=True
+    )
+
+    assert "These options are not this panel&#x27;s as it is now" in response.text
+    assert not SlotOffer.objects.exists()
+    assert mailoutbox == []
