@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hiring import freshness
-from hiring.debrief.decisions import maybe_open_debrief
+from hiring.debrief import decisions
 from hiring.models import AuditEvent, create_together, stored_words
 
 from . import aggregation
@@ -329,7 +329,7 @@ def _submit(feedback, draft, author, amend_reason):
         + (f": {draft.amend_reason}" if draft.amend_reason else ""),
     )
     if not feedback.practice:  # the debrief never waits for, nor opens on, practice
-        maybe_open_debrief(feedback.application, author, locked=True)  # by _locked()
+        decisions.maybe_open_debrief(feedback.application, author, locked=True)  # by _locked()
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from .. import freshness
 from ..access import get_application_for_debrief
 from ..models import Application, AuditEvent, Decision, Opening, stored_words
 from ..outreach import automation
+from ..scheduling import booking
 from ..tasks import send_decision_notices
 
 
@@ -330,4 +331,6 @@ def _take_effect(record, by, event):
     stages = [Application.Stage.DECIDED, *AFTER_DECIDED[record.outcome]]
     application.move_through(stages, by, events=[event])
     automation.after_decision(application)
+    if application.stage == Application.Stage.REJECTED:
+        booking.cancel_upcoming(application, by)
     send_decision_notices.delay_on_commit(record.pk)

@@ -11,6 +11,7 @@ from .. import freshness
 from ..access import get_application_for_pipeline
 from ..models import Application, Candidate, Opening, StageChange
 from ..outreach import automation
+from ..scheduling import booking
 
 Stage = Application.Stage
 # Why a closed application no longer moves, a sentence for each closed stage: its label is a
@@ -88,4 +89,6 @@ def _move(application, stage, by):
     from_stage = application.stage
     application.move_to(stage, by)
     automation.after_move(application, from_stage)
+    if application.is_closed:  # withdrawn by the recruiter
+        booking.cancel_upcoming(application, by)
     return application

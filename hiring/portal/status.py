@@ -96,6 +96,5 @@ def withdraw(application):
     automation.after_move(application, from_stage)
     for offer in application.offers.filter(status__in=[Offer.Status.DRAFT, Offer.Status.SENT]):
         offers.withdraw(offer, by=None)
-    for session in upcoming_interviews(application).filter(start__gt=timezone.now()):
-        booking.cancel_session(session, by=None)
+    booking.cancel_upcoming(application, by=None)
     return application

@@ -628,6 +628,17 @@ def cancel_session(session, by):
     send_session_invites.delay_on_commit(session.pk, session.sequence)
 
 
+def cancel_upcoming(application, by):
+    """The application closed (hired, rejected or withdrawn; locked by the caller): its
+    interviews still to come are cancelled and everyone invited told, so nobody keeps the time
+    for a candidate who is gone."""
+    upcoming = InterviewSession.objects.filter(
+        panel__application=application, cancelled_at=None, start__gt=timezone.now()
+    )
+    for session in upcoming:
+        cancel_session(session, by)
+
+
 @transaction.atomic
 def cancel_panel(panel, by):
     """Cancel every booked session of the panel: each invited person gets a cancellation. The
