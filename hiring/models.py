@@ -588,13 +588,13 @@ class Notification(models.Model):
     """Ledger of emails: a key is claimed, in a transaction of its own, before its message goes
     to the mail server, and marked sent once the server took it (hiring/email/notifications.py)."""
 
-    key = models.CharField(max_length=200, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # When the latest attempt to send it began; None after an attempt the mail server refused.
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     # Attempts that claimed it: more than one after a refusal or a crash (a crash may send twice).
-    attempts = models.PositiveSmallIntegerField(default=1)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     def __str__(self):
         return self.key
@@ -618,8 +618,8 @@ class Opening(models.Model):
         CLOSED = "closed", _("Closed")
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="openings")
-    title = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     decision_method = models.CharField(
         _("decision rule"),
@@ -631,10 +631,18 @@ class Opening(models.Model):
     min_team_fit_peers = models.PositiveSmallIntegerField(_("quorum: team-fit peers"), default=1)
     # Every method needs both categories at or above their own threshold (SPEC principle 3).
     skills_threshold = models.DecimalField(
-        max_digits=3, decimal_places=2, default=Decimal("2.5"), validators=ON_THE_SCALE
+        _("skills threshold"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("2.5"),
+        validators=ON_THE_SCALE,
     )
     team_fit_threshold = models.DecimalField(
-        max_digits=3, decimal_places=2, default=Decimal("2.5"), validators=ON_THE_SCALE
+        _("team fit threshold"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("2.5"),
+        validators=ON_THE_SCALE,
     )
     strong_no_veto = models.BooleanField(_("any strong no is a veto"), default=True)
     vote_counting = models.CharField(
@@ -691,11 +699,11 @@ class Candidate(models.Model):
 
     RESUME_EXTENSIONS = ["pdf", "doc", "docx", "odt", "rtf", "txt"]
 
-    name = models.CharField(max_length=120)
-    email = models.EmailField()
-    phone = models.CharField(max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
     links = models.TextField(
-        blank=True, help_text=_("One link per line: portfolio, GitHub, LinkedIn.")
+        _("links"), blank=True, help_text=_("One link per line: portfolio, GitHub, LinkedIn.")
     )
     resume = models.FileField(
         _("résumé"),
@@ -708,27 +716,34 @@ class Candidate(models.Model):
     )
     # The candidate's own zone, for the times in their emails and on their pages; blank until
     # they tell us (an application form, a link they opened), and UTC meanwhile.
-    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
+    )
     # The language their browser asked for when they applied or last acted on a link: their
     # emails are written in it.
-    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     # The addresses of records merged into this one, one per line: a merge loses nothing.
-    other_emails = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    other_emails = models.TextField(_("other emails"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # Erasure anonymises the record and keeps it, so the numbers it carries stay
     # (hiring/privacy/erasure.py).
-    erased_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     # A legal hold stops erasure and retention until a recruiter releases it.
-    held_at = models.DateTimeField(null=True, blank=True)
+    held_at = models.DateTimeField(_("held at"), null=True, blank=True)
     held_by = models.ForeignKey(
-        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("held by"),
     )
-    hold_reason = models.TextField(blank=True)
+    hold_reason = models.TextField(_("hold reason"), blank=True)
     # The candidate confirmed their erasure request while on hold: the retention run erases
     # them once the hold is released.
-    erasure_requested_at = models.DateTimeField(null=True, blank=True)
+    erasure_requested_at = models.DateTimeField(_("erasure requested at"), null=True, blank=True)
     # When the candidate was told their data is about to be erased (hiring/privacy/retention.py).
-    retention_notice_at = models.DateTimeField(null=True, blank=True)
+    retention_notice_at = models.DateTimeField(_("retention notice at"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -789,30 +804,42 @@ class Application(models.Model):
         RECRUITER = "recruiter", _("Added by a recruiter")
         IMPORTED = "imported", _("Imported")
 
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="applications")
-    opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="applications")
-    source = models.CharField(max_length=10, choices=Source, default=Source.RECRUITER)
+    candidate = models.ForeignKey(
+        Candidate,
+        on_delete=models.CASCADE,
+        related_name="applications",
+        verbose_name=_("candidate"),
+    )
+    opening = models.ForeignKey(
+        Opening, on_delete=models.CASCADE, related_name="applications", verbose_name=_("opening")
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.RECRUITER)
     referred_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("referred by"),
     )
     # What the candidate wrote when applying.
-    note = models.TextField(blank=True)
-    stage = models.CharField(max_length=12, choices=Stage, default=Stage.APPLIED)
-    stage_changed_at = models.DateTimeField(default=timezone.now)
-    decision_rule = models.JSONField(default=dict)
-    debrief_opened_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage, default=Stage.APPLIED)
+    stage_changed_at = models.DateTimeField(_("stage changed at"), default=timezone.now)
+    decision_rule = models.JSONField(_("decision rule"), default=dict)
+    debrief_opened_at = models.DateTimeField(_("debrief opened at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # Whether a session of its panel holds a time, kept in step by the booking and the
     # cancelling (hiring/scheduling/booking.py), so the panels still to schedule are found
     # through an index instead of by checking every application at the Panel stage.
-    panel_booked = models.BooleanField(default=False, editable=False)
+    panel_booked = models.BooleanField(_("panel booked"), default=False, editable=False)
     # Goes up in the same transaction as any change to what this application's own page shows
     # (hiring/freshness.py): its cached page follows it and its team's shared_version.
-    page_version = models.PositiveBigIntegerField(default=0, editable=False)
+    page_version = models.PositiveBigIntegerField(_("page version"), default=0, editable=False)
     # The address a hire is proposed at to join the team (an open or agreed proposal's), lower
     # case: often a work address, not the one they applied with. They are recognised as the hire
     # by either (hiring/checkins/checkins.py), so they never rate nor read their own check-ins.
-    member_email = models.EmailField(blank=True)
+    member_email = models.EmailField(_("member email"), blank=True)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -995,15 +1022,27 @@ class StageCount(models.Model):
 
 class StageChange(LabelledChoices, models.Model):
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="stage_changes"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="stage_changes",
+        verbose_name=_("application"),
     )
-    from_stage = models.CharField(max_length=12, choices=Application.Stage, blank=True)
-    to_stage = models.CharField(max_length=12, choices=Application.Stage)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
+    from_stage = models.CharField(
+        _("from stage"), max_length=12, choices=Application.Stage, blank=True
+    )
+    to_stage = models.CharField(_("to stage"), max_length=12, choices=Application.Stage)
+    by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(pgettext_lazy("moment", "at"), default=timezone.now)
     # When the application moved on (the next change's time): time in stage is then a plain
     # difference for the reports, not a search for the next change.
-    left_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -1019,13 +1058,22 @@ class Consent(models.Model):
         APPLICATION = "application", _("Applied under the privacy notice")
         KEEP = "keep", _("Asked to be kept on file")
 
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="consents")
-    application = models.ForeignKey(
-        Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="consents"
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="consents", verbose_name=_("candidate")
     )
-    purpose = models.CharField(max_length=12, choices=Purpose, default=Purpose.APPLICATION)
-    notice_version = models.CharField(max_length=20)
-    given_at = models.DateTimeField(default=timezone.now)
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("application"),
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=12, choices=Purpose, default=Purpose.APPLICATION
+    )
+    notice_version = models.CharField(_("notice version"), max_length=20)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
 
     class Meta:
         ordering = ["-given_at"]
@@ -1098,20 +1146,27 @@ class CandidateEmail(models.Model):
         SENT = "sent", _("Sent")
         CANCELLED = "cancelled", _("Cancelled")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="emails")
-    kind = models.CharField(max_length=20, choices=EmailTemplate.Kind)
-    to = models.EmailField()
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    status = models.CharField(max_length=10, choices=Status, default=Status.SCHEDULED)
-    # Not before: the window in which a recruiter can still undo it.
-    send_after = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="emails", verbose_name=_("application")
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=EmailTemplate.Kind)
+    to = models.EmailField(pgettext_lazy("email", "to"))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.SCHEDULED)
+    # Not before: the window in which a recruiter can still undo it.
+    send_after = models.DateTimeField(_("send after"), default=timezone.now)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     objects = CandidateEmailQuerySet.as_manager()
 
@@ -1142,17 +1197,23 @@ class Offer(models.Model):
     LIVE = [Status.DRAFT, Status.SENT, Status.ACCEPTED]
     SALT = "teamfit.offer"
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="offers")
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="offers", verbose_name=_("application")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     title = models.CharField(_("job title"), max_length=120, validators=[validate_single_line])
-    start_date = models.DateField()
-    terms = models.TextField(help_text=_("Salary, equity, benefits: what the candidate accepts."))
-    expires_at = models.DateTimeField()
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.TextField(blank=True)
+    start_date = models.DateField(_("start date"))
+    terms = models.TextField(
+        _("terms"), help_text=_("Salary, equity, benefits: what the candidate accepts.")
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decline_reason = models.TextField(_("decline reason"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -1185,19 +1246,23 @@ class CandidateImport(models.Model):
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
 
-    opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="imports")
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    file_name = models.CharField(max_length=200)
+    opening = models.ForeignKey(
+        Opening, on_delete=models.CASCADE, related_name="imports", verbose_name=_("opening")
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    file_name = models.CharField(_("file name"), max_length=200)
     # The checked rows, [{"line": n, "values": {...}, "errors": {...}}]: candidate data, so
     # emptied once the import is over.
-    rows = models.JSONField(default=list)
-    status = models.CharField(max_length=10, choices=Status, default=Status.PREVIEW)
-    total = models.PositiveIntegerField(default=0)
-    processed = models.PositiveIntegerField(default=0)
-    imported = models.PositiveIntegerField(default=0)
-    failure = models.TextField(blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.JSONField(_("rows"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PREVIEW)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    processed = models.PositiveIntegerField(_("processed"), default=0)
+    imported = models.PositiveIntegerField(_("imported"), default=0)
+    failure = models.TextField(_("failure"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -1278,12 +1343,18 @@ class PoolMember(models.Model):
 class Panel(models.Model):
     """An application's interview loop: its sessions, booked together."""
 
-    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="panel")
-    back_to_back = models.BooleanField(
-        default=True, help_text=_("All sessions on one day, one after another, in any order.")
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="panel", verbose_name=_("application")
     )
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    back_to_back = models.BooleanField(
+        _("back to back"),
+        default=True,
+        help_text=_("All sessions on one day, one after another, in any order."),
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     def __str__(self):
         return f"Panel for {self.application}"
@@ -1293,21 +1364,23 @@ class Panel(models.Model):
 
 
 class InterviewSession(models.Model):
-    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="sessions")
-    position = models.PositiveSmallIntegerField(default=0)
-    focus = models.CharField(max_length=10, choices=Category)
-    duration_minutes = models.PositiveSmallIntegerField(default=45)
+    panel = models.ForeignKey(
+        Panel, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("panel")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    focus = models.CharField(_("focus"), max_length=10, choices=Category)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration minutes"), default=45)
     pool_count = models.PositiveSmallIntegerField(
         _("people from the pool"),
         default=0,
         help_text=_("Chosen when booking, least loaded first."),
     )
-    start = models.DateTimeField(null=True, blank=True)
-    end = models.DateTimeField(null=True, blank=True)
+    start = models.DateTimeField(_("start"), null=True, blank=True)
+    end = models.DateTimeField(_("end"), null=True, blank=True)
     # The invite's identity: one UID for the session's life, SEQUENCE raised at each change.
-    uid = models.CharField(max_length=100, unique=True, default=new_uid, editable=False)
-    sequence = models.PositiveIntegerField(default=0)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    uid = models.CharField(_("uid"), max_length=100, unique=True, default=new_uid, editable=False)
+    sequence = models.PositiveIntegerField(_("sequence"), default=0)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
         ordering = ["panel", "start", "position"]
@@ -1328,13 +1401,20 @@ class SessionInterviewer(models.Model):
     """A person on a session. Booked rows carry the time, so the database can refuse overlaps."""
 
     session = models.ForeignKey(
-        InterviewSession, on_delete=models.CASCADE, related_name="interviewers"
+        InterviewSession,
+        on_delete=models.CASCADE,
+        related_name="interviewers",
+        verbose_name=_("session"),
     )
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="session_seats")
-    shadow = models.BooleanField(default=False, help_text=_("A trainee: observes, gives no vote."))
-    from_pool = models.BooleanField(default=False)
-    start = models.DateTimeField(null=True, blank=True)
-    end = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="session_seats", verbose_name=_("user")
+    )
+    shadow = models.BooleanField(
+        _("shadow"), default=False, help_text=_("A trainee: observes, gives no vote.")
+    )
+    from_pool = models.BooleanField(_("from pool"), default=False)
+    start = models.DateTimeField(_("start"), null=True, blank=True)
+    end = models.DateTimeField(_("end"), null=True, blank=True)
 
     class Meta:
         ordering = ["shadow", "user__display_name"]
@@ -1355,12 +1435,16 @@ class SlotOffer(models.Model):
 
     SALT = "teamfit.slot-offer"
 
-    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="offers")
+    panel = models.ForeignKey(
+        Panel, on_delete=models.CASCADE, related_name="offers", verbose_name=_("panel")
+    )
     # [{"sessions": [{"session": id, "start": iso, "end": iso, "interviewers": [ids]}]}]
-    options = models.JSONField()
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    used_at = models.DateTimeField(null=True, blank=True)
+    options = models.JSONField(_("options"))
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -1404,10 +1488,12 @@ class SlotOffer(models.Model):
 class CandidateWindow(models.Model):
     """A time the candidate proposed, when none of the offered options suits them."""
 
-    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="candidate_windows")
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    created_at = models.DateTimeField(default=timezone.now)
+    panel = models.ForeignKey(
+        Panel, on_delete=models.CASCADE, related_name="candidate_windows", verbose_name=_("panel")
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["start"]
@@ -1423,11 +1509,16 @@ class DecisionQuerySet(models.QuerySet):
     def to_confirm_by(self, user, teams):
         """Decisions departing from the recommendation that wait for `user`, a teammate of the
         member who recorded them: `teams`, the ids of the teams `user` is a member of
-        (next_steps.own_teams says why a list)."""
+        (next_steps.own_teams says why a list). Not while `user` still has a scorecard to write
+        on the application: they take no part in its decision until it is in."""
+        writing = Application.objects.filter(
+            feedback__interviewer=user, feedback__submitted_at=None, feedback__excused_at=None
+        )
         return (
             self.filter(confirmed_at=None, application__opening__team__in=teams)
             .exclude(recorded_by=user)
             .exclude(outcome=models.F("recommendation"))
+            .exclude(application__in=writing)
         )
 
 
@@ -1441,18 +1532,28 @@ class Decision(models.Model):
         HOLD = "hold", _("Hold")
 
     application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="decision"
+        Application,
+        on_delete=models.PROTECT,
+        related_name="decision",
+        verbose_name=_("application"),
     )
-    outcome = models.CharField(max_length=10, choices=Outcome)
-    rationale = models.TextField(blank=True)
-    recommendation = models.CharField(max_length=10)
-    recommendation_reasons = models.JSONField(default=list)
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome)
+    rationale = models.TextField(_("rationale"), blank=True)
+    recommendation = models.CharField(_("recommendation"), max_length=10)
+    recommendation_reasons = models.JSONField(_("recommendation reasons"), default=list)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     confirmed_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     objects = DecisionQuerySet.as_manager()
 
@@ -1517,17 +1618,32 @@ class AuditEvent(LabelledChoices, models.Model):
 
     # None for the organisation's own events (a person's role changed).
     team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("team"),
     )
     application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+        Application,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("application"),
     )
     actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
-    action = models.CharField(max_length=30, choices=Action)
-    details = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(_("action"), max_length=30, choices=Action)
+    details = models.TextField(_("details"), blank=True)
+    at = models.DateTimeField(pgettext_lazy("moment", "at"), default=timezone.now)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -1593,16 +1709,28 @@ class CandidateAccess(models.Model):
         PRIVACY = "privacy", _("Opened the candidate's privacy page")
         EXPORT = "export", _("Downloaded the data export")
 
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="accesses")
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="accesses", verbose_name=_("candidate")
+    )
     application = models.ForeignKey(
-        Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("application"),
     )
     # None when the candidate themselves downloaded their export.
     user = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
-    what = models.CharField(max_length=12, choices=What)
-    at = models.DateTimeField(default=timezone.now)
+    what = models.CharField(_("what"), max_length=12, choices=What)
+    at = models.DateTimeField(pgettext_lazy("moment", "at"), default=timezone.now)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -1653,19 +1781,26 @@ class DataExport(models.Model):
 
     SALT = "teamfit.data-export"
 
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="exports")
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="exports", verbose_name=_("candidate")
+    )
     # None when the candidate asked for it from their link.
     requested_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
-    requested_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
     # Percent done, for the progress bar.
-    progress = models.PositiveSmallIntegerField(default=0)
-    file = models.FileField(upload_to=export_path, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    downloaded_at = models.DateTimeField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    file = models.FileField(_("file"), upload_to=export_path, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("downloaded at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

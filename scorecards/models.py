@@ -157,12 +157,18 @@ class Feedback(models.Model):
     """
 
     application = models.ForeignKey(
-        "hiring.Application", on_delete=models.CASCADE, related_name="feedback"
+        "hiring.Application",
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        verbose_name=_("application"),
     )
     interviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="feedback"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="feedback",
+        verbose_name=_("interviewer"),
     )
-    focus = models.CharField(max_length=10, choices=Category)
+    focus = models.CharField(_("focus"), max_length=10, choices=Category)
     # The interview the feedback is about, once the panel is booked.
     session = models.ForeignKey(
         "hiring.InterviewSession",
@@ -170,29 +176,48 @@ class Feedback(models.Model):
         null=True,
         blank=True,
         related_name="feedback",
+        verbose_name=_("session"),
     )
-    version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="feedback")
+    version = models.ForeignKey(
+        ScorecardVersion,
+        on_delete=models.PROTECT,
+        related_name="feedback",
+        verbose_name=_("version"),
+    )
     criteria = models.ManyToManyField(Criterion, related_name="+")
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
-    assigned_at = models.DateTimeField(default=timezone.now)
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
     # When the first revision was submitted; None while the interviewer has not.
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # The revision that counts: the latest submitted (an amendment replaces what it amends).
     latest_submission = models.ForeignKey(
-        "FeedbackRevision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "FeedbackRevision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("latest submission"),
     )
     # The team may excuse an interviewer who cannot submit, so the debrief can open.
-    excused_at = models.DateTimeField(null=True, blank=True)
+    excused_at = models.DateTimeField(_("excused at"), null=True, blank=True)
     excused_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("excused by"),
     )
-    excuse_reason = models.TextField(blank=True)
+    excuse_reason = models.TextField(_("excuse reason"), blank=True)
     # A trainee's practice scorecard on a session they shadowed (or led, shadowed by a full
     # interviewer): compared with the panel's consensus, counted in no tally, decision or
     # report (scorecards/practice.py).
-    practice = models.BooleanField(default=False)
+    practice = models.BooleanField(_("practice"), default=False)
 
     objects = CountedFeedbackManager()  # first: the default manager
     all_objects = FeedbackQuerySet.as_manager()
@@ -236,16 +261,18 @@ class Feedback(models.Model):
 
 
 class FeedbackRevision(models.Model):
-    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField(default=1)
+    feedback = models.ForeignKey(
+        Feedback, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("feedback")
+    )
+    number = models.PositiveIntegerField(_("number"), default=1)
     takeaways = models.TextField(_("key takeaways"), blank=True)
-    vote = models.CharField(max_length=10, choices=Vote, blank=True)
+    vote = models.CharField(_("vote"), max_length=10, choices=Vote, blank=True)
     amend_reason = models.TextField(_("reason for the amendment"), blank=True)
     # Moves on with every save of the draft: a tab that saves or submits from an older version
     # is refused instead of overwriting what another tab saved since.
-    version = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(default=timezone.now)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     class Meta:
         ordering = ["feedback", "number"]
@@ -269,15 +296,23 @@ class FeedbackRevision(models.Model):
 
 
 class Rating(models.Model):
-    revision = models.ForeignKey(FeedbackRevision, on_delete=models.CASCADE, related_name="ratings")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="ratings")
+    revision = models.ForeignKey(
+        FeedbackRevision,
+        on_delete=models.CASCADE,
+        related_name="ratings",
+        verbose_name=_("revision"),
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("criterion")
+    )
     score = models.PositiveSmallIntegerField(
+        _("score"),
         null=True,
         blank=True,
         validators=[MinValueValidator(RATING_LEVELS[0]), MaxValueValidator(RATING_LEVELS[-1])],
     )
-    no_evidence = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
+    no_evidence = models.BooleanField(_("no evidence"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
         constraints = [
@@ -305,13 +340,18 @@ class CheckIn(models.Model):
     a rater who did not submit by then is counted as missing."""
 
     application = models.ForeignKey(
-        "hiring.Application", on_delete=models.CASCADE, related_name="check_ins"
+        "hiring.Application",
+        on_delete=models.CASCADE,
+        related_name="check_ins",
+        verbose_name=_("application"),
     )
-    day = models.PositiveSmallIntegerField()
-    due_at = models.DateTimeField()
-    closes_at = models.DateTimeField()
+    day = models.PositiveSmallIntegerField(_("day"))
+    due_at = models.DateTimeField(_("due at"))
+    closes_at = models.DateTimeField(_("closes at"))
     # The scorecard version the hire was hired on: the check-in's criteria are its criteria.
-    version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(
+        ScorecardVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("version")
+    )
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -335,16 +375,21 @@ class CheckInReview(models.Model):
     the person again, on the vote scale. A draft until submitted; nobody reads another's
     before submitting their own."""
 
-    check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="reviews")
+    check_in = models.ForeignKey(
+        CheckIn, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("check in")
+    )
     rater = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="check_in_reviews"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="check_in_reviews",
+        verbose_name=_("rater"),
     )
     would_hire_again = models.CharField(
         _("would hire again"), max_length=10, choices=Vote, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
-    updated_at = models.DateTimeField(default=timezone.now)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     class Meta:
         ordering = ["check_in", "pk"]
@@ -357,14 +402,19 @@ class CheckInReview(models.Model):
 
 
 class CheckInRating(models.Model):
-    review = models.ForeignKey(CheckInReview, on_delete=models.CASCADE, related_name="ratings")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(
+        CheckInReview, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("review")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion")
+    )
     score = models.PositiveSmallIntegerField(
+        _("score"),
         null=True,
         blank=True,
         validators=[MinValueValidator(RATING_LEVELS[0]), MaxValueValidator(RATING_LEVELS[-1])],
     )
-    no_evidence = models.BooleanField(default=False)
+    no_evidence = models.BooleanField(_("no evidence"), default=False)
 
     class Meta:
         constraints = [

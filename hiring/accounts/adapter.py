@@ -1,12 +1,14 @@
 import uuid
+import zoneinfo
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import Invitation, LinkError
+from ..models import Invitation, LinkError, User
 from ..tasks import send_account_email
 from ..teams.invitations import accept_invitation
 
@@ -58,7 +60,17 @@ class AccountAdapter(DefaultAccountAdapter):
             "current_site": get_current_site(request),
             **context,
         }
-        message = self.render_mail(template_prefix, email, context)
+        recipient = context.get("user")
+        if not isinstance(recipient, User):
+            recipient = User.objects.filter(email__iexact=email).first()
+        if recipient is None:  # nobody we know: as the request reads
+            message = self.render_mail(template_prefix, email, context)
+        else:  # in the recipient's language and zone, whoever's browser asked for it
+            with (
+                translation.override(recipient.language_code),
+                timezone.override(zoneinfo.ZoneInfo(recipient.zone_name)),
+            ):
+                message = self.render_mail(template_prefix, email, context)
         send_account_email.delay_on_commit(
             uuid.uuid4().hex,
             {

@@ -110,15 +110,36 @@ FORMATS = {
     "l j F Y": pgettext_lazy("date format", "l j F Y"),
     "j F Y, H:i": pgettext_lazy("date format", "j F Y, H:i"),
     "j F Y": pgettext_lazy("date format", "j F Y"),
+    "l j F": pgettext_lazy("date format", "l j F"),
+    "l j M": pgettext_lazy("date format", "l j M"),
+    "D j M": pgettext_lazy("date format", "D j M"),
+    "j M Y": pgettext_lazy("date format", "j M Y"),
 }
+
+
+def written(value, date_format="j M Y, H:i"):
+    """`value` as the active language writes `date_format`, without naming a zone: a moment in
+    the zone active now, a date as it is."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return format_date(value, str(FORMATS.get(date_format, date_format)))
 
 
 def shown(moment, date_format="j M Y, H:i"):
     """`moment` in the zone active now (the viewer's, or an email's recipient's), named:
     "3 Dec 2026, 10:45 Singapore time"."""
-    local = timezone.localtime(moment)
-    written = format_date(local, str(FORMATS.get(date_format, date_format)))
-    return f"{written} {label(timezone.get_current_timezone_name())}"
+    return f"{written(moment, date_format)} {label(timezone.get_current_timezone_name())}"
+
+
+def clock(moment, since):
+    """The end of a span that began at `since`: its time alone on the same day in the zone
+    active now ("11:00"), else with its day ("Thu 10 Dec, 01:45")."""
+    same_day = timezone.localdate(moment) == timezone.localdate(since)
+    return (
+        format_date(timezone.localtime(moment), "H:i")
+        if same_day
+        else written(moment, "D j M, H:i")
+    )
 
 
 def instant_text(moment):

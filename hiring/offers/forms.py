@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from ..accounts import zones
@@ -65,7 +66,7 @@ class OfferForm(forms.Form):
             cleaned["expires_at"] = local.astimezone(UTC)
             if cleaned.get("start_date") is not None and cleaned.get("terms") is not None:
                 try:
-                    offers.check_fields(**cleaned)
+                    offers.check_fields(**cleaned, today=timezone.localdate(timezone=self.zone))
                 except ValidationError as error:
                     self.add_offer_error(error)
         return cleaned

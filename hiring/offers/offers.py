@@ -1,9 +1,9 @@
 """Offers: prepared only after the team decided to hire, answered by the candidate through a
 signed link. Each move is atomic and audited; an accepted offer makes the application Hired."""
 
+import zoneinfo
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,6 +22,7 @@ from ..models import (
     unsign,
 )
 from ..outreach import automation, messages
+from ..scheduling import booking
 
 Status = Offer.Status
 Stage = Application.Stage
@@ -53,13 +54,19 @@ def can_prepare(application, offers):
     return not live and hire_decided(application)
 
 
-def check_fields(start_date, expires_at, terms, **fields):
-    """What is wrong with an offer's dates and terms, by field (ValidationError)."""
+def today_for(person):
+    """The date on `person`'s own calendar now: a start date is tomorrow or later there."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(person.zone_name))
+
+
+def check_fields(start_date, expires_at, terms, today, **fields):
+    """What is wrong with an offer's dates and terms, by field (ValidationError); `today` is
+    the date where the person preparing it is."""
     now = timezone.now()
     errors = {}
-    if start_date <= now.date():
+    if start_date <= today:
         errors["start_date"] = _("The start date must be in the future.")
-    elif start_date > (now + LATEST_START).date():
+    elif start_date > today + LATEST_START:
         errors["start_date"] = _("The start date must be within two years.")
     if expires_at <= now:
         errors["expires_at"] = _("The offer must expire in the future.")
@@ -96,7 +103,7 @@ def _audit(offer, by, suffix=""):
 
 def prepare(application, by, *, title, start_date, terms, expires_at):
     """A draft offer, only for an application its team decided to hire and without a live one."""
-    check_fields(start_date, expires_at, terms)
+    check_fields(start_date, expires_at, terms, today_for(by))
     try:
         with transaction.atomic():
             application = _lock(application)
@@ -122,7 +129,7 @@ def prepare(application, by, *, title, start_date, terms, expires_at):
 
 @transaction.atomic
 def edit(offer, by, *, title, start_date, terms, expires_at):
-    check_fields(start_date, expires_at, terms)
+    check_fields(start_date, expires_at, terms, today_for(by))
     offer = _lock_offer(offer)
     if offer.status != Status.DRAFT:
         raise ValidationError(_("Only a draft offer can be edited."))
@@ -147,7 +154,6 @@ def edit(offer, by, *, title, start_date, terms, expires_at):
 def email_values(offer):
     """What the offer email fills in; queue_email shows dates and times in the candidate's zone."""
     return {
-        "offer_link": settings.SITE_URL + offer.get_absolute_url(),
         "offer_title": offer.title,
         "offer_start_date": offer.start_date,
         "offer_expires": offer.expires_at,
@@ -163,7 +169,7 @@ def send(offer, by):
         raise ValidationError(_("Only a draft offer can be sent."))
     if not hire_decided(application):
         raise ValidationError(NOT_TEAMS_DECISION)
-    if offer.expires_at <= timezone.now() or offer.start_date <= timezone.now().date():
+    if offer.expires_at <= timezone.now() or offer.start_date <= today_for(by):
         raise ValidationError(_("This draft's dates have passed: edit them before sending."))
     offer.status, offer.sent_at = Status.SENT, timezone.now()
     offer.save(update_fields=["status", "sent_at"])
@@ -240,6 +246,7 @@ def _answer(offer, status, stage, reason=""):
         _audit(offer, None, " by the candidate")
         application.move_to(stage, by=None)
         automation.after_move(application, Stage.OFFER)
+        booking.cancel_upcoming(application, by=None)  # hired, or withdrawn
         _tell_recruiters(offer)
     return offer
 

@@ -18,7 +18,6 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dateformat import format as format_date
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -74,7 +73,7 @@ FEEDBACK_OF_APPLICATIONS = {
     CheckInReview: "check_in__application__in",
     CheckInRating: "review__check_in__application__in",
 }
-DERIVED_FROM_FEEDBACK = {Decision: ("rationale", "recommendation_reasons")}
+DERIVED_FROM_FEEDBACK = {Decision: ("rationale", "recommendation", "recommendation_reasons")}
 WITHHELD = gettext_lazy(
     "Interviewers' scorecards and the team's reasoning on applications %(ids)s are left out: "
     "the person who asked for this copy may not read them. The candidate's own copy, asked "
@@ -278,7 +277,7 @@ def _value(field, row):
     if isinstance(value, datetime):
         return _iso(value), zones.shown(value)
     if isinstance(value, date):
-        return value.isoformat(), format_date(value, "j M Y")
+        return value.isoformat(), zones.written(value, "j M Y")
     if isinstance(value, dict | list):
         return value, json.dumps(value, indent=2, ensure_ascii=False) if value else ""
     if isinstance(value, bool):

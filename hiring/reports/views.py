@@ -125,9 +125,10 @@ def validity_csv(request):
     return response
 
 
-def _yes_no(weak):
-    """A row below the minimum has no figure, so neither weak nor not."""
-    return "" if weak is None else (_("yes") if weak else _("no"))
+def _yes_no(value):
+    """A cell that is yes or no in words; empty where it is neither (a validity row below the
+    minimum has no figure, so is neither weak nor not)."""
+    return "" if value is None else (_("yes") if value else _("no"))
 
 
 # Each report's CSV: its columns, each under a header in words (in English here, translated
@@ -183,7 +184,10 @@ def report_csv(request, name):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="teamfit-{name}.csv"'
     headers = {column: _(header) for column, header in CSV_COLUMNS[name].items()}
-    write_csv(response, headers, report_data(scope, teams)[name])
+    rows = report_data(scope, teams)[name]
+    if name == "load":
+        rows = [{**row, "over_cap": _yes_no(row["over_cap"])} for row in rows]
+    write_csv(response, headers, rows)
     return response
 
 

@@ -1,7 +1,9 @@
 """Times as a person reads them: `{{ moment|zoned }}` or `{{ moment|zoned:"D j M, H:i" }}`
 gives "3 Dec 2026, 10:45 Singapore time" in the zone active while rendering (the viewer's on a
 page, the recipient's in an email: hiring.accounts.zones). `{% zone_label %}` names that zone
-where a table's heading names it once."""
+where a line or a table's heading names it once; there `{{ moment|written:"l j F" }}` writes a
+moment (or a date) as the language writes the format, and `{{ end|clock:start }}` the end of a
+span: "11:00", or "Thu 10 Dec, 01:45" when it falls on another day than its start."""
 
 import re
 from datetime import UTC, datetime
@@ -26,6 +28,20 @@ def zoned(moment, date_format="j M Y, H:i", autoescape=True):
     # On a page, the moment itself goes along for machines: the same instant in UTC.
     instant = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return format_html('<time datetime="{}">{}</time>', instant, text)
+
+
+@register.filter
+def written(value, date_format="j M Y, H:i"):
+    if not value:
+        return ""
+    return zones.written(value, date_format)
+
+
+@register.filter
+def clock(moment, since):
+    if not moment:
+        return ""
+    return zones.clock(moment, since)
 
 
 @register.simple_tag

@@ -288,6 +288,26 @@ def test_account_emails_go_out_from_the_worker_after_the_commit(
     assert "/accounts/password/reset/key/" in email.body
 
 
+def test_an_account_email_is_written_in_its_recipients_language(
+    client, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    member.language = "de"
+    member.save(update_fields=["language"])
+    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9"}
+    german_browser = {"HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": member.email}, **english_browser)
+        # An address nobody has: written as the browser that asked for it reads.
+        client.post("/accounts/password/reset/", {"email": "nobody@example.com"}, **german_browser)
+
+    subjects = {email.to[0]: email.subject for email in mailoutbox}
+    assert subjects == {
+        member.email: "[Teamfit] E-Mail zum Zurücksetzen des Passworts",
+        "nobody@example.com": "[Teamfit] Unbekanntes Konto",
+    }
+
+
 def test_an_account_email_is_sent_once_however_often_its_task_runs(mailoutbox):
     message = {
         "subject": "Confirm your email",

@@ -1,6 +1,6 @@
 """The recruiter's offer pages and the candidate's answer page, through the client."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -72,6 +72,22 @@ def test_the_expiry_is_entered_in_the_preparers_zone_and_stored_utc(client, appl
     day = (timezone.now() + timedelta(days=7)).date()
     expected = datetime.combine(day, time(17), tzinfo=ZoneInfo("Europe/Berlin")).astimezone(UTC)
     assert (offer.status, offer.expires_at) == (Status.DRAFT, expected)
+
+
+def test_the_form_takes_a_start_date_of_tomorrow_where_the_preparer_is(
+    client, application, recruiter, monkeypatch
+):
+    # 00:47 UTC on 5 December 2030: 21:17 on 4 December in St John's.
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2030, 12, 5, 0, 47, tzinfo=UTC))
+    recruiter.time_zone = "America/St_Johns"
+    recruiter.save()
+    client.force_login(recruiter)
+
+    data = form_data(start_date="2030-12-05", expires_date="2030-12-10")
+    response = client.post(prepare_url(application), data)
+
+    assert response.status_code == 302
+    assert Offer.objects.get().start_date == date(2030, 12, 5)
 
 
 @pytest.mark.parametrize(
@@ -249,6 +265,14 @@ def test_the_candidate_reads_the_offer_with_times_in_their_zone(client, sent):
     assert f"{sent.start_date:%B %Y}" in page.text
     local = sent.expires_at.astimezone(ZoneInfo("America/New_York"))
     assert f"{local:%H:%M} New York time</time>" in page.text
+
+
+def test_the_candidate_reads_the_start_date_as_their_language_writes_it(client, sent):
+    Offer.objects.filter(pk=sent.pk).update(start_date=date(2030, 3, 4))
+
+    page = client.get(sent.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de")
+
+    assert "<dd>Montag, 4. März 2030</dd>" in page.text
 
 
 def test_the_candidate_accepts_after_confirming(

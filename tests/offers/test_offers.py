@@ -2,7 +2,7 @@
 time, each move audited; accepted makes the application Hired."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -21,6 +21,7 @@ from hiring.models import (
     Offer,
     StageChange,
     Team,
+    User,
 )
 from hiring.offers import offers
 from hiring.offers.tasks import expire_offers, send_offer_answered
@@ -131,6 +132,43 @@ def test_bad_dates_and_terms_are_refused_with_nothing_stored(
     assert field in error.value.error_dict
     assert offer_state() == []
     assert offer_events(application) == []
+
+
+# The start date is after today where the person preparing the offer is.
+# 00:47 UTC on 5 December 2030 is 21:17 on 4 December in St John's (3 h 30 behind UTC).
+EVENING_IN_ST_JOHNS = datetime(2030, 12, 5, 0, 47, tzinfo=UTC)
+# 12:00 UTC on 4 December 2030 is 01:45 on 5 December on the Chatham Islands (13 h 45 ahead).
+NIGHT_ON_CHATHAM = datetime(2030, 12, 4, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """clock(moment): Django's now() reads `moment` from then on."""
+    return lambda moment: monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+def test_a_start_date_of_tomorrow_where_the_preparer_is_is_taken_and_sent(
+    application, recruiter, clock
+):
+    User.objects.filter(pk=recruiter.pk).update(time_zone="America/St_Johns")
+    recruiter.refresh_from_db()
+    clock(EVENING_IN_ST_JOHNS)
+
+    draft = offers.prepare(application, recruiter, **offer_fields(start_date=date(2030, 12, 5)))
+    offers.send(draft, recruiter)
+
+    assert Offer.objects.get().status == Status.SENT
+
+
+def test_a_start_date_of_today_where_the_preparer_is_is_refused(application, recruiter, clock):
+    User.objects.filter(pk=recruiter.pk).update(time_zone="Pacific/Chatham")
+    recruiter.refresh_from_db()
+    clock(NIGHT_ON_CHATHAM)
+
+    with pytest.raises(ValidationError) as error:
+        offers.prepare(application, recruiter, **offer_fields(start_date=date(2030, 12, 5)))
+
+    assert error.value.message_dict == {"start_date": ["The start date must be in the future."]}
 
 
 # One live offer

@@ -2,11 +2,14 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from hiring.models import InterviewSession, Panel, SessionInterviewer
 from hiring.reports.views import CSV_COLUMNS
-from tests.factories import ApplicationFactory, OpeningFactory, submitted
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, submitted
 
 HOSTILE_NAMES = [
     '=HYPERLINK("http://evil.example","Open")',
@@ -65,3 +68,26 @@ def test_the_overdue_csv_names_the_interviewer_in_its_header(client, leadership)
     response = client.get("/reports/overdue.csv")
 
     assert response.content.decode().splitlines()[0] == "Interviewer,Overdue scorecards"
+
+
+def test_the_load_csv_says_over_cap_in_the_readers_language(client, leadership, team):
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    panel = Panel.objects.create(application=application, created_by=leadership)
+    start = timezone.now() - timedelta(days=3)
+    for name, cap in [("Over", 0), ("Under", 5)]:
+        session = InterviewSession.objects.create(
+            panel=panel, focus="skills", start=start, end=start + timedelta(hours=1)
+        )
+        person = UserFactory(display_name=name, weekly_interview_cap=cap)
+        SessionInterviewer.objects.create(
+            session=session, user=person, start=session.start, end=session.end
+        )
+    leadership.language = "de"
+    leadership.save(update_fields=["language"])
+    client.force_login(leadership)
+
+    text = client.get("/reports/load.csv").content.decode()
+    rows = {row["Interviewer:in"]: row for row in csv.DictReader(io.StringIO(text))}
+
+    assert rows["Over"]["Über der Obergrenze"] == "ja"
+    assert rows["Under"]["Über der Obergrenze"] == "nein"

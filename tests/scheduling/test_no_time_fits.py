@@ -64,11 +64,11 @@ def test_singapore_and_new_york_hours_that_never_meet_are_named_with_a_way_out(
     # Each in their own zone: New York is UTC-5 and Singapore UTC+8 in early March.
     assert (
         "Ana Member is outside their working hours (Singapore time) whenever Ben Teammate is "
-        "free: Mon 4 Mar, 22:00–06:00 Singapore time, for one."
+        "free: Mon 4 Mar, 22:00–Tue 5 Mar, 06:00 Singapore time, for one."
     ) in text
     assert (
         "Ben Teammate is outside their working hours (New York time) whenever Ana Member is "
-        "free: Sun 3 Mar, 20:00–04:00 New York time, for one."
+        "free: Sun 3 Mar, 20:00–Mon 4 Mar, 04:00 New York time, for one."
     ) in text
     # Cai's London hours meet New York's from 14:00 UTC; none of Singapore's.
     assert (

@@ -194,6 +194,30 @@ def signed(client, application, day):
     return re.search(r'name="option" value="([^"]+)"', page).group(1), page
 
 
+def test_rescheduling_in_german_writes_both_times_as_german_does(
+    booked,
+    application,
+    member,
+    recruiter,
+    signed_in,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    for person in (member, recruiter):
+        person.language = "de"
+        person.save(update_fields=["language"])
+    client = signed_in(recruiter)
+    option, _ = signed(client, application, TUESDAY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("panel_reschedule", application), {"option": option})
+
+    [message] = messages_of(response)
+    assert "von Mo, 4. Mär, 09:00 auf Di, 5. Mär, 09:00 Zeit London" in message
+    [email] = [sent for sent in mailoutbox if sent.to == [member.email]]
+    assert "von Montag, 4. März 2030, 09:00 auf Dienstag, 5. März 2030, 09:00" in email.body
+
+
 def test_a_booked_panel_offers_to_reschedule(booked, application, recruiter, signed_in):
     _, page = signed(signed_in(recruiter), application, TUESDAY)
 

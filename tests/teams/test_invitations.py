@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -10,7 +11,9 @@ from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from hiring.models import Invitation, Membership, Notification, User
 from hiring.tasks import send_invitation
@@ -86,6 +89,33 @@ def test_admin_invites_a_recruiter_and_one_email_carries_the_link(
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["rosa@example.com"]
     assert invitation_linked_from(mailoutbox[0].body) == invitation
+
+
+def test_the_email_says_when_the_link_expires_in_utc_and_names_it(
+    client, org_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(org_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(INVITE, {"email": "rosa@example.com", "role": "recruiter"})
+
+    # Nobody knows the invitee's zone yet: the moment in UTC, said to be.
+    expires = Invitation.objects.get().expires_at
+    [email] = mailoutbox
+    assert f"expires on {expires:%-d %B %Y, %H:%M} UTC." in email.body
+
+
+def test_the_organisation_page_says_until_when_an_invitation_waits_in_the_admins_zone(
+    client, org_admin
+):
+    org_admin.time_zone = "America/New_York"
+    org_admin.save()
+    invitation = Invitation.objects.create(email="rosa@example.com", invited_by=org_admin)
+    client.force_login(org_admin)
+
+    page = " ".join(strip_tags(client.get(reverse("organisation")).text).split())
+
+    expires = invitation.expires_at.astimezone(ZoneInfo("America/New_York"))
+    assert f"Pending until {expires:%-d %b %Y, %H:%M} New York time" in page
 
 
 def test_link_in_the_email_signs_the_recruiter_up(
