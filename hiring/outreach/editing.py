@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -209,17 +208,14 @@ def sample_application(team):
 
 
 def sample_values(application, kind):
-    """Values for the placeholders only their own step fills in (a link to pick interview
-    times, an offer), so a preview reads as the email will."""
+    """Values for the placeholders only their own step fills in (when a link to pick interview
+    times expires, an offer), so a preview reads as the email will; the candidate's links stay
+    placeholders, as everywhere but in the email sent (placeholders.LINKS)."""
     now = timezone.now()
     if kind == Kind.INVITATION_TO_SCHEDULE:
-        return {
-            "schedule_link": settings.SITE_URL + reverse("candidate_schedule", args=["sample"]),
-            "schedule_expires": now + timedelta(days=settings.SLOT_OFFER_MAX_AGE_DAYS),
-        }
+        return {"schedule_expires": now + timedelta(days=settings.SLOT_OFFER_MAX_AGE_DAYS)}
     if kind == Kind.OFFER:
         return {
-            "offer_link": settings.SITE_URL + reverse("offer_answer", args=["sample"]),
             "offer_title": application.opening.title,
             "offer_start_date": (now + timedelta(days=30)).date(),
             "offer_expires": now + timedelta(days=7),

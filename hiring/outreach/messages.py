@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone, translation
-from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 
 from .. import freshness
@@ -18,7 +17,9 @@ from ..models import (
     Application,
     CandidateEmail,
     EmailTemplate,
+    Offer,
     Organisation,
+    SlotOffer,
     single_line,
 )
 from . import placeholders
@@ -49,7 +50,7 @@ def shown_to(candidate, value):
         with timezone.override(candidate_zone(candidate)):
             return zones.shown(value, "l j F Y, H:i")
     if isinstance(value, date):
-        return format_date(value, "l j F Y")
+        return zones.written(value, "l j F Y")
     return str(value)
 
 
@@ -57,8 +58,24 @@ def status_link(application):
     return settings.SITE_URL + application.status_url()
 
 
+def links_for(application, text):
+    """The candidate's links `text` holds as placeholders (placeholders.LINKS), as the email
+    goes out: their status page, the latest times offered to them, the offer sent to them."""
+    links = {"status_link": status_link(application)}
+    if "{schedule_link}" in text:
+        offered = SlotOffer.objects.filter(panel__application=application).order_by("-created_at")
+        if latest := offered.first():
+            links["schedule_link"] = settings.SITE_URL + latest.get_absolute_url()
+    if "{offer_link}" in text:
+        sent = application.offers.filter(status=Offer.Status.SENT).order_by("-sent_at")
+        if latest := sent.first():
+            links["offer_link"] = settings.SITE_URL + latest.get_absolute_url()
+    return links
+
+
 def values_for(application, by=None, values=None):
-    """Every placeholder's value for an email about `application`."""
+    """Every placeholder's value for an email about `application` but the candidate's links,
+    which only the email as it goes out holds (placeholders.LINKS)."""
     candidate = application.candidate
     name = single_line(candidate.name)
     organisation = Organisation.current().name
@@ -69,7 +86,6 @@ def values_for(application, by=None, values=None):
         "team_name": application.opening.team.name,
         "organisation_name": organisation,
         "sender_name": by.display_name if by else organisation,
-        "status_link": status_link(application),
     }
     # The values go into the organisation's own text, which is not translated (the built-in
     # ones are English): its dates and zones are written in the same, default, language.
@@ -167,17 +183,18 @@ def send(email_id):
     return send_once(email.ledger_key, lambda: message(email))
 
 
-def message(email):
-    """The email as it goes out: its text, the candidate's link (in their language), replies
-    to who wrote it."""
+def message(email, links=True):
+    """The email as it goes out: its text with the candidate's links, a footer with their
+    status page's (in their language), replies to who wrote it. Without `links`, as Teamfit
+    shows it: the links left as placeholders."""
     with translation.override(email.application.candidate.language_code):
-        where = _("Where your application stands: %(link)s") % {
-            "link": status_link(email.application)
-        }
-    footer = f"\n\n--\n{where}\n"
+        where = _("Where your application stands: %(link)s") % {"link": "{status_link}"}
+    body = f"{email.body}\n\n--\n{where}\n"
+    if links:
+        body = placeholders.fill(body, links_for(email.application, body))
     reply_to = [email.created_by.email] if email.created_by else []
     return EmailMultiAlternatives(
-        subject=email.subject, body=email.body + footer, to=[email.to], reply_to=reply_to
+        subject=email.subject, body=body, to=[email.to], reply_to=reply_to
     )
 
 
@@ -192,7 +209,7 @@ def preview(application, kind, *, text=None, by=None, values=None):
         body=body,
         created_by=by,
     )
-    return message(email)
+    return message(email, links=False)
 
 
 def send_due():

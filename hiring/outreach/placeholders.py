@@ -38,6 +38,10 @@ OWN = {
         "offer_expires": gettext_lazy("when the offer expires, in the candidate's time zone"),
     },
 }
+# The candidate's own signed links: whoever holds one acts as the candidate (withdraws, books,
+# accepts an offer). An email keeps them as placeholders in Teamfit, where everyone running
+# the pipeline reads it, and is given them only as it goes out (messages.message).
+LINKS = ("status_link", "schedule_link", "offer_link")
 # Without these the email cannot do its job.
 REQUIRED = {
     Kind.INVITATION_TO_SCHEDULE: {"schedule_link"},

@@ -2,7 +2,6 @@
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -460,7 +459,15 @@ def book_as(user, application_id, payload):
     run (else Http404): one read, locked, for both."""
     with freshness.one_write():
         panel = get_panel_for_pipeline(user, application_id, locked=True)
+        _require_ahead(payload)
         return book(panel, payload, user, locked=True)
+
+
+def _require_ahead(payload):
+    """SlotTaken once the option's time has come: found or offered earlier, it has passed
+    since. (book() itself places any time: the demo's history books past ones.)"""
+    if not upcoming_options([payload]):
+        raise SlotTaken
 
 
 def reschedule(panel, payload, by, locked=False):
@@ -479,6 +486,7 @@ def reschedule_as(user, application_id, payload):
     """reschedule() by `user`, as book_as()."""
     with freshness.one_write():
         panel = get_panel_for_pipeline(user, application_id, locked=True)
+        _require_ahead(payload)
         return reschedule(panel, payload, user, locked=True)
 
 
@@ -665,16 +673,15 @@ def offer_to_candidate(panel, payloads, by):
         raise ValidationError(
             gettext("These options are not this panel's as it is now: find times again.")
         )
+    if len(upcoming_options(payloads)) < len(payloads):
+        raise ValidationError(gettext("One of these times has passed: find times again."))
     offer = SlotOffer.objects.create(panel=panel, options=payloads, created_by=by)
     # The organisation's (or the team's) invitation, on the application's timeline.
     messages.queue_email(
         panel.application,
         EmailTemplate.Kind.INVITATION_TO_SCHEDULE,
         by=by,
-        values={
-            "schedule_link": settings.SITE_URL + offer.get_absolute_url(),
-            "schedule_expires": offer.expires_at,
-        },
+        values={"schedule_expires": offer.expires_at},
     )
     return offer
 
@@ -768,6 +775,7 @@ def candidate_pick(offer, index):
         _check_current(offer)
         if not 0 <= index < len(offer.options):
             raise ValidationError(gettext("Choose one of the times offered."))
+        _require_ahead(offer.options[index])
         book(offer.panel, offer.options[index], by=offer.created_by, locked=True)
         offer.used_at = timezone.now()
         offer.save(update_fields=["used_at"])
@@ -794,6 +802,17 @@ def propose_window(offer, start, end):
     window = CandidateWindow.objects.create(panel=panel, start=start, end=end)
     send_windows_proposed.delay_on_commit(offer.pk)
     return window
+
+
+def upcoming_options(options):
+    """(index, option) of each of `options` whose sessions are all still to come: a link's
+    options pass while the candidate waits."""
+    now = timezone.now()
+    return [
+        (index, option)
+        for index, option in enumerate(options)
+        if all(datetime.fromisoformat(entry["start"]) > now for entry in option["sessions"])
+    ]
 
 
 def options_for_candidate(offer, options):
@@ -844,6 +863,6 @@ def remaining_options(offer):
     sessions = list(offer.panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers"))
     return [
         (index, option)
-        for index, option in enumerate(offer.options)
+        for index, option in upcoming_options(offer.options)
         if _still_free(offer.panel, sessions, option)
     ]

@@ -12,7 +12,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve, reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -329,6 +328,7 @@ def panel_times(request, application_id):
         form.cleaned_data["start"], datetime.min.time(), tzinfo=timezone.get_current_timezone()
     )
     end = start + timedelta(days=form.cleaned_data["days"])
+    start = max(start, timezone.now())  # today's hours gone are not offered
     windows = None
     if form.cleaned_data["within_candidate_windows"]:
         windows = [slots.Interval(w.start, w.end) for w in panel.candidate_windows.all()]
@@ -414,7 +414,7 @@ def _moved_message(moves):
         _("the %(focus)s interview from %(before)s to %(after)s")
         % {
             "focus": in_sentence(session.get_focus_display()),
-            "before": format_date(timezone.localtime(before), MOMENT),
+            "before": zones.written(before, MOMENT),
             "after": zones.shown(session.start, MOMENT),
         }
         for session, before in moves
@@ -475,7 +475,7 @@ MOMENT = "D j M, H:i"
 def candidate_schedule(request, offer, token):
     """The candidate's page: the offered options as their sessions, in their own zone."""
     portal_status.remember_language(offer.panel.application.candidate, request)
-    options = list(enumerate(offer.options))
+    options = booking.upcoming_options(offer.options)
     if request.method == "POST" and "pick" in request.POST:
         try:
             booking.candidate_pick(offer, int(request.POST["pick"]))
@@ -550,7 +550,7 @@ def candidate_windows(request, offer, token):
             _remember_zone(request, offer)
             context = {"offer": offer, "window": window, "zone_name": zone_name, "token": token}
             return render(request, "hiring/scheduling/candidate_proposed.html", context)
-    options = enumerate(offer.options)
+    options = booking.upcoming_options(offer.options)
     return _candidate_page(request, offer, options, 400, window_form=form)
 
 
