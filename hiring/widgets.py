@@ -1,4 +1,4 @@
-"""Widgets every form shares."""
+"""Widgets, and fields, every form shares."""
 
 from django import forms
 
@@ -11,3 +11,30 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+# The largest id a BigAutoField holds, on PostgreSQL and SQLite alike.
+MAX_ID = 2**63 - 1
+
+
+class ModelCheckboxesField(forms.ModelMultipleChoiceField):
+    """Rows chosen by id in checkboxes. A value past the largest id is refused before it
+    reaches the database, which overflows on it (a 40-digit id gave a 500)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def clean(self, value):
+        for pk in value or ():
+            if _overflows(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
+def _overflows(value):
+    """Whether `value` reads as an integer (as the database would read it) too large for an id."""
+    digits = str(value).strip().lstrip("+-")
+    return digits.isdigit() and (len(digits) > len(str(MAX_ID)) or int(digits) > MAX_ID)

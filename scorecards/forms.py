@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hiring.models import User
+from hiring.widgets import ModelCheckboxesField
 
 from .editing import CRITERION_FIELDS
 from .models import RATING_LEVELS, Category, Criterion, Scorecard, Vote
@@ -35,10 +36,9 @@ class CriterionForm(forms.ModelForm):
 class AssignForm(forms.Form):
     interviewer = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Interviewer"))
     focus = forms.ChoiceField(choices=Category, label=_("Focus"))
-    criteria = forms.ModelMultipleChoiceField(
+    criteria = ModelCheckboxesField(
         queryset=Criterion.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         label=_("Criteria to cover"),
         help_text=_("Leave empty to cover every criterion of the focus."),
     )

@@ -3,6 +3,7 @@ import zoneinfo
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
@@ -11,7 +12,7 @@ from scorecards.models import Category
 
 from ..accounts.forms import TimeZoneField
 from ..models import User, WorkingHours
-from ..widgets import DateInput
+from ..widgets import DateInput, ModelCheckboxesField
 from . import availability
 
 
@@ -27,6 +28,19 @@ class AvailabilityForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["time_zone", "buffer_minutes", "weekly_interview_cap", "calendar_feed_url"]
+
+    # A day's worth of buffer, and more interviews a week than anyone holds, are typos; past
+    # the database's own bounds (SQLite has none) they broke every search they were part of.
+    LONGEST_BUFFER, MOST_A_WEEK = 240, 40
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, most in [
+            ("buffer_minutes", self.LONGEST_BUFFER),
+            ("weekly_interview_cap", self.MOST_A_WEEK),
+        ]:
+            self.fields[name].validators.append(MaxValueValidator(most))
+            self.fields[name].widget.attrs["max"] = most
 
     def clean_calendar_feed_url(self):
         # Only http(s) to public addresses: the hourly refresh must never reach inside.
@@ -100,10 +114,16 @@ class BusyBlockForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.zone = zoneinfo.ZoneInfo(time_zone)
 
+    # A busy time further off than this is a typo (and year 1 or 9999 overflows in UTC).
+    FURTHEST = timedelta(days=10 * 365)
+
     def clean(self):
         data = super().clean()
+        today = timezone.localdate()
         for name in ("start", "end"):
-            if data.get(name):
+            if data.get(name) and abs(data[name].date() - today) > self.FURTHEST:
+                self.add_error(name, gettext("Enter a time within ten years of today."))
+            elif data.get(name):
                 data[name] = data[name].replace(tzinfo=self.zone)
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             self.add_error("end", gettext("The end must be after the start."))
@@ -131,33 +151,6 @@ class PoolMemberForm(forms.Form):
         self.fields["user"].queryset = team.active_members().order_by("display_name")
 
 
-# The largest id a BigAutoField holds, on PostgreSQL and SQLite alike.
-MAX_ID = 2**63 - 1
-
-
-class MembersField(forms.ModelMultipleChoiceField):
-    """Team members by id. A value past the largest id is refused before it reaches the
-    database, which overflows on it (a 40-digit id gave a 500)."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def clean(self, value):
-        for pk in value or ():
-            if _overflows(pk):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super().clean(value)
-
-
-def _overflows(value):
-    """Whether `value` reads as an integer (as the database would read it) too large for an id."""
-    digits = str(value).strip().lstrip("+-")
-    return digits.isdigit() and (len(digits) > len(str(MAX_ID)) or int(digits) > MAX_ID)
-
-
 def _minutes(minutes):
     return gettext("%(minutes)s minutes") % {"minutes": minutes}
 
@@ -174,7 +167,7 @@ class SessionForm(forms.Form):
         choices=[(m, _minutes_label(m)) for m in (30, 45, 60, 90)],
         initial=45,
     )
-    interviewers = MembersField(
+    interviewers = ModelCheckboxesField(
         queryset=User.objects.none(), required=False, label=gettext_lazy("Interviewers")
     )
     pool_count = forms.IntegerField(
@@ -184,7 +177,7 @@ class SessionForm(forms.Form):
         initial=0,
         required=False,
     )
-    shadows = MembersField(
+    shadows = ModelCheckboxesField(
         queryset=User.objects.none(), required=False, label=gettext_lazy("Shadows")
     )
 
@@ -263,6 +256,18 @@ class FindTimesForm(forms.Form):
     within_candidate_windows = forms.BooleanField(
         required=False, label=gettext_lazy("Only when the candidate said they are free")
     )
+
+    # How far ahead a search may start: past that it is a typo (and year 9999 overflows).
+    FURTHEST = timedelta(days=10 * 365)
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        today = timezone.localdate()
+        if start < today:
+            raise forms.ValidationError(gettext("Search from today or later."))
+        if start > today + self.FURTHEST:
+            raise forms.ValidationError(gettext("Search within the next ten years."))
+        return start
 
 
 class ShownZoneForm(forms.Form):

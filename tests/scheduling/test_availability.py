@@ -189,7 +189,7 @@ def test_a_busy_block_is_entered_in_the_users_own_time_zone(member, client_of):
     assert (added.summary, added.source) == ("Dentist", BusyBlock.Source.MANUAL)
     # And the page shows it back in Berlin time.
     page = client_of(member).get(reverse("availability")).text
-    assert "Mon 14 Jan 10:00–11:30 Dentist" in page
+    assert "Mon 14 Jan, 10:00–11:30 Dentist" in page
 
 
 def test_a_busy_block_ending_before_it_starts_is_refused(member, client_of):
@@ -400,3 +400,40 @@ def test_a_feed_on_this_machine_is_refused_and_keeps_its_blocks(subscriber, feed
     assert refresh_feeds() == 0
 
     assert blocks_of(subscriber, BusyBlock.Source.FEED) == before
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "end"),
+    [
+        ("Asia/Singapore", "0001-01-01T00:00", "0001-01-01T01:00"),  # before year 1 in UTC
+        ("America/New_York", "9999-12-31T22:00", "9999-12-31T23:00"),  # after 9999 in UTC
+    ],
+)
+def test_a_busy_block_at_the_calendars_edge_is_refused_beside_the_field(
+    member, client_of, zone, start, end
+):
+    member.time_zone = zone
+    member.save()
+
+    response = client_of(member).post(reverse("busy_block_add"), {"start": start, "end": end})
+
+    assert response.status_code == 400
+    assert "Enter a time within ten years of today." in field_errors(response.text, "start")
+    assert not BusyBlock.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "most"),
+    [("buffer_minutes", "2000000000", 240), ("weekly_interview_cap", "99999999999", 40)],
+)
+def test_a_buffer_or_weekly_cap_past_any_real_one_is_refused(member, client_of, field, value, most):
+    """SQLite stores any integer: a buffer of two billion minutes broke every search of the
+    panels its person sat on."""
+    data = {"time_zone": "Europe/London", "buffer_minutes": "30", "weekly_interview_cap": "3"}
+
+    response = client_of(member).post(reverse("availability_settings"), {**data, field: value})
+
+    assert response.status_code == 400
+    assert f"less than or equal to {most}" in field_errors(response.text, field)
+    member.refresh_from_db()
+    assert (member.buffer_minutes, member.weekly_interview_cap) == (15, 6)

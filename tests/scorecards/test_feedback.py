@@ -509,3 +509,17 @@ def test_assign_refuses_someone_whose_account_was_deactivated(client, applicatio
     assert response.status_code == 400
     assert f'<option value="{gone.pk}"' not in response.text
     assert not Feedback.objects.exists()
+
+
+def test_a_criterion_id_past_the_largest_is_refused_beside_the_field(client, application, member):
+    """The database overflows on it: a 500 before."""
+    client.force_login(member)
+
+    response = client.post(
+        f"/applications/{application.pk}/interviewers/",
+        {"interviewer": member.pk, "focus": SKILLS, "criteria": "99999999999999999999999"},
+    )
+
+    assert response.status_code == 400
+    assert "is not a valid value" in response.text
+    assert not Feedback.objects.exists()
