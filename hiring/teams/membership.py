@@ -310,11 +310,14 @@ def leave_team(team, member):
 
 def recount(person):
     """Settle again the open proposals of `person`'s teams, which they no longer vote on:
-    their account was deactivated (in the caller's transaction)."""
+    their account was deactivated (in the caller's transaction). Only a rejection: the admin
+    deactivates accounts, and must not carry a team's vote by deactivating those yet to vote
+    (and reactivating them after); a proposal carried by those left waits for one of their
+    votes."""
     for team in Team.objects.of_member(person).order_by("pk"):
         _lock_team(team)
         for proposal in team.proposals.filter(status=Status.OPEN):
-            _settle(proposal)
+            _settle(proposal, accepting=False)
 
 
 def _vote_and_settle(proposal, voter, approve):
@@ -325,12 +328,14 @@ def _vote_and_settle(proposal, voter, approve):
     return proposal
 
 
-def _settle(proposal):
+def _settle(proposal, accepting=True):
     voters = electorate(proposal, proposal.team.members.all())
     votes = [vote.approve for vote in proposal.votes.all() if vote.voter_id in voters]
     result = outcome(
         proposal.team.membership_rule, len(voters), votes.count(True), votes.count(False)
     )
+    if result == Status.ACCEPTED and not accepting:
+        return
     if result == Status.ACCEPTED:
         _apply(proposal)
     if result != Status.OPEN:

@@ -475,9 +475,50 @@ def test_deactivating_the_last_member_yet_to_vote_settles_the_vote(
     deactivate(gone, org_admin)
 
     proposal.refresh_from_db()
+    assert proposal.status == Status.OPEN  # carried by the two left, who settle it
+    assert not team.has_member(newcomer)
+    membership.cast_vote(proposal, teammate, approve=True)
+
+    proposal.refresh_from_db()
     assert proposal.status == Status.ACCEPTED
+    team = Team.objects.get(pk=team.pk)
     assert team.has_member(newcomer)
     assert team.has_member(gone)  # still listed: only the team removes a member
+
+
+def test_the_admin_cannot_carry_a_vote_by_deactivating_those_yet_to_vote(
+    client, team, member, teammate, org_admin
+):
+    """Deactivated, then reactivated once the vote was settled without them: a forced member."""
+    newcomer = UserFactory()
+    proposal = membership.propose_member(team, member, newcomer.email)  # 1 of 2 approvals
+
+    deactivate(teammate, org_admin)
+    people.change_person(
+        teammate, org_admin, display_name=teammate.display_name, role=teammate.role, is_active=True
+    )
+
+    proposal.refresh_from_db()
+    assert proposal.status == Status.OPEN
+    assert not team.has_member(newcomer)
+
+
+def test_a_vote_carried_by_a_departure_is_put_into_effect_by_an_approval(
+    client, team, member, teammate, org_admin
+):
+    with_rule(team, Rule.UNANIMOUS)
+    proposal = membership.propose_member(team, member, "new.peer@example.com")
+    deactivate(teammate, org_admin)
+    client.force_login(member)
+
+    page = client.get(f"/teams/{team.pk}/").text
+    assert "a member's approval puts it into effect" in page
+    assert '<button type="submit" name="approve" value="yes">' in page  # approving again
+
+    client.post(f"/teams/{team.pk}/proposals/{proposal.pk}/vote/", {"approve": "yes"})
+
+    proposal.refresh_from_db()
+    assert proposal.status == Status.ACCEPTED
 
 
 def test_the_team_page_counts_only_those_who_can_vote(client, team, member, teammate, org_admin):
