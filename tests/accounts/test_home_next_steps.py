@@ -151,6 +151,23 @@ def test_a_member_is_asked_for_their_vote_and_their_confirmation(client, member,
     assert section(home(client, teammate), "Decisions waiting for your confirmation") is None
 
 
+def test_a_member_still_to_write_is_not_asked_to_confirm(client, member, teammate, team):
+    """They take no part in the decision until their scorecard is in (confirming is refused),
+    and the debrief tells them no more than that a confirmation is awaited: "departs from the
+    recommendation" says what the rule made of the feedback they may not read yet."""
+    application = ApplicationFactory(opening__team=team, candidate__name="Nina Park")
+    scoring.assign(application, member, "skills", assigned_by=teammate)
+    Application.objects.filter(pk=application.pk).update(debrief_opened_at=timezone.now())
+    Decision.objects.create(
+        application=application, outcome="hire", recommendation="no_hire", recorded_by=teammate
+    )
+
+    assert section(home(client, member), "Decisions waiting for your confirmation") is None
+    debrief = client.get(f"/applications/{application.pk}/debrief/").text
+    assert "It awaits a second team member's confirmation." in debrief
+    assert "departs from the recommendation" not in debrief
+
+
 # A recruiter's panels to schedule, and candidates who proposed their own times.
 
 

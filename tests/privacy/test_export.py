@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiring.imports.imports import Table, preview
-from hiring.models import AuditEvent, CandidateAccess, DataExport, Notification, User
+from hiring.models import AuditEvent, CandidateAccess, DataExport, Decision, Notification, User
 from hiring.outreach.messages import shown_to
 from hiring.privacy import export
 from hiring.privacy.inventory import HOLDINGS
@@ -191,6 +191,28 @@ def test_a_recruiters_copy_leaves_out_the_feedback_they_may_not_read(
     assert NOTES not in everything(data_export)
     # Who was asked to score, and the way through the pipeline, are theirs to read.
     assert {row["interviewer"] for row in data["feedback"]} == {"Ana Member", "Ben Teammate"}
+
+
+def test_a_recruiters_copy_holds_the_decisions_outcome_not_what_the_rule_recommended(
+    candidate, application, scorecards, recruiter, member
+):
+    """The recommendation is the panel's scores read by the team's rule: derived from the
+    feedback a recruiter does not read. The outcome is theirs."""
+    Decision.objects.create(
+        application=application,
+        outcome="hire",
+        recommendation="no_hire",
+        recommendation_reasons=["A strong no is a veto."],
+        rationale="We see it differently.",
+        recorded_by=member,
+    )
+
+    [decision] = document(built(candidate, recruiter))["decision"]
+
+    assert decision["outcome"]["value"] == "hire"
+    assert decision["recommendation"] == ""
+    assert decision["recommendation_reasons"] == []
+    assert decision["rationale"] == ""
 
 
 def test_leaderships_copy_holds_the_submitted_feedback(candidate, scorecards, leadership):
