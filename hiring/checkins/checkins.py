@@ -6,7 +6,7 @@ time until it closes, 30 days later; a rater who did not submit by then is missi
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from scorecards.models import CheckIn, CheckInRating, CheckInReview, Feedback, Vote
 
-from ..models import AuditEvent, Invitation, Membership, User
+from ..models import AuditEvent, Invitation, Membership, Offer, User
 
 OPEN_FOR = timedelta(days=30)
 # Recruiters and admins never read check-ins (hiring.access.check_in_teams), so never rate one.
@@ -25,14 +25,16 @@ RATING_ROLES = (User.Role.MEMBER, User.Role.LEADERSHIP)
 
 
 def schedule(application, hired_at):
-    """The application's check-ins at each day of its team's schedule, on the scorecard version
-    it was hired on; none without a scorecard. Safe to call twice."""
+    """The application's check-ins at each day of its team's schedule counted from the hire's
+    first day, on the scorecard version it was hired on; none without a scorecard. Safe to
+    call twice."""
     version = hired_version(application)
     if version is None:
         return []
+    first_day = starts_at(application, hired_at)
     check_ins = []
     for day in application.opening.team.check_in_schedule:
-        due_at = hired_at + timedelta(days=day)
+        due_at = first_day + timedelta(days=day)
         check_in, _created = CheckIn.objects.get_or_create(
             application=application,
             day=day,
@@ -40,6 +42,17 @@ def schedule(application, hired_at):
         )
         check_ins.append(check_in)
     return check_ins
+
+
+def starts_at(application, hired_at):
+    """When the hire starts: the start date of the offer they accepted (at the hour they were
+    hired), else `hired_at`. A 90-day check-in counted from the acceptance of an offer starting
+    two months later would come a month into the job."""
+    accepted = application.offers.filter(status=Offer.Status.ACCEPTED).order_by("-answered_at")
+    offer = accepted.first()
+    if offer is None:
+        return hired_at
+    return max(hired_at, datetime.combine(offer.start_date, hired_at.timetz()))
 
 
 def hired_version(application):

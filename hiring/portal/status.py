@@ -8,7 +8,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..accounts.middleware import browser_language
-from ..models import Application, AuditEvent, InterviewSession, Offer, validate_time_zone
+from ..models import (
+    Application,
+    AuditEvent,
+    CandidateEmail,
+    EmailTemplate,
+    InterviewSession,
+    Offer,
+    validate_time_zone,
+)
 from ..offers import offers
 from ..outreach import automation
 from ..scheduling import booking
@@ -35,12 +43,29 @@ def sent_offer(application):
     return application.offers.filter(status=Offer.Status.SENT).first()
 
 
+# The emails that tell a candidate they are not moving forward.
+REJECTIONS = [
+    EmailTemplate.Kind.REJECTED_AFTER_SCREEN,
+    EmailTemplate.Kind.REJECTED_AFTER_INTERVIEWS,
+]
+
+
 def shown_stage(application, offer):
-    """The stage the candidate is told of. Until an offer is on its way to them, the team is
-    still deciding as far as they can tell."""
+    """The stage the candidate is told of. Until an offer is on its way to them, or while the
+    email telling them no awaits a recruiter (or can still be undone), the team is still
+    deciding as far as they can tell."""
     if application.stage == Stage.OFFER and offer is None:
         return Stage.DECIDED
+    if application.stage == Stage.REJECTED and _rejection_waits(application):
+        return Stage.DECIDED
     return application.stage
+
+
+def _rejection_waits(application):
+    Status = CandidateEmail.Status
+    return application.emails.filter(
+        kind__in=REJECTIONS, status__in=[Status.AWAITING_CONFIRMATION, Status.SCHEDULED]
+    ).exists()
 
 
 def where(application, offer):

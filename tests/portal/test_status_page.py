@@ -20,6 +20,8 @@ from hiring.models import (
     StageChange,
 )
 from hiring.offers import offers
+from hiring.outreach import automation
+from hiring.outreach import messages as outreach
 from tests.factories import ApplicationFactory, fresh, team_fit_panel
 from tests.offers.conftest import hired_by_the_team, offer_fields
 
@@ -96,6 +98,20 @@ def test_the_candidate_reads_where_they_stand_in_their_words(
         assert f">{internal}<" not in page.text
 
 
+def test_a_rejection_shows_once_its_email_is_on_its_way(client, application):
+    """Not while the email telling them awaits a recruiter (who may never send it) or can be
+    undone: their page would tell them first."""
+    Application.objects.filter(pk=application.pk).update(stage=Stage.REJECTED)
+    email = automation.after_move(fresh(application), Stage.SCREEN)
+    assert email.status == CandidateEmail.Status.AWAITING_CONFIRMATION
+
+    assert "<h1>The team is deciding</h1>" in client.get(url("candidate_status", application)).text
+    outreach.confirm(email)  # scheduled, still to be undone for a few minutes
+    assert "<h1>The team is deciding</h1>" in client.get(url("candidate_status", application)).text
+    CandidateEmail.objects.filter(pk=email.pk).update(status=CandidateEmail.Status.SENT)
+    assert "<h1>Not moving forward</h1>" in client.get(url("candidate_status", application)).text
+
+
 def test_a_sent_offer_shows_as_an_offer_with_its_link(
     client, application, member, teammate, recruiter, django_capture_on_commit_callbacks
 ):
@@ -153,7 +169,7 @@ def test_the_candidate_sets_their_time_zone(client, application, member):
     assert fresh(application).candidate.time_zone == "Asia/Tokyo"
     page = client.get(response["Location"]).text
     assert "Saved: times are now shown in your time zone." in page
-    assert "Monday 4 March 2030, 23:00–00:00 Tokyo time" in strip_tags(page)
+    assert "Monday 4 March 2030, 23:00–Tue 5 Mar, 00:00 Tokyo time" in strip_tags(page)
 
 
 @pytest.mark.parametrize("zone", ["Mars/Olympus", "", "x" * 5000])
