@@ -320,9 +320,10 @@ def reads_check_in_reviews(user, check_in, raters, reviews, now=None):
 
 
 def navigation(request):
-    """Context processor: what the navigation offers this user."""
-    user = request.user
-    if not user.is_authenticated:
+    """Context processor: what the navigation offers this user. A request refused before the
+    middleware ran (an unknown host's 400 page) has none."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {}
     return {"reads_reports": reads_reports(user), "runs_organisation": user.is_org_admin}
 

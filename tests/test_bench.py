@@ -101,7 +101,7 @@ def test_bench_measures_a_synthetic_organisation_quiet_then_busy_and_reuses_it(t
     assert after["submitted_feedback"] > before["submitted_feedback"]
     assert after["stage_changes"] > before["stage_changes"]
     assert after["decisions"] > before["decisions"]
-    assert after["booked_panels"] > before["booked_panels"]
+    assert after["bookings"] > before["bookings"]
     assert after["applications"] == before["applications"]
     # They went to a copy of the organisation, gone after the run: the next run finds the
     # organisation as it was generated.

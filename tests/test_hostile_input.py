@@ -1,6 +1,7 @@
 """Hostile query strings get a 4xx or a page that says what is wrong, never a 500."""
 
 import pytest
+from django.template.loader import render_to_string
 
 from tests.factories import ApplicationFactory
 
@@ -61,3 +62,31 @@ def test_no_filter_value_breaks_a_page(signed_in, path, names, value):
     for name in names:
         status = signed_in.get(path, {name: value}).status_code
         assert status < 500, (name, value, status)
+
+
+def test_a_page_that_does_not_exist_is_a_page_of_ours(client, member):
+    """A 404 (an outsider's too) is Teamfit's page, with the way home, not the server's."""
+    client.force_login(member)
+
+    response = client.get("/no/such/page/")
+
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in response.text
+    assert '<html lang="en">' in response.text
+
+
+def test_a_body_too_large_to_read_is_answered_with_a_page_of_ours(client, member, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(member)
+
+    response = client.post("/me/", {"display_name": "x" * 5000})
+
+    assert response.status_code == 400
+    assert "<h1>That could not be read</h1>" in response.text
+
+
+def test_the_server_error_page_renders_with_nothing_to_read():
+    """Django renders it with no request and no context."""
+    page = render_to_string("500.html")
+
+    assert "<h1>Something went wrong</h1>" in page

@@ -104,7 +104,7 @@ from psycopg import sql
 
 from hiring import tasks
 from hiring.debrief import decisions
-from hiring.models import Application, Decision, Opening, StageChange, Team, User
+from hiring.models import Application, AuditEvent, Decision, Opening, StageChange, Team, User
 from hiring.pipeline import applications as pipeline
 from hiring.reports import cached as cached_reports
 from hiring.reports import figures
@@ -469,7 +469,9 @@ def data_sizes():
         "submitted_feedback": Feedback.objects.exclude(submitted_at=None).count(),
         "stage_changes": StageChange.objects.count(),
         "decisions": Decision.objects.count(),
-        "booked_panels": Application.objects.filter(panel_booked=True).count(),
+        # Bookings made, not panels booked now: a decision of no hire cancels what was still
+        # to come of its panel.
+        "bookings": AuditEvent.objects.filter(action=AuditEvent.Action.PANEL_BOOKED).count(),
         "check_in_reviews": CheckInReview.objects.exclude(submitted_at=None).count(),
     }
 
