@@ -1,0 +1,91 @@
+"""An application that closes (withdrawn by the recruiter, rejected by the team's decision, hired
+or withdrawn through the candidate's offer) cancels its interviews still to come: everyone
+invited is told, and nobody keeps the time for a candidate who is gone."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from hiring.debrief import decisions
+from hiring.models import Application
+from hiring.offers import offers
+from hiring.pipeline import applications
+from tests.factories import SKILLS, TEAM_FIT, ApplicationFactory, fresh, submitted, team_fit_panel
+from tests.offers.conftest import hired_by_the_team, offer_fields
+
+Stage = Application.Stage
+
+
+@pytest.fixture
+def application(team):
+    return ApplicationFactory(opening__team=team, stage=Stage.PANEL)
+
+
+def booked_ahead(application, people, by, days):
+    """A session of the application's panel, booked `days` from now."""
+    session = team_fit_panel(application, people, by).sessions.get()
+    session.start = timezone.now() + timedelta(days=days)
+    session.end = session.start + timedelta(hours=1)
+    session.save()
+    session.interviewers.update(start=session.start, end=session.end)
+    return session
+
+
+def cancelled_and_told(session, people, mailoutbox):
+    session.refresh_from_db()
+    told = {mail.to[0] for mail in mailoutbox if "METHOD:CANCEL" in str(mail.attachments)}
+    return session.cancelled_at is not None and {person.email for person in people} <= told
+
+
+def test_the_recruiter_withdrawing_the_application(
+    application, peer, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    ahead = booked_ahead(application, [peer], recruiter, days=3)
+    past = booked_ahead(ApplicationFactory(opening=application.opening), [peer], recruiter, -3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        applications.move_stage(application, Stage.WITHDRAWN, recruiter)
+
+    assert cancelled_and_told(ahead, [peer], mailoutbox)
+    past.refresh_from_db()
+    assert past.cancelled_at is None
+
+
+def test_the_teams_decision_of_no_hire(
+    application, member, teammate, peer, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    ahead = booked_ahead(application, [peer], recruiter, days=3)
+    submitted(application, member, SKILLS, "no")
+    submitted(application, teammate, TEAM_FIT, "strong_no")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.record_decision(fresh(application), member, "no_hire")
+
+    assert fresh(application).stage == Stage.REJECTED
+    assert cancelled_and_told(ahead, [peer], mailoutbox)
+
+
+@pytest.mark.parametrize(
+    ("answer", "stage"), [("accept", Stage.HIRED), ("decline", Stage.WITHDRAWN)]
+)
+def test_the_candidates_answer_to_the_offer(
+    application,
+    member,
+    teammate,
+    peer,
+    recruiter,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    answer,
+    stage,
+):
+    ahead = booked_ahead(application, [peer], recruiter, days=3)
+    application = hired_by_the_team(application, member, teammate)
+    offer = offers.send(offers.prepare(application, recruiter, **offer_fields()), recruiter)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        getattr(offers, answer)(offer)
+
+    assert fresh(application).stage == stage
+    assert cancelled_and_told(ahead, [peer], mailoutbox)
