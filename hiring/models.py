@@ -794,8 +794,10 @@ class Application(models.Model):
         WITHDRAWN = "withdrawn", pgettext_lazy("stage", "Withdrawn")
 
     # The team's decision moves an application to decided, offer, hired or rejected; people
-    # move it only between these.
+    # move it only between these, and reject it by hand only before the interviews (the screen):
+    # after them, rejecting is the team's decision.
     MANUAL_STAGES = [Stage.APPLIED, Stage.SCREEN, Stage.PANEL, Stage.DEBRIEF, Stage.WITHDRAWN]
+    BEFORE_INTERVIEWS = [Stage.APPLIED, Stage.SCREEN]
     CLOSED_STAGES = [Stage.DECIDED, Stage.OFFER, Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN]
 
     class Source(models.TextChoices):
@@ -932,6 +934,12 @@ class Application(models.Model):
     @property
     def is_closed(self):
         return self.stage in self.CLOSED_STAGES
+
+    def stages_by_hand(self):
+        """Where whoever runs its pipeline may move it from its stage now."""
+        if self.stage in self.BEFORE_INTERVIEWS:
+            return [*self.MANUAL_STAGES, self.Stage.REJECTED]
+        return self.MANUAL_STAGES
 
     def move_to(self, stage, by):
         """Change the stage and record who did it; the history keeps every move."""
@@ -1141,7 +1149,7 @@ class CandidateEmail(models.Model):
     goes out), sent once through the notification ledger, shown on the application's timeline."""
 
     class Status(models.TextChoices):
-        AWAITING_CONFIRMATION = "awaiting", _("Awaiting a recruiter's confirmation")
+        AWAITING_CONFIRMATION = "awaiting", _("Awaiting confirmation")
         SCHEDULED = "scheduled", _("Scheduled")
         SENT = "sent", _("Sent")
         CANCELLED = "cancelled", _("Cancelled")

@@ -249,7 +249,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='candidateemail',
             name='status',
-            field=models.CharField(choices=[('awaiting', "Awaiting a recruiter's confirmation"), ('scheduled', 'Scheduled'), ('sent', 'Sent'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10, verbose_name='status'),
+            field=models.CharField(choices=[('awaiting', "Awaiting confirmation"), ('scheduled', 'Scheduled'), ('sent', 'Sent'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10, verbose_name='status'),
         ),
         migrations.AlterField(
             model_name='candidateemail',

@@ -12,9 +12,6 @@ from . import editing, messages
 Kind = EmailTemplate.Kind
 Stage = Application.Stage
 
-# Still before the interviews: the rejection says the team read the application.
-BEFORE_INTERVIEWS = [Stage.APPLIED, Stage.SCREEN]
-
 
 def undo_delay():
     return timedelta(minutes=settings.CANDIDATE_EMAIL_UNDO_MINUTES)
@@ -25,7 +22,7 @@ def after_move(application, from_stage):
     if application.stage == Stage.REJECTED:
         kind = (
             Kind.REJECTED_AFTER_SCREEN
-            if from_stage in BEFORE_INTERVIEWS
+            if from_stage in Application.BEFORE_INTERVIEWS  # it says the team read the application
             else Kind.REJECTED_AFTER_INTERVIEWS
         )
         return messages.queue_email(application, kind, awaiting_confirmation=True)

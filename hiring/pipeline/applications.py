@@ -78,7 +78,7 @@ def move_stage_as(user, application_id, stage):
 
 def _move(application, stage, by):
     """move_stage() of `application`, locked, read with its candidate, opening and team."""
-    if stage not in Application.MANUAL_STAGES:
+    if stage not in [*Application.MANUAL_STAGES, Stage.REJECTED]:
         raise ValidationError(_("Only the team's decision moves an application to that stage."))
     if application.is_closed:
         closed = CLOSED.get(application.stage)
@@ -86,9 +86,11 @@ def _move(application, stage, by):
             stage = application.get_stage_display().lower()
             closed = _("This application is %(stage)s.") % {"stage": stage}
         raise ValidationError(str(closed))
+    if stage not in application.stages_by_hand():
+        raise ValidationError(_("After the interviews, only the team's decision rejects."))
     from_stage = application.stage
     application.move_to(stage, by)
     automation.after_move(application, from_stage)
-    if application.is_closed:  # withdrawn by the recruiter
+    if application.is_closed:  # withdrawn, or rejected at the screen
         booking.cancel_upcoming(application, by)
     return application

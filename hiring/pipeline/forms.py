@@ -152,6 +152,16 @@ class CandidateForm(forms.ModelForm):
 
 
 class StageForm(forms.Form):
-    stage = forms.ChoiceField(
-        choices=[(stage.value, stage.label) for stage in Application.MANUAL_STAGES]
-    )
+    """A move by hand: the stages `application` may go to now, or, for a move posted from the
+    board, every stage a move by hand may reach (move_stage refuses what its stage does not
+    allow)."""
+
+    stage = forms.ChoiceField()
+
+    def __init__(self, *args, application=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if application is not None:
+            stages = application.stages_by_hand()
+        else:
+            stages = [*Application.MANUAL_STAGES, Application.Stage.REJECTED]
+        self.fields["stage"].choices = [(stage.value, stage.label) for stage in stages]

@@ -215,7 +215,8 @@ def _application_context(user, application, forms):
         "timeline": with_shown_details(
             user, application.audit_events.select_related("actor")[:50], readable
         ),
-        "stage_form": forms.get("stage_form") or StageForm(initial={"stage": application.stage}),
+        "stage_form": forms.get("stage_form")
+        or StageForm(initial={"stage": application.stage}, application=application),
         "offers": offers,
         "candidate_emails": application.emails.select_related("created_by")[:50],
         "duplicates": duplicates_shown_to(user, application),
@@ -235,7 +236,7 @@ def _application_context(user, application, forms):
 @require_POST
 def application_stage(request, application_id):
     application = get_application_for_pipeline(request.user, application_id)
-    form = StageForm(request.POST)
+    form = StageForm(request.POST, application=application)
     if form.is_valid():
         try:
             applications.move_stage(application, form.cleaned_data["stage"], request.user)

@@ -1,0 +1,57 @@
+"""Before the interviews whoever runs the pipeline rejects an application by hand (the screen),
+and the rejection after the screen waits for a confirmation (a recruiter's or the team's);
+after them only the team's decision rejects."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from hiring.models import Application, CandidateEmail, EmailTemplate
+from hiring.pipeline import applications
+from tests.factories import ApplicationFactory, fresh
+
+Stage = Application.Stage
+REJECTED_OPTION = '<option value="rejected"'
+
+
+@pytest.mark.parametrize("stage", [Stage.APPLIED, Stage.SCREEN])
+def test_a_recruiter_rejects_at_the_screen(client, team, recruiter, stage):
+    application = ApplicationFactory(opening__team=team, stage=stage)
+    client.force_login(recruiter)
+    assert REJECTED_OPTION in client.get(application.get_absolute_url()).text
+
+    response = client.post(f"/applications/{application.pk}/stage/", {"stage": "rejected"})
+
+    assert response.status_code == 302
+    assert fresh(application).stage == Stage.REJECTED
+    [email] = CandidateEmail.objects.filter(application=application)
+    assert email.kind == EmailTemplate.Kind.REJECTED_AFTER_SCREEN
+    assert email.status == CandidateEmail.Status.AWAITING_CONFIRMATION
+
+
+@pytest.mark.parametrize("stage", [Stage.PANEL, Stage.DEBRIEF])
+def test_after_the_interviews_only_the_teams_decision_rejects(client, team, recruiter, stage):
+    application = ApplicationFactory(opening__team=team, stage=stage)
+    client.force_login(recruiter)
+    assert REJECTED_OPTION not in client.get(application.get_absolute_url()).text
+
+    with pytest.raises(ValidationError, match="only the team's decision rejects"):
+        applications.move_stage(application, Stage.REJECTED, recruiter)
+    board = client.post(
+        f"/pipeline/applications/{application.pk}/move/", {"stage": "rejected"}, follow=True
+    )
+
+    assert "After the interviews, only the team&#x27;s decision rejects." in board.text
+    assert fresh(application).stage == stage
+    assert not CandidateEmail.objects.exists()
+
+
+def test_a_move_refused_because_the_application_closed_meanwhile_says_so(client, team, recruiter):
+    """The stage menu is gone once it closed: the refusal is shown where it was."""
+    application = ApplicationFactory(opening__team=team, stage=Stage.SCREEN)
+    applications.move_stage(application, Stage.WITHDRAWN, recruiter)  # in another tab
+    client.force_login(recruiter)
+
+    response = client.post(f"/applications/{application.pk}/stage/", {"stage": "panel"})
+
+    assert response.status_code == 400
+    assert "This application is withdrawn." in response.text
