@@ -9,14 +9,15 @@ check-in, and scorecards/validity.py turns the pairs into Spearman's rho with it
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scorecards import validity
 from scorecards.agreement import VOTE_VALUES
-from scorecards.models import Category, CheckInRating, CheckInReview, Feedback
+from scorecards.models import Category, CheckIn, CheckInRating, CheckInReview, Feedback
 
 from ..candidates.search import fold, folded
-from ..checkins.checkins import addresses_of
+from ..checkins.checkins import addresses_of, raters_of
 from ..models import Application, Candidate, Opening, StageChange
 
 # The bootstrap's resamples for the whole page: each key gets RESAMPLES when it fits, fewer
@@ -121,6 +122,7 @@ def rows(scope, leaving_out=()):
         "check_in_id",
         "check_in__day",
         "would_hire_again",
+        "rater_id",
     )
     check_in_scores = (
         CheckInRating.objects.filter(
@@ -132,7 +134,7 @@ def rows(scope, leaving_out=()):
         .annotate(total=Sum("score"), count=Count("pk"))
         .order_by()
     )
-    reviews = list(reviews)
+    reviews = _of_settled_check_ins(list(reviews))
     latest = {}  # application: (due, check-in) of its latest check-in with a submitted review
     for application, due, check_in, _day, _vote in reviews:
         latest[application] = max(latest.get(application, (due, check_in)), (due, check_in))
@@ -152,6 +154,28 @@ def rows(scope, leaving_out=()):
             if check_in in read
         ),
     }
+
+
+def _of_settled_check_ins(reviews):
+    """The `reviews` (application, due, check-in, day, vote, rater) of check-ins that closed or
+    that every rater submitted, without the rater: while one is open, a rater still to submit
+    reads nobody's review, nor what is derived from them (access.reads_check_in_reviews). The
+    open ones' raters are read only when there are some (two queries)."""
+    by_check_in = defaultdict(set)
+    for _application, _due, check_in, _day, _vote, rater in reviews:
+        by_check_in[check_in].add(rater)
+    now = timezone.now()
+    still_open = list(
+        CheckIn.objects.filter(pk__in=list(by_check_in), closes_at__gt=now).select_related(
+            "application__opening"
+        )
+    )
+    waiting = {
+        pk
+        for pk, raters in raters_of(still_open).items()
+        if {rater.pk for rater in raters} - by_check_in[pk]
+    }
+    return [row[:5] for row in reviews if row[2] not in waiting]
 
 
 def _mean(values):

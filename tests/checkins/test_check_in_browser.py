@@ -44,10 +44,15 @@ def test_a_member_fills_a_check_in_and_the_report_draws_it(
 ):
     Membership.objects.filter(team=team).update(joined_at=timezone.now() - timedelta(days=400))
     opening = OpeningFactory(team=team)
-    # Four hires the teammate already rated as the panel did; the fifth is the member's to rate.
+    # Four hires the team already rated as the panel did; the fifth the teammate rated, and
+    # the member's review completes it: a check-in counts once every rater submitted (or it
+    # closed), so that nobody still to rate reads what the others said.
     for score in (1, 2, 4, 3):
-        review(hired(opening, teammate, score), teammate, score=score)
+        rated = hired(opening, teammate, score)
+        review(rated, teammate, score=score)
+        review(rated, member, score=score)
     check_in = hired(opening, teammate, 2)
+    review(check_in, teammate, score=2)
     report = f"{live_server.url}/reports/validity/?team={team.pk}"
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill(member.email)

@@ -57,12 +57,12 @@ def check_in(application, version, score, would, hired_at, day, submit=True):
     return made
 
 
-def hires(opening, interviewer, count, signal=True):
+def hires(opening, interviewer, count, signal=True, days_ago=120):
     """`count` hires whose check-in score follows the panel's (or runs against it)."""
     for number in range(count):
         score = 1 + number % 4
         later = score if signal else 5 - score
-        hire(opening, {interviewer: score}, later, would=["no", "yes"][later > 2])
+        hire(opening, {interviewer: score}, later, ["no", "yes"][later > 2], days_ago)
 
 
 @pytest.fixture
@@ -135,11 +135,11 @@ def test_practice_scorecards_drafts_and_earlier_check_ins_do_not_count(
 
 
 def test_the_latest_check_in_with_submissions_is_read_and_said(client, member, opening):
-    hires(opening, member, 5, signal=False)
+    hires(opening, member, 5, signal=False, days_ago=300)
     for made in CheckIn.objects.all():
         hired_at = made.due_at - timedelta(days=90)
         panel = made.application.feedback.get().latest_submission.ratings.get().score
-        check_in(made.application, made.version, panel, "yes", hired_at, 180)
+        check_in(made.application, made.version, panel, "yes", hired_at, 180)  # closed too
     client.force_login(member)
 
     response = client.get(URL)

@@ -65,7 +65,7 @@ def test_a_new_hire_is_counted_at_once(client, member, teammate, opening):
     assert response.context["hires"] == 6
 
 
-def test_a_check_in_submitted_is_read_at_once(client, member, teammate, opening):
+def test_a_check_in_every_rater_submitted_is_read_at_once(client, member, teammate, opening):
     hires(opening, teammate, 5)
     later = hire(opening, {teammate: 4}, 4, submit=False)
     client.force_login(member)
@@ -79,6 +79,9 @@ def test_a_check_in_submitted_is_read_at_once(client, member, teammate, opening)
     )  # fmt: skip
     ratings = {pk: {"score": 1} for pk in version.criteria.values_list("pk", flat=True)}
     checkins.submit(check_in, member, ratings, "strong_no", "")
+    # The teammate is still to rate it: nothing of it is read yet, by anyone.
+    assert client.get(URL).context["vote"]["hires"] == before["hires"]
+    checkins.submit(check_in, teammate, ratings, "strong_no", "")
 
     after = client.get(URL).context["vote"]
     assert after["hires"] == before["hires"] + 1
