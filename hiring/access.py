@@ -358,6 +358,7 @@ FEEDBACK_EVENTS = {
     AuditEvent.Action.FEEDBACK_AMENDED,
     AuditEvent.Action.DECISION_RECORDED,
     AuditEvent.Action.DECISION_CONFIRMED,
+    AuditEvent.Action.DECISION_WITHDRAWN,
 }
 
 

@@ -1607,6 +1607,7 @@ class AuditEvent(LabelledChoices, models.Model):
         INTERVIEWER_EXCUSED = "interviewer_excused", _("Interviewer excused")
         DECISION_RECORDED = "decision_recorded", _("Decision recorded")
         DECISION_CONFIRMED = "decision_confirmed", _("Decision confirmed")
+        DECISION_WITHDRAWN = "decision_withdrawn", _("Decision withdrawn")
         STAGE_CHANGED = "stage_changed", _("Stage changed")
         MEMBERSHIP_CHANGED = "membership_changed", _("Membership changed")
         DECISION_RULE = "decision_rule", _("Decision rule")

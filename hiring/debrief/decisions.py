@@ -19,6 +19,8 @@ from ..outreach import automation
 from ..scheduling import booking
 from ..tasks import send_decision_notices
 
+Stage = Application.Stage
+
 
 def rule_of(application):
     return recommendation.Rule(
@@ -309,6 +311,37 @@ def confirm_decision(record, by):
     )
     _take_effect(record, by, confirmed)
     return record
+
+
+@freshness.one_write()
+def withdraw_decision(record, by, reason):
+    """A member of the team takes back a decision not in force yet (waiting for a second
+    member's confirmation), or a hold: the team may decide again, at the debrief (a hold moves
+    the application back there). A decision to hire or not in force stands. The audit trail
+    keeps what was decided, and why it was taken back."""
+    record = Decision.objects.select_for_update().select_related("application").get(pk=record.pk)
+    application = _locked(record.application)
+    panel = panel_feedback(application)
+    _require_decider(application, by, panel)
+    held = record.outcome == Decision.Outcome.HOLD and application.stage == Stage.DECIDED
+    reopens_hold = record.is_effective and held
+    if record.is_effective and not held:
+        raise ValidationError(_("A decision in force to hire or not stands."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the decision is taken back."))
+    withdrawn = AuditEvent.of(
+        AuditEvent.Action.DECISION_WITHDRAWN,
+        by,
+        application.opening.team,
+        application,
+        details=_english(record.get_outcome_display) + f": {reason.strip()}",
+    )
+    record.delete()
+    if reopens_hold:
+        application.move_through([Stage.DEBRIEF], by, events=[withdrawn])
+    else:
+        withdrawn.save()
+    return application
 
 
 def _english(text):

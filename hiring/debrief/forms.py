@@ -24,3 +24,7 @@ class DecisionForm(forms.Form):
 
 class ExcuseForm(forms.Form):
     reason = forms.CharField(max_length=500, label=_("Why excuse them?"))
+
+
+class WithdrawDecisionForm(forms.Form):
+    reason = forms.CharField(max_length=500, label=_("Why take it back?"))

@@ -19,6 +19,11 @@ urlpatterns = [
         name="confirm_decision",
     ),
     path(
+        "applications/<int:application_id>/decision/withdraw/",
+        views.withdraw_decision,
+        name="withdraw_decision",
+    ),
+    path(
         "applications/<int:application_id>/interviewers/<int:feedback_id>/excuse/",
         views.excuse_interviewer,
         name="excuse_interviewer",

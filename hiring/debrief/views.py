@@ -16,7 +16,7 @@ from .. import freshness
 from ..access import get_application_for_debrief
 from ..models import Decision, reads_stored_words
 from . import decisions
-from .forms import DecisionForm, ExcuseForm
+from .forms import DecisionForm, ExcuseForm, WithdrawDecisionForm
 
 
 def _render_debrief(request, application, status=200, feedback=None, **context):
@@ -72,6 +72,7 @@ def _decision_context(user, application, feedback, context):
         context["recommendation"] = recommendation
         context["recommendation_label"] = Outcome(context["recommendation"].outcome).label
     context.setdefault("decision_form", DecisionForm())
+    context.setdefault("withdraw_form", WithdrawDecisionForm())
     return context
 
 
@@ -151,6 +152,23 @@ def confirm_decision(request, application_id):
     except ValidationError as error:
         return _render_debrief(request, application, status=400, error=" ".join(error.messages))
     return _after(request, _("Decision confirmed."), record)
+
+
+@login_required
+@require_POST
+def withdraw_decision(request, application_id):
+    application = get_application_for_debrief(request.user, application_id)
+    record = get_object_or_404(Decision, application=application)
+    form = WithdrawDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            decisions.withdraw_decision(record, request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error("reason", error)
+        else:
+            messages.success(request, _("Decision taken back: the team may decide again."))
+            return redirect("debrief", application_id=application.pk)
+    return _render_debrief(request, application, status=400, withdraw_form=form)
 
 
 @login_required

@@ -335,3 +335,65 @@ def test_no_confirmation_once_the_candidate_withdrew(recommends_no_hire, member,
     assert not record.is_effective
     assert fresh(recommends_no_hire).stage == Stage.WITHDRAWN
     assert events(recommends_no_hire, Action.DECISION_CONFIRMED) == []
+
+
+# Taking a decision back
+
+
+def test_a_departing_decision_waiting_for_confirmation_is_taken_back_and_decided_again(
+    client, recommends_no_hire, member, teammate
+):
+    """One member's dissent no longer holds the application at the debrief for good."""
+    decisions.record_decision(recommends_no_hire, member, Decision.Outcome.HOLD, "Wait a month.")
+    client.force_login(teammate)
+    assert (
+        "Take the decision back"
+        in client.get(f"/applications/{recommends_no_hire.pk}/debrief/").text
+    )
+
+    response = client.post(
+        f"/applications/{recommends_no_hire.pk}/decision/withdraw/", {"reason": "We agreed."}
+    )
+
+    assert response.status_code == 302
+    assert not Decision.objects.exists()
+    [withdrawn] = events(recommends_no_hire, Action.DECISION_WITHDRAWN)
+    assert (withdrawn.actor, withdrawn.details) == (teammate, "Hold: We agreed.")
+    decisions.record_decision(fresh(recommends_no_hire), teammate, Decision.Outcome.NO_HIRE)
+    assert fresh(recommends_no_hire).stage == Stage.REJECTED
+
+
+def test_a_hold_is_reopened_back_to_the_debrief(recommends_hire, member, teammate):
+    record = decisions.record_decision(recommends_hire, member, Decision.Outcome.HOLD, "Budget.")
+    decisions.confirm_decision(record, teammate)
+    assert fresh(recommends_hire).stage == Stage.DECIDED
+
+    decisions.withdraw_decision(record, member, "The budget came through.")
+
+    application = fresh(recommends_hire)
+    assert application.stage == Stage.DEBRIEF
+    assert stages(application)[-1] == Stage.DEBRIEF
+    decisions.record_decision(application, teammate, Decision.Outcome.HIRE)
+    assert fresh(recommends_hire).stage == Stage.OFFER
+
+
+def test_a_decision_in_force_to_hire_or_not_stands(recommends_hire, member, teammate):
+    record = decisions.record_decision(recommends_hire, member, Decision.Outcome.HIRE)
+
+    with pytest.raises(ValidationError, match="stands"):
+        decisions.withdraw_decision(record, teammate, "Changed our minds.")
+
+    assert Decision.objects.get().outcome == Decision.Outcome.HIRE
+    assert fresh(recommends_hire).stage == Stage.OFFER
+
+
+@pytest.mark.parametrize("persona", NON_MEMBERS)
+def test_nobody_outside_the_team_takes_a_decision_back(
+    request, recommends_no_hire, member, persona
+):
+    record = decisions.record_decision(recommends_no_hire, member, Decision.Outcome.HOLD, "Wait.")
+
+    with pytest.raises(ValidationError, match="Only members of the hiring team"):
+        decisions.withdraw_decision(record, request.getfixturevalue(persona), "Because.")
+
+    assert Decision.objects.exists()
