@@ -98,10 +98,19 @@ def editable_version(scorecard):
     return version
 
 
+# More criteria than any interview covers: past it, the editor and every form grew unbounded.
+MOST_CRITERIA = 50
+
+
 @transaction.atomic
 def add_criterion(scorecard, fields):
     version = editable_version(scorecard)
-    position = max((c.position for c in version.criteria.all()), default=-1) + 1
+    criteria = list(version.criteria.all())
+    if len(criteria) >= MOST_CRITERIA:
+        raise ValidationError(
+            _("A scorecard holds at most %(most)s criteria.") % {"most": MOST_CRITERIA}
+        )
+    position = max((c.position for c in criteria), default=-1) + 1
     return Criterion.objects.create(version=version, position=position, **fields)
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from hiring.models import User
@@ -15,7 +16,19 @@ class ScorecardForm(forms.ModelForm):
         labels = {"name": _("Name")}
 
 
+# Longer than any real anchor, question list or note: past it, a page grew by megabytes
+# (a criterion of 100,000 questions took a second and a half to render, every edit after).
+LONGEST_CRITERION_TEXT = 2000
+LONGEST_NOTES = 10_000
+
+
 class CriterionForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ["description", "anchor_1", "anchor_2", "anchor_3", "anchor_4", "questions"]:
+            self.fields[name].max_length = LONGEST_CRITERION_TEXT
+            self.fields[name].validators.append(MaxLengthValidator(LONGEST_CRITERION_TEXT))
+
     class Meta:
         model = Criterion
         fields = CRITERION_FIELDS
@@ -65,13 +78,19 @@ class FeedbackForm(forms.Form):
     """
 
     takeaways = forms.CharField(
-        label=_("Key takeaways"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Key takeaways"),
+        required=False,
+        max_length=LONGEST_NOTES,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     vote = forms.ChoiceField(
         label=_("Overall vote"), choices=Vote, required=False, widget=forms.RadioSelect
     )
     amend_reason = forms.CharField(
-        label=_("Why are you amending?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why are you amending?"),
+        required=False,
+        max_length=LONGEST_NOTES,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     # The draft version the page showed; every save moves it on (scoring.save_draft).
     draft_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
@@ -87,7 +106,10 @@ class FeedbackForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             self.fields[f"notes_{criterion.pk}"] = forms.CharField(
-                label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+                label=_("Notes"),
+                required=False,
+                max_length=LONGEST_NOTES,
+                widget=forms.Textarea(attrs={"rows": 3}),
             )
 
     def clean(self):

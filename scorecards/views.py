@@ -73,9 +73,13 @@ def _render_editor(request, scorecard, status=200, editing_key=None, form=None, 
 def criterion_add(request, scorecard_id):
     scorecard = get_scorecard_for_member(request.user, scorecard_id)
     form = CriterionForm(request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            editing.add_criterion(scorecard, form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
         return _render_editor(request, scorecard, status=400, form=form)
-    editing.add_criterion(scorecard, form.cleaned_data)
     return _after_edit(request, scorecard)
 
 

@@ -31,11 +31,7 @@ def import_new(request, opening_id):
             form.add_error(None, error)
         else:
             if form.table.ignored:
-                messages.info(
-                    request,
-                    _("Columns left out: %(columns)s.")
-                    % {"columns": ", ".join(form.table.ignored)},
-                )
+                messages.info(request, _left_out(form.table.ignored))
             return redirect("import_detail", candidate_import.pk)
     return render(
         request,
@@ -82,4 +78,18 @@ def _context(candidate_import):
         "ready": ready,
         "left_out": len(rows) - ready,
         "working": candidate_import.status in (Status.QUEUED, Status.RUNNING),
+    }
+
+
+# Columns the message names: a file of 100,000 columns made a message of 700 KB.
+COLUMNS_NAMED = 20
+
+
+def _left_out(columns):
+    named = ", ".join(columns[:COLUMNS_NAMED])
+    if len(columns) <= COLUMNS_NAMED:
+        return _("Columns left out: %(columns)s.") % {"columns": named}
+    return _("Columns left out: %(columns)s and %(more)s more.") % {
+        "columns": named,
+        "more": len(columns) - COLUMNS_NAMED,
     }

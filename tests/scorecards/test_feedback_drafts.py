@@ -195,3 +195,19 @@ def test_an_autosave_reads_the_feedback_once_whatever_its_criteria(
     assert "Draft saved" in response.text
     [rating] = Rating.objects.filter(revision__feedback=mine)
     assert (rating.score, rating.notes) == (3, "First thoughts")
+
+
+def test_notes_past_ten_thousand_characters_are_refused_and_nothing_saved(client, member, mine):
+    """Four 2.4 MB autosaves made a 10 MB scorecard page."""
+    criterion = mine.criteria.first()
+    client.force_login(member)
+
+    response = client.post(
+        reverse("feedback_draft", args=[mine.pk]),
+        {f"notes_{criterion.pk}": "x" * 10_001, "draft_version": "0"},
+        **HTMX,
+    )
+
+    assert response.status_code == 400
+    assert "Ensure this value has at most 10000 characters (it has 10001)." in response.text
+    assert not FeedbackRevision.objects.filter(feedback=mine).exists()

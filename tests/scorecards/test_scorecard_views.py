@@ -141,6 +141,8 @@ def test_add_criterion_by_htmx_returns_only_the_criteria_section(client, member,
         ("weight", "0", "Ensure this value is greater than or equal to 0.01."),
         ("weight", "-1", "Ensure this value is greater than or equal to 0.01."),
         ("name", "", "This field is required."),
+        ("questions", "?" * 2001, "Ensure this value has at most 2000 characters (it has 2001)."),
+        ("anchor_1", "x" * 2001, "Ensure this value has at most 2000 characters (it has 2001)."),
     ],
 )
 def test_add_criterion_with_bad_input_shows_the_error_beside_the_field(
@@ -158,6 +160,20 @@ def test_add_criterion_with_bad_input_shows_the_error_beside_the_field(
     assert criteria_state() == before
     if headers:
         assert "<html" not in response.text
+
+
+def test_a_scorecard_holds_at_most_fifty_criteria(client, member, template):
+    """Past that, the editor and every scorecard form grew without bound."""
+    for number in range(50 - template.current_version().criteria.count()):
+        editing.add_criterion(template, {**criterion_post(name=f"Skill {number}"), "weight": 1})
+    client.force_login(member)
+    before = criteria_state()
+
+    response = client.post(reverse("criterion_add", args=[template.pk]), criterion_post())
+
+    assert response.status_code == 400
+    assert "A scorecard holds at most 50 criteria." in response.text
+    assert criteria_state() == before
 
 
 def test_edit_form_opens_inline(client, member, template):
