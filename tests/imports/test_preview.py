@@ -189,9 +189,7 @@ def test_the_opening_links_to_the_import_for_those_who_run_its_pipeline(
     assert url not in client.get(opening.get_absolute_url()).content.decode()
 
 
-def test_a_file_of_many_columns_left_out_names_twenty_and_counts_the_rest(
-    client, member, opening
-):
+def test_a_file_of_many_columns_left_out_names_twenty_and_counts_the_rest(client, member, opening):
     """A header of 100,000 columns came back whole in the message: 700 KB."""
     extra = [f"Extra {number}" for number in range(1000)]
     client.force_login(member)
