@@ -19,7 +19,9 @@ from django.db import models
 from django.utils import timezone, translation
 
 from hiring.accounts import zones
-from hiring.models import AuditEvent, Candidate, StageChange
+from hiring.models import Application, AuditEvent, Candidate, EmailTemplate, StageChange
+from hiring.outreach import messages as outreach
+from hiring.pipeline import applications
 from hiring.scheduling import booking
 from tests.conftest import MONDAY
 from tests.factories import ApplicationFactory, OpeningFactory, nine_to_five, team_fit_panel
@@ -278,3 +280,36 @@ def test_a_careers_application_remembers_the_browsers_language(client, team, set
 
     assert response.status_code == 302
     assert Candidate.objects.get(email="lena@example.com").language == "de"
+
+
+def test_the_built_in_emails_reach_a_german_candidate_in_german_and_the_organisations_as_written(
+    client, team, recruiter, settings, tmp_path, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Teamfit's own texts are translated; what the organisation writes goes as written."""
+    settings.MEDIA_ROOT = tmp_path
+    opening = OpeningFactory(team=team, title="SRE")
+    resume = SimpleUploadedFile("cv.pdf", b"%PDF-1.7\n1 0 obj << >> endobj\n")
+    data = {"name": "Lena Berg", "email": "lena@example.com", "resume": resume, "consent": "on"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/careers/{opening.pk}/", data, **GERMAN)
+    EmailTemplate.objects.create(
+        kind=EmailTemplate.Kind.REJECTED_AFTER_SCREEN,
+        name="Ours",
+        subject="About {opening_title}",
+        body="Dear {first_name}, thank you.",
+    )
+    application = Application.objects.get(candidate__email="lena@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        applications.move_stage(application, Application.Stage.REJECTED, recruiter)
+        outreach.confirm(application.emails.get(kind="rejected_screen"), delay=timedelta(0))
+        outreach.send_due()
+
+    received, rejected = mailoutbox
+    assert received.subject == "Wir haben Ihre Bewerbung für SRE erhalten"
+    assert received.body.startswith("Hallo Lena,\n\nvielen Dank für Ihre Bewerbung als SRE")
+    assert "{" not in received.body
+    assert (rejected.subject, rejected.body.split("\n")[0]) == (
+        "About SRE",
+        "Dear Lena, thank you.",
+    )

@@ -87,21 +87,23 @@ def values_for(application, by=None, values=None):
         "organisation_name": organisation,
         "sender_name": by.display_name if by else organisation,
     }
-    # The values go into the organisation's own text, which is not translated (the built-in
-    # ones are English): its dates and zones are written in the same, default, language.
-    with translation.override(settings.LANGUAGE_CODE):
-        extra = {key: shown_to(candidate, value) for key, value in (values or {}).items()}
+    extra = {key: shown_to(candidate, value) for key, value in (values or {}).items()}
     return {**common, **extra}
 
 
 def compose(application, kind, *, text=None, by=None, values=None):
-    """The subject and body of an email of `kind` about `application`, placeholders filled."""
+    """The subject and body of an email of `kind` about `application`, placeholders filled.
+    The built-in text is Teamfit's, written in the candidate's language; an organisation's
+    own goes as it wrote it, its dates in the organisation's language."""
     text = text or template_for(application, kind)
-    filled = values_for(application, by, values)
-    return (
-        single_line(placeholders.fill(text.subject, filled))[:200],
-        placeholders.fill(text.body, filled),
-    )
+    built_in = text is placeholders.DEFAULTS[kind]
+    language = application.candidate.language_code if built_in else settings.LANGUAGE_CODE
+    with translation.override(language):
+        filled = values_for(application, by, values)
+        return (
+            single_line(placeholders.fill(str(text.subject), filled))[:200],
+            placeholders.fill(str(text.body), filled),
+        )
 
 
 def queue_email(

@@ -1,7 +1,7 @@
-"""What an email to a candidate may say: the built-in texts (the organisation's own words to
-change, so in English: they are not translated), and the `{placeholder}`s each kind
-of email fills in. Plain data and functions, so a template is checked when it is saved, not
-when a candidate would receive it."""
+"""What an email to a candidate may say: the built-in texts (Teamfit's words, translated and
+written in the candidate's language until the organisation writes its own), and the
+`{placeholder}`s each kind of email fills in. Plain data and functions, so a template is
+checked when it is saved, not when a candidate would receive it."""
 
 import re
 from dataclasses import dataclass
@@ -62,56 +62,68 @@ class Text:
 
 DEFAULTS = {
     Kind.APPLICATION_RECEIVED: Text(
-        "We received your application for {opening_title}",
-        "Hello {first_name},\n\n"
-        "Thank you for applying for {opening_title} at {organisation_name}. The {team_name} "
-        "team reads every application itself, and we will write to you as soon as they have "
-        "looked at yours.\n\n"
-        "You can see where your application stands, or withdraw it, on your page:\n"
-        "{status_link}\n\n"
-        "{sender_name}",
+        gettext_lazy("We received your application for {opening_title}"),
+        gettext_lazy(
+            "Hello {first_name},\n\n"
+            "Thank you for applying for {opening_title} at {organisation_name}. The {team_name} "
+            "team reads every application itself, and we will write to you as soon as they have "
+            "looked at yours.\n\n"
+            "You can see where your application stands, or withdraw it, on your page:\n"
+            "{status_link}\n\n"
+            "{sender_name}"
+        ),
     ),
     Kind.INVITATION_TO_SCHEDULE: Text(
-        "Pick your interview times for {opening_title}",
-        "Hello {first_name},\n\n"
-        "The {team_name} team would like to meet you for {opening_title}. Please pick the "
-        "times that suit you best:\n\n"
-        "{schedule_link}\n\n"
-        "The page shows the times in your own time zone. If none suits you, you can tell us "
-        "when you are free. The link works once and expires on {schedule_expires}.\n\n"
-        "{sender_name}",
+        gettext_lazy("Pick your interview times for {opening_title}"),
+        gettext_lazy(
+            "Hello {first_name},\n\n"
+            "The {team_name} team would like to meet you for {opening_title}. Please pick the "
+            "times that suit you best:\n\n"
+            "{schedule_link}\n\n"
+            "The page shows the times in your own time zone. If none suits you, you can tell us "
+            "when you are free. The link works once and expires on {schedule_expires}.\n\n"
+            "{sender_name}"
+        ),
     ),
     Kind.REJECTED_AFTER_SCREEN: Text(
-        "Your application for {opening_title}",
-        "Hello {first_name},\n\n"
-        "Thank you for your interest in {opening_title} at {organisation_name}. The {team_name} "
-        "team has read your application carefully and decided not to move forward with it.\n\n"
-        "We know this is not the news you hoped for, and we wish you the best in your search.\n\n"
-        "{sender_name}",
+        gettext_lazy("Your application for {opening_title}"),
+        gettext_lazy(
+            "Hello {first_name},\n\n"
+            "Thank you for your interest in {opening_title} at {organisation_name}. The "
+            "{team_name} team has read your application carefully and decided not to move "
+            "forward with it.\n\n"
+            "We know this is not the news you hoped for, and we wish you the best in your "
+            "search.\n\n"
+            "{sender_name}"
+        ),
     ),
     Kind.REJECTED_AFTER_INTERVIEWS: Text(
-        "Your interviews for {opening_title}",
-        "Hello {first_name},\n\n"
-        "Thank you for the time you gave the {team_name} team in your interviews for "
-        "{opening_title}. After discussing them together, the team decided not to make an "
-        "offer.\n\n"
-        "It was not an easy decision, and we are grateful for the care you put into the "
-        "process. We wish you the very best.\n\n"
-        "{sender_name}",
+        gettext_lazy("Your interviews for {opening_title}"),
+        gettext_lazy(
+            "Hello {first_name},\n\n"
+            "Thank you for the time you gave the {team_name} team in your interviews for "
+            "{opening_title}. After discussing them together, the team decided not to make an "
+            "offer.\n\n"
+            "It was not an easy decision, and we are grateful for the care you put into the "
+            "process. We wish you the very best.\n\n"
+            "{sender_name}"
+        ),
     ),
     Kind.OFFER: Text(
-        "Your offer for {offer_title} at {organisation_name}",
-        "Hello {first_name},\n\n"
-        "The {team_name} team would love you to join them. Your offer for {offer_title}, "
-        "starting on {offer_start_date}, is here:\n\n"
-        "{offer_link}\n\n"
-        "You can accept or decline it on that page until {offer_expires}. Reply to this email "
-        "with any question.\n\n"
-        "{sender_name}",
+        gettext_lazy("Your offer for {offer_title} at {organisation_name}"),
+        gettext_lazy(
+            "Hello {first_name},\n\n"
+            "The {team_name} team would love you to join them. Your offer for {offer_title}, "
+            "starting on {offer_start_date}, is here:\n\n"
+            "{offer_link}\n\n"
+            "You can accept or decline it on that page until {offer_expires}. Reply to this email "
+            "with any question.\n\n"
+            "{sender_name}"
+        ),
     ),
     Kind.MESSAGE: Text(
-        "About your application for {opening_title}",
-        "Hello {first_name},\n\n\n\n{sender_name}",
+        gettext_lazy("About your application for {opening_title}"),
+        gettext_lazy("Hello {first_name},\n\n\n\n{sender_name}"),
     ),
 }
 
@@ -121,6 +133,7 @@ def problems(kind, subject, body):
     ones it leaves out."""
     found = {}
     known = allowed(kind)
+    subject, body = str(subject), str(body)  # a built-in text is translated when read
     for field, text in (("subject", subject), ("body", body)):
         unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in known})
         if unknown:

@@ -28,7 +28,7 @@ def test_the_page_shows_the_built_in_text_until_one_is_saved(signed_in, recruite
 
     assert response.status_code == 200
     for kind in (Kind.APPLICATION_RECEIVED, Kind.REJECTED_AFTER_INTERVIEWS, Kind.OFFER):
-        assert placeholders.DEFAULTS[kind].subject in response.text
+        assert str(placeholders.DEFAULTS[kind].subject) in response.text
     assert "Built-in text" in response.text
     assert new_url(Kind.REJECTED_AFTER_SCREEN) in response.text
 
