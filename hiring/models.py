@@ -13,7 +13,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
@@ -694,6 +694,17 @@ def validate_resume_size(file):
         )
 
 
+class CandidateQuerySet(models.QuerySet):
+    def held_only_by(self, team_id):
+        """The records no other team than `team_id`'s holds an application of: what a new
+        application from outside Teamfit (the careers form, an import) may join without
+        opening another team's record to this one."""
+        elsewhere = Application.objects.filter(candidate=OuterRef("pk")).exclude(
+            opening__team=team_id
+        )
+        return self.exclude(Exists(elsewhere))
+
+
 class Candidate(models.Model):
     """A person applying; PII, visible only through the applications a user may see."""
 
@@ -744,6 +755,8 @@ class Candidate(models.Model):
     erasure_requested_at = models.DateTimeField(_("erasure requested at"), null=True, blank=True)
     # When the candidate was told their data is about to be erased (hiring/privacy/retention.py).
     retention_notice_at = models.DateTimeField(_("retention notice at"), null=True, blank=True)
+
+    objects = CandidateQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

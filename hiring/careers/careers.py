@@ -45,11 +45,11 @@ def apply(
             # One application to an opening at a time: a form sent twice finds the first.
             opening = Opening.objects.select_for_update().get(pk=opening.pk)
             check_open(opening)
-            candidate = _held(candidate_fields["email"])
-            if candidate is not None:
-                application = opening.applications.filter(candidate=candidate).first()
-                if application is not None:
-                    return application
+            with_email = _with_email(candidate_fields["email"])
+            application = opening.applications.filter(candidate__in=with_email).first()
+            if application is not None:
+                return application
+            candidate = with_email.held_only_by(opening.team_id).first()
             candidate, stored = _with_details(candidate, candidate_fields)
             application = start_application(
                 candidate, opening, referred_by, source=source, referred_by=referred_by, note=note
@@ -69,13 +69,15 @@ def apply(
         raise
 
 
-def _held(email):
-    """The candidate we hold with this email, whatever its case (the first, if several)."""
+def _with_email(email):
+    """The candidates we hold with this email, whatever its case, the first first. A new
+    application joins the first that no other team holds: anyone may send the form with
+    anyone's address, and it must neither add to nor open another team's record (a recruiter
+    merges the two, hiring/candidates/merging.py)."""
     return (
         Candidate.objects.alias(email_key=folded("email"))  # as migration 0019 indexes it
         .filter(email_key=fold(email.strip()))
         .order_by("pk")
-        .first()
     )
 
 

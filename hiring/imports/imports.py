@@ -344,7 +344,7 @@ def _write(candidate_import, rows):
             return None
         opening = Opening.objects.select_related("team").get(pk=opening.pk)
         _ensure_open(opening)
-        existing = _candidates_by_email([row["email"] for row in rows])
+        existing = _candidates_by_email([row["email"] for row in rows], opening.team_id)
         new = [
             Candidate(**row, created_at=now) for row in rows if row["email"].lower() not in existing
         ]
@@ -385,13 +385,16 @@ def _write(candidate_import, rows):
     return len(rows)
 
 
-def _candidates_by_email(emails):
-    """Lower-cased email -> the id of the (earliest) candidate with it."""
+def _candidates_by_email(emails, team_id):
+    """Lower-cased email -> the id of the (earliest) candidate with it that no other team than
+    `team_id`'s holds (Candidate.objects.held_only_by): a file must not bring another team's
+    candidate, and what it holds, into this one (a recruiter merges the two records)."""
     wanted = sorted({email.lower() for email in emails})
     found = {}
     for chunk in _chunks(wanted):
         for email, pk in (
-            Candidate.objects.annotate(lower_email=Lower("email"))
+            Candidate.objects.held_only_by(team_id)
+            .annotate(lower_email=Lower("email"))
             .filter(lower_email__in=chunk)
             .order_by("-pk")
             .values_list("lower_email", "pk")

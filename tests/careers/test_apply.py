@@ -96,3 +96,22 @@ def test_applying_again_to_one_opening_fills_in_nothing(opening, media):
     first.candidate.refresh_from_db()
     assert (first.candidate.phone, first.candidate.resume.name) == ("", "")
     assert stored_files(media) == []
+
+
+def test_a_record_another_team_holds_is_neither_joined_nor_filled_in(opening, media):
+    """Anyone may send the form with anyone's address: Kenji applied to Payments, and a form
+    sent in his name to Platform must not plant a résumé on his record, nor open it to
+    Platform. A new record holds it; recruiters see the pair and merge it."""
+    payments = ApplicationFactory(candidate__email="kenji@candidates.example")
+    kenji = payments.candidate
+    assert payments.opening.team != opening.team
+
+    application = careers.apply(
+        opening, name="Kenji", email="KENJI@candidates.example", phone="+1 555", resume=resume()
+    )
+
+    kenji.refresh_from_db()
+    assert (kenji.phone, kenji.resume.name) == ("", "")
+    assert application.candidate != kenji
+    assert application.candidate.resume.read().startswith(b"%PDF-")
+    assert list(kenji.applications.all()) == [payments]

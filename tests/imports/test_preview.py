@@ -199,3 +199,21 @@ def test_a_file_of_many_columns_left_out_names_twenty_and_counts_the_rest(client
     message = client.get(response["Location"]).content.decode()
     assert f"Columns left out: {', '.join(extra[:20])} and 980 more." in message
     assert "Extra 20," not in message
+
+
+def test_a_file_never_brings_another_teams_candidate_into_this_one(
+    client, member, opening, django_capture_on_commit_callbacks
+):
+    """Luca applied to another team: importing his address makes a record of this team's,
+    not an application on his (which would open what he gave that team to this one)."""
+    luca = ApplicationFactory(candidate__email="luca@candidates.example").candidate
+    client.force_login(member)
+    upload(client, opening, "Name,Email\nLuca B,luca@candidates.example\n")
+    candidate_import = CandidateImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_start", args=[candidate_import.pk]))
+
+    imported = Application.objects.get(opening=opening)
+    assert imported.candidate != luca
+    assert imported.candidate.email == "luca@candidates.example"
+    assert luca.applications.count() == 1
