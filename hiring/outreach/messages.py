@@ -144,6 +144,23 @@ def queue_email(
     return email
 
 
+# A form sent again within this long, the same text by the same person, is the first sent twice.
+SENT_TWICE_WITHIN = timedelta(minutes=2)
+
+
+def queued_just_now(application, kind, *, by, text):
+    """The email `by` queued to the candidate a moment ago with this very text, still to go
+    out: the form sent twice (a double click, the back button), which queues nothing more."""
+    subject, body = compose(application, kind, text=text, by=by)
+    return application.emails.filter(
+        created_by=by,
+        subject=subject,
+        body=body,
+        status=Status.SCHEDULED,
+        created_at__gte=timezone.now() - SENT_TWICE_WITHIN,
+    ).first()
+
+
 def cancel(email):
     """Undo an email not sent yet; False once it has gone (or was cancelled)."""
     changed = CandidateEmail.objects.filter(

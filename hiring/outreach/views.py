@@ -223,7 +223,9 @@ def compose(request, application_id):
     if request.method == "POST":
         form = ComposeForm(request.POST, points=points)
         if form.is_valid() and request.POST.get("action") == "send":
-            email = messages.queue_email(
+            email = messages.queued_just_now(
+                application, form.kind, by=request.user, text=form.text()
+            ) or messages.queue_email(
                 application,
                 form.kind,
                 by=request.user,

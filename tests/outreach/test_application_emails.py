@@ -347,3 +347,17 @@ def test_a_rejected_applications_waiting_email_is_confirmed_from_its_page(
     assert "goes out in 10 minutes" in response.text
     assert ">Undo<" in response.text
     assert "Goes out" in page(client, application)
+
+
+def test_the_form_sent_twice_queues_one_email(signed_in, application, member):
+    """A double click, or the back button and Send again: the second finds the first."""
+    client = signed_in(member)
+
+    first = client.post(compose_url(application), {**WRITTEN, "action": "send"})
+    second = client.post(compose_url(application), {**WRITTEN, "action": "send"})
+
+    assert first.status_code == second.status_code == 302
+    assert CandidateEmail.objects.count() == 1
+    different = {**WRITTEN, "body": "Another note.", "action": "send"}
+    client.post(compose_url(application), different)
+    assert CandidateEmail.objects.count() == 2
