@@ -18,7 +18,7 @@ Stage = Application.Stage
 # noun in some languages, so it is not put inside one sentence.
 CLOSED = {
     Stage.DECIDED: gettext_lazy("This application is decided."),
-    Stage.OFFER: gettext_lazy("This application is offer."),
+    Stage.OFFER: gettext_lazy("This application waits for its offer."),
     Stage.HIRED: gettext_lazy("This application is hired."),
     Stage.REJECTED: gettext_lazy("This application is rejected."),
     Stage.WITHDRAWN: gettext_lazy("This application is withdrawn."),
