@@ -26,7 +26,7 @@ from .email.notifications import (
     session_invite,
     templated_email,
 )
-from .models import Decision, InterviewSession, Invitation, SlotOffer, User
+from .models import Application, Decision, InterviewSession, Invitation, SlotOffer, User
 from .reports import cached as cached_reports
 from .scheduling import availability
 from .scheduling.ics import Person
@@ -200,6 +200,25 @@ def send_decision_notices(decision_id):
             f"decision:{decision.pk}:{recruiter.pk}",
             lambda recruiter=recruiter: email_to(
                 "decision_notice", recruiter, {"decision": decision, "recruiter": recruiter}
+            ),
+        )
+        for recruiter in User.objects.recruiters()
+    )
+
+
+@shared_task(**SENDS_EMAIL)
+def send_withdrawal_notices(application_id):
+    """Tell each recruiter the candidate withdrew their application through their link."""
+    application = Application.objects.select_related("candidate", "opening__team").get(
+        pk=application_id
+    )
+    return send_all(
+        (
+            f"withdrawn:{application.pk}:{recruiter.pk}",
+            lambda recruiter=recruiter: email_to(
+                "withdrawal_notice",
+                recruiter,
+                {"application": application, "recruiter": recruiter},
             ),
         )
         for recruiter in User.objects.recruiters()

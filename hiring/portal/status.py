@@ -20,6 +20,7 @@ from ..models import (
 from ..offers import offers
 from ..outreach import automation
 from ..scheduling import booking
+from ..tasks import send_withdrawal_notices
 from ..templatetags.teamfit import in_sentence
 
 Stage = Application.Stage
@@ -122,4 +123,5 @@ def withdraw(application):
     for offer in application.offers.filter(status__in=[Offer.Status.DRAFT, Offer.Status.SENT]):
         offers.withdraw(offer, by=None)
     booking.cancel_upcoming(application, by=None)
+    send_withdrawal_notices.delay_on_commit(application.pk)
     return application

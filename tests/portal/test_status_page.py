@@ -329,3 +329,16 @@ def test_a_candidates_links_take_thirty_posts_in_ten_minutes_from_one_address(cl
     assert fresh(application).stage == Stage.PANEL
     assert client.post(withdraw, REMOTE_ADDR="203.0.113.7").status_code == 200
     assert fresh(application).stage == Stage.WITHDRAWN
+
+
+def test_withdrawing_tells_the_recruiters_once(
+    client, application, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("candidate_withdraw", application))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("candidate_withdraw", application))  # answered: already withdrawn
+
+    [notice] = [mail for mail in mailoutbox if mail.to == [recruiter.email]]
+    assert notice.subject == "Nina Park withdrew their application for Platform Engineer"
+    assert application.get_absolute_url() in notice.body
