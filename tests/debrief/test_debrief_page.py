@@ -374,3 +374,16 @@ def test_a_member_assigned_after_the_debrief_opened_reads_nothing_and_decides_no
     assert response.status_code == 400
     assert "Submit your own feedback before taking part in the decision." in response.text
     assert not Decision.objects.filter(application=opened).exists()
+
+
+def test_a_decision_waiting_for_confirmation_shows_no_outcome_to_a_recruiter(
+    client, pending, recruiter
+):
+    """It departs from the rule's recommendation: its outcome would say what the rule made
+    of the feedback. Once in force, the outcome is theirs to read."""
+    client.force_login(recruiter)
+
+    response = client.get(pending.get_absolute_url())
+
+    assert "A decision awaits a second team member's confirmation." in response.text
+    assert "<strong>Hire</strong>" not in response.text
