@@ -166,6 +166,7 @@ def test_a_member_still_to_write_is_not_asked_to_confirm(client, member, teammat
     debrief = client.get(f"/applications/{application.pk}/debrief/").text
     assert "It awaits a second team member's confirmation." in debrief
     assert "departs from the recommendation" not in debrief
+    assert "<strong>Hire</strong>" not in debrief  # nor what the pending decision is
 
 
 # A recruiter's panels to schedule, and candidates who proposed their own times.
