@@ -181,7 +181,7 @@ class User(AbstractUser):
 
     @property
     def must_use_mfa(self):
-        return self.role in (self.Role.RECRUITER, self.Role.LEADERSHIP)
+        return self.role in (self.Role.RECRUITER, self.Role.LEADERSHIP, self.Role.ADMIN)
 
 
 class Organisation(models.Model):
@@ -189,7 +189,8 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=100, default="Teamfit")
     require_mfa_for_staff = models.BooleanField(
-        _("require two-factor authentication for leadership and recruiters"), default=False
+        _("require two-factor authentication for admins, leadership and recruiters"),
+        default=False,
     )
     retention_months = models.PositiveSmallIntegerField(
         _("keep candidates' data for (months)"),

@@ -2,6 +2,7 @@
 
 import pytest
 from django.template.loader import render_to_string
+from django.test import Client
 
 from tests.factories import ApplicationFactory
 
@@ -90,3 +91,14 @@ def test_the_server_error_page_renders_with_nothing_to_read():
     page = render_to_string("500.html")
 
     assert "<h1>Something went wrong</h1>" in page
+
+
+def test_a_form_without_its_csrf_token_is_answered_with_a_page_of_ours(member):
+    """Opened before signing in: Django's page spoke of Referer headers, half in English."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+
+    response = client.post("/me/", {"display_name": "Ana"})
+
+    assert response.status_code == 403
+    assert "<h1>That form had expired</h1>" in response.text

@@ -696,4 +696,9 @@ class Migration(migrations.Migration):
             name='to_stage',
             field=models.CharField(choices=[('applied', 'Applied'), ('screen', 'Screen'), ('panel', 'Panel'), ('debrief', 'Debrief'), ('decided', 'Decided'), ('offer', 'Offer'), ('hired', 'Hired'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], max_length=12, verbose_name='to stage'),
         ),
+        migrations.AlterField(
+            model_name='organisation',
+            name='require_mfa_for_staff',
+            field=models.BooleanField(default=False, verbose_name='require two-factor authentication for admins, leadership and recruiters'),
+        ),
     ]

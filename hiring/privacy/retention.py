@@ -152,8 +152,11 @@ def erase_requested():
 
 def prune_access_log(now, months):
     """The one deletion from the append-only access log (AppendOnlyQuerySet refuses delete()):
-    entries older than the retention period go, a batch per transaction."""
-    old = CandidateAccess.objects.filter(at__lt=now - relativedelta(months=months))
+    entries older than the retention period go, a batch per transaction; a candidate on legal
+    hold keeps theirs, as the rest of their data (privacy/holds.py)."""
+    old = CandidateAccess.objects.filter(at__lt=now - relativedelta(months=months)).exclude(
+        candidate__held_at__isnull=False
+    )
     pruned = 0
     while batch := list(old.values_list("pk", flat=True)[: settings.RETENTION_BATCH_SIZE * 10]):
         deleted, _ = models.QuerySet.delete(CandidateAccess.objects.filter(pk__in=batch))

@@ -107,6 +107,27 @@ def interviewer_pool(team):
     return team.pool_members.filter(trainee=False, user__is_active=True)
 
 
+def join_pool(team, user, focus, trainee):
+    """`user` in `team`'s pool on `focus`, as a trainee or not. A trainee becomes a full
+    interviewer only by the team's vote (membership.propose_graduation), never here: the pools
+    page let a trainee graduate themselves."""
+    member, created = PoolMember.objects.get_or_create(
+        team=team, user=user, focus=focus, defaults={"trainee": trainee}
+    )
+    if not created and member.trainee and not trainee:
+        raise ValidationError(
+            gettext(
+                "%(person)s is a trainee here: the team graduates them by its rule, from their "
+                "path's page."
+            )
+            % {"person": user}
+        )
+    if member.trainee != trainee:
+        member.trainee = trainee
+        member.save(update_fields=["trainee"])
+    return member
+
+
 def trainees_of(team):
     """{focus: the ids of the team's trainees in its pool}, every focus there."""
     trainees = {focus: set() for focus in Category.values}

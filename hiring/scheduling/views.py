@@ -134,13 +134,12 @@ def pools(request, team_id):
     team = get_team_for_member(request.user, team_id)
     form = PoolMemberForm(request.POST or None, team=team)
     if request.method == "POST" and form.is_valid():
-        PoolMember.objects.update_or_create(
-            team=team,
-            user=form.cleaned_data["user"],
-            focus=form.cleaned_data["focus"],
-            defaults={"trainee": form.cleaned_data["trainee"]},
-        )
-        return redirect("pools", team_id=team.pk)
+        try:
+            booking.join_pool(team, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("trainee", error)
+        else:
+            return redirect("pools", team_id=team.pk)
     members = team.pool_members.select_related("user")
     context = {"team": team, "form": form, "members": members}
     return render(

@@ -298,7 +298,7 @@ def create_team(founder, name, description=""):
 def leave_team(team, member):
     """A member can always leave; the votes still open are recounted without them."""
     team = _lock_team(team)
-    if not team.memberships.filter(user=member).delete()[0]:
+    if not _drop_member(team, member):
         raise ValidationError(_("You are not a member of %(team)s.") % {"team": team})
     AuditEvent.record(AuditEvent.Action.MEMBERSHIP_CHANGED, member, team, details=f"{member} left")
     for proposal in team.proposals.filter(status=Status.OPEN):
@@ -306,6 +306,13 @@ def leave_team(team, member):
             _close(proposal, Status.WITHDRAWN)
         else:
             _settle(proposal)
+
+
+def _drop_member(team, user):
+    """`user` no longer a member of `team`, nor in its pools (the slot finder seated them and
+    every booking failed); whether they were one."""
+    team.pool_members.filter(user=user).delete()
+    return team.memberships.filter(user=user).delete()[0]
 
 
 def recount(person):
@@ -386,7 +393,7 @@ def _apply(proposal):
     elif proposal.kind == Proposal.Kind.DECISION_RULE:
         rules.change_rule(proposal.opening, proposal.rule_after)
     elif proposal.kind == Proposal.Kind.REMOVE:
-        team.memberships.filter(user=proposal.subject).delete()
+        _drop_member(team, proposal.subject)
     elif proposal.kind == Proposal.Kind.GRADUATE:
         team.pool_members.filter(user=proposal.subject).update(trainee=False)
     elif proposal.subject:

@@ -4,6 +4,7 @@ import re
 import time
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
@@ -343,3 +344,21 @@ def test_the_time_zone_menu_is_the_one_django_would_render(client, member):
     assert ours.count(" selected") == 1
     client.force_login(member)
     assert f'<option value="{member.time_zone}" selected>' in client.get("/me/").text
+
+
+def test_a_password_reset_goes_only_to_an_address_the_account_verified(
+    client, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    """An address added to an account and never verified (a typo, a colleague's) received the
+    link to reset that account's password: whoever held it took the account over."""
+    EmailAddress.objects.create(user=member, email="squat@example.com", verified=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "squat@example.com"})
+        client.post("/accounts/password/reset/", {"email": member.email})
+
+    assert "/accounts/password/reset/key/" not in " ".join(
+        mail.body for mail in mailoutbox if mail.to == ["squat@example.com"]
+    )
+    [reset] = [mail for mail in mailoutbox if mail.to == [member.email]]
+    assert "/accounts/password/reset/key/" in reset.body

@@ -30,7 +30,8 @@ def continue_link(page):
 
 
 @pytest.mark.parametrize(
-    ("persona", "role"), [("recruiter", "Recruiter"), ("leadership", "Leadership")]
+    ("persona", "role"),
+    [("recruiter", "Recruiter"), ("leadership", "Leadership"), ("org_admin", "Admin")],
 )
 def test_the_forced_set_up_says_why(client, request, persona, role):
     user = request.getfixturevalue(persona)

@@ -256,6 +256,19 @@ def test_the_access_log_keeps_the_retention_period(organisation, recruiter, call
     assert old.pk not in CandidateAccess.objects.values_list("pk", flat=True)
 
 
+def test_a_candidate_on_legal_hold_keeps_their_access_log(organisation, recruiter, callbacks):
+    """A hold keeps all their data from retention: the record of who read it too."""
+    candidate = CandidateFactory()
+    holds.put_on_hold(candidate, recruiter, "Claim 114")
+    at = timezone.now() - relativedelta(months=30)
+    kept = CandidateAccess.objects.create(
+        what=CandidateAccess.What.APPLICATION, user=recruiter, candidate=candidate, at=at
+    )
+
+    assert run(callbacks=callbacks).pruned == 0
+    assert list(CandidateAccess.objects.all()) == [kept]
+
+
 # Beat
 
 

@@ -324,6 +324,20 @@ def test_a_trainee_joins_a_pool(team, member, teammate, signed_in):
     assert PoolMember.objects.get().trainee
 
 
+def test_the_pools_page_never_graduates_a_trainee(team, member, teammate, signed_in):
+    """Graduation is the team's vote: the trainee, or anyone, unticking the box made them a
+    full interviewer."""
+    PoolMember.objects.create(team=team, user=teammate, focus="skills", trainee=True)
+
+    response = signed_in(teammate).post(
+        reverse("pools", args=[team.pk]), {"user": teammate.pk, "focus": "skills"}
+    )
+
+    assert response.status_code == 400
+    assert "the team graduates them by its rule" in field_errors(response.text, "trainee")
+    assert PoolMember.objects.get().trainee
+
+
 def test_only_team_members_join_a_pool(team, member, outsider, signed_in):
     response = signed_in(member).post(
         reverse("pools", args=[team.pk]), {"user": outsider.pk, "focus": "skills"}

@@ -169,6 +169,17 @@ def test_the_operators_invitation_is_refused_for_a_bad_or_known_address(org_admi
     assert not Invitation.objects.exists()
 
 
+def test_the_operator_is_not_handed_a_waiting_invitation_of_another_role(client, org_admin):
+    """Its link made a member: not the way back in the command promises."""
+    client.force_login(org_admin)
+    client.post(INVITE, {"email": "opsback@example.com", "role": "member"})
+
+    with pytest.raises(CommandError, match="waiting as Team member: withdraw it"):
+        call_command("invite_admin", "OpsBack@example.com", stdout=StringIO())
+
+    assert list(Invitation.objects.values_list("role", flat=True)) == ["member"]
+
+
 def test_invitation_email_waits_for_the_commit(
     client, org_admin, mailoutbox, django_capture_on_commit_callbacks
 ):

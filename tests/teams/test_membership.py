@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from hiring.accounts import people
-from hiring.models import Ballot, Invitation, Membership, Proposal, Team
+from hiring.models import Ballot, Invitation, Membership, PoolMember, Proposal, Team
 from hiring.tasks import send_invitation
 from hiring.teams import membership
 from tests.factories import UserFactory
@@ -532,3 +532,17 @@ def test_the_team_page_counts_only_those_who_can_vote(client, team, member, team
     assert "1 of 2 approvals needed" in page  # a majority of the two who can vote
     assert page.count("(account deactivated: does not vote)") == 1
     assert f'<strong>{gone}</strong> <span class="muted">(account deactivated' in page
+
+
+def test_leaving_or_being_removed_takes_a_member_out_of_the_pools(team, member, teammate):
+    """The slot finder seated them, and every booking of that time then failed."""
+    (third,) = add_members(team, 1)
+    for person in (member, teammate, third):
+        PoolMember.objects.create(team=team, user=person, focus="skills")
+
+    membership.leave_team(team, teammate)
+    proposal = membership.propose_removal(team, member, third)  # carried by the proposer alone
+
+    proposal.refresh_from_db()
+    assert proposal.status == Status.ACCEPTED
+    assert list(team.pool_members.values_list("user", flat=True)) == [member.pk]

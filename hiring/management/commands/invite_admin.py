@@ -26,6 +26,12 @@ class Command(BaseCommand):
             with transaction.atomic():
                 waiting = Invitation.objects.pending().filter(email__iexact=email, team=None)
                 invitation = waiting.first()
+                if invitation is not None and invitation.role != User.Role.ADMIN:
+                    # Its link would make a member or a recruiter, not the admin asked for.
+                    raise CommandError(
+                        f"{email} has an invitation waiting as {invitation.get_role_display()}:"
+                        " withdraw it on the Organisation page, then run this again."
+                    )
                 if invitation is None:
                     invitation = invitations.invite(email, invited_by=None, role=User.Role.ADMIN)
                     said = f"Invitation to the admin role emailed to {email}."
