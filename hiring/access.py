@@ -292,9 +292,17 @@ def reads_check_ins(user, application):
     (who may have joined the team). Only a hire has check-ins."""
     if application.stage != Application.Stage.HIRED or not reads_reports(user):
         return False
-    return check_in_teams(user).filter(pk=application.opening.team_id).exists() and not is_hire(
-        addresses_of([user])[user.pk], application
+    return check_in_teams(user).filter(pk=application.opening.team_id).exists() and not (
+        is_the_hire(user, application)
     )
+
+
+def is_the_hire(user, application):
+    """Whether `user` is the person `application` hired (who may have joined its team): they
+    read neither the panel's feedback on themselves nor their check-ins. One query, asked only
+    of a hire."""
+    hired = application.stage == Application.Stage.HIRED
+    return hired and is_hire(addresses_of([user])[user.pk], application)
 
 
 def get_check_in_for(user, check_in_id):

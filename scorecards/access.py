@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from hiring.access import is_the_hire
 from hiring.models import Team, User
 
 from .models import Criterion, Feedback, Scorecard
@@ -46,12 +47,12 @@ def reads_panel_feedback(user, application, panel):
     application's feedback. Nobody ever reads another's draft.
 
     A panelist still to write their scorecard reads nothing, whatever their role, nor does a
-    trainee still to write their practice scorecard. Then: leadership reads (and records
-    nothing); a panelist once their own is submitted; a member of the team once the debrief
-    opened. Recruiters and admins as such never do.
+    trainee still to write their practice scorecard, nor the hire once they joined the team.
+    Then: leadership reads (and records nothing); a panelist once their own is submitted; a
+    member of the team once the debrief opened. Recruiters and admins as such never do.
     """
     own = [feedback for feedback in panel if feedback.interviewer_id == user.pk]
-    if still_to_score(user, panel):
+    if still_to_score(user, panel) or is_the_hire(user, application):
         return False
     if user.is_leadership:
         return True

@@ -155,8 +155,10 @@ def application_parts(applications):
             if index == 0 or stages.intersection(FUNNEL[index:]):
                 by_day[team, day].reached[funnel_stage] += 1
 
+    # A trainee's practice scorecard too: still to write, they read nothing of the panel
+    # (scorecards.access.still_to_score), so nothing derived from it either.
     still_scored = set(
-        Feedback.objects.filter(application__in=ids, latest_submission=None, excused_at=None)
+        Feedback.all_objects.filter(application__in=ids, latest_submission=None, excused_at=None)
         .order_by()
         .values_list("application", flat=True)
     )
@@ -500,8 +502,9 @@ def _application_in_hand(part):
 
 
 def _feedback_saved(instance, **kwargs):
-    if not instance.practice:  # counted nowhere
-        _part_of_application_saved(instance)
+    # A practice scorecard is counted nowhere, but one still to write keeps its panel out of
+    # the figures until it is in (still_scored above).
+    _part_of_application_saved(instance)
 
 
 def _session_changing(instance, **kwargs):

@@ -40,7 +40,7 @@ def hires(scope):
         at__gte=scope.start_at,
         at__lt=scope.end_at,
     )
-    still_scored = Feedback.objects.filter(
+    still_scored = Feedback.all_objects.filter(
         application=OuterRef("pk"), latest_submission=None, excused_at=None
     )
     # From the teams' openings: SQLite, which keeps no statistics here, would otherwise walk

@@ -2,7 +2,9 @@
 section; neither shows what a review says."""
 
 from django.urls import reverse
+from django.utils import timezone
 
+from hiring.models import Application
 from tests.checkins.helpers import first, hired, review
 from tests.factories import UserFactory
 
@@ -77,3 +79,22 @@ def test_the_next_steps_run_the_same_queries_for_one_check_in_or_many(
 
     assert len(many) == len(one)
     assert text.count("/check-ins/") == 10
+
+
+def test_the_hire_who_joined_reads_no_feedback_of_the_panel_on_themselves(team, member, signed_in):
+    """Their debrief showed every interviewer's ratings, notes and votes on them."""
+    application = hired(team, member, email="hire@example.com")
+    Application.objects.filter(pk=application.pk).update(debrief_opened_at=timezone.now())
+    hire = UserFactory(email="hire@example.com")
+    team.memberships.create(user=hire)
+    client = signed_in(hire)
+
+    debrief = client.get(reverse("debrief", args=[application.pk])).content.decode()
+    page = client.get(application.get_absolute_url()).content.decode()
+
+    assert "Votes and scores" not in debrief
+    assert (
+        "Votes and scores"
+        in signed_in(member).get(reverse("debrief", args=[application.pk])).content.decode()
+    )
+    assert "Submitted" in page  # who wrote, not what

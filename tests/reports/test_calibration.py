@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hiring.reports import queries
+from scorecards import scoring
 from scorecards.agreement import (
     LEANING_MIN_PANELS,
     LEANING_MIN_RATINGS,
@@ -152,6 +153,22 @@ def test_applications_where_someone_still_scores_are_left_out():
     late = UserFactory()
     first.opening.team.memberships.create(user=late)
     assigned(first, late, "team_fit")
+
+    offsets = {row["mean_offset"] for row in queries.calibration(scope, {})}
+
+    assert offsets == {0.0}
+
+
+@pytest.mark.django_db
+def test_applications_where_a_trainee_still_writes_practice_are_left_out():
+    """The trainee reads nothing of that panel until their practice scorecard is in: with one
+    panel, their calibration row gave the others' scores away."""
+    ratings = [(1, 10, 1, 4), (1, 10, 2, 1), (2, 10, 1, 3), (2, 10, 2, 3)]
+    scope, _ = stored(ratings, [])
+    first = scope.applications.order_by("pk").first()
+    trainee = UserFactory()
+    first.opening.team.memberships.create(user=trainee)
+    scoring.assign(first, trainee, "team_fit", assigned_by=trainee, practice=True)
 
     offsets = {row["mean_offset"] for row in queries.calibration(scope, {})}
 
