@@ -18,12 +18,13 @@ def get_scorecard_for_member(user, scorecard_id):
 
 
 def get_feedback_for_author(user, feedback_id, locked=False):
-    """Feedback only its interviewer may open, draft and submit (a practice one too).
-    `locked`: for a write, its row and its application's locked until the caller's transaction
-    ends, one read for the check and the write."""
+    """Feedback only its interviewer may open, draft and submit (a practice one too), while a
+    member of the application's team: one who left amended their scorecard, a veto from
+    outside the team. `locked`: for a write, its row and its application's locked until the
+    caller's transaction ends, one read for the check and the write."""
     feedback = Feedback.all_objects.select_related(
         "application__candidate", "application__opening__team"
-    )
+    ).filter(application__opening__team__memberships__user=user)
     if locked:
         feedback = feedback.select_for_update(of=("self", "application"))
     return get_object_or_404(feedback, pk=feedback_id, interviewer=user)
@@ -33,7 +34,9 @@ def criteria_for_author(user, feedback_id):
     """The criteria of the feedback `feedback_id`, in the form's order, if it is this user's to
     write; none otherwise."""
     theirs = Feedback.criteria.through.objects.filter(
-        feedback_id=feedback_id, feedback__interviewer=user
+        feedback_id=feedback_id,
+        feedback__interviewer=user,
+        feedback__application__opening__team__memberships__user=user,
     )
     return list(
         Criterion.objects.filter(pk__in=theirs.values("criterion_id")).order_by("position", "pk")

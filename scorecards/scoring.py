@@ -303,8 +303,20 @@ def save_and_submit(author, feedback_id, criteria, revision_number, amend_reason
     return feedback
 
 
+def _check_practice_still_blind(feedback):
+    """A practice scorecard is amended only while its trainee reads nothing of the panel: from
+    the debrief on, an amendment would copy the consensus it is compared with (one started
+    before was submitted after)."""
+    if feedback.practice and feedback.application.debrief_opened_at:
+        raise ValidationError(
+            _("The debrief is open: this practice scorecard is compared as it was submitted.")
+        )
+
+
 def _submit(feedback, draft, author, amend_reason):
     """Submit `draft`, complete, of `feedback`, locked: saved whole, with what the form changed."""
+    if draft.number > 1:
+        _check_practice_still_blind(feedback)
     now = timezone.now()
     draft.amend_reason = amend_reason.strip()
     draft.submitted_at = now
@@ -342,11 +354,7 @@ def start_amendment(feedback, author):
     submitted = latest_submitted(feedback.revisions)
     if submitted is None:
         raise ValidationError(_("Submit your feedback before amending it."))
-    if feedback.practice and feedback.application.debrief_opened_at:
-        # The trainee reads the panel from then on: an amendment would copy the consensus.
-        raise ValidationError(
-            _("The debrief is open: this practice scorecard is compared as it was submitted.")
-        )
+    _check_practice_still_blind(feedback)
     amendment = FeedbackRevision.objects.create(
         feedback=feedback,
         number=submitted.number + 1,

@@ -180,6 +180,21 @@ def test_a_practice_scorecard_is_not_amended_once_the_debrief_opened(application
         scoring.start_amendment(item, trainee)
 
 
+def test_an_amendment_begun_before_the_debrief_is_not_submitted_after_it(application, trainee):
+    """Begun blind, submitted once the trainee could read the panel: it copied the consensus
+    and counted towards their graduation."""
+    item = submitted_practice(application, trainee)
+    scoring.start_amendment(item, trainee)
+    Application.objects.filter(pk=application.pk).update(debrief_opened_at=timezone.now())
+    item.refresh_from_db()
+
+    with pytest.raises(ValidationError, match="compared as it was submitted"):
+        scoring.submit(item, trainee, revision_number=2, amend_reason="Saw the others")
+
+    item.refresh_from_db()
+    assert item.latest_submission.number == 1
+
+
 def test_a_trainee_still_scoring_another_focus_sees_no_comparison_there(
     client, team, application, mine, trainee, member, teammate, peer
 ):

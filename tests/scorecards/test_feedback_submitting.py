@@ -5,6 +5,7 @@ import re
 from django.urls import reverse
 
 from hiring.models import Application
+from hiring.teams import membership
 from scorecards import scoring
 from scorecards.editing import add_criterion
 from scorecards.models import FeedbackRevision
@@ -212,3 +213,19 @@ def test_amendment_with_a_reason_is_submitted_and_the_history_shows_both(
     page = client.get(application.get_absolute_url()).text
     assert "Re-read the code" not in page
     assert "First view" not in page
+
+
+def test_who_left_the_team_no_longer_opens_or_amends_their_scorecard(
+    client, member, teammate, mine, application
+):
+    """A veto from outside the team: one who left amended to strong no."""
+    client.force_login(member)
+    client.post(reverse("feedback_submit", args=[mine.pk]), complete_post(mine))
+    membership.leave_team(application.opening.team, member)
+
+    page = client.get(reverse("feedback_form", args=[mine.pk]))
+    amend = client.post(reverse("feedback_amend", args=[mine.pk]))
+
+    assert (page.status_code, amend.status_code) == (404, 404)
+    mine.refresh_from_db()
+    assert mine.revisions.count() == 1
