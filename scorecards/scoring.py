@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from hiring import freshness
 from hiring.debrief import decisions
-from hiring.models import AuditEvent, create_together, stored_words
+from hiring.models import AuditEvent, PoolMember, create_together, stored_words
 
 from . import aggregation
 from .access import get_feedback_for_author
@@ -20,7 +20,13 @@ def assign(
 ):
     """Ask a member of the hiring team to score `application` on the `focus` criteria (those of
     `criteria` only, if given), in `session` if one is booked for it; a `practice` scorecard is
-    a trainee's, counted nowhere (scorecards/practice.py)."""
+    a trainee's, counted nowhere (scorecards/practice.py). A trainee of the team's pool on that
+    focus writes practice whoever assigns them: assigning made them a counting interviewer, past
+    the team's vote to graduate them."""
+    trainee = PoolMember.objects.filter(
+        team=application.opening.team_id, user=interviewer, focus=focus, trainee=True
+    )
+    practice = practice or trainee.exists()
     [feedback] = assign_each(
         application, [(interviewer, focus, session, practice)], assigned_by, criteria
     )

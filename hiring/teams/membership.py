@@ -92,6 +92,13 @@ def propose_member(team, proposer, email, hire=None):
         raise ValidationError(
             _("There is already an open proposal to add %(person)s.") % {"person": subject or email}
         )
+    # The hire who joined is known by the address they joined at: proposing someone else "as
+    # the hire" moved it, and the hire rated their own check-ins and read the others'.
+    if hire is not None and hire_joined(hire):
+        raise ValidationError(
+            _("%(person)s, the team's hire, has joined the team already.")
+            % {"person": hire.candidate}
+        )
     # One proposal at a time for a hire: a second, at another address, would take the first's.
     if hire is not None and hire.member_email and _open_to_add(team, hire.member_email).exists():
         raise ValidationError(

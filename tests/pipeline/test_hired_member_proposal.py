@@ -101,6 +101,17 @@ def test_a_hire_proposed_at_their_work_address_never_rates_nor_reads_their_check
     assert validity.own_hires(peer, year) == (application.pk,)
     # Their teammates still rate it.
     assert teammate in checkins.raters_of([check_in])[check_in.pk]
+    # Once they joined, nobody else is proposed as the hire: it moved the address they are
+    # known by, and the hire then rated their own check-ins.
+    response = client.post(
+        reverse("propose_member", args=[team.pk]),
+        {"email": "decoy@example.org", "hire": application.pk},
+    )
+    assert response.status_code == 400
+    assert "has joined the team already" in response.content.decode()
+    application.refresh_from_db()
+    assert application.member_email == "new.peer@work.example"
+    assert not reads_check_ins(peer, application)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from hiring.models import Application, FiguresOutdated
+from hiring.models import Application, FiguresOutdated, PoolMember
 from scorecards import scoring
 from scorecards.access import reads_panel_feedback
 from scorecards.editing import add_criterion
@@ -523,3 +523,15 @@ def test_a_criterion_id_past_the_largest_is_refused_beside_the_field(client, app
     assert response.status_code == 400
     assert "is not a valid value" in response.text
     assert not Feedback.objects.exists()
+
+
+def test_a_trainee_assigned_by_hand_writes_practice(application, member, teammate):
+    """Assigning them a counting scorecard made them a full interviewer, past the team's vote."""
+    PoolMember.objects.create(
+        team=application.opening.team, user=teammate, focus=SKILLS, trainee=True
+    )
+
+    trainee_card = scoring.assign(application, teammate, SKILLS, assigned_by=member)
+    full_card = scoring.assign(application, teammate, TEAM_FIT, assigned_by=member)
+
+    assert (trainee_card.practice, full_card.practice) == (True, False)
