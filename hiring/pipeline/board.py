@@ -216,7 +216,9 @@ def _with_scorecards(cards):
     for card in cards:
         row = found.get(card.pk, {})
         card.assigned, card.submitted = row.get("assigned", 0), row.get("submitted", 0)
-        card.overdue_feedback = row.get("overdue_from")
+        # Once closed, nobody is chased for a scorecard (reminders, home), nor is it overdue.
+        closed = card.stage in Application.CLOSED_STAGES
+        card.overdue_feedback = None if closed else row.get("overdue_from")
 
 
 def first_pages(user, filters, now=None, only=None):

@@ -113,13 +113,14 @@ def median_of_counts(counts):
 
 
 def _unwritten(scope):
-    """Scorecards of interviews still on that are neither submitted nor excused."""
+    """Scorecards of interviews still on that are neither submitted nor excused, of
+    applications still open: once closed, nobody is chased for them (reminders, home)."""
     return Feedback.objects.filter(
         application__in=scope.created,
         submitted_at=None,
         excused_at=None,
         session__cancelled_at=None,
-    )
+    ).exclude(application__stage__in=Application.CLOSED_STAGES)
 
 
 def overdue_feedback(scope, now=None):

@@ -17,7 +17,7 @@ from hiring.models import (
     SessionInterviewer,
     StageChange,
 )
-from hiring.pipeline import applications
+from hiring.pipeline import applications, board
 from hiring.reports import queries
 from hiring.reports.forms import DEFAULT_PERIOD
 from scorecards import scoring
@@ -234,6 +234,38 @@ def test_overdue_feedback_is_counted_per_interviewer_in_a_chart_a_table_and_a_cs
     assert "<tr><td>Ana Member</td><td>1</td></tr>" in page
     assert "Ben Teammate</td>" not in page.split("Overdue feedback")[1].split("</section>")[0]
     assert rows == [{"Interviewer": "Ana Member", "Overdue scorecards": "1"}]
+
+
+def test_a_closed_applications_unwritten_scorecard_is_not_overdue(client, leadership, member, team):
+    """The candidate withdrew: nobody is reminded of it, nor counted as late with it."""
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    panel = Panel.objects.create(application=application, created_by=member)
+    ended = timezone.now() - timedelta(hours=3)
+    session = InterviewSession.objects.create(
+        panel=panel, focus="skills", start=ended - timedelta(hours=1), end=ended
+    )
+    late = scoring.assign(application, member, "skills", assigned_by=member)
+    late.session = session
+    late.save(update_fields=["session"])
+    applications.move_stage(application, Application.Stage.WITHDRAWN, member)
+    client.force_login(leadership)
+
+    rows = list(csv.DictReader(io.StringIO(client.get("/reports/overdue.csv").content.decode())))
+    card = Application.objects.get(pk=application.pk)
+    board._with_scorecards([card])
+
+    assert rows == []
+    assert (card.submitted, card.overdue_feedback) == (0, None)
+
+
+def test_the_period_names_the_zone_its_days_are_counted_in(client, leadership):
+    """Two readers in other zones read other numbers for the same dates: the page says why."""
+    leadership.time_zone = "Europe/Berlin"
+    leadership.save(update_fields=["time_zone"])
+    client.force_login(leadership)
+
+    for path in ("/reports/", "/reports/validity/"):
+        assert "Days start at midnight, Berlin time." in client.get(path).text
 
 
 def test_the_period_fields_show_the_default_period_in_the_readers_zone(client, leadership):
