@@ -4,9 +4,10 @@ themselves, so the organisation always keeps an admin who can act."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import AuditEvent, User, stored_words
+from ..models import AuditEvent, Invitation, User, stored_words
 from ..teams import membership
 
 
@@ -18,6 +19,7 @@ def change_person(person, by, *, display_name, role, is_active):
     if person == by and (role != person.role or not is_active):
         raise ValidationError(_("You cannot change your own role or deactivate yourself."))
     changes = []
+    was_admin = person.role == User.Role.ADMIN
     if display_name != person.display_name:
         changes.append(f"name {person.display_name} → {display_name}")
         person.display_name = display_name
@@ -26,6 +28,8 @@ def change_person(person, by, *, display_name, role, is_active):
         with stored_words():
             changes.append(f"role {person.get_role_display()} → {User.Role(role).label}")
         person.assign_role(role)
+    if was_admin and (role != User.Role.ADMIN or not is_active):
+        _withdraw_admins_invitations(person, changes)
     if is_active != person.is_active:
         changes.append("reactivated" if is_active else "deactivated")
         person.is_active = is_active
@@ -37,3 +41,13 @@ def change_person(person, by, *, display_name, role, is_active):
             AuditEvent.Action.PERSON_CHANGED, by, None, details=f"{person}: {'; '.join(changes)}"
         )
     return person
+
+
+def _withdraw_admins_invitations(person, changes):
+    """An admin who leaves, or no longer runs the organisation, leaves no invitation of theirs
+    to the organisation waiting: one to a private address let them back in, as leadership
+    (who read everything) or as an admin."""
+    waiting = Invitation.objects.pending().to_organisation().filter(invited_by=person)
+    now = timezone.now()
+    if withdrawn := waiting.update(revoked_at=now):
+        changes.append(f"{withdrawn} invitation(s) withdrawn")

@@ -253,3 +253,31 @@ def waiting_for_the_team(other):
             return
         time.sleep(0.05)
     raise AssertionError("the deactivation never came to wait for the team")
+
+
+@pytest.mark.parametrize(
+    "change", [{"is_active": False}, {"role": User.Role.MEMBER}], ids=["deactivated", "demoted"]
+)
+def test_an_admin_who_leaves_leaves_no_invitation_of_theirs_waiting(org_admin, change):
+    """One to a private address let them back in, as leadership or as an admin."""
+    other_admin = UserFactory(role=User.Role.ADMIN)
+    theirs = invitations.invite("me@private.example", org_admin, role=User.Role.LEADERSHIP)
+    kept = invitations.invite("rosa@example.com", other_admin, role=User.Role.RECRUITER)
+
+    fields = {"display_name": org_admin.display_name, "role": org_admin.role, "is_active": True}
+    people.change_person(org_admin, other_admin, **{**fields, **change})
+
+    assert not Invitation.objects.get(pk=theirs.pk).is_pending
+    assert Invitation.objects.get(pk=kept.pk).is_pending
+    assert "1 invitation(s) withdrawn" in AuditEvent.objects.latest("pk").details
+
+
+def test_a_refused_retention_period_leaves_the_page_saying_the_one_in_force(client, org_admin):
+    """The sentence below the form read the refused value: 'erased 0 months after'."""
+    client.force_login(org_admin)
+
+    response = client.post(reverse("organisation"), {"name": "Teamfit", "retention_months": "0"})
+
+    assert response.status_code == 400
+    assert "erased 24 months after their last application closed" in response.text
+    assert "erased 0 months" not in response.text
