@@ -1626,6 +1626,8 @@ class AuditEvent(LabelledChoices, models.Model):
         MEMBERSHIP_CHANGED = "membership_changed", _("Membership changed")
         DECISION_RULE = "decision_rule", _("Decision rule")
         PERSON_CHANGED = "person_changed", _("Person changed")
+        ORGANISATION_CHANGED = "organisation_changed", _("Organisation settings changed")
+        INVITATION = "invitation", _("Invitation")
         PANEL_BOOKED = "panel_booked", _("Panel booked")
         PANEL_CHANGED = "panel_changed", _("Panel changed")
         PANEL_CANCELLED = "panel_cancelled", _("Session cancelled")

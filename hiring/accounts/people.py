@@ -51,3 +51,21 @@ def _withdraw_admins_invitations(person, changes):
     now = timezone.now()
     if withdrawn := waiting.update(revoked_at=now):
         changes.append(f"{withdrawn} invitation(s) withdrawn")
+
+
+@transaction.atomic
+def change_organisation(form, by):
+    """The organisation's settings as the admin's valid OrganisationForm has them, audited
+    with each value before and after: the two-factor requirement, and the retention period,
+    whose lowering erases candidates' data, are traced as a role change is."""
+    with stored_words():
+        changes = [
+            f"{form.fields[name].label}: {form.initial[name]} → {form.cleaned_data[name]}"
+            for name in form.changed_data
+        ]
+    organisation = form.save()
+    if changes:
+        AuditEvent.record(
+            AuditEvent.Action.ORGANISATION_CHANGED, by, None, details="; ".join(changes)
+        )
+    return organisation

@@ -190,7 +190,7 @@ def organisation(request):
     organisation = Organisation.current()
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        people.change_organisation(form, request.user)
         messages.success(request, _("Organisation settings saved."))
         return redirect("organisation")
     return _render_organisation(request, form=form, status=400 if form.errors else 200)
@@ -263,6 +263,7 @@ def revoke_invitation(request, invitation_id):
         }
         return render(request, "hiring/confirm.html", question)
     if invitation.revoke():
+        invitations.audit_invitation(invitation, request.user, "withdrawn")
         messages.success(
             request, _("Invitation for %(email)s withdrawn.") % {"email": invitation.email}
         )

@@ -108,9 +108,10 @@ def why_closed(application):
 
 
 @transaction.atomic
-def withdraw(application):
+def withdraw(application, tell_recruiters=True):
     """The candidate withdraws: the application moves to Withdrawn, a live offer is withdrawn,
-    and booked interviews still to come are cancelled, their interviewers told."""
+    and booked interviews still to come are cancelled, their interviewers told; the recruiters
+    are told too, unless the withdrawal is an erasure's (which leaves no name to tell)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.stage in FINAL:
         raise ValidationError(why_closed(application))
@@ -123,5 +124,6 @@ def withdraw(application):
     for offer in application.offers.filter(status__in=[Offer.Status.DRAFT, Offer.Status.SENT]):
         offers.withdraw(offer, by=None)
     booking.cancel_upcoming(application, by=None)
-    send_withdrawal_notices.delay_on_commit(application.pk)
+    if tell_recruiters:
+        send_withdrawal_notices.delay_on_commit(application.pk)
     return application

@@ -155,7 +155,7 @@ def _wind_down(candidate, by):
         return
     # Withdrawing cancels the application's interviews to come (status.withdraw).
     for application in candidate.applications.exclude(stage__in=status.FINAL):
-        status.withdraw(application)
+        status.withdraw(application, tell_recruiters=False)
     for session in _upcoming(candidate).filter(cancelled_at=None):
         booking.cancel_session(session, by)
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Invitation, Membership, Organisation, Team, User
+from ..models import AuditEvent, Invitation, Membership, Organisation, Team, User, stored_words
 from ..tasks import send_invitation
 
 
@@ -25,7 +25,19 @@ def invite(email, invited_by, role=User.Role.MEMBER, team=None):
     check_not_invited(email, team)
     invitation = Invitation.objects.create(email=email, role=role, team=team, invited_by=invited_by)
     send_invitation.delay_on_commit(invitation.pk)
+    if team is None:  # a team's invitation follows its proposal, audited there
+        audit_invitation(invitation, invited_by, "sent")
     return invitation
+
+
+def audit_invitation(invitation, by, what):
+    """An invitation to the organisation in its audit trail: a role granted by email is traced
+    as one granted on the People page is (`by` None: the operator's command)."""
+    with stored_words():
+        role = User.Role(invitation.role).label
+    AuditEvent.record(
+        AuditEvent.Action.INVITATION, by, None, details=f"{invitation.email} as {role}: {what}"
+    )
 
 
 def check_not_invited(email, team=None):

@@ -281,3 +281,28 @@ def test_a_refused_retention_period_leaves_the_page_saying_the_one_in_force(clie
     assert response.status_code == 400
     assert "erased 24 months after their last application closed" in response.text
     assert "erased 0 months" not in response.text
+
+
+def test_the_organisations_settings_and_invitations_are_audited(client, org_admin):
+    """Granting leadership by email, or lowering the retention period, left no trace."""
+    client.force_login(org_admin)
+    client.post(reverse("invite"), {"email": "lee@example.com", "role": "leadership"})
+    invitation = Invitation.objects.get()
+    client.post(reverse("revoke_invitation", args=[invitation.pk]))
+    client.post(
+        reverse("organisation"),
+        {"name": "Teamfit", "retention_months": "12", "require_mfa_for_staff": "on"},
+    )
+
+    details = list(
+        AuditEvent.objects.filter(team=None).order_by("pk").values_list("action", "details")
+    )
+    assert details == [
+        ("invitation", "lee@example.com as Leadership: sent"),
+        ("invitation", "lee@example.com as Leadership: withdrawn"),
+        (
+            "organisation_changed",
+            "Require two-factor authentication for admins, leadership and recruiters: "
+            "False → True; Keep candidates' data for (months): 24 → 12",
+        ),
+    ]

@@ -66,6 +66,7 @@ def everything(db):
             decline_reason=f"Moving to {NASTY}",
         ),
         "candidate": application.candidate,
+        "application": application,
     }
 
 

@@ -21,6 +21,7 @@ SENDING = [
     "send_session_cancellations",
     "send_due_reminders",
     "send_decision_notices",
+    "send_withdrawal_notices",
     "send_windows_proposed",
 ]
 
