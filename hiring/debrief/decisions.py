@@ -185,6 +185,10 @@ def _require_decider(application, user, feedback):
 def _require_open(application):
     """A decision is for an application still in the pipeline: not one the candidate withdrew
     or that was rejected (or hired) meanwhile, which it would bring back."""
+    if application.stage in (Stage.DECIDED, Stage.OFFER, Stage.HIRED):
+        # Only a decision takes it there: one recorded a moment ago, in another transaction
+        # (on PostgreSQL the locked read sees the row moved, not yet the decision joined to it).
+        raise ValidationError(_("A decision is already recorded for this application."))
     if application.is_closed:
         raise ValidationError(
             _("This application is %(stage)s: there is nothing to decide.")
