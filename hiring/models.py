@@ -1627,6 +1627,7 @@ class AuditEvent(LabelledChoices, models.Model):
         DECISION_RULE = "decision_rule", _("Decision rule")
         PERSON_CHANGED = "person_changed", _("Person changed")
         ORGANISATION_CHANGED = "organisation_changed", _("Organisation settings changed")
+        TEAM_SETTINGS = "team_settings", _("Team settings changed")
         INVITATION = "invitation", _("Invitation")
         PANEL_BOOKED = "panel_booked", _("Panel booked")
         PANEL_CHANGED = "panel_changed", _("Panel changed")

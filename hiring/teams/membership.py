@@ -407,3 +407,21 @@ def _apply(proposal):
         Membership.objects.get_or_create(team=team, user=proposal.subject)
     else:
         invite(proposal.email, invited_by=proposal.proposed_by, team=team)
+
+
+@transaction.atomic
+def change_settings(form, by):
+    """The team's settings as a member's valid TeamSettingsForm has them (its check-in days,
+    its trainees' path), audited with each value before and after: one member changes them,
+    and the team reads who did."""
+    with stored_words():
+        changes = [
+            f"{form.fields[name].label}: {form.initial[name]} → {form.cleaned_data[name]}"
+            for name in form.changed_data
+        ]
+    team = form.instance
+    # Only its fields: the team's versions are only ever moved by UPDATEs (hiring/freshness.py).
+    team.save(update_fields=list(form.cleaned_data))
+    if changes:
+        AuditEvent.record(AuditEvent.Action.TEAM_SETTINGS, by, team, details="; ".join(changes))
+    return team

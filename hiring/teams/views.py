@@ -206,7 +206,7 @@ def team_settings(request, team_id):
     team = get_team_for_member(request.user, team_id)
     form = TeamSettingsForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
-        form.instance.save(update_fields=list(form.cleaned_data))
+        membership.change_settings(form, request.user)
         messages.success(request, _("Settings saved."))
         return redirect(team)
     return render(

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from hiring.models import AuditEvent
 from tests.factories import field_errors
 
 
@@ -45,3 +46,18 @@ def test_nobody_outside_the_team_changes_its_settings(client, request, team, who
 
     assert client.get(settings_url(team)).status_code == 404
     assert client.post(settings_url(team), {"practice_to_graduate": "1"}).status_code == 404
+
+
+def test_the_team_reads_who_changed_its_settings_and_how(client, team, member):
+    """One member sets how many practice scorecards graduate a trainee: the team reads it."""
+    client.force_login(member)
+
+    client.post(
+        settings_url(team),
+        {"check_in_days": "90,180,365", "practice_to_graduate": "1", "practice_tolerance": "0.75"},
+    )
+
+    [event] = AuditEvent.objects.filter(team=team, action=AuditEvent.Action.TEAM_SETTINGS)
+    assert event.actor == member
+    assert event.details.endswith(": 3 → 1")
+    assert "0.75" not in event.details  # unchanged values are not listed
