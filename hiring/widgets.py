@@ -2,6 +2,8 @@
 
 from django import forms
 
+from .models import stored_words
+
 
 class DateInput(forms.DateInput):
     """A date picker whose value is ISO 8601 (2026-12-02) in every language: a browser's date
@@ -38,3 +40,13 @@ def _overflows(value):
     """Whether `value` reads as an integer (as the database would read it) too large for an id."""
     digits = str(value).strip().lstrip("+-")
     return digits.isdigit() and (len(digits) > len(str(MAX_ID)) or int(digits) > MAX_ID)
+
+
+def changes_in(form):
+    """What a valid ModelForm changes, each "label: before → after", in the stored language:
+    an audit event's details."""
+    with stored_words():
+        return [
+            f"{form.fields[name].label}: {form.initial[name]} → {form.cleaned_data[name]}"
+            for name in form.changed_data
+        ]

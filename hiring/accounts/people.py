@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..models import AuditEvent, Invitation, User, stored_words
 from ..teams import membership
+from ..widgets import changes_in
 
 
 @transaction.atomic
@@ -58,11 +59,7 @@ def change_organisation(form, by):
     """The organisation's settings as the admin's valid OrganisationForm has them, audited
     with each value before and after: the two-factor requirement, and the retention period,
     whose lowering erases candidates' data, are traced as a role change is."""
-    with stored_words():
-        changes = [
-            f"{form.fields[name].label}: {form.initial[name]} → {form.cleaned_data[name]}"
-            for name in form.changed_data
-        ]
+    changes = changes_in(form)
     organisation = form.save()
     if changes:
         AuditEvent.record(

@@ -21,6 +21,7 @@ from ..models import (
     User,
     stored_words,
 )
+from ..widgets import changes_in
 from .invitations import check_not_invited, invite
 
 Rule = Team.MembershipRule
@@ -414,11 +415,7 @@ def change_settings(form, by):
     """The team's settings as a member's valid TeamSettingsForm has them (its check-in days,
     its trainees' path), audited with each value before and after: one member changes them,
     and the team reads who did."""
-    with stored_words():
-        changes = [
-            f"{form.fields[name].label}: {form.initial[name]} → {form.cleaned_data[name]}"
-            for name in form.changed_data
-        ]
+    changes = changes_in(form)
     team = form.instance
     # Only its fields: the team's versions are only ever moved by UPDATEs (hiring/freshness.py).
     team.save(update_fields=list(form.cleaned_data))

@@ -210,9 +210,9 @@ def test_a_teams_report_period_can_use_its_index_on_postgresql(team):
     assert "application_opening_created" in plan
 
 
-def test_overdue_feedback_is_counted_per_interviewer_in_a_chart_a_table_and_a_csv(
-    client, leadership, member, teammate, team
-):
+def late_scorecard(team, member):
+    """An application of `team` whose interview ended three hours ago and whose scorecard
+    `member` has not written: the application and the session."""
     application = ApplicationFactory(opening=OpeningFactory(team=team))
     panel = Panel.objects.create(application=application, created_by=member)
     ended = timezone.now() - timedelta(hours=3)
@@ -222,6 +222,13 @@ def test_overdue_feedback_is_counted_per_interviewer_in_a_chart_a_table_and_a_cs
     late = scoring.assign(application, member, "skills", assigned_by=member)
     late.session = session
     late.save(update_fields=["session"])
+    return application, session
+
+
+def test_overdue_feedback_is_counted_per_interviewer_in_a_chart_a_table_and_a_csv(
+    client, leadership, member, teammate, team
+):
+    application, session = late_scorecard(team, member)
     excused = scoring.assign(application, teammate, "skills", assigned_by=member)
     excused.session = session
     excused.excused_at = timezone.now()
@@ -238,15 +245,7 @@ def test_overdue_feedback_is_counted_per_interviewer_in_a_chart_a_table_and_a_cs
 
 def test_a_closed_applications_unwritten_scorecard_is_not_overdue(client, leadership, member, team):
     """The candidate withdrew: nobody is reminded of it, nor counted as late with it."""
-    application = ApplicationFactory(opening=OpeningFactory(team=team))
-    panel = Panel.objects.create(application=application, created_by=member)
-    ended = timezone.now() - timedelta(hours=3)
-    session = InterviewSession.objects.create(
-        panel=panel, focus="skills", start=ended - timedelta(hours=1), end=ended
-    )
-    late = scoring.assign(application, member, "skills", assigned_by=member)
-    late.session = session
-    late.save(update_fields=["session"])
+    application, _session = late_scorecard(team, member)
     applications.move_stage(application, Application.Stage.WITHDRAWN, member)
     client.force_login(leadership)
 
