@@ -30,14 +30,16 @@ from .validity import own_hires
 
 def _scope(request, form_class=PeriodForm, scope_for=teams_scope):
     """The reports' form, scope and teams for this user (no scope if the form is not valid),
-    or Http404 for those without reports: recruiters and admins, who never read scores nor
-    check-ins."""
+    or Http404 for those without reports (recruiters and admins, who never read scores nor
+    check-ins) and for a team the user does not read, as for any outsider."""
     teams = reader_teams(request.user)
     if teams is None:
         raise Http404
     # Always bound: empty fields take the default period.
     form = form_class(request.GET, teams=teams)
     if not form.is_valid():
+        if "team" in form.errors:
+            raise Http404
         return form, None, []
     data = form.cleaned_data
     chosen = [data["team"]] if data.get("team") else list(teams)

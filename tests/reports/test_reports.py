@@ -112,7 +112,9 @@ def test_a_team_member_sees_only_their_teams(client, member, outsider, team):
     response = client.get("/reports/")
 
     assert response.context["funnel"][0]["reached"] == 1
-    assert client.get(f"/reports/?team={outsider.teams.get().pk}").status_code == 400
+    other_team = outsider.teams.get().pk
+    assert client.get(f"/reports/?team={other_team}").status_code == 404
+    assert client.get(f"/reports/funnel.csv?team={other_team}").status_code == 404
 
 
 def test_recruiters_have_no_reports(client, recruiter):

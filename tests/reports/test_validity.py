@@ -193,7 +193,7 @@ def test_a_member_sees_only_their_teams(client, member, outsider, opening):
     client.force_login(outsider)
 
     assert client.get(URL).context["hires"] == 0
-    assert client.get(f"{URL}?team={opening.team.pk}").status_code == 400
+    assert client.get(f"{URL}?team={opening.team.pk}").status_code == 404
 
 
 def test_leadership_reads_the_organisation_and_each_team(client, leadership, member, opening):
