@@ -484,11 +484,15 @@ def book_as(user, application_id, payload):
         return book(panel, payload, user, locked=True)
 
 
+class TimePassed(SlotTaken):
+    """The chosen time has come meanwhile: found or offered earlier, it has passed since."""
+
+
 def _require_ahead(payload):
-    """SlotTaken once the option's time has come: found or offered earlier, it has passed
-    since. (book() itself places any time: the demo's history books past ones.)"""
+    """TimePassed once the option's time has come. (book() itself places any time: the demo's
+    history books past ones.)"""
     if not upcoming_options([payload]):
-        raise SlotTaken
+        raise TimePassed
 
 
 def reschedule(panel, payload, by, locked=False):

@@ -387,6 +387,10 @@ def _place_option(request, application_id, place_as):
         placed = place_as(request.user, application_id, option)
     except ValidationError as error:
         return _times_again(request, application_id, " ".join(error.messages))
+    except booking.TimePassed:
+        return _times_again(
+            request, application_id, _("That time has passed. Here are fresh options.")
+        )
     except booking.SlotTaken:
         taken = _("Someone was booked into that time meanwhile. Here are fresh options.")
         return _times_again(request, application_id, taken)
@@ -482,9 +486,13 @@ def candidate_schedule(request, offer, token):
             return _candidate_page(
                 request, offer, options, 400, _("Choose one of the times below.")
             )
-        except booking.SlotTaken:
+        except booking.SlotTaken as taken:
             options = booking.remaining_options(offer)
-            error = _("That time was just taken. These are still free.")
+            error = (
+                _("That time has passed. These are still free.")
+                if isinstance(taken, booking.TimePassed)
+                else _("That time was just taken. These are still free.")
+            )
             return _candidate_page(request, offer, options, 409, error)
         zone_name = _remember_zone(request, offer)
         application = offer.panel.application

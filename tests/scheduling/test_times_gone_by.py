@@ -70,6 +70,10 @@ def test_a_time_that_has_passed_is_not_booked(panel, application, signed_in, rec
     response = signed_in(recruiter).post(url("panel_book", application), {"option": signed})
 
     assert response.status_code == 302  # back to fresh options
+    assert (
+        "That time has passed. Here are fresh options."
+        in signed_in(recruiter).get(response.url).text
+    )
     assert panel.sessions.get().start is None
     assert not SessionInterviewer.objects.exclude(start=None).exists()
     assert mailoutbox == []
@@ -89,4 +93,5 @@ def test_a_time_that_has_passed_is_not_offered_nor_shown_nor_picked(client, pane
     assert 'name="pick" value="0"' not in page.text
     assert 'name="pick" value="1"' in page.text
     assert picked.status_code == 409
+    assert "That time has passed. These are still free." in picked.text
     assert panel.sessions.get().start is None
