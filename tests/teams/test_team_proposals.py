@@ -172,6 +172,9 @@ def test_vote_with_htmx_returns_updated_partial(client, member, teammate, team):
     assert "<html" not in response.text
     assert "Dora New" in response.text
     assert 'Members <span class="muted">(3)</span>' in response.text
+    # What the vote did is said in the section swapped in, not on the next page opened.
+    assert "Accepted: Add Dora New" in response.text
+    assert "Accepted: Add Dora New" not in client.get(team.get_absolute_url()).text
 
 
 def test_bad_vote_value_gets_400_with_message(client, member, teammate, team):
