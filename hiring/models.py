@@ -950,10 +950,26 @@ class Application(models.Model):
         return self.stage in self.CLOSED_STAGES
 
     def stages_by_hand(self):
-        """Where whoever runs its pipeline may move it from its stage now."""
+        """Where whoever runs its pipeline may move it from its stage now. Once its interviews
+        count it goes back no further than the panel: moved back to the screen, it could be
+        rejected there, past the team deciding it."""
+        if self.interviews_count():
+            return [self.Stage.PANEL, self.Stage.DEBRIEF, self.Stage.WITHDRAWN]
         if self.stage in self.BEFORE_INTERVIEWS:
             return [*self.MANUAL_STAGES, self.Stage.REJECTED]
         return self.MANUAL_STAGES
+
+    def interviews_count(self):
+        """Whether a scorecard was submitted (practice aside), the debrief opened or a decision
+        recorded: from then on only the team's decision rejects it."""
+        if self.debrief_opened_at is not None:
+            return True
+        counted = Q(feedback__submitted_at__isnull=False, feedback__practice=False)
+        return (
+            Application.objects.filter(pk=self.pk)
+            .filter(counted | Q(decision__isnull=False))
+            .exists()
+        )
 
     def move_to(self, stage, by):
         """Change the stage and record who did it; the history keeps every move."""

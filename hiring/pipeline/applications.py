@@ -76,6 +76,15 @@ def move_stage_as(user, application_id, stage):
     return _move(application, stage, user), moved_from
 
 
+def _may_be_refused(application, stage):
+    """Whether stages_by_hand(), a query, is needed: the panel, the debrief and withdrawn are
+    always open to a move by hand, and so is a move between applied and screen."""
+    screening = Application.BEFORE_INTERVIEWS
+    if stage in (Stage.PANEL, Stage.DEBRIEF, Stage.WITHDRAWN):
+        return False
+    return not (stage in screening and application.stage in screening)
+
+
 def _move(application, stage, by):
     """move_stage() of `application`, locked, read with its candidate, opening and team."""
     if stage not in [*Application.MANUAL_STAGES, Stage.REJECTED]:
@@ -86,8 +95,12 @@ def _move(application, stage, by):
             stage = application.get_stage_display().lower()
             closed = _("This application is %(stage)s.") % {"stage": stage}
         raise ValidationError(str(closed))
-    if stage not in application.stages_by_hand():
-        raise ValidationError(_("After the interviews, only the team's decision rejects."))
+    if _may_be_refused(application, stage) and stage not in application.stages_by_hand():
+        if stage == Stage.REJECTED:
+            raise ValidationError(_("After the interviews, only the team's decision rejects."))
+        raise ValidationError(
+            _("Its interviews have begun: it goes back no further than the panel.")
+        )
     from_stage = application.stage
     application.move_to(stage, by)
     automation.after_move(application, from_stage)

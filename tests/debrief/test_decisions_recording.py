@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from hiring.debrief import decisions
+from hiring.pipeline import applications
 from hiring.models import Decision, Notification, User
 from hiring.portal import status
 from hiring.tasks import send_decision_notices
@@ -397,3 +398,17 @@ def test_nobody_outside_the_team_takes_a_decision_back(
         decisions.withdraw_decision(record, request.getfixturevalue(persona), "Because.")
 
     assert Decision.objects.exists()
+
+
+def test_a_decision_waiting_for_confirmation_is_not_undone_by_moving_back(
+    opened, member, teammate, recruiter
+):
+    """Moved back to the screen, a recruiter could reject it there, past the team deciding."""
+    decisions.record_decision(opened, member, Decision.Outcome.HIRE, "Worth the risk")
+
+    for stage in (Stage.SCREEN, Stage.APPLIED, Stage.REJECTED):
+        with pytest.raises(ValidationError):
+            applications.move_stage(fresh(opened), stage, recruiter)
+    assert fresh(opened).stage == Stage.DEBRIEF
+    decisions.confirm_decision(fresh(opened).decision, teammate)  # the team's to settle
+    assert fresh(opened).stage == Stage.OFFER

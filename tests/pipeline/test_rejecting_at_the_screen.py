@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from hiring.models import Application, CandidateEmail, EmailTemplate
 from hiring.pipeline import applications
-from tests.factories import ApplicationFactory, fresh
+from tests.factories import ApplicationFactory, assigned, fresh, submitted
 
 Stage = Application.Stage
 REJECTED_OPTION = '<option value="rejected"'
@@ -55,3 +55,41 @@ def test_a_move_refused_because_the_application_closed_meanwhile_says_so(client,
 
     assert response.status_code == 400
     assert "This application is withdrawn." in response.text
+
+
+SCREEN_OPTION = '<option value="screen"'
+
+
+def test_once_a_scorecard_counts_it_goes_back_no_further_than_the_panel(
+    client, team, member, teammate, recruiter
+):
+    """Moved back to the screen, it could then be rejected there, past the team deciding it."""
+    application = ApplicationFactory(opening__team=team, stage=Stage.DEBRIEF)
+    assigned(application, teammate, "skills")
+    submitted(application, member, "team_fit")  # the debrief still waits for the teammate
+    client.force_login(recruiter)
+    page = client.get(application.get_absolute_url()).text
+    assert SCREEN_OPTION not in page
+    assert REJECTED_OPTION not in page
+
+    for stage in (Stage.SCREEN, Stage.APPLIED):
+        response = client.post(
+            f"/pipeline/applications/{application.pk}/move/", {"stage": stage}, follow=True
+        )
+        assert "Its interviews have begun: it goes back no further than the panel." in (
+            response.text
+        )
+    assert fresh(application).stage == Stage.DEBRIEF
+    applications.move_stage(application, Stage.PANEL, recruiter)  # another round of interviews
+    assert fresh(application).stage == Stage.PANEL
+
+
+def test_before_any_scorecard_counts_a_panel_may_go_back_to_the_screen(team, member, recruiter):
+    application = ApplicationFactory(opening__team=team, stage=Stage.PANEL)
+    assigned(application, member, "team_fit")  # still to write
+    assigned(ApplicationFactory(opening__team=team), member, "skills")
+
+    applications.move_stage(application, Stage.SCREEN, recruiter)
+    applications.move_stage(fresh(application), Stage.REJECTED, recruiter)
+
+    assert fresh(application).stage == Stage.REJECTED
