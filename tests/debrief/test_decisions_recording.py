@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from hiring.debrief import decisions
-from hiring.pipeline import applications
 from hiring.models import Decision, Notification, User
+from hiring.pipeline import applications
 from hiring.portal import status
 from hiring.tasks import send_decision_notices
 from tests.factories import (
