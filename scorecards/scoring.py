@@ -59,6 +59,14 @@ def assign_each(application, assignments, assigned_by, criteria=None, existing=N
         raise ValidationError(_("Choose a scorecard for this opening first."))
     if application.is_closed:
         raise ValidationError(_("This application is closed."))
+    if application.debrief_opened_at:
+        # The whole team may have read the panel's feedback by now (even the person asked).
+        raise ValidationError(
+            _(
+                "The debrief is open and the team may have read the panel's feedback: a "
+                "scorecard written now would not be independent."
+            )
+        )
     asked = {(person.pk, focus) for person, focus, _session, _practice in assignments}
     of_focus = {focus: [] for _person, focus in asked}
     wanted = criteria and {criterion.pk for criterion in criteria}
@@ -125,6 +133,9 @@ def _locked(author, feedback_id):
     feedback = get_feedback_for_author(author, feedback_id, locked=True)
     if feedback.application.is_closed:
         raise ValidationError(_("The application is closed: feedback can no longer change."))
+    if feedback.excused_at is not None:
+        # Excused, they read the panel once the debrief opened: what they wrote would count.
+        raise ValidationError(_("You were excused from this scorecard: it can no longer change."))
     return feedback
 
 

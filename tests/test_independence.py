@@ -10,6 +10,8 @@ Application C was hired 90 days ago: on its check-in Ben submitted and Ana draft
 Each piece of text carries a unique token, so a leak shows wherever it lands.
 """
 
+import csv
+import io
 import itertools
 import re
 import uuid
@@ -84,7 +86,6 @@ def world(
     b.refresh_from_db()
     assert b.debrief_opened_at
     assert not a.debrief_opened_at
-    write(assigned(b, dan, "team_fit"), "DAN-B-DRAFT", submit=False)
     with django_capture_on_commit_callbacks(execute=True):  # the recruiters' notice
         decisions.record_decision(b, member, "hire", rationale="ANA-B-RATIONALE")
 
@@ -100,11 +101,11 @@ def world(
 
     submitted_a = ["BEN-A", "BEN-A2", "BEN-A-AMEND-REASON", "CAI-A"]
     submitted_b = ["BEN-B", "CAI-B", "ANA-B-RATIONALE"]
-    drafts = {member: "ANA-A-DRAFT", lee: "LEE-A-DRAFT", dan: "DAN-B-DRAFT"}
+    drafts = {member: "ANA-A-DRAFT", lee: "LEE-A-DRAFT"}
     check_in_drafts = {member: "ANA-C-CHECK-IN-DRAFT"}
     readers = {
         "a": {teammate, peer, leadership},
-        "b": {teammate, peer, leadership, member, lee},
+        "b": {teammate, peer, leadership, member, lee, dan},
         # Its raters still to submit read nothing; recruiters and admins never.
         "c": {teammate, leadership},
     }
@@ -112,7 +113,7 @@ def world(
         "personas": {
             "member with a draft": member,
             "member who submitted": teammate,
-            "member assigned after the debrief opened": dan,
+            "member on no panel": dan,
             "member of another team": outsider,
             "recruiter": recruiter,
             "leadership": leadership,
@@ -174,7 +175,7 @@ def urls(world):
 PERSONAS = [
     "member with a draft",
     "member who submitted",
-    "member assigned after the debrief opened",
+    "member on no panel",
     "member of another team",
     "recruiter",
     "leadership",
@@ -203,13 +204,16 @@ def test_no_page_partial_or_csv_shows_what_the_persona_may_not_read(client, worl
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_the_reports_count_no_application_where_someone_still_scores(client, world, persona):
-    """A's debrief is not open and Dan still scores on B: no calibration or agreement yet."""
+    """Ana and Lee still score on A: only B's panel counts in calibration (A's submitted
+    scorecards, Ben's and Cai's, would make theirs two panels)."""
     client.force_login(world["personas"][persona])
 
-    for name in ("calibration", "agreement"):
-        response = client.get(reverse("report_csv", args=[name]))
-        if response.status_code == 200:
-            assert len(response.content.decode().strip().splitlines()) == 1, name
+    response = client.get(reverse("report_csv", args=["calibration"]))
+    if response.status_code == 200:
+        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        b_only = {"Ben Teammate": "1", "Cai Peer": "1"}
+        expected = {} if persona == "member of another team" else b_only
+        assert {row["Interviewer"]: row["Panels"] for row in rows} == expected
 
 
 def test_no_email_carries_feedback(world, recruiter):

@@ -8,7 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from hiring.debrief import decisions
+from scorecards import scoring
 from tests.factories import (
+    HTMX,
     NON_MEMBERS,
     SKILLS,
     TEAM_FIT,
@@ -187,3 +189,26 @@ def test_a_panelist_still_to_write_excuses_nobody(application, member, teammate,
     theirs.refresh_from_db()
     assert theirs.excused_at is None
     assert events(application, Action.INTERVIEWER_EXCUSED) == []
+
+
+def test_an_excused_interviewer_no_longer_writes_what_would_count(
+    client, application, member, teammate
+):
+    """Excused, they read the panel once the debrief opened: a vote written then would count."""
+    submitted(application, member, SKILLS)
+    absent = assigned(application, teammate, TEAM_FIT)
+    draft = scoring.save_draft(absent, teammate, vote="no")
+    decisions.excuse(absent, member, "Out sick")
+    client.force_login(teammate)
+
+    autosave = client.post(
+        f"/feedback/{absent.pk}/draft/", {"takeaways": "Changed my mind"}, **HTMX
+    )
+    with pytest.raises(ValidationError, match="You were excused"):
+        scoring.submit(absent, teammate, draft.number)
+
+    assert autosave.status_code == 400
+    assert "You were excused from this scorecard" in autosave.text
+    absent.refresh_from_db()
+    assert absent.submitted_at is None
+    assert absent.revisions.get().takeaways == ""

@@ -220,8 +220,8 @@ def test_a_practice_scorecard_still_to_write_beside_a_submitted_one_leaves_the_p
     client, team, application, mine, trainee, member, teammate, peer
 ):
     submit_as(mine, trainee, score=1, vote="strong_no")
-    application = open_debrief(application, member, teammate, peer)
     practice(application, trainee, SKILLS)  # a second focus, not written yet
+    application = open_debrief(application, member, teammate, peer)
     client.force_login(trainee)
 
     response = client.get(progress_url(team, trainee))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hiring.models import Application
 from hiring.reports import queries
 from scorecards import scoring
 from scorecards.agreement import (
@@ -144,15 +145,25 @@ def test_applications_whose_debrief_has_not_opened_are_left_out():
     assert (agreement["panels"], agreement["alpha"]) == (1, None)
 
 
+def still_to_write(application, assign):
+    """`assign()` a scorecard on `application` as if before its debrief opened."""
+    opened = application.debrief_opened_at
+    Application.objects.filter(pk=application.pk).update(debrief_opened_at=None)
+    application.debrief_opened_at = None
+    assign()
+    Application.objects.filter(pk=application.pk).update(debrief_opened_at=opened)
+
+
 @pytest.mark.django_db
 def test_applications_where_someone_still_scores_are_left_out():
-    """An interviewer assigned after the debrief opened reads no figure from that application."""
+    """An interviewer still to write reads no figure from that application, even where its
+    debrief opened (kept from before a debrief closed the panel to new scorecards)."""
     ratings = [(1, 10, 1, 4), (1, 10, 2, 1), (2, 10, 1, 3), (2, 10, 2, 3)]
     scope, _ = stored(ratings, [])
     first = scope.applications.order_by("pk").first()
     late = UserFactory()
     first.opening.team.memberships.create(user=late)
-    assigned(first, late, "team_fit")
+    still_to_write(first, lambda: assigned(first, late, "team_fit"))
 
     offsets = {row["mean_offset"] for row in queries.calibration(scope, {})}
 
@@ -168,7 +179,10 @@ def test_applications_where_a_trainee_still_writes_practice_are_left_out():
     first = scope.applications.order_by("pk").first()
     trainee = UserFactory()
     first.opening.team.memberships.create(user=trainee)
-    scoring.assign(first, trainee, "team_fit", assigned_by=trainee, practice=True)
+    still_to_write(
+        first,
+        lambda: scoring.assign(first, trainee, "team_fit", assigned_by=trainee, practice=True),
+    )
 
     offsets = {row["mean_offset"] for row in queries.calibration(scope, {})}
 

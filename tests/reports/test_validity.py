@@ -116,11 +116,15 @@ def test_practice_scorecards_drafts_and_earlier_check_ins_do_not_count(
     # The teammate's practice scorecards run against the check-ins: they must not count.
     for feedback in Feedback.objects.filter(interviewer=member):
         application = feedback.application
-        Application.objects.filter(pk=application.pk).update(stage="debrief")  # before the hire
+        # Back before the debrief and the hire, for the practice to be written.
+        opened = application.debrief_opened_at
+        Application.objects.filter(pk=application.pk).update(stage="panel", debrief_opened_at=None)
         application.refresh_from_db()
         item = submitted(application, teammate, "skills", "strong_no", 1)
         Feedback.objects.filter(pk=item.pk).update(practice=True)
-        Application.objects.filter(pk=application.pk).update(stage="hired")
+        Application.objects.filter(pk=application.pk).update(
+            stage="hired", debrief_opened_at=opened
+        )
     # A later check-in, still a draft, that says the opposite.
     for made in CheckIn.objects.all():
         hired_at = made.due_at - timedelta(days=90)

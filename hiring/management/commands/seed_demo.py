@@ -706,14 +706,13 @@ OPENINGS = [
                 ],
             ),
             (
-                # Dan was added after the debrief opened: he reads and decides nothing until
-                # his own scorecard is in.
+                # The debrief is open: the team reads the panel, and nobody more is asked to
+                # score (they may have read it).
                 "Ivy Chen",
                 Application.Stage.DEBRIEF,
                 [
                     ("ana", SKILLS, "submitted", [3, 3, 2], Vote.YES),
                     ("ben", TEAM_FIT, "submitted", [3, 3], Vote.YES),
-                    ("dan", TEAM_FIT, A, [], ""),
                 ],
             ),
             (
