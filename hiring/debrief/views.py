@@ -146,9 +146,8 @@ def record_decision(request, application_id):
 @require_POST
 def confirm_decision(request, application_id):
     application = get_application_for_debrief(request.user, application_id)
-    record = get_object_or_404(Decision, application=application)
     try:
-        record = decisions.confirm_decision(record, request.user)
+        record = decisions.confirm_decision(_decision_shown(request, application), request.user)
     except ValidationError as error:
         return _render_debrief(request, application, status=400, error=" ".join(error.messages))
     return _after(request, _("Decision confirmed."), record)
@@ -158,10 +157,10 @@ def confirm_decision(request, application_id):
 @require_POST
 def withdraw_decision(request, application_id):
     application = get_application_for_debrief(request.user, application_id)
-    record = get_object_or_404(Decision, application=application)
     form = WithdrawDecisionForm(request.POST)
     if form.is_valid():
         try:
+            record = _decision_shown(request, application)
             decisions.withdraw_decision(record, request.user, form.cleaned_data["reason"])
         except ValidationError as error:
             form.add_error("reason", error)
@@ -169,6 +168,17 @@ def withdraw_decision(request, application_id):
             messages.success(request, _("Decision taken back: the team may decide again."))
             return redirect("debrief", application_id=application.pk)
     return _render_debrief(request, application, status=400, withdraw_form=form)
+
+
+def _decision_shown(request, application):
+    """The application's decision if it is the one the page showed, else ValidationError: one
+    taken back and recorded anew meanwhile is never confirmed or taken back unseen."""
+    record = get_object_or_404(Decision, application=application)
+    if request.POST.get("decision") != str(record.pk):
+        raise ValidationError(
+            _("The decision changed since this page was opened: read it again before acting.")
+        )
+    return record
 
 
 @login_required

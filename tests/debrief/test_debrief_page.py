@@ -49,6 +49,15 @@ def confirm_url(application):
     return reverse("confirm_decision", args=[application.pk])
 
 
+def withdraw_url(application):
+    return reverse("withdraw_decision", args=[application.pk])
+
+
+def shown(application):
+    """What the debrief's forms post besides: the decision the page showed."""
+    return {"decision": Decision.objects.get(application=application).pk}
+
+
 def excuse_url(item):
     return reverse("excuse_interviewer", args=[item.application_id, item.pk])
 
@@ -186,7 +195,7 @@ def test_leadership_cannot_confirm_a_decision(client, pending, leadership):
     client.force_login(leadership)
     before = decision_state()
 
-    response = client.post(confirm_url(pending))
+    response = client.post(confirm_url(pending), shown(pending))
 
     assert response.status_code == 400
     assert "Only members of the hiring team" in response.text
@@ -256,7 +265,7 @@ def test_departing_decision_waits_for_a_teammate_then_takes_effect(
     client.force_login(teammate)
     page = client.get(debrief_url(opened)).text
     assert f'action="{confirm_url(opened)}"' in page
-    response = client.post(confirm_url(opened), **HTMX)
+    response = client.post(confirm_url(opened), shown(opened), **HTMX)
 
     assert response.status_code == 200
     assert "Confirmed by Ben Teammate" in response.text
@@ -270,7 +279,7 @@ def test_the_recorder_confirming_their_own_decision_is_refused(client, pending, 
     client.force_login(member)
     before = decision_state()
 
-    response = client.post(confirm_url(pending))
+    response = client.post(confirm_url(pending), shown(pending))
 
     assert response.status_code == 400
     assert "A second team member must confirm this decision." in response.text
@@ -380,3 +389,24 @@ def test_a_decision_waiting_for_confirmation_shows_no_outcome_to_a_recruiter(
 
     assert "A decision awaits a second team member's confirmation." in response.text
     assert "<strong>Hire</strong>" not in response.text
+
+
+def test_a_decision_taken_back_and_recorded_anew_is_not_confirmed_from_a_page_opened_before(
+    client, pending, member, teammate
+):
+    """Confirming is the second member's safeguard: it holds for the decision they read."""
+    client.force_login(teammate)
+    page = client.get(debrief_url(pending)).text
+    [seen] = re.findall(r'name="decision" value="(\d+)"', page)[:1]
+    decisions.withdraw_decision(Decision.objects.get(), member, "Changed our minds")
+    decisions.record_decision(fresh(pending), member, Decision.Outcome.HOLD, "Not yet after all")
+
+    confirmed = client.post(confirm_url(pending), {"decision": seen})
+    taken_back = client.post(withdraw_url(pending), {"decision": seen, "reason": "Stale"})
+
+    assert confirmed.status_code == taken_back.status_code == 400
+    assert "The decision changed since this page was opened" in confirmed.text
+    assert "The decision changed since this page was opened" in taken_back.text
+    record = Decision.objects.get()
+    assert (record.outcome, record.confirmed_by) == (Decision.Outcome.HOLD, None)
+    assert fresh(pending).stage == Application.Stage.DEBRIEF

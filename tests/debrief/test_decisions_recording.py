@@ -353,7 +353,8 @@ def test_a_departing_decision_waiting_for_confirmation_is_taken_back_and_decided
     )
 
     response = client.post(
-        f"/applications/{recommends_no_hire.pk}/decision/withdraw/", {"reason": "We agreed."}
+        f"/applications/{recommends_no_hire.pk}/decision/withdraw/",
+        {"reason": "We agreed.", "decision": Decision.objects.get().pk},
     )
 
     assert response.status_code == 302
