@@ -68,10 +68,16 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    """Shown, never changed here: the settings change on the product's organisation page,
+    which audits each value before and after (a lower retention erases candidates)."""
+
     list_display = ["name", "require_mfa_for_staff"]
 
     def has_add_permission(self, request):
         return not Organisation.objects.exists()
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -6,7 +6,6 @@ active flags change only through the product's own page (hiring.accounts.people)
 ORGANISATION_ADMIN = frozenset(
     {
         "hiring.view_organisation",
-        "hiring.change_organisation",
         "hiring.view_invitation",
     }
 )

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from hiring.accounts import people
-from hiring.models import AuditEvent, Invitation, User
+from hiring.models import AuditEvent, Invitation, Organisation, User
 from hiring.teams import invitations
 from tests.factories import PASSWORD, UserFactory, decision_state
 
@@ -48,6 +48,21 @@ def test_the_admin_keeps_the_organisation_and_reads_invitations(admin_client, or
     assert "rosa@example.com" in invitation_list.text
     shown = {model["object_name"] for app in index.context["app_list"] for model in app["models"]}
     assert shown == {"Organisation", "Invitation"}
+
+
+def test_the_organisation_changes_only_on_its_audited_page(admin_client):
+    """The Django admin shows the settings; a change there would skip the audit trail."""
+    organisation = Organisation.current()
+    url = reverse("admin:hiring_organisation_change", args=[organisation.pk])
+
+    page = admin_client.get(url)
+    change = admin_client.post(url, {"name": organisation.name, "retention_months": 1})
+
+    assert page.status_code == 200
+    assert '<input type="submit"' not in page.text  # nothing to save
+    assert change.status_code == 403
+    organisation.refresh_from_db()
+    assert organisation.retention_months != 1
 
 
 @pytest.mark.parametrize(
