@@ -16,7 +16,13 @@ from ..widgets import changes_in
 def change_person(person, by, *, display_name, role, is_active):
     # FOR NO KEY UPDATE: rows that only name the person (an audit event of a vote being settled
     # in one of their teams) are not held up by it, while recount() below waits for that team.
-    person = User.objects.select_for_update(no_key=True).get(pk=person.pk)
+    # The admin acting is locked with them, in id order: two admins demoting each other at once
+    # take turns, and the second is no longer an admin (the organisation keeps one).
+    locked = User.objects.select_for_update(no_key=True).filter(pk__in={person.pk, by.pk})
+    rows = {user.pk: user for user in locked.order_by("pk")}
+    person, acting = rows[person.pk], rows[by.pk]
+    if not (acting.is_active and acting.is_org_admin):
+        raise ValidationError(_("You are no longer the organisation's admin."))
     if person == by and (role != person.role or not is_active):
         raise ValidationError(_("You cannot change your own role or deactivate yourself."))
     changes = []

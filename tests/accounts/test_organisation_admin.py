@@ -11,6 +11,7 @@ import time
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.urls import reverse
 from hiring.accounts import people
 from hiring.models import AuditEvent, Invitation, Organisation, User
 from hiring.teams import invitations
-from tests.factories import PASSWORD, UserFactory, decision_state
+from tests.factories import PASSWORD, UserFactory, at_once, decision_state
 
 
 @pytest.fixture
@@ -321,3 +322,32 @@ def test_the_organisations_settings_and_invitations_are_audited(client, org_admi
             "False → True; Keep candidates' data for (months): 24 → 12",
         ),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_demoting_each_other_at_once_leave_the_organisation_an_admin(org_admin):
+    other = UserFactory(role=User.Role.ADMIN, display_name="Ola Admin")
+
+    def demote(person, by):
+        client = Client()
+        client.force_login(by)
+        data = {"display_name": person.display_name, "role": "member", "is_active": "on"}
+        return client.post(reverse("person_edit", args=[person.pk]), data).status_code
+
+    statuses = at_once(lambda: demote(other, org_admin), lambda: demote(org_admin, other))
+
+    assert sorted(statuses) == [302, 400]
+    assert User.objects.filter(role=User.Role.ADMIN, is_active=True).count() == 1
+
+
+def test_an_admin_demoted_meanwhile_changes_nobody(org_admin, member):
+    other = UserFactory(role=User.Role.ADMIN)
+    stale = User.objects.get(pk=other.pk)  # their request's user, read before the demotion
+    people.change_person(other, org_admin, display_name=other.display_name, role="member",
+                         is_active=True)  # fmt: skip
+
+    with pytest.raises(ValidationError, match="no longer the organisation's admin"):
+        people.change_person(member, stale, display_name="Renamed", role=member.role,
+                             is_active=True)  # fmt: skip
+    member.refresh_from_db()
+    assert member.display_name != "Renamed"
