@@ -353,12 +353,10 @@ class Membership(models.Model):
 
 class ProposalQuerySet(models.QuerySet):
     def awaiting_vote_of(self, user):
-        """Open proposals of `user`'s teams that they have not voted on (nor are the subject of)."""
-        return (
-            self.filter(status=Proposal.Status.OPEN, team__memberships__user=user)
-            .exclude(votes__voter=user)
-            .exclude(subject=user)
-        )
+        """Open proposals of `user`'s teams that they vote on and have not voted on yet."""
+        return self.filter(
+            status=Proposal.Status.OPEN, team__memberships__user=user, voters=user
+        ).exclude(votes__voter=user)
 
 
 class Proposal(models.Model):
@@ -396,6 +394,11 @@ class Proposal(models.Model):
     rule_after = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Who votes on it: the members who could sign in when it was made, less the member it is
+    # about (membership._open). Fixed then, so that nobody outside the team changes who decides
+    # (the admin deactivating a dissenter, or those yet to vote); leaving the team takes a
+    # voter out.
+    voters = models.ManyToManyField(User, related_name="+", blank=True)
 
     objects = ProposalQuerySet.as_manager()
 

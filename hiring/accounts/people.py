@@ -8,14 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import AuditEvent, Invitation, User, stored_words
-from ..teams import membership
 from ..widgets import changes_in
 
 
 @transaction.atomic
 def change_person(person, by, *, display_name, role, is_active):
     # FOR NO KEY UPDATE: rows that only name the person (an audit event of a vote being settled
-    # in one of their teams) are not held up by it, while recount() below waits for that team.
+    # in one of their teams) are not held up by it.
     # The admin acting is locked with them, in id order: two admins demoting each other at once
     # take turns, and the second is no longer an admin (the organisation keeps one).
     locked = User.objects.select_for_update(no_key=True).filter(pk__in={person.pk, by.pk})
@@ -41,8 +40,6 @@ def change_person(person, by, *, display_name, role, is_active):
         changes.append("reactivated" if is_active else "deactivated")
         person.is_active = is_active
         person.save(update_fields=["is_active"])
-        if not is_active:
-            membership.recount(person)  # votes they held up may now be settled
     if changes:
         AuditEvent.record(
             AuditEvent.Action.PERSON_CHANGED, by, None, details=f"{person}: {'; '.join(changes)}"

@@ -52,13 +52,24 @@ def outcome(rule, voter_count, approvals, rejections):
 
 
 def electorate(proposal, members):
-    """The ids of the team's `members` who vote on a proposal: those who can sign in (an
-    account the admin deactivated, someone who left, would hold every vote up), less the member
-    a removal or a graduation is about."""
-    voters = {member.pk for member in members if member.is_active}
+    """The ids of the team's `members` who vote on `proposal`: its voters (Proposal.voters)
+    still in the team."""
+    return {voter.pk for voter in proposal.voters.all()} & {member.pk for member in members}
+
+
+def _open(team, **fields):
+    """A proposal of `team`, with its voters: the members who can sign in (an account the
+    admin deactivated before would hold it up), less the member a removal or a graduation is
+    about."""
+    proposal = team.proposals.create(**fields)
+    voters = team.memberships.filter(user__is_active=True)
     if proposal.kind in (Proposal.Kind.REMOVE, Proposal.Kind.GRADUATE):
-        voters.discard(proposal.subject_id)
-    return voters
+        voters = voters.exclude(user=proposal.subject_id)
+    Proposal.voters.through.objects.bulk_create(
+        Proposal.voters.through(proposal_id=proposal.pk, user_id=user_id)
+        for user_id in voters.values_list("user_id", flat=True)
+    )
+    return proposal
 
 
 def _lock_team(team):
@@ -111,7 +122,8 @@ def propose_member(team, proposer, email, hire=None):
         )
     if not subject:
         check_not_invited(email, team)
-    proposal = team.proposals.create(
+    proposal = _open(
+        team,
         kind=Proposal.Kind.ADD,
         proposed_by=proposer,
         subject=subject,
@@ -202,9 +214,7 @@ def propose_removal(team, proposer, member):
         raise ValidationError(
             _("There is already an open proposal about %(person)s.") % {"person": member}
         )
-    proposal = team.proposals.create(
-        kind=Proposal.Kind.REMOVE, proposed_by=proposer, subject=member
-    )
+    proposal = _open(team, kind=Proposal.Kind.REMOVE, proposed_by=proposer, subject=member)
     return _vote_and_settle(proposal, proposer, approve=True)
 
 
@@ -216,8 +226,8 @@ def propose_rule(team, proposer, membership_rule):
         raise ValidationError(_("That is already the team's membership rule."))
     if team.proposals.filter(status=Status.OPEN, kind=Proposal.Kind.RULE).exists():
         raise ValidationError(_("There is already an open proposal to change the membership rule."))
-    proposal = team.proposals.create(
-        kind=Proposal.Kind.RULE, proposed_by=proposer, membership_rule=membership_rule
+    proposal = _open(
+        team, kind=Proposal.Kind.RULE, proposed_by=proposer, membership_rule=membership_rule
     )
     return _vote_and_settle(proposal, proposer, approve=True)
 
@@ -233,7 +243,8 @@ def propose_decision_rule(opening, proposer, values):
         raise ValidationError(_("That is already the opening's decision rule."))
     if opening.proposals.filter(status=Status.OPEN, kind=Proposal.Kind.DECISION_RULE).exists():
         raise ValidationError(_("There is already an open proposal to change this rule."))
-    proposal = team.proposals.create(
+    proposal = _open(
+        team,
         kind=Proposal.Kind.DECISION_RULE,
         proposed_by=proposer,
         opening=opening,
@@ -264,9 +275,7 @@ def propose_graduation(team, proposer, trainee):
         raise ValidationError(
             _("There is already an open proposal about %(person)s.") % {"person": trainee}
         )
-    proposal = team.proposals.create(
-        kind=Proposal.Kind.GRADUATE, proposed_by=proposer, subject=trainee
-    )
+    proposal = _open(team, kind=Proposal.Kind.GRADUATE, proposed_by=proposer, subject=trainee)
     return _vote_and_settle(proposal, proposer, approve=True)
 
 
@@ -276,7 +285,8 @@ def cast_vote(proposal, voter, approve):
     proposal.refresh_from_db()
     if not proposal.is_open:
         raise ValidationError(_already(proposal))
-    if voter.pk not in electorate(proposal, proposal.team.members.all()):
+    voters = electorate(proposal, proposal.team.members.all())
+    if voter.pk not in voters or not voter.is_active:
         raise ValidationError(_("You are not entitled to vote on this proposal."))
     return _vote_and_settle(proposal, voter, approve)
 
@@ -289,7 +299,7 @@ def withdraw(proposal, user):
         raise ValidationError(_("Only the member who made a proposal can withdraw it."))
     if not proposal.is_open:
         raise ValidationError(_already(proposal))
-    _close(proposal, Status.WITHDRAWN)
+    _close(proposal, Status.WITHDRAWN, user)
 
 
 @transaction.atomic
@@ -311,9 +321,9 @@ def leave_team(team, member):
     AuditEvent.record(AuditEvent.Action.MEMBERSHIP_CHANGED, member, team, details=f"{member} left")
     for proposal in team.proposals.filter(status=Status.OPEN):
         if proposal.subject_id == member.pk:
-            _close(proposal, Status.WITHDRAWN)
+            _close(proposal, Status.WITHDRAWN, member)
         else:
-            _settle(proposal)
+            _settle(proposal, member)
 
 
 def _drop_member(team, user):
@@ -323,41 +333,28 @@ def _drop_member(team, user):
     return team.memberships.filter(user=user).delete()[0]
 
 
-def recount(person):
-    """Settle again the open proposals of `person`'s teams, which they no longer vote on:
-    their account was deactivated (in the caller's transaction). Only a rejection: the admin
-    deactivates accounts, and must not carry a team's vote by deactivating those yet to vote
-    (and reactivating them after); a proposal carried by those left waits for one of their
-    votes."""
-    for team in Team.objects.of_member(person).order_by("pk"):
-        _lock_team(team)
-        for proposal in team.proposals.filter(status=Status.OPEN):
-            _settle(proposal, accepting=False)
-
-
 def _vote_and_settle(proposal, voter, approve):
     Ballot.objects.update_or_create(
         proposal=proposal, voter=voter, defaults={"approve": approve, "cast_at": timezone.now()}
     )
-    _settle(proposal)
+    _settle(proposal, voter)
     return proposal
 
 
-def _settle(proposal, accepting=True):
+def _settle(proposal, actor):
+    """Close `proposal` if its votes decide it, in the name of `actor`, whose act settled it."""
     voters = electorate(proposal, proposal.team.members.all())
     votes = [vote.approve for vote in proposal.votes.all() if vote.voter_id in voters]
     result = outcome(
         proposal.team.membership_rule, len(voters), votes.count(True), votes.count(False)
     )
-    if result == Status.ACCEPTED and not accepting:
-        return
     if result == Status.ACCEPTED:
-        _apply(proposal)
+        _apply(proposal, actor)
     if result != Status.OPEN:
-        _close(proposal, result)
+        _close(proposal, result, actor)
 
 
-def _close(proposal, status):
+def _close(proposal, status, actor):
     proposal.status = status
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decided_at"])
@@ -367,7 +364,7 @@ def _close(proposal, status):
         AuditEvent.Action.DECISION_RULE
         if proposal.kind == Proposal.Kind.DECISION_RULE
         else AuditEvent.Action.MEMBERSHIP_CHANGED,
-        proposal.proposed_by,
+        actor,
         proposal.team,
         details=_stored_outcome(proposal),
     )
@@ -390,24 +387,28 @@ def _stored_outcome(proposal):
         return f"{proposal.summary}: {proposal.get_status_display().lower()}"
 
 
-def _apply(proposal):
+def _apply(proposal, actor):
     team = proposal.team
     if proposal.kind == Proposal.Kind.RULE:
         team.membership_rule = proposal.membership_rule
         team.save(update_fields=["membership_rule"])
-        # The votes already cast on other proposals are recounted under the new rule.
-        for other in team.proposals.filter(status=Status.OPEN).exclude(pk=proposal.pk):
-            _settle(other)
+        _settle_others(proposal, actor)  # the votes cast are recounted under the new rule
     elif proposal.kind == Proposal.Kind.DECISION_RULE:
         rules.change_rule(proposal.opening, proposal.rule_after)
     elif proposal.kind == Proposal.Kind.REMOVE:
         _drop_member(team, proposal.subject)
+        _settle_others(proposal, actor)  # without the member removed, as when one leaves
     elif proposal.kind == Proposal.Kind.GRADUATE:
         team.pool_members.filter(user=proposal.subject).update(trainee=False)
     elif proposal.subject:
         Membership.objects.get_or_create(team=team, user=proposal.subject)
     else:
         invite(proposal.email, invited_by=proposal.proposed_by, team=team)
+
+
+def _settle_others(proposal, actor):
+    for other in proposal.team.proposals.filter(status=Status.OPEN).exclude(pk=proposal.pk):
+        _settle(other, actor)
 
 
 @transaction.atomic

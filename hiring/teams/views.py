@@ -69,7 +69,7 @@ def _render_team(request, team, status=200, **context):
         .order_by("user__display_name")
     )
     proposals = team.proposals.select_related("subject", "proposed_by").prefetch_related(
-        Prefetch("votes", queryset=Ballot.objects.select_related("voter"))
+        Prefetch("votes", queryset=Ballot.objects.select_related("voter")), "voters"
     )
     open_proposals = list(proposals.filter(status=Proposal.Status.OPEN))
     member_ids = {m.user_id for m in memberships}
@@ -81,6 +81,12 @@ def _render_team(request, team, status=200, **context):
         proposal.can_vote = request.user.pk in voters
         proposal.approvals = sum(1 for voter in voters if votes.get(voter) is True)
         proposal.approvals_needed = membership.approvals_needed(team.membership_rule, len(voters))
+        # Deactivated since it was made, they cannot vote: it waits, or is made again.
+        proposal.held_up_by = [
+            m.user
+            for m in memberships
+            if m.user_id in voters - votes.keys() and not m.user.is_active
+        ]
     if is_member and "propose_form" not in context:  # only members propose
         hires = membership.hires_to_join(team, [m.user for m in memberships])
         context["propose_form"] = ProposeMemberForm(hires=hires)

@@ -255,6 +255,7 @@ def test_who_is_in_no_team_is_not_looked_for_what_needs_a_membership(
         assert f'"{table}"' not in read
 
     Membership.objects.create(team=team, user=leadership)
+    propose(team, member, "after.joining@example.com")  # they vote on what is proposed since
     assert "Waiting for your vote" in client.get("/").text
     assert section(client, "Decisions waiting for your confirmation")
     assert section(client, "Offers to send")

@@ -5,14 +5,10 @@ nothing else: no feedback, decisions or candidates, and no way into another pers
 People's names, roles and active flags change on the product's own page, audited.
 """
 
-import threading
-import time
-
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -209,66 +205,6 @@ def test_the_django_admin_signs_in_through_allauth(client, org_admin):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert "_auth_user_id" not in client.session
-
-
-@pytest.mark.django_db(transaction=True)
-def test_deactivating_someone_while_a_vote_of_their_team_settles_waits_never_deadlocks(
-    team, member, org_admin
-):
-    """Deactivation recounts the person's teams' votes, so it waits for their team's lock while
-    holding the person's; a vote being settled holds the team and writes an audit event naming
-    the person (its proposer). The person's lock must let that row in, or each waits on the
-    other and PostgreSQL aborts one."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's row locks: checked in CI's second run")
-    settling = connection.get_new_connection(connection.get_connection_params())
-    errors = []
-
-    def deactivate():
-        try:
-            people.change_person(
-                member, org_admin, display_name=member.display_name, role=member.role,
-                is_active=False,
-            )  # fmt: skip
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    try:
-        # The vote's transaction: its team locked, as membership._lock_team does.
-        settling.execute("SELECT id FROM hiring_team WHERE id = %s FOR UPDATE", [team.pk])
-        worker = threading.Thread(target=deactivate)
-        worker.start()
-        waiting_for_the_team(settling)
-        # Its audit event names the person: the foreign key's check shares their row.
-        settling.execute(
-            "INSERT INTO hiring_auditevent (team_id, actor_id, action, details, at)"
-            " VALUES (%s, %s, %s, 'settled', now())",
-            [team.pk, member.pk, AuditEvent.Action.MEMBERSHIP_CHANGED],
-        )
-        settling.commit()
-        worker.join(timeout=30)
-    finally:
-        settling.close()
-
-    assert errors == []
-    member.refresh_from_db()
-    assert not member.is_active
-
-
-def waiting_for_the_team(other):
-    """Until another session waits on a row lock (the deactivation, for the team)."""
-    for _ in range(200):
-        other.execute("SELECT pg_stat_clear_snapshot()")  # a transaction's view is kept
-        waiting = other.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-        ).fetchone()[0]
-        if waiting:
-            return
-        time.sleep(0.05)
-    raise AssertionError("the deactivation never came to wait for the team")
 
 
 @pytest.mark.parametrize(

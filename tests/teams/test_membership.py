@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from hiring.accounts import people
-from hiring.models import Ballot, Invitation, Membership, PoolMember, Proposal, Team
+from hiring.models import AuditEvent, Ballot, Invitation, Membership, PoolMember, Proposal, Team
 from hiring.tasks import send_invitation
 from hiring.teams import membership
 from tests.factories import UserFactory
@@ -461,39 +461,43 @@ def test_a_deactivated_member_neither_votes_nor_holds_a_vote_up(team, member, te
     assert team.has_member(newcomer)
 
 
-def test_deactivating_the_last_member_yet_to_vote_settles_the_vote(
-    team, member, teammate, org_admin
+def test_a_member_deactivated_after_a_proposal_was_made_still_counts_in_its_vote(
+    client, team, member, teammate, org_admin
 ):
+    """Who votes is fixed when it is proposed: the admin does not decide it by deactivating."""
     with_rule(team, Rule.UNANIMOUS)
     (gone,) = add_members(team, 1)
     newcomer = UserFactory()
     proposal = membership.propose_member(team, member, newcomer.email)
     membership.cast_vote(proposal, teammate, approve=True)
-    proposal.refresh_from_db()
-    assert proposal.status == Status.OPEN  # waiting for the third
 
     deactivate(gone, org_admin)
+    membership.cast_vote(proposal, teammate, approve=True)  # approving again settles nothing
 
     proposal.refresh_from_db()
-    assert proposal.status == Status.OPEN  # carried by the two left, who settle it
-    assert not team.has_member(newcomer)
-    membership.cast_vote(proposal, teammate, approve=True)
-
-    proposal.refresh_from_db()
-    assert proposal.status == Status.ACCEPTED
-    team = Team.objects.get(pk=team.pk)
+    assert proposal.status == Status.OPEN
+    client.force_login(member)
+    page = client.get(f"/teams/{team.pk}/").text
+    assert f"Waiting for {gone}, whose account was deactivated since it was proposed" in page
+    # Proposed again, it is voted on by those who can sign in now.
+    membership.withdraw(proposal, member)
+    again = membership.propose_member(team, member, newcomer.email)
+    membership.cast_vote(again, teammate, approve=True)
+    again.refresh_from_db()
+    assert again.status == Status.ACCEPTED
     assert team.has_member(newcomer)
     assert team.has_member(gone)  # still listed: only the team removes a member
 
 
 def test_the_admin_cannot_carry_a_vote_by_deactivating_those_yet_to_vote(
-    client, team, member, teammate, org_admin
+    team, member, teammate, org_admin
 ):
     """Deactivated, then reactivated once the vote was settled without them: a forced member."""
     newcomer = UserFactory()
     proposal = membership.propose_member(team, member, newcomer.email)  # 1 of 2 approvals
 
     deactivate(teammate, org_admin)
+    membership.cast_vote(proposal, member, approve=True)
     people.change_person(
         teammate, org_admin, display_name=teammate.display_name, role=teammate.role, is_active=True
     )
@@ -503,22 +507,46 @@ def test_the_admin_cannot_carry_a_vote_by_deactivating_those_yet_to_vote(
     assert not team.has_member(newcomer)
 
 
-def test_a_vote_carried_by_a_departure_is_put_into_effect_by_an_approval(
-    client, team, member, teammate, org_admin
+def test_the_admin_cannot_settle_a_vote_by_deactivating_a_dissenter(
+    team, member, teammate, org_admin
 ):
-    with_rule(team, Rule.UNANIMOUS)
-    proposal = membership.propose_member(team, member, "new.peer@example.com")
-    deactivate(teammate, org_admin)
-    client.force_login(member)
+    (third, fourth) = add_members(team, 2)
+    proposal = membership.propose_member(team, member, "new.peer@example.com")  # 3 of 4 needed
+    membership.cast_vote(proposal, teammate, approve=False)
+    membership.cast_vote(proposal, third, approve=True)
 
-    page = client.get(f"/teams/{team.pk}/").text
-    assert "a member's approval puts it into effect" in page
-    assert '<button type="submit" name="approve" value="yes">' in page  # approving again
-
-    client.post(f"/teams/{team.pk}/proposals/{proposal.pk}/vote/", {"approve": "yes"})
+    deactivate(teammate, org_admin)  # the dissenter
+    membership.cast_vote(proposal, fourth, approve=False)
 
     proposal.refresh_from_db()
-    assert proposal.status == Status.ACCEPTED
+    assert proposal.status == Status.REJECTED  # as the four voted: 2 yes, 2 no
+    [closed] = AuditEvent.objects.filter(details__endswith=": rejected")
+    assert closed.actor == fourth  # the vote that settled it, not the proposer
+
+
+def test_deactivating_a_member_settles_no_vote(team, member, teammate, org_admin):
+    """It was rejected as soon as those left could no longer carry it: the admin ended a vote
+    by deactivating the member yet to vote."""
+    with_rule(team, Rule.MAJORITY)
+    (third,) = add_members(team, 1)
+    proposal = membership.propose_member(team, member, "new.peer@example.com")  # 2 of 3
+    membership.cast_vote(proposal, teammate, approve=False)
+
+    deactivate(third, org_admin)
+
+    proposal.refresh_from_db()
+    assert proposal.status == Status.OPEN
+
+
+def test_a_member_joining_later_votes_on_what_is_proposed_since(team, member, teammate):
+    earlier = membership.propose_member(team, member, "early@example.com")
+    (later,) = add_members(team, 1)
+
+    with pytest.raises(ValidationError, match="not entitled to vote"):
+        membership.cast_vote(earlier, later, approve=True)
+    assert Proposal.objects.awaiting_vote_of(later).count() == 0
+    membership.propose_member(team, member, "since@example.com")
+    assert Proposal.objects.awaiting_vote_of(later).count() == 1
 
 
 def test_the_team_page_counts_only_those_who_can_vote(client, team, member, teammate, org_admin):
@@ -530,7 +558,7 @@ def test_the_team_page_counts_only_those_who_can_vote(client, team, member, team
     page = client.get(f"/teams/{team.pk}/").text
 
     assert "1 of 2 approvals needed" in page  # a majority of the two who can vote
-    assert page.count("(account deactivated: does not vote)") == 1
+    assert page.count("(account deactivated: votes on nothing proposed since)") == 1
     assert f'<strong>{gone}</strong> <span class="muted">(account deactivated' in page
 
 

@@ -19,8 +19,9 @@ from tests.factories import (
 
 # Measured on the small team below (one opening with a hire, one open and one decided
 # proposal): 12 with the team's hires a proposal to add may stand for (with_hires) and
-# those its form asks about (hires_to_join: the hires, and the addresses its members joined at).
-TEAM_PAGE_MAX_QUERIES = 12
+# those its form asks about (hires_to_join: the hires, and the addresses its members joined at),
+# and the open proposals' voters.
+TEAM_PAGE_MAX_QUERIES = 13
 
 
 # Creating a team.
