@@ -186,5 +186,8 @@ def ready(found, team):
     return summarise(comparisons, team.practice_tolerance).within >= team.practice_to_graduate
 
 
-def graduation_ready(trainee, team):
-    return ready(cases(trainee, team), team)
+def graduation_ready(trainee, team, seen_by=None):
+    """ready() of the trainee's cases, those `seen_by` may read if given: a member still writing
+    on a case learns nothing of it from whether the trainee is ready."""
+    found = cases(trainee, team)
+    return ready(found if seen_by is None else shown_to(seen_by, trainee, found), team)

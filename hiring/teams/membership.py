@@ -266,7 +266,7 @@ def propose_graduation(team, proposer, trainee):
         raise ValidationError(
             _("%(person)s is not a trainee in %(team)s.") % {"person": trainee, "team": team}
         )
-    if not practice.graduation_ready(trainee, team):
+    if not practice.graduation_ready(trainee, team, seen_by=proposer):
         raise ValidationError(
             _("%(person)s needs %(count)s practice scorecards within the team's tolerance first.")
             % {"person": trainee, "count": team.practice_to_graduate}

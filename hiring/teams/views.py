@@ -235,7 +235,7 @@ def trainee_progress(request, team_id, user_id):
 def _render_progress(request, team, trainee, error=None, status=200):
     found = practice.cases(trainee, team)
     shown = practice.shown_to(request.user, trainee, found)
-    # The viewer's summary is of what they may read; whether the trainee is ready, of all.
+    # The viewer's summary, and whether the trainee is ready, of what they may read.
     summary = practice.summarise(
         [case.comparison for case in shown if case.comparison], team.practice_tolerance
     )
@@ -245,7 +245,7 @@ def _render_progress(request, team, trainee, error=None, status=200):
         "cases": shown,
         "summary": summary,
         "is_trainee": team.pool_members.filter(user=trainee, trainee=True).exists(),
-        "ready": practice.ready(found, team),
+        "ready": practice.ready(shown, team),
         "open_graduation": team.proposals.filter(
             status=Proposal.Status.OPEN, kind=Proposal.Kind.GRADUATE, subject=trainee
         ).first(),

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from hiring.models import Application
+from hiring.models import Application, Team
+from hiring.teams import membership
 from scorecards import scoring
 from scorecards.models import Feedback
 from tests.factories import (
@@ -230,3 +231,28 @@ def test_a_practice_scorecard_still_to_write_beside_a_submitted_one_leaves_the_p
     assert "Nina Park" in response.text
     # Still writing on the application: no comparison of it is shown yet.
     assert "Panel&#x27;s mean" not in response.text
+
+
+def test_whether_the_trainee_is_ready_counts_only_what_the_reader_may_read(
+    client, team, application, mine, trainee, member, teammate, peer
+):
+    """Offered the graduation while still writing on a case hidden from them, a member learnt
+    that the trainee's practice there was within the team's tolerance."""
+    Team.objects.filter(pk=team.pk).update(practice_to_graduate=1)
+    team.refresh_from_db()
+    submit_as(mine, trainee, score=3, vote="yes")
+    application = open_debrief(application, member, teammate, peer)
+    late = UserFactory(display_name="Lou Late")
+    team.memberships.create(user=late)
+    Feedback.objects.create(
+        application=application, interviewer=late, focus=TEAM_FIT, version=mine.version,
+        assigned_by=member,
+    )  # fmt: skip
+    propose = reverse("propose_graduation", args=[team.pk, trainee.pk])
+
+    client.force_login(late)
+    assert f'action="{propose}"' not in client.get(progress_url(team, trainee)).text
+    with pytest.raises(ValidationError, match="needs 1 practice scorecards"):
+        membership.propose_graduation(team, late, trainee)
+    client.force_login(member)
+    assert f'action="{propose}"' in client.get(progress_url(team, trainee)).text
