@@ -138,9 +138,12 @@ def _page(name, parts, teams, render, refresh, version="data_version"):
         return latest["html"], latest["at"]
 
 
-def report_html(scope, teams, query, refresh=None):
+def report_html(scope, teams, query, refresh=None, leaving_out=()):
     """The report rendered, kept as long as its figures (see report_data), and when it was
-    computed if it is out of date (see _page)."""
+    computed if it is out of date (see _page). `leaving_out`: the reader's own hires in the
+    scope (validity.own_hires): calibration and agreement, which would tell a hire how each
+    of their interviewers rated them, are left out."""
+    own_panel = bool(leaving_out)
 
     def render_report():
         data, seconds = _timed_report_data(scope, teams)
@@ -171,6 +174,7 @@ def report_html(scope, teams, query, refresh=None):
             "query": query,
             "charts": bars,
             "leaning_min": leaning_min,
+            "own_panel": own_panel,
         }
         html = render_to_string("hiring/reports/reports.html#report", context)
         return html, data["good_until"], seconds
@@ -182,6 +186,7 @@ def report_html(scope, teams, query, refresh=None):
         timezone.get_current_timezone_name(),
         translation.get_language(),
         query,
+        own_panel,
     )
     return _page(PAGE, key, teams, render_report, refresh)
 
@@ -259,7 +264,7 @@ def refresh(page, team_ids, start, end, zone, language, query, leaving_out=()):
     start, end = date.fromisoformat(start), date.fromisoformat(end)
     with timezone.override(zoneinfo.ZoneInfo(zone)), translation.override(language):
         if page == PAGE:
-            report_html(teams_scope(teams, start, end), teams, query)
+            report_html(teams_scope(teams, start, end), teams, query, None, tuple(leaving_out))
         else:
             validity_html(hires_scope(teams, start, end), teams, query, tuple(leaving_out))
 

@@ -70,7 +70,8 @@ def reports_page(request):
     if scope is None:
         return render(request, template, context, status=400)
     query = request.GET.urlencode()
-    html, as_of = report_html(scope, teams, query, refresher(PAGE, scope, teams, query))
+    own = own_hires(request.user, scope)
+    html, as_of = report_html(scope, teams, query, refresher(PAGE, scope, teams, query, own), own)
     return render(request, template, {**context, "report_html": html, "as_of": as_of})
 
 
@@ -175,6 +176,10 @@ CSV_COLUMNS = {
 }
 
 
+# The figures drawn from a panel's feedback, left out for a reader whose own hire is in scope.
+PANEL_FIGURES = {"calibration", "agreement"}
+
+
 @never_cache
 @login_required
 def report_csv(request, name):
@@ -187,6 +192,8 @@ def report_csv(request, name):
     response["Content-Disposition"] = f'attachment; filename="teamfit-{name}.csv"'
     headers = {column: _(header) for column, header in CSV_COLUMNS[name].items()}
     rows = report_data(scope, teams)[name]
+    if name in PANEL_FIGURES and own_hires(request.user, scope):
+        rows = []  # as on the page: a hire reads nothing of how their interviewers rated them
     if name == "load":
         rows = [{**row, "over_cap": _yes_no(row["over_cap"])} for row in rows]
     write_csv(response, headers, rows)

@@ -147,6 +147,28 @@ def test_agreement_and_calibration_come_from_submitted_scorecards(
     assert offsets == {"Ana Member": 1.0, "Ben Teammate": -1.0}
 
 
+def test_a_hire_who_joined_reads_no_calibration_nor_agreement_of_a_period_with_their_hiring(
+    client, leadership, member, teammate, peer, team
+):
+    """With their panel alone in the period, each interviewer's offset said how they voted."""
+    own = ApplicationFactory(opening=OpeningFactory(team=team), candidate__email=member.email)
+    submitted(own, teammate, "team_fit", "yes")
+    submitted(own, peer, "team_fit", "no")
+    own.move_to("hired", teammate)
+
+    client.force_login(member)
+    page = client.get("/reports/")
+    csv_rows = client.get("/reports/calibration.csv").content.decode().strip().splitlines()
+    client.force_login(leadership)
+    leadership_page = client.get("/reports/")
+
+    assert "Calibration and agreement are left out: your own hiring" in page.text
+    assert "Ben Teammate" not in page.text
+    assert len(csv_rows) == 1  # the header
+    assert "Ben Teammate" in leadership_page.text
+    assert "left out: your own hiring" not in leadership_page.text
+
+
 def test_each_report_downloads_as_csv(client, leadership, team):
     moved(ApplicationFactory(opening=OpeningFactory(team=team)), "screen")
     client.force_login(leadership)
