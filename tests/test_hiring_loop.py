@@ -79,7 +79,9 @@ def test_from_the_careers_page_to_hired(
     assert prepared.status_code == 302
     offer = application.offers.get()
     with django_capture_on_commit_callbacks(execute=True):
-        sent = rita.post(reverse("offer_send", args=[application.pk, offer.pk]))
+        url = reverse("offer_send", args=[application.pk, offer.pk])
+        read = re.search(r'name="previewed" value="(\w+)"', rita.get(url).text)[1]
+        sent = rita.post(url, {"previewed": read})
     assert sent.status_code == 302
     offer_email = mailoutbox[-1]
     assert offer_email.to == ["noor@candidates.example"]

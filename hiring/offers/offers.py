@@ -1,6 +1,7 @@
 """Offers: prepared only after the team decided to hire, answered by the candidate through a
 signed link. Each move is atomic and audited; an accepted offer makes the application Hired."""
 
+import hashlib
 import zoneinfo
 from datetime import timedelta
 
@@ -160,9 +161,24 @@ def email_values(offer):
     }
 
 
+def preview(offer, by):
+    """The email `by` sends with the offer, (subject, body), as the candidate will read it."""
+    return messages.compose(
+        offer.application, EmailTemplate.Kind.OFFER, by=by, values=email_values(offer)
+    )
+
+
+def fingerprint(offer, subject, body):
+    """What the sender confirmed (the email and the terms its link shows), to tell whether it
+    changed since: a colleague edited the draft, or the team's offer template."""
+    return hashlib.sha256("\0".join([subject, body, offer.terms]).encode()).hexdigest()
+
+
 @transaction.atomic
-def send(offer, by):
-    """Send a draft to the candidate, from the offer email template, once this commits."""
+def send(offer, by, previewed=None):
+    """Send a draft to the candidate, from the offer email template, once this commits. From
+    the page that shows the email: only if it is still the one `by` read (`previewed`, its
+    fingerprint)."""
     application = _lock(offer.application)
     offer = _lock_offer(offer)
     if offer.status != Status.DRAFT:
@@ -171,6 +187,8 @@ def send(offer, by):
         raise ValidationError(NOT_TEAMS_DECISION)
     if offer.expires_at <= timezone.now() or offer.start_date <= today_for(by):
         raise ValidationError(_("This draft's dates have passed: edit them before sending."))
+    if previewed is not None and fingerprint(offer, *preview(offer, by)) != previewed:
+        raise ValidationError(_("The offer changed since you read it: read it again, then send."))
     offer.status, offer.sent_at = Status.SENT, timezone.now()
     offer.save(update_fields=["status", "sent_at"])
     _audit(offer, by)

@@ -10,8 +10,6 @@ from django.views.decorators.cache import never_cache
 
 from ..access import get_application_for_offer, get_offer_for
 from ..accounts.links import signed_link
-from ..models import EmailTemplate
-from ..outreach.messages import compose
 from ..ratelimit import limit_candidate_posts
 from . import offers
 from .forms import DeclineForm, OfferForm
@@ -64,7 +62,7 @@ def offer_send(request, application_id, offer_id):
     offer = get_offer_for(request.user, application_id, offer_id)
     if request.method == "POST":
         try:
-            offers.send(offer, request.user)
+            offers.send(offer, request.user, request.POST.get("previewed", ""))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -72,14 +70,16 @@ def offer_send(request, application_id, offer_id):
                 request,
                 _("Offer sent to %(candidate)s.") % {"candidate": offer.application.candidate},
             )
-        return redirect(offer.application)
-    subject, body = compose(
-        offer.application,
-        EmailTemplate.Kind.OFFER,
-        by=request.user,
-        values=offers.email_values(offer),
-    )
-    context = {"offer": offer, "application": offer.application, "subject": subject, "body": body}
+            return redirect(offer.application)
+        return redirect("offer_send", application_id, offer_id)  # to read again, as it is now
+    subject, body = offers.preview(offer, request.user)
+    context = {
+        "offer": offer,
+        "application": offer.application,
+        "subject": subject,
+        "body": body,
+        "previewed": offers.fingerprint(offer, subject, body),
+    }
     return render(request, "hiring/offers/offer_send.html", context)
 
 

@@ -1,5 +1,6 @@
 """The recruiter's offer pages and the candidate's answer page, through the client."""
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -224,7 +225,7 @@ def test_sending_asks_to_confirm_with_the_email_then_sends_it(
     assert Offer.objects.get().status == Status.DRAFT
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(offer_url("offer_send", draft))
+        response = client.post(offer_url("offer_send", draft), previewed(confirm))
 
     assert response.status_code == 302
     assert Offer.objects.get().status == Status.SENT
@@ -379,3 +380,28 @@ def test_answering_an_offer_takes_thirty_posts_in_ten_minutes_from_one_address(c
     assert refused.status_code == 429
     sent.refresh_from_db()
     assert sent.status == Offer.Status.SENT
+
+
+def previewed(page):
+    """What the confirmation page posts besides: the fingerprint of the email it shows."""
+    return {"previewed": re.search(r'name="previewed" value="(\w+)"', page.text)[1]}
+
+
+def test_an_offer_edited_since_it_was_read_is_not_sent_unseen(
+    client, draft, recruiter, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(recruiter)
+    confirm = client.get(offer_url("offer_send", draft))
+    draft.terms = "EUR 70,000"  # a colleague's edit, meanwhile
+    draft.save(update_fields=["terms"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(offer_url("offer_send", draft), previewed(confirm), follow=True)
+
+    assert "The offer changed since you read it" in refused.text
+    assert "EUR 70,000" in refused.text  # shown again as it is now
+    assert Offer.objects.get().status == Status.DRAFT
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(offer_url("offer_send", draft), previewed(refused))
+    assert Offer.objects.get().status == Status.SENT
