@@ -1,8 +1,8 @@
 """The organisation's admin: staff with the permissions of its role, never a superuser.
 
-In the Django admin it keeps the organisation's settings and reads its invitations, and
-nothing else: no feedback, decisions or candidates, and no way into another person's account.
-People's names, roles and active flags change on the product's own page, audited.
+In the Django admin it reads the organisation's settings and its invitations, and nothing
+else: no feedback, decisions or candidates, and no way into another person's account. The
+settings, people's names, roles and active flags change on the product's own pages, audited.
 """
 
 import pytest
