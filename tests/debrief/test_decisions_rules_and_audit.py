@@ -77,7 +77,7 @@ def test_a_rule_change_is_audited_with_who_before_and_after(team, member, teamma
     membership.cast_vote(propose(opening, member, decision_method="unanimous"), teammate, True)
 
     [event] = AuditEvent.objects.filter(action=Action.DECISION_RULE)
-    assert event.actor == member
+    assert event.actor == teammate  # whose vote carried it (the proposal names its proposer)
     assert event.details == (
         f"Change the decision rule of {opening.title} from “majority yes; quorum 2 "
         "scorecards and 1 team-fit peer; skills ≥ 2.50, team fit ≥ 2.50; one vote per "
