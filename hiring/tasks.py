@@ -94,9 +94,10 @@ def send_account_email(key, message):
 
 
 @shared_task(**SENDS_EMAIL)
-def send_session_invites(session_id, sequence, moved_from=None):
+def send_session_invites(session_id, sequence, moved_from=None, joined=()):
     """The session's invite (or cancellation) at `sequence`, once to each person; a
-    reschedule's says the start it moved from (`moved_from`, ISO 8601)."""
+    reschedule's says the start it moved from (`moved_from`, ISO 8601), except to those who
+    `joined` the session with it (user ids), whose first invite it is."""
     session = (
         InterviewSession.objects.select_related("panel__application__candidate")
         .prefetch_related("interviewers__user")
@@ -106,18 +107,26 @@ def send_session_invites(session_id, sequence, moved_from=None):
     if session is None:  # changed again since: that change sends its own
         return 0
     attendees = session_attendees(session)
+    newcomers = {seat.user.email for seat in session.interviewers.all() if seat.user_id in joined}
     return send_all(
         (
             f"invite:{session.uid}:{sequence}:{person.email}",
-            lambda person=person: session_invite(session, person, attendees, moved_from=moved_from),
+            lambda person=person: session_invite(
+                session,
+                person,
+                attendees,
+                moved_from=moved_from,
+                joined=person.email in newcomers,
+            ),
         )
         for person in attendees
     )
 
 
 @shared_task(**SENDS_EMAIL)
-def send_session_cancellations(session_id, sequence, user_ids):
-    """A cancellation for people taken off a session that goes on without them."""
+def send_session_cancellations(session_id, sequence, user_ids, freed_from=None):
+    """A cancellation for people taken off a session that goes on without them, saying the
+    start they no longer need to keep (`freed_from`, ISO 8601)."""
     session = (
         InterviewSession.objects.select_related("panel__application__candidate")
         .filter(pk=session_id, sequence=sequence)
@@ -131,7 +140,9 @@ def send_session_cancellations(session_id, sequence, user_ids):
     return send_all(
         (
             f"invite:{session.uid}:{sequence}:{person.email}",
-            lambda person=person: session_invite(session, person, [person], method="CANCEL"),
+            lambda person=person: session_invite(
+                session, person, [person], method="CANCEL", moved_from=freed_from
+            ),
         )
         for person in people
     )

@@ -154,9 +154,11 @@ def translated(language, build, *args):
         return build(*args)
 
 
-def session_invite(session, person, attendees, method=None, moved_from=None):
-    """An interview invite, or its cancellation, for one person, with the .ics attached; a
-    reschedule's says the start it moved from (`moved_from`, ISO 8601)."""
+def session_invite(session, person, attendees, method=None, moved_from=None, joined=False):
+    """An interview invite, or its cancellation, for one person, with the .ics attached. A
+    reschedule's says the start it moved from (`moved_from`, ISO 8601), unless the person
+    `joined` the session with it (their first invite); the release of someone it does without
+    says the start they no longer keep."""
     method = method or ("CANCEL" if session.cancelled_at else "REQUEST")
     if method == "REQUEST":
         template = "session_invite"
@@ -169,8 +171,8 @@ def session_invite(session, person, attendees, method=None, moved_from=None):
     context = {
         "session": session,
         "person": person,
-        "moved": session.sequence > 0,
-        "moved_from": datetime.fromisoformat(moved_from) if moved_from else None,
+        "moved": session.sequence > 0 and not joined,
+        "moved_from": datetime.fromisoformat(moved_from) if moved_from and not joined else None,
         # The candidate reads of their interview for the job, not of an interview with themselves.
         "for_candidate": is_candidate,
         # The candidate's copy carries their status link, as every email to them does.

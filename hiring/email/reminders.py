@@ -3,7 +3,8 @@
 Feedback that is still to be written (not submitted, not excused, on an open application,
 for an interview that took place) is chased on a bounded schedule, in days after the
 interview: its interviewer on days 0, 1 and 2, then weekly on days 7 and 14; the rest of the
-team from day 2, then on days 7 and 14. After day 14 nobody is chased any more: the team has
+team from day 2, then on days 7 and 14, in one email per application and day of interviews
+naming everyone still to write. After day 14 nobody is chased any more: the team has
 been told three times, and the debrief shows who is missing and lets the team excuse them.
 
 A post-hire check-in's raters who have not submitted are reminded once when it falls due and
@@ -69,13 +70,19 @@ def _overdue_feedback(now):
             "interviewer", "session", "application__candidate", "application__opening__team"
         )
     )
-    due = []
+    due, late = [], {}
     for feedback in waiting:
         days = (now - feedback.session.end).days
         if days in REMIND_ON_DAYS and feedback.interviewer.is_active:
             due.append(_reminder(feedback, days))
+        late.setdefault((feedback.application_id, feedback.session.end.date()), []).append(feedback)
+    for (_application, day), group in late.items():
+        # Counted from the day's last interview still waiting: by day 2 every interview of the
+        # day is over, and the group only shrinks (scorecards come in), so the step's first
+        # email names everyone still to write.
+        days = (now - max(feedback.session.end for feedback in group)).days
         if days in ESCALATE_ON_DAYS:
-            due.extend(_escalations(feedback, days))
+            due.extend(_escalations(group, day, days))
     return due
 
 
@@ -87,17 +94,27 @@ def _reminder(feedback, days):
     )
 
 
-def _escalations(feedback, days):
-    context = {"feedback": feedback, "days": days}
-    team = feedback.application.opening.team
+def _escalations(late, day, days):
+    """One email to each other active member of the team, naming who of `late` (the feedback
+    still to be written on one application's interviews of one `day`) they could nudge."""
+    application = late[0].application
+    # One person may owe a scorecard for each focus: named once.
+    interviewers = list(dict.fromkeys(feedback.interviewer for feedback in late))
+    others = {
+        member: [interviewer for interviewer in interviewers if interviewer != member]
+        for member in application.opening.team.active_members()
+    }
     return [
         (
-            f"overdue:{feedback.pk}:{days}:team:{member.pk}",
-            lambda member=member: email_to(
-                "feedback_escalated", member, {**context, "member": member}
+            f"escalated:{application.pk}:{day.isoformat()}:{days}:team:{member.pk}",
+            lambda member=member, missing=missing: email_to(
+                "feedback_escalated",
+                member,
+                {"application": application, "days": days, "member": member, "missing": missing},
             ),
         )
-        for member in team.active_members().exclude(pk=feedback.interviewer_id)
+        for member, missing in others.items()
+        if missing
     ]
 
 

@@ -25,6 +25,7 @@ from ..models import (
     LinkError,
     Panel,
     PoolMember,
+    Proposal,
     SessionInterviewer,
     SlotOffer,
     User,
@@ -110,11 +111,9 @@ def interviewer_pool(team):
 def join_pool(team, user, focus, trainee):
     """`user` in `team`'s pool on `focus`, as a trainee or not. A trainee becomes a full
     interviewer only by the team's vote (membership.propose_graduation), never here: the pools
-    page let a trainee graduate themselves."""
-    member, created = PoolMember.objects.get_or_create(
-        team=team, user=user, focus=focus, defaults={"trainee": trainee}
-    )
-    if not created and member.trainee and not trainee:
+    page let a trainee graduate themselves, and one taken off the pool come back as a full
+    interviewer."""
+    if not trainee and _in_training(team, user, focus):
         raise ValidationError(
             gettext(
                 "%(person)s is a trainee here: the team graduates them by its rule, from their "
@@ -122,10 +121,27 @@ def join_pool(team, user, focus, trainee):
             )
             % {"person": user}
         )
+    member, _created = PoolMember.objects.get_or_create(
+        team=team, user=user, focus=focus, defaults={"trainee": trainee}
+    )
     if member.trainee != trainee:
         member.trainee = trainee
         member.save(update_fields=["trainee"])
     return member
+
+
+def _in_training(team, user, focus):
+    """Whether `user` trains on `focus` in `team`: in its pool as a trainee, or with practice
+    scorecards there (taken off the pool since) and never graduated by the team's vote."""
+    if team.pool_members.filter(user=user, focus=focus, trainee=True).exists():
+        return True
+    practised = Feedback.all_objects.practice().filter(
+        interviewer=user, focus=focus, application__opening__team=team
+    )
+    graduated = team.proposals.filter(
+        kind=Proposal.Kind.GRADUATE, status=Proposal.Status.ACCEPTED, subject=user
+    )
+    return practised.exists() and not graduated.exists()
 
 
 def trainees_of(team):
@@ -567,15 +583,21 @@ def _place(session, entry, trainees):
     session.start, session.end = start, end
     chosen = set(entry["interviewers"])
     seats = {seat.user_id: seat for seat in session.interviewers.all()}
+    # The invites of a reschedule say when the session was before, to those invited then.
+    moved_from = before.isoformat() if before else None
     dropped = [
         seat.user_id for seat in seats.values() if seat.from_pool and seat.user_id not in chosen
     ]
     if dropped:
-        # Pool members the new time does without: off the session, told so by a cancellation.
+        # Pool members the new time does without: off the session, told so by a cancellation
+        # naming the time they no longer keep.
         session.interviewers.filter(user_id__in=dropped).delete()
         session.feedback.filter(interviewer__in=dropped, submitted_at=None, revisions=None).delete()
-        send_session_cancellations.delay_on_commit(session.pk, session.sequence, dropped)
-    for user_id in chosen - set(seats):
+        send_session_cancellations.delay_on_commit(
+            session.pk, session.sequence, dropped, moved_from
+        )
+    joined = sorted(chosen - set(seats))
+    for user_id in joined:
         seats[user_id] = SessionInterviewer.objects.create(
             session=session, user_id=user_id, from_pool=True
         )
@@ -593,9 +615,7 @@ def _place(session, entry, trainees):
     ]
     for seat in seated:
         seat.start, seat.end = start, end
-    # The invites of a reschedule say when the session was before.
-    moved_from = before.isoformat() if before else None
-    send_session_invites.delay_on_commit(session.pk, session.sequence, moved_from)
+    send_session_invites.delay_on_commit(session.pk, session.sequence, moved_from, joined)
     scorers = [
         (seat.user, session, seat.user_id in trainees)
         for seat in seated
@@ -642,6 +662,11 @@ def cancel_session(session, by):
     session = InterviewSession.objects.select_for_update().get(pk=session.pk)
     if session.cancelled_at:
         raise ValidationError(gettext("This session is already cancelled."))
+    if session.start is None:
+        # Nobody was invited to it: there is no time to free, nor anyone to tell.
+        raise ValidationError(
+            gettext("This session is not booked: edit the panel to change its sessions.")
+        )
     session.cancelled_at = timezone.now()
     session.sequence += 1
     session.save(update_fields=["cancelled_at", "sequence"])
@@ -653,8 +678,7 @@ def cancel_session(session, by):
         by,
         application.opening.team,
         application,
-        details=session.get_focus_display()
-        + (f" {zones.instant_text(session.start)}" if session.start else ", not booked"),
+        details=f"{session.get_focus_display()} {zones.instant_text(session.start)}",
     )
     # Practice scorecards too: nobody started them.
     Feedback.all_objects.filter(session=session, submitted_at=None, revisions=None).delete()
@@ -687,6 +711,9 @@ def cancel_panel(panel, by):
 
 @transaction.atomic
 def offer_to_candidate(panel, payloads, by):
+    """Offer the candidate the options `payloads` through a link emailed to them. The same
+    offer made again a moment later (a double click, the back button) is the first one: no
+    second email, and the first link keeps working."""
     if not payloads:
         raise ValidationError(gettext("Choose at least one option to offer."))
     # Under the panel's lock, so its created_at orders it among the panel's bookings.
@@ -700,6 +727,9 @@ def offer_to_candidate(panel, payloads, by):
         )
     if len(upcoming_options(payloads)) < len(payloads):
         raise ValidationError(gettext("One of these times has passed: find times again."))
+    offered = _offered_just_now(panel, payloads, by)
+    if offered:
+        return offered
     offer = SlotOffer.objects.create(panel=panel, options=payloads, created_by=by)
     # The organisation's (or the team's) invitation, on the application's timeline.
     messages.queue_email(
@@ -709,6 +739,22 @@ def offer_to_candidate(panel, payloads, by):
         values={"schedule_expires": offer.expires_at},
     )
     return offer
+
+
+def _offered_just_now(panel, payloads, by):
+    """The panel's latest offer if `by` made it a moment ago with these very options and the
+    candidate has neither picked from it nor proposed times since; else None."""
+    latest = panel.offers.first()
+    if (
+        latest is None
+        or latest.used_at
+        or latest.created_by_id != by.pk
+        or latest.options != payloads
+        or latest.created_at < timezone.now() - messages.SENT_TWICE_WITHIN
+        or panel.candidate_windows.filter(created_at__gte=latest.created_at).exists()
+    ):
+        return None
+    return latest
 
 
 def offers_made(panel, limit=5):
@@ -760,6 +806,11 @@ def offer_for_link(token):
 
 
 def _check_current(offer):
+    # The candidate withdrew (or the team closed the application): nothing is to be booked.
+    if offer.panel.application.is_closed:
+        raise LinkError(
+            gettext("This application is closed. Write to the recruiter who contacted you.")
+        )
     if offer.panel.offers.filter(created_at__gt=offer.created_at).exists():
         raise LinkError(
             gettext("This link was replaced by a newer one. Use the latest one we sent you.")
@@ -793,9 +844,12 @@ def candidate_pick(offer, index):
     went meanwhile (the others may remain).
     """
     with transaction.atomic():
-        # Checked under the panel's lock: a booking or a newer offer can't slip in meanwhile.
+        # Checked under the panel's lock, a booking or a newer offer can't slip in meanwhile;
+        # and under the application's, a withdrawal (which takes only that one) can't either.
         _lock_panel(offer.panel_id)
+        application = _lock_application(offer.panel_id)
         offer = SlotOffer.objects.select_related("panel").get(pk=offer.pk)
+        offer.panel.application = application
         offer.check_unused()
         _check_current(offer)
         if not 0 <= index < len(offer.options):

@@ -1,4 +1,5 @@
 import itertools
+import re
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 
@@ -16,9 +17,20 @@ from ..widgets import DateInput, ModelCheckboxesField
 from . import availability
 
 
+class FeedUrlField(forms.URLField):
+    """A calendar feed's address; webcal://, which iCloud and Outlook hand out, is the same feed
+    over https://."""
+
+    def to_python(self, value):
+        scheme, separator, rest = str(value or "").strip().partition("://")
+        if separator and scheme.lower() == "webcal":
+            value = f"https://{rest}"
+        return super().to_python(value)
+
+
 class AvailabilityForm(forms.ModelForm):
     time_zone = TimeZoneField(label=gettext_lazy("Time zone"))
-    calendar_feed_url = forms.URLField(
+    calendar_feed_url = FeedUrlField(
         label=gettext_lazy("Calendar feed (.ics URL)"),
         required=False,
         assume_scheme="https",
@@ -49,13 +61,25 @@ class AvailabilityForm(forms.ModelForm):
         return url
 
 
+# A clock time as the working hours take it, HH:MM. time.fromisoformat() also took seconds,
+# fractions, "T09" and UTC offsets: SQLite refused an offset (a 500), PostgreSQL dropped it.
+CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+
+
+def _clock(text):
+    found = CLOCK.fullmatch(text.strip())
+    if found is None:
+        raise ValueError(f"Not a time like 09:00: {text!r}")
+    return time(int(found[1]), int(found[2]))
+
+
 def parse_ranges(text):
     """ "09:00-12:00, 13:00-17:30" as [(time, time), ...]; ValidationError says what is wrong."""
     ranges = []
     for part in filter(None, (p.strip() for p in text.split(","))):
         try:
-            start_text, end_text = (t.strip() for t in part.split("-"))
-            start, end = time.fromisoformat(start_text), time.fromisoformat(end_text)
+            start_text, end_text = part.split("-")
+            start, end = _clock(start_text), _clock(end_text)
         except ValueError as error:
             raise forms.ValidationError(
                 gettext("“%(part)s” is not a range like 09:00-17:00.") % {"part": part}

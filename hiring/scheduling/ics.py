@@ -1191,7 +1191,8 @@ def _address(person: Person) -> icalendar.vCalAddress:
 
 
 def invite_attachment_content_type(method: str) -> str:
-    """The MIME type of an invite attachment; mail clients act on the method parameter."""
+    """The MIME type of an invite attachment; mail clients act on the method parameter. No
+    charset: Django adds the message's own to every text attachment."""
     if method not in _STATUS_FOR_METHOD:
         raise ValueError(f"Unsupported iTIP method {method!r}: use REQUEST or CANCEL.")
-    return f'text/calendar; charset="utf-8"; method={method}'
+    return f"text/calendar; method={method}"

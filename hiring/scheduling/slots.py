@@ -136,7 +136,7 @@ def find_options(
     limit: int = 10,
 ) -> list[Option]:
     """Up to `limit` ways to place every session, best first, one per start time if possible."""
-    requests = tuple(requests)
+    requests = _pools_apart(requests)
     _check_arguments(requests, start, end, step)
     if not requests or limit <= 0:
         return []
@@ -352,6 +352,17 @@ def _pool(request: SessionRequest) -> tuple[int, ...]:
     return tuple(pid for pid in _dedupe(request.pool_ids) if pid not in fixed)
 
 
+def _pools_apart(requests: Iterable[SessionRequest]) -> tuple[SessionRequest, ...]:
+    """The requests without anyone in a pool who is named in, or shadows, another session: the
+    candidate meets each person once."""
+    requests = tuple(requests)
+    fixed = {pid for request in requests for pid in _fixed(request)}
+    return tuple(
+        replace(request, pool_ids=tuple(pid for pid in request.pool_ids if pid not in fixed))
+        for request in requests
+    )
+
+
 def _possible_starts(request: SessionRequest, calendars, window: list[Span]) -> list[Span]:
     """Starts where everyone fixed is free and enough of the pool is, ignoring caps."""
     common = window
@@ -400,7 +411,12 @@ class _Panel:
             return ()
         if not request.pool_count:
             return ((),)
-        members = [pid for pid in _pool(request) if self._can_take(pid, start, end)]
+        # Nobody seated in another session: _pools_apart() left out whom the others name,
+        # this leaves out whom they took from their pools.
+        seated = {pid for session in self.sessions for pid in session.interviewer_ids}
+        members = [
+            pid for pid in _pool(request) if pid not in seated and self._can_take(pid, start, end)
+        ]
         members.sort(key=lambda pid: (self._load(pid, start), pid))
         spare = [pid for pid in members if pid not in later][: request.pool_count]
         members = [pid for pid in members if pid in later or pid in spare]
@@ -411,7 +427,8 @@ class _Panel:
         return _dedupe((*request.interviewer_ids, *chosen, *request.shadow_ids))
 
     def reach(self, index: int, start: datetime, chosen: tuple[int, ...], later: frozenset[int]):
-        """What staffing session `index` this way would take of the weekly room of `later`."""
+        """What staffing session `index` this way would take of `later`: their weekly room, and
+        those of the later pools it seats."""
         request = self.requests[index]
         people = later.intersection((*request.interviewer_ids, *chosen, *request.shadow_ids))
         return frozenset((pid, self.calendars[pid].week(start)) for pid in people)
@@ -437,8 +454,13 @@ class _Panel:
         calendar = self.calendars[pid]
         if not calendar.is_free(start, end):
             return False
+        # Someone named in two sessions keeps their buffer between them, as around any other
+        # interview of theirs.
+        buffer = calendar.person.buffer
         for session in self.sessions:
-            if pid in session.interviewer_ids and session.start < end and start < session.end:
+            if pid in session.interviewer_ids and (
+                session.start - buffer < end and start < session.end + buffer
+            ):
                 return False
         week = calendar.week(start)
         return calendar.has_room(week, self.taken[pid, week])
@@ -476,15 +498,16 @@ class _Search:
     several, over start times; the first whole panel found is the most preferred.
 
     Sessions never overlap, so one session's staffing reaches the later ones only through
-    the weekly caps of people they share: staffings that leave those the same weekly room
-    lead to the same outcome, and only one of them is tried. Times come earliest first, and a
-    later start only narrows what can follow, so that holds across a session's times too.
+    the weekly caps of people they share and through the members of their pools it seats,
+    whom they can no longer take: staffings that take the same of those lead to the same
+    outcome, and only one of them is tried. Times come earliest first, and a later start only
+    narrows what can follow, so that holds across a session's times too.
     """
 
     def __init__(self, panel: _Panel, order: tuple[int, ...], later, times):
         self.panel = panel
         self.order = order
-        self.later = later  # per depth, the capped people of the sessions after it
+        self.later = later  # per depth, who the sessions after it can feel (_felt_later)
         self.times = times  # (panel, depth) -> the starts session order[depth] may take
         self.budget = MAX_STAFFINGS
 
@@ -510,17 +533,21 @@ class _Search:
         return False
 
 
-def _later_capped(requests, calendars, order: tuple[int, ...]) -> list[frozenset[int]]:
-    """Per position in `order`, the people of the sessions after it who have a weekly cap."""
-    return [
-        frozenset(
+def _felt_later(requests, calendars, order: tuple[int, ...]) -> list[frozenset[int]]:
+    """Per position in `order`, the people through whom a staffing there reaches the sessions
+    after it: theirs with a weekly cap, and the members of their pools (whom it may seat)."""
+    felt = []
+    for depth in range(len(order)):
+        after = [requests[index] for index in order[depth + 1 :]]
+        pooled = {pid for request in after for pid in _pool(request)}
+        capped = {
             pid
-            for index in order[depth + 1 :]
-            for pid in (*_fixed(requests[index]), *_pool(requests[index]))
+            for request in after
+            for pid in _fixed(request)
             if calendars[pid].person.weekly_cap is not None
-        )
-        for depth in range(len(order))
-    ]
+        }
+        felt.append(frozenset(pooled | capped))
+    return felt
 
 
 def _back_to_back(requests, calendars, starts, step) -> Iterator[_Panel]:
@@ -549,7 +576,7 @@ def _block(order, requests, calendars, starts, step) -> Iterator[_Panel]:
         block = shifted if block is None else _intersect(block, shifted)
         offsets.append(offset)
         offset += requests[index].duration
-    later = _later_capped(requests, calendars, order)
+    later = _felt_later(requests, calendars, order)
     for moment in _aligned(block, step):
         panel = _Panel(requests, calendars)
         if _Search(panel, order, later, _offsets_from(moment, offsets)).run():
@@ -563,7 +590,7 @@ def _offsets_from(moment: datetime, offsets: list[timedelta]):
 def _in_order(requests, calendars, starts, step) -> Iterator[_Panel]:
     """Panels with the sessions in the given order, each as soon as it can follow."""
     order = tuple(range(len(requests)))
-    later = _later_capped(requests, calendars, order)
+    later = _felt_later(requests, calendars, order)
     for first in _aligned(starts[0], step):
         panel = _Panel(requests, calendars)
         if _Search(panel, order, later, _following(first, starts, step)).run():
@@ -663,7 +690,7 @@ def explain(
     """Why find_options() finds no time between `start` and `end`, and what would find one: up
     to `swaps` pool members in a blocker's place, a search on to `later`, sessions on separate
     days, times outside the candidate's windows. `interviewers` must cover `later` too."""
-    requests = tuple(requests)
+    requests = _pools_apart(requests)
     _check_arguments(requests, start, end, step)
     window, calendars = _horizon(requests, interviewers, start, end, candidate_windows)
 

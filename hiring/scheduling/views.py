@@ -428,10 +428,11 @@ def _moved_message(moves):
 @login_required
 @require_POST
 def panel_offer(request, application_id):
-    application = get_application_for_pipeline(request.user, application_id)
+    panel = get_panel_for_pipeline(request.user, application_id)
+    application = panel.application
     try:
         options = [_signed_option(value) for value in request.POST.getlist("option")]
-        booking.offer_to_candidate(application.panel, options, request.user)
+        booking.offer_to_candidate(panel, options, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -480,6 +481,8 @@ def candidate_schedule(request, offer, token):
     portal_status.remember_language(offer.panel.application.candidate, request)
     options = booking.upcoming_options(offer.options)
     if request.method == "POST" and "pick" in request.POST:
+        # Before the pick: the invites it sends read the zone the candidate picked in.
+        zone_name = _remember_zone(request, offer)
         try:
             booking.candidate_pick(offer, int(request.POST["pick"]))
         except (ValueError, ValidationError):
@@ -494,7 +497,6 @@ def candidate_schedule(request, offer, token):
                 else _("That time was just taken. These are still free.")
             )
             return _candidate_page(request, offer, options, 409, error)
-        zone_name = _remember_zone(request, offer)
         application = offer.panel.application
         context = {
             "offer": offer,

@@ -51,3 +51,14 @@ def test_reminders_go_out(broken_names, member, recruiter, mailoutbox):
         mailoutbox[0].subject
         == "Reminder: interview with Cora Candi date Jr, Mon 4 Mar, 09:00 London time"
     )
+
+
+def test_the_invite_names_its_charset_once(broken_names, member, recruiter, mailoutbox):
+    session = booked_panel(broken_names, [member], recruiter).sessions.get()
+
+    send_session_invites.delay(session.pk, session.sequence)
+
+    for message in mailoutbox:
+        raw = message.message().as_bytes()
+        [header] = [line for line in raw.splitlines() if line.startswith(b"Content-Type: text/cal")]
+        assert header == b'Content-Type: text/calendar; method="REQUEST"; charset="utf-8"'

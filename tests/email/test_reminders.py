@@ -117,6 +117,28 @@ def test_overdue_feedback_reminds_daily_and_then_the_team(
     assert send_due(now=END + timedelta(days=2, hours=3)) == 0
 
 
+def test_the_team_hears_once_per_step_of_everyone_still_to_write(
+    application, member, teammate, peer, third, recruiter, mailoutbox
+):
+    """As reported: one email per missing scorecard, three with the same subject to one
+    person, again on days 7 and 14."""
+    booked_panel(application, [member, teammate, peer], recruiter)
+
+    for day in (2, 7, 14):
+        mailoutbox.clear()
+        send_due(now=END + timedelta(days=day, hours=1))
+        send_due(now=END + timedelta(days=day, hours=3))  # beat polls again
+
+        escalations = {m.to[0]: m for m in mailoutbox if "late" in m.subject}
+        assert len(escalations) == len([m for m in mailoutbox if "late" in m.subject]) == 4
+        body = escalations[third.email].body
+        assert "These interviewers have not submitted their feedback on Cora Candidate" in body
+        assert "- Ana Member\n- Ben Teammate\n- Cai Peer\n" in body
+        # Each interviewer hears of the other two.
+        assert "Ana Member" not in escalations[member.email].body.partition("\n")[2]
+        assert "- Ben Teammate\n- Cai Peer\n" in escalations[member.email].body
+
+
 def test_only_the_interviewers_without_feedback_are_chased(
     application, member, teammate, recruiter, mailoutbox
 ):

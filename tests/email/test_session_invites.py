@@ -1,18 +1,43 @@
 """Interview invites say when an interview moved: from its first reschedule (SEQUENCE 1) on."""
 
+from datetime import timedelta
+
 import icalendar
 import pytest
 from django.conf import settings
 
+from hiring.models import BusyBlock, PoolMember
+from hiring.scheduling import booking
 from hiring.tasks import send_session_invites
-from tests.email.helpers import booked_panel, rebook
-from tests.factories import ApplicationFactory
+from tests.email.helpers import MONDAY, booked_panel, rebook
+from tests.factories import ApplicationFactory, UserFactory, nine_to_five
+
+TUESDAY = MONDAY + timedelta(days=1)
 
 
 @pytest.fixture
 def panel(team, member, recruiter):
     application = ApplicationFactory(opening__team=team, candidate__name="Cora Candidate")
     return booked_panel(application, [member], recruiter)
+
+
+@pytest.fixture
+def application_with_pool(team, member, recruiter):
+    """A panel of Ana and one of a team-fit pool of two, not booked yet, and the two."""
+    pool = [UserFactory(display_name=name) for name in ("Cai Peer", "Dan Peer")]
+    for user in pool:
+        team.memberships.create(user=user)
+        PoolMember.objects.create(team=team, user=user, focus="team_fit")
+    nine_to_five(member, *pool)
+    application = ApplicationFactory(opening__team=team, candidate__name="Cora Candidate")
+    session = {"focus": "team_fit", "duration_minutes": 60, "interviewers": [member]}
+    panel = booking.create_panel(application, recruiter, [{**session, "pool_count": 1}])
+    return panel, *pool
+
+
+def option_on(panel, day):
+    [option, *_] = booking.find_options(panel, day, day + timedelta(days=1))
+    return option
 
 
 def test_the_first_booking_is_not_a_move(panel, mailoutbox):
@@ -81,3 +106,34 @@ def test_only_the_candidates_copy_carries_their_status_link(panel, member, mailo
         f"Where your application stands: {settings.SITE_URL}{link}\n"
     )
     assert "/status/" not in by_person[member.email]
+
+
+def test_a_reschedule_invites_who_the_pool_adds_and_tells_who_it_releases_when(
+    application_with_pool, member, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """As reported: the newcomer read "Updated: ... has moved", the one released not which
+    time they no longer keep."""
+    panel, first, second = application_with_pool
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.book(panel, option_on(panel, MONDAY), recruiter)
+    [taken] = panel.sessions.get().interviewers.filter(from_pool=True)
+    goes = taken.user
+    stays = second if goes == first else first
+    # Busy on Tuesday: the other one takes their place.
+    BusyBlock.objects.create(user=goes, start=TUESDAY, end=TUESDAY + timedelta(days=1))
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.book(panel, option_on(panel, TUESDAY), recruiter)
+
+    by_person = {message.to[0]: message for message in mailoutbox}
+    newcomer, released = by_person[stays.email], by_person[goes.email]
+    assert newcomer.subject == "Interview with Cora Candidate, Tue 5 Mar, 09:00 London time"
+    assert "moved" not in newcomer.body
+    assert released.subject == (
+        "No longer needed: interview with Cora Candidate, Mon 4 Mar, 09:00 London time"
+    )
+    assert "You no longer need to keep Monday 4 March 2030, 09:00 London time free" in (
+        released.body
+    )
+    assert by_person[member.email].subject.startswith("Updated: ")

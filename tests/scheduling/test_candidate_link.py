@@ -10,7 +10,8 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
-from hiring.models import CandidateWindow, SessionInterviewer, SlotOffer, WorkingHours
+from hiring.models import CandidateWindow, LinkError, SessionInterviewer, SlotOffer, WorkingHours
+from hiring.portal import status as portal_status
 from hiring.scheduling import booking
 from hiring.scheduling.views import OPTION_SALT
 from tests.factories import ApplicationFactory, at_once, field_errors, team_fit_panel
@@ -140,6 +141,19 @@ def test_picking_an_option_books_it(
         assert str(calendar.walk("VEVENT")[0]["UID"]) == session.uid
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_invites_read_the_zone_the_candidate_picked_in(client, link, application, mailoutbox):
+    """As reported: the page showed Los Angeles time, the invites (sent as the booking
+    commits) the zone stored before."""
+    response = client.post(link, {"pick": "1", "tz": "America/Los_Angeles"})
+
+    assert "01:00–02:00 Los Angeles time" in response.text
+    [invite] = [m for m in mailoutbox if m.to == [application.candidate.email] and m.attachments]
+    assert invite.subject.endswith("Tue 5 Mar, 01:00 Los Angeles time")
+    application.candidate.refresh_from_db()
+    assert application.candidate.time_zone == "America/Los_Angeles"
+
+
 def test_a_pick_that_is_not_offered_is_refused(client, link, offer, panel):
     response = client.post(link, {"pick": "7"})
 
@@ -239,6 +253,54 @@ def test_a_booking_since_the_offer_withdraws_its_link(client, link, panel, recru
         assert "This interview is already booked." in response.text
     session = panel.sessions.get()
     assert (session.start, session.sequence) == (TUESDAY.replace(hour=9), 0)
+
+
+def test_a_withdrawn_candidates_link_books_nothing(client, link, offer, panel, application):
+    portal_status.withdraw(application)
+
+    for response in (client.get(link), client.post(link, {"pick": "0"})):
+        assert response.status_code == 410
+        assert "This application is closed. Write to the recruiter who contacted you." in (
+            response.text
+        )
+    assert panel.sessions.get().start is None
+
+
+def test_a_withdrawal_while_the_candidate_picks_books_nothing(offer, panel, application):
+    """The link was checked as the page opened; the pick checks again under the locks."""
+    opened = booking.offer_for_link(offer.get_absolute_url().split("/")[-2])
+    portal_status.withdraw(application)
+
+    with pytest.raises(LinkError, match="This application is closed."):
+        booking.candidate_pick(opened, 0)
+
+    assert panel.sessions.get().start is None
+
+
+def test_the_same_offer_sent_twice_is_sent_once(
+    client, panel, application, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """As reported: a double click sent two emails, and the first link was already replaced."""
+    options = [first_option_on(panel, MONDAY), first_option_on(panel, TUESDAY)]
+    signed = [signing.dumps(option, salt=OPTION_SALT, compress=True) for option in options]
+    client.force_login(recruiter)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        responses = [
+            client.post(
+                f"/applications/{application.pk}/panel/offer/", {"option": signed}, follow=True
+            )
+            for _ in range(2)
+        ]
+
+    for response in responses:
+        assert "2 options sent to Cora Candidate." in response.text
+    [offer] = SlotOffer.objects.all()
+    [email] = mailoutbox
+    [token] = re.findall(r"/schedule/([^/\s]+)/", email.body)
+    assert booking.offer_for_link(token) == offer
+    # Other options are a new offer.
+    assert booking.offer_to_candidate(panel, options[:1], recruiter) != offer
 
 
 def test_a_link_picked_from_replaces_the_older_links(client, link, panel, recruiter):

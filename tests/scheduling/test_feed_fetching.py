@@ -384,7 +384,13 @@ def test_a_slow_feed_is_given_up_and_the_next_one_refreshed(server, monkeypatch)
 
 @pytest.mark.parametrize(
     "url",
-    ["http://127.0.0.1/calendar.ics", "http://[::1]/x.ics", "http://169.254.169.254/", "ftp://x/"],
+    [
+        "http://127.0.0.1/calendar.ics",
+        "http://[::1]/x.ics",
+        "http://169.254.169.254/",
+        "ftp://x/",
+        "webcal://127.0.0.1/calendar.ics",
+    ],
 )
 def test_the_availability_page_refuses_a_feed_inside_beside_the_field(client, member, url):
     client.force_login(member)
@@ -403,3 +409,22 @@ def test_the_availability_page_refuses_a_feed_inside_beside_the_field(client, me
     assert 'id="id_calendar_feed_url_error"' in response.text
     member.refresh_from_db()
     assert member.calendar_feed_url == ""
+
+
+def test_a_webcal_feed_is_taken_as_https(client, member):
+    """What iCloud and Outlook hand out; it was "Enter a valid URL."."""
+    client.force_login(member)
+
+    response = client.post(
+        reverse("availability_settings"),
+        {
+            "time_zone": "Europe/London",
+            "buffer_minutes": "10",
+            "weekly_interview_cap": "5",
+            "calendar_feed_url": "WebCal://93.184.215.14/home/calendar.ics",
+        },
+    )
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.calendar_feed_url == "https://93.184.215.14/home/calendar.ics"

@@ -108,11 +108,7 @@ def test_an_invite_refuses_other_methods_and_bad_times():
 
 
 def test_the_attachment_content_type_names_the_method():
-    assert invite_attachment_content_type("REQUEST") == (
-        'text/calendar; charset="utf-8"; method=REQUEST'
-    )
-    assert invite_attachment_content_type("CANCEL") == (
-        'text/calendar; charset="utf-8"; method=CANCEL'
-    )
+    assert invite_attachment_content_type("REQUEST") == ("text/calendar; method=REQUEST")
+    assert invite_attachment_content_type("CANCEL") == ("text/calendar; method=CANCEL")
     with pytest.raises(ValueError, match="REQUEST or CANCEL"):
         invite_attachment_content_type("REPLY")

@@ -23,8 +23,8 @@ def panel(application, member, teammate, recruiter):
     """Two sessions, so one can be cancelled while the other still holds its time."""
     nine_to_five(member, teammate)
     sessions = [
-        {"focus": focus, "duration_minutes": 45, "interviewers": [member, teammate]}
-        for focus in ("skills", "team_fit")
+        {"focus": focus, "duration_minutes": 45, "interviewers": [person]}
+        for focus, person in (("skills", member), ("team_fit", teammate))
     ]
     return booking.create_panel(application, recruiter, sessions)
 

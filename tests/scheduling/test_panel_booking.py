@@ -157,7 +157,7 @@ def test_booking_a_listed_option_sends_invites(
     assert (session.start, session.end) == (MONDAY.replace(hour=9), MONDAY.replace(hour=10))
     assert set(session.interviewers.values_list("start", flat=True)) == {session.start}
     assert sorted(invites(mailoutbox)) == sorted(
-        (email, "REQUEST", session.uid, 'text/calendar; charset="utf-8"; method=REQUEST')
+        (email, "REQUEST", session.uid, "text/calendar; method=REQUEST")
         for email in (member.email, teammate.email, application.candidate.email)
     )
     page = client.get(url("panel", application)).text
@@ -334,9 +334,44 @@ def test_cancelling_a_session_sends_cancellations(
     assert session.cancelled_at is not None
     assert not SessionInterviewer.objects.exclude(start=None).exists()
     assert sorted(invites(mailoutbox)) == sorted(
-        (email, "CANCEL", session.uid, 'text/calendar; charset="utf-8"; method=CANCEL')
+        (email, "CANCEL", session.uid, "text/calendar; method=CANCEL")
         for email in (member.email, teammate.email, application.candidate.email)
     )
+
+
+def test_cancelling_a_session_not_booked_is_refused(
+    panel, application, recruiter, signed_in, mailoutbox, django_capture_on_commit_callbacks
+):
+    """As reported: it was marked cancelled, audited "not booked", then a 500 from the
+    invite task, whose cancellation never went out."""
+    session = panel.sessions.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(recruiter).post(url("session_cancel", application, session.pk))
+
+    assert response.status_code == 302
+    assert response.url == url("panel", application)
+    assert messages_of(response) == [
+        "This session is not booked: edit the panel to change its sessions."
+    ]
+    session.refresh_from_db()
+    assert (session.cancelled_at, session.sequence) == (None, 0)
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.PANEL_CANCELLED).exists()
+    assert mailoutbox == []
+
+
+def test_offering_times_of_a_panel_deleted_meanwhile_is_a_404(
+    panel, application, member, recruiter, signed_in, mailoutbox
+):
+    client = signed_in(recruiter)
+    [first, *_] = listed_options(client, application)
+    booking.delete_panel(panel, member)
+
+    response = client.post(url("panel_offer", application), {"option": first})
+
+    assert response.status_code == 404
+    assert not SlotOffer.objects.exists()
+    assert mailoutbox == []
 
 
 def test_offering_two_options_emails_the_candidate_a_link(

@@ -7,7 +7,8 @@ from time import process_time
 import pytest
 from django.urls import reverse
 
-from hiring.models import InterviewSession, Panel, PoolMember, SessionInterviewer
+from hiring.models import InterviewSession, Panel, PoolMember, Proposal, SessionInterviewer
+from scorecards import scoring
 from tests.factories import field_errors, management, url
 
 # Building a panel -----------------------------------------------------------------------------
@@ -336,6 +337,51 @@ def test_the_pools_page_never_graduates_a_trainee(team, member, teammate, signed
     assert response.status_code == 400
     assert "the team graduates them by its rule" in field_errors(response.text, "trainee")
     assert PoolMember.objects.get().trainee
+
+
+def test_a_trainee_taken_off_the_pool_comes_back_as_a_trainee(
+    team, member, teammate, application, signed_in
+):
+    """As reported: removed, then added again without the box ticked, a trainee was a full
+    interviewer without the team's vote."""
+    trainee = PoolMember.objects.create(team=team, user=teammate, focus="skills", trainee=True)
+    scoring.assign(application, teammate, "skills", assigned_by=teammate, practice=True)
+    client = signed_in(teammate)
+    client.post(reverse("pool_remove", args=[team.pk, trainee.pk]))
+
+    response = client.post(
+        reverse("pools", args=[team.pk]), {"user": teammate.pk, "focus": "skills"}
+    )
+
+    assert response.status_code == 400
+    assert "the team graduates them by its rule" in field_errors(response.text, "trainee")
+    assert not PoolMember.objects.exists()
+    # As a trainee again, or on a focus they never practised, they are welcome.
+    for data in ({"trainee": "on", "focus": "skills"}, {"focus": "team_fit"}):
+        client.post(reverse("pools", args=[team.pk]), {"user": teammate.pk, **data})
+    assert sorted(PoolMember.objects.values_list("focus", "trainee")) == [
+        ("skills", True),
+        ("team_fit", False),
+    ]
+
+
+def test_a_graduated_trainee_comes_back_as_a_full_interviewer(
+    team, member, teammate, application, signed_in
+):
+    scoring.assign(application, teammate, "skills", assigned_by=teammate, practice=True)
+    team.proposals.create(
+        kind=Proposal.Kind.GRADUATE,
+        status=Proposal.Status.ACCEPTED,
+        proposed_by=member,
+        subject=teammate,
+    )
+
+    response = signed_in(member).post(
+        reverse("pools", args=[team.pk]), {"user": teammate.pk, "focus": "skills"}
+    )
+
+    assert response.status_code == 302
+    assert not PoolMember.objects.get(user=teammate).trainee
 
 
 def test_only_team_members_join_a_pool(team, member, outsider, signed_in):

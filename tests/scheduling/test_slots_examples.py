@@ -145,6 +145,47 @@ def test_pool_never_repeats_a_required_interviewer():
     assert options[0].sessions[0].interviewer_ids == (1, 2)
 
 
+def test_a_pool_never_seats_someone_another_session_names():
+    # Person 1, named in session 0, is the least loaded of the pool: session 1 takes 2 all the
+    # same, or the candidate would meet 1 twice.
+    busier = person(2, interviews=(meeting(utc(3, 4, 9)),))
+    requests = [session(1), SessionRequest(HOUR, pool_ids=(1, 2), pool_count=1)]
+
+    options = find(requests, [person(1), busier], utc(3, 3), utc(3, 4), limit=5)
+
+    assert options
+    for option in options:
+        assert {s.index: s.interviewer_ids for s in option.sessions} == {0: (1,), 1: (2,)}
+
+
+def test_two_pools_never_seat_the_same_person():
+    # Person 1 is the least loaded, even once seated in one of the sessions.
+    busier = person(2, interviews=(meeting(utc(3, 4, 9)), meeting(utc(3, 4, 11))))
+    pool = SessionRequest(HOUR, pool_ids=(1, 2), pool_count=1)
+
+    options = find([pool, pool], [person(1), busier], utc(3, 3), utc(3, 4), limit=5)
+
+    assert options
+    for option in options:
+        first, second = option.sessions
+        assert {first.interviewer_ids, second.interviewer_ids} == {(1,), (2,)}
+
+
+def test_someone_named_in_two_sessions_keeps_their_buffer_between_them():
+    buffered = person(1, buffer=MINUTES_15)
+
+    options = find(
+        [session(1), session(1)], [buffered], utc(3, 3), utc(3, 4), back_to_back=False, limit=1
+    )
+    back_to_back = find([session(1), session(1)], [buffered], utc(3, 3), utc(3, 4))
+
+    assert [(s.start, s.end) for s in options[0].sessions] == [
+        (utc(3, 3, 9), utc(3, 3, 10)),
+        (utc(3, 3, 10, 15), utc(3, 3, 11, 15)),
+    ]
+    assert back_to_back == []
+
+
 def test_pool_alternatives_do_not_crowd_out_other_start_times():
     pool = [person(pid) for pid in (2, 3, 4)]
     request = SessionRequest(HOUR, pool_ids=(2, 3, 4), pool_count=1)

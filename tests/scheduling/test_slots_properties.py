@@ -160,6 +160,11 @@ def within_windows(world, start, end):
     return all(any(w.start <= q < w.end for w in windows) for q in quarters(start, end))
 
 
+def kept_apart(person, a, b):
+    """Whether `person`'s two sessions `a` and `b` keep their buffer between them."""
+    return not overlaps(a.start, a.end, b.start - person.buffer, b.end + person.buffer)
+
+
 def assert_valid(option, world, back_to_back):
     requests, people = world["requests"], world["people"]
     for placed in option.sessions:
@@ -169,6 +174,9 @@ def assert_valid(option, world, back_to_back):
         assert set(request.interviewer_ids) | set(request.shadow_ids) <= set(ids)
         chosen = set(ids) - set(request.interviewer_ids) - set(request.shadow_ids)
         assert chosen <= set(request.pool_ids)
+        # Whom a pool gives, the candidate meets in this session only.
+        others = [other for other in option.sessions if other is not placed]
+        assert not any(chosen & set(other.interviewer_ids) for other in others)
         assert len(chosen) == request.pool_count
         assert placed.end - placed.start == request.duration
         assert world["start"] <= placed.start
@@ -186,8 +194,9 @@ def assert_valid(option, world, back_to_back):
         assert cap is None or interviews_in(people[pid], week) + count <= cap
     for a, b in pairwise(option.sessions):
         assert b.start >= a.end
-        if set(a.interviewer_ids) & set(b.interviewer_ids):
-            assert not overlaps(a.start, a.end, b.start, b.end)
+    for a, b in combinations(option.sessions, 2):
+        for pid in set(a.interviewer_ids) & set(b.interviewer_ids):
+            assert kept_apart(people[pid], a, b)
     # Back to back, only the block's start is on the step; the rest follow without a gap.
     assert (option.start - EPOCH) % world["step"] == timedelta(0)
     indexes = [placed.index for placed in option.sessions]
@@ -291,6 +300,7 @@ def pool_worlds(draw, max_sessions):
 def feasible_starts(world, back_to_back):
     """Every start of a valid panel, found by trying every arrangement."""
     requests, people, step = world["requests"], world["people"], world["step"]
+    named = {pid for r in requests for pid in (*r.interviewer_ids, *r.shadow_ids)}
     orders = permutations(range(len(requests))) if back_to_back else [range(len(requests))]
     orders = [tuple(order) for order in orders]
     attends = {}
@@ -299,6 +309,10 @@ def feasible_starts(world, back_to_back):
         """Whether the last session placed keeps every constraint; the ones before it did."""
         last = placed[-1]
         for pid in last.interviewer_ids:
+            if not all(
+                kept_apart(people[pid], s, last) for s in placed[:-1] if pid in s.interviewer_ids
+            ):
+                return False
             key = (pid, last.start, last.end)
             if key not in attends:
                 attends[key] = can_attend(people[pid], last.start, last.end)
@@ -326,8 +340,9 @@ def feasible_starts(world, back_to_back):
         if len(placed) == len(order):
             return True
         request = requests[order[len(placed)]]
-        fixed = (*request.interviewer_ids, *request.shadow_ids)
-        pool = [pid for pid in dict.fromkeys(request.pool_ids) if pid not in fixed]
+        # Nobody a session names or has shadow, nor anyone seated already, comes from a pool.
+        seated = {pid for s in placed for pid in s.interviewer_ids}
+        pool = [pid for pid in dict.fromkeys(request.pool_ids) if pid not in named | seated]
         for start in starts_after(placed, moment):
             for chosen in combinations(pool, request.pool_count):
                 ids = tuple(dict.fromkeys((*request.interviewer_ids, *chosen, *request.shadow_ids)))
