@@ -64,8 +64,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "hiring.accounts.middleware.UserTimeZoneMiddleware",
     "hiring.accounts.middleware.UserLanguageMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "hiring.middleware.HtmxPagesMiddleware",
     "csp.middleware.CSPMiddleware",
+    "hiring.middleware.NoStoreMiddleware",
+    "hiring.middleware.SignedOutMiddleware",
+    "hiring.middleware.MethodNotAllowedMiddleware",
     "hiring.accounts.middleware.RequireMfaMiddleware",
 ]
 

@@ -3,7 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -215,7 +217,7 @@ def feedback_draft(request, feedback_id):
     if error:
         feedback = get_feedback_for_author(request.user, feedback_id)
         if stale and not request.htmx:
-            return _refuse_stale(request, feedback, stale)
+            return _refuse_stale(request, feedback, stale, form)
     if request.htmx:
         context = {"draft": None if error else draft, "save_error": error}
         return render(request, "scorecards/feedback_form.html#draft-status", context, status=status)
@@ -244,7 +246,7 @@ def feedback_submit(request, feedback_id):
             )
         except scoring.StaleDraft as stale:
             feedback = get_feedback_for_author(request.user, feedback_id)
-            return _refuse_stale(request, feedback, stale)
+            return _refuse_stale(request, feedback, stale, form)
         except scoring.Incomplete as incomplete:
             # What was typed is kept as the draft; only the submission is refused. The form
             # shown again carries the draft's new version, or its next save would be refused
@@ -276,11 +278,31 @@ def _progress_url(feedback):
     )
 
 
-def _refuse_stale(request, feedback, error):
+def _refuse_stale(request, feedback, error, form):
     """A save or submit from a page older than the draft: nothing of it is kept, and the
-    draft as it now is comes back with the reason (never a silent merge)."""
+    draft as it now is comes back with the reason (never a silent merge), and with the text
+    the older page sent, to copy from."""
     messages.error(request, _("Not saved: %(reason)s") % {"reason": " ".join(error.messages)})
+    if typed := _typed_text(form):
+        messages.warning(request, typed)
     return _render_feedback(request, feedback, status=409)
+
+
+def _typed_text(form):
+    """The notes and takeaways `form` was posted with, escaped, each under its name; None
+    when it held no text."""
+    texts = [
+        (criterion.name, form.data.get(f"notes_{criterion.pk}")) for criterion in form.criteria
+    ]
+    texts.append((form.fields["takeaways"].label, form.data.get("takeaways")))
+    typed = [(name, linebreaksbr(text)) for name, text in texts if text and text.strip()]
+    if not typed:
+        return None
+    return format_html(
+        "{}<dl>{}</dl>",
+        _("Your unsaved text, to copy from:"),
+        format_html_join("", "<dt>{}</dt><dd>{}</dd>", typed),
+    )
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from ..accounts import zones
 from ..models import validate_single_line
-from ..pipeline.forms import checked_links, checked_resume
+from ..pipeline.forms import LONGEST_LINKS, checked_links, checked_resume
 
 # The careers page takes documents only: no plain text, no old Word files with their macros.
 RESUME_KINDS = ("pdf", "docx", "odt")
@@ -41,7 +41,7 @@ class CandidateDetailsForm(forms.Form):
     )
     links = forms.CharField(
         label=gettext_lazy("Links (optional)"),
-        max_length=2000,
+        max_length=LONGEST_LINKS,
         required=False,
         help_text=gettext_lazy(
             "One a line, each starting with https://: portfolio, GitHub, LinkedIn."

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from scorecards.forms import NO_EVIDENCE, SCORE_CHOICES
+from scorecards.forms import LONGEST_NOTES, NO_EVIDENCE, SCORE_CHOICES
 from scorecards.models import Vote
 
 
@@ -17,7 +17,10 @@ class CheckInForm(forms.Form):
         widget=forms.RadioSelect,
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Notes"),
+        required=False,
+        max_length=LONGEST_NOTES,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args, criteria, **kwargs):

@@ -1,13 +1,25 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from scorecards.forms import LONGEST_NOTES
+
 from ..models import Decision, Opening
+
+# Larger than any panel: a quorum past it is a typo that no application would ever reach.
+LARGEST_QUORUM = 20
 
 
 class DecisionRuleForm(forms.ModelForm):
     class Meta:
         model = Opening
         fields = Opening.RULE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("min_scorecards", "min_team_fit_peers"):
+            self.fields[name].validators.append(MaxValueValidator(LARGEST_QUORUM))
+            self.fields[name].widget.attrs["max"] = LARGEST_QUORUM
 
 
 class DecisionForm(forms.Form):
@@ -16,6 +28,7 @@ class DecisionForm(forms.Form):
     )
     rationale = forms.CharField(
         required=False,
+        max_length=LONGEST_NOTES,
         widget=forms.Textarea(attrs={"rows": 3}),
         label=_("Rationale"),
         help_text=_("Required when the decision departs from the recommendation."),

@@ -148,9 +148,22 @@ def queue_email(
 SENT_TWICE_WITHIN = timedelta(minutes=2)
 
 
-def queued_just_now(application, kind, *, by, text):
+def queue_written(application, kind, *, by, subject, body, delay):
+    """Queue the email `by` wrote to the candidate, unless it is the one they queued a moment
+    ago: the form sent twice (a double click, the back button) queues it once. The check and
+    the write hold the application's row, so a second form sent at the same instant waits for
+    the first to commit, and then finds its email."""
+    with freshness.one_write():
+        Application.objects.select_for_update().get(pk=application.pk)
+        text = placeholders.Text(subject, body)
+        return _queued_just_now(application, kind, by=by, text=text) or queue_email(
+            application, kind, by=by, subject=subject, body=body, delay=delay
+        )
+
+
+def _queued_just_now(application, kind, *, by, text):
     """The email `by` queued to the candidate a moment ago with this very text, still to go
-    out: the form sent twice (a double click, the back button), which queues nothing more."""
+    out."""
     subject, body = compose(application, kind, text=text, by=by)
     return application.emails.filter(
         created_by=by,

@@ -14,6 +14,9 @@ from ..models import EmailTemplate
 Kind = EmailTemplate.Kind
 
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
+# Anything in braces: a placeholder, or a near miss ({first name}, {first_name!r},
+# {{first_name}}) that would reach the candidate as written.
+BRACED = re.compile(r"\{+[^{}]*\}+")
 
 COMMON = {
     "candidate_name": gettext_lazy("the candidate's full name"),
@@ -135,9 +138,9 @@ def problems(kind, subject, body):
     known = allowed(kind)
     subject, body = str(subject), str(body)  # a built-in text is translated when read
     for field, text in (("subject", subject), ("body", body)):
-        unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in known})
+        unknown = {braced for braced in BRACED.findall(text) if braced[1:-1] not in known}
         if unknown:
-            names = ", ".join(f"{{{name}}}" for name in unknown)
+            names = ", ".join(sorted(unknown, key=lambda braced: braced.strip("{}")))
             found[field] = _("Unknown placeholder: %(names)s. Use one of those listed.") % {
                 "names": names
             }

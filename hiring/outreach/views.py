@@ -223,9 +223,7 @@ def compose(request, application_id):
     if request.method == "POST":
         form = ComposeForm(request.POST, points=points)
         if form.is_valid() and request.POST.get("action") == "send":
-            email = messages.queued_just_now(
-                application, form.kind, by=request.user, text=form.text()
-            ) or messages.queue_email(
+            email = messages.queue_written(
                 application,
                 form.kind,
                 by=request.user,

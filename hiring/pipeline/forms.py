@@ -8,16 +8,26 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from scorecards.forms import LONGEST_NOTES
 from scorecards.models import Scorecard
 
 from ..models import Application, Candidate, Opening, validate_single_line
 
+# A candidate's links, one a line: room for a dozen long ones, not for a page of them.
+LONGEST_LINKS = 2000
+
 
 class OpeningForm(forms.ModelForm):
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        required=False,
+        max_length=LONGEST_NOTES,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
     class Meta:
         model = Opening
         fields = ["title", "description", "status"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
 class NewOpeningForm(OpeningForm):
@@ -131,10 +141,17 @@ def checked_links(text):
 
 
 class CandidateForm(forms.ModelForm):
+    links = forms.CharField(
+        label=gettext_lazy("Links"),
+        help_text=Candidate._meta.get_field("links").help_text,
+        required=False,
+        max_length=LONGEST_LINKS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     class Meta:
         model = Candidate
         fields = ["name", "email", "phone", "links", "resume"]
-        widgets = {"links": forms.Textarea(attrs={"rows": 2})}
 
     def clean_name(self):
         validate_single_line(self.cleaned_data["name"])

@@ -1,15 +1,23 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from scorecards.forms import LONGEST_NOTES
+
 from ..models import Team
 
 
 class TeamForm(forms.ModelForm):
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=LONGEST_NOTES,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
     class Meta:
         model = Team
         fields = ["name", "description"]
-        labels = {"name": _("Name"), "description": _("Description")}
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"name": _("Name")}
 
 
 class ProposeMemberForm(forms.Form):

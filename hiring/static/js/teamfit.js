@@ -82,6 +82,9 @@ document.addEventListener("htmx:afterRequest", (event) => {
   marker.textContent = status?.dataset.notSaved;
   if (status && !event.detail.xhr.status) {
     status.textContent = status.dataset.unreachable;
+  } else if (status && event.detail.xhr.status === 401) {
+    // Signed out meanwhile (hiring/middleware.py): the answer says so, in the reader's language.
+    status.textContent = event.detail.xhr.responseText;
   } else if (status && event.detail.xhr.status >= 500) {
     status.textContent = status.dataset.serverFailed;
   }

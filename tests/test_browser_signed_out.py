@@ -1,0 +1,47 @@
+"""A scorecard being written when its author is signed out elsewhere, in real Chromium: the
+autosave says so and the text stays; Submit signs in again on the way back to the page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from scorecards import scoring
+from tests.factories import PASSWORD, ApplicationFactory
+from tests.test_browser import console_errors, sign_in  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+
+
+def test_signed_out_mid_scorecard_the_text_is_kept_and_submit_comes_back(
+    sign_in,  # noqa: F811
+    console_errors,  # noqa: F811
+    member,
+    team,
+):
+    application = ApplicationFactory(opening__team=team, candidate__name="Lena Vogel")
+    feedback = scoring.assign(application, member, "skills", assigned_by=member)
+    ana = sign_in(member)
+    ana.goto(f"{ana.url.rstrip('/')}{feedback.get_absolute_url()}")
+    other_tab = ana.context.new_page()
+    other_tab.goto(ana.url)
+    other_tab.get_by_role("button", name="Sign out").click()
+    expect(other_tab.get_by_role("heading", name="Sign In")).to_be_visible()
+
+    with ana.expect_response(re.compile(r"/draft/$")):
+        ana.get_by_label("Notes").fill("ZEBRA: typed after signing out")
+
+    expect(ana.locator("#draft-status")).to_have_text(
+        "Not saved: you were signed out. Your text is still here."
+    )
+    expect(ana.locator("textarea + .save-error")).to_have_text("Not saved")
+    expect(ana.get_by_label("Notes")).to_have_value("ZEBRA: typed after signing out")
+    ana.get_by_role("button", name="Submit feedback").click()
+    ana.get_by_label("Email").fill(member.email)
+    ana.get_by_label("Password").fill(PASSWORD)
+    ana.get_by_role("button", name="Sign in").click()
+    expect(ana).to_have_url(re.compile(rf"{feedback.get_absolute_url()}$"))
+    # The browser and htmx both log the 401 the autosave was answered with.
+    console_errors[:] = [
+        error for error in console_errors if not re.search(r"(status of|Error Code) 401", error)
+    ]
