@@ -93,6 +93,16 @@ def is_hire(addresses, application):
     )
 
 
+def end_early(check_ins, now):
+    """End the check-ins of a hire whose data is erased: their addresses gone, the hire is no
+    longer told from their colleagues (is_hire()), and would rate themselves. Those without a
+    submitted review go, drafts and all; the others close now, their submitted reviews kept as
+    they are kept for every erased candidate."""
+    submitted = CheckInReview.objects.filter(check_in=OuterRef("pk")).exclude(submitted_at=None)
+    check_ins.exclude(Exists(submitted)).delete()
+    check_ins.filter(closes_at__gt=now).update(closes_at=now)
+
+
 def is_open(check_in, now=None):
     now = now or timezone.now()
     return check_in.due_at <= now < check_in.closes_at

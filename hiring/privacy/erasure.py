@@ -11,6 +11,7 @@ stops all three (holds.py). Erasing twice changes nothing.
 import base64
 import logging
 import re
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,15 +21,19 @@ from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
+from django.db.models.functions import Replace
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from scorecards.models import CheckIn
+
 from .. import freshness
 from ..cache import UNREACHABLE
 from ..candidates.merging import possible_duplicates
+from ..checkins import checkins
 from ..email.notifications import ClaimHeld, email_to
 from ..models import (
     Application,
@@ -40,12 +45,13 @@ from ..models import (
     InterviewSession,
     LinkError,
     Notification,
+    Proposal,
     unsign,
 )
 from ..portal import status
 from ..scheduling import booking
 from ..tasks import send_session_invites
-from .inventory import HOLDINGS
+from .inventory import HOLDINGS, records_holding
 
 logger = logging.getLogger(__name__)
 
@@ -99,15 +105,22 @@ def erase(candidate, by=None, how=None):
 
 
 def erase_at_their_request(candidate):
-    """The candidate confirmed their request: True once erased. False while they are on legal
-    hold: the request is recorded then, and retention erases them once the hold is released."""
-    try:
-        return erase(candidate, how=AT_THEIR_REQUEST)
-    except OnHold:
-        Candidate.objects.filter(pk=candidate.pk, erasure_requested_at=None).update(
-            erasure_requested_at=timezone.now()
-        )
-        return False
+    """The candidate confirmed their request through the link sent to their address: every
+    record that holds it is erased (inventory.records_holding), the one behind the link last,
+    so that the link still works to try again if another could not be. True once all are.
+    False while one is on legal hold: the request is recorded on it, and retention erases it
+    once the hold is released."""
+    others = [record for record in records_holding(candidate.email) if record.pk != candidate.pk]
+    erased_all = True
+    for record in [*others, candidate]:
+        try:
+            erase(record, how=AT_THEIR_REQUEST)
+        except OnHold:
+            Candidate.objects.filter(pk=record.pk, erasure_requested_at=None).update(
+                erasure_requested_at=timezone.now()
+            )
+            erased_all = False
+    return erased_all
 
 
 def erase_batch(candidates, how=BY_RETENTION):
@@ -190,22 +203,30 @@ def _anonymise(candidates, by, how, shown_with):
     ids = [candidate.pk for candidate in candidates]
     now = timezone.now()
     searched = _texts_of(candidates)
+    stand_ins = _stand_ins(candidates)
     _cancel_unsent_emails(ids)
     files = []
-    # The candidate's own row last: the ledger and the imports find theirs by its address.
-    for holding in sorted(HOLDINGS, key=lambda holding: holding.model is Candidate):
+    # Those found by an address first, while the addresses are there; the candidate's own row
+    # last.
+    for holding in sorted(
+        HOLDINGS, key=lambda holding: (holding.model is Candidate, not holding.by_address)
+    ):
         if holding.model is Notification:
-            _hide_addresses(holding.rows_of(candidates), candidates)
+            _hide_addresses(holding.rows_of(candidates), stand_ins)
         elif holding.model is CandidateImport:
             # Checked imports rarely wait to run: a query for each candidate only when one does.
             waiting = CandidateImport.objects.filter(status=CandidateImport.Status.PREVIEW)
             for candidate in candidates if waiting.exists() else ():
                 _drop_import_rows(holding.rows(candidate), candidate)
+        elif holding.by_address:
+            _replace_addresses(holding.rows_of(candidates), stand_ins, now)
         else:
             rows = holding.model._base_manager.filter(**{f"{holding.to_candidate}__in": ids})
             files += _stored_files(holding, rows)
             if holding.model is DataExport:
                 rows.delete()
+            elif holding.model is CheckIn:
+                checkins.end_early(rows, now)
             elif holding.model is AuditEvent:
                 _blank_audit_details(rows)
             elif holding.model is Candidate:
@@ -264,19 +285,57 @@ def _addresses(candidate):
     return [candidate.email, *candidate.other_emails.split()]
 
 
-def _hide_addresses(notifications, candidates):
+def _stand_ins(candidates):
+    """{address, lower case: its erased stand-in} for the candidates' addresses, those of the
+    records merged in and those their teams proposed them at (Application.member_email)."""
+    proposed_at = defaultdict(list)
+    member_emails = (
+        Application.objects.filter(candidate__in=candidates)
+        .exclude(member_email="")
+        .order_by("pk")
+        .values_list("candidate", "member_email")
+    )
+    for candidate_id, address in member_emails:
+        proposed_at[candidate_id].append(address)
+    stand_ins = {}
+    for candidate in candidates:
+        found = [*_addresses(candidate), *proposed_at[candidate.pk]]
+        for index, address in enumerate(dict.fromkeys(a.lower() for a in found)):
+            stand_ins.setdefault(address, erased_address(candidate.pk, index))
+    return stand_ins
+
+
+def _hide_addresses(notifications, stand_ins):
     """Ledger keys that end in one of the candidates' addresses end in its erased stand-in: a
     message sent to them before is still found sent, so nothing goes out twice."""
-    stand_ins = {
-        address.lower(): erased_address(candidate.pk, index)
-        for candidate in candidates
-        for index, address in enumerate(_addresses(candidate))
-    }
     for notification in notifications:
         start, _, address = notification.key.rpartition(":")
         if address.lower() in stand_ins:
             key = f"{start}:{stand_ins[address.lower()]}"
             Notification.objects.filter(pk=notification.pk).update(key=key)
+
+
+def _replace_addresses(rows, stand_ins, now):
+    """Proposals and invitations at one of the candidates' addresses name its erased stand-in
+    instead, and so do the audit trail's words for them; none is left to invite anybody at
+    it: an open proposal is withdrawn, an invitation not taken up revoked."""
+    for row in rows.select_for_update():
+        stand_in = stand_ins[row.email.lower()]
+        if isinstance(row, Proposal):
+            # Its words when settled (teams.membership._stored_outcome) quote its address.
+            events = AuditEvent.objects.filter(
+                team=row.team_id, action=AuditEvent.Action.MEMBERSHIP_CHANGED
+            )
+            ended = {"status": Proposal.Status.WITHDRAWN, "decided_at": now} if row.is_open else {}
+        else:
+            # An invitation to the organisation is traced by its address (teams.invitations).
+            events = AuditEvent.objects.filter(team=None, action=AuditEvent.Action.INVITATION)
+            ended = {} if row.revoked_at else {"revoked_at": now}
+        quoting = events.filter(details__contains=row.email)
+        models.QuerySet.update(
+            quoting, details=Replace("details", models.Value(row.email), models.Value(stand_in))
+        )
+        type(row).objects.filter(pk=row.pk).update(email=stand_in, **ended)
 
 
 def _drop_import_rows(imports, candidate):

@@ -27,6 +27,7 @@ from scorecards.models import CheckInRating, CheckInReview, FeedbackRevision, Ra
 
 from ..access import with_shown_details
 from ..accounts import zones
+from ..candidates.merging import emails
 from ..debrief.decisions import panel_feedback
 from ..email.notifications import email_to
 from ..models import (
@@ -41,7 +42,7 @@ from ..models import (
     unsign,
 )
 from ..outreach.messages import status_link
-from .inventory import HOLDINGS
+from .inventory import HOLDINGS, records_holding
 
 Status = DataExport.Status
 
@@ -74,6 +75,11 @@ FEEDBACK_OF_APPLICATIONS = {
     CheckInRating: "review__check_in__application__in",
 }
 DERIVED_FROM_FEEDBACK = {Decision: ("rationale", "recommendation", "recommendation_reasons")}
+# ...and, of a decision not in force (a second member is to confirm it), its outcome: the
+# application page does not show it to them either.
+NOT_IN_FORCE = {Decision: ("outcome",)}
+# What only staff read: the candidate's own copy leaves it out.
+STAFF_ONLY = {Candidate: ("held_by", "hold_reason")}
 WITHHELD = gettext_lazy(
     "Interviewers' scorecards and the team's reasoning on applications %(ids)s are left out: "
     "the person who asked for this copy may not read them. The candidate's own copy, asked "
@@ -93,25 +99,31 @@ def max_age():
     return timedelta(days=settings.DATA_EXPORT_MAX_AGE_DAYS)
 
 
-def live_exports(candidate, by=None):
-    """The candidate's exports still to build or download: their own if `by` is None (only
-    their link is emailed), else the staff member's own (what it holds depends on who reads
-    it: see withheld_applications)."""
-    return candidate.exports.filter(requested_by=by).filter(
-        models.Q(status__in=[Status.QUEUED, Status.BUILDING])
-        | models.Q(status=Status.READY, expires_at__gt=timezone.now())
-    )
+def exports_under_way(candidate, by=None):
+    """The candidate's exports still to build: their own if `by` is None (only their link is
+    emailed), else the staff member's own (what it holds depends on who reads it: see
+    withheld_applications). A built one is not handed out again: it holds the data as it was
+    then."""
+    return candidate.exports.filter(requested_by=by, status__in=[Status.QUEUED, Status.BUILDING])
 
 
 @transaction.atomic
 def request_export(candidate, by=None):
-    """(export, created): the live export for this requester, or a new one queued, which the
-    caller hands to the worker (hiring.privacy.tasks.build_export). `by` None: the candidate."""
+    """(export, created): the export under way for this requester, or a new one queued, which
+    the caller hands to the worker (hiring.privacy.tasks.build_export). `by` None: the
+    candidate."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)  # two clicks, one
-    live = live_exports(candidate, by).first()
-    if live is not None:
-        return live, False
+    under_way = exports_under_way(candidate, by).first()
+    if under_way is not None:
+        return under_way, False
     return DataExport.objects.create(candidate=candidate, requested_by=by), True
+
+
+def request_own_exports(candidate):
+    """The candidate's own request, from their link: [(export, created)], a copy of every
+    record that holds their address (inventory.records_holding), each emailed to its record's
+    address once built."""
+    return [request_export(record) for record in records_holding(candidate.email)]
 
 
 def build(export_id):
@@ -231,19 +243,29 @@ def exported_rows(holding, candidate, reader=None, withheld=()):
         for field in holding.model._meta.concrete_fields
         if field.is_relation and field.related_model not in HELD_MODELS
     ]
-    addresses = {a.lower() for a in [candidate.email, *candidate.other_emails.split()] if a}
+    addresses = emails(candidate)
     for row in rows.select_related(*shown_by_name).order_by("pk"):
         if isinstance(row, CandidateImport):
             # An import lists other people too: only the candidate's own row goes out.
             row.rows = [r for r in row.rows if r["values"].get("email", "").lower() in addresses]
         elif holding.model in DERIVED_FROM_FEEDBACK and row.application_id in withheld:
-            for name in DERIVED_FROM_FEEDBACK[holding.model]:
-                setattr(row, name, holding.model._meta.get_field(name).get_default())
+            hidden = DERIVED_FROM_FEEDBACK[holding.model]
+            if not row.is_effective:  # read before the recommendation it compares is hidden
+                hidden += NOT_IN_FORCE[holding.model]
+            _leave_out(row, hidden)
+        elif holding.model in STAFF_ONLY and reader is None:
+            _leave_out(row, STAFF_ONLY[holding.model])
         elif isinstance(row, AuditEvent) and reader is not None:
             # The timeline's own rule for what this reader reads of each event.
             [row] = with_shown_details(reader, [row], row.application_id not in withheld)
             row.details = row.shown_details
         yield row
+
+
+def _leave_out(row, names):
+    """Each field of `names` of `row` emptied, for this copy only."""
+    for name in names:
+        setattr(row, name, row._meta.get_field(name).get_default())
 
 
 def _row(holding, row, zipped):

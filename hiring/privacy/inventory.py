@@ -3,9 +3,14 @@ anonymises it, and tests/test_privacy_inventory.py fails when a model that hangs
 candidate is missing here, or a text field of one is not classed as personal or not."""
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
+from django.db.models import Exists, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from hiring.candidates.merging import emails
 from hiring.models import (
     Application,
     AuditEvent,
@@ -18,9 +23,11 @@ from hiring.models import (
     DataExport,
     Decision,
     InterviewSession,
+    Invitation,
     Notification,
     Offer,
     Panel,
+    Proposal,
     SessionInterviewer,
     SlotOffer,
     StageChange,
@@ -48,6 +55,10 @@ class Holding:
     files: tuple = ()
     kept: tuple = ()
 
+    # Rows found by an address of the candidate's, not by a key to their records: erasure
+    # reaches them before it blanks the addresses.
+    by_address = False
+
     @property
     def key(self):
         return self.model._meta.model_name
@@ -61,6 +72,8 @@ class LedgerHolding(Holding):
     """The notification ledger: its keys name the candidate's address (session invites) or
     an email to them, not the candidate's row. Each key is looked up whole, through the
     ledger's unique index: a search for their address inside a million keys takes seconds."""
+
+    by_address = True
 
     def rows(self, candidate):
         return self.rows_of([candidate])
@@ -90,12 +103,64 @@ class LedgerHolding(Holding):
 
 
 class ImportHolding(Holding):
-    """A checked import not yet run keeps its rows, the candidate's among them."""
+    """A checked import not yet run keeps its rows, the candidate's among them: at their
+    address, or at that of a record merged into theirs since."""
+
+    by_address = True
 
     def rows(self, candidate):
+        listing = [Q(rows__icontains=address) for address in emails(candidate)]
         return CandidateImport.objects.filter(status=CandidateImport.Status.PREVIEW).filter(
-            rows__icontains=candidate.email
+            reduce(or_, listing, Q(pk__in=[]))
         )
+
+
+class AddressHolding(Holding):
+    """Rows that name the candidate by an address only (`to_candidate` is its field): theirs,
+    one of a record merged in, or one a team proposed them at to join it
+    (Application.member_email)."""
+
+    by_address = True
+
+    def rows(self, candidate):
+        return self.rows_of([candidate])
+
+    def rows_of(self, candidates):
+        """The rows of several candidates in one query (retention erases them in batches)."""
+        addresses = set().union(*(emails(candidate) for candidate in candidates))
+        member_emails = (
+            Application.objects.filter(candidate__in=[candidate.pk for candidate in candidates])
+            .exclude(member_email="")
+            .values("member_email")
+        )
+        return (
+            self.model._base_manager.alias(address=Lower(self.to_candidate))
+            .filter(Q(address__in=addresses) | Q(address__in=member_emails))
+            .filter(self.scope())
+        )
+
+    def scope(self):
+        """Which of the rows at their addresses are about the candidate: all, unless told."""
+        return Q()
+
+
+class ProposalHolding(AddressHolding):
+    """A team's proposals to add a person without an account, at the candidate's address. Once
+    they joined at it (an invitation to that team accepted), it is their account's address,
+    and the team's history of its members keeps it."""
+
+    def scope(self):
+        joined = Invitation.objects.filter(
+            team=OuterRef("team"), email__iexact=OuterRef("email"), accepted_at__isnull=False
+        )
+        return Q(kind=Proposal.Kind.ADD, subject=None) & ~Exists(joined)
+
+
+class InvitationHolding(AddressHolding):
+    """Invitations to the candidate's address not taken up: an accepted one is a member's."""
+
+    def scope(self):
+        return Q(accepted_at=None)
 
 
 HOLDINGS = (
@@ -225,9 +290,46 @@ HOLDINGS = (
         personal=("rows",),
         kept=("file_name", "failure"),
     ),
+    ProposalHolding(
+        Proposal,
+        "email",
+        _("Proposals to add them to a team, at an address of theirs"),
+        personal=("email",),
+        kept=("rule_before", "rule_after"),
+    ),
+    InvitationHolding(
+        Invitation,
+        "email",
+        _("Invitations to join sent to an address of theirs and not taken up"),
+        personal=("email",),
+    ),
 )
 
 
 def candidate_data(candidate):
     """[(holding, rows)] for every row and file Teamfit holds about `candidate`."""
     return [(holding, holding.rows(candidate)) for holding in HOLDINGS]
+
+
+def held_counts(candidate):
+    """[(holding, how many rows)], counted in one query whatever the number of holdings."""
+    data = candidate_data(candidate)
+    counts = {
+        f"held_{holding.key}": Subquery(
+            rows.order_by().annotate(found=Func("pk", function="COUNT")).values("found"),
+            output_field=IntegerField(),
+        )
+        for holding, rows in data
+    }
+    found = Candidate._base_manager.filter(pk=candidate.pk).values(**counts).get()
+    # None: nothing to look for (a ledger without keys of theirs), so no query was made.
+    return [(holding, found[f"held_{holding.key}"] or 0) for holding, _rows in data]
+
+
+def records_holding(address):
+    """The records not erased that hold `address`: as their own, or as a record merged in
+    (the same person applying again to another team's opening makes a second record)."""
+    found = Candidate.objects.filter(erased_at=None).filter(
+        Q(email__iexact=address) | Q(other_emails__icontains=address)
+    )
+    return [candidate for candidate in found.order_by("pk") if address.lower() in emails(candidate)]

@@ -44,8 +44,7 @@ def run(now=None, on_batch=None):
     after each batch of erasures (the run_retention command reports progress with it)."""
     now = now or timezone.now()
     months = Organisation.current().retention_months
-    figures = Run(noticed=notify(now, months))
-    erase_requested()
+    figures = Run(noticed=notify(now, months), erased=erase_requested())
     size = settings.RETENTION_BATCH_SIZE
     # One pass finds them all; each batch checks them again under lock (erasure.erase_batch).
     ids = list(due(now, months).values_list("pk", flat=True))
@@ -139,15 +138,19 @@ def notify(now, months):
 
 
 def erase_requested():
-    """Candidates who asked to be erased while on legal hold, now that it was released."""
+    """Candidates who asked to be erased while on legal hold, now that it was released.
+    Returns how many were erased."""
     requested = Candidate.objects.filter(
         erasure_requested_at__isnull=False, erased_at=None, held_at=None
     )
+    erased = 0
     for candidate in requested:
         try:
-            erasure.erase(candidate, how=erasure.AT_THEIR_REQUEST)
+            if erasure.erase(candidate, how=erasure.AT_THEIR_REQUEST):
+                erased += 1
         except ValidationError:  # held again, or cancellations not sent: the next run
             logger.warning("Candidate record #%s not erased yet", candidate.pk, exc_info=True)
+    return erased
 
 
 def prune_access_log(now, months):

@@ -25,11 +25,10 @@ from ..access import (
 )
 from ..accounts.links import signed_link
 from ..models import Application, CandidateAccess, DataExport
-from ..outreach.messages import shown_to
 from ..ratelimit import limit_candidate_posts
 from . import erasure, export, holds, retention
 from .forms import EraseForm, HoldForm
-from .inventory import candidate_data
+from .inventory import held_counts
 from .tasks import build_export, send_erasure_confirmation
 
 ACCESS_LOG_PAGE_SIZE = 50
@@ -47,7 +46,7 @@ def _render_privacy(request, candidate, status=200, **forms):
     context = {
         "candidate": candidate,
         "applications": candidate.applications.select_related("opening__team"),
-        "held": [(holding, rows.count()) for holding, rows in candidate_data(candidate)],
+        "held": held_counts(candidate),
         "hold_form": forms.get("hold_form") or HoldForm(),
         "erase_form": forms.get("erase_form") or EraseForm(candidate),
         **forms,
@@ -139,25 +138,23 @@ def candidate_export_detail(request, candidate_id, export_id):
 @limit_candidate_posts
 @signed_link(Application.from_status_token)
 def candidate_export_request(request, application, token):
-    """The status page's request for a copy: built by the worker, its link sent by email."""
-    candidate = application.candidate
-    data_export, created = export.request_export(candidate)
-    if created:
-        build_export.delay_on_commit(data_export.pk)
-    if data_export.status == DataExport.Status.READY:
-        expires = shown_to(candidate, data_export.expires_at)
-        messages.info(
-            request,
-            _(
-                "A copy of your data is ready: we emailed you its link, which works once, "
-                "until %(expires)s."
-            )
-            % {"expires": expires},
+    """The status page's request for a copy, of every record holding their address: built
+    by the worker, each one's link sent by email."""
+    requested = export.request_own_exports(application.candidate)
+    for data_export, created in requested:
+        if created:
+            build_export.delay_on_commit(data_export.pk)
+    copies = len(requested)
+    messages.success(
+        request,
+        ngettext(
+            "We are preparing a copy of your data and will email you a link to it.",
+            "We hold %(count)s records about you: we are preparing a copy of each and will "
+            "email you a link to each.",
+            copies,
         )
-    else:
-        messages.success(
-            request, _("We are preparing a copy of your data and will email you a link to it.")
-        )
+        % {"count": copies},
+    )
     return redirect("candidate_status", token=token)
 
 

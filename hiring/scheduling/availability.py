@@ -19,13 +19,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from ..models import BusyBlock, User, WorkingHours
+from ..models import BusyBlock, User, WorkingHours, single_line
 from .ics import MAX_ICS_BYTES, CalendarError, busy_events
 
 logger = logging.getLogger(__name__)
 
 # How far ahead imported calendars block time: the slot finder never looks further.
 HORIZON = timedelta(days=120)
+# How the UIDs of Teamfit's own invites end (models.new_uid).
+TEAMFIT_UID_END = "@teamfit"
 
 
 @transaction.atomic
@@ -48,10 +50,19 @@ def replace_blocks(user, source, data):
     with transaction.atomic():
         user.busy_blocks.filter(source=source).delete()
         BusyBlock.objects.bulk_create(
-            BusyBlock(user=user, start=e.start, end=e.end, summary=e.summary[:200], source=source)
+            BusyBlock(user=user, start=e.start, end=e.end, summary=kept_summary(e), source=source)
             for e in events
         )
     return len(events)
+
+
+def kept_summary(event):
+    """What a busy block keeps of its event's summary: one line without control characters
+    (PostgreSQL stores no NUL), and nothing of Teamfit's own invites, which name the candidate
+    where erasure never reaches."""
+    if event.uid.endswith(TEAMFIT_UID_END):
+        return ""
+    return single_line(event.summary)[: BusyBlock._meta.get_field("summary").max_length]
 
 
 # Calendar feeds ---------------------------------------------------------------------------------

@@ -272,7 +272,8 @@ def test_two_admins_demoting_each_other_at_once_leave_the_organisation_an_admin(
 
     statuses = at_once(lambda: demote(other, org_admin), lambda: demote(org_admin, other))
 
-    assert sorted(statuses) == [302, 400]
+    # The second refused under the lock (400), or, starting after the first, as no admin (404).
+    assert sorted(statuses) in ([302, 400], [302, 404])
     assert User.objects.filter(role=User.Role.ADMIN, is_active=True).count() == 1
 
 

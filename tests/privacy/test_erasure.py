@@ -506,3 +506,44 @@ def test_a_held_candidate_is_told_their_data_is_kept_and_the_request_recorded(
     candidate = fresh_candidate(candidate)
     assert (candidate.erased_at, candidate.erasure_requested_at is not None) == (None, True)
     assert fresh(application).stage == Stage.PANEL
+
+
+def test_confirming_erases_every_record_at_their_address(
+    client, application, candidate, django_capture_on_commit_callbacks
+):
+    """They applied again to another team's opening (a second record), and a record at their
+    address was merged into a third."""
+    again = ApplicationFactory(
+        candidate__name="Zelda Quartermain",
+        candidate__email="Zelda@Candidates.example",
+        note="Zelda again",
+    )
+    merged = ApplicationFactory(
+        candidate__email="zq@elsewhere.example", candidate__other_emails="zelda@candidates.example"
+    ).candidate
+    stranger = ApplicationFactory(candidate__other_emails="zelda@candidates.example.org").candidate
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(link_signed_at(application, timezone.now()))
+
+    assert "Your data is erased" in response.text
+    for record in (candidate, again.candidate, merged):
+        assert fresh_candidate(record).erased_at is not None
+    assert fresh(again).note == ""
+    assert client.get(again.status_url()).status_code == 410
+    assert fresh_candidate(stranger).erased_at is None
+
+
+def test_a_held_record_of_theirs_is_kept_and_the_others_erased(
+    client, application, candidate, recruiter, django_capture_on_commit_callbacks
+):
+    again = ApplicationFactory(candidate__email="zelda@candidates.example").candidate
+    holds.put_on_hold(again, recruiter, "Claim 114")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(link_signed_at(application, timezone.now()))
+
+    assert "We must keep your data for now to meet a legal obligation" in response.text
+    assert fresh_candidate(candidate).erased_at is not None
+    again = fresh_candidate(again)
+    assert (again.erased_at, again.erasure_requested_at is not None) == (None, True)

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiring.imports.imports import Table, preview
-from hiring.models import AuditEvent, CandidateAccess, DataExport, Decision, Notification, User
+from hiring.models import AuditEvent, CandidateAccess, DataExport, Decision, User
 from hiring.outreach.messages import shown_to
-from hiring.privacy import export
+from hiring.privacy import export, holds
 from hiring.privacy.inventory import HOLDINGS
 from hiring.privacy.tasks import build_export, expire_exports, send_export_ready
 from scorecards import scoring
@@ -193,19 +193,26 @@ def test_a_recruiters_copy_leaves_out_the_feedback_they_may_not_read(
     assert {row["interviewer"] for row in data["feedback"]} == {"Ana Member", "Ben Teammate"}
 
 
-def test_a_recruiters_copy_holds_the_decisions_outcome_not_what_the_rule_recommended(
-    candidate, application, scorecards, recruiter, member
-):
-    """The recommendation is the panel's scores read by the team's rule: derived from the
-    feedback a recruiter does not read. The outcome is theirs."""
-    Decision.objects.create(
+def departing_decision(application, member, confirmed_by=None):
+    """A hire against the rule's recommendation, confirmed by a second member or not yet."""
+    return Decision.objects.create(
         application=application,
         outcome="hire",
         recommendation="no_hire",
         recommendation_reasons=["A strong no is a veto."],
         rationale="We see it differently.",
         recorded_by=member,
+        confirmed_by=confirmed_by,
+        confirmed_at=confirmed_by and timezone.now(),
     )
+
+
+def test_a_recruiters_copy_holds_the_decisions_outcome_not_what_the_rule_recommended(
+    candidate, application, scorecards, recruiter, member, teammate
+):
+    """The recommendation is the panel's scores read by the team's rule: derived from the
+    feedback a recruiter does not read. The outcome is theirs."""
+    departing_decision(application, member, confirmed_by=teammate)
 
     [decision] = document(built(candidate, recruiter))["decision"]
 
@@ -213,6 +220,20 @@ def test_a_recruiters_copy_holds_the_decisions_outcome_not_what_the_rule_recomme
     assert decision["recommendation"] == ""
     assert decision["recommendation_reasons"] == []
     assert decision["rationale"] == ""
+
+
+def test_a_recruiters_copy_leaves_out_the_outcome_of_a_decision_not_in_force(
+    candidate, application, scorecards, recruiter, leadership, member
+):
+    """Until a second member confirms it, the application page does not show them either."""
+    departing_decision(application, member)
+
+    [decision] = document(built(candidate, recruiter))["decision"]
+    [read_by_leadership] = document(built(candidate, leadership))["decision"]
+
+    assert decision["outcome"]["value"] == ""
+    assert decision["confirmed_by"] is None
+    assert read_by_leadership["outcome"]["value"] == "hire"
 
 
 def test_leaderships_copy_holds_the_submitted_feedback(candidate, scorecards, leadership):
@@ -381,6 +402,21 @@ def test_a_second_click_shows_the_export_under_way(signed_in, recruiter, candida
     assert DataExport.objects.filter(candidate=candidate).count() == 1
 
 
+def test_a_click_once_it_is_built_builds_a_fresh_one(
+    signed_in, recruiter, candidate, application, django_capture_on_commit_callbacks
+):
+    client = signed_in(recruiter)
+    _, old = start(client, candidate, django_capture_on_commit_callbacks)
+    application.move_to("screen", recruiter)
+
+    response, new = start(client, candidate, django_capture_on_commit_callbacks)
+
+    assert new != old
+    assert response["Location"].endswith(f"/exports/{new.pk}/")
+    assert document(new)["application"][0]["stage"]["value"] == "screen"
+    assert document(old)["application"][0]["stage"]["value"] == "applied"
+
+
 def test_members_admins_and_outsiders_get_404(
     signed_in, candidate, recruiter, member, org_admin, outsider
 ):
@@ -465,18 +501,69 @@ def test_the_candidate_asks_from_the_status_page_and_gets_a_link_by_email(
     assert "works once" in used.text
 
 
-def test_asking_again_while_it_is_ready_sends_nothing_more(
+def test_asking_again_once_it_is_ready_sends_a_fresh_copy(
     client, application, django_capture_on_commit_callbacks
 ):
     request_copy(client, application, django_capture_on_commit_callbacks)
+    first = export_of(application.candidate)
+
     response = request_copy(client, application, django_capture_on_commit_callbacks)
-    assert "A copy of your data is ready: we emailed you its link" in response.text
-    assert shown_to(application.candidate, export_of(application.candidate).expires_at) in (
-        response.text
-    )
-    send_export_ready(export_of(application.candidate).pk)  # a retried task
-    assert len(mail.outbox) == 1
-    assert Notification.objects.filter(key__startswith="data-export:").count() == 1
+
+    assert "We are preparing a copy of your data and will email you a link" in response.text
+    second = export_of(application.candidate)
+    assert second != first
+    linked = [export.from_token(link_of(message).split("/")[-2]) for message in mail.outbox]
+    assert linked == [first, second]
+    send_export_ready(first.pk)  # a retried task
+    assert len(mail.outbox) == 2
+
+
+def test_asking_again_while_it_is_built_asks_for_nothing_more(client, application):
+    url = reverse("candidate_export_request", args=[status_token(application)])
+    client.post(url)
+    client.post(url)
+    assert DataExport.objects.filter(candidate=application.candidate).count() == 1
+
+
+def test_the_candidates_own_copy_leaves_out_the_legal_holds_reason_and_who_placed_it(
+    candidate, recruiter
+):
+    holds.put_on_hold(candidate, recruiter, "Claim 114 against Quinn")
+
+    own = document(built(candidate))["candidate"]
+    staff = document(built(candidate, recruiter))["candidate"]
+
+    assert (own["hold_reason"], own["held_by"]) == ("", None)
+    assert (staff["hold_reason"], staff["held_by"]) == ("Claim 114 against Quinn", "Rita Recruiter")
+
+
+def test_the_candidate_gets_a_copy_of_each_record_at_their_address(
+    client, application, candidate, other, django_capture_on_commit_callbacks
+):
+    """They applied again to another team's opening, which made a second record; a third one
+    was merged into another record."""
+    again = ApplicationFactory(
+        candidate__name="Quinn Rowe", candidate__email="Quinn@Candidates.example"
+    ).candidate
+    merged = ApplicationFactory(
+        candidate__email="q.rowe@elsewhere.example",
+        candidate__other_emails="quinn@candidates.example",
+    ).candidate
+
+    response = request_copy(client, application, django_capture_on_commit_callbacks)
+
+    assert "We hold 3 records about you: we are preparing a copy of each" in response.text
+    copies = {message.to[0]: document_in_link(client, message) for message in mail.outbox}
+    assert {address: data["candidate"]["id"] for address, data in copies.items()} == {
+        "quinn@candidates.example": candidate.pk,
+        "Quinn@Candidates.example": again.pk,
+        "q.rowe@elsewhere.example": merged.pk,
+    }
+    assert not DataExport.objects.filter(candidate=other.candidate).exists()
+
+
+def document_in_link(client, message):
+    return document_in(b"".join(client.post(link_of(message)).streaming_content))
 
 
 def test_the_email_is_plain_text(client, application, django_capture_on_commit_callbacks):

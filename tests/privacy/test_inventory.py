@@ -5,7 +5,8 @@ from django.apps import apps
 from django.db import models
 
 from hiring.models import Candidate
-from hiring.privacy.inventory import HOLDINGS, candidate_data
+from hiring.privacy.inventory import HOLDINGS, candidate_data, held_counts
+from tests.factories import ApplicationFactory
 
 # Models that point at a candidate's rows but hold nothing about the candidate.
 NOT_ABOUT_THE_CANDIDATE = {
@@ -71,3 +72,14 @@ def test_candidate_data_lists_each_holding_once(db):
     rows = {holding.key: list(rows) for holding, rows in listed}
     assert rows["candidate"] == [candidate]
     assert rows["notification"] == []
+
+
+def test_the_counts_in_one_query_are_each_holdings_rows(team, django_assert_num_queries):
+    candidate = ApplicationFactory(opening__team=team).candidate
+    listed = [(holding.key, rows.count()) for holding, rows in candidate_data(candidate)]
+
+    with django_assert_num_queries(3):  # the ledger's keys are looked up first
+        counted = [(holding.key, count) for holding, count in held_counts(candidate)]
+
+    assert counted == listed
+    assert dict(counted)["application"] == 1

@@ -292,3 +292,19 @@ def test_the_command_runs_it_now_and_says_what_it_did(organisation, team, callba
         call_command("run_retention", stdout=out)
 
     assert "1 told their data goes in a notice period; 0 erased in 0 batches" in out.getvalue()
+
+
+def test_the_command_counts_a_request_carried_out_once_the_hold_is_released(
+    organisation, team, recruiter, callbacks
+):
+    candidate = closed_ago(team, 2)
+    holds.put_on_hold(candidate, recruiter, "Claim 114")
+    erasure.erase_at_their_request(fresh(candidate))
+    holds.release(fresh(candidate), recruiter)
+    out = StringIO()
+
+    with callbacks(execute=True):
+        call_command("run_retention", stdout=out)
+
+    assert "; 1 erased in 0 batches" in out.getvalue()
+    assert fresh(candidate).erased_at is not None
