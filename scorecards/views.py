@@ -212,6 +212,7 @@ def feedback_draft(request, feedback_id):
             error, status, stale = " ".join(exc.messages), 409, exc
         except ValidationError as exc:
             error, status = " ".join(exc.messages), 400
+            form.add_error(None, exc)  # said on the page "Save draft" comes back to
     else:
         error, status = " ".join(e for errors in form.errors.values() for e in errors), 400
     if error:

@@ -207,8 +207,10 @@ def test_an_excused_interviewer_no_longer_writes_what_would_count(
     with pytest.raises(ValidationError, match="You were excused"):
         scoring.submit(absent, teammate, draft.number)
 
-    assert autosave.status_code == 400
+    saved = client.post(f"/feedback/{absent.pk}/draft/", {"takeaways": "Changed my mind"})
+    assert autosave.status_code == saved.status_code == 400
     assert "You were excused from this scorecard" in autosave.text
+    assert "You were excused from this scorecard" in saved.text  # the plain "Save draft"
     absent.refresh_from_db()
     assert absent.submitted_at is None
     assert absent.revisions.get().takeaways == ""
