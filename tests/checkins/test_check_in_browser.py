@@ -75,3 +75,29 @@ def test_a_member_fills_a_check_in_and_the_report_draws_it(
     # The criteria the panel scored (its skills ones), each read against the check-ins.
     assert points.count() == check_in.version.criteria.filter(category="skills").count()
     expect(page.get_by_text("5 hires from")).to_be_visible()
+
+
+def test_a_click_in_an_older_tab_keeps_the_notes_written_in_another(
+    live_server, page, team, member, teammate
+):
+    """Each field saves itself alone: the whole form, sent from an older tab, wiped them."""
+    Membership.objects.filter(team=team).update(joined_at=timezone.now() - timedelta(days=400))
+    check_in = hired(OpeningFactory(team=team), teammate, 3)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(member.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name=f"Hello, {member}")).to_be_visible()
+    url = f"{live_server.url}{check_in.get_absolute_url()}"
+    older = page.context.new_page()
+    older.goto(url)
+    page.goto(url)
+
+    page.get_by_label("Notes").fill("Three paragraphs of what she shipped")
+    expect(page.locator("#draft-status")).to_contain_text("Draft saved")
+    older.locator("fieldset.criterion-rating").first.locator("input[value='2']").check()
+    expect(older.locator("#draft-status")).to_contain_text("Draft saved")
+
+    saved = check_in.reviews.get(rater=member)
+    assert saved.notes == "Three paragraphs of what she shipped"
+    assert saved.ratings.get().score == 2
