@@ -45,3 +45,30 @@ def test_signed_out_mid_scorecard_the_text_is_kept_and_submit_comes_back(
     console_errors[:] = [
         error for error in console_errors if not re.search(r"(status of|Error Code) 401", error)
     ]
+
+
+def test_signed_out_a_move_on_the_board_asks_to_sign_in_again(
+    sign_in,  # noqa: F811
+    console_errors,  # noqa: F811
+    recruiter,
+    team,
+):
+    """Any htmx request but an autosave: the page reloads into the sign-in page, instead of
+    the move silently doing nothing."""
+    application = ApplicationFactory(opening__team=team, candidate__name="Lena Vogel")
+    rita = sign_in(recruiter)
+    rita.goto(f"{rita.url.rstrip('/')}/pipeline/")
+    other_tab = rita.context.new_page()
+    other_tab.goto(rita.url)
+    other_tab.get_by_role("button", name="Sign out").click()
+    expect(other_tab.get_by_role("heading", name="Sign In")).to_be_visible()
+
+    rita.locator(f"#card-{application.pk}").get_by_role("button", name="Move").click()
+
+    expect(rita.get_by_role("heading", name="Sign In")).to_be_visible()
+    expect(rita).to_have_url(re.compile(r"/accounts/login/\?next=/pipeline/"))
+    application.refresh_from_db()
+    assert application.stage == "applied"
+    console_errors[:] = [
+        error for error in console_errors if not re.search(r"(status of|Error Code) 401", error)
+    ]

@@ -89,3 +89,10 @@ document.addEventListener("htmx:afterRequest", (event) => {
     status.textContent = status.dataset.serverFailed;
   }
 });
+
+// Any other htmx request refused because the session ended (hiring/middleware.py answers it
+// 401): the page reloads, and so asks to sign in, back to it.
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (isAutosave(event.detail.elt) || event.detail.xhr.status !== 401) return;
+  window.location.reload();
+});
