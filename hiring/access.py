@@ -387,11 +387,29 @@ SHOWN_TO_RECRUITERS = {
 }
 
 
+# A decision's own events. Only a decision departing from the rule's recommendation waits for
+# a second member, and only one waiting or a hold is taken back: that a decision was recorded
+# while the application stayed in the debrief, confirmed or withdrawn tells what the rule made
+# of the feedback. The stage changes say the outcome once it is in force.
+DECISION_EVENTS = {
+    AuditEvent.Action.DECISION_RECORDED,
+    AuditEvent.Action.DECISION_CONFIRMED,
+    AuditEvent.Action.DECISION_WITHDRAWN,
+}
+
+
+def told_of_pending_decisions(user):
+    """Whether the board flags `user` a decision waiting for a second member's confirmation:
+    not a recruiter, who reads no feedback (see DECISION_EVENTS)."""
+    return not user.is_recruiter
+
+
 def with_shown_details(user, events, reads_feedback=False):
-    """The timeline `events` with `shown_details`: what this user may read of each. Recruiters
-    see what happened, and the details of the candidate's way through the pipeline; feedback
-    shows only to those who read the panel's feedback (scorecards.access.reads_panel_feedback)."""
-    events = list(events)
+    """The timeline `events` this user is shown, each with `shown_details`: what they may read
+    of it. Recruiters see what happened, and the details of the candidate's way through the
+    pipeline; feedback, and a decision's own events, show only to those who read the panel's
+    feedback (scorecards.access.reads_panel_feedback)."""
+    events = [e for e in events if reads_feedback or e.action not in DECISION_EVENTS]
     for event in events:
         if user.is_recruiter:
             shown = event.action in SHOWN_TO_RECRUITERS

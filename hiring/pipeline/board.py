@@ -333,15 +333,16 @@ def _mark_clock(card):
     card.flags = mark_safe(f"<!--clock flags {overdue_from} {stale_from} {pending}-->")
 
 
-def read_clock(html, now):
-    """`html` with its cards' clock marks read at `now`."""
+def read_clock(html, now, pending_shown=True):
+    """`html` with its cards' clock marks read at `now`; a decision waiting for confirmation
+    flagged if `pending_shown` (access.told_of_pending_decisions)."""
     language = translation.get_language()
 
     def read(mark):
         if mark["changed"]:
             return _days_in_stage(language, (now - datetime.fromisoformat(mark["changed"])).days)
         overdue, stale = _passed(mark["overdue"], now), _passed(mark["stale"], now)
-        return _flags(language, overdue, stale, mark["pending"] == "1")
+        return _flags(language, overdue, stale, pending_shown and mark["pending"] == "1")
 
     return mark_safe(CLOCK_MARK.sub(read, html))
 

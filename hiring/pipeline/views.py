@@ -32,6 +32,7 @@ from ..access import (
     proposes_members,
     reads_check_ins,
     runs_pipeline,
+    told_of_pending_decisions,
     with_shown_details,
 )
 from ..candidates.merging import duplicates_shown_to
@@ -316,7 +317,7 @@ def board_parts(request, filters, now):
         lambda names: _render_pieces(request, filters, teams, names, now),
         now,
     )
-    return _parts(rendered, filters, now)
+    return _parts(request, rendered, filters, now)
 
 
 def _teams_run_by(user):
@@ -385,7 +386,7 @@ def _render_cards(request, page, runs_teams):
     )
 
 
-def _parts(rendered, filters, now, error=None):
+def _parts(request, rendered, filters, now, error=None):
     """The page's parts from its rendered pieces: the board put together from its columns, their
     cards read at `now`."""
     columns = [(stage, rendered[stage]) for stage in board.shown_stages(filters)]
@@ -395,7 +396,13 @@ def _parts(rendered, filters, now, error=None):
         "error": error,
     }
     board_html = render_to_string("hiring/pipeline/board.html#board", context)
-    return {**rendered[MENUS], "board": board.read_clock(board_html, now)}
+    return {**rendered[MENUS], "board": _read_clock(request, board_html, now)}
+
+
+def _read_clock(request, html, now):
+    """board.read_clock() of `html` for this reader: a decision waiting for confirmation is
+    flagged to those who read the feedback it departs from."""
+    return board.read_clock(html, now, pending_shown=told_of_pending_decisions(request.user))
 
 
 def _board_with_error(request, filters, error):
@@ -405,7 +412,7 @@ def _board_with_error(request, filters, error):
     teams = Team.objects.visible_to(request.user)
     rendered = _render_pieces(request, filters, teams, names, now)
     html = {name: html for name, (html, _good_until) in rendered.items()}
-    return _parts(html, filters, now, error)
+    return _parts(request, html, filters, now, error)
 
 
 @never_cache
@@ -476,7 +483,7 @@ def _moved_card(request, application, moved_from):
         "columns": columns,
     }
     html = render_to_string("hiring/pipeline/board.html#moved", context, request)
-    return HttpResponse(board.read_clock(html, now))
+    return HttpResponse(_read_clock(request, html, now))
 
 
 @never_cache
@@ -503,4 +510,4 @@ def pipeline_column(request, stage):
         filters_only.pop("after", None)
         context["board_url"] = f"{reverse('pipeline')}?{filters_only.urlencode()}"
         html = render_to_string("hiring/pipeline/column.html", context, request)
-    return HttpResponse(board.read_clock(html, now))
+    return HttpResponse(_read_clock(request, html, now))

@@ -256,8 +256,11 @@ def exported_rows(holding, candidate, reader=None, withheld=()):
         elif holding.model in STAFF_ONLY and reader is None:
             _leave_out(row, STAFF_ONLY[holding.model])
         elif isinstance(row, AuditEvent) and reader is not None:
-            # The timeline's own rule for what this reader reads of each event.
-            [row] = with_shown_details(reader, [row], row.application_id not in withheld)
+            # The timeline's own rule for what this reader reads of each event, and whether.
+            shown = with_shown_details(reader, [row], row.application_id not in withheld)
+            if not shown:
+                continue
+            [row] = shown
             row.details = row.shown_details
         yield row
 

@@ -227,13 +227,21 @@ def test_a_recruiters_copy_leaves_out_the_outcome_of_a_decision_not_in_force(
 ):
     """Until a second member confirms it, the application page does not show them either."""
     departing_decision(application, member)
+    recorded = AuditEvent.Action.DECISION_RECORDED
+    AuditEvent.record(recorded, member, application.opening.team, application, details="Hire")
 
-    [decision] = document(built(candidate, recruiter))["decision"]
-    [read_by_leadership] = document(built(candidate, leadership))["decision"]
+    recruiters = document(built(candidate, recruiter))
+    leaderships = document(built(candidate, leadership))
+    [decision] = recruiters["decision"]
+    [read_by_leadership] = leaderships["decision"]
 
     assert decision["outcome"]["value"] == ""
     assert decision["confirmed_by"] is None
     assert read_by_leadership["outcome"]["value"] == "hire"
+    # Nor the decision's own event, which its timeline leaves out too (access.DECISION_EVENTS).
+    actions = {row["action"]["value"] for row in recruiters["auditevent"]}
+    assert "decision_recorded" in {row["action"]["value"] for row in leaderships["auditevent"]}
+    assert "decision_recorded" not in actions
 
 
 def test_leaderships_copy_holds_the_submitted_feedback(candidate, scorecards, leadership):
