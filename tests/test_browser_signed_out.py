@@ -13,6 +13,14 @@ from tests.test_browser import console_errors, sign_in  # noqa: F401 (fixtures)
 pytestmark = pytest.mark.browser
 
 
+def signed_out_in_another_tab(page):
+    """The person of `page` signs out in a second tab of the same browser."""
+    other_tab = page.context.new_page()
+    other_tab.goto(page.url)
+    other_tab.get_by_role("button", name="Sign out").click()
+    expect(other_tab.get_by_role("heading", name="Sign In")).to_be_visible()
+
+
 def test_signed_out_mid_scorecard_the_text_is_kept_and_submit_comes_back(
     sign_in,  # noqa: F811
     console_errors,  # noqa: F811
@@ -23,10 +31,7 @@ def test_signed_out_mid_scorecard_the_text_is_kept_and_submit_comes_back(
     feedback = scoring.assign(application, member, "skills", assigned_by=member)
     ana = sign_in(member)
     ana.goto(f"{ana.url.rstrip('/')}{feedback.get_absolute_url()}")
-    other_tab = ana.context.new_page()
-    other_tab.goto(ana.url)
-    other_tab.get_by_role("button", name="Sign out").click()
-    expect(other_tab.get_by_role("heading", name="Sign In")).to_be_visible()
+    signed_out_in_another_tab(ana)
 
     with ana.expect_response(re.compile(r"/draft/$")):
         ana.get_by_label("Notes").fill("ZEBRA: typed after signing out")
@@ -58,10 +63,7 @@ def test_signed_out_a_move_on_the_board_asks_to_sign_in_again(
     application = ApplicationFactory(opening__team=team, candidate__name="Lena Vogel")
     rita = sign_in(recruiter)
     rita.goto(f"{rita.url.rstrip('/')}/pipeline/")
-    other_tab = rita.context.new_page()
-    other_tab.goto(rita.url)
-    other_tab.get_by_role("button", name="Sign out").click()
-    expect(other_tab.get_by_role("heading", name="Sign In")).to_be_visible()
+    signed_out_in_another_tab(rita)
 
     rita.locator(f"#card-{application.pk}").get_by_role("button", name="Move").click()
 

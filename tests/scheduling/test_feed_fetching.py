@@ -382,6 +382,13 @@ def test_a_slow_feed_is_given_up_and_the_next_one_refreshed(server, monkeypatch)
     assert time.monotonic() - started < 8
 
 
+def feed_saved(client, member, url):
+    """The availability settings posted by `member` with the feed at `url`."""
+    client.force_login(member)
+    settings = {"time_zone": "Europe/London", "buffer_minutes": "10", "weekly_interview_cap": "5"}
+    return client.post(reverse("availability_settings"), {**settings, "calendar_feed_url": url})
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -393,17 +400,7 @@ def test_a_slow_feed_is_given_up_and_the_next_one_refreshed(server, monkeypatch)
     ],
 )
 def test_the_availability_page_refuses_a_feed_inside_beside_the_field(client, member, url):
-    client.force_login(member)
-
-    response = client.post(
-        reverse("availability_settings"),
-        {
-            "time_zone": "Europe/London",
-            "buffer_minutes": "10",
-            "weekly_interview_cap": "5",
-            "calendar_feed_url": url,
-        },
-    )
+    response = feed_saved(client, member, url)
 
     assert response.status_code == 400
     assert 'id="id_calendar_feed_url_error"' in response.text
@@ -413,17 +410,7 @@ def test_the_availability_page_refuses_a_feed_inside_beside_the_field(client, me
 
 def test_a_webcal_feed_is_taken_as_https(client, member):
     """What iCloud and Outlook hand out; it was "Enter a valid URL."."""
-    client.force_login(member)
-
-    response = client.post(
-        reverse("availability_settings"),
-        {
-            "time_zone": "Europe/London",
-            "buffer_minutes": "10",
-            "weekly_interview_cap": "5",
-            "calendar_feed_url": "WebCal://93.184.215.14/home/calendar.ics",
-        },
-    )
+    response = feed_saved(client, member, "WebCal://93.184.215.14/home/calendar.ics")
 
     assert response.status_code == 302
     member.refresh_from_db()
