@@ -302,8 +302,11 @@ def reads_check_ins(user, application):
 def is_the_hire(user, application):
     """Whether `user` is the person `application` hired (who may have joined its team): they
     read neither the panel's feedback on themselves nor their check-ins. One query, asked only
-    of a hire."""
+    of a hire. Once their data is erased the hire is known by no address, so anyone might be
+    them: nobody reads it then."""
     hired = application.stage == Application.Stage.HIRED
+    if hired and application.candidate.erased_at is not None:
+        return True
     return hired and is_hire(addresses_of([user])[user.pk], application)
 
 

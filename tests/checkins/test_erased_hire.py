@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiring.checkins import checkins
-from hiring.models import Membership
+from hiring.debrief.decisions import panel_feedback
+from hiring.models import Application, Membership
 from hiring.privacy import erasure
+from scorecards.access import reads_panel_feedback
 from scorecards.models import CheckIn, CheckInReview
 from tests.checkins.helpers import first, hired, review
 from tests.factories import UserFactory
@@ -72,3 +74,21 @@ def test_a_check_in_with_submitted_reviews_closes_and_keeps_them(
     # check-in of an erased hire opens for nobody.
     for person in (sara, teammate):
         assert signed_in(person).get(reverse("check_in_detail", args=[due.pk])).status_code == 404
+
+
+def test_nobody_reads_the_panels_feedback_on_an_erased_hire(
+    application, sara, member, teammate, recruiter, django_capture_on_commit_callbacks
+):
+    """Known by no address once erased, the hire would read what the panel said of her."""
+    panel = panel_feedback(application)
+    assert panel
+    assert not reads_panel_feedback(sara, application, panel)
+    assert reads_panel_feedback(member, application, panel)  # the panelist who wrote it
+
+    erase(application, recruiter, django_capture_on_commit_callbacks)
+    application = Application.objects.select_related("candidate", "opening__team").get(
+        pk=application.pk
+    )
+
+    for person in (sara, teammate, member):
+        assert not reads_panel_feedback(person, application, panel_feedback(application))
