@@ -292,8 +292,6 @@ def reads_check_ins(user, application):
     (who may have joined the team). Only a hire has check-ins."""
     if application.stage != Application.Stage.HIRED or not reads_reports(user):
         return False
-    if application.candidate.erased_at is not None:  # the hire, no longer known, might read them
-        return False
     return check_in_teams(user).filter(pk=application.opening.team_id).exists() and not (
         is_the_hire(user, application)
     )
@@ -312,14 +310,12 @@ def is_the_hire(user, application):
 
 def get_check_in_for(user, check_in_id):
     check_in = get_object_or_404(
-        # An erased hire's are nobody's: erased, the hire is no longer known, and might read them.
-        CheckIn.objects.filter(
-            application__opening__team__in=check_in_teams(user),
-            application__candidate__erased_at=None,
-        ).select_related("application__candidate", "application__opening__team", "version"),
+        CheckIn.objects.filter(application__opening__team__in=check_in_teams(user)).select_related(
+            "application__candidate", "application__opening__team", "version"
+        ),
         pk=check_in_id,
     )
-    if is_hire(addresses_of([user])[user.pk], check_in.application):
+    if is_the_hire(user, check_in.application):  # an erased hire's are nobody's
         raise Http404
     return check_in
 
