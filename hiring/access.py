@@ -1,11 +1,11 @@
 """Who may see what: each function returns the object for this user or raises Http404."""
 
-from functools import wraps
+from functools import cache, wraps
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from scorecards.models import CheckIn
+from scorecards.models import CheckIn, Feedback
 
 from .checkins.checkins import addresses_of, is_closed, is_hire
 from .models import (
@@ -397,10 +397,19 @@ DECISION_EVENTS = {
 }
 
 
-def told_of_pending_decisions(user):
-    """Whether the board flags `user` a decision waiting for a second member's confirmation:
-    not a recruiter, who reads no feedback (see DECISION_EVENTS)."""
-    return not user.is_recruiter
+def pending_decisions_told(user):
+    """Whether the board flags `user` a decision waiting for a second member's confirmation,
+    as a test of the application's id: that it waits says it departs from what the rule made
+    of the feedback, so never to a recruiter, who reads no feedback (see DECISION_EVENTS), nor
+    where they still write a scorecard (scorecards.access.still_to_score)."""
+    if user.is_recruiter:
+        return lambda application_id: False
+
+    @cache  # asked only once a card flags one
+    def writing():
+        return set(Feedback.all_objects.outstanding_for(user).values_list("application", flat=True))
+
+    return lambda application_id: application_id not in writing()
 
 
 def with_shown_details(user, events, reads_feedback=False):

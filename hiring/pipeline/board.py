@@ -301,7 +301,7 @@ def column_counts(user, filters, stages, now):
 # and read_clock() reads them against the clock on each request.
 CLOCK_MARK = re.compile(
     r"<!--clock (?:days (?P<changed>\S+)"
-    r"|flags (?P<overdue>\S+) (?P<stale>\S+) (?P<pending>[01]))-->"
+    r"|flags (?P<overdue>\S+) (?P<stale>\S+) (?P<pending>\d+))-->"
 )
 NEVER = "-"
 
@@ -328,21 +328,22 @@ def card_facts(card, runs_teams):
 def _mark_clock(card):
     overdue_from = card.overdue_feedback.isoformat() if card.overdue_feedback else NEVER
     stale_from = NEVER if card.is_closed else (card.stage_changed_at + STALE_AFTER).isoformat()
-    pending = "1" if card.pending_confirmation else "0"
+    pending = card.pk if card.pending_confirmation else 0  # whose, for read_clock's reader
     card.days_in_stage = mark_safe(f"<!--clock days {card.stage_changed_at.isoformat()}-->")
     card.flags = mark_safe(f"<!--clock flags {overdue_from} {stale_from} {pending}-->")
 
 
-def read_clock(html, now, pending_shown=True):
+def read_clock(html, now, pending_told):
     """`html` with its cards' clock marks read at `now`; a decision waiting for confirmation
-    flagged if `pending_shown` (access.told_of_pending_decisions)."""
+    flagged where `pending_told(application_id)` (access.pending_decisions_told)."""
     language = translation.get_language()
 
     def read(mark):
         if mark["changed"]:
             return _days_in_stage(language, (now - datetime.fromisoformat(mark["changed"])).days)
         overdue, stale = _passed(mark["overdue"], now), _passed(mark["stale"], now)
-        return _flags(language, overdue, stale, pending_shown and mark["pending"] == "1")
+        pending = int(mark["pending"])
+        return _flags(language, overdue, stale, bool(pending) and pending_told(pending))
 
     return mark_safe(CLOCK_MARK.sub(read, html))
 

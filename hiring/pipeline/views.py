@@ -29,10 +29,10 @@ from ..access import (
     get_team_for_member,
     handles_candidate_data,
     opens_debrief,
+    pending_decisions_told,
     proposes_members,
     reads_check_ins,
     runs_pipeline,
-    told_of_pending_decisions,
     with_shown_details,
 )
 from ..candidates.merging import duplicates_shown_to
@@ -402,7 +402,7 @@ def _parts(request, rendered, filters, now, error=None):
 def _read_clock(request, html, now):
     """board.read_clock() of `html` for this reader: a decision waiting for confirmation is
     flagged to those who read the feedback it departs from."""
-    return board.read_clock(html, now, pending_shown=told_of_pending_decisions(request.user))
+    return board.read_clock(html, now, pending_decisions_told(request.user))
 
 
 def _board_with_error(request, filters, error):

@@ -153,8 +153,9 @@ def test_a_member_is_asked_for_their_vote_and_their_confirmation(client, member,
 
 def test_a_member_still_to_write_is_not_asked_to_confirm(client, member, teammate, team):
     """They take no part in the decision until their scorecard is in (confirming is refused),
-    and the debrief tells them no more than that a confirmation is awaited: "departs from the
-    recommendation" says what the rule made of the feedback they may not read yet."""
+    and neither the debrief nor the board tells them that it waits for a confirmation: that
+    says it departs from what the rule made of the feedback they may not read yet. The
+    teammate who recorded it, who reads the feedback, is flagged on the board."""
     application = ApplicationFactory(opening__team=team, candidate__name="Nina Park")
     scoring.assign(application, member, "skills", assigned_by=teammate)
     Application.objects.filter(pk=application.pk).update(debrief_opened_at=timezone.now())
@@ -164,9 +165,12 @@ def test_a_member_still_to_write_is_not_asked_to_confirm(client, member, teammat
 
     assert section(home(client, member), "Decisions waiting for your confirmation") is None
     debrief = client.get(f"/applications/{application.pk}/debrief/").text
-    assert "It awaits a second team member's confirmation." in debrief
-    assert "departs from the recommendation" not in debrief
+    assert "A decision was recorded by" in debrief
+    assert "confirm" not in debrief.lower()
     assert "<strong>Hire</strong>" not in debrief  # nor what the pending decision is
+    assert "decision to confirm" not in client.get("/pipeline/").text
+    client.force_login(teammate)
+    assert "decision to confirm" in client.get("/pipeline/").text
 
 
 # A recruiter's panels to schedule, and candidates who proposed their own times.
