@@ -92,7 +92,8 @@ class FeedbackForm(forms.Form):
         max_length=LONGEST_NOTES,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    # The draft version the page showed; every save moves it on (scoring.save_draft).
+    # The draft version the page showed; every save moves it on (scoring.save_draft). Asked
+    # for in clean(), which says why it is missing beside the form, not beside a hidden field.
     draft_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, criteria, **kwargs):
@@ -119,6 +120,11 @@ class FeedbackForm(forms.Form):
         ]
         if foreign:
             raise forms.ValidationError(_("That criterion is not part of this scorecard."))
+        # Without it a save could not tell whether another tab saved since: never guessed.
+        if self.cleaned_data.get("draft_version") is None and "draft_version" not in self.errors:
+            raise forms.ValidationError(
+                _("This page does not say which draft it shows: reload it, then go on writing.")
+            )
         return super().clean()
 
     def rows(self):

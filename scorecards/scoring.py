@@ -196,12 +196,13 @@ def _save_draft(feedback, criteria, ratings=None, takeaways=None, vote=None, ver
     """save_draft() on `feedback`, locked, whose criteria are `criteria`: the draft, changed
     but left to the caller to save (a submission saves it once), and all its ratings, saved."""
     draft = current_draft(feedback.revisions)
+    # Said before a stale version: a tab that submitted meanwhile left no draft to be stale.
+    if draft is None and feedback.is_submitted:
+        raise ValidationError(_("This feedback is submitted. Amend it to change it."))
     if version is not None and version != (draft.version if draft else 0):
         raise StaleDraft
     before = None
     if draft is None:
-        if feedback.is_submitted:
-            raise ValidationError(_("This feedback is submitted. Amend it to change it."))
         draft, before = FeedbackRevision.objects.create(feedback=feedback), []
     kept = _save_ratings(draft, criteria, ratings or {}, before)
     if takeaways is not None:

@@ -212,8 +212,21 @@ def submit_as(item, author, score=3, notes="Solid", vote="yes", takeaways=""):
     return revision
 
 
+def shown_draft_version(feedback):
+    """The draft version the feedback page shows now, as its form posts it (0 before a draft)."""
+    draft = feedback.revisions.filter(submitted_at=None).first()
+    return draft.version if draft else 0
+
+
 def complete_post(item, score="3", notes="Solid", vote="yes", revision="1", **extra):
-    data = {"revision": revision, "vote": vote, "takeaways": "Would hire", **extra}
+    """The feedback form as its page posts it now, every criterion rated."""
+    data = {
+        "revision": revision,
+        "draft_version": shown_draft_version(item),
+        "vote": vote,
+        "takeaways": "Would hire",
+        **extra,
+    }
     for criterion in item.criteria.all():
         data[f"score_{criterion.pk}"] = score
         data[f"notes_{criterion.pk}"] = notes

@@ -201,13 +201,12 @@ def test_an_excused_interviewer_no_longer_writes_what_would_count(
     decisions.excuse(absent, member, "Out sick")
     client.force_login(teammate)
 
-    autosave = client.post(
-        f"/feedback/{absent.pk}/draft/", {"takeaways": "Changed my mind"}, **HTMX
-    )
+    changed = {"takeaways": "Changed my mind", "draft_version": draft.version}
+    autosave = client.post(f"/feedback/{absent.pk}/draft/", changed, **HTMX)
     with pytest.raises(ValidationError, match="You were excused"):
         scoring.submit(absent, teammate, draft.number)
 
-    saved = client.post(f"/feedback/{absent.pk}/draft/", {"takeaways": "Changed my mind"})
+    saved = client.post(f"/feedback/{absent.pk}/draft/", changed)
     assert autosave.status_code == saved.status_code == 400
     assert "You were excused from this scorecard" in autosave.text
     assert "You were excused from this scorecard" in saved.text  # the plain "Save draft"

@@ -20,6 +20,7 @@ from tests.factories import (
     UserFactory,
     complete_post,
     fresh,
+    shown_draft_version,
     submit_as,
     submitted,
 )
@@ -76,7 +77,7 @@ def test_a_trainee_reads_no_panel_feedback_before_submitting_their_practice(
         assert NOTES not in page
     saved = client.post(
         reverse("feedback_draft", args=[mine.pk]),
-        {f"score_{mine.criteria.first().pk}": "2"},
+        {f"score_{mine.criteria.first().pk}": "2", "draft_version": shown_draft_version(mine)},
         **HTMX,
     )
     assert saved.status_code == 200

@@ -14,12 +14,17 @@ def test_two_tabs_submitting_at_once_make_one_submission(member, team):
     application = ApplicationFactory(opening__team=team)
     item = scoring.assign(application, member, "skills", assigned_by=member)
     [criterion] = item.criteria.all()
-    scoring.save_draft(item, member, ratings={criterion.pk: {"score": 3}}, vote="yes")
+    draft = scoring.save_draft(item, member, ratings={criterion.pk: {"score": 3}}, vote="yes")
     tabs = [Client(), Client()]
     for tab in tabs:
         tab.force_login(member)
     url = f"/feedback/{item.pk}/submit/"
-    form = {"revision": "1", f"score_{criterion.pk}": "3", "vote": "yes"}
+    form = {
+        "revision": "1",
+        "draft_version": draft.version,
+        f"score_{criterion.pk}": "3",
+        "vote": "yes",
+    }
 
     responses = at_once(*[lambda tab=tab: tab.post(url, form) for tab in tabs])
 

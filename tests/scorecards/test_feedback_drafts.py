@@ -13,7 +13,14 @@ from tests.factories import (
     complete_post,
     feedback_state,
     field_error,
+    shown_draft_version,
 )
+
+
+def as_the_page(feedback, data):
+    """`data` with the draft version the page shows, which its every save posts."""
+    return {**data, "draft_version": shown_draft_version(feedback)}
+
 
 # The feedback form.
 
@@ -67,7 +74,9 @@ def test_autosave_of_one_field_returns_the_draft_status_and_survives_a_reload(cl
     client.force_login(member)
 
     response = client.post(
-        reverse("feedback_draft", args=[mine.pk]), {f"score_{criterion.pk}": "3"}, **HTMX
+        reverse("feedback_draft", args=[mine.pk]),
+        as_the_page(mine, {f"score_{criterion.pk}": "3"}),
+        **HTMX,
     )
 
     assert response.status_code == 200
@@ -77,14 +86,14 @@ def test_autosave_of_one_field_returns_the_draft_status_and_survives_a_reload(cl
     assert checked(criterion, 3).search(reloaded.text)
 
 
-def test_autosave_of_notes_keeps_the_score_saved_from_another_tab(client, member, mine):
+def test_each_autosave_of_one_field_keeps_the_fields_saved_before(client, member, mine):
     (criterion,) = mine.criteria.all()
     client.force_login(member)
     url = reverse("feedback_draft", args=[mine.pk])
 
-    client.post(url, {f"score_{criterion.pk}": "3"}, **HTMX)
-    client.post(url, {f"notes_{criterion.pk}": "Methodical"}, **HTMX)
-    client.post(url, {"vote": "no"}, **HTMX)
+    client.post(url, as_the_page(mine, {f"score_{criterion.pk}": "3"}), **HTMX)
+    client.post(url, as_the_page(mine, {f"notes_{criterion.pk}": "Methodical"}), **HTMX)
+    client.post(url, as_the_page(mine, {"vote": "no"}), **HTMX)
 
     rating = Rating.objects.get(revision__feedback=mine)
     assert (rating.score, rating.notes, rating.revision.vote) == (3, "Methodical", "no")
@@ -98,7 +107,9 @@ def test_autosave_of_no_evidence(client, member, mine):
     client.force_login(member)
 
     client.post(
-        reverse("feedback_draft", args=[mine.pk]), {f"score_{criterion.pk}": "none"}, **HTMX
+        reverse("feedback_draft", args=[mine.pk]),
+        as_the_page(mine, {f"score_{criterion.pk}": "none"}),
+        **HTMX,
     )
 
     rating = Rating.objects.get(revision__feedback=mine)
@@ -112,12 +123,15 @@ def test_save_draft_button_redirects_back_to_the_form(client, member, mine):
 
     response = client.post(
         reverse("feedback_draft", args=[mine.pk]),
-        {
-            f"score_{criterion.pk}": "2",
-            f"notes_{criterion.pk}": "Needed hints",
-            "takeaways": "Promising",
-            "vote": "no",
-        },
+        as_the_page(
+            mine,
+            {
+                f"score_{criterion.pk}": "2",
+                f"notes_{criterion.pk}": "Needed hints",
+                "takeaways": "Promising",
+                "vote": "no",
+            },
+        ),
     )
 
     assert response.status_code == 302
@@ -177,6 +191,29 @@ def test_a_criterion_of_another_scorecard_is_refused(client, member, mine, team)
 # check and again for the write): the session and the user; the criteria, read with the check
 # that the feedback is the author's; the feedback, read once, locked; its draft and the draft's
 # ratings; the ratings written in one statement and the draft saved; the savepoint around it.
+def test_a_save_that_does_not_say_which_draft_it_shows_is_refused(client, member, mine):
+    """A hand-built request, or a page of another make: it could write over a newer draft
+    saved from another tab without anyone knowing."""
+    (criterion,) = mine.criteria.all()
+    scoring.save_draft(mine, member, ratings={criterion.pk: {"score": 4, "notes": "Newer tab"}})
+    before = feedback_state()
+    client.force_login(member)
+    url = reverse("feedback_draft", args=[mine.pk])
+
+    autosave = client.post(url, {f"notes_{criterion.pk}": "Older"}, **HTMX)
+    saved = client.post(url, {f"score_{criterion.pk}": "1"})
+    submitted = client.post(
+        reverse("feedback_submit", args=[mine.pk]),
+        {k: v for k, v in complete_post(mine).items() if k != "draft_version"},
+    )
+
+    assert [autosave.status_code, saved.status_code, submitted.status_code] == [400] * 3
+    assert "This page does not say which draft it shows: reload it" in autosave.text
+    assert "This page does not say which draft it shows: reload it" in saved.text
+    assert "This page does not say which draft it shows: reload it" in submitted.text
+    assert feedback_state() == before
+
+
 AUTOSAVE_MAX_QUERIES = 10
 
 
@@ -186,10 +223,11 @@ def test_an_autosave_reads_the_feedback_once_whatever_its_criteria(
     (criterion,) = mine.criteria.all()
     client.force_login(member)
     url = reverse("feedback_draft", args=[mine.pk])
-    client.post(url, {f"notes_{criterion.pk}": "First thoughts"}, **HTMX)  # the draft exists
+    client.post(url, as_the_page(mine, {f"notes_{criterion.pk}": "First thoughts"}), **HTMX)
+    data = as_the_page(mine, {f"score_{criterion.pk}": "3"})  # the draft exists
 
     with django_assert_max_num_queries(AUTOSAVE_MAX_QUERIES):
-        response = client.post(url, {f"score_{criterion.pk}": "3"}, **HTMX)
+        response = client.post(url, data, **HTMX)
 
     assert response.status_code == 200
     assert "Draft saved" in response.text

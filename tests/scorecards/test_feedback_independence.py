@@ -12,7 +12,14 @@ from django.urls import reverse
 from hiring.models import Membership
 from scorecards import scoring
 from scorecards.models import Category
-from tests.factories import HTMX, SKILLS, UserFactory, complete_post, feedback_state
+from tests.factories import (
+    HTMX,
+    SKILLS,
+    UserFactory,
+    complete_post,
+    feedback_state,
+    shown_draft_version,
+)
 from tests.factories import submit_as as submit
 
 ZEBRA = "ZEBRA-NOTE"
@@ -108,7 +115,9 @@ def test_before_submitting_your_own_form_shows_no_feedback_of_others(
 
     form = client.get(mine.get_absolute_url())
     autosave = client.post(
-        reverse("feedback_draft", args=[mine.pk]), {f"score_{criterion.pk}": "2"}, **HTMX
+        reverse("feedback_draft", args=[mine.pk]),
+        {f"score_{criterion.pk}": "2", "draft_version": shown_draft_version(mine)},
+        **HTMX,
     )
     saved_form = client.get(mine.get_absolute_url())
 

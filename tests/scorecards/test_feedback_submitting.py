@@ -34,6 +34,7 @@ def test_incomplete_submit_shows_errors_beside_the_fields_and_keeps_the_draft(
         reverse("feedback_submit", args=[item.pk]),
         {
             "revision": "1",
+            "draft_version": "0",
             f"score_{a.pk}": "3",
             f"notes_{a.pk}": "Typed for A",
             f"notes_{b.pk}": "Typed for B",
