@@ -31,7 +31,8 @@ class RequireMfaMiddleware:
         )
         if request.mfa_required and not request.path.startswith("/accounts/"):
             wanted = request.get_full_path()
-            page = request.method == "GET" and not request.headers.get("HX-Request")
+            # request.htmx (hiring/middleware.py): a history restore is a page of its own.
+            page = request.method == "GET" and not request.htmx
             if page and url_has_allowed_host_and_scheme(wanted, None):
                 request.session[MFA_NEXT] = wanted
             return redirect(reverse("mfa_activate_totp"))

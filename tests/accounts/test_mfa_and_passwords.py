@@ -89,6 +89,18 @@ def test_a_partial_is_not_where_they_continue(client, recruiter):
     assert continue_link(client.get(RECOVERY_CODES).text) == "/pipeline/?stale=1"
 
 
+def test_a_page_back_restores_is_where_they_continue(client, recruiter):
+    """Back, after htmx swapped a part, asks for the page with HX-Request and
+    HX-History-Restore-Request: the whole page, so a place to come back to."""
+    require_mfa_for_staff(True)
+    log_in(client, recruiter.email)
+    client.get("/pipeline/?team=1", **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+
+    enrol_totp(client)
+
+    assert continue_link(client.get(RECOVERY_CODES).text) == "/pipeline/?team=1"
+
+
 # Passwords
 
 
