@@ -21,7 +21,7 @@ Stage = Application.Stage
 @dataclass(frozen=True)
 class Scope:
     """Whose data and which period: the teams' applications created between `start` and `end`
-    (days in the current time zone), and their interviews in it."""
+    (days in the current time zone), and the interviews held in it."""
 
     teams: object  # the teams (or their ids) the reader may see
     start: date
@@ -113,10 +113,13 @@ def median_of_counts(counts):
 
 
 def _unwritten(scope):
-    """Scorecards of interviews still on that are neither submitted nor excused, of
-    applications still open: once closed, nobody is chased for them (reminders, home)."""
+    """Scorecards of the period's interviews (ending in it, whenever their application came)
+    that are neither submitted nor excused, of applications still open: once closed, nobody is
+    chased for them (reminders, home)."""
     return Feedback.objects.filter(
-        application__in=scope.created,
+        application__opening__team__in=scope.teams,
+        session__end__gte=scope.start_at,
+        session__end__lt=scope.end_at,
         submitted_at=None,
         excused_at=None,
         session__cancelled_at=None,

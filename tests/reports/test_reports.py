@@ -281,6 +281,28 @@ def test_a_closed_applications_unwritten_scorecard_is_not_overdue(client, leader
     assert (card.submitted, card.overdue_feedback) == (0, None)
 
 
+def test_a_scorecard_is_overdue_in_the_period_of_its_interview_not_of_its_application(
+    client, leadership, member, team
+):
+    """An application from before the period, interviewed last week: its late scorecard is the
+    period's. A period that ended before the interview holds none of it."""
+    application, _session = late_scorecard(team, member)
+    Application.objects.filter(pk=application.pk).update(
+        created_at=timezone.now() - timedelta(days=DEFAULT_PERIOD.days + 30)
+    )
+    client.force_login(leadership)
+    today = timezone.localdate()
+    before = {"start": today - timedelta(days=60), "end": today - timedelta(days=1)}
+
+    this_period = client.get("/reports/overdue.csv").content.decode()
+    earlier = client.get("/reports/overdue.csv", before).content.decode()
+
+    assert list(csv.DictReader(io.StringIO(this_period))) == [
+        {"Interviewer": "Ana Member", "Overdue scorecards": "1"}
+    ]
+    assert list(csv.DictReader(io.StringIO(earlier))) == []
+
+
 def test_the_period_names_the_zone_its_days_are_counted_in(client, leadership):
     """Two readers in other zones read other numbers for the same dates: the page says why."""
     leadership.time_zone = "Europe/Berlin"
