@@ -5,18 +5,22 @@ import csv
 import logging
 import re
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from pathlib import PurePath
 
 import tablib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import freshness
+from ..candidates import merging
 from ..models import Application, AuditEvent, Candidate, CandidateImport, Opening, StageChange
 from ..pipeline.forms import CandidateForm
 from ..reports import figures
@@ -157,9 +161,13 @@ def _values(columns, cells):
 
 def check_rows(opening, rows, seen):
     """`rows` with their "errors" by field: the candidate form's, an email seen earlier in the
-    file (`seen`: lower-cased email -> line, filled as it goes, so rows can come in chunks),
-    and an email that already applied to `opening`."""
-    applied = applied_emails(opening, [row["values"]["email"] for row in rows])
+    file or another address of the record it would join (`seen`: that record's id, else the
+    lower-cased email -> (line, email), filled as it goes, so rows can come in chunks), and an
+    email that already applied to `opening`."""
+    emails = [row["values"]["email"] for row in rows]
+    applied = applied_emails(opening, emails)
+    # Two addresses of one record would both apply it to the opening, which takes it once.
+    records = _candidates_by_email(emails, opening.team_id)
     checked = []
     for row in rows:
         form = CandidateForm(data=row["values"])
@@ -169,27 +177,48 @@ def check_rows(opening, rows, seen):
             values = {name: form.cleaned_data[name] for name in FIELDS}
         if "email" not in errors:
             email = form.cleaned_data["email"].lower()
-            if email in seen:
-                errors["email"] = [_("Also on row %(line)s of this file.") % {"line": seen[email]}]
+            person = records.get(email, email)
+            line, seen_email = seen.get(person, (None, None))
+            if seen_email == email:
+                errors["email"] = [_("Also on row %(line)s of this file.") % {"line": line}]
+            elif seen_email:
+                errors["email"] = [
+                    _("Row %(line)s has this candidate at another of their addresses.")
+                    % {"line": line}
+                ]
             elif email in applied:
                 errors["email"] = [_("Already applied to this opening.")]
             else:
-                seen[email] = row["line"]
+                seen[person] = (row["line"], email)
         checked.append({"line": row["line"], "values": values, "errors": errors})
     return checked
 
 
 def applied_emails(opening, emails):
-    """Which of `emails` (lower-cased) already applied to `opening`."""
+    """Which of `emails` (lower-cased) already applied to `opening`: a record's own address, or
+    that of a record merged into it."""
+    applied = Candidate.objects.filter(applications__opening=opening)
+    return {address for address, _candidate_id in _held_by(applied, emails)}
+
+
+def _held_by(candidates, emails):
+    """(address, candidate id) for each of `emails` (lower-cased) that a record of
+    `candidates` (a query) holds: as its own, or as the address of a record merged into it
+    (merging.emails)."""
     wanted = sorted({email.strip().lower() for email in emails if email})
-    found = set()
+    found = []
     for chunk in _chunks(wanted):
-        found.update(
-            Application.objects.filter(opening=opening)
-            .annotate(candidate_email=Lower("candidate__email"))
-            .filter(candidate_email__in=chunk)
-            .values_list("candidate_email", flat=True)
+        own = candidates.annotate(lower_email=Lower("email")).filter(lower_email__in=chunk)
+        # A merged record's addresses are lines of other_emails: found by their text here, and
+        # told apart from longer ones (ann@x.io in joann@x.io) by merging.emails().
+        merged = candidates.exclude(other_emails="").filter(
+            reduce(or_, [Q(other_emails__icontains=address) for address in chunk])
         )
+        for query in (own, merged):
+            for candidate in query.only("pk", "email", "other_emails"):
+                found += [
+                    (address, candidate.pk) for address in merging.emails(candidate) & set(chunk)
+                ]
     return found
 
 
@@ -325,8 +354,8 @@ def _check_again(candidate_import):
 
 
 def _write(candidate_import, rows):
-    """Every row's candidate (one with the same email is reused), its application from the
-    import in Applied, and the audit, in one transaction."""
+    """Every row's candidate (one holding its email, merged records' included, is reused), its
+    application from the import in Applied, and the audit, in one transaction."""
     opening, by = candidate_import.opening, candidate_import.created_by
     now = timezone.now()
     with transaction.atomic():
@@ -386,18 +415,11 @@ def _write(candidate_import, rows):
 
 
 def _candidates_by_email(emails, team_id):
-    """Lower-cased email -> the id of the (earliest) candidate with it that no other team than
-    `team_id`'s holds (Candidate.objects.held_only_by): a file must not bring another team's
-    candidate, and what it holds, into this one (a recruiter merges the two records)."""
-    wanted = sorted({email.lower() for email in emails})
+    """Lower-cased email -> the id of the earliest candidate holding it (its own, or that of a
+    record merged into it) that no other team than `team_id`'s holds
+    (Candidate.objects.held_only_by): a file must not bring another team's candidate, and what
+    it holds, into this one (a recruiter merges the two records)."""
     found = {}
-    for chunk in _chunks(wanted):
-        for email, pk in (
-            Candidate.objects.held_only_by(team_id)
-            .annotate(lower_email=Lower("email"))
-            .filter(lower_email__in=chunk)
-            .order_by("-pk")
-            .values_list("lower_email", "pk")
-        ):
-            found[email] = pk
+    for address, pk in _held_by(Candidate.objects.held_only_by(team_id), emails):
+        found[address] = min(pk, found.get(address, pk))
     return found

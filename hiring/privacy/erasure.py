@@ -21,7 +21,6 @@ from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
-from django.db.models.functions import Replace
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -331,11 +330,28 @@ def _replace_addresses(rows, stand_ins, now):
             # An invitation to the organisation is traced by its address (teams.invitations).
             events = AuditEvent.objects.filter(team=None, action=AuditEvent.Action.INVITATION)
             ended = {} if row.revoked_at else {"revoked_at": now}
-        quoting = events.filter(details__contains=row.email)
-        models.QuerySet.update(
-            quoting, details=Replace("details", models.Value(row.email), models.Value(stand_in))
-        )
+        address = _whole_address(row.email)
+        for event in events.filter(details__icontains=row.email):
+            details = address.sub(stand_in, event.details)
+            if details != event.details:
+                models.QuerySet.update(AuditEvent.objects.filter(pk=event.pk), details=details)
         type(row).objects.filter(pk=row.pk).update(email=stand_in, **ended)
+
+
+# What an address holds before its "@" (RFC 5322's atoms and dots), and after it (a domain's
+# letters, digits, hyphens, and dots between them): one of them beside an address found in a
+# text makes it part of a longer one (joann@x.io, ann@x.io.uk), a full stop ending a sentence
+# does not.
+_IN_ADDRESS_BEFORE = r"[\w.!#$%&'*+/=?^`{|}~-]"
+_IN_ADDRESS_AFTER = r"[\w-]|\.[\w-]"
+
+
+def _whole_address(address):
+    """`address` in a text, in any case (as addresses compare), and never inside a longer
+    address; a sentence's full stop after it still finds it."""
+    return re.compile(
+        rf"(?<!{_IN_ADDRESS_BEFORE}){re.escape(address)}(?!{_IN_ADDRESS_AFTER})", re.IGNORECASE
+    )
 
 
 def _drop_import_rows(imports, candidate):

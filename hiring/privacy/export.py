@@ -99,21 +99,39 @@ def max_age():
     return timedelta(days=settings.DATA_EXPORT_MAX_AGE_DAYS)
 
 
+# A candidate's link builds them a copy at most once in this time: each builds an archive of
+# every file they hold, and the link takes 30 posts in ten minutes
+# (ratelimit.CANDIDATE_POSTS). Staff get a fresh one each time they ask.
+OWN_EXPORTS_APART = timedelta(minutes=10)
+
+
 def exports_under_way(candidate, by=None):
     """The candidate's exports still to build: their own if `by` is None (only their link is
     emailed), else the staff member's own (what it holds depends on who reads it: see
-    withheld_applications). A built one is not handed out again: it holds the data as it was
-    then."""
+    withheld_applications). A built one holds the data as it was then: staff get a new one,
+    and the candidate too once OWN_EXPORTS_APART has passed (built_lately)."""
     return candidate.exports.filter(requested_by=by, status__in=[Status.QUEUED, Status.BUILDING])
+
+
+def built_lately(candidate):
+    """The candidate's own export built less than OWN_EXPORTS_APART ago, if any, downloaded
+    or not."""
+    return candidate.exports.filter(
+        requested_by=None,
+        status__in=[Status.READY, Status.DOWNLOADED],
+        finished_at__gt=timezone.now() - OWN_EXPORTS_APART,
+    ).first()
 
 
 @transaction.atomic
 def request_export(candidate, by=None):
-    """(export, created): the export under way for this requester, or a new one queued, which
-    the caller hands to the worker (hiring.privacy.tasks.build_export). `by` None: the
-    candidate."""
+    """(export, created): the export under way for this requester, or for the candidate (`by`
+    None) one built lately (built_lately), or else a new one queued, which the caller hands to
+    the worker (hiring.privacy.tasks.build_export)."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)  # two clicks, one
     under_way = exports_under_way(candidate, by).first()
+    if under_way is None and by is None:
+        under_way = built_lately(candidate)
     if under_way is not None:
         return under_way, False
     return DataExport.objects.create(candidate=candidate, requested_by=by), True
@@ -124,6 +142,19 @@ def request_own_exports(candidate):
     record that holds their address (inventory.records_holding), each emailed to its record's
     address once built."""
     return [request_export(record) for record in records_holding(candidate.email)]
+
+
+def next_own_export_at(requested):
+    """When the candidate may ask for a new copy, if request_own_exports() handed back one
+    built lately (`requested`, its answer) rather than start one; else None. On the minute, the
+    time shown to them, rounded up: asked for then, a copy is built."""
+    built = [data_export.finished_at for data_export, _created in requested]
+    built = [finished_at for finished_at in built if finished_at]
+    if not built:
+        return None
+    again = max(built) + OWN_EXPORTS_APART
+    minute = again.replace(second=0, microsecond=0)
+    return minute if minute == again else minute + timedelta(minutes=1)
 
 
 def build(export_id):

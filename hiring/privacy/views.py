@@ -25,6 +25,7 @@ from ..access import (
 )
 from ..accounts.links import signed_link
 from ..models import Application, CandidateAccess, DataExport
+from ..outreach.messages import shown_to
 from ..ratelimit import limit_candidate_posts
 from . import erasure, export, holds, retention
 from .forms import EraseForm, HoldForm
@@ -140,10 +141,22 @@ def candidate_export_detail(request, candidate_id, export_id):
 def candidate_export_request(request, application, token):
     """The status page's request for a copy, of every record holding their address: built
     by the worker, each one's link sent by email."""
-    requested = export.request_own_exports(application.candidate)
+    candidate = application.candidate
+    requested = export.request_own_exports(candidate)
     for data_export, created in requested:
         if created:
             build_export.delay_on_commit(data_export.pk)
+    again = export.next_own_export_at(requested)
+    if again:
+        messages.info(
+            request,
+            _(
+                "We emailed you a link to a copy of your data a few minutes ago. You can ask "
+                "for a new copy from %(time)s."
+            )
+            % {"time": shown_to(candidate, again)},
+        )
+        return redirect("candidate_status", token=token)
     copies = len(requested)
     messages.success(
         request,

@@ -583,8 +583,11 @@ def _place(session, entry, trainees):
     session.start, session.end = start, end
     chosen = set(entry["interviewers"])
     seats = {seat.user_id: seat for seat in session.interviewers.all()}
-    # The invites of a reschedule say when the session was before, to those invited then.
-    moved_from = before.isoformat() if before else None
+    # Those the session releases are told the start they no longer keep; the invites of a
+    # reschedule say when it was before, to those invited then, unless only its people changed
+    # (then they are an update that claims no move).
+    freed_from = before.isoformat() if before else None
+    moved_from = freed_from if before != start else None
     dropped = [
         seat.user_id for seat in seats.values() if seat.from_pool and seat.user_id not in chosen
     ]
@@ -594,7 +597,7 @@ def _place(session, entry, trainees):
         session.interviewers.filter(user_id__in=dropped).delete()
         session.feedback.filter(interviewer__in=dropped, submitted_at=None, revisions=None).delete()
         send_session_cancellations.delay_on_commit(
-            session.pk, session.sequence, dropped, moved_from
+            session.pk, session.sequence, dropped, freed_from
         )
     joined = sorted(chosen - set(seats))
     for user_id in joined:
@@ -837,6 +840,20 @@ def _check_current(offer):
         )
 
 
+def _lock_offer(offer):
+    """The offer read again under its panel's lock and its application's, or LinkError if it
+    can no longer be used: checked under the panel's lock, a booking or a newer offer can't
+    slip in meanwhile; and under the application's, a withdrawal (which takes only that one)
+    can't either."""
+    _lock_panel(offer.panel_id)
+    application = _lock_application(offer.panel_id)
+    offer = SlotOffer.objects.select_related("panel").get(pk=offer.pk)
+    offer.panel.application = application
+    offer.check_unused()
+    _check_current(offer)
+    return offer
+
+
 def candidate_pick(offer, index):
     """Book the offered option `index`.
 
@@ -844,14 +861,7 @@ def candidate_pick(offer, index):
     went meanwhile (the others may remain).
     """
     with transaction.atomic():
-        # Checked under the panel's lock, a booking or a newer offer can't slip in meanwhile;
-        # and under the application's, a withdrawal (which takes only that one) can't either.
-        _lock_panel(offer.panel_id)
-        application = _lock_application(offer.panel_id)
-        offer = SlotOffer.objects.select_related("panel").get(pk=offer.pk)
-        offer.panel.application = application
-        offer.check_unused()
-        _check_current(offer)
+        offer = _lock_offer(offer)
         if not 0 <= index < len(offer.options):
             raise ValidationError(gettext("Choose one of the times offered."))
         _require_ahead(offer.options[index])
@@ -868,9 +878,11 @@ MAX_WINDOWS_PER_OFFER = 10
 
 @transaction.atomic
 def propose_window(offer, start, end):
-    """Store a time the candidate is free; ValidationError past MAX_WINDOWS_PER_OFFER."""
+    """Store a time the candidate is free; ValidationError past MAX_WINDOWS_PER_OFFER, and
+    LinkError if the link was used, replaced or withdrawn meanwhile (as candidate_pick)."""
     # Under the panel's lock, so two proposals at once can't both take the last place.
-    panel = _lock_panel(offer.panel_id)
+    offer = _lock_offer(offer)
+    panel = offer.panel
     if panel.candidate_windows.filter(created_at__gte=offer.created_at).count() >= (
         MAX_WINDOWS_PER_OFFER
     ):

@@ -137,3 +137,49 @@ def test_a_reschedule_invites_who_the_pool_adds_and_tells_who_it_releases_when(
         released.body
     )
     assert by_person[member.email].subject.startswith("Updated: ")
+
+
+def test_a_reschedule_that_only_swaps_the_pool_claims_no_move(
+    application_with_pool, member, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """As reported: Ana, who kept her seat, read "moved from 09:00 to 09:00"."""
+    panel, first, second = application_with_pool
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.book(panel, option_on(panel, MONDAY), recruiter)
+    session = panel.sessions.get()
+    [taken] = session.interviewers.filter(from_pool=True)
+    goes = taken.user
+    stays = second if goes == first else first
+    swapped = {
+        "sessions": [
+            {
+                "session": session.pk,
+                "start": session.start.isoformat(),
+                "end": session.end.isoformat(),
+                "interviewers": [member.pk, stays.pk],
+            }
+        ]
+    }
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.reschedule(panel, swapped, recruiter)
+
+    by_person = {message.to[0]: message for message in mailoutbox}
+    kept = by_person[member.email]
+    assert kept.subject == "Updated: Interview with Cora Candidate, Mon 4 Mar, 09:00 London time"
+    assert "The interview has changed." in kept.body
+    assert "moved" not in kept.body
+    [event] = icalendar.Calendar.from_ical(kept.attachments[0][1]).walk("VEVENT")
+    assert event["SEQUENCE"] == 1
+    assert "moved" not in by_person[panel.application.candidate.email].body
+    newcomer, released = by_person[stays.email], by_person[goes.email]
+    assert newcomer.subject == "Interview with Cora Candidate, Mon 4 Mar, 09:00 London time"
+    assert released.subject == (
+        "No longer needed: interview with Cora Candidate, Mon 4 Mar, 09:00 London time"
+    )
+    assert released.body.startswith(
+        f"Hello {goes.display_name},\n\nAnother member of the pool takes your place in the "
+        "team fit interview with Cora Candidate. You no longer need to keep Monday 4 March "
+        "2030, 09:00 London time free"
+    )

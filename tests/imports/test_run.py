@@ -5,6 +5,7 @@ from django.db import DatabaseError
 from django.db.models.signals import post_save
 from django.urls import reverse
 
+from hiring.candidates import merging
 from hiring.imports.tasks import run_import
 from hiring.models import (
     Application,
@@ -204,3 +205,39 @@ def test_the_progress_stops_polling_when_the_import_is_done(
     assert "Imported 2 candidates." in partial
     assert opening.get_absolute_url() in partial
     assert '<meta http-equiv="refresh"' not in client.get(url).content.decode()
+
+
+def test_a_row_at_an_address_merged_into_a_record_joins_that_record(
+    client, member, recruiter, opening, django_capture_on_commit_callbacks
+):
+    """As reported: the row at Ana's old address, merged into her record, made a third one."""
+    ana = CandidateFactory(name="Ana Kept", email="ana@work.example")
+    old = CandidateFactory(name="Ana Old", email="ana.old@mail.example")
+    kept = merging.merge(ana, old, recruiter)
+    # Diana's old address holds Ana's: Diana's record is no record of Ana's.
+    CandidateFactory(email="diana@work.example", other_emails="diana.old@mail.example")
+    client.force_login(member)
+    upload(client, opening, "Name,Email\nAna K,Ana.Old@mail.example\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_start", args=[CandidateImport.objects.get().pk]))
+
+    assert Candidate.objects.count() == 2
+    assert imported(opening).get().candidate == kept
+
+
+def test_two_addresses_of_one_record_in_a_file_are_caught_at_the_check(
+    client, member, recruiter, opening
+):
+    ana = CandidateFactory(email="ana@work.example", other_emails="ana.old@mail.example")
+    client.force_login(member)
+    upload(client, opening, "Name,Email\nAna,ana@work.example\nAna K,ana.old@mail.example\n")
+
+    [first, second] = CandidateImport.objects.get().rows
+    assert first["errors"] == {}
+    assert second["errors"] == {
+        "email": ["Row 2 has this candidate at another of their addresses."]
+    }
+    ApplicationFactory(opening=opening, candidate=ana)
+    upload(client, opening, "Name,Email\nAna K,ana.old@mail.example\n")
+    [row] = CandidateImport.objects.get().rows
+    assert row["errors"] == {"email": ["Already applied to this opening."]}

@@ -181,3 +181,27 @@ def test_erasure_drops_the_row_at_a_merged_in_address(
 def test_a_record_without_imports_or_proposals_holds_none(db):
     candidate = CandidateFactory()
     assert held(candidate, "candidateimport") == held(candidate, "proposal") == 0
+
+
+def test_erasure_replaces_their_address_whole_in_the_teams_trail(
+    team, member, teammate, recruiter, django_capture_on_commit_callbacks
+):
+    """As reported: erasing ann@x.io turned Joann's "Add joann@x.io" into "Add
+    joerased-1@invalid", and "ann@x.io.uk" into "erased-1@invalid.uk"."""
+    hire = ApplicationFactory(
+        opening__team=team, stage=Application.Stage.HIRED, candidate__email="ann@x.io"
+    )
+    for address in ("joann@x.io", "ann@x.io", "ann@x.io.uk", "ANN@x.io"):
+        proposal = membership.propose_member(team, member, address)
+        membership.cast_vote(proposal, teammate, approve=False)
+
+    erase(hire.candidate, recruiter, django_capture_on_commit_callbacks)
+
+    stand_in = erasure.erased_address(hire.candidate.pk)
+    trail = AuditEvent.objects.filter(team=team, action=AuditEvent.Action.MEMBERSHIP_CHANGED)
+    assert sorted(trail.values_list("details", flat=True)) == [
+        "Add ann@x.io.uk: rejected",
+        f"Add {stand_in}: rejected",
+        f"Add {stand_in}: rejected",
+        "Add joann@x.io: rejected",
+    ]

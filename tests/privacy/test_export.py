@@ -514,6 +514,7 @@ def test_asking_again_once_it_is_ready_sends_a_fresh_copy(
 ):
     request_copy(client, application, django_capture_on_commit_callbacks)
     first = export_of(application.candidate)
+    built_ago(first, export.OWN_EXPORTS_APART + timedelta(seconds=1))
 
     response = request_copy(client, application, django_capture_on_commit_callbacks)
 
@@ -524,6 +525,36 @@ def test_asking_again_once_it_is_ready_sends_a_fresh_copy(
     assert linked == [first, second]
     send_export_ready(first.pk)  # a retried task
     assert len(mail.outbox) == 2
+
+
+def built_ago(data_export, ago):
+    DataExport.objects.filter(pk=data_export.pk).update(finished_at=timezone.now() - ago)
+
+
+@pytest.mark.parametrize("downloaded", [False, True])
+def test_asking_again_soon_after_it_is_built_says_when_a_new_copy_can_start(
+    client, application, candidate, downloaded, django_capture_on_commit_callbacks
+):
+    """As reported: each click on the link built another archive of every file, 30 in ten
+    minutes."""
+    request_copy(client, application, django_capture_on_commit_callbacks)
+    first = export_of(candidate)
+    if downloaded:
+        client.post(link_of(mail.outbox[0]))
+    # On the minute, 9 minutes ago: the next copy can start in a minute, on the minute.
+    finished = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=9)
+    DataExport.objects.filter(pk=first.pk).update(finished_at=finished)
+
+    response = request_copy(client, application, django_capture_on_commit_callbacks)
+
+    again = finished + timedelta(minutes=10)
+    assert (
+        "We emailed you a link to a copy of your data a few minutes ago. You can ask for a new "
+        f"copy from {shown_to(candidate, again)}."
+    ) in response.text
+    assert "Berlin time" in shown_to(candidate, again)
+    assert DataExport.objects.filter(candidate=candidate).count() == 1
+    assert len(mail.outbox) == 1
 
 
 def test_asking_again_while_it_is_built_asks_for_nothing_more(client, application):
@@ -599,7 +630,11 @@ def test_a_link_expires(client, candidate):
 
 def test_expired_files_are_deleted_by_the_hourly_task(candidate, media):
     old = built(candidate)
-    DataExport.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+    # Built a week ago: long enough for the candidate to ask for a new one.
+    DataExport.objects.filter(pk=old.pk).update(
+        finished_at=timezone.now() - timedelta(days=7, hours=1),
+        expires_at=timezone.now() - timedelta(hours=1),
+    )
     new = built(candidate)  # the old one is no longer live
     assert new != old
     assert expire_exports() == 1

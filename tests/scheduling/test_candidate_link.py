@@ -277,6 +277,27 @@ def test_a_withdrawal_while_the_candidate_picks_books_nothing(offer, panel, appl
     assert panel.sessions.get().start is None
 
 
+def test_a_withdrawal_while_the_candidate_proposes_stores_nothing(
+    offer, panel, application, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The link was checked as the form was posted; the proposal checks again under the lock,
+    so the team is not told of times from a candidate who withdrew."""
+    opened = booking.offer_for_link(offer.get_absolute_url().split("/")[-2])
+    with django_capture_on_commit_callbacks(execute=True):
+        portal_status.withdraw(application)
+    mailoutbox.clear()
+    start = timezone.now() + timedelta(days=3)
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(LinkError, match="This application is closed."),
+    ):
+        booking.propose_window(opened, start, start + timedelta(hours=2))
+
+    assert not CandidateWindow.objects.exists()
+    assert mailoutbox == []
+
+
 def test_the_same_offer_sent_twice_is_sent_once(
     client, panel, application, recruiter, mailoutbox, django_capture_on_commit_callbacks
 ):
