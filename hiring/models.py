@@ -17,6 +17,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -292,6 +294,10 @@ class Team(LabelledChoices, models.Model):
 
     objects = TeamQuerySet.as_manager()
 
+    # What its settings page changes: by a proposal its membership rule settles, as its rule
+    # for graduating trainees is the team's own (teams.membership.propose_settings).
+    SETTINGS_FIELDS = ["check_in_days", "practice_to_graduate", "practice_tolerance"]
+
     class Meta:
         ordering = ["name"]
 
@@ -316,6 +322,23 @@ class Team(LabelledChoices, models.Model):
     def check_in_schedule(self):
         """The days after a hire of its check-ins: [90, 180, 365]."""
         return [int(day) for day in self.check_in_days.split(",")]
+
+    def settings_snapshot(self):
+        """Its settings as plain data (JSON): a proposal keeps them as they were and as proposed."""
+        fields = [self._meta.get_field(name) for name in self.SETTINGS_FIELDS]
+        values = {field.name: field.to_python(getattr(self, field.name)) for field in fields}
+        return {
+            name: float(value) if isinstance(value, Decimal) else value
+            for name, value in values.items()
+        }
+
+    @classmethod
+    def shown_setting(cls, name, value):
+        """A setting of a snapshot as the reader writes it: "0,75" in German."""
+        field = cls._meta.get_field(name)
+        if isinstance(field, models.DecimalField):
+            return number_format(value, decimal_pos=field.decimal_places)
+        return str(value)
 
     def active_members(self):
         """Its members who can sign in: someone whose account the admin deactivated (who left)
@@ -360,8 +383,8 @@ class ProposalQuerySet(models.QuerySet):
 
 
 class Proposal(models.Model):
-    """A change to a team's membership or to an opening's decision rule, settled by the team's
-    membership rule."""
+    """A change to a team's membership, its settings or an opening's decision rule, settled by
+    the team's membership rule."""
 
     class Kind(models.TextChoices):
         ADD = "add", _("Add a member")
@@ -369,6 +392,7 @@ class Proposal(models.Model):
         RULE = "rule", _("Change the membership rule")
         DECISION_RULE = "decision", _("Change an opening's decision rule")
         GRADUATE = "graduate", _("Make a trainee a full interviewer")
+        SETTINGS = "settings", _("Change the team's settings")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -376,29 +400,46 @@ class Proposal(models.Model):
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="proposals")
-    kind = models.CharField(max_length=10, choices=Kind)
-    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
-    proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("team")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    proposed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
     # The person to add or remove; an ADD for someone without an account has only an email.
     subject = models.ForeignKey(
-        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
     )
-    email = models.EmailField(blank=True)
-    membership_rule = models.CharField(max_length=20, choices=Team.MembershipRule, blank=True)
-    # A DECISION_RULE proposal: the opening, and its rule as it was and as proposed (snapshots).
+    email = models.EmailField(_("email"), blank=True)
+    membership_rule = models.CharField(
+        _("membership rule"), max_length=20, choices=Team.MembershipRule, blank=True
+    )
+    # A DECISION_RULE proposal: the opening, and its rule as it was and as proposed (snapshots);
+    # a SETTINGS proposal: the team's settings as they were and as proposed.
     opening = models.ForeignKey(
-        "Opening", on_delete=models.CASCADE, null=True, blank=True, related_name="proposals"
+        "Opening",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("opening"),
     )
-    rule_before = models.JSONField(null=True, blank=True)
-    rule_after = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    rule_before = models.JSONField(_("before the change"), null=True, blank=True)
+    rule_after = models.JSONField(_("after the change"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     # Who votes on it: the members who could sign in when it was made, less the member it is
     # about (membership._open). Fixed then, so that nobody outside the team changes who decides
     # (the admin deactivating a dissenter, or those yet to vote); leaving the team takes a
     # voter out.
-    voters = models.ManyToManyField(User, related_name="+", blank=True)
+    voters = models.ManyToManyField(User, related_name="+", blank=True, verbose_name=_("voters"))
 
     objects = ProposalQuerySet.as_manager()
 
@@ -425,6 +466,11 @@ class Proposal(models.Model):
                 condition=Q(status="open", kind="decision"),
                 name="one_open_decision_rule_proposal",
             ),
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=Q(status="open", kind="settings"),
+                name="one_open_settings_proposal",
+            ),
         ]
 
     def __str__(self):
@@ -440,6 +486,12 @@ class Proposal(models.Model):
         return self.subject.email if self.subject else self.email
 
     @property
+    def is_outdated(self):
+        """Whether a SETTINGS proposal's team changed its settings since: applied, it would put
+        back unseen what changed."""
+        return self.kind == self.Kind.SETTINGS and self.team.settings_snapshot() != self.rule_before
+
+    @property
     def summary(self):
         if self.kind == self.Kind.ADD:
             return gettext("Add %(person)s") % {"person": self.subject or self.email}
@@ -453,15 +505,42 @@ class Proposal(models.Model):
             return gettext(
                 "Change the decision rule of %(opening)s from “%(before)s” to “%(after)s”"
             ) % {"opening": self.opening.title, "before": before, "after": after}
+        if self.kind == self.Kind.SETTINGS:
+            return gettext("Change the team's settings: %(changes)s") % {
+                "changes": "; ".join(self._settings_changed())
+            }
         return gettext("Change the membership rule to “%(rule)s”") % {
             "rule": self.get_membership_rule_display()
         }
 
+    def _settings_changed(self):
+        """Each setting a SETTINGS proposal changes, with its value before and after."""
+        return [
+            gettext("%(setting)s from %(before)s to %(after)s")
+            % {
+                "setting": Team._meta.get_field(name).verbose_name,
+                "before": Team.shown_setting(name, before),
+                "after": Team.shown_setting(name, self.rule_after[name]),
+            }
+            for name, before in self.rule_before.items()
+            if before != self.rule_after[name]
+        ]
+
     @property
     def announcement(self):
         """What the member who acted is told."""
+        if self.status == self.Status.ACCEPTED and self.kind == self.Kind.ADD:
+            return gettext(
+                "Accepted: %(proposal)s. An invitation went to %(email)s: they join once they "
+                "accept it."
+            ) % {"proposal": self.summary, "email": self.address}
         if self.status == self.Status.ACCEPTED:
             return gettext("Accepted: %(proposal)s.") % {"proposal": self.summary}
+        if self.status == self.Status.REJECTED and self.is_outdated:
+            return gettext(
+                "Rejected: %(proposal)s. The team's settings changed since it was proposed: "
+                "propose it again from the settings as they are."
+            ) % {"proposal": self.summary}
         if self.status == self.Status.REJECTED:
             return gettext("Rejected: %(proposal)s.") % {"proposal": self.summary}
         return gettext("Proposed: %(proposal)s. It needs the team's approval.") % {
@@ -504,7 +583,10 @@ def unsign(token, salt, max_age, *, expired, invalid):
 class InvitationQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(
-            accepted_at=None, revoked_at=None, created_at__gt=timezone.now() - Invitation.max_age()
+            accepted_at=None,
+            revoked_at=None,
+            declined_at=None,
+            created_at__gt=timezone.now() - Invitation.max_age(),
         )
 
     def to_organisation(self):
@@ -517,21 +599,38 @@ class Invitation(models.Model):
 
     SALT = "teamfit.invitation"
 
-    email = models.EmailField()
-    role = models.CharField(max_length=20, choices=User.Role, default=User.Role.MEMBER)
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=20, choices=User.Role, default=User.Role.MEMBER)
     team = models.ForeignKey(
-        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+        Team,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("team"),
     )
     # None: the operator's, from `manage.py invite_admin` (a fresh deployment has no admin yet).
     invited_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # A team's invitation to someone with an account, who chose not to join.
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -554,7 +653,17 @@ class Invitation(models.Model):
 
     @property
     def is_pending(self):
-        return not self.accepted_at and not self.revoked_at and timezone.now() < self.expires_at
+        return (
+            not self.accepted_at
+            and not self.revoked_at
+            and not self.declined_at
+            and timezone.now() < self.expires_at
+        )
+
+    @cached_property
+    def account(self):
+        """The account at the invited address, if there is one: its owner signs in to answer."""
+        return User.objects.filter(email__iexact=self.email).first()
 
     def revoke(self):
         """Withdraw an invitation not yet taken up; False if it was already accepted."""
@@ -582,6 +691,8 @@ class Invitation(models.Model):
             raise LinkError(gettext("This invitation was withdrawn."))
         if invitation.accepted_at:
             raise LinkError(gettext("This invitation has already been used. Sign in instead."))
+        if invitation.declined_at:
+            raise LinkError(gettext("This invitation was declined."))
         # A link signed later (a retried email) must not outlive the invitation itself.
         if timezone.now() >= invitation.expires_at:
             raise LinkError(gettext("This invitation has expired. Ask for a new one."))

@@ -68,9 +68,15 @@ def send_invitation(invitation_id):
     )
     if invitation is None or not invitation.is_pending:
         return False
+    context = {"invitation": invitation}
+    account = invitation.account  # someone with an account reads it in their language and zone
     return send_once(
         f"invitation:{invitation.pk}",
-        lambda: templated_email("invitation", invitation.email, {"invitation": invitation}),
+        lambda: (
+            email_to("invitation", account, context)
+            if account
+            else templated_email("invitation", invitation.email, context)
+        ),
     )
 
 

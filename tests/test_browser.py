@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from hiring.models import Invitation
 from hiring.scheduling import booking
 from scorecards import scoring
 from tests.factories import PASSWORD, ApplicationFactory, OpeningFactory, UserFactory, submitted
@@ -50,7 +51,7 @@ def sign_in(live_server, browser, console_errors):
         context.close()
 
 
-def test_a_team_accepts_a_new_member_by_majority(sign_in, member, teammate, team):
+def test_a_team_accepts_a_new_member_by_majority(sign_in, live_server, member, teammate, team):
     newcomer = UserFactory(display_name="Cai Newcomer", email="cai@example.com")
 
     ana = sign_in(member)
@@ -68,8 +69,15 @@ def test_a_team_accepts_a_new_member_by_majority(sign_in, member, teammate, team
             "button", name="Approve"
         ).click()
     assert vote.value.request.headers["hx-request"] == "true"
-    expect(ben.locator(".members")).to_contain_text("Cai Newcomer")
     expect(ben.locator("#proposals")).to_contain_text(re.compile(r"Add Cai Newcomer: Accepted"))
+    # The team agreed; Cai joins only by accepting its invitation.
+    expect(ben.locator(".members")).not_to_contain_text("Cai Newcomer")
+    expect(ben.locator("#membership")).to_contain_text("cai@example.com")
+
+    cai = sign_in(newcomer)
+    cai.goto(live_server.url + Invitation.objects.get().get_absolute_url())
+    cai.get_by_role("button", name="Join").click()
+    expect(cai.locator(".members")).to_contain_text("Cai Newcomer")
 
 
 def test_form_errors_from_htmx_show_beside_the_field(sign_in, member, team):

@@ -15,6 +15,7 @@ from ..models import (
     Application,
     CandidateWindow,
     Decision,
+    Invitation,
     Offer,
     Opening,
     Panel,
@@ -46,7 +47,10 @@ def for_user(user, now, teams, names=None):
     proposal of a team of theirs is not looked for without one."""
     own = own_teams(teams)
     runs_a_pipeline = user.is_recruiter or bool(own)  # as Team.objects.pipeline_run_by
-    readers = {"scorecards": lambda: scorecards_to_write(user, now)}
+    readers = {
+        "scorecards": lambda: scorecards_to_write(user, now),
+        "invitations": lambda: team_invitations(user),
+    }
     if own:
         readers["check_ins"] = lambda: check_ins_to_fill(user, now)
         readers["decisions"] = lambda: decisions_to_confirm(user, own)
@@ -68,6 +72,18 @@ def own_teams(teams):
     own teams filter by this list, not by a subquery of their memberships, which PostgreSQL
     took 3-6 ms to plan each time (1.3-1.7 ms with the list)."""
     return [team.pk for team in teams if team.is_member]
+
+
+def team_invitations(user):
+    """Teams that agreed to invite the user, waiting for them to join or decline: until they
+    do, they are not members (teams/invitations.py)."""
+    return _section(
+        Invitation.objects.pending()
+        .filter(email__iexact=user.email)
+        .exclude(team=None)
+        .select_related("team", "invited_by")
+        .order_by("created_at", "pk")
+    )
 
 
 def votes(user):

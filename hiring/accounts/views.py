@@ -118,9 +118,9 @@ LASTING_STEPS = (
     "proposed_times",
     "panels",
 )
-# The others, read on every request: votes follow proposals and ballots, which move no team's
-# data_version.
-PASSING_STEPS = ("votes",)
+# The others, read on every request: votes follow proposals and ballots, and a team's
+# invitation is to someone not yet in it, neither moving a version the page follows.
+PASSING_STEPS = ("votes", "invitations")
 
 
 def lasting_steps(request, steps, now, teams):

@@ -23,7 +23,7 @@ class TeamForm(forms.ModelForm):
 class ProposeMemberForm(forms.Form):
     email = forms.EmailField(
         label=_("Colleague's email"),
-        help_text=_("Someone with an account joins once the team agrees; anyone else is invited."),
+        help_text=_("Once the team agrees, they are invited, and join the team when they accept."),
     )
     # The team's hire the person proposed is, if they are (Application.member_email): hidden on
     # the hire's page, a choice on the team page.
@@ -62,11 +62,12 @@ class MembershipRuleForm(forms.Form):
 
 
 class TeamSettingsForm(forms.ModelForm):
-    """The team's own settings: its check-ins after a hire and its trainees' path."""
+    """The team's own settings: its check-ins after a hire and its trainees' path. A change is
+    a proposal the team's membership rule settles (membership.propose_settings)."""
 
     class Meta:
         model = Team
-        fields = ["check_in_days", "practice_to_graduate", "practice_tolerance"]
+        fields = Team.SETTINGS_FIELDS
         help_texts = {
             "practice_to_graduate": _(
                 "How many practice scorecards within the tolerance before a member may propose "

@@ -60,11 +60,7 @@ def check_not_invited(email, team=None):
 @transaction.atomic
 def accept_invitation(invitation, user):
     """Apply an invitation to the account that took it up: its role, and its team."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at:
-        raise ValidationError(_("This invitation has already been used."))
-    if user.email.lower() != invitation.email.lower():
-        raise ValidationError(_("This invitation is for %(email)s.") % {"email": invitation.email})
+    invitation = _answerable(invitation, user)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -72,4 +68,35 @@ def accept_invitation(invitation, user):
         user.assign_role(invitation.role)
     if invitation.team:
         Membership.objects.get_or_create(team=invitation.team, user=user)
+        _audit_answer(invitation, user, "joined")
     return invitation
+
+
+@transaction.atomic
+def decline_invitation(invitation, user):
+    """The person a team agreed to invite does not join it: the team reads that they declined,
+    and may propose them again."""
+    invitation = _answerable(invitation, user)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    _audit_answer(invitation, user, "declined to join")
+    return invitation
+
+
+def _answerable(invitation, user):
+    """The invitation, locked, if `user` may still accept or decline it."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise ValidationError(_("This invitation has already been used."))
+    if invitation.declined_at:
+        raise ValidationError(_("This invitation was declined."))
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(_("This invitation is for %(email)s.") % {"email": invitation.email})
+    return invitation
+
+
+def _audit_answer(invitation, user, what):
+    """A team's invitation answered, in the team's audit trail (stored words: English)."""
+    AuditEvent.record(
+        AuditEvent.Action.MEMBERSHIP_CHANGED, user, invitation.team, details=f"{user} {what}"
+    )

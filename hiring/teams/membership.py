@@ -1,5 +1,7 @@
 """Self-selecting teams: members propose changes to their team (its members, its membership rule,
-an opening's decision rule), and the team's membership rule settles them."""
+its settings, an opening's decision rule), and the team's membership rule settles them. A person
+the team agrees to add is invited, and joins once they accept (invitations.py): people
+self-select too."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +23,6 @@ from ..models import (
     User,
     stored_words,
 )
-from ..widgets import changes_in
 from .invitations import check_not_invited, invite
 
 Rule = Team.MembershipRule
@@ -120,8 +121,7 @@ def propose_member(team, proposer, email, hire=None):
             )
             % {"person": hire.candidate, "email": hire.member_email}
         )
-    if not subject:
-        check_not_invited(email, team)
+    check_not_invited(email, team)
     proposal = _open(
         team,
         kind=Proposal.Kind.ADD,
@@ -238,18 +238,44 @@ def propose_decision_rule(opening, proposer, values):
     team = _lock_team(opening.team)
     _require_member(team, proposer)
     opening = team.openings.get(pk=opening.pk)  # as stored: a bound form changes the instance
-    before, after = opening.rule_snapshot(), rules.checked_snapshot(values)
-    if after == before:
-        raise ValidationError(_("That is already the opening's decision rule."))
-    if opening.proposals.filter(status=Status.OPEN, kind=Proposal.Kind.DECISION_RULE).exists():
-        raise ValidationError(_("There is already an open proposal to change this rule."))
-    proposal = _open(
+    return _propose_change(
         team,
-        kind=Proposal.Kind.DECISION_RULE,
-        proposed_by=proposer,
+        proposer,
+        Proposal.Kind.DECISION_RULE,
+        opening.rule_snapshot(),
+        rules.checked_snapshot(values),
+        unchanged=_("That is already the opening's decision rule."),
+        already_open=_("There is already an open proposal to change this rule."),
         opening=opening,
-        rule_before=before,
-        rule_after=after,
+    )
+
+
+@transaction.atomic
+def propose_settings(team, proposer, values):
+    """Propose new settings for `team` (its SETTINGS_FIELDS in `values`: a valid
+    TeamSettingsForm's): its check-in days, its trainees' path to graduating."""
+    team = _lock_team(team)  # as stored: a bound form changes the instance
+    _require_member(team, proposer)
+    return _propose_change(
+        team,
+        proposer,
+        Proposal.Kind.SETTINGS,
+        team.settings_snapshot(),
+        Team(**values).settings_snapshot(),
+        unchanged=_("Those are already the team's settings."),
+        already_open=_("There is already an open proposal to change the team's settings."),
+    )
+
+
+def _propose_change(team, proposer, kind, before, after, unchanged, already_open, **about):
+    """A proposal of `kind` to change what `about` names from `before` to `after` (snapshots),
+    one open at a time, with the proposer's vote."""
+    if after == before:
+        raise ValidationError(unchanged)
+    if team.proposals.filter(status=Status.OPEN, kind=kind, **about).exists():
+        raise ValidationError(already_open)
+    proposal = _open(
+        team, kind=kind, proposed_by=proposer, rule_before=before, rule_after=after, **about
     )
     return _vote_and_settle(proposal, proposer, approve=True)
 
@@ -348,10 +374,19 @@ def _settle(proposal, actor):
     result = outcome(
         proposal.team.membership_rule, len(voters), votes.count(True), votes.count(False)
     )
+    if result == Status.ACCEPTED and proposal.is_outdated:
+        result = Status.REJECTED  # agreed to change settings that are no longer the team's
     if result == Status.ACCEPTED:
         _apply(proposal, actor)
     if result != Status.OPEN:
         _close(proposal, result, actor)
+
+
+# The audit trail's action for a settled proposal that is not about a member nor the rule.
+AUDITED_AS = {
+    Proposal.Kind.DECISION_RULE: AuditEvent.Action.DECISION_RULE,
+    Proposal.Kind.SETTINGS: AuditEvent.Action.TEAM_SETTINGS,
+}
 
 
 def _close(proposal, status, actor):
@@ -361,9 +396,7 @@ def _close(proposal, status, actor):
     if proposal.kind == Proposal.Kind.ADD and status != Status.ACCEPTED:
         _release_hire_address(proposal)
     AuditEvent.record(
-        AuditEvent.Action.DECISION_RULE
-        if proposal.kind == Proposal.Kind.DECISION_RULE
-        else AuditEvent.Action.MEMBERSHIP_CHANGED,
+        AUDITED_AS.get(proposal.kind, AuditEvent.Action.MEMBERSHIP_CHANGED),
         actor,
         proposal.team,
         details=_stored_outcome(proposal),
@@ -400,10 +433,11 @@ def _apply(proposal, actor):
         _settle_others(proposal, actor)  # without the member removed, as when one leaves
     elif proposal.kind == Proposal.Kind.GRADUATE:
         team.pool_members.filter(user=proposal.subject).update(trainee=False)
-    elif proposal.subject:
-        Membership.objects.get_or_create(team=team, user=proposal.subject)
+    elif proposal.kind == Proposal.Kind.SETTINGS:
+        _change_settings(team, proposal.rule_after)
     else:
-        invite(proposal.email, invited_by=proposal.proposed_by, team=team)
+        # The team agreed; the person, with an account or not, joins only if they accept.
+        invite(proposal.address, invited_by=proposal.proposed_by, team=team)
 
 
 def _settle_others(proposal, actor):
@@ -411,15 +445,9 @@ def _settle_others(proposal, actor):
         _settle(other, actor)
 
 
-@transaction.atomic
-def change_settings(form, by):
-    """The team's settings as a member's valid TeamSettingsForm has them (its check-in days,
-    its trainees' path), audited with each value before and after: one member changes them,
-    and the team reads who did."""
-    changes = changes_in(form)
-    team = form.instance
+def _change_settings(team, snapshot):
+    """Give `team` the settings of `snapshot` (Team.settings_snapshot())."""
+    for name, value in snapshot.items():
+        setattr(team, name, Team._meta.get_field(name).to_python(value))
     # Only its fields: the team's versions are only ever moved by UPDATEs (hiring/freshness.py).
-    team.save(update_fields=list(form.cleaned_data))
-    if changes:
-        AuditEvent.record(AuditEvent.Action.TEAM_SETTINGS, by, team, details="; ".join(changes))
-    return team
+    team.save(update_fields=list(snapshot))

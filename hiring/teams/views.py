@@ -68,7 +68,8 @@ def _render_team(request, team, status=200, **context):
         .annotate(is_trainee=Exists(trainee))
         .order_by("user__display_name")
     )
-    proposals = team.proposals.select_related("subject", "proposed_by").prefetch_related(
+    # An opening's title is in the summary of a proposal to change its decision rule.
+    proposals = team.proposals.select_related("subject", "proposed_by", "opening").prefetch_related(
         Prefetch("votes", queryset=Ballot.objects.select_related("voter")), "voters"
     )
     open_proposals = list(proposals.filter(status=Proposal.Status.OPEN))
@@ -99,9 +100,11 @@ def _render_team(request, team, status=200, **context):
         "memberships": memberships,
         "is_member": is_member,
         "open_proposals": open_proposals,
-        "decided_proposals": team.proposals.select_related("subject").exclude(
+        "decided_proposals": team.proposals.select_related("subject", "opening").exclude(
             status=Proposal.Status.OPEN
         )[:10],
+        # Those the team agreed to, who have not accepted yet: not members until they do.
+        "invited": team.invitations.pending(),
         "trainees": [m.user for m in memberships if m.is_trainee],
         "rule_form": MembershipRuleForm(initial={"membership_rule": team.membership_rule}),
         **context,
@@ -209,16 +212,24 @@ def withdraw_proposal(request, team_id, proposal_id):
 
 @login_required
 def team_settings(request, team_id):
+    """The team's settings; a change to them is a proposal the team's membership rule settles."""
     team = get_team_for_member(request.user, team_id)
     form = TeamSettingsForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
-        membership.change_settings(form, request.user)
-        messages.success(request, _("Settings saved."))
-        return redirect(team)
+        try:
+            proposal = membership.propose_settings(team, request.user, form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _announce(request, proposal)
+            return redirect("team_settings", team.pk)
+    waiting = team.proposals.filter(
+        status=Proposal.Status.OPEN, kind=Proposal.Kind.SETTINGS
+    ).select_related("proposed_by")
     return render(
         request,
         "hiring/teams/team_settings.html",
-        {"team": team, "form": form},
+        {"team": team, "form": form, "waiting": waiting.first()},
         status=400 if form.errors else 200,
     )
 
@@ -315,15 +326,23 @@ def invitation(request, token):
             }
             return link_unusable(request, "invitation", reason, status=403)
         if request.method == "POST":
+            # A team's invitation asks whether they join: people choose their team too.
+            declines = invitation.team and request.POST.get("answer") == "decline"
+            answer = invitations.decline_invitation if declines else invitations.accept_invitation
             try:
-                invitations.accept_invitation(invitation, request.user)
-            except ValidationError as error:  # taken up in another tab a moment ago
+                answer(invitation, request.user)
+            except ValidationError as error:  # answered in another tab a moment ago
                 reason = " ".join(error.messages)
                 return link_unusable(request, "invitation", reason)
+            if declines:
+                messages.info(
+                    request, _("You declined to join %(team)s.") % {"team": invitation.team}
+                )
+                return redirect("home")
             messages.success(request, _("Invitation accepted."))
             return redirect(invitation.team or "home")
         return render(request, "hiring/teams/invitation.html", {"invitation": invitation})
-    if User.objects.filter(email__iexact=invitation.email).exists():
+    if invitation.account:
         login = reverse("account_login")
         return redirect(f"{login}?next={request.path}")
     request.session[SESSION_KEY] = token

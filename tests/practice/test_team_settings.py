@@ -11,13 +11,21 @@ def settings_url(team):
     return reverse("team_settings", args=[team.pk])
 
 
-def test_a_member_sets_the_path_to_graduation(client, team, member):
+def approved_by(client, teammate, team):
+    """The teammate's vote, the team's majority with the member who proposed the settings."""
+    client.force_login(teammate)
+    proposal = team.proposals.get(status="open")
+    client.post(reverse("vote", args=[team.pk, proposal.pk]), {"approve": "yes"})
+
+
+def test_the_team_sets_the_path_to_graduation(client, team, member, teammate):
     client.force_login(member)
 
     response = client.post(
         settings_url(team),
         {"check_in_days": "90,365", "practice_to_graduate": "4", "practice_tolerance": "0.5"},
     )
+    approved_by(client, teammate, team)
 
     team.refresh_from_db()
     assert response.status_code == 302
@@ -48,16 +56,17 @@ def test_nobody_outside_the_team_changes_its_settings(client, request, team, who
     assert client.post(settings_url(team), {"practice_to_graduate": "1"}).status_code == 404
 
 
-def test_the_team_reads_who_changed_its_settings_and_how(client, team, member):
-    """One member sets how many practice scorecards graduate a trainee: the team reads it."""
+def test_the_team_reads_who_changed_its_settings_and_how(client, team, member, teammate):
+    """The team agrees on how many practice scorecards graduate a trainee: the team reads it."""
     client.force_login(member)
 
     client.post(
         settings_url(team),
         {"check_in_days": "90,180,365", "practice_to_graduate": "1", "practice_tolerance": "0.75"},
     )
+    approved_by(client, teammate, team)
 
     [event] = AuditEvent.objects.filter(team=team, action=AuditEvent.Action.TEAM_SETTINGS)
-    assert event.actor == member
-    assert event.details.endswith(": 3 → 1")
+    assert event.actor == teammate  # whose vote settled it; the proposal names who proposed it
+    assert event.details.endswith("practice scorecards to graduate from 3 to 1: accepted")
     assert "0.75" not in event.details  # unchanged values are not listed

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from hiring.models import Invitation, Membership, Notification, User
+from hiring.models import Invitation, Membership, Notification, Team, User
 from hiring.tasks import send_invitation
 from hiring.teams import invitations
 from tests.factories import PASSWORD, at_once, field_errors
@@ -342,6 +342,73 @@ def test_someone_else_signed_in_cannot_accept(client, member, team, outsider, re
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
     assert recruiter.role == User.Role.RECRUITER
+
+
+# A team proposes someone with an account: they join only if they say yes.
+
+
+def test_a_person_with_an_account_the_team_agreed_to_is_invited_not_made_a_member(
+    client, member, team, outsider, mailoutbox, django_capture_on_commit_callbacks
+):
+    Team.objects.filter(pk=team.pk).update(membership_rule=Team.MembershipRule.ANY_MEMBER)
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/teams/{team.pk}/proposals/member/", {"email": outsider.email})
+
+    assert not team.has_member(outsider)
+    [email] = mailoutbox
+    assert email.to == [outsider.email]
+    assert invitation_linked_from(email.body).team == team
+    # Until they join, they read nothing of the team.
+    client.force_login(outsider)
+    assert client.get(team.get_absolute_url()).status_code == 404
+
+
+def test_signed_in_the_invitee_is_asked_to_join_or_decline(client, member, team, outsider):
+    invitation = invitation_for(outsider.email, member, team=team)
+    client.force_login(outsider)
+
+    page = client.get(invitation.get_absolute_url()).text
+
+    assert "Ana Member proposed you, and Platform agreed to invite you." in page
+    assert '<button type="submit" name="answer" value="join">Join</button>' in page
+    assert 'name="answer" value="decline" class="secondary">Decline</button>' in page
+
+
+def test_the_invitee_joins(client, member, team, outsider):
+    invitation = invitation_for(outsider.email, member, team=team)
+    client.force_login(outsider)
+
+    response = client.post(invitation.get_absolute_url(), {"answer": "join"})
+
+    assert response["Location"] == team.get_absolute_url()
+    assert team.has_member(outsider)
+
+
+def test_the_invitee_declines_and_the_link_is_spent(client, member, team, outsider):
+    invitation = invitation_for(outsider.email, member, team=team)
+    client.force_login(outsider)
+
+    response = client.post(invitation.get_absolute_url(), {"answer": "decline"}, follow=True)
+
+    assert response.redirect_chain == [("/", 302)]
+    assert "You declined to join Platform." in response.text
+    assert not team.has_member(outsider)
+    assert_unusable(client.get(invitation.get_absolute_url()), "This invitation was declined.")
+    client.force_login(member)
+    assert f"{outsider} declined to join" in client.get(team.get_absolute_url()).text
+
+
+def test_someone_else_signed_in_cannot_decline(client, member, team, outsider, recruiter):
+    invitation = invitation_for(outsider.email, member, team=team)
+    client.force_login(recruiter)
+
+    response = client.post(invitation.get_absolute_url(), {"answer": "decline"})
+
+    assert response.status_code == 403
+    assert f"This invitation is for {outsider.email}." in response.text
+    invitation.refresh_from_db()
+    assert invitation.is_pending
 
 
 # Links that can no longer be used

@@ -2,10 +2,19 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from hiring.accounts import people
-from hiring.models import AuditEvent, Ballot, Invitation, Membership, PoolMember, Proposal, Team
+from hiring.models import (
+    Application,
+    AuditEvent,
+    Ballot,
+    Invitation,
+    Membership,
+    PoolMember,
+    Proposal,
+    Team,
+)
 from hiring.tasks import send_invitation
-from hiring.teams import membership
-from tests.factories import UserFactory
+from hiring.teams import invitations, membership
+from tests.factories import ApplicationFactory, UserFactory
 
 Rule = Team.MembershipRule
 Status = Proposal.Status
@@ -90,6 +99,13 @@ def members_of(team):
     return set(team.memberships.values_list("user_id", flat=True))
 
 
+def invited(team, person):
+    """Whether `team` invited `person` (who has an account) and they have not joined yet: the
+    team agreed, and they join only once they accept."""
+    waiting = Invitation.objects.pending().filter(team=team, email=person.email).exists()
+    return waiting and person.pk not in members_of(team)
+
+
 def db_state():
     """Everything a membership action could change, to prove a refused one changed nothing."""
     return (
@@ -101,17 +117,86 @@ def db_state():
     )
 
 
-# Adding an existing user.
+# Adding an existing user: the team agrees, then they accept its invitation, or decline it.
 
 
-def test_any_member_rule_adds_existing_user_at_once(team, member):
+def test_any_member_rule_invites_an_existing_user_at_once(team, member):
     with_rule(team, Rule.ANY_MEMBER)
     newcomer = UserFactory()
 
     proposal = membership.propose_member(team, member, newcomer.email)
 
     assert proposal.status == Status.ACCEPTED
+    assert invited(team, newcomer)
+
+
+def test_an_existing_user_joins_only_once_they_accept(team, member):
+    """Teams self-select, and so do people: the team agreeing makes nobody a member."""
+    with_rule(team, Rule.ANY_MEMBER)
+    newcomer = UserFactory(email="dora@example.com")
+
+    proposal = membership.propose_member(team, member, newcomer.email)
+
+    assert proposal.status == Status.ACCEPTED
+    assert newcomer.pk not in members_of(team)
+    invitations.accept_invitation(Invitation.objects.get(team=team), newcomer)
     assert newcomer.pk in members_of(team)
+    assert AuditEvent.objects.filter(team=team, details=f"{newcomer} joined").exists()
+
+
+def test_an_existing_user_who_declines_is_not_a_member_and_may_be_proposed_again(team, member):
+    with_rule(team, Rule.ANY_MEMBER)
+    newcomer = UserFactory(email="dora@example.com")
+    membership.propose_member(team, member, newcomer.email)
+
+    invitations.decline_invitation(Invitation.objects.get(team=team), newcomer)
+
+    assert newcomer.pk not in members_of(team)
+    assert not Invitation.objects.pending().exists()
+    assert AuditEvent.objects.filter(team=team, details=f"{newcomer} declined to join").exists()
+    assert membership.propose_member(team, member, newcomer.email).status == Status.ACCEPTED
+
+
+def test_an_existing_user_invited_is_not_proposed_again_while_it_waits(team, member):
+    with_rule(team, Rule.ANY_MEMBER)
+    newcomer = UserFactory(email="dora@example.com")
+    membership.propose_member(team, member, newcomer.email)
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="invitation to join Platform waiting"):
+        membership.propose_member(team, member, newcomer.email)
+
+    assert db_state() == before
+
+
+def test_a_hire_with_an_account_has_joined_only_once_they_accept(team, member):
+    """Proposed from their application's page, the hire is still one to join until they do."""
+    with_rule(team, Rule.ANY_MEMBER)
+    hire = ApplicationFactory(opening__team=team, stage=Application.Stage.HIRED)
+    peer = UserFactory(email="new.peer@work.example")
+
+    membership.propose_member(team, member, peer.email, hire=hire)
+
+    assert not membership.hire_joined(hire)
+    assert [pk for pk, _ in membership.hires_to_join(team, team.members.all())] == [hire.pk]
+    invitations.accept_invitation(Invitation.objects.get(team=team), peer)
+    assert membership.hire_joined(hire)
+    assert membership.hires_to_join(team, team.members.all()) == []
+
+
+def test_only_the_invited_person_answers_a_teams_invitation(team, member, outsider):
+    with_rule(team, Rule.ANY_MEMBER)
+    newcomer = UserFactory(email="dora@example.com")
+    membership.propose_member(team, member, newcomer.email)
+    invitation = Invitation.objects.get(team=team)
+
+    for answer in (invitations.accept_invitation, invitations.decline_invitation):
+        with pytest.raises(ValidationError, match="This invitation is for dora@example.com"):
+            answer(invitation, outsider)
+
+    invitation.refresh_from_db()
+    assert invitation.is_pending
+    assert members_of(team).isdisjoint({newcomer.pk, outsider.pk})
 
 
 def test_majority_proposal_stays_open_until_second_approval(team, member, teammate):
@@ -126,7 +211,7 @@ def test_majority_proposal_stays_open_until_second_approval(team, member, teamma
 
     proposal.refresh_from_db()
     assert proposal.status == Status.ACCEPTED
-    assert Membership.objects.filter(team=team, user=newcomer).exists()
+    assert invited(team, newcomer)
     assert third.pk in members_of(team)
 
 
@@ -137,8 +222,8 @@ def test_proposal_matches_existing_user_case_insensitively(team, member):
     proposal = membership.propose_member(team, member, "  DORA@example.com ")
 
     assert proposal.subject == newcomer
-    assert newcomer.pk in members_of(team)
-    assert not Invitation.objects.exists()
+    assert Invitation.objects.get().email == "dora@example.com"  # the account's own address
+    assert invited(team, newcomer)
 
 
 def test_unanimous_single_rejection_rejects_and_adds_nobody(team, member, teammate):
@@ -262,7 +347,7 @@ def test_accepted_rule_change_recounts_open_proposals(team, member, teammate):
 
     addition.refresh_from_db()
     assert addition.status == Status.ACCEPTED
-    assert team.has_member(newcomer)
+    assert invited(team, newcomer)
 
 
 # Refusals change nothing.
@@ -399,7 +484,7 @@ def test_leaving_recounts_open_proposals(team, member, teammate):
 
     proposal.refresh_from_db()
     assert proposal.status == Status.ACCEPTED  # 2 of 3
-    assert newcomer.pk in members_of(team)
+    assert invited(team, newcomer)
 
 
 def test_leavers_vote_no_longer_counts(team, member, teammate):
@@ -458,7 +543,7 @@ def test_a_deactivated_member_neither_votes_nor_holds_a_vote_up(team, member, te
 
     proposal.refresh_from_db()
     assert proposal.status == Status.ACCEPTED  # two of the two who can vote
-    assert team.has_member(newcomer)
+    assert invited(team, newcomer)
 
 
 def test_a_member_deactivated_after_a_proposal_was_made_still_counts_in_its_vote(
@@ -485,7 +570,7 @@ def test_a_member_deactivated_after_a_proposal_was_made_still_counts_in_its_vote
     membership.cast_vote(again, teammate, approve=True)
     again.refresh_from_db()
     assert again.status == Status.ACCEPTED
-    assert team.has_member(newcomer)
+    assert invited(team, newcomer)
     assert team.has_member(gone)  # still listed: only the team removes a member
 
 

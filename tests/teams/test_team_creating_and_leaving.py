@@ -20,8 +20,8 @@ from tests.factories import (
 # Measured on the small team below (one opening with a hire, one open and one decided
 # proposal): 12 with the team's hires a proposal to add may stand for (with_hires) and
 # those its form asks about (hires_to_join: the hires, and the addresses its members joined at),
-# and the open proposals' voters.
-TEAM_PAGE_MAX_QUERIES = 13
+# and the open proposals' voters; 14 with the invitations the team agreed to, not yet accepted.
+TEAM_PAGE_MAX_QUERIES = 14
 
 
 # Creating a team.
@@ -81,6 +81,12 @@ def grow(team, proposer, members, proposals, openings):
             membership.withdraw(proposal, proposer)
     membership.propose_rule(team, voters[0], Team.MembershipRule.UNANIMOUS)
     membership.propose_removal(team, voters[1], voters[2])
+    # Each opening's title is in the summary of a proposal to change its rule.
+    for opening in team.openings.all():
+        rule = {**opening.rule_snapshot(), "decision_method": "unanimous"}
+        membership.propose_decision_rule(opening, voters[3], rule)
+    settings = {"check_in_days": "30,90", "practice_to_graduate": 1, "practice_tolerance": 2}
+    membership.propose_settings(team, voters[4], settings)
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "partial"])

@@ -146,7 +146,9 @@ def test_approve_vote_accepts_proposal(client, member, teammate, team):
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == Status.ACCEPTED
-    assert team.memberships.filter(user=newcomer).exists()
+    # Agreed by the team, invited: a member once they accept.
+    assert not team.memberships.filter(user=newcomer).exists()
+    assert team.invitations.pending().get().email == newcomer.email
 
 
 def test_reject_vote_rejects_proposal(client, member, teammate, team):
@@ -171,10 +173,12 @@ def test_vote_with_htmx_returns_updated_partial(client, member, teammate, team):
     assert response.status_code == 200
     assert "<html" not in response.text
     assert "Dora New" in response.text
-    assert 'Members <span class="muted">(3)</span>' in response.text
+    assert 'Members <span class="muted">(2)</span>' in response.text
+    assert "Invited, not joined yet" in response.text
     # What the vote did is said in the section swapped in, not on the next page opened.
-    assert "Accepted: Add Dora New" in response.text
-    assert "Accepted: Add Dora New" not in client.get(team.get_absolute_url()).text
+    said = "Accepted: Add Dora New. An invitation went to dora@example.com"
+    assert said in response.text
+    assert said not in client.get(team.get_absolute_url()).text
 
 
 def test_bad_vote_value_gets_400_with_message(client, member, teammate, team):
