@@ -25,6 +25,7 @@ from hiring.models import (
     Organisation,
     Panel,
     PoolMember,
+    Proposal,
     SlotOffer,
     StageChange,
     Team,
@@ -121,6 +122,7 @@ class Command(BaseCommand):
                 people["eve"],
                 {**payments_opening.rule_snapshot(), "decision_method": "unanimous"},
             )
+        self.team_invitation_and_settings(people, platform)
         if not Panel.objects.exists():
             self.panels(people)
         if not Decision.objects.exists():
@@ -543,6 +545,19 @@ class Command(BaseCommand):
         )
         # Plain updates send no signal: the reports' figures learn of the day it moved to.
         figures.outdated(application.opening.team_id, [created])
+
+    def team_invitation_and_settings(self, people, platform):
+        """Payments agreed to invite dan, who has an account: he joins only if he accepts (his
+        home page lists it). On Platform, cai's proposal to raise the trainees' bar waits for
+        the team: one member no longer changes its settings alone."""
+        payments = Team.objects.get(name="Payments")
+        if not payments.invitations.exists():
+            proposal = membership.propose_member(payments, people["eve"], people["dan"].email)
+            membership.cast_vote(proposal, people["fay"], approve=True)
+        if not platform.proposals.filter(kind=Proposal.Kind.SETTINGS).exists():
+            settings = {name: getattr(platform, name) for name in Team.SETTINGS_FIELDS}
+            settings["practice_to_graduate"] += 1
+            membership.propose_settings(platform, people["cai"], settings)
 
     def person(self, local, display_name, role, time_zone):
         email = f"{local}@{DOMAIN}"
