@@ -16,6 +16,7 @@ from hiring.models import (
     Consent,
     DataExport,
     InterviewSession,
+    Invitation,
     Offer,
     Proposal,
     Team,
@@ -77,9 +78,14 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     assert "declined" in offers.values()
     sara = Application.objects.get(candidate__name="Sara Lind")
     assert (sara.stage, sara.member_email) == ("hired", "sara.lind@teamfit.example")
-    platform_proposals = list(Proposal.objects.filter(team__name="Platform", status="open"))
-    hires = {p.email: p.hire for p in membership.with_hires(platform_proposals)}
+    platform_proposals = Proposal.objects.filter(team__name="Platform", status="open")
+    adding = list(platform_proposals.filter(kind=Proposal.Kind.ADD))
+    hires = {p.email: p.hire for p in membership.with_hires(adding)}
     assert hires == {"hana@teamfit.example": None, "sara.lind@teamfit.example": sara}
+    assert platform_proposals.filter(kind=Proposal.Kind.SETTINGS).exists()
+    dan = User.objects.get(email="dan@teamfit.example")
+    assert Invitation.objects.pending().get(team__name="Payments").email == dan.email
+    assert not Team.objects.get(name="Payments").has_member(dan)
     assert CandidateEmail.objects.filter(kind="message").exists()
     assert "/offer/" in out.getvalue()
     assert "/status/" in out.getvalue()
