@@ -875,7 +875,12 @@ class Candidate(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["email"], name="candidate_email")]
+        indexes = [
+            models.Index(fields=["email"], name="candidate_email"),
+            # The few records others were merged into: found by an address of theirs without
+            # reading every candidate (candidates.merging.merged_into).
+            models.Index(fields=["id"], condition=~Q(other_emails=""), name="candidate_merged"),
+        ]
 
     def __str__(self):
         return self.name

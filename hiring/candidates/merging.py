@@ -41,6 +41,28 @@ def emails(candidate):
     return {email.strip().lower() for email in found if email.strip()}
 
 
+def holding(address):
+    """The records holding `address`, whatever its case: as their own (in the index of
+    migration 0019) or as that of a record merged into them (merged_into)."""
+    address = address.strip()
+    return Candidate.objects.alias(email_key=folded("email")).filter(
+        Q(email_key=fold(address)) | Q(pk__in=merged_into(address))
+    )
+
+
+def merged_into(address):
+    """The ids of the records holding `address` (any case) as that of a record merged into
+    them: found through their own index (candidate_merged), told apart from longer addresses
+    (ann@x.io in joann@x.io) by emails()."""
+    address = address.strip().lower()
+    found = Candidate.objects.exclude(other_emails="").filter(other_emails__icontains=address)
+    return [
+        candidate.pk
+        for candidate in found.order_by().only("pk", "email", "other_emails")
+        if address in emails(candidate)
+    ]
+
+
 def _links(candidate):
     return {link.lower().rstrip("/") for link in candidate.link_list()}
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import ratelimit
-from ..candidates.search import fold, folded
+from ..candidates.merging import holding
 from ..models import Application, Candidate, Consent, EmailTemplate, Opening
 from ..outreach.messages import queue_email
 from ..pipeline.applications import check_open, start_application
@@ -70,15 +70,11 @@ def apply(
 
 
 def _with_email(email):
-    """The candidates we hold with this email, whatever its case, the first first. A new
-    application joins the first that no other team holds: anyone may send the form with
-    anyone's address, and it must neither add to nor open another team's record (a recruiter
-    merges the two, hiring/candidates/merging.py)."""
-    return (
-        Candidate.objects.alias(email_key=folded("email"))  # as migration 0019 indexes it
-        .filter(email_key=fold(email.strip()))
-        .order_by("pk")
-    )
+    """The candidates we hold with this email, whatever its case, as their own or as that of a
+    record merged into them, the first first. A new application joins the first that no other
+    team holds: anyone may send the form with anyone's address, and it must neither add to nor
+    open another team's record (a recruiter merges the two, hiring/candidates/merging.py)."""
+    return holding(email).order_by("pk")
 
 
 def _with_details(candidate, fields):

@@ -10,7 +10,7 @@ from django.db.models import Exists, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from hiring.candidates.merging import emails
+from hiring.candidates.merging import emails, holding
 from hiring.models import (
     Application,
     AuditEvent,
@@ -329,7 +329,4 @@ def held_counts(candidate):
 def records_holding(address):
     """The records not erased that hold `address`: as their own, or as a record merged in
     (the same person applying again to another team's opening makes a second record)."""
-    found = Candidate.objects.filter(erased_at=None).filter(
-        Q(email__iexact=address) | Q(other_emails__icontains=address)
-    )
-    return [candidate for candidate in found.order_by("pk") if address.lower() in emails(candidate)]
+    return list(holding(address).filter(erased_at=None).order_by("pk"))

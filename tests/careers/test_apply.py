@@ -115,3 +115,18 @@ def test_a_record_another_team_holds_is_neither_joined_nor_filled_in(opening, me
     assert application.candidate != kenji
     assert application.candidate.resume.read().startswith(b"%PDF-")
     assert list(kenji.applications.all()) == [payments]
+
+
+def test_an_address_merged_into_a_record_applies_to_that_record(opening, media):
+    """Lee's two records were merged: applying again at the address of the one merged in
+    joins the record kept, not a new one recruiters would have to merge again. A longer
+    address holding it (jolee@...) is someone else."""
+    kept = CandidateFactory(email="lee@work.example", other_emails="Lee@home.example")
+    CandidateFactory(email="jo@candidates.example", other_emails="jolee@home.example")
+
+    application = careers.apply(opening, name="Lee", email="LEE@home.example ")
+    other = careers.apply(opening, name="Lee", email="lee@home.example.uk")
+
+    assert application.candidate == kept
+    assert other.candidate not in {kept, application.candidate}
+    assert Candidate.objects.count() == 3
