@@ -42,6 +42,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return email
 
     def save_user(self, request, user, form, commit=True):
+        # Named before the invitation is taken up: the team's trail says who joined.
+        user.display_name = form.cleaned_data.get("display_name", "")
         user = super().save_user(request, user, form, commit=commit)
         invitation = pending_invitation(request)
         if commit and invitation:

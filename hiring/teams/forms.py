@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -63,7 +65,39 @@ class MembershipRuleForm(forms.Form):
 
 class TeamSettingsForm(forms.ModelForm):
     """The team's own settings: its check-ins after a hire and its trainees' path. A change is
-    a proposal the team's membership rule settles (membership.propose_settings)."""
+    a proposal the team's membership rule settles (membership.propose_settings), from the
+    settings the page showed (`shown`): a page opened before the team changed them would
+    propose to undo what it agreed."""
+
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shown"].initial = json.dumps(self.instance.settings_snapshot())
+
+    def clean_check_in_days(self):
+        """ "090, 180,365" is 90,180,365: compared with the team's as the days they are."""
+        value = self.cleaned_data["check_in_days"]
+        try:
+            return ",".join(str(int(part)) for part in value.split(","))
+        except ValueError:
+            return value  # the model's validator says why
+
+    def proposed(self):
+        """The settings proposed, as membership.propose_settings takes them."""
+        return {name: self.cleaned_data[name] for name in Team.SETTINGS_FIELDS}
+
+    def shown_settings(self):
+        """The team's settings as the page showed them, or None if it did not say."""
+        try:
+            return json.loads(self.cleaned_data["shown"])
+        except ValueError:
+            return None
+
+    def show_current(self):
+        """The form shown again after a refusal carries the settings as they now are."""
+        self.data = self.data.copy()
+        self.data["shown"] = self.fields["shown"].initial
 
     class Meta:
         model = Team

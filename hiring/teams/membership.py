@@ -17,6 +17,7 @@ from ..models import (
     Application,
     AuditEvent,
     Ballot,
+    Invitation,
     Membership,
     Proposal,
     Team,
@@ -101,6 +102,10 @@ def propose_member(team, proposer, email, hire=None):
         raise ValidationError(
             _("%(person)s is already a member of %(team)s.") % {"person": subject, "team": team}
         )
+    if subject and not subject.is_active:
+        raise ValidationError(
+            _("%(person)s's account is deactivated: they could not join.") % {"person": subject}
+        )
     if _open_to_add(team, email).exists():
         raise ValidationError(
             _("There is already an open proposal to add %(person)s.") % {"person": subject or email}
@@ -112,12 +117,22 @@ def propose_member(team, proposer, email, hire=None):
             _("%(person)s, the team's hire, has joined the team already.")
             % {"person": hire.candidate}
         )
-    # One proposal at a time for a hire: a second, at another address, would take the first's.
+    # One proposal at a time for a hire, and none while the team's invitation waits for them: a
+    # second, at another address, would take the first's, and whoever joins at the first would
+    # no longer be known as the hire (who reads nothing of their own panel).
     if hire is not None and hire.member_email and _open_to_add(team, hire.member_email).exists():
         raise ValidationError(
             _(
                 "There is already an open proposal to add %(person)s, the team's hire, at "
                 "%(email)s: withdraw it first."
+            )
+            % {"person": hire.candidate, "email": hire.member_email}
+        )
+    if hire is not None and hire.member_email and _invited(team, hire.member_email):
+        raise ValidationError(
+            _(
+                "%(person)s, the team's hire, is invited to join at %(email)s: the invitation "
+                "waits for their answer."
             )
             % {"person": hire.candidate, "email": hire.member_email}
         )
@@ -133,6 +148,11 @@ def propose_member(team, proposer, email, hire=None):
         hire.member_email = email.lower()
         hire.save(update_fields=["member_email"])
     return _vote_and_settle(proposal, proposer, approve=True)
+
+
+def _invited(team, email):
+    """Whether the person at `email` is invited to `team` and yet to answer."""
+    return Invitation.objects.pending().filter(team=team, email__iexact=email).exists()
 
 
 def _open_to_add(team, email):
@@ -251,11 +271,20 @@ def propose_decision_rule(opening, proposer, values):
 
 
 @transaction.atomic
-def propose_settings(team, proposer, values):
+def propose_settings(team, proposer, values, shown):
     """Propose new settings for `team` (its SETTINGS_FIELDS in `values`: a valid
-    TeamSettingsForm's): its check-in days, its trainees' path to graduating."""
+    TeamSettingsForm's): its check-in days, its trainees' path to graduating. `shown`: the
+    settings (Team.settings_snapshot()) the proposer's page showed, which must still be the
+    team's: a page opened before a change would propose to undo it."""
     team = _lock_team(team)  # as stored: a bound form changes the instance
     _require_member(team, proposer)
+    if shown != team.settings_snapshot():
+        raise ValidationError(
+            _(
+                "The team's settings changed since you opened this page: they are shown as "
+                "they are now. Make your change again."
+            )
+        )
     return _propose_change(
         team,
         proposer,

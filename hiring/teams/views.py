@@ -217,9 +217,12 @@ def team_settings(request, team_id):
     form = TeamSettingsForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
         try:
-            proposal = membership.propose_settings(team, request.user, form.cleaned_data)
+            proposal = membership.propose_settings(
+                team, request.user, form.proposed(), shown=form.shown_settings()
+            )
         except ValidationError as error:
             form.add_error(None, error)
+            form.show_current()
         else:
             _announce(request, proposal)
             return redirect("team_settings", team.pk)

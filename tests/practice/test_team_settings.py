@@ -5,10 +5,17 @@ from django.urls import reverse
 
 from hiring.models import AuditEvent
 from tests.factories import field_errors
+from tests.teams.test_team_settings_proposals import shown
 
 
 def settings_url(team):
     return reverse("team_settings", args=[team.pk])
+
+
+def proposed(client, team, values):
+    """`values` sent from the settings page, with the settings it shows."""
+    page = client.get(settings_url(team)).text
+    return client.post(settings_url(team), {**values, "shown": shown(page)})
 
 
 def approved_by(client, teammate, team):
@@ -21,8 +28,9 @@ def approved_by(client, teammate, team):
 def test_the_team_sets_the_path_to_graduation(client, team, member, teammate):
     client.force_login(member)
 
-    response = client.post(
-        settings_url(team),
+    response = proposed(
+        client,
+        team,
         {"check_in_days": "90,365", "practice_to_graduate": "4", "practice_tolerance": "0.5"},
     )
     approved_by(client, teammate, team)
@@ -60,8 +68,9 @@ def test_the_team_reads_who_changed_its_settings_and_how(client, team, member, t
     """The team agrees on how many practice scorecards graduate a trainee: the team reads it."""
     client.force_login(member)
 
-    client.post(
-        settings_url(team),
+    proposed(
+        client,
+        team,
         {"check_in_days": "90,180,365", "practice_to_graduate": "1", "practice_tolerance": "0.75"},
     )
     approved_by(client, teammate, team)

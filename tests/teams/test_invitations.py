@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from hiring.models import Invitation, Membership, Notification, Team, User
+from hiring.models import AuditEvent, Invitation, Membership, Notification, Team, User
 from hiring.tasks import send_invitation
 from hiring.teams import invitations
 from tests.factories import PASSWORD, at_once, field_errors
@@ -269,6 +269,16 @@ def test_signing_up_through_the_link_gives_the_role_a_verified_email_and_a_sessi
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None
     assert invitation.accepted_by == user
+
+
+def test_the_team_reads_who_joined_by_the_name_they_signed_up_with(client, member, team):
+    invitation = invitation_for("rosa@example.com", member, team=team)
+    client.get(invitation.get_absolute_url())
+
+    sign_up(client, "rosa@example.com")
+
+    [joined] = AuditEvent.objects.filter(team=team, details__endswith="joined")
+    assert joined.details == "Nina Newcomer joined"
 
 
 def test_plus_address_is_prefilled_intact(client, org_admin):

@@ -184,6 +184,32 @@ def test_a_hire_with_an_account_has_joined_only_once_they_accept(team, member):
     assert membership.hires_to_join(team, team.members.all()) == []
 
 
+def test_the_hire_is_not_proposed_again_while_the_teams_invitation_waits(team, member):
+    """Proposed again at another address, whoever joined at the first would no longer be known
+    as the hire, and would read the panel's feedback on themselves."""
+    with_rule(team, Rule.ANY_MEMBER)
+    hire = ApplicationFactory(opening__team=team, stage=Application.Stage.HIRED)
+    membership.propose_member(team, member, "sara.lind@work.example", hire=hire)
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="is invited to join at sara.lind@work.example"):
+        membership.propose_member(team, member, "sara@home.example", hire=hire)
+
+    assert db_state() == before
+    assert Application.objects.get(pk=hire.pk).member_email == "sara.lind@work.example"
+
+
+def test_a_deactivated_account_is_not_proposed(team, member):
+    """They could not sign in to accept: the team would wait for an answer that cannot come."""
+    gone = UserFactory(display_name="Pat Parker", is_active=False)
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="Pat Parker's account is deactivated"):
+        membership.propose_member(team, member, gone.email)
+
+    assert db_state() == before
+
+
 def test_only_the_invited_person_answers_a_teams_invitation(team, member, outsider):
     with_rule(team, Rule.ANY_MEMBER)
     newcomer = UserFactory(email="dora@example.com")

@@ -86,7 +86,7 @@ def grow(team, proposer, members, proposals, openings):
         rule = {**opening.rule_snapshot(), "decision_method": "unanimous"}
         membership.propose_decision_rule(opening, voters[3], rule)
     settings = {"check_in_days": "30,90", "practice_to_graduate": 1, "practice_tolerance": 2}
-    membership.propose_settings(team, voters[4], settings)
+    membership.propose_settings(team, voters[4], settings, shown=team.settings_snapshot())
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "partial"])

@@ -1,6 +1,9 @@
 """The team's settings (its check-ins, its trainees' path to graduating) are the team's own rule:
 a change is a proposal its membership rule settles, never one member's alone."""
 
+import html
+import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -31,9 +34,17 @@ def path_to_graduating(team):
     return team.practice_to_graduate, team.practice_tolerance
 
 
+def shown(page):
+    """The settings a settings page shows, as its form posts them back."""
+    return html.unescape(re.search(r'name="shown" value="([^"]*)"', page)[1])
+
+
 def proposed_by(client, person, team, values=LOWER_BAR):
+    """`values` posted by `person` from the settings page (as it would be, for an outsider)."""
     client.force_login(person)
-    return client.post(settings_url(team), values, follow=True)
+    page = client.get(settings_url(team))
+    as_shown = shown(page.text) if page.status_code == 200 else json.dumps(team.settings_snapshot())
+    return client.post(settings_url(team), {**values, "shown": as_shown}, follow=True)
 
 
 def test_one_member_no_longer_lowers_the_bar_alone(client, team, member):
@@ -110,11 +121,43 @@ def test_settings_changed_since_it_was_proposed_are_not_undone(client, team, mem
     assert "The team&#x27;s settings changed since it was proposed" in page.text
 
 
+def test_a_page_opened_before_the_team_changed_them_proposes_nothing(client, team, member):
+    """Sent as it was, it would propose to put back what the team just agreed to."""
+    client.force_login(member)
+    page = client.get(settings_url(team)).text
+    Team.objects.filter(pk=team.pk).update(practice_tolerance=Decimal("0.5"))  # agreed meanwhile
+
+    response = client.post(
+        settings_url(team), {**LOWER_BAR, "practice_tolerance": "0.75", "shown": shown(page)}
+    )
+    again = client.post(
+        settings_url(team),
+        {**LOWER_BAR, "practice_tolerance": "0.5", "shown": shown(response.text)},
+        follow=True,
+    )
+
+    assert response.status_code == 400
+    assert "The team&#x27;s settings changed since you opened this page" in response.text
+    assert '"practice_tolerance": 0.5' in shown(response.text)  # shown again as they are now
+    assert again.status_code == 200
+    assert team.proposals.get().rule_before["practice_tolerance"] == 0.5
+
+
+def test_the_check_in_days_written_otherwise_are_the_same_days(client, team, member):
+    page = proposed_by(client, member, team, {**LOWER_BAR, "check_in_days": "090, 180,365"})
+
+    assert "from 90,180,365" not in page.text
+    assert team.proposals.get().rule_after["check_in_days"] == "90,180,365"
+
+
 def test_one_change_waits_at_a_time(client, team, member, teammate):
     proposed_by(client, member, team)
     client.force_login(teammate)
+    page = client.get(settings_url(team)).text
 
-    response = client.post(settings_url(team), {**LOWER_BAR, "check_in_days": "30,90"})
+    response = client.post(
+        settings_url(team), {**LOWER_BAR, "check_in_days": "30,90", "shown": shown(page)}
+    )
 
     assert response.status_code == 400
     assert "There is already an open proposal to change the team&#x27;s settings." in response.text
@@ -125,7 +168,7 @@ def test_proposing_the_settings_as_they_are_is_refused(team, member):
     same = {"check_in_days": "90,180,365", "practice_to_graduate": 3, "practice_tolerance": 0.75}
 
     with pytest.raises(ValidationError, match="Those are already the team's settings."):
-        membership.propose_settings(team, member, same)
+        membership.propose_settings(team, member, same, shown=team.settings_snapshot())
 
     assert not team.proposals.exists()
 
@@ -143,6 +186,7 @@ def test_a_reader_reads_the_values_as_their_language_writes_numbers(team, member
         team,
         member,
         {"check_in_days": "90,180,365", "practice_to_graduate": 3, "practice_tolerance": 1.5},
+        shown=team.settings_snapshot(),
     )
 
     with translation.override("de"):

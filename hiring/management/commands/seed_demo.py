@@ -557,7 +557,9 @@ class Command(BaseCommand):
         if not platform.proposals.filter(kind=Proposal.Kind.SETTINGS).exists():
             settings = {name: getattr(platform, name) for name in Team.SETTINGS_FIELDS}
             settings["practice_to_graduate"] += 1
-            membership.propose_settings(platform, people["cai"], settings)
+            membership.propose_settings(
+                platform, people["cai"], settings, shown=platform.settings_snapshot()
+            )
 
     def person(self, local, display_name, role, time_zone):
         email = f"{local}@{DOMAIN}"
