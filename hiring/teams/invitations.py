@@ -73,9 +73,10 @@ def accept_invitation(invitation, user):
 
 
 @transaction.atomic
-def decline_invitation(invitation, user):
+def decline_invitation(invitation, user=None):
     """The person a team agreed to invite does not join it: the team reads that they declined,
-    and may propose them again."""
+    and may propose them again. `user` None: someone without an account, through the link
+    sent to their address."""
     invitation = _answerable(invitation, user)
     invitation.declined_at = timezone.now()
     invitation.save(update_fields=["declined_at"])
@@ -90,13 +91,14 @@ def _answerable(invitation, user):
         raise ValidationError(_("This invitation has already been used."))
     if invitation.declined_at:
         raise ValidationError(_("This invitation was declined."))
-    if user.email.lower() != invitation.email.lower():
+    if user is not None and user.email.lower() != invitation.email.lower():
         raise ValidationError(_("This invitation is for %(email)s.") % {"email": invitation.email})
     return invitation
 
 
 def _audit_answer(invitation, user, what):
     """A team's invitation answered, in the team's audit trail (stored words: English)."""
+    who = user or invitation.email  # erased with the proposal's address, if a candidate's
     AuditEvent.record(
-        AuditEvent.Action.MEMBERSHIP_CHANGED, user, invitation.team, details=f"{user} {what}"
+        AuditEvent.Action.MEMBERSHIP_CHANGED, user, invitation.team, details=f"{who} {what}"
     )

@@ -348,6 +348,16 @@ def invitation(request, token):
     if invitation.account:
         login = reverse("account_login")
         return redirect(f"{login}?next={request.path}")
+    if invitation.team and request.method != "POST":
+        # Asked first, as someone with an account is: joining a team is their choice too.
+        return render(request, "hiring/teams/invitation.html", {"invitation": invitation})
+    if invitation.team and request.POST.get("answer") == "decline":
+        try:
+            invitations.decline_invitation(invitation)  # the link, sent to them, says who
+        except ValidationError as error:  # answered in another tab a moment ago
+            return link_unusable(request, "invitation", " ".join(error.messages))
+        context = {"invitation": invitation, "declined": True}
+        return render(request, "hiring/teams/invitation.html", context)
     request.session[SESSION_KEY] = token
     get_adapter(request).stash_verified_email(request, invitation.email)
     return redirect(f"{reverse('account_signup')}?{urlencode({'email': invitation.email})}")

@@ -273,7 +273,7 @@ def test_signing_up_through_the_link_gives_the_role_a_verified_email_and_a_sessi
 
 def test_the_team_reads_who_joined_by_the_name_they_signed_up_with(client, member, team):
     invitation = invitation_for("rosa@example.com", member, team=team)
-    client.get(invitation.get_absolute_url())
+    joining_from_the_link(client, invitation)
 
     sign_up(client, "rosa@example.com")
 
@@ -308,14 +308,39 @@ def test_signing_up_with_another_email_is_refused(client, org_admin):
     assert invitation.accepted_at is None
 
 
+def joining_from_the_link(client, invitation):
+    """A team's invitation, opened without an account: the page asks first, Join signs up."""
+    link = invitation.get_absolute_url()
+    page = client.get(link)
+    assert "proposed you, and Platform agreed to invite you" in page.text
+    response = client.post(link, {"answer": "join"})
+    assert response["Location"].startswith(SIGNUP)
+
+
 def test_team_invitation_makes_the_newcomer_a_member_of_the_team(client, member, team):
     invitation = invitation_for("nina@example.com", member, team=team)
-    client.get(invitation.get_absolute_url())
+    joining_from_the_link(client, invitation)
     sign_up(client, "nina@example.com")
     user = User.objects.get(email="nina@example.com")
     assert team.has_member(user)
     assert user.role == User.Role.MEMBER
     assert Membership.objects.filter(user=user).count() == 1
+
+
+def test_without_an_account_they_may_decline_the_teams_invitation(client, member, team):
+    """The link was sent to their address: it is enough to say no, and nobody is signed up."""
+    invitation = invitation_for("nina@example.com", member, team=team)
+    link = invitation.get_absolute_url()
+    client.get(link)
+
+    response = client.post(link, {"answer": "decline"})
+
+    assert response.status_code == 200
+    assert "You declined to join Platform." in response.text
+    assert Invitation.objects.get().declined_at is not None
+    assert not User.objects.filter(email="nina@example.com").exists()
+    assert AuditEvent.objects.filter(team=team, details="nina@example.com declined to join")
+    assert client.post(link, {"answer": "join"}).status_code == 410  # answered
 
 
 def test_link_for_an_existing_account_asks_to_sign_in(client, member, team, outsider):
