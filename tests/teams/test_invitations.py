@@ -18,7 +18,7 @@ from django.utils.html import strip_tags
 from hiring.models import AuditEvent, Invitation, Membership, Notification, Team, User
 from hiring.tasks import send_invitation
 from hiring.teams import invitations
-from tests.factories import PASSWORD, at_once, field_errors
+from tests.factories import PASSWORD, UserFactory, at_once, field_errors
 
 INVITE = "/organisation/invitations/"
 SIGNUP = "/accounts/signup/"
@@ -341,6 +341,20 @@ def test_without_an_account_they_may_decline_the_teams_invitation(client, member
     assert not User.objects.filter(email="nina@example.com").exists()
     assert AuditEvent.objects.filter(team=team, details="nina@example.com declined to join")
     assert client.post(link, {"answer": "join"}).status_code == 410  # answered
+
+
+def test_a_signed_in_invitee_answering_twice_is_not_asked_to_sign_in(client, member, team):
+    invitee = UserFactory(email="dora@example.com")
+    invitation = invitation_for(invitee.email, member, team=team)
+    link = invitation.get_absolute_url()
+    client.force_login(invitee)
+    client.post(link, {"answer": "join"})
+
+    again = client.post(link, {"answer": "join"})
+
+    assert again.status_code == 410
+    assert "This invitation has already been used." in again.text
+    assert "if you already have an account" not in again.text
 
 
 def test_link_for_an_existing_account_asks_to_sign_in(client, member, team, outsider):
