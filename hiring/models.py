@@ -514,16 +514,17 @@ class Proposal(models.Model):
         }
 
     def _settings_changed(self):
-        """Each setting a SETTINGS proposal changes, with its value before and after."""
+        """Each setting a SETTINGS proposal changes, with its value before and after, in the
+        settings page's order (PostgreSQL's jsonb keeps no order of its keys)."""
         return [
             gettext("%(setting)s from %(before)s to %(after)s")
             % {
                 "setting": Team._meta.get_field(name).verbose_name,
-                "before": Team.shown_setting(name, before),
+                "before": Team.shown_setting(name, self.rule_before[name]),
                 "after": Team.shown_setting(name, self.rule_after[name]),
             }
-            for name, before in self.rule_before.items()
-            if before != self.rule_after[name]
+            for name in Team.SETTINGS_FIELDS
+            if self.rule_before[name] != self.rule_after[name]
         ]
 
     @property
