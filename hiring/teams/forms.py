@@ -63,6 +63,10 @@ class MembershipRuleForm(forms.Form):
     )
 
 
+# A snapshot of the settings a page shows is under a hundred characters.
+SHOWN_AT_MOST = 500
+
+
 class TeamSettingsForm(forms.ModelForm):
     """The team's own settings: its check-ins after a hire and its trainees' path. A change is
     a proposal the team's membership rule settles (membership.propose_settings), from the
@@ -88,10 +92,14 @@ class TeamSettingsForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in Team.SETTINGS_FIELDS}
 
     def shown_settings(self):
-        """The team's settings as the page showed them, or None if it did not say."""
+        """The team's settings as the page showed them, or None if it did not say (a value no
+        page writes, however long or nested, is not parsed)."""
+        shown = self.cleaned_data["shown"]
+        if len(shown) > SHOWN_AT_MOST:
+            return None
         try:
-            return json.loads(self.cleaned_data["shown"])
-        except ValueError:
+            return json.loads(shown)
+        except (ValueError, RecursionError):
             return None
 
     def show_current(self):

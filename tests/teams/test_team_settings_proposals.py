@@ -143,6 +143,17 @@ def test_a_page_opened_before_the_team_changed_them_proposes_nothing(client, tea
     assert team.proposals.get().rule_before["practice_tolerance"] == 0.5
 
 
+@pytest.mark.parametrize("sent", ["[" * 100_000, '{"a": ' * 400 + "1" + "}" * 400, "x" * 10**6])
+def test_a_shown_value_no_page_writes_is_refused_plainly(client, team, member, sent):
+    client.force_login(member)
+
+    response = client.post(settings_url(team), {**LOWER_BAR, "shown": sent})
+
+    assert response.status_code == 400
+    assert "The team&#x27;s settings changed since you opened this page" in response.text
+    assert not team.proposals.exists()
+
+
 def test_the_check_in_days_written_otherwise_are_the_same_days(client, team, member):
     page = proposed_by(client, member, team, {**LOWER_BAR, "check_in_days": "090, 180,365"})
 
