@@ -205,3 +205,19 @@ def test_erasure_replaces_their_address_whole_in_the_teams_trail(
         f"Add {stand_in}: rejected",
         "Add joann@x.io: rejected",
     ]
+
+
+def test_a_team_invitation_they_declined_leaves_no_address_in_the_teams_trail(
+    hire, team, member, teammate, recruiter, django_capture_on_commit_callbacks
+):
+    """Declined through the link, without an account: "hire0@... declined to join"."""
+    proposal = membership.propose_member(team, member, ADDRESS, hire=hire)
+    membership.cast_vote(proposal, teammate, approve=True)
+    invitations.decline_invitation(Invitation.objects.get(team=team))
+    assert quoting(ADDRESS).filter(details__endswith="declined to join").exists()
+
+    erase(hire.candidate, recruiter, django_capture_on_commit_callbacks)
+
+    assert not quoting(ADDRESS).exists()
+    stand_in = erasure.erased_address(hire.candidate.pk)
+    assert quoting(f"{stand_in} declined to join").exists()
