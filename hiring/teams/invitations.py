@@ -40,10 +40,16 @@ def audit_invitation(invitation, by, what):
     )
 
 
+def is_invited(email, team=None):
+    """Whether an invitation to the address (to the organisation, or to `team`) waits for an
+    answer."""
+    return Invitation.objects.pending().filter(email__iexact=email, team=team).exists()
+
+
 def check_not_invited(email, team=None):
     """Refuse a second invitation to an address while one (to the organisation, or to the
     same team) waits to be accepted: the person would get the same email twice."""
-    if Invitation.objects.pending().filter(email__iexact=email, team=team).exists():
+    if is_invited(email, team):
         if team:
             message = _(
                 "%(email)s already has an invitation to join %(team)s waiting to be accepted: "

@@ -17,14 +17,13 @@ from ..models import (
     Application,
     AuditEvent,
     Ballot,
-    Invitation,
     Membership,
     Proposal,
     Team,
     User,
     stored_words,
 )
-from .invitations import check_not_invited, invite
+from .invitations import check_not_invited, invite, is_invited
 
 Rule = Team.MembershipRule
 Status = Proposal.Status
@@ -128,7 +127,7 @@ def propose_member(team, proposer, email, hire=None):
             )
             % {"person": hire.candidate, "email": hire.member_email}
         )
-    if hire is not None and hire.member_email and _invited(team, hire.member_email):
+    if hire is not None and hire.member_email and is_invited(hire.member_email, team):
         raise ValidationError(
             _(
                 "%(person)s, the team's hire, is invited to join at %(email)s: the invitation "
@@ -148,11 +147,6 @@ def propose_member(team, proposer, email, hire=None):
         hire.member_email = email.lower()
         hire.save(update_fields=["member_email"])
     return _vote_and_settle(proposal, proposer, approve=True)
-
-
-def _invited(team, email):
-    """Whether the person at `email` is invited to `team` and yet to answer."""
-    return Invitation.objects.pending().filter(team=team, email__iexact=email).exists()
 
 
 def _open_to_add(team, email):
