@@ -51,6 +51,12 @@ def get_proposal_for_member(user, team_id, proposal_id):
     return get_object_or_404(Proposal.objects.select_related("team"), team=team, pk=proposal_id)
 
 
+def get_team_invitation_for_member(user, team_id, invitation_id):
+    """The team's invitation, for its members (who may withdraw it: membership's rule)."""
+    team = get_team_for_member(user, team_id)
+    return get_object_or_404(team.invitations.select_related("team"), pk=invitation_id)
+
+
 def get_opening_for(user, opening_id):
     return get_object_or_404(Opening.objects.visible_to(user).select_related("team"), pk=opening_id)
 

@@ -97,6 +97,11 @@ def _answerable(invitation, user):
         raise ValidationError(_("This invitation has already been used."))
     if invitation.declined_at:
         raise ValidationError(_("This invitation was declined."))
+    # Withdrawn or expired since its link was read, before this lock: nobody joins by it.
+    if invitation.revoked_at:
+        raise ValidationError(_("This invitation was withdrawn."))
+    if timezone.now() >= invitation.expires_at:
+        raise ValidationError(_("This invitation has expired. Ask for a new one."))
     if user is not None and user.email.lower() != invitation.email.lower():
         raise ValidationError(_("This invitation is for %(email)s.") % {"email": invitation.email})
     return invitation

@@ -17,6 +17,7 @@ from ..models import (
     Application,
     AuditEvent,
     Ballot,
+    Invitation,
     Membership,
     Proposal,
     Team,
@@ -352,6 +353,30 @@ def withdraw(proposal, user):
 
 
 @transaction.atomic
+def withdraw_invitation(invitation, user):
+    """The member who proposed the person withdraws the team's invitation to them while it
+    waits for an answer (a wrong address, say): its link stops working, and the team may
+    propose them again."""
+    team = _lock_team(invitation.team)
+    _require_member(team, user)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.invited_by_id != user.pk:
+        raise ValidationError(_("Only the member who proposed them can withdraw the invitation."))
+    if not invitation.is_pending:
+        raise ValidationError(_("This invitation no longer waits for an answer."))
+    invitation.revoke()
+    _release_hire_address(team, invitation.email)
+    invited = invitation.account or invitation.email  # an address erased as the decline's is
+    AuditEvent.record(
+        AuditEvent.Action.MEMBERSHIP_CHANGED,
+        user,
+        team,
+        details=f"{user} withdrew the invitation to {invited}",
+    )
+    return invitation
+
+
+@transaction.atomic
 def create_team(founder, name, description=""):
     team = Team.objects.create(name=name, description=description)
     Membership.objects.create(team=team, user=founder)
@@ -417,7 +442,7 @@ def _close(proposal, status, actor):
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decided_at"])
     if proposal.kind == Proposal.Kind.ADD and status != Status.ACCEPTED:
-        _release_hire_address(proposal)
+        _release_hire_address(proposal.team, proposal.address)
     AuditEvent.record(
         AUDITED_AS.get(proposal.kind, AuditEvent.Action.MEMBERSHIP_CHANGED),
         actor,
@@ -426,12 +451,11 @@ def _close(proposal, status, actor):
     )
 
 
-def _release_hire_address(proposal):
-    """An address proposed for the team's hire and not agreed no longer says who the hire is
-    (Application.member_email): saved, so that their page shows it."""
-    hires = Application.objects.hires_of([proposal.team]).filter(
-        member_email=proposal.address.lower()
-    )
+def _release_hire_address(team, address):
+    """An address proposed for the team's hire and not agreed (or its invitation withdrawn) no
+    longer says who the hire is (Application.member_email): saved, so that their page shows
+    it."""
+    hires = Application.objects.hires_of([team]).filter(member_email=address.lower())
     for hire in hires:
         hire.member_email = ""
         hire.save(update_fields=["member_email"])

@@ -31,5 +31,10 @@ urlpatterns = [
         views.withdraw_proposal,
         name="withdraw_proposal",
     ),
+    path(
+        "teams/<int:team_id>/invitations/<int:invitation_id>/withdraw/",
+        views.withdraw_invitation,
+        name="withdraw_team_invitation",
+    ),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
 ]

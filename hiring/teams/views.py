@@ -19,6 +19,7 @@ from ..access import (
     get_proposal_for_member,
     get_team_for,
     get_team_for_member,
+    get_team_invitation_for_member,
     with_shown_details,
 )
 from ..accounts.adapter import SESSION_KEY
@@ -208,6 +209,35 @@ def vote(request, team_id, proposal_id):
 def withdraw_proposal(request, team_id, proposal_id):
     proposal = get_proposal_for_member(request.user, team_id, proposal_id)
     return _act(request, proposal.team, lambda: membership.withdraw(proposal, request.user))
+
+
+@never_cache
+@login_required
+def withdraw_invitation(request, team_id, invitation_id):
+    """Asks first (GET); the page's button withdraws the team's invitation."""
+    invitation = get_team_invitation_for_member(request.user, team_id, invitation_id)
+    team = invitation.team
+    if request.method != "POST":
+        question = {
+            "title": _("Withdraw the invitation to %(email)s?") % {"email": invitation.email},
+            "consequence": _(
+                "The link in their email stops working, and they do not join %(team)s. The "
+                "team may propose them again."
+            )
+            % {"team": team},
+            "action": _("Withdraw the invitation"),
+            "keep": _("Keep the invitation"),
+            "back": team.get_absolute_url(),
+        }
+        return render(request, "hiring/confirm.html", question)
+    try:
+        membership.withdraw_invitation(invitation, request.user)
+    except ValidationError as error:
+        return _render_team(request, team, status=400, error=" ".join(error.messages))
+    messages.success(
+        request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+    )
+    return redirect(team)
 
 
 @login_required

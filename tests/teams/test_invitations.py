@@ -644,3 +644,62 @@ def test_an_invitation_to_a_team_is_not_one_to_the_organisation(org_admin, membe
     invitations.invite("nina@example.com", invited_by=org_admin, role=User.Role.RECRUITER)
 
     assert Invitation.objects.filter(email="nina@example.com").count() == 2
+
+
+# The member who proposed them withdraws the team's invitation
+
+
+def withdraw_link(team, invitation):
+    return reverse("withdraw_team_invitation", args=[team.pk, invitation.pk])
+
+
+def test_the_team_page_offers_the_proposer_to_withdraw_the_invitation(
+    client, member, teammate, team
+):
+    invitation = invitation_for("nina@example.com", member, team=team)
+    link = withdraw_link(team, invitation)
+    client.force_login(member)
+    assert link in client.get(team.get_absolute_url()).text
+    client.force_login(teammate)
+    page = client.get(team.get_absolute_url()).text
+    assert "nina@example.com" in page
+    assert link not in page
+
+
+def test_the_proposer_is_asked_then_the_invitation_is_withdrawn(client, member, team):
+    invitation = invitation_for("nina@example.com", member, team=team)
+    client.force_login(member)
+
+    question = client.get(withdraw_link(team, invitation))
+    response = client.post(withdraw_link(team, invitation), follow=True)
+
+    assert "Withdraw the invitation to nina@example.com?" in question.text
+    assert response.redirect_chain == [(team.get_absolute_url(), 302)]
+    assert "The invitation to nina@example.com is withdrawn." in response.text
+    assert "Ana Member withdrew the invitation to nina@example.com" in response.text
+    assert "Invited, not joined yet" not in response.text
+    client.logout()
+    assert_unusable(client.get(invitation.get_absolute_url()), "This invitation was withdrawn.")
+
+
+def test_another_member_is_told_only_the_proposer_withdraws(client, member, teammate, team):
+    invitation = invitation_for("nina@example.com", member, team=team)
+    client.force_login(teammate)
+
+    response = client.post(withdraw_link(team, invitation))
+
+    assert response.status_code == 400
+    assert "Only the member who proposed them can withdraw the invitation." in response.text
+    invitation.refresh_from_db()
+    assert invitation.is_pending
+
+
+@pytest.mark.parametrize("persona", ["outsider", "recruiter", "leadership", "org_admin"])
+def test_nobody_outside_the_team_withdraws_its_invitation(client, request, member, team, persona):
+    invitation = invitation_for("nina@example.com", member, team=team)
+    client.force_login(request.getfixturevalue(persona))
+
+    for method in (client.get, client.post):
+        assert method(withdraw_link(team, invitation)).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.is_pending

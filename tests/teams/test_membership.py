@@ -685,3 +685,74 @@ def test_leaving_or_being_removed_takes_a_member_out_of_the_pools(team, member, 
     proposal.refresh_from_db()
     assert proposal.status == Status.ACCEPTED
     assert list(team.pool_members.values_list("user", flat=True)) == [member.pk]
+
+
+# The team's invitation withdrawn by the member who proposed them
+
+
+def test_the_member_who_proposed_the_hire_withdraws_the_invitation(team, member):
+    """A wrong address, say: its link stops working, the hire is no longer known by it, and
+    the team may propose them again at the right one."""
+    with_rule(team, Rule.ANY_MEMBER)
+    hire = ApplicationFactory(opening__team=team, stage=Application.Stage.HIRED)
+    membership.propose_member(team, member, "sara.lind@wrok.example", hire=hire)
+    invitation = Invitation.objects.get(team=team)
+
+    membership.withdraw_invitation(invitation, member)
+
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    assert not invitation.is_pending
+    assert Application.objects.get(pk=hire.pk).member_email == ""
+    assert AuditEvent.objects.filter(
+        team=team, details="Ana Member withdrew the invitation to sara.lind@wrok.example"
+    ).exists()
+    membership.propose_member(team, member, "sara.lind@work.example", hire=hire)
+    assert Application.objects.get(pk=hire.pk).member_email == "sara.lind@work.example"
+
+
+def test_only_the_member_who_proposed_them_withdraws_the_invitation(team, member, teammate):
+    """The team agreed to invite them: another member does not undo that alone."""
+    with_rule(team, Rule.ANY_MEMBER)
+    membership.propose_member(team, member, "nina@example.com")
+    invitation = Invitation.objects.get(team=team)
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="Only the member who proposed them"):
+        membership.withdraw_invitation(invitation, teammate)
+
+    assert db_state() == before
+    invitation.refresh_from_db()
+    assert invitation.is_pending
+
+
+@pytest.mark.parametrize("answer", ["accepted", "declined"])
+def test_an_answered_invitation_is_not_withdrawn(team, member, answer):
+    """Whoever joined stays a member (removing them is a proposal of its own)."""
+    with_rule(team, Rule.ANY_MEMBER)
+    newcomer = UserFactory(email="dora@example.com")
+    membership.propose_member(team, member, newcomer.email)
+    invitation = Invitation.objects.get(team=team)
+    {"accepted": invitations.accept_invitation, "declined": invitations.decline_invitation}[answer](
+        invitation, newcomer
+    )
+
+    with pytest.raises(ValidationError, match="no longer waits for an answer"):
+        membership.withdraw_invitation(invitation, member)
+
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+
+
+def test_an_invitation_withdrawn_after_its_page_was_read_joins_nobody(team, member):
+    """The invitee's page read it pending; the member withdrew it before they clicked Join."""
+    with_rule(team, Rule.ANY_MEMBER)
+    newcomer = UserFactory(email="dora@example.com")
+    membership.propose_member(team, member, newcomer.email)
+    read_by_the_page = Invitation.from_token(Invitation.objects.get(team=team).token())
+
+    membership.withdraw_invitation(Invitation.objects.get(team=team), member)
+
+    with pytest.raises(ValidationError, match="This invitation was withdrawn."):
+        invitations.accept_invitation(read_by_the_page, newcomer)
+    assert newcomer.pk not in members_of(team)
