@@ -667,11 +667,12 @@ class Invitation(models.Model):
         return User.objects.filter(email__iexact=self.email).first()
 
     def revoke(self):
-        """Withdraw an invitation not yet taken up; False if it was already accepted."""
-        if self.accepted_at:
+        """Withdraw an invitation not yet taken up; False if it was already accepted, also by
+        an acceptance this instance was read before (the update waits for it and skips it)."""
+        now = timezone.now()
+        if not Invitation.objects.filter(pk=self.pk, accepted_at=None).update(revoked_at=now):
             return False
-        self.revoked_at = timezone.now()
-        self.save(update_fields=["revoked_at"])
+        self.revoked_at = now
         return True
 
     def token(self):

@@ -236,6 +236,19 @@ def test_admin_revokes_a_pending_invitation(client, org_admin):
     assert pending.revoked_at is not None
 
 
+def test_an_invitation_accepted_since_the_admin_read_it_is_not_withdrawn(org_admin):
+    """The admin's page read it pending; the recruiter signed up before the click: they keep
+    the role they joined with, and the admin is told."""
+    read_by_the_page = invitation_for("rosa@example.com", org_admin, role=User.Role.RECRUITER)
+    rosa = UserFactory(email="rosa@example.com")
+    invitations.accept_invitation(Invitation.objects.get(), rosa)
+
+    assert read_by_the_page.revoke() is False
+
+    assert Invitation.objects.get().revoked_at is None
+    assert User.objects.get(pk=rosa.pk).role == User.Role.RECRUITER
+
+
 # Signing up through an invitation
 
 
