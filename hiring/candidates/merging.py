@@ -184,9 +184,9 @@ class MergeRefused(ValidationError):
 def merge(keep, other, by):
     """Move everything of `other` to `keep` and delete `other`: its applications (and with
     them their stage history, feedback, panels, emails and offers), its consents, exports,
-    access log and legal hold, what `keep` lacks of its phone, résumé and time zone, its links
-    and its addresses. Refused, with nothing changed, when both applied to the same opening or
-    one was erased."""
+    access log, legal hold (its reason beside `keep`'s own) and confirmed erasure request, what
+    `keep` lacks of its phone, résumé, time zone and language, its links and its addresses.
+    Refused, with nothing changed, when both applied to the same opening or one was erased."""
     if keep.pk == other.pk:
         raise MergeRefused(_("Choose two different records."))
     locked = Candidate.objects.select_for_update().in_bulk([keep.pk, other.pk])
@@ -225,6 +225,13 @@ def merge(keep, other, by):
             other.held_by,
             other.hold_reason,
         )
+    elif other.held_at and other.hold_reason.strip() not in ("", keep.hold_reason.strip()):
+        # Both held: the kept hold stands, and the reason for the other is not lost with it.
+        keep.hold_reason = "\n\n".join(filter(None, [keep.hold_reason, other.hold_reason]))
+    # An erasure the person confirmed while a record was held is theirs, whichever record
+    # stays: retention erases the kept one once its hold is released.
+    requested = [at for at in (keep.erasure_requested_at, other.erasure_requested_at) if at]
+    keep.erasure_requested_at = min(requested, default=None)
 
     unused_resume = None
     if other.resume and not keep.resume:
@@ -233,6 +240,7 @@ def merge(keep, other, by):
         unused_resume = other.resume.name
     keep.phone = keep.phone or other.phone
     keep.time_zone = keep.time_zone or other.time_zone
+    keep.language = keep.language or other.language
     keep.links = "\n".join(dict.fromkeys([*keep.link_list(), *other.link_list()]))
     keep.other_emails = "\n".join(_other_emails(keep, other))
     keep.save()

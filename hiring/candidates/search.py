@@ -10,7 +10,9 @@ of the name after its first space (the second word) and of the email:
   ("cruz" in "Maria de la Cruz"), by a trigram index of the names of three words or more.
 - SQLite (and any other database): LOWER(), over expression indexes; a third word would need a
   word table, more than SQLite, the embedded default for small installations, is worth.
-  SQLite's lower() folds ASCII only.
+  SQLite's lower() folds ASCII only (as PostgreSQL's upper() in the C locale): a text with other
+  letters is looked for in the few ways such a name is written (folded_variants), each a
+  branch of the same UNION.
 
 Newest records first: the newest ids of the union (ids follow creation), then just those rows.
 A common last name matches 4,400 of 100,000 candidates; reading and sorting their rows took 4 ms
@@ -34,6 +36,9 @@ MAX_RESULTS = 10
 MAX_OPENINGS = 50
 # What a result shows: the rest of a record is not read (a search box answers as you type).
 SHOWN = ["name", "email", "created_at"]
+# What SQLite's lower() and PostgreSQL's upper() in the C locale fold: ASCII alone.
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 # The ids whose name's first or second word, or email, starts with the text: each range
@@ -133,12 +138,16 @@ def _matches(text, newest=None):
     sees every candidate: a common last name's thousands of ids are not gathered and sorted
     (its query 4.2 -> 1.0 ms on PostgreSQL at 100,000 candidates). Not for a reader who sees
     some: their newest could all be among those left out."""
-    ranges = _prefix_range(fold(text)) * 3
-    if _trigram_indexed():
-        later_word = f"% % {connection.ops.prep_for_like_query(fold(text))}%"
-        branches, params = MATCHES["postgresql"], [*ranges, later_word]
-    else:
-        branches, params = MATCHES["sqlite"], ranges
+    branches, params = [], []
+    for variant in folded_variants(text):
+        ranges = _prefix_range(variant) * 3
+        if _trigram_indexed():
+            later_word = f"% % {connection.ops.prep_for_like_query(variant)}%"
+            branches += MATCHES["postgresql"]
+            params += [*ranges, later_word]
+        else:
+            branches += MATCHES["sqlite"]
+            params += ranges
     if newest is not None:
         branches = [
             f"SELECT id FROM ({branch} ORDER BY id DESC LIMIT {int(newest)}) AS way{at}"
@@ -155,6 +164,22 @@ def folded(field):
 def fold(text):
     """`text` in the case folded() compares it in."""
     return text.upper() if _trigram_indexed() else text.lower()
+
+
+def folded_variants(text):
+    """`text` as the database's fold may hold it: fold(text), and where it has letters beyond
+    ASCII, which a database without a full Unicode case mapping (SQLite's lower(), PostgreSQL's
+    upper() in the C locale) leaves as they were written, also the text in lower, title and
+    upper case with its ASCII folded alone: "émile" finds "Émile", "ÅNGSTRÖM" "Ångström"."""
+    found = [fold(text)]
+    if not text.isascii():
+        for cased in (text.lower(), text.title(), text.upper()):
+            found.append(_ascii_fold(cased))
+    return list(dict.fromkeys(found))
+
+
+def _ascii_fold(text):
+    return text.translate(ASCII_UPPER if _trigram_indexed() else ASCII_LOWER)
 
 
 def _trigram_indexed():

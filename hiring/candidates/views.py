@@ -56,8 +56,11 @@ def candidate_merge(request, candidate_id, other_id):
     other = get_candidate_for_merge(request.user, other_id)
     if candidate.pk == other.pk:
         raise Http404
+    # A POST with no choice at all is bound too: it is told so beside the field.
     form = MergeForm(
-        request.POST or None, records=[candidate, other], initial={"keep": candidate.pk}
+        request.POST if request.method == "POST" else None,
+        records=[candidate, other],
+        initial={"keep": candidate.pk},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,6 +79,7 @@ def candidate_merge(request, candidate_id, other_id):
         "records": records,
         "reason": merging.duplicate_reason(candidate, other),
         "shared": merging.shared_openings(candidate, other),
+        "erased": [record for record in records if record.erased_at],
     }
     return render(
         request,

@@ -1,7 +1,8 @@
-"""Candidates from another ATS's CSV export: read with tablib, every row checked by the
+"""Candidates from another ATS's CSV export: read with the csv module, every row checked by the
 candidate form's own rules and shown, then imported by a worker, every valid row or none."""
 
 import csv
+import io
 import logging
 import re
 from dataclasses import dataclass
@@ -9,7 +10,6 @@ from functools import reduce
 from operator import or_
 from pathlib import PurePath
 
-import tablib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
@@ -96,20 +96,64 @@ def read_csv(data):
     header_line = text.lstrip().split("\n", 1)[0]
     # Spreadsheets in many languages write ";" between cells: the header row tells.
     delimiter = max(DELIMITERS, key=header_line.count)
-    try:
-        dataset = tablib.Dataset().load(text, format="csv", delimiter=delimiter)
-    except tablib.InvalidDimensions:
-        raise ValidationError(
-            _(
-                "Some rows have more cells than the header row. Check that the file is one "
-                "table with a header row, and that cells with commas are quoted."
+    headers = None
+    rows = []
+    for line, cells in _records(text, delimiter):
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank row, before the header too; it still counts as a row
+        if headers is None:
+            headers = cells
+            columns = _columns(headers)
+            continue
+        if len(cells) > len(headers):
+            raise ValidationError(
+                _(
+                    "Row %(line)s has more cells than the header row. Check that the file is "
+                    "one table with a header row, and that cells with commas are quoted."
+                )
+                % {"line": line}
             )
-        ) from None
+        if len(rows) == settings.CANDIDATE_IMPORT_MAX_ROWS:
+            raise ValidationError(
+                _("This file has more than %(rows)s candidates: split it and import each part.")
+                % {"rows": settings.CANDIDATE_IMPORT_MAX_ROWS}
+            )
+        cells += [""] * (len(headers) - len(cells))
+        rows.append({"line": line, "values": _values(columns, cells)})
+    if headers is None:
+        _columns([])  # says which column is missing
+    if not rows:
+        raise ValidationError(_("This file has a header row but no candidates."))
+    ignored = [h.strip() for h, c in zip(headers, columns, strict=True) if not c]
+    return Table(rows, [header for header in ignored if header])
+
+
+def _records(text, delimiter):
+    """(row number as a spreadsheet shows it, cells) for each row of the file, blank rows
+    included: a spreadsheet shows them, so the numbers of the rows after them stay right."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from enumerate(reader, 1)
     except csv.Error as error:
+        # The csv module tells an overlong cell only by its message; in a file that is at
+        # most a few megabytes, it is a quote left open, which runs to the end of the file.
+        if "field larger than field limit" in str(error):
+            raise ValidationError(
+                _(
+                    "A cell is longer than %(limit)s characters: check that every quote in "
+                    "the file is closed."
+                )
+                % {"limit": csv.field_size_limit()}
+            ) from None
         raise ValidationError(
             _("This file could not be read as CSV: %(error)s.") % {"error": error}
         ) from None
-    columns = [COLUMNS.get(_plain(header)) for header in dataset.headers or []]
+
+
+def _columns(headers):
+    """What each header names (None: a column left out), or a ValidationError when the
+    email or the name is missing."""
+    columns = [COLUMNS.get(_plain(header)) for header in headers]
     if "email" not in columns:
         raise ValidationError(
             _("The file has no email column: the header row needs Email or Email Address.")
@@ -121,20 +165,7 @@ def read_csv(data):
                 "Last Name."
             )
         )
-    rows = []
-    for line, cells in enumerate(dataset, 2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(rows) == settings.CANDIDATE_IMPORT_MAX_ROWS:
-            raise ValidationError(
-                _("This file has more than %(rows)s candidates: split it and import each part.")
-                % {"rows": settings.CANDIDATE_IMPORT_MAX_ROWS}
-            )
-        rows.append({"line": line, "values": _values(columns, cells)})
-    if not rows:
-        raise ValidationError(_("This file has a header row but no candidates."))
-    ignored = [h.strip() for h, c in zip(dataset.headers, columns, strict=True) if not c]
-    return Table(rows, [header for header in ignored if header])
+    return columns
 
 
 def _plain(header):

@@ -119,8 +119,12 @@ def checked_resume(resume, kinds=tuple(RESUME_KINDS), refused=NOT_A_RESUME):
     if kind not in kinds:
         raise ValidationError(refused)
     name = PurePath(resume.name)
-    if name.suffix.lower().lstrip(".") not in RESUME_KINDS[kind]:
-        resume.name = f"{name.stem}.{RESUME_KINDS[kind][0]}"
+    # A name of emoji or punctuation alone would be stored as ".pdf", a hidden file with no
+    # type once downloaded: it is stored as "resume.pdf".
+    stem = name.stem if any(ch.isalnum() for ch in name.stem) else "resume"
+    if stem != name.stem or name.suffix.lower().lstrip(".") not in RESUME_KINDS[kind]:
+        suffix = name.suffix if name.suffix.lower().lstrip(".") in RESUME_KINDS[kind] else ""
+        resume.name = f"{stem}{suffix or '.' + RESUME_KINDS[kind][0]}"
     return resume
 
 

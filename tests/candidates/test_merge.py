@@ -198,6 +198,28 @@ def test_the_access_log_exports_and_a_hold_follow_the_person(records, recruiter)
     assert (kept.held_by, kept.hold_reason) == (recruiter, "Claim 114")
 
 
+def test_when_both_are_held_the_other_holds_reason_is_kept_too(records, recruiter):
+    older, newer = records
+    holds.put_on_hold(older, recruiter, "Claim 114")
+    holds.put_on_hold(newer, recruiter, "Tribunal 7")
+
+    kept = merging.merge(older, newer, recruiter)
+
+    kept.refresh_from_db()
+    assert kept.hold_reason == "Claim 114\n\nTribunal 7"
+
+
+def test_a_confirmed_erasure_request_and_the_language_follow_the_person(records, recruiter):
+    older, newer = records
+    asked = timezone.now() - timedelta(days=3)
+    Candidate.objects.filter(pk=newer.pk).update(erasure_requested_at=asked, language="de")
+
+    kept = merging.merge(older, Candidate.objects.get(pk=newer.pk), recruiter)
+
+    kept.refresh_from_db()
+    assert (kept.erasure_requested_at, kept.language) == (asked, "de")
+
+
 def test_an_erased_record_is_not_merged(records, recruiter):
     older, newer = records
     Candidate.objects.filter(pk=newer.pk).update(erased_at=timezone.now())
@@ -302,6 +324,28 @@ def test_a_bad_choice_is_refused_beside_the_field(client, records, recruiter, ke
     assert response.status_code == 400
     assert 'id="id_keep_error"' in response.text
     assert Candidate.objects.filter(pk__in=[older.pk, newer.pk]).count() == 2
+
+
+def test_a_post_without_a_choice_is_refused_beside_the_field(client, records, recruiter):
+    older, newer = records
+    client.force_login(recruiter)
+
+    response = client.post(merge_url(older, newer), {})
+
+    assert response.status_code == 400
+    assert 'id="id_keep_error"' in response.text
+    assert Candidate.objects.filter(pk__in=[older.pk, newer.pk]).count() == 2
+
+
+def test_an_erased_record_is_said_so_before_anything_is_tried(client, records, recruiter):
+    older, newer = records
+    Candidate.objects.filter(pk=newer.pk).update(erased_at=timezone.now())
+    client.force_login(recruiter)
+
+    page = client.get(merge_url(older, newer)).text
+
+    assert f"Record #{newer.pk} was erased: an erased record holds nothing to merge." in page
+    assert "Merge the records" not in page
 
 
 @pytest.mark.parametrize("persona", ["member", "outsider", "leadership", "org_admin"])

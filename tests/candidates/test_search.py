@@ -58,6 +58,26 @@ def test_an_email_is_found_by_its_start(client, recruiter, sam):
     assert found(client, "mail.example") == set()
 
 
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("émile", "Émile Zola"),
+        ("ÉMILE ZO", "Émile Zola"),
+        ("ångström", "Zoë Ångström"),
+        ("ZOË", "Zoë Ångström"),
+        ("núñez", "JOSÉ NÚÑEZ"),
+        ("łukasz", "Łukasz Żak"),
+        ("żak", "Łukasz Żak"),
+    ],
+)
+def test_a_name_with_letters_beyond_ascii_is_found_in_any_case(client, recruiter, query, name):
+    for other in ("Émile Zola", "Zoë Ångström", "JOSÉ NÚÑEZ", "Łukasz Żak"):
+        ApplicationFactory(candidate__name=other)
+    client.force_login(recruiter)
+
+    assert found(client, query) == {name}
+
+
 def test_an_openings_title_finds_its_candidates(client, recruiter, sam):
     client.force_login(recruiter)
 

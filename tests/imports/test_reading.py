@@ -71,11 +71,28 @@ def test_it_reads_excels_byte_order_mark_and_semicolons():
     ]
 
 
-def test_quoted_cells_keep_their_commas_and_blank_rows_are_skipped():
+def test_quoted_cells_keep_their_commas_and_blank_rows_are_skipped_but_counted():
+    # A spreadsheet shows the empty line as row 4, so Jo is on its row 5.
     text = 'Name,Email\n"Doe, Jane",jane@example.com\n,\n\nJo,jo@example.com\n'
     table = read_csv(text.encode())
     assert [row["values"]["name"] for row in table.rows] == ["Doe, Jane", "Jo"]
-    assert [row["line"] for row in table.rows] == [2, 4]
+    assert [row["line"] for row in table.rows] == [2, 5]
+
+
+def test_blank_rows_before_the_header_are_skipped_and_counted():
+    table = read_csv(b"\n  \n,,\nName,Email\nJo,jo@example.com\n")
+    assert [(row["line"], row["values"]["name"]) for row in table.rows] == [(5, "Jo")]
+
+
+def test_a_multi_line_cell_is_one_row():
+    text = (
+        'Name,Email,Links\nJo,jo@example.com,"https://a.dev\nhttps://b.dev"\nAl,al@example.com,\n'
+    )
+    assert [row["line"] for row in read_csv(text.encode()).rows] == [2, 3]
+
+
+def test_a_short_row_is_read_with_its_missing_cells_blank():
+    assert values("Name,Email,Phone\nJo,jo@example.com\n")[0]["phone"] == ""
 
 
 @pytest.mark.parametrize(
@@ -87,7 +104,8 @@ def test_quoted_cells_keep_their_commas_and_blank_rows_are_skipped():
         (b"Name,Phone\nJo,1\n", "no email column"),
         (b"Email,Phone\njo@example.com,1\n", "no name column"),
         (b"Name,Email\n", "no candidates"),
-        (b"Name,Email\nJo,jo@example.com,extra,cells\n", "more cells than the header"),
+        (b"Name,Email\nJo,jo@example.com,extra,cells\n", "Row 2 has more cells than the header"),
+        (b"\n\n", "no email column"),
     ],
 )
 def test_a_file_that_is_not_a_candidate_csv_is_refused(data, message):
@@ -104,5 +122,10 @@ def test_too_many_rows_are_refused(settings):
 
 
 def test_a_cell_past_the_csv_field_limit_is_refused():
-    with pytest.raises(ValidationError, match="could not be read as CSV: field larger"):
+    with pytest.raises(ValidationError, match="A cell is longer than 131072 characters"):
         read_csv(b"Name,Email\n" + b"x" * 200_000 + b",jo@example.com\n")
+
+
+def test_a_quote_left_open_is_told():
+    with pytest.raises(ValidationError, match="check that every quote in the file is closed"):
+        read_csv(b'Name,Email\n"Jo,jo@example.com\n' + b"Al,al@example.com\n" * 8000)

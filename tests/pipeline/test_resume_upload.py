@@ -107,3 +107,14 @@ def test_a_resume_is_stored_under_the_name_its_content_says(
 
     resume = Candidate.objects.get(email="dana@candidates.example").resume
     assert resume.name.endswith(stored_as)
+
+
+@pytest.mark.parametrize("name", ["💥.pdf", "?!.pdf", "—.pdf"])
+def test_a_name_without_letters_is_stored_as_resume(client, member, opening, media, name):
+    client.force_login(member)
+
+    assert upload(client, opening, name, b"%PDF-1.7\n").status_code == 302
+
+    resume = Candidate.objects.get(email="dana@candidates.example").resume
+    assert resume.name.rsplit("/", 1)[-1].startswith("resume")
+    assert resume.name.endswith(".pdf")
