@@ -79,19 +79,19 @@ def check_in_draft(request, check_in_id):
     """Autosave (htmx, as the form changes) and the plain "Save draft" button."""
     check_in = get_check_in_for(request.user, check_in_id)
     form = CheckInForm(request.POST, criteria=_criteria(check_in))
-    error, review = None, None
+    refused, review = None, None  # refused: the domain's reason, which no field shows
     if form.is_valid():
         try:
             review = checkins.save_draft(check_in, request.user, **form.changes())
         except ValidationError as exc:
-            error = " ".join(exc.messages)
-    else:
-        error = " ".join(e for errors in form.errors.values() for e in errors)
+            refused = " ".join(exc.messages)
+    error = refused or " ".join(e for errors in form.errors.values() for e in errors)
     if request.htmx:
         context = {"own": review, "save_error": error}
         return render(request, f"{TEMPLATE}#draft-status", context, status=400 if error else 200)
     if error:
-        form.add_error(None, error)
+        if refused:  # a field's own error shows beside it, once
+            form.add_error(None, refused)
         return _render(request, check_in, form, status=400)
     messages.success(request, _("Draft saved."))
     return redirect("check_in_detail", check_in.pk)

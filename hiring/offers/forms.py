@@ -3,7 +3,6 @@ from datetime import UTC, date, datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from ..accounts import zones
@@ -64,11 +63,17 @@ class OfferForm(forms.Form):
         if day is not None and clock is not None:
             local = datetime.combine(day, clock, tzinfo=self.zone)
             cleaned["expires_at"] = local.astimezone(UTC)
-            if cleaned.get("start_date") is not None and cleaned.get("terms") is not None:
-                try:
-                    offers.check_fields(**cleaned, today=timezone.localdate(timezone=self.zone))
-                except ValidationError as error:
-                    self.add_offer_error(error)
+        # Every field that passed its own check is checked against the rules of an offer, so
+        # that each message shows beside its field at once, not one after another.
+        try:
+            offers.check_fields(
+                start_date=cleaned.get("start_date"),
+                expires_at=cleaned.get("expires_at"),
+                terms=cleaned.get("terms"),
+                zone_name=self.zone.key,
+            )
+        except ValidationError as error:
+            self.add_offer_error(error)
         return cleaned
 
     def add_offer_error(self, error):

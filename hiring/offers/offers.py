@@ -60,23 +60,37 @@ def today_for(person):
     return timezone.localdate(timezone=zoneinfo.ZoneInfo(person.zone_name))
 
 
-def check_fields(start_date, expires_at, terms, today, **fields):
-    """What is wrong with an offer's dates and terms, by field (ValidationError); `today` is
-    the date where the person preparing it is."""
+def check_fields(start_date, expires_at, terms, zone_name):
+    """What is wrong with an offer's dates and terms, by field (ValidationError), for someone
+    in `zone_name` (whose calendar says what today and a date are). A field given as None was
+    refused already (a form's own check): the others are still checked, so that each message
+    shows beside its field at once."""
+    zone = zoneinfo.ZoneInfo(zone_name)
     now = timezone.now()
+    today = timezone.localdate(now, zone)
     errors = {}
-    if start_date <= today:
-        errors["start_date"] = _("The start date must be in the future.")
-    elif start_date > today + LATEST_START:
-        errors["start_date"] = _("The start date must be within two years.")
-    if expires_at <= now:
-        errors["expires_at"] = _("The offer must expire in the future.")
-    elif expires_at > now + LONGEST_EXPIRY:
-        errors["expires_at"] = _("The offer must expire within 90 days.")
-    if len(terms) > MAX_TERMS:
-        errors["terms"] = _("Keep the terms to %(max)s characters.") % {"max": MAX_TERMS}
-    elif not terms.strip():
-        errors["terms"] = _("Write the terms of the offer.")
+    if start_date is not None:
+        if start_date <= today:
+            errors["start_date"] = _("The start date must be in the future.")
+        elif start_date > today + LATEST_START:
+            errors["start_date"] = _("The start date must be within two years.")
+    if expires_at is not None:
+        if expires_at <= now:
+            errors["expires_at"] = _("The offer must expire in the future.")
+        elif expires_at > now + LONGEST_EXPIRY:
+            errors["expires_at"] = _("The offer must expire within 90 days.")
+        elif (
+            start_date
+            and "start_date" not in errors
+            and expires_at.astimezone(zone).date() >= start_date
+        ):
+            # Else the candidate could accept a job that had started without them.
+            errors["expires_at"] = _("The offer must expire before its start date.")
+    if terms is not None:
+        if len(terms) > MAX_TERMS:
+            errors["terms"] = _("Keep the terms to %(max)s characters.") % {"max": MAX_TERMS}
+        elif not terms.strip():
+            errors["terms"] = _("Write the terms of the offer.")
     if errors:
         raise ValidationError(errors)
 
@@ -104,7 +118,7 @@ def _audit(offer, by, suffix=""):
 
 def prepare(application, by, *, title, start_date, terms, expires_at):
     """A draft offer, only for an application its team decided to hire and without a live one."""
-    check_fields(start_date, expires_at, terms, today_for(by))
+    check_fields(start_date, expires_at, terms, by.zone_name)
     try:
         with transaction.atomic():
             application = _lock(application)
@@ -130,7 +144,7 @@ def prepare(application, by, *, title, start_date, terms, expires_at):
 
 @transaction.atomic
 def edit(offer, by, *, title, start_date, terms, expires_at):
-    check_fields(start_date, expires_at, terms, today_for(by))
+    check_fields(start_date, expires_at, terms, by.zone_name)
     offer = _lock_offer(offer)
     if offer.status != Status.DRAFT:
         raise ValidationError(_("Only a draft offer can be edited."))
@@ -229,6 +243,8 @@ def offer_for_link(token):
     )
     if offer is None:
         raise LinkError(_("This offer was withdrawn. Write to the recruiter who contacted you."))
+    if offer.application.candidate.erased_at:  # as every candidate link, whatever the offer
+        raise LinkError(_("We no longer hold this application."))
     check_answerable(offer)
     return offer
 

@@ -108,6 +108,22 @@ def test_a_draft_is_saved_and_comes_back(check_in, member, signed_in):
     assert CheckInReview.objects.get(rater=member).submitted_at is None
 
 
+def test_a_draft_refused_without_javascript_says_why_once_beside_the_field(
+    check_in, member, signed_in
+):
+    criterion = check_in.version.criteria.first()
+    data = {f"score_{criterion.pk}": "9", "notes": "Kept"}
+
+    response = signed_in(member).post(url(check_in, "check_in_draft"), data)
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert text.count("Select a valid choice. 9 is not one of the available choices.") == 1
+    assert f'id="rate-{criterion.pk}"' in text.split("Select a valid choice")[0]
+    assert "Kept" in text
+    assert not CheckInReview.objects.exists()
+
+
 def test_submitting_needs_every_criterion_and_the_vote(check_in, member, signed_in):
     criterion = check_in.version.criteria.first()
     data = post_all(check_in, would="")

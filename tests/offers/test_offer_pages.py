@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from hiring.models import Application, AuditEvent, Offer
 from hiring.offers import offers
+from hiring.privacy import erasure
 from tests.factories import ApplicationFactory, fresh
 from tests.offers.conftest import offer_fields
 
@@ -84,7 +85,7 @@ def test_the_form_takes_a_start_date_of_tomorrow_where_the_preparer_is(
     recruiter.save()
     client.force_login(recruiter)
 
-    data = form_data(start_date="2030-12-05", expires_date="2030-12-10")
+    data = form_data(start_date="2030-12-05", expires_date="2030-12-04", expires_time="23:00")
     response = client.post(prepare_url(application), data)
 
     assert response.status_code == 302
@@ -115,6 +116,60 @@ def test_bad_input_is_refused_beside_the_field_with_nothing_stored(
     assert f'id="id_{field}_error"' in response.text
     assert message in response.text
     assert state() == before
+
+
+def test_every_field_says_what_is_wrong_at_once(client, application, recruiter):
+    """The offer's own rules are checked on every field that passed its own check: a bad time
+    does not hide that the start date has passed, nor a missing text that it is years away."""
+    client.force_login(recruiter)
+    before = state()
+
+    past = client.post(
+        prepare_url(application),
+        form_data(start_date="2001-01-01", terms="", expires_time="25:00"),
+    )
+    far = client.post(
+        prepare_url(application), form_data(start_date="9999-12-31", expires_date="9999-12-31")
+    )
+
+    assert past.status_code == far.status_code == 400
+    assert errors_by_field(past) == {
+        "start_date": "The start date must be in the future.",
+        "terms": "This field is required.",
+        "expires_time": "Enter a valid time.",
+    }
+    assert errors_by_field(far) == {
+        "start_date": "The start date must be within two years.",
+        "expires_date": "Enter a date within the next 90 days.",
+    }
+    assert state() == before
+
+
+def test_an_offer_answered_after_its_start_date_is_refused_beside_the_expiry(
+    client, application, recruiter
+):
+    client.force_login(recruiter)
+    start = timezone.localdate() + timedelta(days=10)
+
+    on_the_day = client.post(
+        prepare_url(application),
+        form_data(start_date=start.isoformat(), expires_date=start.isoformat()),
+    )
+
+    assert errors_by_field(on_the_day) == {
+        "expires_date": "The offer must expire before its start date."
+    }
+    assert not Offer.objects.exists()
+    day_before = (start - timedelta(days=1)).isoformat()
+    taken = client.post(
+        prepare_url(application), form_data(start_date=start.isoformat(), expires_date=day_before)
+    )
+    assert taken.status_code == 302
+
+
+def errors_by_field(response):
+    found = re.findall(r'<ul class="errorlist" id="id_(\w+)_error">(.*?)</ul>', response.text, re.S)
+    return {field: re.sub(r"<[^>]+>", "", errors).strip() for field, errors in found}
 
 
 def test_without_the_teams_decision_to_hire_there_is_no_form(client, team, recruiter):
@@ -366,6 +421,17 @@ def test_an_answered_offer_is_refused(client, sent):
     offers.decline(sent, "No")
 
     links_refused(client, token_of(sent), "You already declined this offer.")
+
+
+def test_an_erased_candidates_link_says_nothing_of_their_offer(
+    client, sent, recruiter, django_capture_on_commit_callbacks
+):
+    offers.accept(sent)
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.erase(sent.application.candidate, by=recruiter)
+
+    links_refused(client, token_of(sent), "We no longer hold this application.")
+    assert "accepted" not in client.get(sent.get_absolute_url()).text
 
 
 def test_answering_an_offer_takes_thirty_posts_in_ten_minutes_from_one_address(client, sent):

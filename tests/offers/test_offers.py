@@ -121,6 +121,14 @@ def test_no_offer_once_the_application_left_the_offer_stage(application, recruit
         ({"expires_at": timezone.now() + timedelta(days=91)}, "expires_at"),
         ({"terms": "x" * (offers.MAX_TERMS + 1)}, "terms"),
         ({"terms": "   "}, "terms"),
+        # Answered after the job started: the expiry falls before the start date.
+        (
+            {
+                "start_date": (timezone.now() + timedelta(days=5)).date(),
+                "expires_at": timezone.now() + timedelta(days=6),
+            },
+            "expires_at",
+        ),
     ],
 )
 def test_bad_dates_and_terms_are_refused_with_nothing_stored(
@@ -154,7 +162,10 @@ def test_a_start_date_of_tomorrow_where_the_preparer_is_is_taken_and_sent(
     recruiter.refresh_from_db()
     clock(EVENING_IN_ST_JOHNS)
 
-    draft = offers.prepare(application, recruiter, **offer_fields(start_date=date(2030, 12, 5)))
+    # Answered by tonight there, before the start date.
+    tonight = EVENING_IN_ST_JOHNS + timedelta(hours=2)
+    fields = offer_fields(start_date=date(2030, 12, 5), expires_at=tonight)
+    draft = offers.prepare(application, recruiter, **fields)
     offers.send(draft, recruiter)
 
     assert Offer.objects.get().status == Status.SENT
