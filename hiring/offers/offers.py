@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from ..models import (
     Application,
     AuditEvent,
+    CandidateEmail,
     Decision,
     EmailTemplate,
     LinkError,
@@ -214,7 +215,8 @@ def send(offer, by, previewed=None):
 
 @transaction.atomic
 def withdraw(offer, by):
-    """Take back a draft or a sent offer; the application stays at Offer for a new one."""
+    """Take back a draft or a sent offer; the application stays at Offer for a new one. Its
+    email, if still in its undo delay, does not go out: its link would only say "withdrawn"."""
     offer = _lock_offer(offer)
     if offer.status not in (Status.DRAFT, Status.SENT):
         raise ValidationError(
@@ -223,7 +225,33 @@ def withdraw(offer, by):
     offer.status = Status.WITHDRAWN
     offer.save(update_fields=["status"])
     _audit(offer, by)
+    for email in _emails_to_go(offer.application):
+        messages.cancel(email)
     return offer
+
+
+@transaction.atomic
+def undo_sending(email, by):
+    """The offer's email undone within its delay: the offer it carries is a draft again, to
+    edit and send (else it would wait, sent, for an answer to a link the candidate never got).
+    False once the email went out."""
+    application = _lock(email.application)
+    if not messages.cancel(email):
+        return False
+    for offer in application.offers.filter(status=Status.SENT):  # one at most: it is live
+        offer.status, offer.sent_at = Status.DRAFT, None
+        offer.save(update_fields=["status", "sent_at"])
+        _audit(offer, by, ": its email undone")
+    return True
+
+
+def _emails_to_go(application):
+    """The application's offer emails still in their undo delay (one live offer at a time, so
+    they are its live offer's)."""
+    return application.emails.filter(
+        kind=EmailTemplate.Kind.OFFER,
+        status__in=[CandidateEmail.Status.SCHEDULED, CandidateEmail.Status.AWAITING_CONFIRMATION],
+    )
 
 
 def offer_for_link(token):

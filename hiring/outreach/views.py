@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
 from ..access import (
     edits_organisation_emails,
@@ -23,6 +23,7 @@ from ..access import (
     reads_team,
 )
 from ..models import EmailTemplate
+from ..offers import offers
 from . import automation, editing, messages, placeholders
 from .forms import ComposeForm, TemplateForm
 
@@ -271,10 +272,20 @@ def _undo_minutes():
 def email_cancel(request, application_id, email_id):
     """Undo an email within its delay, or discard one awaiting confirmation."""
     email = get_candidate_email_for(request.user, application_id, email_id)
-    if messages.cancel(email):
+    if email.kind == EmailTemplate.Kind.OFFER:
+        # Its offer is a draft again: the page's offer section changes too.
+        if offers.undo_sending(email, request.user):
+            notice = _("“%(subject)s” will not be sent: the offer is a draft again.") % {
+                "subject": email.subject
+            }
+            flash.info(request, notice)
+            if request.htmx:
+                return HttpResponseClientRefresh()
+            return redirect(email.application)
+    elif messages.cancel(email):
         notice = _("“%(subject)s” will not be sent.") % {"subject": email.subject}
-    else:
-        notice = _("“%(subject)s” was already sent or cancelled.") % {"subject": email.subject}
+        return _emails_changed(request, email.application, notice)
+    notice = _("“%(subject)s” was already sent or cancelled.") % {"subject": email.subject}
     return _emails_changed(request, email.application, notice)
 
 

@@ -471,3 +471,26 @@ def test_an_offer_edited_since_it_was_read_is_not_sent_unseen(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(offer_url("offer_send", draft), previewed(refused))
     assert Offer.objects.get().status == Status.SENT
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_undo_of_the_offers_email_on_the_page_makes_it_a_draft_again(
+    client, draft, application, recruiter, htmx
+):
+    offers.send(draft, recruiter)  # its email still in its undo delay
+    email = application.emails.get()
+    client.force_login(recruiter)
+    headers = {"HX-Request": "true"} if htmx else {}
+
+    response = client.post(
+        reverse("candidate_email_cancel", args=[application.pk, email.pk]), headers=headers
+    )
+
+    # The offer's section changes too: htmx reloads the page, which says so.
+    if htmx:
+        assert response["HX-Refresh"] == "true"
+    else:
+        assert response["Location"] == application.get_absolute_url()
+    assert Offer.objects.get().status == Status.DRAFT
+    page = client.get(application.get_absolute_url()).text
+    assert "will not be sent: the offer is a draft again." in page

@@ -25,6 +25,7 @@ from hiring.models import (
 )
 from hiring.offers import offers
 from hiring.offers.tasks import expire_offers, send_offer_answered
+from hiring.outreach import messages
 from hiring.reports import queries
 from tests.factories import (
     SKILLS,
@@ -393,3 +394,45 @@ def test_the_funnel_and_time_in_stage_count_the_hire(sent, application, leadersh
     assert (reached["Offer"], reached["Hired"]) == (1, 1)
     rows, _ = queries.time_in_stage(scope)
     assert {row["stage"]: row["moves"] for row in rows}["Offer"] == 1
+
+
+# The offer's email undone, or the offer withdrawn, before the email went out
+
+
+def test_undoing_the_offers_email_makes_the_offer_a_draft_again(
+    draft, application, recruiter, mailoutbox
+):
+    """Else it would wait, sent, for an answer to a link the candidate never got."""
+    offers.send(draft, recruiter)  # its email queued, not gone yet
+    email = CandidateEmail.objects.get(kind=EmailTemplate.Kind.OFFER)
+
+    assert offers.undo_sending(email, recruiter) is True
+
+    offer = Offer.objects.get()
+    assert (offer.status, offer.sent_at) == (Status.DRAFT, None)
+    assert offer_events(application)[-1] == (recruiter.pk, "Draft: its email undone")
+    assert CandidateEmail.objects.get().status == CandidateEmail.Status.CANCELLED
+    assert messages.send(email.pk) is False
+    assert mailoutbox == []
+    offers.edit(offer, recruiter, **offer_fields(title="Staff Engineer"))  # and sent again
+    assert offers.send(offer, recruiter).status == Status.SENT
+
+
+def test_an_offer_email_gone_out_is_not_undone(sent, application, recruiter):
+    email = CandidateEmail.objects.get(kind=EmailTemplate.Kind.OFFER)
+
+    assert offers.undo_sending(email, recruiter) is False
+
+    assert Offer.objects.get().status == Status.SENT
+
+
+def test_withdrawing_an_offer_stops_its_email_still_to_go(draft, recruiter, mailoutbox):
+    """Its link would only tell the candidate that the offer was withdrawn."""
+    offers.send(draft, recruiter)
+
+    offers.withdraw(draft, recruiter)
+
+    email = CandidateEmail.objects.get(kind=EmailTemplate.Kind.OFFER)
+    assert email.status == CandidateEmail.Status.CANCELLED
+    assert messages.send(email.pk) is False
+    assert mailoutbox == []
