@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..access import runs_pipeline
 from ..models import (
     Application,
     AuditEvent,
@@ -309,7 +310,7 @@ def _answer(offer, status, stage, reason=""):
         application.move_to(stage, by=None)
         automation.after_move(application, Stage.OFFER)
         booking.cancel_upcoming(application, by=None)  # hired, or withdrawn
-        _tell_recruiters(offer)
+        _tell_of_the_answer(offer)
     return offer
 
 
@@ -327,11 +328,17 @@ def decline(offer, reason=""):
     return _answer(offer, Status.DECLINED, Stage.WITHDRAWN, reason)
 
 
-def _tell_recruiters(offer):
+def _tell_of_the_answer(offer):
+    """The recruiters hear of the candidate's answer, and so does whoever prepared the offer
+    while they still run the team's pipeline: a team without a recruiter hears it too."""
     from .tasks import send_offer_answered  # here: the tasks module imports this one
 
-    for recruiter in User.objects.recruiters():
-        send_offer_answered.delay_on_commit(offer.pk, recruiter.pk)
+    told = set(User.objects.recruiters().values_list("pk", flat=True))
+    preparer = offer.created_by
+    if preparer.is_active and runs_pipeline(preparer, offer.application.opening.team):
+        told.add(preparer.pk)
+    for person in sorted(told):
+        send_offer_answered.delay_on_commit(offer.pk, person)
 
 
 def expire_due(now=None):

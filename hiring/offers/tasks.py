@@ -13,13 +13,14 @@ def expire_offers():
 
 
 @shared_task(**SENDS_EMAIL)
-def send_offer_answered(offer_id, recruiter_id):
-    """Tell a recruiter the candidate accepted or declined their offer, once."""
+def send_offer_answered(offer_id, person_id):
+    """Tell a recruiter, or who prepared the offer, that the candidate accepted or declined
+    it, once."""
     offer = Offer.objects.select_related(
         "application__candidate", "application__opening__team"
     ).get(pk=offer_id)
-    recruiter = User.objects.get(pk=recruiter_id)
+    person = User.objects.get(pk=person_id)
     return send_once(
-        f"offer-answered:{offer.pk}:{recruiter.pk}",
-        lambda: email_to("offer_answered", recruiter, {"offer": offer, "recruiter": recruiter}),
+        f"offer-answered:{offer.pk}:{person.pk}",
+        lambda: email_to("offer_answered", person, {"offer": offer, "person": person}),
     )

@@ -436,3 +436,35 @@ def test_withdrawing_an_offer_stops_its_email_still_to_go(draft, recruiter, mail
     assert email.status == CandidateEmail.Status.CANCELLED
     assert messages.send(email.pk) is False
     assert mailoutbox == []
+
+
+def test_the_member_who_prepared_the_offer_hears_the_answer_too(
+    application, member, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A team without a recruiter would otherwise hear nothing of its hire's answer."""
+    offer = offers.prepare(application, member, **offer_fields())
+    with django_capture_on_commit_callbacks(execute=True):
+        offers.send(offer, member)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        offers.accept(offer)
+
+    assert sorted(mail.to[0] for mail in mailoutbox) == [member.email, recruiter.email]
+    told = next(mail for mail in mailoutbox if mail.to == [member.email])
+    assert told.body.startswith("Hello Ana Member,")
+
+
+def test_who_prepared_the_offer_and_left_the_team_hears_nothing(
+    application, member, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    offer = offers.prepare(application, member, **offer_fields())
+    with django_capture_on_commit_callbacks(execute=True):
+        offers.send(offer, member)
+    application.opening.team.memberships.filter(user=member).delete()
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        offers.decline(offer)
+
+    assert [mail.to for mail in mailoutbox] == [[recruiter.email]]
