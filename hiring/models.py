@@ -880,7 +880,7 @@ class Candidate(models.Model):
         indexes = [
             models.Index(fields=["email"], name="candidate_email"),
             # The few records others were merged into: found by an address of theirs without
-            # reading every candidate (candidates.merging.merged_into).
+            # reading every candidate (candidates.merging.held).
             models.Index(fields=["id"], condition=~Q(other_emails=""), name="candidate_merged"),
         ]
 

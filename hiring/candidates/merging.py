@@ -7,6 +7,8 @@ both with a phone or links); duplicate_reason() decides.
 """
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +23,8 @@ from .search import fold, folded
 # compares: the application page's cost stays bounded whatever the data.
 MAX_SCANNED = 50
 MAX_EMAILS = 10
+# How many addresses held() asks for in one query (SQLite bounds a statement's parameters).
+ADDRESSES_AT_ONCE = 200
 PAGE_SIZE = 20
 HAS_PHONE_OR_LINKS = ~Q(phone="") | ~Q(links="")
 
@@ -42,25 +46,31 @@ def emails(candidate):
 
 
 def holding(address):
-    """The records holding `address`, whatever its case: as their own (in the index of
-    migration 0019) or as that of a record merged into them (merged_into)."""
-    address = address.strip()
-    return Candidate.objects.alias(email_key=folded("email")).filter(
-        Q(email_key=fold(address)) | Q(pk__in=merged_into(address))
-    )
+    """The records holding `address`, whatever its case (held())."""
+    return Candidate.objects.filter(pk__in=[pk for _address, pk in held([address])])
 
 
-def merged_into(address):
-    """The ids of the records holding `address` (any case) as that of a record merged into
-    them: found through their own index (candidate_merged), told apart from longer addresses
-    (ann@x.io in joann@x.io) by emails()."""
-    address = address.strip().lower()
-    found = Candidate.objects.exclude(other_emails="").filter(other_emails__icontains=address)
-    return [
-        candidate.pk
-        for candidate in found.order_by().only("pk", "email", "other_emails")
-        if address in emails(candidate)
-    ]
+def held(addresses, records=None):
+    """(address, record id) for each of `addresses` (any case) that a record of `records` (a
+    query; every record by default) holds: as its own, through the index of migration 0019, or
+    as that of a record merged into it, through their own index (candidate_merged) and told
+    apart from longer addresses (ann@x.io in joann@x.io) by emails(). An import's hundreds of
+    addresses are read ADDRESSES_AT_ONCE at a time."""
+    records = Candidate.objects.all() if records is None else records
+    wanted = sorted({address.strip().lower() for address in addresses if address.strip()})
+    found = set()
+    for start in range(0, len(wanted), ADDRESSES_AT_ONCE):
+        chunk = wanted[start : start + ADDRESSES_AT_ONCE]
+        own = records.alias(email_key=folded("email")).filter(
+            email_key__in=[fold(address) for address in chunk]
+        )
+        merged = records.exclude(other_emails="").filter(
+            reduce(or_, [Q(other_emails__icontains=address) for address in chunk])
+        )
+        for query in (own, merged):
+            for record in query.order_by().only("pk", "email", "other_emails"):
+                found |= {(address, record.pk) for address in emails(record) & set(chunk)}
+    return found
 
 
 def _links(candidate):

@@ -6,15 +6,11 @@ import io
 import logging
 import re
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -229,28 +225,7 @@ def applied_emails(opening, emails):
     """Which of `emails` (lower-cased) already applied to `opening`: a record's own address, or
     that of a record merged into it."""
     applied = Candidate.objects.filter(applications__opening=opening)
-    return {address for address, _candidate_id in _held_by(applied, emails)}
-
-
-def _held_by(candidates, emails):
-    """(address, candidate id) for each of `emails` (lower-cased) that a record of
-    `candidates` (a query) holds: as its own, or as the address of a record merged into it
-    (merging.emails)."""
-    wanted = sorted({email.strip().lower() for email in emails if email})
-    found = []
-    for chunk in _chunks(wanted):
-        own = candidates.annotate(lower_email=Lower("email")).filter(lower_email__in=chunk)
-        # A merged record's addresses are lines of other_emails: found by their text here, and
-        # told apart from longer ones (ann@x.io in joann@x.io) by merging.emails().
-        merged = candidates.exclude(other_emails="").filter(
-            reduce(or_, [Q(other_emails__icontains=address) for address in chunk])
-        )
-        for query in (own, merged):
-            for candidate in query.only("pk", "email", "other_emails"):
-                found += [
-                    (address, candidate.pk) for address in merging.emails(candidate) & set(chunk)
-                ]
-    return found
+    return {address for address, _candidate_id in merging.held(emails, applied)}
 
 
 def problems(row):
@@ -451,6 +426,6 @@ def _candidates_by_email(emails, team_id):
     (Candidate.objects.held_only_by): a file must not bring another team's candidate, and what
     it holds, into this one (a recruiter merges the two records)."""
     found = {}
-    for address, pk in _held_by(Candidate.objects.held_only_by(team_id), emails):
+    for address, pk in merging.held(emails, Candidate.objects.held_only_by(team_id)):
         found[address] = min(pk, found.get(address, pk))
     return found
