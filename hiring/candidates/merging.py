@@ -255,6 +255,8 @@ def merge(keep, other, by):
     keep.other_emails = "\n".join(_other_emails(keep, other))
     keep.save()
     other.delete()
+    # Its words say where the record went: a retention notice's keep link, naming the record
+    # merged away, follows them (privacy.retention.record_now). Keep them.
     AuditEvent.record(
         AuditEvent.Action.CANDIDATES_MERGED,
         by,

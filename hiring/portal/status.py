@@ -18,7 +18,7 @@ from ..models import (
     validate_time_zone,
 )
 from ..offers import offers
-from ..outreach import automation
+from ..outreach import automation, messages
 from ..scheduling import booking
 from ..tasks import send_withdrawal_notices
 from ..templatetags.teamfit import in_sentence
@@ -49,6 +49,8 @@ REJECTIONS = [
     EmailTemplate.Kind.REJECTED_AFTER_SCREEN,
     EmailTemplate.Kind.REJECTED_AFTER_INTERVIEWS,
 ]
+# An email still to go: awaiting a recruiter, or within its undo delay.
+WAITING = [CandidateEmail.Status.AWAITING_CONFIRMATION, CandidateEmail.Status.SCHEDULED]
 
 
 def shown_stage(application, offer):
@@ -63,10 +65,7 @@ def shown_stage(application, offer):
 
 
 def _rejection_waits(application):
-    Status = CandidateEmail.Status
-    return application.emails.filter(
-        kind__in=REJECTIONS, status__in=[Status.AWAITING_CONFIRMATION, Status.SCHEDULED]
-    ).exists()
+    return application.emails.filter(kind__in=REJECTIONS, status__in=WAITING).exists()
 
 
 def where(application, offer):
@@ -97,9 +96,15 @@ def remember_language(candidate, request):
         candidate.save(update_fields=["language"])
 
 
+def closed_for_them(application):
+    """Whether the application is closed as far as the candidate can tell (shown_stage()): a
+    rejection they have not been told of leaves it open to them, to withdraw too."""
+    return shown_stage(application, None) in FINAL
+
+
 def why_closed(application):
     """Why the candidate can no longer withdraw, or None while they can."""
-    if application.stage not in FINAL:
+    if not closed_for_them(application):
         return None
     words = in_sentence(IN_THEIR_WORDS[application.stage])
     return _("Your application is already closed (%(words)s): there is nothing to withdraw.") % {
@@ -113,8 +118,13 @@ def withdraw(application, tell_recruiters=True):
     and booked interviews still to come are cancelled, their interviewers told; the recruiters
     are told too, unless the withdrawal is an erasure's (which leaves no name to tell)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.stage in FINAL:
+    if closed_for_them(application):
         raise ValidationError(why_closed(application))
+    # A rejection they were not told of yet is not told now: they withdraw, and the email
+    # saying no, moot, never goes. One gone meanwhile has told them.
+    for email in application.emails.filter(kind__in=REJECTIONS, status__in=WAITING):
+        if not messages.cancel(email):
+            raise ValidationError(why_closed(application))
     AuditEvent.record(
         AuditEvent.Action.WITHDRAWN_BY_CANDIDATE, None, application.opening.team, application
     )

@@ -32,7 +32,7 @@ def _status_page(request, application, token, form=None, status_code=200):
         "where": status.where(application, offer),
         "shown_stage": status.shown_stage(application, offer),
         "offer": offer,
-        "closed": application.stage in status.FINAL,
+        "closed": status.closed_for_them(application),
         "interviews": status.upcoming_interviews(application),
         "zone_name": candidate.zone_name,
         "form": form or TimeZoneForm(initial={"time_zone": candidate.zone_name}),

@@ -40,3 +40,24 @@ class EraseForm(forms.Form):
 
 def _folded(name):
     return " ".join(name.split()).casefold()
+
+
+# The largest id a database stores (a signed 64-bit integer): a longer number is no record's.
+LARGEST_ID = 2**63 - 1
+NOT_A_RECORD_NUMBER = gettext_lazy("Type a candidate record's number, such as 42.")
+
+
+class AccessLogFilter(forms.Form):
+    """The access log's filter: one candidate record, by its number."""
+
+    candidate = forms.IntegerField(
+        label=gettext_lazy("Candidate record #"),
+        required=False,
+        min_value=1,
+        max_value=LARGEST_ID,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages=dict.fromkeys(["invalid", "min_value", "max_value"], NOT_A_RECORD_NUMBER),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)  # "#", then the number

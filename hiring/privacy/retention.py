@@ -7,6 +7,7 @@ twice.
 """
 
 import logging
+import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,12 +23,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..email.notifications import email_to
-from ..models import Application, Candidate, CandidateAccess, Consent, LinkError, Organisation
+from ..models import (
+    Application,
+    AuditEvent,
+    Candidate,
+    CandidateAccess,
+    Consent,
+    LinkError,
+    Organisation,
+)
 from . import erasure
 
 logger = logging.getLogger(__name__)
 
 KEEP_SALT = "teamfit.retention-keep"
+# The audit trail's words for a merge (candidates.merging.merge): where a record went.
+MERGED_INTO = re.compile(r"Candidate record #\d+ merged into #(?P<id>\d+)\b")
 
 
 @dataclass
@@ -193,18 +204,48 @@ def candidate_to_keep(token):
         pk = signing.loads(token, salt=KEEP_SALT)
     except signing.BadSignature as error:
         raise LinkError(_("This link is not valid. Check that you copied all of it.")) from error
-    candidate = Candidate.objects.filter(pk=pk).first()
+    candidate = record_now(pk)
     if candidate is None or candidate.erased_at:
         raise LinkError(_("We no longer hold your data."))
     return candidate
 
 
+# How many merges a keep link follows: one person's records are merged a few times at most.
+MOST_MERGES = 20
+
+
+def record_now(candidate_id):
+    """The record that the person of record `candidate_id` is now: that one, or, once it was
+    merged into another (candidates.merging.merge deletes it), the one it went to, as the
+    merge's audit event names it (the audit trail keeps it, erasure included)."""
+    for _merge in range(MOST_MERGES):
+        candidate = Candidate.objects.filter(pk=candidate_id).first()
+        if candidate is not None:
+            return candidate
+        merged = (
+            AuditEvent.objects.filter(
+                action=AuditEvent.Action.CANDIDATES_MERGED,
+                application=None,
+                details__startswith=f"Candidate record #{candidate_id} merged into #",
+            )
+            .values_list("details", flat=True)
+            .first()
+        )
+        into = MERGED_INTO.match(merged or "")
+        if into is None:
+            return None
+        candidate_id = int(into["id"])
+    return None
+
+
 @transaction.atomic
 def keep(candidate):
     """The candidate asks to be kept: their consent is recorded, and their period starts again
-    from now. Returns when it ends. Locked against a retention batch erasing them meanwhile."""
-    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    if candidate.erased_at:
+    from now. Returns when it ends. Locked against a retention batch erasing them meanwhile,
+    and found again: their record may have been merged into another since the link was read."""
+    found = record_now(candidate.pk)
+    candidate = found and Candidate.objects.select_for_update().filter(pk=found.pk).first()
+    if candidate is None or candidate.erased_at:
         raise LinkError(_("We no longer hold your data."))
     consent = Consent.objects.create(
         candidate=candidate,

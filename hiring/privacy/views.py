@@ -28,7 +28,7 @@ from ..models import Application, CandidateAccess, DataExport
 from ..outreach.messages import shown_to
 from ..ratelimit import limit_candidate_posts
 from . import erasure, export, holds, retention
-from .forms import EraseForm, HoldForm
+from .forms import AccessLogFilter, EraseForm, HoldForm
 from .inventory import held_counts
 from .tasks import build_export, send_erasure_confirmation
 
@@ -92,12 +92,14 @@ def candidate_release(request, candidate_id):
 def access_log(request):
     """Who opened which candidate's page, résumé or export: the organisation admin's view."""
     accesses = CandidateAccess.objects.select_related("candidate", "user")
-    candidate_id = request.GET.get("candidate", "")
-    if candidate_id.isdigit():
-        accesses = accesses.filter(candidate_id=int(candidate_id))
+    form = AccessLogFilter(request.GET)
+    candidate_id = form.cleaned_data["candidate"] if form.is_valid() else None
+    if candidate_id is not None:
+        accesses = accesses.filter(candidate_id=candidate_id)
     page = Paginator(accesses, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "candidate_id": candidate_id if candidate_id.isdigit() else ""}
-    return render(request, "hiring/privacy/access_log.html", context)
+    context = {"page": page, "form": form, "candidate_id": candidate_id or ""}
+    status = 200 if form.is_valid() else 400
+    return render(request, "hiring/privacy/access_log.html", context, status=status)
 
 
 # Export: the recruiter's and the candidate's (hiring/privacy/export.py).

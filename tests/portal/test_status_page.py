@@ -267,6 +267,41 @@ def test_a_closed_application_cannot_be_withdrawn(client, application, stage):
     assert state() == before
 
 
+def test_a_rejection_they_were_not_told_of_is_not_told_by_withdrawing(
+    client, application, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Their page says the team is deciding: withdrawing must not say otherwise, and the
+    email saying no, moot once they withdrew, never goes."""
+    Application.objects.filter(pk=application.pk).update(stage=Stage.REJECTED)
+    rejection = automation.after_move(fresh(application), Stage.PANEL)
+
+    assert "Withdraw my application" in client.get(url("candidate_status", application)).text
+    page = client.get(url("candidate_withdraw", application)).text
+    assert "not moving forward" not in page
+    assert "Yes, withdraw my application" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("candidate_withdraw", application))
+
+    assert response.status_code == 200
+    assert "not moving forward" not in response.text
+    assert fresh(application).stage == Stage.WITHDRAWN
+    assert CandidateEmail.objects.get(pk=rejection.pk).status == CandidateEmail.Status.CANCELLED
+    assert not [mail for mail in mailoutbox if mail.to == [application.candidate.email]]
+
+
+def test_a_rejection_on_its_way_closes_the_application(client, application):
+    Application.objects.filter(pk=application.pk).update(stage=Stage.REJECTED)
+    rejection = automation.after_move(fresh(application), Stage.PANEL)
+    CandidateEmail.objects.filter(pk=rejection.pk).update(status=CandidateEmail.Status.SENT)
+    before = state()
+
+    response = client.post(url("candidate_withdraw", application))
+
+    assert response.status_code == 409
+    assert "already closed (not moving forward)" in response.text
+    assert state() == before
+
+
 # Unusable links
 
 

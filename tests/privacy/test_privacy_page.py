@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from hiring.models import AuditEvent, CandidateAccess, User
+from hiring.privacy import erasure, holds
 from tests.factories import ApplicationFactory, UserFactory, field_errors
 
 # The session and user, the candidate, its applications, one count per holding, the access
@@ -151,3 +152,39 @@ def test_members_cannot_hold(signed_in, member, candidate):
     assert signed_in(member).post(url, {"reason": "Mine"}).status_code == 404
     candidate.refresh_from_db()
     assert candidate.held_at is None
+
+
+@pytest.mark.parametrize(
+    ("since", "said"),
+    [
+        ("held", "This candidate is already on hold."),
+        ("erased", "This candidate&#x27;s data was erased: there is nothing to hold."),
+    ],
+)
+def test_a_hold_from_a_page_read_before_says_why_it_was_refused(
+    signed_in, recruiter, leadership, candidate, since, said
+):
+    """Another recruiter held or erased the candidate since this page was read: its form is
+    gone from the page that answers, and what it says is not."""
+    if since == "held":
+        holds.put_on_hold(candidate, leadership, "Claim 114")
+    else:
+        erasure.erase(candidate, by=leadership)
+
+    response = signed_in(recruiter).post(
+        reverse("candidate_hold", args=[candidate.pk]), {"reason": "Inquiry 7"}
+    )
+
+    assert response.status_code == 409
+    assert said in response.content.decode()
+    candidate.refresh_from_db()
+    assert candidate.hold_reason != "Inquiry 7"
+
+
+@pytest.mark.parametrize("typed", ["²", "99999999999999999999999", "0", "abc"])
+def test_a_filter_that_is_no_record_number_is_told_beside_its_field(signed_in, org_admin, typed):
+    response = signed_in(org_admin).get(reverse("access_log"), {"candidate": typed})
+
+    assert response.status_code == 400
+    errors = field_errors(response.content.decode(), "candidate")
+    assert "Type a candidate record&#x27;s number, such as 42." in errors

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from hiring.candidates import merging
 from hiring.celery import app as celery_app
 from hiring.models import Application, Candidate, CandidateAccess, Consent, Organisation
 from hiring.privacy import erasure, holds, retention
@@ -308,3 +309,65 @@ def test_the_command_counts_a_request_carried_out_once_the_hold_is_released(
 
     assert "; 1 erased in 0 batches" in out.getvalue()
     assert fresh(candidate).erased_at is not None
+
+
+# A keep link after the person's records were merged
+
+
+def test_a_keep_link_of_a_record_merged_away_keeps_the_record_they_now_are(
+    client, organisation, team, recruiter, mailoutbox, callbacks
+):
+    merged_away = closed_ago(team, 11, days=2, email="nora@example.com")
+    run(callbacks=callbacks)
+    link = keep_link(mailoutbox[0])
+    kept = ApplicationFactory(candidate__email="nora@work.example").candidate
+    merging.merge(kept, merged_away, by=recruiter)
+
+    assert "Keep your data on file?" in client.get(link).text
+    page = client.post(link)
+
+    assert "We keep your data on file" in page.text
+    assert Consent.objects.get(purpose=Consent.Purpose.KEEP).candidate == kept
+
+
+def test_a_keep_link_follows_one_merge_after_another(
+    client, organisation, team, recruiter, mailoutbox, callbacks
+):
+    first = closed_ago(team, 11, days=2)
+    run(callbacks=callbacks)
+    link = keep_link(mailoutbox[0])
+    second, third = CandidateFactory(), CandidateFactory()
+    merging.merge(second, first, by=recruiter)
+    merging.merge(third, second, by=recruiter)
+
+    client.post(link)
+
+    assert Consent.objects.get(purpose=Consent.Purpose.KEEP).candidate == third
+
+
+def test_a_keep_link_of_a_record_merged_into_one_since_erased_says_the_data_is_gone(
+    client, organisation, team, recruiter, mailoutbox, callbacks
+):
+    merged_away = closed_ago(team, 11, days=2)
+    run(callbacks=callbacks)
+    kept = CandidateFactory()
+    merging.merge(kept, merged_away, by=recruiter)
+    erasure.erase(kept, by=recruiter)
+
+    response = client.post(keep_link(mailoutbox[0]))
+
+    assert response.status_code == 410
+    assert "We no longer hold your data." in response.text
+    assert not Consent.objects.filter(purpose=Consent.Purpose.KEEP).exists()
+
+
+def test_keeping_a_record_merged_away_since_its_link_was_read_keeps_the_one_it_went_to(
+    organisation, team, recruiter
+):
+    read = closed_ago(team, 11, days=2)
+    kept = CandidateFactory()
+    merging.merge(kept, read, by=recruiter)
+
+    retention.keep(read)
+
+    assert Consent.objects.get(purpose=Consent.Purpose.KEEP).candidate == kept
