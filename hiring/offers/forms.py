@@ -31,7 +31,7 @@ class OfferForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
 
-    def __init__(self, *args, zone_name, offer=None, application=None, **kwargs):
+    def __init__(self, *args, zone_name, offer=None, application=None, revised=None, **kwargs):
         self.zone = zoneinfo.ZoneInfo(zone_name)
         initial = kwargs.setdefault("initial", {})
         if offer is not None:
@@ -43,6 +43,8 @@ class OfferForm(forms.Form):
                 expires_date=expires.date(),
                 expires_time=expires.time().replace(second=0, microsecond=0),
             )
+        elif revised is not None:  # the dates are chosen again
+            initial.update(title=revised.title, terms=revised.terms)
         elif application is not None:
             initial.setdefault("title", application.opening.title)
         super().__init__(*args, **kwargs)

@@ -40,21 +40,36 @@ NOT_TEAMS_DECISION = gettext_lazy("Only the team's decision to hire opens an off
 
 def hire_decided(application):
     """Whether the team's decision to hire is in force and the application waits for an offer."""
+    return _hire_in_force(application) and application.stage == Stage.OFFER
+
+
+def _hire_in_force(application):
     try:
         decision = application.decision
     except Decision.DoesNotExist:
         return False
-    return (
-        decision.is_effective
-        and decision.outcome == Decision.Outcome.HIRE
-        and application.stage == Stage.OFFER
-    )
+    return decision.is_effective and decision.outcome == Decision.Outcome.HIRE
 
 
 def can_prepare(application, offers):
-    """Whether a new offer may be prepared now: the team decided hire and no offer is live."""
+    """Whether a new offer may be prepared now: the team decided hire, no offer is live, and
+    the application waits for an offer or was closed by the candidate declining the last one
+    (a revised offer reopens it)."""
     live = any(offer.status in Offer.LIVE for offer in offers)
-    return not live and hire_decided(application)
+    return not live and (hire_decided(application) or reopens(application, offers))
+
+
+def reopens(application, offers):
+    """Whether a revised offer would reopen `application`: the candidate declined the last of
+    `offers`, which withdrew it, and the team's decision to hire is still in force (a candidate
+    who withdrew through their own page is not offered again)."""
+    last = last_of(offers)
+    return (
+        application.stage == Stage.WITHDRAWN
+        and last is not None
+        and last.status == Status.DECLINED
+        and _hire_in_force(application)
+    )
 
 
 def today_for(person):
@@ -118,16 +133,26 @@ def _audit(offer, by, suffix=""):
     )
 
 
+def last_of(offers):
+    """The newest of `offers`, or None."""
+    return max(offers, key=lambda offer: (offer.created_at, offer.pk), default=None)
+
+
 def prepare(application, by, *, title, start_date, terms, expires_at):
-    """A draft offer, only for an application its team decided to hire and without a live one."""
+    """A draft offer, only for an application its team decided to hire and without a live one.
+    After the candidate declined the last one, a revised offer reopens the application: it is
+    at Offer again (can_prepare)."""
     check_fields(start_date, expires_at, terms, by.zone_name)
     try:
         with transaction.atomic():
             application = _lock(application)
-            if not hire_decided(application):
-                raise ValidationError(NOT_TEAMS_DECISION)
-            if application.offers.filter(status__in=Offer.LIVE).exists():
+            earlier = list(application.offers.all())
+            if any(offer.status in Offer.LIVE for offer in earlier):
                 raise ValidationError(_("This application already has an offer."))
+            if reopens(application, earlier):
+                application.move_to(Stage.OFFER, by)
+            elif not hire_decided(application):
+                raise ValidationError(NOT_TEAMS_DECISION)
             offer = Offer(
                 application=application,
                 title=title.strip(),

@@ -19,10 +19,16 @@ from .forms import DeclineForm, OfferForm
 @login_required
 def offer_prepare(request, application_id):
     application = get_application_for_offer(request.user, application_id)
+    earlier = list(application.offers.all())
+    # A revised offer, after the candidate declined, starts from the one they declined.
+    revised = offers.last_of(earlier) if offers.reopens(application, earlier) else None
     form = OfferForm(
-        request.POST or None, zone_name=request.user.time_zone, application=application
+        request.POST or None,
+        zone_name=request.user.time_zone,
+        application=application,
+        revised=revised,
     )
-    allowed = offers.can_prepare(application, application.offers.all())
+    allowed = offers.can_prepare(application, earlier)
     if request.method == "POST" and form.is_valid():
         try:
             offers.prepare(application, request.user, **form.offer_fields())

@@ -494,3 +494,20 @@ def test_undo_of_the_offers_email_on_the_page_makes_it_a_draft_again(
     assert Offer.objects.get().status == Status.DRAFT
     page = client.get(application.get_absolute_url()).text
     assert "will not be sent: the offer is a draft again." in page
+
+
+def test_after_a_decline_the_page_offers_a_revised_offer_from_the_declined_one(
+    client, sent, application, recruiter
+):
+    offers.decline(sent, "The salary is too low.")
+    client.force_login(recruiter)
+
+    page = client.get(application.get_absolute_url()).text
+    form = client.get(prepare_url(application)).text
+
+    assert "Prepare a revised offer" in page
+    assert "A revised offer reopens the application" in page
+    assert sent.terms in form
+    response = client.post(prepare_url(application), form_data(terms="€80,000 a year."))
+    assert response["Location"] == application.get_absolute_url()
+    assert fresh(application).stage == Application.Stage.OFFER

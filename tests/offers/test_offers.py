@@ -26,6 +26,7 @@ from hiring.models import (
 from hiring.offers import offers
 from hiring.offers.tasks import expire_offers, send_offer_answered
 from hiring.outreach import messages
+from hiring.portal import status as candidate_page
 from hiring.reports import queries
 from tests.factories import (
     SKILLS,
@@ -468,3 +469,37 @@ def test_who_prepared_the_offer_and_left_the_team_hears_nothing(
         offers.decline(offer)
 
     assert [mail.to for mail in mailoutbox] == [[recruiter.email]]
+
+
+# A revised offer after the candidate declined
+
+
+def test_a_revised_offer_after_a_decline_reopens_the_application(
+    sent, application, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Declining closed it (the candidate said no); the team, still deciding hire, may offer
+    again, better, and the candidate may then accept."""
+    offers.decline(sent, "The salary is too low.")
+    assert offers.can_prepare(fresh(application), list(application.offers.all()))
+
+    revised = offers.prepare(fresh(application), recruiter, **offer_fields(terms="€80,000 a year."))
+
+    assert fresh(application).stage == Stage.OFFER
+    assert stages(application)[-3:] == [Stage.OFFER, Stage.WITHDRAWN, Stage.OFFER]
+    with django_capture_on_commit_callbacks(execute=True):
+        offers.send(revised, recruiter)
+    offers.accept(revised)
+    assert fresh(application).stage == Stage.HIRED
+
+
+def test_an_application_the_candidate_withdrew_is_not_reopened_by_an_offer(
+    sent, application, recruiter
+):
+    candidate_page.withdraw(application)
+    before = offer_state()
+
+    assert not offers.can_prepare(fresh(application), list(application.offers.all()))
+    with pytest.raises(ValidationError, match="Only the team's decision to hire opens an offer"):
+        offers.prepare(fresh(application), recruiter, **offer_fields())
+    assert offer_state() == before
+    assert fresh(application).stage == Stage.WITHDRAWN
