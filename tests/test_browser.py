@@ -301,7 +301,7 @@ def test_cto_filters_the_board_to_stale_cards_and_downloads_a_report(sign_in, le
     expect(cto.locator("svg.chart title").first).to_have_text("Applications reaching each stage")
     with cto.expect_download() as download:
         cto.locator("a[href*='funnel.csv']").click()
-    content = download.value.path().read_text(encoding="utf-8")
+    content = download.value.path().read_text(encoding="utf-8-sig")
     assert content.splitlines()[0] == "Stage,Reached,Pass-through (%)"
     assert "Applied,2," in content
 

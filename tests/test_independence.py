@@ -210,7 +210,7 @@ def test_the_reports_count_no_application_where_someone_still_scores(client, wor
 
     response = client.get(reverse("report_csv", args=["calibration"]))
     if response.status_code == 200:
-        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         b_only = {"Ben Teammate": "1", "Cai Peer": "1"}
         expected = {} if persona == "member of another team" else b_only
         assert {row["Interviewer"]: row["Panels"] for row in rows} == expected

@@ -220,8 +220,15 @@ def _timed_validity_data(scope, teams, leaving_out=()):
         # Their figures' time when computed, here or for a reader in another zone.
         return (of_rows, rows_seconds + figures_seconds), None
 
-    # The period is read in the current time zone.
-    key = (scope.start, scope.end, timezone.get_current_timezone_name(), leaving_out)
+    # The period is read in the current time zone; its rows' names (a category, the overall
+    # vote) are words in the current language.
+    key = (
+        scope.start,
+        scope.end,
+        timezone.get_current_timezone_name(),
+        translation.get_language(),
+        leaving_out,
+    )
     return freshness.cached(VALIDITY_DATA, key, teams, compute, "hires_version")
 
 

@@ -63,9 +63,11 @@ class PeriodForm(forms.Form):
                 _("A report covers %(years)s years at most.") % {"years": LONGEST_PERIOD_YEARS},
             )
         else:
-            # The fields show the period used, the default one too, rather than stay empty.
+            # The fields show the period used, the default one too, rather than stay empty, and
+            # the team as chosen however it was spelt ("01" is team 1, not all of them).
             self.data = self.data.copy()
             self.data["start"], self.data["end"] = data["start"], data["end"]
+            self.data["team"] = data["team"].pk if data.get("team") else ""
         return data
 
 

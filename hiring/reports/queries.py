@@ -130,14 +130,15 @@ def overdue_feedback(scope, now=None):
     """The overdue scorecards per interviewer, most first, and when the next interview with an
     unwritten scorecard ends (the report changes then): one pass over the unwritten ones."""
     now = now or timezone.now()
+    # Grouped by the person, not by their name: two people may share one.
     per_interviewer = list(
         _unwritten(scope)
-        .values(interviewer_name=F("interviewer__display_name"))
+        .values("interviewer", interviewer_name=F("interviewer__display_name"))
         .annotate(
             overdue=Count("pk", filter=Q(session__end__lt=now)),
             next_end=Min("session__end", filter=Q(session__end__gte=now)),
         )
-        .order_by("-overdue", "interviewer_name")
+        .order_by("-overdue", "interviewer_name", "interviewer")
     )
     overdue = [
         {"interviewer_name": row["interviewer_name"], "overdue": row["overdue"]}

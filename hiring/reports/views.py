@@ -1,18 +1,20 @@
 """Reports: leadership across teams, each team for its own. Charts are server-drawn SVG."""
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 
 from .. import freshness
 from ..access import reader_teams
+from ..accounts import zones
 from .cached import (
     PAGE,
     VALIDITY_PAGE,
@@ -46,6 +48,19 @@ def _scope(request, form_class=PeriodForm, scope_for=teams_scope):
     return form, scope_for(chosen, data["start"], data["end"]), chosen
 
 
+def _query(request, form):
+    """The report's query string in one spelling: the team and dates the reader gave, as the
+    form read them, and nothing else. The page's CSV links carry it and its cache key holds it,
+    so a parameter added to the address makes no page of its own."""
+    data = form.cleaned_data
+    given = {
+        "team": data["team"] and data["team"].pk,
+        "start": data["start"].isoformat(),
+        "end": data["end"].isoformat(),
+    }
+    return urlencode({name: value for name, value in given.items() if request.GET.get(name)})
+
+
 def _period_fields(form):
     """The period form's fields as rendered, kept in this process's memory under all they show
     (freshness.remembered): a select of every team is most of the page's own time. A form with
@@ -57,7 +72,8 @@ def _period_fields(form):
     if form.errors:
         return render_fields()
     teams = [(team.pk, str(team)) for team in form.fields["team"].queryset]
-    shown = (type(form).__name__, form.data.urlencode(), translation.get_language(), teams)
+    values = [(name, form.data.get(name)) for name in form.fields]
+    shown = (type(form).__name__, values, translation.get_language(), teams)
     return freshness.remembered("period-fields", shown, render_fields)
 
 
@@ -69,7 +85,7 @@ def reports_page(request):
     context = {"form": form, "period_fields": _period_fields(form)}
     if scope is None:
         return render(request, template, context, status=400)
-    query = request.GET.urlencode()
+    query = _query(request, form)
     own = own_hires(request.user, scope)
     html, as_of = report_html(scope, teams, query, refresher(PAGE, scope, teams, query, own), own)
     return render(request, template, {**context, "report_html": html, "as_of": as_of})
@@ -84,7 +100,7 @@ def validity_page(request):
     if scope is None:
         return render(request, template, context, status=400)
     own = own_hires(request.user, scope)
-    query = request.GET.urlencode()
+    query = _query(request, form)
     refresh = refresher(VALIDITY_PAGE, scope, teams, query, own)
     html, as_of = validity_html(scope, teams, query, own, refresh)
     return render(request, template, {**context, "report_html": html, "as_of": as_of})
@@ -153,7 +169,8 @@ CSV_COLUMNS = {
     },
     "load": {
         "interviewer": gettext_noop("Interviewer"),
-        "week": gettext_noop("Week"),
+        # Weeks are cut at Monday's midnight in the reader's zone, which the header names.
+        "week": gettext_noop("Week (from Monday, %(zone)s)"),
         "interviews": gettext_noop("Interviews"),
         "cap": gettext_noop("Weekly cap"),
         "over_cap": gettext_noop("Over cap"),
@@ -195,6 +212,8 @@ def report_csv(request, name):
     if name in PANEL_FIGURES and own_hires(request.user, scope):
         rows = []  # as on the page: a hire reads nothing of how their interviewers rated them
     if name == "load":
+        zone = zones.label(timezone.get_current_timezone_name())
+        headers["week"] = headers["week"] % {"zone": zone}
         rows = [{**row, "over_cap": _yes_no(row["over_cap"])} for row in rows]
     write_csv(response, headers, rows)
     return response
@@ -202,7 +221,9 @@ def report_csv(request, name):
 
 def write_csv(file, columns, rows):
     """Every CSV we send is written here: `columns` maps each row's keys to their headers, and
-    each cell is as spreadsheet_safe() makes it."""
+    each cell is as spreadsheet_safe() makes it. It starts with a byte order mark: without it
+    Excel reads UTF-8 as the system's legacy code page, and "Überfällig" or "Tomás" garble."""
+    file.write("\ufeff")
     writer = csv.writer(file)
     writer.writerow(columns.values())
     writer.writerows([spreadsheet_safe(row.get(column)) for column in columns] for row in rows)

@@ -2,14 +2,18 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hiring.models import InterviewSession, Panel, SessionInterviewer
 from hiring.reports.views import CSV_COLUMNS
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, submitted
+from tests.reports.test_reports import late_scorecard
 
 HOSTILE_NAMES = [
     '=HYPERLINK("http://evil.example","Open")',
@@ -23,7 +27,7 @@ HOSTILE_NAMES = [
 
 def calibration_rows(client):
     response = client.get("/reports/calibration.csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode(), newline="")))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
 
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
@@ -54,9 +58,15 @@ def test_reports_and_their_csvs_say_no_store(client, leadership):
 def test_every_csv_has_its_headers_in_words(client, leadership, name):
     client.force_login(leadership)
 
-    header = next(csv.reader(io.StringIO(client.get(f"/reports/{name}.csv").content.decode())))
+    header = next(
+        csv.reader(io.StringIO(client.get(f"/reports/{name}.csv").content.decode("utf-8-sig")))
+    )
 
-    assert header == list(CSV_COLUMNS[name].values())
+    # The load's weeks name the zone they are cut in: the reader's.
+    zone = {"zone": "London time"}
+    assert header == [
+        words % zone if "%(zone)s" in words else words for words in CSV_COLUMNS[name].values()
+    ]
     for word in header:
         assert word[0].isupper(), word
         assert "_" not in word, word
@@ -67,7 +77,7 @@ def test_the_overdue_csv_names_the_interviewer_in_its_header(client, leadership)
 
     response = client.get("/reports/overdue.csv")
 
-    assert response.content.decode().splitlines()[0] == "Interviewer,Overdue scorecards"
+    assert response.content.decode("utf-8-sig").splitlines()[0] == "Interviewer,Overdue scorecards"
 
 
 def test_the_load_csv_says_over_cap_in_the_readers_language(client, leadership, team):
@@ -86,8 +96,89 @@ def test_the_load_csv_says_over_cap_in_the_readers_language(client, leadership, 
     leadership.save(update_fields=["language"])
     client.force_login(leadership)
 
-    text = client.get("/reports/load.csv").content.decode()
+    text = client.get("/reports/load.csv").content.decode("utf-8-sig")
     rows = {row["Interviewer:in"]: row for row in csv.DictReader(io.StringIO(text))}
 
     assert rows["Over"]["Über der Obergrenze"] == "ja"
     assert rows["Under"]["Über der Obergrenze"] == "nein"
+
+
+def test_a_csv_opens_in_a_spreadsheet_as_utf_8(client, leadership):
+    """Without a byte order mark Excel reads the file in the system's legacy code page."""
+    leadership.language = "de"
+    leadership.save(update_fields=["language"])
+    client.force_login(leadership)
+
+    for url, header in [
+        ("/reports/overdue.csv", "Interviewer:in,Überfällige Bewertungsbögen"),
+        ("/reports/validity.csv", "Prädiktor,Name,Kategorie"),
+    ]:
+        content = client.get(url).content
+
+        assert content.startswith("\ufeff".encode())
+        assert content.decode("utf-8-sig").startswith(header)
+
+
+def test_the_load_csv_names_the_zone_its_weeks_start_in(client, leadership, team):
+    """Sunday 20:00 in London is Monday 04:00 in Singapore: that reader's week of Monday."""
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    panel = Panel.objects.create(application=application, created_by=leadership)
+    sunday = timezone.localdate() - timedelta(days=timezone.localdate().weekday() + 8)
+    start = datetime.combine(sunday, time(20), tzinfo=UTC)
+    session = InterviewSession.objects.create(
+        panel=panel, focus="skills", start=start, end=start + timedelta(hours=1)
+    )
+    person = UserFactory(display_name="Nia")
+    SessionInterviewer.objects.create(
+        session=session, user=person, start=session.start, end=session.end
+    )
+    leadership.time_zone = "Asia/Singapore"
+    leadership.save(update_fields=["time_zone"])
+    client.force_login(leadership)
+
+    text = client.get("/reports/load.csv").content.decode("utf-8-sig")
+
+    assert list(csv.DictReader(io.StringIO(text))) == [
+        {
+            "Interviewer": "Nia",
+            "Week (from Monday, Singapore time)": str(sunday + timedelta(days=1)),
+            "Interviews": "1",
+            "Weekly cap": "6",
+            "Over cap": "no",
+        }
+    ]
+
+
+def csv_queries(client, url):
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("name", [*CSV_COLUMNS, "validity"])
+def test_each_csv_runs_the_same_queries_whatever_the_data(
+    client, leadership, member, teammate, team, name
+):
+    def interviewed(count):
+        opening = OpeningFactory(team=team)
+        for _ in range(count):
+            application = ApplicationFactory(opening=opening)
+            submitted(application, member, "skills", "yes")
+            submitted(application, teammate, "skills", "no")
+            late = UserFactory()
+            team.memberships.create(user=late)
+            _application, session = late_scorecard(team, late)
+            SessionInterviewer.objects.create(
+                session=session, user=late, start=session.start, end=session.end
+            )
+
+    client.force_login(leadership)
+    url = f"/reports/{name}.csv"
+    interviewed(2)
+    csv_queries(client, url)  # the days changed are rebuilt: as many queries, whatever changed
+    interviewed(2)
+    few = csv_queries(client, url)
+    interviewed(20)
+
+    assert csv_queries(client, url) == few

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import timedelta
+from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -158,7 +159,9 @@ def test_a_hire_who_joined_reads_no_calibration_nor_agreement_of_a_period_with_t
 
     client.force_login(member)
     page = client.get("/reports/")
-    csv_rows = client.get("/reports/calibration.csv").content.decode().strip().splitlines()
+    csv_rows = (
+        client.get("/reports/calibration.csv").content.decode("utf-8-sig").strip().splitlines()
+    )
     client.force_login(leadership)
     leadership_page = client.get("/reports/")
 
@@ -176,7 +179,7 @@ def test_each_report_downloads_as_csv(client, leadership, team):
     response = client.get("/reports/funnel.csv")
 
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == {"Stage": "Applied", "Reached": "1", "Pass-through (%)": ""}
     assert client.get("/reports/nonsense.csv").status_code == 404
 
@@ -260,7 +263,9 @@ def test_overdue_feedback_is_counted_per_interviewer_in_a_chart_a_table_and_a_cs
     client.force_login(leadership)
 
     page = client.get("/reports/").text
-    rows = list(csv.DictReader(io.StringIO(client.get("/reports/overdue.csv").content.decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/reports/overdue.csv").content.decode("utf-8-sig")))
+    )
 
     assert "<tr><td>Ana Member</td><td>1</td></tr>" in page
     assert "Ben Teammate</td>" not in page.split("Overdue feedback")[1].split("</section>")[0]
@@ -273,7 +278,9 @@ def test_a_closed_applications_unwritten_scorecard_is_not_overdue(client, leader
     applications.move_stage(application, Application.Stage.WITHDRAWN, member)
     client.force_login(leadership)
 
-    rows = list(csv.DictReader(io.StringIO(client.get("/reports/overdue.csv").content.decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/reports/overdue.csv").content.decode("utf-8-sig")))
+    )
     card = Application.objects.get(pk=application.pk)
     board._with_scorecards([card])
 
@@ -294,8 +301,8 @@ def test_a_scorecard_is_overdue_in_the_period_of_its_interview_not_of_its_applic
     today = timezone.localdate()
     before = {"start": today - timedelta(days=60), "end": today - timedelta(days=1)}
 
-    this_period = client.get("/reports/overdue.csv").content.decode()
-    earlier = client.get("/reports/overdue.csv", before).content.decode()
+    this_period = client.get("/reports/overdue.csv").content.decode("utf-8-sig")
+    earlier = client.get("/reports/overdue.csv", before).content.decode("utf-8-sig")
 
     assert list(csv.DictReader(io.StringIO(this_period))) == [
         {"Interviewer": "Ana Member", "Overdue scorecards": "1"}
@@ -396,7 +403,9 @@ def test_the_interviewer_tables_show_those_that_need_a_look_and_the_csv_every_on
     client.force_login(leadership)
 
     page = client.get("/reports/").content.decode()
-    csv_rows = list(csv.DictReader(io.StringIO(client.get("/reports/load.csv").content.decode())))
+    csv_rows = list(
+        csv.DictReader(io.StringIO(client.get("/reports/load.csv").content.decode("utf-8-sig")))
+    )
 
     shown = [f"Interviewer {n:02}" for n in range(30) if f"<td>Interviewer {n:02}</td>" in page]
     assert len(shown) == SHOWN_INTERVIEWERS
@@ -429,3 +438,63 @@ def test_calibration_shows_the_told_leanings_furthest_first():
         "calibrated",
         "too few",
     ]
+
+
+def overdue_rows(client):
+    return list(
+        csv.DictReader(io.StringIO(client.get("/reports/overdue.csv").content.decode("utf-8-sig")))
+    )
+
+
+def test_two_interviewers_of_one_name_are_two_rows_of_overdue_scorecards(
+    client, leadership, member, team
+):
+    namesake = UserFactory(display_name=member.display_name, email="other.ana@example.com")
+    team.memberships.create(user=namesake)
+    application, session = late_scorecard(team, member)
+    late = scoring.assign(application, namesake, "team_fit", assigned_by=member)
+    late.session = session
+    late.save(update_fields=["session"])
+    client.force_login(leadership)
+
+    assert overdue_rows(client) == [
+        {"Interviewer": "Ana Member", "Overdue scorecards": "1"},
+        {"Interviewer": "Ana Member", "Overdue scorecards": "1"},
+    ]
+
+
+def test_a_name_with_markup_is_text_in_the_svg_chart(client, leadership, member, team):
+    member.display_name = """<b>Ana "&" 'Member'</b>"""
+    member.save()
+    late_scorecard(team, member)
+    client.force_login(leadership)
+
+    page = client.get("/reports/").content.decode()
+    svg = page[page.index('<svg class="chart" role="img" aria-labelledby="overdue-title"') :]
+    svg = svg[: svg.index("</svg>") + len("</svg>")]
+
+    labels = [text.text for text in ElementTree.fromstring(svg).iter("text")]
+    assert "<b>Ana " in labels[0]
+    assert "<b>" not in svg
+
+
+def test_the_csv_links_carry_the_period_and_team_chosen_and_nothing_else(client, leadership, team):
+    client.force_login(leadership)
+    today = timezone.localdate()
+
+    page = client.get("/reports/", {"team": team.pk, "start": today, "utm": "<x>", "end": ""})
+    default = client.get("/reports/", {"team": "", "utm": "x"}).content.decode()
+
+    assert f'href="/reports/funnel.csv?team={team.pk}&amp;start={today}"' in page.text
+    assert "utm" not in page.text
+    assert 'href="/reports/funnel.csv?"' in default
+
+
+def test_the_team_menu_shows_the_team_reported_however_its_number_is_spelt(
+    client, leadership, team
+):
+    client.force_login(leadership)
+
+    page = client.get("/reports/", {"team": f"0{team.pk}"}).content.decode()
+
+    assert f'<option value="{team.pk}" selected>Platform</option>' in page

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from hiring import freshness
-from hiring.models import Application, StageChange
+from hiring.models import Application, StageChange, User
 from hiring.reports import cached, validity
 from hiring.reports.forms import VALIDITY_PERIOD
 from hiring.reports.views import VALIDITY_COLUMNS
@@ -229,7 +229,7 @@ def test_the_csv_has_its_headers_in_words_and_every_predictor(client, member, op
 
     response = client.get("/reports/validity.csv")
 
-    table = list(csv.reader(io.StringIO(response.content.decode())))
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert table[0] == list(VALIDITY_COLUMNS.values())
     for word in table[0]:
         assert word[0].isupper(), word
@@ -244,7 +244,7 @@ def test_the_csv_speaks_the_readers_language(client, member, opening):
     member.save()
     client.force_login(member)
 
-    header = client.get("/reports/validity.csv").content.decode().splitlines()[0]
+    header = client.get("/reports/validity.csv").content.decode("utf-8-sig").splitlines()[0]
 
     assert "Kategorie" in header.split(",")  # translated as the CSV is written
 
@@ -296,3 +296,24 @@ def test_readers_in_other_zones_share_the_figures_of_the_same_hires(member, open
     cache.set(key, ({**figures, "hires": 999}, 0.0))
 
     assert read_in("Asia/Singapore")[1]["hires"] == 999
+
+
+def validity_names(client):
+    rows = csv.reader(io.StringIO(client.get("/reports/validity.csv").content.decode("utf-8-sig")))
+    return {(kind, name) for kind, name, *_ in list(rows)[1:]}
+
+
+def test_the_validity_figures_are_in_each_readers_language(client, leadership, member, opening):
+    hires(opening, member, 5)
+    german = UserFactory(role=User.Role.LEADERSHIP, language="de")
+    client.force_login(leadership)
+    assert ("Overall vote", "Overall vote") in validity_names(client)
+    assert ("Category", "Team fit") in validity_names(client)
+
+    client.force_login(german)
+    names = validity_names(client)
+    page = client.get("/reports/validity/").content.decode()
+
+    assert ("Gesamtstimme", "Gesamtstimme") in names
+    assert ("Kategorie", "Teampassung") in names
+    assert "Team fit" not in page
