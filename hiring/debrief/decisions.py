@@ -165,7 +165,10 @@ def maybe_open_debrief(application, actor, locked=False):
         AuditEvent.Action.DEBRIEF_OPENED, actor, application.opening.team, application
     )
     moving = application.stage in (Application.Stage.PANEL, Application.Stage.SCREEN)
+    from_stage = application.stage
     application.move_through([Application.Stage.DEBRIEF] if moving else [], actor, [opened])
+    if moving:  # the email chosen for a move to the debrief goes out on this one too
+        automation.after_move(application, from_stage)
     return application
 
 

@@ -1,12 +1,14 @@
 """What a stage change writes to the candidate, queued in the transaction of the move: the
 template chosen to go out on the new stage after the undo delay, or, for a rejection, the
-rejection email waiting for a recruiter's confirmation."""
+rejection email waiting for a recruiter's confirmation. A move also takes back what an earlier
+move queued and has not sent yet: it speaks of a stage the application has left."""
 
 from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
-from ..models import Application, EmailTemplate
+from ..models import Application, CandidateEmail, EmailTemplate
 from . import editing, messages
 
 Kind = EmailTemplate.Kind
@@ -18,7 +20,11 @@ def undo_delay():
 
 
 def after_move(application, from_stage):
-    """A move by hand from `from_stage` to the application's stage now."""
+    """A move by hand (or the candidate's) from `from_stage` to the application's stage now.
+    A move back within the undo delay of the one before undoes it: the candidate hears of
+    neither."""
+    if _take_back_stage_emails(application) and _back_to_where_it_was(application, from_stage):
+        return None
     if application.stage == Stage.REJECTED:
         kind = (
             Kind.REJECTED_AFTER_SCREEN
@@ -32,6 +38,7 @@ def after_move(application, from_stage):
 def after_decision(application):
     """The team's decision took effect: the application is decided, at the offer stage or
     rejected after its interviews."""
+    _take_back_stage_emails(application)
     if application.stage == Stage.REJECTED:
         return messages.queue_email(
             application, Kind.REJECTED_AFTER_INTERVIEWS, awaiting_confirmation=True
@@ -44,3 +51,27 @@ def _on_stage(application):
     if template is None:
         return None
     return messages.queue_email(application, template.kind, template=template, delay=undo_delay())
+
+
+def _take_back_stage_emails(application):
+    """Cancel the emails an earlier move queued (Teamfit's, not a person's) still in their undo
+    delay: "you are through to the panel" must not reach a candidate rejected, withdrawn or
+    moved back since. True if there was one. The move itself renews the application's page."""
+    pending = application.emails.filter(
+        status=CandidateEmail.Status.SCHEDULED,
+        created_by=None,
+        kind__in=editing.AUTOMATIC_KINDS,
+        send_after__gt=timezone.now(),
+    )
+    return messages.cancel_unsent(pending) > 0
+
+
+def _back_to_where_it_was(application, from_stage):
+    """Whether the move just made returns the application to the stage the one before left."""
+    before = (
+        application.stage_changes.filter(to_stage=from_stage)
+        .order_by("-at", "-pk")
+        .values_list("from_stage", flat=True)
+        .first()
+    )
+    return before == application.stage

@@ -22,7 +22,7 @@ from ..models import (
     Team,
     stored_words,
 )
-from . import placeholders
+from . import messages, placeholders
 
 Kind = EmailTemplate.Kind
 Stage = Application.Stage
@@ -144,9 +144,9 @@ def remove(template, by):
 
 def on_stage(team_id, stage):
     """The template that goes out when an application of `team_id` moves to `stage`: the
-    team's own, else the organisation's."""
+    team's own, else the organisation's (one that fails today's check passed over)."""
     templates = EmailTemplate.objects.filter(send_on_stage=stage, kind__in=AUTOMATIC_KINDS)
-    return templates.team_first(team_id)
+    return messages.fitting_first(templates, team_id)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 built-in text) when they are queued, so what a preview showed is what goes out; sent once
 through the notification ledger; each on the application's timeline as a CandidateEmail."""
 
+import hashlib
 import zoneinfo
 from datetime import date, datetime, timedelta
 
@@ -34,10 +35,21 @@ def template_for(application, kind):
     """The text an email of `kind` about `application` starts from: the team's override, else
     the organisation's, else the built-in one. Free-form messages start from the built-in."""
     if kind != EmailTemplate.Kind.MESSAGE:
-        chosen = EmailTemplate.objects.filter(kind=kind).team_first(application.opening.team_id)
+        chosen = fitting_first(EmailTemplate.objects.filter(kind=kind), application.opening.team_id)
         if chosen is not None:
             return placeholders.Text(chosen.subject, chosen.body)
     return placeholders.DEFAULTS[kind]
+
+
+def fitting_first(templates, team_id):
+    """The team's template among `templates`, else the organisation's, passing over one saved
+    before today's check that it fails (placeholders.fits): its text would reach the candidate
+    as written, braces and all. The templates page says which is passed over and why."""
+    chosen = templates.team_first(team_id)
+    while chosen is not None and not placeholders.fits(chosen):
+        templates = templates.exclude(pk=chosen.pk)
+        chosen = templates.team_first(team_id)
+    return chosen
 
 
 def candidate_zone(candidate):
@@ -88,7 +100,8 @@ def values_for(application, by=None, values=None):
         "sender_name": by.display_name if by else organisation,
     }
     extra = {key: shown_to(candidate, value) for key, value in (values or {}).items()}
-    return {**common, **extra}
+    # What people typed ("{status_link}" as an opening's title) stays text: see message().
+    return {key: placeholders.inert(value) for key, value in {**common, **extra}.items()}
 
 
 def compose(application, kind, *, text=None, by=None, values=None):
@@ -176,10 +189,14 @@ def _queued_just_now(application, kind, *, by, text):
 
 def cancel(email):
     """Undo an email not sent yet; False once it has gone (or was cancelled)."""
-    changed = CandidateEmail.objects.filter(
-        pk=email.pk, status__in=[Status.AWAITING_CONFIRMATION, Status.SCHEDULED]
-    ).update(status=Status.CANCELLED, cancelled_at=timezone.now())
-    return _shown_changed(email, changed)
+    return _shown_changed(email, cancel_unsent(CandidateEmail.objects.filter(pk=email.pk)))
+
+
+def cancel_unsent(emails):
+    """Undo those of `emails` not sent yet, in one statement; how many."""
+    return emails.filter(status__in=[Status.AWAITING_CONFIRMATION, Status.SCHEDULED]).update(
+        status=Status.CANCELLED, cancelled_at=timezone.now()
+    )
 
 
 def confirm(email, delay=None):
@@ -242,6 +259,11 @@ def preview(application, kind, *, text=None, by=None, values=None):
         created_by=by,
     )
     return message(email, links=False)
+
+
+def fingerprint(previewed):
+    """What a preview showed (preview()'s email), to tell whether the email changed since."""
+    return hashlib.sha256(f"{previewed.subject}\0{previewed.body}".encode()).hexdigest()
 
 
 def send_due():

@@ -17,6 +17,8 @@ PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # Anything in braces: a placeholder, or a near miss ({first name}, {first_name!r},
 # {{first_name}}) that would reach the candidate as written.
 BRACED = re.compile(r"\{+[^{}]*\}+")
+# A brace left without its pair ("{first_name", "first_name}"), with the word it touches.
+STRAY = re.compile(r"\{+\w*|\w*\}+")
 
 COMMON = {
     "candidate_name": gettext_lazy("the candidate's full name"),
@@ -45,6 +47,7 @@ OWN = {
 # accepts an offer). An email keeps them as placeholders in Teamfit, where everyone running
 # the pipeline reads it, and is given them only as it goes out (messages.message).
 LINKS = ("status_link", "schedule_link", "offer_link")
+LINK_IN_VALUE = re.compile("|".join(rf"\{{{name}\}}" for name in LINKS))
 # Without these the email cannot do its job.
 REQUIRED = {
     Kind.INVITATION_TO_SCHEDULE: {"schedule_link"},
@@ -132,27 +135,63 @@ DEFAULTS = {
 
 
 def problems(kind, subject, body):
-    """What is wrong with a template's text, by field: unknown placeholders, and the required
-    ones it leaves out."""
+    """What is wrong with a template's text, by field: unknown placeholders, braces without
+    their pair, a link in the subject (it is filled in the body alone), and the required ones
+    it leaves out."""
     found = {}
     known = allowed(kind)
     subject, body = str(subject), str(body)  # a built-in text is translated when read
     for field, text in (("subject", subject), ("body", body)):
-        unknown = {braced for braced in BRACED.findall(text) if braced[1:-1] not in known}
-        if unknown:
-            names = ", ".join(sorted(unknown, key=lambda braced: braced.strip("{}")))
-            found[field] = _("Unknown placeholder: %(names)s. Use one of those listed.") % {
-                "names": names
-            }
-    missing = sorted(REQUIRED.get(kind, set()) - set(PLACEHOLDER.findall(subject + body)))
+        if problem := _problem(text, known):
+            found[field] = problem
+    if "subject" not in found and (links := _names(subject) & set(LINKS)):
+        found["subject"] = _("A link cannot go in the subject: put %(names)s in the body.") % {
+            "names": _listed(links)
+        }
+    missing = sorted(REQUIRED.get(kind, set()) - _names(body))
     if missing:
-        names = ", ".join(f"{{{name}}}" for name in missing)
         found.setdefault(
             "body",
             _("This email needs %(names)s: without it the candidate cannot act.")
-            % {"names": names},
+            % {"names": _listed(missing)},
         )
     return found
+
+
+def _problem(text, known):
+    unknown = {braced for braced in BRACED.findall(text) if braced[1:-1] not in known}
+    if unknown:
+        return _("Unknown placeholder: %(names)s. Use one of those listed.") % {
+            "names": ", ".join(sorted(unknown, key=lambda braced: braced.strip("{}")))
+        }
+    stray = STRAY.findall(BRACED.sub(" ", text))
+    if stray:
+        return _(
+            "A brace without its pair: %(words)s. Write a placeholder with one brace on each "
+            "side, such as {first_name}."
+        ) % {"words": ", ".join(dict.fromkeys(stray))}
+    return None
+
+
+def _names(text):
+    return set(PLACEHOLDER.findall(text))
+
+
+def _listed(names):
+    return ", ".join(f"{{{name}}}" for name in sorted(names))
+
+
+def fits(template):
+    """Whether a saved template passes today's check: one saved before a rule was added (a
+    near miss such as {first name}) is passed over for the text it replaced."""
+    return not problems(template.kind, template.subject, template.body)
+
+
+def inert(value):
+    """`value` (a title, a name: what people type) with each candidate's-link placeholder it
+    holds made plain text: only the email's own text gets the links, as it goes out. A word
+    joiner after the brace: the candidate reads the value as it was typed."""
+    return LINK_IN_VALUE.sub(lambda match: "{\u2060" + match[0][1:], value)
 
 
 def fill(text, values):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -73,18 +74,30 @@ def _render_templates(request, team, teams=()):
                 "source": source,
                 "text": text,
                 "new_url": _new_url(team, kind),
+                "unfit": own is not None and _problems(own),
             }
         )
+    saved_messages = [
+        {"template": template, "unfit": _problems(template)}
+        for template in saved
+        if template.kind == Kind.MESSAGE
+    ]
     context = {
         "team": team,
         "reads_team": team is not None and reads_team(request.user, team),
         "kinds": kinds,
-        "saved_messages": [template for template in saved if template.kind == Kind.MESSAGE],
+        "saved_messages": saved_messages,
         "new_message_url": _new_url(team, Kind.MESSAGE),
         "teams": teams,
         "editing": True,
     }
     return render(request, "hiring/outreach/templates.html", context)
+
+
+def _problems(template):
+    """Why a template saved before today's checks is passed over (messages.fitting_first), in
+    a sentence, or ""."""
+    return " ".join(placeholders.problems(template.kind, template.subject, template.body).values())
 
 
 def _by_kind(templates):
@@ -138,8 +151,12 @@ def _edit(request, team, kind, template):
     initial = {"subject": start.subject, "body": start.body}
     if template is not None:
         initial.update(name=template.name, send_on_stage=template.send_on_stage)
+    unfit = template is not None and not placeholders.fits(template)
+    data = request.POST if request.method == "POST" else None
+    if data is None and unfit:
+        data = initial  # saved before today's checks: what it fails shows beside each field
     form = TemplateForm(
-        request.POST or None,
+        data,
         initial=initial,
         kind=kind,
         team=team,
@@ -187,8 +204,9 @@ def _edit(request, team, kind, template):
         "required_names": "".join(f"{{{name}}}" for name in required),
         "preview": preview,
         "back": _templates_url(team),
+        "unfit": unfit and request.method != "POST",
     }
-    status = 400 if form.errors else 200
+    status = 400 if request.method == "POST" and form.errors else 200
     return render(request, "hiring/outreach/template_form.html", context, status=status)
 
 
@@ -221,9 +239,18 @@ def compose(request, application_id):
     application = get_application_for_pipeline(request.user, application_id)
     points = editing.starting_points(application)
     preview = None
+    changed_since_preview = False
     if request.method == "POST":
         form = ComposeForm(request.POST, points=points)
-        if form.is_valid() and request.POST.get("action") == "send":
+        sending = request.POST.get("action") == "send"
+        if form.is_valid():
+            preview = messages.preview(application, form.kind, text=form.text(), by=request.user)
+            previewed = request.POST.get("previewed")
+            # Sent from under a preview: only the email that preview showed.
+            changed_since_preview = (
+                sending and bool(previewed) and previewed != messages.fingerprint(preview)
+            )
+        if form.is_valid() and sending and not changed_since_preview:
             email = messages.queue_written(
                 application,
                 form.kind,
@@ -237,15 +264,14 @@ def compose(request, application_id):
                 "delay": _undo_minutes(),
             }
             return _emails_changed(request, application, notice)
-        if form.is_valid():
-            preview = messages.preview(application, form.kind, text=form.text(), by=request.user)
     else:
         start = request.GET.get("start", "")
         start = start if start in points else f"kind:{Kind.MESSAGE}"
         text = points[start].text
-        form = ComposeForm(
-            initial={"start": start, "subject": text.subject, "body": text.body}, points=points
-        )
+        # Teamfit's own text starts in the candidate's language, as it would go out.
+        with translation.override(application.candidate.language_code):
+            initial = {"start": start, "subject": str(text.subject), "body": str(text.body)}
+        form = ComposeForm(initial=initial, points=points)
     context = {
         "application": application,
         "candidate": application.candidate,
@@ -254,11 +280,14 @@ def compose(request, application_id):
         "start": form["start"].value(),
         "placeholders": placeholders.allowed(Kind.MESSAGE),
         "preview": preview,
+        "previewed": preview and messages.fingerprint(preview),
+        "changed_since_preview": changed_since_preview,
     }
     template = "hiring/outreach/compose.html"
     if request.htmx:
         template += "#compose"
-    return render(request, template, context, status=400 if form.errors else 200)
+    status = 400 if form.errors else 409 if changed_since_preview else 200
+    return render(request, template, context, status=status)
 
 
 def _undo_minutes():

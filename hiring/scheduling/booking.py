@@ -31,7 +31,7 @@ from ..models import (
     User,
     WorkingHours,
 )
-from ..outreach import messages
+from ..outreach import automation, messages
 from ..reports import figures
 from ..tasks import send_session_cancellations, send_session_invites, send_windows_proposed
 from ..templatetags.teamfit import in_sentence
@@ -483,9 +483,12 @@ def book(panel, payload, by, locked=False):
                 ),
             )
             moving = application.stage in (Application.Stage.APPLIED, Application.Stage.SCREEN)
+            from_stage = application.stage
             application.move_through(
                 [Application.Stage.PANEL] if moving else [], by, [booked], saving=newly_booked
             )
+            if moving:  # the email chosen for a move to the panel goes out on this one too
+                automation.after_move(application, from_stage)
     except IntegrityError as error:  # PostgreSQL's exclusion constraint: a booking raced ours
         raise SlotTaken from error
     return placed

@@ -45,3 +45,49 @@ def test_a_saved_template_with_a_near_miss_is_refused_beside_the_field(signed_in
     assert response.status_code == 400
     assert "Unknown placeholder: {first name}" in field_errors(response.text, "body")
     assert not EmailTemplate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "stray"),
+    [
+        ("Hello {candidate_name, welcome.", "{candidate_name"),
+        ("Hello candidate_name}, welcome.", "candidate_name}"),
+        ("Hello {first_name}, see {status_link", "{status_link"),
+    ],
+)
+def test_a_brace_without_its_pair_is_refused(text, stray):
+    found = placeholders.problems(Kind.MESSAGE, "Hello", text)
+
+    assert found == {
+        "body": f"A brace without its pair: {stray}. Write a placeholder with one brace on "
+        "each side, such as {first_name}."
+    }
+
+
+def test_a_link_in_the_subject_is_refused_it_is_filled_in_the_body_alone():
+    assert placeholders.problems(Kind.MESSAGE, "Your page: {status_link}", "Hello.") == {
+        "subject": "A link cannot go in the subject: put {status_link} in the body."
+    }
+    found = placeholders.problems(Kind.INVITATION_TO_SCHEDULE, "{schedule_link}", "Pick times.")
+    assert found == {
+        "subject": "A link cannot go in the subject: put {schedule_link} in the body.",
+        "body": "This email needs {schedule_link}: without it the candidate cannot act.",
+    }
+
+
+def test_a_stray_brace_is_refused_beside_the_field_of_the_compose_form(
+    signed_in, application, member
+):
+    response = signed_in(member).post(
+        reverse("candidate_email_compose", args=[application.pk]),
+        {
+            "start": "kind:message",
+            "subject": "Hello",
+            "body": "Dear {candidate_name, see you.",
+            "action": "send",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "A brace without its pair: {candidate_name." in field_errors(response.text, "body")
+    assert not application.emails.exists()

@@ -46,8 +46,9 @@ PANEL_TIMES_MAX_QUERIES = 26
 # their version, two inserts) with no savepoint of their own, and the people's scorecards read once;
 # the booking's audit event goes in with the move to panel's; the reports' days are marked by the
 # team in hand, and where its cards now are is read in its transaction, not once it commits
-# (hiring/freshness.py).
-BOOKING_MAX_QUERIES = 28
+# (hiring/freshness.py); the move to the panel takes back the email an earlier move queued and
+# has not sent, and reads the template chosen for the panel (outreach.automation.after_move).
+BOOKING_MAX_QUERIES = 30
 BOOKING_QUERIES_PER_SESSION = 2
 
 

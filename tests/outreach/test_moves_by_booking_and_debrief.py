@@ -1,0 +1,50 @@
+"""The email chosen for a move to a stage goes out however the application gets there: booked
+into the panel, or at the debrief once the panel has scored."""
+
+from datetime import UTC, datetime, timedelta
+
+from hiring.debrief import decisions
+from hiring.models import CandidateEmail, EmailTemplate
+from hiring.outreach import editing
+from hiring.scheduling import booking
+from tests.factories import SKILLS, TEAM_FIT, Stage, nine_to_five, submitted, team_fit_panel
+
+Kind = EmailTemplate.Kind
+MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
+
+
+def on(stage, recruiter):
+    editing.save(
+        None,
+        Kind.MESSAGE,
+        recruiter,
+        name=f"On {stage}",
+        subject=f"News: {stage}",
+        body="Hello {first_name}.",
+        send_on_stage=stage,
+    )
+
+
+def test_the_debrief_opening_sends_the_debriefs_email(application, member, teammate, recruiter):
+    on(Stage.DEBRIEF, recruiter)
+    application.stage = Stage.PANEL
+    application.save()
+    submitted(application, member, SKILLS, "yes")
+    submitted(application, teammate, TEAM_FIT, "yes")
+
+    decisions.maybe_open_debrief(application, member)
+
+    email = CandidateEmail.objects.get()
+    assert (email.subject, email.status) == ("News: debrief", CandidateEmail.Status.SCHEDULED)
+
+
+def test_booking_the_panel_sends_the_panels_email(application, member, teammate, recruiter):
+    on(Stage.PANEL, recruiter)
+    nine_to_five(member, teammate)
+    panel = team_fit_panel(application, [member, teammate], recruiter)
+    [option, *_] = booking.find_options(panel, MONDAY, MONDAY + timedelta(days=1))
+
+    booking.book(panel, option, recruiter)
+
+    email = CandidateEmail.objects.get(kind=Kind.MESSAGE)
+    assert (email.subject, email.status) == ("News: panel", CandidateEmail.Status.SCHEDULED)

@@ -1,0 +1,82 @@
+"""A move takes back what an earlier move queued and has not sent yet (it speaks of a stage the
+application left); a move back within the undo delay undoes the move: the candidate hears of
+neither."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from hiring.models import CandidateEmail, EmailTemplate
+from hiring.outreach import editing, messages
+from hiring.pipeline import applications
+from tests.factories import Stage
+
+Kind = EmailTemplate.Kind
+Status = CandidateEmail.Status
+
+
+@pytest.fixture
+def news(recruiter):
+    """The organisation's messages on a move to the screen and to the panel."""
+    for stage in (Stage.APPLIED, Stage.SCREEN, Stage.PANEL):
+        editing.save(
+            None,
+            Kind.MESSAGE,
+            recruiter,
+            name=f"On {stage}",
+            subject=f"News: {stage}",
+            body="Hello {first_name}.",
+            send_on_stage=stage,
+        )
+
+
+def sent_or_to_go(application):
+    going = application.emails.exclude(status=Status.CANCELLED)
+    return sorted(going.values_list("subject", "status"))
+
+
+def test_two_moves_in_a_row_send_the_news_of_the_second_alone(application, member, news):
+    applications.move_stage(application, Stage.SCREEN, member)
+    applications.move_stage(application, Stage.PANEL, member)
+
+    assert sent_or_to_go(application) == [("News: panel", Status.SCHEDULED)]
+
+
+def test_a_move_undone_within_the_delay_writes_nothing(application, member, news):
+    applications.move_stage(application, Stage.SCREEN, member)
+    applications.move_stage(application, Stage.APPLIED, member)
+
+    assert sent_or_to_go(application) == []
+    assert application.emails.get().status == Status.CANCELLED
+
+
+def test_a_rejection_takes_back_the_good_news_still_to_go(application, member, news):
+    applications.move_stage(application, Stage.SCREEN, member)
+    applications.move_stage(application, Stage.REJECTED, member)
+
+    assert sent_or_to_go(application) == [
+        ("Your application for SRE", Status.AWAITING_CONFIRMATION)
+    ]
+
+
+def test_what_a_person_wrote_stays_theirs_to_undo(application, member, news):
+    written = messages.queue_email(
+        application, Kind.MESSAGE, by=member, subject="Hi", body="Hello.", delay=timedelta(hours=1)
+    )
+    applications.move_stage(application, Stage.SCREEN, member)
+    applications.move_stage(application, Stage.APPLIED, member)
+
+    written.refresh_from_db()
+    assert written.status == Status.SCHEDULED
+
+
+def test_a_move_back_after_the_delay_is_a_move_like_any_other(application, member, news):
+    applications.move_stage(application, Stage.SCREEN, member)
+    application.emails.update(send_after=timezone.now() - timedelta(seconds=1))
+    applications.move_stage(application, Stage.APPLIED, member)
+
+    assert sent_or_to_go(application) == [
+        ("News: applied", Status.SCHEDULED),
+        ("News: screen", Status.SCHEDULED),
+    ]
