@@ -13,7 +13,8 @@ Kind = EmailTemplate.Kind
 MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
 
 
-def on(stage, recruiter):
+def news_on(stage, recruiter):
+    """The organisation's message "News: <stage>" on a move to `stage`."""
     editing.save(
         None,
         Kind.MESSAGE,
@@ -26,7 +27,7 @@ def on(stage, recruiter):
 
 
 def test_the_debrief_opening_sends_the_debriefs_email(application, member, teammate, recruiter):
-    on(Stage.DEBRIEF, recruiter)
+    news_on(Stage.DEBRIEF, recruiter)
     application.stage = Stage.PANEL
     application.save()
     submitted(application, member, SKILLS, "yes")
@@ -39,7 +40,7 @@ def test_the_debrief_opening_sends_the_debriefs_email(application, member, teamm
 
 
 def test_booking_the_panel_sends_the_panels_email(application, member, teammate, recruiter):
-    on(Stage.PANEL, recruiter)
+    news_on(Stage.PANEL, recruiter)
     nine_to_five(member, teammate)
     panel = team_fit_panel(application, [member, teammate], recruiter)
     [option, *_] = booking.find_options(panel, MONDAY, MONDAY + timedelta(days=1))

@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from hiring.models import CandidateEmail, EmailTemplate
-from hiring.outreach import editing, messages
+from hiring.outreach import messages
 from hiring.pipeline import applications
 from tests.factories import Stage
+from tests.outreach.test_moves_by_booking_and_debrief import news_on
 
 Kind = EmailTemplate.Kind
 Status = CandidateEmail.Status
@@ -20,15 +21,7 @@ Status = CandidateEmail.Status
 def news(recruiter):
     """The organisation's messages on a move to the screen and to the panel."""
     for stage in (Stage.APPLIED, Stage.SCREEN, Stage.PANEL):
-        editing.save(
-            None,
-            Kind.MESSAGE,
-            recruiter,
-            name=f"On {stage}",
-            subject=f"News: {stage}",
-            body="Hello {first_name}.",
-            send_on_stage=stage,
-        )
+        news_on(stage, recruiter)
 
 
 def sent_or_to_go(application):
