@@ -80,18 +80,22 @@ def test_the_overdue_csv_names_the_interviewer_in_its_header(client, leadership)
     assert response.content.decode("utf-8-sig").splitlines()[0] == "Interviewer,Overdue scorecards"
 
 
+def interviewing(panel, start, person):
+    """`person` interviews for an hour from `start`, in a session of `panel`."""
+    session = InterviewSession.objects.create(
+        panel=panel, focus="skills", start=start, end=start + timedelta(hours=1)
+    )
+    SessionInterviewer.objects.create(
+        session=session, user=person, start=session.start, end=session.end
+    )
+
+
 def test_the_load_csv_says_over_cap_in_the_readers_language(client, leadership, team):
     application = ApplicationFactory(opening=OpeningFactory(team=team))
     panel = Panel.objects.create(application=application, created_by=leadership)
     start = timezone.now() - timedelta(days=3)
     for name, cap in [("Over", 0), ("Under", 5)]:
-        session = InterviewSession.objects.create(
-            panel=panel, focus="skills", start=start, end=start + timedelta(hours=1)
-        )
-        person = UserFactory(display_name=name, weekly_interview_cap=cap)
-        SessionInterviewer.objects.create(
-            session=session, user=person, start=session.start, end=session.end
-        )
+        interviewing(panel, start, UserFactory(display_name=name, weekly_interview_cap=cap))
     leadership.language = "de"
     leadership.save(update_fields=["language"])
     client.force_login(leadership)
@@ -125,13 +129,7 @@ def test_the_load_csv_names_the_zone_its_weeks_start_in(client, leadership, team
     panel = Panel.objects.create(application=application, created_by=leadership)
     sunday = timezone.localdate() - timedelta(days=timezone.localdate().weekday() + 8)
     start = datetime.combine(sunday, time(20), tzinfo=UTC)
-    session = InterviewSession.objects.create(
-        panel=panel, focus="skills", start=start, end=start + timedelta(hours=1)
-    )
-    person = UserFactory(display_name="Nia")
-    SessionInterviewer.objects.create(
-        session=session, user=person, start=session.start, end=session.end
-    )
+    interviewing(panel, start, UserFactory(display_name="Nia"))
     leadership.time_zone = "Asia/Singapore"
     leadership.save(update_fields=["time_zone"])
     client.force_login(leadership)
