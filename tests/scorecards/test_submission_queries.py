@@ -16,11 +16,12 @@ from tests.factories import SKILLS, TEAM_FIT, ApplicationFactory, UserFactory, c
 # the feedback's criteria; the feedback and its application, read once and locked, the draft,
 # made here with none of its ratings to read, and their writes; the submission and its audit
 # event; whether anyone still writes; as the write ends, what they changed: the application's
-# page (its team and stage read back by the same statement), its team, the reports' day), 23
+# page (its team and stage read back by the same statement), its team, the reports' day), 25
 # for the last one, which opens the debrief and moves the application (the opening's audit
-# event inserted with the move's). Plus one spare.
+# event inserted with the move's; the automatic emails an earlier move queued taken back, and
+# the template chosen for the debrief read). Plus one spare.
 WAITING_MAX_QUERIES = 17
-OPENING_MAX_QUERIES = 24
+OPENING_MAX_QUERIES = 26
 
 
 def panel(team, size, criteria):
