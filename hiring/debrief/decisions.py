@@ -346,6 +346,8 @@ def withdraw_decision(record, by, reason):
     record.delete()
     if reopens_hold:
         application.move_through([Stage.DEBRIEF], by, events=[withdrawn])
+        # The hold's stage email still in its undo delay does not go; nor, so, the debrief's.
+        automation.after_move(application, Stage.DECIDED)
     else:
         withdrawn.save()
     return application

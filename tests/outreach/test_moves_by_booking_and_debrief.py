@@ -49,3 +49,25 @@ def test_booking_the_panel_sends_the_panels_email(application, member, teammate,
 
     email = CandidateEmail.objects.get(kind=Kind.MESSAGE)
     assert (email.subject, email.status) == ("News: panel", CandidateEmail.Status.SCHEDULED)
+
+
+def test_a_hold_taken_back_within_the_undo_delay_sends_nothing(
+    application, member, teammate, recruiter
+):
+    """The hold moved it to Decided and queued that stage's email; taken back, the application
+    is at the debrief again, as the candidate last heard."""
+    news_on(Stage.DECIDED, recruiter)
+    application.stage = Stage.PANEL
+    application.save()
+    submitted(application, member, SKILLS, "yes")
+    submitted(application, teammate, TEAM_FIT, "yes")
+    decisions.maybe_open_debrief(application, member)
+    record = decisions.record_decision(application, member, "hold", "Budget.")
+    decisions.confirm_decision(record, teammate)
+    assert CandidateEmail.objects.get().status == CandidateEmail.Status.SCHEDULED
+
+    decisions.withdraw_decision(record, member, "The budget came through.")
+
+    assert [email.status for email in CandidateEmail.objects.all()] == [
+        CandidateEmail.Status.CANCELLED
+    ]
