@@ -26,12 +26,17 @@ def news_on(stage, recruiter):
     )
 
 
-def test_the_debrief_opening_sends_the_debriefs_email(application, member, teammate, recruiter):
-    news_on(Stage.DEBRIEF, recruiter)
+def scored_by_the_panel(application, member, teammate):
+    """At the panel, both scorecards submitted: the debrief may open."""
     application.stage = Stage.PANEL
     application.save()
     submitted(application, member, SKILLS, "yes")
     submitted(application, teammate, TEAM_FIT, "yes")
+
+
+def test_the_debrief_opening_sends_the_debriefs_email(application, member, teammate, recruiter):
+    news_on(Stage.DEBRIEF, recruiter)
+    scored_by_the_panel(application, member, teammate)
 
     decisions.maybe_open_debrief(application, member)
 
@@ -57,10 +62,7 @@ def test_a_hold_taken_back_within_the_undo_delay_sends_nothing(
     """The hold moved it to Decided and queued that stage's email; taken back, the application
     is at the debrief again, as the candidate last heard."""
     news_on(Stage.DECIDED, recruiter)
-    application.stage = Stage.PANEL
-    application.save()
-    submitted(application, member, SKILLS, "yes")
-    submitted(application, teammate, TEAM_FIT, "yes")
+    scored_by_the_panel(application, member, teammate)
     decisions.maybe_open_debrief(application, member)
     record = decisions.record_decision(application, member, "hold", "Budget.")
     decisions.confirm_decision(record, teammate)
