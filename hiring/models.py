@@ -1289,6 +1289,11 @@ class EmailTemplate(models.Model):
 
 
 class CandidateEmailQuerySet(models.QuerySet):
+    def unsent(self):
+        """Still to go: awaiting a recruiter, or scheduled and not sent yet."""
+        Status = CandidateEmail.Status
+        return self.filter(status__in=[Status.AWAITING_CONFIRMATION, Status.SCHEDULED])
+
     def due(self, now=None):
         return self.filter(
             status=CandidateEmail.Status.SCHEDULED, send_after__lte=now or timezone.now()

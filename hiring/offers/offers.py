@@ -15,7 +15,6 @@ from ..access import runs_pipeline
 from ..models import (
     Application,
     AuditEvent,
-    CandidateEmail,
     Decision,
     EmailTemplate,
     LinkError,
@@ -274,10 +273,7 @@ def undo_sending(email, by):
 def _emails_to_go(application):
     """The application's offer emails still in their undo delay (one live offer at a time, so
     they are its live offer's)."""
-    return application.emails.filter(
-        kind=EmailTemplate.Kind.OFFER,
-        status__in=[CandidateEmail.Status.SCHEDULED, CandidateEmail.Status.AWAITING_CONFIRMATION],
-    )
+    return application.emails.unsent().filter(kind=EmailTemplate.Kind.OFFER)
 
 
 def offer_for_link(token):

@@ -194,9 +194,7 @@ def cancel(email):
 
 def cancel_unsent(emails):
     """Undo those of `emails` not sent yet, in one statement; how many."""
-    return emails.filter(status__in=[Status.AWAITING_CONFIRMATION, Status.SCHEDULED]).update(
-        status=Status.CANCELLED, cancelled_at=timezone.now()
-    )
+    return emails.unsent().update(status=Status.CANCELLED, cancelled_at=timezone.now())
 
 
 def confirm(email, delay=None):

@@ -11,7 +11,6 @@ from ..accounts.middleware import browser_language
 from ..models import (
     Application,
     AuditEvent,
-    CandidateEmail,
     EmailTemplate,
     InterviewSession,
     Offer,
@@ -49,8 +48,6 @@ REJECTIONS = [
     EmailTemplate.Kind.REJECTED_AFTER_SCREEN,
     EmailTemplate.Kind.REJECTED_AFTER_INTERVIEWS,
 ]
-# An email still to go: awaiting a recruiter, or within its undo delay.
-WAITING = [CandidateEmail.Status.AWAITING_CONFIRMATION, CandidateEmail.Status.SCHEDULED]
 
 
 def shown_stage(application, offer):
@@ -65,7 +62,7 @@ def shown_stage(application, offer):
 
 
 def _rejection_waits(application):
-    return application.emails.filter(kind__in=REJECTIONS, status__in=WAITING).exists()
+    return application.emails.unsent().filter(kind__in=REJECTIONS).exists()
 
 
 def where(application, offer):
@@ -122,7 +119,7 @@ def withdraw(application, tell_recruiters=True):
         raise ValidationError(why_closed(application))
     # A rejection they were not told of yet is not told now: they withdraw, and the email
     # saying no, moot, never goes. One gone meanwhile has told them.
-    for email in application.emails.filter(kind__in=REJECTIONS, status__in=WAITING):
+    for email in application.emails.unsent().filter(kind__in=REJECTIONS):
         if not messages.cancel(email):
             raise ValidationError(why_closed(application))
     AuditEvent.record(

@@ -47,6 +47,7 @@ from ..models import (
     Proposal,
     unsign,
 )
+from ..outreach import messages
 from ..portal import status
 from ..scheduling import booking
 from ..tasks import send_session_invites
@@ -368,10 +369,7 @@ def _drop_import_rows(imports, candidate):
 
 def _cancel_unsent_emails(ids):
     """Emails still to go to them (a withdrawal's, or one awaiting a recruiter) never go."""
-    CandidateEmail.objects.filter(
-        application__candidate__in=ids,
-        status__in=[CandidateEmail.Status.AWAITING_CONFIRMATION, CandidateEmail.Status.SCHEDULED],
-    ).update(status=CandidateEmail.Status.CANCELLED, cancelled_at=timezone.now())
+    messages.cancel_unsent(CandidateEmail.objects.filter(application__candidate__in=ids))
 
 
 def _blank_audit_details(events):
