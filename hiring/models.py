@@ -1399,6 +1399,21 @@ class Offer(models.Model):
     def get_absolute_url(self):
         return reverse("offer_answer", args=[signing.dumps(self.pk, salt=self.SALT)])
 
+    @property
+    def has_lapsed(self):
+        """Sent and past its expiry: expired already, before beat's job marks it so
+        (offers.expire_due, every few minutes)."""
+        return self.status == self.Status.SENT and self.expires_at <= timezone.now()
+
+    @property
+    def shown_status(self):
+        return self.Status.EXPIRED if self.has_lapsed else self.Status(self.status)
+
+    @property
+    def is_live(self):
+        """Counts as the application's one live offer (a lapsed one no longer does)."""
+        return self.status in self.LIVE and not self.has_lapsed
+
 
 class CandidateImport(models.Model):
     """A CSV of candidates checked row by row, then imported in a worker, all or nothing."""

@@ -54,7 +54,7 @@ def can_prepare(application, offers):
     """Whether a new offer may be prepared now: the team decided hire, no offer is live, and
     the application waits for an offer or was closed by the candidate declining the last one
     (a revised offer reopens it)."""
-    live = any(offer.status in Offer.LIVE for offer in offers)
+    live = any(offer.is_live for offer in offers)
     return not live and (hire_decided(application) or reopens(application, offers))
 
 
@@ -146,7 +146,10 @@ def prepare(application, by, *, title, start_date, terms, expires_at):
         with transaction.atomic():
             application = _lock(application)
             earlier = list(application.offers.all())
-            if any(offer.status in Offer.LIVE for offer in earlier):
+            for offer in earlier:
+                if offer.has_lapsed:  # its expiry is recorded before a new one may start
+                    _expire(offer)
+            if any(offer.is_live for offer in earlier):
                 raise ValidationError(_("This application already has an offer."))
             if reopens(application, earlier):
                 application.move_to(Stage.OFFER, by)
@@ -243,9 +246,9 @@ def withdraw(offer, by):
     """Take back a draft or a sent offer; the application stays at Offer for a new one. Its
     email, if still in its undo delay, does not go out: its link would only say "withdrawn"."""
     offer = _lock_offer(offer)
-    if offer.status not in (Status.DRAFT, Status.SENT):
+    if offer.shown_status not in (Status.DRAFT, Status.SENT):
         raise ValidationError(
-            _("This offer is %(status)s.") % {"status": offer.get_status_display().lower()}
+            _("This offer is %(status)s.") % {"status": offer.shown_status.label.lower()}
         )
     offer.status = Status.WITHDRAWN
     offer.save(update_fields=["status"])
@@ -304,9 +307,7 @@ def check_answerable(offer):
         raise LinkError(_("You already accepted this offer. Welcome aboard!"))
     if offer.status == Status.DECLINED:
         raise LinkError(_("You already declined this offer."))
-    if offer.status == Status.EXPIRED or (
-        offer.status == Status.SENT and offer.expires_at <= timezone.now()
-    ):
+    if offer.shown_status == Status.EXPIRED:
         expired = messages.shown_to(offer.application.candidate, offer.expires_at)
         raise LinkError(
             _("This offer expired on %(date)s. Write to the recruiter who contacted you.")
@@ -371,8 +372,12 @@ def expire_due(now=None):
             offer = _lock_offer(offer)
             if offer.status != Status.SENT:  # answered or withdrawn meanwhile
                 continue
-            offer.status = Status.EXPIRED
-            offer.save(update_fields=["status"])
-            _audit(offer, None)
+            _expire(offer)
             expired += 1
     return expired
+
+
+def _expire(offer):
+    offer.status = Status.EXPIRED
+    offer.save(update_fields=["status"])
+    _audit(offer, None)

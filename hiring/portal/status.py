@@ -40,7 +40,10 @@ FINAL = [Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN]
 
 
 def sent_offer(application):
-    return application.offers.filter(status=Offer.Status.SENT).first()
+    """The offer waiting for their answer: sent, and not past its expiry."""
+    return application.offers.filter(
+        status=Offer.Status.SENT, expires_at__gt=timezone.now()
+    ).first()
 
 
 # The emails that tell a candidate they are not moving forward.

@@ -226,6 +226,19 @@ def test_the_application_page_offers_to_prepare_to_who_runs_the_pipeline(
     assert "Prepare offer" not in page
 
 
+def test_a_sent_offer_past_its_expiry_shows_expired_before_the_task_runs(
+    client, sent, application, recruiter
+):
+    Offer.objects.filter(pk=sent.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    client.force_login(recruiter)
+
+    offers_section = client.get(application.get_absolute_url()).text.split('id="offers"')[1]
+
+    assert ">Expired</span>" in offers_section
+    assert "Withdraw…" not in offers_section
+    assert "Prepare offer" in offers_section
+
+
 def test_no_offer_section_before_a_decision_to_hire(client, team, recruiter):
     application = ApplicationFactory(opening__team=team, stage=Stage.PANEL)
     client.force_login(recruiter)

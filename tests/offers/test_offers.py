@@ -376,6 +376,28 @@ def test_the_task_expires_sent_offers_past_their_expiry(sent, application, recru
     assert offers.prepare(fresh(application), recruiter, **offer_fields()).status == Status.DRAFT
 
 
+def test_a_sent_offer_past_its_expiry_makes_way_for_a_new_one_before_the_task_runs(
+    sent, application, recruiter
+):
+    Offer.objects.filter(pk=sent.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert offers.can_prepare(fresh(application), list(application.offers.all()))
+    revised = offers.prepare(fresh(application), recruiter, **offer_fields())
+
+    assert revised.status == Status.DRAFT
+    assert Offer.objects.get(pk=sent.pk).status == Status.EXPIRED  # recorded first
+    assert offer_events(application)[-2:] == [(None, "Expired"), (recruiter.pk, "Draft")]
+    assert expire_offers() == 0
+
+
+def test_a_sent_offer_past_its_expiry_is_not_withdrawn(sent, recruiter):
+    Offer.objects.filter(pk=sent.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    with pytest.raises(ValidationError, match="This offer is expired"):
+        offers.withdraw(Offer.objects.get(pk=sent.pk), recruiter)
+    assert Offer.objects.get(pk=sent.pk).status == Status.SENT  # the task expires it
+
+
 def test_the_task_leaves_drafts_and_offers_still_open(draft, application):
     Offer.objects.filter(pk=draft.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
 

@@ -126,6 +126,12 @@ def test_a_sent_offer_shows_as_an_offer_with_its_link(
     assert "Read and answer your offer" in page
     assert "/offer/" in page
 
+    # Past its expiry, before the task marks it so, its link is no longer offered.
+    Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    page = client.get(url("candidate_status", application)).text
+    assert "<h1>Offer</h1>" not in page
+    assert "/offer/" not in page
+
 
 def test_upcoming_interviews_show_in_their_zone_named(client, application, member):
     panel = team_fit_panel(application, [member], member)
