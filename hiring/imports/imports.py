@@ -5,7 +5,7 @@ import csv
 import io
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.conf import settings
@@ -72,10 +72,12 @@ NOT_CSV = gettext_lazy(
 
 @dataclass
 class Table:
-    """A file's candidate rows, [{"line": n, "values": {...}}], and the columns left out."""
+    """A file's candidate rows, [{"line": n, "values": {...}}], the columns left out, and
+    those read only where an earlier column of the same kind is empty (a second email, say)."""
 
     rows: list
     ignored: list
+    fallbacks: list = field(default_factory=list)
 
 
 def read_csv(data):
@@ -120,8 +122,14 @@ def read_csv(data):
         _columns([])  # says which column is missing
     if not rows:
         raise ValidationError(_("This file has a header row but no candidates."))
-    ignored = [h.strip() for h, c in zip(headers, columns, strict=True) if not c]
-    return Table(rows, [header for header in ignored if header])
+    ignored, fallbacks, read = [], [], set()
+    for header, column in zip(headers, columns, strict=True):
+        if column is None:
+            ignored.append(header.strip())
+        elif column in read and column != "links":  # every link column is read in full
+            fallbacks.append(header.strip())
+        read.add(column)
+    return Table(rows, [header for header in ignored if header], fallbacks)
 
 
 def _records(text, delimiter):

@@ -32,6 +32,8 @@ def import_new(request, opening_id):
         else:
             if form.table.ignored:
                 messages.info(request, _left_out(form.table.ignored))
+            if form.table.fallbacks:
+                messages.info(request, _read_as_fallbacks(form.table.fallbacks))
             return redirect("import_detail", candidate_import.pk)
     return render(
         request,
@@ -86,10 +88,21 @@ COLUMNS_NAMED = 20
 
 
 def _left_out(columns):
+    named = _named(columns)
+    return _("Columns left out: %(columns)s.") % {"columns": named}
+
+
+def _read_as_fallbacks(columns):
+    return _("Read only where an earlier column of the same kind is empty: %(columns)s.") % {
+        "columns": _named(columns)
+    }
+
+
+def _named(columns):
     named = ", ".join(columns[:COLUMNS_NAMED])
     if len(columns) <= COLUMNS_NAMED:
-        return _("Columns left out: %(columns)s.") % {"columns": named}
-    return _("Columns left out: %(columns)s and %(more)s more.") % {
+        return named
+    return _("%(columns)s and %(more)s more") % {
         "columns": named,
         "more": len(columns) - COLUMNS_NAMED,
     }

@@ -189,6 +189,20 @@ def test_the_opening_links_to_the_import_for_those_who_run_its_pipeline(
     assert url not in client.get(opening.get_absolute_url()).content.decode()
 
 
+def test_the_preview_says_which_columns_are_read_only_where_an_earlier_one_is_empty(
+    client, member, opening
+):
+    client.force_login(member)
+    upload(client, opening, "Name,Email,Personal Email\nAda,ada@work.example,ada@home.example\n")
+
+    page = client.get(reverse("import_detail", args=[CandidateImport.objects.get().pk]))
+
+    assert (
+        "Read only where an earlier column of the same kind is empty: Personal Email."
+        in page.content.decode()
+    )
+
+
 def test_a_file_of_many_columns_left_out_names_twenty_and_counts_the_rest(client, member, opening):
     """A header of 100,000 columns came back whole in the message: 700 KB."""
     extra = [f"Extra {number}" for number in range(1000)]

@@ -27,6 +27,22 @@ def test_it_reads_a_lever_export_and_lists_the_columns_left_out():
     }
     assert table.rows[1]["values"]["phone"] == ""
     assert table.ignored == ["Stage", "Owner"]
+    assert table.fallbacks == []
+
+
+def test_a_second_column_of_the_same_kind_is_read_where_the_first_is_empty_and_listed():
+    table = read_csv(
+        b"Name,Email,Personal Email,LinkedIn,GitHub\n"
+        b"Ada,ada@work.example,ada@home.example,https://in.example/ada,https://gh.example/ada\n"
+        b"Bo,,bo@home.example,,\n"
+    )
+
+    assert [row["values"]["email"] for row in table.rows] == [
+        "ada@work.example",
+        "bo@home.example",
+    ]
+    assert table.rows[0]["values"]["links"] == "https://in.example/ada\nhttps://gh.example/ada"
+    assert table.fallbacks == ["Personal Email"]  # the links columns are all read
 
 
 def test_it_joins_first_and_last_names_as_greenhouse_exports_them():
