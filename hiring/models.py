@@ -1685,6 +1685,10 @@ class CandidateWindow(models.Model):
 
 
 class DecisionQuerySet(models.QuerySet):
+    def in_force(self):
+        """Following the rule's recommendation, or confirmed by a second member (is_effective)."""
+        return self.filter(Q(outcome=F("recommendation")) | Q(confirmed_at__isnull=False))
+
     def to_confirm_by(self, user, teams):
         """Decisions departing from the recommendation that wait for `user`, a teammate of the
         member who recorded them: `teams`, the ids of the teams `user` is a member of

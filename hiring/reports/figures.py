@@ -144,10 +144,15 @@ def application_parts(applications):
             by_day[team, day].durations[to_stage, _tenths(left_at - at)] += 1
         if to_stage == Stage.HIRED:
             by_day[team, day].durations[TO_HIRE, _tenths(at - created)] += 1
-    decisions = Decision.objects.filter(application__in=ids).order_by("pk")
-    for pk, recorded_at in decisions.values_list("application", "recorded_at"):
+    # Decided when the decision took effect: one awaiting a second member's confirmation may
+    # yet be taken back.
+    decisions = Decision.objects.filter(application__in=ids).in_force().order_by("pk")
+    for pk, recorded_at, confirmed_at in decisions.values_list(
+        "application", "recorded_at", "confirmed_at"
+    ):
         team, day, created, *_ = found[pk]
-        by_day[team, day].durations[TO_DECISION, _tenths(recorded_at - created)] += 1
+        decided_at = confirmed_at or recorded_at
+        by_day[team, day].durations[TO_DECISION, _tenths(decided_at - created)] += 1
 
     for pk, (team, day, _created, stage, _debrief) in found.items():
         stages = stages_reached[pk] | {stage}

@@ -24,6 +24,7 @@ from hypothesis.stateful import (
 from hiring.debrief import decisions
 from hiring.models import (
     Application,
+    Decision,
     FiguresOutdated,
     InterviewSession,
     Membership,
@@ -56,7 +57,7 @@ def refused():
 
 class ChangesMachine(RuleBasedStateMachine):
     """Two teams of three; applications created over three weeks, moved, scored, amended,
-    excused, decided, interviewed, rescheduled and cancelled in any order."""
+    excused, decided, confirmed, interviewed, rescheduled and cancelled in any order."""
 
     applications = Bundle("applications")
 
@@ -177,6 +178,14 @@ class ChangesMachine(RuleBasedStateMachine):
         application, people = self._application(pk)
         with refused():  # not open yet, decided already, or theirs to wait for
             decisions.record_decision(application, people[person], outcome, rationale="Because")
+
+    @rule(pk=applications, person=st.integers(0, 2))
+    def confirm(self, pk, person):
+        """A decision departing from the recommendation takes effect once confirmed."""
+        waiting = Decision.objects.filter(application=pk, confirmed_at=None).first()
+        if waiting is not None:
+            with refused():  # it follows the recommendation, or it is theirs
+                decisions.confirm_decision(waiting, self._application(pk)[1][person])
 
     @rule(pk=applications, days=st.integers(-3, 10))
     def book(self, pk, days):

@@ -89,6 +89,30 @@ def test_time_to_decision_is_the_median_over_decided_applications(client, leader
     assert "Median time to decision: <strong>5.0 days</strong> over 3 decisions" in response.text
 
 
+def test_time_to_decision_runs_to_the_confirmation_of_a_decision_that_needs_one(
+    client, leadership, member, teammate, team
+):
+    opening = OpeningFactory(team=team)
+    now = timezone.now()
+    departing = {"outcome": "hire", "recommendation": "no_hire", "recorded_by": member}
+    waiting = ApplicationFactory(opening=opening, created_at=now - timedelta(days=9))
+    Decision.objects.create(application=waiting, recorded_at=now, **departing)
+    confirmed = ApplicationFactory(opening=opening, created_at=now - timedelta(days=4))
+    Decision.objects.create(
+        application=confirmed,
+        recorded_at=now - timedelta(days=3),
+        confirmed_by=teammate,
+        confirmed_at=now,
+        **departing,
+    )
+    client.force_login(leadership)
+
+    response = client.get("/reports/")
+
+    # The one waiting for a second member is not decided yet; the other took four days.
+    assert response.context["to_decision"] == {"median_days": 4.0, "decisions": 1}
+
+
 def test_time_to_hire_runs_from_the_application_to_the_accepted_offer(client, leadership, team):
     opening = OpeningFactory(team=team)
     for days_each in (3, 5, 10):  # applied 5 steps ago, hired 1 step ago: 12, 20 and 40 days
