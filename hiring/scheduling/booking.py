@@ -23,6 +23,7 @@ from ..models import (
     EmailTemplate,
     InterviewSession,
     LinkError,
+    Membership,
     Panel,
     PoolMember,
     Proposal,
@@ -437,11 +438,11 @@ def book(panel, payload, by, locked=False):
             if not locked:
                 panel = _lock_panel(panel.pk)
             application = _lock_application(panel.pk)
-            # Each seat with its person, in one query: who scores the session.
-            seats = SessionInterviewer.objects.select_related("user")
+            # Each seat with its person, in one query: who scores the session, and who can
+            # still come to it.
             sessions = list(
                 panel.sessions.filter(cancelled_at=None).prefetch_related(
-                    Prefetch("interviewers", queryset=seats)
+                    Prefetch("interviewers", queryset=_seats_with_membership())
                 )
             )
             entries = {entry["session"]: entry for entry in payload["sessions"]}
@@ -450,7 +451,8 @@ def book(panel, payload, by, locked=False):
             ):
                 return []
             if not any(s.start for s in sessions):
-                _check_everyone_can_come(sessions)
+                seats = (seat for session in sessions for seat in session.interviewers.all())
+                _check_everyone_can_come(seats, application.opening.team)
             if not _still_free(panel, sessions, payload, locked=True):
                 raise SlotTaken
             placed, scorers = [], []
@@ -553,19 +555,51 @@ def _lock_application(panel_id):
     )
 
 
-def _check_everyone_can_come(sessions):
-    """A first booking invites everyone seated: refused while one of them has left (their
-    account deactivated), until the panel is edited without them."""
-    for session in sessions:
-        for seat in session.interviewers.all():
-            if not seat.user.is_active:
-                raise ValidationError(
-                    gettext(
-                        "%(person)s's account was deactivated: edit the panel to choose "
-                        "someone else before booking it."
-                    )
-                    % {"person": seat.user}
+def _seats_with_membership():
+    """Seats with their person and `in_team`: whether that person is still a member of the
+    panel's team (they may have left it, or been removed, since the panel was built)."""
+    members = Membership.objects.filter(
+        team=OuterRef("session__panel__application__opening__team"), user=OuterRef("user")
+    )
+    return SessionInterviewer.objects.select_related("user").annotate(in_team=Exists(members))
+
+
+def _check_everyone_can_come(seats, team):
+    """A first booking invites everyone seated (`seats`, of _seats_with_membership()): refused
+    while one of them can no longer come, their account deactivated or out of `team`, until the
+    panel is edited without them."""
+    for seat in seats:
+        if not seat.user.is_active:
+            raise ValidationError(
+                gettext(
+                    "%(person)s's account was deactivated: edit the panel to choose someone "
+                    "else before booking it."
                 )
+                % {"person": seat.user}
+            )
+        if not seat.in_team:
+            raise ValidationError(
+                gettext(
+                    "%(person)s is no longer in %(team)s: edit the panel to choose someone "
+                    "else before booking it."
+                )
+                % {"person": seat.user, "team": team}
+            )
+
+
+def check_everyone_can_come(panel):
+    """_check_everyone_can_come() for a panel not booked yet, in one query: the times offered
+    to the candidate would be refused too. A booked panel is moved as it stands."""
+    booked = InterviewSession.objects.filter(HOLDS_TIME, panel=panel)
+    seats = list(
+        _seats_with_membership()
+        .filter(session__panel=panel, session__cancelled_at=None)
+        .exclude(Exists(booked))
+        .select_related("session__panel__application__opening__team")
+        .order_by("pk")
+    )
+    if seats:
+        _check_everyone_can_come(seats, seats[0].session.panel.application.opening.team)
 
 
 def _holds(session, entry):
@@ -724,6 +758,8 @@ def offer_to_candidate(panel, payloads, by):
         raise ValidationError(gettext("Choose at least one option to offer."))
     # Under the panel's lock, so its created_at orders it among the panel's bookings.
     _lock_panel(panel.pk)
+    # The candidate's pick would be refused.
+    check_everyone_can_come(panel)
     # Each option places this panel's open sessions: one found for another panel (or before
     # this one changed) would send the candidate a link that cannot book.
     open_ids = set(panel.sessions.filter(cancelled_at=None).values_list("pk", flat=True))
@@ -821,16 +857,22 @@ def _check_current(offer):
         raise LinkError(
             gettext("This link was replaced by a newer one. Use the latest one we sent you.")
         )
+    changed = LinkError(
+        gettext(
+            "The team changed your interviews since this link was sent. "
+            "They will send you new times."
+        )
+    )
+    # Someone seated left since: the team edits the panel, then offers again.
+    try:
+        check_everyone_can_come(offer.panel)
+    except ValidationError as error:
+        raise changed from error
     # An edit replaces the panel's sessions (edit_panel): the options name the old ones.
     open_sessions = set(offer.panel.sessions.filter(cancelled_at=None).values_list("pk", flat=True))
     for option in offer.options:
         if {entry["session"] for entry in option["sessions"]} != open_sessions:
-            raise LinkError(
-                gettext(
-                    "The team changed your interviews since this link was sent. "
-                    "They will send you new times."
-                )
-            )
+            raise changed
     # Sessions keep no booking time; the audit trail's booking events say when.
     booked_since = AuditEvent.objects.filter(
         application=offer.panel.application_id,

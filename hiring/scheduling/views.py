@@ -170,6 +170,9 @@ def _render_panel(request, application, status=200, **context):
         sessions = list(panel.sessions.prefetch_related("interviewers__user"))
         context["sessions"] = sessions
         context["booked"] = any(session.is_booked for session in sessions)
+        # Said beside the sessions, which the form to edit them replaces.
+        if not (context["booked"] or context.get("editing") or "cannot_come" in context):
+            context["cannot_come"] = _cannot_come(panel)
         context["offers"] = booking.offers_made(panel)
         context["windows"] = panel.candidate_windows.all()
     context.update(application=application, panel=panel, team=team)
@@ -177,6 +180,15 @@ def _render_panel(request, application, status=200, **context):
     if request.htmx and "formset" in context:
         template += "#sessions_form"
     return render(request, template, context, status=status)
+
+
+def _cannot_come(panel):
+    """Why the panel can't be booked as it stands (someone seated left), or None."""
+    try:
+        booking.check_everyone_can_come(panel)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
 
 
 def _sessions_posted(request, team):
@@ -322,6 +334,10 @@ def panel_times(request, application_id):
     form = FindTimesForm(request.GET)
     if not form.is_valid():
         return _render_panel(request, application, status=400, find_form=form)
+    # Times that could not be booked are not offered: the page says who to replace.
+    cannot_come = _cannot_come(panel)
+    if cannot_come:
+        return _render_panel(request, application, find_form=form, cannot_come=cannot_come)
     # From the start of the day in the viewer's zone, as they read the date they chose.
     start = datetime.combine(
         form.cleaned_data["start"], datetime.min.time(), tzinfo=timezone.get_current_timezone()
@@ -349,7 +365,12 @@ def panel_times(request, application_id):
         ]
     explanation = None if options else booking.explain(panel, start, end, windows)
     return _render_panel(
-        request, application, find_form=form, options=options, explanation=explanation
+        request,
+        application,
+        find_form=form,
+        options=options,
+        explanation=explanation,
+        cannot_come=None,
     )
 
 
