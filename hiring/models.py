@@ -30,9 +30,11 @@ def new_uid():
     return f"{uuid.uuid4()}@teamfit"
 
 
-# Control characters and the line and paragraph separators: none belongs in a name, a phone
-# number or a mail header.
-NOT_ON_ONE_LINE = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
+# Control characters, the line and paragraph separators, and the bidirectional embeddings,
+# overrides and isolates (which turn the rest of a line around: "Bob \u202egnp.exe moved to
+# Screen" reads "Bob neercS ot devom exe.png"): none belongs in a name, a phone number or a
+# mail header.
+NOT_ON_ONE_LINE = r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 
 
 def validate_single_line(value):

@@ -29,6 +29,11 @@ class OpeningForm(forms.ModelForm):
         model = Opening
         fields = ["title", "description", "status"]
 
+    def clean_title(self):
+        # The title goes into emails' subjects and sentences, calendar invites and menus.
+        validate_single_line(self.cleaned_data["title"])
+        return self.cleaned_data["title"]
+
 
 class NewOpeningForm(OpeningForm):
     template = forms.ModelChoiceField(
