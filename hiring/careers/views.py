@@ -1,9 +1,12 @@
 """The public careers page, its application form and privacy notice, and members' referrals."""
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -33,10 +36,28 @@ def careers_page(request):
     return render(request, "hiring/careers/careers.html", context)
 
 
+def with_open_opening(view):
+    """`view` with the open opening its URL names. For any other, a page saying it takes no
+    applications, pointing to those that do: a link shared while it was open, or a form sent
+    after it closed, finds its way on. A 404 all the same, which says nothing of an opening
+    that was never open."""
+
+    @functools.wraps(view)
+    def wrapper(request, opening_id):
+        try:
+            opening = get_open_opening(opening_id)
+        except Http404:
+            context = {"organisation": Organisation.current()}
+            return render(request, "hiring/careers/closed.html", context, status=404)
+        return view(request, opening)
+
+    return wrapper
+
+
 @never_cache
-def opening_page(request, opening_id):
+@with_open_opening
+def opening_page(request, opening):
     """An open opening and its application form, for anyone."""
-    opening = get_open_opening(opening_id)
     if request.method != "POST":
         return _render_opening(request, opening, ApplicationForm())
     form = ApplicationForm(request.POST, request.FILES)
@@ -89,9 +110,9 @@ def privacy(request):
 
 @never_cache
 @login_required
-def refer(request, opening_id):
+@with_open_opening
+def refer(request, opening):
     """Anyone of the organisation refers someone to an open opening; they consent later."""
-    opening = get_open_opening(opening_id)
     form = ReferralForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

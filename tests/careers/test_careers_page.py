@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from hiring.models import Opening, Organisation
+from hiring.models import Candidate, Opening, Organisation
 from tests.factories import OpeningFactory, TeamFactory
 
 
@@ -112,6 +112,21 @@ def test_every_visitor_gets_the_empty_form_in_their_own_language(
 def test_an_unknown_opening_is_not_found(client, db):
     assert client.get(reverse("careers_opening", args=[0])).status_code == 404
     assert client.get(reverse("careers_thanks", args=[0])).status_code == 404
+
+
+def test_a_closed_openings_link_and_a_form_sent_after_it_closed_point_to_the_open_ones(
+    client, send, opening
+):
+    opening.status = Opening.Status.CLOSED
+    opening.save()
+
+    for response in (client.get(reverse("careers_opening", args=[opening.pk])), send(opening)):
+        assert response.status_code == 404
+        text = response.content.decode()
+        assert "This opening is not open for applications" in text
+        assert f'href="{reverse("careers")}"' in text
+        assert opening.title not in text  # nor whether it was ever open
+    assert not Candidate.objects.exists()
 
 
 def test_the_privacy_notice_names_its_version_and_the_rights(client, organisation, settings):
