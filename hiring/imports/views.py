@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -49,7 +50,7 @@ def import_detail(request, import_id):
     """The checked rows before the import, its progress after: htmx asks for the progress
     alone every second until the import is over."""
     candidate_import = get_import_for_pipeline(request.user, import_id)
-    context = _context(candidate_import)
+    context = _context(candidate_import, request.GET)
     if request.htmx:
         return render(request, f"{TEMPLATE}#progress", context)
     return render(request, TEMPLATE, context)
@@ -68,19 +69,29 @@ def import_start(request, import_id):
     return redirect("import_detail", candidate_import.pk)
 
 
-def _context(candidate_import):
+def _context(candidate_import, query):
+    """The import, and in its preview a page of its rows (?page=), those with problems alone
+    if asked (?show=problems): a file of thousands of rows is read a page at a time."""
     Status = CandidateImport.Status
     rows = candidate_import.rows if candidate_import.status == Status.PREVIEW else []
     ready = len(imports.valid_rows(rows))
     rows = [{**row, "problems": imports.problems(row)} for row in rows]
+    problems_only = query.get("show") == "problems"
+    shown = [row for row in rows if row["problems"]] if problems_only else rows
     return {
         "candidate_import": candidate_import,
         "opening": candidate_import.opening,
-        "rows": rows,
+        "total": len(rows),
+        "page": Paginator(shown, PREVIEW_PAGE_ROWS).get_page(query.get("page")),
+        "problems_only": problems_only,
         "ready": ready,
         "left_out": len(rows) - ready,
         "working": candidate_import.status in (Status.QUEUED, Status.RUNNING),
     }
+
+
+# Rows a preview page shows: 5,000 rows made a page of 2 MB.
+PREVIEW_PAGE_ROWS = 100
 
 
 # Columns the message names: a file of 100,000 columns made a message of 700 KB.

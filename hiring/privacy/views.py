@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -97,7 +98,11 @@ def access_log(request):
     if candidate_id is not None:
         accesses = accesses.filter(candidate_id=candidate_id)
     page = Paginator(accesses, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "form": form, "candidate_id": candidate_id or ""}
+    context = {
+        "page": page,
+        "form": form,
+        "page_query": urlencode({"candidate": candidate_id or ""}),  # its pages keep the filter
+    }
     status = 200 if form.is_valid() else 400
     return render(request, "hiring/privacy/access_log.html", context, status=status)
 

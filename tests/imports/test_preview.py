@@ -231,3 +231,27 @@ def test_a_file_never_brings_another_teams_candidate_into_this_one(
     assert imported.candidate != luca
     assert imported.candidate.email == "luca@candidates.example"
     assert luca.applications.count() == 1
+
+
+def test_a_long_file_is_previewed_a_page_at_a_time_its_problems_on_their_own(
+    client, member, opening
+):
+    """5,000 rows made a preview page of 2 MB."""
+    people = [f"Person {number},person{number}@example.com" for number in range(250)]
+    people[180] = "Person 180,not an address"
+    client.force_login(member)
+    response = upload(client, opening, "Name,Email\n" + "\n".join(people) + "\n")
+
+    first = client.get(response["Location"])
+    text = first.content.decode()
+    assert text.count('<tr id="row-') == 100
+    assert "250 rows" in text
+    assert "249 ready to import" in text
+    assert "Page 1 of 3" in text
+    third = client.get(response["Location"], {"show": "all", "page": 3}).content.decode()
+    assert third.count('<tr id="row-') == 50
+    assert '<tr id="row-251">' in third
+
+    problems = client.get(response["Location"], {"show": "problems"})
+    assert re.findall(r'<tr id="row-(\d+)">', problems.content.decode()) == ["182"]
+    assert "Enter a valid email address." in row_html(problems, 182)

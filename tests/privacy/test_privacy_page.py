@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from hiring.models import AuditEvent, CandidateAccess, User
 from hiring.privacy import erasure, holds
+from hiring.privacy.views import ACCESS_LOG_PAGE_SIZE
 from tests.factories import ApplicationFactory, UserFactory, field_errors
 
 # The session and user, the candidate, its applications, one count per holding, the access
@@ -104,6 +105,18 @@ def test_the_organisation_admin_reads_the_access_log(signed_in, org_admin, recru
     filtered = client.get(reverse("access_log"), {"candidate": quinn.pk}).content.decode()
     assert "Quinn Rowe" in filtered
     assert "Ola Berg" not in filtered
+
+
+def test_the_access_logs_pages_keep_its_filter(signed_in, org_admin, recruiter, team):
+    quinn = ApplicationFactory(opening__team=team, candidate__name="Quinn Rowe").candidate
+    for _ in range(ACCESS_LOG_PAGE_SIZE + 1):
+        CandidateAccess.record(CandidateAccess.What.PRIVACY, recruiter, quinn)
+    client = signed_in(org_admin)
+
+    first = client.get(reverse("access_log"), {"candidate": quinn.pk}).content.decode()
+
+    assert "Page 1 of 2" in first
+    assert f'href="?candidate={quinn.pk}&amp;page=2">Older</a>' in first
 
 
 @pytest.mark.parametrize("fixture", ["member", "recruiter", "leadership"])
