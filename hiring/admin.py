@@ -56,6 +56,13 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [(None, {"fields": ["email", "display_name", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:  # a new account is named as it is made
+            return self.readonly_fields
+        # A name, a role and the active flag change on the Organisation page, a superuser's too:
+        # audited there, and an admin who leaves leaves no invitation waiting (accounts/people.py).
+        return ["display_name", "role", "is_active", *self.readonly_fields]
+
     def has_delete_permission(self, request, obj=None):
         # Deleting a person would silently remove them from their teams: deactivate instead.
         return False
@@ -122,6 +129,12 @@ class InvitationAdmin(ReadOnlyAdmin):
         "revoked_at",
     ]
     list_filter = ["role"]
+
+    def get_queryset(self, request):
+        # A team's invitations follow its own proposals, which the admin role does not read:
+        # it sees those to the organisation, as on the product's organisation page.
+        invitations = super().get_queryset(request)
+        return invitations if request.user.is_superuser else invitations.to_organisation()
 
 
 @admin.register(Notification)

@@ -2,6 +2,7 @@ import uuid
 import zoneinfo
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
@@ -34,12 +35,23 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_email(self, email):
         email = super().clean_email(email)
-        invitation = pending_invitation(self.request)
-        if invitation and email.lower() != invitation.email.lower():
+        # Only the sign-up is the invitation's: a password reset or an address added in a
+        # browser that opened one is for another account.
+        invitation = pending_invitation(self.request) if self._signs_up() else None
+        if invitation is None:
+            return email
+        if email.lower() != invitation.email.lower():
             raise ValidationError(
                 _("Sign up with the invited address, %(email)s.") % {"email": invitation.email}
             )
+        # The link proved the address is this visitor's: another account's claim to it, never
+        # verified (added by mistake, or a colleague's), no longer turns the sign-up away.
+        EmailAddress.objects.filter(email__iexact=email, verified=False, primary=False).delete()
         return email
+
+    def _signs_up(self):
+        match = getattr(self.request, "resolver_match", None)
+        return match is not None and match.url_name == "account_signup"
 
     def save_user(self, request, user, form, commit=True):
         # Named before the invitation is taken up: the team's trail says who joined.

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import freshness
-from ..models import Organisation, User
+from ..models import Organisation, User, validate_single_line
 from . import zones
 
 # Every zone of the menu, flat: (zone, label).
@@ -81,10 +81,17 @@ class TimeZoneField(forms.ChoiceField):
         return zones.listed_as(value) or value
 
 
+class DisplayNameField(forms.CharField):
+    """A person's name as their colleagues read it, in emails and calendars too: on one line,
+    so no name adds lines of its own to a message sent to others."""
+
+    default_validators = [validate_single_line]
+
+
 class SignupDetailsForm(forms.Form):
     """What allauth's sign-up form asks beyond email and password."""
 
-    display_name = forms.CharField(
+    display_name = DisplayNameField(
         label=gettext_lazy("Display name"),
         max_length=100,
         help_text=gettext_lazy("How your colleagues see you."),
@@ -121,6 +128,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "time_zone", "language"]
+        field_classes = {"display_name": DisplayNameField}
         labels = {"display_name": gettext_lazy("Display name")}
 
 
@@ -144,6 +152,7 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "role", "is_active"]
+        field_classes = {"display_name": DisplayNameField}
         labels = {
             "display_name": gettext_lazy("Display name"),
             "role": gettext_lazy("Role"),

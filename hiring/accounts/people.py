@@ -2,6 +2,8 @@
 account is active. Each change is audited; nobody changes their own role or deactivates
 themselves, so the organisation always keeps an admin who can act."""
 
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +42,8 @@ def change_person(person, by, *, display_name, role, is_active):
         changes.append("reactivated" if is_active else "deactivated")
         person.is_active = is_active
         person.save(update_fields=["is_active"])
+        if not is_active:
+            _end_sessions(person)
     if changes:
         AuditEvent.record(
             AuditEvent.Action.PERSON_CHANGED, by, None, details=f"{person}: {'; '.join(changes)}"
@@ -55,6 +59,18 @@ def _withdraw_admins_invitations(person, changes):
     now = timezone.now()
     if withdrawn := waiting.update(revoked_at=now):
         changes.append(f"{withdrawn} invitation(s) withdrawn")
+
+
+def _end_sessions(person):
+    """Sign someone deactivated out everywhere. Their sessions would only pause while they
+    are inactive, and come back, with whoever held them, once the admin reactivates them."""
+    live = Session.objects.filter(expire_date__gt=timezone.now())
+    theirs = [
+        session.pk
+        for session in live.iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(person.pk)
+    ]
+    Session.objects.filter(pk__in=theirs).delete()
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Invitations: signed, single-use links that bring a person into the organisation, with a
 role the admin chose or into a team that agreed to them."""
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +21,7 @@ def invite(email, invited_by, role=User.Role.MEMBER, team=None):
     else:
         Organisation.objects.select_for_update().get(pk=Organisation.current().pk)
     email = User.objects.normalize_email(email.strip())
-    if User.objects.filter(email__iexact=email).exists() and team is None:
+    if team is None and _has_account(email):
         raise ValidationError(_("%(email)s already has an account.") % {"email": email})
     check_not_invited(email, team)
     invitation = Invitation.objects.create(email=email, role=role, team=team, invited_by=invited_by)
@@ -28,6 +29,13 @@ def invite(email, invited_by, role=User.Role.MEMBER, team=None):
     if team is None:  # a team's invitation follows its proposal, audited there
         audit_invitation(invitation, invited_by, "sent")
     return invitation
+
+
+def _has_account(email):
+    """Whether an account signs in with `email`: its own, or another address it verified. An
+    invitation to one would be turned away at sign-up, the address being taken."""
+    verified = EmailAddress.objects.filter(email__iexact=email, verified=True)
+    return User.objects.filter(email__iexact=email).exists() or verified.exists()
 
 
 def audit_invitation(invitation, by, what):
