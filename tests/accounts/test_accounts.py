@@ -307,6 +307,10 @@ def test_an_account_email_is_written_in_its_recipients_language(
         member.email: "[Teamfit] E-Mail zum Zurücksetzen des Passworts",
         "nobody@example.com": "[Teamfit] Unbekanntes Konto",
     }
+    # Formal, as every German text of Teamfit (allauth's own German says "du").
+    for email in mailoutbox:
+        assert "Sie " in email.body
+        assert not re.search(r"\b(du|dich|dir|dein\w*)\b", email.body, re.IGNORECASE)
 
 
 def test_an_account_email_is_sent_once_however_often_its_task_runs(mailoutbox):
