@@ -126,12 +126,10 @@ def refer(request, opening):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            # Not whether they had applied already: that is theirs to tell.
             messages.success(
                 request,
-                _(
-                    "Thank you for referring %(name)s for %(opening)s. "
-                    "We wrote to them that their application was received."
-                )
+                _("Thank you for referring %(name)s for %(opening)s.")
                 % {"name": form.cleaned_data["name"], "opening": opening.title},
             )
             return redirect("careers")

@@ -45,6 +45,24 @@ def test_a_member_of_any_team_refers_someone(
     assert "Thank you for referring Noor Referred for Backend Engineer" in page
 
 
+def test_referring_someone_who_applied_already_says_the_same_and_no_more(
+    client, member, opening, django_capture_on_commit_callbacks, mailoutbox
+):
+    """No second email goes to them, so the message claims none; nor does it tell the
+    referrer that they applied."""
+    client.force_login(member)
+    refer(client, opening, django_capture_on_commit_callbacks)
+    mailoutbox.clear()
+
+    response = refer(client, opening, django_capture_on_commit_callbacks)
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Thank you for referring Noor Referred for Backend Engineer." in page
+    assert "We wrote to them" not in page
+    assert mailoutbox == []
+    assert Application.objects.count() == 1
+
+
 def test_a_referral_needs_no_resume_but_a_reason(
     client, member, opening, media, django_capture_on_commit_callbacks
 ):
