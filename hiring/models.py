@@ -1,6 +1,7 @@
 import contextlib
 import dataclasses
 import re
+import unicodedata
 import uuid
 import zoneinfo
 from datetime import timedelta
@@ -42,6 +43,9 @@ def validate_single_line(value):
         raise ValidationError(
             gettext("Write this on one line, without line breaks or control characters.")
         )
+    # Zero-width spaces and joiners alone: a name that shows as nothing.
+    if value and all(char.isspace() or unicodedata.category(char) == "Cf" for char in value):
+        raise ValidationError(gettext("Write this in characters one can see."))
 
 
 def single_line(text):

@@ -1,4 +1,4 @@
-"""A name that turns the rest of a line around is refused, as a line break is."""
+"""Names as they show: one that turns the rest of a line around, or shows as nothing, is refused."""
 
 import pytest
 
@@ -20,3 +20,16 @@ def test_a_name_in_a_right_to_left_script_is_welcome(send, opening):
 
     assert response.status_code == 302
     assert Candidate.objects.get().name == "ليلى حداد"
+
+
+def test_a_name_of_invisible_characters_alone_is_refused_beside_the_field(send, opening):
+    """It showed as a blank card on the board."""
+    response = send(opening, name="\u200b\u200b\ufeff")
+
+    assert response.status_code == 400
+    assert "Write this in characters one can see." in field_errors(response.text, "name")
+    assert not Candidate.objects.exists()
+
+
+def test_a_name_with_a_joiner_between_letters_is_welcome(send, opening):
+    assert send(opening, name="Zoë Ka\u200dur").status_code == 302
