@@ -672,6 +672,20 @@ class Invitation(models.Model):
         """The account at the invited address, if there is one: its owner signs in to answer."""
         return User.objects.filter(email__iexact=self.email).first()
 
+    def reader(self):
+        """Whose zone and language its email is written in: the account at its address, else
+        the team's hire proposed at it (Application.member_email), whose candidate record knows
+        theirs; None for someone nobody knows yet."""
+        if self.account or self.team_id is None:
+            return self.account
+        hire = (
+            Application.objects.hires_of([self.team_id])
+            .filter(member_email=self.email.lower())
+            .select_related("candidate")
+            .first()
+        )
+        return hire and hire.candidate
+
     def revoke(self):
         """Withdraw an invitation not yet taken up; False if it was already accepted, also by
         an acceptance this instance was read before (the update waits for it and skips it)."""

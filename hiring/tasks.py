@@ -69,14 +69,11 @@ def send_invitation(invitation_id):
     if invitation is None or not invitation.is_pending:
         return False
     context = {"invitation": invitation}
-    account = invitation.account  # someone with an account reads it in their language and zone
+    reader = invitation.reader()  # someone known reads it in their language and zone
+    known = (reader.zone_name, reader.language_code) if reader else ()
     return send_once(
         f"invitation:{invitation.pk}",
-        lambda: (
-            email_to("invitation", account, context)
-            if account
-            else templated_email("invitation", invitation.email, context)
-        ),
+        lambda: templated_email("invitation", invitation.email, context, *known),
     )
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scorecards.forms import LONGEST_NOTES
 
-from ..models import Team
+from ..models import Team, validate_single_line
 
 
 class TeamForm(forms.ModelForm):
@@ -20,6 +20,11 @@ class TeamForm(forms.ModelForm):
         model = Team
         fields = ["name", "description"]
         labels = {"name": _("Name")}
+
+    def clean_name(self):
+        # The name goes into colleagues' emails and every page of the team, as one line.
+        validate_single_line(self.cleaned_data["name"])
+        return self.cleaned_data["name"]
 
 
 class ProposeMemberForm(forms.Form):
