@@ -12,17 +12,21 @@ from tests.factories import TeamFactory, UserFactory, at_once
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def signed_in(*people):
+    """A client of its own for each of `people`: their requests run side by side."""
+    clients = [Client() for _ in people]
+    for client, person in zip(clients, people, strict=True):
+        client.force_login(person)
+    return clients
+
+
 def test_the_last_two_approvals_at_once_carry_the_proposal_once():
     first, second, third, fourth, fifth = UserFactory.create_batch(5)
     team = TeamFactory(members=[first, second, third, fourth, fifth])
     proposal = membership.propose_member(team, first, "newcomer@example.com")
     membership.cast_vote(proposal, second, approve=True)  # 2 of the 3 needed
     url = reverse("vote", args=[team.pk, proposal.pk])
-    clients = []
-    for voter in (third, fourth):
-        client = Client()
-        client.force_login(voter)
-        clients.append(client)
+    clients = signed_in(third, fourth)
 
     answers = at_once(*[lambda c=c: c.post(url, {"approve": "yes"}) for c in clients])
 
@@ -37,11 +41,7 @@ def test_a_rejection_and_an_approval_at_once_are_both_counted():
     team = TeamFactory(members=[first, second, third])
     proposal = membership.propose_member(team, first, "newcomer@example.com")
     url = reverse("vote", args=[team.pk, proposal.pk])
-    clients = []
-    for voter in (second, third):
-        client = Client()
-        client.force_login(voter)
-        clients.append(client)
+    clients = signed_in(second, third)
 
     at_once(
         lambda: clients[0].post(url, {"approve": "no"}),
