@@ -295,6 +295,14 @@ def start(candidate_import):
     )
 
 
+def back_to_preview(candidate_import):
+    """A queued import the worker was never handed (the broker did not answer), checked as
+    it was, to start again."""
+    CandidateImport.objects.filter(
+        pk=candidate_import.pk, status=CandidateImport.Status.QUEUED
+    ).update(status=CandidateImport.Status.PREVIEW, total=len(candidate_import.rows))
+
+
 class ImportFailed(Exception):
     pass
 

@@ -1,5 +1,7 @@
 """Importing candidates from a CSV: upload, the checked rows, the progress of the import."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from kombu.exceptions import KombuError
 
 from ..access import get_import_for_pipeline, get_opening_for_pipeline
 from ..models import CandidateImport
@@ -16,6 +19,8 @@ from .forms import ImportForm
 from .tasks import run_import
 
 TEMPLATE = "hiring/imports/import_detail.html"
+
+logger = logging.getLogger(__name__)
 
 
 @never_cache
@@ -66,6 +71,17 @@ def import_start(request, import_id):
             run_import.delay_on_commit(candidate_import.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except KombuError:
+        # Queued, but no worker will know: else the page would show it waiting for ever.
+        logger.exception("Candidate import %s not handed to the worker", candidate_import.pk)
+        imports.back_to_preview(candidate_import)
+        messages.error(
+            request,
+            _(
+                "Teamfit could not start the import just now, so nothing was imported. Start "
+                "it again in a few minutes."
+            ),
+        )
     return redirect("import_detail", candidate_import.pk)
 
 

@@ -97,15 +97,38 @@ def check(team, kind, *, subject, body, name="", send_on_stage="", template=None
         raise ValidationError(errors)
 
 
+def version(template):
+    """The version of `template` (None: none saved yet) a page editing it carries, to tell on
+    saving whether someone saved it since."""
+    return template.updated_at.isoformat() if template is not None else ""
+
+
+class SavedMeanwhile(ValidationError):
+    """Someone saved the template after the page that posted was opened: saving would throw
+    their text away unseen."""
+
+    def __init__(self, template):
+        super().__init__(
+            _(
+                "Someone saved this email after you opened this page. Your text is below, "
+                "not saved, and theirs under it: save again to replace theirs with yours."
+            )
+        )
+        self.template = template
+
+
 @transaction.atomic
-def save(team, kind, by, *, subject, body, name="", send_on_stage="", template=None):
+def save(team, kind, by, *, subject, body, name="", send_on_stage="", template=None, based_on=None):
     """Create or change the template of `team` (None: the organisation's) of `kind`.
-    One of a kind other than a message replaces the owner's existing one."""
+    One of a kind other than a message replaces the owner's existing one. `based_on`: the
+    version (version()) the editor's page showed, which must still be the template's."""
     _lock_owner(team)
     if template is None and kind in ONE_PER_OWNER:
         template = owned_by(team).filter(kind=kind).first()
     if template is not None:
         template = EmailTemplate.objects.select_for_update().get(pk=template.pk)
+    if based_on is not None and based_on != version(template):
+        raise SavedMeanwhile(template)
     if kind != Kind.MESSAGE:
         with stored_words():
             name = str(Kind(kind).label)

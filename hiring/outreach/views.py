@@ -134,7 +134,8 @@ def template_new(request, team_id=None):
     if kind not in Kind.values:
         raise Http404
     own = None if kind == Kind.MESSAGE else editing.owned_by(team).filter(kind=kind).first()
-    if own is not None:
+    # A form sent from here after a colleague saved one is refused with its text, not dropped.
+    if own is not None and request.method != "POST":
         return redirect("email_template_edit", own.pk)
     return _edit(request, team, kind, None)
 
@@ -165,6 +166,9 @@ def _edit(request, team, kind, template):
     )
     required = placeholders.REQUIRED.get(kind, set())
     preview = None
+    # The version the page was opened on, kept through previews (editing.save checks it).
+    based_on = request.POST.get("based_on") if request.method == "POST" else None
+    saved_meanwhile = None
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
             application = form.preview_application() or editing.sample_application(team)
@@ -186,7 +190,12 @@ def _edit(request, team, kind, template):
                     name=form.cleaned_data.get("name", ""),
                     send_on_stage=form.cleaned_data.get("send_on_stage", ""),
                     template=template,
+                    based_on=based_on,
                 )
+            except editing.SavedMeanwhile as meanwhile:
+                form.add_error(None, meanwhile)
+                saved_meanwhile = meanwhile.template
+                based_on = editing.version(saved_meanwhile)  # saving again replaces it
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -205,8 +214,10 @@ def _edit(request, team, kind, template):
         "preview": preview,
         "back": _templates_url(team),
         "unfit": unfit and request.method != "POST",
+        "based_on": editing.version(template) if based_on is None else based_on,
+        "saved_meanwhile": saved_meanwhile,
     }
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = 409 if saved_meanwhile else 400 if request.method == "POST" and form.errors else 200
     return render(request, "hiring/outreach/template_form.html", context, status=status)
 
 

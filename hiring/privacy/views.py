@@ -1,6 +1,7 @@
 """A candidate's privacy page for recruiters and leadership (what is held, export, erasure,
 legal hold) and the organisation admin's access log."""
 
+import logging
 import uuid
 from pathlib import PurePosixPath
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from kombu.exceptions import KombuError
 
 from ..access import (
     downloads_export,
@@ -34,6 +36,8 @@ from .inventory import held_counts
 from .tasks import build_export, send_erasure_confirmation
 
 ACCESS_LOG_PAGE_SIZE = 50
+
+logger = logging.getLogger(__name__)
 
 
 @never_cache
@@ -117,9 +121,28 @@ def candidate_export(request, candidate_id):
     """The privacy page's Export button: a new export (or the one under way), and its page."""
     candidate = get_candidate_for_privacy(request.user, candidate_id)
     data_export, created = export.request_export(candidate, by=request.user)
-    if created:
-        build_export.delay_on_commit(data_export.pk)
+    if created and not _handed_to_worker([data_export]):
+        messages.error(
+            request,
+            _("Teamfit could not start the export just now. Ask for it again in a few minutes."),
+        )
+        return redirect("candidate_privacy", candidate.pk)
     return redirect("candidate_export_detail", candidate.pk, data_export.pk)
+
+
+def _handed_to_worker(data_exports):
+    """Hand each new export to the worker; False if the broker did not take them. Those are
+    marked failed: queued, they would wait for ever, and asking again would find them still
+    under way (export.request_export)."""
+    try:
+        for data_export in data_exports:
+            build_export.delay_on_commit(data_export.pk)
+    except KombuError:
+        logger.exception("Data exports %s not handed to the worker", data_exports)
+        for data_export in data_exports:
+            export.fail(data_export.pk)
+        return False
+    return True
 
 
 @never_cache
@@ -150,9 +173,15 @@ def candidate_export_request(request, application, token):
     by the worker, each one's link sent by email."""
     candidate = application.candidate
     requested = export.request_own_exports(candidate)
-    for data_export, created in requested:
-        if created:
-            build_export.delay_on_commit(data_export.pk)
+    if not _handed_to_worker([data_export for data_export, created in requested if created]):
+        messages.error(
+            request,
+            _(
+                "We could not start preparing a copy of your data just now. Ask again in a few "
+                "minutes."
+            ),
+        )
+        return redirect("candidate_status", token=token)
     again = export.next_own_export_at(requested)
     if again:
         messages.info(
@@ -229,7 +258,18 @@ def candidate_erase(request, candidate_id):
 @signed_link(Application.from_status_token)
 def candidate_erasure_request(request, application, token):
     """The status page's "Erase my data": a link to confirm goes to the candidate's address."""
-    send_erasure_confirmation.delay_on_commit(application.pk, uuid.uuid4().hex)
+    try:
+        send_erasure_confirmation.delay_on_commit(application.pk, uuid.uuid4().hex)
+    except KombuError:
+        logger.exception("Erasure confirmation for application %s not queued", application.pk)
+        messages.error(
+            request,
+            _(
+                "We could not send you the link just now, and nothing was erased. Ask again in a "
+                "few minutes."
+            ),
+        )
+        return redirect("candidate_status", token=token)
     days = settings.ERASURE_CONFIRMATION_MAX_AGE_DAYS
     messages.info(
         request,

@@ -1,0 +1,78 @@
+"""Two people editing one email template: a page opened before a colleague saved does not throw
+the colleague's text away unseen, nor is what its editor typed dropped."""
+
+import re
+
+from django.test import Client
+from django.urls import reverse
+
+from hiring.models import EmailTemplate
+from tests.factories import UserFactory
+
+Kind = EmailTemplate.Kind
+
+
+def new_url(kind):
+    return f"{reverse('email_template_new')}?kind={kind}"
+
+
+def based_on(page):
+    return re.search(r'name="based_on" value="([^"]*)"', page.text).group(1)
+
+
+def rejection(body, page):
+    return {"subject": "About {opening_title}", "body": body, "based_on": based_on(page)}
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_save_from_a_page_opened_before_a_colleagues_save_keeps_theirs(recruiter):
+    colleague = UserFactory(role=recruiter.role, display_name="Rui Colleague")
+    template = EmailTemplate.objects.create(
+        kind=Kind.REJECTED_AFTER_SCREEN, name="Rejection", subject="S", body="First."
+    )
+    url = reverse("email_template_edit", args=[template.pk])
+    mine, theirs = signed_in(recruiter), signed_in(colleague)
+    my_page = mine.get(url)
+    theirs.post(url, rejection("THEIR TEXT", theirs.get(url)))
+
+    response = mine.post(url, rejection("MY TEXT", my_page))
+
+    assert response.status_code == 409
+    assert EmailTemplate.objects.get().body == "THEIR TEXT"
+    assert "MY TEXT" in response.text
+    assert "THEIR TEXT" in response.text
+    assert "As Rui Colleague saved it" in response.text
+    assert mine.post(url, rejection("MY TEXT", response)).status_code == 302
+    assert EmailTemplate.objects.get().body == "MY TEXT"
+
+
+def test_a_new_template_sent_after_a_colleague_made_one_is_not_dropped(recruiter):
+    colleague = UserFactory(role=recruiter.role)
+    url = new_url(Kind.REJECTED_AFTER_SCREEN)
+    mine, theirs = signed_in(recruiter), signed_in(colleague)
+    my_page = mine.get(url)
+    theirs.post(url, rejection("THEIR TEXT", theirs.get(url)))
+
+    response = mine.post(url, rejection("MY TEXT", my_page))
+
+    assert response.status_code == 409
+    assert "MY TEXT" in response.text
+    assert EmailTemplate.objects.get().body == "THEIR TEXT"
+
+
+def test_a_preview_keeps_the_version_its_page_was_opened_on(recruiter):
+    colleague = UserFactory(role=recruiter.role)
+    url = new_url(Kind.REJECTED_AFTER_SCREEN)
+    mine = signed_in(recruiter)
+    preview = mine.post(url, {**rejection("MY TEXT", mine.get(url)), "action": "preview"})
+    signed_in(colleague).post(url, rejection("THEIR TEXT", mine.get(url)))
+
+    response = mine.post(url, rejection("MY TEXT", preview))
+
+    assert response.status_code == 409
+    assert EmailTemplate.objects.get().body == "THEIR TEXT"
