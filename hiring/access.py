@@ -306,12 +306,22 @@ def reads_check_ins(user, application):
 def is_the_hire(user, application):
     """Whether `user` is the person `application` hired (who may have joined its team): they
     read neither the panel's feedback on themselves nor their check-ins. One query, asked only
-    of a hire. Once their data is erased the hire is known by no address, so anyone might be
-    them: nobody reads it then."""
+    of a hire, once for a user object however many hires a page asks about. Once their data is
+    erased the hire is known by no address, so anyone might be them: nobody reads it then."""
     hired = application.stage == Application.Stage.HIRED
     if hired and application.candidate.erased_at is not None:
         return True
-    return hired and is_hire(addresses_of([user])[user.pk], application)
+    return hired and is_hire(_addresses(user), application)
+
+
+def _addresses(user):
+    """checkins.addresses_of(user), read once for this user object (one lives one request) while
+    its address stays: a trainee's page asks is_the_hire() of every hire they practised on."""
+    known = getattr(user, "_addresses_known", None)
+    if known is None or known[0] != user.email:
+        known = (user.email, addresses_of([user])[user.pk])
+        user._addresses_known = known
+    return known[1]
 
 
 def get_check_in_for(user, check_in_id):

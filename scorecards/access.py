@@ -43,11 +43,21 @@ def criteria_for_author(user, feedback_id):
     )
 
 
+class PanelFeedback(list):
+    """The application's scorecards that count, and who still writes a practice one (in the
+    same query: a page asks who may read the panel without one more)."""
+
+    def __init__(self, feedback):
+        super().__init__(f for f in feedback if not f.practice)
+        self.practising = {f.interviewer_id for f in feedback if f.practice and f.is_waiting}
+
+
 def reads_panel_feedback(user, application, panel):
     """Independence: whether `user` may read the others' submitted feedback on `application`
     (ratings, notes, takeaways, votes, amendment reasons) and all that is derived from it
     (tallies, the recommendation and its reasons, category scores, spreads). `panel` is the
-    application's feedback. Nobody ever reads another's draft.
+    application's feedback (a PanelFeedback), of which only `user`'s own scorecards are read.
+    Nobody ever reads another's draft.
 
     A panelist still to write their scorecard reads nothing, whatever their role, nor does a
     trainee still to write their practice scorecard, nor the hire once they joined the team.

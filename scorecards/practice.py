@@ -11,6 +11,7 @@ from statistics import fmean
 
 from django.db.models import F, Prefetch
 
+from .access import PanelFeedback, reads_panel_feedback
 from .models import Feedback, Rating, Vote
 
 POSITIVE = {Vote.YES, Vote.STRONG_YES}
@@ -100,7 +101,7 @@ class Case:
 def practice_of(trainee, team):
     """The trainee's practice scorecards on the team's applications, with their latest
     submission and its ratings."""
-    return (
+    found = (
         Feedback.all_objects.practice()
         .filter(interviewer=trainee, application__opening__team=team)
         .select_related("application__candidate", "application__opening", "latest_submission")
@@ -112,6 +113,10 @@ def practice_of(trainee, team):
         )
         .order_by("-assigned_at", "-pk")
     )
+    for feedback in found:
+        # One team object for all: whether a reader is its member is read once (shown_to).
+        feedback.application.opening.team = team
+    return found
 
 
 def _panels(application_ids):
@@ -165,15 +170,20 @@ def cases(trainee, team):
 
 def shown_to(viewer, trainee, found):
     """The cases `viewer` may read: the trainee all their own (they wrote them), a member of
-    the team those compared; and nobody a comparison on an application where they still have a
-    scorecard to write (independence: scorecards.access.reads_panel_feedback)."""
-    writing = set(
-        Feedback.all_objects.filter(
-            interviewer=viewer, submitted_at=None, excused_at=None
-        ).values_list("application_id", flat=True)
-    )
+    the team those compared. A comparison tells the panel's scores: only to those who read
+    them (scorecards.access.reads_panel_feedback), not to someone still writing a scorecard
+    there, nor to the hire it was about, who may have joined the team."""
+    theirs = {}
+    compared = [case.application.pk for case in found if case.comparison]
+    for feedback in Feedback.all_objects.filter(interviewer=viewer, application__in=compared):
+        theirs.setdefault(feedback.application_id, []).append(feedback)
     shown = [
-        replace(case, comparison=None, criteria=[]) if case.application.pk in writing else case
+        case
+        if not case.comparison
+        or reads_panel_feedback(
+            viewer, case.application, PanelFeedback(theirs.get(case.application.pk, []))
+        )
+        else replace(case, comparison=None, criteria=[])
         for case in found
     ]
     return shown if viewer.pk == trainee.pk else [case for case in shown if case.comparison]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scorecards import aggregation, recommendation
-from scorecards.access import still_to_score
+from scorecards.access import PanelFeedback, still_to_score
 from scorecards.models import Category, Feedback, FeedbackRevision, Rating
 
 from .. import freshness
@@ -26,15 +26,6 @@ def rule_of(application):
     return recommendation.Rule(
         **{name: application.decision_rule[name] for name in Opening.RULE_FIELDS}
     )
-
-
-class PanelFeedback(list):
-    """The application's scorecards that count, and who still writes a practice one (in the
-    same query: a page asks who may read the panel without one more)."""
-
-    def __init__(self, feedback):
-        super().__init__(f for f in feedback if not f.practice)
-        self.practising = {f.interviewer_id for f in feedback if f.practice and f.is_waiting}
 
 
 def panel_feedback(application):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -54,6 +55,10 @@ def _decision_context(user, application, feedback, context):
             .select_related("recorded_by", "confirmed_by")
             .first()
         )
+    if not (readable or getattr(context["decision"], "is_effective", True)):
+        # One waiting for confirmation departs from what the rule made of the feedback: to
+        # those who do not read it, there is no decision yet (as on the timeline).
+        context["decision"] = None
     context.update(
         application=application,
         feedback=feedback,
@@ -172,7 +177,11 @@ def withdraw_decision(request, application_id):
 
 def _decision_shown(request, application):
     """The application's decision if it is the one the page showed, else ValidationError: one
-    taken back and recorded anew meanwhile is never confirmed or taken back unseen."""
+    taken back and recorded anew meanwhile is never confirmed or taken back unseen. Http404 to
+    those who do not read the panel, who act on no decision: whether one waits is not theirs
+    to learn by posting."""
+    if not reads_panel_feedback(request.user, application, decisions.panel_feedback(application)):
+        raise Http404
     record = get_object_or_404(Decision, application=application)
     if request.POST.get("decision") != str(record.pk):
         raise ValidationError(
