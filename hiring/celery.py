@@ -1,16 +1,46 @@
+import functools
+import logging
 import os
 import uuid
 from time import monotonic
 
 from celery import Celery
-from kombu.exceptions import ChannelError
+from celery.contrib.django.task import DjangoTask
+from django.db import transaction
+from kombu.exceptions import ChannelError, KombuError
 from kombu.transport import filesystem
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hiring.settings")
 
-app = Celery("hiring")
+logger = logging.getLogger(__name__)
+
+
+class Task(DjangoTask):
+    """Celery's Django task, but what a write queues as it commits never fails the write: once
+    it is in, a broker out of reach is logged, not raised. Raised, the person who made the write
+    read an error for a write that stood (a candidate accepting an offer, a member recording a
+    decision) and tried again. What the task was to do is then done by beat's sweep where one
+    exists (candidate emails due, offers expired, reports warmed), else it is lost: the log
+    names it. Outside a transaction nothing waits to commit: it is queued at once and a refusal
+    is raised, for a view whose person waits for the task's work (an import, an export) to
+    tell them."""
+
+    def delay_on_commit(self, *args, **kwargs):
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(functools.partial(self._delay_or_log, *args, **kwargs))
+        else:
+            self.delay(*args, **kwargs)
+
+    def _delay_or_log(self, *args, **kwargs):
+        try:
+            self.delay(*args, **kwargs)
+        except (KombuError, OSError):
+            logger.exception("Task %s%r not queued: the broker did not take it", self.name, args)
+
+
+app = Celery("hiring", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # The domains with tasks of their own (hiring/<domain>/tasks.py).

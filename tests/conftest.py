@@ -9,7 +9,9 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, connections
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
+from kombu.exceptions import OperationalError
 
+from hiring.celery import Task
 from hiring.celery import app as celery_app
 from hiring.models import Application, Invitation, User
 from hiring.scheduling import booking
@@ -278,3 +280,14 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-component-update",
         ],
     }
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """The broker is the outside world: every task's publishing fails as when Redis is down
+    (the test marked django_db(transaction=True) to queue on commit as a request does)."""
+
+    def refused(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(Task, "apply_async", refused)

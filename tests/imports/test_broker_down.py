@@ -3,22 +3,12 @@ ever, and its page says nothing was imported."""
 
 import pytest
 from django.urls import reverse
-from kombu.exceptions import OperationalError
 
-from hiring.imports.tasks import run_import
 from hiring.models import Application, CandidateImport
 
 from .conftest import LEVER, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the task is handed over as in a request
-
-
-@pytest.fixture
-def broker_down(monkeypatch):
-    def refused(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    monkeypatch.setattr(run_import, "apply_async", refused)
 
 
 def test_an_import_the_broker_refused_can_be_started_again(client, member, opening, broker_down):

@@ -3,26 +3,18 @@ queued for ever (asking again would find it still under way), and the asker is t
 
 import pytest
 from django.urls import reverse
-from kombu.exceptions import OperationalError
 
 from hiring.models import DataExport
-from hiring.privacy.tasks import build_export, send_erasure_confirmation
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the task is handed over as in a request
 
 
-def refuse(monkeypatch, task):
-    def refused(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    monkeypatch.setattr(task, "apply_async", refused)
-
-
-def test_an_export_the_broker_refused_is_asked_for_again(client, recruiter, monkeypatch):
+def test_an_export_the_broker_refused_is_asked_for_again(
+    client, recruiter, monkeypatch, broker_down
+):
     candidate = ApplicationFactory().candidate
     client.force_login(recruiter)
-    refuse(monkeypatch, build_export)
 
     response = client.post(reverse("candidate_export", args=[candidate.pk]), follow=True)
 
@@ -33,10 +25,8 @@ def test_an_export_the_broker_refused_is_asked_for_again(client, recruiter, monk
     assert DataExport.objects.filter(status=DataExport.Status.READY).count() == 1
 
 
-def test_the_candidate_is_told_when_their_request_could_not_start(client, monkeypatch):
+def test_the_candidate_is_told_when_their_request_could_not_start(client, broker_down):
     application = ApplicationFactory()
-    refuse(monkeypatch, build_export)
-    refuse(monkeypatch, send_erasure_confirmation)
     status = application.status_url()
 
     copy = client.post(f"{status}export/", follow=True)
