@@ -1,5 +1,7 @@
 """Widgets, and fields, every form shares."""
 
+import json
+
 from django import forms
 
 from .models import stored_words
@@ -50,3 +52,39 @@ def changes_in(form):
             f"{form.fields[name].label}: {form.initial[name]} → {form.cleaned_data[name]}"
             for name in form.changed_data
         ]
+
+
+# A snapshot a page shows (a team's settings, an opening's rule) is under a few hundred
+# characters.
+SHOWN_AT_MOST = 500
+
+
+class ProposedFromShown(forms.Form):
+    """A form proposing a change to what its page showed: it carries that (`shown`, the
+    snapshot() of its instance as read), and the proposal is refused if it is no longer so: a
+    page opened before the team changed it would propose to undo what the team agreed."""
+
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shown"].initial = json.dumps(self.snapshot())
+
+    def snapshot(self):
+        raise NotImplementedError  # each form says what its page shows
+
+    def shown_snapshot(self):
+        """What the page showed, or None if it did not say (a value no page writes, however
+        long or nested, is not parsed)."""
+        shown = self.cleaned_data["shown"]
+        if len(shown) > SHOWN_AT_MOST:
+            return None
+        try:
+            return json.loads(shown)
+        except (ValueError, RecursionError):
+            return None
+
+    def show_current(self):
+        """The form shown again after a refusal carries what is now so."""
+        self.data = self.data.copy()
+        self.data["shown"] = self.fields["shown"].initial

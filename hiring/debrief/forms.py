@@ -5,15 +5,22 @@ from django.utils.translation import gettext_lazy as _
 from scorecards.forms import LONGEST_NOTES
 
 from ..models import Decision, Opening
+from ..widgets import ProposedFromShown
 
 # Larger than any panel: a quorum past it is a typo that no application would ever reach.
 LARGEST_QUORUM = 20
 
 
-class DecisionRuleForm(forms.ModelForm):
+class DecisionRuleForm(ProposedFromShown, forms.ModelForm):
+    """The opening's decision rule; a change is a proposal the team's membership rule settles
+    (membership.propose_decision_rule), from the rule the page showed."""
+
     class Meta:
         model = Opening
         fields = Opening.RULE_FIELDS
+
+    def snapshot(self):
+        return self.instance.rule_snapshot()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

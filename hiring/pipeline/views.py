@@ -88,9 +88,12 @@ def opening_rule(request, opening_id):
     form = DecisionRuleForm(request.POST, instance=opening)
     if form.is_valid():
         try:
-            proposal = membership.propose_decision_rule(opening, request.user, form.cleaned_data)
+            proposal = membership.propose_decision_rule(
+                opening, request.user, form.cleaned_data, shown=form.shown_snapshot()
+            )
         except ValidationError as error:
             form.add_error(None, error)
+            form.show_current()
         else:
             messages.info(request, proposal.announcement)
             return redirect(opening)

@@ -1,11 +1,10 @@
-import json
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.forms import LONGEST_NOTES
 
 from ..models import Team, validate_single_line
+from ..widgets import ProposedFromShown
 
 
 class TeamForm(forms.ModelForm):
@@ -68,21 +67,13 @@ class MembershipRuleForm(forms.Form):
     )
 
 
-# A snapshot of the settings a page shows is under a hundred characters.
-SHOWN_AT_MOST = 500
-
-
-class TeamSettingsForm(forms.ModelForm):
+class TeamSettingsForm(ProposedFromShown, forms.ModelForm):
     """The team's own settings: its check-ins after a hire and its trainees' path. A change is
     a proposal the team's membership rule settles (membership.propose_settings), from the
-    settings the page showed (`shown`): a page opened before the team changed them would
-    propose to undo what it agreed."""
+    settings the page showed."""
 
-    shown = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["shown"].initial = json.dumps(self.instance.settings_snapshot())
+    def snapshot(self):
+        return self.instance.settings_snapshot()
 
     def clean_check_in_days(self):
         """ "090, 180,365" is 90,180,365: compared with the team's as the days they are."""
@@ -95,22 +86,6 @@ class TeamSettingsForm(forms.ModelForm):
     def proposed(self):
         """The settings proposed, as membership.propose_settings takes them."""
         return {name: self.cleaned_data[name] for name in Team.SETTINGS_FIELDS}
-
-    def shown_settings(self):
-        """The team's settings as the page showed them, or None if it did not say (a value no
-        page writes, however long or nested, is not parsed)."""
-        shown = self.cleaned_data["shown"]
-        if len(shown) > SHOWN_AT_MOST:
-            return None
-        try:
-            return json.loads(shown)
-        except (ValueError, RecursionError):
-            return None
-
-    def show_current(self):
-        """The form shown again after a refusal carries the settings as they now are."""
-        self.data = self.data.copy()
-        self.data["shown"] = self.fields["shown"].initial
 
     class Meta:
         model = Team

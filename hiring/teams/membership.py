@@ -248,11 +248,20 @@ def propose_rule(team, proposer, membership_rule):
 
 
 @transaction.atomic
-def propose_decision_rule(opening, proposer, values):
-    """Propose a new decision rule for `opening` (its RULE_FIELDS in `values`)."""
+def propose_decision_rule(opening, proposer, values, shown):
+    """Propose a new decision rule for `opening` (its RULE_FIELDS in `values`). `shown`: the
+    rule (Opening.rule_snapshot()) the proposer's page showed, which must still be the
+    opening's: a page opened before a change would propose to undo it."""
     team = _lock_team(opening.team)
     _require_member(team, proposer)
     opening = team.openings.get(pk=opening.pk)  # as stored: a bound form changes the instance
+    if shown != opening.rule_snapshot():
+        raise ValidationError(
+            _(
+                "The opening's decision rule changed since you opened this page: it is shown as "
+                "it is now. Make your change again."
+            )
+        )
     return _propose_change(
         team,
         proposer,

@@ -248,7 +248,7 @@ def team_settings(request, team_id):
     if request.method == "POST" and form.is_valid():
         try:
             proposal = membership.propose_settings(
-                team, request.user, form.proposed(), shown=form.shown_settings()
+                team, request.user, form.proposed(), shown=form.shown_snapshot()
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -4,6 +4,8 @@ Only the team changes an opening's rule, by a proposal its membership rule settl
 reads decisions and audit events, and changes nothing.
 """
 
+import html
+import json
 import re
 
 import pytest
@@ -17,8 +19,10 @@ from tests.factories import decision_state, fresh
 # The opening's decision rule
 
 
-def rule_form(**changes):
+def rule_form(opening, **changes):
+    """The rule form as posted from a page showing `opening`'s rule as it is now."""
     data = {
+        "shown": json.dumps(rule_of(opening)),
         "decision_method": "unanimous",
         "min_scorecards": "3",
         "min_team_fit_peers": "2",
@@ -43,7 +47,9 @@ def test_a_member_proposes_the_opening_rule_and_the_team_settles_it(
     client.force_login(member)
 
     response = client.post(
-        reverse("opening_rule", args=[opening.pk]), rule_form(strong_no_veto=None), follow=True
+        reverse("opening_rule", args=[opening.pk]),
+        rule_form(opening, strong_no_veto=None),
+        follow=True,
     )
 
     assert response.status_code == 200
@@ -71,6 +77,7 @@ def test_proposing_the_rule_in_force_is_refused(client, application, member):
     client.force_login(member)
     current = {name: str(value) for name, value in rule_of(opening).items()}
     current["strong_no_veto"] = "on"
+    current["shown"] = json.dumps(rule_of(opening))
 
     response = client.post(reverse("opening_rule", args=[opening.pk]), current)
 
@@ -79,13 +86,29 @@ def test_proposing_the_rule_in_force_is_refused(client, application, member):
     assert not Proposal.objects.exists()
 
 
+def test_a_page_opened_before_the_rule_changed_proposes_nothing(client, application, member):
+    """It would propose to undo what the team agreed since: shown again, as the rule now is."""
+    opening = application.opening
+    stale = rule_form(opening, decision_method="majority")
+    Opening.objects.filter(pk=opening.pk).update(decision_method="unanimous", strong_no_veto=False)
+    client.force_login(member)
+
+    response = client.post(reverse("opening_rule", args=[opening.pk]), stale)
+
+    assert response.status_code == 400
+    assert "The opening&#x27;s decision rule changed since you opened this page" in response.text
+    assert not Proposal.objects.exists()
+    shown = re.search(r'name="shown" value="([^"]*)"', response.text)[1]
+    assert json.loads(html.unescape(shown)) == rule_of(opening)
+
+
 def test_a_threshold_off_the_scale_is_refused_beside_the_field(client, application, member):
     opening = application.opening
     before = rule_of(opening)
     client.force_login(member)
 
     response = client.post(
-        reverse("opening_rule", args=[opening.pk]), rule_form(skills_threshold="5")
+        reverse("opening_rule", args=[opening.pk]), rule_form(opening, skills_threshold="5")
     )
 
     assert response.status_code == 400
@@ -105,7 +128,7 @@ def test_only_the_team_changes_the_opening_rule(request, client, application, pe
     before = rule_of(opening)
     client.force_login(request.getfixturevalue(persona))
 
-    response = client.post(reverse("opening_rule", args=[opening.pk]), rule_form())
+    response = client.post(reverse("opening_rule", args=[opening.pk]), rule_form(opening))
 
     assert response.status_code == 404
     assert rule_of(opening) == before

@@ -26,9 +26,8 @@ from tests.factories import (
 
 
 def propose(opening, proposer, **changes):
-    return membership.propose_decision_rule(
-        opening, proposer, {**opening.rule_snapshot(), **changes}
-    )
+    rule = opening.rule_snapshot()
+    return membership.propose_decision_rule(opening, proposer, {**rule, **changes}, shown=rule)
 
 
 def test_an_accepted_rule_reaches_every_application_without_submitted_feedback(

@@ -83,8 +83,9 @@ def grow(team, proposer, members, proposals, openings):
     membership.propose_removal(team, voters[1], voters[2])
     # Each opening's title is in the summary of a proposal to change its rule.
     for opening in team.openings.all():
-        rule = {**opening.rule_snapshot(), "decision_method": "unanimous"}
-        membership.propose_decision_rule(opening, voters[3], rule)
+        shown = opening.rule_snapshot()
+        rule = {**shown, "decision_method": "unanimous"}
+        membership.propose_decision_rule(opening, voters[3], rule, shown=shown)
     settings = {"check_in_days": "30,90", "practice_to_graduate": 1, "practice_tolerance": 2}
     membership.propose_settings(team, voters[4], settings, shown=team.settings_snapshot())
 

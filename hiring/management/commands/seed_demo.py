@@ -117,10 +117,9 @@ class Command(BaseCommand):
         payments_opening = Opening.objects.get(title="Backend Engineer, Payments")
         if not payments_opening.proposals.exists():
             # A rule change waiting for the team: proposed like a member, settled by its rule.
+            rule = payments_opening.rule_snapshot()
             membership.propose_decision_rule(
-                payments_opening,
-                people["eve"],
-                {**payments_opening.rule_snapshot(), "decision_method": "unanimous"},
+                payments_opening, people["eve"], {**rule, "decision_method": "unanimous"}, rule
             )
         self.team_invitation_and_settings(people, platform)
         if not Panel.objects.exists():
