@@ -64,6 +64,11 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     assert InterviewSession.objects.exclude(cancelled_at=None).exists()
     assert InterviewSession.objects.filter(cancelled_at=None, start__isnull=False).count() >= 3
     assert FeedbackRevision.objects.filter(number=2).exists()  # an amendment
+    # The whole panel asked before anyone wrote: Lena's debrief waits for cai's scorecard
+    # (asked after it opened, cai was a panelist nobody waited for).
+    lena = Application.objects.get(candidate__name="Lena Vogel")
+    assert lena.debrief_opened_at is None
+    assert lena.feedback.filter(interviewer__email="cai@teamfit.example", submitted_at=None)
     for item in Feedback.objects.exclude(submitted_at=None):
         submitted = item.revisions.exclude(submitted_at=None).order_by("-number")
         assert item.latest_submission == submitted.first()

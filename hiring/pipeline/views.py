@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -266,21 +267,24 @@ def application_resume(request, application_id):
 @login_required
 @require_POST
 def assign_interviewer(request, application_id):
-    application = get_application_for_pipeline(request.user, application_id)
-    form = AssignForm(request.POST, application=application)
-    if form.is_valid():
-        try:
-            scoring.assign(
-                application,
-                form.cleaned_data["interviewer"],
-                form.cleaned_data["focus"],
-                assigned_by=request.user,
-                criteria=list(form.cleaned_data["criteria"]),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect(application)
+    with transaction.atomic():
+        # Locked, read once for the check and the write: a submission that opens the debrief
+        # meanwhile (after which nobody more is asked to score) is waited for and seen.
+        application = get_application_for_pipeline(request.user, application_id, locked=True)
+        form = AssignForm(request.POST, application=application)
+        if form.is_valid():
+            try:
+                scoring.assign(
+                    application,
+                    form.cleaned_data["interviewer"],
+                    form.cleaned_data["focus"],
+                    assigned_by=request.user,
+                    criteria=list(form.cleaned_data["criteria"]),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect(application)
     return _render_application(request, application, status=400, assign_form=form)
 
 

@@ -250,8 +250,14 @@ class Command(BaseCommand):
                 email=f"{local}@candidates.example",
                 links=f"https://github.com/{local}",
             )
-            for interviewer, focus, state, scores, vote in panel:
-                self.feedback(application, people[interviewer], focus, state, scores, vote, author)
+            # The whole panel asked first, as a recruiter does: the debrief opens once all of
+            # it wrote, not as soon as the first two did.
+            asked = [
+                (scoring.assign(application, people[interviewer], focus, assigned_by=author), rest)
+                for interviewer, focus, *rest in panel
+            ]
+            for feedback, (state, scores, vote) in asked:
+                self.write(feedback, state, scores, vote)
             if stage != Application.Stage.APPLIED:
                 application.move_to(stage, author)
 
@@ -261,6 +267,11 @@ class Command(BaseCommand):
         feedback = scoring.assign(
             application, interviewer, focus, assigned_by=assigned_by, practice=practice
         )
+        self.write(feedback, state, scores, vote)
+
+    def write(self, feedback, state, scores, vote):
+        """What the interviewer of `feedback` wrote: nothing yet, a draft, or a submission."""
+        interviewer = feedback.interviewer
         if state == "assigned":
             return
         criteria = list(feedback.criteria.order_by("position"))
