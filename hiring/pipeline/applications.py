@@ -96,8 +96,15 @@ def _move(application, stage, by):
             closed = _("This application is %(stage)s.") % {"stage": stage}
         raise ValidationError(str(closed))
     if _may_be_refused(application, stage) and stage not in application.stages_by_hand():
-        if stage == Stage.REJECTED:
+        if stage == Stage.REJECTED and application.interviews_count():
             raise ValidationError(_("After the interviews, only the team's decision rejects."))
+        if stage == Stage.REJECTED:  # no interview counts yet: the screen may still reject it
+            raise ValidationError(
+                _(
+                    "Past the screen, only the team's decision rejects. No interview counts "
+                    "yet: move it back to the screen to reject it there."
+                )
+            )
         raise ValidationError(
             _("Its interviews have begun: it goes back no further than the panel.")
         )

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from hiring.models import Application, CandidateEmail, EmailTemplate
 from hiring.pipeline import applications
-from tests.factories import ApplicationFactory, assigned, fresh, submitted
+from tests.factories import SKILLS, ApplicationFactory, assigned, fresh, submitted
 
 Stage = Application.Stage
 REJECTED_OPTION = '<option value="rejected"'
@@ -29,7 +29,7 @@ def test_a_recruiter_rejects_at_the_screen(client, team, recruiter, stage):
 
 
 @pytest.mark.parametrize("stage", [Stage.PANEL, Stage.DEBRIEF])
-def test_after_the_interviews_only_the_teams_decision_rejects(client, team, recruiter, stage):
+def test_past_the_screen_only_the_teams_decision_rejects(client, team, recruiter, stage):
     application = ApplicationFactory(opening__team=team, stage=stage)
     client.force_login(recruiter)
     assert REJECTED_OPTION not in client.get(application.get_absolute_url()).text
@@ -40,9 +40,24 @@ def test_after_the_interviews_only_the_teams_decision_rejects(client, team, recr
         f"/pipeline/applications/{application.pk}/move/", {"stage": "rejected"}, follow=True
     )
 
-    assert "After the interviews, only the team&#x27;s decision rejects." in board.text
+    # No interview counts yet: the way to a rejection is back through the screen.
+    assert "move it back to the screen to reject it there." in board.text
     assert fresh(application).stage == stage
     assert not CandidateEmail.objects.exists()
+
+
+def test_after_the_interviews_only_the_teams_decision_rejects(client, team, member, recruiter):
+    application = ApplicationFactory(opening__team=team, stage=Stage.PANEL)
+    submitted(application, member, SKILLS)
+    client.force_login(recruiter)
+
+    board = client.post(
+        f"/pipeline/applications/{application.pk}/move/", {"stage": "rejected"}, follow=True
+    )
+
+    assert "After the interviews, only the team&#x27;s decision rejects." in board.text
+    assert "move it back to the screen" not in board.text
+    assert fresh(application).stage == Stage.PANEL
 
 
 def test_a_move_refused_because_the_application_closed_meanwhile_says_so(client, team, recruiter):
