@@ -137,24 +137,34 @@ def last_of(offers):
     return max(offers, key=lambda offer: (offer.created_at, offer.pk), default=None)
 
 
+class ChangedMeanwhile(ValidationError):
+    """The application's offer changed after the page that posted was opened: its person reads
+    it as it now is (`offer`) beside what they typed, which is not saved."""
+
+    def __init__(self, message, offer):
+        super().__init__(message)
+        self.offer = offer
+
+
+def _terms_of(offer):
+    return (offer.title, offer.start_date, offer.terms, offer.expires_at)
+
+
+def version(offer):
+    """The version of a draft a page editing it carries, to tell on saving whether someone
+    saved it since (edit)."""
+    return hashlib.sha256("\0".join(map(str, _terms_of(offer))).encode()).hexdigest()
+
+
 def prepare(application, by, *, title, start_date, terms, expires_at):
     """A draft offer, only for an application its team decided to hire and without a live one.
     After the candidate declined the last one, a revised offer reopens the application: it is
-    at Offer again (can_prepare)."""
+    at Offer again (can_prepare). The same form sent twice (a double click) gets the draft the
+    first made."""
     check_fields(start_date, expires_at, terms, by.zone_name)
     try:
         with transaction.atomic():
             application = _lock(application)
-            earlier = list(application.offers.all())
-            for offer in earlier:
-                if offer.has_lapsed:  # its expiry is recorded before a new one may start
-                    _expire(offer)
-            if any(offer.is_live for offer in earlier):
-                raise ValidationError(_("This application already has an offer."))
-            if reopens(application, earlier):
-                application.move_to(Stage.OFFER, by)
-            elif not hire_decided(application):
-                raise ValidationError(NOT_TEAMS_DECISION)
             offer = Offer(
                 application=application,
                 title=title.strip(),
@@ -163,6 +173,25 @@ def prepare(application, by, *, title, start_date, terms, expires_at):
                 expires_at=expires_at,
                 created_by=by,
             )
+            earlier = list(application.offers.all())
+            for other in earlier:
+                if other.has_lapsed:  # its expiry is recorded before a new one may start
+                    _expire(other)
+            live = next((other for other in earlier if other.is_live), None)
+            if live is not None:
+                if live.status == Status.DRAFT and _terms_of(live) == _terms_of(offer):
+                    return live
+                raise ChangedMeanwhile(
+                    _(
+                        "This application already has an offer, prepared after you opened this "
+                        "page. Your text is below, not saved, and that offer under it."
+                    ),
+                    live,
+                )
+            if reopens(application, earlier):
+                application.move_to(Stage.OFFER, by)
+            elif not hire_decided(application):
+                raise ValidationError(NOT_TEAMS_DECISION)
             offer.full_clean()
             offer.save()
             _audit(offer, by)
@@ -172,11 +201,28 @@ def prepare(application, by, *, title, start_date, terms, expires_at):
 
 
 @transaction.atomic
-def edit(offer, by, *, title, start_date, terms, expires_at):
+def edit(offer, by, *, title, start_date, terms, expires_at, based_on=None):
+    """Change a draft. `based_on`: the version (version()) the editor's page showed, which
+    must still be the draft's."""
     check_fields(start_date, expires_at, terms, by.zone_name)
     offer = _lock_offer(offer)
     if offer.status != Status.DRAFT:
-        raise ValidationError(_("Only a draft offer can be edited."))
+        raise ChangedMeanwhile(
+            _(
+                "Only a draft offer can be edited, and this one is %(status)s now. Your text is "
+                "below, not saved."
+            )
+            % {"status": offer.shown_status.label.lower()},
+            offer,
+        )
+    if based_on is not None and based_on != version(offer):
+        raise ChangedMeanwhile(
+            _(
+                "Someone saved this draft after you opened this page. Your text is below, not "
+                "saved, and theirs under it: save again to replace theirs with yours."
+            ),
+            offer,
+        )
     offer.title, offer.start_date, offer.terms, offer.expires_at = (
         title.strip(),
         start_date,
@@ -217,6 +263,11 @@ def fingerprint(offer, subject, body):
     return hashlib.sha256("\0".join([subject, body, offer.terms]).encode()).hexdigest()
 
 
+def _confirmed_as_is(offer, by, previewed):
+    """Whether `previewed` is the fingerprint of the offer's email as `by` reads it now."""
+    return previewed is not None and fingerprint(offer, *preview(offer, by)) == previewed
+
+
 @transaction.atomic
 def send(offer, by, previewed=None):
     """Send a draft to the candidate, from the offer email template, once this commits. From
@@ -224,13 +275,15 @@ def send(offer, by, previewed=None):
     fingerprint)."""
     application = _lock(offer.application)
     offer = _lock_offer(offer)
+    if offer.status == Status.SENT and _confirmed_as_is(offer, by, previewed):
+        return offer  # the same confirmation sent twice (a double click): it went out once
     if offer.status != Status.DRAFT:
         raise ValidationError(_("Only a draft offer can be sent."))
     if not hire_decided(application):
         raise ValidationError(NOT_TEAMS_DECISION)
     if offer.expires_at <= timezone.now() or offer.start_date <= today_for(by):
         raise ValidationError(_("This draft's dates have passed: edit them before sending."))
-    if previewed is not None and fingerprint(offer, *preview(offer, by)) != previewed:
+    if previewed is not None and not _confirmed_as_is(offer, by, previewed):
         raise ValidationError(_("The offer changed since you read it: read it again, then send."))
     offer.status, offer.sent_at = Status.SENT, timezone.now()
     offer.save(update_fields=["status", "sent_at"])

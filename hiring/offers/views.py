@@ -28,17 +28,27 @@ def offer_prepare(request, application_id):
         application=application,
         revised=revised,
     )
-    allowed = offers.can_prepare(application, earlier)
+    # A form sent is shown again whatever changed since its page was opened: what was typed stays.
+    allowed = request.method == "POST" or offers.can_prepare(application, earlier)
+    meanwhile = None
     if request.method == "POST" and form.is_valid():
         try:
             offers.prepare(application, request.user, **form.offer_fields())
+        except offers.ChangedMeanwhile as changed:
+            form.add_offer_error(changed)
+            meanwhile = changed.offer
         except ValidationError as error:
             form.add_offer_error(error)
         else:
             messages.success(request, _("Offer drafted. Check it, then send it to the candidate."))
             return redirect(application)
-    context = {"form": form, "application": application, "allowed": allowed}
-    status = 400 if form.errors else 200
+    context = {
+        "form": form,
+        "application": application,
+        "allowed": allowed,
+        "meanwhile": meanwhile,
+    }
+    status = 409 if meanwhile else 400 if form.errors else 200
     return render(request, "hiring/offers/offer_form.html", context, status=status)
 
 
@@ -47,17 +57,31 @@ def offer_prepare(request, application_id):
 def offer_edit(request, application_id, offer_id):
     offer = get_offer_for(request.user, application_id, offer_id)
     form = OfferForm(request.POST or None, zone_name=request.user.time_zone, offer=offer)
-    allowed = offer.status == offer.Status.DRAFT
+    allowed = request.method == "POST" or offer.status == offer.Status.DRAFT
+    # The version the page was opened on (offers.edit checks it).
+    based_on = request.POST.get("based_on") if request.method == "POST" else None
+    meanwhile = None
     if request.method == "POST" and form.is_valid():
         try:
-            offers.edit(offer, request.user, **form.offer_fields())
+            offers.edit(offer, request.user, **form.offer_fields(), based_on=based_on)
+        except offers.ChangedMeanwhile as changed:
+            form.add_offer_error(changed)
+            meanwhile = changed.offer
+            based_on = offers.version(meanwhile)  # saving again replaces it
         except ValidationError as error:
             form.add_offer_error(error)
         else:
             messages.success(request, _("Draft offer saved."))
             return redirect(offer.application)
-    context = {"form": form, "application": offer.application, "offer": offer, "allowed": allowed}
-    status = 400 if form.errors else 200
+    context = {
+        "form": form,
+        "application": offer.application,
+        "offer": offer,
+        "allowed": allowed,
+        "based_on": offers.version(offer) if based_on is None else based_on,
+        "meanwhile": meanwhile,
+    }
+    status = 409 if meanwhile else 400 if form.errors else 200
     return render(request, "hiring/offers/offer_form.html", context, status=status)
 
 

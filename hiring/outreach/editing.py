@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -101,6 +102,25 @@ def version(template):
     """The version of `template` (None: none saved yet) a page editing it carries, to tell on
     saving whether someone saved it since."""
     return template.updated_at.isoformat() if template is not None else ""
+
+
+PAGE_SALT = "teamfit.email-template-page"
+
+
+def page_token(template):
+    """What a page editing `template` carries to tell, should a colleague delete the template
+    meanwhile, which one it edited: signed, so that nobody names a template they never opened."""
+    return signing.dumps([template.pk, template.team_id, template.kind], salt=PAGE_SALT)
+
+
+def edited_on(token, template_id):
+    """(team id or None, kind) of the template `template_id` a page carrying `token` edited, or
+    None when `token` is not of a page of that template."""
+    try:
+        pk, team_id, kind = signing.loads(token, salt=PAGE_SALT)
+    except signing.BadSignature:
+        return None
+    return (team_id, kind) if pk == template_id else None
 
 
 class SavedMeanwhile(ValidationError):

@@ -143,11 +143,21 @@ def template_new(request, team_id=None):
 @never_cache
 @login_required
 def template_edit(request, template_id):
-    template = get_email_template_for(request.user, template_id)
+    try:
+        template = get_email_template_for(request.user, template_id)
+    except Http404:
+        # Deleted after its page was opened: what was typed is kept, to save as a new one.
+        edited = request.method == "POST" and editing.edited_on(
+            request.POST.get("page", ""), template_id
+        )
+        if not edited:
+            raise
+        team_id, kind = edited
+        return _edit(request, _owner(request.user, team_id), kind, None, deleted=True)
     return _edit(request, template.team, template.kind, template)
 
 
-def _edit(request, team, kind, template):
+def _edit(request, team, kind, template, deleted=False):
     start = template or editing.inherited(team, kind)
     initial = {"subject": start.subject, "body": start.body}
     if template is not None:
@@ -169,7 +179,16 @@ def _edit(request, team, kind, template):
     # The version the page was opened on, kept through previews (editing.save checks it).
     based_on = request.POST.get("based_on") if request.method == "POST" else None
     saved_meanwhile = None
-    if request.method == "POST" and form.is_valid():
+    if deleted:
+        form.add_error(
+            None,
+            _(
+                "Someone deleted this email after you opened this page. Your text is below, "
+                "not saved: save it to make it a new one."
+            ),
+        )
+        based_on = editing.version(None)  # saved from here, it is a new one
+    elif request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
             application = form.preview_application() or editing.sample_application(team)
             preview = messages.preview(
@@ -215,9 +234,12 @@ def _edit(request, team, kind, template):
         "back": _templates_url(team),
         "unfit": unfit and request.method != "POST",
         "based_on": editing.version(template) if based_on is None else based_on,
+        "page_token": template and editing.page_token(template),
+        "action": _new_url(team, kind) if deleted else "",
         "saved_meanwhile": saved_meanwhile,
     }
-    status = 409 if saved_meanwhile else 400 if request.method == "POST" and form.errors else 200
+    conflict = saved_meanwhile or deleted
+    status = 409 if conflict else 400 if request.method == "POST" and form.errors else 200
     return render(request, "hiring/outreach/template_form.html", context, status=status)
 
 

@@ -182,7 +182,7 @@ def test_without_the_teams_decision_to_hire_there_is_no_form(client, team, recru
 
     response = client.post(prepare_url(application), form_data())
     assert response.status_code == 400
-    assert "Only the team's decision to hire opens an offer" in response.text
+    assert "Only the team&#x27;s decision to hire opens an offer" in response.text
     assert Offer.objects.count() == 0
 
 
