@@ -1,14 +1,29 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import aggregation
+
+
+class StaleDraft(ValidationError):
+    """A draft (a scorecard's, a check-in review's) moved on since the page that posted was
+    rendered: another tab saved it. A save from there is refused, never overwrites it."""
+
+    def __init__(self):
+        super().__init__(
+            gettext(
+                "this draft changed in another tab or window since you opened it. "
+                "Reload to continue from the latest draft."
+            )
+        )
 
 
 class Category(models.TextChoices):

@@ -12,7 +12,7 @@ from hiring.models import AuditEvent, PoolMember, create_together, stored_words
 
 from . import aggregation
 from .access import get_feedback_for_author
-from .models import Criterion, Feedback, FeedbackRevision, Rating, Vote
+from .models import Criterion, Feedback, FeedbackRevision, Rating, StaleDraft, Vote
 
 
 def assign(
@@ -154,18 +154,6 @@ class Incomplete(ValidationError):
     def __init__(self, errors, version):
         super().__init__(errors)
         self.version = version
-
-
-class StaleDraft(ValidationError):
-    """The draft moved on since the page that posted was rendered (another tab saved it)."""
-
-    def __init__(self):
-        super().__init__(
-            _(
-                "this draft changed in another tab or window since you opened it. "
-                "Reload to continue from the latest draft."
-            )
-        )
 
 
 @transaction.atomic

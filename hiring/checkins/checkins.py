@@ -6,7 +6,8 @@ time until it closes, 30 days later; a rater who did not submit by then is missi
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -15,7 +16,14 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scorecards.models import CheckIn, CheckInRating, CheckInReview, Feedback, Vote
+from scorecards.models import (
+    CheckIn,
+    CheckInRating,
+    CheckInReview,
+    Feedback,
+    StaleDraft,
+    Vote,
+)
 
 from ..models import AuditEvent, Invitation, Membership, Offer, User
 
@@ -34,6 +42,8 @@ def schedule(application, hired_at):
     first_day = starts_at(application, hired_at)
     check_ins = []
     for day in application.opening.team.check_in_schedule:
+        # In the hire's zone (starts_at) a day added is a day of the calendar: its midnight
+        # stays midnight when the clocks change.
         due_at = first_day + timedelta(days=day)
         check_in, _created = CheckIn.objects.get_or_create(
             application=application,
@@ -45,14 +55,17 @@ def schedule(application, hired_at):
 
 
 def starts_at(application, hired_at):
-    """When the hire starts: the start date of the offer they accepted (at the hour they were
-    hired), else `hired_at`. A 90-day check-in counted from the acceptance of an offer starting
-    two months later would come a month into the job."""
+    """When the hire starts: the start of the first day of the offer they accepted, on their
+    own calendar (the candidate's zone, UTC until known), else `hired_at`. A 90-day check-in
+    counted from the acceptance of an offer starting two months later would come a month into
+    the job; at the time of day of the acceptance, it fell due at any hour of its day, or of
+    the next."""
     accepted = application.offers.filter(status=Offer.Status.ACCEPTED).order_by("-answered_at")
-    offer = accepted.first()
+    offer = accepted.select_related("application__candidate").first()  # one query, as before
     if offer is None:
         return hired_at
-    return max(hired_at, datetime.combine(offer.start_date, hired_at.timetz()))
+    zone = ZoneInfo(offer.application.candidate.zone_name)
+    return max(hired_at, datetime.combine(offer.start_date, time(), zone))
 
 
 def hired_version(application):
@@ -167,8 +180,21 @@ def fills(user, check_in, raters, review, now=None):
     return user in raters and not submitted and is_open(check_in, now)
 
 
-def _editable_review(check_in, rater):
-    """The rater's review, locked, for a change; a ValidationError if they may not change it."""
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def draft_version(review):
+    """Which draft of its rater's review a page shows: the moment it was last saved, in
+    microseconds (0 before there is a review). Every save moves it on: a save from a page that
+    shows an older one is refused (StaleDraft), never overwrites what another tab saved since."""
+    if review is None:
+        return 0
+    return (review.updated_at - EPOCH) // timedelta(microseconds=1)
+
+
+def _editable_review(check_in, rater, version):
+    """The rater's review, locked, for a change; a ValidationError if they may not change it,
+    StaleDraft if it moved on from the draft version `version` (None: not checked)."""
     now = timezone.now()
     if rater not in raters_of([check_in])[check_in.pk]:
         raise ValidationError(_("You are not one of this check-in's raters."))
@@ -176,18 +202,21 @@ def _editable_review(check_in, rater):
         raise ValidationError(_("This check-in is not due yet."))
     if is_closed(check_in, now):
         raise ValidationError(_("This check-in has closed: it takes no more reviews."))
-    review, _created = CheckInReview.objects.get_or_create(check_in=check_in, rater=rater)
+    review, created = CheckInReview.objects.get_or_create(check_in=check_in, rater=rater)
     review = CheckInReview.objects.select_for_update().get(pk=review.pk)
     if review.submitted_at:
         raise ValidationError(_("You already submitted this check-in."))
+    if version is not None and version != (0 if created else draft_version(review)):
+        raise StaleDraft
     return review
 
 
 @transaction.atomic
-def save_draft(check_in, rater, ratings, would_hire_again=None, notes=None):
+def save_draft(check_in, rater, ratings, would_hire_again=None, notes=None, version=None):
     """Save what was posted: `ratings` {criterion id: {"score": 1-4 or None, "no_evidence":
-    bool}} for the criteria posted; None leaves a field as it was."""
-    review = _editable_review(check_in, rater)
+    bool}} for the criteria posted; None leaves a field as it was. `version`: the draft version
+    (draft_version()) the posting page showed."""
+    review = _editable_review(check_in, rater, version)
     criteria = set(check_in.version.criteria.values_list("pk", flat=True))
     if not set(ratings) <= criteria:
         raise ValidationError(_("That criterion is not part of this check-in."))
@@ -205,10 +234,10 @@ def save_draft(check_in, rater, ratings, would_hire_again=None, notes=None):
 
 
 @transaction.atomic
-def submit(check_in, rater, ratings, would_hire_again, notes):
+def submit(check_in, rater, ratings, would_hire_again, notes, version=None):
     """Save and submit the rater's review, once: every criterion rated or "no evidence" and a
-    would-hire-again vote, else a ValidationError by the form's field."""
-    review = save_draft(check_in, rater, ratings, would_hire_again, notes)
+    would-hire-again vote, else a ValidationError by the form's field (nothing saved)."""
+    review = save_draft(check_in, rater, ratings, would_hire_again, notes, version)
     rated = {
         rating.criterion_id
         for rating in review.ratings.all()

@@ -61,9 +61,19 @@ def _context(user, check_in, form=None):
     return context
 
 
-def _render(request, check_in, form=None, status=200):
+def _render(request, check_in, form=None, status=200, **extra):
     template = f"{TEMPLATE}#review" if request.htmx and form is not None else TEMPLATE
-    return render(request, template, _context(request.user, check_in, form), status=status)
+    context = _context(request.user, check_in, form) | extra
+    return render(request, template, context, status=status)
+
+
+def _refuse_stale(request, check_in, stale, form):
+    """A save or submit from a page older than the draft: nothing of it is kept, and the draft
+    as it now is comes back with the reason beside the form (never a silent merge), and with
+    the notes the older page sent, to copy from."""
+    typed = form.data.get("notes", "")
+    context = {"refused": " ".join(stale.messages), "typed": typed if typed.strip() else ""}
+    return _render(request, check_in, status=409, **context)
 
 
 @never_cache
@@ -79,16 +89,24 @@ def check_in_draft(request, check_in_id):
     """Autosave (htmx, as the form changes) and the plain "Save draft" button."""
     check_in = get_check_in_for(request.user, check_in_id)
     form = CheckInForm(request.POST, criteria=_criteria(check_in))
-    refused, review = None, None  # refused: the domain's reason, which no field shows
+    refused, review, status = None, None, 400  # refused: the domain's reason, no field shows
     if form.is_valid():
         try:
             review = checkins.save_draft(check_in, request.user, **form.changes())
+        except checkins.StaleDraft as stale:
+            if not request.htmx:
+                return _refuse_stale(request, check_in, stale, form)
+            refused, status = " ".join(stale.messages), 409
         except ValidationError as exc:
             refused = " ".join(exc.messages)
     error = refused or " ".join(e for errors in form.errors.values() for e in errors)
     if request.htmx:
-        context = {"own": review, "save_error": error}
-        return render(request, f"{TEMPLATE}#draft-status", context, status=400 if error else 200)
+        context = {
+            "own": review,
+            "draft_version": checkins.draft_version(review),
+            "save_error": error,
+        }
+        return render(request, f"{TEMPLATE}#draft-status", context, status=status if error else 200)
     if error:
         if refused:  # a field's own error shows beside it, once
             form.add_error(None, refused)
@@ -106,6 +124,8 @@ def check_in_submit(request, check_in_id):
     if form.is_valid():
         try:
             checkins.submit(check_in, request.user, **form.changes())
+        except checkins.StaleDraft as stale:
+            return _refuse_stale(request, check_in, stale, form)
         except ValidationError as exc:
             form.add_error(None, exc)  # each message beside its field
         else:

@@ -17,6 +17,7 @@ from ..models import (
     Application,
     AuditEvent,
     Ballot,
+    Candidate,
     Invitation,
     Membership,
     Proposal,
@@ -94,6 +95,8 @@ def propose_member(team, proposer, email, hire=None):
     """A proposal to add the person at `email` to the team. `hire`: the team's application at
     Hired this person is (proposed from its page, or chosen on the team page): the address is
     kept on it, so that they are recognised as the hire by it too (Application.member_email)."""
+    if hire is not None:
+        _require_not_erased(hire)  # its candidate locked before the team, as erasure does
     team = _lock_team(team)
     _require_member(team, proposer)
     email = User.objects.normalize_email(email.strip())
@@ -148,6 +151,19 @@ def propose_member(team, proposer, email, hire=None):
         hire.member_email = email.lower()
         hire.save(update_fields=["member_email"])
     return _vote_and_settle(proposal, proposer, approve=True)
+
+
+def _require_not_erased(hire):
+    """An erased hire's record keeps no address (hiring/privacy/erasure.py): one proposed for
+    them now would be held, unerased, where nobody looks. The candidate's row is locked, so an
+    erasure under way finishes first."""
+    if Candidate.objects.select_for_update().get(pk=hire.candidate_id).erased_at:
+        raise ValidationError(
+            _(
+                "This hire's data was erased: the team can no longer say who they are. "
+                "Propose the person as a colleague."
+            )
+        )
 
 
 def _open_to_add(team, email):
@@ -361,15 +377,24 @@ def withdraw(proposal, user):
     _close(proposal, Status.WITHDRAWN, user)
 
 
+def withdraws_invitation(invitation, user, members):
+    """Whether `user`, one of the team's `members`, may withdraw the team's `invitation`: the
+    member who proposed the person; any member once that member no longer can (they left the
+    team, or their account was deactivated), or it would wait until it expired."""
+    proposer = next((m for m in members if m.pk == invitation.invited_by_id), None)
+    return invitation.invited_by_id == user.pk or proposer is None or not proposer.is_active
+
+
 @transaction.atomic
 def withdraw_invitation(invitation, user):
     """The member who proposed the person withdraws the team's invitation to them while it
     waits for an answer (a wrong address, say): its link stops working, and the team may
-    propose them again."""
+    propose them again. Another member does not undo alone what the team agreed, unless the
+    proposer no longer can (withdraws_invitation)."""
     team = _lock_team(invitation.team)
     _require_member(team, user)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.invited_by_id != user.pk:
+    if not withdraws_invitation(invitation, user, team.members.all()):
         raise ValidationError(_("Only the member who proposed them can withdraw the invitation."))
     if not invitation.is_pending:
         raise ValidationError(_("This invitation no longer waits for an answer."))

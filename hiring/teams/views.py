@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from ..access import (
 )
 from ..accounts.adapter import SESSION_KEY
 from ..accounts.links import link_unusable
-from ..models import Ballot, Invitation, LinkError, PoolMember, Proposal, Team, User
+from ..models import Ballot, Invitation, LinkError, PoolMember, Proposal, Team
 from . import invitations, membership
 from .forms import (
     MembershipRuleForm,
@@ -74,11 +74,12 @@ def _render_team(request, team, status=200, **context):
         Prefetch("votes", queryset=Ballot.objects.select_related("voter")), "voters"
     )
     open_proposals = list(proposals.filter(status=Proposal.Status.OPEN))
-    member_ids = {m.user_id for m in memberships}
+    members = [m.user for m in memberships]
+    member_ids = {member.pk for member in members}
     is_member = request.user.pk in member_ids
     for proposal in membership.with_hires(open_proposals):
         votes = {v.voter_id: v.approve for v in proposal.votes.all()}
-        voters = membership.electorate(proposal, [m.user for m in memberships])
+        voters = membership.electorate(proposal, members)
         proposal.my_vote = votes.get(request.user.pk)
         proposal.can_vote = request.user.pk in voters
         proposal.approvals = sum(1 for voter in voters if votes.get(voter) is True)
@@ -90,7 +91,7 @@ def _render_team(request, team, status=200, **context):
             if m.user_id in voters - votes.keys() and not m.user.is_active
         ]
     if is_member and "propose_form" not in context:  # only members propose
-        hires = membership.hires_to_join(team, [m.user for m in memberships])
+        hires = membership.hires_to_join(team, members)
         context["propose_form"] = ProposeMemberForm(hires=hires)
     context = {
         "team": team,
@@ -105,7 +106,10 @@ def _render_team(request, team, status=200, **context):
             status=Proposal.Status.OPEN
         )[:10],
         # Those the team agreed to, who have not accepted yet: not members until they do.
-        "invited": team.invitations.pending(),
+        "invited": [
+            (invitation, membership.withdraws_invitation(invitation, request.user, members))
+            for invitation in team.invitations.pending()
+        ],
         "trainees": [m.user for m in memberships if m.is_trainee],
         "rule_form": MembershipRuleForm(initial={"membership_rule": team.membership_rule}),
         **context,
@@ -167,7 +171,10 @@ def propose_rule(request, team_id):
 def propose_removal(request, team_id, user_id):
     """Asks first (GET); the page's button proposes the removal, with the proposer's vote."""
     team = get_team_for_member(request.user, team_id)
-    member = get_object_or_404(User, pk=user_id, memberships__team=team)
+    member = team.members.filter(pk=user_id).first()
+    if member is None:  # they left, or were removed, since the page linking here was read
+        error = _("They are no longer a member of %(team)s: nothing was proposed.") % {"team": team}
+        return _render_team(request, team, status=400, error=error)
     if request.method != "POST":
         who = MUST_APPROVE.get(team.membership_rule) or team.get_membership_rule_display().lower()
         question = {

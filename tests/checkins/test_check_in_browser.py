@@ -80,7 +80,8 @@ def test_a_member_fills_a_check_in_and_the_report_draws_it(
 def test_a_click_in_an_older_tab_keeps_the_notes_written_in_another(
     live_server, page, team, member, teammate
 ):
-    """Each field saves itself alone: the whole form, sent from an older tab, wiped them."""
+    """Every save says which draft its page shows: an older tab's is refused, and says so,
+    never overwrites what another tab saved (the whole form, sent from one, wiped it)."""
     Membership.objects.filter(team=team).update(joined_at=timezone.now() - timedelta(days=400))
     check_in = hired(OpeningFactory(team=team), teammate, 3)
     page.goto(f"{live_server.url}/accounts/login/")
@@ -96,8 +97,19 @@ def test_a_click_in_an_older_tab_keeps_the_notes_written_in_another(
     page.get_by_label("Notes").fill("Three paragraphs of what she shipped")
     expect(page.locator("#draft-status")).to_contain_text("Draft saved")
     older.locator("fieldset.criterion-rating").first.locator("input[value='2']").check()
-    expect(older.locator("#draft-status")).to_contain_text("Draft saved")
+    expect(older.locator("#draft-status")).to_contain_text("changed in another tab")
+    older.get_by_label("Notes").fill("An older page's notes")
+    older.get_by_role("button", name="Save draft").click()
+    expect(older.get_by_text("Your unsaved text, to copy from:")).to_be_visible()
+    expect(older.get_by_text("An older page's notes")).to_be_visible()
 
     saved = check_in.reviews.get(rater=member)
     assert saved.notes == "Three paragraphs of what she shipped"
-    assert saved.ratings.get().score == 2
+    assert not saved.ratings.exists()
+    # The page that came back shows the draft as it is: from there it saves and submits.
+    expect(older.get_by_label("Notes")).to_have_value("Three paragraphs of what she shipped")
+    for criterion in older.locator("fieldset.criterion-rating").all():
+        criterion.locator("input[value='2']").check()
+    older.get_by_label("Yes", exact=True).check()
+    older.get_by_role("button", name="Submit check-in").click()
+    expect(older.get_by_text("You submitted your review")).to_be_visible()
