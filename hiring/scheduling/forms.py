@@ -1,7 +1,7 @@
 import itertools
 import re
 import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
 from django.core.validators import MaxValueValidator
@@ -124,7 +124,15 @@ class WorkingHoursForm(forms.Form):
 
 
 class LocalDateTimeField(forms.DateTimeField):
+    """A time as the clock on the wall shows it, which the form puts in the person's own zone:
+    read as written, never refused for the night the clocks change (the hour they repeat is
+    read as its first time, the hour they skip as if they had not yet)."""
+
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        with timezone.override(UTC):  # no hour repeats or is skipped in UTC
+            return super().to_python(value)
 
 
 class BusyBlockForm(forms.Form):

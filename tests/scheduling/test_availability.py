@@ -197,6 +197,29 @@ def test_a_busy_block_is_entered_in_the_users_own_time_zone(member, client_of):
     assert "Mon 14 Jan, 10:00–11:30 Dentist" in page
 
 
+def test_a_busy_block_on_the_night_the_clocks_change_is_taken(member, client_of):
+    """Django refused the hour the clocks repeat and the one they skip ("may be ambiguous or
+    may not exist"): a busy time there is read as the clock shows it."""
+    member.time_zone = "Europe/Berlin"
+    member.save()
+    client = client_of(member)
+
+    repeated = client.post(  # 27 October 2030: 02:00-03:00 comes twice in Berlin
+        reverse("busy_block_add"), {"start": "2030-10-27T02:30", "end": "2030-10-27T04:00"}
+    )
+    skipped = client.post(  # 31 March 2030: 02:00-03:00 never comes
+        reverse("busy_block_add"), {"start": "2030-03-31T01:30", "end": "2030-03-31T02:30"}
+    )
+
+    assert (repeated.status_code, skipped.status_code) == (302, 302)
+    assert sorted((block.start, block.end) for block in member.busy_blocks.all()) == [
+        # To 02:30, which never comes, read as standard time: 03:30 summer time.
+        (datetime(2030, 3, 31, 0, 30, tzinfo=UTC), datetime(2030, 3, 31, 1, 30, tzinfo=UTC)),
+        # The first 02:30 (summer time) to 04:00 winter time.
+        (datetime(2030, 10, 27, 0, 30, tzinfo=UTC), datetime(2030, 10, 27, 3, tzinfo=UTC)),
+    ]
+
+
 def test_a_busy_block_ending_before_it_starts_is_refused(member, client_of):
     response = client_of(member).post(
         reverse("busy_block_add"), {"start": "2030-01-14T10:00", "end": "2030-01-14T09:00"}
