@@ -669,8 +669,15 @@ class Invitation(models.Model):
 
     @cached_property
     def account(self):
-        """The account at the invited address, if there is one: its owner signs in to answer."""
-        return User.objects.filter(email__iexact=self.email).first()
+        """The account at the invited address, if there is one (the address it signs in with, or
+        another it verified): its owner signs in to answer."""
+        verified = Q(emailaddress__email__iexact=self.email, emailaddress__verified=True)
+        return User.objects.filter(Q(email__iexact=self.email) | verified).first()
+
+    def is_for(self, user):
+        """Whether `user` holds the invited address: a team may propose a colleague at another
+        address of theirs, which they verified (allauth refuses it to a new account)."""
+        return self.email.lower() == user.email.lower() or self.account == user
 
     def reader(self):
         """Whose zone and language its email is written in: the account at its address, else

@@ -110,7 +110,7 @@ def _answerable(invitation, user):
         raise ValidationError(_("This invitation was withdrawn."))
     if timezone.now() >= invitation.expires_at:
         raise ValidationError(_("This invitation has expired. Ask for a new one."))
-    if user is not None and user.email.lower() != invitation.email.lower():
+    if user is not None and not invitation.is_for(user):
         raise ValidationError(_("This invitation is for %(email)s.") % {"email": invitation.email})
     return invitation
 

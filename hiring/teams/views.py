@@ -360,7 +360,7 @@ def invitation(request, token):
     except LinkError as error:
         return link_unusable(request, "invitation", error)
     if request.user.is_authenticated:
-        if request.user.email.lower() != invitation.email.lower():
+        if not invitation.is_for(request.user):
             reason = _("This invitation is for %(email)s. Sign out to use it.") % {
                 "email": invitation.email
             }

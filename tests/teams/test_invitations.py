@@ -393,6 +393,32 @@ def test_signed_in_invitee_accepts_and_joins_the_team(client, member, team, outs
     assert invitation.accepted_by == outsider
 
 
+def test_an_invitation_to_an_address_the_invitee_verified_is_theirs_to_accept(
+    client, member, team, outsider
+):
+    """Another address of theirs (allauth refuses it to a new account: a dead end before)."""
+    EmailAddress.objects.create(user=outsider, email="o.private@example.com", verified=True)
+    invitation = invitation_for("O.Private@example.com", member, team=team)
+    assert invitation.account == outsider
+    client.force_login(outsider)
+
+    response = client.post(invitation.get_absolute_url())
+
+    assert response.status_code == 302
+    assert team.has_member(outsider)
+
+
+def test_an_address_someone_added_and_never_verified_does_not_make_it_theirs(
+    client, member, team, outsider
+):
+    EmailAddress.objects.create(user=outsider, email="squat@example.com", verified=False)
+    invitation = invitation_for("squat@example.com", member, team=team)
+    client.force_login(outsider)
+
+    assert client.post(invitation.get_absolute_url()).status_code == 403
+    assert not team.has_member(outsider)
+
+
 def test_someone_else_signed_in_cannot_accept(client, member, team, outsider, recruiter):
     invitation = invitation_for(outsider.email, member, team=team)
     client.force_login(recruiter)
