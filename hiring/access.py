@@ -52,9 +52,18 @@ def get_proposal_for_member(user, team_id, proposal_id):
 
 
 def get_team_invitation_for_member(user, team_id, invitation_id):
-    """The team's invitation, for its members (who may withdraw it: membership's rule)."""
+    """The team's invitation, for its members (who may withdraw it: withdraws_team_invitation)."""
     team = get_team_for_member(user, team_id)
     return get_object_or_404(team.invitations.select_related("team"), pk=invitation_id)
+
+
+def withdraws_team_invitation(user, invitation, members):
+    """Whether `user`, one of the team's `members`, may withdraw the team's `invitation`: the
+    member who proposed the person (the team agreed to invite them; one member does not undo
+    that alone); any member once that member no longer can (they left the team, or their
+    account was deactivated), or it would wait until it expired."""
+    proposer = next((m for m in members if m.pk == invitation.invited_by_id), None)
+    return invitation.invited_by_id == user.pk or proposer is None or not proposer.is_active
 
 
 def get_opening_for(user, opening_id):

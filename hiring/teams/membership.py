@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from scorecards import practice
 
+from ..access import withdraws_team_invitation
 from ..checkins import checkins
 from ..debrief import rules
 from ..models import (
@@ -377,24 +378,16 @@ def withdraw(proposal, user):
     _close(proposal, Status.WITHDRAWN, user)
 
 
-def withdraws_invitation(invitation, user, members):
-    """Whether `user`, one of the team's `members`, may withdraw the team's `invitation`: the
-    member who proposed the person; any member once that member no longer can (they left the
-    team, or their account was deactivated), or it would wait until it expired."""
-    proposer = next((m for m in members if m.pk == invitation.invited_by_id), None)
-    return invitation.invited_by_id == user.pk or proposer is None or not proposer.is_active
-
-
 @transaction.atomic
 def withdraw_invitation(invitation, user):
     """The member who proposed the person withdraws the team's invitation to them while it
     waits for an answer (a wrong address, say): its link stops working, and the team may
     propose them again. Another member does not undo alone what the team agreed, unless the
-    proposer no longer can (withdraws_invitation)."""
+    proposer no longer can (access.withdraws_team_invitation)."""
     team = _lock_team(invitation.team)
     _require_member(team, user)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if not withdraws_invitation(invitation, user, team.members.all()):
+    if not withdraws_team_invitation(user, invitation, team.members.all()):
         raise ValidationError(_("Only the member who proposed them can withdraw the invitation."))
     if not invitation.is_pending:
         raise ValidationError(_("This invitation no longer waits for an answer."))

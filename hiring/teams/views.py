@@ -21,6 +21,7 @@ from ..access import (
     get_team_for_member,
     get_team_invitation_for_member,
     with_shown_details,
+    withdraws_team_invitation,
 )
 from ..accounts.adapter import SESSION_KEY
 from ..accounts.links import link_unusable
@@ -107,7 +108,7 @@ def _render_team(request, team, status=200, **context):
         )[:10],
         # Those the team agreed to, who have not accepted yet: not members until they do.
         "invited": [
-            (invitation, membership.withdraws_invitation(invitation, request.user, members))
+            (invitation, withdraws_team_invitation(request.user, invitation, members))
             for invitation in team.invitations.pending()
         ],
         "trainees": [m.user for m in memberships if m.is_trainee],
