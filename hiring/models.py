@@ -572,6 +572,16 @@ class Ballot(models.Model):
         return f"{self.voter} {'approves' if self.approve else 'rejects'} {self.proposal}"
 
 
+class ChangedMeanwhile(ValidationError):
+    """What a page was opened on (an email template, a draft offer) changed before its form
+    came back: what its person typed is not saved, and they read `current`, the thing as it
+    now is, beside it."""
+
+    def __init__(self, message, current):
+        super().__init__(message)
+        self.current = current
+
+
 class LinkError(Exception):
     """Why a signed link (an invitation, a candidate's scheduling link) cannot be used; the
     message is shown to the visitor."""

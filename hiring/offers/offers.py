@@ -15,6 +15,7 @@ from ..access import runs_pipeline
 from ..models import (
     Application,
     AuditEvent,
+    ChangedMeanwhile,
     Decision,
     EmailTemplate,
     LinkError,
@@ -135,15 +136,6 @@ def _audit(offer, by, suffix=""):
 def last_of(offers):
     """The newest of `offers`, or None."""
     return max(offers, key=lambda offer: (offer.created_at, offer.pk), default=None)
-
-
-class ChangedMeanwhile(ValidationError):
-    """The application's offer changed after the page that posted was opened: its person reads
-    it as it now is (`offer`) beside what they typed, which is not saved."""
-
-    def __init__(self, message, offer):
-        super().__init__(message)
-        self.offer = offer
 
 
 def _terms_of(offer):

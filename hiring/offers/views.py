@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from ..access import get_application_for_offer, get_offer_for
 from ..accounts.links import signed_link
+from ..models import ChangedMeanwhile
 from ..ratelimit import limit_candidate_posts
 from . import offers
 from .forms import DeclineForm, OfferForm
@@ -34,9 +35,9 @@ def offer_prepare(request, application_id):
     if request.method == "POST" and form.is_valid():
         try:
             offers.prepare(application, request.user, **form.offer_fields())
-        except offers.ChangedMeanwhile as changed:
+        except ChangedMeanwhile as changed:
             form.add_offer_error(changed)
-            meanwhile = changed.offer
+            meanwhile = changed.current
         except ValidationError as error:
             form.add_offer_error(error)
         else:
@@ -64,9 +65,9 @@ def offer_edit(request, application_id, offer_id):
     if request.method == "POST" and form.is_valid():
         try:
             offers.edit(offer, request.user, **form.offer_fields(), based_on=based_on)
-        except offers.ChangedMeanwhile as changed:
+        except ChangedMeanwhile as changed:
             form.add_offer_error(changed)
-            meanwhile = changed.offer
+            meanwhile = changed.current
             based_on = offers.version(meanwhile)  # saving again replaces it
         except ValidationError as error:
             form.add_offer_error(error)

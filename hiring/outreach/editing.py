@@ -12,11 +12,13 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import (
     Application,
     AuditEvent,
     Candidate,
+    ChangedMeanwhile,
     EmailTemplate,
     Opening,
     Organisation,
@@ -123,18 +125,12 @@ def edited_on(token, template_id):
     return (team_id, kind) if pk == template_id else None
 
 
-class SavedMeanwhile(ValidationError):
-    """Someone saved the template after the page that posted was opened: saving would throw
-    their text away unseen."""
-
-    def __init__(self, template):
-        super().__init__(
-            _(
-                "Someone saved this email after you opened this page. Your text is below, "
-                "not saved, and theirs under it: save again to replace theirs with yours."
-            )
-        )
-        self.template = template
+# Someone saved the template after the page that posted was opened: saving would throw their
+# text away unseen.
+SAVED_MEANWHILE = gettext_lazy(
+    "Someone saved this email after you opened this page. Your text is below, not saved, and "
+    "theirs under it: save again to replace theirs with yours."
+)
 
 
 @transaction.atomic
@@ -148,7 +144,7 @@ def save(team, kind, by, *, subject, body, name="", send_on_stage="", template=N
     if template is not None:
         template = EmailTemplate.objects.select_for_update().get(pk=template.pk)
     if based_on is not None and based_on != version(template):
-        raise SavedMeanwhile(template)
+        raise ChangedMeanwhile(SAVED_MEANWHILE, template)
     if kind != Kind.MESSAGE:
         with stored_words():
             name = str(Kind(kind).label)

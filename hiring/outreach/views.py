@@ -23,7 +23,7 @@ from ..access import (
     get_team_for_emails,
     reads_team,
 )
-from ..models import EmailTemplate
+from ..models import ChangedMeanwhile, EmailTemplate
 from ..offers import offers
 from . import automation, editing, messages, placeholders
 from .forms import ComposeForm, TemplateForm
@@ -211,9 +211,9 @@ def _edit(request, team, kind, template, deleted=False):
                     template=template,
                     based_on=based_on,
                 )
-            except editing.SavedMeanwhile as meanwhile:
+            except ChangedMeanwhile as meanwhile:
                 form.add_error(None, meanwhile)
-                saved_meanwhile = meanwhile.template
+                saved_meanwhile = meanwhile.current
                 based_on = editing.version(saved_meanwhile)  # saving again replaces it
             except ValidationError as error:
                 form.add_error(None, error)
