@@ -182,6 +182,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "hiring.accounts.forms.SignupDetailsForm"
 ACCOUNT_FORMS = {"reset_password": "hiring.accounts.allauth_forms.VerifiedResetPasswordForm"}
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "hiring.accounts.tokens.ActiveAccountTokenGenerator"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Teamfit] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Teamfit"

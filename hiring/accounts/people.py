@@ -26,6 +26,11 @@ def change_person(person, by, *, display_name, role, is_active):
         raise ValidationError(_("You are no longer the organisation's admin."))
     if person == by and (role != person.role or not is_active):
         raise ValidationError(_("You cannot change your own role or deactivate yourself."))
+    if person.is_superuser and not acting.is_superuser and (role != person.role or not is_active):
+        # The operator's way into the Django admin and out of a lock-out: theirs to change.
+        raise ValidationError(
+            _("The operator's account: only the operator changes its role or deactivates it.")
+        )
     changes = []
     was_admin = person.role == User.Role.ADMIN
     if display_name != person.display_name:

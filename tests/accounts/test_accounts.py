@@ -21,6 +21,8 @@ from hiring.accounts import forms
 from hiring.models import Organisation, User
 from tests.factories import PASSWORD, UserFactory
 
+NEW_PASSWORDS = {"password1": "a-new-and-long-passphrase", "password2": "a-new-and-long-passphrase"}
+
 LOGIN = "/accounts/login/"
 TOTP_ACTIVATE = "/accounts/2fa/totp/activate/"
 MFA_AUTHENTICATE = "/accounts/2fa/authenticate/"
@@ -287,6 +289,27 @@ def test_account_emails_go_out_from_the_worker_after_the_commit(
     [email] = mailoutbox
     assert email.to == [member.email]
     assert "/accounts/password/reset/key/" in email.body
+
+
+def test_a_reset_link_sent_before_its_account_was_deactivated_sets_no_password(
+    client, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": member.email})
+    [link] = re.findall(r"https?://\S+(/accounts/password/reset/key/\S+/)", mailoutbox[0].body)
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+
+    response = client.get(link, follow=True)
+    client.post(response.redirect_chain[-1][0] if response.redirect_chain else link, NEW_PASSWORDS)
+
+    assert "The password reset link was invalid" in response.text
+    member.refresh_from_db()
+    assert not member.check_password(NEW_PASSWORDS["password1"])
+    member.is_active = True
+    member.save(update_fields=["is_active"])
+    response = client.get(link, follow=True)
+    assert "The password reset link was invalid" not in response.text  # the link as it was
 
 
 def test_an_account_email_is_written_in_its_recipients_language(

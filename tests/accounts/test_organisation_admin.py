@@ -184,6 +184,27 @@ def test_the_admin_cannot_demote_or_deactivate_themselves(admin_client, org_admi
     assert org_admin.role == User.Role.ADMIN
 
 
+@pytest.mark.parametrize("change", [{"role": "member", "is_active": "on"}, {"role": "admin"}])
+def test_the_admin_neither_demotes_nor_deactivates_the_operator(admin_client, superuser, change):
+    """The operator's superuser is their way into the Django admin, and out of a lock-out."""
+    response = admin_client.post(
+        reverse("person_edit", args=[superuser.pk]), {"display_name": "Operator", **change}
+    )
+
+    assert response.status_code == 400
+    assert "only the operator changes its role or deactivates it" in response.text
+    superuser.refresh_from_db()
+    assert (superuser.display_name, superuser.role, superuser.is_active) == (
+        "Root",
+        User.Role.ADMIN,
+        True,
+    )
+    renamed = {"display_name": "Operator", "role": "admin", "is_active": "on"}
+    admin_client.post(reverse("person_edit", args=[superuser.pk]), renamed)
+    superuser.refresh_from_db()
+    assert superuser.display_name == "Operator"  # a name is the admin's to change
+
+
 @pytest.mark.parametrize("persona", ["member", "recruiter", "leadership", "outsider"])
 def test_only_the_admin_changes_people(request, client, persona, recruiter):
     client.force_login(request.getfixturevalue(persona))
