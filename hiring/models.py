@@ -1826,6 +1826,7 @@ class AuditEvent(LabelledChoices, models.Model):
         PERSON_CHANGED = "person_changed", _("Person changed")
         ORGANISATION_CHANGED = "organisation_changed", _("Organisation settings changed")
         TEAM_SETTINGS = "team_settings", _("Team settings changed")
+        PROPOSAL_NOT_AGREED = "proposal_not_agreed", _("Proposal not agreed")
         INVITATION = "invitation", _("Invitation")
         PANEL_BOOKED = "panel_booked", _("Panel booked")
         PANEL_CHANGED = "panel_changed", _("Panel changed")

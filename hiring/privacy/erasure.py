@@ -322,10 +322,10 @@ def _replace_addresses(rows, stand_ins, now):
     for row in rows.select_for_update():
         stand_in = stand_ins[row.email.lower()]
         if isinstance(row, Proposal):
-            # Its words when settled (teams.membership._stored_outcome) quote its address.
-            events = AuditEvent.objects.filter(
-                team=row.team_id, action=AuditEvent.Action.MEMBERSHIP_CHANGED
-            )
+            # Its words when settled (teams.membership._stored_outcome) quote its address,
+            # under the action it was settled with (teams.membership._audited_as).
+            settled = [AuditEvent.Action.MEMBERSHIP_CHANGED, AuditEvent.Action.PROPOSAL_NOT_AGREED]
+            events = AuditEvent.objects.filter(team=row.team_id, action__in=settled)
             ended = {"status": Proposal.Status.WITHDRAWN, "decided_at": now} if row.is_open else {}
         else:
             # An invitation to the organisation is traced by its address (teams.invitations).

@@ -457,11 +457,19 @@ def _settle(proposal, actor):
         _close(proposal, result, actor)
 
 
-# The audit trail's action for a settled proposal that is not about a member nor the rule.
+# The audit trail's action for an agreed proposal that is not about a member nor the rule.
 AUDITED_AS = {
     Proposal.Kind.DECISION_RULE: AuditEvent.Action.DECISION_RULE,
     Proposal.Kind.SETTINGS: AuditEvent.Action.TEAM_SETTINGS,
 }
+
+
+def _audited_as(proposal):
+    """The audit trail's action for `proposal` settled: one that changed nothing (rejected,
+    withdrawn, expired) is not recorded as a change."""
+    if proposal.status != Status.ACCEPTED:
+        return AuditEvent.Action.PROPOSAL_NOT_AGREED
+    return AUDITED_AS.get(proposal.kind, AuditEvent.Action.MEMBERSHIP_CHANGED)
 
 
 def _close(proposal, status, actor):
@@ -471,7 +479,7 @@ def _close(proposal, status, actor):
     if proposal.kind == Proposal.Kind.ADD and status != Status.ACCEPTED:
         _release_hire_address(proposal.team, proposal.address)
     AuditEvent.record(
-        AUDITED_AS.get(proposal.kind, AuditEvent.Action.MEMBERSHIP_CHANGED),
+        _audited_as(proposal),
         actor,
         proposal.team,
         details=_stored_outcome(proposal),

@@ -198,7 +198,7 @@ def test_erasure_replaces_their_address_whole_in_the_teams_trail(
     erase(hire.candidate, recruiter, django_capture_on_commit_callbacks)
 
     stand_in = erasure.erased_address(hire.candidate.pk)
-    trail = AuditEvent.objects.filter(team=team, action=AuditEvent.Action.MEMBERSHIP_CHANGED)
+    trail = AuditEvent.objects.filter(team=team, action=AuditEvent.Action.PROPOSAL_NOT_AGREED)
     assert sorted(trail.values_list("details", flat=True)) == [
         "Add ann@x.io.uk: rejected",
         f"Add {stand_in}: rejected",

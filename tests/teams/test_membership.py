@@ -361,6 +361,24 @@ def test_rejected_rule_change_keeps_rule(team, member, teammate):
     assert team.membership_rule == Rule.MAJORITY
 
 
+def test_the_trail_records_a_proposal_not_agreed_as_no_change(team, member, teammate):
+    """A rejected or withdrawn proposal changed nothing: it is not "Membership changed". (The
+    trail is append-only: those recorded before stay as they were.)"""
+    rejected = membership.propose_rule(team, member, Rule.ANY_MEMBER)
+    membership.cast_vote(rejected, teammate, approve=False)
+    withdrawn = membership.propose_member(team, member, "new.peer@example.com")
+    membership.withdraw(withdrawn, member)
+    accepted = membership.propose_rule(team, member, Rule.UNANIMOUS)
+    membership.cast_vote(accepted, teammate, approve=True)
+
+    trail = dict(AuditEvent.objects.filter(team=team).values_list("details", "action"))
+
+    not_agreed = AuditEvent.Action.PROPOSAL_NOT_AGREED
+    assert trail[f"{rejected.summary}: rejected"] == not_agreed
+    assert trail["Add new.peer@example.com: withdrawn"] == not_agreed
+    assert trail[f"{accepted.summary}: accepted"] == AuditEvent.Action.MEMBERSHIP_CHANGED
+
+
 def test_accepted_rule_change_recounts_open_proposals(team, member, teammate):
     third, _ = add_members(team, 2)
     newcomer = UserFactory()
