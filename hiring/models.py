@@ -2026,6 +2026,9 @@ class DataExport(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     downloaded_at = models.DateTimeField(_("downloaded at"), null=True, blank=True)
+    # The applications whose feedback a staff export leaves out, as it was built
+    # (hiring.privacy.export.withheld_applications): its reader may read less by its download.
+    withheld = models.JSONField(_("withheld applications"), default=list, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

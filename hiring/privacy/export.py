@@ -166,7 +166,8 @@ def build(export_id):
     ).update(status=Status.BUILDING, progress=0)
     if not claimed:
         return None
-    export = DataExport.objects.select_related("candidate").get(pk=export_id)
+    export = DataExport.objects.select_related("candidate", "requested_by").get(pk=export_id)
+    export.withheld = withheld_applications(export.requested_by, export.candidate)
     with tempfile.TemporaryFile() as archive:
         write_zip(export, archive)
         archive.seek(0)
@@ -180,6 +181,7 @@ def build(export_id):
             progress=100,
             finished_at=now,
             expires_at=now + max_age(),
+            withheld=export.withheld,
         )
     except Exception:
         DataExport.delete_stored(export.file.name)
@@ -199,7 +201,7 @@ def fail(export_id):
 
 def write_zip(export, archive):
     """data.json, the files and summary.html of `export`'s candidate, into `archive`, in the
-    candidate's language."""
+    candidate's language, without the feedback of the applications in `export.withheld`."""
     candidate = export.candidate
     with translation.override(candidate.language_code):
         _write_zip(export, candidate, archive)
@@ -209,7 +211,7 @@ def _write_zip(export, candidate, archive):
     now = timezone.now()
     conventions = {key: str(words) for key, words in CONVENTIONS.items()}
     document = {"format": {**FORMAT, "conventions": conventions}, "generated_at": _iso(now)}
-    withheld = withheld_applications(export.requested_by, candidate)
+    withheld = export.withheld
     ids = ", ".join(f"#{pk}" for pk in withheld)
     document["withheld"] = WITHHELD % {"ids": ids} if withheld else ""
     sections = []
@@ -389,6 +391,21 @@ def check_downloadable(export):
     # A link signed later (a retried email) must not outlive the export itself.
     if export.expires_at <= timezone.now():
         raise LinkError(EXPIRED)
+
+
+def check_still_readable(export, reader):
+    """Independence at the download: a staff export holds the feedback its reader read as it
+    was built; one they may no longer read (a scorecard of theirs now to write, a role that
+    reads less) makes the copy theirs no longer. The candidate's own holds it all."""
+    if reader is None:
+        return
+    if set(withheld_applications(reader, export.candidate)) - set(export.withheld):
+        raise LinkError(
+            _(
+                "This copy holds interviewers' feedback you may no longer read. Ask for a new "
+                "copy on the candidate's privacy page."
+            )
+        )
 
 
 def take(export, by=None):

@@ -276,7 +276,9 @@ HOLDINGS = (
         personal=("details",),
     ),
     Holding(CandidateAccess, "candidate", _("Who opened their page, résumé or export, and when")),
-    Holding(DataExport, "candidate", _("Exports of their data"), files=("file",)),
+    Holding(
+        DataExport, "candidate", _("Exports of their data"), files=("file",), kept=("withheld",)
+    ),
     LedgerHolding(
         Notification,
         "",

@@ -217,6 +217,7 @@ def export_download(request, data_export, token):
         return redirect_to_login(request.get_full_path())
     if not downloads_export(request.user, data_export):
         raise Http404
+    export.check_still_readable(data_export, request.user if data_export.requested_by_id else None)
     if request.method != "POST":
         zone_name = request.user.time_zone if data_export.requested_by_id else None
         context = {

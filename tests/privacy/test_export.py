@@ -250,6 +250,43 @@ def test_leaderships_copy_holds_the_submitted_feedback(candidate, scorecards, le
     assert {row["notes"] for row in data["rating"]} == {NOTES}
 
 
+@pytest.mark.parametrize("reads_less", ["to score", "demoted"])
+def test_a_copy_whose_reader_now_reads_less_is_not_downloaded(
+    signed_in, candidate, application, scorecards, leadership, reads_less
+):
+    """Built while leadership read every scorecard; by its download they are a panelist still
+    to write theirs, or a recruiter: independence asks at the download too."""
+    data_export = built(candidate, leadership)
+    assert NOTES in everything(data_export)
+    if reads_less == "to score":
+        application.opening.team.memberships.create(user=leadership)
+        assigned(application, leadership, TEAM_FIT)
+    else:
+        leadership.assign_role(User.Role.RECRUITER)
+    client = signed_in(leadership)
+
+    page = client.get(export.download_url(data_export))
+    download = client.post(export.download_url(data_export))
+
+    for response in (page, download):
+        assert "feedback you may no longer read. Ask for a new copy" in response.text
+        assert NOTES not in response.content.decode(errors="replace")
+    data_export.refresh_from_db()
+    assert data_export.status == Status.READY  # not taken: nothing was downloaded
+
+
+def test_a_copy_built_without_the_feedback_downloads_when_its_reader_still_reads_none(
+    signed_in, candidate, scorecards, recruiter
+):
+    data_export = built(candidate, recruiter)
+    assert data_export.withheld == [candidate.applications.get().pk]
+
+    response = signed_in(recruiter).post(export.download_url(data_export))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+
+
 def test_a_staff_copy_downloads_only_for_whoever_asked(signed_in, candidate, recruiter):
     data_export = built(candidate, recruiter)
     colleague = UserFactory(role=User.Role.RECRUITER)
