@@ -47,6 +47,19 @@ class Scope:
         # serves.
         return self.applications.filter(created_at__gte=self.start_at, created_at__lt=self.end_at)
 
+    def days_of_week(self, monday):
+        """How many days of the week from `monday` the period holds: 7, but in a week it cuts
+        (its first when it starts after a Monday, its last when it ends before a Sunday)."""
+        first, last = max(monday, self.start), min(monday + timedelta(days=6), self.end)
+        return (last - first).days + 1
+
+    @property
+    def cut_weeks(self):
+        """(Monday, days in the period) of each week the period cuts."""
+        mondays = {day - timedelta(days=day.weekday()) for day in (self.start, self.end)}
+        weeks = [(monday, self.days_of_week(monday)) for monday in sorted(mondays)]
+        return [(monday, days) for monday, days in weeks if days < 7]
+
     @cached_property
     def totals(self):
         return figures.totals(self.teams, self.start_at, self.end_at)
@@ -151,26 +164,43 @@ def overdue_feedback(scope, now=None):
 
 def interviewer_load(scope):
     """Interviews per interviewer and week (from Monday, in the current time zone) in the
-    period, against their weekly cap."""
+    period, against their weekly cap. A week the period cuts counts the interviews of its
+    `days` in the period only (see over_cap)."""
     interviews = scope.totals.interviews
     people = User.objects.filter(pk__in={interviewer for interviewer, _week in interviews})
     found = {
         pk: (name, cap)
         for pk, name, cap in people.values_list("pk", "display_name", "weekly_interview_cap")
     }
-    rows = [
-        {
-            "interviewer_id": interviewer,
-            "interviewer": found[interviewer][0],
-            "week": week,
-            "interviews": count,
-            "cap": found[interviewer][1],
-            "over_cap": found[interviewer][1] is not None and count > found[interviewer][1],
-        }
-        for (interviewer, week), count in interviews.items()
-        if count
-    ]
+    rows = []
+    for (interviewer, week), count in interviews.items():
+        if not count:
+            continue
+        name, cap = found[interviewer]
+        days = scope.days_of_week(week)
+        rows.append(
+            {
+                "interviewer_id": interviewer,
+                "interviewer": name,
+                "week": week,
+                "days": days,
+                "interviews": count,
+                "cap": cap,
+                "over_cap": over_cap(count, cap, days),
+            }
+        )
     return sorted(rows, key=lambda row: (row["week"], row["interviewer"]))
+
+
+def over_cap(interviews, cap, days):
+    """Whether a week's interviews went over the weekly cap, from those of its `days` in the
+    period. A week the period cuts is over when these alone are; within the cap, it cannot tell
+    (None): the days left out may hold more."""
+    if cap is None:
+        return False
+    if interviews > cap:
+        return True
+    return False if days == 7 else None
 
 
 def leaning_furthest_first(calibration):
@@ -200,13 +230,19 @@ def load_by_interviewer(weeks):
                 "weeks": 0,
                 "interviews": 0,
                 "busiest": 0,
+                # The busiest is a week the period cuts (marked as such: it may have held more),
+                # unless a whole week was as busy.
+                "busiest_cut": False,
                 "weeks_over_cap": 0,
             },
         )
         person["weeks"] += 1
         person["interviews"] += week["interviews"]
-        person["busiest"] = max(person["busiest"], week["interviews"])
-        person["weeks_over_cap"] += week["over_cap"]
+        whole = week["days"] == 7
+        # More interviews, or as many in a whole week.
+        if (week["interviews"], whole) > (person["busiest"], not person["busiest_cut"]):
+            person["busiest"], person["busiest_cut"] = week["interviews"], not whole
+        person["weeks_over_cap"] += bool(week["over_cap"])
     return sorted(
         people.values(),
         key=lambda person: (-person["weeks_over_cap"], -person["busiest"], person["interviewer"]),

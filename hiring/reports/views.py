@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
@@ -171,6 +171,8 @@ CSV_COLUMNS = {
         "interviewer": gettext_noop("Interviewer"),
         # Weeks are cut at Monday's midnight in the reader's zone, which the header names.
         "week": gettext_noop("Week (from Monday, %(zone)s)"),
+        # Under 7 where the period cuts the week: its interviews are those days' only.
+        "days": gettext_noop("Days in period"),
         "interviews": gettext_noop("Interviews"),
         "cap": gettext_noop("Weekly cap"),
         "over_cap": gettext_noop("Over cap"),
@@ -221,12 +223,25 @@ def report_csv(request, name):
 
 def write_csv(file, columns, rows):
     """Every CSV we send is written here: `columns` maps each row's keys to their headers, and
-    each cell is as spreadsheet_safe() makes it. It starts with a byte order mark: without it
-    Excel reads UTF-8 as the system's legacy code page, and "Überfällig" or "Tomás" garble."""
+    each cell is as spreadsheet_cell() makes it. It starts with a byte order mark: without it
+    Excel reads UTF-8 as the system's legacy code page, and "Überfällig" or "Tomás" garble.
+    A reader whose language writes a decimal comma (German) gets semicolons between the
+    fields, as their Excel expects: commas there would put each row in one column."""
+    decimal_separator = formats.get_format("DECIMAL_SEPARATOR")
     file.write("\ufeff")
-    writer = csv.writer(file)
+    writer = csv.writer(file, delimiter=";" if decimal_separator == "," else ",")
     writer.writerow(columns.values())
-    writer.writerows([spreadsheet_safe(row.get(column)) for column in columns] for row in rows)
+    writer.writerows(
+        [spreadsheet_cell(row.get(column), decimal_separator) for column in columns] for row in rows
+    )
+
+
+def spreadsheet_cell(value, decimal_separator):
+    """A cell as the reader's spreadsheet reads it: a decimal with their separator and no
+    thousands' (a number still), any text spreadsheet_safe()."""
+    if isinstance(value, float):
+        return str(value).replace(".", decimal_separator)
+    return spreadsheet_safe(value)
 
 
 # A spreadsheet reads a cell that starts with one of these as a formula ("CSV injection").

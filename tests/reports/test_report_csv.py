@@ -93,7 +93,7 @@ def interviewing(panel, start, person):
 def test_the_load_csv_says_over_cap_in_the_readers_language(client, leadership, team):
     application = ApplicationFactory(opening=OpeningFactory(team=team))
     panel = Panel.objects.create(application=application, created_by=leadership)
-    start = timezone.now() - timedelta(days=3)
+    start = timezone.now() - timedelta(days=7)  # last week: a whole week of the period
     for name, cap in [("Over", 0), ("Under", 5)]:
         interviewing(panel, start, UserFactory(display_name=name, weekly_interview_cap=cap))
     leadership.language = "de"
@@ -101,7 +101,7 @@ def test_the_load_csv_says_over_cap_in_the_readers_language(client, leadership, 
     client.force_login(leadership)
 
     text = client.get("/reports/load.csv").content.decode("utf-8-sig")
-    rows = {row["Interviewer:in"]: row for row in csv.DictReader(io.StringIO(text))}
+    rows = {row["Interviewer:in"]: row for row in csv.DictReader(io.StringIO(text), delimiter=";")}
 
     assert rows["Over"]["Über der Obergrenze"] == "ja"
     assert rows["Under"]["Über der Obergrenze"] == "nein"
@@ -114,8 +114,8 @@ def test_a_csv_opens_in_a_spreadsheet_as_utf_8(client, leadership):
     client.force_login(leadership)
 
     for url, header in [
-        ("/reports/overdue.csv", "Interviewer:in,Überfällige Bewertungsbögen"),
-        ("/reports/validity.csv", "Prädiktor,Name,Kategorie"),
+        ("/reports/overdue.csv", "Interviewer:in;Überfällige Bewertungsbögen"),
+        ("/reports/validity.csv", "Prädiktor;Name;Kategorie"),
     ]:
         content = client.get(url).content
 
@@ -140,6 +140,7 @@ def test_the_load_csv_names_the_zone_its_weeks_start_in(client, leadership, team
         {
             "Interviewer": "Nia",
             "Week (from Monday, Singapore time)": str(sunday + timedelta(days=1)),
+            "Days in period": "7",
             "Interviews": "1",
             "Weekly cap": "6",
             "Over cap": "no",
