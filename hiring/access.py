@@ -406,6 +406,9 @@ SHOWN_TO_RECRUITERS = {
     AuditEvent.Action.PANEL_CHANGED,
     AuditEvent.Action.PANEL_CANCELLED,
     AuditEvent.Action.OFFER,
+    # The candidate withdrew, or did not start after accepting (offers.did_not_start: the
+    # reason, which the recruiter may have recorded themselves).
+    AuditEvent.Action.WITHDRAWN_BY_CANDIDATE,
     AuditEvent.Action.CANDIDATES_MERGED,
     AuditEvent.Action.CANDIDATES_IMPORTED,
 }

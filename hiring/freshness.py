@@ -490,6 +490,9 @@ def _stage_change_saved(instance, created=False, **kwargs):
     # reaches the column it enters.
     if created and instance.from_stage:
         columns_changed([(instance.application.opening.team_id, instance.from_stage)])
+    if created and instance.from_stage == Application.Stage.HIRED:
+        # A hire who did not start: the validity report no longer counts them.
+        _applications_changed(instance.application_id, hires=True)
 
 
 def _part_of_application_saved(instance, **kwargs):

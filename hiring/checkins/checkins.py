@@ -107,10 +107,11 @@ def is_hire(addresses, application):
 
 
 def end_early(check_ins, now):
-    """End the check-ins of a hire whose data is erased: their addresses gone, the hire is no
-    longer told from their colleagues (is_hire()), and would rate themselves. Those without a
-    submitted review go, drafts and all; the others close now, their submitted reviews kept as
-    they are kept for every erased candidate."""
+    """End the check-ins of a hire nobody is to rate any more: one who did not start
+    (hiring.offers.offers.did_not_start), or whose data is erased (their addresses gone, the
+    hire is no longer told from their colleagues, is_hire(), and would rate themselves). Those
+    without a submitted review go, drafts and all; the others close now, their submitted
+    reviews kept as evidence (as they are kept for every erased candidate)."""
     submitted = CheckInReview.objects.filter(check_in=OuterRef("pk")).exclude(submitted_at=None)
     check_ins.exclude(Exists(submitted)).delete()
     check_ins.filter(closes_at__gt=now).update(closes_at=now)

@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from ..accounts import zones
@@ -100,3 +101,22 @@ class DeclineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Only the recruiter and the team read it."),
     )
+
+
+class DidNotStartForm(forms.Form):
+    """Why a hire does not start, and when they told; the day on the recorder's calendar."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=offers.MAX_NOT_STARTING_REASON,
+        validators=[validate_single_line],
+        help_text=gettext_lazy("One line, e.g. “Took another offer”. Shown on the timeline."),
+    )
+    told_on = forms.DateField(label=gettext_lazy("Date they told you"), widget=DateInput())
+
+    def __init__(self, *args, zone_name, **kwargs):
+        # The day is checked as it is recorded, the application locked (offers.did_not_start).
+        kwargs.setdefault("initial", {})["told_on"] = timezone.localdate(
+            timezone=zoneinfo.ZoneInfo(zone_name)
+        )
+        super().__init__(*args, **kwargs)

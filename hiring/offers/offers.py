@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import freshness
 from ..access import runs_pipeline
+from ..checkins import checkins
 from ..models import (
     Application,
     AuditEvent,
@@ -26,12 +28,15 @@ from ..models import (
 )
 from ..outreach import automation, messages
 from ..scheduling import booking
+from ..teams import membership
 
 Status = Offer.Status
 Stage = Application.Stage
 
 MAX_TERMS = 5000
 MAX_REASON = 2000
+# Why a hire did not start: a line on the application's timeline.
+MAX_NOT_STARTING_REASON = 200
 # How far ahead an offer may expire and a start date lie: beyond that it is a typo.
 LONGEST_EXPIRY = timedelta(days=90)
 LATEST_START = timedelta(days=2 * 365)
@@ -426,3 +431,69 @@ def _expire(offer):
     offer.status = Status.EXPIRED
     offer.save(update_fields=["status"])
     _audit(offer, None)
+
+
+# A hire who does not start (they took another offer, say): the offer they accepted stays
+# accepted, their application is withdrawn.
+
+
+def why_no_did_not_start(application):
+    """Why it can't be recorded that `application`'s hire did not start, or None: only a hire
+    who has not joined the team may not start; a member leaves through the team's own
+    membership flow (leaving, or a proposal to remove them). Two queries for a hire."""
+    if application.stage != Stage.HIRED:
+        return _("Only a hired candidate can be recorded as not starting.")
+    if membership.hire_joined(application):
+        return _joined(application)
+    return None
+
+
+def _joined(application):
+    return _(
+        "%(person)s has joined %(team)s already: they leave it through the team's membership "
+        "(they leave, or a member proposes to remove them), not here."
+    ) % {"person": application.candidate, "team": application.opening.team}
+
+
+def check_not_starting(application, told_on, zone_name):
+    """What is wrong with the day the hire told that they would not start, by field, for
+    someone in `zone_name`: a day of their calendar from the hire to today."""
+    zone = zoneinfo.ZoneInfo(zone_name)
+    if told_on > timezone.localdate(timezone=zone):
+        raise ValidationError({"told_on": _("The date can't be in the future.")})
+    hired_on = timezone.localdate(application.stage_changed_at, zone)
+    if application.stage == Stage.HIRED and told_on < hired_on:
+        raise ValidationError(
+            {"told_on": _("The date can't be before the hire (%(date)s).") % {"date": hired_on}}
+        )
+
+
+@freshness.one_write()
+def did_not_start(application, by, *, reason, told_on):
+    """Record that the hire of `application` will not start, as `by` was told on `told_on`:
+    the application moves from Hired to Withdrawn (the candidate's choice), the team's
+    invitation waiting for the hire is withdrawn, and the check-ins nobody submitted go; the
+    accepted offer and the submitted check-ins stay, as they happened."""
+    reason = reason.strip()
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("candidate", "opening__team")
+        .get(pk=application.pk)
+    )
+    if why := why_no_did_not_start(application):
+        raise ValidationError(why)
+    check_not_starting(application, told_on, by.zone_name)
+    team = application.opening.team
+    withdrawn = AuditEvent.of(
+        AuditEvent.Action.WITHDRAWN_BY_CANDIDATE,
+        by,
+        team,
+        application,
+        details=f"did not start: {reason} (told on {told_on.isoformat()})",
+    )
+    application.move_through([Stage.WITHDRAWN], by, [withdrawn])
+    automation.after_move(application, Stage.HIRED)  # a welcome still in its undo delay: taken back
+    if not membership.hire_not_joining(application, by):
+        raise ValidationError(_joined(application))
+    checkins.end_early(application.check_ins.all(), timezone.now())
+    return application

@@ -19,6 +19,11 @@ urlpatterns = [
         views.offer_withdraw,
         name="offer_withdraw",
     ),
+    path(
+        "applications/<int:application_id>/did-not-start/",
+        views.did_not_start,
+        name="did_not_start",
+    ),
     path("offer/<str:token>/", views.offer_answer, name="offer_answer"),
     path("offer/<str:token>/accept/", views.offer_accept, name="offer_accept"),
     path("offer/<str:token>/decline/", views.offer_decline, name="offer_decline"),

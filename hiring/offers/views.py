@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from ..access import get_application_for_offer, get_offer_for
+from ..access import get_application_for_offer, get_application_for_pipeline, get_offer_for
 from ..accounts.links import signed_link
 from ..models import ChangedMeanwhile
 from ..ratelimit import limit_candidate_posts
 from . import offers
-from .forms import DeclineForm, OfferForm
+from .forms import DeclineForm, DidNotStartForm, OfferForm
 
 
 @never_cache
@@ -129,6 +129,34 @@ def offer_withdraw(request, application_id, offer_id):
         return redirect(offer.application)
     context = {"offer": offer, "application": offer.application}
     return render(request, "hiring/offers/offer_withdraw.html", context)
+
+
+@never_cache
+@login_required
+def did_not_start(request, application_id):
+    """GET: ask why and when; POST: record that the hire does not start. Whoever moves the
+    application through its stages records it (get_application_for_pipeline)."""
+    application = get_application_for_pipeline(request.user, application_id)
+    form = DidNotStartForm(request.POST or None, zone_name=request.user.zone_name)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offers.did_not_start(application, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Recorded: %(candidate)s does not start. The application is withdrawn.")
+                % {"candidate": application.candidate},
+            )
+            return redirect(application)
+    context = {
+        "form": form,
+        "application": application,
+        "refused": offers.why_no_did_not_start(application),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "hiring/offers/did_not_start.html", context, status=status)
 
 
 # The candidate's pages: public, through the signed link in the offer email.

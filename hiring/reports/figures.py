@@ -136,13 +136,20 @@ def application_parts(applications):
         return by_day
 
     stages_reached = defaultdict(set)
-    moves = StageChange.objects.filter(application__in=ids).order_by("pk")
-    for pk, to_stage, at, left_at in moves.values_list("application", "to_stage", "at", "left_at"):
+    moves = list(
+        StageChange.objects.filter(application__in=ids)
+        .order_by("pk")
+        .values_list("application", "from_stage", "to_stage", "at", "left_at")
+    )
+    # A hire who did not start (moved on from Hired: offers.did_not_start) is no hire.
+    not_started = {pk for pk, from_stage, *_ in moves if from_stage == Stage.HIRED}
+    for pk, _from_stage, to_stage, at, left_at in moves:
         team, day, created, *_ = found[pk]
-        stages_reached[pk].add(to_stage)
+        if not (to_stage == Stage.HIRED and pk in not_started):
+            stages_reached[pk].add(to_stage)
         if left_at is not None:
             by_day[team, day].durations[to_stage, _tenths(left_at - at)] += 1
-        if to_stage == Stage.HIRED:
+        if to_stage == Stage.HIRED and pk not in not_started:
             by_day[team, day].durations[TO_HIRE, _tenths(at - created)] += 1
     # Decided when the decision took effect: one awaiting a second member's confirmation may
     # yet be taken back.

@@ -403,6 +403,30 @@ def withdraw_invitation(invitation, user):
     return invitation
 
 
+def hire_not_joining(hire, by):
+    """The team's hire (`hire`, its application, locked by the caller) will not join after all
+    (hiring.offers.offers.did_not_start): the team's open proposal to add them is withdrawn, and
+    so is its invitation waiting for their answer, its link dead. False, and the caller's
+    transaction is to be undone, if they accepted it meanwhile: they are a member."""
+    if not hire.member_email:
+        return True
+    team = _lock_team(hire.opening.team)
+    for proposal in _open_to_add(team, hire.member_email).select_for_update():
+        _close(proposal, Status.WITHDRAWN, by)
+    waiting = Invitation.objects.pending().filter(team=team, email__iexact=hire.member_email)
+    for invitation in waiting.select_for_update():
+        if not invitation.revoke():
+            return False
+        invited = invitation.account or invitation.email
+        AuditEvent.record(
+            AuditEvent.Action.MEMBERSHIP_CHANGED,
+            by,
+            team,
+            details=f"{by} withdrew the invitation to {invited}: the hire did not start",
+        )
+    return True
+
+
 @transaction.atomic
 def create_team(founder, name, description=""):
     team = Team.objects.create(name=name, description=description)
