@@ -97,10 +97,11 @@ def send_account_email(key, message):
 
 
 @shared_task(**SENDS_EMAIL)
-def send_session_invites(session_id, sequence, moved_from=None, joined=()):
+def send_session_invites(session_id, sequence, moved_from=None, joined=(), only=None):
     """The session's invite (or cancellation) at `sequence`, once to each person; a
     reschedule's says the start it moved from (`moved_from`, ISO 8601), except to those who
-    `joined` the session with it (user ids), whose first invite it is."""
+    `joined` the session with it (user ids), whose first invite it is. `only` (user ids): to
+    them alone, as to someone replacing an interviewer, whose change is nobody else's news."""
     session = (
         InterviewSession.objects.select_related("panel__application__candidate")
         .prefetch_related("interviewers__user")
@@ -111,6 +112,10 @@ def send_session_invites(session_id, sequence, moved_from=None, joined=()):
         return 0
     attendees = session_attendees(session)
     newcomers = {seat.user.email for seat in session.interviewers.all() if seat.user_id in joined}
+    recipients = attendees
+    if only is not None:
+        chosen = {seat.user.email for seat in session.interviewers.all() if seat.user_id in only}
+        recipients = [person for person in attendees if person.email in chosen]
     return send_all(
         (
             f"invite:{session.uid}:{sequence}:{person.email}",
@@ -122,7 +127,7 @@ def send_session_invites(session_id, sequence, moved_from=None, joined=()):
                 joined=person.email in newcomers,
             ),
         )
-        for person in attendees
+        for person in recipients
     )
 
 

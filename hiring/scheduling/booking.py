@@ -450,9 +450,16 @@ def book(panel, payload, by, locked=False):
                 _holds(s, entries[s.pk]) for s in sessions
             ):
                 return []
-            if not any(s.start for s in sessions):
-                seats = (seat for session in sessions for seat in session.interviewers.all())
-                _check_everyone_can_come(seats, application.opening.team)
+            # Everyone the option keeps seated is invited, at a reschedule as at the first
+            # booking; pool members it does without are only told they are free.
+            staying = (
+                seat
+                for session in sessions
+                for seat in session.interviewers.all()
+                if not seat.from_pool or seat.user_id in _chosen(entries.get(session.pk))
+            )
+            booked = any(s.start for s in sessions)
+            _check_everyone_can_come(staying, application.opening.team, booked)
             if not _still_free(panel, sessions, payload, locked=True):
                 raise SlotTaken
             placed, scorers = [], []
@@ -564,42 +571,83 @@ def _seats_with_membership():
     return SessionInterviewer.objects.select_related("user").annotate(in_team=Exists(members))
 
 
-def _check_everyone_can_come(seats, team):
-    """A first booking invites everyone seated (`seats`, of _seats_with_membership()): refused
-    while one of them can no longer come, their account deactivated or out of `team`, until the
-    panel is edited without them."""
+def _chosen(entry):
+    """The ids of the people an option's `entry` seats (none for a session it leaves out)."""
+    return set(entry["interviewers"]) if entry else set()
+
+
+def _check_everyone_can_come(seats, team, booked=False):
+    """A booking invites everyone seated (`seats`, of _seats_with_membership()): refused while
+    one of them can no longer come, their account deactivated or out of `team`, until the panel
+    is edited without them or, `booked` (it holds its times), they are replaced
+    (replace_interviewer)."""
     for seat in seats:
         if not seat.user.is_active:
-            raise ValidationError(
+            message = (
                 gettext(
+                    "%(person)s's account was deactivated: replace them in the %(focus)s session."
+                )
+                if booked
+                else gettext(
                     "%(person)s's account was deactivated: edit the panel to choose someone "
                     "else before booking it."
                 )
-                % {"person": seat.user}
             )
-        if not seat.in_team:
-            raise ValidationError(
+        elif not seat.in_team:
+            message = (
                 gettext(
+                    "%(person)s is no longer in %(team)s: replace them in the %(focus)s session."
+                )
+                if booked
+                else gettext(
                     "%(person)s is no longer in %(team)s: edit the panel to choose someone "
                     "else before booking it."
                 )
-                % {"person": seat.user, "team": team}
             )
+        else:
+            continue
+        focus = in_sentence(seat.session.get_focus_display())
+        raise ValidationError(message % {"person": seat.user, "team": team, "focus": focus})
 
 
 def check_everyone_can_come(panel):
-    """_check_everyone_can_come() for a panel not booked yet, in one query: the times offered
-    to the candidate would be refused too. A booked panel is moved as it stands."""
-    booked = InterviewSession.objects.filter(HOLDS_TIME, panel=panel)
+    """_check_everyone_can_come() for the panel's named seats, in one query: the times found
+    or offered for it would be refused too. (A booked panel's pool seats are chosen afresh by
+    the times found, among the pool's members, who are in the team and active.)"""
     seats = list(
         _seats_with_membership()
-        .filter(session__panel=panel, session__cancelled_at=None)
-        .exclude(Exists(booked))
+        .filter(session__panel=panel, session__cancelled_at=None, from_pool=False)
         .select_related("session__panel__application__opening__team")
         .order_by("pk")
     )
     if seats:
-        _check_everyone_can_come(seats, seats[0].session.panel.application.opening.team)
+        booked = any(seat.start for seat in seats)
+        _check_everyone_can_come(seats, seats[0].session.panel.application.opening.team, booked)
+
+
+def sessions_with_seats(panel):
+    """The panel's sessions, each seat with its person and `in_team` (_seats_with_membership):
+    what its page shows, in two queries."""
+    seats = Prefetch("interviewers", queryset=_seats_with_membership())
+    return list(panel.sessions.prefetch_related(seats))
+
+
+def who_to_replace(sessions, team):
+    """What a booked panel's page says of its `sessions` (sessions_with_seats()) still to come
+    that seat someone who can no longer come (deactivated, or out of `team`): whom to replace;
+    None when everyone can come."""
+    now = timezone.now()
+    seats = [
+        seat
+        for session in sessions
+        if session.is_booked and session.start > now
+        for seat in session.interviewers.all()
+    ]
+    try:
+        _check_everyone_can_come(seats, team, booked=True)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
 
 
 def _holds(session, entry):
@@ -641,13 +689,6 @@ def _place(session, entry, trainees):
         seats[user_id] = SessionInterviewer.objects.create(
             session=session, user_id=user_id, from_pool=True
         )
-    # A trainee writes a practice scorecard, shadowing or leading. A shadow writes none, but
-    # one who is a full interviewer writes a counting one when a trainee leads (reverse
-    # shadowing).
-    trainee_leads = any(
-        not seat.shadow and seat.user_id in trainees and seat.user_id in chosen
-        for seat in seats.values()
-    )
     seated = [
         seat
         for seat in seats.values()
@@ -656,12 +697,20 @@ def _place(session, entry, trainees):
     for seat in seated:
         seat.start, seat.end = start, end
     send_session_invites.delay_on_commit(session.pk, session.sequence, moved_from, joined)
-    scorers = [
+    return _scorers(session, seated, trainees), seated
+
+
+def _scorers(session, seated, trainees):
+    """Who of `seated` (the session's seats at its time) scores it, as (person, session,
+    practice): `trainees`, the ids of the pool's trainees on its focus. A trainee writes a
+    practice scorecard, shadowing or leading. A shadow writes none, but one who is a full
+    interviewer writes a counting one when a trainee leads (reverse shadowing)."""
+    trainee_leads = any(not seat.shadow and seat.user_id in trainees for seat in seated)
+    return [
         (seat.user, session, seat.user_id in trainees)
         for seat in seated
         if seat.user_id in trainees or not seat.shadow or trainee_leads
     ]
-    return scorers, seated
 
 
 def _save_placed(session, seats):
@@ -723,6 +772,140 @@ def cancel_session(session, by):
     # Practice scorecards too: nobody started them.
     Feedback.all_objects.filter(session=session, submitted_at=None, revisions=None).delete()
     send_session_invites.delay_on_commit(session.pk, session.sequence)
+
+
+def replace_interviewer(seat, replacement, by):
+    """`replacement` takes the seat (`seat.user`'s, interviewing or shadowing) in its booked
+    session still to come, at the same time: the person replaced is sent a cancellation and
+    their scorecard for it goes; `replacement` is sent the invite and assigned the scorecard.
+    Nobody else is told, the candidate included: their time stays the same. ValidationError,
+    and nothing changes, if the session has started, the person replaced began their scorecard
+    for it (it stays theirs), or `replacement` is seated in it already, can't come (out of the
+    team, deactivated) or is not free then."""
+    with freshness.one_write():
+        panel = _lock_panel(seat.session.panel_id)
+        application = _lock_application(panel.pk)
+        session = InterviewSession.objects.select_for_update().get(pk=seat.session_id)
+        replaced = seat.user
+        seat = session.interviewers.filter(pk=seat.pk, user=replaced).first()
+        if seat is None:
+            raise ValidationError(
+                gettext("%(person)s is no longer on this session.") % {"person": replaced}
+            )
+        _check_replaceable(session, replaced)
+        team = application.opening.team
+        trainees = trainees_of(team)[session.focus]
+        _check_replacement(session, seat, replacement, team, trainees)
+        seat.user = replacement
+        seat.save(update_fields=["user"])
+        # A change of the event: the cancellation and the new invite carry a higher SEQUENCE.
+        session.sequence += 1
+        session.save(update_fields=["sequence"])
+        # Unstarted (_check_replaceable): the scorecard goes with the seat.
+        Feedback.all_objects.filter(session=session, interviewer=replaced).delete()
+        scorers = _scorers(session, list(session.interviewers.select_related("user")), trainees)
+        _assign_feedback(application, [s for s in scorers if s[0] == replacement], by)
+        _record_change(
+            panel,
+            by,
+            f"Replaced {replaced} with {replacement}: {session.get_focus_display()} "
+            f"{zones.instant_text(session.start)}",
+        )
+        freed_from = session.start.isoformat()
+        send_session_cancellations.delay_on_commit(
+            session.pk, session.sequence, [replaced.pk], freed_from
+        )
+        send_session_invites.delay_on_commit(
+            session.pk, session.sequence, joined=[replacement.pk], only=[replacement.pk]
+        )
+    return session
+
+
+def check_replaceable(seat):
+    """ValidationError saying why `seat.user` can't be replaced in their session, if so: what
+    the page to replace them says before anyone is chosen."""
+    _check_replaceable(seat.session, seat.user)
+
+
+def _check_replaceable(session, person):
+    if session.cancelled_at:
+        raise ValidationError(gettext("This session was cancelled."))
+    if session.start is None:
+        raise ValidationError(
+            gettext("This session is not booked: edit the panel to change its interviewers.")
+        )
+    if session.start <= timezone.now():
+        raise ValidationError(
+            gettext("This session has started: its interviewers can no longer be replaced.")
+        )
+    # Their evidence stays theirs, a draft included: nobody else's name goes on it.
+    begun = Q(submitted_at__isnull=False) | Q(revisions__isnull=False)
+    if Feedback.all_objects.filter(begun, session=session, interviewer=person).exists():
+        raise ValidationError(
+            gettext(
+                "%(person)s has begun or submitted their scorecard for this interview: it stays "
+                "theirs, so they can't be replaced. If they can't take part, the team can "
+                "excuse them on the debrief page."
+            )
+            % {"person": person}
+        )
+
+
+def _check_replacement(session, seat, replacement, team, trainees):
+    """ValidationError unless `replacement` can take `seat` in `session`: not seated in it,
+    able to come, not leaving it to trainees alone, and free then (_check_free)."""
+    seated = {other.user_id for other in session.interviewers.all()}
+    if replacement.pk in seated:
+        raise ValidationError(
+            gettext("%(person)s is already on this session.") % {"person": replacement}
+        )
+    if not replacement.is_active:
+        raise ValidationError(
+            gettext("%(person)s's account was deactivated.") % {"person": replacement}
+        )
+    if not team.has_member(replacement):
+        raise ValidationError(
+            gettext("%(person)s is not a member of %(team)s.")
+            % {"person": replacement, "team": team}
+        )
+    after = (seated - {seat.user_id}) | {replacement.pk}
+    if not after - trainees:
+        raise ValidationError(
+            gettext("Only trainees would be on this session: choose a full interviewer.")
+        )
+    _check_free(session, replacement)
+
+
+def _check_free(session, person):
+    """ValidationError saying why, unless `person` is free for the whole of `session`: in their
+    working hours, not busy, clear of their other interviews and the buffer they keep around
+    each, within their weekly cap, as a booking re-checks them (_still_free), their row locked
+    as there."""
+    people = interviewers_for([person.pk], session.start, session.end, locked=True)
+    request = slots.SessionRequest(duration=session.duration, interviewer_ids=(person.pk,))
+    # Any minute: a session placed by hand need not start on the finder's quarter hours.
+    search = {"start": session.start, "end": session.end, "step": timedelta(minutes=1)}
+    if slots.find_options([request], people, limit=1, **search):
+        return
+    blockers = slots.explain([request], people, **search).blockers
+    reason = blockers[0].reason if blockers else None
+    not_free = {
+        slots.HOURS: gettext(
+            "%(person)s is outside their working hours then (%(local)s for them)."
+        ),
+        slots.BUSY: gettext("%(person)s is busy in their calendar then."),
+        slots.INTERVIEWS: gettext(
+            "%(person)s has another interview then, or too close for the %(buffer)s minutes "
+            "they keep free around each."
+        ),
+        slots.CAPPED: gettext("%(person)s has reached their weekly cap of interviews."),
+    }
+    message = not_free.get(reason, gettext("%(person)s is not free then."))
+    with timezone.override(person.time_zone):
+        local = zones.shown(session.start, "D j M, H:i")
+    raise ValidationError(
+        message % {"person": person, "buffer": person.buffer_minutes, "local": local}
+    )
 
 
 def cancel_upcoming(application, by):

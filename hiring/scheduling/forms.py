@@ -280,6 +280,21 @@ def session_rows(panel):
     return rows
 
 
+class ReplaceInterviewerForm(forms.Form):
+    """Who takes a seat in a booked session: a member of the team the panel editor would offer
+    (SessionForm), not seated in it already."""
+
+    replacement = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=gettext_lazy("Replace with")
+    )
+
+    def __init__(self, *args, team, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        seated = session.interviewers.values("user")
+        members = team.active_members().exclude(pk__in=seated).order_by("display_name")
+        self.fields["replacement"].queryset = members
+
+
 class FindTimesForm(forms.Form):
     start = forms.DateField(widget=DateInput(), label=gettext_lazy("From"))
     days = forms.IntegerField(

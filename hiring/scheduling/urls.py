@@ -44,6 +44,12 @@ urlpatterns = [
         views.session_cancel,
         name="session_cancel",
     ),
+    path(
+        "applications/<int:application_id>/panel/sessions/<int:session_id>/interviewers/"
+        "<int:user_id>/replace/",
+        views.interviewer_replace,
+        name="interviewer_replace",
+    ),
     path("applications/<int:application_id>/panel/edit/", views.panel_edit, name="panel_edit"),
     path(
         "applications/<int:application_id>/panel/delete/",

@@ -26,6 +26,7 @@ from ..models import (
     InterviewSession,
     LinkError,
     PoolMember,
+    SessionInterviewer,
     User,
 )
 from ..portal import status as portal_status
@@ -40,6 +41,7 @@ from .forms import (
     FindTimesForm,
     IcsUploadForm,
     PoolMemberForm,
+    ReplaceInterviewerForm,
     SessionFormSet,
     ShownZoneForm,
     WorkingHoursForm,
@@ -167,12 +169,16 @@ def _render_panel(request, application, status=200, **context):
         context.setdefault("formset", sessions_formset(team))
         context.setdefault("back_to_back", True)
     else:
-        sessions = list(panel.sessions.prefetch_related("interviewers__user"))
+        sessions = booking.sessions_with_seats(panel)
         context["sessions"] = sessions
         context["booked"] = any(session.is_booked for session in sessions)
-        # Said beside the sessions, which the form to edit them replaces.
-        if not (context["booked"] or context.get("editing") or "cannot_come" in context):
+        # Said beside the sessions, which the form to edit them replaces; once booked, whom to
+        # replace before the interviews still to come.
+        if context["booked"] and not context.get("cannot_come"):
+            context["cannot_come"] = booking.who_to_replace(sessions, team)
+        elif not (context["booked"] or context.get("editing") or "cannot_come" in context):
             context["cannot_come"] = _cannot_come(panel)
+        context["now"] = timezone.now()  # the sessions still to come offer to replace people
         context["offers"] = booking.offers_made(panel)
         context["windows"] = panel.candidate_windows.all()
     context.update(application=application, panel=panel, team=team)
@@ -268,6 +274,63 @@ def panel_edit(request, application_id):
         _("Panel saved. Times offered before no longer apply: find new ones."),
         editing=True,
     )
+
+
+@never_cache
+@login_required
+def interviewer_replace(request, application_id, session_id, user_id):
+    """Another team member in one person's seat of a booked session still to come, for those
+    who schedule the panel: the page says what it does, or why it can't be done."""
+    panel = get_panel_for_pipeline(request.user, application_id)
+    application = panel.application
+    seats = SessionInterviewer.objects.select_related("session", "user")
+    seat = seats.filter(session__panel=panel, session=session_id, user=user_id).first()
+    if seat is None:
+        # Replaced meanwhile (the form posted twice, or by someone else): the panel says by whom.
+        get_object_or_404(InterviewSession, panel=panel, pk=session_id)
+        messages.info(request, _("They are no longer on this session: the panel shows who is."))
+        return redirect("panel", application_id=application.pk)
+    session, replaced = seat.session, seat.user
+    form = ReplaceInterviewerForm(
+        request.POST or None, team=application.opening.team, session=session
+    )
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        replacement = form.cleaned_data["replacement"]
+        try:
+            booking.replace_interviewer(seat, replacement, request.user)
+        except ValidationError as error:
+            form.add_error("replacement", error)
+        else:
+            done = _(
+                "%(replacement)s takes %(replaced)s's place in the %(focus)s interview: "
+                "%(replacement)s is sent the invite, %(replaced)s a cancellation. The candidate "
+                "is not emailed."
+            )
+            messages.success(
+                request,
+                done
+                % {
+                    "replacement": replacement,
+                    "replaced": replaced,
+                    "focus": in_sentence(session.get_focus_display()),
+                },
+            )
+            return redirect("panel", application_id=application.pk)
+    elif request.method != "POST":
+        try:
+            booking.check_replaceable(seat)
+        except ValidationError as error:
+            refused = " ".join(error.messages)
+    context = {
+        "application": application,
+        "session": session,
+        "seat": seat,
+        "form": form,
+        "refused": refused,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "hiring/scheduling/replace.html", context, status=status)
 
 
 def _destructive(request, application, act, done, **question):

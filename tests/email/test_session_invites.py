@@ -179,7 +179,7 @@ def test_a_reschedule_that_only_swaps_the_pool_claims_no_move(
         "No longer needed: interview with Cora Candidate, Mon 4 Mar, 09:00 London time"
     )
     assert released.body.startswith(
-        f"Hello {goes.display_name},\n\nAnother member of the pool takes your place in the "
+        f"Hello {goes.display_name},\n\nSomeone else takes your place in the "
         "team fit interview with Cora Candidate. You no longer need to keep Monday 4 March "
         "2030, 09:00 London time free"
     )
