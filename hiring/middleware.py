@@ -14,6 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
+from .accounts import resend
+
 
 class HtmxAsked(HtmxDetails):
     """request.htmx, noting whether the view asked it. A history restore is no htmx request:
@@ -61,14 +63,19 @@ class SignedOutMiddleware:
     sign-in page swapped into the page (an autosave says "Not saved", and the text stays);
     one that only read something reloads the page, which then asks to sign in. A plain post
     signs in on the way back to the page that held the form, never to the address that only
-    takes its submission."""
+    takes its submission, where its person is offered to send it again (accounts/resend.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if kept := resend.take(request):
+            return resend.form_not_sent(request, kept)
         response = self.get_response(request)
-        if not _to_sign_in_and_back(request, response) or request.user.is_authenticated:
+        if request.user.is_authenticated:
+            resend.remember_who_signed_in(request, response)
+            return response
+        if not _to_sign_in_and_back(request, response):
             return response
         if request.htmx:
             refused = HttpResponse(
@@ -80,7 +87,9 @@ class SignedOutMiddleware:
                 refused["HX-Refresh"] = "true"
             return refused
         if request.method == "POST":
-            return redirect_to_login(_form_page(request))
+            page = _form_page(request)
+            resend.keep(request, page)
+            return redirect_to_login(page)
         return response
 
 

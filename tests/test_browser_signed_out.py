@@ -74,3 +74,37 @@ def test_signed_out_a_move_on_the_board_asks_to_sign_in_again(
     console_errors[:] = [
         error for error in console_errors if not re.search(r"(status of|Error Code) 401", error)
     ]
+
+
+def test_signed_out_a_scorecard_submitted_is_offered_again_after_signing_in(
+    sign_in,  # noqa: F811
+    console_errors,  # noqa: F811
+    member,
+    team,
+):
+    """Submit signs in again, then the page offers what was sent instead of the form empty;
+    sent again, it is saved as any submission (here a draft: no rating was given)."""
+    application = ApplicationFactory(opening__team=team, candidate__name="Lena Vogel")
+    feedback = scoring.assign(application, member, "skills", assigned_by=member)
+    ana = sign_in(member)
+    scorecard = f"{ana.url.rstrip('/')}{feedback.get_absolute_url()}"
+    ana.goto(scorecard)
+    signed_out_in_another_tab(ana)
+    with ana.expect_response(re.compile(r"/draft/$")):
+        ana.get_by_label("Notes").fill("ZEBRA: typed after signing out\nand kept")
+
+    ana.get_by_role("button", name="Submit feedback").click()
+    ana.get_by_label("Email").fill(member.email)
+    ana.get_by_label("Password").fill(PASSWORD)
+    ana.get_by_role("button", name="Sign in").click()
+
+    expect(ana.get_by_role("heading", name="Your form was not sent")).to_be_visible()
+    expect(ana).to_have_url(re.compile(rf"{feedback.get_absolute_url()}$"))
+    expect(ana.locator(".facts")).to_contain_text("ZEBRA: typed after signing out")
+    ana.get_by_role("button", name="Send it again").click()
+    expect(ana.get_by_label("Notes")).to_have_value("ZEBRA: typed after signing out\nand kept")
+    ana.goto(scorecard)
+    expect(ana.get_by_label("Notes")).to_have_value("ZEBRA: typed after signing out\nand kept")
+    console_errors[:] = [
+        error for error in console_errors if not re.search(r"(status of|Error Code) 401", error)
+    ]
