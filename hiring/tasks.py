@@ -26,7 +26,15 @@ from .email.notifications import (
     session_invite,
     templated_email,
 )
-from .models import Application, Decision, InterviewSession, Invitation, SlotOffer, User
+from .models import (
+    Application,
+    Decision,
+    InterviewSession,
+    Invitation,
+    Notification,
+    SlotOffer,
+    User,
+)
 from .reports import cached as cached_reports
 from .scheduling import availability
 from .scheduling.ics import Person
@@ -101,7 +109,9 @@ def send_session_invites(session_id, sequence, moved_from=None, joined=(), only=
     """The session's invite (or cancellation) at `sequence`, once to each person; a
     reschedule's says the start it moved from (`moved_from`, ISO 8601), except to those who
     `joined` the session with it (user ids), whose first invite it is. `only` (user ids): to
-    them alone, as to someone replacing an interviewer, whose change is nobody else's news."""
+    them alone, as to someone replacing an interviewer, whose change is nobody else's news,
+    and to whoever was never sent this session's invite (the booking's, still queued when this
+    change came, found it changed and sent nothing)."""
     session = (
         InterviewSession.objects.select_related("panel__application__candidate")
         .prefetch_related("interviewers__user")
@@ -115,7 +125,9 @@ def send_session_invites(session_id, sequence, moved_from=None, joined=(), only=
     recipients = attendees
     if only is not None:
         chosen = {seat.user.email for seat in session.interviewers.all() if seat.user_id in only}
-        recipients = [person for person in attendees if person.email in chosen]
+        invited = _invited_to(session)
+        newcomers |= {person.email for person in attendees if person.email not in invited}
+        recipients = [person for person in attendees if person.email in newcomers | chosen]
     return send_all(
         (
             f"invite:{session.uid}:{sequence}:{person.email}",
@@ -129,6 +141,13 @@ def send_session_invites(session_id, sequence, moved_from=None, joined=(), only=
         )
         for person in recipients
     )
+
+
+def _invited_to(session):
+    """The addresses that were sent (or are being sent) one of the session's invites."""
+    prefix = f"invite:{session.uid}:"
+    keys = Notification.objects.filter(key__startswith=prefix).values_list("key", flat=True)
+    return {key[len(prefix) :].partition(":")[2] for key in keys}  # after the sequence
 
 
 @shared_task(**SENDS_EMAIL)

@@ -183,3 +183,22 @@ def test_a_reschedule_that_only_swaps_the_pool_claims_no_move(
         "team fit interview with Cora Candidate. You no longer need to keep Monday 4 March "
         "2030, 09:00 London time free"
     )
+
+
+def test_a_replacement_before_the_bookings_invites_went_out_invites_everyone_seated(
+    panel, member, teammate, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The booking's invites still queued (a busy broker) find the session changed and send
+    nothing: the replacement's go to everyone never invited, not to the newcomer alone."""
+    nine_to_five(teammate)
+    session = panel.sessions.get()  # booked; its invites not sent yet
+    seat = session.interviewers.get(user=member)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.replace_interviewer(seat, teammate, recruiter)
+    send_session_invites.delay(session.pk, 0)  # the booking's, late
+
+    requests = {m.to[0]: m for m in mailoutbox if "METHOD:REQUEST" in str(m.attachments[0][1])}
+    candidate = panel.application.candidate
+    assert set(requests) == {teammate.email, candidate.email}
+    assert not any("moved" in m.body or "changed" in m.body for m in requests.values())
