@@ -231,7 +231,9 @@ def test_a_shadow_is_replaced_as_a_shadow(
             }
         ],
     )
-    booking.book(panel, first_option(panel), recruiter)
+    with sent():
+        booking.book(panel, first_option(panel), recruiter)
+    mailoutbox.clear()
     shadow = panel.sessions.get().interviewers.get(user=teammate)
 
     with sent():
