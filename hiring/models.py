@@ -1508,11 +1508,28 @@ class WorkingHours(models.Model):
         ordering = ["weekday", "start"]
         verbose_name_plural = _("working hours")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="working_hours_order"),
+            # An end at or before the start runs past midnight (22:00-06:00, 22:00-00:00); one
+            # at the start could mean no time or the whole day.
+            models.CheckConstraint(condition=~Q(end=F("start")), name="working_hours_not_empty"),
         ]
 
     def __str__(self):
-        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+        day, start, end = self.get_weekday_display(), f"{self.start:%H:%M}", f"{self.end:%H:%M}"
+        if not self.ends_next_day:
+            return f"{day} {start}-{end}"
+        if end == "00:00":
+            return gettext("%(day)s %(start)s until midnight") % {"day": day, "start": start}
+        next_day = self.Weekday((self.weekday + 1) % 7).label
+        return gettext("%(day)s %(start)s – %(next_day)s %(end)s") % {
+            "day": day,
+            "start": start,
+            "next_day": next_day,
+            "end": end,
+        }
+
+    @property
+    def ends_next_day(self):
+        return self.end <= self.start
 
 
 class BusyBlock(models.Model):

@@ -3,6 +3,7 @@
 import contextlib
 import http.client
 import ipaddress
+import itertools
 import logging
 import socket
 import ssl
@@ -39,6 +40,36 @@ def set_working_hours(user, ranges):
         for day, day_ranges in ranges.items()
         for start, end in day_ranges
     )
+
+
+_DAY_MINUTES = 24 * 60
+_WEEK_MINUTES = 7 * _DAY_MINUTES
+
+
+def overlapping_hours(ranges):
+    """The pairs of working hours in `ranges` ({weekday: [(start, end), ...]}) that overlap,
+    as (earlier, later) WorkingHours. A range that ends at or before its start runs past
+    midnight into the next day's ranges, Sunday's into Monday's."""
+    spans = []
+    for day, day_ranges in ranges.items():
+        for start, end in day_ranges:
+            hours = WorkingHours(weekday=day, start=start, end=end)
+            opens = day * _DAY_MINUTES + _minutes(start)
+            closes = opens + (_minutes(end) - _minutes(start)) % _DAY_MINUTES
+            spans.append((opens, closes, hours))
+            if closes > _WEEK_MINUTES:  # from Sunday into the Monday that starts the week
+                spans.append((opens - _WEEK_MINUTES, closes - _WEEK_MINUTES, hours))
+    spans.sort(key=lambda span: span[:2])
+    # Sorted by start, some two overlap only if some two neighbours do.
+    return [
+        (earlier, later)
+        for (_, closes, earlier), (opens, _, later) in itertools.pairwise(spans)
+        if opens < closes
+    ]
+
+
+def _minutes(clock):
+    return clock.hour * 60 + clock.minute
 
 
 def replace_blocks(user, source, data):

@@ -1,4 +1,3 @@
-import itertools
 import re
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
@@ -74,7 +73,9 @@ def _clock(text):
 
 
 def parse_ranges(text):
-    """ "09:00-12:00, 13:00-17:30" as [(time, time), ...]; ValidationError says what is wrong."""
+    """ "09:00-12:00, 22:00-06:00" as [(time, time), ...], an end at or before its start running
+    past midnight; ValidationError says what is wrong. Overlaps are checked for the whole week
+    (availability.overlapping_hours)."""
     ranges = []
     for part in filter(None, (p.strip() for p in text.split(","))):
         try:
@@ -84,16 +85,16 @@ def parse_ranges(text):
             raise forms.ValidationError(
                 gettext("“%(part)s” is not a range like 09:00-17:00.") % {"part": part}
             ) from error
-        if end <= start:
+        if end == start:
             raise forms.ValidationError(
-                gettext("“%(part)s” ends before it starts.") % {"part": part}
+                gettext(
+                    "“%(part)s” starts and ends at the same time, which could mean no time or "
+                    "the whole day: for a whole day, enter 00:00-12:00, 12:00-00:00."
+                )
+                % {"part": part}
             )
         ranges.append((start, end))
-    ranges.sort()
-    for (_, first_end), (second_start, _) in itertools.pairwise(ranges):
-        if second_start < first_end:
-            raise forms.ValidationError(gettext("These ranges overlap."))
-    return ranges
+    return sorted(ranges)
 
 
 class WorkingHoursForm(forms.Form):
@@ -103,12 +104,13 @@ class WorkingHoursForm(forms.Form):
         super().__init__(*args, **kwargs)
         current = {}
         for row in user.working_hours.all():
-            current.setdefault(row.weekday, []).append(f"{row.start:%H:%M}-{row.end:%H:%M}")
+            current.setdefault(row.weekday, []).append((row.start, row.end))
         for day in WorkingHours.Weekday:
             self.fields[f"day_{day.value}"] = forms.CharField(
                 label=day.label,
                 required=False,
-                initial=", ".join(current.get(day.value, [])),
+                initial=", ".join(_written(*hours) for hours in current.get(day.value, [])),
+                help_text=_next_day_note(day, current.get(day.value, [])),
                 widget=forms.TextInput(attrs={"placeholder": "09:00-17:00"}),
             )
 
@@ -120,7 +122,31 @@ class WorkingHoursForm(forms.Form):
                 self.ranges[day.value] = parse_ranges(data.get(f"day_{day.value}", ""))
             except forms.ValidationError as error:
                 self.add_error(f"day_{day.value}", error)
+            else:  # what was posted, not what was saved, is shown again
+                self[f"day_{day.value}"].help_text = _next_day_note(day, self.ranges[day.value])
+        refused = set()
+        for earlier, later in availability.overlapping_hours(self.ranges):
+            if earlier.weekday == later.weekday:
+                message = gettext("These ranges overlap.")
+            else:
+                message = gettext("“%(part)s” overlaps %(other)s.") % {
+                    "part": _written(later.start, later.end),
+                    "other": earlier,
+                }
+            if (later.weekday, message) not in refused:
+                refused.add((later.weekday, message))
+                self.add_error(f"day_{later.weekday}", message)
         return data
+
+
+def _written(start, end):
+    return f"{start:%H:%M}-{end:%H:%M}"
+
+
+def _next_day_note(day, ranges):
+    """What the day's ranges past midnight run to, written out beside its field."""
+    overnight = [WorkingHours(weekday=day, start=start, end=end) for start, end in ranges]
+    return "; ".join(str(hours) for hours in overnight if hours.ends_next_day)
 
 
 class LocalDateTimeField(forms.DateTimeField):

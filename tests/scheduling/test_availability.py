@@ -116,7 +116,7 @@ def test_saving_working_hours_replaces_the_old_ones(member, client_of):
     ("text", "message"),
     [
         ("9-5pm", "“9-5pm” is not a range like 09:00-17:00."),
-        ("17:00-09:00", "“17:00-09:00” ends before it starts."),
+        ("09:00-09:00", "“09:00-09:00” starts and ends at the same time"),
         ("09:00-12:00, 11:00-13:00", "These ranges overlap."),
         # Read as times by time.fromisoformat(): an offset was a 500 on SQLite.
         ("09:00+01:00-10:00+01:00", "“09:00+01:00-10:00+01:00” is not a range like 09:00-17:00."),
