@@ -6,7 +6,7 @@ from time import monotonic
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from kombu.exceptions import ChannelError, KombuError
 from kombu.transport import filesystem
 from kombu.utils.encoding import str_to_bytes
@@ -21,11 +21,12 @@ class Task(DjangoTask):
     """Celery's Django task, but what a write queues as it commits never fails the write: once
     it is in, a broker out of reach is logged, not raised. Raised, the person who made the write
     read an error for a write that stood (a candidate accepting an offer, a member recording a
-    decision) and tried again. What the task was to do is then done by beat's sweep where one
-    exists (candidate emails due, offers expired, reports warmed), else it is lost: the log
-    names it. Outside a transaction nothing waits to commit: it is queued at once and a refusal
-    is raised, for a view whose person waits for the task's work (an import, an export) to
-    tell them."""
+    decision) and tried again. The task is kept in the database instead (UnqueuedTask), and
+    beat queues it again once the broker takes it (hiring.tasks.queue_unqueued): a notice is
+    late, not lost. Only if the database refuses it too is it lost, and the log names it.
+    Outside a transaction nothing waits to commit: it is queued at once and a refusal is
+    raised, for a view whose person waits for the task's work (an import, an export) to tell
+    them."""
 
     def delay_on_commit(self, *args, **kwargs):
         if transaction.get_connection().in_atomic_block:
@@ -38,6 +39,18 @@ class Task(DjangoTask):
             self.delay(*args, **kwargs)
         except (KombuError, OSError):
             logger.exception("Task %s%r not queued: the broker did not take it", self.name, args)
+            self._keep(args, kwargs)
+
+    def _keep(self, args, kwargs):
+        from .models import UnqueuedTask  # this module loads before the apps' models
+
+        try:
+            payload = dumps({"args": args, "kwargs": kwargs})
+            UnqueuedTask.objects.create(name=self.name, payload=payload)
+        except DatabaseError:
+            logger.exception("Task %s%r lost: the database did not keep it", self.name, args)
+        else:
+            logger.warning("Task %s%r kept, to be queued again by beat", self.name, args)
 
 
 app = Celery("hiring", task_cls=Task)

@@ -738,6 +738,20 @@ class Invitation(models.Model):
         return invitation
 
 
+class UnqueuedTask(models.Model):
+    """A task a write queued as it committed that the broker did not take (hiring.celery.Task):
+    kept to be queued again by beat's sweep once the broker is back
+    (hiring.tasks.queue_unqueued), then deleted. `payload`: its arguments as Celery sends
+    them (kombu's JSON, which gives back dates and ids as they were)."""
+
+    name = models.CharField(_("task"), max_length=200)
+    payload = models.TextField(_("payload"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    def __str__(self):
+        return self.name
+
+
 class Notification(models.Model):
     """Ledger of emails: a key is claimed, in a transaction of its own, before its message goes
     to the mail server, and marked sent once the server took it (hiring/email/notifications.py)."""

@@ -255,6 +255,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
     },
     "expire-offers": {"task": "hiring.offers.tasks.expire_offers", "schedule": 300},
+    "queue-unqueued": {"task": "hiring.tasks.queue_unqueued", "schedule": 60},
     "expire-data-exports": {"task": "hiring.privacy.tasks.expire_exports", "schedule": 3600},
     # Daily, at night in Europe, when few people move cards on the board.
     "run-retention": {

@@ -10,10 +10,12 @@ to a second worker, and a dead worker's tasks come back after six minutes, not a
 import logging
 import os
 
-from celery import shared_task
+from celery import current_app, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.mail import EmailMultiAlternatives
-from django.db import OperationalError
+from django.db import OperationalError, transaction
+from kombu.exceptions import KombuError
+from kombu.utils import json
 
 from .email import reminders
 from .email.notifications import (
@@ -33,6 +35,7 @@ from .models import (
     Invitation,
     Notification,
     SlotOffer,
+    UnqueuedTask,
     User,
 )
 from .reports import cached as cached_reports
@@ -210,6 +213,33 @@ def session_attendees(session):
     return [Person(seat.user.display_name, seat.user.email) for seat in seats] + [
         Person(candidate.name, candidate.email)
     ]
+
+
+# How many kept tasks one sweep queues again: a long outage's backlog goes in turns.
+UNQUEUED_BATCH = 500
+
+
+@shared_task(soft_time_limit=LONGEST_TIME_LIMIT_S - 30, time_limit=LONGEST_TIME_LIMIT_S)
+def queue_unqueued():
+    """Polled by beat: the tasks the broker did not take as their writes committed
+    (hiring.celery.Task, UnqueuedTask), queued again, oldest first, each then forgotten. Stops
+    at the first the broker refuses: it is still away. Returns how many were queued."""
+    queued = 0
+    for pk in UnqueuedTask.objects.order_by("pk").values_list("pk", flat=True)[:UNQUEUED_BATCH]:
+        with transaction.atomic():
+            # Locked, skipped by another sweep running meanwhile: queued once.
+            kept = UnqueuedTask.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if kept is None:
+                continue
+            arguments = json.loads(kept.payload)
+            try:
+                current_app.tasks[kept.name].apply_async(arguments["args"], arguments["kwargs"])
+            except (KombuError, OSError):
+                logger.warning("Kept tasks not queued again yet: the broker is still away")
+                break
+            kept.delete()
+        queued += 1
+    return queued
 
 
 @shared_task(**SENDS_EMAIL)

@@ -1,10 +1,12 @@
 """A broker out of reach as a decision commits: the decision stands and the member reads that
-it does; the notices' task is logged as not queued (hiring.celery.Task)."""
+it does; the notices' task is kept and queued again by beat once the broker is back
+(hiring.celery.Task, hiring.tasks.queue_unqueued)."""
 
 import pytest
 from django.urls import reverse
 
-from hiring.models import Decision
+from hiring.models import Decision, UnqueuedTask
+from hiring.tasks import queue_unqueued
 
 
 @pytest.mark.django_db(transaction=True)  # the notices are queued as the request commits
@@ -21,3 +23,22 @@ def test_a_decision_recorded_while_the_broker_is_down_stands(
     assert Decision.objects.get(application=opened).outcome == "no_hire"
     assert "send_decision_notices" in caplog.text
     assert "not queued: the broker did not take it" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_notices_of_a_decision_recorded_while_the_broker_was_down_go_once_it_is_back(
+    client, opened, member, recruiter, broker_down, monkeypatch, mailoutbox
+):
+    client.force_login(member)
+    client.post(reverse("record_decision", args=[opened.pk]), {"outcome": "no_hire"})
+    assert queue_unqueued() == 0  # still down: kept
+    [kept] = UnqueuedTask.objects.all()
+    assert kept.name == "hiring.tasks.send_decision_notices"
+    assert mailoutbox == []
+
+    monkeypatch.undo()  # the broker is back
+    assert queue_unqueued() == 1
+
+    assert not UnqueuedTask.objects.exists()
+    assert recruiter.email in {address for message in mailoutbox for address in message.to}
+    assert queue_unqueued() == 0  # queued once

@@ -274,6 +274,7 @@ def test_beat_polls_the_periodic_tasks():
         "hiring.offers.tasks.expire_offers",
         "hiring.privacy.tasks.expire_exports",
         "hiring.privacy.tasks.run_retention",
+        "hiring.tasks.queue_unqueued",
     }
     # Reminders are polled often enough to go out on time; feeds at least hourly; reports
     # people open first are recomputed within a couple of minutes of a change.
@@ -283,6 +284,8 @@ def test_beat_polls_the_periodic_tasks():
     # An email goes out within a minute of its undo delay; an offer expires within minutes.
     assert tasks["hiring.outreach.tasks.send_due_candidate_emails"] <= 60
     assert tasks["hiring.offers.tasks.expire_offers"] <= 5 * 60
+    # A task the broker did not take goes within a minute or so of its coming back.
+    assert tasks["hiring.tasks.queue_unqueued"] <= 60
     # Polled, never delayed: no entry hands beat a countdown or an eta.
     assert not any(
         {"countdown", "eta"} & set(entry.get("options", {})) for entry in schedule.values()

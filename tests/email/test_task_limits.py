@@ -73,6 +73,7 @@ def test_every_task_stops_softly_before_it_is_killed():
         "refresh_calendar_feeds",
         "refresh_report",
         "warm_default_reports",
+        "queue_unqueued",
         *DOMAIN_TASKS,
     }
     for task in our_tasks():
