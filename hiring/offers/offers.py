@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import freshness
 from ..access import runs_pipeline
+from ..accounts import zones
 from ..checkins import checkins
 from ..models import (
     Application,
@@ -329,9 +330,11 @@ def _emails_to_go(application):
     return application.emails.unsent().filter(kind=EmailTemplate.Kind.OFFER)
 
 
-def offer_for_link(token):
+def offer_for_link(token, declining=False):
     """The sent offer behind a candidate's link, or LinkError saying why it can't be answered.
-    The link lives as long as the offer: until it expires, is withdrawn or answered."""
+    The link lives as long as the offer: until it expires, is withdrawn or answered.
+    `declining`: for the candidate's no, which an offer that expired meanwhile still takes, and
+    which a double click sends twice (decline() tells)."""
     pk = unsign(
         token,
         Offer.SALT,
@@ -348,37 +351,52 @@ def offer_for_link(token):
         raise LinkError(_("This offer was withdrawn. Write to the recruiter who contacted you."))
     if offer.application.candidate.erased_at:  # as every candidate link, whatever the offer
         raise LinkError(_("We no longer hold this application."))
-    check_answerable(offer)
+    if not (declining and offer.status == Status.DECLINED):
+        check_answerable(offer, declining)
     return offer
 
 
-def check_answerable(offer):
+def check_answerable(offer, declining=False):
+    """LinkError saying why the candidate can't answer `offer` now; `declining`: a no, which an
+    expired offer still takes (decline)."""
     if offer.status == Status.ACCEPTED:
         raise LinkError(_("You already accepted this offer. Welcome aboard!"))
     if offer.status == Status.DECLINED:
         raise LinkError(_("You already declined this offer."))
-    if offer.shown_status == Status.EXPIRED:
-        expired = messages.shown_to(offer.application.candidate, offer.expires_at)
-        raise LinkError(
-            _("This offer expired on %(date)s. Write to the recruiter who contacted you.")
-            % {"date": expired}
-        )
-    if offer.status != Status.SENT:
+    expired = offer.shown_status == Status.EXPIRED
+    if expired and not declining:
+        raise _expired(offer)
+    if offer.status != Status.SENT and not expired:
         raise LinkError(_("This offer was withdrawn. Write to the recruiter who contacted you."))
+
+
+def _expired(offer):
+    expired = messages.shown_to(offer.application.candidate, offer.expires_at)
+    return LinkError(
+        _("This offer expired on %(date)s. Write to the recruiter who contacted you.")
+        % {"date": expired}
+    )
 
 
 def _answer(offer, status, stage, reason=""):
     with transaction.atomic():
         application = _lock(offer.application)
         offer = _lock_offer(offer)
-        check_answerable(offer)
+        if offer.status == status == Status.DECLINED and offer.decline_reason == reason:
+            return offer  # the same no sent twice (a double click): recorded once
+        check_answerable(offer, declining=status == Status.DECLINED)
         if application.stage != Stage.OFFER:
             raise LinkError(
                 _("This application is closed. Write to the recruiter who contacted you.")
             )
+        late = offer.shown_status == Status.EXPIRED
+        if late and last_of(application.offers.all()) != offer:
+            raise _expired(offer)  # a newer offer was made since: the no was to this one
+        if offer.has_lapsed:
+            _expire(offer)  # as expire_due would have, before the answer
         offer.status, offer.answered_at, offer.decline_reason = status, timezone.now(), reason
         offer.save(update_fields=["status", "answered_at", "decline_reason"])
-        _audit(offer, None, " by the candidate")
+        _audit(offer, None, " by the candidate after its expiry" if late else " by the candidate")
         application.move_to(stage, by=None)
         automation.after_move(application, Stage.OFFER)
         booking.cancel_upcoming(application, by=None)  # hired, or withdrawn
@@ -393,7 +411,9 @@ def accept(offer):
 
 def decline(offer, reason=""):
     """The candidate declines through their link, with a reason if they like: the application
-    is Withdrawn (the candidate said no), the reason kept on the offer."""
+    is Withdrawn (the candidate said no), the reason kept on the offer. A no that comes after
+    the offer expired (they were writing their reason) still counts, and the team hears it,
+    unless a newer offer was made since (the no was to this one)."""
     reason = reason.strip()
     if len(reason) > MAX_REASON:
         raise ValidationError(_("Keep the reason to %(max)s characters.") % {"max": MAX_REASON})
@@ -443,6 +463,9 @@ def why_no_did_not_start(application):
     membership flow (leaving, or a proposal to remove them). Two queries for a hire."""
     if application.stage != Stage.HIRED:
         return _("Only a hired candidate can be recorded as not starting.")
+    if application.candidate.erased_at:
+        # Nothing more is written about them, and anyone might be the hire now (is_the_hire).
+        return _("This candidate's data was erased: nothing more is recorded about them.")
     if membership.hire_joined(application):
         return _joined(application)
     return None
@@ -464,7 +487,10 @@ def check_not_starting(application, told_on, zone_name):
     hired_on = timezone.localdate(application.stage_changed_at, zone)
     if application.stage == Stage.HIRED and told_on < hired_on:
         raise ValidationError(
-            {"told_on": _("The date can't be before the hire (%(date)s).") % {"date": hired_on}}
+            {
+                "told_on": _("The date can't be before the hire (%(date)s).")
+                % {"date": zones.written(hired_on, "j M Y")}
+            }
         )
 
 
@@ -480,16 +506,15 @@ def did_not_start(application, by, *, reason, told_on):
         .select_related("candidate", "opening__team")
         .get(pk=application.pk)
     )
+    details = f"did not start: {reason} (told on {told_on.isoformat()})"
+    if application.stage == Stage.WITHDRAWN and _last_withdrawal(application) == details:
+        return application  # the same form sent twice (a double click): recorded once
     if why := why_no_did_not_start(application):
         raise ValidationError(why)
     check_not_starting(application, told_on, by.zone_name)
     team = application.opening.team
     withdrawn = AuditEvent.of(
-        AuditEvent.Action.WITHDRAWN_BY_CANDIDATE,
-        by,
-        team,
-        application,
-        details=f"did not start: {reason} (told on {told_on.isoformat()})",
+        AuditEvent.Action.WITHDRAWN_BY_CANDIDATE, by, team, application, details=details
     )
     application.move_through([Stage.WITHDRAWN], by, [withdrawn])
     automation.after_move(application, Stage.HIRED)  # a welcome still in its undo delay: taken back
@@ -497,3 +522,9 @@ def did_not_start(application, by, *, reason, told_on):
         raise ValidationError(_joined(application))
     checkins.end_early(application.check_ins.all(), timezone.now())
     return application
+
+
+def _last_withdrawal(application):
+    """The details of the application's latest withdrawal in the trail, or None."""
+    events = application.audit_events.filter(action=AuditEvent.Action.WITHDRAWN_BY_CANDIDATE)
+    return events.order_by("-pk").values_list("details", flat=True).first()

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from ..access import get_application_for_offer, get_application_for_pipeline, get_offer_for
-from ..accounts.links import signed_link
-from ..models import ChangedMeanwhile
+from ..accounts.links import link_unusable, signed_link
+from ..models import ChangedMeanwhile, LinkError
 from ..ratelimit import limit_candidate_posts
 from . import offers
 from .forms import DeclineForm, DidNotStartForm, OfferForm
@@ -182,9 +182,22 @@ def offer_accept(request, offer, token):
 
 @never_cache
 @limit_candidate_posts
-@signed_link(offers.offer_for_link, "offer link")
-def offer_decline(request, offer, token):
-    """GET: ask the candidate to confirm, with a reason if they like; POST: decline."""
+def offer_decline(request, token):
+    """GET: ask the candidate to confirm, with a reason if they like; POST: decline, even once
+    the offer expired while they wrote (offers.decline). A reason that can't be recorded (the
+    offer was withdrawn meanwhile, say) is shown back to them with why, not lost."""
+    try:
+        return _decline(request, token)
+    except LinkError as error:
+        typed = request.POST.get("reason", "").strip()
+        if not typed:
+            return link_unusable(request, "offer link", error)
+        context = {"reason": error, "typed": typed}
+        return render(request, "hiring/offers/decline_not_recorded.html", context, status=410)
+
+
+def _decline(request, token):
+    offer = offers.offer_for_link(token, declining=request.method == "POST")
     context = _answer_context(offer, token)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -253,14 +253,17 @@ def keys():
     }
 
 
-def withheld_applications(reader, candidate):
+def withheld_applications(reader, candidate, made_by=None):
     """Ids of the candidate's applications whose feedback `reader` may not read; none for the
-    candidate themselves (reader None), whose data it is."""
+    candidate themselves (reader None), whose data it is. `made_by`: of those made by then."""
     if reader is None:
         return []
+    applications = candidate.applications.order_by("pk")
+    if made_by is not None:
+        applications = applications.filter(created_at__lte=made_by)
     return [
         application.pk
-        for application in candidate.applications.order_by("pk")
+        for application in applications
         if not reads_panel_feedback(reader, application, panel_feedback(application))
     ]
 
@@ -396,10 +399,12 @@ def check_downloadable(export):
 def check_still_readable(export, reader):
     """Independence at the download: a staff export holds the feedback its reader read as it
     was built; one they may no longer read (a scorecard of theirs now to write, a role that
-    reads less) makes the copy theirs no longer. The candidate's own holds it all."""
+    reads less) makes the copy theirs no longer. The candidate's own holds it all. An
+    application made since the copy (they applied again) is in none of it."""
     if reader is None:
         return
-    if set(withheld_applications(reader, export.candidate)) - set(export.withheld):
+    withheld = withheld_applications(reader, export.candidate, made_by=export.finished_at)
+    if set(withheld) - set(export.withheld):
         raise LinkError(
             _(
                 "This copy holds interviewers' feedback you may no longer read. Ask for a new "

@@ -287,6 +287,19 @@ def test_a_copy_built_without_the_feedback_downloads_when_its_reader_still_reads
     assert response["Content-Disposition"].startswith("attachment")
 
 
+def test_an_application_made_since_the_copy_does_not_refuse_it(
+    signed_in, candidate, scorecards, recruiter, team
+):
+    """The candidate applied again after the copy was built: it holds nothing of that one."""
+    data_export = built(candidate, recruiter)
+    ApplicationFactory(candidate=candidate, opening__team=team)
+
+    response = signed_in(recruiter).post(export.download_url(data_export))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+
+
 def test_a_staff_copy_downloads_only_for_whoever_asked(signed_in, candidate, recruiter):
     data_export = built(candidate, recruiter)
     colleague = UserFactory(role=User.Role.RECRUITER)
