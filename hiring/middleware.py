@@ -70,7 +70,7 @@ class SignedOutMiddleware:
 
     def __call__(self, request):
         if kept := resend.take(request):
-            return resend.form_not_sent(request, kept)
+            return resend.form_not_sent(request, kept, self.get_response(request))
         response = self.get_response(request)
         if request.user.is_authenticated:
             resend.remember_who_signed_in(request, response)

@@ -19,12 +19,20 @@ person signing in, within KEEP_FOR_S, once: it is dropped when the page is opene
 anyone, signed in, and when it is too old. On a shared computer, whoever signs in next as
 someone else never sees it. Sending it again posts the same fields with a fresh CSRF token to
 the same address, where the view checks permissions and validates as for any form.
+
+What it shows: the page, opened by its view as ever (a page they may no longer open is shown
+as it answers, and offers nothing), lends the labels of the form that sent it (FormOnPage):
+each field under its label, each choice as it reads, the fields the page hid left out, and
+the button that sends it. A field the page no longer shows is named as it was sent.
 """
 
 import time
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 KEPT = "form_not_sent"
 KEEP_FOR_S = 30 * 60
@@ -109,10 +117,113 @@ def take(request):
     return kept if kept["owner"] == request.user.pk else None
 
 
-def form_not_sent(request, kept):
-    """The page that offers to send the kept form again, in place of the page it came from."""
-    return render(
-        request,
-        "hiring/accounts/resend.html",
-        {"path": kept["path"], "fields": kept["fields"], "page": kept["page"]},
-    )
+def form_not_sent(request, kept, page):
+    """The page that offers to send the kept form again, in place of the page it came from
+    (`page`, its view's response), which lends the form's labels."""
+    html_page = page.status_code == 200 and page.get("Content-Type", "").startswith("text/html")
+    if page.streaming or not html_page:
+        return page
+    form = FormOnPage(kept["path"], kept["page"])
+    form.feed(page.content.decode(page.charset))
+    form.close()
+    fields = kept["fields"]
+    shown = [
+        (form.labels.get(name, name), form.choices.get((name, value), value))
+        for name, value in fields
+        if value and name not in form.hidden
+    ]
+    button = form.button_sending(fields)
+    context = {**kept, "shown": shown, "button": button, "title": form.title}
+    return render(request, "hiring/accounts/resend.html", context)
+
+
+class FormOnPage(HTMLParser):
+    """What `page` says of its form that posts to `action`: each field's label (`labels`, by
+    name), each choice's (`choices`, by name and value), the names of its hidden fields and
+    the words of its buttons; and the page's title."""
+
+    def __init__(self, action, page):
+        super().__init__()
+        self.action, self.page = urlsplit(action).path, urlsplit(page).path
+        self.labels, self.choices, self.hidden, self.buttons = {}, {}, set(), []
+        self.title = ""
+        self._in_form = False
+        self._ids = {}  # an element's id: its field's name, or (name, value) for a choice
+        self._label_of = {}  # an element's id: its label's words
+        self._words = None  # the words of the title, label, legend, option or button being read
+        self._reading = self._target = None
+        self._legend = self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            action = urlsplit(attrs.get("action") or self.page).path
+            self._in_form = action == self.action
+        if tag == "title":
+            self._read(tag, None)
+        if not self._in_form:
+            return
+        name, kind = attrs.get("name"), attrs.get("type", "")
+        if tag == "input" and kind == "hidden":
+            self.hidden.add(name)
+        elif tag == "input" and kind in ("radio", "checkbox") and "value" in attrs:
+            self._ids[attrs.get("id")] = (name, attrs["value"])
+            if self._legend:  # a group of choices is labelled by its legend
+                self.labels.setdefault(name, self._legend)
+        elif tag in ("input", "textarea", "select"):
+            self._ids[attrs.get("id")] = name
+            self._select = name if tag == "select" else None
+            if kind == "checkbox":  # a box of its own, ticked: sent as "on"
+                self.choices[name, "on"] = gettext("Yes")
+        if tag == "option":
+            self._read(tag, (self._select, attrs.get("value")))
+        elif tag == "label":
+            self._read(tag, attrs.get("for"))
+        elif tag == "button" and kind in ("", "submit"):
+            self._read(tag, (name, attrs.get("value", "")))
+            self.hidden.add(name)  # what a button sends is what its words say
+        elif tag == "legend":
+            self._read(tag, None)
+
+    def _read(self, tag, target):
+        self._reading, self._target, self._words = tag, target, []
+
+    def handle_data(self, data):
+        if self._words is not None:
+            self._words.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "fieldset":
+            self._legend = None
+        if tag != self._reading:
+            return
+        words = " ".join("".join(self._words).split()).rstrip(":")
+        if tag == "option":
+            self.choices[self._target] = words
+        elif tag == "label":
+            self._label_of[self._target] = words
+        elif tag == "legend":
+            self._legend = words
+        elif tag == "title":
+            self.title = words
+        else:
+            self.buttons.append((self._target, words))
+        self._reading = self._words = None
+
+    def button_sending(self, fields):
+        """The words of the button that sent `fields`: the one whose name and value they hold,
+        else the form's first; "" when the page no longer shows the form."""
+        sent = {tuple(field) for field in fields}
+        words = [words for field, words in self.buttons if field in sent]
+        return (words or [words for _field, words in self.buttons] or [""])[0]
+
+    def close(self):
+        super().close()
+        for element_id, words in self._label_of.items():
+            named = self._ids.get(element_id)
+            if isinstance(named, tuple):
+                self.choices[named] = words
+            elif named:
+                self.labels.setdefault(named, words)

@@ -801,10 +801,14 @@ def replace_interviewer(seat, replacement, by):
         # A change of the event: the cancellation and the new invite carry a higher SEQUENCE.
         session.sequence += 1
         session.save(update_fields=["sequence"])
-        # Unstarted (_check_replaceable): the scorecard goes with the seat.
-        Feedback.all_objects.filter(session=session, interviewer=replaced).delete()
+        # Who scores follows who leads, as at a booking (_scorers): a full interviewer
+        # shadowing scores once a trainee leads, and no longer once none does. The scorecard
+        # of whoever no longer scores goes, unstarted (the replaced one's is: _check_replaceable).
         scorers = _scorers(session, list(session.interviewers.select_related("user")), trainees)
-        _assign_feedback(application, [s for s in scorers if s[0] == replacement], by)
+        who_scores = [person for person, _session, _practice in scorers]
+        unstarted = Feedback.all_objects.filter(session=session).exclude(BEGUN)
+        unstarted.exclude(interviewer__in=who_scores).delete()
+        _assign_feedback(application, scorers, by)
         _record_change(
             panel,
             by,
@@ -827,6 +831,10 @@ def check_replaceable(seat):
     _check_replaceable(seat.session, seat.user)
 
 
+# A scorecard its author began: submitted, or a draft saved. It stays theirs.
+BEGUN = Q(submitted_at__isnull=False) | Q(revisions__isnull=False)
+
+
 def _check_replaceable(session, person):
     if session.cancelled_at:
         raise ValidationError(gettext("This session was cancelled."))
@@ -839,8 +847,7 @@ def _check_replaceable(session, person):
             gettext("This session has started: its interviewers can no longer be replaced.")
         )
     # Their evidence stays theirs, a draft included: nobody else's name goes on it.
-    begun = Q(submitted_at__isnull=False) | Q(revisions__isnull=False)
-    if Feedback.all_objects.filter(begun, session=session, interviewer=person).exists():
+    if Feedback.all_objects.filter(BEGUN, session=session, interviewer=person).exists():
         raise ValidationError(
             gettext(
                 "%(person)s has begun or submitted their scorecard for this interview: it stays "

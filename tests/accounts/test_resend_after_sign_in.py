@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from hiring.accounts import resend
-from hiring.models import Decision
+from hiring.models import Decision, Membership
 from tests.debrief.conftest import application, opened  # noqa: F401 (fixtures)
 from tests.factories import HTMX, PASSWORD
 
@@ -183,3 +183,101 @@ def test_an_htmx_form_still_gets_401_and_is_not_kept(browser, member, page, deci
 
     assert response.status_code == 401
     assert resend.KEPT not in browser.session
+
+
+def test_the_offer_reads_as_its_page_labels_and_sends_it(browser, member, page, decision_url):
+    signed_out_on(browser, member, page)
+    decision_sent_from(browser, page, decision_url)
+    sign_in(browser, member, page)
+
+    offered = browser.get(page).text
+
+    assert "<dt>Outcome</dt><dd>Hire</dd>" in offered
+    assert "<dt>Rationale</dt><dd>ZEBRA: the veto" in offered
+    assert "<dt>outcome</dt>" not in offered
+    assert html.escape("does what “Record the team's decision” does") in offered
+    assert "Debrief: " in offered
+
+
+def test_a_german_reader_reads_the_labels_in_german(browser, member, page, decision_url):
+    member.language = "de"
+    member.save(update_fields=["language"])
+    signed_out_on(browser, member, page)
+    decision_sent_from(browser, page, decision_url)
+    sign_in(browser, member, page)
+
+    offered = browser.get(page).text
+
+    assert "<dt>Ergebnis</dt><dd>Einstellen</dd>" in offered
+    assert "<dt>Begründung</dt>" in offered
+
+
+def test_a_page_they_may_no_longer_open_offers_nothing(browser, member, page, decision_url):
+    signed_out_on(browser, member, page)
+    decision_sent_from(browser, page, decision_url)
+    Membership.objects.filter(user=member).delete()
+    sign_in(browser, member, page)
+
+    response = browser.get(page)
+
+    assert response.status_code == 404
+    assert RATIONALE.split()[0] not in response.text
+    assert resend.KEPT not in browser.session
+
+
+def test_a_form_posted_from_another_site_is_refused_and_not_kept(
+    browser, member, page, decision_url
+):
+    signed_out_on(browser, member, page)
+
+    response = browser.post(
+        decision_url,
+        urlencode({"outcome": "hire", "rationale": RATIONALE}),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ORIGIN="https://attacker.example",
+    )
+
+    assert response.status_code == 403
+    assert resend.KEPT not in browser.session
+
+
+FORM = """<title>Check-in: Jo · Teamfit</title>
+<form method="post" action="/elsewhere/"><label for="id_note">Other note</label>
+  <input id="id_note" name="note"></form>
+<form method="post" action="/checkins/7/?tab=1">
+  <input type="hidden" name="draft_version" value="3">
+  <label for="id_note">Note:</label><textarea id="id_note" name="note"></textarea>
+  <fieldset><legend>Ownership</legend>
+    <label for="id_score_12_0"><input type="radio" id="id_score_12_0" name="score_12" value="1">
+      Strong no</label>
+    <label for="id_score_12_1"><input type="radio" id="id_score_12_1" name="score_12" value="4">
+      Strong yes</label></fieldset>
+  <label for="id_when">When</label>
+  <select id="id_when" name="when"><option value="90">90 days</option></select>
+  <label for="id_final">Final</label><input type="checkbox" id="id_final" name="final">
+  <button type="submit" name="action" value="draft">Save the draft</button>
+  <button type="submit" name="action" value="submit">Submit</button>
+</form>"""
+
+
+def test_a_pages_form_lends_its_labels_choices_and_button_and_hides_its_hidden_fields():
+    form = resend.FormOnPage("/checkins/7/", "/checkins/7/")
+    form.feed(FORM)
+    form.close()
+    fields = [["draft_version", "3"], ["score_12", "4"], ["action", "submit"]]
+
+    assert form.labels == {
+        "note": "Note",
+        "score_12": "Ownership",
+        "when": "When",
+        "final": "Final",
+    }
+    assert form.choices == {
+        ("score_12", "1"): "Strong no",
+        ("score_12", "4"): "Strong yes",
+        ("when", "90"): "90 days",
+        ("final", "on"): "Yes",
+    }
+    assert form.hidden == {"draft_version", "action"}
+    assert form.button_sending(fields) == "Submit"
+    assert form.title == "Check-in: Jo · Teamfit"

@@ -548,3 +548,87 @@ def test_the_booked_panel_page_reads_a_fixed_number_of_queries(
 
     assert counts[0] == counts[1]
     assert SessionInterviewer.objects.count() == 8
+
+
+def test_a_trainee_who_takes_the_lead_makes_the_full_shadow_score(
+    application, team, member, teammate, peer, recruiter, sent
+):
+    nine_to_five(member, teammate, peer)
+    panel = booking.create_panel(
+        application,
+        recruiter,
+        [
+            {
+                "focus": "skills",
+                "duration_minutes": 60,
+                "interviewers": [member],
+                "shadows": [teammate],
+            }
+        ],
+    )
+    with sent():
+        booking.book(panel, first_option(panel), recruiter)
+    booking.join_pool(team, peer, "skills", trainee=True)
+
+    with sent():
+        booking.replace_interviewer(
+            panel.sessions.get().interviewers.get(user=member), peer, recruiter
+        )
+
+    # Reverse shadowing, as a booking seats it: the trainee's scorecard is practice, so the
+    # full interviewer shadowing them writes the one that counts.
+    scorecards = Feedback.all_objects.filter(session__panel=panel)
+    assert set(scorecards.values_list("interviewer__display_name", "practice")) == {
+        ("Cai Peer", True),
+        ("Ben Teammate", False),
+    }
+
+
+def test_a_full_interviewer_who_takes_a_trainees_lead_leaves_the_shadow_nothing_to_score(
+    application, team, member, teammate, peer, recruiter, sent
+):
+    nine_to_five(member, teammate, peer)
+    booking.join_pool(team, member, "skills", trainee=True)
+    panel = booking.create_panel(
+        application,
+        recruiter,
+        [
+            {
+                "focus": "skills",
+                "duration_minutes": 60,
+                "interviewers": [member],
+                "shadows": [teammate],
+            }
+        ],
+    )
+    with sent():
+        booking.book(panel, first_option(panel), recruiter)
+
+    with sent():
+        booking.replace_interviewer(
+            panel.sessions.get().interviewers.get(user=member), peer, recruiter
+        )
+
+    scorecards = Feedback.all_objects.filter(session__panel=panel)
+    assert list(scorecards.values_list("interviewer__display_name", "practice")) == [
+        ("Cai Peer", False)
+    ]
+
+
+def test_each_email_reads_in_its_recipients_language(
+    booked, member, peer, recruiter, mailoutbox, sent
+):
+    member.language = peer.language = "de"
+    member.save(update_fields=["language"])
+    peer.save(update_fields=["language"])
+
+    with sent():
+        booking.replace_interviewer(skills(booked).interviewers.get(), peer, recruiter)
+
+    sent_to = invites(mailoutbox)
+    assert sent_to[peer.email][2].startswith("Gespräch mit ")
+    assert (
+        "Jemand anderes übernimmt Ihren Platz im Gespräch (Fachliches) mit "
+        in sent_to[member.email][3]
+    )
+    assert "Montag, 4. März 2030, 09:00 Zeit London nicht mehr" in sent_to[member.email][3]
