@@ -68,6 +68,16 @@ def sent(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
+def shadowed(application, lead, shadow, recruiter, sent):
+    """A skills session of `lead`, `shadow` shadowing, booked at the first time both are free
+    from Monday 4 March 2030, its invites sent."""
+    session = {"focus": "skills", "duration_minutes": 60, "interviewers": [lead]}
+    panel = booking.create_panel(application, recruiter, [{**session, "shadows": [shadow]}])
+    with sent():
+        booking.book(panel, first_option(panel), recruiter)
+    return panel
+
+
 def skills(panel):
     return panel.sessions.get(focus="skills")
 
@@ -219,20 +229,7 @@ def test_a_shadow_is_replaced_as_a_shadow(
     application, member, teammate, peer, recruiter, mailoutbox, sent
 ):
     nine_to_five(member, teammate, peer)
-    panel = booking.create_panel(
-        application,
-        recruiter,
-        [
-            {
-                "focus": "skills",
-                "duration_minutes": 60,
-                "interviewers": [member],
-                "shadows": [teammate],
-            }
-        ],
-    )
-    with sent():
-        booking.book(panel, first_option(panel), recruiter)
+    panel = shadowed(application, member, teammate, recruiter, sent)
     mailoutbox.clear()
     shadow = panel.sessions.get().interviewers.get(user=teammate)
 
@@ -554,20 +551,7 @@ def test_a_trainee_who_takes_the_lead_makes_the_full_shadow_score(
     application, team, member, teammate, peer, recruiter, sent
 ):
     nine_to_five(member, teammate, peer)
-    panel = booking.create_panel(
-        application,
-        recruiter,
-        [
-            {
-                "focus": "skills",
-                "duration_minutes": 60,
-                "interviewers": [member],
-                "shadows": [teammate],
-            }
-        ],
-    )
-    with sent():
-        booking.book(panel, first_option(panel), recruiter)
+    panel = shadowed(application, member, teammate, recruiter, sent)
     booking.join_pool(team, peer, "skills", trainee=True)
 
     with sent():
@@ -589,20 +573,7 @@ def test_a_full_interviewer_who_takes_a_trainees_lead_leaves_the_shadow_nothing_
 ):
     nine_to_five(member, teammate, peer)
     booking.join_pool(team, member, "skills", trainee=True)
-    panel = booking.create_panel(
-        application,
-        recruiter,
-        [
-            {
-                "focus": "skills",
-                "duration_minutes": 60,
-                "interviewers": [member],
-                "shadows": [teammate],
-            }
-        ],
-    )
-    with sent():
-        booking.book(panel, first_option(panel), recruiter)
+    panel = shadowed(application, member, teammate, recruiter, sent)
 
     with sent():
         booking.replace_interviewer(
