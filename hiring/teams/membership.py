@@ -411,7 +411,7 @@ def hire_not_joining(hire, by):
     if not hire.member_email:
         return True
     team = _lock_team(hire.opening.team)
-    for proposal in _open_to_add(team, hire.member_email).select_for_update():
+    for proposal in _open_to_add(team, hire.member_email).select_for_update(of=("self",)):
         _close(proposal, Status.WITHDRAWN, by)
     waiting = Invitation.objects.pending().filter(team=team, email__iexact=hire.member_email)
     for invitation in waiting.select_for_update():

@@ -66,8 +66,9 @@ def paz(leadership, team):
     panel = Panel.objects.create(
         application=ApplicationFactory(opening=OpeningFactory(team=team)), created_by=leadership
     )
-    for day in (3, 5, 5, 11, 23, 23, 23):
-        interviewing(panel, datetime(2026, 3, day, 10, tzinfo=UTC), person)
+    # Never two at once: PostgreSQL refuses overlapping interviews of one person.
+    for day, hour in [(3, 10), (5, 10), (5, 14), (11, 10), (23, 9), (23, 11), (23, 14)]:
+        interviewing(panel, datetime(2026, 3, day, hour, tzinfo=UTC), person)
     return person
 
 
