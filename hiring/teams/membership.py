@@ -391,16 +391,24 @@ def withdraw_invitation(invitation, user):
         raise ValidationError(_("Only the member who proposed them can withdraw the invitation."))
     if not invitation.is_pending:
         raise ValidationError(_("This invitation no longer waits for an answer."))
-    invitation.revoke()
+    _withdrawn(invitation, team, user)
     _release_hire_address(team, invitation.email)
+    return invitation
+
+
+def _withdrawn(invitation, team, by, why=""):
+    """`invitation` (locked) revoked by `by`, and said so in the team's trail, `why` after it;
+    False, and nothing written, if it was accepted meanwhile."""
+    if not invitation.revoke():
+        return False
     invited = invitation.account or invitation.email  # an address erased as the decline's is
     AuditEvent.record(
         AuditEvent.Action.MEMBERSHIP_CHANGED,
-        user,
+        by,
         team,
-        details=f"{user} withdrew the invitation to {invited}",
+        details=f"{by} withdrew the invitation to {invited}{why}",
     )
-    return invitation
+    return True
 
 
 def hire_not_joining(hire, by):
@@ -414,17 +422,10 @@ def hire_not_joining(hire, by):
     for proposal in _open_to_add(team, hire.member_email).select_for_update(of=("self",)):
         _close(proposal, Status.WITHDRAWN, by)
     waiting = Invitation.objects.pending().filter(team=team, email__iexact=hire.member_email)
-    for invitation in waiting.select_for_update():
-        if not invitation.revoke():
-            return False
-        invited = invitation.account or invitation.email
-        AuditEvent.record(
-            AuditEvent.Action.MEMBERSHIP_CHANGED,
-            by,
-            team,
-            details=f"{by} withdrew the invitation to {invited}: the hire did not start",
-        )
-    return True
+    return all(
+        _withdrawn(invitation, team, by, ": the hire did not start")
+        for invitation in waiting.select_for_update()
+    )
 
 
 @transaction.atomic
