@@ -23,6 +23,8 @@ from .email.notifications import (
     SENDING_TIME_LIMIT_S,
     ClaimHeld,
     email_to,
+    invite_key,
+    invite_keys_of,
     send_all,
     send_once,
     session_invite,
@@ -133,7 +135,7 @@ def send_session_invites(session_id, sequence, moved_from=None, joined=(), only=
         recipients = [person for person in attendees if person.email in newcomers | chosen]
     return send_all(
         (
-            f"invite:{session.uid}:{sequence}:{person.email}",
+            invite_key(session.uid, sequence, person.email),
             lambda person=person: session_invite(
                 session,
                 person,
@@ -148,7 +150,7 @@ def send_session_invites(session_id, sequence, moved_from=None, joined=(), only=
 
 def _invited_to(session):
     """The addresses that were sent (or are being sent) one of the session's invites."""
-    prefix = f"invite:{session.uid}:"
+    prefix = invite_keys_of(session.uid)
     keys = Notification.objects.filter(key__startswith=prefix).values_list("key", flat=True)
     return {key[len(prefix) :].partition(":")[2] for key in keys}  # after the sequence
 
@@ -169,7 +171,7 @@ def send_session_cancellations(session_id, sequence, user_ids, freed_from=None):
     ]
     return send_all(
         (
-            f"invite:{session.uid}:{sequence}:{person.email}",
+            invite_key(session.uid, sequence, person.email),
             lambda person=person: session_invite(
                 session, person, [person], method="CANCEL", moved_from=freed_from
             ),

@@ -154,6 +154,17 @@ def translated(language, build, *args):
         return build(*args)
 
 
+def invite_key(uid, sequence, address):
+    """The ledger key of the invite (or cancellation) of the session `uid` at `sequence` to
+    `address`."""
+    return f"{invite_keys_of(uid)}{sequence}:{address}"
+
+
+def invite_keys_of(uid):
+    """What every ledger key of the session `uid`'s invites starts with."""
+    return f"invite:{uid}:"
+
+
 def session_invite(session, person, attendees, method=None, moved_from=None, joined=False):
     """An interview invite, or its cancellation, for one person, with the .ics attached. A
     reschedule's says the start it moved from (`moved_from`, ISO 8601), unless the person

@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from hiring.candidates.merging import emails, holding
+from hiring.email.notifications import invite_key
 from hiring.models import (
     Application,
     AuditEvent,
@@ -95,7 +96,7 @@ class LedgerHolding(Holding):
         ):
             # An invite's key at each of the session's sequences (hiring/tasks.py).
             keys += [
-                f"invite:{uid}:{number}:{address}"
+                invite_key(uid, number, address)
                 for number in range(sequence + 1)
                 for address in addresses[candidate_id]
             ]
