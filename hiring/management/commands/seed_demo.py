@@ -77,6 +77,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         Organisation.current()
+        self.names_given = {DUPLICATE}  # one person twice, on purpose: not another namesake
         people = {local: self.person(local, *rest) for local, *rest in PEOPLE}
         # One person reads Teamfit in German; the others in their browser's language.
         User.objects.filter(pk=people["fay"].pk).update(language="de")
@@ -304,6 +305,16 @@ class Command(BaseCommand):
             if confirmer:
                 decisions.confirm_decision(record, people[confirmer])
 
+    def unique_name(self, rng):
+        """A first and last name no other generated candidate has: two of one name would read
+        as one person, and a number after a name reads as made up."""
+        names = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
+        at = names.index(f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}")
+        while names[at] in self.names_given:
+            at = (at + 1) % len(names)
+        self.names_given.add(names[at])
+        return names[at]
+
     def history(self, people):
         """Six months of past applications, so the reports have something to show."""
         rng = random.Random(42)
@@ -317,7 +328,7 @@ class Command(BaseCommand):
                 application = applications.add_application(
                     opening,
                     author,
-                    name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {number + 1}",
+                    name=self.unique_name(rng),
                     email=f"past{number}.{team_name.lower()}@candidates.example",
                 )
                 path = ["screen", "panel"][: rng.choice([0, 1, 2, 2, 2])]
@@ -366,7 +377,7 @@ class Command(BaseCommand):
             application = applications.add_application(
                 opening,
                 ana,
-                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} (hired {number + 1})",
+                name=self.unique_name(rng),
                 email=f"hire{number}@candidates.example",
             )
             for stage in ("screen", "panel"):
@@ -451,13 +462,13 @@ class Command(BaseCommand):
         applications.add_application(
             payments,
             people["rita"],
-            name="Jonas Berg",
+            name=DUPLICATE,
             email="jonas.berg@mail.example",
             phone="+44 7700 900123",
         )
         careers.apply(
             platform,
-            name="Jonas Berg",
+            name=DUPLICATE,
             email="jberg@work.example",
             phone="+44 7700 900123",
             time_zone="Europe/Oslo",
@@ -852,4 +863,6 @@ DAN_PRACTICE = [True, False, True, False]
 SEED_CHECK_INS = 1
 HISTORY_PANELS = {"Platform": ["ana", "ben", "dan"], "Payments": ["eve", "fay", "gus"]}
 FIRST_NAMES = ["Aiko", "Bruno", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hugo", "Ines", "Jonas"]
+# Who applied twice with two addresses, for the merge (intake).
+DUPLICATE = "Jonas Berg"
 LAST_NAMES = ["Ahmed", "Berg", "Costa", "Dahl", "Egan", "Fox", "Gil", "Holm", "Ito", "Joshi"]
