@@ -304,8 +304,8 @@ def withdraw(offer, by):
     offer.status = Status.WITHDRAWN
     offer.save(update_fields=["status"])
     _audit(offer, by)
-    for email in _emails_to_go(offer.application):
-        messages.cancel(email)
+    # One statement; the offer's save above renews the application's page.
+    messages.cancel_unsent(_emails_to_go(offer.application))
     return offer
 
 
