@@ -862,6 +862,30 @@ def validate_resume_size(file):
         )
 
 
+# Letters Unicode does not write as a base letter and a mark, as people type them without it.
+SPELLED_PLAIN = str.maketrans(
+    {"ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ł": "l", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+
+
+def searchable(text):
+    """`text` as the candidate search compares it: in one case and without accents, so that
+    "jose" finds "José", "soren" "Søren" and "STRASSE" "Straße"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return plain.translate(SPELLED_PLAIN)
+
+
+class SearchableName(models.TextField):
+    """The record's name as searchable() gives it, written with the name by save() and
+    bulk_create() alike (the imports'), as auto_now writes its time: never set by hand."""
+
+    def pre_save(self, model_instance, add):
+        value = searchable(model_instance.name)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class CandidateQuerySet(models.QuerySet):
     def held_only_by(self, team_id):
         """The records no other team than `team_id`'s holds an application of: what a new
@@ -879,6 +903,8 @@ class Candidate(models.Model):
     RESUME_EXTENSIONS = ["pdf", "doc", "docx", "odt", "rtf", "txt"]
 
     name = models.CharField(_("name"), max_length=120)
+    # What the search finds the name by (hiring/candidates/search.py, its indexes migration 0045's).
+    search_name = SearchableName(_("name as searched"), editable=False, default="")
     email = models.EmailField(_("email"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     links = models.TextField(
@@ -937,6 +963,11 @@ class Candidate(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is not None and "name" in update_fields:
+            update_fields = {*update_fields, "search_name"}  # its pre_save follows the name
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def link_list(self):
         return [line.strip() for line in self.links.splitlines() if line.strip()]

@@ -171,6 +171,7 @@ HOLDINGS = (
         _("Who the candidate is, as they or a recruiter gave it"),
         personal=(
             "name",
+            "search_name",
             "email",
             "phone",
             "links",
