@@ -160,9 +160,19 @@ class DecisionAdmin(ReadOnlyAdmin):
     """The team's decision: nobody records, changes or deletes it here, superusers included."""
 
     list_display = ["application", "outcome", "recommendation", "recorded_by", "confirmed_by"]
+    # Each row names its application (its candidate and opening) and two people: read with the
+    # page, not a query a row (the admin follows only the non-null keys by itself).
+    list_select_related = [
+        "application__candidate",
+        "application__opening__team",
+        "recorded_by",
+        "confirmed_by",
+    ]
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "action", "actor", "team", "application"]
+    # Its keys may be null, which the admin does not follow by itself: five queries a row.
+    list_select_related = ["actor", "team", "application__candidate", "application__opening"]
     list_filter = ["action", "team"]

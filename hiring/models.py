@@ -1097,6 +1097,9 @@ class Application(models.Model):
             models.Index(
                 fields=["member_email"], condition=~Q(member_email=""), name="hire_member_email"
             ),
+            # The admin's list of every application, newest first: a page of them, not a sort
+            # of them all.
+            models.Index(fields=["created_at"], name="application_created"),
         ]
 
     def __str__(self):
@@ -1936,7 +1939,17 @@ class AuditEvent(LabelledChoices, models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["application", "at"]), models.Index(fields=["team", "at"])]
+        indexes = [
+            models.Index(fields=["application", "at"]),
+            models.Index(fields=["team", "at"]),
+            # The admin's list of every event, newest first: a page of them, not a sort of all.
+            models.Index(fields=["at"], name="audit_event_at"),
+            # The team page's latest events of the team itself: not found by reading through
+            # every event of its applications, which grow with each one.
+            models.Index(
+                fields=["team", "at"], condition=Q(application=None), name="team_audit_trail"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()} by {self.actor or 'Teamfit'}"

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -9,7 +11,7 @@ from scorecards.editing import copy_scorecard
 
 from .. import freshness
 from ..access import get_application_for_pipeline
-from ..models import Application, Candidate, Opening, StageChange
+from ..models import Application, Candidate, Opening, StageChange, StageCount
 from ..outreach import automation
 from ..scheduling import booking
 
@@ -23,6 +25,37 @@ CLOSED = {
     Stage.REJECTED: gettext_lazy("This application is rejected."),
     Stage.WITHDRAWN: gettext_lazy("This application is withdrawn."),
 }
+
+# How many applications of each stage an opening's page lists, the latest first: the rest are
+# on the board, which pages them, so the page keeps its size however many apply.
+OPENING_PAGE_ROWS = 20
+
+
+def opening_stages(opening):
+    """[(stage, its latest OPENING_PAGE_ROWS applications with their feedback counted, how many
+    it holds)] for every stage. The totals are the counts the database keeps (StageCount)."""
+    totals = dict(StageCount.objects.filter(opening=opening).values_list("stage", "applications"))
+    newest_first = [F("created_at").desc(), F("pk").desc()]
+    latest = opening.applications.annotate(
+        row=Window(RowNumber(), partition_by=F("stage"), order_by=newest_first)
+    ).filter(row__lte=OPENING_PAGE_ROWS)
+    # A join does not go through Feedback's manager: practice scorecards are left out here.
+    counted = Q(feedback__practice=False)
+    shown = (
+        Application.objects.filter(pk__in=latest.values("pk"))
+        .select_related("candidate")
+        .annotate(
+            assigned=Count("feedback", filter=counted, distinct=True),
+            submitted=Count(
+                "feedback", filter=counted & Q(feedback__submitted_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by(*newest_first)
+    )
+    by_stage = {stage: [] for stage in Stage}
+    for application in shown:
+        by_stage[application.stage].append(application)
+    return [(stage, listed, totals.get(stage, 0)) for stage, listed in by_stage.items()]
 
 
 @transaction.atomic

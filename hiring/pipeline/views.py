@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -110,20 +109,9 @@ def opening_detail(request, opening_id):
 
 
 def _render_opening(request, opening, status=200, candidate_form=None, rule_form=None):
-    # A join does not go through Feedback's manager: practice scorecards are left out here.
-    counted = Q(feedback__practice=False)
-    applications = opening.applications.select_related("candidate").annotate(
-        assigned=Count("feedback", filter=counted, distinct=True),
-        submitted=Count(
-            "feedback", filter=counted & Q(feedback__submitted_at__isnull=False), distinct=True
-        ),
-    )
-    by_stage = {stage: [] for stage in Application.Stage}
-    for application in applications:
-        by_stage[application.stage].append(application)
     context = {
         "opening": opening,
-        "stages": [(Application.Stage(stage), apps) for stage, apps in by_stage.items()],
+        "stages": applications.opening_stages(opening),
         "runs_pipeline": runs_pipeline(request.user, opening.team),
         "is_member": opening.team.has_member(request.user),
         "rule_description": Rule(**opening.rule_snapshot()).describe(),
