@@ -1,8 +1,9 @@
 """Possible duplicate candidates, and merging two records of one person into one.
 
 Two records are possible duplicates when they share an email (case-insensitive, the merged
-records' addresses included), or have the same name (case-insensitive, trimmed) and the same
-phone (its digits) or a link in common. The database narrows (same email, or same name and
+records' addresses included), or have the same name (in any case, with or without its accents:
+its searchable form, as the search compares it) and the same phone (its digits) or a link in
+common. The database narrows (same email, or same name and
 both with a phone or links); duplicate_reason() decides.
 """
 
@@ -12,11 +13,11 @@ from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, Min, Q, When
+from django.db.models import Case, Count, F, Min, Q, When
 from django.utils.translation import gettext as _
 
 from ..access import merges_candidates, runs_pipeline
-from ..models import AuditEvent, Candidate, CandidateAccess, Opening
+from ..models import AuditEvent, Candidate, CandidateAccess, Opening, searchable
 from .search import fold, folded
 
 # How many records one candidate's check reads, and how many emails of a merged record it
@@ -78,7 +79,13 @@ def _links(candidate):
 
 
 def _name(candidate):
-    return " ".join(candidate.name.split()).casefold()
+    return searchable(" ".join(candidate.name.split()))
+
+
+def _keys():
+    """What records are compared by, through their indexes: the email in one case (migrations
+    0019, 0032) and the searchable name (0045)."""
+    return {"email_key": folded("email"), "name_key": F("search_name")}
 
 
 def duplicate_reason(a, b):
@@ -104,8 +111,8 @@ def possible_duplicates(candidate):
     if candidate.links:
         same_name |= ~Q(links="")
     others = (
-        Candidate.objects.alias(email_key=folded("email"), name_key=folded("name"))
-        .filter(same_email | Q(same_name, name_key=fold(candidate.name.strip())))
+        Candidate.objects.alias(**_keys())
+        .filter(same_email | Q(same_name, name_key=searchable(candidate.name)))
         .exclude(pk=candidate.pk)
         .order_by(Case(When(same_email, then=0), default=1), "-pk")[:MAX_SCANNED]
     )
@@ -137,7 +144,7 @@ def pairs_to_review(before=None):
     The database finds the emails and names that more than one record has, once each, then
     walks the records newest first, but the first of each; duplicate_reason() keeps the pairs
     (a page may show fewer: the same name with different phones is no pair)."""
-    suspects = Candidate.objects.alias(email_key=folded("email"), name_key=folded("name")).filter(
+    suspects = Candidate.objects.alias(**_keys()).filter(
         _not_first(Candidate.objects.all(), "email")
         | Q(HAS_PHONE_OR_LINKS, _not_first(Candidate.objects.filter(HAS_PHONE_OR_LINKS), "name"))
     )
@@ -163,7 +170,7 @@ def pairs_to_review(before=None):
 def _not_first(records, field):
     """Records that one of `records` with the same folded `field` came before."""
     groups = (
-        records.annotate(key=folded(field))
+        records.annotate(key=_keys()[f"{field}_key"])
         .values("key")
         .annotate(records=Count("pk"), first=Min("pk"))
         .filter(records__gt=1)
@@ -174,10 +181,10 @@ def _not_first(records, field):
 def _older_partners(page):
     if not page:
         return []
-    names = {fold(candidate.name.strip()) for candidate in page}
+    names = {searchable(candidate.name) for candidate in page}
     addresses = {fold(email) for candidate in page for email in sorted(emails(candidate))}
     return list(
-        Candidate.objects.alias(email_key=folded("email"), name_key=folded("name"))
+        Candidate.objects.alias(**_keys())
         .filter(
             Q(email_key__in=addresses) | Q(HAS_PHONE_OR_LINKS, name_key__in=names),
             pk__lt=page[0].pk,

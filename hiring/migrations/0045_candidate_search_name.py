@@ -8,11 +8,10 @@ import hiring.models
 # 0019 made outside the models' state (as 0020 found): made again after either.
 search = importlib.import_module("hiring.migrations.0019_candidate_search")
 
-# The candidate search (hiring/candidates/search.py) finds a name by its searchable() form,
-# stored beside it, so that a name is found however its accents are typed. Its indexes, one set
-# per database as in migrations 0019 and 0032, take over from those of the name's second and
-# later words; the name's own (candidate_name_lower, candidate_name_prefix) stay for the
-# duplicates' check (merging.py), which compares whole names in the name's own case.
+# The candidate search (hiring/candidates/search.py) and the duplicates' check (merging.py)
+# compare a name in its searchable() form, stored beside it, so that a name is found however its
+# accents are typed. Its indexes, one set per database as in migrations 0019 and 0032, take over
+# from those of the name itself; the email's stay.
 AFTER = {
     "postgresql": {
         # Each holds the id and what its condition reads, so no row is read (as 0032's).
@@ -32,12 +31,14 @@ AFTER = {
 }
 BEFORE = {
     "postgresql": {
+        "candidate_name_prefix": "(UPPER(name) text_pattern_ops) INCLUDE (id, name)",
         "candidate_second_word_prefix": (
             "(UPPER(SUBSTRING(name FROM STRPOS(name, ' ') + 1)) text_pattern_ops) INCLUDE (id, name)"
         ),
         "candidate_later_words_trgm": "USING gin (UPPER(name) gin_trgm_ops) WHERE name LIKE '% % %'",
     },
     "sqlite": {
+        "candidate_name_lower": "(LOWER(name))",
         "candidate_second_word_lower": "(LOWER(SUBSTR(name, INSTR(name, ' ') + 1)))",
     },
 }

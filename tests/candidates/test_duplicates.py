@@ -35,6 +35,13 @@ def test_the_same_name_and_phone_digits_is_a_duplicate():
     assert duplicate_reason(a, b) == "Same name and phone"
 
 
+def test_the_same_name_with_or_without_its_accents_is_the_same_name():
+    a = person(name="José Núñez", email="a@mail.example", phone="0100 200")
+    b = person(name="JOSE NUNEZ", email="b@mail.example", phone="0100-200")
+
+    assert duplicate_reason(a, b) == "Same name and phone"
+
+
 def test_the_same_name_and_a_shared_link_is_a_duplicate():
     a = person(email="a@mail.example", links="https://github.com/samlee\nhttps://sam.example")
     b = person(email="b@mail.example", links="https://GitHub.com/samlee/")
@@ -87,6 +94,18 @@ def test_possible_duplicates_finds_the_other_records_not_itself(db):
         (by_email, "Same email"),
         (by_phone, "Same name and phone"),
     ]
+
+
+def test_a_name_typed_without_its_accents_finds_the_record_written_with_them(db):
+    """A recruiter adds "Jose Nunez"; he applies as José Núñez, with the same phone."""
+    added = CandidateFactory(name="Jose Nunez", email="jose@mail.example", phone="0100 200")
+    applied = CandidateFactory(name="José Núñez", email="jnunez@work.example", phone="0100200")
+
+    assert [(d.candidate, d.reason) for d in possible_duplicates(applied)] == [
+        (added, "Same name and phone")
+    ]
+    rows, _more = merging.pairs_to_review()
+    assert [(row, [d.candidate for d in row.duplicates]) for row in rows] == [(applied, [added])]
 
 
 def test_a_record_with_merged_addresses_finds_a_new_record_under_an_old_one(db):
