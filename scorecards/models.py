@@ -137,12 +137,17 @@ class Criterion(models.Model):
 
 class FeedbackQuerySet(models.QuerySet):
     def outstanding_for(self, user):
-        """What `user` still has to write: not submitted, not excused, on an open application."""
+        """What `user` still has to write: not submitted, not excused, on an open application
+        of a team they are a member of (one who left no longer opens it: the team excuses
+        them)."""
         from hiring.models import Application  # hiring's models import these
 
-        return self.filter(interviewer=user, submitted_at=None, excused_at=None).exclude(
-            application__stage__in=Application.CLOSED_STAGES
-        )
+        return self.filter(
+            interviewer=user,
+            submitted_at=None,
+            excused_at=None,
+            application__opening__team__memberships__user=user,
+        ).exclude(application__stage__in=Application.CLOSED_STAGES)
 
     def practice(self):
         return self.filter(practice=True)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from scorecards.models import CheckIn, Feedback
+from scorecards.models import CheckIn
 
 from .. import freshness
 from ..access import (
@@ -47,14 +47,13 @@ def home(request):
     user = request.user
     now = timezone.now()
     teams = list(teams_read_by(user))
-    shown = [team for team in teams if user.sees_all_teams or team.is_member]
     read_now = []  # next_steps.for_user(), when the cached part is rendered on this request
 
     def render_lasting():
         read_now.append(next_steps.for_user(user, now, teams))
         lasting, good_until = lasting_steps(request, read_now[0], now, teams)
         lasting["teams"] = render_to_string(
-            "hiring/accounts/home.html#teams", {"teams": shown}, request
+            "hiring/accounts/home.html#teams", {"teams": teams}, request
         )
         return lasting, good_until
 
@@ -62,7 +61,7 @@ def home(request):
         # Cached for this reader until one of these teams changes, or the clock changes it;
         # and with the teams' table as it reads, since no team's version follows proposals.
         "lasting": freshness.cached_for_viewer(
-            request, "home", _table(shown), teams, render_lasting
+            request, "home", _table(teams), teams, render_lasting
         ),
         # Read on every request; from what the cached part just read, if it did.
         "next": (
@@ -93,17 +92,16 @@ def _table(teams):
 
 def teams_read_by(user):
     """The teams whose data the home page shows `user`, with what its table says of each, in
-    one query: those they see, and those whose candidates they still have a scorecard for."""
-    teams = Team.objects.visible_to(user)
-    if not user.sees_all_teams:
-        # A scorecard stays its interviewer's to write after they leave the team.
-        scored = Feedback.objects.outstanding_for(user).values("application__opening__team")
-        teams = Team.objects.filter(Q(pk__in=teams.values("pk")) | Q(pk__in=scored))
-    return teams.annotate(
-        is_member=Exists(Membership.objects.filter(team=OuterRef("pk"), user=user)),
-        member_count=Count("memberships", distinct=True),
-        open_proposals=Count("proposals", filter=Q(proposals__status="open"), distinct=True),
-    ).order_by("name")
+    one query: those they see (a scorecard is written only while a member of its team)."""
+    return (
+        Team.objects.visible_to(user)
+        .annotate(
+            is_member=Exists(Membership.objects.filter(team=OuterRef("pk"), user=user)),
+            member_count=Count("memberships", distinct=True),
+            open_proposals=Count("proposals", filter=Q(proposals__status="open"), distinct=True),
+        )
+        .order_by("name")
+    )
 
 
 # The sections of next_steps.for_user() whose rows only their teams' data and the clock change

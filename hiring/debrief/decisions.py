@@ -121,9 +121,20 @@ def quorum(application, feedback):
     return recommendation.quorum(rule_of(application), _plain_scorecards(feedback)[0])
 
 
-def waiting_for(feedback):
-    """Interviewers the debrief still waits for: not submitted and not excused."""
-    return [f for f in feedback if f.is_waiting]
+def waiting_for(application, feedback):
+    """Interviewers the debrief still waits for: not submitted and not excused, each with
+    `left_team`: whether they left the application's team since, and no longer open their
+    scorecard (the team excuses them). One query, none while nobody is waiting."""
+    waiting = [f for f in feedback if f.is_waiting]
+    if waiting:
+        members = set(
+            application.opening.team.memberships.filter(
+                user__in=[f.interviewer_id for f in waiting]
+            ).values_list("user", flat=True)
+        )
+        for item in waiting:
+            item.left_team = item.interviewer_id not in members
+    return waiting
 
 
 def _locked(application, *related):
@@ -267,6 +278,14 @@ def _recorded(read_locked, by, outcome, rationale):
                 raise ValidationError(
                     _("This departs from the recommendation: give the team's rationale.")
                 )
+            if record.departs and not anyone_to_confirm(application, by.pk):
+                raise ValidationError(
+                    _(
+                        "This departs from the recommendation, so a second team member must "
+                        "confirm it, and nobody else in the team can sign in: follow the "
+                        "recommendation, or propose a member first."
+                    )
+                )
             record.save()
             recorded = AuditEvent.of(
                 AuditEvent.Action.DECISION_RECORDED,
@@ -284,6 +303,13 @@ def _recorded(read_locked, by, outcome, rationale):
     except IntegrityError as error:  # another member recorded one at the same moment
         raise ValidationError(_("A decision is already recorded for this application.")) from error
     return record
+
+
+def anyone_to_confirm(application, recorder_id):
+    """Whether a member of the application's team other than `recorder_id` can sign in, to
+    confirm a decision departing from the recommendation: without one it would wait for
+    ever."""
+    return application.opening.team.active_members().exclude(pk=recorder_id).exists()
 
 
 @freshness.one_write()

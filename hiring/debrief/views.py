@@ -68,6 +68,11 @@ def _decision_context(user, application, feedback, context):
         rule_phrase=METHOD_PHRASES[application.decision_rule["decision_method"]],
         vote_counting_phrase=VOTE_COUNTING_PHRASES[application.decision_rule["vote_counting"]],
     )
+    pending = context["decision"] is not None and not context["decision"].is_effective
+    if readable and pending:
+        context["nobody_to_confirm"] = not decisions.anyone_to_confirm(
+            application, context["decision"].recorded_by_id
+        )
     if readable:
         # A decision just recorded evaluated the rule in the stored language: the same words
         # for a reader of that language.
@@ -85,7 +90,7 @@ def _debrief_context(user, application, context):
     feedback = decisions.panel_feedback(application)
     context = _decision_context(user, application, feedback, context)
     context.update(
-        waiting=decisions.waiting_for(feedback),
+        waiting=decisions.waiting_for(application, feedback),
         quorum_reasons=decisions.quorum(application, feedback)[1],
         own_waiting=still_to_score(user, feedback),
     )

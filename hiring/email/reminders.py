@@ -10,18 +10,20 @@ been told three times, and the debrief shows who is missing and lets the team ex
 A post-hire check-in's raters who have not submitted are reminded once when it falls due and
 once a week before it closes.
 
-Nobody whose account the admin deactivated (someone who left) is reminded of anything; the
-team is still told of the scorecard they left unwritten, which the debrief lets it excuse.
+Nobody whose account the admin deactivated (someone who left) is reminded of anything, nor
+anyone of an interview or a scorecard of a team they left (they no longer open it); the team
+is still told of the scorecard they left unwritten, which the debrief lets it excuse.
 """
 
 from datetime import timedelta
 
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from scorecards.models import CheckIn, CheckInReview, Feedback
 
 from ..checkins import checkins
-from ..models import Application, SessionInterviewer
+from ..models import Application, Membership, SessionInterviewer
 from .notifications import email_to, send_all
 
 BEFORE_SESSION = timedelta(hours=24)
@@ -39,7 +41,10 @@ def send_due(now=None):
 def _before_sessions(now):
     seats = (
         SessionInterviewer.objects.filter(
-            start__gt=now, start__lte=now + BEFORE_SESSION, user__is_active=True
+            start__gt=now,
+            start__lte=now + BEFORE_SESSION,
+            user__is_active=True,
+            user__memberships__team=F("session__panel__application__opening__team"),
         )
         .exclude(session__panel__application__stage__in=Application.CLOSED_STAGES)
         .select_related("user", "session__panel__application__candidate")
@@ -69,11 +74,18 @@ def _overdue_feedback(now):
         .select_related(
             "interviewer", "session", "application__candidate", "application__opening__team"
         )
+        .annotate(
+            still_member=Exists(
+                Membership.objects.filter(
+                    team=OuterRef("application__opening__team"), user=OuterRef("interviewer")
+                )
+            )
+        )
     )
     due, late = [], {}
     for feedback in waiting:
         days = (now - feedback.session.end).days
-        if days in REMIND_ON_DAYS and feedback.interviewer.is_active:
+        if days in REMIND_ON_DAYS and feedback.interviewer.is_active and feedback.still_member:
             due.append(_reminder(feedback, days))
         late.setdefault((feedback.application_id, feedback.session.end.date()), []).append(feedback)
     for (_application, day), group in late.items():

@@ -452,6 +452,18 @@ def leave_team(team, member):
             _settle(proposal, member)
 
 
+def undecided_if_last_to_leave(team, member):
+    """How many of `team`'s applications still to decide nobody would be left to score and
+    decide on once `member` left, as its last member who can sign in (nobody outside a team
+    adds a member to it): the leave page tells them first. None while another one remains."""
+    if team.active_members().exclude(pk=member.pk).exists():
+        return None
+    undecided = Application.objects.filter(opening__team=team).exclude(
+        stage__in=Application.CLOSED_STAGES
+    )
+    return undecided.count()
+
+
 def _drop_member(team, user):
     """`user` no longer a member of `team`, nor in its pools (the slot finder seated them and
     every booking failed); whether they were one."""

@@ -325,7 +325,8 @@ def leave_team(request, team_id):
         membership.leave_team(team, request.user)
         messages.success(request, _("You left %(team)s.") % {"team": team})
         return redirect("home")
-    return render(request, "hiring/teams/leave_team.html", {"team": team})
+    stranded = membership.undecided_if_last_to_leave(team, request.user)
+    return render(request, "hiring/teams/leave_team.html", {"team": team, "stranded": stranded})
 
 
 def _act(request, team, action):

@@ -92,16 +92,16 @@ def test_an_interviewer_sees_a_new_interview_a_submission_and_a_stage_move_at_on
     assert "Nothing is waiting for you." in client.get("/").text
 
 
-def test_a_scorecard_in_a_team_its_interviewer_left_follows_that_team(
+def test_a_scorecard_leaves_the_home_page_at_once_when_its_interviewer_leaves_the_team(
     client, member, teammate, team
 ):
+    """They no longer open it (the team excuses them)."""
     application = ApplicationFactory(opening__team=team, candidate__name="Nina Park")
     interview(application, member, timezone.now() + timedelta(days=1), teammate)
-    membership.leave_team(team, member)
     client.force_login(member)
     assert "Nina Park" in section(client, SCORECARDS)
 
-    application.move_to("withdrawn", teammate)
+    membership.leave_team(team, member)
 
     assert section(client, SCORECARDS) == ""
 

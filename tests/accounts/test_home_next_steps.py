@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -248,11 +249,12 @@ def test_draft_offers_wait_for_those_who_run_the_teams_pipeline(
     assert section(home(client, recruiter), "Offers to send") is None
 
 
-def test_a_member_who_left_keeps_their_scorecard_but_not_the_teams_decisions_and_offers(
+def test_a_member_who_left_is_shown_neither_their_scorecard_nor_the_teams_decisions_and_offers(
     client, member, teammate, recruiter, team
 ):
-    """The home page reads the team for the scorecard still theirs to write; its confirmations,
-    offers and proposed times are for its members (next_steps.own_teams)."""
+    """The scorecard they left unwritten no longer opens for them (the team excuses them): the
+    home page linked it, a 404; the team's confirmations, offers and proposed times are for its
+    members (next_steps.own_teams)."""
     Membership.objects.create(team=TeamFactory(), user=member)  # still runs a pipeline
     scored = ApplicationFactory(opening__team=team, candidate__name="Omar Diaz")
     interview(scored, member, timezone.now() + timedelta(days=1), teammate)
@@ -269,10 +271,13 @@ def test_a_member_who_left_keeps_their_scorecard_but_not_the_teams_decisions_and
     assert "Ada Wong" in section(page, "Offers to send")
     assert "Ben Ito" in section(page, "Candidates who proposed their own times")
 
+    assert "Omar Diaz" in section(page, "Your scorecards to write")
+
     membership.leave_team(team, member)
 
     page = home(client, member)
-    assert "Omar Diaz" in section(page, "Your scorecards to write")
+    assert section(page, "Your scorecards to write") is None
+    assert client.get(reverse("feedback_form", args=[scored.feedback.get().pk])).status_code == 404
     assert section(page, "Decisions waiting for your confirmation") is None
     assert section(page, "Offers to send") is None
     assert section(page, "Candidates who proposed their own times") is None

@@ -118,6 +118,50 @@ def test_closed_debrief_shows_who_the_team_waits_for_and_no_feedback(
     assert f'action="{record_url(application)}"' not in response.text
 
 
+def test_the_closed_debrief_says_whom_the_team_waits_for_in_vain(
+    client, waiting, bystander, application, peer
+):
+    """One who left no longer opens their scorecard, one deactivated no longer signs in: the
+    page named them as any late interviewer, and the team waited for them."""
+    gone = UserFactory(display_name="Pat Gone")
+    application.opening.team.memberships.create(user=gone)
+    assigned(application, gone, SKILLS)
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    client.force_login(bystander)
+    before = client.get(debrief_url(application)).text
+
+    application.opening.team.memberships.filter(user=peer).delete()
+    page = client.get(debrief_url(application)).text
+
+    assert "left the team" not in before
+    assert "Pat Gone · Skills" in before
+    assert "(account deactivated: they will not write it, excuse them)" in before
+    assert "(left the team: they no longer open their scorecard, excuse them)" in page
+    assert f'action="{excuse_url(waiting)}"' in page
+
+
+def test_a_decision_nobody_is_left_to_confirm_says_so_to_its_recorder(
+    client, pending, member, teammate, peer
+):
+    """The others left or were deactivated after it was recorded: it waited for ever, the
+    page asking for a second member."""
+    client.force_login(member)
+    before = decision_section(client.get(debrief_url(pending)).text)
+
+    pending.opening.team.memberships.filter(user=teammate).delete()
+    peer.is_active = False
+    peer.save(update_fields=["is_active"])
+    after = " ".join(decision_section(client.get(debrief_url(pending)).text).split())
+
+    assert "Nobody else in the team" not in before
+    assert (
+        "Nobody else in the team can sign in to confirm it: take it back and decide again, or "
+        "propose a member first." in after
+    )
+    assert f'action="{withdraw_url(pending)}"' in after
+
+
 def test_excusing_through_the_page_opens_the_debrief(client, waiting, bystander, application):
     client.force_login(bystander)
 

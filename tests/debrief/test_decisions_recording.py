@@ -191,6 +191,22 @@ def test_departing_decision_waits_for_a_second_member(
     assert sorted(mail.to[0] for mail in mailoutbox) == ["raj@example.com", "rita@example.com"]
 
 
+def test_a_departing_decision_nobody_else_could_confirm_is_refused(recommends_no_hire, member):
+    """The team down to one member who can sign in: it waited for ever in the debrief."""
+    User.objects.filter(teams=recommends_no_hire.opening.team).exclude(pk=member.pk).update(
+        is_active=False
+    )
+
+    with pytest.raises(ValidationError, match="nobody else in the team can sign in"):
+        decisions.record_decision(
+            recommends_no_hire, member, Decision.Outcome.HOLD, "Budget review next month."
+        )
+
+    assert not Decision.objects.exists()
+    record = decisions.record_decision(recommends_no_hire, member, Decision.Outcome.NO_HIRE)
+    assert record.is_effective
+
+
 def test_the_recorder_cannot_confirm_their_own_departing_decision(recommends_no_hire, member):
     record = decisions.record_decision(
         recommends_no_hire, member, Decision.Outcome.HIRE, "We see it differently."

@@ -292,3 +292,21 @@ def test_beat_polls_the_periodic_tasks():
     )
     celery_app.loader.import_default_modules()
     assert set(tasks) <= set(celery_app.tasks)
+
+
+def test_who_left_the_team_is_reminded_of_nothing_but_the_team_hears_of_their_scorecard(
+    application, member, teammate, third, recruiter, mailoutbox
+):
+    """They no longer open the team's scorecard (the team excuses them), nor come to its
+    interview: a reminder to write or attend asked what they could not do."""
+    booked_panel(application, [member, teammate], recruiter)
+    Membership.objects.filter(user=member).delete()  # left the team after the booking
+
+    before = send_due(now=START - timedelta(hours=20))
+    before_to = recipients(mailoutbox)
+    mailoutbox.clear()
+    send_due(now=END + timedelta(days=2, hours=1))
+
+    assert (before, before_to) == (1, [teammate.email])
+    # The teammate's own reminder; the team (the third too) told of the member's scorecard.
+    assert recipients(mailoutbox) == sorted([teammate.email, teammate.email, third.email])

@@ -81,9 +81,10 @@ def figures(client, leadership, team, debriefed, waiting, people):
     return {
         "opening page": re.findall(r"\d+/\d+ feedback", opening_page),
         "debrief opened": debriefed.debrief_opened_at is not None,
-        "waiting": [str(f.interviewer) for f in decisions.waiting_for(feedback)],
+        "waiting": [str(f.interviewer) for f in decisions.waiting_for(debriefed, feedback)],
         "waiting elsewhere": [
-            str(f.interviewer) for f in decisions.waiting_for(decisions.panel_feedback(waiting))
+            str(f.interviewer)
+            for f in decisions.waiting_for(waiting, decisions.panel_feedback(waiting))
         ],
         "recommendation": (recommended.outcome, list(recommended.reasons)),
         "quorum": decisions.quorum(debriefed, feedback),

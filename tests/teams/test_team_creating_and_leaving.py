@@ -143,6 +143,30 @@ def test_leave_team_confirms_then_leaves(client, member, teammate, team):
     assert client.get(team.get_absolute_url()).status_code == 404
 
 
+def test_the_last_member_who_can_sign_in_is_told_what_leaving_strands(
+    client, member, teammate, team
+):
+    """Nobody outside a team adds a member to it: the last to leave left its applications
+    waiting for ever, and the page said only that they could come back."""
+    ApplicationFactory(opening__team=team, stage=Application.Stage.PANEL)
+    ApplicationFactory(opening__team=team, stage=Application.Stage.DEBRIEF)
+    ApplicationFactory(opening__team=team, stage=Application.Stage.REJECTED)
+    url = reverse("leave_team", args=[team.pk])
+    client.force_login(member)
+    with_teammate = client.get(url).text
+
+    teammate.is_active = False  # still a member, but nobody to act
+    teammate.save(update_fields=["is_active"])
+    page = " ".join(client.get(url).text.split())
+
+    assert "last member" not in with_teammate
+    assert (
+        "You are the team's last member who can sign in: once you leave, nobody can propose a "
+        "member to it again, and nobody is left to score and decide on its 2 applications "
+        "still to be decided." in page
+    )
+
+
 def test_leaving_withdraws_proposals_about_leaver(client, member, teammate, team):
     Membership.objects.create(team=team, user=UserFactory())
     removal = membership.propose_removal(team, member, teammate)
