@@ -330,3 +330,18 @@ def test_a_member_moves_a_card_on_the_board(sign_in, member, team):
     expect(panel.locator("li.board-card").last).to_contain_text("Nina Park")
     ana.reload()
     expect(ana.locator("section[aria-labelledby=col-panel]")).to_contain_text("Nina Park")
+
+
+def test_a_table_wider_than_a_phone_scrolls_from_the_keyboard(sign_in, live_server, org_admin):
+    page = sign_in(org_admin)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{live_server.url}/organisation/")
+    wide = page.locator(".table-scroll").first
+
+    # In the tab order of every browser (Chromium alone puts a scrolling box there itself).
+    expect(wide).to_have_attribute("tabindex", "0")
+    wide.focus()
+    page.keyboard.press("ArrowRight")
+    expect(wide).not_to_have_js_property("scrollLeft", 0)
+    page.set_viewport_size({"width": 1400, "height": 900})  # the table fits: no tab stop
+    expect(wide).not_to_have_attribute("tabindex", "0")

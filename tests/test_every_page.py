@@ -57,9 +57,10 @@ class Fields(HTMLParser):
         return shared + unlabelled
 
 
-def walk(client, starts=("/",)):
-    """(status, link, the page that showed it) of each link that did not open, the problems of
-    each page's fields, and the kinds of page reached from `starts`."""
+def walk(client, starts=("/",), checks=Fields):
+    """(status, link, the page that showed it) of each link that did not open, the problems
+    `checks` (a parser like Fields) finds on each page, and the kinds of page reached from
+    `starts`."""
     seen, broken, problems = set(), [], []
     queue = deque((start, None) for start in starts)
     while queue:
@@ -73,7 +74,7 @@ def walk(client, starts=("/",)):
             broken.append((response.status_code, link, shown_on))
             continue
         if response.status_code == 200 and "html" in response["Content-Type"]:
-            page = Fields()
+            page = checks()
             page.feed(response.text)
             problems += [(link, problem) for problem in page.problems()]
             if "<html lang=" not in response.text:  # a part meant for htmx, opened as a page

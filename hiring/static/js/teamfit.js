@@ -96,3 +96,15 @@ document.addEventListener("htmx:afterRequest", (event) => {
   if (isAutosave(event.detail.elt) || event.detail.xhr.status !== 401) return;
   window.location.reload();
 });
+
+// A table wider than the screen scrolls sideways in its .table-scroll box: the box takes the
+// keyboard's focus then, so the arrow keys scroll it (a mouse or a finger already can).
+function focusWideTables() {
+  document.querySelectorAll(".table-scroll").forEach((box) => {
+    if (box.scrollWidth > box.clientWidth) box.setAttribute("tabindex", "0");
+    else box.removeAttribute("tabindex");
+  });
+}
+document.addEventListener("DOMContentLoaded", focusWideTables);
+document.addEventListener("htmx:afterSettle", focusWideTables);
+window.addEventListener("resize", focusWideTables);
