@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "django_htmx",
     "template_partials",
     "csp",
@@ -186,6 +187,10 @@ ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "hiring.accounts.tokens.ActiveAccountTo
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Teamfit] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Teamfit"
+# A row per signed-in session (allauth.usersessions), written as one signs in: the sessions page
+# lists them, and deactivating someone ends theirs (accounts/people.py). Not touched on every
+# request (no activity tracking): no page costs a query more for it.
+USERSESSIONS_TRACK_ACTIVITY = False
 # Login rate limits count per client address. Behind a proxy every request comes from the
 # proxy, so without one of these one client's failed logins lock out everyone behind it:
 # TRUSTED_PROXY_COUNT, how many proxies of ours append to X-Forwarded-For; or CLIENT_IP_HEADER,

@@ -2,7 +2,7 @@
 account is active. Each change is audited; nobody changes their own role or deactivates
 themselves, so the organisation always keeps an admin who can act."""
 
-from django.contrib.auth import SESSION_KEY
+from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -68,14 +68,12 @@ def _withdraw_admins_invitations(person, changes):
 
 def _end_sessions(person):
     """Sign someone deactivated out everywhere. Their sessions would only pause while they
-    are inactive, and come back, with whoever held them, once the admin reactivates them."""
-    live = Session.objects.filter(expire_date__gt=timezone.now())
-    theirs = [
-        session.pk
-        for session in live.iterator()
-        if session.get_decoded().get(SESSION_KEY) == str(person.pk)
-    ]
-    Session.objects.filter(pk__in=theirs).delete()
+    are inactive, and come back, with whoever held them, once the admin reactivates them.
+    Their sessions are those recorded as they signed in (UserSession, and the upgrade's
+    migration 0047 for those before): no one else's is read."""
+    theirs = UserSession.objects.filter(user=person)
+    Session.objects.filter(session_key__in=theirs.values("session_key")).delete()
+    theirs.delete()
 
 
 @transaction.atomic

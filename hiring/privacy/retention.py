@@ -12,8 +12,10 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from allauth.usersessions.models import UserSession
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -48,11 +50,13 @@ class Run:
     batches: int = 0
     longest_batch_s: float = 0.0
     pruned: int = 0
+    sessions_purged: int = 0
 
 
 def run(now=None, on_batch=None):
-    """Notices, erasures and the access log's pruning due at `now`. `on_batch(run)` is called
-    after each batch of erasures (the run_retention command reports progress with it)."""
+    """Notices, erasures, the access log's pruning and ended sessions' records due at `now`.
+    `on_batch(run)` is called after each batch of erasures (the run_retention command reports
+    progress with it)."""
     now = now or timezone.now()
     months = Organisation.current().retention_months
     figures = Run(noticed=notify(now, months), erased=erase_requested())
@@ -73,6 +77,7 @@ def run(now=None, on_batch=None):
         # rather than finding the next batch holding it again.
         time.sleep(took)
     figures.pruned = prune_access_log(now, months)
+    figures.sessions_purged = purge_ended_sessions(now)
     return figures
 
 
@@ -176,6 +181,15 @@ def prune_access_log(now, months):
         deleted, _ = models.QuerySet.delete(CandidateAccess.objects.filter(pk__in=batch))
         pruned += deleted
     return pruned
+
+
+def purge_ended_sessions(now):
+    """Where staff signed in from (an address, a browser) is theirs too: kept while the session
+    lasts, for its sessions page, and no longer. A session ends signed out, expired, or
+    replaced by a new key (a password change)."""
+    live = Session.objects.filter(session_key=models.OuterRef("session_key"), expire_date__gt=now)
+    purged, _ = UserSession.objects.exclude(models.Exists(live)).delete()
+    return purged
 
 
 # The notice, and the candidate's link to keep their data

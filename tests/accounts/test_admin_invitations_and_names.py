@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from hiring.models import Invitation, User
+from tests.factories import PASSWORD
 
 
 def test_the_admin_reads_no_teams_invitation_in_the_django_admin(client, org_admin, team, member):
@@ -135,8 +136,8 @@ def test_someone_reactivated_signs_in_again_rather_than_finding_their_old_sessio
 ):
     """Whoever kept a deactivated person's session (a laptop left behind) gets nothing back
     when the admin reactivates them."""
-    theirs = Client()
-    theirs.force_login(member)
+    theirs = Client()  # signed in as people are, through the page that records the session
+    theirs.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
     client.force_login(org_admin)
     url = reverse("person_edit", args=[member.pk])
     shown = {"display_name": member.display_name, "role": member.role}

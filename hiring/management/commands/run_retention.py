@@ -1,6 +1,7 @@
 """`python manage.py run_retention`: the retention run beat makes every night, now (after
 changing the organisation's retention, or to see what it does): notices, erasures a batch per
-transaction, and the access log's pruning, with how long the batches took."""
+transaction, the access log's pruning and ended sessions' records, with how long the batches
+took."""
 
 import time
 
@@ -10,7 +11,7 @@ from hiring.privacy import retention
 
 
 class Command(BaseCommand):
-    help = "Run retention now: notices, erasures in batches, the access log's pruning."
+    help = "Run retention now: notices, erasures in batches, access log and sessions purged."
 
     def handle(self, *args, **options):
         began = time.perf_counter()
@@ -24,5 +25,6 @@ class Command(BaseCommand):
             f"{figures.erased} erased in {figures.batches} batches "
             f"(the longest {figures.longest_batch_s * 1000:.0f} ms); "
             f"{figures.pruned} access log entries pruned; "
+            f"{figures.sessions_purged} ended sessions' records purged; "
             f"{time.perf_counter() - began:.1f} s in all."
         )
