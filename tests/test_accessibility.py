@@ -138,6 +138,9 @@ def test_every_page_a_persona_reaches_reads_well_aloud(demo, client, email, lang
     assert len(seen) > 15
 
 
+ERROR_SUMMARY = re.compile(r'id="error-summary" role="alert" tabindex="-1">(.*?)</div>', re.S)
+
+
 def test_a_scorecard_and_a_check_in_sent_unrated_tie_each_error_to_its_field(demo, client):  # noqa: F811
     client.force_login(User.objects.get(email="ana@teamfit.example"))
     feedback, check_in = sorted(set(HOME_LINK.findall(client.get("/").content.decode())))[:2]
@@ -157,6 +160,20 @@ def test_a_scorecard_and_a_check_in_sent_unrated_tie_each_error_to_its_field(dem
         notes_checked += too_long
 
     assert notes_checked  # the scorecard has notes per criterion
+
+
+def test_what_a_scorecard_or_a_check_in_lacks_as_a_whole_is_announced(demo, client):  # noqa: F811
+    client.force_login(User.objects.get(email="ana@teamfit.example"))
+    feedback, check_in = sorted(set(HOME_LINK.findall(client.get("/").content.decode())))[:2]
+
+    for form in (feedback, check_in):
+        as_shown = dict(HIDDEN.findall(client.get(form).content.decode()))
+        response = client.post(f"{form}submit/", as_shown)  # nothing rated
+
+        # Announced, and given the focus as the page loads (teamfit.js).
+        summary = ERROR_SUMMARY.search(response.content.decode())
+        assert summary, form
+        assert "Rate every criterion" in summary.group(1), form
 
 
 def test_a_message_after_saving_is_announced_as_a_list(demo, client):  # noqa: F811

@@ -108,3 +108,7 @@ function focusWideTables() {
 document.addEventListener("DOMContentLoaded", focusWideTables);
 document.addEventListener("htmx:afterSettle", focusWideTables);
 window.addEventListener("resize", focusWideTables);
+
+// A form that came back with errors puts the focus on their summary: a screen reader reads it,
+// and Tab goes on to the first field.
+document.addEventListener("DOMContentLoaded", () => document.getElementById("error-summary")?.focus());
