@@ -38,7 +38,9 @@ class Task(DjangoTask):
         try:
             self.delay(*args, **kwargs)
         except (KombuError, OSError):
-            logger.exception("Task %s%r not queued: the broker did not take it", self.name, args)
+            logger.exception(
+                "Task %s not queued: the broker did not take it", self._described(args)
+            )
             self._keep(args, kwargs)
 
     def _keep(self, args, kwargs):
@@ -48,9 +50,15 @@ class Task(DjangoTask):
             payload = dumps({"args": args, "kwargs": kwargs})
             UnqueuedTask.objects.create(name=self.name, payload=payload)
         except DatabaseError:
-            logger.exception("Task %s%r lost: the database did not keep it", self.name, args)
+            logger.exception("Task %s lost: the database did not keep it", self._described(args))
         else:
-            logger.warning("Task %s%r kept, to be queued again by beat", self.name, args)
+            logger.warning("Task %s kept, to be queued again by beat", self._described(args))
+
+    def _described(self, args):
+        """The task with its ids, for the log; any other argument by its type only: it can
+        be a person's address or the text of an email, a password reset link in it."""
+        shown = (repr(arg) if isinstance(arg, int) else f"<{type(arg).__name__}>" for arg in args)
+        return f"{self.name}({', '.join(shown)})"
 
 
 app = Celery("hiring", task_cls=Task)

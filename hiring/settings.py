@@ -5,6 +5,8 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.checks.security.base import _check_secret_key as strong_secret_key
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state of a development checkout: SQLite files, the embedded broker, mail, uploads.
@@ -28,6 +30,17 @@ DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY", "django-insecure-teamfit-development-key" if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# With DEBUG off, refuse to start without these rather than answer every request with an error
+# or sign sessions with a key anyone could guess (the key tested as `check --deploy` tests it).
+if not DEBUG and not strong_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is missing or weak: with DEBUG off, set it to 50 or more random characters, "
+        "e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS is empty: with DEBUG off, set it to the site's host names, comma-separated"
+    )
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -53,6 +66,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "hiring.health.HealthCheckMiddleware",
+    # Outside all that can refuse a request (the host check raises in SecurityMiddleware's
+    # redirect and in CommonMiddleware), so error pages carry the policy and frame refusal too.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,12 +78,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "hiring.accounts.middleware.UserTimeZoneMiddleware",
     "hiring.accounts.middleware.UserLanguageMiddleware",
     "hiring.middleware.HtmxPagesMiddleware",
-    "csp.middleware.CSPMiddleware",
     "hiring.middleware.NoStoreMiddleware",
     "hiring.middleware.SignedOutMiddleware",
     "hiring.middleware.MethodNotAllowedMiddleware",
@@ -351,9 +366,13 @@ if not DEBUG and not INSECURE_HTTP:
     CSRF_COOKIE_SECURE = True
     ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
+# Django's LOGGING, and no email address in any process's log lines (hiring/logs.py).
+LOGGING_CONFIG = "hiring.logs.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # When, how bad and which part of Teamfit, for whoever reads the web's or a worker's output.
+    "formatters": {"operator": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "operator"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }

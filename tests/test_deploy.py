@@ -1,7 +1,9 @@
 import json
 import os
+import re
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,54 @@ def test_deploy_check_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"SECRET_KEY": "changeme"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "django-insecure-" + "x0123456789" * 5}, "SECRET_KEY"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+    ],
+)
+def test_a_missing_or_weak_setting_stops_the_server_as_it_starts(variables, named):
+    """Not at the first request: each would have answered every request with an error."""
+    started = subprocess.run(
+        [sys.executable, "-c", "import hiring.wsgi"],  # what gunicorn's workers load
+        cwd=ROOT,
+        env=production_environ(**variables),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert started.returncode != 0
+    [message] = started.stderr.strip().splitlines()[-1:]
+    assert message.startswith("django.core.exceptions.ImproperlyConfigured: ")
+    assert named in message
+
+
+def test_a_log_line_says_when_how_bad_and_where_without_an_email_address():
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('hiring.tasks').warning('Sending to %s failed', 'nina@example.com')"
+    )
+    logged = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=production_environ(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING hiring.tasks: "
+        r"Sending to <email address> failed\n",
+        logged.stderr,
+    )
 
 
 def test_with_redis_the_cache_fails_open_and_sessions_stay_in_the_database():
@@ -221,7 +271,9 @@ def test_live_and_ready_answer_a_probe_that_pages_refuse(probe):
     assert page.status_code == 400
 
 
-def test_ready_answers_503_while_the_database_cannot_be_reached(probe, django_db_blocker, tmp_path):
+@contextmanager
+def database_unreachable(django_db_blocker, tmp_path):
+    """The database's address made one where nothing answers, for what runs inside."""
     unreachable = (
         {"HOST": "127.0.0.1", "PORT": "9"}  # nothing listens on the discard port
         if connection.vendor == "postgresql"
@@ -232,13 +284,74 @@ def test_ready_answers_503_while_the_database_cannot_be_reached(probe, django_db
         connection.close()
         connection.settings_dict.update(unreachable)
         try:
-            down = probe.get("/health/ready/")
-            live = probe.get("/health/live/")
+            yield
         finally:
             connection.close()
             connection.settings_dict.update(kept)
+
+
+def test_ready_answers_503_while_the_database_cannot_be_reached(probe, django_db_blocker, tmp_path):
+    with database_unreachable(django_db_blocker, tmp_path):
+        down = probe.get("/health/ready/")
+        live = probe.get("/health/live/")
+    with django_db_blocker.unblock():
         up = probe.get("/health/ready/")
 
     assert (down.status_code, down.text) == (503, "database unreachable\n")
     assert live.status_code == 200  # the process itself still answers
     assert up.status_code == 200
+
+
+# Error pages in production: ours, in the reader's language, with the pages' security headers.
+FRAMING = ("Content-Security-Policy", "X-Frame-Options")
+
+
+@pytest.mark.django_db
+def test_a_request_for_another_host_gets_our_page_with_the_security_headers(
+    production_transport,
+):
+    production_transport()
+    browser = Client(HTTP_HOST="evil.example", HTTP_X_FORWARDED_PROTO="https")
+
+    refused = browser.get("/careers/", HTTP_ACCEPT_LANGUAGE="de")
+
+    assert refused.status_code == 400
+    assert "<h1>Das konnte nicht gelesen werden</h1>" in refused.text
+    assert '<html lang="de">' in refused.text
+    for header in FRAMING:
+        assert header in refused, header
+    assert "frame-ancestors 'none'" in refused["Content-Security-Policy"]
+
+
+def test_the_server_error_page_needs_no_database(production_transport, django_db_blocker, tmp_path):
+    """The database down: the page still renders, in the browser's language, with its headers."""
+    production_transport()
+    browser = Client(
+        HTTP_X_FORWARDED_PROTO="https", HTTP_ACCEPT_LANGUAGE="de", raise_request_exception=False
+    )
+    with database_unreachable(django_db_blocker, tmp_path):
+        failed = browser.get("/careers/")
+
+    assert failed.status_code == 500
+    assert "<h1>Etwas ist schiefgegangen</h1>" in failed.text
+    assert '<html lang="de">' in failed.text
+    assert "OperationalError" not in failed.text
+    for header in FRAMING:
+        assert header in failed, header
+
+
+@pytest.mark.django_db
+def test_too_many_sign_in_attempts_get_our_page_in_the_readers_language(settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login": "1/m/ip"}
+    browser = Client(HTTP_ACCEPT_LANGUAGE="de")
+    attempt = {"login": "nobody@example.com", "password": "wrong"}
+
+    first = browser.post("/accounts/login/", attempt)
+    refused = browser.post("/accounts/login/", attempt)
+
+    assert first.status_code == 200
+    assert refused.status_code == 429
+    assert "<h1>Zu viele Versuche</h1>" in refused.text
+    assert 'href="/static/css/teamfit.css"' in refused.text
+    for header in FRAMING:
+        assert header in refused, header

@@ -192,6 +192,21 @@ def test_a_worker_killed_after_the_mail_server_accepted_sends_one_more_copy_with
     assert notification.attempts == 2
 
 
+def test_a_refused_address_is_retried_and_logged_without_it(start_worker):
+    """The worker's log says which task failed and why, never whose address it was (a
+    candidate's email takes the same path)."""
+    refusing = start_worker("tests.email.backends.RefusesTheRecipient")
+    admin = UserFactory(role=User.Role.ADMIN)
+    with transaction.atomic():
+        invitations.invite("rita@example.com", invited_by=admin, role="recruiter")
+
+    assert wait_for(lambda: " retry: " in refusing.log_path.read_text())
+    log = refusing.log_path.read_text()
+    assert "hiring.tasks.send_invitation" in log
+    assert "SMTPRecipientsRefused" in log
+    assert "rita@example.com" not in log
+
+
 def test_the_embedded_broker_carries_fifteen_tasks_a_second():
     """Ten busy users make about 15 tasks a second. Measured 50-300 a second on a loaded
     two-core machine (tests/email/broker_throughput.py). Our own email task, each claiming its

@@ -2,9 +2,11 @@
 get the whole page, answers that depend on htmx say so, signed-in pages are never kept, a
 signed-out form is not lost to the sign-in page, an address that only takes a form says so."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from scorecards import scoring
@@ -97,6 +99,28 @@ def test_static_files_are_served_as_before(client, member, settings):
 
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_static_files_in_production_are_named_by_their_content_and_kept_a_year(
+    client, member, settings, tmp_path
+):
+    """What collectstatic writes at deploy, as production stores it (DEBUG off)."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    client.force_login(member)
+
+    [stylesheet] = re.findall(
+        r'href="(/static/css/teamfit\.[0-9a-f]{12}\.css)"', client.get("/").text
+    )
+    response = client.get(stylesheet, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "max-age=315360000, public, immutable"
+    assert response["Content-Encoding"] == "gzip"
 
 
 @pytest.fixture

@@ -386,6 +386,6 @@ def refresh_feed(user, *, allow=is_public_address) -> bool:
         data = fetch_feed(user.calendar_feed_url, allow=allow, timeout=FEED_TIMEOUT)
         replace_blocks(user, BusyBlock.Source.FEED, data)
     except CalendarError as error:
-        logger.warning("Calendar feed of %s not refreshed: %s", user.email, error)
+        logger.warning("Calendar feed of user %s not refreshed: %s", user.pk, error)
         return False
     return True

@@ -18,7 +18,7 @@ from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 
 from hiring import tasks
 from hiring.accounts import forms
-from hiring.models import Organisation, User
+from hiring.models import Organisation, UnqueuedTask, User
 from tests.factories import PASSWORD, UserFactory
 
 NEW_PASSWORDS = {"password1": "a-new-and-long-passphrase", "password2": "a-new-and-long-passphrase"}
@@ -289,6 +289,22 @@ def test_account_emails_go_out_from_the_worker_after_the_commit(
     [email] = mailoutbox
     assert email.to == [member.email]
     assert "/accounts/password/reset/key/" in email.body
+
+
+def test_a_reset_link_the_broker_did_not_take_is_kept_but_never_logged(
+    client, member, broker_down, caplog, django_capture_on_commit_callbacks
+):
+    """The log names the task for the operator; its arguments (the address, the link that
+    sets a password) stay in the database, for beat to queue again."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": member.email})
+
+    [kept] = UnqueuedTask.objects.all()
+    assert member.email in kept.payload
+    assert "Task hiring.tasks.send_account_email" in caplog.text
+    assert "not queued: the broker did not take it" in caplog.text
+    assert member.email not in caplog.text
+    assert "/accounts/password/reset/key/" not in caplog.text
 
 
 def test_a_reset_link_sent_before_its_account_was_deactivated_sets_no_password(

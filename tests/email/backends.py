@@ -39,3 +39,13 @@ class AcceptsThenProcessIsKilled(FileBackend):
         sent = super().send_messages(messages)
         os.kill(os.getpid(), signal.SIGKILL)
         return sent
+
+
+class RefusesTheRecipient(Outbox):
+    """A server that refuses the address, naming it in its reply as real servers do."""
+
+    def send_messages(self, messages):
+        refused = {
+            to: (550, f"5.1.1 <{to}>: Recipient address rejected".encode()) for to in messages[0].to
+        }
+        raise smtplib.SMTPRecipientsRefused(refused)

@@ -361,8 +361,9 @@ def test_a_refused_or_failing_feed_is_logged_without_what_it_sent(server, caplog
         assert refresh_feeds(allow=loopback) == 0
 
     assert "sk-12345" not in caplog.text
-    assert f"{refused.email} not refreshed: The calendar feed's host 169.254.169.254" in caplog.text
-    assert f"{failing.email} not refreshed: The calendar feed answered HTTP 500." in caplog.text
+    host = "The calendar feed's host 169.254.169.254"
+    assert f"user {refused.pk} not refreshed: {host}" in caplog.text
+    assert f"user {failing.pk} not refreshed: The calendar feed answered HTTP 500." in caplog.text
     assert not BusyBlock.objects.exists()
 
 

@@ -1,0 +1,39 @@
+"""No email address in a log line. A mail server's refusal, a database's duplicate key or a
+task's arguments can name one (a candidate's, a member's): every process's records have them
+blanked as they are made, whoever configured the handlers (Django's LOGGING, Celery's own)."""
+
+import logging
+import logging.config
+import re
+import traceback
+
+EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+BLANKED = "<email address>"
+
+
+def configure(logging_settings):
+    """LOGGING_CONFIG: Django's LOGGING applied, in every process Django sets up (the web's,
+    a worker's before it forks its pool, a command's)."""
+    logging.config.dictConfig(logging_settings)
+    make_record = logging.getLogRecordFactory()
+    if not getattr(make_record, "blanks_email_addresses", False):
+        logging.setLogRecordFactory(blanking(make_record))
+
+
+def blanking(make_record):
+    """A record factory making records with `make_record`, what they will print blanked."""
+
+    def blanked_record(*args, **kwargs):
+        record = make_record(*args, **kwargs)
+        try:
+            record.msg, record.args = EMAIL_ADDRESS.sub(BLANKED, record.getMessage()), ()
+        except Exception:  # arguments that do not fit: the handler reports them, as it would
+            return record
+        if record.exc_info and record.exc_info[0]:
+            # Formatted now, so formatters print this text, not the exception's own.
+            text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+            record.exc_text = EMAIL_ADDRESS.sub(BLANKED, text)
+        return record
+
+    blanked_record.blanks_email_addresses = True
+    return blanked_record
