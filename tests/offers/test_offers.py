@@ -478,9 +478,19 @@ def test_the_member_who_prepared_the_offer_hears_the_answer_too(
     assert told.body.startswith("Hello Ana Member,")
 
 
+@pytest.mark.parametrize("with_recruiter", [True, False])
 def test_who_prepared_the_offer_and_left_the_team_hears_nothing(
-    application, member, recruiter, mailoutbox, django_capture_on_commit_callbacks
+    request,
+    application,
+    member,
+    teammate,
+    with_recruiter,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
+    """The recruiters hear the answer; with none, the team's members, whose hire it is (nobody
+    heard it)."""
+    told = request.getfixturevalue("recruiter") if with_recruiter else teammate
     offer = offers.prepare(application, member, **offer_fields())
     with django_capture_on_commit_callbacks(execute=True):
         offers.send(offer, member)
@@ -490,7 +500,7 @@ def test_who_prepared_the_offer_and_left_the_team_hears_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         offers.decline(offer)
 
-    assert [mail.to for mail in mailoutbox] == [[recruiter.email]]
+    assert [mail.to for mail in mailoutbox] == [[told.email]]
 
 
 # A revised offer after the candidate declined
