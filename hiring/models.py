@@ -351,6 +351,11 @@ class Team(LabelledChoices, models.Model):
         is no longer offered to interview, asked to vote or reminded."""
         return self.members.filter(is_active=True)
 
+    def has_another_active_member(self, user_id):
+        """Whether a member other than `user_id` can sign in: without one, nothing waiting for
+        a second member (a confirmation, a proposal) is ever settled."""
+        return self.active_members().exclude(pk=user_id).exists()
+
     def has_member(self, user):
         """Whether `user` is a member, read once for this team object: a decision asks it to
         record and again to show the reply (a team object lives one request, or one write)."""

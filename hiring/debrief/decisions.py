@@ -278,7 +278,9 @@ def _recorded(read_locked, by, outcome, rationale):
                 raise ValidationError(
                     _("This departs from the recommendation: give the team's rationale.")
                 )
-            if record.departs and not anyone_to_confirm(application, by.pk):
+            # A second member must confirm it: without one it would wait for ever.
+            team = application.opening.team
+            if record.departs and not team.has_another_active_member(by.pk):
                 raise ValidationError(
                     _(
                         "This departs from the recommendation, so a second team member must "
@@ -303,13 +305,6 @@ def _recorded(read_locked, by, outcome, rationale):
     except IntegrityError as error:  # another member recorded one at the same moment
         raise ValidationError(_("A decision is already recorded for this application.")) from error
     return record
-
-
-def anyone_to_confirm(application, recorder_id):
-    """Whether a member of the application's team other than `recorder_id` can sign in, to
-    confirm a decision departing from the recommendation: without one it would wait for
-    ever."""
-    return application.opening.team.active_members().exclude(pk=recorder_id).exists()
 
 
 @freshness.one_write()

@@ -70,8 +70,8 @@ def _decision_context(user, application, feedback, context):
     )
     pending = context["decision"] is not None and not context["decision"].is_effective
     if readable and pending:
-        context["nobody_to_confirm"] = not decisions.anyone_to_confirm(
-            application, context["decision"].recorded_by_id
+        context["nobody_to_confirm"] = not application.opening.team.has_another_active_member(
+            context["decision"].recorded_by_id
         )
     if readable:
         # A decision just recorded evaluated the rule in the stored language: the same words

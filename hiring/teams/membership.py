@@ -456,7 +456,7 @@ def undecided_if_last_to_leave(team, member):
     """How many of `team`'s applications still to decide nobody would be left to score and
     decide on once `member` left, as its last member who can sign in (nobody outside a team
     adds a member to it): the leave page tells them first. None while another one remains."""
-    if team.active_members().exclude(pk=member.pk).exists():
+    if team.has_another_active_member(member.pk):
         return None
     undecided = Application.objects.filter(opening__team=team).exclude(
         stage__in=Application.CLOSED_STAGES
