@@ -62,6 +62,11 @@ def test_bench_measures_a_synthetic_organisation_quiet_then_busy_and_reuses_it(t
     plain = result["plain_statements"]
     assert plain["queries"] >= PLAIN_STATEMENTS + 2  # and the session's and the user's reads
     assert plain["ratio"] == round(plain["p50_ms"] / pages["floor"]["p50_ms"], 2)
+    # What a commit costs on its own, with the setting that decides whether it waits for the disk.
+    commit = result["commit"]
+    assert 0 < commit["p50_ms"] <= commit["p95_ms"]
+    waits = "synchronous_commit=on" if database.vendor == "postgresql" else "synchronous=NORMAL"
+    assert commit["setting"] == waits
     busy = result["busy"]
     assert busy["write_interval_s"] == 0.05
     # Every page measured quietly is measured again under the writes, in the same shape.

@@ -407,6 +407,7 @@ class Command(BaseCommand):
         result["plain_statements"] = measure_plain_statements(
             options["runs"], result["pages"]["floor"]["p50_ms"]
         )
+        result["commit"] = measure_commit(options["runs"])
         if options["busy"]:
             self.progress(f"Busy: a write every {options['write_interval']:g} s while measuring.")
             result["busy"] = measure_busy(pages, options["runs"], options["write_interval"])
@@ -1070,6 +1071,29 @@ def measure_plain_statements(runs, floor_ms):
     return {"path": path, **timing, "queries": len(queries), "ratio": ratio}
 
 
+def measure_commit(runs):
+    """A write of one row alone in its transaction, no request around it: what each write pays
+    at its commit for the disk's flush, on PostgreSQL unless synchronous_commit is off (SQLite in
+    WAL with synchronous=NORMAL flushes at checkpoints, not commits). With the setting."""
+    rows = Application.objects.filter(pk=Application.objects.order_by("pk").first().pk)
+
+    def write():
+        with transaction.atomic():
+            rows.update(page_version=F("page_version"))  # the row as it was
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW synchronous_commit")
+            setting = f"synchronous_commit={cursor.fetchone()[0]}"
+        else:
+            cursor.execute("PRAGMA synchronous")
+            setting = f"synchronous={SQLITE_SYNCHRONOUS[cursor.fetchone()[0]]}"
+    return {**measure(write, runs), "setting": setting}
+
+
+SQLITE_SYNCHRONOUS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+
+
 def measure_slot_finder(runs):
     requests, interviewers, start, end = slot_finder_case()
     options_found = slots.find_options(requests, interviewers, start=start, end=end)
@@ -1118,6 +1142,12 @@ def table(result):
         f"plain statements (a POST of {PLAIN_STATEMENTS} single-row statements, nothing else;"
         f" {plain['queries']} queries): p50 {plain['p50_ms']} ms, {plain['ratio']:.2f}x the floor"
         f"  {plain['path']}",
+    ]
+    commit = result["commit"]
+    lines += [
+        "",
+        f"commit (one row written alone, {commit['setting']}): p50 {commit['p50_ms']} ms,"
+        f" p95 {commit['p95_ms']} ms",
     ]
     apply = result["apply"]
     lines += [
