@@ -16,6 +16,7 @@ is still told of the scorecard they left unwritten, which the debrief lets it ex
 """
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
@@ -23,7 +24,7 @@ from django.utils import timezone
 from scorecards.models import CheckIn, CheckInReview, Feedback
 
 from ..checkins import checkins
-from ..models import Application, Membership, SessionInterviewer
+from ..models import Application, Membership, SessionInterviewer, User
 from .notifications import email_to, send_all
 
 BEFORE_SESSION = timedelta(hours=24)
@@ -106,14 +107,29 @@ def _reminder(feedback, days):
     )
 
 
+class Missing(NamedTuple):
+    """An interviewer named in an escalation, and why they will not write it, if they will not:
+    "left" the team or "deactivated" (the team excuses them on the debrief rather than nudge)."""
+
+    interviewer: User
+    gone: str | None
+
+
+def _missing(feedback):
+    if not feedback.interviewer.is_active:
+        return Missing(feedback.interviewer, "deactivated")
+    return Missing(feedback.interviewer, None if feedback.still_member else "left")
+
+
 def _escalations(late, day, days):
     """One email to each other active member of the team, naming who of `late` (the feedback
-    still to be written on one application's interviews of one `day`) they could nudge."""
+    still to be written on one application's interviews of one `day`) they could nudge, or
+    excuse, if they left."""
     application = late[0].application
     # One person may owe a scorecard for each focus: named once.
-    interviewers = list(dict.fromkeys(feedback.interviewer for feedback in late))
+    interviewers = list(dict.fromkeys(_missing(feedback) for feedback in late))
     others = {
-        member: [interviewer for interviewer in interviewers if interviewer != member]
+        member: [named for named in interviewers if named.interviewer != member]
         for member in application.opening.team.active_members()
     }
     return [

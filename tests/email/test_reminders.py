@@ -172,6 +172,15 @@ def test_nobody_deactivated_is_reminded_but_the_team_hears_of_their_scorecard(
         "Your feedback on Cora Candidate is waiting",
         "Platform: feedback on Cora Candidate is 2 days late",
     }
+    # Told whom not to nudge, and what to do instead.
+    opening = application.opening.title
+    [escalation] = [m for m in mailoutbox if "late" in m.subject]
+    assert (
+        f"Ana Member has not submitted their feedback on Cora Candidate ({opening}) and"
+        " their account is deactivated: they will not write it. Excuse them on the debrief, so"
+        " that the team's decision can go on." in escalation.body
+    )
+    assert "nudge" not in escalation.body
 
 
 def test_submitted_feedback_is_not_chased(application, member, recruiter, mailoutbox):
@@ -310,3 +319,14 @@ def test_who_left_the_team_is_reminded_of_nothing_but_the_team_hears_of_their_sc
     assert (before, before_to) == (1, [teammate.email])
     # The teammate's own reminder; the team (the third too) told of the member's scorecard.
     assert recipients(mailoutbox) == sorted([teammate.email, teammate.email, third.email])
+    escalations = {m.to[0]: m.body for m in mailoutbox if "late" in m.subject}
+    opening = application.opening.title
+    assert (
+        f"Ana Member has not submitted their feedback on Cora Candidate ({opening}) and"
+        " has left the team: they no longer open their scorecard." in escalations[teammate.email]
+    )
+    # Among others still to write, the one who left is marked, the rest to nudge as before.
+    assert (
+        "- Ana Member (left the team: they no longer open their scorecard, excuse them)\n"
+        "- Ben Teammate\n" in escalations[third.email]
+    )
