@@ -138,19 +138,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A random read costed as an SSD's or a cached page's, not a spinning disk's (the default,
     # 4): otherwise small joins hash a whole table, the panel's ratings every criterion of the
     # organisation (1.2 ms at 100k applications, 0.06 ms by index).
-    # A commit waits for its flush to disk unless DATABASE_SYNCHRONOUS_COMMIT says otherwise:
-    # "off" saves that wait (4 ms a write on this project's machines' disks), and a crash of the
-    # server may then lose the last fraction of a second of commits, never leave half of one.
-    synchronous_commit = env("DATABASE_SYNCHRONOUS_COMMIT", "on")
-    levels = ("on", "off", "local", "remote_write", "remote_apply")
-    if synchronous_commit not in levels:
-        raise ImproperlyConfigured(
-            f"DATABASE_SYNCHRONOUS_COMMIT is {synchronous_commit!r}: set it to one of "
-            + ", ".join(levels)
-        )
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c jit=off -c random_page_cost=1.1 -c synchronous_commit={synchronous_commit}"
-    )
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: shared between processes so allauth's rate limits hold across web workers. A Redis
