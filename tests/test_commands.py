@@ -61,6 +61,9 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     pat = User.objects.get(email="pat@teamfit.example")
     assert not pat.is_active
     assert Team.objects.get(name="Payments").has_member(pat)
+    # Asked for a scorecard on Kenji before leaving: the team waits for it in vain.
+    kenji = Application.objects.get(candidate__name="Kenji Sato")
+    assert kenji.feedback.filter(interviewer=pat, submitted_at=None, excused_at=None).exists()
     assert InterviewSession.objects.exclude(cancelled_at=None).exists()
     assert InterviewSession.objects.filter(cancelled_at=None, start__isnull=False).count() >= 3
     assert FeedbackRevision.objects.filter(number=2).exists()  # an amendment

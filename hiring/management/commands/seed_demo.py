@@ -88,11 +88,11 @@ class Command(BaseCommand):
             if created:
                 for local in members:
                     Membership.objects.create(team=team, user=people[local])
-        # Someone who left: a member of Payments whose account the admin deactivated, so the
-        # team page shows who no longer votes (and no one can sign in as them).
-        left = self.person("pat", "Pat Parker", User.Role.MEMBER, "Europe/Madrid")
-        User.objects.filter(pk=left.pk).update(is_active=False)
-        Membership.objects.get_or_create(team=Team.objects.get(name="Payments"), user=left)
+        # Someone who left: a member of Payments, asked for a scorecard on Kenji Sato before the
+        # admin deactivated their account (below), so the team page shows who no longer votes,
+        # Kenji's debrief whom the team waits for in vain (and no one can sign in as them).
+        people["pat"] = self.person("pat", "Pat Parker", User.Role.MEMBER, "Europe/Madrid")
+        Membership.objects.get_or_create(team=Team.objects.get(name="Payments"), user=people["pat"])
         platform = Team.objects.get(name="Platform")
         if not platform.proposals.exists():
             # A proposal still waiting for votes, so the team page shows self-selection at work.
@@ -106,6 +106,7 @@ class Command(BaseCommand):
             team = Team.objects.get(name=team_name)
             if not team.openings.filter(title=title).exists():
                 self.opening(team, title, description, candidates, people)
+        User.objects.filter(pk=people["pat"].pk).update(is_active=False)
         for local, ranges in WORKING_HOURS.items():
             self.availability(people[local], ranges)
         for team_name, pools in POOLS.items():
@@ -811,6 +812,7 @@ OPENINGS = [
                 [
                     ("eve", SKILLS, "submitted", [3], Vote.YES),
                     ("fay", TEAM_FIT, "draft", [None], Vote.NO),
+                    ("pat", TEAM_FIT, "assigned", [], Vote.YES),
                 ],
             ),
         ],
