@@ -1071,6 +1071,10 @@ def measure_plain_statements(runs, floor_ms):
     return {"path": path, **timing, "queries": len(queries), "ratio": ratio}
 
 
+# PRAGMA synchronous's values by name.
+SQLITE_SYNCHRONOUS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+
+
 def measure_commit(runs):
     """A write of one row alone in its transaction, no request around it: what each write pays
     at its commit for the disk's flush, on PostgreSQL unless synchronous_commit is off (SQLite in
@@ -1089,9 +1093,6 @@ def measure_commit(runs):
             cursor.execute("PRAGMA synchronous")
             setting = f"synchronous={SQLITE_SYNCHRONOUS[cursor.fetchone()[0]]}"
     return {**measure(write, runs), "setting": setting}
-
-
-SQLITE_SYNCHRONOUS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
 
 
 def measure_slot_finder(runs):
