@@ -875,10 +875,11 @@ SPELLED_PLAIN = str.maketrans(
 
 def searchable(text):
     """`text` as the candidate search compares it: in one case and without accents, so that
-    "jose" finds "José", "soren" "Søren" and "STRASSE" "Straße"."""
+    "jose" finds "José", "soren" "Søren" and "STRASSE" "Straße", its words one space apart
+    (a name's second word is what follows its first space)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return plain.translate(SPELLED_PLAIN)
+    return " ".join(plain.translate(SPELLED_PLAIN).split())
 
 
 class SearchableName(models.TextField):

@@ -78,10 +78,6 @@ def _links(candidate):
     return {link.lower().rstrip("/") for link in candidate.link_list()}
 
 
-def _name(candidate):
-    return searchable(" ".join(candidate.name.split()))
-
-
 def _keys():
     """What records are compared by, through their indexes: the email in one case (migrations
     0019, 0032) and the searchable name (0045)."""
@@ -92,7 +88,7 @@ def duplicate_reason(a, b):
     """Why `a` and `b` may be one person, or None."""
     if emails(a) & emails(b):
         return _("Same email")
-    if _name(a) and _name(a) == _name(b):
+    if searchable(a.name) and searchable(a.name) == searchable(b.name):
         if digits(a.phone) and digits(a.phone) == digits(b.phone):
             return _("Same name and phone")
         if _links(a) & _links(b):

@@ -37,6 +37,8 @@ NAMES = [
         ("Ægir Þórsson", "aegir thorsson"),
         ("Zoë Ångström", "zoe angstrom"),
         ("Sam Lee", "sam lee"),
+        (" Sam  Lee\t", "sam lee"),
+        ("Sam\u00a0Lee", "sam lee"),
     ],
 )
 def test_the_searchable_form_has_one_case_and_no_accents(name, form):
@@ -74,6 +76,14 @@ def test_a_later_word_is_found_without_its_accents(client, recruiter):
     client.force_login(recruiter)
 
     assert found(client, "pena") == {"María de la Peña"}
+
+
+def test_a_name_typed_with_two_spaces_is_found_by_its_second_word(client, recruiter):
+    ApplicationFactory(candidate__name="Ana  López")
+    client.force_login(recruiter)
+
+    assert found(client, "lopez") == {"Ana  López"}
+    assert found(client, "ana lop") == {"Ana  López"}
 
 
 def test_records_made_together_are_found_as_those_made_one_by_one(client, recruiter):
@@ -120,3 +130,16 @@ def test_the_migration_gives_every_existing_record_its_searchable_name(db):
         "sam lee",
     }
     assert Candidate.objects.filter(search._matches("soren")).get().name == "Søren Kierkegaard"
+
+
+def test_a_later_migration_gives_names_stored_with_two_spaces_one(db):
+    migration = importlib.import_module("hiring.migrations.0048_candidate_search_name_spaces")
+    spaced = CandidateFactory(name="Ana  López")
+    CandidateFactory(name="Sam Lee")
+    # As 0045 stored it, the spaces kept.
+    Candidate.objects.filter(pk=spaced.pk).update(search_name="ana  lopez")
+
+    migration.fill(apps, SimpleNamespace(connection=connection))
+
+    assert set(Candidate.objects.values_list("search_name", flat=True)) == {"ana lopez", "sam lee"}
+    assert Candidate.objects.filter(search._matches("lopez")).get() == spaced
