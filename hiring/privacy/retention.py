@@ -186,8 +186,10 @@ def prune_access_log(now, months):
 def purge_ended_sessions(now):
     """Where staff signed in from (an address, a browser) is theirs too: kept while the session
     lasts, for its sessions page, and no longer. A session ends signed out, expired, or
-    replaced by a new key (a password change)."""
-    live = Session.objects.filter(session_key=models.OuterRef("session_key"), expire_date__gt=now)
+    replaced by a new key (a password change). Expired sessions go as `clearsessions` would
+    take them: nothing reads them again, and the table would grow with every sign-in."""
+    Session.objects.filter(expire_date__lte=now).delete()
+    live = Session.objects.filter(session_key=models.OuterRef("session_key"))
     purged, _ = UserSession.objects.exclude(models.Exists(live)).delete()
     return purged
 

@@ -157,3 +157,4 @@ def test_the_retention_run_purges_the_records_of_sessions_that_ended(member):
     assert figures.sessions_purged == 2
     assert [row.user_agent for row in UserSession.objects.all()] == [LAPTOP]
     assert is_signed_in(kept)
+    assert not Session.objects.filter(pk=expired_key).exists()
