@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import redirect
 
+from .accounts.people import end_sessions
 from .models import (
     Application,
     AuditEvent,
@@ -66,6 +69,17 @@ class UserAdmin(DjangoUserAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting a person would silently remove them from their teams: deactivate instead.
         return False
+
+    def user_change_password(self, request, id, form_url=""):
+        person = self.get_object(request, unquote(id))
+        if person == request.user:  # one's own, where allauth changes it (hiring/urls.py)
+            return redirect("account_change_password")
+        response = super().user_change_password(request, id, form_url)
+        if person and User.objects.get(pk=person.pk).password != person.password:
+            # A password set for someone signs them out everywhere (their sessions no longer
+            # match it), so their records go too: their sessions page lists none of those.
+            end_sessions(person)
+        return response
 
     def save_model(self, request, obj, form, change):
         # Only a superuser reaches this page; the admin role never does.

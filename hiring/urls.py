@@ -1,9 +1,13 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.urls import include, path
 
 # The Django admin signs in through allauth: its rate limits and two-factor authentication.
 admin.site.login = secure_admin_login(admin.site.login)
+# And changes one's own password there: its rules, the notice email, and the record of the
+# session it keeps signed in (the admin's own form gave the session a key its record missed).
+admin.site.password_change = lambda request, extra_context=None: redirect("account_change_password")
 
 urlpatterns = [
     path("", include("hiring.accounts.urls")),

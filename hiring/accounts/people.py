@@ -48,7 +48,7 @@ def change_person(person, by, *, display_name, role, is_active):
         person.is_active = is_active
         person.save(update_fields=["is_active"])
         if not is_active:
-            _end_sessions(person)
+            end_sessions(person)
     if changes:
         AuditEvent.record(
             AuditEvent.Action.PERSON_CHANGED, by, None, details=f"{person}: {'; '.join(changes)}"
@@ -66,9 +66,10 @@ def _withdraw_admins_invitations(person, changes):
         changes.append(f"{withdrawn} invitation(s) withdrawn")
 
 
-def _end_sessions(person):
-    """Sign someone deactivated out everywhere. Their sessions would only pause while they
-    are inactive, and come back, with whoever held them, once the admin reactivates them.
+def end_sessions(person):
+    """Sign someone out everywhere: deactivated, or given a password by the admin. A
+    deactivated person's sessions would only pause while they are inactive, and come back,
+    with whoever held them, once the admin reactivates them.
     Their sessions are those recorded as they signed in (UserSession, and the upgrade's
     migration 0047 for those before): no one else's is read."""
     theirs = UserSession.objects.filter(user=person)

@@ -1,5 +1,5 @@
 """A UserSession row for each session signed in before the upgrade: from now on someone's
-sessions are found by their rows (hiring/accounts/people.py _end_sessions), so one deactivated
+sessions are found by their rows (hiring/accounts/people.py end_sessions), so one deactivated
 after the upgrade is signed out of a session made before it too, and the sessions page lists it.
 Where it was signed in from was never recorded: the unspecified address and no browser stand
 for it (the page says "not recorded"), and the upgrade's time for when it began (the page says

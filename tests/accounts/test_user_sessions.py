@@ -6,6 +6,7 @@ records of sessions that ended go with the retention run."""
 import importlib
 from datetime import timedelta
 
+import pytest
 from allauth.usersessions.models import UserSession
 from django.apps import apps
 from django.contrib.auth import SESSION_KEY
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiring.accounts import people
+from hiring.models import User
 from hiring.privacy import retention
 from tests.factories import PASSWORD, UserFactory
 
@@ -70,6 +72,56 @@ def test_someone_deactivated_is_signed_out_everywhere_and_no_one_else(
         True,
         True,
     ]
+
+
+# Passwords set in the Django admin
+
+
+@pytest.fixture
+def operator(db):
+    """The operator's superuser, signing in as anyone does."""
+    return UserFactory(is_superuser=True, is_staff=True, role=User.Role.ADMIN)
+
+
+def test_the_operators_own_password_changes_where_the_session_stays_recorded(operator):
+    browser = signed_in(operator)
+
+    for url in (
+        reverse("admin:password_change"),
+        reverse("admin:auth_user_password_change", args=[operator.pk]),
+    ):
+        response = browser.get(url)
+        assert (response.status_code, response["Location"]) == (
+            302,
+            reverse("account_change_password"),
+        )
+    browser.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": "New-secret-2468", "password2": "New-secret-2468"},
+    )
+
+    assert is_signed_in(browser)
+    recorded = UserSession.objects.filter(user=operator).values_list("session_key", flat=True)
+    assert browser.session.session_key in recorded
+
+
+def test_a_password_the_operator_sets_signs_its_person_out_everywhere(operator, member, teammate):
+    laptop, colleague, browser = signed_in(member), signed_in(teammate), signed_in(operator)
+    url = reverse("admin:auth_user_password_change", args=[member.pk])
+
+    response = browser.post(
+        url,
+        {
+            "password1": "Set-by-root-2468",
+            "password2": "Set-by-root-2468",
+            "set_usable_password": "true",
+        },
+    )
+
+    assert response.status_code == 302
+    assert not UserSession.objects.filter(user=member).exists()
+    assert [is_signed_in(each) for each in (laptop, colleague, browser)] == [False, True, True]
+    assert UserSession.objects.filter(user=teammate).exists()
 
 
 # The page
