@@ -2,10 +2,12 @@ import os
 import shutil
 import warnings
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import DatabaseError, connection, connections
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
@@ -135,6 +137,14 @@ def signed_in(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def demo(db):
+    """The demo organisation; what seed_demo printed (the careers page, a candidate's links)."""
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
 
 
 @pytest.fixture

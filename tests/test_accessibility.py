@@ -10,7 +10,7 @@ from functools import partial
 import pytest
 
 from hiring.models import User
-from tests.test_every_page import Fields, demo, walk  # noqa: F401 (demo is a fixture)
+from tests.test_every_page import Fields, walk
 
 HOME_LINK = re.compile(r'href="(/(?:feedback|check-ins)/\d+/)"')
 CRITERION_NOTES = re.compile(r'<textarea name="(notes_\d+)"')
@@ -128,20 +128,20 @@ def test_the_checks_find_what_a_screen_reader_user_would_miss():
     ("email", "lang"),
     [("admin@teamfit.example", "en"), ("fay@teamfit.example", "de")],
 )
-def test_every_page_a_persona_reaches_reads_well_aloud(demo, client, email, lang):  # noqa: F811
+def test_every_page_a_persona_reaches_reads_well_aloud(demo, client, email, lang):
     client.force_login(User.objects.get(email=email))
 
-    broken, problems, seen = walk(client, checks=partial(Accessible, lang=lang))
+    broken, problems, pages = walk(client, checks=partial(Accessible, lang=lang))
 
     assert broken == []
     assert problems == []
-    assert len(seen) > 15
+    assert len(pages) > 15
 
 
 ERROR_SUMMARY = re.compile(r'id="error-summary" role="alert" tabindex="-1">(.*?)</div>', re.S)
 
 
-def test_a_scorecard_and_a_check_in_sent_unrated_tie_each_error_to_its_field(demo, client):  # noqa: F811
+def test_a_scorecard_and_a_check_in_sent_unrated_tie_each_error_to_its_field(demo, client):
     client.force_login(User.objects.get(email="ana@teamfit.example"))
     feedback, check_in = sorted(set(HOME_LINK.findall(client.get("/").content.decode())))[:2]
     notes_checked = []
@@ -162,7 +162,7 @@ def test_a_scorecard_and_a_check_in_sent_unrated_tie_each_error_to_its_field(dem
     assert notes_checked  # the scorecard has notes per criterion
 
 
-def test_what_a_scorecard_or_a_check_in_lacks_as_a_whole_is_announced(demo, client):  # noqa: F811
+def test_what_a_scorecard_or_a_check_in_lacks_as_a_whole_is_announced(demo, client):
     client.force_login(User.objects.get(email="ana@teamfit.example"))
     feedback, check_in = sorted(set(HOME_LINK.findall(client.get("/").content.decode())))[:2]
 
@@ -176,7 +176,7 @@ def test_what_a_scorecard_or_a_check_in_lacks_as_a_whole_is_announced(demo, clie
         assert "Rate every criterion" in summary.group(1), form
 
 
-def test_a_message_after_saving_is_announced_as_a_list(demo, client):  # noqa: F811
+def test_a_message_after_saving_is_announced_as_a_list(demo, client):
     client.force_login(User.objects.get(email="ana@teamfit.example"))
     feedback = HOME_LINK.search(client.get("/").content.decode()).group(1)
     as_shown = dict(HIDDEN.findall(client.get(feedback).content.decode()))
@@ -187,7 +187,7 @@ def test_a_message_after_saving_is_announced_as_a_list(demo, client):  # noqa: F
     assert problems_of(response) == []
 
 
-def test_a_careers_application_sent_empty_reads_out_its_errors(demo, client):  # noqa: F811
+def test_a_careers_application_sent_empty_reads_out_its_errors(demo, client):
     opening = re.search(r'href="(/careers/\d+/)"', client.get("/careers/").content.decode()).group(
         1
     )

@@ -1,0 +1,65 @@
+"""What only a browser can check of accessibility: axe-core's rules for WCAG 2.2 at levels A
+and AA (colour contrast and the size of targets among them, with names, roles and ARIA) on
+every kind of page the demo's personas reach from home, walked as test_every_page walks them,
+and on the pages a candidate opens from their links. Each page is rendered in Chromium, with
+its styles and scripts, as its reader sees it."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from hiring.models import User
+from tests.test_every_page import PERSONAS, walk
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        connection.vendor != "sqlite",
+        reason="the pages render alike on either database: checked once, on the default",
+    ),
+]
+
+WCAG_A_AND_AA = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+    }
+}
+
+
+def violations(browser, base_url, pages, session_key=None):
+    """[(page kind, rule, the elements that break it)] of each page of `pages`."""
+    context = browser.new_context()
+    if session_key:
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session_key, "url": base_url}]
+        )
+    page, axe, found = context.new_page(), Axe(), []
+    for kind, link in pages.items():
+        page.goto(base_url + link)
+        for rule in axe.run(page, options=WCAG_A_AND_AA).response["violations"]:
+            found.append((kind, rule["id"], [node["target"] for node in rule["nodes"]]))
+    context.close()
+    return found
+
+
+@pytest.mark.parametrize("email", PERSONAS)
+def test_every_page_a_persona_reaches_meets_wcag_a_and_aa(demo, live_server, browser, email):
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    _broken, _problems, pages = walk(client)
+
+    assert violations(browser, live_server.url, pages, client.session.session_key) == []
+    assert len(pages) > 15  # the walk went beyond home
+
+
+def test_every_page_a_candidate_reaches_meets_wcag_a_and_aa(demo, live_server, browser):
+    _broken, _problems, pages = walk(Client(), re.findall(r"https?://[^/\s]+(/\S*)", demo))
+
+    assert violations(browser, live_server.url, pages) == []
+    # The careers pages, the scheduling link, the offer and the candidate's own page.
+    assert {"careers", "schedule", "offer", "status"} <= {kind.split("/")[1] for kind in pages}
