@@ -4,13 +4,15 @@ import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from hiring.models import Invitation
 from hiring.scheduling import booking
-from scorecards import scoring
+from scorecards import editing, scoring
 from tests.factories import PASSWORD, ApplicationFactory, OpeningFactory, UserFactory, submitted
+from tests.scorecards.test_scorecard_views import criterion_post
 
 pytestmark = pytest.mark.browser
 
@@ -306,14 +308,19 @@ def test_cto_filters_the_board_to_stale_cards_and_downloads_a_report(sign_in, le
     assert "Applied,2," in content
 
 
-def test_a_member_moves_a_card_on_the_board(sign_in, member, team):
+def board_with_nina_in_screen(sign_in, member, team):
+    """The board of `member`'s team, Nina Park's card in the screen column. Neither column
+    is emptied nor filled from empty by her move: her card alone moves across."""
     ApplicationFactory(opening__team=team, candidate__name="Nina Park", stage="screen")
-    # Neither column is emptied nor filled from empty: the card alone moves across.
     ApplicationFactory(opening__team=team, candidate__name="Ola Quinn", stage="screen")
     ApplicationFactory(opening__team=team, candidate__name="Pia Stone", stage="panel")
-
     ana = sign_in(member)
     ana.get_by_role("link", name="Pipeline").click()
+    return ana
+
+
+def test_a_member_moves_a_card_on_the_board(sign_in, member, team):
+    ana = board_with_nina_in_screen(sign_in, member, team)
     screen, panel = (
         ana.locator("section[aria-labelledby=col-screen]"),
         ana.locator("section[aria-labelledby=col-panel]"),
@@ -330,6 +337,37 @@ def test_a_member_moves_a_card_on_the_board(sign_in, member, team):
     expect(panel.locator("li.board-card").last).to_contain_text("Nina Park")
     ana.reload()
     expect(ana.locator("section[aria-labelledby=col-panel]")).to_contain_text("Nina Park")
+
+
+def test_a_card_moved_from_the_keyboard_keeps_the_focus(sign_in, member, team):
+    """The Move button's card is taken out of its column: the focus follows it to the other."""
+    ana = board_with_nina_in_screen(sign_in, member, team)
+    card = ana.locator("#column-screen li.board-card", has_text="Nina Park")
+    card.get_by_role("button", name="Move").focus()
+    ana.keyboard.press("Enter")
+
+    moved = ana.locator("#column-panel li.board-card", has_text="Nina Park")
+    expect(moved.get_by_role("button", name="Move")).to_be_focused()
+
+
+def test_a_criterion_moved_from_the_keyboard_keeps_the_focus(sign_in, live_server, member, team):
+    """Its arrow again, or, where the criterion reached the end, its other arrow."""
+    template = editing.create_template(team, "Backend template")
+    editing.add_criterion(template, criterion_post(weight=1))
+    ana = sign_in(member)
+    ana.goto(f"{live_server.url}{reverse('scorecard_edit', args=[template.pk])}")
+    criteria = ana.locator("#criteria h3")
+    expect(criteria).to_have_count(3)
+
+    ana.get_by_role("button", name="Move System design up").focus()
+    ana.keyboard.press("Enter")
+
+    expect(criteria.nth(1)).to_contain_text("System design")
+    expect(ana.get_by_role("button", name="Move System design up")).to_be_focused()
+    ana.keyboard.press("Enter")
+
+    expect(criteria.first).to_contain_text("System design")
+    expect(ana.get_by_role("button", name="Move System design down")).to_be_focused()
 
 
 def test_a_table_wider_than_a_phone_scrolls_from_the_keyboard(sign_in, live_server, org_admin):

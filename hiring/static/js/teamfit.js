@@ -112,3 +112,46 @@ window.addEventListener("resize", focusWideTables);
 // A form that came back with errors puts the focus on their summary: a screen reader reads it,
 // and Tab goes on to the first field.
 document.addEventListener("DOMContentLoaded", () => document.getElementById("error-summary")?.focus());
+
+// A swap that takes away the element with the focus (a card's Move button, a criterion's
+// arrow, a vote's button) would leave the focus at the page's start, and a keyboard or screen
+// reader user would look for their place from the top. It goes instead to an error summary
+// the answer brought, else to the same control in the new content (the same id, or the same
+// form's control of the same name and value), else to that form's first enabled control, else
+// to the part of the page the answer replaced, read from its start.
+const FOCUSABLE = ":is(a[href], button, select, textarea, input:not([type=hidden])):not(:disabled)";
+
+function sameControl(element) {
+  let selector = element.tagName.toLowerCase();
+  for (const attribute of ["name", "value"]) {
+    const value = element.getAttribute(attribute);
+    if (value !== null) selector += `[${attribute}="${CSS.escape(value)}"]`;
+  }
+  return selector;
+}
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const active = document.activeElement;
+  if (!active || active === document.body || !event.detail.target.contains(active)) return;
+  const action = (active.form || active.closest("form"))?.getAttribute("action");
+  const form = action ? `form[action="${CSS.escape(action)}"]` : null;
+  const places = [
+    () => document.getElementById("error-summary"),
+    () => active.id && document.getElementById(active.id),
+    () => form && document.querySelector(`${form} ${sameControl(active)}:not(:disabled)`),
+    () => form && document.querySelector(`${form} ${FOCUSABLE}`),
+    () => {
+      const part = event.detail.target.id && document.getElementById(event.detail.target.id);
+      if (part && !part.matches(FOCUSABLE)) part.setAttribute("tabindex", "-1");
+      return part;
+    },
+  ];
+  // After the swap, which htmx makes at once once this event is handled.
+  setTimeout(() => {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    for (const place of places) {
+      const found = place();
+      if (found) return found.focus();
+    }
+  }, 0);
+});
