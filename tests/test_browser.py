@@ -72,6 +72,8 @@ def test_a_team_accepts_a_new_member_by_majority(sign_in, live_server, member, t
         ).click()
     assert vote.value.request.headers["hx-request"] == "true"
     expect(ben.locator("#proposals")).to_contain_text(re.compile(r"Add Cai Newcomer: Accepted"))
+    # The vote's form went with the vote: the focus stays on the part it changed.
+    expect(ben.locator("#membership")).to_be_focused()
     # The team agreed; Cai joins only by accepting its invitation.
     expect(ben.locator(".members")).not_to_contain_text("Cai Newcomer")
     expect(ben.locator("#membership")).to_contain_text("cai@example.com")

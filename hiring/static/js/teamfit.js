@@ -115,10 +115,10 @@ document.addEventListener("DOMContentLoaded", () => document.getElementById("err
 
 // A swap that takes away the element with the focus (a card's Move button, a criterion's
 // arrow, a vote's button) would leave the focus at the page's start, and a keyboard or screen
-// reader user would look for their place from the top. It goes instead to an error summary
-// the answer brought, else to the same control in the new content (the same id, or the same
-// form's control of the same name and value), else to that form's first enabled control, else
-// to the part of the page the answer replaced, read from its start.
+// reader user would look for their place from the top. It goes instead to the same control
+// in the new content (the same form's control of the same name and value), else to that
+// form's first enabled control, else to the part of the page the answer replaced, read from
+// its start.
 const FOCUSABLE = ":is(a[href], button, select, textarea, input:not([type=hidden])):not(:disabled)";
 
 function sameControl(element) {
@@ -135,9 +135,8 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   if (!active || active === document.body || !event.detail.target.contains(active)) return;
   const action = (active.form || active.closest("form"))?.getAttribute("action");
   const form = action ? `form[action="${CSS.escape(action)}"]` : null;
+  // (A control with an id htmx finds again itself.)
   const places = [
-    () => document.getElementById("error-summary"),
-    () => active.id && document.getElementById(active.id),
     () => form && document.querySelector(`${form} ${sameControl(active)}:not(:disabled)`),
     () => form && document.querySelector(`${form} ${FOCUSABLE}`),
     () => {
