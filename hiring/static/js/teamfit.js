@@ -130,13 +130,16 @@ function sameControl(element) {
   return selector;
 }
 
+// Where the focus goes once a swap's new content is in (set by htmx:beforeSwap).
+let refocus = null;
+
 document.addEventListener("htmx:beforeSwap", (event) => {
   const active = document.activeElement;
   if (!active || active === document.body || !event.detail.target.contains(active)) return;
   const action = (active.form || active.closest("form"))?.getAttribute("action");
   const form = action ? `form[action="${CSS.escape(action)}"]` : null;
   // (A control with an id htmx finds again itself.)
-  const places = [
+  refocus = [
     () => form && document.querySelector(`${form} ${sameControl(active)}:not(:disabled)`),
     () => form && document.querySelector(`${form} ${FOCUSABLE}`),
     () => {
@@ -145,8 +148,17 @@ document.addEventListener("htmx:beforeSwap", (event) => {
       return part;
     },
   ];
-  // After the swap, which htmx makes at once once this event is handled.
+});
+
+// Not before htmx has taken the new content in (htmx:load, as it settles): until then its
+// forms are plain ones, and a key pressed at once would send the page away.
+document.addEventListener("htmx:load", () => {
+  const places = refocus;
+  if (!places) return;
+  // Once every part of the answer is in (each new part loads in turn).
   setTimeout(() => {
+    if (refocus !== places) return;
+    refocus = null;
     if (document.activeElement && document.activeElement !== document.body) return;
     for (const place of places) {
       const found = place();
