@@ -88,7 +88,7 @@ def duplicate_reason(a, b):
     """Why `a` and `b` may be one person, or None."""
     if emails(a) & emails(b):
         return _("Same email")
-    if searchable(a.name) and searchable(a.name) == searchable(b.name):
+    if (name := searchable(a.name)) and name == searchable(b.name):
         if digits(a.phone) and digits(a.phone) == digits(b.phone):
             return _("Same name and phone")
         if _links(a) & _links(b):
