@@ -317,13 +317,17 @@ def test_a_scorecard_is_overdue_in_the_period_of_its_interview_not_of_its_applic
 ):
     """An application from before the period, interviewed last week: its late scorecard is the
     period's. A period that ended before the interview holds none of it."""
-    application, _session = late_scorecard(team, member)
+    application, session = late_scorecard(team, member)
     Application.objects.filter(pk=application.pk).update(
         created_at=timezone.now() - timedelta(days=DEFAULT_PERIOD.days + 30)
     )
     client.force_login(leadership)
-    today = timezone.localdate()
-    before = {"start": today - timedelta(days=60), "end": today - timedelta(days=1)}
+    # The day before the interview's in the reader's zone: three hours ago may be yesterday.
+    interviewed_on = session.end.astimezone(ZoneInfo(leadership.time_zone)).date()
+    before = {
+        "start": interviewed_on - timedelta(days=60),
+        "end": interviewed_on - timedelta(days=1),
+    }
 
     this_period = client.get("/reports/overdue.csv").content.decode("utf-8-sig")
     earlier = client.get("/reports/overdue.csv", before).content.decode("utf-8-sig")
