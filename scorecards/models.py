@@ -275,6 +275,15 @@ class Feedback(models.Model):
         """Still to be written: the debrief waits for it, and its interviewer reads nobody's."""
         return not self.is_submitted and not self.excused_at
 
+    @property
+    def gone(self):
+        """Why its interviewer will not write it: "deactivated" (their account), "left" (the
+        team, so they no longer open it), or None. `still_member` is set by whoever read the
+        team's memberships (the debrief's waiting_for, the reminders' query)."""
+        if not self.interviewer.is_active:
+            return "deactivated"
+        return None if self.still_member else "left"
+
     def submitted_revisions(self):
         """Its history, from revisions prefetched (hiring.debrief.decisions.with_history)."""
         return [r for r in self.revisions.all() if not r.is_draft]

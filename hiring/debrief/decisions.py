@@ -123,8 +123,9 @@ def quorum(application, feedback):
 
 def waiting_for(application, feedback):
     """Interviewers the debrief still waits for: not submitted and not excused, each with
-    `left_team`: whether they left the application's team since, and no longer open their
-    scorecard (the team excuses them). One query, none while nobody is waiting."""
+    `still_member`: whether they are still of the application's team (one who left no longer
+    opens their scorecard, and the team excuses them: Feedback.gone). One query, none while
+    nobody is waiting."""
     waiting = [f for f in feedback if f.is_waiting]
     if waiting:
         members = set(
@@ -133,7 +134,7 @@ def waiting_for(application, feedback):
             ).values_list("user", flat=True)
         )
         for item in waiting:
-            item.left_team = item.interviewer_id not in members
+            item.still_member = item.interviewer_id in members
     return waiting
 
 

@@ -86,7 +86,7 @@ def _overdue_feedback(now):
     due, late = [], {}
     for feedback in waiting:
         days = (now - feedback.session.end).days
-        if days in REMIND_ON_DAYS and feedback.interviewer.is_active and feedback.still_member:
+        if days in REMIND_ON_DAYS and not feedback.gone:
             due.append(_reminder(feedback, days))
         late.setdefault((feedback.application_id, feedback.session.end.date()), []).append(feedback)
     for (_application, day), group in late.items():
@@ -108,17 +108,11 @@ def _reminder(feedback, days):
 
 
 class Missing(NamedTuple):
-    """An interviewer named in an escalation, and why they will not write it, if they will not:
-    "left" the team or "deactivated" (the team excuses them on the debrief rather than nudge)."""
+    """An interviewer named in an escalation, and why they will not write it, if they will not
+    (Feedback.gone: the team excuses them on the debrief rather than nudge)."""
 
     interviewer: User
     gone: str | None
-
-
-def _missing(feedback):
-    if not feedback.interviewer.is_active:
-        return Missing(feedback.interviewer, "deactivated")
-    return Missing(feedback.interviewer, None if feedback.still_member else "left")
 
 
 def _escalations(late, day, days):
@@ -127,7 +121,7 @@ def _escalations(late, day, days):
     excuse, if they left."""
     application = late[0].application
     # One person may owe a scorecard for each focus: named once.
-    interviewers = list(dict.fromkeys(_missing(feedback) for feedback in late))
+    interviewers = list(dict.fromkeys(Missing(f.interviewer, f.gone) for f in late))
     others = {
         member: [named for named in interviewers if named.interviewer != member]
         for member in application.opening.team.active_members()
