@@ -216,6 +216,22 @@ def test_amendment_with_a_reason_is_submitted_and_the_history_shows_both(
     assert "First view" not in page
 
 
+def test_who_left_the_team_neither_saves_nor_submits_the_scorecard_they_had_not_written(
+    client, member, mine, application
+):
+    """The form's criteria are read for their interviewer alone; the write's own read is the
+    one that asks for a member of the team."""
+    client.force_login(member)
+    membership.leave_team(application.opening.team, member)
+
+    draft = client.post(reverse("feedback_draft", args=[mine.pk]), complete_post(mine))
+    submit = client.post(reverse("feedback_submit", args=[mine.pk]), complete_post(mine))
+
+    assert (draft.status_code, submit.status_code) == (404, 404)
+    mine.refresh_from_db()
+    assert (mine.revisions.count(), mine.submitted_at) == (0, None)
+
+
 def test_who_left_the_team_no_longer_opens_or_amends_their_scorecard(
     client, member, teammate, mine, application
 ):
