@@ -1,25 +1,33 @@
 import json
 import multiprocessing
 import os
+import random
 import time
+from datetime import datetime, timedelta
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import signing
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
+from hiring.management.commands import _synthetic
 from hiring.management.commands.bench import (
     PLAIN_STATEMENTS,
     WRITE_KINDS,
     BackgroundProcess,
+    Writer,
     _with_own_connections,
     bench_database,
     drop_database,
     paced_floor_loop,
     write_loop,
 )
+from hiring.models import BusyBlock, User
+from hiring.scheduling.views import OPTION_SALT
 from tests.factories import ApplicationFactory
 
 
@@ -184,3 +192,20 @@ def test_a_forked_process_opens_connections_of_its_own(transactional_db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+def test_a_booking_is_written_in_the_first_fortnight_with_time(transactional_db):
+    """At the large scale the interviewers' next weeks are full: the writer books after them."""
+    _synthetic.Generator(40).run()
+    blocked_until = timezone.now() + timedelta(days=20)
+    BusyBlock.objects.bulk_create(
+        BusyBlock(user=person, start=timezone.now(), end=blocked_until)
+        for person in User.objects.all()
+    )
+
+    _recruiter, path, data, _headers, _expected = Writer(random.Random(1)).booking()
+
+    option = signing.loads(data["option"], salt=OPTION_SALT)
+    starts = [datetime.fromisoformat(session["start"]) for session in option["sessions"]]
+    assert path.endswith("/panel/book/")
+    assert min(starts) >= blocked_until

@@ -133,6 +133,8 @@ WORKER_PAUSE_S = 1.0
 WRITE_KINDS = ("submission", "move", "decision", "booking")
 # --busy: the writer tries up to this many cards for a booking before writing another kind.
 BOOKING_ATTEMPTS = 5
+# --busy: how many fortnights ahead the writer looks for a booking's time.
+BOOKING_FORTNIGHTS = 4
 
 
 def slot_finder_case(seed=7):
@@ -836,11 +838,11 @@ class Writer:
     where the debrief is open and none is recorded, by a member with no scorecard to write,
     following the recommendation (hold while there is none); a booking, by the recruiter, of a
     panel for a card in screen, made for it of two sessions of two members whose working hours
-    meet, at one of the times the slot finder offers in the fortnight ahead (it seats them,
-    assigns their scorecards, queues the invites and moves the card to panel). The targets, a
-    booking's panel and its time are picked at random and not timed; the POST is, with the reply
-    the browser gets (htmx's for the board and the decision, as their pages send them; a
-    booking's redirect to the panel, which says it took)."""
+    meet, at one of the times the slot finder offers in the first fortnight that has any (it
+    seats them, assigns their scorecards, queues the invites and moves the card to panel). The
+    targets, a booking's panel and its time are picked at random and not timed; the POST is, with
+    the reply the browser gets (htmx's for the board and the decision, as their pages send them;
+    a booking's redirect to the panel, which says it took)."""
 
     NEXT_STAGE = {"applied": "screen", "screen": "panel"}
 
@@ -998,14 +1000,26 @@ class Writer:
             for at, focus in [(0, "skills"), (2, "team_fit")]
         ]
         panel = booking.create_panel(application, recruiter, sessions)
-        start = datetime.now(UTC) + timedelta(days=1)
-        options = booking.find_options(panel, start, start + timedelta(days=14))
+        options = self._first_fortnight_with_time(panel)
         if not options:
             return None
         option = signing.dumps(self.rng.choice(options), salt=OPTION_SALT, compress=True)
         path = reverse("panel_book", args=[application.pk])
         booked = reverse("panel", args=[application.pk])
         return recruiter, path, {"option": option}, {}, (302, booked)
+
+    @staticmethod
+    def _first_fortnight_with_time(panel):
+        """The times the slot finder offers `panel` in the first fortnight from tomorrow that
+        has any, looking BOOKING_FORTNIGHTS ahead: at the large scale the interviewers' next
+        weeks are full of the generated panels' sessions (their weekly caps reached), and a
+        recruiter then books the weeks after."""
+        start = datetime.now(UTC) + timedelta(days=1)
+        for _fortnight in range(BOOKING_FORTNIGHTS):
+            if options := booking.find_options(panel, start, start + timedelta(days=14)):
+                return options
+            start += timedelta(days=14)
+        return []
 
 
 # The smallest file the résumé check takes for a PDF.
