@@ -134,10 +134,12 @@ def test_the_page_lists_ones_own_sessions_and_signs_out_the_others(member, teamm
 
     page = laptop.get(reverse("usersessions_list")).text
 
-    assert all(text in page for text in (LAPTOP, PHONE, "198.51.100.23"))
-    assert not any(text in page for text in ("Teammate's browser", "192.0.2.99"))
+    # Each browser as one knows it, the string it sent in the cell's title.
+    assert all(text in page for text in ("Firefox on Linux", "Safari on iOS", "198.51.100.23"))
+    assert f'title="{LAPTOP}"' in page
+    assert not any(text in page for text in ("Teammate&#x27;s browser", "192.0.2.99"))
     assert page.count("This browser") == 1
-    assert page.index("This browser") > page.index(LAPTOP)  # on the laptop's row
+    assert page.index("This browser") > page.index("Firefox on Linux")  # on the laptop's row
     assert "London time" in page  # the member's zone, named
     assert "Sign out the others" in page
 
@@ -148,6 +150,14 @@ def test_the_page_lists_ones_own_sessions_and_signs_out_the_others(member, teamm
     page = laptop.get(reverse("usersessions_list")).text
     assert PHONE not in page
     assert "You are signed in nowhere else." in page
+
+
+def test_a_browser_the_page_cannot_name_is_shown_as_it_signed_in(member):
+    laptop = signed_in(member, "Teamfit-Kiosk/2.1 (terminal 7)")
+
+    assert '<td title="Teamfit-Kiosk/2.1 (terminal 7)">Teamfit-Kiosk/2.1 (terminal 7)</td>' in (
+        laptop.get(reverse("usersessions_list")).text
+    )
 
 
 def test_the_profile_leads_to_the_page(member):
