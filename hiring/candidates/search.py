@@ -12,8 +12,9 @@ name, of that name after its first space (the second word) and of the email:
 - PostgreSQL: B-tree indexes in text_pattern_ops (its ~>=~ and ~<~ compare code points) that also
   hold the id and the column, so no row is read; and a word after the second ("cruz" in "Maria
   de la Cruz"), by a trigram index of the names of three words or more.
-- SQLite (and any other database): plain and expression indexes; a third word would need a word
-  table, more than SQLite, the embedded default for small installations, is worth.
+- SQLite (and any other database): plain and expression indexes; a word after the second by a
+  scan of a partial index that holds the names of three words or more alone (migration 0049):
+  2 ms for 30,000 of them.
 
 Newest records first: the newest ids of the union (ids follow creation), then just those rows.
 A common last name matches 4,400 of 100,000 candidates; reading and sorting their rows took 4 ms
@@ -42,9 +43,9 @@ ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstu
 ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-# The ids whose searchable name's first or second word, or email, starts with the text: each
-# range answered by its index (the same expressions as the migrations', to the letter), one
-# branch of a UNION ALL each.
+# The ids whose searchable name's first or second word, or email, starts with the text, or a
+# later word of the name: each answered by its index (the same expressions as the migrations',
+# to the letter), one branch of a UNION ALL each.
 MATCHES = {
     "sqlite": [
         "SELECT id FROM hiring_candidate WHERE search_name >= %s AND search_name < %s",
@@ -52,6 +53,10 @@ MATCHES = {
         WHERE SUBSTR(search_name, INSTR(search_name, ' ') + 1) >= %s
         AND SUBSTR(search_name, INSTR(search_name, ' ') + 1) < %s""",
         "SELECT id FROM hiring_candidate WHERE LOWER(email) >= %s AND LOWER(email) < %s",
+        # id + 0, not the id: to give the newest by id, SQLite would walk the whole table
+        # backwards (11 ms at 100,000 candidates) rather than the partial index.
+        """SELECT id + 0 AS id FROM hiring_candidate
+        WHERE search_name LIKE '%% %% %%' AND search_name LIKE %s ESCAPE '\\'""",
     ],
     "postgresql": [
         "SELECT id FROM hiring_candidate WHERE search_name ~>=~ %s AND search_name ~<~ %s",
@@ -141,8 +146,7 @@ def _matches(text, newest=None):
     some: their newest could all be among those left out."""
     name = searchable(text)
     params = [*_prefix_range(name), *_prefix_range(name), *_prefix_range(_ascii_fold(text))]
-    if _trigram_indexed():
-        params.append(f"% % {connection.ops.prep_for_like_query(name)}%")
+    params.append(f"% % {connection.ops.prep_for_like_query(name)}%")
     branches = MATCHES["postgresql" if _trigram_indexed() else "sqlite"]
     if newest is not None:
         branches = [

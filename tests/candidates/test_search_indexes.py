@@ -3,6 +3,7 @@
 of some, and the migrations go back and forth."""
 
 import importlib
+import re
 
 import pytest
 from django.db import connection, transaction
@@ -12,6 +13,7 @@ from hiring.models import Candidate
 from tests.factories import CandidateFactory
 
 SEARCH_NAMES = importlib.import_module("hiring.migrations.0045_candidate_search_name")
+LATER_WORDS = importlib.import_module("hiring.migrations.0049_candidate_search_later_words_sqlite")
 MIGRATIONS = {
     "sqlite": importlib.import_module("hiring.migrations.0019_candidate_search"),
     "postgresql": importlib.import_module(
@@ -34,6 +36,11 @@ def plan(queryset):
             cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: ask what it could use
             return queryset.explain()
     return queryset.explain()
+
+
+def scans_the_table(sqlite_plan):
+    """Whether SQLite reads every row of the table, not an index of it."""
+    return re.search(r"SCAN hiring_candidate$", sqlite_plan, re.MULTILINE) is not None
 
 
 def by_text(text):
@@ -59,7 +66,7 @@ def test_sqlite_finds_first_and_second_words_and_emails_through_their_indexes(ca
     assert "COMPOUND QUERY" in found
     for index in ("candidate_search_name", "candidate_search_second_word", "candidate_email_lower"):
         assert f"INDEX {index} (" in found  # COVERING INDEX where it holds all it reads
-    assert "SCAN hiring_candidate" not in found
+    assert not scans_the_table(found)
 
 
 @on_sqlite
@@ -77,6 +84,34 @@ def test_sqlite_finds_possible_duplicates_through_the_indexes(candidates):
 @pytest.fixture
 def three_words(db):
     CandidateFactory(name="Maria de la Cruz", email="maria@mail.example")
+
+
+@on_sqlite
+@pytest.mark.parametrize("newest", [None, search.MAX_RESULTS])
+def test_sqlite_finds_a_later_word_in_the_partial_index_of_the_longer_names(
+    candidates, three_words, newest
+):
+    matches = Candidate.objects.filter(search._matches("cruz", newest))
+
+    assert [c.name for c in matches] == ["Maria de la Cruz"]
+    found = plan(matches)
+    assert "COVERING INDEX candidate_search_later_words" in found
+    assert not scans_the_table(found)
+
+
+@on_sqlite
+@pytest.mark.django_db(transaction=True)
+def test_the_later_words_index_goes_and_comes_back_with_its_migration():
+    made = set(LATER_WORDS.LATER_WORDS["sqlite"])
+    assert made <= existing_indexes()
+
+    with connection.schema_editor() as editor:
+        SEARCH_NAMES.replace(LATER_WORDS.LATER_WORDS, {})(None, editor)
+    assert not made & existing_indexes()
+
+    with connection.schema_editor() as editor:
+        SEARCH_NAMES.replace({}, LATER_WORDS.LATER_WORDS)(None, editor)
+    assert made <= existing_indexes()
 
 
 @on_postgresql
