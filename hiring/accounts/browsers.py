@@ -29,7 +29,8 @@ SYSTEMS = {
 
 
 def describe(user_agent):
-    """ "Firefox on Windows", the browser or the system alone when only one is known, else ""."""
+    """The browser on its system, as in "Firefox on Windows"; the one of them known alone, or
+    an empty string when neither is."""
     browser = _first(BROWSERS, user_agent)
     system = _first(SYSTEMS, user_agent)
     if browser and system:
