@@ -5,7 +5,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from hiring.accounts import next_steps
-from hiring.candidates import merging
+from hiring.candidates import merging, search
 from hiring.management.commands import _synthetic
 from hiring.models import (
     Application,
@@ -57,6 +57,9 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     assert [(panel.application.candidate.name, panel.windows) for panel in proposed] == [
         ("Ola Nordmann", 1)
     ]
+    # A name of three words, found by its last in the header's search.
+    eve = User.objects.get(email="eve@teamfit.example")
+    assert [c.name for c in search.find(eve, "vega")] == ["Luca de la Vega"]
     # Someone who left: still a member of Payments, who no longer votes.
     pat = User.objects.get(email="pat@teamfit.example")
     assert not pat.is_active

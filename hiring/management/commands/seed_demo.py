@@ -798,7 +798,7 @@ OPENINGS = [
         [
             ("Ola Nordmann", Application.Stage.SCREEN, []),
             (
-                "Luca Bianchi",
+                "Luca de la Vega",
                 Application.Stage.DEBRIEF,
                 [
                     ("eve", SKILLS, "submitted", [3], Vote.YES),
@@ -855,7 +855,7 @@ DECISIONS = [
         "everything else was strongly positive.",
         "ben",
     ),
-    ("Luca Bianchi", "eve", "hold", "The budget for this role is frozen until January.", None),
+    ("Luca de la Vega", "eve", "hold", "The budget for this role is frozen until January.", None),
 ]
 
 # Who interviewed the past candidates of each team: skills first, then team fit.
