@@ -65,3 +65,22 @@ def test_posting_tells_a_trainee_still_writing_nothing_of_a_decision(
     decisions.record_decision(fresh(application), member, "hire", rationale="Seen more than scores")
 
     assert [client.post(url, data).status_code for url, data in posts] == before == [404, 404]
+
+
+def test_the_application_page_shows_no_offer_for_a_hire_that_waits(
+    client, application, member, teammate, team, recruiter
+):
+    """The offer section follows a hire in force: one waiting for confirmation would tell the
+    recruiter and a trainee still writing that the team departed from its recommendation."""
+    trainee = practising_after_the_panel(application, team, member, teammate)
+    decision = decisions.record_decision(fresh(application), member, "hire", rationale="Seen more")
+    assert not decision.is_effective
+    page = reverse("application_detail", args=[application.pk])
+
+    for person in (recruiter, trainee):
+        client.force_login(person)
+        assert 'id="offers"' not in client.get(page).text
+
+    decisions.confirm_decision(decision, teammate)
+    client.force_login(recruiter)
+    assert 'id="offers"' in client.get(page).text
