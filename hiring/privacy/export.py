@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from scorecards.access import reads_panel_feedback
-from scorecards.models import CheckInRating, CheckInReview, FeedbackRevision, Rating
+from scorecards.models import CheckIn, CheckInRating, CheckInReview, FeedbackRevision, Rating
 
-from ..access import with_shown_details
+from ..access import reads_check_in_reviews, with_shown_details
 from ..accounts import zones
 from ..candidates.merging import emails
+from ..checkins.checkins import raters_of, reviews_of
 from ..debrief.decisions import panel_feedback
 from ..email.notifications import email_to
 from ..models import (
@@ -81,9 +82,9 @@ NOT_IN_FORCE = {Decision: ("outcome",)}
 # What only staff read: the candidate's own copy leaves it out.
 STAFF_ONLY = {Candidate: ("held_by", "hold_reason")}
 WITHHELD = gettext_lazy(
-    "Interviewers' scorecards and the team's reasoning on applications %(ids)s are left out: "
-    "the person who asked for this copy may not read them. The candidate's own copy, asked "
-    "for from their link, holds them."
+    "Interviewers' scorecards, check-in reviews and the team's reasoning on applications "
+    "%(ids)s are left out: the person who asked for this copy may not read them. The "
+    "candidate's own copy, asked for from their link, holds them."
 )
 # Their files are not zipped: an earlier export is a copy of this same data.
 FILES_NOT_ZIPPED = {DataExport}
@@ -254,17 +255,32 @@ def keys():
 
 
 def withheld_applications(reader, candidate, made_by=None):
-    """Ids of the candidate's applications whose feedback `reader` may not read; none for the
-    candidate themselves (reader None), whose data it is. `made_by`: of those made by then."""
+    """Ids of the candidate's applications whose feedback `reader` may not read, the panel's
+    or a check-in's reviews (a rater still to submit one that is open reads none); none for
+    the candidate themselves (reader None), whose data it is. `made_by`: of those made by then."""
     if reader is None:
         return []
     applications = candidate.applications.order_by("pk")
     if made_by is not None:
         applications = applications.filter(created_at__lte=made_by)
+    applications = list(applications)
+    # Those with a review to read: one still to come hides nothing.
+    check_ins = list(
+        CheckIn.objects.filter(application__in=applications, reviews__submitted_at__isnull=False)
+        .distinct()
+        .select_related("application__opening")
+    )
+    raters = raters_of(check_ins)
+    unread_check_ins = {
+        check_in.application_id
+        for check_in in check_ins
+        if not reads_check_in_reviews(reader, check_in, raters[check_in.pk], reviews_of(check_in))
+    }
     return [
         application.pk
         for application in applications
-        if not reads_panel_feedback(reader, application, panel_feedback(application))
+        if application.pk in unread_check_ins
+        or not reads_panel_feedback(reader, application, panel_feedback(application))
     ]
 
 

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from hiring.checkins import checkins
 from hiring.imports.imports import Table, preview
 from hiring.models import AuditEvent, CandidateAccess, DataExport, Decision, User
 from hiring.outreach.messages import shown_to
@@ -248,6 +249,29 @@ def test_leaderships_copy_holds_the_submitted_feedback(candidate, scorecards, le
     data = document(built(candidate, leadership))
     assert data["withheld"] == ""
     assert {row["notes"] for row in data["rating"]} == {NOTES}
+
+
+def test_a_check_in_rater_still_to_submit_gets_a_copy_without_the_others_reviews(
+    candidate, application, member, teammate, team, leadership
+):
+    """Leadership of the team rates the hire's check-ins like any member: while theirs is to
+    write, the check-in page hides the others' reviews, and so does their copy."""
+    team.memberships.create(user=leadership)
+    application.move_to("hired", member)
+    application.check_ins.all().delete()
+    [check_in, *_] = checkins.schedule(application, timezone.now() - timedelta(days=90))
+    ratings = {pk: {"score": 3} for pk in check_in.version.criteria.values_list("pk", flat=True)}
+    checkins.submit(check_in, teammate, ratings, "yes", "BEN-CHECK-IN-NOTES")
+
+    data_export = built(candidate, leadership)
+    data = document(data_export)
+
+    assert f"applications #{application.pk} are left out" in data["withheld"]
+    assert data["checkinreview"] == []
+    assert data["checkinrating"] == []
+    assert "BEN-CHECK-IN-NOTES" not in everything(data_export)
+    checkins.submit(check_in, leadership, ratings, "yes", "Lee's own")
+    assert "BEN-CHECK-IN-NOTES" in everything(built(candidate, leadership))
 
 
 @pytest.mark.parametrize("reads_less", ["to score", "demoted"])
