@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from scorecards.access import reads_panel_feedback
 from scorecards.models import CheckIn, CheckInRating, CheckInReview, FeedbackRevision, Rating
 
-from ..access import reads_check_in_reviews, with_shown_details
+from ..access import DECISION_EVENTS, reads_check_in_reviews, with_shown_details
 from ..accounts import zones
 from ..candidates.merging import emails
 from ..checkins.checkins import raters_of, reviews_of
@@ -43,7 +43,7 @@ from ..models import (
     unsign,
 )
 from ..outreach.messages import status_link
-from .inventory import HOLDINGS, records_holding
+from .inventory import HOLDINGS, held_counts, records_holding
 
 Status = DataExport.Status
 
@@ -75,10 +75,9 @@ FEEDBACK_OF_APPLICATIONS = {
     CheckInReview: "check_in__application__in",
     CheckInRating: "review__check_in__application__in",
 }
+# ...and of those applications' decisions, what is derived from the feedback; a decision not
+# in force (a second member is to confirm it) is left out whole.
 DERIVED_FROM_FEEDBACK = {Decision: ("rationale", "recommendation", "recommendation_reasons")}
-# ...and, of a decision not in force (a second member is to confirm it), its outcome: the
-# application page does not show it to them either.
-NOT_IN_FORCE = {Decision: ("outcome",)}
 # What only staff read: the candidate's own copy leaves it out.
 STAFF_ONLY = {Candidate: ("held_by", "hold_reason")}
 WITHHELD = gettext_lazy(
@@ -284,12 +283,35 @@ def withheld_applications(reader, candidate, made_by=None):
     ]
 
 
-def exported_rows(holding, candidate, reader=None, withheld=()):
+def held_for(reader, candidate):
+    """[(holding, how many rows)] a copy of `candidate`'s data made for `reader` holds: the
+    privacy page's counts, which so tell nobody of what their copy leaves out (a draft, a
+    decision waiting for confirmation, its events)."""
+    withheld = withheld_applications(reader, candidate)
+    data = [(holding, copied_rows(holding, candidate, reader, withheld)) for holding in HOLDINGS]
+    return held_counts(candidate, data)
+
+
+def copied_rows(holding, candidate, reader=None, withheld=()):
+    """The rows of `holding` a copy for `reader` (None: the candidate) holds, `withheld` the
+    applications whose feedback they may not read: never a draft; of those applications not
+    the feedback, nor a decision not in force (a second member is to confirm it), nor a
+    decision's own events (the timeline's rule, access.with_shown_details)."""
     rows = holding.rows(candidate)
     if holding.model in NEVER_EXPORTED:
         rows = rows.exclude(NEVER_EXPORTED[holding.model])
     if holding.model in FEEDBACK_OF_APPLICATIONS:
         rows = rows.exclude(**{FEEDBACK_OF_APPLICATIONS[holding.model]: withheld})
+    if holding.model is Decision:
+        in_force = models.Q(pk__in=Decision.objects.in_force())
+        rows = rows.exclude(models.Q(application__in=withheld) & ~in_force)
+    if holding.model is AuditEvent and reader is not None:
+        rows = rows.exclude(application__in=withheld, action__in=DECISION_EVENTS)
+    return rows
+
+
+def exported_rows(holding, candidate, reader=None, withheld=()):
+    rows = copied_rows(holding, candidate, reader, withheld)
     shown_by_name = [
         field.name
         for field in holding.model._meta.concrete_fields
@@ -301,10 +323,7 @@ def exported_rows(holding, candidate, reader=None, withheld=()):
             # An import lists other people too: only the candidate's own row goes out.
             row.rows = [r for r in row.rows if r["values"].get("email", "").lower() in addresses]
         elif holding.model in DERIVED_FROM_FEEDBACK and row.application_id in withheld:
-            hidden = DERIVED_FROM_FEEDBACK[holding.model]
-            if not row.is_effective:  # read before the recommendation it compares is hidden
-                hidden += NOT_IN_FORCE[holding.model]
-            _leave_out(row, hidden)
+            _leave_out(row, DERIVED_FROM_FEEDBACK[holding.model])
         elif holding.model in STAFF_ONLY and reader is None:
             _leave_out(row, STAFF_ONLY[holding.model])
         elif isinstance(row, AuditEvent) and reader is not None:

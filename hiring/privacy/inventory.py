@@ -315,9 +315,10 @@ def candidate_data(candidate):
     return [(holding, holding.rows(candidate)) for holding in HOLDINGS]
 
 
-def held_counts(candidate):
-    """[(holding, how many rows)], counted in one query whatever the number of holdings."""
-    data = candidate_data(candidate)
+def held_counts(candidate, data):
+    """[(holding, how many rows)] of `data`, [(holding, rows)] of `candidate`'s (candidate_data,
+    or what a copy for someone holds of it), counted in one query whatever the number of
+    holdings."""
     counts = {
         f"held_{holding.key}": Subquery(
             rows.order_by().annotate(found=Func("pk", function="COUNT")).values("found"),

@@ -32,7 +32,6 @@ from ..outreach.messages import shown_to
 from ..ratelimit import limit_candidate_posts
 from . import erasure, export, holds, retention
 from .forms import AccessLogFilter, EraseForm, HoldForm
-from .inventory import held_counts
 from .tasks import build_export, send_erasure_confirmation
 
 ACCESS_LOG_PAGE_SIZE = 50
@@ -52,7 +51,7 @@ def _render_privacy(request, candidate, status=200, **forms):
     context = {
         "candidate": candidate,
         "applications": candidate.applications.select_related("opening__team"),
-        "held": held_counts(candidate),
+        "held": export.held_for(request.user, candidate),
         "hold_form": forms.get("hold_form") or HoldForm(),
         "erase_form": forms.get("erase_form") or EraseForm(candidate),
         **forms,

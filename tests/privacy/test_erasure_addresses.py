@@ -13,7 +13,6 @@ from django.urls import reverse
 from hiring.imports.imports import Table, preview
 from hiring.models import Application, AuditEvent, CandidateImport, Invitation, Proposal
 from hiring.privacy import erasure, export
-from hiring.privacy.inventory import held_counts
 from hiring.privacy.tasks import build_export
 from hiring.teams import invitations, membership
 from tests.factories import ApplicationFactory, CandidateFactory, UserFactory
@@ -37,8 +36,8 @@ def hire(team):
 
 
 def held(candidate, key):
-    """How many rows of a holding the privacy page counts."""
-    return {holding.key: count for holding, count in held_counts(candidate)}[key]
+    """How many rows of a holding the candidate's own copy holds, as the privacy page counts."""
+    return {holding.key: count for holding, count in export.held_for(None, candidate)}[key]
 
 
 def exported(candidate):

@@ -79,7 +79,10 @@ def test_the_counts_in_one_query_are_each_holdings_rows(team, django_assert_num_
     listed = [(holding.key, rows.count()) for holding, rows in candidate_data(candidate)]
 
     with django_assert_num_queries(3):  # the ledger's keys are looked up first
-        counted = [(holding.key, count) for holding, count in held_counts(candidate)]
+        counted = [
+            (holding.key, count)
+            for holding, count in held_counts(candidate, candidate_data(candidate))
+        ]
 
     assert counted == listed
     assert dict(counted)["application"] == 1

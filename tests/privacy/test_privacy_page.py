@@ -1,13 +1,26 @@
 """The candidate's privacy page, legal hold and the access log of who opened a candidate."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from hiring.debrief import decisions
 from hiring.models import AuditEvent, CandidateAccess, User
 from hiring.privacy import erasure, holds
 from hiring.privacy.views import ACCESS_LOG_PAGE_SIZE
-from tests.factories import ApplicationFactory, UserFactory, field_errors
+from scorecards import scoring
+from tests.factories import (
+    SKILLS,
+    TEAM_FIT,
+    ApplicationFactory,
+    UserFactory,
+    assigned,
+    field_errors,
+    fresh,
+    submitted,
+)
 
 # The session and user, the candidate, its applications, one count per holding, the access
 # log's row, the latest export: a constant, however much is held.
@@ -42,6 +55,39 @@ def test_recruiters_and_leadership_read_what_is_held(signed_in, candidate, appli
     assert application.opening.title in page
     assert "Interviewers&#x27; scorecards about them" in page
     assert accesses(candidate) == [(CandidateAccess.What.PRIVACY, person)]
+
+
+def counted(client, candidate, about):
+    """The page's count of the holding described as `about`."""
+    page = client.get(privacy_url(candidate)).content.decode()
+    return int(re.search(rf"<tr><td>{re.escape(about)}</td><td>(\d+)</td></tr>", page).group(1))
+
+
+REVISIONS = "Each submitted scorecard: vote, key takeaways"
+DECISIONS = "The team&#x27;s decision on each application"
+
+
+def test_the_counts_tell_nobody_what_their_copy_leaves_out(
+    signed_in, candidate, application, member, teammate, peer, recruiter
+):
+    """Counted as the reader's copy holds them: a draft begun, or a decision waiting for a
+    second member's confirmation (which says the team departed from its rule's
+    recommendation), moves no count for a recruiter, who reads neither."""
+    client = signed_in(recruiter)
+    draft = assigned(application, peer, TEAM_FIT)
+    ratings = {c.pk: {"score": 1} for c in draft.criteria.all()}
+    scoring.save_draft(draft, peer, ratings=ratings, takeaways="Unsure", vote="no")
+    assert counted(client, candidate, REVISIONS) == 0
+
+    decisions.excuse(draft, member, "Away")
+    submitted(application, member, SKILLS, "no", score=2)
+    submitted(application, teammate, TEAM_FIT, "no", score=2)
+    decision = decisions.record_decision(fresh(application), member, "hire", rationale="Seen more")
+    assert not decision.is_effective
+    assert counted(client, candidate, DECISIONS) == 0
+
+    decisions.confirm_decision(decision, teammate)
+    assert counted(client, candidate, DECISIONS) == 1
 
 
 def test_members_admins_and_strangers_get_404(signed_in, candidate, member, org_admin, outsider):
