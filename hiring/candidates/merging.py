@@ -17,7 +17,7 @@ from django.db.models import Case, Count, F, Min, Q, When
 from django.utils.translation import gettext as _
 
 from ..access import merges_candidates, runs_pipeline
-from ..models import AuditEvent, Candidate, CandidateAccess, Opening, searchable
+from ..models import Application, AuditEvent, Candidate, CandidateAccess, Opening, searchable
 from .search import fold, folded
 
 # How many records one candidate's check reads, and how many emails of a merged record it
@@ -123,13 +123,20 @@ def possible_duplicates(candidate):
 def duplicates_shown_to(user, application):
     """The candidate box's possible duplicates: for those who run the application's team's
     pipeline. Only recruiters, who see every candidate, get the other record and its merge
-    link; a member is told a duplicate exists, not whose record it is."""
+    link; a member is told a duplicate exists, not whose record it is, and only of records
+    they see (else adding an address to their own opening would tell them whether it is a
+    candidate of another team)."""
     found = possible_duplicates(application.candidate)  # first: mostly none, and no more asked
     if not found or not runs_pipeline(user, application.team):
         return []
     if merges_candidates(user):
         return found
-    return [Duplicate(None, duplicate.reason) for duplicate in found]
+    seen = set(
+        Application.objects.visible_to(user)
+        .filter(candidate__in=[duplicate.candidate for duplicate in found])
+        .values_list("candidate", flat=True)
+    )
+    return [Duplicate(None, d.reason) for d in found if d.candidate.pk in seen]
 
 
 def pairs_to_review(before=None):

@@ -152,8 +152,13 @@ def test_a_recruiter_sees_the_duplicate_and_a_link_to_merge(client, recruiter, p
     assert f'<a href="{merge}">Review and merge</a>' in page
 
 
-def test_a_member_is_told_of_a_duplicate_but_not_whose_record_it_is(client, member, pair):
-    application, other = pair
+def test_a_member_is_told_of_a_duplicate_but_not_whose_record_it_is(client, member, team):
+    application = ApplicationFactory(
+        opening__team=team, candidate__name="Sam Lee", candidate__email="sam@mail.example"
+    )
+    ApplicationFactory(
+        opening__team=team, candidate__name="Samuel Lee", candidate__email="SAM@MAIL.EXAMPLE"
+    )
     client.force_login(member)
 
     page = client.get(application.get_absolute_url()).text
@@ -162,6 +167,15 @@ def test_a_member_is_told_of_a_duplicate_but_not_whose_record_it_is(client, memb
     assert "Samuel Lee" not in page
     assert "SAM@MAIL.EXAMPLE" not in page
     assert "/merge/" not in page
+
+
+def test_a_member_is_not_told_of_a_record_only_another_team_sees(client, member, pair):
+    """Else adding an address to their own opening would tell them whether it is a candidate
+    of another team: the recruiters, who see every record, merge those."""
+    application, _other = pair
+    client.force_login(member)
+
+    assert "Possible duplicate" not in client.get(application.get_absolute_url()).text
 
 
 def test_leadership_who_runs_no_pipeline_is_not_shown_duplicates(client, leadership, pair):
