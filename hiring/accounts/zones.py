@@ -145,3 +145,44 @@ def clock(moment, since):
 def instant_text(moment):
     """A moment in stored text, in UTC, for `zoned_text` to show in each reader's zone."""
     return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+# Times people type -------------------------------------------------------------------------
+
+
+def instant(local, zone):
+    """`local`, a naive datetime as the clock on the wall reads in `zone`, as the moment it is,
+    in UTC. The one reading of a typed or working-hours time, RFC 5545's, as in the invites we
+    send: a time the clocks repeat is its first occurrence (still summer time), one they skip
+    takes the offset from before the change (02:30 on the night Berlin goes from 02:00 to 03:00
+    is 03:30 summer time)."""
+    return local.replace(tzinfo=zone, fold=0).astimezone(datetime.UTC)
+
+
+def skipped(local, zone):
+    """Why `local` (naive) is no time of its day in `zone`, the clocks going forward past it, or
+    None when it is one."""
+    read = instant(local, zone).astimezone(zone).replace(tzinfo=None)
+    if read == local:
+        return None
+    before = local.replace(tzinfo=zone, fold=0).utcoffset()
+    after = local.replace(tzinfo=zone, fold=1).utcoffset()
+    # The change comes after `local` at the later offset, at or before it at the earlier one.
+    early, late = local - after, local - before
+    while late - early > datetime.timedelta(seconds=1):
+        middle = early + (late - early) / 2
+        if middle.replace(tzinfo=datetime.UTC).astimezone(zone).utcoffset() == after:
+            late = middle
+        else:
+            early = middle
+    return _(
+        "%(time)s %(zone)s does not exist on %(day)s: the clocks go forward from %(from)s to "
+        "%(to)s, so it would be %(read)s."
+    ) % {
+        "time": f"{local:%H:%M}",
+        "zone": label(zone.key),
+        "day": written(local.date(), "j F Y"),
+        "from": f"{late + before:%H:%M}",
+        "to": f"{late + after:%H:%M}",
+        "read": f"{read:%H:%M}",
+    }

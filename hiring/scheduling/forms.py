@@ -1,6 +1,6 @@
 import re
 import zoneinfo
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django import forms
 from django.core.validators import MaxValueValidator
@@ -10,6 +10,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from scorecards.models import Category
 
+from ..accounts import zones
 from ..accounts.forms import TimeZoneField
 from ..models import User, WorkingHours
 from ..widgets import DateInput, ModelCheckboxesField
@@ -150,15 +151,15 @@ def _next_day_note(day, ranges):
 
 
 class LocalDateTimeField(forms.DateTimeField):
-    """A time as the clock on the wall shows it, which the form puts in the person's own zone:
-    read as written, never refused for the night the clocks change (the hour they repeat is
-    read as its first time, the hour they skip as if they had not yet)."""
+    """A time as the clock on the wall shows it (naive), which the form reads in the person's
+    own zone with zones.instant."""
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
     def to_python(self, value):
         with timezone.override(UTC):  # no hour repeats or is skipped in UTC
-            return super().to_python(value)
+            moment = super().to_python(value)
+        return moment and moment.replace(tzinfo=None)
 
 
 class BusyBlockForm(forms.Form):
@@ -181,11 +182,32 @@ class BusyBlockForm(forms.Form):
         for name in ("start", "end"):
             if data.get(name) and abs(data[name].date() - today) > self.FURTHEST:
                 self.add_error(name, gettext("Enter a time within ten years of today."))
-            elif data.get(name):
-                data[name] = data[name].replace(tzinfo=self.zone)
-        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            self.add_error("end", gettext("The end must be after the start."))
+        if data.get("start") and data.get("end"):
+            span = _local_span(self, data["start"], data["end"])
+            if span:
+                data["start"], data["end"] = span
         return data
+
+
+def _local_span(form, start, end, shortest=None):
+    """(start, end), naive times typed in `form`'s fields of those names in form.zone, as the
+    moments they are (zones.instant); None, with why beside its field, when the end does not
+    come after the start, or not `shortest` (length, message) after it. Measured on the moments,
+    not the wall clock: the night the clocks go forward, 02:30-03:15 runs backwards."""
+    first, last = zones.instant(start, form.zone), zones.instant(end, form.zone)
+    if last <= first:
+        message = gettext("The end must be after the start.")
+    elif shortest and last - first < shortest[0]:
+        message = shortest[1]
+    else:
+        return first, last
+    # A start the clocks skip is read later than typed (zones.instant), its end not: that is why.
+    gap = zones.skipped(start, form.zone)
+    if gap and not zones.skipped(end, form.zone):
+        form.add_error("start", gap)
+    else:
+        form.add_error("end", message)
+    return None
 
 
 class IcsUploadForm(forms.Form):
@@ -377,10 +399,6 @@ class CandidateWindowForm(forms.Form):
     def clean(self):
         data = super().clean()
         day, start, end = data.get("date"), data.get("start"), data.get("end")
-        if start and end and end <= start:
-            self.add_error("end", gettext("The end must be after the start."))
-        elif start and end and _length(start, end) < self.SHORTEST:
-            self.add_error("end", gettext("Give us at least 30 minutes."))
         if day and day < self.today:
             self.add_error("date", gettext("Choose a day from today on."))
         elif day and day > self.last_day:
@@ -388,19 +406,15 @@ class CandidateWindowForm(forms.Form):
                 "date",
                 gettext("Choose a day within the next %(days)s days.") % {"days": self.DAYS_AHEAD},
             )
-        elif day and start and self.at(start) <= timezone.now():
-            self.add_error("start", gettext("That time has passed: choose a later one."))
+        elif day and start and end:
+            too_short = (self.SHORTEST, gettext("Give us at least 30 minutes."))
+            data["window"] = _local_span(
+                self, datetime.combine(day, start), datetime.combine(day, end), too_short
+            )
+            if data["window"] and data["window"][0] <= timezone.now():
+                self.add_error("start", gettext("That time has passed: choose a later one."))
         return data
 
-    def at(self, clock):
-        """The chosen day at `clock`, in the candidate's time zone."""
-        return datetime.combine(self.cleaned_data["date"], clock, tzinfo=self.zone)
-
     def window(self):
-        """(start, end) of a valid form, as aware datetimes."""
-        return self.at(self.cleaned_data["start"]), self.at(self.cleaned_data["end"])
-
-
-def _length(start, end):
-    """How long from one time of a day to a later one."""
-    return datetime.combine(date.min, end) - datetime.combine(date.min, start)
+        """(start, end) of a valid form, as aware datetimes in UTC."""
+        return self.cleaned_data["window"]

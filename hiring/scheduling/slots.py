@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext, ngettext
 
+from ..accounts import zones
+
 Span = tuple[datetime, datetime]
 Week = tuple[int, int]
 
@@ -255,11 +257,9 @@ def _aligned(spans: list[Span], step: timedelta) -> Iterator[datetime]:
 
 
 def _at(day: date, clock: time, zone: ZoneInfo) -> datetime:
-    # fold=0 reads wall-clock times as RFC 5545 does, like the invites we send: an ambiguous
-    # time is its first occurrence, and a nonexistent one takes the offset before the gap
-    # (02:30 on a spring-forward night is 03:30).
-    local = datetime.combine(day, clock.replace(tzinfo=None, fold=0), tzinfo=zone)
-    return local.astimezone(UTC)
+    # As typed times are read: a range inside the hour the clocks skip (02:30-03:00) runs
+    # backwards and is dropped (_normalize), as that wall-clock time never comes.
+    return zones.instant(datetime.combine(day, clock.replace(tzinfo=None)), zone)
 
 
 def _working_time(person: Interviewer, zone: ZoneInfo, start: datetime, end: datetime):

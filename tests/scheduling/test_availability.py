@@ -220,6 +220,27 @@ def test_a_busy_block_on_the_night_the_clocks_change_is_taken(member, client_of)
     ]
 
 
+def test_a_busy_block_from_the_hour_the_clocks_skip_is_ordered_in_time(
+    member, client_of, monkeypatch
+):
+    """02:30 on 28 March 2027 never comes in Berlin and is read as 03:30: 02:30-03:15 ends
+    before it starts, which the form compared on the wall clock and the database refused."""
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2027, 3, 7, 12, tzinfo=UTC))
+    member.time_zone = "Europe/Berlin"
+    member.save()
+
+    response = client_of(member).post(
+        reverse("busy_block_add"), {"start": "2027-03-28T02:30", "end": "2027-03-28T03:15"}
+    )
+
+    assert response.status_code == 400
+    assert field_errors(response.text, "start") == (
+        "<li>02:30 Berlin time does not exist on 28 March 2027: the clocks go forward from "
+        "02:00 to 03:00, so it would be 03:30.</li>"
+    )
+    assert not BusyBlock.objects.exists()
+
+
 def test_a_busy_block_ending_before_it_starts_is_refused(member, client_of):
     response = client_of(member).post(
         reverse("busy_block_add"), {"start": "2030-01-14T10:00", "end": "2030-01-14T09:00"}

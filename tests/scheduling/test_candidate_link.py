@@ -402,6 +402,46 @@ def test_a_window_outside_the_next_60_days_is_refused(client, link, days, start,
     assert not CandidateWindow.objects.exists()
 
 
+@pytest.fixture
+def berlin_in_march_2027(monkeypatch, offer):
+    """Today is 7 March 2027, the link sent today: Berlin's clocks go from 02:00 to 03:00 on
+    28 March, within the days a candidate may propose."""
+    now = datetime(2027, 3, 7, 12, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    SlotOffer.objects.filter(pk=offer.pk).update(created_at=now)  # its default took the real now
+
+
+def test_a_window_from_the_hour_the_clocks_skip_is_ordered_in_time(
+    client, link, berlin_in_march_2027
+):
+    """02:30 is read as 03:30, after 03:15: the window ran backwards and the database refused
+    it (a 500 on the candidate's page)."""
+    response = propose(client, link, "2027-03-28", "02:30", "03:15", tz="Europe/Berlin")
+
+    assert response.status_code == 400
+    assert "02:30 Berlin time does not exist on 28 March 2027: the clocks go forward from " in (
+        field_errors(response.text, "start")
+    )
+    assert not CandidateWindow.objects.exists()
+
+
+def test_a_window_across_the_hour_the_clocks_skip_is_measured_in_real_time(
+    client, link, berlin_in_march_2027
+):
+    """01:45-03:10 reads as 85 minutes on the clock but lasts 25 that night."""
+    short = propose(client, link, "2027-03-28", "01:45", "03:10", tz="Europe/Berlin")
+    enough = propose(client, link, "2027-03-28", "01:30", "03:00", tz="Europe/Berlin")
+
+    assert short.status_code == 400
+    assert "Give us at least 30 minutes." in field_errors(short.text, "end")
+    assert enough.status_code == 200
+    [window] = CandidateWindow.objects.all()
+    assert (window.start, window.end) == (
+        datetime(2027, 3, 28, 0, 30, tzinfo=UTC),
+        datetime(2027, 3, 28, 1, tzinfo=UTC),
+    )
+
+
 def test_a_link_takes_ten_windows(client, link, offer, panel, recruiter):
     for days in range(1, 11):
         assert propose(client, link, in_days(days)).status_code == 200
