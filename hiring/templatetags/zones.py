@@ -25,8 +25,9 @@ def zoned(moment, date_format="j M Y, H:i", autoescape=True):
     text = zones.shown(moment, date_format)
     if not autoescape:  # a plain-text email
         return text
-    # On a page, the moment itself goes along for machines: the same instant in UTC.
-    instant = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # On a page, the moment itself goes along for machines: the same instant in UTC (its year
+    # in four digits, which strftime() does not write below 1000).
+    instant = moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
     return format_html('<time datetime="{}">{}</time>', instant, text)
 
 
@@ -49,8 +50,10 @@ def zone_label():
     return zones.label(timezone.get_current_timezone_name())
 
 
-# How stored text (an audit event's details) names a moment: zones.instant_text().
-INSTANT = re.compile(r"\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})Z\b")
+# How stored text (an audit event's details) names a moment: zones.instant_text(). The details
+# also hold what people typed (a display name, a template's name, an excuse, a file's name),
+# which may have that shape without being a moment the reader's zone can show.
+INSTANT = re.compile(r"\b([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2})Z\b")
 
 
 @register.filter(needs_autoescape=True)
@@ -59,9 +62,18 @@ def zoned_text(text, autoescape=True):
     pieces = INSTANT.split(str(text))
     escape = conditional_escape if autoescape else str
     shown = [
-        zoned(datetime.fromisoformat(piece).replace(tzinfo=UTC), "D j M, H:i", autoescape)
-        if index % 2
-        else escape(piece)
+        _named_moment(piece, autoescape) if index % 2 else escape(piece)
         for index, piece in enumerate(pieces)
     ]
     return mark_safe("".join(shown)) if autoescape else "".join(shown)
+
+
+def _named_moment(text, autoescape):
+    """`text` (2025-03-04T09:00, a match of INSTANT) as `zoned` shows it; as written when it is
+    no date ("2025-02-30") or falls outside the calendar in the reader's zone (9999-12-31T23:59
+    is next year in Tokyo)."""
+    try:
+        return zoned(datetime.fromisoformat(text).replace(tzinfo=UTC), "D j M, H:i", autoescape)
+    except (ValueError, OverflowError):
+        typed = f"{text}Z"
+        return conditional_escape(typed) if autoescape else typed

@@ -211,3 +211,48 @@ def test_a_zone_chosen_before_the_menu_left_it_out_shows_until_changed(client, m
     assert '<option value="Etc/GMT+3" selected>Etc/GMT+3</option>' in page
     assert response.status_code == 400
     assert "Choose the place whose time you keep from the list." in response.text
+
+
+# What people typed shaped like a moment: no date, or one the reader's calendar cannot reach.
+NO_MOMENTS = [
+    ("2025-02-30T10:00Z", "UTC"),
+    ("9999-12-31T23:59Z", "Asia/Tokyo"),
+    ("0001-01-01T00:00Z", "America/New_York"),
+]
+
+
+@pytest.mark.parametrize(("typed", "zone"), NO_MOMENTS)
+def test_typed_text_shaped_like_a_moment_is_shown_as_typed_beside_real_ones(
+    client, member, application, typed, zone
+):
+    """A timeline's details hold what people typed (an excuse, a file's name) beside the
+    moments Teamfit wrote there."""
+    in_zone(member, zone)
+    AuditEvent.objects.create(
+        action=AuditEvent.Action.STAGE_CHANGED,
+        team=application.opening.team,
+        application=application,
+        at=AT,
+        details=f"Ana {typed} at {zones.instant_text(AT)}",
+    )
+    client.force_login(member)
+
+    response = client.get(application.get_absolute_url())
+
+    assert response.status_code == 200
+    assert f'Ana {typed} at <time datetime="2030-03-04T09:00:00Z">' in response.text
+
+
+@pytest.mark.parametrize(("typed", "zone"), NO_MOMENTS)
+def test_a_display_name_shaped_like_a_moment_leaves_the_team_page_readable(
+    client, member, typed, zone
+):
+    client.force_login(member)
+    profile = {"display_name": f"Ana {typed}", "time_zone": zone, "language": ""}
+    assert client.post(reverse("profile"), profile).status_code == 302
+
+    created = client.post(reverse("team_create"), {"name": "Data", "description": ""})
+    page = client.get(created["Location"])
+
+    assert page.status_code == 200
+    assert f"Ana {typed}" in page.text
