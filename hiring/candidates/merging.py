@@ -101,14 +101,16 @@ def possible_duplicates(candidate):
     with one of its emails come first, then those with its name and a phone or links."""
     addresses = [fold(email) for email in sorted(emails(candidate))[:MAX_EMAILS]]
     same_email = Q(email_key__in=addresses)
+    # A name of accents alone ("\u0301") is no name to match: searchable() leaves nothing of it.
+    name = searchable(candidate.name)
     same_name = Q(pk__in=[])
-    if candidate.phone:
+    if name and candidate.phone:
         same_name |= ~Q(phone="")
-    if candidate.links:
+    if name and candidate.links:
         same_name |= ~Q(links="")
     others = (
         Candidate.objects.alias(**_keys())
-        .filter(same_email | Q(same_name, name_key=searchable(candidate.name)))
+        .filter(same_email | Q(same_name, name_key=name))
         .exclude(pk=candidate.pk)
         .order_by(Case(When(same_email, then=0), default=1), "-pk")[:MAX_SCANNED]
     )
@@ -147,9 +149,11 @@ def pairs_to_review(before=None):
     The database finds the emails and names that more than one record has, once each, then
     walks the records newest first, but the first of each; duplicate_reason() keeps the pairs
     (a page may show fewer: the same name with different phones is no pair)."""
+    # A name of accents alone ("\u0301") leaves searchable() nothing: no name to pair records by.
+    named = Candidate.objects.filter(HAS_PHONE_OR_LINKS).exclude(search_name="")
     suspects = Candidate.objects.alias(**_keys()).filter(
         _not_first(Candidate.objects.all(), "email")
-        | Q(HAS_PHONE_OR_LINKS, _not_first(Candidate.objects.filter(HAS_PHONE_OR_LINKS), "name"))
+        | Q(HAS_PHONE_OR_LINKS, _not_first(named, "name"))
     )
     if before is not None:
         suspects = suspects.filter(pk__lt=before)
@@ -184,7 +188,7 @@ def _not_first(records, field):
 def _older_partners(page):
     if not page:
         return []
-    names = {searchable(candidate.name) for candidate in page}
+    names = {searchable(candidate.name) for candidate in page} - {""}
     addresses = {fold(email) for candidate in page for email in sorted(emails(candidate))}
     return list(
         Candidate.objects.alias(**_keys())

@@ -74,7 +74,7 @@ def find(user, text):
     each with `shown_applications`: those of their applications `user` may see. At most four
     queries."""
     text = " ".join(text.split())[:MAX_QUERY_LENGTH]
-    if not text:
+    if not searchable(text):  # nothing typed, or accents alone ("\u0301"): nothing to look for
         return []
     visible = Application.objects.visible_to(user)
     newest = MAX_RESULTS if user.sees_all_teams else None

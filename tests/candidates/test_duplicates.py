@@ -259,6 +259,21 @@ def test_the_review_page_pages_by_record_newest_first(recruiter, monkeypatch, db
     assert last is None
 
 
+def test_names_of_accents_alone_are_no_name_to_pair_records_by(recruiter, monkeypatch, db):
+    """searchable() leaves nothing of a name typed as accents alone: such records are no pair,
+    and fill no page of the review ahead of a real one."""
+    monkeypatch.setattr(merging, "PAGE_SIZE", 2)
+    CandidateFactory(email="p@mail.example")
+    newer = CandidateFactory(email="P@mail.example")
+    for number in range(3):
+        CandidateFactory(name="\u0301", email=f"m{number}@mail.example", phone="0100")
+
+    rows, before = merging.pairs_to_review()
+
+    assert rows == [newer]
+    assert before is None
+
+
 @pytest.mark.parametrize("before", ["abc", "-1", "9" * 40, "١٢", ""])
 def test_a_bad_cursor_shows_the_first_page(client, recruiter, pair, before):
     client.force_login(recruiter)

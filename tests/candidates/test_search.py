@@ -168,6 +168,16 @@ def test_nothing_typed_finds_nothing(client, recruiter, sam):
     assert "No candidate matches" not in client.get(reverse("search")).text
 
 
+@pytest.mark.parametrize("query", ["\u0301", "\u0301 \u0308"])
+def test_accents_alone_are_nothing_to_search(client, recruiter, sam, query):
+    """The text typed is compared without its accents (searchable()): accents alone leave
+    nothing to look for, in the page and in the header's box alike."""
+    client.force_login(recruiter)
+
+    assert found(client, query) == set()
+    assert found(client, query, **HTMX) == set()
+
+
 def test_no_match_says_so(client, recruiter, sam):
     client.force_login(recruiter)
 
