@@ -54,6 +54,12 @@ def single_line(text):
     return re.sub(rf"(?:\s|{NOT_ON_ONE_LINE})+", " ", str(text)).strip()
 
 
+def whole_number(text):
+    """`text` as a number when it is digits 0-9 alone, else None: str.isdigit() also takes
+    "²", which int() refuses, and other scripts' digits ("١٢"), which no page writes."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
         raise ValidationError(

@@ -39,9 +39,12 @@ class ModelCheckboxesField(forms.ModelMultipleChoiceField):
 
 
 def _overflows(value):
-    """Whether `value` reads as an integer (as the database would read it) too large for an id."""
-    digits = str(value).strip().lstrip("+-")
-    return digits.isdigit() and (len(digits) > len(str(MAX_ID)) or int(digits) > MAX_ID)
+    """Whether `value` reads as an integer (as the database would read it: int(), which takes
+    "1_000" and "١٢" but refuses "²") too large for an id."""
+    try:
+        return abs(int(str(value))) > MAX_ID
+    except ValueError:  # no integer: the field itself refuses it
+        return False
 
 
 def changes_in(form):

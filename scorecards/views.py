@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from hiring import freshness
 from hiring.access import get_team_for_member
+from hiring.models import whole_number
 
 from . import editing, scoring
 from .access import criteria_for_author, get_feedback_for_author, get_scorecard_for_member
@@ -241,7 +242,7 @@ def feedback_submit(request, feedback_id):
                 request.user,
                 feedback_id,
                 criteria,
-                revision_number=int(revision) if revision.isdigit() else None,
+                revision_number=whole_number(revision),
                 amend_reason=form.cleaned_data["amend_reason"],
                 **form.draft_changes(),
             )

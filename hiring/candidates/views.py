@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 
 from ..access import get_candidate_for_merge, merges_candidates, reviews_duplicates
+from ..models import whole_number
 from . import merging, search
 from .forms import MergeForm, SearchForm
 
@@ -46,7 +47,7 @@ def duplicates(request):
 def _before(request):
     """The keyset cursor of the page asked for; anything else is the first page."""
     value = request.GET.get("before", "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+    return whole_number(value) if len(value) <= 18 else None
 
 
 @never_cache

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from scorecards.models import Feedback
 
-from ..models import Application, Opening, StageCount
+from ..models import Application, Opening, StageCount, whole_number
 
 PAGE_SIZE = 20
 # The stages a card moves forward through by hand; a move offers the next one first.
@@ -50,11 +50,10 @@ class Filters:
     def from_query(cls, query):
         def number(name):
             value = query.get(name, "")
-            if not (value.isascii() and value.isdigit()):  # int() refuses "²", a digit too
-                return None
-            if int(value) > LARGEST_ID:
+            number = whole_number(value)
+            if number is not None and number > LARGEST_ID:
                 raise BadRequest(f"No {name} has the number {value}.")
-            return int(value)
+            return number
 
         stage = query.get("stage") if query.get("stage") in Application.Stage.values else None
         return cls(

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urljoin, urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from ..models import BusyBlock, User, WorkingHours, single_line
+from ..models import BusyBlock, User, WorkingHours, single_line, whole_number
 from .ics import MAX_ICS_BYTES, CalendarError, busy_events
 
 logger = logging.getLogger(__name__)
@@ -273,9 +274,14 @@ _HEADERS = {
 
 
 def _body(response: http.client.HTTPResponse, deadline: float) -> bytes:
-    length = response.getheader("Content-Length", "")
-    if length.isdigit() and int(length) > MAX_ICS_BYTES:
-        raise _too_large()
+    length = response.getheader("Content-Length")
+    if length is not None:
+        # A length that is no number ("²", "1, 2") leaves where the body ends unknown (RFC 9112).
+        size = whole_number(length.strip())
+        if size is None:
+            raise _not_http()
+        if size > MAX_ICS_BYTES:
+            raise _too_large()
     body = bytearray()
     # read1() waits on the socket once at most, and _hang_up() ends that wait at the deadline.
     while chunk := response.read1(_CHUNK):
@@ -298,6 +304,10 @@ def _unreadable(error: Exception, deadline: float) -> CalendarError:
             gettext("The calendar feed could not be read (%(reason)s).") % {"reason": reason}
         )
     # Not the message of an HTTPException: it may quote what the server sent.
+    return _not_http()
+
+
+def _not_http() -> CalendarError:
     return CalendarError(gettext("The calendar feed did not answer as a web server does."))
 
 
@@ -370,12 +380,18 @@ def refresh_feeds(*, allow=is_public_address):
     Each takes at most FEED_TIMEOUT to fetch, then a parse bounded by the limits in ics.py
     (about a second at worst), so one slow or hostile feed holds up the others by that much.
     One that fails or is refused keeps its previous blocks and is logged, with our message
-    only.
+    only; one that fails in a way we did not foresee (a bug of ours) with its traceback, and
+    never stops the run for the feeds after it.
     """
     refreshed = 0
     for user in User.objects.exclude(calendar_feed_url="").order_by("pk"):
-        if refresh_feed(user, allow=allow):
-            refreshed += 1
+        try:
+            if refresh_feed(user, allow=allow):
+                refreshed += 1
+        except SoftTimeLimitExceeded:
+            raise  # the run's time is up: the next one refreshes what this one did not reach
+        except Exception:
+            logger.exception("Calendar feed of user %s not refreshed", user.pk)
     return refreshed
 
 

@@ -28,6 +28,7 @@ from ..models import (
     PoolMember,
     SessionInterviewer,
     User,
+    whole_number,
 )
 from ..portal import status as portal_status
 from ..ratelimit import limit_candidate_posts
@@ -208,9 +209,9 @@ def _sessions_posted(request, team):
     if change == "add" and len(rows) < MAX_SESSIONS:
         rows.append({})
     elif change.startswith("remove-") and len(rows) > 1:
-        index = change.removeprefix("remove-")
-        if index.isascii() and index.isdigit() and int(index) < len(rows):
-            del rows[int(index)]
+        index = whole_number(change.removeprefix("remove-"))
+        if index is not None and index < len(rows):
+            del rows[index]
     return formset, rows
 
 

@@ -290,6 +290,15 @@ def test_a_feed_ending_before_its_content_length_is_refused(server):
         fetch_feed(server.url("/calendar.ics"), allow=loopback)
 
 
+@pytest.mark.parametrize("length", ["²", "1, 2", "-1"])
+def test_a_content_length_that_is_no_number_is_refused(server, length):
+    """Where the body ends is unknown: "²" passed str.isdigit() and int() refused it."""
+    server.route("/calendar.ics", body=CALENDAR, headers={"Content-Length": length})
+
+    with pytest.raises(CalendarError, match="did not answer as a web server does"):
+        fetch_feed(server.url("/calendar.ics"), allow=loopback)
+
+
 def test_a_slow_feed_is_cut_off_at_the_time_limit(server):
     # The server keeps the connection open and sends nothing for a minute.
     server.route("/calendar.ics", body=CALENDAR, wait=60)
@@ -381,6 +390,48 @@ def test_a_slow_feed_is_given_up_and_the_next_one_refreshed(server, monkeypatch)
     assert [path for path, _ in server.requests] == ["/slow.ics", "/calendar.ics"]
     # A sanity bound, far above the half second and below the default ten.
     assert time.monotonic() - started < 8
+
+
+@pytest.mark.django_db
+def test_a_feed_with_a_content_length_of_superscript_two_is_refused_and_the_next_refreshed(
+    server, caplog
+):
+    server.route("/hostile.ics", body=CALENDAR, headers={"Content-Length": "²"})
+    server.route("/calendar.ics", body=CALENDAR)
+    hostile = UserFactory(calendar_feed_url=server.url("/hostile.ics"))
+    UserFactory(calendar_feed_url=server.url("/calendar.ics"))
+
+    with caplog.at_level(logging.WARNING, logger="hiring.scheduling.availability"):
+        assert refresh_feeds(allow=loopback) == 1
+
+    assert [path for path, _ in server.requests] == ["/hostile.ics", "/calendar.ics"]
+    message = "did not answer as a web server does"
+    assert f"user {hostile.pk} not refreshed: The calendar feed {message}." in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_feed_failing_as_nobody_foresaw_is_logged_and_the_next_refreshed(
+    server, monkeypatch, caplog
+):
+    """Whatever one feed raises, the hourly run goes on to the others."""
+    server.route("/calendar.ics", body=CALENDAR)
+    looked_up = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host == "broken.example":
+            raise RuntimeError("the resolver broke")
+        return looked_up(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    broken = UserFactory(calendar_feed_url="https://broken.example/calendar.ics")
+    UserFactory(calendar_feed_url=server.url("/calendar.ics"))
+
+    with caplog.at_level(logging.WARNING, logger="hiring.scheduling.availability"):
+        assert refresh_feeds(allow=loopback) == 1
+
+    assert [path for path, _ in server.requests] == ["/calendar.ics"]
+    assert f"user {broken.pk} not refreshed" in caplog.text
+    assert "RuntimeError: the resolver broke" in caplog.text
 
 
 def feed_saved(client, member, url):

@@ -180,7 +180,8 @@ def test_a_seventh_session_is_refused(application, member, recruiter, signed_in)
     assert not Panel.objects.exists()
 
 
-@pytest.mark.parametrize("forged", ["1" * 40, "-" + "1" * 40, str(2**63)])
+# "²" passed str.isdigit() and int() refused it; int() reads "1_1" as 11, as the database would.
+@pytest.mark.parametrize("forged", ["1" * 40, "-" + "1" * 40, str(2**63), "²", "1_" + "1" * 39])
 def test_an_interviewer_id_past_the_largest_id_is_refused(
     application, member, recruiter, signed_in, forged
 ):

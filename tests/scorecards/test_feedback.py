@@ -8,7 +8,7 @@ from scorecards import scoring
 from scorecards.access import reads_panel_feedback
 from scorecards.editing import add_criterion
 from scorecards.models import Category, Feedback, FeedbackRevision, Rating
-from tests.factories import ApplicationFactory, UserFactory
+from tests.factories import ApplicationFactory, UserFactory, field_error
 
 SKILLS, TEAM_FIT = Category.SKILLS, Category.TEAM_FIT
 
@@ -511,17 +511,21 @@ def test_assign_refuses_someone_whose_account_was_deactivated(client, applicatio
     assert not Feedback.objects.exists()
 
 
-def test_a_criterion_id_past_the_largest_is_refused_beside_the_field(client, application, member):
-    """The database overflows on it: a 500 before."""
+@pytest.mark.parametrize("criterion", ["99999999999999999999999", "²", "9_" + "9" * 22])
+def test_a_criterion_id_past_the_largest_or_no_number_is_refused_beside_the_field(
+    client, application, member, criterion
+):
+    """The database overflowed on a number past the largest id, and int() refused "²", which
+    str.isdigit() took: 500s before."""
     client.force_login(member)
 
     response = client.post(
         f"/applications/{application.pk}/interviewers/",
-        {"interviewer": member.pk, "focus": SKILLS, "criteria": "99999999999999999999999"},
+        {"interviewer": member.pk, "focus": SKILLS, "criteria": criterion},
     )
 
     assert response.status_code == 400
-    assert "is not a valid value" in response.text
+    assert field_error("criteria", f"“{criterion}” is not a valid value.") in response.text
     assert not Feedback.objects.exists()
 
 

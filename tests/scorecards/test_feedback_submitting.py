@@ -129,6 +129,20 @@ def test_a_stale_tab_cannot_submit_over_an_amendment_in_progress(client, member,
     assert feedback_state() == before
 
 
+def test_a_revision_number_int_cannot_read_is_refused_and_nothing_written(client, member, mine):
+    """str.isdigit() takes "²", which int() refused: a 500 before."""
+    client.force_login(member)
+    before = feedback_state()
+
+    response = client.post(
+        reverse("feedback_submit", args=[mine.pk]), complete_post(mine, revision="²")
+    )
+
+    assert response.status_code == 400
+    assert "changed in another tab" in response.text
+    assert feedback_state() == before
+
+
 def test_submit_after_the_application_is_decided_is_refused(client, member, mine, application):
     application.move_to(Application.Stage.DECIDED, by=member)
     client.force_login(member)
