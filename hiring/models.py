@@ -54,6 +54,19 @@ def single_line(text):
     return re.sub(rf"(?:\s|{NOT_ON_ONE_LINE})+", " ", str(text)).strip()
 
 
+def canonical_email(address):
+    """`address` as we keep it: its domain as IDNA reads it, in lower case, so that one mailbox
+    typed two ways is one address ("dana@ＭU\u0308LLER.example", full-width, decomposed, upper
+    case, is dana@müller.example); the part before the @ as typed, its letters composed (NFC).
+    A domain IDNA refuses stays as typed, for the email validator to judge."""
+    local, at, domain = address.strip().rpartition("@")
+    if not at:
+        return address.strip()
+    with contextlib.suppress(UnicodeError):
+        domain = domain.encode("idna").decode("idna")
+    return f"{unicodedata.normalize('NFC', local)}@{domain.lower()}"
+
+
 def whole_number(text):
     """`text` as a number when it is digits 0-9 alone, else None: str.isdigit() also takes
     "²", which int() refuses, and other scripts' digits ("١٢"), which no page writes."""

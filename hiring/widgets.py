@@ -4,7 +4,7 @@ import json
 
 from django import forms
 
-from .models import stored_words
+from .models import canonical_email, stored_words
 
 
 class DateInput(forms.DateInput):
@@ -19,6 +19,13 @@ class DateInput(forms.DateInput):
 
 # The largest id a BigAutoField holds, on PostgreSQL and SQLite alike.
 MAX_ID = 2**63 - 1
+
+
+class EmailAddressField(forms.EmailField):
+    """An email address, kept in its canonical form (models.canonical_email)."""
+
+    def to_python(self, value):
+        return canonical_email(super().to_python(value))
 
 
 class ModelCheckboxesField(forms.ModelMultipleChoiceField):

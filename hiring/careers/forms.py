@@ -9,6 +9,7 @@ from django.utils.translation import gettext, gettext_lazy
 from ..accounts import zones
 from ..models import validate_single_line
 from ..pipeline.forms import LONGEST_LINKS, checked_links, checked_resume
+from ..widgets import EmailAddressField
 
 # The careers page takes documents only: no plain text, no old Word files with their macros.
 RESUME_KINDS = ("pdf", "docx", "odt")
@@ -26,7 +27,7 @@ class CandidateDetailsForm(forms.Form):
         validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=gettext_lazy("Email address"),
         max_length=254,
         help_text=gettext_lazy("We write to you here about your application."),

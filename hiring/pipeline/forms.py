@@ -12,6 +12,7 @@ from scorecards.forms import LONGEST_NOTES
 from scorecards.models import Scorecard
 
 from ..models import Application, Candidate, Opening, validate_single_line
+from ..widgets import EmailAddressField
 
 # A candidate's links, one a line: room for a dozen long ones, not for a page of them.
 LONGEST_LINKS = 2000
@@ -161,6 +162,7 @@ class CandidateForm(forms.ModelForm):
     class Meta:
         model = Candidate
         fields = ["name", "email", "phone", "links", "resume"]
+        field_classes = {"email": EmailAddressField}
 
     def clean_name(self):
         validate_single_line(self.cleaned_data["name"])

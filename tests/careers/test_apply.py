@@ -62,6 +62,27 @@ def test_applying_twice_to_one_opening_changes_nothing_and_answers_alike(
     assert len(stored_files(media)) == 1
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "dana@ＭÜLLER.example",
+        "dana@mu\u0308ller.example",
+        "dana@MÜLLER.EXAMPLE",
+        "dana@xn--mller-kva.example",
+    ],
+    ids=["full-width", "decomposed", "upper case", "punycode"],
+)
+def test_one_mailbox_typed_another_way_is_the_same_candidate(send, opening, media, typed):
+    """IDNA reads each of these domains as müller.example: kept so, it is one candidate with one
+    application (and one day's count of applications from that address)."""
+    send(opening, email="dana@müller.example")
+
+    assert send(opening, email=typed, note="Again").status_code == 302
+
+    assert Candidate.objects.get().email == "dana@müller.example"
+    assert Application.objects.count() == 1
+
+
 def test_a_closed_opening_refuses_clearly(opening):
     Opening.objects.filter(pk=opening.pk).update(status=Opening.Status.CLOSED)
 
