@@ -62,6 +62,10 @@ COLUMNS = {
     "social media": "links",
 }
 DELIMITERS = (",", ";", "\t")
+# Far wider than any ATS's or spreadsheet's export of candidates: each row is read column by
+# column within the request, so the width bounds its work (a header of a million empty cells
+# fits in the file size).
+MAX_COLUMNS = 500
 # Rows checked (and progress written) at a time, and the size of the IN lists they query.
 CHUNK_ROWS = 200
 
@@ -97,11 +101,20 @@ def read_csv(data):
     headers = None
     rows = []
     for line, cells in _records(text, delimiter):
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():
             continue  # a blank row, before the header too; it still counts as a row
         if headers is None:
+            if len(cells) > MAX_COLUMNS:
+                raise ValidationError(
+                    _(
+                        "This file has more than %(columns)s columns. Delete the empty and "
+                        "unused ones (keep the name, email, phone and links) and upload it again."
+                    )
+                    % {"columns": MAX_COLUMNS}
+                )
             headers = cells
             columns = _columns(headers)
+            read = [(index, column) for index, column in enumerate(columns) if column]
             continue
         if len(cells) > len(headers):
             raise ValidationError(
@@ -116,8 +129,7 @@ def read_csv(data):
                 _("This file has more than %(rows)s candidates: split it and import each part.")
                 % {"rows": settings.CANDIDATE_IMPORT_MAX_ROWS}
             )
-        cells += [""] * (len(headers) - len(cells))
-        rows.append({"line": line, "values": _values(columns, cells)})
+        rows.append({"line": line, "values": _values(read, cells)})
     if headers is None:
         _columns([])  # says which column is missing
     if not rows:
@@ -176,15 +188,19 @@ def _plain(header):
     return " ".join(re.sub(r"[^a-z0-9]+", " ", str(header).lower()).split())
 
 
-def _values(columns, cells):
+def _values(read, cells):
+    """A row's candidate, from the cells of the columns `read` ([(index, kind)], in order): a
+    short row's missing cells are blank, and the columns left out are never looked at."""
     found = dict.fromkeys(["name", "first_name", "last_name", "email", "phone"], "")
     links = []
-    for column, cell in zip(columns, cells, strict=True):
-        cell = cell.strip()
+    for index, column in read:
+        if index >= len(cells):
+            break
         if column == "links":
-            links += [link for link in re.split(r"[\s,]+", cell) if link]
-        elif column and not found[column]:
-            found[column] = cell
+            links.append(cells[index])
+        elif not found[column]:
+            found[column] = cells[index].strip()
+    links = [link for link in re.split(r"[\s,]+", " ".join(links)) if link]
     name = found["name"] or " ".join(filter(None, [found["first_name"], found["last_name"]]))
     return {
         "name": name,

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from hiring.imports.imports import read_csv
+from hiring.imports.imports import MAX_COLUMNS, read_csv
 
 from .conftest import LEVER
 
@@ -135,6 +135,15 @@ def test_too_many_rows_are_refused(settings):
     with pytest.raises(ValidationError, match="more than 2 candidates"):
         read_csv(f"Name,Email\n{rows}".encode())
     assert len(read_csv(f"Name,Email\n{rows[: rows.index('P2')]}".encode()).rows) == 2
+
+
+def test_a_header_wider_than_any_export_is_refused():
+    """Each row is read column by column, and a header of a million empty cells fits in the
+    file size: the width is bounded, at the header, far above any real export's."""
+    header = "Name,Email" + "," * (MAX_COLUMNS - 2)
+    assert len(read_csv(f"{header}\nJo,jo@example.com\n".encode()).rows) == 1
+    with pytest.raises(ValidationError, match=f"more than {MAX_COLUMNS} columns"):
+        read_csv(f"{header},\nJo,jo@example.com\n".encode())
 
 
 def test_a_cell_past_the_csv_field_limit_is_refused():
