@@ -1559,6 +1559,12 @@ class CandidateImport(models.Model):
     def __str__(self):
         return self.file_name
 
+    @staticmethod
+    def lists(row, addresses):
+        """Whether a checked row is at one of `addresses` (lower case), whatever its case in
+        the file: the export and erasure of a candidate take the rows this says are theirs."""
+        return str(row["values"].get("email", "")).strip().lower() in addresses
+
 
 class WorkingHours(models.Model):
     """A range of a weekday, in the person's own time zone, when they can interview."""

@@ -359,11 +359,7 @@ def _drop_import_rows(imports, candidate):
     """A checked import waiting to run loses the candidate's rows, and counts the others."""
     addresses = {address.lower() for address in _addresses(candidate)}
     for candidate_import in imports.select_for_update():
-        rows = [
-            row
-            for row in candidate_import.rows
-            if str(row["values"].get("email", "")).strip().lower() not in addresses
-        ]
+        rows = [row for row in candidate_import.rows if not CandidateImport.lists(row, addresses)]
         CandidateImport.objects.filter(pk=candidate_import.pk).update(rows=rows, total=len(rows))
 
 

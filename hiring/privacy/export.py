@@ -321,7 +321,7 @@ def exported_rows(holding, candidate, reader=None, withheld=()):
     for row in rows.select_related(*shown_by_name).order_by("pk"):
         if isinstance(row, CandidateImport):
             # An import lists other people too: only the candidate's own row goes out.
-            row.rows = [r for r in row.rows if r["values"].get("email", "").lower() in addresses]
+            row.rows = [r for r in row.rows if CandidateImport.lists(r, addresses)]
         elif holding.model in DERIVED_FROM_FEEDBACK and row.application_id in withheld:
             _leave_out(row, DERIVED_FROM_FEEDBACK[holding.model])
         elif holding.model in STAFF_ONLY and reader is None:

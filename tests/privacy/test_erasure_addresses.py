@@ -15,7 +15,7 @@ from hiring.models import Application, AuditEvent, CandidateImport, Invitation, 
 from hiring.privacy import erasure, export
 from hiring.privacy.tasks import build_export
 from hiring.teams import invitations, membership
-from tests.factories import ApplicationFactory, CandidateFactory, UserFactory
+from tests.factories import ApplicationFactory, CandidateFactory, OpeningFactory, UserFactory
 
 ADDRESS = "hire0@candidates.example"
 
@@ -175,6 +175,47 @@ def test_erasure_drops_the_row_at_a_merged_in_address(
     waiting.refresh_from_db()
     assert [row["line"] for row in waiting.rows] == [3]
     assert not CandidateImport.objects.filter(Q(rows__icontains="jonas")).exists()
+
+
+@pytest.fixture
+def accented(team):
+    """A candidate at a domain past ASCII, which an email field takes."""
+    return ApplicationFactory(
+        opening__team=team, candidate__name="José Müller", candidate__email="jose@müller.example"
+    ).candidate
+
+
+def listing(address, recruiter, team):
+    rows = [
+        {"line": 2, "values": {"name": "José Müller", "email": address}},
+        {"line": 3, "values": {"name": "Pia Else", "email": "pia@candidates.example"}},
+    ]
+    return preview(OpeningFactory(team=team), recruiter, "people.csv", Table(rows, []))
+
+
+@pytest.mark.parametrize("address", ["jose@müller.example", "JOSE@MÜLLER.EXAMPLE"])
+def test_an_import_listing_an_address_past_ascii_is_held_exported_and_erased(
+    accented, recruiter, team, address, django_capture_on_commit_callbacks
+):
+    """SQLite keeps the rows as JSON text with ü written \\u00fc (Ü another escape), where a
+    search for the address never found it: the preview kept their name after erasure."""
+    waiting = listing(address, recruiter, team)
+
+    assert held(accented, "candidateimport") == 1
+    [row] = exported(accented)["candidateimport"]
+    assert [r["line"] for r in row["rows"]] == [2]
+
+    erase(accented, recruiter, django_capture_on_commit_callbacks)
+    waiting.refresh_from_db()
+    assert [r["line"] for r in waiting.rows] == [3]
+    assert "Müller" not in json.dumps(waiting.rows, ensure_ascii=False)
+
+
+def test_an_import_listing_a_longer_address_holds_none_of_theirs(hire, recruiter, team):
+    """Their address inside another (jo + hire0@...) is not theirs: the page counted it."""
+    listing(f"jo{ADDRESS}", recruiter, team)
+    assert held(hire.candidate, "candidateimport") == 0
+    assert exported(hire.candidate)["candidateimport"] == []
 
 
 def test_a_record_without_imports_or_proposals_holds_none(db):
