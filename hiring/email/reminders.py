@@ -3,8 +3,8 @@
 Feedback that is still to be written (not submitted, not excused, on an open application,
 for an interview that took place) is chased on a bounded schedule, in days after the
 interview: its interviewer on days 0, 1 and 2, then weekly on days 7 and 14; the rest of the
-team from day 2, then on days 7 and 14, in one email per application and day of interviews
-naming everyone still to write. After day 14 nobody is chased any more: the team has
+team from day 2, then on days 7 and 14, in one email per application and step naming everyone
+still to write. After day 14 nobody is chased any more: the team has
 been told three times, and the debrief shows who is missing and lets the team excuse them.
 
 A post-hire check-in's raters who have not submitted are reminded once when it falls due and
@@ -88,14 +88,17 @@ def _overdue_feedback(now):
         days = (now - feedback.session.end).days
         if days in REMIND_ON_DAYS and not feedback.gone:
             due.append(_reminder(feedback, days))
-        late.setdefault((feedback.application_id, feedback.session.end.date()), []).append(feedback)
-    for (_application, day), group in late.items():
-        # Counted from the day's last interview still waiting: by day 2 every interview of the
-        # day is over, and the group only shrinks (scorecards come in), so the step's first
-        # email names everyone still to write.
+        # By application, not by day: no day is everyone's (a Sydney morning spans two UTC
+        # dates, and the team's people may each live in another zone).
+        late.setdefault(feedback.application_id, []).append(feedback)
+    for group in late.values():
+        # Counted from the application's last interview still waiting, so a morning's
+        # interviews are named together once its last is two days past; the group then only
+        # shrinks as scorecards come in. The key holds each step to one email, should a later
+        # interview of the panel join the group after the step went out.
         days = (now - max(feedback.session.end for feedback in group)).days
         if days in ESCALATE_ON_DAYS:
-            due.extend(_escalations(group, day, days))
+            due.extend(_escalations(group, days))
     return due
 
 
@@ -115,10 +118,10 @@ class Missing(NamedTuple):
     gone: str | None
 
 
-def _escalations(late, day, days):
+def _escalations(late, days):
     """One email to each other active member of the team, naming who of `late` (the feedback
-    still to be written on one application's interviews of one `day`) they could nudge, or
-    excuse, if they left."""
+    still to be written on one application's interviews) they could nudge, or excuse, if they
+    left."""
     application = late[0].application
     # One person may owe a scorecard for each focus: named once.
     interviewers = list(dict.fromkeys(Missing(f.interviewer, f.gone) for f in late))
@@ -128,7 +131,7 @@ def _escalations(late, day, days):
     }
     return [
         (
-            f"escalated:{application.pk}:{day.isoformat()}:{days}:team:{member.pk}",
+            f"escalated:{application.pk}:{days}:team:{member.pk}",
             lambda member=member, missing=missing: email_to(
                 "feedback_escalated",
                 member,

@@ -1,19 +1,21 @@
 """Reminders polled by beat: before the interview, and for overdue feedback, each sent once."""
 
-from datetime import timedelta
+import importlib
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 
 from hiring.celery import app as celery_app
 from hiring.debrief.decisions import excuse
 from hiring.email.reminders import ESCALATE_ON_DAYS, REMIND_ON_DAYS, send_due
-from hiring.models import Application, Membership, User
+from hiring.models import Application, Membership, Notification, User, WorkingHours
 from hiring.scheduling import booking
 from scorecards import scoring
 from scorecards.models import Feedback
 from tests.email.helpers import END, MONDAY, START, booked_panel
-from tests.factories import ApplicationFactory, UserFactory
+from tests.factories import ApplicationFactory, UserFactory, nine_to_five
 
 
 def recipients(mailoutbox):
@@ -137,6 +139,89 @@ def test_the_team_hears_once_per_step_of_everyone_still_to_write(
         # Each interviewer hears of the other two.
         assert "Ana Member" not in escalations[member.email].body.partition("\n")[2]
         assert "- Ben Teammate\n- Cai Peer\n" in escalations[member.email].body
+
+
+def escalations_to(person, mailoutbox):
+    return [m for m in mailoutbox if m.to == [person.email] and "late" in m.subject]
+
+
+def test_a_morning_of_interviews_in_sydney_is_escalated_once(
+    application, member, teammate, third, recruiter, mailoutbox
+):
+    """As reported: the team had one email for each UTC date of the morning, same subject."""
+    for person in (member, teammate, third):
+        person.time_zone = "Australia/Sydney"
+        person.save(update_fields=["time_zone"])
+    nine_to_five(member, teammate)
+    panel = booking.create_panel(
+        application,
+        recruiter,
+        [
+            {"focus": "skills", "duration_minutes": 60, "interviewers": [member]},
+            {"focus": "team_fit", "duration_minutes": 60, "interviewers": [teammate]},
+        ],
+    )
+    sunday = datetime(2030, 3, 3, 12, tzinfo=UTC)  # 23:00 in Sydney
+    [option, *_] = booking.find_options(panel, sunday, sunday + timedelta(days=1))
+    booking.book(panel, option, recruiter)
+    ends = sorted(panel.sessions.values_list("end", flat=True))
+    # Monday 09:00 to 11:00 in Sydney (UTC+11): ending on Sunday and on Monday in UTC.
+    assert [end.isoformat() for end in ends] == ["2030-03-03T23:00:00+00:00", MONDAY.isoformat()]
+
+    for hour in range(3 * 24):  # as beat polls, through day 2
+        send_due(now=ends[-1] + timedelta(hours=hour))
+
+    [escalation] = escalations_to(third, mailoutbox)
+    assert "- Ana Member\n- Ben Teammate\n" in escalation.body
+    assert len(escalations_to(member, mailoutbox)) == len(escalations_to(teammate, mailoutbox)) == 1
+
+
+def test_interviews_on_two_days_are_escalated_once_a_step(
+    application, member, teammate, third, recruiter, mailoutbox
+):
+    """One email per application and step: the second day's interviews join the first's."""
+    nine_to_five(member)
+    WorkingHours.objects.create(user=teammate, weekday=1, start=time(9), end=time(17))  # Tuesdays
+    panel = booking.create_panel(
+        application,
+        recruiter,
+        [
+            {"focus": "skills", "duration_minutes": 60, "interviewers": [member]},
+            {"focus": "team_fit", "duration_minutes": 60, "interviewers": [teammate]},
+        ],
+        back_to_back=False,
+    )
+    [option, *_] = booking.find_options(panel, MONDAY, MONDAY + timedelta(days=2))
+    booking.book(panel, option, recruiter)
+    assert sorted(panel.sessions.values_list("end", flat=True)) == [END, END + timedelta(days=1)]
+
+    for hour in range(0, 10 * 24, 3):
+        send_due(now=END + timedelta(hours=hour))
+
+    subjects = [m.subject for m in escalations_to(third, mailoutbox)]
+    assert subjects == [
+        "Platform: feedback on Cora Candidate is 2 days late",
+        "Platform: feedback on Cora Candidate is 7 days late",
+    ]
+    assert "- Ana Member\n- Ben Teammate\n" in escalations_to(third, mailoutbox)[0].body
+
+
+def test_a_step_sent_under_the_keys_by_date_is_not_sent_again_after_the_deploy(
+    application, member, teammate, third, recruiter, mailoutbox
+):
+    """The ledger kept each escalation under the UTC date of its interviews until migration
+    0050, which records the recent ones under the keys by step as well."""
+    migration = importlib.import_module("hiring.migrations.0050_escalation_keys_by_step")
+    booked_panel(application, [member], recruiter)
+    sent = END + timedelta(days=2, hours=1)
+    for person in (teammate, third):
+        key = f"escalated:{application.pk}:{END.date().isoformat()}:2:team:{person.pk}"
+        Notification.objects.create(key=key, created_at=sent, claimed_at=sent, sent_at=sent)
+
+    migration.by_step(apps, None, now=sent + timedelta(hours=1))
+    send_due(now=sent + timedelta(hours=2))
+
+    assert recipients(mailoutbox) == [member.email]  # their own reminder alone
 
 
 def test_only_the_interviewers_without_feedback_are_chased(
