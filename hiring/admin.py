@@ -1,8 +1,19 @@
+from functools import cache
+
+from allauth.mfa.admin import AuthenticatorAdmin
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.admin import UserSessionAdmin
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext
 
+from .accounts import zones
 from .accounts.people import end_sessions
 from .models import (
     Application,
@@ -18,6 +29,76 @@ from .models import (
     Team,
     User,
 )
+from .templatetags.zones import zoned
+
+
+class Moment:
+    """A list column or read-only field showing a model's moment as the product's pages do: in
+    the viewer's zone, named ("4 Mar 2030, 17:00 Singapore time"), the instant for machines."""
+
+    def __init__(self, field):
+        self.__name__ = field.name  # its cells' class, field-<name>, as the field's own
+        self.short_description = field.verbose_name
+        self.admin_order_field = field.name
+
+    def __call__(self, obj):
+        return zoned(getattr(obj, self.__name__)) or None  # None: the admin's empty value
+
+    def __str__(self):  # a tabular inline's column class, as for the field's own
+        return self.__name__
+
+
+@cache
+def moment(model, name):
+    """The one Moment of `model`'s date-time field `name`, else None: the same object in each
+    list an admin names it in (the form's fields, the read-only ones, the columns)."""
+    try:
+        field = model._meta.get_field(name) if isinstance(name, str) else None
+    except FieldDoesNotExist:
+        return None
+    return Moment(field) if isinstance(field, models.DateTimeField) else None
+
+
+class ZonedTimes:
+    """Every admin's times as the product shows them, in the staff member's own zone, named.
+    Django's admin writes them in that zone without saying which ("4 Mar 2030, 5 p.m.") in its
+    list columns and read-only fields, and its date-time inputs say nothing of their zone."""
+
+    def get_list_display(self, request):
+        return [moment(self.model, name) or name for name in super().get_list_display(request)]
+
+    def get_readonly_fields(self, request, obj=None):
+        names = super().get_readonly_fields(request, obj)
+        return [moment(self.model, name) or name for name in names]
+
+    def get_fieldsets(self, request, obj=None):
+        # What a page shows read-only: its read-only fields, and all of it to whom may not
+        # change it (Django's "view" page), the one Moment in both lists.
+        read_only = set(self.get_readonly_fields(request, obj))
+        viewing = obj is not None and not self.has_change_permission(request, obj)
+
+        def shown(name):
+            if isinstance(name, (list, tuple)):  # fields on one line
+                return [shown(each) for each in name]
+            found = moment(self.model, name)
+            return found if found and (viewing or found in read_only) else name
+
+        fieldsets = []
+        for title, options in super().get_fieldsets(request, obj):
+            fields = []
+            for name in map(shown, options["fields"]):
+                if name not in fields:  # a read-only Moment after its field's own name
+                    fields.append(name)
+            fieldsets.append((title, {**options, "fields": fields}))
+        return fieldsets
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field and isinstance(db_field, models.DateTimeField):
+            zone = zones.label(timezone.get_current_timezone_name())
+            said = gettext("Entered and shown in %(zone)s.") % {"zone": zone}
+            field.help_text = f"{field.help_text} {said}".strip()
+        return field
 
 
 class ReadOnly:
@@ -33,19 +114,22 @@ class ReadOnly:
         return False
 
 
-class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnly, ZonedTimes, admin.ModelAdmin):
     pass
 
 
-class MembershipInline(ReadOnly, admin.TabularInline):
-    model = Membership
-    fields = ["user", "joined_at"]
-    readonly_fields = fields
+class ReadOnlyInline(ReadOnly, ZonedTimes, admin.TabularInline):
     extra = 0
 
 
+class MembershipInline(ReadOnlyInline):
+    model = Membership
+    fields = ["user", "joined_at"]
+    readonly_fields = fields
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ZonedTimes, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "display_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active"]
@@ -60,11 +144,12 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
 
     def get_readonly_fields(self, request, obj=None):
+        dates = super().get_readonly_fields(request, obj)
         if obj is None:  # a new account is named as it is made
-            return self.readonly_fields
+            return dates
         # A name, a role and the active flag change on the Organisation page, a superuser's too:
         # audited there, and an admin who leaves leaves no invitation waiting (accounts/people.py).
-        return ["display_name", "role", "is_active", *self.readonly_fields]
+        return ["display_name", "role", "is_active", *dates]
 
     def has_delete_permission(self, request, obj=None):
         # Deleting a person would silently remove them from their teams: deactivate instead.
@@ -88,7 +173,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ZonedTimes, admin.ModelAdmin):
     """Shown, never changed here: the settings change on the product's organisation page,
     which audits each value before and after (a lower retention erases candidates)."""
 
@@ -117,11 +202,10 @@ class MembershipAdmin(ReadOnlyAdmin):
     list_filter = ["team"]
 
 
-class VoteInline(ReadOnly, admin.TabularInline):
+class VoteInline(ReadOnlyInline):
     model = Ballot
     fields = ["voter", "approve", "cast_at"]
     readonly_fields = fields
-    extra = 0
 
 
 @admin.register(Proposal)
@@ -190,3 +274,10 @@ class AuditEventAdmin(ReadOnlyAdmin):
     # Its keys may be null, which the admin does not follow by itself: five queries a row.
     list_select_related = ["actor", "team", "application__candidate", "application__opening"]
     list_filter = ["action", "team"]
+
+
+# allauth's lists of people's authenticators and sessions, with its times zoned too. Its admin
+# modules are imported above, before the autodiscovery that would reach them after this one.
+for model, allauth_admin in [(Authenticator, AuthenticatorAdmin), (UserSession, UserSessionAdmin)]:
+    admin.site.unregister(model)
+    admin.site.register(model, type(allauth_admin.__name__, (ZonedTimes, allauth_admin), {}))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from hiring.admin import ReadOnly, ReadOnlyAdmin
+from hiring.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Feedback, FeedbackRevision, Rating, Scorecard
 
@@ -23,11 +23,10 @@ class SuperuserOnly(ReadOnlyAdmin):
         return request.user.is_superuser
 
 
-class RatingInline(ReadOnly, admin.TabularInline):
+class RatingInline(ReadOnlyInline):
     model = Rating
     fields = ["criterion", "score", "no_evidence", "notes"]
     readonly_fields = fields
-    extra = 0
 
 
 @admin.register(Feedback)
