@@ -2,17 +2,19 @@
 
 from functools import cache, wraps
 
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from scorecards.models import CheckIn, Feedback
 
-from .checkins.checkins import addresses_of, is_closed, is_hire
+from .checkins.checkins import addresses_of, is_candidate, is_closed
 from .models import (
     Application,
     AuditEvent,
     Candidate,
     CandidateImport,
+    Decision,
     EmailTemplate,
     Invitation,
     Membership,
@@ -21,6 +23,7 @@ from .models import (
     Proposal,
     Team,
     User,
+    candidate_at,
 )
 
 
@@ -308,24 +311,34 @@ def reads_check_ins(user, application):
     if application.stage != Application.Stage.HIRED or not reads_reports(user):
         return False
     return check_in_teams(user).filter(pk=application.opening.team_id).exists() and not (
-        is_the_hire(user, application)
+        is_the_candidate(user, application)
     )
 
 
-def is_the_hire(user, application):
-    """Whether `user` is the person `application` hired (who may have joined its team): they
-    read neither the panel's feedback on themselves nor their check-ins. One query, asked only
-    of a hire, once for a user object however many hires a page asks about. Once their data is
-    erased the hire is known by no address, so anyone might be them: nobody reads it then."""
+def is_the_candidate(user, application):
+    """Whether `user` is the person who applied in `application`, at any stage: a member of the
+    team applying to its opening, a hire who joined it. They read neither the panel's feedback
+    on themselves nor what is derived from it, take no part in its decision, score it nowhere,
+    and rate none of its check-ins. No query but one for a user object, however many
+    applications a page asks about. Once a hire's data is erased they are known by no address,
+    so anyone might be them: nobody reads their check-ins then."""
     hired = application.stage == Application.Stage.HIRED
     if hired and application.candidate.erased_at is not None:
         return True
-    return hired and is_hire(_addresses(user), application)
+    return is_candidate(user_addresses(user), application)
 
 
-def _addresses(user):
+def the_candidates_among(users, application):
+    """Those of `users` who are `application`'s candidate (is_the_candidate()), in one query
+    for them all: those to interview it."""
+    addresses = addresses_of(users)
+    return [user for user in users if is_candidate(addresses[user.pk], application)]
+
+
+def user_addresses(user):
     """checkins.addresses_of(user), read once for this user object (one lives one request) while
-    its address stays: a trainee's page asks is_the_hire() of every hire they practised on."""
+    its address stays: a trainee's page asks is_the_candidate() of every hire they practised
+    on."""
     known = getattr(user, "_addresses_known", None)
     if known is None or known[0] != user.email:
         known = (user.email, addresses_of([user])[user.pk])
@@ -340,7 +353,7 @@ def get_check_in_for(user, check_in_id):
         ),
         pk=check_in_id,
     )
-    if is_the_hire(user, check_in.application):  # an erased hire's are nobody's
+    if is_the_candidate(user, check_in.application):  # an erased hire's are nobody's
         raise Http404
     return check_in
 
@@ -429,15 +442,19 @@ def pending_decisions_told(user):
     """Whether the board flags `user` a decision waiting for a second member's confirmation,
     as a test of the application's id: that it waits says it departs from what the rule made
     of the feedback, so never to a recruiter, who reads no feedback (see DECISION_EVENTS), nor
-    where they still write a scorecard (scorecards.access.still_to_score)."""
+    where they still write a scorecard (scorecards.access.still_to_score), nor to its
+    candidate (is_the_candidate)."""
     if user.is_recruiter:
         return lambda application_id: False
 
     @cache  # asked only once a card flags one
-    def writing():
-        return set(Feedback.all_objects.outstanding_for(user).values_list("application", flat=True))
+    def not_told():
+        writing = Feedback.all_objects.outstanding_for(user).values_list("application", flat=True)
+        waiting = Decision.objects.filter(confirmed_at=None).exclude(outcome=F("recommendation"))
+        theirs = waiting.filter(candidate_at(user_addresses(user), "application"))
+        return {*writing, *theirs.values_list("application", flat=True)}
 
-    return lambda application_id: application_id not in writing()
+    return lambda application_id: application_id not in not_told()
 
 
 def with_shown_details(user, events, reads_feedback=False):

@@ -1,5 +1,7 @@
 import contextlib
 import dataclasses
+import functools
+import operator
 import re
 import unicodedata
 import uuid
@@ -14,7 +16,9 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Concat, Lower
+from django.db.models.lookups import Contains, In
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
@@ -997,6 +1001,11 @@ class Candidate(models.Model):
     def link_list(self):
         return [line.strip() for line in self.links.splitlines() if line.strip()]
 
+    def emails(self):
+        """Every address of the candidate, lower case: their own and those of records merged in."""
+        found = [self.email, *self.other_emails.splitlines()]
+        return {email.strip().lower() for email in found if email.strip()}
+
     @property
     def zone_name(self):
         """The zone the candidate's times are shown in: theirs once known, UTC until then."""
@@ -1006,6 +1015,26 @@ class Candidate(models.Model):
     def language_code(self):
         """The language their emails are written in."""
         return self.language or settings.LANGUAGE_CODE
+
+
+def candidate_at(addresses, application=""):
+    """A filter: that the application (at the path `application` from the model filtered, ""
+    for Application) is that of the person with these `addresses` (lower case), as
+    hiring.checkins.checkins.is_candidate tells: an address of the candidate's record, a merged
+    record's included, or the one the team proposed them at. A merged record's addresses are
+    kept one a line, trimmed (candidates.merging): each is matched whole on its line."""
+    path = f"{application}__" if application else ""
+    addresses = sorted(addresses)
+    lines = Concat(
+        Value("\n"),
+        Lower(f"{path}candidate__other_emails"),
+        Value("\n"),
+        output_field=models.TextField(),
+    )
+    own = Q(In(Lower(f"{path}candidate__email"), addresses))
+    proposed = Q(**{f"{path}member_email__in": addresses})
+    merged = [Q(Contains(lines, f"\n{address}\n")) for address in addresses]
+    return functools.reduce(operator.or_, merged, own | proposed)
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -1822,11 +1851,12 @@ class DecisionQuerySet(models.QuerySet):
         """Following the rule's recommendation, or confirmed by a second member (is_effective)."""
         return self.filter(Q(outcome=F("recommendation")) | Q(confirmed_at__isnull=False))
 
-    def to_confirm_by(self, user, teams):
+    def to_confirm_by(self, user, teams, addresses):
         """Decisions departing from the recommendation that wait for `user`, a teammate of the
         member who recorded them: `teams`, the ids of the teams `user` is a member of
         (next_steps.own_teams says why a list). Not while `user` still has a scorecard to write
-        on the application: they take no part in its decision until it is in."""
+        on the application: they take no part in its decision until it is in; nor on their own
+        application (`addresses`, theirs: candidate_at)."""
         writing = Application.objects.filter(
             feedback__interviewer=user, feedback__submitted_at=None, feedback__excused_at=None
         )
@@ -1835,6 +1865,7 @@ class DecisionQuerySet(models.QuerySet):
             .exclude(recorded_by=user)
             .exclude(outcome=models.F("recommendation"))
             .exclude(application__in=writing)
+            .exclude(candidate_at(addresses, "application"))
         )
 
 

@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from hiring.access import is_the_hire
+from hiring.access import is_the_candidate
 from hiring.models import Team, User
 
 from .models import Criterion, Feedback, Scorecard
@@ -60,18 +60,20 @@ def reads_panel_feedback(user, application, panel):
     Nobody ever reads another's draft.
 
     A panelist still to write their scorecard reads nothing, whatever their role, nor does a
-    trainee still to write their practice scorecard, nor the hire once they joined the team.
+    trainee still to write their practice scorecard, nor the candidate (a member who applied,
+    a hire who joined the team: hiring.access.is_the_candidate).
     Then: leadership reads (and records nothing); a panelist once their own is submitted; a
     member of the team once the debrief opened. Recruiters and admins as such never do.
     """
     own = [feedback for feedback in panel if feedback.interviewer_id == user.pk]
-    if still_to_score(user, panel) or is_the_hire(user, application):
+    if still_to_score(user, panel):
         return False
-    if user.is_leadership:
-        return True
-    if any(feedback.is_submitted for feedback in own):
-        return True
-    return bool(application.debrief_opened_at) and application.opening.team.has_member(user)
+    if user.is_leadership or any(feedback.is_submitted for feedback in own):
+        reads = True
+    else:
+        reads = bool(application.debrief_opened_at) and application.opening.team.has_member(user)
+    # Asked last: only of someone who would read.
+    return reads and not is_the_candidate(user, application)
 
 
 def still_to_score(user, panel):

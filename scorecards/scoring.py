@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hiring import freshness
+from hiring.access import the_candidates_among
 from hiring.debrief import decisions
 from hiring.models import AuditEvent, PoolMember, create_together, stored_words
 
@@ -55,6 +56,11 @@ def assign_each(application, assignments, assigned_by, criteria=None, existing=N
                 _("%(interviewer)s's account was deactivated: choose someone else.")
                 % {"interviewer": person}
             )
+    if candidates := the_candidates_among(people, application):
+        raise ValidationError(
+            _("%(person)s is this application's candidate: choose someone else.")
+            % {"person": candidates[0]}
+        )
     if opening.scorecard is None:
         raise ValidationError(_("Choose a scorecard for this opening first."))
     if application.is_closed:

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
 
 from scorecards.models import Feedback
 
-from ..access import in_pipelines_run_by
+from ..access import in_pipelines_run_by, user_addresses
 from ..checkins import checkins
 from ..models import (
     Application,
@@ -101,7 +101,7 @@ def votes(user):
 def check_ins_to_fill(user, now):
     """The open check-ins of the user's team's hires they have still to rate."""
     return _section(
-        checkins.to_fill(user, now)
+        checkins.to_fill(user, now, user_addresses(user))
         # What the list shows of each: its opening's title, not its team.
         .select_related("application__candidate", "application__opening")
         .only(
@@ -118,7 +118,7 @@ def decisions_to_confirm(user, own):
     """Decisions a teammate recorded against the recommendation, waiting for the user; `own`,
     the ids of their teams (own_teams())."""
     return _section(
-        Decision.objects.to_confirm_by(user, own)
+        Decision.objects.to_confirm_by(user, own, user_addresses(user))
         .select_related("application__candidate", "application__opening", "recorded_by")
         # What the list shows: not the rationale and reasons, nor the rest of each row.
         .only(

@@ -40,12 +40,6 @@ def digits(phone):
     return "".join(ch for ch in phone if ch in "0123456789")
 
 
-def emails(candidate):
-    """Every address of `candidate`, lower case: their own and those of records merged in."""
-    found = [candidate.email, *candidate.other_emails.splitlines()]
-    return {email.strip().lower() for email in found if email.strip()}
-
-
 def holding(address):
     """The records holding `address`, whatever its case (held())."""
     return Candidate.objects.filter(pk__in=[pk for _address, pk in held([address])])
@@ -55,8 +49,8 @@ def held(addresses, records=None):
     """(address, record id) for each of `addresses` (any case) that a record of `records` (a
     query; every record by default) holds: as its own, through the index of migration 0019, or
     as that of a record merged into it, through their own index (candidate_merged) and told
-    apart from longer addresses (ann@x.io in joann@x.io) by emails(). An import's hundreds of
-    addresses are read ADDRESSES_AT_ONCE at a time."""
+    apart from longer addresses (ann@x.io in joann@x.io) by Candidate.emails(). An import's
+    hundreds of addresses are read ADDRESSES_AT_ONCE at a time."""
     records = Candidate.objects.all() if records is None else records
     wanted = sorted({address.strip().lower() for address in addresses if address.strip()})
     found = set()
@@ -70,7 +64,7 @@ def held(addresses, records=None):
         )
         for query in (own, merged):
             for record in query.order_by().only("pk", "email", "other_emails"):
-                found |= {(address, record.pk) for address in emails(record) & set(chunk)}
+                found |= {(address, record.pk) for address in record.emails() & set(chunk)}
     return found
 
 
@@ -86,7 +80,7 @@ def _keys():
 
 def duplicate_reason(a, b):
     """Why `a` and `b` may be one person, or None."""
-    if emails(a) & emails(b):
+    if a.emails() & b.emails():
         return _("Same email")
     if (name := searchable(a.name)) and name == searchable(b.name):
         if digits(a.phone) and digits(a.phone) == digits(b.phone):
@@ -99,7 +93,7 @@ def duplicate_reason(a, b):
 def possible_duplicates(candidate):
     """The other records that may be `candidate`, newest first. One query, bounded: records
     with one of its emails come first, then those with its name and a phone or links."""
-    addresses = [fold(email) for email in sorted(emails(candidate))[:MAX_EMAILS]]
+    addresses = [fold(email) for email in sorted(candidate.emails())[:MAX_EMAILS]]
     same_email = Q(email_key__in=addresses)
     # A name of accents alone ("\u0301") is no name to match: searchable() leaves nothing of it.
     name = searchable(candidate.name)
@@ -189,7 +183,7 @@ def _older_partners(page):
     if not page:
         return []
     names = {searchable(candidate.name) for candidate in page} - {""}
-    addresses = {fold(email) for candidate in page for email in sorted(emails(candidate))}
+    addresses = {fold(email) for candidate in page for email in sorted(candidate.emails())}
     return list(
         Candidate.objects.alias(**_keys())
         .filter(

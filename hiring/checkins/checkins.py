@@ -25,7 +25,7 @@ from scorecards.models import (
     Vote,
 )
 
-from ..models import AuditEvent, Invitation, Membership, Offer, User
+from ..models import AuditEvent, Invitation, Membership, Offer, User, candidate_at
 
 OPEN_FOR = timedelta(days=30)
 # Recruiters and admins never read check-ins (hiring.access.check_in_teams), so never rate one.
@@ -86,9 +86,10 @@ def hired_version(application):
 
 def addresses_of(users):
     """{user id: their email addresses, lower case}: the one they sign in with and those of the
-    invitations they accepted. The hire is the person one of whose addresses is the candidate's,
-    or the one the team proposed them at (Application.member_email, is_hire()): they join the
-    team through a proposal, and an invitation, made for that address."""
+    invitations they accepted. The candidate is the person one of whose addresses is one of the
+    candidate record's, or the one the team proposed them at (Application.member_email,
+    is_candidate()): a hire joins the team through a proposal, and an invitation, made for
+    that address."""
     addresses = {user.pk: {user.email.lower()} for user in users}
     accepted = Invitation.objects.filter(accepted_by__in=list(addresses)).values_list(
         "accepted_by", Lower("email")
@@ -98,18 +99,18 @@ def addresses_of(users):
     return addresses
 
 
-def is_hire(addresses, application):
-    """Whether the person with these addresses (addresses_of()) is the application's hire."""
-    return (
-        application.candidate.email.lower() in addresses
-        or application.member_email in addresses  # lower case, as kept
+def is_candidate(addresses, application):
+    """Whether the person with these addresses (addresses_of()) is the application's candidate
+    (its hire, once hired): by any address of the record, a merged record's included."""
+    return bool(application.candidate.emails() & addresses) or (
+        application.member_email in addresses  # lower case, as kept
     )
 
 
 def end_early(check_ins, now):
     """End the check-ins of a hire nobody is to rate any more: one who did not start
     (hiring.offers.offers.did_not_start), or whose data is erased (their addresses gone, the
-    hire is no longer told from their colleagues, is_hire(), and would rate themselves). Those
+    hire is no longer told from their colleagues, is_candidate(), and would rate themselves). Those
     without a submitted review go, drafts and all; the others close now, their submitted
     reviews kept as evidence (as they are kept for every erased candidate)."""
     submitted = CheckInReview.objects.filter(check_in=OuterRef("pk")).exclude(submitted_at=None)
@@ -141,14 +142,15 @@ def raters_of(check_ins):
             if membership.team_id == check_in.application.opening.team_id
             and membership.joined_at <= check_in.due_at
             and membership.user.role in RATING_ROLES
-            and not is_hire(addresses[membership.user_id], check_in.application)
+            and not is_candidate(addresses[membership.user_id], check_in.application)
         ]
         for check_in in check_ins
     }
 
 
-def to_fill(user, now):
-    """The open check-ins `user` rates and has not submitted, the first to close first."""
+def to_fill(user, now, addresses=None):
+    """The open check-ins `user` rates and has not submitted, the first to close first.
+    `addresses`: the user's (addresses_of()), where the caller has read them."""
     if user.role not in RATING_ROLES:
         return CheckIn.objects.none()
     joined_by_due_time = Membership.objects.filter(
@@ -157,14 +159,13 @@ def to_fill(user, now):
     submitted = CheckInReview.objects.filter(check_in=OuterRef("pk"), rater=user).exclude(
         submitted_at=None
     )
-    addresses = addresses_of([user])[user.pk]
+    if addresses is None:
+        addresses = addresses_of([user])[user.pk]
     return (
         CheckIn.objects.filter(due_at__lte=now, closes_at__gt=now)
         .filter(Exists(joined_by_due_time))
         .exclude(Exists(submitted))
-        .annotate(candidate_email=Lower("application__candidate__email"))
-        .exclude(candidate_email__in=addresses)
-        .exclude(application__member_email__in=addresses)
+        .exclude(candidate_at(addresses, "application"))
         .order_by("closes_at", "pk")
     )
 

@@ -13,7 +13,7 @@ from scorecards.access import PanelFeedback, still_to_score
 from scorecards.models import Category, Feedback, FeedbackRevision, Rating
 
 from .. import freshness
-from ..access import get_application_for_debrief
+from ..access import get_application_for_debrief, is_the_candidate
 from ..models import Application, AuditEvent, Decision, Opening, stored_words
 from ..outreach import automation
 from ..scheduling import booking
@@ -182,8 +182,10 @@ def _require_team_member(application, user):
 
 def _require_decider(application, user, feedback):
     """The team decides with what it has read: a member still to write their own scorecard
-    takes no part until it is in."""
+    takes no part until it is in, and the candidate (a member who applied) none."""
     _require_team_member(application, user)
+    if is_the_candidate(user, application):
+        raise ValidationError(_("You are the candidate: the team decides without you."))
     if still_to_score(user, feedback):
         raise ValidationError(_("Submit your own feedback before taking part in the decision."))
 
@@ -312,7 +314,11 @@ def _recorded(read_locked, by, outcome, rationale):
 def confirm_decision(record, by):
     """Confirm a decision that departs from the recommendation; the record returned holds the
     panel's feedback as record_decision's does."""
-    record = Decision.objects.select_for_update().select_related("application").get(pk=record.pk)
+    record = (
+        Decision.objects.select_for_update(of=("self", "application"))
+        .select_related("application__candidate")
+        .get(pk=record.pk)
+    )
     record.panel = panel_feedback(record.application)
     _require_decider(record.application, by, record.panel)
     if record.is_effective:
@@ -340,7 +346,7 @@ def withdraw_decision(record, by, reason):
     the application back there). A decision to hire or not in force stands. The audit trail
     keeps what was decided, and why it was taken back."""
     record = Decision.objects.select_for_update().select_related("application").get(pk=record.pk)
-    application = _locked(record.application)
+    application = _locked(record.application, "candidate")
     panel = panel_feedback(application)
     _require_decider(application, by, panel)
     held = record.outcome == Decision.Outcome.HOLD and application.stage == Stage.DECIDED

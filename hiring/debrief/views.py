@@ -14,7 +14,7 @@ from scorecards.access import reads_panel_feedback, still_to_score
 from scorecards.recommendation import METHOD_PHRASES, VOTE_COUNTING_PHRASES, Outcome
 
 from .. import freshness
-from ..access import get_application_for_debrief
+from ..access import get_application_for_debrief, is_the_candidate
 from ..models import Decision, reads_stored_words
 from . import decisions
 from .forms import DecisionForm, ExcuseForm, WithdrawDecisionForm
@@ -64,6 +64,7 @@ def _decision_context(user, application, feedback, context):
         feedback=feedback,
         readable=readable,
         is_member=is_member,
+        is_candidate=is_member and is_the_candidate(user, application),
         decides=is_member and readable,
         rule_phrase=METHOD_PHRASES[application.decision_rule["decision_method"]],
         vote_counting_phrase=VOTE_COUNTING_PHRASES[application.decision_rule["vote_counting"]],

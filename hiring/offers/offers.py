@@ -468,7 +468,7 @@ def why_no_did_not_start(application):
     if application.stage != Stage.HIRED:
         return _("Only a hired candidate can be recorded as not starting.")
     if application.candidate.erased_at:
-        # Nothing more is written about them, and anyone might be the hire now (is_the_hire).
+        # Nothing more is written about them, and anyone might be the hire now (is_the_candidate).
         return _("This candidate's data was erased: nothing more is recorded about them.")
     if membership.hire_joined(application):
         return _joined(application)

@@ -28,6 +28,7 @@ from ..access import (
     get_opening_for_pipeline,
     get_team_for_member,
     handles_candidate_data,
+    is_the_candidate,
     opens_debrief,
     pending_decisions_told,
     proposes_members,
@@ -198,6 +199,10 @@ def _application_context(user, application, forms):
         "feedback": feedback,
         "own_feedback": own,
         "readable": readable,
+        # Told why they read nothing: a member who applied (a reader is never the candidate).
+        "is_candidate": not readable
+        and not user.is_recruiter
+        and is_the_candidate(user, application),
         "runs_pipeline": pipeline and not application.is_closed,
         # Emails and offers go on once the application closed (Offer is a closed stage).
         "manages_candidate": pipeline,

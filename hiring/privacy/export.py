@@ -27,7 +27,6 @@ from scorecards.models import CheckIn, CheckInRating, CheckInReview, FeedbackRev
 
 from ..access import DECISION_EVENTS, reads_check_in_reviews, with_shown_details
 from ..accounts import zones
-from ..candidates.merging import emails
 from ..checkins.checkins import raters_of, reviews_of
 from ..debrief.decisions import panel_feedback
 from ..email.notifications import email_to
@@ -317,7 +316,7 @@ def exported_rows(holding, candidate, reader=None, withheld=()):
         for field in holding.model._meta.concrete_fields
         if field.is_relation and field.related_model not in HELD_MODELS
     ]
-    addresses = emails(candidate)
+    addresses = candidate.emails()
     for row in rows.select_related(*shown_by_name).order_by("pk"):
         if isinstance(row, CandidateImport):
             # An import lists other people too: only the candidate's own row goes out.

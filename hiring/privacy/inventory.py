@@ -11,7 +11,7 @@ from django.db.models import Exists, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from hiring.candidates.merging import emails, holding
+from hiring.candidates.merging import holding
 from hiring.email.notifications import invite_key
 from hiring.models import (
     Application,
@@ -123,7 +123,7 @@ class ImportHolding(Holding):
     by_address = True
 
     def rows(self, candidate):
-        addresses = emails(candidate)
+        addresses = candidate.emails()
         # LIKE reads the rows as JSON text: on SQLite as Django wrote it, a letter past ASCII
         # \u-escaped, on PostgreSQL as jsonb writes it back, the letter as it is; and it takes
         # either case of ASCII letters only. So the database narrows to the imports holding
@@ -155,7 +155,7 @@ class AddressHolding(Holding):
 
     def rows_of(self, candidates):
         """The rows of several candidates in one query (retention erases them in batches)."""
-        addresses = set().union(*(emails(candidate) for candidate in candidates))
+        addresses = set().union(*(candidate.emails() for candidate in candidates))
         member_emails = (
             Application.objects.filter(candidate__in=[candidate.pk for candidate in candidates])
             .exclude(member_email="")

@@ -16,9 +16,9 @@ from scorecards import validity
 from scorecards.agreement import VOTE_VALUES
 from scorecards.models import Category, CheckIn, CheckInRating, CheckInReview, Feedback
 
-from ..candidates.search import fold, folded
+from ..candidates.merging import held
 from ..checkins.checkins import addresses_of, raters_of
-from ..models import Application, Candidate, Opening, StageChange
+from ..models import Application, Opening, StageChange
 
 # The bootstrap's resamples for the whole page: each key gets RESAMPLES when it fits, fewer
 # (never below MIN_RESAMPLES) when a large organisation has many interviewers and thousands of
@@ -58,17 +58,11 @@ def own_hires(user, scope):
     """The hires of the scope who are `user` (a hire who joined the team): check-in results are
     never shown to the hire, so the figures they read leave their own hire out."""
     addresses = addresses_of([user])[user.pk]
-    # Their candidate records first, by the index on the address in one case (migration 0019:
-    # its case differs by database, so the match is made exact here), then their applications
-    # by the candidates' index: most readers were never candidates, and a subquery would let a
-    # database without statistics walk every hire instead.
-    found = (
-        Candidate.objects.alias(email_key=folded("email"))
-        .filter(email_key__in=[fold(address) for address in addresses])
-        .order_by()
-        .values_list("pk", "email")
-    )
-    records = [pk for pk, email in found if email.lower() in addresses]
+    # Their candidate records first (merging.held: by the index on the address in one case, and
+    # those holding it merged in, by theirs), then their applications by the candidates' index:
+    # most readers were never candidates, and a subquery would let a database without
+    # statistics walk every hire instead.
+    records = {pk for _address, pk in held(addresses)}
     # And the hires proposed to join at one of their addresses, by the index on it (whose
     # condition SQLite uses only when the query states it).
     joined = list(

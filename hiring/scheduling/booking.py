@@ -12,7 +12,7 @@ from scorecards import scoring
 from scorecards.models import Category, Feedback
 
 from .. import freshness
-from ..access import get_panel_for_pipeline
+from ..access import get_panel_for_pipeline, the_candidates_among
 from ..accounts import zones
 from ..email.notifications import interview_summary
 from ..models import (
@@ -67,6 +67,11 @@ def _add_sessions(panel, sessions):
             raise ValidationError(
                 gettext("%(person)s is not a member of %(team)s.")
                 % {"person": outsiders[0], "team": team}
+            )
+        if candidates := the_candidates_among(people, panel.application):
+            raise ValidationError(
+                gettext("%(person)s is this application's candidate: choose someone else.")
+                % {"person": candidates[0]}
             )
         pool_size = interviewer_pool(team).filter(focus=spec["focus"]).count()
         if spec.get("pool_count", 0) > pool_size:
@@ -269,9 +274,14 @@ def interviewers_for(user_ids, start, end, locked=False):
 
 
 def _requests(panel, sessions):
+    application = panel.application
+    pool = list(interviewer_pool(application.opening.team).select_related("user"))
+    # A member who applied to the team's opening is not seated on their own panel.
+    candidates = the_candidates_among([member.user for member in pool], application)
     pools = {}
-    for member in interviewer_pool(panel.application.opening.team):
-        pools.setdefault(member.focus, []).append(member.user_id)
+    for member in pool:
+        if member.user not in candidates:
+            pools.setdefault(member.focus, []).append(member.user_id)
     requests = []
     for session in sessions:
         seats = [seat for seat in session.interviewers.all() if not seat.from_pool]
@@ -553,11 +563,11 @@ def _lock_application(panel_id):
     """The panel's application, its row locked until the transaction ends: whatever books or
     cancels a session holds it, after the panel's lock and before the sessions', so they take
     turns keeping its panel_booked in step (a candidate's withdrawal locks it first too). Its
-    opening, team and scorecard come along: a booking's seats, scorecards and audit event read
-    them."""
+    candidate, opening, team and scorecard come along: a booking's seats, scorecards and audit
+    event read them."""
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("opening__team", "opening__scorecard")
+        .select_related("candidate", "opening__team", "opening__scorecard")
         .get(panel=panel_id)
     )
 

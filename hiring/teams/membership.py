@@ -198,8 +198,8 @@ def with_hires(proposals):
 
 def hire_joined(hire):
     """Whether the hire (an application at Hired) is a member of its team now, by an address
-    known to be theirs (checkins.is_hire). Two queries."""
-    return checkins.is_hire(_addresses(hire.opening.team.members.all()), hire)
+    known to be theirs (checkins.is_candidate). Two queries."""
+    return checkins.is_candidate(_addresses(hire.opening.team.members.all()), hire)
 
 
 def _addresses(members):
@@ -228,7 +228,7 @@ def hires_to_join(team, members):
     return [
         (hire.pk, f"{hire.candidate}, {hire.opening.title}")
         for hire in hires
-        if not checkins.is_hire(known, hire)
+        if not checkins.is_candidate(known, hire)
     ]
 
 

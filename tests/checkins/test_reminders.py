@@ -36,8 +36,8 @@ def test_a_week_before_it_closes_once_more_then_never(team, member, mailoutbox):
     ]
 
 
-def test_nobody_is_reminded_before_it_falls_due_nor_the_hire(team, member, mailoutbox):
-    application = hired(team, member, email="ana@example.com")  # the hire is Ana herself
+def test_nobody_is_reminded_before_it_falls_due_nor_the_hire(team, teammate, mailoutbox):
+    application = hired(team, teammate, email="ana@example.com")  # the hire is Ana herself
     check_in = first(application)
 
     send_due(now=check_in.due_at - timedelta(hours=1))

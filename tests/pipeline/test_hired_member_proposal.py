@@ -214,7 +214,7 @@ def test_a_hire_chosen_on_the_team_page_is_known_as_the_hire_by_the_address_prop
     membership.cast_vote(Proposal.objects.get(), teammate, approve=True)
     peer = UserFactory(email="new.peer@work.example")
     invitations.accept_invitation(Invitation.objects.get(), peer)
-    assert checkins.is_hire(checkins.addresses_of([peer])[peer.pk], hired)
+    assert checkins.is_candidate(checkins.addresses_of([peer])[peer.pk], hired)
     # Known in the team now: the form no longer asks about them.
     page = client.get(reverse("team_detail", args=[team.pk])).content.decode()
     assert '<select name="hire"' not in page

@@ -48,7 +48,9 @@ PANEL_TIMES_MAX_QUERIES = 26
 # team in hand, and where its cards now are is read in its transaction, not once it commits
 # (hiring/freshness.py); the move to the panel takes back the email an earlier move queued and
 # has not sent, and reads the template chosen for the panel (outreach.automation.after_move).
-BOOKING_MAX_QUERIES = 30
+# One more asks whether one of those it asks to score is the candidate (a member who applied:
+# access.the_candidates_among reads their addresses, once for them all).
+BOOKING_MAX_QUERIES = 31
 BOOKING_QUERIES_PER_SESSION = 2
 
 

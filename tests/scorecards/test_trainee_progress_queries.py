@@ -1,5 +1,5 @@
 """The trainee's page asks of every hire the trainee practised on whether its reader is that
-hire (hiring.access.is_the_hire): the reader's addresses are read once, however many."""
+hire (hiring.access.is_the_candidate): the reader's addresses are read once, however many."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
