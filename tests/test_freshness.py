@@ -440,10 +440,11 @@ def test_the_worker_warms_the_reports_people_open_first(
     for reader in (leadership, member, outsider):
         client.force_login(reader)
         # Session, user, organisation (made by the first request), teams, the reader's own
-        # hires (3: their addresses, the candidates, the hires who joined at one of them), the
-        # cache read and the form's teams (twice on a process's first page: what it shows, then
-        # its options): none of the reports' own queries.
-        with django_assert_max_num_queries(13) as queries:
+        # hires (4: their addresses, the records holding one as theirs, those holding one merged
+        # in, the hires who joined at one of them), the cache read and the form's teams (twice
+        # on a process's first page: what it shows, then its options): none of the reports' own
+        # queries.
+        with django_assert_max_num_queries(14) as queries:
             page = client.get("/reports/")
         assert page.status_code == 200
         assert not any("scorecards_rating" in query["sql"] for query in queries.captured_queries)

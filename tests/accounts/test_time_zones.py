@@ -134,7 +134,7 @@ def test_the_worker_warms_each_readers_reports_in_their_zone(
     cached_reports.warm_default_reports()
     client.force_login(leadership)
     # As in test_freshness: none of the reports' own queries.
-    with django_assert_max_num_queries(13) as queries:
+    with django_assert_max_num_queries(14) as queries:
         page = client.get(reverse("reports"))
 
     assert page.status_code == 200
