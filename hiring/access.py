@@ -2,7 +2,6 @@
 
 from functools import cache, wraps
 
-from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -14,7 +13,6 @@ from .models import (
     AuditEvent,
     Candidate,
     CandidateImport,
-    Decision,
     EmailTemplate,
     Invitation,
     Membership,
@@ -23,7 +21,6 @@ from .models import (
     Proposal,
     Team,
     User,
-    candidate_at,
 )
 
 
@@ -450,9 +447,9 @@ def pending_decisions_told(user):
     @cache  # asked only once a card flags one
     def not_told():
         writing = Feedback.all_objects.outstanding_for(user).values_list("application", flat=True)
-        waiting = Decision.objects.filter(confirmed_at=None).exclude(outcome=F("recommendation"))
-        theirs = waiting.filter(candidate_at(user_addresses(user), "application"))
-        return {*writing, *theirs.values_list("application", flat=True)}
+        # Their own applications, found from their addresses by the indexes (mostly none): the
+        # decisions waiting across the organisation, filtered by candidate, took 10 ms.
+        return {*writing, *Application.objects.ids_of_candidate(user_addresses(user))}
 
     return lambda application_id: application_id not in not_told()
 
