@@ -1022,13 +1022,8 @@ def candidate_at(addresses, application=""):
     for Application) is that of the person with these `addresses` (lower case), as
     hiring.checkins.checkins.is_candidate tells: an address of the candidate's record, a merged
     record's included, or the one the team proposed them at. A merged record's addresses are
-    kept one a line, trimmed (candidates.merging): each is matched whole on its line."""
-    return functools.reduce(operator.or_, _candidate_parts(addresses, application))
-
-
-def _candidate_parts(addresses, application):
-    """candidate_at's three ways, each one its own index finds: the address in one case, the
-    merged records', the proposed addresses'."""
+    kept one a line, trimmed (candidates.merging): each is matched whole on its line. The
+    records are found by their indexes (the address in one case, the merged records')."""
     from .candidates.search import fold, folded  # it reads this module: imported when asked
 
     path = f"{application}__" if application else ""
@@ -1044,24 +1039,14 @@ def _candidate_parts(addresses, application):
             Q(pk__in=[]),
         )
     )
-    return [
-        Q(**{f"{path}candidate__in": own.values("pk")}),
-        Q(**{f"{path}candidate__in": merged.values("pk")}),
-        Q(**{f"{path}member_email__in": addresses}) & ~Q(**{f"{path}member_email": ""}),
-    ]
+    return (
+        Q(**{f"{path}candidate__in": own.values("pk")})
+        | Q(**{f"{path}candidate__in": merged.values("pk")})
+        | Q(**{f"{path}member_email__in": addresses})
+    )
 
 
 class ApplicationQuerySet(models.QuerySet):
-    def ids_of_candidate(self, addresses):
-        """The ids of the applications of the person with these `addresses` (candidate_at), in
-        one query: a union of its ways, each by its index (PostgreSQL read every application
-        for their OR)."""
-        first, *others = [
-            self.filter(way).order_by().values_list("pk", flat=True)
-            for way in _candidate_parts(addresses, "")
-        ]
-        return first.union(*others)
-
     def visible_to(self, user):
         if user.sees_all_teams:
             return self.all()

@@ -334,15 +334,17 @@ def _mark_clock(card):
 
 def read_clock(html, now, pending_told):
     """`html` with its cards' clock marks read at `now`; a decision waiting for confirmation
-    flagged where `pending_told(application_id)` (access.pending_decisions_told)."""
+    flagged on the cards `pending_told(the ids of those flagging one)` returns
+    (access.pending_decisions_told)."""
     language = translation.get_language()
+    marks = CLOCK_MARK.finditer(html)
+    told = pending_told({int(mark["pending"]) for mark in marks if mark["pending"]} - {0})
 
     def read(mark):
         if mark["changed"]:
             return _days_in_stage(language, (now - datetime.fromisoformat(mark["changed"])).days)
         overdue, stale = _passed(mark["overdue"], now), _passed(mark["stale"], now)
-        pending = int(mark["pending"])
-        return _flags(language, overdue, stale, bool(pending) and pending_told(pending))
+        return _flags(language, overdue, stale, int(mark["pending"]) in told)
 
     return mark_safe(CLOCK_MARK.sub(read, html))
 

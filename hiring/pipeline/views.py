@@ -402,7 +402,7 @@ def _parts(request, rendered, filters, now, error=None):
 def _read_clock(request, html, now):
     """board.read_clock() of `html` for this reader: a decision waiting for confirmation is
     flagged to those who read the feedback it departs from."""
-    return board.read_clock(html, now, pending_decisions_told(request.user))
+    return board.read_clock(html, now, lambda ids: pending_decisions_told(request.user, ids))
 
 
 def _board_with_error(request, filters, error):
