@@ -450,7 +450,8 @@ def pending_decisions_told(user, application_ids):
     member's confirmation, those `user` is told of: that one waits says it departs from what the
     rule made of the feedback, so never a recruiter, who reads no feedback (see
     DECISION_EVENTS), nor where they still write a scorecard (scorecards.access.still_to_score),
-    nor its candidate (is_the_candidate). Asked of those cards alone, in two queries at most."""
+    nor its candidate (is_the_candidate). Asked of those cards alone: two queries, and the
+    reader's addresses once a request."""
     if user.is_recruiter or not application_ids:
         return set()
     writing = Feedback.all_objects.outstanding_for(user).filter(application__in=application_ids)
