@@ -1156,7 +1156,8 @@ class Application(models.Model):
                 condition=Q(stage="panel", panel_booked=False),
                 name="panel_to_schedule",
             ),
-            # The hires a reader is, by the address they joined at (validity.own_hires).
+            # The applications a reader is the candidate of, by the address they joined at
+            # (validity.own_applications).
             models.Index(
                 fields=["member_email"], condition=~Q(member_email=""), name="hire_member_email"
             ),

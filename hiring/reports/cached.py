@@ -140,9 +140,9 @@ def _page(name, parts, teams, render, refresh, version="data_version"):
 
 def report_html(scope, teams, query, refresh=None, leaving_out=()):
     """The report rendered, kept as long as its figures (see report_data), and when it was
-    computed if it is out of date (see _page). `leaving_out`: the reader's own hires in the
-    scope (validity.own_hires): calibration and agreement, which would tell a hire how each
-    of their interviewers rated them, are left out."""
+    computed if it is out of date (see _page). `leaving_out`: the reader's own applications in
+    the scope (validity.own_applications): calibration and agreement, which would tell them how
+    each of their interviewers rated them, are left out."""
     own_panel = bool(leaving_out)
 
     def render_report():
@@ -198,7 +198,8 @@ def hires_scope(teams, start, end):
 
 def validity_data(scope, teams, leaving_out=()):
     """The validity page's figures (hiring/reports/validity.py) without the hires
-    `leaving_out` (validity.own_hires), kept until what it reads of one of the teams changes
+    `leaving_out` (validity.own_applications), kept until what it reads of one of the teams
+    changes
     (their hires_version: a hire, its scorecards and check-ins, a name it shows)."""
     return _timed_validity_data(scope, teams, leaving_out)[0]
 

@@ -54,9 +54,11 @@ def hires(scope):
     )
 
 
-def own_hires(user, scope):
-    """The hires of the scope who are `user` (a hire who joined the team): check-in results are
-    never shown to the hire, so the figures they read leave their own hire out."""
+def own_applications(user, scope):
+    """The applications of the scope whose candidate `user` is (access.is_the_candidate: a hire
+    who joined the team, a member who applied to its opening): the figures they read leave them
+    out, as calibration and agreement would tell them how each interviewer rated them, and
+    check-in results are never shown to the hire."""
     addresses = addresses_of([user])[user.pk]
     # Their candidate records first (merging.held: by the index on the address in one case, and
     # those holding it merged in, by theirs), then their applications by the candidates' index:
@@ -73,8 +75,7 @@ def own_hires(user, scope):
     if not records and not joined:
         return ()
     return tuple(
-        scope.applications.filter(stage=Application.Stage.HIRED)
-        .filter(Q(candidate__in=records) | Q(pk__in=joined))
+        scope.applications.filter(Q(candidate__in=records) | Q(pk__in=joined))
         .order_by("pk")
         .values_list("pk", flat=True)
     )

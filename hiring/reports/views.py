@@ -27,7 +27,7 @@ from .cached import (
     validity_html,
 )
 from .forms import HiresPeriodForm, PeriodForm
-from .validity import own_hires
+from .validity import own_applications
 
 
 def _scope(request, form_class=PeriodForm, scope_for=teams_scope):
@@ -86,7 +86,7 @@ def reports_page(request):
     if scope is None:
         return render(request, template, context, status=400)
     query = _query(request, form)
-    own = own_hires(request.user, scope)
+    own = own_applications(request.user, scope)
     html, as_of = report_html(scope, teams, query, refresher(PAGE, scope, teams, query, own), own)
     return render(request, template, {**context, "report_html": html, "as_of": as_of})
 
@@ -99,7 +99,7 @@ def validity_page(request):
     context = {"form": form, "period_fields": _period_fields(form)}
     if scope is None:
         return render(request, template, context, status=400)
-    own = own_hires(request.user, scope)
+    own = own_applications(request.user, scope)
     query = _query(request, form)
     refresh = refresher(VALIDITY_PAGE, scope, teams, query, own)
     html, as_of = validity_html(scope, teams, query, own, refresh)
@@ -125,7 +125,7 @@ def validity_csv(request):
     form, scope, teams = _scope(request, HiresPeriodForm, hires_scope)
     if scope is None:
         return HttpResponse(_("The period is not valid."), status=400, content_type="text/plain")
-    data = validity_data(scope, teams, own_hires(request.user, scope))
+    data = validity_data(scope, teams, own_applications(request.user, scope))
     kinds = [
         (_("Criterion"), data["criteria"]),
         (_("Category"), data["categories"]),
@@ -195,7 +195,8 @@ CSV_COLUMNS = {
 }
 
 
-# The figures drawn from a panel's feedback, left out for a reader whose own hire is in scope.
+# The figures drawn from a panel's feedback, left out for a reader whose own application is in
+# scope.
 PANEL_FIGURES = {"calibration", "agreement"}
 
 
@@ -211,7 +212,7 @@ def report_csv(request, name):
     response["Content-Disposition"] = f'attachment; filename="teamfit-{name}.csv"'
     headers = {column: _(header) for column, header in CSV_COLUMNS[name].items()}
     rows = report_data(scope, teams)[name]
-    if name in PANEL_FIGURES and own_hires(request.user, scope):
+    if name in PANEL_FIGURES and own_applications(request.user, scope):
         rows = []  # as on the page: a hire reads nothing of how their interviewers rated them
     if name == "load":
         zone = zones.label(timezone.get_current_timezone_name())

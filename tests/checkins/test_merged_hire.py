@@ -62,4 +62,4 @@ def test_the_merged_hire_reads_not_their_panel_nor_their_results(application, te
     assert not reads_panel_feedback(sara, application, panel)
     assert reads_panel_feedback(teammate, application, panel)
     # The reports leave her own hire out of the figures she reads.
-    assert validity.own_hires(sara, year) == (application.pk,)
+    assert validity.own_applications(sara, year) == (application.pk,)

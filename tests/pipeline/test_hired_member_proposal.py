@@ -98,7 +98,7 @@ def test_a_hire_proposed_at_their_work_address_never_rates_nor_reads_their_check
     client.force_login(peer)
     assert client.get(reverse("check_in_detail", args=[check_in.pk])).status_code == 404
     year = cached.hires_scope([team], timezone.now() - timedelta(days=365), timezone.now())
-    assert validity.own_hires(peer, year) == (application.pk,)
+    assert validity.own_applications(peer, year) == (application.pk,)
     # Their teammates still rate it.
     assert teammate in checkins.raters_of([check_in])[check_in.pk]
     # Once they joined, nobody else is proposed as the hire: it moved the address they are

@@ -172,14 +172,17 @@ def test_agreement_and_calibration_come_from_submitted_scorecards(
     assert offsets == {"Ana Member": 1.0, "Ben Teammate": -1.0}
 
 
-def test_a_hire_who_joined_reads_no_calibration_nor_agreement_of_a_period_with_their_hiring(
-    client, leadership, member, teammate, peer, team
+@pytest.mark.parametrize("stage", ["hired", "debrief"])
+def test_the_candidate_reads_no_calibration_nor_agreement_of_a_period_with_their_hiring(
+    client, leadership, member, teammate, peer, team, stage
 ):
-    """With their panel alone in the period, each interviewer's offset said how they voted."""
+    """With their panel alone in the period, each interviewer's offset said how they voted: a
+    hire who joined, and a member who applied to their own team's opening and was not hired."""
     own = ApplicationFactory(opening=OpeningFactory(team=team), candidate__email=member.email)
     submitted(own, teammate, "team_fit", "yes")
     submitted(own, peer, "team_fit", "no")
-    own.move_to("hired", teammate)
+    if stage == "hired":
+        own.move_to("hired", teammate)
 
     client.force_login(member)
     page = client.get("/reports/")
