@@ -65,6 +65,7 @@ def test_deploy_check_is_clean_with_production_settings():
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
         ({"SECRET_KEY": "changeme"}, "SECRET_KEY"),
         ({"SECRET_KEY": "django-insecure-" + "x0123456789" * 5}, "SECRET_KEY"),
+        ({"SECRET_KEY": "abcd" * 20}, "SECRET_KEY"),  # long, four characters
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
     ],
 )
