@@ -117,14 +117,21 @@ def get_import_for_pipeline(user, import_id):
 
 
 def get_application_for_pipeline(user, application_id, locked=False):
-    """An application this user may move through stages and staff: team members, recruiters.
-    `locked`: its row locked until the caller's transaction ends, read once for both."""
+    """An application this user may move through stages and staff: team members, recruiters,
+    not its candidate (runs_pipeline_of). `locked`: its row locked until the caller's
+    transaction ends, read once for both."""
     applications = in_pipelines_run_by(
         user, Application.objects.select_related("candidate", "opening__team"), "opening__team"
     )
     if locked:
         applications = applications.select_for_update(of=("self",))
-    return get_object_or_404(applications, pk=application_id)
+    return _not_their_own(user, get_object_or_404(applications, pk=application_id))
+
+
+def _not_their_own(user, application):
+    if is_candidate(user_addresses(user), application):
+        raise Http404
+    return application
 
 
 def get_panel_for_pipeline(user, application_id, locked=False):
@@ -135,7 +142,9 @@ def get_panel_for_pipeline(user, application_id, locked=False):
     panels = in_pipelines_run_by(user, panels, "application__opening__team")
     if locked:
         panels = panels.select_for_update(of=("self",))
-    return get_object_or_404(panels, application=application_id)
+    panel = get_object_or_404(panels, application=application_id)
+    _not_their_own(user, panel.application)
+    return panel
 
 
 def get_application_for_offer(user, application_id):
@@ -212,6 +221,16 @@ def opens_debrief(user, team):
 def runs_pipeline(user, team):
     """Whether `user` adds candidates to `team`, moves its applications and schedules panels."""
     return Team.objects.pipeline_run_by(user).filter(pk=team.pk).exists()
+
+
+def runs_pipeline_of(user, application):
+    """Whether `user` moves `application`, schedules its panel, writes to its candidate and
+    makes its offers: they run its team's pipeline and are not its candidate (a member who
+    applied to their team's opening, a hire who joined it, by any address of theirs), who
+    would otherwise choose their own interviewers and make their own offer."""
+    return runs_pipeline(user, application.team) and not is_candidate(
+        user_addresses(user), application
+    )
 
 
 def proposes_members(user, team):

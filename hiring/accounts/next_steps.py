@@ -35,9 +35,16 @@ class Section:
     more: bool
 
 
-def _section(queryset):
+def _section(queryset, user=None, application=None):
+    """The first SHOWN rows of `queryset`, and whether there are more. With `user`, the rows of
+    a pipeline they run: those whose application (`application(row)`) is their own are left
+    out (access.runs_pipeline_of)."""
     rows = list(queryset[: SHOWN + 1])
-    return Section(rows[:SHOWN], len(rows) > SHOWN)
+    more = len(rows) > SHOWN
+    if user is not None:
+        addresses = user_addresses(user)
+        rows = [row for row in rows if not checkins.is_candidate(addresses, application(row))]
+    return Section(rows[:SHOWN], more)
 
 
 def for_user(user, now, teams, names=None):
@@ -178,11 +185,18 @@ def panels_to_schedule(user, now):
             offered_at=Subquery(live_offers.values("created_at")[:1]),
         )
         .select_related("candidate", "opening__team")
-        # What the list shows: a recruiter's home reads it on every request.
-        .only("candidate__name", "opening__title", "opening__team__name")
+        # What the list shows, and whose it is: a recruiter's home reads it on every request.
+        .only(
+            "candidate__name",
+            "opening__title",
+            "opening__team__name",
+            "member_email",
+            "candidate__email",
+            "candidate__other_emails",
+        )
         .order_by("stage_changed_at", "pk")
     )
-    return _section(applications)
+    return _section(applications, user, lambda application: application)
 
 
 def _waiting_windows(panel_ref):
@@ -226,7 +240,7 @@ def proposed_times(user, own):
         .select_related("application__candidate", "application__opening__team")
         .order_by("proposed_at", "pk")
     )
-    return _section(panels)
+    return _section(panels, user, lambda panel: panel.application)
 
 
 def offers_to_send(user, own):
@@ -237,7 +251,7 @@ def offers_to_send(user, own):
     drafts = in_pipelines_run_by(user, drafts, "application__opening__team", own)
     return _section(
         drafts.select_related("application__candidate", "application__opening__team", "created_by")
-        # What the list shows: not the terms, nor the rest of each row.
+        # What the list shows, and whose it is: not the terms, nor the rest of each row.
         .only(
             "title",
             "created_at",
@@ -245,8 +259,13 @@ def offers_to_send(user, own):
             "application__opening__team__name",
             "created_by__display_name",
             "created_by__email",
+            "application__member_email",
+            "application__candidate__email",
+            "application__candidate__other_emails",
         )
-        .order_by("created_at", "pk")
+        .order_by("created_at", "pk"),
+        user,
+        lambda offer: offer.application,
     )
 
 

@@ -34,6 +34,7 @@ from ..access import (
     proposes_members,
     reads_check_ins,
     runs_pipeline,
+    runs_pipeline_of,
     with_shown_details,
 )
 from ..candidates.merging import duplicates_shown_to
@@ -190,7 +191,7 @@ def _application_context(user, application, forms):
     feedback = decisions.panel_feedback(application)
     own = [f for f in feedback if f.interviewer_id == user.pk]
     readable = reads_panel_feedback(user, application, feedback)
-    pipeline = runs_pipeline(user, application.team)
+    pipeline = runs_pipeline_of(user, application)
     offers = list(application.offers.select_related("created_by"))
     context = {
         "application": application,

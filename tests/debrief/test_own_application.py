@@ -2,13 +2,15 @@
 candidate at every stage: they read nothing of their panel's feedback, take no part in its
 decision and are asked to confirm none, by whichever address their record knows them."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from hiring.debrief import decisions
-from hiring.models import Application, Decision, Invitation
+from hiring.models import Application, Decision, Invitation, Offer
 from scorecards import scoring
 from scorecards.access import reads_panel_feedback
 from tests.accounts.test_home_next_steps import home, section
@@ -100,3 +102,39 @@ def test_she_is_not_asked_to_confirm_a_decision_on_herself(own, member, teammate
     assert "decision to confirm" not in client.get("/pipeline/").text
     assert "Ana Member" in section(home(client, peer), "Decisions waiting for your confirmation")
     assert "decision to confirm" in client.get("/pipeline/").text
+
+
+def test_she_does_not_run_her_own_pipeline(own, member, teammate, signed_in):
+    """Nor move it, choose her interviewers, write to herself or make her own offer: to her,
+    its pipeline's pages and actions answer as to anyone outside the team."""
+    client = signed_in(member)
+    for name in ("panel", "panel_edit", "offer_prepare", "candidate_email_compose"):
+        assert client.get(reverse(name, args=[own.pk])).status_code == 404, name
+    for name, data in (
+        ("application_stage", {"stage": "debrief"}),
+        ("pipeline_move", {"stage": "debrief"}),
+        ("assign_interviewer", {"interviewer": teammate.pk, "focus": SKILLS}),
+    ):
+        assert client.post(reverse(name, args=[own.pk]), data).status_code == 404, name
+    assert fresh(own).stage == Application.Stage.PANEL
+
+    page = client.get(reverse("application_detail", args=[own.pk])).text
+    assert reverse("panel", args=[own.pk]) not in page
+    assert reverse("application_stage", args=[own.pk]) not in page
+    teammates_page = signed_in(teammate).get(reverse("application_detail", args=[own.pk])).text
+    assert reverse("panel", args=[own.pk]) in teammates_page
+    assert reverse("application_stage", args=[own.pk]) in teammates_page
+
+
+def test_her_own_draft_offer_is_not_hers_to_send(own, member, peer, teammate, client):
+    Offer.objects.create(
+        application=own,
+        created_by=teammate,
+        title="Staff Engineer",
+        start_date=timezone.now().date() + timedelta(days=30),
+        terms="The same team, full time.",
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+
+    assert section(home(client, member), "Offers to send") is None
+    assert "Ana Member" in section(home(client, peer), "Offers to send")

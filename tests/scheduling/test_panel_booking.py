@@ -49,8 +49,9 @@ PANEL_TIMES_MAX_QUERIES = 26
 # (hiring/freshness.py); the move to the panel takes back the email an earlier move queued and
 # has not sent, and reads the template chosen for the panel (outreach.automation.after_move).
 # One more asks whether one of those it asks to score is the candidate (a member who applied:
-# access.the_candidates_among reads their addresses, once for them all).
-BOOKING_MAX_QUERIES = 31
+# access.the_candidates_among reads their addresses, once for them all), and one whether the
+# booker is (access.runs_pipeline_of).
+BOOKING_MAX_QUERIES = 32
 BOOKING_QUERIES_PER_SESSION = 2
 
 
