@@ -380,7 +380,8 @@ if not DEBUG and not INSECURE_HTTP:
     CSRF_COOKIE_SECURE = True
     ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
-# Django's LOGGING, and no email address in any process's log lines (hiring/logs.py).
+# Django's LOGGING, and no email address or signed link in any process's log lines
+# (hiring/logs.py).
 LOGGING_CONFIG = "hiring.logs.configure"
 LOGGING = {
     "version": 1,

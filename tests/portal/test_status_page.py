@@ -1,6 +1,7 @@
 """The candidate's status page through their signed link: where they stand in their words,
 their interviews in their zone, their time zone, and withdrawing."""
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,6 +23,7 @@ from hiring.models import (
 from hiring.offers import offers
 from hiring.outreach import automation
 from hiring.outreach import messages as outreach
+from hiring.privacy import erasure
 from tests.factories import ApplicationFactory, fresh, team_fit_panel
 from tests.offers.conftest import hired_by_the_team, offer_fields
 
@@ -383,3 +385,19 @@ def test_withdrawing_tells_the_recruiters_once(
     [notice] = [mail for mail in mailoutbox if mail.to == [recruiter.email]]
     assert notice.subject == "Nina Park withdrew their application for Platform Engineer"
     assert application.get_absolute_url() in notice.body
+
+
+def test_a_refused_request_is_logged_without_the_candidates_link(client, application, caplog):
+    """Django logs the path of every 4xx and 5xx: a link in it would let whoever reads the logs
+    act as the candidate (withdraw, or confirm an erasure)."""
+    confirmation = erasure.confirmation_url(application)
+
+    refused = client.post(url("candidate_time_zone", application), {"time_zone": "Mars/Base"})
+    logging.getLogger("django.request").error("Service Unavailable: %s", confirmation)
+
+    assert refused.status_code == 400
+    logged = [record.getMessage() for record in caplog.records if record.name == "django.request"]
+    assert logged == [
+        "Bad Request: /status/<signed link>/time-zone/",
+        "Service Unavailable: /erase/<signed link>/",
+    ]
