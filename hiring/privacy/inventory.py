@@ -1,5 +1,5 @@
 """Everything Teamfit holds about a candidate, in one list: the export writes it out, erasure
-anonymises it, and tests/test_privacy_inventory.py fails when a model that hangs from a
+anonymises it, and tests/privacy/test_inventory.py fails when a model that hangs from a
 candidate is missing here, or a text field of one is not classed as personal or not."""
 
 import re
@@ -48,7 +48,8 @@ from scorecards.models import (
 class Holding:
     """A model's rows about a candidate. `personal`: fields holding who they are or what
     someone wrote (erasure blanks them); `files`: stored files (erasure deletes them, the
-    export zips them); `kept`: text fields that hold nothing personal, and why is `about`."""
+    export zips them); `kept`: text fields (choices too) that hold nothing personal, and why is
+    `about`."""
 
     model: type
     to_candidate: str
@@ -214,34 +215,40 @@ HOLDINGS = (
         "candidate",
         _("Each opening they applied for, its stage and source"),
         personal=("note", "member_email"),
-        kept=("decision_rule",),
+        kept=("decision_rule", "source", "stage"),
     ),
-    Holding(StageChange, "application__candidate", _("Each move between stages, with its time")),
+    Holding(
+        StageChange,
+        "application__candidate",
+        _("Each move between stages, with its time"),
+        kept=("from_stage", "to_stage"),
+    ),
     Holding(
         Consent,
         "candidate",
         _("Their agreements to the privacy notice"),
-        kept=("notice_version",),
+        kept=("notice_version", "purpose"),
     ),
     Holding(
         CandidateEmail,
         "application__candidate",
         _("Emails written to them"),
         personal=("to", "subject", "body"),
+        kept=("kind", "status"),
     ),
     Holding(
         Offer,
         "application__candidate",
         _("Offers made to them and their answers"),
         personal=("terms", "decline_reason"),
-        kept=("title",),
+        kept=("title", "status"),
     ),
     Holding(Panel, "application__candidate", _("Their interview panels")),
     Holding(
         InterviewSession,
         "panel__application__candidate",
         _("Their interview sessions and times"),
-        kept=("uid",),
+        kept=("uid", "focus"),
     ),
     Holding(
         SessionInterviewer,
@@ -264,12 +271,14 @@ HOLDINGS = (
         "application__candidate",
         _("Interviewers' scorecards about them"),
         personal=("excuse_reason",),
+        kept=("focus",),
     ),
     Holding(
         FeedbackRevision,
         "feedback__application__candidate",
         _("Each submitted scorecard: vote, key takeaways"),
         personal=("takeaways", "amend_reason"),
+        kept=("vote",),
     ),
     Holding(
         Rating,
@@ -283,6 +292,7 @@ HOLDINGS = (
         "check_in__application__candidate",
         _("Each colleague's check-in after their hire: would hire again, notes"),
         personal=("notes",),
+        kept=("would_hire_again",),
     ),
     # Scores are numbers about a criterion: kept after erasure, as the scorecards' are, for
     # the team's feedback on which criteria predicted its hires.
@@ -296,17 +306,27 @@ HOLDINGS = (
         "application__candidate",
         _("The team's decision on each application"),
         personal=("rationale",),
-        kept=("recommendation", "recommendation_reasons"),
+        kept=("outcome", "recommendation", "recommendation_reasons"),
     ),
     Holding(
         AuditEvent,
         "application__candidate",
         _("What happened to each application, who did it and when"),
         personal=("details",),
+        kept=("action",),
     ),
-    Holding(CandidateAccess, "candidate", _("Who opened their page, résumé or export, and when")),
     Holding(
-        DataExport, "candidate", _("Exports of their data"), files=("file",), kept=("withheld",)
+        CandidateAccess,
+        "candidate",
+        _("Who opened their page, résumé or export, and when"),
+        kept=("what",),
+    ),
+    Holding(
+        DataExport,
+        "candidate",
+        _("Exports of their data"),
+        files=("file",),
+        kept=("withheld", "status"),
     ),
     LedgerHolding(
         Notification,
@@ -319,20 +339,21 @@ HOLDINGS = (
         "",
         _("Imports waiting to run that list them"),
         personal=("rows",),
-        kept=("file_name", "failure"),
+        kept=("file_name", "failure", "status"),
     ),
     ProposalHolding(
         Proposal,
         "email",
         _("Proposals to add them to a team, at an address of theirs"),
         personal=("email",),
-        kept=("rule_before", "rule_after"),
+        kept=("rule_before", "rule_after", "kind", "status", "membership_rule"),
     ),
     InvitationHolding(
         Invitation,
         "email",
         _("Invitations to join sent to an address of theirs and not taken up"),
         personal=("email",),
+        kept=("role",),
     ),
 )
 

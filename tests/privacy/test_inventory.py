@@ -14,21 +14,33 @@ NOT_ABOUT_THE_CANDIDATE = {
     "scorecards.feedback_criteria",
 }
 
-TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField, models.FileField)
+# Choices too: one can say who they are (a pronoun, a gender). An address where they clicked is
+# theirs as well.
+TEXT_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.JSONField,
+    models.FileField,
+    models.GenericIPAddressField,
+)
 
 
 def label(model):
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
-def models_hanging_from(root):
-    """Every model reachable from `root` through relations pointing at what is reached."""
+def models_hanging_from(root, exempt=NOT_ABOUT_THE_CANDIDATE):
+    """Every model reachable from `root` through relations pointing at what is reached, and
+    the table of each many-to-many relation of what is reached: its rows link them to more."""
     reached, todo = {root}, [root]
     while todo:
         model = todo.pop()
-        for related in model._meta.related_objects:
-            target = related.related_model
-            if target not in reached and label(target) not in NOT_ABOUT_THE_CANDIDATE:
+        targets = [
+            related.through if related.many_to_many else related.related_model
+            for related in model._meta.related_objects
+        ] + [field.remote_field.through for field in model._meta.many_to_many]
+        for target in targets:
+            if target not in reached and label(target) not in exempt:
                 reached.add(target)
                 todo.append(target)
     return reached
@@ -45,8 +57,7 @@ def test_every_text_field_of_an_inventoried_model_is_classed():
     for holding in HOLDINGS:
         classed = {*holding.personal, *holding.files, *holding.kept}
         for field in holding.model._meta.concrete_fields:
-            is_text = isinstance(field, TEXT_FIELDS) and not field.choices
-            if is_text and field.name not in classed:
+            if isinstance(field, TEXT_FIELDS) and field.name not in classed:
                 unclassed.append(f"{label(holding.model)}.{field.name}")
     assert not unclassed, f"Class these as personal, files or kept: {unclassed}"
 
@@ -63,6 +74,13 @@ def test_the_walk_sees_a_new_relation():
     assert apps.get_model("hiring", "stagechange") in reached
     assert apps.get_model("scorecards", "rating") in reached
     assert apps.get_model("hiring", "team") not in reached
+
+
+def test_the_walk_reaches_each_model_said_to_hold_nothing_about_the_candidate():
+    """A many-to-many relation's table is walked too (a candidate's tags would be one): every
+    exemption names a model the walk would otherwise reach."""
+    reached = {label(model) for model in models_hanging_from(Candidate, exempt=())}
+    assert reached >= NOT_ABOUT_THE_CANDIDATE
 
 
 def test_candidate_data_lists_each_holding_once(db):
