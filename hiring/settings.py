@@ -280,22 +280,27 @@ CELERY_TASK_SERIALIZER = "json"
 # that was, while a worker computes it again (hiring/reports/cached.py): about twenty times a
 # plain page: a report slower than that keeps no reader waiting after a change.
 REPORTS_IN_BACKGROUND_AFTER_S = float(env("REPORTS_IN_BACKGROUND_AFTER_S", "0.1"))
+
+
+def polled(task, every, expires=None):
+    """Beat's entry for `task`, run `every` (seconds, or a crontab of `expires` seconds). A
+    poll no worker took before the next was queued expires: workers back from an outage run
+    the latest of each once, not every one beat queued meanwhile."""
+    return {"task": task, "schedule": every, "options": {"expires": expires or every}}
+
+
 CELERY_BEAT_SCHEDULE = {
-    "send-due-reminders": {"task": "hiring.tasks.send_due_reminders", "schedule": 300},
-    "refresh-calendar-feeds": {"task": "hiring.tasks.refresh_calendar_feeds", "schedule": 3600},
-    "warm-default-reports": {"task": "hiring.tasks.warm_default_reports", "schedule": 60},
-    "send-due-candidate-emails": {
-        "task": "hiring.outreach.tasks.send_due_candidate_emails",
-        "schedule": 60,
-    },
-    "expire-offers": {"task": "hiring.offers.tasks.expire_offers", "schedule": 300},
-    "queue-unqueued": {"task": "hiring.tasks.queue_unqueued", "schedule": 60},
-    "expire-data-exports": {"task": "hiring.privacy.tasks.expire_exports", "schedule": 3600},
+    "send-due-reminders": polled("hiring.tasks.send_due_reminders", 300),
+    "refresh-calendar-feeds": polled("hiring.tasks.refresh_calendar_feeds", 3600),
+    "warm-default-reports": polled("hiring.tasks.warm_default_reports", 60),
+    "send-due-candidate-emails": polled("hiring.outreach.tasks.send_due_candidate_emails", 60),
+    "expire-offers": polled("hiring.offers.tasks.expire_offers", 300),
+    "queue-unqueued": polled("hiring.tasks.queue_unqueued", 60),
+    "expire-data-exports": polled("hiring.privacy.tasks.expire_exports", 3600),
     # Daily, at night in Europe, when few people move cards on the board.
-    "run-retention": {
-        "task": "hiring.privacy.tasks.run_retention",
-        "schedule": crontab(hour=3, minute=30),
-    },
+    "run-retention": polled(
+        "hiring.privacy.tasks.run_retention", crontab(hour=3, minute=30), expires=24 * 3600
+    ),
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"

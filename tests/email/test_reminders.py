@@ -4,6 +4,7 @@ import importlib
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from celery.schedules import crontab
 from django.apps import apps
 from django.conf import settings
 
@@ -386,6 +387,19 @@ def test_beat_polls_the_periodic_tasks():
     )
     celery_app.loader.import_default_modules()
     assert set(tasks) <= set(celery_app.tasks)
+
+
+def test_a_poll_no_worker_took_expires_once_the_next_is_queued():
+    """Workers away for a day while beat runs: beat queued every poll meanwhile (1,440 report
+    warmings of up to five minutes each, 288 reminder polls...), and the workers back would run
+    that backlog for hours. Each poll expires when the next is queued, so they run the latest
+    of each once."""
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        every = entry["schedule"]
+        if isinstance(every, crontab):
+            assert len(every.hour) == len(every.minute) == 1, name  # once a day
+            every = 24 * 3600
+        assert 0 < entry.get("options", {}).get("expires", 0) <= every, name
 
 
 def test_who_left_the_team_is_reminded_of_nothing_but_the_team_hears_of_their_scorecard(
