@@ -88,8 +88,9 @@ def start_application(candidate, opening, by, **fields):
 
 
 @freshness.one_write()
-def move_stage(application, stage, by):
-    """Move by hand between the stages people may set; decisions set the others."""
+def move_stage(application, stage, by, seen=""):
+    """Move by hand between the stages people may set; decisions set the others. `seen`: the
+    stage the page showed it in, if it says."""
     # Its opening and team come along: the move's audit event and its signals read them; its
     # candidate too, for the board's card of the application as moved (board.one_card).
     application = (
@@ -97,16 +98,16 @@ def move_stage(application, stage, by):
         .select_related("candidate", "opening__team")
         .get(pk=application.pk)
     )
-    return _move(application, stage, by)
+    return _move(application, stage, by, seen)
 
 
 @freshness.one_write()
-def move_stage_as(user, application_id, stage):
+def move_stage_as(user, application_id, stage, seen=""):
     """move_stage() by `user` of the application `application_id`, where they run its pipeline
     (else Http404): one read, locked, for both. Returns it moved and the stage it left."""
     application = get_application_for_pipeline(user, application_id, locked=True)
     moved_from = application.stage
-    return _move(application, stage, user), moved_from
+    return _move(application, stage, user, seen), moved_from
 
 
 def _may_be_refused(application, stage):
@@ -118,7 +119,7 @@ def _may_be_refused(application, stage):
     return not (stage in screening and application.stage in screening)
 
 
-def _move(application, stage, by):
+def _move(application, stage, by, seen):
     """move_stage() of `application`, locked, read with its candidate, opening and team."""
     if stage not in [*Application.MANUAL_STAGES, Stage.REJECTED]:
         raise ValidationError(_("Only the team's decision moves an application to that stage."))
@@ -128,6 +129,14 @@ def _move(application, stage, by):
             stage = application.get_stage_display().lower()
             closed = _("This application is %(stage)s.") % {"stage": stage}
         raise ValidationError(str(closed))
+    if seen and seen != application.stage != stage:  # the same move twice is made once
+        raise ValidationError(
+            _(
+                "Someone moved %(candidate)s to %(stage)s after this page was opened: they "
+                "stay there. Move them again from there if they should go on."
+            )
+            % {"candidate": application.candidate, "stage": application.get_stage_display()}
+        )
     if _may_be_refused(application, stage) and stage not in application.stages_by_hand():
         if stage == Stage.REJECTED and application.interviews_count():
             raise ValidationError(_("After the interviews, only the team's decision rejects."))

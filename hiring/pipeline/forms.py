@@ -185,6 +185,9 @@ class StageForm(forms.Form):
     allow)."""
 
     stage = forms.ChoiceField()
+    # The stage the page showed it in (written by the template from the application as it
+    # is): a move from a page opened before a colleague's is refused, not made from elsewhere.
+    from_stage = forms.ChoiceField(choices=Application.Stage.choices, required=False)
 
     def __init__(self, *args, application=None, **kwargs):
         super().__init__(*args, **kwargs)

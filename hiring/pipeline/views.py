@@ -238,7 +238,12 @@ def application_stage(request, application_id):
     form = StageForm(request.POST, application=application)
     if form.is_valid():
         try:
-            applications.move_stage(application, form.cleaned_data["stage"], request.user)
+            applications.move_stage(
+                application,
+                form.cleaned_data["stage"],
+                request.user,
+                form.cleaned_data["from_stage"],
+            )
         except ValidationError as error:
             form.add_error("stage", error)
         else:
@@ -432,7 +437,10 @@ def pipeline_move(request, application_id):
     else:
         try:
             application, moved_from = applications.move_stage_as(
-                request.user, application_id, form.cleaned_data["stage"]
+                request.user,
+                application_id,
+                form.cleaned_data["stage"],
+                form.cleaned_data["from_stage"],
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
