@@ -1,5 +1,7 @@
 """Openings, candidates and applications: the pipeline a team hires through."""
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q, Window
@@ -11,7 +13,14 @@ from scorecards.editing import copy_scorecard
 
 from .. import freshness
 from ..access import get_application_for_pipeline
-from ..models import Application, Candidate, Opening, StageChange, StageCount
+from ..models import (
+    Application,
+    Candidate,
+    ChangedMeanwhile,
+    Opening,
+    StageChange,
+    StageCount,
+)
 from ..outreach import automation
 from ..scheduling import booking
 
@@ -64,6 +73,39 @@ def create_opening(team, template, **fields):
     opening = Opening(team=team, **fields)
     opening.scorecard = copy_scorecard(template, name=f"{fields['title']} scorecard")
     opening.save()
+    return opening
+
+
+# What its edit page changes.
+OPENING_FIELDS = ["title", "description", "status"]
+
+
+def opening_version(opening):
+    """The version of `opening` its edit page carries, to tell on saving whether someone saved
+    it since (edit_opening)."""
+    text = "\0".join(str(getattr(opening, name)) for name in OPENING_FIELDS)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@transaction.atomic
+def edit_opening(opening, fields, based_on=None):
+    """Save the title, description and status of `opening` from `fields`. `based_on`: the
+    version (opening_version()) the edit page showed; when someone saved another since,
+    ChangedMeanwhile, nothing saved (a colleague who closed it would find it open again)."""
+    opening = Opening.objects.select_for_update().get(pk=opening.pk)
+    saved_since = based_on is not None and based_on != opening_version(opening)
+    if saved_since and any(getattr(opening, name) != fields[name] for name in OPENING_FIELDS):
+        raise ChangedMeanwhile(
+            _(
+                "Someone saved this opening after you opened this page. Your text is below, not "
+                "saved, and the opening as it is now under it: save again to replace it with "
+                "yours."
+            ),
+            opening,
+        )
+    for name in OPENING_FIELDS:
+        setattr(opening, name, fields[name])
+    opening.save(update_fields=OPENING_FIELDS)
     return opening
 
 

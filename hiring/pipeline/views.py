@@ -40,7 +40,7 @@ from ..access import (
 from ..candidates.merging import duplicates_shown_to
 from ..debrief import decisions
 from ..debrief.forms import DecisionRuleForm
-from ..models import Application, CandidateAccess, Proposal, Team
+from ..models import Application, CandidateAccess, ChangedMeanwhile, Proposal, Team
 from ..offers.offers import can_prepare
 from ..teams import membership
 from ..teams.forms import ProposeHireForm
@@ -69,16 +69,28 @@ def opening_create(request, team_id):
 def opening_edit(request, opening_id):
     opening = get_opening_for_member(request.user, opening_id)
     form = OpeningForm(request.POST or None, instance=opening)
+    # The version the page was opened on (edit_opening checks it).
+    based_on = request.POST.get("based_on") if request.method == "POST" else None
+    meanwhile = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Opening saved."))
-        return redirect(opening)
-    return render(
-        request,
-        "hiring/pipeline/opening_form.html",
-        {"form": form, "team": opening.team, "opening": opening},
-        status=400 if form.errors else 200,
-    )
+        try:
+            applications.edit_opening(opening, form.cleaned_data, based_on)
+        except ChangedMeanwhile as changed:
+            form.add_error(None, changed)
+            meanwhile = changed.current
+            based_on = applications.opening_version(meanwhile)  # saving again replaces it
+        else:
+            messages.success(request, _("Opening saved."))
+            return redirect(opening)
+    context = {
+        "form": form,
+        "team": opening.team,
+        "opening": opening,
+        "based_on": applications.opening_version(opening) if based_on is None else based_on,
+        "meanwhile": meanwhile,
+    }
+    status = 409 if meanwhile else 400 if form.errors else 200
+    return render(request, "hiring/pipeline/opening_form.html", context, status=status)
 
 
 @never_cache
