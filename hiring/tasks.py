@@ -262,9 +262,13 @@ def refresh_calendar_feeds():
 def send_decision_notices(decision_id):
     """Tell each recruiter the team's decision: its outcome, not the scores behind it. One task
     for them all, so the decision's write neither reads the recruiters nor queues a task each."""
-    decision = Decision.objects.select_related(
-        "application__candidate", "application__opening__team"
-    ).get(pk=decision_id)
+    decision = (
+        Decision.objects.select_related("application__candidate", "application__opening__team")
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is None:  # a hold the team reopened before its notices went: nothing to tell
+        return 0
     return send_all(
         (
             f"decision:{decision.pk}:{recruiter.pk}",

@@ -145,6 +145,21 @@ def test_decision_notice_is_sent_once_even_if_the_task_runs_twice(
     assert Notification.objects.filter(key__startswith=f"decision:{record.pk}:").count() == 2
 
 
+def test_the_notices_of_a_hold_reopened_before_they_went_send_nothing_and_fail_nothing(
+    recommends_hire, member, teammate, recruiters, django_capture_on_commit_callbacks, mailoutbox
+):
+    record = decisions.record_decision(recommends_hire, member, Decision.Outcome.HOLD, "Budget.")
+    with django_capture_on_commit_callbacks() as queued:  # the worker is a moment behind
+        decisions.confirm_decision(record, teammate)
+    decisions.withdraw_decision(record, member, "The budget came through.")
+
+    for task in queued:
+        task()
+
+    assert mailoutbox == []
+    assert not Notification.objects.filter(key__startswith=f"decision:{record.pk}:").exists()
+
+
 def test_departing_without_a_rationale_is_refused_and_stores_nothing(
     recommends_no_hire, member, recruiters, django_capture_on_commit_callbacks, mailoutbox
 ):
