@@ -71,6 +71,17 @@ class CandidateDetailsForm(forms.Form):
     def clean_resume(self):
         return checked_resume(self.cleaned_data["resume"], RESUME_KINDS, NOT_A_DOCUMENT)
 
+    def clean(self):
+        cleaned = super().clean()
+        # A browser never fills a file input in again: the résumé sent with a form refused
+        # for another field is not on the page that says why, nor in what it sends next.
+        if self.errors and cleaned.get("resume"):
+            self.add_error(
+                "resume",
+                gettext("Choose the résumé again: a file is not kept while the form has errors."),
+            )
+        return cleaned
+
     def clean_links(self):
         return checked_links(self.cleaned_data["links"])
 

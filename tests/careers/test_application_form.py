@@ -97,6 +97,18 @@ def test_each_field_refuses_bad_input_beside_it_and_stores_nothing(
     assert mailoutbox == []
 
 
+def test_a_form_refused_for_another_field_asks_for_the_resume_again(send, opening, media):
+    """A browser never fills a file input in again: the résumé sent with a form refused for
+    its consent is gone from the page, so the page says so beside it, before the candidate
+    sends it again without."""
+    response = send(opening, consent="")
+
+    assert response.status_code == 400
+    assert "Choose the résumé again" in field_errors(response.content.decode(), "resume")
+    assert stored_files(media) == []
+    assert send(opening).status_code == 302
+
+
 def test_an_oversized_resume_is_refused_and_leaves_no_file(send, opening, media, settings):
     settings.RESUME_MAX_BYTES = 1024
 
