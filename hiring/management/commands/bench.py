@@ -937,7 +937,7 @@ class Writer:
             return None
         recruiter = User.objects.get(email=_synthetic.RECRUITER_EMAIL)
         path = reverse("pipeline_move", args=[application.pk])
-        data = {"stage": self.NEXT_STAGE[application.stage]}
+        data = {"stage": self.NEXT_STAGE[application.stage], "from_stage": application.stage}
         return recruiter, path, data, {"HX-Request": "true"}, (200, None)
 
     def decision(self):
