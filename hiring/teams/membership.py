@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scorecards import practice
 
@@ -343,10 +344,12 @@ def propose_graduation(team, proposer, trainee):
             _("%(person)s is not a trainee in %(team)s.") % {"person": trainee, "team": team}
         )
     if not practice.graduation_ready(trainee, team, seen_by=proposer):
-        raise ValidationError(
-            _("%(person)s needs %(count)s practice scorecards within the team's tolerance first.")
-            % {"person": trainee, "count": team.practice_to_graduate}
+        needs = ngettext(
+            "%(person)s needs %(count)s practice scorecard within the team's tolerance first.",
+            "%(person)s needs %(count)s practice scorecards within the team's tolerance first.",
+            team.practice_to_graduate,
         )
+        raise ValidationError(needs % {"person": trainee, "count": team.practice_to_graduate})
     if team.proposals.filter(status=Status.OPEN, subject=trainee).exists():
         raise ValidationError(
             _("There is already an open proposal about %(person)s.") % {"person": trainee}

@@ -148,3 +148,13 @@ def test_the_privacy_notice_states_the_organisations_retention(client, organisat
 
     assert "for 18 months after your last application closed" in text
     assert "Erase" in text
+
+
+def test_the_privacy_notice_reads_one_month_as_one(client, organisation):
+    organisation.retention_months = 1
+    organisation.save()
+
+    text = client.get(reverse("careers_privacy")).content.decode()
+
+    assert "for 1 month after your last application closed" in text
+    assert "keep your data for another 1 month." in text

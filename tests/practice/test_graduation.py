@@ -138,3 +138,14 @@ def test_the_team_page_links_each_trainees_path_for_its_members(client, team, tr
 
     assert reverse("trainee_progress", args=[team.pk, trainee.pk]) in page
     assert reverse("team_settings", args=[team.pk]) in page
+
+
+def test_a_team_that_graduates_on_one_scorecard_reads_one_scorecard(client, team, trainee, member):
+    team.practice_to_graduate = 1
+    team.save()
+    client.force_login(member)
+
+    refused = client.post(graduate_url(team, trainee))
+
+    assert refused.status_code == 400
+    assert "needs 1 practice scorecard within the team" in refused.text
