@@ -485,12 +485,21 @@ def pending_decisions_told(user, application_ids):
     return set(application_ids) - theirs - set(writing.values_list("application", flat=True))
 
 
+def events_shown(events, withheld):
+    """The audit `events` (a queryset) a reader is shown: of the applications `withheld` (ids),
+    those whose panel feedback they do not read (scorecards.access.reads_panel_feedback), not
+    a decision's own events."""
+    if not withheld:
+        return events
+    return events.exclude(application__in=withheld, action__in=DECISION_EVENTS)
+
+
 def with_shown_details(user, events, reads_feedback=False):
-    """The timeline `events` this user is shown, each with `shown_details`: what they may read
-    of it. Recruiters see what happened, and the details of the candidate's way through the
-    pipeline; feedback, and a decision's own events, show only to those who read the panel's
-    feedback (scorecards.access.reads_panel_feedback)."""
-    events = [e for e in events if reads_feedback or e.action not in DECISION_EVENTS]
+    """The timeline `events` (those shown to this user: events_shown), each with
+    `shown_details`: what they may read of it. Recruiters see what happened, and the details
+    of the candidate's way through the pipeline; feedback only those who read the panel's
+    feedback do."""
+    events = list(events)
     for event in events:
         if user.is_recruiter:
             shown = event.action in SHOWN_TO_RECRUITERS

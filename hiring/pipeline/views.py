@@ -21,6 +21,7 @@ from scorecards.recommendation import Rule
 
 from .. import freshness
 from ..access import (
+    events_shown,
     get_application_for,
     get_application_for_pipeline,
     get_opening_for,
@@ -224,7 +225,12 @@ def _application_context(user, application, forms):
         "check_ins": application.check_ins.all() if reads_check_ins(user, application) else [],
         **_hire_joining(user, application),
         "timeline": with_shown_details(
-            user, application.audit_events.select_related("actor")[:50], readable
+            user,
+            events_shown(
+                application.audit_events.select_related("actor"),
+                withheld=[] if readable else [application.pk],
+            )[:50],
+            readable,
         ),
         "stage_form": forms.get("stage_form")
         or StageForm(initial={"stage": application.stage}, application=application),

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from scorecards.access import reads_panel_feedback
 from scorecards.models import CheckIn, CheckInRating, CheckInReview, FeedbackRevision, Rating
 
-from ..access import DECISION_EVENTS, reads_check_in_reviews, with_shown_details
+from ..access import events_shown, reads_check_in_reviews, with_shown_details
 from ..accounts import zones
 from ..checkins.checkins import raters_of, reviews_of
 from ..debrief.decisions import panel_feedback
@@ -295,7 +295,7 @@ def copied_rows(holding, candidate, reader=None, withheld=()):
     """The rows of `holding` a copy for `reader` (None: the candidate) holds, `withheld` the
     applications whose feedback they may not read: never a draft; of those applications not
     the feedback, nor a decision not in force (a second member is to confirm it), nor a
-    decision's own events (the timeline's rule, access.with_shown_details)."""
+    decision's own events (the timeline's rule, access.events_shown)."""
     rows = holding.rows(candidate)
     if holding.model in NEVER_EXPORTED:
         rows = rows.exclude(NEVER_EXPORTED[holding.model])
@@ -304,8 +304,8 @@ def copied_rows(holding, candidate, reader=None, withheld=()):
     if holding.model is Decision:
         in_force = models.Q(pk__in=Decision.objects.in_force())
         rows = rows.exclude(models.Q(application__in=withheld) & ~in_force)
-    if holding.model is AuditEvent and reader is not None:
-        rows = rows.exclude(application__in=withheld, action__in=DECISION_EVENTS)
+    if holding.model is AuditEvent:
+        rows = events_shown(rows, withheld)
     return rows
 
 
@@ -326,11 +326,8 @@ def exported_rows(holding, candidate, reader=None, withheld=()):
         elif holding.model in STAFF_ONLY and reader is None:
             _leave_out(row, STAFF_ONLY[holding.model])
         elif isinstance(row, AuditEvent) and reader is not None:
-            # The timeline's own rule for what this reader reads of each event, and whether.
-            shown = with_shown_details(reader, [row], row.application_id not in withheld)
-            if not shown:
-                continue
-            [row] = shown
+            # The timeline's own rule for what this reader reads of each event.
+            with_shown_details(reader, [row], row.application_id not in withheld)
             row.details = row.shown_details
         yield row
 
