@@ -3,7 +3,9 @@ from datetime import date, timedelta
 from io import StringIO
 
 from django.core.management import call_command
+from django.urls import reverse
 
+from hiring.access import is_the_candidate
 from hiring.accounts import next_steps
 from hiring.candidates import merging, search
 from hiring.management.commands import _synthetic
@@ -26,7 +28,7 @@ from hiring.reports import cached, figures, validity
 from hiring.scheduling import booking
 from hiring.teams import membership
 from scorecards import practice
-from scorecards.models import CheckInReview, Feedback, FeedbackRevision
+from scorecards.models import CheckInReview, Feedback, FeedbackRevision, Rating
 from tests.factories import stored_figures
 
 
@@ -121,6 +123,33 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     assert not practice.graduation_ready(dan, platform)
     # Languages: fay reads Teamfit in German.
     assert User.objects.get(email="fay@teamfit.example").language == "de"
+
+
+def test_the_demo_has_a_member_whose_own_application_is_at_the_debrief(demo, client):
+    gus = User.objects.get(email="gus@teamfit.example")
+    own = Application.objects.get(candidate__email=gus.email)
+    assert own.opening.team.has_member(gus)
+    assert own.stage == "debrief"
+    assert own.debrief_opened_at
+    assert is_the_candidate(gus, own)
+    ratings = Rating.objects.filter(revision__feedback__application=own)
+    revisions = FeedbackRevision.objects.filter(feedback__application=own)
+    notes = {
+        *ratings.values_list("notes", flat=True),
+        *revisions.values_list("takeaways", flat=True),
+    }
+    debrief = reverse("debrief", args=[own.pk])
+
+    client.force_login(gus)
+    page = client.get(debrief).text
+
+    assert "You are this application's candidate: you read none of its panel" in page
+    assert len(notes) == 4
+    assert not [note for note in notes if note in page]
+    assert 'id="own-panel"' in client.get(reverse("reports")).text  # no calibration for him
+    client.force_login(User.objects.get(email="eve@teamfit.example"))
+    assert all(note in client.get(debrief).text for note in notes)
+    assert 'id="own-panel"' not in client.get(reverse("reports")).text
 
 
 def test_the_synthetic_organisation_keeps_what_the_app_keeps(transactional_db):

@@ -245,13 +245,20 @@ class Command(BaseCommand):
         author = team.memberships.order_by("user__email").first().user
         for name, stage, panel in candidates:
             local = name.split()[0].lower()
-            application = applications.add_application(
-                opening,
-                author,
-                name=name,
-                email=f"{local}@candidates.example",
-                links=f"https://github.com/{local}",
-            )
+            member = people.get(local)
+            if member is not None and member.display_name == name:
+                # One of the team applied on the careers page, at the address they sign in with.
+                application = careers.apply(
+                    opening, name=name, email=member.email, time_zone=member.time_zone
+                )
+            else:
+                application = applications.add_application(
+                    opening,
+                    author,
+                    name=name,
+                    email=f"{local}@candidates.example",
+                    links=f"https://github.com/{local}",
+                )
             # The whole panel asked first, as a recruiter does: the debrief opens once all of
             # it wrote, not as soon as the first two did.
             asked = [
@@ -813,6 +820,23 @@ OPENINGS = [
                     ("eve", SKILLS, "submitted", [3], Vote.YES),
                     ("fay", TEAM_FIT, "draft", [None], Vote.NO),
                     ("pat", TEAM_FIT, "assigned", [], Vote.YES),
+                ],
+            ),
+        ],
+    ),
+    (
+        "Payments",
+        "Payments Tech Lead",
+        "Lead the team's design reviews and on-call rota, hands-on.",
+        [
+            (
+                # gus, a member of the team, applied to lead it: his teammates read his panel
+                # at the debrief; he reads none of it, is told why, and takes no part.
+                "Gus Garcia",
+                Application.Stage.DEBRIEF,
+                [
+                    ("eve", SKILLS, "submitted", [4], Vote.STRONG_YES),
+                    ("fay", TEAM_FIT, "submitted", [3], Vote.YES),
                 ],
             ),
         ],
