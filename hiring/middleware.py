@@ -1,11 +1,13 @@
 """How every page answers, whatever its view: htmx's requests, what browsers may keep, a
-signed-out person's form, an address that only takes a form."""
+signed-out person's form, an address that only takes a form, a file too large to read."""
 
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
@@ -15,6 +17,23 @@ from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from .accounts import resend
+
+
+class BoundedUploadHandler(FileUploadHandler):
+    """The first of FILE_UPLOAD_HANDLERS: a form with files larger than UPLOAD_MAX_BYTES in all
+    is refused before its body is read (400: "too large", the page says), where Django would
+    write them to a temporary file of any size for the form to refuse, a disk filled through
+    the public careers form."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length > settings.UPLOAD_MAX_BYTES:
+            raise RequestDataTooBig(f"A form of {content_length} bytes with files")
+
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data  # to the next handler
+
+    def file_complete(self, file_size):
+        return None  # the next handler's file
 
 
 class HtmxAsked(HtmxDetails):

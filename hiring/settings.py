@@ -354,6 +354,16 @@ CAREERS_APPLICATIONS_PER_EMAIL_DAY = int(env("CAREERS_APPLICATIONS_PER_EMAIL_DAY
 CANDIDATE_EMAIL_UNDO_MINUTES = int(env("CANDIDATE_EMAIL_UNDO_MINUTES", "10"))
 # A CSV of candidates from another ATS: read whole in the web process, so bounded.
 CANDIDATE_IMPORT_MAX_BYTES = int(env("CANDIDATE_IMPORT_MAX_MB", "2")) * 1024 * 1024
+# A form with a file is refused (400) past this size before any of it is read (Django would
+# write a file of any size to disk first, for the form to refuse): the largest file a form takes
+# (a résumé, an import, a calendar's 2 MB) and the form's other fields (Django's limit for them,
+# 2.5 MB). Below it, a file too large is refused beside its field.
+UPLOAD_MAX_BYTES = max(RESUME_MAX_BYTES, CANDIDATE_IMPORT_MAX_BYTES, 2 * 1024 * 1024) + 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "hiring.middleware.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 CANDIDATE_IMPORT_MAX_ROWS = int(env("CANDIDATE_IMPORT_MAX_ROWS", "5000"))
 
 # Content Security Policy: everything from our own origin; htmx runs without eval or inline styles.

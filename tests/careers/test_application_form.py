@@ -168,3 +168,18 @@ def test_a_closed_opening_has_no_page_and_takes_no_application(send, client, ope
     assert send(opening).status_code == 404
     assert Candidate.objects.count() == 0
     assert stored_files(media) == []
+
+
+def test_a_form_larger_than_any_file_it_takes_is_refused_before_it_is_read(
+    send, opening, media, settings
+):
+    """Django would write its file to disk first, of any size: the careers form is public."""
+    settings.UPLOAD_MAX_BYTES = 4096
+
+    response = send(opening, resume=resume("cv.pdf", b"%PDF-1.7\n" + b"0" * 8192))
+
+    assert response.status_code == 400
+    assert "What was sent was too large" in response.content.decode()
+    assert Candidate.objects.count() == 0
+    assert stored_files(media) == []
+    assert send(opening).status_code == 302
