@@ -1574,6 +1574,9 @@ class CandidateImport(models.Model):
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
 
+    # Those that hold their rows: until the import is over, a queued or running one too.
+    HOLDING_ROWS = [Status.PREVIEW, Status.QUEUED, Status.RUNNING]
+
     opening = models.ForeignKey(
         Opening, on_delete=models.CASCADE, related_name="imports", verbose_name=_("opening")
     )

@@ -338,8 +338,7 @@ def run(import_id):
         pk=import_id
     )
     try:
-        fields = _check_again(candidate_import)
-        return _write(candidate_import, fields)
+        return _write(candidate_import, _check_again(candidate_import))
     except ImportFailed as failure:
         fail(import_id, _("%(failure)s Nothing was imported.") % {"failure": failure})
     except ValidationError as error:
@@ -386,29 +385,37 @@ def _check_again(candidate_import):
                     _("Row %(line)s changed since the check (%(problem)s).")
                     % {"line": row["line"], "problem": problems(row)[0]}
                 )
-            checked.append(row["values"])
+            checked.append(row)
         CandidateImport.objects.filter(pk=candidate_import.pk).update(processed=len(checked))
     return checked
 
 
 def _write(candidate_import, rows):
-    """Every row's candidate (one holding its email, merged records' included, is reused), its
-    application from the import in Applied, and the audit, in one transaction."""
+    """Every checked row's candidate (one holding its email, merged records' included, is
+    reused), its application from the import in Applied, and the audit, in one transaction."""
     opening, by = candidate_import.opening, candidate_import.created_by
     now = timezone.now()
     with transaction.atomic():
-        # First, so that of two runs only one writes: the other waits here, then finds it done.
-        finished = CandidateImport.objects.filter(
-            pk=candidate_import.pk, status=CandidateImport.Status.RUNNING
-        ).update(
+        # The rows it still holds, locked first: of two runs only one writes (the other waits
+        # here, then finds it done), and a candidate erased since the check, who lost their row
+        # (privacy.erasure), is not brought back.
+        held = (
+            CandidateImport.objects.select_for_update()
+            .filter(pk=candidate_import.pk, status=CandidateImport.Status.RUNNING)
+            .values_list("rows", flat=True)
+            .first()
+        )
+        if held is None:
+            return None
+        still = {row["line"] for row in held}
+        rows = [row["values"] for row in rows if row["line"] in still]
+        CandidateImport.objects.filter(pk=candidate_import.pk).update(
             status=CandidateImport.Status.DONE,
             processed=len(rows),
             imported=len(rows),
             rows=[],
             finished_at=now,
         )
-        if not finished:
-            return None
         opening = Opening.objects.select_related("team").get(pk=opening.pk)
         _ensure_open(opening)
         existing = _candidates_by_email([row["email"] for row in rows], opening.team_id)

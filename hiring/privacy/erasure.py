@@ -214,8 +214,9 @@ def _anonymise(candidates, by, how, shown_with):
         if holding.model is Notification:
             _hide_addresses(holding.rows_of(candidates), stand_ins)
         elif holding.model is CandidateImport:
-            # Checked imports rarely wait to run: a query for each candidate only when one does.
-            waiting = CandidateImport.objects.filter(status=CandidateImport.Status.PREVIEW)
+            # Imports are rarely in progress: a query for each candidate only when one is (a
+            # queued one left their row would bring them back when it ran).
+            waiting = CandidateImport.objects.filter(status__in=CandidateImport.HOLDING_ROWS)
             for candidate in candidates if waiting.exists() else ():
                 _drop_import_rows(holding.rows(candidate), candidate)
         elif holding.by_address:
@@ -356,7 +357,8 @@ def _whole_address(address):
 
 
 def _drop_import_rows(imports, candidate):
-    """A checked import waiting to run loses the candidate's rows, and counts the others."""
+    """An import not yet over loses the candidate's rows, and counts the others (a running one
+    writes only the rows it still holds: imports._write)."""
     addresses = {address.lower() for address in _addresses(candidate)}
     for candidate_import in imports.select_for_update():
         rows = [row for row in candidate_import.rows if not CandidateImport.lists(row, addresses)]

@@ -118,8 +118,8 @@ def _plain_runs(address):
 
 
 class ImportHolding(Holding):
-    """A checked import not yet run keeps its rows, the candidate's among them: at their
-    address, or at that of a record merged into theirs since."""
+    """An import not yet over (checked, queued or running) keeps its rows, the candidate's
+    among them: at their address, or at that of a record merged into theirs since."""
 
     by_address = True
 
@@ -134,7 +134,7 @@ class ImportHolding(Holding):
             reduce(and_, [Q(rows__icontains=run) for run in _plain_runs(address)])
             for address in addresses
         ]
-        waiting = CandidateImport.objects.filter(status=CandidateImport.Status.PREVIEW)
+        waiting = CandidateImport.objects.filter(status__in=CandidateImport.HOLDING_ROWS)
         narrowed = waiting.filter(reduce(or_, listing, Q(pk__in=[])))
         listed = [
             pk

@@ -6,6 +6,7 @@ from django.db.models.signals import post_save
 from django.urls import reverse
 
 from hiring.candidates import merging
+from hiring.imports import imports
 from hiring.imports.tasks import run_import
 from hiring.models import (
     Application,
@@ -16,6 +17,7 @@ from hiring.models import (
     StageChange,
     Team,
 )
+from hiring.privacy import erasure
 from tests.factories import HTMX, ApplicationFactory, CandidateFactory
 
 from .conftest import upload
@@ -241,3 +243,40 @@ def test_two_addresses_of_one_record_in_a_file_are_caught_at_the_check(
     upload(client, opening, "Name,Email\nAna K,ana.old@mail.example\n")
     [row] = CandidateImport.objects.get().rows
     assert row["errors"] == {"email": ["Already applied to this opening."]}
+
+
+@pytest.fixture
+def lia_elsewhere(db):
+    """Lia's record from an application to another team, which she has erased."""
+    return ApplicationFactory(candidate__name="Lia Lever", candidate__email="lia@example.com")
+
+
+def erase(candidate, by, capture):
+    with capture(execute=True):
+        erasure.erase(candidate, by=by)
+
+
+def test_a_queued_import_does_not_bring_back_a_candidate_erased_meanwhile(
+    client, member, recruiter, opening, checked, lia_elsewhere, django_capture_on_commit_callbacks
+):
+    start(client, checked, django_capture_on_commit_callbacks, execute=False)
+    erase(lia_elsewhere.candidate, recruiter, django_capture_on_commit_callbacks)
+
+    run_import(checked.pk)
+
+    assert [a.candidate.email for a in imported(opening)] == ["max@example.com"]
+    assert not Candidate.objects.filter(email="lia@example.com").exists()
+
+
+def test_a_running_import_writes_only_the_rows_it_still_holds(
+    client, member, recruiter, opening, checked, lia_elsewhere, django_capture_on_commit_callbacks
+):
+    """Erased between the worker's check of the rows and its write."""
+    start(client, checked, django_capture_on_commit_callbacks, execute=False)
+    CandidateImport.objects.filter(pk=checked.pk).update(status=CandidateImport.Status.RUNNING)
+    running = CandidateImport.objects.select_related("opening", "created_by").get(pk=checked.pk)
+    rows = imports._check_again(running)
+    erase(lia_elsewhere.candidate, recruiter, django_capture_on_commit_callbacks)
+
+    assert imports._write(running, rows) == 1
+    assert [a.candidate.email for a in imported(opening)] == ["max@example.com"]
