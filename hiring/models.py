@@ -1,6 +1,7 @@
 import contextlib
 import dataclasses
 import functools
+import hashlib
 import operator
 import re
 import unicodedata
@@ -608,6 +609,13 @@ class ChangedMeanwhile(ValidationError):
     def __init__(self, message, current):
         super().__init__(message)
         self.current = current
+
+
+def version_of(values):
+    """The version of what an edit page shows, `values`, that the page carries to tell on saving
+    whether someone saved another since (ChangedMeanwhile)."""
+    text = "\0".join(str(value) for value in values)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class LinkError(Exception):

@@ -1,7 +1,5 @@
 """Openings, candidates and applications: the pipeline a team hires through."""
 
-import hashlib
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q, Window
@@ -20,6 +18,7 @@ from ..models import (
     Opening,
     StageChange,
     StageCount,
+    version_of,
 )
 from ..outreach import automation
 from ..scheduling import booking
@@ -83,8 +82,7 @@ OPENING_FIELDS = ["title", "description", "status"]
 def opening_version(opening):
     """The version of `opening` its edit page carries, to tell on saving whether someone saved
     it since (edit_opening)."""
-    text = "\0".join(str(getattr(opening, name)) for name in OPENING_FIELDS)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return version_of(getattr(opening, name) for name in OPENING_FIELDS)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from ..models import (
     AuditEvent,
     BusyBlock,
     CandidateWindow,
+    ChangedMeanwhile,
     EmailTemplate,
     InterviewSession,
     LinkError,
@@ -31,6 +32,7 @@ from ..models import (
     SlotOffer,
     User,
     WorkingHours,
+    version_of,
 )
 from ..outreach import automation, messages
 from ..reports import figures
@@ -184,13 +186,69 @@ def _check_not_booked(panel):
         raise ValidationError(gettext("This panel is booked: reschedule or cancel it instead."))
 
 
+def session_rows(panel):
+    """The panel's open sessions as its edit page shows them, to edit."""
+    rows = []
+    for session in panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers"):
+        seats = [seat for seat in session.interviewers.all() if not seat.from_pool]
+        rows.append(
+            {
+                "focus": session.focus,
+                "duration_minutes": session.duration_minutes,
+                "pool_count": session.pool_count,
+                "interviewers": [seat.user_id for seat in seats if not seat.shadow],
+                "shadows": [seat.user_id for seat in seats if seat.shadow],
+            }
+        )
+    return rows
+
+
+def _as_edited(sessions, back_to_back):
+    """What an edit sets, from `sessions` as edit_panel takes them (people as users) or as
+    session_rows() gives them (people as ids), the same either way."""
+
+    def ids(people):
+        return sorted(person if isinstance(person, int) else person.pk for person in people)
+
+    return [back_to_back] + [
+        (
+            spec["focus"],
+            spec["duration_minutes"],
+            spec.get("pool_count", 0),
+            ids(spec.get("interviewers", [])),
+            ids(spec.get("shadows", [])),
+        )
+        for spec in sessions
+    ]
+
+
+def panel_version(panel):
+    """The version of `panel` its edit page carries, to tell on saving whether someone saved
+    it since (edit_panel)."""
+    return version_of(_as_edited(session_rows(panel), panel.back_to_back))
+
+
 @transaction.atomic
-def edit_panel(panel, sessions, back_to_back, by):
+def edit_panel(panel, sessions, back_to_back, by, based_on=None):
     """Replace the sessions of a panel not booked yet. None of them was ever booked, so no
     invite went out for them; the links offering their times stop working
-    (offer_for_link)."""
+    (offer_for_link). `based_on`: the version (panel_version()) the edit page showed; when
+    someone saved another since, ChangedMeanwhile, nothing saved (the interviewer they added
+    would be gone, unseen)."""
     panel = _lock_panel(panel.pk)
     _check_not_booked(panel)
+    current = _as_edited(session_rows(panel), panel.back_to_back)
+    if based_on is not None and based_on != version_of(current):
+        if _as_edited(sessions, back_to_back) == current:
+            return panel  # the same form sent twice (a double click): saved once
+        raise ChangedMeanwhile(
+            gettext(
+                "Someone saved this panel after you opened this page. What you chose is below, "
+                "not saved, and the panel as it is now under it: save again to replace it with "
+                "yours."
+            ),
+            panel,
+        )
     panel.sessions.filter(cancelled_at=None).delete()
     _add_sessions(panel, sessions)
     panel.back_to_back = back_to_back

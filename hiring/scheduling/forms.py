@@ -311,23 +311,6 @@ def sessions_formset(team, rows=None):
     return SessionFormSet(prefix="sessions", form_kwargs={"team": team}, initial=rows or [{}])
 
 
-def session_rows(panel):
-    """The panel's open sessions as the sessions form shows them, to edit."""
-    rows = []
-    for session in panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers"):
-        seats = [seat for seat in session.interviewers.all() if not seat.from_pool]
-        rows.append(
-            {
-                "focus": session.focus,
-                "duration_minutes": session.duration_minutes,
-                "pool_count": session.pool_count,
-                "interviewers": [seat.user_id for seat in seats if not seat.shadow],
-                "shadows": [seat.user_id for seat in seats if seat.shadow],
-            }
-        )
-    return rows
-
-
 class ReplaceInterviewerForm(forms.Form):
     """Who takes a seat in a booked session: a member of the team the panel editor would offer
     (SessionForm), not seated in it already."""

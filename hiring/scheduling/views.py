@@ -23,6 +23,7 @@ from ..accounts.links import signed_link
 from ..models import (
     Application,
     BusyBlock,
+    ChangedMeanwhile,
     InterviewSession,
     LinkError,
     PoolMember,
@@ -46,7 +47,6 @@ from .forms import (
     SessionFormSet,
     ShownZoneForm,
     WorkingHoursForm,
-    session_rows,
     sessions_formset,
 )
 from .ics import MAX_ICS_BYTES, CalendarError
@@ -221,7 +221,8 @@ def _sessions_form(request, application, save, done, **context):
     team = application.opening.team
     back_to_back = request.POST.get("back_to_back") == "on"
     formset, rows = _sessions_posted(request, team)
-    context.update(back_to_back=back_to_back)
+    # An edit page's version of the panel (edit_panel checks it), kept while sessions are added.
+    context.update(back_to_back=back_to_back, based_on=request.POST.get("based_on"))
     if rows is not None:
         formset = sessions_formset(team, rows)
         return _render_panel(request, application, formset=formset, **context)
@@ -229,6 +230,13 @@ def _sessions_form(request, application, save, done, **context):
         sessions = [form.cleaned_data for form in formset.forms if form.cleaned_data]
         try:
             save(sessions, back_to_back)
+        except ChangedMeanwhile as changed:
+            formset._non_form_errors = formset.error_class(changed.messages)
+            # Shown under the form (the page lists its sessions); saving again replaces it.
+            context.update(
+                meanwhile=changed.current, based_on=booking.panel_version(changed.current)
+            )
+            return _render_panel(request, application, status=409, formset=formset, **context)
         except ValidationError as error:
             formset._non_form_errors = formset.error_class(error.messages)
             # A rolled-back Panel may still be cached on the application: read it afresh.
@@ -262,15 +270,20 @@ def panel_edit(request, application_id):
         messages.error(request, _("This panel is booked: reschedule or cancel it instead."))
         return redirect("panel", application_id=application.pk)
     if request.method != "POST":
-        formset = sessions_formset(application.opening.team, session_rows(panel))
+        formset = sessions_formset(application.opening.team, booking.session_rows(panel))
         return _render_panel(
-            request, application, formset=formset, back_to_back=panel.back_to_back, editing=True
+            request,
+            application,
+            formset=formset,
+            back_to_back=panel.back_to_back,
+            based_on=booking.panel_version(panel),
+            editing=True,
         )
     return _sessions_form(
         request,
         application,
         lambda sessions, back_to_back: booking.edit_panel(
-            panel, sessions, back_to_back, request.user
+            panel, sessions, back_to_back, request.user, request.POST.get("based_on")
         ),
         _("Panel saved. Times offered before no longer apply: find new ones."),
         editing=True,
