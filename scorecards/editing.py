@@ -6,6 +6,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hiring.models import ChangedMeanwhile, version_of
+
 from .models import Category, Criterion, Scorecard, ScorecardVersion
 
 CRITERION_FIELDS = [
@@ -114,9 +116,28 @@ def add_criterion(scorecard, fields):
     return Criterion.objects.create(version=version, position=position, **fields)
 
 
+def criterion_version(criterion):
+    """The version of `criterion` its edit form carries, to tell on saving whether someone saved
+    it since (update_criterion)."""
+    return version_of(getattr(criterion, name) for name in CRITERION_FIELDS)
+
+
 @transaction.atomic
-def update_criterion(scorecard, key, fields):
+def update_criterion(scorecard, key, fields, based_on=None):
+    """Save the criterion `key` of `scorecard` from `fields`. `based_on`: the version
+    (criterion_version()) its edit form showed; when someone saved another since,
+    ChangedMeanwhile, nothing saved (the anchors they wrote would be gone, unseen)."""
     criterion = _criterion(editable_version(scorecard), key)
+    saved_since = based_on is not None and based_on != criterion_version(criterion)
+    if saved_since and any(getattr(criterion, name) != fields[name] for name in CRITERION_FIELDS):
+        raise ChangedMeanwhile(
+            _(
+                "Someone saved this criterion after you opened it. Your text is below, not "
+                "saved, and the criterion as it is now under it: save again to replace it with "
+                "yours."
+            ),
+            criterion,
+        )
     if fields["category"] != criterion.category:
         _keep_one_of_category(criterion)
     for name, value in fields.items():

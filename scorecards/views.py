@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from hiring import freshness
 from hiring.access import get_team_for_member
-from hiring.models import whole_number
+from hiring.models import ChangedMeanwhile, whole_number
 
 from . import editing, scoring
 from .access import criteria_for_author, get_feedback_for_author, get_scorecard_for_member
@@ -53,8 +53,11 @@ def scorecard_edit(request, scorecard_id):
     return _render_editor(request, scorecard)
 
 
-def _render_editor(request, scorecard, status=200, editing_key=None, form=None, error=None):
-    """The editor page, or only its criteria list when htmx asks."""
+def _render_editor(
+    request, scorecard, status=200, editing_key=None, form=None, error=None, **editing_context
+):
+    """The editor page, or only its criteria list when htmx asks. `editing_context`: the edit
+    form's version (based_on) and the criterion saved meanwhile, when it was."""
     version = scorecard.current_version()
     context = {
         "scorecard": scorecard,
@@ -64,6 +67,7 @@ def _render_editor(request, scorecard, status=200, editing_key=None, form=None, 
         "edit_form": form if editing_key else None,
         "add_form": form if form is not None and editing_key is None else CriterionForm(),
         "error": error,
+        **editing_context,
     }
     template = "scorecards/editor.html"
     if request.htmx:
@@ -94,11 +98,31 @@ def criterion_edit(request, scorecard_id, key):
         return _render_editor(request, scorecard, status=404, error=_("That criterion is gone."))
     # Ids of its own: the page also holds the form that adds a criterion.
     form = CriterionForm(request.POST or None, instance=criterion, auto_id="edit_%s")
-    if request.method == "POST":
-        if form.is_valid():
-            return _edit(request, scorecard, editing.update_criterion, key, form.cleaned_data)
-        return _render_editor(request, scorecard, status=400, editing_key=key, form=form)
-    return _render_editor(request, scorecard, editing_key=key, form=form)
+    if request.method != "POST":
+        based_on = editing.criterion_version(criterion)
+        return _render_editor(request, scorecard, editing_key=key, form=form, based_on=based_on)
+    # The version the form was opened on (update_criterion checks it).
+    based_on = request.POST.get("based_on")
+    if not form.is_valid():
+        return _render_editor(
+            request, scorecard, status=400, editing_key=key, form=form, based_on=based_on
+        )
+    try:
+        editing.update_criterion(scorecard, key, form.cleaned_data, based_on)
+    except ChangedMeanwhile as changed:
+        form.add_error(None, changed)
+        return _render_editor(
+            request,
+            scorecard,
+            status=409,
+            editing_key=key,
+            form=form,
+            meanwhile=changed.current,
+            based_on=editing.criterion_version(changed.current),  # saving again replaces it
+        )
+    except ValidationError as error:
+        return _render_editor(request, scorecard, status=400, error=" ".join(error.messages))
+    return _after_edit(request, scorecard)
 
 
 @login_required
