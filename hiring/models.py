@@ -618,6 +618,17 @@ def version_of(values):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def refuse_if_saved_since(instance, names, fields, based_on, message):
+    """ChangedMeanwhile(message) when `instance`'s fields `names` were saved since its edit page
+    showed them (`based_on`: version_of() them) and the page's `fields` differ from them; the
+    same form sent twice (a double click) saves once."""
+    saved_since = based_on is not None and based_on != version_of(
+        getattr(instance, name) for name in names
+    )
+    if saved_since and any(getattr(instance, name) != fields[name] for name in names):
+        raise ChangedMeanwhile(message, instance)
+
+
 class LinkError(Exception):
     """Why a signed link (an invitation, a candidate's scheduling link) cannot be used; the
     message is shown to the visitor."""

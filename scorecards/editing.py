@@ -6,7 +6,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hiring.models import ChangedMeanwhile, version_of
+from hiring.models import refuse_if_saved_since, version_of
 
 from .models import Category, Criterion, Scorecard, ScorecardVersion
 
@@ -128,16 +128,17 @@ def update_criterion(scorecard, key, fields, based_on=None):
     (criterion_version()) its edit form showed; when someone saved another since,
     ChangedMeanwhile, nothing saved (the anchors they wrote would be gone, unseen)."""
     criterion = _criterion(editable_version(scorecard), key)
-    saved_since = based_on is not None and based_on != criterion_version(criterion)
-    if saved_since and any(getattr(criterion, name) != fields[name] for name in CRITERION_FIELDS):
-        raise ChangedMeanwhile(
-            _(
-                "Someone saved this criterion after you opened it. Your text is below, not "
-                "saved, and the criterion as it is now under it: save again to replace it with "
-                "yours."
-            ),
-            criterion,
-        )
+    refuse_if_saved_since(
+        criterion,
+        CRITERION_FIELDS,
+        fields,
+        based_on,
+        _(
+            "Someone saved this criterion after you opened it. Your text is below, not "
+            "saved, and the criterion as it is now under it: save again to replace it with "
+            "yours."
+        ),
+    )
     if fields["category"] != criterion.category:
         _keep_one_of_category(criterion)
     for name, value in fields.items():

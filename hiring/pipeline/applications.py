@@ -14,10 +14,10 @@ from ..access import get_application_for_pipeline
 from ..models import (
     Application,
     Candidate,
-    ChangedMeanwhile,
     Opening,
     StageChange,
     StageCount,
+    refuse_if_saved_since,
     version_of,
 )
 from ..outreach import automation
@@ -91,16 +91,17 @@ def edit_opening(opening, fields, based_on=None):
     version (opening_version()) the edit page showed; when someone saved another since,
     ChangedMeanwhile, nothing saved (a colleague who closed it would find it open again)."""
     opening = Opening.objects.select_for_update().get(pk=opening.pk)
-    saved_since = based_on is not None and based_on != opening_version(opening)
-    if saved_since and any(getattr(opening, name) != fields[name] for name in OPENING_FIELDS):
-        raise ChangedMeanwhile(
-            _(
-                "Someone saved this opening after you opened this page. Your text is below, not "
-                "saved, and the opening as it is now under it: save again to replace it with "
-                "yours."
-            ),
-            opening,
-        )
+    refuse_if_saved_since(
+        opening,
+        OPENING_FIELDS,
+        fields,
+        based_on,
+        _(
+            "Someone saved this opening after you opened this page. Your text is below, not "
+            "saved, and the opening as it is now under it: save again to replace it with "
+            "yours."
+        ),
+    )
     for name in OPENING_FIELDS:
         setattr(opening, name, fields[name])
     opening.save(update_fields=OPENING_FIELDS)
