@@ -87,45 +87,38 @@ def test_a_missing_or_weak_setting_stops_the_server_as_it_starts(variables, name
 
 
 def test_a_log_line_says_when_how_bad_and_where_without_an_email_address():
-    code = (
-        "import django, logging; django.setup(); "
+    stderr = logged(
         "logging.getLogger('hiring.tasks').warning('Sending to %s failed', 'nina@example.com')"
-    )
-    logged = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=production_environ(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
     )
 
     assert re.fullmatch(
         r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING hiring.tasks: "
         r"Sending to <email address> failed\n",
-        logged.stderr,
+        stderr,
     )
 
 
-def test_a_long_line_is_blanked_in_one_pass():
-    """A 404's path of 200,000 letters: tried at each of them, the blanking took half an hour."""
-    code = (
-        "import django, logging; django.setup(); "
-        "logging.getLogger('django.request')"
-        ".warning('Not Found: /%s/ana@example.com', 'a' * 200000)"
-    )
-    logged = subprocess.run(
-        [sys.executable, "-c", code],
+def logged(statement):
+    """What a production process logs on stderr running `statement` once Django is set up."""
+    return subprocess.run(
+        [sys.executable, "-c", f"import django, logging; django.setup(); {statement}"],
         cwd=ROOT,
         env=production_environ(),
         capture_output=True,
         text=True,
         timeout=60,
         check=True,
+    ).stderr
+
+
+def test_a_long_line_is_blanked_in_one_pass():
+    """A 404's path of 200,000 letters: tried at each of them, the blanking took half an hour."""
+    stderr = logged(
+        "logging.getLogger('django.request')"
+        ".warning('Not Found: /%s/ana@example.com', 'a' * 200000)"
     )
 
-    assert logged.stderr.endswith("a/<email address>\n")
+    assert stderr.endswith("a/<email address>\n")
 
 
 def test_with_redis_the_cache_fails_open_and_sessions_stay_in_the_database():
