@@ -233,6 +233,20 @@ def runs_pipeline_of(user, application):
     )
 
 
+def pipelines_run_among(user, applications, runs_teams):
+    """Of `applications` (read with their candidate and opening), the ids of those whose
+    pipeline `user` runs (runs_pipeline_of): of the teams `runs_teams`
+    (Team.objects.pipeline_run_by's), not their own. Their addresses are read once, and only
+    where one is of a team they run."""
+    theirs = [
+        application for application in applications if application.opening.team_id in runs_teams
+    ]
+    if not theirs:
+        return set()
+    addresses = user_addresses(user)
+    return {application.pk for application in theirs if not is_candidate(addresses, application)}
+
+
 def proposes_members(user, team):
     """Whether `user` may propose a member for `team`: its own members only."""
     return Team.objects.of_member(user).filter(pk=team.pk).exists()

@@ -113,7 +113,6 @@ def cards(user, filters, now=None):
             "note",
             "decision_rule",
             "candidate__links",
-            "candidate__other_emails",
             "candidate__hold_reason",
             "opening__description",
             "opening__team__description",
@@ -305,9 +304,9 @@ CLOCK_MARK = re.compile(
 NEVER = "-"
 
 
-def card_facts(card, runs_teams):
-    """Everything a card shows (board.html#card) for a reader who may move the cards of
-    `runs_teams`: a card is rendered again only when one of these changes."""
+def card_facts(card):
+    """Everything a card shows (board.html#card) to its reader, who moves it or not
+    (card.reader_moves): a card is rendered again only when one of these changes."""
     return (
         card.pk,
         str(card.candidate),
@@ -320,7 +319,7 @@ def card_facts(card, runs_teams):
         card.assigned,
         card.overdue_feedback,
         card.pending_confirmation,
-        card.opening.team_id in runs_teams,
+        card.reader_moves,
     )
 
 

@@ -32,6 +32,7 @@ from ..access import (
     is_the_candidate,
     opens_debrief,
     pending_decisions_told,
+    pipelines_run_among,
     proposes_members,
     reads_check_ins,
     runs_pipeline,
@@ -396,14 +397,19 @@ def _render_column(request, context, column):
 
 def _render_cards(request, page, runs_teams):
     """Each card of `page` as HTML: a move changes one card of the two columns it renders
-    again, and the others are not rendered twice (freshness.cached_each)."""
+    again, and the others are not rendered twice (freshness.cached_each). A card offers its
+    move to a reader who runs its pipeline: of the teams `runs_teams`, not their own
+    application (pipelines_run_among)."""
+    moved_by_reader = pipelines_run_among(request.user, page, runs_teams)
+    for card in page:
+        card.reader_moves = card.pk in moved_by_reader
     query = request.GET
-    context = {"runs_teams": runs_teams, "query": query}
+    context = {"query": query}
     return freshness.cached_each(
         request,
         "board-card",
         page,
-        lambda card: (board.card_facts(card, runs_teams), query.urlencode()),
+        lambda card: (board.card_facts(card), query.urlencode()),
         lambda card: render_to_string(
             "hiring/pipeline/board.html#card", {**context, "card": card}, request
         ),

@@ -126,6 +126,20 @@ def test_she_does_not_run_her_own_pipeline(own, member, teammate, signed_in):
     assert reverse("application_stage", args=[own.pk]) in teammates_page
 
 
+def test_her_card_on_the_board_offers_her_no_move(own, member, teammate, signed_in):
+    """The board shows her card (its team's pipeline is hers to follow) without its move,
+    which would answer 404; her teammate's board offers it, and each of her other cards."""
+    other = ApplicationFactory(opening=own.opening, stage=Application.Stage.PANEL)
+    move = f'id="move-{own.pk}"'
+
+    board = signed_in(member).get(reverse("pipeline")).text
+
+    assert f'id="card-{own.pk}"' in board
+    assert move not in board
+    assert f'id="move-{other.pk}"' in board
+    assert move in signed_in(teammate).get(reverse("pipeline")).text
+
+
 def test_her_own_draft_offer_is_not_hers_to_send(own, member, peer, teammate, client):
     Offer.objects.create(
         application=own,
