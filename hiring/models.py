@@ -1592,6 +1592,8 @@ class CandidateImport(models.Model):
         RUNNING = "running", _("Importing")
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
+        # Checked, then not run within CANDIDATE_IMPORT_PREVIEW_DAYS: its rows are gone.
+        EXPIRED = "expired", _("Expired without being run")
 
     # Those that hold their rows: until the import is over, a queued or running one too.
     HOLDING_ROWS = [Status.PREVIEW, Status.QUEUED, Status.RUNNING]
@@ -1605,7 +1607,7 @@ class CandidateImport(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     file_name = models.CharField(_("file name"), max_length=200)
     # The checked rows, [{"line": n, "values": {...}, "errors": {...}}]: candidate data, so
-    # emptied once the import is over.
+    # emptied once the import is over, or expired unrun (imports.expire_unrun).
     rows = models.JSONField(_("rows"), default=list)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PREVIEW)
     total = models.PositiveIntegerField(_("total"), default=0)

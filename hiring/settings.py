@@ -365,6 +365,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 CANDIDATE_IMPORT_MAX_ROWS = int(env("CANDIDATE_IMPORT_MAX_ROWS", "5000"))
+# A checked import holds candidates' rows until it is run: one its author has not run this many
+# days after the upload loses them in the nightly retention run (the record of the upload stays).
+CANDIDATE_IMPORT_PREVIEW_DAYS = int(env("CANDIDATE_IMPORT_PREVIEW_DAYS", "7"))
 
 # Content Security Policy: everything from our own origin; htmx runs without eval or inline styles.
 CONTENT_SECURITY_POLICY = {

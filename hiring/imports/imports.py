@@ -6,6 +6,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import PurePath
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .. import freshness
 from ..candidates import merging
@@ -296,19 +297,46 @@ def preview(opening, by, file_name, table):
 
 
 def start(candidate_import):
-    """Queue a checked import; False if it is queued or over already. The caller hands it to
-    the worker (hiring.imports.tasks.run_import)."""
+    """Queue a checked import; False if it is queued or over already, a ValidationError if it
+    expired unrun. The caller hands it to the worker (hiring.imports.tasks.run_import)."""
+    Status = CandidateImport.Status
     _ensure_open(candidate_import.opening)
     ready = len(valid_rows(candidate_import.rows))
-    if candidate_import.status == CandidateImport.Status.PREVIEW and not ready:
+    if candidate_import.status == Status.PREVIEW and not ready:
         raise ValidationError(
             _("No row of this file is ready to import: correct it and upload it.")
         )
-    return bool(
-        CandidateImport.objects.filter(
-            pk=candidate_import.pk, status=CandidateImport.Status.PREVIEW
-        ).update(status=CandidateImport.Status.QUEUED, total=ready, processed=0)
+    this = CandidateImport.objects.filter(pk=candidate_import.pk)
+    queued = this.filter(status=Status.PREVIEW).update(
+        status=Status.QUEUED, total=ready, processed=0
     )
+    # Asked after the update: the retention run may have expired it since the page read it.
+    if not queued and this.filter(status=Status.EXPIRED).exists():
+        raise ValidationError(expired_message())
+    return bool(queued)
+
+
+def expired_message():
+    """What an expired import's page says, and a start of it is refused with."""
+    days = settings.CANDIDATE_IMPORT_PREVIEW_DAYS
+    return ngettext(
+        "This import was not run within %(days)s day of its upload, so its rows were deleted "
+        "and nothing was imported. Upload the file again to import it.",
+        "This import was not run within %(days)s days of its upload, so its rows were deleted "
+        "and nothing was imported. Upload the file again to import it.",
+        days,
+    ) % {"days": days}
+
+
+def expire_unrun(now):
+    """Checked imports their author has not run within CANDIDATE_IMPORT_PREVIEW_DAYS of the
+    upload lose their rows (candidates' data with no purpose left) and say they expired; the
+    record of the upload stays. Queued and running ones are the worker's, left alone. Returns
+    how many expired."""
+    cutoff = now - timedelta(days=settings.CANDIDATE_IMPORT_PREVIEW_DAYS)
+    return CandidateImport.objects.filter(
+        status=CandidateImport.Status.PREVIEW, created_at__lte=cutoff
+    ).update(status=CandidateImport.Status.EXPIRED, rows=[], finished_at=now)
 
 
 def back_to_preview(candidate_import):

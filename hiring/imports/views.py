@@ -103,6 +103,7 @@ def _context(candidate_import, query):
         "ready": ready,
         "left_out": len(rows) - ready,
         "working": candidate_import.status in (Status.QUEUED, Status.RUNNING),
+        "expired": imports.expired_message() if candidate_import.status == Status.EXPIRED else "",
     }
 
 

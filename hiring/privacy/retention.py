@@ -1,7 +1,8 @@
 """Retention: a candidate's data is erased Organisation.retention_months after their last
 application closed (or after they last asked to be kept, if later), once they were told
 RETENTION_NOTICE_DAYS before. The notice carries a link to keep their data, which renews the
-period. Beat runs it daily (tasks.run_retention): each step finds its work again in the
+period. Checked imports left unrun for CANDIDATE_IMPORT_PREVIEW_DAYS lose their rows. Beat
+runs it daily (tasks.run_retention): each step finds its work again in the
 database, so a run stopped half-way, or run twice, leaves nothing half-done and does nothing
 twice.
 """
@@ -25,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..email.notifications import email_to
+from ..imports import imports
 from ..models import (
     Application,
     AuditEvent,
@@ -51,12 +53,13 @@ class Run:
     longest_batch_s: float = 0.0
     pruned: int = 0
     sessions_purged: int = 0
+    imports_expired: int = 0
 
 
 def run(now=None, on_batch=None):
-    """Notices, erasures, the access log's pruning and ended sessions' records due at `now`.
-    `on_batch(run)` is called after each batch of erasures (the run_retention command reports
-    progress with it)."""
+    """Notices, erasures, the access log's pruning, ended sessions' records and unrun imports'
+    rows due at `now`. `on_batch(run)` is called after each batch of erasures (the
+    run_retention command reports progress with it)."""
     now = now or timezone.now()
     months = Organisation.current().retention_months
     figures = Run(noticed=notify(now, months), erased=erase_requested())
@@ -78,6 +81,7 @@ def run(now=None, on_batch=None):
         time.sleep(took)
     figures.pruned = prune_access_log(now, months)
     figures.sessions_purged = purge_ended_sessions(now)
+    figures.imports_expired = imports.expire_unrun(now)
     return figures
 
 

@@ -75,7 +75,8 @@ def send_erasure_confirmation(application_id, request_id):
 # run goes on from there.
 @shared_task(soft_time_limit=LONGEST_TIME_LIMIT_S - 30, time_limit=LONGEST_TIME_LIMIT_S)
 def run_retention():
-    """Polled by beat daily: notices, erasures, the access log's pruning, ended sessions."""
+    """Polled by beat daily: notices, erasures, the access log's pruning, ended sessions,
+    unrun imports' rows."""
     try:
         return dataclasses.asdict(retention.run())
     except SoftTimeLimitExceeded:

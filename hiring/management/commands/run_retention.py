@@ -1,7 +1,7 @@
 """`python manage.py run_retention`: the retention run beat makes every night, now (after
 changing the organisation's retention, or to see what it does): notices, erasures a batch per
-transaction, the access log's pruning and ended sessions' records, with how long the batches
-took."""
+transaction, the access log's pruning, ended sessions' records and the rows of imports left
+unrun, with how long the batches took."""
 
 import time
 
@@ -11,7 +11,10 @@ from hiring.privacy import retention
 
 
 class Command(BaseCommand):
-    help = "Run retention now: notices, erasures in batches, access log and sessions purged."
+    help = (
+        "Run retention now: notices, erasures in batches, access log, sessions and unrun "
+        "imports' rows purged."
+    )
 
     def handle(self, *args, **options):
         began = time.perf_counter()
@@ -26,5 +29,6 @@ class Command(BaseCommand):
             f"(the longest {figures.longest_batch_s * 1000:.0f} ms); "
             f"{figures.pruned} access log entries pruned; "
             f"{figures.sessions_purged} ended sessions' records purged; "
+            f"{figures.imports_expired} unrun imports' rows deleted; "
             f"{time.perf_counter() - began:.1f} s in all."
         )
