@@ -151,9 +151,23 @@ def update_criterion(scorecard, key, fields, based_on=None):
 def remove_criterion(scorecard, key):
     criterion = _criterion(editable_version(scorecard), key)
     _keep_one_of_category(criterion)
-    # Only drafts can rate a criterion of an editable version; their ratings go with it.
-    criterion.ratings.filter(revision__submitted_at=None).delete()
+    _draft_ratings(criterion).delete()
     criterion.delete()
+
+
+def drafts_losing_work(criterion):
+    """How many draft scorecards hold a rating or notes on `criterion` (of the current version)
+    that removing it deletes, for the page that asks first. Zero once feedback was submitted
+    on its version: the removal then goes to a new version, and the drafts keep theirs."""
+    if criterion.version.has_submitted_feedback():
+        return 0
+    # A draft saved whole holds an empty rating of every criterion: nothing is lost with it.
+    return _draft_ratings(criterion).exclude(score=None, no_evidence=False, notes="").count()
+
+
+def _draft_ratings(criterion):
+    # Only drafts can rate a criterion of an editable version; their ratings go with it.
+    return criterion.ratings.filter(revision__submitted_at=None)
 
 
 @transaction.atomic

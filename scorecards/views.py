@@ -7,6 +7,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -134,12 +135,23 @@ def criterion_remove(request, scorecard_id, key):
     criterion = scorecard.current_version().criteria.filter(key=key).first()
     if criterion is None:
         return _render_editor(request, scorecard, status=404, error=_("That criterion is gone."))
+    consequence = _(
+        "Interviewers no longer rate it. Feedback already submitted keeps its ratings of it."
+    )
+    # A count only: whose drafts they are, and what they say, is not the editor's to read.
+    losing = editing.drafts_losing_work(criterion)
+    if losing:
+        consequence += " " + ngettext(
+            "%(count)s draft scorecard, not yet submitted, holds a rating or notes on it: "
+            "they are deleted with it, and its interviewer is not told.",
+            "%(count)s draft scorecards, not yet submitted, hold ratings or notes on it: "
+            "they are deleted with it, and their interviewers are not told.",
+            losing,
+        ) % {"count": losing}
     question = {
         "title": _("Remove “%(criterion)s” from %(scorecard)s?")
         % {"criterion": criterion.name, "scorecard": scorecard},
-        "consequence": _(
-            "Interviewers no longer rate it. Feedback already submitted keeps its ratings of it."
-        ),
+        "consequence": consequence,
         "action": _("Remove the criterion"),
         "keep": _("Keep the criterion"),
         "back": f"{scorecard.get_absolute_url()}#criterion-{criterion.key}",

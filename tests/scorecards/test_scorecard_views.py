@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from hiring.models import Opening
-from scorecards import editing
+from scorecards import editing, scoring
 from scorecards.models import Category, Criterion, Scorecard
-from tests.factories import OpeningFactory, TeamFactory, field_error
+from tests.factories import ApplicationFactory, OpeningFactory, TeamFactory, field_error
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NON_MEMBERS = ["recruiter", "leadership", "outsider"]
@@ -268,6 +268,60 @@ def test_remove_asks_first_on_a_page_whose_button_removes(client, member, templa
     assert criteria_state() == before
     assert client.post(url).status_code == 302
     assert names(template) == ["Problem solving", "Collaboration"]
+
+
+@pytest.fixture
+def drafted(member, teammate, peer, team):
+    """An opening's scorecard with a second skills criterion, "System design", and three
+    interviewers' drafts on it: a score, notes only, and nothing (a draft saved whole)."""
+    application = ApplicationFactory(opening__team=team)
+    scorecard = application.opening.scorecard
+    editing.add_criterion(scorecard, {**criterion_post(), "weight": 1})
+    design = scorecard.current_version().criteria.get(name="System design")
+    for interviewer, rating in [
+        (member, {"score": 3}),
+        (teammate, {"notes": "Sketched a queue in front of the ledger"}),
+        (peer, {"score": None, "no_evidence": False, "notes": ""}),
+    ]:
+        feedback = scoring.assign(application, interviewer, Category.SKILLS, assigned_by=member)
+        scoring.save_draft(feedback, interviewer, ratings={design.pk: rating})
+    return scorecard
+
+
+def test_remove_says_first_how_many_drafts_lose_a_rating_or_notes(client, peer, drafted):
+    """Removing deletes the drafts' ratings of it: the page asking first counts them, and
+    shows neither whose they are nor what they say."""
+    client.force_login(peer)
+
+    response = client.get(
+        reverse("criterion_remove", args=[drafted.pk, key_of(drafted, "System design")])
+    )
+
+    assert response.status_code == 200
+    assert (
+        "2 draft scorecards, not yet submitted, hold ratings or notes on it: they are deleted "
+        "with it, and their interviewers are not told."
+    ) in response.text
+    assert "Sketched a queue" not in response.text
+    assert "Ana Member" not in response.text
+    assert "Ben Teammate" not in response.text
+
+
+def test_remove_counts_no_drafts_when_the_removal_makes_a_new_version(
+    client, member, teammate, drafted
+):
+    """Once feedback was submitted on the version, the removal goes to a new one: the drafts
+    keep their ratings of the criterion, and the page says nothing of them."""
+    submitted = drafted.current_version().feedback.get(interviewer=member)
+    every_criterion = {criterion.pk: {"score": 3} for criterion in submitted.criteria.all()}
+    scoring.save_draft(submitted, member, ratings=every_criterion, vote="yes")
+    scoring.submit(submitted, member, revision_number=1)
+    url = reverse("criterion_remove", args=[drafted.pk, key_of(drafted, "System design")])
+    client.force_login(teammate)
+
+    assert "draft scorecard" not in client.get(url).text
+    assert client.post(url).status_code == 302
+    assert drafted.versions.get(number=1).criteria.filter(ratings__notes__startswith="Sketched")
 
 
 @pytest.mark.parametrize("persona", NON_MEMBERS)
