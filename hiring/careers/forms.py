@@ -8,7 +8,12 @@ from django.utils.translation import gettext, gettext_lazy
 
 from ..accounts import zones
 from ..models import validate_single_line
-from ..pipeline.forms import LONGEST_LINKS, checked_links, checked_resume
+from ..pipeline.forms import (
+    LONGEST_LINKS,
+    AsksForTheResumeAgain,
+    checked_links,
+    checked_resume,
+)
 from ..widgets import EmailAddressField
 
 # The careers page takes documents only: no plain text, no old Word files with their macros.
@@ -18,7 +23,7 @@ NOT_A_DOCUMENT = gettext_lazy(
 )
 
 
-class CandidateDetailsForm(forms.Form):
+class CandidateDetailsForm(AsksForTheResumeAgain, forms.Form):
     """Who applies, or who is referred: what the candidate's record holds, bounded."""
 
     name = forms.CharField(
@@ -70,17 +75,6 @@ class CandidateDetailsForm(forms.Form):
 
     def clean_resume(self):
         return checked_resume(self.cleaned_data["resume"], RESUME_KINDS, NOT_A_DOCUMENT)
-
-    def clean(self):
-        cleaned = super().clean()
-        # A browser never fills a file input in again: the résumé sent with a form refused
-        # for another field is not on the page that says why, nor in what it sends next.
-        if self.errors and cleaned.get("resume"):
-            self.add_error(
-                "resume",
-                gettext("Choose the résumé again: a file is not kept while the form has errors."),
-            )
-        return cleaned
 
     def clean_links(self):
         return checked_links(self.cleaned_data["links"])

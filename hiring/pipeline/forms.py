@@ -150,7 +150,23 @@ def checked_links(text):
     return "\n".join(links)
 
 
-class CandidateForm(forms.ModelForm):
+class AsksForTheResumeAgain:
+    """A form with a `resume` file field that, refused for another field, says beside the
+    résumé to choose it again."""
+
+    def clean(self):
+        cleaned = super().clean()
+        # A browser never fills a file input in again: the résumé sent with a form refused
+        # for another field is not on the page that says why, nor in what it sends next.
+        if self.errors and cleaned.get("resume"):
+            self.add_error(
+                "resume",
+                _("Choose the résumé again: a file is not kept while the form has errors."),
+            )
+        return cleaned
+
+
+class CandidateForm(AsksForTheResumeAgain, forms.ModelForm):
     links = forms.CharField(
         label=gettext_lazy("Links"),
         help_text=Candidate._meta.get_field("links").help_text,

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from hiring.models import Candidate
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, field_errors
 
 REFUSED = "This file is not a PDF, a DOCX or ODT document, nor plain UTF-8 text"
 
@@ -40,11 +40,12 @@ ODT = zipped(
 )
 
 
-def upload(client, opening, name, content):
+def upload(client, opening, name, content, **changes):
     data = {
         "name": "Dana Candidate",
         "email": "dana@candidates.example",
         "resume": SimpleUploadedFile(name, content, "application/octet-stream"),
+        **changes,
     }
     return client.post(reverse("application_create", args=[opening.pk]), data)
 
@@ -91,6 +92,20 @@ def test_anything_else_is_refused_beside_the_field(client, member, opening, medi
     assert 'id="id_resume_error"' in response.text
     assert REFUSED in response.text
     assert not Candidate.objects.filter(email="dana@candidates.example").exists()
+    assert not [path for path in media.rglob("*") if path.is_file()]
+
+
+def test_a_form_refused_for_another_field_asks_for_the_resume_again(client, member, opening, media):
+    """A browser never fills a file input in again, and the résumé is optional here: the
+    recruiter who fixes the refused email and sends again would add the candidate without it,
+    unless the page says so beside it."""
+    client.force_login(member)
+
+    response = upload(client, opening, "cv.pdf", b"%PDF-1.7\n", email="dana at candidates")
+
+    assert response.status_code == 400
+    assert "Choose the résumé again" in field_errors(response.text, "resume")
+    assert not Candidate.objects.filter(name="Dana Candidate").exists()
     assert not [path for path in media.rglob("*") if path.is_file()]
 
 
