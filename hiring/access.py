@@ -488,8 +488,8 @@ def pending_decisions_told(user, application_ids):
     if user.is_recruiter or not application_ids:
         return set()
     writing = Feedback.all_objects.outstanding_for(user).filter(application__in=application_ids)
-    # Asked of each card's application in Python: they are few, and candidate_at's filter took
-    # longer to build than these rows to read.
+    # Asked of each card's application in Python: they are few, and the query of the reader's
+    # own (Application.objects.ids_of_candidate) took longer to build than these rows to read.
     flagged = (
         Application.objects.filter(pk__in=application_ids)
         .select_related("candidate")

@@ -16,9 +16,9 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models.functions import Concat, Lower, Upper
 from django.db.models.lookups import Contains
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -924,6 +924,17 @@ def searchable(text):
     return " ".join(plain.translate(SPELLED_PLAIN).split())
 
 
+def folded(field):
+    """`field` in one case, as the indexes of migrations 0019 and 0032 hold a candidate's email
+    on this database: lower case on SQLite, upper on PostgreSQL."""
+    return Upper(field) if connection.vendor == "postgresql" else Lower(field)
+
+
+def fold(text):
+    """`text` in the case folded() compares it in."""
+    return text.upper() if connection.vendor == "postgresql" else text.lower()
+
+
 class SearchableName(models.TextField):
     """The record's name as searchable() gives it, written with the name by save() and
     bulk_create() alike (the imports'), as auto_now writes its time: never set by hand."""
@@ -1005,7 +1016,7 @@ class Candidate(models.Model):
         indexes = [
             models.Index(fields=["email"], name="candidate_email"),
             # The few records others were merged into: found by an address of theirs without
-            # reading every candidate (candidates.merging.held).
+            # reading every candidate (candidates.merging.held, ids_of_candidate).
             models.Index(fields=["id"], condition=~Q(other_emails=""), name="candidate_merged"),
         ]
 
@@ -1036,36 +1047,38 @@ class Candidate(models.Model):
         return self.language or settings.LANGUAGE_CODE
 
 
-def candidate_at(addresses, application=""):
-    """A filter: that the application (at the path `application` from the model filtered, ""
-    for Application) is that of the person with these `addresses` (lower case), as
-    hiring.checkins.checkins.is_candidate tells: an address of the candidate's record, a merged
-    record's included, or the one the team proposed them at. A merged record's addresses are
-    kept one a line, trimmed (candidates.merging): each is matched whole on its line. The
-    records are found by their indexes (the address in one case, the merged records')."""
-    from .candidates.search import fold, folded  # it reads this module: imported when asked
-
-    path = f"{application}__" if application else ""
-    addresses = sorted(addresses)
-    own = Candidate.objects.alias(email_key=folded("email")).filter(
-        email_key__in=[fold(address) for address in addresses]
-    )
-    lines = Concat(Value("\n"), Lower("other_emails"), Value("\n"), output_field=models.TextField())
-    merged = Candidate.objects.exclude(other_emails="").filter(
-        functools.reduce(
-            operator.or_,
-            [Q(Contains(lines, f"\n{address}\n")) for address in addresses],
-            Q(pk__in=[]),
-        )
-    )
-    return (
-        Q(**{f"{path}candidate__in": own.values("pk")})
-        | Q(**{f"{path}candidate__in": merged.values("pk")})
-        | Q(**{f"{path}member_email__in": addresses})
-    )
-
-
 class ApplicationQuerySet(models.QuerySet):
+    def ids_of_candidate(self, addresses):
+        """The ids of the applications whose candidate has one of these `addresses` (lower case):
+        an address of their record, a merged record's included, or the one the team proposed
+        them at (member_email); hiring.checkins.checkins.is_candidate asks the same of a loaded
+        application. A union of the three ways, each by its own index: the address in one case
+        (migrations 0019, 0032), the merged records' (candidate_merged) and the proposed
+        addresses' (hire_member_email, whose condition SQLite uses only when the query states
+        it). A merged record's addresses are kept one a line, trimmed (candidates.merging): each
+        is matched whole on its line."""
+        addresses = sorted(addresses)
+        own = Candidate.objects.alias(email_key=folded("email")).filter(
+            email_key__in=[fold(address) for address in addresses]
+        )
+        lines = Concat(
+            Value("\n"), Lower("other_emails"), Value("\n"), output_field=models.TextField()
+        )
+        merged = Candidate.objects.exclude(other_emails="").filter(
+            functools.reduce(
+                operator.or_,
+                [Q(Contains(lines, f"\n{address}\n")) for address in addresses],
+                Q(pk__in=[]),
+            )
+        )
+        ways = [
+            self.filter(candidate__in=own.values("pk")),
+            self.filter(candidate__in=merged.values("pk")),
+            self.exclude(member_email="").filter(member_email__in=addresses),
+        ]
+        first, *others = [way.order_by().values_list("pk", flat=True) for way in ways]
+        return first.union(*others)
+
     def visible_to(self, user):
         if user.sees_all_teams:
             return self.all()
@@ -1176,7 +1189,7 @@ class Application(models.Model):
                 name="panel_to_schedule",
             ),
             # The applications a reader is the candidate of, by the address they joined at
-            # (validity.own_applications).
+            # (ids_of_candidate).
             models.Index(
                 fields=["member_email"], condition=~Q(member_email=""), name="hire_member_email"
             ),
@@ -1890,7 +1903,7 @@ class DecisionQuerySet(models.QuerySet):
         member who recorded them: `teams`, the ids of the teams `user` is a member of
         (next_steps.own_teams says why a list). Not while `user` still has a scorecard to write
         on the application: they take no part in its decision until it is in; nor on their own
-        application (`addresses`, theirs: candidate_at)."""
+        application (`addresses`, theirs: Application.objects.ids_of_candidate)."""
         writing = Application.objects.filter(
             feedback__interviewer=user, feedback__submitted_at=None, feedback__excused_at=None
         )
@@ -1899,7 +1912,7 @@ class DecisionQuerySet(models.QuerySet):
             .exclude(recorded_by=user)
             .exclude(outcome=models.F("recommendation"))
             .exclude(application__in=writing)
-            .exclude(candidate_at(addresses, "application"))
+            .exclude(application__in=Application.objects.ids_of_candidate(addresses))
         )
 
 

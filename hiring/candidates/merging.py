@@ -17,8 +17,16 @@ from django.db.models import Case, Count, F, Min, Q, When
 from django.utils.translation import gettext as _
 
 from ..access import merges_candidates, runs_pipeline
-from ..models import Application, AuditEvent, Candidate, CandidateAccess, Opening, searchable
-from .search import fold, folded
+from ..models import (
+    Application,
+    AuditEvent,
+    Candidate,
+    CandidateAccess,
+    Opening,
+    fold,
+    folded,
+    searchable,
+)
 
 # How many records one candidate's check reads, and how many emails of a merged record it
 # compares: the application page's cost stays bounded whatever the data.

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 
 from ..models import Application, Candidate, Opening, searchable
@@ -154,16 +153,6 @@ def _matches(text, newest=None):
             for at, branch in enumerate(branches)
         ]
     return Q(pk__in=RawSQL(" UNION ALL ".join(branches), params))
-
-
-def folded(field):
-    """`field` in one case, as the indexes of migrations 0019 and 0032 hold it on this database."""
-    return Upper(field) if _trigram_indexed() else Lower(field)
-
-
-def fold(text):
-    """`text` in the case folded() compares it in."""
-    return text.upper() if _trigram_indexed() else text.lower()
 
 
 def _ascii_fold(text):

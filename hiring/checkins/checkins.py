@@ -25,7 +25,7 @@ from scorecards.models import (
     Vote,
 )
 
-from ..models import AuditEvent, Invitation, Membership, Offer, User, candidate_at
+from ..models import Application, AuditEvent, Invitation, Membership, Offer, User
 
 OPEN_FOR = timedelta(days=30)
 # Recruiters and admins never read check-ins (hiring.access.check_in_teams), so never rate one.
@@ -101,7 +101,8 @@ def addresses_of(users):
 
 def is_candidate(addresses, application):
     """Whether the person with these addresses (addresses_of()) is the application's candidate
-    (its hire, once hired): by any address of the record, a merged record's included."""
+    (its hire, once hired): by any address of the record, a merged record's included. Asked of
+    one loaded application; Application.objects.ids_of_candidate finds them in the database."""
     return bool(application.candidate.emails() & addresses) or (
         application.member_email in addresses  # lower case, as kept
     )
@@ -165,7 +166,7 @@ def to_fill(user, now, addresses=None):
         CheckIn.objects.filter(due_at__lte=now, closes_at__gt=now)
         .filter(Exists(joined_by_due_time))
         .exclude(Exists(submitted))
-        .exclude(candidate_at(addresses, "application"))
+        .exclude(application__in=Application.objects.ids_of_candidate(addresses))
         .order_by("closes_at", "pk")
     )
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 
 from hiring.candidates import merging, search
-from hiring.models import Candidate
+from hiring.models import Candidate, fold
 from tests.factories import CandidateFactory
 
 SEARCH_NAMES = importlib.import_module("hiring.migrations.0045_candidate_search_name")
@@ -73,7 +73,7 @@ def test_sqlite_finds_first_and_second_words_and_emails_through_their_indexes(ca
 def test_sqlite_finds_possible_duplicates_through_the_indexes(candidates):
     candidate = Candidate.objects.get(name="Sam Lee")
     queryset = Candidate.objects.alias(**merging._keys()).filter(
-        email_key__in=[search.fold(candidate.email)]
+        email_key__in=[fold(candidate.email)]
     )
 
     assert "USING INDEX candidate_email_lower" in plan(queryset)
