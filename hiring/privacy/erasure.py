@@ -254,11 +254,12 @@ def _anonymise(candidates, by, how, shown_with):
 
 
 def _blanks(holding):
-    """Each personal field and file of `holding` emptied; the candidate's name says erased."""
-    blanks = {}
-    for name in (*holding.personal, *holding.files):
-        field = holding.model._meta.get_field(name)
-        blanks[name] = field.get_default() if isinstance(field, models.JSONField) else ""
+    """Each personal field and file of `holding` emptied, to what a new row holds (a text's
+    "", a date's or a number's null); the candidate's name says erased."""
+    blanks = {
+        name: holding.model._meta.get_field(name).get_default()
+        for name in (*holding.personal, *holding.files)
+    }
     if holding.model is Candidate:
         blanks["name"] = ERASED_NAME
     return blanks

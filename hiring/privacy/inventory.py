@@ -1,6 +1,6 @@
 """Everything Teamfit holds about a candidate, in one list: the export writes it out, erasure
 anonymises it, and tests/privacy/test_inventory.py fails when a model that hangs from a
-candidate is missing here, or a text field of one is not classed as personal or not."""
+candidate is missing here, or a field of one (but its keys) is not classed as personal or not."""
 
 import re
 from dataclasses import dataclass
@@ -47,9 +47,11 @@ from scorecards.models import (
 @dataclass(frozen=True)
 class Holding:
     """A model's rows about a candidate. `personal`: fields holding who they are or what
-    someone wrote (erasure blanks them); `files`: stored files (erasure deletes them, the
-    export zips them); `kept`: text fields (choices too) that hold nothing personal, and why is
-    `about`."""
+    someone wrote (erasure empties them, as a new row holds them); `files`: stored files
+    (erasure deletes them, the export zips them); `kept`: fields that hold nothing personal,
+    the team's record (choices, times, counts, flags), which erasure leaves for its reports.
+    The export writes each field whatever its class, but what its reader may not read
+    (export.py). `about` says what the rows are, under the export's keys."""
 
     model: type
     to_candidate: str
@@ -209,90 +211,134 @@ HOLDINGS = (
             "hold_reason",
         ),
         files=("resume",),
+        # Retention and the legal hold work from these; an erased record keeps when it was.
+        kept=("created_at", "erased_at", "held_at", "erasure_requested_at", "retention_notice_at"),
     ),
     Holding(
         Application,
         "candidate",
         _("Each opening they applied for, its stage and source"),
         personal=("note", "member_email"),
-        kept=("decision_rule", "source", "stage"),
+        kept=(
+            "decision_rule",
+            "source",
+            "stage",
+            "stage_changed_at",
+            "debrief_opened_at",
+            "created_at",
+            "panel_booked",
+            "page_version",
+        ),
     ),
     Holding(
         StageChange,
         "application__candidate",
         _("Each move between stages, with its time"),
-        kept=("from_stage", "to_stage"),
+        kept=("from_stage", "to_stage", "at", "left_at"),
     ),
     Holding(
         Consent,
         "candidate",
         _("Their agreements to the privacy notice"),
-        kept=("notice_version", "purpose"),
+        kept=("notice_version", "purpose", "given_at"),
     ),
     Holding(
         CandidateEmail,
         "application__candidate",
         _("Emails written to them"),
         personal=("to", "subject", "body"),
-        kept=("kind", "status"),
+        kept=("kind", "status", "send_after", "created_at", "sent_at", "cancelled_at"),
     ),
     Holding(
         Offer,
         "application__candidate",
         _("Offers made to them and their answers"),
         personal=("terms", "decline_reason"),
-        kept=("title", "status"),
+        # The start date too: a hire's check-ins fall due from it.
+        kept=(
+            "title",
+            "status",
+            "start_date",
+            "expires_at",
+            "created_at",
+            "sent_at",
+            "answered_at",
+        ),
     ),
-    Holding(Panel, "application__candidate", _("Their interview panels")),
+    Holding(
+        Panel,
+        "application__candidate",
+        _("Their interview panels"),
+        kept=("back_to_back", "created_at"),
+    ),
     Holding(
         InterviewSession,
         "panel__application__candidate",
         _("Their interview sessions and times"),
-        kept=("uid", "focus"),
+        kept=(
+            "uid",
+            "focus",
+            "position",
+            "duration_minutes",
+            "pool_count",
+            "start",
+            "end",
+            "sequence",
+            "cancelled_at",
+        ),
     ),
     Holding(
         SessionInterviewer,
         "session__panel__application__candidate",
         _("Who interviewed them in each session"),
+        kept=("shadow", "from_pool", "start", "end"),
     ),
     Holding(
         SlotOffer,
         "panel__application__candidate",
         _("Interview times offered to them"),
-        kept=("options",),
+        kept=("options", "created_at", "used_at"),
     ),
+    # Times to meet, like the sessions': nobody's once the name that went with them is gone.
     Holding(
         CandidateWindow,
         "panel__application__candidate",
         _("Times they proposed for their interviews"),
+        kept=("start", "end", "created_at"),
     ),
     Holding(
         Feedback,
         "application__candidate",
         _("Interviewers' scorecards about them"),
         personal=("excuse_reason",),
-        kept=("focus",),
+        kept=("focus", "assigned_at", "submitted_at", "excused_at", "practice"),
     ),
     Holding(
         FeedbackRevision,
         "feedback__application__candidate",
         _("Each submitted scorecard: vote, key takeaways"),
         personal=("takeaways", "amend_reason"),
-        kept=("vote",),
+        kept=("vote", "number", "version", "updated_at", "submitted_at"),
     ),
     Holding(
         Rating,
         "revision__feedback__application__candidate",
         _("Each scorecard's rating and notes per criterion"),
         personal=("notes",),
+        kept=("score", "no_evidence"),
     ),
-    Holding(CheckIn, "application__candidate", _("Check-ins after their hire, and when")),
+    Holding(
+        CheckIn,
+        "application__candidate",
+        _("Check-ins after their hire, and when"),
+        kept=("day", "due_at", "closes_at"),
+    ),
     Holding(
         CheckInReview,
         "check_in__application__candidate",
         _("Each colleague's check-in after their hire: would hire again, notes"),
         personal=("notes",),
-        kept=("would_hire_again",),
+        kept=("would_hire_again", "updated_at", "submitted_at"),
     ),
     # Scores are numbers about a criterion: kept after erasure, as the scorecards' are, for
     # the team's feedback on which criteria predicted its hires.
@@ -300,60 +346,87 @@ HOLDINGS = (
         CheckInRating,
         "review__check_in__application__candidate",
         _("Each check-in's score per criterion"),
+        kept=("score", "no_evidence"),
     ),
     Holding(
         Decision,
         "application__candidate",
         _("The team's decision on each application"),
         personal=("rationale",),
-        kept=("outcome", "recommendation", "recommendation_reasons"),
+        kept=("outcome", "recommendation", "recommendation_reasons", "recorded_at", "confirmed_at"),
     ),
     Holding(
         AuditEvent,
         "application__candidate",
         _("What happened to each application, who did it and when"),
         personal=("details",),
-        kept=("action",),
+        kept=("action", "at"),
     ),
     Holding(
         CandidateAccess,
         "candidate",
         _("Who opened their page, résumé or export, and when"),
-        kept=("what",),
+        kept=("what", "at"),
     ),
     Holding(
         DataExport,
         "candidate",
         _("Exports of their data"),
         files=("file",),
-        kept=("withheld", "status"),
+        kept=(
+            "withheld",
+            "status",
+            "requested_at",
+            "progress",
+            "finished_at",
+            "expires_at",
+            "downloaded_at",
+        ),
     ),
     LedgerHolding(
         Notification,
         "",
         _("Emails sent to them, by key, so none is sent twice"),
         personal=("key",),
+        kept=("created_at", "claimed_at", "attempts", "sent_at"),
     ),
     ImportHolding(
         CandidateImport,
         "",
         _("Imports waiting to run that list them"),
         personal=("rows",),
-        kept=("file_name", "failure", "status"),
+        kept=(
+            "file_name",
+            "failure",
+            "status",
+            "created_at",
+            "total",
+            "processed",
+            "imported",
+            "finished_at",
+        ),
     ),
     ProposalHolding(
         Proposal,
         "email",
         _("Proposals to add them to a team, at an address of theirs"),
         personal=("email",),
-        kept=("rule_before", "rule_after", "kind", "status", "membership_rule"),
+        kept=(
+            "rule_before",
+            "rule_after",
+            "kind",
+            "status",
+            "membership_rule",
+            "created_at",
+            "decided_at",
+        ),
     ),
     InvitationHolding(
         Invitation,
         "email",
         _("Invitations to join sent to an address of theirs and not taken up"),
         personal=("email",),
-        kept=("role",),
+        kept=("role", "created_at", "accepted_at", "revoked_at", "declined_at"),
     ),
 )
 

@@ -25,6 +25,7 @@ from hiring.models import (
 )
 from hiring.outreach import messages
 from hiring.privacy import erasure, holds
+from hiring.privacy.inventory import Holding
 from hiring.tasks import send_session_invites
 from scorecards.models import FeedbackRevision, Rating
 from tests.factories import SKILLS, ApplicationFactory, fresh, submitted, team_fit_panel
@@ -148,6 +149,18 @@ def test_erasure_keeps_the_numbers(
     added = set(after[5]) - set(before[5])
     assert [action for _, action, _, _ in added] == [AuditEvent.Action.CANDIDATE_ERASED]
     assert set(before[5]) <= set(after[5])
+
+
+def test_a_date_classed_personal_is_emptied_to_null(decided):
+    """A date of birth or a salary expected, classed personal in the inventory, is erased as a
+    text is: a date or a number takes no blank text."""
+    offers = Offer.objects.filter(application=decided)
+    offers.update(sent_at=timezone.now())
+    with_a_personal_date = Holding(Offer, "", "", personal=("terms", "sent_at"))
+
+    offers.update(**erasure._blanks(with_a_personal_date))
+
+    assert offers.values_list("terms", "sent_at").get() == ("", None)
 
 
 def test_the_audit_trail_keeps_every_event_and_only_stage_changes_keep_details(

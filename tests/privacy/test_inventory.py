@@ -1,8 +1,9 @@
 """Nobody can add candidate data and forget it: every model that hangs from a candidate, and
-every text field of those models, is in hiring.privacy.inventory's list."""
+every field of those models but its key and its relations (a date of birth, a salary expected,
+a "needs a visa" too), is in hiring.privacy.inventory's list, classed as personal, files or
+kept."""
 
 from django.apps import apps
-from django.db import models
 
 from hiring.models import Candidate
 from hiring.privacy.inventory import HOLDINGS, candidate_data, held_counts
@@ -13,16 +14,6 @@ NOT_ABOUT_THE_CANDIDATE = {
     # Which criteria a scorecard covers: the scorecard's, not the candidate's.
     "scorecards.feedback_criteria",
 }
-
-# Choices too: one can say who they are (a pronoun, a gender). An address where they clicked is
-# theirs as well.
-TEXT_FIELDS = (
-    models.CharField,
-    models.TextField,
-    models.JSONField,
-    models.FileField,
-    models.GenericIPAddressField,
-)
 
 
 def label(model):
@@ -52,14 +43,28 @@ def test_every_model_hanging_from_a_candidate_is_in_the_inventory():
     assert not missing, f"Add these to hiring/privacy/inventory.py HOLDINGS: {sorted(missing)}"
 
 
-def test_every_text_field_of_an_inventoried_model_is_classed():
+def test_every_field_of_an_inventoried_model_is_classed():
+    """Dates, numbers and booleans too: erasure empties only what is classed personal. Keys are
+    not: they name rows, and the rows that hang from a candidate are the walk's (above)."""
     unclassed = []
     for holding in HOLDINGS:
         classed = {*holding.personal, *holding.files, *holding.kept}
         for field in holding.model._meta.concrete_fields:
-            if isinstance(field, TEXT_FIELDS) and field.name not in classed:
+            if not (field.primary_key or field.is_relation or field.name in classed):
                 unclassed.append(f"{label(holding.model)}.{field.name}")
     assert not unclassed, f"Class these as personal, files or kept: {unclassed}"
+
+
+def test_erasure_can_empty_each_personal_field():
+    """Erasure sets a personal field to what a new row would hold: a date or a number without a
+    default has to take null for that."""
+    stuck = [
+        f"{label(holding.model)}.{field.name}"
+        for holding in HOLDINGS
+        for field in map(holding.model._meta.get_field, holding.personal)
+        if field.get_default() is None and not field.null
+    ]
+    assert not stuck, f"Let these be null, so erasure can empty them: {stuck}"
 
 
 def test_the_classes_name_real_fields():
