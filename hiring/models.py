@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Concat, Lower, Upper
+from django.db.models.functions import Cast, Concat, Lower, Upper
 from django.db.models.lookups import Contains
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -1480,6 +1480,22 @@ class CandidateEmailQuerySet(models.QuerySet):
             status=CandidateEmail.Status.SCHEDULED, send_after__lte=now or timezone.now()
         )
 
+    def undelivered(self, since):
+        """Sent since `since` (no longer to be undone) but not taken by the mail server yet:
+        the attempt was refused, or its worker died before the ledger recorded it. Those of
+        a candidate erased meanwhile are left: their address is gone."""
+        delivered = Notification.objects.filter(
+            key=Concat(
+                Value(CandidateEmail.LEDGER_PREFIX), Cast(OuterRef("pk"), models.CharField())
+            ),
+            sent_at__isnull=False,
+        )
+        return self.filter(
+            status=CandidateEmail.Status.SENT,
+            sent_at__gte=since,
+            application__candidate__erased_at=None,
+        ).exclude(Exists(delivered))
+
 
 class CandidateEmail(models.Model):
     """An email to a candidate, written when it is queued (what the preview showed is what
@@ -1517,14 +1533,19 @@ class CandidateEmail(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "send_after"], name="candidate_email_due")]
+        indexes = [
+            models.Index(fields=["status", "send_after"], name="candidate_email_due"),
+            models.Index(fields=["status", "sent_at"], name="candidate_email_sending"),
+        ]
+
+    LEDGER_PREFIX = "candidate-email:"
 
     def __str__(self):
         return self.subject
 
     @property
     def ledger_key(self):
-        return f"candidate-email:{self.pk}"
+        return f"{self.LEDGER_PREFIX}{self.pk}"
 
 
 class Offer(models.Model):

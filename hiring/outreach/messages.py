@@ -3,6 +3,7 @@ built-in text) when they are queued, so what a preview showed is what goes out; 
 through the notification ledger; each on the application's timeline as a CandidateEmail."""
 
 import hashlib
+import logging
 import zoneinfo
 from datetime import date, datetime, timedelta
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from .. import freshness
 from ..accounts import zones
-from ..email.notifications import send_once
+from ..email.notifications import ClaimHeld, send_once
 from ..models import (
     Application,
     CandidateEmail,
@@ -25,10 +26,15 @@ from ..models import (
 )
 from . import placeholders
 
+logger = logging.getLogger(__name__)
+
 Status = CandidateEmail.Status
 
 # A beat run sends at most this many; the next run, a minute later, goes on.
 SENT_PER_RUN = 200
+# How long the polls go on trying an email the mail server refused, as long as a sending
+# task's retries last (hiring.tasks.SENDS_EMAIL).
+RETRIED_FOR = timedelta(hours=1)
 
 
 def template_for(application, kind):
@@ -265,6 +271,20 @@ def fingerprint(previewed):
 
 
 def send_due():
-    """Polled by beat: every scheduled email whose undo delay is over."""
-    due = CandidateEmail.objects.due().order_by("send_after").values_list("pk", flat=True)
-    return sum(send(pk) for pk in list(due[:SENT_PER_RUN]))
+    """Polled by beat: every scheduled email whose undo delay is over, and, for RETRIED_FOR
+    after it went from scheduled to sent, every one the mail server has not taken yet: no
+    task of its own retries those, and no later poll would find them scheduled again. One that
+    fails waits for the next poll without holding up the rest. Returns how many went out."""
+    now = timezone.now()
+    retried = CandidateEmail.objects.undelivered(since=now - RETRIED_FOR).order_by("sent_at")
+    due = CandidateEmail.objects.due(now).order_by("send_after")
+    sent = 0
+    for emails in (retried, due):
+        for pk in list(emails.values_list("pk", flat=True)[:SENT_PER_RUN]):
+            try:
+                sent += send(pk)
+            except ClaimHeld:
+                pass  # another attempt is sending it; a later poll finds it sent or free
+            except OSError:  # smtplib's errors: the mail server refused or was away
+                logger.warning("Candidate email %s not sent; the next poll tries again", pk)
+    return sent
