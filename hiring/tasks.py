@@ -158,17 +158,20 @@ def _invited_to(session):
 @shared_task(**SENDS_EMAIL)
 def send_session_cancellations(session_id, sequence, user_ids, freed_from=None):
     """A cancellation for people taken off a session that goes on without them, saying the
-    start they no longer need to keep (`freed_from`, ISO 8601)."""
+    start they no longer need to keep (`freed_from`, ISO 8601). Sent though the session
+    changed again since: that change's invites go to those on it, so nobody else tells the
+    people it let go; those it seated again are invited by it instead."""
     session = (
         InterviewSession.objects.select_related("panel__application__candidate")
-        .filter(pk=session_id, sequence=sequence)
+        .filter(pk=session_id)
         .first()
     )
     if session is None:
         return 0
-    people = [
-        Person(user.display_name, user.email) for user in User.objects.filter(pk__in=user_ids)
-    ]
+    released = User.objects.filter(pk__in=user_ids).exclude(
+        pk__in=session.interviewers.values("user")
+    )
+    people = [Person(user.display_name, user.email) for user in released]
     return send_all(
         (
             invite_key(session.uid, sequence, person.email),

@@ -202,3 +202,35 @@ def test_a_replacement_before_the_bookings_invites_went_out_invites_everyone_sea
     candidate = panel.application.candidate
     assert set(requests) == {teammate.email, candidate.email}
     assert not any("moved" in m.body or "changed" in m.body for m in requests.values())
+
+
+def test_who_a_reschedule_releases_is_told_though_the_session_changed_again_before_it_went(
+    application_with_pool, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The release still queued (a busy broker) when the session moves again: the later
+    move's invites go to those on the session, so only the release tells the one it let go."""
+    panel, first, second = application_with_pool
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.book(panel, option_on(panel, MONDAY), recruiter)
+    [taken] = panel.sessions.get().interviewers.filter(from_pool=True)
+    goes = taken.user
+    wednesday = TUESDAY + timedelta(days=1)
+    BusyBlock.objects.create(user=goes, start=TUESDAY, end=wednesday + timedelta(days=1))
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks() as late:
+        booking.book(panel, option_on(panel, TUESDAY), recruiter)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.book(panel, option_on(panel, wednesday), recruiter)
+    for queued in late:
+        queued()
+
+    [released] = [message for message in mailoutbox if message.to == [goes.email]]
+    assert released.subject == (
+        "No longer needed: interview with Cora Candidate, Mon 4 Mar, 09:00 London time"
+    )
+    [event] = icalendar.Calendar.from_ical(released.attachments[0][1]).walk("VEVENT")
+    assert event["SEQUENCE"] == 2
+    for queued in late:  # run twice: told once
+        queued()
+    assert len([message for message in mailoutbox if message.to == [goes.email]]) == 1
