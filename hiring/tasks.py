@@ -185,8 +185,9 @@ def send_session_cancellations(session_id, sequence, user_ids, freed_from=None):
 
 @shared_task(**SENDS_EMAIL)
 def send_windows_proposed(offer_id):
-    """Tell whoever offered the candidate times that they proposed their own: once per link,
-    listing those proposed by then (the panel page lists every one)."""
+    """Tell whoever offered the candidate times that they proposed their own (the recruiters,
+    if they left since): once per link and person, listing those proposed by then (the panel
+    page lists every one)."""
     offer = (
         SlotOffer.objects.select_related(
             "created_by", "panel__application__candidate", "panel__application__opening__team"
@@ -196,17 +197,21 @@ def send_windows_proposed(offer_id):
     )
     if offer is None:  # the panel was deleted since
         return False
-    recruiter, application = offer.created_by, offer.panel.application
+    application = offer.panel.application
     context = {
-        "recruiter": recruiter,
         "candidate": application.candidate,
         "opening": application.opening,
         "windows": offer.panel.candidate_windows.filter(created_at__gte=offer.created_at),
         "panel_url": offer.panel.get_absolute_url(),
     }
-    return send_once(
-        f"windows-proposed:{offer.pk}",
-        lambda: email_to("windows_proposed", recruiter, context),
+    return send_all(
+        (
+            f"windows-proposed:{offer.pk}:{person.pk}",
+            lambda person=person: email_to(
+                "windows_proposed", person, {**context, "recruiter": person}
+            ),
+        )
+        for person in offer.told_of_proposals()
     )
 
 

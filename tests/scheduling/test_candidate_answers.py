@@ -10,6 +10,7 @@ from icalendar import Calendar
 
 from hiring.models import Notification, SlotOffer
 from hiring.scheduling import booking
+from hiring.tasks import send_windows_proposed
 from tests.factories import ApplicationFactory, nine_to_five, team_fit_panel, url
 
 MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
@@ -153,7 +154,24 @@ def test_proposing_tells_whoever_offered_the_times_once(
     day = (timezone.now() + timedelta(days=10)).strftime("%A %-d %B %Y")
     assert re.search(rf"- {day}, 1[67]:00 to 1[89]:00 Singapore time", email.body)
     assert application.get_absolute_url() + "panel/" in email.body
-    assert Notification.objects.filter(key=f"windows-proposed:{offer.pk}").count() == 1
+    assert Notification.objects.filter(key__startswith=f"windows-proposed:{offer.pk}:").count() == 1
+
+
+def test_proposing_tells_the_recruiters_once_whoever_offered_the_times_left(
+    client, panel, member, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The member who offered them was deactivated since: a notice to their address reached
+    someone no longer there to schedule, and nobody who could."""
+    options = [option_on(panel, MONDAY), option_on(panel, TUESDAY)]
+    offered_by_member = booking.offer_to_candidate(panel, options, member)
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        propose(client, offered_by_member.get_absolute_url(), 10)
+    send_windows_proposed.delay(offered_by_member.pk)  # run twice: told once
+
+    assert [email.to for email in mailoutbox] == [[recruiter.email]]
 
 
 def test_the_panel_page_shows_the_proposals_and_the_answer(
