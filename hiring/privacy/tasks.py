@@ -29,8 +29,9 @@ def build_export(export_id):
         logger.exception("Data export %s failed", export_id)
         export.fail(export_id)
         raise
-    if built is not None and built.requested_by_id is None:
-        send_export_ready.delay(built.pk)
+    # Also when this run found it built: the run that built it may have died before queuing
+    # the email. The task sends only the candidate's own export's, and once.
+    send_export_ready.delay(export_id)
     return export_id if built else None
 
 

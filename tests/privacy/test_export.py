@@ -600,6 +600,17 @@ def test_asking_again_once_it_is_ready_sends_a_fresh_copy(
     assert len(mail.outbox) == 2
 
 
+def test_a_redelivered_build_sends_the_link_its_first_run_died_before_sending(candidate):
+    data_export, _ = export.request_export(candidate, None)
+    export.build(data_export.pk)  # the worker died here, before queuing the email
+
+    build_export(data_export.pk)  # the broker redelivers the task
+    build_export(data_export.pk)
+
+    (message,) = mail.outbox
+    assert message.to == ["quinn@candidates.example"]
+
+
 def built_ago(data_export, ago):
     DataExport.objects.filter(pk=data_export.pk).update(finished_at=timezone.now() - ago)
 
