@@ -223,6 +223,16 @@ def runs_pipeline(user, team):
     return Team.objects.pipeline_run_by(user).filter(pk=team.pk).exists()
 
 
+def told_of_proposals(offer):
+    """Who hears that the candidate proposed their own times at the link `offer` (a SlotOffer,
+    read with its panel's team): who offered them, unless they left since (deactivated, or
+    out of the team), else the recruiters, who schedule every team's panels."""
+    offered_by = offer.created_by
+    if offered_by.is_active and runs_pipeline(offered_by, offer.panel.application.opening.team):
+        return [offered_by]
+    return list(User.objects.recruiters())
+
+
 def runs_pipeline_of(user, application):
     """Whether `user` moves `application`, schedules its panel, writes to its candidate and
     makes its offers: they run its team's pipeline and are not its candidate (a member who

@@ -1872,15 +1872,6 @@ class SlotOffer(models.Model):
         if self.used_at:
             raise LinkError(gettext("You already picked a time with this link."))
 
-    def told_of_proposals(self):
-        """Who hears that the candidate proposed their own times: who offered them, unless
-        they left since (deactivated, or out of the team), else the recruiters, who schedule
-        every team's panels."""
-        offered_by, team = self.created_by, self.panel.application.opening.team
-        if offered_by.is_active and Team.objects.pipeline_run_by(offered_by).contains(team):
-            return [offered_by]
-        return list(User.objects.recruiters())
-
     @classmethod
     def from_token(cls, token):
         """The usable offer behind a link, or LinkError saying why it can't be used."""

@@ -17,6 +17,7 @@ from django.db import OperationalError, transaction
 from kombu.exceptions import KombuError
 from kombu.utils import json
 
+from .access import told_of_proposals
 from .email import reminders
 from .email.notifications import (
     CLAIM_EXPIRES,
@@ -211,7 +212,7 @@ def send_windows_proposed(offer_id):
                 "windows_proposed", person, {**context, "recruiter": person}
             ),
         )
-        for person in offer.told_of_proposals()
+        for person in told_of_proposals(offer)
     )
 
 
