@@ -1052,11 +1052,11 @@ class ApplicationQuerySet(models.QuerySet):
         """The ids of the applications whose candidate has one of these `addresses` (lower case):
         an address of their record, a merged record's included, or the one the team proposed
         them at (member_email); hiring.checkins.checkins.is_candidate asks the same of a loaded
-        application. A union of the three ways, each by its own index: the address in one case
-        (migrations 0019, 0032), the merged records' (candidate_merged) and the proposed
-        addresses' (hire_member_email, whose condition SQLite uses only when the query states
-        it). A merged record's addresses are kept one a line, trimmed (candidates.merging): each
-        is matched whole on its line."""
+        application, and hiring.reports.validity.own_applications in plain reads. A union of the
+        three ways, each by its own index: the address in one case (migrations 0019, 0032), the
+        merged records' (candidate_merged) and the proposed addresses' (hire_member_email, whose
+        condition SQLite uses only when the query states it). A merged record's addresses are
+        kept one a line, trimmed (candidates.merging): each is matched whole on its line."""
         addresses = sorted(addresses)
         own = Candidate.objects.alias(email_key=folded("email")).filter(
             email_key__in=[fold(address) for address in addresses]

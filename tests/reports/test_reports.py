@@ -231,9 +231,8 @@ def test_reports_run_a_fixed_number_of_queries(
     # applications changed are rebuilt first, whatever their number: the team's row locked, the
     # day's rows read (applications, moves, decisions, feedback, ratings, seats) and its parts
     # replaced (hiring/reports/figures.py). The rendered page is kept twice: up to date, and as
-    # last computed (hiring/reports/cached.py). The reader's own applications in the scope: their
-    # addresses, then the applications (Application.objects.ids_of_candidate).
-    with django_assert_max_num_queries(50):
+    # last computed (hiring/reports/cached.py).
+    with django_assert_max_num_queries(54):
         assert client.get("/reports/").status_code == 200
 
 
