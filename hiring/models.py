@@ -629,6 +629,19 @@ def refuse_if_saved_since(instance, names, fields, based_on, message):
         raise ChangedMeanwhile(message, instance)
 
 
+class SignedAt(signing.TimestampSigner):
+    """A signer whose signatures say they were made at `moment`, not now: a link made again
+    later (an email retried, a command run twice) is the same link, and its age is that of
+    what it is for."""
+
+    def __init__(self, moment, **kwargs):
+        super().__init__(**kwargs)
+        self.moment = moment
+
+    def timestamp(self):
+        return signing.b62_encode(int(self.moment.timestamp()))
+
+
 class LinkError(Exception):
     """Why a signed link (an invitation, a candidate's scheduling link) cannot be used; the
     message is shown to the visitor."""
@@ -760,7 +773,9 @@ class Invitation(models.Model):
         return True
 
     def token(self):
-        return signing.dumps(self.pk, salt=self.SALT)
+        # Signed at its creation: the same link in every copy of its email and whenever
+        # invite_admin prints it again.
+        return SignedAt(self.created_at, salt=self.SALT).sign_object(self.pk)
 
     @classmethod
     def from_token(cls, token):

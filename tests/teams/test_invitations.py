@@ -15,7 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from hiring.models import AuditEvent, Invitation, Membership, Notification, Team, User
+from hiring.models import (
+    AuditEvent,
+    Invitation,
+    Membership,
+    Notification,
+    SignedAt,
+    Team,
+    User,
+)
 from hiring.tasks import send_invitation
 from hiring.teams import invitations
 from tests.factories import PASSWORD, UserFactory, at_once, field_errors
@@ -30,7 +38,7 @@ def _database(db):
 
 
 def invitation_linked_from(body):
-    """The invitation behind the link in an email (links signed in another second differ)."""
+    """The invitation behind the link in an email."""
     [token] = re.findall(r"/invitations/([^/\s]+)/", body)
     return Invitation.from_token(token)
 
@@ -54,13 +62,9 @@ def sign_up(client, email, **fields):
 
 
 def token_signed_at(pk, when):
-    """A link as Invitation.token() would have made it at `when`."""
-
-    class SignerAt(signing.TimestampSigner):
-        def timestamp(self):
-            return signing.b62_encode(int(when.timestamp()))
-
-    return SignerAt(salt=Invitation.SALT).sign_object(pk)
+    """A link to invitation `pk` signed at `when` (as Invitation.token() signs one at the
+    invitation's creation)."""
+    return SignedAt(when, salt=Invitation.SALT).sign_object(pk)
 
 
 def assert_unusable(response, reason):
@@ -129,6 +133,18 @@ def test_link_in_the_email_signs_the_recruiter_up(
     client.get(link)
     assert sign_up(client, "rosa@example.com").status_code == 302
     assert User.objects.get(email="rosa@example.com").role == User.Role.RECRUITER
+
+
+def test_an_invitations_link_is_the_same_whenever_it_is_made(org_admin, monkeypatch):
+    """Every copy of its email, and invite_admin run again, give the one link, signed at the
+    invitation's creation: the clock's second when it is made again changes nothing."""
+    invitation = invitation_for("rosa@example.com", org_admin)
+    link = invitation.get_absolute_url()
+    now = signing.time.time()
+    monkeypatch.setattr(signing.time, "time", lambda: now + 3600)
+
+    assert invitation.get_absolute_url() == link
+    assert Invitation.from_token(invitation.token()) == invitation
 
 
 def test_the_operator_invites_the_first_admin_who_signs_up_and_runs_the_organisation(
