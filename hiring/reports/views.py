@@ -245,13 +245,17 @@ def spreadsheet_cell(value, decimal_separator):
     return spreadsheet_safe(value)
 
 
-# A spreadsheet reads a cell that starts with one of these as a formula ("CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet reads a cell that starts with one of these as a formula ("CSV injection"), some
+# after leading spaces, and some (set to an East Asian language) in their full-width forms.
+FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+CONTROL_STARTS = ("\t", "\r", "\n")
 
 
 def spreadsheet_safe(value):
     """A text cell a spreadsheet shows as text: a name such as '=HYPERLINK(...)' gets a leading
     quote rather than running. Numbers, negative ones too, stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and (
+        value.startswith(CONTROL_STARTS) or value.lstrip().startswith(FORMULA_STARTS)
+    ):
         return "'" + value
     return value

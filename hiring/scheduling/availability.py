@@ -206,10 +206,14 @@ def _checked_target(url: str, allow, deadline: float) -> _Target:
         raise CalendarError(gettext("A calendar feed URL cannot hold a user name or password."))
     addresses = _resolve(parts.hostname, port, deadline)
     if not all(allow(address) for address in addresses):
-        raise CalendarError(
-            gettext("The calendar feed's host %(host)s is not on the public internet.")
-            % {"host": parts.hostname}
-        )
+        if _is_address(parts.hostname):
+            raise CalendarError(
+                gettext("The calendar feed's host %(host)s is not on the public internet.")
+                % {"host": parts.hostname}
+            )
+        # A private name is told as one that does not exist: which internal names resolve
+        # is no business of whoever types a feed URL.
+        raise CalendarError(_not_found(parts.hostname))
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return _Target(parts.scheme, parts.hostname, port, path, addresses)
 
@@ -225,18 +229,28 @@ def _resolve(host: str, port: int, deadline: float) -> list:
             gettext("The calendar feed's host %(host)s took too long to look up.") % {"host": host}
         ) from error
     except (OSError, UnicodeError) as error:
-        raise CalendarError(
-            gettext("The calendar feed's host %(host)s could not be found.") % {"host": host}
-        ) from error
+        raise CalendarError(_not_found(host)) from error
     finally:
         pool.shutdown(wait=False)
     # The scope of a link-local IPv6 address ("fe80::1%eth0") is no part of the address.
     addresses = {ipaddress.ip_address(answer[4][0].partition("%")[0]) for answer in answers}
     if not addresses:
-        raise CalendarError(
-            gettext("The calendar feed's host %(host)s could not be found.") % {"host": host}
-        )
+        raise CalendarError(_not_found(host))
     return sorted(addresses, key=lambda address: (address.version, address))
+
+
+def _not_found(host):
+    return gettext(
+        "The calendar feed's host %(host)s could not be found on the public internet."
+    ) % {"host": host}
+
+
+def _is_address(host):
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _get(target: _Target, deadline: float) -> tuple[int, str | None, bytes]:

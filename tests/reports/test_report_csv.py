@@ -22,6 +22,13 @@ HOSTILE_NAMES = [
     "@SUM(1+1)",
     "\t=1+1",
     "\r=1+1",
+    "\n=1+1",
+    " =1+1",
+    "\u3000=1+1",  # an ideographic space
+    '\uff1dHYPERLINK("http://evil.example")',  # a full-width "="
+    "\uff0b1+1",
+    "\uff0d1+1",
+    "\uff20SUM(1+1)",
 ]
 
 
