@@ -28,6 +28,11 @@ class Task(DjangoTask):
     raised, for a view whose person waits for the task's work (an import, an export) to tell
     them."""
 
+    # A task whose person stands waiting for it (a sign-in code, a password reset link) is run
+    # in the request when the broker refuses it: kept for beat, it would arrive after its code
+    # expired, its link kept in the database meanwhile. Kept only if it fails there too.
+    runs_here_if_refused = False
+
     def delay_on_commit(self, *args, **kwargs):
         if transaction.get_connection().in_atomic_block:
             transaction.on_commit(functools.partial(self._delay_or_log, *args, **kwargs))
@@ -41,7 +46,18 @@ class Task(DjangoTask):
             logger.exception(
                 "Task %s not queued: the broker did not take it", self._described(args)
             )
+            if self.runs_here_if_refused and self._ran_here(args, kwargs):
+                return
             self._keep(args, kwargs)
+
+    def _ran_here(self, args, kwargs):
+        try:
+            self.run(*args, **kwargs)
+        except Exception:
+            logger.exception("Task %s failed when run in the request", self._described(args))
+            return False
+        logger.warning("Task %s run in the request instead", self._described(args))
+        return True
 
     def _keep(self, args, kwargs):
         from .models import UnqueuedTask  # this module loads before the apps' models

@@ -91,9 +91,10 @@ def send_invitation(invitation_id):
     )
 
 
-@shared_task(**SENDS_EMAIL)
+@shared_task(**SENDS_EMAIL, runs_here_if_refused=True)
 def send_account_email(key, message):
-    """An allauth email the web process rendered (hiring/accounts/adapter.py), sent once."""
+    """An allauth email the web process rendered (hiring/accounts/adapter.py), sent once; from
+    the request itself when the broker refuses it (hiring.celery.Task.runs_here_if_refused)."""
 
     def build():
         email = EmailMultiAlternatives(

@@ -15,6 +15,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django import forms as django_forms
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
+from django.core.mail.backends import locmem
 
 from hiring import tasks
 from hiring.accounts import forms
@@ -291,19 +292,40 @@ def test_account_emails_go_out_from_the_worker_after_the_commit(
     assert "/accounts/password/reset/key/" in email.body
 
 
-def test_a_reset_link_the_broker_did_not_take_is_kept_but_never_logged(
-    client, member, broker_down, caplog, django_capture_on_commit_callbacks
+def test_a_reset_link_the_broker_did_not_take_is_sent_from_the_request(
+    client, member, broker_down, caplog, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """The log names the task for the operator; its arguments (the address, the link that
-    sets a password) stay in the database, for beat to queue again."""
+    """The person is waiting for it, and its link would wait in the database for beat: it goes
+    from the request. The log names the task for the operator, never its address or link."""
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/password/reset/", {"email": member.email})
 
-    [kept] = UnqueuedTask.objects.all()
-    assert member.email in kept.payload
+    [email] = mailoutbox
+    assert "/accounts/password/reset/key/" in email.body
+    assert not UnqueuedTask.objects.exists()
     assert "Task hiring.tasks.send_account_email" in caplog.text
     assert "not queued: the broker did not take it" in caplog.text
+    assert "run in the request instead" in caplog.text
     assert member.email not in caplog.text
+    assert "/accounts/password/reset/key/" not in caplog.text
+
+
+def test_a_reset_link_neither_the_broker_nor_the_mail_server_took_is_kept_for_beat(
+    client, member, broker_down, caplog, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refused(self, messages):
+        raise ConnectionRefusedError("the mail server is down too")
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", refused)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": member.email})
+
+    assert response.status_code == 302
+    [kept] = UnqueuedTask.objects.all()
+    assert kept.name == "hiring.tasks.send_account_email"
+    assert member.email in kept.payload
+    assert "failed when run in the request" in caplog.text
     assert "/accounts/password/reset/key/" not in caplog.text
 
 
