@@ -217,6 +217,11 @@ def test_database_connections_are_kept_and_checked_before_reuse():
     assert found["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
 
 
+def test_a_mail_server_that_hangs_fails_the_send_in_seconds():
+    assert production_settings("EMAIL_TIMEOUT") == {"EMAIL_TIMEOUT": 10}
+    assert production_settings("EMAIL_TIMEOUT", EMAIL_TIMEOUT="3") == {"EMAIL_TIMEOUT": 3}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_the_database_dropped_costs_no_request(client, member):
     if connection.vendor != "postgresql":
