@@ -6,17 +6,20 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from hiring.careers import careers
 from hiring.checkins import checkins
 from hiring.debrief import decisions
+from hiring.imports import imports
 from hiring.models import (
     Application,
     BusyBlock,
     Candidate,
     CandidateAccess,
     CandidateEmail,
+    CandidateImport,
     Decision,
     EmailTemplate,
     Membership,
@@ -42,7 +45,14 @@ from hiring.reports import figures
 from hiring.scheduling import booking
 from hiring.teams import membership
 from scorecards import editing, scoring
-from scorecards.models import Category, CheckIn, CheckInReview, FeedbackRevision, Vote
+from scorecards.models import (
+    Category,
+    CheckIn,
+    CheckInReview,
+    Criterion,
+    FeedbackRevision,
+    Vote,
+)
 
 PASSWORD = "teamfit-demo"
 DOMAIN = "teamfit.example"
@@ -136,6 +146,12 @@ class Command(BaseCommand):
             self.hiring_loop(people)
         if not Candidate.objects.exclude(erased_at=None).exists():
             self.privacy(people)
+        # After the histories and past hires, which submit on the opening's scorecard: its new
+        # version holds drafts only.
+        if not Criterion.objects.filter(name=NEW_CRITERION["name"]).exists():
+            self.edited_scorecard(people)
+        if not CandidateImport.objects.filter(status=CandidateImport.Status.EXPIRED).exists():
+            self.expired_import(people)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with any of these:"))
         for local, name, role, _ in PEOPLE:
             self.stdout.write(f"  {local + '@' + DOMAIN:<24} {PASSWORD}   {role.label}: {name}")
@@ -151,6 +167,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{offer.application.candidate}'s offer to answer: {link}")
             status = settings.SITE_URL + offer.application.status_url()
             self.stdout.write(f"{offer.application.candidate}'s own page: {status}")
+        expired = CandidateImport.objects.filter(status=CandidateImport.Status.EXPIRED).first()
+        if expired:
+            link = settings.SITE_URL + reverse("import_detail", args=[expired.pk])
+            self.stdout.write(f"rita's import that expired unrun: {link}")
 
     def availability(self, user, ranges):
         if not user.working_hours.exists():
@@ -244,31 +264,35 @@ class Command(BaseCommand):
             editing.add_criterion(opening.scorecard, ADAPTATIONS[team.name])
         author = team.memberships.order_by("user__email").first().user
         for name, stage, panel in candidates:
-            local = name.split()[0].lower()
-            member = people.get(local)
-            if member is not None and member.display_name == name:
-                # One of the team applied on the careers page, at the address they sign in with.
-                application = careers.apply(
-                    opening, name=name, email=member.email, time_zone=member.time_zone
-                )
-            else:
-                application = applications.add_application(
-                    opening,
-                    author,
-                    name=name,
-                    email=f"{local}@candidates.example",
-                    links=f"https://github.com/{local}",
-                )
-            # The whole panel asked first, as a recruiter does: the debrief opens once all of
-            # it wrote, not as soon as the first two did.
-            asked = [
-                (scoring.assign(application, people[interviewer], focus, assigned_by=author), rest)
-                for interviewer, focus, *rest in panel
-            ]
-            for feedback, (state, scores, vote) in asked:
-                self.write(feedback, state, scores, vote)
-            if stage != Application.Stage.APPLIED:
-                application.move_to(stage, author)
+            self.candidate(opening, author, name, stage, panel, people)
+
+    def candidate(self, opening, author, name, stage, panel, people):
+        """`name`'s application to `opening`, at `stage`, with what `panel` wrote so far."""
+        local = name.split()[0].lower()
+        member = people.get(local)
+        if member is not None and member.display_name == name:
+            # One of the team applied on the careers page, at the address they sign in with.
+            application = careers.apply(
+                opening, name=name, email=member.email, time_zone=member.time_zone
+            )
+        else:
+            application = applications.add_application(
+                opening,
+                author,
+                name=name,
+                email=f"{local}@candidates.example",
+                links=f"https://github.com/{local}",
+            )
+        # The whole panel asked first, as a recruiter does: the debrief opens once all of
+        # it wrote, not as soon as the first two did.
+        asked = [
+            (scoring.assign(application, people[interviewer], focus, assigned_by=author), rest)
+            for interviewer, focus, *rest in panel
+        ]
+        for feedback, (state, scores, vote) in asked:
+            self.write(feedback, state, scores, vote)
+        if stage != Application.Stage.APPLIED:
+            application.move_to(stage, author)
 
     def feedback(
         self, application, interviewer, focus, state, scores, vote, assigned_by, practice=False
@@ -557,6 +581,26 @@ class Command(BaseCommand):
                 at=now - timedelta(minutes=minutes),
             )
 
+    def edited_scorecard(self, people):
+        """Platform added a criterion to its opening's scorecard once panels had submitted on
+        it: a new version, on which only one panel has started, in drafts. Removing the new
+        criterion stays on that version and first counts the drafts that would lose a rating
+        or notes on it."""
+        opening = Opening.objects.get(title="Senior Platform Engineer")
+        editing.add_criterion(opening.scorecard, NEW_CRITERION)
+        self.candidate(opening, people["ana"], *NEW_VERSION_CANDIDATE, people)
+
+    def expired_import(self, people):
+        """rita checked a Lever export for the Payments opening and never ran it: the nightly
+        retention run expired it, deleting its rows, and its page asks for the file again."""
+        opening = Opening.objects.get(title="Backend Engineer, Payments")
+        table = imports.read_csv(LEVER_EXPORT.encode())
+        checked = imports.preview(opening, people["rita"], "lever-export.csv", table)
+        days = settings.CANDIDATE_IMPORT_PREVIEW_DAYS
+        uploaded = timezone.now() - timedelta(days=days + 3)
+        CandidateImport.objects.filter(pk=checked.pk).update(created_at=uploaded)
+        imports.expire_unrun(now=uploaded + timedelta(days=days + 1))  # that night's run
+
     def backdate(self, application, created, rng):
         """Spread the application's history from `created` on, a few days per move."""
         when = created
@@ -733,6 +777,21 @@ TAKEAWAYS = {
     Vote.STRONG_YES: "Raises the bar for the team.",
 }
 
+# What Platform added to its opening's scorecard after the first panels submitted.
+NEW_CRITERION = {
+    "name": "Developer experience",
+    "category": SKILLS,
+    "weight": 1,
+    "description": "Builds the paved road so that other teams choose to take it.",
+    "questions": "Which internal tool of yours did other engineers adopt, and why?",
+    **anchors(
+        "Sees the platform's users as someone else's problem.",
+        "Ships tools that work; leaves adoption to chance.",
+        "Designs with the teams who use it; measures friction and adoption.",
+        "Runs the platform as a product teams choose: defaults, docs, painless migrations.",
+    ),
+}
+
 A = "assigned"
 # (team, title, description, [(candidate, stage, [(interviewer, focus, state, scores, vote)])])
 OPENINGS = [
@@ -843,6 +902,16 @@ OPENINGS = [
     ),
 ]
 
+# The only panel on the scorecard's new version so far: ana's draft rates the new criterion.
+NEW_VERSION_CANDIDATE = (
+    "Rosa Martins",
+    Application.Stage.PANEL,
+    [
+        ("ana", SKILLS, "draft", [3, 3, 2, 4], Vote.YES),
+        ("cai", TEAM_FIT, "draft", [3], Vote.YES),
+    ],
+)
+
 # Weekday working hours, local to each person: four time zones in the Platform team alone.
 WORKING_HOURS = {
     "cto": [(time(9), time(17))],
@@ -892,3 +961,10 @@ FIRST_NAMES = ["Aiko", "Bruno", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hugo",
 # Who applied twice with two addresses, for the merge (intake).
 DUPLICATE = "Jonas Berg"
 LAST_NAMES = ["Ahmed", "Berg", "Costa", "Dahl", "Egan", "Fox", "Gil", "Holm", "Ito", "Joshi"]
+
+# The candidates rita checked from Lever for the Payments opening, and never imported.
+LEVER_EXPORT = (
+    "Name,Email,Phone,Links,Stage,Owner\n"
+    "Mei Tanaka,mei.tanaka@candidates.example,,https://github.com/mei-tanaka,New lead,Rita\n"
+    "Omar Farouk,omar.farouk@candidates.example,+44 20 7946 0018,,Applied,Rita\n"
+)
