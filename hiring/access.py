@@ -233,6 +233,20 @@ def told_of_proposals(offer):
     return list(User.objects.recruiters())
 
 
+def told_of_offer_answer(offer):
+    """Who hears that the candidate accepted or declined `offer` (read with its team): the
+    recruiters, and whoever prepared it while they still run the team's pipeline, so a team
+    without a recruiter hears it too. With neither (no recruiter, and its preparer left), the
+    team's active members, whose hire it is. Asked as the notice is sent: someone deactivated
+    or gone from the team since the answer hears nothing."""
+    team = offer.application.opening.team
+    told = list(User.objects.recruiters())
+    preparer = offer.created_by
+    if preparer.is_active and preparer not in told and runs_pipeline(preparer, team):
+        told.append(preparer)
+    return told or list(team.active_members())
+
+
 def runs_pipeline_of(user, application):
     """Whether `user` moves `application`, schedules its panel, writes to its candidate and
     makes its offers: they run its team's pipeline and are not its candidate (a member who

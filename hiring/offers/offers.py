@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import freshness
-from ..access import runs_pipeline
 from ..accounts import zones
 from ..checkins import checkins
 from ..models import (
@@ -23,7 +22,6 @@ from ..models import (
     EmailTemplate,
     LinkError,
     Offer,
-    User,
     stored_words,
     unsign,
 )
@@ -421,20 +419,11 @@ def decline(offer, reason=""):
 
 
 def _tell_of_the_answer(offer):
-    """The recruiters hear of the candidate's answer, and so does whoever prepared the offer
-    while they still run the team's pipeline: a team without a recruiter hears it too. With
-    neither (no recruiter, and its preparer left), the team's members, whose hire it is."""
-    from .tasks import send_offer_answered  # here: the tasks module imports this one
+    """One task tells whoever hears of the candidate's answer, deciding who as it sends
+    (access.told_of_offer_answer)."""
+    from .tasks import send_offer_answered_notices  # here: the tasks module imports this one
 
-    team = offer.application.opening.team
-    told = set(User.objects.recruiters().values_list("pk", flat=True))
-    preparer = offer.created_by
-    if preparer.is_active and runs_pipeline(preparer, team):
-        told.add(preparer.pk)
-    if not told:
-        told = set(team.active_members().values_list("pk", flat=True))
-    for person in sorted(told):
-        send_offer_answered.delay_on_commit(offer.pk, person)
+    send_offer_answered_notices.delay_on_commit(offer.pk)
 
 
 def expire_due(now=None):

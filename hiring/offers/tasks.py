@@ -1,7 +1,8 @@
 from celery import shared_task
 
-from ..email.notifications import email_to, send_once
-from ..models import Offer, User
+from ..access import told_of_offer_answer
+from ..email.notifications import email_to, send_all
+from ..models import Offer
 from ..tasks import LONGEST_TIME_LIMIT_S, SENDS_EMAIL
 from . import offers
 
@@ -13,14 +14,19 @@ def expire_offers():
 
 
 @shared_task(**SENDS_EMAIL)
-def send_offer_answered(offer_id, person_id):
-    """Tell a recruiter, or who prepared the offer, that the candidate accepted or declined
-    it, once."""
+def send_offer_answered_notices(offer_id):
+    """Tell who is told of the offer's answer (access.told_of_offer_answer) that the candidate
+    accepted or declined it, once each. Asked here, not as the candidate answered: whoever
+    was deactivated or left the team while this waited hears nothing."""
     offer = Offer.objects.select_related(
-        "application__candidate", "application__opening__team"
+        "created_by", "application__candidate", "application__opening__team"
     ).get(pk=offer_id)
-    person = User.objects.get(pk=person_id)
-    return send_once(
-        f"offer-answered:{offer.pk}:{person.pk}",
-        lambda: email_to("offer_answered", person, {"offer": offer, "person": person}),
+    return send_all(
+        (
+            f"offer-answered:{offer.pk}:{person.pk}",
+            lambda person=person: email_to(
+                "offer_answered", person, {"offer": offer, "person": person}
+            ),
+        )
+        for person in told_of_offer_answer(offer)
     )

@@ -31,7 +31,7 @@ DOMAIN_TASKS = {
     "hiring.imports.tasks.run_import",
     "hiring.outreach.tasks.send_candidate_email",
     "hiring.outreach.tasks.send_due_candidate_emails",
-    "hiring.offers.tasks.send_offer_answered",
+    "hiring.offers.tasks.send_offer_answered_notices",
     "hiring.offers.tasks.expire_offers",
     "hiring.privacy.tasks.build_export",
     "hiring.privacy.tasks.send_export_ready",

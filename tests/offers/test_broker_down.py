@@ -19,4 +19,4 @@ def test_an_offer_accepted_while_the_broker_is_down_is_accepted(
     assert response.status_code == 200
     assert "accepted" in response.text
     assert fresh(application).stage == Application.Stage.HIRED
-    assert "send_offer_answered" in caplog.text
+    assert "send_offer_answered_notices" in caplog.text

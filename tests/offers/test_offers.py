@@ -24,7 +24,7 @@ from hiring.models import (
     User,
 )
 from hiring.offers import offers
-from hiring.offers.tasks import expire_offers, send_offer_answered
+from hiring.offers.tasks import expire_offers, send_offer_answered_notices
 from hiring.outreach import messages
 from hiring.portal import status as candidate_page
 from hiring.reports import queries
@@ -284,7 +284,7 @@ def test_accepting_makes_the_application_hired_and_tells_the_recruiters_once(
     assert sorted(mail.to[0] for mail in mailoutbox) == [other.email, recruiter.email]
     assert "Nina Park accepted the offer for Platform Engineer" in mailoutbox[0].subject
     # A redelivered task: the ledger already holds it.
-    assert send_offer_answered(offer.pk, recruiter.pk) is False
+    assert send_offer_answered_notices(offer.pk) == 0
     assert len(mailoutbox) == 2
 
 
@@ -499,6 +499,62 @@ def test_who_prepared_the_offer_and_left_the_team_hears_nothing(
 
     with django_capture_on_commit_callbacks(execute=True):
         offers.decline(offer)
+
+    assert [mail.to for mail in mailoutbox] == [[told.email]]
+
+
+def answered_then_sent(answer, offer, meanwhile, capture):
+    """`answer` given to `offer`; `meanwhile()` happens before its notices' task runs."""
+    with capture() as queued:
+        answer(offer)
+    meanwhile()
+    for run in queued:
+        run()
+
+
+def test_who_hears_of_the_answer_is_decided_as_the_notice_is_sent(
+    sent, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A recruiter deactivated in the seconds before the task ran is not emailed."""
+    other = UserFactory(email="raj@example.com", role=User.Role.RECRUITER)
+    mailoutbox.clear()
+
+    answered_then_sent(
+        offers.accept,
+        sent,
+        lambda: User.objects.filter(pk=recruiter.pk).update(is_active=False),
+        django_capture_on_commit_callbacks,
+    )
+
+    assert [mail.to for mail in mailoutbox] == [[other.email]]
+
+
+@pytest.mark.parametrize("with_recruiter", [True, False])
+@pytest.mark.parametrize("leaves", ["deactivated", "out of the team"])
+def test_a_preparer_who_leaves_before_the_notice_is_sent_is_not_told(
+    request,
+    application,
+    member,
+    teammate,
+    with_recruiter,
+    leaves,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """The recruiters hear it; with none, the team's active members, whose hire it is."""
+    told = request.getfixturevalue("recruiter") if with_recruiter else teammate
+    offer = offers.prepare(application, member, **offer_fields())
+    with django_capture_on_commit_callbacks(execute=True):
+        offers.send(offer, member)
+    mailoutbox.clear()
+
+    def leave():
+        if leaves == "deactivated":
+            User.objects.filter(pk=member.pk).update(is_active=False)
+        else:
+            application.opening.team.memberships.filter(user=member).delete()
+
+    answered_then_sent(offers.accept, offer, leave, django_capture_on_commit_callbacks)
 
     assert [mail.to for mail in mailoutbox] == [[told.email]]
 
