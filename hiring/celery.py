@@ -35,11 +35,14 @@ class Task(DjangoTask):
 
     def delay_on_commit(self, *args, **kwargs):
         if transaction.get_connection().in_atomic_block:
-            transaction.on_commit(functools.partial(self._delay_or_log, *args, **kwargs))
+            transaction.on_commit(functools.partial(self.delay_or_keep, *args, **kwargs))
         else:
             self.delay(*args, **kwargs)
 
-    def _delay_or_log(self, *args, **kwargs):
+    def delay_or_keep(self, *args, **kwargs):
+        """Queued now; refused by the broker, logged and kept for beat to queue again. For
+        what a write queues as it commits, and a task's own follow-up (an export's email):
+        nobody is waiting to be told of the refusal, and raised it would be lost."""
         try:
             self.delay(*args, **kwargs)
         except (KombuError, OSError):

@@ -30,8 +30,9 @@ def build_export(export_id):
         export.fail(export_id)
         raise
     # Also when this run found it built: the run that built it may have died before queuing
-    # the email. The task sends only the candidate's own export's, and once.
-    send_export_ready.delay(export_id)
+    # the email. The task sends only the candidate's own export's, and once. Kept if the
+    # broker refuses it: nothing would run this again to queue it.
+    send_export_ready.delay_or_keep(export_id)
     return export_id if built else None
 
 

@@ -1,10 +1,15 @@
 """A broker that does not answer when a data export is asked for: the export is not left
-queued for ever (asking again would find it still under way), and the asker is told."""
+queued for ever (asking again would find it still under way), and the asker is told. One that
+refuses the email of an export just built: the email is kept and goes once the broker is
+back."""
 
 import pytest
 from django.urls import reverse
 
-from hiring.models import DataExport
+from hiring.models import DataExport, UnqueuedTask
+from hiring.privacy import export
+from hiring.privacy.tasks import build_export
+from hiring.tasks import queue_unqueued
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the task is handed over as in a request
@@ -35,3 +40,21 @@ def test_the_candidate_is_told_when_their_request_could_not_start(client, broker
     assert "could not start preparing a copy of your data just now" in copy.text
     assert DataExport.objects.get().status == DataExport.Status.FAILED
     assert "could not send you the link just now, and nothing was erased" in erase.text
+
+
+def test_the_email_of_an_export_built_while_the_broker_refuses_goes_once_it_is_back(
+    monkeypatch, broker_down, mailoutbox
+):
+    candidate = ApplicationFactory(candidate__email="quinn@candidates.example").candidate
+    data_export, _ = export.request_export(candidate, None)
+
+    build_export(data_export.pk)  # the worker had the task; the broker then refused its email
+
+    assert DataExport.objects.get().status == DataExport.Status.READY
+    [kept] = UnqueuedTask.objects.all()
+    assert kept.name == "hiring.privacy.tasks.send_export_ready"
+    assert mailoutbox == []
+    monkeypatch.undo()  # the broker is back
+    assert queue_unqueued() == 1
+    [message] = mailoutbox
+    assert message.to == ["quinn@candidates.example"]
