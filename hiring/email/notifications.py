@@ -179,11 +179,16 @@ def session_invite(session, person, attendees, method=None, moved_from=None, joi
     application = session.panel.application
     candidate = application.candidate
     is_candidate = person.email == candidate.email
+    moved_from = datetime.fromisoformat(moved_from) if moved_from and not joined else None
     context = {
         "session": session,
         "person": person,
         "moved": session.sequence > 0 and not joined,
-        "moved_from": datetime.fromisoformat(moved_from) if moved_from and not joined else None,
+        "moved_from": moved_from,
+        # A cancellation names the start its reader kept: a release's, the one before the
+        # session moved on without them. The session's own later start read as a reschedule
+        # they were never told of.
+        "cancelled_start": moved_from or session.start,
         # The candidate reads of their interview for the job, not of an interview with themselves.
         "for_candidate": is_candidate,
         # The candidate's copy carries their status link, as every email to them does.

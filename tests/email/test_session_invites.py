@@ -6,7 +6,7 @@ import icalendar
 import pytest
 from django.conf import settings
 
-from hiring.models import BusyBlock, PoolMember
+from hiring.models import BusyBlock, Candidate, PoolMember, User
 from hiring.scheduling import booking
 from hiring.tasks import send_session_invites
 from tests.email.helpers import MONDAY, booked_panel, rebook
@@ -234,3 +234,49 @@ def test_who_a_reschedule_releases_is_told_though_the_session_changed_again_befo
     for queued in late:  # run twice: told once
         queued()
     assert len([message for message in mailoutbox if message.to == [goes.email]]) == 1
+
+
+@pytest.mark.parametrize("cancelled", [False, True])
+def test_the_release_of_a_session_cancelled_since_says_plainly_it_is_cancelled(
+    application_with_pool, recruiter, cancelled, mailoutbox, django_capture_on_commit_callbacks
+):
+    """As reported: released from Monday's interview, which moved to Tuesday and was then
+    cancelled before the release went, a pool member read that Tuesday's was cancelled, as if
+    it had moved without them being told. A release at a reschedule still says it moved."""
+    panel, first, second = application_with_pool
+    Candidate.objects.filter(applications__panel=panel).update(name="Cora D'Arcy & Co")
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.book(panel, option_on(panel, MONDAY), recruiter)
+    [taken] = panel.sessions.get().interviewers.filter(from_pool=True)
+    goes = taken.user
+    User.objects.filter(pk=goes.pk).update(time_zone="Asia/Tokyo")  # read in their own zone
+    BusyBlock.objects.create(user=goes, start=TUESDAY, end=TUESDAY + timedelta(days=1))
+    with django_capture_on_commit_callbacks() as release:
+        booking.book(panel, option_on(panel, TUESDAY), recruiter)
+    if cancelled:
+        booking.cancel_session(panel.sessions.get(), recruiter)
+    mailoutbox.clear()
+
+    for queued in release:
+        queued()
+
+    [released] = [message for message in mailoutbox if message.to == [goes.email]]
+    if cancelled:
+        assert released.subject == (
+            "Cancelled: interview with Cora D'Arcy & Co, Mon 4 Mar, 18:00 Tokyo time"
+        )
+        assert (
+            "The team fit interview with Cora D'Arcy & Co on Monday 4 March 2030, 18:00 Tokyo "
+            "time is cancelled."
+        ) in released.body
+        assert "moved" not in released.body
+    else:
+        assert released.subject == (
+            "No longer needed: interview with Cora D'Arcy & Co, Mon 4 Mar, 18:00 Tokyo time"
+        )
+        assert (
+            "The team fit interview with Cora D'Arcy & Co has moved, and another member of the "
+            "pool takes your place. You no longer need to keep Monday 4 March 2030, 18:00 Tokyo "
+            "time free"
+        ) in released.body
+    assert "Tue" not in released.subject + released.body
