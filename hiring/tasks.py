@@ -243,9 +243,16 @@ def queue_unqueued():
             kept = UnqueuedTask.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
             if kept is None:
                 continue
+            task = current_app.tasks.get(kept.name)
+            if task is None:
+                # Kept before a release renamed or removed it: it can never run, and left in
+                # place it would stop every sweep here, holding up the tasks kept after it.
+                logger.error("Kept task %s dropped: this release has no such task", kept.name)
+                kept.delete()
+                continue
             arguments = json.loads(kept.payload)
             try:
-                current_app.tasks[kept.name].apply_async(arguments["args"], arguments["kwargs"])
+                task.apply_async(arguments["args"], arguments["kwargs"])
             except (KombuError, OSError):
                 logger.warning("Kept tasks not queued again yet: the broker is still away")
                 break
