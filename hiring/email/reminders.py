@@ -7,6 +7,8 @@ team from day 2, then on days 7 and 14, in one email per application and step na
 still to write. After day 14 nobody is chased any more: the team has
 been told three times, and the debrief shows who is missing and lets the team excuse them.
 
+The candidate is reminded of a day's interviews as its first is a day away, in one email.
+
 A post-hire check-in's raters who have not submitted are reminded once when it falls due and
 once a week before it closes.
 
@@ -15,6 +17,7 @@ anyone of an interview or a scorecard of a team they left (they no longer open i
 is still told of the scorecard they left unwritten, which the debrief lets it excuse.
 """
 
+import zoneinfo
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -24,7 +27,7 @@ from django.utils import timezone
 from scorecards.models import CheckIn, CheckInReview, Feedback
 
 from ..checkins import checkins
-from ..models import Application, Membership, SessionInterviewer, User
+from ..models import Application, InterviewSession, Membership, SessionInterviewer, User
 from .notifications import email_to, send_all
 
 BEFORE_SESSION = timedelta(hours=24)
@@ -36,7 +39,14 @@ CHECK_IN_CLOSING = timedelta(days=7)
 def send_due(now=None):
     """Send the reminders due at `now`; returns how many went out."""
     now = now or timezone.now()
-    return send_all([*_before_sessions(now), *_overdue_feedback(now), *_check_ins(now)])
+    return send_all(
+        [
+            *_before_sessions(now),
+            *_candidates_before_interviews(now),
+            *_overdue_feedback(now),
+            *_check_ins(now),
+        ]
+    )
 
 
 def _before_sessions(now):
@@ -59,6 +69,50 @@ def _before_sessions(now):
         )
         for seat in seats
     ]
+
+
+def _candidates_before_interviews(now):
+    """The candidate's reminder of a day's interviews, in their zone, once the first of them is
+    within BEFORE_SESSION: one email per application and day, listing all of them (a panel's
+    day is often several back to back; an email for each would be noise). A day the panel
+    moves to is reminded again. None to a candidate who withdrew, was decided on, or erased."""
+    due = _candidates_sessions(now).filter(start__lte=now + BEFORE_SESSION)
+    days = {}
+    # A day that starts within the next BEFORE_SESSION ends within twice that.
+    for session in _candidates_sessions(now).filter(
+        panel__application__in=due.values("panel__application"),
+        start__lte=now + 2 * BEFORE_SESSION,
+    ):
+        candidate = session.panel.application.candidate
+        day = timezone.localdate(session.start, zoneinfo.ZoneInfo(candidate.zone_name))
+        days.setdefault((session.panel.application, day), []).append(session)
+    return [
+        (
+            f"reminder:candidate:{application.pk}:{day.isoformat()}",
+            lambda application=application, sessions=sessions: email_to(
+                "candidate_reminder_before",
+                application.candidate,
+                {
+                    "application": application,
+                    "sessions": sessions,
+                    "status_url": application.status_url(),
+                },
+            ),
+        )
+        for (application, day), sessions in days.items()
+        if sessions[0].start <= now + BEFORE_SESSION  # its first is due, not only a later day's
+    ]
+
+
+def _candidates_sessions(now):
+    return (
+        InterviewSession.objects.filter(start__gt=now, cancelled_at=None)
+        .filter(panel__application__candidate__erased_at=None)
+        .exclude(panel__application__candidate__email="")
+        .exclude(panel__application__stage__in=Application.CLOSED_STAGES)
+        .select_related("panel__application__candidate", "panel__application__opening__team")
+        .order_by("start", "position")
+    )
 
 
 def _overdue_feedback(now):

@@ -42,9 +42,12 @@ def test_each_invite_reads_in_its_recipients_zone(session, member, mailoutbox):
         assert event["DTSTART"].to_ical() == b"20300304T090000Z"
 
 
-def test_the_reminder_reads_in_the_interviewers_zone(session, mailoutbox):
-    assert send_due(now=START - timedelta(hours=2)) == 1
+def test_each_reminder_reads_in_its_recipients_zone(session, member, mailoutbox):
+    assert send_due(now=START - timedelta(hours=2)) == 2
 
-    [reminder] = mailoutbox
-    assert reminder.subject == "Reminder: interview with Nina Park, Mon 4 Mar, 17:00 Singapore time"
-    assert "on Monday 4 March, 17:00 Singapore time." in reminder.body
+    mail = {message.to[0]: message for message in mailoutbox}
+    ana, nina = mail[member.email], mail["nina@candidates.example"]
+    assert ana.subject == "Reminder: interview with Nina Park, Mon 4 Mar, 17:00 Singapore time"
+    assert "on Monday 4 March, 17:00 Singapore time." in ana.body
+    assert nina.subject.endswith(", Mon 4 Mar, 04:00 New York time")
+    assert "Monday 4 March 2030, 04:00 to 05:00 New York time" in nina.body

@@ -2,6 +2,7 @@
 
 import importlib
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from celery.schedules import crontab
@@ -12,6 +13,7 @@ from hiring.celery import app as celery_app
 from hiring.debrief.decisions import excuse
 from hiring.email.reminders import ESCALATE_ON_DAYS, REMIND_ON_DAYS, send_due
 from hiring.models import Application, Membership, Notification, User, WorkingHours
+from hiring.privacy import erasure
 from hiring.scheduling import booking
 from scorecards import scoring
 from scorecards.models import Feedback
@@ -26,6 +28,23 @@ def recipients(mailoutbox):
 def chased_on(days):
     """The days after the interview on which send_due() sent something."""
     return [day for day in days if send_due(now=END + timedelta(days=day, hours=1))]
+
+
+def booked_morning(application, skills, team_fit, by, day):
+    """A panel of two hour-long sessions, skills then team fit, booked at the first option
+    from `day` on."""
+    nine_to_five(skills, team_fit)
+    panel = booking.create_panel(
+        application,
+        by,
+        [
+            {"focus": "skills", "duration_minutes": 60, "interviewers": [skills]},
+            {"focus": "team_fit", "duration_minutes": 60, "interviewers": [team_fit]},
+        ],
+    )
+    [option, *_] = booking.find_options(panel, day, day + timedelta(days=1))
+    booking.book(panel, option, by)
+    return panel
 
 
 @pytest.fixture
@@ -49,15 +68,16 @@ def test_interviewers_are_reminded_within_a_day_of_the_session_once(
 ):
     booked_panel(application, [member, teammate], recruiter)
 
-    assert send_due(now=START - timedelta(hours=20)) == 2
+    assert send_due(now=START - timedelta(hours=20)) == 3  # the candidate's own too (below)
 
-    assert recipients(mailoutbox) == sorted([member.email, teammate.email])
+    interviewers = [m for m in mailoutbox if m.to != [application.candidate.email]]
+    assert recipients(interviewers) == sorted([member.email, teammate.email])
     assert all(
         "Reminder: interview with Cora Candidate, Mon 4 Mar, 09:00 London time" in m.subject
-        for m in mailoutbox
+        for m in interviewers
     )
     assert send_due(now=START - timedelta(hours=19)) == 0
-    assert len(mailoutbox) == 2
+    assert len(mailoutbox) == 3
 
 
 def test_no_reminder_more_than_a_day_ahead(application, member, recruiter, mailoutbox):
@@ -75,9 +95,10 @@ def test_a_rescheduled_session_is_reminded_again(application, member, recruiter,
     booking.book(panel, later, recruiter)
     new_start = panel.sessions.get().start
 
-    assert send_due(now=new_start - timedelta(hours=2)) == 1
+    assert send_due(now=new_start - timedelta(hours=2)) == 2  # its new day, the candidate's too
 
-    assert recipients(mailoutbox) == [member.email, member.email]
+    candidate = application.candidate.email
+    assert recipients(mailoutbox) == sorted([member.email, member.email, candidate, candidate])
 
 
 def test_a_cancelled_session_is_not_reminded(application, member, recruiter, mailoutbox):
@@ -153,18 +174,8 @@ def test_a_morning_of_interviews_in_sydney_is_escalated_once(
     for person in (member, teammate, third):
         person.time_zone = "Australia/Sydney"
         person.save(update_fields=["time_zone"])
-    nine_to_five(member, teammate)
-    panel = booking.create_panel(
-        application,
-        recruiter,
-        [
-            {"focus": "skills", "duration_minutes": 60, "interviewers": [member]},
-            {"focus": "team_fit", "duration_minutes": 60, "interviewers": [teammate]},
-        ],
-    )
     sunday = datetime(2030, 3, 3, 12, tzinfo=UTC)  # 23:00 in Sydney
-    [option, *_] = booking.find_options(panel, sunday, sunday + timedelta(days=1))
-    booking.book(panel, option, recruiter)
+    panel = booked_morning(application, member, teammate, recruiter, sunday)
     ends = sorted(panel.sessions.values_list("end", flat=True))
     # Monday 09:00 to 11:00 in Sydney (UTC+11): ending on Sunday and on Monday in UTC.
     assert [end.isoformat() for end in ends] == ["2030-03-03T23:00:00+00:00", MONDAY.isoformat()]
@@ -251,7 +262,7 @@ def test_nobody_deactivated_is_reminded_but_the_team_hears_of_their_scorecard(
     mailoutbox.clear()
     send_due(now=END + timedelta(days=2, hours=1))
 
-    assert (before, before_to) == (1, [teammate.email])
+    assert (before, before_to) == (2, sorted([teammate.email, application.candidate.email]))
     # The teammate's own reminder, and the team told of the member's scorecard: not the third.
     assert recipients(mailoutbox) == sorted([teammate.email, teammate.email])
     assert {m.subject for m in mailoutbox} == {
@@ -353,6 +364,75 @@ def test_no_reminder_before_an_interview_on_a_withdrawn_application(
     assert mailoutbox == []
 
 
+# The candidate, before their interviews ----------------------------------------------------
+
+
+def test_the_candidate_is_reminded_of_a_days_interviews_once_in_their_zone(
+    team, member, teammate, recruiter, mailoutbox
+):
+    application = ApplicationFactory(
+        opening__team=team,
+        opening__title="Platform Engineer",
+        candidate__name="Cora D'Arcy & Co",
+        candidate__time_zone="Asia/Tokyo",
+    )
+    panel = booked_morning(application, member, teammate, recruiter, MONDAY)
+    first, second = panel.sessions.order_by("start")
+    assert first.start.date() == second.start.date()
+
+    assert send_due(now=first.start - timedelta(hours=23)) == 3  # two interviewers, one candidate
+
+    [email] = [m for m in mailoutbox if m.to == [application.candidate.email]]
+    tokyo = ZoneInfo("Asia/Tokyo")
+    assert email.subject == (
+        f"Reminder: your interview for Platform Engineer, "
+        f"{first.start.astimezone(tokyo):%a %-d %b, %H:%M} Tokyo time"
+    )
+    assert "Hello Cora D'Arcy & Co," in email.body  # plain text: never escaped
+    assert "your interviews for Platform Engineer with the Platform team:" in email.body
+    for session in (first, second):
+        local = session.start.astimezone(tokyo)
+        assert f"{local:%A %-d %B %Y, %H:%M} to " in email.body
+    assert email.body.count("Tokyo time") == 2
+    assert application.status_url() in email.body
+    # Once: not again as the day's second interview comes within the day.
+    mailoutbox.clear()
+    assert send_due(now=second.start - timedelta(hours=23)) == 0
+    assert send_due(now=first.start + timedelta(minutes=30)) == 0
+    assert mailoutbox == []
+
+
+def test_the_candidates_reminder_reads_in_their_language(team, member, recruiter, mailoutbox):
+    application = ApplicationFactory(
+        opening__team=team, opening__title="Plattform", candidate__language="de"
+    )
+    booked_panel(application, [member], recruiter)
+
+    send_due(now=START - timedelta(hours=2))
+
+    [email] = [m for m in mailoutbox if m.to == [application.candidate.email]]
+    assert email.subject == "Erinnerung: Ihr Gespräch für Plattform, Mo, 4. Mär, 09:00 UTC"
+    assert "Eine Erinnerung an Ihr Gespräch für Plattform mit dem Team Platform:" in email.body
+    assert "bis 10:00 UTC (60 Minuten)" in email.body
+
+
+def test_no_reminder_to_a_candidate_erased_or_whose_interview_was_cancelled(
+    application, member, third, recruiter, mailoutbox
+):
+    panel = booked_panel(application, [member], recruiter)
+    booking.cancel_panel(panel, recruiter)
+    other = ApplicationFactory(opening=application.opening, candidate__name="Eli Erased")
+    booked_panel(other, [third], recruiter)
+    address = other.candidate.email
+    erasure.erase(other.candidate)  # its interview cancelled, and its cancellation sent
+    mailoutbox.clear()
+
+    send_due(now=START - timedelta(hours=2))
+
+    assert not {application.candidate.email, address} & set(recipients(mailoutbox))
+    assert all("Eli Erased" not in m.body for m in mailoutbox)
+
+
 # Beat ---------------------------------------------------------------------------------------
 
 
@@ -415,7 +495,7 @@ def test_who_left_the_team_is_reminded_of_nothing_but_the_team_hears_of_their_sc
     mailoutbox.clear()
     send_due(now=END + timedelta(days=2, hours=1))
 
-    assert (before, before_to) == (1, [teammate.email])
+    assert (before, before_to) == (2, sorted([teammate.email, application.candidate.email]))
     # The teammate's own reminder; the team (the third too) told of the member's scorecard.
     assert recipients(mailoutbox) == sorted([teammate.email, teammate.email, third.email])
     escalations = {m.to[0]: m.body for m in mailoutbox if "late" in m.subject}
