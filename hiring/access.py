@@ -321,6 +321,13 @@ def downloads_export(user, export):
     )
 
 
+def status_links_sent_for(records):
+    """The applications whose status links the privacy page emails to an address `records`
+    hold (candidates.merging.holding): every one of each record not erased, whoever asks, as
+    the links go to that address alone (hiring/privacy/links.py)."""
+    return Application.objects.filter(candidate__in=records, candidate__erased_at=None)
+
+
 def reader_teams(user):
     """The teams whose reports `user` reads: leadership every team, a member their own. None
     for recruiters and admins: reports show scores, and recruiters see pipelines, not scores."""

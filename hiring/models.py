@@ -644,7 +644,12 @@ class SignedAt(signing.TimestampSigner):
 
 class LinkError(Exception):
     """Why a signed link (an invitation, a candidate's scheduling link) cannot be used; the
-    message is shown to the visitor."""
+    message is shown to the visitor. `renewable`: a candidate's status link, which the privacy
+    page emails again to whoever holds its address."""
+
+    def __init__(self, message, renewable=False):
+        super().__init__(message)
+        self.renewable = renewable
 
 
 def unsign(token, salt, max_age, *, expired, invalid):
@@ -1232,6 +1237,7 @@ class Application(models.Model):
         return reverse("application_detail", args=[self.pk])
 
     STATUS_SALT = "teamfit.candidate-status"
+    RENEWED_STATUS_SALT = "teamfit.candidate-status-renewed"
 
     def status_url(self):
         """The candidate's own page for this application, linked from every email to them: the
@@ -1240,23 +1246,49 @@ class Application(models.Model):
         token = signing.Signer(salt=self.STATUS_SALT).sign_object(self.pk)
         return reverse("candidate_status", args=[token])
 
+    def renewed_status_url(self):
+        """The same page's link as emailed again at the candidate's request (hiring/privacy/
+        links.py): it carries its time, and works CANDIDATE_LINK_RENEWED_MAX_AGE_DAYS from it,
+        however long ago the application closed; past that, as long as the first link does."""
+        token = signing.TimestampSigner(salt=self.RENEWED_STATUS_SALT).sign_object(self.pk)
+        return reverse("candidate_status", args=[token])
+
     @classmethod
     def from_status_token(cls, token):
         try:
-            pk = signing.Signer(salt=cls.STATUS_SALT).unsign_object(token)
+            pk, renewed_lately = cls._unsigned_status(token)
         except signing.BadSignature as error:
             raise LinkError(
-                gettext("This link is not valid. Check that you copied all of it.")
+                gettext("This link is not valid. Check that you copied all of it."),
+                renewable=True,
             ) from error
         application = cls.objects.select_related("candidate", "opening__team").filter(pk=pk).first()
         if application is None or application.candidate.erased_at:
             raise LinkError(gettext("We no longer hold this application."))
         max_age = timedelta(days=settings.CANDIDATE_LINK_MAX_AGE_DAYS)
-        if application.is_closed and application.stage_changed_at <= timezone.now() - max_age:
+        closed_long_ago = (
+            application.is_closed and application.stage_changed_at <= timezone.now() - max_age
+        )
+        if closed_long_ago and not renewed_lately:
             raise LinkError(
-                gettext("This link has expired. Write to the recruiter who contacted you.")
+                gettext("This link has expired. We can email you a new one."), renewable=True
             )
         return application
+
+    @classmethod
+    def _unsigned_status(cls, token):
+        """The application id a status link carries, and whether it is a renewed link still
+        within its own age (renewed_status_url); BadSignature for a link of neither kind."""
+        try:
+            return signing.Signer(salt=cls.STATUS_SALT).unsign_object(token), False
+        except signing.BadSignature:
+            pass
+        renewed = signing.TimestampSigner(salt=cls.RENEWED_STATUS_SALT)
+        max_age = timedelta(days=settings.CANDIDATE_LINK_RENEWED_MAX_AGE_DAYS)
+        try:
+            return renewed.unsign_object(token, max_age=max_age), True
+        except signing.SignatureExpired:
+            return renewed.unsign_object(token), False
 
     @property
     def team(self):

@@ -338,8 +338,11 @@ SLOT_OFFER_MAX_AGE_DAYS = int(env("SLOT_OFFER_MAX_AGE_DAYS", "5"))
 # A candidate's status page link, in every email to them: it works until this long after the
 # application closed.
 CANDIDATE_LINK_MAX_AGE_DAYS = int(env("CANDIDATE_LINK_MAX_AGE_DAYS", "365"))
+# The links the privacy page emails again (hiring/privacy/links.py) work this long after they
+# were sent, however long ago the application closed: the data is kept for longer than that.
+CANDIDATE_LINK_RENEWED_MAX_AGE_DAYS = int(env("CANDIDATE_LINK_RENEWED_MAX_AGE_DAYS", "30"))
 # The privacy notice candidates agree to; raise the version when its text changes.
-PRIVACY_NOTICE_VERSION = "2026-12.2"
+PRIVACY_NOTICE_VERSION = "2026-12.3"
 # A data export's download link works once, for this long after the export is ready; the
 # link confirming a candidate's erasure request works for this long after it was sent.
 DATA_EXPORT_MAX_AGE_DAYS = int(env("DATA_EXPORT_MAX_AGE_DAYS", "7"))

@@ -149,3 +149,14 @@ class ReferralForm(CandidateDetailsForm):
             "page where they follow it or withdraw it."
         )
         self.fields["links"].help_text = gettext("One a line, each starting with https://.")
+
+
+class StatusLinksForm(forms.Form):
+    """The privacy page's "Send me my links": the address their applications are at."""
+
+    email = EmailAddressField(
+        label=gettext_lazy("Email address"),
+        max_length=254,
+        help_text=gettext_lazy("The address you applied with, or that we wrote to you at."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

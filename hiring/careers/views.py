@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -17,8 +18,9 @@ from .. import freshness, ratelimit
 from ..access import get_open_opening
 from ..accounts.middleware import browser_language
 from ..models import Application, Organisation, Team
+from ..privacy import links
 from . import careers
-from .forms import ApplicationForm, ReferralForm
+from .forms import ApplicationForm, ReferralForm, StatusLinksForm
 
 
 def careers_page(request):
@@ -98,14 +100,48 @@ def thanks(request, opening_id):
     return render(request, "hiring/careers/thanks.html", context)
 
 
+@never_cache
 def privacy(request):
+    """The privacy notice, and its "Send me my links": the links to a candidate's applications
+    emailed again, the status link in their emails having expired long before their data goes.
+    The answer is the same whether we hold the address or not."""
+    form = StatusLinksForm(request.POST or None)
+    if request.method != "POST":
+        return _render_privacy(request, form)
+    if not form.is_valid():
+        return _render_privacy(request, form, status=400)
+    refused = links.refusal(ratelimit.client_address(request))
+    if refused:
+        form.add_error(None, refused)
+        return _render_privacy(request, form, status=429)
+    links.email_links(form.cleaned_data["email"])
+    # Not the address itself: the message waits in the session, kept beyond the privacy
+    # inventory's reach.
+    minutes = int(links.EMAIL_EVERY.total_seconds() // 60)
+    messages.success(
+        request,
+        ngettext(
+            "If we hold applications at this address, we have emailed it a link to each. "
+            "Nothing arrived? Check the address, then ask again in %(minutes)s minute.",
+            "If we hold applications at this address, we have emailed it a link to each. "
+            "Nothing arrived? Check the address, then ask again in %(minutes)s minutes.",
+            minutes,
+        )
+        % {"minutes": minutes},
+    )
+    return redirect(reverse("careers_privacy") + "#your-links")
+
+
+def _render_privacy(request, form, status=200):
     context = {
         "organisation": Organisation.current(),
         "version": settings.PRIVACY_NOTICE_VERSION,
         "notice_days": settings.RETENTION_NOTICE_DAYS,
         "export_days": settings.DATA_EXPORT_MAX_AGE_DAYS,
+        "link_days": settings.CANDIDATE_LINK_RENEWED_MAX_AGE_DAYS,
+        "form": form,
     }
-    return render(request, "hiring/careers/privacy.html", context)
+    return render(request, "hiring/careers/privacy.html", context, status=status)
 
 
 @never_cache

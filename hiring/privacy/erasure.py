@@ -51,6 +51,7 @@ from ..outreach import messages
 from ..portal import status
 from ..scheduling import booking
 from ..tasks import send_session_invites
+from . import links
 from .inventory import HOLDINGS, records_holding
 
 logger = logging.getLogger(__name__)
@@ -309,8 +310,12 @@ def _stand_ins(candidates):
 
 def _hide_addresses(notifications, stand_ins):
     """Ledger keys that end in one of the candidates' addresses end in its erased stand-in: a
-    message sent to them before is still found sent, so nothing goes out twice."""
+    message sent to them before is still found sent, so nothing goes out twice. The record of
+    the links last emailed to an address goes: no link goes to an erased record's."""
     for notification in notifications:
+        if notification.key.startswith(links.LEDGER_PREFIX):
+            Notification.objects.filter(pk=notification.pk).delete()
+            continue
         start, _, address = notification.key.rpartition(":")
         if address.lower() in stand_ins:
             key = f"{start}:{stand_ins[address.lower()]}"

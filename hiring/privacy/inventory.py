@@ -34,6 +34,7 @@ from hiring.models import (
     SlotOffer,
     StageChange,
 )
+from hiring.privacy import links
 from scorecards.models import (
     CheckIn,
     CheckInRating,
@@ -74,8 +75,9 @@ class Holding:
 
 
 class LedgerHolding(Holding):
-    """The notification ledger: its keys name the candidate's address (session invites) or
-    an email to them, not the candidate's row. Each key is looked up whole, through the
+    """The notification ledger: its keys name the candidate's address (session invites, as it
+    is; the links the privacy page emails again, keyed by it) or an email to them, not the
+    candidate's row. Each key is looked up whole, through the
     ledger's unique index: a search for their address inside a million keys takes seconds."""
 
     by_address = True
@@ -94,6 +96,7 @@ class LedgerHolding(Holding):
             ]
             for candidate in candidates
         }
+        keys += [links.ledger_key(address) for found in addresses.values() for address in found]
         sessions = InterviewSession.objects.filter(panel__application__candidate__in=ids)
         for uid, sequence, candidate_id in sessions.values_list(
             "uid", "sequence", "panel__application__candidate"

@@ -9,7 +9,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from ..email.notifications import send_all, send_once
 from ..models import Application, Candidate, DataExport
 from ..tasks import LONGEST_TIME_LIMIT_S, SENDS_EMAIL
-from . import erasure, export, retention
+from . import erasure, export, links, retention
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,12 @@ def send_erasure_confirmation(application_id, request_id):
         f"erasure-confirmation:{application_id}:{request_id}",
         lambda: erasure.confirmation_email(application),
     )
+
+
+@shared_task(**SENDS_EMAIL)
+def send_status_links(address_digest, candidate_ids, asked_at):
+    """The links the privacy page was asked for, at most once an address in links.EMAIL_EVERY."""
+    return links.send(address_digest, candidate_ids, asked_at)
 
 
 # Stopped at its time limit, a run loses only the batch under way (rolled back); the next day's
