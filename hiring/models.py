@@ -2082,6 +2082,12 @@ class AuditEvent(LabelledChoices, models.Model):
         LEGAL_HOLD = "legal_hold", _("Legal hold")
         DATA_EXPORTED = "data_exported", _("Candidate's data exported")
         CHECK_IN_SUBMITTED = "check_in", _("Check-in submitted")
+        OPENING_CREATED = "opening_created", _("Opening created")
+        OPENING_CHANGED = "opening_changed", _("Opening changed")
+        CRITERION_ADDED = "criterion_added", _("Scorecard criterion added")
+        CRITERION_CHANGED = "criterion_changed", _("Scorecard criterion changed")
+        CRITERION_REMOVED = "criterion_removed", _("Scorecard criterion removed")
+        CRITERION_MOVED = "criterion_moved", _("Scorecard criterion moved")
 
     # None for the organisation's own events (a person's role changed).
     team = models.ForeignKey(

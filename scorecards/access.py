@@ -10,11 +10,10 @@ from .models import Criterion, Feedback, Scorecard
 
 
 def get_scorecard_for_member(user, scorecard_id):
-    """A scorecard only its team's members may see and edit."""
-    return get_object_or_404(
-        Scorecard.objects.filter(team__in=Team.objects.of_member(user)).select_related("team"),
-        pk=scorecard_id,
-    )
+    """A scorecard only its team's members may see and edit, with its team and opening (if any):
+    the editor names the opening, and so does the audit trail an edit writes to the team's."""
+    scorecards = Scorecard.objects.filter(team__in=Team.objects.of_member(user))
+    return get_object_or_404(scorecards.select_related("team", "opening"), pk=scorecard_id)
 
 
 def get_feedback_for_author(user, feedback_id, locked=False):

@@ -1,14 +1,17 @@
 """A team's scorecards: templates in a library, copied to openings, edited into new versions."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hiring.models import refuse_if_saved_since, version_of
+from hiring import freshness
+from hiring.models import AuditEvent, refuse_if_saved_since, stored_words, version_of
 
-from .models import Category, Criterion, Scorecard, ScorecardVersion
+from .models import RATING_LEVELS, Category, Criterion, Scorecard, ScorecardVersion
 
 CRITERION_FIELDS = [
     "name",
@@ -104,8 +107,8 @@ def editable_version(scorecard):
 MOST_CRITERIA = 50
 
 
-@transaction.atomic
-def add_criterion(scorecard, fields):
+@freshness.one_write()
+def add_criterion(scorecard, fields, by):
     version = editable_version(scorecard)
     criteria = list(version.criteria.all())
     if len(criteria) >= MOST_CRITERIA:
@@ -113,7 +116,9 @@ def add_criterion(scorecard, fields):
             _("A scorecard holds at most %(most)s criteria.") % {"most": MOST_CRITERIA}
         )
     position = max((c.position for c in criteria), default=-1) + 1
-    return Criterion.objects.create(version=version, position=position, **fields)
+    criterion = Criterion.objects.create(version=version, position=position, **fields)
+    _audit(AuditEvent.Action.CRITERION_ADDED, scorecard, version, by, f"“{criterion.name}”")
+    return criterion
 
 
 def criterion_version(criterion):
@@ -122,12 +127,14 @@ def criterion_version(criterion):
     return version_of(getattr(criterion, name) for name in CRITERION_FIELDS)
 
 
-@transaction.atomic
-def update_criterion(scorecard, key, fields, based_on=None):
-    """Save the criterion `key` of `scorecard` from `fields`. `based_on`: the version
-    (criterion_version()) its edit form showed; when someone saved another since,
-    ChangedMeanwhile, nothing saved (the anchors they wrote would be gone, unseen)."""
-    criterion = _criterion(editable_version(scorecard), key)
+@freshness.one_write()
+def update_criterion(scorecard, key, fields, by, based_on=None):
+    """Save the criterion `key` of `scorecard` from `fields`, audited when they change.
+    `based_on`: the version (criterion_version()) its edit form showed; when someone saved
+    another since, ChangedMeanwhile, nothing saved (the anchors they wrote would be gone,
+    unseen)."""
+    version = editable_version(scorecard)
+    criterion = _criterion(version, key)
     refuse_if_saved_since(
         criterion,
         CRITERION_FIELDS,
@@ -141,18 +148,48 @@ def update_criterion(scorecard, key, fields, based_on=None):
     )
     if fields["category"] != criterion.category:
         _keep_one_of_category(criterion)
+    changes = _criterion_changes(criterion, fields)
     for name, value in fields.items():
         setattr(criterion, name, value)
     criterion.save()
+    if changes:
+        details = f"“{criterion.name}”: {'; '.join(changes)}"
+        _audit(AuditEvent.Action.CRITERION_CHANGED, scorecard, version, by, details)
     return criterion
 
 
-@transaction.atomic
-def remove_criterion(scorecard, key):
-    criterion = _criterion(editable_version(scorecard), key)
+def _criterion_changes(criterion, fields):
+    """What `fields` change of `criterion`, for the audit trail in the stored language: its
+    name, category and weight before → after (the weight counts in the weighted rule), its
+    texts only as changed (they are long)."""
+    changes = []
+    if fields["name"] != criterion.name:
+        changes.append(f"name “{criterion.name}” → “{fields['name']}”")
+    if fields["category"] != criterion.category:
+        with stored_words():
+            before, after = Category(criterion.category).label, Category(fields["category"]).label
+            changes.append(f"category {before} → {after}")
+    if Decimal(fields["weight"]) != criterion.weight:
+        changes.append(f"weight {_plain(criterion.weight)} → {_plain(fields['weight'])}")
+    for name in ["description", *(f"anchor_{level}" for level in RATING_LEVELS), "questions"]:
+        if fields[name] != getattr(criterion, name):
+            changes.append(f"{name.replace('_', ' ')} changed")
+    return changes
+
+
+def _plain(weight):
+    """A weight as people write it: 2, 1.5, not 2.00."""
+    return format(Decimal(weight).normalize(), "f")
+
+
+@freshness.one_write()
+def remove_criterion(scorecard, key, by):
+    version = editable_version(scorecard)
+    criterion = _criterion(version, key)
     _keep_one_of_category(criterion)
     _draft_ratings(criterion).delete()
     criterion.delete()
+    _audit(AuditEvent.Action.CRITERION_REMOVED, scorecard, version, by, f"“{criterion.name}”")
 
 
 def drafts_losing_work(criterion):
@@ -170,12 +207,13 @@ def _draft_ratings(criterion):
     return criterion.ratings.filter(revision__submitted_at=None)
 
 
-@transaction.atomic
-def move_criterion(scorecard, key, offset):
+@freshness.one_write()
+def move_criterion(scorecard, key, offset, by):
     """Move a criterion up (offset -1) or down (+1) the list."""
     version = editable_version(scorecard)
     criteria = list(version.criteria.all())
-    index = criteria.index(_criterion(version, key))
+    moved = _criterion(version, key)
+    index = criteria.index(moved)
     target = index + offset
     if not 0 <= target < len(criteria):
         return
@@ -184,6 +222,23 @@ def move_criterion(scorecard, key, offset):
         if criterion.position != position:
             criterion.position = position
             criterion.save(update_fields=["position"])
+    # Counted from 1, as the editor lists them.
+    details = f"“{moved.name}”: position {index + 1} → {target + 1}"
+    _audit(AuditEvent.Action.CRITERION_MOVED, scorecard, version, by, details)
+
+
+def _audit(action, scorecard, version, by, details):
+    """A change of `scorecard`'s criteria in its team's audit trail, naming the scorecard, the
+    opening it is of (if any) and the version the change went to: the weighted rule weighs
+    feedback by these criteria, so who changed them, and when, is kept."""
+    opening = getattr(scorecard, "opening", None)  # a library template is of none
+    of = f" of opening “{opening.title}”" if opening else " (library template)"
+    AuditEvent.record(
+        action,
+        by,
+        scorecard.team,
+        details=f"Scorecard “{scorecard.name}”{of}, version {version.number}: {details}",
+    )
 
 
 def _criterion(version, key):

@@ -83,7 +83,7 @@ def criterion_add(request, scorecard_id):
     form = CriterionForm(request.POST)
     if form.is_valid():
         try:
-            editing.add_criterion(scorecard, form.cleaned_data)
+            editing.add_criterion(scorecard, form.cleaned_data, request.user)
         except ValidationError as error:
             form.add_error(None, error)
     if form.errors:
@@ -109,7 +109,7 @@ def criterion_edit(request, scorecard_id, key):
             request, scorecard, status=400, editing_key=key, form=form, based_on=based_on
         )
     try:
-        editing.update_criterion(scorecard, key, form.cleaned_data, based_on)
+        editing.update_criterion(scorecard, key, form.cleaned_data, request.user, based_on)
     except ChangedMeanwhile as changed:
         form.add_error(None, changed)
         return _render_editor(
@@ -170,7 +170,7 @@ def criterion_move(request, scorecard_id, key):
 
 def _edit(request, scorecard, change, *args):
     try:
-        change(scorecard, *args)
+        change(scorecard, *args, request.user)
     except ValidationError as error:
         return _render_editor(request, scorecard, status=400, error=" ".join(error.messages))
     return _after_edit(request, scorecard)

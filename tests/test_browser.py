@@ -355,7 +355,7 @@ def test_a_card_moved_from_the_keyboard_keeps_the_focus(sign_in, member, team):
 def test_a_criterion_moved_from_the_keyboard_keeps_the_focus(sign_in, live_server, member, team):
     """Its arrow again, or, where the criterion reached the end, its other arrow."""
     template = editing.create_template(team, "Backend template")
-    editing.add_criterion(template, criterion_post(weight=1))
+    editing.add_criterion(template, criterion_post(weight=1), member)
     ana = sign_in(member)
     ana.goto(f"{live_server.url}{reverse('scorecard_edit', args=[template.pk])}")
     criteria = ana.locator("#criteria h3")

@@ -13,11 +13,13 @@ from .. import freshness
 from ..access import get_application_for_pipeline
 from ..models import (
     Application,
+    AuditEvent,
     Candidate,
     Opening,
     StageChange,
     StageCount,
     refuse_if_saved_since,
+    stored_words,
     version_of,
 )
 from ..outreach import automation
@@ -66,12 +68,19 @@ def opening_stages(opening):
     return [(stage, listed, totals.get(stage, 0)) for stage, listed in by_stage.items()]
 
 
-@transaction.atomic
-def create_opening(team, template, **fields):
-    """An opening with its own copy of a library scorecard, which the team can then adapt."""
+@freshness.one_write()
+def create_opening(team, template, by, **fields):
+    """An opening with its own copy of a library scorecard, which the team can then adapt;
+    audited, with the template it was copied from."""
     opening = Opening(team=team, **fields)
     opening.scorecard = copy_scorecard(template, name=f"{fields['title']} scorecard")
     opening.save()
+    AuditEvent.record(
+        AuditEvent.Action.OPENING_CREATED,
+        by,
+        team,
+        details=f"“{opening.title}”, its scorecard copied from “{template.name}”",
+    )
     return opening
 
 
@@ -85,12 +94,16 @@ def opening_version(opening):
     return version_of(getattr(opening, name) for name in OPENING_FIELDS)
 
 
-@transaction.atomic
-def edit_opening(opening, fields, based_on=None):
-    """Save the title, description and status of `opening` from `fields`. `based_on`: the
-    version (opening_version()) the edit page showed; when someone saved another since,
-    ChangedMeanwhile, nothing saved (a colleague who closed it would find it open again)."""
-    opening = Opening.objects.select_for_update().get(pk=opening.pk)
+@freshness.one_write()
+def edit_opening(opening, fields, by, based_on=None):
+    """Save the title, description and status of `opening` from `fields`, audited when they
+    change. `based_on`: the version (opening_version()) the edit page showed; when someone saved
+    another since, ChangedMeanwhile, nothing saved (a colleague who closed it would find it
+    open again)."""
+    # Its team for the audit event; its row alone locked.
+    opening = (
+        Opening.objects.select_for_update(of=("self",)).select_related("team").get(pk=opening.pk)
+    )
     refuse_if_saved_since(
         opening,
         OPENING_FIELDS,
@@ -102,10 +115,36 @@ def edit_opening(opening, fields, based_on=None):
             "yours."
         ),
     )
+    changes = _opening_changes(opening, fields)
     for name in OPENING_FIELDS:
         setattr(opening, name, fields[name])
     opening.save(update_fields=OPENING_FIELDS)
+    if changes:
+        AuditEvent.record(
+            AuditEvent.Action.OPENING_CHANGED,
+            by,
+            opening.team,
+            details=f"“{fields['title']}”: {'; '.join(changes)}",
+        )
     return opening
+
+
+def _opening_changes(opening, fields):
+    """What `fields` change of `opening`, for the audit trail in the stored language: the title
+    and status before → after, the description only as changed (it is long)."""
+    changes = []
+    if fields["title"] != opening.title:
+        changes.append(f"title “{opening.title}” → “{fields['title']}”")
+    if fields["status"] != opening.status:
+        with stored_words():
+            before, after = (
+                Opening.Status(opening.status).label,
+                Opening.Status(fields["status"]).label,
+            )
+            changes.append(f"status {before} → {after}")
+    if fields["description"] != opening.description:
+        changes.append("description changed")
+    return changes
 
 
 @transaction.atomic

@@ -56,7 +56,7 @@ def opening_create(request, team_id):
     form = NewOpeningForm(request.POST or None, team=team)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
-        opening = applications.create_opening(team, fields.pop("template"), **fields)
+        opening = applications.create_opening(team, fields.pop("template"), request.user, **fields)
         messages.success(request, _("Opening created with its own copy of the scorecard."))
         return redirect(opening)
     return render(
@@ -76,7 +76,7 @@ def opening_edit(request, opening_id):
     meanwhile = None
     if request.method == "POST" and form.is_valid():
         try:
-            applications.edit_opening(opening, form.cleaned_data, based_on)
+            applications.edit_opening(opening, form.cleaned_data, request.user, based_on)
         except ChangedMeanwhile as changed:
             form.add_error(None, changed)
             meanwhile = changed.current

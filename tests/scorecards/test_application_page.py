@@ -41,9 +41,11 @@ def panel_all_submitted(team, member, extra_skills, extra_team_fit, extra_people
     application = ApplicationFactory(opening__team=team)
     scorecard = application.opening.scorecard
     for i in range(extra_skills):
-        add_criterion(scorecard, skill_fields(f"Skill {i}"))
+        add_criterion(scorecard, skill_fields(f"Skill {i}"), member)
     for i in range(extra_team_fit):
-        add_criterion(scorecard, {**skill_fields(f"Fit {i}"), "category": Category.TEAM_FIT})
+        add_criterion(
+            scorecard, {**skill_fields(f"Fit {i}"), "category": Category.TEAM_FIT}, member
+        )
     people = [member] + [m for m in team.members.all() if m != member]
     for _ in range(extra_people):
         person = UserFactory()

@@ -24,7 +24,7 @@ def item(application, member):
     return scoring.assign(application, member, SKILLS, assigned_by=member)
 
 
-def add_skill(application, name):
+def add_skill(application, name, by):
     return add_criterion(
         application.opening.scorecard,
         {
@@ -37,6 +37,7 @@ def add_skill(application, name):
             "anchor_4": "four",
             "weight": 1,
         },
+        by,
     )
 
 
@@ -171,7 +172,7 @@ def test_save_draft_keeps_an_earlier_score_when_only_notes_are_saved(item, membe
 
 
 def test_save_draft_of_one_criterion_leaves_another_alone(application, member):
-    b = add_skill(application, "Testing")
+    b = add_skill(application, "Testing", member)
     item = scoring.assign(application, member, SKILLS, assigned_by=member)
     a = item.criteria.get(name="Problem solving")
     scoring.save_draft(item, member, ratings={a.pk: {"score": 4, "notes": "Great"}})
@@ -300,7 +301,7 @@ def test_no_evidence_counts_as_rated_for_submission(item, member):
 
 
 def test_submit_needs_every_criterion_rated(application, member):
-    add_skill(application, "Testing")
+    add_skill(application, "Testing", member)
     item = scoring.assign(application, member, SKILLS, assigned_by=member)
     a = item.criteria.get(name="Problem solving")
     scoring.save_draft(

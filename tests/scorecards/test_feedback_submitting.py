@@ -25,7 +25,7 @@ from tests.factories import submit_as as submit
 def test_incomplete_submit_shows_errors_beside_the_fields_and_keeps_the_draft(
     client, member, application
 ):
-    add_criterion(application.opening.scorecard, skill_fields("Testing"))
+    add_criterion(application.opening.scorecard, skill_fields("Testing"), member)
     item = scoring.assign(application, member, SKILLS, assigned_by=member)
     a, b = item.criteria.order_by("position")
     client.force_login(member)

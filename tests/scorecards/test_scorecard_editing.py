@@ -70,11 +70,12 @@ def test_create_template_has_one_criterion_per_category(template):
     assert list(template.versions.values_list("number", flat=True)) == [1]
 
 
-def test_copy_takes_the_criteria_as_they_are_now(template):
+def test_copy_takes_the_criteria_as_they_are_now(member, template):
     editing.update_criterion(
         template,
         only(template, Category.SKILLS).key,
         fields_of(only(template, Category.SKILLS), name="Debugging"),
+        member,
     )
 
     copy = editing.copy_scorecard(template, name="Backend engineer scorecard")
@@ -85,12 +86,14 @@ def test_copy_takes_the_criteria_as_they_are_now(template):
     assert not {c.pk for c in criteria_of(copy)} & {c.pk for c in criteria_of(template)}
 
 
-def test_later_edits_to_the_source_leave_the_copy_alone(template):
+def test_later_edits_to_the_source_leave_the_copy_alone(member, template):
     copy = editing.copy_scorecard(template, name="Backend engineer scorecard")
     skills = only(template, Category.SKILLS)
 
-    editing.update_criterion(template, skills.key, fields_of(skills, anchor_3="Changed anchor"))
-    editing.add_criterion(template, criterion_fields())
+    editing.update_criterion(
+        template, skills.key, fields_of(skills, anchor_3="Changed anchor"), member
+    )
+    editing.add_criterion(template, criterion_fields(), member)
 
     assert [c.name for c in criteria_of(copy)] == ["Problem solving", "Collaboration"]
     assert only(copy, Category.SKILLS).anchor_3 == (
@@ -105,21 +108,26 @@ def test_edit_without_submitted_feedback_edits_the_version_in_place(member, team
     skills = only(scorecard, Category.SKILLS)
     scoring.save_draft(item, member, ratings={skills.pk: {"score": 2}})
 
-    editing.update_criterion(scorecard, skills.key, fields_of(skills, name="Debugging"))
+    editing.update_criterion(scorecard, skills.key, fields_of(skills, name="Debugging"), member)
 
     assert list(scorecard.versions.values_list("number", flat=True)) == [1]
     skills.refresh_from_db()
     assert skills.name == "Debugging"
 
 
-def test_edit_after_submitted_feedback_makes_version_2_with_the_same_keys(submitted_feedback):
+def test_edit_after_submitted_feedback_makes_version_2_with_the_same_keys(
+    member, submitted_feedback
+):
     scorecard = submitted_feedback.application.opening.scorecard
     v1 = scorecard.current_version()
     old = {c.pk: (c.key, c.name, c.anchors, c.weight) for c in v1.criteria.all()}
     skills = only(scorecard, Category.SKILLS)
 
     editing.update_criterion(
-        scorecard, skills.key, fields_of(skills, name="Debugging", anchor_4="Finds the root cause")
+        scorecard,
+        skills.key,
+        fields_of(skills, name="Debugging", anchor_4="Finds the root cause"),
+        member,
     )
 
     v2 = scorecard.current_version()
@@ -130,12 +138,12 @@ def test_edit_after_submitted_feedback_makes_version_2_with_the_same_keys(submit
     assert {c.pk: (c.key, c.name, c.anchors, c.weight) for c in v1.criteria.all()} == old
 
 
-def test_submitted_revision_still_shows_the_criterion_it_was_given_on(submitted_feedback):
+def test_submitted_revision_still_shows_the_criterion_it_was_given_on(member, submitted_feedback):
     scorecard = submitted_feedback.application.opening.scorecard
     skills = only(scorecard, Category.SKILLS)
 
     editing.update_criterion(
-        scorecard, skills.key, fields_of(skills, name="Debugging", anchor_3="New anchor")
+        scorecard, skills.key, fields_of(skills, name="Debugging", anchor_3="New anchor"), member
     )
 
     (rating,) = Rating.objects.filter(revision__feedback=submitted_feedback).select_related(
@@ -150,11 +158,11 @@ def test_submitted_revision_still_shows_the_criterion_it_was_given_on(submitted_
 
 
 def test_a_scorecard_assigned_after_the_edit_is_given_the_new_versions_criteria(
-    submitted_feedback, teammate
+    member, submitted_feedback, teammate
 ):
     scorecard = submitted_feedback.application.opening.scorecard
     skills = only(scorecard, Category.SKILLS)
-    editing.update_criterion(scorecard, skills.key, fields_of(skills, name="Debugging"))
+    editing.update_criterion(scorecard, skills.key, fields_of(skills, name="Debugging"), member)
 
     later = scoring.assign(
         submitted_feedback.application, teammate, Category.SKILLS, assigned_by=teammate
@@ -165,20 +173,20 @@ def test_a_scorecard_assigned_after_the_edit_is_given_the_new_versions_criteria(
     assert submitted_feedback.version.number == 1
 
 
-def test_further_edits_go_to_the_new_version_in_place(submitted_feedback):
+def test_further_edits_go_to_the_new_version_in_place(member, submitted_feedback):
     scorecard = submitted_feedback.application.opening.scorecard
     skills = only(scorecard, Category.SKILLS)
-    editing.update_criterion(scorecard, skills.key, fields_of(skills, name="Debugging"))
+    editing.update_criterion(scorecard, skills.key, fields_of(skills, name="Debugging"), member)
 
-    editing.add_criterion(scorecard, criterion_fields())
-    editing.move_criterion(scorecard, skills.key, +1)
+    editing.add_criterion(scorecard, criterion_fields(), member)
+    editing.move_criterion(scorecard, skills.key, +1, member)
 
     assert list(scorecard.versions.values_list("number", flat=True)) == [1, 2]
     assert len(scorecard.versions.get(number=1).criteria.all()) == 2
 
 
-def test_add_criterion_appends_at_the_end(template):
-    added = editing.add_criterion(template, criterion_fields())
+def test_add_criterion_appends_at_the_end(member, template):
+    added = editing.add_criterion(template, criterion_fields(), member)
 
     assert [c.name for c in criteria_of(template)] == [
         "Problem solving",
@@ -188,53 +196,53 @@ def test_add_criterion_appends_at_the_end(template):
     assert added.version == template.current_version()
 
 
-def test_remove_criterion_removes_one_of_several_in_its_category(template):
-    added = editing.add_criterion(template, criterion_fields())
+def test_remove_criterion_removes_one_of_several_in_its_category(member, template):
+    added = editing.add_criterion(template, criterion_fields(), member)
 
-    editing.remove_criterion(template, added.key)
+    editing.remove_criterion(template, added.key, member)
 
     assert [c.name for c in criteria_of(template)] == ["Problem solving", "Collaboration"]
 
 
 @pytest.mark.parametrize("category", [Category.SKILLS, Category.TEAM_FIT])
-def test_remove_refuses_the_last_criterion_of_a_category(template, category):
+def test_remove_refuses_the_last_criterion_of_a_category(member, template, category):
     before = criteria_snapshot()
 
     with pytest.raises(ValidationError, match="at least one"):
-        editing.remove_criterion(template, only(template, category).key)
+        editing.remove_criterion(template, only(template, category).key, member)
 
     assert criteria_snapshot() == before
 
 
-def test_refused_removal_after_submitted_feedback_leaves_no_new_version(submitted_feedback):
+def test_refused_removal_after_submitted_feedback_leaves_no_new_version(member, submitted_feedback):
     scorecard = submitted_feedback.application.opening.scorecard
     before = criteria_snapshot()
 
     with pytest.raises(ValidationError):
-        editing.remove_criterion(scorecard, only(scorecard, Category.TEAM_FIT).key)
+        editing.remove_criterion(scorecard, only(scorecard, Category.TEAM_FIT).key, member)
 
     assert list(scorecard.versions.values_list("number", flat=True)) == [1]
     assert criteria_snapshot() == before
 
 
-def test_move_criterion_reorders(template):
-    added = editing.add_criterion(template, criterion_fields())
+def test_move_criterion_reorders(member, template):
+    added = editing.add_criterion(template, criterion_fields(), member)
 
-    editing.move_criterion(template, added.key, -1)
+    editing.move_criterion(template, added.key, -1, member)
     assert [c.name for c in criteria_of(template)] == [
         "Problem solving",
         "System design",
         "Collaboration",
     ]
 
-    editing.move_criterion(template, added.key, -1)
+    editing.move_criterion(template, added.key, -1, member)
     assert [c.name for c in criteria_of(template)] == [
         "System design",
         "Problem solving",
         "Collaboration",
     ]
 
-    editing.move_criterion(template, added.key, +1)
+    editing.move_criterion(template, added.key, +1, member)
     assert [c.name for c in criteria_of(template)] == [
         "Problem solving",
         "System design",
@@ -242,32 +250,34 @@ def test_move_criterion_reorders(template):
     ]
 
 
-def test_move_past_either_end_changes_nothing(template):
+def test_move_past_either_end_changes_nothing(member, template):
     first, last = criteria_of(template)
 
-    editing.move_criterion(template, first.key, -1)
-    editing.move_criterion(template, last.key, +1)
+    editing.move_criterion(template, first.key, -1, member)
+    editing.move_criterion(template, last.key, +1, member)
 
     assert criteria_of(template) == [first, last]
 
 
-def test_changing_the_category_of_the_only_criterion_of_its_category_is_refused(template):
+def test_changing_the_category_of_the_only_criterion_of_its_category_is_refused(member, template):
     skills = only(template, Category.SKILLS)
     before = criteria_snapshot()
 
     with pytest.raises(ValidationError, match="at least one skills criterion"):
         editing.update_criterion(
-            template, skills.key, fields_of(skills, category=Category.TEAM_FIT)
+            template, skills.key, fields_of(skills, category=Category.TEAM_FIT), member
         )
 
     assert criteria_snapshot() == before
 
 
-def test_changing_the_category_when_another_remains_is_allowed(template):
-    editing.add_criterion(template, criterion_fields())
+def test_changing_the_category_when_another_remains_is_allowed(member, template):
+    editing.add_criterion(template, criterion_fields(), member)
     skills = criteria_of(template)[0]
 
-    editing.update_criterion(template, skills.key, fields_of(skills, category=Category.TEAM_FIT))
+    editing.update_criterion(
+        template, skills.key, fields_of(skills, category=Category.TEAM_FIT), member
+    )
 
     assert [c.category for c in criteria_of(template)] == [
         Category.TEAM_FIT,
@@ -279,20 +289,20 @@ def test_changing_the_category_when_another_remains_is_allowed(template):
 @pytest.mark.parametrize(
     "change",
     [
-        lambda scorecard, key: editing.update_criterion(scorecard, key, criterion_fields()),
-        lambda scorecard, key: editing.remove_criterion(scorecard, key),
-        lambda scorecard, key: editing.move_criterion(scorecard, key, +1),
+        lambda scorecard, key, by: editing.update_criterion(scorecard, key, criterion_fields(), by),
+        lambda scorecard, key, by: editing.remove_criterion(scorecard, key, by),
+        lambda scorecard, key, by: editing.move_criterion(scorecard, key, +1, by),
     ],
     ids=["update", "remove", "move"],
 )
-def test_a_criterion_of_another_scorecard_is_refused(template, change):
+def test_a_criterion_of_another_scorecard_is_refused(template, member, change):
     other = editing.create_template(TeamFactory(), "Other team's template")
     before = criteria_snapshot()
 
     with pytest.raises(ValidationError, match="not on this scorecard"):
-        change(template, criteria_of(other)[0].key)
+        change(template, criteria_of(other)[0].key, member)
     with pytest.raises(ValidationError, match="not on this scorecard"):
-        change(template, uuid.uuid4())
+        change(template, uuid.uuid4(), member)
 
     assert criteria_snapshot() == before
     assert Scorecard.objects.count() == ScorecardVersion.objects.count() == 2

@@ -165,7 +165,9 @@ def test_add_criterion_with_bad_input_shows_the_error_beside_the_field(
 def test_a_scorecard_holds_at_most_fifty_criteria(client, member, template):
     """Past that, the editor and every scorecard form grew without bound."""
     for number in range(50 - template.current_version().criteria.count()):
-        editing.add_criterion(template, {**criterion_post(name=f"Skill {number}"), "weight": 1})
+        editing.add_criterion(
+            template, {**criterion_post(name=f"Skill {number}"), "weight": 1}, member
+        )
     client.force_login(member)
     before = criteria_state()
 
@@ -238,7 +240,7 @@ def test_edit_taking_away_the_only_team_fit_criterion_is_refused(client, member,
 
 
 def test_remove_criterion(client, member, template):
-    editing.add_criterion(template, {**criterion_post(), "weight": 1})
+    editing.add_criterion(template, {**criterion_post(), "weight": 1}, member)
     client.force_login(member)
 
     response = client.post(
@@ -253,7 +255,7 @@ def test_remove_criterion(client, member, template):
 
 
 def test_remove_asks_first_on_a_page_whose_button_removes(client, member, template):
-    editing.add_criterion(template, {**criterion_post(), "weight": 1})
+    editing.add_criterion(template, {**criterion_post(), "weight": 1}, member)
     url = reverse("criterion_remove", args=[template.pk, key_of(template, "System design")])
     client.force_login(member)
     before = criteria_state()
@@ -276,7 +278,7 @@ def drafted(member, teammate, peer, team):
     interviewers' drafts on it: a score, notes only, and nothing (a draft saved whole)."""
     application = ApplicationFactory(opening__team=team)
     scorecard = application.opening.scorecard
-    editing.add_criterion(scorecard, {**criterion_post(), "weight": 1})
+    editing.add_criterion(scorecard, {**criterion_post(), "weight": 1}, member)
     design = scorecard.current_version().criteria.get(name="System design")
     for interviewer, rating in [
         (member, {"score": 3}),
@@ -357,7 +359,7 @@ def test_remove_the_last_criterion_of_a_category_is_refused_with_a_message(
 
 
 def test_move_criterion_up_and_down(client, member, template):
-    editing.add_criterion(template, {**criterion_post(), "weight": 1})
+    editing.add_criterion(template, {**criterion_post(), "weight": 1}, member)
     client.force_login(member)
     url = reverse("criterion_move", args=[template.pk, key_of(template, "System design")])
 
@@ -451,7 +453,7 @@ def test_new_opening_gets_its_own_copy_of_the_scorecard(client, member, team, te
     assert names(opening.scorecard) == names(template)
     assert not opening.scorecard.is_template
 
-    editing.add_criterion(opening.scorecard, {**criterion_post(), "weight": 1})
+    editing.add_criterion(opening.scorecard, {**criterion_post(), "weight": 1}, member)
     assert names(template) == ["Problem solving", "Collaboration"]
 
 

@@ -259,10 +259,12 @@ class Command(BaseCommand):
 
     def opening(self, team, title, description, candidates, people):
         template = team.scorecards.get(opening=None)
-        opening = applications.create_opening(team, template, title=title, description=description)
-        if team.name in ADAPTATIONS:
-            editing.add_criterion(opening.scorecard, ADAPTATIONS[team.name])
         author = team.memberships.order_by("user__email").first().user
+        opening = applications.create_opening(
+            team, template, author, title=title, description=description
+        )
+        if team.name in ADAPTATIONS:
+            editing.add_criterion(opening.scorecard, ADAPTATIONS[team.name], author)
         for name, stage, panel in candidates:
             self.candidate(opening, author, name, stage, panel, people)
 
@@ -587,7 +589,7 @@ class Command(BaseCommand):
         criterion stays on that version and first counts the drafts that would lose a rating
         or notes on it."""
         opening = Opening.objects.get(title="Senior Platform Engineer")
-        editing.add_criterion(opening.scorecard, NEW_CRITERION)
+        editing.add_criterion(opening.scorecard, NEW_CRITERION, people["ana"])
         self.candidate(opening, people["ana"], *NEW_VERSION_CANDIDATE, people)
 
     def expired_import(self, people):
