@@ -16,8 +16,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
-from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db import connection, models, transaction
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Concat, Lower, Upper
 from django.db.models.lookups import Contains
 from django.urls import reverse
@@ -965,6 +965,68 @@ class SearchableName(models.TextField):
         return value
 
 
+HAS_PHONE_OR_LINKS = ~Q(phone="") | ~Q(links="")
+# A record the duplicates review pairs by its name: it has a phone or links to tell two people
+# of one name apart, and a name searchable() leaves something of (not accents alone, "\u0301").
+NAMED = HAS_PHONE_OR_LINKS & ~Q(search_name="")
+# What mark_older_matches() reads of a record (search_name follows its name).
+MATCHED_BY = {"email", "name", "phone", "links"}
+
+
+def mark_older_matches(records):
+    """Write has_older_match of `records` (a query of candidates: a migration's too) from the
+    older records as they are now: whether one may be the same person, with the same email in
+    one case or, both NAMED, the same searchable name. What the duplicates review lists, from
+    the newer record of each pair (candidates.merging); each way one probe of its index
+    (migrations 0019, 0032 and 0045). Returns how many records were written."""
+    older = records.model.objects.filter(pk__lt=OuterRef("pk")).alias(email_key=folded("email"))
+    same_email = Exists(older.filter(email_key=folded(OuterRef("email"))))
+    same_name = Exists(older.filter(NAMED, search_name=OuterRef("search_name")))
+    return records.update(
+        has_older_match=Case(
+            When(Q(same_email) | Q(NAMED, same_name), then=Value(True)), default=Value(False)
+        )
+    )
+
+
+# How many emails, and names, refresh_older_matches() asks for in one statement (SQLite bounds
+# a statement's parameters).
+KEYS_AT_ONCE = 200
+
+
+def refresh_older_matches(keys):
+    """Write has_older_match again, in the caller's transaction, on every record holding one of
+    `keys`, (email, search_name) pairs: those of the records a write added, changed or removed,
+    as they were and as they are, since a record's mark follows the older records of its email
+    and name. An import's are written KEYS_AT_ONCE at a time."""
+    emails = sorted({fold(email) for email, _name in keys})
+    # A record without a name is paired by its email alone, and found by it.
+    names = sorted({name for _email, name in keys} - {""})
+    with transaction.atomic(savepoint=False):
+        _lock(emails, names)
+        for start in range(0, max(len(emails), len(names)), KEYS_AT_ONCE):
+            mark_older_matches(
+                Candidate.objects.alias(email_key=folded("email")).filter(
+                    Q(email_key__in=emails[start : start + KEYS_AT_ONCE])
+                    | Q(search_name__in=names[start : start + KEYS_AT_ONCE])
+                )
+            )
+
+
+def _lock(emails, names):
+    """On PostgreSQL, two transactions writing records of one email or name take turns: each
+    marks with the other's record in sight (READ COMMITTED shows no uncommitted row, so two
+    people applying at once would each find no older record). SQLite writes one at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(key) FROM"
+                " (SELECT DISTINCT hashtextextended(unnest, 0) AS key FROM unnest(%s::text[])"
+                " ORDER BY key) AS keys",  # always in one order: no deadlock between two
+                [[f"email:{email}" for email in emails] + [f"name:{name}" for name in names]],
+            )
+
+
 class CandidateQuerySet(models.QuerySet):
     def held_only_by(self, team_id):
         """The records no other team than `team_id`'s holds an application of: what a new
@@ -1028,6 +1090,11 @@ class Candidate(models.Model):
     erasure_requested_at = models.DateTimeField(_("erasure requested at"), null=True, blank=True)
     # When the candidate was told their data is about to be erased (hiring/privacy/retention.py).
     retention_notice_at = models.DateTimeField(_("retention notice at"), null=True, blank=True)
+    # mark_older_matches(), kept by every write of a record (refresh_older_matches): the duplicates
+    # review reads the records marked, newest first, by their own index, whatever their number.
+    has_older_match = models.BooleanField(
+        _("an older record may be the same person"), default=False, editable=False
+    )
 
     objects = CandidateQuerySet.as_manager()
 
@@ -1038,6 +1105,9 @@ class Candidate(models.Model):
             # The few records others were merged into: found by an address of theirs without
             # reading every candidate (candidates.merging.held, ids_of_candidate).
             models.Index(fields=["id"], condition=~Q(other_emails=""), name="candidate_merged"),
+            models.Index(
+                fields=["id"], condition=Q(has_older_match=True), name="candidate_older_match"
+            ),
         ]
 
     def __str__(self):
@@ -1046,7 +1116,26 @@ class Candidate(models.Model):
     def save(self, *args, update_fields=None, **kwargs):
         if update_fields is not None and "name" in update_fields:
             update_fields = {*update_fields, "search_name"}  # its pre_save follows the name
-        super().save(*args, update_fields=update_fields, **kwargs)
+        if update_fields is not None and MATCHED_BY.isdisjoint(update_fields):
+            return super().save(*args, update_fields=update_fields, **kwargs)
+        # Its mark, and those of the records its email and name paired it with, before and now.
+        with transaction.atomic(savepoint=False):
+            was = self._stored_keys()
+            super().save(*args, update_fields=update_fields, **kwargs)
+            refresh_older_matches([*was, (self.email, self.search_name)])
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(savepoint=False):
+            was = self._stored_keys()
+            deleted = super().delete(*args, **kwargs)
+            refresh_older_matches(was)
+        return deleted
+
+    def _stored_keys(self):
+        """The record's email and name as stored, read again: an instance may be older."""
+        if self.pk is None:
+            return []
+        return list(Candidate.objects.filter(pk=self.pk).values_list("email", "search_name"))
 
     def link_list(self):
         return [line.strip() for line in self.links.splitlines() if line.strip()]

@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 
 import factory
 from allauth.account.models import EmailAddress
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
 from hiring.models import (
     Application,
@@ -421,3 +423,29 @@ def stored_figures():
         model.__name__: sorted(model.objects.values_list(*fields))
         for model, fields in STORED.items()
     }
+
+
+class RolledBack(RuleBasedStateMachine):
+    """A hypothesis state machine whose every sequence of changes is rolled back after it."""
+
+    def __init__(self):
+        super().__init__()
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self.atomic.__exit__(None, None, None)
+
+    @classmethod
+    def run(cls, steps):
+        """60 sequences of up to `steps` changes, however slow (each a few database writes)."""
+        run_state_machine_as_test(
+            cls,
+            settings=settings(
+                max_examples=60,
+                stateful_step_count=steps,
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow],
+            ),
+        )

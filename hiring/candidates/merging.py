@@ -4,7 +4,9 @@ Two records are possible duplicates when they share an email (case-insensitive, 
 records' addresses included), or have the same name (in any case, with or without its accents:
 its searchable form, as the search compares it) and the same phone (its digits) or a link in
 common. The database narrows (same email, or same name and
-both with a phone or links); duplicate_reason() decides.
+both with a phone or links); duplicate_reason() decides. Each record carries whether an older
+one may be it (Candidate.has_older_match, kept by every write of a record): the review page
+reads those.
 """
 
 from dataclasses import dataclass
@@ -13,11 +15,12 @@ from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, F, Min, Q, When
+from django.db.models import Case, F, Q, When
 from django.utils.translation import gettext as _
 
 from ..access import merges_candidates, runs_pipeline
 from ..models import (
+    HAS_PHONE_OR_LINKS,
     Application,
     AuditEvent,
     Candidate,
@@ -35,7 +38,6 @@ MAX_EMAILS = 10
 # How many addresses held() asks for in one query (SQLite bounds a statement's parameters).
 ADDRESSES_AT_ONCE = 200
 PAGE_SIZE = 20
-HAS_PHONE_OR_LINKS = ~Q(phone="") | ~Q(links="")
 
 
 @dataclass(frozen=True)
@@ -148,15 +150,10 @@ def pairs_to_review(before=None):
     `duplicates` (older ones only, so a pair shows once); and the id to continue before, or
     None on the last page. Keyset paging: no OFFSET at any depth. Two queries.
 
-    The database finds the emails and names that more than one record has, once each, then
-    walks the records newest first, but the first of each; duplicate_reason() keeps the pairs
-    (a page may show fewer: the same name with different phones is no pair)."""
-    # A name of accents alone ("\u0301") leaves searchable() nothing: no name to pair records by.
-    named = Candidate.objects.filter(HAS_PHONE_OR_LINKS).exclude(search_name="")
-    suspects = Candidate.objects.alias(**_keys()).filter(
-        _not_first(Candidate.objects.all(), "email")
-        | Q(HAS_PHONE_OR_LINKS, _not_first(named, "name"))
-    )
+    The records marked as having an older record of their email or name (has_older_match),
+    read newest first by their own index; duplicate_reason() keeps the pairs (a page may show
+    fewer: the same name with different phones is no pair)."""
+    suspects = Candidate.objects.filter(has_older_match=True)
     if before is not None:
         suspects = suspects.filter(pk__lt=before)
     page = list(suspects.order_by("-pk")[: PAGE_SIZE + 1])
@@ -174,17 +171,6 @@ def pairs_to_review(before=None):
             candidate.duplicates = found
             rows.append(candidate)
     return rows, (page[-1].pk if more else None)
-
-
-def _not_first(records, field):
-    """Records that one of `records` with the same folded `field` came before."""
-    groups = (
-        records.annotate(key=_keys()[f"{field}_key"])
-        .values("key")
-        .annotate(records=Count("pk"), first=Min("pk"))
-        .filter(records__gt=1)
-    )
-    return Q(**{f"{field}_key__in": groups.values("key")}) & ~Q(pk__in=groups.values("first"))
 
 
 def _older_partners(page):

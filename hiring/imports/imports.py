@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from .. import freshness
 from ..candidates import merging
-from ..models import Application, AuditEvent, Candidate, CandidateImport, Opening, StageChange
+from ..models import (
+    Application,
+    AuditEvent,
+    Candidate,
+    CandidateImport,
+    Opening,
+    StageChange,
+    refresh_older_matches,
+)
 from ..pipeline.forms import CandidateForm
 from ..reports import figures
 
@@ -451,6 +459,7 @@ def _write(candidate_import, rows):
             Candidate(**row, created_at=now) for row in rows if row["email"].lower() not in existing
         ]
         Candidate.objects.bulk_create(new, batch_size=CHUNK_ROWS)
+        refresh_older_matches([(candidate.email, candidate.search_name) for candidate in new])
         existing.update({candidate.email.lower(): candidate.pk for candidate in new})
         rule = opening.rule_snapshot()
         applications = Application.objects.bulk_create(

@@ -45,6 +45,7 @@ from ..models import (
     LinkError,
     Notification,
     Proposal,
+    refresh_older_matches,
     unsign,
 )
 from ..outreach import messages
@@ -232,9 +233,13 @@ def _anonymise(candidates, by, how, shown_with):
             elif holding.model is AuditEvent:
                 _blank_audit_details(rows)
             elif holding.model is Candidate:
+                was = [(candidate.email, candidate.search_name) for candidate in candidates]
                 for candidate in candidates:
                     blanks = {**_blanks(holding), "email": erased_address(candidate.pk)}
                     rows.filter(pk=candidate.pk).update(**blanks, erased_at=now)
+                # Marked again: the records their email or name paired with them, and theirs.
+                erased = [(erased_address(candidate.pk), "") for candidate in candidates]
+                refresh_older_matches([*was, *erased])
             elif holding.personal or holding.files:
                 rows.update(**_blanks(holding))
     AuditEvent.objects.bulk_create(

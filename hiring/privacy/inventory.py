@@ -212,6 +212,8 @@ HOLDINGS = (
             "language",
             "other_emails",
             "hold_reason",
+            # Whether an older record has their email or name: who they are, as those are.
+            "has_older_match",
         ),
         files=("resume",),
         # Retention and the legal hold work from these; an erased record keeps when it was.

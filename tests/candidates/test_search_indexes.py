@@ -81,6 +81,13 @@ def test_sqlite_finds_possible_duplicates_through_the_indexes(candidates):
     assert "INDEX candidate_search_name (" in plan(by_name)
 
 
+def test_the_review_page_reads_the_marked_records_by_their_own_index(candidates):
+    CandidateFactory(name="Sam Lee", email="SAM@mail.example")
+    suspects = Candidate.objects.filter(has_older_match=True).order_by("-pk")
+
+    assert "candidate_older_match" in plan(suspects)
+
+
 @pytest.fixture
 def three_words(db):
     CandidateFactory(name="Maria de la Cruz", email="maria@mail.example")

@@ -227,6 +227,20 @@ def test_a_row_at_an_address_merged_into_a_record_joins_that_record(
     assert imported(opening).get().candidate == kept
 
 
+def test_an_imported_record_of_a_name_and_phone_already_held_is_up_for_review(
+    client, member, opening, checked, django_capture_on_commit_callbacks
+):
+    """bulk_create() saves no record one by one: the import marks its new records itself."""
+    older = CandidateFactory(name="lia lever", email="lia@work.example", phone="+442079460000")
+    start(client, checked, django_capture_on_commit_callbacks)
+
+    rows, _before = merging.pairs_to_review()
+
+    assert [(row.name, [d.candidate for d in row.duplicates]) for row in rows] == [
+        ("Lia Lever", [older])
+    ]
+
+
 def test_two_addresses_of_one_record_in_a_file_are_caught_at_the_check(
     client, member, recruiter, opening
 ):

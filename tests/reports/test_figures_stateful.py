@@ -7,19 +7,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    Bundle,
-    RuleBasedStateMachine,
-    initialize,
-    invariant,
-    precondition,
-    rule,
-    run_state_machine_as_test,
-)
+from hypothesis.stateful import Bundle, initialize, invariant, precondition, rule
 
 from hiring.debrief import decisions
 from hiring.models import (
@@ -38,6 +28,7 @@ from scorecards.models import Vote
 from tests.factories import (
     ApplicationFactory,
     OpeningFactory,
+    RolledBack,
     TeamFactory,
     UserFactory,
     assigned,
@@ -55,7 +46,7 @@ def refused():
     return contextlib.suppress(ValidationError, PermissionDenied)
 
 
-class ChangesMachine(RuleBasedStateMachine):
+class ChangesMachine(RolledBack):
     """Two teams of three; applications created over three weeks, moved, scored, amended,
     excused, decided, confirmed, interviewed, rescheduled and cancelled in any order."""
 
@@ -63,8 +54,6 @@ class ChangesMachine(RuleBasedStateMachine):
 
     def __init__(self):
         super().__init__()
-        self.atomic = transaction.atomic()
-        self.atomic.__enter__()
         self.now = timezone.now()
         self.teams = []
         for _ in range(2):
@@ -76,10 +65,6 @@ class ChangesMachine(RuleBasedStateMachine):
             opening = OpeningFactory(team=team, min_scorecards=1, min_team_fit_peers=0)
             self.teams.append((team, opening, people))
         self.booked = self.created = 0
-
-    def teardown(self):
-        transaction.set_rollback(True)
-        self.atomic.__exit__(None, None, None)
 
     @initialize(target=applications)
     def first_application(self):
@@ -235,12 +220,4 @@ class ChangesMachine(RuleBasedStateMachine):
 
 
 def test_figures_kept_up_to_date_equal_the_figures_rebuilt():
-    run_state_machine_as_test(
-        ChangesMachine,
-        settings=settings(
-            max_examples=60,
-            stateful_step_count=15,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
-    )
+    ChangesMachine.run(steps=15)

@@ -60,6 +60,7 @@ from hiring.models import (
     Team,
     User,
     WorkingHours,
+    mark_older_matches,
 )
 from hiring.reports import figures
 from hiring.scheduling import booking
@@ -306,6 +307,7 @@ class Generator:
             ).order_by("-number")
             Feedback.objects.update(latest_submission=Subquery(latest.values("pk")[:1]))
             booking.keep_panel_booked(Application.objects.all())
+            mark_older_matches(Candidate.objects.all())
             self.reset_sequences()
             self.progress("Building the reports' running figures")
             figures.rebuild()
