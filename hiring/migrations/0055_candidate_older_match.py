@@ -27,7 +27,7 @@ def mark_every_record(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hiring", "0053_busy_blocks_without_invite_titles"),
+        ("hiring", "0054_auditevent_openings_and_scorecards"),
     ]
 
     operations = [
