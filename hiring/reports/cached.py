@@ -11,7 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
 
@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
-DATA, PAGE = "report-data-4", "report-page-3"
+DATA, PAGE = "report-data-4", "report-page-4"
 VALIDITY_DATA, VALIDITY_PAGE = "validity-data-2", "validity-page-1"
 # The validity figures of a set of rows, whatever the zone that read them.
 VALIDITY_FIGURES = "validity-figures-2"
@@ -138,6 +138,68 @@ def _page(name, parts, teams, render, refresh, version="data_version"):
         return latest["html"], latest["at"]
 
 
+def _report_charts(data, load_shown, calibration_shown):
+    """The report's charts, in the current language: each draws the rows its table shows."""
+    threshold = formats.localize(charts.ALPHA_THRESHOLD)
+    return {
+        "funnel": charts.bar_chart(
+            _("Applications reaching each stage"), data["funnel"], "stage", "reached"
+        ),
+        "time_in_stage": charts.bar_chart(
+            _("Median days in each stage"), data["time_in_stage"], "stage", "median_days"
+        ),
+        "overdue": charts.bar_chart(
+            _("Overdue scorecards by interviewer"),
+            data["overdue"],
+            "interviewer_name",
+            "overdue",
+        ),
+        "load": charts.load_chart(
+            _("Interviews in each interviewer's busiest week, against their weekly cap"),
+            _(
+                "One bar per interviewer: the interviews of their busiest week. A line across "
+                "it marks their weekly cap; a bar over the cap is red and says so. The table "
+                "below has the same figures."
+            ),
+            load_shown,
+        ),
+        "calibration": charts.calibration_chart(
+            {
+                "title": _("Each interviewer's offset from the rest of their panels"),
+                "description": _(
+                    "One bar per interviewer, from 0 to their offset on the 1-4 scale: left of "
+                    "0 they score below the rest of their panels, right of it above. Beside "
+                    "it, the ratings compared (or votes, where nobody rated); a hollow bar "
+                    "compares too few to tell a leaning. The table below has the same figures."
+                ),
+                "missing": "–",
+                "empty": _("No shared panels in this period."),
+            },
+            calibration_shown,
+        ),
+        "agreement": charts.agreement_chart(
+            {
+                "title": _(
+                    "Krippendorff's alpha per criterion, against the conventional threshold "
+                    "of %(threshold)s"
+                )
+                % {"threshold": threshold},
+                "description": _(
+                    "One bar per criterion, from 0 to its alpha on a scale from -1 to 1: 0 is "
+                    "agreement no better than chance, and the dashed line at %(threshold)s "
+                    "the lowest alpha conventionally taken as reliable enough for tentative "
+                    "conclusions. A criterion with too few ratings, or all alike, has no bar. "
+                    "The table below has the same figures."
+                )
+                % {"threshold": threshold},
+                "missing": _("too few ratings"),
+                "empty": _("No ratings in this period."),
+            },
+            data["agreement"],
+        ),
+    }
+
+
 def report_html(scope, teams, query, refresh=None, leaving_out=()):
     """The report rendered, kept as long as its figures (see report_data), and when it was
     computed if it is out of date (see _page). `leaving_out`: the reader's own applications in
@@ -147,32 +209,18 @@ def report_html(scope, teams, query, refresh=None, leaving_out=()):
 
     def render_report():
         data, seconds = _timed_report_data(scope, teams)
-        bars = {
-            "funnel": charts.bar_chart(
-                _("Applications reaching each stage"), data["funnel"], "stage", "reached"
-            ),
-            "time_in_stage": charts.bar_chart(
-                _("Median days in each stage"), data["time_in_stage"], "stage", "median_days"
-            ),
-            "overdue": charts.bar_chart(
-                _("Overdue scorecards by interviewer"),
-                data["overdue"],
-                "interviewer_name",
-                "overdue",
-            ),
-        }
         leaning_min = {"panels": LEANING_MIN_PANELS, "ratings": LEANING_MIN_RATINGS}
+        # A table per interviewer grows with the organisation: the page shows those that need a
+        # look, the CSV every one. Their charts draw the rows the tables show, no more.
+        load_shown = data["load_by_interviewer"][:SHOWN_INTERVIEWERS]
+        calibration_shown = queries.leaning_furthest_first(data["calibration"])[:SHOWN_INTERVIEWERS]
         context = {
             **data,
-            # A table per interviewer grows with the organisation: the page shows those that
-            # need a look, the CSV every one.
-            "load_shown": data["load_by_interviewer"][:SHOWN_INTERVIEWERS],
-            "calibration_shown": queries.leaning_furthest_first(data["calibration"])[
-                :SHOWN_INTERVIEWERS
-            ],
+            "load_shown": load_shown,
+            "calibration_shown": calibration_shown,
             "scope": scope,
             "query": query,
-            "charts": bars,
+            "charts": _report_charts(data, load_shown, calibration_shown),
             "leaning_min": leaning_min,
             "own_panel": own_panel,
         }

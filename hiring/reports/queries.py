@@ -207,15 +207,22 @@ def leaning_furthest_first(calibration):
     """Calibration rows, those whose leaning is told and furthest from their panels first."""
 
     def key(row):
-        offset = row["mean_offset"] if row["leaning_from"] == "rating" else row["vote_offset"]
-        told = (
-            offset is not None
-            and row["leaning_panels"] >= agreement.LEANING_MIN_PANELS
-            and row["leaning_compared"] >= agreement.LEANING_MIN_RATINGS
-        )
+        offset, told = leaning_offset(row)
         return (not told, -abs(offset or 0), str(row["interviewer"]))
 
     return sorted(calibration, key=key)
+
+
+def leaning_offset(row):
+    """A calibration row's offset its leaning is told from (its ratings', else its votes'), and
+    whether it is compared over enough to tell one."""
+    offset = row["mean_offset"] if row["leaning_from"] == "rating" else row["vote_offset"]
+    told = (
+        offset is not None
+        and row["leaning_panels"] >= agreement.LEANING_MIN_PANELS
+        and row["leaning_compared"] >= agreement.LEANING_MIN_RATINGS
+    )
+    return offset, told
 
 
 def load_by_interviewer(weeks):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
@@ -38,6 +39,12 @@ def moved(application, *stages, days_each=2):
         previous, when = stage, when + timedelta(days=days_each)
     application.stage = previous
     application.save(update_fields=["stage"])
+
+
+def section_svg(page, name):
+    """The SVG of the chart of a section of the reports page, or None."""
+    found = re.search(rf'<svg[^>]*aria-labelledby="{name}-title.*?</svg>', page, re.DOTALL)
+    return found and found.group()
 
 
 def test_funnel_counts_applications_that_reached_each_stage_or_beyond(client, leadership, team):
@@ -443,6 +450,10 @@ def test_the_interviewer_tables_show_those_that_need_a_look_and_the_csv_every_on
     assert {f"Interviewer {n}" for n in range(25, 30)} <= set(shown)
     assert f"The {SHOWN_INTERVIEWERS} of 30 interviewers most often over their cap" in page
     assert len({row["Interviewer"] for row in csv_rows}) == 30
+    # Its chart draws the rows the table shows, no more.
+    chart = section_svg(page, "load")
+    assert chart.count("<rect") == SHOWN_INTERVIEWERS
+    assert chart.count('class="chart-bar over"') == 5
 
 
 def test_calibration_shows_the_told_leanings_furthest_first():
