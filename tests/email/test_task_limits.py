@@ -37,6 +37,7 @@ DOMAIN_TASKS = {
     "hiring.privacy.tasks.send_export_ready",
     "hiring.privacy.tasks.expire_exports",
     "hiring.privacy.tasks.send_erasure_confirmation",
+    "hiring.privacy.tasks.send_status_links",
     "hiring.privacy.tasks.run_retention",
     "hiring.privacy.tasks.send_retention_notices",
 }
