@@ -247,6 +247,20 @@ def told_of_offer_answer(offer):
     return told or list(team.active_members())
 
 
+def told_of_leadership_grant(granted_to, granted_by):
+    """Who hears that someone gained the leadership role, which reads every team's feedback
+    (an admin could give it to anyone, a second account of their own included, and the admin
+    reads none): the active leadership, who answer for that reading; with none, the active
+    admins, so somebody independent of the grant hears. Never the two parties to it:
+    `granted_to` (None while an invitation waits) and `granted_by` (None: the operator's
+    command). Asked as the notice is sent: someone deactivated since hears nothing."""
+    parties = [user.pk for user in (granted_to, granted_by) if user is not None]
+    active = User.objects.filter(is_active=True).exclude(pk__in=parties)
+    return list(active.filter(role=User.Role.LEADERSHIP)) or list(
+        active.filter(role=User.Role.ADMIN)
+    )
+
+
 def runs_pipeline_of(user, application):
     """Whether `user` moves `application`, schedules its panel, writes to its candidate and
     makes its offers: they run its team's pipeline and are not its candidate (a member who

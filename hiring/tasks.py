@@ -9,6 +9,7 @@ to a second worker, and a dead worker's tasks come back after six minutes, not a
 
 import logging
 import os
+from datetime import datetime
 
 from celery import current_app, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -17,7 +18,7 @@ from django.db import OperationalError, transaction
 from kombu.exceptions import KombuError
 from kombu.utils import json
 
-from .access import told_of_proposals
+from .access import told_of_leadership_grant, told_of_proposals
 from .email import reminders
 from .email.notifications import (
     CLAIM_EXPIRES,
@@ -88,6 +89,47 @@ def send_invitation(invitation_id):
     return send_once(
         f"invitation:{invitation.pk}",
         lambda: templated_email("invitation", invitation.email, context, *known),
+    )
+
+
+@shared_task(**SENDS_EMAIL)
+def send_leadership_invited_notices(invitation_id):
+    """Tell who is told of a leadership grant (access.told_of_leadership_grant) that the admin
+    invited an address as leadership: while it waits, the grant can still be withdrawn."""
+    invitation = Invitation.objects.select_related("invited_by").get(pk=invitation_id)
+    return send_all(
+        (
+            f"leadership-invited:{invitation.pk}:{reader.pk}",
+            lambda reader=reader: email_to(
+                "leadership_invited", reader, {"invitation": invitation, "reader": reader}
+            ),
+        )
+        for reader in told_of_leadership_grant(None, invitation.invited_by)
+    )
+
+
+@shared_task(**SENDS_EMAIL)
+def send_leadership_granted_notices(person_id, granted_by_id, granted_at, how):
+    """Tell who is told of a leadership grant that the person `person_id` now reads every
+    team's feedback, granted by `granted_by_id` (None: the operator's invitation) at
+    `granted_at` (ISO 8601), `how`: "invitation" (accepted), "role" (changed to leadership)
+    or "reactivation" (of a leadership account)."""
+    people = User.objects.in_bulk([person_id, granted_by_id])
+    granted_to, granted_by = people[person_id], people.get(granted_by_id)
+    context = {
+        "granted_to": granted_to,
+        "granted_by": granted_by,
+        "granted_at": datetime.fromisoformat(granted_at),
+        "how": how,
+    }
+    return send_all(
+        (
+            f"leadership-granted:{person_id}:{granted_at}:{reader.pk}",
+            lambda reader=reader: email_to(
+                "leadership_granted", reader, {**context, "reader": reader}
+            ),
+        )
+        for reader in told_of_leadership_grant(granted_to, granted_by)
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import AuditEvent, Invitation, User, stored_words
+from ..tasks import send_leadership_granted_notices
 from ..widgets import changes_in
 
 
@@ -33,6 +34,7 @@ def change_person(person, by, *, display_name, role, is_active):
         )
     changes = []
     was_admin = person.role == User.Role.ADMIN
+    was_leadership, was_active = person.is_leadership, person.is_active
     if display_name != person.display_name:
         changes.append(f"name {person.display_name} → {display_name}")
         person.display_name = display_name
@@ -50,9 +52,16 @@ def change_person(person, by, *, display_name, role, is_active):
         if not is_active:
             end_sessions(person)
     if changes:
-        AuditEvent.record(
+        event = AuditEvent.record(
             AuditEvent.Action.PERSON_CHANGED, by, None, details=f"{person}: {'; '.join(changes)}"
         )
+        if person.is_leadership and person.is_active and not (was_leadership and was_active):
+            # Made leadership, or a leadership account reactivated: from now on they read every
+            # team's feedback, which the admin does not (access.told_of_leadership_grant).
+            how = "reactivation" if was_leadership else "role"
+            send_leadership_granted_notices.delay_on_commit(
+                person.pk, by.pk, event.at.isoformat(), how
+            )
     return person
 
 

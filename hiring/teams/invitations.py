@@ -8,7 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import AuditEvent, Invitation, Membership, Organisation, Team, User, stored_words
-from ..tasks import send_invitation
+from ..tasks import (
+    send_invitation,
+    send_leadership_granted_notices,
+    send_leadership_invited_notices,
+)
 
 
 @transaction.atomic
@@ -28,6 +32,8 @@ def invite(email, invited_by, role=User.Role.MEMBER, team=None):
     send_invitation.delay_on_commit(invitation.pk)
     if team is None:  # a team's invitation follows its proposal, audited there
         audit_invitation(invitation, invited_by, "sent")
+    if role == User.Role.LEADERSHIP:  # told now, so the grant can be withdrawn before it is used
+        send_leadership_invited_notices.delay_on_commit(invitation.pk)
     return invitation
 
 
@@ -78,6 +84,10 @@ def accept_invitation(invitation, user):
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if invitation.role == User.Role.LEADERSHIP and not user.is_leadership:
+        send_leadership_granted_notices.delay_on_commit(
+            user.pk, invitation.invited_by_id, invitation.accepted_at.isoformat(), "invitation"
+        )
     if invitation.role != User.Role.MEMBER:
         user.assign_role(invitation.role)
     if invitation.team:

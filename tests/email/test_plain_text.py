@@ -67,6 +67,10 @@ def everything(db):
         ),
         "candidate": application.candidate,
         "application": application,
+        "reader": recruiter,
+        "granted_to": member,
+        "granted_by": recruiter,
+        "granted_at": now,
     }
 
 

@@ -23,6 +23,8 @@ SENDING = [
     "send_decision_notices",
     "send_withdrawal_notices",
     "send_windows_proposed",
+    "send_leadership_invited_notices",
+    "send_leadership_granted_notices",
 ]
 
 
