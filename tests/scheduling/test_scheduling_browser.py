@@ -1,10 +1,11 @@
 """The candidate's scheduling page and the panel page in real Chromium: on a phone and on a
-desktop, and editing a panel."""
+desktop, editing a panel, and rescheduling a booked one and cancelling a session."""
 
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from hiring.models import CandidateWindow
@@ -68,7 +69,9 @@ def boxes_apart(locator):
 
 
 @pytest.fixture
-def link(team, member, teammate, recruiter):
+def two_sessions(team, member, teammate, recruiter):
+    """Lena Vogel's panel: a 45-minute skills session with Ana, then an hour's team fit with
+    Ben; with its options over two days from Monday 4 March 2030."""
     nine_to_five(member, teammate)
     application = ApplicationFactory(opening__team=team, candidate__name="Lena Vogel")
     panel = booking.create_panel(
@@ -79,7 +82,12 @@ def link(team, member, teammate, recruiter):
             {"focus": "team_fit", "duration_minutes": 60, "interviewers": [teammate]},
         ],
     )
-    options = booking.find_options(panel, MONDAY, MONDAY + timedelta(days=2))
+    return panel, booking.find_options(panel, MONDAY, MONDAY + timedelta(days=2))
+
+
+@pytest.fixture
+def link(two_sessions, recruiter):
+    panel, options = two_sessions
     return booking.offer_to_candidate(panel, options[:4], recruiter).get_absolute_url()
 
 
@@ -171,3 +179,49 @@ def test_the_panel_page_fits_a_phone(open_page, team, member, teammate, recruite
 
     expect(rita.locator(".option").first).to_contain_text("Team fit · Ana Member, Ben Teammate")
     assert rita.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_recruiter_reschedules_a_booked_panel_and_cancels_one_of_its_sessions(
+    open_page, two_sessions, member, teammate, recruiter
+):
+    panel, options = two_sessions
+    booking.book(panel, options[0], recruiter)
+    mail.outbox.clear()
+
+    rita = signed_in_page(open_page, recruiter)
+    rita.goto(f"{rita.url.rstrip('/')}/applications/{panel.application_id}/panel/")
+    listed = rita.locator(".sessions li")
+    expect(listed.first).to_contain_text("Skills · 45 min · Ana Member")
+    expect(listed.first).to_contain_text("Mon 4 Mar, 09:00–09:45 London time")
+    expect(rita.get_by_role("link", name="Edit the panel")).to_have_count(0)  # booked
+
+    rita.get_by_label("From").fill("2030-03-05")
+    rita.get_by_label("Days to search").fill("1")
+    rita.get_by_role("button", name="Find times").click()
+    rita.locator(".option").first.get_by_role("button", name="Reschedule to this time").click()
+
+    expect(rita.get_by_role("status")).to_contain_text(
+        "Rescheduled: the skills interview from Mon 4 Mar, 09:00 to Tue 5 Mar, 09:00"
+    )
+    expect(listed.first).to_contain_text("Tue 5 Mar, 09:00–09:45 London time")
+    expect(listed.nth(1)).to_contain_text("Tue 5 Mar, 09:45–10:45 London time")
+    assert sorted(s.start for s in panel.sessions.all()) == [
+        datetime(2030, 3, 5, 9, tzinfo=UTC),
+        datetime(2030, 3, 5, 9, 45, tzinfo=UTC),
+    ]
+    updated = {m.to[0] for m in mail.outbox if m.subject.startswith("Updated:")}
+    assert {member.email, teammate.email, panel.application.candidate.email} <= updated
+    mail.outbox.clear()
+
+    listed.nth(1).get_by_role("link", name="Cancel", exact=True).click()
+    expect(rita.get_by_role("heading", name="Cancel the team fit session?")).to_be_visible()
+    rita.get_by_role("button", name="Cancel the session").click()
+
+    expect(rita.get_by_role("status")).to_contain_text("Session cancelled")
+    expect(listed.nth(1)).to_contain_text("Cancelled")
+    expect(listed.first).to_contain_text("Tue 5 Mar, 09:00–09:45 London time")
+    skills, team_fit = panel.sessions.order_by("start")
+    assert (skills.cancelled_at, team_fit.cancelled_at is not None) == (None, True)
+    cancelled = {m.to[0]: m.subject for m in mail.outbox}
+    assert cancelled.keys() == {teammate.email, panel.application.candidate.email}
+    assert all(subject.startswith("Cancelled:") for subject in cancelled.values())
