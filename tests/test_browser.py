@@ -11,7 +11,9 @@ from playwright.sync_api import expect
 from hiring.models import Invitation
 from hiring.scheduling import booking
 from scorecards import editing, scoring
-from tests.factories import PASSWORD, ApplicationFactory, OpeningFactory, UserFactory, submitted
+from tests.browser import new_page
+from tests.browser import sign_in as sign_in_form
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, submitted
 from tests.scorecards.test_scorecard_views import criterion_post
 
 pytestmark = pytest.mark.browser
@@ -35,17 +37,9 @@ def sign_in(live_server, browser, console_errors):
     contexts = []
 
     def sign_in_as(user):
-        context = browser.new_context()
-        contexts.append(context)
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Email").fill(user.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", name=f"Hello, {user}")).to_be_visible()
-        return page
+        page = new_page(browser, console_errors)
+        contexts.append(page.context)
+        return sign_in_form(page, live_server, user)
 
     yield sign_in_as
     # Closed before the next test, so no page of this one talks to the live server during it.

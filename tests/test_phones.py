@@ -5,7 +5,8 @@ header folds into a menu, and a skip link comes first."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, OpeningFactory
+from tests.browser import new_page, sign_in
+from tests.factories import OpeningFactory
 
 pytestmark = pytest.mark.browser
 
@@ -30,17 +31,10 @@ def open_page(browser, live_server, console_errors):
     contexts = []
 
     def open_in(path, user=None, viewport=PHONE, **options):
-        context = browser.new_context(viewport=viewport, **options)
-        contexts.append(context)
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+        page = new_page(browser, console_errors, viewport=viewport, **options)
+        contexts.append(page.context)
         if user is not None:
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.get_by_label("Email").fill(user.email)
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            expect(page.get_by_role("heading", name=f"Hello, {user}")).to_be_visible()
+            sign_in(page, live_server, user)
         page.goto(f"{live_server.url}{path}")
         return page
 

@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from hiring.models import User
 from hiring.scheduling import booking
-from tests.factories import PASSWORD, ApplicationFactory, nine_to_five, team_fit_panel
+from tests.browser import new_page, sign_in
+from tests.factories import ApplicationFactory, nine_to_five, team_fit_panel
 
 pytestmark = pytest.mark.browser
 
@@ -24,18 +25,10 @@ def cai(member):
 @pytest.fixture
 def cai_signed_in(live_server, browser, cai):
     # His browser's own zone is another: the page follows his profile, not the machine.
-    context = browser.new_context(timezone_id="Europe/Lisbon")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
     errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(cai.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Hello, Cai Chen")).to_be_visible()
-    yield page
-    context.close()
+    page = new_page(browser, errors, timezone_id="Europe/Lisbon")
+    yield sign_in(page, live_server, cai)  # "Hello, Cai Chen"
+    page.context.close()
     assert errors == []
 
 

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from hiring.models import Application
-from tests.factories import PASSWORD
+from tests.browser import new_page, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -18,18 +18,10 @@ FILE = (
 
 @pytest.fixture
 def rita(live_server, browser, recruiter):
-    context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
-    context.set_default_timeout(10_000)
-    page = context.new_page()
     errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(recruiter.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name=f"Hello, {recruiter}")).to_be_visible()
-    yield page
-    context.close()
+    page = new_page(browser, errors, viewport={"width": 390, "height": 844})  # a phone
+    yield sign_in(page, live_server, recruiter)
+    page.context.close()
     # A 400 is how a form answers with its errors.
     assert [error for error in errors if "status of 400" not in error] == []
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from hiring.models import Application
-from tests.factories import PASSWORD, ApplicationFactory, OpeningFactory
+from tests.browser import new_page, sign_in
+from tests.factories import ApplicationFactory, OpeningFactory
 
 pytestmark = pytest.mark.browser
 
@@ -20,16 +21,8 @@ def board_page(live_server, browser):
     contexts, errors = [], []
 
     def open_board_as(user, query=""):
-        context = browser.new_context(viewport=LAPTOP)
-        contexts.append(context)
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Email").fill(user.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", name=f"Hello, {user}")).to_be_visible()
+        page = sign_in(new_page(browser, errors, viewport=LAPTOP), live_server, user)
+        contexts.append(page.context)
         page.goto(f"{live_server.url}/pipeline/{query}")
         return page
 

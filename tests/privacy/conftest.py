@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 
+from tests.browser import new_page
 from tests.factories import ApplicationFactory
 
 
@@ -27,13 +28,10 @@ def status_page(browser, live_server, application):
     errors fail the test. A used or erased link answers 410 Gone, which the browser notes: no
     error."""
     errors = []
-    context = browser.new_context()
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page = new_page(browser, errors)
     page.goto(f"{live_server.url}{application.status_url()}")
     yield page
-    context.close()
+    page.context.close()
     assert [error for error in errors if "status of 410" not in error] == []
 
 

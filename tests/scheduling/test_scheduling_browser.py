@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from hiring.models import CandidateWindow
 from hiring.scheduling import booking
-from tests.factories import PASSWORD, ApplicationFactory, nine_to_five, team_fit_panel
+from tests.browser import new_page, sign_in
+from tests.factories import ApplicationFactory, nine_to_five, team_fit_panel
 
 pytestmark = pytest.mark.browser
 
@@ -32,11 +33,8 @@ def open_page(browser, live_server, console_errors):
     contexts = []
 
     def open_in(path, viewport=DESKTOP, **options):
-        context = browser.new_context(viewport=viewport, **options)
-        contexts.append(context)
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+        page = new_page(browser, console_errors, viewport=viewport, **options)
+        contexts.append(page.context)
         page.goto(f"{live_server.url}{path}")
         return page
 
@@ -45,13 +43,8 @@ def open_page(browser, live_server, console_errors):
         context.close()
 
 
-def signed_in_page(open_page, user, viewport=DESKTOP):
-    page = open_page("/accounts/login/", viewport)
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name=f"Hello, {user}")).to_be_visible()
-    return page
+def signed_in_page(open_page, live_server, user, viewport=DESKTOP):
+    return sign_in(open_page("/accounts/login/", viewport), live_server, user)
 
 
 def overflow(page):
@@ -126,7 +119,7 @@ def test_the_candidate_reads_each_option_as_its_sessions(open_page, link, viewpo
 
 
 def test_a_recruiter_edits_a_panel_and_adds_a_session_without_losing_what_they_chose(
-    open_page, team, member, teammate, recruiter
+    open_page, live_server, team, member, teammate, recruiter
 ):
     nine_to_five(member, teammate)
     application = ApplicationFactory(opening__team=team, candidate__name="Lena Vogel")
@@ -135,7 +128,7 @@ def test_a_recruiter_edits_a_panel_and_adds_a_session_without_losing_what_they_c
         panel=panel, start=MONDAY.replace(hour=14), end=MONDAY.replace(hour=16)
     )
 
-    rita = signed_in_page(open_page, recruiter)
+    rita = signed_in_page(open_page, live_server, recruiter)
     rita.goto(f"{rita.url.rstrip('/')}/applications/{application.pk}/panel/")
     expect(rita.locator(".windows")).to_contain_text("Mon 4 Mar, 14:00–16:00 London time")
     rita.get_by_role("link", name="Edit the panel").click()
@@ -167,12 +160,12 @@ def test_a_recruiter_edits_a_panel_and_adds_a_session_without_losing_what_they_c
     expect(rita.locator(".sessions li")).to_have_count(2)
 
 
-def test_the_panel_page_fits_a_phone(open_page, team, member, teammate, recruiter):
+def test_the_panel_page_fits_a_phone(open_page, live_server, team, member, teammate, recruiter):
     nine_to_five(member, teammate)
     application = ApplicationFactory(opening__team=team, candidate__name="Lena Vogel")
     team_fit_panel(application, [member, teammate], recruiter)
 
-    rita = signed_in_page(open_page, recruiter, PHONE)
+    rita = signed_in_page(open_page, live_server, recruiter, PHONE)
     rita.goto(
         f"{rita.url.rstrip('/')}/applications/{application.pk}/panel/times/?start=2030-03-04&days=2"
     )
@@ -182,13 +175,13 @@ def test_the_panel_page_fits_a_phone(open_page, team, member, teammate, recruite
 
 
 def test_a_recruiter_reschedules_a_booked_panel_and_cancels_one_of_its_sessions(
-    open_page, two_sessions, member, teammate, recruiter
+    open_page, live_server, two_sessions, member, teammate, recruiter
 ):
     panel, options = two_sessions
     booking.book(panel, options[0], recruiter)
     mail.outbox.clear()
 
-    rita = signed_in_page(open_page, recruiter)
+    rita = signed_in_page(open_page, live_server, recruiter)
     rita.goto(f"{rita.url.rstrip('/')}/applications/{panel.application_id}/panel/")
     listed = rita.locator(".sessions li")
     expect(listed.first).to_contain_text("Skills · 45 min · Ana Member")
