@@ -475,10 +475,15 @@ def get_person_for_admin(user, person_id):
     return get_object_or_404(User, pk=person_id)
 
 
+def opens_organisation_page(user):
+    """Whether `user` opens the organisation's page (its people, roles and invitations)."""
+    return user.is_org_admin
+
+
 def org_admin_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_org_admin:
+        if not opens_organisation_page(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 

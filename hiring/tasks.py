@@ -18,7 +18,7 @@ from django.db import OperationalError, transaction
 from kombu.exceptions import KombuError
 from kombu.utils import json
 
-from .access import told_of_leadership_grant, told_of_proposals
+from .access import opens_organisation_page, told_of_leadership_grant, told_of_proposals
 from .email import reminders
 from .email.notifications import (
     CLAIM_EXPIRES,
@@ -101,7 +101,7 @@ def send_leadership_invited_notices(invitation_id):
         (
             f"leadership-invited:{invitation.pk}:{reader.pk}",
             lambda reader=reader: email_to(
-                "leadership_invited", reader, {"invitation": invitation, "reader": reader}
+                "leadership_invited", reader, {"invitation": invitation, **_told(reader)}
             ),
         )
         for reader in told_of_leadership_grant(None, invitation.invited_by)
@@ -126,11 +126,17 @@ def send_leadership_granted_notices(person_id, granted_by_id, granted_at, how):
         (
             f"leadership-granted:{person_id}:{granted_at}:{reader.pk}",
             lambda reader=reader: email_to(
-                "leadership_granted", reader, {**context, "reader": reader}
+                "leadership_granted", reader, {**context, **_told(reader)}
             ),
         )
         for reader in told_of_leadership_grant(granted_to, granted_by)
     )
+
+
+def _told(reader):
+    """Who reads a leadership notice, and whether its link to the organisation's page opens for
+    them (leadership's does not: they ask its admins)."""
+    return {"reader": reader, "opens_organisation": opens_organisation_page(reader)}
 
 
 @shared_task(**SENDS_EMAIL, runs_here_if_refused=True)

@@ -57,7 +57,9 @@ def test_a_role_raised_to_leadership_is_told_to_the_other_leadership_in_their_zo
         mail.body
     )
     assert "Singapore time" in mail.body  # when, in the reader's zone, named
-    assert PEOPLE_PAGE in mail.body
+    # Leadership does not open the organisation's page: asked to go to its admins instead.
+    assert PEOPLE_PAGE not in mail.body
+    assert "ask the organisation's admins to change the role back" in mail.body
     # Keyed by ids: the ledger holds no address.
     [key] = Notification.objects.values_list("key", flat=True)
     assert "@" not in key
@@ -73,6 +75,7 @@ def test_with_no_other_leadership_the_other_admins_are_told(
         promote(member, org_admin, role=User.Role.LEADERSHIP)
 
     assert told(mailoutbox) == [second_admin.email]  # not the admin who acted, nor the new one
+    assert PEOPLE_PAGE in mailoutbox[0].body  # where the admin changes it back
 
 
 def test_the_one_admin_who_acts_alone_is_not_told_of_their_own_grant(
@@ -121,7 +124,8 @@ def test_a_leadership_invitation_is_told_when_sent_and_when_accepted(
     sent = next(mail for mail in mailoutbox if mail.to == [cto.email])
     assert sent.subject == "Alex Admin invited alt@example.com to Teamfit as Leadership"
     assert "Singapore time" in sent.body
-    assert f"{settings.SITE_URL}{reverse('organisation')}" in sent.body
+    assert f"{settings.SITE_URL}{reverse('organisation')}" not in sent.body  # not for leadership
+    assert "an admin can withdraw it on the organisation's page" in sent.body
     mailoutbox.clear()
 
     newcomer = UserFactory(display_name="Alt Account", email="alt@example.com")
