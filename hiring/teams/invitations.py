@@ -93,6 +93,8 @@ def accept_invitation(invitation, user):
     if invitation.team:
         Membership.objects.get_or_create(team=invitation.team, user=user)
         _audit_answer(invitation, user, "joined")
+    else:  # the role it grants starts now: traced beside its sending and withdrawal
+        audit_invitation(invitation, user, "accepted")
     return invitation
 
 

@@ -281,6 +281,20 @@ def test_the_organisations_settings_and_invitations_are_audited(client, org_admi
     ]
 
 
+def test_an_organisation_invitation_accepted_is_audited_as_the_role_it_grants_begins(org_admin):
+    invitation = invitations.invite("lee@example.com", invited_by=org_admin, role="leadership")
+    lee = UserFactory(email="lee@example.com", display_name="Lee Lead")
+
+    invitations.accept_invitation(invitation, lee)
+
+    accepted = AuditEvent.objects.filter(team=None).order_by("pk").last()
+    assert (accepted.action, accepted.actor, accepted.details) == (
+        "invitation",
+        lee,
+        "lee@example.com as Leadership: accepted",
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_admins_demoting_each_other_at_once_leave_the_organisation_an_admin(org_admin):
     other = UserFactory(role=User.Role.ADMIN, display_name="Ola Admin")
