@@ -118,9 +118,11 @@ def test_the_load_chart_has_a_bar_per_interviewer_and_marks_the_one_over_cap(
         application=ApplicationFactory(opening=OpeningFactory(team=team)), created_by=leadership
     )
     start = timezone.now() - timedelta(days=7)  # last week: a whole week of the period
-    over = UserFactory(display_name="Over", weekly_interview_cap=1)
+    # One interview each (two of one person's at once the database refuses, and two apart may
+    # fall either side of a week's end): over a cap of none, under one of five.
+    over = UserFactory(display_name="Over", weekly_interview_cap=0)
     under = UserFactory(display_name="Under", weekly_interview_cap=5)
-    for person in (over, over, under):
+    for person in (over, under):
         interviewing(panel, start, person)
     client.force_login(leadership)
 
@@ -129,7 +131,7 @@ def test_the_load_chart_has_a_bar_per_interviewer_and_marks_the_one_over_cap(
     bars = list(svg.iter("rect"))
     assert [bar.get("class") for bar in bars] == ["chart-bar over", "chart-bar"]
     assert len(list(svg.iter("line"))) == 2  # each one's cap
-    assert "2 (over cap)" in texts(svg)  # in words, not in colour alone
+    assert texts(svg).count("1 (over cap)") == 1  # in words, not in colour alone
     assert "1" in texts(svg)
     assert svg.find("desc") is not None
 
