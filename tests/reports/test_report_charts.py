@@ -7,9 +7,16 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
-from hiring.models import Panel
+from hiring.models import Membership, Panel
 from hiring.reports import charts
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, submitted
+from scorecards import scoring
+from tests.factories import (
+    ApplicationFactory,
+    OpeningFactory,
+    UserFactory,
+    assigned,
+    submitted,
+)
 from tests.reports.test_report_csv import interviewing
 from tests.reports.test_reports import section_svg
 
@@ -100,6 +107,36 @@ def test_the_agreement_chart_marks_the_threshold_and_the_criteria_it_cannot_tell
     assert collaboration["bar_width"] is None  # its figure reads chart["missing"]
     assert ownership["bar_x"] == chart["zero"] - 90  # drawn to the axis' end, -1
     assert [row["note"] for row in chart["rows"]] == ["12 panels", "1 panel", "3 panels"]
+
+
+def test_the_charts_leave_out_a_panel_where_someone_still_drafts(
+    client, leadership, member, teammate, team
+):
+    """The independence rule, as the tables keep it: a panel whose debrief has not opened (a
+    third panelist drafts) gives no bar, no sample and no figure, though two of it submitted."""
+    drafter = UserFactory(display_name="Dee Drafter")
+    Membership.objects.create(team=team, user=drafter)
+    opening = OpeningFactory(team=team)
+    alike, apart, drafting = (ApplicationFactory(opening=opening) for _ in range(3))
+    for application, scores in ((alike, (3, 3)), (apart, (3, 2))):
+        submitted(application, member, "team_fit", score=scores[0])
+        submitted(application, teammate, "team_fit", score=scores[1])
+    draft = assigned(drafting, drafter, "team_fit")
+    ratings = {c.pk: {"score": 1, "notes": "Still thinking"} for c in draft.criteria.all()}
+    scoring.save_draft(draft, drafter, ratings=ratings, vote="strong_no")
+    submitted(drafting, member, "team_fit", score=4)
+    submitted(drafting, teammate, "team_fit", score=1)
+    client.force_login(leadership)
+
+    page = client.get("/reports/").text
+
+    calibration, agreement = drawn(page, "calibration"), drawn(page, "agreement")
+    # As with the two panels alone: two ratings each, offsets of half a point.
+    assert texts(calibration).count("2 ratings") == 2
+    assert {"0.50", "-0.50"} <= set(texts(calibration))
+    assert "Dee Drafter" not in texts(calibration)
+    assert "2 panels" in texts(agreement)
+    assert "Still thinking" not in page
 
 
 def drawn(page, name):
