@@ -180,6 +180,11 @@ def session_invite(session, person, attendees, method=None, moved_from=None, joi
     candidate = application.candidate
     is_candidate = person.email == candidate.email
     moved_from = datetime.fromisoformat(moved_from) if moved_from and not joined else None
+    interviewers = [attendee for attendee in attendees if attendee.email != candidate.email]
+    if is_candidate:
+        # The candidate's copy names their interviewers and lists the candidate alone: the
+        # interviewers' addresses are the organisation's, not to be handed out with an invite.
+        attendees = [attendee for attendee in attendees if attendee.email == person.email]
     context = {
         "session": session,
         "person": person,
@@ -191,6 +196,7 @@ def session_invite(session, person, attendees, method=None, moved_from=None, joi
         "cancelled_start": moved_from or session.start,
         # The candidate reads of their interview for the job, not of an interview with themselves.
         "for_candidate": is_candidate,
+        "interviewer_names": ", ".join(single_line(attendee.name) for attendee in interviewers),
         # The candidate's copy carries their status link, as every email to them does.
         "status_url": application.status_url() if is_candidate else "",
     }

@@ -95,6 +95,33 @@ def test_the_candidate_is_not_invited_to_an_interview_with_themselves(panel, mai
     assert event["SUMMARY"] == f"Team fit interview: {title} (Platform)"
 
 
+def test_the_candidates_copy_names_the_interviewers_without_their_addresses(
+    panel, member, mailoutbox
+):
+    session = panel.sessions.get()
+
+    send_session_invites.delay(session.pk, session.sequence)
+
+    candidate = panel.application.candidate
+    by_person = {message.to[0]: message for message in mailoutbox}
+    to_candidate = by_person[candidate.email]
+    assert "Your interviewers: Ana Member\n" in to_candidate.body
+    [event] = icalendar.Calendar.from_ical(to_candidate.attachments[0][1]).walk("VEVENT")
+    attendees = event.get("ATTENDEE")
+    attendees = attendees if isinstance(attendees, list) else [attendees]
+    assert [str(attendee) for attendee in attendees] == [f"mailto:{candidate.email}"]
+    ics_text = to_candidate.attachments[0][1]
+    ics_text = ics_text.decode() if isinstance(ics_text, bytes) else ics_text
+    assert member.email not in ics_text.replace("\r\n ", "")
+    assert member.email not in to_candidate.body
+    # The interviewer's copy still lists everyone it is with, the candidate among them.
+    [event] = icalendar.Calendar.from_ical(by_person[member.email].attachments[0][1]).walk("VEVENT")
+    assert sorted(str(attendee) for attendee in event["ATTENDEE"]) == sorted(
+        [f"mailto:{member.email}", f"mailto:{candidate.email}"]
+    )
+    assert "Your interviewers" not in by_person[member.email].body
+
+
 def test_only_the_candidates_copy_carries_their_status_link(panel, member, mailoutbox):
     session = panel.sessions.get()
 
