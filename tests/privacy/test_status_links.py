@@ -114,6 +114,17 @@ def test_an_address_we_do_not_hold_gets_the_same_answer_and_nothing(
     assert not Notification.objects.exists()
 
 
+def test_a_task_is_queued_whether_we_hold_the_address_or_not(
+    client, closed_long_ago, django_capture_on_commit_callbacks
+):
+    """Its time would otherwise tell: queuing a task is the slowest step the request takes."""
+    for address in ["nina.park@candidates.example", "stranger@candidates.example"]:
+        with django_capture_on_commit_callbacks() as queued:
+            client.post(PRIVACY, {"email": address})
+
+        assert len(queued) == 1
+
+
 def test_a_bad_address_is_told_beside_the_field(client, db):
     response = client.post(PRIVACY, {"email": "not an address"})
 
