@@ -1,7 +1,6 @@
 """Offers: prepared only after the team decided to hire, answered by the candidate through a
 signed link. Each move is atomic and audited; an accepted offer makes the application Hired."""
 
-import hashlib
 import zoneinfo
 from datetime import timedelta
 
@@ -22,8 +21,10 @@ from ..models import (
     EmailTemplate,
     LinkError,
     Offer,
+    refuse_if_saved_since,
     stored_words,
     unsign,
+    version_of,
 )
 from ..outreach import automation, messages
 from ..scheduling import booking
@@ -142,14 +143,17 @@ def last_of(offers):
     return max(offers, key=lambda offer: (offer.created_at, offer.pk), default=None)
 
 
+TERMS = ["title", "start_date", "terms", "expires_at"]
+
+
 def _terms_of(offer):
-    return (offer.title, offer.start_date, offer.terms, offer.expires_at)
+    return tuple(getattr(offer, name) for name in TERMS)
 
 
 def version(offer):
     """The version of a draft a page editing it carries, to tell on saving whether someone
     saved it since (edit)."""
-    return hashlib.sha256("\0".join(map(str, _terms_of(offer))).encode()).hexdigest()
+    return version_of(_terms_of(offer))
 
 
 def prepare(application, by, *, title, start_date, terms, expires_at):
@@ -211,22 +215,26 @@ def edit(offer, by, *, title, start_date, terms, expires_at, based_on=None):
             % {"status": offer.shown_status.label.lower()},
             offer,
         )
-    if based_on is not None and based_on != version(offer):
-        raise ChangedMeanwhile(
-            _(
-                "Someone saved this draft after you opened this page. Your text is below, not "
-                "saved, and theirs under it: save again to replace theirs with yours."
-            ),
-            offer,
-        )
-    offer.title, offer.start_date, offer.terms, offer.expires_at = (
-        title.strip(),
-        start_date,
-        terms.strip(),
-        expires_at,
+    fields = {
+        "title": title.strip(),
+        "start_date": start_date,
+        "terms": terms.strip(),
+        "expires_at": expires_at,
+    }
+    refuse_if_saved_since(
+        offer,
+        TERMS,
+        fields,
+        based_on,
+        _(
+            "Someone saved this draft after you opened this page. Your text is below, not "
+            "saved, and theirs under it: save again to replace theirs with yours."
+        ),
     )
+    for name, value in fields.items():
+        setattr(offer, name, value)
     offer.full_clean()
-    offer.save(update_fields=["title", "start_date", "terms", "expires_at"])
+    offer.save(update_fields=TERMS)
     AuditEvent.record(
         AuditEvent.Action.OFFER,
         by,
@@ -256,7 +264,7 @@ def preview(offer, by):
 def fingerprint(offer, subject, body):
     """What the sender confirmed (the email and the terms its link shows), to tell whether it
     changed since: a colleague edited the draft, or the team's offer template."""
-    return hashlib.sha256("\0".join([subject, body, offer.terms]).encode()).hexdigest()
+    return version_of([subject, body, offer.terms])
 
 
 def _confirmed_as_is(offer, by, previewed):

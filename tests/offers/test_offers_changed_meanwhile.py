@@ -43,6 +43,16 @@ def test_a_draft_saved_from_a_page_opened_before_a_colleagues_save_keeps_theirs(
     assert Offer.objects.get().terms == "MY TERMS"
 
 
+def test_a_second_click_on_saving_an_edited_draft_saves_it_once(client, draft, recruiter):
+    client.force_login(recruiter)
+    url = offer_url("offer_edit", draft)
+    sent = edited(client.get(url), "MY TERMS")
+
+    assert client.post(url, sent).status_code == 302
+    assert client.post(url, sent).status_code == 302
+    assert Offer.objects.get().terms == "MY TERMS"
+
+
 def test_a_draft_sent_meanwhile_keeps_what_was_typed_on_the_page(client, draft, recruiter):
     client.force_login(recruiter)
     url = offer_url("offer_edit", draft)
