@@ -1559,12 +1559,10 @@ class Consent(models.Model):
 
 
 class EmailTemplateQuerySet(models.QuerySet):
-    def team_first(self, team_id):
-        """The team's own template among these, else the organisation's (then by kind and
-        name), or None. Chosen in Python among the few rows: an ORDER BY with NULLS LAST cost
-        more to build than the query, which runs on every move and decision."""
-        templates = self.filter(Q(team=team_id) | Q(team=None)).order_by()
-        return min(templates, key=lambda t: (t.team_id is None, t.kind, t.name), default=None)
+    def of_team(self, team_id):
+        """The team's own templates among these and the organisation's: those its candidates
+        may get (messages.fitting_first chooses among them)."""
+        return self.filter(Q(team=team_id) | Q(team=None)).order_by()
 
 
 class EmailTemplate(models.Model):
@@ -1583,6 +1581,10 @@ class EmailTemplate(models.Model):
         Team, on_delete=models.CASCADE, null=True, blank=True, related_name="email_templates"
     )
     kind = models.CharField(max_length=20, choices=Kind)
+    # What it is written in: it goes to the candidates who write in it (messages.fitting_first).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     # Free-form messages are many, told apart by name; the other kinds one per owner.
     name = models.CharField(max_length=80)
     subject = models.CharField(max_length=200, validators=[validate_single_line])

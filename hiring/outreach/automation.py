@@ -47,7 +47,7 @@ def after_decision(application):
 
 
 def _on_stage(application):
-    template = editing.on_stage(application.opening.team_id, application.stage)
+    template = editing.on_stage(application)
     if template is None:
         return None
     return messages.queue_email(application, template.kind, template=template, delay=undo_delay())

@@ -1,6 +1,7 @@
 """The organisation's email templates and each team's overrides: checked when saved, every
 change audited. A team's template of a kind replaces the organisation's for its candidates
-(messages.template_for); free-form messages are many, told apart by name."""
+(messages.template_for); free-form messages are many, told apart by name. Each is written in
+a language, and goes to the candidates who write in it (messages.fitting_first)."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,13 +48,31 @@ def owned_by(team):
 
 
 def describe(template):
-    """What the audit trail says of a template: its kind or name, never a candidate's data."""
+    """What the audit trail says of a template: its kind or name, and its language when it is
+    not the default one; never a candidate's data."""
     if template.kind == Kind.MESSAGE:
-        return _("%(kind)s “%(name)s”") % {
+        described = _("%(kind)s “%(name)s”") % {
             "kind": template.get_kind_display(),
             "name": template.name,
         }
-    return str(template.get_kind_display())
+    else:
+        described = str(template.get_kind_display())
+    return in_language(described, template.language)
+
+
+def in_language(text, language):
+    """`text` (a template's name) with its language named, unless it is the default one."""
+    if language == settings.LANGUAGE_CODE:
+        return text
+    return _("%(template)s (%(language)s)") % {
+        "template": text,
+        "language": language_name(language),
+    }
+
+
+def language_name(language):
+    """A language as settings.LANGUAGES names it: in itself ("Deutsch"), read alike by all."""
+    return dict(settings.LANGUAGES)[language]
 
 
 def _audit(template, by, team, outcome):
@@ -72,30 +91,44 @@ def _lock_owner(team):
         Team.objects.select_for_update().get(pk=team.pk)
 
 
-def check(team, kind, *, subject, body, name="", send_on_stage="", template=None):
-    """ValidationError by field for a template that may not be saved as it stands."""
+def check(
+    team,
+    kind,
+    *,
+    subject,
+    body,
+    name="",
+    send_on_stage="",
+    language=settings.LANGUAGE_CODE,
+    template=None,
+):
+    """ValidationError by field for a template that may not be saved as it stands. Unique per
+    owner and language: a kind other than a message, a message's name, a stage's email."""
     errors = dict(placeholders.problems(kind, subject, body))
+    others = owned_by(team).filter(language=language)
+    if template is not None:
+        others = others.exclude(pk=template.pk)
     if kind == Kind.MESSAGE and not name.strip():
         errors["name"] = _("Name this message, so people can choose it.")
     elif kind == Kind.MESSAGE:
-        same_name = owned_by(team).filter(kind=Kind.MESSAGE, name__iexact=name.strip())
-        if template is not None:
-            same_name = same_name.exclude(pk=template.pk)
-        if same_name.exists():
+        if others.filter(kind=Kind.MESSAGE, name__iexact=name.strip()).exists():
             errors["name"] = _("Another message already has this name.")
+    elif template is not None and (other := others.filter(kind=kind).first()) is not None:
+        # Another language chosen for a saved one (a new one replaces its own: save()).
+        errors["language"] = _("“%(name)s” is already written in %(language)s: edit that one.") % {
+            "name": other.get_kind_display(),
+            "language": language_name(language),
+        }
     if send_on_stage:
         if kind not in AUTOMATIC_KINDS:
             errors["send_on_stage"] = _("This email cannot go out on its own.")
         elif send_on_stage not in AUTOMATIC_STAGES:
             errors["send_on_stage"] = _("Rejections wait for a recruiter: choose another stage.")
         else:
-            taken = owned_by(team).filter(send_on_stage=send_on_stage)
-            if template is not None:
-                taken = taken.exclude(pk=template.pk)
-            if (other := taken.first()) is not None:
+            if (other := others.filter(send_on_stage=send_on_stage).first()) is not None:
                 errors["send_on_stage"] = _(
                     "“%(name)s” already goes out on a move to %(stage)s."
-                ) % {"name": other.name, "stage": Stage(send_on_stage).label}
+                ) % {"name": in_language(other.name, language), "stage": Stage(send_on_stage).label}
     if errors:
         raise ValidationError(errors)
 
@@ -134,13 +167,26 @@ SAVED_MEANWHILE = gettext_lazy(
 
 
 @transaction.atomic
-def save(team, kind, by, *, subject, body, name="", send_on_stage="", template=None, based_on=None):
-    """Create or change the template of `team` (None: the organisation's) of `kind`.
-    One of a kind other than a message replaces the owner's existing one. `based_on`: the
-    version (version()) the editor's page showed, which must still be the template's."""
+def save(
+    team,
+    kind,
+    by,
+    *,
+    subject,
+    body,
+    name="",
+    send_on_stage="",
+    language=settings.LANGUAGE_CODE,
+    template=None,
+    based_on=None,
+):
+    """Create or change the template of `team` (None: the organisation's) of `kind` in
+    `language`. A new one of a kind other than a message replaces the owner's existing one in
+    that language. `based_on`: the version (version()) the editor's page showed, which must
+    still be the template's."""
     _lock_owner(team)
     if template is None and kind in ONE_PER_OWNER:
-        template = owned_by(team).filter(kind=kind).first()
+        template = owned_by(team).filter(kind=kind, language=language).first()
     if template is not None:
         template = EmailTemplate.objects.select_for_update().get(pk=template.pk)
     if based_on is not None and based_on != version(template):
@@ -155,10 +201,12 @@ def save(team, kind, by, *, subject, body, name="", send_on_stage="", template=N
         body=body,
         name=name,
         send_on_stage=send_on_stage,
+        language=language,
         template=template,
     )
     template = template or EmailTemplate(team=team, kind=kind)
     template.name = name.strip()
+    template.language = language
     template.subject = subject
     template.body = body
     template.send_on_stage = send_on_stage
@@ -181,11 +229,18 @@ def remove(template, by):
     template.delete()
 
 
-def on_stage(team_id, stage):
-    """The template that goes out when an application of `team_id` moves to `stage`: the
-    team's own, else the organisation's (one that fails today's check passed over)."""
-    templates = EmailTemplate.objects.filter(send_on_stage=stage, kind__in=AUTOMATIC_KINDS)
-    return messages.fitting_first(templates, team_id)
+def on_stage(application):
+    """The template that goes out now that `application` moved to its stage: the team's own,
+    else the organisation's, in the candidate's language before the default one
+    (messages.fitting_first; one that fails today's check passed over)."""
+    templates = list(
+        EmailTemplate.objects.filter(
+            send_on_stage=application.stage, kind__in=AUTOMATIC_KINDS
+        ).of_team(application.opening.team_id)
+    )
+    if not templates:  # most moves: the candidate is not read for their language
+        return None
+    return messages.fitting_first(templates, application.candidate.language_code)
 
 
 @dataclass(frozen=True)
@@ -197,11 +252,12 @@ class StartingPoint:
 
 def starting_points(application):
     """What a person may start an email to the candidate from, by key: a blank message, the
-    saved messages of the organisation and the application's team, and the kinds sent by hand
-    in the text that would go out (the team's, else the organisation's, else the built-in)."""
-    team_id = application.opening.team_id
+    saved messages of the organisation and the application's team (named with their language
+    where it is not the candidate's), and the kinds sent by hand in the text that would go out
+    (messages.fitting_first, as messages.template_for chooses it)."""
+    language = application.candidate.language_code
     saved = list(
-        EmailTemplate.objects.filter(Q(team=team_id) | Q(team=None))
+        EmailTemplate.objects.of_team(application.opening.team_id)
         .filter(kind__in=[Kind.MESSAGE, *BY_HAND])
         .select_related("team")
         .order_by(F("team").asc(nulls_last=True), "name")  # the team's own first
@@ -214,35 +270,40 @@ def starting_points(application):
     for template in saved:
         if template.kind == Kind.MESSAGE:
             owner = template.team.name if template.team else _("organisation")
-            points[f"template:{template.pk}"] = StartingPoint(
-                _("%(name)s (%(owner)s)") % {"name": template.name, "owner": owner},
-                Kind.MESSAGE,
-                placeholders.Text(template.subject, template.body),
-            )
+            label = _("%(name)s (%(owner)s)") % {"name": template.name, "owner": owner}
+            if template.language != language:
+                label = _("%(template)s (%(language)s)") % {
+                    "template": label,
+                    "language": language_name(template.language),
+                }
+            points[f"template:{template.pk}"] = StartingPoint(label, Kind.MESSAGE, _text(template))
     for kind in BY_HAND:
-        chosen = next((template for template in saved if template.kind == kind), None)
-        text = placeholders.Text(chosen.subject, chosen.body) if chosen else None
-        points[f"kind:{kind}"] = StartingPoint(
-            Kind(kind).label, kind, text or placeholders.DEFAULTS[kind]
-        )
+        chosen = messages.fitting_first([t for t in saved if t.kind == kind], language)
+        text = _text(chosen) if chosen else placeholders.DEFAULTS[kind]
+        points[f"kind:{kind}"] = StartingPoint(Kind(kind).label, kind, text)
     return points
 
 
-def inherited(team, kind):
-    """The text `team`'s candidates get for `kind` while it has no template of its own (the
-    organisation's, else the built-in), or the built-in one for the organisation."""
+def _text(template):
+    return placeholders.Text(template.subject, template.body, template.language)
+
+
+def inherited(team, kind, language=settings.LANGUAGE_CODE):
+    """What a new template of `team` (None: the organisation's) of `kind` in `language` starts
+    from: the organisation's version in `language` for a team, else the built-in text (to be
+    read in `language`)."""
     if team is not None and kind != Kind.MESSAGE:
-        chosen = owned_by(None).filter(kind=kind).first()
-        if chosen is not None:
-            return placeholders.Text(chosen.subject, chosen.body)
+        theirs = owned_by(None).filter(kind=kind, language=language)
+        if (chosen := messages.fitting_first(theirs, language)) is not None:
+            return _text(chosen)
     return placeholders.DEFAULTS[kind]
 
 
-def sample_application(team):
-    """A candidate to preview a template with when the editor sees no application: built,
-    never saved."""
+def sample_application(team, language=settings.LANGUAGE_CODE):
+    """A candidate writing in `language` to preview a template with when the editor sees no
+    application: built, never saved."""
     opening = Opening(title="Product Engineer", team=team or Team(name="Platform"))
-    candidate = Candidate(name="Alex Example", email="alex@example.com")
+    candidate = Candidate(name="Alex Example", email="alex@example.com", language=language)
     return Application(pk=0, candidate=candidate, opening=opening)
 
 

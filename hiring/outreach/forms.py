@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
 
@@ -24,6 +25,12 @@ class TemplateForm(forms.Form):
         max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 14}),
     )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        required=False,
+        choices=settings.LANGUAGES,
+        help_text=gettext_lazy("It goes to the candidates who write in this language."),
+    )
     send_on_stage = forms.ChoiceField(
         label=gettext_lazy("Send on a move to"),
         required=False,
@@ -37,9 +44,14 @@ class TemplateForm(forms.Form):
         label=gettext_lazy("Preview with"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, *args, kind, team, editor, template=None, **kwargs):
+    def __init__(self, *args, kind, team, editor, template=None, languages=None, **kwargs):
+        """`languages`: those to offer (a new kind: those it has no version in yet)."""
         super().__init__(*args, **kwargs)
         self.kind, self.team, self.template = kind, team, template
+        if languages is not None:
+            self.fields["language"].choices = [
+                (code, name) for code, name in settings.LANGUAGES if code in languages
+            ]
         if kind != Kind.MESSAGE:
             del self.fields["name"]
         if kind not in editing.AUTOMATIC_KINDS:
@@ -68,6 +80,7 @@ class TemplateForm(forms.Form):
                     body=data["body"],
                     name=data.get("name", ""),
                     send_on_stage=data.get("send_on_stage", ""),
+                    language=data["language"],
                     template=self.template,
                 )
             except ValidationError as error:
@@ -75,8 +88,14 @@ class TemplateForm(forms.Form):
                     self.add_error(field if field in self.fields else None, messages)
         return data
 
+    def clean_language(self):
+        """A form sent without it (from a page opened before it was asked) keeps the one its
+        page started with."""
+        return self.cleaned_data["language"] or self.initial.get("language", settings.LANGUAGE_CODE)
+
     def text(self):
-        return placeholders.Text(self.cleaned_data["subject"], self.cleaned_data["body"])
+        data = self.cleaned_data
+        return placeholders.Text(data["subject"], data["body"], data["language"])
 
     def preview_application(self):
         return self.recent.get(self.cleaned_data.get("preview_with"))

@@ -1,6 +1,7 @@
 """Emails to candidates: written from the team's template (else the organisation's, else the
-built-in text) when they are queued, so what a preview showed is what goes out; sent once
-through the notification ledger; each on the application's timeline as a CandidateEmail."""
+built-in text), in the candidate's language where one is written in it, when they are queued,
+so what a preview showed is what goes out; sent once through the notification ledger; each on
+the application's timeline as a CandidateEmail."""
 
 import hashlib
 import logging
@@ -38,24 +39,38 @@ RETRIED_FOR = timedelta(hours=1)
 
 
 def template_for(application, kind):
-    """The text an email of `kind` about `application` starts from: the team's override, else
-    the organisation's, else the built-in one. Free-form messages start from the built-in."""
+    """The text an email of `kind` about `application` starts from: the team's or the
+    organisation's own in the candidate's language, else in the default one, else the built-in
+    text (fitting_first). Free-form messages start from the built-in."""
     if kind != EmailTemplate.Kind.MESSAGE:
-        chosen = fitting_first(EmailTemplate.objects.filter(kind=kind), application.opening.team_id)
+        templates = EmailTemplate.objects.filter(kind=kind).of_team(application.opening.team_id)
+        chosen = fitting_first(templates, application.candidate.language_code)
         if chosen is not None:
-            return placeholders.Text(chosen.subject, chosen.body)
+            return placeholders.Text(chosen.subject, chosen.body, chosen.language)
     return placeholders.DEFAULTS[kind]
 
 
-def fitting_first(templates, team_id):
-    """The team's template among `templates`, else the organisation's, passing over one saved
-    before today's check that it fails (placeholders.fits): its text would reach the candidate
-    as written, braces and all. The templates page says which is passed over and why."""
-    chosen = templates.team_first(team_id)
-    while chosen is not None and not placeholders.fits(chosen):
-        templates = templates.exclude(pk=chosen.pk)
-        chosen = templates.team_first(team_id)
-    return chosen
+def fitting_first(templates, language):
+    """Which of `templates`, a team's and the organisation's (EmailTemplate.objects.of_team),
+    a candidate writing in `language` gets: the team's in `language`, else the organisation's
+    in it, else the team's in the default language, else the organisation's; None: neither
+    wrote one, the candidate gets Teamfit's built-in text in `language`. A version in their
+    language wins; without one, the team's or organisation's own words still win over ours.
+    One saved before today's check that it fails (placeholders.fits) is passed over: its
+    text would reach the candidate as written, braces and all. The templates page says which
+    is passed over and why. Chosen in Python among the few rows: an ORDER BY with NULLS LAST
+    cost more to build than the query, which runs on every move and decision."""
+    ranks = {settings.LANGUAGE_CODE: 1, language: 0}
+    fitting = [
+        template
+        for template in templates
+        if template.language in ranks and placeholders.fits(template)
+    ]
+    return min(
+        fitting,
+        key=lambda t: (ranks[t.language], t.team_id is None, t.kind, t.name),
+        default=None,
+    )
 
 
 def candidate_zone(candidate):
@@ -112,11 +127,11 @@ def values_for(application, by=None, values=None):
 
 def compose(application, kind, *, text=None, by=None, values=None):
     """The subject and body of an email of `kind` about `application`, placeholders filled.
-    The built-in text is Teamfit's, written in the candidate's language; an organisation's
-    own goes as it wrote it, its dates in the organisation's language."""
+    The built-in text is Teamfit's, written in the candidate's language; a team's or an
+    organisation's own goes as it wrote it, its dates in the language it is written in."""
     text = text or template_for(application, kind)
     built_in = text is placeholders.DEFAULTS[kind]
-    language = application.candidate.language_code if built_in else settings.LANGUAGE_CODE
+    language = application.candidate.language_code if built_in else text.written_in
     with translation.override(language):
         filled = values_for(application, by, values)
         return (
@@ -141,10 +156,10 @@ def queue_email(
     `delay` (time to undo it), or once a recruiter confirms it (`awaiting_confirmation`).
     `template` is an EmailTemplate to start from; `subject` and `body` are a recruiter's own
     text, placeholders filled in the same way."""
-    text = template and placeholders.Text(template.subject, template.body)
+    text = template and placeholders.Text(template.subject, template.body, template.language)
     if subject is not None or body is not None:
         start = text or template_for(application, kind)
-        text = placeholders.Text(subject or start.subject, body or start.body)
+        text = placeholders.Text(subject or start.subject, body or start.body, start.language)
     subject, body = compose(application, kind, text=text, by=by, values=values)
     email = CandidateEmail.objects.create(
         application=application,

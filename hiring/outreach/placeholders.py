@@ -6,6 +6,7 @@ checked when it is saved, not when a candidate would receive it."""
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -64,6 +65,14 @@ def allowed(kind):
 class Text:
     subject: str
     body: str
+    # What it is written in (settings.LANGUAGES); None: Teamfit's built-in text, translated
+    # into the candidate's language, or a person's own text, in the default language.
+    language: str | None = None
+
+    @property
+    def written_in(self):
+        """The language its dates are filled in, when it goes as written."""
+        return self.language or settings.LANGUAGE_CODE
 
 
 DEFAULTS = {

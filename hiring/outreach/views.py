@@ -1,6 +1,7 @@
 """Emails to candidates: the templates they start from, and writing, undoing and confirming
 them from the application page."""
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -57,28 +58,14 @@ def team_templates_page(request, team_id):
 
 def _render_templates(request, team, teams=()):
     saved = list(editing.owned_by(team).select_related("updated_by"))
-    organisations = {} if team is None else _by_kind(editing.owned_by(None))
-    kinds = []
-    for kind in editing.ONE_PER_OWNER:
-        own = next((template for template in saved if template.kind == kind), None)
-        if own is not None:
-            source, text = _("Customised"), own
-        elif kind in organisations:
-            source, text = _("The organisation's text"), organisations[kind]
-        else:
-            source, text = _("Built-in text"), placeholders.DEFAULTS[kind]
-        kinds.append(
-            {
-                "kind": Kind(kind),
-                "own": own,
-                "source": source,
-                "text": text,
-                "new_url": _new_url(team, kind),
-                "unfit": own is not None and _problems(own),
-            }
-        )
+    theirs = [] if team is None else list(editing.owned_by(None).exclude(kind=Kind.MESSAGE))
+    kinds = [_kind_row(team, kind, saved, theirs) for kind in editing.ONE_PER_OWNER]
     saved_messages = [
-        {"template": template, "unfit": _problems(template)}
+        {
+            "template": template,
+            "unfit": _problems(template),
+            "language": editing.language_name(template.language),
+        }
         for template in saved
         if template.kind == Kind.MESSAGE
     ]
@@ -94,14 +81,84 @@ def _render_templates(request, team, teams=()):
     return render(request, "hiring/outreach/templates.html", context)
 
 
+def _kind_row(team, kind, saved, theirs):
+    """A kind on the templates page: the owner's versions of it, one per language, and, where
+    the candidates writing in some language get another text, which (messages.fitting_first)."""
+    own = sorted(
+        (template for template in saved if template.kind == kind),
+        key=lambda template: template.language != settings.LANGUAGE_CODE,
+    )
+    received = {
+        language: messages.fitting_first(own + [t for t in theirs if t.kind == kind], language)
+        for language, _name in settings.LANGUAGES
+    }
+    default = received[settings.LANGUAGE_CODE]
+    # Without a version of the owner's: what the candidates writing in the default language get.
+    source = _("The organisation's text") if default is not None else _("Built-in text")
+    # Without a version of the owner's, the source above says what the default language gets.
+    written = {template.language for template in own} or {settings.LANGUAGE_CODE}
+    notices = []
+    if own or len({chosen and chosen.pk for chosen in received.values()}) > 1:
+        notices = [
+            {
+                "text": _received_text(team, language, received[language]),
+                "new_url": _new_url(team, kind, language),
+                "language": editing.language_name(language),
+            }
+            for language, _name in settings.LANGUAGES
+            if language not in written
+        ]
+    return {
+        "kind": Kind(kind),
+        "versions": [
+            {
+                "template": template,
+                "unfit": _problems(template),
+                "language": editing.language_name(template.language),
+            }
+            for template in own
+        ],
+        "source": source,
+        "text": default or placeholders.DEFAULTS[kind],
+        "new_url": _new_url(team, kind),
+        "notices": notices,
+    }
+
+
+def _received_text(team, language, chosen):
+    """What the candidates writing in `language` get while the owner (`team`, None: the
+    organisation) has no version in it: `chosen` (messages.fitting_first), or the built-in."""
+    names = {"language": editing.language_name(language)}
+    if chosen is None:
+        return _("Candidates writing in %(language)s get the built-in text in %(language)s.") % (
+            names
+        )
+    names["written_in"] = editing.language_name(chosen.language)
+    if chosen.team_id == (team and team.pk):
+        return (
+            _(
+                "Candidates writing in %(language)s get the %(written_in)s text above as written: "
+                "no %(language)s version yet."
+            )
+            % names
+        )
+    if chosen.language == language:
+        return _("Candidates writing in %(language)s get the organisation's %(language)s text.") % (
+            names
+        )
+    return (
+        _(
+            "Candidates writing in %(language)s get the organisation's %(written_in)s text as "
+            "written: no %(language)s version yet."
+        )
+        % names
+    )
+
+
 def _problems(template):
     """Why a template saved before today's checks is passed over (messages.fitting_first), in
     a sentence, or ""."""
     return " ".join(placeholders.problems(template.kind, template.subject, template.body).values())
-
-
-def _by_kind(templates):
-    return {template.kind: template for template in templates if template.kind != Kind.MESSAGE}
 
 
 def _owner(user, team_id):
@@ -113,10 +170,12 @@ def _owner(user, team_id):
     return get_team_for_emails(user, team_id)
 
 
-def _new_url(team, kind):
+def _new_url(team, kind, language=None):
     if team is None:
-        return f"{reverse('email_template_new')}?kind={kind}"
-    return f"{reverse('team_email_template_new', args=[team.pk])}?kind={kind}"
+        url = f"{reverse('email_template_new')}?kind={kind}"
+    else:
+        url = f"{reverse('team_email_template_new', args=[team.pk])}?kind={kind}"
+    return f"{url}&language={language}" if language else url
 
 
 def _templates_url(team):
@@ -128,16 +187,20 @@ def _templates_url(team):
 @never_cache
 @login_required
 def template_new(request, team_id=None):
-    """A new template of `?kind=`: a message, or a kind the owner has none of yet."""
+    """A new template of `?kind=` in `?language=` (else the default one): a message, or a kind
+    the owner has none of yet in that language."""
     team = _owner(request.user, team_id)
     kind = request.GET.get("kind", "")
-    if kind not in Kind.values:
+    language = request.GET.get("language", settings.LANGUAGE_CODE)
+    if kind not in Kind.values or language not in dict(settings.LANGUAGES):
         raise Http404
-    own = None if kind == Kind.MESSAGE else editing.owned_by(team).filter(kind=kind).first()
+    own = None
+    if kind != Kind.MESSAGE:
+        own = editing.owned_by(team).filter(kind=kind, language=language).first()
     # A form sent from here after a colleague saved one is refused with its text, not dropped.
     if own is not None and request.method != "POST":
         return redirect("email_template_edit", own.pk)
-    return _edit(request, team, kind, None)
+    return _edit(request, team, kind, None, language=language)
 
 
 @never_cache
@@ -157,11 +220,18 @@ def template_edit(request, template_id):
     return _edit(request, template.team, template.kind, template)
 
 
-def _edit(request, team, kind, template, deleted=False):
-    start = template or editing.inherited(team, kind)
-    initial = {"subject": start.subject, "body": start.body}
+def _edit(request, team, kind, template, deleted=False, language=settings.LANGUAGE_CODE):
+    language = template.language if template is not None else language
+    start = template or editing.inherited(team, kind, language)
+    # Teamfit's own text starts in the language the new one is written in.
+    with translation.override(language):
+        initial = {"subject": str(start.subject), "body": str(start.body), "language": language}
     if template is not None:
         initial.update(name=template.name, send_on_stage=template.send_on_stage)
+    languages = None
+    if template is None and kind != Kind.MESSAGE and request.method != "POST":
+        written = set(editing.owned_by(team).filter(kind=kind).values_list("language", flat=True))
+        languages = [code for code, _name in settings.LANGUAGES if code not in written]
     unfit = template is not None and not placeholders.fits(template)
     data = request.POST if request.method == "POST" else None
     if data is None and unfit:
@@ -173,6 +243,7 @@ def _edit(request, team, kind, template, deleted=False):
         team=team,
         editor=request.user,
         template=template,
+        languages=languages,
     )
     required = placeholders.REQUIRED.get(kind, set())
     preview = None
@@ -190,7 +261,9 @@ def _edit(request, team, kind, template, deleted=False):
         based_on = editing.version(None)  # saved from here, it is a new one
     elif request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "preview":
-            application = form.preview_application() or editing.sample_application(team)
+            application = form.preview_application() or editing.sample_application(
+                team, form.cleaned_data["language"]
+            )
             preview = messages.preview(
                 application,
                 kind,
@@ -208,6 +281,7 @@ def _edit(request, team, kind, template, deleted=False):
                     body=form.cleaned_data["body"],
                     name=form.cleaned_data.get("name", ""),
                     send_on_stage=form.cleaned_data.get("send_on_stage", ""),
+                    language=form.cleaned_data["language"],
                     template=template,
                     based_on=based_on,
                 )
