@@ -21,6 +21,7 @@ from hiring.models import (
     CandidateImport,
     Consent,
     DataExport,
+    EmailTemplate,
     InterviewSession,
     Invitation,
     Offer,
@@ -29,6 +30,7 @@ from hiring.models import (
     Team,
     User,
 )
+from hiring.outreach import messages
 from hiring.reports import cached, figures, validity
 from hiring.scheduling import booking
 from hiring.teams import membership
@@ -200,6 +202,24 @@ def test_the_demo_has_an_import_the_nightly_run_expired_unrun(demo, client):
     expired.refresh_from_db()
     assert expired.status == CandidateImport.Status.EXPIRED
     assert not Application.objects.filter(source=Application.Source.IMPORTED).exists()
+
+
+def test_the_demo_answers_applications_in_the_organisations_words_in_two_languages(
+    demo, client
+):
+    rita = User.objects.get(email="rita@teamfit.example")
+    leila = Application.objects.get(candidate__name="Leila Haddad")
+    Candidate.objects.filter(pk=leila.candidate_id).update(language="de")
+    leila.candidate.refresh_from_db()
+
+    client.force_login(rita)
+    page = client.get(reverse("email_templates")).text
+    subject, body = messages.compose(leila, EmailTemplate.Kind.APPLICATION_RECEIVED)
+
+    assert "Deutsch" in page
+    assert "Ihre Bewerbung für" in page  # the German version, listed beside the English one
+    assert subject == "Ihre Bewerbung für Senior Platform Engineer ist eingegangen"
+    assert body.startswith("Guten Tag Leila Haddad,")
 
 
 def test_the_synthetic_organisation_keeps_what_the_app_keeps(transactional_db):

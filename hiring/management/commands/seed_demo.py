@@ -36,6 +36,7 @@ from hiring.models import (
     WorkingHours,
 )
 from hiring.offers import offers
+from hiring.outreach import editing as email_editing
 from hiring.outreach import messages
 from hiring.pipeline import applications
 from hiring.privacy import erasure
@@ -142,6 +143,8 @@ class Command(BaseCommand):
             self.history(people)
         if not CheckIn.objects.exists():
             self.past_hires(people)
+        if not EmailTemplate.objects.filter(team=None, kind=RECEIVED_EMAIL["kind"]).exists():
+            self.received_email(people)
         if not Offer.objects.exists():
             self.hiring_loop(people)
         if not Candidate.objects.exclude(erased_at=None).exists():
@@ -549,6 +552,19 @@ class Command(BaseCommand):
             sara.opening.team, people["ben"], f"sara.lind@{DOMAIN}", hire=sara
         )
 
+    def received_email(self, people):
+        """The organisation's own answer to an application, in English and in German: the
+        templates page shows both versions, and each candidate gets the one in their language."""
+        for language, (subject, body) in RECEIVED_EMAIL["texts"].items():
+            email_editing.save(
+                None,
+                RECEIVED_EMAIL["kind"],
+                people["rita"],
+                subject=subject,
+                body=body,
+                language=language,
+            )
+
     def privacy(self, people):
         """A past candidate erased at their request (the board and debrief keep the numbers as
         "Erased candidate"), an export rita asked for, and who opened which candidate."""
@@ -648,6 +664,25 @@ class Command(BaseCommand):
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
         return user
+
+
+RECEIVED_EMAIL = {
+    "kind": EmailTemplate.Kind.APPLICATION_RECEIVED,
+    "texts": {
+        "en-gb": (
+            "We have your application for {opening_title}",
+            "Hello {first_name},\n\nThank you for applying for {opening_title}. The "
+            "{team_name} team reads every application itself and answers within two weeks.\n\n"
+            "Where your application stands: {status_link}\n\n{organisation_name}",
+        ),
+        "de": (
+            "Ihre Bewerbung für {opening_title} ist eingegangen",
+            "Guten Tag {candidate_name},\n\nvielen Dank für Ihre Bewerbung für {opening_title}. "
+            "Das Team {team_name} liest jede Bewerbung selbst und antwortet Ihnen innerhalb von "
+            "zwei Wochen.\n\nWo Ihre Bewerbung steht: {status_link}\n\n{organisation_name}",
+        ),
+    },
+}
 
 
 def anchors(one, two, three, four):
