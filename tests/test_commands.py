@@ -204,9 +204,7 @@ def test_the_demo_has_an_import_the_nightly_run_expired_unrun(demo, client):
     assert not Application.objects.filter(source=Application.Source.IMPORTED).exists()
 
 
-def test_the_demo_answers_applications_in_the_organisations_words_in_two_languages(
-    demo, client
-):
+def test_the_demo_answers_applications_in_the_organisations_words_in_two_languages(demo, client):
     rita = User.objects.get(email="rita@teamfit.example")
     leila = Application.objects.get(candidate__name="Leila Haddad")
     Candidate.objects.filter(pk=leila.candidate_id).update(language="de")
