@@ -78,6 +78,12 @@ def get_opening_for_member(user, opening_id):
     )
 
 
+def get_question_for_member(user, opening_id, question_id):
+    """A question of an opening its team's members may edit (get_opening_for_member)."""
+    opening = get_opening_for_member(user, opening_id)
+    return get_object_or_404(opening.questions.select_related("opening__team"), pk=question_id)
+
+
 def in_pipelines_run_by(user, queryset, team, own=None):
     """`queryset` within the teams whose pipeline `user` runs (Team.objects.pipeline_run_by),
     `team` the path to its team: a recruiter runs every team's, so theirs is not filtered, nor

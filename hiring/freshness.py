@@ -62,6 +62,7 @@ from scorecards.models import (
 from .candidates.merging import possible_duplicates
 from .models import (
     Application,
+    ApplicationAnswer,
     AuditEvent,
     Ballot,
     BusyBlock,
@@ -84,6 +85,7 @@ from .models import (
     Membership,
     Offer,
     Opening,
+    OpeningQuestion,
     Panel,
     PoolMember,
     Proposal,
@@ -617,6 +619,9 @@ NOT_WATCHED = {
     InterviewCount: "derived from booked seats, whose sessions move the team on",
     FiguresOutdated: "a note that figures are to be rebuilt; nothing shows it",
     StageCount: "kept by the database from applications, whose saves move the team on",
+    OpeningQuestion: "questions show on the careers form and the questions page, not cached",
+    ApplicationAnswer: "written once with its application, in the same transaction, whose "
+    "creation moves the team on; erasure forgets the pages that showed them",
 }
 
 

@@ -913,6 +913,84 @@ class Opening(models.Model):
         return rule_snapshot({name: getattr(self, name) for name in self.RULE_FIELDS})
 
 
+# Past these a careers form, and the page that edits it, grew unbounded.
+MOST_QUESTIONS = 20
+MOST_QUESTION_CHOICES = 20
+LONGEST_QUESTION_CHOICE = 100
+LONGEST_SHORT_ANSWER = 300
+LONGEST_LONG_ANSWER = 5000
+
+
+class OpeningQuestion(LabelledChoices, models.Model):
+    """A question of the team's own that the careers form asks whoever applies to the opening."""
+
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short", _("Short text")
+        LONG_TEXT = "long", _("Long text")
+        YES_NO = "yes_no", _("Yes or no")
+        CHOICE = "choice", _("One of a list")
+
+    # A yes/no answer's stored values, shown by their labels.
+    YES_NO = {"yes": _("Yes"), "no": _("No")}
+
+    opening = models.ForeignKey(
+        Opening, on_delete=models.CASCADE, related_name="questions", verbose_name=_("opening")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.CharField(_("question"), max_length=300, validators=[validate_single_line])
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    kind = models.CharField(
+        _("kind of answer"), max_length=10, choices=Kind, default=Kind.SHORT_TEXT
+    )
+    # "One of a list": its options as written, each its own stable value (they no longer change
+    # once answered: hiring/careers/questions.py).
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class ApplicationAnswer(LabelledChoices, models.Model):
+    """A candidate's answer to a question of the opening, with the question as it was asked:
+    rewording or removing the question later changes nothing of what they answered to."""
+
+    application = models.ForeignKey(
+        "Application",
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("application"),
+    )
+    question = models.ForeignKey(
+        OpeningQuestion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("question"),
+    )
+    question_text = models.CharField(_("question as asked"), max_length=300)
+    kind = models.CharField(_("kind of answer"), max_length=10, choices=OpeningQuestion.Kind)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.question_text
+
+    @property
+    def shown(self):
+        """The answer as the candidate chose it: a yes or no by its label, blank if none."""
+        if self.kind == OpeningQuestion.Kind.YES_NO and self.answer in OpeningQuestion.YES_NO:
+            return str(OpeningQuestion.YES_NO[self.answer])
+        return self.answer
+
+
 def rule_snapshot(values):
     """A decision rule's fields as plain data (JSON), from an opening or a rule form."""
     return {
@@ -2179,6 +2257,10 @@ class AuditEvent(LabelledChoices, models.Model):
         CRITERION_CHANGED = "criterion_changed", _("Scorecard criterion changed")
         CRITERION_REMOVED = "criterion_removed", _("Scorecard criterion removed")
         CRITERION_MOVED = "criterion_moved", _("Scorecard criterion moved")
+        QUESTION_ADDED = "question_added", _("Application question added")
+        QUESTION_CHANGED = "question_changed", _("Application question changed")
+        QUESTION_REMOVED = "question_removed", _("Application question removed")
+        QUESTION_MOVED = "question_moved", _("Application question moved")
 
     # None for the organisation's own events (a person's role changed).
     team = models.ForeignKey(

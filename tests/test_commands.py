@@ -14,6 +14,7 @@ from hiring.imports import imports
 from hiring.management.commands import _synthetic
 from hiring.models import (
     Application,
+    ApplicationAnswer,
     BusyBlock,
     Candidate,
     CandidateAccess,
@@ -26,6 +27,7 @@ from hiring.models import (
     Invitation,
     Offer,
     Opening,
+    OpeningQuestion,
     Proposal,
     Team,
     User,
@@ -42,7 +44,16 @@ from tests.factories import stored_figures
 def counts():
     return [
         model.objects.count()
-        for model in (User, Team, Application, InterviewSession, BusyBlock, FeedbackRevision)
+        for model in (
+            User,
+            Team,
+            Application,
+            InterviewSession,
+            BusyBlock,
+            FeedbackRevision,
+            OpeningQuestion,
+            ApplicationAnswer,
+        )
     ]
 
 
@@ -59,6 +70,13 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     figures.rebuild()
     assert kept == stored_figures()
     assert "cto@teamfit.example" in out.getvalue()
+    # Leila Haddad answered the Platform opening's own questions on the careers form.
+    leila = Application.objects.get(candidate__name="Leila Haddad")
+    assert [answer.shown for answer in leila.answers.all()] == [
+        "Yes",
+        "Relay, our job queue",
+        "Fewer pages: every alert someone acts on, the rest gone.",
+    ]
     assert "/schedule/" in out.getvalue()  # a candidate link to try
     # A candidate who proposed a time of their own, waiting on the recruiter's home.
     rita = User.objects.get(email="rita@teamfit.example")

@@ -10,6 +10,7 @@ from ..candidates.merging import holding
 from ..models import Application, Candidate, Consent, EmailTemplate, Opening
 from ..outreach.messages import queue_email
 from ..pipeline.applications import check_open, start_application
+from .questions import save_answers
 
 # What a second application fills in on the candidate we already hold, when it is blank there.
 FILLED_IF_BLANK = ["phone", "links", "time_zone", "language", "resume"]
@@ -31,11 +32,13 @@ def apply(
     referred_by=None,
     consent=True,
     note="",
+    answers=(),
     **candidate_fields,
 ):
     """`candidate_fields`' person applies to `opening` (or is referred to it): the candidate
     with this email if we hold one, a new one otherwise; an application in Applied, the
-    consent to the privacy notice, and the email saying it was received.
+    consent to the privacy notice, their `answers` to the opening's questions ([(question,
+    answer)]), and the email saying it was received.
 
     Applying again to the same opening changes nothing and returns the application already
     there: the answer is the same, so nobody learns whether an address applied."""
@@ -54,6 +57,7 @@ def apply(
             application = start_application(
                 candidate, opening, referred_by, source=source, referred_by=referred_by, note=note
             )
+            save_answers(application, answers)
             if consent:
                 Consent.objects.create(
                     candidate=candidate,

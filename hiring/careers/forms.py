@@ -7,7 +7,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy
 
 from ..accounts import zones
-from ..models import validate_single_line
+from ..models import (
+    LONGEST_LONG_ANSWER,
+    LONGEST_QUESTION_CHOICE,
+    LONGEST_SHORT_ANSWER,
+    MOST_QUESTION_CHOICES,
+    OpeningQuestion,
+    validate_single_line,
+)
 from ..pipeline.forms import (
     LONGEST_LINKS,
     AsksForTheResumeAgain,
@@ -21,6 +28,9 @@ RESUME_KINDS = ("pdf", "docx", "odt")
 NOT_A_DOCUMENT = gettext_lazy(
     "This file is not a PDF, DOCX or ODT document: save the résumé as one of them."
 )
+# A list longer than this is a menu: radio buttons past it make a long page of one question.
+RADIOS_AT_MOST = 6
+MINIMUM_CHOICES = 2
 
 
 class CandidateDetailsForm(AsksForTheResumeAgain, forms.Form):
@@ -88,6 +98,9 @@ class CandidateDetailsForm(AsksForTheResumeAgain, forms.Form):
 
 
 class ApplicationForm(CandidateDetailsForm):
+    """The careers form: the candidate's details, then the opening's own `questions` in order
+    (one field each, named by question_fields()), then the consent."""
+
     consent = forms.BooleanField(
         error_messages={
             "required": gettext_lazy(
@@ -106,8 +119,14 @@ class ApplicationForm(CandidateDetailsForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        asked = {f"question_{question.pk}": answer_field(question) for question in self.questions}
+        names = list(self.fields)
+        before = names[: names.index("consent")]
+        self.fields.update(asked)
+        self.order_fields([*before, *asked])
         self.fields["consent"].label = format_html(
             gettext(
                 'I have read the <a href="{url}">privacy notice</a> and agree that what I send '
@@ -124,6 +143,99 @@ class ApplicationForm(CandidateDetailsForm):
         if self.cleaned_data["website"]:
             raise ValidationError(gettext("Leave this field empty."))
         return ""
+
+    def candidate_fields(self):
+        fields = super().candidate_fields()
+        for question in self.questions:
+            fields.pop(f"question_{question.pk}")
+        return fields
+
+    def answers(self):
+        """[(question, answer)] in the form's order: what careers.apply keeps."""
+        return [
+            (question, self.cleaned_data[f"question_{question.pk}"]) for question in self.questions
+        ]
+
+
+def answer_field(question):
+    """The careers form's field for `question`: its widget by its kind, its answer bounded and,
+    for a yes/no or a list, one of the values offered."""
+    label = question.text
+    if not question.required:
+        label = gettext("%(question)s (optional)") % {"question": question.text}
+    common = {"label": label, "help_text": question.help_text, "required": question.required}
+    Kind = OpeningQuestion.Kind
+    if question.kind == Kind.YES_NO:
+        return forms.ChoiceField(
+            choices=list(OpeningQuestion.YES_NO.items()), widget=forms.RadioSelect, **common
+        )
+    if question.kind == Kind.CHOICE:
+        choices = [(choice, choice) for choice in question.choices]
+        if len(choices) <= RADIOS_AT_MOST:
+            return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(choices=[("", "—"), *choices], **common)
+    if question.kind == Kind.LONG_TEXT:
+        widget = forms.Textarea(attrs={"rows": 4})
+        return forms.CharField(max_length=LONGEST_LONG_ANSWER, widget=widget, **common)
+    return forms.CharField(
+        max_length=LONGEST_SHORT_ANSWER, validators=[validate_single_line], **common
+    )
+
+
+class QuestionForm(forms.ModelForm):
+    """A question of an opening's own, as its team writes it."""
+
+    choices = forms.CharField(
+        label=gettext_lazy("Choices"),
+        required=False,
+        max_length=MOST_QUESTION_CHOICES * (LONGEST_QUESTION_CHOICE + 2),
+        help_text=gettext_lazy(
+            "For “One of a list”: one choice a line, from 2 to 20, each at most 100 characters."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    class Meta:
+        model = OpeningQuestion
+        fields = ["text", "help_text", "kind", "choices", "required"]
+        widgets = {"help_text": forms.TextInput}
+        labels = {
+            "text": gettext_lazy("Question"),
+            "help_text": gettext_lazy("Help text (optional)"),
+            "kind": gettext_lazy("Answer"),
+            "required": gettext_lazy("Candidates must answer it"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["choices"] = "\n".join(self.instance.choices)
+
+    def clean_choices(self):
+        """The choices as a list, for a list question only."""
+        lines = [line.strip() for line in self.cleaned_data["choices"].splitlines()]
+        choices = [line for line in lines if line]
+        if self.cleaned_data.get("kind") != OpeningQuestion.Kind.CHOICE:
+            return []
+        if not MINIMUM_CHOICES <= len(choices) <= MOST_QUESTION_CHOICES:
+            raise ValidationError(
+                gettext("Give from %(least)s to %(most)s choices, one a line.")
+                % {"least": MINIMUM_CHOICES, "most": MOST_QUESTION_CHOICES}
+            )
+        for choice in choices:
+            validate_single_line(choice)
+            if len(choice) > LONGEST_QUESTION_CHOICE:
+                raise ValidationError(
+                    gettext("“%(choice)s” is longer than %(most)s characters.")
+                    % {"choice": choice[:20] + "…", "most": LONGEST_QUESTION_CHOICE}
+                )
+        if len(set(choices)) < len(choices):
+            raise ValidationError(gettext("Give each choice once."))
+        return choices
+
+    def clean_help_text(self):
+        validate_single_line(self.cleaned_data["help_text"])
+        return self.cleaned_data["help_text"]
 
 
 class ReferralForm(CandidateDetailsForm):

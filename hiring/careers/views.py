@@ -1,4 +1,5 @@
-"""The public careers page, its application form and privacy notice, and members' referrals."""
+"""The public careers page, its application form and privacy notice, members' referrals, and
+the questions of its own a team asks on an opening's form."""
 
 import functools
 
@@ -13,14 +14,15 @@ from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from .. import freshness, ratelimit
-from ..access import get_open_opening
+from ..access import get_open_opening, get_opening_for_member, get_question_for_member
 from ..accounts.middleware import browser_language
-from ..models import Application, Organisation, Team
+from ..models import MOST_QUESTIONS, Application, Organisation, Team
 from ..privacy import links
-from . import careers
-from .forms import ApplicationForm, ReferralForm, StatusLinksForm
+from . import careers, questions
+from .forms import ApplicationForm, QuestionForm, ReferralForm, StatusLinksForm
 
 
 def careers_page(request):
@@ -60,9 +62,11 @@ def with_open_opening(view):
 @with_open_opening
 def opening_page(request, opening):
     """An open opening and its application form, for anyone."""
+    # The opening's own questions, one query whatever their number.
+    questions = list(opening.questions.all())
     if request.method != "POST":
-        return _render_opening(request, opening, ApplicationForm())
-    form = ApplicationForm(request.POST, request.FILES)
+        return _render_opening(request, opening, ApplicationForm(questions=questions))
+    form = ApplicationForm(request.POST, request.FILES, questions=questions)
     if not form.is_valid():
         return _render_opening(request, opening, form, status=400)
     address = ratelimit.client_address(request)
@@ -72,7 +76,12 @@ def opening_page(request, opening):
         return _render_opening(request, opening, form, status=429)
     try:
         # Their emails are written in the language their browser asked the page in.
-        careers.apply(opening, language=browser_language(request), **form.candidate_fields())
+        careers.apply(
+            opening,
+            language=browser_language(request),
+            answers=form.answers(),
+            **form.candidate_fields(),
+        )
     except ValidationError as error:
         form.add_error(None, error)
         return _render_opening(request, opening, form, status=400)
@@ -82,9 +91,10 @@ def opening_page(request, opening):
 def _render_opening(request, opening, form, status=200):
     context = {"organisation": Organisation.current(), "opening": opening, "form": form}
     if not form.is_bound:
-        # Every visitor's empty form is the same in their language: rendered once per process
-        # (most of the page's time), not on each request.
-        shown = (get_language(), settings.RESUME_MAX_BYTES)
+        # Every visitor's empty form is the same in their language, for the opening's questions
+        # as they are: rendered once per process (most of the page's time), not on each request.
+        asked = [(q.pk, q.text, q.help_text, q.kind, q.choices, q.required) for q in form.questions]
+        shown = (get_language(), settings.RESUME_MAX_BYTES, asked)
         fields = {"form": form, "what": "application"}
         context["fields"] = freshness.remembered(
             "application-form",
@@ -172,3 +182,107 @@ def refer(request, opening):
     context = {"opening": opening, "form": form}
     status = 400 if form.errors else 200
     return render(request, "hiring/careers/refer.html", context, status=status)
+
+
+@never_cache
+@login_required
+def questions_page(request, opening_id):
+    """The opening's own questions on its careers form, for its team to edit."""
+    opening = get_opening_for_member(request.user, opening_id)
+    return _render_questions(request, opening)
+
+
+def _render_questions(request, opening, status=200, editing=None, form=None, error=None):
+    """The questions page, or only its list when htmx asks. `editing`: the question whose
+    `form` is open; else `form` is the one adding a question."""
+    context = {
+        "opening": opening,
+        "questions": opening.questions.all(),
+        "most": MOST_QUESTIONS,
+        "editing": editing,
+        "edit_form": form if editing else None,
+        "add_form": form if form is not None and editing is None else QuestionForm(),
+        "error": error,
+    }
+    template = "hiring/careers/questions.html"
+    if request.htmx:
+        template += "#questions"
+    return render(request, template, context, status=status)
+
+
+@never_cache
+@login_required
+@require_POST
+def question_add(request, opening_id):
+    opening = get_opening_for_member(request.user, opening_id)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            questions.add_question(opening, _question_fields(form), request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        return _render_questions(request, opening, status=400, form=form)
+    return _after_question_edit(request, opening)
+
+
+@never_cache
+@login_required
+def question_edit(request, opening_id, question_id):
+    question = get_question_for_member(request.user, opening_id, question_id)
+    opening = question.opening
+    # Ids of its own: the page also holds the form that adds a question.
+    form = QuestionForm(request.POST or None, instance=question, auto_id="edit_%s")
+    if request.method != "POST":
+        return _render_questions(request, opening, editing=question.pk, form=form)
+    if form.is_valid():
+        try:
+            questions.change_question(question, _question_fields(form), request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        return _render_questions(request, opening, status=400, editing=question.pk, form=form)
+    return _after_question_edit(request, opening)
+
+
+@never_cache
+@login_required
+def question_remove(request, opening_id, question_id):
+    """Asks first (GET); the page's button removes the question."""
+    question = get_question_for_member(request.user, opening_id, question_id)
+    if request.method == "POST":
+        questions.remove_question(question, request.user)
+        return _after_question_edit(request, question.opening)
+    confirm = {
+        "title": _("Remove “%(question)s” from %(opening)s?")
+        % {"question": question.text, "opening": question.opening.title},
+        "consequence": _(
+            "Candidates who apply from now on are no longer asked it. Answers already given "
+            "stay on their applications, with the question as it was asked."
+        ),
+        "action": _("Remove the question"),
+        "keep": _("Keep the question"),
+        "back": reverse("opening_questions", args=[question.opening_id]),
+        "about": question.opening,
+    }
+    return render(request, "hiring/confirm.html", confirm)
+
+
+@never_cache
+@login_required
+@require_POST
+def question_move(request, opening_id, question_id):
+    question = get_question_for_member(request.user, opening_id, question_id)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    questions.move_question(question, offset, request.user)
+    return _after_question_edit(request, question.opening)
+
+
+def _question_fields(form):
+    return {name: form.cleaned_data[name] for name in questions.QUESTION_FIELDS}
+
+
+def _after_question_edit(request, opening):
+    if request.htmx:
+        return _render_questions(request, opening)
+    return redirect("opening_questions", opening_id=opening.pk)

@@ -211,6 +211,7 @@ def _application_context(user, application, forms):
         "application": application,
         "candidate": application.candidate,
         "stage_changes": application.stage_changes.select_related("by"),
+        "answers": application.answers.all(),
         "feedback": feedback,
         "own_feedback": own,
         "readable": readable,

@@ -15,6 +15,7 @@ from hiring.candidates.merging import holding
 from hiring.email.notifications import invite_key
 from hiring.models import (
     Application,
+    ApplicationAnswer,
     AuditEvent,
     Candidate,
     CandidateAccess,
@@ -234,6 +235,14 @@ HOLDINGS = (
             "panel_booked",
             "page_version",
         ),
+    ),
+    # The question is the team's, as it asked it; the answer is the candidate's.
+    Holding(
+        ApplicationAnswer,
+        "application__candidate",
+        _("Their answers to each opening's own questions"),
+        personal=("answer",),
+        kept=("question_text", "kind", "position"),
     ),
     Holding(
         StageChange,

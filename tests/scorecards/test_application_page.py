@@ -21,7 +21,8 @@ from tests.factories import submit_as as submit
 # cache read; the feedback form the session, the user, the feedback, its latest revision and
 # the cache read. The hiring loop added the offers, the decision they depend on, the emails to
 # the candidate and the possible duplicates: 25 measured, whatever the data. Privacy added the
-# access log's row, written on every opening, cached or not.
+# access log's row, written on every opening, cached or not; the candidate's answers to the
+# opening's questions one more, whatever their number (tests/pipeline/test_application_answers.py).
 APPLICATION_PAGE_MAX_QUERIES = 26
 APPLICATION_PAGE_CACHED_QUERIES = 5
 FEEDBACK_FORM_MAX_QUERIES = 15

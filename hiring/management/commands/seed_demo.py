@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from hiring.careers import careers
+from hiring.careers import careers, questions
 from hiring.checkins import checkins
 from hiring.debrief import decisions
 from hiring.imports import imports
@@ -25,6 +25,7 @@ from hiring.models import (
     Membership,
     Offer,
     Opening,
+    OpeningQuestion,
     Organisation,
     Panel,
     PoolMember,
@@ -135,6 +136,10 @@ class Command(BaseCommand):
                 payments_opening, people["eve"], {**rule, "decision_method": "unanimous"}, rule
             )
         self.team_invitation_and_settings(people, platform)
+        platform_opening = Opening.objects.get(title="Senior Platform Engineer")
+        if not platform_opening.questions.exists():
+            for fields in QUESTIONS:
+                questions.add_question(platform_opening, fields, people["ana"])
         if not Panel.objects.exists():
             self.panels(people)
         if not Decision.objects.exists():
@@ -478,8 +483,14 @@ class Command(BaseCommand):
         (a Hired card), Nina Park's waits for her answer, a past candidate declined."""
         platform = Opening.objects.get(title="Senior Platform Engineer")
         payments = Opening.objects.get(title="Backend Engineer, Payments")
+        visa, project, on_call = platform.questions.all()
         careers.apply(
             platform,
+            answers=[
+                (visa, "yes"),
+                (project, "Relay, our job queue"),
+                (on_call, "Fewer pages: every alert someone acts on, the rest gone."),
+            ],
             name="Leila Haddad",
             email="leila.haddad@candidates.example",
             links="https://github.com/leila-haddad",
@@ -505,6 +516,7 @@ class Command(BaseCommand):
         )
         careers.apply(
             platform,
+            answers=[(visa, "no"), (project, "None yet"), (on_call, "")],
             name=DUPLICATE,
             email="jberg@work.example",
             phone="+44 7700 900123",
@@ -831,6 +843,31 @@ NEW_CRITERION = {
 
 A = "assigned"
 # (team, title, description, [(candidate, stage, [(interviewer, focus, state, scores, vote)])])
+# The questions of its own the Platform opening's careers form asks.
+QUESTIONS = [
+    {
+        "text": "Do you need a visa to work in Germany?",
+        "help_text": "We sponsor visas; it only changes when you could start.",
+        "kind": OpeningQuestion.Kind.YES_NO,
+        "choices": [],
+        "required": True,
+    },
+    {
+        "text": "Which of our open-source projects have you used?",
+        "help_text": "",
+        "kind": OpeningQuestion.Kind.CHOICE,
+        "choices": ["Relay, our job queue", "Ledgerlite", "None yet"],
+        "required": False,
+    },
+    {
+        "text": "What would you change first in how a platform team runs on-call?",
+        "help_text": "A few sentences are plenty.",
+        "kind": OpeningQuestion.Kind.LONG_TEXT,
+        "choices": [],
+        "required": False,
+    },
+]
+
 OPENINGS = [
     (
         "Platform",

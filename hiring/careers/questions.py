@@ -1,0 +1,133 @@
+"""An opening's own questions on its careers form: a team adds, rewords, reorders and removes
+them; a candidate's answers are kept with the question as it was asked."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import (
+    MOST_QUESTIONS,
+    ApplicationAnswer,
+    AuditEvent,
+    Opening,
+    OpeningQuestion,
+    stored_words,
+)
+
+Kind = OpeningQuestion.Kind
+QUESTION_FIELDS = ["text", "help_text", "kind", "choices", "required"]
+
+
+@transaction.atomic
+def add_question(opening, fields, by):
+    """A new question at the end of `opening`'s form, audited. At most MOST_QUESTIONS."""
+    opening = _locked(opening)
+    questions = list(opening.questions.all())
+    if len(questions) >= MOST_QUESTIONS:
+        raise ValidationError(
+            _("An opening asks at most %(most)s questions.") % {"most": MOST_QUESTIONS}
+        )
+    position = max((question.position for question in questions), default=-1) + 1
+    question = OpeningQuestion.objects.create(opening=opening, position=position, **fields)
+    _audit(AuditEvent.Action.QUESTION_ADDED, opening, by, f"“{question.text}”")
+    return question
+
+
+@transaction.atomic
+def change_question(question, fields, by):
+    """Save `question` from `fields`, audited when they change. Once answered, its kind and
+    choices stay: the answers were given to them (a ValidationError on the field, nothing
+    saved); its wording and whether it is required may change."""
+    opening = _locked(question.opening)
+    question = opening.questions.get(pk=question.pk)
+    if question.answers.exists():
+        for name in ("kind", "choices"):
+            if fields[name] != getattr(question, name):
+                raise ValidationError(
+                    {
+                        name: _(
+                            "Candidates have answered this question: its kind of answer and "
+                            "its choices no longer change. Add a new question instead."
+                        )
+                    }
+                )
+    changes = _changes(question, fields)
+    for name in QUESTION_FIELDS:
+        setattr(question, name, fields[name])
+    question.save(update_fields=QUESTION_FIELDS)
+    if changes:
+        _audit(AuditEvent.Action.QUESTION_CHANGED, opening, by, "; ".join(changes))
+    return question
+
+
+@transaction.atomic
+def remove_question(question, by):
+    """Remove `question` from the form; its answers stay, with the text it was asked in."""
+    opening = _locked(question.opening)
+    question = opening.questions.get(pk=question.pk)
+    question.delete()
+    _audit(AuditEvent.Action.QUESTION_REMOVED, opening, by, f"“{question.text}”")
+
+
+@transaction.atomic
+def move_question(question, offset, by):
+    """Move `question` up (offset -1) or down (+1) the form."""
+    opening = _locked(question.opening)
+    questions = list(opening.questions.all())
+    moved = next(q for q in questions if q.pk == question.pk)
+    index = questions.index(moved)
+    target = index + offset
+    if not 0 <= target < len(questions):
+        return
+    questions[index], questions[target] = questions[target], questions[index]
+    for position, each in enumerate(questions):
+        if each.position != position:
+            each.position = position
+            each.save(update_fields=["position"])
+    # Counted from 1, as the page lists them.
+    details = f"“{moved.text}”: position {index + 1} → {target + 1}"
+    _audit(AuditEvent.Action.QUESTION_MOVED, opening, by, details)
+
+
+def _locked(opening):
+    """`opening` with its row locked, so two editors count and number its questions in turn."""
+    return Opening.objects.select_for_update(of=("self",)).select_related("team").get(pk=opening.pk)
+
+
+def _changes(question, fields):
+    """What `fields` change of `question`, for the audit trail in the stored language; nothing
+    when they change nothing."""
+    changes = []
+    if fields["text"] != question.text:
+        changes.append(f"reworded “{fields['text']}”")
+    if fields["help_text"] != question.help_text:
+        changes.append("help text changed")
+    if fields["kind"] != question.kind:
+        with stored_words():
+            before, after = Kind(question.kind).label, Kind(fields["kind"]).label
+        changes.append(f"kind {before} → {after}")
+    if fields["choices"] != question.choices:
+        changes.append(f"choices {' / '.join(fields['choices'])}")
+    if fields["required"] != question.required:
+        changes.append("required" if fields["required"] else "optional")
+    return [f"“{question.text}”", *changes] if changes else []
+
+
+def _audit(action, opening, by, details):
+    AuditEvent.record(action, by, opening.team, details=f"Opening “{opening.title}”: {details}")
+
+
+def save_answers(application, answers):
+    """The candidate's `answers` ([(question, answer)], in the form's order), each with the
+    question as it was asked; in the caller's transaction, with the application."""
+    ApplicationAnswer.objects.bulk_create(
+        ApplicationAnswer(
+            application=application,
+            question=question,
+            question_text=question.text,
+            kind=question.kind,
+            position=position,
+            answer=answer,
+        )
+        for position, (question, answer) in enumerate(answers)
+    )
