@@ -75,6 +75,7 @@ def team_objects(member, teammate, team):
     email_template = EmailTemplate.objects.create(
         team=team, kind="message", name="Hello", subject="S", body="B"
     )
+    question = application.opening.questions.create(text="Do you need a visa?", kind="yes_no")
     return {
         "email_id": email.pk,
         "template_id": email_template.pk,
@@ -84,6 +85,7 @@ def team_objects(member, teammate, team):
         "user_id": teammate.pk,
         "invitation_id": invitation.pk,
         "opening_id": application.opening_id,
+        "question_id": question.pk,
         "application_id": application.pk,
         "scorecard_id": scorecard.pk,
         "key": scorecard.current_version().criteria.first().key,
