@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hiring', '0055_candidate_older_match'),
+        ('hiring', '0056_email_template_language'),
     ]
 
     operations = [
