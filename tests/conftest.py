@@ -1,14 +1,17 @@
 import os
 import shutil
+import sys
 import warnings
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import DatabaseError, connection, connections
+from django.db import DatabaseError, connection, connections, transaction
+from django.test import override_settings
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 from kombu.exceptions import OperationalError
@@ -46,26 +49,43 @@ DATABASE_FIXTURES = {"db", "transactional_db", "django_db_serialized_rollback", 
 
 def pytest_collection_modifyitems(items):
     """A test marked plain_data, which CI runs once, not again on PostgreSQL (.ci/run), may
-    not reach the database."""
+    not reach the database. A module whose tests use the demo (made once for the module, see
+    demo) holds no test of the database without it: that test would find the demo there."""
+    with_demo = {item.module for item in items if "demo" in item.fixturenames}
     for item in items:
-        if item.get_closest_marker("plain_data") and (
-            item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames)
-        ):
+        uses_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
+            item.fixturenames
+        )
+        if item.get_closest_marker("plain_data") and uses_database:
             raise pytest.UsageError(f"{item.nodeid} is marked plain_data but uses the database.")
+        if item.module in with_demo and uses_database and "demo" not in item.fixturenames:
+            raise pytest.UsageError(
+                f"{item.nodeid} uses the database beside tests of the demo, which the module "
+                "holds for them all: move it to a module of its own."
+            )
+
+
+def isolated_settings():
+    """What every test runs under: fast password hashing; a report slow to compute where a
+    test says so (slow_reports), never because a loaded machine took more than the default half
+    second over a small one; on Redis, a cache of this worker's own."""
+    overrides = {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "REPORTS_IN_BACKGROUND_AFTER_S": 3600,
+    }
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        overrides["CACHES"] = {"default": redis_cache_of_this_worker(settings.CACHES["default"])}
+    return overrides
 
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(request, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    for name, value in isolated_settings().items():
+        setattr(settings, name, value)
     celery_app.conf.task_always_eager = True
-    # A report is slow to compute where a test says so (slow_reports), never because a loaded
-    # machine took more than the default half second over a small one.
-    settings.REPORTS_IN_BACKGROUND_AFTER_S = 3600
     # A request activates its reader's language and leaves it on the thread, as a server's
     # next request activates its own: each test starts in the default one.
     translation.deactivate()
-    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
-        settings.CACHES = {"default": redis_cache_of_this_worker(settings.CACHES["default"])}
     # Rate-limit counters live in the shared cache; start each test that can reach it clean.
     for database in ("transactional_db", "db"):
         if database in request.fixturenames:
@@ -139,12 +159,40 @@ def signed_in(client):
     return sign_in
 
 
-@pytest.fixture
-def demo(db):
-    """The demo organisation; what seed_demo printed (the careers page, a candidate's links)."""
+def seed_demo():
+    """The demo organisation made; what seed_demo printed (the careers page, a candidate's
+    links)."""
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    celery_app.conf.task_always_eager = True
+    with override_settings(**isolated_settings()):
+        call_command("seed_demo", stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def _demo_of_module(django_db_setup, django_db_blocker):
+    """The demo organisation made once for a module's tests and held in a transaction of its
+    own that each test's, inside it, rolls back to (as TestCase.setUpTestData does): one
+    seed_demo for the module, not one a test. Rolled back before the next module's tests."""
+    with django_db_blocker.unblock():
+        held = transaction.atomic()
+        held.__enter__()
+        try:
+            printed = seed_demo()
+        except BaseException:
+            held.__exit__(*sys.exc_info())
+            raise
+    yield printed
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        held.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(_demo_of_module, db):
+    """The demo organisation; what seed_demo printed (the careers page, a candidate's links).
+    What a test writes is rolled back after it, the demo stays for the module's next test."""
+    return _demo_of_module
 
 
 @pytest.fixture

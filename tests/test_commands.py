@@ -1,16 +1,11 @@
-import re
 from collections import Counter
 from datetime import date, timedelta
 from io import StringIO
 
 from django.core.management import call_command
-from django.urls import reverse
-from django.utils import timezone
 
-from hiring.access import is_the_candidate
 from hiring.accounts import next_steps
 from hiring.candidates import merging, search
-from hiring.imports import imports
 from hiring.management.commands import _synthetic
 from hiring.models import (
     Application,
@@ -19,25 +14,21 @@ from hiring.models import (
     Candidate,
     CandidateAccess,
     CandidateEmail,
-    CandidateImport,
     Consent,
     DataExport,
-    EmailTemplate,
     InterviewSession,
     Invitation,
     Offer,
-    Opening,
     OpeningQuestion,
     Proposal,
     Team,
     User,
 )
-from hiring.outreach import messages
 from hiring.reports import cached, figures, validity
 from hiring.scheduling import booking
 from hiring.teams import membership
 from scorecards import practice
-from scorecards.models import CheckInReview, Feedback, FeedbackRevision, Rating
+from scorecards.models import CheckInReview, Feedback, FeedbackRevision
 from tests.factories import stored_figures
 
 
@@ -148,94 +139,6 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     assert not practice.graduation_ready(dan, platform)
     # Languages: fay reads Teamfit in German.
     assert User.objects.get(email="fay@teamfit.example").language == "de"
-
-
-def test_the_demo_has_a_member_whose_own_application_is_at_the_debrief(demo, client):
-    gus = User.objects.get(email="gus@teamfit.example")
-    own = Application.objects.get(candidate__email=gus.email)
-    assert own.opening.team.has_member(gus)
-    assert own.stage == "debrief"
-    assert own.debrief_opened_at
-    assert is_the_candidate(gus, own)
-    ratings = Rating.objects.filter(revision__feedback__application=own)
-    revisions = FeedbackRevision.objects.filter(feedback__application=own)
-    notes = {
-        *ratings.values_list("notes", flat=True),
-        *revisions.values_list("takeaways", flat=True),
-    }
-    debrief = reverse("debrief", args=[own.pk])
-
-    client.force_login(gus)
-    page = client.get(debrief).text
-
-    assert "You are this application's candidate: you read none of its panel" in page
-    assert len(notes) == 4
-    assert not [note for note in notes if note in page]
-    assert 'id="own-panel"' in client.get(reverse("reports")).text  # no calibration for him
-    client.force_login(User.objects.get(email="eve@teamfit.example"))
-    assert all(note in client.get(debrief).text for note in notes)
-    assert 'id="own-panel"' not in client.get(reverse("reports")).text
-
-
-def test_the_demo_has_a_new_scorecard_version_whose_criterion_removal_deletes_drafts(demo, client):
-    """Platform's opening scorecard gained a criterion after panels submitted on it: on the new
-    version only drafts rate it, so removing it asks first, counting them, and tells nothing
-    of whose they are or what they say."""
-    scorecard = Opening.objects.get(title="Senior Platform Engineer").scorecard
-    version = scorecard.current_version()
-    criterion = version.criteria.get(name="Developer experience")
-    drafts = FeedbackRevision.objects.filter(feedback__version=version)
-    written = Rating.objects.filter(criterion=criterion).exclude(notes="")
-    told = {*written.values_list("notes", flat=True), *drafts.values_list("takeaways", flat=True)}
-    authors = {revision.feedback.interviewer.display_name for revision in drafts}
-
-    client.force_login(User.objects.get(email="ben@teamfit.example"))
-    page = client.get(reverse("criterion_remove", args=[scorecard.pk, criterion.key])).text
-
-    assert version.number > 1
-    assert not version.has_submitted_feedback()  # the removal stays on this version
-    count = re.search(r"(\d+) draft scorecards?, not yet submitted", page)
-    assert count
-    assert int(count[1]) > 0
-    assert told
-    assert not [text for text in told if text in page]
-    assert authors
-    assert not [name for name in authors if name in page]
-
-
-def test_the_demo_has_an_import_the_nightly_run_expired_unrun(demo, client):
-    rita = User.objects.get(email="rita@teamfit.example")
-    expired = CandidateImport.objects.get(created_by=rita, status=CandidateImport.Status.EXPIRED)
-    page = reverse("import_detail", args=[expired.pk])
-
-    client.force_login(rita)
-    shown = client.get(page).text
-    started = client.post(reverse("import_start", args=[expired.pk]), follow=True)
-
-    assert expired.created_at <= timezone.now() - timedelta(days=8)
-    assert (expired.rows, expired.total) == ([], 2)  # its candidates' data is gone
-    assert page in demo  # seed_demo prints its link
-    assert imports.expired_message() in shown
-    assert imports.expired_message() in started.text
-    expired.refresh_from_db()
-    assert expired.status == CandidateImport.Status.EXPIRED
-    assert not Application.objects.filter(source=Application.Source.IMPORTED).exists()
-
-
-def test_the_demo_answers_applications_in_the_organisations_words_in_two_languages(demo, client):
-    rita = User.objects.get(email="rita@teamfit.example")
-    leila = Application.objects.get(candidate__name="Leila Haddad")
-    Candidate.objects.filter(pk=leila.candidate_id).update(language="de")
-    leila.candidate.refresh_from_db()
-
-    client.force_login(rita)
-    page = client.get(reverse("email_templates")).text
-    subject, body = messages.compose(leila, EmailTemplate.Kind.APPLICATION_RECEIVED)
-
-    assert "Deutsch" in page
-    assert "Ihre Bewerbung für" in page  # the German version, listed beside the English one
-    assert subject == "Ihre Bewerbung für Senior Platform Engineer ist eingegangen"
-    assert body.startswith("Guten Tag Leila Haddad,")
 
 
 def test_the_synthetic_organisation_keeps_what_the_app_keeps(transactional_db):
