@@ -11,7 +11,9 @@ from ..models import (
     AuditEvent,
     Opening,
     OpeningQuestion,
+    refuse_if_saved_since,
     stored_words,
+    version_of,
 )
 
 Kind = OpeningQuestion.Kind
@@ -33,13 +35,32 @@ def add_question(opening, fields, by):
     return question
 
 
+def question_version(question):
+    """The version of `question` its edit form carries, to tell on saving whether someone saved
+    it since (change_question)."""
+    return version_of(getattr(question, name) for name in QUESTION_FIELDS)
+
+
 @transaction.atomic
-def change_question(question, fields, by):
+def change_question(question, fields, by, based_on=None):
     """Save `question` from `fields`, audited when they change. Once answered, its kind and
     choices stay: the answers were given to them (a ValidationError on the field, nothing
-    saved); its wording and whether it is required may change."""
+    saved); its wording and whether it is required may change. `based_on`: the version
+    (question_version()) the form showed; when someone saved another since, ChangedMeanwhile,
+    nothing saved."""
     opening = _locked(question.opening)
     question = opening.questions.get(pk=question.pk)
+    refuse_if_saved_since(
+        question,
+        QUESTION_FIELDS,
+        fields,
+        based_on,
+        _(
+            "Someone saved this question after you opened it: it now reads “%(text)s”. Your "
+            "text is below, not saved: save again to replace theirs with yours."
+        )
+        % {"text": question.text},
+    )
     if question.answers.exists():
         for name in ("kind", "choices"):
             if fields[name] != getattr(question, name):

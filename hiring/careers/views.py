@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from .. import freshness, ratelimit
 from ..access import get_open_opening, get_opening_for_member, get_question_for_member
 from ..accounts.middleware import browser_language
-from ..models import MOST_QUESTIONS, Application, Organisation, Team
+from ..models import MOST_QUESTIONS, Application, ChangedMeanwhile, Organisation, Team
 from ..privacy import links
 from . import careers, questions
 from .forms import ApplicationForm, QuestionForm, ReferralForm, StatusLinksForm
@@ -192,10 +192,13 @@ def questions_page(request, opening_id):
     return _render_questions(request, opening)
 
 
-def _render_questions(request, opening, status=200, editing=None, form=None, error=None):
+def _render_questions(
+    request, opening, status=200, editing=None, form=None, error=None, based_on=None
+):
     """The questions page, or only its list when htmx asks. `editing`: the question whose
-    `form` is open; else `form` is the one adding a question."""
+    `form` is open, on the version `based_on`; else `form` is the one adding a question."""
     context = {
+        "based_on": based_on,
         "opening": opening,
         "questions": opening.questions.all(),
         "most": MOST_QUESTIONS,
@@ -234,14 +237,26 @@ def question_edit(request, opening_id, question_id):
     # Ids of its own: the page also holds the form that adds a question.
     form = QuestionForm(request.POST or None, instance=question, auto_id="edit_%s")
     if request.method != "POST":
-        return _render_questions(request, opening, editing=question.pk, form=form)
+        based_on = questions.question_version(question)
+        return _render_questions(
+            request, opening, editing=question.pk, form=form, based_on=based_on
+        )
+    based_on = request.POST.get("based_on")
     if form.is_valid():
         try:
-            questions.change_question(question, _question_fields(form), request.user)
+            questions.change_question(question, _question_fields(form), request.user, based_on)
+        except ChangedMeanwhile as changed:
+            form.add_error(None, changed)
+            based_on = questions.question_version(changed.current)  # saving again replaces it
+            return _render_questions(
+                request, opening, status=409, editing=question.pk, form=form, based_on=based_on
+            )
         except ValidationError as error:
             form.add_error(None, error)
     if form.errors:
-        return _render_questions(request, opening, status=400, editing=question.pk, form=form)
+        return _render_questions(
+            request, opening, status=400, editing=question.pk, form=form, based_on=based_on
+        )
     return _after_question_edit(request, opening)
 
 

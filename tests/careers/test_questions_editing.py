@@ -2,6 +2,8 @@
 reordered and removed on the opening's questions page, each audited on the team's timeline;
 nobody outside the team edits them."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -153,6 +155,30 @@ def test_a_member_rewords_and_requires_a_question_audited(client, member, team, 
         Action.QUESTION_CHANGED,
         "Opening “Backend Engineer”: “Visa?”; reworded “Do you need a visa?”; required",
     )
+
+
+def test_a_question_saved_by_a_colleague_since_the_form_opened_is_not_overwritten(
+    client, member, teammate, opening
+):
+    question = questions.add_question(opening, domain_fields("Visa?"), member)
+    url = reverse("opening_question_edit", args=[opening.pk, question.pk])
+    client.force_login(member)
+    based_on = re.search(r'name="based_on" value="([^"]+)"', client.get(url).text)[1]
+    questions.change_question(question, domain_fields("Their wording?"), teammate)
+
+    refused = client.post(url, fields("My wording?", based_on=based_on), **HTMX)
+    question.refresh_from_db()
+
+    assert refused.status_code == 409
+    assert question.text == "Their wording?"
+    assert "Someone saved this question after you opened it: it now reads" in refused.text
+    assert 'value="My wording?"' in refused.text
+    again = re.search(r'name="based_on" value="([^"]+)"', refused.text)[1]
+    assert client.post(url, fields("My wording?", based_on=again)).status_code == 302
+    question.refresh_from_db()
+    assert question.text == "My wording?"
+    # The same form sent twice (a double click) saves once, refusing nothing.
+    assert client.post(url, fields("My wording?", based_on=again)).status_code == 302
 
 
 def test_the_kind_of_an_answered_question_no_longer_changes(client, member, team, opening):
