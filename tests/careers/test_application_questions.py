@@ -96,6 +96,12 @@ def test_a_required_question_is_required_beside_it_and_nothing_is_saved(send, op
     assert 'value="kept-handle"' in response.text
     assert not Candidate.objects.exists()
     assert not ApplicationAnswer.objects.exists()
+    # The summary at the top links to the question's first choice, which the focus can reach.
+    first_choice = f"id_{name(asked[0])}_0"
+    assert f'<a href="#{first_choice}">Do you need a visa?: This field is required.</a>' in (
+        response.text
+    )
+    assert f'id="{first_choice}"' in response.text
 
 
 @pytest.mark.parametrize("value", ["Rails", "ledger", "Ledger\nRelay"])
