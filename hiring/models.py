@@ -1487,17 +1487,18 @@ class Application(models.Model):
             .exists()
         )
 
-    def move_to(self, stage, by):
+    def move_to(self, stage, by, reason="", reason_note=""):
         """Change the stage and record who did it; the history keeps every move."""
-        self.move_through([stage], by)
+        self.move_through([stage], by, reason=reason, reason_note=reason_note)
 
-    def move_through(self, stages, by, events=(), saving=()):
+    def move_through(self, stages, by, events=(), saving=(), reason="", reason_note=""):
         """Move through `stages` in turn at one moment (a decision to hire: decided, then
         offer), each move recorded with who made it, and the application saved once.
         `events`: the audit events of what the same write did first (AuditEvent.of), inserted
         before the moves' own in their statement, or alone when there is no move. `saving`:
         fields of the application the same write changed, saved in the move's UPDATE, or
-        alone when there is no move."""
+        alone when there is no move. `reason` (ClosingReason) and `reason_note`: why it
+        closed, recorded on the last move."""
         stages = [stage for stage in stages if stage != self.stage]
         events = list(events)
         if not stages:
@@ -1532,6 +1533,7 @@ class Application(models.Model):
                 )
             )
             self.stage = stage
+        changes[-1].reason, changes[-1].reason_note = reason, reason_note
         create_together(StageChange, changes)
         create_together(AuditEvent, events)
         self.stage_changed_at = now
@@ -1574,6 +1576,57 @@ class StageCount(models.Model):
         return f"{self.opening_id} {self.stage}: {self.applications}"
 
 
+class ClosingReason(models.TextChoices):
+    """Why an application closed without a hire: rejected by the organisation, or withdrawn by
+    the candidate. Chosen by whoever closes it by hand (REJECTION_REASONS, WITHDRAWAL_REASONS),
+    by the candidate on their own page (CANDIDATE_REASONS), or recorded by the step that closes
+    it (the team's no-hire decision, an offer declined)."""
+
+    SKILLS = "skills", _("Skills or experience")
+    TEAM_FIT = "team_fit", _("Team fit")
+    REQUIREMENTS = "requirements", _("Location, work permit or language")
+    PAY = "pay", _("Pay expectations")
+    FILLED = "filled", _("Position filled or closed")
+    DUPLICATE = "duplicate", _("Duplicate application")
+    TEAM_DECISION = "team_decision", _("The team decided not to hire")
+    OTHER_OFFER = "other_offer", _("Accepted another offer")
+    NOT_FOR_THEM = "not_for_them", _("The role or team was not for them")
+    PERSONAL = "personal", _("Personal reasons")
+    NO_RESPONSE = "no_response", _("Stopped responding")
+    OFFER_DECLINED = "offer_declined", _("Declined the offer")
+    NOT_GIVEN = "not_given", _("Withdrew without saying why")
+    OTHER = "other", _("Other")
+
+
+# Whoever closes an application by hand chooses among these; "other" asks for a note.
+REJECTION_REASONS = [
+    ClosingReason.SKILLS,
+    ClosingReason.TEAM_FIT,
+    ClosingReason.REQUIREMENTS,
+    ClosingReason.PAY,
+    ClosingReason.FILLED,
+    ClosingReason.DUPLICATE,
+    ClosingReason.OTHER,
+]
+WITHDRAWAL_REASONS = [
+    ClosingReason.OTHER_OFFER,
+    ClosingReason.PAY,
+    ClosingReason.NOT_FOR_THEM,
+    ClosingReason.PERSONAL,
+    ClosingReason.NO_RESPONSE,
+    ClosingReason.OTHER,
+]
+# What the candidate may say as they withdraw on their own page; they need say nothing.
+CANDIDATE_REASONS = [
+    ClosingReason.OTHER_OFFER,
+    ClosingReason.PAY,
+    ClosingReason.NOT_FOR_THEM,
+    ClosingReason.PERSONAL,
+    ClosingReason.OTHER,
+]
+LONGEST_REASON_NOTE = 500
+
+
 class StageChange(LabelledChoices, models.Model):
     application = models.ForeignKey(
         Application,
@@ -1597,6 +1650,10 @@ class StageChange(LabelledChoices, models.Model):
     # When the application moved on (the next change's time): time in stage is then a plain
     # difference for the reports, not a search for the next change.
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    # Why it closed, on a move to Rejected or Withdrawn (ClosingReason); blank on other moves
+    # and on those made before reasons were asked.
+    reason = models.CharField(_("reason"), max_length=20, choices=ClosingReason, blank=True)
+    reason_note = models.CharField(_("reason note"), max_length=LONGEST_REASON_NOTE, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

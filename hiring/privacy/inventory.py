@@ -247,8 +247,10 @@ HOLDINGS = (
     Holding(
         StageChange,
         "application__candidate",
-        _("Each move between stages, with its time"),
-        kept=("from_stage", "to_stage", "at", "left_at"),
+        _("Each move between stages, with its time, and why it closed"),
+        # Why it closed is counted in the reports, as the moves are; a note may name them.
+        personal=("reason_note",),
+        kept=("from_stage", "to_stage", "at", "left_at", "reason"),
     ),
     Holding(
         Consent,
