@@ -2632,6 +2632,31 @@ class Coincidences(models.Model):
         return f"{self.team_id} {self.day}: coincidences on {self.criterion}"
 
 
+class ClosingCount(models.Model):
+    """How many of the applications created on `day` are closed in `to_stage` (Rejected or
+    Withdrawn) for `reason` (a ClosingReason; blank when none was recorded), by the stage
+    they left (`from_stage`; blank for an application that came in closed, as an import)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    from_stage = models.CharField(max_length=12, blank=True)
+    to_stage = models.CharField(max_length=12)
+    reason = models.CharField(max_length=20, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "day", "from_stage", "to_stage", "reason"],
+                name="one_closing_count_per_day",
+            )
+        ]
+
+    def __str__(self):
+        closed = f"{self.from_stage} -> {self.to_stage} ({self.reason or '-'})"
+        return f"{self.team_id} {self.day}: {self.count} {closed}"
+
+
 class InterviewCount(models.Model):
     """A person's interviews for the team starting in the quarter hour from `start` (UTC): every
     time zone's midnight falls on a quarter hour, so anyone's weeks and periods add these up."""

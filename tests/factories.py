@@ -17,6 +17,7 @@ from hiring.models import (
     Ballot,
     CalibrationSums,
     Candidate,
+    ClosingCount,
     Coincidences,
     Decision,
     DurationCount,
@@ -415,6 +416,7 @@ STORED = {
         *(f"o{c}{k}" for c, k in figures.LEVEL_PAIRS),
     ],
     InterviewCount: ["team", "interviewer", "start", "interviews"],
+    ClosingCount: ["team", "day", "from_stage", "to_stage", "reason", "count"],
 }
 
 

@@ -1,11 +1,12 @@
 """The reports' building blocks, kept up to date as the data changes.
 
 Every report figure is made of parts that add up day by day: the applications created on a day
-reached these stages, spent so long in each, were rated like this by these interviewers. So the
-parts are kept per team and UTC day (hiring/models.py: StageReached, DurationCount,
-CalibrationSums, Coincidences; interviews per quarter hour in InterviewCount), and a report for
-any period adds up the days inside it, plus the few applications of the partial days at its ends
-(a period runs from midnight in the reader's zone), computed from their rows on the spot.
+reached these stages, spent so long in each, closed for these reasons, were rated like this by
+these interviewers. So the parts are kept per team and UTC day (hiring/models.py: StageReached,
+DurationCount, ClosingCount, CalibrationSums, Coincidences; interviews per quarter hour in
+InterviewCount), and a report for any period adds up the days inside it, plus the few
+applications of the partial days at its ends (a period runs from midnight in the reader's
+zone), computed from their rows on the spot.
 
 Keeping them up to date: a save or deletion of anything the parts are made of marks its team and
 day outdated (FiguresOutdated), in the same transaction as the change. Before a report reads the
@@ -36,6 +37,7 @@ from .. import freshness
 from ..models import (
     Application,
     CalibrationSums,
+    ClosingCount,
     Coincidences,
     Decision,
     DurationCount,
@@ -59,6 +61,8 @@ FUNNEL = [
     Stage.OFFER,
     Stage.HIRED,
 ]
+# Where an application closes without a hire: its closing move's reason is counted.
+CLOSED_WITHOUT_HIRE = [Stage.REJECTED, Stage.WITHDRAWN]
 # Durations are counted in tenths of a day, the precision the reports show them at.
 TENTH_OF_A_DAY_S = 8640
 TO_DECISION, TO_HIRE = "decision", "hire"
@@ -87,6 +91,8 @@ class Parts:
     coincidences: dict = field(default_factory=dict)  # criterion -> (pairable, {(c, k): o})
     # (interviewer, quarter hour) -> interviews; in a period's totals, (interviewer, Monday)
     interviews: Counter = field(default_factory=Counter)
+    # (from stage, to stage, reason) -> applications closed that way, by their closing move
+    closings: Counter = field(default_factory=Counter)
 
     def add(self, other):
         self.reached.update(other.reached)
@@ -100,6 +106,7 @@ class Parts:
             mine_matrix.update(matrix)
             self.coincidences[key] = (mine_pairable + pairable, mine_matrix)
         self.interviews.update(other.interviews)
+        self.closings.update(other.closings)
 
 
 # Parts from the rows themselves -------------------------------------------------------------
@@ -139,12 +146,15 @@ def application_parts(applications):
     moves = list(
         StageChange.objects.filter(application__in=ids)
         .order_by("pk")
-        .values_list("application", "from_stage", "to_stage", "at", "left_at")
+        .values_list("application", "from_stage", "to_stage", "at", "left_at", "reason")
     )
     # A hire who did not start (moved on from Hired: offers.did_not_start) is no hire.
     not_started = {pk for pk, from_stage, *_ in moves if from_stage == Stage.HIRED}
-    for pk, _from_stage, to_stage, at, left_at in moves:
+    closing_moves = {}
+    for pk, from_stage, to_stage, at, left_at, reason in moves:
         team, day, created, *_ = found[pk]
+        if to_stage in CLOSED_WITHOUT_HIRE:
+            closing_moves[pk] = (from_stage, to_stage, reason)
         if not (to_stage == Stage.HIRED and pk in not_started):
             stages_reached[pk].add(to_stage)
         if left_at is not None:
@@ -162,6 +172,12 @@ def application_parts(applications):
         by_day[team, day].durations[TO_DECISION, _tenths(decided_at - created)] += 1
 
     for pk, (team, day, _created, stage, _debrief) in found.items():
+        if stage in CLOSED_WITHOUT_HIRE:
+            # Its last move into the stage it is in; none for one that came in closed.
+            closing = closing_moves.get(pk)
+            if closing is None or closing[1] != stage:
+                closing = ("", stage, "")
+            by_day[team, day].closings[closing] += 1
         stages = stages_reached[pk] | {stage}
         for index, funnel_stage in enumerate(FUNNEL):
             if index == 0 or stages.intersection(FUNNEL[index:]):
@@ -299,13 +315,14 @@ def _replace_days(team_id, days, rows):
     DurationCount.objects.filter(**on_days).delete()
     CalibrationSums.objects.filter(**on_days).delete()
     Coincidences.objects.filter(**on_days).delete()
+    ClosingCount.objects.filter(**on_days).delete()
     InterviewCount.objects.filter(_on_days("start", days), team=team_id).delete()
     for model, instances in rows:
         model.objects.bulk_create(instances, batch_size=2000)
 
 
 def _rows(by_day):
-    reached, durations, calibration, coincidences, interviews = [], [], [], [], []
+    reached, durations, calibration, coincidences, interviews, closings = [], [], [], [], [], []
     for (team, day), parts in by_day.items():
         reached += [
             StageReached(team_id=team, day=day, stage=stage, applications=count)
@@ -338,12 +355,24 @@ def _rows(by_day):
             InterviewCount(team_id=team, interviewer_id=interviewer, start=start, interviews=n)
             for (interviewer, start), n in parts.interviews.items()
         ]
+        closings += [
+            ClosingCount(
+                team_id=team,
+                day=day,
+                from_stage=from_stage,
+                to_stage=to_stage,
+                reason=reason,
+                count=count,
+            )
+            for (from_stage, to_stage, reason), count in parts.closings.items()
+        ]
     return [
         (StageReached, reached),
         (DurationCount, durations),
         (CalibrationSums, calibration),
         (Coincidences, coincidences),
         (InterviewCount, interviews),
+        (ClosingCount, closings),
     ]
 
 
@@ -418,7 +447,13 @@ def rebuild():
         with transaction.atomic():
             _hold(team_id)
             FiguresOutdated.objects.filter(team=team_id).delete()
-            for model in (StageReached, DurationCount, CalibrationSums, Coincidences):
+            for model in (
+                StageReached,
+                DurationCount,
+                CalibrationSums,
+                Coincidences,
+                ClosingCount,
+            ):
                 model.objects.filter(team=team_id).delete()
             InterviewCount.objects.filter(team=team_id).delete()
             _rebuild_in_chunks(team_id, days)
@@ -629,6 +664,13 @@ def _add_stored(total, teams, first, after, start_at, end_at):
     ):
         kept = {pair: value for pair, value in zip(LEVEL_PAIRS, values, strict=True) if value}
         total.add(Parts(coincidences={criterion: (pairable, _symmetric(kept))}))
+    for from_stage, to_stage, reason, count in (
+        ClosingCount.objects.filter(**days)
+        .values_list("from_stage", "to_stage", "reason")
+        .annotate(Sum("count"))
+        .order_by()
+    ):
+        total.closings[from_stage, to_stage, reason] += count
     # Each quarter hour falls in one local week: the database sorts them into weeks, whose
     # starts (local Mondays at midnight) it is given as UTC instants.
     mondays = _mondays(start_at, end_at)

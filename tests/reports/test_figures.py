@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from hiring.models import (
     CandidateImport,
+    ClosingCount,
     FiguresOutdated,
     InterviewSession,
     Panel,
@@ -155,6 +156,35 @@ def test_the_rebuild_command_gives_back_the_figures_kept(team):
 
     assert sorted(StageReached.objects.values_list("day", "stage", "applications")) == kept
     assert (date(2026, 3, 4), "applied", 2) in kept
+
+
+@pytest.mark.django_db
+def test_closing_counts_kept_move_by_move_equal_the_rebuilt(team, member):
+    """Each closed application counts once, by its closing move: the stage it left, where it
+    is and why (blank where none was recorded)."""
+    opening = OpeningFactory(team=team)
+    created = utc(2026, 3, 5, 12, 0)
+    first, second, third = (ApplicationFactory(opening=opening, created_at=created) for _ in "abc")
+    first.move_to("rejected", member, reason="skills")
+    second.move_to("screen", member)
+    second.move_to("withdrawn", member, reason="other_offer", reason_note="Elsewhere")
+    third.move_to("withdrawn", member)
+    figures.bring_up_to_date([team])
+    kept = sorted(
+        ClosingCount.objects.values_list("day", "from_stage", "to_stage", "reason", "count")
+    )
+
+    call_command("rebuild_figures", stdout=io.StringIO())
+
+    assert kept == [
+        (date(2026, 3, 5), "applied", "rejected", "skills", 1),
+        (date(2026, 3, 5), "applied", "withdrawn", "", 1),
+        (date(2026, 3, 5), "screen", "withdrawn", "other_offer", 1),
+    ]
+    assert (
+        sorted(ClosingCount.objects.values_list("day", "from_stage", "to_stage", "reason", "count"))
+        == kept
+    )
 
 
 @pytest.mark.django_db

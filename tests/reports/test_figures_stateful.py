@@ -2,11 +2,12 @@
 after any sequence of changes made the way the product makes them (hypothesis stateful)."""
 
 import contextlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, initialize, invariant, precondition, rule
@@ -14,6 +15,8 @@ from hypothesis.stateful import Bundle, initialize, invariant, precondition, rul
 from hiring.debrief import decisions
 from hiring.models import (
     Application,
+    ClosingCount,
+    ClosingReason,
     Decision,
     FiguresOutdated,
     InterviewSession,
@@ -47,8 +50,9 @@ def refused():
 
 
 class ChangesMachine(RolledBack):
-    """Two teams of three; applications created over three weeks, moved, scored, amended,
-    excused, decided, confirmed, interviewed, rescheduled and cancelled in any order."""
+    """Two teams of three; applications created over three weeks, moved, closed with a reason
+    or none, scored, amended, excused, decided, confirmed, interviewed, rescheduled and
+    cancelled in any order."""
 
     applications = Bundle("applications")
 
@@ -99,6 +103,19 @@ class ChangesMachine(RolledBack):
         application, people = self._application(pk)
         with refused():
             applications.move_stage(application, stage, by=people[0])
+
+    @rule(
+        pk=applications,
+        stage=st.sampled_from([Application.Stage.REJECTED, Application.Stage.WITHDRAWN]),
+        reason=st.sampled_from(["", *ClosingReason.values]),
+    )
+    def close(self, pk, stage, reason):
+        """Rejected or withdrawn, with why (or nothing recorded), as the pipeline closes one."""
+        application, people = self._application(pk)
+        if application.is_closed:
+            return
+        with transaction.atomic():
+            application.move_to(stage, people[0], reason=reason, reason_note="Noted")
 
     @rule(
         pk=applications,
@@ -210,6 +227,22 @@ class ChangesMachine(RolledBack):
         for seat in session.interviewers.all():
             seat.start, seat.end = session.start, session.end
             seat.save(update_fields=["start", "end"])
+
+    @invariant()
+    def closings_counted_by_their_last_move(self):
+        """The closing counts kept say how each closed application closed: the stage it left,
+        where it is and why, from its last move."""
+        figures.bring_up_to_date(Team.objects.values("pk"))
+        expected = Counter()
+        for application in Application.objects.filter(stage__in=figures.CLOSED_WITHOUT_HIRE):
+            last = application.stage_changes.order_by("pk").last()
+            expected[last.from_stage, last.to_stage, last.reason] += 1
+        kept = Counter()
+        for *how, count in ClosingCount.objects.values_list(
+            "from_stage", "to_stage", "reason", "count"
+        ):
+            kept[tuple(how)] += count
+        assert kept == expected
 
     @invariant()
     def kept_equal_rebuilt(self):

@@ -43,9 +43,11 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from hiring.models import (
+    WITHDRAWAL_REASONS,
     Application,
     AuditEvent,
     Candidate,
+    ClosingReason,
     Consent,
     Decision,
     InterviewSession,
@@ -153,6 +155,9 @@ PATHS = [
     (32, ("screen", "panel", "debrief", "decided", "rejected")),
 ]
 OPEN_STAGES = {"applied", "screen", "panel", "debrief"}
+# Why a candidate withdrew before an offer, in turn by application; one in seven said nothing
+# that was recorded ("").
+WITHDRAWN_BECAUSE = [*WITHDRAWAL_REASONS, ""]
 # (weight, where applications come from), about as careers pages, referrals and sourcing split.
 SOURCES = [(55, "careers"), (12, "referral"), (23, "recruiter"), (10, "imported")]
 # The decision behind the end of a path: (outcome, the recommendation it usually follows).
@@ -264,6 +269,20 @@ def settle():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+
+
+def closing_reason(application, from_stage, to_stage):
+    """Why a move closes an application: a rejection after the panel is the team's decision,
+    a withdrawal from the offer the offer declined, any other withdrawal one of the reasons in
+    turn. From the application's number, not the generator's random numbers: the rest of the
+    data stays as it was."""
+    if to_stage == "rejected":
+        return ClosingReason.TEAM_DECISION
+    if to_stage != "withdrawn":
+        return ""
+    if from_stage == "offer":
+        return ClosingReason.OFFER_DECLINED
+    return WITHDRAWN_BECAUSE[application % len(WITHDRAWN_BECAUSE)]
 
 
 class Generator:
@@ -508,6 +527,7 @@ class Generator:
             "to_stage": to_stage,
             "by_id": by,
             "at": at,
+            "reason": closing_reason(application, from_stage, to_stage),
         }
         if from_stage:
             details = f"{Application.Stage(from_stage).label} → {Application.Stage(to_stage).label}"
