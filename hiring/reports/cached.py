@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
-DATA, PAGE = "report-data-4", "report-page-4"
+DATA, PAGE = "report-data-5", "report-page-5"
 VALIDITY_DATA, VALIDITY_PAGE = "validity-data-2", "validity-page-1"
 # The validity figures of a set of rows, whatever the zone that read them.
 VALIDITY_FIGURES = "validity-figures-2"
@@ -75,6 +75,7 @@ def _timed_report_data(scope, teams):
         overdue, next_overdue_at = queries.overdue_feedback(scope)
         data = {
             "funnel": queries.funnel(scope),
+            "closing": queries.closing_reasons(scope),
             "time_in_stage": stages,
             "to_decision": to_decision,
             "to_hire": queries.time_to_hire(scope),
@@ -144,6 +145,14 @@ def _report_charts(data, load_shown, calibration_shown):
     return {
         "funnel": charts.bar_chart(
             _("Applications reaching each stage"), data["funnel"], "stage", "reached"
+        ),
+        "closing": charts.closing_chart(
+            _("Applications closed for each reason"),
+            _(
+                "One bar per reason: the applications closed for it, rejected in the filled "
+                "part and withdrawn in the hollow part. The table below has the same figures."
+            ),
+            data["closing"],
         ),
         "time_in_stage": charts.bar_chart(
             _("Median days in each stage"), data["time_in_stage"], "stage", "median_days"

@@ -40,6 +40,25 @@ def _bars(rows, label, value, length):
     ]
 
 
+def closing_chart(title, description, rows):
+    """Geometry of the closing reasons' chart: a bar per row of queries.closing_reasons (in its
+    order) as long as the applications closed for it, its rejected part filled and its
+    withdrawn part after it hollow (`rest_x`, `rest_width`), the number closed beside it."""
+    length = _scale(max((row["closed"] for row in rows), default=0))
+    bars = _bars(rows, "reason", "closed", length)
+    for bar, row in zip(bars, rows, strict=True):
+        bar["width"] = length(row["rejected"])
+        bar["rest_x"] = BAR_LEFT + bar["width"]
+        bar["rest_width"] = round(length(row["closed"]) - bar["width"], 1)
+    return {
+        "title": title,
+        "description": description,
+        "bars": bars,
+        "height": _height(bars),
+        "width": 400,
+    }
+
+
 def load_chart(title, description, rows):
     """Geometry of the interviewer load chart: a bar per row of load_by_interviewer (those the
     table shows, in its order) as long as the interviews of their busiest week, their weekly

@@ -1,17 +1,19 @@
 """Reports for leadership and each team, from the running figures (figures.py): each report
 adds up the days of its period, whatever the size of the organisation."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from scorecards import agreement
 from scorecards.models import Feedback
 
-from ..models import Application, User
+from ..models import Application, ClosingReason, User
 from . import figures
 from .figures import FUNNEL, TO_DECISION, TO_HIRE
 
@@ -78,6 +80,39 @@ def funnel(scope):
         rate = round(100 * count / previous) if previous else None
         rows.append({"stage": stage.label, "reached": count, "pass_through_pct": rate})
         previous = count
+    return rows
+
+
+def closing_reasons(scope):
+    """Why the period's applications closed without a hire: a row per reason recorded, in
+    ClosingReason's order and "Not recorded" last, with how many were rejected and how many
+    withdrew, how many closed before the interviews (from Applied or the screen, or came in
+    closed) and after, and their share of all closed."""
+    counted = {}
+    for (from_stage, to_stage, reason), count in scope.totals.closings.items():
+        if reason not in ClosingReason.values:
+            reason = ""  # a reason no longer offered reads as none recorded
+        row = counted.setdefault(reason, Counter())
+        row[to_stage] += count
+        row["after"] += count if from_stage not in ["", *Application.BEFORE_INTERVIEWS] else 0
+    closed = sum(scope.totals.closings.values())
+    rows = []
+    for reason in [*ClosingReason.values, ""]:
+        if reason not in counted:
+            continue
+        row = counted[reason]
+        total = row[Stage.REJECTED.value] + row[Stage.WITHDRAWN.value]
+        rows.append(
+            {
+                "reason": ClosingReason(reason).label if reason else _("Not recorded"),
+                "rejected": row[Stage.REJECTED.value],
+                "withdrawn": row[Stage.WITHDRAWN.value],
+                "before_interviews": total - row["after"],
+                "after_interviews": row["after"],
+                "closed": total,
+                "share_pct": round(100 * total / closed),
+            }
+        )
     return rows
 
 

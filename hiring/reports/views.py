@@ -158,6 +158,16 @@ CSV_COLUMNS = {
         "reached": gettext_noop("Reached"),
         "pass_through_pct": gettext_noop("Pass-through (%)"),
     },
+    "closing": {
+        "reason": gettext_noop("Reason"),
+        "rejected": gettext_noop("Rejected"),
+        "withdrawn": gettext_noop("Withdrew"),
+        # Before: closed from Applied or the screen; after: from the panel on.
+        "before_interviews": gettext_noop("Before interviews"),
+        "after_interviews": gettext_noop("After interviews"),
+        "closed": gettext_noop("Closed"),
+        "share_pct": gettext_noop("Share of closed (%)"),
+    },
     "time_in_stage": {
         "stage": gettext_noop("Stage"),
         "median_days": gettext_noop("Median days"),

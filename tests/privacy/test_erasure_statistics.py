@@ -8,7 +8,7 @@ from django.db.models import Exists
 
 from hiring.debrief import decisions
 from hiring.management.commands import _synthetic
-from hiring.models import Application, Candidate, Team
+from hiring.models import Application, Candidate, StageChange, Team
 from hiring.privacy import erasure
 from hiring.reports import cached
 
@@ -60,6 +60,10 @@ def test_erasing_candidates_leaves_every_figure_as_it_was(transactional_db):
         Application.Stage.WITHDRAWN,
     }
     reports, debriefs = report_figures(), debrief_figures(applications)
+    # Why applications closed is among the figures, the erased candidates' reasons with it.
+    closing = {str(row["reason"]) for row in reports[0]["closing"]}
+    assert {"The team decided not to hire", "Accepted another offer", "Not recorded"} <= closing
+    assert StageChange.objects.filter(application__in=applications).exclude(reason="").exists()
 
     for candidate in chosen:
         assert erasure.erase(candidate, how=erasure.BY_RETENTION)

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hiring.models import InterviewSession, Panel, SessionInterviewer
+from hiring.models import ClosingReason, InterviewSession, Panel, SessionInterviewer
 from hiring.reports.views import CSV_COLUMNS
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, submitted
 from tests.reports.test_reports import late_scorecard
@@ -178,6 +178,9 @@ def test_each_csv_runs_the_same_queries_whatever_the_data(
             SessionInterviewer.objects.create(
                 session=session, user=late, start=session.start, end=session.end
             )
+            closed = ApplicationFactory(opening=opening)
+            closed.move_to("withdrawn", member, reason=ClosingReason.OTHER_OFFER)
+            ApplicationFactory(opening=opening).move_to("rejected", member)  # no reason
 
     client.force_login(leadership)
     url = f"/reports/{name}.csv"

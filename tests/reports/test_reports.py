@@ -13,6 +13,7 @@ from django.utils import timezone
 from hiring import freshness
 from hiring.models import (
     Application,
+    ClosingReason,
     Decision,
     InterviewSession,
     Panel,
@@ -223,11 +224,15 @@ def test_reports_run_a_fixed_number_of_queries(
     client, leadership, member, teammate, team, size, django_assert_max_num_queries
 ):
     opening = OpeningFactory(team=team)
-    for _ in range(size):
+    for index in range(size):
         application = ApplicationFactory(opening=opening, stage=Application.Stage.PANEL)
         moved(application, "screen", "panel")
         submitted(application, member, "skills", "yes")
         submitted(application, teammate, "skills", "strong_yes")
+        # As many closed, each with its own reason: a row of the closing counts each.
+        closed = ApplicationFactory(opening=opening)
+        reason = ClosingReason.values[index % len(ClosingReason.values)]
+        closed.move_to(["rejected", "withdrawn"][index % 2], member, reason=reason)
     client.force_login(leadership)
     freshness.fragments.clear()
 
@@ -238,9 +243,12 @@ def test_reports_run_a_fixed_number_of_queries(
     # applications changed are rebuilt first, whatever their number: the team's row locked, the
     # day's rows read (applications, moves, decisions, feedback, ratings, seats) and its parts
     # replaced (hiring/reports/figures.py). The rendered page is kept twice: up to date, and as
-    # last computed (hiring/reports/cached.py).
-    with django_assert_max_num_queries(54):
-        assert client.get("/reports/").status_code == 200
+    # last computed (hiring/reports/cached.py). The closing counts: one query reads them, and
+    # the day's rebuild replaces them (a deletion and an insertion).
+    with django_assert_max_num_queries(55):
+        response = client.get("/reports/")
+
+    assert sum(row["closed"] for row in response.context["closing"]) == size
 
 
 def test_each_move_ends_the_stage_before_it(member, team):
@@ -540,3 +548,147 @@ def test_the_team_menu_shows_the_team_reported_however_its_number_is_spelt(
     page = client.get("/reports/", {"team": f"0{team.pk}"}).content.decode()
 
     assert f'<option value="{team.pk}" selected>Platform</option>' in page
+
+
+def closing_table(page):
+    """The rows of the closing reasons' table on the reports page, as text."""
+    section = re.search(r'<section class="card" id="closing">.*?</section>', page, re.DOTALL)
+    body = re.search(r"<tbody>(.*?)</tbody>", section.group(), re.DOTALL).group(1)
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>.*?</tr>", body)]
+
+
+def closed_with_reasons(team, member, created=None):
+    """A team's applications closed with reasons, some with none recorded, and one still open."""
+    opening = OpeningFactory(team=team)
+    created = created or timezone.now() - timedelta(days=3)
+    for stage, reason, after_screen in [
+        ("rejected", "skills", False),
+        ("rejected", "skills", False),
+        ("rejected", "team_decision", True),
+        ("withdrawn", "other_offer", True),
+        ("withdrawn", "skills", False),  # a reason either side gives: counted in both
+        ("withdrawn", "", False),
+        ("rejected", "", True),
+    ]:
+        application = ApplicationFactory(opening=opening, created_at=created)
+        if after_screen:
+            application.move_to("screen", member)
+            application.move_to("panel", member)
+        application.move_to(stage, member, reason=reason, reason_note="A note")
+    ApplicationFactory(opening=opening, created_at=created)
+
+
+def test_why_applications_closed_counts_each_reason_of_the_period_and_team(
+    client, leadership, member, teammate, team, outsider
+):
+    closed_with_reasons(team, member)
+    other_team = outsider.teams.get()
+    closed_with_reasons(other_team, outsider)  # another team's: not in the team's report
+    before = timezone.now() - timedelta(days=DEFAULT_PERIOD.days + 5)
+    closed_with_reasons(team, member, created=before)  # created before the period
+    client.force_login(leadership)
+
+    response = client.get(f"/reports/?team={team.pk}")
+
+    assert response.context["closing"] == [
+        {
+            "reason": "Skills or experience",
+            "rejected": 2,
+            "withdrawn": 1,
+            "before_interviews": 3,
+            "after_interviews": 0,
+            "closed": 3,
+            "share_pct": 43,
+        },
+        {
+            "reason": "The team decided not to hire",
+            "rejected": 1,
+            "withdrawn": 0,
+            "before_interviews": 0,
+            "after_interviews": 1,
+            "closed": 1,
+            "share_pct": 14,
+        },
+        {
+            "reason": "Accepted another offer",
+            "rejected": 0,
+            "withdrawn": 1,
+            "before_interviews": 0,
+            "after_interviews": 1,
+            "closed": 1,
+            "share_pct": 14,
+        },
+        {
+            "reason": "Not recorded",
+            "rejected": 1,
+            "withdrawn": 1,
+            "before_interviews": 1,
+            "after_interviews": 1,
+            "closed": 2,
+            "share_pct": 29,
+        },
+    ]
+    assert closing_table(response.text)[0] == ["Skills or experience", "2", "1", "3", "0", "43%"]
+    organisation = client.get("/reports/").context["closing"]
+    assert [row["closed"] for row in organisation] == [6, 2, 2, 4]
+
+
+def test_the_closing_chart_draws_the_rows_of_its_table(client, leadership, member, team):
+    closed_with_reasons(team, member)
+    client.force_login(leadership)
+
+    page = client.get("/reports/").text
+    svg = ElementTree.fromstring(section_svg(page, "closing"))
+
+    labels = [text.text for text in svg.findall("text[@class='chart-label']")]
+    values = [text.text for text in svg.findall("text[@class='chart-value']")]
+    rejected = [float(rect.get("width")) for rect in svg.findall("rect[@class='chart-bar']")]
+    withdrawn = [float(rect.get("width")) for rect in svg.findall("rect[@class='chart-bar rest']")]
+    assert labels == [
+        row[0][:21] + "…" if len(row[0]) > 22 else row[0] for row in closing_table(page)
+    ]
+    assert values == ["3", "1", "1", "2"]
+    # The longest bar is the most closed; each split as rejected (filled), withdrawn (hollow).
+    assert rejected == [160.0, 80.0, 0.0, 80.0]
+    assert withdrawn == [80.0, 80.0, 80.0]
+    assert "style=" not in section_svg(page, "closing")
+
+
+def test_why_applications_closed_downloads_as_csv(client, leadership, member, team):
+    closed_with_reasons(team, member)
+    client.force_login(leadership)
+
+    response = client.get("/reports/closing.csv")
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == {
+        "Reason": "Skills or experience",
+        "Rejected": "2",
+        "Withdrew": "1",
+        "Before interviews": "3",
+        "After interviews": "0",
+        "Closed": "3",
+        "Share of closed (%)": "43",
+    }
+    assert [row["Reason"] for row in rows] == [
+        "Skills or experience",
+        "The team decided not to hire",
+        "Accepted another offer",
+        "Not recorded",
+    ]
+
+
+def test_a_reader_whose_own_application_is_in_the_period_reads_why_applications_closed(
+    client, member, teammate, team
+):
+    """Like the funnel, closing counts are pipeline counts: left in for a candidate too."""
+    own = ApplicationFactory(opening=OpeningFactory(team=team), candidate__email=member.email)
+    own.move_to("rejected", teammate, reason="team_decision")
+    client.force_login(member)
+
+    response = client.get("/reports/")
+
+    assert "left out: your own hiring" in response.text
+    assert closing_table(response.text) == [
+        ["The team decided not to hire", "1", "0", "1", "0", "100%"]
+    ]
