@@ -123,7 +123,9 @@ def test_the_json_has_a_key_per_holding_each_documented(candidate):
     assert data["format"]["name"] == "teamfit-candidate-export"
     assert data["format"]["version"] == 1
     assert list(data["keys"]) == list(data)
-    assert data["keys"]["stagechange"] == "Each move between stages, with its time"
+    assert (
+        data["keys"]["stagechange"] == "Each move between stages, with its time, and why it closed"
+    )
 
 
 def test_the_json_holds_the_candidates_rows_and_no_one_elses(candidate, application, other):
