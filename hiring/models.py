@@ -1523,6 +1523,8 @@ class Application(models.Model):
             )
             with stored_words():
                 details = f"{self.get_stage_display()} → {self.Stage(stage).label}"
+                if reason and not passed:  # the reason, never its note: it may name them
+                    details += f" ({ClosingReason(reason).label})"
             events.append(
                 AuditEvent(
                     action=AuditEvent.Action.STAGE_CHANGED,

@@ -302,7 +302,7 @@ def test_the_built_in_emails_reach_a_german_candidate_in_german_and_the_organisa
     )
     application = Application.objects.get(candidate__email="lena@example.com")
     with django_capture_on_commit_callbacks(execute=True):
-        applications.move_stage(application, Application.Stage.REJECTED, recruiter)
+        applications.move_stage(application, Application.Stage.REJECTED, recruiter, reason="pay")
         outreach.confirm(application.emails.get(kind="rejected_screen"), delay=timedelta(0))
         outreach.send_due()
 

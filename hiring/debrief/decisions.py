@@ -14,7 +14,7 @@ from scorecards.models import Category, Feedback, FeedbackRevision, Rating
 
 from .. import freshness
 from ..access import get_application_for_debrief, is_the_candidate
-from ..models import Application, AuditEvent, Decision, Opening, stored_words
+from ..models import Application, AuditEvent, ClosingReason, Decision, Opening, stored_words
 from ..outreach import automation
 from ..scheduling import booking
 from ..tasks import send_decision_notices
@@ -390,7 +390,10 @@ def _take_effect(record, by, event):
     """The decision moves its application; `event`, its audit event, is saved with the moves'."""
     application = record.application
     stages = [Application.Stage.DECIDED, *AFTER_DECIDED[record.outcome]]
-    application.move_through(stages, by, events=[event])
+    # A no-hire's rejection says no more than the decision's outcome, which recruiters see.
+    rejected = record.outcome == Decision.Outcome.NO_HIRE
+    reason = ClosingReason.TEAM_DECISION if rejected else ""
+    application.move_through(stages, by, events=[event], reason=reason)
     automation.after_decision(application)
     if application.stage == Application.Stage.REJECTED:
         booking.cancel_upcoming(application, by)

@@ -14,9 +14,11 @@ from .. import freshness
 from ..accounts import zones
 from ..checkins import checkins
 from ..models import (
+    LONGEST_REASON_NOTE,
     Application,
     AuditEvent,
     ChangedMeanwhile,
+    ClosingReason,
     Decision,
     EmailTemplate,
     LinkError,
@@ -403,11 +405,24 @@ def _answer(offer, status, stage, reason=""):
         offer.status, offer.answered_at, offer.decline_reason = status, timezone.now(), reason
         offer.save(update_fields=["status", "answered_at", "decline_reason"])
         _audit(offer, None, " by the candidate after its expiry" if late else " by the candidate")
-        application.move_to(stage, by=None)
+        if status == Status.DECLINED:
+            application.move_to(
+                stage, None, reason=ClosingReason.OFFER_DECLINED, reason_note=_as_note(reason)
+            )
+        else:
+            application.move_to(stage, by=None)
         automation.after_move(application, Stage.OFFER)
         booking.cancel_upcoming(application, by=None)  # hired, or withdrawn
         _tell_of_the_answer(offer)
     return offer
+
+
+def _as_note(text):
+    """`text` as a closing reason's note: its start, marked cut, when it is longer (the whole
+    of it stays where it was written)."""
+    if len(text) <= LONGEST_REASON_NOTE:
+        return text
+    return text[: LONGEST_REASON_NOTE - 1].rstrip() + "…"
 
 
 def accept(offer):
@@ -517,7 +532,10 @@ def did_not_start(application, by, *, reason, told_on):
     withdrawn = AuditEvent.of(
         AuditEvent.Action.WITHDRAWN_BY_CANDIDATE, by, team, application, details=details
     )
-    application.move_through([Stage.WITHDRAWN], by, [withdrawn])
+    # Nothing on the lists says it: what they were told is the note.
+    application.move_through(
+        [Stage.WITHDRAWN], by, [withdrawn], reason=ClosingReason.OTHER, reason_note=reason
+    )
     automation.after_move(application, Stage.HIRED)  # a welcome still in its undo delay: taken back
     if not membership.hire_not_joining(application, by):
         raise ValidationError(_joined(application))

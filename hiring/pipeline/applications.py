@@ -1,6 +1,7 @@
 """Openings, candidates and applications: the pipeline a team hires through."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
@@ -12,14 +13,19 @@ from scorecards.editing import copy_scorecard
 from .. import freshness
 from ..access import get_application_for_pipeline
 from ..models import (
+    LONGEST_REASON_NOTE,
+    REJECTION_REASONS,
+    WITHDRAWAL_REASONS,
     Application,
     AuditEvent,
     Candidate,
+    ClosingReason,
     Opening,
     StageChange,
     StageCount,
     refuse_if_saved_since,
     stored_words,
+    validate_single_line,
     version_of,
 )
 from ..outreach import automation
@@ -34,6 +40,14 @@ CLOSED = {
     Stage.HIRED: gettext_lazy("This application is hired."),
     Stage.REJECTED: gettext_lazy("This application is rejected."),
     Stage.WITHDRAWN: gettext_lazy("This application is withdrawn."),
+}
+
+# What a move by hand to a stage that closes the application chooses its reason from.
+REASONS_BY_HAND = {Stage.REJECTED: REJECTION_REASONS, Stage.WITHDRAWN: WITHDRAWAL_REASONS}
+# Asked of such a move without one of them, a sentence for each stage (as CLOSED).
+REASON_WANTED = {
+    Stage.REJECTED: gettext_lazy("Choose why this application is rejected."),
+    Stage.WITHDRAWN: gettext_lazy("Choose why this application is withdrawn."),
 }
 
 # How many applications of each stage an opening's page lists, the latest first: the rest are
@@ -168,9 +182,10 @@ def start_application(candidate, opening, by, **fields):
 
 
 @freshness.one_write()
-def move_stage(application, stage, by, seen=""):
+def move_stage(application, stage, by, seen="", reason="", reason_note=""):
     """Move by hand between the stages people may set; decisions set the others. `seen`: the
-    stage the page showed it in, if it says."""
+    stage the page showed it in, if it says. A move to Rejected or Withdrawn says why:
+    `reason` and `reason_note` (closing_reason())."""
     # Its opening and team come along: the move's audit event and its signals read them; its
     # candidate too, for the board's card of the application as moved (board.one_card).
     application = (
@@ -178,16 +193,16 @@ def move_stage(application, stage, by, seen=""):
         .select_related("candidate", "opening__team")
         .get(pk=application.pk)
     )
-    return _move(application, stage, by, seen)
+    return _move(application, stage, by, seen, reason, reason_note)
 
 
 @freshness.one_write()
-def move_stage_as(user, application_id, stage, seen=""):
+def move_stage_as(user, application_id, stage, seen="", reason="", reason_note=""):
     """move_stage() by `user` of the application `application_id`, where they run its pipeline
     (else Http404): one read, locked, for both. Returns it moved and the stage it left."""
     application = get_application_for_pipeline(user, application_id, locked=True)
     moved_from = application.stage
-    return _move(application, stage, user, seen), moved_from
+    return _move(application, stage, user, seen, reason, reason_note), moved_from
 
 
 def _may_be_refused(application, stage):
@@ -199,7 +214,27 @@ def _may_be_refused(application, stage):
     return not (stage in screening and application.stage in screening)
 
 
-def _move(application, stage, by, seen):
+def closing_reason(stage, reason, note):
+    """The reason and note a move by hand to `stage` records: none on a move that does not
+    close the application; on one that does, a reason of REASONS_BY_HAND[stage] and, for
+    "other", a note, else ValidationError by field. The note is the note without the spaces
+    around it."""
+    if stage not in REASONS_BY_HAND:
+        return "", ""
+    if reason not in REASONS_BY_HAND[stage]:
+        raise ValidationError({"reason": str(REASON_WANTED[stage])})
+    note = note.strip()
+    try:
+        validate_single_line(note)
+        MaxLengthValidator(LONGEST_REASON_NOTE)(note)
+    except ValidationError as error:
+        raise ValidationError({"reason_note": error.messages}) from None
+    if reason == ClosingReason.OTHER and not note:
+        raise ValidationError({"reason_note": _("Say why in a note: the reason is “Other”.")})
+    return reason, note
+
+
+def _move(application, stage, by, seen, reason="", reason_note=""):
     """move_stage() of `application`, locked, read with its candidate, opening and team."""
     if stage not in [*Application.MANUAL_STAGES, Stage.REJECTED]:
         raise ValidationError(_("Only the team's decision moves an application to that stage."))
@@ -230,8 +265,9 @@ def _move(application, stage, by, seen):
         raise ValidationError(
             _("Its interviews have begun: it goes back no further than the panel.")
         )
+    reason, reason_note = closing_reason(stage, reason, reason_note)
     from_stage = application.stage
-    application.move_to(stage, by)
+    application.move_to(stage, by, reason=reason, reason_note=reason_note)
     automation.after_move(application, from_stage)
     if application.is_closed:  # withdrawn, or rejected at the screen
         booking.cancel_upcoming(application, by)

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy
 from scorecards.forms import LONGEST_NOTES
 from scorecards.models import Scorecard
 
-from ..models import Application, Candidate, Opening, validate_single_line
+from ..models import LONGEST_REASON_NOTE, Application, Candidate, Opening, validate_single_line
 from ..widgets import EmailAddressField
+from .applications import REASONS_BY_HAND
 
 # A candidate's links, one a line: room for a dozen long ones, not for a page of them.
 LONGEST_LINKS = 2000
@@ -198,17 +199,48 @@ class CandidateForm(AsksForTheResumeAgain, forms.ModelForm):
 class StageForm(forms.Form):
     """A move by hand: the stages `application` may go to now, or, for a move posted from the
     board, every stage a move by hand may reach (move_stage refuses what its stage does not
-    allow)."""
+    allow). A move to Rejected or Withdrawn says why, of the reasons of its stage: move_stage
+    refuses it without one, the message beside the field."""
 
     stage = forms.ChoiceField()
     # The stage the page showed it in (written by the template from the application as it
     # is): a move from a page opened before a colleague's is refused, not made from elsewhere.
     from_stage = forms.ChoiceField(choices=Application.Stage.choices, required=False)
+    reason = forms.ChoiceField(label=gettext_lazy("Reason"), required=False)
+    reason_note = forms.CharField(
+        label=gettext_lazy("Note"),
+        help_text=gettext_lazy("Needed for “Other”. The candidate does not see it."),
+        required=False,
+        max_length=LONGEST_REASON_NOTE,
+    )
 
-    def __init__(self, *args, application=None, **kwargs):
+    def __init__(self, *args, application=None, stages=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if application is not None:
+        if stages is None and application is not None:
             stages = application.stages_by_hand()
-        else:
+        elif stages is None:
             stages = [*Application.MANUAL_STAGES, Application.Stage.REJECTED]
+        stages = [Application.Stage(stage) for stage in stages]
         self.fields["stage"].choices = [(stage.value, stage.label) for stage in stages]
+        self.fields["reason"].choices = reason_choices(stages)
+
+    def add_move_error(self, error):
+        """move_stage's refusal, beside the field it names, else beside the stage."""
+        self.add_error(None if hasattr(error, "error_dict") else "stage", error)
+
+    @property
+    def closes(self):
+        """Whether its stages include one that closes the application: it asks why."""
+        return len(self.fields["reason"].choices) > 1
+
+
+def reason_choices(stages):
+    """The reasons to choose from for a move to any of `stages`: those of the one that closes
+    the application, or each one's under its name when both are there."""
+    groups = [
+        (Application.Stage(stage).label, [(r.value, r.label) for r in REASONS_BY_HAND[stage]])
+        for stage in stages
+        if stage in REASONS_BY_HAND
+    ]
+    blank = [("", _("Choose a reason"))]
+    return blank + groups[0][1] if len(groups) == 1 else blank + groups

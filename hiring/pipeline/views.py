@@ -207,10 +207,12 @@ def _application_context(user, application, forms):
     readable = reads_panel_feedback(user, application, feedback)
     pipeline = runs_pipeline_of(user, application)
     offers = list(application.offers.select_related("created_by"))
+    stage_changes = list(application.stage_changes.select_related("by"))
     context = {
         "application": application,
         "candidate": application.candidate,
-        "stage_changes": application.stage_changes.select_related("by"),
+        "stage_changes": stage_changes,
+        "closed_by": _closed_by(application, stage_changes),
         "answers": application.answers.all(),
         "feedback": feedback,
         "own_feedback": own,
@@ -250,6 +252,15 @@ def _application_context(user, application, forms):
     return context
 
 
+def _closed_by(application, stage_changes):
+    """The move that closed `application` with a reason recorded, while it stays where that
+    move took it, else None."""
+    last = stage_changes[-1] if stage_changes else None
+    if last and last.reason and last.to_stage == application.stage:
+        return last
+    return None
+
+
 @never_cache
 @login_required
 @require_POST
@@ -263,9 +274,11 @@ def application_stage(request, application_id):
                 form.cleaned_data["stage"],
                 request.user,
                 form.cleaned_data["from_stage"],
+                form.cleaned_data["reason"],
+                form.cleaned_data["reason_note"],
             )
         except ValidationError as error:
-            form.add_error("stage", error)
+            form.add_move_error(error)
         else:
             return redirect(application)
     return _render_application(request, application, status=400, stage_form=form)
@@ -454,11 +467,13 @@ def pipeline_move(request, application_id):
     recorded in the audit trail. htmx gets the board back as it now is."""
     form = StageForm(request.POST)
     error = None
-    if not form.is_valid():
+    if not form.is_valid() and not _of_the_reason(form.errors):
         application = get_application_for_pipeline(request.user, application_id)
         error = _("Choose the stage to move %(candidate)s to.") % {
             "candidate": application.candidate
         }
+    elif form.errors:  # the stage chosen, its reason or note refused
+        return _ask_why(request, application_id, form.cleaned_data["stage"])
     else:
         try:
             application, moved_from = applications.move_stage_as(
@@ -466,8 +481,12 @@ def pipeline_move(request, application_id):
                 application_id,
                 form.cleaned_data["stage"],
                 form.cleaned_data["from_stage"],
+                form.cleaned_data["reason"],
+                form.cleaned_data["reason_note"],
             )
         except ValidationError as exc:
+            if _of_the_reason(getattr(exc, "error_dict", [None])):
+                return _ask_why(request, application_id, form.cleaned_data["stage"], exc)
             error = " ".join(exc.messages)
     if error is None:
         if request.htmx:
@@ -485,6 +504,33 @@ def pipeline_move(request, application_id):
         headers = {"HX-Retarget": "#board", "HX-Reswap": "outerHTML"}
         return HttpResponse(parts["board"], status=400, headers=headers)
     return render(request, "hiring/pipeline/board.html", {"parts": parts}, status=400)
+
+
+def _of_the_reason(fields):
+    """Whether the fields refused are a move's reason or note alone (closing_reason)."""
+    return set(fields) <= {"reason", "reason_note"}
+
+
+def _ask_why(request, application_id, stage, error=None):
+    """A move from the board to a stage that closes the application, refused for its reason:
+    the card's move form again, the stage chosen, asking for the reason beside its fields. With
+    htmx it takes the place of the card's form; without, it is a page of its own."""
+    card = get_application_for_pipeline(request.user, application_id)
+    # (Closed meanwhile, it moves nowhere: sent again, the move says so.)
+    card.ahead, card.behind = board.moves(card.stage) if card.stage in board.FORWARD else ([], [])
+    if stage not in [*card.ahead, *card.behind]:
+        card.ahead.append(Application.Stage(stage))  # posted from elsewhere: offered here too
+    card.next_stage = stage
+    form = StageForm(request.POST, stages=[stage], auto_id=f"card-move-{card.pk}_%s")
+    if form.is_valid() and error is not None:
+        form.add_move_error(error)
+    context = {"card": card, "query": request.GET, "move_form": form}
+    if request.htmx:
+        html = render_to_string("hiring/pipeline/board.html#card_move", context, request)
+        headers = {"HX-Retarget": f"#card-move-{card.pk}", "HX-Reswap": "outerHTML"}
+        return HttpResponse(html, status=400, headers=headers)
+    context["board_url"] = f"{reverse('pipeline')}?{request.GET.urlencode()}"
+    return render(request, "hiring/pipeline/move.html", context, status=400)
 
 
 def _moved_card(request, application, moved_from):

@@ -11,6 +11,7 @@ from ..accounts.middleware import browser_language
 from ..models import (
     Application,
     AuditEvent,
+    ClosingReason,
     EmailTemplate,
     InterviewSession,
     Offer,
@@ -37,6 +38,14 @@ IN_THEIR_WORDS = {
     Stage.WITHDRAWN: gettext_lazy("Withdrawn"),
 }
 FINAL = [Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN]
+# The reasons they may give as they withdraw (CANDIDATE_REASONS), in their words.
+REASONS_IN_THEIR_WORDS = {
+    ClosingReason.OTHER_OFFER: gettext_lazy("I accepted another offer"),
+    ClosingReason.PAY: gettext_lazy("The pay is not what I expect"),
+    ClosingReason.NOT_FOR_THEM: gettext_lazy("The role or the team is not for me"),
+    ClosingReason.PERSONAL: gettext_lazy("Personal reasons"),
+    ClosingReason.OTHER: gettext_lazy("Another reason"),
+}
 
 
 def sent_offer(application):
@@ -113,10 +122,12 @@ def why_closed(application):
 
 
 @transaction.atomic
-def withdraw(application, tell_recruiters=True):
+def withdraw(application, tell_recruiters=True, reason=ClosingReason.NOT_GIVEN, note=""):
     """The candidate withdraws: the application moves to Withdrawn, a live offer is withdrawn,
     and booked interviews still to come are cancelled, their interviewers told; the recruiters
-    are told too, unless the withdrawal is an erasure's (which leaves no name to tell)."""
+    are told too, unless the withdrawal is an erasure's (which leaves no name to tell).
+    `reason`: what they chose of CANDIDATE_REASONS, NOT_GIVEN if nothing, blank for an erasure
+    (nobody said); `note`, their words, kept with "other" (only it asks for them)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if closed_for_them(application):
         raise ValidationError(why_closed(application))
@@ -129,7 +140,8 @@ def withdraw(application, tell_recruiters=True):
         AuditEvent.Action.WITHDRAWN_BY_CANDIDATE, None, application.opening.team, application
     )
     from_stage = application.stage
-    application.move_to(Stage.WITHDRAWN, by=None)
+    note = note.strip() if reason == ClosingReason.OTHER else ""
+    application.move_to(Stage.WITHDRAWN, None, reason=reason, reason_note=note)
     automation.after_move(application, from_stage)
     for offer in application.offers.filter(status__in=[Offer.Status.DRAFT, Offer.Status.SENT]):
         offers.withdraw(offer, by=None)

@@ -12,7 +12,7 @@ from ..accounts.links import signed_link
 from ..models import Application
 from ..ratelimit import limit_candidate_posts
 from . import status
-from .forms import TimeZoneForm
+from .forms import TimeZoneForm, WithdrawForm
 
 
 @never_cache
@@ -57,11 +57,15 @@ def candidate_time_zone(request, application, token):
 @limit_candidate_posts
 @signed_link(Application.from_status_token)
 def candidate_withdraw(request, application, token):
-    """GET: ask the candidate to confirm; POST: withdraw the application."""
-    context = {"application": application, "token": token}
+    """GET: ask the candidate to confirm, and why if they would say; POST: withdraw the
+    application."""
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    context = {"application": application, "token": token, "form": form}
     if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "hiring/portal/withdraw.html", context, status=400)
         try:
-            status.withdraw(application)
+            status.withdraw(application, **form.withdrawal())
         except ValidationError as error:
             context["error"] = " ".join(error.messages)
             return render(request, "hiring/portal/withdraw.html", context, status=409)

@@ -46,7 +46,7 @@ def test_a_move_undone_within_the_delay_writes_nothing(application, member, news
 
 def test_a_rejection_takes_back_the_good_news_still_to_go(application, member, news):
     applications.move_stage(application, Stage.SCREEN, member)
-    applications.move_stage(application, Stage.REJECTED, member)
+    applications.move_stage(application, Stage.REJECTED, member, reason="skills")
 
     assert sent_or_to_go(application) == [
         ("Your application for SRE", Status.AWAITING_CONFIRMATION)

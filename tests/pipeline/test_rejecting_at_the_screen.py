@@ -19,7 +19,9 @@ def test_a_recruiter_rejects_at_the_screen(client, team, recruiter, stage):
     client.force_login(recruiter)
     assert REJECTED_OPTION in client.get(application.get_absolute_url()).text
 
-    response = client.post(f"/applications/{application.pk}/stage/", {"stage": "rejected"})
+    response = client.post(
+        f"/applications/{application.pk}/stage/", {"stage": "rejected", "reason": "skills"}
+    )
 
     assert response.status_code == 302
     assert fresh(application).stage == Stage.REJECTED
@@ -63,7 +65,7 @@ def test_after_the_interviews_only_the_teams_decision_rejects(client, team, memb
 def test_a_move_refused_because_the_application_closed_meanwhile_says_so(client, team, recruiter):
     """The stage menu is gone once it closed: the refusal is shown where it was."""
     application = ApplicationFactory(opening__team=team, stage=Stage.SCREEN)
-    applications.move_stage(application, Stage.WITHDRAWN, recruiter)  # in another tab
+    applications.move_stage(application, Stage.WITHDRAWN, recruiter, reason="personal")  # elsewhere
     client.force_login(recruiter)
 
     response = client.post(f"/applications/{application.pk}/stage/", {"stage": "panel"})
@@ -105,6 +107,6 @@ def test_before_any_scorecard_counts_a_panel_may_go_back_to_the_screen(team, mem
     assigned(ApplicationFactory(opening__team=team), member, "skills")
 
     applications.move_stage(application, Stage.SCREEN, recruiter)
-    applications.move_stage(fresh(application), Stage.REJECTED, recruiter)
+    applications.move_stage(fresh(application), Stage.REJECTED, recruiter, reason="skills")
 
     assert fresh(application).stage == Stage.REJECTED

@@ -61,7 +61,8 @@ class Writes:
             if not application.is_closed:
                 stage = self.rng.choice(Application.MANUAL_STAGES)
                 if stage != application.stage:
-                    applications.move_stage(application, stage, self.by)
+                    # (A withdrawal says why; other moves record no reason.)
+                    applications.move_stage(application, stage, self.by, reason="personal")
 
     def decide(self):
         for application in self.some():

@@ -317,7 +317,7 @@ def test_overdue_feedback_is_counted_per_interviewer_in_a_chart_a_table_and_a_cs
 def test_a_closed_applications_unwritten_scorecard_is_not_overdue(client, leadership, member, team):
     """The candidate withdrew: nobody is reminded of it, nor counted as late with it."""
     application, _session = late_scorecard(team, member)
-    applications.move_stage(application, Application.Stage.WITHDRAWN, member)
+    applications.move_stage(application, Application.Stage.WITHDRAWN, member, reason="personal")
     client.force_login(leadership)
 
     rows = list(

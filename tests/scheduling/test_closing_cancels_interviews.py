@@ -45,7 +45,7 @@ def test_the_recruiter_withdrawing_the_application(
     past = booked_ahead(ApplicationFactory(opening=application.opening), [peer], recruiter, -3)
 
     with django_capture_on_commit_callbacks(execute=True):
-        applications.move_stage(application, Stage.WITHDRAWN, recruiter)
+        applications.move_stage(application, Stage.WITHDRAWN, recruiter, reason="other_offer")
 
     assert cancelled_and_told(ahead, [peer], mailoutbox)
     past.refresh_from_db()

@@ -1,0 +1,79 @@
+"""The candidate withdrawing on their own page may say why, in their words, or not; their page
+never shows the reason or note staff recorded."""
+
+import html
+
+import pytest
+
+from hiring.models import Application, ClosingReason, StageChange
+from hiring.pipeline import applications
+from tests.factories import ApplicationFactory, fresh
+from tests.portal.test_status_page import url
+
+Stage = Application.Stage
+
+
+@pytest.fixture
+def application(team):
+    return ApplicationFactory(opening__team=team, candidate__name="Nina Park", stage=Stage.PANEL)
+
+
+def withdrawal(application):
+    change = StageChange.objects.get(application=application, to_stage=Stage.WITHDRAWN)
+    return change.reason, change.reason_note
+
+
+def test_the_confirmation_asks_why_optionally_in_their_words(client, application):
+    page = html.unescape(client.get(url("candidate_withdraw", application)).text)
+
+    assert "Would you tell us why? (optional)" in page
+    assert "I accepted another offer" in page
+    assert "The role or the team is not for me" in page
+    assert "Stopped responding" not in page  # staff's words, not a reason they give
+
+
+def test_withdrawing_without_a_reason_records_that_none_was_given(client, application):
+    response = client.post(url("candidate_withdraw", application))
+
+    assert response.status_code == 200
+    assert fresh(application).stage == Stage.WITHDRAWN
+    assert withdrawal(application) == (ClosingReason.NOT_GIVEN, "")
+
+
+def test_withdrawing_with_a_reason_records_it(client, application):
+    client.post(url("candidate_withdraw", application), {"reason": "other_offer", "note": "x"})
+
+    # A note goes with "another reason" alone, the one that asks for it.
+    assert withdrawal(application) == (ClosingReason.OTHER_OFFER, "")
+
+
+def test_another_reason_keeps_their_words(client, application):
+    client.post(
+        url("candidate_withdraw", application), {"reason": "other", "note": " Moving to Lima "}
+    )
+
+    assert withdrawal(application) == (ClosingReason.OTHER, "Moving to Lima")
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [({"reason": "skills"}, "reason"), ({"reason": "other", "note": "x" * 501}, "note")],
+)
+def test_a_reason_not_theirs_or_a_long_note_is_refused_beside_it(client, application, data, field):
+    response = client.post(url("candidate_withdraw", application), data)
+
+    assert response.status_code == 400
+    assert 'id="id_' + field + '_error"' in response.text
+    assert fresh(application).stage == Stage.PANEL
+
+
+def test_their_page_shows_no_reason_or_note_of_staffs(client, application, recruiter):
+    applications.move_stage(application, Stage.SCREEN, recruiter)
+    applications.move_stage(
+        fresh(application), Stage.REJECTED, recruiter, reason="skills", reason_note="Weak on Go"
+    )
+
+    page = html.unescape(client.get(url("candidate_status", application)).text)
+
+    assert "Weak on Go" not in page
+    assert "Skills or experience" not in page
