@@ -20,6 +20,7 @@ from hiring.models import (
     CandidateAccess,
     CandidateEmail,
     CandidateImport,
+    ClosingReason,
     Decision,
     EmailTemplate,
     Membership,
@@ -376,6 +377,9 @@ class Command(BaseCommand):
                 path = ["screen", "panel"][: rng.choice([0, 1, 2, 2, 2])]
                 for stage in path:
                     application.move_to(stage, author)
+                if "panel" not in path and number % 3 == 0:  # closed before the interviews
+                    stage, reason, note = PAST_CLOSINGS[number // 3 % len(PAST_CLOSINGS)]
+                    application.move_to(stage, author, reason=reason, reason_note=note)
                 if "panel" in path:
                     for local, focus in zip(
                         interviewers, [SKILLS, TEAM_FIT, TEAM_FIT], strict=False
@@ -1030,6 +1034,20 @@ DECISIONS = [
 # these came within the team's tolerance of the panel (he needs three).
 DAN_PRACTICE = [True, False, True, False]
 SEED_CHECK_INS = 1
+# How the past applications closed that went no further than the screen, in turn.
+PAST_CLOSINGS = [
+    (Application.Stage.REJECTED, ClosingReason.SKILLS, ""),
+    (Application.Stage.WITHDRAWN, ClosingReason.OTHER_OFFER, ""),
+    (Application.Stage.REJECTED, ClosingReason.REQUIREMENTS, ""),
+    (Application.Stage.WITHDRAWN, ClosingReason.NO_RESPONSE, ""),
+    (
+        Application.Stage.REJECTED,
+        ClosingReason.OTHER,
+        "Looking for a management role; this one has no reports.",
+    ),
+    (Application.Stage.WITHDRAWN, ClosingReason.PAY, ""),
+    (Application.Stage.REJECTED, ClosingReason.DUPLICATE, ""),
+]
 HISTORY_PANELS = {"Platform": ["ana", "ben", "dan"], "Payments": ["eve", "fay", "gus"]}
 FIRST_NAMES = ["Aiko", "Bruno", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hugo", "Ines", "Jonas"]
 # Who applied twice with two addresses, for the merge (intake).
