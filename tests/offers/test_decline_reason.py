@@ -1,6 +1,8 @@
 """An offer declined withdraws its application with the reason "declined the offer", the
 candidate's own words its note."""
 
+from django.utils import timezone
+
 from hiring.models import ClosingReason, StageChange
 from hiring.offers import offers
 from tests.factories import Stage, fresh
@@ -42,3 +44,14 @@ def test_an_accepted_offer_records_no_reason(sent, application):
     offers.accept(sent)
 
     assert StageChange.objects.get(application=application, to_stage=Stage.HIRED).reason == ""
+
+
+def test_a_hire_who_did_not_start_records_what_they_said_as_the_note(sent, application, recruiter):
+    offers.accept(sent)
+
+    offers.did_not_start(
+        fresh(application), recruiter, reason="Took another offer", told_on=timezone.localdate()
+    )
+
+    change = closing_change(application)
+    assert (change.reason, change.reason_note) == (ClosingReason.OTHER, "Took another offer")
