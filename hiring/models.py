@@ -618,6 +618,22 @@ def version_of(values):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def move_in_order(items, moved, offset):
+    """Move `moved` among `items` (a list in the order of their `position`) up (offset -1) or
+    down (+1), saving each position that changes. Its place before and after, counted from 1 as
+    the pages list them, or None when it is already at that end."""
+    index = items.index(moved)
+    target = index + offset
+    if not 0 <= target < len(items):
+        return None
+    items[index], items[target] = items[target], items[index]
+    for position, item in enumerate(items):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+    return index + 1, target + 1
+
+
 def refuse_if_saved_since(instance, names, fields, based_on, message):
     """ChangedMeanwhile(message) when `instance`'s fields `names` were saved since its edit page
     showed them (`based_on`: version_of() them) and the page's `fields` differ from them; the

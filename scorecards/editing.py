@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hiring import freshness
-from hiring.models import AuditEvent, refuse_if_saved_since, stored_words, version_of
+from hiring.models import (
+    AuditEvent,
+    move_in_order,
+    refuse_if_saved_since,
+    stored_words,
+    version_of,
+)
 
 from .models import RATING_LEVELS, Category, Criterion, Scorecard, ScorecardVersion
 
@@ -213,18 +219,10 @@ def move_criterion(scorecard, key, offset, by):
     version = editable_version(scorecard)
     criteria = list(version.criteria.all())
     moved = _criterion(version, key)
-    index = criteria.index(moved)
-    target = index + offset
-    if not 0 <= target < len(criteria):
-        return
-    criteria[index], criteria[target] = criteria[target], criteria[index]
-    for position, criterion in enumerate(criteria):
-        if criterion.position != position:
-            criterion.position = position
-            criterion.save(update_fields=["position"])
-    # Counted from 1, as the editor lists them.
-    details = f"“{moved.name}”: position {index + 1} → {target + 1}"
-    _audit(AuditEvent.Action.CRITERION_MOVED, scorecard, version, by, details)
+    places = move_in_order(criteria, moved, offset)
+    if places is not None:
+        details = f"“{moved.name}”: position {places[0]} → {places[1]}"
+        _audit(AuditEvent.Action.CRITERION_MOVED, scorecard, version, by, details)
 
 
 def _audit(action, scorecard, version, by, details):

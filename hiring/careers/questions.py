@@ -11,6 +11,7 @@ from ..models import (
     AuditEvent,
     Opening,
     OpeningQuestion,
+    move_in_order,
     refuse_if_saved_since,
     stored_words,
     version_of,
@@ -96,18 +97,10 @@ def move_question(question, offset, by):
     opening = _locked(question.opening)
     questions = list(opening.questions.all())
     moved = next(q for q in questions if q.pk == question.pk)
-    index = questions.index(moved)
-    target = index + offset
-    if not 0 <= target < len(questions):
-        return
-    questions[index], questions[target] = questions[target], questions[index]
-    for position, each in enumerate(questions):
-        if each.position != position:
-            each.position = position
-            each.save(update_fields=["position"])
-    # Counted from 1, as the page lists them.
-    details = f"“{moved.text}”: position {index + 1} → {target + 1}"
-    _audit(AuditEvent.Action.QUESTION_MOVED, opening, by, details)
+    places = move_in_order(questions, moved, offset)
+    if places is not None:
+        details = f"“{moved.text}”: position {places[0]} → {places[1]}"
+        _audit(AuditEvent.Action.QUESTION_MOVED, opening, by, details)
 
 
 def _locked(opening):
