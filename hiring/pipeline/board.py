@@ -77,11 +77,15 @@ def follow_team(user, filters):
 
 
 def moves(stage):
-    """Where a card in `stage` moves by hand: the stages ahead (the next one first, withdrawing
-    last), then those behind it, nearest first. A menu defaults to the first of them only when
-    it is the next stage, so a move is never backwards by default."""
+    """Where a card in `stage` moves by hand: the stages ahead (the next one first, then
+    rejecting while the screen may, withdrawing last), then those behind it, nearest first. A
+    menu defaults to the first of them only when it is the next stage, so a move is never
+    backwards by default. A close asks its reason in the card (views.move_form)."""
     at = FORWARD.index(stage)
-    return FORWARD[at + 1 :] + [Application.Stage.WITHDRAWN], FORWARD[:at][::-1]
+    closing = [Application.Stage.WITHDRAWN]
+    if stage in Application.BEFORE_INTERVIEWS:  # after them, only the team's decision rejects
+        closing.insert(0, Application.Stage.REJECTED)
+    return FORWARD[at + 1 :] + closing, FORWARD[:at][::-1]
 
 
 def matching(user, filters, now):

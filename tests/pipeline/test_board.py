@@ -348,7 +348,13 @@ def test_a_card_offers_the_next_stage_first_and_earlier_ones_last(client, member
 
     menu = move_menu(client.get("/pipeline/").text, application)
 
-    assert re.findall(r'value="(\w+)"', menu) == ["panel", "debrief", "withdrawn", "applied"]
+    assert re.findall(r'value="(\w+)"', menu) == [
+        "panel",
+        "debrief",
+        "rejected",
+        "withdrawn",
+        "applied",
+    ]
     assert re.findall(r"<option[^>]* selected>", menu) == ['<option value="panel" selected>']
     assert '<optgroup label="Back to"><option value="applied">' in menu
 

@@ -3,9 +3,11 @@ its own list ("other" with a note), refused beside the field without one, on the
 and not) and the application's page alike; the history and the audit trail show it."""
 
 import html
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from hiring.models import Application, AuditEvent, ClosingReason
 from hiring.pipeline import applications
@@ -202,6 +204,31 @@ def test_a_withdrawal_on_the_board_without_javascript_asks_for_it_on_a_page(clie
     assert response.status_code == 302
     change = fresh(application).stage_changes.get()
     assert (change.to_stage, change.reason, change.reason_note) == ("withdrawn", "other", "Moved")
+
+
+def test_a_card_offers_rejecting_while_the_screen_may_and_rejects_with_its_reason(
+    client, member, team
+):
+    opening = OpeningFactory(team=team)
+    [screened] = make_applications(opening, 1, "screen")
+    [interviewing] = make_applications(opening, 1, "panel")
+    client.force_login(member)
+
+    board = client.get(reverse("pipeline")).text
+    menus = dict(re.findall(r'<select name="stage" id="move-(\d+)">(.*?)</select>', board, re.S))
+    rejected = '<option value="rejected">Rejected</option>'
+    assert rejected in menus[str(screened.pk)]
+    assert rejected not in menus[str(interviewing.pk)]  # only the team's decision rejects now
+
+    response = client.post(
+        move_url(screened),
+        {"stage": "rejected", "from_stage": "screen", "reason": "requirements"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200
+    change = fresh(screened).stage_changes.get()
+    assert (change.to_stage, change.reason) == ("rejected", "requirements")
 
 
 def test_a_rejection_posted_to_the_board_without_a_reason_is_refused(client, member, team):
