@@ -24,7 +24,9 @@ from ..models import (
     Opening,
     Organisation,
     Team,
+    refuse_if_saved_since,
     stored_words,
+    version_of,
 )
 from . import messages, placeholders
 
@@ -133,10 +135,14 @@ def check(
         raise ValidationError(errors)
 
 
+# What a template's editor page shows of it, and what its version covers.
+EDITED = ("name", "language", "subject", "body", "send_on_stage")
+
+
 def version(template):
     """The version of `template` (None: none saved yet) a page editing it carries, to tell on
     saving whether someone saved it since."""
-    return template.updated_at.isoformat() if template is not None else ""
+    return version_of(getattr(template, name) for name in EDITED) if template is not None else ""
 
 
 PAGE_SALT = "teamfit.email-template-page"
@@ -189,11 +195,21 @@ def save(
         template = owned_by(team).filter(kind=kind, language=language).first()
     if template is not None:
         template = EmailTemplate.objects.select_for_update().get(pk=template.pk)
-    if based_on is not None and based_on != version(template):
-        raise ChangedMeanwhile(SAVED_MEANWHILE, template)
     if kind != Kind.MESSAGE:
         with stored_words():
             name = str(Kind(kind).label)
+    fields = {
+        "name": name.strip(),
+        "language": language,
+        "subject": subject,
+        "body": body,
+        "send_on_stage": send_on_stage,
+    }
+    if template is None:
+        if based_on:  # the page edited one a colleague deleted since
+            raise ChangedMeanwhile(SAVED_MEANWHILE, None)
+    else:
+        refuse_if_saved_since(template, EDITED, fields, based_on, SAVED_MEANWHILE)
     check(
         team,
         kind,
@@ -205,11 +221,8 @@ def save(
         template=template,
     )
     template = template or EmailTemplate(team=team, kind=kind)
-    template.name = name.strip()
-    template.language = language
-    template.subject = subject
-    template.body = body
-    template.send_on_stage = send_on_stage
+    for field, value in fields.items():
+        setattr(template, field, value)
     template.updated_by = by
     template.updated_at = timezone.now()
     template.full_clean()

@@ -76,3 +76,18 @@ def test_a_preview_keeps_the_version_its_page_was_opened_on(recruiter):
 
     assert response.status_code == 409
     assert EmailTemplate.objects.get().body == "THEIR TEXT"
+
+
+def test_the_same_form_sent_twice_saves_once(recruiter):
+    """A double click: the second post finds the text it carries already saved, by its own
+    first, and is not told a colleague saved meanwhile."""
+    template = EmailTemplate.objects.create(
+        kind=Kind.REJECTED_AFTER_SCREEN, name="Rejection", subject="S", body="First."
+    )
+    url = reverse("email_template_edit", args=[template.pk])
+    mine = signed_in(recruiter)
+    data = rejection("MY TEXT", mine.get(url))
+
+    assert mine.post(url, data).status_code == 302
+    assert mine.post(url, data).status_code == 302
+    assert EmailTemplate.objects.get().body == "MY TEXT"
