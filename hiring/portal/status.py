@@ -111,6 +111,24 @@ def closed_for_them(application):
     return shown_stage(application, None) in FINAL
 
 
+def own_withdrawal_reason(application):
+    """What the candidate told us as they withdrew, in their words (their note with "another
+    reason"), or None: not withdrawn by them, or no reason given. A reason staff recorded is
+    theirs, never shown here."""
+    if application.stage != Stage.WITHDRAWN:
+        return None
+    change = (
+        application.stage_changes.filter(to_stage=Stage.WITHDRAWN, by=None)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if change is None or change.reason not in REASONS_IN_THEIR_WORDS:
+        return None
+    if change.reason == ClosingReason.OTHER and change.reason_note:
+        return change.reason_note
+    return REASONS_IN_THEIR_WORDS[change.reason]
+
+
 def why_closed(application):
     """Why the candidate can no longer withdraw, or None while they can."""
     if not closed_for_them(application):

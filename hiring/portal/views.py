@@ -33,6 +33,7 @@ def _status_page(request, application, token, form=None, status_code=200):
         "shown_stage": status.shown_stage(application, offer),
         "offer": offer,
         "closed": status.closed_for_them(application),
+        "withdrawal_reason": status.own_withdrawal_reason(application),
         "interviews": status.upcoming_interviews(application),
         "zone_name": candidate.zone_name,
         "form": form or TimeZoneForm(initial={"time_zone": candidate.zone_name}),

@@ -77,3 +77,30 @@ def test_their_page_shows_no_reason_or_note_of_staffs(client, application, recru
 
     assert "Weak on Go" not in page
     assert "Skills or experience" not in page
+
+
+@pytest.mark.parametrize(
+    ("data", "shown"),
+    [
+        ({"reason": "pay"}, "You told us why: “The pay is not what I expect”."),
+        ({"reason": "other", "note": "Moving to Lima"}, "You told us why: “Moving to Lima”."),
+    ],
+)
+def test_their_page_shows_back_the_reason_they_gave(client, application, data, shown):
+    client.post(url("candidate_withdraw", application), data)
+
+    page = html.unescape(client.get(url("candidate_status", application)).text)
+
+    assert shown in page
+
+
+def test_their_page_shows_no_reason_when_staff_withdrew_it(client, application, recruiter):
+    applications.move_stage(
+        application, Stage.WITHDRAWN, recruiter, reason="other", reason_note="Said no on a call"
+    )
+
+    page = html.unescape(client.get(url("candidate_status", application)).text)
+
+    assert "Your application is withdrawn" in page
+    assert "You told us why" not in page
+    assert "Said no on a call" not in page
