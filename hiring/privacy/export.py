@@ -342,12 +342,15 @@ def _row(holding, row, zipped):
     """A row as (plain JSON values by field name, [(label, text, link to a file)] for the
     summary)."""
     plain, shown = {}, []
+    words = dict(holding.words)
     for field in holding.model._meta.concrete_fields:
         if isinstance(field, models.FileField):
             value = _zip_file(holding, row, field, zipped)
             text, link = value or "", value
         else:
             (value, text), link = _value(field, row), None
+            if field.name in words:
+                text = str(getattr(row, words[field.name]))
         plain[field.name] = value
         shown.append((capfirst(field.verbose_name), text, link))
     return plain, shown

@@ -53,7 +53,9 @@ class Holding:
     (erasure deletes them, the export zips them); `kept`: fields that hold nothing personal,
     the team's record (choices, times, counts, flags), which erasure leaves for its reports.
     The export writes each field whatever its class, but what its reader may not read
-    (export.py). `about` says what the rows are, under the export's keys."""
+    (export.py). `about` says what the rows are, under the export's keys; `words`, the
+    fields whose stored value the summary shows in words, by the row's attribute for it
+    ((field, attribute) pairs)."""
 
     model: type
     to_candidate: str
@@ -61,6 +63,7 @@ class Holding:
     personal: tuple = ()
     files: tuple = ()
     kept: tuple = ()
+    words: tuple = ()
 
     # Rows found by an address of the candidate's, not by a key to their records: erasure
     # reaches them before it blanks the addresses.
@@ -243,6 +246,7 @@ HOLDINGS = (
         _("Their answers to each opening's own questions"),
         personal=("answer",),
         kept=("question_text", "kind", "position"),
+        words=(("answer", "shown"),),  # a yes or no by its label
     ),
     Holding(
         StageChange,

@@ -60,6 +60,14 @@ def test_the_export_holds_each_answer_with_the_question_as_asked(candidate):
     assert ANSWER in archive.read("summary.html").decode()
 
 
+def test_the_summary_shows_a_yes_or_no_in_the_candidates_words(candidate):
+    summary = built(candidate).read("summary.html").decode()
+
+    # The candidate's language is German: their "yes" reads as the form offered it.
+    assert '<th scope="row">Antwort</th><td>Ja</td>' in summary
+    assert "<td>yes</td>" not in summary
+
+
 def test_the_export_names_what_the_answers_are(candidate):
     with translation.override("en-gb"):
         keys = export.keys()
