@@ -1,9 +1,18 @@
 """Steps the browser tests share: a page in a context of its own, and signing in through the
 form as a person does."""
 
+import pytest
+from django.db import connection
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
+
+# How a page looks (its layout at a size, its contrast) does not depend on the database: such
+# tests run once, on the default, and leave the PostgreSQL pass the journeys.
+layout_only = pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="the pages render alike on either database: checked once, on the default",
+)
 
 
 def new_page(browser, errors, **options):

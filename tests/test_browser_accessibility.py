@@ -9,20 +9,14 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 
 from hiring.models import User
+from tests.browser import layout_only
 from tests.conftest import seed_demo
 from tests.test_every_page import PERSONAS, walk
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        connection.vendor != "sqlite",
-        reason="the pages render alike on either database: checked once, on the default",
-    ),
-]
+pytestmark = [pytest.mark.browser, layout_only]
 
 WCAG_A_AND_AA = {
     "runOnly": {

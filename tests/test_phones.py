@@ -5,10 +5,10 @@ header folds into a menu, and a skip link comes first."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import new_page, sign_in
+from tests.browser import layout_only, new_page, sign_in
 from tests.factories import OpeningFactory
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, layout_only]
 
 PHONE = {"width": 390, "height": 844}
 SMALL_PHONE = {"width": 360, "height": 740}

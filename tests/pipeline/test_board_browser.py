@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from hiring.models import Application
-from tests.browser import new_page, sign_in
+from tests.browser import layout_only, new_page, sign_in
 from tests.factories import ApplicationFactory, OpeningFactory
 
 pytestmark = pytest.mark.browser
@@ -57,6 +57,7 @@ def in_view(page, locator):
     )
 
 
+@layout_only
 def test_every_stage_is_in_view_at_1280_and_the_page_fits(board_page, member, team):
     fill_every_stage(team, per_stage=25)  # more than a column's first page
 
@@ -128,6 +129,7 @@ def test_the_opening_menu_follows_the_team(board_page, leadership, team, outside
     assert f"team={outsider.teams.get().pk}" in cto.url
 
 
+@layout_only
 def test_on_a_phone_the_board_scrolls_within_its_own_width(board_page, member, team):
     fill_every_stage(team, per_stage=3)
 
