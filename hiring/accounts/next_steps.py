@@ -13,6 +13,7 @@ from ..access import in_pipelines_run_by, user_addresses
 from ..checkins import checkins
 from ..models import (
     Application,
+    CandidateEmail,
     CandidateWindow,
     Decision,
     Invitation,
@@ -65,6 +66,7 @@ def for_user(user, now, teams, names=None):
         readers["votes"] = lambda: votes(user)
     if runs_a_pipeline:
         readers["offers"] = lambda: offers_to_send(user, own)
+        readers["emails"] = lambda: emails_to_confirm(user, own)
         readers["proposed_times"] = lambda: proposed_times(user, own)
     if user.is_recruiter:
         readers["panels"] = lambda: panels_to_schedule(user, now)
@@ -266,6 +268,31 @@ def offers_to_send(user, own):
         .order_by("created_at", "pk"),
         user,
         lambda offer: offer.application,
+    )
+
+
+def emails_to_confirm(user, own):
+    """Emails to candidates of the teams whose pipeline this user runs that wait for someone to
+    read them and send or discard them (a rejection, by hand or the team's no-hire, queues its
+    email so), the oldest first; `own`, the ids of their teams (own_teams())."""
+    waiting = CandidateEmail.objects.filter(status=CandidateEmail.Status.AWAITING_CONFIRMATION)
+    waiting = in_pipelines_run_by(user, waiting, "application__opening__team", own)
+    return _section(
+        waiting.select_related("application__candidate", "application__opening__team")
+        # What the list shows, and whose application it is: not the email's text.
+        .only(
+            "kind",
+            "created_at",
+            "application__candidate__name",
+            "application__opening__title",
+            "application__opening__team__name",
+            "application__member_email",
+            "application__candidate__email",
+            "application__candidate__other_emails",
+        )
+        .order_by("created_at", "pk"),
+        user,
+        lambda email: email.application,
     )
 
 

@@ -116,9 +116,10 @@ LASTING_STEPS = (
     "proposed_times",
     "panels",
 )
-# The others, read on every request: votes follow proposals and ballots, and a team's
-# invitation is to someone not yet in it, neither moving a version the page follows.
-PASSING_STEPS = ("votes", "invitations")
+# The others, read on every request: votes follow proposals and ballots, a team's invitation
+# is to someone not yet in it, and an email sent or discarded moves its application's page
+# alone, none moving a version the page follows.
+PASSING_STEPS = ("votes", "invitations", "emails")
 
 
 def lasting_steps(request, steps, now, teams):

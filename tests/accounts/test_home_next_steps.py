@@ -13,6 +13,7 @@ from hiring.models import (
     Application,
     CandidateWindow,
     Decision,
+    EmailTemplate,
     InterviewSession,
     Membership,
     Offer,
@@ -21,6 +22,7 @@ from hiring.models import (
     User,
 )
 from hiring.offers import offers
+from hiring.outreach import messages
 from hiring.pipeline.board import STALE_AFTER
 from hiring.teams import membership
 from scorecards import scoring
@@ -283,6 +285,52 @@ def test_a_member_who_left_is_shown_neither_their_scorecard_nor_the_teams_decisi
     assert section(page, "Candidates who proposed their own times") is None
 
 
+# Emails to candidates waiting for a person to send them.
+
+
+def rejection(team, name, **fields):
+    application = ApplicationFactory(
+        opening__team=team, candidate__name=name, stage="rejected", **fields
+    )
+    return messages.queue_email(
+        application, EmailTemplate.Kind.REJECTED_AFTER_SCREEN, awaiting_confirmation=True
+    )
+
+
+HEADING = "Emails to candidates waiting for your confirmation"
+
+
+def test_rejection_emails_wait_for_those_who_run_the_teams_pipeline(
+    client, recruiter, member, outsider, leadership, team
+):
+    email = rejection(team, "Nina Park")
+
+    waiting = section(home(client, recruiter), HEADING)
+
+    url = f"/applications/{email.application_id}/#candidate-emails"
+    assert f'href="{url}">Nina Park</a>' in waiting
+    assert "Nina Park · " + email.application.opening.title in read(waiting)
+    assert "Rejection after screen" in read(waiting)
+    assert "Nina Park" in section(home(client, member), HEADING)
+    assert section(home(client, outsider), HEADING) is None
+    assert section(home(client, leadership), HEADING) is None
+    # Sent or discarded, it leaves the list at once (the page reads it on every request).
+    messages.confirm(email)
+    assert section(home(client, recruiter), HEADING) is None
+    assert section(home(client, member), HEADING) is None
+
+
+def test_a_members_own_rejection_is_not_theirs_to_send(client, member, teammate, team):
+    rejection(team, "Member Applying", candidate__email=member.email)
+    rejection(team, "Nina Park")
+
+    waiting = section(home(client, member), HEADING)
+
+    assert "Nina Park" in waiting
+    assert "Member Applying" not in waiting
+    assert "Member Applying" in section(home(client, teammate), HEADING)
+
+
 # Leadership's pipelines that stopped moving.
 
 
@@ -330,6 +378,7 @@ def fill(team, member, teammate, recruiter, count):
         )
         draft_offer(decided, recruiter)
         propose(team, teammate, f"newcomer{count}-{i}@example.com")
+        rejection(team, f"Rejected {i}")
         ApplicationFactory(opening__team=team, stage="screen", stage_changed_at=long_ago)
 
 
@@ -340,11 +389,13 @@ SECTIONS = {
         "Waiting for your vote",
         "Candidates who proposed their own times",
         "Offers to send",
+        HEADING,
     ],
     "recruiter": [
         "Candidates who proposed their own times",
         "Panels to schedule",
         "Offers to send",
+        HEADING,
     ],
     "leadership": ["Pipelines that stopped moving"],
 }
