@@ -105,21 +105,21 @@ def teams_read_by(user):
 
 
 # The sections of next_steps.for_user() whose rows only their teams' data and the clock change
-# (an offer's every save moves its team on, as do the times offered to a candidate and those
-# they propose, hiring/freshness.py).
+# (an offer's every save moves its team on, as do an email's confirmation or discarding, the
+# times offered to a candidate and those they propose, hiring/freshness.py).
 LASTING_STEPS = (
     "scorecards",
     "check_ins",
     "decisions",
     "offers",
+    "emails",
     "stale",
     "proposed_times",
     "panels",
 )
-# The others, read on every request: votes follow proposals and ballots, a team's invitation
-# is to someone not yet in it, and an email sent or discarded moves its application's page
-# alone, none moving a version the page follows.
-PASSING_STEPS = ("votes", "invitations", "emails")
+# The others, read on every request: votes follow proposals and ballots, and a team's
+# invitation is to someone not yet in it, neither moving a version the page follows.
+PASSING_STEPS = ("votes", "invitations")
 
 
 def lasting_steps(request, steps, now, teams):
