@@ -313,7 +313,7 @@ def withdraw(offer, by):
     offer.save(update_fields=["status"])
     _audit(offer, by)
     # One statement; the offer's save above renews the application's page.
-    messages.cancel_unsent(_emails_to_go(offer.application))
+    messages.cancel_unsent(emails_to_go(offer.application))
     return offer
 
 
@@ -332,7 +332,7 @@ def undo_sending(email, by):
     return True
 
 
-def _emails_to_go(application):
+def emails_to_go(application):
     """The application's offer emails still in their undo delay (one live offer at a time, so
     they are its live offer's)."""
     return application.emails.unsent().filter(kind=EmailTemplate.Kind.OFFER)

@@ -49,7 +49,10 @@ REASONS_IN_THEIR_WORDS = {
 
 
 def sent_offer(application):
-    """The offer waiting for their answer: sent, and not past its expiry."""
+    """The offer waiting for their answer: sent, its email gone out (until then its sending
+    can be undone, the offer a draft again), and not past its expiry."""
+    if offers.emails_to_go(application).exists():
+        return None
     return application.offers.filter(
         status=Offer.Status.SENT, expires_at__gt=timezone.now()
     ).first()

@@ -121,6 +121,9 @@ def test_a_sent_offer_shows_as_an_offer_with_its_link(
     offer = offers.prepare(application, recruiter, **offer_fields())
     with django_capture_on_commit_callbacks(execute=True):
         offers.send(offer, recruiter)
+    CandidateEmail.objects.filter(kind=EmailTemplate.Kind.OFFER).update(
+        status=CandidateEmail.Status.SENT
+    )
 
     page = client.get(url("candidate_status", application)).text
 
@@ -133,6 +136,26 @@ def test_a_sent_offer_shows_as_an_offer_with_its_link(
     page = client.get(url("candidate_status", application)).text
     assert "<h1>Offer</h1>" not in page
     assert "/offer/" not in page
+
+
+def test_an_offer_shows_once_its_email_is_on_its_way(
+    client, application, member, teammate, recruiter
+):
+    """Not while its sending can be undone: their page would offer them terms the recruiter may
+    still take back, and an answer given then would stand after the undo."""
+    application = hired_by_the_team(application, member, teammate)
+    offer = offers.send(offers.prepare(application, recruiter, **offer_fields()), recruiter)
+    email = CandidateEmail.objects.get(kind=EmailTemplate.Kind.OFFER)
+    assert email.status == CandidateEmail.Status.SCHEDULED  # still to be undone for a while
+
+    page = client.get(url("candidate_status", application)).text
+
+    assert "<h1>The team is deciding</h1>" in page
+    assert offer.get_absolute_url() not in page
+    CandidateEmail.objects.filter(pk=email.pk).update(status=CandidateEmail.Status.SENT)
+    page = client.get(url("candidate_status", application)).text
+    assert "<h1>Offer</h1>" in page
+    assert offer.get_absolute_url() in page
 
 
 def test_upcoming_interviews_show_in_their_zone_named(client, application, member):
