@@ -20,7 +20,6 @@ from ..models import (
     Application,
     CandidateEmail,
     EmailTemplate,
-    Offer,
     Organisation,
     SlotOffer,
     single_line,
@@ -100,7 +99,8 @@ def links_for(application, text):
         if latest := offered.first():
             links["schedule_link"] = settings.SITE_URL + latest.get_absolute_url()
     if "{offer_link}" in text:
-        sent = application.offers.filter(status=Offer.Status.SENT).order_by("-sent_at")
+        # Whatever became of it since: answered before its email went out, its page says so.
+        sent = application.offers.exclude(sent_at=None).order_by("-sent_at")
         if latest := sent.first():
             links["offer_link"] = settings.SITE_URL + latest.get_absolute_url()
     return links

@@ -441,6 +441,21 @@ def test_undoing_the_offers_email_makes_the_offer_a_draft_again(
     assert offers.send(offer, recruiter).status == Status.SENT
 
 
+def test_an_offer_answered_before_its_email_went_out_still_links_to_it(
+    draft, application, recruiter, mailoutbox
+):
+    """Its link says what became of it; the placeholder never reaches the candidate as typed."""
+    offers.send(draft, recruiter)  # its email queued, not gone yet (the worker was away)
+    offers.accept(draft)
+    email = CandidateEmail.objects.get(kind=EmailTemplate.Kind.OFFER)
+
+    assert messages.send(email.pk) is True
+
+    [sent] = mailoutbox
+    assert "{offer_link}" not in sent.body
+    assert f"{settings.SITE_URL}{draft.get_absolute_url()}" in sent.body
+
+
 def test_an_offer_email_gone_out_is_not_undone(sent, application, recruiter):
     email = CandidateEmail.objects.get(kind=EmailTemplate.Kind.OFFER)
 
