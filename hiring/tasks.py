@@ -34,6 +34,7 @@ from .email.notifications import (
 )
 from .models import (
     Application,
+    ClosingReason,
     Decision,
     InterviewSession,
     Invitation,
@@ -347,9 +348,15 @@ def send_decision_notices(decision_id):
 
 @shared_task(**SENDS_EMAIL)
 def send_withdrawal_notices(application_id):
-    """Tell each recruiter the candidate withdrew their application through their link."""
+    """Tell each recruiter the candidate withdrew their application through their link, and
+    why when they said."""
     application = Application.objects.select_related("candidate", "opening__team").get(
         pk=application_id
+    )
+    withdrawal = (
+        application.stage_changes.filter(to_stage=Application.Stage.WITHDRAWN)
+        .exclude(reason__in=["", ClosingReason.NOT_GIVEN])
+        .last()
     )
     return send_all(
         (
@@ -357,7 +364,7 @@ def send_withdrawal_notices(application_id):
             lambda recruiter=recruiter: email_to(
                 "withdrawal_notice",
                 recruiter,
-                {"application": application, "recruiter": recruiter},
+                {"application": application, "recruiter": recruiter, "withdrawal": withdrawal},
             ),
         )
         for recruiter in User.objects.recruiters()

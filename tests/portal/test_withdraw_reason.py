@@ -104,3 +104,27 @@ def test_their_page_shows_no_reason_when_staff_withdrew_it(client, application, 
     assert "Your application is withdrawn" in page
     assert "You told us why" not in page
     assert "Said no on a call" not in page
+
+
+@pytest.mark.parametrize(
+    ("data", "told"),
+    [
+        ({"reason": "other_offer"}, "Their reason: Accepted another offer\n"),
+        (
+            {"reason": "other", "note": "Moving to Lima & <Peru>"},
+            "Their reason: Other: Moving to Lima & <Peru>\n",
+        ),
+        ({}, None),
+    ],
+)
+def test_the_recruiters_are_told_why_they_withdrew_when_they_said(
+    client, application, recruiter, mailoutbox, django_capture_on_commit_callbacks, data, told
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("candidate_withdraw", application), data)
+
+    [notice] = [mail for mail in mailoutbox if mail.to == [recruiter.email]]
+    if told:
+        assert told in notice.body
+    else:
+        assert "Their reason" not in notice.body
