@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -64,8 +64,11 @@ class OfferForm(forms.Form):
         cleaned = super().clean()
         day, clock = cleaned.get("expires_date"), cleaned.get("expires_time")
         if day is not None and clock is not None:
-            local = datetime.combine(day, clock, tzinfo=self.zone)
-            cleaned["expires_at"] = local.astimezone(UTC)
+            local = datetime.combine(day, clock)
+            if gap := zones.skipped(local, self.zone):
+                self.add_error("expires_time", gap)
+            else:
+                cleaned["expires_at"] = zones.instant(local, self.zone)
         # Every field that passed its own check is checked against the rules of an offer, so
         # that each message shows beside its field at once, not one after another.
         try:

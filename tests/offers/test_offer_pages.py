@@ -92,6 +92,26 @@ def test_the_form_takes_a_start_date_of_tomorrow_where_the_preparer_is(
     assert Offer.objects.get().start_date == date(2030, 12, 5)
 
 
+def test_an_expiry_the_clocks_skip_is_refused_beside_its_time(
+    client, application, recruiter, monkeypatch
+):
+    """As every other time typed: not stored an hour later than the preparer read it."""
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2031, 3, 1, 10, 0, tzinfo=UTC))
+    recruiter.time_zone = "Europe/Berlin"
+    recruiter.save()
+    client.force_login(recruiter)
+    before = state()
+
+    # Berlin's clocks go from 02:00 to 03:00 on 30 March 2031.
+    data = form_data(start_date="2031-05-01", expires_date="2031-03-30", expires_time="02:30")
+    response = client.post(prepare_url(application), data)
+
+    assert response.status_code == 400
+    assert 'id="id_expires_time_error"' in response.text
+    assert "02:30 Berlin time does not exist on 30 March 2031" in response.text
+    assert state() == before
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
