@@ -1724,6 +1724,7 @@ class EmailTemplate(models.Model):
 
     class Kind(models.TextChoices):
         APPLICATION_RECEIVED = "received", _("Application received")
+        REFERRAL_RECEIVED = "referred", _("Referral received")
         INVITATION_TO_SCHEDULE = "schedule", _("Invitation to schedule")
         REJECTED_AFTER_SCREEN = "rejected_screen", _("Rejection after screen")
         REJECTED_AFTER_INTERVIEWS = "rejected_panel", _("Rejection after interviews")

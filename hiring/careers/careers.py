@@ -64,7 +64,13 @@ def apply(
                     application=application,
                     notice_version=settings.PRIVACY_NOTICE_VERSION,
                 )
-            queue_email(application, EmailTemplate.Kind.APPLICATION_RECEIVED)
+            # Someone referred did not apply: their email says who they heard from.
+            received = (
+                EmailTemplate.Kind.REFERRAL_RECEIVED
+                if source == Application.Source.REFERRAL
+                else EmailTemplate.Kind.APPLICATION_RECEIVED
+            )
+            queue_email(application, received)
             return application
     except BaseException:
         # The database forgot the candidate's résumé; the storage must too.

@@ -88,6 +88,21 @@ DEFAULTS = {
             "{sender_name}"
         ),
     ),
+    # To someone a colleague referred: they did not apply, and have not agreed to anything yet.
+    Kind.REFERRAL_RECEIVED: Text(
+        gettext_lazy("You were recommended for {opening_title}"),
+        gettext_lazy(
+            "Hello {first_name},\n\n"
+            "Someone at {organisation_name} recommended you for {opening_title}, and the "
+            "{team_name} team would like to consider you for it. The team reads every "
+            "application itself, and we will write to you as soon as they have looked at "
+            "yours.\n\n"
+            "If you are not interested, you can withdraw on your page, where you can also see "
+            "where your application stands and ask us to erase what we hold about you:\n"
+            "{status_link}\n\n"
+            "{sender_name}"
+        ),
+    ),
     Kind.INVITATION_TO_SCHEDULE: Text(
         gettext_lazy("Pick your interview times for {opening_title}"),
         gettext_lazy(

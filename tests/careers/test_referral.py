@@ -45,6 +45,20 @@ def test_a_member_of_any_team_refers_someone(
     assert "Thank you for referring Noor Referred for Backend Engineer" in page
 
 
+def test_the_referred_person_is_told_they_were_recommended_not_thanked_for_applying(
+    client, outsider, opening, mailoutbox, django_capture_on_commit_callbacks
+):
+    """They did not apply: the email says who they heard from, and what they may do."""
+    client.force_login(outsider)
+
+    refer(client, opening, django_capture_on_commit_callbacks)
+
+    [email] = mailoutbox
+    assert "applying" not in email.subject + email.body
+    assert "recommended you for Backend Engineer" in email.body
+    assert Application.objects.get().status_url() in email.body
+
+
 def test_referring_someone_who_applied_already_says_the_same_and_no_more(
     client, member, opening, django_capture_on_commit_callbacks, mailoutbox
 ):
