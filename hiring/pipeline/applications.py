@@ -238,13 +238,15 @@ def _move(application, stage, by, seen, reason="", reason_note=""):
     """move_stage() of `application`, locked, read with its candidate, opening and team."""
     if stage not in [*Application.MANUAL_STAGES, Stage.REJECTED]:
         raise ValidationError(_("Only the team's decision moves an application to that stage."))
+    if seen and seen != stage == application.stage:
+        return application  # the same move twice (a double click) is made once, closing too
     if application.is_closed:
         closed = CLOSED.get(application.stage)
         if closed is None:
             stage = application.get_stage_display().lower()
             closed = _("This application is %(stage)s.") % {"stage": stage}
         raise ValidationError(str(closed))
-    if seen and seen != application.stage != stage:  # the same move twice is made once
+    if seen and seen != application.stage != stage:
         raise ValidationError(
             _(
                 "Someone moved %(candidate)s to %(stage)s after this page was opened: they "

@@ -280,3 +280,22 @@ def test_a_move_that_does_not_close_runs_no_more_queries_and_asks_nothing(
             response = client.post(move_url(application), {"stage": stage}, HTTP_HX_REQUEST="true")
         assert response.status_code == 200
     assert [change.reason for change in fresh(application).stage_changes.all()] == ["", ""]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_withdrawal_sent_twice_from_the_board_is_made_once(
+    client, member, team, django_capture_on_commit_callbacks, htmx
+):
+    opening = OpeningFactory(team=team)
+    [application] = make_applications(opening, 1, "screen")
+    client.force_login(member)
+    data = {"stage": "withdrawn", "from_stage": "screen", "reason": "other_offer"}
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(move_url(application), data, **headers)
+        second = client.post(move_url(application), data, **headers)
+
+    assert second.status_code == (200 if htmx else 302)
+    assert "This application is withdrawn" not in second.content.decode()
+    assert fresh(application).stage_changes.filter(to_stage=Stage.WITHDRAWN).count() == 1
