@@ -126,12 +126,34 @@ def get_application_for_pipeline(user, application_id, locked=False):
     """An application this user may move through stages and staff: team members, recruiters,
     not its candidate (runs_pipeline_of). `locked`: its row locked until the caller's
     transaction ends, read once for both."""
+    applications = _applications_in_pipelines_run_by(user, locked)
+    return _not_their_own(user, get_object_or_404(applications, pk=application_id))
+
+
+def get_applications_for_pipeline(user, application_ids, locked=False):
+    """get_application_for_pipeline() of each of `application_ids`, in one query, in the order
+    of their ids (rows locked in one order, so two such requests never wait for each other):
+    Http404 for all of them if one is not theirs to run."""
+    ids = set(application_ids)
+    found = list(_applications_in_pipelines_run_by(user, locked).filter(pk__in=ids).order_by("pk"))
+    if len(found) != len(ids):
+        raise Http404
+    return [_not_their_own(user, application) for application in found]
+
+
+def pipeline_applications(user):
+    """The applications get_application_for_pipeline() finds for this user, as a query: of the
+    teams whose pipeline they run, not their own."""
+    return _applications_in_pipelines_run_by(user, locked=False).exclude(
+        pk__in=Application.objects.ids_of_candidate(user_addresses(user))
+    )
+
+
+def _applications_in_pipelines_run_by(user, locked):
     applications = in_pipelines_run_by(
         user, Application.objects.select_related("candidate", "opening__team"), "opening__team"
     )
-    if locked:
-        applications = applications.select_for_update(of=("self",))
-    return _not_their_own(user, get_object_or_404(applications, pk=application_id))
+    return applications.select_for_update(of=("self",)) if locked else applications
 
 
 def _not_their_own(user, application):
@@ -222,6 +244,17 @@ def debrief_teams(user):
 
 def opens_debrief(user, team):
     return debrief_teams(user).filter(pk=team.pk).exists()
+
+
+def get_stage_for_rejecting(user, stage):
+    """A stage whose applications `user` rejects several at once: one before the interviews
+    (after them only the team's decision rejects), for who runs some team's pipeline
+    (leadership and admins run none, nor does a member of no team)."""
+    if stage not in Application.BEFORE_INTERVIEWS:
+        raise Http404
+    if not Team.objects.pipeline_run_by(user).exists():
+        raise Http404
+    return Application.Stage(stage)
 
 
 def runs_pipeline(user, team):

@@ -11,7 +11,11 @@ from django.utils.translation import gettext_lazy
 from scorecards.editing import copy_scorecard
 
 from .. import freshness
-from ..access import get_application_for_pipeline
+from ..access import (
+    get_application_for_pipeline,
+    get_applications_for_pipeline,
+    pipeline_applications,
+)
 from ..models import (
     LONGEST_REASON_NOTE,
     REJECTION_REASONS,
@@ -19,6 +23,8 @@ from ..models import (
     Application,
     AuditEvent,
     Candidate,
+    CandidateEmail,
+    ChangedMeanwhile,
     ClosingReason,
     Opening,
     StageChange,
@@ -28,7 +34,7 @@ from ..models import (
     validate_single_line,
     version_of,
 )
-from ..outreach import automation
+from ..outreach import automation, messages
 from ..scheduling import booking
 
 Stage = Application.Stage
@@ -274,3 +280,57 @@ def _move(application, stage, by, seen, reason="", reason_note=""):
     if application.is_closed:  # withdrawn, or rejected at the screen
         booking.cancel_upcoming(application, by)
     return application
+
+
+# The most applications rejected together, listed on one page and sent in one request: each is
+# a move of its own, and all of them one transaction.
+MOST_REJECTED_AT_ONCE = 100
+
+
+def rejectable(user, stage, team, opening, now):
+    """The applications at `stage` whose pipeline `user` runs (of `team`, of `opening`, where
+    given), those longest in it first, with their whole days in it at `now`: at most
+    MOST_REJECTED_AT_ONCE, and whether more wait."""
+    found = pipeline_applications(user).filter(stage=stage)
+    if team:
+        found = found.filter(opening__team_id=team)
+    if opening:
+        found = found.filter(opening_id=opening)
+    found = list(found.order_by("stage_changed_at", "pk")[: MOST_REJECTED_AT_ONCE + 1])
+    for application in found:
+        application.days_in_stage = (now - application.stage_changed_at).days
+    return found[:MOST_REJECTED_AT_ONCE], len(found) > MOST_REJECTED_AT_ONCE
+
+
+@freshness.one_write()
+def reject_many(user, application_ids, seen_stage, reason, note, send_emails):
+    """Reject each of the applications `application_ids` the page showed at `seen_stage`, each
+    move as one by hand (_move: its history with the reason, audit event, cancelled panels,
+    rejection email), all or none: Http404 if `user` may not run one; ValidationError by field
+    for the reason or note (closing_reason()); ChangedMeanwhile, its `current` those no longer
+    at `seen_stage`, if someone moved or closed any since. `send_emails`: each rejection email
+    goes out after the undo delay, not awaiting a confirmation. Returns the applications."""
+    if len(set(application_ids)) > MOST_REJECTED_AT_ONCE:
+        too_many = _("Choose at most %(most)s applications.") % {"most": MOST_REJECTED_AT_ONCE}
+        raise ValidationError({"applications": too_many})
+    chosen = get_applications_for_pipeline(user, application_ids, locked=True)
+    reason, note = closing_reason(Stage.REJECTED, reason, note)
+    moved = [application for application in chosen if application.stage != seen_stage]
+    if moved:
+        raise ChangedMeanwhile(
+            _(
+                "Someone moved or closed these applications after this page was opened: nothing "
+                "was rejected. They are no longer chosen; reject the others again."
+            ),
+            current=moved,
+        )
+    for application in chosen:
+        _move(application, Stage.REJECTED, user, seen_stage, reason, note)
+    if send_emails:
+        # The rejection emails _move queued, awaiting a confirmation this request gives.
+        waiting = CandidateEmail.objects.filter(
+            application__in=chosen, status=CandidateEmail.Status.AWAITING_CONFIRMATION
+        )
+        for email in waiting:
+            messages.confirm(email)
+    return chosen

@@ -11,8 +11,15 @@ from django.utils.translation import gettext_lazy
 from scorecards.forms import LONGEST_NOTES
 from scorecards.models import Scorecard
 
-from ..models import LONGEST_REASON_NOTE, Application, Candidate, Opening, validate_single_line
-from ..widgets import EmailAddressField
+from ..models import (
+    LONGEST_REASON_NOTE,
+    Application,
+    Candidate,
+    Opening,
+    validate_single_line,
+    whole_number,
+)
+from ..widgets import MAX_ID, EmailAddressField
 from .applications import REASONS_BY_HAND
 
 # A candidate's links, one a line: room for a dozen long ones, not for a page of them.
@@ -196,7 +203,20 @@ class CandidateForm(AsksForTheResumeAgain, forms.ModelForm):
         return checked_links(self.cleaned_data["links"])
 
 
-class StageForm(forms.Form):
+class ClosingReasonForm(forms.Form):
+    """Why a move closes an application: a reason (reason_choices()) and a note, which the move
+    checks (closing_reason()), its refusal beside the field it names."""
+
+    reason = forms.ChoiceField(label=gettext_lazy("Reason"), required=False)
+    reason_note = forms.CharField(
+        label=gettext_lazy("Note"),
+        help_text=gettext_lazy("Needed for “Other”. The candidate does not see it."),
+        required=False,
+        max_length=LONGEST_REASON_NOTE,
+    )
+
+
+class StageForm(ClosingReasonForm):
     """A move by hand: the stages `application` may go to now, or, for a move posted from the
     board, every stage a move by hand may reach (move_stage refuses what its stage does not
     allow). A move to Rejected or Withdrawn says why, of the reasons of its stage: move_stage
@@ -206,13 +226,6 @@ class StageForm(forms.Form):
     # The stage the page showed it in (written by the template from the application as it
     # is): a move from a page opened before a colleague's is refused, not made from elsewhere.
     from_stage = forms.ChoiceField(choices=Application.Stage.choices, required=False)
-    reason = forms.ChoiceField(label=gettext_lazy("Reason"), required=False)
-    reason_note = forms.CharField(
-        label=gettext_lazy("Note"),
-        help_text=gettext_lazy("Needed for “Other”. The candidate does not see it."),
-        required=False,
-        max_length=LONGEST_REASON_NOTE,
-    )
 
     def __init__(self, *args, application=None, stages=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -244,3 +257,43 @@ def reason_choices(stages):
     ]
     blank = [("", _("Choose a reason"))]
     return blank + groups[0][1] if len(groups) == 1 else blank + groups
+
+
+class ApplicationIdsField(forms.Field):
+    """The ids of the applications ticked in a list; whether the reader runs each is
+    hiring.access's to say (get_applications_for_pipeline)."""
+
+    widget = forms.CheckboxSelectMultiple
+    default_error_messages = {
+        "required": gettext_lazy("Choose the applications to reject."),
+        "invalid": gettext_lazy("Choose applications from the list."),
+    }
+
+    def to_python(self, value):
+        ids = [whole_number(str(pk)) for pk in value or ()]
+        if any(pk is None or pk > MAX_ID for pk in ids):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return ids
+
+
+class RejectManyForm(ClosingReasonForm):
+    """Reject the applications ticked, all with one reason (reject_many())."""
+
+    applications = ApplicationIdsField()
+    send_emails = forms.BooleanField(
+        label=gettext_lazy("Send each candidate the rejection email"),
+        help_text=gettext_lazy(
+            "In their language, after the usual delay to undo it. Unticked, each waits for a "
+            "confirmation on its application's page."
+        ),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = reason_choices([Application.Stage.REJECTED])
+
+    def chosen(self):
+        """The ids ticked, as posted, for the list to show them ticked again."""
+        return set(self.cleaned_data.get("applications") or ())

@@ -6,6 +6,11 @@ urlpatterns = [
     path("pipeline/", views.pipeline_board, name="pipeline"),
     path("pipeline/columns/<str:stage>/", views.pipeline_column, name="pipeline_column"),
     path(
+        "pipeline/columns/<str:stage>/reject/",
+        views.pipeline_reject_many,
+        name="pipeline_reject_many",
+    ),
+    path(
         "pipeline/applications/<int:application_id>/move/",
         views.pipeline_move,
         name="pipeline_move",

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -27,6 +27,7 @@ from ..access import (
     get_opening_for,
     get_opening_for_member,
     get_opening_for_pipeline,
+    get_stage_for_rejecting,
     get_team_for_member,
     handles_candidate_data,
     is_the_candidate,
@@ -47,7 +48,7 @@ from ..offers.offers import can_prepare
 from ..teams import membership
 from ..teams.forms import ProposeHireForm
 from . import applications, board
-from .forms import CandidateForm, NewOpeningForm, OpeningForm, StageForm
+from .forms import CandidateForm, NewOpeningForm, OpeningForm, RejectManyForm, StageForm
 
 
 @login_required
@@ -402,6 +403,10 @@ def _render_column(request, context, column):
             "folded": board.FOLDED,
             "stage": stage,
             "count": count,
+            # The screen's columns link to rejecting several of their cards at once.
+            "rejects_several": count
+            and context["runs_teams"]
+            and stage in Application.BEFORE_INTERVIEWS,
             "cards": _render_cards(request, page, context["runs_teams"]),
             "cursor": cursor,
         },
@@ -591,3 +596,72 @@ def pipeline_column(request, stage):
         context["board_url"] = f"{reverse('pipeline')}?{filters_only.urlencode()}"
         html = render_to_string("hiring/pipeline/column.html", context, request)
     return HttpResponse(_read_clock(request, html, now))
+
+
+@never_cache
+@login_required
+def pipeline_reject_many(request, stage):
+    """Reject several applications of the Applied or Screen column at once, for one reason: the
+    board's team and opening filters choose which are listed, and it comes back as filtered."""
+    stage = get_stage_for_rejecting(request.user, stage)
+    board_url = f"{reverse('pipeline')}?{request.GET.urlencode()}"
+    if request.method != "POST":
+        return _render_reject_many(request, stage, RejectManyForm(), board_url)
+    form = RejectManyForm(request.POST)
+    moved = []
+    if form.is_valid():
+        fields = form.cleaned_data
+        try:
+            rejected = applications.reject_many(
+                request.user,
+                fields["applications"],
+                stage,
+                fields["reason"],
+                fields["reason_note"],
+                fields["send_emails"],
+            )
+        except ChangedMeanwhile as changed:
+            form.add_error(None, changed)
+            moved = changed.current
+        except ValidationError as error:
+            form.add_error(None, error)  # beside the field it names, if it names one
+        else:
+            messages.success(request, _rejected_notice(len(rejected), fields["send_emails"]))
+            return redirect(board_url)
+    status = 409 if moved else 400
+    return _render_reject_many(request, stage, form, board_url, moved, status)
+
+
+def _render_reject_many(request, stage, form, board_url, moved=(), status=200):
+    """The page listing the stage's applications to choose from, those chosen before ticked
+    again but for the ones `moved` meanwhile, which are named apart."""
+    filters = board.Filters.from_query(request.GET)
+    listed, more = applications.rejectable(
+        request.user, stage, filters.team, filters.opening, timezone.now()
+    )
+    ticked = form.chosen() - {application.pk for application in moved} if form.is_bound else set()
+    context = {
+        "stage": stage,
+        "form": form,
+        "listed": listed,
+        "more": more,
+        "most": applications.MOST_REJECTED_AT_ONCE,
+        "ticked": ticked,
+        "moved": moved,
+        "board_url": board_url,
+    }
+    return render(request, "hiring/pipeline/reject_many.html", context, status=status)
+
+
+def _rejected_notice(count, emails_sent):
+    rejected = ngettext(
+        "%(count)s application rejected.", "%(count)s applications rejected.", count
+    ) % {"count": count}
+    if not emails_sent:
+        return rejected
+    sent = ngettext(
+        "Its candidate hears of it after the delay to undo the email.",
+        "Each candidate hears of it after the delay to undo the email.",
+        count,
+    )
+    return f"{rejected} {sent}"

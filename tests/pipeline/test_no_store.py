@@ -21,6 +21,8 @@ def views_with_candidates(application):
         ("get", "/pipeline/"),
         ("get", "/pipeline/columns/applied/"),
         ("post", f"/pipeline/applications/{app}/move/"),
+        ("get", "/pipeline/columns/applied/reject/"),
+        ("post", "/pipeline/columns/applied/reject/"),
         ("get", f"/openings/{opening}/"),
         ("post", f"/openings/{opening}/applications/"),
         ("post", f"/openings/{opening}/rule/"),
