@@ -132,7 +132,8 @@ class Criterion(models.Model):
         return [line.strip() for line in self.questions.splitlines() if line.strip()]
 
     def as_plain(self):
-        return aggregation.Criterion(id=self.pk, category=self.category, weight=float(self.weight))
+        """Known by its key: one criterion however many versions its panel rated it on."""
+        return aggregation.Criterion(id=self.key, category=self.category, weight=float(self.weight))
 
 
 class FeedbackQuerySet(models.QuerySet):

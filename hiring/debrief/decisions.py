@@ -58,14 +58,19 @@ def with_history(feedback):
 
 
 def _plain_scorecards(feedback):
-    """The latest submitted revision of each scorecard as the rule reads it, and the criteria."""
+    """The latest submitted revision of each scorecard as the rule reads it, and the criteria.
+    A criterion is known by its key: interviewers asked before and after an edit rated it on
+    two versions, and it is one criterion still (one row of the debrief's grid), weighed as
+    its newest version says."""
     cards, criteria = [], {}
     for scorecard in feedback:
         revision = scorecard.latest_submission
         if revision is None:
             continue
         for rating in revision.ratings.all():
-            criteria[rating.criterion_id] = rating.criterion.as_plain()
+            known = criteria.get(rating.criterion.key)
+            if known is None or rating.criterion.version_id > known.version_id:
+                criteria[rating.criterion.key] = rating.criterion
         cards.append(
             recommendation.Scorecard(
                 interviewer=str(scorecard.interviewer),
@@ -73,12 +78,12 @@ def _plain_scorecards(feedback):
                 focus=scorecard.focus,
                 vote=revision.vote,
                 ratings=tuple(
-                    aggregation.Rating(scorecard.interviewer_id, r.criterion_id, r.score)
+                    aggregation.Rating(scorecard.interviewer_id, r.criterion.key, r.score)
                     for r in revision.ratings.all()
                 ),
             )
         )
-    return cards, list(criteria.values())
+    return cards, [criterion.as_plain() for criterion in criteria.values()]
 
 
 def counted_votes(application, feedback):
@@ -91,8 +96,8 @@ def panel_summary(application, feedback):
     them (scorecards.access.reads_panel_feedback): category scores, votes, disagreement."""
     cards, criteria = _plain_scorecards(feedback)
     ratings = [rating for card in cards for rating in card.ratings]
-    by_id = {
-        rating.criterion_id: rating.criterion
+    by_key = {
+        rating.criterion.key: rating.criterion
         for scorecard in feedback
         if scorecard.is_submitted
         for rating in scorecard.latest_submission.ratings.all()
@@ -103,10 +108,7 @@ def panel_summary(application, feedback):
             for category, score in aggregation.category_scores(criteria, ratings).items()
         },
         "tally": aggregation.vote_tally(counted_votes(application, feedback)),
-        "disputed": [
-            (by_id[criterion_id], spread)
-            for criterion_id, spread in aggregation.most_disputed(ratings)
-        ],
+        "disputed": [(by_key[key], spread) for key, spread in aggregation.most_disputed(ratings)],
     }
 
 

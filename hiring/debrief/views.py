@@ -99,7 +99,7 @@ def _debrief_context(user, application, context):
         submitted = [f for f in feedback if f.is_submitted]
         context["grid"] = ratings_grid(submitted)
         ratings = [
-            aggregation.Rating(scorecard.interviewer_id, r.criterion_id, r.score)
+            aggregation.Rating(scorecard.interviewer_id, r.criterion.key, r.score)
             for scorecard in submitted
             for r in scorecard.latest_submission.ratings.all()
         ]
