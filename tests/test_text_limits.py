@@ -83,6 +83,18 @@ def test_a_decisions_rationale_is_bounded(client, member, teammate, peer, team):
     assert not Decision.objects.exists()
 
 
+def test_a_proposed_members_address_is_no_longer_than_one_is_stored(client, member, team):
+    """PostgreSQL's column refused a longer one with a server error; SQLite stored it."""
+    too_long = "x" * 250 + "@example.com"
+    client.force_login(member)
+
+    response = client.post(reverse("propose_member", args=[team.pk]), {"email": too_long})
+
+    assert response.status_code == 400
+    assert "at most 254 characters" in field_errors(response.text, "email")
+    assert not team.proposals.exists()
+
+
 def test_check_in_notes_are_bounded(client, member, team):
     check_in = first(hired(team, member, days_ago=90, email="hire@example.com"))
     client.force_login(member)

@@ -26,9 +26,15 @@ class TeamForm(forms.ModelForm):
         return self.cleaned_data["name"]
 
 
+# As long as an address is stored (models.EmailField): a longer one was accepted, then refused
+# by PostgreSQL's column (a server error), or stored past its limit by SQLite.
+LONGEST_EMAIL = 254
+
+
 class ProposeMemberForm(forms.Form):
     email = forms.EmailField(
         label=_("Colleague's email"),
+        max_length=LONGEST_EMAIL,
         help_text=_("Once the team agrees, they are invited, and join the team when they accept."),
     )
     # The team's hire the person proposed is, if they are (Application.member_email): hidden on
@@ -54,6 +60,7 @@ class ProposeHireForm(ProposeMemberForm):
 
     email = forms.EmailField(
         label=_("Their email"),
+        max_length=LONGEST_EMAIL,
         help_text=_(
             "The address they will sign in with, their work address if they have one: it "
             "says who this hire is, so they never rate or read their own check-ins."
