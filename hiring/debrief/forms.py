@@ -43,7 +43,14 @@ class DecisionForm(forms.Form):
 
 
 class ExcuseForm(forms.Form):
+    """The reason to excuse the interviewer of `scorecard`: the debrief shows one form per
+    interviewer it waits for, each with ids of its own and only its own errors."""
+
     reason = forms.CharField(max_length=500, label=_("Why excuse them?"))
+
+    def __init__(self, *args, scorecard, **kwargs):
+        super().__init__(*args, auto_id=f"excuse-{scorecard.pk}-%s", **kwargs)
+        self.scorecard = scorecard
 
 
 class WithdrawDecisionForm(forms.Form):

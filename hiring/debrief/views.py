@@ -89,6 +89,7 @@ def _decision_context(user, application, feedback, context):
 
 def _debrief_context(user, application, context):
     feedback = decisions.panel_feedback(application)
+    posted = context.get("excuse_form")  # one interviewer's, come back with its errors
     context = _decision_context(user, application, feedback, context)
     context.update(
         waiting=decisions.waiting_for(application, feedback),
@@ -105,7 +106,10 @@ def _debrief_context(user, application, context):
         ]
         context["spread"] = aggregation.criterion_spread(ratings)
         context["tally"] = aggregation.vote_tally(decisions.counted_votes(application, feedback))
-    context.setdefault("excuse_form", ExcuseForm())
+    for item in context["waiting"]:
+        item.excuse_form = (
+            posted if posted and posted.scorecard == item else ExcuseForm(scorecard=item)
+        )
     return context
 
 
@@ -201,7 +205,7 @@ def _decision_shown(request, application):
 def excuse_interviewer(request, application_id, feedback_id):
     application = get_application_for_debrief(request.user, application_id)
     scorecard = get_object_or_404(application.feedback, pk=feedback_id)
-    form = ExcuseForm(request.POST)
+    form = ExcuseForm(request.POST, scorecard=scorecard)
     if form.is_valid():
         try:
             decisions.excuse(scorecard, request.user, form.cleaned_data["reason"])

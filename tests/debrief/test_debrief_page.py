@@ -188,6 +188,27 @@ def test_excusing_without_a_reason_shows_the_error(client, waiting, bystander, a
     assert fresh(application).debrief_opened_at is None
 
 
+def test_each_interviewer_waited_for_has_an_excuse_form_of_its_own(
+    client, waiting, bystander, application, team
+):
+    """Two waited for: each field its own id, and a refused excuse's error beside its form
+    alone, not beside the other interviewer's too."""
+    other = UserFactory(display_name="Dev Late")
+    team.memberships.create(user=other)
+    late = assigned(application, other, SKILLS)
+    client.force_login(bystander)
+
+    page = client.get(debrief_url(application)).text
+    response = client.post(excuse_url(late), {"reason": ""})
+
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    assert response.status_code == 400
+    assert response.text.count("This field is required.") == 1
+    [refused] = re.findall(rf'<form[^>]*action="{excuse_url(late)}".*?</form>', response.text, re.S)
+    assert "This field is required." in refused
+
+
 # The open debrief
 
 
