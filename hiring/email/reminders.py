@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from scorecards.models import CheckIn, CheckInReview, Feedback
 
+from ..access import the_candidates_among
 from ..checkins import checkins
 from ..models import Application, InterviewSession, Membership, SessionInterviewer, User
 from .notifications import email_to, send_all
@@ -175,13 +176,17 @@ class Missing(NamedTuple):
 def _escalations(late, days):
     """One email to each other active member of the team, naming who of `late` (the feedback
     still to be written on one application's interviews) they could nudge, or excuse, if they
-    left."""
+    left. Not to the application's candidate (a member who applied to the team's opening),
+    who runs nothing of it and is not told who on their own panel is late."""
     application = late[0].application
     # One person may owe a scorecard for each focus: named once.
     interviewers = list(dict.fromkeys(Missing(f.interviewer, f.gone) for f in late))
+    members = list(application.opening.team.active_members())
+    candidates = the_candidates_among(members, application)
     others = {
         member: [named for named in interviewers if named.interviewer != member]
-        for member in application.opening.team.active_members()
+        for member in members
+        if member not in candidates
     }
     return [
         (

@@ -141,6 +141,22 @@ def test_overdue_feedback_reminds_daily_and_then_the_team(
     assert send_due(now=END + timedelta(days=2, hours=3)) == 0
 
 
+def test_a_member_who_applied_is_not_asked_to_chase_their_own_interviewers(
+    team, member, teammate, third, recruiter, mailoutbox
+):
+    """Cy applied to his own team's opening: he runs nothing of his application, and is not
+    told who on his panel is late, nor asked to nudge or excuse them."""
+    own = ApplicationFactory(
+        opening__team=team, candidate__name=str(third), candidate__email=third.email
+    )
+    booked_panel(own, [member], recruiter)
+
+    send_due(now=END + timedelta(days=2, hours=1))
+
+    assert escalations_to(teammate, mailoutbox)
+    assert escalations_to(third, mailoutbox) == []
+
+
 def test_the_team_hears_once_per_step_of_everyone_still_to_write(
     application, member, teammate, peer, third, recruiter, mailoutbox
 ):
