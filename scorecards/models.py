@@ -285,6 +285,16 @@ class Feedback(models.Model):
             return "deactivated"
         return None if self.still_member else "left"
 
+    def why_unchangeable(self):
+        """Why its interviewer can no longer write or amend it, or None. Read with its
+        application."""
+        if self.application.is_closed:
+            return gettext("The application is closed: feedback can no longer change.")
+        if self.excused_at is not None:
+            # Excused, they read the panel once the debrief opened: what they wrote would count.
+            return gettext("You were excused from this scorecard: it can no longer change.")
+        return None
+
     def submitted_revisions(self):
         """Its history, from revisions prefetched (hiring.debrief.decisions.with_history)."""
         return [r for r in self.revisions.all() if not r.is_draft]

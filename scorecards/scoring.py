@@ -137,11 +137,8 @@ def _locked(author, feedback_id):
     """`author`'s feedback `feedback_id` (else Http404) read for a write: locked, with its
     application, which must still be open."""
     feedback = get_feedback_for_author(author, feedback_id, locked=True)
-    if feedback.application.is_closed:
-        raise ValidationError(_("The application is closed: feedback can no longer change."))
-    if feedback.excused_at is not None:
-        # Excused, they read the panel once the debrief opened: what they wrote would count.
-        raise ValidationError(_("You were excused from this scorecard: it can no longer change."))
+    if why := feedback.why_unchangeable():
+        raise ValidationError(why)
     return feedback
 
 

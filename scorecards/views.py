@@ -209,6 +209,7 @@ def _render_feedback(request, feedback, form=None, status=200):
             "candidate": feedback.application.candidate,
             "draft": draft,
             "shown": shown,
+            "unchangeable": feedback.why_unchangeable(),
             "form": form or FeedbackForm(initial=initial, criteria=criteria),
         }
 

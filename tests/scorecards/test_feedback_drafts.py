@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from hiring.debrief.decisions import excuse
+from hiring.models import Application
 from scorecards import scoring
 from scorecards.models import FeedbackRevision, Rating
 from tests.factories import (
@@ -42,6 +44,36 @@ def test_feedback_form_shows_only_the_focus_criteria_with_anchors_and_candidate(
     assert "dana@candidates.example" in response.text
     assert "Collaboration" not in response.text
     assert "Seeks feedback, credits others" not in response.text
+
+
+def test_an_excused_interviewer_is_told_so_and_offered_no_form(client, member, teammate, mine):
+    """Every save of the form would be refused: the page says why instead, with what their
+    draft held."""
+    (criterion,) = mine.criteria.all()
+    scoring.save_draft(mine, member, ratings={criterion.pk: {"notes": "Half a thought"}})
+    excuse(mine, teammate, "On leave")
+    client.force_login(member)
+
+    page = client.get(mine.get_absolute_url()).text
+
+    assert "You were excused from this scorecard: it can no longer change." in page
+    assert "Half a thought" in page
+    assert reverse("feedback_submit", args=[mine.pk]) not in page
+    assert reverse("feedback_draft", args=[mine.pk]) not in page
+
+
+def test_a_draft_on_a_closed_application_is_shown_without_a_form(client, member, mine):
+    scoring.save_draft(mine, member, takeaways="Never finished")
+    application = mine.application
+    application.stage = Application.Stage.WITHDRAWN
+    application.save(update_fields=["stage"])
+    client.force_login(member)
+
+    page = client.get(mine.get_absolute_url()).text
+
+    assert "The application is closed: feedback can no longer change." in page
+    assert "Never finished" in page
+    assert reverse("feedback_submit", args=[mine.pk]) not in page
 
 
 @pytest.mark.parametrize("persona", ["teammate", "recruiter", "leadership", "outsider"])
