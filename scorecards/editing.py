@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,7 @@ from hiring.models import (
     version_of,
 )
 
-from .models import RATING_LEVELS, Category, Criterion, Scorecard, ScorecardVersion
+from .models import RATING_LEVELS, Category, Criterion, Feedback, Scorecard, ScorecardVersion
 
 CRITERION_FIELDS = [
     "name",
@@ -123,8 +124,25 @@ def add_criterion(scorecard, fields, by):
         )
     position = max((c.position for c in criteria), default=-1) + 1
     criterion = Criterion.objects.create(version=version, position=position, **fields)
+    _ask_of_whole_focus(criterion, [c for c in criteria if c.category == criterion.category])
     _audit(AuditEvent.Action.CRITERION_ADDED, scorecard, version, by, f"“{criterion.name}”")
     return criterion
+
+
+def _ask_of_whole_focus(criterion, of_category):
+    """The scorecards given on `criterion`'s version (none submitted: it is edited in place)
+    that cover every criterion of its category, `of_category`, as a panel's do, ask it too:
+    else the version would list a criterion its interviewers never saw. A scorecard assigned a
+    choice of criteria keeps its choice."""
+    covering = (
+        Feedback.all_objects.filter(version=criterion.version, focus=criterion.category)
+        .annotate(covered=Count("criteria", filter=Q(criteria__in=of_category)))
+        .filter(covered=len(of_category))
+    )
+    Feedback.criteria.through.objects.bulk_create(
+        Feedback.criteria.through(feedback_id=feedback_id, criterion_id=criterion.pk)
+        for feedback_id in covering.values_list("pk", flat=True)
+    )
 
 
 def criterion_version(criterion):

@@ -185,6 +185,38 @@ def test_further_edits_go_to_the_new_version_in_place(member, submitted_feedback
     assert len(scorecard.versions.get(number=1).criteria.all()) == 2
 
 
+def test_a_criterion_added_in_place_is_asked_of_the_scorecards_covering_its_focus(
+    member, teammate, team
+):
+    """Added before anyone submitted on the version: a scorecard assigned the whole focus (as
+    a panel's are) is asked it too, else the version would list a criterion its panel never
+    saw; one assigned a choice of criteria keeps its choice, and another focus is left alone."""
+    application = ApplicationFactory(opening__team=team)
+    scorecard = application.opening.scorecard
+    editing.add_criterion(scorecard, criterion_fields(name="Debugging"), member)
+    whole = scoring.assign(application, member, Category.SKILLS, assigned_by=member)
+    scoring.save_draft(whole, member, takeaways="Started")
+    chosen = scoring.assign(
+        application,
+        teammate,
+        Category.SKILLS,
+        assigned_by=member,
+        criteria=[c for c in criteria_of(scorecard) if c.name == "Debugging"],
+    )
+    fit = scoring.assign(application, member, Category.TEAM_FIT, assigned_by=member)
+
+    added = editing.add_criterion(scorecard, criterion_fields(), member)
+
+    assert scorecard.current_version().number == 1
+    assert [c.name for c in whole.criteria.order_by("position")] == [
+        "Problem solving",
+        "Debugging",
+        "System design",
+    ]
+    assert [c.name for c in chosen.criteria.all()] == ["Debugging"]
+    assert added not in fit.criteria.all()
+
+
 def test_add_criterion_appends_at_the_end(member, template):
     added = editing.add_criterion(template, criterion_fields(), member)
 
