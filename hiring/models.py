@@ -932,6 +932,9 @@ class Opening(models.Model):
 # Past these a careers form, and the page that edits it, grew unbounded.
 MOST_QUESTIONS = 20
 MOST_QUESTION_CHOICES = 20
+# As long as an address is stored (models.EmailField's default): a form taking a longer one had
+# PostgreSQL refuse it (a server error), or SQLite store it past its limit.
+LONGEST_EMAIL = 254
 LONGEST_QUESTION_CHOICE = 100
 LONGEST_SHORT_ANSWER = 300
 LONGEST_LONG_ANSWER = 5000

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from hiring.checkins.forms import CheckInForm
 from hiring.debrief.forms import LARGEST_QUORUM, DecisionRuleForm
-from hiring.models import Application, Decision, Proposal, Team
+from hiring.models import Application, Decision, Invitation, Proposal, Team
 from hiring.pipeline.forms import LONGEST_LINKS
 from scorecards.forms import LONGEST_NOTES
 from tests.checkins.helpers import first, hired
@@ -93,6 +93,18 @@ def test_a_proposed_members_address_is_no_longer_than_one_is_stored(client, memb
     assert response.status_code == 400
     assert "at most 254 characters" in field_errors(response.text, "email")
     assert not team.proposals.exists()
+
+
+def test_an_invited_address_is_no_longer_than_one_is_stored(client, org_admin):
+    client.force_login(org_admin)
+
+    response = client.post(
+        reverse("invite"), {"email": "x" * 250 + "@example.com", "role": "recruiter"}
+    )
+
+    assert response.status_code == 400
+    assert "at most 254 characters" in field_errors(response.text, "email")
+    assert not Invitation.objects.exists()
 
 
 def test_check_in_notes_are_bounded(client, member, team):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import freshness
-from ..models import Organisation, User, validate_single_line
+from ..models import LONGEST_EMAIL, Organisation, User, validate_single_line
 from . import zones
 
 # Every zone of the menu, flat: (zone, label).
@@ -133,7 +133,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("Email"))
+    email = forms.EmailField(label=gettext_lazy("Email"), max_length=LONGEST_EMAIL)
     role = forms.ChoiceField(
         label=gettext_lazy("Role"), choices=User.Role, initial=User.Role.RECRUITER
     )

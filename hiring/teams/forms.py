@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scorecards.forms import LONGEST_NOTES
 
-from ..models import Team, validate_single_line
+from ..models import LONGEST_EMAIL, Team, validate_single_line
 from ..widgets import ProposedFromShown
 
 
@@ -24,11 +24,6 @@ class TeamForm(forms.ModelForm):
         # The name goes into colleagues' emails and every page of the team, as one line.
         validate_single_line(self.cleaned_data["name"])
         return self.cleaned_data["name"]
-
-
-# As long as an address is stored (models.EmailField): a longer one was accepted, then refused
-# by PostgreSQL's column (a server error), or stored past its limit by SQLite.
-LONGEST_EMAIL = 254
 
 
 class ProposeMemberForm(forms.Form):
