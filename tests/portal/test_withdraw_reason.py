@@ -128,3 +128,17 @@ def test_the_recruiters_are_told_why_they_withdrew_when_they_said(
         assert told in notice.body
     else:
         assert "Their reason" not in notice.body
+
+
+def test_the_form_sent_twice_withdraws_once_and_says_so_twice(client, application):
+    """A double click: the second post finds the application withdrawn by the first."""
+    data = {"reason": "pay"}
+    first = client.post(url("candidate_withdraw", application), data)
+
+    second = client.post(url("candidate_withdraw", application), data)
+
+    assert first.status_code == second.status_code == 200
+    assert "Your application is withdrawn" in html.unescape(second.text)
+    assert (
+        StageChange.objects.filter(application=application, to_stage=Stage.WITHDRAWN).count() == 1
+    )
