@@ -229,10 +229,16 @@ class StageForm(ClosingReasonForm):
 
     def __init__(self, *args, application=None, stages=None, **kwargs):
         super().__init__(*args, **kwargs)
+        every = [*Application.MANUAL_STAGES, Application.Stage.REJECTED]
         if stages is None and application is not None:
             stages = application.stages_by_hand()
+            # The stage posted from a page that showed the application before it moved (a
+            # double click, a colleague's move) is move_stage's to judge, saying why.
+            posted = self.data.get("stage")
+            if posted in every and posted not in stages:
+                stages = [*stages, posted]
         elif stages is None:
-            stages = [*Application.MANUAL_STAGES, Application.Stage.REJECTED]
+            stages = every
         stages = [Application.Stage(stage) for stage in stages]
         self.fields["stage"].choices = [(stage.value, stage.label) for stage in stages]
         self.fields["reason"].choices = reason_choices(stages)

@@ -299,3 +299,37 @@ def test_a_withdrawal_sent_twice_from_the_board_is_made_once(
     assert second.status_code == (200 if htmx else 302)
     assert "This application is withdrawn" not in second.content.decode()
     assert fresh(application).stage_changes.filter(to_stage=Stage.WITHDRAWN).count() == 1
+
+
+def test_a_rejection_sent_twice_from_the_application_page_is_made_once(
+    client, member, application, django_capture_on_commit_callbacks
+):
+    client.force_login(member)
+    url = reverse("application_stage", args=[application.pk])
+    data = {"stage": "rejected", "from_stage": "screen", "reason": "skills"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, data)
+        second = client.post(url, data)
+
+    assert second.status_code == 302
+    assert fresh(application).stage_changes.filter(to_stage=Stage.REJECTED).count() == 1
+
+
+def test_a_move_from_a_page_opened_before_a_colleagues_says_so(
+    client, member, recruiter, application
+):
+    """Its stage is no longer among those the application may go to now: the move says why,
+    not that the choice is not valid."""
+    applications.move_stage(application, Stage.PANEL, recruiter)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("application_stage", args=[application.pk]),
+        {"stage": "rejected", "from_stage": "screen", "reason": "skills"},
+    )
+
+    assert response.status_code == 400
+    assert "after this page was opened" in html.unescape(response.text)
+    assert "Select a valid choice" not in response.text
+    assert fresh(application).stage == Stage.PANEL
