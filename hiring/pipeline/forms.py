@@ -20,7 +20,7 @@ from ..models import (
     whole_number,
 )
 from ..widgets import MAX_ID, EmailAddressField
-from .applications import REASONS_BY_HAND
+from .applications import REASON_WANTED, REASONS_BY_HAND
 
 # A candidate's links, one a line: room for a dozen long ones, not for a page of them.
 LONGEST_LINKS = 2000
@@ -215,6 +215,14 @@ class ClosingReasonForm(forms.Form):
         max_length=LONGEST_REASON_NOTE,
     )
 
+    def ask_reasons_for(self, stages):
+        """The reasons of a move to any of `stages`; one of another list (a page without
+        scripts keeps the list of the stage first chosen) is refused as the move would be."""
+        self.fields["reason"].choices = reason_choices(stages)
+        closing = [stage for stage in stages if stage in REASON_WANTED]
+        if len(closing) == 1:
+            self.fields["reason"].error_messages["invalid_choice"] = REASON_WANTED[closing[0]]
+
 
 class StageForm(ClosingReasonForm):
     """A move by hand: the stages `application` may go to now, or, for a move posted from the
@@ -241,7 +249,7 @@ class StageForm(ClosingReasonForm):
             stages = every
         stages = [Application.Stage(stage) for stage in stages]
         self.fields["stage"].choices = [(stage.value, stage.label) for stage in stages]
-        self.fields["reason"].choices = reason_choices(stages)
+        self.ask_reasons_for(stages)
 
     def add_move_error(self, error):
         """move_stage's refusal, beside the field it names, else beside the stage."""
@@ -298,7 +306,7 @@ class RejectManyForm(ClosingReasonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = reason_choices([Application.Stage.REJECTED])
+        self.ask_reasons_for([Application.Stage.REJECTED])
 
     def chosen(self):
         """The ids ticked, as posted, for the list to show them ticked again."""

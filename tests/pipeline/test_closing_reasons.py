@@ -206,6 +206,23 @@ def test_a_withdrawal_on_the_board_without_javascript_asks_for_it_on_a_page(clie
     assert (change.to_stage, change.reason, change.reason_note) == ("withdrawn", "other", "Moved")
 
 
+def test_a_rejections_reason_kept_for_a_withdrawal_without_javascript_is_asked_again(
+    client, member, team
+):
+    """The page without scripts keeps the reasons of the stage first chosen: changing the stage
+    there sends one of the other list, refused as the move refuses it."""
+    [application] = make_applications(OpeningFactory(team=team), 1, "screen")
+    client.force_login(member)
+
+    response = client.post(move_url(application), {"stage": "withdrawn", "reason": "skills"})
+
+    assert response.status_code == 400
+    prefix = f"card-move-{application.pk}"
+    assert field_error("reason", html.escape(WITHDRAWAL_WANTED), prefix=prefix) in response.text
+    assert "Select a valid choice" not in response.text
+    assert nothing_moved(application)
+
+
 def test_a_card_offers_rejecting_while_the_screen_may_and_rejects_with_its_reason(
     client, member, team
 ):
