@@ -361,7 +361,8 @@ class ShownZoneForm(forms.Form):
 
 class CandidateWindowForm(forms.Form):
     """A time the candidate is free, in the time zone shown on their page: from now until
-    DAYS_AHEAD days ahead, and at least SHORTEST long."""
+    DAYS_AHEAD days ahead, and at least SHORTEST long; one that ends at a time of day before it
+    starts runs past midnight."""
 
     DAYS_AHEAD = 60
     SHORTEST = timedelta(minutes=30)
@@ -391,8 +392,10 @@ class CandidateWindowForm(forms.Form):
             )
         elif day and start and end:
             too_short = (self.SHORTEST, gettext("Give us at least 30 minutes."))
+            # An end earlier on the clock than the start is the next day's (20:00 to 00:30).
+            end_day = day + timedelta(days=1) if end < start else day
             data["window"] = _local_span(
-                self, datetime.combine(day, start), datetime.combine(day, end), too_short
+                self, datetime.combine(day, start), datetime.combine(end_day, end), too_short
             )
             if data["window"] and data["window"][0] <= timezone.now():
                 self.add_error("start", gettext("That time has passed: choose a later one."))

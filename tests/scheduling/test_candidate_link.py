@@ -377,6 +377,19 @@ def test_a_proposed_window_is_stored_in_utc(client, link, offer, panel):
     assert offer.used_at is None
 
 
+def test_a_window_that_ends_before_it_starts_on_the_clock_runs_past_midnight(client, link):
+    response = propose(client, link, in_days(10), "22:00", "00:30", tz="Europe/Berlin")
+
+    assert response.status_code == 200
+    [window] = CandidateWindow.objects.all()
+    berlin = ZoneInfo("Europe/Berlin")
+    day = timezone.now().date() + timedelta(days=10)
+    assert (window.start, window.end) == (
+        datetime.combine(day, time(22), tzinfo=berlin),
+        datetime.combine(day + timedelta(days=1), time(0, 30), tzinfo=berlin),
+    )
+
+
 def test_a_window_in_1901_is_refused(client, link):
     response = propose(client, link, "1901-03-05")
 
