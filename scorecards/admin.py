@@ -39,3 +39,7 @@ class FeedbackAdmin(SuperuserOnly):
 class FeedbackRevisionAdmin(SuperuserOnly):
     list_display = ["feedback", "number", "vote", "submitted_at"]
     inlines = [RatingInline]
+
+    def get_queryset(self, request):
+        # Nobody reads another's draft, the operator included: only what was submitted.
+        return super().get_queryset(request).exclude(submitted_at=None)

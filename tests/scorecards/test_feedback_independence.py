@@ -341,3 +341,18 @@ def test_superuser_reads_feedback_in_the_admin_but_cannot_change_it(
 
     assert edit.status_code == delete.status_code == add.status_code == 403
     assert feedback_state() == before
+
+
+def test_superuser_reads_no_draft_in_the_admin(client, theirs, teammate, superuser):
+    scoring.save_draft(theirs, teammate, takeaways="ZEBRA-DRAFT")
+    draft = theirs.revisions.get()
+    client.force_login(superuser)
+
+    change_url = reverse("admin:scorecards_feedbackrevision_change", args=[draft.pk])
+    listed = client.get(reverse("admin:scorecards_feedbackrevision_changelist"))
+    opened = client.get(change_url)
+
+    assert listed.status_code == 200
+    assert change_url not in listed.text
+    assert opened.status_code == 302  # the admin's "no such object"
+    assert "ZEBRA-DRAFT" not in opened.text
