@@ -278,6 +278,16 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 # allauth's lists of people's authenticators and sessions, with its times zoned too. Its admin
 # modules are imported above, before the autodiscovery that would reach them after this one.
-for model, allauth_admin in [(Authenticator, AuthenticatorAdmin), (UserSession, UserSessionAdmin)]:
-    admin.site.unregister(model)
-    admin.site.register(model, type(allauth_admin.__name__, (ZonedTimes, allauth_admin), {}))
+admin.site.unregister(Authenticator)
+admin.site.unregister(UserSession)
+
+
+@admin.register(Authenticator)
+class ZonedAuthenticatorAdmin(ZonedTimes, AuthenticatorAdmin):
+    pass
+
+
+@admin.register(UserSession)
+class ZonedUserSessionAdmin(ZonedTimes, UserSessionAdmin):
+    # allauth's searches a username, which our people do not have: any search was an error.
+    search_fields = ["user__email", "user__display_name", "ip"]

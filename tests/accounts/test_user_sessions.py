@@ -220,3 +220,18 @@ def test_the_retention_run_purges_the_records_of_sessions_that_ended(member):
     assert [row.user_agent for row in UserSession.objects.all()] == [LAPTOP]
     assert is_signed_in(kept)
     assert not Session.objects.filter(pk=expired_key).exists()
+
+
+# The operator's list of sessions in the Django admin
+
+
+def test_the_operator_finds_someones_sessions_by_their_address(client, superuser, member, teammate):
+    signed_in(member)
+    signed_in(teammate)
+    client.force_login(superuser)
+
+    response = client.get(reverse("admin:usersessions_usersession_changelist"), {"q": member.email})
+
+    assert response.status_code == 200
+    assert member.email in response.text
+    assert teammate.email not in response.text
