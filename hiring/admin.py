@@ -104,6 +104,8 @@ class ZonedTimes:
 class ReadOnly:
     """Teams own their membership: the admin may look, never add, change or delete."""
 
+    view_on_site = False  # its redirect is closed (hiring/urls.py): no button leads to it
+
     def has_add_permission(self, request, obj=None):
         return False
 

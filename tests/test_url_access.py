@@ -38,7 +38,8 @@ def object_id_patterns(patterns=None, converters=None):
 
 # Open to anyone (an open opening's public page and its thanks page) or to anyone of the
 # organisation (a referral to an open opening): tests/careers checks who may open them.
-NOT_A_TEAM_OBJECT = {"careers_opening", "careers_thanks", "careers_refer"}
+# And the Django admin's "view on site", closed to everyone: tests/accounts checks it.
+NOT_A_TEAM_OBJECT = {"careers_opening", "careers_thanks", "careers_refer", "no_view_on_site"}
 PATTERNS = sorted(
     pattern for pattern in object_id_patterns() if pattern[0] not in NOT_A_TEAM_OBJECT
 )

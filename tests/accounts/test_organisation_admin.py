@@ -8,6 +8,7 @@ settings, people's names, roles and active flags change on the product's own pag
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -81,6 +82,29 @@ def test_nothing_else_opens_in_the_admin(admin_client, name):
     response = admin_client.get(reverse(f"admin:{name}_changelist"), follow=False)
 
     assert response.status_code in (403, 404)
+
+
+def test_the_admin_reaches_no_ones_signed_link_through_the_admin(
+    admin_client, org_admin, team, member
+):
+    """An invitation's link signs up whoever holds it as the person invited: the admin's
+    "view on site" redirect led any staff member to it, a team's and leadership's too."""
+    to_leadership = Invitation.objects.create(
+        email="lea@example.com", role=User.Role.LEADERSHIP, invited_by=member
+    )
+    to_team = Invitation.objects.create(email="tom@example.com", team=team, invited_by=member)
+    kind = ContentType.objects.get_for_model(Invitation)
+    change = reverse("admin:hiring_invitation_change", args=[to_leadership.pk])
+
+    for invitation in (to_leadership, to_team):
+        shortcut = reverse("admin:view_on_site", args=[kind.pk, invitation.pk])
+        response = admin_client.get(shortcut)
+        assert response.status_code == 404
+        assert invitation.get_absolute_url() not in response.get("Location", "")
+    page = admin_client.get(change)
+    assert page.status_code == 200
+    assert reverse("admin:view_on_site", args=[kind.pk, to_leadership.pk]) not in page.text
+    assert to_leadership.get_absolute_url() not in page.text
 
 
 def test_the_admin_cannot_set_another_persons_password(admin_client, member):
