@@ -219,7 +219,7 @@ class User(AbstractUser):
 class Organisation(models.Model):
     """The single organisation this deployment serves, and its settings."""
 
-    name = models.CharField(max_length=100, default="Teamfit")
+    name = models.CharField(max_length=100, default="Teamfit", validators=[validate_single_line])
     require_mfa_for_staff = models.BooleanField(
         _("require two-factor authentication for admins, leadership and recruiters"),
         default=False,

@@ -16,7 +16,7 @@ from django.urls import reverse
 from hiring.accounts import people
 from hiring.models import AuditEvent, Invitation, Organisation, User
 from hiring.teams import invitations
-from tests.factories import PASSWORD, UserFactory, at_once, decision_state
+from tests.factories import PASSWORD, UserFactory, at_once, decision_state, field_errors
 
 
 @pytest.fixture
@@ -278,6 +278,19 @@ def test_a_refused_retention_period_leaves_the_page_saying_the_one_in_force(clie
     assert response.status_code == 400
     assert "erased 24 months after their last application closed" in response.text
     assert "erased 0 months" not in response.text
+
+
+def test_the_organisations_name_is_on_one_line(client, org_admin):
+    """It is in the careers page's title and the candidates' emails, as a person's name is."""
+    client.force_login(org_admin)
+
+    response = client.post(
+        reverse("organisation"), {"name": "Acme\nBcc: x@example.com", "retention_months": "24"}
+    )
+
+    assert response.status_code == 400
+    assert "Write this on one line" in field_errors(response.text, "name")
+    assert Organisation.current().name == "Teamfit"
 
 
 def test_the_organisations_settings_and_invitations_are_audited(client, org_admin):
