@@ -231,6 +231,10 @@ class Organisation(models.Model):
         help_text=_("After a candidate's last application closed; then their data is erased."),
     )
 
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
     def __str__(self):
         return self.name
 
@@ -734,6 +738,8 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("Invitations")
 
     def __str__(self):
         return f"Invitation for {self.email}"

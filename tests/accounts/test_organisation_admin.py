@@ -48,6 +48,16 @@ def test_the_admin_keeps_the_organisation_and_reads_invitations(admin_client, or
     assert shown == {"Organisation", "Invitation"}
 
 
+def test_a_german_admin_reads_the_admins_names_in_german(admin_client, org_admin):
+    org_admin.language = "de"
+    org_admin.save(update_fields=["language"])
+
+    index = admin_client.get(reverse("admin:index"))
+
+    assert "Einladungen" in index.text
+    assert "Invitations" not in index.text
+
+
 def test_the_organisation_changes_only_on_its_audited_page(admin_client):
     """The Django admin shows the settings; a change there would skip the audit trail."""
     organisation = Organisation.current()
