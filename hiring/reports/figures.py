@@ -205,23 +205,28 @@ def _add_scores(by_day, found, debriefed, ids):
     if not debriefed:
         return
     ratings = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))  # pk, key, rater
-    units = defaultdict(lambda: defaultdict(list))  # pk, criterion name
+    # A criterion is one by its key, whichever versions its panel rated it on (renamed on a
+    # later one, say), and named as on the latest of them.
+    units = defaultdict(lambda: defaultdict(list))  # pk, key
+    names = {}  # (pk, key): (version number, criterion name)
     counted = Rating.objects.filter(
         revision=F("revision__feedback__latest_submission"),
         revision__feedback__practice=False,
         revision__feedback__application__in=ids,
         score__isnull=False,
     ).order_by("pk")
-    for pk, rater, key, name, score in counted.values_list(
+    for pk, rater, key, version, name, score in counted.values_list(
         "revision__feedback__application",
         "revision__feedback__interviewer",
         "criterion__key",
+        "criterion__version__number",
         "criterion__name",
         "score",
     ):
         if pk in debriefed:
             ratings[pk][key][rater].append(score)
-            units[pk][name].append(score)
+            units[pk][key].append(score)
+            names[pk, key] = max(names.get((pk, key), (version, name)), (version, name))
     votes = defaultdict(lambda: defaultdict(list))  # pk, rater
     latest = Feedback.objects.filter(
         application__in=ids,
@@ -255,7 +260,8 @@ def _add_scores(by_day, found, debriefed, ids):
             sums[4] += rater in rated
             sums[5] += 1
         # A criterion rated once still has its row: its agreement is told as undefined.
-        for name, scores in units[pk].items():
+        for key, scores in units[pk].items():
+            _version, name = names[pk, key]
             matrix = agreement.unit_coincidences(scores)
             pairable, sums = parts.coincidences.get(name, (0, Counter()))
             sums.update(matrix)

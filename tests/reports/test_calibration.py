@@ -463,3 +463,23 @@ def test_a_scope_without_applications_has_no_figures():
 
     assert queries.calibration(scope, {}) == []
     assert queries.rater_agreement(scope) == []
+
+
+@pytest.mark.django_db
+def test_a_criterion_renamed_on_a_new_version_is_one_criterion_to_agreement():
+    """Ben rated Collaboration on the first version; it was renamed on the second, on which Cai
+    rated it: one criterion (its key), whose two ratings agree or not, under its latest name.
+    By name they were two criteria of one rating each, and the panel counted for neither."""
+    scope, people = stored([(1, 1, 1, 3), (1, 1, 2, 3)], [])
+    renamed = Criterion.objects.get(name="Criterion 1")
+    second = renamed.version.scorecard.versions.create(number=2)
+    latest = Criterion.objects.create(
+        version=second, key=renamed.key, name="Teamwork", category="skills"
+    )
+    Rating.objects.filter(revision__feedback__interviewer=people[2]).update(criterion=latest)
+    Feedback.objects.filter(interviewer=people[2]).update(version=second)
+    scope = queries.scope_for(list(scope.teams), scope.start, scope.end)
+
+    assert [(row["criterion"], row["panels"]) for row in queries.rater_agreement(scope)] == [
+        ("Teamwork", 1)
+    ]
