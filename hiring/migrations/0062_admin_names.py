@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hiring", "9999_organisation_name_on_one_line"),
+        ("hiring", "0061_organisation_name_on_one_line"),
     ]
 
     operations = [

@@ -28,7 +28,7 @@ def mark_mixed_version_days_outdated(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hiring", "9999_admin_names"),
+        ("hiring", "0062_admin_names"),
         ("scorecards", "0009_verbose_names"),
     ]
 
