@@ -111,6 +111,12 @@ def propose_member(team, proposer, email, hire=None):
         raise ValidationError(
             _("%(person)s's account is deactivated: they could not join.") % {"person": subject}
         )
+    # A superuser reads every scorecard in the Django admin: they must never interview.
+    if subject and subject.is_superuser:
+        raise ValidationError(
+            _("%(email)s is the operator's account, which takes no part in hiring.")
+            % {"email": subject.email}
+        )
     if _open_to_add(team, email).exists():
         raise ValidationError(
             _("There is already an open proposal to add %(person)s.") % {"person": subject or email}

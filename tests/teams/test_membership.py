@@ -210,6 +210,16 @@ def test_a_deactivated_account_is_not_proposed(team, member):
     assert db_state() == before
 
 
+def test_the_operators_account_is_not_proposed(team, member, superuser):
+    """A superuser reads every scorecard in the Django admin: they must never interview."""
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="root@example.com is the operator's account"):
+        membership.propose_member(team, member, "ROOT@example.com")
+
+    assert db_state() == before
+
+
 def test_only_the_invited_person_answers_a_teams_invitation(team, member, outsider):
     with_rule(team, Rule.ANY_MEMBER)
     newcomer = UserFactory(email="dora@example.com")
