@@ -824,6 +824,10 @@ def cancel_session(session, by):
         raise ValidationError(
             gettext("This session is not booked: edit the panel to change its sessions.")
         )
+    if session.start <= timezone.now():
+        # It took place (or is under way): its scorecards are due, not withdrawn, and nobody's
+        # calendar loses it.
+        raise ValidationError(gettext("This session has begun: it can no longer be cancelled."))
     session.cancelled_at = timezone.now()
     session.sequence += 1
     session.save(update_fields=["cancelled_at", "sequence"])
@@ -996,15 +1000,21 @@ def cancel_upcoming(application, by):
 
 @transaction.atomic
 def cancel_panel(panel, by):
-    """Cancel every booked session of the panel: each invited person gets a cancellation. The
-    panel can then be edited or deleted."""
+    """Cancel every booked session of the panel still to come: each invited person gets a
+    cancellation. Unless one took place already, the panel can then be edited or deleted."""
     panel = _lock_panel(panel.pk)
     booked = [session for session in panel.sessions.all() if session.is_booked]
     if not booked:
         raise ValidationError(gettext("No session of this panel is booked."))
-    for session in booked:
+    # Those held already stay: cancel_session() refuses them.
+    upcoming = [session for session in booked if session.start > timezone.now()]
+    if not upcoming:
+        raise ValidationError(
+            gettext("Every booked session of this panel has begun: none can be cancelled.")
+        )
+    for session in upcoming:
         cancel_session(session, by)
-    return booked
+    return upcoming
 
 
 @transaction.atomic

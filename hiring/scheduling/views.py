@@ -179,7 +179,9 @@ def _render_panel(request, application, status=200, **context):
             context["cannot_come"] = booking.who_to_replace(sessions, team)
         elif not (context["booked"] or context.get("editing") or "cannot_come" in context):
             context["cannot_come"] = _cannot_come(panel)
-        context["now"] = timezone.now()  # the sessions still to come offer to replace people
+        # The sessions still to come offer to replace people, and to cancel them.
+        context["now"] = now = timezone.now()
+        context["to_come"] = any(session.is_booked and session.start > now for session in sessions)
         context["offers"] = booking.offers_made(panel)
         context["windows"] = panel.candidate_windows.all()
     context.update(application=application, panel=panel, team=team)
