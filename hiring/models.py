@@ -2073,6 +2073,12 @@ class Panel(models.Model):
         return reverse("panel", args=[self.application_id])
 
 
+class InterviewSessionQuerySet(models.QuerySet):
+    def to_place(self):
+        """The sessions a booking places: not cancelled, nor begun (one held keeps its time)."""
+        return self.filter(cancelled_at=None).exclude(start__lte=timezone.now())
+
+
 class InterviewSession(models.Model):
     panel = models.ForeignKey(
         Panel, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("panel")
@@ -2091,6 +2097,8 @@ class InterviewSession(models.Model):
     uid = models.CharField(_("uid"), max_length=100, unique=True, default=new_uid, editable=False)
     sequence = models.PositiveIntegerField(_("sequence"), default=0)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = InterviewSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["panel", "start", "position"]

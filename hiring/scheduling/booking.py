@@ -365,8 +365,9 @@ def _people(requests):
 
 
 def _open_sessions(panel):
-    """The panel's sessions not cancelled, and what the slot finder asks of each."""
-    sessions = list(panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers"))
+    """The panel's sessions to place (neither cancelled nor begun), and what the slot finder
+    asks of each."""
+    sessions = list(panel.sessions.to_place().prefetch_related("interviewers"))
     return sessions, _requests(panel, sessions)
 
 
@@ -509,7 +510,7 @@ def book(panel, payload, by, locked=False):
             # Each seat with its person, in one query: who scores the session, and who can
             # still come to it.
             sessions = list(
-                panel.sessions.filter(cancelled_at=None).prefetch_related(
+                panel.sessions.to_place().prefetch_related(
                     Prefetch("interviewers", queryset=_seats_with_membership())
                 )
             )
@@ -679,12 +680,13 @@ def _check_everyone_can_come(seats, team, booked=False):
 
 
 def check_everyone_can_come(panel):
-    """_check_everyone_can_come() for the panel's named seats, in one query: the times found
-    or offered for it would be refused too. (A booked panel's pool seats are chosen afresh by
-    the times found, among the pool's members, who are in the team and active.)"""
+    """_check_everyone_can_come() for the named seats of the panel's sessions to place, in one
+    query: the times found or offered for it would be refused too. (A booked panel's pool
+    seats are chosen afresh by the times found, among the pool's members, who are in the team
+    and active.)"""
     seats = list(
         _seats_with_membership()
-        .filter(session__panel=panel, session__cancelled_at=None, from_pool=False)
+        .filter(session__in=panel.sessions.to_place(), from_pool=False)
         .select_related("session__panel__application__opening__team")
         .order_by("pk")
     )
@@ -1030,7 +1032,7 @@ def offer_to_candidate(panel, payloads, by):
     check_everyone_can_come(panel)
     # Each option places this panel's open sessions: one found for another panel (or before
     # this one changed) would send the candidate a link that cannot book.
-    open_ids = set(panel.sessions.filter(cancelled_at=None).values_list("pk", flat=True))
+    open_ids = set(panel.sessions.to_place().values_list("pk", flat=True))
     if any({entry["session"] for entry in p["sessions"]} != open_ids for p in payloads):
         raise ValidationError(
             gettext("These options are not this panel's as it is now: find times again.")
@@ -1137,7 +1139,7 @@ def _check_current(offer):
     except ValidationError as error:
         raise changed from error
     # An edit replaces the panel's sessions (edit_panel): the options name the old ones.
-    open_sessions = set(offer.panel.sessions.filter(cancelled_at=None).values_list("pk", flat=True))
+    open_sessions = set(offer.panel.sessions.to_place().values_list("pk", flat=True))
     for option in offer.options:
         if {entry["session"] for entry in option["sessions"]} != open_sessions:
             raise changed
@@ -1264,7 +1266,7 @@ def calendar_file(sessions):
 
 def remaining_options(offer):
     """The offered options still free, for a candidate whose pick was just taken."""
-    sessions = list(offer.panel.sessions.filter(cancelled_at=None).prefetch_related("interviewers"))
+    sessions = list(offer.panel.sessions.to_place().prefetch_related("interviewers"))
     return [
         (index, option)
         for index, option in upcoming_options(offer.options)

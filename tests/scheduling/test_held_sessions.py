@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from hiring.scheduling import booking
 from scorecards.models import Feedback
-from tests.factories import assigned, url
+from tests.factories import assigned, nine_to_five, url
 from tests.scheduling.test_panel_booking import messages_of
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +75,20 @@ def test_a_panel_whose_sessions_all_began_offers_no_cancelling(
         "Every booked session of this panel has begun: none can be cancelled."
     ]
     assert url("panel_cancel", application) not in client.get(url("panel", application)).text
+
+
+def test_a_reschedule_moves_only_the_sessions_still_to_come(
+    held_and_ahead, application, member, teammate, recruiter
+):
+    held, ahead = held_and_ahead
+    nine_to_five(member, teammate)
+    now = timezone.now()
+    [option, *_] = booking.find_options(held.panel, now, now + timedelta(days=10))
+
+    placed = booking.reschedule_as(recruiter, application.pk, option)
+
+    assert [entry["session"] for entry in option["sessions"]] == [ahead.pk]
+    assert [session for session, _before in placed] == [ahead]
+    before = held.start, held.sequence
+    held.refresh_from_db()
+    assert (held.start, held.sequence) == before
