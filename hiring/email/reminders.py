@@ -63,7 +63,8 @@ def _before_sessions(now):
     )
     return [
         (
-            f"reminder:{seat.pk}:{seat.start.isoformat()}",
+            # The person too: whoever replaces them in the seat (the same row) is reminded.
+            f"reminder:{seat.pk}:{seat.user_id}:{seat.start.isoformat()}",
             lambda seat=seat: email_to(
                 "reminder_before", seat.user, {"seat": seat, "session": seat.session}
             ),

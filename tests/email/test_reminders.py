@@ -101,6 +101,39 @@ def test_a_rescheduled_session_is_reminded_again(application, member, recruiter,
     assert recipients(mailoutbox) == sorted([member.email, member.email, candidate, candidate])
 
 
+def test_whoever_replaces_an_interviewer_reminded_already_is_reminded(
+    application, member, teammate, recruiter, mailoutbox
+):
+    panel = booked_panel(application, [member], recruiter)
+    nine_to_five(teammate)
+    send_due(now=START - timedelta(hours=20))
+    seat = panel.sessions.get().interviewers.get()
+    booking.replace_interviewer(seat, teammate, recruiter)
+    mailoutbox.clear()
+
+    assert send_due(now=START - timedelta(hours=19)) == 1
+
+    assert recipients(mailoutbox) == [teammate.email]
+
+
+def test_a_reminder_sent_under_the_key_without_the_person_is_not_sent_again_after_the_deploy(
+    application, member, teammate, recruiter, mailoutbox
+):
+    """The ledger kept each interviewer's reminder under its seat and start until migration
+    9999_reminder_keys_name_the_person, which records the last day's under the new key too."""
+    migration = importlib.import_module("hiring.migrations.9999_reminder_keys_name_the_person")
+    panel = booked_panel(application, [member, teammate], recruiter)
+    sent = START - timedelta(hours=20)
+    seat = panel.sessions.get().interviewers.get(user=member)
+    key = f"reminder:{seat.pk}:{START.isoformat()}"
+    Notification.objects.create(key=key, created_at=sent, claimed_at=sent, sent_at=sent)
+
+    migration.name_the_person(apps, None, now=sent + timedelta(hours=1))
+    send_due(now=sent + timedelta(hours=2))
+
+    assert recipients(mailoutbox) == sorted([application.candidate.email, teammate.email])
+
+
 def test_a_cancelled_session_is_not_reminded(application, member, recruiter, mailoutbox):
     panel = booked_panel(application, [member], recruiter)
     booking.cancel_session(panel.sessions.get(), recruiter)
