@@ -461,6 +461,13 @@ def _still_free(panel, sessions, payload, locked=False):
     if set(chosen) != set(by_id):
         return False
     ordered = [by_id[session_id] for session_id in chosen]
+    # Whom an option seats from a pool is in it still: an offer's options wait days, while
+    # people leave the team, are deactivated or are taken off the pool.
+    pooled = [session for session in ordered if session.pool_count]
+    for session, request in zip(pooled, _requests(panel, pooled) if pooled else [], strict=True):
+        seatable = {*request.interviewer_ids, *request.pool_ids, *request.shadow_ids}
+        if not seatable.issuperset(chosen[session.pk]["interviewers"]):
+            return False
     requests = []
     for session in ordered:
         shadows = {seat.user_id for seat in session.interviewers.all() if seat.shadow}

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hiring.models import SlotOffer
+from hiring.models import PoolMember, SessionInterviewer, SlotOffer
 from hiring.scheduling import booking
 from hiring.teams import membership
 from tests.factories import UserFactory, nine_to_five, url
@@ -96,3 +96,26 @@ def test_a_shadow_who_left_the_team_is_not_invited(
         booking.book(panel, option, recruiter)
 
     assert panel.sessions.get().start is None
+
+
+@pytest.mark.parametrize("gone", ["left", "deactivated", "off_the_pool"])
+def test_a_pool_member_gone_since_the_times_were_offered_is_not_seated(
+    client, application, team, member, peer, recruiter, gone
+):
+    nine_to_five(member, peer)
+    pool_member = PoolMember.objects.create(team=team, user=peer, focus="skills")
+    session = {"focus": "skills", "duration_minutes": 60, "interviewers": [member]}
+    panel = booking.create_panel(application, recruiter, [{**session, "pool_count": 1}])
+    offer = booking.offer_to_candidate(panel, options(panel), recruiter)
+    if gone == "left":
+        membership.leave_team(team, peer)
+    elif gone == "deactivated":
+        deactivate(peer)
+    else:
+        pool_member.delete()
+
+    picked = client.post(offer.get_absolute_url(), {"pick": "0"})
+
+    assert picked.status_code == 409
+    assert panel.sessions.get().start is None
+    assert not SessionInterviewer.objects.filter(user=peer).exists()
