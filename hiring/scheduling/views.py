@@ -1,5 +1,6 @@
 """Availability, interviewer pools, panels and the candidate's scheduling link."""
 
+import copy
 import logging
 import zoneinfo
 from datetime import datetime, timedelta
@@ -73,7 +74,9 @@ def availability_page(request, status=200, **forms):
 @login_required
 @require_POST
 def availability_settings(request):
-    form = AvailabilityForm(request.POST, instance=request.user)
+    # A copy: validating sets the fields it accepts on the instance, and a refused form's page
+    # reads the zone still kept.
+    form = AvailabilityForm(request.POST, instance=copy.copy(request.user))
     if not form.is_valid():
         return availability_page(request, status=400, settings_form=form)
     form.save()

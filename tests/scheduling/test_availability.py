@@ -172,6 +172,23 @@ def test_an_unknown_time_zone_is_refused_beside_the_field(member, client_of):
     assert (member.time_zone, member.buffer_minutes) == ("Europe/London", 15)
 
 
+def test_a_refused_save_shows_the_busy_times_in_the_zone_still_kept(member, client_of):
+    BusyBlock.objects.create(
+        user=member,
+        start=datetime(2030, 1, 14, 10, tzinfo=UTC),
+        end=datetime(2030, 1, 14, 11, tzinfo=UTC),
+    )
+
+    response = client_of(member).post(
+        reverse("availability_settings"),
+        {"time_zone": "Asia/Tokyo", "buffer_minutes": "-5", "weekly_interview_cap": "3"},
+    )
+
+    assert response.status_code == 400
+    assert "Times below are in Europe/London." in response.text
+    assert "Mon 14 Jan, 10:00–11:00" in response.text
+
+
 # Busy blocks by hand --------------------------------------------------------------------------
 
 
