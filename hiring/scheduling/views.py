@@ -185,6 +185,7 @@ def _render_panel(request, application, status=200, **context):
         # The sessions still to come offer to replace people, and to cancel them.
         context["now"] = now = timezone.now()
         context["to_come"] = any(session.is_booked and session.start > now for session in sessions)
+        context["to_place"] = panel.sessions.to_place().exists()
         context["offers"] = booking.offers_made(panel)
         context["windows"] = panel.candidate_windows.all()
     context.update(application=application, panel=panel, team=team)

@@ -92,3 +92,15 @@ def test_a_reschedule_moves_only_the_sessions_still_to_come(
     before = held.start, held.sequence
     held.refresh_from_db()
     assert (held.start, held.sequence) == before
+
+
+def test_a_panel_with_no_session_left_to_book_offers_no_search(
+    held_and_ahead, application, recruiter, signed_in
+):
+    _held, ahead = held_and_ahead
+    booking.cancel_session(ahead, recruiter)
+
+    page = signed_in(recruiter).get(url("panel", application)).text
+
+    assert "No session of this panel is left to book: each has begun or was cancelled." in page
+    assert url("panel_times", application) not in page
