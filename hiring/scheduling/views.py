@@ -304,7 +304,8 @@ def interviewer_replace(request, application_id, session_id, user_id):
     panel = get_panel_for_pipeline(request.user, application_id)
     application = panel.application
     seats = SessionInterviewer.objects.select_related("session", "user")
-    seat = seats.filter(session__panel=panel, session=session_id, user=user_id).first()
+    # By pk: an id past the database's integers then matches nothing, as it does for any pk.
+    seat = seats.filter(session__panel=panel, session__pk=session_id, user__pk=user_id).first()
     if seat is None:
         # Replaced meanwhile (the form posted twice, or by someone else): the panel says by whom.
         get_object_or_404(InterviewSession, panel=panel, pk=session_id)

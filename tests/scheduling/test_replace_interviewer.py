@@ -461,6 +461,23 @@ def test_a_seat_of_another_panel_is_404(booked, team, member, recruiter, signed_
     assert response.status_code == 404
 
 
+def test_a_session_id_past_the_largest_is_404(booked, application, member, recruiter, signed_in):
+    path = reverse("interviewer_replace", args=[application.pk, 10**23, member.pk])
+
+    assert signed_in(recruiter).get(path).status_code == 404
+
+
+def test_a_person_id_past_the_largest_is_no_one_on_the_session(
+    booked, application, recruiter, signed_in
+):
+    path = reverse("interviewer_replace", args=[application.pk, skills(booked).pk, 10**23])
+
+    response = signed_in(recruiter).post(path)
+
+    assert response.status_code == 302
+    assert response.url == url("panel", application)
+
+
 # Independence -----------------------------------------------------------------------------------
 
 
