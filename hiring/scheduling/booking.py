@@ -823,7 +823,9 @@ def _assign_feedback(application, scorers, by):
 
 
 @transaction.atomic
-def cancel_session(session, by):
+def cancel_session(session, by, now=None):
+    """Cancel a booked session still to come, everyone invited told. `now`: the moment the
+    caller chose the sessions to cancel by, so that one beginning in between is not refused."""
     application = _lock_application(session.panel_id)
     session = InterviewSession.objects.select_for_update().get(pk=session.pk)
     if session.cancelled_at:
@@ -833,7 +835,7 @@ def cancel_session(session, by):
         raise ValidationError(
             gettext("This session is not booked: edit the panel to change its sessions.")
         )
-    if session.start <= timezone.now():
+    if session.start <= (now or timezone.now()):
         # It took place (or is under way): its scorecards are due, not withdrawn, and nobody's
         # calendar loses it.
         raise ValidationError(gettext("This session has begun: it can no longer be cancelled."))
@@ -1000,11 +1002,12 @@ def cancel_upcoming(application, by):
     """The application closed (hired, rejected or withdrawn; locked by the caller): its
     interviews still to come are cancelled and everyone invited told, so nobody keeps the time
     for a candidate who is gone."""
+    now = timezone.now()
     upcoming = InterviewSession.objects.filter(
-        panel__application=application, cancelled_at=None, start__gt=timezone.now()
+        panel__application=application, cancelled_at=None, start__gt=now
     )
     for session in upcoming:
-        cancel_session(session, by)
+        cancel_session(session, by, now)
 
 
 @transaction.atomic
@@ -1016,13 +1019,14 @@ def cancel_panel(panel, by):
     if not booked:
         raise ValidationError(gettext("No session of this panel is booked."))
     # Those held already stay: cancel_session() refuses them.
-    upcoming = [session for session in booked if session.start > timezone.now()]
+    now = timezone.now()
+    upcoming = [session for session in booked if session.start > now]
     if not upcoming:
         raise ValidationError(
             gettext("Every booked session of this panel has begun: none can be cancelled.")
         )
     for session in upcoming:
-        cancel_session(session, by)
+        cancel_session(session, by, now)
     return upcoming
 
 

@@ -43,6 +43,6 @@ def name_the_person(apps, schema_editor, now=None):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("hiring", "0060_referral_received")]
+    dependencies = [("hiring", "0063_agreement_by_criterion_key")]
 
     operations = [migrations.RunPython(name_the_person, migrations.RunPython.noop)]
