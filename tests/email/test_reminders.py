@@ -120,8 +120,8 @@ def test_a_reminder_sent_under_the_key_without_the_person_is_not_sent_again_afte
     application, member, teammate, recruiter, mailoutbox
 ):
     """The ledger kept each interviewer's reminder under its seat and start until migration
-    9999_reminder_keys_name_the_person, which records the last day's under the new key too."""
-    migration = importlib.import_module("hiring.migrations.9999_reminder_keys_name_the_person")
+    0064_reminder_keys_name_the_person, which records the last day's under the new key too."""
+    migration = importlib.import_module("hiring.migrations.0064_reminder_keys_name_the_person")
     panel = booked_panel(application, [member, teammate], recruiter)
     sent = START - timedelta(hours=20)
     seat = panel.sessions.get().interviewers.get(user=member)
