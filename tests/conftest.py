@@ -50,10 +50,7 @@ DATABASE_FIXTURES = {"db", "transactional_db", "django_db_serialized_rollback", 
 def pytest_collection_modifyitems(items):
     """A test marked plain_data, which CI runs once, not again on PostgreSQL (.ci/run), may
     not reach the database. A module whose tests use the demo (made once for the module, see
-    demo) holds no test of the database without it: that test would find the demo there.
-    Tests marked long run first: xdist hands tests out in this order, and one of them begun
-    last kept one worker busy long after the other had finished."""
-    items.sort(key=lambda item: not item.get_closest_marker("long"))
+    demo) holds no test of the database without it: that test would find the demo there."""
     with_demo = {item.module for item in items if "demo" in item.fixturenames}
     for item in items:
         uses_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(

@@ -31,7 +31,6 @@ from hiring.scheduling.views import OPTION_SALT
 from tests.factories import ApplicationFactory
 
 
-@pytest.mark.long
 def test_bench_measures_a_synthetic_organisation_quiet_then_busy_and_reuses_it(tmp_path, capfd):
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         database = bench_database("busy", str(tmp_path / "bench.sqlite3"))

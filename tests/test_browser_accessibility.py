@@ -49,7 +49,6 @@ def demo_served(transactional_db):
     return seed_demo()
 
 
-@pytest.mark.long
 def test_every_page_each_persona_reaches_meets_wcag_a_and_aa(demo_served, live_server, browser):
     found = {}
     for email in PERSONAS:

@@ -100,7 +100,6 @@ class WritesMachine(RolledBack):
         assert kept == marked()
 
 
-@pytest.mark.long
 def test_the_marks_kept_equal_the_marks_rebuilt_and_the_records_grouped():
     WritesMachine.run(steps=12)
 

@@ -252,6 +252,5 @@ class ChangesMachine(RolledBack):
         assert kept == stored_figures()
 
 
-@pytest.mark.long
 def test_figures_kept_up_to_date_equal_the_figures_rebuilt():
     ChangesMachine.run(steps=15)

@@ -188,7 +188,6 @@ print(os.getpriority(os.PRIO_PROCESS, 0))
 """
 
 
-@pytest.mark.long
 @pytest.mark.parametrize("lower_by", [0, 15])
 def test_the_worker_warms_the_reports_at_a_lower_priority_than_the_web(transactional_db, lower_by):
     started_at = min(19, os.getpriority(os.PRIO_PROCESS, 0) + lower_by)

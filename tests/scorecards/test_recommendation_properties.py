@@ -135,7 +135,6 @@ def report(failures):
 QUORUMS = ((2, 1), (0, 0), (3, 2))
 
 
-@pytest.mark.long
 @pytest.mark.parametrize("veto", [True, False])
 @pytest.mark.parametrize("method", METHODS)
 def test_exhaustive_votes_and_focus(method, veto):
