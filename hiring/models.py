@@ -1919,9 +1919,11 @@ class Offer(models.Model):
 
 
 class CandidateImport(models.Model):
-    """A CSV of candidates checked row by row, then imported in a worker, all or nothing."""
+    """A CSV of candidates checked row by row in a worker, shown, then imported in a worker, all
+    or nothing."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking the rows")
         PREVIEW = "preview", _("Checked, waiting to import")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Importing")
@@ -1930,8 +1932,8 @@ class CandidateImport(models.Model):
         # Checked, then not run within CANDIDATE_IMPORT_PREVIEW_DAYS: its rows are gone.
         EXPIRED = "expired", _("Expired without being run")
 
-    # Those that hold their rows: until the import is over, a queued or running one too.
-    HOLDING_ROWS = [Status.PREVIEW, Status.QUEUED, Status.RUNNING]
+    # Those that hold their rows: from the upload until the import is over.
+    HOLDING_ROWS = [Status.CHECKING, Status.PREVIEW, Status.QUEUED, Status.RUNNING]
 
     opening = models.ForeignKey(
         Opening, on_delete=models.CASCADE, related_name="imports", verbose_name=_("opening")
@@ -1941,8 +1943,9 @@ class CandidateImport(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     file_name = models.CharField(_("file name"), max_length=200)
-    # The checked rows, [{"line": n, "values": {...}, "errors": {...}}]: candidate data, so
-    # emptied once the import is over, or expired unrun (imports.expire_unrun).
+    # The rows, [{"line": n, "values": {...}}], with their "errors" by field once checked:
+    # candidate data, so emptied once the import is over, or expired unrun
+    # (imports.expire_unrun).
     rows = models.JSONField(_("rows"), default=list)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PREVIEW)
     total = models.PositiveIntegerField(_("total"), default=0)

@@ -1,5 +1,6 @@
-"""Candidates from another ATS's CSV export: read with the csv module, every row checked by the
-candidate form's own rules and shown, then imported by a worker, every valid row or none."""
+"""Candidates from another ATS's CSV export: read with the csv module in the request, every row
+checked by the candidate form's own rules in a worker (5,000 rows take seconds) and shown, then
+imported by a worker, every valid row or none."""
 
 import csv
 import io
@@ -283,25 +284,58 @@ def _ensure_open(opening):
         raise ValidationError(_("This opening is closed to new applications."))
 
 
-def preview(opening, by, file_name, table):
-    """Check every row of `table` and keep them, checked, for the person to look at: nothing
-    lands yet. Their earlier previews for this opening go (they hold candidate data)."""
+def upload(opening, by, file_name, table):
+    """Keep the rows of `table` for the worker to check (check()): nothing lands yet. Their
+    earlier uploads for this opening go (they hold candidate data). The caller hands it to the
+    worker (hiring.imports.tasks.check_import)."""
     _ensure_open(opening)
-    seen = {}
-    rows = []
-    for chunk in _chunks(table.rows):
-        rows += check_rows(opening, chunk, seen)
+    Status = CandidateImport.Status
     with transaction.atomic():
         CandidateImport.objects.filter(
-            opening=opening, created_by=by, status=CandidateImport.Status.PREVIEW
+            opening=opening, created_by=by, status__in=[Status.CHECKING, Status.PREVIEW]
         ).delete()
         return CandidateImport.objects.create(
             opening=opening,
             created_by=by,
             file_name=PurePath(file_name).name.replace("\n", " ")[:200],
-            rows=rows,
-            total=len(rows),
+            rows=table.rows,
+            total=len(table.rows),
+            status=Status.CHECKING,
         )
+
+
+def check(import_id):
+    """The worker's check of an upload's every row, a chunk at a time outside any transaction,
+    each chunk's progress committed for its page to show; then the rows, checked, wait for
+    their author to look at them and start the import. None when there is nothing to check
+    (checked already, or replaced by a later upload)."""
+    Status = CandidateImport.Status
+    candidate_import = (
+        CandidateImport.objects.select_related("opening").filter(pk=import_id).first()
+    )
+    if candidate_import is None or candidate_import.status != Status.CHECKING:
+        return None
+    checking = CandidateImport.objects.filter(pk=import_id, status=Status.CHECKING)
+    try:
+        _ensure_open(candidate_import.opening)
+    except ValidationError as error:
+        fail(import_id, _("%(failure)s Nothing was imported.") % {"failure": error.messages[0]})
+        return None
+    seen = {}
+    rows = []
+    for chunk in _chunks(candidate_import.rows):
+        rows += check_rows(candidate_import.opening, chunk, seen)
+        checking.update(processed=len(rows))
+    with transaction.atomic():
+        # Locked, the rows it still holds: a candidate erased meanwhile lost their row
+        # (privacy.erasure), which the check must not bring back.
+        held = checking.select_for_update().values_list("rows", flat=True).first()
+        if held is None:
+            return None
+        still = {row["line"] for row in held}
+        rows = [row for row in rows if row["line"] in still]
+        checking.update(status=Status.PREVIEW, rows=rows, total=len(rows), processed=0)
+    return len(rows)
 
 
 def start(candidate_import):
@@ -337,13 +371,14 @@ def expired_message():
 
 
 def expire_unrun(now):
-    """Checked imports their author has not run within CANDIDATE_IMPORT_PREVIEW_DAYS of the
-    upload lose their rows (candidates' data with no purpose left) and say they expired; the
-    record of the upload stays. Queued and running ones are the worker's, left alone. Returns
-    how many expired."""
+    """Imports their author has not run within CANDIDATE_IMPORT_PREVIEW_DAYS of the upload lose
+    their rows (candidates' data with no purpose left) and say they expired; the record of the
+    upload stays. Queued and running ones are the worker's, left alone; one still checking
+    then was lost by it. Returns how many expired."""
     cutoff = now - timedelta(days=settings.CANDIDATE_IMPORT_PREVIEW_DAYS)
+    Status = CandidateImport.Status
     return CandidateImport.objects.filter(
-        status=CandidateImport.Status.PREVIEW, created_at__lte=cutoff
+        status__in=[Status.CHECKING, Status.PREVIEW], created_at__lte=cutoff
     ).update(status=CandidateImport.Status.EXPIRED, rows=[], finished_at=now)
 
 
@@ -398,8 +433,9 @@ def run(import_id):
 
 
 def fail(import_id, message):
+    Status = CandidateImport.Status
     CandidateImport.objects.filter(
-        pk=import_id, status__in=[CandidateImport.Status.QUEUED, CandidateImport.Status.RUNNING]
+        pk=import_id, status__in=[Status.CHECKING, Status.QUEUED, Status.RUNNING]
     ).update(
         status=CandidateImport.Status.FAILED,
         failure=message,

@@ -1,4 +1,5 @@
-"""Importing candidates from a CSV: upload, the checked rows, the progress of the import."""
+"""Importing candidates from a CSV: upload, the check's progress, the checked rows, the progress
+of the import."""
 
 import logging
 
@@ -10,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 from kombu.exceptions import KombuError
 
 from ..access import get_import_for_pipeline, get_opening_for_pipeline
 from ..models import CandidateImport
 from . import imports
 from .forms import ImportForm
-from .tasks import run_import
+from .tasks import check_import, run_import
 
 TEMPLATE = "hiring/imports/import_detail.html"
 
@@ -30,12 +32,13 @@ def import_new(request, opening_id):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            candidate_import = imports.preview(
+            candidate_import = imports.upload(
                 opening, request.user, form.cleaned_data["file"].name, form.table
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            _hand_to_worker(candidate_import)
             if form.table.ignored:
                 messages.info(request, _left_out(form.table.ignored))
             if form.table.fallbacks:
@@ -49,14 +52,27 @@ def import_new(request, opening_id):
     )
 
 
+def _hand_to_worker(candidate_import):
+    """The upload's check queued for the worker; made here when the broker refuses it, as it
+    was before the worker made it (a large file then takes seconds in the request)."""
+    try:
+        check_import.delay(candidate_import.pk)
+    except KombuError:
+        logger.exception("Candidate import %s checked in the request", candidate_import.pk)
+        check_import(candidate_import.pk)
+
+
 @never_cache
 @login_required
 def import_detail(request, import_id):
-    """The checked rows before the import, its progress after: htmx asks for the progress
-    alone every second until the import is over."""
+    """The check's progress, the checked rows before the import, its progress after: htmx
+    asks for the progress alone every second while the worker has it, and the whole page
+    again once the rows are checked."""
     candidate_import = get_import_for_pipeline(request.user, import_id)
     context = _context(candidate_import, request.GET)
     if request.htmx:
+        if candidate_import.status == CandidateImport.Status.PREVIEW:
+            return HttpResponseClientRefresh()
         return render(request, f"{TEMPLATE}#progress", context)
     return render(request, TEMPLATE, context)
 
@@ -102,7 +118,7 @@ def _context(candidate_import, query):
         "problems_only": problems_only,
         "ready": ready,
         "left_out": len(rows) - ready,
-        "working": candidate_import.status in (Status.QUEUED, Status.RUNNING),
+        "working": candidate_import.status in (Status.CHECKING, Status.QUEUED, Status.RUNNING),
         "expired": imports.expired_message() if candidate_import.status == Status.EXPIRED else "",
     }
 

@@ -30,6 +30,7 @@ SENDING = [
 
 # Tasks of the domains with a tasks module of their own (hiring/celery.py finds them).
 DOMAIN_TASKS = {
+    "hiring.imports.tasks.check_import",
     "hiring.imports.tasks.run_import",
     "hiring.outreach.tasks.send_candidate_email",
     "hiring.outreach.tasks.send_due_candidate_emails",

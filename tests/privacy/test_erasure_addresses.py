@@ -10,7 +10,7 @@ import pytest
 from django.db.models import Q
 from django.urls import reverse
 
-from hiring.imports.imports import Table, preview
+from hiring.imports.imports import Table, check, upload
 from hiring.models import Application, AuditEvent, CandidateImport, Invitation, Proposal
 from hiring.privacy import erasure, export
 from hiring.privacy.tasks import build_export
@@ -155,7 +155,15 @@ def waiting(merged, recruiter):
         {"line": 3, "values": {"name": "Pia Else", "email": "pia@candidates.example"}},
     ]
     opening = ApplicationFactory(opening__team=merged.applications.get().opening.team).opening
-    return preview(opening, recruiter, "people.csv", Table(rows, []))
+    return checked_import(opening, recruiter, rows)
+
+
+def checked_import(opening, by, rows):
+    """An upload of `rows` as the worker left it, checked."""
+    candidate_import = upload(opening, by, "people.csv", Table(rows, []))
+    check(candidate_import.pk)
+    candidate_import.refresh_from_db()
+    return candidate_import
 
 
 def test_an_import_listing_a_merged_in_address_is_held_and_exported(
@@ -190,7 +198,7 @@ def listing(address, recruiter, team):
         {"line": 2, "values": {"name": "José Müller", "email": address}},
         {"line": 3, "values": {"name": "Pia Else", "email": "pia@candidates.example"}},
     ]
-    return preview(OpeningFactory(team=team), recruiter, "people.csv", Table(rows, []))
+    return checked_import(OpeningFactory(team=team), recruiter, rows)
 
 
 @pytest.mark.parametrize("address", ["jose@müller.example", "JOSE@MÜLLER.EXAMPLE"])

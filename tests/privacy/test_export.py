@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiring.checkins import checkins
-from hiring.imports.imports import Table, preview
+from hiring.imports.imports import Table, check, upload
 from hiring.models import AuditEvent, CandidateAccess, DataExport, Decision, User
 from hiring.outreach.messages import shown_to
 from hiring.privacy import export, holds
@@ -348,7 +348,7 @@ def test_an_import_shows_only_the_candidates_own_row(candidate, other, member):
         {"line": 2, "values": {"name": "Quinn Rowe", "email": "QUINN@candidates.example"}},
         {"line": 3, "values": {"name": "Pia Else", "email": "pia@candidates.example"}},
     ]
-    preview(other.opening, member, "people.csv", Table(rows, []))
+    check(upload(other.opening, member, "people.csv", Table(rows, [])).pk)
     data_export = built(candidate)
     (held,) = document(data_export)["candidateimport"]
     assert [row["line"] for row in held["rows"]] == [2]
