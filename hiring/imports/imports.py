@@ -325,7 +325,8 @@ def check(import_id):
     rows = []
     for chunk in _chunks(candidate_import.rows):
         rows += check_rows(candidate_import.opening, chunk, seen)
-        checking.update(processed=len(rows))
+        if not checking.update(processed=len(rows)):
+            return None  # replaced by a later upload (or failed) meanwhile: no use going on
     with transaction.atomic():
         # Locked, the rows it still holds: a candidate erased meanwhile lost their row
         # (privacy.erasure), which the check must not bring back.

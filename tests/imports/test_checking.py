@@ -140,3 +140,27 @@ def test_the_rows_problems_are_in_the_language_of_whoever_uploaded(client, membe
 
     [row] = CandidateImport.objects.get().rows
     assert row["errors"]["email"] == ["Bitte gültige E-Mail-Adresse eingeben."]
+
+
+def test_a_check_stops_at_its_next_chunk_once_a_later_upload_replaced_it(
+    member, opening, monkeypatch
+):
+    table = imports.read_csv(
+        ("Name,Email\n" + "".join(f"P{n},p{n}@example.com\n" for n in range(3))).encode()
+    )
+    first = imports.upload(opening, member, "first.csv", table)
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 1)
+    checked = []
+    real_check_rows = imports.check_rows
+
+    def check_rows(*args):
+        checked.append(args[1])
+        if len(checked) == 1:  # the person uploads again while the first chunk is checked
+            imports.upload(opening, member, "second.csv", table)
+        return real_check_rows(*args)
+
+    monkeypatch.setattr(imports, "check_rows", check_rows)
+
+    assert check_import(first.pk) is None
+    assert len(checked) == 1
+    assert CandidateImport.objects.get().file_name == "second.csv"
