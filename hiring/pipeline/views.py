@@ -126,10 +126,13 @@ def opening_detail(request, opening_id):
 
 
 def _render_opening(request, opening, status=200, candidate_form=None, rule_form=None):
+    runs = runs_pipeline(request.user, opening.team)
     context = {
         "opening": opening,
         "stages": applications.opening_stages(opening),
-        "runs_pipeline": runs_pipeline(request.user, opening.team),
+        "runs_pipeline": runs,
+        # Found again after leaving the page while the worker checks or imports a file.
+        "imports": opening.imports.select_related("created_by")[:RECENT_IMPORTS] if runs else [],
         "is_member": opening.team.has_member(request.user),
         "rule_description": Rule(**opening.rule_snapshot()).describe(),
         "rule_proposals": opening.proposals.filter(status=Proposal.Status.OPEN).select_related(
@@ -139,6 +142,10 @@ def _render_opening(request, opening, status=200, candidate_form=None, rule_form
         "rule_form": rule_form or DecisionRuleForm(instance=opening),
     }
     return render(request, "hiring/pipeline/opening_detail.html", context, status=status)
+
+
+# The imports an opening's page lists, the latest first.
+RECENT_IMPORTS = 5
 
 
 @never_cache

@@ -164,3 +164,23 @@ def test_a_check_stops_at_its_next_chunk_once_a_later_upload_replaced_it(
     assert check_import(first.pk) is None
     assert len(checked) == 1
     assert CandidateImport.objects.get().file_name == "second.csv"
+
+
+def test_the_opening_lists_its_recent_imports_to_those_who_run_its_pipeline(
+    client, member, recruiter, leadership, opening, queued
+):
+    client.force_login(recruiter)
+    upload(client, opening, LEVER, name="lever.csv")
+    candidate_import = CandidateImport.objects.get()
+
+    page = client.get(opening.get_absolute_url()).text
+    assert reverse("import_detail", args=[candidate_import.pk]) in page
+    assert "lever.csv</a>: Checking the rows" in page
+    assert f"uploaded by {recruiter.display_name}" in page
+
+    client.force_login(leadership)  # reads the opening, runs no pipeline
+    response = client.get(opening.get_absolute_url())
+    assert response.status_code == 200
+    page = response.text
+    assert "Recent imports" not in page
+    assert reverse("import_detail", args=[candidate_import.pk]) not in page
