@@ -239,16 +239,18 @@ def export_download(request, data_export, token):
 def candidate_erase(request, candidate_id):
     """The privacy page's Erase, confirmed by typing the candidate's name."""
     candidate = get_candidate_for_privacy(request.user, candidate_id)
-    form = EraseForm(candidate, request.POST)
-    if not form.is_valid():
-        return _render_privacy(request, candidate, 400, erase_form=form)
-    try:
-        erased = erasure.erase(candidate, by=request.user)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return _render_privacy(request, candidate, 409, erase_form=form)
-    if erased:
-        messages.success(request, _("Candidate record #%(id)s erased.") % {"id": candidate.pk})
+    # Sent twice (a double click), the second finds the name erased by the first: done once,
+    # answered alike.
+    if not candidate.erased_at:
+        form = EraseForm(candidate, request.POST)
+        if not form.is_valid():
+            return _render_privacy(request, candidate, 400, erase_form=form)
+        try:
+            erasure.erase(candidate, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return _render_privacy(request, candidate, 409, erase_form=form)
+    messages.success(request, _("Candidate record #%(id)s erased.") % {"id": candidate.pk})
     return redirect("candidate_privacy", candidate.pk)
 
 

@@ -384,6 +384,21 @@ def test_a_recruiter_erases_by_typing_the_name(
     assert "Zelda" not in response.text
 
 
+def test_the_erasure_sent_twice_erases_once_and_says_so_twice(
+    signed_in, candidate, recruiter, django_capture_on_commit_callbacks
+):
+    """A double click: the second post finds the candidate erased by the first."""
+    client = signed_in(recruiter)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(erase_url(candidate), {"name": "Zelda Quartermain"}, follow=True)
+        second = client.post(erase_url(candidate), {"name": "Zelda Quartermain"}, follow=True)
+
+    assert second.status_code == first.status_code == 200
+    assert second.redirect_chain == first.redirect_chain
+    assert f"Candidate record #{candidate.pk} erased." in second.text
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.CANDIDATE_ERASED).count() == 1
+
+
 def test_leadership_erases_too(signed_in, candidate, leadership):
     signed_in(leadership).post(erase_url(candidate), {"name": "Zelda Quartermain"})
 
