@@ -1490,6 +1490,17 @@ class Application(models.Model):
     def is_closed(self):
         return self.stage in self.CLOSED_STAGES
 
+    def own_withdrawal(self):
+        """The move by which the candidate withdrew the application, if they did (on their page,
+        or by declining its offer), or None."""
+        if self.stage != self.Stage.WITHDRAWN:
+            return None
+        return (
+            self.stage_changes.filter(to_stage=self.Stage.WITHDRAWN, by=None)
+            .order_by("-at", "-pk")
+            .first()
+        )
+
     def stages_by_hand(self):
         """Where whoever runs its pipeline may move it from its stage now. Once its interviews
         count it goes back no further than the panel: moved back to the screen, it could be
@@ -1687,6 +1698,11 @@ class StageChange(LabelledChoices, models.Model):
 
     def __str__(self):
         return f"{self.application}: {self.from_stage} → {self.to_stage}"
+
+    @property
+    def said_why(self):
+        """Whether the candidate, withdrawing on their page, chose a reason (CANDIDATE_REASONS)."""
+        return self.reason in CANDIDATE_REASONS
 
 
 class Consent(models.Model):

@@ -34,7 +34,6 @@ from .email.notifications import (
 )
 from .models import (
     Application,
-    ClosingReason,
     Decision,
     InterviewSession,
     Invitation,
@@ -353,11 +352,7 @@ def send_withdrawal_notices(application_id):
     application = Application.objects.select_related("candidate", "opening__team").get(
         pk=application_id
     )
-    withdrawal = (
-        application.stage_changes.filter(to_stage=Application.Stage.WITHDRAWN)
-        .exclude(reason__in=["", ClosingReason.NOT_GIVEN])
-        .last()
-    )
+    withdrawal = application.own_withdrawal()
     return send_all(
         (
             f"withdrawn:{application.pk}:{recruiter.pk}",

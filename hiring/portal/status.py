@@ -114,24 +114,12 @@ def closed_for_them(application):
     return shown_stage(application, None) in FINAL
 
 
-def own_withdrawal(application):
-    """The move by which the candidate withdrew the application, if they did (on their page,
-    or by declining its offer), or None."""
-    if application.stage != Stage.WITHDRAWN:
-        return None
-    return (
-        application.stage_changes.filter(to_stage=Stage.WITHDRAWN, by=None)
-        .order_by("-at", "-pk")
-        .first()
-    )
-
-
 def own_withdrawal_reason(application):
     """What the candidate told us as they withdrew, in their words (their note with "another
     reason"), or None: not withdrawn by them, or no reason given. A reason staff recorded is
     theirs, never shown here."""
-    change = own_withdrawal(application)
-    if change is None or change.reason not in REASONS_IN_THEIR_WORDS:
+    change = application.own_withdrawal()
+    if change is None or not change.said_why:
         return None
     if change.reason == ClosingReason.OTHER and change.reason_note:
         return change.reason_note

@@ -63,7 +63,7 @@ def candidate_withdraw(request, application, token):
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     context = {"application": application, "token": token, "form": form}
     if request.method == "POST":
-        if status.own_withdrawal(application):  # sent twice (a double click): done once
+        if application.own_withdrawal():  # sent twice (a double click): done once
             return render(request, "hiring/portal/withdrawn.html", context)
         if not form.is_valid():
             return render(request, "hiring/portal/withdraw.html", context, status=400)

@@ -6,8 +6,10 @@ import html
 import pytest
 
 from hiring.models import Application, ClosingReason, StageChange
+from hiring.offers import offers
 from hiring.pipeline import applications
 from tests.factories import ApplicationFactory, fresh
+from tests.offers.conftest import hired_by_the_team, offer_fields
 from tests.portal.test_status_page import url
 
 Stage = Application.Stage
@@ -142,3 +144,23 @@ def test_the_form_sent_twice_withdraws_once_and_says_so_twice(client, applicatio
     assert (
         StageChange.objects.filter(application=application, to_stage=Stage.WITHDRAWN).count() == 1
     )
+
+
+def test_the_recruiters_are_not_told_the_reason_of_an_offer_declined_before(
+    client, application, member, teammate, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """They declined an offer, saying why; a revised offer reopened the application, and they
+    withdrew it on their page without a word: the notice has no reason of theirs to tell."""
+    application = hired_by_the_team(application, member, teammate)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = offers.send(offers.prepare(application, recruiter, **offer_fields()), recruiter)
+        offers.decline(first, "Moving to Lima")
+    offers.prepare(fresh(application), recruiter, **offer_fields())
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("candidate_withdraw", application))
+
+    [notice] = [mail for mail in mailoutbox if mail.to == [recruiter.email]]
+    assert "withdrew their application" in notice.body
+    assert "Their reason" not in notice.body
