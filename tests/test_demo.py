@@ -1,6 +1,7 @@
 """The demo organisation (seed_demo) shows each state it is made to show, as its personas find
 it; made once for the module's tests (tests/conftest.py, demo), so every test here uses it."""
 
+import html
 import re
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from hiring.models import (
     User,
 )
 from hiring.outreach import messages
+from hiring.tasks import send_withdrawal_notices
 from scorecards.models import FeedbackRevision, Rating
 
 
@@ -107,3 +109,16 @@ def test_the_demo_answers_applications_in_the_organisations_words_in_two_languag
     assert "Ihre Bewerbung für" in page  # the German version, listed beside the English one
     assert subject == "Ihre Bewerbung für Senior Platform Engineer ist eingegangen"
     assert body.startswith("Guten Tag Leila Haddad,")
+
+
+def test_the_demo_has_a_candidate_who_withdrew_in_her_own_words(demo, client, mailoutbox):
+    maya = Application.objects.get(candidate__name="Maya Okonkwo")
+    link = maya.status_url()
+
+    page = html.unescape(client.get(link).text)
+    send_withdrawal_notices(maya.pk)  # the worker's, once seed_demo committed
+
+    [notice] = [mail for mail in mailoutbox if mail.to == ["rita@teamfit.example"]]
+    assert link in demo  # seed_demo prints it
+    assert "You told us why: “We are moving to Lisbon next month" in page
+    assert "Their reason: Other: We are moving to Lisbon next month" in notice.body

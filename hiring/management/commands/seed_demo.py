@@ -41,6 +41,7 @@ from hiring.offers import offers
 from hiring.outreach import editing as email_editing
 from hiring.outreach import messages
 from hiring.pipeline import applications
+from hiring.portal import status as own_page
 from hiring.privacy import erasure
 from hiring.privacy import export as data_export
 from hiring.privacy.tasks import build_export
@@ -155,6 +156,8 @@ class Command(BaseCommand):
             self.hiring_loop(people)
         if not Candidate.objects.exclude(erased_at=None).exists():
             self.privacy(people)
+        if not Candidate.objects.filter(name=WITHDREW["name"]).exists():
+            self.withdrawal()
         # After the histories and past hires, which submit on the opening's scorecard: its new
         # version holds drafts only.
         if not Criterion.objects.filter(name=NEW_CRITERION["name"]).exists():
@@ -176,6 +179,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{offer.application.candidate}'s offer to answer: {link}")
             status = settings.SITE_URL + offer.application.status_url()
             self.stdout.write(f"{offer.application.candidate}'s own page: {status}")
+        withdrew = Application.objects.filter(candidate__name=WITHDREW["name"]).first()
+        if withdrew:
+            link = settings.SITE_URL + withdrew.status_url()
+            self.stdout.write(f"{withdrew.candidate}'s own page, withdrawn with her reason: {link}")
         expired = CandidateImport.objects.filter(status=CandidateImport.Status.EXPIRED).first()
         if expired:
             link = settings.SITE_URL + reverse("import_detail", args=[expired.pk])
@@ -614,6 +621,13 @@ class Command(BaseCommand):
                 what=what,
                 at=now - timedelta(minutes=minutes),
             )
+
+    def withdrawal(self):
+        """A candidate who withdrew on her own page, in her own words: her page shows them back,
+        and the recruiters' notice of it tells them (the worker sends it once this commits)."""
+        payments = Opening.objects.get(title="Backend Engineer, Payments")
+        application = careers.apply(payments, **WITHDREW)
+        own_page.withdraw(application, reason=ClosingReason.OTHER, note=WITHDREW_NOTE)
 
     def edited_scorecard(self, people):
         """Platform added a criterion to its opening's scorecard once panels had submitted on
@@ -1054,6 +1068,14 @@ FIRST_NAMES = ["Aiko", "Bruno", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hugo",
 # Who applied twice with two addresses, for the merge (intake).
 DUPLICATE = "Jonas Berg"
 LAST_NAMES = ["Ahmed", "Berg", "Costa", "Dahl", "Egan", "Fox", "Gil", "Holm", "Ito", "Joshi"]
+
+# Who withdrew on her own page, saying why in her words.
+WITHDREW = {
+    "name": "Maya Okonkwo",
+    "email": "maya.okonkwo@candidates.example",
+    "time_zone": "Africa/Lagos",
+}
+WITHDREW_NOTE = "We are moving to Lisbon next month, so I can't work from London after all."
 
 # The candidates rita checked from Lever for the Payments opening, and never imported.
 LEVER_EXPORT = (
