@@ -55,6 +55,33 @@ def test_every_field_of_an_inventoried_model_is_classed():
     assert not unclassed, f"Class these as personal, files or kept: {unclassed}"
 
 
+# What an inventoried model may point at besides another holding: the organisation's own
+# records (its people, teams, openings, scorecards), which hold nothing about a candidate.
+THE_ORGANISATIONS = {
+    "hiring.user",
+    "hiring.team",
+    "hiring.opening",
+    "hiring.openingquestion",
+    "scorecards.criterion",
+    "scorecards.scorecardversion",
+}
+
+
+def test_every_relation_of_an_inventoried_model_leads_to_a_holding_or_the_organisation():
+    """The walk above follows the relations pointing at a candidate's rows; one pointing from
+    them (a candidate's address kept in a model of its own) leads to rows of theirs too."""
+    covered = {holding.model for holding in HOLDINGS}
+    unlisted = [
+        f"{label(holding.model)}.{field.name} → {label(field.related_model)}"
+        for holding in HOLDINGS
+        for field in [*holding.model._meta.concrete_fields, *holding.model._meta.many_to_many]
+        if field.is_relation
+        and field.related_model not in covered
+        and label(field.related_model) not in THE_ORGANISATIONS
+    ]
+    assert not unlisted, f"Add these to hiring/privacy/inventory.py HOLDINGS: {unlisted}"
+
+
 def test_erasure_can_empty_each_personal_field():
     """Erasure sets a personal field to what a new row would hold: a date or a number without a
     default has to take null for that."""
