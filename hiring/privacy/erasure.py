@@ -472,7 +472,8 @@ def confirmation_max_age():
 
 
 def application_to_confirm(token):
-    """The application behind an erasure confirmation link, or LinkError saying why not."""
+    """The application behind an erasure confirmation link, or LinkError saying why not. Its
+    candidate may be erased already: the link's view says so (the request sent twice)."""
     pk = unsign(
         token,
         CONFIRMATION_SALT,
@@ -483,7 +484,7 @@ def application_to_confirm(token):
     application = (
         Application.objects.select_related("candidate", "opening__team").filter(pk=pk).first()
     )
-    if application is None or application.candidate.erased_at:
+    if application is None:
         raise LinkError(GONE)
     return application
 

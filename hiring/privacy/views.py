@@ -27,7 +27,7 @@ from ..access import (
     org_admin_required,
 )
 from ..accounts.links import signed_link
-from ..models import Application, CandidateAccess, DataExport
+from ..models import Application, CandidateAccess, DataExport, LinkError
 from ..outreach.messages import shown_to
 from ..ratelimit import limit_candidate_posts
 from . import erasure, export, holds, retention
@@ -294,6 +294,11 @@ def candidate_erasure_confirm(request, application, token):
     """GET: ask the candidate to confirm (a mail scanner opening the link erases nothing);
     POST: erase, and say so."""
     context = {"application": application, "token": token}
+    if application.candidate.erased_at:
+        if request.method != "POST":
+            raise LinkError(erasure.GONE)  # as every candidate link once erased
+        # Sent twice (a double click), the second finds them erased by the first: answered alike.
+        return render(request, "hiring/privacy/erasure_done.html", context)
     if request.method != "POST":
         return render(request, "hiring/privacy/erasure_confirm.html", context)
     try:

@@ -523,6 +523,21 @@ def test_an_expired_or_broken_confirmation_link_erases_nothing(
     assert fresh_candidate(candidate).erased_at is None
 
 
+def test_the_confirmation_sent_twice_erases_once_and_says_so_twice(
+    client, application, django_capture_on_commit_callbacks
+):
+    """A double click: the second post finds the candidate erased by the first."""
+    link = link_signed_at(application, timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(link)
+        second = client.post(link)
+
+    assert first.status_code == second.status_code == 200
+    assert "Your data is erased" in second.text
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.CANDIDATE_ERASED).count() == 1
+    assert client.get(link).status_code == 410  # opened again, it no longer works
+
+
 def test_a_held_candidate_is_told_their_data_is_kept_and_the_request_recorded(
     client, application, candidate, recruiter
 ):
