@@ -702,6 +702,7 @@ def _expand(
         calendar.subcomponents = events
         for event in events:
             _refuse_broken_times(event)
+            _refuse_reversed_times(event, zone)
             _skip_ahead(event, start, zone)
             _guard_repetitions(event, start, end, zone)
             _pay_for_walks(event, end, zone, work)
@@ -761,6 +762,22 @@ def _refuse_broken_times(event: icalendar.Event) -> None:
                 gettext("The event “%(title)s” has an invalid %(name)s: %(reason)s")
                 % {"title": _title(event), "name": name, "reason": message}
             )
+
+
+def _refuse_reversed_times(event: icalendar.Event, zone: ZoneInfo) -> None:
+    # recurring_ical_events would read an end before the start as the span between them:
+    # busy time the person never entered.
+    start = _to_utc(event["DTSTART"].dt, zone)
+    if "DTEND" in event and _to_utc(event["DTEND"].dt, zone) < start:
+        name = "DTEND"
+    elif "DURATION" in event and event["DURATION"].dt < timedelta(0):
+        name = "DURATION"
+    else:
+        return
+    raise CalendarError(
+        gettext("The event “%(title)s” ends before it starts: see its %(name)s.")
+        % {"title": _title(event), "name": name}
+    )
 
 
 def _title(event: icalendar.Event) -> str:

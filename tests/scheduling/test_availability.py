@@ -312,6 +312,14 @@ def test_an_uploaded_calendar_replaces_the_earlier_upload_and_keeps_manual_block
     assert list(member.busy_blocks.filter(source=BusyBlock.Source.MANUAL)) == [manual]
 
 
+# Repeating, so read whatever today is; each repetition's end is six hours before its start.
+REVERSED_WEEKLY = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:Backwards\r\n"
+    b"DTSTART:20200106T150000Z\r\nDTEND:20200106T090000Z\r\nRRULE:FREQ=WEEKLY\r\n"
+    b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -337,8 +345,16 @@ def test_an_uploaded_calendar_replaces_the_earlier_upload_and_keeps_manual_block
             + b"END:VCALENDAR\r\n",
             "The calendar has too many events to import (more than 2,000",
         ),
+        (REVERSED_WEEKLY, "The event “Backwards” ends before it starts: see its DTEND."),
     ],
-    ids=["garbage", "bad-dtstart", "over-2-MB", "hourly-time-zone", "too-many-events"],
+    ids=[
+        "garbage",
+        "bad-dtstart",
+        "over-2-MB",
+        "hourly-time-zone",
+        "too-many-events",
+        "ends-before-it-starts",
+    ],
 )
 def test_an_unreadable_calendar_is_refused_and_changes_nothing(member, client_of, data, message):
     monday = next_monday_at(14)
@@ -433,8 +449,13 @@ def test_refreshing_a_feed_replaces_its_blocks(subscriber, feed_server):
 
 @pytest.mark.parametrize(
     ("status", "body"),
-    [(200, b"<html><body>Please sign in</body></html>"), (200, b"garbage"), (404, b"")],
-    ids=["html", "garbage", "404"],
+    [
+        (200, b"<html><body>Please sign in</body></html>"),
+        (200, b"garbage"),
+        (404, b""),
+        (200, REVERSED_WEEKLY),
+    ],
+    ids=["html", "garbage", "404", "ends-before-it-starts"],
 )
 def test_a_failing_feed_keeps_its_previous_blocks(subscriber, feed_server, status, body):
     monday = next_monday_at(8)

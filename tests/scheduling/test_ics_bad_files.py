@@ -88,6 +88,59 @@ def test_an_event_with_unreadable_times_is_refused(event, message):
         read(data)
 
 
+@pytest.mark.parametrize(
+    ("event", "name"),
+    [
+        pytest.param("DTSTART:20250310T150000Z\nDTEND:20250310T090000Z", "DTEND", id="DTEND"),
+        pytest.param("DTSTART:20250310T150000Z\nDURATION:-PT6H", "DURATION", id="DURATION"),
+        pytest.param(
+            "DTSTART;VALUE=DATE:20250310\nDTEND;VALUE=DATE:20250308", "DTEND", id="all-day"
+        ),
+        pytest.param(
+            # 16:00 in Berlin is 15:00 UTC: before the start, though later on the clock.
+            "DTSTART:20250310T153000Z\nDTEND;TZID=Europe/Berlin:20250310T160000",
+            "DTEND",
+            id="in another zone",
+        ),
+        pytest.param(
+            "DTSTART:20250310T150000Z\nDURATION:-PT6H\nRRULE:FREQ=DAILY;COUNT=3",
+            "DURATION",
+            id="repeating",
+        ),
+    ],
+)
+def test_an_event_that_ends_before_it_starts_is_refused(event, name):
+    # Read as the span between its times, it made the person busy when they are not.
+    data = ics(f"BEGIN:VEVENT\nUID:x\nSUMMARY:Review\n{event}\nEND:VEVENT")
+
+    with pytest.raises(CalendarError) as raised:
+        read(data)
+
+    assert str(raised.value) == f"The event “Review” ends before it starts: see its {name}."
+
+
+def test_a_changed_repetition_that_ends_before_it_starts_is_refused():
+    data = ics("""
+        BEGIN:VEVENT
+        UID:standup
+        SUMMARY:Standup
+        DTSTART:20250310T090000Z
+        DURATION:PT15M
+        RRULE:FREQ=DAILY;COUNT=5
+        END:VEVENT
+        BEGIN:VEVENT
+        UID:standup
+        SUMMARY:Standup moved
+        RECURRENCE-ID:20250311T090000Z
+        DTSTART:20250311T140000Z
+        DTEND:20250311T100000Z
+        END:VEVENT
+    """)
+
+    with pytest.raises(CalendarError, match="“Standup moved” ends before it starts"):
+        read(data)
+
+
 def test_an_unsupported_calendar_scale_is_refused():
     data = ics(
         "BEGIN:VEVENT\nUID:x\nDTSTART:20250101T100000Z\nDURATION:PT1H\nEND:VEVENT",
