@@ -1,5 +1,6 @@
 """Panels: build them, find times for them, book them atomically, reschedule and cancel."""
 
+import json
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -371,7 +372,11 @@ def _open_sessions(panel):
     return sessions, _requests(panel, sessions)
 
 
-def find_options(panel, start, end, candidate_windows=None, limit=10):
+# How many options a search shows, and so how many can be offered to the candidate at once.
+OPTIONS_SHOWN = 10
+
+
+def find_options(panel, start, end, candidate_windows=None, limit=OPTIONS_SHOWN):
     """Ranked options for the panel's open sessions, each session mapped to its time and people."""
     sessions, requests = _open_sessions(panel)
     interviewers = interviewers_for(_people(requests), start, end)
@@ -1035,8 +1040,13 @@ def offer_to_candidate(panel, payloads, by):
     """Offer the candidate the options `payloads` through a link emailed to them. The same
     offer made again a moment later (a double click, the back button) is the first one: no
     second email, and the first link keeps working."""
+    payloads = _distinct(payloads)
     if not payloads:
         raise ValidationError(gettext("Choose at least one option to offer."))
+    if len(payloads) > OPTIONS_SHOWN:
+        raise ValidationError(
+            gettext("Offer at most %(count)s options at once.") % {"count": OPTIONS_SHOWN}
+        )
     # Under the panel's lock, so its created_at orders it among the panel's bookings.
     _lock_panel(panel.pk)
     # The candidate's pick would be refused.
@@ -1062,6 +1072,15 @@ def offer_to_candidate(panel, payloads, by):
         values={"schedule_expires": offer.expires_at},
     )
     return offer
+
+
+def _distinct(payloads):
+    """`payloads` without repeats of an option (the same times with the same people): the
+    candidate would read it twice."""
+    distinct = {}
+    for payload in payloads:
+        distinct.setdefault(json.dumps(payload["sessions"], sort_keys=True), payload)
+    return list(distinct.values())
 
 
 def _offered_just_now(panel, payloads, by):

@@ -537,19 +537,18 @@ def panel_offer(request, application_id):
     application = panel.application
     try:
         options = [_signed_option(value) for value in request.POST.getlist("option")]
-        booking.offer_to_candidate(panel, options, request.user)
+        offer = booking.offer_to_candidate(panel, options, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         # English says "options" for one too.
+        count = len(offer.options)
         sent = ngettext(
             "%(count)s options sent to %(candidate)s.",
             "%(count)s options sent to %(candidate)s.",
-            len(options),
+            count,
         )
-        messages.success(
-            request, sent % {"count": len(options), "candidate": application.candidate}
-        )
+        messages.success(request, sent % {"count": count, "candidate": application.candidate})
     return redirect("panel", application_id=application.pk)
 
 

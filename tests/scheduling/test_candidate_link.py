@@ -324,6 +324,39 @@ def test_the_same_offer_sent_twice_is_sent_once(
     assert booking.offer_to_candidate(panel, options[:1], recruiter) != offer
 
 
+def offer_posted(client, application, options):
+    signed = [signing.dumps(option, salt=OPTION_SALT, compress=True) for option in options]
+    return client.post(
+        f"/applications/{application.pk}/panel/offer/", {"option": signed}, follow=True
+    )
+
+
+def test_an_option_posted_twice_is_offered_once(client, panel, application, recruiter):
+    monday, tuesday = first_option_on(panel, MONDAY), first_option_on(panel, TUESDAY)
+    client.force_login(recruiter)
+
+    response = offer_posted(client, application, [monday, tuesday, monday, monday])
+
+    assert "2 options sent to Cora Candidate." in response.text
+    [offer] = SlotOffer.objects.all()
+    assert offer.options == [monday, tuesday]
+    assert offered_picks(client.get(offer.get_absolute_url()).text) == [0, 1]
+
+
+def test_more_options_than_a_search_shows_are_not_offered(
+    client, panel, application, recruiter, mailoutbox
+):
+    options = booking.find_options(panel, MONDAY, MONDAY + timedelta(days=5), limit=11)
+    assert len(options) == 11
+    client.force_login(recruiter)
+
+    response = offer_posted(client, application, options)
+
+    assert "Offer at most 10 options at once." in response.text
+    assert not SlotOffer.objects.exists()
+    assert mailoutbox == []
+
+
 def test_a_link_picked_from_replaces_the_older_links(client, link, panel, recruiter):
     newer = booking.offer_to_candidate(panel, [first_option_on(panel, TUESDAY)], recruiter)
     client.post(newer.get_absolute_url(), {"pick": "0"})
