@@ -185,7 +185,7 @@ def test_a_refused_save_shows_the_busy_times_in_the_zone_still_kept(member, clie
     )
 
     assert response.status_code == 400
-    assert "Times below are in Europe/London." in response.text
+    assert "Times below are in London time." in response.text
     assert "Mon 14 Jan, 10:00–11:00" in response.text
 
 
