@@ -175,6 +175,12 @@ def get_panel_for_pipeline(user, application_id, locked=False):
     return panel
 
 
+def get_session_for_pipeline(user, application_id, session_id):
+    """A session of the panel get_panel_for_pipeline() finds; its `panel` is that one."""
+    panel = get_panel_for_pipeline(user, application_id)
+    return get_object_or_404(panel.sessions, pk=session_id)
+
+
 def get_application_for_offer(user, application_id):
     """An application whose offers this user prepares, sends and withdraws: those who run its
     team's pipeline. Whether an offer may exist at all is the team's decision to hire

@@ -862,6 +862,34 @@ def cancel_session(session, by, now=None):
     send_session_invites.delay_on_commit(session.pk, session.sequence)
 
 
+@transaction.atomic
+def reopen_session(session, by):
+    """Make a cancelled session one to book again, as it was built: its named interviewers and
+    shadows, its pool members to be chosen afresh. Then the panel's search places it, with the
+    panel's other sessions still to come (not those held). A session already reopened is
+    left as it is (a double click)."""
+    panel = _lock_panel(session.panel_id)
+    application = _lock_application(panel.pk)
+    if application.is_closed:
+        raise ValidationError(gettext("This application is closed."))
+    session = InterviewSession.objects.select_for_update().get(pk=session.pk)
+    if session.cancelled_at is None:
+        return session
+    # Its people had its cancellation at this SEQUENCE: the invite of its next booking must
+    # come after it, or calendar apps would ignore it.
+    session.sequence += 1
+    session.cancelled_at, session.start, session.end = None, None, None
+    session.save(update_fields=["sequence", "cancelled_at", "start", "end"])
+    # Told of the cancellation already; a booking seats whom the pool has free then.
+    session.interviewers.filter(from_pool=True).delete()
+    _record_change(
+        panel,
+        by,
+        f"Reopened: {session.get_focus_display()} {session.duration_minutes} min",
+    )
+    return session
+
+
 def replace_interviewer(seat, replacement, by):
     """`replacement` takes the seat (`seat.user`'s, interviewing or shadowing) in its booked
     session still to come, at the same time: the person replaced is sent a cancellation and

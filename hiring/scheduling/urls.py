@@ -45,6 +45,11 @@ urlpatterns = [
         name="session_cancel",
     ),
     path(
+        "applications/<int:application_id>/panel/sessions/<int:session_id>/reopen/",
+        views.session_reopen,
+        name="session_reopen",
+    ),
+    path(
         "applications/<int:application_id>/panel/sessions/<int:session_id>/interviewers/"
         "<int:user_id>/replace/",
         views.interviewer_replace,

@@ -18,7 +18,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ..access import get_application_for_pipeline, get_panel_for_pipeline, get_team_for_member
+from ..access import (
+    get_application_for_pipeline,
+    get_panel_for_pipeline,
+    get_session_for_pipeline,
+    get_team_for_member,
+)
 from ..accounts import zones
 from ..accounts.links import signed_link
 from ..models import (
@@ -185,7 +190,10 @@ def _render_panel(request, application, status=200, **context):
         # The sessions still to come offer to replace people, and to cancel them.
         context["now"] = now = timezone.now()
         context["to_come"] = any(session.is_booked and session.start > now for session in sessions)
-        context["to_place"] = panel.sessions.to_place().exists()
+        starts = list(panel.sessions.to_place().values_list("start", flat=True))
+        context["to_place"] = bool(starts)
+        # Placing them moves those that hold a time; a reopened one has none (held ones stay).
+        context["rescheduling"] = any(starts)
         context["offers"] = booking.offers_made(panel)
         context["windows"] = panel.candidate_windows.all()
     context.update(application=application, panel=panel, team=team)
@@ -555,8 +563,8 @@ def panel_offer(request, application_id):
 @never_cache
 @login_required
 def session_cancel(request, application_id, session_id):
-    application = get_application_for_pipeline(request.user, application_id)
-    session = get_object_or_404(InterviewSession, panel__application=application, pk=session_id)
+    session = get_session_for_pipeline(request.user, application_id, session_id)
+    application = session.panel.application
     return _destructive(
         request,
         application,
@@ -570,6 +578,24 @@ def session_cancel(request, application_id, session_id):
         ),
         action=_("Cancel the session"),
     )
+
+
+@login_required
+@require_POST
+def session_reopen(request, application_id, session_id):
+    """A cancelled session to book again: the panel's search places it next."""
+    session = get_session_for_pipeline(request.user, application_id, session_id)
+    try:
+        booking.reopen_session(session, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The %(focus)s session is to be booked again: find a time for it.")
+            % {"focus": in_sentence(session.get_focus_display())},
+        )
+    return redirect("panel", application_id=application_id)
 
 
 # The candidate's side: no account, a signed link.

@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from hiring.models import Application
 from hiring.scheduling import booking
 from scorecards.models import Feedback
 from tests.factories import assigned, nine_to_five, url
-from tests.scheduling.test_panel_booking import messages_of
+from tests.scheduling.test_panel_booking import invites, messages_of, signed_options
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +105,101 @@ def test_a_panel_with_no_session_left_to_book_offers_no_search(
 
     assert "No session of this panel is left to book: each has begun or was cancelled." in page
     assert url("panel_times", application) not in page
+
+
+# Booking a cancelled session again ----------------------------------------------------------
+
+
+def test_a_session_cancelled_after_one_was_held_is_booked_again(
+    held_and_ahead,
+    application,
+    member,
+    teammate,
+    recruiter,
+    signed_in,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """As asked: the team-fit session cancelled (its interviewer fell ill) once the skills
+    session was held could not be booked again."""
+    held, ahead = held_and_ahead
+    nine_to_five(member, teammate)
+    booking.cancel_session(ahead, recruiter)
+    cancellation = ahead.sequence + 1
+    client = signed_in(recruiter)
+    assert (
+        url("session_reopen", application, ahead.pk) in client.get(url("panel", application)).text
+    )
+
+    response = client.post(url("session_reopen", application, ahead.pk), follow=True)
+
+    assert messages_of(response) == [
+        "The team fit session is to be booked again: find a time for it."
+    ]
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    page = client.get(url("panel_times", application), {"start": tomorrow, "days": 10}).text
+    [option, *_] = signed_options(page)
+    assert "Reschedule to this time" not in page  # nothing booked moves
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("panel_book", application), {"option": option}, follow=True)
+
+    assert messages_of(response)[-1] == "Booked. Invites are on their way."
+    ahead.refresh_from_db()
+    assert ahead.cancelled_at is None
+    assert ahead.start > timezone.now()
+    # Its invites come after its cancellation, or calendar apps would drop them.
+    assert ahead.sequence > cancellation
+    assert sorted((to, method) for to, method, _uid, _type in invites(mailoutbox)) == sorted(
+        [(application.candidate.email, "REQUEST"), (teammate.email, "REQUEST")]
+    )
+    assert Feedback.objects.filter(session=ahead, interviewer=teammate).exists()
+    before = held.start, held.sequence
+    held.refresh_from_db()
+    assert (held.start, held.sequence) == before
+
+
+def test_booking_a_session_again_twice_reopens_it_once(
+    held_and_ahead, application, recruiter, signed_in
+):
+    _held, ahead = held_and_ahead
+    booking.cancel_session(ahead, recruiter)
+    client = signed_in(recruiter)
+
+    for _ in range(2):
+        response = client.post(url("session_reopen", application, ahead.pk), follow=True)
+
+    assert response.status_code == 200
+    sequence = ahead.sequence
+    ahead.refresh_from_db()
+    assert (ahead.cancelled_at, ahead.start, ahead.sequence) == (None, None, sequence + 2)
+
+
+def test_a_session_of_a_closed_application_is_not_booked_again(
+    held_and_ahead, application, recruiter, signed_in
+):
+    _held, ahead = held_and_ahead
+    booking.cancel_session(ahead, recruiter)
+    application.stage = Application.Stage.REJECTED
+    application.save(update_fields=["stage"])
+    client = signed_in(recruiter)
+
+    response = client.post(url("session_reopen", application, ahead.pk), follow=True)
+
+    assert messages_of(response) == ["This application is closed."]
+    ahead.refresh_from_db()
+    assert ahead.cancelled_at is not None
+    assert url("session_reopen", application, ahead.pk) not in response.text
+
+
+def test_an_outsider_cannot_book_a_session_again(
+    held_and_ahead, application, recruiter, outsider, signed_in
+):
+    _held, ahead = held_and_ahead
+    booking.cancel_session(ahead, recruiter)
+
+    response = signed_in(outsider).post(url("session_reopen", application, ahead.pk))
+
+    assert response.status_code == 404
+    ahead.refresh_from_db()
+    assert ahead.cancelled_at is not None
