@@ -51,11 +51,16 @@ def create_panel(application, by, sessions, back_to_back=True):
     """A panel of sessions, each a dict of focus, duration_minutes, interviewers, pool_count."""
     if hasattr(application, "panel"):
         raise ValidationError(gettext("This application already has a panel."))
-    if application.is_closed:
-        raise ValidationError(gettext("This application is closed."))
+    _check_open(application)
     panel = Panel.objects.create(application=application, back_to_back=back_to_back, created_by=by)
     _add_sessions(panel, sessions)
     return panel
+
+
+def _check_open(application):
+    # Nothing is booked for a candidate who is gone, nor offered to them.
+    if application.is_closed:
+        raise ValidationError(gettext("This application is closed."))
 
 
 def _add_sessions(panel, sessions):
@@ -519,6 +524,8 @@ def book(panel, payload, by, locked=False):
             if not locked:
                 panel = _lock_panel(panel.pk)
             application = _lock_application(panel.pk)
+            # Its sessions ahead were cancelled as it closed; those never booked were not.
+            _check_open(application)
             # Each seat with its person, in one query: who scores the session, and who can
             # still come to it.
             sessions = list(
@@ -869,9 +876,7 @@ def reopen_session(session, by):
     panel's other sessions still to come (not those held). A session already reopened is
     left as it is (a double click)."""
     panel = _lock_panel(session.panel_id)
-    application = _lock_application(panel.pk)
-    if application.is_closed:
-        raise ValidationError(gettext("This application is closed."))
+    _check_open(_lock_application(panel.pk))
     session = InterviewSession.objects.select_for_update().get(pk=session.pk)
     if session.cancelled_at is None:
         return session
@@ -1077,6 +1082,7 @@ def offer_to_candidate(panel, payloads, by):
         )
     # Under the panel's lock, so its created_at orders it among the panel's bookings.
     _lock_panel(panel.pk)
+    _check_open(panel.application)
     # The candidate's pick would be refused.
     check_everyone_can_come(panel)
     # Each option places this panel's open sessions: one found for another panel (or before

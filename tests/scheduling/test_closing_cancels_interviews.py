@@ -2,16 +2,28 @@
 or withdrawn through the candidate's offer) cancels its interviews still to come: everyone
 invited is told, and nobody keeps the time for a candidate who is gone."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.core import signing
 from django.utils import timezone
 
 from hiring.debrief import decisions
-from hiring.models import Application
+from hiring.models import Application, SlotOffer
 from hiring.offers import offers
 from hiring.pipeline import applications
-from tests.factories import SKILLS, TEAM_FIT, ApplicationFactory, fresh, submitted, team_fit_panel
+from hiring.scheduling import booking
+from hiring.scheduling.views import OPTION_SALT
+from tests.factories import (
+    SKILLS,
+    TEAM_FIT,
+    ApplicationFactory,
+    fresh,
+    nine_to_five,
+    submitted,
+    team_fit_panel,
+    url,
+)
 from tests.offers.conftest import hired_by_the_team, offer_fields
 
 Stage = Application.Stage
@@ -89,3 +101,28 @@ def test_the_candidates_answer_to_the_offer(
 
     assert fresh(application).stage == stage
     assert cancelled_and_told(ahead, [peer], mailoutbox)
+
+
+def test_a_panel_never_booked_is_not_booked_nor_offered_once_closed(
+    application, member, recruiter, signed_in, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Its sessions were not cancelled (they held no time), and its search still listed times:
+    booking one invited a candidate who had withdrawn."""
+    nine_to_five(member)
+    panel = team_fit_panel(application, [member], recruiter)
+    monday = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())
+    start = datetime.combine(monday, time(), tzinfo=UTC)
+    [option, *_] = booking.find_options(panel, start, start + timedelta(days=1))
+    applications.move_stage(application, Stage.WITHDRAWN, recruiter, reason="other_offer")
+    signed = signing.dumps(option, salt=OPTION_SALT, compress=True)
+    client = signed_in(recruiter)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = client.post(url("panel_book", application), {"option": signed}, follow=True)
+        offered = client.post(url("panel_offer", application), {"option": signed}, follow=True)
+
+    for response in (booked, offered):
+        assert "This application is closed." in response.text
+    assert not panel.sessions.exclude(start=None).exists()
+    assert not SlotOffer.objects.exists()
+    assert mailoutbox == []
