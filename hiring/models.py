@@ -2656,13 +2656,13 @@ class CalibrationSums(models.Model):
 
 
 class Coincidences(models.Model):
-    """Krippendorff's coincidences o_ck for one criterion (by name) over the applications
-    created on `day` whose debrief opened with nobody still scoring. The matrix is symmetric:
-    o_ck is kept once, for c <= k."""
+    """Krippendorff's coincidences o_ck for one of the team's criteria (by its key) over the
+    applications created on `day` whose debrief opened with nobody still scoring. The matrix is
+    symmetric: o_ck is kept once, for c <= k."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    criterion = models.CharField(max_length=120)
+    criterion_key = models.UUIDField()
     pairable = models.PositiveIntegerField()
     o11 = models.FloatField(default=0)
     o12 = models.FloatField(default=0)
@@ -2679,12 +2679,12 @@ class Coincidences(models.Model):
         verbose_name_plural = "coincidences"
         constraints = [
             models.UniqueConstraint(
-                fields=["team", "day", "criterion"], name="one_coincidences_per_day"
+                fields=["team", "day", "criterion_key"], name="one_coincidences_per_criterion"
             )
         ]
 
     def __str__(self):
-        return f"{self.team_id} {self.day}: coincidences on {self.criterion}"
+        return f"{self.team_id} {self.day}: coincidences on {self.criterion_key}"
 
 
 class ClosingCount(models.Model):

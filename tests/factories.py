@@ -411,7 +411,7 @@ STORED = {
     Coincidences: [
         "team",
         "day",
-        "criterion",
+        "criterion_key",
         "pairable",
         *(f"o{c}{k}" for c, k in figures.LEVEL_PAIRS),
     ],

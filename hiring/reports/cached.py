@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
-DATA, PAGE = "report-data-5", "report-page-5"
+DATA, PAGE = "report-data-6", "report-page-6"
 VALIDITY_DATA, VALIDITY_PAGE = "validity-data-2", "validity-page-1"
 # The validity figures of a set of rows, whatever the zone that read them.
 VALIDITY_FIGURES = "validity-figures-2"

@@ -88,7 +88,8 @@ class Parts:
     reached: Counter = field(default_factory=Counter)  # stage -> applications
     durations: Counter = field(default_factory=Counter)  # (measure, tenths) -> count
     calibration: dict = field(default_factory=dict)  # interviewer -> CALIBRATION_SUMS
-    coincidences: dict = field(default_factory=dict)  # criterion -> (pairable, {(c, k): o})
+    # (team, criterion key) -> (pairable, {(c, k): o}): two teams' criteria are never one
+    coincidences: dict = field(default_factory=dict)
     # (interviewer, quarter hour) -> interviews; in a period's totals, (interviewer, Monday)
     interviews: Counter = field(default_factory=Counter)
     # (from stage, to stage, reason) -> applications closed that way, by their closing move
@@ -206,27 +207,23 @@ def _add_scores(by_day, found, debriefed, ids):
         return
     ratings = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))  # pk, key, rater
     # A criterion is one by its key, whichever versions its panel rated it on (renamed on a
-    # later one, say), and named as on the latest of them.
+    # later one, say).
     units = defaultdict(lambda: defaultdict(list))  # pk, key
-    names = {}  # (pk, key): (version number, criterion name)
     counted = Rating.objects.filter(
         revision=F("revision__feedback__latest_submission"),
         revision__feedback__practice=False,
         revision__feedback__application__in=ids,
         score__isnull=False,
     ).order_by("pk")
-    for pk, rater, key, version, name, score in counted.values_list(
+    for pk, rater, key, score in counted.values_list(
         "revision__feedback__application",
         "revision__feedback__interviewer",
         "criterion__key",
-        "criterion__version__number",
-        "criterion__name",
         "score",
     ):
         if pk in debriefed:
             ratings[pk][key][rater].append(score)
             units[pk][key].append(score)
-            names[pk, key] = max(names.get((pk, key), (version, name)), (version, name))
     votes = defaultdict(lambda: defaultdict(list))  # pk, rater
     latest = Feedback.objects.filter(
         application__in=ids,
@@ -261,11 +258,10 @@ def _add_scores(by_day, found, debriefed, ids):
             sums[5] += 1
         # A criterion rated once still has its row: its agreement is told as undefined.
         for key, scores in units[pk].items():
-            _version, name = names[pk, key]
             matrix = agreement.unit_coincidences(scores)
-            pairable, sums = parts.coincidences.get(name, (0, Counter()))
+            pairable, sums = parts.coincidences.get((team, key), (0, Counter()))
             sums.update(matrix)
-            parts.coincidences[name] = (pairable + bool(matrix), sums)
+            parts.coincidences[team, key] = (pairable + bool(matrix), sums)
 
 
 def interview_parts(seats):
@@ -351,11 +347,11 @@ def _rows(by_day):
             Coincidences(
                 team_id=team,
                 day=day,
-                criterion=criterion,
+                criterion_key=key,
                 pairable=pairable,
                 **{f"o{c}{k}": matrix.get((c, k), 0.0) for c, k in LEVEL_PAIRS},
             )
-            for criterion, (pairable, matrix) in parts.coincidences.items()
+            for (_team, key), (pairable, matrix) in parts.coincidences.items()
         ]
         interviews += [
             InterviewCount(team_id=team, interviewer_id=interviewer, start=start, interviews=n)
@@ -662,14 +658,14 @@ def _add_stored(total, teams, first, after, start_at, end_at):
     ):
         total.add(Parts(calibration={interviewer: values}))
     matrix = [Sum(f"o{c}{k}") for c, k in LEVEL_PAIRS]
-    for criterion, pairable, *values in (
+    for team, key, pairable, *values in (
         Coincidences.objects.filter(**days)
-        .values_list("criterion")
+        .values_list("team", "criterion_key")
         .annotate(Sum("pairable"), *matrix)
         .order_by()
     ):
         kept = {pair: value for pair, value in zip(LEVEL_PAIRS, values, strict=True) if value}
-        total.add(Parts(coincidences={criterion: (pairable, _symmetric(kept))}))
+        total.add(Parts(coincidences={(team, key): (pairable, _symmetric(kept))}))
     for from_stage, to_stage, reason, count in (
         ClosingCount.objects.filter(**days)
         .values_list("from_stage", "to_stage", "reason")

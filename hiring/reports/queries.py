@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scorecards import agreement
-from scorecards.models import Feedback
+from scorecards.models import Criterion, Feedback
 
 from ..models import Application, ClosingReason, User
 from . import figures
@@ -292,15 +292,46 @@ def load_by_interviewer(weeks):
 
 
 def rater_agreement(scope):
-    """Krippendorff's alpha (ordinal) per criterion, from the period's coincidences."""
+    """Krippendorff's alpha (ordinal) per criterion of a team (by its key), from the period's
+    coincidences, in the order of their names."""
+    coincidences = scope.totals.coincidences
+    names = criterion_names(coincidences, spans_teams=len(scope.teams) > 1)
     return [
         {
-            "criterion": criterion,
+            "criterion": names[team_key],
             "alpha": agreement.alpha_from_coincidences(matrix),
             "panels": pairable,
         }
-        for criterion, (pairable, matrix) in sorted(scope.totals.coincidences.items())
+        for team_key, (pairable, matrix) in sorted(
+            coincidences.items(), key=lambda item: names[item[0]]
+        )
     ]
+
+
+def criterion_names(team_keys, spans_teams):
+    """{(team, criterion key): its name} as on the latest version holding the key, with what
+    tells it from a criterion of the same name in the report: the team's name where the report
+    spans teams, its scorecard's where its team has another of that name (an opening's copy of
+    the same template, say)."""
+    keys = {key for _team, key in team_keys}
+    latest = {}  # key: (version number, name, scorecard, team name)
+    for key, *named in Criterion.objects.filter(key__in=keys).values_list(
+        "key",
+        "version__number",
+        "name",
+        "version__scorecard__name",
+        "version__scorecard__team__name",
+    ):
+        latest[key] = max(latest.get(key, named), named)
+    named = Counter((team, latest[key][1]) for team, key in team_keys)
+    names = {}
+    for team, key in team_keys:
+        _number, name, scorecard, team_name = latest[key]
+        where = [team_name] if spans_teams else []
+        if named[team, name] > 1:
+            where.append(scorecard)
+        names[team, key] = f"{name} ({', '.join(where)})" if where else name
+    return names
 
 
 def calibration(scope, names):

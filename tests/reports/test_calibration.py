@@ -2,19 +2,21 @@
 from scorecards stored here for each case: ratings are (application, criterion, interviewer,
 score) and votes are (application, interviewer, vote), with numbers standing for the objects."""
 
+import importlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import count
 
 import pytest
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hiring.models import Application
-from hiring.reports import queries
+from hiring.models import Application, Coincidences, FiguresOutdated, Team
+from hiring.reports import figures, queries
 from scorecards import scoring
 from scorecards.agreement import (
     LEANING_MIN_PANELS,
@@ -78,9 +80,10 @@ def calibration(ratings, votes):
     return result
 
 
-def stored(ratings, votes):
-    """The rows as submitted scorecards: the scope of their applications, and the people."""
-    opening = OpeningFactory()
+def stored(ratings, votes, **opening):
+    """The rows as submitted scorecards: the scope of their applications, and the people.
+    `opening`: the fields of the opening they are made on (its team, say)."""
+    opening = OpeningFactory(**opening)
     version = opening.scorecard.current_version()
     criteria = {
         n: Criterion.objects.create(version=version, name=f"Criterion {n}", category="skills")
@@ -483,3 +486,54 @@ def test_a_criterion_renamed_on_a_new_version_is_one_criterion_to_agreement():
     assert [(row["criterion"], row["panels"]) for row in queries.rater_agreement(scope)] == [
         ("Teamwork", 1)
     ]
+
+
+def test_two_teams_criteria_of_one_name_are_a_row_each_named_with_their_team():
+    """Both teams rate a "Criterion 1" of their own: across teams, a row for each team's, named
+    with it. As one row they mixed panels that rated different things (3 and 3 agreeing, 1 and
+    4 not)."""
+    agreeing, _ = stored([(1, 1, 1, 3), (1, 1, 2, 3)], [])
+    apart, _ = stored([(1, 1, 1, 1), (1, 1, 2, 4)], [])
+    first, second = (Team.objects.get(pk=scope.teams[0]) for scope in (agreeing, apart))
+    scope = queries.scope_for([first.pk, second.pk], agreeing.start, agreeing.end)
+
+    rows = [
+        (row["criterion"], row["alpha"], row["panels"]) for row in queries.rater_agreement(scope)
+    ]
+
+    assert rows == [
+        (f"Criterion 1 ({first.name})", None, 1),
+        (f"Criterion 1 ({second.name})", 0.0, 1),
+    ]
+    assert [row["criterion"] for row in queries.rater_agreement(agreeing)] == ["Criterion 1"]
+
+
+def test_two_scorecards_criteria_of_one_name_in_a_team_are_named_with_their_scorecard():
+    """Two openings of one team each rate their own copy of "Criterion 1": a row for each
+    (they are two criteria, by key), told apart by their scorecard's name."""
+    first, _ = stored([(1, 1, 1, 3), (1, 1, 2, 3)], [], title="Backend")
+    team = Team.objects.get(pk=first.teams[0])
+    stored([(1, 1, 1, 1), (1, 1, 2, 4)], [], team=team, title="Frontend")
+
+    rows = [(row["criterion"], row["alpha"]) for row in queries.rater_agreement(first)]
+
+    assert rows == [
+        ("Criterion 1 (Backend scorecard)", None),
+        ("Criterion 1 (Frontend scorecard)", 0.0),
+    ]
+
+
+def test_the_migration_to_criteria_by_key_marks_the_days_kept_by_name_for_a_rebuild():
+    """Migration 9999_agreement_per_team_criterion drops the coincidences kept per criterion
+    name, and marks their days outdated: the report counts them again, by key, on first read."""
+    migration = importlib.import_module("hiring.migrations.9999_agreement_per_team_criterion")
+    scope, _ = stored([(1, 1, 1, 3), (1, 1, 2, 3), (2, 1, 1, 1), (2, 1, 2, 4)], [])
+    figures.rebuild()
+    kept = set(Coincidences.objects.values_list("team", "day"))
+
+    migration.mark_agreement_days_outdated(apps, None)
+
+    assert not Coincidences.objects.exists()
+    assert set(FiguresOutdated.objects.values_list("team", "day")) == kept
+    again = queries.scope_for(scope.teams, scope.start, scope.end)
+    assert [row["panels"] for row in queries.rater_agreement(again)] == [2]
