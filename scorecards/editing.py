@@ -1,5 +1,6 @@
 """A team's scorecards: templates in a library, copied to openings, edited into new versions."""
 
+from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -170,12 +171,18 @@ def update_criterion(scorecard, key, fields, by, based_on=None):
             "yours."
         ),
     )
-    if fields["category"] != criterion.category:
+    moved = fields["category"] != criterion.category
+    if moved:
         _keep_one_of_category(criterion)
     changes = _criterion_changes(criterion, fields)
     for name, value in fields.items():
         setattr(criterion, name, value)
     criterion.save()
+    if moved:
+        # Asked of the other focus now: as if removed from its old one and added to this.
+        _take_off_scorecards(criterion)
+        of_category = version.criteria.filter(category=criterion.category).exclude(pk=criterion.pk)
+        _ask_of_whole_focus(criterion, list(of_category))
     if changes:
         details = f"“{criterion.name}”: {'; '.join(changes)}"
         _audit(AuditEvent.Action.CRITERION_CHANGED, scorecard, version, by, details)
@@ -211,9 +218,35 @@ def remove_criterion(scorecard, key, by):
     version = editable_version(scorecard)
     criterion = _criterion(version, key)
     _keep_one_of_category(criterion)
-    _draft_ratings(criterion).delete()
+    _take_off_scorecards(criterion)
     criterion.delete()
     _audit(AuditEvent.Action.CRITERION_REMOVED, scorecard, version, by, f"“{criterion.name}”")
+
+
+def _take_off_scorecards(criterion):
+    """No scorecard given on `criterion`'s version (none submitted: it is edited in place) asks
+    it any more, and their drafts' ratings of it go. One that asked it alone is asked the rest
+    of its focus, as if assigned no choice: else it would be a vote alone."""
+    through = Feedback.criteria.through.objects
+    asking = through.filter(criterion=criterion).values("feedback")
+    alone = list(
+        Feedback.all_objects.filter(pk__in=asking)
+        .annotate(asked=Count("criteria"))
+        .filter(asked=1)
+        .values_list("pk", "focus")
+    )
+    _draft_ratings(criterion).delete()
+    through.filter(criterion=criterion).delete()
+    rest = defaultdict(list)  # category: the other criteria's pks
+    for pk, category in criterion.version.criteria.exclude(pk=criterion.pk).values_list(
+        "pk", "category"
+    ):
+        rest[category].append(pk)
+    through.bulk_create(
+        Feedback.criteria.through(feedback_id=feedback_id, criterion_id=other)
+        for feedback_id, focus in alone
+        for other in rest[focus]
+    )
 
 
 def drafts_losing_work(criterion):

@@ -217,6 +217,59 @@ def test_a_criterion_added_in_place_is_asked_of_the_scorecards_covering_its_focu
     assert added not in fit.criteria.all()
 
 
+def test_a_criterion_moved_to_the_other_category_in_place_moves_to_the_scorecards_of_that_focus(
+    member, teammate, team
+):
+    """Moved from skills to team fit before anyone submitted on the version: the skills
+    scorecards no longer ask it (its draft rating goes, or it would be submitted as a team fit
+    rating of a skills interview), the team fit scorecards covering their focus do; one
+    assigned it alone is asked its whole focus rather than a vote alone."""
+    application = ApplicationFactory(opening__team=team)
+    scorecard = application.opening.scorecard
+    moved = editing.add_criterion(scorecard, criterion_fields(name="Debugging"), member)
+    whole = scoring.assign(application, member, Category.SKILLS, assigned_by=member)
+    scoring.save_draft(whole, member, ratings={moved.pk: {"score": 2, "notes": "Slow"}})
+    alone = scoring.assign(
+        application, teammate, Category.SKILLS, assigned_by=member, criteria=[moved]
+    )
+    fit = scoring.assign(application, member, Category.TEAM_FIT, assigned_by=member)
+
+    editing.update_criterion(
+        scorecard, moved.key, fields_of(moved, category=Category.TEAM_FIT), member
+    )
+
+    assert scorecard.current_version().number == 1
+    assert [c.name for c in whole.criteria.all()] == ["Problem solving"]
+    assert not Rating.objects.filter(criterion=moved).exists()
+    assert [c.name for c in alone.criteria.all()] == ["Problem solving"]
+    assert [c.name for c in fit.criteria.order_by("position")] == ["Collaboration", "Debugging"]
+
+
+def test_removing_the_only_criterion_a_scorecard_was_assigned_asks_it_its_whole_focus(
+    member, teammate, team
+):
+    """Removed in place: a scorecard assigned that criterion alone is asked its focus's others,
+    as if assigned no choice, rather than left with a vote alone; others keep their choice."""
+    application = ApplicationFactory(opening__team=team)
+    scorecard = application.opening.scorecard
+    removed = editing.add_criterion(scorecard, criterion_fields(name="Debugging"), member)
+    kept = editing.add_criterion(scorecard, criterion_fields(), member)
+    alone = scoring.assign(
+        application, teammate, Category.SKILLS, assigned_by=member, criteria=[removed]
+    )
+    chosen = scoring.assign(
+        application, member, Category.SKILLS, assigned_by=member, criteria=[removed, kept]
+    )
+
+    editing.remove_criterion(scorecard, removed.key, member)
+
+    assert [c.name for c in alone.criteria.order_by("position")] == [
+        "Problem solving",
+        "System design",
+    ]
+    assert [c.name for c in chosen.criteria.all()] == ["System design"]
+
+
 def test_add_criterion_appends_at_the_end(member, template):
     added = editing.add_criterion(template, criterion_fields(), member)
 
