@@ -99,6 +99,18 @@ def criterion_edit(request, scorecard_id, key):
         return _render_editor(request, scorecard, status=404, error=_("That criterion is gone."))
     # Ids of its own: the page also holds the form that adds a criterion.
     form = CriterionForm(request.POST or None, instance=criterion, auto_id="edit_%s")
+    # A count only, as the removal's question says it.
+    losing = editing.drafts_losing_work(criterion)
+    if losing:
+        form.fields["category"].help_text = ngettext(
+            "Moved to the other category, it leaves its focus's scorecards: %(count)s draft "
+            "scorecard, not yet submitted, holds a rating or notes on it, which are deleted, and "
+            "its interviewer is not told.",
+            "Moved to the other category, it leaves its focus's scorecards: %(count)s draft "
+            "scorecards, not yet submitted, hold ratings or notes on it, which are deleted, and "
+            "their interviewers are not told.",
+            losing,
+        ) % {"count": losing}
     if request.method != "POST":
         based_on = editing.criterion_version(criterion)
         return _render_editor(request, scorecard, editing_key=key, form=form, based_on=based_on)

@@ -309,6 +309,26 @@ def test_remove_says_first_how_many_drafts_lose_a_rating_or_notes(client, peer, 
     assert "Ben Teammate" not in response.text
 
 
+def test_the_edit_form_says_how_many_drafts_lose_work_if_the_category_changes(
+    client, peer, drafted
+):
+    """Moved to the other category in place, the criterion leaves its focus's scorecards and
+    their drafts' ratings of it go (editing._take_off_scorecards): the form says so beside the
+    category, with a count only, before anyone saves it."""
+    client.force_login(peer)
+
+    response = client.get(
+        reverse("criterion_edit", args=[drafted.pk, key_of(drafted, "System design")]), **HTMX
+    )
+
+    assert (
+        "Moved to the other category, it leaves its focus's scorecards: 2 draft scorecards, "
+        "not yet submitted, hold ratings or notes on it, which are deleted, and their "
+        "interviewers are not told."
+    ) in response.text
+    assert "Sketched a queue" not in response.text
+
+
 def test_remove_counts_no_drafts_when_the_removal_makes_a_new_version(
     client, member, teammate, drafted
 ):
