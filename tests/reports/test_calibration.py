@@ -524,9 +524,9 @@ def test_two_scorecards_criteria_of_one_name_in_a_team_are_named_with_their_scor
 
 
 def test_the_migration_to_criteria_by_key_marks_the_days_kept_by_name_for_a_rebuild():
-    """Migration 9999_agreement_per_team_criterion drops the coincidences kept per criterion
+    """Migration 0066_agreement_per_team_criterion drops the coincidences kept per criterion
     name, and marks their days outdated: the report counts them again, by key, on first read."""
-    migration = importlib.import_module("hiring.migrations.9999_agreement_per_team_criterion")
+    migration = importlib.import_module("hiring.migrations.0066_agreement_per_team_criterion")
     scope, _ = stored([(1, 1, 1, 3), (1, 1, 2, 3), (2, 1, 1, 1), (2, 1, 2, 4)], [])
     figures.rebuild()
     kept = set(Coincidences.objects.values_list("team", "day"))

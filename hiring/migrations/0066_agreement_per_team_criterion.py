@@ -16,7 +16,7 @@ def mark_agreement_days_outdated(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("hiring", "0064_reminder_keys_name_the_person")]
+    dependencies = [("hiring", "0065_import_checked_in_worker")]
 
     operations = [
         migrations.RunPython(mark_agreement_days_outdated, migrations.RunPython.noop),
