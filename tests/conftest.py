@@ -1,9 +1,11 @@
 import os
 import shutil
 import sys
+import time
 import warnings
 from datetime import UTC, datetime, timedelta
 from io import StringIO
+from types import SimpleNamespace
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -16,6 +18,7 @@ from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 from kombu.exceptions import OperationalError
 
+from hiring import ratelimit
 from hiring.celery import Task
 from hiring.celery import app as celery_app
 from hiring.models import Application, Invitation, User
@@ -92,6 +95,15 @@ def _fast_and_isolated(request, settings):
             request.getfixturevalue(database)
             cache.clear()
             break
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_windows_held(monkeypatch):
+    """The rate limits count in windows of the clock (hiring.ratelimit.count): its clock held
+    at the test's start, so that a test's thirty posts never straddle two windows, however
+    slowly a loaded machine sends them."""
+    held = time.time()
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: held))
 
 
 def redis_cache_of_this_worker(cache_settings):
