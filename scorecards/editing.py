@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.functional import Promise
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -82,8 +83,10 @@ def create_template(team, name, criteria=STARTER_CRITERIA):
 
 @transaction.atomic
 def copy_scorecard(source, name):
-    """A new scorecard of the same team with the criteria of `source` as they are now."""
-    scorecard = Scorecard.objects.create(team=source.team, name=name)
+    """A new scorecard of the same team with the criteria of `source` as they are now. A
+    name made from a longer one ("Copy of …", an opening's title) is shortened to fit."""
+    longest = Scorecard._meta.get_field("name").max_length
+    scorecard = Scorecard.objects.create(team=source.team, name=Truncator(name).chars(longest))
     version = ScorecardVersion.objects.create(scorecard=scorecard)
     for criterion in source.current_version().criteria.all():
         Criterion.objects.create(

@@ -5,6 +5,7 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 
+from hiring.pipeline import applications
 from scorecards import editing, scoring
 from scorecards.models import Category, Criterion, Rating, Scorecard, ScorecardVersion
 from tests.factories import ApplicationFactory, TeamFactory
@@ -84,6 +85,22 @@ def test_copy_takes_the_criteria_as_they_are_now(member, template):
     assert copy.team == template.team
     assert [c.name for c in criteria_of(copy)] == ["Debugging", "Collaboration"]
     assert not {c.pk for c in criteria_of(copy)} & {c.pk for c in criteria_of(template)}
+
+
+def test_a_copy_named_from_the_longest_name_keeps_within_a_names_length(member, team):
+    """A copy's "Copy of …", and an opening's "… scorecard", of a name or title as long as
+    allowed: shortened to fit, where PostgreSQL refused it as too long (a 500 on copying)."""
+    longest = Scorecard._meta.get_field("name").max_length
+    template = editing.create_template(team, "T" * longest)
+
+    copy = editing.copy_scorecard(template, name=f"Copy of {template.name}")
+    opening = applications.create_opening(
+        team, template, member, title="O" * longest, description="Ours"
+    )
+
+    assert len(copy.name) == len(opening.scorecard.name) == longest
+    assert copy.name.startswith("Copy of TTT")
+    assert opening.scorecard.name.startswith("OOO")
 
 
 def test_later_edits_to_the_source_leave_the_copy_alone(member, template):
