@@ -61,22 +61,40 @@ def _hire_in_force(application):
 def can_prepare(application, offers):
     """Whether a new offer may be prepared now: the team decided hire, no offer is live, and
     the application waits for an offer or was closed by the candidate declining the last one
-    (a revised offer reopens it)."""
+    (a revised offer, which reopens it once sent)."""
     live = any(offer.is_live for offer in offers)
-    return not live and (hire_decided(application) or reopens(application, offers))
+    return not live and (hire_decided(application) or reopens(application))
 
 
-def reopens(application, offers):
-    """Whether a revised offer would reopen `application`: the candidate declined the last of
-    `offers`, which withdrew it, and the team's decision to hire is still in force (a candidate
-    who withdrew through their own page is not offered again)."""
-    last = last_of(offers)
+def reopens(application):
+    """Whether sending a revised offer would reopen `application`: the candidate's decline
+    closed it, nothing moved it since, and the team's decision to hire is still in force (a
+    candidate who withdrew through their own page is not offered again)."""
+    if application.stage != Stage.WITHDRAWN:
+        return False
+    latest = _latest_moves(application, 1)
     return (
-        application.stage == Stage.WITHDRAWN
-        and last is not None
-        and last.status == Status.DECLINED
+        bool(latest)
+        and latest[0].reason == ClosingReason.OFFER_DECLINED
         and _hire_in_force(application)
     )
+
+
+def _latest_moves(application, count):
+    return list(application.stage_changes.order_by("-at", "-pk")[:count])
+
+
+def _close_again(application, by):
+    """The revised offer whose sending reopened `application` never reached the candidate (its
+    email undone or stopped): the application is withdrawn again, as their decline left it."""
+    latest = _latest_moves(application, 2)
+    if application.stage != Stage.OFFER or len(latest) < 2:
+        return
+    reopening, decline = latest
+    if reopening.from_stage == Stage.WITHDRAWN and decline.reason == ClosingReason.OFFER_DECLINED:
+        application.move_to(
+            Stage.WITHDRAWN, by, reason=decline.reason, reason_note=decline.reason_note
+        )
 
 
 def today_for(person):
@@ -145,6 +163,11 @@ def last_of(offers):
     return max(offers, key=lambda offer: (offer.created_at, offer.pk), default=None)
 
 
+def last_declined(offers):
+    """The newest of `offers` the candidate declined, or None."""
+    return last_of([offer for offer in offers if offer.status == Status.DECLINED])
+
+
 TERMS = ["title", "start_date", "terms", "expires_at"]
 
 
@@ -160,9 +183,9 @@ def version(offer):
 
 def prepare(application, by, *, title, start_date, terms, expires_at):
     """A draft offer, only for an application its team decided to hire and without a live one.
-    After the candidate declined the last one, a revised offer reopens the application: it is
-    at Offer again (can_prepare). The same form sent twice (a double click) gets the draft the
-    first made."""
+    After the candidate declined the last one, a revised draft leaves the application withdrawn
+    until it is sent (can_prepare, send). The same form sent twice (a double click) gets the
+    draft the first made."""
     check_fields(start_date, expires_at, terms, by.zone_name)
     try:
         with transaction.atomic():
@@ -190,9 +213,7 @@ def prepare(application, by, *, title, start_date, terms, expires_at):
                     ),
                     live,
                 )
-            if reopens(application, earlier):
-                application.move_to(Stage.OFFER, by)
-            elif not hire_decided(application):
+            if not (hire_decided(application) or reopens(application)):
                 raise ValidationError(NOT_TEAMS_DECISION)
             offer.full_clean()
             offer.save()
@@ -276,8 +297,9 @@ def _confirmed_as_is(offer, by, previewed):
 
 @transaction.atomic
 def send(offer, by, previewed=None):
-    """Send a draft to the candidate, from the offer email template, once this commits. From
-    the page that shows the email: only if it is still the one `by` read (`previewed`, its
+    """Send a draft to the candidate, from the offer email template, once this commits; a
+    revised offer after the candidate declined reopens the application at Offer. From the page
+    that shows the email: only if it is still the one `by` read (`previewed`, its
     fingerprint)."""
     application = _lock(offer.application)
     offer = _lock_offer(offer)
@@ -285,12 +307,15 @@ def send(offer, by, previewed=None):
         return offer  # the same confirmation sent twice (a double click): it went out once
     if offer.status != Status.DRAFT:
         raise ValidationError(_("Only a draft offer can be sent."))
-    if not hire_decided(application):
+    reopening = reopens(application)
+    if not (hire_decided(application) or reopening):
         raise ValidationError(NOT_TEAMS_DECISION)
     if offer.expires_at <= timezone.now() or offer.start_date <= today_for(by):
         raise ValidationError(_("This draft's dates have passed: edit them before sending."))
     if previewed is not None and not _confirmed_as_is(offer, by, previewed):
         raise ValidationError(_("The offer changed since you read it: read it again, then send."))
+    if reopening:
+        application.move_to(Stage.OFFER, by)
     offer.status, offer.sent_at = Status.SENT, timezone.now()
     offer.save(update_fields=["status", "sent_at"])
     _audit(offer, by)
@@ -302,8 +327,10 @@ def send(offer, by, previewed=None):
 
 @transaction.atomic
 def withdraw(offer, by):
-    """Take back a draft or a sent offer; the application stays at Offer for a new one. Its
-    email, if still in its undo delay, does not go out: its link would only say "withdrawn"."""
+    """Take back a draft or a sent offer; the application stays where it is, for a new one. Its
+    email, if still in its undo delay, does not go out: its link would only say "withdrawn";
+    a revised offer stopped so leaves the application as the candidate's decline left it."""
+    application = _lock(offer.application)
     offer = _lock_offer(offer)
     if offer.shown_status not in (Status.DRAFT, Status.SENT):
         raise ValidationError(
@@ -313,15 +340,17 @@ def withdraw(offer, by):
     offer.save(update_fields=["status"])
     _audit(offer, by)
     # One statement; the offer's save above renews the application's page.
-    messages.cancel_unsent(emails_to_go(offer.application))
+    if messages.cancel_unsent(emails_to_go(application)):
+        _close_again(application, by)
     return offer
 
 
 @transaction.atomic
 def undo_sending(email, by):
     """The offer's email undone within its delay: the offer it carries is a draft again, to
-    edit and send (else it would wait, sent, for an answer to a link the candidate never got).
-    False once the email went out."""
+    edit and send (else it would wait, sent, for an answer to a link the candidate never got),
+    and a revised one leaves the application as the candidate's decline left it. False once
+    the email went out."""
     application = _lock(email.application)
     if not messages.cancel(email):
         return False
@@ -329,6 +358,7 @@ def undo_sending(email, by):
         offer.status, offer.sent_at = Status.DRAFT, None
         offer.save(update_fields=["status", "sent_at"])
         _audit(offer, by, ": its email undone")
+    _close_again(application, by)
     return True
 
 

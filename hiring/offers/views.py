@@ -22,7 +22,7 @@ def offer_prepare(request, application_id):
     application = get_application_for_offer(request.user, application_id)
     earlier = list(application.offers.all())
     # A revised offer, after the candidate declined, starts from the one they declined.
-    revised = offers.last_of(earlier) if offers.reopens(application, earlier) else None
+    revised = offers.last_declined(earlier) if offers.reopens(application) else None
     form = OfferForm(
         request.POST or None,
         zone_name=request.user.time_zone,

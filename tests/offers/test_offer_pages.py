@@ -541,8 +541,47 @@ def test_after_a_decline_the_page_offers_a_revised_offer_from_the_declined_one(
     form = client.get(prepare_url(application)).text
 
     assert "Prepare a revised offer" in page
-    assert "A revised offer reopens the application" in page
+    assert "A revised offer reopens the application once it is sent" in page
     assert sent.terms in form
     response = client.post(prepare_url(application), form_data(terms="€80,000 a year."))
     assert response["Location"] == application.get_absolute_url()
+    assert fresh(application).stage == Application.Stage.WITHDRAWN
+
+
+def test_a_revised_draft_changes_nothing_the_candidate_reads(
+    client, sent, application, recruiter, django_capture_on_commit_callbacks
+):
+    offers.decline(sent, "The salary is too low.")
+    client.force_login(recruiter)
+    client.post(prepare_url(application), form_data(terms="€80,000 a year."))
+    revised = Offer.objects.get(status=Status.DRAFT)
+    client.logout()
+
+    page = client.get(application.status_url()).text
+    assert "Withdrawn" in page
+    assert "deciding" not in page
+    assert "€80,000" not in page
+
+    client.force_login(recruiter)
+    page = client.get(application.get_absolute_url()).text
+    assert "A revised offer reopens the application once it is sent" in page
+    confirm = client.get(offer_url("offer_send", revised))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(offer_url("offer_send", revised), previewed(confirm))
     assert fresh(application).stage == Application.Stage.OFFER
+    client.logout()
+    assert "Read and answer your offer" in client.get(application.status_url()).text
+
+
+def test_a_revision_after_a_draft_discarded_starts_from_the_declined_offer_again(
+    client, sent, application, recruiter
+):
+    offers.decline(sent, "The salary is too low.")
+    draft = offers.prepare(fresh(application), recruiter, **offer_fields(terms="€75,000 a year."))
+    offers.withdraw(draft, recruiter)
+    client.force_login(recruiter)
+
+    form = client.get(prepare_url(application)).text
+
+    assert sent.terms in form
+    assert "€75,000" not in form

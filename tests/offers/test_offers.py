@@ -16,6 +16,7 @@ from hiring.models import (
     Application,
     AuditEvent,
     CandidateEmail,
+    Decision,
     EmailTemplate,
     LinkError,
     Offer,
@@ -577,7 +578,15 @@ def test_a_preparer_who_leaves_before_the_notice_is_sent_is_not_told(
 # A revised offer after the candidate declined
 
 
-def test_a_revised_offer_after_a_decline_reopens_the_application(
+def closing_moves(application):
+    return list(
+        StageChange.objects.filter(application=application)
+        .order_by("at", "pk")
+        .values_list("to_stage", "reason", "reason_note")
+    )
+
+
+def test_a_revised_offer_after_a_decline_reopens_the_application_once_sent(
     sent, application, recruiter, mailoutbox, django_capture_on_commit_callbacks
 ):
     """Declining closed it (the candidate said no); the team, still deciding hire, may offer
@@ -587,12 +596,96 @@ def test_a_revised_offer_after_a_decline_reopens_the_application(
 
     revised = offers.prepare(fresh(application), recruiter, **offer_fields(terms="€80,000 a year."))
 
-    assert fresh(application).stage == Stage.OFFER
-    assert stages(application)[-3:] == [Stage.OFFER, Stage.WITHDRAWN, Stage.OFFER]
+    assert fresh(application).stage == Stage.WITHDRAWN  # a draft changes nothing yet
     with django_capture_on_commit_callbacks(execute=True):
         offers.send(revised, recruiter)
+    assert fresh(application).stage == Stage.OFFER
+    assert stages(application)[-3:] == [Stage.OFFER, Stage.WITHDRAWN, Stage.OFFER]
     offers.accept(revised)
     assert fresh(application).stage == Stage.HIRED
+
+
+def test_a_revised_draft_discarded_leaves_the_application_as_the_decline_did(
+    sent, application, recruiter
+):
+    offers.decline(sent, "The salary is too low.")
+    declined = closing_moves(application)
+    revised = offers.prepare(fresh(application), recruiter, **offer_fields(terms="€80,000 a year."))
+
+    offers.withdraw(revised, recruiter)
+
+    assert fresh(application).stage == Stage.WITHDRAWN
+    assert closing_moves(application) == declined
+    assert declined[-1][1:] == ("offer_declined", "The salary is too low.")
+    assert offers.can_prepare(fresh(application), list(application.offers.all()))
+
+
+def test_a_revised_offers_email_undone_closes_the_application_again_as_declined(
+    sent, application, recruiter
+):
+    """The candidate never heard of it: their no stands, and the draft may be discarded."""
+    offers.decline(sent, "The salary is too low.")
+    revised = offers.prepare(fresh(application), recruiter, **offer_fields(terms="€80,000 a year."))
+    offers.send(revised, recruiter)  # its email queued, not gone yet
+    email = CandidateEmail.objects.get(status=CandidateEmail.Status.SCHEDULED)
+
+    assert offers.undo_sending(email, recruiter) is True
+
+    assert Offer.objects.get(pk=revised.pk).status == Status.DRAFT
+    assert fresh(application).stage == Stage.WITHDRAWN
+    assert closing_moves(application)[-1] == (
+        Stage.WITHDRAWN,
+        "offer_declined",
+        "The salary is too low.",
+    )
+    offers.withdraw(revised, recruiter)
+    assert fresh(application).stage == Stage.WITHDRAWN
+    assert offers.can_prepare(fresh(application), list(application.offers.all()))
+
+
+def test_a_revised_offer_withdrawn_before_its_email_went_out_closes_it_again(
+    sent, application, recruiter, mailoutbox
+):
+    offers.decline(sent, "The salary is too low.")
+    revised = offers.prepare(fresh(application), recruiter, **offer_fields(terms="€80,000 a year."))
+    offers.send(revised, recruiter)  # its email queued, not gone yet
+    mailoutbox.clear()
+
+    offers.withdraw(revised, recruiter)
+
+    assert fresh(application).stage == Stage.WITHDRAWN
+    assert closing_moves(application)[-1][1] == "offer_declined"
+    assert messages.send_due() == 0
+    assert mailoutbox == []
+
+
+def test_a_revised_offer_withdrawn_after_its_email_went_out_leaves_it_at_offer(
+    sent, application, recruiter, django_capture_on_commit_callbacks
+):
+    """The candidate read it: the application is at Offer as after any offer withdrawn."""
+    offers.decline(sent, "The salary is too low.")
+    revised = offers.prepare(fresh(application), recruiter, **offer_fields(terms="€80,000 a year."))
+    with django_capture_on_commit_callbacks(execute=True):
+        offers.send(revised, recruiter)
+
+    offers.withdraw(revised, recruiter)
+
+    assert fresh(application).stage == Stage.OFFER
+
+
+def test_a_revised_draft_is_not_sent_once_the_team_no_longer_decides_hire(
+    sent, application, recruiter
+):
+    offers.decline(sent, "The salary is too low.")
+    revised = offers.prepare(fresh(application), recruiter, **offer_fields(terms="€80,000 a year."))
+    Decision.objects.filter(application=application).update(outcome=Decision.Outcome.HOLD)
+
+    with pytest.raises(ValidationError, match="Only the team's decision to hire opens an offer"):
+        offers.send(revised, recruiter)
+    assert (fresh(application).stage, Offer.objects.get(pk=revised.pk).status) == (
+        Stage.WITHDRAWN,
+        Status.DRAFT,
+    )
 
 
 def test_an_application_the_candidate_withdrew_is_not_reopened_by_an_offer(
