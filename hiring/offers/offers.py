@@ -368,11 +368,12 @@ def emails_to_go(application):
     return application.emails.unsent().filter(kind=EmailTemplate.Kind.OFFER)
 
 
-def offer_for_link(token, declining=False):
+def offer_for_link(token, answer=None):
     """The sent offer behind a candidate's link, or LinkError saying why it can't be answered.
     The link lives as long as the offer: until it expires, is withdrawn or answered.
-    `declining`: for the candidate's no, which an offer that expired meanwhile still takes, and
-    which a double click sends twice (decline() tells)."""
+    `answer`: the status the candidate's answer posts, which a double click sends twice
+    (accept() and decline() record it once); a no is still taken by an offer that expired
+    meanwhile."""
     pk = unsign(
         token,
         Offer.SALT,
@@ -389,8 +390,8 @@ def offer_for_link(token, declining=False):
         raise LinkError(_("This offer was withdrawn. Write to the recruiter who contacted you."))
     if offer.application.candidate.erased_at:  # as every candidate link, whatever the offer
         raise LinkError(_("We no longer hold this application."))
-    if not (declining and offer.status == Status.DECLINED):
-        check_answerable(offer, declining)
+    if offer.status != answer:
+        check_answerable(offer, declining=answer == Status.DECLINED)
     return offer
 
 
@@ -420,8 +421,8 @@ def _answer(offer, status, stage, reason=""):
     with transaction.atomic():
         application = _lock(offer.application)
         offer = _lock_offer(offer)
-        if offer.status == status == Status.DECLINED and offer.decline_reason == reason:
-            return offer  # the same no sent twice (a double click): recorded once
+        if offer.status == status and offer.decline_reason == reason:
+            return offer  # the same answer sent twice (a double click): recorded once
         check_answerable(offer, declining=status == Status.DECLINED)
         if application.stage != Stage.OFFER:
             raise LinkError(

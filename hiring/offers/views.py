@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from ..access import get_application_for_offer, get_application_for_pipeline, get_offer_for
 from ..accounts.links import link_unusable, signed_link
-from ..models import ChangedMeanwhile, LinkError
+from ..models import ChangedMeanwhile, LinkError, Offer
 from ..ratelimit import limit_candidate_posts
 from . import offers
 from .forms import DeclineForm, DidNotStartForm, OfferForm
@@ -170,13 +170,18 @@ def offer_answer(request, offer, token):
 
 @never_cache
 @limit_candidate_posts
-@signed_link(offers.offer_for_link, "offer link")
-def offer_accept(request, offer, token):
-    """GET: ask the candidate to confirm; POST: accept."""
-    context = _answer_context(offer, token)
-    if request.method == "POST":
-        offer = offers.accept(offer)
-        return render(request, "hiring/offers/offer_answered.html", {**context, "offer": offer})
+def offer_accept(request, token):
+    """GET: ask the candidate to confirm; POST: accept (sent twice: accepted once, and
+    welcomed both times)."""
+    posted = request.method == "POST"
+    try:
+        offer = offers.offer_for_link(token, Offer.Status.ACCEPTED if posted else None)
+        context = _answer_context(offer, token)
+        if posted:
+            offer = offers.accept(offer)
+            return render(request, "hiring/offers/offer_answered.html", {**context, "offer": offer})
+    except LinkError as error:
+        return link_unusable(request, "offer link", error)
     return render(request, "hiring/offers/offer_confirm.html", {**context, "answer": "accept"})
 
 
@@ -197,7 +202,8 @@ def offer_decline(request, token):
 
 
 def _decline(request, token):
-    offer = offers.offer_for_link(token, declining=request.method == "POST")
+    posted = request.method == "POST"
+    offer = offers.offer_for_link(token, Offer.Status.DECLINED if posted else None)
     context = _answer_context(offer, token)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

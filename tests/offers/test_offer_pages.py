@@ -382,7 +382,7 @@ def test_the_candidate_accepts_after_confirming(
     assert fresh(application).stage == Stage.HIRED
     assert [mail.to for mail in mailoutbox] == [[recruiter.email]]
 
-    again = client.post(reverse("offer_accept", args=[token]))  # the link reused
+    again = client.get(reverse("offer_accept", args=[token]))  # the link reused
     assert again.status_code == 410
     assert "You already accepted this offer." in again.text
     assert len(mailoutbox) == 1

@@ -325,10 +325,18 @@ def test_an_oversized_reason_is_refused(sent, application):
     assert (Offer.objects.get().status, fresh(application).stage) == (Status.SENT, Stage.OFFER)
 
 
-@pytest.mark.parametrize("answer", [offers.accept, lambda offer: offers.decline(offer, "No")])
-def test_an_answered_withdrawn_or_expired_offer_takes_no_answer(sent, application, answer):
+@pytest.mark.parametrize(
+    ("answer", "otherwise"),
+    [
+        (offers.accept, Status.DECLINED),
+        (lambda offer: offers.decline(offer, "No"), Status.ACCEPTED),
+    ],
+)
+def test_an_offer_answered_otherwise_withdrawn_or_expired_takes_no_answer(
+    sent, application, answer, otherwise
+):
     offers.accept(sent)
-    for status in (Status.ACCEPTED, Status.WITHDRAWN, Status.EXPIRED):
+    for status in (otherwise, Status.WITHDRAWN, Status.EXPIRED):
         Offer.objects.filter(pk=sent.pk).update(status=status)
         with pytest.raises(LinkError):
             answer(sent)

@@ -130,6 +130,38 @@ def test_a_no_sent_twice_is_recorded_once(client, sent, application):
     assert Offer.objects.get().decline_reason == NO
 
 
+def test_a_yes_sent_twice_is_recorded_once_and_welcomes_them_both_times(
+    client, sent, application, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A double click on Accept: the browser shows the second answer, which must not say
+    that their link can't be used."""
+    url = reverse("offer_accept", args=[token_of(sent)])
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url)
+    events, told = offer_events(application), len(mailoutbox)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url)
+
+    for response in (first, again):
+        assert response.status_code == 200
+        assert "Welcome to the team" in response.text
+    assert offer_events(application) == events
+    assert len(mailoutbox) == told
+    assert fresh(application).stage == Stage.HIRED
+
+
+def test_a_yes_after_a_no_is_refused(client, sent, application):
+    offers.decline(sent, NO)
+
+    response = client.post(reverse("offer_accept", args=[token_of(sent)]))
+
+    assert response.status_code == 410
+    assert "You already declined this offer." in response.text
+    assert fresh(application).stage == Stage.WITHDRAWN
+
+
 def test_another_no_after_a_decline_is_shown_back_not_recorded(client, sent):
     offers.decline(sent, NO)
 
