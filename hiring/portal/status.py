@@ -49,13 +49,15 @@ REASONS_IN_THEIR_WORDS = {
 
 
 def sent_offer(application):
-    """The offer waiting for their answer: sent, its email gone out (until then its sending
-    can be undone, the offer a draft again), and not past its expiry."""
+    """The offer sent to them, its email gone out (until then its sending can be undone, the
+    offer a draft again), waiting for their answer or past its expiry: they were told of it,
+    so its expiry is theirs to read, not a team still deciding."""
     if offers.emails_to_go(application).exists():
         return None
-    return application.offers.filter(
-        status=Offer.Status.SENT, expires_at__gt=timezone.now()
-    ).first()
+    latest = application.offers.exclude(sent_at=None).first()
+    if latest is None or latest.status not in (Offer.Status.SENT, Offer.Status.EXPIRED):
+        return None
+    return latest
 
 
 # The emails that tell a candidate they are not moving forward.

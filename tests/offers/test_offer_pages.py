@@ -585,3 +585,18 @@ def test_a_revision_after_a_draft_discarded_starts_from_the_declined_offer_again
 
     assert sent.terms in form
     assert "€75,000" not in form
+
+
+def test_the_candidates_page_says_their_offer_expired_not_that_the_team_is_deciding(
+    client, sent, application
+):
+    Offer.objects.filter(pk=sent.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    local = (sent.expires_at - timedelta(minutes=1)).astimezone(ZoneInfo("America/New_York"))
+
+    page = client.get(application.status_url()).text
+
+    assert "<h1>Offer</h1>" in page
+    assert "This offer expired on" in page
+    assert f"{local:%H:%M}" in page
+    assert "New York time" in page
+    assert "The team is talking about your interviews" not in page

@@ -131,10 +131,11 @@ def test_a_sent_offer_shows_as_an_offer_with_its_link(
     assert "Read and answer your offer" in page
     assert "/offer/" in page
 
-    # Past its expiry, before the task marks it so, its link is no longer offered.
+    # Past its expiry, before the task marks it so, its link is no longer offered: the page
+    # says it expired.
     Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     page = client.get(url("candidate_status", application)).text
-    assert "<h1>Offer</h1>" not in page
+    assert "This offer expired on" in page
     assert "/offer/" not in page
 
 
