@@ -149,13 +149,13 @@ def test_the_form_sent_twice_withdraws_once_and_says_so_twice(client, applicatio
 def test_the_recruiters_are_not_told_the_reason_of_an_offer_declined_before(
     client, application, member, teammate, recruiter, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """They declined an offer, saying why; a revised offer reopened the application, and they
-    withdrew it on their page without a word: the notice has no reason of theirs to tell."""
+    """They declined an offer, saying why; a revised offer, sent, reopened the application, and
+    they withdrew it on their page without a word: the notice has no reason of theirs to tell."""
     application = hired_by_the_team(application, member, teammate)
     with django_capture_on_commit_callbacks(execute=True):
         first = offers.send(offers.prepare(application, recruiter, **offer_fields()), recruiter)
         offers.decline(first, "Moving to Lima")
-    offers.prepare(fresh(application), recruiter, **offer_fields())
+    offers.send(offers.prepare(fresh(application), recruiter, **offer_fields()), recruiter)
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
