@@ -328,12 +328,9 @@ def check(import_id):
         if not checking.update(processed=len(rows)):
             return None  # replaced by a later upload (or failed) meanwhile: no use going on
     with transaction.atomic():
-        # Locked, the rows it still holds: a candidate erased meanwhile lost their row
-        # (privacy.erasure), which the check must not bring back.
-        held = checking.select_for_update().values_list("rows", flat=True).first()
-        if held is None:
+        still = _lines_still_held(checking)
+        if still is None:
             return None
-        still = {row["line"] for row in held}
         rows = [row for row in rows if row["line"] in still]
         checking.update(status=Status.PREVIEW, rows=rows, total=len(rows), processed=0)
     return len(rows)
@@ -469,18 +466,14 @@ def _write(candidate_import, rows):
     opening, by = candidate_import.opening, candidate_import.created_by
     now = timezone.now()
     with transaction.atomic():
-        # The rows it still holds, locked first: of two runs only one writes (the other waits
-        # here, then finds it done), and a candidate erased since the check, who lost their row
-        # (privacy.erasure), is not brought back.
-        held = (
-            CandidateImport.objects.select_for_update()
-            .filter(pk=candidate_import.pk, status=CandidateImport.Status.RUNNING)
-            .values_list("rows", flat=True)
-            .first()
+        # Locked first: of two runs only one writes (the other waits here, then finds it done).
+        still = _lines_still_held(
+            CandidateImport.objects.filter(
+                pk=candidate_import.pk, status=CandidateImport.Status.RUNNING
+            )
         )
-        if held is None:
+        if still is None:
             return None
-        still = {row["line"] for row in held}
         rows = [row["values"] for row in rows if row["line"] in still]
         CandidateImport.objects.filter(pk=candidate_import.pk).update(
             status=CandidateImport.Status.DONE,
@@ -531,6 +524,14 @@ def _write(candidate_import, rows):
         freshness.team_changed([opening.team_id])
         figures.outdated(opening.team_id, [now])
     return len(rows)
+
+
+def _lines_still_held(found):
+    """The lines of the rows the import `found` (a queryset of it) still holds, its row locked
+    until the transaction ends, or None if it is not found: a candidate erased since the rows
+    were read lost their row (privacy.erasure), which must not come back."""
+    held = found.select_for_update().values_list("rows", flat=True).first()
+    return None if held is None else {row["line"] for row in held}
 
 
 def _candidates_by_email(emails, team_id):

@@ -13,8 +13,13 @@ logger = logging.getLogger(__name__)
 
 
 # Checking 5,000 rows takes seconds (the candidate form's rules, row by row): in the worker, so
-# that no request waits for it.
-@shared_task(soft_time_limit=LONGEST_TIME_LIMIT_S - 30, time_limit=LONGEST_TIME_LIMIT_S)
+# that no request waits for it; in the request when the broker refuses it, as before the worker
+# made it, since its author waits for the rows.
+@shared_task(
+    soft_time_limit=LONGEST_TIME_LIMIT_S - 30,
+    time_limit=LONGEST_TIME_LIMIT_S,
+    runs_here_if_refused=True,
+)
 def check_import(import_id):
     return _in_authors_language(
         import_id,

@@ -38,7 +38,8 @@ def import_new(request, opening_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            _hand_to_worker(candidate_import)
+            # Made here instead if the broker refuses it (runs_here_if_refused).
+            check_import.delay_or_keep(candidate_import.pk)
             if form.table.ignored:
                 messages.info(request, _left_out(form.table.ignored))
             if form.table.fallbacks:
@@ -50,16 +51,6 @@ def import_new(request, opening_id):
         {"form": form, "opening": opening},
         status=400 if form.errors else 200,
     )
-
-
-def _hand_to_worker(candidate_import):
-    """The upload's check queued for the worker; made here when the broker refuses it, as it
-    was before the worker made it (a large file then takes seconds in the request)."""
-    try:
-        check_import.delay(candidate_import.pk)
-    except KombuError:
-        logger.exception("Candidate import %s checked in the request", candidate_import.pk)
-        check_import(candidate_import.pk)
 
 
 @never_cache
