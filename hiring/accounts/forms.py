@@ -11,9 +11,6 @@ from .. import freshness
 from ..models import LONGEST_EMAIL, Organisation, User, validate_single_line
 from . import zones
 
-# Every zone of the menu, flat: (zone, label).
-TIME_ZONE_CHOICES = [zone for _, group in zones.menu() for zone in group]
-
 
 class TimeZoneSelect(forms.Select):
     """The menu of zones.menu(), grouped by region, written in one go: Django's template per
@@ -45,7 +42,7 @@ class TimeZoneSelect(forms.Select):
                             (
                                 zone,
                                 mark_safe(" selected") if zone == shown else "",
-                                _shown(zone, label),
+                                label,
                             )
                             for zone, label in choices
                         ),
@@ -55,11 +52,6 @@ class TimeZoneSelect(forms.Select):
             ),
         )
         return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
-
-
-def _shown(zone, label):
-    """A zone's label as the menu shows it: the places are the database's, UTC's is ours."""
-    return _(label) if zone == zones.UTC else label
 
 
 class TimeZoneField(forms.ChoiceField):
@@ -72,7 +64,8 @@ class TimeZoneField(forms.ChoiceField):
     }
 
     def __init__(self, detect_browser_zone=False, **kwargs):
-        super().__init__(choices=zones.menu(), initial=zones.UTC, **kwargs)
+        # The menu as the form is shown, in its reader's language.
+        super().__init__(choices=zones.menu, initial=zones.UTC, **kwargs)
         if detect_browser_zone:
             self.widget.attrs["data-detect-time-zone"] = ""
 

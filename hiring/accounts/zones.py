@@ -5,17 +5,21 @@ The menu is the IANA database's own list of the zones where people live, one or 
 country (zone.tab), so the database's aliases (US/Pacific, Asia/Calcutta), its fixed offsets
 (Etc/GMT+3) and its technical names (Factory, localtime) are not in it; UTC is, for those who
 think in it. It comes from the tzdata package, whose version the project pins, so every
-machine lists the same zones.
+machine lists the same zones. Its places, countries and zones' names are the Unicode CLDR's in
+the reader's language (through Babel): "Wien — Österreich" in German.
 """
 
 import datetime
+import unicodedata
 from functools import cache
 from importlib import resources
 
-from django.utils import timezone
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_timezone_location, get_timezone_name
+from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 UTC = "UTC"
 # The database's first name part, as a menu group reads it; in the order of their English names,
@@ -39,37 +43,78 @@ def _tzdata_lines(name):
     return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
 
 
+def _locale():
+    """The active language as CLDR names it; English where CLDR has no such language."""
+    try:
+        return str(Locale.parse(translation.to_locale(translation.get_language() or "en")))
+    except (UnknownLocaleError, ValueError):
+        return "en"
+
+
 def city(name):
-    """ "Asia/Singapore" -> "Singapore", "America/Argentina/Buenos_Aires" -> "Buenos Aires"."""
-    return name.rpartition("/")[2].replace("_", " ")
+    """The place a zone is named for, in the active language: "Asia/Singapore" -> "Singapore",
+    "Singapur" in German; "America/Argentina/Buenos_Aires" -> "Buenos Aires"."""
+    return _city(name, _locale())
 
 
 @cache
+def _city(name, locale):
+    return get_timezone_location(name, locale=locale, return_city=True)
+
+
 def menu():
-    """[(group, [(zone, label), ...]), ...]: UTC first, then each region's zones by city.
-    A label starts with the city, so typing its first letters in the menu finds it. The group
-    names are translated as the menu is shown; the places are the database's, in English."""
-    countries = dict(_tzdata_lines("iso3166.tab"))
+    """[(group, [(zone, label), ...]), ...] in the active language: UTC first, then each
+    region's zones by city. A label starts with the city, so typing its first letters in the
+    menu finds it, then names its country and, where the country keeps several zones, the
+    zone's own name: "Denver — United States (Mountain Time)"."""
+    return _menu(translation.get_language())
+
+
+@cache
+def _menu(_language):  # made in the language it is kept for
+    locale = _locale()
+    territories = Locale.parse(locale).territories
+    zones = [(code, name) for code, _coordinates, name, *_comment in _tzdata_lines("zone.tab")]
+    own_names = {name: _zone_name(name, locale) for _code, name in zones}
+    # A country whose zones go by several names: each label says its own.
+    names_of = {}
+    for code, name in zones:
+        names_of.setdefault(code, set()).add(own_names[name])
     groups = {}
-    for code, _coordinates, name, *comment in _tzdata_lines("zone.tab"):
-        place = countries[code] + (f": {comment[0]}" if comment else "")
+    for code, name in zones:
+        place = territories.get(code, code)
+        if len(names_of[code]) > 1 and own_names[name]:
+            place = f"{place} ({own_names[name]})"
         label = city(name) if place == city(name) else f"{city(name)} — {place}"  # Singapore
         groups.setdefault(name.partition("/")[0], []).append((name, label))
     return [
-        # Translated where the menu is shown (hiring.accounts.forms.TimeZoneSelect).
-        ("UTC", [(UTC, gettext_noop("UTC — Coordinated Universal Time"))]),
+        ("UTC", [(UTC, _("UTC — Coordinated Universal Time"))]),
         *(
-            (REGIONS[region], sorted(groups[region], key=lambda zone: zone[1]))
+            (str(REGIONS[region]), sorted(groups[region], key=lambda zone: alphabetical(zone[1])))
             for region in REGIONS
             if region in groups
         ),
     ]
 
 
+def _zone_name(name, locale):
+    """The zone's generic name ("Mountain Time"), or None where CLDR has none but the place's
+    ("India Time" for Kolkata: the label names the place already)."""
+    own = get_timezone_name(name, "long", "generic", locale=locale)
+    return None if own == get_timezone_location(name, locale=locale) else own
+
+
+def alphabetical(text):
+    """How a label sorts: as a reader looks for it, accents aside ("Zürich" among the Zs)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 @cache
 def listed():
     """Every zone in the menu, by name."""
-    return {zone: label for _, zones in menu() for zone, label in zones}
+    zones = _tzdata_lines("zone.tab")
+    return frozenset([UTC, *(name for _code, _coordinates, name, *_comment in zones)])
 
 
 @cache

@@ -50,9 +50,9 @@ def test_the_candidate_reads_the_day_a_session_ends_or_starts_on_past_midnight(
 
     assert plain(shown) == (
         "Monday 4 March"
-        " 22:45–23:45 Chatham time Skills interview, 60 minutes"
-        " 23:45–Tue 5 Mar, 00:45 Chatham time Team fit interview, 60 minutes"
-        " Tue 5 Mar, 00:45–01:45 Chatham time Skills interview, 60 minutes"
+        " 22:45–23:45 Chatham Islands time Skills interview, 60 minutes"
+        " 23:45–Tue 5 Mar, 00:45 Chatham Islands time Team fit interview, 60 minutes"
+        " Tue 5 Mar, 00:45–01:45 Chatham Islands time Skills interview, 60 minutes"
     )
 
 
@@ -74,8 +74,9 @@ def test_the_candidate_booked_reads_the_day_each_interview_ends_on(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(offer.get_absolute_url(), {"pick": "0", "tz": CHATHAM})
 
-    assert "Monday 4 March 2030, 23:45–Tue 5 Mar, 00:45 Chatham time" in plain(response.text)
-    assert "Tuesday 5 March 2030, 00:45–01:45 Chatham time" in plain(response.text)
+    shown = plain(response.text)
+    assert "Monday 4 March 2030, 23:45–Tue 5 Mar, 00:45 Chatham Islands time" in shown
+    assert "Tuesday 5 March 2030, 00:45–01:45 Chatham Islands time" in shown
 
 
 def test_the_recruiter_reads_the_day_a_session_ends_or_starts_on_past_midnight(
@@ -87,7 +88,7 @@ def test_the_recruiter_reads_the_day_a_session_ends_or_starts_on_past_midnight(
     first = re.search(r'<li class="option">(.*?)<div class="actions">', page, re.DOTALL)[1]
 
     assert plain(first).startswith(
-        "Monday 4 Mar Chatham time"
+        "Monday 4 Mar Chatham Islands time"
         " 22:45–23:45 · Skills · Ana Member"
         " 23:45–Tue 5 Mar, 00:45 · Team fit · Ben Teammate"
         " Tue 5 Mar, 00:45–01:45 · Skills · Cai Peer"
@@ -107,8 +108,8 @@ def test_a_time_the_candidate_proposed_past_midnight_reads_the_day_it_ends(
     page = plain(signed_in(recruiter).get(url("panel", panel.application)).text)
 
     [email] = mailoutbox
-    assert "- Monday 4 March 2030, 21:45 to Tue 5 Mar, 01:45 Chatham time" in email.body
-    assert "Mon 4 Mar, 21:45–Tue 5 Mar, 01:45 Chatham time" in page
+    assert "- Monday 4 March 2030, 21:45 to Tue 5 Mar, 01:45 Chatham Islands time" in email.body
+    assert "Mon 4 Mar, 21:45–Tue 5 Mar, 01:45 Chatham Islands time" in page
 
 
 def test_the_candidates_invite_and_page_read_the_day_an_interview_ends(
@@ -127,5 +128,8 @@ def test_the_candidates_invite_and_page_read_the_day_an_interview_ends(
         for email in mailoutbox
         if email.to == [candidate.email] and "team fit interview" in email.body
     ]
-    assert "When: Monday 4 March 2030, 23:45 to Tue 5 Mar, 00:45 Chatham time" in body
-    assert "Monday 4 March 2030, 23:45–Tue 5 Mar, 00:45 Chatham time: team fit interview" in status
+    assert "When: Monday 4 March 2030, 23:45 to Tue 5 Mar, 00:45 Chatham Islands time" in body
+    assert (
+        "Monday 4 March 2030, 23:45–Tue 5 Mar, 00:45 Chatham Islands time: team fit interview"
+        in status
+    )
