@@ -17,6 +17,7 @@ from django.test import override_settings
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 from kombu.exceptions import OperationalError
+from xdist.scheduler import LoadScopeScheduling
 
 from hiring import ratelimit
 from hiring.celery import Task
@@ -50,10 +51,21 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_serialized_rollback", "live_server"}
 
 
+# The modules whose tests share one demo organisation (see demo), each run in one xdist worker,
+# which makes its demo once, not once each. (pytest 9 leaves xdist_group marks unread.)
+DEMO_MODULES = {
+    "tests/test_demo.py",
+    "tests/test_accessibility.py",
+    "tests/test_every_page.py",
+    "tests/test_browser_accessibility.py",
+}
+
+
 def pytest_collection_modifyitems(items):
     """A test marked plain_data, which CI runs once, not again on PostgreSQL (.ci/run), may
     not reach the database. A module whose tests use the demo (made once for the module, see
-    demo) holds no test of the database without it: that test would find the demo there."""
+    demo) holds no test of the database without it: that test would find the demo there; and
+    it is one of DEMO_MODULES."""
     with_demo = {item.module for item in items if "demo" in item.fixturenames}
     for item in items:
         uses_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
@@ -66,6 +78,23 @@ def pytest_collection_modifyitems(items):
                 f"{item.nodeid} uses the database beside tests of the demo, which the module "
                 "holds for them all: move it to a module of its own."
             )
+        if item.module in with_demo and item.nodeid.partition("::")[0] not in DEMO_MODULES:
+            raise pytest.UsageError(
+                f"{item.nodeid} uses the demo: list its module in DEMO_MODULES."
+            )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    return DemoModulesTogether(config, log)
+
+
+class DemoModulesTogether(LoadScopeScheduling):
+    """xdist's load scheduling, test by test, but for the DEMO_MODULES, module by module."""
+
+    def _split_scope(self, nodeid):
+        module = nodeid.partition("::")[0]
+        return module if module in DEMO_MODULES else nodeid
 
 
 def isolated_settings():
