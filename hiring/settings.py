@@ -342,9 +342,9 @@ CANDIDATE_LINK_MAX_AGE_DAYS = int(env("CANDIDATE_LINK_MAX_AGE_DAYS", "365"))
 # were sent, however long ago the application closed: the data is kept for longer than that.
 CANDIDATE_LINK_RENEWED_MAX_AGE_DAYS = int(env("CANDIDATE_LINK_RENEWED_MAX_AGE_DAYS", "30"))
 # The privacy notice candidates agree to; raise the version when its text changes.
-PRIVACY_NOTICE_VERSION = "2026-12.3"
-# A data export's download link works once, for this long after the export is ready; the
-# link confirming a candidate's erasure request works for this long after it was sent.
+PRIVACY_NOTICE_VERSION = "2026-12.4"
+# A data export's download link works, as often as asked, this long after the export is
+# ready; the link confirming a candidate's erasure request, this long after it was sent.
 DATA_EXPORT_MAX_AGE_DAYS = int(env("DATA_EXPORT_MAX_AGE_DAYS", "7"))
 ERASURE_CONFIRMATION_MAX_AGE_DAYS = int(env("ERASURE_CONFIRMATION_MAX_AGE_DAYS", "7"))
 # Candidates are told this many days before retention erases their data; the daily run

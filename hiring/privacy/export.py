@@ -1,7 +1,7 @@
 """A copy of everything held about a candidate (inventory.HOLDINGS) as a ZIP a worker builds:
 data.json (machine-readable, its keys documented inside), the stored files under files/, and
-summary.html to read. It is downloaded once, through a signed link that works until
-DATA_EXPORT_MAX_AGE_DAYS after the export is ready; its file is deleted then."""
+summary.html to read. It is downloaded through a signed link that works, as often as asked,
+until DATA_EXPORT_MAX_AGE_DAYS after the export is ready; its file is deleted then."""
 
 import json
 import shutil
@@ -89,9 +89,10 @@ FILES_NOT_ZIPPED = {DataExport}
 HELD_MODELS = {holding.model for holding in HOLDINGS}
 
 EXPIRED = gettext_lazy("This download link has expired. Ask for a new copy of the data.")
-USED = gettext_lazy(
-    "This download link was used already: it works once. Ask for a new copy of the data."
-)
+GONE = gettext_lazy("We no longer hold this export.")
+# Downloaded or not, an export downloads until it expires: a second click, or a download cut
+# short, must not lose the copy.
+DOWNLOADABLE = (Status.READY, Status.DOWNLOADED)
 
 
 def max_age():
@@ -395,7 +396,7 @@ def _zip_file(holding, row, field, zipped):
     return path
 
 
-# The download: a signed link, used once
+# The download: a signed link, until the export expires
 
 
 def download_url(export):
@@ -413,21 +414,26 @@ def from_token(token):
     )
     export = DataExport.objects.select_related("candidate", "requested_by").filter(pk=pk).first()
     if export is None:
-        raise LinkError(_("We no longer hold this export."))
+        raise LinkError(GONE)
     check_downloadable(export)
     return export
 
 
 def check_downloadable(export):
-    if export.downloaded_at:
-        raise LinkError(USED)
+    if why := why_not_downloadable(export):
+        raise LinkError(why)
+
+
+def why_not_downloadable(export):
+    """Why `export` can't be downloaded now, or None."""
     if export.status == Status.EXPIRED:
-        raise LinkError(EXPIRED)
-    if export.status != Status.READY:
-        raise LinkError(_("This export is not ready to download."))
+        return EXPIRED
+    if export.status not in DOWNLOADABLE:
+        return _("This export is not ready to download.")
     # A link signed later (a retried email) must not outlive the export itself.
     if export.expires_at <= timezone.now():
-        raise LinkError(EXPIRED)
+        return EXPIRED
+    return None
 
 
 def check_still_readable(export, reader):
@@ -448,51 +454,50 @@ def check_still_readable(export, reader):
 
 
 def take(export, by=None):
-    """The export's one download: marks it downloaded (a second use is refused), logs who took
-    it (`by` None: the candidate) and returns the ZIP as a temporary file. The stored file is
-    deleted once this commits."""
-    now = timezone.now()
+    """The export's ZIP as a temporary file, as often as asked until it expires; its first
+    download is recorded: when, who took it in the access log (`by` None: the candidate) and
+    the audit trail. The stored file goes at its expiry (expire_due)."""
     with transaction.atomic():
-        taken = DataExport.objects.filter(
-            pk=export.pk, status=Status.READY, downloaded_at=None, expires_at__gt=now
-        ).update(status=Status.DOWNLOADED, downloaded_at=now)
-        if not taken:
-            export.refresh_from_db()
-            check_downloadable(export)
-            raise LinkError(USED)
-        CandidateAccess.record(CandidateAccess.What.EXPORT, by, export.candidate)
-        AuditEvent.record(
-            AuditEvent.Action.DATA_EXPORTED,
-            by,
-            None,
-            details=f"Data export #{export.pk} of candidate record #{export.candidate_id} "
-            f"downloaded by {'the candidate' if by is None else 'staff'}",
-        )
+        export = DataExport.objects.select_for_update().filter(pk=export.pk).first()
+        if export is None:  # erased meanwhile
+            raise LinkError(GONE)
+        check_downloadable(export)
+        if export.downloaded_at is None:
+            export.status, export.downloaded_at = Status.DOWNLOADED, timezone.now()
+            export.save(update_fields=["status", "downloaded_at"])
+            CandidateAccess.record(CandidateAccess.What.EXPORT, by, export.candidate)
+            AuditEvent.record(
+                AuditEvent.Action.DATA_EXPORTED,
+                by,
+                None,
+                details=f"Data export #{export.pk} of candidate record #{export.candidate_id} "
+                f"downloaded by {'the candidate' if by is None else 'staff'}",
+            )
         copy = tempfile.TemporaryFile()  # noqa: SIM115 (the response sends and closes it)
-        with export.file.open("rb") as stored:
-            shutil.copyfileobj(stored, copy)
+        try:
+            with export.file.open("rb") as stored:
+                shutil.copyfileobj(stored, copy)
+        except FileNotFoundError as error:  # deleted by its expiry meanwhile: nothing recorded
+            copy.close()
+            raise LinkError(EXPIRED) from error
         copy.seek(0)
-        name = export.file.name
-        transaction.on_commit(lambda: _discard_file(export.pk, name))
     return copy
-
-
-def _discard_file(export_id, name):
-    DataExport.delete_stored(name)
-    DataExport.objects.filter(pk=export_id, file=name).update(file="")
 
 
 def expire_due():
     """Polled by beat: ready exports past their expiry become expired, and the file of every
-    export no longer to download goes (a download's own deletion that failed too). Returns
-    how many files were deleted."""
-    DataExport.objects.filter(status=Status.READY, expires_at__lte=timezone.now()).update(
+    export no longer to download goes (downloaded or not). Returns how many files were
+    deleted."""
+    now = timezone.now()
+    DataExport.objects.filter(status=Status.READY, expires_at__lte=now).update(
         status=Status.EXPIRED
     )
-    spent = DataExport.objects.exclude(status=Status.READY).exclude(file="")
+    downloadable = models.Q(status__in=DOWNLOADABLE, expires_at__gt=now)
+    spent = DataExport.objects.exclude(downloadable).exclude(file="")
     files = list(spent.values_list("pk", "file"))
     for export_id, name in files:
-        _discard_file(export_id, name)
+        DataExport.delete_stored(name)
+        DataExport.objects.filter(pk=export_id, file=name).update(file="")
     return len(files)
 
 

@@ -151,12 +151,14 @@ def candidate_export_detail(request, candidate_id, export_id):
     until the export is built; without JavaScript the page refreshes itself."""
     data_export = get_export_for_privacy(request.user, candidate_id, export_id)
     Status = DataExport.Status
+    downloadable = not export.why_not_downloadable(data_export)
     context = {
         "candidate": data_export.candidate,
         "export": data_export,
         "working": data_export.status in (Status.QUEUED, Status.BUILDING),
+        "downloadable": downloadable,
         "download_url": export.download_url(data_export)
-        if data_export.status == Status.READY and data_export.requested_by_id == request.user.pk
+        if downloadable and data_export.requested_by_id == request.user.pk
         else "",
     }
     template = "hiring/privacy/export_detail.html"
@@ -211,7 +213,7 @@ def candidate_export_request(request, application, token):
 @signed_link(export.from_token, what="download link")
 def export_download(request, data_export, token):
     """GET: the page with the Download button (so a mail scanner opening the link does not
-    use it up); POST: the ZIP, once."""
+    count as the download); POST: the ZIP, as often as asked until it expires."""
     if data_export.requested_by_id and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not downloads_export(request.user, data_export):
