@@ -261,15 +261,25 @@ def record_now(candidate_id):
 @transaction.atomic
 def keep(candidate):
     """The candidate asks to be kept: their consent is recorded, and their period starts again
-    from now. Returns when it ends. Locked against a retention batch erasing them meanwhile,
-    and found again: their record may have been merged into another since the link was read."""
+    from now. Returns when it ends. Once per notice: asked again since their latest notice (a
+    double click, the link opened again), the consent already given answers. Locked against a
+    retention batch erasing them meanwhile, and found again: their record may have been merged
+    into another since the link was read."""
     found = record_now(candidate.pk)
     candidate = found and Candidate.objects.select_for_update().filter(pk=found.pk).first()
     if candidate is None or candidate.erased_at:
         raise LinkError(_("We no longer hold your data."))
-    consent = Consent.objects.create(
+    consent = kept_since_notice(candidate) or Consent.objects.create(
         candidate=candidate,
         purpose=Consent.Purpose.KEEP,
         notice_version=settings.PRIVACY_NOTICE_VERSION,
     )
     return consent.given_at + relativedelta(months=Organisation.current().retention_months)
+
+
+def kept_since_notice(candidate):
+    """The candidate's wish to be kept given since their latest retention notice, if any."""
+    kept = candidate.consents.filter(purpose=Consent.Purpose.KEEP)
+    if candidate.retention_notice_at is not None:
+        kept = kept.filter(given_at__gte=candidate.retention_notice_at)
+    return kept.order_by("-given_at").first()

@@ -136,6 +136,42 @@ def test_the_keep_link_asks_first_then_renews_the_period(
     assert len(mailoutbox) == 2
 
 
+def test_the_keep_link_posted_twice_records_one_consent_and_answers_alike(
+    client, organisation, team, mailoutbox, callbacks
+):
+    """As reported: a double click recorded two consents."""
+    closed_ago(team, 11, days=2)
+    run(callbacks=callbacks)
+    link = keep_link(mailoutbox[0])
+
+    first = client.post(link)
+    second = client.post(link)
+
+    assert Consent.objects.filter(purpose=Consent.Purpose.KEEP).count() == 1
+    assert second.status_code == first.status_code == 200
+    assert confirmation(second) == confirmation(first)
+    assert "We keep your data on file" in confirmation(first)
+
+
+def confirmation(page):
+    return page.text.split('<div class="narrow card">')[1].split("</div>")[0]
+
+
+def test_the_keep_link_of_the_next_notice_records_a_new_consent(
+    client, organisation, team, mailoutbox, callbacks
+):
+    closed_ago(team, 11, days=2)
+    run(callbacks=callbacks)
+    link = keep_link(mailoutbox[0])
+    client.post(link)
+    run(timezone.now() + relativedelta(months=11, days=2), callbacks)  # the next notice
+    assert len(mailoutbox) == 2
+
+    client.post(keep_link(mailoutbox[1]))
+
+    assert Consent.objects.filter(purpose=Consent.Purpose.KEEP).count() == 2
+
+
 def test_a_keep_link_of_an_erased_candidate_says_the_data_is_gone(
     client, organisation, team, mailoutbox, callbacks
 ):
