@@ -23,7 +23,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from scorecards.access import reads_panel_feedback
-from scorecards.models import CheckIn, CheckInRating, CheckInReview, FeedbackRevision, Rating
+from scorecards.models import (
+    CheckIn,
+    CheckInRating,
+    CheckInReview,
+    Feedback,
+    FeedbackRevision,
+    Rating,
+)
 
 from ..access import events_shown, reads_check_in_reviews, with_shown_details
 from ..accounts import zones
@@ -77,8 +84,12 @@ FEEDBACK_OF_APPLICATIONS = {
 # ...and of those applications' decisions, what is derived from the feedback; a decision not
 # in force (a second member is to confirm it) is left out whole.
 DERIVED_FROM_FEEDBACK = {Decision: ("rationale", "recommendation", "recommendation_reasons")}
-# What only staff read: the candidate's own copy leaves it out.
-STAFF_ONLY = {Candidate: ("held_by", "hold_reason")}
+# What only staff read: the candidate's own copy leaves it out. Why an interviewer was excused
+# is the interviewer's data, not the candidate's (GDPR Art. 15(4)); that they were, when and by
+# whom stays, as the copy names each scorecard's interviewer.
+STAFF_ONLY = {Candidate: ("held_by", "hold_reason"), Feedback: ("excuse_reason",)}
+# ...and the audit events whose details hold it (debrief.decisions.excuse: who, and why).
+STAFF_ONLY_EVENTS = {AuditEvent.Action.INTERVIEWER_EXCUSED}
 WITHHELD = gettext_lazy(
     "Interviewers' scorecards, check-in reviews and the team's reasoning on applications "
     "%(ids)s are left out: the person who asked for this copy may not read them. The "
@@ -330,6 +341,8 @@ def exported_rows(holding, candidate, reader=None, withheld=()):
             # The timeline's own rule for what this reader reads of each event.
             with_shown_details(reader, [row], row.application_id not in withheld)
             row.details = row.shown_details
+        elif isinstance(row, AuditEvent) and row.action in STAFF_ONLY_EVENTS:
+            _leave_out(row, ["details"])
         yield row
 
 

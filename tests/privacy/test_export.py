@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiring.checkins import checkins
+from hiring.debrief import decisions
 from hiring.imports.imports import Table, check, upload
 from hiring.models import AuditEvent, CandidateAccess, DataExport, Decision, User
 from hiring.outreach.messages import shown_to
@@ -661,6 +662,28 @@ def test_the_candidates_own_copy_leaves_out_the_legal_holds_reason_and_who_place
 
     assert (own["hold_reason"], own["held_by"]) == ("", None)
     assert (staff["hold_reason"], staff["held_by"]) == ("Claim 114 against Quinn", "Rita Recruiter")
+
+
+def test_the_candidates_own_copy_leaves_out_why_an_interviewer_was_excused(
+    application, candidate, scorecards, member, teammate, leadership
+):
+    """The reason is the interviewer's data, not the candidate's (GDPR Art. 15(4)): as
+    reported, the candidate's copy held it, on the scorecard and in the audit trail."""
+    waiting = application.feedback.get(interviewer=teammate)
+    decisions.excuse(waiting, member, "Ben's father is in hospital")
+
+    own_copy = built(candidate)
+    own = document(own_copy)
+    staff = document(built(candidate, leadership))
+
+    excused = next(row for row in own["feedback"] if row["id"] == waiting.pk)
+    assert (excused["excuse_reason"], excused["excused_by"]) == ("", "Ana Member")
+    assert excused["excused_at"] is not None
+    (event,) = [e for e in own["auditevent"] if e["action"]["value"] == "interviewer_excused"]
+    assert event["details"] == ""
+    assert "hospital" not in json.dumps(own)
+    assert "hospital" not in opened(own_copy).read("summary.html").decode()
+    assert "Ben's father is in hospital" in json.dumps(staff, ensure_ascii=False)
 
 
 def test_the_candidate_gets_a_copy_of_each_record_at_their_address(
