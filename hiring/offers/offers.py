@@ -84,16 +84,18 @@ def _latest_moves(application, count):
     return list(application.stage_changes.order_by("-at", "-pk")[:count])
 
 
-def _close_again(application, by):
+def _close_again(application):
     """The revised offer whose sending reopened `application` never reached the candidate (its
-    email undone or stopped): the application is withdrawn again, as their decline left it."""
+    email undone or stopped): the application is withdrawn again, as their decline left it.
+    Nobody's move (by None, as the decline's own): the recruiter took back their offer, not
+    the candidate's application."""
     latest = _latest_moves(application, 2)
     if application.stage != Stage.OFFER or len(latest) < 2:
         return
     reopening, decline = latest
     if reopening.from_stage == Stage.WITHDRAWN and decline.reason == ClosingReason.OFFER_DECLINED:
         application.move_to(
-            Stage.WITHDRAWN, by, reason=decline.reason, reason_note=decline.reason_note
+            Stage.WITHDRAWN, None, reason=decline.reason, reason_note=decline.reason_note
         )
 
 
@@ -341,7 +343,7 @@ def withdraw(offer, by):
     _audit(offer, by)
     # One statement; the offer's save above renews the application's page.
     if messages.cancel_unsent(emails_to_go(application)):
-        _close_again(application, by)
+        _close_again(application)
     return offer
 
 
@@ -358,7 +360,7 @@ def undo_sending(email, by):
         offer.status, offer.sent_at = Status.DRAFT, None
         offer.save(update_fields=["status", "sent_at"])
         _audit(offer, by, ": its email undone")
-    _close_again(application, by)
+    _close_again(application)
     return True
 
 

@@ -594,6 +594,13 @@ def closing_moves(application):
     )
 
 
+def last_move_by(application):
+    """Who made the application's latest move, on its history and in the audit trail."""
+    move = StageChange.objects.filter(application=application).latest("at", "pk")
+    event = application.audit_events.filter(action=AuditEvent.Action.STAGE_CHANGED).latest("pk")
+    return move.by, event.actor
+
+
 def test_a_revised_offer_after_a_decline_reopens_the_application_once_sent(
     sent, application, recruiter, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -646,6 +653,8 @@ def test_a_revised_offers_email_undone_closes_the_application_again_as_declined(
         "offer_declined",
         "The salary is too low.",
     )
+    # As reported: the history said the recruiter withdrew the candidate.
+    assert last_move_by(application) == (None, None)
     offers.withdraw(revised, recruiter)
     assert fresh(application).stage == Stage.WITHDRAWN
     assert offers.can_prepare(fresh(application), list(application.offers.all()))
@@ -663,6 +672,7 @@ def test_a_revised_offer_withdrawn_before_its_email_went_out_closes_it_again(
 
     assert fresh(application).stage == Stage.WITHDRAWN
     assert closing_moves(application)[-1][1] == "offer_declined"
+    assert last_move_by(application) == (None, None)
     assert messages.send_due() == 0
     assert mailoutbox == []
 
