@@ -34,6 +34,7 @@ class OfferForm(forms.Form):
 
     def __init__(self, *args, zone_name, offer=None, application=None, revised=None, **kwargs):
         self.zone = zoneinfo.ZoneInfo(zone_name)
+        self.candidate = (offer.application if offer is not None else application).candidate
         initial = kwargs.setdefault("initial", {})
         if offer is not None:
             expires = offer.expires_at.astimezone(self.zone)
@@ -77,6 +78,7 @@ class OfferForm(forms.Form):
                 expires_at=cleaned.get("expires_at"),
                 terms=cleaned.get("terms"),
                 zone_name=self.zone.key,
+                candidate=self.candidate,
             )
         except ValidationError as error:
             self.add_offer_error(error)

@@ -104,11 +104,11 @@ def today_for(person):
     return timezone.localdate(timezone=zoneinfo.ZoneInfo(person.zone_name))
 
 
-def check_fields(start_date, expires_at, terms, zone_name):
+def check_fields(start_date, expires_at, terms, zone_name, candidate):
     """What is wrong with an offer's dates and terms, by field (ValidationError), for someone
-    in `zone_name` (whose calendar says what today and a date are). A field given as None was
-    refused already (a form's own check): the others are still checked, so that each message
-    shows beside its field at once."""
+    in `zone_name` (whose calendar says what today and a date are) preparing it for
+    `candidate`. A field given as None was refused already (a form's own check): the others
+    are still checked, so that each message shows beside its field at once."""
     zone = zoneinfo.ZoneInfo(zone_name)
     now = timezone.now()
     today = timezone.localdate(now, zone)
@@ -126,10 +126,9 @@ def check_fields(start_date, expires_at, terms, zone_name):
         elif (
             start_date
             and "start_date" not in errors
-            and expires_at.astimezone(zone).date() >= start_date
+            and (late := _expires_too_late(expires_at, start_date, zone_name, candidate))
         ):
-            # Else the candidate could accept a job that had started without them.
-            errors["expires_at"] = _("The offer must expire before its start date.")
+            errors["expires_at"] = late
     if terms is not None:
         if len(terms) > MAX_TERMS:
             errors["terms"] = _("Keep the terms to %(max)s characters.") % {"max": MAX_TERMS}
@@ -137,6 +136,22 @@ def check_fields(start_date, expires_at, terms, zone_name):
             errors["terms"] = _("Write the terms of the offer.")
     if errors:
         raise ValidationError(errors)
+
+
+def _expires_too_late(expires_at, start_date, zone_name, candidate):
+    """Why an offer expiring at `expires_at` could be accepted on or after `start_date`, or
+    None. The start date is a day on the candidate's calendar: the expiry is read in their zone
+    once they set one (in the preparer's, `zone_name`, until then). Else the candidate could
+    accept a job that had started without them."""
+    their_zone = candidate.time_zone or zone_name
+    if expires_at.astimezone(zoneinfo.ZoneInfo(their_zone)).date() < start_date:
+        return None
+    if their_zone == zone_name:
+        return _("The offer must expire before its start date.")
+    return _(
+        "The offer must expire before its start date in the candidate's time zone, where it "
+        "expires %(when)s."
+    ) % {"when": messages.shown_to(candidate, expires_at)}
 
 
 def _lock(application):
@@ -188,7 +203,7 @@ def prepare(application, by, *, title, start_date, terms, expires_at):
     After the candidate declined the last one, a revised draft leaves the application withdrawn
     until it is sent (can_prepare, send). The same form sent twice (a double click) gets the
     draft the first made."""
-    check_fields(start_date, expires_at, terms, by.zone_name)
+    check_fields(start_date, expires_at, terms, by.zone_name, application.candidate)
     try:
         with transaction.atomic():
             application = _lock(application)
@@ -229,7 +244,7 @@ def prepare(application, by, *, title, start_date, terms, expires_at):
 def edit(offer, by, *, title, start_date, terms, expires_at, based_on=None):
     """Change a draft. `based_on`: the version (version()) the editor's page showed, which
     must still be the draft's."""
-    check_fields(start_date, expires_at, terms, by.zone_name)
+    check_fields(start_date, expires_at, terms, by.zone_name, offer.application.candidate)
     offer = _lock_offer(offer)
     if offer.status != Status.DRAFT:
         raise ChangedMeanwhile(

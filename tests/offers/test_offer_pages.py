@@ -176,9 +176,11 @@ def test_an_offer_answered_after_its_start_date_is_refused_beside_the_expiry(
         form_data(start_date=start.isoformat(), expires_date=start.isoformat()),
     )
 
-    assert errors_by_field(on_the_day) == {
-        "expires_date": "The offer must expire before its start date."
-    }
+    # 17:00 London time on the start day is that day in New York too, the candidate's zone.
+    assert list(errors_by_field(on_the_day)) == ["expires_date"]
+    assert errors_by_field(on_the_day)["expires_date"].startswith(
+        "The offer must expire before its start date in the candidate&#x27;s time zone"
+    )
     assert not Offer.objects.exists()
     day_before = (start - timedelta(days=1)).isoformat()
     taken = client.post(

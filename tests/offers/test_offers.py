@@ -2,7 +2,8 @@
 time, each move audited; accepted makes the application Hired."""
 
 import re
-from datetime import UTC, date, datetime, timedelta
+import zoneinfo
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.conf import settings
@@ -15,6 +16,7 @@ from hiring.debrief import decisions
 from hiring.models import (
     Application,
     AuditEvent,
+    Candidate,
     CandidateEmail,
     Decision,
     EmailTemplate,
@@ -263,6 +265,65 @@ def test_a_draft_whose_expiry_passed_is_not_sent(draft, recruiter, mailoutbox):
         offers.send(draft, recruiter)
     assert Offer.objects.get().status == Status.DRAFT
     assert mailoutbox == []
+
+
+# The start date is a day on the candidate's calendar: the offer expires before it there.
+
+
+def expiring_at(day, hour, zone_name):
+    return datetime.combine(day, time(hour), tzinfo=zoneinfo.ZoneInfo(zone_name))
+
+
+def test_an_offer_expiring_on_its_start_day_where_the_candidate_is_is_refused(
+    application, recruiter
+):
+    """As reported: checked in the preparer's zone, 20:00 the day before in New York is 09:00
+    or 10:00 on the start day in Tokyo, where the candidate could accept a job already begun."""
+    Candidate.objects.filter(pk=application.candidate_id).update(time_zone="Asia/Tokyo")
+    recruiter.time_zone = "America/New_York"
+    start = timezone.localdate() + timedelta(days=10)
+    expires_at = expiring_at(start - timedelta(days=1), 20, "America/New_York")
+
+    with pytest.raises(ValidationError) as refused:
+        offers.prepare(
+            fresh(application), recruiter, **offer_fields(start_date=start, expires_at=expires_at)
+        )
+
+    (message,) = refused.value.message_dict["expires_at"]
+    assert message.startswith(
+        "The offer must expire before its start date in the candidate's time zone, where it "
+        "expires "
+    )
+    assert "Tokyo time" in message
+    assert not Offer.objects.exists()
+
+
+def test_an_offer_expiring_the_day_before_where_the_candidate_is_is_taken(application, recruiter):
+    """03:00 on the start day in Berlin is 21:00 the day before in New York, the candidate's."""
+    recruiter.time_zone = "Europe/Berlin"
+    start = timezone.localdate() + timedelta(days=10)
+    expires_at = expiring_at(start, 3, "Europe/Berlin")
+
+    offer = offers.prepare(
+        application, recruiter, **offer_fields(start_date=start, expires_at=expires_at)
+    )
+
+    assert offer.expires_at == expires_at
+
+
+def test_an_offer_for_a_candidate_without_a_zone_is_checked_in_the_preparers(
+    application, recruiter
+):
+    Candidate.objects.filter(pk=application.candidate_id).update(time_zone="")
+    recruiter.time_zone = "Asia/Tokyo"
+    start = timezone.localdate() + timedelta(days=10)
+
+    with pytest.raises(ValidationError, match="The offer must expire before its start date."):
+        offers.prepare(
+            fresh(application),
+            recruiter,
+            **offer_fields(start_date=start, expires_at=expiring_at(start, 9, "Asia/Tokyo")),
+        )
 
 
 # The candidate's answer
