@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
 from django.template.loader import render_to_string
@@ -138,8 +139,10 @@ def built_lately(candidate):
 def request_export(candidate, by=None):
     """(export, created): the export under way for this requester, or for the candidate (`by`
     None) one built lately (built_lately), or else a new one queued, which the caller hands to
-    the worker (hiring.privacy.tasks.build_export)."""
+    the worker (hiring.privacy.tasks.build_export). ValidationError once they are erased."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)  # two clicks, one
+    if candidate.erased_at:  # a page opened before the erasure: nothing of theirs is left
+        raise ValidationError(_("This candidate's data was erased: there is nothing to export."))
     under_way = exports_under_way(candidate, by).first()
     if under_way is None and by is None:
         under_way = built_lately(candidate)

@@ -119,7 +119,11 @@ def access_log(request):
 def candidate_export(request, candidate_id):
     """The privacy page's Export button: a new export (or the one under way), and its page."""
     candidate = get_candidate_for_privacy(request.user, candidate_id)
-    data_export, created = export.request_export(candidate, by=request.user)
+    try:
+        data_export, created = export.request_export(candidate, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("candidate_privacy", candidate.pk)
     if created and not _handed_to_worker([data_export]):
         messages.error(
             request,

@@ -23,7 +23,7 @@ from hiring.debrief import decisions
 from hiring.imports.imports import Table, check, upload
 from hiring.models import AuditEvent, CandidateAccess, DataExport, Decision, User
 from hiring.outreach.messages import shown_to
-from hiring.privacy import export, holds
+from hiring.privacy import erasure, export, holds
 from hiring.privacy.inventory import HOLDINGS
 from hiring.privacy.tasks import build_export, expire_exports, send_export_ready
 from scorecards import scoring
@@ -499,6 +499,18 @@ def test_a_click_once_it_is_built_builds_a_fresh_one(
     assert response["Location"].endswith(f"/exports/{new.pk}/")
     assert document(new)["application"][0]["stage"]["value"] == "screen"
     assert document(old)["application"][0]["stage"]["value"] == "applied"
+
+
+def test_an_erased_candidates_export_asked_from_a_page_opened_before_is_refused(
+    signed_in, recruiter, candidate, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.erase(candidate, by=recruiter)
+
+    response = signed_in(recruiter).post(export_url(candidate), follow=True)
+
+    assert "This candidate&#x27;s data was erased: there is nothing to export." in response.text
+    assert not DataExport.objects.exists()
 
 
 def test_members_admins_and_outsiders_get_404(
