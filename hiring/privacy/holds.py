@@ -14,6 +14,8 @@ def put_on_hold(candidate, by, reason):
     if candidate.erased_at:
         raise ValidationError(_("This candidate's data was erased: there is nothing to hold."))
     if candidate.held_at:
+        if (candidate.held_by_id, candidate.hold_reason) == (by.pk, reason):
+            return candidate  # the same form sent twice (a double click): held once
         raise ValidationError(_("This candidate is already on hold."))
     candidate.held_at, candidate.held_by, candidate.hold_reason = timezone.now(), by, reason
     candidate.save(update_fields=["held_at", "held_by", "hold_reason"])

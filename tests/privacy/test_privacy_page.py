@@ -206,6 +206,17 @@ def test_a_recruiter_puts_a_candidate_on_hold_and_releases_them(signed_in, recru
     ]
 
 
+def test_a_hold_sent_twice_holds_once_and_answers_alike(signed_in, recruiter, candidate):
+    client = signed_in(recruiter)
+    url = reverse("candidate_hold", args=[candidate.pk])
+
+    first = client.post(url, {"reason": "Tribunal claim 2026/114"})
+    second = client.post(url, {"reason": "Tribunal claim 2026/114"})
+
+    assert second.status_code == first.status_code == 302
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LEGAL_HOLD).count() == 1
+
+
 def test_members_cannot_hold(signed_in, member, candidate):
     url = reverse("candidate_hold", args=[candidate.pk])
     assert signed_in(member).post(url, {"reason": "Mine"}).status_code == 404
