@@ -470,18 +470,19 @@ def check_still_readable(export, reader):
 
 
 def take(export, by=None):
-    """The export's ZIP as a temporary file, as often as asked until it expires; its first
-    download is recorded: when, who took it in the access log (`by` None: the candidate) and
-    the audit trail. The stored file goes at its expiry (expire_due)."""
+    """The export's ZIP as a temporary file, as often as asked until it expires. Each download
+    is in the access log (`by` None: the candidate), as any look at their data; the first is
+    recorded on the export and in the audit trail. The stored file goes at its expiry
+    (expire_due)."""
     with transaction.atomic():
         export = DataExport.objects.select_for_update().filter(pk=export.pk).first()
         if export is None:  # erased meanwhile
             raise LinkError(GONE)
         check_downloadable(export)
+        CandidateAccess.record(CandidateAccess.What.EXPORT, by, export.candidate)
         if export.downloaded_at is None:
             export.status, export.downloaded_at = Status.DOWNLOADED, timezone.now()
             export.save(update_fields=["status", "downloaded_at"])
-            CandidateAccess.record(CandidateAccess.What.EXPORT, by, export.candidate)
             AuditEvent.record(
                 AuditEvent.Action.DATA_EXPORTED,
                 by,
