@@ -750,6 +750,22 @@ def test_a_link_expires(client, candidate):
     assert not CandidateAccess.objects.exists()
 
 
+def test_a_copy_past_its_expiry_says_so_before_the_hourly_task_marks_it(
+    signed_in, recruiter, candidate
+):
+    data_export = built(candidate, recruiter)
+    DataExport.objects.filter(pk=data_export.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    page = signed_in(recruiter).get(
+        reverse("candidate_export_detail", args=[candidate.pk, data_export.pk])
+    )
+
+    assert "Nobody downloaded it before" in page.text
+    assert "Download</button>" not in page.text
+
+
 def test_expired_files_are_deleted_by_the_hourly_task(candidate, media):
     old = built(candidate)
     # Built a week ago: long enough for the candidate to ask for a new one.
