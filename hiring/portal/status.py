@@ -68,18 +68,31 @@ REJECTIONS = [
 
 
 def shown_stage(application, offer):
-    """The stage the candidate is told of. Until an offer is on its way to them, or while the
-    email telling them no awaits a recruiter (or can still be undone), the team is still
-    deciding as far as they can tell."""
+    """The stage the candidate is told of. Until an offer is on its way to them, the team is
+    still deciding as far as they can tell; while the email telling them no awaits a recruiter
+    (or can still be undone), the application is where it was rejected from."""
     if application.stage == Stage.OFFER and offer is None:
         return Stage.DECIDED
     if application.stage == Stage.REJECTED and _rejection_waits(application):
-        return Stage.DECIDED
+        return _rejected_from(application)
     return application.stage
 
 
 def _rejection_waits(application):
     return application.emails.unsent().filter(kind__in=REJECTIONS).exists()
+
+
+# Where a rejection comes from: the screen, by hand, or the team's decision.
+REJECTED_FROM = [Stage.APPLIED, Stage.SCREEN, Stage.DECIDED]
+
+
+def _rejected_from(application):
+    """The stage its rejection moved the application from: a page that said "We have your
+    application" must not turn to "The team is deciding" (about interviews never held) until
+    the rejection is on its way. The team deciding, for a move not recorded so."""
+    rejection = application.stage_changes.filter(to_stage=Stage.REJECTED).order_by("-at", "-pk")
+    moved_from = rejection.values_list("from_stage", flat=True).first()
+    return moved_from if moved_from in REJECTED_FROM else Stage.DECIDED
 
 
 def where(application, offer):

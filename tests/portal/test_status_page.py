@@ -23,6 +23,7 @@ from hiring.models import (
 from hiring.offers import offers
 from hiring.outreach import automation
 from hiring.outreach import messages as outreach
+from hiring.pipeline import applications
 from hiring.privacy import erasure
 from tests.factories import ApplicationFactory, fresh, team_fit_panel
 from tests.offers.conftest import hired_by_the_team, offer_fields
@@ -112,6 +113,29 @@ def test_a_rejection_shows_once_its_email_is_on_its_way(client, application):
     assert "<h1>The team is deciding</h1>" in client.get(url("candidate_status", application)).text
     CandidateEmail.objects.filter(pk=email.pk).update(status=CandidateEmail.Status.SENT)
     assert "<h1>Not moving forward</h1>" in client.get(url("candidate_status", application)).text
+
+
+@pytest.mark.parametrize(
+    ("stage", "words", "said"),
+    [
+        (Stage.APPLIED, "We have your application", "The team reads every application itself"),
+        (Stage.SCREEN, "Interviewing", "You are meeting the team"),
+    ],
+)
+def test_a_rejection_at_the_screen_not_yet_on_its_way_leaves_the_page_as_it_was(
+    client, application, recruiter, stage, words, said
+):
+    """As found: the page turned to "The team is deciding", talking of interviews never held,
+    which told them something had happened before the email did."""
+    Application.objects.filter(pk=application.pk).update(stage=stage)
+    applications.move_stage(fresh(application), Stage.REJECTED, recruiter, reason="skills")
+    assert CandidateEmail.objects.get().status == CandidateEmail.Status.AWAITING_CONFIRMATION
+
+    page = client.get(url("candidate_status", application)).text
+
+    assert f"<h1>{words}</h1>" in page
+    assert said in page
+    assert "talking about your interviews" not in page
 
 
 def test_a_sent_offer_shows_as_an_offer_with_its_link(
