@@ -269,17 +269,28 @@ def keep(candidate):
     candidate = found and Candidate.objects.select_for_update().filter(pk=found.pk).first()
     if candidate is None or candidate.erased_at:
         raise LinkError(_("We no longer hold your data."))
-    consent = kept_since_notice(candidate) or Consent.objects.create(
+    consent = _kept_since_notice(candidate) or Consent.objects.create(
         candidate=candidate,
         purpose=Consent.Purpose.KEEP,
         notice_version=settings.PRIVACY_NOTICE_VERSION,
     )
-    return consent.given_at + relativedelta(months=Organisation.current().retention_months)
+    return _kept_until(consent)
 
 
-def kept_since_notice(candidate):
+def kept_until(candidate):
+    """When the period the candidate asked for since their latest notice ends, or None: the
+    keep link opened again says so rather than ask again."""
+    consent = _kept_since_notice(candidate)
+    return consent and _kept_until(consent)
+
+
+def _kept_since_notice(candidate):
     """The candidate's wish to be kept given since their latest retention notice, if any."""
     kept = candidate.consents.filter(purpose=Consent.Purpose.KEEP)
     if candidate.retention_notice_at is not None:
         kept = kept.filter(given_at__gte=candidate.retention_notice_at)
     return kept.order_by("-given_at").first()
+
+
+def _kept_until(consent):
+    return consent.given_at + relativedelta(months=Organisation.current().retention_months)

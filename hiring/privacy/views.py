@@ -320,8 +320,9 @@ def candidate_erasure_confirm(request, application, token):
 @limit_candidate_posts
 @signed_link(retention.candidate_to_keep)
 def candidate_keep_data(request, candidate, token):
-    """The retention notice's link. GET: ask; POST: keep the data for another period."""
-    context = {"candidate": candidate, "token": token}
-    if request.method == "POST":
-        context["kept_until"] = retention.keep(candidate)
+    """The retention notice's link. GET: ask, unless they asked since the notice; POST: keep
+    the data for another period, once a notice."""
+    posted = request.method == "POST"
+    kept_until = retention.keep(candidate) if posted else retention.kept_until(candidate)
+    context = {"candidate": candidate, "token": token, "kept_until": kept_until}
     return render(request, "hiring/privacy/retention_keep.html", context)

@@ -151,6 +151,8 @@ def test_the_keep_link_posted_twice_records_one_consent_and_answers_alike(
     assert second.status_code == first.status_code == 200
     assert confirmation(second) == confirmation(first)
     assert "We keep your data on file" in confirmation(first)
+    # The link in the email opened again says so too, rather than ask again.
+    assert confirmation(client.get(link)) == confirmation(first)
 
 
 def confirmation(page):
