@@ -2536,8 +2536,8 @@ def export_path(instance, filename):
 
 
 class DataExport(models.Model):
-    """A ZIP of everything held about a candidate, built by a worker and downloaded once through
-    a signed, expiring link (hiring/privacy/export.py)."""
+    """A ZIP of everything held about a candidate, built by a worker and downloaded through a
+    signed link until it expires (hiring/privacy/export.py)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
