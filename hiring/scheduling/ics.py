@@ -661,15 +661,17 @@ def _within_rule_end(rule: icalendar.vRecur, repetitions: list[datetime], first:
     return [moment for moment in repetitions if moment >= first]
 
 
-def _dates(component: icalendar.Component, name: str) -> list[date]:
-    """The values of an RDATE or EXDATE property, which may be given several times."""
+def _values(component: icalendar.Component, name: str) -> list:
+    """The values of an RDATE or EXDATE property, which may be given several times: dates,
+    times and PERIODs, (start, end or duration)."""
     values = component.get(name, [])
     lists = values if isinstance(values, list) else [values]
-    return [
-        value.dt[0] if isinstance(value.dt, tuple) else value.dt  # a PERIOD: its start
-        for dates in lists
-        for value in dates.dts
-    ]
+    return [value.dt for dates in lists for value in dates.dts]
+
+
+def _dates(component: icalendar.Component, name: str) -> list[date]:
+    """The dates and times of an RDATE or EXDATE property: a PERIOD's start."""
+    return [value[0] if isinstance(value, tuple) else value for value in _values(component, name)]
 
 
 def _naive(value: date) -> datetime:
@@ -766,18 +768,30 @@ def _refuse_broken_times(event: icalendar.Event) -> None:
 
 def _refuse_reversed_times(event: icalendar.Event, zone: ZoneInfo) -> None:
     # recurring_ical_events would read an end before the start as the span between them:
-    # busy time the person never entered.
+    # busy time the person never entered. A reversed RDATE period it refuses, in English.
     start = _to_utc(event["DTSTART"].dt, zone)
     if "DTEND" in event and _to_utc(event["DTEND"].dt, zone) < start:
         name = "DTEND"
     elif "DURATION" in event and event["DURATION"].dt < timedelta(0):
         name = "DURATION"
+    elif any(_reversed_period(value, zone) for value in _values(event, "RDATE")):
+        name = "RDATE"
     else:
         return
     raise CalendarError(
         gettext("The event “%(title)s” ends before it starts: see its %(name)s.")
         % {"title": _title(event), "name": name}
     )
+
+
+def _reversed_period(value, zone: ZoneInfo) -> bool:
+    """Whether an RDATE value is a PERIOD that ends before it starts."""
+    if not isinstance(value, tuple):
+        return False
+    start, end = value
+    if isinstance(end, timedelta):
+        return end < timedelta(0)
+    return _to_utc(end, zone) < _to_utc(start, zone)
 
 
 def _title(event: icalendar.Event) -> str:

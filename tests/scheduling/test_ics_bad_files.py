@@ -107,6 +107,18 @@ def test_an_event_with_unreadable_times_is_refused(event, message):
             "DURATION",
             id="repeating",
         ),
+        pytest.param(
+            "DTSTART:20250310T150000Z\nDURATION:PT1H\n"
+            "RDATE;VALUE=PERIOD:20250311T150000Z/20250311T090000Z",
+            "RDATE",
+            id="RDATE period's end",
+        ),
+        pytest.param(
+            "DTSTART:20250310T150000Z\nDURATION:PT1H\n"
+            "RDATE;VALUE=PERIOD:20250311T090000Z/PT1H,20250312T150000Z/-PT2H",
+            "RDATE",
+            id="RDATE period's duration",
+        ),
     ],
 )
 def test_an_event_that_ends_before_it_starts_is_refused(event, name):
