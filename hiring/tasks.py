@@ -160,10 +160,12 @@ def send_account_email(key, message):
 
 
 @shared_task(**SENDS_EMAIL)
-def send_session_invites(session_id, sequence, moved_from=None, joined=(), only=None):
+def send_session_invites(session_id, sequence, moved_from=None, joined=(), only=None, first=False):
     """The session's invite (or cancellation) at `sequence`, once to each person; a
     reschedule's says the start it moved from (`moved_from`, ISO 8601), except to those who
-    `joined` the session with it (user ids), whose first invite it is. `only` (user ids): to
+    `joined` the session with it (user ids), whose first invite it is. `first`: everyone's
+    first invite to it, though its SEQUENCE is not 0 (a session booked again after its
+    cancellation): an invitation, not an update. `only` (user ids): to
     them alone, as to someone replacing an interviewer, whose change is nobody else's news,
     and to whoever was never sent this session's invite (the booking's, still queued when this
     change came, found it changed and sent nothing)."""
@@ -191,7 +193,7 @@ def send_session_invites(session_id, sequence, moved_from=None, joined=(), only=
                 person,
                 attendees,
                 moved_from=moved_from,
-                joined=person.email in newcomers,
+                joined=first or person.email in newcomers,
             ),
         )
         for person in recipients

@@ -175,7 +175,8 @@ def session_invite(session, person, attendees, method=None, moved_from=None, joi
         template = "session_invite"
     else:  # the whole session, or only this person's place in it
         template = "session_cancelled" if session.cancelled_at else "session_released"
-    # SEQUENCE 0 is the first booking; each reschedule raises it (scheduling/booking.py).
+    # SEQUENCE 0 is the first booking; each reschedule raises it (scheduling/booking.py). A
+    # session booked again after its cancellation is invited afresh, as `joined`.
     application = session.panel.application
     candidate = application.candidate
     is_candidate = person.email == candidate.email

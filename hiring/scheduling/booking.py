@@ -785,7 +785,10 @@ def _place(session, entry, trainees):
     ]
     for seat in seated:
         seat.start, seat.end = start, end
-    send_session_invites.delay_on_commit(session.pk, session.sequence, moved_from, joined)
+    # Placed for the first time since it was built or cancelled: nobody holds an invite to it.
+    send_session_invites.delay_on_commit(
+        session.pk, session.sequence, moved_from, joined, first=before is None
+    )
     return _scorers(session, seated, trainees), seated
 
 

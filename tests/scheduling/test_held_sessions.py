@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from icalendar import Calendar
 
 from hiring.models import Application
 from hiring.scheduling import booking
@@ -157,6 +158,31 @@ def test_a_session_cancelled_after_one_was_held_is_booked_again(
     before = held.start, held.sequence
     held.refresh_from_db()
     assert (held.start, held.sequence) == before
+
+
+def test_a_session_booked_again_is_an_invitation_not_an_update(
+    held_and_ahead, application, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Its SEQUENCE is above its cancellation's, for calendar apps; its people read of a new
+    interview, not of a change to one they no longer have."""
+    held, ahead = held_and_ahead
+    nine_to_five(*[seat.user for seat in ahead.interviewers.all()])
+    booking.cancel_session(ahead, recruiter)
+    booking.reopen_session(ahead, recruiter)
+    now = timezone.now()
+    [option, *_] = booking.find_options(held.panel, now, now + timedelta(days=10))
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.book_as(recruiter, application.pk, option)
+
+    assert len(mailoutbox) == 2  # the candidate and the interviewer
+    for message in mailoutbox:
+        assert not message.subject.startswith("Updated:")
+        assert "The interview has changed." not in message.body
+        [(_name, content, _type)] = message.attachments
+        [event] = Calendar.from_ical(content).walk("VEVENT")
+        assert event["SEQUENCE"] == ahead.sequence + 2  # after the cancellation's
 
 
 def test_booking_a_session_again_twice_reopens_it_once(
