@@ -2201,8 +2201,10 @@ class SlotOffer(models.Model):
             raise LinkError(gettext("You already picked a time with this link."))
 
     @classmethod
-    def from_token(cls, token):
-        """The usable offer behind a link, or LinkError saying why it can't be used."""
+    def from_token(cls, token, used=False):
+        """The usable offer behind a link, or LinkError saying why it can't be used. `used`:
+        an offer picked from already is returned too, whatever its age, to show what was
+        booked."""
         max_age = timedelta(days=settings.SLOT_OFFER_MAX_AGE_DAYS)
         pk = unsign(
             token,
@@ -2216,6 +2218,8 @@ class SlotOffer(models.Model):
             raise LinkError(gettext("This link was withdrawn."))
         if offer.panel.application.candidate.erased_at:
             raise LinkError(gettext("We no longer hold this application."))
+        if used and offer.used_at:
+            return offer
         offer.check_unused()
         if timezone.now() >= offer.expires_at:
             raise LinkError(gettext("This link has expired. Ask your recruiter for a new one."))

@@ -1173,23 +1173,46 @@ def offers_made(panel, limit=5):
     return offers
 
 
-def offer_for_link(token):
+def offer_for_link(token, picked=False):
     """The offer behind a candidate's link, or LinkError saying why it can't be used.
 
     Beyond SlotOffer.from_token (signature, age, used), a newer offer of the panel replaces an
-    older one, and a booking of the panel since the offer was made withdraws it.
+    older one, and a booking of the panel since the offer was made withdraws it. `picked`: an
+    offer the candidate picked from is theirs still, to read what they booked (a second click
+    on their pick, or the link opened again).
     """
-    offer = SlotOffer.from_token(token)
-    _check_current(offer)
+    offer = SlotOffer.from_token(token, used=picked)
+    if offer.used_at:
+        _check_not_closed(offer)
+    else:
+        _check_current(offer)
     return offer
 
 
-def _check_current(offer):
+def picked_offer_for_link(token):
+    """offer_for_link(), an offer picked from included."""
+    return offer_for_link(token, picked=True)
+
+
+def picked_sessions(offer):
+    """The sessions booked for the panel of `offer`, picked from, as the candidate reads them
+    after their pick; LinkError, the link used, once none holds a time (cancelled since)."""
+    sessions = booked_sessions(offer.panel)
+    if not sessions.exists():
+        offer.check_unused()
+    return sessions
+
+
+def _check_not_closed(offer):
     # The candidate withdrew (or the team closed the application): nothing is to be booked.
     if offer.panel.application.is_closed:
         raise LinkError(
             gettext("This application is closed. Write to the recruiter who contacted you.")
         )
+
+
+def _check_current(offer):
+    _check_not_closed(offer)
     if offer.panel.offers.filter(created_at__gt=offer.created_at).exists():
         raise LinkError(
             gettext("This link was replaced by a newer one. Use the latest one we sent you.")
@@ -1222,15 +1245,17 @@ def _check_current(offer):
         )
 
 
-def _lock_offer(offer):
+def _lock_offer(offer, picked=False):
     """The offer read again under its panel's lock and its application's, or LinkError if it
     can no longer be used: checked under the panel's lock, a booking or a newer offer can't
     slip in meanwhile; and under the application's, a withdrawal (which takes only that one)
-    can't either."""
+    can't either. `picked`: an offer picked from meanwhile is returned as it is."""
     _lock_panel(offer.panel_id)
     application = _lock_application(offer.panel_id)
     offer = SlotOffer.objects.select_related("panel").get(pk=offer.pk)
     offer.panel.application = application
+    if picked and offer.used_at:
+        return offer
     offer.check_unused()
     _check_current(offer)
     return offer
@@ -1239,11 +1264,13 @@ def _lock_offer(offer):
 def candidate_pick(offer, index):
     """Book the offered option `index`.
 
-    LinkError if the link was used, replaced or withdrawn meanwhile; SlotTaken if the option
-    went meanwhile (the others may remain).
+    LinkError if the link was replaced or withdrawn meanwhile; SlotTaken if the option went
+    meanwhile (the others may remain). Picked from already (a double click), nothing changes.
     """
     with transaction.atomic():
-        offer = _lock_offer(offer)
+        offer = _lock_offer(offer, picked=True)
+        if offer.used_at:
+            return offer
         if not 0 <= index < len(offer.options):
             raise ValidationError(gettext("Choose one of the times offered."))
         _require_ahead(offer.options[index])

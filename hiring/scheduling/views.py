@@ -605,10 +605,13 @@ MOMENT = "D j M, H:i"
 
 @never_cache
 @limit_candidate_posts
-@signed_link(booking.offer_for_link)
+@signed_link(booking.picked_offer_for_link)
 def candidate_schedule(request, offer, token):
-    """The candidate's page: the offered options as their sessions, in their own zone."""
+    """The candidate's page: the offered options as their sessions, in their own zone; once
+    they picked one, what they booked."""
     portal_status.remember_language(offer.panel.application.candidate, request)
+    if offer.used_at:
+        return _candidate_booked(request, offer, _candidate_zone(request, offer))
     options = booking.upcoming_options(offer.options)
     if request.method == "POST" and "pick" in request.POST:
         # Before the pick: the invites it sends read the zone the candidate picked in.
@@ -627,18 +630,23 @@ def candidate_schedule(request, offer, token):
                 else _("That time was just taken. These are still free.")
             )
             return _candidate_page(request, offer, options, 409, error)
-        application = offer.panel.application
-        context = {
-            "offer": offer,
-            "zone_name": zone_name,
-            "sessions": booking.booked_sessions(offer.panel),
-            # Beside the candidate's own page, working as long as it does.
-            "calendar_url": reverse(
-                "candidate_calendar", args=[resolve(application.status_url()).kwargs["token"]]
-            ),
-        }
-        return render(request, "hiring/scheduling/candidate_booked.html", context)
+        return _candidate_booked(request, offer, zone_name)
     return _candidate_page(request, offer, options)
+
+
+def _candidate_booked(request, offer, zone_name):
+    """The page saying what the candidate booked, in `zone_name`."""
+    application = offer.panel.application
+    context = {
+        "offer": offer,
+        "zone_name": zone_name,
+        "sessions": booking.picked_sessions(offer),
+        # Beside the candidate's own page, working as long as it does.
+        "calendar_url": reverse(
+            "candidate_calendar", args=[resolve(application.status_url()).kwargs["token"]]
+        ),
+    }
+    return render(request, "hiring/scheduling/candidate_booked.html", context)
 
 
 def _candidate_page(request, offer, options, status=200, error=None, window_form=None):

@@ -164,14 +164,60 @@ def test_a_pick_that_is_not_offered_is_refused(client, link, offer, panel):
     assert offer.used_at is None
 
 
-def test_a_used_link_shows_a_clear_page(client, link, panel):
+def test_a_second_click_on_a_pick_shows_what_was_booked(
+    client, link, panel, mailoutbox, django_capture_on_commit_callbacks
+):
+    """As reported: it said "You already picked a time with this link.", as if it failed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link, {"pick": "0", "tz": "Europe/Berlin"})
+    invited = len(mailoutbox)
+
+    # Clicked again, another option, or the link opened again: what was booked, once.
+    for response in (
+        client.post(link, {"pick": "0", "tz": "Europe/Berlin"}),
+        client.post(link, {"pick": "1", "tz": "Europe/Berlin"}),
+        client.get(link, {"tz": "Europe/Berlin"}),
+    ):
+        assert response.status_code == 200
+        assert "You're booked" in response.text
+        assert "Monday 4 March 2030, 10:00–11:00 Berlin time" in response.text
+    assert panel.sessions.get().start == MONDAY + timedelta(hours=9)
+    assert len(mailoutbox) == invited
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_a_pick_books_once_and_shows_it_both_times(link, panel, mailoutbox):
+    responses = at_once(*[lambda: Client().post(link, {"pick": "0"}) for _ in range(2)])
+
+    for response in responses:
+        assert response.status_code == 200
+        assert "Monday 4 March 2030, 09:00–10:00 UTC" in response.text
+    assert panel.sessions.get().start == MONDAY + timedelta(hours=9)
+    invites = [m for m in mailoutbox if m.to == [panel.application.candidate.email]]
+    assert len([m for m in invites if m.attachments]) == 1
+
+
+def test_a_used_link_of_a_closed_application_says_it_is_closed(client, link, panel, application):
+    """Not "You're booked" over the interview they had before they withdrew."""
     client.post(link, {"pick": "0"})
-    booked = panel.sessions.get().start
+    held = timezone.now() - timedelta(days=1)
+    panel.sessions.update(start=held, end=held + timedelta(hours=1))
+    portal_status.withdraw(application)
+
+    response = client.get(link)
+
+    assert response.status_code == 410
+    assert "This application is closed." in response.text
+
+
+def test_a_used_link_whose_interview_was_cancelled_says_it_was_used(client, link, panel, recruiter):
+    client.post(link, {"pick": "0"})
+    booking.cancel_panel(panel, recruiter)
 
     for response in (client.get(link), client.post(link, {"pick": "1"})):
         assert response.status_code == 410
         assert "You already picked a time with this link." in response.text
-    assert panel.sessions.get().start == booked
+    assert panel.sessions.get().cancelled_at is not None
 
 
 def test_a_tampered_link_shows_a_clear_page(client, offer, panel):
