@@ -2094,8 +2094,17 @@ class Panel(models.Model):
 
 class InterviewSessionQuerySet(models.QuerySet):
     def to_place(self):
-        """The sessions a booking places: not cancelled, nor begun (one held keeps its time)."""
-        return self.filter(cancelled_at=None).exclude(start__lte=timezone.now())
+        """The sessions a booking places: not cancelled, nor begun (one held keeps its time).
+        While one of a panel waits for a time (booked again after its cancellation), that one
+        alone: those booked keep theirs, and their people hear nothing."""
+        waiting = self.model.objects.filter(
+            panel=OuterRef("panel"), cancelled_at=None, start__isnull=True
+        )
+        return (
+            self.filter(cancelled_at=None)
+            .exclude(start__lte=timezone.now())
+            .filter(Q(start__isnull=True) | ~Exists(waiting))
+        )
 
 
 class InterviewSession(models.Model):

@@ -377,6 +377,13 @@ def _open_sessions(panel):
     return sessions, _requests(panel, sessions)
 
 
+def _candidate_busy(panel, sessions):
+    """The times of the panel's interviews that placing `sessions` leaves where they are: the
+    candidate can't be in two at once."""
+    kept = panel.sessions.filter(HOLDS_TIME).exclude(pk__in=[session.pk for session in sessions])
+    return [slots.Interval(start, end) for start, end in kept.values_list("start", "end")]
+
+
 # How many options a search shows, and so how many can be offered to the candidate at once.
 OPTIONS_SHOWN = 10
 
@@ -391,6 +398,7 @@ def find_options(panel, start, end, candidate_windows=None, limit=OPTIONS_SHOWN)
         start=start,
         end=end,
         candidate_windows=candidate_windows,
+        candidate_busy=_candidate_busy(panel, sessions),
         back_to_back=panel.back_to_back,
         limit=limit,
     )
@@ -413,6 +421,7 @@ def explain(panel, start, end, candidate_windows=None):
         start=start,
         end=end,
         candidate_windows=candidate_windows,
+        candidate_busy=_candidate_busy(panel, sessions),
         back_to_back=panel.back_to_back,
         later=later,
     )
@@ -503,8 +512,9 @@ def _still_free(panel, sessions, payload, locked=False):
     wanted = {
         (index, datetime.fromisoformat(chosen[s.pk]["start"])) for index, s in enumerate(ordered)
     }
+    search = {"start": start, "end": end, "candidate_busy": _candidate_busy(panel, ordered)}
     for option in slots.find_options(
-        requests, others, start=start, end=end, back_to_back=panel.back_to_back, limit=50
+        requests, others, **search, back_to_back=panel.back_to_back, limit=50
     ):
         if {(placed.index, placed.start) for placed in option.sessions} == wanted:
             return True
@@ -875,9 +885,9 @@ def cancel_session(session, by, now=None):
 @transaction.atomic
 def reopen_session(session, by):
     """Make a cancelled session one to book again, as it was built: its named interviewers and
-    shadows, its pool members to be chosen afresh. Then the panel's search places it, with the
-    panel's other sessions still to come (not those held). A session already reopened is
-    left as it is (a double click)."""
+    shadows, its pool members to be chosen afresh. Then the panel's search places it alone
+    (to_place()): the others keep their times. A session already reopened is left as it is (a
+    double click)."""
     panel = _lock_panel(session.panel_id)
     _check_open(_lock_application(panel.pk))
     session = InterviewSession.objects.select_for_update().get(pk=session.pk)

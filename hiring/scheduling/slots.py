@@ -133,16 +133,20 @@ def find_options(
     start: datetime,
     end: datetime,
     candidate_windows: Sequence[Interval] | None = None,
+    candidate_busy: Sequence[Interval] = (),
     back_to_back: bool = True,
     step: timedelta = timedelta(minutes=15),
     limit: int = 10,
 ) -> list[Option]:
-    """Up to `limit` ways to place every session, best first, one per start time if possible."""
+    """Up to `limit` ways to place every session, best first, one per start time if possible;
+    none of them in `candidate_busy` (the candidate's interviews that stay as they are)."""
     requests = _pools_apart(requests)
     _check_arguments(requests, start, end, step)
     if not requests or limit <= 0:
         return []
-    window, calendars = _horizon(requests, interviewers, start, end, candidate_windows)
+    window, calendars = _horizon(
+        requests, interviewers, start, end, candidate_windows, candidate_busy
+    )
     starts = [_possible_starts(request, calendars, window) for request in requests]
     if back_to_back:
         panels = _back_to_back(requests, calendars, starts, step)
@@ -151,12 +155,13 @@ def find_options(
     return _ranked_options(panels, limit)
 
 
-def _horizon(requests, interviewers, start, end, candidate_windows):
+def _horizon(requests, interviewers, start, end, candidate_windows, candidate_busy):
     """The time the search may use, and the calendar of everyone it may seat."""
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     window = [(start, end)]
     if candidate_windows is not None:
         window = _intersect(window, _normalize((w.start, w.end) for w in candidate_windows))
+    window = _subtract(window, _normalize((b.start, b.end) for b in candidate_busy))
     ids = {pid for request in requests for pid in (*_fixed(request), *request.pool_ids)}
     return window, {pid: _Calendar.build(interviewers[pid], start, end) for pid in ids}
 
@@ -682,6 +687,7 @@ def explain(
     start: datetime,
     end: datetime,
     candidate_windows: Sequence[Interval] | None = None,
+    candidate_busy: Sequence[Interval] = (),
     back_to_back: bool = True,
     later: datetime | None = None,
     step: timedelta = timedelta(minutes=15),
@@ -692,13 +698,16 @@ def explain(
     days, times outside the candidate's windows. `interviewers` must cover `later` too."""
     requests = _pools_apart(requests)
     _check_arguments(requests, start, end, step)
-    window, calendars = _horizon(requests, interviewers, start, end, candidate_windows)
+    window, calendars = _horizon(
+        requests, interviewers, start, end, candidate_windows, candidate_busy
+    )
 
     def first(changed=requests, **changes):
         search = {
             "start": start,
             "end": end,
             "candidate_windows": candidate_windows,
+            "candidate_busy": candidate_busy,
             "back_to_back": back_to_back,
             "step": step,
             "limit": 1,

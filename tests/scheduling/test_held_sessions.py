@@ -2,7 +2,7 @@
 come, and a session of its own can't be cancelled once begun (nobody's calendar loses it, and
 its scorecards stay due)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -17,14 +17,19 @@ from tests.scheduling.test_panel_booking import invites, messages_of, signed_opt
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def held_and_ahead(application, member, teammate, recruiter):
-    """A panel of two sessions: one held yesterday, one the day after tomorrow."""
+def skills_and_team_fit(application, member, teammate, recruiter, back_to_back=True):
+    """A panel of two sessions: skills with `member`, team fit with `teammate`."""
     sessions = [
         {"focus": focus, "duration_minutes": 60, "interviewers": [person]}
         for focus, person in (("skills", member), ("team_fit", teammate))
     ]
-    panel = booking.create_panel(application, recruiter, sessions)
+    return booking.create_panel(application, recruiter, sessions, back_to_back)
+
+
+@pytest.fixture
+def held_and_ahead(application, member, teammate, recruiter):
+    """A panel of two sessions: one held yesterday, one the day after tomorrow."""
+    panel = skills_and_team_fit(application, member, teammate, recruiter)
     held, ahead = panel.sessions.order_by("position")
     for session, days in ((held, -1), (ahead, 2)):
         session.start = timezone.now() + timedelta(days=days)
@@ -229,3 +234,48 @@ def test_an_outsider_cannot_book_a_session_again(
     assert response.status_code == 404
     ahead.refresh_from_db()
     assert ahead.cancelled_at is not None
+
+
+def test_a_session_booked_again_is_placed_alone(
+    application,
+    member,
+    teammate,
+    recruiter,
+    signed_in,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """As reported: placed beside another session still to come, it moved that one too, and
+    its people were sent updated invites."""
+    nine_to_five(member, teammate)
+    panel = skills_and_team_fit(application, member, teammate, recruiter, back_to_back=False)
+    now = timezone.now()
+    [option, *_] = booking.find_options(panel, now, now + timedelta(days=10))
+    booking.book(panel, option, recruiter)
+    skills, team_fit = panel.sessions.order_by("position")
+    booking.cancel_session(team_fit, recruiter)
+    booking.reopen_session(team_fit, recruiter)
+    client = signed_in(recruiter)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    # Its own interviewer is free then, the candidate is not.
+    for option in booking.find_options(panel, now, now + timedelta(days=10)):
+        [entry] = option["sessions"]
+        start, end = (datetime.fromisoformat(entry[name]) for name in ("start", "end"))
+        assert end <= skills.start or start >= skills.end
+
+    page = client.get(url("panel_times", application), {"start": tomorrow, "days": 10}).text
+    [signed, *_] = signed_options(page)
+    assert "Reschedule to this time" not in page
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("panel_book", application), {"option": signed}, follow=True)
+
+    assert messages_of(response)[-1] == "Booked. Invites are on their way."
+    before = skills.start, skills.sequence
+    skills.refresh_from_db()
+    team_fit.refresh_from_db()
+    assert (skills.start, skills.sequence) == before
+    assert team_fit.start > now
+    assert sorted(to for to, _method, _uid, _type in invites(mailoutbox)) == sorted(
+        [application.candidate.email, teammate.email]
+    )

@@ -50,8 +50,9 @@ PANEL_TIMES_MAX_QUERIES = 26
 # has not sent, and reads the template chosen for the panel (outreach.automation.after_move).
 # One more asks whether one of those it asks to score is the candidate (a member who applied:
 # access.the_candidates_among reads their addresses, once for them all), and one whether the
-# booker is (access.runs_pipeline_of).
-BOOKING_MAX_QUERIES = 32
+# booker is (access.runs_pipeline_of). The re-check reads the times of the panel's interviews
+# that stay where they are (booking._candidate_busy): the candidate can't be in two at once.
+BOOKING_MAX_QUERIES = 33
 BOOKING_QUERIES_PER_SESSION = 2
 
 

@@ -45,6 +45,15 @@ def test_single_session_starts_at_opening_time_and_steps():
     assert options[1].reasons[0] == "least-loaded: 0 interviews that week"
 
 
+def test_no_session_falls_in_the_candidates_other_interviews():
+    # A session booked again, placed alone beside one that stays at 10:00-11:00.
+    other = Interval(utc(3, 3, 10), utc(3, 3, 11))
+
+    options = find([session(1)], [person(1)], utc(3, 3), utc(3, 4), candidate_busy=[other])
+
+    assert starts(options)[:6] == [utc(3, 3, 9), *every_quarter(utc(3, 3, 11), utc(3, 3, 12))]
+
+
 def test_session_fits_before_closing_time():
     options = find([session(1)], [person(1)], utc(3, 3), utc(3, 4), limit=100)
 
