@@ -1355,8 +1355,9 @@ class Application(models.Model):
     decision_rule = models.JSONField(_("decision rule"), default=dict)
     debrief_opened_at = models.DateTimeField(_("debrief opened at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    # Whether a session of its panel holds a time, kept in step by the booking and the
-    # cancelling (hiring/scheduling/booking.py), so the panels still to schedule are found
+    # Whether a session of its panel holds a time and none waits for one (booked again after
+    # its cancellation), kept in step by the booking, the cancelling and the booking again
+    # (hiring/scheduling/booking.py), so the panels still to schedule are found
     # through an index instead of by checking every application at the Panel stage.
     panel_booked = models.BooleanField(_("panel booked"), default=False, editable=False)
     # Goes up in the same transaction as any change to what this application's own page shows

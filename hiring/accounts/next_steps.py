@@ -168,8 +168,9 @@ def scorecards_to_write(user, now):
 
 
 def panels_to_schedule(user, now):
-    """Applications at the Panel stage with no time booked, waiting longest first: without a
-    panel yet, with times offered and the candidate not yet answering, or offered none. Those
+    """Applications at the Panel stage with no time booked, or a session waiting for one (booked
+    again after its cancellation), waiting longest first: without a panel yet, with times
+    offered and the candidate not yet answering, or offered none. Those
     whose candidate proposed their own times are proposed_times()'s."""
     live_offers = SlotOffer.objects.filter(
         panel=OuterRef("panel"),

@@ -169,6 +169,8 @@ def trainees_of(team):
 
 # A session holding a time: booked and not cancelled.
 HOLDS_TIME = Q(cancelled_at=None, start__isnull=False)
+# A session waiting for a time: not booked yet, or booked again after its cancellation.
+AWAITS_TIME = Q(cancelled_at=None, start__isnull=True)
 
 
 def is_booked(panel):
@@ -179,12 +181,14 @@ def is_booked(panel):
 
 def keep_panel_booked(applications):
     """Application.panel_booked of `applications` (a query) as their panels' sessions now
-    stand. Cancelling calls it under the application's lock (_lock_application), as booking
-    sets the flag (every open session then holds a time), so they set it one after another,
-    each from what the one before committed; rows made in bulk (the benchmark's) get it once
-    made."""
-    holding = InterviewSession.objects.filter(HOLDS_TIME, panel__application=OuterRef("pk"))
-    applications.update(panel_booked=Exists(holding))
+    stand: a session holds a time and none waits for one. Cancelling and booking again call it
+    under the application's lock (_lock_application), as booking sets the flag (every open
+    session then holds a time), so they set it one after another, each from what the one
+    before committed; rows made in bulk (the benchmark's) get it once made."""
+    sessions = InterviewSession.objects.filter(panel__application=OuterRef("pk"))
+    applications.update(
+        panel_booked=Exists(sessions.filter(HOLDS_TIME)) & ~Exists(sessions.filter(AWAITS_TIME))
+    )
 
 
 def _check_not_booked(panel):
@@ -889,7 +893,8 @@ def reopen_session(session, by):
     (to_place()): the others keep their times. A session already reopened is left as it is (a
     double click)."""
     panel = _lock_panel(session.panel_id)
-    _check_open(_lock_application(panel.pk))
+    application = _lock_application(panel.pk)
+    _check_open(application)
     session = InterviewSession.objects.select_for_update().get(pk=session.pk)
     if session.cancelled_at is None:
         return session
@@ -900,6 +905,8 @@ def reopen_session(session, by):
     session.save(update_fields=["sequence", "cancelled_at", "start", "end"])
     # Told of the cancellation already; a booking seats whom the pool has free then.
     session.interviewers.filter(from_pool=True).delete()
+    # Waiting for a time: the panel is among those to schedule until it is booked.
+    keep_panel_booked(Application.objects.filter(pk=application.pk))
     _record_change(
         panel,
         by,

@@ -34,16 +34,19 @@ def option(panel, index=0):
 
 
 def flag(application):
-    """The stored flag, after checking it says what the sessions say."""
-    held = InterviewSession.objects.filter(
-        panel__application=OuterRef("pk"), cancelled_at=None, start__isnull=False
-    )
-    stored, truth = (
+    """The stored flag, after checking it says what the sessions say: one holds a time, and
+    none waits for one."""
+    sessions = InterviewSession.objects.filter(panel__application=OuterRef("pk"), cancelled_at=None)
+    stored, held, waiting = (
         Application.objects.filter(pk=application.pk)
-        .annotate(truth=Exists(held))
-        .values_list("panel_booked", "truth")
+        .annotate(
+            held=Exists(sessions.filter(start__isnull=False)),
+            waiting=Exists(sessions.filter(start__isnull=True)),
+        )
+        .values_list("panel_booked", "held", "waiting")
         .get()
     )
+    truth = held and not waiting
     assert stored == truth
     return stored
 
@@ -90,6 +93,27 @@ def test_it_holds_until_the_last_session_is_cancelled(panel, application, recrui
 
     assert not flag(application)
     assert to_schedule(recruiter) == [application.pk]
+
+
+def test_a_session_to_book_again_clears_it_until_booked(panel, application, recruiter, client):
+    """As reported: a panel whose session, cancelled, was to be booked again beside one held
+    (or booked) was not among the recruiter's panels to schedule."""
+    application.move_to(Application.Stage.PANEL, recruiter)
+    booking.book(panel, option(panel), recruiter)
+    _first, second = panel.sessions.order_by("position")
+    booking.cancel_session(second, recruiter)
+    assert flag(application)
+    client.force_login(recruiter)
+    assert f"/applications/{application.pk}/panel/" not in client.get("/").text
+
+    booking.reopen_session(second, recruiter)
+
+    assert not flag(application)
+    assert to_schedule(recruiter) == [application.pk]
+    assert f"/applications/{application.pk}/panel/" in client.get("/").text
+    booking.book(panel, option(panel), recruiter)
+    assert flag(application)
+    assert to_schedule(recruiter) == []
 
 
 def test_cancelling_the_panel_clears_it_and_booking_again_sets_it(
