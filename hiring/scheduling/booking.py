@@ -466,8 +466,9 @@ def to_payload(option, sessions):
     }
 
 
-def _still_free(panel, sessions, payload, locked=False):
-    """Re-run the slot finder over exactly the chosen times with exactly the chosen people.
+def _still_free(panel, sessions, payload, candidate_busy, locked=False):
+    """Re-run the slot finder over exactly the chosen times with exactly the chosen people,
+    the candidate in none of `candidate_busy` (_candidate_busy()).
 
     `locked`: for a booking, everyone the option seats is held until it commits. Two panels
     sharing a person each lock only their own row, and the database refuses only overlapping
@@ -516,7 +517,7 @@ def _still_free(panel, sessions, payload, locked=False):
     wanted = {
         (index, datetime.fromisoformat(chosen[s.pk]["start"])) for index, s in enumerate(ordered)
     }
-    search = {"start": start, "end": end, "candidate_busy": _candidate_busy(panel, ordered)}
+    search = {"start": start, "end": end, "candidate_busy": candidate_busy}
     for option in slots.find_options(
         requests, others, **search, back_to_back=panel.back_to_back, limit=50
     ):
@@ -560,9 +561,11 @@ def book(panel, payload, by, locked=False):
                 for seat in session.interviewers.all()
                 if not seat.from_pool or seat.user_id in _chosen(entries.get(session.pk))
             )
-            booked = any(s.start for s in sessions)
+            kept = _candidate_busy(panel, sessions)
+            # A session holding a time: the panel is no longer edited, its people are replaced.
+            booked = bool(kept) or any(s.start for s in sessions)
             _check_everyone_can_come(staying, application.opening.team, booked)
-            if not _still_free(panel, sessions, payload, locked=True):
+            if not _still_free(panel, sessions, payload, kept, locked=True):
                 raise SlotTaken
             placed, scorers = [], []
             trainees = trainees_of(application.opening.team)
@@ -717,15 +720,17 @@ def check_everyone_can_come(panel):
     query: the times found or offered for it would be refused too. (A booked panel's pool
     seats are chosen afresh by the times found, among the pool's members, who are in the team
     and active.)"""
+    holding = InterviewSession.objects.filter(HOLDS_TIME, panel=OuterRef("session__panel"))
     seats = list(
         _seats_with_membership()
         .filter(session__in=panel.sessions.to_place(), from_pool=False)
         .select_related("session__panel__application__opening__team")
+        .annotate(booked=Exists(holding))
         .order_by("pk")
     )
     if seats:
-        booked = any(seat.start for seat in seats)
-        _check_everyone_can_come(seats, seats[0].session.panel.application.opening.team, booked)
+        team = seats[0].session.panel.application.opening.team
+        _check_everyone_can_come(seats, team, seats[0].booked)
 
 
 def sessions_with_seats(panel):
@@ -735,17 +740,24 @@ def sessions_with_seats(panel):
     return list(panel.sessions.prefetch_related(seats))
 
 
+def replaceable(sessions):
+    """Of a panel's `sessions` (sessions_with_seats()), those whose people "Replace" swaps:
+    booked and still to come, and, once the panel holds a time (it is no longer edited), those
+    waiting for one (booked again after their cancellation)."""
+    now = timezone.now()
+    booked = any(session.is_booked for session in sessions)
+    return [
+        session
+        for session in sessions
+        if session.cancelled_at is None and (session.start > now if session.start else booked)
+    ]
+
+
 def who_to_replace(sessions, team):
     """What a booked panel's page says of its `sessions` (sessions_with_seats()) still to come
-    that seat someone who can no longer come (deactivated, or out of `team`): whom to replace;
-    None when everyone can come."""
-    now = timezone.now()
-    seats = [
-        seat
-        for session in sessions
-        if session.is_booked and session.start > now
-        for seat in session.interviewers.all()
-    ]
+    or to book again that seat someone who can no longer come (deactivated, or out of `team`):
+    whom to replace; None when everyone can come."""
+    seats = [seat for session in replaceable(sessions) for seat in session.interviewers.all()]
     try:
         _check_everyone_can_come(seats, team, booked=True)
     except ValidationError as error:
@@ -919,10 +931,12 @@ def replace_interviewer(seat, replacement, by):
     """`replacement` takes the seat (`seat.user`'s, interviewing or shadowing) in its booked
     session still to come, at the same time: the person replaced is sent a cancellation and
     their scorecard for it goes; `replacement` is sent the invite and assigned the scorecard.
-    Nobody else is told, the candidate included: their time stays the same. ValidationError,
-    and nothing changes, if the session has started, the person replaced began their scorecard
-    for it (it stays theirs), or `replacement` is seated in it already, can't come (out of the
-    team, deactivated) or is not free then."""
+    Nobody else is told, the candidate included: their time stays the same. In a session
+    waiting to be booked again (its panel no longer edited), nobody is told: its booking
+    invites whoever sits then. ValidationError, and nothing changes, if the session has
+    started, the person replaced began their scorecard for it (it stays theirs), or
+    `replacement` is seated in it already, can't come (out of the team, deactivated) or is not
+    free then."""
     with freshness.one_write():
         panel = _lock_panel(seat.session.panel_id)
         application = _lock_application(panel.pk)
@@ -939,6 +953,15 @@ def replace_interviewer(seat, replacement, by):
         _check_replacement(session, seat, replacement, team, trainees)
         seat.user = replacement
         seat.save(update_fields=["user"])
+        if session.start is None:
+            # Its people had its cancellation; its booking invites and assigns the scorecards.
+            _record_change(
+                panel,
+                by,
+                f"Replaced {replaced} with {replacement}: {session.get_focus_display()}, "
+                "to book again",
+            )
+            return session
         # A change of the event: the cancellation and the new invite carry a higher SEQUENCE.
         session.sequence += 1
         session.save(update_fields=["sequence"])
@@ -980,10 +1003,13 @@ def _check_replaceable(session, person):
     if session.cancelled_at:
         raise ValidationError(gettext("This session was cancelled."))
     if session.start is None:
-        raise ValidationError(
-            gettext("This session is not booked: edit the panel to change its interviewers.")
-        )
-    if session.start <= timezone.now():
+        # Booked again after its cancellation beside one holding a time, the panel is no longer
+        # edited: its people are replaced.
+        if not is_booked(session.panel):
+            raise ValidationError(
+                gettext("This session is not booked: edit the panel to change its interviewers.")
+            )
+    elif session.start <= timezone.now():
         raise ValidationError(
             gettext("This session has started: its interviewers can no longer be replaced.")
         )
@@ -1021,7 +1047,8 @@ def _check_replacement(session, seat, replacement, team, trainees):
         raise ValidationError(
             gettext("Only trainees would be on this session: choose a full interviewer.")
         )
-    _check_free(session, replacement)
+    if session.start:
+        _check_free(session, replacement)
 
 
 def _check_free(session, person):
@@ -1378,8 +1405,9 @@ def calendar_file(sessions):
 def remaining_options(offer):
     """The offered options still free, for a candidate whose pick was just taken."""
     sessions = list(offer.panel.sessions.to_place().prefetch_related("interviewers"))
+    kept = _candidate_busy(offer.panel, sessions)
     return [
         (index, option)
         for index, option in upcoming_options(offer.options)
-        if _still_free(offer.panel, sessions, option)
+        if _still_free(offer.panel, sessions, option, kept)
     ]

@@ -187,7 +187,9 @@ def _render_panel(request, application, status=200, **context):
             context["cannot_come"] = booking.who_to_replace(sessions, team)
         elif not (context["booked"] or context.get("editing") or "cannot_come" in context):
             context["cannot_come"] = _cannot_come(panel)
-        # The sessions still to come offer to replace people, and to cancel them.
+        # The sessions still to come offer to replace people, and to cancel them; those to book
+        # again in a panel no longer edited, to replace them.
+        context["replaceable"] = booking.replaceable(sessions)
         context["now"] = now = timezone.now()
         context["to_come"] = any(session.is_booked and session.start > now for session in sessions)
         starts = list(panel.sessions.to_place().values_list("start", flat=True))
@@ -331,10 +333,17 @@ def interviewer_replace(request, application_id, session_id, user_id):
         except ValidationError as error:
             form.add_error("replacement", error)
         else:
-            done = _(
-                "%(replacement)s takes %(replaced)s's place in the %(focus)s interview: "
-                "%(replacement)s is sent the invite, %(replaced)s a cancellation. The candidate "
-                "is not emailed."
+            done = (
+                _(
+                    "%(replacement)s takes %(replaced)s's place in the %(focus)s interview: "
+                    "%(replacement)s is sent the invite, %(replaced)s a cancellation. The "
+                    "candidate is not emailed."
+                )
+                if session.start
+                else _(
+                    "%(replacement)s takes %(replaced)s's place in the %(focus)s interview, "
+                    "invited once it is booked. Nobody is emailed now."
+                )
             )
             messages.success(
                 request,

@@ -8,10 +8,11 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from hiring.models import Application
+from hiring.models import Application, Membership
 from hiring.scheduling import booking
+from hiring.teams import membership
 from scorecards.models import Feedback
-from tests.factories import assigned, nine_to_five, url
+from tests.factories import UserFactory, assigned, nine_to_five, url
 from tests.scheduling.test_panel_booking import invites, messages_of, signed_options
 
 pytestmark = pytest.mark.django_db
@@ -278,4 +279,74 @@ def test_a_session_booked_again_is_placed_alone(
     assert team_fit.start > now
     assert sorted(to for to, _method, _uid, _type in invites(mailoutbox)) == sorted(
         [application.candidate.email, teammate.email]
+    )
+
+
+def test_a_session_booked_again_naming_someone_who_left_is_booked_once_they_are_replaced(
+    held_and_ahead,
+    application,
+    team,
+    member,
+    teammate,
+    recruiter,
+    signed_in,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """As reported: its page said to edit the panel, which a panel holding a time refuses, and
+    "Replace" was offered in booked sessions only: it could never be booked."""
+    _held, ahead = held_and_ahead
+    newcomer = UserFactory()
+    Membership.objects.create(team=team, user=newcomer)
+    nine_to_five(newcomer)
+    booking.cancel_session(ahead, recruiter)
+    booking.reopen_session(ahead, recruiter)
+    membership.leave_team(team, teammate)
+    client = signed_in(recruiter)
+    gone = f"{teammate} is no longer in {team}: replace them in the team fit session."
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    page = client.get(url("panel", application)).text
+    assert gone in page
+    assert url("panel_edit", application) not in page
+    found = client.get(url("panel_times", application), {"start": tomorrow, "days": 10}).text
+    assert gone in found
+    assert not signed_options(found)
+    replace = url("interviewer_replace", application, ahead.pk, teammate.pk)
+    assert replace in page
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(replace, {"replacement": newcomer.pk}, follow=True)
+
+    assert messages_of(response) == [
+        f"{newcomer} takes {teammate}'s place in the team fit interview, invited once it is "
+        "booked. Nobody is emailed now."
+    ]
+    assert mailoutbox == []
+    assert gone not in response.text
+    found = client.get(url("panel_times", application), {"start": tomorrow, "days": 10}).text
+    [option, *_] = signed_options(found)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("panel_book", application), {"option": option})
+    ahead.refresh_from_db()
+    assert ahead.start > timezone.now()
+    assert sorted(to for to, _method, _uid, _type in invites(mailoutbox)) == sorted(
+        [application.candidate.email, newcomer.email]
+    )
+    assert Feedback.objects.filter(session=ahead, interviewer=newcomer).exists()
+
+
+def test_the_people_of_a_panel_never_booked_are_edited_not_replaced(
+    application, member, teammate, recruiter, signed_in
+):
+    panel = skills_and_team_fit(application, member, teammate, recruiter)
+    skills = panel.sessions.get(focus="skills")
+    client = signed_in(recruiter)
+
+    page = client.get(url("panel", application)).text
+    response = client.get(url("interviewer_replace", application, skills.pk, member.pk))
+
+    assert url("interviewer_replace", application, skills.pk, member.pk) not in page
+    assert "This session is not booked: edit the panel to change its interviewers." in (
+        response.text
     )
