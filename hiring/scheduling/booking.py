@@ -76,11 +76,7 @@ def _add_sessions(panel, sessions):
                 gettext("%(person)s is not a member of %(team)s.")
                 % {"person": outsiders[0], "team": team}
             )
-        if candidates := the_candidates_among(people, panel.application):
-            raise ValidationError(
-                gettext("%(person)s is this application's candidate: choose someone else.")
-                % {"person": candidates[0]}
-            )
+        _refuse_the_candidate(people, panel.application)
         pool_size = interviewer_pool(team).filter(focus=spec["focus"]).count()
         if spec.get("pool_count", 0) > pool_size:
             raise ValidationError(
@@ -113,6 +109,16 @@ def _add_sessions(panel, sessions):
                 SessionInterviewer(session=session, user=user, shadow=True)
                 for user in spec.get("shadows", [])
             ]
+        )
+
+
+def _refuse_the_candidate(people, application):
+    """ValidationError if one of `people` is `application`'s candidate (a member who applied):
+    nobody interviews themselves."""
+    if candidates := the_candidates_among(people, application):
+        raise ValidationError(
+            gettext("%(person)s is this application's candidate: choose someone else.")
+            % {"person": candidates[0]}
         )
 
 
@@ -950,7 +956,7 @@ def replace_interviewer(seat, replacement, by):
         _check_replaceable(session, replaced)
         team = application.opening.team
         trainees = trainees_of(team)[session.focus]
-        _check_replacement(session, seat, replacement, team, trainees)
+        _check_replacement(session, seat, replacement, application, trainees)
         seat.user = replacement
         seat.save(update_fields=["user"])
         if session.start is None:
@@ -1025,9 +1031,11 @@ def _check_replaceable(session, person):
         )
 
 
-def _check_replacement(session, seat, replacement, team, trainees):
+def _check_replacement(session, seat, replacement, application, trainees):
     """ValidationError unless `replacement` can take `seat` in `session`: not seated in it,
-    able to come, not leaving it to trainees alone, and free then (_check_free)."""
+    able to come, not the candidate, not leaving it to trainees alone, and free then
+    (_check_free)."""
+    team = application.opening.team
     seated = {other.user_id for other in session.interviewers.all()}
     if replacement.pk in seated:
         raise ValidationError(
@@ -1042,6 +1050,8 @@ def _check_replacement(session, seat, replacement, team, trainees):
             gettext("%(person)s is not a member of %(team)s.")
             % {"person": replacement, "team": team}
         )
+    # Checked again as their scorecard is assigned, which a session to book again waits for.
+    _refuse_the_candidate([replacement], application)
     after = (seated - {seat.user_id}) | {replacement.pk}
     if not after - trainees:
         raise ValidationError(

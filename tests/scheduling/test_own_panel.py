@@ -60,3 +60,24 @@ def test_she_does_not_replace_an_interviewer_on_it(own, member, teammate, recrui
     with pytest.raises(ValidationError, match=REFUSED):
         booking.replace_interviewer(seat, member, recruiter)
     assert not Feedback.all_objects.filter(interviewer=member).exists()
+
+
+def test_she_does_not_replace_an_interviewer_on_a_session_to_book_again(
+    own, member, teammate, recruiter
+):
+    nine_to_five(member, teammate)
+    sessions = [
+        {"focus": focus, "duration_minutes": 60, "interviewers": [teammate]}
+        for focus in ("skills", "team_fit")
+    ]
+    panel = booking.create_panel(own, recruiter, sessions, back_to_back=False)
+    booking.book(
+        panel, booking.find_options(panel, MONDAY, MONDAY + timedelta(days=2))[0], recruiter
+    )
+    again = panel.sessions.get(focus="team_fit")
+    booking.cancel_session(again, recruiter)
+    booking.reopen_session(again, recruiter)
+
+    with pytest.raises(ValidationError, match=REFUSED):
+        booking.replace_interviewer(again.interviewers.get(), member, recruiter)
+    assert again.interviewers.get().user == teammate
