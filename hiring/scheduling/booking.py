@@ -1342,18 +1342,19 @@ MAX_WINDOWS_PER_OFFER = 10
 @transaction.atomic
 def propose_window(offer, start, end):
     """Store a time the candidate is free; ValidationError past MAX_WINDOWS_PER_OFFER, and
-    LinkError if the link was used, replaced or withdrawn meanwhile (as candidate_pick)."""
+    LinkError if the link was used, replaced or withdrawn meanwhile (as candidate_pick). The
+    same time proposed again through the link (a double click) is the one stored."""
     # Under the panel's lock, so two proposals at once can't both take the last place.
     offer = _lock_offer(offer)
-    panel = offer.panel
-    if panel.candidate_windows.filter(created_at__gte=offer.created_at).count() >= (
-        MAX_WINDOWS_PER_OFFER
-    ):
+    proposed = offer.panel.candidate_windows.filter(created_at__gte=offer.created_at)
+    if same := proposed.filter(start=start, end=end).first():
+        return same
+    if proposed.count() >= MAX_WINDOWS_PER_OFFER:
         raise ValidationError(
             gettext("You proposed %(count)s times already: the team will come back to you.")
             % {"count": MAX_WINDOWS_PER_OFFER}
         )
-    window = CandidateWindow.objects.create(panel=panel, start=start, end=end)
+    window = CandidateWindow.objects.create(panel=offer.panel, start=start, end=end)
     send_windows_proposed.delay_on_commit(offer.pk)
     return window
 

@@ -157,6 +157,20 @@ def test_proposing_tells_whoever_offered_the_times_once(
     assert Notification.objects.filter(key__startswith=f"windows-proposed:{offer.pk}:").count() == 1
 
 
+def test_a_time_proposed_twice_is_stored_once(
+    client, link, panel, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A double click stored it twice: the panel page listed it twice, "2 times proposed"."""
+    with django_capture_on_commit_callbacks(execute=True):
+        responses = [propose(client, link, 10, tz="Europe/Berlin") for _ in range(2)]
+
+    for response in responses:
+        assert response.status_code == 200
+        assert "Thank you" in response.text
+    assert panel.candidate_windows.count() == 1
+    assert len(mailoutbox) == 1
+
+
 def test_proposing_tells_the_recruiters_once_whoever_offered_the_times_left(
     client, panel, member, recruiter, mailoutbox, django_capture_on_commit_callbacks
 ):
