@@ -555,8 +555,12 @@ def book(panel, payload, by, locked=False):
                 )
             )
             entries = {entry["session"]: entry for entry in payload["sessions"]}
-            if entries.keys() == {s.pk for s in sessions} and all(
-                _holds(s, entries[s.pk]) for s in sessions
+            # Sent again once placed: those it placed hold its times, and a session it booked
+            # again alone (to_place()) made the panel's others to place again beside it.
+            if (
+                entries
+                and entries.keys() <= {s.pk for s in sessions}
+                and all(_holds(s, entries[s.pk]) for s in sessions if s.pk in entries)
             ):
                 return []
             # Everyone the option keeps seated is invited, at a reschedule as at the first

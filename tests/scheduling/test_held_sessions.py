@@ -282,6 +282,31 @@ def test_a_session_booked_again_is_placed_alone(
     )
 
 
+def test_a_session_booked_again_beside_one_to_come_is_booked_once_on_a_double_click(
+    application, member, teammate, recruiter, signed_in, mailoutbox
+):
+    """Once it was placed, the panel's sessions to place were both again: the second click was
+    told someone took the time."""
+    nine_to_five(member, teammate)
+    panel = skills_and_team_fit(application, member, teammate, recruiter, back_to_back=False)
+    now = timezone.now()
+    booking.book(panel, booking.find_options(panel, now, now + timedelta(days=10))[0], recruiter)
+    team_fit = panel.sessions.get(focus="team_fit")
+    booking.cancel_session(team_fit, recruiter)
+    booking.reopen_session(team_fit, recruiter)
+    client = signed_in(recruiter)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    page = client.get(url("panel_times", application), {"start": tomorrow, "days": 10}).text
+    [signed, *_] = signed_options(page)
+
+    for _ in range(2):
+        response = client.post(url("panel_book", application), {"option": signed}, follow=True)
+
+    assert messages_of(response)[-1] == "Already booked at that time: nobody was invited again."
+    team_fit.refresh_from_db()
+    assert team_fit.start > now
+
+
 def test_a_session_booked_again_naming_someone_who_left_is_booked_once_they_are_replaced(
     held_and_ahead,
     application,
