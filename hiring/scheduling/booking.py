@@ -750,10 +750,11 @@ def sessions_with_seats(panel):
     return list(panel.sessions.prefetch_related(seats))
 
 
-def replaceable(sessions):
-    """Of a panel's `sessions` (sessions_with_seats()), those whose people "Replace" swaps:
-    booked and still to come, and, once the panel holds a time (it is no longer edited), those
-    waiting for one (booked again after their cancellation)."""
+def sessions_ahead(sessions):
+    """Of a panel's `sessions` (sessions_with_seats()), those ahead, whose people are replaced
+    and which are cancelled one by one: booked and still to come, and, once the panel holds a
+    time (it is no longer edited), those waiting for one (booked again after their
+    cancellation)."""
     now = timezone.now()
     booked = any(session.is_booked for session in sessions)
     return [
@@ -767,7 +768,7 @@ def who_to_replace(sessions, team):
     """What a booked panel's page says of its `sessions` (sessions_with_seats()) still to come
     or to book again that seat someone who can no longer come (deactivated, or out of `team`):
     whom to replace; None when everyone can come."""
-    seats = [seat for session in replaceable(sessions) for seat in session.interviewers.all()]
+    seats = [seat for session in sessions_ahead(sessions) for seat in session.interviewers.all()]
     try:
         _check_everyone_can_come(seats, team, booked=True)
     except ValidationError as error:
@@ -875,17 +876,16 @@ def _assign_feedback(application, scorers, by):
 
 @transaction.atomic
 def cancel_session(session, by, now=None):
-    """Cancel a booked session still to come, everyone invited told. `now`: the moment the
+    """Cancel a booked session still to come, everyone invited told, or one to book again
+    beside one holding a time (the panel no longer edited), nobody told. `now`: the moment the
     caller chose the sessions to cancel by, so that one beginning in between is not refused."""
     application = _lock_application(session.panel_id)
     session = InterviewSession.objects.select_for_update().get(pk=session.pk)
     if session.cancelled_at:
         raise ValidationError(gettext("This session is already cancelled."))
     if session.start is None:
-        # Nobody was invited to it: there is no time to free, nor anyone to tell.
-        raise ValidationError(
-            gettext("This session is not booked: edit the panel to change its sessions.")
-        )
+        _cancel_unbooked(session, application, by)
+        return
     if session.start <= (now or timezone.now()):
         # It took place (or is under way): its scorecards are due, not withdrawn, and nobody's
         # calendar loses it.
@@ -906,6 +906,23 @@ def cancel_session(session, by, now=None):
     # Practice scorecards too: nobody started them.
     Feedback.all_objects.filter(session=session, submitted_at=None, revisions=None).delete()
     send_session_invites.delay_on_commit(session.pk, session.sequence)
+
+
+def _cancel_unbooked(session, application, by):
+    """Cancel `session`, which holds no time. Nobody was invited to it since its cancellation:
+    there is no time to free, nor anyone to tell."""
+    if not is_booked(session.panel):
+        raise ValidationError(
+            gettext("This session is not booked: edit the panel to change its sessions.")
+        )
+    session.cancelled_at = timezone.now()
+    session.save(update_fields=["cancelled_at"])
+    keep_panel_booked(Application.objects.filter(pk=application.pk))
+    _record_change(
+        session.panel,
+        by,
+        f"Not booked again: {session.get_focus_display()} {session.duration_minutes} min",
+    )
 
 
 @transaction.atomic

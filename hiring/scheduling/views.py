@@ -187,9 +187,8 @@ def _render_panel(request, application, status=200, **context):
             context["cannot_come"] = booking.who_to_replace(sessions, team)
         elif not (context["booked"] or context.get("editing") or "cannot_come" in context):
             context["cannot_come"] = _cannot_come(panel)
-        # The sessions still to come offer to replace people, and to cancel them; those to book
-        # again in a panel no longer edited, to replace them.
-        context["replaceable"] = booking.replaceable(sessions)
+        # The sessions ahead offer to replace people, and to cancel them.
+        context["ahead"] = booking.sessions_ahead(sessions)
         context["now"] = now = timezone.now()
         context["to_come"] = any(session.is_booked and session.start > now for session in sessions)
         starts = list(panel.sessions.to_place().values_list("start", flat=True))
@@ -574,17 +573,26 @@ def panel_offer(request, application_id):
 def session_cancel(request, application_id, session_id):
     session = get_session_for_pipeline(request.user, application_id, session_id)
     application = session.panel.application
+    if session.start is None:  # to book again: nobody was invited since its cancellation
+        done = _("Session cancelled. Nobody is emailed.")
+        consequence = _(
+            "It was to be booked again. Nobody was invited to it since its cancellation, so "
+            "nobody is emailed."
+        )
+    else:
+        done = _("Session cancelled; everyone invited gets a cancellation.")
+        consequence = _(
+            "Everyone invited to it gets a cancellation that removes it from their "
+            "calendar. Feedback not yet submitted for it is withdrawn."
+        )
     return _destructive(
         request,
         application,
         lambda: booking.cancel_session(session, request.user),
-        _("Session cancelled; everyone invited gets a cancellation."),
+        done,
         title=_("Cancel the %(focus)s session?")
         % {"focus": in_sentence(session.get_focus_display())},
-        consequence=_(
-            "Everyone invited to it gets a cancellation that removes it from their "
-            "calendar. Feedback not yet submitted for it is withdrawn."
-        ),
+        consequence=consequence,
         action=_("Cancel the session"),
     )
 

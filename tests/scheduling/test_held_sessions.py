@@ -375,3 +375,32 @@ def test_the_people_of_a_panel_never_booked_are_edited_not_replaced(
     assert "This session is not booked: edit the panel to change its interviewers." in (
         response.text
     )
+
+
+def test_a_session_to_book_again_beside_one_held_can_be_cancelled_again(
+    held_and_ahead, application, recruiter, signed_in, mailoutbox
+):
+    """Booking it again was for good: the panel, no longer edited, kept it waiting and among the
+    panels to schedule."""
+    _held, ahead = held_and_ahead
+    booking.cancel_session(ahead, recruiter)
+    booking.reopen_session(ahead, recruiter)
+    application.refresh_from_db()
+    assert not application.panel_booked
+    client = signed_in(recruiter)
+    assert (
+        url("session_cancel", application, ahead.pk) in client.get(url("panel", application)).text
+    )
+    mailoutbox.clear()
+
+    asked = client.get(url("session_cancel", application, ahead.pk)).text
+    response = client.post(url("session_cancel", application, ahead.pk), follow=True)
+
+    assert "Nobody was invited to it since its cancellation, so nobody is emailed." in asked
+    assert messages_of(response) == ["Session cancelled. Nobody is emailed."]
+    assert mailoutbox == []
+    ahead.refresh_from_db()
+    assert ahead.cancelled_at is not None
+    application.refresh_from_db()
+    assert application.panel_booked
+    assert url("session_reopen", application, ahead.pk) in response.text
