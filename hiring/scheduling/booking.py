@@ -48,8 +48,16 @@ class SlotTaken(Exception):
 
 @transaction.atomic
 def create_panel(application, by, sessions, back_to_back=True):
-    """A panel of sessions, each a dict of focus, duration_minutes, interviewers, pool_count."""
-    if hasattr(application, "panel"):
+    """A panel of sessions, each a dict of focus, duration_minutes, interviewers, pool_count.
+    The same panel sent twice (a double click) is created once, and the first one returned."""
+    # Locked: two posts at once take turns, the second finding the first's panel.
+    Application.objects.select_for_update(of=("self",)).filter(pk=application.pk).first()
+    existing = Panel.objects.filter(application=application.pk).first()
+    if existing is not None:
+        if _as_edited(session_rows(existing), existing.back_to_back) == _as_edited(
+            sessions, back_to_back
+        ):
+            return existing
         raise ValidationError(gettext("This application already has a panel."))
     _check_open(application)
     panel = Panel.objects.create(application=application, back_to_back=back_to_back, created_by=by)

@@ -5,11 +5,12 @@ import re
 from time import process_time
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from hiring.models import InterviewSession, Panel, PoolMember, Proposal, SessionInterviewer
 from scorecards import scoring
-from tests.factories import field_errors, management, url
+from tests.factories import at_once, field_errors, management, url
 
 # Building a panel -----------------------------------------------------------------------------
 
@@ -417,3 +418,45 @@ def test_only_the_team_manages_its_pools(team, teammate, request, signed_in, per
     assert response.status_code == 404
     assert client.post(reverse("pool_remove", args=[team.pk, pooled.pk])).status_code == 404
     assert list(PoolMember.objects.all()) == [pooled]
+
+
+def test_create_panel_clicked_twice_creates_it_once(
+    application, member, teammate, recruiter, signed_in
+):
+    """The second click was answered "This application already has a panel.", over the
+    panel it had just created."""
+    client = signed_in(recruiter)
+
+    responses = [client.post(url("panel", application), two_sessions_typed(member, teammate))]
+    responses.append(client.post(url("panel", application), two_sessions_typed(member, teammate)))
+
+    assert [response.status_code for response in responses] == [302, 302]
+    assert InterviewSession.objects.filter(panel__application=application).count() == 2
+
+
+def test_another_panel_posted_after_one_was_built_is_refused(
+    application, member, teammate, recruiter, signed_in
+):
+    client = signed_in(recruiter)
+    client.post(url("panel", application), two_sessions_typed(member, teammate))
+
+    response = client.post(url("panel", application), two_sessions_typed(teammate, member))
+
+    assert response.status_code == 400
+    skills = InterviewSession.objects.get(panel__application=application, focus="skills")
+    assert list(skills.interviewers.values_list("user", flat=True)) == [member.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_create_panel_posted_twice_at_once_creates_it_once(
+    application, member, teammate, recruiter
+):
+    def post():
+        client = Client()
+        client.force_login(recruiter)
+        return client.post(url("panel", application), two_sessions_typed(member, teammate))
+
+    responses = at_once(post, post)
+
+    assert [response.status_code for response in responses] == [302, 302]
+    assert InterviewSession.objects.filter(panel__application=application).count() == 2
