@@ -1,9 +1,11 @@
 """Application.panel_booked, by which the recruiter's home finds the panels still to schedule,
 stays what the sessions say through every booking, rescheduling, cancelling and deletion."""
 
+import importlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.apps import apps
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -172,6 +174,27 @@ def test_stage_moves_keep_it_and_only_the_panel_stage_is_listed(panel, applicati
     application.move_to(Application.Stage.DEBRIEF, recruiter)
     assert to_schedule(recruiter) == []
     application.move_to(Application.Stage.PANEL, recruiter)
+
+    assert not flag(application)
+    assert to_schedule(recruiter) == [application.pk]
+
+
+def test_the_migration_clears_the_flag_of_a_panel_with_a_session_to_book_again(
+    panel, application, recruiter
+):
+    """Migration 0067: a panel with a session booked again beside one holding a time, flagged
+    booked before the flag said that none waits, is among those to schedule again."""
+    migration = importlib.import_module(
+        "hiring.migrations.0067_panels_with_a_session_to_book_again"
+    )
+    application.move_to(Application.Stage.PANEL, recruiter)
+    booking.book(panel, option(panel), recruiter)
+    _first, second = panel.sessions.order_by("position")
+    booking.cancel_session(second, recruiter)
+    booking.reopen_session(second, recruiter)
+    Application.objects.filter(pk=application.pk).update(panel_booked=True)  # as it was left
+
+    migration.clear_panel_booked_where_a_session_waits(apps, None)
 
     assert not flag(application)
     assert to_schedule(recruiter) == [application.pk]
