@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
 DATA, PAGE = "report-data-6", "report-page-6"
-VALIDITY_DATA, VALIDITY_PAGE = "validity-data-2", "validity-page-1"
+VALIDITY_DATA, VALIDITY_PAGE = "validity-data-3", "validity-page-2"
 # The validity figures of a set of rows, whatever the zone that read them.
 VALIDITY_FIGURES = "validity-figures-2"
 # Rows of the reports' tables per interviewer shown on the page.

@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
+from typing import NamedTuple
 
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
@@ -308,30 +309,52 @@ def rater_agreement(scope):
     ]
 
 
+class LatestCriterion(NamedTuple):
+    """A criterion (its key) as on the latest version holding it."""
+
+    number: int
+    name: str
+    category: str
+    scorecard: str
+    team: int
+    team_name: str
+
+    def named(self, spans_teams, with_scorecard=False):
+        """Its name in a report, with what tells it from a criterion of the same name there:
+        its team's where the report spans teams, its scorecard's if `with_scorecard`."""
+        where = [self.team_name] if spans_teams else []
+        if with_scorecard:
+            where.append(self.scorecard)
+        return f"{self.name} ({', '.join(where)})" if where else self.name
+
+
+def latest_criteria(keys):
+    """{criterion key: LatestCriterion} of these keys, in one query."""
+    latest = {}
+    for key, *named in Criterion.objects.filter(key__in=keys).values_list(
+        "key",
+        "version__number",
+        "name",
+        "category",
+        "version__scorecard__name",
+        "version__scorecard__team",
+        "version__scorecard__team__name",
+    ):
+        latest[key] = max(latest.get(key, named), named)
+    return {key: LatestCriterion(*named) for key, named in latest.items()}
+
+
 def criterion_names(team_keys, spans_teams):
     """{(team, criterion key): its name} as on the latest version holding the key, with what
     tells it from a criterion of the same name in the report: the team's name where the report
     spans teams, its scorecard's where its team has another of that name (an opening's copy of
     the same template, say)."""
-    keys = {key for _team, key in team_keys}
-    latest = {}  # key: (version number, name, scorecard, team name)
-    for key, *named in Criterion.objects.filter(key__in=keys).values_list(
-        "key",
-        "version__number",
-        "name",
-        "version__scorecard__name",
-        "version__scorecard__team__name",
-    ):
-        latest[key] = max(latest.get(key, named), named)
-    named = Counter((team, latest[key][1]) for team, key in team_keys)
-    names = {}
-    for team, key in team_keys:
-        _number, name, scorecard, team_name = latest[key]
-        where = [team_name] if spans_teams else []
-        if named[team, name] > 1:
-            where.append(scorecard)
-        names[team, key] = f"{name} ({', '.join(where)})" if where else name
-    return names
+    latest = latest_criteria({key for _team, key in team_keys})
+    named = Counter((team, latest[key].name) for team, key in team_keys)
+    return {
+        (team, key): latest[key].named(spans_teams, named[team, latest[key].name] > 1)
+        for team, key in team_keys
+    }
 
 
 def calibration(scope, names):

@@ -19,6 +19,7 @@ from scorecards.models import Category, CheckIn, CheckInRating, CheckInReview, F
 from ..candidates.merging import held
 from ..checkins.checkins import addresses_of, raters_of
 from ..models import Application, Opening, StageChange
+from . import queries
 
 # The bootstrap's resamples for the whole page: each key gets RESAMPLES when it fits, fewer
 # (never below MIN_RESAMPLES) when a large organisation has many interviewers and thousands of
@@ -84,7 +85,7 @@ def own_applications(user, scope):
 
 
 def rows(scope, leaving_out=()):
-    """The compact rows the figures come from, in five queries; without the applications
+    """The compact rows the figures come from, in six queries; without the applications
     `leaving_out`.
 
     The hires are read first, and the other queries name them: given the hires as a
@@ -102,7 +103,6 @@ def rows(scope, leaving_out=()):
             "interviewer_id",
             "interviewer__display_name",
             f"{ratings}__criterion__key",
-            f"{ratings}__criterion__name",
             f"{ratings}__criterion__category",
         )
         .annotate(total=Sum(f"{ratings}__score"), count=Count(ratings))
@@ -136,11 +136,20 @@ def rows(scope, leaving_out=()):
     for application, due, check_in, _day, _vote in reviews:
         latest[application] = max(latest.get(application, (due, check_in)), (due, check_in))
     read = {check_in for _due, check_in in latest.values()}
+    panel = sorted(panel, key=lambda row: (row[0], row[1], row[3]))
+    # Each criterion as its latest version names it, and its team's, where the report spans
+    # teams (queries.rater_agreement's names).
+    criteria = queries.latest_criteria({row[3] for row in panel})
+    spans_teams = len(scope.teams) > 1
     # In one order whatever the plan: the same rows make the same figures (the bootstrap draws
     # by position), which lets readers in other zones share them (cached.validity_data).
     return {
         "hires": len(ids),
-        "panel": sorted(panel, key=lambda row: (row[0], row[1], row[3])),
+        "panel": panel,
+        "criteria": sorted(
+            (key, criterion.team, criterion.category, criterion.name, criterion.named(spans_teams))
+            for key, criterion in criteria.items()
+        ),
         "votes": sorted(votes),
         "check_in_scores": sorted(
             (row[1:] for row in check_in_scores if row[0] in read), key=lambda row: row[:2]
@@ -182,21 +191,23 @@ def _mean(values):
 def pairs(data):
     """One pass over the rows: (criterion pairs, category pairs, interviewer pairs, vote
     pairs, check-in days, interviewer names). A pair is (key, score at hire, at check-in), one
-    per hire and key; a criterion's key is (category, name), so the same criterion pools across
-    openings' copies of a scorecard."""
+    per hire and key; a criterion's key is its team, its category and its name (and the name
+    the report shows it by), as on its latest version: the same criterion pools across its
+    team's openings' copies of a scorecard, never with another team's of that name."""
     at_check_in = {
         (application, key): total / count
         for application, key, total, count in data["check_in_scores"]
     }
     panel_sums = defaultdict(lambda: [0, 0])  # (application, key): [total, count]
-    criteria = {}  # criterion key: (category, name)
+    criteria = {key: tuple(named) for key, *named in data["criteria"]}
     interviewers = defaultdict(lambda: defaultdict(list))  # (person, application): category
     names = {}
-    for application, person, name, key, criterion, category, total, count in data["panel"]:
+    rated_in = {}  # (application, criterion key): the category it was rated in
+    for application, person, name, key, category, total, count in data["panel"]:
         sums = panel_sums[application, key]
         sums[0] += total
         sums[1] += count
-        criteria[key] = (category, criterion)
+        rated_in[application, key] = category
         names[person] = name
         checked = at_check_in.get((application, key))
         if checked is not None:
@@ -206,10 +217,9 @@ def pairs(data):
     by_criterion, by_category = [], defaultdict(lambda: ([], []))
     for (application, key), (total, count) in panel_sums.items():
         checked = at_check_in.get((application, key))
-        category, name = criteria[key]
-        by_criterion.append(((category, name), total / count, checked))
+        by_criterion.append((criteria[key], total / count, checked))
         if checked is not None:
-            at_hire, later = by_category[application, category]
+            at_hire, later = by_category[application, rated_in[application, key]]
             at_hire.append(total / count)
             later.append(checked)
     categories = [
@@ -298,8 +308,8 @@ def figures_of(data):
     )
 
     def criterion(key):
-        category, name = key
-        return {"name": name, "category": str(category_labels.get(category, category))}
+        _team, category, _name, named = key
+        return {"name": named, "category": str(category_labels.get(category, category))}
 
     [vote] = _rows(vote_group, lambda key: {"name": _("Overall vote")}, resamples) or [
         {"name": _("Overall vote"), "hires": 0, "shown": False}

@@ -16,7 +16,7 @@ from hiring.models import Application, StageChange, User
 from hiring.reports import cached, validity
 from hiring.reports.forms import VALIDITY_PERIOD
 from hiring.reports.views import VALIDITY_COLUMNS
-from scorecards.models import CheckIn, CheckInRating, CheckInReview, Feedback
+from scorecards.models import CheckIn, CheckInRating, CheckInReview, Criterion, Feedback
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, submitted
 
 URL = "/reports/validity/"
@@ -185,6 +185,42 @@ def test_a_hire_who_joined_the_team_reads_the_figures_without_their_own_hire(
     assert client.get(URL).context["hires"] == 6
 
 
+def test_two_teams_criteria_of_one_name_are_a_row_each_named_with_their_team(
+    client, leadership, member, outsider, opening
+):
+    """Both teams rate a "Collaboration" of their own: Platform's predicted, the other's ran
+    against it. As one row by name they made a figure of nothing either team rated."""
+    hires(opening, member, 5)
+    other = OpeningFactory(team=outsider.memberships.get().team)
+    hires(other, outsider, 5, signal=False)
+    client.force_login(leadership)
+
+    criteria = rows(client.get(URL), "criteria")
+
+    platform = criteria["Collaboration (Platform)"]
+    theirs = criteria[f"Collaboration ({other.team.name})"]
+    assert (platform["hires"], platform["estimate"]) == (5, pytest.approx(1.0))
+    assert (theirs["hires"], theirs["estimate"]) == (5, pytest.approx(-1.0))
+    assert "Collaboration" not in criteria
+    assert rows(client.get(f"{URL}?team={opening.team.pk}"), "criteria").keys() == {"Collaboration"}
+
+
+def test_a_teams_openings_copies_of_a_criterion_pool_under_its_latest_name(client, member, opening):
+    """Each opening rates its own copy of the template's Collaboration: one criterion to the
+    team, as a renamed criterion is one under its latest name."""
+    hires(opening, member, 3)
+    hires(OpeningFactory(team=opening.team), member, 3)
+    renamed = Criterion.objects.get(version__scorecard=opening.scorecard, name="Collaboration")
+    client.force_login(member)
+    assert rows(client.get(URL), "criteria")["Collaboration"]["hires"] == 6
+
+    renamed.name = "Teamwork"
+    renamed.save()
+    criteria = rows(client.get(URL), "criteria")
+
+    assert (criteria["Teamwork"]["hires"], criteria["Collaboration"]["hires"]) == (3, 3)
+
+
 def test_recruiters_and_admins_never_see_it(client, recruiter, org_admin):
     for user in (recruiter, org_admin):
         client.force_login(user)
@@ -269,9 +305,10 @@ def test_the_page_runs_the_same_queries_whatever_the_data(
     assert queries_for(client) == few
     cache.clear()
     # Session, user, teams, the reader's own hires (3: their addresses, the candidates and the
-    # hires who joined at one of them), 6 figures, and the database cache's reads and writes (the
-    # page's up-to-date entry and its latest one, hiring/reports/cached.py).
-    with django_assert_max_num_queries(30):
+    # hires who joined at one of them), 7 figures (the criteria's latest names among them), and
+    # the database cache's reads and writes (the page's up-to-date entry and its latest one,
+    # hiring/reports/cached.py).
+    with django_assert_max_num_queries(31):
         client.get(URL)
     with django_assert_max_num_queries(9):  # cached
         client.get(URL)
