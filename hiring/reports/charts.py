@@ -1,6 +1,7 @@
 """Charts drawn on the server as plain data for an SVG template: no JavaScript."""
 
 import math
+import textwrap
 
 from django.utils.translation import ngettext
 
@@ -89,13 +90,24 @@ def load_chart(title, description, rows):
 NAME_WIDTH, FIGURE_ROOM, AXIS_WIDTH, NOTE_WIDTH = 130, 40, 180, 120
 # Above the rows, when the chart has a reference line: its label.
 REFERENCE_BAND = 16
+# A row's label is wrapped onto lines of at most LABEL_CHARS characters (about NAME_WIDTH at
+# the charts' 12px), each LINE_HEIGHT below the last, its row as tall as they need: a name is
+# read whole, as in the table, and never runs into the bars.
+LABEL_CHARS, LINE_HEIGHT = 19, 14
+
+
+def _label_lines(label, y):
+    """The lines of a row's `label` whose first line's baseline is at `y`: (text, y) each."""
+    lines = textwrap.wrap(label, LABEL_CHARS, break_on_hyphens=False) or [label]
+    return [{"text": line, "y": y + LINE_HEIGHT * index} for index, line in enumerate(lines)]
 
 
 def _diverging_chart(chart, rows, extent, references=()):
     """Geometry of a chart of figures either side of 0: a row per dict of `rows` (`label`,
     `value` or None, `note`, `weak`, in their order), a bar from 0 to its value on an axis from
     -`extent` to `extent` (a value beyond is drawn at its end), its figure beyond the bar's end,
-    and a dashed line at each of `references`. `chart`: its title, description and what a row
+    and a dashed line at each of `references`; its label wrapped onto as many lines as it
+    needs, the row as tall as they are. `chart`: its title, description and what a row
     without a value reads."""
     zero = NAME_WIDTH + FIGURE_ROOM + AXIS_WIDTH / 2
 
@@ -104,13 +116,16 @@ def _diverging_chart(chart, rows, extent, references=()):
 
     top = REFERENCE_BAND if references else 0
     drawn = []
-    for index, row in enumerate(rows):
+    y = top
+    for row in rows:
         value = row["value"]
         end = zero if value is None else x(value)
+        lines = _label_lines(row["label"], y + 16)
         drawn.append(
             {
                 **row,
-                "y": top + BAR_HEIGHT * index,
+                "y": y,
+                "lines": lines,
                 "bar_x": min(zero, end),
                 "bar_width": None if value is None else round(abs(end - zero), 1),
                 # The figure beyond the bar's end: left of a negative one.
@@ -118,7 +133,8 @@ def _diverging_chart(chart, rows, extent, references=()):
                 "value_anchor": "end" if value is not None and value < 0 else "start",
             }
         )
-    bottom = top + _height(drawn)
+        y += BAR_HEIGHT + LINE_HEIGHT * (len(lines) - 1)
+    bottom = max(y, top + BAR_HEIGHT)
     right = NAME_WIDTH + 2 * FIGURE_ROOM + AXIS_WIDTH
     return {
         **chart,
@@ -190,28 +206,36 @@ LABEL_WIDTH, PLOT_WIDTH, ROW_HEIGHT = 160, 220, 24
 def interval_chart(title, rows):
     """Geometry of a chart of correlations with their intervals, one row each (rows with an
     estimate, in their order): a dot at the estimate, a line from `low` to `high`, the zero
-    line marked; a weak row is drawn hollow."""
+    line marked; a weak row is drawn hollow. A label is wrapped as the diverging charts' are,
+    its row as tall as its lines."""
 
     def x(value):
         return round(LABEL_WIDTH + PLOT_WIDTH * (value + 1) / 2, 1)
 
-    drawn = [row for row in rows if row.get("estimate") is not None]
-    points = [
-        {
-            "label": str(row["name"]),
-            "estimate": row["estimate"],
-            "low": row["low"],
-            "high": row["high"],
-            "weak": row["weak"],
-            "hires": row["hires"],
-            "y": ROW_HEIGHT * index + ROW_HEIGHT // 2,
-            "x": x(row["estimate"]),
-            "x_low": None if row["low"] is None else x(row["low"]),
-            "x_high": None if row["high"] is None else x(row["high"]),
-        }
-        for index, row in enumerate(drawn)
-    ]
-    height = max(ROW_HEIGHT * len(points), ROW_HEIGHT)
+    points = []
+    top = 0
+    for row in rows:
+        if row.get("estimate") is None:
+            continue
+        y = top + ROW_HEIGHT // 2
+        lines = _label_lines(str(row["name"]), y + 4)
+        points.append(
+            {
+                "label": str(row["name"]),
+                "lines": lines,
+                "estimate": row["estimate"],
+                "low": row["low"],
+                "high": row["high"],
+                "weak": row["weak"],
+                "hires": row["hires"],
+                "y": y,
+                "x": x(row["estimate"]),
+                "x_low": None if row["low"] is None else x(row["low"]),
+                "x_high": None if row["high"] is None else x(row["high"]),
+            }
+        )
+        top += ROW_HEIGHT + LINE_HEIGHT * (len(lines) - 1)
+    height = max(top, ROW_HEIGHT)
     return {
         "title": title,
         "points": points,

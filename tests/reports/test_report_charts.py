@@ -109,6 +109,63 @@ def test_the_agreement_chart_marks_the_threshold_and_the_criteria_it_cannot_tell
     assert [row["note"] for row in chart["rows"]] == ["12 panels", "1 panel", "3 panels"]
 
 
+@pytest.mark.plain_data
+def test_a_long_criterion_name_is_wrapped_whole_and_its_row_grows_to_hold_it():
+    """Cut at 20 characters, two teams' "Collaboration and communication (...)" read alike."""
+    long = "Collaboration and communication (Platform, Platform Engineer scorecard)"
+    rows = [
+        {"criterion": long, "alpha": 0.8, "panels": 12},
+        {"criterion": "Ownership", "alpha": 0.2, "panels": 3},
+    ]
+
+    chart = charts.agreement_chart(TEXTS, rows)
+    first, second = chart["rows"]
+
+    lines = [line["text"] for line in first["lines"]]
+    assert " ".join(lines) == long
+    assert len(lines) > 1
+    assert all(len(line) <= charts.LABEL_CHARS for line in lines)
+    assert second["y"] > first["lines"][-1]["y"]  # below the first label's last line
+    assert [line["text"] for line in second["lines"]] == ["Ownership"]
+    assert chart["plot_bottom"] > second["lines"][-1]["y"]
+    assert chart["height"] == chart["plot_bottom"] + 24  # its axis' labels below
+
+
+@pytest.mark.plain_data
+def test_the_validity_chart_wraps_a_criterion_named_with_its_team_whole():
+    """Cut at 24 characters, "Collaboration (Platform)" and "Collaboration (Payments)" both
+    read "Collaboration (Platf…" or alike."""
+    row = {"low": 0.1, "high": 0.9, "weak": False, "hires": 20}
+    rows = [
+        {**row, "name": "Collaboration (Platform)", "estimate": 0.5},
+        {**row, "name": "Skills", "estimate": None},  # not drawn
+        {**row, "name": "Ownership", "estimate": 0.4},
+    ]
+
+    chart = charts.interval_chart("Title", rows)
+    first, second = chart["points"]
+
+    assert [line["text"] for line in first["lines"]] == ["Collaboration", "(Platform)"]
+    assert second["lines"][0]["y"] > first["lines"][-1]["y"] + charts.LINE_HEIGHT
+    assert chart["plot_bottom"] == 2 * 24 + charts.LINE_HEIGHT
+
+
+def test_the_agreement_chart_shows_a_long_criterion_name_whole(
+    client, leadership, member, teammate, team
+):
+    opening = OpeningFactory(team=team)
+    long = "Explains a design to non-engineers, " * 2 + "with examples"
+    opening.scorecard.current_version().criteria.filter(category="team_fit").update(name=long)
+    application = ApplicationFactory(opening=opening)
+    submitted(application, member, "team_fit", score=3)
+    submitted(application, teammate, "team_fit", score=2)
+    client.force_login(leadership)
+
+    agreement = drawn(client.get("/reports/").text, "agreement")
+
+    assert " ".join(texts(agreement)).count(long.strip()) == 1
+
+
 def test_the_charts_leave_out_a_panel_where_someone_still_drafts(
     client, leadership, member, teammate, team
 ):
