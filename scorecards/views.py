@@ -91,35 +91,42 @@ def criterion_add(request, scorecard_id):
     return _after_edit(request, scorecard)
 
 
+# The buttons of the page that asks before a criterion moves to the other category.
+MOVE_CONFIRMED, MOVE_CANCELLED = "move_confirmed", "keep_category"
+
+
 @login_required
 def criterion_edit(request, scorecard_id, key):
     scorecard = get_scorecard_for_member(request.user, scorecard_id)
     criterion = scorecard.current_version().criteria.filter(key=key).first()
     if criterion is None:
         return _render_editor(request, scorecard, status=404, error=_("That criterion is gone."))
+    # As stored: validating the form sets what was sent on it.
+    name, category = criterion.name, criterion.category
+    data = request.POST or None
+    if data is not None and MOVE_CANCELLED in data:
+        # Back from the question to the form as it was sent, in the category it has.
+        data = data.copy()
+        data["category"] = category
     # Ids of its own: the page also holds the form that adds a criterion.
-    form = CriterionForm(request.POST or None, instance=criterion, auto_id="edit_%s")
+    form = CriterionForm(data, instance=criterion, auto_id="edit_%s")
     # A count only, as the removal's question says it.
     losing = editing.drafts_losing_work(criterion)
     if losing:
-        form.fields["category"].help_text = ngettext(
-            "Moved to the other category, it leaves its focus's scorecards: %(count)s draft "
-            "scorecard, not yet submitted, holds a rating or notes on it, which are deleted, and "
-            "its interviewer is not told.",
-            "Moved to the other category, it leaves its focus's scorecards: %(count)s draft "
-            "scorecards, not yet submitted, hold ratings or notes on it, which are deleted, and "
-            "their interviewers are not told.",
-            losing,
-        ) % {"count": losing}
+        form.fields["category"].help_text = _moving_loses(losing)
     if request.method != "POST":
         based_on = editing.criterion_version(criterion)
         return _render_editor(request, scorecard, editing_key=key, form=form, based_on=based_on)
     # The version the form was opened on (update_criterion checks it).
     based_on = request.POST.get("based_on")
-    if not form.is_valid():
+    if not form.is_valid() or MOVE_CANCELLED in data:
+        status = 200 if form.is_valid() else 400
         return _render_editor(
-            request, scorecard, status=400, editing_key=key, form=form, based_on=based_on
+            request, scorecard, status=status, editing_key=key, form=form, based_on=based_on
         )
+    moving = form.cleaned_data["category"] != category
+    if moving and losing and MOVE_CONFIRMED not in data:
+        return _ask_before_moving(request, scorecard, criterion, name, form, losing)
     try:
         editing.update_criterion(scorecard, key, form.cleaned_data, request.user, based_on)
     except ChangedMeanwhile as changed:
@@ -136,6 +143,54 @@ def criterion_edit(request, scorecard_id, key):
     except ValidationError as error:
         return _render_editor(request, scorecard, status=400, error=" ".join(error.messages))
     return _after_edit(request, scorecard)
+
+
+def _moving_loses(losing):
+    return ngettext(
+        "Moved to the other category, it leaves its focus's scorecards: %(count)s draft "
+        "scorecard, not yet submitted, holds a rating or notes on it, which are deleted, and "
+        "its interviewer is not told.",
+        "Moved to the other category, it leaves its focus's scorecards: %(count)s draft "
+        "scorecards, not yet submitted, hold ratings or notes on it, which are deleted, and "
+        "their interviewers are not told.",
+        losing,
+    ) % {"count": losing}
+
+
+def _ask_before_moving(request, scorecard, criterion, name, form, losing):
+    """Asks first, as a removal does, naming the criterion by its stored `name`: the page's
+    buttons post the form as it was sent again, to save it, or to go back to it in the
+    category it has."""
+    category = dict(form.fields["category"].choices)[form.cleaned_data["category"]]
+    question = {
+        "title": _("Move “%(criterion)s” to %(category)s?")
+        % {"criterion": name, "category": category},
+        "consequence": _moving_loses(losing),
+        "action": _("Move the criterion"),
+        "keep": _("Keep its category"),
+        "post_to": reverse("criterion_edit", args=[scorecard.pk, criterion.key]),
+        "carried": [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name != "csrfmiddlewaretoken"
+            for value in values
+        ],
+        "action_name": MOVE_CONFIRMED,
+        "keep_name": MOVE_CANCELLED,
+    }
+    return _ask_first(request, scorecard, criterion, question)
+
+
+def _ask_first(request, scorecard, criterion, question):
+    """The page asking before a change of `criterion` loses work, a whole page even when the
+    editor's htmx asked: its form posts on its own, with no script."""
+    back = f"{scorecard.get_absolute_url()}#criterion-{criterion.key}"
+    response = render(
+        request, "hiring/confirm.html", {"back": back, "about": scorecard, **question}
+    )
+    if request.htmx:
+        response["HX-Retarget"], response["HX-Reswap"] = "body", "innerHTML"
+    return response
 
 
 @login_required
@@ -166,10 +221,8 @@ def criterion_remove(request, scorecard_id, key):
         "consequence": consequence,
         "action": _("Remove the criterion"),
         "keep": _("Keep the criterion"),
-        "back": f"{scorecard.get_absolute_url()}#criterion-{criterion.key}",
-        "about": scorecard,
     }
-    return render(request, "hiring/confirm.html", question)
+    return _ask_first(request, scorecard, criterion, question)
 
 
 @login_required

@@ -329,6 +329,63 @@ def test_the_edit_form_says_how_many_drafts_lose_work_if_the_category_changes(
     assert "Sketched a queue" not in response.text
 
 
+def test_moving_a_criterion_that_drafts_rated_asks_first_and_saves_once_confirmed(
+    client, peer, drafted
+):
+    """As a removal does: the page asks, with a count only, and its button saves the form as
+    it was sent (the drafts' ratings of it go then, not before)."""
+    url = reverse("criterion_edit", args=[drafted.pk, key_of(drafted, "System design")])
+    sent = criterion_post(name="Designing for teams", category=Category.TEAM_FIT, weight="1")
+    client.force_login(peer)
+    before = criteria_state()
+
+    asked = client.post(url, sent, **HTMX)
+
+    assert asked.status_code == 200
+    assert "Move “System design” to Team fit?" in asked.text
+    assert "2 draft scorecards, not yet submitted, hold ratings or notes on it" in asked.text
+    assert 'value="Designing for teams"' in asked.text  # sent again by its buttons
+    assert f'action="{url}"' in asked.text
+    assert asked["HX-Retarget"] == "body"  # a page of its own, not the editor's list
+    assert "Sketched a queue" not in asked.text
+    assert criteria_state() == before
+
+    confirmed = client.post(url, {**sent, "move_confirmed": "1"})
+
+    assert confirmed.status_code == 302
+    moved = drafted.current_version().criteria.get(name="Designing for teams")
+    assert moved.category == Category.TEAM_FIT
+    assert not moved.ratings.exists()
+
+
+def test_keeping_the_category_goes_back_to_the_form_as_it_was_sent(client, peer, drafted):
+    url = reverse("criterion_edit", args=[drafted.pk, key_of(drafted, "System design")])
+    sent = criterion_post(name="Designing for teams", category=Category.TEAM_FIT, weight="1")
+    client.force_login(peer)
+    before = criteria_state()
+
+    response = client.post(url, {**sent, "keep_category": "1"})
+
+    assert response.status_code == 200
+    assert criteria_state() == before
+    assert 'value="Designing for teams"' in response.text  # nothing typed is lost
+    assert '<option value="skills" selected>' in response.text
+
+
+def test_moving_a_criterion_no_draft_rated_asks_nothing(client, member, template):
+    client.force_login(member)
+    key = key_of(template, "Problem solving")
+    editing.add_criterion(template, criterion_post(), member)
+
+    response = client.post(
+        reverse("criterion_edit", args=[template.pk, key]),
+        criterion_post(name="Problem solving", category=Category.TEAM_FIT),
+    )
+
+    assert response.status_code == 302
+    assert template.current_version().criteria.get(key=key).category == Category.TEAM_FIT
+
+
 def test_remove_counts_no_drafts_when_the_removal_makes_a_new_version(
     client, member, teammate, drafted
 ):
