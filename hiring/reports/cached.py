@@ -28,12 +28,14 @@ logger = logging.getLogger(__name__)
 
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
-DATA, PAGE = "report-data-6", "report-page-6"
+DATA, PAGE = "report-data-6", "report-page-7"
 VALIDITY_DATA, VALIDITY_PAGE = "validity-data-3", "validity-page-2"
 # The validity figures of a set of rows, whatever the zone that read them.
 VALIDITY_FIGURES = "validity-figures-2"
-# Rows of the reports' tables per interviewer shown on the page.
-SHOWN_INTERVIEWERS = 25
+# Rows of the reports' tables per interviewer, and of agreement's per team's criterion (each
+# opening's copy of a template is one: thousands across a large organisation), shown on the
+# page.
+SHOWN_INTERVIEWERS = SHOWN_CRITERIA = 25
 # While a worker computes a page again, another reader does not ask for it twice; a task that
 # died frees the way after this long.
 REFRESHING_TIMEOUT_S = 5 * 60
@@ -139,7 +141,7 @@ def _page(name, parts, teams, render, refresh, version="data_version"):
         return latest["html"], latest["at"]
 
 
-def _report_charts(data, load_shown, calibration_shown):
+def _report_charts(data, load_shown, calibration_shown, agreement_shown):
     """The report's charts, in the current language: each draws the rows its table shows."""
     threshold = formats.localize(charts.ALPHA_THRESHOLD)
     return {
@@ -204,7 +206,7 @@ def _report_charts(data, load_shown, calibration_shown):
                 "missing": _("too few ratings"),
                 "empty": _("No ratings in this period."),
             },
-            data["agreement"],
+            agreement_shown,
         ),
     }
 
@@ -219,17 +221,20 @@ def report_html(scope, teams, query, refresh=None, leaving_out=()):
     def render_report():
         data, seconds = _timed_report_data(scope, teams)
         leaning_min = {"panels": LEANING_MIN_PANELS, "ratings": LEANING_MIN_RATINGS}
-        # A table per interviewer grows with the organisation: the page shows those that need a
-        # look, the CSV every one. Their charts draw the rows the tables show, no more.
+        # A table per interviewer or criterion grows with the organisation: the page shows
+        # those that need a look, the CSV every one. Their charts draw the rows the tables
+        # show, no more.
         load_shown = data["load_by_interviewer"][:SHOWN_INTERVIEWERS]
         calibration_shown = queries.leaning_furthest_first(data["calibration"])[:SHOWN_INTERVIEWERS]
+        agreement_shown = queries.agreeing_least_first(data["agreement"])[:SHOWN_CRITERIA]
         context = {
             **data,
             "load_shown": load_shown,
             "calibration_shown": calibration_shown,
+            "agreement_shown": agreement_shown,
             "scope": scope,
             "query": query,
-            "charts": _report_charts(data, load_shown, calibration_shown),
+            "charts": _report_charts(data, load_shown, calibration_shown, agreement_shown),
             "leaning_min": leaning_min,
             "own_panel": own_panel,
         }

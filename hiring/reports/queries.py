@@ -249,6 +249,17 @@ def leaning_furthest_first(calibration):
     return sorted(calibration, key=key)
 
 
+def agreeing_least_first(agreement):
+    """Agreement rows, those whose raters agree least first, then those with no alpha yet;
+    among equals, the most panels first."""
+
+    def key(row):
+        alpha = row["alpha"]
+        return (alpha is None, alpha or 0, -row["panels"], row["criterion"])
+
+    return sorted(agreement, key=key)
+
+
 def leaning_offset(row):
     """A calibration row's offset its leaning is told from (its ratings', else its votes'), and
     whether it is compared over enough to tell one."""

@@ -464,6 +464,33 @@ def test_the_interviewer_tables_show_those_that_need_a_look_and_the_csv_every_on
     assert chart.count('class="chart-bar over"') == 5
 
 
+def test_the_agreement_table_shows_the_criteria_agreeing_least_and_the_csv_every_one(
+    client, leadership
+):
+    """A row per team's criterion is a row per opening's copy of a template: thousands across a
+    large organisation, each a bar and a table row, before the page showed the 25 agreeing
+    least."""
+    from hiring.reports.cached import SHOWN_CRITERIA
+    from tests.reports.test_calibration import stored
+
+    # Criteria 1 to 25 rated alike on each application (alpha 1), criterion 26 apart.
+    ratings = [row for n in range(1, 26) for row in [(1, n, 1, 3), (1, n, 2, 3), (2, n, 1, 2)]]
+    ratings += [(2, n, 2, 2) for n in range(1, 26)]
+    ratings += [(1, 26, 1, 1), (1, 26, 2, 4), (2, 26, 1, 4), (2, 26, 2, 1)]
+    stored(ratings, [])
+    client.force_login(leadership)
+
+    page = client.get("/reports/").content.decode()
+    csv_text = client.get("/reports/agreement.csv").content.decode("utf-8-sig")
+
+    shown = [n for n in range(1, 27) if f"<td>Criterion {n}</td>" in page]
+    assert len(shown) == SHOWN_CRITERIA
+    assert 26 in shown  # its raters disagree: it needs a look
+    assert f"The {SHOWN_CRITERIA} of 26 criteria whose raters agree least" in page
+    assert len(list(csv.DictReader(io.StringIO(csv_text)))) == 26
+    assert section_svg(page, "agreement").count("<rect") == SHOWN_CRITERIA
+
+
 def test_calibration_shows_the_told_leanings_furthest_first():
     def row(name, offset, panels=5, compared=10):
         return {
