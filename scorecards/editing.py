@@ -126,6 +126,7 @@ def add_criterion(scorecard, fields, by):
         raise ValidationError(
             _("A scorecard holds at most %(most)s criteria.") % {"most": MOST_CRITERIA}
         )
+    _refuse_name_taken(criteria, fields["name"])
     position = max((c.position for c in criteria), default=-1) + 1
     criterion = Criterion.objects.create(version=version, position=position, **fields)
     _ask_of_whole_focus(criterion, [c for c in criteria if c.category == criterion.category])
@@ -174,6 +175,7 @@ def update_criterion(scorecard, key, fields, by, based_on=None):
             "yours."
         ),
     )
+    _refuse_name_taken(version.criteria.exclude(pk=criterion.pk), fields["name"])
     moved = fields["category"] != criterion.category
     if moved:
         _keep_one_of_category(criterion)
@@ -298,6 +300,14 @@ def _criterion(version, key):
     if criterion is None:
         raise ValidationError(_("That criterion is not on this scorecard."))
     return criterion
+
+
+def _refuse_name_taken(others, name):
+    """A scorecard's criteria are told apart by their names, on its forms, in the debrief and
+    in the reports' rows: a second of one name, in any case, is refused beside the name."""
+    if any(other.name.casefold() == name.casefold() for other in others):
+        message = _("This scorecard already has a criterion named “%(name)s”.") % {"name": name}
+        raise ValidationError({"name": message})
 
 
 def _keep_one_of_category(criterion):

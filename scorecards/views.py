@@ -141,7 +141,12 @@ def criterion_edit(request, scorecard_id, key):
             based_on=editing.criterion_version(changed.current),  # saving again replaces it
         )
     except ValidationError as error:
-        return _render_editor(request, scorecard, status=400, error=" ".join(error.messages))
+        if not hasattr(error, "error_dict"):  # of the scorecard, not of a field of the form
+            return _render_editor(request, scorecard, status=400, error=" ".join(error.messages))
+        form.add_error(None, error)
+        return _render_editor(
+            request, scorecard, status=400, editing_key=key, form=form, based_on=based_on
+        )
     return _after_edit(request, scorecard)
 
 

@@ -162,6 +162,34 @@ def test_add_criterion_with_bad_input_shows_the_error_beside_the_field(
         assert "<html" not in response.text
 
 
+def test_a_second_criterion_of_one_name_is_refused_beside_the_name(client, member, template):
+    """Two "Collaboration" on one scorecard read alike on its forms and in the debrief, and the
+    reports could tell their rows apart by nothing."""
+    client.force_login(member)
+    before = criteria_state()
+
+    added = client.post(
+        reverse("criterion_add", args=[template.pk]),
+        criterion_post(name="collaboration ", category=Category.TEAM_FIT),
+        **HTMX,
+    )
+    edited = client.post(
+        reverse("criterion_edit", args=[template.pk, key_of(template, "Problem solving")]),
+        criterion_post(name="COLLABORATION", anchor_1="Typed, not lost."),
+        **HTMX,
+    )
+
+    message = "This scorecard already has a criterion named “collaboration”."
+    assert added.status_code == 400
+    assert field_error("name", message) in added.text
+    assert edited.status_code == 400
+    assert field_error("name", message.replace("collaboration", "COLLABORATION"), "edit") in (
+        edited.text
+    )
+    assert "Typed, not lost." in edited.text
+    assert criteria_state() == before
+
+
 def test_a_scorecard_holds_at_most_fifty_criteria(client, member, template):
     """Past that, the editor and every scorecard form grew without bound."""
     for number in range(50 - template.current_version().criteria.count()):
