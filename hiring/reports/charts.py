@@ -9,6 +9,16 @@ from . import queries
 
 # The bar charts' geometry: labels on the left, bars from BAR_LEFT, BAR_HEIGHT per bar.
 BAR_LEFT, BAR_WIDTH, BAR_HEIGHT = 140, 240, 24
+# A row's label is wrapped onto lines of at most LABEL_CHARS characters (about the 130 to 160
+# units the charts leave their labels, at 12px), each LINE_HEIGHT below the last, its row as
+# tall as they need: a name is read whole, as in the table, and never runs into the bars.
+LABEL_CHARS, LINE_HEIGHT = 19, 14
+
+
+def _label_lines(label, y):
+    """The lines of a row's `label` whose first line's baseline is at `y`: (text, y) each."""
+    lines = textwrap.wrap(label, LABEL_CHARS, break_on_hyphens=False) or [label]
+    return [{"text": line, "y": y + LINE_HEIGHT * index} for index, line in enumerate(lines)]
 
 
 def bar_chart(title, rows, label, value):
@@ -23,22 +33,31 @@ def _scale(largest):
     return lambda figure: round(BAR_WIDTH * (figure or 0) / (largest or 1), 1)
 
 
-def _height(rows):
-    return max(BAR_HEIGHT * len(rows), BAR_HEIGHT)
+def _height(bars):
+    return max((bar["bottom"] for bar in bars), default=BAR_HEIGHT)
 
 
 def _bars(rows, label, value, length):
-    """A bar per row, `length(row[value])` long, its figure after it."""
-    return [
-        {
-            "label": str(row[label]),
-            "value": row[value],
-            "y": BAR_HEIGHT * index,
-            "width": length(row[value]),
-            "value_x": round(BAR_LEFT + length(row[value]) + 6, 1),
-        }
-        for index, row in enumerate(rows)
-    ]
+    """A bar per row, `length(row[value])` long, its figure after it, its label wrapped as the
+    diverging charts' are (its row, to `bottom`, as tall as its lines)."""
+    bars = []
+    y = 0
+    for row in rows:
+        lines = _label_lines(str(row[label]), y + 16)
+        bottom = y + BAR_HEIGHT + LINE_HEIGHT * (len(lines) - 1)
+        bars.append(
+            {
+                "label": str(row[label]),
+                "lines": lines,
+                "value": row[value],
+                "y": y,
+                "bottom": bottom,
+                "width": length(row[value]),
+                "value_x": round(BAR_LEFT + length(row[value]) + 6, 1),
+            }
+        )
+        y = bottom
+    return bars
 
 
 def closing_chart(title, description, rows):
@@ -90,16 +109,6 @@ def load_chart(title, description, rows):
 NAME_WIDTH, FIGURE_ROOM, AXIS_WIDTH, NOTE_WIDTH = 130, 40, 180, 120
 # Above the rows, when the chart has a reference line: its label.
 REFERENCE_BAND = 16
-# A row's label is wrapped onto lines of at most LABEL_CHARS characters (about NAME_WIDTH at
-# the charts' 12px), each LINE_HEIGHT below the last, its row as tall as they need: a name is
-# read whole, as in the table, and never runs into the bars.
-LABEL_CHARS, LINE_HEIGHT = 19, 14
-
-
-def _label_lines(label, y):
-    """The lines of a row's `label` whose first line's baseline is at `y`: (text, y) each."""
-    lines = textwrap.wrap(label, LABEL_CHARS, break_on_hyphens=False) or [label]
-    return [{"text": line, "y": y + LINE_HEIGHT * index} for index, line in enumerate(lines)]
 
 
 def _diverging_chart(chart, rows, extent, references=()):

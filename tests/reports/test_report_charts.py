@@ -58,6 +58,20 @@ def test_the_load_chart_draws_each_busiest_week_against_its_cap():
 
 
 @pytest.mark.plain_data
+def test_the_bar_charts_wrap_a_long_name_whole():
+    """Cut at 22 characters, "Alexandra Konstantinou (Platform)" and "Alexandra Konstantinou
+    (Payments)" read alike."""
+    rows = [load_row("Alexandra Konstantinou (Platform)", 6, 4), load_row("Ben", 2, 4)]
+
+    chart = charts.load_chart("Title", "Description", rows)
+    first, second = chart["bars"]
+
+    assert [line["text"] for line in first["lines"]] == ["Alexandra", "Konstantinou", "(Platform)"]
+    assert second["y"] == first["bottom"] == 24 + 2 * charts.LINE_HEIGHT
+    assert chart["height"] == second["bottom"] == 2 * 24 + 2 * charts.LINE_HEIGHT
+
+
+@pytest.mark.plain_data
 def test_the_calibration_chart_draws_offsets_either_side_of_zero_with_their_sample():
     rows = [
         calibration_row("Severe", -0.8),
