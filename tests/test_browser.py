@@ -366,6 +366,30 @@ def test_a_criterion_moved_from_the_keyboard_keeps_the_focus(sign_in, live_serve
     expect(ana.get_by_role("button", name="Move System design down")).to_be_focused()
 
 
+def test_a_criterion_drafts_rated_moved_to_the_other_category_asks_first(
+    sign_in, live_server, member, teammate, team
+):
+    """The editor's htmx form gets a page of its own asking first, whose button saves it."""
+    application = ApplicationFactory(opening=OpeningFactory(team=team))
+    scorecard = application.opening.scorecard
+    editing.add_criterion(scorecard, criterion_post(weight=1), member)
+    design = scorecard.current_version().criteria.get(name="System design")
+    draft = scoring.assign(application, teammate, "skills", assigned_by=member)
+    scoring.save_draft(draft, teammate, ratings={design.pk: {"score": 3}})
+    ana = sign_in(member)
+    ana.goto(f"{live_server.url}{reverse('scorecard_edit', args=[scorecard.pk])}")
+    criterion = ana.locator(f"#criterion-{design.key}")
+
+    criterion.get_by_role("link", name="Edit").click()
+    ana.locator("#edit_category").select_option("team_fit")
+    ana.get_by_role("button", name="Save criterion").click()
+
+    expect(ana.get_by_role("heading", level=1)).to_have_text("Move “System design” to Team fit?")
+    expect(ana).to_have_title(re.compile("^Move “System design”"))
+    ana.get_by_role("button", name="Move the criterion").click()
+    expect(criterion.locator(".badge")).to_have_text("Team fit")
+
+
 def test_a_table_wider_than_a_phone_scrolls_from_the_keyboard(sign_in, live_server, org_admin):
     page = sign_in(org_admin)
     page.set_viewport_size({"width": 320, "height": 640})
