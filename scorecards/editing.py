@@ -178,7 +178,7 @@ def update_criterion(scorecard, key, fields, by, based_on=None):
     _refuse_name_taken(version.criteria.exclude(pk=criterion.pk), fields["name"])
     moved = fields["category"] != criterion.category
     if moved:
-        _keep_one_of_category(criterion)
+        keep_one_of_category(criterion)
     changes = _criterion_changes(criterion, fields)
     for name, value in fields.items():
         setattr(criterion, name, value)
@@ -222,7 +222,7 @@ def _plain(weight):
 def remove_criterion(scorecard, key, by):
     version = editable_version(scorecard)
     criterion = _criterion(version, key)
-    _keep_one_of_category(criterion)
+    keep_one_of_category(criterion)
     _take_off_scorecards(criterion)
     criterion.delete()
     _audit(AuditEvent.Action.CRITERION_REMOVED, scorecard, version, by, f"“{criterion.name}”")
@@ -310,7 +310,7 @@ def _refuse_name_taken(others, name):
         raise ValidationError({"name": message})
 
 
-def _keep_one_of_category(criterion):
+def keep_one_of_category(criterion):
     others = criterion.version.criteria.filter(category=criterion.category).exclude(pk=criterion.pk)
     if not others.exists():
         messages = {

@@ -1,3 +1,5 @@
+from copy import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -101,15 +103,14 @@ def criterion_edit(request, scorecard_id, key):
     criterion = scorecard.current_version().criteria.filter(key=key).first()
     if criterion is None:
         return _render_editor(request, scorecard, status=404, error=_("That criterion is gone."))
-    # As stored: validating the form sets what was sent on it.
-    name, category = criterion.name, criterion.category
     data = request.POST or None
     if data is not None and MOVE_CANCELLED in data:
         # Back from the question to the form as it was sent, in the category it has.
         data = data.copy()
-        data["category"] = category
-    # Ids of its own: the page also holds the form that adds a criterion.
-    form = CriterionForm(data, instance=criterion, auto_id="edit_%s")
+        data["category"] = criterion.category
+    # Ids of its own: the page also holds the form that adds a criterion. On a copy: validating
+    # the form sets what was sent on its instance, and `criterion` stays as stored.
+    form = CriterionForm(data, instance=copy(criterion), auto_id="edit_%s")
     # A count only, as the removal's question says it.
     losing = editing.drafts_losing_work(criterion)
     if losing:
@@ -124,10 +125,11 @@ def criterion_edit(request, scorecard_id, key):
         return _render_editor(
             request, scorecard, status=status, editing_key=key, form=form, based_on=based_on
         )
-    moving = form.cleaned_data["category"] != category
-    if moving and losing and MOVE_CONFIRMED not in data:
-        return _ask_before_moving(request, scorecard, criterion, name, form, losing)
+    moving = form.cleaned_data["category"] != criterion.category
     try:
+        if moving and losing and MOVE_CONFIRMED not in data:
+            editing.keep_one_of_category(criterion)  # refused before it is asked, not after
+            return _ask_before_moving(request, scorecard, criterion, form, losing)
         editing.update_criterion(scorecard, key, form.cleaned_data, request.user, based_on)
     except ChangedMeanwhile as changed:
         form.add_error(None, changed)
@@ -162,14 +164,13 @@ def _moving_loses(losing):
     ) % {"count": losing}
 
 
-def _ask_before_moving(request, scorecard, criterion, name, form, losing):
-    """Asks first, as a removal does, naming the criterion by its stored `name`: the page's
-    buttons post the form as it was sent again, to save it, or to go back to it in the
-    category it has."""
+def _ask_before_moving(request, scorecard, criterion, form, losing):
+    """Asks first, as a removal does: the page's buttons post the form as it was sent again,
+    to save it, or to go back to it in the category it has."""
     category = dict(form.fields["category"].choices)[form.cleaned_data["category"]]
     question = {
         "title": _("Move “%(criterion)s” to %(category)s?")
-        % {"criterion": name, "category": category},
+        % {"criterion": criterion.name, "category": category},
         "consequence": _moving_loses(losing),
         "action": _("Move the criterion"),
         "keep": _("Keep its category"),

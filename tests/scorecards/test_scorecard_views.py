@@ -386,6 +386,28 @@ def test_moving_a_criterion_that_drafts_rated_asks_first_and_saves_once_confirme
     assert not moved.ratings.exists()
 
 
+def test_moving_the_only_criterion_of_its_category_is_refused_before_it_is_asked(
+    client, member, teammate, drafted
+):
+    """Asked first, then refused once confirmed, the member agreed to lose drafts for nothing."""
+    application = drafted.opening.applications.get()
+    collaboration = drafted.current_version().criteria.get(name="Collaboration")
+    draft = scoring.assign(application, teammate, Category.TEAM_FIT, assigned_by=member)
+    scoring.save_draft(draft, teammate, ratings={collaboration.pk: {"score": 2}})
+    client.force_login(member)
+    before = criteria_state()
+
+    response = client.post(
+        reverse("criterion_edit", args=[drafted.pk, collaboration.key]),
+        criterion_post(name="Collaboration", category=Category.SKILLS),
+    )
+
+    assert response.status_code == 400
+    assert "A scorecard needs at least one team fit criterion." in response.text
+    assert "Move the criterion" not in response.text
+    assert criteria_state() == before
+
+
 def test_keeping_the_category_goes_back_to_the_form_as_it_was_sent(client, peer, drafted):
     url = reverse("criterion_edit", args=[drafted.pk, key_of(drafted, "System design")])
     sent = criterion_post(name="Designing for teams", category=Category.TEAM_FIT, weight="1")
