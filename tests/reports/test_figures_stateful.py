@@ -214,7 +214,8 @@ class ChangesMachine(RolledBack):
             panel__application=application, cancelled_at=None, start__isnull=False
         ).first()
         if session is not None:
-            booking.cancel_session(session, people[0])
+            with refused():  # one that has begun (booked days ago) is no longer cancelled
+                booking.cancel_session(session, people[0])
 
     def _place(self, session, days):
         # Each booking its own hour, so nobody's seats overlap.
