@@ -57,7 +57,6 @@ DEMO_MODULES = {
     "tests/test_demo.py",
     "tests/test_accessibility.py",
     "tests/test_every_page.py",
-    "tests/test_browser_accessibility.py",
 }
 
 
@@ -65,7 +64,7 @@ def pytest_collection_modifyitems(items):
     """A test marked plain_data, which CI runs once, not again on PostgreSQL (.ci/run), may
     not reach the database. A module whose tests use the demo (made once for the module, see
     demo) holds no test of the database without it: that test would find the demo there; and
-    it is one of DEMO_MODULES."""
+    it is one of DEMO_MODULES, which lists no other."""
     with_demo = {item.module for item in items if "demo" in item.fixturenames}
     for item in items:
         uses_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
@@ -78,9 +77,9 @@ def pytest_collection_modifyitems(items):
                 f"{item.nodeid} uses the database beside tests of the demo, which the module "
                 "holds for them all: move it to a module of its own."
             )
-        if item.module in with_demo and item.nodeid.partition("::")[0] not in DEMO_MODULES:
+        if (item.module in with_demo) != (item.nodeid.partition("::")[0] in DEMO_MODULES):
             raise pytest.UsageError(
-                f"{item.nodeid} uses the demo: list its module in DEMO_MODULES."
+                f"{item.nodeid}: DEMO_MODULES lists the modules of the demo, and only them."
             )
 
 
