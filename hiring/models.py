@@ -1133,7 +1133,7 @@ def _lock(emails, names):
 class CandidateQuerySet(models.QuerySet):
     def held_only_by(self, team_id):
         """The records no other team than `team_id`'s holds an application of: what a new
-        application from outside Teamfit (the careers form, an import) may join without
+        application (the careers form, an import, a candidate added by hand) may join without
         opening another team's record to this one."""
         elsewhere = Application.objects.filter(candidate=OuterRef("pk")).exclude(
             opening__team=team_id

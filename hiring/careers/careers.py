@@ -6,14 +6,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import ratelimit
-from ..candidates.merging import holding
 from ..models import Application, Candidate, Consent, EmailTemplate, Opening
 from ..outreach.messages import queue_email
-from ..pipeline.applications import check_open, start_application
+from ..pipeline.applications import applicant, start_application
 from .questions import save_answers
-
-# What a second application fills in on the candidate we already hold, when it is blank there.
-FILLED_IF_BLANK = ["phone", "links", "time_zone", "language", "resume"]
 
 
 def open_openings():
@@ -45,15 +41,9 @@ def apply(
     stored = None
     try:
         with transaction.atomic():
-            # One application to an opening at a time: a form sent twice finds the first.
-            opening = Opening.objects.select_for_update().get(pk=opening.pk)
-            check_open(opening)
-            with_email = _with_email(candidate_fields["email"])
-            application = opening.applications.filter(candidate__in=with_email).first()
+            application, candidate, stored = applicant(opening, candidate_fields)
             if application is not None:
                 return application
-            candidate = with_email.held_only_by(opening.team_id).first()
-            candidate, stored = _with_details(candidate, candidate_fields)
             application = start_application(
                 candidate, opening, referred_by, source=source, referred_by=referred_by, note=note
             )
@@ -77,28 +67,6 @@ def apply(
         if stored:
             Candidate._meta.get_field("resume").storage.delete(stored)
         raise
-
-
-def _with_email(email):
-    """The candidates we hold with this email, whatever its case, as their own or as that of a
-    record merged into them, the first first. A new application joins the first that no other
-    team holds: anyone may send the form with anyone's address, and it must neither add to nor
-    open another team's record (a recruiter merges the two, hiring/candidates/merging.py)."""
-    return holding(email).order_by("pk")
-
-
-def _with_details(candidate, fields):
-    """`candidate` with what was blank filled in from `fields`, or a new one from them if None;
-    and the name of the résumé file stored now, if any."""
-    if candidate is None:
-        candidate = Candidate.objects.create(**{**fields, "email": fields["email"].strip()})
-        return candidate, candidate.resume.name or None
-    blanks = [name for name in FILLED_IF_BLANK if fields.get(name) and not getattr(candidate, name)]
-    for name in blanks:
-        setattr(candidate, name, fields[name])
-    if blanks:
-        candidate.save(update_fields=blanks)
-    return candidate, candidate.resume.name if "resume" in blanks else None
 
 
 def refusal(address, email):

@@ -16,6 +16,7 @@ from ..access import (
     get_applications_for_pipeline,
     pipeline_applications,
 )
+from ..candidates.merging import holding
 from ..models import (
     LONGEST_REASON_NOTE,
     REJECTION_REASONS,
@@ -169,9 +170,40 @@ def _opening_changes(opening, fields):
 
 @transaction.atomic
 def add_application(opening, by, **candidate_fields):
-    check_open(opening)
-    candidate = Candidate.objects.create(**candidate_fields)
-    return start_application(candidate, opening, by)
+    """`candidate_fields`' person added to `opening` by `by` (applicant()). Added again (the
+    form sent twice, or someone who applied already), the application already there."""
+    application, candidate, _stored = applicant(opening, candidate_fields)
+    return application or start_application(candidate, opening, by)
+
+
+# What a second application fills in on the candidate we already hold, when it is blank there.
+FILLED_IF_BLANK = ["phone", "links", "time_zone", "language", "resume"]
+
+
+def applicant(opening, fields):
+    """Who `fields` (a candidate's) bring to `opening`, in a transaction: the opening locked,
+    so that a form sent twice finds the first application. Their application to it if they
+    have one (whatever the case of their email, or as a record merged into theirs), else the
+    candidate to apply: the first holding the email that no other team holds, what is blank on
+    it filled in from `fields`, or a new one. Anyone may send a form with anyone's address: it
+    must neither add to nor open another team's record (a recruiter merges the two,
+    hiring/candidates/merging.py). Returns (application, None, None) or (None, candidate, the
+    name of the résumé file stored now, if any)."""
+    check_open(Opening.objects.select_for_update().get(pk=opening.pk))
+    with_email = holding(fields["email"]).order_by("pk")
+    application = opening.applications.filter(candidate__in=with_email).first()
+    if application is not None:
+        return application, None, None
+    candidate = with_email.held_only_by(opening.team_id).first()
+    if candidate is None:
+        candidate = Candidate.objects.create(**{**fields, "email": fields["email"].strip()})
+        return None, candidate, candidate.resume.name or None
+    blanks = [name for name in FILLED_IF_BLANK if fields.get(name) and not getattr(candidate, name)]
+    for name in blanks:
+        setattr(candidate, name, fields[name])
+    if blanks:
+        candidate.save(update_fields=blanks)
+    return None, candidate, candidate.resume.name if "resume" in blanks else None
 
 
 def check_open(opening):

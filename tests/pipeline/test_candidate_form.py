@@ -1,10 +1,12 @@
-"""Adding a candidate: links are web links, names and phone numbers one line."""
+"""Adding a candidate: links are web links, names and phone numbers one line; the form sent
+twice, or someone the opening already holds, adds nobody a second time."""
 
 import pytest
 from django.urls import reverse
 
-from hiring.models import Candidate
-from tests.factories import ApplicationFactory, CandidateFactory
+from hiring.careers import careers
+from hiring.models import Application, Candidate
+from tests.factories import ApplicationFactory, CandidateFactory, OpeningFactory
 
 
 @pytest.fixture
@@ -85,3 +87,53 @@ def test_a_link_stored_before_the_check_shows_as_text(client, member, team):
     assert 'href="javascript:' not in page
     assert "javascript:alert(1)" in page
     assert 'href="https://github.com/dana"' in page
+
+
+def test_a_double_click_adds_the_candidate_once(client, recruiter, opening):
+    client.force_login(recruiter)
+
+    first = add_candidate(client, opening)
+    second = add_candidate(client, opening)
+
+    application = Application.objects.get(candidate__email="dana@candidates.example")
+    assert first.url == second.url == application.get_absolute_url()
+    assert Candidate.objects.filter(email="dana@candidates.example").count() == 1
+
+
+def test_someone_who_applied_already_is_not_added_again(client, recruiter, opening):
+    applied = careers.apply(opening, name="Dana Candidate", email="dana@candidates.example")
+    client.force_login(recruiter)
+
+    response = add_candidate(client, opening, email=" DANA@candidates.example", phone="+4930123")
+
+    assert response.url == applied.get_absolute_url()
+    assert opening.applications.filter(candidate__name="Dana Candidate").count() == 1
+    assert Candidate.objects.filter(email__iexact="dana@candidates.example").count() == 1
+
+
+def test_the_candidate_of_the_team_is_added_to_its_other_opening(client, recruiter, opening):
+    applied = careers.apply(opening, name="Dana Candidate", email="dana@candidates.example")
+    other = OpeningFactory(team=opening.team)
+    client.force_login(recruiter)
+
+    add_candidate(client, other, phone="+4930123")
+
+    added = other.applications.get()
+    assert added.candidate == applied.candidate
+    applied.candidate.refresh_from_db()
+    assert applied.candidate.phone == "+4930123"  # what was blank is filled in
+
+
+def test_another_teams_candidate_is_never_joined(client, recruiter, opening, outsider):
+    theirs = careers.apply(
+        OpeningFactory(team=outsider.teams.first()),
+        name="Dana Candidate",
+        email="dana@candidates.example",
+    )
+    client.force_login(recruiter)
+
+    add_candidate(client, opening)
+
+    assert opening.applications.get(candidate__email="dana@candidates.example").candidate != (
+        theirs.candidate
+    )
