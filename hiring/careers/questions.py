@@ -23,9 +23,14 @@ QUESTION_FIELDS = ["text", "help_text", "kind", "choices", "required"]
 
 @transaction.atomic
 def add_question(opening, fields, by):
-    """A new question at the end of `opening`'s form, audited. At most MOST_QUESTIONS."""
+    """A new question at the end of `opening`'s form, audited. At most MOST_QUESTIONS, each
+    asked once: the same question sent twice (a double click, two tabs) is added once."""
     opening = _locked(opening)
     questions = list(opening.questions.all())
+    asked = _asked_already(questions, fields)
+    if asked is not None and all(getattr(asked, name) == fields[name] for name in QUESTION_FIELDS):
+        return asked
+    _refuse_if_asked(asked)
     if len(questions) >= MOST_QUESTIONS:
         raise ValidationError(
             _("An opening asks at most %(most)s questions.") % {"most": MOST_QUESTIONS}
@@ -62,6 +67,7 @@ def change_question(question, fields, by, based_on=None):
         )
         % {"text": question.text},
     )
+    _refuse_if_asked(_asked_already(opening.questions.exclude(pk=question.pk), fields))
     if question.answers.exists():
         for name in ("kind", "choices"):
             if fields[name] != getattr(question, name):
@@ -101,6 +107,18 @@ def move_question(question, offset, by):
     if places is not None:
         details = f"“{moved.text}”: position {places[0]} → {places[1]}"
         _audit(AuditEvent.Action.QUESTION_MOVED, opening, by, details)
+
+
+def _asked_already(questions, fields):
+    """The question of `questions` asking what `fields` ask, whatever the case and spaces of
+    its text, or None: a candidate asked one question twice cannot tell which answer counts."""
+    text = " ".join(fields["text"].split()).casefold()
+    return next((q for q in questions if " ".join(q.text.split()).casefold() == text), None)
+
+
+def _refuse_if_asked(asked):
+    if asked is not None:
+        raise ValidationError({"text": _("This form asks this question already.")})
 
 
 def _locked(opening):

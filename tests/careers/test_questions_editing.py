@@ -5,6 +5,7 @@ nobody outside the team edits them."""
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from hiring.careers import questions
@@ -124,6 +125,42 @@ def test_a_question_on_two_lines_is_refused_beside_the_field(client, member, ope
         in response.text
     )
     assert not opening.questions.exists()
+
+
+def test_a_question_added_twice_at_once_is_added_once(client, member, team, opening, add_url):
+    client.force_login(member)
+
+    first = client.post(add_url, fields())
+    second = client.post(add_url, fields())
+
+    assert first.status_code == second.status_code == 302
+    assert opening.questions.count() == 1
+    assert [action for action, _details in audit(team)] == [Action.QUESTION_ADDED]
+
+
+def test_a_question_the_form_asks_already_is_refused_beside_it(client, member, opening, add_url):
+    client.force_login(member)
+    client.post(add_url, fields())
+
+    response = client.post(
+        add_url, fields(" do you need a VISA to work in  Germany? ", required="")
+    )
+
+    assert response.status_code == 400
+    assert field_error("text", "This form asks this question already.") in response.text
+    assert opening.questions.count() == 1
+
+
+def test_a_question_reworded_as_another_is_refused(member, opening):
+    questions.add_question(opening, domain_fields("Do you need a visa?"), member)
+    other = questions.add_question(opening, domain_fields("Where do you live?"), member)
+
+    with pytest.raises(ValidationError) as refused:
+        questions.change_question(other, domain_fields("Do you need a VISA?"), member)
+
+    assert refused.value.message_dict == {"text": ["This form asks this question already."]}
+    other.refresh_from_db()
+    assert other.text == "Where do you live?"
 
 
 def test_a_twenty_first_question_is_refused(client, member, team, opening, add_url):
