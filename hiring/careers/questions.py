@@ -89,10 +89,13 @@ def change_question(question, fields, by, based_on=None):
 
 
 @transaction.atomic
-def remove_question(question, by):
-    """Remove `question` from the form; its answers stay, with the text it was asked in."""
-    opening = _locked(question.opening)
-    question = opening.questions.get(pk=question.pk)
+def remove_question(opening, question_id, by):
+    """Remove question `question_id` from `opening`'s form; its answers stay, with the text it
+    was asked in. Removed already (a double click, two tabs), nothing more happens."""
+    opening = _locked(opening)
+    question = opening.questions.filter(pk=question_id).first()
+    if question is None:
+        return
     question.delete()
     _audit(AuditEvent.Action.QUESTION_REMOVED, opening, by, f"“{question.text}”")
 

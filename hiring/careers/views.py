@@ -264,10 +264,11 @@ def question_edit(request, opening_id, question_id):
 @login_required
 def question_remove(request, opening_id, question_id):
     """Asks first (GET); the page's button removes the question."""
-    question = get_question_for_member(request.user, opening_id, question_id)
     if request.method == "POST":
-        questions.remove_question(question, request.user)
-        return _after_question_edit(request, question.opening)
+        opening = get_opening_for_member(request.user, opening_id)
+        questions.remove_question(opening, question_id, request.user)
+        return _after_question_edit(request, opening)
+    question = get_question_for_member(request.user, opening_id, question_id)
     confirm = {
         "title": _("Remove “%(question)s” from %(opening)s?")
         % {"question": question.text, "opening": question.opening.title},

@@ -287,6 +287,20 @@ def test_removing_asks_first_then_keeps_the_answers_as_asked(client, member, tea
     assert audit(team)[-1] == (Action.QUESTION_REMOVED, "Opening “Backend Engineer”: “Visa?”")
 
 
+def test_removing_clicked_twice_removes_once_and_answers_both(client, member, team, opening):
+    question = questions.add_question(opening, domain_fields("Visa?"), member)
+    url = reverse("opening_question_remove", args=[opening.pk, question.pk])
+    client.force_login(member)
+
+    first = client.post(url)
+    second = client.post(url)
+
+    questions_page = reverse("opening_questions", args=[opening.pk])
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == questions_page
+    assert [action for action, _ in audit(team)] == [Action.QUESTION_ADDED, Action.QUESTION_REMOVED]
+
+
 @pytest.mark.parametrize("persona", ["outsider", "recruiter", "leadership"])
 def test_only_the_team_edits_its_questions(client, request, member, opening, persona):
     question = questions.add_question(opening, domain_fields("Visa?"), member)

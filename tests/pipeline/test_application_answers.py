@@ -92,7 +92,7 @@ def test_a_reworded_or_removed_question_leaves_the_answer_as_asked(
         },
         member,
     )
-    questions.remove_question(project, member)
+    questions.remove_question(project.opening, project.pk, member)
     client.force_login(member)
 
     section = answers_section(client.get(application.get_absolute_url()))
