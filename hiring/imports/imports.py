@@ -337,19 +337,23 @@ def check(import_id):
 
 
 def start(candidate_import):
-    """Queue a checked import; False if it is queued or over already, a ValidationError if it
-    expired unrun. The caller hands it to the worker (hiring.imports.tasks.run_import)."""
+    """Queue a checked import; False if it is still being checked, or queued or over already,
+    a ValidationError if it expired unrun. The caller hands it to the worker
+    (hiring.imports.tasks.run_import)."""
     Status = CandidateImport.Status
     _ensure_open(candidate_import.opening)
-    ready = len(valid_rows(candidate_import.rows))
-    if candidate_import.status == Status.PREVIEW and not ready:
-        raise ValidationError(
-            _("No row of this file is ready to import: correct it and upload it.")
-        )
     this = CandidateImport.objects.filter(pk=candidate_import.pk)
-    queued = this.filter(status=Status.PREVIEW).update(
-        status=Status.QUEUED, total=ready, processed=0
-    )
+    queued = 0
+    # Only a preview's rows carry the check's errors: those still being checked have none yet.
+    if candidate_import.status == Status.PREVIEW:
+        ready = len(valid_rows(candidate_import.rows))
+        if not ready:
+            raise ValidationError(
+                _("No row of this file is ready to import: correct it and upload it.")
+            )
+        queued = this.filter(status=Status.PREVIEW).update(
+            status=Status.QUEUED, total=ready, processed=0
+        )
     # Asked after the update: the retention run may have expired it since the page read it.
     if not queued and this.filter(status=Status.EXPIRED).exists():
         raise ValidationError(expired_message())

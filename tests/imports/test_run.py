@@ -172,6 +172,21 @@ def test_a_file_with_no_valid_row_cannot_start(
     assert candidate_import.status == CandidateImport.Status.PREVIEW
 
 
+def test_an_import_still_being_checked_does_not_start(
+    client, member, opening, django_capture_on_commit_callbacks
+):
+    table = imports.read_csv(FILE.encode())
+    candidate_import = imports.upload(opening, member, "export.csv", table)
+    client.force_login(member)
+
+    response = start(client, candidate_import, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302
+    candidate_import.refresh_from_db()
+    assert candidate_import.status == CandidateImport.Status.CHECKING
+    assert not imported(opening).exists()
+
+
 def test_a_closed_opening_cannot_start(
     client, opening, checked, django_capture_on_commit_callbacks
 ):
