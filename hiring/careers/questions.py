@@ -101,11 +101,14 @@ def remove_question(opening, question_id, by):
 
 
 @transaction.atomic
-def move_question(question, offset, by):
-    """Move `question` up (offset -1) or down (+1) the form."""
+def move_question(question, offset, by, seen=None):
+    """Move `question` up (offset -1) or down (+1) the form. `seen`: its place (from 1) on the
+    page the move was sent from; moved since (a double click, two tabs), it stays where it is."""
     opening = _locked(question.opening)
     questions = list(opening.questions.all())
     moved = next(q for q in questions if q.pk == question.pk)
+    if seen is not None and seen != questions.index(moved) + 1:
+        return
     places = move_in_order(questions, moved, offset)
     if places is not None:
         details = f"“{moved.text}”: position {places[0]} → {places[1]}"

@@ -19,7 +19,14 @@ from django.views.decorators.http import require_POST
 from .. import freshness, ratelimit
 from ..access import get_open_opening, get_opening_for_member, get_question_for_member
 from ..accounts.middleware import browser_language
-from ..models import MOST_QUESTIONS, Application, ChangedMeanwhile, Organisation, Team
+from ..models import (
+    MOST_QUESTIONS,
+    Application,
+    ChangedMeanwhile,
+    Organisation,
+    Team,
+    whole_number,
+)
 from ..privacy import links
 from . import careers, questions
 from .forms import ApplicationForm, QuestionForm, ReferralForm, StatusLinksForm
@@ -290,7 +297,8 @@ def question_remove(request, opening_id, question_id):
 def question_move(request, opening_id, question_id):
     question = get_question_for_member(request.user, opening_id, question_id)
     offset = -1 if request.POST.get("direction") == "up" else 1
-    questions.move_question(question, offset, request.user)
+    seen = whole_number(request.POST.get("place", "")[:9])
+    questions.move_question(question, offset, request.user, seen)
     return _after_question_edit(request, question.opening)
 
 

@@ -270,6 +270,23 @@ def test_a_member_moves_a_question_up_audited(client, member, team, opening):
     )
 
 
+def test_a_move_clicked_twice_moves_the_question_one_place(client, member, team, opening):
+    first, second, third = (
+        questions.add_question(opening, domain_fields(text), member)
+        for text in ("First", "Second", "Third")
+    )
+    url = reverse("opening_question_move", args=[opening.pk, third.pk])
+    client.force_login(member)
+    page = client.get(reverse("opening_questions", args=[opening.pk]))
+    assert '<input type="hidden" name="place" value="3">' in page.text
+
+    for _click in range(2):
+        client.post(url, {"direction": "up", "place": "3"}, **HTMX)
+
+    assert list(opening.questions.values_list("pk", flat=True)) == [first.pk, third.pk, second.pk]
+    assert [action for action, _ in audit(team)].count(Action.QUESTION_MOVED) == 1
+
+
 def test_removing_asks_first_then_keeps_the_answers_as_asked(client, member, team, opening):
     question = questions.add_question(opening, domain_fields("Visa?"), member)
     answer = answered(question)
