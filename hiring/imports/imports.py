@@ -28,6 +28,7 @@ from ..models import (
     StageChange,
     refresh_older_matches,
 )
+from ..pipeline.applications import check_open
 from ..pipeline.forms import CandidateForm
 from ..reports import figures
 
@@ -279,16 +280,11 @@ def _chunks(items):
     return [items[start : start + CHUNK_ROWS] for start in range(0, len(items), CHUNK_ROWS)]
 
 
-def _ensure_open(opening):
-    if opening.status != Opening.Status.OPEN:
-        raise ValidationError(_("This opening is closed to new applications."))
-
-
 def upload(opening, by, file_name, table):
     """Keep the rows of `table` for the worker to check (check()): nothing lands yet. Their
     earlier uploads for this opening go (they hold candidate data). The caller hands it to the
     worker (hiring.imports.tasks.check_import)."""
-    _ensure_open(opening)
+    check_open(opening)
     Status = CandidateImport.Status
     with transaction.atomic():
         CandidateImport.objects.filter(
@@ -317,7 +313,7 @@ def check(import_id):
         return None
     checking = CandidateImport.objects.filter(pk=import_id, status=Status.CHECKING)
     try:
-        _ensure_open(candidate_import.opening)
+        check_open(candidate_import.opening)
     except ValidationError as error:
         fail(import_id, _("%(failure)s Nothing was imported.") % {"failure": error.messages[0]})
         return None
@@ -341,7 +337,7 @@ def start(candidate_import):
     a ValidationError if it expired unrun. The caller hands it to the worker
     (hiring.imports.tasks.run_import)."""
     Status = CandidateImport.Status
-    _ensure_open(candidate_import.opening)
+    check_open(candidate_import.opening)
     this = CandidateImport.objects.filter(pk=candidate_import.pk)
     queued = 0
     # Only a preview's rows carry the check's errors: those still being checked have none yet.
@@ -487,7 +483,7 @@ def _write(candidate_import, rows):
             finished_at=now,
         )
         opening = Opening.objects.select_related("team").get(pk=opening.pk)
-        _ensure_open(opening)
+        check_open(opening)
         existing = _candidates_by_email([row["email"] for row in rows], opening.team_id)
         new = [
             Candidate(**row, created_at=now) for row in rows if row["email"].lower() not in existing
