@@ -63,10 +63,20 @@ class ProposeHireForm(ProposeMemberForm):
     )
 
 
-class MembershipRuleForm(forms.Form):
+class MembershipRuleForm(ProposedFromShown):
+    """A change of `team`'s membership rule, proposed from the rule the page showed
+    (membership.propose_rule)."""
+
     membership_rule = forms.ChoiceField(
         label=_("Membership rule"), choices=Team.MembershipRule, widget=forms.RadioSelect
     )
+
+    def __init__(self, *args, team, **kwargs):
+        self.team = team
+        super().__init__(*args, initial={"membership_rule": team.membership_rule}, **kwargs)
+
+    def snapshot(self):
+        return self.team.membership_rule
 
 
 class TeamSettingsForm(ProposedFromShown, forms.ModelForm):

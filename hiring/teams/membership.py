@@ -258,9 +258,19 @@ def propose_removal(team, proposer, member):
 
 
 @transaction.atomic
-def propose_rule(team, proposer, membership_rule):
+def propose_rule(team, proposer, membership_rule, shown):
+    """Propose `membership_rule` for `team`. `shown`: the rule the proposer's page showed,
+    which must still be the team's: a page opened before a change would propose to undo it
+    (under "any member", undone at once)."""
     team = _lock_team(team)
     _require_member(team, proposer)
+    if shown != team.membership_rule:
+        raise ValidationError(
+            _(
+                "The team's membership rule changed since you opened this page: it is shown as "
+                "it is now. Make your change again."
+            )
+        )
     if membership_rule == team.membership_rule:
         raise ValidationError(_("That is already the team's membership rule."))
     if team.proposals.filter(status=Status.OPEN, kind=Proposal.Kind.RULE).exists():

@@ -112,7 +112,7 @@ def _render_team(request, team, status=200, **context):
             for invitation in team.invitations.pending()
         ],
         "trainees": [m.user for m in memberships if m.is_trainee],
-        "rule_form": MembershipRuleForm(initial={"membership_rule": team.membership_rule}),
+        "rule_form": MembershipRuleForm(team=team),
         **context,
     }
     template = "hiring/teams/team_detail.html"
@@ -154,14 +154,15 @@ def propose_member(request, team_id):
 @require_POST
 def propose_rule(request, team_id):
     team = get_team_for_member(request.user, team_id)
-    form = MembershipRuleForm(request.POST)
+    form = MembershipRuleForm(request.POST, team=team)
     if form.is_valid():
         try:
             proposal = membership.propose_rule(
-                team, request.user, form.cleaned_data["membership_rule"]
+                team, request.user, form.cleaned_data["membership_rule"], form.shown_snapshot()
             )
         except ValidationError as error:
             form.add_error("membership_rule", error)
+            form.show_current()
         else:
             _announce(request, proposal)
             return _after_change(request, team)

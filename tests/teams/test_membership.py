@@ -348,7 +348,7 @@ def test_accepted_removal_deletes_membership(team, member, teammate):
 
 def test_rule_changes_only_when_accepted(team, member, teammate):
     add_members(team, 1)
-    proposal = membership.propose_rule(team, member, Rule.UNANIMOUS)
+    proposal = membership.propose_rule(team, member, Rule.UNANIMOUS, shown=team.membership_rule)
 
     team.refresh_from_db()
     assert proposal.status == Status.OPEN
@@ -361,7 +361,7 @@ def test_rule_changes_only_when_accepted(team, member, teammate):
 
 
 def test_rejected_rule_change_keeps_rule(team, member, teammate):
-    proposal = membership.propose_rule(team, member, Rule.ANY_MEMBER)
+    proposal = membership.propose_rule(team, member, Rule.ANY_MEMBER, shown=team.membership_rule)
 
     membership.cast_vote(proposal, teammate, approve=False)
 
@@ -374,11 +374,11 @@ def test_rejected_rule_change_keeps_rule(team, member, teammate):
 def test_the_trail_records_a_proposal_not_agreed_as_no_change(team, member, teammate):
     """A rejected or withdrawn proposal changed nothing: it is not "Membership changed". (The
     trail is append-only: those recorded before stay as they were.)"""
-    rejected = membership.propose_rule(team, member, Rule.ANY_MEMBER)
+    rejected = membership.propose_rule(team, member, Rule.ANY_MEMBER, shown=team.membership_rule)
     membership.cast_vote(rejected, teammate, approve=False)
     withdrawn = membership.propose_member(team, member, "new.peer@example.com")
     membership.withdraw(withdrawn, member)
-    accepted = membership.propose_rule(team, member, Rule.UNANIMOUS)
+    accepted = membership.propose_rule(team, member, Rule.UNANIMOUS, shown=team.membership_rule)
     membership.cast_vote(accepted, teammate, approve=True)
 
     trail = dict(AuditEvent.objects.filter(team=team).values_list("details", "action"))
@@ -393,7 +393,7 @@ def test_accepted_rule_change_recounts_open_proposals(team, member, teammate):
     third, _ = add_members(team, 2)
     newcomer = UserFactory()
     addition = membership.propose_member(team, member, newcomer.email)
-    rule_change = membership.propose_rule(team, member, Rule.ANY_MEMBER)
+    rule_change = membership.propose_rule(team, member, Rule.ANY_MEMBER, shown=team.membership_rule)
     assert addition.status == Status.OPEN
 
     membership.cast_vote(rule_change, teammate, approve=True)
@@ -443,7 +443,7 @@ def test_non_member_cannot_propose(team, outsider):
     with pytest.raises(ValidationError, match="Only members of this team can do that"):
         membership.propose_member(team, outsider, "newcomer@example.com")
     with pytest.raises(ValidationError, match="Only members of this team can do that"):
-        membership.propose_rule(team, outsider, Rule.ANY_MEMBER)
+        membership.propose_rule(team, outsider, Rule.ANY_MEMBER, shown=team.membership_rule)
 
     assert db_state() == before
 
@@ -498,11 +498,28 @@ def test_proposing_own_removal_is_refused(team, member):
     assert db_state() == before
 
 
+def test_rule_proposed_from_a_page_read_before_a_change_is_refused(team, member, teammate):
+    """A page showing the rule the team has since changed would propose to undo the change:
+    under "any member", at once."""
+    (third,) = add_members(team, 1)
+    shown = team.membership_rule
+    change = membership.propose_rule(team, teammate, Rule.ANY_MEMBER, shown=shown)
+    membership.cast_vote(change, third, approve=True)
+    before = db_state()
+
+    with pytest.raises(ValidationError, match="membership rule changed since you opened"):
+        membership.propose_rule(team, member, Rule.UNANIMOUS, shown=shown)
+
+    assert db_state() == before
+    team.refresh_from_db()
+    assert team.membership_rule == Rule.ANY_MEMBER
+
+
 def test_proposing_current_rule_is_refused(team, member):
     before = db_state()
 
     with pytest.raises(ValidationError, match="already the team's membership rule"):
-        membership.propose_rule(team, member, Rule.MAJORITY)
+        membership.propose_rule(team, member, Rule.MAJORITY, shown=team.membership_rule)
 
     assert db_state() == before
 

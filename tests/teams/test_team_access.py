@@ -22,7 +22,10 @@ def membership_changes(team, proposal, member):
             reverse("propose_member", args=[team.pk]),
             {"email": "intruder@example.com"},
         ),
-        "propose_rule": (reverse("propose_rule", args=[team.pk]), {"membership_rule": "any"}),
+        "propose_rule": (
+            reverse("propose_rule", args=[team.pk]),
+            {"membership_rule": "any", "shown": '"majority"'},
+        ),
         "propose_removal": (reverse("propose_removal", args=[team.pk, member.pk]), {}),
         "vote": (reverse("vote", args=[team.pk, proposal.pk]), {"approve": "yes"}),
         "withdraw": (reverse("withdraw_proposal", args=[team.pk, proposal.pk]), {}),

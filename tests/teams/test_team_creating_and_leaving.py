@@ -79,7 +79,9 @@ def grow(team, proposer, members, proposals, openings):
             membership.cast_vote(proposal, voter, approve=number % 3 != 0)
         if number % 5 == 0:
             membership.withdraw(proposal, proposer)
-    membership.propose_rule(team, voters[0], Team.MembershipRule.UNANIMOUS)
+    membership.propose_rule(
+        team, voters[0], Team.MembershipRule.UNANIMOUS, shown=team.membership_rule
+    )
     membership.propose_removal(team, voters[1], voters[2])
     # Each opening's title is in the summary of a proposal to change its rule.
     for opening in team.openings.all():

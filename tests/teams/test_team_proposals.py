@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from hiring.models import Membership, Proposal
+from hiring.models import Membership, Proposal, Team
 from hiring.teams import membership
 from tests.factories import HTMX, Status, UserFactory, db_state, field_error, propose
 
@@ -82,11 +82,34 @@ def test_proposing_existing_member_shows_error_beside_field(client, member, team
 def test_propose_rule_opens_proposal(client, member, team):
     client.force_login(member)
 
-    response = client.post(reverse("propose_rule", args=[team.pk]), {"membership_rule": "any"})
+    response = client.post(
+        reverse("propose_rule", args=[team.pk]), {"membership_rule": "any", "shown": '"majority"'}
+    )
 
     assert response.status_code == 302
     proposal = team.proposals.get()
     assert (proposal.kind, proposal.membership_rule, proposal.status) == ("rule", "any", "open")
+
+
+def test_rule_form_read_before_the_team_changed_its_rule_is_refused(client, member, team):
+    """The form carries the rule its page showed: proposed once the team changed it, the
+    proposal would undo that change unseen."""
+    client.force_login(member)
+    page = client.get(team.get_absolute_url())
+    assert 'name="shown" value="&quot;majority&quot;"' in page.text
+    team.membership_rule = Team.MembershipRule.ANY_MEMBER
+    team.save(update_fields=["membership_rule"])
+    before = db_state()
+
+    response = client.post(
+        reverse("propose_rule", args=[team.pk]),
+        {"membership_rule": "unanimous", "shown": '"majority"'},
+    )
+
+    assert response.status_code == 400
+    assert "membership rule changed since you opened this page" in response.text
+    assert 'name="shown" value="&quot;any&quot;"' in response.text
+    assert db_state() == before
 
 
 def test_propose_unknown_rule_shows_error_beside_field(client, member, team):
