@@ -12,7 +12,7 @@ from hiring.debrief import decisions
 from hiring.models import AuditEvent, PoolMember, create_together, stored_words
 
 from . import aggregation
-from .access import get_feedback_for_author
+from .access import PanelFeedback, get_feedback_for_author, reads_panel_feedback
 from .models import Criterion, Feedback, FeedbackRevision, Rating, StaleDraft, Vote
 
 
@@ -73,6 +73,11 @@ def assign_each(application, assignments, assigned_by, criteria=None, existing=N
                 "scorecard written now would not be independent."
             )
         )
+    if existing is None:
+        existing = Feedback.all_objects.filter(
+            application=application, interviewer__in=people
+        ).select_related("interviewer")
+    _refuse_readers(application, people, existing)
     asked = {(person.pk, focus) for person, focus, _session, _practice in assignments}
     of_focus = {focus: [] for _person, focus in asked}
     wanted = criteria and {criterion.pk for criterion in criteria}
@@ -90,10 +95,6 @@ def assign_each(application, assignments, assigned_by, criteria=None, existing=N
             raise ValidationError(_("Pick criteria of this scorecard within the focus."))
         if not focus_criteria:
             raise ValidationError(_("The scorecard has no criteria for this focus."))
-    if existing is None:
-        existing = Feedback.all_objects.filter(
-            application=application, interviewer__in=people, focus__in=list(of_focus)
-        ).select_related("interviewer")
     for feedback in existing:
         if (feedback.interviewer_id, feedback.focus) in asked:
             raise ValidationError(
@@ -121,6 +122,25 @@ def assign_each(application, assignments, assigned_by, criteria=None, existing=N
         for criterion in of_focus[feedback.focus]
     )
     return made
+
+
+def _refuse_readers(application, people, existing):
+    """Refuse to ask any of `people` for a scorecard when they may already have read another's
+    submitted one on `application` (reads_panel_feedback: one of their own in, or leadership):
+    what they wrote now would not be independent. `existing`: their scorecards on it."""
+    submitted = Feedback.objects.filter(application=application).exclude(submitted_at=None)
+    for person in people:
+        own = PanelFeedback([f for f in existing if f.interviewer_id == person.pk])
+        # Asked first, without a query for most: someone still to write reads nothing.
+        read = reads_panel_feedback(person, application, own)
+        if read and submitted.exclude(interviewer=person).exists():
+            raise ValidationError(
+                _(
+                    "%(interviewer)s may have read the panel's feedback already: a scorecard "
+                    "they wrote now would not be independent. Choose someone else."
+                )
+                % {"interviewer": person}
+            )
 
 
 def _lock(feedback, author):

@@ -7,11 +7,12 @@ partial or admin screen shows them anything of the others' ratings, notes or vot
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from hiring.models import Membership
 from scorecards import scoring
-from scorecards.models import Category
+from scorecards.models import Category, Feedback
 from tests.factories import (
     HTMX,
     SKILLS,
@@ -160,13 +161,55 @@ def test_after_submitting_the_panelist_reads_the_others(
 def test_a_panelist_with_a_second_focus_unsubmitted_still_sees_nothing(
     client, member, mine, teammate_submitted, application
 ):
-    submit(mine, member)
     scoring.assign(application, member, Category.TEAM_FIT, assigned_by=member)
+    submit(mine, member)
     client.force_login(member)
 
     response = client.get(application.get_absolute_url())
 
     assert_no_trace_of_feedback(response.text)
+
+
+def test_a_panelist_who_read_the_others_is_asked_for_no_further_scorecard(
+    client, member, mine, teammate_submitted, application, recruiter
+):
+    """Their own in, they read the teammate's: a scorecard on another focus written now would
+    be anchored by it, hidden from them or not."""
+    submit(mine, member)
+    client.force_login(recruiter)
+    before = feedback_state(), Feedback.all_objects.count()
+
+    response = client.post(
+        reverse("assign_interviewer", args=[application.pk]),
+        {"interviewer": member.pk, "focus": Category.TEAM_FIT},
+    )
+
+    assert response.status_code == 400
+    assert "Ana Member may have read the panel&#x27;s feedback already" in response.text
+    assert (feedback_state(), Feedback.all_objects.count()) == before
+
+
+def test_leadership_who_read_the_panel_is_asked_for_no_scorecard(
+    team, application, member, teammate_submitted
+):
+    cto = UserFactory(display_name="Carla CTO", role="leadership")
+    Membership.objects.create(team=team, user=cto)
+
+    with pytest.raises(ValidationError, match="Carla CTO may have read the panel's feedback"):
+        scoring.assign(application, cto, Category.TEAM_FIT, assigned_by=member)
+
+    assert not Feedback.all_objects.filter(interviewer=cto).exists()
+
+
+def test_a_panelist_is_asked_for_another_focus_while_nobody_else_submitted(
+    member, mine, application
+):
+    """Their own is the only one in: there was nothing of anyone else's to read."""
+    submit(mine, member)
+
+    scoring.assign(application, member, Category.TEAM_FIT, assigned_by=member)
+
+    assert application.feedback.filter(interviewer=member).count() == 2
 
 
 def test_a_submitted_panelist_never_sees_anothers_draft(
@@ -246,12 +289,13 @@ def test_leadership_reads_all_submitted_feedback(
 
 
 def test_leadership_on_a_panel_reads_nothing_before_submitting(
-    client, team, application, member, teammate_submitted
+    client, team, application, member, theirs, teammate
 ):
     """A team may accept the CTO and put him on a panel: independence binds him too."""
     cto = UserFactory(display_name="Carla CTO", role="leadership")
     Membership.objects.create(team=team, user=cto)
     scoring.assign(application, cto, Category.TEAM_FIT, assigned_by=member)
+    submit(theirs, teammate, score=4, notes=ZEBRA, vote="strong_yes", takeaways="ZEBRA-TAKEAWAY")
     client.force_login(cto)
 
     for url in (application.get_absolute_url(), reverse("debrief", args=[application.pk])):
