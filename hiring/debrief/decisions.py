@@ -316,10 +316,11 @@ def _recorded(read_locked, by, outcome, rationale):
 def confirm_decision(record, by):
     """Confirm a decision that departs from the recommendation; the record returned holds the
     panel's feedback as record_decision's does."""
-    record = (
-        Decision.objects.select_for_update(of=("self", "application"))
-        .select_related("application__candidate")
-        .get(pk=record.pk)
+    record = _still_recorded(
+        Decision.objects.select_for_update(of=("self", "application")).select_related(
+            "application__candidate"
+        ),
+        record,
     )
     record.panel = panel_feedback(record.application)
     _require_decider(record.application, by, record.panel)
@@ -347,7 +348,9 @@ def withdraw_decision(record, by, reason):
     member's confirmation), or a hold: the team may decide again, at the debrief (a hold moves
     the application back there). A decision to hire or not in force stands. The audit trail
     keeps what was decided, and why it was taken back."""
-    record = Decision.objects.select_for_update().select_related("application").get(pk=record.pk)
+    record = _still_recorded(
+        Decision.objects.select_for_update().select_related("application"), record
+    )
     application = _locked(record.application, "candidate")
     panel = panel_feedback(application)
     _require_decider(application, by, panel)
@@ -372,6 +375,17 @@ def withdraw_decision(record, by, reason):
     else:
         withdrawn.save()
     return application
+
+
+def _still_recorded(found, record):
+    """`record` read anew from `found` (a queryset of decisions), else ValidationError: a
+    teammate took it back meanwhile, and nothing is left to confirm or take back."""
+    record = found.filter(pk=record.pk).first()
+    if record is None:
+        raise ValidationError(
+            _("This decision was taken back meanwhile: the team may decide again.")
+        )
+    return record
 
 
 def _english(text):

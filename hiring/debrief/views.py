@@ -173,9 +173,12 @@ def confirm_decision(request, application_id):
 def withdraw_decision(request, application_id):
     application = get_application_for_debrief(request.user, application_id)
     form = WithdrawDecisionForm(request.POST)
+    try:
+        record = _decision_shown(request, application)
+    except ValidationError as error:  # said above the decision: its form may be gone with it
+        return _render_debrief(request, application, status=400, error=" ".join(error.messages))
     if form.is_valid():
         try:
-            record = _decision_shown(request, application)
             decisions.withdraw_decision(record, request.user, form.cleaned_data["reason"])
         except ValidationError as error:
             form.add_error("reason", error)
@@ -192,8 +195,9 @@ def _decision_shown(request, application):
     to learn by posting."""
     if not reads_panel_feedback(request.user, application, decisions.panel_feedback(application)):
         raise Http404
-    record = get_object_or_404(Decision, application=application)
-    if request.POST.get("decision") != str(record.pk):
+    record = Decision.objects.filter(application=application).first()
+    # None: taken back meanwhile, as the page did not show.
+    if record is None or request.POST.get("decision") != str(record.pk):
         raise ValidationError(
             _("The decision changed since this page was opened: read it again before acting.")
         )

@@ -465,15 +465,36 @@ def test_a_decision_waiting_for_confirmation_shows_nothing_of_it_to_a_recruiter(
     assert "decision to confirm" in client.get("/pipeline/").text
 
 
-def test_a_decision_taken_back_and_recorded_anew_is_not_confirmed_from_a_page_opened_before(
-    client, pending, member, teammate
+def test_a_decision_taken_back_meanwhile_is_neither_confirmed_nor_taken_back_again(
+    pending, member, teammate
 ):
-    """Confirming is the second member's safeguard: it holds for the decision they read."""
+    """Read before a teammate took it back (two tabs, two members at once)."""
+    record = Decision.objects.get()
+    decisions.withdraw_decision(Decision.objects.get(), member, "Changed our minds")
+    before = decision_state(), fresh(pending).stage
+
+    with pytest.raises(ValidationError, match="taken back meanwhile"):
+        decisions.confirm_decision(record, teammate)
+    with pytest.raises(ValidationError, match="taken back meanwhile"):
+        decisions.withdraw_decision(record, teammate, "Again")
+
+    assert (decision_state(), fresh(pending).stage) == before
+
+
+@pytest.mark.parametrize("anew", [True, False], ids=["recorded-anew", "none-now"])
+def test_a_decision_taken_back_is_not_confirmed_from_a_page_opened_before(
+    client, pending, member, teammate, anew
+):
+    """Confirming is the second member's safeguard: it holds for the decision they read. One
+    taken back and none recorded since (a double click, a teammate faster) is said so too, not
+    "Not found"."""
     client.force_login(teammate)
     page = client.get(debrief_url(pending)).text
     [seen] = re.findall(r'name="decision" value="(\d+)"', page)[:1]
     decisions.withdraw_decision(Decision.objects.get(), member, "Changed our minds")
-    decisions.record_decision(fresh(pending), member, Decision.Outcome.HOLD, "Not yet after all")
+    if anew:
+        decisions.record_decision(fresh(pending), member, Decision.Outcome.HOLD, "Not yet")
+    before = decision_state()
 
     confirmed = client.post(confirm_url(pending), {"decision": seen})
     taken_back = client.post(withdraw_url(pending), {"decision": seen, "reason": "Stale"})
@@ -481,6 +502,5 @@ def test_a_decision_taken_back_and_recorded_anew_is_not_confirmed_from_a_page_op
     assert confirmed.status_code == taken_back.status_code == 400
     assert "The decision changed since this page was opened" in confirmed.text
     assert "The decision changed since this page was opened" in taken_back.text
-    record = Decision.objects.get()
-    assert (record.outcome, record.confirmed_by) == (Decision.Outcome.HOLD, None)
+    assert decision_state() == before
     assert fresh(pending).stage == Application.Stage.DEBRIEF
