@@ -622,13 +622,14 @@ def version_of(values):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def move_in_order(items, moved, offset):
+def move_in_order(items, moved, offset, seen=None):
     """Move `moved` among `items` (a list in the order of their `position`) up (offset -1) or
     down (+1), saving each position that changes. Its place before and after, counted from 1 as
-    the pages list them, or None when it is already at that end."""
+    the pages list them, or None when it is already at that end or, `seen` its place on the
+    page the move was sent from, it moved since (a double click, two tabs): it stays there."""
     index = items.index(moved)
     target = index + offset
-    if not 0 <= target < len(items):
+    if not 0 <= target < len(items) or seen not in (None, index + 1):
         return None
     items[index], items[target] = items[target], items[index]
     for position, item in enumerate(items):

@@ -270,12 +270,13 @@ def _draft_ratings(criterion):
 
 
 @freshness.one_write()
-def move_criterion(scorecard, key, offset, by):
-    """Move a criterion up (offset -1) or down (+1) the list."""
+def move_criterion(scorecard, key, offset, by, seen=None):
+    """Move a criterion up (offset -1) or down (+1) the list. `seen`: its place (from 1) on
+    the page the move was sent from; moved since (a double click, two tabs), it stays there."""
     version = editable_version(scorecard)
     criteria = list(version.criteria.all())
     moved = _criterion(version, key)
-    places = move_in_order(criteria, moved, offset)
+    places = move_in_order(criteria, moved, offset, seen)
     if places is not None:
         details = f"“{moved.name}”: position {places[0]} → {places[1]}"
         _audit(AuditEvent.Action.CRITERION_MOVED, scorecard, version, by, details)

@@ -1,4 +1,5 @@
 from copy import copy
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -236,7 +237,8 @@ def criterion_remove(request, scorecard_id, key):
 def criterion_move(request, scorecard_id, key):
     scorecard = get_scorecard_for_member(request.user, scorecard_id)
     offset = -1 if request.POST.get("direction") == "up" else 1
-    return _edit(request, scorecard, editing.move_criterion, key, offset)
+    seen = whole_number(request.POST.get("place", "")[:9])
+    return _edit(request, scorecard, partial(editing.move_criterion, seen=seen), key, offset)
 
 
 def _edit(request, scorecard, change, *args):

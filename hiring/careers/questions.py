@@ -107,9 +107,7 @@ def move_question(question, offset, by, seen=None):
     opening = _locked(question.opening)
     questions = list(opening.questions.all())
     moved = next(q for q in questions if q.pk == question.pk)
-    if seen is not None and seen != questions.index(moved) + 1:
-        return
-    places = move_in_order(questions, moved, offset)
+    places = move_in_order(questions, moved, offset, seen)
     if places is not None:
         details = f"“{moved.text}”: position {places[0]} → {places[1]}"
         _audit(AuditEvent.Action.QUESTION_MOVED, opening, by, details)

@@ -502,6 +502,19 @@ def test_move_criterion_up_and_down(client, member, template):
     assert names(template) == ["Problem solving", "Collaboration", "System design"]
 
 
+def test_a_move_clicked_twice_moves_the_criterion_one_place(client, member, template):
+    editing.add_criterion(template, {**criterion_post(), "weight": 1}, member)
+    client.force_login(member)
+    url = reverse("criterion_move", args=[template.pk, key_of(template, "System design")])
+    page = client.get(reverse("scorecard_edit", args=[template.pk]))
+    assert '<input type="hidden" name="place" value="3">' in page.text
+
+    for _click in range(2):
+        client.post(url, {"direction": "up", "place": "3"}, **HTMX)
+
+    assert names(template) == ["Problem solving", "System design", "Collaboration"]
+
+
 def test_moving_an_unknown_criterion_gets_a_clear_error(client, member, template):
     client.force_login(member)
     before = criteria_state()
