@@ -2,11 +2,10 @@
 referral, and the limits that keep robots from filling the pipeline."""
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import ratelimit
-from ..models import Application, Candidate, Consent, EmailTemplate, Opening
+from ..models import Application, Consent, EmailTemplate, Opening
 from ..outreach.messages import queue_email
 from ..pipeline.applications import applicant, start_application
 from .questions import save_answers
@@ -38,35 +37,27 @@ def apply(
 
     Applying again to the same opening changes nothing and returns the application already
     there: the answer is the same, so nobody learns whether an address applied."""
-    stored = None
-    try:
-        with transaction.atomic():
-            application, candidate, stored = applicant(opening, candidate_fields)
-            if application is not None:
-                return application
-            application = start_application(
-                candidate, opening, referred_by, source=source, referred_by=referred_by, note=note
-            )
-            save_answers(application, answers)
-            if consent:
-                Consent.objects.create(
-                    candidate=candidate,
-                    application=application,
-                    notice_version=settings.PRIVACY_NOTICE_VERSION,
-                )
-            # Someone referred did not apply: their email says who they heard from.
-            received = (
-                EmailTemplate.Kind.REFERRAL_RECEIVED
-                if source == Application.Source.REFERRAL
-                else EmailTemplate.Kind.APPLICATION_RECEIVED
-            )
-            queue_email(application, received)
+    with applicant(opening, candidate_fields) as (application, candidate):
+        if application is not None:
             return application
-    except BaseException:
-        # The database forgot the candidate's résumé; the storage must too.
-        if stored:
-            Candidate._meta.get_field("resume").storage.delete(stored)
-        raise
+        application = start_application(
+            candidate, opening, referred_by, source=source, referred_by=referred_by, note=note
+        )
+        save_answers(application, answers)
+        if consent:
+            Consent.objects.create(
+                candidate=candidate,
+                application=application,
+                notice_version=settings.PRIVACY_NOTICE_VERSION,
+            )
+        # Someone referred did not apply: their email says who they heard from.
+        received = (
+            EmailTemplate.Kind.REFERRAL_RECEIVED
+            if source == Application.Source.REFERRAL
+            else EmailTemplate.Kind.APPLICATION_RECEIVED
+        )
+        queue_email(application, received)
+        return application
 
 
 def refusal(address, email):

@@ -1,5 +1,8 @@
 """Openings, candidates and applications: the pipeline a team hires through."""
 
+from contextlib import contextmanager
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
@@ -168,27 +171,61 @@ def _opening_changes(opening, fields):
     return changes
 
 
+@dataclass(frozen=True)
+class Addition:
+    """What adding someone to an opening by hand did (add_application())."""
+
+    application: Application
+    # They were on the opening already: nothing was added, this is their application.
+    already: bool
+    # The team's record they joined is named otherwise than the form said: it keeps its name
+    # (its other applications know them by it), and the one typed is not stored.
+    kept_name: str = ""
+
+
 @transaction.atomic
 def add_application(opening, by, **candidate_fields):
     """`candidate_fields`' person added to `opening` by `by` (applicant()). Added again (the
-    form sent twice, or someone who applied already), the application already there."""
-    application, candidate, _stored = applicant(opening, candidate_fields)
-    return application or start_application(candidate, opening, by)
+    form sent twice, or someone who applied already), the application already there, said so
+    (Addition.already)."""
+    with applicant(opening, candidate_fields) as (application, candidate):
+        already = application is not None
+        if not already:
+            application = start_application(candidate, opening, by)
+        record = application.candidate
+        typed = candidate_fields["name"].strip()
+        kept = record.name if record.name != typed else ""
+        return Addition(application, already, kept)
 
 
 # What a second application fills in on the candidate we already hold, when it is blank there.
 FILLED_IF_BLANK = ["phone", "links", "time_zone", "language", "resume"]
 
 
+@contextmanager
 def applicant(opening, fields):
-    """Who `fields` (a candidate's) bring to `opening`, in a transaction: the opening locked,
-    so that a form sent twice finds the first application. Their application to it if they
-    have one (whatever the case of their email, or as a record merged into theirs), else the
-    candidate to apply: the first holding the email that no other team holds, what is blank on
-    it filled in from `fields`, or a new one. Anyone may send a form with anyone's address: it
-    must neither add to nor open another team's record (a recruiter merges the two,
-    hiring/candidates/merging.py). Returns (application, None, None) or (None, candidate, the
-    name of the résumé file stored now, if any)."""
+    """Who `fields` (a candidate's) bring to `opening`, yielded in a transaction: the opening
+    locked, so that a form sent twice finds the first application. Their application to it if
+    they have one (whatever the case of their email, or as a record merged into theirs), else
+    the candidate to apply: the first holding the email that no other team holds, what is
+    blank on it filled in from `fields`, or a new one. Anyone may send a form with anyone's
+    address: it must neither add to nor open another team's record (a recruiter merges the
+    two, hiring/candidates/merging.py). Yields (application, None) or (None, candidate); a
+    résumé file it stored is deleted again if the transaction rolls back (the database forgets
+    the file's name, so the storage must forget the file)."""
+    stored = None
+    try:
+        with transaction.atomic():
+            application, candidate, stored = _applicant(opening, fields)
+            yield application, candidate
+    except BaseException:
+        if stored:
+            Candidate._meta.get_field("resume").storage.delete(stored)
+        raise
+
+
+def _applicant(opening, fields):
+    """applicant()'s finding, with the name of the résumé file stored now, if any."""
     check_open(Opening.objects.select_for_update().get(pk=opening.pk))
     with_email = holding(fields["email"]).order_by("pk")
     application = opening.applications.filter(candidate__in=with_email).first()

@@ -156,15 +156,37 @@ def application_create(request, opening_id):
     form = CandidateForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            application = applications.add_application(opening, request.user, **form.cleaned_data)
+            added = applications.add_application(opening, request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, _("%(candidate)s added.") % {"candidate": application.candidate}
-            )
-            return redirect(application)
+            _say_what_was_added(request, added, form.cleaned_data["name"])
+            return redirect(added.application)
     return _render_opening(request, opening, status=400, candidate_form=form)
+
+
+def _say_what_was_added(request, added, typed):
+    candidate = added.application.candidate
+    if added.already:
+        messages.info(
+            request,
+            _(
+                "%(candidate)s was already on this opening: nothing was added, here is their "
+                "application."
+            )
+            % {"candidate": candidate},
+        )
+    else:
+        messages.success(request, _("%(candidate)s added.") % {"candidate": candidate})
+    if added.kept_name:
+        messages.info(
+            request,
+            _(
+                "The team already holds this email address as “%(kept)s”: the record keeps "
+                "that name, not “%(typed)s”."
+            )
+            % {"kept": added.kept_name, "typed": typed},
+        )
 
 
 @never_cache

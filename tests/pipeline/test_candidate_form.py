@@ -1,11 +1,16 @@
 """Adding a candidate: links are web links, names and phone numbers one line; the form sent
 twice, or someone the opening already holds, adds nobody a second time."""
 
+import html
+
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from hiring.careers import careers
-from hiring.models import Application, Candidate
+from hiring.models import Application, Candidate, User
+from hiring.pipeline import applications
+from tests.careers.conftest import resume, stored_files
 from tests.factories import ApplicationFactory, CandidateFactory, OpeningFactory
 
 
@@ -14,9 +19,13 @@ def opening(team):
     return ApplicationFactory(opening__team=team).opening
 
 
-def add_candidate(client, opening, **fields):
+def said(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def add_candidate(client, opening, follow=False, **fields):
     data = {"name": "Dana Candidate", "email": "dana@candidates.example", **fields}
-    return client.post(reverse("application_create", args=[opening.pk]), data)
+    return client.post(reverse("application_create", args=[opening.pk]), data, follow=follow)
 
 
 def test_web_links_are_stored_one_per_line(client, member, opening):
@@ -137,3 +146,92 @@ def test_another_teams_candidate_is_never_joined(client, recruiter, opening, out
     assert opening.applications.get(candidate__email="dana@candidates.example").candidate != (
         theirs.candidate
     )
+
+
+def test_the_second_of_a_double_click_says_they_were_already_on_the_opening(
+    client, recruiter, opening
+):
+    client.force_login(recruiter)
+
+    add_candidate(client, opening, follow=True)
+    again = said(add_candidate(client, opening))
+
+    assert again == [
+        "Dana Candidate was already on this opening: nothing was added, here is their application."
+    ]
+
+
+def test_someone_who_applied_already_is_said_to_be_there_already(client, recruiter, opening):
+    careers.apply(opening, name="Dana Candidate", email="dana@candidates.example")
+    client.force_login(recruiter)
+
+    response = add_candidate(client, opening, follow=True)
+
+    text = html.unescape(response.content.decode())
+    assert "Dana Candidate was already on this opening: nothing was added" in text
+    assert "Dana Candidate added." not in text
+
+
+def test_a_record_joined_under_another_name_keeps_its_name_and_says_so(client, recruiter, opening):
+    applied = careers.apply(opening, name="José Núñez", email="dana@candidates.example")
+    other = OpeningFactory(team=opening.team)
+    client.force_login(recruiter)
+
+    response = add_candidate(client, other, name="Jose Nunez")
+
+    applied.candidate.refresh_from_db()
+    assert applied.candidate.name == "José Núñez"
+    assert other.applications.get().candidate == applied.candidate
+    assert said(response) == [
+        "José Núñez added.",
+        "The team already holds this email address as “José Núñez”: the record keeps that "
+        "name, not “Jose Nunez”.",
+    ]
+
+
+def test_the_same_name_says_nothing_of_the_record(client, recruiter, opening):
+    careers.apply(opening, name="Dana Candidate", email="dana@candidates.example")
+    client.force_login(recruiter)
+
+    response = add_candidate(client, OpeningFactory(team=opening.team))
+
+    assert said(response) == ["Dana Candidate added."]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_an_addition_that_fails_leaves_no_resume_behind(opening, media):
+    """An adder who was never saved fails the addition after the résumé was written."""
+    with pytest.raises(ValueError, match="unsaved related object"):
+        applications.add_application(
+            opening,
+            User(email="ghost@example.com"),
+            name="Lee",
+            email="lee@candidates.example",
+            resume=resume(),
+        )
+
+    assert not Candidate.objects.filter(email="lee@candidates.example").exists()
+    assert stored_files(media) == []
+
+
+def test_a_failed_addition_leaves_no_resume_on_the_record_it_filled_in(opening, media):
+    record = CandidateFactory(email="lee@candidates.example")
+    ApplicationFactory(opening__team=opening.team, candidate=record)
+
+    with pytest.raises(ValueError, match="unsaved related object"):
+        applications.add_application(
+            opening,
+            User(email="ghost@example.com"),
+            name=record.name,
+            email="lee@candidates.example",
+            resume=resume(),
+        )
+
+    record.refresh_from_db()
+    assert record.resume.name == ""
+    assert stored_files(media) == []

@@ -254,7 +254,7 @@ def test_reports_run_a_fixed_number_of_queries(
 def test_each_move_ends_the_stage_before_it(member, team):
     application = applications.add_application(
         OpeningFactory(team=team), member, name="Dana Candidate", email="dana@candidates.example"
-    )
+    ).application
     applications.move_stage(application, "screen", by=member)
     applications.move_stage(application, "panel", by=member)
 

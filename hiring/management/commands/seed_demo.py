@@ -300,7 +300,7 @@ class Command(BaseCommand):
                 name=name,
                 email=f"{local}@candidates.example",
                 links=f"https://github.com/{local}",
-            )
+            ).application
         # The whole panel asked first, as a recruiter does: the debrief opens once all of
         # it wrote, not as soon as the first two did.
         asked = [
@@ -380,7 +380,7 @@ class Command(BaseCommand):
                     author,
                     name=self.unique_name(rng),
                     email=f"past{number}.{team_name.lower()}@candidates.example",
-                )
+                ).application
                 path = ["screen", "panel"][: rng.choice([0, 1, 2, 2, 2])]
                 for stage in path:
                     application.move_to(stage, author)
@@ -432,7 +432,7 @@ class Command(BaseCommand):
                 ana,
                 name=self.unique_name(rng),
                 email=f"hire{number}@candidates.example",
-            )
+            ).application
             for stage in ("screen", "panel"):
                 application.move_to(stage, ana)
             design = rng.randint(1, 4)
