@@ -109,6 +109,18 @@ def get_open_opening(opening_id):
     )
 
 
+# The session's openings applied to, for their thanks pages.
+APPLIED_TO = "careers_applied_to"
+
+
+def get_opening_applied_to(session, opening_id):
+    """An opening whose thanks page a visitor may read: one their session applied to, open or
+    closed since (careers.views.remember_applied()), else Http404."""
+    if opening_id not in session.get(APPLIED_TO, ()):
+        raise Http404
+    return get_object_or_404(Opening.objects.select_related("team"), pk=opening_id)
+
+
 def get_application_for(user, application_id):
     return get_object_or_404(
         Application.objects.visible_to(user).select_related("candidate", "opening__team"),

@@ -17,7 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .. import freshness, ratelimit
-from ..access import get_open_opening, get_opening_for_member, get_question_for_member
+from ..access import (
+    APPLIED_TO,
+    get_open_opening,
+    get_opening_applied_to,
+    get_opening_for_member,
+    get_question_for_member,
+)
 from ..accounts.middleware import browser_language
 from ..models import (
     MOST_QUESTIONS,
@@ -92,7 +98,20 @@ def opening_page(request, opening):
     except ValidationError as error:
         form.add_error(None, error)
         return _render_opening(request, opening, form, status=400)
+    remember_applied(request.session, opening)
     return redirect("careers_thanks", opening_id=opening.pk)
+
+
+# The openings a session remembers applying to: the latest are those whose thanks page is
+# read again (a refresh, a bookmark); the list stays small in the session's row.
+REMEMBERED_APPLICATIONS = 20
+
+
+def remember_applied(session, opening):
+    """The thanks page of `opening` stays this session's once the opening closes: the visitor
+    who just applied is thanked, not told it takes no applications."""
+    earlier = [pk for pk in session.get(APPLIED_TO, []) if pk != opening.pk]
+    session[APPLIED_TO] = [*earlier[-(REMEMBERED_APPLICATIONS - 1) :], opening.pk]
 
 
 def _render_opening(request, opening, form, status=200):
@@ -111,8 +130,23 @@ def _render_opening(request, opening, form, status=200):
     return render(request, "hiring/careers/opening.html", context, status=status)
 
 
+@never_cache
 def thanks(request, opening_id):
-    opening = get_open_opening(opening_id)
+    """The thanks page: for whoever applied from this session, whatever the opening's status
+    since; for anyone else while it is open, else the closed opening's page."""
+    try:
+        opening = get_opening_applied_to(request.session, opening_id)
+    except Http404:
+        return _thanks_while_open(request, opening_id)
+    return _render_thanks(request, opening)
+
+
+@with_open_opening
+def _thanks_while_open(request, opening):
+    return _render_thanks(request, opening)
+
+
+def _render_thanks(request, opening):
     context = {"organisation": Organisation.current(), "opening": opening}
     return render(request, "hiring/careers/thanks.html", context)
 

@@ -183,3 +183,25 @@ def test_a_form_larger_than_any_file_it_takes_is_refused_before_it_is_read(
     assert Candidate.objects.count() == 0
     assert stored_files(media) == []
     assert send(opening).status_code == 302
+
+
+def test_the_thanks_page_stays_for_who_applied_once_the_opening_closes(send, client, opening):
+    thanks = send(opening)["Location"]
+    Opening.objects.filter(pk=opening.pk).update(status=Opening.Status.CLOSED)
+
+    response = client.get(thanks)
+
+    assert response.status_code == 200
+    assert "Thank you for applying" in response.content.decode()
+
+
+def test_anyone_else_finds_a_closed_openings_thanks_page_says_it_is_closed(client, opening):
+    Opening.objects.filter(pk=opening.pk).update(status=Opening.Status.CLOSED)
+
+    response = client.get(reverse("careers_thanks", args=[opening.pk]))
+
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "This opening is not open for applications" in text
+    assert "Thank you for applying" not in text
+    assert opening.title not in text
