@@ -281,30 +281,26 @@ def _chunks(items):
 
 
 def upload(opening, by, file_name, table):
-    """Keep the rows of `table` for the worker to check (check()): nothing lands yet. Their
-    earlier uploads for this opening go (they hold candidate data). The caller hands it to the
-    worker (hiring.imports.tasks.check_import)."""
+    """Keep the rows of `table` for the worker to check (check()): nothing lands yet. Each
+    upload stands on its own: one in another tab, or the next part of a file split in two,
+    leaves the earlier ones' previews as they were (unrun, they expire: expire_unrun()). The
+    caller hands it to the worker (hiring.imports.tasks.check_import)."""
     check_open(opening)
-    Status = CandidateImport.Status
-    with transaction.atomic():
-        CandidateImport.objects.filter(
-            opening=opening, created_by=by, status__in=[Status.CHECKING, Status.PREVIEW]
-        ).delete()
-        return CandidateImport.objects.create(
-            opening=opening,
-            created_by=by,
-            file_name=PurePath(file_name).name.replace("\n", " ")[:200],
-            rows=table.rows,
-            total=len(table.rows),
-            status=Status.CHECKING,
-        )
+    return CandidateImport.objects.create(
+        opening=opening,
+        created_by=by,
+        file_name=PurePath(file_name).name.replace("\n", " ")[:200],
+        rows=table.rows,
+        total=len(table.rows),
+        status=CandidateImport.Status.CHECKING,
+    )
 
 
 def check(import_id):
     """The worker's check of an upload's every row, a chunk at a time outside any transaction,
     each chunk's progress committed for its page to show; then the rows, checked, wait for
     their author to look at them and start the import. None when there is nothing to check
-    (checked already, or replaced by a later upload)."""
+    (checked already, expired or failed)."""
     Status = CandidateImport.Status
     candidate_import = (
         CandidateImport.objects.select_related("opening").filter(pk=import_id).first()
@@ -322,7 +318,7 @@ def check(import_id):
     for chunk in _chunks(candidate_import.rows):
         rows += check_rows(candidate_import.opening, chunk, seen)
         if not checking.update(processed=len(rows)):
-            return None  # replaced by a later upload (or failed) meanwhile: no use going on
+            return None  # expired or failed meanwhile: no use going on
     with transaction.atomic():
         still = _lines_still_held(checking)
         if still is None:

@@ -95,14 +95,14 @@ def test_a_check_for_an_opening_closed_meanwhile_fails_saying_so(client, member,
     assert reverse("import_new", args=[opening.pk]) in page
 
 
-def test_a_later_upload_replaces_one_still_checking(client, member, opening, queued):
+def test_a_second_upload_leaves_the_first_one_checking(client, member, opening, queued):
     client.force_login(member)
     upload(client, opening, LEVER)
     first = CandidateImport.objects.get()
-    upload(client, opening, LEVER)
+    upload(client, opening, LEVER, name="second.csv")
 
-    assert not CandidateImport.objects.filter(pk=first.pk).exists()
-    assert check_import(first.pk) is None
+    assert check_import(first.pk) == 2
+    assert CandidateImport.objects.get(pk=first.pk).status == Status.PREVIEW
 
 
 def test_the_check_is_made_in_the_request_when_the_broker_refuses_it(
@@ -142,9 +142,7 @@ def test_the_rows_problems_are_in_the_language_of_whoever_uploaded(client, membe
     assert row["errors"]["email"] == ["Bitte gültige E-Mail-Adresse eingeben."]
 
 
-def test_a_check_stops_at_its_next_chunk_once_a_later_upload_replaced_it(
-    member, opening, monkeypatch
-):
+def test_a_check_stops_at_its_next_chunk_once_the_import_expired(member, opening, monkeypatch):
     table = imports.read_csv(
         ("Name,Email\n" + "".join(f"P{n},p{n}@example.com\n" for n in range(3))).encode()
     )
@@ -155,15 +153,15 @@ def test_a_check_stops_at_its_next_chunk_once_a_later_upload_replaced_it(
 
     def check_rows(*args):
         checked.append(args[1])
-        if len(checked) == 1:  # the person uploads again while the first chunk is checked
-            imports.upload(opening, member, "second.csv", table)
+        if len(checked) == 1:  # the retention run expires it while the first chunk is checked
+            imports.expire_unrun(timezone.now() + timedelta(days=30))
         return real_check_rows(*args)
 
     monkeypatch.setattr(imports, "check_rows", check_rows)
 
     assert check_import(first.pk) is None
     assert len(checked) == 1
-    assert CandidateImport.objects.get().file_name == "second.csv"
+    assert CandidateImport.objects.get().status == Status.EXPIRED
 
 
 def test_the_opening_lists_its_recent_imports_to_those_who_run_its_pipeline(

@@ -20,8 +20,7 @@ Status = CandidateImport.Status
 
 @pytest.fixture
 def uploaded(client, member, opening, settings):
-    """`member`'s upload of LEVER, checked `days` ago, to `opening` or another of its team's (a
-    new upload replaces the person's earlier preview for the opening)."""
+    """`member`'s upload of LEVER, checked `days` ago, to `opening` or another of its team's."""
     settings.CANDIDATE_IMPORT_PREVIEW_DAYS = 7
     client.force_login(member)
 

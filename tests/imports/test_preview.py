@@ -146,11 +146,26 @@ def test_a_closed_opening_takes_no_import(client, member, opening):
     assert "closed to new applications" in response.content.decode()
 
 
-def test_a_new_upload_replaces_the_persons_earlier_preview(client, member, opening):
+def test_an_upload_in_another_tab_leaves_the_first_preview_to_run(
+    client, member, opening, django_capture_on_commit_callbacks
+):
     client.force_login(member)
-    upload(client, opening, LEVER)
-    upload(client, opening, LEVER, name="second.csv")
-    assert list(CandidateImport.objects.values_list("file_name", flat=True)) == ["second.csv"]
+    first = upload(client, opening, LEVER, name="first.csv")["Location"]
+    upload(client, opening, "Name,Email\nZoe Later,zoe@example.com\n", name="second.csv")
+
+    page = client.get(first)
+
+    assert page.status_code == 200
+    assert "Import 2 valid rows" in page.content.decode()
+    first_import = CandidateImport.objects.get(file_name="first.csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_start", args=[first_import.pk]))
+    first_import.refresh_from_db()
+    assert first_import.status == CandidateImport.Status.DONE
+    assert set(opening.applications.values_list("candidate__email", flat=True)) == {
+        "lia@example.com",
+        "max@example.com",
+    }
 
 
 def test_the_file_name_is_its_name_alone(client, member, opening):
