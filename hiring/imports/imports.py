@@ -3,6 +3,7 @@ checked by the candidate form's own rules in a worker (5,000 rows take seconds) 
 imported by a worker, every valid row or none."""
 
 import csv
+import functools
 import io
 import logging
 import re
@@ -13,9 +14,9 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from .. import freshness
 from ..candidates import merging
@@ -37,40 +38,41 @@ logger = logging.getLogger(__name__)
 FIELDS = ("name", "email", "phone", "links")
 
 # Column names as Greenhouse, Lever, Ashby and Workable export them (and the plain ones),
-# lower-cased, punctuation read as spaces. Several link columns are all kept.
+# lower-cased, punctuation read as spaces, and as translated into each language Teamfit
+# speaks (header_kinds()). Several link columns are all kept.
 COLUMNS = {
-    "name": "name",
-    "full name": "name",
-    "candidate name": "name",
-    "candidate": "name",
-    "first name": "first_name",
-    "given name": "first_name",
-    "last name": "last_name",
-    "family name": "last_name",
-    "surname": "last_name",
-    "email": "email",
-    "email address": "email",
-    "e mail": "email",
-    "candidate email": "email",
-    "personal email": "email",
-    "phone": "phone",
-    "phone number": "phone",
-    "phone numbers": "phone",
-    "mobile": "phone",
-    "mobile phone": "phone",
-    "telephone": "phone",
-    "linkedin": "links",
-    "linkedin url": "links",
-    "linkedin profile": "links",
-    "website": "links",
-    "websites": "links",
-    "link": "links",
-    "links": "links",
-    "resume link": "links",
-    "resume url": "links",
-    "portfolio": "links",
-    "github": "links",
-    "social media": "links",
+    gettext_noop("name"): "name",
+    gettext_noop("full name"): "name",
+    gettext_noop("candidate name"): "name",
+    gettext_noop("candidate"): "name",
+    gettext_noop("first name"): "first_name",
+    gettext_noop("given name"): "first_name",
+    gettext_noop("last name"): "last_name",
+    gettext_noop("family name"): "last_name",
+    gettext_noop("surname"): "last_name",
+    gettext_noop("email"): "email",
+    gettext_noop("email address"): "email",
+    gettext_noop("e mail"): "email",
+    gettext_noop("candidate email"): "email",
+    gettext_noop("personal email"): "email",
+    gettext_noop("phone"): "phone",
+    gettext_noop("phone number"): "phone",
+    gettext_noop("phone numbers"): "phone",
+    gettext_noop("mobile"): "phone",
+    gettext_noop("mobile phone"): "phone",
+    gettext_noop("telephone"): "phone",
+    gettext_noop("linkedin"): "links",
+    gettext_noop("linkedin url"): "links",
+    gettext_noop("linkedin profile"): "links",
+    gettext_noop("website"): "links",
+    gettext_noop("websites"): "links",
+    gettext_noop("link"): "links",
+    gettext_noop("links"): "links",
+    gettext_noop("resume link"): "links",
+    gettext_noop("resume url"): "links",
+    gettext_noop("portfolio"): "links",
+    gettext_noop("github"): "links",
+    gettext_noop("social media"): "links",
 }
 DELIMITERS = (",", ";", "\t")
 # Far wider than any ATS's or spreadsheet's export of candidates: each row is read column by
@@ -177,22 +179,58 @@ def _records(text, delimiter):
         ) from None
 
 
+@functools.cache
+def header_kinds():
+    """Plain header -> what it names: COLUMNS, and each of its names as translated into each
+    of settings.LANGUAGES (a spreadsheet or ATS set to German writes "Vorname", "E-Mail",
+    "Telefon"); an English name wins over a translation that reads the same."""
+    kinds = dict(COLUMNS)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for header, kind in COLUMNS.items():
+                kinds.setdefault(_plain(translation.gettext(header)), kind)
+    return kinds
+
+
 def _columns(headers):
     """What each header names (None: a column left out), or a ValidationError when the
-    email or the name is missing."""
-    columns = [COLUMNS.get(_plain(header)) for header in headers]
+    email or the name is missing, naming the headers not understood."""
+    known = header_kinds()
+    columns = [known.get(_plain(header)) for header in headers]
+    missing = None
     if "email" not in columns:
-        raise ValidationError(
-            _("The file has no email column: the header row needs Email or Email Address.")
+        missing = _("The file has no email column: the header row needs Email or Email Address.")
+    elif "name" not in columns and "first_name" not in columns:
+        missing = _(
+            "The file has no name column: the header row needs Name, or First Name and Last Name."
         )
-    if "name" not in columns and "first_name" not in columns:
-        raise ValidationError(
-            _(
-                "The file has no name column: the header row needs Name, or First Name and "
-                "Last Name."
-            )
-        )
-    return columns
+    if missing is None:
+        return columns
+    unknown = [
+        header.strip()[:LONGEST_HEADER_NAMED]
+        for header, column in zip(headers, columns, strict=True)
+        if column is None and header.strip()
+    ]
+    if unknown:
+        missing = [missing, _("Columns not understood: %(columns)s.") % {"columns": named(unknown)}]
+    raise ValidationError(missing)
+
+
+# How much of a header a message names: a header may be a cell of thousands of characters.
+LONGEST_HEADER_NAMED = 60
+# Columns a message names: a file of 100,000 columns made a message of 700 KB.
+COLUMNS_NAMED = 20
+
+
+def named(columns):
+    """`columns`, the first COLUMNS_NAMED of them and how many more."""
+    listed = ", ".join(columns[:COLUMNS_NAMED])
+    if len(columns) <= COLUMNS_NAMED:
+        return listed
+    return _("%(columns)s and %(more)s more") % {
+        "columns": listed,
+        "more": len(columns) - COLUMNS_NAMED,
+    }
 
 
 def _plain(header):

@@ -118,26 +118,11 @@ def _context(candidate_import, query):
 PREVIEW_PAGE_ROWS = 100
 
 
-# Columns the message names: a file of 100,000 columns made a message of 700 KB.
-COLUMNS_NAMED = 20
-
-
 def _left_out(columns):
-    named = _named(columns)
-    return _("Columns left out: %(columns)s.") % {"columns": named}
+    return _("Columns left out: %(columns)s.") % {"columns": imports.named(columns)}
 
 
 def _read_as_fallbacks(columns):
     return _("Read only where an earlier column of the same kind is empty: %(columns)s.") % {
-        "columns": _named(columns)
-    }
-
-
-def _named(columns):
-    named = ", ".join(columns[:COLUMNS_NAMED])
-    if len(columns) <= COLUMNS_NAMED:
-        return named
-    return _("%(columns)s and %(more)s more") % {
-        "columns": named,
-        "more": len(columns) - COLUMNS_NAMED,
+        "columns": imports.named(columns)
     }

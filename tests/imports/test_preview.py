@@ -89,6 +89,7 @@ def test_the_rows_keep_their_checked_values(client, member, opening):
         (b"\x89PNG\r\n\x1a\n\x00\x00", "This is not a CSV file"),
         (b"", "The submitted file is empty."),
         (b"Name,Phone\nJo,1\n", "no email column"),
+        (b"Nom,Courriel\nJo,jo@example.com\n", "Columns not understood: Nom, Courriel."),
     ],
 )
 def test_a_bad_file_gets_an_error_on_the_form_and_nothing_stored(
@@ -289,3 +290,15 @@ def test_a_long_file_is_previewed_a_page_at_a_time_its_problems_on_their_own(
     problems = client.get(response["Location"], {"show": "problems"})
     assert re.findall(r'<tr id="row-(\d+)">', problems.content.decode()) == ["182"]
     assert "Enter a valid email address." in row_html(problems, 182)
+
+
+def test_a_german_export_keeps_its_phone_numbers(client, member, opening):
+    client.force_login(member)
+    text = "Vorname;Nachname;E-Mail;Telefon\nJörg;Weiß;joerg@example.de;+49 30 1234567\n"
+
+    upload(client, opening, text)
+
+    [row] = CandidateImport.objects.get().rows
+    assert row["values"]["name"] == "Jörg Weiß"
+    assert row["values"]["phone"] == "+49 30 1234567"
+    assert row["errors"] == {}

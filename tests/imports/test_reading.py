@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from hiring.imports.imports import MAX_COLUMNS, read_csv
 
@@ -154,3 +155,36 @@ def test_a_cell_past_the_csv_field_limit_is_refused():
 def test_a_quote_left_open_is_told():
     with pytest.raises(ValidationError, match="check that every quote in the file is closed"):
         read_csv(b'Name,Email\n"Jo,jo@example.com\n' + b"Al,al@example.com\n" * 8000)
+
+
+def test_german_headers_are_read_as_their_english_ones():
+    [row] = values(
+        "Vorname;Nachname;E-Mail-Adresse;Telefon;Links\n"
+        "Jörg;Weiß;joerg@example.de;+49 30 1234567;https://joerg.example\n"
+    )
+
+    assert row == {
+        "name": "Jörg Weiß",
+        "email": "joerg@example.de",
+        "phone": "+49 30 1234567",
+        "links": "https://joerg.example",
+    }
+
+
+def test_german_headers_are_read_whatever_the_readers_language():
+    with translation.override("de"):
+        [german] = values("Name,E-Mail,Telefon\nJo,jo@example.com,+49 1\n")
+    [english] = values("Name,E-Mail,Telefon\nJo,jo@example.com,+49 1\n")
+
+    assert german == english
+    assert english["phone"] == "+49 1"
+
+
+def test_a_missing_column_names_the_headers_not_understood():
+    with pytest.raises(ValidationError) as refused:
+        read_csv(b"Nom,Courriel,Phone\nJo,jo@example.com,1\n")
+
+    assert refused.value.messages == [
+        "The file has no email column: the header row needs Email or Email Address.",
+        "Columns not understood: Nom, Courriel.",
+    ]
