@@ -263,11 +263,13 @@ def check_rows(opening, rows, seen):
     """`rows` with their "errors" by field: the candidate form's, an email seen earlier in the
     file or another address of the record it would join (`seen`: that record's id, else the
     lower-cased email -> (line, email), filled as it goes, so rows can come in chunks), and an
-    email that already applied to `opening`."""
+    email that already applied to `opening`; and "kept_name", the name of the team's record a
+    row joins when it is not the row's (the record keeps its own)."""
     emails = [row["values"]["email"] for row in rows]
     applied = applied_emails(opening, emails)
     # Two addresses of one record would both apply it to the opening, which takes it once.
     records = _candidates_by_email(emails, opening.team_id)
+    names = dict(Candidate.objects.filter(pk__in=records.values()).values_list("pk", "name"))
     checked = []
     for row in rows:
         form = CandidateForm(data=row["values"])
@@ -291,6 +293,10 @@ def check_rows(opening, rows, seen):
             else:
                 seen[person] = (row["line"], email)
         checked.append({"line": row["line"], "values": values, "errors": errors})
+        kept = names.get(records.get(email)) if "email" not in errors else None
+        if kept is not None and kept != values["name"]:
+            # The row joins the team's record, which keeps its name: the preview says so.
+            checked[-1]["kept_name"] = kept
     return checked
 
 

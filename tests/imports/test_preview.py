@@ -1,6 +1,7 @@
 """Uploading a CSV: every row checked and shown beside its errors, nothing stored but the
 check."""
 
+import html
 import re
 
 import pytest
@@ -302,3 +303,33 @@ def test_a_german_export_keeps_its_phone_numbers(client, member, opening):
     assert row["values"]["name"] == "Jörg Weiß"
     assert row["values"]["phone"] == "+49 30 1234567"
     assert row["errors"] == {}
+
+
+def test_a_row_joining_the_teams_record_under_another_name_says_it_keeps_its_name(
+    client, member, opening
+):
+    ApplicationFactory(
+        opening__team=opening.team,
+        candidate__name="José Núñez",
+        candidate__email="jose@example.com",
+    )
+    client.force_login(member)
+
+    location = upload(client, opening, "Name,Email\nJose Nunez,JOSE@example.com\n")["Location"]
+
+    [row] = CandidateImport.objects.get().rows
+    assert row["kept_name"] == "José Núñez"
+    page = html.unescape(client.get(location).content.decode())
+    assert "Joins the team's record of this address, which keeps its name, “José Núñez”." in page
+
+
+def test_a_row_of_the_records_own_name_says_nothing_of_it(client, member, opening):
+    ApplicationFactory(
+        opening__team=opening.team, candidate__name="Ana K", candidate__email="ana@example.com"
+    )
+    client.force_login(member)
+
+    upload(client, opening, "Name,Email\nAna K,ana@example.com\n")
+
+    [row] = CandidateImport.objects.get().rows
+    assert "kept_name" not in row
