@@ -270,7 +270,7 @@ def test_two_addresses_of_one_record_in_a_file_are_caught_at_the_check(
     }
     ApplicationFactory(opening=opening, candidate=ana)
     upload(client, opening, "Name,Email\nAna K,ana.old@mail.example\n")
-    [row] = CandidateImport.objects.get().rows
+    [row] = CandidateImport.objects.latest("pk").rows
     assert row["errors"] == {"email": ["Already applied to this opening."]}
 
 
