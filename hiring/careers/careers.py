@@ -37,7 +37,7 @@ def apply(
 
     Applying again to the same opening changes nothing and returns the application already
     there: the answer is the same, so nobody learns whether an address applied."""
-    with applicant(opening, candidate_fields) as (application, candidate):
+    with applicant(opening, candidate_fields) as (application, candidate, _stored):
         if application is not None:
             return application
         application = start_application(

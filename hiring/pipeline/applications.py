@@ -181,6 +181,8 @@ class Addition:
     # The team's record they joined is named otherwise than the form said: it keeps its name
     # (its other applications know them by it), and the one typed is not stored.
     kept_name: str = ""
+    # The résumé chosen was not stored: the record they were added as holds one already.
+    resume_kept: bool = False
 
 
 @transaction.atomic
@@ -188,14 +190,15 @@ def add_application(opening, by, **candidate_fields):
     """`candidate_fields`' person added to `opening` by `by` (applicant()). Added again (the
     form sent twice, or someone who applied already), the application already there, said so
     (Addition.already)."""
-    with applicant(opening, candidate_fields) as (application, candidate):
+    with applicant(opening, candidate_fields) as (application, candidate, stored):
         already = application is not None
         if not already:
             application = start_application(candidate, opening, by)
         record = application.candidate
         typed = candidate_fields["name"].strip()
         kept = record.name if record.name != typed else ""
-        return Addition(application, already, kept)
+        resume_kept = bool(candidate_fields.get("resume")) and not (stored or already)
+        return Addition(application, already, kept, resume_kept)
 
 
 # What a second application fills in on the candidate we already hold, when it is blank there.
@@ -210,14 +213,14 @@ def applicant(opening, fields):
     the candidate to apply: the first holding the email that no other team holds, what is
     blank on it filled in from `fields`, or a new one. Anyone may send a form with anyone's
     address: it must neither add to nor open another team's record (a recruiter merges the
-    two, hiring/candidates/merging.py). Yields (application, None) or (None, candidate); a
-    résumé file it stored is deleted again if the transaction rolls back (the database forgets
-    the file's name, so the storage must forget the file)."""
+    two, hiring/candidates/merging.py). Yields (application, None, None) or (None, candidate,
+    the name of the résumé file it stored, if any); that file is deleted again if the
+    transaction rolls back (the database forgets its name, so the storage must forget it)."""
     stored = None
     try:
         with transaction.atomic():
             application, candidate, stored = _applicant(opening, fields)
-            yield application, candidate
+            yield application, candidate, stored
     except BaseException:
         if stored:
             Candidate._meta.get_field("resume").storage.delete(stored)
@@ -225,7 +228,7 @@ def applicant(opening, fields):
 
 
 def _applicant(opening, fields):
-    """applicant()'s finding, with the name of the résumé file stored now, if any."""
+    """applicant()'s finding."""
     check_open(Opening.objects.select_for_update().get(pk=opening.pk))
     with_email = holding(fields["email"]).order_by("pk")
     application = opening.applications.filter(candidate__in=with_email).first()

@@ -187,6 +187,14 @@ def _say_what_was_added(request, added, typed):
             )
             % {"kept": added.kept_name, "typed": typed},
         )
+    if added.resume_kept:
+        messages.info(
+            request,
+            _(
+                "The team's record already holds a résumé: it keeps it, and the file you chose "
+                "was not stored."
+            ),
+        )
 
 
 @never_cache

@@ -235,3 +235,24 @@ def test_a_failed_addition_leaves_no_resume_on_the_record_it_filled_in(opening, 
     record.refresh_from_db()
     assert record.resume.name == ""
     assert stored_files(media) == []
+
+
+def test_a_resume_the_record_has_already_is_kept_and_the_recruiter_told(
+    client, recruiter, opening, media
+):
+    applied = careers.apply(
+        opening, name="Dana Candidate", email="dana@candidates.example", resume=resume()
+    )
+    kept = applied.candidate.resume.name
+    client.force_login(recruiter)
+
+    response = add_candidate(client, OpeningFactory(team=opening.team), resume=resume("new.pdf"))
+
+    applied.candidate.refresh_from_db()
+    assert applied.candidate.resume.name == kept
+    assert said(response) == [
+        "Dana Candidate added.",
+        "The team's record already holds a résumé: it keeps it, and the file you chose was not "
+        "stored.",
+    ]
+    assert len(stored_files(media)) == 1
