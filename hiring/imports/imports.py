@@ -29,7 +29,7 @@ from ..models import (
     StageChange,
     refresh_older_matches,
 )
-from ..pipeline.applications import check_open
+from ..pipeline.applications import FILLED_IF_BLANK, check_open
 from ..pipeline.forms import CandidateForm
 from ..reports import figures
 
@@ -525,6 +525,7 @@ def _write(candidate_import, rows):
         opening = Opening.objects.select_related("team").get(pk=opening.pk)
         check_open(opening)
         existing = _candidates_by_email([row["email"] for row in rows], opening.team_id)
+        _fill_blanks(rows, existing)
         new = [
             Candidate(**row, created_at=now) for row in rows if row["email"].lower() not in existing
         ]
@@ -564,6 +565,25 @@ def _write(candidate_import, rows):
         freshness.team_changed([opening.team_id])
         figures.outdated(opening.team_id, [now])
     return len(rows)
+
+
+def _fill_blanks(rows, records):
+    """What is blank on the team's records that `rows` join (`records`: lower-cased email ->
+    id) filled in from them, as a second application fills it in (FILLED_IF_BLANK): a phone
+    in the file is not lost on a record without one. Their names stay (check_rows says so)."""
+    filled = [name for name in FILLED_IF_BLANK if name in FIELDS]
+    joined = {row["email"].lower(): row for row in rows if row["email"].lower() in records}
+    found = Candidate.objects.in_bulk([records[email] for email in joined])
+    changed = {}
+    for email, row in joined.items():
+        record = found[records[email]]
+        for name in filled:
+            if row[name] and not getattr(record, name):
+                setattr(record, name, row[name])
+                changed[record.pk] = record
+    Candidate.objects.bulk_update(changed.values(), filled, batch_size=CHUNK_ROWS)
+    # A phone or links pair records of one name as possible duplicates.
+    refresh_older_matches([(record.email, record.search_name) for record in changed.values()])
 
 
 def _lines_still_held(found):

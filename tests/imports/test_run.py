@@ -309,3 +309,30 @@ def test_a_running_import_writes_only_the_rows_it_still_holds(
 
     assert imports._write(running, rows) == 1
     assert [a.candidate.email for a in imported(opening)] == ["max@example.com"]
+
+
+def test_a_row_joining_the_teams_record_fills_in_its_blanks_and_keeps_its_name(
+    client, member, opening, django_capture_on_commit_callbacks
+):
+    record = CandidateFactory(name="José Núñez", email="jose@example.com", phone="", links="")
+    held = CandidateFactory(name="Ana K", email="ana@example.com", phone="+1 555 0100")
+    client.force_login(member)
+    upload(
+        client,
+        opening,
+        "Name,Email,Phone,Links\n"
+        "Jose Nunez,JOSE@example.com,+34 600 000 000,https://jose.example\n"
+        "Ana K,ana@example.com,+1 555 0199,\n",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_start", args=[CandidateImport.objects.get().pk]))
+
+    record.refresh_from_db()
+    held.refresh_from_db()
+    assert (record.name, record.phone, record.links) == (
+        "José Núñez",
+        "+34 600 000 000",
+        "https://jose.example",
+    )
+    assert held.phone == "+1 555 0100"
+    assert Candidate.objects.count() == 2
