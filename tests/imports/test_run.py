@@ -336,3 +336,17 @@ def test_a_row_joining_the_teams_record_fills_in_its_blanks_and_keeps_its_name(
     )
     assert held.phone == "+1 555 0100"
     assert Candidate.objects.count() == 2
+
+
+def test_a_phone_filled_in_by_a_row_marks_the_record_a_possible_duplicate(
+    client, member, opening, django_capture_on_commit_callbacks
+):
+    CandidateFactory(name="Ana K", email="ana@work.example", phone="+1 555 0100")
+    later = CandidateFactory(name="Ana K", email="ana@home.example", phone="")
+    assert not Candidate.objects.get(pk=later.pk).has_older_match
+    client.force_login(member)
+    upload(client, opening, "Name,Email,Phone\nAna K,ana@home.example,+1 555 0199\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_start", args=[CandidateImport.objects.get().pk]))
+
+    assert Candidate.objects.get(pk=later.pk).has_older_match
