@@ -329,8 +329,13 @@ def application_resume(request, application_id):
     candidate = application.candidate
     if not candidate.resume:
         raise Http404
+    try:
+        resume = candidate.resume.open("rb")
+    except FileNotFoundError:
+        # Gone from the storage meanwhile (an erasure or merge deleting it as this is read).
+        raise Http404 from None
     CandidateAccess.record(CandidateAccess.What.RESUME, request.user, candidate, application)
-    return FileResponse(candidate.resume.open("rb"), as_attachment=True)
+    return FileResponse(resume, as_attachment=True)
 
 
 @never_cache

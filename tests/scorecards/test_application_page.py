@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from hiring.models import Application, Candidate, Membership, StageChange
+from hiring.models import Application, Candidate, CandidateAccess, Membership, StageChange
 from scorecards import scoring
 from scorecards.editing import add_criterion
 from scorecards.models import Category, Feedback
@@ -189,6 +189,21 @@ def test_resume_download(client, request, team, media, persona, status):
     if status == 200:
         assert b"".join(response.streaming_content) == b"%PDF-1.4 a short resume"
         assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_resume_gone_from_the_storage_is_not_found_not_a_server_error(
+    client, member, team, media
+):
+    application = ApplicationFactory(
+        opening__team=team, candidate=CandidateFactory(resume=resume())
+    )
+    application.candidate.resume.storage.delete(application.candidate.resume.name)
+    client.force_login(member)
+
+    response = client.get(reverse("application_resume", args=[application.pk]))
+
+    assert response.status_code == 404
+    assert not CandidateAccess.objects.filter(what=CandidateAccess.What.RESUME).exists()
 
 
 def test_leadership_reads_the_application_but_cannot_change_the_pipeline(
