@@ -155,11 +155,14 @@ def _audit(action, opening, by, details):
 
 def save_answers(application, answers):
     """The candidate's `answers` ([(question, answer)], in the form's order), each with the
-    question as it was asked; in the caller's transaction, with the application."""
+    question as it was asked; in the caller's transaction, with the application, its opening
+    locked. A question removed since the form read it keeps its answer, as a removal does."""
+    asked = [question.pk for question, _answer in answers]
+    still = set(OpeningQuestion.objects.filter(pk__in=asked).values_list("pk", flat=True))
     ApplicationAnswer.objects.bulk_create(
         ApplicationAnswer(
             application=application,
-            question=question,
+            question=question if question.pk in still else None,
             question_text=question.text,
             kind=question.kind,
             position=position,

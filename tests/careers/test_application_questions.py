@@ -148,6 +148,21 @@ def test_the_application_and_its_answers_are_one_write(opening, asked):
 FIELDS = {"name", "email", "phone", "links", "note"}
 
 
+def test_an_answer_to_a_question_removed_as_the_form_was_sent_is_kept(opening, asked, member):
+    fields = {key: value for key, value in application_data().items() if key in FIELDS}
+    questions.remove_question(opening, asked[2].pk, member)  # after the form read its questions
+
+    application = careers.apply(
+        opening, answers=[(asked[0], "yes"), (asked[2], "dana-dev")], **fields
+    )
+
+    connection.check_constraints()
+    assert list(application.answers.values_list("question", "question_text", "answer")) == [
+        (asked[0].pk, "Do you need a visa?", "yes"),
+        (None, "Your GitHub handle", "dana-dev"),
+    ]
+
+
 def test_a_question_added_after_the_form_opened_is_asked_on_sending(send, opening, member):
     ask(opening, member, "Visa?", Kind.YES_NO, required=True)
 
