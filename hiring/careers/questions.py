@@ -53,9 +53,11 @@ def change_question(question, fields, by, based_on=None):
     choices stay: the answers were given to them (a ValidationError on the field, nothing
     saved); its wording and whether it is required may change. `based_on`: the version
     (question_version()) the form showed; when someone saved another since, ChangedMeanwhile,
-    nothing saved."""
+    nothing saved; removed since, a ValidationError."""
     opening = _locked(question.opening)
-    question = opening.questions.get(pk=question.pk)
+    question = opening.questions.filter(pk=question.pk).first()
+    if question is None:  # removed by someone since this request read it
+        raise ValidationError(_("Someone removed this question meanwhile: nothing was saved."))
     refuse_if_saved_since(
         question,
         QUESTION_FIELDS,
@@ -106,7 +108,9 @@ def move_question(question, offset, by, seen=None):
     page the move was sent from; moved since (a double click, two tabs), it stays where it is."""
     opening = _locked(question.opening)
     questions = list(opening.questions.all())
-    moved = next(q for q in questions if q.pk == question.pk)
+    moved = next((q for q in questions if q.pk == question.pk), None)
+    if moved is None:
+        return  # removed by someone since this request read it: nothing to move
     places = move_in_order(questions, moved, offset, seen)
     if places is not None:
         details = f"“{moved.text}”: position {places[0]} → {places[1]}"

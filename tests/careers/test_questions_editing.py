@@ -334,3 +334,15 @@ def test_only_the_team_edits_its_questions(client, request, member, opening, per
 
     assert [response.status_code for response in responses] == [404] * 5
     assert list(opening.questions.values_list("text", flat=True)) == ["Visa?"]
+
+
+def test_a_question_removed_as_a_colleague_saves_or_moves_it_is_left_removed(member, opening):
+    first = questions.add_question(opening, domain_fields("First?"), member)
+    read = questions.add_question(opening, domain_fields(), member)  # as each request read it
+    questions.remove_question(opening, read.pk, member)
+
+    questions.move_question(read, -1, member)
+    with pytest.raises(ValidationError, match="Someone removed this question meanwhile"):
+        questions.change_question(read, domain_fields("Reworded?"), member)
+
+    assert list(opening.questions.values_list("pk", flat=True)) == [first.pk]
