@@ -140,13 +140,15 @@ def waiting_for(application, feedback):
     return waiting
 
 
-def _locked(application, *related):
+def _locked(application_id, *related):
     """The application read anew with its `related` objects, its row (alone) locked until the
-    transaction ends."""
+    transaction ends. A write locks its application first, then its decision, and moves its
+    team's versions last (as it ends): a submission and a rule change (debrief.rules) too, so
+    two of them wait for each other, never deadlock."""
     return (
         Application.objects.select_for_update(of=("self",))
         .select_related("opening__team", *related)
-        .get(pk=application.pk)
+        .get(pk=application_id)
     )
 
 
@@ -155,7 +157,7 @@ def maybe_open_debrief(application, actor, locked=False):
     `locked`: the application, with its opening and team, was read under its row lock in this
     transaction (a submission locks its scorecard's), so it is not read again."""
     if not locked:
-        application = _locked(application)
+        application = _locked(application.pk)
     if application.debrief_opened_at:
         return application
     # Most submissions leave someone still to write: one query answers them.
@@ -242,7 +244,9 @@ def record_decision(application, by, outcome, rationale=""):
     recommendation in the stored language as `record.recommended`: the reply shows them
     without reading the panel or evaluating the rule again."""
     # Its candidate: the email a decision queues; its decision: whether there is one.
-    return _recorded(lambda: _locked(application, "candidate", "decision"), by, outcome, rationale)
+    return _recorded(
+        lambda: _locked(application.pk, "candidate", "decision"), by, outcome, rationale
+    )
 
 
 def record_decision_as(user, application_id, outcome, rationale=""):
@@ -316,12 +320,9 @@ def _recorded(read_locked, by, outcome, rationale):
 def confirm_decision(record, by):
     """Confirm a decision that departs from the recommendation; the record returned holds the
     panel's feedback as record_decision's does."""
-    record = _still_recorded(
-        Decision.objects.select_for_update(of=("self", "application")).select_related(
-            "application__candidate"
-        ),
-        record,
-    )
+    application = _locked(record.application_id, "candidate")
+    record = _still_recorded(Decision.objects.select_for_update(), record)
+    record.application = application
     record.panel = panel_feedback(record.application)
     _require_decider(record.application, by, record.panel)
     if record.is_effective:
@@ -348,10 +349,8 @@ def withdraw_decision(record, by, reason):
     member's confirmation), or a hold: the team may decide again, at the debrief (a hold moves
     the application back there). A decision to hire or not in force stands. The audit trail
     keeps what was decided, and why it was taken back."""
-    record = _still_recorded(
-        Decision.objects.select_for_update().select_related("application"), record
-    )
-    application = _locked(record.application, "candidate")
+    application = _locked(record.application_id, "candidate")
+    record = _still_recorded(Decision.objects.select_for_update(), record)
     panel = panel_feedback(application)
     _require_decider(application, by, panel)
     held = record.outcome == Decision.Outcome.HOLD and application.stage == Stage.DECIDED

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from scorecards import recommendation
 from scorecards.models import Feedback
 
-from ..models import Opening, rule_snapshot
+from ..models import Application, Opening, rule_snapshot
 
 
 def checked_snapshot(values):
@@ -20,9 +20,22 @@ def checked_snapshot(values):
     return snapshot
 
 
+def lock_applications(openings):
+    """Lock the applications of `openings` (a query of openings), in pk order. Every write
+    that reaches an application locks its row before the team's (a submission, a decision and
+    its withdrawal, whose team versions move as they end): a rule change, made under the team's
+    lock, locks the applications it may change before it takes the team's."""
+    applications = Application.objects.filter(opening__in=openings)
+    list(applications.select_for_update(of=("self",)).order_by("pk").values_list("pk"))
+
+
 def change_rule(opening, snapshot):
     """Give `opening` the rule `snapshot`, and every application of it without submitted
     feedback. Returns how many applications took it."""
+    # Locked before they are chosen: a submission under way holds its application's row, and
+    # the feedback it submits is seen, once it commits, by the UPDATE below (a statement read
+    # after the lock), which so leaves that application its rule.
+    lock_applications(Opening.objects.filter(pk=opening.pk))
     for name, value in snapshot.items():
         setattr(opening, name, value)
     opening.save(update_fields=list(snapshot))

@@ -22,6 +22,7 @@ from ..models import (
     Candidate,
     Invitation,
     Membership,
+    Opening,
     Proposal,
     Team,
     User,
@@ -77,8 +78,19 @@ def _open(team, **fields):
     return proposal
 
 
-def _lock_team(team):
-    """Serialise membership changes of one team, so concurrent votes never race."""
+def _lock_team(team, opening=None):
+    """Serialise membership changes of one team, so concurrent votes never race. The
+    applications a decision rule agreed now may reach (those of the openings with an open
+    proposal to change it, and of `opening`, about to be given one) are locked first: as a
+    submission or a decision does, before the team's row (rules.lock_applications)."""
+    changing = Q(
+        team=team.pk,
+        proposals__kind=Proposal.Kind.DECISION_RULE,
+        proposals__status=Status.OPEN,
+    )
+    if opening is not None:
+        changing |= Q(pk=opening.pk)
+    rules.lock_applications(Opening.objects.filter(changing).values("pk"))
     return Team.objects.select_for_update().get(pk=team.pk)
 
 
@@ -286,7 +298,7 @@ def propose_decision_rule(opening, proposer, values, shown):
     """Propose a new decision rule for `opening` (its RULE_FIELDS in `values`). `shown`: the
     rule (Opening.rule_snapshot()) the proposer's page showed, which must still be the
     opening's: a page opened before a change would propose to undo it."""
-    team = _lock_team(opening.team)
+    team = _lock_team(opening.team, opening)
     _require_member(team, proposer)
     opening = team.openings.get(pk=opening.pk)  # as stored: a bound form changes the instance
     if shown != opening.rule_snapshot():
