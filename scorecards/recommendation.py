@@ -175,14 +175,16 @@ def quorum(rule: Rule, scorecards: Sequence[Scorecard]) -> tuple[bool, list[str]
     submitted = len(scorecards)
     peers = len({card.interviewer_id for card in scorecards if card.focus == "team_fit"})
     missing = []
-    if submitted < rule.min_scorecards:
+    # Never met on no feedback: a rule given a quorum of 0 (once allowed) still waits for one.
+    required = max(rule.min_scorecards, 1)
+    if submitted < required:
         missing.append(
             ngettext(
                 "quorum: %(submitted)s of %(required)s scorecard submitted",
                 "quorum: %(submitted)s of %(required)s scorecards submitted",
-                rule.min_scorecards,
+                required,
             )
-            % {"submitted": submitted, "required": rule.min_scorecards}
+            % {"submitted": submitted, "required": required}
         )
     if peers < rule.min_team_fit_peers:
         missing.append(
@@ -225,9 +227,7 @@ def counted_votes(rule: Rule, scorecards: Sequence[Scorecard]) -> list[str]:
 
 
 def _unanimous(votes: Sequence[str]) -> tuple[bool, list[str]]:
-    tally = aggregation.vote_tally(votes)
-    if tally.total == 0:
-        return False, [_("not unanimous: no votes")]
+    tally = aggregation.vote_tally(votes)  # never empty: no quorum is met without a scorecard
     if tally.no == 0:
         return True, [
             _("unanimous: %(yes)s of %(total)s voted yes")

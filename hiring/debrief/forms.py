@@ -1,5 +1,5 @@
 from django import forms
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.forms import LONGEST_NOTES
@@ -9,6 +9,7 @@ from ..widgets import ProposedFromShown
 
 # Larger than any panel: a quorum past it is a typo that no application would ever reach.
 LARGEST_QUORUM = 20
+NO_QUORUM = _("The team decides on at least one scorecard: set a quorum of 1 or more.")
 
 
 class DecisionRuleForm(ProposedFromShown, forms.ModelForm):
@@ -27,6 +28,11 @@ class DecisionRuleForm(ProposedFromShown, forms.ModelForm):
         for name in ("min_scorecards", "min_team_fit_peers"):
             self.fields[name].validators.append(MaxValueValidator(LARGEST_QUORUM))
             self.fields[name].widget.attrs["max"] = LARGEST_QUORUM
+        # A team decides on feedback: with no scorecard to wait for, a panel all excused
+        # would open its debrief on nothing.
+        scorecards = self.fields["min_scorecards"]
+        scorecards.validators.append(MinValueValidator(1, message=NO_QUORUM))
+        scorecards.widget.attrs["min"] = 1
 
 
 class DecisionForm(forms.Form):

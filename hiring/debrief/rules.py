@@ -31,7 +31,7 @@ def lock_applications(openings):
 
 def change_rule(opening, snapshot):
     """Give `opening` the rule `snapshot`, and every application of it without submitted
-    feedback. Returns how many applications took it."""
+    feedback nor an open debrief. Returns how many applications took it."""
     # Locked before they are chosen: a submission under way holds its application's row, and
     # the feedback it submits is seen, once it commits, by the UPDATE below (a statement read
     # after the lock), which so leaves that application its rule.
@@ -40,7 +40,8 @@ def change_rule(opening, snapshot):
         setattr(opening, name, value)
     opening.save(update_fields=list(snapshot))
     # A join bypasses Feedback's manager: a practice scorecard, counted nowhere, binds no rule.
-    untouched = opening.applications.exclude(
+    # Nor one whose debrief opened: the team decides there by the rule it opened under.
+    untouched = opening.applications.filter(debrief_opened_at=None).exclude(
         pk__in=Feedback.objects.filter(submitted_at__isnull=False).values("application")
     )
     return untouched.update(decision_rule=opening.rule_snapshot())

@@ -170,17 +170,12 @@ def test_not_unanimous():
     )
 
 
-def test_unanimous_with_no_votes_at_all_is_no_hire():
+def test_no_scorecard_meets_even_a_quorum_of_0():
     result = evaluate(Rule(Method.UNANIMOUS, min_scorecards=0, min_team_fit_peers=0), [], CRITERIA)
 
     assert result == Recommendation(
-        Outcome.NO_HIRE,
-        (
-            "quorum met: 0 scorecards, 0 team-fit peers",
-            "not unanimous: no votes",
-            "skills: no evidence",
-            "team fit: no evidence",
-        ),
+        Outcome.NOT_YET,
+        ("quorum: 0 of 1 scorecard submitted",),
         {"skills": None, "team_fit": None},
     )
 

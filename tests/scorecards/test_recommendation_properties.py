@@ -44,7 +44,11 @@ def expected_peers(cards):
 
 
 def expected_quorum_met(rule, cards):
-    return len(cards) >= rule.min_scorecards and expected_peers(cards) >= rule.min_team_fit_peers
+    # A team decides on feedback: no quorum is met on none, even one of 0.
+    return (
+        len(cards) >= max(rule.min_scorecards, 1)
+        and expected_peers(cards) >= rule.min_team_fit_peers
+    )
 
 
 def expected_means(cards):
@@ -203,8 +207,8 @@ scores = st.one_of(st.none(), st.integers(SCALE[0], SCALE[1]))
 
 
 @st.composite
-def scorecards(draw, max_size=6):
-    count = draw(st.integers(0, max_size))
+def scorecards(draw, min_size=0, max_size=6):
+    count = draw(st.integers(min_size, max_size))
     cards = []
     for _ in range(count):
         interviewer_id = draw(st.integers(1, 4))
@@ -293,7 +297,7 @@ def test_outcome_and_scores_do_not_depend_on_scorecard_order(rule, cards, data):
 @settings(max_examples=200)
 @given(
     weights=st.lists(st.integers(1, 9), min_size=4, max_size=4),
-    cards=scorecards(max_size=4),
+    cards=scorecards(min_size=1, max_size=4),  # no quorum is met on none
     thresholds=st.tuples(
         st.sampled_from([1, 1.5, 2, 2.5, 3, 3.5, 4]), st.sampled_from([1, 1.5, 2, 2.5, 3, 3.5, 4])
     ),
