@@ -372,18 +372,22 @@ def propose_graduation(team, proposer, trainee):
             _("%(person)s is not a trainee in %(team)s.") % {"person": trainee, "team": team}
         )
     if not practice.graduation_ready(trainee, team, seen_by=proposer):
-        needs = ngettext(
-            "%(person)s needs %(count)s practice scorecard within the team's tolerance first.",
-            "%(person)s needs %(count)s practice scorecards within the team's tolerance first.",
-            team.practice_to_graduate,
-        )
-        raise ValidationError(needs % {"person": trainee, "count": team.practice_to_graduate})
+        raise _not_ready(trainee, team)
     if team.proposals.filter(status=Status.OPEN, subject=trainee).exists():
         raise ValidationError(
             _("There is already an open proposal about %(person)s.") % {"person": trainee}
         )
     proposal = _open(team, kind=Proposal.Kind.GRADUATE, proposed_by=proposer, subject=trainee)
     return _vote_and_settle(proposal, proposer, approve=True)
+
+
+def _not_ready(trainee, team):
+    needs = ngettext(
+        "%(person)s needs %(count)s practice scorecard within the team's tolerance first.",
+        "%(person)s needs %(count)s practice scorecards within the team's tolerance first.",
+        team.practice_to_graduate,
+    )
+    return ValidationError(needs % {"person": trainee, "count": team.practice_to_graduate})
 
 
 @transaction.atomic
@@ -506,12 +510,14 @@ def _vote_and_settle(proposal, voter, approve):
     Ballot.objects.update_or_create(
         proposal=proposal, voter=voter, defaults={"approve": approve, "cast_at": timezone.now()}
     )
-    _settle(proposal, voter)
+    _settle(proposal, voter, voted=True)
     return proposal
 
 
-def _settle(proposal, actor):
-    """Close `proposal` if its votes decide it, in the name of `actor`, whose act settled it."""
+def _settle(proposal, actor, voted=False):
+    """Close `proposal` if its votes decide it, in the name of `actor`, whose act settled it.
+    `voted`: the act is `actor`'s vote, refused if it would carry a graduation whose trainee
+    is not ready (any other act leaves the proposal open)."""
     voters = electorate(proposal, proposal.team.members.all())
     votes = [vote.approve for vote in proposal.votes.all() if vote.voter_id in voters]
     result = outcome(
@@ -519,6 +525,17 @@ def _settle(proposal, actor):
     )
     if result == Status.ACCEPTED and proposal.is_outdated:
         result = Status.REJECTED  # agreed to change settings that are no longer the team's
+    # The team may have asked for more practice since the proposal: the trainee graduates
+    # only once ready by the settings in force when it is agreed (seen as proposing it is).
+    team, trainee = proposal.team, proposal.subject
+    if (
+        result == Status.ACCEPTED
+        and proposal.kind == Proposal.Kind.GRADUATE
+        and not practice.graduation_ready(trainee, team, seen_by=actor)
+    ):
+        if voted:
+            raise _not_ready(trainee, team)
+        return
     if result == Status.ACCEPTED:
         _apply(proposal, actor)
     if result != Status.OPEN:

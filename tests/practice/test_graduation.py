@@ -149,3 +149,37 @@ def test_a_team_that_graduates_on_one_scorecard_reads_one_scorecard(client, team
 
     assert refused.status_code == 400
     assert "needs 1 practice scorecard within the team" in refused.text
+
+
+def test_a_graduation_is_agreed_only_while_the_trainee_meets_the_teams_settings(
+    client, team, ready, member, teammate, peer
+):
+    """The team asked for more practice while it voted: the carrying vote is refused, and the
+    proposal waits until the trainee has it."""
+    proposal = membership.propose_graduation(team, member, ready)
+    settings = team.settings_snapshot()
+    raised = membership.propose_settings(
+        team, member, {**settings, "practice_to_graduate": 2}, shown=settings
+    )
+    for voter in (teammate, peer):
+        raised.refresh_from_db()
+        if raised.is_open:
+            membership.cast_vote(raised, voter, approve=True)
+    team.refresh_from_db()
+    assert team.practice_to_graduate == 2
+    client.force_login(teammate)
+
+    response = client.post(reverse("vote", args=[team.pk, proposal.pk]), {"approve": "yes"})
+
+    assert response.status_code == 400
+    assert "Dan Trainee needs 2 practice scorecards within the team&#x27;s tolerance first." in (
+        response.text
+    )
+    proposal.refresh_from_db()
+    assert proposal.is_open
+    assert is_trainee(team, ready)
+    compared_case(team, ready, (member, teammate, peer), score=3)
+    membership.cast_vote(proposal, teammate, approve=True)
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.ACCEPTED
+    assert not is_trainee(team, ready)
