@@ -330,6 +330,17 @@ def confirm_decision(record, by):
     if record.recorded_by_id == by.pk:
         raise ValidationError(_("A second team member must confirm this decision."))
     _require_open(record.application)
+    # What it departs from must still be what the rule makes of the feedback: an amendment
+    # since may have changed it, and the confirmation would be of another departure.
+    now = recommend(record.application, record.panel).outcome
+    if now != record.recommendation:
+        raise ValidationError(
+            _(
+                "The feedback was amended since this decision was recorded: the rule now "
+                "recommends %(recommendation)s. Take the decision back and decide again."
+            )
+            % {"recommendation": recommendation.Outcome(now).label.lower()}
+        )
     record.confirmed_by, record.confirmed_at = by, timezone.now()
     record.save(update_fields=["confirmed_by", "confirmed_at"])
     confirmed = AuditEvent.of(

@@ -1,0 +1,37 @@
+"""A decision waiting for a second member departs from the recommendation it was recorded
+against: once an amendment changed what the rule makes of the feedback, confirming it is
+refused, and the team is told to decide again."""
+
+from django.urls import reverse
+
+from hiring.debrief import decisions
+from hiring.models import Decision
+from scorecards import scoring
+from tests.factories import SKILLS, TEAM_FIT, ApplicationFactory, Stage, fresh, submitted
+
+
+def test_a_departure_from_a_recommendation_amended_since_is_not_confirmed(
+    client, team, member, teammate, peer
+):
+    application = ApplicationFactory(opening__team=team, stage=Stage.PANEL)
+    submitted(application, member, SKILLS, "yes")
+    scorecard = submitted(application, teammate, TEAM_FIT, "strong_yes")
+    record = decisions.record_decision(fresh(application), member, "no_hire", "Too senior.")
+    assert (record.recommendation, record.is_effective) == ("hire", False)
+    scoring.start_amendment(scorecard, teammate)
+    scoring.save_draft(scorecard, teammate, vote="strong_no")
+    scoring.submit(scorecard, teammate, 2, amend_reason="Recalled a red flag.")
+    client.force_login(peer)
+
+    response = client.post(
+        reverse("confirm_decision", args=[application.pk]), {"decision": record.pk}
+    )
+
+    assert response.status_code == 400
+    assert (
+        "The feedback was amended since this decision was recorded: the rule now recommends "
+        "no hire. Take the decision back and decide again."
+    ) in response.text
+    record = Decision.objects.get(pk=record.pk)
+    assert record.confirmed_at is None
+    assert fresh(application).stage == Stage.DEBRIEF
