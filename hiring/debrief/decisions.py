@@ -331,12 +331,12 @@ def confirm_decision(record, by):
         raise ValidationError(_("A second team member must confirm this decision."))
     _require_open(record.application)
     # What it departs from must still be what the rule makes of the feedback: an amendment
-    # since may have changed it, and the confirmation would be of another departure.
+    # (or a scorecard) since may have changed it, and it would confirm another departure.
     now = recommend(record.application, record.panel).outcome
     if now != record.recommendation:
         raise ValidationError(
             _(
-                "The feedback was amended since this decision was recorded: the rule now "
+                "The panel's feedback changed since this decision was recorded: the rule now "
                 "recommends %(recommendation)s. Take the decision back and decide again."
             )
             % {"recommendation": recommendation.Outcome(now).label.lower()}

@@ -29,8 +29,8 @@ def test_a_departure_from_a_recommendation_amended_since_is_not_confirmed(
 
     assert response.status_code == 400
     assert (
-        "The feedback was amended since this decision was recorded: the rule now recommends "
-        "no hire. Take the decision back and decide again."
+        "The panel&#x27;s feedback changed since this decision was recorded: the rule now "
+        "recommends no hire. Take the decision back and decide again."
     ) in response.text
     record = Decision.objects.get(pk=record.pk)
     assert record.confirmed_at is None
