@@ -330,17 +330,9 @@ def confirm_decision(record, by):
     if record.recorded_by_id == by.pk:
         raise ValidationError(_("A second team member must confirm this decision."))
     _require_open(record.application)
-    # What it departs from must still be what the rule makes of the feedback: an amendment
-    # (or a scorecard) since may have changed it, and it would confirm another departure.
-    now = recommend(record.application, record.panel).outcome
-    if now != record.recommendation:
-        raise ValidationError(
-            _(
-                "The panel's feedback changed since this decision was recorded: the rule now "
-                "recommends %(recommendation)s. Take the decision back and decide again."
-            )
-            % {"recommendation": recommendation.Outcome(now).label.lower()}
-        )
+    why = outdated(record, recommend(record.application, record.panel))
+    if why:
+        raise ValidationError(why)
     record.confirmed_by, record.confirmed_at = by, timezone.now()
     record.save(update_fields=["confirmed_by", "confirmed_at"])
     confirmed = AuditEvent.of(
@@ -352,6 +344,18 @@ def confirm_decision(record, by):
     )
     _take_effect(record, by, confirmed)
     return record
+
+
+def outdated(record, recommended):
+    """Why `record`, waiting for a second member, is no longer to confirm: `recommended`, what
+    the rule makes of the feedback now, is not what it departs from (an amendment or a scorecard
+    since changed it: confirmed, it would be another departure). None while it is."""
+    if recommended.outcome == record.recommendation:
+        return None
+    return _(
+        "The panel's feedback changed since this decision was recorded: the rule now "
+        "recommends %(recommendation)s. Take the decision back and decide again."
+    ) % {"recommendation": recommendation.Outcome(recommended.outcome).label.lower()}
 
 
 @freshness.one_write()

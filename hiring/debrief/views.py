@@ -82,6 +82,8 @@ def _decision_context(user, application, feedback, context):
             recommendation = decisions.recommend(application, feedback)
         context["recommendation"] = recommendation
         context["recommendation_label"] = Outcome(context["recommendation"].outcome).label
+        if pending:
+            context["outdated"] = decisions.outdated(context["decision"], recommendation)
     context.setdefault("decision_form", DecisionForm())
     context.setdefault("withdraw_form", WithdrawDecisionForm())
     return context

@@ -35,3 +35,22 @@ def test_a_departure_from_a_recommendation_amended_since_is_not_confirmed(
     record = Decision.objects.get(pk=record.pk)
     assert record.confirmed_at is None
     assert fresh(application).stage == Stage.DEBRIEF
+
+
+def test_the_debrief_says_so_instead_of_offering_to_confirm(client, team, member, teammate, peer):
+    application = ApplicationFactory(opening__team=team, stage=Stage.PANEL)
+    submitted(application, member, SKILLS, "yes")
+    scorecard = submitted(application, teammate, TEAM_FIT, "strong_yes")
+    decisions.record_decision(fresh(application), member, "no_hire", "Too senior.")
+    client.force_login(peer)
+    debrief = reverse("debrief", args=[application.pk])
+    assert "Confirm the decision" in client.get(debrief).text
+    scoring.start_amendment(scorecard, teammate)
+    scoring.save_draft(scorecard, teammate, vote="strong_no")
+    scoring.submit(scorecard, teammate, 2, amend_reason="Recalled a red flag.")
+
+    page = client.get(debrief).text
+
+    assert "Confirm the decision" not in page
+    assert "the rule now recommends no hire. Take the decision back and decide again." in page
+    assert "Take the decision back" in page
