@@ -2108,6 +2108,18 @@ class InterviewSessionQuerySet(models.QuerySet):
             .filter(Q(start__isnull=True) | ~Exists(waiting))
         )
 
+    def still_needed(self):
+        """Those cancelled that their panel still needs: cancelled from their booking, neither
+        booked again nor dropped since (one dropped after "Book again" holds no time), with no
+        other session of the panel left for their focus, which the team's rule scores apart
+        (a hire needs skills and team fit each to pass)."""
+        standing = self.model.objects.filter(
+            panel=OuterRef("panel"), focus=OuterRef("focus"), cancelled_at=None
+        )
+        return self.filter(cancelled_at__isnull=False, start__isnull=False).exclude(
+            Exists(standing)
+        )
+
 
 class InterviewSession(models.Model):
     panel = models.ForeignKey(

@@ -16,6 +16,7 @@ from ..models import (
     CandidateEmail,
     CandidateWindow,
     Decision,
+    InterviewSession,
     Invitation,
     Offer,
     Opening,
@@ -168,15 +169,17 @@ def scorecards_to_write(user, now):
 
 
 def panels_to_schedule(user, now):
-    """Applications at the Panel stage with no time booked, or a session waiting for one (booked
-    again after its cancellation), waiting longest first: without a panel yet, with times
-    offered and the candidate not yet answering, or offered none. Those
-    whose candidate proposed their own times are proposed_times()'s."""
+    """Applications at the Panel stage with no time booked, a session waiting for one (booked
+    again after its cancellation) or a cancelled one still needed, waiting longest first:
+    without a panel yet, with times offered and the candidate not yet answering, or offered
+    none; each saying which (`holds_time`, `awaits_time`, `needs_session`). Those whose
+    candidate proposed their own times are proposed_times()'s."""
     live_offers = SlotOffer.objects.filter(
         panel=OuterRef("panel"),
         used_at=None,
         created_at__gt=now - timedelta(days=settings.SLOT_OFFER_MAX_AGE_DAYS),
     ).order_by("-created_at")
+    sessions = InterviewSession.objects.filter(panel=OuterRef("panel"))
     applications = (
         # From the few unbooked (a partial index), not through every application at the stage.
         in_pipelines_run_by(user, Application.objects.all(), "opening__team")
@@ -186,6 +189,9 @@ def panels_to_schedule(user, now):
             # The panel is joined already: no subquery over every panel.
             has_panel=Q(panel__isnull=False),
             offered_at=Subquery(live_offers.values("created_at")[:1]),
+            holds_time=Exists(sessions.filter(cancelled_at=None, start__isnull=False)),
+            awaits_time=Exists(sessions.filter(cancelled_at=None, start__isnull=True)),
+            needs_session=Exists(sessions.still_needed()),
         )
         .select_related("candidate", "opening__team")
         # What the list shows, and whose it is: a recruiter's home reads it on every request.

@@ -195,13 +195,16 @@ def is_booked(panel):
 
 def keep_panel_booked(applications):
     """Application.panel_booked of `applications` (a query) as their panels' sessions now
-    stand: a session holds a time and none waits for one. Cancelling and booking again call it
+    stand: a session holds a time, none waits for one, and none cancelled is still needed
+    (InterviewSession.objects.still_needed()). Cancelling and booking again call it
     under the application's lock (_lock_application), as booking sets the flag (every open
     session then holds a time), so they set it one after another, each from what the one
     before committed; rows made in bulk (the benchmark's) get it once made."""
     sessions = InterviewSession.objects.filter(panel__application=OuterRef("pk"))
     applications.update(
-        panel_booked=Exists(sessions.filter(HOLDS_TIME)) & ~Exists(sessions.filter(AWAITS_TIME))
+        panel_booked=Exists(sessions.filter(HOLDS_TIME))
+        & ~Exists(sessions.filter(AWAITS_TIME))
+        & ~Exists(sessions.still_needed())
     )
 
 
@@ -600,9 +603,11 @@ def book(panel, payload, by, locked=False):
             figures.outdated(application.opening.team_id, [application.created_at, *moments])
             _assign_feedback(application, scorers, by)
             # Every open session now holds its time (_still_free took them all): the panel is
-            # booked, saved with the move (keep_panel_booked's answer, without its query).
-            newly_booked = [] if application.panel_booked else ["panel_booked"]
-            application.panel_booked = True
+            # booked unless a cancelled session is still needed, which a booking leaves as it
+            # is; saved with the move (keep_panel_booked's answer, without its update).
+            booked_now = not panel.sessions.still_needed().exists()
+            newly_booked = [] if application.panel_booked == booked_now else ["panel_booked"]
+            application.panel_booked = booked_now
             moved = any(before for _, before in placed)
             booked = AuditEvent.of(
                 AuditEvent.Action.PANEL_BOOKED,

@@ -2,11 +2,11 @@
 stays what the sessions say through every booking, rescheduling, cancelling and deletion."""
 
 import importlib
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.apps import apps
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from hiring.accounts import next_steps
@@ -36,20 +36,18 @@ def option(panel, index=0):
 
 
 def flag(application):
-    """The stored flag, after checking it says what the sessions say: one holds a time, and
-    none waits for one."""
-    sessions = InterviewSession.objects.filter(panel__application=OuterRef("pk"), cancelled_at=None)
-    stored, held, waiting = (
-        Application.objects.filter(pk=application.pk)
-        .annotate(
-            held=Exists(sessions.filter(start__isnull=False)),
-            waiting=Exists(sessions.filter(start__isnull=True)),
-        )
-        .values_list("panel_booked", "held", "waiting")
-        .get()
-    )
-    truth = held and not waiting
-    assert stored == truth
+    """The stored flag, after checking it says what the sessions say: one holds a time, none
+    waits for one, and none cancelled from its booking is still needed (no other session of
+    its panel has its focus)."""
+    sessions = InterviewSession.objects.filter(panel__application=application)
+    standing = sessions.filter(cancelled_at=None)
+    held = standing.filter(start__isnull=False).exists()
+    waiting = standing.filter(start__isnull=True).exists()
+    focuses = set(standing.values_list("focus", flat=True))
+    cancelled = sessions.filter(cancelled_at__isnull=False, start__isnull=False)
+    needed = any(focus not in focuses for focus in cancelled.values_list("focus", flat=True))
+    stored = Application.objects.values_list("panel_booked", flat=True).get(pk=application.pk)
+    assert stored == (held and not waiting and not needed)
     return stored
 
 
@@ -84,50 +82,105 @@ def test_rescheduling_keeps_it(panel, application, recruiter):
     assert flag(application)
 
 
-def test_it_holds_until_the_last_session_is_cancelled(panel, application, recruiter):
+def home_says(client, application):
+    """What the recruiter's home says of the application among the panels to schedule."""
+    page = client.get("/").text
+    found = re.search(
+        rf'href="/applications/{application.pk}/panel/">.*?<span class="muted">(.*?)</span>',
+        page,
+        re.S,
+    )
+    return found and " ".join(found.group(1).split())
+
+
+def test_a_cancelled_session_no_other_session_covers_waits_for_the_recruiter(
+    panel, application, recruiter, client
+):
+    """As reported: a session cancelled beside one holding a time, not booked again, was
+    listed nowhere, though the panel had no other of its focus (a hire needs both)."""
     application.move_to(Application.Stage.PANEL, recruiter)
     booking.book(panel, option(panel), recruiter)
-    first, second = panel.sessions.order_by("position")
+    _first, second = panel.sessions.order_by("position")
+    client.force_login(recruiter)
 
-    booking.cancel_session(first, recruiter)
-    assert flag(application)
     booking.cancel_session(second, recruiter)
 
     assert not flag(application)
     assert to_schedule(recruiter) == [application.pk]
+    assert home_says(client, application) == (
+        "a cancelled session still needed: no other covers its focus"
+    )
+    booking.cancel_session(panel.sessions.get(position=0), recruiter)
+    assert not flag(application)
+    assert home_says(client, application) == "every session cancelled"
 
 
-def test_a_session_to_book_again_clears_it_until_booked(panel, application, recruiter, client):
-    """As reported: a panel whose session, cancelled, was to be booked again beside one held
-    (or booked) was not among the recruiter's panels to schedule."""
+def test_a_cancelled_session_another_of_its_focus_covers_is_not_listed(
+    application, member, teammate, recruiter
+):
+    nine_to_five(member, teammate)
+    sessions = [
+        {"focus": "skills", "duration_minutes": 45, "interviewers": [person]}
+        for person in (member, teammate)
+    ]
+    panel = booking.create_panel(application, recruiter, sessions)
+    application.move_to(Application.Stage.PANEL, recruiter)
+    booking.book(panel, option(panel), recruiter)
+
+    booking.cancel_session(panel.sessions.get(position=1), recruiter)
+
+    assert flag(application)
+    assert to_schedule(recruiter) == []
+
+
+def test_a_session_dropped_after_book_again_is_no_longer_needed(panel, application, recruiter):
     application.move_to(Application.Stage.PANEL, recruiter)
     booking.book(panel, option(panel), recruiter)
     _first, second = panel.sessions.order_by("position")
     booking.cancel_session(second, recruiter)
+    booking.reopen_session(second, recruiter)
+
+    booking.cancel_session(second, recruiter)  # not booked again: nobody emailed
+
     assert flag(application)
+    assert to_schedule(recruiter) == []
+
+
+def test_a_session_to_book_again_clears_it_until_booked(panel, application, recruiter, client):
+    """As reported: a panel whose session, cancelled, was to be booked again beside one held
+    (or booked) was not among the recruiter's panels to schedule; and, once it was, its home
+    said it had no time booked or offered."""
+    application.move_to(Application.Stage.PANEL, recruiter)
+    booking.book(panel, option(panel), recruiter)
+    _first, second = panel.sessions.order_by("position")
+    booking.cancel_session(second, recruiter)
     client.force_login(recruiter)
-    assert f"/applications/{application.pk}/panel/" not in client.get("/").text
 
     booking.reopen_session(second, recruiter)
 
     assert not flag(application)
     assert to_schedule(recruiter) == [application.pk]
-    assert f"/applications/{application.pk}/panel/" in client.get("/").text
+    assert home_says(client, application) == "a session to book again, the others booked"
     booking.book(panel, option(panel), recruiter)
     assert flag(application)
     assert to_schedule(recruiter) == []
+    assert home_says(client, application) is None
 
 
 def test_cancelling_the_panel_clears_it_and_booking_again_sets_it(
-    panel, application, member, recruiter
+    panel, application, member, teammate, recruiter
 ):
     booking.book(panel, option(panel), recruiter)
 
     booking.cancel_panel(panel, recruiter)
     assert not flag(application)
+    # Both focuses again: a cancelled one no session covers would still be needed.
     booking.edit_panel(
         panel,
-        [{"focus": "skills", "duration_minutes": 60, "interviewers": [member]}],
+        [
+            {"focus": focus, "duration_minutes": 60, "interviewers": [person]}
+            for focus, person in (("skills", member), ("team_fit", teammate))
+        ],
         back_to_back=True,
         by=recruiter,
     )
@@ -195,6 +248,23 @@ def test_the_migration_clears_the_flag_of_a_panel_with_a_session_to_book_again(
     Application.objects.filter(pk=application.pk).update(panel_booked=True)  # as it was left
 
     migration.clear_panel_booked_where_a_session_waits(apps, None)
+
+    assert not flag(application)
+    assert to_schedule(recruiter) == [application.pk]
+
+
+def test_the_migration_clears_the_flag_of_a_panel_with_a_cancelled_session_still_needed(
+    panel, application, recruiter
+):
+    migration = importlib.import_module(
+        "hiring.migrations.9999_panels_with_a_cancelled_session_still_needed"
+    )
+    application.move_to(Application.Stage.PANEL, recruiter)
+    booking.book(panel, option(panel), recruiter)
+    booking.cancel_session(panel.sessions.get(position=1), recruiter)
+    Application.objects.filter(pk=application.pk).update(panel_booked=True)  # as it was left
+
+    migration.clear_panel_booked_where_a_cancelled_session_is_needed(apps, None)
 
     assert not flag(application)
     assert to_schedule(recruiter) == [application.pk]

@@ -52,7 +52,9 @@ PANEL_TIMES_MAX_QUERIES = 26
 # access.the_candidates_among reads their addresses, once for them all), and one whether the
 # booker is (access.runs_pipeline_of). The re-check reads the times of the panel's interviews
 # that stay where they are (booking._candidate_busy): the candidate can't be in two at once.
-BOOKING_MAX_QUERIES = 33
+# And one asks whether a cancelled session is still needed, which keeps the panel among those to
+# schedule (InterviewSession.objects.still_needed()).
+BOOKING_MAX_QUERIES = 34
 BOOKING_QUERIES_PER_SESSION = 2
 
 
