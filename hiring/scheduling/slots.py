@@ -83,10 +83,11 @@ class Option:
 # Why a session finds no time (Blocker.reason): a person's time is gone outside their working
 # hours in their own zone, to their busy times, to their other interviews with the buffer
 # around each, or to their weekly cap; or two people's working hours never meet; or too few of
-# the pool are free at once; or the candidate proposed no time in the range; or each part fits
+# the pool are free at once; or the candidate proposed no time in the range; or the candidate's
+# interviews that stay where they are (candidate_busy) take the time left; or each part fits
 # alone but not all of them at once.
 HOURS, BUSY, INTERVIEWS, CAPPED = "hours", "busy", "interviews", "capped"
-APART, POOL, WINDOWS, TOGETHER = "apart", "pool", "windows", "together"
+APART, POOL, WINDOWS, CANDIDATE, TOGETHER = "apart", "pool", "windows", "candidate", "together"
 # What would find a time (Suggestion.kind): another pool member in a blocker's place, searching
 # further ahead, sessions on separate days, times outside the candidate's windows.
 SWAP, LATER, SEPARATE_DAYS, ANY_TIME = "swap", "later", "separate_days", "any_time"
@@ -158,12 +159,21 @@ def find_options(
 def _horizon(requests, interviewers, start, end, candidate_windows, candidate_busy):
     """The time the search may use, and the calendar of everyone it may seat."""
     start, end = start.astimezone(UTC), end.astimezone(UTC)
-    window = [(start, end)]
-    if candidate_windows is not None:
-        window = _intersect(window, _normalize((w.start, w.end) for w in candidate_windows))
-    window = _subtract(window, _normalize((b.start, b.end) for b in candidate_busy))
+    window = _subtract(
+        _proposed(start, end, candidate_windows),
+        _normalize((b.start, b.end) for b in candidate_busy),
+    )
     ids = {pid for request in requests for pid in (*_fixed(request), *request.pool_ids)}
     return window, {pid: _Calendar.build(interviewers[pid], start, end) for pid in ids}
+
+
+def _proposed(start, end, candidate_windows) -> list[Span]:
+    """The range, within the candidate's windows when there are some: the time the search
+    may use, before the candidate's other interviews take theirs."""
+    window = [(start.astimezone(UTC), end.astimezone(UTC))]
+    if candidate_windows is None:
+        return window
+    return _intersect(window, _normalize((w.start, w.end) for w in candidate_windows))
 
 
 def _check_arguments(requests, start, end, step):
@@ -717,13 +727,19 @@ def explain(
         return options[0].start if options else None
 
     blockers = []
-    if requests and not _room(window, min(request.duration for request in requests)):
+    proposed = _proposed(start, end, candidate_windows)
+    shortest = min((request.duration for request in requests), default=None)
+    if requests and not _room(proposed, shortest):
         blockers.append(Blocker(None, WINDOWS))
+    elif requests and not _room(window, shortest):
+        # Room there was, but the candidate's interviews that stay take it.
+        blockers.append(Blocker(None, CANDIDATE))
     else:
         for index, request in enumerate(requests):
-            blockers += _session_blockers(index, request, calendars, window)
+            blockers += _session_blockers(index, request, calendars, window, proposed)
         if requests and not blockers and first() is None:
-            blockers.append(Blocker(None, TOGETHER))
+            around = candidate_busy and first(candidate_busy=()) is not None
+            blockers.append(Blocker(None, CANDIDATE if around else TOGETHER))
 
     suggestions = _swaps(requests, blockers, calendars, window, first, swaps)
     changes = []
@@ -751,9 +767,17 @@ def _free_together(people, calendars, window: list[Span]) -> list[Span]:
     return spans
 
 
-def _session_blockers(index: int, request: SessionRequest, calendars, window) -> list[Blocker]:
+def _session_blockers(index, request: SessionRequest, calendars, window, proposed) -> list[Blocker]:
+    """Who blocks the session in `window`, the time the search may use: `proposed` is that
+    time before the candidate's other interviews took theirs."""
     fixed, duration = _fixed(request), request.duration
     everyone = _free_together(fixed, calendars, window)
+    if not _room(everyone, duration):
+        # Free together only while the candidate is in their other interviews: theirs the blame.
+        meeting = _starts_within(_free_together(fixed, calendars, proposed), duration)
+        if meeting:
+            example = (meeting[0][0], meeting[0][0] + duration)
+            return [Blocker(index, CANDIDATE, others=fixed, example=example)]
     if _room(everyone, duration):
         if request.pool_count and not _possible_starts(request, calendars, window):
             free = [

@@ -161,3 +161,38 @@ def test_the_explanation_needs_a_fixed_number_of_queries(
         response = client.get(url("panel_times", application), SEARCH)
 
     assert "No time fits everyone" in response.text
+
+
+def test_the_candidates_other_interviews_are_named_when_they_take_the_times_proposed(
+    application, member, teammate, recruiter, signed_in
+):
+    """As reported: a session booked again beside one holding a time, searched within the
+    times the candidate proposed, blamed their proposals when the held interview took them."""
+    works(member, "Europe/London")
+    works(teammate, "Europe/London")
+    panel = booking.create_panel(
+        application,
+        recruiter,
+        [
+            {"focus": focus, "duration_minutes": 60, "interviewers": [person]}
+            for focus, person in (("skills", member), ("team_fit", teammate))
+        ],
+    )
+    booking.book(
+        panel, booking.find_options(panel, MONDAY, MONDAY + timedelta(days=1))[0], recruiter
+    )
+    held, again = panel.sessions.get(focus="skills"), panel.sessions.get(focus="team_fit")
+    booking.cancel_session(again, recruiter)
+    booking.reopen_session(again, recruiter)
+    CandidateWindow.objects.create(panel=panel, start=held.start, end=held.end)
+
+    response = signed_in(recruiter).get(
+        url("panel_times", application), {**SEARCH, "within_candidate_windows": "on"}
+    )
+
+    text = explanation(response.text)
+    assert "None of the times the candidate proposed" not in text
+    assert (
+        "The candidate's other interviews of this panel take the times they proposed in this "
+        "period: no room is left for the sessions to place."
+    ) in text

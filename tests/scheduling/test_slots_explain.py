@@ -9,6 +9,7 @@ from hiring.scheduling.slots import (
     ANY_TIME,
     APART,
     BUSY,
+    CANDIDATE,
     CAPPED,
     HOURS,
     INTERVIEWS,
@@ -125,6 +126,29 @@ def test_the_candidates_windows_outside_the_range_and_times_outside_them():
 
     assert found.blockers == (Blocker(None, WINDOWS),)
     assert found.suggestions == (Suggestion(ANY_TIME, utc(3, 3, 9)),)
+
+
+def test_the_candidates_other_interviews_filling_their_windows_are_named_not_the_windows():
+    """As reported: the times the candidate proposed were blamed when their other interviews
+    of the panel (which stay where they are) filled them."""
+    monday_ten = Interval(utc(3, 3, 10), utc(3, 3, 11))
+
+    found = why(
+        [session(1)], [person(1)], candidate_windows=[monday_ten], candidate_busy=[monday_ten]
+    )
+
+    assert found.blockers == (Blocker(None, CANDIDATE),)
+    assert found.suggestions == (Suggestion(ANY_TIME, utc(3, 3, 9)),)
+
+
+def test_interviewers_free_only_while_the_candidate_is_in_another_interview():
+    ana = person(1, hours={0: ((time(9), time(10)),)})
+
+    found = why([session(1)], [ana], candidate_busy=[meeting(utc(3, 3, 9))])
+
+    assert found.blockers == (
+        Blocker(0, CANDIDATE, others=(1,), example=(utc(3, 3, 9), utc(3, 3, 10))),
+    )
 
 
 def test_sessions_that_fit_apart_but_not_back_to_back():
