@@ -468,7 +468,9 @@ def explain(panel, start, end, candidate_windows=None):
 
 
 def to_payload(option, sessions):
-    """An option as plain JSON: what a form posts back and a candidate's offer stores."""
+    """An option as plain JSON: what a form posts back and a candidate's offer stores. Each
+    session's time when the option was found goes along (`was`): a page opened before the panel
+    was booked or moved meanwhile must not book or offer over it (check_as_found)."""
     return {
         "sessions": [
             {
@@ -476,11 +478,33 @@ def to_payload(option, sessions):
                 "start": placed.start.isoformat(),
                 "end": placed.end.isoformat(),
                 "interviewers": list(placed.interviewer_ids),
+                "was": _when(sessions[placed.index].start),
             }
             for placed in option.sessions
         ],
         "reasons": list(option.reasons),
     }
+
+
+def _when(moment):
+    return moment.isoformat() if moment else None
+
+
+def check_as_found(sessions, payload):
+    """ValidationError when one of `sessions` the option `payload` places was booked or moved
+    since the search that found it: the page that offers it was opened before (another tab,
+    another recruiter), and booking, rescheduling or offering from it would undo what was done
+    meanwhile unseen. Options found before `was` was kept are not checked."""
+    entries = {entry["session"]: entry for entry in payload["sessions"]}
+    for session in sessions:
+        entry = entries.get(session.pk, {})
+        if "was" in entry and entry["was"] != _when(session.start):
+            raise ValidationError(
+                gettext(
+                    "This panel was booked or moved after these times were found: find "
+                    "times again, from the panel as it is now."
+                )
+            )
 
 
 def _still_free(panel, sessions, payload, candidate_busy, locked=False):
@@ -543,13 +567,15 @@ def _still_free(panel, sessions, payload, candidate_busy, locked=False):
     return False
 
 
-def book(panel, payload, by, locked=False):
+def book(panel, payload, by, locked=False, as_found=False):
     """Book the option `payload` for the panel, or raise SlotTaken. Sends invites on commit.
 
     Returns the sessions it placed, each with the start it had before (None at a first
     booking); none when the panel already stands booked as `payload` (the same form posted
     again): then nothing changes and nobody is invited twice. `locked`: the panel was read
-    under its row lock in this transaction, so it is not read again.
+    under its row lock in this transaction, so it is not read again. `as_found`: the booker
+    chose it from a search (the page's "Book" or "Reschedule"): booked or moved since, the
+    panel is not moved over it (check_as_found).
     """
     try:
         with freshness.one_write():
@@ -574,6 +600,8 @@ def book(panel, payload, by, locked=False):
                 and all(_holds(s, entries[s.pk]) for s in sessions if s.pk in entries)
             ):
                 return []
+            if as_found:
+                check_as_found(sessions, payload)
             # Everyone the option keeps seated is invited, at a reschedule as at the first
             # booking; pool members it does without are only told they are free.
             staying = (
@@ -637,7 +665,7 @@ def book_as(user, application_id, payload):
     with freshness.one_write():
         panel = get_panel_for_pipeline(user, application_id, locked=True)
         _require_ahead(payload)
-        return book(panel, payload, user, locked=True)
+        return book(panel, payload, user, locked=True, as_found=True)
 
 
 class TimePassed(SlotTaken):
@@ -651,16 +679,16 @@ def _require_ahead(payload):
         raise TimePassed
 
 
-def reschedule(panel, payload, by, locked=False):
+def reschedule(panel, payload, by, locked=False, as_found=False):
     """Move a booked panel to the option `payload` (book()), or raise ValidationError if it is
-    not booked; the moved sessions' invites go out again with a higher SEQUENCE. `locked`: as
-    book()'s."""
+    not booked; the moved sessions' invites go out again with a higher SEQUENCE. `locked` and
+    `as_found`: as book()'s."""
     with freshness.one_write():
         if not locked:
             panel = _lock_panel(panel.pk)
         if not is_booked(panel):
             raise ValidationError(gettext("This panel is not booked yet: book a time instead."))
-        return book(panel, payload, by, locked=True)
+        return book(panel, payload, by, locked=True, as_found=as_found)
 
 
 def reschedule_as(user, application_id, payload):
@@ -668,7 +696,7 @@ def reschedule_as(user, application_id, payload):
     with freshness.one_write():
         panel = get_panel_for_pipeline(user, application_id, locked=True)
         _require_ahead(payload)
-        return reschedule(panel, payload, user, locked=True)
+        return reschedule(panel, payload, user, locked=True, as_found=True)
 
 
 def _lock_panel(panel_id):
@@ -1178,11 +1206,14 @@ def offer_to_candidate(panel, payloads, by):
     check_everyone_can_come(panel)
     # Each option places this panel's open sessions: one found for another panel (or before
     # this one changed) would send the candidate a link that cannot book.
-    open_ids = set(panel.sessions.to_place().values_list("pk", flat=True))
+    open_sessions = list(panel.sessions.to_place())
+    open_ids = {session.pk for session in open_sessions}
     if any({entry["session"] for entry in p["sessions"]} != open_ids for p in payloads):
         raise ValidationError(
             gettext("These options are not this panel's as it is now: find times again.")
         )
+    for payload in payloads:
+        check_as_found(open_sessions, payload)
     if len(upcoming_options(payloads)) < len(payloads):
         raise ValidationError(gettext("One of these times has passed: find times again."))
     offered = _offered_just_now(panel, payloads, by)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,6 +20,7 @@ from hiring.models import (
     SlotOffer,
 )
 from hiring.scheduling import booking
+from hiring.scheduling.views import OPTION_SALT
 from tests.factories import (
     ApplicationFactory,
     UserFactory,
@@ -55,6 +57,10 @@ PANEL_TIMES_MAX_QUERIES = 26
 # And one asks whether a cancelled session is still needed, which keeps the panel among those to
 # schedule (InterviewSession.objects.still_needed()).
 BOOKING_MAX_QUERIES = 34
+MOVED_MEANWHILE = (
+    "This panel was booked or moved after these times were found: find times again, from the "
+    "panel as it is now."
+)
 BOOKING_QUERIES_PER_SESSION = 2
 
 
@@ -247,6 +253,62 @@ def test_booking_the_same_option_again_books_nothing_new(
     assert SessionInterviewer.objects.exclude(start=None).count() == 2
     assert mailoutbox == []
     assert application.audit_events.filter(action=AuditEvent.Action.PANEL_BOOKED).count() == 1
+
+
+def test_book_from_a_page_opened_before_another_booking_moves_nothing(
+    panel,
+    application,
+    recruiter,
+    signed_in,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """Two tabs: the panel booked in one, "Book" on another option in the other (its page
+    still offering to book) is refused, not a reschedule nobody chose."""
+    client = signed_in(recruiter)
+    [first, second, *_] = listed_options(client, application)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("panel_book", application), {"option": first})
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("panel_book", application), {"option": second})
+
+    assert messages_of(response)[-1] == MOVED_MEANWHILE
+    session = panel.sessions.get()
+    assert (session.start, session.sequence) == (MONDAY.replace(hour=9), 0)
+    assert mailoutbox == []
+
+
+def test_reschedule_or_offer_from_a_page_opened_before_another_reschedule_moves_nothing(
+    panel,
+    application,
+    recruiter,
+    signed_in,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """Two recruiters reschedule at once from pages opened on the same booking: the second
+    would move the panel again, over the first's move, and offer the candidate times for it."""
+    client = signed_in(recruiter)
+    [first, *_] = listed_options(client, application)
+    client.post(url("panel_book", application), {"option": first})
+    [_, second, third, *_] = listed_options(client, application)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("panel_reschedule", application), {"option": second})
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = client.post(url("panel_reschedule", application), {"option": third})
+        offered = client.post(url("panel_offer", application), {"option": [third]})
+
+    assert messages_of(moved)[-1] == MOVED_MEANWHILE
+    assert messages_of(offered)[-1] == MOVED_MEANWHILE
+    session = panel.sessions.get()
+    moved_to = signing.loads(second, salt=OPTION_SALT)["sessions"][0]["start"]
+    assert (session.start.isoformat(), session.sequence) == (moved_to, 1)
+    assert panel.offers.count() == 0
+    assert mailoutbox == []
 
 
 def test_an_outsider_posting_a_real_option_is_answered_404_and_books_nothing(
