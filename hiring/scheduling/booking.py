@@ -1315,10 +1315,16 @@ def picked_offer_for_link(token):
 
 def picked_sessions(offer):
     """The sessions booked for the panel of `offer`, picked from, as the candidate reads them
-    after their pick; LinkError, the link used, once none holds a time (cancelled since)."""
+    after their pick; LinkError once none holds a time (cancelled since): not "already
+    picked", which read as if the interview still stood."""
     sessions = booked_sessions(offer.panel)
     if not sessions.exists():
-        offer.check_unused()
+        raise LinkError(
+            gettext(
+                "The interviews you booked through this link were cancelled. The team will "
+                "write to you about what comes next."
+            )
+        )
     return sessions
 
 

@@ -210,13 +210,18 @@ def test_a_used_link_of_a_closed_application_says_it_is_closed(client, link, pan
     assert "This application is closed." in response.text
 
 
-def test_a_used_link_whose_interview_was_cancelled_says_it_was_used(client, link, panel, recruiter):
+def test_a_used_link_whose_interview_was_cancelled_says_so(client, link, panel, recruiter):
+    """As found: it said "You already picked a time with this link.", as if it still stood."""
     client.post(link, {"pick": "0"})
     booking.cancel_panel(panel, recruiter)
 
     for response in (client.get(link), client.post(link, {"pick": "1"})):
         assert response.status_code == 410
-        assert "You already picked a time with this link." in response.text
+        assert (
+            "The interviews you booked through this link were cancelled. The team will write "
+            "to you about what comes next."
+        ) in response.text
+        assert "You already picked a time" not in response.text
     assert panel.sessions.get().cancelled_at is not None
 
 
