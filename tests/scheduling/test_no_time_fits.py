@@ -196,3 +196,41 @@ def test_the_candidates_other_interviews_are_named_when_they_take_the_times_prop
         "The candidate's other interviews of this panel take the times they proposed in this "
         "period: no room is left for the sessions to place."
     ) in text
+
+
+def test_an_interviewer_free_only_while_the_candidate_is_in_another_interview(
+    application, member, teammate, recruiter, signed_in
+):
+    works(member, "Europe/London")
+    works(teammate, "Europe/London")
+    panel = booking.create_panel(
+        application,
+        recruiter,
+        [
+            {"focus": focus, "duration_minutes": 60, "interviewers": [person]}
+            for focus, person in (("skills", member), ("team_fit", teammate))
+        ],
+        back_to_back=False,
+    )
+    booking.book(
+        panel, booking.find_options(panel, MONDAY, MONDAY + timedelta(days=1))[0], recruiter
+    )
+    again = panel.sessions.get(focus="team_fit")
+    booking.cancel_session(again, recruiter)
+    booking.reopen_session(again, recruiter)
+    # Ben now works only the hour the candidate spends with Ana.
+    held = panel.sessions.get(focus="skills")
+    teammate.working_hours.all().delete()
+    WorkingHours.objects.create(
+        user=teammate, weekday=0, start=held.start.time(), end=held.end.time()
+    )
+
+    text = explanation(
+        signed_in(recruiter).get(url("panel_times", application), {**SEARCH, "days": "1"}).text
+    )
+
+    assert (
+        "Ben Teammate is free only while the candidate is in their other interviews of this "
+        "panel: Mon 4 Mar, 09:00–10:00"
+    ) in text
+    assert "working hours" not in text
