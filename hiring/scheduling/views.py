@@ -602,16 +602,21 @@ def session_cancel(request, application_id, session_id):
 def session_reopen(request, application_id, session_id):
     """A cancelled session to book again: the panel's search places it next."""
     session = get_session_for_pipeline(request.user, application_id, session_id)
+    focus = {"focus": in_sentence(session.get_focus_display())}
     try:
-        booking.reopen_session(session, request.user)
+        session = booking.reopen_session(session, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request,
-            _("The %(focus)s session is to be booked again: find a time for it.")
-            % {"focus": in_sentence(session.get_focus_display())},
-        )
+        if session.start:  # booked again meanwhile (a page opened before, another tab)
+            messages.info(
+                request, _("The %(focus)s session is booked: the panel shows when.") % focus
+            )
+        else:
+            messages.success(
+                request,
+                _("The %(focus)s session is to be booked again: find a time for it.") % focus,
+            )
     return redirect("panel", application_id=application_id)
 
 

@@ -207,6 +207,27 @@ def test_booking_a_session_again_twice_reopens_it_once(
     assert (ahead.cancelled_at, ahead.start, ahead.sequence) == (None, None, sequence + 2)
 
 
+def test_book_again_from_a_page_opened_before_it_was_booked_says_it_is_booked(
+    held_and_ahead, application, member, teammate, recruiter, signed_in
+):
+    held, ahead = held_and_ahead
+    nine_to_five(member, teammate)
+    booking.cancel_session(ahead, recruiter)
+    booking.reopen_session(ahead, recruiter)
+    now = timezone.now()
+    booking.book(
+        held.panel, booking.find_options(held.panel, now, now + timedelta(days=10))[0], recruiter
+    )
+    ahead.refresh_from_db()
+    booked = ahead.start, ahead.sequence
+
+    response = signed_in(recruiter).post(url("session_reopen", application, ahead.pk), follow=True)
+
+    assert messages_of(response) == ["The team fit session is booked: the panel shows when."]
+    ahead.refresh_from_db()
+    assert (ahead.start, ahead.sequence) == booked
+
+
 def test_a_session_of_a_closed_application_is_not_booked_again(
     held_and_ahead, application, recruiter, signed_in
 ):
