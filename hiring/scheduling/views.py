@@ -573,6 +573,15 @@ def panel_offer(request, application_id):
 def session_cancel(request, application_id, session_id):
     session = get_session_for_pipeline(request.user, application_id, session_id)
     application = session.panel.application
+    # The time the question was asked about: booked or moved since, the answer was to another.
+    seen = session.start.isoformat() if session.start else ""
+    if request.method == "POST" and request.POST.get("seen", seen) != seen:
+        messages.info(
+            request,
+            _("The %(focus)s session was booked or moved after you were asked: nothing changed.")
+            % {"focus": in_sentence(session.get_focus_display())},
+        )
+        return redirect("panel", application_id=application.pk)
     if session.start is None:  # to book again: nobody was invited since its cancellation
         done = _("Session cancelled. Nobody is emailed.")
         consequence = _(
@@ -594,6 +603,7 @@ def session_cancel(request, application_id, session_id):
         % {"focus": in_sentence(session.get_focus_display())},
         consequence=consequence,
         action=_("Cancel the session"),
+        carried=[("seen", seen)],
     )
 
 

@@ -2,6 +2,7 @@
 come, and a session of its own can't be cancelled once begun (nobody's calendar loses it, and
 its scorecards stay due)."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -226,6 +227,36 @@ def test_book_again_from_a_page_opened_before_it_was_booked_says_it_is_booked(
     assert messages_of(response) == ["The team fit session is booked: the panel shows when."]
     ahead.refresh_from_db()
     assert (ahead.start, ahead.sequence) == booked
+
+
+def test_cancel_asked_of_a_session_to_book_again_does_not_cancel_it_once_booked(
+    held_and_ahead, application, member, teammate, recruiter, signed_in, mailoutbox
+):
+    """The page promised nobody would be emailed: booked meanwhile, cancelling it would email
+    everyone invited."""
+    held, ahead = held_and_ahead
+    nine_to_five(member, teammate)
+    booking.cancel_session(ahead, recruiter)
+    booking.reopen_session(ahead, recruiter)
+    client = signed_in(recruiter)
+    page = client.get(url("session_cancel", application, ahead.pk)).text
+    seen = re.search(r'name="seen" value="([^"]*)"', page).group(1)
+    now = timezone.now()
+    booking.book(
+        held.panel, booking.find_options(held.panel, now, now + timedelta(days=10))[0], recruiter
+    )
+    mailoutbox.clear()
+
+    response = client.post(
+        url("session_cancel", application, ahead.pk), {"seen": seen}, follow=True
+    )
+
+    assert messages_of(response) == [
+        "The team fit session was booked or moved after you were asked: nothing changed."
+    ]
+    ahead.refresh_from_db()
+    assert ahead.cancelled_at is None
+    assert mailoutbox == []
 
 
 def test_a_session_of_a_closed_application_is_not_booked_again(
