@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve, reverse
 from django.utils import timezone
@@ -388,7 +388,14 @@ def _destructive(request, application, act, done, **question):
 @never_cache
 @login_required
 def panel_delete(request, application_id):
-    panel = get_panel_for_pipeline(request.user, application_id)
+    try:
+        panel = get_panel_for_pipeline(request.user, application_id)
+    except Http404:
+        # Deleted already (a double click, another tab): its application says so, to those
+        # who may schedule it; to anyone else, 404.
+        application = get_application_for_pipeline(request.user, application_id)
+        messages.info(request, _("This panel was deleted already: you can build a new one."))
+        return redirect("panel", application_id=application.pk)
     application = panel.application
     return _destructive(
         request,

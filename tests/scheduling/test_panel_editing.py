@@ -177,6 +177,20 @@ def test_deleting_takes_the_panel_its_offers_and_proposals(
     assert "This link was withdrawn." in withdrawn.text
 
 
+def test_delete_clicked_twice_deletes_once_and_says_so(
+    panel, application, recruiter, outsider, signed_in
+):
+    client = signed_in(recruiter)
+    client.post(url("panel_delete", application))
+
+    response = client.post(url("panel_delete", application))
+
+    assert response.status_code == 302
+    assert messages_of(response)[-1] == "This panel was deleted already: you can build a new one."
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.PANEL_CHANGED).count() == 1
+    assert signed_in(outsider).post(url("panel_delete", application)).status_code == 404
+
+
 def test_a_booked_panel_is_not_deleted(booked, application, recruiter, signed_in):
     response = signed_in(recruiter).post(url("panel_delete", application))
 
