@@ -264,7 +264,8 @@ def keep(candidate):
     from now. Returns when it ends. Once per notice: asked again since their latest notice (a
     double click, the link opened again), the consent already given answers. Locked against a
     retention batch erasing them meanwhile, and found again: their record may have been merged
-    into another since the link was read."""
+    into another since the link was read. An erasure they asked for while on legal hold is
+    cancelled: their latest wish is the one that counts (they may ask to be erased again)."""
     found = record_now(candidate.pk)
     candidate = found and Candidate.objects.select_for_update().filter(pk=found.pk).first()
     if candidate is None or candidate.erased_at:
@@ -274,6 +275,9 @@ def keep(candidate):
         purpose=Consent.Purpose.KEEP,
         notice_version=settings.PRIVACY_NOTICE_VERSION,
     )
+    if candidate.erasure_requested_at:
+        candidate.erasure_requested_at = None
+        candidate.save(update_fields=["erasure_requested_at"])
     return _kept_until(consent)
 
 
@@ -285,10 +289,12 @@ def kept_until(candidate):
 
 
 def _kept_since_notice(candidate):
-    """The candidate's wish to be kept given since their latest retention notice, if any."""
+    """The candidate's wish to be kept given since their latest retention notice, if any, and
+    not overtaken by a request to erase them made since (while on legal hold)."""
     kept = candidate.consents.filter(purpose=Consent.Purpose.KEEP)
-    if candidate.retention_notice_at is not None:
-        kept = kept.filter(given_at__gte=candidate.retention_notice_at)
+    for since in (candidate.retention_notice_at, candidate.erasure_requested_at):
+        if since is not None:
+            kept = kept.filter(given_at__gte=since)
     return kept.order_by("-given_at").first()
 
 

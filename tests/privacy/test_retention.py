@@ -242,6 +242,47 @@ def test_a_request_made_on_hold_is_carried_out_once_released(
     assert fresh(candidate).erased_at is not None
 
 
+def test_keeping_ones_data_on_hold_cancels_the_erasure_asked_before(
+    client, organisation, team, recruiter, mailoutbox, callbacks
+):
+    """As reported: asked to be erased while held, then to be kept, they were erased once the
+    hold was released. Their latest wish counts, and the keep page says what it does."""
+    candidate = closed_ago(team, 11, days=2, name="Nora Soon")
+    run(callbacks=callbacks)
+    link = keep_link(mailoutbox[0])
+    holds.put_on_hold(fresh(candidate), recruiter, "Claim 114")
+    assert not erasure.erase_at_their_request(fresh(candidate))
+
+    asked = client.get(link)
+    kept = client.post(link)
+    holds.release(fresh(candidate), recruiter)
+    run(callbacks=callbacks)
+
+    assert "that cancels your request to erase it" in asked.text
+    assert "Your request to erase your data is cancelled" in kept.text
+    candidate = fresh(candidate)
+    assert (candidate.erased_at, candidate.erasure_requested_at) == (None, None)
+    assert candidate.name == "Nora Soon"
+
+
+def test_asking_to_be_erased_on_hold_after_keeping_ones_data_erases_once_released(
+    client, organisation, team, recruiter, mailoutbox, callbacks
+):
+    """The other way round, the erasure is their latest wish: the keep link asks again."""
+    candidate = closed_ago(team, 11, days=2)
+    run(callbacks=callbacks)
+    link = keep_link(mailoutbox[0])
+    client.post(link)
+    holds.put_on_hold(fresh(candidate), recruiter, "Claim 114")
+    erasure.erase_at_their_request(fresh(candidate))
+
+    assert "Keep your data on file?" in client.get(link).text
+    holds.release(fresh(candidate), recruiter)
+    run(callbacks=callbacks)
+
+    assert fresh(candidate).erased_at is not None
+
+
 # Batches, idempotent and resumable
 
 
