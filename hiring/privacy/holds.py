@@ -27,13 +27,21 @@ def put_on_hold(candidate, by, reason):
 
 
 @transaction.atomic
-def release(candidate, by):
+def release(candidate, by, held_since=None):
+    """Release the hold; False if there is none (released already: a double click, a second
+    tab). `held_since`: when the hold the releasing page showed began, so that a page opened
+    before a colleague released it and held the candidate again does not release the new hold
+    unread."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if not candidate.held_at:
-        raise ValidationError(_("This candidate is not on hold."))
+        return False
+    if held_since is not None and held_since != candidate.held_at.isoformat():
+        raise ValidationError(
+            _("This candidate was put on hold again since you opened the page: read it again.")
+        )
     candidate.held_at, candidate.held_by, candidate.hold_reason = None, None, ""
     candidate.save(update_fields=["held_at", "held_by", "hold_reason"])
     AuditEvent.record(
         AuditEvent.Action.LEGAL_HOLD, by, None, details=f"Candidate record #{candidate.pk} released"
     )
-    return candidate
+    return True

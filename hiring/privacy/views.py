@@ -82,11 +82,13 @@ def candidate_hold(request, candidate_id):
 def candidate_release(request, candidate_id):
     candidate = get_candidate_for_privacy(request.user, candidate_id)
     try:
-        holds.release(candidate, request.user)
+        released = holds.release(candidate, request.user, request.POST.get("held_since"))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Hold released."))
+        messages.success(
+            request, _("Hold released.") if released else _("The hold was already released.")
+        )
     return redirect("candidate_privacy", candidate.pk)
 
 

@@ -217,6 +217,45 @@ def test_a_hold_sent_twice_holds_once_and_answers_alike(signed_in, recruiter, ca
     assert AuditEvent.objects.filter(action=AuditEvent.Action.LEGAL_HOLD).count() == 1
 
 
+def test_a_release_sent_twice_releases_once_and_says_it_was_done(signed_in, recruiter, candidate):
+    """As reported: the second click (a double click, a second tab) showed an error."""
+    holds.put_on_hold(candidate, recruiter, "Claim 114")
+    client = signed_in(recruiter)
+    page = client.get(privacy_url(candidate)).text
+    held_since = re.search(r'name="held_since" value="([^"]+)"', page).group(1)
+    url = reverse("candidate_release", args=[candidate.pk])
+
+    first = client.post(url, {"held_since": held_since}, follow=True)
+    second = client.post(url, {"held_since": held_since}, follow=True)
+
+    assert "Hold released." in first.text
+    assert "The hold was already released." in second.text
+    assert "not on hold" not in second.text
+    candidate.refresh_from_db()
+    assert candidate.held_at is None
+    released = AuditEvent.objects.filter(details__endswith="released")
+    assert released.count() == 1
+
+
+def test_a_release_from_a_page_read_before_a_new_hold_keeps_the_new_one(
+    signed_in, recruiter, leadership, candidate
+):
+    holds.put_on_hold(candidate, recruiter, "Claim 114")
+    client = signed_in(recruiter)
+    page = client.get(privacy_url(candidate)).text
+    held_since = re.search(r'name="held_since" value="([^"]+)"', page).group(1)
+    holds.release(candidate, leadership)
+    holds.put_on_hold(candidate, leadership, "Claim 115")
+
+    response = client.post(
+        reverse("candidate_release", args=[candidate.pk]), {"held_since": held_since}, follow=True
+    )
+
+    assert "put on hold again since you opened the page" in response.text
+    candidate.refresh_from_db()
+    assert candidate.hold_reason == "Claim 115"
+
+
 def test_members_cannot_hold(signed_in, member, candidate):
     url = reverse("candidate_hold", args=[candidate.pk])
     assert signed_in(member).post(url, {"reason": "Mine"}).status_code == 404
