@@ -346,9 +346,12 @@ def send(offer, by, previewed=None):
 def withdraw(offer, by):
     """Take back a draft or a sent offer; the application stays where it is, for a new one. Its
     email, if still in its undo delay, does not go out: its link would only say "withdrawn";
-    a revised offer stopped so leaves the application as the candidate's decline left it."""
+    a revised offer stopped so leaves the application as the candidate's decline left it.
+    False if it was withdrawn already (a double click, a second tab): nothing more is done."""
     application = _lock(offer.application)
     offer = _lock_offer(offer)
+    if offer.status == Status.WITHDRAWN:
+        return False
     if offer.shown_status not in (Status.DRAFT, Status.SENT):
         raise ValidationError(
             _("This offer is %(status)s.") % {"status": offer.shown_status.label.lower()}
@@ -359,7 +362,7 @@ def withdraw(offer, by):
     # One statement; the offer's save above renews the application's page.
     if messages.cancel_unsent(emails_to_go(application)):
         _close_again(application)
-    return offer
+    return True
 
 
 @transaction.atomic

@@ -121,11 +121,16 @@ def offer_withdraw(request, application_id, offer_id):
     offer = get_offer_for(request.user, application_id, offer_id)
     if request.method == "POST":
         try:
-            offers.withdraw(offer, request.user)
+            withdrawn = offers.withdraw(offer, request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Offer withdrawn. You can prepare a new one."))
+            if withdrawn:
+                messages.success(request, _("Offer withdrawn. You can prepare a new one."))
+            else:
+                messages.success(
+                    request, _("This offer was already withdrawn. You can prepare a new one.")
+                )
         return redirect(offer.application)
     context = {"offer": offer, "application": offer.application}
     return render(request, "hiring/offers/offer_withdraw.html", context)

@@ -344,6 +344,20 @@ def test_withdrawing_asks_to_confirm(client, sent, recruiter):
     assert "Prepare offer" in client.get(sent.application.get_absolute_url()).text
 
 
+def test_a_withdrawal_sent_twice_withdraws_once_and_says_it_was_done(client, sent, recruiter):
+    """As reported: the second click (a double click, a second tab) showed an error."""
+    client.force_login(recruiter)
+
+    first = client.post(offer_url("offer_withdraw", sent), follow=True)
+    second = client.post(offer_url("offer_withdraw", sent), follow=True)
+
+    assert "Offer withdrawn." in first.text
+    assert "This offer was already withdrawn." in second.text
+    assert "This offer is withdrawn" not in second.text
+    assert Offer.objects.get().status == Status.WITHDRAWN
+    assert AuditEvent.objects.filter(details="Withdrawn").count() == 1
+
+
 # The candidate's answer
 
 
