@@ -54,6 +54,13 @@ class OfferForm(forms.Form):
             "zone": zones.label(zone_name)
         }
 
+    @classmethod
+    def of_draft(cls, offer, zone_name):
+        """The draft's fields as its form would send them back, checked again."""
+        shown = cls(zone_name=zone_name, offer=offer)
+        data = {name: shown[name].value() for name in shown.fields}
+        return cls(data, zone_name=zone_name, offer=offer)
+
     def clean_expires_date(self):
         # Bounded before it meets a time zone: a date near year 9999 would overflow in UTC.
         value = self.cleaned_data["expires_date"]

@@ -74,12 +74,17 @@ def offer_edit(request, application_id, offer_id):
         else:
             messages.success(request, _("Draft offer saved."))
             return redirect(offer.application)
+    based_on = offers.version(offer) if based_on is None else based_on
+    return _edit_page(request, offer, form, allowed, based_on, meanwhile)
+
+
+def _edit_page(request, offer, form, allowed, based_on, meanwhile=None):
     context = {
         "form": form,
         "application": offer.application,
         "offer": offer,
         "allowed": allowed,
-        "based_on": offers.version(offer) if based_on is None else based_on,
+        "based_on": based_on,
         "meanwhile": meanwhile,
     }
     status = 409 if meanwhile else 400 if form.errors else 200
@@ -95,6 +100,11 @@ def offer_send(request, application_id, offer_id):
         try:
             offers.send(offer, request.user, request.POST.get("previewed", ""))
         except ValidationError as error:
+            if hasattr(error, "error_dict"):  # a field of the draft: shown beside it, to edit
+                form = OfferForm.of_draft(offer, request.user.time_zone)
+                if form.is_valid():  # its own check reads the same rules: a guard, not a path
+                    form.add_offer_error(error)
+                return _edit_page(request, offer, form, True, offers.version(offer))
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(

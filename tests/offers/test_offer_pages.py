@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from hiring.models import Application, AuditEvent, Offer
 from hiring.offers import offers
+from hiring.portal import status
 from hiring.privacy import erasure
 from tests.factories import ApplicationFactory, fresh
 from tests.offers.conftest import offer_fields
@@ -502,6 +503,33 @@ def test_answering_an_offer_takes_thirty_posts_in_ten_minutes_from_one_address(c
 def previewed(page):
     """What the confirmation page posts besides: the fingerprint of the email it shows."""
     return {"previewed": re.search(r'name="previewed" value="(\w+)"', page.text)[1]}
+
+
+def test_an_expiry_on_the_start_day_in_the_zone_the_candidate_set_since_is_refused_at_sending(
+    client, application, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """As reported: saved while the candidate was in New York, 22:00 London the day before the
+    start is 17:00 there; they moved to Tokyo since, where it is the start day's morning."""
+    start = timezone.localdate() + timedelta(days=10)
+    expires_at = datetime.combine(start - timedelta(days=1), time(22), ZoneInfo("Europe/London"))
+    draft = offers.prepare(
+        application, recruiter, **offer_fields(start_date=start, expires_at=expires_at)
+    )
+    status.set_time_zone(application.candidate, "Asia/Tokyo")
+    client.force_login(recruiter)
+    confirm = client.get(offer_url("offer_send", draft))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(offer_url("offer_send", draft), previewed(confirm))
+
+    assert refused.status_code == 400
+    assert list(errors_by_field(refused)) == ["expires_date"]
+    assert errors_by_field(refused)["expires_date"].startswith(
+        "The offer must expire before its start date in the candidate&#x27;s time zone"
+    )
+    assert f'action="{offer_url("offer_edit", draft)}"' in refused.text  # to fix it there
+    assert Offer.objects.get().status == Status.DRAFT
+    assert mailoutbox == []
 
 
 def test_an_offer_edited_since_it_was_read_is_not_sent_unseen(
