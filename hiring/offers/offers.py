@@ -371,6 +371,19 @@ def withdraw(offer, by):
 
 
 @transaction.atomic
+def end_for_withdrawal(application):
+    """The candidate withdrew: their live offer is withdrawn, and one past its expiry that beat
+    has not recorded yet is recorded expired (withdraw() refuses it: it is no longer live)."""
+    for offer in application.offers.filter(status__in=[Status.DRAFT, Status.SENT]):
+        if not offer.has_lapsed:
+            withdraw(offer, by=None)
+            continue
+        offer = _lock_offer(offer)
+        if offer.status == Status.SENT:  # else expire_due recorded it meanwhile
+            _expire(offer)
+
+
+@transaction.atomic
 def undo_sending(email, by):
     """The offer's email undone within its delay: the offer it carries is a draft again, to
     edit and send (else it would wait, sent, for an answer to a link the candidate never got),

@@ -173,8 +173,7 @@ def withdraw(application, tell_recruiters=True, reason=ClosingReason.NOT_GIVEN, 
     note = note.strip() if reason == ClosingReason.OTHER else ""
     application.move_to(Stage.WITHDRAWN, None, reason=reason, reason_note=note)
     automation.after_move(application, from_stage)
-    for offer in application.offers.filter(status__in=[Offer.Status.DRAFT, Offer.Status.SENT]):
-        offers.withdraw(offer, by=None)
+    offers.end_for_withdrawal(application)
     booking.cancel_upcoming(application, by=None)
     if tell_recruiters:
         send_withdrawal_notices.delay_on_commit(application.pk)

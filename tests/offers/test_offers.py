@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import resolve
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from hiring.debrief import decisions
@@ -30,6 +30,7 @@ from hiring.offers import offers
 from hiring.offers.tasks import expire_offers, send_offer_answered_notices
 from hiring.outreach import messages
 from hiring.portal import status as candidate_page
+from hiring.privacy import erasure
 from hiring.reports import queries
 from tests.factories import (
     SKILLS,
@@ -461,6 +462,34 @@ def test_a_sent_offer_past_its_expiry_makes_way_for_a_new_one_before_the_task_ru
     assert Offer.objects.get(pk=sent.pk).status == Status.EXPIRED  # recorded first
     assert offer_events(application)[-2:] == [(None, "Expired"), (recruiter.pk, "Draft")]
     assert expire_offers() == 0
+
+
+def test_a_candidate_withdraws_with_an_offer_past_its_expiry_before_the_task_runs(
+    client, sent, application
+):
+    """As found: withdrawing refused the lapsed offer, so the candidate could not withdraw
+    ("This offer is expired.") until beat recorded it."""
+    Offer.objects.filter(pk=sent.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    token = application.status_url().split("/")[-2]
+    response = client.post(reverse("candidate_withdraw", args=[token]))
+
+    assert response.status_code == 200
+    assert fresh(application).stage == Stage.WITHDRAWN
+    assert Offer.objects.get(pk=sent.pk).status == Status.EXPIRED  # as it was, not withdrawn
+    assert offer_events(application)[-1] == (None, "Expired")
+    assert expire_offers() == 0
+
+
+def test_a_candidate_with_an_offer_past_its_expiry_is_erased(
+    sent, application, recruiter, django_capture_on_commit_callbacks
+):
+    Offer.objects.filter(pk=sent.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert erasure.erase(fresh(application).candidate, by=recruiter)
+
+    assert fresh(application).stage == Stage.WITHDRAWN
 
 
 def test_a_sent_offer_past_its_expiry_is_not_withdrawn(sent, recruiter):
