@@ -187,6 +187,13 @@ def clock(moment, since):
     )
 
 
+def next_minute(moment):
+    """`moment`, or the first whole minute after it: a time shown to the minute ("you may ask
+    again from 10:46") that is not before it."""
+    minute = moment.replace(second=0, microsecond=0)
+    return minute if minute == moment else minute + datetime.timedelta(minutes=1)
+
+
 def instant_text(moment):
     """A moment in stored text, in UTC, for `zoned_text` to show in each reader's zone."""
     return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%MZ")

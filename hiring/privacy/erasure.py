@@ -12,7 +12,7 @@ import base64
 import logging
 import re
 from collections import defaultdict
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -30,10 +30,11 @@ from django.utils.translation import gettext_lazy
 from scorecards.models import CheckIn
 
 from .. import freshness
+from ..accounts import zones
 from ..cache import UNREACHABLE
 from ..candidates.merging import possible_duplicates
 from ..checkins import checkins
-from ..email.notifications import ClaimHeld, email_to
+from ..email.notifications import ClaimHeld, email_to, send_once
 from ..models import (
     Application,
     AuditEvent,
@@ -458,6 +459,47 @@ def _forget_in_redis(cache, pattern):
 
 
 # The candidate's own request: a link to confirm it, by email
+
+
+# One confirmation link an application in this time, however often it is asked for (a double
+# click, two tabs); asked again later, a candidate who lost the email gets a new one.
+CONFIRMATION_EVERY = timedelta(minutes=15)
+
+
+def confirmation_key(application_id):
+    return f"erasure-confirmation:{application_id}"
+
+
+def send_confirmation(application_id, asked_at):
+    """Email the confirmation link of the application `application_id` to its candidate,
+    unless one went within CONFIRMATION_EVERY before `asked_at` (a timestamp): a second
+    request meanwhile, or this run again, sends nothing. True if sent now."""
+    application = (
+        Application.objects.select_related("candidate", "opening__team")
+        .filter(pk=application_id, candidate__erased_at=None)
+        .first()
+    )
+    if application is None:
+        return False
+    key = confirmation_key(application_id)
+    asked = datetime.fromtimestamp(asked_at, tz=UTC)
+    # The ledger keeps one row an application: the previous email's, forgotten once it is old
+    # enough that this request may send another.
+    Notification.objects.filter(key=key, sent_at__lt=asked - CONFIRMATION_EVERY).delete()
+    return send_once(key, lambda: confirmation_email(application))
+
+
+def next_confirmation_at(application):
+    """When the candidate may ask for a new confirmation link, if one went to them lately;
+    else None."""
+    sent_at = (
+        Notification.objects.filter(key=confirmation_key(application.pk))
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    if sent_at is None or sent_at + CONFIRMATION_EVERY <= timezone.now():
+        return None
+    return zones.next_minute(sent_at + CONFIRMATION_EVERY)
 
 
 def confirmation_url(application):

@@ -166,9 +166,7 @@ def next_own_export_at(requested):
     built = [finished_at for finished_at in built if finished_at]
     if not built:
         return None
-    again = max(built) + OWN_EXPORTS_APART
-    minute = again.replace(second=0, microsecond=0)
-    return minute if minute == again else minute + timedelta(minutes=1)
+    return zones.next_minute(max(built) + OWN_EXPORTS_APART)
 
 
 def build(export_id):

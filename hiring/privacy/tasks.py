@@ -7,7 +7,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from ..email.notifications import send_all, send_once
-from ..models import Application, Candidate, DataExport
+from ..models import Candidate, DataExport
 from ..tasks import LONGEST_TIME_LIMIT_S, SENDS_EMAIL
 from . import erasure, export, links, retention
 
@@ -58,19 +58,10 @@ def expire_exports():
 
 
 @shared_task(**SENDS_EMAIL)
-def send_erasure_confirmation(application_id, request_id):
-    """The link confirming a candidate's erasure request, once per request."""
-    application = (
-        Application.objects.select_related("candidate", "opening__team")
-        .filter(pk=application_id, candidate__erased_at=None)
-        .first()
-    )
-    if application is None:
-        return False
-    return send_once(
-        f"erasure-confirmation:{application_id}:{request_id}",
-        lambda: erasure.confirmation_email(application),
-    )
+def send_erasure_confirmation(application_id, asked_at):
+    """The link confirming a candidate's erasure request, at most once an application in
+    erasure.CONFIRMATION_EVERY."""
+    return erasure.send_confirmation(application_id, asked_at)
 
 
 @shared_task(**SENDS_EMAIL)

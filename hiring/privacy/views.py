@@ -2,7 +2,7 @@
 legal hold) and the organisation admin's access log."""
 
 import logging
-import uuid
+import time
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -267,9 +267,21 @@ def candidate_erase(request, candidate_id):
 @limit_candidate_posts
 @signed_link(Application.from_status_token)
 def candidate_erasure_request(request, application, token):
-    """The status page's "Erase my data": a link to confirm goes to the candidate's address."""
+    """The status page's "Erase my data": a link to confirm goes to the candidate's address,
+    once in erasure.CONFIRMATION_EVERY (a double click, two tabs: one link)."""
+    again = erasure.next_confirmation_at(application)
+    if again:
+        messages.info(
+            request,
+            _(
+                "We emailed you a link to confirm that we should erase your data a few minutes "
+                "ago. If it has not arrived, you can ask for a new one from %(time)s."
+            )
+            % {"time": shown_to(application.candidate, again)},
+        )
+        return redirect("candidate_status", token=token)
     try:
-        send_erasure_confirmation.delay_on_commit(application.pk, uuid.uuid4().hex)
+        send_erasure_confirmation.delay_on_commit(application.pk, time.time())
     except KombuError:
         logger.exception("Erasure confirmation for application %s not queued", application.pk)
         messages.error(

@@ -488,16 +488,42 @@ def test_the_candidate_asks_confirms_and_is_erased(
     assert "We no longer hold this application." in client.get(link).text
 
 
-def test_each_request_sends_its_own_link_once(
+def test_a_request_sent_twice_sends_one_link_and_says_when_to_ask_again(
     client, application, mailoutbox, django_capture_on_commit_callbacks
 ):
+    """As reported: a double click (or the page in two tabs) emailed two links."""
     url = reverse("candidate_erasure_request", args=[status_token(application)])
-    for _ in range(2):
-        with django_capture_on_commit_callbacks(execute=True):
-            client.post(url)
+    # Both in before the worker sends the first (its task runs once they committed).
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, follow=True)
+        second = client.post(url, follow=True)
+    # A third once it went.
+    with django_capture_on_commit_callbacks(execute=True):
+        third = client.post(url, follow=True)
 
+    assert len(mailoutbox) == 1
+    assert "We have emailed you a link to confirm" in first.text
+    assert "We have emailed you a link to confirm" in second.text
+    assert "We emailed you a link to confirm that we should erase your data a few" in third.text
+    assert "Berlin time" in third.text  # when they may ask again, in their zone
+
+
+def test_asked_again_later_a_new_link_goes(
+    client, application, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The first email lost, say: a quarter of an hour later, a new link."""
+    url = reverse("candidate_erasure_request", args=[status_token(application)])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    sent = Notification.objects.filter(key__startswith="erasure-confirmation:")
+    sent.update(sent_at=timezone.now() - erasure.CONFIRMATION_EVERY - timedelta(seconds=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, follow=True)
+
+    assert "We have emailed you a link to confirm" in again.text
     assert len(mailoutbox) == 2
-    assert Notification.objects.filter(key__startswith="erasure-confirmation:").count() == 2
+    assert sent.count() == 1  # the ledger keeps the latest
 
 
 def link_signed_at(application, when):
