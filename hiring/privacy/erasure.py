@@ -86,22 +86,26 @@ def erased_address(candidate_id, index=0):
     )
 
 
-def erase(candidate, by=None, how=None):
+def erase(candidate, by=None, how=None, requested=False):
     """Erase `candidate` (outside a transaction): open applications are withdrawn and
     interviews still to come cancelled, their cancellations sent while the address is still
     known, then the record is anonymised. `how` says why for the audit trail
-    (AT_THEIR_REQUEST), else it is "by <by>". ValidationError while on legal hold, or when the
-    cancellations could not be sent (nothing is erased then); False if erased already."""
+    (AT_THEIR_REQUEST), else it is "by <by>". `requested`: the request they made while on
+    legal hold, carried out once it ended, which stands only until they ask to be kept
+    (retention.keep), read under lock. ValidationError while on legal hold, or when the
+    cancellations could not be sent (nothing is erased then); False if erased already, or
+    no longer requested."""
     if candidate.erased_at:
         return False
-    _wind_down(candidate, by)
+    if not _wind_down(candidate, by, requested):
+        return False
     _send_cancellations(candidate)
     shown_with = _records_shown_with([candidate])
     with transaction.atomic():
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
         if candidate.held_at:
             raise OnHold(ON_HOLD)
-        if candidate.erased_at:
+        if not _to_erase(candidate, requested):
             return False
         _anonymise([candidate], by, how or f"by {by}", shown_with)
     return True
@@ -162,18 +166,25 @@ def in_motion():
     )
 
 
+def _to_erase(candidate, requested):
+    """Whether `candidate`, read under lock, is still to be erased."""
+    return not candidate.erased_at and (candidate.erasure_requested_at or not requested)
+
+
 @transaction.atomic
-def _wind_down(candidate, by):
+def _wind_down(candidate, by, requested):
+    """False if there is nothing to erase (_to_erase)."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.held_at:
         raise OnHold(ON_HOLD)
-    if candidate.erased_at:
-        return
+    if not _to_erase(candidate, requested):
+        return False
     # Withdrawing cancels the application's interviews to come (status.withdraw).
     for application in candidate.applications.exclude(stage__in=status.FINAL):
         status.withdraw(application, tell_recruiters=False, reason="")  # nobody said why
     for session in _upcoming(candidate).filter(cancelled_at=None):
         booking.cancel_session(session, by)
+    return True
 
 
 def _upcoming(candidate):

@@ -166,7 +166,7 @@ def erase_requested():
     erased = 0
     for candidate in requested:
         try:
-            if erasure.erase(candidate, how=erasure.AT_THEIR_REQUEST):
+            if erasure.erase(candidate, how=erasure.AT_THEIR_REQUEST, requested=True):
                 erased += 1
         except ValidationError:  # held again, or cancellations not sent: the next run
             logger.warning("Candidate record #%s not erased yet", candidate.pk, exc_info=True)

@@ -283,6 +283,22 @@ def test_asking_to_be_erased_on_hold_after_keeping_ones_data_erases_once_release
     assert fresh(candidate).erased_at is not None
 
 
+def test_a_request_withdrawn_after_retention_read_it_is_not_carried_out(
+    organisation, team, recruiter, callbacks
+):
+    """Retention reads the requests, then erases each in turn: they asked to be kept between."""
+    candidate = closed_ago(team, 11, days=2)
+    run(callbacks=callbacks)
+    holds.put_on_hold(fresh(candidate), recruiter, "Claim 114")
+    erasure.erase_at_their_request(fresh(candidate))
+    holds.release(fresh(candidate), recruiter)
+    read = fresh(candidate)  # as retention read it
+    retention.keep(fresh(candidate))
+
+    assert erasure.erase(read, how=erasure.AT_THEIR_REQUEST, requested=True) is False
+    assert fresh(candidate).erased_at is None
+
+
 # Batches, idempotent and resumable
 
 
