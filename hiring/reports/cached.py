@@ -29,12 +29,12 @@ logger = logging.getLogger(__name__)
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
 DATA, PAGE = "report-data-6", "report-page-7"
-VALIDITY_DATA, VALIDITY_PAGE = "validity-data-3", "validity-page-2"
+VALIDITY_DATA, VALIDITY_PAGE = "validity-data-3", "validity-page-3"
 # The validity figures of a set of rows, whatever the zone that read them.
 VALIDITY_FIGURES = "validity-figures-2"
-# Rows of the reports' tables per interviewer, and of agreement's per team's criterion (each
-# opening's copy of a template is one: thousands across a large organisation), shown on the
-# page.
+# Rows of the reports' tables per interviewer, of agreement's per team's criterion (each
+# opening's copy of a template is one: thousands across a large organisation) and of validity's
+# (a few hundred), shown on the page.
 SHOWN_INTERVIEWERS = SHOWN_CRITERIA = 25
 # While a worker computes a page again, another reader does not ask for it twice; a task that
 # died frees the way after this long.
@@ -301,14 +301,18 @@ def validity_html(scope, teams, query, leaving_out=(), refresh=None):
 
     def render_report():
         data, seconds = _timed_validity_data(scope, teams, leaving_out)
+        # A row per team's criterion grows with the organisation: the table and its chart show
+        # the strongest relations either way, the CSV every one.
+        criteria_shown = validity.strongest_first(data["criteria"])[:SHOWN_CRITERIA]
         context = {
             **data,
+            "criteria_shown": criteria_shown,
             "scope": scope,
             "query": query,
             "chart": charts.interval_chart(
                 _("Spearman's rho per criterion, with its %(level)s%% interval")
                 % {"level": round(100 * LEVEL)},
-                data["criteria"],
+                criteria_shown,
             ),
             "min_hires": MIN_HIRES,
             "weak_below": WEAK_BELOW,

@@ -292,6 +292,21 @@ def _rows(group, label, resamples):
     )
 
 
+def strongest_first(rows):
+    """Criterion rows as the page shows them: those whose interval leaves out 0 first, then the
+    other figures, each by the strength of the relation either way (a criterion that predicted
+    the opposite needs a look as much as one that predicted well), the most hires first among
+    equals; rows without a figure last, the most hires first."""
+
+    def key(row):
+        estimate, low, high = row.get("estimate"), row.get("low"), row.get("high")
+        clear = low is not None and high is not None and (low > 0 or high < 0)
+        strength = -abs(estimate) if estimate is not None else 0
+        return (estimate is None, not clear, strength, -row["hires"], str(row["name"]))
+
+    return sorted(rows, key=key)
+
+
 def figures(scope, leaving_out=()):
     """Everything the validity page shows, from `rows(scope, leaving_out)`."""
     return figures_of(rows(scope, leaving_out))

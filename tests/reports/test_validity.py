@@ -355,3 +355,44 @@ def test_the_validity_figures_are_in_each_readers_language(client, leadership, m
     assert ("Gesamtstimme", "Gesamtstimme") in names
     assert ("Kategorie", "Teampassung") in names
     assert "Team fit" not in page
+
+
+def test_the_page_shows_the_25_strongest_relations_either_way_and_the_csv_every_one(
+    client, member, opening
+):
+    """A row per team's criterion is some 400 across a large organisation, each a line of the
+    chart and of the table. Shown the best first and cut, the criteria whose score ran against
+    how the hires did were the ones left out."""
+    version = opening.scorecard.current_version()
+    anchors = {f"anchor_{level}": "-" for level in range(1, 5)}
+    for number in range(1, 30):  # 30 team-fit criteria with Collaboration
+        Criterion.objects.create(
+            version=version, position=number, name=f"Criterion {number}", category="team_fit",
+            description="-", **anchors,
+        )  # fmt: skip
+    hires(opening, member, 6)  # each check-in score as the panel's: rho 1
+    # Criteria 1-3 ran against how the hires did; the others followed it loosely.
+    later = dict(zip(Application.objects.order_by("pk"), [2, 1, 4, 3, 3, 1], strict=True))
+    for rating in CheckInRating.objects.select_related("review__check_in__application"):
+        if rating.criterion.name == "Collaboration":
+            continue
+        application = rating.review.check_in.application
+        if rating.criterion.name in ("Criterion 1", "Criterion 2", "Criterion 3"):
+            rating.score = 5 - rating.score
+        else:
+            rating.score = later[application]
+        rating.save()
+    client.force_login(member)
+
+    response = client.get(URL)
+    page = response.content.decode()
+    table = list(csv.reader(io.StringIO(client.get("/reports/validity.csv").text.lstrip("\ufeff"))))
+
+    names = ["Collaboration"] + [f"Criterion {number}" for number in range(1, 30)]
+    shown = [name for name in names if f"<td>{name} <" in page]
+    assert len(shown) == cached.SHOWN_CRITERIA
+    assert {"Collaboration", "Criterion 1", "Criterion 2", "Criterion 3"} <= set(shown)
+    assert rows(response, "criteria")["Criterion 1"]["estimate"] == pytest.approx(-1.0)
+    assert f"The {cached.SHOWN_CRITERIA} of 30 criteria with the strongest relation" in page
+    assert page.count('class="chart-estimate"') == cached.SHOWN_CRITERIA
+    assert len([row for row in table if row[0] == "Criterion"]) == 30
