@@ -28,10 +28,10 @@ logger = logging.getLogger(__name__)
 
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
-DATA, PAGE = "report-data-6", "report-page-7"
-VALIDITY_DATA, VALIDITY_PAGE = "validity-data-3", "validity-page-3"
+DATA, PAGE = "report-data-7", "report-page-8"
+VALIDITY_DATA, VALIDITY_PAGE = "validity-data-4", "validity-page-4"
 # The validity figures of a set of rows, whatever the zone that read them.
-VALIDITY_FIGURES = "validity-figures-2"
+VALIDITY_FIGURES = "validity-figures-3"
 # Rows of the reports' tables per interviewer, of agreement's per team's criterion (each
 # opening's copy of a template is one: thousands across a large organisation) and of validity's
 # (a few hundred), shown on the page.

@@ -7,7 +7,8 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -321,7 +322,8 @@ def rater_agreement(scope):
 
 
 class LatestCriterion(NamedTuple):
-    """A criterion (its key) as on the latest version holding it."""
+    """A criterion (its key) as on the latest version holding it; `twin` counts the criteria of
+    its name before it there (stored before a scorecard refused a second of one name)."""
 
     number: int
     name: str
@@ -329,43 +331,86 @@ class LatestCriterion(NamedTuple):
     scorecard: str
     team: int
     team_name: str
+    twin: int
 
-    def named(self, spans_teams, with_scorecard=False):
-        """Its name in a report, with what tells it from a criterion of the same name there:
-        its team's where the report spans teams, its scorecard's if `with_scorecard`."""
-        where = [self.team_name] if spans_teams else []
-        if with_scorecard:
-            where.append(self.scorecard)
-        return f"{self.name} ({', '.join(where)})" if where else self.name
+    def where(self, spans_teams):
+        """What its name in a report always says: its team's where the report spans teams."""
+        return [self.team_name] if spans_teams else []
 
 
 def latest_criteria(keys):
     """{criterion key: LatestCriterion} of these keys, in one query."""
+    of_its_name_before = Criterion.objects.filter(
+        Q(position__lt=OuterRef("position"))
+        | Q(position=OuterRef("position"), pk__lt=OuterRef("pk")),
+        version=OuterRef("version"),
+        name=OuterRef("name"),
+    )
+    twins = of_its_name_before.order_by().values("version").annotate(count=Count("pk"))
     latest = {}
-    for key, *named in Criterion.objects.filter(key__in=keys).values_list(
-        "key",
-        "version__number",
-        "name",
-        "category",
-        "version__scorecard__name",
-        "version__scorecard__team",
-        "version__scorecard__team__name",
+    for key, *named in (
+        Criterion.objects.filter(key__in=keys)
+        .annotate(twin=Coalesce(Subquery(twins.values("count")), 0))
+        .values_list(
+            "key",
+            "version__number",
+            "name",
+            "category",
+            "version__scorecard__name",
+            "version__scorecard__team",
+            "version__scorecard__team__name",
+            "twin",
+        )
     ):
         latest[key] = max(latest.get(key, named), named)
     return {key: LatestCriterion(*named) for key, named in latest.items()}
 
 
 def criterion_names(team_keys, spans_teams):
-    """{(team, criterion key): its name} as on the latest version holding the key, with what
-    tells it from a criterion of the same name in the report: the team's name where the report
-    spans teams, its scorecard's where its team has another of that name (an opening's copy of
-    the same template, say)."""
+    """{(team, criterion key): its name} as on the latest version holding the key, told apart
+    from the others of its name in the report by its scorecard's (an opening's copy of the same
+    template, say), else a number (distinct_names)."""
     latest = latest_criteria({key for _team, key in team_keys})
-    named = Counter((team, latest[key].name) for team, key in team_keys)
-    return {
-        (team, key): latest[key].named(spans_teams, named[team, latest[key].name] > 1)
-        for team, key in team_keys
-    }
+    return distinct_names(
+        {
+            (team, key): (
+                latest[key].name,
+                latest[key].where(spans_teams),
+                [latest[key].scorecard],
+                (latest[key].scorecard, latest[key].twin, str(key)),
+            )
+            for team, key in team_keys
+        }
+    )
+
+
+def distinct_names(rows):
+    """{row: its name in a report} for `rows` {row: (name, where, qualifiers, order)}: the
+    name, with what `where` always says in brackets (its team's, where the report spans teams),
+    and where it reads like another row's (in any case), its `qualifiers` one by one while it
+    still does (saying where it is, even when not all of it tells the rows apart); rows still
+    alike after all of them are numbered in their `order`.
+    Each report of criteria names them here: two criteria of one name on one scorecard (stored
+    before a scorecard refused them), or on two scorecards of one name, read alike otherwise."""
+    shown = {row: list(where) for row, (_name, where, _qualifiers, _order) in rows.items()}
+
+    def name(row):
+        return f"{rows[row][0]} ({', '.join(shown[row])})" if shown[row] else rows[row][0]
+
+    def alike():
+        groups = {}
+        for row in sorted(rows, key=lambda row: rows[row][3]):
+            groups.setdefault(name(row).casefold(), []).append(row)
+        return [group for group in groups.values() if len(group) > 1]
+
+    for level in range(max((len(row[2]) for row in rows.values()), default=0)):
+        for group in alike():
+            for row in group:
+                shown[row].extend(rows[row][2][level : level + 1])
+    for group in alike():
+        for number, row in enumerate(group, 1):
+            shown[row].append(f"#{number}")
+    return {row: name(row) for row in rows}
 
 
 def calibration(scope, names):

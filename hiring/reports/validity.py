@@ -137,19 +137,13 @@ def rows(scope, leaving_out=()):
         latest[application] = max(latest.get(application, (due, check_in)), (due, check_in))
     read = {check_in for _due, check_in in latest.values()}
     panel = sorted(panel, key=lambda row: (row[0], row[1], row[3]))
-    # Each criterion as its latest version names it, and its team's, where the report spans
-    # teams (queries.rater_agreement's names).
-    criteria = queries.latest_criteria({row[3] for row in panel})
-    spans_teams = len(scope.teams) > 1
+    criteria = criterion_rows(queries.latest_criteria({row[3] for row in panel}), scope)
     # In one order whatever the plan: the same rows make the same figures (the bootstrap draws
     # by position), which lets readers in other zones share them (cached.validity_data).
     return {
         "hires": len(ids),
         "panel": panel,
-        "criteria": sorted(
-            (key, criterion.team, criterion.category, criterion.name, criterion.named(spans_teams))
-            for key, criterion in criteria.items()
-        ),
+        "criteria": sorted((key, *row) for key, row in criteria.items()),
         "votes": sorted(votes),
         "check_in_scores": sorted(
             (row[1:] for row in check_in_scores if row[0] in read), key=lambda row: row[:2]
@@ -160,6 +154,29 @@ def rows(scope, leaving_out=()):
             if check_in in read
         ),
     }
+
+
+def criterion_rows(latest, scope):
+    """{criterion key: its report row (its team, category and latest name, the criteria of its
+    name before it on its version, the name the report shows it by)} for `latest`
+    (queries.latest_criteria): a team's openings' copies of a template pool into one row, two
+    criteria of one name on one scorecard (stored before a scorecard refused them) do not, and
+    rows of one name are told apart by their category, else a number (queries.distinct_names)."""
+    spans_teams = len(scope.teams) > 1
+    categories = dict(Category.choices)
+    row_of = {key: (c.team, c.category, c.name, c.twin) for key, c in latest.items()}
+    names = queries.distinct_names(
+        {
+            row_of[key]: (
+                criterion.name,
+                criterion.where(spans_teams),
+                [str(categories.get(criterion.category, criterion.category))],
+                row_of[key],
+            )
+            for key, criterion in latest.items()
+        }
+    )
+    return {key: (*row, names[row]) for key, row in row_of.items()}
 
 
 def _of_settled_check_ins(reviews):
@@ -191,9 +208,9 @@ def _mean(values):
 def pairs(data):
     """One pass over the rows: (criterion pairs, category pairs, interviewer pairs, vote
     pairs, check-in days, interviewer names). A pair is (key, score at hire, at check-in), one
-    per hire and key; a criterion's key is its team, its category and its name (and the name
-    the report shows it by), as on its latest version: the same criterion pools across its
-    team's openings' copies of a scorecard, never with another team's of that name."""
+    per hire and key; a criterion's key is its row (criterion_rows): the same criterion pools
+    across its team's openings' copies of a scorecard, never with another team's of that
+    name."""
     at_check_in = {
         (application, key): total / count
         for application, key, total, count in data["check_in_scores"]
@@ -323,7 +340,7 @@ def figures_of(data):
     )
 
     def criterion(key):
-        _team, category, _name, named = key
+        _team, category, _name, _twin, named = key
         return {"name": named, "category": str(category_labels.get(category, category))}
 
     [vote] = _rows(vote_group, lambda key: {"name": _("Overall vote")}, resamples) or [

@@ -523,6 +523,54 @@ def test_two_scorecards_criteria_of_one_name_in_a_team_are_named_with_their_scor
     ]
 
 
+def test_two_criteria_of_one_name_on_one_scorecard_are_told_apart():
+    """Two "Criterion 1" stored on one scorecard before a second of one name was refused: named
+    alike by their scorecard, the agreeing one and the other read the same."""
+    scope, _ = stored([(1, 1, 1, 3), (1, 1, 2, 3), (1, 2, 1, 1), (1, 2, 2, 4)], [], title="Backend")
+    Criterion.objects.filter(name="Criterion 2").update(name="Criterion 1")
+
+    rows = [(row["criterion"], row["alpha"]) for row in queries.rater_agreement(scope)]
+
+    assert rows == [
+        ("Criterion 1 (Backend scorecard, #1)", None),
+        ("Criterion 1 (Backend scorecard, #2)", 0.0),
+    ]
+
+
+def test_two_scorecards_of_one_name_in_a_team_tell_their_criteria_of_one_name_apart():
+    """Two openings of one title: their copies of "Criterion 1" were named by the same
+    scorecard's name."""
+    first, _ = stored([(1, 1, 1, 3), (1, 1, 2, 3)], [], title="Backend")
+    team = Team.objects.get(pk=first.teams[0])
+    stored([(1, 1, 1, 1), (1, 1, 2, 4)], [], team=team, title="Backend")
+
+    names = {row["criterion"] for row in queries.rater_agreement(first)}
+
+    assert names == {"Criterion 1 (Backend scorecard, #1)", "Criterion 1 (Backend scorecard, #2)"}
+
+
+def test_the_names_say_more_only_where_they_read_alike():
+    """distinct_names: `where` always; the qualifiers only for names alike (in any case),
+    one level at a time; a number for those still alike, in their order."""
+    rows = {
+        "a": ("Collaboration", ["Platform"], ["Backend", "Skills"], 2),
+        "b": ("collaboration", ["Platform"], ["Frontend", "Skills"], 1),
+        "c": ("Design", ["Platform"], ["Backend"], 3),
+        "d": ("Teamwork", [], ["X", "Team fit"], 4),
+        "e": ("Teamwork", [], ["X", "Team fit"], 5),
+        "f": ("Teamwork", [], ["X", "Skills"], 6),
+    }
+
+    assert queries.distinct_names(rows) == {
+        "a": "Collaboration (Platform, Backend)",
+        "b": "collaboration (Platform, Frontend)",
+        "c": "Design (Platform)",
+        "d": "Teamwork (X, Team fit, #1)",
+        "e": "Teamwork (X, Team fit, #2)",
+        "f": "Teamwork (X, Skills)",
+    }
+
+
 def test_the_migration_to_criteria_by_key_marks_the_days_kept_by_name_for_a_rebuild():
     """Migration 0066_agreement_per_team_criterion drops the coincidences kept per criterion
     name, and marks their days outdated: the report counts them again, by key, on first read."""

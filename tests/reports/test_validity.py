@@ -221,6 +221,28 @@ def test_a_teams_openings_copies_of_a_criterion_pool_under_its_latest_name(clien
     assert (criteria["Teamwork"]["hires"], criteria["Collaboration"]["hires"]) == (3, 3)
 
 
+def test_two_criteria_of_one_name_on_one_scorecard_are_a_row_each_told_apart(
+    client, member, opening
+):
+    """A second "Collaboration" stored on the scorecard before a second of one name was
+    refused: pooled by name, each hire counted twice in one row."""
+    version = opening.scorecard.current_version()
+    anchors = {f"anchor_{level}": "-" for level in range(1, 5)}
+    Criterion.objects.create(
+        version=version, position=9, name="Collaboration", category="team_fit",
+        description="-", **anchors,
+    )  # fmt: skip
+    hires(opening, member, 6)
+    client.force_login(member)
+
+    criteria = rows(client.get(URL), "criteria")
+
+    assert {name: row["hires"] for name, row in criteria.items()} == {
+        "Collaboration (Team fit, #1)": 6,
+        "Collaboration (Team fit, #2)": 6,
+    }
+
+
 def test_recruiters_and_admins_never_see_it(client, recruiter, org_admin):
     for user in (recruiter, org_admin):
         client.force_login(user)
