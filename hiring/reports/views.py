@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from .. import freshness
 from ..access import reader_teams
 from ..accounts import zones
+from ..models import whole_number
 from .cached import (
     PAGE,
     VALIDITY_PAGE,
@@ -33,14 +34,15 @@ from .validity import own_applications
 def _scope(request, form_class=PeriodForm, scope_for=teams_scope):
     """The reports' form, scope and teams for this user (no scope if the form is not valid),
     or Http404 for those without reports (recruiters and admins, who never read scores nor
-    check-ins) and for a team the user does not read, as for any outsider."""
+    check-ins) and for a team (a number) the user does not read, as for any outsider; a team
+    that is no number ("abc") is an error beside the field."""
     teams = reader_teams(request.user)
     if teams is None:
         raise Http404
     # Always bound: empty fields take the default period.
     form = form_class(request.GET, teams=teams)
     if not form.is_valid():
-        if "team" in form.errors:
+        if "team" in form.errors and whole_number(request.GET.get("team", "")) is not None:
             raise Http404
         return form, None, []
     data = form.cleaned_data

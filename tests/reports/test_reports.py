@@ -150,6 +150,18 @@ def test_a_team_member_sees_only_their_teams(client, member, outsider, team):
     assert client.get(f"/reports/funnel.csv?team={other_team}").status_code == 404
 
 
+def test_a_team_that_is_no_number_is_an_error_beside_the_field(client, leadership, team):
+    client.force_login(leadership)
+
+    for url in ("/reports/", "/reports/validity/"):
+        for team_given in ("abc", "1.5", "%C2%B2", "-1"):
+            response = client.get(f"{url}?team={team_given}")
+            assert response.status_code == 400, (url, team_given)
+            assert 'id="id_team_error"' in response.text
+    assert client.get("/reports/funnel.csv?team=abc").status_code == 400
+    assert client.get(f"/reports/?team={team.pk + 1000}").status_code == 404
+
+
 def test_recruiters_have_no_reports(client, recruiter):
     client.force_login(recruiter)
     assert client.get("/reports/").status_code == 404
