@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from hiring import freshness
 from hiring.models import (
     AuditEvent,
+    Team,
     move_in_order,
     refuse_if_saved_since,
     stored_words,
@@ -82,11 +83,39 @@ def create_template(team, name, criteria=STARTER_CRITERIA):
 
 
 @transaction.atomic
+def add_template(team, name):
+    """The library's template named `name` and whether it is new: one it holds already (in any
+    case) is not added again, so a form sent twice (a double click) adds one."""
+    return _once_in_library(team, name, lambda: create_template(team, name))
+
+
+@transaction.atomic
+def copy_to_library(source, name):
+    """A copy of `source` in its team's library named `name`, and whether it is new: a
+    template of that name (in any case) already there, a copy made by the same click sent
+    twice, say, is not made again."""
+    return _once_in_library(source.team, name, lambda: copy_scorecard(source, name))
+
+
+def _once_in_library(team, name, add):
+    """The team's library template of `name` (as it is stored: shortened to fit), else add()'s,
+    with whether it is new; the team's row held, so that two requests at once add one."""
+    Team.objects.select_for_update().filter(pk=team.pk).first()
+    templates = Scorecard.objects.filter(team=team, opening__isnull=True)
+    found = templates.filter(name__iexact=_fitting(name)).order_by("pk").first()
+    return (found, False) if found is not None else (add(), True)
+
+
+def _fitting(name):
+    """A name made from a longer one ("Copy of …", an opening's title) shortened to fit."""
+    return Truncator(name).chars(Scorecard._meta.get_field("name").max_length)
+
+
+@transaction.atomic
 def copy_scorecard(source, name):
-    """A new scorecard of the same team with the criteria of `source` as they are now. A
-    name made from a longer one ("Copy of …", an opening's title) is shortened to fit."""
-    longest = Scorecard._meta.get_field("name").max_length
-    scorecard = Scorecard.objects.create(team=source.team, name=Truncator(name).chars(longest))
+    """A new scorecard of the same team with the criteria of `source` as they are now, under
+    `name` shortened to fit."""
+    scorecard = Scorecard.objects.create(team=source.team, name=_fitting(name))
     version = ScorecardVersion.objects.create(scorecard=scorecard)
     for criterion in source.current_version().criteria.all():
         Criterion.objects.create(

@@ -29,7 +29,9 @@ def library(request, team_id):
     team = get_team_for_member(request.user, team_id)
     form = ScorecardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        scorecard = editing.create_template(team, form.cleaned_data["name"])
+        scorecard, added = editing.add_template(team, form.cleaned_data["name"])
+        if not added:
+            messages.info(request, _in_library(scorecard))
         return redirect(scorecard)
     scorecards = Scorecard.objects.filter(team=team).select_related("opening")
     return render(
@@ -44,11 +46,19 @@ def library(request, team_id):
 @require_POST
 def copy_template(request, scorecard_id):
     source = get_scorecard_for_member(request.user, scorecard_id)
-    scorecard = editing.copy_scorecard(source, name=_("Copy of %(name)s") % {"name": source.name})
-    messages.success(
-        request, _("Copied. Adapt “%(scorecard)s” to the role.") % {"scorecard": scorecard}
-    )
+    name = _("Copy of %(name)s") % {"name": source.name}
+    scorecard, added = editing.copy_to_library(source, name)
+    if added:
+        messages.success(
+            request, _("Copied. Adapt “%(scorecard)s” to the role.") % {"scorecard": scorecard}
+        )
+    else:
+        messages.info(request, _in_library(scorecard))
     return redirect(scorecard)
+
+
+def _in_library(scorecard):
+    return _("“%(scorecard)s” is in your library already.") % {"scorecard": scorecard}
 
 
 @login_required

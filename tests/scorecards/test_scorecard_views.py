@@ -80,6 +80,20 @@ def test_create_template_redirects_to_its_editor(client, member, team):
     assert names(scorecard) == ["Problem solving", "Collaboration"]
 
 
+def test_a_template_sent_twice_is_added_once(client, member, team):
+    """A double click on Add (or a name the library holds, in any case) opens the template
+    there: two of one name read alike in the library and the reports."""
+    client.force_login(member)
+    url = reverse("scorecard_library", args=[team.pk])
+
+    first = client.post(url, {"name": "Frontend"})
+    second = client.post(url, {"name": "frontend"}, follow=True)
+
+    scorecard = Scorecard.objects.get(team=team)
+    assert first["Location"] == second.redirect_chain[-1][0] == scorecard.get_absolute_url()
+    assert "“Frontend” is in your library already." in second.text
+
+
 def test_create_template_with_blank_name_shows_the_error_beside_the_field(client, member, team):
     client.force_login(member)
 
@@ -571,6 +585,19 @@ def test_copy_template_makes_an_independent_template(client, member, template):
     assert response["Location"] == copy.get_absolute_url()
     assert copy.is_template
     assert names(copy) == names(template)
+
+
+def test_a_copy_clicked_twice_is_made_once(client, member, template):
+    client.force_login(member)
+    url = reverse("scorecard_copy", args=[template.pk])
+
+    first = client.post(url)
+    second = client.post(url, follow=True)
+
+    copy = Scorecard.objects.get(name="Copy of Backend template")
+    assert first["Location"] == second.redirect_chain[-1][0] == copy.get_absolute_url()
+    assert "is in your library already" in second.text
+    assert Scorecard.objects.filter(team=template.team).count() == 2
 
 
 # A new opening gets its own copy of a library scorecard.
