@@ -29,12 +29,12 @@ logger = logging.getLogger(__name__)
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
 DATA, PAGE = "report-data-7", "report-page-8"
-VALIDITY_DATA, VALIDITY_PAGE = "validity-data-4", "validity-page-4"
+VALIDITY_DATA, VALIDITY_PAGE = "validity-data-4", "validity-page-5"
 # The validity figures of a set of rows, whatever the zone that read them.
 VALIDITY_FIGURES = "validity-figures-3"
-# Rows of the reports' tables per interviewer, of agreement's per team's criterion (each
-# opening's copy of a template is one: thousands across a large organisation) and of validity's
-# (a few hundred), shown on the page.
+# Rows of the reports' tables per interviewer (validity's too), of agreement's per team's
+# criterion (each opening's copy of a template is one: thousands across a large organisation)
+# and of validity's (a few hundred), shown on the page.
 SHOWN_INTERVIEWERS = SHOWN_CRITERIA = 25
 # While a worker computes a page again, another reader does not ask for it twice; a task that
 # died frees the way after this long.
@@ -301,12 +301,15 @@ def validity_html(scope, teams, query, leaving_out=(), refresh=None):
 
     def render_report():
         data, seconds = _timed_validity_data(scope, teams, leaving_out)
-        # A row per team's criterion grows with the organisation: the table and its chart show
-        # the strongest relations either way, the CSV every one.
+        # A row per team's criterion, or per interviewer, grows with the organisation: the
+        # tables and the chart show the strongest relations either way, the CSV every one.
         criteria_shown = validity.strongest_first(data["criteria"])[:SHOWN_CRITERIA]
         context = {
             **data,
             "criteria_shown": criteria_shown,
+            "interviewers_shown": validity.strongest_first(data["interviewers"])[
+                :SHOWN_INTERVIEWERS
+            ],
             "scope": scope,
             "query": query,
             "chart": charts.interval_chart(

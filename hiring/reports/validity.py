@@ -310,10 +310,10 @@ def _rows(group, label, resamples):
 
 
 def strongest_first(rows):
-    """Criterion rows as the page shows them: those whose interval leaves out 0 first, then the
-    other figures, each by the strength of the relation either way (a criterion that predicted
-    the opposite needs a look as much as one that predicted well), the most hires first among
-    equals; rows without a figure last, the most hires first."""
+    """Criterion or interviewer rows as the page shows them: those whose interval leaves out 0
+    first, then the other figures, each by the strength of the relation either way (one that
+    predicted the opposite needs a look as much as one that predicted well), the most hires
+    first among equals; rows without a figure last, the most hires first."""
 
     def key(row):
         estimate, low, high = row.get("estimate"), row.get("low"), row.get("high")

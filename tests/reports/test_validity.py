@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from hiring import freshness
-from hiring.models import Application, StageChange, User
+from hiring.models import Application, Membership, StageChange, User
 from hiring.reports import cached, validity
 from hiring.reports.forms import VALIDITY_PERIOD
 from hiring.reports.views import VALIDITY_COLUMNS
@@ -418,3 +418,26 @@ def test_the_page_shows_the_25_strongest_relations_either_way_and_the_csv_every_
     assert f"The {cached.SHOWN_CRITERIA} of 30 criteria with the strongest relation" in page
     assert page.count('class="chart-estimate"') == cached.SHOWN_CRITERIA
     assert len([row for row in table if row[0] == "Criterion"]) == 30
+
+
+def test_the_interviewers_table_shows_the_25_strongest_relations_either_way(
+    client, member, opening
+):
+    """Each interviewer from 5 hires is a row: hundreds across a large organisation. Two whose
+    ratings ran against how the hires did are among those shown, as the criteria's are."""
+    noise = [UserFactory(display_name=f"Noise {number:02}") for number in range(25)]
+    against = [UserFactory(display_name=f"Zed Against {number}") for number in (1, 2)]
+    for person in [*noise, *against]:
+        Membership.objects.create(team=opening.team, user=person)
+    for number, score in enumerate([1, 2, 3, 4, 1]):
+        panel = dict.fromkeys(noise, 2 if number == 0 else score)
+        panel.update(dict.fromkeys(against, 5 - score))
+        hire(opening, panel, score)
+    client.force_login(member)
+
+    page = client.get(URL).content.decode()
+
+    shown = [person for person in [*noise, *against] if f"<td>{person.display_name} <" in page]
+    assert len(shown) == cached.SHOWN_INTERVIEWERS
+    assert set(against) <= set(shown)
+    assert f"The {cached.SHOWN_INTERVIEWERS} of 27 interviewers with the strongest relation" in page
