@@ -151,6 +151,9 @@ MOST_CRITERIA = 50
 def add_criterion(scorecard, fields, by):
     version = editable_version(scorecard)
     criteria = list(version.criteria.all())
+    for criterion in criteria:
+        if all(getattr(criterion, name) == fields.get(name) for name in CRITERION_FIELDS):
+            return criterion  # the same form sent twice (a double click): added once
     if len(criteria) >= MOST_CRITERIA:
         raise ValidationError(
             _("A scorecard holds at most %(most)s criteria.") % {"most": MOST_CRITERIA}

@@ -204,6 +204,21 @@ def test_a_second_criterion_of_one_name_is_refused_beside_the_name(client, membe
     assert criteria_state() == before
 
 
+def test_a_criterion_sent_twice_is_added_once_and_says_nothing_wrong(client, member, template):
+    """A double click on Add: the second form was refused as naming a criterion taken, beside
+    the form the reader had just sent, while the first had added it."""
+    client.force_login(member)
+    url = reverse("criterion_add", args=[template.pk])
+
+    first = client.post(url, criterion_post(), **HTMX)
+    second = client.post(url, criterion_post(), **HTMX)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert "already has a criterion" not in second.text
+    assert names(template).count("System design") == 1
+    assert client.post(url, criterion_post(weight="2"), **HTMX).status_code == 400
+
+
 def test_a_scorecard_holds_at_most_fifty_criteria(client, member, template):
     """Past that, the editor and every scorecard form grew without bound."""
     for number in range(50 - template.current_version().criteria.count()):
