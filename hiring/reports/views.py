@@ -108,6 +108,14 @@ def validity_page(request):
     return render(request, template, {**context, "report_html": html, "as_of": as_of})
 
 
+def _not_valid(form):
+    """A CSV's answer to a query its page would show errors for: which field is wrong."""
+    message = (
+        _("The team is not valid.") if "team" in form.errors else _("The period is not valid.")
+    )
+    return HttpResponse(message, status=400, content_type="text/plain")
+
+
 # The validity CSV: a row per criterion, category, the overall vote and each interviewer.
 VALIDITY_COLUMNS = {
     "kind": gettext_noop("Predictor"),
@@ -126,7 +134,7 @@ VALIDITY_COLUMNS = {
 def validity_csv(request):
     form, scope, teams = _scope(request, HiresPeriodForm, hires_scope)
     if scope is None:
-        return HttpResponse(_("The period is not valid."), status=400, content_type="text/plain")
+        return _not_valid(form)
     data = validity_data(scope, teams, own_applications(request.user, scope))
     kinds = [
         (_("Criterion"), data["criteria"]),
@@ -219,7 +227,7 @@ def report_csv(request, name):
         raise Http404
     form, scope, teams = _scope(request)
     if scope is None:
-        return HttpResponse(_("The period is not valid."), status=400, content_type="text/plain")
+        return _not_valid(form)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="teamfit-{name}.csv"'
     headers = {column: _(header) for column, header in CSV_COLUMNS[name].items()}

@@ -158,7 +158,9 @@ def test_a_team_that_is_no_number_is_an_error_beside_the_field(client, leadershi
             response = client.get(f"{url}?team={team_given}")
             assert response.status_code == 400, (url, team_given)
             assert 'id="id_team_error"' in response.text
-    assert client.get("/reports/funnel.csv?team=abc").status_code == 400
+    for csv_url in ("/reports/funnel.csv", "/reports/validity.csv"):
+        response = client.get(f"{csv_url}?team=abc")
+        assert (response.status_code, response.text) == (400, "The team is not valid.")
     assert client.get(f"/reports/?team={team.pk + 1000}").status_code == 404
 
 
