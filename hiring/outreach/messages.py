@@ -9,9 +9,11 @@ import zoneinfo
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import freshness
 from ..accounts import zones
@@ -178,6 +180,8 @@ def queue_email(
     return email
 
 
+ERASED = gettext_lazy("This candidate's data was erased: nothing more is sent to them.")
+
 # A form sent again within this long, the same text by the same person, is the first sent twice.
 SENT_TWICE_WITHIN = timedelta(minutes=2)
 
@@ -188,7 +192,10 @@ def queue_written(application, kind, *, by, subject, body, delay):
     the write hold the application's row, so a second form sent at the same instant waits for
     the first to commit, and then finds its email."""
     with freshness.one_write():
-        Application.objects.select_for_update().get(pk=application.pk)
+        locked = Application.objects.select_for_update(of=("self",)).select_related("candidate")
+        # Read again: the page was opened before the candidate's data may have been erased.
+        if locked.get(pk=application.pk).candidate.erased_at:
+            raise ValidationError(ERASED)
         text = placeholders.Text(subject, body)
         return _queued_just_now(application, kind, by=by, text=text) or queue_email(
             application, kind, by=by, subject=subject, body=body, delay=delay
@@ -240,6 +247,10 @@ def send(email_id):
     email = CandidateEmail.objects.select_related("application__candidate", "created_by").get(
         pk=email_id
     )
+    if email.application.candidate.erased_at:
+        # Queued as the erasure went through (it cancels those it finds): never to go.
+        cancel(email)
+        return False
     if email.status == Status.SCHEDULED:
         committed = CandidateEmail.objects.filter(
             pk=email.pk, status=Status.SCHEDULED, send_after__lte=timezone.now()

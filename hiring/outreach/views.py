@@ -358,19 +358,23 @@ def compose(request, application_id):
                 sending and bool(previewed) and previewed != messages.fingerprint(preview)
             )
         if form.is_valid() and sending and not changed_since_preview:
-            email = messages.queue_written(
-                application,
-                form.kind,
-                by=request.user,
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-                delay=automation.undo_delay(),
-            )
-            notice = _("“%(subject)s” goes out in %(delay)s: undo it until then.") % {
-                "subject": email.subject,
-                "delay": _undo_minutes(),
-            }
-            return _emails_changed(request, application, notice)
+            try:
+                email = messages.queue_written(
+                    application,
+                    form.kind,
+                    by=request.user,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    delay=automation.undo_delay(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                notice = _("“%(subject)s” goes out in %(delay)s: undo it until then.") % {
+                    "subject": email.subject,
+                    "delay": _undo_minutes(),
+                }
+                return _emails_changed(request, application, notice)
     else:
         start = request.GET.get("start", "")
         start = start if start in points else f"kind:{Kind.MESSAGE}"

@@ -1,0 +1,49 @@
+"""Nothing goes to a candidate whose data was erased: not from a page opened before the
+erasure, nor an email queued as it went through."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from hiring.models import CandidateEmail, EmailTemplate
+from hiring.outreach import messages
+from hiring.privacy import erasure
+
+WRITTEN = {"start": "kind:message", "subject": "Hello", "body": "Hi {first_name}", "action": "send"}
+
+
+def test_an_email_written_on_a_page_opened_before_the_erasure_is_refused(
+    signed_in, application, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = signed_in(recruiter)
+    url = reverse("candidate_email_compose", args=[application.pk])
+    assert client.get(url).status_code == 200
+    erasure.erase(application.candidate, by=recruiter)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, WRITTEN)
+
+    assert response.status_code == 400
+    assert "This candidate&#x27;s data was erased" in response.text
+    assert not CandidateEmail.objects.exists()
+    assert messages.send_due() == 0
+    assert mailoutbox == []
+
+
+def test_an_email_queued_as_the_erasure_went_through_never_goes(application, recruiter, mailoutbox):
+    erasure.erase(application.candidate, by=recruiter)
+    # Committed just after the erasure cancelled the emails it found.
+    email = CandidateEmail.objects.create(
+        application=application,
+        kind=EmailTemplate.Kind.MESSAGE,
+        to="nina@candidates.example",
+        subject="Hello",
+        body="Hi",
+        send_after=timezone.now() - timedelta(seconds=1),
+    )
+
+    assert messages.send_due() == 0
+    assert mailoutbox == []
+    email.refresh_from_db()
+    assert email.status == CandidateEmail.Status.CANCELLED
