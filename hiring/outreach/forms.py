@@ -104,7 +104,8 @@ class TemplateForm(forms.Form):
 class ComposeForm(forms.Form):
     """An email a person writes to the candidate, starting from a template's text."""
 
-    start = forms.ChoiceField(widget=forms.HiddenInput)
+    # A key of the starting points (editing.starting_points): what kind of email it is.
+    start = forms.CharField(widget=forms.HiddenInput)
     subject = forms.CharField(
         label=gettext_lazy("Subject"), max_length=200, validators=[validate_single_line]
     )
@@ -117,7 +118,16 @@ class ComposeForm(forms.Form):
     def __init__(self, *args, points, **kwargs):
         super().__init__(*args, **kwargs)
         self.points = points
-        self.fields["start"].choices = [(key, point.label) for key, point in points.items()]
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if start.startswith("template:") and start not in self.points:
+            # A saved message a colleague deleted since the page was opened: what is sent is
+            # the text typed here, a message all the same.
+            return f"kind:{Kind.MESSAGE}"
+        if start not in self.points:
+            raise ValidationError(gettext("Start from one of the texts offered."))
+        return start
 
     @property
     def kind(self):

@@ -361,3 +361,34 @@ def test_the_form_sent_twice_queues_one_email(signed_in, application, member):
     different = {**WRITTEN, "body": "Another note.", "action": "send"}
     client.post(compose_url(application), different)
     assert CandidateEmail.objects.count() == 2
+
+
+def test_a_message_sent_from_a_saved_message_deleted_meanwhile_still_goes(
+    signed_in, application, recruiter
+):
+    logistics = editing.save(
+        None, Kind.MESSAGE, recruiter, name="Logistics", subject="Getting here", body="Address."
+    )
+    start = f"template:{logistics.pk}"
+    client = signed_in(recruiter)
+    assert client.get(compose_url(application), {"start": start}).status_code == 200
+    editing.remove(logistics, recruiter)  # in another tab
+
+    sent = {"start": start, "subject": "Getting here", "body": "Our address.", "action": "send"}
+    response = client.post(compose_url(application), sent)
+
+    assert response.status_code == 302
+    email = CandidateEmail.objects.get()
+    assert (email.kind, email.body) == (Kind.MESSAGE, "Our address.")
+    assert client.post(compose_url(application), sent).status_code == 302  # a double click
+    assert CandidateEmail.objects.count() == 1
+
+
+def test_a_start_never_offered_is_refused(signed_in, application, recruiter):
+    response = signed_in(recruiter).post(
+        compose_url(application), {**WRITTEN, "start": "kind:offer", "action": "send"}
+    )
+
+    assert response.status_code == 400
+    assert "Start from one of the texts offered." in response.text
+    assert not CandidateEmail.objects.exists()
