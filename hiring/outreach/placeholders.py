@@ -16,10 +16,12 @@ Kind = EmailTemplate.Kind
 
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # Anything in braces: a placeholder, or a near miss ({first name}, {first_name!r},
-# {{first_name}}) that would reach the candidate as written.
-BRACED = re.compile(r"\{+[^{}]*\}+")
+# {{first_name}}) that would reach the candidate as written. Each match starts where its run of
+# braces does, and takes what it can for good: else a body of ten thousand braces or letters
+# took seconds (each position scanned the rest of its run again).
+BRACED = re.compile(r"(?<!\{)\{++[^{}]*+\}+")
 # A brace left without its pair ("{first_name", "first_name}"), with the word it touches.
-STRAY = re.compile(r"\{+\w*|\w*\}+")
+STRAY = re.compile(r"\{+\w*+|(?<!\w)\w*+\}+")
 
 COMMON = {
     "candidate_name": gettext_lazy("the candidate's full name"),
