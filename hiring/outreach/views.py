@@ -321,7 +321,16 @@ def _edit(request, team, kind, template, deleted=False, language=settings.LANGUA
 @login_required
 @require_POST
 def template_delete(request, template_id):
-    template = get_email_template_for(request.user, template_id)
+    try:
+        template = get_email_template_for(request.user, template_id)
+    except Http404:
+        # Removed since its page was opened (a double click, another tab): said, not a 404.
+        edited = editing.edited_on(request.POST.get("page", ""), template_id)
+        if not edited:
+            raise
+        team = _owner(request.user, edited[0])
+        flash.info(request, _("This email was already removed."))
+        return redirect(_templates_url(team))
     editing.remove(template, request.user)
     if template.kind == Kind.MESSAGE:
         flash.success(

@@ -7,7 +7,7 @@ from html import unescape
 from django.test import Client
 from django.urls import reverse
 
-from hiring.models import EmailTemplate
+from hiring.models import AuditEvent, EmailTemplate
 from hiring.outreach import editing
 from tests.factories import UserFactory
 
@@ -91,3 +91,31 @@ def test_a_deleted_templates_address_stays_a_404_to_who_did_not_edit_it(member, 
     assert signed_in(outsider).post(url, sent_from(page, body="X")).status_code == 404
     assert signed_in(member).post(other_url, sent_from(page, body="X")).status_code == 404
     assert signed_in(member).post(url, {"body": "X"}).status_code == 404
+
+
+def delete_form_of(page):
+    found = re.search(
+        r'action="([^"]*/delete/)" class="card">\s*<input[^>]*>\s*'
+        r'<input type="hidden" name="page" value="([^"]*)">',
+        page.text,
+    )
+    return found[1], {"page": found[2]}
+
+
+def test_deleting_a_template_twice_says_it_was_removed(member, outsider, team):
+    template = EmailTemplate.objects.create(
+        team=team, kind=Kind.MESSAGE, name="Welcome", subject="S", body="First."
+    )
+    mine = signed_in(member)
+    url, data = delete_form_of(mine.get(reverse("email_template_edit", args=[template.pk])))
+    assert mine.post(url, data).status_code == 302
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.EMAIL_TEMPLATE_CHANGED).count()
+
+    again = mine.post(url, data, follow=True)  # a double click, or the page's other tab
+
+    assert again.redirect_chain == [(reverse("team_email_templates", args=[team.pk]), 302)]
+    assert "This email was already removed." in again.text
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EMAIL_TEMPLATE_CHANGED).count() == (
+        events
+    )
+    assert signed_in(outsider).post(url, data).status_code == 404
