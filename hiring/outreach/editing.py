@@ -107,6 +107,8 @@ def check(
     """ValidationError by field for a template that may not be saved as it stands. Unique per
     owner and language: a kind other than a message, a message's name, a stage's email."""
     errors = dict(placeholders.problems(kind, subject, body))
+    if template is None:
+        template = _sent_twice(team, kind, name, language, subject, body, send_on_stage)
     others = owned_by(team).filter(language=language)
     if template is not None:
         others = others.exclude(pk=template.pk)
@@ -133,6 +135,19 @@ def check(
                 ) % {"name": in_language(other.name, language), "stage": Stage(send_on_stage).label}
     if errors:
         raise ValidationError(errors)
+
+
+def _sent_twice(team, kind, name, language, subject, body, send_on_stage):
+    """The message saved with this very text, when a new message's form is sent again (a
+    double click): the second is the first, not another of its name. None for other kinds."""
+    if kind != Kind.MESSAGE:
+        return None
+    return (
+        owned_by(team)
+        .filter(kind=kind, name=name.strip(), language=language, subject=subject, body=body)
+        .filter(send_on_stage=send_on_stage)
+        .first()
+    )
 
 
 # What a template's editor page shows of it, and what its version covers.
@@ -193,6 +208,8 @@ def save(
     _lock_owner(team)
     if template is None and kind in ONE_PER_OWNER:
         template = owned_by(team).filter(kind=kind, language=language).first()
+    elif template is None:
+        template = _sent_twice(team, kind, name, language, subject, body, send_on_stage)
     if template is not None:
         template = EmailTemplate.objects.select_for_update().get(pk=template.pk)
     if kind != Kind.MESSAGE:
@@ -220,6 +237,8 @@ def save(
         language=language,
         template=template,
     )
+    if template is not None and all(getattr(template, f) == v for f, v in fields.items()):
+        return template  # as saved: the same form sent twice changes nothing, audits nothing
     template = template or EmailTemplate(team=team, kind=kind)
     for field, value in fields.items():
         setattr(template, field, value)

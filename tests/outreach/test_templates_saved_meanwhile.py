@@ -6,7 +6,7 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from hiring.models import EmailTemplate
+from hiring.models import AuditEvent, EmailTemplate
 from tests.factories import UserFactory
 
 Kind = EmailTemplate.Kind
@@ -91,3 +91,37 @@ def test_the_same_form_sent_twice_saves_once(recruiter):
     assert mine.post(url, data).status_code == 302
     assert mine.post(url, data).status_code == 302
     assert EmailTemplate.objects.get().body == "MY TEXT"
+
+
+def saves():
+    return AuditEvent.objects.filter(action=AuditEvent.Action.EMAIL_TEMPLATE_CHANGED).count()
+
+
+def test_the_same_form_sent_twice_is_one_change_in_the_audit_trail(recruiter):
+    template = EmailTemplate.objects.create(
+        kind=Kind.REJECTED_AFTER_SCREEN, name="Rejection", subject="S", body="First."
+    )
+    url = reverse("email_template_edit", args=[template.pk])
+    mine = signed_in(recruiter)
+    data = rejection("MY TEXT", mine.get(url))
+
+    assert mine.post(url, data).status_code == 302
+    assert mine.post(url, data).status_code == 302
+    assert saves() == 1
+
+
+def test_a_new_message_sent_twice_is_saved_once(recruiter):
+    url = new_url(Kind.MESSAGE)
+    mine = signed_in(recruiter)
+    data = {**rejection("Our address.", mine.get(url)), "name": "Logistics", "action": "save"}
+
+    assert mine.post(url, data).status_code == 302
+    again = mine.post(url, data)  # a double click
+
+    assert again.status_code == 302
+    assert EmailTemplate.objects.get().name == "Logistics"
+    assert saves() == 1
+    changed = {**data, "body": "Another address."}
+    response = mine.post(url, changed)  # another message of that name: refused by its field
+    assert response.status_code == 400
+    assert "Another message already has this name." in response.text
