@@ -60,6 +60,10 @@ class TemplateForm(forms.Form):
         if team is not None:
             recent = recent.filter(opening__team=team)
         self.recent = {application.pk: application for application in recent[:PREVIEW_CHOICES]}
+        chosen = str(self.data.get("preview_with", ""))
+        if chosen.isdigit() and int(chosen) not in self.recent:
+            # Chosen on a page opened before newer applications came: still one they see.
+            self.recent.update((found.pk, found) for found in recent.filter(pk=int(chosen)))
         self.fields["preview_with"].choices = [("", gettext("A sample candidate"))] + [
             (
                 pk,

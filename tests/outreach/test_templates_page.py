@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from hiring.models import AuditEvent, EmailTemplate
-from hiring.outreach import messages, placeholders
+from hiring.outreach import forms, messages, placeholders
 from tests.factories import ApplicationFactory, TeamFactory, UserFactory, field_errors
 
 Kind = EmailTemplate.Kind
@@ -263,3 +263,20 @@ def test_a_member_in_no_team_is_told_why_there_is_nothing_to_edit(client, db):
 
     assert page.status_code == 200
     assert "You are in no team yet." in page.text
+
+
+def test_a_candidate_chosen_to_preview_with_stays_as_newer_applications_come(
+    signed_in, recruiter, team
+):
+    chosen = ApplicationFactory(opening__team=team, candidate__name="Nina Park")
+    client = signed_in(recruiter)
+    assert f'value="{chosen.pk}"' in client.get(new_url(Kind.MESSAGE)).text
+    ApplicationFactory.create_batch(forms.PREVIEW_CHOICES, opening__team=team)
+    sent = {"name": "N", "subject": "S", "body": "Hi {first_name}", "preview_with": chosen.pk}
+
+    preview = client.post(new_url(Kind.MESSAGE), {**sent, "action": "preview"})
+    saved = client.post(new_url(Kind.MESSAGE), {**sent, "action": "save"})
+
+    assert preview.status_code == 200
+    assert "Hi Nina" in preview.text
+    assert saved.status_code == 302
