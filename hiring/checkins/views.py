@@ -71,9 +71,14 @@ def _refuse_stale(request, check_in, stale, form):
     """A save or submit from a page older than the draft: nothing of it is kept, and the draft
     as it now is comes back with the reason beside the form (never a silent merge), and with
     the notes the older page sent, to copy from."""
-    typed = form.data.get("notes", "")
-    context = {"refused": " ".join(stale.messages), "typed": typed if typed.strip() else ""}
+    context = {"refused": " ".join(stale.messages), "typed": _typed(form)}
     return _render(request, check_in, status=409, **context)
+
+
+def _typed(form):
+    """The notes a refused post sent, to copy from: its page no longer shows them."""
+    typed = form.data.get("notes", "")
+    return typed if typed.strip() else ""
 
 
 @never_cache
@@ -110,7 +115,7 @@ def check_in_draft(request, check_in_id):
     if error:
         if refused:  # a field's own error shows beside it, once
             form.add_error(None, refused)
-        return _render(request, check_in, form, status=400)
+        return _render(request, check_in, form, status=400, typed=_typed(form))
     messages.success(request, _("Draft saved."))
     return redirect("check_in_detail", check_in.pk)
 
@@ -131,4 +136,4 @@ def check_in_submit(request, check_in_id):
         else:
             messages.success(request, _("Check-in submitted."))
             return redirect("check_in_detail", check_in.pk)
-    return _render(request, check_in, form, status=400)
+    return _render(request, check_in, form, status=400, typed=_typed(form))

@@ -111,3 +111,21 @@ def test_a_post_that_does_not_say_which_draft_it_shows_is_refused(
     assert "This page does not say which draft it shows" in response.text
     assert "Typed</textarea>" in response.text
     assert not CheckInReview.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["check_in_draft", "check_in_submit"])
+def test_notes_sent_after_the_check_in_closed_come_back_to_copy_from(
+    check_in, member, signed_in, name
+):
+    client = signed_in(member)
+    version = shown_version(client.get(url(check_in, "check_in_detail")).text)
+    type(check_in).objects.filter(pk=check_in.pk).update(closes_at=check_in.due_at)
+
+    response = client.post(url(check_in, name), whole_form(check_in, version, "Late <i>notes</i>"))
+
+    assert response.status_code == 400
+    form = response.text.split('id="review-heading"')[1]
+    assert "This check-in has closed: it takes no more reviews." in form
+    assert "Your unsaved text, to copy from:" in form
+    assert "Late &lt;i&gt;notes&lt;/i&gt;" in form
+    assert not CheckInReview.objects.filter(rater=member).exists()
