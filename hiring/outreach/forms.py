@@ -75,7 +75,8 @@ class TemplateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if {"subject", "body"} <= data.keys() and "name" not in self.errors:
+        # A language not offered is refused beside its field; the rest is checked in a valid one.
+        if {"subject", "body", "language"} <= data.keys() and "name" not in self.errors:
             try:
                 editing.check(
                     self.team,

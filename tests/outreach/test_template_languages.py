@@ -252,3 +252,14 @@ def test_the_migration_writes_the_templates_saved_before_in_the_default_language
         executor.migrate(latest)
 
     assert language == settings.LANGUAGE_CODE == "en-gb"
+
+
+def test_a_language_not_offered_is_refused_beside_its_field(signed_in, recruiter):
+    response = signed_in(recruiter).post(
+        f"{reverse('email_template_new')}?kind=message",
+        {"name": "N", "subject": "S", "body": "B", "language": "xx", "action": "save"},
+    )
+
+    assert response.status_code == 400
+    assert field_errors(response.text, "language")
+    assert not EmailTemplate.objects.exists()
