@@ -9,13 +9,25 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import AuditEvent, Invitation, User, stored_words
+from ..models import AuditEvent, Invitation, User, refuse_if_saved_since, stored_words, version_of
 from ..tasks import send_leadership_granted_notices
 from ..widgets import changes_in
 
+# What the admin changes of a person, on the person's page.
+PERSON_FIELDS = ["display_name", "role", "is_active"]
+
+
+def person_version(person):
+    """The version of `person` their page carries, to tell on saving whether someone changed
+    them since (change_person)."""
+    return version_of(getattr(person, name) for name in PERSON_FIELDS)
+
 
 @transaction.atomic
-def change_person(person, by, *, display_name, role, is_active):
+def change_person(person, by, *, display_name, role, is_active, based_on=None):
+    """`based_on`: the version (person_version()) the person's page showed; when another admin
+    changed them since, ChangedMeanwhile, nothing saved: a page opened before a deactivation
+    would otherwise reactivate them, or set back a role just changed, with a rename."""
     # FOR NO KEY UPDATE: rows that only name the person (an audit event of a vote being settled
     # in one of their teams) are not held up by it.
     # The admin acting is locked with them, in id order: two admins demoting each other at once
@@ -32,6 +44,17 @@ def change_person(person, by, *, display_name, role, is_active):
         raise ValidationError(
             _("The operator's account: only the operator changes its role or deactivates it.")
         )
+    refuse_if_saved_since(
+        person,
+        PERSON_FIELDS,
+        {"display_name": display_name, "role": role, "is_active": is_active},
+        based_on,
+        _(
+            "Someone changed this person after you opened this page. Your changes are below, "
+            "not saved, and the person as they are now under them: save again to replace it "
+            "with yours."
+        ),
+    )
     changes = []
     was_admin = person.role == User.Role.ADMIN
     was_leadership, was_active = person.is_leadership, person.is_active

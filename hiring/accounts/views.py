@@ -25,6 +25,7 @@ from ..access import (
 )
 from ..models import (
     AuditEvent,
+    ChangedMeanwhile,
     Invitation,
     Membership,
     Organisation,
@@ -213,17 +214,29 @@ def _render_organisation(request, status=200, **context):
 def person_edit(request, user_id):
     person = get_person_for_admin(request.user, user_id)
     form = PersonForm(request.POST or None, instance=User.objects.get(pk=person.pk))
+    # The version the page was opened on (change_person checks it).
+    based_on = request.POST.get("based_on") if request.method == "POST" else None
+    meanwhile = None
     if request.method == "POST" and form.is_valid():
         try:
-            people.change_person(person, request.user, **form.cleaned_data)
+            people.change_person(person, request.user, **form.cleaned_data, based_on=based_on)
+        except ChangedMeanwhile as changed:
+            form.add_error(None, changed)
+            meanwhile = changed.current
+            based_on = people.person_version(meanwhile)  # saving again replaces it
         except ValidationError as error:
             form.add_error(None, error)
         else:
             name = form.cleaned_data["display_name"]
             messages.success(request, _("%(name)s saved.") % {"name": name})
             return redirect("organisation")
-    context = {"person": person, "form": form}
-    status = 400 if form.errors else 200
+    context = {
+        "person": person,
+        "form": form,
+        "based_on": people.person_version(person) if based_on is None else based_on,
+        "meanwhile": meanwhile,
+    }
+    status = 409 if meanwhile else 400 if form.errors else 200
     return render(request, "hiring/accounts/person_form.html", context, status=status)
 
 

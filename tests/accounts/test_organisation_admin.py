@@ -5,6 +5,8 @@ else: no feedback, decisions or candidates, and no way into another person's acc
 settings, people's names, roles and active flags change on the product's own pages, audited.
 """
 
+import re
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -370,3 +372,45 @@ def test_an_admin_demoted_meanwhile_changes_nobody(org_admin, member):
                              is_active=True)  # fmt: skip
     member.refresh_from_db()
     assert member.display_name != "Renamed"
+
+
+def based_on(client, person):
+    """The version the person's page carries, as the admin's browser sends it back."""
+    page = client.get(reverse("person_edit", args=[person.pk])).text
+    return re.search(r'name="based_on" value="(\w*)"', page)[1]
+
+
+def test_a_persons_page_opened_before_a_deactivation_does_not_reactivate_them(
+    admin_client, org_admin, member
+):
+    version = based_on(admin_client, member)
+    other = UserFactory(role=User.Role.ADMIN)
+    people.change_person(member, other, display_name=member.display_name, role=member.role,
+                         is_active=False)  # fmt: skip
+    renamed = {"display_name": "Ana M.", "role": "member", "is_active": "on", "based_on": version}
+
+    response = admin_client.post(reverse("person_edit", args=[member.pk]), renamed)
+
+    assert response.status_code == 409
+    assert "Someone changed this person after you opened this page." in response.text
+    assert "The person as they are now" in response.text
+    member.refresh_from_db()
+    assert (member.display_name, member.is_active) == ("Ana Member", False)
+    # Sent again from the page that said so, it replaces what is there.
+    renamed["based_on"] = re.search(r'name="based_on" value="(\w*)"', response.text)[1]
+    assert admin_client.post(reverse("person_edit", args=[member.pk]), renamed).status_code == 302
+    member.refresh_from_db()
+    assert (member.display_name, member.is_active) == ("Ana M.", True)
+
+
+def test_a_persons_page_sent_twice_saves_once(admin_client, member):
+    version = based_on(admin_client, member)
+    data = {"display_name": member.display_name, "role": "recruiter", "is_active": "on"}
+
+    for _ in range(2):
+        response = admin_client.post(
+            reverse("person_edit", args=[member.pk]), {**data, "based_on": version}
+        )
+        assert response.status_code == 302
+
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.PERSON_CHANGED).count() == 1
