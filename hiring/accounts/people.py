@@ -9,7 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import AuditEvent, Invitation, User, refuse_if_saved_since, stored_words, version_of
+from ..models import (
+    AuditEvent,
+    Invitation,
+    Organisation,
+    User,
+    refuse_if_saved_since,
+    stored_words,
+    version_of,
+)
 from ..tasks import send_leadership_granted_notices
 from ..widgets import changes_in
 
@@ -109,11 +117,35 @@ def end_sessions(person):
     theirs.delete()
 
 
+# What the admin changes of the organisation, on its page.
+ORGANISATION_FIELDS = ["name", "require_mfa_for_staff", "retention_months"]
+
+
+def organisation_version(organisation):
+    """The version of the settings the organisation's page carries (change_organisation)."""
+    return version_of(getattr(organisation, name) for name in ORGANISATION_FIELDS)
+
+
 @transaction.atomic
-def change_organisation(form, by):
+def change_organisation(form, by, based_on=None):
     """The organisation's settings as the admin's valid OrganisationForm has them, audited
     with each value before and after: the two-factor requirement, and the retention period,
-    whose lowering erases candidates' data, are traced as a role change is."""
+    whose lowering erases candidates' data, are traced as a role change is. `based_on`: the
+    version (organisation_version()) the page showed; when another admin saved the settings
+    since, ChangedMeanwhile, nothing saved: a page opened before would turn the two-factor
+    requirement off again, say, with a new name."""
+    current = Organisation.objects.select_for_update().get(pk=form.instance.pk)
+    refuse_if_saved_since(
+        current,
+        ORGANISATION_FIELDS,
+        form.cleaned_data,
+        based_on,
+        _(
+            "Someone saved the settings after you opened this page. Yours are below, not "
+            "saved, and the settings as they are now under them: save again to replace them "
+            "with yours."
+        ),
+    )
     changes = changes_in(form)
     organisation = form.save()
     if changes:

@@ -189,16 +189,28 @@ def profile(request):
 def organisation(request):
     organisation = Organisation.current()
     form = OrganisationForm(request.POST or None, instance=organisation)
+    context = {"form": form}
     if request.method == "POST" and form.is_valid():
-        people.change_organisation(form, request.user)
+        # The version the page was opened on (change_organisation checks it).
+        based_on = request.POST.get("based_on")
+        try:
+            people.change_organisation(form, request.user, based_on)
+        except ChangedMeanwhile as changed:
+            form.add_error(None, changed)
+            context["meanwhile"] = changed.current
+            context["based_on"] = people.organisation_version(changed.current)
+            return _render_organisation(request, status=409, **context)
         messages.success(request, _("Organisation settings saved."))
         return redirect("organisation")
-    return _render_organisation(request, form=form, status=400 if form.errors else 200)
+    if request.POST.get("based_on"):  # refused for its values: still the page's version
+        context["based_on"] = request.POST["based_on"]
+    return _render_organisation(request, status=400 if form.errors else 200, **context)
 
 
 def _render_organisation(request, status=200, **context):
     context.setdefault("form", OrganisationForm(instance=Organisation.current()))
-    context.setdefault("invite_form", InviteForm())
+    # Read again: a form refused holds the values it was sent in its instance.
+    context.setdefault("based_on", people.organisation_version(Organisation.current()))
     context["invitations"] = Invitation.objects.to_organisation().select_related(
         "invited_by", "accepted_by"
     )[:50]

@@ -414,3 +414,27 @@ def test_a_persons_page_sent_twice_saves_once(admin_client, member):
         assert response.status_code == 302
 
     assert AuditEvent.objects.filter(action=AuditEvent.Action.PERSON_CHANGED).count() == 1
+
+
+def test_the_settings_page_opened_before_another_admin_saved_saves_nothing(admin_client, org_admin):
+    page = admin_client.get(reverse("organisation")).text
+    version = re.search(r'name="based_on" value="(\w*)"', page)[1]
+    other = Client()
+    other.force_login(UserFactory(role=User.Role.ADMIN))
+    shorter = {"name": "Teamfit", "retention_months": "12"}
+    assert other.post(reverse("organisation"), shorter).status_code == 302
+
+    renamed = {"name": "Teamfit GmbH", "retention_months": "24", "based_on": version}
+    response = admin_client.post(reverse("organisation"), renamed)
+
+    assert response.status_code == 409
+    assert "Someone saved the settings after you opened this page." in response.text
+    assert "The settings as they are now" in response.text
+    organisation = Organisation.current()
+    assert (organisation.name, organisation.retention_months) == ("Teamfit", 12)
+    # The same settings sent twice (a double click) save once.
+    version = re.search(r'name="based_on" value="(\w*)"', response.text)[1]
+    again = {**shorter, "name": "Teamfit GmbH", "based_on": version}
+    for _ in range(2):
+        assert admin_client.post(reverse("organisation"), again).status_code == 302
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.ORGANISATION_CHANGED).count() == 2
