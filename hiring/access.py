@@ -291,14 +291,26 @@ def told_of_proposals(offer):
 
 
 def told_of_offer_answer(offer):
-    """Who hears that the candidate accepted or declined `offer` (read with its team): the
-    recruiters, and whoever prepared it while they still run the team's pipeline, so a team
-    without a recruiter hears it too. With neither (no recruiter, and its preparer left), the
-    team's active members, whose hire it is. Asked as the notice is sent: someone deactivated
-    or gone from the team since the answer hears nothing."""
-    team = offer.application.opening.team
+    """Who hears that the candidate accepted or declined `offer` (read with its team): those
+    told of its team's pipeline (told_of_pipeline), `offer`'s preparer theirs, whose hire it is.
+    Asked as the notice is sent: someone deactivated or gone from the team since the answer
+    hears nothing."""
+    return told_of_pipeline(offer.application.opening.team, offer.created_by)
+
+
+def told_of_departure(panel):
+    """Who hears that a session still to come of `panel` (read with its team) seats someone
+    deactivated since it was booked, to replace them (scheduling.booking.replace_interviewer)
+    before the candidate meets a panel short of them: those told of its team's pipeline
+    (told_of_pipeline), who built the panel theirs. Asked as the notice is sent."""
+    return told_of_pipeline(panel.application.opening.team, panel.created_by)
+
+
+def told_of_pipeline(team, preparer):
+    """The recruiters, and `preparer` (who built what the notice is about) while they still run
+    `team`'s pipeline, so a team without a recruiter hears too. With neither (no recruiter, and
+    the preparer left), the team's active members."""
     told = list(User.objects.recruiters())
-    preparer = offer.created_by
     if preparer.is_active and preparer not in told and runs_pipeline(preparer, team):
         told.append(preparer)
     return told or list(team.active_members())

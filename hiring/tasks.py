@@ -15,10 +15,16 @@ from celery import current_app, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.mail import EmailMultiAlternatives
 from django.db import OperationalError, transaction
+from django.utils import timezone
 from kombu.exceptions import KombuError
 from kombu.utils import json
 
-from .access import opens_organisation_page, told_of_leadership_grant, told_of_proposals
+from .access import (
+    opens_organisation_page,
+    told_of_departure,
+    told_of_leadership_grant,
+    told_of_proposals,
+)
 from .email import reminders
 from .email.notifications import (
     CLAIM_EXPIRES,
@@ -130,6 +136,42 @@ def send_leadership_granted_notices(person_id, granted_by_id, granted_at, how):
             ),
         )
         for reader in told_of_leadership_grant(granted_to, granted_by)
+    )
+
+
+@shared_task(**SENDS_EMAIL)
+def send_departure_notices(person_id, deactivated_at):
+    """Tell who schedules each panel whose sessions still to come seat `person_id`, deactivated
+    at `deactivated_at` (ISO 8601), to replace them (access.told_of_departure): once a
+    deactivation and reader, listing that reader's sessions. Asked as it runs: the sessions
+    replaced or cancelled since are left out, and nothing goes once they are active again."""
+    person = User.objects.get(pk=person_id)
+    if person.is_active:
+        return 0
+    sessions = (
+        InterviewSession.objects.filter(
+            interviewers__user=person, cancelled_at=None, start__gt=timezone.now()
+        )
+        .select_related("panel__created_by", "panel__application__candidate")
+        .select_related("panel__application__opening__team")
+        .order_by("start", "pk")
+    )
+    readers, told = {}, {}
+    for session in sessions:
+        for reader in told_of_departure(session.panel):
+            readers.setdefault(reader.pk, reader)
+            told.setdefault(reader.pk, []).append(session)
+    context = {"person": person, "deactivated_at": datetime.fromisoformat(deactivated_at)}
+    return send_all(
+        (
+            f"departed:{person_id}:{deactivated_at}:{reader.pk}",
+            lambda reader=reader: email_to(
+                "interviewer_departed",
+                reader,
+                {**context, "reader": reader, "sessions": told[reader.pk]},
+            ),
+        )
+        for reader in readers.values()
     )
 
 

@@ -28,6 +28,7 @@ RELEASED = {
     "hiring.tasks.refresh_report",
     "hiring.tasks.send_account_email",
     "hiring.tasks.send_decision_notices",
+    "hiring.tasks.send_departure_notices",
     "hiring.tasks.send_due_reminders",
     "hiring.tasks.send_invitation",
     "hiring.tasks.send_leadership_granted_notices",

@@ -18,7 +18,7 @@ from ..models import (
     stored_words,
     version_of,
 )
-from ..tasks import send_leadership_granted_notices
+from ..tasks import send_departure_notices, send_leadership_granted_notices
 from ..widgets import changes_in
 
 # What the admin changes of a person, on the person's page.
@@ -93,6 +93,9 @@ def change_person(person, by, *, display_name, role, is_active, based_on=None):
             send_leadership_granted_notices.delay_on_commit(
                 person.pk, by.pk, event.at.isoformat(), how
             )
+        if was_active and not person.is_active:
+            # Interviews still to come seat them: who schedules each replaces them in time.
+            send_departure_notices.delay_on_commit(person.pk, event.at.isoformat())
     return person
 
 

@@ -25,6 +25,7 @@ SENDING = [
     "send_windows_proposed",
     "send_leadership_invited_notices",
     "send_leadership_granted_notices",
+    "send_departure_notices",
 ]
 
 
