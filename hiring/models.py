@@ -792,10 +792,13 @@ class Invitation(models.Model):
         return hire and hire.candidate
 
     def revoke(self):
-        """Withdraw an invitation not yet taken up; False if it was already accepted, also by
-        an acceptance this instance was read before (the update waits for it and skips it)."""
+        """Withdraw an invitation not yet answered; False if it was already accepted, declined
+        or withdrawn, also since this instance was read (the update waits for it and skips
+        it): a withdrawal sent twice withdraws once."""
         now = timezone.now()
-        if not Invitation.objects.filter(pk=self.pk, accepted_at=None).update(revoked_at=now):
+        answered = Q(accepted_at__isnull=False) | Q(declined_at__isnull=False)
+        waiting = Invitation.objects.filter(pk=self.pk, revoked_at=None).exclude(answered)
+        if not waiting.update(revoked_at=now):
             return False
         self.revoked_at = now
         return True

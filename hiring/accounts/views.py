@@ -286,11 +286,12 @@ def revoke_invitation(request, invitation_id):
             "back": reverse("organisation"),
         }
         return render(request, "hiring/confirm.html", question)
-    if invitation.revoke():
-        invitations.audit_invitation(invitation, request.user, "withdrawn")
+    try:
+        invitations.withdraw(invitation, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
         messages.success(
             request, _("Invitation for %(email)s withdrawn.") % {"email": invitation.email}
         )
-    else:
-        messages.error(request, _("That invitation was already accepted."))
     return redirect("organisation")

@@ -54,6 +54,19 @@ def audit_invitation(invitation, by, what):
     )
 
 
+@transaction.atomic
+def withdraw(invitation, by):
+    """The admin withdraws an invitation to the organisation, audited; ValidationError saying
+    why when it no longer waits: accepted, or withdrawn already (a double click, another tab)."""
+    if not invitation.revoke():
+        invitation.refresh_from_db(fields=["accepted_at"])
+        if invitation.accepted_at:
+            raise ValidationError(_("That invitation was already accepted."))
+        raise ValidationError(_("That invitation was already withdrawn."))
+    audit_invitation(invitation, by, "withdrawn")
+    return invitation
+
+
 def is_invited(email, team=None):
     """Whether an invitation to the address (to the organisation, or to `team`) waits for an
     answer."""

@@ -438,3 +438,21 @@ def test_the_settings_page_opened_before_another_admin_saved_saves_nothing(admin
     for _ in range(2):
         assert admin_client.post(reverse("organisation"), again).status_code == 302
     assert AuditEvent.objects.filter(action=AuditEvent.Action.ORGANISATION_CHANGED).count() == 2
+
+
+def test_an_invitation_withdrawn_twice_is_withdrawn_once(admin_client, org_admin):
+    """A double click, or the confirmation page open in two tabs."""
+    invitation = invitations.invite("lee@example.com", invited_by=org_admin, role="recruiter")
+    url = reverse("revoke_invitation", args=[invitation.pk])
+    admin_client.post(url)
+    withdrawn_at = Invitation.objects.get().revoked_at
+
+    response = admin_client.post(url, follow=True)
+
+    assert "That invitation was already withdrawn." in response.text
+    assert Invitation.objects.get().revoked_at == withdrawn_at
+    trail = AuditEvent.objects.filter(action=AuditEvent.Action.INVITATION)
+    assert list(trail.order_by("pk").values_list("details", flat=True)) == [
+        "lee@example.com as Recruiter: sent",
+        "lee@example.com as Recruiter: withdrawn",
+    ]
