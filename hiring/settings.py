@@ -204,6 +204,7 @@ LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: email login, mandatory verification, sign-up by invitation only (see adapter).
 ACCOUNT_ADAPTER = "hiring.accounts.adapter.AccountAdapter"
+MFA_ADAPTER = "hiring.accounts.adapter.MfaAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -5,12 +5,14 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ..models import Invitation, LinkError, User
+from ..models import Invitation, LinkError, Organisation, User
 from ..tasks import send_account_email
 from ..teams.invitations import accept_invitation
 
@@ -113,3 +115,19 @@ class AccountAdapter(DefaultAccountAdapter):
                 "headers": message.extra_headers,
             },
         )
+
+
+class MfaAdapter(DefaultMFAAdapter):
+    """Two-factor authentication the organisation requires of someone's role stays on: turned
+    off, every page but their account's would send them to set it up again at once."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": gettext_lazy(
+            "Your organisation requires two-factor authentication for your role: it stays on."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator):
+        user = authenticator.user
+        return not (user.must_use_mfa and Organisation.current().require_mfa_for_staff)

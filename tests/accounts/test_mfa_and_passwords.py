@@ -4,6 +4,7 @@ on after the recovery codes, and each password error told once."""
 import re
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 
 from hiring.models import Invitation
@@ -157,3 +158,24 @@ def test_signing_up_with_a_weak_password_tells_each_error_once_beside_the_field(
     field = re.search(r"<div>\s*<label for=\"id_password1\">.*?</div>", page, re.S)[0]
     assert 'id="id_password1_error"' in field
     assert AUTH_SESSION_KEY not in client.session
+
+
+TOTP_DEACTIVATE = "/accounts/2fa/totp/deactivate/"
+
+
+@pytest.mark.parametrize(("persona", "required", "stays"), [
+    ("recruiter", True, True),
+    ("recruiter", False, False),
+    ("member", True, False),
+])  # fmt: skip
+def test_two_factor_the_organisation_requires_stays_on(client, request, persona, required, stays):
+    user = request.getfixturevalue(persona)
+    log_in(client, user.email)
+    enrol_totp(client)
+    require_mfa_for_staff(required)
+
+    response = client.post(TOTP_DEACTIVATE)
+
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists() == stays
+    if stays:
+        assert "requires two-factor authentication for your role: it stays on." in response.text
