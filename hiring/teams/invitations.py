@@ -137,6 +137,17 @@ def _answerable(invitation, user):
         raise ValidationError(_("This invitation has expired. Ask for a new one."))
     if user is not None and not invitation.is_for(user):
         raise ValidationError(_("This invitation is for %(email)s.") % {"email": invitation.email})
+    granted = invitation.role != User.Role.MEMBER  # a team's invitation grants no role
+    if granted and user is not None and user.role not in (User.Role.MEMBER, invitation.role):
+        # A role given since it was sent (the last admin's, say) is not changed by a link: the
+        # admin changes roles on the People page, audited, the organisation keeping an admin.
+        raise ValidationError(
+            _(
+                "You are already %(role)s: an invitation does not change your role. Ask the "
+                "organisation's admin to change it."
+            )
+            % {"role": user.get_role_display()}
+        )
     return invitation
 
 

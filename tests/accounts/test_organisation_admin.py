@@ -456,3 +456,18 @@ def test_an_invitation_withdrawn_twice_is_withdrawn_once(admin_client, org_admin
         "lee@example.com as Recruiter: sent",
         "lee@example.com as Recruiter: withdrawn",
     ]
+
+
+def test_an_invitation_does_not_change_a_role_given_since_it_was_sent(client, org_admin):
+    """Invited as a recruiter, they joined a team meanwhile and were made the admin: the old
+    link would have left the organisation without one."""
+    invitation = invitations.invite("lee@example.com", invited_by=org_admin, role="recruiter")
+    lee = UserFactory(email="lee@example.com", role=User.Role.ADMIN)
+    client.force_login(lee)
+
+    response = client.post(invitation.get_absolute_url())
+
+    assert "You are already Admin: an invitation does not change your role." in response.text
+    lee.refresh_from_db()
+    assert lee.role == User.Role.ADMIN
+    assert Invitation.objects.get().accepted_at is None
