@@ -21,10 +21,12 @@ def checked_snapshot(values):
 
 
 def lock_applications(openings):
-    """Lock the applications of `openings` (a query of openings), in pk order. Every write
-    that reaches an application locks its row before the team's (a submission, a decision and
-    its withdrawal, whose team versions move as they end): a rule change, made under the team's
-    lock, locks the applications it may change before it takes the team's."""
+    """Lock `openings` (a query of openings) and their applications, each in pk order. Every
+    write that reaches an application locks its row before the team's (a submission, a
+    decision and its withdrawal, whose team versions move as they end), and one that starts an
+    application locks its opening first: a rule change, made under the team's lock, locks the
+    openings and applications it may change before it takes the team's."""
+    list(Opening.objects.filter(pk__in=openings).select_for_update().order_by("pk").values("pk"))
     applications = Application.objects.filter(opening__in=openings)
     list(applications.select_for_update(of=("self",)).order_by("pk").values_list("pk"))
 

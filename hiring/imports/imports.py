@@ -522,7 +522,12 @@ def _write(candidate_import, rows):
             rows=[],
             finished_at=now,
         )
-        opening = Opening.objects.select_related("team").get(pk=opening.pk)
+        # Locked for its rule: a rule change waits for these applications, or they for it.
+        opening = (
+            Opening.objects.select_for_update(of=("self",))
+            .select_related("team")
+            .get(pk=opening.pk)
+        )
         check_open(opening)
         existing = _candidates_by_email([row["email"] for row in rows], opening.team_id)
         _fill_blanks(rows, existing)

@@ -229,7 +229,12 @@ def applicant(opening, fields):
 
 def _applicant(opening, fields):
     """applicant()'s finding."""
-    check_open(Opening.objects.select_for_update().get(pk=opening.pk))
+    locked = Opening.objects.select_for_update().get(pk=opening.pk)
+    check_open(locked)
+    # The application about to start takes the rule in force now, under the lock a rule change
+    # takes too (hiring.debrief.rules), not the one `opening` was read with before.
+    for name in Opening.RULE_FIELDS:
+        setattr(opening, name, getattr(locked, name))
     with_email = holding(fields["email"]).order_by("pk")
     application = opening.applications.filter(candidate__in=with_email).first()
     if application is not None:

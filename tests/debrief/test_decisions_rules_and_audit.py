@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from hiring.debrief import decisions
-from hiring.models import AuditEvent, Proposal
+from hiring.models import AuditEvent, Opening, Proposal
+from hiring.pipeline import applications
 from hiring.teams import membership
 from tests.factories import (
     SKILLS,
@@ -167,3 +168,17 @@ def test_audit_events_cannot_be_deleted_in_bulk(event):
         AuditEvent.objects.all().delete()
 
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_an_application_started_from_an_opening_read_before_a_rule_change_takes_the_new_rule(
+    team, member, teammate
+):
+    opening = ApplicationFactory(opening__team=team).opening
+    read_before = Opening.objects.get(pk=opening.pk)  # as a form read it, a moment before
+    membership.cast_vote(propose(opening, member, decision_method="unanimous"), teammate, True)
+
+    application = applications.add_application(
+        read_before, member, name="Late Applicant", email="late@candidates.example"
+    )
+
+    assert fresh(application).decision_rule["decision_method"] == "unanimous"

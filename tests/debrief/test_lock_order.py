@@ -100,14 +100,14 @@ def locks_of(queries):
     ]
 
 
-def test_a_rule_change_locks_the_applications_before_the_team(team, member, teammate):
+def test_a_rule_change_locks_the_opening_and_applications_before_the_team(team, member, teammate):
     application = ApplicationFactory(opening__team=team)
     proposal = propose_unanimous(application.opening, member)
 
     with CaptureQueriesContext(connection) as queries:
         membership.cast_vote(proposal, teammate, approve=True)
 
-    assert locks_of(queries)[:2] == ["hiring_application", "hiring_team"]
+    assert locks_of(queries)[:3] == ["hiring_opening", "hiring_application", "hiring_team"]
 
 
 @pytest.fixture
