@@ -325,6 +325,10 @@ def confirm_decision(record, by):
     record.application = application
     record.panel = panel_feedback(record.application)
     _require_decider(record.application, by, record.panel)
+    if record.confirmed_at:  # a second click, or another tab
+        raise ValidationError(
+            _("%(person)s confirmed this decision already.") % {"person": record.confirmed_by}
+        )
     if record.is_effective:
         raise ValidationError(_("This decision needs no confirmation."))
     if record.recorded_by_id == by.pk:

@@ -54,3 +54,18 @@ def test_the_debrief_says_so_instead_of_offering_to_confirm(client, team, member
     assert "Confirm the decision" not in page
     assert "the rule now recommends no hire. Take the decision back and decide again." in page
     assert "Take the decision back" in page
+
+
+def test_a_confirmation_sent_twice_says_it_is_confirmed(client, team, member, teammate, peer):
+    application = ApplicationFactory(opening__team=team, stage=Stage.PANEL)
+    submitted(application, member, SKILLS, "yes")
+    submitted(application, teammate, TEAM_FIT, "strong_yes")
+    record = decisions.record_decision(fresh(application), member, "hold", "Budget.")
+    client.force_login(peer)
+    url = reverse("confirm_decision", args=[application.pk])
+
+    first, second = (client.post(url, {"decision": record.pk}) for _ in range(2))
+
+    assert (first.status_code, second.status_code) == (302, 400)
+    assert "Cai Peer confirmed this decision already." in second.text
+    assert "needs no confirmation" not in second.text
