@@ -1,6 +1,6 @@
-"""A decision waiting for a second member departs from the recommendation it was recorded
-against: once an amendment changed what the rule makes of the feedback, confirming it is
-refused, and the team is told to decide again."""
+"""Confirming a decision that departs from the recommendation, from a page that may be stale:
+once an amendment changed what the rule makes of the feedback, it is refused and the team is
+told to decide again; sent twice, it says who confirmed it."""
 
 from django.urls import reverse
 
