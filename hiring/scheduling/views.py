@@ -32,7 +32,6 @@ from ..models import (
     ChangedMeanwhile,
     InterviewSession,
     LinkError,
-    PoolMember,
     SessionInterviewer,
     User,
     whole_number,
@@ -113,7 +112,10 @@ def busy_block_add(request):
 @login_required
 @require_POST
 def busy_block_delete(request, block_id):
-    get_object_or_404(BusyBlock, pk=block_id, user=request.user).delete()
+    removed, _ = request.user.busy_blocks.filter(pk=block_id).delete()
+    # Removed already (a double click, another tab): the page as it is. Someone else's: 404.
+    if not removed and BusyBlock.objects.filter(pk=block_id).exists():
+        raise Http404
     return redirect("availability")
 
 
@@ -162,7 +164,8 @@ def pools(request, team_id):
 @require_POST
 def pool_remove(request, team_id, member_id):
     team = get_team_for_member(request.user, team_id)
-    get_object_or_404(PoolMember, pk=member_id, team=team).delete()
+    # Taken off already (a double click, another tab): the pool as it is.
+    team.pool_members.filter(pk=member_id).delete()
     return redirect("pools", team_id=team.pk)
 
 

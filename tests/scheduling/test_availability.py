@@ -277,6 +277,17 @@ def test_removing_your_own_busy_block(member, client_of):
     assert not BusyBlock.objects.filter(pk=mine.pk).exists()
 
 
+def test_remove_clicked_twice_shows_the_page_not_a_404(member, client_of):
+    mine = block(member, BusyBlock.Source.MANUAL, datetime(2030, 1, 14, 9, tzinfo=UTC))
+    client = client_of(member)
+    client.post(reverse("busy_block_delete", args=[mine.pk]))
+
+    response = client.post(reverse("busy_block_delete", args=[mine.pk]))
+
+    assert response.status_code == 302
+    assert response.url == reverse("availability")
+
+
 def test_someone_elses_busy_block_cannot_be_removed(member, teammate, client_of):
     theirs = block(teammate, BusyBlock.Source.MANUAL, datetime(2030, 1, 14, 9, tzinfo=UTC))
 

@@ -316,6 +316,8 @@ def test_a_team_member_adds_and_removes_pool_members(team, member, teammate, sig
 
     assert response.status_code == 302
     assert not PoolMember.objects.exists()
+    # Clicked twice: the pool as it is, not a 404 page.
+    assert client.post(reverse("pool_remove", args=[team.pk, pooled.pk])).status_code == 302
 
 
 def test_a_trainee_joins_a_pool(team, member, teammate, signed_in):
