@@ -7,7 +7,8 @@ from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -29,6 +30,7 @@ from .models import (
     Team,
     User,
 )
+from .teams.invitations import has_account
 from .templatetags.zones import zoned
 
 
@@ -130,8 +132,30 @@ class MembershipInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class OwnAddress:
+    """An account's address is nobody else's in any case (the database tells only the same
+    spelling apart): a second account at ANA@example.com signed in as Ana, was taken for her
+    by her invitations and, were she a candidate, read as her."""
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if has_account(email, but=self.instance.pk):
+            raise ValidationError(gettext("%(email)s already has an account.") % {"email": email})
+        return email
+
+
+class UserAddForm(OwnAddress, AdminUserCreationForm):
+    pass
+
+
+class UserForm(OwnAddress, UserChangeForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(ZonedTimes, DjangoUserAdmin):
+    add_form = UserAddForm
+    form = UserForm
     ordering = ["email"]
     list_display = ["email", "display_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active"]

@@ -25,7 +25,7 @@ def invite(email, invited_by, role=User.Role.MEMBER, team=None):
     else:
         Organisation.objects.select_for_update().get(pk=Organisation.current().pk)
     email = User.objects.normalize_email(email.strip())
-    if team is None and _has_account(email):
+    if team is None and has_account(email):
         raise ValidationError(_("%(email)s already has an account.") % {"email": email})
     check_not_invited(email, team)
     invitation = Invitation.objects.create(email=email, role=role, team=team, invited_by=invited_by)
@@ -37,11 +37,13 @@ def invite(email, invited_by, role=User.Role.MEMBER, team=None):
     return invitation
 
 
-def _has_account(email):
-    """Whether an account signs in with `email`: its own, or another address it verified. An
-    invitation to one would be turned away at sign-up, the address being taken."""
-    verified = EmailAddress.objects.filter(email__iexact=email, verified=True)
-    return User.objects.filter(email__iexact=email).exists() or verified.exists()
+def has_account(email, but=None):
+    """Whether an account signs in with `email`, in any case: its own, or another address it
+    verified. An invitation to one would be turned away at sign-up, the address being taken.
+    `but`: an account's id, not counted (an address changed to itself)."""
+    users = User.objects.filter(email__iexact=email).exclude(pk=but)
+    verified = EmailAddress.objects.filter(email__iexact=email, verified=True).exclude(user=but)
+    return users.exists() or verified.exists()
 
 
 def audit_invitation(invitation, by, what):

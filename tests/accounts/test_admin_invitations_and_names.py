@@ -149,3 +149,33 @@ def test_someone_reactivated_signs_in_again_rather_than_finding_their_old_sessio
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert client.get(reverse("home")).status_code == 200  # the admin's own stays
+
+
+def test_the_operator_makes_no_second_account_at_an_address_in_another_case(
+    client, superuser, member, outsider
+):
+    client.force_login(superuser)
+    password = {"password1": PASSWORD, "password2": PASSWORD, "usable_password": "true"}
+    added = {"email": "ANA@example.com", "display_name": "Ana Again", **password}
+    EmailAddress.objects.create(user=outsider, email="eve.home@example.com", verified=True)
+
+    response = client.post(reverse("admin:hiring_user_add"), added)
+    verified = client.post(
+        reverse("admin:hiring_user_add"), {**added, "email": "Eve.Home@example.com"}
+    )
+    changed = client.post(
+        reverse("admin:hiring_user_change", args=[outsider.pk]),
+        {"email": "Ana@Example.com", "display_name": "Eve Outsider", "time_zone": "UTC"},
+    )
+    kept = client.post(
+        reverse("admin:hiring_user_change", args=[member.pk]),
+        {"email": member.email, "display_name": "Ana Member", "time_zone": "Europe/Oslo"},
+    )
+
+    assert "ANA@example.com already has an account." in response.text
+    assert "Eve.Home@example.com already has an account." in verified.text
+    assert "Ana@example.com already has an account." in changed.text
+    assert kept.status_code == 302  # their own address, unchanged
+    assert User.objects.filter(email__iexact="ana@example.com").count() == 1
+    outsider.refresh_from_db()
+    assert outsider.email == "eve@example.com"
