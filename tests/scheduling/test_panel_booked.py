@@ -257,7 +257,7 @@ def test_the_migration_clears_the_flag_of_a_panel_with_a_cancelled_session_still
     panel, application, recruiter
 ):
     migration = importlib.import_module(
-        "hiring.migrations.9999_panels_with_a_cancelled_session_still_needed"
+        "hiring.migrations.0068_panels_with_a_cancelled_session_still_needed"
     )
     application.move_to(Application.Stage.PANEL, recruiter)
     booking.book(panel, option(panel), recruiter)
