@@ -2,6 +2,7 @@
 
 import dataclasses
 import logging
+import time
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -60,7 +61,10 @@ def expire_exports():
 @shared_task(**SENDS_EMAIL)
 def send_erasure_confirmation(application_id, asked_at):
     """The link confirming a candidate's erasure request, at most once an application in
-    erasure.CONFIRMATION_EVERY."""
+    erasure.CONFIRMATION_EVERY. A task queued by the release before carries the request's id,
+    a text, where the time asked is: it counts from now, so its candidate still gets a link."""
+    if isinstance(asked_at, str):
+        asked_at = time.time()
     return erasure.send_confirmation(application_id, asked_at)
 
 

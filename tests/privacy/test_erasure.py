@@ -1,6 +1,7 @@
 """Erasure (hiring/privacy/erasure.py): what it blanks and keeps, what it winds down first, the
 legal hold, the recruiter's typed confirmation and the candidate's two-step request."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,6 +27,7 @@ from hiring.models import (
 from hiring.outreach import messages
 from hiring.privacy import erasure, holds
 from hiring.privacy.inventory import Holding
+from hiring.privacy.tasks import send_erasure_confirmation
 from hiring.tasks import send_session_invites
 from scorecards.models import FeedbackRevision, Rating
 from tests.factories import SKILLS, ApplicationFactory, fresh, submitted, team_fit_panel
@@ -524,6 +526,15 @@ def test_asked_again_later_a_new_link_goes(
     assert "We have emailed you a link to confirm" in again.text
     assert len(mailoutbox) == 2
     assert sent.count() == 1  # the ledger keeps the latest
+
+
+def test_a_confirmation_queued_by_the_release_before_still_goes(application, mailoutbox):
+    """Queued before one link a quarter of an hour, a task carries the request's id where the
+    time asked is now: the candidate still gets their link."""
+    send_erasure_confirmation.apply(args=[application.pk, uuid.uuid4().hex]).get()
+
+    [mail] = mailoutbox
+    assert mail.to == [application.candidate.email]
 
 
 def link_signed_at(application, when):
