@@ -161,7 +161,7 @@ def send_departure_notices(person_id, deactivated_at):
         for reader in told_of_departure(session.panel):
             readers.setdefault(reader.pk, reader)
             told.setdefault(reader.pk, []).append(session)
-    context = {"person": person, "deactivated_at": datetime.fromisoformat(deactivated_at)}
+    context = {"departed": person, "deactivated_at": datetime.fromisoformat(deactivated_at)}
     return send_all(
         (
             f"departed:{person_id}:{deactivated_at}:{reader.pk}",

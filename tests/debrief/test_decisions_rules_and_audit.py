@@ -179,6 +179,6 @@ def test_an_application_started_from_an_opening_read_before_a_rule_change_takes_
 
     application = applications.add_application(
         read_before, member, name="Late Applicant", email="late@candidates.example"
-    )
+    ).application
 
     assert fresh(application).decision_rule["decision_method"] == "unanimous"

@@ -71,6 +71,7 @@ def everything(db):
         "granted_to": member,
         "granted_by": recruiter,
         "granted_at": now,
+        "departed": member,
     }
 
 
