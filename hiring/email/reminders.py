@@ -35,6 +35,7 @@ BEFORE_SESSION = timedelta(hours=24)
 REMIND_ON_DAYS = (0, 1, 2, 7, 14)
 ESCALATE_ON_DAYS = (2, 7, 14)
 CHECK_IN_CLOSING = timedelta(days=7)
+LONGEST_DAY = timedelta(hours=25)  # the day the clocks go back
 
 
 def send_due(now=None):
@@ -77,12 +78,17 @@ def _candidates_before_interviews(now):
     """The candidate's reminder of a day's interviews, in their zone, once the first of them is
     within BEFORE_SESSION: one email per application and day, listing all of them (a panel's
     day is often several back to back; an email for each would be noise). A day the panel
-    moves to is reminded again. None to a candidate who withdrew, was decided on, or erased."""
-    due = _candidates_sessions(now).filter(start__lte=now + BEFORE_SESSION)
+    moves to is reminded again. None to a candidate who withdrew, was decided on, or erased.
+    Keyed by the start of the day's first interview, begun or not: not by the date, which
+    changes with the candidate's zone, and not by the first still to come, which changes as
+    the day goes on."""
+    due = _candidates_sessions().filter(start__gt=now, start__lte=now + BEFORE_SESSION)
     days = {}
-    # A day that starts within the next BEFORE_SESSION ends within twice that.
-    for session in _candidates_sessions(now).filter(
+    # A day that starts within the next BEFORE_SESSION ends within twice that; one with an
+    # interview to come began at most LONGEST_DAY ago.
+    for session in _candidates_sessions().filter(
         panel__application__in=due.values("panel__application"),
+        start__gt=now - LONGEST_DAY,
         start__lte=now + 2 * BEFORE_SESSION,
     ):
         candidate = session.panel.application.candidate
@@ -90,26 +96,28 @@ def _candidates_before_interviews(now):
         days.setdefault((session.panel.application, day), []).append(session)
     return [
         (
-            f"reminder:candidate:{application.pk}:{day.isoformat()}",
+            f"reminder:candidate:{application.pk}:{sessions[0].start.isoformat()}",
             lambda application=application, sessions=sessions: email_to(
                 "candidate_reminder_before",
                 application.candidate,
                 {
                     "application": application,
-                    "sessions": sessions,
+                    "sessions": [session for session in sessions if session.start > now],
                     "status_url": application.status_url(),
                 },
             ),
         )
-        for (application, day), sessions in days.items()
-        if sessions[0].start <= now + BEFORE_SESSION  # its first is due, not only a later day's
+        for (application, _day), sessions in days.items()
+        # Its first is due, not only a later day's; and one of its interviews is still to come.
+        if sessions[0].start <= now + BEFORE_SESSION and sessions[-1].start > now
     ]
 
 
-def _candidates_sessions(now):
+def _candidates_sessions():
     return (
-        InterviewSession.objects.filter(start__gt=now, cancelled_at=None)
-        .filter(panel__application__candidate__erased_at=None)
+        InterviewSession.objects.filter(
+            cancelled_at=None, panel__application__candidate__erased_at=None
+        )
         .exclude(panel__application__candidate__email="")
         .exclude(panel__application__stage__in=Application.CLOSED_STAGES)
         .select_related("panel__application__candidate", "panel__application__opening__team")

@@ -451,6 +451,44 @@ def test_the_candidate_is_reminded_of_a_days_interviews_once_in_their_zone(
     assert mailoutbox == []
 
 
+def test_the_candidate_is_not_reminded_again_of_a_day_their_new_zone_dates_otherwise(
+    application, member, recruiter, mailoutbox
+):
+    booked_panel(application, [member], recruiter)
+    send_due(now=START - timedelta(hours=20))
+    assert application.candidate.email in recipients(mailoutbox)
+    mailoutbox.clear()
+    # Monday 09:00 UTC is Sunday evening in Pago Pago.
+    application.candidate.time_zone = "Pacific/Pago_Pago"
+    application.candidate.save()
+
+    send_due(now=START - timedelta(hours=2))
+
+    assert application.candidate.email not in recipients(mailoutbox)
+
+
+def test_a_candidates_reminder_sent_before_the_deploy_is_not_sent_again(
+    application, member, recruiter, mailoutbox
+):
+    """A reminder keyed by the day in the candidate's zone (before
+    9999_candidate_reminder_keys_by_first_interview) is recorded under its new key too."""
+    migration = importlib.import_module(
+        "hiring.migrations.9999_candidate_reminder_keys_by_first_interview"
+    )
+    application.candidate.time_zone = "Pacific/Pago_Pago"
+    application.candidate.save()
+    booked_panel(application, [member], recruiter)
+    sent = START - timedelta(hours=20)
+    sunday = START.astimezone(ZoneInfo("Pacific/Pago_Pago")).date()
+    key = f"reminder:candidate:{application.pk}:{sunday.isoformat()}"
+    Notification.objects.create(key=key, created_at=sent, claimed_at=sent, sent_at=sent)
+
+    migration.by_first_interview(apps, None, now=sent + timedelta(hours=1))
+    send_due(now=sent + timedelta(hours=2))
+
+    assert recipients(mailoutbox) == [member.email]  # their own reminder alone
+
+
 def test_the_candidates_reminder_reads_in_their_language(team, member, recruiter, mailoutbox):
     application = ApplicationFactory(
         opening__team=team, opening__title="Plattform", candidate__language="de"
