@@ -353,6 +353,8 @@ def compose(request, application_id):
     """Write to the candidate: start from a template, edit, preview exactly what goes out,
     send (after the undo delay)."""
     application = get_application_for_pipeline(request.user, application_id)
+    if application.candidate.erased_at:
+        return _erased(request, application)
     points = editing.starting_points(application)
     preview = None
     changed_since_preview = False
@@ -408,6 +410,16 @@ def compose(request, application_id):
         template += "#compose"
     status = 400 if form.errors else 409 if changed_since_preview else 200
     return render(request, template, context, status=status)
+
+
+def _erased(request, application):
+    """No form for a candidate whose data was erased: it is said up front that nothing more
+    is sent to them, and a form opened before the erasure is refused with it."""
+    template = "hiring/outreach/compose.html"
+    if request.htmx:
+        template += "#compose"
+    context = {"application": application, "candidate": application.candidate}
+    return render(request, template, context, status=400 if request.method == "POST" else 200)
 
 
 def _undo_minutes():

@@ -2,6 +2,7 @@
 erasure, nor an email queued as it went through."""
 
 from datetime import timedelta
+from html import unescape
 
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +10,9 @@ from django.utils import timezone
 from hiring.models import CandidateEmail, EmailTemplate
 from hiring.outreach import messages
 from hiring.privacy import erasure
+from tests.factories import HTMX
 
+ERASED = "This candidate's data was erased: nothing more is sent to them."
 WRITTEN = {"start": "kind:message", "subject": "Hello", "body": "Hi {first_name}", "action": "send"}
 
 
@@ -25,10 +28,30 @@ def test_an_email_written_on_a_page_opened_before_the_erasure_is_refused(
         response = client.post(url, WRITTEN)
 
     assert response.status_code == 400
-    assert "This candidate&#x27;s data was erased" in response.text
+    assert "This candidate's data was erased" in unescape(response.text)
     assert not CandidateEmail.objects.exists()
     assert messages.send_due() == 0
     assert mailoutbox == []
+
+
+def test_the_pages_say_up_front_that_nothing_more_is_sent_to_an_erased_candidate(
+    signed_in, application, recruiter
+):
+    erasure.erase(application.candidate, by=recruiter)
+    client = signed_in(recruiter)
+    url = reverse("candidate_email_compose", args=[application.pk])
+
+    detail = unescape(client.get(application.get_absolute_url()).text)
+    assert ERASED in detail
+    assert "Email the candidate" not in detail
+    assert url not in detail
+    for headers in ({}, HTMX):
+        response = client.get(url, **headers)
+        assert response.status_code == 200
+        assert ERASED in unescape(response.text)
+        assert "<textarea" not in response.text
+        assert 'value="send"' not in response.text
+        assert "@invalid" not in response.text  # not "To erased-…@invalid"
 
 
 def test_an_email_queued_as_the_erasure_went_through_never_goes(application, recruiter, mailoutbox):
