@@ -3,7 +3,6 @@
 import contextlib
 import http.client
 import ipaddress
-import itertools
 import logging
 import socket
 import ssl
@@ -61,12 +60,16 @@ def overlapping_hours(ranges):
             if closes > _WEEK_MINUTES:  # from Sunday into the Monday that starts the week
                 spans.append((opens - _WEEK_MINUTES, closes - _WEEK_MINUTES, hours))
     spans.sort(key=lambda span: span[:2])
-    # Sorted by start, some two overlap only if some two neighbours do.
-    return [
-        (earlier, later)
-        for (_, closes, earlier), (opens, _, later) in itertools.pairwise(spans)
-        if opens < closes
-    ]
+    pairs = []
+    still_open = []  # (closes, hours) of the spans begun so far
+    for opens, closes, later in spans:
+        still_open = [(ends, hours) for ends, hours in still_open if opens < ends]
+        for _, earlier in still_open:
+            # Two ranges past Sunday midnight overlap both in the week and shifted back.
+            if (earlier, later) not in pairs:
+                pairs.append((earlier, later))
+        still_open.append((closes, later))
+    return pairs
 
 
 def _minutes(clock):

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from hiring.models import WorkingHours
-from hiring.scheduling import booking, slots
+from hiring.scheduling import availability, booking, slots
 from tests.factories import ApplicationFactory, field_errors, session, starts, team_fit_panel, url
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -260,6 +260,35 @@ def test_a_range_overlapping_one_that_spills_into_its_day_is_refused(
     assert response.status_code == 400
     assert message in field_errors(response.text, day)
     assert hours_of(member) == []
+
+
+def overlaps(ranges):
+    return [(str(earlier), str(later)) for earlier, later in availability.overlapping_hours(ranges)]
+
+
+def test_a_long_range_overlapping_two_later_ones_is_reported_with_each():
+    ranges = {0: [(time(22), time(6))], 1: [(time(1), time(2)), (time(3), time(4))]}
+
+    assert overlaps(ranges) == [
+        ("Monday 22:00 – Tuesday 06:00", "Tuesday 01:00-02:00"),
+        ("Monday 22:00 – Tuesday 06:00", "Tuesday 03:00-04:00"),
+    ]
+
+
+def test_two_ranges_past_sunday_midnight_that_overlap_are_reported_once():
+    ranges = {6: [(time(22), time(2)), (time(23), time(3))]}
+
+    assert overlaps(ranges) == [("Sunday 22:00 – Monday 02:00", "Sunday 23:00 – Monday 03:00")]
+
+
+def test_every_range_a_long_one_overlaps_is_refused_beside_its_day(member, signed_in):
+    response = signed_in(member).post(
+        reverse("working_hours"), {"day_0": "22:00-06:00", "day_1": "01:00-02:00, 03:00-04:00"}
+    )
+
+    errors = field_errors(response.text, "day_1")
+    assert "“01:00-02:00” overlaps Monday 22:00 – Tuesday 06:00." in errors
+    assert "“03:00-04:00” overlaps Monday 22:00 – Tuesday 06:00." in errors
 
 
 def test_the_refused_form_shows_where_its_night_ranges_end(member, signed_in):
