@@ -1315,17 +1315,28 @@ def picked_offer_for_link(token):
 
 def picked_sessions(offer):
     """The sessions booked for the panel of `offer`, picked from, as the candidate reads them
-    after their pick; LinkError once none holds a time (cancelled since): not "already
-    picked", which read as if the interview still stood."""
-    sessions = booked_sessions(offer.panel)
-    if not sessions.exists():
+    after their pick: (to come, held), each by start. A session booked again sits beside one
+    held before it, which is no longer what they are booked for. LinkError once none holds a
+    time (cancelled since): not "already picked", which read as if the interview still stood;
+    nor "you're booked" once every one was held."""
+    sessions = list(booked_sessions(offer.panel))
+    if not sessions:
         raise LinkError(
             gettext(
                 "The interviews you booked through this link were cancelled. The team will "
                 "write to you about what comes next."
             )
         )
-    return sessions
+    now = timezone.now()
+    to_come = [session for session in sessions if session.end > now]
+    if not to_come:
+        raise LinkError(
+            gettext(
+                "The interviews you booked through this link were held. The team will write "
+                "to you about what comes next."
+            )
+        )
+    return to_come, [session for session in sessions if session.end <= now]
 
 
 def _check_not_closed(offer):

@@ -679,10 +679,12 @@ def candidate_schedule(request, offer, token):
 def _candidate_booked(request, offer, zone_name):
     """The page saying what the candidate booked, in `zone_name`."""
     application = offer.panel.application
+    sessions, held = booking.picked_sessions(offer)
     context = {
         "offer": offer,
         "zone_name": zone_name,
-        "sessions": booking.picked_sessions(offer),
+        "sessions": sessions,
+        "held": held,
         # Beside the candidate's own page, working as long as it does.
         "calendar_url": reverse(
             "candidate_calendar", args=[resolve(application.status_url()).kwargs["token"]]

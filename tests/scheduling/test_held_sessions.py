@@ -4,6 +4,7 @@ its scorecards stay due)."""
 
 import re
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -456,3 +457,64 @@ def test_a_session_to_book_again_beside_one_held_can_be_cancelled_again(
     application.refresh_from_db()
     assert application.panel_booked
     assert url("session_reopen", application, ahead.pk) in response.text
+
+
+def lists_of(page):
+    """The candidate's booked page: the items of each list, tags and spacing dropped."""
+    return {
+        kind: [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
+        for kind, body in re.findall(r'<ul class="slot-sessions ?(\w*)">(.*?)</ul>', page, re.S)
+        for items in [re.findall(r"<li>(.*?)</li>", body, re.S)]
+    }
+
+
+def test_the_candidate_booked_again_reads_the_held_session_as_held(
+    held_and_ahead, client, member, teammate, recruiter
+):
+    """As reported: "You're booked" listed the interview held yesterday beside the new one."""
+    held, ahead = held_and_ahead
+    nine_to_five(member, teammate)
+    booking.cancel_session(ahead, recruiter)
+    booking.reopen_session(ahead, recruiter)
+    now = timezone.now()
+    [option, *_] = booking.find_options(held.panel, now, now + timedelta(days=10))
+    link = booking.offer_to_candidate(held.panel, [option], recruiter).get_absolute_url()
+
+    page = client.post(link, {"pick": "0", "tz": "Asia/Tokyo"}).text
+
+    ahead.refresh_from_db()
+    tokyo = ZoneInfo("Asia/Tokyo")
+    shown = {
+        session: f"{session.start.astimezone(tokyo):%A %-d %B %Y, %H:%M}"
+        for session in (held, ahead)
+    }
+    lists = lists_of(page)
+    booked, held_list = lists["booked"], lists[""]
+    assert [item.startswith(shown[ahead]) for item in booked] == [True]
+    assert "Team fit interview, 60 minutes" in booked[0]
+    assert [item.startswith(shown[held]) for item in held_list] == [True]
+    assert "Skills interview, 60 minutes" in held_list[0]
+    assert "Tokyo time" in held_list[0]
+    assert "Already held:" in page
+
+
+def test_the_candidates_link_says_once_every_interview_booked_through_it_was_held(
+    held_and_ahead, client, member, teammate, recruiter
+):
+    held, ahead = held_and_ahead
+    nine_to_five(member, teammate)
+    booking.cancel_session(ahead, recruiter)
+    booking.reopen_session(ahead, recruiter)
+    now = timezone.now()
+    [option, *_] = booking.find_options(held.panel, now, now + timedelta(days=10))
+    link = booking.offer_to_candidate(held.panel, [option], recruiter).get_absolute_url()
+    client.post(link, {"pick": "0"})
+    ahead.refresh_from_db()
+    ahead.start, ahead.end = ahead.start - timedelta(days=20), ahead.end - timedelta(days=20)
+    ahead.save(update_fields=["start", "end"])
+
+    page = client.get(link).text
+
+    assert "You&#x27;re booked" not in page
+    assert "You're booked" not in page
+    assert "The interviews you booked through this link were held." in page
