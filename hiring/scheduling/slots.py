@@ -98,7 +98,9 @@ class Blocker:
     """What stops session `session` (an index into the requests; None for the whole panel):
     `person`, for `reason`, whenever `others` (the session's other people) are all free.
     `example` is such a time they are free and `person` is not; `week` the Monday, in the
-    person's zone, of a week their cap is full; `count` how many of the pool are free."""
+    person's zone, of a week their cap is full; `count` how many of the pool are free; `pool`
+    whether enough of the session's pool is free with `others` only while the candidate is in
+    their other interviews (CANDIDATE)."""
 
     session: int | None
     reason: str
@@ -107,6 +109,7 @@ class Blocker:
     example: Span | None = None
     week: date | None = None
     count: int = 0
+    pool: bool = False
 
 
 @dataclass(frozen=True)
@@ -780,6 +783,10 @@ def _session_blockers(index, request: SessionRequest, calendars, window, propose
             return [Blocker(index, CANDIDATE, others=fixed, example=example)]
     if _room(everyone, duration):
         if request.pool_count and not _possible_starts(request, calendars, window):
+            meeting = _possible_starts(request, calendars, proposed)
+            if meeting:  # as for the named interviewers above
+                example = (meeting[0][0], meeting[0][0] + duration)
+                return [Blocker(index, CANDIDATE, others=fixed, example=example, pool=True)]
             free = [
                 pid
                 for pid in _pool(request)

@@ -234,3 +234,52 @@ def test_an_interviewer_free_only_while_the_candidate_is_in_another_interview(
         "panel: Mon 4 Mar, 09:00–10:00"
     ) in text
     assert "working hours" not in text
+
+
+@pytest.mark.parametrize(
+    ("named", "message"),
+    [
+        (False, "Enough of the team fit pool is free only while"),
+        (True, "Ben Teammate and enough of the team fit pool are free together only while"),
+    ],
+)
+def test_a_pool_free_only_while_the_candidate_is_in_another_interview(
+    application, member, teammate, cai, recruiter, signed_in, named, message
+):
+    """As reported: "Only 0 of the team fit pool are free" when Cai was, but only then."""
+    works(member, "Europe/London")
+    works(teammate, "Europe/London")
+    panel = booking.create_panel(
+        application,
+        recruiter,
+        [
+            {"focus": "skills", "duration_minutes": 60, "interviewers": [member]},
+            {
+                "focus": "team_fit",
+                "duration_minutes": 60,
+                "interviewers": [teammate] if named else [],
+                "pool_count": 1,
+            },
+        ],
+        back_to_back=False,
+    )
+    booking.book(
+        panel, booking.find_options(panel, MONDAY, MONDAY + timedelta(days=1))[0], recruiter
+    )
+    again = panel.sessions.get(focus="team_fit")
+    booking.cancel_session(again, recruiter)
+    booking.reopen_session(again, recruiter)
+    # Cai now works only the hour the candidate spends with Ana.
+    held = panel.sessions.get(focus="skills")
+    cai.working_hours.all().delete()
+    WorkingHours.objects.create(user=cai, weekday=0, start=held.start.time(), end=held.end.time())
+
+    text = explanation(
+        signed_in(recruiter).get(url("panel_times", application), {**SEARCH, "days": "1"}).text
+    )
+
+    assert (
+        f"{message} the candidate is in their other interviews of this panel: "
+        "Mon 4 Mar, 09:00–10:00"
+    ) in text
+    assert "free when the session's interviewers are" not in text

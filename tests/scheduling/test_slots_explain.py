@@ -151,6 +151,22 @@ def test_interviewers_free_only_while_the_candidate_is_in_another_interview():
     )
 
 
+@pytest.mark.parametrize("named", [(), (1,)])
+def test_a_pool_free_only_while_the_candidate_is_in_another_interview(named):
+    """As reported: it read "Only 0 of the pool are free" when the pool was free then."""
+    cai = person(2, hours={0: ((time(9), time(10)),)})
+
+    found = why(
+        [session(*named, pool_ids=(2,), pool_count=1)],
+        [person(1), cai],
+        candidate_busy=[meeting(utc(3, 3, 9))],
+    )
+
+    assert found.blockers == (
+        Blocker(0, CANDIDATE, others=named, example=(utc(3, 3, 9), utc(3, 3, 10)), pool=True),
+    )
+
+
 def test_sessions_that_fit_apart_but_not_back_to_back():
     ana = person(1, hours={0: ((time(9), time(10)),)})
     ben = person(2, hours={1: ((time(9), time(10)),)})
