@@ -158,7 +158,9 @@ def maybe_open_debrief(application, actor, locked=False):
     transaction (a submission locks its scorecard's), so it is not read again."""
     if not locked:
         application = _locked(application.pk)
-    if application.debrief_opened_at:
+    # A closed application (rejected, withdrawn...) has nothing left to debrief: an interviewer
+    # excused after it closed does not open one.
+    if application.debrief_opened_at or application.is_closed:
         return application
     # Most submissions leave someone still to write: one query answers them.
     if application.feedback.filter(submitted_at=None, excused_at=None).exists():

@@ -125,6 +125,24 @@ def test_excusing_does_not_open_the_debrief_without_the_quorum(application, memb
     assert fresh(application).debrief_opened_at is None
 
 
+@pytest.mark.parametrize("stage", [Stage.REJECTED, Stage.WITHDRAWN])
+def test_excusing_the_last_interviewer_of_a_closed_application_opens_no_debrief(
+    application, member, teammate, peer, stage
+):
+    absent = assigned(application, peer, TEAM_FIT)
+    submitted(application, member, SKILLS)
+    submitted(application, teammate, TEAM_FIT)
+    application.stage = stage
+    application.save(update_fields=["stage"])
+
+    decisions.excuse(absent, member, "Off sick for two weeks")
+
+    application = fresh(application)
+    assert application.debrief_opened_at is None
+    assert application.stage == stage
+    assert events(application, Action.DEBRIEF_OPENED) == []
+
+
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_excusing_without_a_reason_is_refused(application, member, teammate, reason):
     submitted(application, member, SKILLS)
