@@ -254,6 +254,17 @@ def get_application_for_debrief(user, application_id, locked=False):
     return application
 
 
+def get_scorecard_to_excuse(user, application_id, feedback_id):
+    """A scorecard the debrief waits for, which a member excuses from the debrief of an
+    application `user` opens (get_application_for_debrief): one of its own, counted (the
+    debrief never waits for practice), else Http404. Its `application` is the one read; whether
+    this member may excuse it now is the team's rule (debrief.decisions.excuse)."""
+    application = get_application_for_debrief(user, application_id)
+    scorecard = get_object_or_404(Feedback.objects.filter(application=application), pk=feedback_id)
+    scorecard.application = application
+    return scorecard
+
+
 def debrief_teams(user):
     """The teams whose debriefs `user` opens: their own, and every team for leadership to read.
     Recruiters see outcomes only."""

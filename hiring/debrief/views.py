@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from scorecards.access import reads_panel_feedback, still_to_score
 from scorecards.recommendation import METHOD_PHRASES, VOTE_COUNTING_PHRASES, Outcome
 
 from .. import freshness
-from ..access import get_application_for_debrief, is_the_candidate
+from ..access import get_application_for_debrief, get_scorecard_to_excuse, is_the_candidate
 from ..models import Decision, reads_stored_words
 from . import decisions
 from .forms import DecisionForm, ExcuseForm, WithdrawDecisionForm
@@ -209,8 +209,8 @@ def _decision_shown(request, application):
 @login_required
 @require_POST
 def excuse_interviewer(request, application_id, feedback_id):
-    application = get_application_for_debrief(request.user, application_id)
-    scorecard = get_object_or_404(application.feedback, pk=feedback_id)
+    scorecard = get_scorecard_to_excuse(request.user, application_id, feedback_id)
+    application = scorecard.application
     form = ExcuseForm(request.POST, scorecard=scorecard)
     if form.is_valid():
         try:

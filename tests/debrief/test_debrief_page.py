@@ -8,8 +8,10 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 
+from hiring import access
 from hiring.debrief import decisions
 from hiring.models import Application, Decision
 from scorecards import scoring
@@ -283,6 +285,25 @@ def test_recruiter_and_outsider_get_404_on_every_debrief_url(request, client, pe
     assert decision_state() == before
     assert Feedback.objects.get(pk=late.pk).excused_at is None
     assert fresh(pending).stage == Application.Stage.DEBRIEF
+
+
+def test_a_scorecard_is_excused_only_from_its_own_applications_debrief(
+    client, waiting, bystander, application
+):
+    other = ApplicationFactory(opening=application.opening)
+    elsewhere = assigned(other, bystander, SKILLS)
+    client.force_login(bystander)
+
+    found = access.get_scorecard_to_excuse(bystander, application.pk, waiting.pk)
+    posted = client.post(
+        reverse("excuse_interviewer", args=[application.pk, elsewhere.pk]), {"reason": "Busy"}
+    )
+
+    assert (found, found.application) == (waiting, application)
+    with pytest.raises(Http404):
+        access.get_scorecard_to_excuse(bystander, application.pk, elsewhere.pk)
+    assert posted.status_code == 404
+    assert Feedback.objects.get(pk=elsewhere.pk).excused_at is None
 
 
 def test_recording_through_htmx_returns_only_the_decision_partial(client, opened, member):
