@@ -20,14 +20,26 @@ def checked_snapshot(values):
     return snapshot
 
 
+def reached(applications):
+    """Of `applications`, those a rule change still reaches: without submitted feedback nor an
+    open debrief. A join would bypass Feedback's manager: a practice scorecard, counted nowhere,
+    binds no rule. Nor does one whose debrief opened: the team decides there by the rule it
+    opened under."""
+    return applications.filter(debrief_opened_at=None).exclude(
+        pk__in=Feedback.objects.filter(submitted_at__isnull=False).values("application")
+    )
+
+
 def lock_applications(openings):
-    """Lock `openings` (a query of openings) and their applications, each in pk order. Every
-    write that reaches an application locks its row before the team's (a submission, a
-    decision and its withdrawal, whose team versions move as they end), and one that starts an
-    application locks its opening first: a rule change, made under the team's lock, locks the
-    openings and applications it may change before it takes the team's."""
+    """Lock `openings` (a query of openings) and the applications of them a rule change still
+    reaches, each in pk order. Every write that reaches an application locks its row before the
+    team's (a submission, a decision and its withdrawal, whose team versions move as they end),
+    and one that starts an application locks its opening first: a rule change, made under the
+    team's lock, locks the openings and applications it may change before it takes the team's.
+    One it no longer reaches never will again (a submission stays, a debrief stays open), and
+    is left to the writes on it."""
     list(Opening.objects.filter(pk__in=openings).select_for_update().order_by("pk").values("pk"))
-    applications = Application.objects.filter(opening__in=openings)
+    applications = reached(Application.objects.filter(opening__in=openings))
     list(applications.select_for_update(of=("self",)).order_by("pk").values_list("pk"))
 
 
@@ -41,9 +53,4 @@ def change_rule(opening, snapshot):
     for name, value in snapshot.items():
         setattr(opening, name, value)
     opening.save(update_fields=list(snapshot))
-    # A join bypasses Feedback's manager: a practice scorecard, counted nowhere, binds no rule.
-    # Nor one whose debrief opened: the team decides there by the rule it opened under.
-    untouched = opening.applications.filter(debrief_opened_at=None).exclude(
-        pk__in=Feedback.objects.filter(submitted_at__isnull=False).values("application")
-    )
-    return untouched.update(decision_rule=opening.rule_snapshot())
+    return reached(opening.applications.all()).update(decision_rule=opening.rule_snapshot())

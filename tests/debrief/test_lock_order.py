@@ -6,7 +6,7 @@ under, and neither dies in a deadlock."""
 import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from hiring.debrief import decisions
@@ -132,3 +132,31 @@ def test_a_decision_is_locked_after_its_application(write, departing, member, te
         write(departing, member, teammate)
 
     assert locks_of(queries)[:2] == ["hiring_application", "hiring_decision"]
+
+
+def test_a_membership_action_locks_only_the_applications_a_rule_change_still_reaches(
+    team, member, teammate, peer
+):
+    reachable = ApplicationFactory(opening__team=team)
+    scored = ApplicationFactory(opening=reachable.opening)
+    submitted(scored, member, SKILLS)
+    propose_unanimous(reachable.opening, member)  # open: the teammate has not voted
+    locked, failures = {}, []
+
+    def probe():
+        for name, application in [("reachable", reachable), ("scored", scored)]:
+            try:
+                with transaction.atomic():
+                    rows = Application.objects.select_for_update(nowait=True)
+                    list(rows.filter(pk=application.pk).values_list("pk"))
+            except DatabaseError:
+                locked[name] = True
+            else:
+                locked[name] = False
+
+    with transaction.atomic():
+        membership.propose_removal(team, member, peer)
+        in_thread(probe, failures).join(30)
+
+    assert failures == []
+    assert locked == {"reachable": True, "scored": False}
