@@ -4,6 +4,8 @@ Team members discuss and decide; leadership reads and never decides; recruiters 
 not the scores or reasons behind them; outsiders see nothing. The page's queries stay bounded.
 """
 
+import html
+import json
 import re
 
 import pytest
@@ -359,6 +361,24 @@ def test_departing_decision_waits_for_a_teammate_then_takes_effect(
     assert record.confirmed_by == teammate
     assert record.is_effective
     assert fresh(opened).stage == Application.Stage.OFFER
+
+
+def test_a_second_click_on_confirm_through_htmx_is_shown_in_the_decision(client, pending, teammate):
+    """A refusal answers htmx with a 400, which htmx swaps only as the page's htmx-config says
+    (base.html): the reply is the decision's part of the page, its error in it."""
+    client.force_login(teammate)
+    page = client.get(debrief_url(pending)).text
+
+    first = client.post(confirm_url(pending), shown(pending), **HTMX)
+    again = client.post(confirm_url(pending), shown(pending), **HTMX)
+
+    config = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", page)
+    handling = json.loads(html.unescape(config.group(1)))["responseHandling"]
+    assert next(rule for rule in handling if re.fullmatch(rule["code"], "400"))["swap"] is True
+    assert first.status_code == 200
+    assert again.status_code == 400
+    assert again.text.lstrip().startswith('<section class="card" id="decision"')
+    assert "Ben Teammate confirmed this decision already." in again.text
 
 
 def test_the_recorder_confirming_their_own_decision_is_refused(client, pending, member):
