@@ -216,19 +216,19 @@ def applicant(opening, fields):
     two, hiring/candidates/merging.py). Yields (application, None, None) or (None, candidate,
     the name of the résumé file it stored, if any); that file is deleted again if the
     transaction rolls back (the database forgets its name, so the storage must forget it)."""
-    stored = None
+    stored = []
     try:
         with transaction.atomic():
-            application, candidate, stored = _applicant(opening, fields)
-            yield application, candidate, stored
+            application, candidate = _applicant(opening, fields, stored)
+            yield application, candidate, stored[0] if stored else None
     except BaseException:
-        if stored:
-            Candidate._meta.get_field("resume").storage.delete(stored)
+        for name in stored:
+            Candidate._meta.get_field("resume").storage.delete(name)
         raise
 
 
-def _applicant(opening, fields):
-    """applicant()'s finding."""
+def _applicant(opening, fields, stored):
+    """applicant()'s finding; the résumé file it stores named in `stored`."""
     locked = Opening.objects.select_for_update().get(pk=opening.pk)
     check_open(locked)
     # The application about to start takes the rule in force now, under the lock a rule change
@@ -238,17 +238,31 @@ def _applicant(opening, fields):
     with_email = holding(fields["email"]).order_by("pk")
     application = opening.applications.filter(candidate__in=with_email).first()
     if application is not None:
-        return application, None, None
+        return application, None
     candidate = with_email.held_only_by(opening.team_id).first()
     if candidate is None:
-        candidate = Candidate.objects.create(**{**fields, "email": fields["email"].strip()})
-        return None, candidate, candidate.resume.name or None
+        candidate = Candidate(**{**fields, "email": fields["email"].strip()})
+        if candidate.resume:
+            _store_resume(candidate, stored)
+        candidate.save()
+        return None, candidate
     blanks = [name for name in FILLED_IF_BLANK if fields.get(name) and not getattr(candidate, name)]
     for name in blanks:
         setattr(candidate, name, fields[name])
+    if "resume" in blanks:
+        _store_resume(candidate, stored)
     if blanks:
         candidate.save(update_fields=blanks)
-    return None, candidate, candidate.resume.name if "resume" in blanks else None
+    return None, candidate
+
+
+def _store_resume(candidate, stored):
+    """Store the résumé chosen for `candidate` before its row is written, its name in
+    `stored`: a save stores it before its insert or update, and were that to fail, applicant()
+    would not know the file to delete."""
+    resume = candidate.resume
+    resume.save(resume.name, resume.file, save=False)
+    stored.append(resume.name)
 
 
 def check_open(opening):

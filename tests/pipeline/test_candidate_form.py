@@ -5,6 +5,7 @@ import html
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import OperationalError, connection
 from django.urls import reverse
 
 from hiring.careers import careers
@@ -230,6 +231,41 @@ def test_a_failed_addition_leaves_no_resume_on_the_record_it_filled_in(opening, 
             name=record.name,
             email="lee@candidates.example",
             resume=resume(),
+        )
+
+    record.refresh_from_db()
+    assert record.resume.name == ""
+    assert stored_files(media) == []
+
+
+def refusing(verb):
+    """The database refusing each `verb` ("INSERT", "UPDATE") of a candidate's row."""
+
+    def refuse(execute, sql, params, many, context):
+        if sql.startswith(verb) and '"hiring_candidate"' in sql:
+            raise OperationalError("the database refused the write")
+        return execute(sql, params, many, context)
+
+    return connection.execute_wrapper(refuse)
+
+
+def test_a_record_whose_insert_fails_leaves_no_resume_behind(opening, media, member):
+    with refusing("INSERT"), pytest.raises(OperationalError):
+        applications.add_application(
+            opening, member, name="Lee", email="lee@candidates.example", resume=resume()
+        )
+
+    assert not Candidate.objects.filter(email="lee@candidates.example").exists()
+    assert stored_files(media) == []
+
+
+def test_a_record_whose_update_fails_leaves_no_resume_behind(opening, media, member):
+    record = CandidateFactory(email="lee@candidates.example")
+    ApplicationFactory(opening__team=opening.team, candidate=record)
+
+    with refusing("UPDATE"), pytest.raises(OperationalError):
+        applications.add_application(
+            opening, member, name=record.name, email="lee@candidates.example", resume=resume()
         )
 
     record.refresh_from_db()
