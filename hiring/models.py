@@ -1121,16 +1121,22 @@ def refresh_older_matches(keys):
 
 
 def _lock(emails, names):
-    """On PostgreSQL, two transactions writing records of one email or name take turns: each
-    marks with the other's record in sight (READ COMMITTED shows no uncommitted row, so two
-    people applying at once would each find no older record). SQLite writes one at a time."""
+    """Two transactions writing records of one email or name take turns: each marks with the
+    other's record in sight (READ COMMITTED shows no uncommitted row, so two people applying at
+    once would each find no older record)."""
+    take_turns([f"email:{email}" for email in emails] + [f"name:{name}" for name in names])
+
+
+def take_turns(keys):
+    """On PostgreSQL, the transactions naming one of `keys` (strings) here take turns, each
+    waiting until the one before ends. SQLite writes one at a time."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(key) FROM"
                 " (SELECT DISTINCT hashtextextended(unnest, 0) AS key FROM unnest(%s::text[])"
                 " ORDER BY key) AS keys",  # always in one order: no deadlock between two
-                [[f"email:{email}" for email in emails] + [f"name:{name}" for name in names]],
+                [keys],
             )
 
 

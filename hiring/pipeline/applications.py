@@ -35,6 +35,7 @@ from ..models import (
     StageCount,
     refuse_if_saved_since,
     stored_words,
+    take_turns,
     validate_single_line,
     version_of,
 )
@@ -208,14 +209,16 @@ FILLED_IF_BLANK = ["phone", "links", "time_zone", "language", "resume"]
 @contextmanager
 def applicant(opening, fields):
     """Who `fields` (a candidate's) bring to `opening`, yielded in a transaction: the opening
-    locked, so that a form sent twice finds the first application. Their application to it if
-    they have one (whatever the case of their email, or as a record merged into theirs), else
-    the candidate to apply: the first holding the email that no other team holds, what is
-    blank on it filled in from `fields`, or a new one. Anyone may send a form with anyone's
-    address: it must neither add to nor open another team's record (a recruiter merges the
-    two, hiring/candidates/merging.py). Yields (application, None, None) or (None, candidate,
-    the name of the résumé file it stored, if any); that file is deleted again if the
-    transaction rolls back (the database forgets its name, so the storage must forget it)."""
+    locked, so that a form sent twice finds the first application, and the team's turn with the
+    address taken, so that two first applications to two of its openings find one record.
+    Their application to it if they have one (whatever the case of their email, or as a record
+    merged into theirs), else the candidate to apply: the first holding the email that no other
+    team holds, what is blank on it filled in from `fields`, or a new one. Anyone may send a
+    form with anyone's address: it must neither add to nor open another team's record (a
+    recruiter merges the two, hiring/candidates/merging.py). Yields (application, None, None)
+    or (None, candidate, the name of the résumé file it stored, if any); that file is deleted
+    again if the transaction rolls back (the database forgets its name, so the storage must
+    forget it)."""
     stored = []
     try:
         with transaction.atomic():
@@ -235,6 +238,8 @@ def _applicant(opening, fields, stored):
     # takes too (hiring.debrief.rules), not the one `opening` was read with before.
     for name in Opening.RULE_FIELDS:
         setattr(opening, name, getattr(locked, name))
+    # Not the opening's lock: two openings of the team may each be applied to at once.
+    take_turns([f"applicant:{opening.team_id}:{fields['email'].strip().lower()}"])
     with_email = holding(fields["email"]).order_by("pk")
     application = opening.applications.filter(candidate__in=with_email).first()
     if application is not None:
