@@ -9,6 +9,7 @@ one may be it (Candidate.has_older_match, kept by every write of a record): the 
 reads those.
 """
 
+import re
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -258,7 +259,7 @@ def merge(keep, other, by):
     keep.save()
     other.delete()
     # Its words say where the record went: a retention notice's keep link, naming the record
-    # merged away, follows them (privacy.retention.record_now). Keep them.
+    # merged away, follows them (record_now). Keep them.
     AuditEvent.record(
         AuditEvent.Action.CANDIDATES_MERGED,
         by,
@@ -270,6 +271,45 @@ def merge(keep, other, by):
         storage = Candidate._meta.get_field("resume").storage
         transaction.on_commit(lambda: storage.delete(unused_resume))
     return keep
+
+
+# The audit trail's words for a merge (merge()): where a record went.
+MERGED_INTO = re.compile(r"Candidate record #\d+ merged into #(?P<id>\d+)\b")
+# How many merges record_now() follows: one person's records are merged a few times at most.
+MOST_MERGES = 20
+
+
+def record_now(candidate_id):
+    """The record that the person of record `candidate_id` is now: that one, or, once it was
+    merged into another (merge() deletes it), the one it went to, as the merge's audit event
+    names it (the audit trail keeps it, erasure included)."""
+    for _merge in range(MOST_MERGES):
+        candidate = Candidate.objects.filter(pk=candidate_id).first()
+        if candidate is not None:
+            return candidate
+        merged = (
+            AuditEvent.objects.filter(
+                action=AuditEvent.Action.CANDIDATES_MERGED,
+                application=None,
+                details__startswith=f"Candidate record #{candidate_id} merged into #",
+            )
+            .values_list("details", flat=True)
+            .first()
+        )
+        into = MERGED_INTO.match(merged or "")
+        if into is None:
+            return None
+        candidate_id = int(into["id"])
+    return None
+
+
+def merged_already(candidate_id, other_id):
+    """The record that records `candidate_id` and `other_id` are now, if they are one already
+    (a merge sent twice, or asked from a page read before it), else None."""
+    kept = record_now(candidate_id)
+    if candidate_id == other_id or kept is None or kept != record_now(other_id):
+        return None
+    return kept
 
 
 def shared_openings(a, b):

@@ -53,8 +53,19 @@ def _before(request):
 @never_cache
 @login_required
 def candidate_merge(request, candidate_id, other_id):
-    candidate = get_candidate_for_merge(request.user, candidate_id)
-    other = get_candidate_for_merge(request.user, other_id)
+    try:
+        candidate = get_candidate_for_merge(request.user, candidate_id)
+        other = get_candidate_for_merge(request.user, other_id)
+    except Http404:
+        # Merge clicked twice, or a page read before the merge: said so, not a missing page.
+        kept = merges_candidates(request.user) and merging.merged_already(candidate_id, other_id)
+        if not kept:
+            raise
+        messages.info(
+            request,
+            _("These records were merged already, into record #%(number)s.") % {"number": kept.pk},
+        )
+        return _merged(kept)
     if candidate.pk == other.pk:
         raise Http404
     # A POST with no choice at all is bound too: it is told so beside the field.
@@ -70,8 +81,7 @@ def candidate_merge(request, candidate_id, other_id):
             form.add_error(None, error)
         else:
             messages.success(request, _("Merged into record #%(number)s.") % {"number": kept.pk})
-            latest = kept.applications.order_by("-created_at").first()
-            return redirect(latest or "candidate_duplicates")
+            return _merged(kept)
     records = [candidate, other]
     for record in records:
         record.listed_applications = record.applications.select_related("opening__team")
@@ -88,3 +98,9 @@ def candidate_merge(request, candidate_id, other_id):
         context,
         status=400 if form.errors else 200,
     )
+
+
+def _merged(kept):
+    """Where a merge lands: the kept record's latest application, else the duplicates."""
+    latest = kept.applications.order_by("-created_at").first()
+    return redirect(latest or "candidate_duplicates")

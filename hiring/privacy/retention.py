@@ -8,7 +8,6 @@ twice.
 """
 
 import logging
-import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,11 +24,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..candidates.merging import record_now
 from ..email.notifications import email_to
 from ..imports import imports
 from ..models import (
     Application,
-    AuditEvent,
     Candidate,
     CandidateAccess,
     Consent,
@@ -41,8 +40,6 @@ from . import erasure
 logger = logging.getLogger(__name__)
 
 KEEP_SALT = "teamfit.retention-keep"
-# The audit trail's words for a merge (candidates.merging.merge): where a record went.
-MERGED_INTO = re.compile(r"Candidate record #\d+ merged into #(?P<id>\d+)\b")
 
 
 @dataclass
@@ -228,34 +225,6 @@ def candidate_to_keep(token):
     if candidate is None or candidate.erased_at:
         raise LinkError(_("We no longer hold your data."))
     return candidate
-
-
-# How many merges a keep link follows: one person's records are merged a few times at most.
-MOST_MERGES = 20
-
-
-def record_now(candidate_id):
-    """The record that the person of record `candidate_id` is now: that one, or, once it was
-    merged into another (candidates.merging.merge deletes it), the one it went to, as the
-    merge's audit event names it (the audit trail keeps it, erasure included)."""
-    for _merge in range(MOST_MERGES):
-        candidate = Candidate.objects.filter(pk=candidate_id).first()
-        if candidate is not None:
-            return candidate
-        merged = (
-            AuditEvent.objects.filter(
-                action=AuditEvent.Action.CANDIDATES_MERGED,
-                application=None,
-                details__startswith=f"Candidate record #{candidate_id} merged into #",
-            )
-            .values_list("details", flat=True)
-            .first()
-        )
-        into = MERGED_INTO.match(merged or "")
-        if into is None:
-            return None
-        candidate_id = int(into["id"])
-    return None
 
 
 @transaction.atomic

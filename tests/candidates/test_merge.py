@@ -4,6 +4,7 @@ or someone without the right changes nothing."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
@@ -364,3 +365,30 @@ def test_a_record_that_is_gone_or_the_same_twice_is_404(client, records, recruit
 
     assert client.get(reverse("candidate_merge", args=[older.pk, 0])).status_code == 404
     assert client.get(merge_url(older, older)).status_code == 404
+
+
+def test_merge_clicked_twice_says_it_was_merged_already(client, records, recruiter):
+    older, newer = records
+    client.force_login(recruiter)
+    client.post(merge_url(older, newer), {"keep": newer.pk})
+
+    again = client.post(merge_url(older, newer), {"keep": newer.pk}, follow=True)
+
+    assert again.redirect_chain == [
+        (newer.applications.latest("created_at").get_absolute_url(), 302)
+    ]
+    assert [str(message) for message in get_messages(again.wsgi_request)] == [
+        f"Merged into record #{newer.pk}.",
+        f"These records were merged already, into record #{newer.pk}.",
+    ]
+    assert Candidate.objects.get(pk=newer.pk).applications.count() == 2
+
+
+@pytest.mark.parametrize("persona", ["member", "outsider", "leadership"])
+def test_records_merged_already_are_404_to_everyone_else(client, request, records, persona):
+    older, newer = records
+    merging.merge(newer, older, request.getfixturevalue("recruiter"))
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.post(merge_url(older, newer), {"keep": newer.pk}).status_code == 404
+    assert client.get(merge_url(newer, older)).status_code == 404
