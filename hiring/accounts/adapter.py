@@ -5,6 +5,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
@@ -14,7 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from ..models import Invitation, LinkError, Organisation, User
 from ..tasks import send_account_email
-from ..teams.invitations import accept_invitation
+from ..teams.invitations import sign_up_by
+from .links import link_unusable
 
 SESSION_KEY = "invitation_token"
 
@@ -59,11 +61,20 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         # Named before the invitation is taken up: the team's trail says who joined.
         user.display_name = form.cleaned_data.get("display_name", "")
-        user = super().save_user(request, user, form, commit=commit)
-        invitation = pending_invitation(request)
-        if commit and invitation:
-            accept_invitation(invitation, user)
-            del request.session[SESSION_KEY]
+        if not commit:
+            return super().save_user(request, user, form, commit=False)
+        try:
+            invitation = Invitation.from_token(request.session.get(SESSION_KEY, ""))
+            user = sign_up_by(
+                invitation, lambda: super(AccountAdapter, self).save_user(request, user, form)
+            )
+        except (LinkError, ValidationError) as error:
+            # Withdrawn, or used in another tab, since the sign-up page was shown: no account
+            # is made, and the visitor reads why (allauth's middleware shows the response).
+            request.session.pop(SESSION_KEY, None)
+            reason = " ".join(error.messages) if isinstance(error, ValidationError) else error
+            raise ImmediateHttpResponse(link_unusable(request, "invitation", reason)) from error
+        del request.session[SESSION_KEY]
         return user
 
     def post_login(self, request, user, *, signup, **kwargs):

@@ -114,6 +114,18 @@ def accept_invitation(invitation, user):
 
 
 @transaction.atomic
+def sign_up_by(invitation, save_user):
+    """A new account, made by `save_user()`, and the invitation it accepts, in one transaction.
+    The invitation is locked and checked before the account is made: withdrawn or used (in
+    another tab) since its sign-up page was shown, ValidationError saying why, and no account
+    is left behind without it."""
+    _answerable(invitation, None)
+    user = save_user()
+    accept_invitation(invitation, user)
+    return user
+
+
+@transaction.atomic
 def decline_invitation(invitation, user=None):
     """The person a team agreed to invite does not join it: the team reads that they declined,
     and may propose them again. `user` None: someone without an account, through the link

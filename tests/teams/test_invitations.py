@@ -11,6 +11,7 @@ from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db.models.signals import pre_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -604,6 +605,26 @@ def test_revoked_invitation_cannot_finish_a_sign_up_already_started(client, org_
     invitation.revoke()
     sign_up(client, "rosa@example.com")
     assert not User.objects.filter(email="rosa@example.com").exists()
+
+
+def test_an_invitation_withdrawn_while_the_sign_up_is_saved_leaves_no_account(client, org_admin):
+    invitation = invitation_for("rosa@example.com", org_admin, role=User.Role.RECRUITER)
+    client.get(invitation.get_absolute_url())
+
+    def withdrawn_meanwhile(sender, instance, **kwargs):
+        # The admin withdraws it as the account is being written.
+        if instance.email == "rosa@example.com":
+            Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+
+    pre_save.connect(withdrawn_meanwhile, sender=User)
+    try:
+        response = sign_up(client, "rosa@example.com")
+    finally:
+        pre_save.disconnect(withdrawn_meanwhile, sender=User)
+
+    assert_unusable(response, "This invitation was withdrawn.")
+    assert not User.objects.filter(email="rosa@example.com").exists()
+    assert not EmailAddress.objects.filter(email="rosa@example.com").exists()
 
 
 # The invitation email
