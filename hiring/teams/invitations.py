@@ -61,12 +61,22 @@ def withdraw(invitation, by):
     """The admin withdraws an invitation to the organisation, audited; ValidationError saying
     why when it no longer waits: accepted, or withdrawn already (a double click, another tab)."""
     if not invitation.revoke():
-        invitation.refresh_from_db(fields=["accepted_at"])
-        if invitation.accepted_at:
-            raise ValidationError(_("That invitation was already accepted."))
-        raise ValidationError(_("That invitation was already withdrawn."))
+        invitation.refresh_from_db(fields=["accepted_at", "declined_at", "revoked_at"])
+        raise ValidationError(no_longer_withdrawn(invitation))
     audit_invitation(invitation, by, "withdrawn")
     return invitation
+
+
+def no_longer_withdrawn(invitation):
+    """Why `invitation` is no longer to be withdrawn: accepted, declined, or withdrawn already
+    (a page opened before, another tab); None while nobody has."""
+    if invitation.accepted_at:
+        return _("That invitation was already accepted.")
+    if invitation.declined_at:
+        return _("That invitation was already declined.")
+    if invitation.revoked_at:
+        return _("That invitation was already withdrawn.")
+    return None
 
 
 def is_invited(email, team=None):

@@ -226,6 +226,17 @@ def withdraw_invitation(request, team_id, invitation_id):
     """Asks first (GET); the page's button withdraws the team's invitation."""
     invitation = get_team_invitation_for_member(request.user, team_id, invitation_id)
     team = invitation.team
+    if request.method != "POST" and (ended := invitations.no_longer_withdrawn(invitation)):
+        # Answered or withdrawn since the link was shown: said so, with no button to refuse.
+        done = {
+            "title": ended,
+            "consequence": _("The invitation to %(email)s no longer waits for an answer.")
+            % {"email": invitation.email},
+            "settled": True,
+            "keep": _("Back to the team"),
+            "back": team.get_absolute_url(),
+        }
+        return render(request, "hiring/confirm.html", done)
     if request.method != "POST":
         question = {
             "title": _("Withdraw the invitation to %(email)s?") % {"email": invitation.email},

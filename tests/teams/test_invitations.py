@@ -26,7 +26,7 @@ from hiring.models import (
     User,
 )
 from hiring.tasks import send_invitation
-from hiring.teams import invitations
+from hiring.teams import invitations, membership
 from tests.factories import PASSWORD, UserFactory, at_once, field_errors
 
 INVITE = "/organisation/invitations/"
@@ -264,6 +264,39 @@ def test_an_invitation_accepted_since_the_admin_read_it_is_not_withdrawn(org_adm
 
     assert Invitation.objects.get().revoked_at is None
     assert User.objects.get(pk=rosa.pk).role == User.Role.RECRUITER
+
+
+def test_withdrawing_an_invitation_still_waiting_asks_first(client, org_admin):
+    pending = invitation_for("rosa@example.com", org_admin, role=User.Role.RECRUITER)
+    client.force_login(org_admin)
+
+    page = client.get(f"{INVITE}{pending.pk}/revoke/").text
+
+    assert "Withdraw the invitation for rosa@example.com?" in page
+    assert '<button type="submit" class="danger"' in page
+
+
+@pytest.mark.parametrize(
+    ("ended", "said"),
+    [("withdrawn", "already withdrawn"), ("accepted", "already accepted")],
+)
+def test_withdrawing_an_invitation_no_longer_waiting_says_so_with_no_button(
+    client, org_admin, ended, said
+):
+    invitation = invitation_for("rosa@example.com", org_admin, role=User.Role.RECRUITER)
+    if ended == "withdrawn":
+        invitations.withdraw(invitation, org_admin)
+    else:
+        invitations.accept_invitation(invitation, UserFactory(email="rosa@example.com"))
+    client.force_login(org_admin)
+
+    response = client.get(f"{INVITE}{invitation.pk}/revoke/")
+
+    assert response.status_code == 200
+    assert f"That invitation was {said}." in response.text
+    assert "Withdraw the invitation for rosa@example.com?" not in response.text
+    assert '<button type="submit" class="danger"' not in response.text
+    assert 'href="/organisation/"' in response.text
 
 
 # Signing up through an invitation
@@ -756,6 +789,29 @@ def test_the_proposer_is_asked_then_the_invitation_is_withdrawn(client, member, 
     assert "Invited, not joined yet" not in response.text
     client.logout()
     assert_unusable(client.get(invitation.get_absolute_url()), "This invitation was withdrawn.")
+
+
+@pytest.mark.parametrize(
+    ("ended", "said"),
+    [("withdrawn", "already withdrawn"), ("declined", "already declined")],
+)
+def test_the_proposer_opening_an_invitation_no_longer_waiting_is_told_so_with_no_button(
+    client, member, team, ended, said
+):
+    invitation = invitation_for("nina@example.com", member, team=team)
+    if ended == "withdrawn":
+        membership.withdraw_invitation(invitation, member)
+    else:
+        invitations.decline_invitation(invitation)
+    client.force_login(member)
+
+    response = client.get(withdraw_link(team, invitation))
+
+    assert response.status_code == 200
+    assert f"That invitation was {said}." in response.text
+    assert "Withdraw the invitation to nina@example.com?" not in response.text
+    assert '<button type="submit" class="danger"' not in response.text
+    assert f'href="{team.get_absolute_url()}"' in response.text
 
 
 def test_another_member_is_told_only_the_proposer_withdraws(client, member, teammate, team):
