@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -207,6 +208,10 @@ def organisation(request):
     return _render_organisation(request, status=400 if form.errors else 200, **context)
 
 
+# People listed a page: an organisation of thousands still opens its page at once.
+PEOPLE_PAGE_SIZE = 50
+
+
 def _render_organisation(request, status=200, **context):
     context.setdefault("form", OrganisationForm(instance=Organisation.current()))
     # Read again: a form refused holds the values it was sent in its instance.
@@ -214,7 +219,8 @@ def _render_organisation(request, status=200, **context):
     context["invitations"] = Invitation.objects.to_organisation().select_related(
         "invited_by", "accepted_by"
     )[:50]
-    context["people"] = User.objects.order_by("display_name")
+    people_list = User.objects.order_by("display_name", "pk")  # pk: pages that never overlap
+    context["people"] = Paginator(people_list, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
     context["timeline"] = with_shown_details(
         request.user, AuditEvent.objects.filter(team=None).select_related("actor")[:30]
     )

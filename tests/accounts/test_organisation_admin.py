@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from hiring.accounts import people
+from hiring.accounts.views import PEOPLE_PAGE_SIZE
 from hiring.models import AuditEvent, Invitation, Organisation, User
 from hiring.teams import invitations
 from tests.factories import PASSWORD, UserFactory, at_once, decision_state, field_errors
@@ -471,3 +472,27 @@ def test_an_invitation_does_not_change_a_role_given_since_it_was_sent(client, or
     lee.refresh_from_db()
     assert lee.role == User.Role.ADMIN
     assert Invitation.objects.get().accepted_at is None
+
+
+def person_links(page):
+    return re.findall(r'href="/organisation/people/(\d+)/"', page)
+
+
+@pytest.mark.parametrize("others", [3, 2 * PEOPLE_PAGE_SIZE])
+def test_the_people_list_opens_a_page_at_a_time_in_bounded_queries(
+    admin_client, django_assert_max_num_queries, others
+):
+    UserFactory.create_batch(others)
+    everyone = list(User.objects.order_by("display_name", "pk").values_list("pk", flat=True))
+
+    shown = []
+    for number in range(1, -(-len(everyone) // PEOPLE_PAGE_SIZE) + 1):
+        # As many as for the first of a few people, whoever is in the organisation.
+        with django_assert_max_num_queries(13):
+            page = admin_client.get(reverse("organisation"), {"page": number}).text
+        assert len(person_links(page)) <= PEOPLE_PAGE_SIZE
+        shown += person_links(page)
+        if number * PEOPLE_PAGE_SIZE < len(everyone):
+            assert f'href="/organisation/?&amp;page={number + 1}">Next rows</a>' in page
+
+    assert shown == [str(pk) for pk in everyone]
