@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db.models.signals import pre_save
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -658,6 +659,28 @@ def test_an_invitation_withdrawn_while_the_sign_up_is_saved_leaves_no_account(cl
     assert_unusable(response, "This invitation was withdrawn.")
     assert not User.objects.filter(email="rosa@example.com").exists()
     assert not EmailAddress.objects.filter(email="rosa@example.com").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_invitation_signed_up_by_in_two_tabs_at_once_makes_one_account(client, org_admin):
+    """The invitation's row is locked before the account is written: the second tab waits,
+    then reads that the invitation was used, instead of a 500 on the address taken."""
+    invitation = invitation_for("rosa@example.com", org_admin, role=User.Role.RECRUITER)
+    client.get(invitation.get_absolute_url())
+    other_tab = Client()
+    other_tab.cookies = client.cookies
+
+    responses = at_once(
+        lambda: sign_up(client, "rosa@example.com"),
+        lambda: sign_up(other_tab, "rosa@example.com"),
+    )
+
+    # The second reads why beside the form (SQLite's writers queue) or on the link's page.
+    first, second = sorted(response.status_code for response in responses)
+    assert first == 302
+    assert second in (400, 410)
+    assert User.objects.filter(email="rosa@example.com").count() == 1
+    assert Invitation.objects.get().accepted_by == User.objects.get(email="rosa@example.com")
 
 
 # The invitation email
