@@ -471,9 +471,9 @@ def test_a_candidates_reminder_sent_before_the_deploy_is_not_sent_again(
     application, member, recruiter, mailoutbox
 ):
     """A reminder keyed by the day in the candidate's zone (before
-    9999_candidate_reminder_keys_by_first_interview) is recorded under its new key too."""
+    0069_candidate_reminder_keys_by_first_interview) is recorded under its new key too."""
     migration = importlib.import_module(
-        "hiring.migrations.9999_candidate_reminder_keys_by_first_interview"
+        "hiring.migrations.0069_candidate_reminder_keys_by_first_interview"
     )
     application.candidate.time_zone = "Pacific/Pago_Pago"
     application.candidate.save()
