@@ -403,3 +403,29 @@ def test_a_table_wider_than_a_phone_scrolls_from_the_keyboard(sign_in, live_serv
     expect(wide).not_to_have_js_property("scrollLeft", 0)
     page.set_viewport_size({"width": 1400, "height": 900})  # the table fits: no tab stop
     expect(wide).not_to_have_attribute("tabindex", "0")
+
+
+def test_an_htmx_request_answered_not_found_says_so_above_the_page(
+    sign_in, member, team, console_errors
+):
+    """A move from a board read before its reader left the team is a 404, which the page does
+    not swap: it said nothing, the card where it was."""
+    ana = board_with_nina_in_screen(sign_in, member, team)
+    banner = ana.locator("#request-failed")
+    expect(banner).to_be_hidden()
+    team.memberships.filter(user=member).delete()
+
+    card = ana.locator("section[aria-labelledby=col-screen] li.board-card", has_text="Nina Park")
+    card.get_by_label("Move Nina Park to").select_option(label="Panel")
+    with ana.expect_response(lambda response: response.request.method == "POST"):
+        card.get_by_role("button", name="Move").click()
+
+    expect(banner).to_be_visible()
+    expect(banner).to_have_text(
+        "That is no longer there, or no longer yours to change: reload the page to see it as "
+        "it is now."
+    )
+    # The browser and htmx both log the 404 the move was answered with.
+    console_errors[:] = [
+        error for error in console_errors if not re.search(r"(status of|Error Code) 404", error)
+    ]

@@ -97,6 +97,25 @@ document.addEventListener("htmx:afterRequest", (event) => {
   window.location.reload();
 });
 
+// Any other htmx request the page does not swap the answer of (base.html's responseHandling
+// swaps 400 and 409, beside the form): gone or no longer the reader's (404, 410), refused
+// (403: a form from before the session changed), the server failed, or no answer at all. The
+// page says so above its content, in its language, rather than nothing.
+document.addEventListener("htmx:afterRequest", (event) => {
+  const status = event.detail.xhr.status;
+  if (isAutosave(event.detail.elt) || event.detail.successful) return;
+  if ([400, 401, 409].includes(status)) return;
+  const banner = document.getElementById("request-failed");
+  if (!banner) return;
+  const reason = !status ? "unreachable" : [404, 410].includes(status) ? "gone" : "failed";
+  banner.querySelector(".message").textContent = banner.dataset[reason];
+  banner.hidden = false;
+});
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const banner = document.getElementById("request-failed");
+  if (banner && !isAutosave(event.detail.elt)) banner.hidden = true;
+});
+
 // A table wider than the screen scrolls sideways in its .table-scroll box: the box takes the
 // keyboard's focus then, so the arrow keys scroll it (a mouse or a finger already can).
 function focusWideTables() {
