@@ -329,11 +329,7 @@ def send(offer, by, previewed=None):
         raise ValidationError(NOT_TEAMS_DECISION)
     if offer.expires_at <= timezone.now() or offer.start_date <= today_for(by):
         raise ValidationError(_("This draft's dates have passed: edit them before sending."))
-    # Read again: the candidate may have set their time zone since the draft was saved, and
-    # the expiry may now fall on or after the start date on their calendar.
-    check_fields(
-        offer.start_date, offer.expires_at, offer.terms, by.zone_name, application.candidate
-    )
+    check_draft(offer, by)
     if previewed is not None and not _confirmed_as_is(offer, by, previewed):
         raise ValidationError(_("The offer changed since you read it: read it again, then send."))
     if reopening:
@@ -345,6 +341,15 @@ def send(offer, by, previewed=None):
         offer.application, EmailTemplate.Kind.OFFER, by=by, values=email_values(offer)
     )
     return offer
+
+
+def check_draft(offer, by):
+    """check_fields() of a draft `by` is about to send, read again: the candidate may have set
+    their time zone since it was saved, and its expiry may now fall on or after the start date
+    on their calendar."""
+    check_fields(
+        offer.start_date, offer.expires_at, offer.terms, by.zone_name, offer.application.candidate
+    )
 
 
 @transaction.atomic

@@ -91,6 +91,14 @@ def _edit_page(request, offer, form, allowed, based_on, meanwhile=None):
     return render(request, "hiring/offers/offer_form.html", context, status=status)
 
 
+def _draft_to_mend(request, offer, error):
+    """The draft's form with what is wrong with its fields (`error`'s) beside each, to edit."""
+    form = OfferForm.of_draft(offer, request.user.time_zone)
+    if form.is_valid():  # its own check reads the same rules: a guard, not a path
+        form.add_offer_error(error)
+    return _edit_page(request, offer, form, True, offers.version(offer))
+
+
 @never_cache
 @login_required
 def offer_send(request, application_id, offer_id):
@@ -100,11 +108,8 @@ def offer_send(request, application_id, offer_id):
         try:
             offers.send(offer, request.user, request.POST.get("previewed", ""))
         except ValidationError as error:
-            if hasattr(error, "error_dict"):  # a field of the draft: shown beside it, to edit
-                form = OfferForm.of_draft(offer, request.user.time_zone)
-                if form.is_valid():  # its own check reads the same rules: a guard, not a path
-                    form.add_offer_error(error)
-                return _edit_page(request, offer, form, True, offers.version(offer))
+            if hasattr(error, "error_dict"):
+                return _draft_to_mend(request, offer, error)
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
@@ -113,6 +118,12 @@ def offer_send(request, application_id, offer_id):
             )
             return redirect(offer.application)
         return redirect("offer_send", application_id, offer_id)  # to read again, as it is now
+    if offer.status == Offer.Status.DRAFT:
+        # Its dates read again now: the candidate may have set their zone since it was saved.
+        try:
+            offers.check_draft(offer, request.user)
+        except ValidationError as error:
+            return _draft_to_mend(request, offer, error)
     subject, body = offers.preview(offer, request.user)
     context = {
         "offer": offer,

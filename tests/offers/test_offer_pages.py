@@ -515,9 +515,9 @@ def test_an_expiry_on_the_start_day_in_the_zone_the_candidate_set_since_is_refus
     draft = offers.prepare(
         application, recruiter, **offer_fields(start_date=start, expires_at=expires_at)
     )
-    status.set_time_zone(application.candidate, "Asia/Tokyo")
     client.force_login(recruiter)
     confirm = client.get(offer_url("offer_send", draft))
+    status.set_time_zone(application.candidate, "Asia/Tokyo")  # as the recruiter reads it
 
     with django_capture_on_commit_callbacks(execute=True):
         refused = client.post(offer_url("offer_send", draft), previewed(confirm))
@@ -530,6 +530,27 @@ def test_an_expiry_on_the_start_day_in_the_zone_the_candidate_set_since_is_refus
     assert f'action="{offer_url("offer_edit", draft)}"' in refused.text  # to fix it there
     assert Offer.objects.get().status == Status.DRAFT
     assert mailoutbox == []
+
+
+def test_a_draft_whose_expiry_the_candidates_new_zone_puts_on_the_start_day_opens_to_mend(
+    client, application, recruiter
+):
+    """The page that shows the email to send showed it as if it could go: the refusal came only
+    at Send."""
+    start = timezone.localdate() + timedelta(days=10)
+    expires_at = datetime.combine(start - timedelta(days=1), time(22), ZoneInfo("Europe/London"))
+    draft = offers.prepare(
+        application, recruiter, **offer_fields(start_date=start, expires_at=expires_at)
+    )
+    status.set_time_zone(application.candidate, "Asia/Tokyo")
+    client.force_login(recruiter)
+
+    page = client.get(offer_url("offer_send", draft))
+
+    assert page.status_code == 400
+    assert list(errors_by_field(page)) == ["expires_date"]
+    assert 'name="previewed"' not in page.text  # nothing to send from
+    assert f'action="{offer_url("offer_edit", draft)}"' in page.text
 
 
 def test_an_offer_edited_since_it_was_read_is_not_sent_unseen(
