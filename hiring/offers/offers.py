@@ -450,6 +450,18 @@ def check_answerable(offer, declining=False):
         raise _expired(offer)
     if offer.status != Status.SENT and not expired:
         raise LinkError(_("This offer was withdrawn. Write to the recruiter who contacted you."))
+    candidate = offer.application.candidate
+    # Sent to expire before its start date on their calendar; moved to another zone since,
+    # they could reach the start day with the offer still open (without a zone of their own,
+    # the sending checked the preparer's calendar, which stands).
+    if not declining and candidate.time_zone and today_for(candidate) >= offer.start_date:
+        raise LinkError(
+            _(
+                "This offer was to start on %(date)s: that day has come. Write to the recruiter "
+                "who contacted you."
+            )
+            % {"date": zones.written(offer.start_date, "l j F Y")}
+        )
 
 
 def _expired(offer):

@@ -188,6 +188,35 @@ def test_a_start_date_of_today_where_the_preparer_is_is_refused(application, rec
     assert error.value.message_dict == {"start_date": ["The start date must be in the future."]}
 
 
+def test_a_candidate_who_moved_zone_since_the_offer_went_cannot_accept_on_its_start_day(
+    application, recruiter, clock
+):
+    """Sent from New York to a candidate there, expiring at 20:00 the day before its start;
+    they moved to Tokyo since, where that evening is the start day's morning. Declining still
+    counts."""
+    clock(datetime(2030, 12, 1, 15, 0, tzinfo=UTC))
+    Candidate.objects.filter(pk=application.candidate_id).update(time_zone="America/New_York")
+    recruiter.time_zone = "America/New_York"
+    start = date(2030, 12, 10)
+    expires_at = expiring_at(start - timedelta(days=1), 20, "America/New_York")
+    draft = offers.prepare(
+        fresh(application), recruiter, **offer_fields(start_date=start, expires_at=expires_at)
+    )
+    sent = offers.send(draft, recruiter)
+    Candidate.objects.filter(pk=application.candidate_id).update(time_zone="Asia/Tokyo")
+    clock(expires_at - timedelta(hours=1))  # 08:00 on 10 December in Tokyo, before the expiry
+    sent = Offer.objects.get(pk=sent.pk)
+
+    with pytest.raises(LinkError) as refused:
+        offers.accept(sent)
+
+    assert str(refused.value) == (
+        "This offer was to start on Tuesday 10 December 2030: that day has come. Write to the "
+        "recruiter who contacted you."
+    )
+    assert offers.decline(Offer.objects.get(pk=sent.pk), "Too late").status == Status.DECLINED
+
+
 # One live offer
 
 
