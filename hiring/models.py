@@ -17,7 +17,17 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Concat, Lower, Upper
 from django.db.models.lookups import Contains
 from django.urls import reverse
@@ -2108,25 +2118,36 @@ class InterviewSessionQuerySet(models.QuerySet):
         """The sessions a booking places: not cancelled, nor begun (one held keeps its time).
         While one of a panel waits for a time (booked again after its cancellation), that one
         alone: those booked keep theirs, and their people hear nothing."""
+        return self.filter(self._to_place())
+
+    def _to_place(self):
         waiting = self.model.objects.filter(
             panel=OuterRef("panel"), cancelled_at=None, start__isnull=True
         )
-        return (
-            self.filter(cancelled_at=None)
-            .exclude(start__lte=timezone.now())
-            .filter(Q(start__isnull=True) | ~Exists(waiting))
-        )
+        # Never NULL, as a column of with_roles() too: a session with no start is to place.
+        ahead = Q(start__gt=timezone.now()) & ~Exists(waiting)
+        return Q(cancelled_at=None) & (Q(start__isnull=True) | ahead)
 
     def still_needed(self):
         """Those cancelled that their panel still needs: cancelled from their booking, neither
         booked again nor dropped since (one dropped after "Book again" holds no time), with no
         other session of the panel left for their focus, which the team's rule scores apart
         (a hire needs skills and team fit each to pass)."""
+        return self.filter(self._still_needed())
+
+    def _still_needed(self):
         standing = self.model.objects.filter(
             panel=OuterRef("panel"), focus=OuterRef("focus"), cancelled_at=None
         )
-        return self.filter(cancelled_at__isnull=False, start__isnull=False).exclude(
-            Exists(standing)
+        return Q(cancelled_at__isnull=False, start__isnull=False) & ~Exists(standing)
+
+    def with_roles(self):
+        """Each session with `is_to_place` and `is_still_needed`: whether to_place() and
+        still_needed() list it. A booking reads its panel's sessions once for both, and for
+        those that keep their times."""
+        return self.annotate(
+            is_to_place=ExpressionWrapper(self._to_place(), BooleanField()),
+            is_still_needed=ExpressionWrapper(self._still_needed(), BooleanField()),
         )
 
 

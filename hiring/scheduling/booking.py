@@ -175,10 +175,13 @@ def _in_training(team, user, focus):
 def trainees_of(team):
     """{focus: the ids of the team's trainees in its pool}, every focus there."""
     trainees = {focus: set() for focus in Category.values}
-    pool = PoolMember.objects.filter(team=team, trainee=True)
-    for focus, user_id in pool.values_list("focus", "user_id"):
+    for focus, user_id in _trainee_places(team).values_list("focus", "user_id"):
         trainees[focus].add(user_id)
     return trainees
+
+
+def _trainee_places(team):
+    return PoolMember.objects.filter(team=team, trainee=True)
 
 
 # A session holding a time: booked and not cancelled.
@@ -584,13 +587,19 @@ def book(panel, payload, by, locked=False, as_found=False):
             application = _lock_application(panel.pk)
             # Its sessions ahead were cancelled as it closed; those never booked were not.
             _check_open(application)
-            # Each seat with its person, in one query: who scores the session, and who can
-            # still come to it.
-            sessions = list(
-                panel.sessions.to_place().prefetch_related(
-                    Prefetch("interviewers", queryset=_seats_with_membership())
-                )
+            # The panel's sessions read once, each seat with its person in one query more: who
+            # scores the session, and who can still come to it. Those to place are booked;
+            # those that keep their times are the candidate's busy times; those still needed
+            # keep the panel unbooked (neither changes by placing the others).
+            team_id = application.opening.team_id
+            trainee = _trainee_places(team_id).filter(
+                user=OuterRef("user"), focus=OuterRef("session__focus")
             )
+            seats = _seats_with_membership(team_id).annotate(is_trainee=Exists(trainee))
+            every = list(
+                panel.sessions.with_roles().prefetch_related(Prefetch("interviewers", seats))
+            )
+            sessions = [session for session in every if session.is_to_place]
             entries = {entry["session"]: entry for entry in payload["sessions"]}
             # Sent again once placed: those it placed hold its times, and a session it booked
             # again alone (to_place()) made the panel's others to place again beside it.
@@ -610,19 +619,24 @@ def book(panel, payload, by, locked=False, as_found=False):
                 for seat in session.interviewers.all()
                 if not seat.from_pool or seat.user_id in _chosen(entries.get(session.pk))
             )
-            kept = _candidate_busy(panel, sessions)
+            kept = [
+                slots.Interval(session.start, session.end)
+                for session in every
+                if session.is_booked and not session.is_to_place
+            ]
             # A session holding a time: the panel is no longer edited, its people are replaced.
             booked = bool(kept) or any(s.start for s in sessions)
             _check_everyone_can_come(staying, application.opening.team, booked)
             if not _still_free(panel, sessions, payload, kept, locked=True):
                 raise SlotTaken
             placed, scorers = [], []
-            trainees = trainees_of(application.opening.team)
             for session in sessions:
                 # A session the option leaves as it is keeps its SEQUENCE and sends nothing.
                 if not _holds(session, entries[session.pk]):
                     placed.append((session, session.start))
-                    scored, seated = _place(session, entries[session.pk], trainees[session.focus])
+                    # Those the pool adds are none of them: one place in the pool per focus.
+                    trainees = {s.user_id for s in session.interviewers.all() if s.is_trainee}
+                    scored, seated = _place(session, entries[session.pk], trainees)
                     scorers += scored
                     _save_placed(session, seated)
             # Their interviews leave the days they were on for the new ones, and the day the
@@ -633,7 +647,7 @@ def book(panel, payload, by, locked=False, as_found=False):
             # Every open session now holds its time (_still_free took them all): the panel is
             # booked unless a cancelled session is still needed, which a booking leaves as it
             # is; saved with the move (keep_panel_booked's answer, without its update).
-            booked_now = not panel.sessions.still_needed().exists()
+            booked_now = not any(session.is_still_needed for session in every)
             newly_booked = [] if application.panel_booked == booked_now else ["panel_booked"]
             application.panel_booked = booked_now
             moved = any(before for _, before in placed)
@@ -718,12 +732,14 @@ def _lock_application(panel_id):
     )
 
 
-def _seats_with_membership():
+def _seats_with_membership(team_id=None):
     """Seats with their person and `in_team`: whether that person is still a member of the
-    panel's team (they may have left it, or been removed, since the panel was built)."""
-    members = Membership.objects.filter(
-        team=OuterRef("session__panel__application__opening__team"), user=OuterRef("user")
-    )
+    panel's team (they may have left it, or been removed, since the panel was built). `team_id`:
+    that team, where every seat read is of one panel whose team is known (a booking's): then
+    the check names it, and the seats' query joins no panel, application and opening to find
+    it (building those joins took longer than the query ran)."""
+    team = team_id or OuterRef("session__panel__application__opening__team")
+    members = Membership.objects.filter(team=team, user=OuterRef("user"))
     return SessionInterviewer.objects.select_related("user").annotate(in_team=Exists(members))
 
 

@@ -53,10 +53,11 @@ PANEL_TIMES_MAX_QUERIES = 26
 # One more asks whether one of those it asks to score is the candidate (a member who applied:
 # access.the_candidates_among reads their addresses, once for them all), and one whether the
 # booker is (access.runs_pipeline_of). The re-check reads the times of the panel's interviews
-# that stay where they are (booking._candidate_busy): the candidate can't be in two at once.
-# And one asks whether a cancelled session is still needed, which keeps the panel among those to
-# schedule (InterviewSession.objects.still_needed()).
-BOOKING_MAX_QUERIES = 34
+# that stay where they are: the candidate can't be in two at once. Whether a cancelled session is
+# still needed, which keeps the panel among those to schedule, and those times are read with the
+# sessions to place, each session with its roles (InterviewSession.objects.with_roles()), and
+# whether a seat is a trainee's with the seats: 34 and 36 before, now 31 and 33.
+BOOKING_MAX_QUERIES = 31
 MOVED_MEANWHILE = (
     "This panel was booked or moved after these times were found: find times again, from the "
     "panel as it is now."
