@@ -169,13 +169,18 @@ def maybe_open_debrief(application, actor, locked=False):
     if recommend(application, feedback).outcome == recommendation.Outcome.NOT_YET:
         return application
     application.debrief_opened_at = timezone.now()
-    application.save(update_fields=["debrief_opened_at"])
     opened = AuditEvent.of(
         AuditEvent.Action.DEBRIEF_OPENED, actor, application.opening.team, application
     )
     moving = application.stage in (Application.Stage.PANEL, Application.Stage.SCREEN)
     from_stage = application.stage
-    application.move_through([Application.Stage.DEBRIEF] if moving else [], actor, [opened])
+    # Saved in the move's UPDATE of the application, or alone when it does not move.
+    application.move_through(
+        [Application.Stage.DEBRIEF] if moving else [],
+        actor,
+        [opened],
+        saving=["debrief_opened_at"],
+    )
     if moving:  # the email chosen for a move to the debrief goes out on this one too
         automation.after_move(application, from_stage)
     return application

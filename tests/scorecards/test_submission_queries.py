@@ -16,12 +16,13 @@ from tests.factories import SKILLS, TEAM_FIT, ApplicationFactory, UserFactory, c
 # the feedback's criteria; the feedback and its application, read once and locked, the draft,
 # made here with none of its ratings to read, and their writes; the submission and its audit
 # event; whether anyone still writes; as the write ends, what they changed: the application's
-# page (its team and stage read back by the same statement), its team, the reports' day), 25
+# page (its team and stage read back by the same statement), its team, the reports' day), 24
 # for the last one, which opens the debrief and moves the application (the opening's audit
-# event inserted with the move's; the automatic emails an earlier move queued taken back, and
-# the template chosen for the debrief read). Plus one spare.
+# event inserted with the move's, the moment it opened saved in the move's UPDATE; the
+# automatic emails an earlier move queued taken back, and the template chosen for the debrief
+# read). Plus one spare.
 WAITING_MAX_QUERIES = 17
-OPENING_MAX_QUERIES = 26
+OPENING_MAX_QUERIES = 25
 
 
 def panel(team, size, criteria):
@@ -103,3 +104,23 @@ def test_a_submission_over_a_saved_draft_overwrites_its_ratings_without_reading_
     ratings = item.latest_submission.ratings.order_by("criterion__position")
     assert [(r.score, r.notes) for r in ratings] == [(4, "Clear evidence")] * 3
     assert item.latest_submission.number == 1
+
+
+def test_the_submission_that_opens_the_debrief_saves_its_application_once(client, team):
+    first, last = panel(team, 2, criteria=2)
+    client.force_login(first.interviewer)
+    client.post(reverse("feedback_submit", args=[first.pk]), complete_post(first))
+    client.force_login(last.interviewer)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("feedback_submit", args=[last.pk]), complete_post(last))
+
+    assert response.status_code == 302
+    application = Application.objects.get(pk=last.application_id)
+    assert application.debrief_opened_at is not None
+    assert application.stage == Application.Stage.DEBRIEF
+    # The moment it opened goes in the move's UPDATE (the page's version moves in its own).
+    saves = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "hiring_application"')]
+    assert len(saves) == 1
+    assert '"debrief_opened_at"' in saves[0]
+    assert '"stage"' in saves[0]
