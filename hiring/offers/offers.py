@@ -245,6 +245,7 @@ def edit(offer, by, *, title, start_date, terms, expires_at, based_on=None):
     """Change a draft. `based_on`: the version (version()) the editor's page showed, which
     must still be the draft's."""
     check_fields(start_date, expires_at, terms, by.zone_name, offer.application.candidate)
+    _lock(offer.application)  # before the offer, as send() and withdraw(): else they deadlock
     offer = _lock_offer(offer)
     if offer.status != Status.DRAFT:
         raise ChangedMeanwhile(
@@ -539,8 +540,10 @@ def expire_due(now=None):
     """Sent offers past their expiry become expired; the application stays at Offer."""
     due = Offer.objects.filter(status=Status.SENT, expires_at__lte=now or timezone.now())
     expired = 0
-    for offer in due.order_by("pk"):
+    for offer in due.select_related("application").order_by("pk"):
         with transaction.atomic():
+            # Its application first, as the candidate's answer: else the two deadlock.
+            _lock(offer.application)
             offer = _lock_offer(offer)
             if offer.status != Status.SENT:  # answered or withdrawn meanwhile
                 continue

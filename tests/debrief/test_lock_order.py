@@ -35,6 +35,32 @@ def waits_for_a_lock(pid):
         return cursor.fetchone() == ("Lock",)
 
 
+def while_waiting(holds, waits):
+    """Run holds(held) in a thread until it calls held() (its locks taken), then waits() in
+    another until PostgreSQL shows it waiting for a lock; then holds goes on. Returns what
+    either raised, once both are done."""
+    locked, go, waiting, failures = threading.Event(), threading.Event(), {}, []
+
+    def held():
+        locked.set()
+        go.wait(30)
+
+    def waiting_one():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            waiting["pid"] = cursor.fetchone()[0]
+        waits()
+
+    holding = in_thread(lambda: holds(held), failures)
+    assert locked.wait(30)
+    other = in_thread(waiting_one, failures)
+    assert wait_for(lambda: "pid" in waiting and waits_for_a_lock(waiting["pid"]), 30)
+    go.set()
+    holding.join(60)
+    other.join(60)
+    return failures
+
+
 def in_thread(run, failures):
     def target():
         try:
@@ -59,30 +85,17 @@ def test_a_rule_change_waits_for_a_submission_under_way_and_leaves_it_its_rule(
     [criterion] = item.criteria.all()
     draft = scoring.save_draft(item, member, ratings={criterion.pk: {"score": 3}}, vote="yes")
     proposal = propose_unanimous(application.opening, member)
-    locked, go, voter = threading.Event(), threading.Event(), {}
-    failures = []
 
-    def submitting():
+    def submitting(held):
         with transaction.atomic():
             # The submission has locked its application, and is on its way to the team's rows.
             Application.objects.select_for_update().get(pk=application.pk)
-            locked.set()
-            go.wait(30)
+            held()
             scoring.submit(item, member, draft.number)
 
-    def voting():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            voter["pid"] = cursor.fetchone()[0]
-        membership.cast_vote(proposal, teammate, approve=True)
-
-    submission = in_thread(submitting, failures)
-    assert locked.wait(30)
-    vote = in_thread(voting, failures)
-    assert wait_for(lambda: "pid" in voter and waits_for_a_lock(voter["pid"]), 30)
-    go.set()
-    submission.join(60)
-    vote.join(60)
+    failures = while_waiting(
+        submitting, lambda: membership.cast_vote(proposal, teammate, approve=True)
+    )
 
     assert failures == []
     proposal.refresh_from_db()
