@@ -217,15 +217,19 @@ def _require_open(application):
 
 @freshness.one_write()
 def excuse(feedback, by, reason):
-    application = feedback.application
     # Excused, a panelist is no longer still to score: excusing oneself (or each other, two
     # panelists still to write) would open everyone's feedback to someone who wrote nothing.
     if feedback.interviewer_id == by.pk:
         raise ValidationError(_("A teammate who has written their own feedback excuses you."))
+    # Its application's row before the scorecard's, as every write reaching it (a session
+    # cancelled meanwhile deletes the scorecard under that lock): else the two deadlock.
+    application = _locked(feedback.application_id, "candidate")
     _require_decider(application, by, panel_feedback(application))
     if not reason.strip():
         raise ValidationError(_("Say why the interviewer is excused."))
-    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    feedback = Feedback.objects.select_for_update().filter(pk=feedback.pk).first()
+    if feedback is None:  # its session was cancelled, or its interviewer dropped, meanwhile
+        raise ValidationError(_("This interviewer is no longer on the panel."))
     if feedback.is_submitted or feedback.excused_at:
         raise ValidationError(_("This interviewer has already submitted or been excused."))
     feedback.excused_at, feedback.excused_by, feedback.excuse_reason = (
@@ -241,7 +245,7 @@ def excuse(feedback, by, reason):
         application,
         details=f"{feedback.interviewer}: {feedback.excuse_reason}",
     )
-    maybe_open_debrief(application, by)
+    maybe_open_debrief(application, by, locked=True)
     return feedback
 
 

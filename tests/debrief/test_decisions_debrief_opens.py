@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from hiring.debrief import decisions
 from scorecards import scoring
+from scorecards.models import Feedback
 from tests.factories import (
     HTMX,
     NON_MEMBERS,
@@ -141,6 +142,19 @@ def test_excusing_the_last_interviewer_of_a_closed_application_opens_no_debrief(
     assert application.debrief_opened_at is None
     assert application.stage == stage
     assert events(application, Action.DEBRIEF_OPENED) == []
+
+
+def test_excusing_an_interviewer_whose_scorecard_went_meanwhile_says_so(
+    application, member, teammate
+):
+    submitted(application, member, SKILLS)
+    absent = assigned(application, teammate, TEAM_FIT)
+    Feedback.all_objects.filter(pk=absent.pk).delete()  # their session cancelled meanwhile
+
+    with pytest.raises(ValidationError, match="no longer on the panel"):
+        decisions.excuse(absent, member, "Off sick")
+
+    assert events(application, Action.INTERVIEWER_EXCUSED) == []
 
 
 @pytest.mark.parametrize("reason", ["", "   "])

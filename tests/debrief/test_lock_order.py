@@ -173,3 +173,23 @@ def test_a_membership_action_locks_only_the_applications_a_rule_change_still_rea
 
     assert failures == []
     assert locked == {"reachable": True, "scored": False}
+
+
+def test_excusing_locks_the_application_before_the_scorecard(application_waiting_for_peer):
+    absent, member = application_waiting_for_peer
+
+    with CaptureQueriesContext(connection) as queries:
+        decisions.excuse(absent, member, "Off sick for two weeks")
+
+    # A session cancelled at once deletes the scorecard under the application's lock.
+    assert locks_of(queries)[:2] == ["hiring_application", "scorecards_feedback"]
+
+
+@pytest.fixture
+def application_waiting_for_peer(team, member, teammate, peer):
+    """The panel's last scorecard, still to write, and a member who may excuse it."""
+    application = ApplicationFactory(opening__team=team, stage=Application.Stage.PANEL)
+    absent = assigned(application, peer, TEAM_FIT)
+    submitted(application, member, SKILLS)
+    submitted(application, teammate, TEAM_FIT)
+    return absent, member
