@@ -236,10 +236,24 @@ def save_draft(check_in, rater, ratings, would_hire_again=None, notes=None, vers
     return review
 
 
+def _lock_for_submission(check_in):
+    """Lock the hire's application, as every write reaching it does first (a hire recorded as
+    not starting, or erased, ends its check-ins under that lock: the other way round, the two
+    deadlock), then read the check-in's closing again: ended meanwhile, it is gone or closed."""
+    list(
+        Application.objects.select_for_update().filter(pk=check_in.application_id).values_list("pk")
+    )
+    closes_at = CheckIn.objects.filter(pk=check_in.pk).values_list("closes_at", flat=True).first()
+    if closes_at is None:
+        raise ValidationError(_("This check-in has closed: it takes no more reviews."))
+    check_in.closes_at = closes_at
+
+
 @transaction.atomic
 def submit(check_in, rater, ratings, would_hire_again, notes, version=None):
     """Save and submit the rater's review, once: every criterion rated or "no evidence" and a
     would-hire-again vote, else a ValidationError by the form's field (nothing saved)."""
+    _lock_for_submission(check_in)
     review = save_draft(check_in, rater, ratings, would_hire_again, notes, version)
     rated = {
         rating.criterion_id
