@@ -148,7 +148,11 @@ def decline_invitation(invitation, user=None):
 
 
 def _answerable(invitation, user):
-    """The invitation, locked, if `user` may still accept or decline it."""
+    """The invitation, locked, if `user` may still accept or decline it. A team's invitation
+    is locked after its team's row, as the team's members withdraw it (membership, and a hire
+    who does not start): the other way round, an answer and a withdrawal at once deadlock."""
+    if invitation.team_id:
+        list(Team.objects.select_for_update().filter(pk=invitation.team_id).values_list("pk"))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise ValidationError(_("This invitation has already been used."))
