@@ -1115,38 +1115,73 @@ def refresh_older_matches(keys):
     """Write has_older_match again, in the caller's transaction, on every record holding one of
     `keys`, (email, search_name) pairs: those of the records a write added, changed or removed,
     as they were and as they are, since a record's mark follows the older records of its email
-    and name. An import's are written KEYS_AT_ONCE at a time."""
+    and name. Two transactions writing records of one email or name take turns: each marks with
+    the other's record in sight (READ COMMITTED shows no uncommitted row, so two people applying
+    at once would each find no older record)."""
+    with transaction.atomic(savepoint=False):
+        take_turns(match_turns(keys))
+        mark_again(keys)
+
+
+def match_turns(keys):
+    """The turns (take_turns) of the emails and names of `keys`, as refresh_older_matches()."""
+    emails, names = _match_keys(keys)
+    return [f"email:{email}" for email in emails] + [f"name:{name}" for name in names]
+
+
+def mark_again(keys):
+    """refresh_older_matches() by a transaction that has its turns already: match_turns(keys),
+    or every writer's (take_all_turns, an import's). An import's are written KEYS_AT_ONCE at a
+    time."""
+    emails, names = _match_keys(keys)
+    for start in range(0, max(len(emails), len(names)), KEYS_AT_ONCE):
+        mark_older_matches(
+            Candidate.objects.alias(email_key=folded("email")).filter(
+                Q(email_key__in=emails[start : start + KEYS_AT_ONCE])
+                | Q(search_name__in=names[start : start + KEYS_AT_ONCE])
+            )
+        )
+
+
+def _match_keys(keys):
     emails = sorted({fold(email) for email, _name in keys})
     # A record without a name is paired by its email alone, and found by it.
     names = sorted({name for _email, name in keys} - {""})
-    with transaction.atomic(savepoint=False):
-        _lock(emails, names)
-        for start in range(0, max(len(emails), len(names)), KEYS_AT_ONCE):
-            mark_older_matches(
-                Candidate.objects.alias(email_key=folded("email")).filter(
-                    Q(email_key__in=emails[start : start + KEYS_AT_ONCE])
-                    | Q(search_name__in=names[start : start + KEYS_AT_ONCE])
-                )
-            )
+    return emails, names
 
 
-def _lock(emails, names):
-    """Two transactions writing records of one email or name take turns: each marks with the
-    other's record in sight (READ COMMITTED shows no uncommitted row, so two people applying at
-    once would each find no older record)."""
-    take_turns([f"email:{email}" for email in emails] + [f"name:{name}" for name in names])
+# The turn every writer of candidates holds shared with the others (take_turns), and an
+# import's write alone (take_all_turns).
+CANDIDATE_WRITES = "candidates"
 
 
 def take_turns(keys):
     """On PostgreSQL, the transactions naming one of `keys` (strings) here take turns, each
-    waiting until the one before ends. SQLite writes one at a time."""
+    waiting until the one before ends; all of them wait for an import's write holding every
+    turn (take_all_turns), and it for them. One lock a key, held to the commit: a transaction
+    writing many records takes every turn instead. Taken before the transaction locks or
+    writes a candidate's row (an import holding every turn may be waiting for that row), or
+    an opening's (an import locks its opening before it writes). SQLite writes one at a time."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_advisory_xact_lock(key) FROM"
-                " (SELECT DISTINCT hashtextextended(unnest, 0) AS key FROM unnest(%s::text[])"
-                " ORDER BY key) AS keys",  # always in one order: no deadlock between two
-                [keys],
+                "SELECT CASE WHEN shared THEN pg_advisory_xact_lock_shared(key)"
+                " ELSE pg_advisory_xact_lock(key) END FROM"
+                " (SELECT DISTINCT hashtextextended(unnest, 0) AS key, unnest = %s AS shared"
+                " FROM unnest(%s::text[])"
+                " ORDER BY shared DESC, key) AS keys",  # always in one order: no deadlock
+                [CANDIDATE_WRITES, [CANDIDATE_WRITES, *keys]],
+            )
+
+
+def take_all_turns():
+    """On PostgreSQL, the transaction takes every candidate writer's turn (take_turns) at once,
+    with one lock: an import's write of thousands of records, whose own turns, a lock each to
+    the commit, would fill the server's lock table. First in its transaction, as take_turns()."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [CANDIDATE_WRITES]
             )
 
 
@@ -1243,15 +1278,17 @@ class Candidate(models.Model):
             return super().save(*args, update_fields=update_fields, **kwargs)
         # Its mark, and those of the records its email and name paired it with, before and now.
         with transaction.atomic(savepoint=False):
-            was = self._stored_keys()
+            keys = [*self._stored_keys(), (self.email, searchable(self.name))]
+            take_turns(match_turns(keys))  # before the row is written (take_turns)
             super().save(*args, update_fields=update_fields, **kwargs)
-            refresh_older_matches([*was, (self.email, self.search_name)])
+            mark_again(keys)
 
     def delete(self, *args, **kwargs):
         with transaction.atomic(savepoint=False):
             was = self._stored_keys()
+            take_turns(match_turns(was))
             deleted = super().delete(*args, **kwargs)
-            refresh_older_matches(was)
+            mark_again(was)
         return deleted
 
     def _stored_keys(self):

@@ -29,7 +29,9 @@ from ..models import (
     Opening,
     fold,
     folded,
+    match_turns,
     searchable,
+    take_turns,
 )
 
 # How many records one candidate's check reads, and how many emails of a merged record it
@@ -202,6 +204,9 @@ def merge(keep, other, by):
     Refused, with nothing changed, when both applied to the same opening or one was erased."""
     if keep.pk == other.pk:
         raise MergeRefused(_("Choose two different records."))
+    # The turns of their emails and names first, as every writer of candidates takes them
+    # before their rows (models.take_turns).
+    take_turns(match_turns([(record.email, record.search_name) for record in (keep, other)]))
     locked = Candidate.objects.select_for_update().in_bulk([keep.pk, other.pk])
     if len(locked) != 2:
         raise MergeRefused(_("One of these records no longer exists: it may have been merged."))

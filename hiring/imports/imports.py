@@ -27,7 +27,8 @@ from ..models import (
     CandidateImport,
     Opening,
     StageChange,
-    refresh_older_matches,
+    mark_again,
+    take_all_turns,
 )
 from ..pipeline.applications import FILLED_IF_BLANK, check_open
 from ..pipeline.forms import CandidateForm
@@ -506,7 +507,11 @@ def _write(candidate_import, rows):
     opening, by = candidate_import.opening, candidate_import.created_by
     now = timezone.now()
     with transaction.atomic():
-        # Locked first: of two runs only one writes (the other waits here, then finds it done).
+        # Every writer of candidates waits for the import, and it for them (one lock, however
+        # many rows): a careers application of a new address in another opening of the team
+        # finds the import's record, or the import theirs.
+        take_all_turns()
+        # Of two runs only one writes (the other waits here, then finds it done).
         still = _lines_still_held(
             CandidateImport.objects.filter(
                 pk=candidate_import.pk, status=CandidateImport.Status.RUNNING
@@ -535,7 +540,7 @@ def _write(candidate_import, rows):
             Candidate(**row, created_at=now) for row in rows if row["email"].lower() not in existing
         ]
         Candidate.objects.bulk_create(new, batch_size=CHUNK_ROWS)
-        refresh_older_matches([(candidate.email, candidate.search_name) for candidate in new])
+        mark_again([(candidate.email, candidate.search_name) for candidate in new])
         existing.update({candidate.email.lower(): candidate.pk for candidate in new})
         rule = opening.rule_snapshot()
         applications = Application.objects.bulk_create(
@@ -588,7 +593,7 @@ def _fill_blanks(rows, records):
                 changed[record.pk] = record
     Candidate.objects.bulk_update(changed.values(), filled, batch_size=CHUNK_ROWS)
     # A phone or links pair records of one name as possible duplicates.
-    refresh_older_matches([(record.email, record.search_name) for record in changed.values()])
+    mark_again([(record.email, record.search_name) for record in changed.values()])
 
 
 def _lines_still_held(found):

@@ -232,14 +232,15 @@ def applicant(opening, fields):
 
 def _applicant(opening, fields, stored):
     """applicant()'s finding; the résumé file it stores named in `stored`."""
+    # Not the opening's lock: two openings of the team may each be applied to at once. First,
+    # as every writer of candidates takes its turn (an import's write waits for the find).
+    take_turns([f"applicant:{opening.team_id}:{fields['email'].strip().lower()}"])
     locked = Opening.objects.select_for_update().get(pk=opening.pk)
     check_open(locked)
     # The application about to start takes the rule in force now, under the lock a rule change
     # takes too (hiring.debrief.rules), not the one `opening` was read with before.
     for name in Opening.RULE_FIELDS:
         setattr(opening, name, getattr(locked, name))
-    # Not the opening's lock: two openings of the team may each be applied to at once.
-    take_turns([f"applicant:{opening.team_id}:{fields['email'].strip().lower()}"])
     with_email = holding(fields["email"]).order_by("pk")
     application = opening.applications.filter(candidate__in=with_email).first()
     if application is not None:

@@ -46,7 +46,9 @@ from ..models import (
     LinkError,
     Notification,
     Proposal,
+    match_turns,
     refresh_older_matches,
+    take_turns,
     unsign,
 )
 from ..outreach import messages
@@ -102,6 +104,7 @@ def erase(candidate, by=None, how=None, requested=False):
     _send_cancellations(candidate)
     shown_with = _records_shown_with([candidate])
     with transaction.atomic():
+        _take_turns([candidate])
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
         if candidate.held_at:
             raise OnHold(ON_HOLD)
@@ -139,6 +142,7 @@ def erase_batch(candidates, how=BY_RETENTION):
     shown_with = _records_shown_with(found)  # read before the transaction, to keep it short
     wanted = [candidate.pk for candidate in found]
     with transaction.atomic():
+        _take_turns(found)
         locked = Candidate.objects.select_for_update().filter(pk__in=wanted)
         list(locked.values_list("pk", flat=True))  # the locks first, then the query again
         erasable = list(
@@ -149,6 +153,12 @@ def erase_batch(candidates, how=BY_RETENTION):
         if erasable:
             _anonymise(erasable, None, how, shown_with)
     return len(erasable)
+
+
+def _take_turns(candidates):
+    """The turns of the candidates' emails and names, before their rows are locked, as every
+    writer of candidates takes them (models.take_turns): their erasure marks them again."""
+    take_turns(match_turns([(candidate.email, candidate.search_name) for candidate in candidates]))
 
 
 def in_motion():

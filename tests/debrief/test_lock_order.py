@@ -37,8 +37,9 @@ def waits_for_a_lock(pid):
 
 def while_waiting(holds, waits):
     """Run holds(held) in a thread until it calls held() (its locks taken), then waits() in
-    another until PostgreSQL shows it waiting for a lock; then holds goes on. Returns what
-    either raised, once both are done."""
+    another until PostgreSQL shows it waiting for a lock, or it is over (it took no lock the
+    first holds: the test then fails on what it finds, not on a timeout); then holds goes on.
+    Returns what either raised, once both are done."""
     locked, go, waiting, failures = threading.Event(), threading.Event(), {}, []
 
     def held():
@@ -54,7 +55,10 @@ def while_waiting(holds, waits):
     holding = in_thread(lambda: holds(held), failures)
     assert locked.wait(30)
     other = in_thread(waiting_one, failures)
-    assert wait_for(lambda: "pid" in waiting and waits_for_a_lock(waiting["pid"]), 30)
+    assert wait_for(
+        lambda: not other.is_alive() or ("pid" in waiting and waits_for_a_lock(waiting["pid"])),
+        30,
+    )
     go.set()
     holding.join(60)
     other.join(60)
