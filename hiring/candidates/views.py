@@ -61,11 +61,7 @@ def candidate_merge(request, candidate_id, other_id):
         kept = merges_candidates(request.user) and merging.merged_already(candidate_id, other_id)
         if not kept:
             raise
-        messages.info(
-            request,
-            _("These records were merged already, into record #%(number)s.") % {"number": kept.pk},
-        )
-        return _merged(kept)
+        return _merged_already(request, kept)
     if candidate.pk == other.pk:
         raise Http404
     # A POST with no choice at all is bound too: it is told so beside the field.
@@ -78,6 +74,11 @@ def candidate_merge(request, candidate_id, other_id):
         try:
             kept = merging.merge(form.cleaned_data["keep"], form.other(), request.user)
         except merging.MergeRefused as error:
+            # A merge of the pair sent at the same instant went first: this one waited for its
+            # locks, then found a record gone. Told as a merge sent twice is.
+            kept = merging.merged_already(candidate.pk, other.pk)
+            if kept:
+                return _merged_already(request, kept)
             form.add_error(None, error)
         else:
             messages.success(request, _("Merged into record #%(number)s.") % {"number": kept.pk})
@@ -98,6 +99,14 @@ def candidate_merge(request, candidate_id, other_id):
         context,
         status=400 if form.errors else 200,
     )
+
+
+def _merged_already(request, kept):
+    messages.info(
+        request,
+        _("These records were merged already, into record #%(number)s.") % {"number": kept.pk},
+    )
+    return _merged(kept)
 
 
 def _merged(kept):
