@@ -1,4 +1,5 @@
 import contextlib
+import contextvars
 import dataclasses
 import functools
 import hashlib
@@ -1130,9 +1131,8 @@ def match_turns(keys):
 
 
 def mark_again(keys):
-    """refresh_older_matches() by a transaction that has its turns already: match_turns(keys),
-    or every writer's (take_all_turns, an import's). An import's are written KEYS_AT_ONCE at a
-    time."""
+    """refresh_older_matches() by a transaction that took match_turns(keys) already, before
+    its write. An import's are written KEYS_AT_ONCE at a time."""
     emails, names = _match_keys(keys)
     for start in range(0, max(len(emails), len(names)), KEYS_AT_ONCE):
         mark_older_matches(
@@ -1151,18 +1151,18 @@ def _match_keys(keys):
 
 
 # The turn every writer of candidates holds shared with the others (take_turns), and an
-# import's write alone (take_all_turns).
+# import's write alone (all_turns).
 CANDIDATE_WRITES = "candidates"
 
 
 def take_turns(keys):
     """On PostgreSQL, the transactions naming one of `keys` (strings) here take turns, each
     waiting until the one before ends; all of them wait for an import's write holding every
-    turn (take_all_turns), and it for them. One lock a key, held to the commit: a transaction
-    writing many records takes every turn instead. Taken before the transaction locks or
-    writes a candidate's row (an import holding every turn may be waiting for that row), or
-    an opening's (an import locks its opening before it writes). SQLite writes one at a time."""
-    if connection.vendor == "postgresql":
+    turn (all_turns), and it for them. One lock a key, held to the commit. Taken before the
+    transaction locks or writes a candidate's row (an import holding every turn may be waiting
+    for that row), or an opening's (an import locks its opening after its turn). SQLite writes
+    one at a time."""
+    if connection.vendor == "postgresql" and not _all_turns_held.get():
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT CASE WHEN shared THEN pg_advisory_xact_lock_shared(key)"
@@ -1174,18 +1174,48 @@ def take_turns(keys):
             )
 
 
-def take_all_turns():
-    """On PostgreSQL, the transaction takes every candidate writer's turn (take_turns) at once,
-    with one lock: an import's write of thousands of records, whose own turns, a lock each to
-    the commit, would fill the server's lock table. First in its transaction, as take_turns()."""
+# Within all_turns(): the transaction holds every turn, and takes none more.
+_all_turns_held = contextvars.ContextVar("all_turns_held", default=False)
+
+
+@contextlib.contextmanager
+def all_turns():
+    """Within a transaction, every candidate writer's turn (take_turns) at once, held to its
+    commit, with one lock: an import's write of thousands of records, whose own turns, a lock
+    each, would fill the server's lock table. First in the transaction, as take_turns()."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [CANDIDATE_WRITES]
             )
+    held = _all_turns_held.set(True)
+    try:
+        yield
+    finally:
+        _all_turns_held.reset(held)
 
 
 class CandidateQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """An update (bulk_update()'s too) of what pairs records (MATCHED_BY) writes their
+        marks again, and those of the records their emails and names paired them with, before
+        and after (refresh_older_matches), as save() does: none is left stale. A name's
+        searchable form is written with it, so a name is a plain string here."""
+        if MATCHED_BY.isdisjoint(kwargs):
+            return super().update(**kwargs)
+        if "name" in kwargs:
+            if not isinstance(kwargs["name"], str):
+                raise TypeError("A candidate's name is updated to a string: its search follows.")
+            kwargs.setdefault("search_name", searchable(kwargs["name"]))
+        with transaction.atomic(savepoint=False):
+            rows = list(self.values_list("pk", "email", "search_name"))
+            was = [(email, name) for _pk, email, name in rows]
+            take_turns(match_turns(was))  # before the rows are written (take_turns)
+            updated = super().update(**kwargs)
+            now = Candidate.objects.filter(pk__in=[pk for pk, _email, _name in rows])
+            refresh_older_matches([*was, *now.values_list("email", "search_name")])
+        return updated
+
     def held_only_by(self, team_id):
         """The records no other team than `team_id`'s holds an application of: what a new
         application (the careers form, an import, a candidate added by hand) may join without

@@ -27,8 +27,8 @@ from ..models import (
     CandidateImport,
     Opening,
     StageChange,
-    mark_again,
-    take_all_turns,
+    all_turns,
+    refresh_older_matches,
 )
 from ..pipeline.applications import FILLED_IF_BLANK, check_open
 from ..pipeline.forms import CandidateForm
@@ -506,11 +506,10 @@ def _write(candidate_import, rows):
     reused), its application from the import in Applied, and the audit, in one transaction."""
     opening, by = candidate_import.opening, candidate_import.created_by
     now = timezone.now()
-    with transaction.atomic():
-        # Every writer of candidates waits for the import, and it for them (one lock, however
-        # many rows): a careers application of a new address in another opening of the team
-        # finds the import's record, or the import theirs.
-        take_all_turns()
+    # Every writer of candidates waits for the import, and it for them (one lock, however many
+    # rows): a careers application of a new address in another opening of the team finds the
+    # import's record, or the import theirs.
+    with transaction.atomic(), all_turns():
         # Of two runs only one writes (the other waits here, then finds it done).
         still = _lines_still_held(
             CandidateImport.objects.filter(
@@ -540,7 +539,7 @@ def _write(candidate_import, rows):
             Candidate(**row, created_at=now) for row in rows if row["email"].lower() not in existing
         ]
         Candidate.objects.bulk_create(new, batch_size=CHUNK_ROWS)
-        mark_again([(candidate.email, candidate.search_name) for candidate in new])
+        refresh_older_matches([(candidate.email, candidate.search_name) for candidate in new])
         existing.update({candidate.email.lower(): candidate.pk for candidate in new})
         rule = opening.rule_snapshot()
         applications = Application.objects.bulk_create(
@@ -591,9 +590,8 @@ def _fill_blanks(rows, records):
             if row[name] and not getattr(record, name):
                 setattr(record, name, row[name])
                 changed[record.pk] = record
+    # A phone or links pair records of one name as possible duplicates: the update marks them.
     Candidate.objects.bulk_update(changed.values(), filled, batch_size=CHUNK_ROWS)
-    # A phone or links pair records of one name as possible duplicates.
-    mark_again([(record.email, record.search_name) for record in changed.values()])
 
 
 def _lines_still_held(found):

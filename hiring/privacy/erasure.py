@@ -47,7 +47,6 @@ from ..models import (
     Notification,
     Proposal,
     match_turns,
-    refresh_older_matches,
     take_turns,
     unsign,
 )
@@ -255,13 +254,13 @@ def _anonymise(candidates, by, how, shown_with):
             elif holding.model is AuditEvent:
                 _blank_audit_details(rows)
             elif holding.model is Candidate:
-                was = [(candidate.email, candidate.search_name) for candidate in candidates]
-                for candidate in candidates:
-                    blanks = {**_blanks(holding), "email": erased_address(candidate.pk)}
-                    rows.filter(pk=candidate.pk).update(**blanks, erased_at=now)
-                # Marked again: the records their email or name paired with them, and theirs.
-                erased = [(erased_address(candidate.pk), "") for candidate in candidates]
-                refresh_older_matches([*was, *erased])
+                # Through its own update, which marks again the records their email or name
+                # paired with them, and theirs.
+                erased = models.Case(
+                    *[models.When(pk=pk, then=models.Value(erased_address(pk))) for pk in ids]
+                )
+                blanks = {**_blanks(holding), "email": erased}
+                Candidate.objects.filter(pk__in=ids).update(**blanks, erased_at=now)
             elif holding.personal or holding.files:
                 rows.update(**_blanks(holding))
     AuditEvent.objects.bulk_create(

@@ -1,12 +1,13 @@
 """The marks of the records an older record may be (Candidate.has_older_match), kept by every
 write of a record, equal the marks rebuilt from scratch and the records the review page found by
-grouping every record, after any sequence of creations, edits, merges, erasures and deletions
-(hypothesis stateful). The page reads the marked records as it read those: its pages are the
-same."""
+grouping every record, after any sequence of creations, edits, queryset updates, merges,
+erasures and deletions (hypothesis stateful). The page reads the marked records as it read
+those: its pages are the same."""
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Min, Q
+from django.db.models.functions import Upper
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
 
@@ -72,6 +73,21 @@ class WritesMachine(RolledBack):
         setattr(record, field, data.draw(FIELDS[field]))
         record.save(update_fields=None if whole else [field])
 
+    @precondition(lambda self: self.pks)
+    @rule(indexes=st.sets(st.integers(0, 7), min_size=1), data=st.data(), bulk=st.booleans())
+    def update(self, indexes, data, bulk):
+        """A field of some records changed by a queryset's update(), or by bulk_update() (an
+        import filling what was blank; a name is updated to a string, not one per record)."""
+        records = {record.pk: record for record in map(self.record, indexes)}
+        field = data.draw(st.sampled_from(sorted(FIELDS.keys() - ({"name"} if bulk else set()))))
+        value = data.draw(FIELDS[field])
+        if bulk:
+            for record in records.values():
+                setattr(record, field, value)
+            Candidate.objects.bulk_update(records.values(), [field])
+        else:
+            Candidate.objects.filter(pk__in=records).update(**{field: value})
+
     @precondition(lambda self: len(self.pks) > 1)
     @rule(keep=st.integers(0, 7), other=st.integers(0, 7))
     def merge(self, keep, other):
@@ -114,3 +130,32 @@ def test_the_command_marks_every_record_again(capsys):
     assert marked() == {newer.pk}
     assert older.pk not in marked()
     assert "1 may be an older one" in capsys.readouterr().out
+
+
+def test_an_update_of_an_email_marks_the_records_it_pairs_and_parts():
+    older = CandidateFactory(email="sam@mail.example")
+    newer = CandidateFactory(email="kim@mail.example")
+
+    Candidate.objects.filter(pk=newer.pk).update(email="SAM@mail.example")
+    assert marked() == {newer.pk}
+
+    Candidate.objects.filter(pk=older.pk).update(email="lee@mail.example")
+    assert marked() == set()
+
+
+def test_an_update_of_a_name_writes_its_search_and_marks_again():
+    older = CandidateFactory(name="Sam Lee", phone="0100")
+    newer = CandidateFactory(name="Kim Park", phone="0200")
+
+    Candidate.objects.filter(pk=newer.pk).update(name="Sám LEE")
+
+    assert Candidate.objects.get(pk=newer.pk).search_name == "sam lee"
+    assert marked() == {newer.pk}
+    assert older.pk not in marked()
+
+
+def test_an_update_of_names_to_an_expression_is_refused():
+    CandidateFactory(name="Sam Lee")
+
+    with pytest.raises(TypeError):
+        Candidate.objects.update(name=Upper("name"))
