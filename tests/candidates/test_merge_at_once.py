@@ -3,13 +3,13 @@ first, then says the records were merged already, as a merge sent after it does.
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
 from hiring.candidates import merging
 from hiring.models import Candidate
-from tests.debrief.test_lock_order import second_waits
+from tests.debrief.test_lock_order import while_waiting
 from tests.factories import ApplicationFactory, CandidateFactory
 
 pytestmark = [
@@ -31,7 +31,12 @@ def test_a_merge_sent_at_the_same_instant_says_it_was_merged_already(team, recru
     def merging_second():
         second["response"] = client.post(url, {"keep": older.pk})
 
-    failures = second_waits(lambda: merging.merge(newer, older, recruiter), merging_second)
+    def merging_first(held):
+        with transaction.atomic():
+            merging.merge(newer, older, recruiter)
+            held()
+
+    failures = while_waiting(merging_first, merging_second)
 
     assert failures == []
     response = second["response"]
