@@ -21,6 +21,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.db.models import F
 from django.template import engines
 from django.template.backends.django import DjangoTemplates
@@ -44,9 +45,11 @@ class ClaimHeld(Exception):
     claim has expired (CLAIM_EXPIRES), when it is sent or free to take over."""
 
 
-def send_once(key, build_message):
+def send_once(key, build_message, also=()):
     """Send the message `build_message()` returns unless `key` was sent before. True if it
-    was sent now, False if before; raises ClaimHeld (see the module's docstring).
+    was sent now, False if before; raises ClaimHeld (see the module's docstring). The keys
+    `also` are recorded sent with it: those of what else it tells (the candidate's reminder
+    of a day's interviews is one email, and each interview in it is reminded once).
 
     Call it outside a transaction, as tasks do: the claim must be committed before the
     message goes out, or a crash would roll it back and the next attempt not see it.
@@ -64,17 +67,28 @@ def send_once(key, build_message):
         notification.save(update_fields=["claimed_at"])
         raise
     notification.sent_at = timezone.now()
-    notification.save(update_fields=["sent_at"])
+    with transaction.atomic():
+        notification.save(update_fields=["sent_at"])
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    key=other, claimed_at=notification.claimed_at, sent_at=notification.sent_at
+                )
+                for other in also
+            ],
+            ignore_conflicts=True,
+        )
     return True
 
 
 def send_all(messages):
-    """send_once() for each `(key, build_message)`; one that another attempt holds does not
-    hold up the rest, and its ClaimHeld is raised after them. Returns how many were sent."""
+    """send_once() for each `(key, build_message)` or `(key, build_message, also)`; one that
+    another attempt holds does not hold up the rest, and its ClaimHeld is raised after them.
+    Returns how many were sent."""
     sent, held = 0, None
-    for key, build_message in messages:
+    for key, build_message, *also in messages:
         try:
-            sent += send_once(key, build_message)
+            sent += send_once(key, build_message, *also)
         except ClaimHeld as error:
             held = error
     if held:

@@ -28,7 +28,14 @@ from scorecards.models import CheckIn, CheckInReview, Feedback
 
 from ..access import the_candidates_among
 from ..checkins import checkins
-from ..models import Application, InterviewSession, Membership, SessionInterviewer, User
+from ..models import (
+    Application,
+    InterviewSession,
+    Membership,
+    Notification,
+    SessionInterviewer,
+    User,
+)
 from .notifications import email_to, send_all
 
 BEFORE_SESSION = timedelta(hours=24)
@@ -76,12 +83,12 @@ def _before_sessions(now):
 
 def _candidates_before_interviews(now):
     """The candidate's reminder of a day's interviews, in their zone, once the first of them is
-    within BEFORE_SESSION: one email per application and day, listing all of them (a panel's
-    day is often several back to back; an email for each would be noise). A day the panel
-    moves to is reminded again. None to a candidate who withdrew, was decided on, or erased.
-    Keyed by the start of the day's first interview, begun or not: not by the date, which
-    changes with the candidate's zone, and not by the first still to come, which changes as
-    the day goes on."""
+    within BEFORE_SESSION: one email per application and day, listing those still to come (a
+    panel's day is often several back to back; an email for each would be noise). None to a
+    candidate who withdrew, was decided on, or erased.
+    Each interview is reminded once, at its start (candidate_reminder_key): the days an
+    interview falls on change with the candidate's zone, so a day's email leaves out those
+    reminded already with another day, and one moved is reminded again."""
     due = _candidates_sessions().filter(start__gt=now, start__lte=now + BEFORE_SESSION)
     days = {}
     # A day that starts within the next BEFORE_SESSION ends within twice that; one with an
@@ -94,23 +101,37 @@ def _candidates_before_interviews(now):
         candidate = session.panel.application.candidate
         day = timezone.localdate(session.start, zoneinfo.ZoneInfo(candidate.zone_name))
         days.setdefault((session.panel.application, day), []).append(session)
-    return [
-        (
-            f"reminder:candidate:{application.pk}:{sessions[0].start.isoformat()}",
-            lambda application=application, sessions=sessions: email_to(
-                "candidate_reminder_before",
-                application.candidate,
-                {
-                    "application": application,
-                    "sessions": [session for session in sessions if session.start > now],
-                    "status_url": application.status_url(),
-                },
-            ),
+    reminded = set(
+        Notification.objects.filter(
+            key__in=[candidate_reminder_key(s) for sessions in days.values() for s in sessions]
         )
-        for (application, _day), sessions in days.items()
-        # Its first is due, not only a later day's; and one of its interviews is still to come.
-        if sessions[0].start <= now + BEFORE_SESSION and sessions[-1].start > now
-    ]
+        .exclude(sent_at=None)
+        .values_list("key", flat=True)
+    )
+    reminders = []
+    for (application, _day), sessions in days.items():
+        to_come = [
+            session
+            for session in sessions
+            if session.start > now and candidate_reminder_key(session) not in reminded
+        ]
+        # Its first is due, not only a later day's.
+        if to_come and sessions[0].start <= now + BEFORE_SESSION:
+            key, *also = [candidate_reminder_key(session) for session in to_come]
+            reminders.append((key, _candidate_reminder(application, to_come), also))
+    return reminders
+
+
+def candidate_reminder_key(session):
+    return f"reminder:candidate:session:{session.pk}:{session.start.isoformat()}"
+
+
+def _candidate_reminder(application, sessions):
+    return lambda: email_to(
+        "candidate_reminder_before",
+        application.candidate,
+        {"application": application, "sessions": sessions, "status_url": application.status_url()},
+    )
 
 
 def _candidates_sessions():

@@ -467,13 +467,60 @@ def test_the_candidate_is_not_reminded_again_of_a_day_their_new_zone_dates_other
     assert application.candidate.email not in recipients(mailoutbox)
 
 
+def candidate_emails(mailoutbox, application):
+    return [m for m in mailoutbox if m.to == [application.candidate.email]]
+
+
+def test_a_day_a_new_zone_cuts_in_two_is_not_reminded_again(
+    application, member, teammate, recruiter, mailoutbox
+):
+    panel = booked_morning(application, member, teammate, recruiter, MONDAY)
+    first, second = panel.sessions.order_by("start")
+    assert (first.start, second.start) == (START, START + timedelta(hours=1))
+    send_due(now=START - timedelta(hours=20))
+    assert len(candidate_emails(mailoutbox, application)) == 1
+    mailoutbox.clear()
+    # 09:00 UTC is 23:00 in Kiritimati, 10:00 UTC midnight: the second now opens a day.
+    application.candidate.time_zone = "Pacific/Kiritimati"
+    application.candidate.save()
+
+    send_due(now=START - timedelta(hours=1))
+
+    assert candidate_emails(mailoutbox, application) == []
+
+
+def test_a_day_a_new_zone_joins_to_the_one_before_is_reminded_of_its_interviews(
+    team, member, teammate, recruiter, mailoutbox
+):
+    application = ApplicationFactory(opening__team=team, candidate__time_zone="Pacific/Kiritimati")
+    panel = booked_morning(application, member, teammate, recruiter, MONDAY)
+    first, second = panel.sessions.order_by("start")
+    send_due(now=START - timedelta(hours=23, minutes=30))  # the first's day alone is due
+    [email] = candidate_emails(mailoutbox, application)
+    assert email.body.count("Kiritimati time") == 1
+    mailoutbox.clear()
+    application.candidate.time_zone = "UTC"
+    application.candidate.save()
+
+    send_due(now=START - timedelta(hours=1))
+
+    [email] = candidate_emails(mailoutbox, application)
+    assert email.body.count("UTC (60 minutes)") == 1
+    assert f"{second.start:%H:%M} to {second.end:%H:%M} UTC" in email.body
+    assert f"{first.start:%H:%M} to" not in email.body
+
+
 def test_a_candidates_reminder_sent_before_the_deploy_is_not_sent_again(
     application, member, recruiter, mailoutbox
 ):
     """A reminder keyed by the day in the candidate's zone (before
-    0069_candidate_reminder_keys_by_first_interview) is recorded under its new key too."""
+    0069_candidate_reminder_keys_by_first_interview) is recorded under its new key too, and
+    then for its interview (9999_candidate_reminders_by_interview): the deploy runs both."""
     migration = importlib.import_module(
         "hiring.migrations.0069_candidate_reminder_keys_by_first_interview"
+    )
+    by_interview = importlib.import_module(
+        "hiring.migrations.9999_candidate_reminders_by_interview"
     )
     application.candidate.time_zone = "Pacific/Pago_Pago"
     application.candidate.save()
@@ -484,9 +531,33 @@ def test_a_candidates_reminder_sent_before_the_deploy_is_not_sent_again(
     Notification.objects.create(key=key, created_at=sent, claimed_at=sent, sent_at=sent)
 
     migration.by_first_interview(apps, None, now=sent + timedelta(hours=1))
+    by_interview.by_interview(apps, None, now=sent + timedelta(hours=1))
     send_due(now=sent + timedelta(hours=2))
 
     assert recipients(mailoutbox) == [member.email]  # their own reminder alone
+
+
+def test_a_days_reminder_keyed_by_its_first_interview_counts_for_that_days_interviews(
+    team, member, teammate, recruiter, mailoutbox
+):
+    """A reminder sent under the start of its day's first interview (before
+    9999_candidate_reminders_by_interview) is recorded for each interview of that day, in the
+    candidate's zone; not for one of the next day."""
+    migration = importlib.import_module("hiring.migrations.9999_candidate_reminders_by_interview")
+    application = ApplicationFactory(opening__team=team, candidate__time_zone="Pacific/Kiritimati")
+    panel = booked_morning(application, member, teammate, recruiter, MONDAY)
+    first, second = panel.sessions.order_by("start")
+    sent = START - timedelta(hours=20)
+    key = f"reminder:candidate:{application.pk}:{START.isoformat()}"
+    Notification.objects.create(key=key, created_at=sent, claimed_at=sent, sent_at=sent)
+
+    migration.by_interview(apps, None, now=sent + timedelta(hours=1))
+    send_due(now=START - timedelta(hours=1))
+
+    # The second, at midnight in Kiritimati, is the next day's there, not reminded yet.
+    [email] = candidate_emails(mailoutbox, application)
+    assert email.body.count("Kiritimati time") == 1
+    assert f"{second.start.astimezone(ZoneInfo('Pacific/Kiritimati')):%A %-d %B}" in email.body
 
 
 def test_the_candidates_reminder_reads_in_their_language(team, member, recruiter, mailoutbox):
