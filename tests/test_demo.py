@@ -12,6 +12,7 @@ from hiring.access import is_the_candidate
 from hiring.imports import imports
 from hiring.models import (
     Application,
+    AuditEvent,
     Candidate,
     CandidateImport,
     EmailTemplate,
@@ -19,7 +20,7 @@ from hiring.models import (
     User,
 )
 from hiring.outreach import messages
-from hiring.tasks import send_withdrawal_notices
+from hiring.tasks import send_departure_notices, send_withdrawal_notices
 from scorecards.models import FeedbackRevision, Rating
 
 
@@ -122,3 +123,51 @@ def test_the_demo_has_a_candidate_who_withdrew_in_her_own_words(demo, client, ma
     assert link in demo  # seed_demo prints it
     assert "You told us why: “We are moving to Lisbon next month" in page
     assert "Their reason: Other: We are moving to Lisbon next month" in notice.body
+
+
+def home_rows(page):
+    """The recruiter's panels to schedule, each `name: what waits`, tags and spacing dropped."""
+    section = page.split('id="next-panels"', 1)[1].split("</section>", 1)[0]
+    items = re.findall(r"<li>(.*?)</li>", section, re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", item)).split()) for item in items]
+
+
+def test_the_demo_has_panels_waiting_for_a_session_on_the_recruiters_home(demo, client):
+    client.force_login(User.objects.get(email="rita@teamfit.example"))
+
+    rows = home_rows(client.get(reverse("home")).text)
+
+    assert (
+        "Noah Schmidt · Senior Platform Engineer · Platform a cancelled session still needed: "
+        "no other covers its focus" in rows
+    )
+    assert (
+        "Yusuf Demir · Senior Platform Engineer · Platform a session to book again, the others "
+        "booked" in rows
+    )
+
+
+def test_the_demo_has_an_interviewer_who_left_with_an_interview_to_come(demo, mailoutbox):
+    pat = User.objects.get(email="pat@teamfit.example")
+    deactivated = AuditEvent.objects.get(
+        action=AuditEvent.Action.PERSON_CHANGED, details__endswith="deactivated"
+    )
+    amara = Application.objects.get(candidate__name="Amara Obi")
+
+    send_departure_notices(pat.pk, deactivated.at.isoformat())  # the worker's, once committed
+
+    [notice] = [mail for mail in mailoutbox if mail.to == ["rita@teamfit.example"]]
+    assert "The account of Pat Parker was deactivated on" in notice.body
+    assert "Amara Obi, Backend Engineer, Payments (Payments)" in notice.body
+    assert amara.panel.get_absolute_url() in notice.body
+
+
+def test_the_demo_has_a_candidate_booked_again_after_an_interview_held(demo, client):
+    [link] = re.findall(r"Kira Novak's booked interview, beside the one already held: \S+", demo)
+
+    page = html.unescape(client.get(link.rsplit(" ", 1)[1]).text)
+
+    assert "You're booked" in page
+    booked, held = page.split("Already held:")
+    assert "Team fit interview, 60 minutes" in booked
+    assert "Skills interview, 60 minutes" in held

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from hiring.accounts import people as people_admin
 from hiring.careers import careers, questions
 from hiring.checkins import checkins
 from hiring.debrief import decisions
@@ -23,6 +24,7 @@ from hiring.models import (
     ClosingReason,
     Decision,
     EmailTemplate,
+    InterviewSession,
     Membership,
     Offer,
     Opening,
@@ -120,9 +122,10 @@ class Command(BaseCommand):
             team = Team.objects.get(name=team_name)
             if not team.openings.filter(title=title).exists():
                 self.opening(team, title, description, candidates, people)
-        User.objects.filter(pk=people["pat"].pk).update(is_active=False)
         for local, ranges in WORKING_HOURS.items():
             self.availability(people[local], ranges)
+        if people["pat"].is_active:
+            self.departure(people)
         for team_name, pools in POOLS.items():
             team = Team.objects.get(name=team_name)
             for focus, locals_, trainee in pools:
@@ -142,7 +145,7 @@ class Command(BaseCommand):
         if not platform_opening.questions.exists():
             for fields in QUESTIONS:
                 questions.add_question(platform_opening, fields, people["ana"])
-        if not Panel.objects.exists():
+        if not Panel.objects.exclude(application__candidate__name=DEPARTED_FROM).exists():
             self.panels(people)
         if not Decision.objects.exists():
             self.decisions(people)
@@ -164,6 +167,8 @@ class Command(BaseCommand):
             self.edited_scorecard(people)
         if not CandidateImport.objects.filter(status=CandidateImport.Status.EXPIRED).exists():
             self.expired_import(people)
+        if not Candidate.objects.filter(name=STILL_NEEDED).exists():
+            self.sessions_cancelled(people)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with any of these:"))
         for local, name, role, _ in PEOPLE:
             self.stdout.write(f"  {local + '@' + DOMAIN:<24} {PASSWORD}   {role.label}: {name}")
@@ -179,6 +184,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{offer.application.candidate}'s offer to answer: {link}")
             status = settings.SITE_URL + offer.application.status_url()
             self.stdout.write(f"{offer.application.candidate}'s own page: {status}")
+        held = SlotOffer.objects.filter(panel__application__candidate__name=HELD).first()
+        if held:
+            link = settings.SITE_URL + held.get_absolute_url()
+            self.stdout.write(f"{HELD}'s booked interview, beside the one already held: {link}")
         withdrew = Application.objects.filter(candidate__name=WITHDREW["name"]).first()
         if withdrew:
             link = settings.SITE_URL + withdrew.status_url()
@@ -217,7 +226,7 @@ class Command(BaseCommand):
     def panels(self, people):
         """Panels booked in the past, booked ahead, cancelled, one offered to the candidate, and
         one whose candidate proposed a time of their own instead of the times offered."""
-        monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+        monday = next_monday() - timedelta(days=7)
         ana, ben, cai, dan, eve, fay, rita = (
             people[p] for p in ("ana", "ben", "cai", "dan", "eve", "fay", "rita")
         )
@@ -255,23 +264,88 @@ class Command(BaseCommand):
         ]
         for name, start, plan, sessions in plans:
             application = Application.objects.get(candidate__name=name)
-            panel = booking.create_panel(
-                application,
-                rita,
-                [{"focus": f, "duration_minutes": 60, "interviewers": who} for f, who in sessions],
-            )
-            start = datetime.combine(start, time(), tzinfo=UTC)
-            options = booking.find_options(panel, start, start + timedelta(days=5))
+            panel = self.panel(application, rita, sessions)
+            options = self.options(panel, start)
             if plan in ("offer", "propose"):
                 offer = booking.offer_to_candidate(panel, options[:3], rita)
                 if plan == "propose":
                     # None of the three suits: the afternoon of the Thursday after, in UTC.
-                    free = datetime.combine(start.date() + timedelta(days=10), time(13), UTC)
+                    free = datetime.combine(start + timedelta(days=10), time(13), UTC)
                     booking.propose_window(offer, free, free + timedelta(hours=3))
                 continue
             booking.book(panel, options[0], rita)
             if plan == "cancel":
                 booking.cancel_session(panel.sessions.first(), rita)
+
+    def panel(self, application, by, sessions):
+        """A panel of hour-long sessions, each `(focus, interviewers)`."""
+        return booking.create_panel(
+            application,
+            by,
+            [{"focus": f, "duration_minutes": 60, "interviewers": who} for f, who in sessions],
+        )
+
+    def options(self, panel, day):
+        """The times the panel's sessions to place can take in the five days from `day`."""
+        start = datetime.combine(day, time(), tzinfo=UTC)
+        return booking.find_options(panel, start, start + timedelta(days=5))
+
+    def at_panel(self, title, name, by):
+        """`name`'s application to the opening `title`, moved on to the Panel stage."""
+        application = applications.add_application(
+            Opening.objects.get(title=title),
+            by,
+            name=name,
+            email=f"{name.lower().replace(' ', '.')}@candidates.example",
+        ).application
+        for stage in (Application.Stage.SCREEN, Application.Stage.PANEL):
+            application.move_to(stage, by)
+        return application
+
+    def departure(self, people):
+        """Pat Parker left: the admin deactivated him on his page while an interview still to
+        come seated him, so the recruiters are emailed to replace him (the worker sends it once
+        this commits) and its panel's page offers to."""
+        eve, pat, rita = people["eve"], people["pat"], people["rita"]
+        application = self.at_panel("Backend Engineer, Payments", DEPARTED_FROM, rita)
+        panel = self.panel(application, rita, [(SKILLS, [eve]), (TEAM_FIT, [pat])])
+        booking.book(panel, self.options(panel, next_monday())[0], rita)
+        people_admin.change_person(
+            pat, people["admin"], display_name=pat.display_name, role=pat.role, is_active=False
+        )
+
+    def sessions_cancelled(self, people):
+        """Panels on rita's home that wait for a session: one cancelled that no other session
+        of its focus stands for, and one to book again beside the other, booked. And a candidate
+        whose session booked again after the other was held was picked through their link:
+        their page lists the held one apart from the one they are booked for."""
+        ana, ben, cai, rita = (people[p] for p in ("ana", "ben", "cai", "rita"))
+        week = next_monday()
+        title = "Senior Platform Engineer"
+        for name, cancelled in ((STILL_NEEDED, SKILLS), (BOOK_AGAIN, TEAM_FIT), (HELD, TEAM_FIT)):
+            panel = self.panel(
+                self.at_panel(title, name, rita), rita, [(SKILLS, [ana]), (TEAM_FIT, [cai])]
+            )
+            booking.book(panel, self.options(panel, week)[0], rita)
+            if name == HELD:
+                # Its skills interview was held the week before (a booking keeps to times
+                # ahead): two weeks before its time next week.
+                held = panel.sessions.get(focus=SKILLS)
+                moved = {
+                    "start": held.start - timedelta(days=14),
+                    "end": held.end - timedelta(days=14),
+                }
+                InterviewSession.objects.filter(pk=held.pk).update(**moved)
+                held.interviewers.update(**moved)
+                figures.session_outdated(held.pk, moved["start"])  # plain updates: no signal
+            session = panel.sessions.get(focus=cancelled)
+            booking.cancel_session(session, rita)
+            if name == STILL_NEEDED:
+                continue
+            booking.reopen_session(session, rita)
+            if name == HELD:
+                offer = booking.offer_to_candidate(panel, self.options(panel, week)[:3], rita)
+                booking.candidate_pick(offer, 0)
 
     def opening(self, team, title, description, candidates, people):
         template = team.scorecards.get(opening=None)
@@ -697,6 +771,11 @@ class Command(BaseCommand):
         return user
 
 
+def next_monday():
+    today = timezone.localdate()
+    return today + timedelta(days=7 - today.weekday())
+
+
 RECEIVED_EMAIL = {
     "kind": EmailTemplate.Kind.APPLICATION_RECEIVED,
     "texts": {
@@ -1017,6 +1096,7 @@ WORKING_HOURS = {
     "eve": [(time(9), time(17))],
     "fay": [(time(8), time(16))],
     "gus": [(time(7), time(15))],
+    "pat": [(time(9), time(17))],
 }
 
 # (focus, members, trainee)
@@ -1068,6 +1148,13 @@ FIRST_NAMES = ["Aiko", "Bruno", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hugo",
 # Who applied twice with two addresses, for the merge (intake).
 DUPLICATE = "Jonas Berg"
 LAST_NAMES = ["Ahmed", "Berg", "Costa", "Dahl", "Egan", "Fox", "Gil", "Holm", "Ito", "Joshi"]
+
+# Who had Pat Parker on their panel when he left (departure).
+DEPARTED_FROM = "Amara Obi"
+# Whose panels wait for a session on rita's home, and who booked one again (sessions_cancelled).
+STILL_NEEDED = "Noah Schmidt"
+BOOK_AGAIN = "Yusuf Demir"
+HELD = "Kira Novak"
 
 # Who withdrew on her own page, saying why in her words.
 WITHDREW = {
