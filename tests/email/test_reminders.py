@@ -510,6 +510,29 @@ def test_a_day_a_new_zone_joins_to_the_one_before_is_reminded_of_its_interviews(
     assert f"{first.start:%H:%M} to" not in email.body
 
 
+def test_a_session_booked_again_on_a_day_reminded_already_is_reminded(
+    application, member, teammate, recruiter, mailoutbox
+):
+    """Its day's first interview stays as it was: keyed by that, it was never reminded."""
+    panel = booked_morning(application, member, teammate, recruiter, MONDAY)
+    first, second = panel.sessions.order_by("start")
+    send_due(now=START - timedelta(hours=20))
+    booking.cancel_session(second, recruiter, now=START - timedelta(hours=20))
+    booking.reopen_session(second, recruiter)
+    afternoon = MONDAY.replace(hour=14)
+    [option, *_] = booking.find_options(panel, afternoon, MONDAY + timedelta(days=1))
+    booking.book(panel, option, recruiter)
+    second.refresh_from_db()
+    assert second.start.date() == first.start.date()
+    mailoutbox.clear()
+
+    send_due(now=START - timedelta(hours=1))
+
+    [email] = candidate_emails(mailoutbox, application)
+    assert f"{second.start:%H:%M} to {second.end:%H:%M} UTC" in email.body
+    assert f"{first.start:%H:%M} to" not in email.body
+
+
 def test_a_candidates_reminder_sent_before_the_deploy_is_not_sent_again(
     application, member, recruiter, mailoutbox
 ):
