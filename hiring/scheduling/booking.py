@@ -1,5 +1,6 @@
 """Panels: build them, find times for them, book them atomically, reschedule and cancel."""
 
+import dataclasses
 import json
 from datetime import datetime, timedelta
 
@@ -415,7 +416,7 @@ OPTIONS_SHOWN = 10
 def find_options(panel, start, end, candidate_windows=None, limit=OPTIONS_SHOWN):
     """Ranked options for the panel's open sessions, each session mapped to its time and people."""
     sessions, requests = _open_sessions(panel)
-    interviewers = interviewers_for(_people(requests), start, end)
+    interviewers = _moving(interviewers_for(_people(requests), start, end), sessions)
     options = slots.find_options(
         requests,
         interviewers,
@@ -424,9 +425,30 @@ def find_options(panel, start, end, candidate_windows=None, limit=OPTIONS_SHOWN)
         candidate_windows=candidate_windows,
         candidate_busy=_candidate_busy(panel, sessions),
         back_to_back=panel.back_to_back,
-        limit=limit,
+        # One more: the panel's own time, which moves nothing, is left out.
+        limit=limit + 1,
     )
-    return [to_payload(option, sessions) for option in options]
+    payloads = [to_payload(option, sessions) for option in options]
+    return [payload for payload in payloads if not _stands_as(sessions, payload)][:limit]
+
+
+def _moving(people, sessions):
+    """`people` (interviewers_for()) without the seats that placing `sessions` moves: booked
+    now, they take no time from their people and count towards no cap (a reschedule moved an
+    interview by half an hour, or within the week of someone at their cap)."""
+    own = {
+        (seat.user_id, seat.start)
+        for session in sessions
+        for seat in session.interviewers.all()
+        if seat.start
+    }
+    return {
+        user_id: dataclasses.replace(
+            person,
+            interviews=tuple(i for i in person.interviews if (user_id, i.start) not in own),
+        )
+        for user_id, person in people.items()
+    }
 
 
 # How much further explain() looks for the first time that fits.
@@ -438,7 +460,7 @@ def explain(panel, start, end, candidate_windows=None):
     help (slots.explain), with people and sessions in place of their ids."""
     sessions, requests = _open_sessions(panel)
     later = end + LONGER_SEARCH
-    interviewers = interviewers_for(_people(requests), start, later)
+    interviewers = _moving(interviewers_for(_people(requests), start, later), sessions)
     found = slots.explain(
         requests,
         interviewers,
@@ -547,17 +569,7 @@ def _still_free(panel, sessions, payload, candidate_busy, locked=False):
         )
     start = min(datetime.fromisoformat(entry["start"]) for entry in chosen.values())
     end = max(datetime.fromisoformat(entry["end"]) for entry in chosen.values())
-    others = interviewers_for(_people(requests), start, end, locked)
-    # The panel's own current seats are being replaced, so they are no conflict.
-    own = {
-        (seat.user_id, seat.start)
-        for session in ordered
-        for seat in session.interviewers.all()
-        if seat.start
-    }
-    for user_id, person in others.items():
-        interviews = tuple(i for i in person.interviews if (user_id, i.start) not in own)
-        others[user_id] = slots.Interviewer(**{**person.__dict__, "interviews": interviews})
+    others = _moving(interviewers_for(_people(requests), start, end, locked), ordered)
     wanted = {
         (index, datetime.fromisoformat(chosen[s.pk]["start"])) for index, s in enumerate(ordered)
     }
@@ -601,13 +613,7 @@ def book(panel, payload, by, locked=False, as_found=False):
             )
             sessions = [session for session in every if session.is_to_place]
             entries = {entry["session"]: entry for entry in payload["sessions"]}
-            # Sent again once placed: those it placed hold its times, and a session it booked
-            # again alone (to_place()) made the panel's others to place again beside it.
-            if (
-                entries
-                and entries.keys() <= {s.pk for s in sessions}
-                and all(_holds(s, entries[s.pk]) for s in sessions if s.pk in entries)
-            ):
+            if _stands_as(sessions, payload):
                 return []
             if as_found:
                 check_as_found(sessions, payload)
@@ -831,6 +837,18 @@ def who_to_replace(sessions, team):
     except ValidationError as error:
         return " ".join(error.messages)
     return None
+
+
+def _stands_as(sessions, payload):
+    """Whether the panel's `sessions` to place stand booked as the option `payload` (sent
+    again once placed: those it placed hold its times, and a session it booked again alone,
+    to_place(), made the panel's others to place again beside it)."""
+    entries = {entry["session"]: entry for entry in payload["sessions"]}
+    return (
+        bool(entries)
+        and entries.keys() <= {s.pk for s in sessions}
+        and all(_holds(s, entries[s.pk]) for s in sessions if s.pk in entries)
+    )
 
 
 def _holds(session, entry):
