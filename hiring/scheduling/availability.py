@@ -31,6 +31,23 @@ HORIZON = timedelta(days=120)
 TEAMFIT_UID_END = "@teamfit"
 
 
+# Busy times the availability page lists of each kind: those added by hand, which it offers to
+# remove, and those imported, up to 4,000 from one calendar.
+BLOCKS_SHOWN = 100
+
+
+def busy_times_ahead(user, now):
+    """The busy times ahead the person's page lists, by start: the next BLOCKS_SHOWN added by
+    hand and as many imported, so a calendar's hundred do not hide one to remove; and how many
+    imported ones it leaves out."""
+    ahead = user.busy_blocks.filter(end__gt=now)
+    added = list(ahead.filter(source=BusyBlock.Source.MANUAL)[:BLOCKS_SHOWN])
+    imported = ahead.exclude(source=BusyBlock.Source.MANUAL)
+    shown = list(imported[:BLOCKS_SHOWN])
+    left_out = imported.count() - len(shown) if len(shown) == BLOCKS_SHOWN else 0
+    return sorted(added + shown, key=lambda block: (block.start, block.pk)), left_out
+
+
 @transaction.atomic
 def set_working_hours(user, ranges):
     """Replace `user`'s working hours with `ranges`: {weekday: [(start, end), ...]}."""

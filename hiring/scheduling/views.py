@@ -64,12 +64,14 @@ OPTION_SALT = "teamfit.panel-option"
 @login_required
 def availability_page(request, status=200, **forms):
     user = request.user
+    blocks, blocks_left_out = availability.busy_times_ahead(user, timezone.now())
     context = {
         "settings_form": forms.get("settings_form") or AvailabilityForm(instance=user),
         "hours_form": forms.get("hours_form") or WorkingHoursForm(user=user),
         "block_form": forms.get("block_form") or BusyBlockForm(time_zone=user.time_zone),
         "upload_form": forms.get("upload_form") or IcsUploadForm(),
-        "blocks": user.busy_blocks.filter(end__gt=timezone.now())[:100],
+        "blocks": blocks,
+        "blocks_left_out": blocks_left_out,
         "zone": zoneinfo.ZoneInfo(user.time_zone),
     }
     return render(request, "hiring/scheduling/availability.html", context, status=status)

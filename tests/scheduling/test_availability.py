@@ -297,6 +297,32 @@ def test_someone_elses_busy_block_cannot_be_removed(member, teammate, client_of)
     assert BusyBlock.objects.filter(pk=theirs.pk).exists()
 
 
+def test_a_busy_time_added_by_hand_after_a_calendars_hundred_can_be_removed(
+    member, client_of, django_assert_max_num_queries
+):
+    """As found: the page listed the next hundred busy times only, an imported calendar's, so
+    one added by hand after them could be neither seen nor removed, and nothing said so."""
+    monday = timezone.now().replace(microsecond=0) + timedelta(days=1)
+    BusyBlock.objects.bulk_create(
+        BusyBlock(
+            user=member,
+            start=monday + timedelta(hours=hour),
+            end=monday + timedelta(hours=hour, minutes=30),
+            source=BusyBlock.Source.FEED,
+        )
+        for hour in range(150)
+    )
+    mine = block(member, BusyBlock.Source.MANUAL, monday + timedelta(days=30), "Dentist")
+    client = client_of(member)
+
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("availability")).text
+
+    assert "Dentist" in page
+    assert reverse("busy_block_delete", args=[mine.pk]) in page
+    assert "50 more busy times from your calendar are not listed." in page
+
+
 # .ics uploads ---------------------------------------------------------------------------------
 
 
