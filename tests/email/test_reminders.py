@@ -538,12 +538,12 @@ def test_a_candidates_reminder_sent_before_the_deploy_is_not_sent_again(
 ):
     """A reminder keyed by the day in the candidate's zone (before
     0069_candidate_reminder_keys_by_first_interview) is recorded under its new key too, and
-    then for its interview (9999_candidate_reminders_by_interview): the deploy runs both."""
+    then for its interview (0070_candidate_reminders_by_interview): the deploy runs both."""
     migration = importlib.import_module(
         "hiring.migrations.0069_candidate_reminder_keys_by_first_interview"
     )
     by_interview = importlib.import_module(
-        "hiring.migrations.9999_candidate_reminders_by_interview"
+        "hiring.migrations.0070_candidate_reminders_by_interview"
     )
     application.candidate.time_zone = "Pacific/Pago_Pago"
     application.candidate.save()
@@ -564,9 +564,9 @@ def test_a_days_reminder_keyed_by_its_first_interview_counts_for_that_days_inter
     team, member, teammate, recruiter, mailoutbox
 ):
     """A reminder sent under the start of its day's first interview (before
-    9999_candidate_reminders_by_interview) is recorded for each interview of that day, in the
+    0070_candidate_reminders_by_interview) is recorded for each interview of that day, in the
     candidate's zone; not for one of the next day."""
-    migration = importlib.import_module("hiring.migrations.9999_candidate_reminders_by_interview")
+    migration = importlib.import_module("hiring.migrations.0070_candidate_reminders_by_interview")
     application = ApplicationFactory(opening__team=team, candidate__time_zone="Pacific/Kiritimati")
     panel = booked_morning(application, member, teammate, recruiter, MONDAY)
     first, second = panel.sessions.order_by("start")
