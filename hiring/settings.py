@@ -212,7 +212,10 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "hiring.accounts.forms.SignupDetailsForm"
-ACCOUNT_FORMS = {"reset_password": "hiring.accounts.allauth_forms.VerifiedResetPasswordForm"}
+ACCOUNT_FORMS = {
+    "signup": "hiring.accounts.allauth_forms.InvitedSignupForm",
+    "reset_password": "hiring.accounts.allauth_forms.VerifiedResetPasswordForm",
+}
 ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "hiring.accounts.tokens.ActiveAccountTokenGenerator"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Teamfit] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -5,7 +5,6 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
-from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
@@ -15,8 +14,6 @@ from django.utils.translation import gettext_lazy
 
 from ..models import Invitation, LinkError, Organisation, User
 from ..tasks import send_account_email
-from ..teams.invitations import sign_up_by
-from .links import link_unusable
 
 SESSION_KEY = "invitation_token"
 
@@ -57,25 +54,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def _signs_up(self):
         match = getattr(self.request, "resolver_match", None)
         return match is not None and match.url_name == "account_signup"
-
-    def save_user(self, request, user, form, commit=True):
-        # Named before the invitation is taken up: the team's trail says who joined.
-        user.display_name = form.cleaned_data.get("display_name", "")
-        if not commit:
-            return super().save_user(request, user, form, commit=False)
-        try:
-            invitation = Invitation.from_token(request.session.get(SESSION_KEY, ""))
-            user = sign_up_by(
-                invitation, lambda: super(AccountAdapter, self).save_user(request, user, form)
-            )
-        except (LinkError, ValidationError) as error:
-            # Withdrawn, or used in another tab, since the sign-up page was shown: no account
-            # is made, and the visitor reads why (allauth's middleware shows the response).
-            request.session.pop(SESSION_KEY, None)
-            reason = " ".join(error.messages) if isinstance(error, ValidationError) else error
-            raise ImmediateHttpResponse(link_unusable(request, "invitation", reason)) from error
-        del request.session[SESSION_KEY]
-        return user
 
     def post_login(self, request, user, *, signup, **kwargs):
         # allauth records no authentication for a sign-up, and counts only a confirmed

@@ -11,6 +11,7 @@ from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError
 from django.db.models.signals import pre_save
 from django.test import Client
 from django.urls import reverse
@@ -659,6 +660,30 @@ def test_an_invitation_withdrawn_while_the_sign_up_is_saved_leaves_no_account(cl
     assert_unusable(response, "This invitation was withdrawn.")
     assert not User.objects.filter(email="rosa@example.com").exists()
     assert not EmailAddress.objects.filter(email="rosa@example.com").exists()
+
+
+def test_a_sign_up_failing_once_the_account_is_written_leaves_no_account(client, org_admin):
+    """allauth writes the name, zone and address after the account: one failing left an
+    account without them, its invitation spent."""
+    invitation = invitation_for("rosa@example.com", org_admin, role=User.Role.RECRUITER)
+    client.get(invitation.get_absolute_url())
+
+    def address_fails(sender, instance, **kwargs):
+        raise DatabaseError("the database went away")
+
+    pre_save.connect(address_fails, sender=EmailAddress)
+    try:
+        with pytest.raises(DatabaseError):
+            sign_up(client, "rosa@example.com")
+    finally:
+        pre_save.disconnect(address_fails, sender=EmailAddress)
+
+    assert not User.objects.filter(email="rosa@example.com").exists()
+    assert Invitation.objects.get().is_pending
+    assert sign_up(client, "rosa@example.com").status_code == 302  # tried again, it works
+    user = User.objects.get(email="rosa@example.com")
+    assert (user.display_name, user.time_zone) == ("Nina Newcomer", "Europe/Berlin")
+    assert EmailAddress.objects.get(user=user).verified
 
 
 @pytest.mark.django_db(transaction=True)
