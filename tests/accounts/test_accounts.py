@@ -259,7 +259,7 @@ def test_profile_rejects_an_unknown_time_zone_beside_the_field(client, member):
 
 def test_sign_up_is_closed_without_an_invitation(client):
     response = client.get("/accounts/signup/")
-    assert "sign up is currently closed" in response.text
+    assert "Sign-up is by invitation" in response.text
     assert 'name="password1"' not in response.text
 
     client.post(
