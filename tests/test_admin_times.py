@@ -9,10 +9,12 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
-from hiring.models import AuditEvent, Decision, Notification
+from hiring.models import AuditEvent, Decision, Notification, User
 from hiring.teams import invitations, membership
 from tests.factories import ApplicationFactory, assigned, submit
 
@@ -93,3 +95,21 @@ def test_a_time_staff_may_edit_says_its_zone(staff, everything):
 
     assert 'value="17:00:00"' in page
     assert page.count(EDITED) == 2  # created_at, last_seen_at
+
+
+def test_an_objects_history_names_the_zone_of_its_times(staff, superuser, member):
+    LogEntry.objects.create(
+        user=superuser,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(member.pk),
+        object_repr=str(member),
+        action_flag=CHANGE,
+        change_message="Changed role.",
+        action_time=AT,
+    )
+
+    page = staff.get(reverse("admin:hiring_user_history", args=[member.pk])).text
+
+    assert f'<time datetime="2030-03-04T09:00:00Z">{IN_SINGAPORE}</time>' in page
+    assert UNNAMED not in page
+    assert "Changed role." in page
