@@ -28,8 +28,8 @@ logger = logging.getLogger(__name__)
 
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
-DATA, PAGE = "report-data-7", "report-page-8"
-VALIDITY_DATA, VALIDITY_PAGE = "validity-data-4", "validity-page-5"
+DATA, PAGE = "report-data-8", "report-page-9"
+VALIDITY_DATA, VALIDITY_PAGE = "validity-data-5", "validity-page-6"
 # The validity figures of a set of rows, whatever the zone that read them.
 VALIDITY_FIGURES = "validity-figures-3"
 # Rows of the reports' tables per interviewer (validity's too), of agreement's per team's
@@ -71,7 +71,12 @@ def _timed_report_data(scope, teams):
 
     def compute():
         calibrated = User.objects.filter(pk__in=list(scope.totals.calibration))
-        names = dict(calibrated.values_list("pk", "display_name"))
+        names = queries.interviewer_names(
+            {
+                pk: (name, email)
+                for pk, name, email in calibrated.values_list("pk", "display_name", "email")
+            }
+        )
         stages, to_decision = queries.time_in_stage(scope)
         load = queries.interviewer_load(scope)
         overdue, next_overdue_at = queries.overdue_feedback(scope)

@@ -183,17 +183,23 @@ def overdue_feedback(scope, now=None):
     # Grouped by the person, not by their name: two people may share one.
     per_interviewer = list(
         _unwritten(scope)
-        .values("interviewer", interviewer_name=F("interviewer__display_name"))
+        .values(
+            "interviewer",
+            interviewer_name=F("interviewer__display_name"),
+            interviewer_email=F("interviewer__email"),
+        )
         .annotate(
             overdue=Count("pk", filter=Q(session__end__lt=now)),
             next_end=Min("session__end", filter=Q(session__end__gte=now)),
         )
         .order_by("-overdue", "interviewer_name", "interviewer")
     )
+    late = [row for row in per_interviewer if row["overdue"]]
+    names = interviewer_names(
+        {row["interviewer"]: (row["interviewer_name"], row["interviewer_email"]) for row in late}
+    )
     overdue = [
-        {"interviewer_name": row["interviewer_name"], "overdue": row["overdue"]}
-        for row in per_interviewer
-        if row["overdue"]
+        {"interviewer_name": names[row["interviewer"]], "overdue": row["overdue"]} for row in late
     ]
     next_end = min((row["next_end"] for row in per_interviewer if row["next_end"]), default=None)
     return overdue, next_end
@@ -206,14 +212,17 @@ def interviewer_load(scope):
     interviews = scope.totals.interviews
     people = User.objects.filter(pk__in={interviewer for interviewer, _week in interviews})
     found = {
-        pk: (name, cap)
-        for pk, name, cap in people.values_list("pk", "display_name", "weekly_interview_cap")
+        pk: ((name, email), cap)
+        for pk, name, email, cap in people.values_list(
+            "pk", "display_name", "email", "weekly_interview_cap"
+        )
     }
+    names = interviewer_names({pk: named for pk, (named, _cap) in found.items()})
     rows = []
     for (interviewer, week), count in interviews.items():
         if not count:
             continue
-        name, cap = found[interviewer]
+        name, cap = names[interviewer], found[interviewer][1]
         days = scope.days_of_week(week)
         rows.append(
             {
@@ -381,6 +390,15 @@ def criterion_names(team_keys, spans_teams):
             )
             for team, key in team_keys
         }
+    )
+
+
+def interviewer_names(people):
+    """{person: the name a report shows them by} for `people` {person: (display name, email)}:
+    their name, with their address where another's reads alike (distinct_names): two people
+    may share one, and the reader would not tell whose row is whose."""
+    return distinct_names(
+        {person: (name, [], [email], (name, email)) for person, (name, email) in people.items()}
     )
 
 

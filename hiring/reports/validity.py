@@ -102,6 +102,7 @@ def rows(scope, leaving_out=()):
             "application_id",
             "interviewer_id",
             "interviewer__display_name",
+            "interviewer__email",
             f"{ratings}__criterion__key",
             f"{ratings}__criterion__category",
         )
@@ -136,8 +137,8 @@ def rows(scope, leaving_out=()):
     for application, due, check_in, _day, _vote in reviews:
         latest[application] = max(latest.get(application, (due, check_in)), (due, check_in))
     read = {check_in for _due, check_in in latest.values()}
-    panel = sorted(panel, key=lambda row: (row[0], row[1], row[3]))
-    criteria = criterion_rows(queries.latest_criteria({row[3] for row in panel}), scope)
+    panel = sorted(panel, key=lambda row: (row[0], row[1], row[4]))
+    criteria = criterion_rows(queries.latest_criteria({row[4] for row in panel}), scope)
     # In one order whatever the plan: the same rows make the same figures (the bootstrap draws
     # by position), which lets readers in other zones share them (cached.validity_data).
     return {
@@ -207,10 +208,10 @@ def _mean(values):
 
 def pairs(data):
     """One pass over the rows: (criterion pairs, category pairs, interviewer pairs, vote
-    pairs, check-in days, interviewer names). A pair is (key, score at hire, at check-in), one
-    per hire and key; a criterion's key is its row (criterion_rows): the same criterion pools
-    across its team's openings' copies of a scorecard, never with another team's of that
-    name."""
+    pairs, check-in days, interviewer names, told apart: queries.interviewer_names). A pair is
+    (key, score at hire, at check-in), one per hire and key; a criterion's key is its row
+    (criterion_rows): the same criterion pools across its team's openings' copies of a
+    scorecard, never with another team's of that name."""
     at_check_in = {
         (application, key): total / count
         for application, key, total, count in data["check_in_scores"]
@@ -220,12 +221,12 @@ def pairs(data):
     interviewers = defaultdict(lambda: defaultdict(list))  # (person, application): category
     names = {}
     rated_in = {}  # (application, criterion key): the category it was rated in
-    for application, person, name, key, category, total, count in data["panel"]:
+    for application, person, name, email, key, category, total, count in data["panel"]:
         sums = panel_sums[application, key]
         sums[0] += total
         sums[1] += count
         rated_in[application, key] = category
-        names[person] = name
+        names[person] = (name, email)
         checked = at_check_in.get((application, key))
         if checked is not None:
             interviewers[person, application]["mine"].append(total / count)
@@ -261,6 +262,7 @@ def pairs(data):
         (_mean(panel_votes.get(application, [])), _mean(votes))
         for application, votes in again.items()
     ]
+    names = queries.interviewer_names(names)
     return by_criterion, categories, people, vote_pairs, Counter(days.values()), names
 
 

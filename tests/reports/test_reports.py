@@ -549,9 +549,36 @@ def test_two_interviewers_of_one_name_are_two_rows_of_overdue_scorecards(
     client.force_login(leadership)
 
     assert overdue_rows(client) == [
-        {"Interviewer": "Ana Member", "Overdue scorecards": "1"},
-        {"Interviewer": "Ana Member", "Overdue scorecards": "1"},
+        {"Interviewer": "Ana Member (ana@example.com)", "Overdue scorecards": "1"},
+        {"Interviewer": "Ana Member (other.ana@example.com)", "Overdue scorecards": "1"},
     ]
+
+
+def test_interviewers_of_one_name_are_told_apart_by_their_address_in_each_table(
+    client, leadership, member, teammate, team
+):
+    namesake = UserFactory(display_name="ana member", email="other.ana@example.com")
+    team.memberships.create(user=namesake)
+    application, session = late_scorecard(team, member)  # overdue, both
+    late = scoring.assign(application, namesake, "team_fit", assigned_by=member)
+    late.session = session
+    late.save(update_fields=["session"])
+    for person in (member, namesake, teammate):  # the week's load
+        SessionInterviewer.objects.create(
+            session=session, user=person, start=session.start, end=session.end
+        )
+    shared = ApplicationFactory(opening=application.opening)  # calibration
+    for person, vote in ((member, "yes"), (namesake, "no"), (teammate, "yes")):
+        submitted(shared, person, "team_fit", vote)
+    client.force_login(leadership)
+
+    page = client.get("/reports/").text
+
+    for heading in ("Overdue feedback", "Interviewer load", "Interviewer calibration"):
+        section = page.split(f"<h2>{heading}</h2>")[1].split("</section>")[0]
+        assert "<td>Ana Member (ana@example.com)</td>" in section, heading
+        assert "<td>ana member (other.ana@example.com)</td>" in section, heading
+    assert "<td>Ben Teammate</td>" in page  # nobody's namesake: as they are called
 
 
 def test_a_name_with_markup_is_text_in_the_svg_chart(client, leadership, member, team):

@@ -441,3 +441,20 @@ def test_the_interviewers_table_shows_the_25_strongest_relations_either_way(
     assert len(shown) == cached.SHOWN_INTERVIEWERS
     assert set(against) <= set(shown)
     assert f"The {cached.SHOWN_INTERVIEWERS} of 27 interviewers with the strongest relation" in page
+
+
+def test_two_interviewers_of_one_name_are_told_apart_by_their_address(
+    client, leadership, member, opening
+):
+    namesake = UserFactory(display_name=member.display_name, email="other.ana@example.com")
+    Membership.objects.create(team=opening.team, user=namesake)
+    hires(opening, member, 5)
+    hires(opening, namesake, 5, signal=False)
+    client.force_login(leadership)
+
+    response = client.get(URL)
+
+    interviewers = rows(response, "interviewers")
+    assert interviewers["Ana Member (ana@example.com)"]["estimate"] > 0
+    assert interviewers["Ana Member (other.ana@example.com)"]["estimate"] < 0
+    assert "<td>Ana Member (other.ana@example.com)" in response.text
