@@ -19,6 +19,7 @@ from .models import (
     Opening,
     Panel,
     Proposal,
+    SessionInterviewer,
     Team,
     User,
 )
@@ -191,6 +192,21 @@ def get_session_for_pipeline(user, application_id, session_id):
     """A session of the panel get_panel_for_pipeline() finds; its `panel` is that one."""
     panel = get_panel_for_pipeline(user, application_id)
     return get_object_or_404(panel.sessions, pk=session_id)
+
+
+def get_seat_for_pipeline(user, application_id, session_id, person_id):
+    """A person's seat in a session of the panel get_panel_for_pipeline() finds, with its
+    session (whose `panel` is that one) and person; None when the session is the panel's but
+    they no longer sit in it (replaced meanwhile: the form posted twice, or by someone else)."""
+    panel = get_panel_for_pipeline(user, application_id)
+    seats = SessionInterviewer.objects.select_related("session", "user")
+    # By pk: an id past the database's integers then matches nothing, as it does for any pk.
+    seat = seats.filter(session__panel=panel, session__pk=session_id, user__pk=person_id).first()
+    if seat is None:
+        get_object_or_404(panel.sessions, pk=session_id)
+        return None
+    seat.session.panel = panel
+    return seat
 
 
 def get_application_for_offer(user, application_id):

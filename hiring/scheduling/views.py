@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from ..access import (
     get_application_for_pipeline,
     get_panel_for_pipeline,
+    get_seat_for_pipeline,
     get_session_for_pipeline,
     get_team_for_member,
 )
@@ -30,9 +31,7 @@ from ..models import (
     Application,
     BusyBlock,
     ChangedMeanwhile,
-    InterviewSession,
     LinkError,
-    SessionInterviewer,
     User,
     whole_number,
 )
@@ -315,17 +314,12 @@ def panel_edit(request, application_id):
 def interviewer_replace(request, application_id, session_id, user_id):
     """Another team member in one person's seat of a booked session still to come, for those
     who schedule the panel: the page says what it does, or why it can't be done."""
-    panel = get_panel_for_pipeline(request.user, application_id)
-    application = panel.application
-    seats = SessionInterviewer.objects.select_related("session", "user")
-    # By pk: an id past the database's integers then matches nothing, as it does for any pk.
-    seat = seats.filter(session__panel=panel, session__pk=session_id, user__pk=user_id).first()
-    if seat is None:
-        # Replaced meanwhile (the form posted twice, or by someone else): the panel says by whom.
-        get_object_or_404(InterviewSession, panel=panel, pk=session_id)
+    seat = get_seat_for_pipeline(request.user, application_id, session_id, user_id)
+    if seat is None:  # replaced meanwhile: the panel says by whom
         messages.info(request, _("They are no longer on this session: the panel shows who is."))
-        return redirect("panel", application_id=application.pk)
+        return redirect("panel", application_id=application_id)
     session, replaced = seat.session, seat.user
+    application = session.panel.application
     form = ReplaceInterviewerForm(
         request.POST or None, team=application.opening.team, session=session
     )

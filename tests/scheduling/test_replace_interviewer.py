@@ -7,11 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from icalendar import Calendar
 
+from hiring import access
 from hiring.models import (
     AuditEvent,
     BusyBlock,
@@ -451,6 +453,31 @@ def test_others_get_404_and_change_nothing(
     assert client.get(path).status_code == 404
     assert client.post(path, {"replacement": peer.pk}).status_code == 404
     assert seated(skills(booked)) == ["Ana Member"]
+
+
+@pytest.mark.parametrize("persona", ["outsider", "leadership"])
+def test_the_seat_is_found_only_for_those_who_schedule_the_panel(
+    booked, application, member, recruiter, request, persona
+):
+    session = skills(booked)
+    reader = request.getfixturevalue(persona)
+
+    seat = access.get_seat_for_pipeline(recruiter, application.pk, session.pk, member.pk)
+    with pytest.raises(Http404):
+        access.get_seat_for_pipeline(reader, application.pk, session.pk, member.pk)
+
+    assert (seat.session, seat.user, seat.session.panel) == (session, member, booked)
+
+
+def test_a_seat_no_one_holds_any_more_is_none_and_another_panels_session_404(
+    booked, application, team, teammate, recruiter
+):
+    other = ApplicationFactory(opening__team=team)
+    session = skills(booked)
+
+    assert access.get_seat_for_pipeline(recruiter, application.pk, session.pk, teammate.pk) is None
+    with pytest.raises(Http404):
+        access.get_seat_for_pipeline(recruiter, other.pk, session.pk, teammate.pk)
 
 
 def test_a_seat_of_another_panel_is_404(booked, team, member, recruiter, signed_in):
