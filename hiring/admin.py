@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from .accounts import zones
-from .accounts.people import end_sessions
+from .accounts.people import end_sessions, readdressed
 from .models import (
     Application,
     AuditEvent,
@@ -196,6 +196,8 @@ class UserAdmin(ZonedTimes, DjangoUserAdmin):
         # Only a superuser reaches this page; the admin role never does.
         obj.is_staff = obj.is_superuser or obj.role == User.Role.ADMIN
         super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            readdressed(obj, form.initial["email"])
 
 
 @admin.register(Organisation)

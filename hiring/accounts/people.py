@@ -2,6 +2,7 @@
 account is active. Each change is audited; nobody changes their own role or deactivates
 themselves, so the organisation always keeps an admin who can act."""
 
+from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -118,6 +119,21 @@ def end_sessions(person):
     theirs = UserSession.objects.filter(user=person)
     Session.objects.filter(session_key__in=theirs.values("session_key")).delete()
     theirs.delete()
+
+
+@transaction.atomic
+def readdressed(person, old):
+    """The operator gave `person` another address (in the Django admin), `old` the one it
+    replaced: allauth signs in by, and sends password resets to, the addresses it keeps, so
+    the replaced one goes (whoever reads it now takes nothing over). The new one is theirs once
+    they confirm it, asked at their next sign-in; only spelt anew, or verified already as
+    another of theirs, it stays verified."""
+    addresses = EmailAddress.objects.filter(user=person)
+    addresses.filter(email__iexact=old).exclude(email__iexact=person.email).delete()
+    addresses.update(primary=False)
+    address = addresses.filter(email__iexact=person.email).first() or EmailAddress(user=person)
+    address.email, address.primary = person.email, True
+    address.save()
 
 
 # What the admin changes of the organisation, on its page.

@@ -179,3 +179,44 @@ def test_the_operator_makes_no_second_account_at_an_address_in_another_case(
     assert User.objects.filter(email__iexact="ana@example.com").count() == 1
     outsider.refresh_from_db()
     assert outsider.email == "eve@example.com"
+
+
+def test_an_address_the_operator_replaced_no_longer_signs_in_nor_gets_a_reset_link(
+    client, superuser, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Replaced because it is no longer theirs (a mailbox handed on, say): whoever reads it
+    takes nothing over. The new one is theirs once they confirm it, at their next sign-in."""
+    client.force_login(superuser)
+    client.post(
+        reverse("admin:hiring_user_change", args=[member.pk]),
+        {"email": "ana.new@example.com", "display_name": "Ana Member", "time_zone": "UTC"},
+    )
+    client.logout()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "ana@example.com"})
+    signed_in = client.post(
+        reverse("account_login"), {"login": "ana@example.com", "password": PASSWORD}
+    )
+
+    [email] = mailoutbox  # allauth's word to an address it knows no account of, and no link
+    assert "/accounts/password/reset/key/" not in email.body
+    assert "_auth_user_id" not in client.session
+    assert signed_in.status_code == 200  # the form again, saying why
+    [address] = EmailAddress.objects.filter(user=member)
+    assert (address.email, address.primary, address.verified) == (
+        "ana.new@example.com",
+        True,
+        False,
+    )
+
+
+def test_an_address_the_operator_spells_anew_stays_verified(client, superuser, member):
+    client.force_login(superuser)
+    client.post(
+        reverse("admin:hiring_user_change", args=[member.pk]),
+        {"email": "Ana@example.com", "display_name": "Ana Member", "time_zone": "UTC"},
+    )
+
+    [address] = EmailAddress.objects.filter(user=member)
+    assert (address.email, address.primary, address.verified) == ("Ana@example.com", True, True)
