@@ -5,6 +5,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
@@ -54,6 +55,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def _signs_up(self):
         match = getattr(self.request, "resolver_match", None)
         return match is not None and match.url_name == "account_signup"
+
+    def login(self, request, user):
+        # allauth turns a deactivated account away before the two-factor code, not after: one
+        # deactivated in between was signed in, a session that came back with a reactivation.
+        if not user.is_active:
+            raise ImmediateHttpResponse(self.respond_user_inactive(request, user))
+        super().login(request, user)
 
     def post_login(self, request, user, *, signup, **kwargs):
         # allauth records no authentication for a sign-up, and counts only a confirmed

@@ -13,12 +13,13 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from allauth.usersessions.models import UserSession
 from django import forms as django_forms
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core.mail.backends import locmem
 
 from hiring import tasks
-from hiring.accounts import forms
+from hiring.accounts import forms, people
 from hiring.models import Organisation, UnqueuedTask, User
 from tests.factories import PASSWORD, UserFactory
 
@@ -181,6 +182,23 @@ def test_login_with_totp_asks_for_the_code_and_checks_it(client):
     assert response.status_code == 302
     assert client.session[AUTH_SESSION_KEY] == str(user.pk)
     assert client.get("/").status_code == 200
+
+
+def test_someone_deactivated_between_password_and_code_is_not_signed_in(client, org_admin):
+    """Their session would have come back, with whoever held it, once they were reactivated."""
+    user = UserFactory()
+    log_in(client, user.email)
+    secret = enrol_totp(client)
+    client.post("/accounts/logout/")
+    log_in(client, user.email)  # the password taken, the code asked for
+    people.change_person(user, org_admin, display_name=user.display_name, role=user.role,
+                         is_active=False)  # fmt: skip
+
+    response = client.post(MFA_AUTHENTICATE, {"code": current_code(secret)})
+
+    assert response["Location"] == "/accounts/inactive/"
+    assert AUTH_SESSION_KEY not in client.session
+    assert not UserSession.objects.filter(user=user).exists()
 
 
 @pytest.mark.parametrize("persona", ["leadership", "recruiter"])
