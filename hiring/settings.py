@@ -218,6 +218,10 @@ ACCOUNT_FORMS = {
 }
 ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "hiring.accounts.tokens.ActiveAccountTokenGenerator"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Teamfit] "
+# Adding, removing or choosing an address asks for the password (typed in the last 5 minutes), as
+# two-factor settings do: whoever found a session open would otherwise make their own address the
+# account's, and take the account over by a password reset to it.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Teamfit"
 # A row per signed-in session (allauth.usersessions), written as one signs in: the sessions page

@@ -62,11 +62,11 @@ def wrong_code(secret):
     return next(code for code in ("000000", "111111", "222222") if code not in valid)
 
 
-def confirm_password(client, password=PASSWORD):
-    """allauth asks for the password again before changing two-factor settings."""
-    response = client.post(f"{REAUTHENTICATE}?next={TOTP_ACTIVATE}", {"password": password})
+def confirm_password(client, password=PASSWORD, next_url=TOTP_ACTIVATE):
+    """allauth asks for the password again before changing two-factor settings or addresses."""
+    response = client.post(f"{REAUTHENTICATE}?next={next_url}", {"password": password})
     assert response.status_code == 302
-    assert response["Location"] == TOTP_ACTIVATE
+    assert response["Location"] == next_url
 
 
 def enrol_totp(client):
@@ -182,6 +182,23 @@ def test_login_with_totp_asks_for_the_code_and_checks_it(client):
     assert response.status_code == 302
     assert client.session[AUTH_SESSION_KEY] == str(user.pk)
     assert client.get("/").status_code == 200
+
+
+def test_changing_ones_addresses_asks_for_the_password_first(client, member, mailoutbox):
+    """Whoever finds a session open (a laptop left unlocked) would otherwise add their own
+    address, make it the account's, and take the account over by a password reset to it."""
+    client.force_login(member)  # signed in a while ago: no password typed in this session
+
+    response = client.post("/accounts/email/", {"action_add": "", "email": "eve@evil.example"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(REAUTHENTICATE)
+    assert not EmailAddress.objects.filter(email="eve@evil.example").exists()
+    assert mailoutbox == []
+
+    confirm_password(client, next_url="/accounts/email/")
+    client.post("/accounts/email/", {"action_add": "", "email": "ana.home@example.com"})
+    assert EmailAddress.objects.filter(user=member, email="ana.home@example.com").exists()
 
 
 def test_someone_deactivated_between_password_and_code_is_not_signed_in(client, org_admin):
