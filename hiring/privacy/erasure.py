@@ -119,9 +119,8 @@ def erase_at_their_request(candidate):
     so that the link still works to try again if another could not be. True once all are.
     False while one is on legal hold: the request is recorded on it, and retention erases it
     once the hold is released."""
-    others = [record for record in records_holding(candidate.email) if record.pk != candidate.pk]
     erased_all = True
-    for record in [*others, candidate]:
+    for record in records_requested_with(candidate):
         try:
             erase(record, how=AT_THEIR_REQUEST)
         except OnHold:
@@ -130,6 +129,14 @@ def erase_at_their_request(candidate):
             )
             erased_all = False
     return erased_all
+
+
+def records_requested_with(candidate):
+    """The records a request the candidate confirmed through the link of `candidate` is about:
+    every record not erased holding its address (inventory.records_holding), `candidate` last.
+    Keeping their data (retention.keep) cancels it on the same ones."""
+    others = [record for record in records_holding(candidate.email) if record.pk != candidate.pk]
+    return [*others, candidate]
 
 
 def erase_batch(candidates, how=BY_RETENTION):

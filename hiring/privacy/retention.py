@@ -234,9 +234,15 @@ def keep(candidate):
     double click, the link opened again), the consent already given answers. Locked against a
     retention batch erasing them meanwhile, and found again: their record may have been merged
     into another since the link was read. An erasure they asked for while on legal hold is
-    cancelled: their latest wish is the one that counts (they may ask to be erased again)."""
+    cancelled: their latest wish is the one that counts (they may ask to be erased again), on
+    every record it was made for (erasure.records_requested_with)."""
     found = record_now(candidate.pk)
-    candidate = found and Candidate.objects.select_for_update().filter(pk=found.pk).first()
+    if found is None:
+        raise LinkError(_("We no longer hold your data."))
+    requested = [record.pk for record in erasure.records_requested_with(found)]
+    # In the order of their keys: the person's two links kept at once wait for each other.
+    locked = Candidate.objects.select_for_update().filter(pk__in=requested).order_by("pk")
+    candidate = {record.pk: record for record in locked}.get(found.pk)
     if candidate is None or candidate.erased_at:
         raise LinkError(_("We no longer hold your data."))
     consent = _kept_since_notice(candidate) or Consent.objects.create(
@@ -244,9 +250,9 @@ def keep(candidate):
         purpose=Consent.Purpose.KEEP,
         notice_version=settings.PRIVACY_NOTICE_VERSION,
     )
-    if candidate.erasure_requested_at:
-        candidate.erasure_requested_at = None
-        candidate.save(update_fields=["erasure_requested_at"])
+    Candidate.objects.filter(pk__in=requested, erased_at=None).exclude(
+        erasure_requested_at=None
+    ).update(erasure_requested_at=None)
     return _kept_until(consent)
 
 

@@ -16,7 +16,7 @@ from hiring.celery import app as celery_app
 from hiring.models import Application, Candidate, CandidateAccess, Consent, Organisation
 from hiring.privacy import erasure, holds, retention
 from hiring.privacy.tasks import run_retention
-from tests.factories import ApplicationFactory, CandidateFactory
+from tests.factories import ApplicationFactory, CandidateFactory, TeamFactory
 
 Stage = Application.Stage
 NOTICE = timedelta(days=django_settings.RETENTION_NOTICE_DAYS)
@@ -281,6 +281,30 @@ def test_asking_to_be_erased_on_hold_after_keeping_ones_data_erases_once_release
     run(callbacks=callbacks)
 
     assert fresh(candidate).erased_at is not None
+
+
+def test_keeping_ones_data_cancels_the_erasure_asked_for_every_record_at_the_address(
+    client, organisation, team, recruiter, mailoutbox, callbacks
+):
+    """As reported: the request covers every record at the address (two teams' records of one
+    person), and keeping one's data cancelled it on the record of the link only: the other was
+    erased once its hold was released."""
+    candidate = closed_ago(team, 11, days=2, email="nora@example.com")
+    other = closed_ago(TeamFactory(), 3, email="Nora@Example.com")
+    run(callbacks=callbacks)
+    link = keep_link(mailoutbox[0])
+    for record in (candidate, other):
+        holds.put_on_hold(fresh(record), recruiter, "Claim 114")
+    assert not erasure.erase_at_their_request(fresh(candidate))
+    assert fresh(other).erasure_requested_at is not None
+
+    client.post(link)
+    for record in (candidate, other):
+        holds.release(fresh(record), recruiter)
+    run(callbacks=callbacks)
+
+    assert [fresh(record).erased_at for record in (candidate, other)] == [None, None]
+    assert fresh(other).erasure_requested_at is None
 
 
 def test_a_request_withdrawn_after_retention_read_it_is_not_carried_out(
