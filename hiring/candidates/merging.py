@@ -250,6 +250,7 @@ def merge(keep, other, by):
     # stays: retention erases the kept one once its hold is released.
     requested = [at for at in (keep.erasure_requested_at, other.erasure_requested_at) if at]
     keep.erasure_requested_at = min(requested, default=None)
+    keep.erasure_started_at = keep.erasure_started_at or other.erasure_started_at
 
     unused_resume = None
     if other.resume and not keep.resume:

@@ -195,6 +195,11 @@ def _wind_down(candidate, by, requested):
         raise OnHold(ON_HOLD)
     if not _to_erase(candidate, requested):
         return False
+    if requested and not candidate.erasure_started_at:
+        # What is withdrawn now stays withdrawn: the request must not be cancelled before the
+        # record is erased (retention.keep).
+        candidate.erasure_started_at = timezone.now()
+        candidate.save(update_fields=["erasure_started_at"])
     # Withdrawing cancels the application's interviews to come (status.withdraw).
     for application in candidate.applications.exclude(stage__in=status.FINAL):
         status.withdraw(application, tell_recruiters=False, reason="")  # nobody said why

@@ -221,7 +221,14 @@ HOLDINGS = (
         ),
         files=("resume",),
         # Retention and the legal hold work from these; an erased record keeps when it was.
-        kept=("created_at", "erased_at", "held_at", "erasure_requested_at", "retention_notice_at"),
+        kept=(
+            "created_at",
+            "erased_at",
+            "held_at",
+            "erasure_requested_at",
+            "erasure_started_at",
+            "retention_notice_at",
+        ),
     ),
     Holding(
         Application,

@@ -222,9 +222,19 @@ def candidate_to_keep(token):
     except signing.BadSignature as error:
         raise LinkError(_("This link is not valid. Check that you copied all of it.")) from error
     candidate = record_now(pk)
-    if candidate is None or candidate.erased_at:
+    if _gone(candidate):
         raise LinkError(_("We no longer hold your data."))
     return candidate
+
+
+def _gone(candidate):
+    """Whether `candidate` is erased, or being erased at their request (erasure._wind_down
+    withdrew their applications): too late to be kept, unless a hold stopped it meanwhile."""
+    return (
+        candidate is None
+        or candidate.erased_at is not None
+        or (candidate.erasure_started_at is not None and candidate.held_at is None)
+    )
 
 
 @transaction.atomic
@@ -243,16 +253,19 @@ def keep(candidate):
     # In the order of their keys: the person's two links kept at once wait for each other.
     locked = Candidate.objects.select_for_update().filter(pk__in=requested).order_by("pk")
     candidate = {record.pk: record for record in locked}.get(found.pk)
-    if candidate is None or candidate.erased_at:
+    if _gone(candidate):
         raise LinkError(_("We no longer hold your data."))
     consent = _kept_since_notice(candidate) or Consent.objects.create(
         candidate=candidate,
         purpose=Consent.Purpose.KEEP,
         notice_version=settings.PRIVACY_NOTICE_VERSION,
     )
+    # One of them being erased already (_gone) is past cancelling.
     Candidate.objects.filter(pk__in=requested, erased_at=None).exclude(
         erasure_requested_at=None
-    ).update(erasure_requested_at=None)
+    ).exclude(erasure_started_at__isnull=False, held_at=None).update(
+        erasure_requested_at=None, erasure_started_at=None
+    )
     return _kept_until(consent)
 
 

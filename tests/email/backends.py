@@ -49,3 +49,15 @@ class RefusesTheRecipient(Outbox):
             to: (550, f"5.1.1 <{to}>: Recipient address rejected".encode()) for to in messages[0].to
         }
         raise smtplib.SMTPRecipientsRefused(refused)
+
+
+class Meanwhile(Outbox):
+    """A server that accepts the message once `Meanwhile.then()` ran: what a person did while
+    it was being sent (set `then` in the test, and back to None after)."""
+
+    then = None
+
+    def send_messages(self, messages):
+        if Meanwhile.then is not None:
+            Meanwhile.then()
+        return super().send_messages(messages)

@@ -19,17 +19,19 @@ from hiring.models import (
     CandidateImport,
     DataExport,
     Decision,
+    LinkError,
     Notification,
     Offer,
     SlotOffer,
     StageChange,
 )
 from hiring.outreach import messages
-from hiring.privacy import erasure, holds
+from hiring.privacy import erasure, holds, retention
 from hiring.privacy.inventory import Holding
 from hiring.privacy.tasks import send_erasure_confirmation
 from hiring.tasks import send_session_invites
 from scorecards.models import FeedbackRevision, Rating
+from tests.email.backends import Meanwhile
 from tests.factories import SKILLS, ApplicationFactory, fresh, submitted, team_fit_panel
 from tests.offers.conftest import hired_by_the_team
 
@@ -232,6 +234,72 @@ def test_open_applications_are_withdrawn_and_interviews_cancelled_with_cancellat
     # The worker's own run of the cancellation finds each message sent: none goes twice.
     assert send_session_invites(session.pk, session.sequence) == 0
     assert len(mailoutbox) == len(cancellations)
+
+
+@pytest.fixture
+def meanwhile(settings):
+    settings.EMAIL_BACKEND = "tests.email.backends.Meanwhile"
+    yield Meanwhile
+    Meanwhile.then = None
+
+
+def test_a_keep_while_a_requested_erasure_sends_its_cancellations_comes_too_late(
+    application, candidate, member, teammate, recruiter, meanwhile,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """As reported: asked for on hold, carried out once released, the erasure withdrew the
+    application and sent the interview's cancellations; the candidate's keep link, used
+    meanwhile, cancelled the request, and nothing was erased. Once their applications are
+    withdrawn, the erasure goes through."""
+    booked(
+        team_fit_panel(application, [member, teammate], member),
+        datetime(2030, 3, 4, 14, tzinfo=UTC),
+    )
+    holds.put_on_hold(candidate, recruiter, "Claim 114")
+    erasure.erase_at_their_request(fresh_candidate(candidate))
+    holds.release(fresh_candidate(candidate), recruiter)
+    answers = []
+
+    def keep():
+        meanwhile.then = None
+        try:
+            answers.append(retention.keep(fresh_candidate(candidate)))
+        except LinkError as error:
+            answers.append(str(error))
+
+    meanwhile.then = keep
+    assert erase(candidate, None, django_capture_on_commit_callbacks, requested=True)
+
+    assert answers == ["We no longer hold your data."]
+    assert fresh_candidate(candidate).erased_at is not None
+    assert fresh(application).stage == Stage.WITHDRAWN
+
+
+def test_a_hold_stops_a_requested_erasure_under_way_and_keeping_then_cancels_it(
+    application, candidate, member, teammate, recruiter, meanwhile,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    booked(
+        team_fit_panel(application, [member, teammate], member),
+        datetime(2030, 3, 4, 14, tzinfo=UTC),
+    )
+    holds.put_on_hold(candidate, recruiter, "Claim 114")
+    erasure.erase_at_their_request(fresh_candidate(candidate))
+    holds.release(fresh_candidate(candidate), recruiter)
+
+    def hold():
+        meanwhile.then = None
+        holds.put_on_hold(fresh_candidate(candidate), recruiter, "Claim 115")
+
+    meanwhile.then = hold
+    with pytest.raises(erasure.OnHold):
+        erase(candidate, None, django_capture_on_commit_callbacks, requested=True)
+    retention.keep(fresh_candidate(candidate))
+    holds.release(fresh_candidate(candidate), recruiter)
+
+    assert retention.erase_requested() == 0
+    candidate = fresh_candidate(candidate)
+    assert (candidate.erased_at, candidate.erasure_requested_at) == (None, None)
 
 
 def test_the_ledger_keeps_no_address_and_each_key_stays_unique(

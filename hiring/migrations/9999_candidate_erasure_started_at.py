@@ -1,0 +1,15 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("hiring", "0069_candidate_reminder_keys_by_first_interview"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="candidate",
+            name="erasure_started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="erasure started at"),
+        ),
+    ]
