@@ -243,14 +243,9 @@ def meanwhile(settings):
     Meanwhile.then = None
 
 
-def test_a_keep_while_a_requested_erasure_sends_its_cancellations_comes_too_late(
-    application, candidate, member, teammate, recruiter, meanwhile,
-    django_capture_on_commit_callbacks,
-):  # fmt: skip
-    """As reported: asked for on hold, carried out once released, the erasure withdrew the
-    application and sent the interview's cancellations; the candidate's keep link, used
-    meanwhile, cancelled the request, and nothing was erased. Once their applications are
-    withdrawn, the erasure goes through."""
+@pytest.fixture
+def requested_on_hold(application, candidate, member, teammate, recruiter):
+    """An interview to come, and an erasure asked for on hold, due now that it was released."""
     booked(
         team_fit_panel(application, [member, teammate], member),
         datetime(2030, 3, 4, 14, tzinfo=UTC),
@@ -258,6 +253,16 @@ def test_a_keep_while_a_requested_erasure_sends_its_cancellations_comes_too_late
     holds.put_on_hold(candidate, recruiter, "Claim 114")
     erasure.erase_at_their_request(fresh_candidate(candidate))
     holds.release(fresh_candidate(candidate), recruiter)
+
+
+def test_a_keep_while_a_requested_erasure_sends_its_cancellations_comes_too_late(
+    application, candidate, requested_on_hold, meanwhile,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """As reported: asked for on hold, carried out once released, the erasure withdrew the
+    application and sent the interview's cancellations; the candidate's keep link, used
+    meanwhile, cancelled the request, and nothing was erased. Once their applications are
+    withdrawn, the erasure goes through."""
     answers = []
 
     def keep():
@@ -276,17 +281,9 @@ def test_a_keep_while_a_requested_erasure_sends_its_cancellations_comes_too_late
 
 
 def test_a_hold_stops_a_requested_erasure_under_way_and_keeping_then_cancels_it(
-    application, candidate, member, teammate, recruiter, meanwhile,
+    candidate, recruiter, requested_on_hold, meanwhile,
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
-    booked(
-        team_fit_panel(application, [member, teammate], member),
-        datetime(2030, 3, 4, 14, tzinfo=UTC),
-    )
-    holds.put_on_hold(candidate, recruiter, "Claim 114")
-    erasure.erase_at_their_request(fresh_candidate(candidate))
-    holds.release(fresh_candidate(candidate), recruiter)
-
     def hold():
         meanwhile.then = None
         holds.put_on_hold(fresh_candidate(candidate), recruiter, "Claim 115")
