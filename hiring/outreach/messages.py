@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -142,6 +143,7 @@ def compose(application, kind, *, text=None, by=None, values=None):
         )
 
 
+@transaction.atomic(savepoint=False)  # the caller's transaction, mostly: its lock below
 def queue_email(
     application,
     kind,
@@ -157,16 +159,23 @@ def queue_email(
     """Write an email to the candidate and queue it: sent once this transaction commits, after
     `delay` (time to undo it), or once a recruiter confirms it (`awaiting_confirmation`).
     `template` is an EmailTemplate to start from; `subject` and `body` are a recruiter's own
-    text, placeholders filled in the same way."""
+    text, placeholders filled in the same way. None, nothing written, once the candidate is
+    erased."""
     text = template and placeholders.Text(template.subject, template.body, template.language)
     if subject is not None or body is not None:
         start = text or template_for(application, kind)
         text = placeholders.Text(subject or start.subject, body or start.body, start.language)
+    # The application locked, then its candidate read again: an erasure locks it before it
+    # blanks their emails, so it finds this one, or this one finds them erased.
+    locked = Application.objects.select_for_update(no_key=True, of=("self",))
+    candidate = locked.select_related("candidate").get(pk=application.pk).candidate
+    if candidate.erased_at:
+        return None
     subject, body = compose(application, kind, text=text, by=by, values=values)
     email = CandidateEmail.objects.create(
         application=application,
         kind=kind,
-        to=application.candidate.email,
+        to=candidate.email,
         subject=subject,
         body=body,
         status=Status.AWAITING_CONFIRMATION if awaiting_confirmation else Status.SCHEDULED,

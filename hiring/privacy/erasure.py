@@ -410,7 +410,11 @@ def _drop_import_rows(imports, candidate):
 
 
 def _cancel_unsent_emails(ids):
-    """Emails still to go to them (a withdrawal's, or one awaiting a recruiter) never go."""
+    """Emails still to go to them (a withdrawal's, or one awaiting a recruiter) never go. Their
+    applications are locked first: an email being written to them holds its own
+    (messages.queue_email), and is committed, to be blanked with the others, before this
+    goes on."""
+    list(Application.objects.select_for_update().filter(candidate__in=ids).values_list("pk"))
     messages.cancel_unsent(CandidateEmail.objects.filter(application__candidate__in=ids))
 
 

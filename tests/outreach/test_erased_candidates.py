@@ -7,7 +7,7 @@ from html import unescape
 from django.urls import reverse
 from django.utils import timezone
 
-from hiring.models import CandidateEmail, EmailTemplate
+from hiring.models import Application, CandidateEmail, EmailTemplate
 from hiring.outreach import messages
 from hiring.privacy import erasure
 from tests.factories import HTMX
@@ -70,3 +70,17 @@ def test_an_email_queued_as_the_erasure_went_through_never_goes(application, rec
     assert mailoutbox == []
     email.refresh_from_db()
     assert email.status == CandidateEmail.Status.CANCELLED
+
+
+def test_an_email_written_from_a_record_read_before_the_erasure_stores_no_address(
+    application, recruiter
+):
+    """As reported: a move or a booking read the candidate, the erasure went through, then it
+    wrote its email with the address and name it had read: never sent, but stored."""
+    read = Application.objects.select_related("candidate").get(pk=application.pk)
+    erasure.erase(application.candidate, by=recruiter)
+
+    queued = messages.queue_email(read, EmailTemplate.Kind.MESSAGE, by=recruiter)
+
+    assert queued is None
+    assert not CandidateEmail.objects.exists()
