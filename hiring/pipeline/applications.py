@@ -245,7 +245,10 @@ def _applicant(opening, fields, stored):
     application = opening.applications.filter(candidate__in=with_email).first()
     if application is not None:
         return application, None
-    candidate = with_email.held_only_by(opening.team_id).first()
+    # Locked, and read again once an erasure under way committed: what this fills in on an
+    # erased record would be held, unerased, under "Erased candidate".
+    joined = with_email.held_only_by(opening.team_id).select_for_update(of=("self",))
+    candidate = joined.filter(erased_at=None).first()
     if candidate is None:
         candidate = Candidate(**{**fields, "email": fields["email"].strip()})
         if candidate.resume:

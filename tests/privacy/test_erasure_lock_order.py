@@ -1,23 +1,53 @@
 """Erasure and the writes beside it on PostgreSQL: an email written to the candidate as their
 erasure runs is committed before the erasure cancels and blanks their emails (or, written
-after, finds them erased: tests/outreach/test_erased_candidates.py)."""
+after, finds them erased: tests/outreach/test_erased_candidates.py); an application made as it
+runs finds the record erased, and starts a new one."""
 
 import threading
 
 import pytest
 from django.db import connection, transaction
 
-from hiring.models import Application, CandidateEmail, EmailTemplate
+from hiring.careers import careers
+from hiring.models import Application, Candidate, CandidateEmail, EmailTemplate
 from hiring.outreach import messages
 from hiring.privacy import erasure
 from tests.debrief.test_lock_order import in_thread, waits_for_a_lock
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, OpeningFactory
 from tests.services import wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row locks"),
 ]
+
+
+def while_held(write, then):
+    """Run `write` in a transaction kept open (its locks held) until `then`, run beside it,
+    ends or waits for a lock; then both end. Returns what `then` returned."""
+    written, go, noted, failures = threading.Event(), threading.Event(), {}, []
+
+    def writing():
+        with transaction.atomic():
+            write()
+            written.set()
+            go.wait(30)
+
+    def meanwhile():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            noted["pid"] = cursor.fetchone()[0]
+        noted["returned"] = then()
+
+    writer = in_thread(writing, failures)
+    assert written.wait(30)
+    other = in_thread(meanwhile, failures)
+    wait_for(lambda: not other.is_alive() or ("pid" in noted and waits_for_a_lock(noted["pid"])))
+    go.set()
+    writer.join(60)
+    other.join(60)
+    assert failures == []
+    return noted["returned"]
 
 
 def test_an_email_written_as_the_erasure_runs_is_cancelled_and_blanked_by_it(team, recruiter):
@@ -28,37 +58,41 @@ def test_an_email_written_as_the_erasure_runs_is_cancelled_and_blanked_by_it(tea
         candidate__email="zelda@candidates.example",
         stage=Application.Stage.REJECTED,
     )
-    written, go, eraser = threading.Event(), threading.Event(), {}
-    failures = []
 
-    def writing():
-        with transaction.atomic():
-            messages.queue_email(
-                application, EmailTemplate.Kind.MESSAGE, by=recruiter, awaiting_confirmation=True
-            )
-            written.set()
-            go.wait(30)
-
-    def erasing():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            eraser["pid"] = cursor.fetchone()[0]
-        erasure.erase(application.candidate, by=recruiter)
-
-    writer = in_thread(writing, failures)
-    assert written.wait(30)
-    erasing_thread = in_thread(erasing, failures)
-    wait_for(
-        lambda: (
-            not erasing_thread.is_alive() or ("pid" in eraser and waits_for_a_lock(eraser["pid"]))
+    while_held(
+        lambda: messages.queue_email(
+            application, EmailTemplate.Kind.MESSAGE, by=recruiter, awaiting_confirmation=True
         ),
-        30,
+        lambda: erasure.erase(application.candidate, by=recruiter),
     )
-    go.set()
-    writer.join(60)
-    erasing_thread.join(60)
 
-    assert failures == []
     email = CandidateEmail.objects.get()
     assert (email.to, email.subject, email.body) == ("", "", "")
     assert email.status == CandidateEmail.Status.CANCELLED
+
+
+def test_an_application_sent_as_their_record_is_erased_starts_a_new_record(team):
+    """As found: the careers form read their record before its erasure committed, then filled
+    in its blank phone and applied on it: the erased record held a phone and a new application
+    again, under "Erased candidate"."""
+    application = ApplicationFactory(
+        opening__team=team,
+        candidate__email="zelda@candidates.example",
+        candidate__phone="",
+        stage=Application.Stage.REJECTED,
+    )
+    erased, opening = application.candidate, OpeningFactory(team=team)
+
+    applied = while_held(
+        lambda: erasure.erase_batch(Candidate.objects.filter(pk=erased.pk)),
+        lambda: careers.apply(
+            opening,
+            name="Zelda Quartermain",
+            email="zelda@candidates.example",
+            phone="+44 20 7946 0000",
+        ),
+    )
+
+    erased = Candidate.objects.get(pk=erased.pk)
+    assert (erased.name, erased.phone, erased.applications.count()) == ("Erased candidate", "", 1)
+    assert applied.candidate.email == "zelda@candidates.example"
