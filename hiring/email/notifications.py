@@ -174,6 +174,30 @@ def invite_key(uid, sequence, address):
     return f"{invite_keys_of(uid)}{sequence}:{address}"
 
 
+def candidate_reminder_key(session_id, start):
+    """The ledger key of the candidate's reminder of their interview `session_id` at `start`
+    (hiring/email/reminders.py)."""
+    return f"reminder:candidate:session:{session_id}:{start.isoformat()}"
+
+
+def candidate_day_reminder_key(application_id, start):
+    """The key a reminder had before migration 0070: of the day's interviews of
+    `application_id`, the first at `start`. Its rows stay in the ledger."""
+    return f"reminder:candidate:{application_id}:{start.isoformat()}"
+
+
+def retention_notice_key(candidate_id, noticed_at):
+    return f"retention-notice:{candidate_id}:{noticed_at.isoformat()}"
+
+
+def erasure_confirmation_key(application_id):
+    return f"erasure-confirmation:{application_id}"
+
+
+def export_ready_key(export_id):
+    return f"data-export:{export_id}"
+
+
 def invite_keys_of(uid):
     """What every ledger key of the session `uid`'s invites starts with."""
     return f"invite:{uid}:"

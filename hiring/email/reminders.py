@@ -36,7 +36,7 @@ from ..models import (
     SessionInterviewer,
     User,
 )
-from .notifications import email_to, send_all
+from .notifications import candidate_reminder_key, email_to, send_all
 
 BEFORE_SESSION = timedelta(hours=24)
 REMIND_ON_DAYS = (0, 1, 2, 7, 14)
@@ -103,7 +103,7 @@ def _candidates_before_interviews(now):
         days.setdefault((session.panel.application, day), []).append(session)
     reminded = set(
         Notification.objects.filter(
-            key__in=[candidate_reminder_key(s) for sessions in days.values() for s in sessions]
+            key__in=[_key(s) for sessions in days.values() for s in sessions]
         )
         .exclude(sent_at=None)
         .values_list("key", flat=True)
@@ -111,19 +111,17 @@ def _candidates_before_interviews(now):
     reminders = []
     for (application, _day), sessions in days.items():
         to_come = [
-            session
-            for session in sessions
-            if session.start > now and candidate_reminder_key(session) not in reminded
+            session for session in sessions if session.start > now and _key(session) not in reminded
         ]
         # Its first is due, not only a later day's.
         if to_come and sessions[0].start <= now + BEFORE_SESSION:
-            key, *also = [candidate_reminder_key(session) for session in to_come]
+            key, *also = [_key(session) for session in to_come]
             reminders.append((key, _candidate_reminder(application, to_come), also))
     return reminders
 
 
-def candidate_reminder_key(session):
-    return f"reminder:candidate:session:{session.pk}:{session.start.isoformat()}"
+def _key(session):
+    return candidate_reminder_key(session.pk, session.start)
 
 
 def _candidate_reminder(application, sessions):

@@ -34,7 +34,7 @@ from ..accounts import zones
 from ..cache import UNREACHABLE
 from ..candidates.merging import possible_duplicates
 from ..checkins import checkins
-from ..email.notifications import ClaimHeld, email_to, send_once
+from ..email.notifications import ClaimHeld, email_to, erasure_confirmation_key, send_once
 from ..models import (
     Application,
     AuditEvent,
@@ -502,10 +502,6 @@ def _forget_in_redis(cache, pattern):
 CONFIRMATION_EVERY = timedelta(minutes=15)
 
 
-def confirmation_key(application_id):
-    return f"erasure-confirmation:{application_id}"
-
-
 def send_confirmation(application_id, asked_at):
     """Email the confirmation link of the application `application_id` to its candidate,
     unless one went within CONFIRMATION_EVERY before `asked_at` (a timestamp): a second
@@ -517,7 +513,7 @@ def send_confirmation(application_id, asked_at):
     )
     if application is None:
         return False
-    key = confirmation_key(application_id)
+    key = erasure_confirmation_key(application_id)
     asked = datetime.fromtimestamp(asked_at, tz=UTC)
     # The ledger keeps one row an application: the previous email's, forgotten once it is old
     # enough that this request may send another.
@@ -529,7 +525,7 @@ def next_confirmation_at(application):
     """When the candidate may ask for a new confirmation link, if one went to them lately;
     else None."""
     sent_at = (
-        Notification.objects.filter(key=confirmation_key(application.pk))
+        Notification.objects.filter(key=erasure_confirmation_key(application.pk))
         .values_list("sent_at", flat=True)
         .first()
     )

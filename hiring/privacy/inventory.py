@@ -12,7 +12,14 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from hiring.candidates.merging import holding
-from hiring.email.notifications import invite_key
+from hiring.email.notifications import (
+    candidate_day_reminder_key,
+    candidate_reminder_key,
+    erasure_confirmation_key,
+    export_ready_key,
+    invite_key,
+    retention_notice_key,
+)
 from hiring.models import (
     Application,
     ApplicationAnswer,
@@ -81,7 +88,8 @@ class Holding:
 class LedgerHolding(Holding):
     """The notification ledger: its keys name the candidate's address (session invites, as it
     is; the links the privacy page emails again, keyed by it) or an email to them, not the
-    candidate's row. Each key is looked up whole, through the
+    candidate's row; Teamfit's own emails to them (their reminders, retention notice, erasure
+    confirmations, exports ready) by their records' ids. Each key is looked up whole, through the
     ledger's unique index: a search for their address inside a million keys takes seconds."""
 
     by_address = True
@@ -101,16 +109,33 @@ class LedgerHolding(Holding):
             for candidate in candidates
         }
         keys += [links.ledger_key(address) for found in addresses.values() for address in found]
+        # Their latest notice only: an earlier one's time is no longer stored.
+        keys += [
+            retention_notice_key(candidate.pk, candidate.retention_notice_at)
+            for candidate in candidates
+            if candidate.retention_notice_at
+        ]
+        applications = Application.objects.filter(candidate__in=ids).values_list("pk", flat=True)
+        keys += [erasure_confirmation_key(pk) for pk in applications]
+        exports = DataExport.objects.filter(candidate__in=ids).values_list("pk", flat=True)
+        keys += [export_ready_key(pk) for pk in exports]
         sessions = InterviewSession.objects.filter(panel__application__candidate__in=ids)
-        for uid, sequence, candidate_id in sessions.values_list(
-            "uid", "sequence", "panel__application__candidate"
+        for pk, uid, sequence, candidate_id, application_id, start in sessions.values_list(
+            "pk", "uid", "sequence", "panel__application__candidate", "panel__application", "start"
         ):
-            # An invite's key at each of the session's sequences (hiring/tasks.py).
+            # An invite's key at each of the session's sequences (hiring/tasks.py), and its
+            # reminder at its start (one sent before it moved is keyed by a start no longer
+            # known), or, before migration 0070, its day's if it was the day's first.
             keys += [
                 invite_key(uid, number, address)
                 for number in range(sequence + 1)
                 for address in addresses[candidate_id]
             ]
+            if start:
+                keys += [
+                    candidate_reminder_key(pk, start),
+                    candidate_day_reminder_key(application_id, start),
+                ]
         return Notification.objects.filter(key__in=keys)
 
 

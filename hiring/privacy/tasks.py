@@ -7,7 +7,7 @@ import time
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from ..email.notifications import send_all, send_once
+from ..email.notifications import export_ready_key, retention_notice_key, send_all, send_once
 from ..models import Candidate, DataExport
 from ..tasks import LONGEST_TIME_LIMIT_S, SENDS_EMAIL
 from . import erasure, export, links, retention
@@ -46,7 +46,7 @@ def send_export_ready(export_id):
     )
     if data_export is None:
         return False
-    return send_once(f"data-export:{export_id}", lambda: export.ready_email(data_export))
+    return send_once(export_ready_key(export_id), lambda: export.ready_email(data_export))
 
 
 @shared_task(soft_time_limit=LONGEST_TIME_LIMIT_S - 30, time_limit=LONGEST_TIME_LIMIT_S)
@@ -95,7 +95,7 @@ def send_retention_notices(candidate_ids):
     )
     return send_all(
         (
-            f"retention-notice:{candidate.pk}:{candidate.retention_notice_at.isoformat()}",
+            retention_notice_key(candidate.pk, candidate.retention_notice_at),
             lambda candidate=candidate: retention.notice_email(candidate),
         )
         for candidate in candidates

@@ -6,6 +6,7 @@ the access log and audit."""
 import io
 import json
 import re
+import time
 import zipfile
 import zoneinfo
 from datetime import UTC, datetime, timedelta
@@ -20,13 +21,15 @@ from django.utils import timezone
 
 from hiring.checkins import checkins
 from hiring.debrief import decisions
+from hiring.email import reminders
 from hiring.imports.imports import Table, check, upload
-from hiring.models import AuditEvent, CandidateAccess, DataExport, Decision, User
+from hiring.models import AuditEvent, CandidateAccess, DataExport, Decision, Notification, User
 from hiring.outreach.messages import shown_to
 from hiring.privacy import erasure, export, holds
 from hiring.privacy.inventory import HOLDINGS
 from hiring.privacy.tasks import build_export, expire_exports, send_export_ready
 from scorecards import scoring
+from tests.email.helpers import START, booked_panel
 from tests.factories import (
     HTMX,
     SKILLS,
@@ -840,3 +843,32 @@ def test_times_in_the_json_are_utc(candidate):
     candidate.created_at = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
     candidate.save()
     assert document(built(candidate))["candidate"]["created_at"] == "2026-03-01T09:30:00Z"
+
+
+def test_the_emails_teamfit_sent_them_by_their_records_ids_are_in_it(
+    candidate, application, member, recruiter
+):
+    """As found: the ledger rows of their interviews' reminder and of their erasure
+    confirmation (keyed by an application, not an address) were left out of their copy."""
+    booked_panel(application, [member], recruiter)
+    reminders.send_due(now=START - timedelta(hours=2))
+    erasure.send_confirmation(application.pk, time.time())
+
+    keys = {row["key"] for row in document(built(candidate))["notification"]}
+
+    [session] = application.panel.sessions.all()
+    assert f"reminder:candidate:session:{session.pk}:{START.isoformat()}" in keys
+    assert f"erasure-confirmation:{application.pk}" in keys
+
+
+def test_a_reminder_keyed_by_its_day_before_migration_0070_is_in_it(
+    candidate, application, member, recruiter
+):
+    booked_panel(application, [member], recruiter)
+    Notification.objects.create(
+        key=f"reminder:candidate:{application.pk}:{START.isoformat()}", sent_at=timezone.now()
+    )
+
+    keys = {row["key"] for row in document(built(candidate))["notification"]}
+
+    assert f"reminder:candidate:{application.pk}:{START.isoformat()}" in keys

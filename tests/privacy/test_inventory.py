@@ -128,8 +128,9 @@ def test_the_counts_in_one_query_are_each_holdings_rows(team, django_assert_num_
     candidate = ApplicationFactory(opening__team=team).candidate
     listed = [(holding.key, rows.count()) for holding, rows in candidate_data(candidate)]
 
-    # The ledger's keys and the imports listing an address of theirs are looked up first.
-    with django_assert_num_queries(4):
+    # The ledger's keys (from their emails, applications, exports and sessions) and the
+    # imports listing an address of theirs are looked up first.
+    with django_assert_num_queries(6):
         counted = [
             (holding.key, count)
             for holding, count in held_counts(candidate, candidate_data(candidate))
