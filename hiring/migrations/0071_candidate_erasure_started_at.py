@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hiring", "0069_candidate_reminder_keys_by_first_interview"),
+        ("hiring", "0070_candidate_reminders_by_interview"),
     ]
 
     operations = [
