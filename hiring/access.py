@@ -587,10 +587,12 @@ def org_admin_required(view):
 
 
 # Audited events whose details carry feedback (an amendment's reason) or the team's reasoning
-# over it (a decision's rationale).
+# over it (a decision's rationale, why an interviewer was excused: written by a member who may
+# have read the panel).
 FEEDBACK_EVENTS = {
     AuditEvent.Action.FEEDBACK_SUBMITTED,
     AuditEvent.Action.FEEDBACK_AMENDED,
+    AuditEvent.Action.INTERVIEWER_EXCUSED,
     AuditEvent.Action.DECISION_RECORDED,
     AuditEvent.Action.DECISION_CONFIRMED,
     AuditEvent.Action.DECISION_WITHDRAWN,

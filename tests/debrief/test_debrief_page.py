@@ -29,6 +29,7 @@ from tests.factories import (
     assigned,
     decision_state,
     fresh,
+    submit,
     submitted,
 )
 
@@ -545,3 +546,29 @@ def test_a_decision_taken_back_is_not_confirmed_from_a_page_opened_before(
     assert "The decision changed since this page was opened" in taken_back.text
     assert decision_state() == before
     assert fresh(pending).stage == Application.Stage.DEBRIEF
+
+
+def test_why_an_interviewer_was_excused_is_read_only_by_who_reads_the_panel(
+    client, application, member, teammate, peer, bystander
+):
+    """The reason is written by a member who may have read the panel's feedback: a panelist
+    still drafting reads it neither on the timeline nor on the debrief; one who submitted does,
+    and the whole team once the debrief opened."""
+    reason = "ZEBRA-EXCUSE: after reading the notes, one more view changes nothing"
+    drafting = assigned(application, teammate, TEAM_FIT)
+    late = assigned(application, peer, TEAM_FIT)
+    submitted(application, member, SKILLS, "yes", notes=NOTES)
+    decisions.excuse(late, member, reason)
+    page = reverse("application_detail", args=[application.pk])
+
+    client.force_login(teammate)
+    assert reason not in client.get(page).text
+    assert reason not in client.get(debrief_url(application)).text
+    assert reason not in client.get(debrief_url(application), **HTMX).text
+    client.force_login(member)
+    assert reason in timeline(client.get(page).text)
+
+    submit(drafting)
+    assert fresh(application).debrief_opened_at is not None
+    client.force_login(bystander)
+    assert reason in timeline(client.get(page).text)
