@@ -111,7 +111,7 @@ class DeclineForm(forms.Form):
         required=False,
         max_length=offers.MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Only the recruiter and the team read it."),
+        help_text=gettext_lazy("Only the team, the recruiters and leadership read it."),
     )
 
 

@@ -665,3 +665,18 @@ def test_the_candidates_page_says_their_offer_expired_not_that_the_team_is_decid
     assert f"{local:%H:%M}" in page
     assert "New York time" in page
     assert "The team is talking about your interviews" not in page
+
+
+def test_the_decline_form_names_everyone_who_reads_the_reason(
+    client, sent, application, leadership
+):
+    """Leadership reads every team's pipeline (SPEC's permission matrix), the reason with it:
+    the form says so."""
+    token = token_of(sent)
+
+    form = client.get(reverse("offer_decline", args=[token])).text
+    client.post(reverse("offer_decline", args=[token]), {"reason": "ZEBRA-DECLINE: too far"})
+
+    assert "Only the team, the recruiters and leadership read it." in form
+    client.force_login(leadership)
+    assert "ZEBRA-DECLINE: too far" in client.get(application.get_absolute_url()).text
