@@ -11,6 +11,7 @@ from ..accounts.middleware import browser_language
 from ..models import (
     Application,
     AuditEvent,
+    CandidateEmail,
     ClosingReason,
     EmailTemplate,
     InterviewSession,
@@ -48,16 +49,35 @@ REASONS_IN_THEIR_WORDS = {
 }
 
 
+# The states of an offer sent whose candidate's page shows it.
+TOLD = [Offer.Status.SENT, Offer.Status.EXPIRED, Offer.Status.WITHDRAWN]
+
+
 def sent_offer(application):
     """The offer sent to them, its email gone out (until then its sending can be undone, the
-    offer a draft again), waiting for their answer or past its expiry: they were told of it,
-    so its expiry is theirs to read, not a team still deciding."""
+    offer a draft again), waiting for their answer, past its expiry or withdrawn since: they
+    were told of it, so its expiry or withdrawal is theirs to read, not a team still deciding.
+    One withdrawn before its email went out never reached them."""
     if offers.emails_to_go(application).exists():
         return None
     latest = application.offers.exclude(sent_at=None).first()
-    if latest is None or latest.status not in (Offer.Status.SENT, Offer.Status.EXPIRED):
+    if latest is None or latest.status not in TOLD:
+        return None
+    if latest.status == Offer.Status.WITHDRAWN and not _email_went(latest):
         return None
     return latest
+
+
+def _email_went(offer):
+    """Whether the email of `offer` went out: queued as it was sent (one live offer at a time),
+    not stopped since."""
+    return (
+        offer.application.emails.filter(
+            kind=EmailTemplate.Kind.OFFER, created_at__gte=offer.sent_at
+        )
+        .exclude(status=CandidateEmail.Status.CANCELLED)
+        .exists()
+    )
 
 
 # The emails that tell a candidate they are not moving forward.
@@ -96,7 +116,10 @@ def _rejected_from(application):
 
 
 def where(application, offer):
-    """The candidate's words for the application's stage (shown_stage())."""
+    """The candidate's words for the application's stage (shown_stage()), or for the offer
+    they were sent and was withdrawn since."""
+    if application.stage == Stage.OFFER and offer and offer.status == Offer.Status.WITHDRAWN:
+        return _("Offer withdrawn")
     return IN_THEIR_WORDS[shown_stage(application, offer)]
 
 

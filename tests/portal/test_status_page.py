@@ -449,3 +449,36 @@ def test_a_refused_request_is_logged_without_the_candidates_link(client, applica
         "Bad Request: /status/<signed link>/time-zone/",
         "Service Unavailable: /erase/<signed link>/",
     ]
+
+
+def test_an_offer_withdrawn_after_its_email_went_says_so(
+    client, application, member, teammate, recruiter
+):
+    """Not "The team is deciding… we will write to you": they read the offer, and the team
+    decided. One withdrawn before its email went out never reached them."""
+    application = hired_by_the_team(application, member, teammate)
+    offer = offers.send(offers.prepare(application, recruiter, **offer_fields()), recruiter)
+    CandidateEmail.objects.filter(kind=EmailTemplate.Kind.OFFER).update(
+        status=CandidateEmail.Status.SENT
+    )
+
+    offers.withdraw(offer, recruiter)
+    page = client.get(url("candidate_status", application)).text
+
+    assert "<h1>Offer withdrawn</h1>" in page
+    assert "The offer we sent you was withdrawn." in page
+    assert "We will write to you as soon as they have decided" not in page
+    assert offer.get_absolute_url() not in page
+
+
+def test_an_offer_withdrawn_before_its_email_went_was_never_told(
+    client, application, member, teammate, recruiter
+):
+    application = hired_by_the_team(application, member, teammate)
+    offer = offers.send(offers.prepare(application, recruiter, **offer_fields()), recruiter)
+
+    offers.withdraw(offer, recruiter)
+    page = client.get(url("candidate_status", application)).text
+
+    assert "<h1>The team is deciding</h1>" in page
+    assert "The offer we sent you was withdrawn." not in page
