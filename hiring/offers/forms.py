@@ -34,6 +34,7 @@ class OfferForm(forms.Form):
 
     def __init__(self, *args, zone_name, offer=None, application=None, revised=None, **kwargs):
         self.zone = zoneinfo.ZoneInfo(zone_name)
+        self.offer = offer
         self.candidate = (offer.application if offer is not None else application).candidate
         initial = kwargs.setdefault("initial", {})
         if offer is not None:
@@ -59,6 +60,7 @@ class OfferForm(forms.Form):
         """The draft's fields as its form would send them back, checked again."""
         shown = cls(zone_name=zone_name, offer=offer)
         data = {name: shown[name].value() for name in shown.fields}
+        data["based_on"] = offers.version(offer)
         return cls(data, zone_name=zone_name, offer=offer)
 
     def clean_expires_date(self):
@@ -70,6 +72,15 @@ class OfferForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        # An edit that names no version could not tell whether a colleague saved the draft
+        # since: refused, never written over theirs (as a check-in's).
+        if self.offer is not None and not self.data.get("based_on"):
+            self.add_error(
+                None,
+                gettext(
+                    "This page does not say which draft it shows: reload it, then go on writing."
+                ),
+            )
         day, clock = cleaned.get("expires_date"), cleaned.get("expires_time")
         if day is not None and clock is not None:
             local = datetime.combine(day, clock)

@@ -327,8 +327,11 @@ def test_sending_asks_to_confirm_with_the_email_then_sends_it(
 def test_editing_a_draft(client, draft, recruiter):
     client.force_login(recruiter)
 
-    assert client.get(offer_url("offer_edit", draft)).status_code == 200
-    response = client.post(offer_url("offer_edit", draft), form_data(title="Staff Engineer"))
+    page = client.get(offer_url("offer_edit", draft))
+    based_on = re.search(r'name="based_on" value="([^"]*)"', page.text)[1]
+    response = client.post(
+        offer_url("offer_edit", draft), form_data(title="Staff Engineer", based_on=based_on)
+    )
 
     assert response.status_code == 302
     assert Offer.objects.get().title == "Staff Engineer"

@@ -53,6 +53,28 @@ def test_a_second_click_on_saving_an_edited_draft_saves_it_once(client, draft, r
     assert Offer.objects.get().terms == "MY TERMS"
 
 
+def test_an_edit_that_names_no_version_is_refused_not_written_over_a_colleagues(
+    client, draft, recruiter, member
+):
+    """A tampered form, without the version its page showed, could not tell whether a
+    colleague saved since: refused beside the form, as a check-in's."""
+    theirs = signed_in(member)
+    theirs.post(
+        offer_url("offer_edit", draft),
+        edited(theirs.get(offer_url("offer_edit", draft)), "THEIR TERMS"),
+    )
+    client.force_login(recruiter)
+
+    response = client.post(offer_url("offer_edit", draft), form_data(terms="MY TERMS"))
+
+    assert response.status_code == 400
+    assert "This page does not say which draft it shows: reload it, then go on writing." in (
+        response.text
+    )
+    assert "MY TERMS" in response.text
+    assert Offer.objects.get().terms == "THEIR TERMS"
+
+
 def test_a_draft_sent_meanwhile_keeps_what_was_typed_on_the_page(client, draft, recruiter):
     client.force_login(recruiter)
     url = offer_url("offer_edit", draft)
