@@ -496,6 +496,13 @@ def _stage_change_saved(instance, created=False, **kwargs):
     if created and instance.from_stage == Application.Stage.HIRED:
         # A hire who did not start: the validity report no longer counts them.
         _applications_changed(instance.application_id, hires=True)
+    if created and Application.Stage.HIRED in (instance.from_stage, instance.to_stage):
+        # The candidate's other applications to the team say what they were hired for.
+        application = instance.application
+        others = Application.objects.filter(
+            candidate=application.candidate_id, opening__team=application.opening.team_id
+        ).exclude(pk=application.pk)
+        _applications_changed(others, on_board=True)
 
 
 def _part_of_application_saved(instance, **kwargs):

@@ -26,6 +26,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
@@ -1392,6 +1393,21 @@ class ApplicationQuerySet(models.QuerySet):
         """The applications at Hired of these teams (or their ids)."""
         return self.filter(opening__team__in=teams, stage=self.model.Stage.HIRED)
 
+    def with_hire_elsewhere(self):
+        """Each with `hired_for`: the title of another opening of its team that its candidate
+        (the same record) was hired for, or None. Shown, never acted on: the recruiter and the
+        team decide what becomes of the application still open."""
+        hires = (
+            Application.objects.filter(
+                candidate=OuterRef("candidate"),
+                opening__team=OuterRef("opening__team"),
+                stage=self.model.Stage.HIRED,
+            )
+            .exclude(pk=OuterRef("pk"))
+            .order_by()
+        )
+        return self.annotate(hired_for=Subquery(hires.values("opening__title")[:1]))
+
 
 class Application(models.Model):
     """A candidate for an opening, moving through the pipeline's stages."""
@@ -1518,6 +1534,12 @@ class Application(models.Model):
 
     def get_absolute_url(self):
         return reverse("application_detail", args=[self.pk])
+
+    def hired_elsewhere(self):
+        """The title of another opening of its team its candidate was hired for, or None
+        (ApplicationQuerySet.with_hire_elsewhere)."""
+        hired = Application.objects.filter(pk=self.pk).with_hire_elsewhere()
+        return hired.values_list("hired_for", flat=True).get()
 
     STATUS_SALT = "teamfit.candidate-status"
     RENEWED_STATUS_SALT = "teamfit.candidate-status-renewed"

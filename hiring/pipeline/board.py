@@ -122,6 +122,7 @@ def cards(user, filters, now=None):
             "opening__team__description",
         )
         .annotate(pending_confirmation=_pending_confirmation())
+        .with_hire_elsewhere()
         .order_by("stage_changed_at", "pk")
     )
 
@@ -167,17 +168,19 @@ def _pages(queryset, stages, after=None):
 def one_card(user, filters, application, now=None):
     """The card of `application`, read with its candidate, opening and team, as its column
     shows it to this user under `filters`, or None where they leave it out: one small query
-    asks whether they keep it and whether its decision waits, not the card's whole row again."""
+    asks whether they keep it, whether its decision waits and what its candidate was hired for
+    (with_hire_elsewhere), not the card's whole row again."""
     kept = (
         matching(user, filters, now or timezone.now())
         .filter(pk=application.pk)
         .annotate(pending_confirmation=_pending_confirmation())
-        .values_list("pending_confirmation", flat=True)
+        .with_hire_elsewhere()
+        .values_list("pending_confirmation", "hired_for")
     )
     found = list(kept)
     if not found:
         return None
-    application.pending_confirmation = found[0]
+    [(application.pending_confirmation, application.hired_for)] = found
     _finish([application])
     return application
 
@@ -323,6 +326,7 @@ def card_facts(card):
         card.assigned,
         card.overdue_feedback,
         card.pending_confirmation,
+        card.hired_for,
         card.reader_moves,
     )
 

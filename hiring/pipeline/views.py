@@ -265,6 +265,7 @@ def _application_context(user, application, forms):
         "prepares_offer": pipeline and can_prepare(application, offers),
         "can_debrief": opens_debrief(user, application.team),
         "check_ins": application.check_ins.all() if reads_check_ins(user, application) else [],
+        "hired_for": application.hired_elsewhere(),
         **_hire_joining(user, application),
         "timeline": with_shown_details(
             user,
