@@ -1204,7 +1204,8 @@ def cancel_upcoming(application, by):
 @transaction.atomic
 def cancel_panel(panel, by):
     """Cancel every booked session of the panel still to come: each invited person gets a
-    cancellation. Unless one took place already, the panel can then be edited or deleted."""
+    cancellation; and those waiting to be booked again, nobody told. Unless one took place
+    already, the panel can then be edited or deleted."""
     panel = _lock_panel(panel.pk)
     booked = [session for session in panel.sessions.all() if session.is_booked]
     if not booked:
@@ -1216,6 +1217,10 @@ def cancel_panel(panel, by):
         raise ValidationError(
             gettext("Every booked session of this panel has begun: none can be cancelled.")
         )
+    # Those waiting first, while the others still hold their times: left, they kept the panel
+    # among those to schedule, as if a cancelled session were still needed.
+    for session in panel.sessions.filter(AWAITS_TIME):
+        cancel_session(session, by, now)
     for session in upcoming:
         cancel_session(session, by, now)
     return upcoming

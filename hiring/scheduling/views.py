@@ -415,17 +415,23 @@ def panel_delete(request, application_id):
 def panel_cancel(request, application_id):
     panel = get_panel_for_pipeline(request.user, application_id)
     application = panel.application
+    consequence = _(
+        "Everyone invited, %(candidate)s included, gets a cancellation that removes the "
+        "interview from their calendar. Feedback not yet submitted is withdrawn."
+    ) % {"candidate": application.candidate}
+    if waiting := panel.sessions.filter(booking.AWAITS_TIME).count():
+        consequence += " " + ngettext(
+            "The session waiting to be booked again is cancelled too.",
+            "The %(count)s sessions waiting to be booked again are cancelled too.",
+            waiting,
+        ) % {"count": waiting}
     return _destructive(
         request,
         application,
         lambda: booking.cancel_panel(panel, request.user),
         _("Panel cancelled; everyone invited gets a cancellation."),
         title=_("Cancel every booked session?"),
-        consequence=_(
-            "Everyone invited, %(candidate)s included, gets a cancellation that removes the "
-            "interview from their calendar. Feedback not yet submitted is withdrawn."
-        )
-        % {"candidate": application.candidate},
+        consequence=consequence,
         action=_("Cancel the panel"),
     )
 

@@ -13,7 +13,7 @@ from hiring.accounts import next_steps
 from hiring.models import Application, InterviewSession
 from hiring.portal import status
 from hiring.scheduling import booking
-from tests.factories import nine_to_five
+from tests.factories import nine_to_five, url
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +188,28 @@ def test_cancelling_the_panel_clears_it_and_booking_again_sets_it(
     booking.book(panel, option(panel), recruiter)
 
     assert flag(application)
+
+
+def test_cancelling_the_panel_cancels_a_session_waiting_to_be_booked_again_too(
+    panel, application, recruiter, client
+):
+    """As reported: cancelling the panel left a session booked again after its cancellation
+    waiting for a time, and the recruiter's home then read that a cancelled session was still
+    needed; the page asking first did not say it would go."""
+    application.move_to(Application.Stage.PANEL, recruiter)
+    booking.book(panel, option(panel), recruiter)
+    _first, second = panel.sessions.order_by("position")
+    booking.cancel_session(second, recruiter)
+    booking.reopen_session(second, recruiter)
+    client.force_login(recruiter)
+    question = client.get(url("panel_cancel", application)).text
+    assert "The session waiting to be booked again is cancelled too." in question
+
+    client.post(url("panel_cancel", application))
+
+    assert not panel.sessions.filter(cancelled_at=None).exists()
+    assert not flag(application)
+    assert home_says(client, application) == "every session cancelled"
 
 
 def test_a_candidate_picking_an_offered_time_sets_it(panel, application, recruiter):
