@@ -1388,6 +1388,15 @@ def _check_not_closed(offer):
 
 def _check_current(offer):
     _check_not_closed(offer)
+    # The team may have read the panel's feedback: a booking would assign scorecards that are
+    # no longer independent (scoring.assign_each refuses them), so nothing is booked.
+    if offer.panel.application.debrief_opened_at:
+        raise LinkError(
+            gettext(
+                "Your interviews are no longer being scheduled. The recruiter will be in touch "
+                "with you."
+            )
+        )
     if offer.panel.offers.filter(created_at__gt=offer.created_at).exists():
         raise LinkError(
             gettext("This link was replaced by a newer one. Use the latest one we sent you.")

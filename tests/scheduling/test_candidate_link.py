@@ -10,7 +10,14 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
-from hiring.models import CandidateWindow, LinkError, SessionInterviewer, SlotOffer, WorkingHours
+from hiring.models import (
+    Application,
+    CandidateWindow,
+    LinkError,
+    SessionInterviewer,
+    SlotOffer,
+    WorkingHours,
+)
 from hiring.portal import status as portal_status
 from hiring.scheduling import booking
 from hiring.scheduling.views import OPTION_SALT
@@ -314,6 +321,27 @@ def test_a_withdrawn_candidates_link_books_nothing(client, link, offer, panel, a
         assert "This application is closed. Write to the recruiter who contacted you." in (
             response.text
         )
+    assert panel.sessions.get().start is None
+
+
+def test_a_link_after_the_debrief_opened_says_the_interviews_are_no_longer_scheduled(
+    client, link, offer, panel, application
+):
+    """As reported: picking a time once the debrief had opened was refused (a scorecard would
+    no longer be independent) and the candidate read "Choose one of the times below."."""
+    message = "Your interviews are no longer being scheduled. The recruiter will be in touch"
+    opened = booking.offer_for_link(link.split("/")[-2])
+    Application.objects.filter(pk=application.pk).update(
+        stage=Application.Stage.DEBRIEF, debrief_opened_at=timezone.now()
+    )
+
+    for response in (client.post(link, {"pick": "0"}), client.get(link)):
+        assert response.status_code == 410
+        assert message in response.text
+        assert "Choose one of the times below." not in response.text
+        assert options_shown(response.text) == []
+    with pytest.raises(LinkError, match=message):
+        booking.candidate_pick(opened, 0)
     assert panel.sessions.get().start is None
 
 
