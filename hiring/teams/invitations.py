@@ -3,7 +3,7 @@ role the admin chose or into a team that agreed to them."""
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -128,11 +128,33 @@ def sign_up_by(invitation, save_user):
     """A new account, made by `save_user()`, and the invitation it accepts, in one transaction.
     The invitation is locked and checked before the account is made: withdrawn or used (in
     another tab) since its sign-up page was shown, ValidationError saying why, and no account
-    is left behind without it."""
+    is left behind without it. Sign-ups to one address take turns: with two invitations to it
+    (the organisation's and a team's) used at once, the second finds the first's account."""
+    _one_sign_up_at_a_time(invitation.email)
     _answerable(invitation, None)
+    if has_account(invitation.email):
+        raise ValidationError(
+            _(
+                "An account with this address exists already: sign in with it, then open your "
+                "invitation again."
+            )
+        )
     user = save_user()
     accept_invitation(invitation, user)
     return user
+
+
+def _one_sign_up_at_a_time(email):
+    """On PostgreSQL, the sign-ups to `email` (in any case) take turns, to the commit: two
+    invitations are two rows, and their locks let both write the address (a 500 on the
+    second). Taken first, before any row lock, so it waits behind nothing else. SQLite writes
+    one at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                [f"sign-up:{email.lower()}"],
+            )
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.db.models.signals import pre_save
 from django.test import Client
 from django.urls import reverse
@@ -29,6 +29,7 @@ from hiring.models import (
 )
 from hiring.tasks import send_invitation
 from hiring.teams import invitations, membership
+from tests.debrief.test_lock_order import while_waiting
 from tests.factories import PASSWORD, UserFactory, at_once, field_errors
 
 INVITE = "/organisation/invitations/"
@@ -730,6 +731,56 @@ def test_one_invitation_signed_up_by_in_two_tabs_at_once_makes_one_account(clien
     assert other.status_code in (400, 410) or USED_IN_ANOTHER_TAB in other.text
     assert User.objects.filter(email="rosa@example.com").count() == 1
     assert Invitation.objects.get().accepted_by == User.objects.get(email="rosa@example.com")
+
+
+SIGN_IN_INSTEAD = (
+    "An account with this address exists already: sign in with it, then open your invitation again."
+)
+
+
+def test_a_sign_up_to_an_address_given_an_account_meanwhile_says_to_sign_in(
+    client, org_admin, member, team
+):
+    """As reported: an organisation's and a team's invitation to one address, signed up by in
+    two browsers at once: the second, its form checked before the first made the account,
+    failed with a 500 on the address taken. It finds the account (SQLite's writers queue; on
+    PostgreSQL, sign-ups to one address take turns) and says to sign in."""
+    invitation_for("rosa@example.com", org_admin, role=User.Role.RECRUITER)
+    teams = invitation_for("rosa@example.com", member, team=team)
+    UserFactory(email="Rosa@example.com")  # the first browser's account
+
+    with pytest.raises(ValidationError, match=re.escape(SIGN_IN_INSTEAD)):
+        invitations.sign_up_by(teams, lambda: UserFactory(email="rosa@example.com"))
+
+    assert User.objects.filter(email__iexact="rosa@example.com").count() == 1
+    assert Invitation.objects.get(pk=teams.pk).is_pending
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's locks")
+def test_two_invitations_to_one_address_signed_up_by_at_once_make_one_account(
+    org_admin, member, team
+):
+    organisations = invitation_for("rosa@example.com", org_admin, role=User.Role.RECRUITER)
+    teams = invitation_for("rosa@example.com", member, team=team)
+
+    def first(held):
+        def save_user():
+            user = UserFactory(email="rosa@example.com")
+            held()  # the account written, not committed: the second sign-up starts
+            return user
+
+        invitations.sign_up_by(organisations, save_user)
+
+    failures = while_waiting(
+        first,
+        lambda: invitations.sign_up_by(teams, lambda: UserFactory(email="rosa@example.com")),
+    )
+
+    assert [getattr(failure, "messages", failure) for failure in failures] == [[SIGN_IN_INSTEAD]]
+    user = User.objects.get(email="rosa@example.com")
+    assert Invitation.objects.get(pk=organisations.pk).accepted_by == user
+    assert Invitation.objects.get(pk=teams.pk).is_pending
 
 
 # The invitation email
