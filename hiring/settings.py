@@ -222,6 +222,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Teamfit] "
 # two-factor settings do: whoever found a session open would otherwise make their own address the
 # account's, and take the account over by a password reset to it.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# Told by email when their password, an address or two-factor authentication changes: whoever
+# took an account over is noticed (templates/account/email/base_notification.txt: the time in
+# their zone).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Teamfit"
 # A row per signed-in session (allauth.usersessions), written as one signs in: the sessions page

@@ -78,6 +78,12 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         return super().post_login(request, user, signup=signup, **kwargs)
 
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        # The account named: the notice reads in its language and zone (send_mail) also at an
+        # address it no longer has (the one an address change replaced).
+        context = {"user": user, **(context or {})}
+        super().send_notification_mail(template_prefix, user, context, email)
+
     def send_mail(self, template_prefix, email, context):
         """allauth's emails (address verification, password reset, ...) are rendered here, where
         the request is, and sent by a worker once the transaction commits: a slow mail server

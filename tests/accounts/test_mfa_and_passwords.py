@@ -2,10 +2,14 @@
 on after the recovery codes, and each password error told once."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
+from allauth.account.adapter import get_adapter
+from allauth.core.context import request_context
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
+from django.utils import timezone
 
 from hiring.models import Invitation
 from tests.accounts.test_accounts import (
@@ -130,6 +134,60 @@ def test_a_short_new_password_is_told_each_thing_once(client, member):
     assert visible_text(page).count("8 characters") == 1
     assert visible_text(page).count("common") == 1
     assert member.check_password("correct-horse-battery")
+
+
+def test_a_password_change_is_told_to_the_accounts_address_in_its_zone(
+    client, member, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    """As reported: nobody was told when their password changed (allauth's notices were off),
+    so whoever took an account over went unnoticed."""
+    member.time_zone = "America/New_York"
+    member.save(update_fields=["time_zone"])
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2030, 3, 4, 14, 0, tzinfo=UTC))
+    client.force_login(member)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/password/change/",
+            {
+                "oldpassword": "correct-horse-battery",
+                "password1": "a-new-long-passphrase",
+                "password2": "a-new-long-passphrase",
+            },
+            HTTP_USER_AGENT="Firefox <Linux> & co",
+        )
+
+    assert response.status_code == 302
+    [notice] = mailoutbox
+    assert notice.to == [member.email]
+    assert "Your password has been changed." in notice.body
+    # 14:00 UTC is 09:00 in New York in early March (before US daylight saving starts).
+    assert "Date: Monday 4 March 2030, 09:00 New York time" in notice.body
+    assert "Browser: Firefox <Linux> & co" in notice.body
+
+
+def test_the_notice_of_an_address_replaced_reads_in_the_accounts_zone_at_the_old_one(
+    member, rf, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The address replaced is no longer the account's: found by it, nobody was, and the
+    notice read in the zone of whichever browser asked."""
+    member.time_zone = "America/New_York"
+    member.email = "ana.home@example.com"  # the change made
+    member.save(update_fields=["time_zone", "email"])
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2030, 3, 4, 14, 0, tzinfo=UTC))
+    request = rf.get("/accounts/email/")
+    request.user = member
+    changed = {"from_email": "ana@example.com", "to_email": "ana.home@example.com"}
+
+    with request_context(request), django_capture_on_commit_callbacks(execute=True):
+        get_adapter(request).send_notification_mail(
+            "account/email/email_changed", member, changed, email="ana@example.com"
+        )
+
+    [notice] = mailoutbox
+    assert notice.to == ["ana@example.com"]
+    assert "from ana@example.com to ana.home@example.com" in notice.body
+    assert "Date: Monday 4 March 2030, 09:00 New York time" in notice.body
 
 
 def test_signing_up_with_a_weak_password_tells_each_error_once_beside_the_field(client, org_admin):

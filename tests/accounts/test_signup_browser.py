@@ -69,7 +69,11 @@ def test_an_invited_recruiter_signs_up_and_sets_up_two_factor(
     )
     assert user.check_password(PASSWORD)
     assert EmailAddress.objects.filter(user=user, email="nina@example.com", verified=True).exists()
-    assert mail.outbox == [email]  # the invitation only: no verification email
+    # The invitation, and the notice of the two-factor set up: no verification email.
+    assert mail.outbox[0] == email
+    assert [notice.subject for notice in mail.outbox[1:]] == [
+        "[Teamfit] Authenticator App Activated"
+    ]
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     invitation.refresh_from_db()
     assert (invitation.accepted_by, invitation.accepted_at is not None) == (user, True)
