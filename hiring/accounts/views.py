@@ -283,26 +283,18 @@ def invite(request):
 def revoke_invitation(request, invitation_id):
     """Asks first (GET); the page's button withdraws the invitation."""
     invitation = get_invitation_for_admin(request.user, invitation_id)
-    if request.method != "POST" and (ended := invitations.no_longer_withdrawn(invitation)):
-        # Answered or withdrawn since the link was shown: said so, with no button to refuse.
-        done = {
-            "title": ended,
-            "consequence": _("The invitation for %(email)s no longer waits for an answer.")
-            % {"email": invitation.email},
-            "settled": True,
-            "keep": _("Back to the organisation"),
-            "back": reverse("organisation"),
-        }
-        return render(request, "hiring/confirm.html", done)
     if request.method != "POST":
-        question = {
+        back = reverse("organisation")
+        # Answered or withdrawn since the link was shown: said so, with no button to refuse.
+        ended = invitations.no_longer_waiting_page(invitation, back, _("Back to the organisation"))
+        page = ended or {
             "title": _("Withdraw the invitation for %(email)s?") % {"email": invitation.email},
             "consequence": _("The link in their email stops working. You can invite them again."),
             "action": _("Withdraw the invitation"),
             "keep": _("Keep the invitation"),
-            "back": reverse("organisation"),
+            "back": back,
         }
-        return render(request, "hiring/confirm.html", question)
+        return render(request, "hiring/confirm.html", page)
     try:
         invitations.withdraw(invitation, request.user)
     except ValidationError as error:

@@ -79,6 +79,26 @@ def no_longer_withdrawn(invitation):
     return None
 
 
+def no_longer_waiting_page(invitation, back, keep):
+    """What the page asking to withdraw `invitation` (hiring/confirm.html) says once it no longer
+    waits (no_longer_withdrawn()): why, and only a link `keep` to `back`, no button to refuse;
+    None while it waits."""
+    ended = no_longer_withdrawn(invitation)
+    if ended is None:
+        return None
+    if invitation.team:
+        consequence = _("The invitation to %(email)s no longer waits for an answer.")
+    else:
+        consequence = _("The invitation for %(email)s no longer waits for an answer.")
+    return {
+        "title": ended,
+        "consequence": consequence % {"email": invitation.email},
+        "settled": True,
+        "keep": keep,
+        "back": back,
+    }
+
+
 def is_invited(email, team=None):
     """Whether an invitation to the address (to the organisation, or to `team`) waits for an
     answer."""

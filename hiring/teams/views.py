@@ -226,19 +226,11 @@ def withdraw_invitation(request, team_id, invitation_id):
     """Asks first (GET); the page's button withdraws the team's invitation."""
     invitation = get_team_invitation_for_member(request.user, team_id, invitation_id)
     team = invitation.team
-    if request.method != "POST" and (ended := invitations.no_longer_withdrawn(invitation)):
-        # Answered or withdrawn since the link was shown: said so, with no button to refuse.
-        done = {
-            "title": ended,
-            "consequence": _("The invitation to %(email)s no longer waits for an answer.")
-            % {"email": invitation.email},
-            "settled": True,
-            "keep": _("Back to the team"),
-            "back": team.get_absolute_url(),
-        }
-        return render(request, "hiring/confirm.html", done)
     if request.method != "POST":
-        question = {
+        back = team.get_absolute_url()
+        # Answered or withdrawn since the link was shown: said so, with no button to refuse.
+        ended = invitations.no_longer_waiting_page(invitation, back, _("Back to the team"))
+        page = ended or {
             "title": _("Withdraw the invitation to %(email)s?") % {"email": invitation.email},
             "consequence": _(
                 "The link in their email stops working, and they do not join %(team)s. The "
@@ -247,9 +239,9 @@ def withdraw_invitation(request, team_id, invitation_id):
             % {"team": team},
             "action": _("Withdraw the invitation"),
             "keep": _("Keep the invitation"),
-            "back": team.get_absolute_url(),
+            "back": back,
         }
-        return render(request, "hiring/confirm.html", question)
+        return render(request, "hiring/confirm.html", page)
     try:
         membership.withdraw_invitation(invitation, request.user)
     except ValidationError as error:
