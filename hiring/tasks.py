@@ -156,9 +156,11 @@ def send_departure_notices(person_id, deactivated_at):
         .select_related("panel__application__opening__team")
         .order_by("start", "pk")
     )
-    readers, told = {}, {}
+    readers, told, by_panel = {}, {}, {}
     for session in sessions:
-        for reader in told_of_departure(session.panel):
+        if session.panel_id not in by_panel:  # a panel's sessions have the same readers
+            by_panel[session.panel_id] = told_of_departure(session.panel)
+        for reader in by_panel[session.panel_id]:
             readers.setdefault(reader.pk, reader)
             told.setdefault(reader.pk, []).append(session)
     context = {"departed": person, "deactivated_at": datetime.fromisoformat(deactivated_at)}

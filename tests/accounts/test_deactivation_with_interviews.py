@@ -13,6 +13,8 @@ from hiring.tasks import send_departure_notices
 from tests.factories import ApplicationFactory, nine_to_five
 
 MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
+# What telling one reader of a deactivation takes, the panel's readers asked once.
+QUERIES_TO_TELL_OF_A_DEPARTURE = 9
 
 
 @pytest.fixture
@@ -87,3 +89,28 @@ def test_nobody_is_told_of_someone_with_no_interview_to_come_or_reactivated_sinc
                          role=teammate.role, is_active=True)  # fmt: skip
     send_departure_notices.delay(teammate.pk, _deactivated_at(teammate))
     assert mailoutbox == []
+
+
+@pytest.mark.parametrize("sessions", [1, 2])
+def test_who_hears_is_asked_once_a_panel_however_many_of_its_sessions_seat_them(
+    team, teammate, recruiter, org_admin, sent, mailoutbox, django_assert_max_num_queries, sessions
+):
+    nine_to_five(teammate)
+    panel = booking.create_panel(
+        ApplicationFactory(opening__team=team),
+        recruiter,
+        [{"focus": "skills", "duration_minutes": 30, "interviewers": [teammate]}] * sessions,
+        back_to_back=False,  # on days of their own
+    )
+    option = booking.find_options(panel, MONDAY, MONDAY + timedelta(days=7), limit=1)[0]
+    with sent():
+        booking.book(panel, option, recruiter)
+    deactivate(teammate, org_admin)
+    mailoutbox.clear()
+
+    # As many queries for one session as for two: the readers are asked once for the panel.
+    with django_assert_max_num_queries(QUERIES_TO_TELL_OF_A_DEPARTURE):
+        send_departure_notices.delay(teammate.pk, _deactivated_at(teammate))
+
+    [mail] = mailoutbox
+    assert mail.to == [recruiter.email]
