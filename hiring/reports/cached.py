@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 from kombu.exceptions import KombuError
 
 from scorecards.agreement import LEANING_MIN_PANELS, LEANING_MIN_RATINGS
@@ -23,6 +24,7 @@ from ..access import readers_teams
 from ..models import Team, User
 from . import charts, figures, queries, validity
 from .forms import DEFAULT_PERIOD, VALIDITY_PERIOD
+from .shown import first_rows
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +34,38 @@ DATA, PAGE = "report-data-8", "report-page-9"
 VALIDITY_DATA, VALIDITY_PAGE = "validity-data-5", "validity-page-6"
 # The validity figures of a set of rows, whatever the zone that read them.
 VALIDITY_FIGURES = "validity-figures-3"
-# Rows of the reports' tables per interviewer (validity's too), of agreement's per team's
-# criterion (each opening's copy of a template is one: thousands across a large organisation)
-# and of validity's (a few hundred), shown on the page.
-SHOWN_INTERVIEWERS = SHOWN_CRITERIA = 25
+# What the tables per interviewer or criterion say of the rows they leave out (shown.py).
+MOST_OVER_CAP = ngettext_lazy(
+    "The %(shown)s of %(counter)s interviewer most often over their cap; the CSV has every one.",
+    "The %(shown)s of %(counter)s interviewers most often over their cap; the CSV has every one.",
+    "counter",
+)
+LEANING_FURTHEST = ngettext_lazy(
+    "The %(shown)s of %(counter)s interviewer leaning furthest from their panels; the CSV has "
+    "every one.",
+    "The %(shown)s of %(counter)s interviewers leaning furthest from their panels; the CSV has "
+    "every one.",
+    "counter",
+)
+AGREEING_LEAST = ngettext_lazy(
+    "The %(shown)s of %(counter)s criterion whose raters agree least; the CSV has every one.",
+    "The %(shown)s of %(counter)s criteria whose raters agree least; the CSV has every one.",
+    "counter",
+)
+STRONGEST_CRITERIA = ngettext_lazy(
+    "The %(shown)s of %(counter)s criterion with the strongest relation either way; the CSV "
+    "has every one.",
+    "The %(shown)s of %(counter)s criteria with the strongest relation either way; the CSV has "
+    "every one.",
+    "counter",
+)
+STRONGEST_INTERVIEWERS = ngettext_lazy(
+    "The %(shown)s of %(counter)s interviewer with the strongest relation either way; the CSV "
+    "has every one.",
+    "The %(shown)s of %(counter)s interviewers with the strongest relation either way; the "
+    "CSV has every one.",
+    "counter",
+)
 # While a worker computes a page again, another reader does not ask for it twice; a task that
 # died frees the way after this long.
 REFRESHING_TIMEOUT_S = 5 * 60
@@ -229,9 +259,13 @@ def report_html(scope, teams, query, refresh=None, leaving_out=()):
         # A table per interviewer or criterion grows with the organisation: the page shows
         # those that need a look, the CSV every one. Their charts draw the rows the tables
         # show, no more.
-        load_shown = data["load_by_interviewer"][:SHOWN_INTERVIEWERS]
-        calibration_shown = queries.leaning_furthest_first(data["calibration"])[:SHOWN_INTERVIEWERS]
-        agreement_shown = queries.agreeing_least_first(data["agreement"])[:SHOWN_CRITERIA]
+        load_shown = first_rows(data["load_by_interviewer"], MOST_OVER_CAP)
+        calibration_shown = first_rows(
+            queries.leaning_furthest_first(data["calibration"]), LEANING_FURTHEST
+        )
+        agreement_shown = first_rows(
+            queries.agreeing_least_first(data["agreement"]), AGREEING_LEAST
+        )
         context = {
             **data,
             "load_shown": load_shown,
@@ -239,7 +273,9 @@ def report_html(scope, teams, query, refresh=None, leaving_out=()):
             "agreement_shown": agreement_shown,
             "scope": scope,
             "query": query,
-            "charts": _report_charts(data, load_shown, calibration_shown, agreement_shown),
+            "charts": _report_charts(
+                data, load_shown.rows, calibration_shown.rows, agreement_shown.rows
+            ),
             "leaning_min": leaning_min,
             "own_panel": own_panel,
         }
@@ -308,19 +344,19 @@ def validity_html(scope, teams, query, leaving_out=(), refresh=None):
         data, seconds = _timed_validity_data(scope, teams, leaving_out)
         # A row per team's criterion, or per interviewer, grows with the organisation: the
         # tables and the chart show the strongest relations either way, the CSV every one.
-        criteria_shown = validity.strongest_first(data["criteria"])[:SHOWN_CRITERIA]
+        criteria_shown = first_rows(validity.strongest_first(data["criteria"]), STRONGEST_CRITERIA)
         context = {
             **data,
             "criteria_shown": criteria_shown,
-            "interviewers_shown": validity.strongest_first(data["interviewers"])[
-                :SHOWN_INTERVIEWERS
-            ],
+            "interviewers_shown": first_rows(
+                validity.strongest_first(data["interviewers"]), STRONGEST_INTERVIEWERS
+            ),
             "scope": scope,
             "query": query,
             "chart": charts.interval_chart(
                 _("Spearman's rho per criterion, with its %(level)s%% interval")
                 % {"level": round(100 * LEVEL)},
-                criteria_shown,
+                criteria_shown.rows,
             ),
             "min_hires": MIN_HIRES,
             "weak_below": WEAK_BELOW,

@@ -93,7 +93,7 @@ def test_the_page_marks_a_cut_busiest_week_and_names_the_cut_weeks(client, leade
     client.force_login(leadership)
 
     response = client.get(f"/reports/?{PERIOD}")
-    [paz_row], page = response.context["load_shown"], response.text
+    [paz_row], page = response.context["load_shown"].rows, response.text
 
     assert (paz_row["busiest"], paz_row["busiest_cut"], paz_row["weeks_over_cap"]) == (3, True, 1)
     assert '<td>3 <span class="muted">(partial week)</span></td>' in page

@@ -275,7 +275,7 @@ def test_the_calibration_and_agreement_charts_draw_the_tables_rows(
     assert texts(calibration).count("2 ratings") == 2
     assert {"0.50", "-0.50"} <= set(texts(calibration))
     # A bar per criterion of the table.
-    table = [row["criterion"] for row in response.context["agreement_shown"]]
+    table = [row["criterion"] for row in response.context["agreement_shown"].rows]
     assert [label for label in texts(agreement) if label in table] == table
     assert len(list(agreement.iter("rect"))) == len(table)
     assert "too few ratings" not in texts(agreement)

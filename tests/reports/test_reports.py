@@ -444,7 +444,7 @@ def test_a_leaning_names_its_sample_and_is_not_told_from_too_few(
 def test_the_interviewer_tables_show_those_that_need_a_look_and_the_csv_every_one(
     client, leadership, team, settings
 ):
-    from hiring.reports.cached import SHOWN_INTERVIEWERS
+    from hiring.reports.shown import SHOWN_ROWS
 
     application = ApplicationFactory(opening=OpeningFactory(team=team))
     panel = Panel.objects.create(application=application, created_by=leadership)
@@ -468,13 +468,13 @@ def test_the_interviewer_tables_show_those_that_need_a_look_and_the_csv_every_on
     )
 
     shown = [f"Interviewer {n:02}" for n in range(30) if f"<td>Interviewer {n:02}</td>" in page]
-    assert len(shown) == SHOWN_INTERVIEWERS
+    assert len(shown) == SHOWN_ROWS
     assert {f"Interviewer {n}" for n in range(25, 30)} <= set(shown)
-    assert f"The {SHOWN_INTERVIEWERS} of 30 interviewers most often over their cap" in page
+    assert f"The {SHOWN_ROWS} of 30 interviewers most often over their cap" in page
     assert len({row["Interviewer"] for row in csv_rows}) == 30
     # Its chart draws the rows the table shows, no more.
     chart = section_svg(page, "load")
-    assert chart.count("<rect") == SHOWN_INTERVIEWERS
+    assert chart.count("<rect") == SHOWN_ROWS
     assert chart.count('class="chart-bar over"') == 5
 
 
@@ -484,7 +484,7 @@ def test_the_agreement_table_shows_the_criteria_agreeing_least_and_the_csv_every
     """A row per team's criterion is a row per opening's copy of a template: thousands across a
     large organisation, each a bar and a table row, before the page showed the 25 agreeing
     least."""
-    from hiring.reports.cached import SHOWN_CRITERIA
+    from hiring.reports.shown import SHOWN_ROWS
     from tests.reports.test_calibration import stored
 
     # Criteria 1 to 25 rated alike on each application (alpha 1), criterion 26 apart.
@@ -498,11 +498,11 @@ def test_the_agreement_table_shows_the_criteria_agreeing_least_and_the_csv_every
     csv_text = client.get("/reports/agreement.csv").content.decode("utf-8-sig")
 
     shown = [n for n in range(1, 27) if f"<td>Criterion {n}</td>" in page]
-    assert len(shown) == SHOWN_CRITERIA
+    assert len(shown) == SHOWN_ROWS
     assert 26 in shown  # its raters disagree: it needs a look
-    assert f"The {SHOWN_CRITERIA} of 26 criteria whose raters agree least" in page
+    assert f"The {SHOWN_ROWS} of 26 criteria whose raters agree least" in page
     assert len(list(csv.DictReader(io.StringIO(csv_text)))) == 26
-    assert section_svg(page, "agreement").count("<rect") == SHOWN_CRITERIA
+    assert section_svg(page, "agreement").count("<rect") == SHOWN_ROWS
 
 
 def test_calibration_shows_the_told_leanings_furthest_first():

@@ -15,6 +15,7 @@ from hiring import freshness
 from hiring.models import Application, Membership, StageChange, User
 from hiring.reports import cached, validity
 from hiring.reports.forms import VALIDITY_PERIOD
+from hiring.reports.shown import SHOWN_ROWS
 from hiring.reports.views import VALIDITY_COLUMNS
 from scorecards.models import CheckIn, CheckInRating, CheckInReview, Criterion, Feedback
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, submitted
@@ -412,11 +413,11 @@ def test_the_page_shows_the_25_strongest_relations_either_way_and_the_csv_every_
 
     names = ["Collaboration"] + [f"Criterion {number}" for number in range(1, 30)]
     shown = [name for name in names if f"<td>{name} <" in page]
-    assert len(shown) == cached.SHOWN_CRITERIA
+    assert len(shown) == SHOWN_ROWS
     assert {"Collaboration", "Criterion 1", "Criterion 2", "Criterion 3"} <= set(shown)
     assert rows(response, "criteria")["Criterion 1"]["estimate"] == pytest.approx(-1.0)
-    assert f"The {cached.SHOWN_CRITERIA} of 30 criteria with the strongest relation" in page
-    assert page.count('class="chart-estimate"') == cached.SHOWN_CRITERIA
+    assert f"The {SHOWN_ROWS} of 30 criteria with the strongest relation" in page
+    assert page.count('class="chart-estimate"') == SHOWN_ROWS
     assert len([row for row in table if row[0] == "Criterion"]) == 30
 
 
@@ -438,9 +439,9 @@ def test_the_interviewers_table_shows_the_25_strongest_relations_either_way(
     page = client.get(URL).content.decode()
 
     shown = [person for person in [*noise, *against] if f"<td>{person.display_name} <" in page]
-    assert len(shown) == cached.SHOWN_INTERVIEWERS
+    assert len(shown) == SHOWN_ROWS
     assert set(against) <= set(shown)
-    assert f"The {cached.SHOWN_INTERVIEWERS} of 27 interviewers with the strongest relation" in page
+    assert f"The {SHOWN_ROWS} of 27 interviewers with the strongest relation" in page
 
 
 def test_two_interviewers_of_one_name_are_told_apart_by_their_address(
