@@ -468,19 +468,26 @@ def lists_of(page):
     }
 
 
-def test_the_candidate_booked_again_reads_the_held_session_as_held(
-    held_and_ahead, client, member, teammate, recruiter
-):
-    """As reported: "You're booked" listed the interview held yesterday beside the new one."""
+@pytest.fixture
+def link_again(held_and_ahead, member, teammate, recruiter):
+    """The session ahead cancelled and reopened, and the candidate's link to times for it (the
+    held one stays)."""
     held, ahead = held_and_ahead
     nine_to_five(member, teammate)
     booking.cancel_session(ahead, recruiter)
     booking.reopen_session(ahead, recruiter)
     now = timezone.now()
     [option, *_] = booking.find_options(held.panel, now, now + timedelta(days=10))
-    link = booking.offer_to_candidate(held.panel, [option], recruiter).get_absolute_url()
+    return booking.offer_to_candidate(held.panel, [option], recruiter).get_absolute_url()
 
-    page = client.post(link, {"pick": "0", "tz": "Asia/Tokyo"}).text
+
+def test_the_candidate_booked_again_reads_the_held_session_as_held(
+    held_and_ahead, link_again, client
+):
+    """As reported: "You're booked" listed the interview held yesterday beside the new one."""
+    held, ahead = held_and_ahead
+
+    page = client.post(link_again, {"pick": "0", "tz": "Asia/Tokyo"}).text
 
     ahead.refresh_from_db()
     tokyo = ZoneInfo("Asia/Tokyo")
@@ -499,21 +506,15 @@ def test_the_candidate_booked_again_reads_the_held_session_as_held(
 
 
 def test_the_candidates_link_says_once_every_interview_booked_through_it_was_held(
-    held_and_ahead, client, member, teammate, recruiter
+    held_and_ahead, link_again, client
 ):
-    held, ahead = held_and_ahead
-    nine_to_five(member, teammate)
-    booking.cancel_session(ahead, recruiter)
-    booking.reopen_session(ahead, recruiter)
-    now = timezone.now()
-    [option, *_] = booking.find_options(held.panel, now, now + timedelta(days=10))
-    link = booking.offer_to_candidate(held.panel, [option], recruiter).get_absolute_url()
-    client.post(link, {"pick": "0"})
+    _held, ahead = held_and_ahead
+    client.post(link_again, {"pick": "0"})
     ahead.refresh_from_db()
     ahead.start, ahead.end = ahead.start - timedelta(days=20), ahead.end - timedelta(days=20)
     ahead.save(update_fields=["start", "end"])
 
-    page = client.get(link).text
+    page = client.get(link_again).text
 
     assert "You&#x27;re booked" not in page
     assert "You're booked" not in page

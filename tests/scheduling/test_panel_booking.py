@@ -226,21 +226,24 @@ def test_edited_without_someone_who_left_the_panel_books(
     assert list(panel.sessions.get().interviewers.values_list("user", flat=True)) == [member.pk]
 
 
-def test_booking_the_same_option_again_books_nothing_new(
-    panel,
-    application,
-    member,
-    teammate,
-    recruiter,
-    signed_in,
-    mailoutbox,
-    django_capture_on_commit_callbacks,
+@pytest.fixture
+def booked(
+    panel, application, recruiter, signed_in, mailoutbox, django_capture_on_commit_callbacks
 ):
+    """The recruiter's client, and the options it listed, once it booked the first (its
+    invites sent, the outbox emptied)."""
     client = signed_in(recruiter)
-    [first, *_] = listed_options(client, application)
+    options = listed_options(client, application)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("panel_book", application), {"option": first})
+        client.post(url("panel_book", application), {"option": options[0]})
     mailoutbox.clear()
+    return client, options
+
+
+def test_booking_the_same_option_again_books_nothing_new(
+    booked, panel, application, mailoutbox, django_capture_on_commit_callbacks
+):
+    client, [first, *_] = booked
 
     # Back, then Book again: the same form posted a second time.
     with django_capture_on_commit_callbacks(execute=True):
@@ -257,20 +260,11 @@ def test_booking_the_same_option_again_books_nothing_new(
 
 
 def test_book_from_a_page_opened_before_another_booking_moves_nothing(
-    panel,
-    application,
-    recruiter,
-    signed_in,
-    mailoutbox,
-    django_capture_on_commit_callbacks,
+    booked, panel, application, mailoutbox, django_capture_on_commit_callbacks
 ):
     """Two tabs: the panel booked in one, "Book" on another option in the other (its page
     still offering to book) is refused, not a reschedule nobody chose."""
-    client = signed_in(recruiter)
-    [first, second, *_] = listed_options(client, application)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("panel_book", application), {"option": first})
-    mailoutbox.clear()
+    client, [_first, second, *_] = booked
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("panel_book", application), {"option": second})
@@ -380,20 +374,9 @@ def test_an_option_taken_meanwhile_is_refused_with_fresh_options(
 
 
 def test_cancelling_a_session_sends_cancellations(
-    panel,
-    application,
-    member,
-    teammate,
-    recruiter,
-    signed_in,
-    mailoutbox,
-    django_capture_on_commit_callbacks,
+    booked, panel, application, member, teammate, mailoutbox, django_capture_on_commit_callbacks
 ):
-    client = signed_in(recruiter)
-    [first, *_] = listed_options(client, application)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("panel_book", application), {"option": first})
-    mailoutbox.clear()
+    client, _options = booked
     session = panel.sessions.get()
 
     with django_capture_on_commit_callbacks(execute=True):
