@@ -282,16 +282,7 @@ def report_html(scope, teams, query, refresh=None, leaving_out=()):
         html = render_to_string("hiring/reports/reports.html#report", context)
         return html, data["good_until"], seconds
 
-    # Its words are in the current language: each language has its own page.
-    key = (
-        scope.start,
-        scope.end,
-        timezone.get_current_timezone_name(),
-        translation.get_language(),
-        query,
-        own_panel,
-    )
-    return _page(PAGE, key, teams, render_report, refresh)
+    return _page(PAGE, _key(scope, query, own_panel), teams, render_report, refresh)
 
 
 def hires_scope(teams, start, end):
@@ -324,16 +315,9 @@ def _timed_validity_data(scope, teams, leaving_out=()):
         # Their figures' time when computed, here or for a reader in another zone.
         return (of_rows, rows_seconds + figures_seconds), None
 
-    # The period is read in the current time zone; its rows' names (a category, the overall
-    # vote) are words in the current language.
-    key = (
-        scope.start,
-        scope.end,
-        timezone.get_current_timezone_name(),
-        translation.get_language(),
-        leaving_out,
+    return freshness.cached(
+        VALIDITY_DATA, _key(scope, leaving_out), teams, compute, "hires_version"
     )
-    return freshness.cached(VALIDITY_DATA, key, teams, compute, "hires_version")
 
 
 def validity_html(scope, teams, query, leaving_out=(), refresh=None):
@@ -365,15 +349,21 @@ def validity_html(scope, teams, query, leaving_out=(), refresh=None):
         html = render_to_string("hiring/reports/validity.html#report", context)
         return html, None, seconds
 
-    key = (
+    key = _key(scope, query, leaving_out)
+    return _page(VALIDITY_PAGE, key, teams, render_report, refresh, "hires_version")
+
+
+def _key(scope, *more):
+    """What a report's page or figures are kept under: its period, read in the current time
+    zone, and the current language, its words' (the validity rows' names too: a category, the
+    overall vote), with `more`."""
+    return (
         scope.start,
         scope.end,
         timezone.get_current_timezone_name(),
         translation.get_language(),
-        query,
-        leaving_out,
+        *more,
     )
-    return _page(VALIDITY_PAGE, key, teams, render_report, refresh, "hires_version")
 
 
 def refresh(page, team_ids, start, end, zone, language, query, leaving_out=()):
