@@ -3,8 +3,6 @@ erasure runs is committed before the erasure cancels and blanks their emails (or
 after, finds them erased: tests/outreach/test_erased_candidates.py); an application made as it
 runs finds the record erased, and starts a new one."""
 
-import threading
-
 import pytest
 from django.db import connection, transaction
 
@@ -12,9 +10,8 @@ from hiring.careers import careers
 from hiring.models import Application, Candidate, CandidateEmail, EmailTemplate
 from hiring.outreach import messages
 from hiring.privacy import erasure
-from tests.debrief.test_lock_order import in_thread, waits_for_a_lock
+from tests.debrief.test_lock_order import while_waiting
 from tests.factories import ApplicationFactory, OpeningFactory
-from tests.services import wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -23,31 +20,20 @@ pytestmark = [
 
 
 def while_held(write, then):
-    """Run `write` in a transaction kept open (its locks held) until `then`, run beside it,
-    ends or waits for a lock; then both end. Returns what `then` returned."""
-    written, go, noted, failures = threading.Event(), threading.Event(), {}, []
+    """`write` in a transaction kept open (its locks held) while `then` runs beside it
+    (while_waiting); what `then` returned."""
+    returned = {}
 
-    def writing():
+    def writing(held):
         with transaction.atomic():
             write()
-            written.set()
-            go.wait(30)
+            held()
 
     def meanwhile():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            noted["pid"] = cursor.fetchone()[0]
-        noted["returned"] = then()
+        returned["value"] = then()
 
-    writer = in_thread(writing, failures)
-    assert written.wait(30)
-    other = in_thread(meanwhile, failures)
-    wait_for(lambda: not other.is_alive() or ("pid" in noted and waits_for_a_lock(noted["pid"])))
-    go.set()
-    writer.join(60)
-    other.join(60)
-    assert failures == []
-    return noted["returned"]
+    assert while_waiting(writing, meanwhile) == []
+    return returned["value"]
 
 
 def test_an_email_written_as_the_erasure_runs_is_cancelled_and_blanked_by_it(team, recruiter):
