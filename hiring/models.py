@@ -1277,8 +1277,9 @@ class Candidate(models.Model):
     # The candidate confirmed their erasure request while on hold: the retention run erases
     # them once the hold is released.
     erasure_requested_at = models.DateTimeField(_("erasure requested at"), null=True, blank=True)
-    # Carrying out that request began withdrawing their applications: it goes through, and a
-    # wish to be kept comes too late, unless a hold stops it again (retention.keep).
+    # An erasure (a recruiter's, theirs, or retention carrying out that request) began
+    # withdrawing their applications: it goes through, and a wish to be kept comes too late,
+    # unless a hold stops it again (retention.keep).
     erasure_started_at = models.DateTimeField(_("erasure started at"), null=True, blank=True)
     # When the candidate was told their data is about to be erased (hiring/privacy/retention.py).
     retention_notice_at = models.DateTimeField(_("retention notice at"), null=True, blank=True)

@@ -100,16 +100,25 @@ def erase(candidate, by=None, how=None, requested=False):
         return False
     if not _wind_down(candidate, by, requested):
         return False
-    _send_cancellations(candidate)
-    shown_with = _records_shown_with([candidate])
-    with transaction.atomic():
-        _take_turns([candidate])
-        candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
-        if candidate.held_at:
-            raise OnHold(ON_HOLD)
-        if not _to_erase(candidate, requested):
-            return False
-        _anonymise([candidate], by, how or f"by {by}", shown_with)
+    try:
+        _send_cancellations(candidate)
+        shown_with = _records_shown_with([candidate])
+        with transaction.atomic():
+            _take_turns([candidate])
+            candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+            if candidate.held_at:
+                raise OnHold(ON_HOLD)
+            if not _to_erase(candidate, requested):
+                return False
+            _anonymise([candidate], by, how or f"by {by}", shown_with)
+    except ValidationError:
+        if not requested:
+            # Nothing carries it on (retention resumes only a request made on hold, which
+            # keeps its start): a wish to be kept counts again.
+            Candidate.objects.filter(
+                pk=candidate.pk, erased_at=None, erasure_requested_at=None
+            ).update(erasure_started_at=None)
+        raise
     return True
 
 
@@ -195,9 +204,9 @@ def _wind_down(candidate, by, requested):
         raise OnHold(ON_HOLD)
     if not _to_erase(candidate, requested):
         return False
-    if requested and not candidate.erasure_started_at:
-        # What is withdrawn now stays withdrawn: the request must not be cancelled before the
-        # record is erased (retention.keep).
+    if not candidate.erasure_started_at:
+        # What is withdrawn now stays withdrawn, whoever erases them: a wish to be kept comes
+        # too late from here (retention.keep).
         candidate.erasure_started_at = timezone.now()
         candidate.save(update_fields=["erasure_started_at"])
     # Withdrawing cancels the application's interviews to come (status.withdraw).

@@ -228,8 +228,8 @@ def candidate_to_keep(token):
 
 
 def _gone(candidate):
-    """Whether `candidate` is erased, or being erased at their request (erasure._wind_down
-    withdrew their applications): too late to be kept, unless a hold stopped it meanwhile."""
+    """Whether `candidate` is erased, or being erased (erasure._wind_down withdrew their
+    applications): too late to be kept, unless a hold stopped it meanwhile."""
     return (
         candidate is None
         or candidate.erased_at is not None

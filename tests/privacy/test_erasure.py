@@ -244,25 +244,24 @@ def meanwhile(settings):
 
 
 @pytest.fixture
-def requested_on_hold(application, candidate, member, teammate, recruiter):
-    """An interview to come, and an erasure asked for on hold, due now that it was released."""
+def interview_to_come(application, member, teammate):
     booked(
         team_fit_panel(application, [member, teammate], member),
         datetime(2030, 3, 4, 14, tzinfo=UTC),
     )
+
+
+@pytest.fixture
+def requested_on_hold(candidate, recruiter, interview_to_come):
+    """An interview to come, and an erasure asked for on hold, due now that it was released."""
     holds.put_on_hold(candidate, recruiter, "Claim 114")
     erasure.erase_at_their_request(fresh_candidate(candidate))
     holds.release(fresh_candidate(candidate), recruiter)
 
 
-def test_a_keep_while_a_requested_erasure_sends_its_cancellations_comes_too_late(
-    application, candidate, requested_on_hold, meanwhile,
-    django_capture_on_commit_callbacks,
-):  # fmt: skip
-    """As reported: asked for on hold, carried out once released, the erasure withdrew the
-    application and sent the interview's cancellations; the candidate's keep link, used
-    meanwhile, cancelled the request, and nothing was erased. Once their applications are
-    withdrawn, the erasure goes through."""
+def keep_meanwhile(meanwhile, candidate):
+    """The candidate's keep link used while the erasure sends the interview's cancellations:
+    its answers (when their data is kept until, or why not)."""
     answers = []
 
     def keep():
@@ -273,6 +272,28 @@ def test_a_keep_while_a_requested_erasure_sends_its_cancellations_comes_too_late
             answers.append(str(error))
 
     meanwhile.then = keep
+    return answers
+
+
+def hold_meanwhile(meanwhile, candidate, recruiter):
+    """A recruiter puts them on hold while the erasure sends the interview's cancellations."""
+
+    def hold():
+        meanwhile.then = None
+        holds.put_on_hold(fresh_candidate(candidate), recruiter, "Claim 115")
+
+    meanwhile.then = hold
+
+
+def test_a_keep_while_a_requested_erasure_sends_its_cancellations_comes_too_late(
+    application, candidate, requested_on_hold, meanwhile,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """As reported: asked for on hold, carried out once released, the erasure withdrew the
+    application and sent the interview's cancellations; the candidate's keep link, used
+    meanwhile, cancelled the request, and nothing was erased. Once their applications are
+    withdrawn, the erasure goes through."""
+    answers = keep_meanwhile(meanwhile, candidate)
     assert erase(candidate, None, django_capture_on_commit_callbacks, requested=True)
 
     assert answers == ["We no longer hold your data."]
@@ -280,15 +301,33 @@ def test_a_keep_while_a_requested_erasure_sends_its_cancellations_comes_too_late
     assert fresh(application).stage == Stage.WITHDRAWN
 
 
+@pytest.mark.parametrize(
+    "erase_them",
+    [
+        lambda candidate, recruiter: erasure.erase(candidate, by=recruiter),
+        lambda candidate, recruiter: erasure.erase_at_their_request(candidate),
+    ],
+    ids=["by-staff", "at-their-request"],
+)
+def test_a_keep_while_any_erasure_sends_its_cancellations_comes_too_late(
+    erase_them, candidate, recruiter, interview_to_come, meanwhile,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """As reported: a recruiter's erasure (or the candidate's own, confirmed) left the keep
+    link answering "kept" once it withdrew the application, then erased them all the same."""
+    answers = keep_meanwhile(meanwhile, candidate)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert erase_them(candidate, recruiter)
+
+    assert answers == ["We no longer hold your data."]
+    assert fresh_candidate(candidate).erased_at is not None
+
+
 def test_a_hold_stops_a_requested_erasure_under_way_and_keeping_then_cancels_it(
     candidate, recruiter, requested_on_hold, meanwhile,
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
-    def hold():
-        meanwhile.then = None
-        holds.put_on_hold(fresh_candidate(candidate), recruiter, "Claim 115")
-
-    meanwhile.then = hold
+    hold_meanwhile(meanwhile, candidate, recruiter)
     with pytest.raises(erasure.OnHold):
         erase(candidate, None, django_capture_on_commit_callbacks, requested=True)
     retention.keep(fresh_candidate(candidate))
@@ -297,6 +336,23 @@ def test_a_hold_stops_a_requested_erasure_under_way_and_keeping_then_cancels_it(
     assert retention.erase_requested() == 0
     candidate = fresh_candidate(candidate)
     assert (candidate.erased_at, candidate.erasure_requested_at) == (None, None)
+
+
+def test_a_staff_erasure_stopped_by_a_hold_leaves_the_keep_link_working(
+    client, application, candidate, recruiter, interview_to_come, meanwhile,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """Nothing carries on a recruiter's erasure a hold stopped (retention resumes only the
+    candidate's request): once released, their wish to be kept counts again."""
+    hold_meanwhile(meanwhile, candidate, recruiter)
+    with pytest.raises(erasure.OnHold):
+        erase(candidate, recruiter, django_capture_on_commit_callbacks)
+    holds.release(fresh_candidate(candidate), recruiter)
+
+    page = client.post(retention.keep_url(candidate))
+    assert page.status_code == 200
+    assert "We keep your data on file" in page.text
+    assert fresh(application).stage == Stage.WITHDRAWN
 
 
 def test_the_ledger_keeps_no_address_and_each_key_stays_unique(
