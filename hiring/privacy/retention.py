@@ -260,13 +260,25 @@ def keep(candidate):
         purpose=Consent.Purpose.KEEP,
         notice_version=settings.PRIVACY_NOTICE_VERSION,
     )
-    # One of them being erased already (_gone) is past cancelling.
-    Candidate.objects.filter(pk__in=requested, erased_at=None).exclude(
-        erasure_requested_at=None
-    ).exclude(erasure_started_at__isnull=False, held_at=None).update(
-        erasure_requested_at=None, erasure_started_at=None
-    )
+    _requests(requested).update(erasure_requested_at=None, erasure_started_at=None)
     return _kept_until(consent)
+
+
+def _requests(ids):
+    """The records of `ids` holding an erasure request a wish to be kept cancels: one being
+    erased already (_gone) is past cancelling."""
+    return (
+        Candidate.objects.filter(pk__in=ids, erased_at=None)
+        .exclude(erasure_requested_at=None)
+        .exclude(erasure_started_at__isnull=False, held_at=None)
+    )
+
+
+def erasure_requested_at(candidate):
+    """When the candidate last asked to be erased, if keeping their data cancels it: on any
+    record the request was made for (keep), not only the link's. None if not."""
+    requested = [record.pk for record in erasure.records_requested_with(candidate)]
+    return _requests(requested).aggregate(at=models.Max("erasure_requested_at"))["at"]
 
 
 def kept_until(candidate):

@@ -337,6 +337,13 @@ def candidate_keep_data(request, candidate, token):
     """The retention notice's link. GET: ask, unless they asked since the notice; POST: keep
     the data for another period, once a notice."""
     posted = request.method == "POST"
+    # Read before the keep cancels it: the page says what it cancels.
+    requested_at = retention.erasure_requested_at(candidate)
     kept_until = retention.keep(candidate) if posted else retention.kept_until(candidate)
-    context = {"candidate": candidate, "token": token, "kept_until": kept_until}
+    context = {
+        "candidate": candidate,
+        "token": token,
+        "kept_until": kept_until,
+        "requested_at": requested_at,
+    }
     return render(request, "hiring/privacy/retention_keep.html", context)

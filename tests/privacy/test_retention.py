@@ -307,6 +307,25 @@ def test_keeping_ones_data_cancels_the_erasure_asked_for_every_record_at_the_add
     assert fresh(other).erasure_requested_at is None
 
 
+def test_the_keep_page_names_the_request_it_cancels_on_another_record_at_the_address(
+    client, organisation, team, recruiter, mailoutbox, callbacks
+):
+    """As reported: the request was made for another team's record of theirs, on hold, before
+    this one held the address; keeping cancelled it, and the page said nothing of it."""
+    other = closed_ago(TeamFactory(), 3, email="nora@example.com")
+    holds.put_on_hold(fresh(other), recruiter, "Claim 114")
+    assert not erasure.erase_at_their_request(fresh(other))
+    closed_ago(team, 11, days=2, email="Nora@Example.com")
+    run(callbacks=callbacks)
+    link = keep_link(mailoutbox[0])
+
+    assert "You asked us on" in client.get(link).text
+    page = client.post(link)
+
+    assert "Your request to erase your data is cancelled." in page.text
+    assert fresh(other).erasure_requested_at is None
+
+
 def test_a_request_withdrawn_after_retention_read_it_is_not_carried_out(
     organisation, team, recruiter, callbacks
 ):
