@@ -21,8 +21,8 @@ from functools import cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.template import engines
 from django.template.backends.django import DjangoTemplates
 from django.utils import timezone, translation
@@ -187,7 +187,13 @@ def candidate_day_reminder_key(application_id, start):
 
 
 def retention_notice_key(candidate_id, noticed_at):
-    return f"retention-notice:{candidate_id}:{noticed_at.isoformat()}"
+    return f"{retention_notice_keys_of(candidate_id)}{noticed_at.isoformat()}"
+
+
+def retention_notice_keys_of(candidate_id):
+    """What the ledger key of each retention notice to the candidate `candidate_id` starts
+    with: only the latest notice's time is stored (Candidate.retention_notice_at)."""
+    return f"retention-notice:{candidate_id}:"
 
 
 def erasure_confirmation_key(application_id):
@@ -196,6 +202,16 @@ def erasure_confirmation_key(application_id):
 
 def export_ready_key(export_id):
     return f"data-export:{export_id}"
+
+
+def keys_starting(prefix):
+    """The ledger's keys that start with `prefix`, as a Q read through the key's index: on
+    PostgreSQL LIKE reads the pattern index Django gives a unique text column; SQLite's LIKE
+    ignores case and reads no index, but its keys compare byte by byte, so a range does."""
+    starting = Q(key__startswith=prefix)
+    if connection.vendor == "sqlite":
+        starting &= Q(key__gte=prefix, key__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
+    return starting
 
 
 def invite_keys_of(uid):

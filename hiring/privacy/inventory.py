@@ -18,7 +18,8 @@ from hiring.email.notifications import (
     erasure_confirmation_key,
     export_ready_key,
     invite_key,
-    retention_notice_key,
+    keys_starting,
+    retention_notice_keys_of,
 )
 from hiring.models import (
     Application,
@@ -89,8 +90,9 @@ class LedgerHolding(Holding):
     """The notification ledger: its keys name the candidate's address (session invites, as it
     is; the links the privacy page emails again, keyed by it) or an email to them, not the
     candidate's row; Teamfit's own emails to them (their reminders, retention notice, erasure
-    confirmations, exports ready) by their records' ids. Each key is looked up whole, through the
-    ledger's unique index: a search for their address inside a million keys takes seconds."""
+    confirmations, exports ready) by their records' ids. Each key is looked up whole (their
+    retention notices' by its start, keys_starting), through the ledger's unique index: a
+    search for their address inside a million keys takes seconds."""
 
     by_address = True
 
@@ -109,9 +111,9 @@ class LedgerHolding(Holding):
             for candidate in candidates
         }
         keys += [links.ledger_key(address) for found in addresses.values() for address in found]
-        # Their latest notice only: an earlier one's time is no longer stored.
-        keys += [
-            retention_notice_key(candidate.pk, candidate.retention_notice_at)
+        # Every notice of theirs, by its key's start: only the latest one's time is stored.
+        noticed = [
+            keys_starting(retention_notice_keys_of(candidate.pk))
             for candidate in candidates
             if candidate.retention_notice_at
         ]
@@ -136,7 +138,7 @@ class LedgerHolding(Holding):
                     candidate_reminder_key(pk, start),
                     candidate_day_reminder_key(application_id, start),
                 ]
-        return Notification.objects.filter(key__in=keys)
+        return Notification.objects.filter(reduce(or_, noticed, Q(key__in=keys)))
 
 
 # What an import's JSON text holds as itself on both databases: printable ASCII but the quote

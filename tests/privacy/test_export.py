@@ -22,8 +22,17 @@ from django.utils import timezone
 from hiring.checkins import checkins
 from hiring.debrief import decisions
 from hiring.email import reminders
+from hiring.email.notifications import retention_notice_key
 from hiring.imports.imports import Table, check, upload
-from hiring.models import AuditEvent, CandidateAccess, DataExport, Decision, Notification, User
+from hiring.models import (
+    AuditEvent,
+    Candidate,
+    CandidateAccess,
+    DataExport,
+    Decision,
+    Notification,
+    User,
+)
 from hiring.outreach.messages import shown_to
 from hiring.privacy import erasure, export, holds
 from hiring.privacy.inventory import HOLDINGS
@@ -874,3 +883,24 @@ def test_a_reminder_keyed_by_its_day_before_migration_0070_is_in_it(
     keys = {row["key"] for row in document(built(candidate))["notification"]}
 
     assert f"reminder:candidate:{application.pk}:{START.isoformat()}" in keys
+
+
+def test_every_retention_notice_they_were_sent_is_in_it(candidate, django_assert_num_queries):
+    """As found: only their latest notice's ledger row was in their copy (its key holds the
+    notice's time, and only the latest is stored on their record)."""
+    times = [datetime(year, 1, 5, 3, tzinfo=UTC) for year in (2024, 2025, 2026)]
+    for noticed_at in times:
+        Notification.objects.create(key=retention_notice_key(candidate.pk, noticed_at))
+    # Another record's, whose id begins with theirs.
+    Notification.objects.create(key=retention_notice_key(int(f"{candidate.pk}0"), times[0]))
+    Candidate.objects.filter(pk=candidate.pk).update(retention_notice_at=times[-1])
+    candidate.refresh_from_db()
+
+    ledger = next(holding for holding in HOLDINGS if holding.model is Notification)
+    with django_assert_num_queries(5):  # the keys' sources, then the ledger: one notice or many
+        found = {notification.key for notification in ledger.rows(candidate)}
+    keys = {row["key"] for row in document(built(candidate))["notification"]}
+
+    noticed = {retention_notice_key(candidate.pk, noticed_at) for noticed_at in times}
+    assert {key for key in found if key.startswith("retention-notice:")} == noticed
+    assert {key for key in keys if key.startswith("retention-notice:")} == noticed
