@@ -33,6 +33,7 @@ from .email.notifications import (
     email_to,
     invite_key,
     invite_keys_of,
+    keys_starting,
     send_all,
     send_once,
     session_invite,
@@ -247,7 +248,7 @@ def send_session_invites(session_id, sequence, moved_from=None, joined=(), only=
 def _invited_to(session):
     """The addresses that were sent (or are being sent) one of the session's invites."""
     prefix = invite_keys_of(session.uid)
-    keys = Notification.objects.filter(key__startswith=prefix).values_list("key", flat=True)
+    keys = Notification.objects.filter(keys_starting(prefix)).values_list("key", flat=True)
     return {key[len(prefix) :].partition(":")[2] for key in keys}  # after the sequence
 
 
