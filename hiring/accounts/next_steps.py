@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from scorecards.models import Feedback
 
@@ -69,6 +70,8 @@ def for_user(user, now, teams, names=None):
         readers["offers"] = lambda: offers_to_send(user, own)
         readers["emails"] = lambda: emails_to_confirm(user, own)
         readers["proposed_times"] = lambda: proposed_times(user, own)
+        readers["hires_without_offer"] = lambda: hires_without_offer(user, own)
+        readers["offers_expired"] = lambda: offers_expired(user, own)
     if user.is_recruiter:
         readers["panels"] = lambda: panels_to_schedule(user, now)
     if user.is_leadership:
@@ -256,25 +259,21 @@ def offers_to_send(user, own):
     """Draft offers of the teams whose pipeline this user runs, the oldest first; `own`, the
     ids of their teams (own_teams())."""
     # From the few drafts (a partial index), not through every application's offers.
-    drafts = Offer.objects.filter(status=Offer.Status.DRAFT)
-    drafts = in_pipelines_run_by(user, drafts, "application__opening__team", own)
-    return _section(
-        drafts.select_related("application__candidate", "application__opening__team", "created_by")
-        # What the list shows, and whose it is: not the terms, nor the rest of each row.
-        .only(
+    drafts = Offer.objects.filter(status=Offer.Status.DRAFT).select_related("created_by")
+    return _of_pipelines_run_by(
+        user,
+        own,
+        drafts,
+        # What the list shows: not the terms, nor the rest of each row.
+        [
             "title",
             "created_at",
             "application__candidate__name",
             "application__opening__team__name",
             "created_by__display_name",
             "created_by__email",
-            "application__member_email",
-            "application__candidate__email",
-            "application__candidate__other_emails",
-        )
-        .order_by("created_at", "pk"),
-        user,
-        lambda offer: offer.application,
+        ],
+        ["created_at", "pk"],
     )
 
 
@@ -282,24 +281,96 @@ def emails_to_confirm(user, own):
     """Emails to candidates of the teams whose pipeline this user runs that wait for someone to
     read them and send or discard them (a rejection, by hand or the team's no-hire, queues its
     email so), the oldest first; `own`, the ids of their teams (own_teams())."""
-    waiting = CandidateEmail.objects.filter(status=CandidateEmail.Status.AWAITING_CONFIRMATION)
-    waiting = in_pipelines_run_by(user, waiting, "application__opening__team", own)
-    return _section(
-        waiting.select_related("application__candidate", "application__opening__team")
-        # What the list shows, and whose application it is: not the email's text.
-        .only(
+    return _of_pipelines_run_by(
+        user,
+        own,
+        CandidateEmail.objects.filter(status=CandidateEmail.Status.AWAITING_CONFIRMATION),
+        # What the list shows: not the email's text.
+        [
             "kind",
             "created_at",
             "application__candidate__name",
             "application__opening__title",
             "application__opening__team__name",
+        ],
+        ["created_at", "pk"],
+    )
+
+
+def hires_without_offer(user, own):
+    """Applications of the teams whose pipeline this user runs that their team decided to hire
+    (the decision in force: Decision.objects.in_force) and that have no live offer, still
+    waiting at Offer (not hired, nor withdrawn), the oldest decision first: an offer to
+    prepare; `own`, the ids of their teams (own_teams()). A withdrawn, expired or declined
+    offer is not live; one past its expiry is until beat records it expired, within minutes,
+    which moves its team on (offers.expire_due)."""
+    live = Offer.objects.filter(application=OuterRef("application"), status__in=Offer.LIVE)
+    decisions = (
+        Decision.objects.in_force()
+        .filter(outcome=Decision.Outcome.HIRE, application__stage=Application.Stage.OFFER)
+        .exclude(Exists(live))
+        # In force once recorded, or once confirmed when it departs from the recommendation.
+        .annotate(decided_at=Coalesce("confirmed_at", "recorded_at"))
+    )
+    return _of_pipelines_run_by(
+        user,
+        own,
+        decisions,
+        # What the list shows: not the rationale and reasons.
+        [
+            "application__candidate__name",
+            "application__opening__title",
+            "application__opening__team__name",
+        ],
+        ["decided_at", "pk"],
+    )
+
+
+def offers_expired(user, own):
+    """Offers of the teams whose pipeline this user runs that expired unanswered (beat records
+    it, offers.expire_due), their application still waiting at Offer with no newer offer live
+    or expired, the latest expiry first: the candidate to follow up; `own`, the ids of their
+    teams (own_teams())."""
+    newer = Offer.objects.filter(
+        application=OuterRef("application"),
+        created_at__gt=OuterRef("created_at"),
+        status__in=[*Offer.LIVE, Offer.Status.EXPIRED],
+    )
+    expired = Offer.objects.filter(
+        status=Offer.Status.EXPIRED, application__stage=Application.Stage.OFFER
+    ).exclude(Exists(newer))
+    return _of_pipelines_run_by(
+        user,
+        own,
+        expired,
+        # What the list shows: not the terms.
+        [
+            "title",
+            "expires_at",
+            "application__candidate__name",
+            "application__opening__team__name",
+        ],
+        ["-expires_at", "-pk"],
+    )
+
+
+def _of_pipelines_run_by(user, own, rows, shown, order):
+    """A section of `rows`, each of an application, of the teams whose pipeline `user` runs
+    (`own`, the ids of their teams), in `order`: read with their application's candidate and
+    opening's team, only the fields `shown` and those that say whose application it is, so
+    that _section() leaves out the user's own."""
+    rows = in_pipelines_run_by(user, rows, "application__opening__team", own)
+    return _section(
+        rows.select_related("application__candidate", "application__opening__team")
+        .only(
+            *shown,
             "application__member_email",
             "application__candidate__email",
             "application__candidate__other_emails",
         )
-        .order_by("created_at", "pk"),
+        .order_by(*order),
         user,
-        lambda email: email.application,
+        lambda row: row.application,
     )
 
 

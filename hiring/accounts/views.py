@@ -107,13 +107,16 @@ def teams_read_by(user):
 
 
 # The sections of next_steps.for_user() whose rows only their teams' data and the clock change
-# (an offer's every save moves its team on, as do an email's confirmation or discarding, the
-# times offered to a candidate and those they propose, hiring/freshness.py).
+# (an offer's every save moves its team on, its expiry's too, as do a decision's audited
+# recording or confirmation, an email's confirmation or discarding, the times offered to a
+# candidate and those they propose, hiring/freshness.py).
 LASTING_STEPS = (
     "scorecards",
     "check_ins",
     "decisions",
     "offers",
+    "hires_without_offer",
+    "offers_expired",
     "emails",
     "stale",
     "proposed_times",

@@ -93,6 +93,22 @@ def draft_offer(application, by):
     )
 
 
+def hire(team, name, by, at=None, stage=Application.Stage.OFFER, **fields):
+    """`name`'s application at `stage` that `team` decided to hire at `at`, following the
+    rule, recorded by `by`."""
+    application = ApplicationFactory(
+        opening__team=team, candidate__name=name, stage=stage, **fields
+    )
+    Decision.objects.create(
+        application=application,
+        outcome="hire",
+        recommendation="hire",
+        recorded_by=by,
+        recorded_at=at or timezone.now(),
+    )
+    return application
+
+
 # An interviewer's scorecards, each due when its interview ends.
 
 
@@ -377,6 +393,9 @@ def fill(team, member, teammate, recruiter, count):
             application=decided, outcome="hire", recommendation="no_hire", recorded_by=teammate
         )
         draft_offer(decided, recruiter)
+        hire(team, f"No Offer {i}", teammate)
+        expired = draft_offer(hire(team, f"Offer Expired {i}", teammate), recruiter)
+        Offer.objects.filter(pk=expired.pk).update(status="expired")
         propose(team, teammate, f"newcomer{count}-{i}@example.com")
         rejection(team, f"Rejected {i}")
         ApplicationFactory(opening__team=team, stage="screen", stage_changed_at=long_ago)
@@ -389,12 +408,16 @@ SECTIONS = {
         "Waiting for your vote",
         "Candidates who proposed their own times",
         "Offers to send",
+        "Hires with no offer",
+        "Offers expired unanswered",
         HEADING,
     ],
     "recruiter": [
         "Candidates who proposed their own times",
         "Panels to schedule",
         "Offers to send",
+        "Hires with no offer",
+        "Offers expired unanswered",
         HEADING,
     ],
     "leadership": ["Pipelines that stopped moving"],
@@ -411,9 +434,9 @@ def test_the_home_page_runs_a_bounded_number_of_queries(
     counts = []
     for added in (1, 14):
         fill(team, member, teammate, recruiter, added)
-        # 22: leadership's stalled pipelines count the open applications of those shown, and
+        # 24: leadership's stalled pipelines count the open applications of those shown, and
         # proposed times look first whether any candidate proposed some.
-        with django_assert_max_num_queries(22) as queries:
+        with django_assert_max_num_queries(24) as queries:
             page = client.get("/").text
         counts.append(len(queries))
 
