@@ -104,7 +104,7 @@ def test_seed_demo_creates_every_persona_and_state_and_runs_again_unchanged(db):
     assert [found.reason for found in merging.possible_duplicates(jonas)] == ["Same name and phone"]
     offers = dict(Offer.objects.values_list("application__candidate__name", "status"))
     assert {offers["Sara Lind"], offers["Nina Park"]} == {"accepted", "sent"}
-    assert "declined" in offers.values()
+    assert {"declined", "withdrawn", "expired"} <= set(offers.values())
     sara = Application.objects.get(candidate__name="Sara Lind")
     assert (sara.stage, sara.member_email) == ("hired", "sara.lind@teamfit.example")
     platform_proposals = Proposal.objects.filter(team__name="Platform", status="open")

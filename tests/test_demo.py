@@ -125,9 +125,9 @@ def test_the_demo_has_a_candidate_who_withdrew_in_her_own_words(demo, client, ma
     assert "Their reason: Other: We are moving to Lisbon next month" in notice.body
 
 
-def home_rows(page):
-    """The recruiter's panels to schedule, each `name: what waits`, tags and spacing dropped."""
-    section = page.split('id="next-panels"', 1)[1].split("</section>", 1)[0]
+def section_rows(page, heading_id):
+    """The rows of the home page's section `heading_id`, each as it reads."""
+    section = page.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
     items = re.findall(r"<li>(.*?)</li>", section, re.S)
     return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", item)).split()) for item in items]
 
@@ -135,7 +135,7 @@ def home_rows(page):
 def test_the_demo_has_panels_waiting_for_a_session_on_the_recruiters_home(demo, client):
     client.force_login(User.objects.get(email="rita@teamfit.example"))
 
-    rows = home_rows(client.get(reverse("home")).text)
+    rows = section_rows(client.get(reverse("home")).text, "next-panels")
 
     assert (
         "Noah Schmidt · Senior Platform Engineer · Platform a cancelled session still needed: "
@@ -171,3 +171,36 @@ def test_the_demo_has_a_candidate_booked_again_after_an_interview_held(demo, cli
     booked, held = page.split("Already held:")
     assert "Team fit interview, 60 minutes" in booked
     assert "Skills interview, 60 minutes" in held
+
+
+def test_the_demo_has_a_candidate_told_of_an_offer_withdrawn_since(demo, client):
+    [link] = re.findall(r"Chidi Okeke's own page, the offer sent him withdrawn: (\S+)", demo)
+
+    page = client.get(link).text
+
+    assert "Offer withdrawn" in page
+
+
+def test_the_demo_has_a_hire_with_another_application_open_in_the_team(demo, client):
+    lead = Application.objects.get(
+        candidate__name="Elena Petrova", opening__title="Payments Tech Lead"
+    )
+    client.force_login(User.objects.get(email="eve@teamfit.example"))
+
+    board = client.get(reverse("pipeline")).text
+    page = client.get(lead.get_absolute_url()).text
+
+    assert lead.stage == Application.Stage.SCREEN
+    assert "Hired for Backend Engineer, Payments" in board
+    assert "This candidate was hired for Backend Engineer, Payments" in page
+
+
+def test_the_demo_has_the_hiring_loops_end_on_the_recruiters_home(demo, client):
+    client.force_login(User.objects.get(email="rita@teamfit.example"))
+
+    page = client.get(reverse("home")).text
+
+    no_offer = section_rows(page, "next-hires-without-offer")
+    assert [row for row in no_offer if row.startswith("Chidi Okeke · Senior Platform Engineer")]
+    [expired] = section_rows(page, "next-offers-expired")
+    assert expired.startswith("Sofia Brandt · Backend Engineer, Payments · Payments expired")

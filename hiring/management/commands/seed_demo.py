@@ -157,6 +157,8 @@ class Command(BaseCommand):
             self.received_email(people)
         if not Offer.objects.exists():
             self.hiring_loop(people)
+        if not Candidate.objects.filter(name=OFFER_WITHDRAWN).exists():
+            self.loop_ends(people)
         if not Candidate.objects.exclude(erased_at=None).exists():
             self.privacy(people)
         if not Candidate.objects.filter(name=WITHDREW["name"]).exists():
@@ -188,6 +190,10 @@ class Command(BaseCommand):
         if held:
             link = settings.SITE_URL + held.get_absolute_url()
             self.stdout.write(f"{HELD}'s booked interview, beside the one already held: {link}")
+        withdrawn = Application.objects.filter(candidate__name=OFFER_WITHDRAWN).first()
+        if withdrawn:
+            link = settings.SITE_URL + withdrawn.status_url()
+            self.stdout.write(f"{OFFER_WITHDRAWN}'s own page, the offer sent him withdrawn: {link}")
         withdrew = Application.objects.filter(candidate__name=WITHDREW["name"]).first()
         if withdrew:
             link = settings.SITE_URL + withdrew.status_url()
@@ -385,6 +391,7 @@ class Command(BaseCommand):
             self.write(feedback, state, scores, vote)
         if stage != Application.Stage.APPLIED:
             application.move_to(stage, author)
+        return application
 
     def feedback(
         self, application, interviewer, focus, state, scores, vote, assigned_by, practice=False
@@ -621,7 +628,6 @@ class Command(BaseCommand):
             status=CandidateEmail.Status.AWAITING_CONFIRMATION,
         ):
             messages.cancel(email)
-        terms = "Salary 92,000 EUR, 0.1% equity over four years, 30 days of holiday."
         answers = {"Sara Lind": offers.accept, "Nina Park": None}
         past = Application.objects.filter(
             stage=Application.Stage.OFFER, candidate__email__startswith="past"
@@ -631,16 +637,7 @@ class Command(BaseCommand):
                 offer, "I accepted another offer closer to home."
             )
         for name, answer in answers.items():
-            application = Application.objects.get(candidate__name=name)
-            offer = offers.prepare(
-                application,
-                people["rita"],
-                title=application.opening.title,
-                start_date=timezone.localdate() + timedelta(days=35),
-                terms=terms,
-                expires_at=timezone.now() + timedelta(days=10),
-            )
-            offers.send(offer, people["rita"])
+            offer = self.offer(Application.objects.get(candidate__name=name), people["rita"])
             if answer:
                 answer(offer)
         # Hired: ben proposes her to join Platform at her new work address; the team votes.
@@ -648,6 +645,54 @@ class Command(BaseCommand):
         membership.propose_member(
             sara.opening.team, people["ben"], f"sara.lind@{DOMAIN}", hire=sara
         )
+
+    def offer(self, application, by):
+        """An offer `by` prepared for `application` and sent."""
+        offer = offers.prepare(
+            application,
+            by,
+            title=application.opening.title,
+            start_date=timezone.localdate() + timedelta(days=35),
+            terms="Salary 92,000 EUR, 0.1% equity over four years, 30 days of holiday.",
+            expires_at=timezone.now() + timedelta(days=10),
+        )
+        return offers.send(offer, by)
+
+    def loop_ends(self, people):
+        """Hires at the loop's end, each decided on by its team: Chidi Okeke's offer, its email
+        gone, withdrawn since (his own page says so; rita's home lists him with the hires with
+        no offer), Sofia Brandt's expired unanswered (on rita's home, to follow up), and Elena
+        Petrova hired for the Payments backend while her application to lead the team is still
+        open (its card and page say she was hired)."""
+        rita = people["rita"]
+        for name, title, recorder, panel in LOOP_ENDS:
+            opening = Opening.objects.get(title=title)
+            debrief = Application.Stage.DEBRIEF
+            application = self.candidate(opening, people[recorder], name, debrief, panel, people)
+            decisions.record_decision(application, people[recorder], Decision.Outcome.HIRE)
+            offer = self.offer(application, rita)
+            # Its email went out, as the worker sends it once this commits: the candidate was
+            # told of the offer, so its withdrawal or expiry is theirs to read.
+            application.emails.filter(kind=EmailTemplate.Kind.OFFER).update(
+                status=CandidateEmail.Status.SENT, sent_at=timezone.now()
+            )
+            if name == OFFER_WITHDRAWN:
+                offers.withdraw(offer, rita)
+            elif name == OFFER_EXPIRED:
+                Offer.objects.filter(pk=offer.pk).update(
+                    sent_at=timezone.now() - timedelta(days=12),
+                    expires_at=timezone.now() - timedelta(days=2),
+                )
+                offers.expire_due()  # as beat does
+            else:
+                offers.accept(offer)
+                lead = applications.add_application(
+                    Opening.objects.get(title="Payments Tech Lead"),
+                    rita,
+                    name=name,
+                    email=application.candidate.email,
+                ).application
+                lead.move_to(Application.Stage.SCREEN, rita)
 
     def received_email(self, people):
         """The organisation's own answer to an application, in English and in German: the
@@ -1155,6 +1200,42 @@ DEPARTED_FROM = "Amara Obi"
 STILL_NEEDED = "Noah Schmidt"
 BOOK_AGAIN = "Yusuf Demir"
 HELD = "Kira Novak"
+
+# The hires at the loop's end (loop_ends): (candidate, opening, who records the team's decision,
+# the panel, all for hiring).
+OFFER_WITHDRAWN = "Chidi Okeke"
+OFFER_EXPIRED = "Sofia Brandt"
+LOOP_ENDS = [
+    (
+        OFFER_WITHDRAWN,
+        "Senior Platform Engineer",
+        "ana",
+        [
+            ("ana", SKILLS, "submitted", [3, 3, 4, 3], Vote.YES),
+            ("ben", TEAM_FIT, "submitted", [4, 3], Vote.STRONG_YES),
+        ],
+    ),
+    (
+        OFFER_EXPIRED,
+        "Backend Engineer, Payments",
+        "eve",
+        [
+            ("eve", SKILLS, "submitted", [4], Vote.STRONG_YES),
+            ("fay", TEAM_FIT, "submitted", [3], Vote.YES),
+            ("gus", TEAM_FIT, "submitted", [3], Vote.YES),
+        ],
+    ),
+    (
+        "Elena Petrova",
+        "Backend Engineer, Payments",
+        "eve",
+        [
+            ("eve", SKILLS, "submitted", [3], Vote.YES),
+            ("fay", TEAM_FIT, "submitted", [4], Vote.STRONG_YES),
+            ("gus", TEAM_FIT, "submitted", [3], Vote.YES),
+        ],
+    ),
+]
 
 # Who withdrew on her own page, saying why in her words.
 WITHDREW = {
