@@ -301,10 +301,13 @@ def hires_without_offer(user, own):
     """Applications of the teams whose pipeline this user runs that their team decided to hire
     (the decision in force: Decision.objects.in_force) and that have no live offer, still
     waiting at Offer (not hired, nor withdrawn), the oldest decision first: an offer to
-    prepare; `own`, the ids of their teams (own_teams()). A withdrawn, expired or declined
-    offer is not live; one past its expiry is until beat records it expired, within minutes,
-    which moves its team on (offers.expire_due)."""
-    live = Offer.objects.filter(application=OuterRef("application"), status__in=Offer.LIVE)
+    prepare; `own`, the ids of their teams (own_teams()). A withdrawn or declined offer is not
+    live; one past its expiry is until beat records it expired, within minutes, which moves
+    its team on (offers.expire_due); an expired one is followed up under offers_expired(),
+    so it is listed there, once."""
+    live = Offer.objects.filter(
+        application=OuterRef("application"), status__in=[*Offer.LIVE, Offer.Status.EXPIRED]
+    )
     decisions = (
         Decision.objects.in_force()
         .filter(outcome=Decision.Outcome.HIRE, application__stage=Application.Stage.OFFER)
