@@ -63,6 +63,13 @@ def _query(request, form):
     return urlencode({name: value for name, value in given.items() if request.GET.get(name)})
 
 
+def _team_query(form):
+    """The query string of a link to the other reports page: the team chosen, not the period,
+    whose meaning (applications made, or hires) and default length differ between them."""
+    team = form.cleaned_data.get("team")
+    return urlencode({"team": team.pk}) if team else ""
+
+
 def _period_fields(form):
     """The period form's fields as rendered, kept in this process's memory under all they show
     (freshness.remembered): a select of every team is most of the page's own time. A form with
@@ -84,7 +91,7 @@ def _period_fields(form):
 def reports_page(request):
     form, scope, teams = _scope(request)
     template = "hiring/reports/reports.html"
-    context = {"form": form, "period_fields": _period_fields(form)}
+    context = {"form": form, "period_fields": _period_fields(form), "team_query": _team_query(form)}
     if scope is None:
         return render(request, template, context, status=400)
     query = _query(request, form)
@@ -98,7 +105,7 @@ def reports_page(request):
 def validity_page(request):
     form, scope, teams = _scope(request, HiresPeriodForm, hires_scope)
     template = "hiring/reports/validity.html"
-    context = {"form": form, "period_fields": _period_fields(form)}
+    context = {"form": form, "period_fields": _period_fields(form), "team_query": _team_query(form)}
     if scope is None:
         return render(request, template, context, status=400)
     own = own_applications(request.user, scope)

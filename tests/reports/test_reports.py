@@ -608,6 +608,19 @@ def test_the_csv_links_carry_the_period_and_team_chosen_and_nothing_else(client,
     assert 'href="/reports/funnel.csv?"' in default
 
 
+def test_the_links_between_the_reports_and_validity_keep_the_team_chosen(client, leadership, team):
+    client.force_login(leadership)
+
+    reports = client.get("/reports/", {"team": team.pk, "start": "2026-01-01"}).text
+    validity = client.get("/reports/validity/", {"team": team.pk}).text
+    every_team = client.get("/reports/").text
+
+    # The team, not the period: the validity page's period is the hires', and longer.
+    assert f'href="/reports/validity/?team={team.pk}"' in reports
+    assert f'href="/reports/?team={team.pk}"' in validity
+    assert 'href="/reports/validity/"' in every_team
+
+
 def test_the_team_menu_shows_the_team_reported_however_its_number_is_spelt(
     client, leadership, team
 ):
