@@ -130,10 +130,14 @@ def is_closed(check_in, now=None):
 
 def raters_of(check_ins):
     """{check-in id: [user]}: the members of its team who had joined by its due time, the hire
-    left out; in two queries whatever the number of check-ins."""
+    left out; in two queries whatever the number of check-ins. Not someone whose account the
+    admin deactivated (who left): they can never submit, so they are neither missing nor
+    waited for before the reviews are read (reports/validity.py)."""
     team_ids = {check_in.application.opening.team_id for check_in in check_ins}
     memberships = list(
-        Membership.objects.filter(team__in=team_ids).select_related("user").order_by("user__pk")
+        Membership.objects.filter(team__in=team_ids, user__is_active=True)
+        .select_related("user")
+        .order_by("user__pk")
     )
     addresses = addresses_of([membership.user for membership in memberships])
     return {

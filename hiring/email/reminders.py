@@ -255,6 +255,6 @@ def _check_ins(now):
                 ),
             )
             for rater in raters[check_in.pk]
-            if rater.is_active and (check_in.pk, rater.pk) not in submitted
+            if (check_in.pk, rater.pk) not in submitted
         ]
     return due

@@ -192,6 +192,21 @@ def test_a_closed_check_in_takes_nothing_and_shows_who_is_missing(
     assert "BEN-NOTES" in text
 
 
+def test_a_member_whose_account_was_deactivated_is_no_rater_nor_missing(
+    check_in, member, teammate, signed_in
+):
+    teammate.is_active = False  # left the organisation: can no longer sign in
+    teammate.save(update_fields=["is_active"])
+    review(check_in, member)
+    check_in.closes_at = timezone.now() - timedelta(minutes=1)
+    check_in.save()
+
+    text = signed_in(member).get(url(check_in)).content.decode()
+
+    assert "Missing:" not in text
+    assert "Ben Teammate" not in text
+
+
 def test_not_yet_due_takes_nothing(team, member, signed_in):
     check_in = first(hired(team, member))
 

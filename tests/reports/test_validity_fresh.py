@@ -33,6 +33,18 @@ def versions(team):
     return Team.objects.values_list("data_version", "hires_version").get(pk=team.pk)
 
 
+def due_now(application):
+    """A later check-in of `application`, due now (after the members joined), and ratings of 1
+    for each of its criteria."""
+    version = CheckIn.objects.get(application=application).version
+    due = timezone.now()
+    check_in = CheckIn.objects.create(
+        application=application, day=180, due_at=due, closes_at=due + timedelta(days=30),
+        version=version,
+    )  # fmt: skip
+    return check_in, {pk: {"score": 1} for pk in version.criteria.values_list("pk", flat=True)}
+
+
 def test_work_on_applications_not_hired_leaves_it_cached(client, member, teammate, opening):
     hires(opening, teammate, 6)
     client.force_login(member)
@@ -71,13 +83,7 @@ def test_a_check_in_every_rater_submitted_is_read_at_once(client, member, teamma
     client.force_login(member)
     before = client.get(URL).context["vote"]
 
-    version = CheckIn.objects.get(application=later).version
-    due = timezone.now()  # after the members joined
-    check_in = CheckIn.objects.create(
-        application=later, day=180, due_at=due, closes_at=due + timedelta(days=30),
-        version=version,
-    )  # fmt: skip
-    ratings = {pk: {"score": 1} for pk in version.criteria.values_list("pk", flat=True)}
+    check_in, ratings = due_now(later)
     checkins.submit(check_in, member, ratings, "strong_no", "")
     # The teammate is still to rate it: nothing of it is read yet, by anyone.
     assert client.get(URL).context["vote"]["hires"] == before["hires"]
@@ -96,3 +102,20 @@ def test_an_interviewer_renamed_shows_by_their_new_name(client, member, teammate
     teammate.save()
 
     assert "Ben Renamed" in client.get(URL).text
+
+
+def test_a_check_in_waits_for_no_rater_whose_account_was_deactivated(
+    client, member, teammate, opening
+):
+    hires(opening, teammate, 5)
+    later = hire(opening, {teammate: 4}, 4, submit=False)
+    teammate.is_active = False  # left the organisation: never submits
+    teammate.save(update_fields=["is_active"])
+    client.force_login(member)
+    before = client.get(URL).context["vote"]
+
+    check_in, ratings = due_now(later)
+    checkins.submit(check_in, member, ratings, "strong_no", "")
+
+    # Every rater who can still sign in submitted: read at once, not when it closes.
+    assert client.get(URL).context["vote"]["hires"] == before["hires"] + 1
