@@ -31,9 +31,9 @@ logger = logging.getLogger(__name__)
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
 DATA, PAGE = "report-data-8", "report-page-9"
-VALIDITY_DATA, VALIDITY_PAGE = "validity-data-5", "validity-page-6"
+VALIDITY_DATA, VALIDITY_PAGE = "validity-data-6", "validity-page-6"
 # The validity figures of a set of rows, whatever the zone that read them.
-VALIDITY_FIGURES = "validity-figures-3"
+VALIDITY_FIGURES = "validity-figures-4"
 # What the tables per interviewer or criterion say of the rows they leave out (shown.py).
 MOST_OVER_CAP = ngettext_lazy(
     "The %(shown)s of %(counter)s interviewer most often over their cap; the CSV has every one.",
@@ -293,8 +293,8 @@ def hires_scope(teams, start, end):
 def validity_data(scope, teams, leaving_out=()):
     """The validity page's figures (hiring/reports/validity.py) without the hires
     `leaving_out` (validity.own_applications), kept until what it reads of one of the teams
-    changes
-    (their hires_version: a hire, its scorecards and check-ins, a name it shows)."""
+    changes (their hires_version: a hire, its scorecards and check-ins, a name it shows), or a
+    check-in held back for a rater still to submit closes (`good_until`)."""
     return _timed_validity_data(scope, teams, leaving_out)[0]
 
 
@@ -312,8 +312,9 @@ def _timed_validity_data(scope, teams, leaving_out=()):
         of_rows, figures_seconds = freshness.cached(
             VALIDITY_FIGURES, same, [], _timed(lambda: (validity.figures_of(data), None))
         )
-        # Their figures' time when computed, here or for a reader in another zone.
-        return (of_rows, rows_seconds + figures_seconds), None
+        # Their figures' time when computed, here or for a reader in another zone; kept until
+        # a check-in held back for a rater still to submit closes.
+        return (of_rows, rows_seconds + figures_seconds), of_rows["good_until"]
 
     return freshness.cached(
         VALIDITY_DATA, _key(scope, leaving_out), teams, compute, "hires_version"
@@ -347,7 +348,7 @@ def validity_html(scope, teams, query, leaving_out=(), refresh=None):
             "level": round(100 * LEVEL),
         }
         html = render_to_string("hiring/reports/validity.html#report", context)
-        return html, None, seconds
+        return html, data["good_until"], seconds
 
     key = _key(scope, query, leaving_out)
     return _page(VALIDITY_PAGE, key, teams, render_report, refresh, "hires_version")

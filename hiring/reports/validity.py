@@ -92,7 +92,8 @@ def rows(scope, leaving_out=()):
     subquery, PostgreSQL misjudged how few they are and walked every rating or check-in of the
     organisation (1.2 s of queries for one team at 100,000 applications). Each hire's latest
     check-in with a submitted review is picked here from its reviews, with no subquery per
-    check-in."""
+    check-in. `good_until`: when the first check-in held back for a rater still to submit
+    closes (None if none is)."""
     ids = list(hires(scope).exclude(pk__in=leaving_out).order_by().values_list("pk", flat=True))
     counted = Feedback.objects.filter(application__in=ids, practice=False)
     ratings = "latest_submission__ratings"
@@ -132,7 +133,7 @@ def rows(scope, leaving_out=()):
         .annotate(total=Sum("score"), count=Count("pk"))
         .order_by()
     )
-    reviews = _of_settled_check_ins(list(reviews))
+    reviews, good_until = _of_settled_check_ins(list(reviews))
     latest = {}  # application: (due, check-in) of its latest check-in with a submitted review
     for application, due, check_in, _day, _vote in reviews:
         latest[application] = max(latest.get(application, (due, check_in)), (due, check_in))
@@ -154,6 +155,7 @@ def rows(scope, leaving_out=()):
             for application, _due, check_in, day, vote in reviews
             if check_in in read
         ),
+        "good_until": good_until,
     }
 
 
@@ -184,7 +186,8 @@ def _of_settled_check_ins(reviews):
     """The `reviews` (application, due, check-in, day, vote, rater) of check-ins that closed or
     that every rater submitted, without the rater: while one is open, a rater still to submit
     reads nobody's review, nor what is derived from them (access.reads_check_in_reviews). The
-    open ones' raters are read only when there are some (two queries)."""
+    open ones' raters are read only when there are some (two queries). And when the first of
+    those held back closes: nothing but the clock then changes what is read."""
     by_check_in = defaultdict(set)
     for _application, _due, check_in, _day, _vote, rater in reviews:
         by_check_in[check_in].add(rater)
@@ -194,12 +197,14 @@ def _of_settled_check_ins(reviews):
             "application__opening"
         )
     )
+    raters = raters_of(still_open)
     waiting = {
-        pk
-        for pk, raters in raters_of(still_open).items()
-        if {rater.pk for rater in raters} - by_check_in[pk]
+        check_in.pk: check_in.closes_at
+        for check_in in still_open
+        if {rater.pk for rater in raters[check_in.pk]} - by_check_in[check_in.pk]
     }
-    return [row[:5] for row in reviews if row[2] not in waiting]
+    settled = [row[:5] for row in reviews if row[2] not in waiting]
+    return settled, min(waiting.values(), default=None)
 
 
 def _mean(values):
@@ -361,4 +366,5 @@ def figures_of(data):
         "interviewers": [row for row in interviewers if row["shown"]],
         "interviewers_too_few": sum(not row["shown"] for row in interviewers),
         "resamples": resamples,
+        "good_until": data["good_until"],
     }

@@ -119,3 +119,19 @@ def test_a_check_in_waits_for_no_rater_whose_account_was_deactivated(
 
     # Every rater who can still sign in submitted: read at once, not when it closes.
     assert client.get(URL).context["vote"]["hires"] == before["hires"] + 1
+
+
+def test_a_check_in_left_waiting_for_a_rater_is_kept_out_only_until_it_closes(
+    client, member, teammate, opening
+):
+    hires(opening, teammate, 5)
+    later = hire(opening, {teammate: 4}, 4, submit=False)
+    check_in, ratings = due_now(later)
+    checkins.submit(check_in, member, ratings, "strong_no", "")
+    client.force_login(member)
+
+    response = client.get(URL)
+
+    # Nothing but the clock changes as it closes, the teammate missing: the figures kept until
+    # then (freshness.cached) are computed again, and read it.
+    assert response.context["good_until"] == check_in.closes_at
