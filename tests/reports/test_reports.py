@@ -97,6 +97,25 @@ def test_time_to_decision_is_the_median_over_decided_applications(client, leader
     assert "Median time to decision: <strong>5.0 days</strong> over 3 decisions" in response.text
 
 
+def test_one_decision_is_no_median_and_none_is_no_figure(client, leadership, member, team):
+    application = ApplicationFactory(
+        opening=OpeningFactory(team=team), created_at=timezone.now() - timedelta(days=6)
+    )
+    Decision.objects.create(
+        application=application, outcome="hire", recommendation="hire", recorded_by=member
+    )
+    client.force_login(leadership)
+
+    text = client.get("/reports/").text
+
+    assert "Time to decision: <strong>6.0 days</strong>, for the one decision of the" in text
+    assert "too few for a median" in text
+    assert "Time to hire: no application of the period was hired." in text
+    assert "No application of the period has moved on from a stage." in text
+    assert "Median time" not in text
+    assert "– days" not in text
+
+
 def test_time_to_decision_runs_to_the_confirmation_of_a_decision_that_needs_one(
     client, leadership, member, teammate, team
 ):
