@@ -302,7 +302,9 @@ def _rows(group, label, resamples):
         row = {**label(key), "hires": evidence[key], "shown": figure is not None}
         if figure is not None:
             row.update(estimate=figure.estimate, low=figure.low, high=figure.high)
-            row["weak"] = figure.weak
+            # Without an estimate (a side where every hire scored alike) it is no figure, so
+            # neither weak nor not.
+            row["weak"] = figure.weak if figure.estimate is not None else None
         found.append(row)
     # The best predictors first; those without a figure last, the largest samples first.
     return sorted(

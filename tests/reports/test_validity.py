@@ -110,6 +110,20 @@ def test_a_figure_shows_from_5_hires_and_is_weak_below_15(client, member, openin
     assert rows(weak, "interviewers")["Ana Member"]["weak"]
 
 
+def test_a_side_where_every_hire_scored_alike_is_said_to_have_no_order(client, member, opening):
+    for number in range(6):
+        score = 1 + number % 4
+        hire(opening, {member: score}, score, would="yes")  # everyone would hire them again
+    client.force_login(member)
+
+    response = client.get(URL)
+
+    vote = response.context["vote"]
+    assert (vote["shown"], vote["estimate"], vote["weak"]) == (True, None, None)
+    # Neither a figure nor weak: a row, not a dash.
+    assert 'Overall vote</td><td colspan="2" class="muted">No order to compare' in response.text
+
+
 def test_practice_scorecards_drafts_and_earlier_check_ins_do_not_count(
     client, member, teammate, opening
 ):
