@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
@@ -154,10 +155,22 @@ def validity_csv(request):
         for kind, found in kinds
         for row in found
     ]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="teamfit-validity.csv"'
+    response = _csv_response("validity", form)
     headers = {column: _(header) for column, header in VALIDITY_COLUMNS.items()}
     write_csv(response, headers, rows)
+    return response
+
+
+def _csv_response(name, form):
+    """A CSV download named after its report and what it covers (its team, or all the reader's
+    teams, and its period), which the file itself does not say: two downloads for two teams or
+    periods are told apart, and not saved over each other."""
+    data = form.cleaned_data
+    team = data["team"]
+    covered = (slugify(team.name) or f"team-{team.pk}") if team else "all-teams"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"teamfit-{name}-{covered}-{data['start']}-{data['end']}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -235,8 +248,7 @@ def report_csv(request, name):
     form, scope, teams = _scope(request)
     if scope is None:
         return _not_valid(form)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="teamfit-{name}.csv"'
+    response = _csv_response(name, form)
     headers = {column: _(header) for column, header in CSV_COLUMNS[name].items()}
     rows = report_data(scope, teams)[name]
     if name in PANEL_FIGURES and own_applications(request.user, scope):

@@ -79,6 +79,19 @@ def test_every_csv_has_its_headers_in_words(client, leadership, name):
         assert "_" not in word, word
 
 
+def test_a_csv_is_named_after_the_team_and_period_it_covers(client, leadership, team):
+    client.force_login(leadership)
+    period = {"start": "2026-01-01", "end": "2026-03-31"}
+
+    one_team = client.get("/reports/funnel.csv", {"team": team.pk, **period})
+    every_team = client.get("/reports/validity.csv", period)
+
+    # Two downloads for two teams or periods are told apart, and not saved over each other.
+    disposition = 'attachment; filename="teamfit-{}-2026-01-01-2026-03-31.csv"'
+    assert one_team["Content-Disposition"] == disposition.format("funnel-platform")
+    assert every_team["Content-Disposition"] == disposition.format("validity-all-teams")
+
+
 def test_the_overdue_csv_names_the_interviewer_in_its_header(client, leadership):
     client.force_login(leadership)
 
