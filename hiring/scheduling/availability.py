@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -31,21 +32,43 @@ HORIZON = timedelta(days=120)
 TEAMFIT_UID_END = "@teamfit"
 
 
-# Busy times the availability page lists of each kind: those added by hand, which it offers to
-# remove, and those imported, up to 4,000 from one calendar.
+# Busy times the availability page lists of each kind at once: those added by hand, which it
+# offers to remove, a page at a time, and those imported, up to 4,000 from one calendar.
 BLOCKS_SHOWN = 100
+# Busy times ahead one person may add by hand: more than any diary holds, and few enough
+# pages to look through.
+MOST_ADDED_AHEAD = 500
 
 
-def busy_times_ahead(user, now):
-    """The busy times ahead the person's page lists, by start: the next BLOCKS_SHOWN added by
-    hand and as many imported, so a calendar's hundred do not hide one to remove; and how many
-    imported ones it leaves out."""
-    ahead = user.busy_blocks.filter(end__gt=now)
-    added = list(ahead.filter(source=BusyBlock.Source.MANUAL)[:BLOCKS_SHOWN])
+def busy_times_ahead(user, now, page=None):
+    """The busy times ahead the person's page lists, by start: the page `page` (a number, as
+    typed; the first or the last if it is none) of those added by hand, BLOCKS_SHOWN a page, so
+    every one can be seen and removed; the next BLOCKS_SHOWN imported, and how many imported
+    ones it leaves out."""
+    ahead = user.busy_blocks.filter(end__gt=now).order_by("start", "pk")
+    added = Paginator(ahead.filter(source=BusyBlock.Source.MANUAL), BLOCKS_SHOWN).get_page(page)
     imported = ahead.exclude(source=BusyBlock.Source.MANUAL)
     shown = list(imported[:BLOCKS_SHOWN])
     left_out = imported.count() - len(shown) if len(shown) == BLOCKS_SHOWN else 0
-    return sorted(added + shown, key=lambda block: (block.start, block.pk)), left_out
+    return added, shown, left_out
+
+
+@transaction.atomic
+def add_busy_time(user, start, end, summary=""):
+    """A busy time `user` added by hand; ValidationError once they have MOST_ADDED_AHEAD ahead.
+    Under their row's lock, as a booking reads their busy times: two added at once can't both
+    take the last place."""
+    User.objects.select_for_update(no_key=True).values("pk").get(pk=user.pk)
+    ahead = user.busy_blocks.filter(source=BusyBlock.Source.MANUAL, end__gt=timezone.now())
+    if ahead.count() >= MOST_ADDED_AHEAD:
+        raise ValidationError(
+            gettext(
+                "You have %(count)s busy times ahead added by hand, the most kept: remove some "
+                "you no longer need first."
+            )
+            % {"count": MOST_ADDED_AHEAD}
+        )
+    return BusyBlock.objects.create(user=user, start=start, end=end, summary=summary)
 
 
 @transaction.atomic

@@ -186,6 +186,9 @@ class BusyBlockForm(forms.Form):
             span = _local_span(self, data["start"], data["end"])
             if span:
                 data["start"], data["end"] = span
+            # Past, it blocks nothing, and nothing would bound how many are kept.
+            if span and span[1] <= timezone.now():
+                self.add_error("end", gettext("This time has passed: add busy times ahead."))
         return data
 
 

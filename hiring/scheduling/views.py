@@ -63,14 +63,17 @@ OPTION_SALT = "teamfit.panel-option"
 @login_required
 def availability_page(request, status=200, **forms):
     user = request.user
-    blocks, blocks_left_out = availability.busy_times_ahead(user, timezone.now())
+    added, imported, imported_left_out = availability.busy_times_ahead(
+        user, timezone.now(), request.GET.get("page")
+    )
     context = {
         "settings_form": forms.get("settings_form") or AvailabilityForm(instance=user),
         "hours_form": forms.get("hours_form") or WorkingHoursForm(user=user),
         "block_form": forms.get("block_form") or BusyBlockForm(time_zone=user.time_zone),
         "upload_form": forms.get("upload_form") or IcsUploadForm(),
-        "blocks": blocks,
-        "blocks_left_out": blocks_left_out,
+        "added": added,
+        "imported": imported,
+        "imported_left_out": imported_left_out,
         "zone": zoneinfo.ZoneInfo(user.time_zone),
     }
     return render(request, "hiring/scheduling/availability.html", context, status=status)
@@ -104,10 +107,14 @@ def working_hours(request):
 @require_POST
 def busy_block_add(request):
     form = BusyBlockForm(request.POST, time_zone=request.user.time_zone)
-    if not form.is_valid():
-        return availability_page(request, status=400, block_form=form)
-    BusyBlock.objects.create(user=request.user, **form.cleaned_data)
-    return redirect("availability")
+    if form.is_valid():
+        try:
+            availability.add_busy_time(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("start", error)
+        else:
+            return redirect("availability")
+    return availability_page(request, status=400, block_form=form)
 
 
 @login_required
@@ -117,7 +124,9 @@ def busy_block_delete(request, block_id):
     # Removed already (a double click, another tab): the page as it is. Someone else's: 404.
     if not removed and BusyBlock.objects.filter(pk=block_id).exists():
         raise Http404
-    return redirect("availability")
+    # Back to the page of busy times it was removed from.
+    page = whole_number(request.POST.get("page", ""))
+    return redirect(reverse("availability") + (f"?page={page}" if page else ""))
 
 
 @login_required

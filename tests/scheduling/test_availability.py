@@ -10,11 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiring.models import BusyBlock, WorkingHours
-from hiring.scheduling.availability import refresh_feeds
+from hiring.scheduling.availability import MOST_ADDED_AHEAD, refresh_feeds
 from hiring.scheduling.ics import MAX_EVENTS, MAX_ICS_BYTES
 from tests.factories import UserFactory, field_errors
 
 PERSONAS = ["member", "outsider", "recruiter", "leadership", "org_admin"]
+# The session, the user, the organisation; those added by hand counted for their pages, and a
+# page of them; the imported, and their count when a hundred are listed.
+AVAILABILITY_PAGE_MAX_QUERIES = 7
 
 
 def next_monday_at(hour):
@@ -315,12 +318,102 @@ def test_a_busy_time_added_by_hand_after_a_calendars_hundred_can_be_removed(
     mine = block(member, BusyBlock.Source.MANUAL, monday + timedelta(days=30), "Dentist")
     client = client_of(member)
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(AVAILABILITY_PAGE_MAX_QUERIES):
         page = client.get(reverse("availability")).text
 
     assert "Dentist" in page
     assert reverse("busy_block_delete", args=[mine.pk]) in page
     assert "50 more busy times from your calendar are not listed." in page
+
+
+def added_by_hand(user, count, first):
+    """`count` half-hour busy times added by hand, an hour apart from `first`."""
+    BusyBlock.objects.bulk_create(
+        BusyBlock(
+            user=user,
+            start=first + timedelta(hours=hour),
+            end=first + timedelta(hours=hour, minutes=30),
+            summary=f"Busy {hour + 1}",
+        )
+        for hour in range(count)
+    )
+
+
+def test_every_busy_time_added_by_hand_is_listed_a_page_at_a_time(
+    member, client_of, django_assert_max_num_queries
+):
+    """As found: the page listed the next hundred added by hand, and those after them could be
+    neither seen nor removed, and nothing said so."""
+    added_by_hand(member, 250, timezone.now().replace(microsecond=0) + timedelta(days=1))
+    last = member.busy_blocks.order_by("start").last()
+    client = client_of(member)
+
+    first_page = client.get(reverse("availability")).text
+    with django_assert_max_num_queries(AVAILABILITY_PAGE_MAX_QUERIES):
+        third_page = client.get(reverse("availability"), {"page": "3"}).text
+
+    assert "Busy times 1–100 of 250 added by hand." in first_page
+    assert "Busy 100<" in first_page
+    assert "Busy 101<" not in first_page
+    assert f'{reverse("availability")}?&amp;page=2">Later busy times' in first_page
+    assert "Busy times 201–250 of 250 added by hand." in third_page
+    assert "Busy 200<" not in third_page
+    assert "Busy 250<" in third_page
+    assert reverse("busy_block_delete", args=[last.pk]) in third_page
+
+
+def test_removing_a_busy_time_goes_back_to_its_page(member, client_of):
+    added_by_hand(member, 250, timezone.now().replace(microsecond=0) + timedelta(days=1))
+    last = member.busy_blocks.order_by("start").last()
+
+    response = client_of(member).post(reverse("busy_block_delete", args=[last.pk]), {"page": "3"})
+
+    assert response.url == f"{reverse('availability')}?page=3"
+    assert not BusyBlock.objects.filter(pk=last.pk).exists()
+
+
+def test_a_busy_time_past_the_most_ahead_is_refused_beside_the_start(member, client_of):
+    tomorrow = timezone.now().replace(microsecond=0) + timedelta(days=1)
+    added_by_hand(member, MOST_ADDED_AHEAD, tomorrow)
+    block(member, BusyBlock.Source.MANUAL, tomorrow - timedelta(days=2))  # past: not ahead
+    block(member, BusyBlock.Source.FEED, tomorrow)  # imported: not added by hand
+
+    response = client_of(member).post(
+        reverse("busy_block_add"), {"start": "2030-01-14T10:00", "end": "2030-01-14T11:00"}
+    )
+
+    assert response.status_code == 400
+    assert field_errors(response.text, "start") == (
+        "<li>You have 500 busy times ahead added by hand, the most kept: remove some you no "
+        "longer need first.</li>"
+    )
+    assert member.busy_blocks.filter(source=BusyBlock.Source.MANUAL).count() == 501
+
+
+def test_a_busy_time_short_of_the_most_ahead_is_added(member, client_of):
+    tomorrow = timezone.now().replace(microsecond=0) + timedelta(days=1)
+    added_by_hand(member, MOST_ADDED_AHEAD - 1, tomorrow)
+
+    response = client_of(member).post(
+        reverse("busy_block_add"), {"start": "2030-01-14T10:00", "end": "2030-01-14T11:00"}
+    )
+
+    assert response.status_code == 302
+    assert member.busy_blocks.count() == MOST_ADDED_AHEAD
+
+
+def test_a_busy_time_that_has_passed_is_refused_beside_the_end(member, client_of, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2030, 1, 14, 12, tzinfo=UTC))
+
+    response = client_of(member).post(
+        reverse("busy_block_add"), {"start": "2030-01-14T10:00", "end": "2030-01-14T12:00"}
+    )
+
+    assert response.status_code == 400
+    assert field_errors(response.text, "end") == (
+        "<li>This time has passed: add busy times ahead.</li>"
+    )
+    assert not BusyBlock.objects.exists()
 
 
 # .ics uploads ---------------------------------------------------------------------------------
