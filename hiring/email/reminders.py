@@ -18,7 +18,7 @@ is still told of the scorecard they left unwritten, which the debrief lets it ex
 """
 
 import zoneinfo
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from django.db.models import Exists, F, OuterRef
@@ -88,7 +88,8 @@ def _candidates_before_interviews(now):
     candidate who withdrew, was decided on, or erased.
     Each interview is reminded once, at its start (candidate_reminder_key): the days an
     interview falls on change with the candidate's zone, so a day's email leaves out those
-    reminded already with another day, and one moved is reminded again."""
+    reminded already with another day, and one moved is reminded again, unless the invite
+    saying it moved stood for its reminder (told_by_the_move)."""
     due = _candidates_sessions().filter(start__gt=now, start__lte=now + BEFORE_SESSION)
     days = {}
     # A day that starts within the next BEFORE_SESSION ends within twice that; one with an
@@ -98,8 +99,7 @@ def _candidates_before_interviews(now):
         start__gt=now - LONGEST_DAY,
         start__lte=now + 2 * BEFORE_SESSION,
     ):
-        candidate = session.panel.application.candidate
-        day = timezone.localdate(session.start, zoneinfo.ZoneInfo(candidate.zone_name))
+        day = _day_of(session.panel.application.candidate, session.start)
         days.setdefault((session.panel.application, day), []).append(session)
     reminded = set(
         Notification.objects.filter(
@@ -122,6 +122,27 @@ def _candidates_before_interviews(now):
 
 def _key(session):
     return candidate_reminder_key(session.pk, session.start)
+
+
+def _day_of(candidate, moment):
+    """The day `moment` falls on for the candidate: their reminders tell of a day of theirs."""
+    return timezone.localdate(moment, zoneinfo.ZoneInfo(candidate.zone_name))
+
+
+def told_by_the_move(session, moved_from):
+    """The keys of the candidate's reminders that the invite telling them `session` moved from
+    `moved_from` (ISO 8601, or None) stands for, to be recorded sent with it (send_once's
+    `also`): its reminder at its new start, when it was reminded at the old one and stays on
+    that day of theirs. They were reminded of the day and the invite gives the new time: a
+    second reminder of the day is noise. Moved to another day, that day's reminder is due."""
+    if not moved_from:
+        return []
+    before = datetime.fromisoformat(moved_from)
+    candidate = session.panel.application.candidate
+    if _day_of(candidate, before) != _day_of(candidate, session.start):
+        return []
+    reminded = Notification.objects.filter(key=candidate_reminder_key(session.pk, before))
+    return [_key(session)] if reminded.exclude(sent_at=None).exists() else []
 
 
 def _candidate_reminder(application, sessions):

@@ -533,6 +533,72 @@ def test_a_session_booked_again_on_a_day_reminded_already_is_reminded(
     assert f"{first.start:%H:%M} to" not in email.body
 
 
+@pytest.fixture
+def move_to(recruiter, django_capture_on_commit_callbacks):
+    """Reschedule a panel of one session to its first option from `start`, its invites sent as
+    they are once it commits (the candidate's says from when to when it moved)."""
+
+    def move(panel, start):
+        [option, *_] = booking.find_options(panel, start, start + timedelta(days=1))
+        with django_capture_on_commit_callbacks(execute=True):
+            booking.reschedule(panel, option, recruiter)
+        return panel.sessions.get()
+
+    return move
+
+
+def test_an_interview_moved_within_its_day_after_the_candidates_reminder_is_not_reminded_again(
+    application, member, recruiter, mailoutbox, move_to
+):
+    """As found: the new start was a new key, so the candidate was reminded again of a day they
+    were reminded of, on top of the invite telling them the new time."""
+    panel = booked_panel(application, [member], recruiter)
+    send_due(now=START - timedelta(hours=20))
+    assert len(candidate_emails(mailoutbox, application)) == 1
+    mailoutbox.clear()
+
+    moved = move_to(panel, MONDAY.replace(hour=14))
+    [told] = candidate_emails(mailoutbox, application)
+    mailoutbox.clear()
+    send_due(now=moved.start - timedelta(hours=2))
+
+    assert moved.start == MONDAY.replace(hour=14)
+    assert "09:00" in told.body
+    assert candidate_emails(mailoutbox, application) == []
+    assert recipients(mailoutbox) == [member.email]  # the interviewers' reminders as they were
+
+
+def test_an_interview_moved_to_another_day_of_the_candidates_is_reminded_of_it(
+    team, member, recruiter, mailoutbox, move_to
+):
+    """16:00 UTC on the Monday is 01:00 on Tuesday in Tokyo: another day for the candidate."""
+    application = ApplicationFactory(opening__team=team, candidate__time_zone="Asia/Tokyo")
+    panel = booked_panel(application, [member], recruiter)
+    send_due(now=START - timedelta(hours=20))
+    mailoutbox.clear()
+
+    moved = move_to(panel, MONDAY.replace(hour=16))
+    mailoutbox.clear()
+    send_due(now=moved.start - timedelta(hours=2))
+
+    [reminder] = candidate_emails(mailoutbox, application)
+    assert "Tuesday 5 March 2030, 01:00 to 02:00 Tokyo time" in reminder.body
+
+
+def test_an_interview_moved_within_its_day_before_its_reminder_is_reminded_once(
+    application, member, recruiter, mailoutbox, move_to
+):
+    panel = booked_panel(application, [member], recruiter)
+    moved = move_to(panel, MONDAY.replace(hour=14))
+    mailoutbox.clear()
+
+    send_due(now=START - timedelta(hours=20))
+    send_due(now=moved.start - timedelta(hours=2))
+
+    [reminder] = candidate_emails(mailoutbox, application)
+    assert "14:00 to 15:00 UTC" in reminder.body
+
+
 def test_a_candidates_reminder_sent_before_the_deploy_is_not_sent_again(
     application, member, recruiter, mailoutbox
 ):
