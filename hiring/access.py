@@ -2,12 +2,13 @@
 
 from functools import wraps
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from scorecards.models import CheckIn, Feedback
 
-from .checkins.checkins import addresses_of, is_candidate, is_closed
+from .checkins.checkins import accepted_addresses, addresses_of, is_candidate, is_closed
 from .models import (
     Application,
     AuditEvent,
@@ -169,23 +170,43 @@ def _applications_in_pipelines_run_by(user, locked):
     return applications.select_for_update(of=("self",)) if locked else applications
 
 
-def _not_their_own(user, application):
-    if is_candidate(user_addresses(user), application):
+def _not_their_own(user, application, addresses=None):
+    """`application`, unless `user` (of `addresses`, where the caller has read them) is its
+    candidate: then Http404."""
+    if is_candidate(user_addresses(user) if addresses is None else addresses, application):
         raise Http404
     return application
 
 
-def get_panel_for_pipeline(user, application_id, locked=False):
+def get_panel_for_pipeline(user, application_id):
     """The panel of an application this user may schedule (get_application_for_pipeline's),
-    read with the application in one query. `locked`: for a booking, the panel's row (alone)
-    locked until the caller's transaction ends, read once for the check and the write."""
+    read with the application in one query."""
+    panel = _panel_in_pipelines_run_by(user, application_id, locked=False)
+    _not_their_own(user, panel.application)
+    return panel
+
+
+def get_panel_to_place(user, application_id, seating):
+    """get_panel_for_pipeline() for a booking by `user` of an option that seats `seating` (ids
+    of people): (panel, accepted). The panel's row (alone) is locked until the caller's
+    transaction ends, read once for the check and the write. The booking asks of whoever it
+    has score whether they are the candidate, as the check asks of the user: `accepted`, the
+    addresses of the invitations accepted by the user, by `seating` and by everyone the panel
+    seats already, read in one query for both (the_candidates_among's)."""
+    panel = _panel_in_pipelines_run_by(user, application_id, locked=True)
+    seated = SessionInterviewer.objects.filter(session__panel=panel).values("user")
+    people = User.objects.filter(Q(pk__in=[user.pk, *seating]) | Q(pk__in=seated))
+    accepted = accepted_addresses(people.values("pk"))
+    _not_their_own(user, panel.application, addresses_of([user], accepted)[user.pk])
+    return panel, accepted
+
+
+def _panel_in_pipelines_run_by(user, application_id, locked):
     panels = Panel.objects.select_related("application__candidate", "application__opening__team")
     panels = in_pipelines_run_by(user, panels, "application__opening__team")
     if locked:
         panels = panels.select_for_update(of=("self",))
-    panel = get_object_or_404(panels, application=application_id)
-    _not_their_own(user, panel.application)
-    return panel
+    return get_object_or_404(panels, application=application_id)
 
 
 def get_session_for_pipeline(user, application_id, session_id):
@@ -509,10 +530,10 @@ def is_the_candidate(user, application):
     return is_candidate(user_addresses(user), application)
 
 
-def the_candidates_among(users, application):
+def the_candidates_among(users, application, accepted=None):
     """Those of `users` who are `application`'s candidate (is_the_candidate()), in one query
-    for them all: those to interview it."""
-    addresses = addresses_of(users)
+    for them all: those to interview it. `accepted`: as addresses_of()'s."""
+    addresses = addresses_of(users, accepted)
     return [user for user in users if is_candidate(addresses[user.pk], application)]
 
 

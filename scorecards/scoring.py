@@ -35,11 +35,12 @@ def assign(
 
 
 @freshness.one_write()
-def assign_each(application, assignments, assigned_by, criteria=None, existing=None):
+def assign_each(application, assignments, assigned_by, criteria=None, existing=None, accepted=None):
     """assign() for each of `assignments`, (person, focus, session, practice), all or none, in
     the same few queries for any number of them (a booking seats several people in several
     sessions at once); what they change is noted once (one_write). `existing`: the
-    application's scorecards of these people, where the caller has read them."""
+    application's scorecards of these people, where the caller has read them; `accepted`, the
+    addresses of the invitations they accepted (checkins.accepted_addresses), likewise."""
     opening = application.opening
     people = list(dict.fromkeys(person for person, _focus, _session, _practice in assignments))
     members = set(
@@ -56,7 +57,7 @@ def assign_each(application, assignments, assigned_by, criteria=None, existing=N
                 _("%(interviewer)s's account was deactivated: choose someone else.")
                 % {"interviewer": person}
             )
-    if candidates := the_candidates_among(people, application):
+    if candidates := the_candidates_among(people, application, accepted):
         raise ValidationError(
             _("%(person)s is this application's candidate: choose someone else.")
             % {"person": candidates[0]}

@@ -84,19 +84,28 @@ def hired_version(application):
     return scorecard.current_version() if scorecard else None
 
 
-def addresses_of(users):
+def addresses_of(users, accepted=None):
     """{user id: their email addresses, lower case}: the one they sign in with and those of the
-    invitations they accepted. The candidate is the person one of whose addresses is one of the
-    candidate record's, or the one the team proposed them at (Application.member_email,
+    invitations they accepted (`accepted`: accepted_addresses() of them, where the caller has
+    read it). The candidate is the person one of whose addresses is one of the candidate
+    record's, or the one the team proposed them at (Application.member_email,
     is_candidate()): a hire joins the team through a proposal, and an invitation, made for
     that address."""
-    addresses = {user.pk: {user.email.lower()} for user in users}
-    accepted = Invitation.objects.filter(accepted_by__in=list(addresses)).values_list(
+    if accepted is None:
+        accepted = accepted_addresses([user.pk for user in users])
+    return {user.pk: {user.email.lower(), *accepted.get(user.pk, ())} for user in users}
+
+
+def accepted_addresses(user_ids):
+    """{user id: the addresses of the invitations they accepted, lower case}, of `user_ids` (a
+    list, or a query of ids), in one query."""
+    accepted = {}
+    rows = Invitation.objects.filter(accepted_by__in=user_ids).values_list(
         "accepted_by", Lower("email")
     )
-    for user_id, email in accepted:
-        addresses[user_id].add(email)
-    return addresses
+    for user_id, email in rows:
+        accepted.setdefault(user_id, set()).add(email)
+    return accepted
 
 
 def is_candidate(addresses, application):

@@ -14,7 +14,7 @@ from scorecards import scoring
 from scorecards.models import Category, Feedback
 
 from .. import freshness
-from ..access import get_panel_for_pipeline, the_candidates_among
+from ..access import get_panel_to_place, the_candidates_among
 from ..accounts import zones
 from ..email.notifications import interview_summary
 from ..models import (
@@ -582,7 +582,7 @@ def _still_free(panel, sessions, payload, candidate_busy, locked=False):
     return False
 
 
-def book(panel, payload, by, locked=False, as_found=False):
+def book(panel, payload, by, locked=False, as_found=False, accepted=None):
     """Book the option `payload` for the panel, or raise SlotTaken. Sends invites on commit.
 
     Returns the sessions it placed, each with the start it had before (None at a first
@@ -590,7 +590,8 @@ def book(panel, payload, by, locked=False, as_found=False):
     again): then nothing changes and nobody is invited twice. `locked`: the panel was read
     under its row lock in this transaction, so it is not read again. `as_found`: the booker
     chose it from a search (the page's "Book" or "Reschedule"): booked or moved since, the
-    panel is not moved over it (check_as_found).
+    panel is not moved over it (check_as_found). `accepted`: the addresses of the invitations
+    accepted by those it seats, where the caller has read them (access.get_panel_to_place).
     """
     try:
         with freshness.one_write():
@@ -649,7 +650,7 @@ def book(panel, payload, by, locked=False, as_found=False):
             # application was made counts them (update() sends no signal).
             moments = [moment for session, before in placed for moment in (session.start, before)]
             figures.outdated(application.opening.team_id, [application.created_at, *moments])
-            _assign_feedback(application, scorers, by)
+            _assign_feedback(application, scorers, by, accepted)
             # Every open session now holds its time (_still_free took them all): the panel is
             # booked unless a cancelled session is still needed, which a booking leaves as it
             # is; saved with the move (keep_panel_booked's answer, without its update).
@@ -681,11 +682,17 @@ def book(panel, payload, by, locked=False, as_found=False):
 
 def book_as(user, application_id, payload):
     """book() by `user` of the panel of the application `application_id`, whose pipeline they
-    run (else Http404): one read, locked, for both."""
+    run (else Http404): one read, locked, for both, and one of the addresses of everyone
+    asked whether they are its candidate (access.get_panel_to_place)."""
     with freshness.one_write():
-        panel = get_panel_for_pipeline(user, application_id, locked=True)
+        panel, accepted = get_panel_to_place(user, application_id, _seating(payload))
         _require_ahead(payload)
-        return book(panel, payload, user, locked=True, as_found=True)
+        return book(panel, payload, user, locked=True, as_found=True, accepted=accepted)
+
+
+def _seating(payload):
+    """The ids of the people the option `payload` seats."""
+    return {user_id for entry in payload["sessions"] for user_id in entry["interviewers"]}
 
 
 class TimePassed(SlotTaken):
@@ -699,24 +706,24 @@ def _require_ahead(payload):
         raise TimePassed
 
 
-def reschedule(panel, payload, by, locked=False, as_found=False):
+def reschedule(panel, payload, by, locked=False, as_found=False, accepted=None):
     """Move a booked panel to the option `payload` (book()), or raise ValidationError if it is
-    not booked; the moved sessions' invites go out again with a higher SEQUENCE. `locked` and
-    `as_found`: as book()'s."""
+    not booked; the moved sessions' invites go out again with a higher SEQUENCE. `locked`,
+    `as_found` and `accepted`: as book()'s."""
     with freshness.one_write():
         if not locked:
             panel = _lock_panel(panel.pk)
         if not is_booked(panel):
             raise ValidationError(gettext("This panel is not booked yet: book a time instead."))
-        return book(panel, payload, by, locked=True, as_found=as_found)
+        return book(panel, payload, by, locked=True, as_found=as_found, accepted=accepted)
 
 
 def reschedule_as(user, application_id, payload):
     """reschedule() by `user`, as book_as()."""
     with freshness.one_write():
-        panel = get_panel_for_pipeline(user, application_id, locked=True)
+        panel, accepted = get_panel_to_place(user, application_id, _seating(payload))
         _require_ahead(payload)
-        return reschedule(panel, payload, user, locked=True, as_found=True)
+        return reschedule(panel, payload, user, locked=True, as_found=True, accepted=accepted)
 
 
 def _lock_panel(panel_id):
@@ -929,11 +936,11 @@ def _save_placed(session, seats):
     )
 
 
-def _assign_feedback(application, scorers, by):
+def _assign_feedback(application, scorers, by, accepted=None):
     """Each of `scorers`, (person, session, practice), scores its session's focus in it: a
     scorecard of theirs on that focus already (an earlier booking's, or one assigned by hand)
     moves to the session, the others are assigned, all together. One person scoring a focus in
-    two sessions has one scorecard for it, in the later."""
+    two sessions has one scorecard for it, in the later. `accepted`: as book()'s."""
     people = {person for person, _session, _practice in scorers}
     assigned = Feedback.all_objects.filter(application=application, interviewer__in=people)
     assigned = {(feedback.interviewer_id, feedback.focus): feedback for feedback in assigned}
@@ -946,7 +953,13 @@ def _assign_feedback(application, scorers, by):
             feedback.session = session
             feedback.save(update_fields=["session"])
     if unassigned:
-        scoring.assign_each(application, list(unassigned.values()), by, existing=assigned.values())
+        scoring.assign_each(
+            application,
+            list(unassigned.values()),
+            by,
+            existing=assigned.values(),
+            accepted=accepted,
+        )
 
 
 @transaction.atomic

@@ -5,8 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
 
-from hiring.models import PoolMember
+from hiring.models import Invitation, PoolMember
 from hiring.scheduling import booking
 from scorecards import scoring
 from scorecards.models import Feedback
@@ -81,3 +83,45 @@ def test_she_does_not_replace_an_interviewer_on_a_session_to_book_again(
     with pytest.raises(ValidationError, match=REFUSED):
         booking.replace_interviewer(again.interviewers.get(), member, recruiter)
     assert again.interviewers.get().user == teammate
+
+
+def accepted_at(user, address, by):
+    """`user` signed up through an invitation to `address`: one of their addresses too."""
+    Invitation.objects.create(
+        email=address, invited_by=by, accepted_by=user, accepted_at=timezone.now()
+    )
+
+
+@pytest.mark.parametrize("place_as", [booking.book_as, booking.reschedule_as])
+def test_she_cannot_place_her_panel_known_by_the_address_of_her_invitation(
+    team, member, teammate, recruiter, place_as
+):
+    """The booker's addresses are read with those of the people the booking seats."""
+    own = ApplicationFactory(opening__team=team, candidate__email="ana.private@example.com")
+    accepted_at(member, "Ana.Private@example.com", recruiter)
+    nine_to_five(teammate)
+    panel = team_fit_panel(own, [teammate], recruiter)
+    [option, *_] = booking.find_options(panel, MONDAY, MONDAY + timedelta(days=2))
+
+    with pytest.raises(Http404):
+        place_as(member, own.pk, option)
+    assert panel.sessions.get().start is None
+
+
+def test_an_interviewer_known_since_by_the_address_of_her_invitation_is_not_booked(
+    team, member, teammate, recruiter
+):
+    """Named before she accepted the invitation at the candidate's address: the booking still
+    asks her addresses, read with the booker's."""
+    own = ApplicationFactory(
+        opening__team=team, candidate__name="Ana Member", candidate__email="ana.private@x.example"
+    )
+    nine_to_five(member)
+    panel = team_fit_panel(own, [member], recruiter)
+    accepted_at(member, "ana.private@x.example", recruiter)
+    [option, *_] = booking.find_options(panel, MONDAY, MONDAY + timedelta(days=2))
+
+    with pytest.raises(ValidationError, match=REFUSED):
+        booking.book_as(recruiter, own.pk, option)
+    assert panel.sessions.get().start is None
+    assert not Feedback.all_objects.exists()
