@@ -41,10 +41,10 @@ MOST_ADDED_AHEAD = 500
 
 
 def busy_times_ahead(user, now, page=None):
-    """The busy times ahead the person's page lists, by start: the page `page` (a number, as
-    typed; the first or the last if it is none) of those added by hand, BLOCKS_SHOWN a page, so
-    every one can be seen and removed; the next BLOCKS_SHOWN imported, and how many imported
-    ones it leaves out."""
+    """The busy times ahead the person's page lists, by start: the page `page` (as typed: the
+    first if it is no number, the last if it is past it) of those added by hand, BLOCKS_SHOWN a
+    page, so every one can be seen and removed; the next BLOCKS_SHOWN imported, and how many
+    imported ones it leaves out."""
     ahead = user.busy_blocks.filter(end__gt=now).order_by("start", "pk")
     added = Paginator(ahead.filter(source=BusyBlock.Source.MANUAL), BLOCKS_SHOWN).get_page(page)
     imported = ahead.exclude(source=BusyBlock.Source.MANUAL)
