@@ -91,9 +91,12 @@ def addresses_of(users, accepted=None):
     record's, or the one the team proposed them at (Application.member_email,
     is_candidate()): a hire joins the team through a proposal, and an invitation, made for
     that address."""
+    addresses = {user.pk: {user.email.lower()} for user in users}
     if accepted is None:
-        accepted = accepted_addresses([user.pk for user in users])
-    return {user.pk: {user.email.lower(), *accepted.get(user.pk, ())} for user in users}
+        accepted = accepted_addresses(list(addresses))
+    for user_id, found in addresses.items():
+        found.update(accepted.get(user_id, ()))
+    return addresses
 
 
 def accepted_addresses(user_ids):
