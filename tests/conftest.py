@@ -110,9 +110,12 @@ def isolated_settings():
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(request, settings):
+def _fast_and_isolated(request, settings, tmp_path_factory):
     for name, value in isolated_settings().items():
         setattr(settings, name, value)
+    # Files go to this worker's temporary folder, never the checkout's var/media: the retention
+    # run deletes the stored files no row of the test database references.
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
     celery_app.conf.task_always_eager = True
     # A request activates its reader's language and leaves it on the thread, as a server's
     # next request activates its own: each test starts in the default one.
