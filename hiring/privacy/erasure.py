@@ -55,6 +55,7 @@ from ..portal import status
 from ..scheduling import booking
 from ..tasks import send_session_invites
 from . import links
+from .files import deleter
 from .inventory import HOLDINGS, records_holding
 
 logger = logging.getLogger(__name__)
@@ -318,9 +319,7 @@ def _stored_files(holding, rows):
     waits, and its file is found."""
     found = []
     for name in holding.files:
-        delete = holding.model._meta.get_field(name).storage.delete
-        if holding.model is DataExport:
-            delete = DataExport.delete_stored  # its folder too
+        delete = deleter(holding.model._meta.get_field(name))
         stored = rows.select_for_update().exclude(**{name: ""}).values_list(name, flat=True)
         found += [(delete, path) for path in stored]
     return found

@@ -1,7 +1,7 @@
 """`python manage.py run_retention`: the retention run beat makes every night, now (after
 changing the organisation's retention, or to see what it does): notices, erasures a batch per
-transaction, the access log's pruning, ended sessions' records and the rows of imports left
-unrun, with how long the batches took."""
+transaction, the access log's pruning, ended sessions' records, the rows of imports left
+unrun and stored files no row references, with how long the batches took."""
 
 import time
 
@@ -12,8 +12,8 @@ from hiring.privacy import retention
 
 class Command(BaseCommand):
     help = (
-        "Run retention now: notices, erasures in batches, access log, sessions and unrun "
-        "imports' rows purged."
+        "Run retention now: notices, erasures in batches, access log, sessions, unrun "
+        "imports' rows and unreferenced files purged."
     )
 
     def handle(self, *args, **options):
@@ -30,5 +30,6 @@ class Command(BaseCommand):
             f"{figures.pruned} access log entries pruned; "
             f"{figures.sessions_purged} ended sessions' records purged; "
             f"{figures.imports_expired} unrun imports' rows deleted; "
+            f"{figures.files_swept} stored files no row references deleted; "
             f"{time.perf_counter() - began:.1f} s in all."
         )

@@ -1,0 +1,99 @@
+"""Stored files and the sweep of those no row references. A file outlives the row that named
+it when a transaction stores it and an outer block rolls back (applicant() deletes it only when
+its own block fails), or a process dies between storing and committing: it holds a candidate's
+data that neither export nor erasure can find. The daily retention run deletes such files once
+older than ORPHAN_FILES_GRACE_HOURS, so a file whose transaction is still open is never taken.
+"""
+
+import logging
+import posixpath
+from datetime import timedelta
+from itertools import islice
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.utils import timezone
+
+from ..models import DataExport
+
+logger = logging.getLogger(__name__)
+
+OUR_APPS = ("hiring", "scorecards")
+# Stored names looked up in one query: within every database's limit of parameters.
+CHUNK = 500
+
+
+def deleter(field):
+    """How a file of `field` is deleted: an export's with the folder made for it alone."""
+    return DataExport.delete_stored if field.model is DataExport else field.storage.delete
+
+
+def sweep(now=None):
+    """Delete each file under the folders our FileFields upload to that no row references and
+    that was last changed before the grace period. Reads a folder and a chunk of names at a
+    time, whatever the size of the store. Returns how many it deleted."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.ORPHAN_FILES_GRACE_HOURS)
+    deleted = 0
+    for (storage, folder), fields in _by_folder().items():
+        names = _stored(storage, folder)
+        while chunk := list(islice(names, CHUNK)):
+            referenced = _referenced(fields, chunk)
+            for name in chunk:
+                if name not in referenced and _changed_before(storage, name, cutoff):
+                    deleter(fields[0])(name)
+                    deleted += 1
+    logger.info("Deleted %d stored files no row references", deleted)
+    return deleted
+
+
+def _by_folder():
+    """Our FileFields by (storage, the top folder they upload to): the files under one are
+    referenced from any of them."""
+    folders = {}
+    for label in OUR_APPS:
+        for model in apps.get_app_config(label).get_models():
+            for field in model._meta.local_concrete_fields:
+                if isinstance(field, models.FileField):
+                    key = (field.storage, _upload_folder(field))
+                    folders.setdefault(key, []).append(field)
+    return folders
+
+
+def _upload_folder(field):
+    # The first folder of a name upload_to makes (a date's or a random one's below it).
+    folder, _, rest = field.generate_filename(field.model(), "name").partition("/")
+    if not rest:
+        raise ImproperlyConfigured(
+            f"{field} must upload to a folder of its own: the sweep of stored files walks those."
+        )
+    return folder
+
+
+def _stored(storage, folder):
+    """The name of every file under `folder`, listed a folder at a time. A folder gone
+    meanwhile (an expired export's) lists nothing."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield posixpath.join(folder, name)
+    for name in folders:
+        yield from _stored(storage, posixpath.join(folder, name))
+
+
+def _referenced(fields, names):
+    referenced = set()
+    for field in fields:
+        rows = field.model._base_manager.filter(**{f"{field.attname}__in": names})
+        referenced.update(rows.values_list(field.attname, flat=True))
+    return referenced
+
+
+def _changed_before(storage, name, cutoff):
+    try:
+        return storage.get_modified_time(name) < cutoff
+    except FileNotFoundError:  # deleted meanwhile (an erasure, an expiry)
+        return False

@@ -1,0 +1,125 @@
+"""The sweep of stored files no row references (hiring/privacy/files.py): an orphan older than
+the grace period goes, whatever left it; a young one, a referenced one and anything outside our
+upload folders stay."""
+
+import logging
+import os
+import time
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from hiring.careers import careers
+from hiring.models import DataExport, export_path
+from hiring.privacy import files
+from hiring.privacy.tasks import run_retention
+from tests.factories import CandidateFactory, OpeningFactory
+
+
+class RolledBack(Exception):
+    pass
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def stored(name, content=b"%PDF a CV"):
+    return default_storage.save(name, ContentFile(content))
+
+
+def aged(media, name, hours=25):
+    """`name` last changed `hours` ago: past the grace period of 24 hours."""
+    then = time.time() - hours * 3600
+    os.utime(media / name, (then, then))
+
+
+def applied_then_rolled_back(opening):
+    """The name of the résumé stored by an application that a block around it then undid."""
+    try:
+        with transaction.atomic():
+            candidate = careers.apply(
+                opening,
+                name="Ada Lovelace",
+                email="ada@candidates.example",
+                resume=SimpleUploadedFile("ada-cv.pdf", b"%PDF Ada's CV"),
+            ).candidate
+            raise RolledBack
+    except RolledBack:
+        return candidate.resume.name
+
+
+def test_a_resume_stored_in_a_transaction_an_outer_block_rolled_back_goes_once_old(
+    team, media, caplog
+):
+    name = applied_then_rolled_back(OpeningFactory(team=team))
+    assert (media / name).exists()
+
+    assert files.sweep() == 0  # within the grace: its transaction might still be open
+    aged(media, name)
+    with caplog.at_level(logging.INFO, logger="hiring.privacy.files"):
+        assert files.sweep() == 1
+
+    assert not (media / name).exists()
+    assert "Deleted 1 stored files no row references" in caplog.messages
+
+
+def test_a_young_orphan_is_kept(db, media):
+    name = stored("resumes/2026/12/cv.pdf")
+    aged(media, name, hours=23)
+
+    assert files.sweep() == 0
+    assert (media / name).exists()
+
+
+def test_referenced_files_are_kept_however_old(db, media):
+    candidate = CandidateFactory(resume=SimpleUploadedFile("cv.pdf", b"%PDF a CV"))
+    export = DataExport.objects.create(candidate=candidate)
+    export.file.save("teamfit-data.zip", ContentFile(b"PK"), save=True)
+    for name in (candidate.resume.name, export.file.name):
+        aged(media, name, hours=24 * 365)
+
+    assert files.sweep() == 0
+    assert (media / candidate.resume.name).exists()
+    assert (media / export.file.name).exists()
+
+
+def test_files_outside_the_upload_folders_are_untouched(db, media):
+    for name in ("notes.txt", "backups/2026/candidates.csv", "resumes-old/cv.pdf"):
+        aged(media, stored(name), hours=24 * 365)
+
+    assert files.sweep() == 0
+    assert sorted(str(path.relative_to(media)) for path in media.rglob("*") if path.is_file()) == [
+        "backups/2026/candidates.csv",
+        "notes.txt",
+        "resumes-old/cv.pdf",
+    ]
+
+
+def test_an_orphan_export_goes_with_its_folder(db, media):
+    name = stored(export_path(None, "teamfit-data.zip"), b"PK")
+    aged(media, name)
+
+    assert files.sweep() == 1
+    assert list((media / "exports").iterdir()) == []
+
+
+def test_the_daily_retention_run_sweeps(db, media):
+    aged(media, stored("resumes/2026/12/cv.pdf"))
+
+    assert run_retention()["files_swept"] == 1
+    assert not (media / "resumes/2026/12/cv.pdf").exists()
+
+
+def test_the_store_is_read_a_chunk_of_names_at_a_time(db, media, django_assert_num_queries):
+    """One query a chunk of names for the résumés' folder, whatever the number of files."""
+    for number in range(2 * files.CHUNK + 1):
+        stored(f"resumes/2026/12/cv-{number}.pdf")
+
+    with django_assert_num_queries(3):
+        assert files.sweep() == 0
