@@ -1301,6 +1301,9 @@ class Candidate(models.Model):
             models.Index(
                 fields=["id"], condition=Q(has_older_match=True), name="candidate_older_match"
             ),
+            # The sweep of stored files asks which of a chunk of names a record holds
+            # (hiring/privacy/files.py): without it, a read of every candidate per chunk.
+            models.Index(fields=["resume"], name="candidate_resume"),
         ]
 
     def __str__(self):

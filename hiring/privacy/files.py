@@ -87,7 +87,7 @@ def _stored(storage, folder):
 def _referenced(fields, names):
     referenced = set()
     for field in fields:
-        rows = field.model._base_manager.filter(**{f"{field.attname}__in": names})
+        rows = field.model._base_manager.filter(**{f"{field.attname}__in": names}).order_by()
         referenced.update(rows.values_list(field.attname, flat=True))
     return referenced
 
