@@ -266,14 +266,16 @@ def check_rows(opening, rows, seen):
     lower-cased email -> (line, email), filled as it goes, so rows can come in chunks), and an
     email that already applied to `opening`; and "kept_name", the name of the team's record a
     row joins when it is not the row's (the record keeps its own)."""
-    emails = [row["values"]["email"] for row in rows]
+    forms = [CandidateForm(data=row["values"]) for row in rows]
+    # The addresses as the form keeps them (canonical_email), not as typed: a cell of
+    # "dana@ＭÜLLER.example" is the record of dana@müller.example, as the import then finds.
+    emails = [form.cleaned_data["email"] for form in forms if "email" not in form.errors]
     applied = applied_emails(opening, emails)
     # Two addresses of one record would both apply it to the opening, which takes it once.
     records = _candidates_by_email(emails, opening.team_id)
     names = dict(Candidate.objects.filter(pk__in=records.values()).values_list("pk", "name"))
     checked = []
-    for row in rows:
-        form = CandidateForm(data=row["values"])
+    for row, form in zip(rows, forms, strict=True):
         errors = {name: list(messages) for name, messages in form.errors.items()}
         values = row["values"]
         if not errors:

@@ -333,3 +333,18 @@ def test_a_row_of_the_records_own_name_says_nothing_of_it(client, member, openin
 
     [row] = CandidateImport.objects.get().rows
     assert "kept_name" not in row
+
+
+def test_an_address_typed_another_way_is_checked_as_the_address_it_names(client, member, opening):
+    # Full-width and decomposed, as the careers form keeps it: dana@müller.example.
+    ApplicationFactory(opening=opening, candidate__email="dana@müller.example")
+    ApplicationFactory(
+        opening__team=opening.team, candidate__name="Jürgen K", candidate__email="jk@müller.example"
+    )
+    client.force_login(member)
+
+    upload(client, opening, "Name,Email\nDana,dana@ＭÜLLER.example\nJ K,jk@mu\u0308ller.example\n")
+
+    applied, joining = CandidateImport.objects.get().rows
+    assert applied["errors"] == {"email": ["Already applied to this opening."]}
+    assert joining["kept_name"] == "Jürgen K"
