@@ -2,6 +2,7 @@
 checked by the candidate form's own rules in a worker (5,000 rows take seconds) and shown, then
 imported by a worker, every valid row or none."""
 
+import codecs
 import csv
 import functools
 import io
@@ -101,14 +102,7 @@ class Table:
 def read_csv(data):
     """The candidate rows of a CSV export's bytes, or a ValidationError saying what is wrong
     with the file. Row 1 is the header: `line` is a row's number as a spreadsheet shows it."""
-    if b"\0" in data:
-        raise ValidationError(NOT_CSV)
-    try:
-        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte order mark
-    except UnicodeDecodeError:
-        raise ValidationError(
-            _("This file is not UTF-8 text. Export it as CSV (UTF-8) and upload it again.")
-        ) from None
+    text = _text(data)
     header_line = text.lstrip().split("\n", 1)[0]
     # Spreadsheets in many languages write ";" between cells: the header row tells.
     delimiter = max(DELIMITERS, key=header_line.count)
@@ -156,6 +150,24 @@ def read_csv(data):
             fallbacks.append(header.strip())
         read.add(column)
     return Table(rows, [header for header in ignored if header], fallbacks)
+
+
+def _text(data):
+    """The text of a file in UTF-8 (Excel's "CSV UTF-8" starts with a byte order mark), or in
+    UTF-16 with its byte order mark (Excel's "Unicode Text", whose every ASCII letter has a
+    NUL byte); a ValidationError for anything else."""
+    utf_16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    try:
+        text = data.decode("utf-16" if utf_16 else "utf-8-sig")
+    except UnicodeDecodeError:
+        if b"\0" in data:
+            raise ValidationError(NOT_CSV) from None
+        raise ValidationError(
+            _("This file is not UTF-8 text. Export it as CSV (UTF-8) and upload it again.")
+        ) from None
+    if "\0" in text:  # a binary file, or UTF-32 (a UTF-16 mark and then NULs)
+        raise ValidationError(NOT_CSV)
+    return text
 
 
 def _records(text, delimiter):

@@ -88,6 +88,17 @@ def test_it_reads_excels_byte_order_mark_and_semicolons():
     ]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_it_reads_excels_unicode_text_in_utf_16_with_its_byte_order_mark(encoding):
+    # Excel's "Unicode Text": tab-separated UTF-16, its NUL bytes those of every ASCII letter.
+    text = "Name\tEmail\r\nZoé Dupont\tzoe@example.com\r\n"
+    if encoding == "utf-16-be":
+        text = "\ufeff" + text  # "utf-16" writes the byte order mark itself
+    assert [row["values"] for row in read_csv(text.encode(encoding)).rows] == [
+        {"name": "Zoé Dupont", "email": "zoe@example.com", "phone": "", "links": ""}
+    ]
+
+
 def test_quoted_cells_keep_their_commas_and_blank_rows_are_skipped_but_counted():
     # A spreadsheet shows the empty line as row 4, so Jo is on its row 5.
     text = 'Name,Email\n"Doe, Jane",jane@example.com\n,\n\nJo,jo@example.com\n'
@@ -117,6 +128,7 @@ def test_a_short_row_is_read_with_its_missing_cells_blank():
     [
         (b"%PDF-1.7\n\x00\x01binary", "not a CSV file"),
         (b"PK\x03\x04\x14\x00\x06\x00", "not a CSV file"),
+        ("Name,Email\nJo,jo@example.com\n".encode("utf-32"), "not a CSV file"),
         ("Name,Email\nJosé,j@example.com\n".encode("latin-1"), "not UTF-8"),
         (b"Name,Phone\nJo,1\n", "no email column"),
         (b"Email,Phone\njo@example.com,1\n", "no name column"),
