@@ -103,9 +103,7 @@ def read_csv(data):
     """The candidate rows of a CSV export's bytes, or a ValidationError saying what is wrong
     with the file. Row 1 is the header: `line` is a row's number as a spreadsheet shows it."""
     text = _text(data)
-    header_line = text.lstrip().split("\n", 1)[0]
-    # Spreadsheets in many languages write ";" between cells: the header row tells.
-    delimiter = max(DELIMITERS, key=header_line.count)
+    delimiter = _delimiter(text)
     headers = None
     rows = []
     for line, cells in _records(text, delimiter):
@@ -168,6 +166,27 @@ def _text(data):
     if "\0" in text:  # a binary file, or UTF-32 (a UTF-16 mark and then NULs)
         raise ValidationError(NOT_CSV)
     return text
+
+
+def _delimiter(text):
+    """The delimiter between the cells (spreadsheets in many languages write ";"): of those
+    DELIMITERS, the one whose header row, read as CSV, names the most columns we read, then
+    has the most cells. A delimiter quoted in a header ("Tags (one, two)" in a file of ";") is
+    no delimiter, as its count in the row took it to be."""
+    return max(DELIMITERS, key=lambda delimiter: _header_read_with(text, delimiter))
+
+
+def _header_read_with(text, delimiter):
+    """(columns we read, cells) of the header row, the first not blank, read with `delimiter`."""
+    known = header_kinds()
+    try:
+        for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if "".join(cells).strip():
+                named = sum(_plain(cell) in known for cell in cells[: MAX_COLUMNS + 1])
+                return named, len(cells)
+    except csv.Error:
+        pass  # told as the file is read with the delimiter chosen
+    return 0, 0
 
 
 def _records(text, delimiter):

@@ -99,6 +99,14 @@ def test_it_reads_excels_unicode_text_in_utf_16_with_its_byte_order_mark(encodin
     ]
 
 
+def test_the_delimiter_is_the_one_between_the_header_cells_not_one_quoted_in_them():
+    table = read_csv(
+        'Name;Email;"Tags (one, two, or more)"\n"Dupont, Zoé";zoe@example.com;"a, b"\n'.encode()
+    )
+    assert [row["values"]["name"] for row in table.rows] == ["Dupont, Zoé"]
+    assert table.ignored == ["Tags (one, two, or more)"]
+
+
 def test_quoted_cells_keep_their_commas_and_blank_rows_are_skipped_but_counted():
     # A spreadsheet shows the empty line as row 4, so Jo is on its row 5.
     text = 'Name,Email\n"Doe, Jane",jane@example.com\n,\n\nJo,jo@example.com\n'
