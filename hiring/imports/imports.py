@@ -77,6 +77,8 @@ COLUMNS = {
     gettext_noop("social media"): "links",
 }
 DELIMITERS = (",", ";", "\t")
+# The line Excel reads the delimiter from ("sep=;"), first in the file: it shows no row for it.
+SEP_LINE = re.compile(r"sep=([^\r\n\"])(?:\r\n|\r|\n)", re.IGNORECASE)
 # Far wider than any ATS's or spreadsheet's export of candidates: each row is read column by
 # column within the request, so the width bounds its work (a header of a million empty cells
 # fits in the file size).
@@ -103,7 +105,10 @@ def read_csv(data):
     """The candidate rows of a CSV export's bytes, or a ValidationError saying what is wrong
     with the file. Row 1 is the header: `line` is a row's number as a spreadsheet shows it."""
     text = _text(data)
-    delimiter = _delimiter(text)
+    if named := SEP_LINE.match(text):
+        text, delimiter = text[named.end() :], named[1]
+    else:
+        delimiter = _delimiter(text)
     headers = None
     rows = []
     for line, cells in _records(text, delimiter):

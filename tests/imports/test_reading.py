@@ -107,6 +107,16 @@ def test_the_delimiter_is_the_one_between_the_header_cells_not_one_quoted_in_the
     assert table.ignored == ["Tags (one, two, or more)"]
 
 
+def test_excels_line_naming_the_delimiter_is_read_and_numbered_as_excel_shows_it():
+    table = read_csv(b"sep=;\r\nName;Email\r\nZo\xc3\xa9, Dupont;zoe@example.com\r\n")
+    assert table.rows == [
+        {
+            "line": 2,
+            "values": {"name": "Zoé, Dupont", "email": "zoe@example.com", "phone": "", "links": ""},
+        }
+    ]
+
+
 def test_quoted_cells_keep_their_commas_and_blank_rows_are_skipped_but_counted():
     # A spreadsheet shows the empty line as row 4, so Jo is on its row 5.
     text = 'Name,Email\n"Doe, Jane",jane@example.com\n,\n\nJo,jo@example.com\n'
