@@ -127,7 +127,9 @@ def read_csv(data):
             columns = _columns(headers)
             read = [(index, column) for index, column in enumerate(columns) if column]
             continue
-        if len(cells) > len(headers):
+        # Cells past the header's width: a cell's comma left unquoted, which shifts the row;
+        # empty ones, a delimiter some exports end every row with.
+        if "".join(cells[len(headers) :]).strip():
             raise ValidationError(
                 _(
                     "Row %(line)s has more cells than the header row. Check that the file is "

@@ -141,6 +141,12 @@ def test_a_short_row_is_read_with_its_missing_cells_blank():
     assert values("Name,Email,Phone\nJo,jo@example.com\n")[0]["phone"] == ""
 
 
+def test_empty_cells_past_the_header_at_the_end_of_a_row_are_nothing_to_refuse():
+    # Some exports end every row with a delimiter, and not the header.
+    table = read_csv(b"Name;Email\r\nJo;jo@example.com;\r\nAl;al@example.com; ;\r\n")
+    assert [row["values"]["email"] for row in table.rows] == ["jo@example.com", "al@example.com"]
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
