@@ -22,17 +22,21 @@ def undo_delay():
 def after_move(application, from_stage):
     """A move by hand (or the candidate's) from `from_stage` to the application's stage now.
     A move back within the undo delay of the one before undoes it: the candidate hears of
-    neither."""
-    if _take_back_stage_emails(application) and _back_to_where_it_was(application, from_stage):
-        return None
-    if application.stage == Stage.REJECTED:
+    neither, though the one undone had no email of its own (a card dropped in the wrong
+    column, whose stage has none, is not news of the stage it goes back to again)."""
+    _take_back_stage_emails(application)
+    if application.stage == Stage.REJECTED:  # closed: no move takes it back
         kind = (
             Kind.REJECTED_AFTER_SCREEN
             if from_stage in Application.BEFORE_INTERVIEWS  # it says the team read the application
             else Kind.REJECTED_AFTER_INTERVIEWS
         )
         return messages.queue_email(application, kind, awaiting_confirmation=True)
-    return _on_stage(application)
+    template = editing.on_stage(application)
+    # Asked only of a stage with news: most moves have none, and read nothing more.
+    if template is not None and _undoes_the_move_before(application, from_stage):
+        return None
+    return _on_stage(application, template)
 
 
 def after_decision(application):
@@ -43,11 +47,11 @@ def after_decision(application):
         return messages.queue_email(
             application, Kind.REJECTED_AFTER_INTERVIEWS, awaiting_confirmation=True
         )
-    return _on_stage(application)
+    return _on_stage(application, editing.on_stage(application))
 
 
-def _on_stage(application):
-    template = editing.on_stage(application)
+def _on_stage(application, template):
+    """The email of `template` (editing.on_stage()), if any, queued after the undo delay."""
     if template is None:
         return None
     return messages.queue_email(application, template.kind, template=template, delay=undo_delay())
@@ -56,20 +60,21 @@ def _on_stage(application):
 def _take_back_stage_emails(application):
     """Cancel the emails an earlier move queued (Teamfit's, not a person's) still in their undo
     delay: "you are through to the panel" must not reach a candidate rejected, withdrawn or
-    moved back since. True if there was one. The move itself renews the application's page."""
+    moved back since. The move itself renews the application's page."""
     pending = application.emails.filter(
         status=CandidateEmail.Status.SCHEDULED,
         created_by=None,
         kind__in=editing.AUTOMATIC_KINDS,
         send_after__gt=timezone.now(),
     )
-    return messages.cancel_unsent(pending) > 0
+    messages.cancel_unsent(pending)
 
 
-def _back_to_where_it_was(application, from_stage):
-    """Whether the move just made returns the application to the stage the one before left."""
+def _undoes_the_move_before(application, from_stage):
+    """Whether the move just made returns the application to the stage the one before left,
+    within the undo delay of that one."""
     before = (
-        application.stage_changes.filter(to_stage=from_stage)
+        application.stage_changes.filter(to_stage=from_stage, at__gt=timezone.now() - undo_delay())
         .order_by("-at", "-pk")
         .values_list("from_stage", flat=True)
         .first()

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from hiring.models import CandidateEmail, EmailTemplate
-from hiring.outreach import messages
+from hiring.outreach import automation, messages
 from hiring.pipeline import applications
 from tests.factories import Stage
 from tests.outreach.test_moves_by_booking_and_debrief import news_on
@@ -22,6 +22,13 @@ def news(recruiter):
     """The organisation's messages on a move to the screen and to the panel."""
     for stage in (Stage.APPLIED, Stage.SCREEN, Stage.PANEL):
         news_on(stage, recruiter)
+
+
+def delay_over(application):
+    """The application's moves, and the emails they queued, as they are once the undo delay is
+    over: the emails due, the moves that far behind."""
+    application.emails.update(send_after=timezone.now() - timedelta(seconds=1))
+    application.stage_changes.update(at=timezone.now() - automation.undo_delay())
 
 
 def sent_or_to_go(application):
@@ -66,10 +73,25 @@ def test_what_a_person_wrote_stays_theirs_to_undo(application, member, news):
 
 def test_a_move_back_after_the_delay_is_a_move_like_any_other(application, member, news):
     applications.move_stage(application, Stage.SCREEN, member)
-    application.emails.update(send_after=timezone.now() - timedelta(seconds=1))
+    delay_over(application)
     applications.move_stage(application, Stage.APPLIED, member)
 
     assert sent_or_to_go(application) == [
         ("News: applied", Status.SCHEDULED),
         ("News: screen", Status.SCHEDULED),
     ]
+
+
+def test_a_move_back_undoes_one_that_queued_no_email_and_sends_no_news_again(
+    application, member, recruiter
+):
+    news_on(Stage.SCREEN, recruiter)  # the panel has none
+    applications.move_stage(application, Stage.SCREEN, member)
+    delay_over(application)
+    application.emails.update(status=Status.SENT, sent_at=timezone.now())
+
+    # Dropped in the wrong column, and taken straight back.
+    applications.move_stage(application, Stage.PANEL, member)
+    applications.move_stage(application, Stage.SCREEN, member)
+
+    assert sent_or_to_go(application) == [("News: screen", Status.SENT)]
