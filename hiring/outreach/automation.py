@@ -21,9 +21,10 @@ def undo_delay():
 
 def after_move(application, from_stage):
     """A move by hand (or the candidate's) from `from_stage` to the application's stage now.
-    A move back within the undo delay of the one before undoes it: the candidate hears of
-    neither, though the one undone had no email of its own (a card dropped in the wrong
-    column, whose stage has none, is not news of the stage it goes back to again)."""
+    A move back within the undo delay of the one before undoes it, as if it was never made: the
+    candidate hears of neither (a card dropped in the wrong column, whose stage has no news,
+    and taken straight back is no news again of the stage it returns to), and the news the
+    move undone took back, still to go then, goes again."""
     _take_back_stage_emails(application)
     if application.stage == Stage.REJECTED:  # closed: no move takes it back
         kind = (
@@ -34,7 +35,7 @@ def after_move(application, from_stage):
         return messages.queue_email(application, kind, awaiting_confirmation=True)
     template = editing.on_stage(application)
     # Asked only of a stage with news: most moves have none, and read nothing more.
-    if template is not None and _undoes_the_move_before(application, from_stage):
+    if template is not None and _undone_with_no_news_taken_back(application, from_stage):
         return None
     return _on_stage(application, template)
 
@@ -61,22 +62,31 @@ def _take_back_stage_emails(application):
     """Cancel the emails an earlier move queued (Teamfit's, not a person's) still in their undo
     delay: "you are through to the panel" must not reach a candidate rejected, withdrawn or
     moved back since. The move itself renews the application's page."""
-    pending = application.emails.filter(
-        status=CandidateEmail.Status.SCHEDULED,
-        created_by=None,
-        kind__in=editing.AUTOMATIC_KINDS,
-        send_after__gt=timezone.now(),
+    pending = _stage_emails(application).filter(
+        status=CandidateEmail.Status.SCHEDULED, send_after__gt=timezone.now()
     )
     messages.cancel_unsent(pending)
 
 
-def _undoes_the_move_before(application, from_stage):
+def _stage_emails(application):
+    """The emails moves queued to the candidate: Teamfit's, not a person's."""
+    return application.emails.filter(created_by=None, kind__in=editing.AUTOMATIC_KINDS)
+
+
+def _undone_with_no_news_taken_back(application, from_stage):
     """Whether the move just made returns the application to the stage the one before left,
-    within the undo delay of that one."""
-    before = (
+    within the undo delay of that one, which took back no news still to go (that news, of this
+    stage, is to go again)."""
+    undone = (
         application.stage_changes.filter(to_stage=from_stage, at__gt=timezone.now() - undo_delay())
         .order_by("-at", "-pk")
-        .values_list("from_stage", flat=True)
+        .values_list("from_stage", "at")
         .first()
     )
-    return before == application.stage
+    if undone is None or undone[0] != application.stage:
+        return False
+    moved_at = undone[1]
+    taken_back = _stage_emails(application).filter(
+        status=CandidateEmail.Status.CANCELLED, created_at__lt=moved_at, cancelled_at__gte=moved_at
+    )
+    return not taken_back.exists()

@@ -60,6 +60,18 @@ def test_a_rejection_takes_back_the_good_news_still_to_go(application, member, n
     ]
 
 
+@pytest.mark.parametrize(
+    "between",
+    [Stage.APPLIED, Stage.PANEL],
+    ids=["the move made again after its undo", "the news a move undone took back"],
+)
+def test_news_still_to_go_when_a_move_is_undone_goes_again(application, member, news, between):
+    for stage in (Stage.SCREEN, between, Stage.SCREEN):
+        applications.move_stage(application, stage, member)
+
+    assert sent_or_to_go(application) == [("News: screen", Status.SCHEDULED)]
+
+
 def test_what_a_person_wrote_stays_theirs_to_undo(application, member, news):
     written = messages.queue_email(
         application, Kind.MESSAGE, by=member, subject="Hi", body="Hello.", delay=timedelta(hours=1)
