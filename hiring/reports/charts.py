@@ -3,6 +3,7 @@
 import math
 import textwrap
 
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import queries
@@ -216,7 +217,8 @@ def interval_chart(title, rows):
     """Geometry of a chart of correlations with their intervals, one row each (rows with an
     estimate, in their order): a dot at the estimate, a line from `low` to `high`, the zero
     line marked; a weak row is drawn hollow. A label is wrapped as the diverging charts' are,
-    its row as tall as its lines."""
+    its row as tall as its lines. Without a dot, `empty` says why: too few hires, or enough
+    (a row `shown`) but scored alike on a side, so no order to compare."""
 
     def x(value):
         return round(LABEL_WIDTH + PLOT_WIDTH * (value + 1) / 2, 1)
@@ -245,9 +247,17 @@ def interval_chart(title, rows):
         )
         top += ROW_HEIGHT + LINE_HEIGHT * (len(lines) - 1)
     height = max(top, ROW_HEIGHT)
+    if any(row.get("shown") for row in rows):
+        empty = _(
+            "No criterion has an order to compare: its hires scored alike at hire or at their "
+            "check-in."
+        )
+    else:
+        empty = _("No criterion has enough hires with a check-in yet.")
     return {
         "title": title,
         "points": points,
+        "empty": empty,
         "height": height + ROW_HEIGHT,  # the axis' labels below the rows
         "plot_bottom": height,
         "axis": [{"value": value, "x": x(value)} for value in (-1, -0.5, 0, 0.5, 1)],

@@ -124,6 +124,21 @@ def test_a_side_where_every_hire_scored_alike_is_said_to_have_no_order(client, m
     assert 'Overall vote</td><td colspan="2" class="muted">No order to compare' in response.text
 
 
+def test_the_chart_says_why_it_has_no_dot(client, member, opening):
+    client.force_login(member)
+    for number in range(4):
+        hire(opening, {member: 1 + number % 4}, 3)  # every hire rated 3 at the check-in
+
+    few = client.get(URL).text
+    assert "No criterion has enough hires with a check-in yet." in few
+
+    hire(opening, {member: 2}, 3)
+    cache.clear()
+    alike = client.get(URL).text
+    assert "No criterion has an order to compare: its hires scored alike" in alike
+    assert "enough hires with a check-in" not in alike
+
+
 def test_practice_scorecards_drafts_and_earlier_check_ins_do_not_count(
     client, member, teammate, opening
 ):
