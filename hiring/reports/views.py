@@ -156,9 +156,14 @@ def validity_csv(request):
         for row in found
     ]
     response = _csv_response("validity", form)
-    headers = {column: _(header) for column, header in VALIDITY_COLUMNS.items()}
+    headers = _in_words(VALIDITY_COLUMNS)
     write_csv(response, headers, rows)
     return response
+
+
+def _in_words(columns):
+    """A CSV's columns with their headers in the reader's language."""
+    return {column: _(header) for column, header in columns.items()}
 
 
 def _csv_response(name, form):
@@ -235,6 +240,31 @@ CSV_COLUMNS = {
 }
 
 
+# The time in stage's CSV goes on, after an empty row, with the times the page gives beneath
+# its table: from the application to its decision and to its hire.
+TIME_TO_COLUMNS = {
+    "measure": gettext_noop("From the application to"),
+    "median_days": gettext_noop("Median days"),
+    "applications": gettext_noop("Applications"),
+}
+
+
+def _times_to(data):
+    """The time to decision and to hire as TIME_TO_COLUMNS' rows (no median where none)."""
+    return [
+        {
+            "measure": _("Decision"),
+            "median_days": data["to_decision"]["median_days"],
+            "applications": data["to_decision"]["decisions"],
+        },
+        {
+            "measure": _("Hire (the accepted offer)"),
+            "median_days": data["to_hire"]["median_days"],
+            "applications": data["to_hire"]["hires"],
+        },
+    ]
+
+
 # The figures drawn from a panel's feedback, left out for a reader whose own application is in
 # scope.
 PANEL_FIGURES = {"calibration", "agreement"}
@@ -249,31 +279,38 @@ def report_csv(request, name):
     if scope is None:
         return _not_valid(form)
     response = _csv_response(name, form)
-    headers = {column: _(header) for column, header in CSV_COLUMNS[name].items()}
-    rows = report_data(scope, teams)[name]
+    headers = _in_words(CSV_COLUMNS[name])
+    data = report_data(scope, teams)
+    rows = data[name]
     if name in PANEL_FIGURES and own_applications(request.user, scope):
         rows = []  # as on the page: a hire reads nothing of how their interviewers rated them
     if name == "load":
         zone = zones.label(timezone.get_current_timezone_name())
         headers["week"] = headers["week"] % {"zone": zone}
         rows = [{**row, "over_cap": _yes_no(row["over_cap"])} for row in rows]
-    write_csv(response, headers, rows)
+    more = [(_in_words(TIME_TO_COLUMNS), _times_to(data))] if name == "time_in_stage" else []
+    write_csv(response, headers, rows, *more)
     return response
 
 
-def write_csv(file, columns, rows):
+def write_csv(file, columns, rows, *more):
     """Every CSV we send is written here: `columns` maps each row's keys to their headers, and
     each cell is as spreadsheet_cell() makes it. It starts with a byte order mark: without it
     Excel reads UTF-8 as the system's legacy code page, and "Überfällig" or "Tomás" garble.
     A reader whose language writes a decimal comma (German) gets semicolons between the
-    fields, as their Excel expects: commas there would put each row in one column."""
+    fields, as their Excel expects: commas there would put each row in one column. `more`:
+    further (columns, rows) tables, each after an empty row under its own header."""
     decimal_separator = formats.get_format("DECIMAL_SEPARATOR")
     file.write("\ufeff")
     writer = csv.writer(file, delimiter=";" if decimal_separator == "," else ",")
-    writer.writerow(columns.values())
-    writer.writerows(
-        [spreadsheet_cell(row.get(column), decimal_separator) for column in columns] for row in rows
-    )
+    for index, (table_columns, table_rows) in enumerate([(columns, rows), *more]):
+        if index:
+            writer.writerow([])
+        writer.writerow(table_columns.values())
+        writer.writerows(
+            [spreadsheet_cell(row.get(column), decimal_separator) for column in table_columns]
+            for row in table_rows
+        )
 
 
 def spreadsheet_cell(value, decimal_separator):

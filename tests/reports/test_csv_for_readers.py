@@ -4,9 +4,10 @@ commas with a decimal point. Both read UTF-8 only after a byte order mark."""
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from hiring.models import Panel
 from hiring.reports.views import spreadsheet_cell
@@ -53,10 +54,36 @@ def test_decimals_are_written_as_the_readers_spreadsheet_reads_them(
         moved(ApplicationFactory(opening=opening), "screen", "panel", days_each=days)
 
     rows = read(downloaded(client, leadership, language, "/reports/time_in_stage.csv"), separator)
+    stages = rows[1 : rows.index([])]  # the times to a decision and a hire follow
 
     assert len(rows[0]) == 3  # a column per field, not one holding the whole row
-    assert {row[1] for row in rows[1:]} == {f"2{mark}5"}
-    assert {row[2] for row in rows[1:]} == {"2"}  # a count, as it was
+    assert {row[1] for row in stages} == {f"2{mark}5"}
+    assert {row[2] for row in stages} == {"2"}  # a count, as it was
+
+
+@pytest.mark.parametrize(("language", "separator", "mark"), DIALECTS)
+def test_the_time_in_stage_csv_ends_with_the_times_to_decision_and_hire(
+    client, leadership, team, language, separator, mark
+):
+    now = timezone.now()
+    for days_each in (3, 4):  # applied 4 steps ago, hired 1 step ago: 9 and 12 days
+        application = ApplicationFactory(
+            opening=OpeningFactory(team=team), created_at=now - timedelta(days=4 * days_each)
+        )
+        moved(application, "screen", "offer", "hired", days_each=days_each)
+
+    rows = read(downloaded(client, leadership, language, "/reports/time_in_stage.csv"), separator)
+    times = rows[rows.index([]) + 1 :]
+
+    # As on the page: the median to a tenth of a day, over how many; none without a decision.
+    assert [row[1:] for row in times[1:]] == [["", "0"], [f"10{mark}5", "2"]]
+    assert len(times[0]) == 3
+    if language == "en-gb":
+        assert [row[0] for row in times] == [
+            "From the application to",
+            "Decision",
+            "Hire (the accepted offer)",
+        ]
 
 
 @pytest.mark.parametrize(("language", "separator", "mark"), DIALECTS)
