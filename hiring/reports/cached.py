@@ -112,6 +112,7 @@ def _timed_report_data(scope, teams):
         overdue, next_overdue_at = queries.overdue_feedback(scope)
         data = {
             "funnel": queries.funnel(scope),
+            "in_progress": queries.in_progress(scope),
             "closing": queries.closing_reasons(scope),
             "time_in_stage": stages,
             "to_decision": to_decision,

@@ -85,6 +85,14 @@ def funnel(scope):
     return rows
 
 
+def in_progress(scope):
+    """The period's applications neither hired nor closed yet: the funnel counts each as not
+    through the stages it has yet to reach (a hire who did not start closed as withdrawn)."""
+    totals = scope.totals
+    closed = sum(totals.closings.values())
+    return totals.reached[Stage.APPLIED] - totals.reached[Stage.HIRED] - closed
+
+
 def closing_reasons(scope):
     """Why the period's applications closed without a hire: a row per reason recorded, in
     ClosingReason's order and "Not recorded" last, with how many were rejected and how many

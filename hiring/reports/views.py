@@ -240,8 +240,12 @@ CSV_COLUMNS = {
 }
 
 
-# The time in stage's CSV goes on, after an empty row, with the times the page gives beneath
-# its table: from the application to its decision and to its hire.
+# The funnel's applications neither hired nor closed, which its pass-through counts as not
+# through the stages they have yet to reach.
+IN_PROGRESS_COLUMNS = {"in_progress": gettext_noop("Still in progress")}
+
+# The times the page gives beneath the time in stage's table: from the application to its
+# decision and to its hire.
 TIME_TO_COLUMNS = {
     "measure": gettext_noop("From the application to"),
     "median_days": gettext_noop("Median days"),
@@ -263,6 +267,14 @@ def _times_to(data):
             "applications": data["to_hire"]["hires"],
         },
     ]
+
+
+# What the page gives beneath a report's table, in its CSV after an empty row: (columns, their
+# rows from the report's data) each.
+CSV_MORE = {
+    "funnel": [(IN_PROGRESS_COLUMNS, lambda data: [{"in_progress": data["in_progress"]}])],
+    "time_in_stage": [(TIME_TO_COLUMNS, _times_to)],
+}
 
 
 # The figures drawn from a panel's feedback, left out for a reader whose own application is in
@@ -288,7 +300,7 @@ def report_csv(request, name):
         zone = zones.label(timezone.get_current_timezone_name())
         headers["week"] = headers["week"] % {"zone": zone}
         rows = [{**row, "over_cap": _yes_no(row["over_cap"])} for row in rows]
-    more = [(_in_words(TIME_TO_COLUMNS), _times_to(data))] if name == "time_in_stage" else []
+    more = [(_in_words(columns), rows_of(data)) for columns, rows_of in CSV_MORE.get(name, [])]
     write_csv(response, headers, rows, *more)
     return response
 

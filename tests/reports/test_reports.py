@@ -77,6 +77,25 @@ def test_time_in_stage_is_the_median_between_moves(client, leadership, team):
     assert rows["Panel"] == {"stage": "Panel", "median_days": 4.0, "moves": 1}
 
 
+def test_the_funnel_says_how_many_applications_are_still_in_progress(client, leadership, team):
+    opening = OpeningFactory(team=team)
+    moved(ApplicationFactory(opening=opening), "screen", "offer", "hired")
+    moved(ApplicationFactory(opening=opening), "screen", "offer")  # its offer still open
+    moved(ApplicationFactory(opening=opening), "screen", "rejected")
+    moved(ApplicationFactory(opening=opening), "screen", "offer", "hired", "withdrawn")
+    client.force_login(leadership)
+
+    response = client.get("/reports/")
+    text = response.content.decode()
+    funnel_csv = client.get("/reports/funnel.csv").content.decode("utf-8-sig").splitlines()
+
+    # The open offer is not through Hired yet: said beside the 33% rather than read as a loss.
+    assert response.context["funnel"][-1]["pass_through_pct"] == 33
+    assert response.context["in_progress"] == 1
+    assert "1 application of the period is still in progress" in text
+    assert funnel_csv[-3:] == ["", "Still in progress", "1"]
+
+
 def test_time_to_decision_is_the_median_over_decided_applications(client, leadership, member, team):
     opening = OpeningFactory(team=team)
     now = timezone.now()
