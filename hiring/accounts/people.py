@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..checkins import checkins
 from ..models import (
     AuditEvent,
     Invitation,
@@ -83,6 +84,7 @@ def change_person(person, by, *, display_name, role, is_active, based_on=None):
         person.save(update_fields=["is_active"])
         if not is_active:
             end_sessions(person)
+            checkins.end_for_leaver(person, person.teams.all(), by, timezone.now())
     if changes:
         event = AuditEvent.record(
             AuditEvent.Action.PERSON_CHANGED, by, None, details=f"{person}: {'; '.join(changes)}"

@@ -131,6 +131,39 @@ def end_early(check_ins, now):
     check_ins.filter(closes_at__gt=now).update(closes_at=now)
 
 
+def end_for_leaver(user, teams, by, now):
+    """`user` is no longer in `teams` (a query of them): they left, the team agreed to remove
+    them, or the admin deactivated their account. Where they are one of those teams' hires
+    (is_candidate, in the database: Application.objects.ids_of_candidate), their check-ins not
+    yet due end as end_early() ends them, said on the hire's timeline: nobody is asked months
+    later to rate someone gone, nor counted missing for it. One due already stays open, so its
+    raters finish what they saw until the hire left. Re-joining later brings none back:
+    check-ins are scheduled only as the application reaches Hired. Two queries for anyone not
+    a hire of those teams."""
+    hires = Application.objects.ids_of_candidate(addresses_of([user])[user.pk])
+    ending = list(
+        CheckIn.objects.filter(
+            application__in=hires, application__opening__team__in=teams, due_at__gt=now
+        )
+        .select_related("application__opening__team")
+        .order_by("application", "day")
+    )
+    if not ending:
+        return
+    end_early(CheckIn.objects.filter(pk__in=[check_in.pk for check_in in ending]), now)
+    days = defaultdict(list)
+    for check_in in ending:
+        days[check_in.application].append(str(check_in.day))
+    for application, ended in days.items():
+        AuditEvent.record(
+            AuditEvent.Action.MEMBERSHIP_CHANGED,
+            by,
+            application.opening.team,
+            application,
+            details=f"{user} no longer in the team: check-ins of day {', '.join(ended)} ended",
+        )
+
+
 def is_open(check_in, now=None):
     now = now or timezone.now()
     return check_in.due_at <= now < check_in.closes_at

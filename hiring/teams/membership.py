@@ -477,7 +477,7 @@ def create_team(founder, name, description=""):
 def leave_team(team, member):
     """A member can always leave; the votes still open are recounted without them."""
     team = _lock_team(team)
-    if not _drop_member(team, member):
+    if not _drop_member(team, member, member):
         raise ValidationError(_("You are not a member of %(team)s.") % {"team": team})
     AuditEvent.record(AuditEvent.Action.MEMBERSHIP_CHANGED, member, team, details=f"{member} left")
     for proposal in team.proposals.filter(status=Status.OPEN):
@@ -499,11 +499,15 @@ def undecided_if_last_to_leave(team, member):
     return undecided.count()
 
 
-def _drop_member(team, user):
-    """`user` no longer a member of `team`, nor in its pools (the slot finder seated them and
-    every booking failed); whether they were one."""
+def _drop_member(team, user, by):
+    """`user` no longer a member of `team` (by `by`'s act), nor in its pools (the slot finder
+    seated them and every booking failed), nor rated later as its hire; whether they were
+    one."""
     team.pool_members.filter(user=user).delete()
-    return team.memberships.filter(user=user).delete()[0]
+    if not team.memberships.filter(user=user).delete()[0]:
+        return False
+    checkins.end_for_leaver(user, [team], by, timezone.now())
+    return True
 
 
 def _vote_and_settle(proposal, voter, approve):
@@ -596,7 +600,7 @@ def _apply(proposal, actor):
     elif proposal.kind == Proposal.Kind.DECISION_RULE:
         rules.change_rule(proposal.opening, proposal.rule_after)
     elif proposal.kind == Proposal.Kind.REMOVE:
-        _drop_member(team, proposal.subject)
+        _drop_member(team, proposal.subject, actor)
         _settle_others(proposal, actor)  # without the member removed, as when one leaves
     elif proposal.kind == Proposal.Kind.GRADUATE:
         team.pool_members.filter(user=proposal.subject).update(trainee=False)

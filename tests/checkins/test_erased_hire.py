@@ -1,8 +1,6 @@
 """A hire whose data is erased is no longer told from their colleagues by an address, so
 their check-ins end: nobody rates them, the hire least of all."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -10,28 +8,11 @@ from django.utils import timezone
 
 from hiring.checkins import checkins
 from hiring.debrief.decisions import panel_feedback
-from hiring.models import Application, Membership
+from hiring.models import Application
 from hiring.privacy import erasure
 from scorecards.access import reads_panel_feedback
 from scorecards.models import CheckIn, CheckInReview
-from tests.checkins.helpers import first, hired, review
-from tests.factories import UserFactory
-
-
-@pytest.fixture
-def sara(team):
-    """The hire, who joined the team at her work address before her first check-in."""
-    user = UserFactory(display_name="Sara Lind", email="sara.lind@teamfit.example")
-    Membership.objects.create(team=team, user=user, joined_at=timezone.now() - timedelta(days=89))
-    return user
-
-
-@pytest.fixture
-def application(team, member, sara):
-    application = hired(team, member, days_ago=90, name="Sara Lind", email="sara@mail.example")
-    application.member_email = sara.email
-    application.save(update_fields=["member_email"])
-    return application
+from tests.checkins.helpers import first, review
 
 
 def erase(application, by, capture):
