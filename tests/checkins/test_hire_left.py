@@ -3,6 +3,7 @@ admin deactivates them) is not rated at their later check-ins: those not yet due
 due stays open for its raters to finish, its submitted reviews kept."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from hiring.accounts import people
@@ -38,7 +39,7 @@ def days(application):
 
 @pytest.mark.parametrize("gone", [leave, removed, deactivated])
 def test_a_hire_gone_ends_the_check_ins_not_yet_due_and_keeps_the_open_one(
-    gone, application, sara, team, member, teammate, org_admin
+    gone, application, sara, team, member, teammate, org_admin, signed_in
 ):
     due = first(application)
     review(due, teammate, score=4, would="strong_yes", notes="Sara shipped the pager rota")
@@ -54,6 +55,8 @@ def test_a_hire_gone_ends_the_check_ins_not_yet_due_and_keeps_the_open_one(
     assert (kept.rater, kept.notes) == (teammate, "Sara shipped the pager rota")
     [event] = application.audit_events.filter(action=AuditEvent.Action.MEMBERSHIP_CHANGED)
     assert event.details == "Sara Lind no longer in the team: check-ins of day 180, 365 ended"
+    page = signed_in(member).get(reverse("application_detail", args=[application.pk])).text
+    assert "Sara Lind no longer in the team: check-ins of day 180, 365 ended" in page
 
 
 def test_rejoining_brings_no_check_in_back(application, sara, team, member):
