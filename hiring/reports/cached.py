@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
-DATA, PAGE = "report-data-8", "report-page-9"
+DATA, PAGE = "report-data-9", "report-page-10"
 VALIDITY_DATA, VALIDITY_PAGE = "validity-data-6", "validity-page-6"
 # The validity figures of a set of rows, whatever the zone that read them.
 VALIDITY_FIGURES = "validity-figures-4"
