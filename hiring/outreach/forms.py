@@ -130,6 +130,14 @@ class ComposeForm(forms.Form):
             # A saved message a colleague deleted since the page was opened: what is sent is
             # the text typed here, a message all the same.
             return f"kind:{Kind.MESSAGE}"
+        if start not in self.points and start.removeprefix("kind:") in editing.REJECTIONS:
+            # Offered on a page opened while the screen could still reject the application.
+            raise ValidationError(
+                gettext(
+                    "No rejection goes to this candidate now: past the screen, only the team's "
+                    "decision rejects an application."
+                )
+            )
         if start not in self.points:
             raise ValidationError(gettext("Start from one of the texts offered."))
         return start
