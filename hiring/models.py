@@ -141,6 +141,12 @@ class UserManager(BaseUserManager):
         """Who hears of what the team decided and what the candidate answered."""
         return self.filter(role=User.Role.RECRUITER, is_active=True)
 
+    def at_address(self, address):
+        """The account at `address`, in any case: the address it signs in with, or another it
+        verified; None."""
+        verified = Q(emailaddress__email__iexact=address, emailaddress__verified=True)
+        return self.filter(Q(email__iexact=address) | verified).first()
+
 
 class User(AbstractUser):
     """A person who signs in with their email. Team membership is separate from the role."""
@@ -781,8 +787,7 @@ class Invitation(models.Model):
     def account(self):
         """The account at the invited address, if there is one (the address it signs in with, or
         another it verified): its owner signs in to answer."""
-        verified = Q(emailaddress__email__iexact=self.email, emailaddress__verified=True)
-        return User.objects.filter(Q(email__iexact=self.email) | verified).first()
+        return User.objects.at_address(self.email)
 
     def is_for(self, user):
         """Whether `user` holds the invited address: a team may propose a colleague at another

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .. import ratelimit
-from ..models import Application, Consent, EmailTemplate, Opening
+from ..models import Application, Consent, EmailTemplate, Opening, User
 from ..outreach.messages import queue_email
 from ..pipeline.applications import applicant, start_application
 from .questions import save_answers
@@ -58,6 +58,23 @@ def apply(
         )
         queue_email(application, received)
         return application
+
+
+def refer(opening, by, **candidate_fields):
+    """`by` refers `candidate_fields`' person to `opening` (apply()); they consent when they
+    answer. Their emails are written in their own language where an account at their address
+    says it (a colleague referred to another team), else in the default one, as to anyone we do
+    not know yet: whoever referred them, the referrer's language is not theirs."""
+    account = User.objects.at_address(candidate_fields["email"].strip())
+    if account is not None:
+        candidate_fields["language"] = account.language
+    return apply(
+        opening,
+        source=Application.Source.REFERRAL,
+        referred_by=by,
+        consent=False,
+        **candidate_fields,
+    )
 
 
 def refusal(address, email):

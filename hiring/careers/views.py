@@ -27,7 +27,6 @@ from ..access import (
 from ..accounts.middleware import browser_language
 from ..models import (
     MOST_QUESTIONS,
-    Application,
     ChangedMeanwhile,
     Organisation,
     Team,
@@ -203,13 +202,7 @@ def refer(request, opening):
     form = ReferralForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            careers.apply(
-                opening,
-                source=Application.Source.REFERRAL,
-                referred_by=request.user,
-                consent=False,
-                **form.candidate_fields(),
-            )
+            careers.refer(opening, request.user, **form.candidate_fields())
         except ValidationError as error:
             form.add_error(None, error)
         else:

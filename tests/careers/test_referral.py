@@ -59,6 +59,23 @@ def test_the_referred_person_is_told_they_were_recommended_not_thanked_for_apply
     assert Application.objects.get().status_url() in email.body
 
 
+def test_a_colleague_referred_is_written_to_in_their_own_language(
+    client, member, outsider, opening, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The email goes in its reader's language, as every email does: an account at the
+    address says it, whatever language the referrer reads."""
+    outsider.language = "de"
+    outsider.save()
+    client.force_login(member)
+
+    refer(client, opening, django_capture_on_commit_callbacks, email="EVE@example.com")
+
+    [email] = mailoutbox
+    assert email.subject == "Sie wurden für Backend Engineer empfohlen"
+    assert "Stand Ihrer Bewerbung:" in email.body
+    assert Application.objects.get().candidate.language == "de"
+
+
 def test_referring_someone_who_applied_already_says_the_same_and_no_more(
     client, member, opening, django_capture_on_commit_callbacks, mailoutbox
 ):
