@@ -13,6 +13,7 @@ from datetime import datetime
 
 from celery import current_app, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives
 from django.db import OperationalError, transaction
 from django.utils import timezone
@@ -25,6 +26,7 @@ from .access import (
     told_of_leadership_grant,
     told_of_proposals,
 )
+from .celery import Task
 from .email import reminders
 from .email.notifications import (
     CLAIM_EXPIRES,
@@ -72,7 +74,21 @@ def at_background_priority(task=None):
         os.setpriority(os.PRIO_PROCESS, 0, BACKGROUND_NICENESS)
 
 
+class SendsEmail(Task):
+    """A task that sends email about rows it reads by id. One of them deleted before it ran
+    (its application or candidate gone, an invitation removed) leaves nothing to send: said in
+    the log, not raised, as no retry would find it again."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except ObjectDoesNotExist as gone:
+            logger.warning("Task %s sent nothing: %s", self._described(args), gone)
+            return None
+
+
 SENDS_EMAIL = {
+    "base": SendsEmail,
     "time_limit": SENDING_TIME_LIMIT_S,
     "soft_time_limit": SENDING_TIME_LIMIT_S - 20,
     # What a later attempt can get past: a claim another attempt holds, the mail server or the
