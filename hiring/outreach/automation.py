@@ -25,7 +25,7 @@ def after_move(application, from_stage):
     candidate hears of neither (a card dropped in the wrong column, whose stage has no news,
     and taken straight back is no news again of the stage it returns to), and the news the
     move undone took back, still to go then, goes again."""
-    _take_back_stage_emails(application)
+    take_back_stage_emails(application)
     if application.stage == Stage.REJECTED:  # closed: no move takes it back
         kind = (
             Kind.REJECTED_AFTER_SCREEN
@@ -43,7 +43,7 @@ def after_move(application, from_stage):
 def after_decision(application):
     """The team's decision took effect: the application is decided, at the offer stage or
     rejected after its interviews."""
-    _take_back_stage_emails(application)
+    take_back_stage_emails(application)
     if application.stage == Stage.REJECTED:
         return messages.queue_email(
             application, Kind.REJECTED_AFTER_INTERVIEWS, awaiting_confirmation=True
@@ -58,10 +58,12 @@ def _on_stage(application, template):
     return messages.queue_email(application, template.kind, template=template, delay=undo_delay())
 
 
-def _take_back_stage_emails(application):
+def take_back_stage_emails(application):
     """Cancel the emails an earlier move queued (Teamfit's, not a person's) still in their undo
     delay: "you are through to the panel" must not reach a candidate rejected, withdrawn or
-    moved back since. The move itself renews the application's page."""
+    moved back since. The move itself renews the application's page. All an erasure's
+    withdrawal does here (status.withdraw): the candidate did not withdraw, nothing tells them
+    they did."""
     pending = _stage_emails(application).filter(
         status=CandidateEmail.Status.SCHEDULED, send_after__gt=timezone.now()
     )

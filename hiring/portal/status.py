@@ -175,12 +175,15 @@ def why_closed(application):
 
 
 @transaction.atomic
-def withdraw(application, tell_recruiters=True, reason=ClosingReason.NOT_GIVEN, note=""):
+def withdraw(application, reason=ClosingReason.NOT_GIVEN, note="", erasing=False):
     """The candidate withdraws: the application moves to Withdrawn, a live offer is withdrawn,
     and booked interviews still to come are cancelled, their interviewers told; the recruiters
-    are told too, unless the withdrawal is an erasure's (which leaves no name to tell).
+    are told too, and the candidate gets the email chosen for the stage (automation).
     `reason`: what they chose of CANDIDATE_REASONS, NOT_GIVEN if nothing, blank for an erasure
-    (nobody said); `note`, their words, kept with "other" (only it asks for them)."""
+    (nobody said); `note`, their words, kept with "other" (only it asks for them). `erasing`:
+    the withdrawal is an erasure's, which tells nobody: it leaves no name to tell the
+    recruiters, and the candidate did not withdraw (a hold may yet stop the erasure, and the
+    withdrawal stays)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if closed_for_them(application):
         raise ValidationError(why_closed(application))
@@ -195,9 +198,12 @@ def withdraw(application, tell_recruiters=True, reason=ClosingReason.NOT_GIVEN, 
     from_stage = application.stage
     note = note.strip() if reason == ClosingReason.OTHER else ""
     application.move_to(Stage.WITHDRAWN, None, reason=reason, reason_note=note)
-    automation.after_move(application, from_stage)
+    if erasing:
+        automation.take_back_stage_emails(application)
+    else:
+        automation.after_move(application, from_stage)
     offers.end_for_withdrawal(application)
     booking.cancel_upcoming(application, by=None)
-    if tell_recruiters:
+    if not erasing:
         send_withdrawal_notices.delay_on_commit(application.pk)
     return application

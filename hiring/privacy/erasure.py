@@ -212,7 +212,7 @@ def _wind_down(candidate, by, requested):
         candidate.save(update_fields=["erasure_started_at"])
     # Withdrawing cancels the application's interviews to come (status.withdraw).
     for application in candidate.applications.exclude(stage__in=status.FINAL):
-        status.withdraw(application, tell_recruiters=False, reason="")  # nobody said why
+        status.withdraw(application, reason="", erasing=True)  # nobody said why
     for session in _upcoming(candidate).filter(cancelled_at=None):
         booking.cancel_session(session, by)
     return True

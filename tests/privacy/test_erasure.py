@@ -19,13 +19,14 @@ from hiring.models import (
     CandidateImport,
     DataExport,
     Decision,
+    EmailTemplate,
     LinkError,
     Notification,
     Offer,
     SlotOffer,
     StageChange,
 )
-from hiring.outreach import messages
+from hiring.outreach import editing, messages
 from hiring.privacy import erasure, holds, retention
 from hiring.privacy.inventory import Holding
 from hiring.privacy.tasks import send_erasure_confirmation
@@ -353,6 +354,30 @@ def test_a_staff_erasure_stopped_by_a_hold_leaves_the_keep_link_working(
     assert page.status_code == 200
     assert "We keep your data on file" in page.text
     assert fresh(application).stage == Stage.WITHDRAWN
+
+
+def test_an_erasure_stopped_after_withdrawing_tells_the_candidate_nothing_of_it(
+    application, candidate, recruiter, interview_to_come, meanwhile,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """As reported: the organisation's email on a move to Withdrawn was queued by the
+    erasure's withdrawal, which stays when a hold then stops the erasure: after the undo delay
+    the candidate was told they withdrew, which they did not."""
+    editing.save(
+        None,
+        EmailTemplate.Kind.MESSAGE,
+        recruiter,
+        name="Sorry to see you go",
+        subject="You withdrew",
+        body="Hello {first_name}, you withdrew your application.",
+        send_on_stage=Stage.WITHDRAWN,
+    )
+    hold_meanwhile(meanwhile, candidate, recruiter)
+    with pytest.raises(erasure.OnHold):
+        erase(candidate, recruiter, django_capture_on_commit_callbacks)
+
+    assert fresh(application).stage == Stage.WITHDRAWN
+    assert not application.emails.exists()
 
 
 def test_the_ledger_keeps_no_address_and_each_key_stays_unique(
