@@ -20,12 +20,14 @@ from django.db.models import Case, F, Q, When
 from django.utils.translation import gettext as _
 
 from ..access import merges_candidates, runs_pipeline
+from ..email.notifications import keys_starting, retention_notice_keys_of
 from ..models import (
     HAS_PHONE_OR_LINKS,
     Application,
     AuditEvent,
     Candidate,
     CandidateAccess,
+    Notification,
     Opening,
     fold,
     folded,
@@ -199,9 +201,10 @@ class MergeRefused(ValidationError):
 def merge(keep, other, by):
     """Move everything of `other` to `keep` and delete `other`: its applications (and with
     them their stage history, feedback, panels, emails and offers), its consents, exports,
-    access log, legal hold (its reason beside `keep`'s own) and confirmed erasure request, what
-    `keep` lacks of its phone, résumé, time zone and language, its links and its addresses.
-    Refused, with nothing changed, when both applied to the same opening or one was erased."""
+    access log, retention notices' ledger rows, legal hold (its reason beside `keep`'s own)
+    and confirmed erasure request, what `keep` lacks of its phone, résumé, time zone and
+    language, its links and its addresses. Refused, with nothing changed, when both applied to
+    the same opening or one was erased."""
     if keep.pk == other.pk:
         raise MergeRefused(_("Choose two different records."))
     # The turns of their emails and names first, as every writer of candidates takes them
@@ -237,6 +240,7 @@ def merge(keep, other, by):
     other.consents.update(candidate=keep)
     other.exports.update(candidate=keep)
     CandidateAccess.move(other, keep)
+    _move_retention_notices(other, keep)
     if other.held_at and not keep.held_at:
         keep.held_at, keep.held_by, keep.hold_reason = (
             other.held_at,
@@ -277,6 +281,20 @@ def merge(keep, other, by):
         storage = Candidate._meta.get_field("resume").storage
         transaction.on_commit(lambda: storage.delete(unused_resume))
     return keep
+
+
+def _move_retention_notices(other, keep):
+    """The ledger's rows of the retention notices sent to `other`, keyed by its id, are keyed
+    by `keep`'s: the person's export and erasure find them there (inventory.LedgerHolding),
+    as they find everything else of the record by the record now holding it. A notice sent to
+    both in one run has one key once moved: `keep`'s row stands for both."""
+    moved_from, moved_to = retention_notice_keys_of(other.pk), retention_notice_keys_of(keep.pk)
+    for notification in Notification.objects.filter(keys_starting(moved_from)):
+        key = moved_to + notification.key.removeprefix(moved_from)
+        if Notification.objects.filter(key=key).exists():
+            notification.delete()
+        else:
+            Notification.objects.filter(pk=notification.pk).update(key=key)
 
 
 # The audit trail's words for a merge (merge()): where a record went.

@@ -111,11 +111,10 @@ class LedgerHolding(Holding):
             for candidate in candidates
         }
         keys += [links.ledger_key(address) for found in addresses.values() for address in found]
-        # Every notice of theirs, by its key's start: only the latest one's time is stored.
+        # Every notice of theirs, by its key's start: only the latest one's time is stored, and
+        # a record never noticed may hold those of a record merged into it (merging.merge).
         noticed = [
-            keys_starting(retention_notice_keys_of(candidate.pk))
-            for candidate in candidates
-            if candidate.retention_notice_at
+            keys_starting(retention_notice_keys_of(candidate.pk)) for candidate in candidates
         ]
         applications = Application.objects.filter(candidate__in=ids).values_list("pk", flat=True)
         keys += [erasure_confirmation_key(pk) for pk in applications]

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from hiring.candidates import merging
 from hiring.checkins import checkins
 from hiring.debrief import decisions
 from hiring.email import reminders
@@ -904,3 +905,41 @@ def test_every_retention_notice_they_were_sent_is_in_it(candidate, django_assert
     noticed = {retention_notice_key(candidate.pk, noticed_at) for noticed_at in times}
     assert {key for key in found if key.startswith("retention-notice:")} == noticed
     assert {key for key in keys if key.startswith("retention-notice:")} == noticed
+
+
+def notices(candidate):
+    """The ledger's keys of the retention notices in `candidate`'s copy."""
+    keys = {row["key"] for row in document(built(candidate))["notification"]}
+    return {key for key in keys if key.startswith("retention-notice:")}
+
+
+def notified(candidate, *times):
+    for noticed_at in times:
+        Notification.objects.create(key=retention_notice_key(candidate.pk, noticed_at))
+    Candidate.objects.filter(pk=candidate.pk).update(retention_notice_at=max(times))
+
+
+def test_the_retention_notices_of_a_record_merged_in_are_in_it(candidate, recruiter):
+    """As found: the ledger's rows of the notices sent to a record merged into theirs stayed
+    keyed by its id, gone with it: neither their copy nor their erasure read them. The kept
+    record was never told itself."""
+    merged_away = ApplicationFactory(candidate__email="q.rowe@work.example").candidate
+    times = [datetime(year, 1, 5, 3, tzinfo=UTC) for year in (2025, 2026)]
+    notified(merged_away, *times)
+
+    merging.merge(candidate, merged_away, recruiter)
+
+    assert notices(candidate) == {retention_notice_key(candidate.pk, at) for at in times}
+    assert not Notification.objects.filter(key__startswith=f"retention-notice:{merged_away.pk}:")
+
+
+def test_a_notice_both_records_were_sent_in_one_run_is_in_it_once(candidate, recruiter):
+    merged_away = ApplicationFactory(candidate__email="q.rowe@work.example").candidate
+    both, alone = datetime(2025, 1, 5, 3, tzinfo=UTC), datetime(2026, 1, 5, 3, tzinfo=UTC)
+    notified(candidate, both)
+    notified(merged_away, both, alone)
+
+    merging.merge(candidate, merged_away, recruiter)
+
+    assert notices(candidate) == {retention_notice_key(candidate.pk, at) for at in (both, alone)}
+    assert not Notification.objects.filter(key__startswith=f"retention-notice:{merged_away.pk}:")
