@@ -315,6 +315,9 @@ CELERY_BEAT_SCHEDULE = {
     "run-retention": polled(
         "hiring.privacy.tasks.run_retention", crontab(hour=3, minute=30), expires=24 * 3600
     ),
+    "sweep-stored-files": polled(
+        "hiring.privacy.tasks.sweep_stored_files", crontab(hour=4, minute=30), expires=24 * 3600
+    ),
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
@@ -363,8 +366,8 @@ ERASURE_CONFIRMATION_MAX_AGE_DAYS = int(env("ERASURE_CONFIRMATION_MAX_AGE_DAYS",
 # erases at most this many candidates per transaction, so it never holds locks for long.
 RETENTION_NOTICE_DAYS = 30
 RETENTION_BATCH_SIZE = int(env("RETENTION_BATCH_SIZE", "100"))
-# The same run deletes stored files no row references once last changed this long ago: a file
-# stored in a transaction still open is referenced once it commits (hiring/privacy/files.py).
+# Beat's daily sweep deletes stored files no row references once last changed this long ago: a
+# file stored in a transaction still open is referenced once it commits (hiring/privacy/files.py).
 ORPHAN_FILES_GRACE_HOURS = int(env("ORPHAN_FILES_GRACE_HOURS", "24"))
 # The careers page takes at most this many applications an hour from one client address, and
 # a day with one email address (hiring/careers/careers.py).

@@ -23,6 +23,7 @@ RELEASED = {
     "hiring.privacy.tasks.send_export_ready",
     "hiring.privacy.tasks.send_retention_notices",
     "hiring.privacy.tasks.send_status_links",
+    "hiring.privacy.tasks.sweep_stored_files",
     "hiring.tasks.queue_unqueued",
     "hiring.tasks.refresh_calendar_feeds",
     "hiring.tasks.refresh_report",

@@ -1,8 +1,9 @@
 """Stored files and the sweep of those no row references. A file outlives the row that named
 it when a transaction stores it and an outer block rolls back (applicant() deletes it only when
 its own block fails), or a process dies between storing and committing: it holds a candidate's
-data that neither export nor erasure can find. The daily retention run deletes such files once
-older than ORPHAN_FILES_GRACE_HOURS, so a file whose transaction is still open is never taken.
+data that neither export nor erasure can find. Beat's daily sweep (tasks.sweep_stored_files)
+deletes such files once older than ORPHAN_FILES_GRACE_HOURS, so a file whose transaction is
+still open is never taken.
 """
 
 import logging
@@ -30,11 +31,11 @@ def deleter(field):
     return DataExport.delete_stored if field.model is DataExport else field.storage.delete
 
 
-def sweep(now=None):
+def sweep():
     """Delete each file under the folders our FileFields upload to that no row references and
     that was last changed before the grace period. Reads a folder and a chunk of names at a
     time, whatever the size of the store. Returns how many it deleted."""
-    cutoff = (now or timezone.now()) - timedelta(hours=settings.ORPHAN_FILES_GRACE_HOURS)
+    cutoff = timezone.now() - timedelta(hours=settings.ORPHAN_FILES_GRACE_HOURS)
     deleted = 0
     for (storage, folder), fields in _by_folder().items():
         names = _stored(storage, folder)

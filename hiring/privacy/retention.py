@@ -1,10 +1,10 @@
 """Retention: a candidate's data is erased Organisation.retention_months after their last
 application closed (or after they last asked to be kept, if later), once they were told
 RETENTION_NOTICE_DAYS before. The notice carries a link to keep their data, which renews the
-period. Checked imports left unrun for CANDIDATE_IMPORT_PREVIEW_DAYS lose their rows, and
-stored files no row references go (files.sweep). Beat runs it daily (tasks.run_retention):
-each step finds its work again in the database, so a run stopped half-way, or run twice,
-leaves nothing half-done and does nothing twice.
+period. Checked imports left unrun for CANDIDATE_IMPORT_PREVIEW_DAYS lose their rows. Beat runs
+it daily (tasks.run_retention): each step finds its work again in the database, so a run
+stopped half-way, or run twice, leaves nothing half-done and does nothing twice. Stored files
+no row references go in a task of their own (tasks.sweep_stored_files).
 """
 
 import logging
@@ -35,7 +35,7 @@ from ..models import (
     LinkError,
     Organisation,
 )
-from . import erasure, files
+from . import erasure
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +51,12 @@ class Run:
     pruned: int = 0
     sessions_purged: int = 0
     imports_expired: int = 0
-    files_swept: int = 0
 
 
 def run(now=None, on_batch=None):
-    """Notices, erasures, the access log's pruning, ended sessions' records, unrun imports'
-    rows and unreferenced files due at `now`. `on_batch(run)` is called after each batch of
-    erasures (the run_retention command reports progress with it)."""
+    """Notices, erasures, the access log's pruning, ended sessions' records and unrun imports'
+    rows due at `now`. `on_batch(run)` is called after each batch of erasures (the
+    run_retention command reports progress with it)."""
     now = now or timezone.now()
     months = Organisation.current().retention_months
     figures = Run(noticed=notify(now, months), erased=erase_requested())
@@ -80,7 +79,6 @@ def run(now=None, on_batch=None):
     figures.pruned = prune_access_log(now, months)
     figures.sessions_purged = purge_ended_sessions(now)
     figures.imports_expired = imports.expire_unrun(now)
-    figures.files_swept = files.sweep(now)
     return figures
 
 

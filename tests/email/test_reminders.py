@@ -696,6 +696,7 @@ def test_beat_polls_the_periodic_tasks():
         "hiring.offers.tasks.expire_offers",
         "hiring.privacy.tasks.expire_exports",
         "hiring.privacy.tasks.run_retention",
+        "hiring.privacy.tasks.sweep_stored_files",
         "hiring.tasks.queue_unqueued",
     }
     # Reminders are polled often enough to go out on time; feeds at least hourly; reports

@@ -44,6 +44,7 @@ DOMAIN_TASKS = {
     "hiring.privacy.tasks.send_status_links",
     "hiring.privacy.tasks.run_retention",
     "hiring.privacy.tasks.send_retention_notices",
+    "hiring.privacy.tasks.sweep_stored_files",
 }
 
 

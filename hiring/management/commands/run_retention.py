@@ -1,13 +1,14 @@
 """`python manage.py run_retention`: the retention run beat makes every night, now (after
 changing the organisation's retention, or to see what it does): notices, erasures a batch per
 transaction, the access log's pruning, ended sessions' records, the rows of imports left
-unrun and stored files no row references, with how long the batches took."""
+unrun, with how long the batches took; then beat's nightly sweep of stored files no row
+references."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
-from hiring.privacy import retention
+from hiring.privacy import files, retention
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Batch {figures.batches}: {figures.erased} erased so far")
 
         figures = retention.run(on_batch=progress)
+        swept = files.sweep()
         self.stdout.write(
             f"{figures.noticed} told their data goes in a notice period; "
             f"{figures.erased} erased in {figures.batches} batches "
@@ -30,6 +32,6 @@ class Command(BaseCommand):
             f"{figures.pruned} access log entries pruned; "
             f"{figures.sessions_purged} ended sessions' records purged; "
             f"{figures.imports_expired} unrun imports' rows deleted; "
-            f"{figures.files_swept} stored files no row references deleted; "
+            f"{swept} stored files no row references deleted; "
             f"{time.perf_counter() - began:.1f} s in all."
         )
