@@ -17,6 +17,7 @@ from hiring.models import (
     CandidateImport,
     EmailTemplate,
     Opening,
+    Team,
     User,
 )
 from hiring.outreach import messages
@@ -125,11 +126,15 @@ def test_the_demo_has_a_candidate_who_withdrew_in_her_own_words(demo, client, ma
     assert "Their reason: Other: We are moving to Lisbon next month" in notice.body
 
 
+def as_read(markup):
+    """The text of `markup` as it reads, its tags and runs of white space one space."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
 def section_rows(page, heading_id):
     """The rows of the home page's section `heading_id`, each as it reads."""
     section = page.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
-    items = re.findall(r"<li>(.*?)</li>", section, re.S)
-    return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", item)).split()) for item in items]
+    return [as_read(item) for item in re.findall(r"<li>(.*?)</li>", section, re.S)]
 
 
 def test_the_demo_has_panels_waiting_for_a_session_on_the_recruiters_home(demo, client):
@@ -204,3 +209,21 @@ def test_the_demo_has_the_hiring_loops_end_on_the_recruiters_home(demo, client):
     assert [row for row in no_offer if row.startswith("Chidi Okeke · Senior Platform Engineer")]
     [expired] = section_rows(page, "next-offers-expired")
     assert expired.startswith("Sofia Brandt · Backend Engineer, Payments · Payments expired")
+
+
+def test_the_demo_has_a_hire_who_left_the_team_their_check_ins_ended(demo, client):
+    """Rafael Souza joined Platform as its hire and left it before any check-in came due: they
+    all ended, said on his timeline, and none waits for his former colleagues."""
+    rafael = Application.objects.get(candidate__name="Rafael Souza")
+    client.force_login(User.objects.get(email="ana@teamfit.example"))
+
+    page = as_read(client.get(rafael.get_absolute_url()).text)
+    home = as_read(client.get(reverse("home")).text)
+
+    assert rafael.stage == Application.Stage.HIRED
+    assert not Team.objects.get(name="Platform").has_member(
+        User.objects.get(email=rafael.member_email)
+    )
+    assert "Rafael Souza no longer in the team: check-ins of day 90, 180, 365 ended" in page
+    assert "Check-ins after the hire" not in page
+    assert "Rafael Souza" not in home

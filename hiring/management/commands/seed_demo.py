@@ -49,7 +49,7 @@ from hiring.privacy import export as data_export
 from hiring.privacy.tasks import build_export
 from hiring.reports import figures
 from hiring.scheduling import booking
-from hiring.teams import membership
+from hiring.teams import invitations, membership
 from scorecards import editing, scoring
 from scorecards.models import (
     Category,
@@ -159,6 +159,10 @@ class Command(BaseCommand):
             self.hiring_loop(people)
         if not Candidate.objects.filter(name=OFFER_WITHDRAWN).exists():
             self.loop_ends(people)
+        # After the past hires (which run on a demo without check-ins) and before the edited
+        # scorecard (his panel submits on the opening's first version).
+        if not Candidate.objects.filter(name=LEFT_THE_TEAM[0]).exists():
+            self.hire_who_left(people)
         if not Candidate.objects.exclude(erased_at=None).exists():
             self.privacy(people)
         if not Candidate.objects.filter(name=WITHDREW["name"]).exists():
@@ -666,16 +670,8 @@ class Command(BaseCommand):
         open (its card and page say she was hired)."""
         rita = people["rita"]
         for name, title, recorder, panel in LOOP_ENDS:
-            opening = Opening.objects.get(title=title)
-            debrief = Application.Stage.DEBRIEF
-            application = self.candidate(opening, people[recorder], name, debrief, panel, people)
-            decisions.record_decision(application, people[recorder], Decision.Outcome.HIRE)
-            offer = self.offer(application, rita)
-            # Its email went out, as the worker sends it once this commits: the candidate was
-            # told of the offer, so its withdrawal or expiry is theirs to read.
-            application.emails.filter(kind=EmailTemplate.Kind.OFFER).update(
-                status=CandidateEmail.Status.SENT, sent_at=timezone.now()
-            )
+            offer = self.offered_hire(name, title, recorder, panel, people)
+            application = offer.application
             if name == OFFER_WITHDRAWN:
                 offers.withdraw(offer, rita)
             elif name == OFFER_EXPIRED:
@@ -693,6 +689,63 @@ class Command(BaseCommand):
                     email=application.candidate.email,
                 ).application
                 lead.move_to(Application.Stage.SCREEN, rita)
+
+    def offered_hire(self, name, title, recorder, panel, people):
+        """`name`'s application to the opening `title`, which `panel` scored and `recorder`
+        recorded the team's hire on, and rita's offer, sent."""
+        opening = Opening.objects.get(title=title)
+        debrief = Application.Stage.DEBRIEF
+        application = self.candidate(opening, people[recorder], name, debrief, panel, people)
+        decisions.record_decision(application, people[recorder], Decision.Outcome.HIRE)
+        offer = self.offer(application, people["rita"])
+        # Its email went out, as the worker sends it once this commits: the candidate was told
+        # of the offer, so its withdrawal or expiry is theirs to read.
+        application.emails.filter(kind=EmailTemplate.Kind.OFFER).update(
+            status=CandidateEmail.Status.SENT, sent_at=timezone.now()
+        )
+        return offer
+
+    def hire_who_left(self, people):
+        """Rafael Souza accepted Platform's offer three months ago, started a month later,
+        joined the team at his work address (ben proposed him as the team's hire, the team
+        agreed, he signed up by its invitation) and has left it two months in: his check-ins,
+        none due yet (days 90, 180 and 365), ended, said on his application's timeline. (One
+        due already would stay open for his colleagues, on their home pages.)"""
+        name, title, recorder, panel, time_zone = LEFT_THE_TEAM
+        offer = self.offered_hire(name, title, recorder, panel, people)
+        offers.accept(offer)
+        application = offer.application
+        # His history moved back (as the past hires'), then his offer and check-ins with it.
+        self.backdate(application, timezone.now() - timedelta(days=110), random.Random(name))
+        sent_at, hired_at = (
+            application.stage_changes.get(to_stage=stage).at
+            for stage in (Application.Stage.OFFER, Application.Stage.HIRED)
+        )
+        Offer.objects.filter(pk=offer.pk).update(
+            created_at=sent_at,
+            sent_at=sent_at,
+            answered_at=hired_at,
+            expires_at=sent_at + timedelta(days=10),
+            start_date=timezone.localdate() - timedelta(days=60),
+        )
+        application.emails.filter(kind=EmailTemplate.Kind.OFFER).update(sent_at=sent_at)
+        first_day = checkins.starts_at(application, hired_at)
+        for check_in in application.check_ins.all():
+            due_at = first_day + timedelta(days=check_in.day)
+            CheckIn.objects.filter(pk=check_in.pk).update(
+                due_at=due_at, closes_at=due_at + checkins.OPEN_FOR
+            )
+        platform = application.opening.team
+        local = name.lower().replace(" ", ".")  # his work address, as the team proposed him
+        address = f"{local}@{DOMAIN}"
+        proposal = membership.propose_member(platform, people["ben"], address, hire=application)
+        for voter in ("ana", "cai"):  # with ben's, the majority of four
+            membership.cast_vote(proposal, people[voter], approve=True)
+        invitation = platform.invitations.pending().get(email=address)
+        hire = invitations.sign_up_by(
+            invitation, lambda: self.person(local, name, User.Role.MEMBER, time_zone)
+        )
+        membership.leave_team(platform, hire)
 
     def received_email(self, people):
         """The organisation's own answer to an application, in English and in German: the
@@ -1236,6 +1289,19 @@ LOOP_ENDS = [
         ],
     ),
 ]
+
+# The hire who joined Platform and left it (hire_who_left): (candidate, opening, who records the
+# team's decision, the panel, his time zone).
+LEFT_THE_TEAM = (
+    "Rafael Souza",
+    "Senior Platform Engineer",
+    "ana",
+    [
+        ("ana", SKILLS, "submitted", [3, 4, 3], Vote.YES),
+        ("ben", TEAM_FIT, "submitted", [3, 3], Vote.YES),
+    ],
+    "Europe/Lisbon",
+)
 
 # Who withdrew on her own page, saying why in her words.
 WITHDREW = {
