@@ -239,9 +239,8 @@ def send_session_invites(session_id, sequence, moved_from=None, joined=(), only=
     if session is None:  # changed again since: that change sends its own
         return 0
     attendees = session_attendees(session)
-    # The candidate's copy of a move within a day they were reminded of stands for its reminder.
-    told = () if first else reminders.told_by_the_move(session, moved_from)
-    candidate = session.panel.application.candidate.email
+    # A copy of a move within a day its reader was reminded of stands for their reminder.
+    told = {} if first else reminders.told_by_the_move(session, moved_from)
     newcomers = {seat.user.email for seat in session.interviewers.all() if seat.user_id in joined}
     recipients = attendees
     if only is not None:
@@ -259,7 +258,7 @@ def send_session_invites(session_id, sequence, moved_from=None, joined=(), only=
                 moved_from=moved_from,
                 joined=first or person.email in newcomers,
             ),
-            told if person.email == candidate else (),
+            told.get(person.email, ()),
         )
         for person in recipients
     )

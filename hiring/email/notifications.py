@@ -174,16 +174,35 @@ def invite_key(uid, sequence, address):
     return f"{invite_keys_of(uid)}{sequence}:{address}"
 
 
+def seat_reminder_key(seat):
+    """The ledger key of the reminder of the interview seat `seat` to its person at its start
+    (hiring/email/reminders.py): whoever replaces them in the seat (the same row) is reminded."""
+    return f"{seat_reminder_keys_of(seat)}{seat.start.isoformat()}"
+
+
+def seat_reminder_keys_of(seat):
+    """What the ledger key of each reminder of `seat` to its person starts with, whatever the
+    start it was reminded at."""
+    return f"reminder:{seat.pk}:{seat.user_id}:"
+
+
 def candidate_reminder_key(session_id, start):
     """The ledger key of the candidate's reminder of their interview `session_id` at `start`
     (hiring/email/reminders.py)."""
-    return f"reminder:candidate:session:{session_id}:{start.isoformat()}"
+    return f"{candidate_reminder_keys_of(session_id)}{start.isoformat()}"
 
 
-def candidate_day_reminder_key(application_id, start):
-    """The key a reminder had before migration 0070: of the day's interviews of
-    `application_id`, the first at `start`. Its rows stay in the ledger."""
-    return f"reminder:candidate:{application_id}:{start.isoformat()}"
+def candidate_reminder_keys_of(session_id):
+    """What the ledger key of each of the candidate's reminders of their interview `session_id`
+    starts with, whatever the start it was reminded at (it may have moved since)."""
+    return f"reminder:candidate:session:{session_id}:"
+
+
+def candidate_day_reminder_keys_of(application_id):
+    """What the key of each reminder of the candidate's interviews of `application_id` started
+    with before migration 0070 (of a day's interviews, by the start of its first). Its rows
+    stay in the ledger."""
+    return f"reminder:candidate:{application_id}:"
 
 
 def retention_notice_key(candidate_id, noticed_at):

@@ -19,6 +19,8 @@ is still told of the scorecard they left unwritten, which the debrief lets it ex
 
 import zoneinfo
 from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
 from typing import NamedTuple
 
 from django.db.models import Exists, F, OuterRef
@@ -36,7 +38,15 @@ from ..models import (
     SessionInterviewer,
     User,
 )
-from .notifications import candidate_reminder_key, email_to, send_all
+from .notifications import (
+    candidate_reminder_key,
+    candidate_reminder_keys_of,
+    email_to,
+    keys_starting,
+    seat_reminder_key,
+    seat_reminder_keys_of,
+    send_all,
+)
 
 BEFORE_SESSION = timedelta(hours=24)
 REMIND_ON_DAYS = (0, 1, 2, 7, 14)
@@ -71,8 +81,7 @@ def _before_sessions(now):
     )
     return [
         (
-            # The person too: whoever replaces them in the seat (the same row) is reminded.
-            f"reminder:{seat.pk}:{seat.user_id}:{seat.start.isoformat()}",
+            seat_reminder_key(seat),
             lambda seat=seat: email_to(
                 "reminder_before", seat.user, {"seat": seat, "session": seat.session}
             ),
@@ -89,7 +98,7 @@ def _candidates_before_interviews(now):
     Each interview is reminded once, at its start (candidate_reminder_key): the days an
     interview falls on change with the candidate's zone, so a day's email leaves out those
     reminded already with another day, and one moved is reminded again, unless the invite
-    saying it moved stood for its reminder (told_by_the_move)."""
+    saying it moved stood for its reminder (told_by_the_move), as an interviewer's does."""
     due = _candidates_sessions().filter(start__gt=now, start__lte=now + BEFORE_SESSION)
     days = {}
     # A day that starts within the next BEFORE_SESSION ends within twice that; one with an
@@ -124,25 +133,51 @@ def _key(session):
     return candidate_reminder_key(session.pk, session.start)
 
 
-def _day_of(candidate, moment):
-    """The day `moment` falls on for the candidate: their reminders tell of a day of theirs."""
-    return timezone.localdate(moment, zoneinfo.ZoneInfo(candidate.zone_name))
+def _day_of(reader, moment):
+    """The day `moment` falls on for `reader` (a candidate or a user): their reminders tell of
+    a day of theirs."""
+    return timezone.localdate(moment, zoneinfo.ZoneInfo(reader.zone_name))
 
 
 def told_by_the_move(session, moved_from):
-    """The keys of the candidate's reminders that the invite telling them `session` moved from
-    `moved_from` (ISO 8601, or None) stands for, to be recorded sent with it (send_once's
-    `also`): its reminder at its new start, when it was reminded at the old one and stays on
-    that day of theirs. They were reminded of the day and the invite gives the new time: a
-    second reminder of the day is noise. Moved to another day, that day's reminder is due."""
+    """{address: keys} of the reminders that the invites telling each person `session` moved
+    (from `moved_from`, ISO 8601, or None: no move) stand for, to be recorded sent with them
+    (send_once's `also`): the candidate's reminder at its new start, and each interviewer's of
+    their seat, when the last one they were sent of it fell on that same day of theirs. They
+    were reminded of the day and the invite gives the new time: a second reminder of the day is
+    noise. Moved to another day, that day's reminder is due.
+    By the reminders sent, whatever start the invite says it moved from: a move's invites
+    superseded by another move before they went out never told anyone of the start between."""
     if not moved_from:
-        return []
-    before = datetime.fromisoformat(moved_from)
+        return {}
     candidate = session.panel.application.candidate
-    if _day_of(candidate, before) != _day_of(candidate, session.start):
-        return []
-    reminded = Notification.objects.filter(key=candidate_reminder_key(session.pk, before))
-    return [_key(session)] if reminded.exclude(sent_at=None).exists() else []
+    # (who, their address, what each of their reminder keys of it starts with, the new one)
+    readers = [
+        (candidate, candidate.email, candidate_reminder_keys_of(session.pk), _key(session)),
+        *(
+            (seat.user, seat.user.email, seat_reminder_keys_of(seat), seat_reminder_key(seat))
+            for seat in session.interviewers.all()
+            if seat.start
+        ),
+    ]
+    sent = (
+        Notification.objects.filter(
+            reduce(or_, [keys_starting(prefix) for *_, prefix, _ in readers])
+        )
+        .exclude(sent_at=None)
+        .order_by("sent_at")
+        .values_list("key", flat=True)
+    )
+    last_reminded = {}
+    for key in sent:
+        prefix = next(prefix for *_, prefix, _ in readers if key.startswith(prefix))
+        last_reminded[prefix] = datetime.fromisoformat(key.removeprefix(prefix))
+    told = {}
+    for reader, address, prefix, key in readers:
+        before = last_reminded.get(prefix)
+        if before and _day_of(reader, before) == _day_of(reader, session.start):
+            told.setdefault(address, []).append(key)
+    return told
 
 
 def _candidate_reminder(application, sessions):

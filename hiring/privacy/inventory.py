@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hiring.candidates.merging import holding
 from hiring.email.notifications import (
-    candidate_day_reminder_key,
-    candidate_reminder_key,
+    candidate_day_reminder_keys_of,
+    candidate_reminder_keys_of,
     erasure_confirmation_key,
     export_ready_key,
     invite_key,
@@ -91,8 +91,9 @@ class LedgerHolding(Holding):
     is; the links the privacy page emails again, keyed by it) or an email to them, not the
     candidate's row; Teamfit's own emails to them (their reminders, retention notice, erasure
     confirmations, exports ready) by their records' ids. Each key is looked up whole (their
-    retention notices' by its start, keys_starting), through the ledger's unique index: a
-    search for their address inside a million keys takes seconds."""
+    retention notices' and reminders' by its start, keys_starting: those keys hold a time no
+    longer stored), through the ledger's unique index: a search for their address inside a
+    million keys takes seconds."""
 
     by_address = True
 
@@ -113,31 +114,30 @@ class LedgerHolding(Holding):
         keys += [links.ledger_key(address) for found in addresses.values() for address in found]
         # Every notice of theirs, by its key's start: only the latest one's time is stored, and
         # a record never noticed may hold those of a record merged into it (merging.merge).
-        noticed = [
-            keys_starting(retention_notice_keys_of(candidate.pk)) for candidate in candidates
+        starting = [retention_notice_keys_of(candidate.pk) for candidate in candidates]
         ]
         applications = Application.objects.filter(candidate__in=ids).values_list("pk", flat=True)
         keys += [erasure_confirmation_key(pk) for pk in applications]
+        # Before migration 0070 a reminder was of a day's interviews, keyed by its first's start.
+        starting += [candidate_day_reminder_keys_of(pk) for pk in applications]
         exports = DataExport.objects.filter(candidate__in=ids).values_list("pk", flat=True)
         keys += [export_ready_key(pk) for pk in exports]
         sessions = InterviewSession.objects.filter(panel__application__candidate__in=ids)
-        for pk, uid, sequence, candidate_id, application_id, start in sessions.values_list(
-            "pk", "uid", "sequence", "panel__application__candidate", "panel__application", "start"
+        for pk, uid, sequence, candidate_id in sessions.values_list(
+            "pk", "uid", "sequence", "panel__application__candidate"
         ):
             # An invite's key at each of the session's sequences (hiring/tasks.py), and its
-            # reminder at its start (one sent before it moved is keyed by a start no longer
-            # known), or, before migration 0070, its day's if it was the day's first.
+            # reminders at every start it had (one sent before it moved is keyed by a start no
+            # longer known).
             keys += [
                 invite_key(uid, number, address)
                 for number in range(sequence + 1)
                 for address in addresses[candidate_id]
             ]
-            if start:
-                keys += [
-                    candidate_reminder_key(pk, start),
-                    candidate_day_reminder_key(application_id, start),
-                ]
-        return Notification.objects.filter(reduce(or_, noticed, Q(key__in=keys)))
+            starting.append(candidate_reminder_keys_of(pk))
+        return Notification.objects.filter(
+            reduce(or_, map(keys_starting, starting), Q(key__in=keys))
+        )
 
 
 # What an import's JSON text holds as itself on both databases: printable ASCII but the quote

@@ -18,7 +18,9 @@ from hiring.scheduling import booking
 from scorecards import scoring
 from scorecards.models import Feedback
 from tests.email.helpers import END, MONDAY, START, booked_panel
-from tests.factories import ApplicationFactory, UserFactory, nine_to_five
+from tests.factories import ApplicationFactory, UserFactory, nine_to_five, team_fit_panel
+
+TUESDAY = MONDAY + timedelta(days=1)
 
 
 def recipients(mailoutbox):
@@ -564,8 +566,7 @@ def test_an_interview_moved_within_its_day_after_the_candidates_reminder_is_not_
 
     assert moved.start == MONDAY.replace(hour=14)
     assert "09:00" in told.body
-    assert candidate_emails(mailoutbox, application) == []
-    assert recipients(mailoutbox) == [member.email]  # the interviewers' reminders as they were
+    assert mailoutbox == []  # nor the interviewer: their invite told them too (below)
 
 
 def test_an_interview_moved_to_another_day_of_the_candidates_is_reminded_of_it(
@@ -597,6 +598,74 @@ def test_an_interview_moved_within_its_day_before_its_reminder_is_reminded_once(
 
     [reminder] = candidate_emails(mailoutbox, application)
     assert "14:00 to 15:00 UTC" in reminder.body
+
+
+def test_an_interview_moved_within_the_interviewers_day_after_their_reminder_is_not_reminded_again(
+    application, member, recruiter, mailoutbox, move_to
+):
+    """As found: an interviewer's reminder is keyed by the seat's start, so they were reminded
+    again of a day they were reminded of, on top of the invite telling them the new time."""
+    panel = booked_panel(application, [member], recruiter)
+    send_due(now=START - timedelta(hours=20))
+    assert member.email in recipients(mailoutbox)
+    mailoutbox.clear()
+
+    moved = move_to(panel, MONDAY.replace(hour=14))
+    [told] = [m for m in mailoutbox if m.to == [member.email]]
+    mailoutbox.clear()
+    send_due(now=moved.start - timedelta(hours=2))
+
+    assert "09:00" in told.body
+    assert mailoutbox == []
+
+
+def test_an_interview_moved_to_another_day_of_the_interviewers_is_reminded_of_it(
+    application, member, recruiter, mailoutbox, move_to
+):
+    """09:00 UTC on the Monday is 18:00 on Monday in Tokyo, 16:00 UTC is 01:00 on Tuesday:
+    another day for the interviewer, the same one for the candidate."""
+    member.time_zone = "Asia/Tokyo"
+    member.save(update_fields=["time_zone"])
+    WorkingHours.objects.create(user=member, weekday=0, start=time(18), end=time(2))
+    panel = team_fit_panel(application, [member], recruiter)
+    [option, *_] = booking.find_options(panel, MONDAY, MONDAY + timedelta(days=1))
+    booking.book(panel, option, recruiter)
+    send_due(now=START - timedelta(hours=20))
+    mailoutbox.clear()
+
+    moved = move_to(panel, MONDAY.replace(hour=16))
+    mailoutbox.clear()
+    send_due(now=moved.start - timedelta(hours=2))
+
+    assert moved.start == MONDAY.replace(hour=16)
+    [reminder] = mailoutbox
+    assert reminder.to == [member.email]
+    assert "Tue 5 Mar, 01:00 Tokyo time" in reminder.subject
+
+
+def test_an_interview_moved_twice_in_its_day_before_any_invite_went_out_is_not_reminded_again(
+    application, member, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """As found: the second move's invites said it moved from the first move's start, whose
+    reminder nobody was sent (its invites, superseded, never went out), so the candidate was
+    reminded again of a day they were reminded of."""
+    panel = booked_panel(application, [member], recruiter)
+    send_due(now=START - timedelta(hours=20))
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks() as queued:
+        for hour in (12, 14):
+            [option, *_] = booking.find_options(panel, MONDAY.replace(hour=hour), TUESDAY)
+            booking.reschedule(panel, option, recruiter)
+    for send in queued:  # the first move's invites find the session changed: none goes
+        send()
+    moved = panel.sessions.get()
+    assert moved.start == MONDAY.replace(hour=14)
+    assert recipients(mailoutbox) == sorted([application.candidate.email, member.email])
+    mailoutbox.clear()
+    send_due(now=moved.start - timedelta(hours=2))
+
+    assert mailoutbox == []
 
 
 def test_a_candidates_reminder_sent_before_the_deploy_is_not_sent_again(

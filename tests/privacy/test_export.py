@@ -23,7 +23,7 @@ from hiring.candidates import merging
 from hiring.checkins import checkins
 from hiring.debrief import decisions
 from hiring.email import reminders
-from hiring.email.notifications import retention_notice_key
+from hiring.email.notifications import candidate_reminder_key, retention_notice_key
 from hiring.imports.imports import Table, check, upload
 from hiring.models import (
     AuditEvent,
@@ -39,7 +39,7 @@ from hiring.privacy import erasure, export, holds
 from hiring.privacy.inventory import HOLDINGS
 from hiring.privacy.tasks import build_export, expire_exports, send_export_ready
 from scorecards import scoring
-from tests.email.helpers import START, booked_panel
+from tests.email.helpers import START, booked_panel, rebook
 from tests.factories import (
     HTMX,
     SKILLS,
@@ -884,6 +884,36 @@ def test_a_reminder_keyed_by_its_day_before_migration_0070_is_in_it(
     keys = {row["key"] for row in document(built(candidate))["notification"]}
 
     assert f"reminder:candidate:{application.pk}:{START.isoformat()}" in keys
+
+
+def test_the_reminders_of_their_interviews_at_starts_since_moved_are_in_it(
+    candidate, application, member, recruiter
+):
+    """As found: the ledger rows of their reminders were looked up by their interviews' starts
+    now, so those sent before an interview moved were left out of their copy, and out of the
+    rows erasure goes through (the same look-up, LedgerHolding.rows_of)."""
+    panel = booked_panel(application, [member], recruiter)
+    reminders.send_due(now=START - timedelta(hours=2))
+    day_key = f"reminder:candidate:{application.pk}:{START.isoformat()}"  # before 0070
+    Notification.objects.create(key=day_key, sent_at=timezone.now())
+    moved = rebook(panel, recruiter)
+    reminders.send_due(now=moved.start - timedelta(hours=2))
+    # Not theirs: their interviewer's reminder, another session's whose id begins with theirs.
+    seat = moved.interviewers.get()
+    Notification.objects.create(key=f"reminder:candidate:session:{moved.pk}0:{START.isoformat()}")
+
+    keys = {row["key"] for row in document(built(candidate))["notification"]}
+    ledger = next(holding for holding in HOLDINGS if holding.model is Notification)
+    erased = {notification.key for notification in ledger.rows_of([candidate])}
+
+    theirs = {
+        candidate_reminder_key(moved.pk, START),
+        candidate_reminder_key(moved.pk, moved.start),
+        day_key,
+    }
+    assert {key for key in keys if key.startswith("reminder:")} == theirs
+    assert {key for key in erased if key.startswith("reminder:")} == theirs
+    assert Notification.objects.filter(key__startswith=f"reminder:{seat.pk}:").count() == 2
 
 
 def test_every_retention_notice_they_were_sent_is_in_it(candidate, django_assert_num_queries):
