@@ -17,7 +17,8 @@ import hashlib
 import zoneinfo
 from datetime import datetime, timedelta
 from email.utils import parseaddr
-from functools import cache
+from functools import cache, reduce
+from operator import or_
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -231,6 +232,29 @@ def keys_starting(prefix):
     if connection.vendor == "sqlite":
         starting &= Q(key__gte=prefix, key__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
     return starting
+
+
+# SQLite refuses an expression more than 1000 deep, and each prefix's range adds a few levels
+# to an OR of them: the reminders of a retention batch's candidates alone have more prefixes.
+PREFIXES_AT_ONCE = 200
+
+
+def keys_starting_any(prefixes):
+    """keys_starting() of any of `prefixes`, however many: in subqueries of PREFIXES_AT_ONCE
+    prefixes each when they are more, each read through the key's index."""
+    if len(prefixes) <= PREFIXES_AT_ONCE:
+        return reduce(or_, map(keys_starting, prefixes), Q(pk__in=[]))
+    return reduce(
+        or_,
+        (
+            Q(
+                pk__in=Notification.objects.filter(
+                    keys_starting_any(prefixes[at : at + PREFIXES_AT_ONCE])
+                )
+            )
+            for at in range(0, len(prefixes), PREFIXES_AT_ONCE)
+        ),
+    )
 
 
 def invite_keys_of(uid):

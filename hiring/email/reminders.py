@@ -19,8 +19,6 @@ is still told of the scorecard they left unwritten, which the debrief lets it ex
 
 import zoneinfo
 from datetime import datetime, timedelta
-from functools import reduce
-from operator import or_
 from typing import NamedTuple
 
 from django.db.models import Exists, F, OuterRef
@@ -42,7 +40,7 @@ from .notifications import (
     candidate_reminder_key,
     candidate_reminder_keys_of,
     email_to,
-    keys_starting,
+    keys_starting_any,
     seat_reminder_key,
     seat_reminder_keys_of,
     send_all,
@@ -161,9 +159,7 @@ def told_by_the_move(session, moved_from):
         ),
     ]
     sent = (
-        Notification.objects.filter(
-            reduce(or_, [keys_starting(prefix) for *_, prefix, _ in readers])
-        )
+        Notification.objects.filter(keys_starting_any([prefix for *_, prefix, _ in readers]))
         .exclude(sent_at=None)
         .order_by("sent_at")
         .values_list("key", flat=True)

@@ -18,7 +18,7 @@ from hiring.email.notifications import (
     erasure_confirmation_key,
     export_ready_key,
     invite_key,
-    keys_starting,
+    keys_starting_any,
     retention_notice_keys_of,
 )
 from hiring.models import (
@@ -91,7 +91,7 @@ class LedgerHolding(Holding):
     is; the links the privacy page emails again, keyed by it) or an email to them, not the
     candidate's row; Teamfit's own emails to them (their reminders, retention notice, erasure
     confirmations, exports ready) by their records' ids. Each key is looked up whole (their
-    retention notices' and reminders' by its start, keys_starting: those keys hold a time no
+    retention notices' and reminders' by its start, keys_starting_any: their keys hold a time no
     longer stored), through the ledger's unique index: a search for their address inside a
     million keys takes seconds."""
 
@@ -135,9 +135,7 @@ class LedgerHolding(Holding):
                 for address in addresses[candidate_id]
             ]
             starting.append(candidate_reminder_keys_of(pk))
-        return Notification.objects.filter(
-            reduce(or_, map(keys_starting, starting), Q(key__in=keys))
-        )
+        return Notification.objects.filter(Q(key__in=keys) | keys_starting_any(starting))
 
 
 # What an import's JSON text holds as itself on both databases: printable ASCII but the quote

@@ -916,6 +916,24 @@ def test_the_reminders_of_their_interviews_at_starts_since_moved_are_in_it(
     assert Notification.objects.filter(key__startswith=f"reminder:{seat.pk}:").count() == 2
 
 
+def test_the_ledger_rows_of_a_batch_with_more_keys_by_their_start_than_sqlite_reads_at_once(db):
+    """Retention erases its candidates in batches, their ledger rows read together (rows_of),
+    those keyed by a time found by their start: one for each notice, interview and application
+    of theirs. An OR of more than some 500 was more than 1000 deep to SQLite, which refused it:
+    a batch of 100 with two applications of three interviews each."""
+    noticed_at = datetime(2026, 1, 5, 3, tzinfo=UTC)
+    candidates = Candidate.objects.bulk_create(
+        Candidate(name=f"Cand {n}", email=f"cand{n}@example.com", retention_notice_at=noticed_at)
+        for n in range(1200)
+    )
+    Notification.objects.create(key=retention_notice_key(candidates[-1].pk, noticed_at))
+
+    ledger = next(holding for holding in HOLDINGS if holding.model is Notification)
+    found = [notification.key for notification in ledger.rows_of(candidates)]
+
+    assert found == [retention_notice_key(candidates[-1].pk, noticed_at)]
+
+
 def test_every_retention_notice_they_were_sent_is_in_it(candidate, django_assert_num_queries):
     """As found: only their latest notice's ledger row was in their copy (its key holds the
     notice's time, and only the latest is stored on their record)."""
