@@ -67,6 +67,9 @@ def send_due(now=None):
 
 
 def _before_sessions(now):
+    """Each interviewer's reminder of their seat within BEFORE_SESSION, once at its start
+    (seat_reminder_key): one moved is reminded again, unless the invite saying it moved stood
+    for its reminder (told_by_the_move)."""
     seats = (
         SessionInterviewer.objects.filter(
             start__gt=now,
