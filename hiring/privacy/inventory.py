@@ -115,7 +115,6 @@ class LedgerHolding(Holding):
         # Every notice of theirs, by its key's start: only the latest one's time is stored, and
         # a record never noticed may hold those of a record merged into it (merging.merge).
         starting = [retention_notice_keys_of(candidate.pk) for candidate in candidates]
-        ]
         applications = Application.objects.filter(candidate__in=ids).values_list("pk", flat=True)
         keys += [erasure_confirmation_key(pk) for pk in applications]
         # Before migration 0070 a reminder was of a day's interviews, keyed by its first's start.
