@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 # The cached figures' and pages' names, with the shape of what they hold: a new shape gets a
 # new name, so the first requests after a deploy never read an entry the old code wrote.
-DATA, PAGE = "report-data-9", "report-page-10"
+DATA, PAGE = "report-data-10", "report-page-11"
 VALIDITY_DATA, VALIDITY_PAGE = "validity-data-6", "validity-page-6"
 # The validity figures of a set of rows, whatever the zone that read them.
 VALIDITY_FIGURES = "validity-figures-4"
@@ -126,7 +126,7 @@ def _timed_report_data(scope, teams):
         }
         return data, data["good_until"]
 
-    # Periods and weeks are read in the current time zone.
+    # Periods are read in the current time zone (the interviewer load's in each interviewer's).
     key = (scope.start, scope.end, timezone.get_current_timezone_name())
     return freshness.cached(DATA, key, teams, _timed(compute))
 

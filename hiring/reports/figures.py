@@ -6,7 +6,8 @@ these interviewers. So the parts are kept per team and UTC day (hiring/models.py
 DurationCount, ClosingCount, CalibrationSums, Coincidences; interviews per quarter hour in
 InterviewCount), and a report for any period adds up the days inside it, plus the few
 applications of the partial days at its ends (a period runs from midnight in the reader's
-zone), computed from their rows on the spot.
+zone), computed from their rows on the spot. Interviews are added up in each interviewer's own
+days and weeks, which their weekly cap counts: every zone's midnight falls on a quarter hour.
 
 Keeping them up to date: a save or deletion of anything the parts are made of marks its team and
 day outdated (FiguresOutdated), in the same transaction as the change. Before a report reads the
@@ -23,17 +24,20 @@ moves while someone scores, nor gives away a vote to someone who may not read it
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from functools import reduce
+from operator import or_
 from statistics import fmean
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.utils import timezone
 
 from scorecards import agreement
 from scorecards.models import Feedback, Rating
 
 from .. import freshness
+from ..accounts import zones
 from ..models import (
     Application,
     CalibrationSums,
@@ -90,7 +94,7 @@ class Parts:
     calibration: dict = field(default_factory=dict)  # interviewer -> CALIBRATION_SUMS
     # (team, criterion key) -> (pairable, {(c, k): o}): two teams' criteria are never one
     coincidences: dict = field(default_factory=dict)
-    # (interviewer, quarter hour) -> interviews; in a period's totals, (interviewer, Monday)
+    # (interviewer, quarter hour) -> interviews (none in a period's totals: weekly_interviews)
     interviews: Counter = field(default_factory=Counter)
     # (from stage, to stage, reason) -> applications closed that way, by their closing move
     closings: Counter = field(default_factory=Counter)
@@ -294,7 +298,7 @@ def _on_days(field_name, days):
     return condition
 
 
-DAY = timedelta(days=1)
+DAY, WEEK = timedelta(days=1), timedelta(days=7)
 
 
 def _rows_of_days(team_id, days):
@@ -598,10 +602,9 @@ def connect():
 
 
 def totals(teams, start_at, end_at):
-    """The parts of the teams' applications created in [start_at, end_at) and of their
-    interviews starting then, added up, with interviews per interviewer and week (weeks start on
-    Monday in the current time zone): the stored whole UTC days, and the partial days at the
-    ends from their rows."""
+    """The parts of the teams' applications created in [start_at, end_at), added up: the stored
+    whole UTC days, and the partial days at the ends from their rows. Interviews are counted in
+    their interviewers' weeks instead (weekly_interviews)."""
     bring_up_to_date(teams)
     first = day_start(utc_day(start_at))
     if first < start_at:
@@ -609,7 +612,7 @@ def totals(teams, start_at, end_at):
     after = day_start(utc_day(end_at))
     total = Parts()
     if first < after:
-        _add_stored(total, teams, first, after, start_at, end_at)
+        _add_stored(total, teams, first, after)
         edges = [(start_at, first), (after, end_at)]
     else:
         edges = [(start_at, end_at)]
@@ -619,15 +622,8 @@ def totals(teams, start_at, end_at):
         applications = Application.objects.filter(
             opening__team__in=teams, created_at__gte=low, created_at__lt=high
         )
-        seats = SessionInterviewer.objects.filter(
-            session__panel__application__opening__team__in=teams, start__gte=low, start__lt=high
-        )
         for parts in application_parts(applications).values():
             total.add(parts)
-        for parts in interview_parts(seats).values():
-            for (interviewer, start), count in parts.interviews.items():
-                week = _monday(timezone.localdate(start))
-                total.interviews[interviewer, week] += count
     return total
 
 
@@ -635,7 +631,7 @@ def _monday(day):
     return day - timedelta(days=day.weekday())
 
 
-def _add_stored(total, teams, first, after, start_at, end_at):
+def _add_stored(total, teams, first, after):
     """Add the stored parts of the UTC days from `first` to `after` (two UTC midnights)."""
     days = {"team__in": teams, "day__gte": first.date(), "day__lt": after.date()}
     for stage, applications in (
@@ -673,38 +669,58 @@ def _add_stored(total, teams, first, after, start_at, end_at):
         .order_by()
     ):
         total.closings[from_stage, to_stage, reason] += count
-    # Each quarter hour falls in one local week: the database sorts them into weeks, whose
-    # starts (local Mondays at midnight) it is given as UTC instants.
-    mondays = _mondays(start_at, end_at)
-    week = Case(
-        *[
-            When(start__gte=midnight, then=Value(index))
-            for index, (_monday, midnight) in reversed(list(enumerate(mondays)))
-        ],
-        output_field=IntegerField(),
-    )
+
+
+# A date's day in any zone lies within these hours of its UTC day: clocks run from 12 hours
+# behind UTC to 14 ahead of it.
+AHEAD_OF_UTC, BEHIND_UTC = timedelta(hours=14), timedelta(hours=12)
+
+
+def weekly_interviews(teams, start, end):
+    """{(interviewer, Monday): interviews} of the teams' interviews starting on the days from
+    `start` to `end`, each interviewer's days and weeks (from Monday) in their own time zone:
+    the weeks their weekly cap counts (scheduling.slots), whoever reads them. The database
+    sorts each stored quarter hour into its interviewer's week, given each of their zones'
+    midnights as UTC instants."""
+    bring_up_to_date(teams)
+    counts = InterviewCount.objects.filter(
+        team__in=teams,
+        start__gte=day_start(start) - AHEAD_OF_UTC,
+        start__lt=day_start(end + DAY) + BEHIND_UTC,
+    ).order_by()
+    names = sorted(set(counts.values_list("interviewer__time_zone", flat=True).distinct()))
+    if not names:
+        return Counter()
+    mondays = [_monday(start)]
+    while mondays[-1] + WEEK <= end:
+        mondays.append(mondays[-1] + WEEK)
+    in_period, week = [], []
+    for name in names:
+        zone = ZoneInfo(name)
+        of_zone = Q(interviewer__time_zone=name)
+        in_period.append(
+            of_zone & Q(start__gte=_midnight(start, zone), start__lt=_midnight(end + DAY, zone))
+        )
+        weeks = [
+            When(start__gte=_midnight(monday, zone), then=Value(index))
+            for index, monday in reversed(list(enumerate(mondays)))
+        ]
+        week.append(When(of_zone, then=Case(*weeks, output_field=IntegerField())))
+    found = Counter()
     for interviewer, index, interviews in (
-        InterviewCount.objects.filter(team__in=teams, start__gte=first, start__lt=after)
-        .annotate(week=week)
+        counts.filter(reduce(or_, in_period))
+        .annotate(week=Case(*week, output_field=IntegerField()))
         .values_list("interviewer", "week")
         .annotate(Sum("interviews"))
         .order_by()
     ):
-        total.interviews[interviewer, mondays[index][0]] += interviews
+        found[interviewer, mondays[index]] += interviews
+    return found
 
 
-def _mondays(start_at, end_at):
-    """(date, UTC instant) of each local Monday midnight from the week holding `start_at` on,
-    before `end_at`, in the current time zone."""
-    zone = timezone.get_current_timezone()
-    monday = _monday(timezone.localdate(start_at))
-    found = []
-    while True:
-        midnight = datetime.combine(monday, time(), tzinfo=zone)
-        if found and midnight >= end_at:
-            return found
-        found.append((monday, midnight))
-        monday += timedelta(days=7)
+def _midnight(day, zone):
+    """When `day` begins in `zone`, as scheduling reads it (slots._at)."""
+    return zones.instant(datetime.combine(day, time()), zone)
 
 
 def _symmetric(kept):

@@ -25,7 +25,8 @@ Stage = Application.Stage
 @dataclass(frozen=True)
 class Scope:
     """Whose data and which period: the teams' applications created between `start` and `end`
-    (days in the current time zone), and the interviews held in it."""
+    (days in the current time zone), and the interviews held in it (the interviewer load: in
+    each interviewer's days, in their time zone)."""
 
     teams: object  # the teams (or their ids) the reader may see
     start: date
@@ -214,28 +215,30 @@ def overdue_feedback(scope, now=None):
 
 
 def interviewer_load(scope):
-    """Interviews per interviewer and week (from Monday, in the current time zone) in the
-    period, against their weekly cap. A week the period cuts counts the interviews of its
+    """Interviews per interviewer and week in the period, against their weekly cap: each
+    interviewer's days and weeks (from Monday) in their own time zone (`time_zone`), those their
+    cap counts (figures.weekly_interviews). A week the period cuts counts the interviews of its
     `days` in the period only (see over_cap)."""
-    interviews = scope.totals.interviews
+    interviews = figures.weekly_interviews(scope.teams, scope.start, scope.end)
     people = User.objects.filter(pk__in={interviewer for interviewer, _week in interviews})
     found = {
-        pk: ((name, email), cap)
-        for pk, name, email, cap in people.values_list(
-            "pk", "display_name", "email", "weekly_interview_cap"
+        pk: ((name, email), cap, zone)
+        for pk, name, email, cap, zone in people.values_list(
+            "pk", "display_name", "email", "weekly_interview_cap", "time_zone"
         )
     }
-    names = interviewer_names({pk: named for pk, (named, _cap) in found.items()})
+    names = interviewer_names({pk: named for pk, (named, *_more) in found.items()})
     rows = []
     for (interviewer, week), count in interviews.items():
         if not count:
             continue
-        name, cap = names[interviewer], found[interviewer][1]
+        _named, cap, zone = found[interviewer]
         days = scope.days_of_week(week)
         rows.append(
             {
                 "interviewer_id": interviewer,
-                "interviewer": name,
+                "interviewer": names[interviewer],
+                "time_zone": zone,
                 "week": week,
                 "days": days,
                 "interviews": count,
@@ -298,6 +301,7 @@ def load_by_interviewer(weeks):
             week["interviewer_id"],
             {
                 "interviewer": week["interviewer"],
+                "time_zone": week["time_zone"],
                 "cap": week["cap"],
                 "weeks": 0,
                 "interviews": 0,

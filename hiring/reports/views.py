@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -214,8 +214,10 @@ CSV_COLUMNS = {
     },
     "load": {
         "interviewer": gettext_noop("Interviewer"),
-        # Weeks are cut at Monday's midnight in the reader's zone, which the header names.
-        "week": gettext_noop("Week (from Monday, %(zone)s)"),
+        # Each interviewer's weeks are cut at Monday's midnight in their own zone, as their cap
+        # counts them: the zone is named on each row.
+        "time_zone": gettext_noop("Time zone"),
+        "week": gettext_noop("Week (from Monday, in the interviewer's time zone)"),
         # Under 7 where the period cuts the week: its interviews are those days' only.
         "days": gettext_noop("Days in period"),
         "interviews": gettext_noop("Interviews"),
@@ -297,9 +299,11 @@ def report_csv(request, name):
     if name in PANEL_FIGURES and own_applications(request.user, scope):
         rows = []  # as on the page: a hire reads nothing of how their interviewers rated them
     if name == "load":
-        zone = zones.label(timezone.get_current_timezone_name())
-        headers["week"] = headers["week"] % {"zone": zone}
-        rows = [{**row, "over_cap": _yes_no(row["over_cap"])} for row in rows]
+        rows = [
+            {**row, "time_zone": zones.label(row["time_zone"])}
+            | {"over_cap": _yes_no(row["over_cap"])}
+            for row in rows
+        ]
     more = [(_in_words(columns), rows_of(data)) for columns, rows_of in CSV_MORE.get(name, [])]
     write_csv(response, headers, rows, *more)
     return response

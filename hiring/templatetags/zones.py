@@ -1,9 +1,10 @@
 """Times as a person reads them: `{{ moment|zoned }}` or `{{ moment|zoned:"D j M, H:i" }}`
 gives "3 Dec 2026, 10:45 Singapore time" in the zone active while rendering (the viewer's on a
 page, the recipient's in an email: hiring.accounts.zones). `{% zone_label %}` names that zone
-where a line or a table's heading names it once; there `{{ moment|written:"l j F" }}` writes a
-moment (or a date) as the language writes the format, and `{{ end|clock:start }}` the end of a
-span: "11:00", or "Thu 10 Dec, 01:45" when it falls on another day than its start."""
+where a line or a table's heading names it once (`{% zone_label name %}` names another); there
+`{{ moment|written:"l j F" }}` writes a moment (or a date) as the language writes the format,
+and `{{ end|clock:start }}` the end of a span: "11:00", or "Thu 10 Dec, 01:45" when it falls on
+another day than its start."""
 
 import re
 from datetime import UTC, datetime
@@ -46,8 +47,9 @@ def clock(moment, since):
 
 
 @register.simple_tag
-def zone_label():
-    return zones.label(timezone.get_current_timezone_name())
+def zone_label(name=None):
+    """The zone `name` in words, the current one's by default."""
+    return zones.label(name or timezone.get_current_timezone_name())
 
 
 # How stored text (an audit event's details) names a moment: zones.instant_text(). The details

@@ -68,6 +68,10 @@ def test_a_period_in_a_half_hour_zone_counts_exactly_the_applications_of_its_day
         utc(2026, 3, 15, 18, 31),  # Monday 16 March in Kolkata: after it
     ]:
         ApplicationFactory(opening=opening, created_at=created)
+    # The load counts interviewers' weeks in their own zone: theirs is Kolkata's too.
+    for person in (member, teammate):
+        person.time_zone = "Asia/Kolkata"
+        person.save(update_fields=["time_zone"])
     application = ApplicationFactory(opening=opening, created_at=utc(2026, 3, 5, 12, 0))
     panel = Panel.objects.create(application=application, created_by=member)
     for start, person in [

@@ -44,8 +44,8 @@ def test_a_cut_week_is_over_its_cap_only_when_its_days_inside_are():
 def test_the_busiest_week_is_marked_when_the_period_cuts_it():
     def weeks(*counts_and_days):
         return [
-            {"interviewer_id": 1, "interviewer": "Paz", "cap": 2, "interviews": n, "days": d}
-            | {"over_cap": queries.over_cap(n, 2, d)}
+            {"interviewer_id": 1, "interviewer": "Paz", "time_zone": "UTC", "cap": 2}
+            | {"interviews": n, "days": d, "over_cap": queries.over_cap(n, 2, d)}
             for n, d in counts_and_days
         ]
 
@@ -77,7 +77,8 @@ def test_the_load_csv_gives_each_weeks_days_in_the_period(client, leadership, pa
 
     text = client.get(f"/reports/load.csv?{PERIOD}").content.decode("utf-8-sig")
     rows = [
-        (row["Week (from Monday, London time)"], row["Days in period"], row["Interviews"])
+        (row["Week (from Monday, in the interviewer's time zone)"], row["Days in period"])
+        + (row["Interviews"],)
         + (row["Over cap"],)
         for row in csv.DictReader(io.StringIO(text))
     ]

@@ -144,7 +144,8 @@ def test_a_csv_opens_in_a_spreadsheet_as_utf_8(client, leadership):
 
 
 def test_the_load_csv_names_the_zone_its_weeks_start_in(client, leadership, team):
-    """Sunday 20:00 in London is Monday 04:00 in Singapore: that reader's week of Monday."""
+    """Sunday 20:00 in London is Monday 04:00 in Singapore: a reader there reads it in the week
+    of the interviewer in London, which ends that Sunday, as their cap counts it."""
     application = ApplicationFactory(opening=OpeningFactory(team=team))
     panel = Panel.objects.create(application=application, created_by=leadership)
     sunday = timezone.localdate() - timedelta(days=timezone.localdate().weekday() + 8)
@@ -159,7 +160,8 @@ def test_the_load_csv_names_the_zone_its_weeks_start_in(client, leadership, team
     assert list(csv.DictReader(io.StringIO(text))) == [
         {
             "Interviewer": "Nia",
-            "Week (from Monday, Singapore time)": str(sunday + timedelta(days=1)),
+            "Time zone": "London time",
+            "Week (from Monday, in the interviewer's time zone)": str(sunday - timedelta(days=6)),
             "Days in period": "7",
             "Interviews": "1",
             "Weekly cap": "6",
