@@ -215,14 +215,14 @@ CSV_COLUMNS = {
     "load": {
         "interviewer": gettext_noop("Interviewer"),
         # Each interviewer's weeks are cut at Monday's midnight in their own zone, as their cap
-        # counts them: the zone is named on each row.
-        "time_zone": gettext_noop("Time zone"),
+        # counts them: the zone is named on each row (last, where it adds nothing to move).
         "week": gettext_noop("Week (from Monday, in the interviewer's time zone)"),
         # Under 7 where the period cuts the week: its interviews are those days' only.
         "days": gettext_noop("Days in period"),
         "interviews": gettext_noop("Interviews"),
         "cap": gettext_noop("Weekly cap"),
         "over_cap": gettext_noop("Over cap"),
+        "time_zone": gettext_noop("Time zone"),
     },
     "calibration": {
         "interviewer": gettext_noop("Interviewer"),

@@ -160,12 +160,12 @@ def test_the_load_csv_names_the_zone_its_weeks_start_in(client, leadership, team
     assert list(csv.DictReader(io.StringIO(text))) == [
         {
             "Interviewer": "Nia",
-            "Time zone": "London time",
             "Week (from Monday, in the interviewer's time zone)": str(sunday - timedelta(days=6)),
             "Days in period": "7",
             "Interviews": "1",
             "Weekly cap": "6",
             "Over cap": "no",
+            "Time zone": "London time",
         }
     ]
 
