@@ -1482,6 +1482,19 @@ class Application(models.Model):
     # case: often a work address, not the one they applied with. They are recognised as the hire
     # by either (hiring/checkins/checkins.py), so they never rate nor read their own check-ins.
     member_email = models.EmailField(_("member email"), blank=True)
+    # The account the hire is a member with, linked as they join the team (or as they are
+    # hired, being a member already: checkins.link_hires). Erasure keeps it, as it takes every
+    # address that knew them: the hire still reads nothing derived from their own panel
+    # (reports.validity.own_applications).
+    member = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("Member"),
+    )
 
     objects = ApplicationQuerySet.as_manager()
 

@@ -120,6 +120,16 @@ def is_candidate(addresses, application):
     )
 
 
+def link_hires(team, users):
+    """Link the team's hires that `users`, its members, are (is_candidate) to their accounts
+    (Application.member): once erasure takes every address that knew them, the link still
+    does. One query for the addresses, and an update for each of `users`."""
+    for user_id, addresses in addresses_of(users).items():
+        Application.objects.hires_of([team]).filter(
+            member=None, pk__in=Application.objects.ids_of_candidate(addresses)
+        ).update(member_id=user_id)
+
+
 def end_early(check_ins, now):
     """End the check-ins of a hire nobody is to rate any more: one who did not start
     (hiring.offers.offers.did_not_start), or whose data is erased (their addresses gone, the

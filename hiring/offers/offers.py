@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import freshness
+from ..access import the_candidates_among
 from ..accounts import zones
 from ..checkins import checkins
 from ..models import (
@@ -498,6 +499,10 @@ def _answer(offer, status, stage, reason=""):
             )
         else:
             application.move_to(stage, by=None)
+            # A member hired into their own team joins it no more: linked to their account now.
+            team = application.opening.team
+            hired = the_candidates_among(list(team.members.all()), application)
+            checkins.link_hires(team, hired)
         automation.after_move(application, Stage.OFFER)
         booking.cancel_upcoming(application, by=None)  # hired, or withdrawn
         _tell_of_the_answer(offer)

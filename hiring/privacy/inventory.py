@@ -253,6 +253,10 @@ HOLDINGS = (
             "retention_notice_at",
         ),
     ),
+    # Its `member`, the account a hire joined their team with, stays: it is the organisation's
+    # own member, whose account erasure never reaches, and it is what still tells their own
+    # panel's figures from others' once their addresses are gone (reports.validity
+    # .own_applications). The export names the member.
     Holding(
         Application,
         "candidate",

@@ -57,9 +57,10 @@ def hires(scope):
 
 def own_applications(user, scope):
     """The applications of the scope whose candidate `user` is (access.is_the_candidate: a hire
-    who joined the team, a member who applied to its opening): the figures they read leave them
-    out, as calibration and agreement would tell them how each interviewer rated them, and
-    check-in results are never shown to the hire."""
+    who joined the team, a member who applied to its opening), or the hire they joined as, its
+    data erased since: the figures they read leave them out, as calibration and agreement would
+    tell them how each interviewer rated them, and check-in results are never shown to the
+    hire."""
     addresses = addresses_of([user])[user.pk]
     # Their candidate records first (merging.held: by the index on the address in one case, and
     # those holding it merged in, by theirs), then their applications by the candidates' index:
@@ -69,11 +70,13 @@ def own_applications(user, scope):
     # than these plain reads take, on every reports page.
     records = {pk for _address, pk in held(addresses)}
     # And the hires proposed to join at one of their addresses, by the index on it (whose
-    # condition SQLite uses only when the query states it).
+    # condition SQLite uses only when the query states it), and those who joined with their
+    # account (Application.member), which erasure keeps when it takes every address.
+    proposed = Application.objects.exclude(member_email="").filter(member_email__in=addresses)
     joined = list(
-        Application.objects.exclude(member_email="")
-        .filter(member_email__in=addresses)
+        proposed.order_by()
         .values_list("pk", flat=True)
+        .union(Application.objects.filter(member=user).order_by().values_list("pk", flat=True))
     )
     if not records and not joined:
         return ()

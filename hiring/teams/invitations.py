@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..checkins import checkins
 from ..models import AuditEvent, Invitation, Membership, Organisation, Team, User, stored_words
 from ..tasks import (
     send_invitation,
@@ -137,6 +138,7 @@ def accept_invitation(invitation, user):
         user.assign_role(invitation.role)
     if invitation.team:
         Membership.objects.get_or_create(team=invitation.team, user=user)
+        checkins.link_hires(invitation.team, [user])  # the team's hire joining, if they are
         _audit_answer(invitation, user, "joined")
     else:  # the role it grants starts now: traced beside its sending and withdrawal
         audit_invitation(invitation, user, "accepted")
