@@ -1,4 +1,4 @@
-"""Migration 9999_application_member: the hires who are members of their team already are
+"""Migration 0073_application_member: the hires who are members of their team already are
 linked to their accounts, by an address of theirs the candidate record or the team's proposal
 knows; nobody else is."""
 
@@ -9,7 +9,7 @@ from django.apps import apps
 from hiring.models import Application, Invitation
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
 
-migration = importlib.import_module("hiring.migrations.9999_application_member")
+migration = importlib.import_module("hiring.migrations.0073_application_member")
 
 
 def hire(team, email, member_email=""):
