@@ -1,6 +1,5 @@
 import os
 import shutil
-import sys
 import time
 import warnings
 from datetime import UTC, datetime, timedelta
@@ -12,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, connections
 from django.test import override_settings
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
@@ -51,49 +50,40 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_serialized_rollback", "live_server"}
 
 
-# The modules whose tests share one demo organisation (see demo), each run in one xdist worker,
-# which makes its demo once, not once each. (pytest 9 leaves xdist_group marks unread.)
-DEMO_MODULES = {
-    "tests/test_demo.py",
-    "tests/test_accessibility.py",
-    "tests/test_every_page.py",
-}
+# The tests of the demo organisation (tests/demo/: seed_demo once for the package, each test
+# rolled back to it) run in one xdist worker, which makes the demo once, not once each.
+DEMO_PACKAGE = "tests/demo/"
 
 
 def pytest_collection_modifyitems(items):
     """A test marked plain_data, which CI runs once, not again on PostgreSQL (.ci/run), may
-    not reach the database. A module whose tests use the demo (made once for the module, see
-    demo) holds no test of the database without it: that test would find the demo there; and
-    it is one of DEMO_MODULES, which lists no other."""
-    with_demo = {item.module for item in items if "demo" in item.fixturenames}
+    not reach the database. The demo (made once for the package, tests/demo/conftest.py) is
+    read only in its package, which holds no test of the database without it: that test would
+    find the demo there."""
     for item in items:
         uses_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
             item.fixturenames
         )
         if item.get_closest_marker("plain_data") and uses_database:
             raise pytest.UsageError(f"{item.nodeid} is marked plain_data but uses the database.")
-        if item.module in with_demo and uses_database and "demo" not in item.fixturenames:
+        in_package = item.nodeid.startswith(DEMO_PACKAGE)
+        if ("demo" in item.fixturenames) != (in_package and bool(uses_database)):
             raise pytest.UsageError(
-                f"{item.nodeid} uses the database beside tests of the demo, which the module "
-                "holds for them all: move it to a module of its own."
-            )
-        if (item.module in with_demo) != (item.nodeid.partition("::")[0] in DEMO_MODULES):
-            raise pytest.UsageError(
-                f"{item.nodeid}: DEMO_MODULES lists the modules of the demo, and only them."
+                f"{item.nodeid}: the tests of the demo are in {DEMO_PACKAGE}, "
+                "and every test there that uses the database uses the demo."
             )
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    return DemoModulesTogether(config, log)
+    return DemoPackageTogether(config, log)
 
 
-class DemoModulesTogether(LoadScopeScheduling):
-    """xdist's load scheduling, test by test, but for the DEMO_MODULES, module by module."""
+class DemoPackageTogether(LoadScopeScheduling):
+    """xdist's load scheduling, test by test, but for the demo's package, all in one worker."""
 
     def _split_scope(self, nodeid):
-        module = nodeid.partition("::")[0]
-        return module if module in DEMO_MODULES else nodeid
+        return DEMO_PACKAGE if nodeid.startswith(DEMO_PACKAGE) else nodeid
 
 
 def isolated_settings():
@@ -210,32 +200,6 @@ def seed_demo():
     with override_settings(**isolated_settings()):
         call_command("seed_demo", stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def _demo_of_module(django_db_setup, django_db_blocker):
-    """The demo organisation made once for a module's tests and held in a transaction of its
-    own that each test's, inside it, rolls back to (as TestCase.setUpTestData does): one
-    seed_demo for the module, not one a test. Rolled back before the next module's tests."""
-    with django_db_blocker.unblock():
-        held = transaction.atomic()
-        held.__enter__()
-        try:
-            printed = seed_demo()
-        except BaseException:
-            held.__exit__(*sys.exc_info())
-            raise
-    yield printed
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        held.__exit__(None, None, None)
-
-
-@pytest.fixture
-def demo(_demo_of_module, db):
-    """The demo organisation; what seed_demo printed (the careers page, a candidate's links).
-    What a test writes is rolled back after it, the demo stays for the module's next test."""
-    return _demo_of_module
 
 
 @pytest.fixture

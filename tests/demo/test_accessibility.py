@@ -10,7 +10,7 @@ from functools import partial
 import pytest
 
 from hiring.models import User
-from tests.test_every_page import Fields, walk
+from tests.demo.test_every_page import Fields, walk
 
 HOME_LINK = re.compile(r'href="(/(?:feedback|check-ins)/\d+/)"')
 CRITERION_NOTES = re.compile(r'<textarea name="(notes_\d+)"')
