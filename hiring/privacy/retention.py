@@ -1,10 +1,11 @@
 """Retention: a candidate's data is erased Organisation.retention_months after their last
 application closed (or after they last asked to be kept, if later), once they were told
 RETENTION_NOTICE_DAYS before. The notice carries a link to keep their data, which renews the
-period. Checked imports left unrun for CANDIDATE_IMPORT_PREVIEW_DAYS lose their rows. Beat runs
-it daily (tasks.run_retention): each step finds its work again in the database, so a run
-stopped half-way, or run twice, leaves nothing half-done and does nothing twice. Stored files
-no row references go in a task of their own (tasks.sweep_stored_files).
+period. Checked imports left unrun for CANDIDATE_IMPORT_PREVIEW_DAYS lose their rows; the
+access log and ended sessions' records are pruned. Beat runs it daily (tasks.run_retention):
+each step finds its work again in the database, so a run stopped half-way, or run twice, leaves
+nothing half-done and does nothing twice. Stored files no row references go in a task of their
+own (tasks.sweep_stored_files).
 """
 
 import logging
@@ -54,12 +55,20 @@ class Run:
 
 
 def run(now=None, on_batch=None):
-    """Notices, erasures, the access log's pruning, ended sessions' records and unrun imports'
-    rows due at `now`. `on_batch(run)` is called after each batch of erasures (the
+    """The access log's pruning, ended sessions' records, unrun imports' rows, notices and
+    erasures due at `now`. `on_batch(run)` is called after each batch of erasures (the
     run_retention command reports progress with it)."""
     now = now or timezone.now()
     months = Organisation.current().retention_months
-    figures = Run(noticed=notify(now, months), erased=erase_requested())
+    # The short chores first: last, they were never reached on the nights a backlog of
+    # erasures took the run to its time limit. Each commits as it goes.
+    figures = Run(
+        pruned=prune_access_log(now, months),
+        sessions_purged=purge_ended_sessions(now),
+        imports_expired=imports.expire_unrun(now),
+    )
+    figures.noticed = notify(now, months)
+    figures.erased = erase_requested()
     size = settings.RETENTION_BATCH_SIZE
     # One pass finds them all; each batch checks them again under lock (erasure.erase_batch).
     ids = list(due(now, months).values_list("pk", flat=True))
@@ -76,9 +85,6 @@ def run(now=None, on_batch=None):
         # As long again without a transaction: SQLite's writers waiting for its lock get it,
         # rather than finding the next batch holding it again.
         time.sleep(took)
-    figures.pruned = prune_access_log(now, months)
-    figures.sessions_purged = purge_ended_sessions(now)
-    figures.imports_expired = imports.expire_unrun(now)
     return figures
 
 

@@ -78,8 +78,8 @@ def send_status_links(address_digest, candidate_ids, asked_at):
 # run goes on from there.
 @shared_task(soft_time_limit=LONGEST_TIME_LIMIT_S - 30, time_limit=LONGEST_TIME_LIMIT_S)
 def run_retention():
-    """Polled by beat daily: notices, erasures, the access log's pruning, ended sessions,
-    unrun imports' rows."""
+    """Polled by beat daily: the access log's pruning, ended sessions, unrun imports' rows,
+    then notices and erasures."""
     try:
         return dataclasses.asdict(retention.run())
     except SoftTimeLimitExceeded:
