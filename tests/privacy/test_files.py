@@ -11,7 +11,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hiring.careers import careers
@@ -124,10 +125,52 @@ def test_beat_sweeps_daily_apart_from_the_retention_run(db, media, settings):
     assert not (media / "resumes/2026/12/cv.pdf").exists()
 
 
-def test_the_store_is_read_a_chunk_of_names_at_a_time(db, media, django_assert_num_queries):
-    """One query a chunk of names for the résumés' folder, whatever the number of files."""
+def test_a_sweep_its_budget_stops_is_gone_on_with_by_the_next(db, media):
+    """As found: each night's sweep started from the beginning of the store, so one too large
+    for its time limit never reached its later folders. A budget of 0 stops each sweep after
+    its first chunk, as the time limit stops a night's sweep of a larger store."""
+    export = stored(export_path(None, "teamfit-data.zip"), b"PK")
+    young = [
+        stored(f"resumes/2026/{month}/cv-{number}.pdf")
+        for month in (10, 11)
+        for number in range(files.CHUNK * 3 // 5)
+    ]
+    orphans = [export, stored("resumes/2026/12/cv.pdf")]
+    for name in orphans:
+        aged(media, name)
+
+    # In the order of their folders' names (exports/, then resumes/), a chunk at a time; each
+    # from the folder the last stopped in (resumes/2026/11: the second reads half of it).
+    assert [files.sweep(budget_s=0) for _ in range(3)] == [1, 0, 1]
+    assert not any((media / name).exists() for name in orphans)
+    assert all((media / name).exists() for name in young)
+
+    # Once at the end, the next starts from the beginning again.
+    assert files.sweep(budget_s=0) == 0
+    aged(media, stored("exports/older/teamfit-data.zip", b"PK"))
+    assert files.sweep(budget_s=0) == 1
+
+
+def test_a_sweep_without_a_budget_sweeps_the_whole_store(db, media):
+    """The run_retention command's: from the beginning, wherever beat's last stopped."""
+    aged(media, stored("exports/m/teamfit-data.zip", b"PK"))
+    assert files.sweep(budget_s=0) == 1
+    aged(media, stored("exports/a/teamfit-data.zip", b"PK"))  # before where it stopped
+    aged(media, stored("resumes/2026/12/cv.pdf"))
+
+    assert files.sweep() == 2
+
+
+def test_the_store_is_read_a_chunk_of_names_at_a_time(db, media):
+    """One query a chunk of names for the résumés' folder, whatever the number of files (and
+    where the sweep got to, in the cache: the database's without Redis)."""
     for number in range(2 * files.CHUNK + 1):
         stored(f"resumes/2026/12/cv-{number}.pdf")
 
-    with django_assert_num_queries(3):
+    with CaptureQueriesContext(connection) as queries:
         assert files.sweep() == 0
+
+    sqls = [query["sql"] for query in queries]
+    assert len([sql for sql in sqls if "hiring_candidate" in sql]) == 3
+    others = [sql for sql in sqls if "hiring_candidate" not in sql]
+    assert all("teamfit_cache" in sql or "SAVEPOINT" in sql for sql in others)
