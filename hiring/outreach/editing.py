@@ -37,10 +37,6 @@ Stage = Application.Stage
 # and an invitation or an offer needs the link its own step makes.
 AUTOMATIC_KINDS = [Kind.APPLICATION_RECEIVED, Kind.MESSAGE]
 AUTOMATIC_STAGES = [stage for stage in Stage if stage != Stage.REJECTED]
-REJECTIONS = [Kind.REJECTED_AFTER_SCREEN, Kind.REJECTED_AFTER_INTERVIEWS]
-# What people send by hand from the application page, besides messages: invitations and offers
-# go out from their own steps (offering interview times, sending an offer).
-BY_HAND = [Kind.APPLICATION_RECEIVED, *REJECTIONS]
 # One template of each of these per owner; messages, any number.
 ONE_PER_OWNER = [kind for kind in Kind if kind != Kind.MESSAGE]
 
@@ -286,10 +282,11 @@ class StartingPoint:
 def starting_points(application):
     """What a person may start an email to the candidate from, by key: a blank message, the
     saved messages of the organisation and the application's team (named with their language
-    where it is not the candidate's), and the kinds sent by hand that fit now (sent_by_hand) in
-    the text that would go out (messages.fitting_first, as messages.template_for chooses it)."""
+    where it is not the candidate's), and the kinds sent by hand that fit now
+    (messages.sent_by_hand) in the text that would go out (messages.fitting_first, as
+    messages.template_for chooses it)."""
     language = application.candidate.language_code
-    by_hand = sent_by_hand(application)
+    by_hand = messages.sent_by_hand(application)
     saved = list(
         EmailTemplate.objects.of_team(application.opening.team_id)
         .filter(kind__in=[Kind.MESSAGE, *by_hand])
@@ -316,15 +313,6 @@ def starting_points(application):
         text = _text(chosen) if chosen else placeholders.DEFAULTS[kind]
         points[f"kind:{kind}"] = StartingPoint(Kind(kind).label, kind, text)
     return points
-
-
-def sent_by_hand(application):
-    """The kinds of BY_HAND a person may send about `application` now. A rejection only once it
-    is rejected, or while a move by hand may reject it (Application.stages_by_hand): until the
-    team decides, a "no" from a person would tell the candidate what the team has not decided."""
-    if application.stage == Stage.REJECTED or Stage.REJECTED in application.stages_by_hand():
-        return BY_HAND
-    return [kind for kind in BY_HAND if kind not in REJECTIONS]
 
 
 def _text(template):

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
 
 from ..models import Application, EmailTemplate, validate_single_line
-from . import editing, placeholders
+from . import editing, messages, placeholders
 
 Kind = EmailTemplate.Kind
 
@@ -130,14 +130,9 @@ class ComposeForm(forms.Form):
             # A saved message a colleague deleted since the page was opened: what is sent is
             # the text typed here, a message all the same.
             return f"kind:{Kind.MESSAGE}"
-        if start not in self.points and start.removeprefix("kind:") in editing.REJECTIONS:
+        if start not in self.points and start.removeprefix("kind:") in messages.REJECTIONS:
             # Offered on a page opened while the screen could still reject the application.
-            raise ValidationError(
-                gettext(
-                    "No rejection goes to this candidate now: past the screen, only the team's "
-                    "decision rejects an application."
-                )
-            )
+            raise ValidationError(messages.NO_REJECTION_NOW)
         if start not in self.points:
             raise ValidationError(gettext("Start from one of the texts offered."))
         return start

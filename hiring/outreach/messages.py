@@ -33,6 +33,18 @@ logger = logging.getLogger(__name__)
 
 Status = CandidateEmail.Status
 
+REJECTIONS = [
+    EmailTemplate.Kind.REJECTED_AFTER_SCREEN,
+    EmailTemplate.Kind.REJECTED_AFTER_INTERVIEWS,
+]
+# What people send by hand from the application page, besides messages: invitations and offers
+# go out from their own steps (offering interview times, sending an offer).
+BY_HAND = [EmailTemplate.Kind.APPLICATION_RECEIVED, *REJECTIONS]
+NO_REJECTION_NOW = gettext_lazy(
+    "No rejection goes to this candidate now: past the screen, only the team's decision "
+    "rejects an application."
+)
+
 # A beat run sends at most this many; the next run, a minute later, goes on.
 SENT_PER_RUN = 200
 # How long the polls go on trying an email the mail server refused, as long as a sending
@@ -189,6 +201,16 @@ def queue_email(
     return email
 
 
+def sent_by_hand(application):
+    """The kinds of BY_HAND a person may send about `application` now. A rejection only once it
+    is rejected, or while a move by hand may reject it (Application.stages_by_hand): until the
+    team decides, a "no" from a person would tell the candidate what the team has not decided."""
+    Stage = Application.Stage
+    if application.stage == Stage.REJECTED or Stage.REJECTED in application.stages_by_hand():
+        return BY_HAND
+    return [kind for kind in BY_HAND if kind not in REJECTIONS]
+
+
 ERASED = gettext_lazy("This candidate's data was erased: nothing more is sent to them.")
 
 # A form sent again within this long, the same text by the same person, is the first sent twice.
@@ -199,12 +221,16 @@ def queue_written(application, kind, *, by, subject, body, delay):
     """Queue the email `by` wrote to the candidate, unless it is the one they queued a moment
     ago: the form sent twice (a double click, the back button) queues it once. The check and
     the write hold the application's row, so a second form sent at the same instant waits for
-    the first to commit, and then finds its email."""
+    the first to commit, and then finds its email. A rejection is refused once the application
+    moved past the screen, as the form refuses it: since the form was checked, too."""
     with freshness.one_write():
         locked = Application.objects.select_for_update(of=("self",)).select_related("candidate")
         # Read again: the page was opened before the candidate's data may have been erased.
-        if locked.get(pk=application.pk).candidate.erased_at:
+        current = locked.get(pk=application.pk)
+        if current.candidate.erased_at:
             raise ValidationError(ERASED)
+        if kind in REJECTIONS and kind not in sent_by_hand(current):
+            raise ValidationError({"start": NO_REJECTION_NOW})
         text = placeholders.Text(subject, body)
         return _queued_just_now(application, kind, by=by, text=text) or queue_email(
             application, kind, by=by, subject=subject, body=body, delay=delay

@@ -2,10 +2,14 @@
 or still where a move by hand may reject it (Application.stages_by_hand). Past the screen
 only the team's decision says no."""
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from hiring.models import Application, CandidateEmail
+from hiring.outreach import editing, messages
+from hiring.outreach.forms import ComposeForm
 from tests.factories import field_errors
 
 Stage = Application.Stage
@@ -56,6 +60,30 @@ def test_a_rejection_sent_from_a_page_opened_before_the_debrief_is_refused_besid
     assert "past the screen, only the team&#x27;s decision rejects" in field_errors(
         response.text, "start"
     )
+    assert not CandidateEmail.objects.exists()
+    assert mailoutbox == []
+
+
+def test_a_rejection_checked_before_the_application_moved_past_the_screen_is_not_queued(
+    application, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """As found: the form allowed it and the email was queued without asking again under the
+    application's lock, so a move to the debrief between the two let a person's "no" go out
+    before the team's. Queued, it is refused beside the form's field, as the form refuses it."""
+    written = {"start": "kind:rejected_screen", "subject": "About {opening_title}", "body": "No."}
+    form = ComposeForm(written, points=editing.starting_points(application))
+    assert form.is_valid()
+    at_the_debrief(application)
+
+    with (
+        pytest.raises(ValidationError) as refused,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        messages.queue_written(
+            application, form.kind, by=recruiter, subject="About", body="No.", delay=None
+        )
+
+    assert refused.value.message_dict == {"start": [str(messages.NO_REJECTION_NOW)]}
     assert not CandidateEmail.objects.exists()
     assert mailoutbox == []
 
