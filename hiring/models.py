@@ -2283,6 +2283,11 @@ class InterviewSession(models.Model):
     uid = models.CharField(_("uid"), max_length=100, unique=True, default=new_uid, editable=False)
     sequence = models.PositiveIntegerField(_("sequence"), default=0)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # The start its invites last told (hiring/tasks.py send_session_invites): what a move's
+    # invite says it moved from. None until they first go, and once its cancellation went.
+    announced_start = models.DateTimeField(
+        _("announced start"), null=True, blank=True, editable=False
+    )
 
     objects = InterviewSessionQuerySet.as_manager()
 
@@ -2299,6 +2304,13 @@ class InterviewSession(models.Model):
     @property
     def is_booked(self):
         return self.start is not None and self.cancelled_at is None
+
+    @property
+    def moved_from(self):
+        """The start its people were last told of, if it moved since (None if they were told
+        of none): two moves before the first's invites went out moved it from the start
+        before both."""
+        return self.announced_start if self.announced_start != self.start else None
 
 
 class SessionInterviewer(models.Model):

@@ -221,15 +221,17 @@ def send_account_email(key, message):
 
 
 @shared_task(**SENDS_EMAIL)
-def send_session_invites(session_id, sequence, moved_from=None, joined=(), only=None, first=False):
-    """The session's invite (or cancellation) at `sequence`, once to each person; a
-    reschedule's says the start it moved from (`moved_from`, ISO 8601), except to those who
-    `joined` the session with it (user ids), whose first invite it is. `first`: everyone's
-    first invite to it, though its SEQUENCE is not 0 (a session booked again after its
-    cancellation): an invitation, not an update. `only` (user ids): to
-    them alone, as to someone replacing an interviewer, whose change is nobody else's news,
-    and to whoever was never sent this session's invite (the booking's, still queued when this
-    change came, found it changed and sent nothing)."""
+def send_session_invites(session_id, sequence, _moved_from=None, joined=(), only=None, first=False):
+    """The session's invite (or cancellation) at `sequence`, once to each person; one after a
+    move says the start it moved from: the one its invites last told (announced_start), except
+    to those who `joined` the session with it (user ids), whose first invite it is. `first`:
+    everyone's first invite to it, though its SEQUENCE is not 0 (a session booked again after
+    its cancellation): an invitation, not an update; so is one of a session never announced.
+    `only` (user ids): to them alone, as to someone replacing an interviewer, whose change is
+    nobody else's news, and to whoever was never sent this session's invite (the booking's,
+    still queued when this change came, found it changed and sent nothing); to everyone if a
+    move nobody was told of came before it. (`_moved_from`: the start before the change, as
+    tasks queued before announced_start pass it; read from the session now.)"""
     session = (
         InterviewSession.objects.select_related("panel__application__candidate")
         .prefetch_related("interviewers__user")
@@ -239,16 +241,19 @@ def send_session_invites(session_id, sequence, moved_from=None, joined=(), only=
     if session is None:  # changed again since: that change sends its own
         return 0
     attendees = session_attendees(session)
+    first = first or session.announced_start is None
+    moved_from = None if first else session.moved_from
     # A copy of a move within a day its reader was reminded of stands for their reminder.
     told = {} if first else reminders.told_by_the_move(session, moved_from)
+    # Whoever was never sent its invite, seated by a change whose invites never went, too.
+    invited = _invited_to(session)
     newcomers = {seat.user.email for seat in session.interviewers.all() if seat.user_id in joined}
+    newcomers |= {person.email for person in attendees if person.email not in invited}
     recipients = attendees
-    if only is not None:
+    if only is not None and moved_from is None:
         chosen = {seat.user.email for seat in session.interviewers.all() if seat.user_id in only}
-        invited = _invited_to(session)
-        newcomers |= {person.email for person in attendees if person.email not in invited}
         recipients = [person for person in attendees if person.email in newcomers | chosen]
-    return send_all(
+    sent = send_all(
         (
             invite_key(session.uid, sequence, person.email),
             lambda person=person: session_invite(
@@ -262,13 +267,25 @@ def send_session_invites(session_id, sequence, moved_from=None, joined=(), only=
         )
         for person in recipients
     )
+    # What the next move's invites say it moved from, unless another change came meanwhile
+    # (its invites tell more than these did).
+    InterviewSession.objects.filter(pk=session.pk, sequence=sequence).update(
+        announced_start=None if session.cancelled_at else session.start
+    )
+    return sent
 
 
 def _invited_to(session):
-    """The addresses that were sent (or are being sent) one of the session's invites."""
+    """The addresses that were sent (or are being sent) one of the session's invites before its
+    present SEQUENCE: a retry of its own invites does not count those it began."""
     prefix = invite_keys_of(session.uid)
     keys = Notification.objects.filter(keys_starting(prefix)).values_list("key", flat=True)
-    return {key[len(prefix) :].partition(":")[2] for key in keys}  # after the sequence
+    invited = set()
+    for key in keys:
+        sequence, _, address = key.removeprefix(prefix).partition(":")
+        if int(sequence) < session.sequence:
+            invited.add(address)
+    return invited
 
 
 @shared_task(**SENDS_EMAIL)
@@ -288,6 +305,7 @@ def send_session_cancellations(session_id, sequence, user_ids, freed_from=None):
         pk__in=session.interviewers.values("user")
     )
     people = [Person(user.display_name, user.email) for user in released]
+    freed_from = datetime.fromisoformat(freed_from) if freed_from else None
     return send_all(
         (
             invite_key(session.uid, sequence, person.email),

@@ -15,7 +15,7 @@ and threads pools.
 
 import hashlib
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.utils import parseaddr
 from functools import cache, reduce
 from operator import or_
@@ -264,9 +264,9 @@ def invite_keys_of(uid):
 
 def session_invite(session, person, attendees, method=None, moved_from=None, joined=False):
     """An interview invite, or its cancellation, for one person, with the .ics attached. A
-    reschedule's says the start it moved from (`moved_from`, ISO 8601), unless the person
-    `joined` the session with it (their first invite); the release of someone it does without
-    says the start they no longer keep."""
+    reschedule's says the start it moved from (`moved_from`, the one they were last told of),
+    unless the person `joined` the session with it (their first invite); the release of
+    someone it does without says the start they no longer keep."""
     method = method or ("CANCEL" if session.cancelled_at else "REQUEST")
     if method == "REQUEST":
         template = "session_invite"
@@ -277,7 +277,7 @@ def session_invite(session, person, attendees, method=None, moved_from=None, joi
     application = session.panel.application
     candidate = application.candidate
     is_candidate = person.email == candidate.email
-    moved_from = datetime.fromisoformat(moved_from) if moved_from and not joined else None
+    moved_from = None if joined else moved_from
     interviewers = [attendee for attendee in attendees if attendee.email != candidate.email]
     if is_candidate:
         # The candidate's copy names their interviewers and lists the candidate alone: the

@@ -142,13 +142,13 @@ def _day_of(reader, moment):
 
 def told_by_the_move(session, moved_from):
     """{address: keys} of the reminders that the invites telling each person `session` moved
-    (from `moved_from`, ISO 8601, or None: no move) stand for, to be recorded sent with them
-    (send_once's `also`): the candidate's reminder at its new start, and each interviewer's of
-    their seat, when the last one they were sent of it fell on that same day of theirs. They
-    were reminded of the day and the invite gives the new time: a second reminder of the day is
-    noise. Moved to another day, that day's reminder is due.
-    By the reminders sent, whatever start the invite says it moved from: a move's invites
-    superseded by another move before they went out never told anyone of the start between."""
+    (`moved_from`: the start they were last told of, or None: no move) stand for, to be
+    recorded sent with them (send_once's `also`): the candidate's reminder at its new start,
+    and each interviewer's of their seat, when the last one they were sent of it fell on that
+    same day of theirs. They were reminded of the day and the invite gives the new time: a
+    second reminder of the day is noise. Moved to another day, that day's reminder is due.
+    By the reminders sent, not by the start it moved from: the last they were reminded of may
+    be earlier than the last they were told of, by a move since."""
     if not moved_from:
         return {}
     candidate = session.panel.application.candidate

@@ -339,6 +339,7 @@ HOLDINGS = (
             "end",
             "sequence",
             "cancelled_at",
+            "announced_start",
         ),
     ),
     Holding(

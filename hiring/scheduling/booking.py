@@ -876,11 +876,9 @@ def _place(session, entry, trainees):
     session.start, session.end = start, end
     chosen = set(entry["interviewers"])
     seats = {seat.user_id: seat for seat in session.interviewers.all()}
-    # Those the session releases are told the start they no longer keep; the invites of a
-    # reschedule say when it was before, to those invited then, unless only its people changed
-    # (then they are an update that claims no move).
-    freed_from = before.isoformat() if before else None
-    moved_from = freed_from if before != start else None
+    # Those the session releases are told the start they no longer keep: the one its invites
+    # last told (a move whose invites never went out told nobody of its own).
+    freed_from = (session.announced_start or before).isoformat() if before else None
     dropped = [
         seat.user_id for seat in seats.values() if seat.from_pool and seat.user_id not in chosen
     ]
@@ -905,8 +903,10 @@ def _place(session, entry, trainees):
     for seat in seated:
         seat.start, seat.end = start, end
     # Placed for the first time since it was built or cancelled: nobody holds an invite to it.
+    # The invites of a reschedule say when it was before (announced_start), to those invited
+    # then, unless it is back at that time (then they are an update that claims no move).
     send_session_invites.delay_on_commit(
-        session.pk, session.sequence, moved_from, joined, first=before is None
+        session.pk, session.sequence, joined=joined, first=before is None
     )
     return _scorers(session, seated, trainees), seated
 
@@ -1094,7 +1094,7 @@ def replace_interviewer(seat, replacement, by):
             f"Replaced {replaced} with {replacement}: {session.get_focus_display()} "
             f"{zones.instant_text(session.start)}",
         )
-        freed_from = session.start.isoformat()
+        freed_from = (session.announced_start or session.start).isoformat()
         send_session_cancellations.delay_on_commit(
             session.pk, session.sequence, [replaced.pk], freed_from
         )

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from hiring.scheduling import booking
+from hiring.tasks import send_session_invites
 from tests.factories import nine_to_five, team_fit_panel
 
 MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
@@ -26,3 +27,10 @@ def rebook(panel, by):
     [option, *_] = booking.find_options(panel, tuesday, tuesday + timedelta(days=1))
     booking.book(panel, option, by)
     return panel.sessions.get()
+
+
+def send_invites(panel):
+    """Send the invites of the panel's sessions, as their tasks do once a booking commits: its
+    people told of their starts."""
+    for session in panel.sessions.all():
+        send_session_invites(session.pk, session.sequence)

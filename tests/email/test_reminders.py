@@ -17,7 +17,7 @@ from hiring.privacy import erasure
 from hiring.scheduling import booking
 from scorecards import scoring
 from scorecards.models import Feedback
-from tests.email.helpers import END, MONDAY, START, booked_panel
+from tests.email.helpers import END, MONDAY, START, booked_panel, send_invites
 from tests.factories import ApplicationFactory, UserFactory, nine_to_five, team_fit_panel
 
 TUESDAY = MONDAY + timedelta(days=1)
@@ -555,6 +555,8 @@ def test_an_interview_moved_within_its_day_after_the_candidates_reminder_is_not_
     """As found: the new start was a new key, so the candidate was reminded again of a day they
     were reminded of, on top of the invite telling them the new time."""
     panel = booked_panel(application, [member], recruiter)
+    send_invites(panel)
+    mailoutbox.clear()
     send_due(now=START - timedelta(hours=20))
     assert len(candidate_emails(mailoutbox, application)) == 1
     mailoutbox.clear()
@@ -606,6 +608,8 @@ def test_an_interview_moved_within_the_interviewers_day_after_their_reminder_is_
     """As found: an interviewer's reminder is keyed by the seat's start, so they were reminded
     again of a day they were reminded of, on top of the invite telling them the new time."""
     panel = booked_panel(application, [member], recruiter)
+    send_invites(panel)
+    mailoutbox.clear()
     send_due(now=START - timedelta(hours=20))
     assert member.email in recipients(mailoutbox)
     mailoutbox.clear()
@@ -630,6 +634,7 @@ def test_an_interview_moved_to_another_day_of_the_interviewers_is_reminded_of_it
     panel = team_fit_panel(application, [member], recruiter)
     [option, *_] = booking.find_options(panel, MONDAY, MONDAY + timedelta(days=1))
     booking.book(panel, option, recruiter)
+    send_invites(panel)
     send_due(now=START - timedelta(hours=20))
     mailoutbox.clear()
 
@@ -650,6 +655,7 @@ def test_an_interview_moved_twice_in_its_day_before_any_invite_went_out_is_not_r
     reminder nobody was sent (its invites, superseded, never went out), so the candidate was
     reminded again of a day they were reminded of."""
     panel = booked_panel(application, [member], recruiter)
+    send_invites(panel)
     send_due(now=START - timedelta(hours=20))
     mailoutbox.clear()
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from hiring.models import BusyBlock, Candidate, PoolMember, User
 from hiring.scheduling import booking
 from hiring.tasks import send_session_invites
-from tests.email.helpers import MONDAY, booked_panel, rebook
+from tests.email.helpers import MONDAY, booked_panel, rebook, send_invites
 from tests.factories import ApplicationFactory, UserFactory, nine_to_five
 
 TUESDAY = MONDAY + timedelta(days=1)
@@ -58,6 +58,8 @@ def test_the_first_booking_is_not_a_move(panel, mailoutbox):
 def test_the_first_reschedule_is_announced_as_a_move(
     panel, member, recruiter, mailoutbox, django_capture_on_commit_callbacks
 ):
+    send_invites(panel)
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         session = rebook(panel, recruiter)
 
@@ -79,6 +81,94 @@ def test_the_first_reschedule_is_announced_as_a_move(
         "The interview has moved from Monday 4 March 2030, 09:00 to Tuesday 5 March 2030, "
         f"09:00 UTC.\n\nYour team fit interview for {title} with the Platform team."
     ) in by_person[panel.application.candidate.email]
+
+
+def test_a_second_move_before_the_firsts_invites_went_out_names_the_start_people_were_told(
+    panel, member, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """As found: the second move's invites said it moved from the first move's start (Tuesday),
+    which nobody was told of: the first move's invites, superseded, never went out."""
+    candidate = panel.application.candidate
+    Candidate.objects.filter(pk=candidate.pk).update(time_zone="America/New_York")
+    send_invites(panel)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks() as queued:
+        booking.book(panel, option_on(panel, TUESDAY), recruiter)
+        booking.book(panel, option_on(panel, TUESDAY + timedelta(days=1)), recruiter)
+    for send in queued:  # in order: the first move's find the session changed, and send none
+        send()
+
+    by_person = {message.to[0]: message.body for message in mailoutbox}
+    assert sorted(by_person) == sorted([member.email, candidate.email])
+    assert (
+        "The interview has moved from Monday 4 March 2030, 04:00 to Wednesday 6 March 2030, "
+        "04:00 New York time."
+    ) in by_person[candidate.email]
+    assert (
+        "The interview has moved from Monday 4 March 2030, 09:00 to Wednesday 6 March 2030, "
+        "09:00 London time."
+    ) in by_person[member.email]
+
+
+def test_a_move_before_the_bookings_invites_went_out_is_everyones_first_invite(
+    panel, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Nobody was told of Monday's start: the invite to Tuesday's says nothing of a move."""
+    with django_capture_on_commit_callbacks(execute=True):
+        rebook(panel, recruiter)
+    send_invites(panel)  # the booking's, late: the session changed, none goes
+
+    assert len(mailoutbox) == 2
+    assert not any(m.subject.startswith("Updated:") for m in mailoutbox)
+    assert not any("moved" in m.body or "changed" in m.body for m in mailoutbox)
+
+
+def test_a_replacement_after_a_move_nobody_was_told_of_tells_everyone_of_the_move(
+    panel, member, teammate, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """As found: the move's invites, still queued, found the session changed by the
+    replacement, whose went to the newcomer alone: the candidate never heard of the move."""
+    nine_to_five(teammate)
+    send_invites(panel)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks() as move:
+        session = rebook(panel, recruiter)
+    seat = session.interviewers.get(user=member)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.replace_interviewer(seat, teammate, recruiter)
+    for send in move:
+        send()
+
+    by_person = {message.to[0]: message for message in mailoutbox}
+    candidate = panel.application.candidate
+    assert sorted(by_person) == sorted([member.email, teammate.email, candidate.email])
+    assert "The interview has moved from Monday 4 March 2030, 09:00 to Tuesday" in (
+        by_person[candidate.email].body
+    )
+    assert "moved" not in by_person[teammate.email].body
+    assert by_person[member.email].subject == (
+        "No longer needed: interview with Cora Candidate, Mon 4 Mar, 09:00 London time"
+    )
+
+
+def test_a_cancellation_after_a_move_nobody_was_told_of_names_the_start_people_kept(
+    panel, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    send_invites(panel)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks() as move:
+        session = rebook(panel, recruiter)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.cancel_session(session, recruiter)
+    for send in move:
+        send()
+
+    assert len(mailoutbox) == 2
+    assert all(", Mon 4 Mar, 09:00 " in m.subject for m in mailoutbox)
+    assert all(m.subject.startswith("Cancelled:") for m in mailoutbox)
 
 
 def test_the_candidate_is_not_invited_to_an_interview_with_themselves(panel, mailoutbox):

@@ -10,6 +10,7 @@ from icalendar import Calendar
 
 from hiring.models import AuditEvent, InterviewSession, Panel, SessionInterviewer, SlotOffer
 from hiring.scheduling import booking
+from tests.email.helpers import send_invites
 from tests.factories import field_errors, management, url
 
 MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
@@ -36,8 +37,11 @@ def calendars(mailoutbox):
 
 
 @pytest.fixture
-def booked(panel, recruiter):
+def booked(panel, recruiter, mailoutbox):
+    """Booked on Monday, its invites sent: its people were told of that time."""
     booking.book(panel, option_on(panel, MONDAY), recruiter)
+    send_invites(panel)
+    mailoutbox.clear()
     return panel
 
 
