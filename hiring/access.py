@@ -631,6 +631,7 @@ SHOWN_TO_RECRUITERS = {
     # The candidate withdrew, or did not start after accepting (offers.did_not_start: the
     # reason, which the recruiter may have recorded themselves).
     AuditEvent.Action.WITHDRAWN_BY_CANDIDATE,
+    AuditEvent.Action.WITHDRAWN_BY_ERASURE,  # how the erasure went
     AuditEvent.Action.CANDIDATES_MERGED,
     AuditEvent.Action.CANDIDATES_IMPORTED,
 }

@@ -2542,6 +2542,10 @@ class AuditEvent(LabelledChoices, models.Model):
         EMAIL_TEMPLATE_CHANGED = "email_template", _("Email template changed")
         OFFER = "offer", _("Offer")
         WITHDRAWN_BY_CANDIDATE = "withdrawn", _("Withdrawn by the candidate")
+        WITHDRAWN_BY_ERASURE = (
+            "withdrawn_by_erasure",
+            _("Withdrawn as the candidate's data was erased"),
+        )
         CANDIDATE_ERASED = "candidate_erased", _("Candidate's data erased")
         LEGAL_HOLD = "legal_hold", _("Legal hold")
         DATA_EXPORTED = "data_exported", _("Candidate's data exported")

@@ -378,12 +378,13 @@ def withdraw(offer, by):
 
 
 @transaction.atomic
-def end_for_withdrawal(application):
-    """The candidate withdrew: their live offer is withdrawn, and one past its expiry that beat
-    has not recorded yet is recorded expired (withdraw() refuses it: it is no longer live)."""
+def end_for_withdrawal(application, by=None):
+    """The candidate withdrew (or an erasure `by` someone withdrew it): their live offer is
+    withdrawn, and one past its expiry that beat has not recorded yet is recorded expired
+    (withdraw() refuses it: it is no longer live)."""
     for offer in application.offers.filter(status__in=[Status.DRAFT, Status.SENT]):
         if not offer.has_lapsed:
-            withdraw(offer, by=None)
+            withdraw(offer, by)
             continue
         offer = _lock_offer(offer)
         if offer.status == Status.SENT:  # else expire_due recorded it meanwhile

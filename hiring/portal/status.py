@@ -175,15 +175,16 @@ def why_closed(application):
 
 
 @transaction.atomic
-def withdraw(application, reason=ClosingReason.NOT_GIVEN, note="", erasing=False):
+def withdraw(application, reason=ClosingReason.NOT_GIVEN, note="", erasing="", by=None):
     """The candidate withdraws: the application moves to Withdrawn, a live offer is withdrawn,
     and booked interviews still to come are cancelled, their interviewers told; the recruiters
     are told too, and the candidate gets the email chosen for the stage (automation).
     `reason`: what they chose of CANDIDATE_REASONS, NOT_GIVEN if nothing, blank for an erasure
     (nobody said); `note`, their words, kept with "other" (only it asks for them). `erasing`:
-    the withdrawal is an erasure's, which tells nobody: it leaves no name to tell the
-    recruiters, and the candidate did not withdraw (a hold may yet stop the erasure, and the
-    withdrawal stays)."""
+    how the erasure withdrawing it goes, in the audit trail's words (erasure.erase()'s `how`),
+    done `by` whoever erases (None: at the candidate's request). It tells nobody: it leaves no
+    name to tell the recruiters, and the candidate did not withdraw (a hold may yet stop the
+    erasure, and the withdrawal stays); the trail says it was the erasure."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if closed_for_them(application):
         raise ValidationError(why_closed(application))
@@ -192,18 +193,20 @@ def withdraw(application, reason=ClosingReason.NOT_GIVEN, note="", erasing=False
     for email in application.emails.unsent().filter(kind__in=REJECTIONS):
         if not messages.cancel(email):
             raise ValidationError(why_closed(application))
-    AuditEvent.record(
-        AuditEvent.Action.WITHDRAWN_BY_CANDIDATE, None, application.opening.team, application
-    )
+    team = application.opening.team
+    if erasing:
+        AuditEvent.record(AuditEvent.Action.WITHDRAWN_BY_ERASURE, by, team, application, erasing)
+    else:
+        AuditEvent.record(AuditEvent.Action.WITHDRAWN_BY_CANDIDATE, None, team, application)
     from_stage = application.stage
     note = note.strip() if reason == ClosingReason.OTHER else ""
-    application.move_to(Stage.WITHDRAWN, None, reason=reason, reason_note=note)
+    application.move_to(Stage.WITHDRAWN, by, reason=reason, reason_note=note)
     if erasing:
         automation.take_back_stage_emails(application)
     else:
         automation.after_move(application, from_stage)
-    offers.end_for_withdrawal(application)
-    booking.cancel_upcoming(application, by=None)
+    offers.end_for_withdrawal(application, by)
+    booking.cancel_upcoming(application, by)
     if not erasing:
         send_withdrawal_notices.delay_on_commit(application.pk)
     return application

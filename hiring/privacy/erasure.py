@@ -99,7 +99,8 @@ def erase(candidate, by=None, how=None, requested=False):
     no longer requested."""
     if candidate.erased_at:
         return False
-    if not _wind_down(candidate, by, requested):
+    how = how or f"by {by}"
+    if not _wind_down(candidate, by, how, requested):
         return False
     try:
         _send_cancellations(candidate)
@@ -111,7 +112,7 @@ def erase(candidate, by=None, how=None, requested=False):
                 raise OnHold(ON_HOLD)
             if not _to_erase(candidate, requested):
                 return False
-            _anonymise([candidate], by, how or f"by {by}", shown_with)
+            _anonymise([candidate], by, how, shown_with)
     except ValidationError:
         if not requested:
             # Nothing carries it on (retention resumes only a request made on hold, which
@@ -198,7 +199,7 @@ def _to_erase(candidate, requested):
 
 
 @transaction.atomic
-def _wind_down(candidate, by, requested):
+def _wind_down(candidate, by, how, requested):
     """False if there is nothing to erase (_to_erase)."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.held_at:
@@ -212,7 +213,7 @@ def _wind_down(candidate, by, requested):
         candidate.save(update_fields=["erasure_started_at"])
     # Withdrawing cancels the application's interviews to come (status.withdraw).
     for application in candidate.applications.exclude(stage__in=status.FINAL):
-        status.withdraw(application, reason="", erasing=True)  # nobody said why
+        status.withdraw(application, reason="", erasing=how, by=by)  # nobody said why
     for session in _upcoming(candidate).filter(cancelled_at=None):
         booking.cancel_session(session, by)
     return True
@@ -430,8 +431,10 @@ def _blank_audit_details(events):
     """The one edit of the append-only audit trail (AuditEventQuerySet refuses update()):
     erasure empties the details of the candidate's applications' events, which may quote what
     was written about them. Every event stays, with its action, actor and time; a stage
-    change's details name only the stages, and stay too."""
-    events = events.exclude(action=AuditEvent.Action.STAGE_CHANGED).exclude(details="")
+    change's details name only the stages, and a withdrawal by the erasure's how it went
+    (status.withdraw): they stay too."""
+    kept = [AuditEvent.Action.STAGE_CHANGED, AuditEvent.Action.WITHDRAWN_BY_ERASURE]
+    events = events.exclude(action__in=kept).exclude(details="")
     models.QuerySet.update(events, details="")
 
 

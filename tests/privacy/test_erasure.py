@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from hiring.models import (
     Application,
@@ -171,14 +172,16 @@ def test_a_date_classed_personal_is_emptied_to_null(decided):
 def test_the_audit_trail_keeps_every_event_and_only_stage_changes_keep_details(
     decided, candidate, recruiter, django_capture_on_commit_callbacks
 ):
+    """And the erasure's own withdrawal, which says how the erasure went."""
     events = AuditEvent.objects.filter(application__candidate=candidate)
-    assert events.exclude(action=AuditEvent.Action.STAGE_CHANGED).exclude(details="").exists()
+    kept = [AuditEvent.Action.STAGE_CHANGED, AuditEvent.Action.WITHDRAWN_BY_ERASURE]
+    assert events.exclude(action__in=kept).exclude(details="").exists()
     count = events.count()
 
     erase(candidate, recruiter, django_capture_on_commit_callbacks)
 
     assert events.count() >= count
-    assert not events.exclude(action=AuditEvent.Action.STAGE_CHANGED).exclude(details="")
+    assert not events.exclude(action__in=kept).exclude(details="")
     assert events.filter(action=AuditEvent.Action.STAGE_CHANGED).exclude(details="").exists()
     erased = AuditEvent.objects.get(action=AuditEvent.Action.CANDIDATE_ERASED)
     assert (erased.actor, erased.team, erased.application) == (recruiter, None, None)
@@ -235,6 +238,32 @@ def test_open_applications_are_withdrawn_and_interviews_cancelled_with_cancellat
     # The worker's own run of the cancellation finds each message sent: none goes twice.
     assert send_session_invites(session.pk, session.sequence) == 0
     assert len(mailoutbox) == len(cancellations)
+
+
+@pytest.mark.parametrize("requested", [False, True], ids=["by a recruiter", "requested"])
+def test_the_erasures_withdrawal_is_recorded_as_the_erasures_not_the_candidates(
+    client, decided, candidate, member, recruiter, requested, django_capture_on_commit_callbacks
+):
+    """As found: the trail said "Withdrawn by the candidate": they withdrew nothing, their data
+    was erased, by a recruiter or at their request."""
+    by, how = (None, erasure.AT_THEIR_REQUEST) if requested else (recruiter, None)
+
+    erase(candidate, by, django_capture_on_commit_callbacks, how=how)
+
+    events = AuditEvent.objects.filter(application=decided)
+    assert not events.filter(action=AuditEvent.Action.WITHDRAWN_BY_CANDIDATE).exists()
+    withdrawn = events.get(action=AuditEvent.Action.WITHDRAWN_BY_ERASURE)
+    told = "at the candidate's request" if requested else "by Rita Recruiter"
+    assert (withdrawn.actor, withdrawn.details) == (by, told)
+    # What went with it, by whoever erased: the stage, the offer.
+    assert fresh(decided).stage_changes.get(to_stage=Stage.WITHDRAWN).by == by
+    assert events.filter(action=AuditEvent.Action.OFFER).latest("pk").actor == by
+    client.force_login(member)
+    timeline = client.get(decided.get_absolute_url()).text
+    assert "Withdrawn by the candidate" not in timeline
+    assert f"Withdrawn as the candidate&#x27;s data was erased</strong> · {escape(told)}" in (
+        timeline
+    )
 
 
 @pytest.fixture
