@@ -1,12 +1,14 @@
 """Interview invites say when an interview moved: from its first reschedule (SEQUENCE 1) on."""
 
+import importlib
 from datetime import timedelta
 
 import icalendar
 import pytest
+from django.apps import apps
 from django.conf import settings
 
-from hiring.models import BusyBlock, Candidate, PoolMember, User
+from hiring.models import BusyBlock, Candidate, InterviewSession, PoolMember, User
 from hiring.scheduling import booking
 from hiring.tasks import send_session_invites
 from tests.email.helpers import MONDAY, booked_panel, rebook, send_invites
@@ -169,6 +171,23 @@ def test_a_cancellation_after_a_move_nobody_was_told_of_names_the_start_people_k
     assert len(mailoutbox) == 2
     assert all(", Mon 4 Mar, 09:00 " in m.subject for m in mailoutbox)
     assert all(m.subject.startswith("Cancelled:") for m in mailoutbox)
+
+
+def test_a_session_booked_before_the_deploy_moves_from_the_start_it_was_booked_at(
+    panel, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Its invites went as it was booked, before it kept their start: the migration fills it."""
+    migration = importlib.import_module("hiring.migrations.9999_session_announced_start")
+    send_invites(panel)
+    InterviewSession.objects.update(announced_start=None)  # as the release before left it
+    mailoutbox.clear()
+
+    migration.announced_as_booked(apps, None)
+    with django_capture_on_commit_callbacks(execute=True):
+        rebook(panel, recruiter)
+
+    assert len(mailoutbox) == 2
+    assert all("moved from Monday 4 March 2030, 09:00 to Tuesday" in m.body for m in mailoutbox)
 
 
 def test_the_candidate_is_not_invited_to_an_interview_with_themselves(panel, mailoutbox):
