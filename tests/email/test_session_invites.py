@@ -177,7 +177,7 @@ def test_a_session_booked_before_the_deploy_moves_from_the_start_it_was_booked_a
     panel, recruiter, mailoutbox, django_capture_on_commit_callbacks
 ):
     """Its invites went as it was booked, before it kept their start: the migration fills it."""
-    migration = importlib.import_module("hiring.migrations.9999_session_announced_start")
+    migration = importlib.import_module("hiring.migrations.0074_session_announced_start")
     send_invites(panel)
     InterviewSession.objects.update(announced_start=None)  # as the release before left it
     mailoutbox.clear()

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hiring", "9999_session_announced_start"),
+        ("hiring", "0074_session_announced_start"),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ def announced_as_booked(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("hiring", "0072_candidate_resume_index")]
+    dependencies = [("hiring", "0073_application_member")]
 
     operations = [
         migrations.AddField(
