@@ -59,7 +59,7 @@ def pytest_collection_modifyitems(items):
     """A test marked plain_data, which CI runs once, not again on PostgreSQL (.ci/run), may
     not reach the database. The demo (made once for the package, tests/demo/conftest.py) is
     read only in its package, which holds no test of the database without it: that test would
-    find the demo there."""
+    find the demo there. The longest tests run first."""
     for item in items:
         uses_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
             item.fixturenames
@@ -72,6 +72,13 @@ def pytest_collection_modifyitems(items):
                 f"{item.nodeid}: the tests of the demo are in {DEMO_PACKAGE}, "
                 "and every test there that uses the database uses the demo."
             )
+    # The longest first (the demo's package, in one worker, and the browser's tests): started
+    # last, one of them kept a worker busy after the other had finished.
+    items.sort(
+        key=lambda item: (
+            not (item.nodeid.startswith(DEMO_PACKAGE) or item.get_closest_marker("browser"))
+        )
+    )
 
 
 @pytest.hookimpl(optionalhook=True)
