@@ -1,6 +1,12 @@
+import importlib
+
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+
+# Undone, the column's removal makes SQLite copy hiring_application without its stage-count
+# triggers (0033), as 0034 says: they are made again then.
+triggers_again = importlib.import_module("hiring.migrations.0034_hire_member_email").triggers_again
 
 
 def link_members(apps, schema_editor):
@@ -38,6 +44,7 @@ class Migration(migrations.Migration):
     dependencies = [("hiring", "0072_candidate_resume_index")]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, triggers_again),
         migrations.AddField(
             model_name="application",
             name="member",
