@@ -137,8 +137,8 @@ def send_leadership_granted_notices(person_id, granted_by_id, granted_at, how):
     team's feedback, granted by `granted_by_id` (None: the operator's invitation) at
     `granted_at` (ISO 8601), `how`: "invitation" (accepted), "role" (changed to leadership)
     or "reactivation" (of a leadership account)."""
-    people = User.objects.in_bulk([person_id, granted_by_id])
-    granted_to, granted_by = people[person_id], people.get(granted_by_id)
+    granted_to = User.objects.get(pk=person_id)
+    granted_by = User.objects.filter(pk=granted_by_id).first()  # none: the operator's invitation
     context = {
         "granted_to": granted_to,
         "granted_by": granted_by,

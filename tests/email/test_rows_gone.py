@@ -4,10 +4,10 @@ log and ends, neither failing nor retried (no retry would find the row again).""
 import logging
 from datetime import timedelta
 
-from hiring.models import Application, CandidateEmail, EmailTemplate
+from hiring.models import Application, CandidateEmail, EmailTemplate, User
 from hiring.outreach import messages
 from hiring.outreach.tasks import send_candidate_email
-from hiring.tasks import send_withdrawal_notices
+from hiring.tasks import send_leadership_granted_notices, send_withdrawal_notices
 from tests.factories import ApplicationFactory, UserFactory
 
 
@@ -38,3 +38,18 @@ def test_every_sending_task_ends_so_through_the_worker_too(db, mailoutbox, caplo
     assert result.result is None
     assert mailoutbox == []
     assert "Application matching query does not exist" in caplog.text
+
+
+def test_a_leadership_grant_to_someone_deleted_since_sends_nothing(db, mailoutbox, caplog):
+    UserFactory(role="leadership")
+    gone = UserFactory(role="leadership")
+    User.objects.filter(pk=gone.pk).delete()
+
+    with caplog.at_level(logging.WARNING, logger="hiring.tasks"):
+        result = send_leadership_granted_notices.delay(
+            gone.pk, None, "2030-03-04T09:00:00+00:00", "role"
+        )
+
+    assert result.successful()
+    assert mailoutbox == []
+    assert "User matching query does not exist" in caplog.text
