@@ -71,6 +71,7 @@ STARTER_CRITERIA = [
 
 
 @transaction.atomic
+@freshness.one_write()
 def create_template(team, name, criteria=STARTER_CRITERIA):
     """A new library template; by default one criterion per category for the team to adapt."""
     scorecard = Scorecard.objects.create(team=team, name=name)
@@ -111,7 +112,7 @@ def _fitting(name):
     return Truncator(name).chars(Scorecard._meta.get_field("name").max_length)
 
 
-@transaction.atomic
+@freshness.one_write()
 def copy_scorecard(source, name):
     """A new scorecard of the same team with the criteria of `source` as they are now, under
     `name` shortened to fit."""
