@@ -570,8 +570,9 @@ def _expire(offer):
 
 def why_no_did_not_start(application):
     """Why it can't be recorded that `application`'s hire did not start, or None: only a hire
-    who has not joined the team may not start; a member leaves through the team's own
-    membership flow (leaving, or a proposal to remove them). Two queries for a hire."""
+    who never joined the team may not start; a member leaves through the team's own
+    membership flow (leaving, or a proposal to remove them), and one who left had started.
+    Two queries for a hire."""
     if application.stage != Stage.HIRED:
         return _("Only a hired candidate can be recorded as not starting.")
     if application.candidate.erased_at:
@@ -579,6 +580,11 @@ def why_no_did_not_start(application):
         return _("This candidate's data was erased: nothing more is recorded about them.")
     if membership.hire_joined(application):
         return _joined(application)
+    if application.member_id:  # linked as they joined (checkins.link_hires), kept as they left
+        return _(
+            "%(person)s joined %(team)s and has left it since: they started, so this can't be "
+            "recorded."
+        ) % {"person": application.candidate, "team": application.opening.team}
     return None
 
 

@@ -44,7 +44,7 @@ from ..candidates.merging import duplicates_shown_to
 from ..debrief import decisions
 from ..debrief.forms import DecisionRuleForm
 from ..models import Application, CandidateAccess, ChangedMeanwhile, Proposal, Team
-from ..offers.offers import can_prepare
+from ..offers.offers import can_prepare, why_no_did_not_start
 from ..teams import membership
 from ..teams.forms import ProposeHireForm
 from . import applications, board
@@ -230,13 +230,17 @@ def _render_application(request, application, status=200, **forms):
 def _hire_joining(user, application):
     """For a member of a hire's team: that the hire is a member of it now (hire_joined), else the
     form proposing them to join it, at the address they were proposed at last, else the one they
-    applied with. Nothing for anyone else, nor before the hire."""
+    applied with, and whether they were a member and left (Application.member, kept as they
+    leave). Nothing for anyone else, nor before the hire."""
     if application.stage != Application.Stage.HIRED or not proposes_members(user, application.team):
         return {}
     if membership.hire_joined(application):
         return {"hire_joined": True}
     email = application.member_email or application.candidate.email
-    return {"propose_hire_form": ProposeHireForm(initial={"email": email, "hire": application.pk})}
+    return {
+        "propose_hire_form": ProposeHireForm(initial={"email": email, "hire": application.pk}),
+        "hire_left": application.member_id is not None,
+    }
 
 
 def _application_context(user, application, forms):
@@ -263,6 +267,7 @@ def _application_context(user, application, forms):
         # Emails and offers go on once the application closed (Offer is a closed stage).
         "manages_candidate": pipeline,
         "prepares_offer": pipeline and can_prepare(application, offers),
+        "records_not_starting": pipeline and not why_no_did_not_start(application),
         "can_debrief": opens_debrief(user, application.team),
         "check_ins": application.check_ins.all() if reads_check_ins(user, application) else [],
         "hired_for": application.hired_elsewhere(),

@@ -213,7 +213,8 @@ def test_the_demo_has_the_hiring_loops_end_on_the_recruiters_home(demo, client):
 
 def test_the_demo_has_a_hire_who_left_the_team_their_check_ins_ended(demo, client):
     """Rafael Souza joined Platform as its hire and left it before any check-in came due: they
-    all ended, said on his timeline, and none waits for his former colleagues."""
+    all ended, said on his timeline, and none waits for his former colleagues. His page says he
+    left beside proposing him again, and offers no "Did not start": he started."""
     rafael = Application.objects.get(candidate__name="Rafael Souza")
     client.force_login(User.objects.get(email="ana@teamfit.example"))
 
@@ -226,4 +227,6 @@ def test_the_demo_has_a_hire_who_left_the_team_their_check_ins_ended(demo, clien
     )
     assert "Rafael Souza no longer in the team: check-ins of day 90, 180, 365 ended" in page
     assert "Check-ins after the hire" not in page
+    assert "Did not start" not in page  # he did start
+    assert "Rafael Souza was a member of Platform and has left it." in page
     assert "Rafael Souza" not in home

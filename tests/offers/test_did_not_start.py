@@ -25,7 +25,7 @@ from hiring.models import (
 from hiring.offers import offers
 from hiring.privacy import erasure
 from hiring.reports import queries
-from hiring.teams import membership
+from hiring.teams import invitations, membership
 from scorecards.models import CheckIn
 from tests.checkins.helpers import hired, review
 from tests.factories import OpeningFactory, UserFactory, fresh
@@ -65,6 +65,22 @@ def post(client, application, reason=REASON, told_on=None):
     told_on = told_on or timezone.localdate()
     url = reverse("did_not_start", args=[application.pk])
     return client.post(url, {"reason": reason, "told_on": told_on.isoformat()})
+
+
+def invited(hire, team, member, teammate):
+    """The team agrees to Nina joining at her work address: its invitation waits for her."""
+    proposal = membership.propose_member(team, member, "nina@work.example", hire=hire)
+    if proposal.is_open:
+        membership.cast_vote(proposal, teammate, approve=True)
+    return Invitation.objects.get(team=team)
+
+
+def joined_and_left(hire, team, member, teammate):
+    """Nina joins the team by its invitation (linked as its hire: Application.member), and
+    leaves it."""
+    nina = UserFactory(display_name="Nina Park", email="nina@work.example")
+    invitations.accept_invitation(invited(hire, team, member, teammate), nina)
+    membership.leave_team(team, nina)
 
 
 # The move
@@ -111,10 +127,7 @@ def test_the_date_is_neither_in_the_future_nor_before_the_hire(hire, member):
 
 
 def test_the_teams_invitation_waiting_for_the_hire_is_withdrawn(hire, team, member, teammate):
-    proposal = membership.propose_member(team, member, "nina@work.example", hire=hire)
-    if proposal.is_open:
-        membership.cast_vote(proposal, teammate, approve=True)
-    invitation = Invitation.objects.get(team=team)
+    invitation = invited(hire, team, member, teammate)
     assert invitation.is_pending
 
     not_starting(fresh(hire), member)
@@ -223,6 +236,49 @@ def test_a_hire_who_joined_is_refused_on_the_page_with_why(client, hire, team, m
 
     assert "Record that they do not start" not in response.text
     assert "through the team&#x27;s membership" in response.text
+    assert reverse("did_not_start", args=[hire.pk]) not in page(client, hire).text
+
+
+def test_a_hire_invited_but_not_joined_yet_is_still_offered_it(
+    client, hire, team, member, teammate
+):
+    assert invited(hire, team, member, teammate).is_pending
+    client.force_login(member)
+
+    assert reverse("did_not_start", args=[hire.pk]) in page(client, hire).text
+
+
+def test_a_hire_who_joined_and_left_is_neither_offered_it_nor_recorded_as_not_starting(
+    client, hire, team, member, teammate, recruiter
+):
+    joined_and_left(hire, team, member, teammate)
+    action = reverse("did_not_start", args=[hire.pk])
+
+    for user in (member, recruiter):
+        client.force_login(user)
+        assert action not in page(client, hire).text, user
+        response = post(client, hire)  # from a page opened before they joined
+
+        assert response.status_code == 400, user
+        assert "Record that they do not start" not in response.text
+        assert "Nina Park joined Platform and has left it since" in response.text
+    hire = fresh(hire)
+    assert hire.stage == Stage.HIRED
+    assert withdrawn_events(hire) == []
+    assert not StageChange.objects.filter(application=hire, to_stage=Stage.WITHDRAWN).exists()
+
+
+def test_the_page_of_a_hire_who_left_says_so_beside_proposing_them_again(
+    client, hire, team, member, teammate
+):
+    client.force_login(member)
+    assert "has left it" not in page(client, hire).text
+
+    joined_and_left(hire, team, member, teammate)
+
+    shown = page(client, hire).text
+    assert "Nina Park was a member of Platform and has left it." in shown
+    assert "Propose Nina Park as a member of Platform" in shown
 
 
 def test_the_board_moves_the_card(client, hire, member, django_capture_on_commit_callbacks):
