@@ -4,9 +4,9 @@ from django.db import migrations, models
 
 from hiring.models import mark_older_matches
 
-# Adding (or removing) has_older_match rebuilds hiring_candidate on SQLite, which drops the
-# indexes made outside the models' state (0019's of the email, 0045's and 0049's of the name):
-# made again after either, as 0045 does.
+# Adding has_older_match rebuilds hiring_candidate on SQLite, which drops the indexes made
+# outside the models' state (0019's of the email, 0045's and 0049's of the name): made again
+# after it, as 0045 does.
 search = importlib.import_module("hiring.migrations.0019_candidate_search")
 search_names = importlib.import_module("hiring.migrations.0045_candidate_search_name")
 later_words = importlib.import_module("hiring.migrations.0049_candidate_search_later_words_sqlite")
@@ -17,6 +17,16 @@ REMADE = {
         **later_words.LATER_WORDS["sqlite"],
     }
 }
+
+
+def remake_if_dropped(apps, schema_editor):
+    # Undone, SQLite drops has_older_match in place (ALTER TABLE DROP COLUMN, as no index holds
+    # it then), keeping the table and its indexes: made again only where a rebuild dropped them
+    # (re-made whatever the case, they would be there already, and the undoing failed).
+    for name, definition in REMADE.get(schema_editor.connection.vendor, {}).items():
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON hiring_candidate {definition}", None
+        )
 
 
 def mark_every_record(apps, schema_editor):
@@ -31,7 +41,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(migrations.RunPython.noop, search_names.replace({}, REMADE)),
+        migrations.RunPython(migrations.RunPython.noop, remake_if_dropped),
         migrations.AddField(
             model_name="candidate",
             name="has_older_match",
