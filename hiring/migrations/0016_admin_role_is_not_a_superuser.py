@@ -11,6 +11,13 @@ def demote_admins(apps, schema_editor):
     User.objects.filter(role="admin").update(is_superuser=False, is_staff=True)
 
 
+def drop_events_without_team(apps, schema_editor):
+    """Undone, every audit event needs a team again: those of none (a person's change, an
+    erasure, an email template's) had no place before this migration and go, as the rows of
+    the tables that later migrations made go when they are undone."""
+    apps.get_model("hiring", "AuditEvent").objects.filter(team=None).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -28,5 +35,7 @@ class Migration(migrations.Migration):
             name='team',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_events', to='hiring.team'),
         ),
+        # After the team's change, so that undone it runs before the team is required again.
+        migrations.RunPython(migrations.RunPython.noop, drop_events_without_team),
         migrations.RunPython(demote_admins, migrations.RunPython.noop),
     ]
