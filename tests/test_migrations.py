@@ -1,15 +1,22 @@
 """An operator rolling back a release undoes its migrations: each one's reverse leaves the
 schema the one before it made, so that the release's migrations can be done again."""
 
+import importlib
+
+import pytest
+from django.apps import apps
 from django.db import connection
+from django.db.migrations.exceptions import IrreversibleError
 from django.db.migrations.executor import MigrationExecutor
 
+from hiring.models import AuditEvent
 from tests.factories import ApplicationFactory
 from tests.pipeline.test_stage_counts import counted_afresh, kept
 
 # Before the earliest migration whose reverse once failed that a test can undo in seconds (0055,
 # which made the candidates' indexes again on SQLite while undoing a column that SQLite drops in
-# place, keeping them). 0016's reverse, fixed too, lies behind every migration since.
+# place, keeping them). Undoing 0016 stops, saying why, while audit events of no team exist:
+# the schema before it cannot hold them, and the audit trail is never deleted from.
 BEFORE = [("hiring", "0054_auditevent_openings_and_scorecards")]
 
 
@@ -42,3 +49,16 @@ def test_the_migrations_undone_are_done_again_to_the_same_schema(transactional_d
 
     assert indexes(*tables) == made
     assert kept() == counted_afresh() != {}
+
+
+def test_undoing_0016_stops_while_an_audit_event_names_no_team(db, member):
+    admin_role = importlib.import_module("hiring.migrations.0016_admin_role_is_not_a_superuser")
+    admin_role.refuse_events_without_team(apps, None)  # none yet: undone as any other
+
+    AuditEvent.record(
+        AuditEvent.Action.EMAIL_TEMPLATE_CHANGED, member, None, details="Offer: saved"
+    )
+
+    with pytest.raises(IrreversibleError, match="1 audit events name no team"):
+        admin_role.refuse_events_without_team(apps, None)
+    assert AuditEvent.objects.filter(team=None).count() == 1

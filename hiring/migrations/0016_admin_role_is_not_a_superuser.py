@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.migrations.exceptions import IrreversibleError
 
 
 def demote_admins(apps, schema_editor):
@@ -11,11 +12,16 @@ def demote_admins(apps, schema_editor):
     User.objects.filter(role="admin").update(is_superuser=False, is_staff=True)
 
 
-def drop_events_without_team(apps, schema_editor):
-    """Undone, every audit event needs a team again: those of none (a person's change, an
-    erasure, an email template's) had no place before this migration and go, as the rows of
-    the tables that later migrations made go when they are undone."""
-    apps.get_model("hiring", "AuditEvent").objects.filter(team=None).delete()
+def refuse_events_without_team(apps, schema_editor):
+    """Undone, every audit event needs a team again: with one of none (a person's change, an
+    erasure, an email template's), the audit trail, which is never deleted from, says why the
+    undoing stops, rather than the database's NOT NULL failing half-way."""
+    without_team = apps.get_model("hiring", "AuditEvent").objects.filter(team=None).count()
+    if without_team:
+        raise IrreversibleError(
+            f"{without_team} audit events name no team, which the schema before 0016 cannot "
+            "hold, and the audit trail is never deleted from: this migration is not undone."
+        )
 
 
 class Migration(migrations.Migration):
@@ -36,6 +42,6 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_events', to='hiring.team'),
         ),
         # After the team's change, so that undone it runs before the team is required again.
-        migrations.RunPython(migrations.RunPython.noop, drop_events_without_team),
+        migrations.RunPython(migrations.RunPython.noop, refuse_events_without_team),
         migrations.RunPython(demote_admins, migrations.RunPython.noop),
     ]

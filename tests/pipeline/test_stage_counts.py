@@ -6,7 +6,6 @@ import random
 
 import pytest
 from django.db import connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -175,21 +174,3 @@ def test_opposite_moves_in_one_opening_at_once_both_land(member, team):
         assert results == ["moved", "moved"]
     assert kept() == counted_afresh()
     assert kept() == {(opening.pk, "screen"): 10, (opening.pk, "panel"): 10}
-
-
-def test_the_counts_are_kept_after_the_migrations_are_undone_and_done_again(transactional_db):
-    """SQLite drops a table's triggers as it copies the table to change a column: a migration
-    that does so to the applications', done or undone, makes the stage counts' triggers again
-    (0034, 0073), or every count after it would be lost, as a test that undid migrations to
-    check one of them once left them for the next tests of its worker."""
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
-    try:
-        executor.migrate([("hiring", "0072_candidate_resume_index")])
-    finally:
-        executor.loader.build_graph()
-        executor.migrate(latest)
-
-    ApplicationFactory.create_batch(2, stage="screen")
-
-    assert kept() == counted_afresh() != {}
