@@ -575,6 +575,8 @@ class Generator:
                 duration_minutes=45,
                 start=start,
                 end=end,
+                # Booked, its invites sent: a move of it is announced as one (0074 fills them so).
+                announced_start=start,
                 uid=f"bench-{self.rows.last_id[InterviewSession] + 1}@teamfit",
             )
             for person in interviewers:
