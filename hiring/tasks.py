@@ -238,7 +238,7 @@ def send_session_invites(session_id, sequence, _moved_from=None, joined=(), only
         .filter(pk=session_id, sequence=sequence)
         .first()
     )
-    if session is None:  # changed again since: that change sends its own
+    if session is None:  # changed again since (cancelled, moved): that change sends its own
         return 0
     attendees = session_attendees(session)
     first = first or session.announced_start is None
@@ -246,22 +246,31 @@ def send_session_invites(session_id, sequence, _moved_from=None, joined=(), only
     # A copy of a move within a day its reader was reminded of stands for their reminder.
     told = {} if first else reminders.told_by_the_move(session, moved_from)
     # Whoever was never sent its invite, seated by a change whose invites never went, too.
-    invited = _invited_to(session)
+    invited = set().union(*_reached_by_invites(session, sequence))
     newcomers = {seat.user.email for seat in session.interviewers.all() if seat.user_id in joined}
     newcomers |= {person.email for person in attendees if person.email not in invited}
     recipients = attendees
-    if only is not None and moved_from is None:
+    if session.cancelled_at:
+        recipients = _to_tell_of_cancellation(session, sequence, attendees)
+    elif only is not None and moved_from is None:
         chosen = {seat.user.email for seat in session.interviewers.all() if seat.user_id in only}
         recipients = [person for person in attendees if person.email in newcomers | chosen]
     sent = send_all(
         (
             invite_key(session.uid, sequence, person.email),
-            lambda person=person: session_invite(
-                session,
-                person,
-                attendees,
-                moved_from=moved_from,
-                joined=first or person.email in newcomers,
+            # Checked once claimed, as the change that cancels it may come meanwhile: its
+            # cancellation finds in the ledger an invite claimed before this check, and would
+            # miss one sent after it read.
+            lambda person=person: (
+                session_invite(
+                    session,
+                    person,
+                    attendees,
+                    moved_from=moved_from,
+                    joined=first or person.email in newcomers,
+                )
+                if _still_at(session, sequence)
+                else None
             ),
             told.get(person.email, ()),
         )
@@ -275,25 +284,51 @@ def send_session_invites(session_id, sequence, _moved_from=None, joined=(), only
     return sent
 
 
-def _invited_to(session):
-    """The addresses that were sent (or are being sent) one of the session's invites before its
-    present SEQUENCE: a retry of its own invites does not count those it began."""
+def _still_at(session, sequence):
+    return InterviewSession.objects.filter(pk=session.pk, sequence=sequence).exists()
+
+
+def _reached_by_invites(session, before):
+    """The addresses the session's invites (or cancellations) reached at a SEQUENCE before
+    `before`, by the ledger, as (told, being_told): told, those sent one, or claimed by an
+    attempt that ended without saying (a dead worker's, which may have sent it); being told,
+    those an attempt is sending now, and to none of them before. Neither holds those only
+    queued, refused by the mail server, or let go as the session changed meanwhile."""
     prefix = invite_keys_of(session.uid)
-    keys = Notification.objects.filter(keys_starting(prefix)).values_list("key", flat=True)
-    invited = set()
-    for key in keys:
+    rows = (
+        Notification.objects.filter(keys_starting(prefix))
+        .exclude(sent_at=None, claimed_at=None)
+        .values_list("key", "sent_at", "claimed_at")
+    )
+    told, being_told = set(), set()
+    held_since = timezone.now() - CLAIM_EXPIRES
+    for key, sent_at, claimed_at in rows:
         sequence, _, address = key.removeprefix(prefix).partition(":")
-        if int(sequence) < session.sequence:
-            invited.add(address)
-    return invited
+        if int(sequence) < before:
+            held = sent_at is None and claimed_at > held_since
+            (being_told if held else told).add(address)
+    return told, being_told - told
+
+
+def _to_tell_of_cancellation(session, sequence, people):
+    """Of `people`, those to send the session's cancellation at `sequence` (or their release
+    from it): the ones its invites reached, by what the ledger says was sent, not by what was
+    queued. Nobody hears of the cancellation of an interview they were never invited to, the
+    candidate included. ClaimHeld while the invite of one of them is being sent: the retry
+    finds it sent (then they are told) or let go as the session changed (then nothing)."""
+    told, being_told = _reached_by_invites(session, sequence)
+    if any(person.email in being_told for person in people):
+        raise ClaimHeld(invite_keys_of(session.uid))
+    return [person for person in people if person.email in told]
 
 
 @shared_task(**SENDS_EMAIL)
 def send_session_cancellations(session_id, sequence, user_ids, freed_from=None):
     """A cancellation for people taken off a session that goes on without them, saying the
-    start they no longer need to keep (`freed_from`, ISO 8601). Sent though the session
-    changed again since: that change's invites go to those on it, so nobody else tells the
-    people it let go; those it seated again are invited by it instead."""
+    start they no longer need to keep (`freed_from`, ISO 8601), if they were sent its invite
+    (_to_tell_of_cancellation). Sent though the session changed again since: that change's
+    invites go to those on it, so nobody else tells the people it let go; those it seated
+    again are invited by it instead."""
     session = (
         InterviewSession.objects.select_related("panel__application__candidate")
         .filter(pk=session_id)
@@ -313,7 +348,7 @@ def send_session_cancellations(session_id, sequence, user_ids, freed_from=None):
                 session, person, [person], method="CANCEL", moved_from=freed_from
             ),
         )
-        for person in people
+        for person in _to_tell_of_cancellation(session, sequence, people)
     )
 
 

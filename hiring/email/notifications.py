@@ -48,7 +48,9 @@ class ClaimHeld(Exception):
 
 def send_once(key, build_message, also=()):
     """Send the message `build_message()` returns unless `key` was sent before. True if it
-    was sent now, False if before; raises ClaimHeld (see the module's docstring). The keys
+    was sent now; False if before, or if `build_message()` returned None: it is no longer to
+    be sent (what it tells changed since it was queued), and its key is left as never sent.
+    Raises ClaimHeld (see the module's docstring). The keys
     `also` are recorded sent with it: those of what else it tells (the candidate's reminder
     of a day's interviews is one email, and each interview in it is reminded once).
 
@@ -60,12 +62,14 @@ def send_once(key, build_message, also=()):
         return False
     try:
         message = build_message()
+        if message is None:
+            _let_go(notification)
+            return False
         message.extra_headers["Message-ID"] = message_id(key)
         message.send()
     except Exception:
         # Refused by the mail server, or never built: the next attempt may send it at once.
-        notification.claimed_at = None
-        notification.save(update_fields=["claimed_at"])
+        _let_go(notification)
         raise
     notification.sent_at = timezone.now()
     with transaction.atomic():
@@ -117,6 +121,12 @@ def _claim(key):
         raise ClaimHeld(key)
     notification.refresh_from_db()
     return notification
+
+
+def _let_go(notification):
+    """The claim of `notification` given up, its message not sent: the ledger holds it unsent."""
+    notification.claimed_at = None
+    notification.save(update_fields=["claimed_at"])
 
 
 def message_id(key):

@@ -1044,8 +1044,9 @@ def reopen_session(session, by):
 
 def replace_interviewer(seat, replacement, by):
     """`replacement` takes the seat (`seat.user`'s, interviewing or shadowing) in its booked
-    session still to come, at the same time: the person replaced is sent a cancellation and
-    their scorecard for it goes; `replacement` is sent the invite and assigned the scorecard.
+    session still to come, at the same time: the person replaced is sent a cancellation (if
+    its invite reached them) and their scorecard for it goes; `replacement` is sent the invite
+    and assigned the scorecard.
     Nobody else is told, the candidate included: their time stays the same. In a session
     waiting to be booked again (its panel no longer edited), nobody is told: its booking
     invites whoever sits then. ValidationError, and nothing changes, if the session has

@@ -5,12 +5,14 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+from celery.exceptions import Retry
 from django.apps import apps
 from django.conf import settings
 
 from hiring.models import BusyBlock, Candidate, InterviewSession, PoolMember, User
 from hiring.scheduling import booking
 from hiring.tasks import send_session_invites
+from tests.email.backends import Meanwhile
 from tests.email.helpers import MONDAY, booked_panel, rebook, send_invites
 from tests.factories import ApplicationFactory, UserFactory, nine_to_five
 
@@ -40,6 +42,24 @@ def application_with_pool(team, member, recruiter):
 def option_on(panel, day):
     [option, *_] = booking.find_options(panel, day, day + timedelta(days=1))
     return option
+
+
+def booked_on_monday(panel, pool, by, django_capture_on_commit_callbacks):
+    """Book the panel on Monday, its invites sent: the pool member it seats, and the other."""
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.book(panel, option_on(panel, MONDAY), by)
+    [taken] = panel.sessions.get().interviewers.filter(from_pool=True)
+    [other] = [person for person in pool if person != taken.user]
+    return taken.user, other
+
+
+def received(mailoutbox):
+    """{address: the METHOD of each message to it, in the order they went}."""
+    methods = {}
+    for message in mailoutbox:
+        method = "CANCEL" if "METHOD:CANCEL" in str(message.attachments[0][1]) else "REQUEST"
+        methods.setdefault(message.to[0], []).append(method)
+    return methods
 
 
 def test_the_first_booking_is_not_a_move(panel, mailoutbox):
@@ -249,12 +269,8 @@ def test_a_reschedule_invites_who_the_pool_adds_and_tells_who_it_releases_when(
 ):
     """As reported: the newcomer read "Updated: ... has moved", the one released not which
     time they no longer keep."""
-    panel, first, second = application_with_pool
-    with django_capture_on_commit_callbacks(execute=True):
-        booking.book(panel, option_on(panel, MONDAY), recruiter)
-    [taken] = panel.sessions.get().interviewers.filter(from_pool=True)
-    goes = taken.user
-    stays = second if goes == first else first
+    panel, *pool = application_with_pool
+    goes, stays = booked_on_monday(panel, pool, recruiter, django_capture_on_commit_callbacks)
     # Busy on Tuesday: the other one takes their place.
     BusyBlock.objects.create(user=goes, start=TUESDAY, end=TUESDAY + timedelta(days=1))
     mailoutbox.clear()
@@ -338,6 +354,8 @@ def test_a_replacement_before_the_bookings_invites_went_out_invites_everyone_sea
     candidate = panel.application.candidate
     assert set(requests) == {teammate.email, candidate.email}
     assert not any("moved" in m.body or "changed" in m.body for m in requests.values())
+    # Never invited, the one replaced is not told they are released either.
+    assert member.email not in received(mailoutbox)
 
 
 def test_who_a_reschedule_releases_is_told_though_the_session_changed_again_before_it_went(
@@ -416,3 +434,99 @@ def test_the_release_of_a_session_cancelled_since_says_plainly_it_is_cancelled(
             "time free"
         ) in released.body
     assert "Tue" not in released.subject + released.body
+
+
+def test_a_pool_member_seated_by_a_move_nobody_was_told_of_hears_nothing_of_their_release(
+    application_with_pool, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """As reported: seated by Tuesday's move, whose invites had not gone out when Wednesday's
+    took them off again, a pool member was told they were no longer needed at an interview
+    they were never invited to."""
+    panel, *pool = application_with_pool
+    goes, comes = booked_on_monday(panel, pool, recruiter, django_capture_on_commit_callbacks)
+    wednesday = TUESDAY + timedelta(days=1)
+    # Busy on Tuesday, `goes` is replaced by `comes`, busy on Wednesday.
+    BusyBlock.objects.create(user=goes, start=TUESDAY, end=wednesday)
+    BusyBlock.objects.create(user=comes, start=wednesday, end=wednesday + timedelta(days=1))
+    with django_capture_on_commit_callbacks() as unsent:
+        booking.book(panel, option_on(panel, TUESDAY), recruiter)
+    assert panel.sessions.get().interviewers.filter(user=comes).exists()
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.book(panel, option_on(panel, wednesday), recruiter)
+    for queued in unsent:  # Tuesday's, late: superseded
+        queued()
+
+    assert comes.email not in received(mailoutbox)
+    assert received(mailoutbox)[goes.email] == ["REQUEST"]  # seated again, invited to Wednesday
+
+
+@pytest.mark.parametrize(
+    "invites_run", ["before the cancellation", "before its task", "after its task"]
+)
+def test_a_session_cancelled_before_its_invites_went_is_cancelled_to_nobody(
+    team, member, recruiter, invites_run, mailoutbox, django_capture_on_commit_callbacks
+):
+    """As reported: cancelled before its booking's invites went out, a session was cancelled
+    to everyone, the candidate too, though nobody was invited to it. Whenever the invites'
+    task runs, everyone is invited then told of its cancellation, or told nothing."""
+    application = ApplicationFactory(opening__team=team)
+    with django_capture_on_commit_callbacks() as booked:
+        panel = booked_panel(application, [member], recruiter)
+    if invites_run == "before the cancellation":
+        while booked:
+            booked.pop(0)()
+    with django_capture_on_commit_callbacks() as cancelled:
+        booking.cancel_session(panel.sessions.get(), recruiter)
+
+    late = [*booked, *cancelled] if invites_run == "before its task" else [*cancelled, *booked]
+    for queued in late:
+        queued()
+
+    everyone = [member.email, application.candidate.email]
+    if invites_run == "before the cancellation":
+        assert received(mailoutbox) == {address: ["REQUEST", "CANCEL"] for address in everyone}
+    else:
+        assert mailoutbox == []
+
+
+@pytest.mark.parametrize("cancellation_runs", ["meanwhile", "after"])
+def test_a_session_cancelled_while_its_invites_were_going_out(
+    team,
+    member,
+    recruiter,
+    cancellation_runs,
+    settings,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """The interviewer's invite went out as the session was cancelled, the candidate's was
+    next: the interviewer is told of its cancellation, once their invite went (a cancellation
+    that runs meanwhile comes back for it), and the candidate of nothing."""
+    application = ApplicationFactory(opening__team=team)
+    with django_capture_on_commit_callbacks() as booked:
+        panel = booked_panel(application, [member], recruiter)
+    cancellation = []
+
+    def cancel():
+        Meanwhile.then = None
+        with django_capture_on_commit_callbacks() as queued:
+            booking.cancel_session(panel.sessions.get(), recruiter)
+        cancellation.extend(queued)
+        if cancellation_runs == "meanwhile":
+            *shown_changed, cancellation_task = queued
+            with pytest.raises(Retry):
+                cancellation_task()
+
+    settings.EMAIL_BACKEND = "tests.email.backends.Meanwhile"
+    Meanwhile.then = cancel
+    try:
+        for queued in booked:
+            queued()
+    finally:
+        Meanwhile.then = None
+    for queued in cancellation:  # as the task, or its retry, runs after the invites'
+        queued()
+
+    assert received(mailoutbox) == {member.email: ["REQUEST", "CANCEL"]}

@@ -25,6 +25,7 @@ from hiring.outreach import automation
 from hiring.outreach import messages as outreach
 from hiring.pipeline import applications
 from hiring.privacy import erasure
+from hiring.tasks import send_session_invites
 from tests.factories import ApplicationFactory, fresh, team_fit_panel
 from tests.offers.conftest import hired_by_the_team, offer_fields
 
@@ -254,6 +255,7 @@ def test_withdrawing_moves_the_application_and_cancels_interviews_still_to_come(
 ):
     panel = team_fit_panel(application, [member, teammate], member)
     session = booked(panel, datetime(2030, 3, 4, 14, tzinfo=UTC))
+    send_session_invites(session.pk, session.sequence)  # those told hear of its cancellation
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("candidate_withdraw", application))

@@ -85,10 +85,12 @@ def decided(application, member, teammate, recruiter):
 
 
 def booked(panel, start):
+    """The panel's session at `start`, its invites sent (its cancellation goes to those told)."""
     session = panel.sessions.get()
     session.start, session.end = start, start + timedelta(hours=1)
     session.save()
     session.interviewers.update(start=session.start, end=session.end)
+    send_session_invites(session.pk, session.sequence)
     return session
 
 
@@ -223,6 +225,7 @@ def test_open_applications_are_withdrawn_and_interviews_cancelled_with_cancellat
         team_fit_panel(application, [member, teammate], member),
         datetime(2030, 3, 4, 14, tzinfo=UTC),
     )
+    mailoutbox.clear()  # its invites
 
     erase(candidate, recruiter, django_capture_on_commit_callbacks)
 

@@ -14,6 +14,7 @@ from hiring.offers import offers
 from hiring.pipeline import applications
 from hiring.scheduling import booking
 from hiring.scheduling.views import OPTION_SALT
+from hiring.tasks import send_session_invites
 from tests.factories import (
     SKILLS,
     TEAM_FIT,
@@ -34,13 +35,16 @@ def application(team):
     return ApplicationFactory(opening__team=team, stage=Stage.PANEL)
 
 
-def booked_ahead(application, people, by, days):
-    """A session of the application's panel, booked `days` from now."""
+def booked_ahead(application, people, by, days, announced=True):
+    """A session of the application's panel, booked `days` from now, its invites sent unless
+    not `announced` (only those told of it hear of its cancellation)."""
     session = team_fit_panel(application, people, by).sessions.get()
     session.start = timezone.now() + timedelta(days=days)
     session.end = session.start + timedelta(hours=1)
     session.save()
     session.interviewers.update(start=session.start, end=session.end)
+    if announced:
+        send_session_invites(session.pk, session.sequence)
     return session
 
 
@@ -62,6 +66,23 @@ def test_the_recruiter_withdrawing_the_application(
     assert cancelled_and_told(ahead, [peer], mailoutbox)
     past.refresh_from_db()
     assert past.cancelled_at is None
+
+
+def test_nobody_hears_of_the_cancellation_of_an_interview_never_announced(
+    application, peer, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Its invites still queued (a busy broker) when the candidate withdrew: they find it
+    cancelled and send nothing, and nobody, the candidate included, is told of its
+    cancellation."""
+    ahead = booked_ahead(application, [peer], recruiter, days=3, announced=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        applications.move_stage(application, Stage.WITHDRAWN, recruiter, reason="other_offer")
+    send_session_invites(ahead.pk, 0)  # the booking's, late
+
+    ahead.refresh_from_db()
+    assert ahead.cancelled_at is not None
+    assert mailoutbox == []
 
 
 def test_the_teams_decision_of_no_hire(
