@@ -258,9 +258,6 @@ def send_session_invites(session_id, sequence, _moved_from=None, joined=(), only
     sent = send_all(
         (
             invite_key(session.uid, sequence, person.email),
-            # Checked once claimed, as the change that cancels it may come meanwhile: its
-            # cancellation finds in the ledger an invite claimed before this check, and would
-            # miss one sent after it read.
             lambda person=person: (
                 session_invite(
                     session,
@@ -269,7 +266,7 @@ def send_session_invites(session_id, sequence, _moved_from=None, joined=(), only
                     moved_from=moved_from,
                     joined=first or person.email in newcomers,
                 )
-                if _still_at(session, sequence)
+                if _still_to_send(session, sequence)
                 else None
             ),
             told.get(person.email, ()),
@@ -284,8 +281,16 @@ def send_session_invites(session_id, sequence, _moved_from=None, joined=(), only
     return sent
 
 
-def _still_at(session, sequence):
-    return InterviewSession.objects.filter(pk=session.pk, sequence=sequence).exists()
+def _still_to_send(session, sequence):
+    """Whether the session's message at `sequence`, claimed, still goes: its cancellation
+    does (news to whoever had its invite, whatever came since), its invite not once the
+    session changed again (a cancellation, a move), which may come as the invites go: that
+    change's cancellation finds in the ledger an invite claimed before this, and would miss
+    one sent after it read."""
+    return (
+        session.cancelled_at is not None
+        or InterviewSession.objects.filter(pk=session.pk, sequence=sequence).exists()
+    )
 
 
 def _reached_by_invites(session, before):

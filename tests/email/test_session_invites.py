@@ -530,3 +530,30 @@ def test_a_session_cancelled_while_its_invites_were_going_out(
         queued()
 
     assert received(mailoutbox) == {member.email: ["REQUEST", "CANCEL"]}
+
+
+def test_a_cancellation_going_out_as_the_session_is_booked_again_reaches_everyone_told(
+    team, member, recruiter, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Unlike an invite, a cancellation is news to whoever had the invite whatever came since:
+    made to book again as it went, it still goes to them all."""
+    application = ApplicationFactory(opening__team=team)
+    with django_capture_on_commit_callbacks(execute=True):
+        panel = booked_panel(application, [member], recruiter)
+    with django_capture_on_commit_callbacks() as cancelled:
+        booking.cancel_session(panel.sessions.get(), recruiter)
+
+    def book_again():
+        Meanwhile.then = None
+        booking.reopen_session(panel.sessions.get(), recruiter)
+
+    settings.EMAIL_BACKEND = "tests.email.backends.Meanwhile"
+    Meanwhile.then = book_again
+    try:
+        for queued in cancelled:
+            queued()
+    finally:
+        Meanwhile.then = None
+
+    everyone = [member.email, application.candidate.email]
+    assert received(mailoutbox) == {address: ["REQUEST", "CANCEL"] for address in everyone}
