@@ -34,6 +34,7 @@ from .email.notifications import (
     ClaimHeld,
     email_to,
     invite_key,
+    invite_key_parts,
     invite_keys_of,
     keys_starting,
     send_all,
@@ -257,7 +258,7 @@ def send_session_invites(session_id, sequence, _moved_from=None, joined=(), only
         recipients = [person for person in attendees if person.email in newcomers | chosen]
     sent = send_all(
         (
-            invite_key(session.uid, sequence, person.email),
+            invite_key(session.uid, sequence, person.email, bool(session.cancelled_at)),
             lambda person=person: (
                 session_invite(
                     session,
@@ -294,25 +295,26 @@ def _still_to_send(session, sequence):
 
 
 def _reached_by_invites(session, before):
-    """The addresses the session's invites (or cancellations) reached at a SEQUENCE before
-    `before`, by the ledger, as (told, being_told): told, those sent one, or claimed by an
-    attempt that ended without saying (a dead worker's, which may have sent it); being told,
-    those an attempt is sending now, and to none of them before. Neither holds those only
-    queued, refused by the mail server, or let go as the session changed meanwhile."""
-    prefix = invite_keys_of(session.uid)
+    """The addresses told of the session by the ledger, as (told, being_told): those whose last
+    message of it before SEQUENCE `before` is an invite (not a cancellation), sent or claimed by
+    an attempt that ended without saying (a dead worker's, which may have sent it); being told,
+    those whose last an attempt is sending now. Neither holds those only queued, refused by the
+    mail server, or let go as the session changed meanwhile."""
     rows = (
-        Notification.objects.filter(keys_starting(prefix))
+        Notification.objects.filter(keys_starting(invite_keys_of(session.uid)))
         .exclude(sent_at=None, claimed_at=None)
         .values_list("key", "sent_at", "claimed_at")
     )
-    told, being_told = set(), set()
     held_since = timezone.now() - CLAIM_EXPIRES
+    last = {}
     for key, sent_at, claimed_at in rows:
-        sequence, _, address = key.removeprefix(prefix).partition(":")
-        if int(sequence) < before:
-            held = sent_at is None and claimed_at > held_since
-            (being_told if held else told).add(address)
-    return told, being_told - told
+        sequence, cancellation, address = invite_key_parts(session.uid, key)
+        if sequence < before:
+            heard = (sequence, cancellation, sent_at is None and claimed_at > held_since)
+            last[address] = max(last.get(address, heard), heard)
+    invited = {address: held for address, (_, cancelled, held) in last.items() if not cancelled}
+    told = {address for address, held in invited.items() if not held}
+    return told, invited.keys() - told
 
 
 def _to_tell_of_cancellation(session, sequence, people):
@@ -348,7 +350,7 @@ def send_session_cancellations(session_id, sequence, user_ids, freed_from=None):
     freed_from = datetime.fromisoformat(freed_from) if freed_from else None
     return send_all(
         (
-            invite_key(session.uid, sequence, person.email),
+            invite_key(session.uid, sequence, person.email, cancellation=True),
             lambda person=person: session_invite(
                 session, person, [person], method="CANCEL", moved_from=freed_from
             ),

@@ -179,10 +179,22 @@ def translated(language, build, *args):
         return build(*args)
 
 
-def invite_key(uid, sequence, address):
-    """The ledger key of the invite (or cancellation) of the session `uid` at `sequence` to
-    `address`."""
-    return f"{invite_keys_of(uid)}{sequence}:{address}"
+# What a cancellation's key has before its address, apart from an invite's: whoever was sent a
+# cancellation last is told of no booking of the session (hiring/tasks.py). Those sent before
+# this prefix are keyed as invites.
+CANCELLATION = "cancelled:"
+
+
+def invite_key(uid, sequence, address, cancellation=False):
+    """The ledger key of the invite (or `cancellation`, of the session or of the person's place
+    in it) of the session `uid` at `sequence` to `address`."""
+    return f"{invite_keys_of(uid)}{sequence}:{CANCELLATION if cancellation else ''}{address}"
+
+
+def invite_key_parts(uid, key):
+    """(sequence, cancellation, address) of `key`, an invite_key() of the session `uid`."""
+    sequence, _, address = key.removeprefix(invite_keys_of(uid)).partition(":")
+    return int(sequence), address.startswith(CANCELLATION), address.removeprefix(CANCELLATION)
 
 
 def seat_reminder_key(seat):

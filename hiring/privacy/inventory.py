@@ -125,13 +125,14 @@ class LedgerHolding(Holding):
         for pk, uid, sequence, candidate_id in sessions.values_list(
             "pk", "uid", "sequence", "panel__application__candidate"
         ):
-            # An invite's key at each of the session's sequences (hiring/tasks.py), and its
-            # reminders at every start it had (one sent before it moved is keyed by a start no
-            # longer known).
+            # An invite's key and a cancellation's at each of the session's sequences
+            # (hiring/tasks.py), and its reminders at every start it had (one sent before it
+            # moved is keyed by a start no longer known).
             keys += [
-                invite_key(uid, number, address)
+                invite_key(uid, number, address, cancellation)
                 for number in range(sequence + 1)
                 for address in addresses[candidate_id]
+                for cancellation in (False, True)
             ]
             starting.append(candidate_reminder_keys_of(pk))
         return Notification.objects.filter(Q(key__in=keys) | keys_starting_any(starting))

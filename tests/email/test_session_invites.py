@@ -557,3 +557,27 @@ def test_a_cancellation_going_out_as_the_session_is_booked_again_reaches_everyon
 
     everyone = [member.email, application.candidate.email]
     assert received(mailoutbox) == {address: ["REQUEST", "CANCEL"] for address in everyone}
+
+
+def test_a_session_booked_again_then_cancelled_before_its_invites_went_tells_nobody(
+    team, member, recruiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Its people had its first cancellation, the last they heard of it: the cancellation of
+    its new booking, which nobody was told of, is no news to them."""
+    application = ApplicationFactory(opening__team=team)
+    with django_capture_on_commit_callbacks(execute=True):
+        panel = booked_panel(application, [member], recruiter)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.cancel_session(panel.sessions.get(), recruiter)
+    assert len(received(mailoutbox)) == 2  # the member and the candidate, invited then not
+    booking.reopen_session(panel.sessions.get(), recruiter)
+    with django_capture_on_commit_callbacks() as unsent:
+        booking.book(panel, option_on(panel, TUESDAY), recruiter)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.cancel_session(panel.sessions.get(), recruiter)
+    for queued in unsent:  # the new booking's, late
+        queued()
+
+    assert mailoutbox == []
