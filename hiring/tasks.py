@@ -321,12 +321,18 @@ def _to_tell_of_cancellation(session, sequence, people):
     """Of `people`, those to send the session's cancellation at `sequence` (or their release
     from it): the ones its invites reached, by what the ledger says was sent, not by what was
     queued. Nobody hears of the cancellation of an interview they were never invited to, the
-    candidate included. ClaimHeld while the invite of one of them is being sent: the retry
-    finds it sent (then they are told) or let go as the session changed (then nothing)."""
+    candidate included. InviteBeingSent (a ClaimHeld) while the invite of one of them is being
+    sent: the retry finds it sent (then they are told) or let go as the session changed (then
+    nothing)."""
     told, being_told = _reached_by_invites(session, sequence)
     if any(person.email in being_told for person in people):
-        raise ClaimHeld(invite_keys_of(session.uid))
+        raise InviteBeingSent(invite_keys_of(session.uid))
     return [person for person in people if person.email in told]
+
+
+class InviteBeingSent(ClaimHeld):
+    """An invite of the session is being sent to someone its cancellation is for: whether
+    they are to be told is known once it went (or was let go)."""
 
 
 @shared_task(**SENDS_EMAIL)

@@ -53,7 +53,7 @@ from ..models import (
 from ..outreach import messages
 from ..portal import status
 from ..scheduling import booking
-from ..tasks import send_session_invites
+from ..tasks import InviteBeingSent, send_session_invites
 from . import links
 from .files import deleter
 from .inventory import HOLDINGS, records_holding
@@ -66,6 +66,11 @@ AT_THEIR_REQUEST = "at the candidate's request"
 BY_RETENTION = "by retention"
 GONE = gettext_lazy("We no longer hold this application.")
 ON_HOLD = gettext_lazy("This candidate is on legal hold: release the hold to erase their data.")
+INVITE_BEING_SENT = gettext_lazy(
+    "An invitation to this candidate's interview is being sent right now, so nothing was "
+    "erased: try again in a few minutes, and the interview's cancellation will go with the "
+    "erasure."
+)
 KEPT_FOR_NOW = gettext_lazy(
     "We must keep your data for now to meet a legal obligation, so we can't erase it yet. "
     "Your request is recorded: we will erase your data as soon as that obligation ends."
@@ -232,6 +237,9 @@ def _send_cancellations(candidate):
     for session in _upcoming(candidate).exclude(cancelled_at=None):
         try:
             send_session_invites(session.pk, session.sequence)
+        except InviteBeingSent as error:
+            # Sent after the address went, the cancellation would never reach them.
+            raise ValidationError(INVITE_BEING_SENT) from error
         except ClaimHeld:
             pass  # another attempt is sending it right now, the address in hand
         except OSError as error:

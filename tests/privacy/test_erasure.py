@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from hiring.email.notifications import invite_key
 from hiring.models import (
     Application,
     AuditEvent,
@@ -21,6 +22,7 @@ from hiring.models import (
     DataExport,
     Decision,
     EmailTemplate,
+    InterviewSession,
     LinkError,
     Notification,
     Offer,
@@ -805,3 +807,34 @@ def test_a_held_record_of_theirs_is_kept_and_the_others_erased(
     assert fresh_candidate(candidate).erased_at is not None
     again = fresh_candidate(again)
     assert (again.erased_at, again.erasure_requested_at is not None) == (None, True)
+
+
+def test_an_erasure_as_an_invite_of_theirs_is_being_sent_erases_nothing_and_says_why(
+    application, candidate, member, teammate, recruiter, mailoutbox,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """Its cancellation waits for the invite being sent: gone after the address, it would never
+    reach the candidate, who would keep the invite."""
+    session = booked(
+        team_fit_panel(application, [member, teammate], member),
+        datetime(2030, 3, 4, 14, tzinfo=UTC),
+    )
+    # A move's invite to the candidate, claimed by a worker sending it as the erasure begins.
+    InterviewSession.objects.filter(pk=session.pk).update(sequence=session.sequence + 1)
+    Notification.objects.create(
+        key=invite_key(session.uid, session.sequence + 1, candidate.email),
+        claimed_at=timezone.now(),
+    )
+    mailoutbox.clear()
+
+    # The tasks its withdrawal queues are the worker's, run later (and retried while the claim
+    # is held).
+    with (
+        django_capture_on_commit_callbacks(execute=False),
+        pytest.raises(ValidationError, match="is being sent right now, so nothing was erased"),
+    ):
+        erasure.erase(candidate, by=recruiter)
+
+    candidate.refresh_from_db()
+    assert (candidate.erased_at, candidate.email) == (None, "zelda@candidates.example")
+    assert mailoutbox == []
