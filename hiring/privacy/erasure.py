@@ -67,9 +67,8 @@ BY_RETENTION = "by retention"
 GONE = gettext_lazy("We no longer hold this application.")
 ON_HOLD = gettext_lazy("This candidate is on legal hold: release the hold to erase their data.")
 INVITE_BEING_SENT = gettext_lazy(
-    "An invitation to this candidate's interview is being sent right now, so nothing was "
-    "erased: try again in a few minutes, and the interview's cancellation will go with the "
-    "erasure."
+    "An invitation to the interview is being sent right now, so nothing was erased: try "
+    "again in a few minutes, and its cancellation will go with the erasure."
 )
 KEPT_FOR_NOW = gettext_lazy(
     "We must keep your data for now to meet a legal obligation, so we can't erase it yet. "
