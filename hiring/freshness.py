@@ -533,11 +533,15 @@ def _criterion_saved(instance, **kwargs):
     )
 
 
-def _candidate_saved(instance, **kwargs):
-    # Its own applications' pages, and those of the records that may be the same person:
-    # an application page lists its candidate's possible duplicates.
-    records = [instance.pk, *(found.candidate.pk for found in possible_duplicates(instance))]
-    _applications_changed(Application.objects.filter(candidate_id__in=records))
+def _candidate_saved(instance, created=False, **kwargs):
+    # Its own applications' pages (a record just made has none yet), and those of the records
+    # that may be the same person: an application page lists its candidate's possible duplicates.
+    others = [found.candidate.pk for found in possible_duplicates(instance)]
+    if created:
+        if others:
+            _applications_changed(Application.objects.filter(candidate_id__in=others))
+        return
+    _applications_changed(Application.objects.filter(candidate_id__in=[instance.pk, *others]))
     _applications_changed(Application.objects.filter(candidate_id=instance.pk), on_board=True)
 
 

@@ -1142,11 +1142,16 @@ def mark_again(keys):
     emails, names = _match_keys(keys)
     for start in range(0, max(len(emails), len(names)), KEYS_AT_ONCE):
         mark_older_matches(
-            Candidate.objects.alias(email_key=folded("email")).filter(
-                Q(email_key__in=emails[start : start + KEYS_AT_ONCE])
-                | Q(search_name__in=names[start : start + KEYS_AT_ONCE])
-            )
+            _holding(emails[start : start + KEYS_AT_ONCE], names[start : start + KEYS_AT_ONCE])
         )
+
+
+def _holding(emails, names):
+    """The records of one of `emails` (folded) or `names` (searchable): those whose marks follow
+    these keys."""
+    return Candidate.objects.alias(email_key=folded("email")).filter(
+        Q(email_key__in=emails) | Q(search_name__in=names)
+    )
 
 
 def _match_keys(keys):
@@ -1321,10 +1326,16 @@ class Candidate(models.Model):
             return super().save(*args, update_fields=update_fields, **kwargs)
         # Its mark, and those of the records its email and name paired it with, before and now.
         with transaction.atomic(savepoint=False):
+            adding = self._state.adding
             keys = [*self._stored_keys(), (self.email, searchable(self.name))]
             take_turns(match_turns(keys))  # before the row is written (take_turns)
             super().save(*args, update_fields=update_fields, **kwargs)
+            if adding and not self.has_older_match and not self._shares_a_key(keys):
+                return  # a new record of its own email and name: no mark to write (2 ms saved)
             mark_again(keys)
+
+    def _shares_a_key(self, keys):
+        return _holding(*_match_keys(keys)).exclude(pk=self.pk).exists()
 
     def delete(self, *args, **kwargs):
         with transaction.atomic(savepoint=False):

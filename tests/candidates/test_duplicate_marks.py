@@ -159,3 +159,19 @@ def test_an_update_of_names_to_an_expression_is_refused():
 
     with pytest.raises(TypeError):
         Candidate.objects.update(name=Upper("name"))
+
+
+def test_a_new_record_of_an_email_and_name_of_its_own_writes_no_mark(
+    django_assert_num_queries,
+):
+    CandidateFactory(name="Sam Lee", email="sam@mail.example", phone="0100")
+
+    # Its insert, its possible duplicates (whose pages would list it), and whether another
+    # record holds its email or name: no mark to write.
+    with django_assert_num_queries(3):
+        alone = Candidate.objects.create(name="Kim Park", email="kim@mail.example", phone="0100")
+    # Sharing a name, it is marked as before.
+    namesake = Candidate.objects.create(name="Sám LEE", email="lee@mail.example", phone="0200")
+
+    assert marked() == {namesake.pk}
+    assert alone.pk not in marked()
