@@ -26,7 +26,6 @@ from hiring.models import Invitation, Notification, User
 from hiring.scheduling import booking
 from hiring.tasks import send_invitation, send_session_invites
 from hiring.teams import invitations
-from tests.email import broker_throughput
 from tests.factories import ApplicationFactory, UserFactory
 from tests.services import require, wait_for
 
@@ -105,8 +104,10 @@ def start_worker(transactional_db, tmp_path):
         yield start
     finally:
         celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+        # Killed, not stopped: the test has asserted what it needed, and a warm shutdown takes
+        # 4-5 s on the filesystem broker (its worker loop looks for one every 2 s).
         for worker in workers:
-            worker.process.terminate()
+            worker.process.kill()
             worker.process.wait(timeout=20)
             print(worker.log_path.read_text())  # shown by pytest when the test fails
 
@@ -205,12 +206,3 @@ def test_a_refused_address_is_retried_and_logged_without_it(start_worker):
     assert "hiring.tasks.send_invitation" in log
     assert "SMTPRecipientsRefused" in log
     assert "rita@example.com" not in log
-
-
-def test_the_embedded_broker_carries_fifteen_tasks_a_second():
-    """Ten busy users make about 15 tasks a second. Measured 50-300 a second on a loaded
-    two-core machine (tests/email/broker_throughput.py). Our own email task, each claiming its
-    ledger row in the database: the broker alone (the script's trivial tasks) carries more."""
-    tasks_per_second, _, _ = broker_throughput.measure(200, emails=True)
-
-    assert tasks_per_second >= 15
