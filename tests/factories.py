@@ -57,6 +57,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Person {n}")
     time_zone = "Europe/London"
     password = factory.django.Password(PASSWORD)
+    # Made in their role, as User.assign_role() would leave them: admins are staff.
+    role = User.Role.MEMBER
+    is_staff = factory.LazyAttribute(lambda user: user.role == User.Role.ADMIN)
 
     @factory.post_generation
     def verified(user, create, extracted, **kwargs):
@@ -65,10 +68,6 @@ class UserFactory(factory.django.DjangoModelFactory):
                 user=user, email=user.email, primary=True, verified=extracted is not False
             )
 
-    @factory.post_generation
-    def role(user, create, extracted, **kwargs):
-        if create and extracted:
-            user.assign_role(extracted)
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
