@@ -69,7 +69,6 @@ class UserFactory(factory.django.DjangoModelFactory):
             )
 
 
-
 class TeamFactory(factory.django.DjangoModelFactory):
     """A team; `members=[...]` makes them its members."""
 

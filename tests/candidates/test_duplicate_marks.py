@@ -6,6 +6,7 @@ those: its pages are the same."""
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count, Min, Q
 from django.db.models.functions import Upper
 from hypothesis import strategies as st
@@ -167,8 +168,9 @@ def test_a_new_record_of_an_email_and_name_of_its_own_writes_no_mark(
     CandidateFactory(name="Sam Lee", email="sam@mail.example", phone="0100")
 
     # Its insert, its possible duplicates (whose pages would list it), and whether another
-    # record holds its email or name: no mark to write.
-    with django_assert_num_queries(3):
+    # record holds its email or name: no mark to write. On PostgreSQL, its turn first.
+    turns = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(3 + turns):
         alone = Candidate.objects.create(name="Kim Park", email="kim@mail.example", phone="0100")
     # Sharing a name, it is marked as before.
     namesake = Candidate.objects.create(name="Sám LEE", email="lee@mail.example", phone="0200")
