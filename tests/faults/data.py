@@ -64,7 +64,7 @@ class World:
     booked: dict = field(default_factory=dict)  # user id -> (buffer minutes, weekly cap)
 
 
-def person(local, role=None, **fields):
+def person(local, role=User.Role.MEMBER, **fields):
     return UserFactory(email=f"{local}@{DOMAIN}", display_name=local.title(), role=role, **fields)
 
 
