@@ -194,7 +194,7 @@ class UserAdmin(ZonedTimes, DjangoUserAdmin):
 
     def save_model(self, request, obj, form, change):
         # Only a superuser reaches this page; the admin role never does.
-        obj.is_staff = obj.is_superuser or obj.role == User.Role.ADMIN
+        obj.take_role(obj.role)
         super().save_model(request, obj, form, change)
         if change and "email" in form.changed_data:
             readdressed(obj, form.initial["email"])

@@ -205,11 +205,15 @@ class User(AbstractUser):
     def get_short_name(self):
         return str(self)
 
-    def assign_role(self, role):
-        """Organisation admins are staff, with the permissions their role grants
-        (hiring.accounts.permissions); no role makes a superuser."""
+    def take_role(self, role):
+        """`role` taken, not saved: organisation admins are staff, with the permissions their
+        role grants (hiring.accounts.permissions); no role makes a superuser."""
         self.role = role
         self.is_staff = self.is_superuser or role == self.Role.ADMIN
+
+    def assign_role(self, role):
+        """take_role(), saved."""
+        self.take_role(role)
         self.save(update_fields=["role", "is_staff"])
 
     @property

@@ -57,9 +57,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Person {n}")
     time_zone = "Europe/London"
     password = factory.django.Password(PASSWORD)
-    # Made in their role, as User.assign_role() would leave them: admins are staff.
-    role = User.Role.MEMBER
-    is_staff = factory.LazyAttribute(lambda user: user.role == User.Role.ADMIN)
+
+    @classmethod
+    def _create(cls, model_class, *args, role=User.Role.MEMBER, **kwargs):
+        """Made in their role (User.take_role()), saved once: saving it afterwards would move
+        the versions of every team showing them."""
+        user = model_class(*args, **kwargs)
+        user.take_role(role)
+        user.save(force_insert=True)
+        return user
 
     @factory.post_generation
     def verified(user, create, extracted, **kwargs):
