@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from statistics import fmean
 
 import pytest
+from django.utils import timezone
 
 from hiring.management.commands import _synthetic
 from hiring.models import Team
@@ -21,9 +22,11 @@ def organisation(transactional_db):
     _synthetic.Generator(500, now=NOW).run()
 
 
-def test_the_criteria_with_a_signal_predict_and_the_others_do_not(organisation):
+def test_the_criteria_with_a_signal_predict_and_the_others_do_not(organisation, monkeypatch):
     """Each team's criteria are rows of their own (a dozen hires each, so weak): across the
     teams, those with the signal predict and the others do not."""
+    # Read on the organisation's day: later, its check-ins still open would close and count.
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
     teams = Team.objects.all()
     scope = hires_scope(teams, date(2025, 1, 1), NOW.date())
 

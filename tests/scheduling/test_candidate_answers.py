@@ -2,7 +2,8 @@
 their proposed times told once to whoever offered them, and the panel page's record of it."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -191,12 +192,20 @@ def test_proposing_tells_the_recruiters_once_whoever_offered_the_times_left(
 def test_the_panel_page_shows_the_proposals_and_the_answer(
     client, link, offer, application, recruiter, signed_in
 ):
-    propose(client, link, 10, "10:00", "12:00")
+    propose(client, link, 10, "10:00", "12:00", tz="America/New_York")
 
     page = text_of(signed_in(recruiter).get(url("panel", application)).text)
 
-    day = (timezone.now() + timedelta(days=10)).strftime("%a %-d %b")
-    assert f"Times Cora Candidate proposed {day}, 10:00–12:00 London time" in page
+    # Proposed in New York's time, read in the recruiter's London time.
+    proposed = date.fromisoformat(in_days(10))
+    start, end = (
+        datetime.combine(proposed, time(hour), ZoneInfo("America/New_York")).astimezone(
+            ZoneInfo("Europe/London")
+        )
+        for hour in (10, 12)
+    )
+    told = f"{start:%a %-d %b}, {start:%H:%M}–{end:%H:%M} London time"
+    assert f"Times Cora Candidate proposed {told}" in page
     assert "2 times offered by Rita Recruiter" in page
     assert "Proposed 1 other time" in page
 
