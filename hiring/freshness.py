@@ -534,15 +534,13 @@ def _criterion_saved(instance, **kwargs):
 
 
 def _candidate_saved(instance, created=False, **kwargs):
-    # Its own applications' pages (a record just made has none yet), and those of the records
-    # that may be the same person: an application page lists its candidate's possible duplicates.
+    # Its own applications' pages and cards (a record just made has none yet), and the pages of
+    # the records that may be the same person: an application page lists its possible duplicates.
     others = [found.candidate.pk for found in possible_duplicates(instance)]
-    if created:
-        if others:
-            _applications_changed(Application.objects.filter(candidate_id__in=others))
-        return
-    _applications_changed(Application.objects.filter(candidate_id__in=[instance.pk, *others]))
-    _applications_changed(Application.objects.filter(candidate_id=instance.pk), on_board=True)
+    if others:
+        _applications_changed(Application.objects.filter(candidate_id__in=others))
+    if not created:
+        _applications_changed(Application.objects.filter(candidate_id=instance.pk), on_board=True)
 
 
 # Where a person shows on a cached page (their name; an interviewer's weekly cap on the

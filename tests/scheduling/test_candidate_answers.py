@@ -152,7 +152,7 @@ def test_proposing_tells_whoever_offered_the_times_once(
     assert email.to == [recruiter.email]
     assert email.subject == "Cora Candidate proposed other interview times"
     # 10:00 in Berlin (UTC+1 or +2) is 17:00 or 16:00 in Singapore.
-    day = (timezone.now() + timedelta(days=10)).strftime("%A %-d %B %Y")
+    day = date.fromisoformat(in_days(10)).strftime("%A %-d %B %Y")
     assert re.search(rf"- {day}, 1[67]:00 to 1[89]:00 Singapore time", email.body)
     assert application.get_absolute_url() + "panel/" in email.body
     assert Notification.objects.filter(key__startswith=f"windows-proposed:{offer.pk}:").count() == 1

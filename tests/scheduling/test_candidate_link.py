@@ -16,22 +16,20 @@ from hiring.models import (
     LinkError,
     SessionInterviewer,
     SlotOffer,
-    WorkingHours,
 )
 from hiring.portal import status as portal_status
 from hiring.scheduling import booking
 from hiring.scheduling.views import OPTION_SALT
-from tests.factories import ApplicationFactory, at_once, field_errors, team_fit_panel
+from tests.factories import (
+    ApplicationFactory,
+    at_once,
+    field_errors,
+    nine_to_five,
+    team_fit_panel,
+)
 
 MONDAY = datetime(2030, 3, 4, tzinfo=UTC)
 TUESDAY = MONDAY + timedelta(days=1)
-
-
-def nine_to_five(*users):
-    for user in users:
-        WorkingHours.objects.bulk_create(
-            WorkingHours(user=user, weekday=day, start=time(9), end=time(17)) for day in range(5)
-        )
 
 
 def first_option_on(panel, day):
