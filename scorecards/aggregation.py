@@ -64,10 +64,6 @@ class Tally:
     def no(self) -> int:
         return self.counts["no"] + self.counts["strong_no"]
 
-    @property
-    def strong_no(self) -> int:
-        return self.counts["strong_no"]
-
 
 def _scores_by_criterion(ratings: Iterable[Rating]) -> dict[int, list[int]]:
     scores = defaultdict(list)

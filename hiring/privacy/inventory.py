@@ -487,15 +487,10 @@ HOLDINGS = (
 )
 
 
-def candidate_data(candidate):
-    """[(holding, rows)] for every row and file Teamfit holds about `candidate`."""
-    return [(holding, holding.rows(candidate)) for holding in HOLDINGS]
-
-
 def held_counts(candidate, data):
-    """[(holding, how many rows)] of `data`, [(holding, rows)] of `candidate`'s (candidate_data,
-    or what a copy for someone holds of it), counted in one query whatever the number of
-    holdings."""
+    """[(holding, how many rows)] of `data`, [(holding, rows)] of `candidate`'s (each holding's
+    rows, or what a copy for someone holds of them), counted in one query whatever the number
+    of holdings."""
     counts = {
         f"held_{holding.key}": Subquery(
             rows.order_by().annotate(found=Func("pk", function="COUNT")).values("found"),
