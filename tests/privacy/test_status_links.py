@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from hiring.models import Application, Candidate, Notification, SignedAt
 from hiring.privacy import erasure, links
-from hiring.privacy.inventory import candidate_data
+from hiring.privacy.inventory import HOLDINGS
 from hiring.privacy.tasks import send_status_links
 from tests.factories import ApplicationFactory
 
@@ -207,7 +207,8 @@ def test_the_ledgers_row_is_the_candidates_data_and_erasure_removes_it(
     other = ApplicationFactory(candidate__email="other@candidates.example").candidate
     ask(client, "nina.park@candidates.example", django_capture_on_commit_callbacks)
     ask(client, "other@candidates.example", django_capture_on_commit_callbacks)
-    [row] = {holding.key: rows for holding, rows in candidate_data(candidate)}["notification"]
+    [ledger] = [holding for holding in HOLDINGS if holding.key == "notification"]
+    [row] = ledger.rows(candidate)
 
     with django_capture_on_commit_callbacks(execute=True):
         erasure.erase(candidate, by=recruiter)
