@@ -5,10 +5,12 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, migrations, models
 from django.db.migrations.exceptions import IrreversibleError
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.state import ModelState, ProjectState
 
+from hiring.migrations._operations import AlterLabels
 from hiring.models import AuditEvent
 from tests.factories import ApplicationFactory
 from tests.pipeline.test_stage_counts import counted_afresh, kept
@@ -62,3 +64,45 @@ def test_undoing_0016_stops_while_an_audit_event_names_no_team(db, member):
     with pytest.raises(IrreversibleError, match="1 audit events name no team"):
         admin_role.refuse_events_without_team(apps, None)
     assert AuditEvent.objects.filter(team=None).count() == 1
+
+
+def relabelled(field):
+    """The states before and after AlterLabels gives a model's `name` field `field`, rendered as
+    the executor keeps them, and the operation."""
+    before = ProjectState()
+    before.add_model(
+        ModelState(
+            "labels",
+            "thing",
+            [("id", models.AutoField(primary_key=True)), ("name", models.CharField(max_length=20))],
+        )
+    )
+    before.apps  # noqa: B018 - rendered, as the executor's state is
+    after = before.clone()
+    operation = AlterLabels([migrations.AlterField("thing", "name", field)])
+    operation.state_forwards("labels", after)
+    return before, after, operation
+
+
+def test_labels_altered_together_are_rendered_and_touch_no_column():
+    before, after, operation = relabelled(models.CharField("full name", max_length=20))
+    editor = connection.schema_editor(collect_sql=True)
+
+    operation.database_forwards("labels", editor, before, after)
+    operation.database_backwards("labels", editor, after, before)
+
+    assert after.apps.get_model("labels", "thing")._meta.get_field("name").verbose_name == (
+        "full name"
+    )
+    assert before.apps.get_model("labels", "thing")._meta.get_field("name").verbose_name == "name"
+    assert editor.collected_sql == []
+
+
+def test_a_change_to_a_column_is_refused_as_a_label():
+    before, after, operation = relabelled(models.CharField("full name", max_length=40))
+    editor = connection.schema_editor(collect_sql=True)
+
+    with pytest.raises(ValueError, match="alters a column"):
+        operation.database_forwards("labels", editor, before, after)
+    with pytest.raises(ValueError, match="alters a column"):
+        operation.database_backwards("labels", editor, after, before)

@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
+from ._operations import AlterLabels
+
 
 class Migration(migrations.Migration):
 
@@ -16,6 +18,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Labels alone, rendered once (_operations.AlterLabels).
+        AlterLabels([
         migrations.AlterField(
             model_name='application',
             name='candidate',
@@ -701,4 +705,5 @@ class Migration(migrations.Migration):
             name='require_mfa_for_staff',
             field=models.BooleanField(default=False, verbose_name='require two-factor authentication for admins, leadership and recruiters'),
         ),
+        ]),
     ]

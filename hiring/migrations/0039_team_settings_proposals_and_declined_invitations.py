@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from ._operations import AlterLabels
+
 
 class Migration(migrations.Migration):
 
@@ -18,6 +20,8 @@ class Migration(migrations.Migration):
             name='declined_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='declined at'),
         ),
+        # Labels alone, rendered once (_operations.AlterLabels).
+        AlterLabels([
         migrations.AlterField(
             model_name='invitation',
             name='accepted_at',
@@ -123,6 +127,7 @@ class Migration(migrations.Migration):
             name='voters',
             field=models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='voters'),
         ),
+        ]),
         migrations.AddConstraint(
             model_name='proposal',
             constraint=models.UniqueConstraint(condition=models.Q(('kind', 'settings'), ('status', 'open')), fields=('team',), name='one_open_settings_proposal'),

@@ -6,6 +6,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from hiring.migrations._operations import AlterLabels
+
 
 class Migration(migrations.Migration):
 
@@ -16,6 +18,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Labels alone, rendered once (_operations.AlterLabels).
+        AlterLabels([
         migrations.AlterField(
             model_name='checkin',
             name='application',
@@ -201,4 +205,5 @@ class Migration(migrations.Migration):
             name='score',
             field=models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='score'),
         ),
+        ]),
     ]
